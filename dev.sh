@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Sisnaker developer entry point: sets everything up, then runs the demo or the tests.
+#   ./dev.sh demo   - Sisnaker with demo data on an embedded SQLite database at http://127.0.0.1:8000
+#   ./dev.sh test   - ruff + the whole test suite on SQLite and PostgreSQL, browser tests included
+# Any other arguments are passed to the `sisnaker` command (./dev.sh migrate, ./dev.sh nik 3174...).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+VENV=${SISNAKER_VENV:-$ROOT/.venv}
+
+say() { printf '\033[1m[sisnaker]\033[0m %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+is_py312() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+
+find_python() {
+  # 1. explicit override; 2. versioned interpreters on PATH; 3. pyenv installs; 4. plain python3.
+  local c
+  if [ -n "${SISNAKER_PYTHON:-}" ]; then
+    is_py312 "$SISNAKER_PYTHON" && { echo "$SISNAKER_PYTHON"; return; }
+    die "SISNAKER_PYTHON=$SISNAKER_PYTHON is not a working Python 3.12 or newer."
+  fi
+  for c in python3.14 python3.13 python3.12; do
+    if command -v "$c" >/dev/null 2>&1 && is_py312 "$c"; then command -v "$c"; return; fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    local root; root=$(pyenv root)
+    for c in $(ls -d "$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do
+      if [ -x "$c/bin/python3" ] && is_py312 "$c/bin/python3"; then echo "$c/bin/python3"; return; fi
+    done
+  fi
+  for c in python3 python; do
+    if command -v "$c" >/dev/null 2>&1 && is_py312 "$c"; then command -v "$c"; return; fi
+  done
+  die "Sisnaker needs Python 3.12 or newer and none was found (python3 is $(python3 --version 2>&1 || echo missing)).
+Install one (e.g. 'apt-get install python3.12', 'pyenv install 3.13', or from python.org),
+or point SISNAKER_PYTHON at it: SISNAKER_PYTHON=/path/to/python3.13 ./dev.sh $*"
+}
+
+ensure_venv() {
+  local extras=$1 stamp want
+  if [ ! -x "$VENV/bin/python" ] || ! is_py312 "$VENV/bin/python"; then
+    local py; py=$(find_python)
+    say "creating $VENV with $("$py" --version)"
+    rm -rf "$VENV"
+    "$py" -m venv "$VENV"
+  fi
+  stamp="$VENV/.sisnaker-installed"
+  want="$(cat pyproject.toml package-lock.json 2>/dev/null | sha256sum | cut -c1-16)-$extras"
+  if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
+    say "installing Sisnaker and its pinned dependencies ($extras)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    if [ "$extras" = dev ]; then
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+    else
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e .
+    fi
+    echo "$want" > "$stamp"
+  fi
+  ensure_frontend
+}
+
+ensure_frontend() {
+  # Front-end libraries (htmx) come from the npm lock file; pages still work without them.
+  if [ -f package-lock.json ] && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then
+    if command -v npm >/dev/null 2>&1; then
+      say "installing front-end packages from package-lock.json"
+      npm ci --silent --no-audit --no-fund >/dev/null 2>&1 || say "npm ci failed: pages will work without htmx enhancements"
+    else
+      say "npm not found: pages work, but without htmx enhancements (install Node.js to get them)"
+    fi
+  fi
+}
+
+ensure_chromium() {
+  [ -x "${SISNAKER_CHROMIUM:-/usr/bin/chromium}" ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's Chromium for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || say "could not install chromium"
+  fi
+  [ -x "${SISNAKER_CHROMIUM:-/usr/bin/chromium}" ] || die "Chromium is needed for the browser tests: 'sudo apt-get install chromium' (or set SISNAKER_CHROMIUM)."
+}
+
+ensure_postgres() {
+  local url=${SISNAKER_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/sisnaker}
+  if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null 2>&1; then
+      say "PostgreSQL is down: starting it"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+  fi
+  echo "$url"
+}
+
+cmd=${1:-demo}
+case "$cmd" in
+  demo)
+    shift || true
+    ensure_venv run
+    exec "$VENV/bin/sisnaker" demo "$@"
+    ;;
+  test)
+    shift || true
+    ensure_venv dev
+    ensure_chromium
+    pg_url=$(ensure_postgres)
+    say "ruff check"
+    "$VENV/bin/ruff" check src tests bench
+    say "tests on SQLite (browser journeys included)"
+    env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+    say "tests on PostgreSQL ($pg_url)"
+    DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q -p no:cacheprovider -m "not browser" "$@"
+    ;;
+  *)
+    ensure_venv run
+    exec "$VENV/bin/sisnaker" "$@"
+    ;;
+esac

@@ -1,0 +1,48 @@
+"""Log-in with whatever a citizen remembers: e-mail, mobile number, NIK, or the staff username."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from sisnaker.core import crypto
+
+from .domain import classify_identifier
+from .models import Person, User
+
+
+def find_user(identifier: str) -> User | None:
+    kind, value = classify_identifier(identifier)
+    qs = User.objects.all()
+    try:
+        if kind == "nik":
+            person = Person.objects.select_related("user").filter(nik_index=crypto.blind_index(value, label="nik")).first()
+            return person.user if person else None
+        if kind == "email":
+            return qs.get(email__iexact=value)
+        if kind == "phone":
+            return qs.get(phone=value)
+        return qs.get(username=value)
+    except (User.DoesNotExist, User.MultipleObjectsReturned):
+        return None
+
+
+def axes_username(request, credentials) -> str:
+    """What django-axes records and locks on: the normalised identifier, with NIKs replaced by their
+    blind index so that no NIK is ever stored in plain text in the log-in attempts table."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    kind, value = classify_identifier(raw)
+    if kind == "nik":
+        return "nik:" + crypto.blind_index(value, label="nik")[:32]
+    return f"{kind}:{value}"[:150]
+
+
+class IdentifierBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or password is None:
+            return None
+        user = find_user(username)
+        if user is None:
+            # Same work as a real check, so timing does not reveal which identifiers exist.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

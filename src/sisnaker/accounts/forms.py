@@ -1,0 +1,61 @@
+"""Forms only parse and show input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sisnaker.regions.forms import RegionPickerField
+
+from .models import Person
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("E-mail, nomor HP, NIK, atau nama pengguna"), max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi autentikator"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}", "autofocus": True}),
+    )
+
+
+class PersonFieldsMixin(forms.Form):
+    full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
+    education = forms.ChoiceField(label=_("Pendidikan terakhir"), choices=[("", "—")] + list(Person.Education.choices))
+    phone = forms.CharField(label=_("Nomor HP"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail (boleh kosong)"), required=False)
+    domicile = RegionPickerField(label=_("Domisili saat ini"))
+    address = forms.CharField(label=_("Alamat (boleh kosong)"), max_length=300, required=False)
+    has_disability = forms.BooleanField(label=_("Saya penyandang disabilitas"), required=False)
+    disability_kind = forms.ChoiceField(label=_("Jenis disabilitas"), choices=[("", "—")] + list(Person.Disability.choices), required=False)
+
+
+class SignUpForm(PersonFieldsMixin):
+    nik = forms.CharField(
+        label=_("NIK (16 angka di KTP)"), max_length=25,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("", "—")] + list(Person.Sex.choices))
+    password = forms.CharField(label=_("Kata sandi (min. 8 karakter)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Ulangi kata sandi"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    field_order = ["nik", "full_name", "birth_date", "sex", "phone", "email", "domicile", "address", "education",
+                   "has_disability", "disability_kind", "password", "password2"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        return data
+
+
+class ProfileForm(PersonFieldsMixin):
+    bank_name = forms.CharField(label=_("Nama bank"), max_length=60, required=False)
+    bank_account_number = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False,
+                                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=150, required=False)

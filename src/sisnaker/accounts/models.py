@@ -1,0 +1,177 @@
+"""Accounts (log-in), people (citizen profiles) and role assignments."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from sisnaker.core import crypto
+from sisnaker.core.roles import Role
+
+
+class User(AbstractUser):
+    """A log-in. Citizens sign in with their e-mail, phone or NIK; staff with their username."""
+
+    phone = models.CharField(max_length=20, blank=True, db_index=True)
+    preferred_language = models.CharField(max_length=5, default="id", choices=[("id", "Indonesia"), ("en", "English")])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="user_unique_email"),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone"),
+        ]
+
+    @cached_property
+    def grants(self) -> tuple:
+        """This user's role assignments as permission grants (loaded once per request)."""
+        from sisnaker.core.permissions import Grant
+
+        if not self.is_active:
+            return ()
+        return tuple(
+            Grant(role=Role(a.role), institution_id=a.institution_id, region_code=a.region_code, company_id=a.company_id)
+            for a in self.role_assignments.filter(is_active=True)
+        )
+
+    def has_role(self, role: Role) -> bool:
+        return any(g.role == role for g in self.grants)
+
+
+class Person(models.Model):
+    """A citizen's profile. The NIK is never stored in plain text: ``nik_encrypted`` holds it sealed
+    (AES-GCM) and ``nik_index`` a keyed hash for unique look-up."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", "Laki-laki"
+        FEMALE = "F", "Perempuan"
+
+    class Education(models.TextChoices):
+        NONE = "none", "Tidak/belum sekolah"
+        SD = "sd", "SD/sederajat"
+        SMP = "smp", "SMP/sederajat"
+        SMA = "sma", "SMA/sederajat"
+        SMK = "smk", "SMK"
+        D1 = "d1", "Diploma I"
+        D2 = "d2", "Diploma II"
+        D3 = "d3", "Diploma III"
+        D4 = "d4", "Diploma IV / Sarjana Terapan"
+        S1 = "s1", "Sarjana (S1)"
+        S2 = "s2", "Magister (S2)"
+        S3 = "s3", "Doktor (S3)"
+
+    class Disability(models.TextChoices):
+        PHYSICAL = "physical", "Fisik"
+        INTELLECTUAL = "intellectual", "Intelektual"
+        MENTAL = "mental", "Mental"
+        SENSORY_SIGHT = "sight", "Sensorik netra"
+        SENSORY_HEARING = "hearing", "Sensorik rungu"
+        SENSORY_SPEECH = "speech", "Sensorik wicara"
+        MULTIPLE = "multiple", "Ganda/multi"
+
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.PROTECT, related_name="person")
+    nik_encrypted = models.TextField()
+    nik_index = models.CharField(max_length=64, unique=True)
+    # Where the NIK was first issued, resolved to today's district (or regency when the district is
+    # not in the national list): derived from the NIK at sign-up.
+    nik_regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    nik_district = models.ForeignKey("regions.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField(max_length=150)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    # Differences between what the person declared and what the NIK encodes, for staff to see
+    # (never a refusal): [{"code": "birth_date_mismatch", "nik": "...", "declared": "..."}].
+    nik_warnings = models.JSONField(default=list, blank=True)
+    has_disability = models.BooleanField(default=False)
+    disability_kind = models.CharField(max_length=20, choices=Disability.choices, blank=True)
+    education = models.CharField(max_length=10, choices=Education.choices)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    domicile_district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="residents")
+    address = models.CharField(max_length=300, blank=True)
+    bank_name = models.CharField(max_length=60, blank=True)
+    bank_account_encrypted = models.TextField(blank=True)
+    bank_account_holder = models.CharField(max_length=150, blank=True)
+    registered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(has_disability=True) | Q(disability_kind=""), name="person_disability_kind_needs_flag"
+            ),
+            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="person_sex_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def nik(self) -> str:
+        return crypto.decrypt(self.nik_encrypted)
+
+    @property
+    def nik_masked(self) -> str:
+        from sisnaker.regions.nik import mask
+
+        return mask(self.nik)
+
+    @property
+    def bank_account_number(self) -> str:
+        return crypto.decrypt(self.bank_account_encrypted) if self.bank_account_encrypted else ""
+
+    # Permission scope (core.permissions): the regions this person belongs to.
+    def scope_region_codes(self) -> set[str]:
+        return {self.domicile_district_id, self.nik_district_id or self.nik_regency_id}
+
+    def scope_user_id(self):
+        return self.user_id
+
+
+class RoleAssignment(models.Model):
+    """One role held by a user, with its scope. A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    institution = models.ForeignKey(
+        "institutions.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles"
+    )
+    # A province ("32") or a regency ("32.73") code: the regional officer's area.
+    region_code = models.CharField(max_length=5, blank=True)
+    company = models.ForeignKey("placement.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles")
+    is_active = models.BooleanField(default=True)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Each role carries exactly the scope it needs, nothing else.
+            models.CheckConstraint(
+                name="role_scope_matches_role",
+                condition=(
+                    Q(role__in=["institution_manager", "instructor"], institution__isnull=False, region_code="", company__isnull=True)
+                    | Q(role="regional_officer", institution__isnull=True, company__isnull=True, region_code__regex=r"^[0-9]{2}(\.[0-9]{2})?$")
+                    | Q(role="employer", company__isnull=False, institution__isnull=True, region_code="")
+                    | Q(role__in=["citizen", "curator", "pmo_officer", "admin"], institution__isnull=True, company__isnull=True, region_code="")
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "institution"], condition=Q(institution__isnull=False), name="role_unique_institution"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_company"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region_code"],
+                condition=Q(institution__isnull=True, company__isnull=True),
+                name="role_unique_region_or_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.institution or self.region_code or self.company or ""
+        return f"{self.user} · {self.get_role_display()} {scope}".strip()

@@ -1,0 +1,107 @@
+"""Reads for accounts and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.permissions import can
+from sisnaker.core.roles import STAFF_ROLES
+
+from .domain import mask_account_number
+from .models import Person, RoleAssignment, User
+
+
+@dataclass
+class Home:
+    display_name: str
+    person: Person | None
+    roles: list[dict] = field(default_factory=list)
+    security_hint: bool = False
+
+
+def roles_of(*, user: User) -> list[dict]:
+    assignments = (
+        RoleAssignment.objects.filter(user=user, is_active=True)
+        .select_related("institution", "company")
+        .order_by("role")
+    )
+    out = []
+    for a in assignments:
+        scope = a.institution.name if a.institution else a.company.name if a.company else a.region_code
+        out.append({"role": a.role, "label": a.get_role_display(), "scope": scope or ""})
+    return out
+
+
+def home_for(*, user: User) -> Home:
+    person = Person.objects.select_related("domicile_district__regency").filter(user=user).first()
+    roles = roles_of(user=user)
+    is_staff_role = any(g.role in STAFF_ROLES for g in user.grants)
+    has_otp = False
+    if is_staff_role:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        has_otp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Home(
+        display_name=(person.full_name if person else user.get_full_name() or user.username),
+        person=person,
+        roles=roles,
+        security_hint=is_staff_role and not has_otp,
+    )
+
+
+def person_for_user(*, user: User) -> Person | None:
+    return Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district").filter(user=user).first()
+
+
+def person_data_export(*, person: Person) -> dict:
+    """A person's own data as JSON-ready dict (their right of access under UU PDP)."""
+    d = person.domicile_district
+    return {
+        "nik": person.nik,
+        "full_name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.get_sex_display(),
+        "nik_region": {"regency": person.nik_regency.name, "district": person.nik_district.name if person.nik_district else None},
+        "domicile": {"province": d.regency.province.name, "regency": d.regency.name, "district": d.name, "address": person.address},
+        "education": person.get_education_display(),
+        "disability": {"has_disability": person.has_disability, "kind": person.get_disability_kind_display() if person.disability_kind else ""},
+        "contact": {"phone": person.phone, "email": person.email},
+        "bank_account": {
+            "bank": person.bank_name,
+            "number": person.bank_account_number,
+            "holder": person.bank_account_holder,
+        },
+        "notes_for_staff": person.nik_warnings,
+        "registered_at": person.created_at.isoformat(),
+        "updated_at": person.updated_at.isoformat(),
+        "roles": [r["label"] for r in roles_of(user=person.user)] if person.user_id else [],
+        "audit_trail": [
+            {"at": e.at.isoformat(), "action": e.action, "by": e.actor_label}
+            for e in AuditEvent.objects.filter(object_type="accounts.person", object_id=str(person.pk)).order_by("at")
+        ],
+    }
+
+
+def person_public_view(*, viewer: User, person: Person) -> dict:
+    """What a staff member sees of a person: NIK unmasked only for roles that need it."""
+    return {
+        "person": person,
+        "nik": person.nik if can(viewer, "person.view_nik", person) else person.nik_masked,
+        "bank_account": mask_account_number(person.bank_account_number),
+    }
+
+
+def audit_events(*, object_type: str = "", action: str = "", actor: str = "", limit: int = 100, before_id: int | None = None) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.all()
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return qs.order_by("-id")[:limit]

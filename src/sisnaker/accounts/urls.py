@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("daftar/", views.signup, name="signup"),
+    path("masuk/", views.login_view, name="login"),
+    path("masuk/kode/", views.otp_verify, name="otp_verify"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("saya/", views.profile, name="profile"),
+    path("saya/unduh/", views.data_download, name="data_download"),
+    path("keamanan/2fa/", views.otp_setup, name="otp_setup"),
+    path("audit/", views.audit_trail, name="audit"),
+]

@@ -1,0 +1,200 @@
+"""Account pages: sign-up, log-in (with TOTP when turned on), profile, data download, audit trail."""
+
+from __future__ import annotations
+
+import json
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sisnaker.core.errors import PermissionDenied, SisnakerError
+from sisnaker.core.permissions import require
+
+from . import selectors, services
+from .forms import LoginForm, OtpForm, ProfileForm, SignUpForm
+
+PENDING_OTP = "sisnaker_pending_otp_user"
+
+
+def _apply_error(form, exc: SisnakerError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    if exc.field == "domicile_district":
+        field = "domicile"
+    form.add_error(field, str(exc.message))
+
+
+def _next_url(request: HttpRequest, default: str = "web:home") -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return nxt
+    return default
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            person = services.person_sign_up(
+                data=services.SignUp(
+                    nik=d["nik"], full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"],
+                    education=d["education"], phone=d["phone"], email=d["email"], domicile_district=d["domicile"],
+                    password=d["password"], has_disability=d["has_disability"], disability_kind=d["disability_kind"],
+                    address=d["address"],
+                ),
+                today=timezone.localdate(),
+            )
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            login(request, person.user, backend="sisnaker.accounts.backends.IdentifierBackend")
+            messages.success(request, _("Pendaftaran berhasil. Selamat datang di Sisnaker!"))
+            if person.nik_warnings:
+                messages.warning(
+                    request,
+                    _("Beberapa data Anda berbeda dengan yang tercantum di NIK; petugas akan memeriksanya. Pendaftaran tetap berlaku."),
+                )
+            return redirect("web:home")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            form.add_error(None, _("Kombinasi akun dan kata sandi salah. Periksa lagi, atau gunakan 'Lupa kata sandi'."))
+        elif TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            request.session[PENDING_OTP] = user.pk
+            request.session["sisnaker_next"] = _next_url(request, "")
+            return redirect("accounts:otp_verify")
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=400 if form.errors else 200)
+
+
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    from .models import User
+
+    user_id = request.session.get(PENDING_OTP)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("accounts:login")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = next(
+            (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(form.cleaned_data["token"])), None
+        )
+        if device is None:
+            form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
+        else:
+            nxt = request.session.pop("sisnaker_next", "") or "web:home"
+            request.session.pop(PENDING_OTP, None)
+            login(request, user, backend="sisnaker.accounts.backends.IdentifierBackend")
+            otp_login(request, device)
+            return redirect(nxt)
+    return render(request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    from django.conf import settings
+
+    minutes = int(float(settings.AXES_COOLOFF_TIME) * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:home")
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on TOTP: show a QR code of a new unconfirmed device, confirm it with a first code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=request.user, name="Autentikator", confirmed=False
+    )
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.otp_device_confirm(actor=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Verifikasi dua langkah aktif. Mulai sekarang, masuk memerlukan kode dari aplikasi."))
+            return redirect("accounts:profile")
+        form.add_error("token", _("Kode salah. Pastikan jam ponsel Anda tepat lalu coba kode terbaru."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": device.key, "confirmed": confirmed},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_for_user(user=request.user)
+    if person is None:
+        return render(request, "accounts/profile_staff.html", {"roles": selectors.roles_of(user=request.user),
+                                                                "otp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()})
+    initial = {
+        "full_name": person.full_name, "education": person.education, "phone": person.phone, "email": person.email,
+        "domicile": person.domicile_district, "address": person.address, "has_disability": person.has_disability,
+        "disability_kind": person.disability_kind, "bank_name": person.bank_name,
+        "bank_account_number": person.bank_account_number, "bank_account_holder": person.bank_account_holder,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.person_update(
+                actor=request.user, person=person, full_name=d["full_name"], education=d["education"], phone=d["phone"],
+                email=d["email"], domicile_district=d["domicile"], address=d["address"], has_disability=d["has_disability"],
+                disability_kind=d["disability_kind"], bank_name=d["bank_name"], bank_account_number=d["bank_account_number"],
+                bank_account_holder=d["bank_account_holder"],
+            )
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Data Anda sudah diperbarui."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "person": person}, status=400 if form.errors else 200)
+
+
+@login_required
+def data_download(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_for_user(user=request.user)
+    if person is None:
+        return redirect("accounts:profile")
+    data = services.person_export_own(actor=request.user, person=person)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="data-saya-sisnaker.json"'
+    return response
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    try:
+        require(request.user, "audit.view")
+    except PermissionDenied:
+        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Hanya administrator yang dapat membaca jejak audit."), "status": 403}, status=403)
+    before = request.GET.get("before", "")
+    events = list(selectors.audit_events(
+        object_type=request.GET.get("type", "").strip(), action=request.GET.get("action", "").strip(),
+        actor=request.GET.get("actor", "").strip(), before_id=int(before) if before.isdigit() else None,
+    ))
+    return render(request, "accounts/audit.html", {"events": events, "q": request.GET, "next_before": events[-1].id if len(events) == 100 else None})

@@ -1,0 +1,46 @@
+"""The REST API under /api/v1/ (django-ninja). Each app contributes a router from its ``api.py``;
+the OpenAPI document is served at /api/v1/openapi.json and browsable docs at /api/v1/docs."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
+
+api = NinjaAPI(
+    title="Sisnaker API",
+    version="1",
+    description=(
+        "Sistem Informasi Ketenagakerjaan. Errors are JSON objects "
+        "`{code, message, field}`; the message follows Accept-Language (id default, en)."
+    ),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, exc: SisnakerError, status: int):
+    return api.create_response(
+        request, {"code": exc.code, "message": str(exc.message), "field": exc.field, **exc.details}, status=status
+    )
+
+
+@api.exception_handler(SisnakerError)
+def sisnaker_error(request, exc: SisnakerError):
+    status = 400
+    if isinstance(exc, PermissionDenied):
+        status = 403
+    elif isinstance(exc, NotFound):
+        status = 404
+    elif isinstance(exc, Conflict):
+        status = 409
+    return _error(request, exc, status)
+
+
+def _register_routers() -> None:
+    from sisnaker.accounts.api import router as accounts_router
+    from sisnaker.regions.api import router as regions_router
+
+    api.add_router("/regions/", regions_router)
+    api.add_router("/accounts/", accounts_router)
+
+
+_register_routers()

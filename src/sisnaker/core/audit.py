@@ -1,0 +1,95 @@
+"""Writing the audit trail. Services call ``record`` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import contextlib
+import contextvars
+import uuid
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import context
+from .models import AuditEvent
+
+_maintenance = contextvars.ContextVar("sisnaker_audit_maintenance", default=False)
+
+
+def audit_locked() -> int:
+    """Asked by the SQLite triggers: 1 (refuse UPDATE/DELETE) unless in ``maintenance()``."""
+    return 0 if _maintenance.get() else 1
+
+
+@contextlib.contextmanager
+def maintenance():
+    """Lets a test-database flush empty the audit table on SQLite. Nothing else uses it."""
+    token = _maintenance.set(True)
+    try:
+        yield
+    finally:
+        _maintenance.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as JSON-ready values (FKs as ids)."""
+    out = {}
+    for name in fields:
+        f = obj._meta.get_field(name)
+        out[name] = _jsonable(getattr(obj, f.attname))
+    return out
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one audit row. Must run inside the transaction of the change it describes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the transaction of the change")
+    ctx = context.current()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        at=at or timezone.now(),
+        actor=actor_obj,
+        actor_label=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[:200],
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(obj.pk if obj is not None and not object_id else object_id)[:64],
+        object_label=(str(obj) if obj is not None else "")[:200],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+        ip=ctx.ip,
+        request_id=ctx.request_id or "",
+    )
+
+
+def changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -1,0 +1,83 @@
+"""Encryption at rest for personal data (UU PDP No. 27/2022).
+
+* ``encrypt``/``decrypt``: AES-256-GCM with a key id prefix, so keys can be rotated: the first key
+  in ``SISNAKER_DATA_KEYS`` encrypts, every listed key decrypts.
+* ``blind_index``: a keyed HMAC-SHA256 of a normalised value, used for unique look-up without
+  storing the value; derived from the *first* key with a separate label, so it never equals
+  anything the cipher produces.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+_VERSION = "v1"
+
+
+def _decode_key(text: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+    except ValueError as exc:
+        raise ImproperlyConfigured("SISNAKER_DATA_KEYS holds a value that is not base64.") from exc
+    if len(raw) < 32:
+        raise ImproperlyConfigured("Each SISNAKER_DATA_KEYS key must be at least 32 bytes (base64).")
+    # Stretch/normalise to exactly 32 bytes for AES-256.
+    return hashlib.sha256(b"sisnaker-aes|" + raw).digest()
+
+
+@lru_cache(maxsize=8)
+def _keys(keys: tuple[str, ...]) -> tuple[list[tuple[str, AESGCM]], bytes]:
+    if not keys:
+        raise ImproperlyConfigured("SISNAKER_DATA_KEYS is empty.")
+    ring = []
+    for text in keys:
+        key = _decode_key(text)
+        kid = hashlib.sha256(b"kid|" + key).hexdigest()[:8]
+        ring.append((kid, AESGCM(key)))
+    index_key = hashlib.sha256(b"sisnaker-blind-index|" + _decode_key(keys[0])).digest()
+    return ring, index_key
+
+
+def _ring():
+    return _keys(tuple(settings.SISNAKER_DATA_KEYS))
+
+
+def generate_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def encrypt(plaintext: str) -> str:
+    ring, _ = _ring()
+    kid, aead = ring[0]
+    nonce = os.urandom(12)
+    sealed = aead.encrypt(nonce, plaintext.encode(), kid.encode())
+    return f"{_VERSION}:{kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str) -> str:
+    ring, _ = _ring()
+    try:
+        version, kid, body = token.split(":", 2)
+    except ValueError as exc:
+        raise ValueError("not a Sisnaker ciphertext") from exc
+    if version != _VERSION:
+        raise ValueError(f"unknown ciphertext version {version!r}")
+    raw = base64.urlsafe_b64decode(body)
+    for key_id, aead in ring:
+        if key_id == kid:
+            return aead.decrypt(raw[:12], raw[12:], kid.encode()).decode()
+    raise ValueError("ciphertext key is not in SISNAKER_DATA_KEYS (was a key removed?)")
+
+
+def blind_index(value: str, *, label: str) -> str:
+    """Deterministic keyed hash of ``value`` for look-up. ``label`` separates fields (nik, phone...)."""
+    _, index_key = _ring()
+    return hmac.new(index_key, f"{label}|{value}".encode(), hashlib.sha256).hexdigest()

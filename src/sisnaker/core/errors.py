@@ -1,0 +1,72 @@
+"""Errors that services raise and views turn into clear messages (never a 500).
+
+Messages are bilingual at the source (``Msg``): Indonesian first, English second. ``str(msg)``
+picks the active language, so pure domain code needs no translation catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Msg:
+    """A user-facing message in Indonesian (``id``) and English (``en``)."""
+
+    id: str
+    en: str
+
+    def format(self, **params: Any) -> Msg:
+        return Msg(self.id.format(**params), self.en.format(**params))
+
+    def in_language(self, language: str | None) -> str:
+        return self.en if (language or "id").lower().startswith("en") else self.id
+
+    def __str__(self) -> str:
+        try:
+            from django.utils.translation import get_language
+
+            language = get_language()
+        except Exception:  # outside Django (CLI, pure tests): Indonesian is the default
+            language = None
+        return self.in_language(language)
+
+
+class SisnakerError(Exception):
+    """Base for every refusal a user can cause. ``field`` names the form field at fault, if any."""
+
+    def __init__(
+        self, message: Msg, *, code: str = "invalid", field: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message.id)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.details = details or {}
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ValidationFailed(SisnakerError):
+    """Input is wrong; the message says what and how to fix it."""
+
+
+class PermissionDenied(SisnakerError):
+    """The actor may not do this."""
+
+    def __init__(self, message: Msg | None = None, *, code: str = "forbidden", **kw: Any) -> None:
+        super().__init__(
+            message or Msg("Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this."),
+            code=code,
+            **kw,
+        )
+
+
+class Conflict(SisnakerError):
+    """The request clashes with the current state (duplicate, already done, illegal transition)."""
+
+
+class NotFound(SisnakerError):
+    """The thing asked for does not exist (or the actor may not know it exists)."""

@@ -1,0 +1,125 @@
+"""The one permission helper: ``can(actor, action, obj)``; services call ``require``.
+
+Rules are a table: action → the roles that may do it and how their scope must match the object.
+Objects expose their scope through small duck-typed methods, so this module knows no model:
+
+* ``scope_institution_id()``  → the institution the object belongs to
+* ``scope_region_codes()``    → region codes ("32", "32.73", "32.73.01") the object lies in
+* ``scope_company_id()``      → the company the object belongs to
+* ``scope_user_id()``         → the user the object belongs to (a citizen's own records)
+
+A region code is inside an officer's area when it equals it or starts with it plus a dot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Msg, PermissionDenied
+from .roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    role: Role
+    institution_id: int | None = None
+    region_code: str = ""
+    company_id: int | None = None
+
+
+# Scope matchers: (grant, obj, actor) -> bool
+def _national(grant: Grant, obj: Any, actor: Any) -> bool:
+    return True
+
+
+def _own(grant: Grant, obj: Any, actor: Any) -> bool:
+    owner = getattr(obj, "scope_user_id", None)
+    return obj is not None and owner is not None and owner() == actor.pk
+
+
+def _institution(grant: Grant, obj: Any, actor: Any) -> bool:
+    fn = getattr(obj, "scope_institution_id", None)
+    return fn is not None and grant.institution_id is not None and fn() == grant.institution_id
+
+
+def _region(grant: Grant, obj: Any, actor: Any) -> bool:
+    fn = getattr(obj, "scope_region_codes", None)
+    if fn is None or not grant.region_code:
+        return False
+    area = grant.region_code
+    return any(code and (code == area or code.startswith(area + ".")) for code in fn())
+
+
+def _company(grant: Grant, obj: Any, actor: Any) -> bool:
+    fn = getattr(obj, "scope_company_id", None)
+    return fn is not None and grant.company_id is not None and fn() == grant.company_id
+
+
+def _any(grant: Grant, obj: Any, actor: Any) -> bool:
+    """The role alone suffices (no object, or an action on the role's own scope as a whole)."""
+    return True
+
+
+R = Role
+# action → {role: scope matcher}. The administrator may do everything listed (see ``can``).
+RULES: dict[str, dict[Role, Any]] = {
+    # A person's own data (UU PDP: see, download, correct).
+    "person.view_own": {R.CITIZEN: _own},
+    "person.edit_own": {R.CITIZEN: _own},
+    # A person's full record by staff (logged by the service), unmasked NIK.
+    "person.view": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
+    "person.view_nik": {R.REGIONAL_OFFICER: _region, R.PMO_OFFICER: _national},
+    # Assisted registration at a posko: the officer registers a resident of their area.
+    "person.register_assisted": {R.REGIONAL_OFFICER: _region},
+    "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},
+    # Institutions.
+    "institution.create": {R.CURATOR: _national},
+    "institution.edit": {R.INSTITUTION_MANAGER: _institution, R.CURATOR: _national},
+    "institution.manage_staff": {R.INSTITUTION_MANAGER: _institution},
+    "institution.accredit": {R.CURATOR: _national},
+    # Reference data (vocational fields, competency units).
+    "reference.edit": {R.CURATOR: _national},
+    # Training work inside one institution.
+    "program.manage": {R.INSTITUTION_MANAGER: _institution},
+    "program.assess": {R.INSTRUCTOR: _institution},
+    # Regional dashboards and reports (obj: a region or anything with region codes).
+    "region.dashboard": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
+    # Employers.
+    "company.manage": {R.EMPLOYER: _company},
+    # Prakerja.
+    "prakerja.manage": {R.PMO_OFFICER: _national},
+    # Administration.
+    "audit.view": {},
+    "role.grant": {},
+    "region.load": {},
+}
+
+ACTIONS = frozenset(RULES)
+
+
+def can(actor: Any, action: str, obj: Any = None) -> bool:
+    """True when ``actor`` may do ``action`` (on ``obj``). Unknown actions raise KeyError, so a
+    typo never silently allows or denies."""
+    rules = RULES[action]
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return False
+    grants = getattr(actor, "grants", ())
+    for grant in grants:
+        if grant.role == Role.ADMIN:
+            return True
+        matcher = rules.get(grant.role)
+        if matcher is not None and matcher(grant, obj, actor):
+            return True
+    return False
+
+
+def require(actor: Any, action: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless ``can(actor, action, obj)``."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(
+            Msg(
+                "Anda tidak berwenang untuk tindakan ini ({action}).",
+                "You are not allowed to do this ({action}).",
+            ).format(action=action)
+        )

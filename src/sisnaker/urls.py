@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sisnaker.api import api
+
+urlpatterns = [
+    path("", include("sisnaker.web.urls")),
+    path("akun/", include("sisnaker.accounts.urls")),
+    path("wilayah/", include("sisnaker.regions.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "sisnaker.web.views.bad_request"
+handler403 = "sisnaker.web.views.forbidden"
+handler404 = "sisnaker.web.views.not_found"
+handler500 = "sisnaker.web.views.server_error"

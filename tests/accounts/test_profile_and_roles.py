@@ -1,0 +1,94 @@
+import pytest
+
+from sisnaker.accounts import selectors, services
+from sisnaker.accounts.models import Person, RoleAssignment
+from sisnaker.core.errors import PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.regions.models import District
+
+from ..conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _update(person, actor, **kw):
+    values = dict(
+        full_name=person.full_name, education=person.education, phone=person.phone, email=person.email,
+        domicile_district=person.domicile_district,
+    )
+    values.update(kw)
+    return services.person_update(actor=actor, person=person, **values)
+
+
+def test_a_person_corrects_their_own_data_and_the_change_is_audited(citizen):
+    new_home = District.objects.get(code="35.78.01")
+    _update(citizen, citizen.user, domicile_district=new_home, bank_name="BRI", bank_account_number="0123-4567-8901",
+            bank_account_holder="Siti Rahmawati")
+    person = Person.objects.get(pk=citizen.pk)
+    assert person.domicile_district_id == "35.78.01"
+    assert person.bank_account_number == "012345678901"
+    assert "012345678901" not in person.bank_account_encrypted
+    event = AuditEvent.objects.filter(action="person.updated").latest("id")
+    assert event.before["domicile_district"] == "32.73.01" and event.after["domicile_district"] == "35.78.01"
+    assert "012345678901" not in str(event.after) and event.after["bank_account"].endswith("8901")
+
+
+def test_nobody_else_may_correct_a_persons_data(citizen, signup_data):
+    other = services.person_sign_up(data=signup_data(), today=TODAY)
+    with pytest.raises(PermissionDenied):
+        _update(citizen, other.user, full_name="Dipalsukan")
+    assert Person.objects.get(pk=citizen.pk).full_name != "Dipalsukan"
+
+
+def test_bank_account_needs_digits_and_holder(citizen):
+    with pytest.raises(ValidationFailed) as info:
+        _update(citizen, citizen.user, bank_name="BRI", bank_account_number="12AB", bank_account_holder="X")
+    assert info.value.field == "bank_account_number"
+    with pytest.raises(ValidationFailed):
+        _update(citizen, citizen.user, bank_account_number="1234567890")
+
+
+def test_data_download_has_everything_and_is_logged(citizen):
+    data = services.person_export_own(actor=citizen.user, person=citizen)
+    assert data["nik"] == citizen.nik and data["full_name"] == citizen.full_name
+    assert data["domicile"]["regency"] == "Kota Bandung"
+    assert AuditEvent.objects.filter(action="person.exported", object_id=str(citizen.pk)).exists()
+
+
+def test_staff_view_of_a_full_record_is_scoped_and_logged(citizen):
+    officer = services.staff_user_create(actor=None, username="o1", password="x-Secret-123", full_name="Officer")
+    services.role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    services.person_record_view(actor=officer, person=citizen, purpose="verifikasi posko")
+    assert AuditEvent.objects.filter(action="person.viewed", actor=officer).count() == 1
+    far = services.staff_user_create(actor=None, username="o2", password="x-Secret-123", full_name="Far")
+    services.role_grant(actor=None, user=far, role=Role.REGIONAL_OFFICER, region_code="94")
+    with pytest.raises(PermissionDenied):
+        services.person_record_view(actor=far, person=citizen)
+    view = selectors.person_public_view(viewer=officer, person=citizen)
+    assert view["nik"] == citizen.nik
+    curator = services.staff_user_create(actor=None, username="c1", password="x-Secret-123", full_name="Cur")
+    services.role_grant(actor=None, user=curator, role=Role.CURATOR)
+    assert selectors.person_public_view(viewer=curator, person=citizen)["nik"] == citizen.nik_masked
+
+
+def test_role_scope_rules_are_enforced_by_service_and_database(citizen):
+    admin = services.staff_user_create(actor=None, username="adm", password="x-Secret-123", full_name="Adm")
+    services.role_grant(actor=None, user=admin, role=Role.ADMIN)
+    user = citizen.user
+    with pytest.raises(ValidationFailed):
+        services.role_grant(actor=admin, user=user, role=Role.REGIONAL_OFFICER)  # needs an area
+    with pytest.raises(ValidationFailed):
+        services.role_grant(actor=admin, user=user, role=Role.CURATOR, region_code="32")  # national
+    with pytest.raises(ValidationFailed):
+        services.role_grant(actor=admin, user=user, role=Role.REGIONAL_OFFICER, region_code="99")  # unknown
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=user, user=user, role=Role.ADMIN)
+    assignment = services.role_grant(actor=admin, user=user, role=Role.REGIONAL_OFFICER, region_code="32")
+    assert {a.role for a in RoleAssignment.objects.filter(user=user, is_active=True)} == {"citizen", "regional_officer"}
+    services.role_revoke(actor=admin, assignment=assignment, reason="mutasi")
+    assert AuditEvent.objects.filter(action__in=["role.granted", "role.revoked"], actor=admin).count() == 2
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=user, role=Role.INSTITUTION_MANAGER)  # no institution: refused by the DB

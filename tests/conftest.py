@@ -1,0 +1,86 @@
+"""Shared test setup: a fast password hasher, regions loaded once per test database, and factories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.management.commands import flush
+
+from sisnaker.core import audit
+
+_original_flush = flush.Command.handle
+
+
+def _flush_with_audit_maintenance(self, *args, **kwargs):
+    # Test databases are emptied between transactional tests; the audit table refuses DELETE
+    # outside maintenance (see core/migrations/0002).
+    with audit.maintenance():
+        return _original_flush(self, *args, **kwargs)
+
+
+flush.Command.handle = _flush_with_audit_maintenance
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from sisnaker.regions.services import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def regions(db):
+    """Regions in the database (reloaded when a transactional test flushed them)."""
+    from sisnaker.regions.models import District
+    from sisnaker.regions.services import regions_load
+
+    if not District.objects.exists():
+        regions_load()
+
+
+TODAY = dt.date(2026, 11, 23)
+_serials = itertools.count(1)
+
+
+def make_nik(*, district: str = "32.73.01", birth: dt.date = dt.date(1995, 5, 17), female: bool = False, serial: int | None = None) -> str:
+    day = birth.day + (40 if female else 0)
+    return f"{district.replace('.', '')}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial or next(_serials) % 9999 + 1:04d}"
+
+
+@pytest.fixture
+def signup_data(regions):
+    from sisnaker.accounts.services import SignUp
+    from sisnaker.regions.models import District
+
+    counter = itertools.count(1)
+
+    def build(**overrides) -> SignUp:
+        n = next(counter)
+        birth = overrides.pop("birth_date", dt.date(1995, 5, 17))
+        sex = overrides.pop("sex", "M")
+        nik = overrides.pop("nik", None) or make_nik(birth=birth, female=sex == "F")
+        values = dict(
+            nik=nik, full_name="Siti Rahmawati", birth_date=birth, sex=sex, education="smk",
+            phone=f"0812{n:04d}{next(_serials) % 10000:04d}", email="", domicile_district=District.objects.get(code="32.73.01"),
+            password="Rahasia-Kuat-2026", address="",
+        )
+        values.update(overrides)
+        return SignUp(**values)
+
+    return build
+
+
+@pytest.fixture
+def citizen(signup_data):
+    from sisnaker.accounts.services import person_sign_up
+
+    return person_sign_up(data=signup_data(), today=TODAY)

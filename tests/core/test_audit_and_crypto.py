@@ -1,0 +1,64 @@
+import pytest
+from django.db import DatabaseError, transaction
+
+from sisnaker.core import audit, crypto
+from sisnaker.core.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_audit_rows_cannot_be_changed_or_deleted():
+    with transaction.atomic():
+        event = audit.record(actor="system", action="test.done", object_type="test", object_id="1", after={"x": 1})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="test.forged")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        audit.record(actor="system", action="x", object_type="t")
+    assert not AuditEvent.objects.filter(action="x").exists()
+
+
+def test_encryption_round_trip_and_no_plaintext(settings):
+    token = crypto.encrypt("3273015705950001")
+    assert "3273015705950001" not in token
+    assert crypto.decrypt(token) == "3273015705950001"
+    # Same plaintext, different ciphertext (random nonce); same blind index.
+    assert crypto.encrypt("3273015705950001") != token
+    assert crypto.blind_index("3273015705950001", label="nik") == crypto.blind_index("3273015705950001", label="nik")
+    assert crypto.blind_index("3273015705950001", label="nik") != crypto.blind_index("3273015705950001", label="phone")
+
+
+def test_key_rotation_reads_old_data(settings):
+    old = crypto.generate_key()
+    settings.SISNAKER_DATA_KEYS = [old]
+    token = crypto.encrypt("1234567890123456")
+    settings.SISNAKER_DATA_KEYS = [crypto.generate_key(), old]
+    assert crypto.decrypt(token) == "1234567890123456"
+    settings.SISNAKER_DATA_KEYS = [crypto.generate_key()]
+    with pytest.raises(ValueError):
+        crypto.decrypt(token)
+
+
+def test_production_refuses_default_secrets():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SISNAKER_DATA_KEYS", "DJANGO_SETTINGS_MODULE"}}
+    env["SISNAKER_ENV"] = "production"
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='sisnaker.settings'; django.setup()"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    env["SECRET_KEY"] = "x" * 60
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SISNAKER_DATA_KEYS" in result.stderr
+    env["SISNAKER_DATA_KEYS"] = crypto.generate_key()
+    env["SISNAKER_DATA_DIR"] = "/tmp/sisnaker-prod-check"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

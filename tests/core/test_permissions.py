@@ -1,0 +1,128 @@
+"""The whole permission matrix, table-driven: every action × every role, in and out of scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from sisnaker.core.permissions import ACTIONS, RULES, Grant, can, require
+from sisnaker.core.errors import PermissionDenied
+from sisnaker.core.roles import Role
+
+
+@dataclass
+class Actor:
+    pk: int
+    grants: tuple
+    is_authenticated: bool = True
+    is_active: bool = True
+
+
+@dataclass
+class Thing:
+    """An object with every kind of scope, placed in Kota Bandung, BLK #1, company #1, owned by user 1."""
+
+    institution: int = 1
+    company: int = 1
+    regions: tuple = ("32.73.01",)
+    owner: int = 1
+
+    def scope_institution_id(self):
+        return self.institution
+
+    def scope_company_id(self):
+        return self.company
+
+    def scope_region_codes(self):
+        return set(self.regions)
+
+    def scope_user_id(self):
+        return self.owner
+
+
+IN = Thing()
+OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2)
+
+ACTORS = {
+    "citizen": Actor(1, (Grant(Role.CITIZEN),)),
+    "manager": Actor(10, (Grant(Role.INSTITUTION_MANAGER, institution_id=1),)),
+    "instructor": Actor(11, (Grant(Role.INSTRUCTOR, institution_id=1),)),
+    "officer_province": Actor(12, (Grant(Role.REGIONAL_OFFICER, region_code="32"),)),
+    "officer_regency": Actor(13, (Grant(Role.REGIONAL_OFFICER, region_code="32.73"),)),
+    "curator": Actor(14, (Grant(Role.CURATOR),)),
+    "pmo": Actor(15, (Grant(Role.PMO_OFFICER),)),
+    "employer": Actor(16, (Grant(Role.EMPLOYER, company_id=1),)),
+    "admin": Actor(17, (Grant(Role.ADMIN),)),
+}
+
+# action: set of actors allowed on IN; the subset of those also allowed on OUT (national/any scope).
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    "person.view_own": ({"citizen", "admin"}, {"admin"}),
+    "person.edit_own": ({"citizen", "admin"}, {"admin"}),
+    "person.view": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
+    "person.view_nik": ({"officer_province", "officer_regency", "pmo", "admin"}, {"pmo", "admin"}),
+    "person.register_assisted": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
+    "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
+    "institution.create": ({"curator", "admin"}, {"curator", "admin"}),
+    "institution.edit": ({"manager", "curator", "admin"}, {"curator", "admin"}),
+    "institution.manage_staff": ({"manager", "admin"}, {"admin"}),
+    "institution.accredit": ({"curator", "admin"}, {"curator", "admin"}),
+    "reference.edit": ({"curator", "admin"}, {"curator", "admin"}),
+    "program.manage": ({"manager", "admin"}, {"admin"}),
+    "program.assess": ({"instructor", "admin"}, {"admin"}),
+    "region.dashboard": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
+    "company.manage": ({"employer", "admin"}, {"admin"}),
+    "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "audit.view": ({"admin"}, {"admin"}),
+    "role.grant": ({"admin"}, {"admin"}),
+    "region.load": ({"admin"}, {"admin"}),
+}
+
+
+def test_matrix_covers_every_action():
+    assert set(EXPECTED) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("who", sorted(ACTORS))
+def test_matrix(action, who):
+    allowed_in, allowed_out = EXPECTED[action]
+    assert can(ACTORS[who], action, IN) is (who in allowed_in), f"{who} {action} in scope"
+    assert can(ACTORS[who], action, OUT) is (who in allowed_out), f"{who} {action} out of scope"
+
+
+def test_region_prefix_needs_a_dot_boundary():
+    officer = Actor(1, (Grant(Role.REGIONAL_OFFICER, region_code="32.7"),))
+    # "32.7" is not a real area; it must not match "32.73" by plain string prefix.
+    assert not can(officer, "region.dashboard", Thing(regions=("32.73.01",)))
+    officer = Actor(1, (Grant(Role.REGIONAL_OFFICER, region_code="3"),))
+    assert not can(officer, "region.dashboard", Thing(regions=("32.73.01",)))
+
+
+def test_several_roles_combine():
+    both = Actor(5, (Grant(Role.INSTRUCTOR, institution_id=2), Grant(Role.INSTITUTION_MANAGER, institution_id=1)))
+    assert can(both, "program.manage", IN)
+    assert can(both, "program.assess", OUT)
+    assert not can(both, "program.assess", IN)
+
+
+def test_anonymous_and_inactive_may_do_nothing():
+    anon = Actor(0, (Grant(Role.ADMIN),), is_authenticated=False)
+    inactive = Actor(0, (Grant(Role.ADMIN),), is_active=False)
+    for action in ACTIONS:
+        assert not can(anon, action, IN)
+        assert not can(inactive, action, IN)
+        assert not can(None, action, IN)
+
+
+def test_unknown_action_is_an_error_not_a_silent_answer():
+    with pytest.raises(KeyError):
+        can(ACTORS["admin"], "person.veiw", IN)
+
+
+def test_require_raises_a_clear_refusal():
+    with pytest.raises(PermissionDenied) as info:
+        require(ACTORS["citizen"], "audit.view")
+    assert "audit.view" in str(info.value)
+    assert RULES["audit.view"] == {}
