@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from sisnaker.core.permissions import ACTIONS, RULES, Grant, can, require
 from sisnaker.core.errors import PermissionDenied
+from sisnaker.core.permissions import ACTIONS, RULES, Grant, can, require
 from sisnaker.core.roles import Role
 
 

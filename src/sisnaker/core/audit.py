@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import contextlib
 import contextvars
+import datetime as dt
+import decimal
 import uuid
 from typing import Any
 

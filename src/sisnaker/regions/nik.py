@@ -20,8 +20,9 @@ Decisions:
   whose date is a real calendar date not after ``today`` (so with today = 2025-06-15, "150625"
   is 2025 and "160625" is 1925). People aged 100 or more are therefore read as 0-99 years old:
   an accepted trade-off, because the NIK cannot tell them apart. 29 February is judged per
-  century (YY = 00: 2000 is a leap year, 1900 and 2100 are not). A birth date can only be "in
-  the future" when no earlier century gives a real date, i.e. 29-02-00 read before 2000-02-29.
+  century (YY = 00: 2000 is a leap year, 1900 and 2100 are not). So a birth date is "in the
+  future" (``nik_birth_future``) only when the one real reading is still to come: 29-02-00
+  read from 1 January to 28 February 2000 (2000-02-29 ahead, 1900 not a leap year).
 * **Unknown district.** Some genuine NIKs carry district codes missing from the national list
   (renumbered or never published). When the regency resolves, the NIK is accepted,
   ``region.district`` is ``None`` and a ``district_unknown`` warning is attached. An unknown
@@ -145,7 +146,7 @@ _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "A
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")  # fmt: skip
 
-_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "|": "1", "S": "5", "B": "8"}
+_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "S": "5", "B": "8"}
 
 _REQUIRED = Msg(
     "NIK wajib diisi: ketik 16 digit NIK seperti tertulis pada KTP atau Kartu Keluarga.",

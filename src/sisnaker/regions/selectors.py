@@ -46,10 +46,14 @@ def regions_search(query: str, *, limit: int = 20) -> list[Province | Regency | 
         return []
     found: list[Province | Regency | District] = list(Province.objects.filter(name__icontains=query)[:limit])
     if len(found) < limit:
-        found += list(Regency.objects.select_related("province").filter(name__icontains=query)[: limit - len(found)])
+        found += list(
+            Regency.objects.select_related("province").filter(name__icontains=query)[: limit - len(found)]
+        )
     if len(found) < limit:
         found += list(
-            District.objects.select_related("regency__province").filter(name__icontains=query)[: limit - len(found)]
+            District.objects.select_related("regency__province").filter(name__icontains=query)[
+                : limit - len(found)
+            ]
         )
     return found
 
@@ -93,7 +97,9 @@ def region_for_code(code: str) -> RegionMatch | None:
     if digits == 6:
         district = district_get(current)
         if district is not None:
-            return RegionMatch(asked, "district", district.regency.province, district.regency, district, retired_from)
+            return RegionMatch(
+                asked, "district", district.regency.province, district.regency, district, retired_from
+            )
         regency_code, regency_retired = _current(current[:5])
         regency = regency_get(regency_code)
         if regency is None:

@@ -22,7 +22,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _upsert(model, objs: list, update_fields: list[str], progress: Callable[[str, int, int], None] | None) -> int:
+def _upsert(
+    model, objs: list, update_fields: list[str], progress: Callable[[str, int, int], None] | None
+) -> int:
     total = len(objs)
     for start in range(0, total, BATCH):
         model.objects.bulk_create(
@@ -53,10 +55,12 @@ def regions_load(
     base = Path(data_dir) if data_dir else DATA_DIR
     provinces = [Province(code=r["code"], name=r["name"]) for r in _rows(base / "provinces.csv")]
     regencies = [
-        Regency(code=r["code"], province_id=r["province_code"], name=r["name"]) for r in _rows(base / "regencies.csv")
+        Regency(code=r["code"], province_id=r["province_code"], name=r["name"])
+        for r in _rows(base / "regencies.csv")
     ]
     districts = [
-        District(code=r["code"], regency_id=r["regency_code"], name=r["name"]) for r in _rows(base / "districts.csv")
+        District(code=r["code"], regency_id=r["regency_code"], name=r["name"])
+        for r in _rows(base / "districts.csv")
     ]
     retired_path = base / "retired_codes.csv"
     retired = [
@@ -74,8 +78,12 @@ def regions_load(
             "provinces": _upsert(Province, provinces, ["name"], progress),
             "regencies": _upsert(Regency, regencies, ["province", "name"], progress),
             "districts": _upsert(District, districts, ["regency", "name"], progress),
-            "retired_codes": _upsert(RetiredCode, retired, ["new_code", "level", "retired_on", "note"], progress),
+            "retired_codes": _upsert(
+                RetiredCode, retired, ["new_code", "level", "retired_on", "note"], progress
+            ),
         }
         RetiredCode.objects.exclude(old_code__in=[r.old_code for r in retired]).delete()
-        audit.record(actor=actor, action="regions.loaded", object_type="regions", object_id="all", after=counts)
+        audit.record(
+            actor=actor, action="regions.loaded", object_type="regions", object_id="all", after=counts
+        )
     return counts

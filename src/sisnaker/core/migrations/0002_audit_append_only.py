@@ -12,7 +12,7 @@ from django.db import migrations
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION sisnaker_audit_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'core_auditevent is append-only (% refused)', TG_OP;
+  RAISE EXCEPTION USING MESSAGE = 'core_auditevent is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE OR DELETE ON core_auditevent

@@ -38,7 +38,9 @@ HISTORY = HERE / "history"
 OUT = HERE / "retired_codes.csv"
 FIELDS = ["old_code", "new_code", "level", "retired_on", "note"]
 
-PAPUA_SPLIT = "2022-07-25"  # UU 14, 15 and 16 of 2022: Papua Selatan (93), Papua Tengah (94), Papua Pegunungan (95)
+PAPUA_SPLIT = (
+    "2022-07-25"  # UU 14, 15 and 16 of 2022: Papua Selatan (93), Papua Tengah (94), Papua Pegunungan (95)
+)
 PAPUA_BARAT_DAYA = "2022-12-08"  # UU 29/2022: Papua Barat Daya (96)
 
 PROVINCE_EVENTS = {
@@ -102,7 +104,10 @@ def old_regencies() -> list[Old]:
 
 
 def old_districts() -> list[Old]:
-    out = [Old(r["code"], r["regency_code"], r["name"], "kemendagri2020") for r in read(HISTORY / "papua_districts_2020.csv")]
+    out = [
+        Old(r["code"], r["regency_code"], r["name"], "kemendagri2020")
+        for r in read(HISTORY / "papua_districts_2020.csv")
+    ]
     for r in read(HISTORY / "idn-area-data-2.2.0" / "districts.csv"):
         out.append(Old(dotted(r["code"]), dotted(r["regency_code"]), r["name"], "idn220"))
     return out
@@ -135,7 +140,10 @@ def build(data_dir: Path = HERE) -> tuple[list[dict[str, str]], list[str]]:
         note = f"{old.name.title()} {old.code} -> {new}; source: {SOURCES[old.source]}"
         if basis:
             note += f"; {basis}"
-        rows.setdefault(old.code, {"old_code": old.code, "new_code": new, "level": "regency", "retired_on": when, "note": note})
+        rows.setdefault(
+            old.code,
+            {"old_code": old.code, "new_code": new, "level": "regency", "retired_on": when, "note": note},
+        )
 
     for old in old_districts():
         if old.code in districts or old.code in rows:
@@ -160,7 +168,13 @@ def build(data_dir: Path = HERE) -> tuple[list[dict[str, str]], list[str]]:
         note = f"Kec. {old.name.title()} {old.code} -> {new} ({how}); source: {SOURCES[old.source]}"
         if basis:
             note += f"; {basis}"
-        rows[old.code] = {"old_code": old.code, "new_code": new, "level": "district", "retired_on": when, "note": note[:300]}
+        rows[old.code] = {
+            "old_code": old.code,
+            "new_code": new,
+            "level": "district",
+            "retired_on": when,
+            "note": note[:300],
+        }
     return [rows[k] for k in sorted(rows)], problems
 
 

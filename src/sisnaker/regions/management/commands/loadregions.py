@@ -24,7 +24,9 @@ class Command(BaseCommand):
             if interactive:
                 width = 30
                 filled = int(width * done / total) if total else width
-                self.stderr.write(f"\r{kind:<12} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+                self.stderr.write(
+                    f"\r{kind:<12} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=""
+                )
                 if done >= total:
                     self.stderr.write("")
 

@@ -1,0 +1,151 @@
+"""The region picker: province → regency (kabupaten/kota) → district (kecamatan).
+
+Three plain full-width selects. With JavaScript, htmx refills the next select when one changes
+(``hx-get`` to the option partials in ``views.py``). Without it, the form is submitted as is: the
+field refuses an incomplete or inconsistent choice with a message and the form is shown again
+with the next select filled for the province/regency already chosen.
+
+Usage: ``domicile = RegionPickerField(label=_("Domisili"))``; ``cleaned_data["domicile"]`` is a
+:class:`~sisnaker.regions.models.District`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import District
+
+LEVELS = ("province", "regency", "district")
+
+
+class RegionPickerWidget(forms.Widget):
+    template_name = "regions/widgets/region_picker.html"
+    labels = (_("Provinsi"), _("Kabupaten/Kota"), _("Kecamatan"))
+    placeholders = (_("Pilih provinsi"), _("Pilih kabupaten/kota"), _("Pilih kecamatan"))
+
+    def decompress(self, value) -> list[str]:
+        if isinstance(value, District):
+            code = value.code
+        elif isinstance(value, str) and value:
+            code = value
+        elif isinstance(value, (list, tuple)):
+            return [*(v or "" for v in value), "", "", ""][:3]
+        else:
+            return ["", "", ""]
+        return [code[:2], code[:5] if len(code) >= 5 else "", code if len(code) >= 8 else ""]
+
+    def value_from_datadict(self, data, files, name) -> list[str]:
+        return [(data.get(f"{name}_{i}") or "").strip() for i in range(3)]
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return all(f"{name}_{i}" not in data for i in range(3))
+
+    def format_value(self, value):
+        return self.decompress(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        province, regency, district = self.decompress(value)
+        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        ids = [f"{base_id}_{i}" for i in range(3)]
+        choices = [
+            [(p.code, p.name) for p in selectors.provinces_list()],
+            [(r.code, r.name) for r in selectors.regencies_of_province(province)],
+            [
+                (d.code, d.name)
+                for d in selectors.districts_of_regency(regency if regency[:2] == province else "")
+            ],
+        ]
+        hx = [
+            reverse("regions:regency_options") + "?" + urlencode({"from": f"{name}_0", "reset": ids[2]}),
+            reverse("regions:district_options") + "?" + urlencode({"from": f"{name}_1"}),
+            None,
+        ]
+        required = context["widget"]["required"]
+        context["widget"]["subwidgets"] = [
+            {
+                "name": f"{name}_{i}",
+                "attrs": {"id": ids[i], "required": required},
+                "label": self.labels[i],
+                "placeholder": self.placeholders[i],
+                "choices": choices[i],
+                "value": [province, regency, district][i],
+                "hx_get": hx[i],
+                "hx_target": ids[i + 1] if i < 2 else None,
+            }
+            for i in range(3)
+        ]
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+class RegionPickerField(forms.Field):
+    """Cleans the three codes to the chosen :class:`District`, checking that it lies in the chosen
+    regency and province."""
+
+    widget = RegionPickerWidget
+    default_error_messages = {
+        "required": _("Pilih provinsi, kabupaten/kota dan kecamatan."),
+        "province": _("Pilih provinsi."),
+        "province_unknown": _("Provinsi yang dipilih tidak dikenal."),
+        "regency": _("Pilih kabupaten/kota."),
+        "regency_mismatch": _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut."),
+        "district": _("Pilih kecamatan."),
+        "district_mismatch": _("Kecamatan yang dipilih tidak berada di kabupaten/kota tersebut."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, District):
+            return value
+        return value
+
+    def clean(self, value):
+        if isinstance(value, District):
+            return value
+        province, regency, district = (list(value or []) + ["", "", ""])[:3]
+        if not (province or regency or district):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        if not province:
+            raise ValidationError(self.error_messages["province"], code="province")
+        if selectors.province_get(province) is None:
+            raise ValidationError(self.error_messages["province_unknown"], code="province_unknown")
+        if not regency:
+            raise ValidationError(self.error_messages["regency"], code="regency")
+        reg = selectors.regency_get(regency)
+        if reg is None or reg.province_id != province:
+            raise ValidationError(self.error_messages["regency_mismatch"], code="regency_mismatch")
+        if not district:
+            raise ValidationError(self.error_messages["district"], code="district")
+        dist = selectors.district_get(district)
+        if dist is None or dist.regency_id != regency:
+            raise ValidationError(self.error_messages["district_mismatch"], code="district_mismatch")
+        self.validate(dist)
+        self.run_validators(dist)
+        return dist
+
+    def validate(self, value):
+        return None
+
+    def has_changed(self, initial, data):
+        initial_codes = self.widget.decompress(initial)
+        return initial_codes != (list(data or []) + ["", "", ""])[:3]
+
+
+class RegionPickerMixin:
+    """For forms with a ``RegionPickerField`` named ``region``-like: ``region_district`` returns the
+    cleaned district (or None)."""
+
+    region_field = "region"
+
+    def region_district(self) -> District | None:
+        return self.cleaned_data.get(self.region_field) if hasattr(self, "cleaned_data") else None
