@@ -103,7 +103,10 @@ def test_signup_page_shows_field_errors_in_indonesian_and_english(client, region
     assert response.status_code == 400
     body = response.content.decode()
     assert "16 angka" in body and "Nomor HP" in body
-    response = client.post(reverse("accounts:signup"), bad, HTTP_ACCEPT_LANGUAGE="en")
+    # A browser asking for English still gets Indonesian until English is chosen.
+    assert "16 angka" in client.post(reverse("accounts:signup"), bad, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["sisnaker_lang"] = "en"
+    response = client.post(reverse("accounts:signup"), bad)
     assert response.status_code == 400
     assert "16 digits" in response.content.decode()
     assert User.objects.filter(phone__startswith="+62").count() == 0

@@ -323,6 +323,14 @@ def staff_user_create(*, actor: User | None, username: str, password: str, full_
     if not username or User.objects.filter(username=username).exists():
         raise Conflict(Msg("Nama pengguna sudah dipakai.", "That username is taken."), code="username_taken", field="username")
     user = User(username=username, email=email.strip().lower(), first_name=full_name[:150])
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
+            code="password_weak",
+            field="password",
+        ) from exc
     user.set_password(password)
     user.save()
     audit.record(actor=actor or "system", action="user.created", obj=user, after={"username": username, "email": user.email})

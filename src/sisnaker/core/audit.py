@@ -76,7 +76,7 @@ def record(
     return AuditEvent.objects.create(
         at=at or timezone.now(),
         actor=actor_obj,
-        actor_label=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[:200],
+        actor_label=_actor_label(actor_obj, actor)[:200],
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(obj.pk if obj is not None and not object_id else object_id)[:64],
@@ -87,6 +87,13 @@ def record(
         ip=ctx.ip,
         request_id=ctx.request_id or "",
     )
+
+
+def _actor_label(actor_obj, actor) -> str:
+    if actor_obj is None:
+        return str(actor) if actor else "system"
+    name = actor_obj.get_full_name()
+    return f"{name} ({actor_obj.get_username()})" if name else actor_obj.get_username()
 
 
 def changes(before: dict, after: dict) -> tuple[dict, dict]:

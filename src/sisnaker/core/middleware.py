@@ -20,3 +20,29 @@ class RequestContextMiddleware:
             context.deactivate(token)
         response.headers.setdefault("X-Request-ID", request_id[:64])
         return response
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia by default; English only when chosen (language cookie from the switcher, or
+    the account's preference). Browser Accept-Language is ignored for pages, since many Indonesian
+    phones run an English browser; the API honours it, for partner platforms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported and request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -20,7 +20,7 @@ from sisnaker.institutions.models import Institution
 from sisnaker.placement.models import Company
 from sisnaker.regions.models import District, Regency
 
-DEMO_PASSWORD = "sisnaker-demo"
+DEMO_PASSWORD = "demo-kerja-2026"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def logins() -> list[DemoLogin]:
         DemoLogin("Pengelola lembaga", "pengelola.blkbandung", DEMO_PASSWORD, "UPTD BLK Kota Bandung"),
         DemoLogin("Instruktur", "instruktur.blkbandung", DEMO_PASSWORD, "UPTD BLK Kota Bandung"),
         DemoLogin("Pemberi kerja", "hrd.majujaya", DEMO_PASSWORD, "PT Maju Jaya Sentosa"),
-        DemoLogin("Warga (pencari kerja)", "warga@demo.sisnaker.id", DEMO_PASSWORD, "atau masuk dengan NIK 3273015705950001"),
+        DemoLogin("Warga (pencari kerja)", "siti@contoh.id", DEMO_PASSWORD, "atau masuk dengan NIK 3273015705950001"),
     ]
 
 
@@ -96,7 +96,7 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     account_services.person_sign_up(
         data=account_services.SignUp(
             nik="3273015705950001", full_name="Siti Nurhaliza", birth_date=dt.date(1995, 5, 17), sex="F", education="smk",
-            phone="081234567890", email="warga@demo.sisnaker.id", domicile_district=District.objects.get(code="32.73.01"),
+            phone="081234567890", email="siti@contoh.id", domicile_district=District.objects.get(code="32.73.01"),
             password=DEMO_PASSWORD,
         ),
         today=today,

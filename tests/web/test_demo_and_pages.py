@@ -1,0 +1,64 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person, User
+from sisnaker.regions import nik
+from sisnaker.web import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_realistic_and_loads_once(regions):
+    first = demo.load_demo(citizens=120, today=timezone.localdate())
+    assert first["citizens"] == 121
+    assert demo.load_demo(citizens=120, today=timezone.localdate()) == {"created": 0}
+    people = list(Person.objects.all())
+    assert len(people) == 121
+    # Every NIK is valid and agrees with the stored birth date, sex and region.
+    regencies = set()
+    for person in people:
+        parsed = nik.parse(person.nik, today=timezone.localdate())
+        assert parsed.birth_date == person.birth_date and parsed.sex == person.sex
+        assert parsed.region.regency.code == person.nik_regency_id
+        regencies.add(person.nik_regency_id)
+    assert len(regencies) > 40
+    assert len({p.nik_regency_id[:2] for p in people}) > 15
+
+
+@pytest.mark.parametrize("login", [x.login for x in demo.logins()])
+def test_every_printed_demo_login_works(regions, login):
+    demo.load_demo(citizens=5, today=timezone.localdate())
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": login, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302, login
+    home = client.get("/")
+    assert home.status_code == 200 and "Selamat datang" in home.content.decode()
+
+
+def test_pages_and_api_docs_load_without_login(client, regions):
+    for url in ["/", reverse("accounts:login"), reverse("accounts:signup"), "/api/v1/docs", "/api/v1/openapi.json"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_unknown_page_is_a_friendly_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+    api = client.get("/api/v1/tidak-ada")
+    assert api.status_code == 404
+
+
+def test_english_is_available(client, regions):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login"))
+    assert 'lang="en"' in page.content.decode()
+
+
+def test_openapi_lists_the_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert "/api/v1/accounts/signup" in paths and "/api/v1/regions/provinces" in paths
+    assert User.objects.count() == 0
