@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sisnaker.regions",
     "sisnaker.accounts",
     "sisnaker.institutions",
+    "sisnaker.training",
     "sisnaker.placement",
     "sisnaker.web",
 ]

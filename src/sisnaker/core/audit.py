@@ -89,6 +89,34 @@ def record(
     )
 
 
+def record_many(
+    *, actor, action: str, object_type: str, rows: list[tuple[Any, str, dict | None, dict | None]], reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """Append one audit row per changed object in one INSERT (bulk paths): rows are
+    ``(object_id, object_label, before, after)``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must be called inside the transaction of the change")
+    if not rows:
+        return 0
+    ctx = context.current()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    label = _actor_label(actor_obj, actor)[:200]
+    when = at or timezone.now()
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=when, actor=actor_obj, actor_label=label, action=action, object_type=object_type,
+                object_id=str(object_id)[:64], object_label=(object_label or "")[:200], before=_jsonable(before),
+                after=_jsonable(after), reason=reason, ip=ctx.ip, request_id=ctx.request_id or "",
+            )
+            for object_id, object_label, before, after in rows
+        ],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
 def _actor_label(actor_obj, actor) -> str:
     if actor_obj is None:
         return str(actor) if actor else "system"

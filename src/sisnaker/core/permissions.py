@@ -73,7 +73,8 @@ RULES: dict[str, dict[Role, Any]] = {
     # Assisted registration at a posko: the officer registers a resident of their area.
     "person.register_assisted": {R.REGIONAL_OFFICER: _region},
     "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},
-    # Institutions.
+    # Institutions. Registering one makes the registrant its manager (issue: a manager creates it).
+    "institution.register": {R.CITIZEN: _any, R.INSTITUTION_MANAGER: _any, R.CURATOR: _any},
     "institution.create": {R.CURATOR: _national},
     "institution.edit": {R.INSTITUTION_MANAGER: _institution, R.CURATOR: _national},
     "institution.manage_staff": {R.INSTITUTION_MANAGER: _institution},
@@ -82,7 +83,13 @@ RULES: dict[str, dict[Role, Any]] = {
     "reference.edit": {R.CURATOR: _national},
     # Training work inside one institution.
     "program.manage": {R.INSTITUTION_MANAGER: _institution},
-    "program.assess": {R.INSTRUCTOR: _institution},
+    "program.assess": {R.INSTRUCTOR: _institution, R.INSTITUTION_MANAGER: _institution},
+    # Enrollment data of an institution's programs (tables, exports); unmasked NIK for its manager.
+    "enrollment.view": {R.INSTITUTION_MANAGER: _institution, R.INSTRUCTOR: _institution, R.REGIONAL_OFFICER: _region,
+                        R.CURATOR: _national},
+    "enrollment.view_nik": {R.INSTITUTION_MANAGER: _institution, R.REGIONAL_OFFICER: _region},
+    # A citizen registers themself for a program, or withdraws.
+    "enrollment.register_self": {R.CITIZEN: _own},
     # Regional dashboards and reports (obj: a region or anything with region codes).
     "region.dashboard": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
     # Employers.

@@ -1,7 +1,10 @@
-"""Training institutions (BLK/LPK). The foundation needs them as the scope of managers and
-instructors; the training issue adds accreditation, programs and the rest."""
+"""Training institutions (Lembaga Pelatihan): BLKs of every kind and private LPKs.
+
+Managers and instructors are attached through ``accounts.RoleAssignment`` (scope: institution).
+"""
 
 from django.db import models
+from django.db.models import Q
 
 
 class Institution(models.Model):
@@ -13,6 +16,18 @@ class Institution(models.Model):
         LPK = "lpk", "LPK swasta"
         OTHER = "other", "Lainnya"
 
+    class Accreditation(models.TextChoices):
+        """LA-LPK (Lembaga Akreditasi LPK) status."""
+
+        NONE = "none", "Belum terakreditasi"
+        ACCREDITED = "accredited", "Terakreditasi"
+        REVOKED = "revoked", "Dicabut"
+
+    class Grade(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+
     registry_number = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -20,11 +35,30 @@ class Institution(models.Model):
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    accreditation_status = models.CharField(max_length=12, choices=Accreditation.choices, default=Accreditation.NONE)
+    accreditation_grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    accreditation_number = models.CharField(max_length=60, blank=True)
+    accreditation_valid_until = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="institution_accreditation_complete",
+                condition=~Q(accreditation_status="accredited")
+                | (Q(accreditation_valid_until__isnull=False) & ~Q(accreditation_grade="")),
+            ),
+        ]
+        indexes = [models.Index(fields=["regency", "is_active"], name="institution_region_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    # Permission scope (core.permissions).
+    def scope_institution_id(self):
+        return self.pk
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.regency_id}

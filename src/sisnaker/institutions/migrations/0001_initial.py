@@ -31,4 +31,33 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
+    
+        migrations.AddField(
+            model_name='institution',
+            name='accreditation_grade',
+            field=models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C')], max_length=1),
+        ),
+        migrations.AddField(
+            model_name='institution',
+            name='accreditation_number',
+            field=models.CharField(blank=True, max_length=60),
+        ),
+        migrations.AddField(
+            model_name='institution',
+            name='accreditation_status',
+            field=models.CharField(choices=[('none', 'Belum terakreditasi'), ('accredited', 'Terakreditasi'), ('revoked', 'Dicabut')], default='none', max_length=12),
+        ),
+        migrations.AddField(
+            model_name='institution',
+            name='accreditation_valid_until',
+            field=models.DateField(blank=True, null=True),
+        ),
+        migrations.AddIndex(
+            model_name='institution',
+            index=models.Index(fields=['regency', 'is_active'], name='institution_region_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='institution',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('accreditation_status', 'accredited'), _negated=True), models.Q(('accreditation_valid_until__isnull', False), models.Q(('accreditation_grade', ''), _negated=True)), _connector='OR'), name='institution_accreditation_complete'),
+        ),
     ]

@@ -1,0 +1,261 @@
+"""Pure rules of the training lifecycle. No ORM, no clock: ``today`` is always passed in.
+
+Program status::
+
+    draft ──publish──▶ published ──close_registration──▶ selection ──start──▶ running ──close──▶ closed
+      │                   │   └────────────────start──────────────────────────▲
+      └────cancel─────────┴──────────cancel────────┘   (cancel: draft, published, selection)
+
+Enrollment state (Pendaftar → Peserta → Alumni)::
+
+    registered ──select──▶ selected ──accept──▶ participant ──(close: passed)──▶ graduated
+        │  └────────────accept────────────────────▲      ├──(close: failed / not assessed)──▶ not_passed
+        ├──reject──▶ not_selected ◀──reject── selected   └──drop_out──▶ dropped_out   (while running)
+        └──withdraw──▶ withdrawn ◀──withdraw── selected, participant (before the program runs)
+
+At ``start`` every enrollment still ``registered``/``selected`` becomes ``not_selected`` ("seleksi
+berakhir sebelum pelatihan dimulai"); at ``close`` every participant becomes ``graduated`` when the
+result is passed, else ``not_passed`` with the reason (failed, or not assessed). Cancelling a
+program withdraws every active enrollment with the cancellation as the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+
+from sisnaker.core.errors import Conflict, Msg, ValidationFailed
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draf"
+    PUBLISHED = "published", "Pendaftaran dibuka"
+    SELECTION = "selection", "Seleksi"
+    RUNNING = "running", "Berjalan"
+    CLOSED = "closed", "Selesai"
+    CANCELLED = "cancelled", "Dibatalkan"
+
+
+class EnrollmentState(models.TextChoices):
+    REGISTERED = "registered", "Pendaftar"
+    SELECTED = "selected", "Lolos seleksi"
+    NOT_SELECTED = "not_selected", "Tidak lolos seleksi"
+    PARTICIPANT = "participant", "Peserta"
+    GRADUATED = "graduated", "Alumni"
+    NOT_PASSED = "not_passed", "Tidak lulus"
+    WITHDRAWN = "withdrawn", "Mengundurkan diri"
+    DROPPED_OUT = "dropped_out", "Putus di tengah"
+
+
+P, E = ProgramStatus, EnrollmentState
+
+# Enrollments that hold a person's time (overlap rule) and may still move.
+ACTIVE_STATES = frozenset({E.REGISTERED, E.SELECTED, E.PARTICIPANT})
+FINAL_STATES = frozenset(set(E) - ACTIVE_STATES)
+
+PROGRAM_TRANSITIONS: dict[str, dict[str, str]] = {
+    "publish": {P.DRAFT: P.PUBLISHED},
+    "close_registration": {P.PUBLISHED: P.SELECTION},
+    "start": {P.PUBLISHED: P.RUNNING, P.SELECTION: P.RUNNING},
+    "close": {P.RUNNING: P.CLOSED},
+    "cancel": {P.DRAFT: P.CANCELLED, P.PUBLISHED: P.CANCELLED, P.SELECTION: P.CANCELLED},
+}
+
+# action → {from state: to state}; and the program statuses in which the action is allowed.
+ENROLLMENT_TRANSITIONS: dict[str, dict[str, str]] = {
+    "select": {E.REGISTERED: E.SELECTED},
+    "accept": {E.REGISTERED: E.PARTICIPANT, E.SELECTED: E.PARTICIPANT},
+    "reject": {E.REGISTERED: E.NOT_SELECTED, E.SELECTED: E.NOT_SELECTED},
+    "withdraw": {E.REGISTERED: E.WITHDRAWN, E.SELECTED: E.WITHDRAWN, E.PARTICIPANT: E.WITHDRAWN},
+    "drop_out": {E.PARTICIPANT: E.DROPPED_OUT},
+}
+ENROLLMENT_ACTION_PROGRAM_STATUS: dict[str, frozenset[str]] = {
+    "select": frozenset({P.PUBLISHED, P.SELECTION}),
+    "accept": frozenset({P.PUBLISHED, P.SELECTION, P.RUNNING}),
+    "reject": frozenset({P.PUBLISHED, P.SELECTION}),
+    "withdraw": frozenset({P.PUBLISHED, P.SELECTION}),
+    "drop_out": frozenset({P.RUNNING}),
+}
+# Actions that take a seat: checked against the quota.
+SEAT_TAKING = frozenset({"accept"})
+
+ACTION_LABELS = {
+    "select": Msg("meloloskan seleksi", "select"),
+    "accept": Msg("menerima sebagai peserta", "accept as participant"),
+    "reject": Msg("menyatakan tidak lolos", "reject"),
+    "withdraw": Msg("mengundurkan diri", "withdraw"),
+    "drop_out": Msg("menyatakan putus di tengah", "mark as dropped out"),
+    "publish": Msg("membuka pendaftaran", "publish"),
+    "close_registration": Msg("menutup pendaftaran dan memulai seleksi", "close registration"),
+    "start": Msg("memulai pelatihan", "start training"),
+    "close": Msg("menutup program", "close the program"),
+    "cancel": Msg("membatalkan program", "cancel the program"),
+}
+
+STATE_LABELS_EN = {
+    E.REGISTERED: "Applicant", E.SELECTED: "Selected", E.NOT_SELECTED: "Not selected", E.PARTICIPANT: "Participant",
+    E.GRADUATED: "Alumnus", E.NOT_PASSED: "Not passed", E.WITHDRAWN: "Withdrawn", E.DROPPED_OUT: "Dropped out",
+}
+STATUS_LABELS_EN = {
+    P.DRAFT: "Draft", P.PUBLISHED: "Registration open", P.SELECTION: "Selection", P.RUNNING: "Running",
+    P.CLOSED: "Closed", P.CANCELLED: "Cancelled",
+}
+
+
+def state_label(state: str) -> Msg:
+    return Msg(EnrollmentState(state).label, STATE_LABELS_EN[state])
+
+
+def status_label(status: str) -> Msg:
+    return Msg(ProgramStatus(status).label, STATUS_LABELS_EN[status])
+
+
+def program_next_status(*, action: str, status: str) -> str:
+    """The status after ``action``, or Conflict saying why not."""
+    table = PROGRAM_TRANSITIONS[action]
+    if status not in table:
+        raise Conflict(
+            Msg(
+                "Tidak dapat {action}: program berstatus \"{status_id}\".",
+                "Cannot {action_en}: the program is \"{status_en}\".",
+            ).format(
+                action=ACTION_LABELS[action].id, action_en=ACTION_LABELS[action].en,
+                status_id=status_label(status).id, status_en=status_label(status).en,
+            ),
+            code="program_transition",
+        )
+    return table[status]
+
+
+def enrollment_next_state(*, action: str, state: str, program_status: str) -> str:
+    """The state after ``action``, or Conflict saying why not (illegal from this state, or not
+    allowed while the program has this status)."""
+    table = ENROLLMENT_TRANSITIONS[action]
+    label = ACTION_LABELS[action]
+    if state not in table:
+        raise Conflict(
+            Msg(
+                "Tidak dapat {action}: status pendaftaran saat ini \"{state_id}\".",
+                "Cannot {action_en}: the enrollment is currently \"{state_en}\".",
+            ).format(action=label.id, action_en=label.en, state_id=state_label(state).id, state_en=state_label(state).en),
+            code="enrollment_transition",
+        )
+    if program_status not in ENROLLMENT_ACTION_PROGRAM_STATUS[action]:
+        raise Conflict(
+            Msg(
+                "Tidak dapat {action} saat program berstatus \"{status_id}\".",
+                "Cannot {action_en} while the program is \"{status_en}\".",
+            ).format(
+                action=label.id, action_en=label.en,
+                status_id=status_label(program_status).id, status_en=status_label(program_status).en,
+            ),
+            code="enrollment_program_status",
+        )
+    if action == "withdraw" and state == E.PARTICIPANT and program_status == P.RUNNING:
+        raise Conflict(Msg("Peserta pelatihan yang sedang berjalan dinyatakan putus di tengah, bukan mengundurkan diri.",
+                           "A participant of a running program is marked as dropped out, not withdrawn."), code="enrollment_transition")
+    return table[state]
+
+
+def close_outcome(*, result: str) -> tuple[str, str]:
+    """What closing the program does to a participant: (new state, reason)."""
+    if result == "passed":
+        return E.GRADUATED, ""
+    if result == "failed":
+        return E.NOT_PASSED, "Tidak lulus penilaian."
+    return E.NOT_PASSED, "Belum dinilai saat program ditutup."
+
+
+# --- registration rules -------------------------------------------------------------------------
+
+EDUCATION_ORDER = ["none", "sd", "smp", "sma", "smk", "d1", "d2", "d3", "d4", "s1", "s2", "s3"]
+EDUCATION_RANK = {code: i for i, code in enumerate(EDUCATION_ORDER)}
+# SMA and SMK are the same level.
+EDUCATION_RANK["smk"] = EDUCATION_RANK["sma"]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    opens: dt.date
+    closes: dt.date
+
+
+def registration_open(*, status: str, window: Window, today: dt.date) -> Msg | None:
+    """Why a citizen may not register themself now, or None when they may."""
+    if status != P.PUBLISHED:
+        return Msg(
+            "Pendaftaran program ini tidak dibuka (status: {s_id}).", "Registration for this program is not open (status: {s_en})."
+        ).format(s_id=status_label(status).id, s_en=status_label(status).en)
+    if today < window.opens:
+        return Msg("Pendaftaran baru dibuka pada {d}.", "Registration opens on {d}.").format(d=window.opens.isoformat())
+    if today > window.closes:
+        return Msg(
+            "Pendaftaran sudah ditutup pada {d}. Pendaftaran susulan hanya dapat dicatat oleh pengelola lembaga.",
+            "Registration closed on {d}. A late registration can only be recorded by the institution's manager.",
+        ).format(d=window.closes.isoformat())
+    return None
+
+
+def is_late(*, window: Window, status: str, today: dt.date) -> bool:
+    """A registration recorded now is late ("susulan") when the window is over or the program moved on."""
+    return today > window.closes or status not in (P.PUBLISHED,)
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def eligibility_problems(
+    *, birth_date: dt.date, education: str, start_date: dt.date, min_age: int | None, max_age: int | None, min_education: str
+) -> list[Msg]:
+    """Why a person is not eligible (age on the first training day; education). Empty when eligible."""
+    problems = []
+    age = age_on(birth_date, start_date)
+    if min_age is not None and age < min_age:
+        problems.append(Msg("Usia minimal {n} tahun saat pelatihan dimulai (usia Anda {a}).",
+                            "Minimum age is {n} when training starts (you will be {a}).").format(n=min_age, a=age))
+    if max_age is not None and age > max_age:
+        problems.append(Msg("Usia maksimal {n} tahun saat pelatihan dimulai (usia Anda {a}).",
+                            "Maximum age is {n} when training starts (you will be {a}).").format(n=max_age, a=age))
+    if min_education and EDUCATION_RANK.get(education, -1) < EDUCATION_RANK[min_education]:
+        problems.append(Msg("Pendidikan minimal {e}.", "Minimum education is {e}.").format(e=min_education.upper()))
+    return problems
+
+
+def overlaps(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:
+    """Inclusive date ranges overlap."""
+    return a_start <= b_end and b_start <= a_end
+
+
+def validate_program_fields(
+    *, title: str, hours: int, start_date: dt.date, end_date: dt.date, registration_opens: dt.date,
+    registration_closes: dt.date, quota: int, funding: str, dipa_reference: str, fee: int,
+    min_age: int | None, max_age: int | None, min_education: str,
+) -> None:
+    """Raise ValidationFailed naming the first field that is wrong."""
+    def fail(field: str, id_: str, en: str):
+        raise ValidationFailed(Msg(id_, en), code=f"program_{field}", field=field)
+
+    if len((title or "").strip()) < 5:
+        fail("title", "Judul program minimal 5 karakter.", "The program title needs at least 5 characters.")
+    if hours is None or hours <= 0 or hours > 5000:
+        fail("hours", "Jumlah JP harus antara 1 dan 5000.", "Training hours (JP) must be between 1 and 5000.")
+    if end_date < start_date:
+        fail("end_date", "Tanggal selesai tidak boleh sebelum tanggal mulai.", "The end date cannot be before the start date.")
+    if registration_closes < registration_opens:
+        fail("registration_closes", "Pendaftaran tidak boleh ditutup sebelum dibuka.", "Registration cannot close before it opens.")
+    if registration_closes > end_date:
+        fail("registration_closes", "Pendaftaran harus ditutup paling lambat pada tanggal selesai pelatihan.",
+             "Registration must close by the training's end date.")
+    if quota is None or quota <= 0 or quota > 100_000:
+        fail("quota", "Kuota peserta harus antara 1 dan 100.000.", "The quota must be between 1 and 100,000.")
+    if funding == "apbn" and not (dipa_reference or "").strip():
+        fail("dipa_reference", "Program APBN wajib mencantumkan nomor DIPA.", "An APBN program needs its DIPA reference.")
+    if fee is None or fee < 0:
+        fail("fee", "Biaya tidak boleh negatif.", "The fee cannot be negative.")
+    if min_age is not None and max_age is not None and max_age < min_age:
+        fail("max_age", "Usia maksimal harus lebih besar dari usia minimal.", "The maximum age must be above the minimum age.")
+    if min_education and min_education not in EDUCATION_RANK:
+        fail("min_education", "Pendidikan minimal tidak dikenal.", "Unknown minimum education.")

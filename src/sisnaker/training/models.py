@@ -1,0 +1,165 @@
+"""Training: reference data (vocational fields, SKKNI competency units), programs, and enrollments
+(Pendaftar → Peserta → Alumni). States and transitions are documented in ``domain.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from .domain import ACTIVE_STATES, EnrollmentState, ProgramStatus
+
+
+class VocationalField(models.Model):
+    """Kejuruan, e.g. "Teknologi Informasi dan Komunikasi", "Otomotif"."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompetencyUnit(models.Model):
+    """Unit kompetensi (SKKNI), e.g. J.620100.004.02 "Menggunakan struktur data"."""
+
+    code = models.CharField(max_length=40, unique=True)
+    title = models.CharField(max_length=300)
+    vocational_field = models.ForeignKey(VocationalField, on_delete=models.PROTECT, related_name="units")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Program(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "Tatap muka"
+        ONLINE = "online", "Daring"
+        HYBRID = "hybrid", "Hibrida"
+
+    class Funding(models.TextChoices):
+        APBN = "apbn", "APBN (DIPA)"
+        APBD = "apbd", "APBD"
+        PRAKERJA = "prakerja", "Kartu Prakerja"
+        SELF = "self", "Mandiri"
+
+    class Selection(models.TextChoices):
+        NONE = "none", "Tanpa seleksi"
+        TEST = "test", "Tes"
+        INTERVIEW = "interview", "Wawancara"
+        DOCUMENT = "document", "Seleksi berkas"
+
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="programs")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    vocational_field = models.ForeignKey(VocationalField, on_delete=models.PROTECT, related_name="programs")
+    competency_units = models.ManyToManyField(CompetencyUnit, blank=True, related_name="programs")
+    hours = models.PositiveIntegerField(help_text="JP (jam pelajaran)")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    registration_opens = models.DateField()
+    registration_closes = models.DateField()
+    quota = models.PositiveIntegerField()
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="programs")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    boarding = models.BooleanField(default=False)
+    funding = models.CharField(max_length=10, choices=Funding.choices)
+    dipa_reference = models.CharField(max_length=80, blank=True)
+    fee = models.PositiveBigIntegerField(default=0, help_text="rupiah")
+    selection_method = models.CharField(max_length=10, choices=Selection.choices, default=Selection.NONE)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_education = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT, db_index=True)
+    cancel_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(name="program_dates_ordered", condition=Q(end_date__gte=F("start_date"))),
+            models.CheckConstraint(name="program_registration_ordered", condition=Q(registration_closes__gte=F("registration_opens"))),
+            models.CheckConstraint(name="program_registration_before_end", condition=Q(registration_closes__lte=F("end_date"))),
+            models.CheckConstraint(name="program_quota_positive", condition=Q(quota__gt=0)),
+            models.CheckConstraint(name="program_hours_positive", condition=Q(hours__gt=0)),
+            models.CheckConstraint(
+                name="program_age_range", condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=F("min_age"))
+            ),
+            models.CheckConstraint(name="program_apbn_has_dipa", condition=~Q(funding="apbn") | ~Q(dipa_reference="")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="program_status_start_idx"),
+            models.Index(fields=["regency", "status"], name="program_regency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_institution_id(self):
+        return self.institution_id
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.regency_id}
+
+
+class Enrollment(models.Model):
+    """One person in one program, from registration to alumni (or the state that says why not)."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", "Belum dinilai"
+        PASSED = "passed", "Lulus"
+        FAILED = "failed", "Tidak lulus"
+
+    class Source(models.TextChoices):
+        SELF = "self", "Daftar sendiri"
+        MANAGER = "manager", "Dicatat pengelola"
+        IMPORT = "import", "Impor berkas"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="enrollments")
+    state = models.CharField(max_length=14, choices=EnrollmentState.choices, default=EnrollmentState.REGISTERED)
+    result = models.CharField(max_length=8, choices=Result.choices, default=Result.PENDING)
+    # Why the enrollment ended where it did (not selected, not passed, withdrawn...), for people and reports.
+    reason = models.TextField(blank=True)
+    late = models.BooleanField(default=False, help_text="susulan: recorded after the registration window")
+    late_reason = models.TextField(blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.SELF)
+    registered_at = models.DateTimeField()
+    state_changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "person"], name="enrollment_once_per_program"),
+            models.CheckConstraint(name="enrollment_late_has_reason", condition=Q(late=False) | ~Q(late_reason="")),
+        ]
+        indexes = [
+            models.Index(fields=["program", "state"], name="enrollment_program_state_idx"),
+            models.Index(fields=["person", "state"], name="enrollment_person_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.program}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    def scope_institution_id(self):
+        return self.program.institution_id
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.program.regency_id, self.person.domicile_district_id}
+
+    def scope_user_id(self):
+        return self.person.user_id

@@ -1,0 +1,183 @@
+"""Reads for training: catalogue, program pages, manager tables, a citizen's trainings.
+Every list is built with a fixed number of queries (no query per row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Greatest
+
+from sisnaker.accounts.models import Person
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.permissions import can
+
+from . import domain
+from .domain import EnrollmentState as E, ProgramStatus as P
+from .models import Enrollment, Program
+
+SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
+PUBLIC_STATUSES = (P.PUBLISHED, P.SELECTION, P.RUNNING, P.CLOSED)
+
+
+def with_seats(qs: QuerySet[Program]) -> QuerySet[Program]:
+    """Annotate ``seats_taken`` and ``seats_left``."""
+    return qs.annotate(
+        seats_taken=Count("enrollments", filter=Q(enrollments__state__in=SEAT_STATES)),
+    ).annotate(seats_left=Greatest(F("quota") - F("seats_taken"), Value(0), output_field=IntegerField()))
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    q: str = ""
+    province: str = ""
+    regency: str = ""
+    vocational_field: int | None = None
+    mode: str = ""
+    starts_after: dt.date | None = None
+    starts_before: dt.date | None = None
+    open_only: bool = False  # registration open today
+    status: str = ""
+
+
+def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]:
+    """Public programs, most imminent first, filtered."""
+    qs = Program.objects.filter(status__in=PUBLIC_STATUSES, institution__is_active=True)
+    f = filters
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(institution__name__icontains=f.q) | Q(vocational_field__name__icontains=f.q))
+    if f.province:
+        qs = qs.filter(regency__province_id=f.province)
+    if f.regency:
+        qs = qs.filter(regency_id=f.regency)
+    if f.vocational_field:
+        qs = qs.filter(vocational_field_id=f.vocational_field)
+    if f.mode:
+        qs = qs.filter(mode=f.mode)
+    if f.starts_after:
+        qs = qs.filter(start_date__gte=f.starts_after)
+    if f.starts_before:
+        qs = qs.filter(start_date__lte=f.starts_before)
+    if f.open_only:
+        qs = qs.filter(status=P.PUBLISHED, registration_opens__lte=today, registration_closes__gte=today)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return with_seats(qs.select_related("institution", "regency__province", "vocational_field")).order_by(
+        "-status", "start_date", "pk"
+    )
+
+
+def public_program(*, program_id: int) -> Program | None:
+    return (
+        with_seats(Program.objects.filter(pk=program_id, status__in=PUBLIC_STATUSES))
+        .select_related("institution__regency", "regency__province", "vocational_field")
+        .prefetch_related("competency_units")
+        .first()
+    )
+
+
+def program_for_staff(*, program_id: int) -> Program | None:
+    return (
+        with_seats(Program.objects.filter(pk=program_id))
+        .select_related("institution", "regency__province", "vocational_field")
+        .prefetch_related("competency_units")
+        .first()
+    )
+
+
+def state_counts(*, program: Program) -> dict[str, int]:
+    counts = dict(Enrollment.objects.filter(program=program).values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return {state: counts.get(state, 0) for state in E.values}
+
+
+def manager_programs(*, institution_ids: list[int]) -> QuerySet[Program]:
+    """The institution's programs with live counts per enrollment state (one query)."""
+    counts = {f"n_{state}": Count("enrollments", filter=Q(enrollments__state=state)) for state in E.values}
+    return (
+        with_seats(Program.objects.filter(institution_id__in=institution_ids))
+        .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)), **counts)
+        .select_related("institution", "vocational_field", "regency")
+        .order_by("status", "-start_date", "pk")
+    )
+
+
+def program_enrollments(*, program: Program, q: str = "", state: str = "", late: bool | None = None) -> QuerySet[Enrollment]:
+    """Enrollments of one program for the manager's table. Searching by NIK uses the blind index."""
+    qs = Enrollment.objects.filter(program=program).select_related(
+        "person__domicile_district__regency", "person__nik_regency"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if late is not None:
+        qs = qs.filter(late=late)
+    q = (q or "").strip()
+    if q:
+        compact = "".join(ch for ch in q if ch.isdigit())
+        if len(compact) == 16:
+            from sisnaker.core import crypto
+
+            qs = qs.filter(person__nik_index=crypto.blind_index(compact, label="nik"))
+        else:
+            qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__phone__icontains=q))
+    return qs.order_by("registered_at", "pk")
+
+
+def nik_visible(*, viewer, program: Program) -> bool:
+    return can(viewer, "enrollment.view_nik", program)
+
+
+def enrollment_history(*, enrollment: Enrollment) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="training.enrollment", object_id=str(enrollment.pk)).order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class MyTraining:
+    enrollment: Enrollment
+    next_step: str  # Indonesian sentence; the page translates the known keys
+
+
+def next_step(enrollment: Enrollment) -> str:
+    """What the citizen must do (or wait for) next."""
+    program = enrollment.program
+    state = enrollment.state
+    if state == E.REGISTERED:
+        if program.selection_method == "none":
+            return "Menunggu keputusan penerimaan dari lembaga."
+        return f"Ikuti seleksi ({program.get_selection_method_display().lower()}); hasil diumumkan oleh lembaga."
+    if state == E.SELECTED:
+        return "Lolos seleksi: menunggu penerimaan sebagai peserta."
+    if state == E.PARTICIPANT:
+        if program.status == P.RUNNING:
+            return f"Ikuti pelatihan sampai {program.end_date:%d-%m-%Y}."
+        return f"Datang pada hari pertama pelatihan, {program.start_date:%d-%m-%Y}."
+    if state == E.GRADUATED:
+        return "Selamat, Anda alumni pelatihan ini."
+    return enrollment.reason or domain.state_label(state).id
+
+
+def my_trainings(*, person: Person) -> list[MyTraining]:
+    rows = (
+        Enrollment.objects.filter(person=person)
+        .select_related("program__institution", "program__regency")
+        .order_by("-program__start_date", "-pk")
+    )
+    return [MyTraining(e, next_step(e)) for e in rows]
+
+
+def active_overlap_exists(*, person: Person, start: dt.date, end: dt.date) -> bool:
+    return Enrollment.objects.filter(
+        person=person, state__in=domain.ACTIVE_STATES, program__start_date__lte=end, program__end_date__gte=start
+    ).exists()
+
+
+def late_registrations(*, institution_ids: list[int]) -> int:
+    return Enrollment.objects.filter(program__institution_id__in=institution_ids, late=True).count()
+
+
+def seats_left(program: Program) -> int:
+    taken = getattr(program, "seats_taken", None)
+    if taken is None:
+        taken = Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+    return max(program.quota - taken, 0)
+

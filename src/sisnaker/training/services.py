@@ -1,0 +1,421 @@
+"""Writes of the training lifecycle. Every service: keyword-only, one transaction, permission check,
+audit trail in the same transaction, a clear refusal (``SisnakerError``) instead of a 500.
+
+Seats: the program row is locked (``select_for_update``) before seats are counted, so concurrent
+acceptances on PostgreSQL queue behind each other and never exceed the quota; SQLite serialises
+writers itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person
+from sisnaker.core import audit
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.institutions import domain as institution_rules
+from sisnaker.institutions.models import Institution
+
+from . import domain
+from .domain import ACTIVE_STATES, EnrollmentState as E, ProgramStatus as P
+from .models import CompetencyUnit, Enrollment, Program, VocationalField
+
+PROGRAM_FIELDS = [
+    "title", "description", "vocational_field", "hours", "start_date", "end_date", "registration_opens",
+    "registration_closes", "quota", "regency", "mode", "boarding", "funding", "dipa_reference", "fee",
+    "selection_method", "min_age", "max_age", "min_education",
+]
+# States whose holders occupy a seat of the program.
+SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+@transaction.atomic
+def vocational_field_save(*, actor, code: str, name: str, is_active: bool = True) -> VocationalField:
+    """Create or update a vocational field (kejuruan) by its code."""
+    require(actor, "reference.edit")
+    code, name = code.strip().upper(), " ".join(name.split())
+    if not code or not name:
+        raise ValidationFailed(Msg("Kode dan nama kejuruan wajib diisi.", "Code and name are required."), code="reference_required")
+    obj, created = VocationalField.objects.get_or_create(code=code, defaults={"name": name, "is_active": is_active})
+    before = {"name": obj.name, "is_active": obj.is_active}
+    if not created:
+        obj.name, obj.is_active = name, is_active
+        obj.save()
+    audit.record(actor=actor, action="reference.vocational_field_saved", obj=obj, before=None if created else before,
+                 after={"code": code, "name": name, "is_active": is_active})
+    return obj
+
+
+@transaction.atomic
+def competency_unit_save(*, actor, code: str, title: str, vocational_field: VocationalField, is_active: bool = True) -> CompetencyUnit:
+    """Create or update an SKKNI competency unit by its code."""
+    require(actor, "reference.edit")
+    code, title = code.strip().upper(), " ".join(title.split())
+    if not code or not title:
+        raise ValidationFailed(Msg("Kode dan judul unit kompetensi wajib diisi.", "Code and title are required."), code="reference_required")
+    obj, created = CompetencyUnit.objects.get_or_create(
+        code=code, defaults={"title": title, "vocational_field": vocational_field, "is_active": is_active}
+    )
+    if not created:
+        obj.title, obj.vocational_field, obj.is_active = title, vocational_field, is_active
+        obj.save()
+    audit.record(actor=actor, action="reference.competency_unit_saved", obj=obj,
+                 after={"code": code, "title": title, "vocational_field": vocational_field.pk, "is_active": is_active})
+    return obj
+
+
+# --- programs ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProgramData:
+    """What a manager fills in for a program."""
+
+    title: str
+    vocational_field: VocationalField
+    hours: int
+    start_date: dt.date
+    end_date: dt.date
+    registration_opens: dt.date
+    registration_closes: dt.date
+    quota: int
+    regency: object
+    funding: str
+    mode: str = "in_person"
+    boarding: bool = False
+    dipa_reference: str = ""
+    fee: int = 0
+    selection_method: str = "none"
+    min_age: int | None = None
+    max_age: int | None = None
+    min_education: str = ""
+    description: str = ""
+    competency_unit_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+def _validate_program(data: ProgramData) -> None:
+    domain.validate_program_fields(
+        title=data.title, hours=data.hours, start_date=data.start_date, end_date=data.end_date,
+        registration_opens=data.registration_opens, registration_closes=data.registration_closes, quota=data.quota,
+        funding=data.funding, dipa_reference=data.dipa_reference, fee=data.fee, min_age=data.min_age,
+        max_age=data.max_age, min_education=data.min_education,
+    )
+    for name, choices in (("mode", Program.Mode), ("funding", Program.Funding), ("selection_method", Program.Selection)):
+        if getattr(data, name) not in choices.values:
+            raise ValidationFailed(Msg("Pilihan {f} tidak dikenal.", "Unknown choice for {f}.").format(f=name), code="program_choice", field=name)
+
+
+def _units(data: ProgramData) -> list[CompetencyUnit]:
+    units = list(CompetencyUnit.objects.filter(pk__in=data.competency_unit_ids, is_active=True))
+    if len(units) != len(set(data.competency_unit_ids)):
+        raise ValidationFailed(Msg("Ada unit kompetensi yang tidak dikenal atau tidak aktif.", "Some competency units are unknown or inactive."),
+                               code="program_units", field="competency_units")
+    return units
+
+
+@transaction.atomic
+def program_create(*, actor, institution: Institution, data: ProgramData) -> Program:
+    """A draft program of ``institution``."""
+    require(actor, "program.manage", institution)
+    _validate_program(data)
+    units = _units(data)
+    values = {name: getattr(data, name) for name in PROGRAM_FIELDS}
+    values["title"] = " ".join(data.title.split())
+    program = Program.objects.create(institution=institution, created_by=actor, **values)
+    program.competency_units.set(units)
+    audit.record(actor=actor, action="program.created", obj=program,
+                 after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units]})
+    return program
+
+
+def _lock_program(program: Program) -> Program:
+    return Program.objects.select_for_update().select_related("institution").get(pk=program.pk)
+
+
+def _seats_taken(program: Program) -> int:
+    return Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+
+
+@transaction.atomic
+def program_update(*, actor, program: Program, data: ProgramData) -> Program:
+    """Edit a program while it is a draft or open for registration. The quota never drops below the
+    participants already accepted."""
+    program = _lock_program(program)
+    require(actor, "program.manage", program)
+    if program.status not in (P.DRAFT, P.PUBLISHED, P.SELECTION):
+        raise Conflict(Msg("Program yang sudah berjalan atau selesai tidak dapat diubah.",
+                           "A program that is running or finished cannot be edited."), code="program_locked")
+    _validate_program(data)
+    taken = _seats_taken(program)
+    if data.quota < taken:
+        raise ValidationFailed(Msg("Kuota tidak boleh kurang dari {n} peserta yang sudah diterima.",
+                                   "The quota cannot be below the {n} participants already accepted.").format(n=taken),
+                               code="program_quota_below_accepted", field="quota")
+    units = _units(data)
+    before = audit.snapshot(program, PROGRAM_FIELDS)
+    for name in PROGRAM_FIELDS:
+        setattr(program, name, getattr(data, name))
+    program.save()
+    program.competency_units.set(units)
+    b, a = audit.changes(before, audit.snapshot(program, PROGRAM_FIELDS))
+    audit.record(actor=actor, action="program.updated", obj=program, before=b, after=a)
+    return program
+
+
+@transaction.atomic
+def program_transition(*, actor, program: Program, action: str, today: dt.date, reason: str = "") -> Program:
+    """Move a program along its lifecycle (publish, close_registration, start, close, cancel), with the
+    bulk effects on its enrollments described in ``domain``. Returns the program with its new status."""
+    if action not in domain.PROGRAM_TRANSITIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="program_action")
+    program = _lock_program(program)
+    require(actor, "program.manage", program)
+    new_status = domain.program_next_status(action=action, status=program.status)
+    now = timezone.now()
+    if action == "publish":
+        inst = program.institution
+        blocker = institution_rules.publish_blocker(
+            kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+            valid_until=inst.accreditation_valid_until, today=today,
+        )
+        if blocker:
+            raise Conflict(blocker, code="institution_cannot_publish")
+        if program.registration_closes < today:
+            raise Conflict(Msg("Tanggal tutup pendaftaran ({d}) sudah lewat; ubah jadwal sebelum membuka pendaftaran.",
+                               "The registration closing date ({d}) has passed; change the schedule first.").format(
+                                   d=program.registration_closes.isoformat()), code="program_window_over")
+    if action == "cancel" and not reason.strip():
+        raise ValidationFailed(Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling."), code="reason_required", field="reason")
+    changed = 0
+    if action == "start":
+        changed = _bulk_move(
+            actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
+            reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action="enrollment.not_selected_at_start",
+        )
+    elif action == "close":
+        changed = _close_enrollments(actor=actor, program=program, now=now)
+    elif action == "cancel":
+        changed = _bulk_move(
+            actor=actor, program=program, states=tuple(ACTIVE_STATES), to=E.WITHDRAWN,
+            reason=f"Program dibatalkan: {reason.strip()}", now=now, action="enrollment.withdrawn_program_cancelled",
+        )
+        program.cancel_reason = reason.strip()
+    before = program.status
+    program.status = new_status
+    program.save(update_fields=["status", "cancel_reason", "updated_at"])
+    audit.record(actor=actor, action=f"program.{action}", obj=program, before={"status": before},
+                 after={"status": new_status, "enrollments_changed": changed}, reason=reason)
+    return program
+
+
+def _bulk_move(*, actor, program: Program, states: tuple, to: str, reason: str, now, action: str) -> int:
+    rows = list(Enrollment.objects.filter(program=program, state__in=states).values_list("pk", "state"))
+    if not rows:
+        return 0
+    Enrollment.objects.filter(pk__in=[pk for pk, _ in rows]).update(state=to, reason=reason, state_changed_at=now)
+    audit.record_many(actor=actor, action=action, object_type="training.enrollment",
+                      rows=[(pk, "", {"state": st}, {"state": to}) for pk, st in rows], reason=reason, at=now)
+    return len(rows)
+
+
+def _close_enrollments(*, actor, program: Program, now) -> int:
+    """Participants who passed become alumni in one statement; the others get the reason why not."""
+    rows = list(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).values_list("pk", "result"))
+    by_outcome: dict[tuple[str, str], list[int]] = {}
+    for pk, result in rows:
+        by_outcome.setdefault(domain.close_outcome(result=result), []).append(pk)
+    audit_rows = []
+    for (state, reason), pks in by_outcome.items():
+        Enrollment.objects.filter(pk__in=pks).update(state=state, reason=reason, state_changed_at=now)
+        audit_rows += [(pk, "", {"state": E.PARTICIPANT}, {"state": state, "reason": reason}) for pk in pks]
+    audit.record_many(actor=actor, action="enrollment.closed", object_type="training.enrollment", rows=audit_rows, at=now)
+    return len(rows)
+
+
+# --- enrollments ------------------------------------------------------------------------------
+
+def _check_can_enroll(*, program: Program, person: Person) -> None:
+    problems = domain.eligibility_problems(
+        birth_date=person.birth_date, education=person.education, start_date=program.start_date,
+        min_age=program.min_age, max_age=program.max_age, min_education=program.min_education,
+    )
+    if problems:
+        raise ValidationFailed(
+            Msg("Belum memenuhi syarat: " + " ".join(p.id for p in problems), "Not eligible: " + " ".join(p.en for p in problems)),
+            code="not_eligible",
+        )
+    if Enrollment.objects.filter(program=program, person=person).exists():
+        raise Conflict(Msg("Sudah terdaftar di program ini.", "Already registered for this program."), code="already_registered")
+    clash = (
+        Enrollment.objects.filter(person=person, state__in=ACTIVE_STATES)
+        .filter(Q(program__start_date__lte=program.end_date) & Q(program__end_date__gte=program.start_date))
+        .select_related("program").first()
+    )
+    if clash:
+        raise Conflict(
+            Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}). Mundur dari program itu dulu bila ingin mendaftar di sini.",
+                "The dates clash with an active enrollment in \"{t}\" ({a} to {b}). Withdraw from it first to register here.").format(
+                    t=clash.program.title, a=clash.program.start_date.isoformat(), b=clash.program.end_date.isoformat()),
+            code="schedule_clash",
+        )
+
+
+def _create_enrollment(*, actor, program, person, state, source, late_reason, now, action) -> Enrollment:
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(
+                program=program, person=person, state=state, source=source, late=bool(late_reason),
+                late_reason=late_reason, registered_at=now, state_changed_at=now,
+            )
+    except IntegrityError as exc:  # the same person registering twice at the same moment
+        raise Conflict(Msg("Sudah terdaftar di program ini.", "Already registered for this program."), code="already_registered") from exc
+    audit.record(actor=actor, action=action, obj=enrollment,
+                 after={"program": program.pk, "person": person.pk, "state": state, "source": source, "late": bool(late_reason)},
+                 reason=late_reason, at=now)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_register(*, actor, program: Program, person: Person, today: dt.date) -> Enrollment:
+    """A citizen registers themself (Pendaftar) while registration is open."""
+    require(actor, "enrollment.register_self", person)
+    program = _lock_program(program)
+    blocker = domain.registration_open(
+        status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
+    )
+    if blocker:
+        raise Conflict(blocker, code="registration_closed")
+    _check_can_enroll(program=program, person=person)
+    return _create_enrollment(actor=actor, program=program, person=person, state=E.REGISTERED, source="self",
+                              late_reason="", now=timezone.now(), action="enrollment.registered")
+
+
+@transaction.atomic
+def enrollment_record(
+    *, actor, program: Program, person: Person, today: dt.date, as_participant: bool = False, late_reason: str = "",
+    source: str = "manager",
+) -> Enrollment:
+    """The institution's manager records a person (as applicant, or directly as participant). After the
+    registration window it is a late registration ("susulan") and needs a written reason."""
+    program = _lock_program(program)
+    require(actor, "program.manage", program)
+    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
+        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
+            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
+    late = domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
+    late_reason = (late_reason or "").strip()
+    if late and not late_reason:
+        raise ValidationFailed(
+            Msg("Pendaftaran sudah ditutup: tuliskan alasan pendaftaran susulan.", "Registration is closed: write the reason for this late registration."),
+            code="late_reason_required", field="late_reason",
+        )
+    _check_can_enroll(program=program, person=person)
+    state = E.REGISTERED
+    if as_participant:
+        if _seats_taken(program) >= program.quota:
+            raise Conflict(_quota_full(program), code="quota_full")
+        state = E.PARTICIPANT
+    return _create_enrollment(actor=actor, program=program, person=person, state=state, source=source,
+                              late_reason=late_reason if late else "", now=timezone.now(),
+                              action="enrollment.late_recorded" if late else "enrollment.recorded")
+
+
+def _quota_full(program: Program) -> Msg:
+    return Msg("Kuota program sudah penuh ({q} peserta).", "The program's quota is full ({q} participants).").format(q=program.quota)
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    refused: list[tuple[int, Msg]] = field(default_factory=list)
+
+
+@transaction.atomic
+def enrollments_transition(
+    *, actor, program: Program, enrollment_ids: list[int], action: str, reason: str = ""
+) -> BulkResult:
+    """Apply one action (select, accept, reject, withdraw, drop_out) to many enrollments of one program.
+    Legal changes are applied together; each refused one comes back with its reason. Accepting takes
+    seats in the order given until the quota is full."""
+    if action not in domain.ENROLLMENT_TRANSITIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="enrollment_action")
+    program = _lock_program(program)
+    require(actor, "program.manage", program)
+    ids = list(dict.fromkeys(int(i) for i in enrollment_ids))
+    found = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=ids).select_related("person")}
+    result = BulkResult()
+    seats_left = program.quota - _seats_taken(program) if action in domain.SEAT_TAKING else None
+    moves: dict[tuple[str, str], list[int]] = {}
+    for pk in ids:
+        enrollment = found.get(pk)
+        if enrollment is None:
+            result.refused.append((pk, Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program.")))
+            continue
+        try:
+            to = domain.enrollment_next_state(action=action, state=enrollment.state, program_status=program.status)
+        except Conflict as exc:
+            result.refused.append((pk, exc.message))
+            continue
+        if seats_left is not None:
+            if seats_left <= 0:
+                result.refused.append((pk, _quota_full(program)))
+                continue
+            seats_left -= 1
+        moves.setdefault((enrollment.state, to), []).append(pk)
+        result.done.append(pk)
+    now = timezone.now()
+    text = (reason or "").strip()
+    audit_rows = []
+    for (frm, to), pks in moves.items():
+        Enrollment.objects.filter(pk__in=pks, state=frm).update(state=to, state_changed_at=now, reason=text)
+        audit_rows += [(pk, str(found[pk].person), {"state": frm}, {"state": to}) for pk in pks]
+    audit.record_many(actor=actor, action=f"enrollment.{action}", object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
+    return result
+
+
+@transaction.atomic
+def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
+    """A citizen withdraws from a program before it runs."""
+    enrollment = Enrollment.objects.select_related("program", "person").select_for_update(of=("self",)).get(pk=enrollment.pk)
+    require(actor, "enrollment.register_self", enrollment.person)
+    to = domain.enrollment_next_state(action="withdraw", state=enrollment.state, program_status=enrollment.program.status)
+    before = enrollment.state
+    enrollment.state, enrollment.reason, enrollment.state_changed_at = to, (reason or "Mengundurkan diri.").strip(), timezone.now()
+    enrollment.save(update_fields=["state", "reason", "state_changed_at"])
+    audit.record(actor=actor, action="enrollment.withdraw", obj=enrollment, before={"state": before}, after={"state": to}, reason=reason)
+    return enrollment
+
+
+@transaction.atomic
+def enrollments_set_result(*, actor, program: Program, enrollment_ids: list[int], result: str) -> BulkResult:
+    """Record the training result (passed / failed / pending) of participants of a running program.
+    (The certification issue replaces this with per-unit competency assessment.)"""
+    if result not in Enrollment.Result.values:
+        raise ValidationFailed(Msg("Hasil tidak dikenal.", "Unknown result."), code="result_unknown")
+    program = _lock_program(program)
+    require(actor, "program.assess", program)
+    if program.status != P.RUNNING:
+        raise Conflict(Msg("Hasil pelatihan dicatat saat program berjalan.", "Results are recorded while the program runs."),
+                       code="program_not_running")
+    rows = dict(Enrollment.objects.filter(program=program, pk__in=enrollment_ids, state=E.PARTICIPANT).values_list("pk", "result"))
+    out = BulkResult(done=list(rows))
+    out.refused = [(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."))
+                   for pk in dict.fromkeys(enrollment_ids) if pk not in rows]
+    Enrollment.objects.filter(pk__in=list(rows)).update(result=result)
+    audit.record_many(actor=actor, action="enrollment.result_set", object_type="training.enrollment",
+                      rows=[(pk, "", {"result": old}, {"result": result}) for pk, old in rows.items()])
+    return out
+
+
+def get_program(*, program_id: int) -> Program:
+    program = Program.objects.select_related("institution", "regency", "vocational_field").filter(pk=program_id).first()
+    if program is None:
+        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code="program_not_found")
+    return program
