@@ -37,10 +37,16 @@ def sisnaker_error(request, exc: SisnakerError):
 
 def _register_routers() -> None:
     from sisnaker.accounts.api import router as accounts_router
+    from sisnaker.institutions.api import router as institutions_router
     from sisnaker.regions.api import router as regions_router
+    from sisnaker.training.api import router as training_router
+    from sisnaker.training.io_api import router as training_io_router
 
     api.add_router("/regions/", regions_router)
     api.add_router("/accounts/", accounts_router)
+    api.add_router("/institutions/", institutions_router, tags=["institutions"])
+    api.add_router("/training/", training_router, tags=["training"])
+    api.add_router("/training/", training_io_router, tags=["training import/export"])
 
 
 _register_routers()

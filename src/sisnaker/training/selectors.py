@@ -14,7 +14,8 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
 
 from . import domain
-from .domain import EnrollmentState as E, ProgramStatus as P
+from .domain import EnrollmentState as E
+from .domain import ProgramStatus as P
 from .models import Enrollment, Program
 
 SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)

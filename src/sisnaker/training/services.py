@@ -23,7 +23,9 @@ from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
 
 from . import domain
-from .domain import ACTIVE_STATES, EnrollmentState as E, ProgramStatus as P
+from .domain import ACTIVE_STATES
+from .domain import EnrollmentState as E
+from .domain import ProgramStatus as P
 from .models import CompetencyUnit, Enrollment, Program, VocationalField
 
 PROGRAM_FIELDS = [
