@@ -25,6 +25,15 @@ def test_demo_data_is_realistic_and_loads_once(regions):
         regencies.add(person.nik_regency_id)
     assert len(regencies) > 40
     assert len({p.nik_regency_id[:2] for p in people}) > 15
+    # Training: programs in every stage, enrollments in every outcome, nothing active in a closed program.
+    from sisnaker.training.models import Enrollment, Program
+
+    assert set(Program.objects.values_list("status", flat=True)) == {"draft", "published", "running", "closed"}
+    states = set(Enrollment.objects.values_list("state", flat=True))
+    assert {"registered", "participant", "graduated", "not_passed", "dropped_out"} <= states
+    closed = Program.objects.get(status="closed")
+    assert not closed.enrollments.filter(state__in=["registered", "selected", "participant"]).exists()
+    assert closed.enrollments.filter(late=True).exists()
 
 
 @pytest.mark.parametrize("login", [x.login for x in demo.logins()])

@@ -30,3 +30,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.object_type}#{self.object_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for staff scripts (``Authorization: Bearer snk_…``). Only the SHA-256 of the
+    secret is stored; the secret is shown once, when the token is created (``sisnaker apitoken``).
+    ``prefix`` (the secret's first characters) identifies a token in lists without revealing it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

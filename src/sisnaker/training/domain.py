@@ -15,7 +15,8 @@ Enrollment state (Pendaftar → Peserta → Alumni)::
 
 At ``start`` every enrollment still ``registered``/``selected`` becomes ``not_selected`` ("seleksi
 berakhir sebelum pelatihan dimulai"); at ``close`` every participant becomes ``graduated`` when the
-result is passed, else ``not_passed`` with the reason (failed, or not assessed). Cancelling a
+result is passed, else ``not_passed`` with the reason (failed, or not assessed), and any late
+applicant never accepted becomes ``not_selected``. Cancelling a
 program withdraws every active enrollment with the cancellation as the reason.
 """
 

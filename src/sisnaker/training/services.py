@@ -203,6 +203,11 @@ def program_transition(*, actor, program: Program, action: str, today: dt.date, 
         )
     elif action == "close":
         changed = _close_enrollments(actor=actor, program=program, now=now)
+        # Late applicants never accepted before the end: nothing stays "active" in a closed program.
+        changed += _bulk_move(
+            actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
+            reason="Program ditutup sebelum pendaftar diterima.", now=now, action="enrollment.not_selected_at_close",
+        )
     elif action == "cancel":
         changed = _bulk_move(
             actor=actor, program=program, states=tuple(ACTIVE_STATES), to=E.WITHDRAWN,

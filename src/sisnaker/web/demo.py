@@ -135,5 +135,92 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
         person.user_id = saved[user.username]
     Person.objects.bulk_create(people, batch_size=500)
     RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()], batch_size=500)
+    programs = _training_demo(today=today, rng=rng)
     audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
-    return {"created": 1, "citizens": citizens + 1, "institutions": 3, "companies": 1}
+    return {"created": 1, "citizens": citizens + 1, "institutions": 4, "companies": 1, "programs": programs}
+
+
+def _training_demo(*, today: dt.date, rng: random.Random) -> int:
+    """Programs in every status at the demo institutions, with enrollments in every state, made
+    through the real services (so the audit trail and the rules are the real ones)."""
+    from sisnaker.core.errors import SisnakerError
+    from sisnaker.institutions import services as inst_services
+    from sisnaker.training import services as training
+    from sisnaker.training.models import CompetencyUnit, VocationalField
+    from sisnaker.training.reference import reference_load
+
+    reference_load()
+    manager = User.objects.get(username="pengelola.blkbandung")
+    blk = Institution.objects.get(registry_number="BLK-3273-001")
+    bandung = Regency.objects.get(code="32.73")
+    curator = User.objects.get(username="kurator")
+    lpk = Institution.objects.get(registry_number="LPK-3578-014")
+    inst_services.institution_set_accreditation(
+        actor=curator, institution=lpk, status="accredited", grade="B", number="LA-LPK/2023/0147",
+        valid_until=today - dt.timedelta(days=40),
+    )
+    day = dt.timedelta(days=1)
+
+    def make(title, field, units, start, days, quota, funding="apbn", selection="test", **kw):
+        vf = VocationalField.objects.get(code=field)
+        data = training.ProgramData(
+            title=title, vocational_field=vf, hours=kw.pop("hours", 240), start_date=start, end_date=start + days * day,
+            registration_opens=start - 30 * day, registration_closes=start - 3 * day, quota=quota, regency=bandung,
+            funding=funding, dipa_reference="DIPA-032.06.2.450385/2026" if funding == "apbn" else "",
+            selection_method=selection, min_age=17, max_age=45, min_education=kw.pop("min_education", "smp"),
+            competency_unit_ids=tuple(CompetencyUnit.objects.filter(code__in=units).values_list("pk", flat=True)),
+            description=kw.pop("description", ""), **kw,
+        )
+        return training.program_create(actor=manager, institution=blk, data=data)
+
+    people = list(Person.objects.filter(user__username__startswith="demo").order_by("pk"))
+    rng.shuffle(people)
+    pool = iter(people)
+
+    def enroll(program, n, when, as_participant=False, late_reason=""):
+        done = []
+        while len(done) < n:
+            person = next(pool, None)
+            if person is None:
+                break
+            try:
+                done.append(training.enrollment_record(actor=manager, program=program, person=person, today=when,
+                                                       as_participant=as_participant, late_reason=late_reason))
+            except SisnakerError:
+                continue  # not eligible or a schedule clash: the next person
+        return done
+
+    web_units = ["J.620100.004.02", "J.620100.009.01", "J.620100.017.02", "J.620100.023.02", "J.620100.025.02"]
+    # 1. Registration open now.
+    web = make("Junior Web Developer", "TIK", web_units, today + 14 * day, 45, quota=16, min_education="sma")
+    training.program_transition(actor=manager, program=web, action="publish", today=today - 5 * day)
+    enroll(web, 24, today - 5 * day)
+    # 2. Running, with results being recorded.
+    moto_start = today - 10 * day
+    moto = make("Teknisi Sepeda Motor Injeksi", "OTO", ["OTO.KR01.001.01", "OTO.KR01.002.01", "OTO.KR01.016.01"],
+                moto_start, 30, quota=20, selection="interview")
+    training.program_transition(actor=manager, program=moto, action="publish", today=moto_start - 25 * day)
+    applicants = enroll(moto, 26, moto_start - 20 * day)
+    training.program_transition(actor=manager, program=moto, action="close_registration", today=moto_start - 2 * day)
+    training.enrollments_transition(actor=manager, program=moto, enrollment_ids=[e.pk for e in applicants], action="accept")
+    training.program_transition(actor=manager, program=moto, action="start", today=moto_start)
+    participants = [e.pk for e in applicants][:20]
+    training.enrollments_transition(actor=manager, program=moto, enrollment_ids=participants[-1:], action="drop_out",
+                                    reason="Diterima bekerja sebelum pelatihan selesai.")
+    training.enrollments_set_result(actor=manager, program=moto, enrollment_ids=participants[:8], result="passed")
+    # 3. Closed: alumni, and those who did not pass.
+    sew_start = today - 90 * day
+    sew = make("Menjahit Pakaian Wanita", "GAR", ["GAR.MJ01.001.01", "GAR.MJ01.002.01"], sew_start, 40, quota=16,
+               funding="apbd", selection="none", min_education="sd")
+    training.program_transition(actor=manager, program=sew, action="publish", today=sew_start - 25 * day)
+    sewing = enroll(sew, 16, sew_start - 20 * day, as_participant=True)
+    training.program_transition(actor=manager, program=sew, action="start", today=sew_start)
+    enroll(sew, 1, sew_start + 2 * day, late_reason="Susulan: pindahan dari BLK Cimahi (surat No. 560/112/BLK).")
+    ids = [e.pk for e in sewing]
+    training.enrollments_set_result(actor=manager, program=sew, enrollment_ids=ids[:13], result="passed")
+    training.enrollments_set_result(actor=manager, program=sew, enrollment_ids=ids[13:15], result="failed")
+    training.program_transition(actor=manager, program=sew, action="close", today=sew_start + 41 * day)
+    # 4. A draft that cannot be published yet.
+    make("Barista dan Pelayanan Kafe", "PAR", [], today + 40 * day, 20, quota=12, funding="self", selection="none",
+         fee=1_500_000, hours=80)
+    return 4
