@@ -7,6 +7,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core import crypto
 from sisnaker.core.roles import Role
@@ -45,31 +46,31 @@ class Person(models.Model):
     (AES-GCM) and ``nik_index`` a keyed hash for unique look-up."""
 
     class Sex(models.TextChoices):
-        MALE = "M", "Laki-laki"
-        FEMALE = "F", "Perempuan"
+        MALE = "M", _("Laki-laki")
+        FEMALE = "F", _("Perempuan")
 
     class Education(models.TextChoices):
-        NONE = "none", "Tidak/belum sekolah"
-        SD = "sd", "SD/sederajat"
-        SMP = "smp", "SMP/sederajat"
-        SMA = "sma", "SMA/sederajat"
-        SMK = "smk", "SMK"
-        D1 = "d1", "Diploma I"
-        D2 = "d2", "Diploma II"
-        D3 = "d3", "Diploma III"
-        D4 = "d4", "Diploma IV / Sarjana Terapan"
-        S1 = "s1", "Sarjana (S1)"
-        S2 = "s2", "Magister (S2)"
-        S3 = "s3", "Doktor (S3)"
+        NONE = "none", _("Tidak/belum sekolah")
+        SD = "sd", _("SD/sederajat")
+        SMP = "smp", _("SMP/sederajat")
+        SMA = "sma", _("SMA/sederajat")
+        SMK = "smk", _("SMK")
+        D1 = "d1", _("Diploma I")
+        D2 = "d2", _("Diploma II")
+        D3 = "d3", _("Diploma III")
+        D4 = "d4", _("Diploma IV / Sarjana Terapan")
+        S1 = "s1", _("Sarjana (S1)")
+        S2 = "s2", _("Magister (S2)")
+        S3 = "s3", _("Doktor (S3)")
 
     class Disability(models.TextChoices):
-        PHYSICAL = "physical", "Fisik"
-        INTELLECTUAL = "intellectual", "Intelektual"
-        MENTAL = "mental", "Mental"
-        SENSORY_SIGHT = "sight", "Sensorik netra"
-        SENSORY_HEARING = "hearing", "Sensorik rungu"
-        SENSORY_SPEECH = "speech", "Sensorik wicara"
-        MULTIPLE = "multiple", "Ganda/multi"
+        PHYSICAL = "physical", _("Fisik")
+        INTELLECTUAL = "intellectual", _("Intelektual")
+        MENTAL = "mental", _("Mental")
+        SENSORY_SIGHT = "sight", _("Sensorik netra")
+        SENSORY_HEARING = "hearing", _("Sensorik rungu")
+        SENSORY_SPEECH = "speech", _("Sensorik wicara")
+        MULTIPLE = "multiple", _("Ganda/multi")
 
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.PROTECT, related_name="person")
     nik_encrypted = models.TextField()

@@ -1,17 +1,18 @@
 """The roles of Sisnaker and the scope each one needs (DESIGN.md §2)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CITIZEN = "citizen", "Warga / pencari kerja"
-    INSTITUTION_MANAGER = "institution_manager", "Pengelola lembaga"
-    INSTRUCTOR = "instructor", "Instruktur"
-    REGIONAL_OFFICER = "regional_officer", "Petugas Disnaker"
-    CURATOR = "curator", "Kurator Kementerian"
-    PMO_OFFICER = "pmo_officer", "Petugas PMO Prakerja"
-    EMPLOYER = "employer", "Pemberi kerja"
-    ADMIN = "admin", "Administrator"
+    CITIZEN = "citizen", _("Warga / pencari kerja")
+    INSTITUTION_MANAGER = "institution_manager", _("Pengelola lembaga")
+    INSTRUCTOR = "instructor", _("Instruktur")
+    REGIONAL_OFFICER = "regional_officer", _("Petugas Disnaker")
+    CURATOR = "curator", _("Kurator Kementerian")
+    PMO_OFFICER = "pmo_officer", _("Petugas PMO Prakerja")
+    EMPLOYER = "employer", _("Pemberi kerja")
+    ADMIN = "admin", _("Administrator")
 
 
 # What each role's scope must be: exactly one of these is set (None: national / self).

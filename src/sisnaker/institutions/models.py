@@ -5,28 +5,29 @@ Managers and instructors are attached through ``accounts.RoleAssignment`` (scope
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Institution(models.Model):
     class Kind(models.TextChoices):
-        BLK_UPTP = "blk_uptp", "BLK UPTP (pusat)"
-        BLK_UPTD = "blk_uptd", "BLK UPTD (daerah)"
-        BLK_KOMUNITAS = "blk_komunitas", "BLK Komunitas"
-        BLK_LUAR_NEGERI = "blk_ln", "BLK Luar Negeri"
-        LPK = "lpk", "LPK swasta"
-        OTHER = "other", "Lainnya"
+        BLK_UPTP = "blk_uptp", _("BLK UPTP (pusat)")
+        BLK_UPTD = "blk_uptd", _("BLK UPTD (daerah)")
+        BLK_KOMUNITAS = "blk_komunitas", _("BLK Komunitas")
+        BLK_LUAR_NEGERI = "blk_ln", _("BLK Luar Negeri")
+        LPK = "lpk", _("LPK swasta")
+        OTHER = "other", _("Lainnya")
 
     class Accreditation(models.TextChoices):
         """LA-LPK (Lembaga Akreditasi LPK) status."""
 
-        NONE = "none", "Belum terakreditasi"
-        ACCREDITED = "accredited", "Terakreditasi"
-        REVOKED = "revoked", "Dicabut"
+        NONE = "none", _("Belum terakreditasi")
+        ACCREDITED = "accredited", _("Terakreditasi")
+        REVOKED = "revoked", _("Dicabut")
 
     class Grade(models.TextChoices):
-        A = "A", "A"
-        B = "B", "B"
-        C = "C", "C"
+        A = "A", _("A")
+        B = "B", _("B")
+        C = "C", _("C")
 
     registry_number = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)

@@ -26,28 +26,29 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", "Draf"
-    PUBLISHED = "published", "Pendaftaran dibuka"
-    SELECTION = "selection", "Seleksi"
-    RUNNING = "running", "Berjalan"
-    CLOSED = "closed", "Selesai"
-    CANCELLED = "cancelled", "Dibatalkan"
+    DRAFT = "draft", _("Draf")
+    PUBLISHED = "published", _("Pendaftaran dibuka")
+    SELECTION = "selection", _("Seleksi")
+    RUNNING = "running", _("Berjalan")
+    CLOSED = "closed", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan")
 
 
 class EnrollmentState(models.TextChoices):
-    REGISTERED = "registered", "Pendaftar"
-    SELECTED = "selected", "Lolos seleksi"
-    NOT_SELECTED = "not_selected", "Tidak lolos seleksi"
-    PARTICIPANT = "participant", "Peserta"
-    GRADUATED = "graduated", "Alumni"
-    NOT_PASSED = "not_passed", "Tidak lulus"
-    WITHDRAWN = "withdrawn", "Mengundurkan diri"
-    DROPPED_OUT = "dropped_out", "Putus di tengah"
+    REGISTERED = "registered", _("Pendaftar")
+    SELECTED = "selected", _("Lolos seleksi")
+    NOT_SELECTED = "not_selected", _("Tidak lolos seleksi")
+    PARTICIPANT = "participant", _("Peserta")
+    GRADUATED = "graduated", _("Alumni")
+    NOT_PASSED = "not_passed", _("Tidak lulus")
+    WITHDRAWN = "withdrawn", _("Mengundurkan diri")
+    DROPPED_OUT = "dropped_out", _("Putus di tengah")
 
 
 P, E = ProgramStatus, EnrollmentState
@@ -105,12 +106,20 @@ STATUS_LABELS_EN = {
 }
 
 
+def _indonesian(label) -> str:
+    # Choice labels are lazy translations whose msgid is the Indonesian text.
+    from django.utils import translation
+
+    with translation.override("id"):
+        return str(label)
+
+
 def state_label(state: str) -> Msg:
-    return Msg(EnrollmentState(state).label, STATE_LABELS_EN[state])
+    return Msg(_indonesian(EnrollmentState(state).label), STATE_LABELS_EN[state])
 
 
 def status_label(status: str) -> Msg:
-    return Msg(ProgramStatus(status).label, STATUS_LABELS_EN[status])
+    return Msg(_indonesian(ProgramStatus(status).label), STATUS_LABELS_EN[status])
 
 
 def program_next_status(*, action: str, status: str) -> str:

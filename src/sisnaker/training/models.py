@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from .domain import ACTIVE_STATES, EnrollmentState, ProgramStatus
 
@@ -41,21 +42,21 @@ class CompetencyUnit(models.Model):
 
 class Program(models.Model):
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "Tatap muka"
-        ONLINE = "online", "Daring"
-        HYBRID = "hybrid", "Hibrida"
+        IN_PERSON = "in_person", _("Tatap muka")
+        ONLINE = "online", _("Daring")
+        HYBRID = "hybrid", _("Hibrida")
 
     class Funding(models.TextChoices):
-        APBN = "apbn", "APBN (DIPA)"
-        APBD = "apbd", "APBD"
-        PRAKERJA = "prakerja", "Kartu Prakerja"
-        SELF = "self", "Mandiri"
+        APBN = "apbn", _("APBN (DIPA)")
+        APBD = "apbd", _("APBD")
+        PRAKERJA = "prakerja", _("Kartu Prakerja")
+        SELF = "self", _("Mandiri")
 
     class Selection(models.TextChoices):
-        NONE = "none", "Tanpa seleksi"
-        TEST = "test", "Tes"
-        INTERVIEW = "interview", "Wawancara"
-        DOCUMENT = "document", "Seleksi berkas"
+        NONE = "none", _("Tanpa seleksi")
+        TEST = "test", _("Tes")
+        INTERVIEW = "interview", _("Wawancara")
+        DOCUMENT = "document", _("Seleksi berkas")
 
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="programs")
     title = models.CharField(max_length=200)
@@ -116,14 +117,14 @@ class Enrollment(models.Model):
     """One person in one program, from registration to alumni (or the state that says why not)."""
 
     class Result(models.TextChoices):
-        PENDING = "pending", "Belum dinilai"
-        PASSED = "passed", "Lulus"
-        FAILED = "failed", "Tidak lulus"
+        PENDING = "pending", _("Belum dinilai")
+        PASSED = "passed", _("Lulus")
+        FAILED = "failed", _("Tidak lulus")
 
     class Source(models.TextChoices):
-        SELF = "self", "Daftar sendiri"
-        MANAGER = "manager", "Dicatat pengelola"
-        IMPORT = "import", "Impor berkas"
+        SELF = "self", _("Daftar sendiri")
+        MANAGER = "manager", _("Dicatat pengelola")
+        IMPORT = "import", _("Impor berkas")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
     person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="enrollments")

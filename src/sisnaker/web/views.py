@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from sisnaker.accounts import selectors as account_selectors
 
@@ -27,18 +28,18 @@ def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Permintaan tidak dapat diproses", "Periksa kembali isian Anda lalu coba lagi.")
+    return _error(request, 400, _("Permintaan tidak dapat diproses"), _("Periksa kembali isian Anda lalu coba lagi."))
 
 
 def forbidden(request, exception=None):
-    return _error(request, 403, "Akses ditolak", "Anda tidak berwenang membuka halaman ini.")
+    return _error(request, 403, _("Akses ditolak"), _("Anda tidak berwenang membuka halaman ini."))
 
 
 def not_found(request, exception=None):
-    return _error(request, 404, "Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada atau sudah dipindahkan.")
+    return _error(request, 404, _("Halaman tidak ditemukan"), _("Alamat yang Anda buka tidak ada atau sudah dipindahkan."))
 
 
 def server_error(request):
     return _error(
-        request, 500, "Terjadi gangguan", "Maaf, terjadi kesalahan di server. Tim kami sudah tercatat; silakan coba lagi."
+        request, 500, _("Terjadi gangguan"), _("Maaf, terjadi kesalahan di server dan sudah dicatat. Silakan coba lagi.")
     )
