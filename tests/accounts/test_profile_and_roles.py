@@ -7,7 +7,7 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.models import District
 
-from ..conftest import TODAY
+from ..conftest import TODAY, make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,21 @@ def test_role_scope_rules_are_enforced_by_service_and_database(citizen):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=user, role=Role.INSTITUTION_MANAGER)  # no institution: refused by the DB
+
+
+def test_officer_lists_residents_of_their_area_and_opening_one_is_logged(client, citizen, signup_data):
+    far = services.person_sign_up(
+        data=signup_data(domicile_district=District.objects.get(code="35.78.01"), nik=make_nik(district="35.78.01")), today=TODAY
+    )
+    officer = services.staff_user_create(actor=None, username="o9", password="x-Secret-123", full_name="Officer")
+    services.role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    client.force_login(officer)
+    page = client.get("/akun/orang/").content.decode()
+    assert citizen.full_name in page and citizen.nik_masked in page
+    assert f"/akun/orang/{far.pk}/" not in page
+    detail = client.get(f"/akun/orang/{citizen.pk}/")
+    assert detail.status_code == 200 and citizen.nik in detail.content.decode()
+    assert AuditEvent.objects.filter(action="person.viewed", actor=officer, object_id=str(citizen.pk)).exists()
+    assert client.get(f"/akun/orang/{far.pk}/").status_code == 403
+    client.force_login(citizen.user)
+    assert client.get("/akun/orang/").status_code == 403

@@ -105,3 +105,33 @@ def audit_events(*, object_type: str = "", action: str = "", actor: str = "", li
     if before_id:
         qs = qs.filter(id__lt=before_id)
     return qs.order_by("-id")[:limit]
+
+
+def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[Person]:
+    """People a staff member may list: a regional officer sees residents (domicile or NIK region) of
+    their area; national roles see everyone. ``q`` is a name, phone or a full NIK (blind index)."""
+    from django.db.models import Q
+
+    from sisnaker.core import crypto
+    from sisnaker.core.roles import Role
+
+    qs = Person.objects.select_related("domicile_district__regency", "nik_regency")
+    grants = viewer.grants
+    national = any(g.role in (Role.ADMIN, Role.CURATOR, Role.PMO_OFFICER) for g in grants)
+    if not national:
+        areas = [g.region_code for g in grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
+        if not areas:
+            return qs.none()
+        area_q = Q()
+        for area in areas:
+            area_q |= Q(domicile_district__code__startswith=area + ".") | Q(nik_regency__code__startswith=area)
+        qs = qs.filter(area_q)
+    if region:
+        qs = qs.filter(domicile_district__code__startswith=region)
+    q = (q or "").strip()
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) == 16:
+        qs = qs.filter(nik_index=crypto.blind_index(digits, label="nik"))
+    elif q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(phone__icontains=digits or q))
+    return qs.order_by("full_name", "pk")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("saya/unduh/", views.data_download, name="data_download"),
     path("keamanan/2fa/", views.otp_setup, name="otp_setup"),
     path("audit/", views.audit_trail, name="audit"),
+    path("orang/", views.people, name="people"),
+    path("orang/<int:person_id>/", views.person_detail, name="person"),
 ]

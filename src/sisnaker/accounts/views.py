@@ -198,3 +198,33 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         actor=request.GET.get("actor", "").strip(), before_id=int(before) if before.isdigit() else None,
     ))
     return render(request, "accounts/audit.html", {"events": events, "q": request.GET, "next_before": events[-1].id if len(events) == 100 else None})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """Staff: residents of the officer's area (or everyone for national roles), searchable."""
+    from django.core.paginator import Paginator
+
+    from sisnaker.core.permissions import can
+
+    if not can(request.user, "person.list"):
+        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Halaman ini untuk petugas."), "status": 403}, status=403)
+    qs = selectors.people_in_scope(viewer=request.user, q=request.GET.get("q", ""))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "q": request.GET.get("q", "")})
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff open one person's full record; allowed by scope and always logged."""
+    from .models import Person
+
+    person = Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district").filter(pk=person_id).first()
+    if person is None:
+        return render(request, "web/error.html", {"title": _("Tidak ditemukan"), "text": _("Data orang ini tidak ada."), "status": 404}, status=404)
+    try:
+        services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
+    except PermissionDenied:
+        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Orang ini di luar wilayah kerja Anda."), "status": 403}, status=403)
+    view = selectors.person_public_view(viewer=request.user, person=person)
+    return render(request, "accounts/person_detail.html", view)

@@ -1,0 +1,211 @@
+"""Training forms: they only parse and show input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sisnaker.accounts.models import Person
+from sisnaker.regions import selectors as region_selectors
+
+from .domain import EnrollmentState
+from .models import CompetencyUnit, Program, VocationalField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegencyChoiceMixin(forms.Form):
+    """A province select and a regency select (htmx refills the regency list when the province changes;
+    without JavaScript the form comes back with the regencies of the chosen province)."""
+
+    province_field = "province"
+    regency_field = "regency"
+
+    def _setup_regency(self, *, required: bool, initial_regency=None) -> None:
+        pf, rf = self.fields[self.province_field], self.fields[self.regency_field]
+        pf.choices = [("", _("Pilih provinsi") if required else _("Semua provinsi"))] + [
+            (p.code, p.name) for p in region_selectors.provinces_list()
+        ]
+        province = ""
+        if self.is_bound:
+            province = (self.data.get(self.add_prefix(self.province_field)) or "").strip()
+        elif initial_regency is not None:
+            province = initial_regency.province_id
+            self.initial.setdefault(self.province_field, province)
+            self.initial.setdefault(self.regency_field, initial_regency.code)
+        else:
+            province = self.initial.get(self.province_field) or ""
+        rf.choices = [("", _("Pilih kabupaten/kota") if required else _("Semua kabupaten/kota"))] + [
+            (r.code, r.name) for r in region_selectors.regencies_of_province(province)
+        ]
+        pf.widget.attrs.update({
+            "hx-get": reverse_lazy("regions:regency_options"), "hx-target": f"#id_{self.add_prefix(self.regency_field)}",
+            "hx-trigger": "change", "hx-swap": "innerHTML",
+        })
+
+    def clean_regency_choice(self, *, required: bool):
+        """The chosen Regency (checked against the province), or None."""
+        province = self.cleaned_data.get(self.province_field) or ""
+        code = self.cleaned_data.get(self.regency_field) or ""
+        if not code:
+            if required:
+                self.add_error(self.regency_field, _("Pilih kabupaten/kota."))
+            return None
+        regency = region_selectors.regency_get(code)
+        if regency is None or (province and regency.province_id != province):
+            self.add_error(self.regency_field, _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut."))
+            return None
+        return regency
+
+
+class CatalogueForm(RegencyChoiceMixin):
+    q = forms.CharField(label=_("Cari pelatihan"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Judul, lembaga, atau kejuruan")}))
+    province = forms.ChoiceField(label=_("Provinsi"), required=False)
+    regency = forms.ChoiceField(label=_("Kabupaten/Kota"), required=False)
+    vocational_field = forms.ModelChoiceField(label=_("Kejuruan"), required=False, queryset=VocationalField.objects.filter(is_active=True),
+                                              empty_label=_("Semua kejuruan"))
+    mode = forms.ChoiceField(label=_("Cara pelatihan"), required=False, choices=[("", _("Semua"))] + list(Program.Mode.choices))
+    starts_after = forms.DateField(label=_("Mulai dari tanggal"), required=False, widget=DATE)
+    starts_before = forms.DateField(label=_("Mulai sampai tanggal"), required=False, widget=DATE)
+    open_only = forms.BooleanField(label=_("Hanya yang pendaftarannya dibuka"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_regency(required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["regency_obj"] = self.clean_regency_choice(required=False)
+        return data
+
+
+class ProgramForm(RegencyChoiceMixin):
+    title = forms.CharField(label=_("Judul program"), max_length=200)
+    description = forms.CharField(label=_("Uraian (boleh kosong)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    vocational_field = forms.ModelChoiceField(label=_("Kejuruan"), queryset=VocationalField.objects.filter(is_active=True),
+                                              empty_label=_("Pilih kejuruan"))
+    competency_units = forms.ModelMultipleChoiceField(
+        label=_("Unit kompetensi (SKKNI)"), required=False, queryset=CompetencyUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hours = forms.IntegerField(label=_("Jumlah JP (jam pelajaran)"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
+    end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
+    registration_opens = forms.DateField(label=_("Pendaftaran dibuka"), widget=DATE)
+    registration_closes = forms.DateField(label=_("Pendaftaran ditutup"), widget=DATE)
+    quota = forms.IntegerField(label=_("Kuota peserta"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    province = forms.ChoiceField(label=_("Provinsi lokasi"))
+    regency = forms.ChoiceField(label=_("Kabupaten/kota lokasi"))
+    mode = forms.ChoiceField(label=_("Cara pelatihan"), choices=Program.Mode.choices)
+    boarding = forms.BooleanField(label=_("Berasrama"), required=False)
+    funding = forms.ChoiceField(label=_("Sumber dana"), choices=Program.Funding.choices)
+    dipa_reference = forms.CharField(label=_("Nomor DIPA (wajib untuk APBN)"), required=False, max_length=80)
+    fee = forms.IntegerField(label=_("Biaya (rupiah, 0 bila gratis)"), min_value=0, initial=0,
+                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    selection_method = forms.ChoiceField(label=_("Cara seleksi"), choices=Program.Selection.choices)
+    min_age = forms.IntegerField(label=_("Usia minimal (boleh kosong)"), required=False, min_value=0, max_value=120)
+    max_age = forms.IntegerField(label=_("Usia maksimal (boleh kosong)"), required=False, min_value=0, max_value=120)
+    min_education = forms.ChoiceField(label=_("Pendidikan minimal"), required=False,
+                                      choices=[("", _("Tidak disyaratkan"))] + list(Person.Education.choices))
+
+    field_order = ["title", "vocational_field", "competency_units", "description", "hours", "start_date", "end_date",
+                   "registration_opens", "registration_closes", "quota", "province", "regency", "mode", "boarding",
+                   "funding", "dipa_reference", "fee", "selection_method", "min_age", "max_age", "min_education"]
+
+    def __init__(self, *args, regency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_regency(required=True, initial_regency=regency)
+        field_id = None
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("vocational_field")) or ""
+            field_id = int(raw) if raw.isdigit() else None
+        else:
+            vf = self.initial.get("vocational_field")
+            field_id = getattr(vf, "pk", vf)
+        units = CompetencyUnit.objects.filter(is_active=True).select_related("vocational_field")
+        # Units of the chosen vocational field (all units until one is chosen).
+        self.fields["competency_units"].queryset = units.filter(vocational_field_id=field_id) if field_id else units
+        self.fields["vocational_field"].widget.attrs.update({
+            "hx-get": reverse_lazy("training:unit_options"), "hx-target": "#units-box", "hx-trigger": "change",
+            "hx-swap": "innerHTML",
+        })
+
+    def clean(self):
+        data = super().clean()
+        data["regency_obj"] = self.clean_regency_choice(required=True)
+        return data
+
+
+class ProgramActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("publish", "close_registration", "start", "close", "cancel")])
+    reason = forms.CharField(required=False, max_length=1000)
+    confirm = forms.BooleanField(required=False)
+
+
+BULK_ACTIONS = [
+    ("select", _("Loloskan seleksi")),
+    ("accept", _("Terima sebagai peserta")),
+    ("reject", _("Nyatakan tidak lolos")),
+    ("withdraw", _("Tandai mengundurkan diri")),
+    ("drop_out", _("Tandai putus di tengah")),
+    ("passed", _("Hasil: lulus")),
+    ("failed", _("Hasil: tidak lulus")),
+    ("pending", _("Hasil: belum dinilai")),
+]
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(label=_("Tindakan"), choices=[("", _("Pilih tindakan"))] + BULK_ACTIONS,
+                               error_messages={"required": _("Pilih tindakan yang akan diterapkan.")})
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    reason = forms.CharField(label=_("Catatan/alasan (boleh kosong)"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here; the service reports ids that are not in the program.
+        raw = self.data.getlist("ids") if self.is_bound and hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
+
+    def clean_ids(self):
+        ids = self.cleaned_data.get("ids") or []
+        if not ids:
+            raise forms.ValidationError(_("Pilih minimal satu pendaftar dengan mencentang kotaknya."))
+        return ids
+
+
+class EnrollmentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama, nomor HP, atau NIK"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Semua status"))] + list(EnrollmentState.choices))
+    late = forms.ChoiceField(label=_("Susulan"), required=False,
+                             choices=[("", _("Semua")), ("1", _("Hanya susulan")), ("0", _("Tanpa susulan"))])
+
+
+class RecordForm(forms.Form):
+    nik = forms.CharField(label=_("NIK pendaftar (16 angka)"), max_length=25,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    as_participant = forms.BooleanField(label=_("Langsung sebagai peserta"), required=False)
+    late_reason = forms.CharField(label=_("Alasan pendaftaran susulan"), required=False, max_length=1000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_nik(self):
+        digits = "".join(ch for ch in self.cleaned_data["nik"] if ch.isdigit())
+        if len(digits) != 16:
+            raise forms.ValidationError(_("NIK terdiri atas 16 angka."))
+        return digits
+
+
+class VocationalFieldForm(forms.Form):
+    code = forms.CharField(label=_("Kode kejuruan"), max_length=20)
+    name = forms.CharField(label=_("Nama kejuruan"), max_length=150)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
+
+class CompetencyUnitForm(forms.Form):
+    code = forms.CharField(label=_("Kode unit (SKKNI)"), max_length=40)
+    title = forms.CharField(label=_("Judul unit"), max_length=300)
+    vocational_field = forms.ModelChoiceField(label=_("Kejuruan"), queryset=VocationalField.objects.all(), empty_label=_("Pilih kejuruan"))
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
