@@ -1,3 +1,216 @@
-from ninja import Router
+"""REST: /api/v1/institutions/… — register an institution (the caller becomes its manager), edit it,
+LA-LPK accreditation and activation by ministry curators, attaching staff."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from sisnaker.accounts.domain import normalize_phone
+from sisnaker.accounts.models import User
+from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
+from sisnaker.core.errors import Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.regions.models import Regency
+
+from . import domain, services
+from .models import Institution
+
+router = Router(auth=SESSION_OR_TOKEN)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class AccreditationOut(Schema):
+    status: str = Field(description="none, accredited or revoked (as recorded)")
+    state: str = Field(description="valid, expired, revoked or none (today)")
+    grade: str
+    number: str
+    valid_until: dt.date | None
+
+
+class InstitutionOut(Schema):
+    id: int
+    registry_number: str
+    name: str
+    kind: str
+    kind_label: str
+    regency: RegionOut
+    province: RegionOut
+    address: str
+    phone: str
+    email: str
+    accreditation: AccreditationOut
+    is_active: bool
+    can_publish: bool = Field(description="Whether programs can be published today")
+    publish_blocker: str | None = Field(description="Why not, when it cannot")
+
+
+class InstitutionIn(Schema):
+    registry_number: str = Field(description="Registry/licence number, e.g. LPK/3273/2021/0042")
+    name: str
+    kind: str = Field(description="blk_uptp, blk_uptd, blk_komunitas, blk_ln, lpk or other")
+    regency: str = Field(description="Regency code, e.g. 32.73")
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class InstitutionPatchIn(Schema):
+    name: str | None = None
+    kind: str | None = None
+    regency: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class AccreditationIn(Schema):
+    status: str = Field(description="none, accredited or revoked")
+    grade: str = Field("", description="A, B or C (required when accredited)")
+    number: str = ""
+    valid_until: dt.date | None = Field(None, description="Required when accredited")
+
+
+class ActivationIn(Schema):
+    active: bool
+    reason: str
+
+
+class StaffIn(Schema):
+    username: str = ""
+    email: str = ""
+    phone: str = ""
+    role: str = Field("instructor", description="instructor or institution_manager")
+
+
+class StaffOut(Schema):
+    id: int
+    user: str
+    role: str
+    institution_id: int
+    is_active: bool
+
+
+def _regency(code: str | None) -> Regency:
+    regency = Regency.objects.filter(code=(code or "").strip()).first()
+    if regency is None:
+        raise ValidationFailed(Msg("Kode kabupaten/kota {c} tidak dikenal (contoh: 32.73).",
+                                   "Unknown regency code {c} (example: 32.73).").format(c=code),
+                               code="regency_unknown", field="regency")
+    return regency
+
+
+def _get(institution_id: int) -> Institution:
+    inst = Institution.objects.select_related("regency__province").filter(pk=institution_id).first()
+    if inst is None:
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found")
+    return inst
+
+
+def _out(inst: Institution) -> dict:
+    today = timezone.localdate()
+    inst = _get(inst.pk)
+    blocker = domain.publish_blocker(kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+                                     valid_until=inst.accreditation_valid_until, today=today)
+    return {
+        "id": inst.pk, "registry_number": inst.registry_number, "name": inst.name, "kind": inst.kind,
+        "kind_label": inst.get_kind_display(),
+        "regency": {"code": inst.regency_id, "name": inst.regency.name},
+        "province": {"code": inst.regency.province_id, "name": inst.regency.province.name},
+        "address": inst.address, "phone": inst.phone, "email": inst.email,
+        "accreditation": {
+            "status": inst.accreditation_status,
+            "state": domain.accreditation_state(status=inst.accreditation_status, valid_until=inst.accreditation_valid_until,
+                                                today=today),
+            "grade": inst.accreditation_grade, "number": inst.accreditation_number,
+            "valid_until": inst.accreditation_valid_until,
+        },
+        "is_active": inst.is_active, "can_publish": blocker is None, "publish_blocker": str(blocker) if blocker else None,
+    }
+
+
+@router.post("", response={201: InstitutionOut}, summary="Register a training institution",
+             description="The caller becomes its manager. A private LPK cannot publish programs until a ministry "
+                         "curator records its LA-LPK accreditation.")
+def institution_register(request, payload: InstitutionIn):
+    inst = services.institution_register(
+        actor=request_actor(request), registry_number=payload.registry_number, name=payload.name, kind=payload.kind,
+        regency=_regency(payload.regency), address=payload.address, phone=payload.phone, email=payload.email,
+    )
+    return Status(201, _out(inst))
+
+
+@router.get("/{institution_id}", response=InstitutionOut, auth=None, summary="One institution",
+            description="Public: name, kind, region, contact, accreditation (with today's state) and whether it can "
+                        "open programs.")
+def institution_detail(request, institution_id: int):
+    return _out(_get(institution_id))
+
+
+@router.patch("/{institution_id}", response=InstitutionOut, summary="Edit an institution",
+              description="Its manager or a ministry curator. Only the fields sent change; the registry number does not.")
+def institution_patch(request, institution_id: int, payload: InstitutionPatchIn):
+    inst = _get(institution_id)
+    values = payload.dict(exclude_unset=True)
+    merged = {
+        "name": inst.name, "kind": inst.kind, "address": inst.address, "phone": inst.phone, "email": inst.email,
+    } | {k: (v or "") for k, v in values.items() if k != "regency"}
+    regency = _regency(values["regency"]) if "regency" in values else inst.regency
+    inst = services.institution_update(actor=request_actor(request), institution=inst, regency=regency, **merged)
+    return _out(inst)
+
+
+@router.post("/{institution_id}/accreditation", response=InstitutionOut, summary="Record LA-LPK accreditation",
+             description="Ministry curators only: status, grade, number and valid-until date (or revocation).")
+def institution_accreditation(request, institution_id: int, payload: AccreditationIn):
+    inst = services.institution_set_accreditation(
+        actor=request_actor(request), institution=_get(institution_id), status=payload.status, grade=payload.grade,
+        number=payload.number, valid_until=payload.valid_until,
+    )
+    return _out(inst)
+
+
+@router.post("/{institution_id}/activation", response=InstitutionOut, summary="Activate or deactivate an institution",
+             description="Ministry curators only, with a reason. An inactive institution cannot publish programs.")
+def institution_activation(request, institution_id: int, payload: ActivationIn):
+    inst = services.institution_set_active(actor=request_actor(request), institution=_get(institution_id),
+                                           active=payload.active, reason=payload.reason)
+    return _out(inst)
+
+
+@router.post("/{institution_id}/staff", response={201: StaffOut}, summary="Attach an instructor or co-manager",
+             description="The institution's manager attaches an existing account, found by username, e-mail or phone.")
+def institution_staff(request, institution_id: int, payload: StaffIn):
+    actor = request_actor(request)
+    inst = _get(institution_id)
+    # Refuse before revealing anything about the account (the service checks again).
+    require(actor, "institution.manage_staff", inst)
+    username, email, phone = payload.username.strip(), payload.email.strip().lower(), payload.phone.strip()
+    if not (username or email or phone):
+        raise ValidationFailed(Msg("Isi nama pengguna, e-mail, atau nomor HP akun yang ditambahkan.",
+                                   "Give the account's username, e-mail or phone."), code="staff_identifier", field="username")
+    query = Q()
+    if username:
+        query |= Q(username=username)
+    if email:
+        query |= Q(email__iexact=email)
+    if phone:
+        try:
+            query |= Q(phone=normalize_phone(phone))
+        except ValidationFailed:  # an unparseable phone simply matches nobody
+            query |= Q(phone=phone)
+    users = list(User.objects.filter(query, is_active=True)[:2])
+    if len(users) != 1:
+        raise NotFound(Msg("Akun tidak ditemukan (atau ditemukan lebih dari satu). Periksa lagi datanya.",
+                           "Account not found (or more than one matched). Check the details."),
+                       code="user_not_found", field="username")
+    assignment = services.institution_add_staff(actor=actor, institution=inst, user=users[0], role=payload.role)
+    return Status(201, {"id": assignment.pk, "user": users[0].username, "role": assignment.role,
+                        "institution_id": inst.pk, "is_active": assignment.is_active})

@@ -1,3 +1,710 @@
-from ninja import Router
+"""REST: /api/v1/training/… — catalogue, programs, enrollments and their transitions.
 
-router = Router()
+Public reads need no log-in. Staff and citizens authenticate with the web session or a bearer token
+(``sisnaker apitoken create``). Endpoints are thin: they parse, call a service or a selector, and
+shape the answer. Refusals come back as ``{code, message, field}`` with 400/403/404/409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from sisnaker.accounts.models import Person
+from sisnaker.accounts.selectors import person_for_user
+from sisnaker.core import crypto
+from sisnaker.core.api_auth import SESSION_OR_TOKEN, optional_actor, request_actor
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import can, require
+from sisnaker.core.roles import Role
+from sisnaker.institutions.models import Institution
+from sisnaker.regions.models import Regency
+
+from . import domain, selectors, services
+from .models import CompetencyUnit, Enrollment, Program, VocationalField
+
+router = Router(auth=SESSION_OR_TOKEN)
+
+PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
+ENROLLMENT_NOT_FOUND = Msg("Pendaftaran tidak ditemukan.", "Enrollment not found.")
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class InstitutionBrief(Schema):
+    id: int
+    name: str
+    kind: str
+    regency: RegionOut
+
+
+class VocationalFieldOut(Schema):
+    id: int
+    code: str
+    name: str
+    is_active: bool
+
+
+class CompetencyUnitOut(Schema):
+    id: int
+    code: str
+    title: str
+    vocational_field_id: int
+    is_active: bool
+
+
+class ProgramOut(Schema):
+    id: int
+    title: str
+    description: str
+    institution: InstitutionBrief
+    vocational_field: VocationalFieldOut
+    competency_units: list[CompetencyUnitOut] = []
+    hours: int = Field(description="Training hours (JP, jam pelajaran)")
+    start_date: dt.date
+    end_date: dt.date
+    registration_opens: dt.date
+    registration_closes: dt.date
+    registration_open: bool = Field(description="True when a citizen can register themself today")
+    quota: int
+    seats_left: int
+    regency: RegionOut
+    province: RegionOut
+    mode: str
+    boarding: bool
+    funding: str
+    dipa_reference: str
+    fee: int = Field(description="Integer rupiah")
+    selection_method: str
+    min_age: int | None
+    max_age: int | None
+    min_education: str
+    status: str
+    status_label: str
+    counts: dict[str, int] | None = Field(None, description="Enrollments per state (staff only)")
+    late_count: int | None = Field(None, description="Late registrations (susulan), staff only")
+    cancel_reason: str | None = None
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class ProgramPage(Page):
+    items: list[ProgramOut]
+
+
+class CatalogueQuery(Schema):
+    q: str = Field("", description="Words in the title, institution or vocational field")
+    province: str = Field("", description="Province code, e.g. 32")
+    regency: str = Field("", description="Regency code, e.g. 32.73")
+    vocational_field: int | None = Field(None, description="Vocational field id")
+    mode: str = Field("", description="in_person, online or hybrid")
+    starts_after: dt.date | None = Field(None, description="Programs starting on or after this date")
+    starts_before: dt.date | None = Field(None, description="Programs starting on or before this date")
+    open_only: bool = Field(False, description="Only programs whose registration is open today")
+    status: str = Field("", description="published, selection, running or closed")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class ProgramIn(Schema):
+    institution_id: int
+    title: str
+    description: str = ""
+    vocational_field_id: int
+    competency_unit_ids: list[int] = []
+    hours: int = Field(description="Training hours (JP)")
+    start_date: dt.date
+    end_date: dt.date
+    registration_opens: dt.date
+    registration_closes: dt.date
+    quota: int = Field(description="Seats")
+    regency: str = Field(description="Regency code where the training takes place, e.g. 32.73")
+    mode: str = Field("in_person", description="in_person, online or hybrid")
+    boarding: bool = False
+    funding: str = Field(description="apbn (needs dipa_reference), apbd, prakerja or self")
+    dipa_reference: str = ""
+    fee: int = Field(0, description="Integer rupiah")
+    selection_method: str = Field("none", description="none, test, interview or document")
+    min_age: int | None = None
+    max_age: int | None = None
+    min_education: str = Field("", description="none, sd, smp, sma, smk, d1…d4, s1, s2, s3 (SMA = SMK)")
+
+
+class ProgramPutIn(Schema):
+    title: str
+    description: str = ""
+    vocational_field_id: int
+    competency_unit_ids: list[int] = []
+    hours: int
+    start_date: dt.date
+    end_date: dt.date
+    registration_opens: dt.date
+    registration_closes: dt.date
+    quota: int
+    regency: str
+    mode: str = "in_person"
+    boarding: bool = False
+    funding: str
+    dipa_reference: str = ""
+    fee: int = 0
+    selection_method: str = "none"
+    min_age: int | None = None
+    max_age: int | None = None
+    min_education: str = ""
+
+
+class ProgramPatchIn(Schema):
+    title: str | None = None
+    description: str | None = None
+    vocational_field_id: int | None = None
+    competency_unit_ids: list[int] | None = None
+    hours: int | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    registration_opens: dt.date | None = None
+    registration_closes: dt.date | None = None
+    quota: int | None = None
+    regency: str | None = None
+    mode: str | None = None
+    boarding: bool | None = None
+    funding: str | None = None
+    dipa_reference: str | None = None
+    fee: int | None = None
+    selection_method: str | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    min_education: str | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(description="publish, close_registration, start, close or cancel")
+    reason: str = Field("", description="Required to cancel")
+
+
+class TransitionOut(Schema):
+    program: ProgramOut
+    enrollments_changed: dict[str, int]
+
+
+class PersonBrief(Schema):
+    id: int
+    full_name: str
+    nik: str = Field(description="Masked (3273********0001) unless the caller may see it")
+    sex: str
+    birth_date: dt.date
+    education: str
+
+
+class EnrollmentOut(Schema):
+    id: int
+    program_id: int
+    person: PersonBrief
+    state: str
+    state_label: str
+    result: str
+    reason: str
+    late: bool
+    late_reason: str
+    source: str
+    registered_at: dt.datetime
+    state_changed_at: dt.datetime
+
+
+class EnrollmentPage(Page):
+    items: list[EnrollmentOut]
+
+
+class EnrollmentQuery(Schema):
+    q: str = Field("", description="Name, phone, or a full 16-digit NIK")
+    state: str = ""
+    late: bool | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=100)
+
+
+class RecordIn(Schema):
+    nik: str = Field(description="16-digit NIK of a registered person")
+    as_participant: bool = False
+    late_reason: str = Field("", description="Required after the registration window (susulan)")
+
+
+class BulkIn(Schema):
+    ids: list[int] = Field(min_length=1, max_length=5000)
+    action: str = Field(description="select, accept, reject, withdraw or drop_out")
+    reason: str = ""
+
+
+class RefusedOut(Schema):
+    id: int
+    code: str | None = None
+    message: str
+
+
+class BulkOut(Schema):
+    done: list[int]
+    refused: list[RefusedOut]
+
+
+class ResultsIn(Schema):
+    ids: list[int] = Field(min_length=1, max_length=5000)
+    result: str = Field(description="passed, failed or pending")
+
+
+class HistoryOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    before: Any = None
+    after: Any = None
+    reason: str
+
+
+class ProgramBrief(Schema):
+    id: int
+    title: str
+    institution: str
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    status_label: str
+
+
+class MyEnrollmentOut(Schema):
+    id: int
+    program: ProgramBrief
+    state: str
+    state_label: str
+    result: str
+    reason: str
+    late: bool
+    registered_at: dt.datetime
+    next_step: str
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class VocationalFieldIn(Schema):
+    code: str
+    name: str
+    is_active: bool = True
+
+
+class CompetencyUnitIn(Schema):
+    code: str = Field(description="SKKNI code, e.g. J.620100.004.02")
+    title: str
+    vocational_field_id: int
+    is_active: bool = True
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _paginate(qs, page: int, page_size: int) -> tuple[dict, list]:
+    count = qs.count()
+    pages = max((count + page_size - 1) // page_size, 1)
+    start = (page - 1) * page_size
+    return {"count": count, "page": page, "page_size": page_size, "pages": pages}, list(qs[start : start + page_size])
+
+
+def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dict | None = None) -> dict:
+    inst = p.institution
+    out = {
+        "id": p.pk, "title": p.title, "description": p.description,
+        "institution": {"id": inst.pk, "name": inst.name, "kind": inst.kind,
+                        "regency": {"code": inst.regency_id, "name": inst.regency.name}},
+        "vocational_field": p.vocational_field,
+        "competency_units": list(p.competency_units.all()),
+        "hours": p.hours, "start_date": p.start_date, "end_date": p.end_date,
+        "registration_opens": p.registration_opens, "registration_closes": p.registration_closes,
+        "registration_open": domain.registration_open(
+            status=p.status, window=domain.Window(p.registration_opens, p.registration_closes), today=today) is None,
+        "quota": p.quota, "seats_left": selectors.seats_left(p),
+        "regency": {"code": p.regency_id, "name": p.regency.name},
+        "province": {"code": p.regency.province_id, "name": p.regency.province.name},
+        "mode": p.mode, "boarding": p.boarding, "funding": p.funding, "dipa_reference": p.dipa_reference, "fee": p.fee,
+        "selection_method": p.selection_method, "min_age": p.min_age, "max_age": p.max_age,
+        "min_education": p.min_education, "status": p.status, "status_label": str(domain.status_label(p.status)),
+    }
+    if staff:
+        out["counts"] = counts if counts is not None else selectors.state_counts(program=p)
+        out["late_count"] = Enrollment.objects.filter(program=p, late=True).count()
+        out["cancel_reason"] = p.cancel_reason
+    return out
+
+
+def _staff_program(program_id: int) -> Program:
+    program = (
+        selectors.with_seats(Program.objects.filter(pk=program_id))
+        .select_related("institution__regency", "regency__province", "vocational_field")
+        .prefetch_related("competency_units")
+        .first()
+    )
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND, code="program_not_found")
+    return program
+
+
+def _may_see_staff_view(actor, program: Program) -> bool:
+    return actor is not None and (can(actor, "program.manage", program) or can(actor, "enrollment.view", program))
+
+
+def _regency(code: str) -> Regency:
+    regency = Regency.objects.select_related("province").filter(code=(code or "").strip()).first()
+    if regency is None:
+        raise ValidationFailed(Msg("Kode kabupaten/kota {c} tidak dikenal (contoh: 32.73).",
+                                   "Unknown regency code {c} (example: 32.73).").format(c=code),
+                               code="regency_unknown", field="regency")
+    return regency
+
+
+def _vocational_field(pk: int | None, field: str = "vocational_field_id") -> VocationalField:
+    obj = VocationalField.objects.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise ValidationFailed(Msg("Kejuruan tidak dikenal.", "Unknown vocational field."), code="vocational_field_unknown", field=field)
+    return obj
+
+
+def _program_data(values: dict) -> services.ProgramData:
+    values = dict(values)
+    vocational_field = _vocational_field(values.pop("vocational_field_id"))
+    regency = _regency(values.pop("regency"))
+    units = tuple(values.pop("competency_unit_ids") or ())
+    for key in ("description", "dipa_reference", "min_education"):
+        values[key] = values.get(key) or ""
+    return services.ProgramData(vocational_field=vocational_field, regency=regency, competency_unit_ids=units, **values)
+
+
+def _existing_values(program: Program) -> dict:
+    values = {name: getattr(program, name) for name in services.PROGRAM_FIELDS if name not in ("vocational_field", "regency")}
+    values["vocational_field_id"] = program.vocational_field_id
+    values["regency"] = program.regency_id
+    values["competency_unit_ids"] = list(program.competency_units.values_list("pk", flat=True))
+    return values
+
+
+def _enrollment_out(e: Enrollment, *, show_nik: bool) -> dict:
+    person = e.person
+    return {
+        "id": e.pk, "program_id": e.program_id,
+        "person": {"id": person.pk, "full_name": person.full_name, "nik": person.nik if show_nik else person.nik_masked,
+                   "sex": person.sex, "birth_date": person.birth_date, "education": person.education},
+        "state": e.state, "state_label": str(domain.state_label(e.state)), "result": e.result, "reason": e.reason,
+        "late": e.late, "late_reason": e.late_reason, "source": e.source,
+        "registered_at": e.registered_at, "state_changed_at": e.state_changed_at,
+    }
+
+
+def _refusal_code(program: Program, message: Msg) -> str | None:
+    """The bulk services return (id, message); give scripts a stable code for the common refusals."""
+    quota = Msg("Kuota program sudah penuh ({q} peserta).", "").format(q=program.quota).id
+    if message.id == quota:
+        return "quota_full"
+    if message.id.startswith("Pendaftaran tidak ditemukan") or message.id.startswith("Bukan peserta aktif"):
+        return "not_found"
+    if message.id.startswith("Tidak dapat"):
+        return "enrollment_program_status" if "saat program" in message.id else "enrollment_transition"
+    return None
+
+
+def _bulk_out(program: Program, result: services.BulkResult) -> dict:
+    return {
+        "done": result.done,
+        "refused": [{"id": pk, "code": _refusal_code(program, msg), "message": str(msg)} for pk, msg in result.refused],
+    }
+
+
+def _person_of(actor) -> Person:
+    person = person_for_user(user=actor)
+    if person is None:
+        raise PermissionDenied(Msg("Akun ini belum memiliki profil warga (NIK). Daftar sebagai warga dulu.",
+                                   "This account has no citizen profile (NIK). Sign up as a citizen first."),
+                               code="no_person")
+    return person
+
+
+def _enrollment(enrollment_id: int) -> Enrollment:
+    e = Enrollment.objects.select_related("program__institution", "person").filter(pk=enrollment_id).first()
+    if e is None:
+        raise NotFound(ENROLLMENT_NOT_FOUND, code="enrollment_not_found")
+    return e
+
+
+# --- public -----------------------------------------------------------------------------------
+
+@router.get("/catalogue", response=ProgramPage, auth=None, summary="Public training catalogue",
+            description="Published, selecting, running and closed programs of active institutions, most imminent "
+                        "first, with the seats left. Filter by words, province, regency, vocational field, mode, start "
+                        "dates and open registration. `page_size` is at most 100.")
+def catalogue(request, filters: Query[CatalogueQuery]):
+    f = filters
+    today = _today()
+    qs = selectors.catalogue(
+        filters=selectors.CatalogueFilters(
+            q=f.q.strip(), province=f.province.strip(), regency=f.regency.strip(), vocational_field=f.vocational_field,
+            mode=f.mode.strip(), starts_after=f.starts_after, starts_before=f.starts_before, open_only=f.open_only,
+            status=f.status.strip(),
+        ),
+        today=today,
+    ).select_related("institution__regency").prefetch_related("competency_units")
+    meta, rows = _paginate(qs, f.page, f.page_size)
+    return {**meta, "items": [_program_out(p, today=today) for p in rows]}
+
+
+@router.get("/programs/{program_id}", response=ProgramOut, auth=None, summary="One program",
+            description="Public detail of a published program (seats left, schedule, institution). The institution's "
+                        "staff (session or token) also see drafts and cancelled programs, with counts per state.")
+def program_detail(request, program_id: int):
+    today = _today()
+    actor = optional_actor(request)
+    program = selectors.program_for_staff(program_id=program_id)
+    if program is not None and _may_see_staff_view(actor, program):
+        return _program_out(_staff_program(program_id), today=today, staff=True)
+    program = selectors.public_program(program_id=program_id)
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND, code="program_not_found")
+    return _program_out(program, today=today)
+
+
+@router.get("/vocational-fields", response=list[VocationalFieldOut], auth=None, summary="Vocational fields (kejuruan)")
+def vocational_fields(request, include_inactive: bool = False):
+    qs = VocationalField.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return list(qs.order_by("name"))
+
+
+@router.get("/competency-units", response=list[CompetencyUnitOut], auth=None, summary="SKKNI competency units",
+            description="Filter by `vocational_field` (id).")
+def competency_units(request, vocational_field: int | None = None, include_inactive: bool = False):
+    qs = CompetencyUnit.objects.all()
+    if vocational_field is not None:
+        qs = qs.filter(vocational_field_id=vocational_field)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return list(qs.order_by("code"))
+
+
+# --- reference data (ministry curators) -------------------------------------------------------
+
+@router.post("/vocational-fields", response={200: VocationalFieldOut}, summary="Create or update a vocational field",
+             description="Ministry curators only. Upsert by code.")
+def vocational_field_save(request, payload: VocationalFieldIn):
+    return services.vocational_field_save(actor=request_actor(request), code=payload.code, name=payload.name,
+                                          is_active=payload.is_active)
+
+
+@router.post("/competency-units", response={200: CompetencyUnitOut}, summary="Create or update an SKKNI competency unit",
+             description="Ministry curators only. Upsert by code.")
+def competency_unit_save(request, payload: CompetencyUnitIn):
+    actor = request_actor(request)
+    require(actor, "reference.edit")
+    return services.competency_unit_save(actor=actor, code=payload.code, title=payload.title,
+                                         vocational_field=_vocational_field(payload.vocational_field_id),
+                                         is_active=payload.is_active)
+
+
+# --- programs (institution staff) -------------------------------------------------------------
+
+@router.get("/programs", response=list[ProgramOut], summary="My institutions' programs with counts per state",
+            description="Programs of the institutions where the caller is manager or instructor; `institution_id` "
+                        "narrows to one.")
+def my_programs(request, institution_id: int | None = None):
+    actor = request_actor(request)
+    ids = [g.institution_id for g in actor.grants
+           if g.role in (Role.INSTITUTION_MANAGER, Role.INSTRUCTOR) and g.institution_id is not None]
+    if institution_id is not None:
+        if institution_id not in ids:
+            raise PermissionDenied()
+        ids = [institution_id]
+    today = _today()
+    rows = selectors.manager_programs(institution_ids=ids).select_related(
+        "institution__regency", "regency__province").prefetch_related("competency_units")
+    out = []
+    for p in rows:
+        counts = {state: getattr(p, f"n_{state}") for state in domain.EnrollmentState.values}
+        item = _program_out(p, today=today, staff=True, counts=counts)
+        item["late_count"] = p.late_count
+        out.append(item)
+    return out
+
+
+@router.post("/programs", response={201: ProgramOut}, summary="Create a draft program",
+             description="The institution's manager creates a draft; publish it with a `publish` transition.")
+def program_create(request, payload: ProgramIn):
+    actor = request_actor(request)
+    institution = Institution.objects.filter(pk=payload.institution_id).first()
+    if institution is None:
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found", field="institution_id")
+    require(actor, "program.manage", institution)
+    values = payload.dict()
+    values.pop("institution_id")
+    program = services.program_create(actor=actor, institution=institution, data=_program_data(values))
+    return Status(201, _program_out(_staff_program(program.pk), today=_today(), staff=True))
+
+
+def _update(request, program_id: int, values: dict):
+    actor = request_actor(request)
+    program = _staff_program(program_id)
+    require(actor, "program.manage", program)
+    merged = _existing_values(program) | values
+    services.program_update(actor=actor, program=program, data=_program_data(merged))
+    return _program_out(_staff_program(program_id), today=_today(), staff=True)
+
+
+@router.put("/programs/{program_id}", response=ProgramOut, summary="Replace a program's fields",
+            description="While draft, published or in selection. The quota never drops below accepted participants.")
+def program_put(request, program_id: int, payload: ProgramPutIn):
+    return _update(request, program_id, payload.dict())
+
+
+@router.patch("/programs/{program_id}", response=ProgramOut, summary="Change some of a program's fields",
+              description="Only the fields sent change.")
+def program_patch(request, program_id: int, payload: ProgramPatchIn):
+    return _update(request, program_id, payload.dict(exclude_unset=True))
+
+
+@router.post("/programs/{program_id}/transitions", response=TransitionOut, summary="Move a program along its lifecycle",
+             description="`publish` (draft → published; the institution must be active and, for a private LPK, "
+                         "accredited), `close_registration` (→ selection), `start` (→ running; applicants left become "
+                         "not_selected), `close` (→ closed; passed participants become alumni, others not_passed with "
+                         "the reason), `cancel` (needs `reason`; withdraws every active enrollment). An illegal "
+                         "transition is refused with 409 and a message.")
+def program_transition(request, program_id: int, payload: TransitionIn):
+    actor = request_actor(request)
+    program = _staff_program(program_id)
+    before = selectors.state_counts(program=program)
+    services.program_transition(actor=actor, program=program, action=payload.action, today=_today(), reason=payload.reason)
+    fresh = _staff_program(program_id)
+    after = selectors.state_counts(program=fresh)
+    changed = {state: after[state] - before[state] for state in after if after[state] != before[state]}
+    return {"program": _program_out(fresh, today=_today(), staff=True, counts=after), "enrollments_changed": changed}
+
+
+# --- enrollments (institution staff) ----------------------------------------------------------
+
+@router.get("/programs/{program_id}/enrollments", response=EnrollmentPage, summary="A program's enrollments",
+            description="Search by name, phone or full NIK; filter by state and late flag. The NIK is masked unless "
+                        "the caller's role may see it (the institution's manager).")
+def program_enrollments(request, program_id: int, filters: Query[EnrollmentQuery]):
+    actor = request_actor(request)
+    program = _staff_program(program_id)
+    require(actor, "enrollment.view", program)
+    if filters.state and filters.state not in domain.EnrollmentState.values:
+        raise ValidationFailed(Msg("Status pendaftaran tidak dikenal: {s}.", "Unknown enrollment state: {s}.").format(s=filters.state),
+                               code="state_unknown", field="state")
+    qs = selectors.program_enrollments(program=program, q=filters.q, state=filters.state, late=filters.late)
+    meta, rows = _paginate(qs, filters.page, filters.page_size)
+    show = selectors.nik_visible(viewer=actor, program=program)
+    return {**meta, "items": [_enrollment_out(e, show_nik=show) for e in rows]}
+
+
+@router.post("/programs/{program_id}/enrollments", response={201: EnrollmentOut}, summary="Record a person by NIK",
+             description="The manager records a registered person (as applicant, or directly as participant). After "
+                         "the registration window it is a late registration (susulan) and needs `late_reason`.")
+def enrollment_record(request, program_id: int, payload: RecordIn):
+    actor = request_actor(request)
+    program = _staff_program(program_id)
+    require(actor, "program.manage", program)
+    nik = "".join(ch for ch in payload.nik if ch.isdigit())
+    if len(nik) != 16:
+        raise ValidationFailed(Msg("NIK harus 16 angka.", "The NIK must be 16 digits."), code="nik_format", field="nik")
+    person = Person.objects.filter(nik_index=crypto.blind_index(nik, label="nik")).first()
+    if person is None:
+        raise NotFound(Msg("Belum ada warga terdaftar dengan NIK ini. Minta yang bersangkutan mendaftar akun Sisnaker "
+                           "dulu (atau daftarkan di posko).",
+                           "No registered person has this NIK. Ask them to sign up for Sisnaker first (or at a posko)."),
+                       code="person_not_found", field="nik")
+    enrollment = services.enrollment_record(actor=actor, program=program, person=person, today=_today(),
+                                            as_participant=payload.as_participant, late_reason=payload.late_reason)
+    enrollment = Enrollment.objects.select_related("person").get(pk=enrollment.pk)
+    return Status(201, _enrollment_out(enrollment, show_nik=selectors.nik_visible(viewer=actor, program=program)))
+
+
+@router.post("/programs/{program_id}/enrollments/bulk", response=BulkOut, summary="One action on many enrollments",
+             description="`select`, `accept`, `reject`, `withdraw` or `drop_out`. Legal changes are applied together; "
+                         "each refused id comes back with its reason (e.g. `quota_full` once the seats are taken).")
+def enrollments_bulk(request, program_id: int, payload: BulkIn):
+    program = _staff_program(program_id)
+    result = services.enrollments_transition(actor=request_actor(request), program=program, enrollment_ids=payload.ids,
+                                             action=payload.action, reason=payload.reason)
+    return _bulk_out(program, result)
+
+
+@router.post("/programs/{program_id}/results", response=BulkOut, summary="Record training results",
+             description="`passed`, `failed` or `pending` for participants of a running program.")
+def enrollments_results(request, program_id: int, payload: ResultsIn):
+    program = _staff_program(program_id)
+    result = services.enrollments_set_result(actor=request_actor(request), program=program, enrollment_ids=payload.ids,
+                                             result=payload.result)
+    return _bulk_out(program, result)
+
+
+@router.get("/enrollments/{enrollment_id}/history", response=list[HistoryOut], summary="An enrollment's history",
+            description="Every change from the audit trail, oldest first. For the institution's staff and the person.")
+def enrollment_history(request, enrollment_id: int):
+    actor = request_actor(request)
+    e = _enrollment(enrollment_id)
+    if not (can(actor, "enrollment.view", e) or (e.person.user_id is not None and e.person.user_id == actor.pk)):
+        raise PermissionDenied()
+    return [
+        {"at": ev.at, "actor": ev.actor_label, "action": ev.action, "before": ev.before, "after": ev.after, "reason": ev.reason}
+        for ev in selectors.enrollment_history(enrollment=e)
+    ]
+
+
+# --- citizens ---------------------------------------------------------------------------------
+
+@router.post("/programs/{program_id}/register", response={201: MyEnrollmentOut}, summary="Register myself (Pendaftar)",
+             description="While registration is open; refused with the reason when not eligible, already registered, "
+                         "or when the dates clash with another active enrollment.")
+def register_self(request, program_id: int):
+    actor = request_actor(request)
+    person = _person_of(actor)
+    program = services.get_program(program_id=program_id)
+    enrollment = services.enrollment_register(actor=actor, program=program, person=person, today=_today())
+    return Status(201, _my_out(Enrollment.objects.select_related("program__institution").get(pk=enrollment.pk),
+                               selectors.next_step(enrollment)))
+
+
+def _my_out(e: Enrollment, next_step: str) -> dict:
+    p = e.program
+    return {
+        "id": e.pk,
+        "program": {"id": p.pk, "title": p.title, "institution": p.institution.name, "start_date": p.start_date,
+                    "end_date": p.end_date, "status": p.status, "status_label": str(domain.status_label(p.status))},
+        "state": e.state, "state_label": str(domain.state_label(e.state)), "result": e.result, "reason": e.reason,
+        "late": e.late, "registered_at": e.registered_at, "next_step": next_step,
+    }
+
+
+@router.get("/me/enrollments", response=list[MyEnrollmentOut], summary="My trainings and the next step")
+def my_enrollments(request):
+    person = _person_of(request_actor(request))
+    return [_my_out(row.enrollment, row.next_step) for row in selectors.my_trainings(person=person)]
+
+
+@router.post("/enrollments/{enrollment_id}/withdraw", response=MyEnrollmentOut, summary="Withdraw from a program",
+             description="Before the program runs.")
+def withdraw_self(request, enrollment_id: int, payload: WithdrawIn):
+    e = _enrollment(enrollment_id)
+    e = services.enrollment_withdraw_self(actor=request_actor(request), enrollment=e, reason=payload.reason)
+    e = Enrollment.objects.select_related("program__institution").get(pk=e.pk)
+    return _my_out(e, selectors.next_step(e))

@@ -138,7 +138,9 @@ def program_create(*, actor, institution: Institution, data: ProgramData) -> Pro
 
 
 def _lock_program(program: Program) -> Program:
-    return Program.objects.select_for_update().select_related("institution").get(pk=program.pk)
+    # Lock only the program row: locking the joined institution too would queue every registration
+    # of the whole institution behind one lock.
+    return Program.objects.select_for_update(of=("self",)).select_related("institution").get(pk=program.pk)
 
 
 def _seats_taken(program: Program) -> int:
@@ -249,6 +251,10 @@ def _close_enrollments(*, actor, program: Program, now) -> int:
 # --- enrollments ------------------------------------------------------------------------------
 
 def _check_can_enroll(*, program: Program, person: Person) -> None:
+    # Lock the person (after the program: always in that order) so that two registrations of the same
+    # person into two overlapping programs, which lock different program rows, cannot both pass the
+    # clash check below before either is committed (tests/training/test_concurrency.py).
+    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
     problems = domain.eligibility_problems(
         birth_date=person.birth_date, education=person.education, start_date=program.start_date,
         min_age=program.min_age, max_age=program.max_age, min_education=program.min_education,
@@ -426,3 +432,18 @@ def get_program(*, program_id: int) -> Program:
     if program is None:
         raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code="program_not_found")
     return program
+
+
+@transaction.atomic
+def enrollment_open_record(*, actor, program: Program, enrollment_id: int) -> Enrollment:
+    """Staff of the program open one participant's record (personal data + history). Allowed to the
+    program's institution staff and officers of the area; every opening is logged (UU PDP)."""
+    require(actor, "enrollment.view", program)
+    enrollment = (
+        Enrollment.objects.select_related("person__domicile_district__regency__province", "program")
+        .filter(pk=enrollment_id, program=program).first()
+    )
+    if enrollment is None:
+        raise NotFound(Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program."), code="enrollment_not_found")
+    audit.record(actor=actor, action="person.viewed", obj=enrollment.person, reason=f"program {program.pk}, pendaftaran {enrollment.pk}")
+    return enrollment

@@ -1,0 +1,101 @@
+"""Institution forms: they only parse and show input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sisnaker.core.roles import Role
+from sisnaker.regions import selectors as region_selectors
+
+from .models import Institution
+
+
+class RegencyChoiceMixin(forms.Form):
+    """A province select and a regency select (htmx refills the regency list when the province changes;
+    without JavaScript the form comes back with the regencies of the chosen province)."""
+
+    province_field = "province"
+    regency_field = "regency"
+
+    def _setup_regency(self, *, required: bool, initial_regency=None) -> None:
+        pf, rf = self.fields[self.province_field], self.fields[self.regency_field]
+        pf.choices = [("", _("Pilih provinsi") if required else _("Semua provinsi"))] + [
+            (p.code, p.name) for p in region_selectors.provinces_list()
+        ]
+        province = ""
+        if self.is_bound:
+            province = (self.data.get(self.add_prefix(self.province_field)) or "").strip()
+        elif initial_regency is not None:
+            province = initial_regency.province_id
+            self.initial.setdefault(self.province_field, province)
+            self.initial.setdefault(self.regency_field, initial_regency.code)
+        else:
+            province = self.initial.get(self.province_field) or ""
+        rf.choices = [("", _("Pilih kabupaten/kota") if required else _("Semua kabupaten/kota"))] + [
+            (r.code, r.name) for r in region_selectors.regencies_of_province(province)
+        ]
+        rf.error_messages["invalid_choice"] = _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut.")
+        pf.error_messages["invalid_choice"] = _("Provinsi yang dipilih tidak dikenal.")
+        pf.widget.attrs.update({
+            "hx-get": reverse_lazy("regions:regency_options"), "hx-target": f"#id_{self.add_prefix(self.regency_field)}",
+            "hx-trigger": "change", "hx-swap": "innerHTML",
+        })
+
+    def clean_regency_choice(self, *, required: bool):
+        """The chosen Regency (checked against the province), or None."""
+        province = self.cleaned_data.get(self.province_field) or ""
+        code = self.cleaned_data.get(self.regency_field) or ""
+        if not code:
+            if required:
+                self.add_error(self.regency_field, _("Pilih kabupaten/kota."))
+            return None
+        regency = region_selectors.regency_get(code)
+        if regency is None or (province and regency.province_id != province):
+            self.add_error(self.regency_field, _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut."))
+            return None
+        return regency
+
+
+class InstitutionForm(RegencyChoiceMixin):
+    registry_number = forms.CharField(label=_("Nomor registrasi/izin lembaga"), max_length=40)
+    name = forms.CharField(label=_("Nama lembaga"), max_length=200)
+    kind = forms.ChoiceField(label=_("Jenis lembaga"), choices=[("", _("Pilih jenis lembaga"))] + list(Institution.Kind.choices))
+    province = forms.ChoiceField(label=_("Provinsi"))
+    regency = forms.ChoiceField(label=_("Kabupaten/Kota"))
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Telepon (boleh kosong)"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    email = forms.EmailField(label=_("E-mail (boleh kosong)"), required=False)
+
+    def __init__(self, *args, regency=None, edit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_regency(required=True, initial_regency=regency)
+        if edit:  # the registry number identifies the institution and is not edited here
+            del self.fields["registry_number"]
+
+    def clean(self):
+        data = super().clean()
+        data["regency_obj"] = self.clean_regency_choice(required=True)
+        return data
+
+
+class StaffForm(forms.Form):
+    identifier = forms.CharField(label=_("Nama pengguna, e-mail, atau nomor HP akun"), max_length=150)
+    role = forms.ChoiceField(label=_("Peran"), choices=[(Role.INSTRUCTOR.value, _("Instruktur")),
+                                                        (Role.INSTITUTION_MANAGER.value, _("Pengelola lembaga"))])
+
+
+class AccreditationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status akreditasi LA-LPK"), choices=Institution.Accreditation.choices)
+    grade = forms.ChoiceField(label=_("Peringkat"), required=False, choices=[("", "—")] + list(Institution.Grade.choices))
+    number = forms.CharField(label=_("Nomor sertifikat akreditasi"), required=False, max_length=60)
+    valid_until = forms.DateField(label=_("Berlaku sampai"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class ActiveForm(forms.Form):
+    active = forms.TypedChoiceField(label=_("Status lembaga"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("Aktif")), ("0", _("Tidak aktif"))])
+    reason = forms.CharField(label=_("Alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

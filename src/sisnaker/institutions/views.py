@@ -1,0 +1,194 @@
+"""Institution pages: register an institution, "my institutions", the institution page (details,
+accreditation, staff, curator forms) and the manager's program list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sisnaker.accounts.backends import find_user
+from sisnaker.accounts.models import RoleAssignment
+from sisnaker.core.errors import SisnakerError
+from sisnaker.core.permissions import can
+from sisnaker.core.roles import Role
+from sisnaker.training import domain as training_domain
+from sisnaker.training import selectors as training_selectors
+
+from . import domain, services
+from .forms import AccreditationForm, ActiveForm, InstitutionForm, StaffForm
+from .models import Institution
+
+STAFF_ROLES = (Role.INSTITUTION_MANAGER, Role.INSTRUCTOR)
+
+
+def _label(state: str) -> str:
+    return {"valid": _("berlaku"), "expired": _("kedaluwarsa"), "revoked": _("dicabut"), "none": _("belum terakreditasi")}[state]
+
+
+def _apply_error(form, exc: SisnakerError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
+    return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": text, "status": 403}, status=403)
+
+
+def _accreditation(inst: Institution, today) -> dict:
+    state = domain.accreditation_state(status=inst.accreditation_status, valid_until=inst.accreditation_valid_until, today=today)
+    blocker = domain.publish_blocker(kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+                                     valid_until=inst.accreditation_valid_until, today=today)
+    return {"state": state, "label": _label(state), "needed": inst.kind in domain.NEEDS_ACCREDITATION,
+            "blocker": str(blocker) if blocker else ""}
+
+
+def _may_see(user, inst: Institution) -> bool:
+    return (can(user, "institution.edit", inst) or can(user, "program.assess", inst) or can(user, "institution.accredit", inst)
+            or can(user, "enrollment.view", inst))
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    form = InstitutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            inst = services.institution_register(
+                actor=request.user, registry_number=d["registry_number"], name=d["name"], kind=d["kind"],
+                regency=d["regency_obj"], address=d["address"], phone=d["phone"], email=d["email"],
+            )
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Lembaga terdaftar. Anda sekarang pengelolanya."))
+            return redirect("institutions:detail", pk=inst.pk)
+    return render(request, "institutions/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The institutions the user works at; curators (and administrators) see every institution."""
+    today = timezone.localdate()
+    national = can(request.user, "institution.accredit", None)
+    q = (request.GET.get("q") or "").strip()[:100]
+    page = None
+    if national:
+        qs = Institution.objects.select_related("regency").order_by("name")
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(registry_number__icontains=q))
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        rows = [{"inst": i, "roles": [], "acc": _accreditation(i, today)} for i in page.object_list]
+    else:
+        by_inst: dict[int, dict] = {}
+        for a in (RoleAssignment.objects.filter(user=request.user, is_active=True, role__in=STAFF_ROLES)
+                  .select_related("institution__regency").order_by("institution__name")):
+            row = by_inst.setdefault(a.institution_id, {"inst": a.institution, "roles": [], "acc": _accreditation(a.institution, today)})
+            row["roles"].append(a.get_role_display())
+        rows = list(by_inst.values())
+    return render(request, "institutions/mine.html", {"rows": rows, "national": national, "page": page, "q": q})
+
+
+def _get(pk: int) -> Institution:
+    inst = Institution.objects.select_related("regency__province").filter(pk=pk).first()
+    if inst is None:
+        raise Http404(_("Lembaga tidak ditemukan."))
+    return inst
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _get(pk)
+    user = request.user
+    if not _may_see(user, inst):
+        return _forbidden(request, _("Halaman lembaga ini hanya untuk pengelola, instruktur lembaga, dan kurator Kementerian."))
+    perms = {
+        "edit": can(user, "institution.edit", inst), "staff": can(user, "institution.manage_staff", inst),
+        "accredit": can(user, "institution.accredit", inst), "programs": can(user, "program.manage", inst),
+    }
+    forms = {
+        "edit": InstitutionForm(edit=True, regency=inst.regency, initial={
+            "name": inst.name, "kind": inst.kind, "address": inst.address, "phone": inst.phone, "email": inst.email}),
+        "staff": StaffForm(),
+        "accredit": AccreditationForm(initial={
+            "status": inst.accreditation_status, "grade": inst.accreditation_grade, "number": inst.accreditation_number,
+            "valid_until": inst.accreditation_valid_until}),
+        "active": ActiveForm(initial={"active": "0" if inst.is_active else "1"}),
+    }
+    status = 200
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        allowed = {"edit": perms["edit"], "staff": perms["staff"], "accredit": perms["accredit"], "active": perms["accredit"]}
+        if not allowed.get(which):
+            return _forbidden(request, _("Anda tidak berwenang melakukan perubahan ini."))
+        done = _post(request, inst, which, forms)
+        if done:
+            messages.success(request, done)
+            return redirect("institutions:detail", pk=inst.pk)
+        status = 400
+    staff = (RoleAssignment.objects.filter(institution=inst, is_active=True).select_related("user__person")
+             .order_by("role", "user__username"))
+    return render(request, "institutions/detail.html", {
+        "inst": inst, "acc": _accreditation(inst, timezone.localdate()), "can_do": perms, "forms": forms, "staff": staff,
+        "edit_open": request.method == "POST" and request.POST.get("form") == "edit",
+    }, status=status)
+
+
+def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> str:
+    """Handle one of the institution page's forms; the success message, or '' with errors on the form."""
+    user = request.user
+    if which == "edit":
+        form = forms["edit"] = InstitutionForm(request.POST, edit=True)
+    elif which == "staff":
+        form = forms["staff"] = StaffForm(request.POST)
+    elif which == "accredit":
+        form = forms["accredit"] = AccreditationForm(request.POST)
+    else:
+        form = forms["active"] = ActiveForm(request.POST)
+    if not form.is_valid():
+        return ""
+    d = form.cleaned_data
+    try:
+        if which == "edit":
+            services.institution_update(actor=user, institution=inst, name=d["name"], kind=d["kind"], regency=d["regency_obj"],
+                                        address=d["address"], phone=d["phone"], email=d["email"])
+            return _("Data lembaga tersimpan.")
+        if which == "staff":
+            member = find_user(d["identifier"])
+            if member is None:
+                form.add_error("identifier", _("Akun tidak ditemukan. Minta orang tersebut mendaftar dulu, lalu masukkan nama "
+                                               "pengguna, e-mail, atau nomor HP akunnya."))
+                return ""
+            services.institution_add_staff(actor=user, institution=inst, user=member, role=d["role"])
+            return _("%(name)s ditambahkan sebagai %(role)s.") % {"name": member.get_full_name() or member.username,
+                                                                  "role": Role(d["role"]).label}
+        if which == "accredit":
+            services.institution_set_accreditation(actor=user, institution=inst, status=d["status"], grade=d["grade"],
+                                                   number=d["number"], valid_until=d["valid_until"])
+            return _("Akreditasi tersimpan.")
+        services.institution_set_active(actor=user, institution=inst, active=d["active"], reason=d["reason"])
+        return _("Lembaga diaktifkan.") if d["active"] else _("Lembaga dinonaktifkan.")
+    except SisnakerError as exc:
+        _apply_error(form, exc)
+        return ""
+
+
+@login_required
+def programs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager's program list: live counts per enrollment state and seats left."""
+    inst = _get(pk)
+    if not (can(request.user, "enrollment.view", inst) or can(request.user, "program.manage", inst)):
+        return _forbidden(request, _("Daftar program ini hanya untuk staf lembaga."))
+    page = Paginator(training_selectors.manager_programs(institution_ids=[inst.pk]), 50).get_page(request.GET.get("page"))
+    states = training_domain.EnrollmentState
+    rows = [{
+        "p": p, "status": str(training_domain.status_label(p.status)),
+        "counts": [(str(training_domain.state_label(s)), getattr(p, f"n_{s}")) for s in states.values if getattr(p, f"n_{s}")],
+    } for p in page.object_list]
+    return render(request, "institutions/programs.html", {
+        "inst": inst, "page": page, "rows": rows, "can_create": can(request.user, "program.manage", inst),
+    })

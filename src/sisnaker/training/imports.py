@@ -1,0 +1,672 @@
+"""Reading and validating an applicant/participant file (.xlsx, .xls, .csv). Pure: no ORM, no clock
+(``today`` is passed in); region codes come from the in-memory registry through ``nik.parse``.
+
+The service (``io_services.enrollments_import``) adds what needs the database: existing people,
+existing enrollments, schedule clashes, districts, quota.
+
+Decisions:
+
+* **Formats** are recognised by their first bytes, not the file name: ``PK`` → .xlsx (zip),
+  ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. Both spreadsheet kinds are read with
+  python-calamine; only the first sheet is read (the template's example sheet comes second).
+* **CSV**: UTF-8 with or without BOM, else cp1252 (which Excel "Save as CSV" writes on Windows),
+  else latin-1 (never fails). The delimiter (``,`` ``;`` or tab) is the one most frequent in the
+  header line.
+* **Header**: the first of the first 10 rows that names the NIK column. Matching ignores case,
+  spacing, punctuation and anything in parentheses or after ``*``; Indonesian and English names
+  are both known (``HEADER_ALIASES``). Unknown columns are ignored (and kept in the error file).
+* **NIK as a number**: calamine returns every numeric cell as a float. A whole number of 16 digits
+  below 2**53 is exact and is read back as its digits, unless its last digit is 0: Excel keeps only
+  15 significant digits of a typed number, so a trailing 0 may be a lost digit and the row is
+  refused with the advice to format the column as Text. A value in scientific notation (cell or
+  text, "3,27302E+15") has lost digits for sure.
+* **Dates**: an Excel date cell, ``YYYY-MM-DD``, ``DD/MM/YYYY`` (also ``-`` and ``.``), an
+  optional time part, or an Excel serial number. An empty birth date or sex is taken from the NIK.
+* Every cell parser raises only :class:`CellError`; file-level refusals are :class:`ImportRefused`.
+  Both are :class:`ImportProblem` (a ``ValidationFailed``), so callers catch one type.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sisnaker.accounts.domain import normalize_phone
+from sisnaker.core.errors import Msg, ValidationFailed
+from sisnaker.regions import nik as nik_rules
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+HEADER_SEARCH_ROWS = 10
+
+
+class ImportProblem(ValidationFailed):
+    """Base of every refusal raised by this module."""
+
+
+class ImportRefused(ImportProblem):
+    """The whole file is refused (format, size, missing columns)."""
+
+
+class CellError(ImportProblem):
+    """One cell cannot be read; ``field`` is the column key."""
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str  # as written in the template (Indonesian)
+    header_en: str
+    required: bool
+    note: Msg
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("nik", "NIK", "NIK", True,
+           Msg("16 digit sesuai KTP/KK. Format kolom sebagai Teks agar digit tidak hilang.",
+               "16 digits as on the KTP/KK. Format the column as Text so no digit is lost."),
+           ("nomor induk kependudukan", "no nik", "nomor nik", "national id", "id number", "nik ktp")),
+    Column("full_name", "Nama lengkap", "Full name", True,
+           Msg("Sesuai KTP.", "As on the ID card."), ("nama", "nama peserta", "nama pendaftar", "name", "full name")),
+    Column("birth_date", "Tanggal lahir", "Birth date", False,
+           Msg("YYYY-MM-DD atau DD/MM/YYYY. Kosong: diambil dari NIK.", "YYYY-MM-DD or DD/MM/YYYY. Empty: taken from the NIK."),
+           ("tgl lahir", "tanggal lahir", "birth date", "date of birth", "dob", "birthdate")),
+    Column("sex", "Jenis kelamin", "Sex", False,
+           Msg("L atau P. Kosong: diambil dari NIK.", "L (male) or P (female). Empty: taken from the NIK."),
+           ("jk", "l p", "jenis kelamin", "kelamin", "sex", "gender")),
+    Column("education", "Pendidikan", "Education", True,
+           Msg("SD, SMP, SMA, SMK, D1-D4, S1-S3 (atau namanya).", "SD, SMP, SMA, SMK, D1-D4, S1-S3 (or the name)."),
+           ("pendidikan terakhir", "pendidikan", "education", "education level", "jenjang pendidikan")),
+    Column("phone", "No HP", "Mobile number", False,
+           Msg("Boleh kosong; bila diisi harus nomor seluler Indonesia (08...).", "Optional; an Indonesian mobile number (08...)."),
+           ("nomor hp", "no handphone", "hp", "telepon", "no telepon", "no telp", "phone", "mobile", "mobile number", "whatsapp", "no wa")),
+    Column("email", "E-mail", "E-mail", False, Msg("Boleh kosong.", "Optional."), ("email", "surel", "alamat email", "e mail")),
+    Column("district", "Kode kecamatan domisili", "Domicile district code", False,
+           Msg("Contoh 32.73.01 atau 327301. Kosong: kecamatan pada NIK.", "E.g. 32.73.01 or 327301. Empty: the NIK's district."),
+           ("kode kecamatan", "kecamatan domisili", "kode kecamatan domisili", "domicile district", "district code",
+            "domicile district code", "kode wilayah domisili")),
+    Column("disability", "Disabilitas", "Disability", False, Msg("ya atau tidak (kosong = tidak).", "yes or no (empty = no)."),
+           ("penyandang disabilitas", "disabilitas", "disability", "difabel")),
+    Column("disability_kind", "Jenis disabilitas", "Disability kind", False,
+           Msg("Fisik, Intelektual, Mental, Netra, Rungu, Wicara, Ganda.", "Physical, intellectual, mental, sight, hearing, speech, multiple."),
+           ("jenis disabilitas", "disability kind", "disability type", "ragam disabilitas")),
+    Column("status", "Status", "Status", False,
+           Msg("pendaftar atau peserta (kosong = pendaftar).", "applicant or participant (empty = applicant)."),
+           ("status", "state", "status pendaftaran")),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+REASON_HEADER = "Alasan"
+
+
+def _norm_header(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = re.sub(r"\(.*?\)", " ", text).split("*", 1)[0]
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+HEADER_ALIASES: dict[str, str] = {}
+for _c in COLUMNS:
+    for _name in (_c.header, _c.header_en, _c.key, *_c.aliases):
+        HEADER_ALIASES.setdefault(_norm_header(_name), _c.key)
+HEADER_ALIASES.update({"nohp": "phone", "jeniskelamin": "sex", "tgllahir": "birth_date"})
+
+
+def match_header(value: Any) -> str | None:
+    """The column key a header cell names, or None (any value, never raises)."""
+    name = _norm_header(value)
+    if not name:
+        return None
+    return HEADER_ALIASES.get(name) or HEADER_ALIASES.get(name.replace(" ", ""))
+
+
+def map_headers(cells: list[Any]) -> dict[str, int]:
+    """Column key → index for a header row; raises ImportRefused on a duplicated column."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        key = match_header(cell)
+        if key is None:
+            continue
+        if key in found:
+            raise ImportRefused(
+                Msg("Kolom \"{h}\" muncul dua kali di baris judul (kolom {a} dan {b}). Hapus salah satunya.",
+                    "Column \"{h}\" appears twice in the header row (columns {a} and {b}). Remove one.").format(
+                        h=COLUMN_BY_KEY[key].header, a=_col_letter(found[key]), b=_col_letter(i)),
+                code="import_header_duplicate",
+            )
+        found[key] = i
+    return found
+
+
+def _col_letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    headers: list[str]  # the header row as written (for the error file)
+    columns: dict[str, int]  # key → index
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    kind: str  # "xlsx" | "xls" | "csv"
+
+
+def _refused(id_: str, en: str, code: str, **params) -> ImportRefused:
+    return ImportRefused(Msg(id_, en).format(**params), code=code)
+
+
+def detect_kind(file_name: str, data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    name = (file_name or "").lower()
+    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        raise _refused("Berkas {n} bukan berkas Excel yang sah (mungkin rusak atau hanya berganti nama). Simpan ulang dari Excel.",
+                       "{n} is not a valid Excel file (damaged, or just renamed). Save it again from Excel.",
+                       "import_file_corrupt", n=file_name)
+    return "csv"
+
+
+def read_table(file_name: str, data: bytes) -> Table:
+    """Read the first sheet (or the CSV) into a Table; ImportRefused with a clear message otherwise."""
+    if not data:
+        raise _refused("Berkas kosong.", "The file is empty.", "import_file_empty")
+    if len(data) > MAX_BYTES:
+        raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
+                       "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
+                       "import_file_too_large", mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+    kind = detect_kind(file_name, data)
+    raw = _read_sheet(data) if kind in ("xlsx", "xls") else _read_csv(data)
+    return _to_table(raw, kind)
+
+
+def _read_sheet(data: bytes) -> list[list[Any]]:
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            raise _refused("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet.", "import_no_sheet")
+        sheet = book.get_sheet_by_index(0)
+        if sheet.height > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+            raise _too_many(sheet.height)
+        return sheet.to_python(skip_empty_area=False)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine raises several types (zip, xml, password, panics)
+        if type(exc).__name__ == "PasswordError":
+            raise _refused("Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
+                           "The Excel file is password-protected. Remove the protection and upload again.",
+                           "import_file_protected") from exc
+        raise _refused("Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
+                       "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again.",
+                       "import_file_corrupt") from exc
+
+
+def _too_many(n: int) -> ImportRefused:
+    return _refused("Berkas berisi terlalu banyak baris (sekitar {n}). Batasnya {lim} baris per berkas; pecah menjadi beberapa berkas.",
+                    "The file has too many rows (about {n}). The limit is {lim} rows per file; split it into several files.",
+                    "import_too_many_rows", n=f"{n:,}".replace(",", "."), lim=f"{MAX_ROWS:,}".replace(",", "."))
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise _refused("Berkas ini bukan CSV atau Excel (berisi data biner). Unggah .xlsx, .xls, atau .csv.",
+                       "This file is neither CSV nor Excel (it holds binary data). Upload .xlsx, .xls or .csv.",
+                       "import_file_format")
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+                raise _too_many(text.count("\n"))
+    except csv.Error as exc:
+        raise _refused("Berkas CSV tidak dapat dibaca di baris {n}: {e}.", "The CSV file cannot be read at line {n}: {e}.",
+                       "import_csv_invalid", n=reader.line_num, e=str(exc)) from exc
+    return rows
+
+
+def _is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _to_table(raw: list[list[Any]], kind: str) -> Table:
+    header_at = None
+    for index, cells in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        columns = map_headers(cells)
+        if "nik" in columns:
+            header_at = index
+            break
+    if header_at is None:
+        raise _refused("Baris judul tidak ditemukan: salah satu dari {n} baris pertama harus berisi judul kolom, minimal \"NIK\". "
+                       "Gunakan templat yang disediakan.",
+                       "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template.",
+                       "import_header_missing", n=HEADER_SEARCH_ROWS)
+    missing = [c for c in COLUMNS if c.required and c.key not in columns]
+    if missing:
+        raise ImportRefused(
+            Msg("Kolom wajib tidak ada: {cols}. Judul yang ditemukan: {found}. Gunakan templat yang disediakan.",
+                "Required columns are missing: {cols_en}. Headers found: {found}. Use the template.").format(
+                    cols=", ".join(c.header for c in missing), cols_en=", ".join(c.header_en for c in missing),
+                    found=", ".join(str(h) for h in cells if not _is_blank(h)) or "-"),
+            code="import_columns_missing", details={"missing": [c.key for c in missing]},
+        )
+    headers = ["" if h is None else str(h).strip() for h in cells]
+    rows = []
+    for offset, row in enumerate(raw[header_at + 1:], start=header_at + 2):
+        if all(_is_blank(c) for c in row):
+            continue
+        rows.append((offset, list(row)))
+    if len(rows) > MAX_ROWS:
+        raise _too_many(len(rows))
+    if not rows:
+        raise _refused("Berkas tidak berisi baris data di bawah baris judul.", "The file has no data rows below the header.",
+                       "import_no_rows")
+    return Table(headers=headers, columns=columns, rows=rows, kind=kind)
+
+
+# --- cell parsers (any value in, CellError out) --------------------------------------------------
+
+def _cell_error(key: str, id_: str, en: str, code: str, **params) -> CellError:
+    return CellError(Msg(id_, en).format(**params), code=code, field=key)
+
+
+_SCI = re.compile(r"^\s*[0-9]+([.,][0-9]+)?\s*[eE]\s*\+?\s*[0-9]+\s*$")
+_TRAILING_ZERO_DECIMAL = re.compile(r"^\s*([0-9]{16})[.,]0+\s*$")
+_NIK_LOST = Msg(
+    "NIK tersimpan sebagai angka dan kehilangan digit; format kolom NIK sebagai Teks lalu ketik ulang NIK persis seperti pada KTP/KK.",
+    "The NIK was stored as a number and lost digits; format the NIK column as Text and retype the NIK exactly as on the KTP/KK.",
+)
+
+
+def nik_text(value: Any) -> str:
+    """The NIK written in a cell, as text for ``nik.parse`` (which validates it)."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return ""
+        raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer() or abs(value) >= 2**53:
+            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+        text = str(int(value))
+        if len(text) == 16 and text.endswith("0"):
+            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+        return text
+    if isinstance(value, str):
+        if _SCI.match(value):
+            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+        m = _TRAILING_ZERO_DECIMAL.match(value)
+        if m:
+            return m.group(1)
+        return value.strip().lstrip("'")
+    raise _cell_error("nik", "Isi kolom NIK bukan teks atau angka.", "The NIK cell holds neither text nor a number.", "nik_cell_type")
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),
+)
+
+
+def _date_error(key: str, value: Any) -> CellError:
+    shown = str(value)[:40]
+    return _cell_error(key, "Tanggal \"{v}\" tidak dikenali. Tulis YYYY-MM-DD (1995-05-17) atau DD/MM/YYYY (17/05/1995).",
+                       "Date \"{v}\" is not recognised. Write YYYY-MM-DD (1995-05-17) or DD/MM/YYYY (17/05/1995).",
+                       "date_invalid", v=shown)
+
+
+def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
+    """A date cell: a date, an ISO or Indonesian date text, or an Excel serial number. None when empty."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise _date_error(key, value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or not 1 <= value < 2958466:
+            raise _date_error(key, value)
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if not isinstance(value, str):
+        raise _date_error(key, value)
+    text = value.strip()
+    if not text:
+        return None
+    text = re.split(r"[ T]", text, maxsplit=1)[0]  # drop a time part
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups()), strict=True))
+            try:
+                day = dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise _date_error(key, value) from None
+            if day.year < 1900:
+                raise _date_error(key, value)
+            return day
+    raise _date_error(key, value)
+
+
+def _text(value: Any) -> str:
+    """A cell as plain text: whole numbers without ".0", dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _key(value: Any) -> str:
+    return re.sub(r"[^0-9a-z]", "", _text(value).lower())
+
+
+SEX_VALUES = {"l": "M", "lk": "M", "m": "M", "lakilaki": "M", "laki": "M", "pria": "M", "male": "M",
+              "p": "F", "pr": "F", "f": "F", "perempuan": "F", "wanita": "F", "female": "F", "w": "F"}
+
+
+def parse_sex(value: Any) -> str | None:
+    k = _key(value)
+    if not k:
+        return None
+    if k in SEX_VALUES:
+        return SEX_VALUES[k]
+    raise _cell_error("sex", "Jenis kelamin \"{v}\" tidak dikenali: tulis L (laki-laki) atau P (perempuan).",
+                      "Sex \"{v}\" is not recognised: write L (male) or P (female).", "sex_invalid", v=_text(value)[:30])
+
+
+EDUCATION_VALUES = {
+    "none": "none", "tidaksekolah": "none", "belumsekolah": "none", "tidakbelumsekolah": "none", "tidaktamatsd": "none",
+    "sd": "sd", "sdsederajat": "sd", "mi": "sd", "sekolahdasar": "sd",
+    "smp": "smp", "smpsederajat": "smp", "mts": "smp", "sltp": "smp",
+    "sma": "sma", "smasederajat": "sma", "ma": "sma", "slta": "sma", "smu": "sma",
+    "smk": "smk", "stm": "smk", "smea": "smk",
+    "d1": "d1", "diplomai": "d1", "diploma1": "d1", "di": "d1",
+    "d2": "d2", "diplomaii": "d2", "diploma2": "d2", "dii": "d2",
+    "d3": "d3", "diplomaiii": "d3", "diploma3": "d3", "diii": "d3",
+    "d4": "d4", "diplomaiv": "d4", "diploma4": "d4", "div": "d4", "diplomaivsarjanaterapan": "d4", "sarjanaterapan": "d4",
+    "s1": "s1", "sarjana": "s1", "sarjanas1": "s1", "strata1": "s1",
+    "s2": "s2", "magister": "s2", "magisters2": "s2", "strata2": "s2",
+    "s3": "s3", "doktor": "s3", "doktors3": "s3", "strata3": "s3",
+}
+
+
+def parse_education(value: Any) -> str:
+    k = _key(value)
+    if not k:
+        raise _cell_error("education", "Pendidikan wajib diisi (SD, SMP, SMA, SMK, D1-D4, S1-S3).",
+                          "Education is required (SD, SMP, SMA, SMK, D1-D4, S1-S3).", "education_required")
+    code = EDUCATION_VALUES.get(k) or EDUCATION_VALUES.get(k.removesuffix("sederajat"))
+    if code is None:
+        raise _cell_error("education", "Pendidikan \"{v}\" tidak dikenali: tulis SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2, atau S3.",
+                          "Education \"{v}\" is not recognised: write SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2 or S3.",
+                          "education_invalid", v=_text(value)[:30])
+    return code
+
+
+YES = {"ya", "y", "yes", "true", "1", "iya", "benar"}
+NO = {"tidak", "t", "tdk", "no", "n", "false", "0", "bukan"}
+
+
+def parse_yes_no(value: Any, key: str = "disability") -> bool:
+    k = _key(value)
+    if not k or k in NO:
+        return False
+    if k in YES:
+        return True
+    raise _cell_error(key, "Isi \"ya\" atau \"tidak\", bukan \"{v}\".", "Write \"ya\" (yes) or \"tidak\" (no), not \"{v}\".",
+                      "yes_no_invalid", v=_text(value)[:30])
+
+
+DISABILITY_VALUES = {
+    "physical": "physical", "fisik": "physical", "daksa": "physical", "tunadaksa": "physical",
+    "intellectual": "intellectual", "intelektual": "intellectual", "grahita": "intellectual", "tunagrahita": "intellectual",
+    "mental": "mental", "psikososial": "mental",
+    "sight": "sight", "netra": "sight", "sensoriknetra": "sight", "tunanetra": "sight",
+    "hearing": "hearing", "rungu": "hearing", "sensorikrungu": "hearing", "tunarungu": "hearing",
+    "speech": "speech", "wicara": "speech", "sensorikwicara": "speech", "tunawicara": "speech",
+    "multiple": "multiple", "ganda": "multiple", "multi": "multiple", "gandamulti": "multiple",
+}
+
+
+def parse_disability_kind(value: Any) -> str:
+    k = _key(value)
+    if not k:
+        return ""
+    if k in DISABILITY_VALUES:
+        return DISABILITY_VALUES[k]
+    raise _cell_error("disability_kind", "Jenis disabilitas \"{v}\" tidak dikenali: Fisik, Intelektual, Mental, Netra, Rungu, Wicara, atau Ganda.",
+                      "Disability kind \"{v}\" is not recognised: physical, intellectual, mental, sight, hearing, speech or multiple.",
+                      "disability_kind_invalid", v=_text(value)[:30])
+
+
+STATUS_VALUES = {"pendaftar": "registered", "registered": "registered", "applicant": "registered", "daftar": "registered",
+                 "peserta": "participant", "participant": "participant", "diterima": "participant"}
+
+
+def parse_status(value: Any) -> str:
+    k = _key(value)
+    if not k:
+        return "registered"
+    if k in STATUS_VALUES:
+        return STATUS_VALUES[k]
+    raise _cell_error("status", "Status \"{v}\" tidak dikenali: tulis pendaftar atau peserta.",
+                      "Status \"{v}\" is not recognised: write pendaftar (applicant) or peserta (participant).",
+                      "status_invalid", v=_text(value)[:30])
+
+
+def parse_district_code(value: Any) -> str:
+    """A district code as dotted "32.73.01", or "" when empty. Existence is checked by the caller."""
+    text = _text(value).replace(" ", "")
+    if not text:
+        return ""
+    digits = text.replace(".", "")
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 6):
+        raise _cell_error("district", "Kode kecamatan \"{v}\" harus 6 digit, misalnya 32.73.01 atau 327301.",
+                          "District code \"{v}\" must have 6 digits, e.g. 32.73.01 or 327301.", "district_format", v=text[:30])
+    return f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"
+
+
+def parse_phone(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    try:
+        return normalize_phone(text)
+    except ValidationFailed as exc:
+        raise CellError(exc.message, code=exc.code, field="phone") from None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def parse_email(value: Any) -> str:
+    text = _text(value).lower()
+    if not text:
+        return ""
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise _cell_error("email", "Alamat e-mail \"{v}\" tidak sah.", "E-mail address \"{v}\" is not valid.", "email_invalid", v=text[:60])
+    return text
+
+
+def parse_name(value: Any) -> str:
+    name = _text(value)
+    if len(name) < 2:
+        raise _cell_error("full_name", "Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card.", "name_required")
+    if len(name) > 150:
+        raise _cell_error("full_name", "Nama lengkap paling panjang 150 karakter.", "The full name has at most 150 characters.", "name_too_long")
+    return name
+
+
+# --- one row ------------------------------------------------------------------------------------
+
+@dataclass
+class RowData:
+    """A row that passed the file checks (the database checks come next)."""
+
+    nik: str
+    nik_index: str
+    parsed: nik_rules.ParsedNik
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    education: str
+    phone: str
+    email: str
+    district: str  # dotted district code: given, or the NIK's
+    district_given: bool
+    has_disability: bool
+    disability_kind: str
+    status: str
+    nik_warnings: list[dict]
+
+
+@dataclass
+class RowResult:
+    row: int  # spreadsheet row number
+    cells: list[Any]
+    status: str = "error"  # created | unchanged | valid (not saved) | error
+    nik_masked: str = ""
+    full_name: str = ""
+    errors: list[tuple[str, Msg]] = field(default_factory=list)  # (column key, message)
+    warnings: list[tuple[str, Msg]] = field(default_factory=list)
+    data: RowData | None = None
+
+    def add_error(self, key: str, message: Msg) -> None:
+        self.errors.append((key, message))
+        self.status = "error"
+
+
+def _cell(cells: list[Any], columns: dict[str, int], key: str) -> Any:
+    i = columns.get(key)
+    if i is None or i >= len(cells):
+        return None
+    return cells[i]
+
+
+def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: dt.date, blind_index) -> RowResult:
+    """Every check one row allows without the database. ``blind_index(nik) -> str``."""
+    result = RowResult(row=row, cells=cells)
+    values: dict[str, Any] = {}
+    parsers = (
+        ("full_name", parse_name), ("birth_date", parse_date), ("sex", parse_sex), ("education", parse_education),
+        ("phone", parse_phone), ("email", parse_email), ("district", parse_district_code), ("disability", parse_yes_no),
+        ("disability_kind", parse_disability_kind), ("status", parse_status),
+    )
+    parsed = None
+    try:
+        parsed = nik_rules.parse(nik_text(_cell(cells, columns, "nik")), today=today)
+    except ValidationFailed as exc:  # NikError or CellError
+        result.add_error("nik", exc.message)
+    else:
+        result.nik_masked = parsed.masked
+    for key, parser in parsers:
+        try:
+            values[key] = parser(_cell(cells, columns, key))
+        except CellError as exc:
+            result.add_error(key, exc.message)
+    result.full_name = values.get("full_name") or _text(_cell(cells, columns, "full_name"))[:150]
+    if "disability" in values and "disability_kind" in values:
+        if values["disability"] and not values["disability_kind"]:
+            result.add_error("disability_kind", Msg("Isi jenis disabilitas karena kolom Disabilitas berisi \"ya\".",
+                                                    "Fill in the disability kind, since Disability is \"yes\"."))
+        elif values["disability_kind"] and not values["disability"]:
+            values["disability"] = True  # a kind given implies the flag
+    born = values.get("birth_date")
+    if born is not None and born > today:
+        result.add_error("birth_date", Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."))
+    if parsed is None or result.errors:
+        return result
+    district = values["district"] or (parsed.region.district.code if parsed.region.district else "")
+    if not district:
+        result.add_error("district", Msg(
+            "Kode kecamatan domisili wajib diisi: kecamatan pada NIK tidak ada dalam daftar wilayah.",
+            "The domicile district code is required: the NIK's district is not in the region list."))
+        return result
+    declared_born = values["birth_date"] or parsed.birth_date
+    declared_sex = values["sex"] or parsed.sex
+    warnings = (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=declared_born, sex=declared_sex))
+    for w in warnings:
+        column = {"birth_date_mismatch": "birth_date", "sex_mismatch": "sex"}.get(w.code, "nik")
+        result.warnings.append((column, w.message))
+    result.data = RowData(
+        nik=parsed.nik, nik_index=blind_index(parsed.nik), parsed=parsed, full_name=values["full_name"], birth_date=declared_born,
+        sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
+        district_given=bool(values["district"]), has_disability=values["disability"],
+        disability_kind=values["disability_kind"] if values["disability"] else "", status=values["status"],
+        nik_warnings=[{"code": w.code, "id": w.message.id, "en": w.message.en} for w in warnings],
+    )
+    result.status = "valid"
+    return result
+
+
+def mark_duplicates(results: list[RowResult]) -> None:
+    """The second and later rows with the same NIK are errors naming the first row."""
+    first: dict[str, int] = {}
+    for r in results:
+        if r.data is None:
+            continue
+        seen = first.get(r.data.nik)
+        if seen is None:
+            first[r.data.nik] = r.row
+            continue
+        r.add_error("nik", Msg("NIK sama dengan baris {n}; setiap orang cukup satu baris.",
+                               "Same NIK as row {n}; one row per person.").format(n=seen))
+        r.data = None
+
+
+def reason_text(result: RowResult, language: str = "id") -> str:
+    """The errors of a row as one sentence list, for the error file's "Alasan" column."""
+    parts = []
+    for key, msg in result.errors:
+        col = COLUMN_BY_KEY.get(key)
+        label = (col.header if language == "id" else col.header_en) if col else key
+        parts.append(f"{label}: {msg.in_language(language)}")
+    return " | ".join(parts)

@@ -1,0 +1,505 @@
+"""Import of applicants/participants from a spreadsheet, and the export of enrollment tables.
+
+``enrollments_import`` reads and checks the file outside any transaction (pure, ``imports``), then in
+ONE transaction locks the program, looks up everything it needs with a fixed number of queries
+(chunked ``IN`` look-ups for very large files, never one per row), decides each row, and writes with
+``bulk_create``. Nothing is half-saved: in ``all_or_nothing`` mode any error saves nothing; in
+``valid_only`` mode the valid rows are saved together and the error rows come back as an .xlsx error
+file (original columns + "Alasan") that re-imports once fixed. Re-importing the same file changes
+nothing: people already enrolled in the program are reported as ``unchanged``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person
+from sisnaker.core import audit, crypto
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import can, require
+from sisnaker.regions.models import District, Regency
+from sisnaker.regions.nik import mask
+
+from . import domain, imports, selectors
+from .domain import ACTIVE_STATES
+from .domain import EnrollmentState as E
+from .domain import ProgramStatus as P
+from .imports import COLUMNS, REASON_HEADER, RowResult
+from .models import Enrollment, Program
+
+MODES = ("all_or_nothing", "valid_only")
+SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
+CHUNK = 5000  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    mode: str
+    total: int = 0
+    created: int = 0  # enrollments created
+    people_created: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    warnings: int = 0  # rows with at least one warning
+    saved: bool = False  # whether anything was written
+    late: bool = False
+    rows: list[RowResult] = field(default_factory=list)
+    error_file: bytes | None = None
+
+    @property
+    def valid_not_saved(self) -> int:
+        return sum(1 for r in self.rows if r.status == "valid")
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _nik_index(nik: str) -> str:
+    return crypto.blind_index(nik, label="nik")
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ValidationFailed(Msg("Pilih cara impor: semua-atau-tidak-sama-sekali, atau hanya baris yang benar.",
+                                   "Choose the import mode: all or nothing, or valid rows only."), code="import_mode", field="mode")
+
+
+def import_needs_late_reason(*, program: Program, today: dt.date) -> bool:
+    return domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
+
+
+def _check_program_open(program: Program) -> None:
+    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
+        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
+            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
+
+
+def enrollments_import(
+    *, actor, program: Program, file_name: str, data: bytes, mode: str, today: dt.date, late_reason: str = ""
+) -> ImportReport:
+    """Import applicants (Pendaftar) or participants (Peserta) of ``program`` from a spreadsheet."""
+    require(actor, "program.manage", program)
+    _check_mode(mode)
+    _check_program_open(program)
+    late_reason = (late_reason or "").strip()
+    late = import_needs_late_reason(program=program, today=today)
+    if late and not late_reason:
+        raise ValidationFailed(
+            Msg("Pendaftaran program ini sudah ditutup ({d}): tuliskan alasan pendaftaran susulan untuk seluruh berkas.",
+                "Registration for this program closed ({d}): write the reason for this late registration, for the whole file.").format(
+                    d=program.registration_closes.isoformat()),
+            code="late_reason_required", field="late_reason",
+        )
+    table = imports.read_table(file_name, data)
+    results = [
+        imports.validate_row(row, cells, table.columns, today=today, blind_index=_nik_index) for row, cells in table.rows
+    ]
+    imports.mark_duplicates(results)
+    report = ImportReport(file_name=file_name, mode=mode, total=len(results), rows=results, late=late)
+    try:
+        with transaction.atomic():
+            _decide_and_save(actor=actor, program=program, report=report, late_reason=late_reason if late else "", today=today)
+    except IntegrityError as exc:  # someone created the same person or enrollment meanwhile
+        raise Conflict(Msg("Data program berubah selama impor (orang yang sama didaftarkan bersamaan). Tidak ada yang disimpan; ulangi impor.",
+                           "The program's data changed during the import (the same person was added meanwhile). Nothing was saved; import again."),
+                       code="import_conflict") from exc
+    report.errors = sum(1 for r in results if r.status == "error")
+    report.warnings = sum(1 for r in results if r.warnings)
+    report.unchanged = sum(1 for r in results if r.status == "unchanged")
+    if report.errors:
+        report.error_file = error_file_bytes(table.headers, table.columns, [r for r in results if r.status == "error"])
+    return report
+
+
+def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _check_program_open(program)
+    valid = [r for r in report.rows if r.data is not None]
+
+    # Existing people (by blind index) and their enrollments.
+    indexes = [r.data.nik_index for r in valid]
+    people: dict[str, tuple] = {}
+    for chunk in _chunks(indexes):
+        for pk, index, name, born, education in Person.objects.filter(nik_index__in=chunk).values_list(
+            "pk", "nik_index", "full_name", "birth_date", "education"
+        ):
+            people[index] = (pk, name, born, education)
+    enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
+    person_ids = [p[0] for p in people.values() if p[0] not in enrolled]
+    clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
+    for chunk in _chunks(person_ids):
+        for pid, title, start, end in (
+            Enrollment.objects.filter(
+                person_id__in=chunk, state__in=ACTIVE_STATES,
+                program__start_date__lte=program.end_date, program__end_date__gte=program.start_date,
+            ).exclude(program=program).values_list("person_id", "program__title", "program__start_date", "program__end_date")
+        ):
+            clashes.setdefault(pid, (title, start, end))
+    districts = {r.data.district for r in valid} | {
+        r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
+    }
+    known_districts = set()
+    for chunk in _chunks(sorted(districts)):
+        known_districts.update(District.objects.filter(code__in=chunk).values_list("code", flat=True))
+    regencies = {r.data.parsed.region.regency.code for r in valid}
+    known_regencies = set(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
+    seats_left = program.quota - Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+
+    for r in valid:
+        d = r.data
+        existing = people.get(d.nik_index)
+        if existing is not None and existing[0] in enrolled:
+            r.status = "unchanged"
+            continue
+        if d.district not in known_districts:
+            r.add_error("district", Msg("Kode kecamatan {c} tidak ada dalam daftar wilayah.", "District code {c} is not in the region list.").format(
+                c=d.district))
+        if d.parsed.region.regency.code not in known_regencies:
+            r.add_error("nik", Msg("Kabupaten/kota pada NIK belum dimuat di daftar wilayah; hubungi admin.",
+                                   "The NIK's regency is not loaded in the region list; contact the administrator."))
+        if existing is not None:
+            pk, name, born, education = existing
+            if " ".join(name.lower().split()) != d.full_name.lower():
+                r.warnings.append(("full_name", Msg(
+                    "NIK ini sudah terdaftar atas nama \"{n}\"; data orang yang sudah ada dipakai dan tidak diubah.",
+                    "This NIK is already registered as \"{n}\"; the existing person's data is used, unchanged.").format(n=name)))
+        else:
+            born, education = d.birth_date, d.education
+        for column, problems in (
+            ("birth_date", domain.eligibility_problems(birth_date=born, education=education, start_date=program.start_date,
+                                                       min_age=program.min_age, max_age=program.max_age, min_education="")),
+            ("education", domain.eligibility_problems(birth_date=born, education=education, start_date=program.start_date,
+                                                      min_age=None, max_age=None, min_education=program.min_education)),
+        ):
+            for p in problems:
+                r.add_error(column, Msg("Belum memenuhi syarat: " + p.id, "Not eligible: " + p.en))
+        if existing is not None and existing[0] in clashes:
+            title, start, end = clashes[existing[0]]
+            r.add_error("nik", Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}).",
+                                   "The dates clash with an active enrollment in \"{t}\" ({a} to {b}).").format(
+                                       t=title, a=start.isoformat(), b=end.isoformat()))
+        if r.status == "error":
+            r.data = None
+            continue
+        if d.status == E.PARTICIPANT:
+            if seats_left <= 0:
+                r.add_error("status", Msg("Kuota program sudah penuh ({q} peserta); baris ini tidak dapat menjadi peserta. "
+                                          "Ubah Status menjadi pendaftar atau tambah kuota.",
+                                          "The program's quota is full ({q} participants); this row cannot be a participant. "
+                                          "Change Status to applicant or raise the quota.").format(q=program.quota))
+                r.data = None
+                continue
+            seats_left -= 1
+
+    errors = any(r.status == "error" for r in report.rows)
+    if errors and report.mode == "all_or_nothing":
+        return
+    to_save = [r for r in report.rows if r.status == "valid"]
+    if not to_save:
+        return
+    now = timezone.now()
+    new_people: dict[str, Person] = {}
+    for r in to_save:
+        d = r.data
+        if d.nik_index in people:
+            continue
+        new_people[d.nik_index] = Person(
+            user=None, nik_encrypted=crypto.encrypt(d.nik), nik_index=d.nik_index,
+            nik_regency_id=d.parsed.region.regency.code,
+            nik_district_id=d.parsed.region.district.code if d.parsed.region.district else None,
+            full_name=d.full_name, birth_date=d.birth_date, sex=d.sex, nik_warnings=d.nik_warnings,
+            has_disability=d.has_disability, disability_kind=d.disability_kind, education=d.education, phone=d.phone,
+            email=d.email, domicile_district_id=d.district, registered_by=actor if getattr(actor, "pk", None) else None,
+        )
+    created_people = list(new_people.values())
+    Person.objects.bulk_create(created_people, batch_size=1000)
+    if created_people and created_people[0].pk is None:  # a backend that cannot return ids
+        ids = {}
+        for chunk in _chunks(list(new_people)):
+            ids.update(Person.objects.filter(nik_index__in=chunk).values_list("nik_index", "pk"))
+        for p in created_people:
+            p.pk = ids[p.nik_index]
+    enrollments = []
+    for r in to_save:
+        d = r.data
+        person_id = people[d.nik_index][0] if d.nik_index in people else new_people[d.nik_index].pk
+        enrollments.append(Enrollment(
+            program_id=program.pk, person_id=person_id, state=d.status, source=Enrollment.Source.IMPORT,
+            late=bool(late_reason), late_reason=late_reason, registered_at=now, state_changed_at=now,
+        ))
+    Enrollment.objects.bulk_create(enrollments, batch_size=1000)
+    if enrollments and enrollments[0].pk is None:
+        ids = dict(Enrollment.objects.filter(program=program, registered_at=now).values_list("person_id", "pk"))
+        for e in enrollments:
+            e.pk = ids[e.person_id]
+    for r in to_save:
+        r.status = "created"
+    action = "enrollment.late_imported" if late_reason else "enrollment.imported"
+    audit.record_many(
+        actor=actor, action=action, object_type="training.enrollment", reason=late_reason, at=now,
+        rows=[(e.pk, r.data.full_name, None, {"program": program.pk, "person": e.person_id, "state": e.state, "source": "import",
+                                             "late": bool(late_reason), "row": r.row, "person_created": r.data.nik_index in new_people})
+              for e, r in zip(enrollments, to_save, strict=True)],
+    )
+    report.created = len(enrollments)
+    report.people_created = len(created_people)
+    report.saved = True
+    audit.record(
+        actor=actor, action="program.import", obj=program, reason=late_reason, at=now,
+        after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
+               "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
+               "errors": sum(1 for r in report.rows if r.status == "error"), "late": bool(late_reason)},
+    )
+
+
+# --- spreadsheets we write ----------------------------------------------------------------------
+
+def _workbook(buffer, **options):
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False, **options})
+
+
+def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[RowResult]) -> bytes:
+    """The error rows with their original columns and an "Alasan" column; re-importable once fixed."""
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    sheet = book.add_worksheet("Baris bermasalah")
+    bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
+    text = book.add_format({"num_format": "@"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    width = max(len(headers), max((len(r.cells) for r in rows), default=0))
+    headers = list(headers) + [""] * (width - len(headers))
+    headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
+    sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
+    nik_col = columns.get("nik")
+    text_cols = {columns[k] for k in ("nik", "phone", "district") if k in columns}
+    for c in text_cols:
+        sheet.set_column(c, c, 20, text)
+    for i, r in enumerate(rows, start=1):
+        for c, value in enumerate(r.cells[:width]):
+            if value is None or value == "":
+                continue
+            if c in text_cols:
+                shown = imports._text(value)
+                if c == nik_col and isinstance(value, float):
+                    shown = str(int(value)) if value.is_integer() and abs(value) < 1e17 else shown
+                sheet.write_string(i, c, shown, text)
+            elif isinstance(value, (dt.date, dt.datetime)):
+                sheet.write_datetime(i, c, value, date_fmt)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                sheet.write_number(i, c, value)
+            else:
+                sheet.write_string(i, c, str(value))
+        sheet.write_string(i, width, imports.reason_text(r))
+    sheet.set_column(width, width, 80)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+EDUCATION_CHOICES = ["SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
+DISABILITY_CHOICES = ["Fisik", "Intelektual", "Mental", "Netra", "Rungu", "Wicara", "Ganda"]
+EXAMPLE_ROW = ["3273015705950001", "Siti Nurhaliza", "1995-05-17", "P", "SMK", "081234567890", "siti@contoh.id",
+               "32.73.01", "tidak", "", "pendaftar"]
+TEMPLATE_ROWS = 5000  # rows prepared with validation and text format
+
+
+def template_bytes(fmt: str) -> tuple[bytes, str, str]:
+    """The import template: (content, content type, file name)."""
+    headers = [c.header for c in COLUMNS]
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerow(headers)
+        return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "templat-impor-peserta.csv"
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    sheet = book.add_worksheet("Data")
+    example = book.add_worksheet("Contoh")
+    head = book.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "text_wrap": True, "valign": "top"})
+    note = book.add_format({"italic": True, "font_color": "#4B5563", "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    key_col = {c.key: i for i, c in enumerate(COLUMNS)}
+    for i, c in enumerate(COLUMNS):
+        sheet.write_string(0, i, c.header + (" *" if c.required else ""), head)
+        sheet.write_comment(0, i, f"{c.note.id}\n{c.note.en}", {"x_scale": 2, "y_scale": 1.5})
+    widths = {"nik": 20, "full_name": 28, "birth_date": 14, "sex": 8, "education": 11, "phone": 16, "email": 24,
+              "district": 14, "disability": 11, "disability_kind": 16, "status": 12}
+    for key, i in key_col.items():
+        fmt_ = text if key in ("nik", "phone", "district") else (date_fmt if key == "birth_date" else None)
+        sheet.set_column(i, i, widths[key], fmt_)
+    last = TEMPLATE_ROWS
+    lists = {"sex": ["L", "P"], "education": EDUCATION_CHOICES, "disability": ["ya", "tidak"],
+             "disability_kind": DISABILITY_CHOICES, "status": ["pendaftar", "peserta"]}
+    for key, values in lists.items():
+        i = key_col[key]
+        sheet.data_validation(1, i, last, i, {
+            "validate": "list", "source": values, "error_type": "warning",
+            "input_title": COLUMNS[i].header[:32], "input_message": COLUMNS[i].note.id[:255],
+        })
+    i = key_col["nik"]
+    sheet.data_validation(1, i, last, i, {"validate": "length", "criteria": "==", "value": 16, "error_type": "warning",
+                                          "input_title": "NIK", "input_message": "16 digit, format Teks.",
+                                          "error_message": "NIK harus 16 digit."})
+    i = key_col["birth_date"]
+    sheet.data_validation(1, i, last, i, {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
+                                          "maximum": dt.date(2100, 12, 31), "error_type": "warning",
+                                          "input_title": "Tanggal lahir", "input_message": "YYYY-MM-DD atau DD/MM/YYYY."})
+    sheet.freeze_panes(1, 0)
+    # The example sheet: never read by the import (only the first sheet is).
+    example.write_string(0, 0, "Contoh pengisian (lembar ini tidak diimpor; isi data di lembar \"Data\"). "
+                               "Example (this sheet is not imported; fill in the \"Data\" sheet).", note)
+    for i, c in enumerate(COLUMNS):
+        example.write_string(2, i, c.header + (" *" if c.required else ""), head)
+        example.write_string(3, i, EXAMPLE_ROW[i], text)
+        example.write_string(4, i, f"{c.note.id}\n{c.note.en}", note)
+        example.set_column(i, i, max(widths[c.key], 22))
+    example.set_row(4, 90)
+    example.write_string(6, 0, "* wajib diisi / required", note)
+    book.close()
+    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "templat-impor-peserta.xlsx"
+
+
+# --- error files kept for download ---------------------------------------------------------------
+
+def error_file_store(*, program: Program, content: bytes) -> str:
+    """Keep an error file (default storage, so S3 when configured); returns its token."""
+    token = uuid.uuid4().hex
+    default_storage.save(_error_path(program.pk, token), ContentFile(content))
+    return token
+
+
+def _error_path(program_id: int, token: str) -> str:
+    return f"imports/{int(program_id)}/{token}.xlsx"
+
+
+def error_file_open(*, actor, program: Program, token: str) -> bytes:
+    require(actor, "program.manage", program)
+    if not (len(token) == 32 and all(ch in "0123456789abcdef" for ch in token)):
+        raise NotFound(Msg("Berkas galat tidak ditemukan.", "Error file not found."), code="error_file_not_found")
+    path = _error_path(program.pk, token)
+    if not default_storage.exists(path):
+        raise NotFound(Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa; impor ulang untuk membuatnya lagi.",
+                           "The error file was not found or has expired; import again to make it anew."), code="error_file_not_found")
+    with default_storage.open(path, "rb") as fh:
+        return fh.read()
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "No", "Nama lengkap", "NIK", "Jenis kelamin", "Tanggal lahir", "Pendidikan", "No HP", "E-mail", "Kecamatan domisili",
+    "Kabupaten/Kota domisili", "Status", "Hasil", "Susulan", "Alasan susulan", "Sumber", "Terdaftar (WIB)",
+]
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+@dataclass
+class Export:
+    headers: list[str]
+    rows: Iterable[list[Any]]
+    file_stem: str
+    nik_visible: bool
+
+
+def enrollments_export(*, actor, program: Program, state: str = "") -> Export:
+    """Rows of the program's enrollment table for a spreadsheet; NIK masked unless the actor may see it.
+    An export with full NIKs is recorded in the audit trail."""
+    require(actor, "enrollment.view", program)
+    if state and state not in E.values:
+        raise ValidationFailed(Msg("Status \"{s}\" tidak dikenal.", "Unknown state \"{s}\".").format(s=state[:30]),
+                               code="export_state", field="state")
+    show = can(actor, "enrollment.view_nik", program)
+    with transaction.atomic():
+        audit.record(actor=actor, action="program.export", obj=program, after={"state": state, "nik_visible": show})
+    qs = selectors.program_enrollments(program=program, state=state)
+    sexes = dict(Person.Sex.choices)
+    educations = dict(Person.Education.choices)
+    results = dict(Enrollment.Result.choices)
+    sources = dict(Enrollment.Source.choices)
+
+    def rows() -> Iterator[list[Any]]:
+        for n, e in enumerate(qs.iterator(chunk_size=2000), start=1):
+            p = e.person
+            nik = crypto.decrypt(p.nik_encrypted)
+            district = p.domicile_district
+            yield [
+                n, p.full_name, nik if show else mask(nik), sexes.get(p.sex, p.sex), p.birth_date, educations.get(p.education, p.education),
+                p.phone, p.email, district.name if district else "", district.regency.name if district else "",
+                domain.state_label(e.state).id, results.get(e.result, e.result), "Ya" if e.late else "Tidak", e.late_reason,
+                sources.get(e.source, e.source), timezone.localtime(e.registered_at, WIB).replace(tzinfo=None, microsecond=0),
+            ]
+
+    stem = f"peserta-program-{program.pk}" + (f"-{state}" if state else "")
+    return Export(headers=EXPORT_HEADERS, rows=rows(), file_stem=stem, nik_visible=show)
+
+
+def export_xlsx(export: Export, fileobj) -> None:
+    """Write the export to ``fileobj`` with XlsxWriter's constant-memory mode (rows flushed as written)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    sheet = book.add_worksheet("Peserta")
+    bold = book.add_format({"bold": True, "bg_color": "#DBEAFE"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    dt_fmt = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for i, w in enumerate([6, 28, 20, 12, 12, 22, 16, 24, 20, 24, 16, 14, 9, 30, 18, 17]):
+        sheet.set_column(i, i, w)
+    sheet.write_row(0, 0, export.headers, bold)
+    for r, row in enumerate(export.rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(r, c, value, dt_fmt)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date_fmt)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, value or "")  # NIK and phone stay text
+    sheet.freeze_panes(1, 0)
+    book.close()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv_chunks(export: Export, delimiter: str = ",") -> Iterator[str]:
+    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right."""
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    yield "\ufeff" + writer.writerow(export.headers)
+    buf = []
+    for row in export.rows:
+        buf.append(writer.writerow([
+            v.strftime("%Y-%m-%d %H:%M") if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v for v in row
+        ]))
+        if len(buf) >= 500:
+            yield "".join(buf)
+            buf = []
+    if buf:
+        yield "".join(buf)
+
+
+def can_import(actor, program: Program) -> bool:
+    return can(actor, "program.manage", program)

@@ -1,0 +1,515 @@
+"""Training pages: the public catalogue and program page, a citizen's trainings, the manager's program
+page (status, enrollment table with bulk actions, recording a person), program forms and reference data.
+
+Views only parse input, call one service or selector, and render; every refusal is a message."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sisnaker.accounts import selectors as account_selectors
+from sisnaker.accounts.models import Person
+from sisnaker.core import crypto
+from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.permissions import can
+from sisnaker.institutions.models import Institution
+from sisnaker.regions import nik as nik_rules
+
+from . import domain, selectors, services
+from .forms import (
+    BULK_ACTIONS,
+    BulkForm,
+    CatalogueForm,
+    CompetencyUnitForm,
+    EnrollmentFilterForm,
+    ProgramActionForm,
+    ProgramForm,
+    RecordForm,
+    VocationalFieldForm,
+)
+from .models import CompetencyUnit, Enrollment, Program, VocationalField
+
+CATALOGUE_PAGE_SIZE = 20
+TABLE_PAGE_SIZE = 100
+TABLE_MAX_PAGE_SIZE = 5000
+RESULT_ACTIONS = ("passed", "failed", "pending")
+CONFIRM_ACTIONS = ("close", "cancel")
+
+
+def _apply_error(form, exc: SisnakerError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    if exc.field == "regency":
+        field = "regency"
+    form.add_error(field, str(exc.message))
+
+
+def _forbidden(request: HttpRequest, text: str | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {
+        "title": _("Akses ditolak"), "status": 403,
+        "text": text or _("Anda tidak berwenang membuka halaman ini."),
+    }, status=403)
+
+
+def _not_found(text: str) -> Http404:
+    return Http404(text)
+
+
+def _page_number(params) -> int:
+    raw = params.get("page", "1")
+    return int(raw) if str(raw).isdigit() and int(raw) > 0 else 1
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- public catalogue and program page ---------------------------------------------------------
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueForm(request.GET or None)
+    filters = selectors.CatalogueFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.CatalogueFilters(
+            q=d["q"].strip(), province=d["province"], regency=getattr(d.get("regency_obj"), "code", ""),
+            vocational_field=d["vocational_field"].pk if d["vocational_field"] else None, mode=d["mode"],
+            starts_after=d["starts_after"], starts_before=d["starts_before"], open_only=d["open_only"],
+        )
+    today = _today()
+    page = Paginator(selectors.catalogue(filters=filters, today=today), CATALOGUE_PAGE_SIZE).get_page(_page_number(request.GET))
+    cards = [_card(p, today) for p in page.object_list]
+    return render(request, "training/catalogue.html", {"form": form, "page": page, "cards": cards,
+                                                       "filtered": any(v for v in filters.__dict__.values())})
+
+
+def _card(program: Program, today) -> dict:
+    blocker = domain.registration_open(
+        status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
+    )
+    return {"program": program, "status": str(domain.status_label(program.status)), "open": blocker is None}
+
+
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.public_program(program_id=pk)
+    if program is None:
+        # Drafts and cancelled programs are not public; their staff work on the manager's page.
+        staff_program = selectors.program_for_staff(program_id=pk)
+        if staff_program is not None and can(request.user, "enrollment.view", staff_program):
+            return redirect("training:manage", pk=pk)
+        raise _not_found(_("Program tidak ditemukan atau belum dibuka untuk umum."))
+    today = _today()
+    blocker = domain.registration_open(
+        status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
+    )
+    person = my_enrollment = None
+    if request.user.is_authenticated:
+        person = account_selectors.person_for_user(user=request.user)
+        if person is not None:
+            my_enrollment = Enrollment.objects.filter(program=program, person=person).first()
+    context = {
+        "program": program, "status": str(domain.status_label(program.status)), "blocker": str(blocker) if blocker else "",
+        "person": person, "my_enrollment": my_enrollment,
+        "my_state": str(domain.state_label(my_enrollment.state)) if my_enrollment else "",
+        "education": dict(Person.Education.choices).get(program.min_education, ""),
+        "can_manage": can(request.user, "enrollment.view", program),
+        "units": list(program.competency_units.all()),
+    }
+    return render(request, "training/program.html", context)
+
+
+@login_required
+@require_POST
+def program_register(request: HttpRequest, pk: int) -> HttpResponse:
+    person = account_selectors.person_for_user(user=request.user)
+    if person is None:
+        messages.error(request, _("Akun ini bukan akun warga. Daftar dengan NIK untuk mengikuti pelatihan."))
+        return redirect("training:program", pk=pk)
+    try:
+        program = services.get_program(program_id=pk)
+        services.enrollment_register(actor=request.user, program=program, person=person, today=_today())
+    except SisnakerError as exc:
+        messages.error(request, _("Pendaftaran ditolak: %(reason)s") % {"reason": exc.message})
+        return redirect("training:program", pk=pk)
+    messages.success(request, _("Pendaftaran berhasil. Anda tercatat sebagai Pendaftar; pantau langkah berikutnya di sini."))
+    return redirect("training:mine")
+
+
+# --- a citizen's trainings ----------------------------------------------------------------------
+
+def _can_withdraw(enrollment: Enrollment) -> bool:
+    try:
+        domain.enrollment_next_state(action="withdraw", state=enrollment.state, program_status=enrollment.program.status)
+    except Conflict:
+        return False
+    return True
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    person = account_selectors.person_for_user(user=request.user)
+    items = []
+    if person is not None:
+        items = [
+            {"e": t.enrollment, "program": t.enrollment.program, "next_step": t.next_step,
+             "state": str(domain.state_label(t.enrollment.state)), "can_withdraw": _can_withdraw(t.enrollment)}
+            for t in selectors.my_trainings(person=person)
+        ]
+    return render(request, "training/mine.html", {"person": person, "items": items})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = Enrollment.objects.filter(pk=enrollment_id, person__user=request.user).first()
+    if enrollment is None:
+        raise _not_found(_("Pendaftaran tidak ditemukan."))
+    try:
+        services.enrollment_withdraw_self(actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")[:1000])
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Anda sudah mengundurkan diri dari program ini."))
+    return redirect("training:mine")
+
+
+# --- program forms ------------------------------------------------------------------------------
+
+def _program_data(d: dict) -> services.ProgramData:
+    return services.ProgramData(
+        title=d["title"], description=d["description"], vocational_field=d["vocational_field"], hours=d["hours"],
+        start_date=d["start_date"], end_date=d["end_date"], registration_opens=d["registration_opens"],
+        registration_closes=d["registration_closes"], quota=d["quota"], regency=d["regency_obj"], mode=d["mode"],
+        boarding=d["boarding"], funding=d["funding"], dipa_reference=d["dipa_reference"].strip(), fee=d["fee"] or 0,
+        selection_method=d["selection_method"], min_age=d["min_age"], max_age=d["max_age"], min_education=d["min_education"],
+        competency_unit_ids=tuple(u.pk for u in d["competency_units"]),
+    )
+
+
+@login_required
+def program_create(request: HttpRequest, institution_id: int) -> HttpResponse:
+    institution = Institution.objects.select_related("regency").filter(pk=institution_id).first()
+    if institution is None:
+        raise _not_found(_("Lembaga tidak ditemukan."))
+    if not can(request.user, "program.manage", institution):
+        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat membuat program."))
+    form = ProgramForm(request.POST or None, regency=institution.regency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(actor=request.user, institution=institution, data=_program_data(form.cleaned_data))
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Program tersimpan sebagai draf. Buka pendaftaran bila sudah siap."))
+            return redirect("training:manage", pk=program.pk)
+    return render(request, "training/program_form.html", {"form": form, "institution": institution, "program": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_for_staff(program_id=pk)
+    if program is None:
+        raise _not_found(_("Program tidak ditemukan."))
+    if not can(request.user, "program.manage", program):
+        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat mengubah program."))
+    initial = {name: getattr(program, name) for name in services.PROGRAM_FIELDS if name != "regency"}
+    initial["competency_units"] = [u.pk for u in program.competency_units.all()]
+    form = ProgramForm(request.POST or None, initial=initial, regency=program.regency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Perubahan program tersimpan."))
+            return redirect("training:manage", pk=program.pk)
+    return render(request, "training/program_form.html", {"form": form, "institution": program.institution, "program": program},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """HTMX partial: the competency-unit checkboxes of one vocational field."""
+    raw = request.GET.get("vocational_field", "")
+    units = CompetencyUnit.objects.filter(is_active=True, vocational_field_id=int(raw)) if raw.isdigit() else CompetencyUnit.objects.none()
+    return render(request, "training/_unit_options.html", {"units": units})
+
+
+# --- the manager's program page -----------------------------------------------------------------
+
+def _staff_program(request: HttpRequest, pk: int) -> Program:
+    program = selectors.program_for_staff(program_id=pk)
+    if program is None:
+        raise _not_found(_("Program tidak ditemukan."))
+    return program
+
+
+def _legal_actions(program: Program) -> list[dict]:
+    out = []
+    for action, table in domain.PROGRAM_TRANSITIONS.items():
+        if program.status in table:
+            out.append({"action": action, "label": str(domain.ACTION_LABELS[action]), "confirm": action in CONFIRM_ACTIONS,
+                        "to": str(domain.status_label(table[program.status]))})
+    return out
+
+
+def _table_params(params) -> dict:
+    """Filters, page and page size of the enrollment table, from GET (page) or POST (bulk form)."""
+    per = params.get("per", "")
+    per = min(max(int(per), 10), TABLE_MAX_PAGE_SIZE) if str(per).isdigit() else TABLE_PAGE_SIZE
+    late = params.get("late", "")
+    return {"q": (params.get("q") or "").strip()[:100], "state": params.get("state", "") if params.get("state", "") in domain.EnrollmentState.values else "",
+            "late": late if late in ("0", "1") else "", "page": _page_number(params), "per": per}
+
+
+def _table_context(request: HttpRequest, program: Program, params: dict) -> dict:
+    qs = selectors.program_enrollments(program=program, q=params["q"], state=params["state"],
+                                       late=None if params["late"] == "" else params["late"] == "1")
+    page = Paginator(qs, params["per"]).get_page(params["page"])
+    show_nik = selectors.nik_visible(viewer=request.user, program=program)
+    labels = {state: str(domain.state_label(state)) for state in domain.EnrollmentState.values}
+    results = dict(Enrollment.Result.choices)
+    mask = nik_rules.mask
+    rows = []
+    for e in page.object_list:
+        p = e.person
+        nik = crypto.decrypt(p.nik_encrypted)
+        d = p.domicile_district
+        rows.append({
+            "id": e.pk, "name": p.full_name, "phone": p.phone, "nik": nik if show_nik else mask(nik),
+            "region": f"{d.name}, {d.regency.name}", "state": e.state, "state_label": labels[e.state],
+            "result": results[e.result] if e.state in (domain.EnrollmentState.PARTICIPANT, domain.EnrollmentState.GRADUATED,
+                                                        domain.EnrollmentState.NOT_PASSED) else "",
+            "late": e.late, "registered": timezone.localtime(e.registered_at).strftime("%d-%m-%Y"),
+        })
+    counts = selectors.state_counts(program=program)
+    keep = {k: v for k, v in (("q", params["q"]), ("state", params["state"]), ("late", params["late"])) if v}
+    if params["per"] != TABLE_PAGE_SIZE:
+        keep["per"] = params["per"]
+    return {
+        "program": program, "page": page, "rows": rows, "show_nik": show_nik, "params": params,
+        "counts": [{"state": s, "label": labels[s], "n": counts[s]} for s in domain.EnrollmentState.values],
+        "total": sum(counts.values()), "keep_query": urlencode(keep), "keep": keep,
+        "can_manage": can(request.user, "program.manage", program), "can_assess": can(request.user, "program.assess", program),
+        "bulk_actions": BULK_ACTIONS, "row_url": reverse("training:manage", kwargs={"pk": program.pk}) + "peserta/",
+    }
+
+
+def _render_manage(request: HttpRequest, program: Program, *, record_form=None, action_error: str = "", status: int = 200):
+    params = _table_params(request.GET)
+    today = _today()
+    context = _table_context(request, program, params)
+    late = domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes),
+                          status=program.status, today=today)
+    context.update({
+        "status": str(domain.status_label(program.status)), "actions": _legal_actions(program) if context["can_manage"] else [],
+        "filter_form": EnrollmentFilterForm(request.GET or None), "record_form": record_form or RecordForm(),
+        "late_now": late, "action_error": action_error, "units": list(program.competency_units.all()),
+        "can_record": context["can_manage"] and program.status not in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.CLOSED,
+                                                                           domain.ProgramStatus.CANCELLED),
+        "editable": program.status in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.PUBLISHED, domain.ProgramStatus.SELECTION),
+    })
+    return render(request, "training/manage.html", context, status=status)
+
+
+@login_required
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _staff_program(request, pk)
+    if not can(request.user, "enrollment.view", program):
+        return _forbidden(request, _("Halaman ini hanya untuk staf lembaga penyelenggara program."))
+    return _render_manage(request, program)
+
+
+@login_required
+@require_POST
+def program_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish, close registration, start, close or cancel; close and cancel need the confirm box."""
+    program = _staff_program(request, pk)
+    if not can(request.user, "program.manage", program):
+        return _forbidden(request)
+    form = ProgramActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tindakan tidak dikenal."))
+        return redirect("training:manage", pk=pk)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    if action in CONFIRM_ACTIONS and not form.cleaned_data["confirm"]:
+        messages.error(request, _("Centang kotak konfirmasi untuk melanjutkan."))
+        return redirect("training:manage", pk=pk)
+    try:
+        program = services.program_transition(actor=request.user, program=program, action=action, today=_today(), reason=reason)
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
+    return redirect("training:manage", pk=pk)
+
+
+def _summary(result: services.BulkResult) -> dict:
+    """Counts and the refusals grouped by reason, with the names of the people refused."""
+    names = dict(Enrollment.objects.filter(pk__in=[pk for pk, _m in result.refused]).values_list("pk", "person__full_name"))
+    groups: dict[str, list[str]] = {}
+    for pk, message in result.refused:
+        groups.setdefault(str(message), []).append(names.get(pk, f"#{pk}"))
+    return {
+        "done": len(result.done), "refused": len(result.refused),
+        "reasons": [{"reason": reason, "names": people, "n": len(people)} for reason, people in groups.items()],
+    }
+
+
+def _summary_text(summary: dict) -> str:
+    text = _("%(done)s diproses, %(refused)s ditolak") % {"done": summary["done"], "refused": summary["refused"]}
+    if summary["reasons"]:
+        text += ": " + "; ".join(f"{r['reason']} — {', '.join(r['names'][:10])}" for r in summary["reasons"])
+    return text
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action on the ticked enrollments. With htmx the table comes back in place with a summary;
+    without JavaScript it redirects to the table with the summary as a message."""
+    program = _staff_program(request, pk)
+    if not (can(request.user, "program.manage", program) or can(request.user, "program.assess", program)):
+        return _forbidden(request)
+    htmx = request.headers.get("HX-Request") == "true"
+    form = BulkForm(request.POST)
+    summary, bulk_error = None, ""
+    if not form.is_valid():
+        bulk_error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        d = form.cleaned_data
+        try:
+            if d["action"] in RESULT_ACTIONS:
+                result = services.enrollments_set_result(actor=request.user, program=program, enrollment_ids=d["ids"], result=d["action"])
+            else:
+                result = services.enrollments_transition(actor=request.user, program=program, enrollment_ids=d["ids"],
+                                                         action=d["action"], reason=d["reason"])
+        except SisnakerError as exc:
+            bulk_error = str(exc.message)
+        else:
+            summary = _summary(result)
+    params = _table_params(request.POST)
+    if not htmx:
+        if bulk_error:
+            messages.error(request, bulk_error)
+        else:
+            (messages.warning if summary["refused"] else messages.success)(request, _summary_text(summary))
+        keep = {k: params[k] for k in ("q", "state", "late") if params[k]}
+        if params["per"] != TABLE_PAGE_SIZE:
+            keep["per"] = params["per"]
+        url = reverse("training:manage", kwargs={"pk": pk})
+        return redirect(f"{url}?{urlencode(keep)}" if keep else url)
+    program = selectors.program_for_staff(program_id=pk)  # fresh seat counts
+    context = _table_context(request, program, params)
+    context.update({"summary": summary, "bulk_error": bulk_error})
+    return render(request, "training/_enrollments.html", context)
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager records a registered person by NIK (late registrations need a reason)."""
+    program = _staff_program(request, pk)
+    if not can(request.user, "program.manage", program):
+        return _forbidden(request)
+    form = RecordForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        person = Person.objects.filter(nik_index=crypto.blind_index(d["nik"], label="nik")).first()
+        if person is None:
+            form.add_error("nik", _("NIK ini belum terdaftar di Sisnaker. Minta orangnya mendaftar dahulu, atau impor datanya dari berkas Excel."))
+        else:
+            try:
+                enrollment = services.enrollment_record(actor=request.user, program=program, person=person, today=_today(),
+                                                        as_participant=d["as_participant"], late_reason=d["late_reason"])
+            except SisnakerError as exc:
+                _apply_error(form, exc)
+            else:
+                text = _("%(name)s tercatat sebagai %(state)s.") % {"name": person.full_name, "state": domain.state_label(enrollment.state)}
+                if enrollment.late:
+                    text += " " + _("(susulan)")
+                messages.success(request, text)
+                return redirect("training:manage", pk=pk)
+    return _render_manage(request, program, record_form=form, status=400)
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, pk: int, enrollment_id: int) -> HttpResponse:
+    program = _staff_program(request, pk)
+    try:
+        enrollment = services.enrollment_open_record(actor=request.user, program=program, enrollment_id=enrollment_id)
+    except PermissionDenied:
+        return _forbidden(request, _("Halaman ini hanya untuk staf lembaga penyelenggara program."))
+    except NotFound as exc:
+        raise _not_found(str(exc.message)) from exc
+    person = enrollment.person
+    nik = crypto.decrypt(person.nik_encrypted)
+    labels = {s: str(domain.state_label(s)) for s in domain.EnrollmentState.values}
+    events = []
+    for ev in selectors.enrollment_history(enrollment=enrollment):
+        before, after = ev.before or {}, ev.after or {}
+        events.append({
+            "at": ev.at, "action": ev.action, "actor": ev.actor_label, "reason": ev.reason,
+            "before": labels.get(before.get("state"), ""), "after": labels.get(after.get("state"), ""),
+            "result": after.get("result", ""),
+        })
+    return render(request, "training/enrollment.html", {
+        "program": program, "e": enrollment, "person": person, "state": labels[enrollment.state],
+        "nik": nik if selectors.nik_visible(viewer=request.user, program=program) else nik_rules.mask(nik), "events": events,
+        "result": enrollment.get_result_display(),
+    })
+
+
+# --- reference data -------------------------------------------------------------------------------
+
+@login_required
+def reference(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "reference.edit"):
+        return _forbidden(request, _("Data referensi kejuruan dan unit kompetensi hanya dapat diubah oleh kurator Kementerian."))
+    field_form = unit_form = None
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "unit":
+            unit_form = CompetencyUnitForm(request.POST, prefix="unit")
+            form, ok = unit_form, unit_form.is_valid()
+        else:
+            field_form = VocationalFieldForm(request.POST, prefix="field")
+            form, ok = field_form, field_form.is_valid()
+        if ok:
+            d = form.cleaned_data
+            try:
+                if kind == "unit":
+                    services.competency_unit_save(actor=request.user, code=d["code"], title=d["title"],
+                                                  vocational_field=d["vocational_field"], is_active=d["is_active"])
+                else:
+                    services.vocational_field_save(actor=request.user, code=d["code"], name=d["name"], is_active=d["is_active"])
+            except SisnakerError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, _("Data referensi tersimpan."))
+                return redirect("training:reference")
+        status = 400
+    if field_form is None:
+        edit = VocationalField.objects.filter(pk=request.GET.get("field")).first() if request.GET.get("field", "").isdigit() else None
+        field_form = VocationalFieldForm(prefix="field", initial={"code": edit.code, "name": edit.name, "is_active": edit.is_active} if edit else None)
+    if unit_form is None:
+        edit = CompetencyUnit.objects.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else None
+        unit_form = CompetencyUnitForm(prefix="unit", initial={"code": edit.code, "title": edit.title, "is_active": edit.is_active,
+                                                               "vocational_field": edit.vocational_field_id} if edit else None)
+    fields = VocationalField.objects.order_by("name")
+    units = CompetencyUnit.objects.select_related("vocational_field").order_by("vocational_field__name", "code")
+    return render(request, "training/reference.html", {"field_form": field_form, "unit_form": unit_form, "fields": fields,
+                                                       "units": units}, status=status)
+

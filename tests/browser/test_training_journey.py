@@ -1,0 +1,142 @@
+"""The training journey in a phone-sized Chromium: a new user signs up, registers an institution (and
+becomes its manager), creates and publishes a program; a citizen registers from the program page; the
+manager accepts them, starts the program, records the result and closes it; the citizen is an alumnus."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sisnaker.accounts.services import SignUp, person_sign_up
+from sisnaker.regions.models import District
+from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Kata-Sandi-Aman-2026"
+
+
+def _no_horizontal_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "page wider than the phone"
+
+
+def _pick_regency(page, prefix: str, province: str, regency: str):
+    page.select_option(f"#id_{prefix}province", province)
+    expect(page.locator(f"#id_{prefix}regency option[value='{regency}']")).to_have_count(1)
+    page.select_option(f"#id_{prefix}regency", regency)
+
+
+def test_institution_program_and_alumni_journey(page, browser):
+    today = timezone.localdate()
+    tik = VocationalField.objects.create(code="TIK", name="Teknologi Informasi dan Komunikasi")
+    CompetencyUnit.objects.create(code="J.620100.004.02", title="Menggunakan struktur data", vocational_field=tik)
+    CompetencyUnit.objects.create(code="J.620100.005.02", title="Mengimplementasikan user interface", vocational_field=tik)
+    # The citizen who will train (signed up through the service; the manager signs up in the browser).
+    trainee = person_sign_up(data=SignUp(
+        nik="3273011705950002", full_name="Budi Santoso", birth_date=dt.date(1995, 5, 17), sex="M", education="smk",
+        phone="081355556666", email="budi@contoh.id", domicile_district=District.objects.get(code="32.73.01"), password=PASSWORD,
+    ), today=today)
+
+    # 1. A new user signs up as a citizen.
+    page.goto(page.base_url + "/akun/daftar/")
+    page.fill("#id_nik", "3273015705950001")
+    page.fill("#id_full_name", "Dewi Lestari")
+    page.fill("#id_birth_date", "1995-05-17")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_phone", "0813-2222-3333")
+    page.fill("#id_email", "dewi@example.id")
+    page.select_option("#id_domicile_0", "32")
+    expect(page.locator("#id_domicile_1 option[value='32.73']")).to_have_count(1)
+    page.select_option("#id_domicile_1", "32.73")
+    expect(page.locator("#id_domicile_2 option[value='32.73.01']")).to_have_count(1)
+    page.select_option("#id_domicile_2", "32.73.01")
+    page.select_option("#id_education", "s1")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
+
+    # 2. She registers an institution (a BLK: no accreditation needed) and becomes its manager.
+    page.get_by_role("link", name="Daftarkan lembaga").click()
+    page.fill("#id_name", "BLK Komunitas Harapan Bandung")
+    page.fill("#id_registry_number", "BLKK-3273-042")
+    page.select_option("#id_kind", "blk_komunitas")
+    _pick_regency(page, "", "32", "32.73")
+    page.fill("#id_address", "Jl. Soekarno-Hatta 100, Bandung")
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="Daftarkan lembaga").click()
+    expect(page.get_by_text("Lembaga terdaftar")).to_be_visible()
+    expect(page.get_by_role("heading", name="BLK Komunitas Harapan Bandung")).to_be_visible()
+    expect(page.get_by_role("link", name="Lembaga saya")).to_be_visible()
+
+    # 3. She creates a program whose registration is open today, then publishes it.
+    page.get_by_role("link", name="Buat program baru").click()
+    page.fill("#id_title", "Junior Web Developer Angkatan 1")
+    page.select_option("#id_vocational_field", str(tik.pk))
+    expect(page.locator("#units-box input[name=competency_units]")).to_have_count(2)
+    page.locator("#units-box label", has_text="J.620100.004.02").locator("input").check()
+    page.fill("#id_start_date", (today + dt.timedelta(days=10)).isoformat())
+    page.fill("#id_end_date", (today + dt.timedelta(days=40)).isoformat())
+    page.fill("#id_registration_opens", today.isoformat())
+    page.fill("#id_registration_closes", (today + dt.timedelta(days=5)).isoformat())
+    page.fill("#id_hours", "240")
+    page.fill("#id_quota", "16")
+    expect(page.locator("#id_regency")).to_have_value("32.73")  # the institution's regency by default
+    page.select_option("#id_funding", "apbd")
+    page.select_option("#id_selection_method", "none")
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="Simpan sebagai draf").click()
+    expect(page.get_by_text("Program tersimpan sebagai draf")).to_be_visible()
+    page.get_by_role("button", name="Membuka pendaftaran").click()
+    expect(page.locator("#program-status")).to_have_text("Pendaftaran dibuka")
+    program = Program.objects.get(title="Junior Web Developer Angkatan 1")
+    assert program.competency_units.count() == 1
+    manage_url = page.url
+
+    # 4. The citizen finds it in the catalogue and registers from the program page.
+    other = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    citizen = other.new_page()
+    citizen.set_default_timeout(15_000)
+    citizen.goto(page.base_url + "/pelatihan/?q=junior")
+    citizen.get_by_role("link", name="Junior Web Developer Angkatan 1").click()
+    citizen.get_by_role("link", name="Masuk untuk mendaftar").click()
+    citizen.fill("#id_username", "budi@contoh.id")
+    citizen.fill("#id_password", PASSWORD)
+    citizen.get_by_role("button", name="Masuk").click()
+    expect(citizen.get_by_role("heading", name="Junior Web Developer Angkatan 1")).to_be_visible()
+    _no_horizontal_scroll(citizen)
+    citizen.get_by_role("button", name="Daftar", exact=True).click()
+    expect(citizen.get_by_text("Pendaftaran berhasil")).to_be_visible()
+    expect(citizen.locator(".enrollment-card .badge").first).to_have_text("Pendaftar")
+
+    # 5. The manager accepts the applicant (htmx bulk action), starts, records the result, closes.
+    page.goto(manage_url)
+    row = page.locator("tr", has_text="Budi Santoso")
+    expect(row).to_be_visible()
+    _no_horizontal_scroll(page)
+    row.locator("input[name=ids]").check()
+    page.select_option("#bulk-action", "accept")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page.locator("#bulk-summary")).to_contain_text("1 diproses, 0 ditolak")
+    expect(page.locator("tr", has_text="Budi Santoso").locator(".badge").first).to_have_text("Peserta")
+    page.get_by_role("button", name="Memulai pelatihan").click()
+    expect(page.locator("#program-status")).to_have_text("Berjalan")
+    page.locator("tr", has_text="Budi Santoso").locator("input[name=ids]").check()
+    page.select_option("#bulk-action", "passed")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page.locator("#bulk-summary")).to_contain_text("1 diproses, 0 ditolak")
+    expect(page.locator("tr", has_text="Budi Santoso")).to_contain_text("Lulus")
+    page.locator("summary", has_text="Menutup program").click()
+    page.locator("details.confirm input[name=confirm]").check()
+    page.locator("details.confirm").get_by_role("button", name="Menutup program").click()
+    expect(page.locator("#program-status")).to_have_text("Selesai")
+    expect(page.locator("tr", has_text="Budi Santoso").locator(".badge").first).to_have_text("Alumni")
+
+    # 6. The citizen's "Pelatihan saya" shows Alumni.
+    citizen.get_by_role("link", name="Pelatihan saya").first.click()
+    expect(citizen.locator(".enrollment-card .badge").first).to_have_text("Alumni")
+    expect(citizen.get_by_text(re.compile("Selamat, Anda alumni"))).to_be_visible()
+    assert Enrollment.objects.get(person=trainee).state == "graduated"
+    other.close()

@@ -1,0 +1,165 @@
+"""Seats and registrations under real concurrency on PostgreSQL: threads with their own database
+connections released together by a barrier. No mocks.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/training/test_concurrency.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from sisnaker.core.errors import Conflict, SisnakerError
+from sisnaker.core.roles import Role
+from sisnaker.training import services
+from sisnaker.training.domain import ACTIVE_STATES
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.models import Enrollment
+from tests.conftest import TODAY
+from tests.training.test_services import make_institution, make_person, make_program, make_staff, user_of
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 24
+ROUNDS = 5
+SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency tests need PostgreSQL (row locks); SQLite serialises writers. "
+                    "Set DATABASE_URL=postgres://… to run them.")
+
+
+def race(calls):
+    """Run each callable in its own thread (own DB connection), all released at the same moment.
+    Returns ("ok", value) / ("refused", SisnakerError) / ("crash", exception) per call, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, fn):
+        try:
+            connection.ensure_connection()  # connect first, so the barrier releases ready threads
+            barrier.wait(timeout=30)
+            outcomes[i] = ("ok", fn())
+        except SisnakerError as exc:
+            outcomes[i] = ("refused", exc)
+        except Exception as exc:  # IntegrityError, deadlock, 500-worthy: the test fails on these
+            outcomes[i] = ("crash", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
+    crashes = [o for o in outcomes if o[0] == "crash"]
+    assert not crashes, f"unexpected errors: {crashes!r}"
+    return outcomes
+
+
+@pytest.fixture
+def setting(regions):
+    inst = make_institution()
+    manager = make_staff("pengelola-konkuren", Role.INSTITUTION_MANAGER, inst)
+    manager.grants  # noqa: B018 — load the grants once, before the threads share this object
+    return inst, manager
+
+
+def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting, signup_data):
+    inst, manager = setting
+    quota = 8
+    program = make_program(manager, inst, quota=quota)
+    people = [make_person(signup_data) for _ in range(quota - 3 + THREADS)]
+    enrollments = [services.enrollment_register(actor=user_of(p), program=program, person=p, today=TODAY) for p in people]
+    already = [e.pk for e in enrollments[: quota - 3]]
+    out = services.enrollments_transition(actor=manager, program=program, enrollment_ids=already, action="accept")
+    assert len(out.done) == quota - 3
+    racers = [e.pk for e in enrollments[quota - 3 :]]
+    assert len(racers) >= 20
+
+    def accept(pk):
+        return lambda: services.enrollments_transition(actor=manager, program=program, enrollment_ids=[pk], action="accept")
+
+    outcomes = race([accept(pk) for pk in racers])
+    results = [value for kind, value in outcomes]
+    won = [r for r in results if r.done]
+    lost = [r for r in results if not r.done]
+    assert len(won) == 3
+    assert len(lost) == THREADS - 3
+    for r in lost:
+        ((_, msg),) = r.refused
+        assert msg.id == f"Kuota program sudah penuh ({quota} peserta)."  # quota_full
+    assert Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count() == quota
+    assert Enrollment.objects.filter(program=program, state=E.REGISTERED).count() == THREADS - 3
+
+
+def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting, signup_data):
+    inst, manager = setting
+    program = make_program(manager, inst)
+    person = make_person(signup_data)
+    user = user_of(person)
+    user.grants  # noqa: B018
+
+    outcomes = race([lambda: services.enrollment_register(actor=user, program=program, person=person, today=TODAY)] * 20)
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("ok") == 1
+    refusals = [value for kind, value in outcomes if kind == "refused"]
+    assert len(refusals) == 19
+    assert all(isinstance(r, Conflict) and r.code == "already_registered" for r in refusals)
+    assert Enrollment.objects.filter(program=program, person=person).count() == 1
+
+
+def test_concurrent_registrations_into_overlapping_programs_leave_at_most_one_active(setting, signup_data):
+    inst, manager = setting
+    # Two institutions: _lock_program's select_related("institution") also locks the institution row,
+    # which would serialise two programs of the same institution and hide the race.
+    other = make_institution()
+    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, other)
+    first = make_program(manager, inst, title="Las Listrik Dasar")
+    second = make_program(other_manager, other, title="Las Argon Dasar", start_date=first.start_date + dt.timedelta(days=3))
+    for _round in range(ROUNDS):  # a fresh person each round: the race window is small, try it several times
+        person = make_person(signup_data)
+        user = user_of(person)
+        user.grants  # noqa: B018
+
+        def reg(program, user=user, person=person):
+            return lambda: services.enrollment_register(actor=user, program=program, person=person, today=TODAY)
+
+        outcomes = race([reg(first if i % 2 else second) for i in range(20)])
+        codes = {value.code for kind, value in outcomes if kind == "refused"}
+        assert codes <= {"already_registered", "schedule_clash"}
+        active = Enrollment.objects.filter(person=person, state__in=ACTIVE_STATES).count()
+        assert active == 1, f"round {_round}: {active} active enrollments with overlapping dates"
+        assert [kind for kind, _ in outcomes].count("ok") == 1
+
+
+def test_manager_recording_and_self_registration_race_on_overlapping_programs(setting, signup_data):
+    """The manager's path (enrollment_record) and the citizen's (enrollment_register) take different
+    program locks; the person lock must still serialise them."""
+    inst, manager = setting
+    other = make_institution()
+    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, other)
+    other_manager.grants  # noqa: B018
+    first = make_program(other_manager, other, title="Tata Rias Pengantin")
+    second = make_program(manager, inst, title="Tata Rias Wajah", start_date=first.start_date + dt.timedelta(days=1))
+    for _round in range(ROUNDS):
+        person = make_person(signup_data)
+        user = user_of(person)
+        user.grants  # noqa: B018
+        calls = []
+        for i in range(20):
+            if i % 2:
+                calls.append(lambda u=user, p=person: services.enrollment_register(actor=u, program=first, person=p, today=TODAY))
+            else:
+                calls.append(lambda p=person: services.enrollment_record(actor=manager, program=second, person=p, today=TODAY))
+        outcomes = race(calls)
+        active = Enrollment.objects.filter(person=person, state__in=ACTIVE_STATES).count()
+        assert active == 1, f"round {_round}: {active} active enrollments with overlapping dates"
+        assert [kind for kind, _ in outcomes].count("ok") == 1

@@ -1,0 +1,506 @@
+"""Spreadsheet import of applicants/participants (``io_services.enrollments_import``): readers, every
+kind of row error, both modes, idempotent re-import, late registrations, the error file, the pages,
+and a bounded number of queries.
+
+The small helpers at the top (people, programs, spreadsheets) are reused by the other io tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+
+import pytest
+import python_calamine
+import xlsxwriter
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person, User
+from sisnaker.accounts.services import role_grant, staff_user_create
+from sisnaker.core import crypto
+from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.institutions.services import institution_register
+from sisnaker.regions.models import Regency
+from sisnaker.training import imports, io_services, services
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.models import Enrollment, Program, VocationalField
+from tests.conftest import TODAY, make_nik
+
+PASSWORD = "Rahasia-Kuat-2026"
+HEADERS = [c.header for c in imports.COLUMNS]
+_seq = itertools.count(1)
+_nik_serials = itertools.count(5000)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def fresh(user) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+def staff(role: Role | None = None, institution=None) -> User:
+    user = staff_user_create(actor=None, username=f"io{next(_seq)}", password=PASSWORD, full_name="Staf Impor")
+    if role is not None:
+        role_grant(actor=None, user=user, role=role, institution=institution)
+    return fresh(user)
+
+
+def manager_and_institution():
+    manager = staff(Role.CITIZEN)
+    n = next(_seq)
+    institution = institution_register(actor=manager, registry_number=f"BLK-IO-{n:05d}", name=f"BLK Impor {n}",
+                                       kind="blk_uptd", regency=Regency.objects.get(code="32.73"))
+    return fresh(manager), institution
+
+
+def make_program(manager, institution, *, today: dt.date = TODAY, publish: bool = True, **overrides) -> Program:
+    field = VocationalField.objects.get_or_create(code="UJI-IO", defaults={"name": "Teknologi Informasi (uji impor)"})[0]
+    values = dict(
+        title="Pemrograman Web Dasar", vocational_field=field, hours=160,
+        start_date=today + dt.timedelta(days=10), end_date=today + dt.timedelta(days=40),
+        registration_opens=today - dt.timedelta(days=5), registration_closes=today + dt.timedelta(days=5),
+        quota=50, regency=Regency.objects.get(code="32.73"), funding="apbd",
+    )
+    values.update(overrides)
+    program = services.program_create(actor=manager, institution=institution, data=services.ProgramData(**values))
+    if publish:
+        program = services.program_transition(actor=manager, program=program, action="publish", today=today)
+    return program
+
+
+def nik(*, female: bool = False, birth: dt.date = dt.date(1995, 5, 17), district: str = "32.73.01") -> str:
+    serial = next(_nik_serials) % 9000 + 1
+    if serial % 10 == 0:  # NIKs ending in 0 are refused when stored as numbers; keep test NIKs clear of that
+        serial += 1
+    return make_nik(district=district, birth=birth, female=female, serial=serial)
+
+
+def row(**kw) -> list:
+    """A data row in template column order."""
+    female = kw.pop("female", False)
+    birth = kw.pop("birth", dt.date(1995, 5, 17))
+    values = {
+        "nik": nik(female=female, birth=birth), "full_name": "Budi Santoso", "birth_date": birth.isoformat(),
+        "sex": "P" if female else "L", "education": "SMK", "phone": "", "email": "", "district": "", "disability": "",
+        "disability_kind": "", "status": "",
+    }
+    values.update(kw)
+    return [values[c.key] for c in imports.COLUMNS]
+
+
+def xlsx(rows: list[list], headers: list | None = None, *, before: list[list] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Data")
+    r = 0
+    for extra in before or []:
+        sheet.write_row(r, 0, extra)
+        r += 1
+    sheet.write_row(r, 0, headers or HEADERS)
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    for values in rows:
+        r += 1
+        for c, value in enumerate(values):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date_fmt)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(r, c, value)
+            elif value != "":
+                sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8", bom: bool = False, headers=None) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(headers or HEADERS)
+    writer.writerows(rows)
+    data = out.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def read_xlsx(data: bytes) -> list[list]:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_index(0).to_python()
+
+
+def do_import(manager, program, data: bytes, *, mode: str = "all_or_nothing", name: str = "peserta.xlsx", today=TODAY, **kw):
+    return io_services.enrollments_import(actor=manager, program=program, file_name=name, data=data, mode=mode, today=today, **kw)
+
+
+def errors_of(report, row_number: int) -> dict[str, str]:
+    r = next(r for r in report.rows if r.row == row_number)
+    return {key: msg.id for key, msg in r.errors}
+
+
+@pytest.fixture
+def setup(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution)
+    return manager, institution, program
+
+
+# --- a valid file -----------------------------------------------------------------------------------
+
+def test_valid_file_imports_people_and_enrollments(setup):
+    manager, _, program = setup
+    rows = [row(full_name="Budi Santoso", phone="0812-3456-7890", email="Budi@Contoh.id"),
+            row(full_name="Siti Aminah", female=True, status="peserta", education="Diploma III", district="327302"),
+            row(full_name="Andi", disability="ya", disability_kind="Netra", education="s1")]
+    report = do_import(manager, program, xlsx(rows))
+    assert (report.created, report.people_created, report.unchanged, report.errors, report.saved) == (3, 3, 0, 0, True)
+    assert report.error_file is None
+    people = {p.full_name: p for p in Person.objects.filter(registered_by=manager)}
+    assert set(people) == {"Budi Santoso", "Siti Aminah", "Andi"}
+    budi, siti, andi = people["Budi Santoso"], people["Siti Aminah"], people["Andi"]
+    assert budi.user is None and budi.phone == "+6281234567890" and budi.email == "budi@contoh.id"
+    assert budi.nik == rows[0][0] and budi.nik_index == crypto.blind_index(rows[0][0], label="nik")
+    assert budi.nik_regency_id == "32.73" and budi.nik_district_id == "32.73.01" and budi.domicile_district_id == "32.73.01"
+    assert siti.sex == "F" and siti.education == "d3" and siti.domicile_district_id == "32.73.02"
+    assert andi.has_disability and andi.disability_kind == "sight" and andi.education == "s1"
+    states = dict(Enrollment.objects.filter(program=program).values_list("person__full_name", "state"))
+    assert states == {"Budi Santoso": E.REGISTERED, "Siti Aminah": E.PARTICIPANT, "Andi": E.REGISTERED}
+    assert set(Enrollment.objects.filter(program=program).values_list("source", "late")) == {("import", False)}
+    assert AuditEvent.objects.filter(action="enrollment.imported", object_type="training.enrollment").count() == 3
+    summary = AuditEvent.objects.get(action="program.import", object_id=str(program.pk))
+    assert summary.after["created"] == 3 and summary.after["mode"] == "all_or_nothing"
+
+
+def test_reimporting_the_same_file_changes_nothing(setup):
+    manager, _, program = setup
+    data = xlsx([row(), row(female=True, status="peserta"), row()])
+    first = do_import(manager, program, data)
+    assert first.created == 3
+    counts = (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count())
+    again = do_import(manager, program, data, mode="valid_only")
+    assert (again.created, again.unchanged, again.errors, again.saved) == (0, 3, 0, False)
+    assert {r.status for r in again.rows} == {"unchanged"}
+    assert (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_existing_person_is_reused_and_not_modified(setup, citizen):
+    manager, _, program = setup
+    report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name="Nama Lain Sekali", education="S1")]))
+    assert (report.created, report.people_created) == (1, 0)
+    enrollment = Enrollment.objects.get(program=program)
+    assert enrollment.person_id == citizen.pk
+    citizen.refresh_from_db()
+    assert citizen.full_name == "Siti Rahmawati" and citizen.education == "smk" and citizen.registered_by is None
+    assert [k for k, _ in report.rows[0].warnings] == ["full_name"]
+
+
+def test_warnings_for_birth_date_and_sex_mismatch_are_not_errors(setup):
+    manager, _, program = setup
+    value = nik(birth=dt.date(1995, 5, 17))
+    report = do_import(manager, program, xlsx([row(nik=value, birth_date="18/05/1995", sex="P")]))
+    assert report.created == 1 and report.warnings == 1
+    assert {k for k, _ in report.rows[0].warnings} == {"birth_date", "sex"}
+    person = Person.objects.get(nik_index=crypto.blind_index(value, label="nik"))
+    assert person.birth_date == dt.date(1995, 5, 18) and person.sex == "F"
+    assert {w["code"] for w in person.nik_warnings} == {"birth_date_mismatch", "sex_mismatch"}
+
+
+def test_empty_birth_date_sex_and_district_come_from_the_nik(setup):
+    manager, _, program = setup
+    value = nik(female=True, birth=dt.date(1990, 1, 2), district="32.73.02")
+    report = do_import(manager, program, xlsx([row(nik=value, birth_date="", sex="", district="")]))
+    assert report.created == 1 and report.warnings == 0
+    person = Person.objects.get(nik_index=crypto.blind_index(value, label="nik"))
+    assert (person.birth_date, person.sex, person.domicile_district_id) == (dt.date(1990, 1, 2), "F", "32.73.02")
+
+
+# --- row errors -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("overrides", "column", "fragment"),
+    [
+        ({"nik": "32730117059500"}, "nik", "16 digit"),
+        ({"nik": "3273011705950O01"}, "nik", "huruf 'O'"),
+        ({"nik": ""}, "nik", "wajib"),
+        ({"full_name": ""}, "full_name", "Nama lengkap wajib"),
+        ({"birth_date": "17 Mei 1995"}, "birth_date", "tidak dikenali"),
+        ({"birth_date": "31/02/1995"}, "birth_date", "tidak dikenali"),
+        ({"birth_date": "2100-01-01"}, "birth_date", "masa depan"),
+        ({"sex": "X"}, "sex", "L (laki-laki) atau P"),
+        ({"education": "TK"}, "education", "tidak dikenali"),
+        ({"education": ""}, "education", "wajib"),
+        ({"phone": "12345"}, "phone", "Nomor HP"),
+        ({"email": "bukan-email"}, "email", "tidak sah"),
+        ({"district": "32.73"}, "district", "6 digit"),
+        ({"district": "32.73.99"}, "district", "tidak ada dalam daftar"),
+        ({"disability": "mungkin"}, "disability", "ya"),
+        ({"disability": "ya"}, "disability_kind", "jenis disabilitas"),
+        ({"status": "alumni"}, "status", "pendaftar atau peserta"),
+    ],
+)
+def test_each_kind_of_row_error_names_row_and_column(setup, overrides, column, fragment):
+    manager, _, program = setup
+    report = do_import(manager, program, xlsx([row(), row(**overrides)]))
+    assert report.errors == 1 and report.created == 0 and not report.saved
+    errors = errors_of(report, 3)  # header is row 1, so the second data row is row 3
+    assert column in errors, errors
+    assert fragment.lower() in errors[column].lower()
+    assert Enrollment.objects.count() == 0
+
+
+def test_duplicate_nik_in_file_second_row_is_the_error(setup):
+    manager, _, program = setup
+    same = nik()
+    report = do_import(manager, program, xlsx([row(nik=same), row(), row(nik=same)]), mode="valid_only")
+    assert report.created == 2 and report.errors == 1
+    assert "baris 2" in errors_of(report, 4)["nik"]
+
+
+def test_eligibility_age_and_education(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, min_age=18, max_age=35, min_education="sma")
+    rows = [row(birth=dt.date(2012, 1, 1)), row(birth=dt.date(1970, 1, 1)), row(education="SMP"), row()]
+    report = do_import(manager, program, xlsx(rows), mode="valid_only")
+    assert report.created == 1 and report.errors == 3
+    assert "Usia minimal 18" in errors_of(report, 2)["birth_date"]
+    assert "Usia maksimal 35" in errors_of(report, 3)["birth_date"]
+    assert "Pendidikan minimal SMA" in errors_of(report, 4)["education"]
+
+
+def test_schedule_clash_with_another_active_enrollment(setup, citizen):
+    manager, institution, program = setup
+    other = make_program(manager, institution, title="Desain Grafis Dasar")
+    services.enrollment_record(actor=manager, program=other, person=citizen, today=TODAY)
+    report = do_import(manager, program, xlsx([row(nik=citizen.nik)]))
+    assert "bentrok" in errors_of(report, 2)["nik"] and "Desain Grafis Dasar" in errors_of(report, 2)["nik"]
+
+
+def test_quota_participants_beyond_seats_left_are_errors(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, quota=2)
+    rows = [row(status="peserta"), row(status="pendaftar"), row(status="peserta"), row(status="peserta")]
+    report = do_import(manager, program, xlsx(rows), mode="valid_only")
+    assert report.created == 3 and report.errors == 1
+    assert "Kuota" in errors_of(report, 5)["status"]
+    assert Enrollment.objects.filter(program=program, state=E.PARTICIPANT).count() == 2
+
+
+# --- modes and the error file ---------------------------------------------------------------------
+
+def test_all_or_nothing_saves_nothing_when_a_row_is_wrong(setup):
+    manager, _, program = setup
+    before = (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count())
+    report = do_import(manager, program, xlsx([row(), row(sex="?"), row()]))
+    assert not report.saved and report.created == 0 and report.errors == 1
+    assert [r.status for r in report.rows] == ["valid", "error", "valid"]
+    assert (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count()) == before
+    assert report.error_file is not None
+
+
+def test_valid_only_saves_good_rows_and_the_error_file_reimports_after_fixing(setup):
+    manager, _, program = setup
+    bad_nik = nik()
+    rows = [row(), row(nik=bad_nik, education="TK", full_name="Rina"), row()]
+    report = do_import(manager, program, xlsx(rows), mode="valid_only")
+    assert (report.created, report.errors) == (2, 1)
+    sheet = read_xlsx(report.error_file)
+    assert sheet[0] == [*HEADERS, "Alasan"]
+    assert len(sheet) == 2 and sheet[1][0] == bad_nik and sheet[1][1] == "Rina"
+    assert "Pendidikan" in sheet[1][-1] and "tidak dikenali" in sheet[1][-1]
+    # The operator fixes the education cell in the error file and imports it as it is.
+    fixed = [list(sheet[0])] + [[*sheet[1][:4], "SMA", *sheet[1][5:]]]
+    again = do_import(manager, program, xlsx(fixed[1:], headers=fixed[0]), mode="valid_only", name="baris-bermasalah.xlsx")
+    assert (again.created, again.errors) == (1, 0)
+    assert Enrollment.objects.filter(program=program).count() == 3
+
+
+# --- late registrations, program state, permission ------------------------------------------------
+
+def test_late_import_needs_a_reason_and_flags_every_enrollment(setup):
+    manager, _, program = setup
+    later = program.registration_closes + dt.timedelta(days=1)
+    data = xlsx([row(), row()])
+    with pytest.raises(ValidationFailed) as exc:
+        do_import(manager, program, data, today=later)
+    assert exc.value.code == "late_reason_required" and "susulan" in exc.value.message.id
+    report = do_import(manager, program, data, today=later, late_reason="Surat dinas no. 12/2026")
+    assert report.created == 2 and report.late
+    assert set(Enrollment.objects.filter(program=program).values_list("late", "late_reason")) == {(True, "Surat dinas no. 12/2026")}
+    assert AuditEvent.objects.filter(action="enrollment.late_imported").count() == 2
+
+
+def test_only_the_institution_manager_may_import(setup):
+    _, institution, program = setup
+    instructor = staff(Role.INSTRUCTOR, institution)
+    with pytest.raises(PermissionDenied):
+        do_import(instructor, program, xlsx([row()]))
+    other_manager, _ = manager_and_institution()
+    with pytest.raises(PermissionDenied):
+        do_import(other_manager, program, xlsx([row()]))
+
+
+def test_draft_program_refuses_imports(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, publish=False)
+    with pytest.raises(Conflict):
+        do_import(manager, program, xlsx([row()]))
+
+
+# --- readers ------------------------------------------------------------------------------------
+
+def test_csv_with_semicolons_and_bom(setup):
+    manager, _, program = setup
+    data = csv_bytes([row(full_name="Dédé Sunarya"), row(female=True, birth_date="17/05/1995")], delimiter=";", bom=True)
+    report = do_import(manager, program, data, name="peserta.csv")
+    assert report.created == 2, [(r.row, r.errors) for r in report.rows]
+    assert Person.objects.filter(full_name="Dédé Sunarya").exists()
+
+
+def test_csv_in_cp1252_with_commas(setup):
+    manager, _, program = setup
+    data = csv_bytes([row(full_name="Renée Wijaya")], encoding="cp1252")
+    report = do_import(manager, program, data, name="peserta.csv")
+    assert report.created == 1 and Person.objects.filter(full_name="Renée Wijaya").exists()
+
+
+def test_headers_are_matched_tolerantly_and_may_start_lower(setup):
+    manager, _, program = setup
+    headers = ["nik ", "FULL NAME", "Date of birth", "gender", "Pendidikan Terakhir", "No. HP", "email", "Catatan operator"]
+    values = row()[:7] + ["abaikan kolom ini"]
+    data = xlsx([values], headers=headers, before=[["Daftar peserta pelatihan 2026"], []])
+    report = do_import(manager, program, data)
+    assert report.created == 1 and report.rows[0].row == 4
+
+
+def test_nik_stored_as_a_number_in_xlsx(setup):
+    manager, _, program = setup
+    good = nik()  # never ends in 0 (see nik())
+    lost = 3.27301570595e15  # what Excel keeps of a typed 16-digit number shown in scientific notation
+    report = do_import(manager, program, xlsx([row(nik=int(good)), row(nik=lost)]), mode="valid_only")
+    assert report.created == 1
+    assert Person.objects.filter(nik_index=crypto.blind_index(good, label="nik")).exists()
+    message = errors_of(report, 3)["nik"]
+    assert "NIK tersimpan sebagai angka dan kehilangan digit" in message and "Teks" in message
+
+
+def test_date_cells_and_excel_serials(setup):
+    manager, _, program = setup
+    born = dt.date(1995, 5, 17)
+    report = do_import(manager, program, xlsx([row(birth_date=born), row(birth_date=float((born - dt.date(1899, 12, 30)).days))]))
+    assert report.created == 2 and report.warnings == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("kosong.xlsx", b"", "import_file_empty"),
+        ("rusak.xlsx", b"PK\x03\x04 this is not a zip", "import_file_corrupt"),
+        ("ganti-nama.xlsx", b"NIK,Nama\n1,2\n", "import_file_corrupt"),
+        ("lama.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "import_file_corrupt"),
+        ("gambar.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "import_file_format"),
+        ("tanpa-judul.csv", b"1,2,3\n4,5,6\n", "import_header_missing"),
+        ("kurang-kolom.csv", b"NIK,Nama lengkap\n3273011705950001,Budi\n", "import_columns_missing"),
+        ("judul-saja.csv", ",".join(HEADERS).encode() + b"\n", "import_no_rows"),
+        ("dobel.csv", b"NIK,nik,Nama lengkap,Pendidikan\n", "import_header_duplicate"),
+    ],
+)
+def test_refused_files_get_a_clear_message(setup, name, data, code):
+    manager, _, program = setup
+    with pytest.raises(imports.ImportRefused) as exc:
+        do_import(manager, program, data, name=name)
+    assert exc.value.code == code
+    assert exc.value.message.id and exc.value.message.en
+
+
+def test_too_many_rows_is_refused(setup, monkeypatch):
+    manager, _, program = setup
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    with pytest.raises(imports.ImportRefused) as exc:
+        do_import(manager, program, csv_bytes([row() for _ in range(20)]), name="besar.csv")
+    assert exc.value.code == "import_too_many_rows"
+    with pytest.raises(imports.ImportRefused):
+        do_import(manager, program, xlsx([row() for _ in range(20)]))
+
+
+def test_too_large_file_is_refused(setup, monkeypatch):
+    manager, _, program = setup
+    monkeypatch.setattr(imports, "MAX_BYTES", 100)
+    with pytest.raises(imports.ImportRefused) as exc:
+        do_import(manager, program, xlsx([row()]))
+    assert exc.value.code == "import_file_too_large"
+
+
+def test_template_is_readable_by_the_importer():
+    content, content_type, name = io_services.template_bytes("xlsx")
+    assert name.endswith(".xlsx") and "spreadsheet" in content_type
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    assert book.sheet_names == ["Data", "Contoh"]
+    table_header = book.get_sheet_by_index(0).to_python()[0]
+    assert imports.map_headers(table_header) == {c.key: i for i, c in enumerate(imports.COLUMNS)}
+    content, content_type, _ = io_services.template_bytes("csv")
+    assert content.startswith(b"\xef\xbb\xbf") and content.decode("utf-8-sig").strip() == ",".join(HEADERS)
+
+
+# --- bounded queries ------------------------------------------------------------------------------
+
+def test_import_of_200_rows_uses_a_bounded_number_of_queries(setup, citizen, django_assert_max_num_queries):
+    manager, _, program = setup
+    rows = [row(nik=citizen.nik)] + [row(female=i % 2 == 0, status="peserta" if i < 10 else "") for i in range(199)]
+    data = xlsx(rows)
+    manager = fresh(manager)
+    manager.grants  # noqa: B018 - load the role grants before counting (one query per request anyway)
+    with django_assert_max_num_queries(20):
+        report = do_import(manager, program, data)
+    assert report.created == 200 and report.people_created == 199
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def live_setup(regions):
+    """A program whose registration is open today (the pages use the real date)."""
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, today=timezone.localdate())
+    return manager, institution, program
+
+
+def test_import_page_reports_rows_and_offers_the_error_file(client, live_setup):
+    manager, _, program = live_setup
+    client.force_login(manager)
+    url = reverse("training_io:import", args=[program.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and reverse("training_io:template") in page.content.decode()
+    upload = io.BytesIO(xlsx([row(), row(sex="?")]))
+    upload.name = "peserta.xlsx"
+    result = client.post(url, {"file": upload, "mode": "valid_only"})
+    body = result.content.decode()
+    assert result.status_code == 200 and "Hasil impor" in body and "Jenis kelamin" in body
+    link = next(part.split('"')[0] for part in body.split('href="')[1:] if "/impor/galat/" in part)
+    download = client.get(link)
+    assert download.status_code == 200 and read_xlsx(download.content)[0][-1] == "Alasan"
+    # Another manager cannot fetch it, even with the link.
+    other, _ = manager_and_institution()
+    client.force_login(other)
+    assert client.get(link).status_code == 403
+
+
+def test_import_page_shows_refusals_as_form_errors(client, live_setup):
+    manager, _, program = live_setup
+    client.force_login(manager)
+    upload = io.BytesIO(b"hello")
+    upload.name = "x.xlsx"
+    response = client.post(reverse("training_io:import", args=[program.pk]), {"file": upload, "mode": "valid_only"})
+    assert response.status_code == 400 and "bukan berkas Excel" in response.content.decode()
+
+
+def test_import_page_is_forbidden_to_an_instructor(client, live_setup):
+    _, institution, program = live_setup
+    client.force_login(staff(Role.INSTRUCTOR, institution))
+    assert client.get(reverse("training_io:import", args=[program.pk])).status_code == 403
+
+
+def test_template_download(client):
+    response = client.get(reverse("training_io:template") + "?format=xlsx")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    response = client.get(reverse("training_io:template") + "?format=csv")
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,433 @@
+"""Training pages: catalogue, program page and registration, "Pelatihan saya", the manager's program
+page with its enrollment table and bulk actions, recording a person, reference data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.accounts import services as account_services
+from sisnaker.accounts.services import person_sign_up
+from sisnaker.core.roles import Role
+from sisnaker.institutions.models import Institution
+from sisnaker.regions.models import Regency
+from sisnaker.training import services
+from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
+
+from ..conftest import TODAY, make_nik
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(username: str, role: Role, **scope):
+    user = account_services.staff_user_create(actor=None, username=username, password="Kata-Sandi-Aman-2026", full_name=username.title())
+    account_services.role_grant(actor=None, user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def field(regions):
+    vf = VocationalField.objects.create(code="TIK", name="Teknologi Informasi dan Komunikasi")
+    CompetencyUnit.objects.create(code="J.620100.004.02", title="Menggunakan struktur data", vocational_field=vf)
+    return vf
+
+
+@pytest.fixture
+def institution(regions):
+    return Institution.objects.create(registry_number="BLK-3273-001", name="UPTD BLK Kota Bandung", kind="blk_uptd",
+                                      regency=Regency.objects.get(code="32.73"))
+
+
+@pytest.fixture
+def manager(institution):
+    return _staff("pengelola", Role.INSTITUTION_MANAGER, institution=institution)
+
+
+def make_program(*, manager, institution, field, title="Pemrograman Web Dasar", publish=True, quota=20, regency="32.73",
+                 mode="in_person", start_in=30, **kw) -> Program:
+    today = timezone.localdate()
+    data = services.ProgramData(
+        title=title, vocational_field=field, hours=160, start_date=today + dt.timedelta(days=start_in),
+        end_date=today + dt.timedelta(days=start_in + 30), registration_opens=today - dt.timedelta(days=1),
+        registration_closes=today + dt.timedelta(days=start_in - 5), quota=quota, regency=Regency.objects.get(code=regency),
+        funding="apbd", mode=mode, competency_unit_ids=tuple(field.units.values_list("pk", flat=True)), **kw,
+    )
+    program = services.program_create(actor=manager, institution=institution, data=data)
+    if publish:
+        program = services.program_transition(actor=manager, program=program, action="publish", today=today)
+    return program
+
+
+@pytest.fixture
+def program(manager, institution, field):
+    return make_program(manager=manager, institution=institution, field=field)
+
+
+def _people(signup_data, n: int, start: int = 100):
+    return [person_sign_up(data=signup_data(nik=make_nik(serial=start + i), full_name=f"Peserta {i:03d}"), today=TODAY)
+            for i in range(n)]
+
+
+# --- catalogue ------------------------------------------------------------------------------------
+
+def test_catalogue_lists_public_programs_with_filters(client, program, manager, institution, field):
+    make_program(manager=manager, institution=institution, field=field, title="Las Listrik Dasar Surabaya", regency="35.78",
+                 mode="online", start_in=90)
+    make_program(manager=manager, institution=institution, field=field, title="Draf Yang Tidak Tampil", publish=False)
+    response = client.get(reverse("training:catalogue"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pemrograman Web Dasar" in html and "Las Listrik Dasar Surabaya" in html
+    assert "Draf Yang Tidak Tampil" not in html
+    assert "UPTD BLK Kota Bandung" in html and "160 JP" in html and "Sisa kursi" in html
+
+    def titles(**params):
+        body = client.get(reverse("training:catalogue"), params).content.decode()
+        return {t for t in ("Pemrograman Web Dasar", "Las Listrik Dasar Surabaya") if t in body}
+
+    assert titles(q="listrik") == {"Las Listrik Dasar Surabaya"}
+    assert titles(province="35") == {"Las Listrik Dasar Surabaya"}
+    assert titles(province="32", regency="32.73") == {"Pemrograman Web Dasar"}
+    assert titles(mode="online") == {"Las Listrik Dasar Surabaya"}
+    assert titles(vocational_field=field.pk) == {"Pemrograman Web Dasar", "Las Listrik Dasar Surabaya"}
+    later = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+    assert titles(starts_after=later) == {"Las Listrik Dasar Surabaya"}
+    assert titles(starts_before=later) == {"Pemrograman Web Dasar"}
+    # Registration of the Surabaya program is also open (closes 85 days from now): both open.
+    assert titles(open_only="on") == {"Pemrograman Web Dasar", "Las Listrik Dasar Surabaya"}
+    # A regency outside the chosen province is refused with a message, not a 500.
+    response = client.get(reverse("training:catalogue"), {"province": "35", "regency": "32.73"})
+    assert response.status_code == 200
+
+
+def test_catalogue_pages_and_bounded_queries(client, manager, institution, field, django_assert_max_num_queries):
+    for i in range(45):
+        make_program(manager=manager, institution=institution, field=field, title=f"Program Nomor {i:02d}")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("training:catalogue"), {"province": "32", "vocational_field": field.pk})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card program-card"') == 20
+    assert "Halaman 1 dari 3" in response.content.decode()
+    last = client.get(reverse("training:catalogue"), {"page": 3}).content.decode()
+    assert last.count('class="card program-card"') == 5
+    assert client.get(reverse("training:catalogue"), {"page": "abc"}).status_code == 200
+
+
+# --- program page and registration ----------------------------------------------------------------
+
+def test_program_page_for_anonymous_shows_login_link(client, program):
+    response = client.get(reverse("training:program", args=[program.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Masuk untuk mendaftar" in html and f"?next=/pelatihan/{program.pk}/" in html
+    assert "J.620100.004.02" in html and "UPTD BLK Kota Bandung" in html
+    assert client.get(reverse("training:program", args=[99999])).status_code == 404
+
+
+def test_citizen_registers_from_the_program_page(client, program, citizen):
+    client.force_login(citizen.user)
+    page = client.get(reverse("training:program", args=[program.pk])).content.decode()
+    assert ">Daftar</button>" in page
+    response = client.post(reverse("training:register", args=[program.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("training:mine")
+    assert "Pendaftaran berhasil" in response.content.decode()
+    assert Enrollment.objects.get(program=program, person=citizen).state == "registered"
+    # Registering twice: a clear refusal.
+    response = client.post(reverse("training:register", args=[program.pk]), follow=True)
+    assert "Sudah terdaftar di program ini" in response.content.decode()
+    assert Enrollment.objects.filter(person=citizen).count() == 1
+    page = client.get(reverse("training:program", args=[program.pk])).content.decode()
+    assert "Anda sudah terdaftar" in page
+
+
+def test_registration_refusals_are_clear(client, manager, institution, field, signup_data):
+    young = person_sign_up(data=signup_data(birth_date=dt.date(2010, 1, 5), nik=make_nik(birth=dt.date(2010, 1, 5), serial=77)),
+                           today=TODAY)
+    strict = make_program(manager=manager, institution=institution, field=field, title="Program Usia Dewasa", min_age=18,
+                          min_education="d3")
+    client.force_login(young.user)
+    body = client.post(reverse("training:register", args=[strict.pk]), follow=True).content.decode()
+    assert "Belum memenuhi syarat" in body and "Usia minimal 18" in body and "Pendidikan minimal D3" in body
+    assert not Enrollment.objects.exists()
+    # Schedule clash.
+    adult = person_sign_up(data=signup_data(), today=TODAY)
+    first = make_program(manager=manager, institution=institution, field=field, title="Program Pertama")
+    second = make_program(manager=manager, institution=institution, field=field, title="Program Kedua Bentrok")
+    client.force_login(adult.user)
+    client.post(reverse("training:register", args=[first.pk]))
+    body = client.post(reverse("training:register", args=[second.pk]), follow=True).content.decode()
+    assert "Jadwal bentrok" in body
+    # Window closed: a program whose registration is over shows the reason and no button.
+    services.program_transition(actor=manager, program=second, action="close_registration", today=timezone.localdate())
+    page = client.get(reverse("training:program", args=[second.pk])).content.decode()
+    assert "tidak dibuka" in page and ">Daftar</button>" not in page
+    body = client.post(reverse("training:register", args=[second.pk]), follow=True).content.decode()
+    assert "Pendaftaran ditolak" in body
+
+
+def test_staff_account_without_person_cannot_register(client, program, manager):
+    client.force_login(manager)
+    body = client.post(reverse("training:register", args=[program.pk]), follow=True).content.decode()
+    assert "bukan akun warga" in body
+
+
+# --- my trainings -----------------------------------------------------------------------------------
+
+def test_my_trainings_shows_state_next_step_and_withdraw(client, program, citizen):
+    client.force_login(citizen.user)
+    assert "belum mendaftar" in client.get(reverse("training:mine")).content.decode()
+    enrollment = services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
+    html = client.get(reverse("training:mine")).content.decode()
+    assert "Pendaftar" in html and "Langkah berikutnya" in html and "Menunggu keputusan" in html and "Mundur" in html
+    response = client.post(reverse("training:withdraw", args=[enrollment.pk]), {"reason": "Sudah bekerja"}, follow=True)
+    assert "mengundurkan diri" in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.state == "withdrawn"
+    # Withdrawing again: refused with the reason, never a 500.
+    response = client.post(reverse("training:withdraw", args=[enrollment.pk]), follow=True)
+    assert response.status_code == 200 and "Tidak dapat mengundurkan diri" in response.content.decode()
+
+
+def test_someone_elses_enrollment_cannot_be_withdrawn(client, program, citizen, signup_data):
+    other = person_sign_up(data=signup_data(), today=TODAY)
+    enrollment = services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
+    client.force_login(other.user)
+    assert client.post(reverse("training:withdraw", args=[enrollment.pk])).status_code == 404
+    assert client.get(reverse("training:mine")).status_code == 200
+
+
+def test_my_trainings_needs_login(client):
+    response = client.get(reverse("training:mine"))
+    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+# --- the manager's program page --------------------------------------------------------------------
+
+def test_manage_page_for_manager_and_refused_for_others(client, program, manager, citizen, institution):
+    client.force_login(manager)
+    response = client.get(reverse("training:manage", args=[program.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pendaftaran dibuka" in html and "Menutup pendaftaran dan memulai seleksi" in html
+    assert "Membatalkan program" in html and "Catat pendaftar" in html
+    assert f"/pelatihan/berkas/{program.pk}/ekspor/?format=xlsx" in html
+    client.force_login(citizen.user)
+    assert client.get(reverse("training:manage", args=[program.pk])).status_code == 403
+    for name in ("training:program_action", "training:bulk", "training:record"):
+        assert client.post(reverse(name, args=[program.pk]), {"action": "start"}).status_code == 403
+    other_inst = Institution.objects.create(registry_number="BLK-3578-009", name="BLK Lain Surabaya", kind="blk_uptd",
+                                            regency=Regency.objects.get(code="35.78"))
+    other_manager = _staff("pengelola2", Role.INSTITUTION_MANAGER, institution=other_inst)
+    client.force_login(other_manager)
+    assert client.get(reverse("training:manage", args=[program.pk])).status_code == 403
+    assert client.get(reverse("training:enrollment", args=[program.pk, 1])).status_code == 403
+    client.logout()
+    assert client.get(reverse("training:manage", args=[program.pk])).status_code == 302
+
+
+def test_instructor_sees_the_table_but_not_the_status_buttons(client, program, institution, citizen):
+    instructor = _staff("instruktur", Role.INSTRUCTOR, institution=institution)
+    services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
+    client.force_login(instructor)
+    html = client.get(reverse("training:manage", args=[program.pk])).content.decode()
+    assert "Siti Rahmawati" in html and "Membatalkan program" not in html
+    # Instructors may not see the NIK unmasked.
+    assert citizen.nik not in html and citizen.nik_masked in html
+    assert client.post(reverse("training:program_action", args=[program.pk]), {"action": "start"}).status_code == 403
+
+
+def test_program_transitions_with_confirmation(client, program, manager):
+    client.force_login(manager)
+    url = reverse("training:program_action", args=[program.pk])
+    body = client.post(url, {"action": "cancel", "reason": "Anggaran ditunda"}, follow=True).content.decode()
+    assert "Centang kotak konfirmasi" in body
+    assert Program.objects.get(pk=program.pk).status == "published"
+    body = client.post(url, {"action": "cancel", "confirm": "1"}, follow=True).content.decode()
+    assert "Tuliskan alasan pembatalan" in body
+    body = client.post(url, {"action": "close", "confirm": "1"}, follow=True).content.decode()
+    assert "Tidak dapat menutup program" in body
+    client.post(url, {"action": "start"})
+    assert Program.objects.get(pk=program.pk).status == "running"
+    client.post(url, {"action": "close", "confirm": "1"})
+    assert Program.objects.get(pk=program.pk).status == "closed"
+    body = client.post(url, {"action": "nonsense"}, follow=True).content.decode()
+    assert "Tindakan tidak dikenal" in body
+
+
+def test_bulk_actions_change_states_and_report_refusals(client, manager, institution, field, signup_data):
+    program = make_program(manager=manager, institution=institution, field=field, quota=3)
+    people = _people(signup_data, 5)
+    today = timezone.localdate()
+    ids = [services.enrollment_register(actor=p.user, program=program, person=p, today=today).pk for p in people]
+    client.force_login(manager)
+    url = reverse("training:bulk", args=[program.pk])
+    # Without JavaScript: a POST and a redirect with the summary as a message.
+    response = client.post(url, {"action": "accept", "ids": ids, "q": "Peserta"}, follow=True)
+    assert response.redirect_chain[0][0] == reverse("training:manage", args=[program.pk]) + "?q=Peserta"
+    body = response.content.decode()
+    assert "3 diproses, 2 ditolak" in body and "Kuota program sudah penuh" in body
+    assert Enrollment.objects.filter(program=program, state="participant").count() == 3
+    # With htmx: the table partial comes back with the summary.
+    response = client.post(url, {"action": "reject", "ids": ids}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith('<div id="enrollments">')
+    assert "2 diproses, 3 ditolak" in body and "Tidak dapat menyatakan tidak lolos" in body and "Peserta 000" in body
+    assert Enrollment.objects.filter(program=program, state="not_selected").count() == 2
+    # Nothing chosen: a clear message.
+    body = client.post(url, {"action": "accept"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Pilih minimal satu pendaftar" in body
+    body = client.post(url, {"ids": ids[:1]}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Pilih tindakan" in body
+    # Results while not running: refused with the reason.
+    body = client.post(url, {"action": "passed", "ids": ids}, follow=True).content.decode()
+    assert "Hasil pelatihan dicatat saat program berjalan" in body
+    services.program_transition(actor=manager, program=program, action="start", today=today)
+    body = client.post(url, {"action": "passed", "ids": ids}, HTTP_HX_REQUEST="true").content.decode()
+    assert "3 diproses, 2 ditolak" in body and "Bukan peserta aktif" in body
+    assert Enrollment.objects.filter(program=program, result="passed").count() == 3
+
+
+def test_enrollment_table_search_filters_and_nik(client, program, manager, signup_data):
+    people = _people(signup_data, 3)
+    today = timezone.localdate()
+    for p in people:
+        services.enrollment_register(actor=p.user, program=program, person=p, today=today)
+    client.force_login(manager)
+    url = reverse("training:manage", args=[program.pk])
+    html = client.get(url).content.decode()
+    assert people[0].nik in html  # the institution's manager may see the full NIK
+    html = client.get(url, {"q": "Peserta 001"}).content.decode()
+    assert "Peserta 001" in html and "Peserta 002" not in html
+    html = client.get(url, {"q": people[2].nik}).content.decode()
+    assert "Peserta 002" in html and "Peserta 000" not in html
+    html = client.get(url, {"state": "participant"}).content.decode()
+    assert "Belum ada pendaftar yang cocok" in html
+    html = client.get(url, {"late": "1"}).content.decode()
+    assert "Belum ada pendaftar yang cocok" in html
+
+
+def test_enrollment_table_queries_do_not_grow_with_rows(client, program, manager, signup_data, django_assert_max_num_queries):
+    people = _people(signup_data, 30)
+    today = timezone.localdate()
+    for p in people:
+        services.enrollment_register(actor=p.user, program=program, person=p, today=today)
+    client.force_login(manager)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("training:manage", args=[program.pk]))
+    assert response.content.decode().count('name="ids"') == 30
+    with django_assert_max_num_queries(20):  # constant: the bulk service, then the table again
+        response = client.post(reverse("training:bulk", args=[program.pk]),
+                               {"action": "select", "ids": [e.pk for e in program.enrollments.all()]}, HTTP_HX_REQUEST="true")
+    assert "30 diproses, 0 ditolak" in response.content.decode()
+
+
+def test_record_a_person_by_nik(client, manager, institution, field, citizen):
+    program = make_program(manager=manager, institution=institution, field=field)
+    client.force_login(manager)
+    url = reverse("training:record", args=[program.pk])
+    response = client.post(url, {"nik": make_nik(serial=4321)})
+    assert response.status_code == 400 and "belum terdaftar di Sisnaker" in response.content.decode()
+    response = client.post(url, {"nik": "123"})
+    assert response.status_code == 400 and "16 angka" in response.content.decode()
+    response = client.post(url, {"nik": citizen.nik, "as_participant": "on"}, follow=True)
+    assert "tercatat sebagai Peserta" in response.content.decode()
+    assert Enrollment.objects.get(program=program, person=citizen).state == "participant"
+    response = client.post(url, {"nik": citizen.nik})
+    assert response.status_code == 400 and "Sudah terdaftar" in response.content.decode()
+
+
+def test_late_registration_needs_a_reason(client, manager, institution, field, signup_data):
+    program = make_program(manager=manager, institution=institution, field=field)
+    services.program_transition(actor=manager, program=program, action="close_registration", today=timezone.localdate())
+    person = person_sign_up(data=signup_data(), today=TODAY)
+    client.force_login(manager)
+    assert "Alasan pendaftaran susulan" in client.get(reverse("training:manage", args=[program.pk])).content.decode()
+    url = reverse("training:record", args=[program.pk])
+    response = client.post(url, {"nik": person.nik})
+    assert response.status_code == 400 and "alasan pendaftaran susulan" in response.content.decode()
+    response = client.post(url, {"nik": person.nik, "late_reason": "Surat dinas terlambat"}, follow=True)
+    assert "(susulan)" in response.content.decode()
+    assert Enrollment.objects.get(person=person).late
+
+
+def test_enrollment_history_page(client, program, manager, citizen):
+    enrollment = services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
+    services.enrollments_transition(actor=manager, program=program, enrollment_ids=[enrollment.pk], action="accept")
+    client.force_login(manager)
+    response = client.get(reverse("training:enrollment", args=[program.pk, enrollment.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Siti Rahmawati" in html and "enrollment.registered" in html and "enrollment.accept" in html and "Peserta" in html
+    assert client.get(reverse("training:enrollment", args=[program.pk, 999999])).status_code == 404
+
+
+# --- program forms -----------------------------------------------------------------------------------
+
+def _program_post(field, **overrides):
+    today = timezone.localdate()
+    data = {
+        "title": "Desain Grafis Dasar", "vocational_field": field.pk, "competency_units": [field.units.first().pk],
+        "hours": "120", "start_date": (today + dt.timedelta(days=20)).isoformat(), "end_date": (today + dt.timedelta(days=40)).isoformat(),
+        "registration_opens": today.isoformat(), "registration_closes": (today + dt.timedelta(days=15)).isoformat(),
+        "quota": "16", "province": "32", "regency": "32.73", "mode": "in_person", "funding": "apbn", "dipa_reference": "DIPA-2026-01",
+        "fee": "0", "selection_method": "test", "min_age": "18", "max_age": "", "min_education": "sma",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_creates_and_edits_a_program(client, manager, institution, field):
+    client.force_login(manager)
+    url = reverse("institutions:program_create", args=[institution.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "J.620100.004.02" in page.content.decode()
+    response = client.post(url, _program_post(field, dipa_reference=""))
+    assert response.status_code == 400 and "nomor DIPA" in response.content.decode()
+    response = client.post(url, _program_post(field, regency="35.78"))
+    assert response.status_code == 400 and "tidak berada di provinsi" in response.content.decode()
+    response = client.post(url, _program_post(field))
+    program = Program.objects.get(title="Desain Grafis Dasar")
+    assert response.status_code == 302 and response["Location"] == reverse("training:manage", args=[program.pk])
+    assert program.status == "draft" and program.regency_id == "32.73" and program.competency_units.count() == 1
+    edit = reverse("training:program_edit", args=[program.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, _program_post(field, title="Desain Grafis Lanjutan", quota="20"))
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.title == "Desain Grafis Lanjutan" and program.quota == 20
+
+
+def test_program_forms_refused_for_others(client, institution, field, citizen):
+    client.force_login(citizen.user)
+    assert client.get(reverse("institutions:program_create", args=[institution.pk])).status_code == 403
+    assert client.post(reverse("institutions:program_create", args=[institution.pk]), _program_post(field)).status_code == 403
+    assert not Program.objects.exists()
+
+
+def test_unit_options_partial(client, field):
+    html = client.get(reverse("training:unit_options"), {"vocational_field": field.pk}).content.decode()
+    assert 'name="competency_units"' in html and "J.620100.004.02" in html
+    assert client.get(reverse("training:unit_options"), {"vocational_field": "x"}).status_code == 200
+
+
+# --- reference data -------------------------------------------------------------------------------------
+
+def test_curator_edits_reference_data(client, field, citizen):
+    curator = _staff("kurator", Role.CURATOR)
+    client.force_login(curator)
+    url = reverse("training:reference")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"kind": "field", "field-code": "oto", "field-name": "Otomotif", "field-is_active": "on"})
+    assert response.status_code == 302 and VocationalField.objects.filter(code="OTO").exists()
+    oto = VocationalField.objects.get(code="OTO")
+    response = client.post(url, {"kind": "unit", "unit-code": "C.45.0001", "unit-title": "Merawat mesin",
+                                 "unit-vocational_field": oto.pk, "unit-is_active": "on"})
+    assert response.status_code == 302 and CompetencyUnit.objects.get(code="C.45.0001").vocational_field == oto
+    assert "Otomotif" in client.get(url, {"field": oto.pk}).content.decode()
+    response = client.post(url, {"kind": "unit", "unit-code": "", "unit-title": "x"})
+    assert response.status_code == 400
+    client.force_login(citizen.user)
+    assert client.get(url).status_code == 403
