@@ -684,14 +684,14 @@ def register_self(request, program_id: int):
                                selectors.next_step(enrollment)))
 
 
-def _my_out(e: Enrollment, next_step: str) -> dict:
+def _my_out(e: Enrollment, next_step) -> dict:
     p = e.program
     return {
         "id": e.pk,
         "program": {"id": p.pk, "title": p.title, "institution": p.institution.name, "start_date": p.start_date,
                     "end_date": p.end_date, "status": p.status, "status_label": str(domain.status_label(p.status))},
         "state": e.state, "state_label": str(domain.state_label(e.state)), "result": e.result, "reason": e.reason,
-        "late": e.late, "registered_at": e.registered_at, "next_step": next_step,
+        "late": e.late, "registered_at": e.registered_at, "next_step": str(next_step),
     }
 
 

@@ -405,7 +405,11 @@ def _text(value: Any) -> str:
 
 
 def _key(value: Any) -> str:
-    return re.sub(r"[^0-9a-z]", "", _text(value).lower())
+    """Letters and digits of a cell, lower case; "?" for a non-empty cell without any (so "?" or "-"
+    is an unrecognised value, not an empty cell)."""
+    text = _text(value)
+    key = re.sub(r"[^0-9a-z]", "", text.lower())
+    return key or ("?" if text.strip() else "")
 
 
 SEX_VALUES = {"l": "M", "lk": "M", "m": "M", "lakilaki": "M", "laki": "M", "pria": "M", "male": "M",

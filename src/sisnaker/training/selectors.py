@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from sisnaker.accounts.models import Person
+from sisnaker.core.errors import Msg
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
 
@@ -64,8 +65,13 @@ def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]
         qs = qs.filter(status=P.PUBLISHED, registration_opens__lte=today, registration_closes__gte=today)
     if f.status:
         qs = qs.filter(status=f.status)
+    # Open registrations first, then selection, running, closed; soonest start first within each.
+    stage = Case(
+        When(status=P.PUBLISHED, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
+        When(status=P.RUNNING, then=Value(2)), default=Value(3), output_field=IntegerField(),
+    )
     return with_seats(qs.select_related("institution", "regency__province", "vocational_field")).order_by(
-        "-status", "start_date", "pk"
+        stage, "start_date", "pk"
     )
 
 
@@ -135,26 +141,32 @@ def enrollment_history(*, enrollment: Enrollment) -> QuerySet[AuditEvent]:
 @dataclass(frozen=True)
 class MyTraining:
     enrollment: Enrollment
-    next_step: str  # Indonesian sentence; the page translates the known keys
+    next_step: Msg  # bilingual; str() gives the active language
 
 
-def next_step(enrollment: Enrollment) -> str:
+def next_step(enrollment: Enrollment) -> Msg:
     """What the citizen must do (or wait for) next."""
     program = enrollment.program
     state = enrollment.state
     if state == E.REGISTERED:
         if program.selection_method == "none":
-            return "Menunggu keputusan penerimaan dari lembaga."
-        return f"Ikuti seleksi ({program.get_selection_method_display().lower()}); hasil diumumkan oleh lembaga."
+            return Msg("Menunggu keputusan penerimaan dari lembaga.", "Waiting for the institution's decision.")
+        method = {"test": ("tes", "a test"), "interview": ("wawancara", "an interview"), "document": ("seleksi berkas", "a document review")}
+        id_, en = method.get(program.selection_method, ("seleksi", "selection"))
+        return Msg(f"Ikuti seleksi ({id_}); hasil diumumkan oleh lembaga.", f"Take part in the selection ({en}); the institution announces the result.")
     if state == E.SELECTED:
-        return "Lolos seleksi: menunggu penerimaan sebagai peserta."
+        return Msg("Lolos seleksi: menunggu penerimaan sebagai peserta.", "Selected: waiting to be accepted as a participant.")
     if state == E.PARTICIPANT:
         if program.status == P.RUNNING:
-            return f"Ikuti pelatihan sampai {program.end_date:%d-%m-%Y}."
-        return f"Datang pada hari pertama pelatihan, {program.start_date:%d-%m-%Y}."
+            return Msg(f"Ikuti pelatihan sampai {program.end_date:%d-%m-%Y}.", f"Attend the training until {program.end_date:%d-%m-%Y}.")
+        return Msg(f"Datang pada hari pertama pelatihan, {program.start_date:%d-%m-%Y}.",
+                   f"Come on the first training day, {program.start_date:%d-%m-%Y}.")
     if state == E.GRADUATED:
-        return "Selamat, Anda alumni pelatihan ini."
-    return enrollment.reason or domain.state_label(state).id
+        return Msg("Selamat, Anda alumni pelatihan ini.", "Congratulations, you are an alumnus of this training.")
+    if enrollment.reason:
+        # Written by the institution or the rules, in one language.
+        return Msg(enrollment.reason, enrollment.reason)
+    return domain.state_label(state)
 
 
 def my_trainings(*, person: Person) -> list[MyTraining]:
