@@ -94,7 +94,7 @@ def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting, 
     assert len(won) == 3
     assert len(lost) == THREADS - 3
     for r in lost:
-        ((_, msg),) = r.refused
+        ((_, msg, _code),) = r.refused
         assert msg.id == f"Kuota program sudah penuh ({quota} peserta)."  # quota_full
     assert Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count() == quota
     assert Enrollment.objects.filter(program=program, state=E.REGISTERED).count() == THREADS - 3

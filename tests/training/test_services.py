@@ -280,7 +280,8 @@ def test_illegal_enrollment_transitions_refused_per_row(manager, inst, program, 
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[ea.pk], action="reject")
     out = services.enrollments_transition(actor=manager, program=program, enrollment_ids=[ea.pk, eb.pk, 999999], action="select")
     assert out.done == [eb.pk]
-    refused = dict(out.refused)
+    refused = {r.id: r.message for r in out.refused}
+    assert {r.id: r.code for r in out.refused} == {ea.pk: "enrollment_transition", 999999: "not_found"}
     assert refused[ea.pk].id == 'Tidak dapat meloloskan seleksi: status pendaftaran saat ini "Tidak lolos seleksi".'
     assert refused[999999].en == "Enrollment not found in this program."
     # drop_out is only for a running program.
@@ -329,8 +330,8 @@ def test_bulk_accept_stops_at_quota_and_reports_the_rest(manager, inst, people):
     ids = [e.pk for e in enrollments]
     out = services.enrollments_transition(actor=manager, program=program, enrollment_ids=ids, action="accept")
     assert out.done == ids[:3]
-    assert [pk for pk, _ in out.refused] == ids[3:]
-    assert all(msg.id == "Kuota program sudah penuh (3 peserta)." for _, msg in out.refused)
+    assert [r.id for r in out.refused] == ids[3:]
+    assert all(r.message.id == "Kuota program sudah penuh (3 peserta)." and r.code == "quota_full" for r in out.refused)
     assert Enrollment.objects.filter(program=program, state=E.PARTICIPANT).count() == 3
     # Later attempts are refused too; rejecting others still works.
     again = services.enrollments_transition(actor=manager, program=program, enrollment_ids=ids[3:4], action="accept")

@@ -412,22 +412,10 @@ def _enrollment_out(e: Enrollment, *, show_nik: bool) -> dict:
     }
 
 
-def _refusal_code(program: Program, message: Msg) -> str | None:
-    """The bulk services return (id, message); give scripts a stable code for the common refusals."""
-    quota = Msg("Kuota program sudah penuh ({q} peserta).", "").format(q=program.quota).id
-    if message.id == quota:
-        return "quota_full"
-    if message.id.startswith("Pendaftaran tidak ditemukan") or message.id.startswith("Bukan peserta aktif"):
-        return "not_found"
-    if message.id.startswith("Tidak dapat"):
-        return "enrollment_program_status" if "saat program" in message.id else "enrollment_transition"
-    return None
-
-
 def _bulk_out(program: Program, result: services.BulkResult) -> dict:
     return {
         "done": result.done,
-        "refused": [{"id": pk, "code": _refusal_code(program, msg), "message": str(msg)} for pk, msg in result.refused],
+        "refused": [{"id": r.id, "code": r.code, "message": str(r.message)} for r in result.refused],
     }
 
 

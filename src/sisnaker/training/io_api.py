@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
@@ -103,13 +103,13 @@ def import_file(
         url = reverse("api:import_error_file", kwargs={"program_id": program.pk, "token": token})
     language = get_language() or "id"
     listed = report.rows if rows == "all" else [r for r in report.rows if r.errors or r.warnings]
-    return 200, {
+    return Status(200, {
         "file_name": report.file_name, "mode": report.mode, "saved": report.saved, "late": report.late, "total": report.total,
         "created": report.created, "people_created": report.people_created, "unchanged": report.unchanged,
         "errors": report.errors, "warnings": report.warnings, "error_file_url": url,
         "rows": [{"row": r.row, "status": r.status, "nik_masked": r.nik_masked, "full_name": r.full_name,
                   "errors": _cells(r.errors, language), "warnings": _cells(r.warnings, language)} for r in listed],
-    }
+    })
 
 
 @router.get("/programs/{program_id}/import/errors/{token}", url_name="import_error_file",

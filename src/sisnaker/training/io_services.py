@@ -432,10 +432,11 @@ def enrollments_export(*, actor, program: Program, state: str = "") -> Export:
     with transaction.atomic():
         audit.record(actor=actor, action="program.export", obj=program, after={"state": state, "nik_visible": show})
     qs = selectors.program_enrollments(program=program, state=state)
-    sexes = dict(Person.Sex.choices)
-    educations = dict(Person.Education.choices)
-    results = dict(Enrollment.Result.choices)
-    sources = dict(Enrollment.Source.choices)
+    # Choice labels are lazy translations: made plain text once, in the active language.
+    sexes = {k: str(v) for k, v in Person.Sex.choices}
+    educations = {k: str(v) for k, v in Person.Education.choices}
+    results = {k: str(v) for k, v in Enrollment.Result.choices}
+    sources = {k: str(v) for k, v in Enrollment.Source.choices}
 
     def rows() -> Iterator[list[Any]]:
         for n, e in enumerate(qs.iterator(chunk_size=2000), start=1):
@@ -475,7 +476,7 @@ def export_xlsx(export: Export, fileobj) -> None:
             elif isinstance(value, int):
                 sheet.write_number(r, c, value)
             else:
-                sheet.write_string(r, c, value or "")  # NIK and phone stay text
+                sheet.write_string(r, c, str(value) if value else "")  # NIK and phone stay text
     sheet.freeze_panes(1, 0)
     book.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -344,10 +345,18 @@ def _quota_full(program: Program) -> Msg:
     return Msg("Kuota program sudah penuh ({q} peserta).", "The program's quota is full ({q} participants).").format(q=program.quota)
 
 
+class Refusal(NamedTuple):
+    """One enrollment a bulk action did not change, why (bilingual), and a stable code for scripts."""
+
+    id: int
+    message: Msg
+    code: str
+
+
 @dataclass
 class BulkResult:
     done: list[int] = field(default_factory=list)
-    refused: list[tuple[int, Msg]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -369,16 +378,16 @@ def enrollments_transition(
     for pk in ids:
         enrollment = found.get(pk)
         if enrollment is None:
-            result.refused.append((pk, Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program.")))
+            result.refused.append(Refusal(pk, Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program."), "not_found"))
             continue
         try:
             to = domain.enrollment_next_state(action=action, state=enrollment.state, program_status=program.status)
         except Conflict as exc:
-            result.refused.append((pk, exc.message))
+            result.refused.append(Refusal(pk, exc.message, exc.code))
             continue
         if seats_left is not None:
             if seats_left <= 0:
-                result.refused.append((pk, _quota_full(program)))
+                result.refused.append(Refusal(pk, _quota_full(program), "quota_full"))
                 continue
             seats_left -= 1
         moves.setdefault((enrollment.state, to), []).append(pk)
@@ -419,7 +428,7 @@ def enrollments_set_result(*, actor, program: Program, enrollment_ids: list[int]
                        code="program_not_running")
     rows = dict(Enrollment.objects.filter(program=program, pk__in=enrollment_ids, state=E.PARTICIPANT).values_list("pk", "result"))
     out = BulkResult(done=list(rows))
-    out.refused = [(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."))
+    out.refused = [Refusal(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."), "not_participant")
                    for pk in dict.fromkeys(enrollment_ids) if pk not in rows]
     Enrollment.objects.filter(pk__in=list(rows)).update(result=result)
     audit.record_many(actor=actor, action="enrollment.result_set", object_type="training.enrollment",

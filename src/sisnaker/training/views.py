@@ -357,9 +357,9 @@ def program_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _summary(result: services.BulkResult) -> dict:
     """Counts and the refusals grouped by reason, with the names of the people refused."""
-    names = dict(Enrollment.objects.filter(pk__in=[pk for pk, _m in result.refused]).values_list("pk", "person__full_name"))
+    names = dict(Enrollment.objects.filter(pk__in=[r.id for r in result.refused]).values_list("pk", "person__full_name"))
     groups: dict[str, list[str]] = {}
-    for pk, message in result.refused:
+    for pk, message, _code in result.refused:
         groups.setdefault(str(message), []).append(names.get(pk, f"#{pk}"))
     return {
         "done": len(result.done), "refused": len(result.refused),

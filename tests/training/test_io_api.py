@@ -1,0 +1,96 @@
+"""The import/export API under /api/v1/training/programs/{id}/: report JSON, error file, refusals as
+{code, message} with 400/403, export with masking."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from sisnaker.core.roles import Role
+from sisnaker.regions.nik import mask
+from sisnaker.training.models import Enrollment
+from tests.training.test_import import make_program, manager_and_institution, read_xlsx, row, staff, xlsx
+
+
+@pytest.fixture
+def setup(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, today=timezone.localdate())
+    return manager, institution, program
+
+
+def _upload(data: bytes, name: str = "peserta.xlsx"):
+    f = io.BytesIO(data)
+    f.name = name
+    return f
+
+
+def test_import_returns_the_report_and_error_file(client, setup):
+    manager, _, program = setup
+    client.force_login(manager)
+    good = row(full_name="Budi Santoso")
+    url = f"/api/v1/training/programs/{program.pk}/import"
+    response = client.post(url, {"file": _upload(xlsx([good, row(education="TK")])), "mode": "valid_only"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["errors"], body["saved"], body["total"]) == (1, 1, True, 2)
+    error_row = next(r for r in body["rows"] if r["status"] == "error")
+    assert error_row["row"] == 3 and error_row["errors"][0]["column"] == "education"
+    assert error_row["errors"][0]["header"] == "Pendidikan" and error_row["nik_masked"].count("*") == 8
+    download = client.get(body["error_file_url"])
+    assert download.status_code == 200 and read_xlsx(download.content)[0][-1] == "Alasan"
+    # Re-import: nothing new; only problem rows listed when asked.
+    again = client.post(url, {"file": _upload(xlsx([good])), "mode": "all_or_nothing", "rows": "problems"}).json()
+    assert (again["created"], again["unchanged"], again["rows"], again["error_file_url"]) == (0, 1, [], None)
+    assert Enrollment.objects.filter(program=program).count() == 1
+
+
+def test_all_or_nothing_over_the_api_saves_nothing(client, setup):
+    manager, _, program = setup
+    client.force_login(manager)
+    body = client.post(f"/api/v1/training/programs/{program.pk}/import",
+                       {"file": _upload(xlsx([row(), row(sex="X")]))}).json()
+    assert body["saved"] is False and body["created"] == 0 and body["errors"] == 1
+    assert not Enrollment.objects.filter(program=program).exists()
+
+
+def test_refused_file_is_400_with_code_and_message(client, setup):
+    manager, _, program = setup
+    client.force_login(manager)
+    response = client.post(f"/api/v1/training/programs/{program.pk}/import",
+                           {"file": _upload(b"NIK;Nama lengkap\n1;2\n", "x.csv"), "mode": "valid_only"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "import_columns_missing" and "Pendidikan" in body["message"]
+
+
+def test_import_forbidden_for_instructor_and_404_for_missing_program(client, setup):
+    _, institution, program = setup
+    client.force_login(staff(Role.INSTRUCTOR, institution))
+    response = client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([row()]))})
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert client.post("/api/v1/training/programs/999999/import", {"file": _upload(xlsx([row()]))}).status_code == 404
+
+
+def test_anonymous_import_is_401(client, setup):
+    _, _, program = setup
+    assert client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([row()]))}).status_code == 401
+
+
+def test_export_over_the_api_masks_for_instructor(client, setup):
+    manager, institution, program = setup
+    value = row()
+    client.force_login(manager)
+    client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([value]))})
+    full = client.get(f"/api/v1/training/programs/{program.pk}/export?format=csv")
+    assert full.status_code == 200 and value[0] in b"".join(full.streaming_content).decode("utf-8-sig")
+    client.force_login(staff(Role.INSTRUCTOR, institution))
+    masked = client.get(f"/api/v1/training/programs/{program.pk}/export?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(masked.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][2] == mask(value[0])
+    xlsx_response = client.get(f"/api/v1/training/programs/{program.pk}/export?format=xlsx")
+    assert read_xlsx(b"".join(xlsx_response.streaming_content))[1][2] == mask(value[0])
+    assert client.get(f"/api/v1/training/programs/{program.pk}/export?format=pdf").status_code in (400, 422)
