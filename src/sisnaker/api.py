@@ -3,6 +3,7 @@ the OpenAPI document is served at /api/v1/openapi.json and browsable docs at /ap
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
 
@@ -33,6 +34,17 @@ def sisnaker_error(request, exc: SisnakerError):
     elif isinstance(exc, Conflict):
         status = 409
     return _error(request, exc, status)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    from sisnaker.core.errors import Msg
+
+    message = Msg(
+        "Perlu masuk: kirim sesi yang sah atau header 'Authorization: Bearer <token>'.",
+        "Authentication required: send a valid session or an 'Authorization: Bearer <token>' header.",
+    )
+    return api.create_response(request, {"code": "not_authenticated", "message": str(message), "field": None}, status=401)
 
 
 def _register_routers() -> None:
