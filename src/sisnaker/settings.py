@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "sisnaker.accounts",
     "sisnaker.institutions",
     "sisnaker.training",
+    "sisnaker.surveys",
+    "sisnaker.certification",
+    "sisnaker.notifications",
     "sisnaker.placement",
     "sisnaker.web",
 ]

@@ -13,7 +13,15 @@ from django.utils import timezone
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.nik import mask
-from tests.training.test_import import do_import, make_program, manager_and_institution, read_xlsx, row, staff, xlsx
+from tests.training.test_import import (
+    do_import,
+    make_program,
+    manager_and_institution,
+    read_xlsx,
+    row,
+    staff,
+    xlsx,
+)
 
 
 @pytest.fixture

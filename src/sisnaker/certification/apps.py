@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CertificationConfig(AppConfig):
+    name = "sisnaker.certification"
+    label = "certification"
+    verbose_name = "Sertifikasi"

@@ -1,0 +1,112 @@
+"""Certification: competency assessment per unit, the participant's review, certificates with a
+national number, an Ed25519 signature and a public verification id; revocation never deletes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Assessment(models.Model):
+    """An instructor's judgement of one participant on one competency unit."""
+
+    class Result(models.TextChoices):
+        COMPETENT = "competent", _("Kompeten")
+        NOT_YET_COMPETENT = "not_yet_competent", _("Belum kompeten")
+
+    enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey("training.CompetencyUnit", on_delete=models.PROTECT, related_name="assessments")
+    result = models.CharField(max_length=20, choices=Result.choices)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "unit"], name="assessment_once_per_unit"),
+            models.CheckConstraint(name="assessment_score_range", condition=Q(score__isnull=True) | Q(score__lte=100)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}/{self.unit_id}: {self.result}"
+
+
+class Review(models.Model):
+    """A participant's rating (1–5) and review of the training, once per enrollment."""
+
+    enrollment = models.OneToOneField("training.Enrollment", on_delete=models.PROTECT, related_name="review")
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    instructor_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="review_rating_1_5", condition=Q(rating__gte=1, rating__lte=5)),
+            models.CheckConstraint(
+                name="review_instructor_rating_1_5",
+                condition=Q(instructor_rating__isnull=True) | Q(instructor_rating__gte=1, instructor_rating__lte=5),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.rating}/5"
+
+
+class CertificateCounter(models.Model):
+    """The last sequence number used per institution per year. Locked (SELECT … FOR UPDATE) and
+    incremented in the transaction that inserts the certificate, so numbers have no gaps: a rolled
+    back issue also rolls back its increment."""
+
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["institution", "year"], name="certificate_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}/{self.year}: {self.last}"
+
+
+class Certificate(models.Model):
+    """A competency certificate. Never deleted: a revoked certificate keeps its row."""
+
+    enrollment = models.OneToOneField("training.Enrollment", on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(max_length=80, unique=True)
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="certificates")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    # Unguessable public id for the QR code (never the sequential id).
+    verification_id = models.CharField(max_length=32, unique=True)
+    # The canonical fields as signed (JSON text) and the Ed25519 signature (base64url).
+    payload = models.TextField()
+    signature = models.CharField(max_length=120)
+    key_id = models.CharField(max_length=16)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoke_reason = models.TextField(blank=True)
+    verification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year", "sequence"], name="certificate_sequence_unique"),
+            models.CheckConstraint(name="certificate_revocation_complete",
+                                   condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def scope_institution_id(self):
+        return self.institution_id

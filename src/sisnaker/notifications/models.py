@@ -1,0 +1,34 @@
+"""Every message Sisnaker sends (e-mail, SMS, WhatsApp), with its delivery status."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Antre")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.CharField(max_length=200)  # e-mail address or +62 number
+    topic = models.CharField(max_length=60)  # e.g. "certificate.reminder"
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["topic", "created_at"], name="notification_topic_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.topic} → {self.recipient}"
