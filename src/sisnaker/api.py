@@ -54,6 +54,11 @@ def _register_routers() -> None:
     from sisnaker.training.api import router as training_router
     from sisnaker.training.io_api import router as training_io_router
 
+    from sisnaker.certification.api import router as certification_router
+    from sisnaker.surveys.api import router as surveys_router
+
+    api.add_router("/certification/", certification_router, tags=["certification"])
+    api.add_router("/surveys/", surveys_router, tags=["surveys"])
     api.add_router("/regions/", regions_router)
     api.add_router("/accounts/", accounts_router)
     api.add_router("/institutions/", institutions_router, tags=["institutions"])

@@ -10,6 +10,10 @@ urlpatterns = [
     path("pelatihan/berkas/", include("sisnaker.training.io_urls")),
     path("pelatihan/", include("sisnaker.training.urls")),
     path("lembaga/", include("sisnaker.institutions.urls")),
+    path("sertifikasi/", include("sisnaker.certification.urls")),
+    path("survei/", include("sisnaker.surveys.urls")),
+    # Short public path for the QR code on certificates: /v/<verification id>.
+    path("v/", include("sisnaker.certification.urls_verify")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
