@@ -105,7 +105,13 @@ def manager_programs(*, institution_ids: list[int]) -> QuerySet[Program]:
         with_seats(Program.objects.filter(institution_id__in=institution_ids))
         .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)), **counts)
         .select_related("institution", "vocational_field", "regency")
-        .order_by("status", "-start_date", "pk")
+        # The day's work first: running, then open/selection, drafts, and finished ones last.
+        .annotate(stage=Case(
+            When(status=P.RUNNING, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
+            When(status=P.PUBLISHED, then=Value(2)), When(status=P.DRAFT, then=Value(3)),
+            default=Value(4), output_field=IntegerField(),
+        ))
+        .order_by("stage", "start_date", "pk")
     )
 
 
