@@ -62,3 +62,16 @@ def test_production_refuses_default_secrets():
     env["SISNAKER_DATA_DIR"] = "/tmp/sisnaker-prod-check"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_record_many_writes_rows_that_read_back_like_single_records():
+    with transaction.atomic():
+        audit.record_many(actor="system", action="test.bulk", object_type="t",
+                          rows=[(i, f"obj {i}", {"state": "a"}, {"state": "b", "n": i}) for i in range(3)])
+        single = audit.record(actor="system", action="test.single", object_type="t", object_id="9", after={"x": 1})
+    rows = list(AuditEvent.objects.filter(action="test.bulk").order_by("object_id"))
+    assert [r.object_id for r in rows] == ["0", "1", "2"]
+    assert rows[2].after == {"state": "b", "n": 2} and rows[0].before == {"state": "a"}
+    assert rows[0].at.tzinfo is not None and abs((rows[0].at - single.at).total_seconds()) < 5
+    assert AuditEvent.objects.filter(action="test.bulk", at__lte=single.at).count() == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import json
 import decimal
 import uuid
 from typing import Any
@@ -103,17 +104,34 @@ def record_many(
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(actor_obj, actor)[:200]
     when = at or timezone.now()
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                at=when, actor=actor_obj, actor_label=label, action=action, object_type=object_type,
-                object_id=str(object_id)[:64], object_label=(object_label or "")[:200], before=_jsonable(before),
-                after=_jsonable(after), reason=reason, ip=ctx.ip, request_id=ctx.request_id or "",
-            )
-            for object_id, object_label, before, after in rows
-        ],
-        batch_size=1000,
-    )
+    connection = transaction.get_connection()
+    columns = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label", "before",
+               "after", "reason", "ip", "request_id")
+    dumps = json.dumps
+    actor_id = actor_obj.pk if actor_obj else None
+    ip, request_id = ctx.ip, ctx.request_id or ""
+
+    def jsonb(value):
+        return None if value is None else dumps(_jsonable(value), ensure_ascii=False)
+
+    # Bulk paths write tens of thousands of rows: plain tuples into COPY (PostgreSQL) or one
+    # executemany (SQLite) instead of building model instances and per-value SQL.
+    values = [
+        (when, actor_id, label, action, object_type, str(object_id)[:64], (object_label or "")[:200], jsonb(before),
+         jsonb(after), reason, ip, request_id)
+        for object_id, object_label, before, after in rows
+    ]
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(when)  # what Django itself would store
+            values = [(stamp,) + row[1:] for row in values]
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
     return len(rows)
 
 

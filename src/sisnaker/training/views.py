@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.models import Person
+from sisnaker.certification import assessment as certification_assessment
+from sisnaker.certification import ratings
 from sisnaker.core import crypto
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
@@ -88,7 +90,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         )
     today = _today()
     page = Paginator(selectors.catalogue(filters=filters, today=today), CATALOGUE_PAGE_SIZE).get_page(_page_number(request.GET))
-    cards = [_card(p, today) for p in page.object_list]
+    rated = ratings.ratings_for_programs(p.pk for p in page.object_list)
+    cards = [_card(p, today) | {"rating": rated.get(p.pk)} for p in page.object_list]
     return render(request, "training/catalogue.html", {"form": form, "page": page, "cards": cards,
                                                        "filtered": any(v for v in filters.__dict__.values())})
 
@@ -124,6 +127,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "education": dict(Person.Education.choices).get(program.min_education, ""),
         "can_manage": can(request.user, "enrollment.view", program),
         "units": list(program.competency_units.all()),
+        "rating": ratings.program_rating(program),
     }
     return render(request, "training/program.html", context)
 
@@ -160,10 +164,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     person = account_selectors.person_for_user(user=request.user)
     items = []
     if person is not None:
+        trainings = selectors.my_trainings(person=person)
+        steps = certification_assessment.my_steps(enrollments=[t.enrollment for t in trainings])
         items = [
             {"e": t.enrollment, "program": t.enrollment.program, "next_step": t.next_step,
-             "state": str(domain.state_label(t.enrollment.state)), "can_withdraw": _can_withdraw(t.enrollment)}
-            for t in selectors.my_trainings(person=person)
+             "state": str(domain.state_label(t.enrollment.state)), "can_withdraw": _can_withdraw(t.enrollment),
+             "steps": steps[t.enrollment.pk]}
+            for t in trainings
         ]
     return render(request, "training/mine.html", {"person": person, "items": items})
 

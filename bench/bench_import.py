@@ -1,0 +1,314 @@
+"""Excel import of applicants: our service (``training.io_services.enrollments_import``) vs
+django-import-export importing the same file into the same models, in the same run.
+
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--bad 0.03] [--baseline-rows N] [--no-baseline]
+
+    # against PostgreSQL (target: ours <= 20 s for 100,000 rows). The database named in DATABASE_URL
+    # is DROPPED and created anew, so its name must contain "bench":
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sisnaker_bench .venv/bin/python bench/bench_import.py
+
+Without DATABASE_URL a temporary SQLite file is used (and deleted). The script migrates the database,
+loads the regions, creates a manager, an institution and two identical programs, then generates one
+.xlsx with XlsxWriter: valid NIKs from real district codes, ~3% bad rows (bad NIK length, unknown
+education, impossible date, bad phone, NIK repeated from an earlier row).
+
+What is timed, for each side, is "bytes of the .xlsx in → rows saved, transaction committed":
+
+* ours: read with python-calamine, every check of the service (NIK, names, dates, sex, education,
+  phone, e-mail, district, duplicates in the file, already enrolled, eligibility, schedule clash,
+  quota), people and enrollments with ``bulk_create``, one audit row per enrollment, ``valid_only``.
+* baseline, django-import-export (``import_export.resources.ModelResource`` on Enrollment,
+  ``use_bulk=True``, ``batch_size=1000``, ``use_transactions=True``): the NIK column goes through a
+  widget that parses the NIK (same ``nik.parse``) and gets-or-creates the Person (blind index,
+  encryption, region from the NIK, education mapped with the same table), and
+  ``import_id_fields=(program, person)`` so a re-import updates instead of duplicating, as a user of
+  the library would configure it. It does NOT check: declared birth date/sex against the NIK,
+  phone, e-mail, district existence (the domicile is the NIK's district), eligibility, clashes,
+  quota; and writes no audit trail. A NIK repeated in the file is skipped (without that, the bulk
+  INSERT fails on the unique constraint and the library rolls the whole import back). The file is read with python-calamine into a ``tablib.Dataset``
+  (the library's own XLSX format needs openpyxl, which is slower and not installed), which favours
+  the baseline.
+
+Prints rows, seconds, rows/s for each side and the ratio (baseline seconds / ours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_SECONDS_PG = 20.0
+FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Yusuf", "Maya", "Hendra", "Lilis", "Dedi", "Nur", "Putri", "Rizky",
+         "Wahyu", "Intan", "Fajar", "Ayu", "Bayu", "Sri"]
+LAST = ["Santoso", "Rahmawati", "Setiawan", "Kurniasih", "Gunawan", "Maulana", "Anggraini", "Supriadi", "Suryani", "Hidayat",
+        "Saputra", "Lestari", "Wijaya", "Pratama", "Nugroho", "Siregar", "Harahap", "Sitompul", "Nasution", "Simanjuntak"]
+EDUCATION = ["SD", "SMP", "SMA", "SMK", "D3", "S1"]
+
+
+def prepare_database() -> str | None:
+    """Point DATABASE_URL at a fresh database; returns a temp dir to delete afterwards (SQLite)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        tmp = tempfile.mkdtemp(prefix="sisnaker-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        return tmp
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("postgres"):
+        name = parsed.path.lstrip("/")
+        if "bench" not in name:
+            sys.exit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
+        import psycopg
+
+        admin = parsed._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return None
+
+
+def generate_xlsx(rows: int, bad_share: float, seed: int = 2026) -> tuple[bytes, int]:
+    import xlsxwriter
+
+    from sisnaker.regions.registry import registry
+    from sisnaker.training.imports import COLUMNS
+
+    rng = random.Random(seed)
+    districts = [code.replace(".", "") for code in registry().districts]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, [c.header for c in COLUMNS])
+    used: set[str] = set()
+    written: list[str] = []
+    bad = 0
+    for r in range(1, rows + 1):
+        female = rng.random() < 0.52
+        born = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(365 * 35))
+        while True:
+            nik = f"{rng.choice(districts)}{born.day + (40 if female else 0):02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(1, 10000):04d}"
+            if nik not in used:
+                used.add(nik)
+                break
+        values = [nik, f"{rng.choice(FIRST)} {rng.choice(LAST)}", born.isoformat(), "P" if female else "L", rng.choice(EDUCATION),
+                  f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "", "", "tidak", "",
+                  "peserta" if rng.random() < 0.02 else "pendaftar"]
+        if rng.random() < bad_share:
+            bad += 1
+            kind = rng.randrange(5)
+            if kind == 0:
+                values[0] = nik[:15]
+            elif kind == 1:
+                values[4] = "TK"
+            elif kind == 2:
+                values[2] = "31/02/1990"
+            elif kind == 3:
+                values[5] = "12345"
+            elif written:
+                values[0] = rng.choice(written[-1000:])
+        written.append(values[0])
+        sheet.write_row(r, 0, values)
+    book.close()
+    return buffer.getvalue(), bad
+
+
+def setup_world(today: dt.date):
+    from sisnaker.accounts.models import User
+    from sisnaker.accounts.services import role_grant, staff_user_create
+    from sisnaker.core.roles import Role
+    from sisnaker.institutions.services import institution_register
+    from sisnaker.regions.models import Regency
+    from sisnaker.training import services
+    from sisnaker.training.models import VocationalField
+
+    user = staff_user_create(actor=None, username="bench.manager", password="Bench-Kuat-2026!", full_name="Pengelola Bench")
+    role_grant(actor=None, user=user, role=Role.CITIZEN)
+    user = User.objects.get(pk=user.pk)
+    institution = institution_register(actor=user, registry_number="BLK-BENCH-1", name="BLK Bench", kind="blk_uptd",
+                                       regency=Regency.objects.get(code="32.73"))
+    user = User.objects.get(pk=user.pk)
+    field = VocationalField.objects.create(code="BENCH", name="Bench")
+    programs = []
+    for title in ("Program bench (ours)", "Program bench (django-import-export)"):
+        data = services.ProgramData(
+            title=title, vocational_field=field, hours=160, start_date=today + dt.timedelta(days=30),
+            end_date=today + dt.timedelta(days=60), registration_opens=today - dt.timedelta(days=5),
+            registration_closes=today + dt.timedelta(days=20), quota=100_000, regency=Regency.objects.get(code="32.73"),
+            funding="apbd",
+        )
+        program = services.program_create(actor=user, institution=institution, data=data)
+        programs.append(services.program_transition(actor=user, program=program, action="publish", today=today))
+    return user, programs
+
+
+def baseline_resource(program, actor, today):
+    from django.utils import timezone
+    from import_export import fields, resources, widgets
+
+    from sisnaker.accounts.models import Person
+    from sisnaker.core import crypto
+    from sisnaker.core.errors import ValidationFailed
+    from sisnaker.regions import nik as nik_rules
+    from sisnaker.training import imports
+    from sisnaker.training.models import Enrollment
+
+    now = timezone.now()
+
+    class PersonByNikWidget(widgets.ForeignKeyWidget):
+        """NIK cell → Person (get or create), as one would write it for django-import-export."""
+
+        def __init__(self):
+            super().__init__(Person, field="nik_index")
+
+        def clean(self, value, row=None, **kwargs):
+            checked = row.get("_checked")
+            if checked is None:  # refused in before_import_row: the row is skipped
+                return None
+            parsed, education, born = checked
+            index = crypto.blind_index(parsed.nik, label="nik")
+            person = Person.objects.filter(nik_index=index).first()
+            if person is None:
+                district = parsed.region.district.code if parsed.region.district else None
+                person = Person.objects.create(
+                    nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index, nik_regency_id=parsed.region.regency.code,
+                    nik_district_id=district, full_name=str(row.get("Nama lengkap") or "")[:150], birth_date=born,
+                    sex=parsed.sex, education=education, domicile_district_id=district or "32.73.01", registered_by=actor,
+                )
+            return person
+
+    class EnrollmentResource(resources.ModelResource):
+        person = fields.Field(attribute="person", column_name="NIK", widget=PersonByNikWidget())
+        program = fields.Field(attribute="program_id", column_name="program_id", widget=widgets.IntegerWidget())
+        state = fields.Field(attribute="state", column_name="Status", widget=widgets.CharWidget())
+
+        class Meta:
+            model = Enrollment
+            fields = ("program", "person", "state")
+            import_id_fields = ("program", "person")
+            use_bulk = True
+            batch_size = 1000
+            skip_unchanged = False
+            use_transactions = True
+
+        def before_import_row(self, row, **kwargs):
+            # Exceptions raised while finding the instance are "errors" that roll the whole import back;
+            # to keep the valid rows (valid-only mode), bad rows are checked here and skipped.
+            row["program_id"] = program.pk
+            try:
+                parsed = nik_rules.parse(imports.nik_text(row.get("NIK")), today=today)
+                row["_checked"] = (parsed, imports.parse_education(row.get("Pendidikan")),
+                                   imports.parse_date(row.get("Tanggal lahir")) or parsed.birth_date)
+                # With use_bulk, a NIK repeated in the file is not found by import_id_fields (not saved
+                # yet), both rows become new instances and the bulk INSERT fails the whole import.
+                if parsed.nik in self.seen:
+                    raise ValidationFailed(imports.Msg("NIK ganda.", "Duplicate NIK."))
+                self.seen.add(parsed.nik)
+            except ValidationFailed as exc:
+                row["_checked"] = None
+                self.refused.append((kwargs.get("row_number"), str(exc.message)))
+            row["Status"] = "participant" if str(row.get("Status") or "").strip().lower() == "peserta" else "registered"
+
+        def skip_row(self, instance, original, row, import_validation_errors=None):
+            return row.get("_checked") is None
+
+        def import_instance(self, instance, row, **kwargs):
+            super().import_instance(instance, row, **kwargs)
+            instance.source = "import"
+            if instance.registered_at is None:
+                instance.registered_at = now
+                instance.state_changed_at = now
+
+    resource = EnrollmentResource()
+    resource.refused, resource.seen = [], set()
+    return resource
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--bad", type=float, default=0.03, help="share of bad rows")
+    ap.add_argument("--baseline-rows", type=int, default=None, help="import only the first N rows with the baseline (default: all)")
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+
+    tmp = prepare_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sisnaker.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from sisnaker.regions.services import regions_load
+    from sisnaker.training import io_services
+    from sisnaker.training.models import Enrollment
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    regions_load()
+    today = dt.date.today()
+    actor, (ours_program, theirs_program) = setup_world(today)
+    print(f"setup (migrate, regions, program): {time.perf_counter() - t:.1f} s")
+
+    t = time.perf_counter()
+    data, bad = generate_xlsx(args.rows, args.bad)
+    print(f"generated {args.rows:,} rows ({bad:,} bad) in {time.perf_counter() - t:.1f} s, {len(data) / 1048576:.1f} MB")
+
+    t = time.perf_counter()
+    report = io_services.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
+                                            mode="valid_only", today=today)
+    ours = time.perf_counter() - t
+    print(f"ours:     {args.rows:>9,} rows in {ours:7.2f} s = {args.rows / ours:>9,.0f} rows/s "
+          f"(created {report.created:,}, errors {report.errors:,}, warnings {report.warnings:,})")
+    t = time.perf_counter()
+    again = io_services.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
+                                           mode="valid_only", today=today)
+    print(f"ours, re-import of the same file: {time.perf_counter() - t:.2f} s (created {again.created}, unchanged {again.unchanged:,})")
+    if connection.vendor == "postgresql":
+        verdict = "OK" if ours <= TARGET_SECONDS_PG else "OVER TARGET"
+        print(f"target on PostgreSQL: <= {TARGET_SECONDS_PG:.0f} s for 100,000 rows -> {verdict}" if args.rows == 100_000 else "")
+
+    if args.no_baseline:
+        return
+    import python_calamine
+    import tablib
+
+    n = args.baseline_rows or args.rows
+    t = time.perf_counter()
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    dataset = tablib.Dataset(*[tuple(r) for r in sheet[1 : n + 1]], headers=sheet[0])
+    dataset.append_col([theirs_program.pk] * len(dataset), header="program_id")
+    resource = baseline_resource(theirs_program, actor, today)
+    with transaction.atomic():
+        result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+    theirs = time.perf_counter() - t
+    for line_number, errors in result.row_errors()[:3]:
+        print(f"  baseline row error (row {line_number}): {errors[0].error!r}")
+    saved = Enrollment.objects.filter(program=theirs_program).count()
+    print("  totals:", dict(result.totals), "base errors:", [e.error for e in result.base_errors][:2])
+    print(f"baseline: {n:>9,} rows in {theirs:7.2f} s = {n / theirs:>9,.0f} rows/s "
+          f"(django-import-export; saved {saved:,}, refused {len(resource.refused):,}, "
+          f"errors {len(result.row_errors()):,})")
+    ratio = (n / theirs) and (args.rows / ours) / (n / theirs)
+    print(f"ratio: ours is {ratio:.1f}x the baseline's rows/s")
+    if tmp:
+        import shutil
+
+        connection.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Forms of the assessment grid and the review page. They only parse input; the services hold the rules."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sisnaker.core.errors import Msg
+
+CELL_RE = re.compile(r"^r-(\d{1,12})-(\d{1,12})$")
+RESULT_CHOICES = {"": "", "K": "competent", "BK": "not_yet_competent", "competent": "competent",
+                  "not_yet_competent": "not_yet_competent"}
+BAD_SCORE = Msg("Nilai angka harus bilangan bulat 0–100 (boleh kosong).", "The score must be a whole number from 0 to 100 (or empty).")
+BAD_RESULT = Msg("Pilih K, BK, atau —.", "Choose K, BK or —.")
+
+
+def cell_name(enrollment_id: int, unit_id: int) -> str:
+    return f"{enrollment_id}-{unit_id}"
+
+
+class Cell(NamedTuple):
+    enrollment_id: int
+    unit_id: int
+    result: str          # "", "competent", "not_yet_competent"
+    score: int | None
+    raw_result: str      # as posted, to show back after an error
+    raw_score: str
+    error: Msg | None
+
+
+def parse_cell(data, enrollment_id: int, unit_id: int) -> Cell:
+    """The result ``r-<e>-<u>`` and score ``s-<e>-<u>`` of one cell."""
+    name = cell_name(enrollment_id, unit_id)
+    raw_result = (data.get(f"r-{name}") or "").strip()
+    raw_score = (data.get(f"s-{name}") or "").strip()
+    error = None
+    result = RESULT_CHOICES.get(raw_result)
+    if result is None:
+        error, result = BAD_RESULT, ""
+    score = None
+    if raw_score:
+        if raw_score.isdigit() and len(raw_score) <= 3 and int(raw_score) <= 100:
+            score = int(raw_score)
+        else:
+            error = error or BAD_SCORE
+    return Cell(enrollment_id, unit_id, result, score, raw_result, raw_score, error)
+
+
+def parse_grid(data) -> list[Cell]:
+    """Every cell posted by the "Simpan semua" form (cells of read-only rows are disabled, so absent)."""
+    cells = []
+    for key in data:
+        m = CELL_RE.match(key)
+        if m:
+            cells.append(parse_cell(data, int(m.group(1)), int(m.group(2))))
+    return cells
+
+
+def parse_cell_ref(raw: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d{1,12})-(\d{1,12})", raw or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+STARS = [(n, str(n)) for n in range(1, 6)]
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Penilaian pelatihan"), choices=STARS, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih penilaian bintang 1 sampai 5."), "invalid_choice": _("Pilih penilaian bintang 1 sampai 5.")},
+    )
+    text = forms.CharField(
+        label=_("Ulasan"), widget=forms.Textarea(attrs={"rows": 5, "maxlength": 5000}), max_length=5000,
+        help_text=_("Minimal 20 karakter: apa yang baik, apa yang perlu diperbaiki."),
+        error_messages={"required": _("Tuliskan ulasan Anda (minimal 20 karakter).")},
+    )
+    instructor = forms.TypedChoiceField(label=_("Instruktur (boleh kosong)"), required=False, coerce=int, empty_value=None)
+    instructor_rating = forms.TypedChoiceField(
+        label=_("Penilaian instruktur"), choices=STARS, coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Pilih nilai instruktur 1 sampai 5.")},
+    )
+
+    def __init__(self, *args, instructors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instructors = {u.pk: u for u in instructors}
+        self.fields["instructor"].choices = [("", _("— Tidak menilai instruktur —"))] + [
+            (u.pk, u.get_full_name() or u.username) for u in instructors
+        ]
+        self.fields["instructor"].error_messages["invalid_choice"] = _("Pilih instruktur dari daftar.")

@@ -1,0 +1,213 @@
+"""The certificate as a PDF: A4 landscape, ReportLab, built-in Helvetica (no font is fetched), and a QR
+code (segno, drawn as vector modules) pointing at the public verification page ``/v/<verification id>/``.
+
+Everything printed comes from the certificate's signed payload, so the PDF shows exactly what the
+signature covers. Competency units are listed on the front when they fit; a long list continues on
+the following page(s) ("Daftar unit kompetensi").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import segno
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from .certificates import format_date_id
+
+PAGE = landscape(A4)
+MARGIN = 14 * mm
+GREEN = colors.HexColor("#0b5d3b")
+GREY = colors.HexColor("#555555")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+_cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=10.5)
+_cell_bold = ParagraphStyle("cellb", parent=_cell, fontName="Helvetica-Bold")
+
+
+def public_base_url() -> str:
+    return (getattr(settings, "SISNAKER_PUBLIC_URL", None) or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def verification_url(verification_id: str, *, base_url: str | None = None) -> str:
+    return f"{(base_url or public_base_url()).rstrip('/')}/v/{verification_id}/"
+
+
+def _esc(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _date(value: str) -> str:
+    try:
+        return format_date_id(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:
+    """Draw ``data`` as a QR code whose lower-left corner is (x, y), ``size`` points wide: one filled
+    rectangle per horizontal run of dark modules (small, sharp at any zoom)."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix]
+    n = len(matrix)
+    border = 2
+    module = size / (n + 2 * border)
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x + (border + start) * module, y + size - (border + r + 1) * module, (c - start) * module, module)
+            else:
+                c += 1
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _units_table(units: list[dict], width: float) -> Table:
+    data = [[Paragraph("No.", _cell_bold), Paragraph("Kode unit", _cell_bold), Paragraph("Judul unit kompetensi", _cell_bold)]]
+    for i, u in enumerate(units, start=1):
+        data.append([Paragraph(str(i), _cell), Paragraph(_esc(u.get("code", "")), _cell), Paragraph(_esc(u.get("title", "")), _cell)])
+    table = Table(data, colWidths=[10 * mm, 42 * mm, width - 52 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def _frame_border(c: Canvas) -> None:
+    w, h = PAGE
+    c.setStrokeColor(GREEN)
+    c.setLineWidth(3)
+    c.rect(8 * mm, 8 * mm, w - 16 * mm, h - 16 * mm)
+    c.setLineWidth(0.8)
+    c.rect(10 * mm, 10 * mm, w - 20 * mm, h - 20 * mm)
+
+
+def _centered(c: Canvas, text: str, y: float, font: str, size: float, *, max_width: float | None = None, color=colors.black) -> None:
+    w, _ = PAGE
+    max_width = max_width or w - 2 * MARGIN - 20 * mm
+    while size > 7 and c.stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    c.setFont(font, size)
+    c.setFillColor(color)
+    c.drawCentredString(w / 2, y, text)
+
+
+def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: str | None = None) -> bytes:
+    """The certificate described by its canonical ``payload`` (JSON text or dict) as PDF bytes."""
+    fields = json.loads(payload) if isinstance(payload, str) else payload
+    person, program, institution = fields.get("person", {}), fields.get("program", {}), fields.get("institution", {})
+    signatory, units = fields.get("signatory", {}), fields.get("units", [])
+    number, verification_id = fields.get("number", ""), fields.get("verification_id", "")
+    url = verification_url(verification_id, base_url=base_url)
+    w, h = PAGE
+
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    c.setTitle(f"{fields.get('title', 'SERTIFIKAT')} {number}")
+    c.setAuthor(institution.get("name", "Sisnaker"))
+    c.setSubject(url)
+    c.setCreator("Sisnaker")
+    _frame_border(c)
+
+    y = h - 24 * mm
+    _centered(c, institution.get("name", "").upper(), y, "Helvetica-Bold", 15, color=GREEN)
+    y -= 5.5 * mm
+    _centered(c, f"Nomor registrasi lembaga: {institution.get('registry_number', '')}", y, "Helvetica", 9, color=GREY)
+    y -= 14 * mm
+    _centered(c, fields.get("title", "SERTIFIKAT"), y, "Helvetica-Bold", 28)
+    y -= 7 * mm
+    _centered(c, f"Nomor: {number}", y, "Helvetica", 11)
+    y -= 11 * mm
+    _centered(c, "Diberikan kepada", y, "Helvetica", 11, color=GREY)
+    y -= 11 * mm
+    _centered(c, person.get("name", ""), y, "Helvetica-Bold", 24)
+    y -= 9 * mm
+    _centered(c, "yang telah mengikuti dan dinyatakan KOMPETEN pada pelatihan berbasis kompetensi", y, "Helvetica", 11)
+    y -= 8 * mm
+    _centered(c, program.get("title", ""), y, "Helvetica-Bold", 15)
+    y -= 6.5 * mm
+    _centered(c, f"{program.get('hours', '')} JP, {_date(program.get('start_date'))} s.d. {_date(program.get('end_date'))}",
+              y, "Helvetica", 10.5)
+    y -= 6 * mm
+
+    # Units: on the front when they fit above the signature block, else on the following pages.
+    table_width = w - 2 * MARGIN - 70 * mm
+    bottom = 56 * mm
+    table = _units_table(units, table_width)
+    _, th = table.wrapOn(c, table_width, y - bottom)
+    overflow = units and th > y - bottom
+    if units and not overflow:
+        table.drawOn(c, (w - table_width) / 2, y - th)
+    elif overflow:
+        _centered(c, f"Unit kompetensi ({len(units)}): lihat halaman berikut (Daftar unit kompetensi).", y - 5 * mm,
+                  "Helvetica-Oblique", 10)
+
+    # Signature block (right), QR code (left).
+    issued_on = _date(fields.get("issued_on", ""))
+    sx = w - MARGIN - 45 * mm
+    c.setFillColor(colors.black)
+    c.setFont("Helvetica", 10)
+    c.drawCentredString(sx, 48 * mm, f"Diterbitkan {issued_on}")
+    c.drawCentredString(sx, 43 * mm, signatory.get("title", "")[:90])
+    c.setFont("Helvetica-Bold", 11)
+    c.drawCentredString(sx, 24 * mm, signatory.get("name", ""))
+    c.setLineWidth(0.5)
+    c.line(sx - 40 * mm, 22.5 * mm, sx + 40 * mm, 22.5 * mm)
+    c.setFont("Helvetica", 7)
+    c.setFillColor(GREY)
+    c.drawCentredString(sx, 18 * mm, "Ditandatangani secara digital (Ed25519)" + (f", kunci {key_id}" if key_id else ""))
+
+    qx, qy, qsize = MARGIN + 4 * mm, 16 * mm, 34 * mm
+    draw_qr(c, url, x=qx, y=qy, size=qsize)
+    c.linkURL(url, (qx, qy, qx + qsize, qy + qsize), relative=0)
+    c.setFont("Helvetica", 7)
+    c.setFillColor(GREY)
+    c.drawString(qx + qsize + 3 * mm, qy + 20 * mm, "Periksa keaslian sertifikat:")
+    c.drawString(qx + qsize + 3 * mm, qy + 16 * mm, url)
+    c.drawString(qx + qsize + 3 * mm, qy + 12 * mm, f"atau cari nomor {number} di {public_base_url_of(url)}/v/")
+    c.showPage()
+
+    if overflow:
+        remaining = _units_table(units, w - 2 * MARGIN)
+        page = 1
+        while remaining is not None:
+            _frame_border(c)
+            _centered(c, f"Daftar unit kompetensi — {number}" + (f" (lanjutan {page})" if page > 1 else ""), h - 22 * mm,
+                      "Helvetica-Bold", 13)
+            avail = h - 32 * mm - 16 * mm
+            parts = remaining.split(w - 2 * MARGIN, avail)
+            if not parts:
+                break
+            first = parts[0]
+            _, fh = first.wrapOn(c, w - 2 * MARGIN, avail)
+            first.drawOn(c, MARGIN, h - 30 * mm - fh)
+            remaining = parts[1] if len(parts) > 1 else None
+            c.showPage()
+            page += 1
+    c.save()
+    return buffer.getvalue()
+
+
+def public_base_url_of(url: str) -> str:
+    return url.split("/v/", 1)[0]

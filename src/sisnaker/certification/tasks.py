@@ -1,0 +1,64 @@
+"""Background work of certification (django.tasks).
+
+``issue_all_eligible`` issues the certificates of every eligible participant of one program, so the
+manager never issues them one by one. Progress is reported two ways:
+
+* cross-process and authoritative: the number of the program's certificates issued since the batch
+  was enqueued (``board.issued_since``) against the eligible count taken at enqueue time (``total``,
+  stored in the task's own kwargs) — any web process can count them while the worker runs;
+* the service's progress callback, which logs and also writes ``(done, total)`` into Django's cache
+  under ``progress_key(result_id)`` (useful when CACHES is shared, e.g. Redis; the default LocMem cache
+  is per process, so pages never rely on it alone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.cache import cache
+from django.tasks import TaskContext, task
+from django.utils import timezone
+
+logger = logging.getLogger("sisnaker.certification")
+
+
+def progress_key(result_id: str) -> str:
+    return f"sisnaker:certificates-issue-all:{result_id}"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of the service's summary (task results are stored as JSON)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+@task(takes_context=True)
+def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, total: int = 0, since: str = "") -> dict:
+    """Issue every eligible participant's certificate (``certificates.certificates_issue_eligible``)."""
+    from sisnaker.accounts.models import User
+    from sisnaker.training.models import Program
+
+    from .certificates import certificates_issue_eligible
+
+    result_id = context.task_result.id
+    actor = User.objects.get(pk=actor_id)
+    program = Program.objects.select_related("institution").get(pk=program_id)
+    key = progress_key(result_id)
+
+    def progress(done: int, of: int) -> None:
+        cache.set(key, {"done": done, "total": of}, timeout=24 * 3600)
+        if done == of or done % 50 == 0:
+            logger.info("issue all eligible, program %s: %s of %s", program_id, done, of)
+
+    progress(0, total)
+    summary = certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
+    return {"program_id": program_id, "total": total, "since": since, "summary": _plain(summary)}

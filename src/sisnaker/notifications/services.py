@@ -1,0 +1,111 @@
+"""Sending notifications: ``notify`` records one Notification per channel and hands each to the
+``send_notification`` task only after the surrounding transaction commits, so a rolled-back change
+never sends anything. Reminders are idempotent: one per person, topic and (local) day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person
+
+from .gateways import normalize_phone
+from .models import Notification
+
+CHANNELS = tuple(Notification.Channel.values)
+
+
+def _day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end of ``now``'s day in the site's time zone (as aware datetimes)."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
+
+
+def recipients(person: Person) -> dict[str, str]:
+    """The addresses a person can be reached at, per channel (missing channels left out)."""
+    email, phone = (person.email or "").strip(), normalize_phone(person.phone)
+    if (not email or not phone) and person.user_id:  # the account's contact, only when the person has none
+        user = person.user
+        email = email or (user.email or "").strip()
+        phone = phone or normalize_phone(user.phone)
+    out = {}
+    if email:
+        out["email"] = email
+    if phone:
+        out["sms"] = phone
+        out["whatsapp"] = phone
+    return out
+
+
+def already_notified(*, person: Person, topic: str, now: dt.datetime | None = None) -> bool:
+    """True when ``person`` got (or is about to get) a message on ``topic`` today. Failed ones don't count."""
+    start, end = _day_bounds(now or timezone.now())
+    return Notification.objects.filter(
+        person=person, topic=topic, created_at__gte=start, created_at__lt=end,
+        status__in=(Notification.Status.QUEUED, Notification.Status.SENT),
+    ).exists()
+
+
+def notify(*, person: Person, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms"),
+           now: dt.datetime | None = None) -> list[Notification]:
+    """Queue ``text`` to ``person`` on each channel they can be reached at; send after commit.
+
+    Returns the notifications created: empty when the person already got this topic today, or has
+    no address for any of the channels (a person without e-mail gets the SMS only)."""
+    channels = tuple(dict.fromkeys(channels))
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise ValueError(f"Unknown notification channel(s): {', '.join(unknown)}")
+    addresses = recipients(person)
+    wanted = [(c, addresses[c]) for c in channels if c in addresses]
+    if not wanted:
+        return []
+    with transaction.atomic():
+        # Serialise notifications to one person so two concurrent clicks cannot both pass the check.
+        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+        if already_notified(person=person, topic=topic, now=now):
+            return []
+        created = [
+            Notification.objects.create(channel=channel, person=person, recipient=address[:200], topic=topic[:60],
+                                        subject=subject[:200] if channel == "email" else "", body=text)
+            for channel, address in wanted
+        ]
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import send_notification
+
+    for pk in ids:
+        send_notification.enqueue(notification_id=pk)
+
+
+def deliver(notification: Notification) -> Notification:
+    """Send one queued notification now and record the outcome (sent, or failed with the error)."""
+    from django.core.mail import send_mail
+
+    from .gateways import get_gateway
+
+    if notification.status != Notification.Status.QUEUED:
+        return notification
+    try:
+        if notification.channel == Notification.Channel.EMAIL:
+            send_mail(notification.subject or "Sisnaker", notification.body, None, [notification.recipient])
+        else:
+            get_gateway(notification.channel).send(to=notification.recipient, text=notification.body)
+    except Exception as exc:  # any provider failure is recorded, never raised at the user
+        notification.status = Notification.Status.FAILED
+        notification.error = f"{type(exc).__name__}: {exc}"[:2000]
+        Notification.objects.filter(pk=notification.pk).update(status=notification.status, error=notification.error)
+    else:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.error = ""
+        Notification.objects.filter(pk=notification.pk).update(status=notification.status, sent_at=notification.sent_at, error="")
+    return notification

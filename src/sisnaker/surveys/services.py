@@ -1,0 +1,149 @@
+"""Survey use cases: submit a response (once per questionnaire per enrollment), publish a new version
+of a questionnaire. Each runs in one transaction, checks permission, and writes the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sisnaker.core import audit
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import require
+
+from . import domain
+from .models import Answer, Question, Questionnaire, QuestionnaireVersion, Response
+
+QUESTIONNAIRE_NOT_FOUND = Msg("Kuesioner \u201c{code}\u201d tidak ditemukan.", "Questionnaire \u201c{code}\u201d not found.")
+ALREADY_FILLED = Msg("Survei ini sudah diisi untuk pelatihan ini; jawaban tidak dapat diubah.",
+                     "This survey was already filled for this training; answers cannot be changed.")
+
+
+def questionnaire_current(*, code: str) -> QuestionnaireVersion:
+    """The current version of questionnaire ``code``, with its questionnaire and its questions (in
+    order) loaded. ``NotFound`` when there is no such questionnaire or it has no current version."""
+    version = (
+        QuestionnaireVersion.objects.select_related("questionnaire")
+        .prefetch_related("questions")
+        .filter(questionnaire__code=str(code)[:50], is_current=True)
+        .first()
+    )
+    if version is None:
+        raise NotFound(QUESTIONNAIRE_NOT_FOUND.format(code=str(code)[:50]), code="questionnaire_not_found")
+    return version
+
+
+def specs_of(version: QuestionnaireVersion) -> list[domain.QuestionSpec]:
+    return [domain.spec_from(q) for q in version.questions.all()]
+
+
+def response_check(*, actor, code: str, person, enrollment) -> None:
+    """Refuse unless ``actor`` (the person themself) may fill questionnaire ``code`` for
+    ``enrollment`` now: ``PermissionDenied`` (someone else, or not their enrollment) or ``Conflict``
+    (not eligible in its current state, with the reason). Pages call it before showing the form."""
+    require(actor, "enrollment.register_self", person)
+    if enrollment is None or enrollment.person_id != person.pk:
+        raise PermissionDenied(
+            Msg("Pendaftaran pelatihan ini bukan milik Anda.", "This training enrollment is not yours."), code="enrollment_not_own"
+        )
+    rule = domain.ELIGIBILITY.get(code)
+    if rule is not None:
+        refusal = rule(state=enrollment.state, program_status=enrollment.program.status)
+        if refusal is not None:
+            raise Conflict(refusal, code="survey_not_eligible")
+
+
+@transaction.atomic
+def response_submit(*, actor, code: str, person, enrollment, answers: Any, now: dt.datetime) -> Response:
+    """Record ``person``'s answers to the current version of questionnaire ``code`` for ``enrollment``.
+
+    ``answers`` maps question codes to raw values (form strings, lists for multiple choice, or JSON
+    values). Every wrong answer is reported at once (``domain.AnswersInvalid``: ``errors`` by
+    question code); nothing is saved unless all are right. A second response for the same enrollment
+    is a ``Conflict`` (the database constraint backs the check against concurrent submissions)."""
+    from sisnaker.training.models import Enrollment
+
+    version = questionnaire_current(code=code)
+    if enrollment is not None:
+        # Lock the enrollment: its state cannot change under us, and two submissions queue here.
+        enrollment = Enrollment.objects.select_related("program").select_for_update(of=("self",)).filter(pk=enrollment.pk).first()
+        if enrollment is None:
+            raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code="enrollment_not_found")
+    response_check(actor=actor, code=code, person=person, enrollment=enrollment)
+    if Response.objects.filter(questionnaire=version.questionnaire, enrollment=enrollment).exists():
+        raise Conflict(ALREADY_FILLED, code="survey_already_filled")
+    values = domain.validate_answers(specs_of(version), answers, today=timezone.localdate(now))
+    questions = {q.code: q for q in version.questions.all()}
+    try:
+        with transaction.atomic():  # a savepoint: the constraint may fire when another submission won the race
+            response = Response.objects.create(
+                version=version, questionnaire=version.questionnaire, person=person, enrollment=enrollment, submitted_at=now,
+            )
+    except IntegrityError as exc:
+        raise Conflict(ALREADY_FILLED, code="survey_already_filled") from exc
+    Answer.objects.bulk_create([Answer(response=response, question=questions[c], value=v) for c, v in values.items()])
+    audit.record(
+        actor=actor, action="survey.response_submitted", obj=response, at=now,
+        after={"questionnaire": version.questionnaire.code, "version": version.version, "enrollment": enrollment.pk,
+               "answered": sorted(values)},
+    )
+    return response
+
+
+@transaction.atomic
+def questionnaire_publish_version(
+    *, actor, code: str, questions: list[dict], title: str = "", description: str | None = None,
+) -> QuestionnaireVersion:
+    """Publish a new version of questionnaire ``code`` (created when ``title`` is given and it does not
+    exist yet) and make it current. Earlier versions and their responses stay as they were. For
+    ministry curators and administrators (``reference.edit``)."""
+    require(actor, "reference.edit")
+    specs = domain.validate_question_specs(questions)
+    code = str(code or "")
+    questionnaire = Questionnaire.objects.select_for_update().filter(code=code).first()
+    if questionnaire is None:
+        if not title.strip():
+            raise NotFound(QUESTIONNAIRE_NOT_FOUND.format(code=code[:50]), code="questionnaire_not_found")
+        if not domain._SLUG.fullmatch(code):
+            raise ValidationFailed(Msg("Kode kuesioner berisi huruf kecil, angka, - atau _.",
+                                       "The questionnaire code uses lowercase letters, digits, - or _."),
+                                   code="questionnaire_code", field="code")
+        questionnaire = Questionnaire.objects.create(code=code, title=title.strip()[:200], description=(description or "").strip())
+    elif title.strip() or description is not None:
+        questionnaire.title = title.strip()[:200] or questionnaire.title
+        if description is not None:
+            questionnaire.description = description.strip()
+        questionnaire.save(update_fields=["title", "description"])
+    now = timezone.now()
+    previous = questionnaire.versions.filter(is_current=True).first()
+    number = (questionnaire.versions.aggregate(n=Max("version"))["n"] or 0) + 1
+    if previous is not None:
+        # First: the partial unique constraint allows one current version at a time.
+        QuestionnaireVersion.objects.filter(pk=previous.pk).update(is_current=False)
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, version=number, is_current=True, published_at=now)
+    Question.objects.bulk_create([
+        Question(version=version, order=i, code=s.code, kind=s.kind, text=s.text, text_en=s.text_en, help_text=s.help_text,
+                 required=s.required, choices=[{"value": c.value, "label": c.label, "label_en": c.label_en} for c in s.choices],
+                 min_value=s.min_value, max_value=s.max_value)
+        for i, s in enumerate(specs, start=1)
+    ])
+    audit.record(
+        actor=actor, action="survey.version_published", obj=version, at=now,
+        before={"current_version": previous.version if previous else None},
+        after={"questionnaire": questionnaire.code, "current_version": number, "questions": [s.code for s in specs]},
+    )
+    return version
+
+
+def ensure_default_questionnaires() -> None:
+    """Install the default questionnaires when missing (the data migration does this on ``migrate``;
+    tests that flush the database call this)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("sisnaker.surveys.migrations.0002_work_readiness")
+    with transaction.atomic():
+        migration.install(apps, None)

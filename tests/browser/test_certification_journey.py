@@ -1,0 +1,143 @@
+"""Issue 4's journey in a phone-sized Chromium: the instructor assesses both competency units, the
+participant reviews the training and fills the work-readiness survey from "Pelatihan saya", the manager
+sees the readiness board turn green and issues the certificate ("issue all eligible", a background task
+with a progress page), and anyone — logged out — verifies it by its number and by the QR code's URL."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sisnaker.accounts.services import role_grant, staff_user_create
+from sisnaker.certification.models import Certificate
+from sisnaker.core.roles import Role
+from sisnaker.institutions.models import Institution
+from sisnaker.training.models import Enrollment
+from tests.certification import board_factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Kata-Sandi-Aman-2026"
+
+
+WIDE = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+    && !e.closest('.table-wrap')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.id || ''))"""
+
+
+def _no_horizontal_scroll(page):
+    wide = page.evaluate(WIDE) if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") else []
+    assert not wide, f"page wider than the phone: {wide}"
+
+
+def _staff(username: str, full_name: str, role: Role, institution: Institution):
+    user = staff_user_create(actor=None, username=username, password=PASSWORD, full_name=full_name)
+    role_grant(actor=None, user=user, role=role, institution=institution)
+    return user
+
+
+def _login(page, username: str):
+    page.goto(page.base_url + "/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+
+
+def _new_page(browser, base_url):
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = base_url
+    return context, page
+
+
+def test_assess_review_survey_board_issue_and_verify(page, browser, signup_data):
+    # --- set up with the services: institution, manager, instructor, a running program with two units
+    institution = Institution.objects.create(registry_number="BLK-3273-007", name="BLK Kota Bandung", kind="blk_uptd",
+                                             regency_id="32.73")
+    manager = _staff("pengelola.bdg", "Rina Pengelola", Role.INSTITUTION_MANAGER, institution)
+    _staff("instruktur.bdg", "Agus Instruktur", Role.INSTRUCTOR, institution)
+    units = f.units_for("J.620100")
+    program = f.running_program(manager, institution, units=units, title="Junior Web Developer Angkatan 2")
+    trainee = f.make_person(signup_data, full_name="Budi Santoso", email="budi@contoh.id", password=PASSWORD)
+    enrollment = f.enroll(manager, program, trainee)
+    program = f.start(manager, program)
+    base = page.base_url
+
+    # --- 1. the instructor assesses both units as competent (saved as you go, htmx)
+    instructor_ctx, instructor = _new_page(browser, base)
+    _login(instructor, "instruktur.bdg")
+    instructor.goto(f"{base}/sertifikasi/penilaian/{program.pk}/")
+    row = instructor.locator(f"#row-{enrollment.pk}")
+    expect(row).to_contain_text("Budi Santoso")
+    selects = row.locator("select")
+    expect(selects).to_have_count(2)
+    for i in range(2):
+        selects.nth(i).select_option("K")
+        expect(row.locator(".cell-status").nth(i)).to_contain_text("tersimpan")
+    expect(instructor.locator(f"#overall-{enrollment.pk}")).to_contain_text("Kompeten")
+    instructor_ctx.close()
+
+    # --- 2. the participant reviews the training and fills the readiness survey from "Pelatihan saya"
+    citizen_ctx, citizen = _new_page(browser, base)
+    _login(citizen, "budi@contoh.id")
+    citizen.get_by_role("link", name="Pelatihan saya").first.click()
+    card = citizen.locator(".enrollment-card", has_text="Junior Web Developer Angkatan 2")
+    card.get_by_role("link", name="Beri ulasan").click()
+    citizen.locator("label[for=rating-5]").click()
+    citizen.fill("#id_text", "Instrukturnya sabar dan materinya langsung dipraktikkan.")
+    _no_horizontal_scroll(citizen)
+    citizen.get_by_role("button", name="Kirim ulasan").click()
+    expect(citizen.get_by_text("Terima kasih atas ulasan Anda")).to_be_visible()
+
+    citizen.get_by_role("link", name="Pelatihan saya").first.click()
+    card = citizen.locator(".enrollment-card", has_text="Junior Web Developer Angkatan 2")
+    expect(card).to_contain_text("Ulasan terkirim")
+    card.get_by_role("link", name="Isi survei kesiapan kerja").click()
+    citizen.locator("#q-kegiatan_saat_ini").get_by_label("Mencari kerja").check()
+    citizen.locator("#q-keyakinan_bekerja input[value='4']").check()
+    citizen.locator("#q-kesediaan_pindah").get_by_label("Di provinsi tempat tinggal").check()
+    citizen.fill("#q-gaji_harapan", "3.500.000")
+    citizen.fill("#q-siap_mulai", f.today().isoformat())
+    citizen.locator("#q-saluran_cari_kerja").get_by_label("Media sosial").check()
+    citizen.locator("#q-bantuan_penempatan").get_by_label("Ya").check()
+    citizen.locator("#q-cv_siap").get_by_label("Sudah").check()
+    _no_horizontal_scroll(citizen)
+    citizen.get_by_role("button", name="Kirim jawaban").click()
+    expect(citizen.get_by_text("Terima kasih!")).to_be_visible()
+    citizen_ctx.close()
+
+    # --- 3. the manager sees the row turn green on the readiness board and issues the certificate
+    _login(page, "pengelola.bdg")
+    page.goto(base + "/sertifikasi/")
+    page.get_by_role("link", name="Junior Web Developer Angkatan 2").click()
+    expect(page.get_by_role("heading", name="Papan kesiapan sertifikat")).to_be_visible()
+    row = page.locator(f"#e{enrollment.pk}")
+    expect(row).to_have_attribute("data-status", "eligible")
+    for step in ("assessed", "reviewed", "survey"):
+        expect(row.locator(f"td[data-step={step}]")).to_have_attribute("data-done", "1")
+    expect(row).to_contain_text("siap diterbitkan")
+    expect(page.locator("[data-count=eligible]")).to_have_text("1")
+    page.get_by_role("button", name=re.compile("Terbitkan semua yang memenuhi syarat")).click()
+    expect(page.locator("#issue-count")).to_have_text("1 dari 1 diterbitkan")
+    expect(page.locator("#issue-progress")).to_have_attribute("data-finished", "1")
+    page.get_by_role("link", name="Kembali ke papan kesiapan").click()
+    row = page.locator(f"#e{enrollment.pk}")
+    expect(row).to_have_attribute("data-status", "certified")
+    expect(row.locator("td[data-done='1']")).to_have_count(4)  # every step ✔
+    expect(row.locator("td[data-done='0']")).to_have_count(0)
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    expect(row).to_contain_text(certificate.number)
+    _no_horizontal_scroll(page)
+    assert Enrollment.objects.get(pk=enrollment.pk).certificate.pk == certificate.pk
+
+    # --- 4. anyone, logged out, verifies it by its number and by the QR code's URL
+    public_ctx, public = _new_page(browser, base)
+    public.goto(base + "/v/")
+    public.fill("#id_nomor", certificate.number)
+    public.get_by_role("button", name="Periksa").click()
+    expect(public.locator("[data-status=valid]")).to_contain_text("SAH")
+    public.goto(f"{base}/v/{certificate.verification_id}/")
+    expect(public.locator("[data-status=valid]")).to_contain_text("SAH")
+    expect(public.get_by_text("Junior Web Developer Angkatan 2")).to_be_visible()
+    public_ctx.close()

@@ -1,0 +1,292 @@
+"""Competency assessment services: who may assess, which enrollments and units, the overall result and
+its sync to Enrollment.result, corrections after the program closed (graduated ↔ not passed, audited),
+the refusal once a certificate exists, and the set-based bulk save with bounded queries.
+
+The small factories at the top are reused by test_reviews.py and test_assessment_pages.py."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from sisnaker.certification import assessment
+from sisnaker.certification.models import Assessment, Certificate
+from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.training import services as training
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.domain import ProgramStatus as P
+from sisnaker.training.models import CompetencyUnit, Enrollment
+from tests.conftest import TODAY
+from tests.training.test_services import (
+    make_institution,
+    make_person,
+    make_program,
+    make_staff,
+    register,
+    user_of,
+    vocational_field,
+)
+
+pytestmark = pytest.mark.django_db
+_seq = itertools.count(1)
+K, BK = "competent", "not_yet_competent"
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+def make_units(n: int) -> list[CompetencyUnit]:
+    vf = vocational_field()
+    return [CompetencyUnit.objects.create(code=f"J.UJI.{next(_seq):05d}", title=f"Unit uji {i + 1}", vocational_field=vf)
+            for i in range(n)]
+
+
+def make_course(signup_data, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None):
+    """An institution with a manager and an instructor, and a program with competency units whose
+    participants were accepted; started unless ``status`` is PUBLISHED."""
+    inst = inst or make_institution()
+    manager = manager or make_staff(None, Role.INSTITUTION_MANAGER, inst)
+    instructor = make_staff(None, Role.INSTRUCTOR, inst)
+    unit_list = make_units(units)
+    program = make_program(manager, inst, competency_unit_ids=tuple(u.pk for u in unit_list), quota=max(participants, 1) + 10)
+    people = [make_person(signup_data, full_name=f"Peserta {next(_seq):04d}") for _ in range(participants)]
+    enrollments = [register(p, program) for p in people]
+    if enrollments:
+        training.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk for e in enrollments], action="accept")
+    if status in (P.RUNNING, P.CLOSED):
+        program = training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    return SimpleNamespace(inst=inst, manager=manager, instructor=instructor, program=program, units=unit_list, people=people,
+                           enrollments=[Enrollment.objects.get(pk=e.pk) for e in enrollments])
+
+
+def close(course):
+    course.program = training.program_transition(actor=course.manager, program=course.program, action="close", today=TODAY)
+    return course.program
+
+
+def record(course, enrollment, unit, result, score=None, note=None, actor=None):
+    return assessment.assessment_record(actor=actor or course.instructor, enrollment=enrollment, unit=unit, result=result,
+                                        score=score, note=note)
+
+
+def refreshed(enrollment) -> Enrollment:
+    return Enrollment.objects.get(pk=enrollment.pk)
+
+
+def certify(enrollment, issuer) -> Certificate:
+    program = enrollment.program
+    n = next(_seq)
+    return Certificate.objects.create(
+        enrollment=enrollment, number=f"{program.institution.registry_number}/2026/{n:06d}", institution=program.institution,
+        year=2026, sequence=n, verification_id=f"v{n:031d}", payload="{}", signature="x", key_id="k1",
+        issued_at=timezone.now(), issued_by=issuer,
+    )
+
+
+@pytest.fixture
+def course(signup_data):
+    return make_course(signup_data)
+
+
+# --- permissions --------------------------------------------------------------------------------
+
+def test_instructor_and_manager_of_the_institution_may_assess(course):
+    e = course.enrollments[0]
+    a = record(course, e, course.units[0], K, score=85, note="Rapi")
+    assert (a.result, a.score, a.note, a.assessed_by_id) == (K, 85, "Rapi", course.instructor.pk)
+    a = record(course, e, course.units[0], BK, actor=course.manager)
+    assert (a.result, a.assessed_by_id) == (BK, course.manager.pk)
+    assert a.note == "Rapi"  # note=None keeps the note
+
+
+def test_others_are_refused(course, signup_data):
+    other_inst = make_institution()
+    outsiders = [
+        make_staff(None, Role.INSTRUCTOR, other_inst),          # instructor of another institution
+        make_staff(None, Role.INSTITUTION_MANAGER, other_inst),  # manager of another institution
+        user_of(course.people[0]),                                # the participant themself
+        user_of(make_person(signup_data)),                        # any citizen
+        make_staff(None, Role.CURATOR),                           # sees enrollments nationally, does not assess
+    ]
+    for actor in outsiders:
+        with pytest.raises(PermissionDenied):
+            record(course, course.enrollments[0], course.units[0], K, actor=actor)
+        with pytest.raises(PermissionDenied):
+            assessment.assessments_record_many(actor=actor, program=course.program,
+                                               entries=[(course.enrollments[0].pk, course.units[0].pk, K, None, None)])
+    assert not Assessment.objects.exists()
+
+
+# --- overall result -----------------------------------------------------------------------------
+
+def test_overall_result_follows_the_units_and_syncs_to_the_enrollment(course):
+    e, (u1, u2) = course.enrollments[0], course.units
+    record(course, e, u1, K)
+    assert refreshed(e).result == "pending"            # u2 still missing
+    record(course, e, u2, K)
+    assert refreshed(e).result == "passed"             # all competent
+    record(course, e, u2, BK)
+    assert refreshed(e).result == "failed"             # any not yet competent
+    record(course, e, u1, BK)
+    assert refreshed(e).result == "failed"
+    record(course, e, u1, "")                          # cleared: u1 missing, u2 BK
+    assert refreshed(e).result == "failed"
+    record(course, e, u2, "")
+    assert refreshed(e).result == "pending"
+    assert refreshed(e).state == E.PARTICIPANT         # a running program keeps the state
+    assert not Assessment.objects.filter(enrollment=e).exists()
+    changes = list(AuditEvent.objects.filter(action="enrollment.result_assessed", object_id=str(e.pk)).order_by("id")
+                   .values_list("before", "after"))
+    assert changes == [({"result": "pending"}, {"result": "passed"}), ({"result": "passed"}, {"result": "failed"}),
+                       ({"result": "failed"}, {"result": "pending"})]
+    assert AuditEvent.objects.filter(action="assessment.recorded", object_id=str(e.pk)).count() == 6
+
+
+def test_unchanged_entry_writes_nothing(course):
+    e, u = course.enrollments[0], course.units[0]
+    record(course, e, u, K, score=90)
+    n = AuditEvent.objects.count()
+    record(course, e, u, K, score=90)
+    assert AuditEvent.objects.count() == n
+
+
+def test_bad_input_is_refused_and_nothing_is_saved(course):
+    e, u = course.enrollments[0], course.units[0]
+    for kwargs, code in [
+        ({"result": "lulus"}, "assessment_result"),
+        ({"result": K, "score": 101}, "assessment_score"),
+        ({"result": K, "score": -1}, "assessment_score"),
+        ({"result": K, "score": "90"}, "assessment_score"),
+        ({"result": K, "note": "x" * 501}, "assessment_note"),
+        ({"result": "", "score": 50}, "assessment_result_missing"),
+    ]:
+        with pytest.raises(ValidationFailed) as exc:
+            assessment.assessment_record(actor=course.instructor, enrollment=e, unit=u, **kwargs)
+        assert exc.value.code == code and exc.value.message.id and exc.value.message.en
+    foreign = make_units(1)[0]
+    with pytest.raises(ValidationFailed) as exc:
+        record(course, e, foreign, K)
+    assert exc.value.code == "unit_not_in_program"
+    assert not Assessment.objects.exists()
+
+
+def test_only_participants_of_a_running_program_are_assessed(signup_data, course):
+    published = make_course(signup_data, participants=0, status=P.PUBLISHED, units=1)
+    applicant = register(make_person(signup_data), published.program)
+    with pytest.raises(Conflict) as exc:
+        record(published, applicant, published.units[0], K)
+    assert exc.value.code == "assessment_not_allowed" and "Pendaftar" in exc.value.message.id
+
+    dropped = course.enrollments[2]
+    training.enrollments_transition(actor=course.manager, program=course.program, enrollment_ids=[dropped.pk], action="drop_out")
+    with pytest.raises(Conflict) as exc:
+        record(course, refreshed(dropped), course.units[0], K)
+    assert exc.value.code == "assessment_not_allowed"
+
+
+# --- corrections after close, certificates ------------------------------------------------------
+
+def test_correction_after_close_flips_graduated_and_not_passed_with_audit(course):
+    e, (u1, u2) = course.enrollments[0], course.units
+    record(course, e, u1, K)
+    record(course, e, u2, K)
+    close(course)
+    assert refreshed(e).state == E.GRADUATED
+    assert refreshed(course.enrollments[1]).state == E.NOT_PASSED  # never assessed
+
+    record(course, refreshed(e), u2, BK, actor=course.manager)
+    e1 = refreshed(e)
+    assert (e1.state, e1.result, e1.reason) == (E.NOT_PASSED, "failed", "Tidak lulus penilaian.")
+    event = AuditEvent.objects.get(action="enrollment.result_corrected", object_id=str(e.pk))
+    assert event.before == {"state": E.GRADUATED, "result": "passed"}
+    assert event.after["state"] == E.NOT_PASSED and event.after["result"] == "failed"
+    assert event.reason
+
+    record(course, e1, u2, K)
+    e2 = refreshed(e)
+    assert (e2.state, e2.result, e2.reason) == (E.GRADUATED, "passed", "")
+    assert AuditEvent.objects.filter(action="enrollment.result_corrected", object_id=str(e.pk)).count() == 2
+
+    # The not-assessed participant assessed late becomes an alumnus.
+    late = course.enrollments[1]
+    assessment.assessments_record_many(actor=course.instructor, program=course.program,
+                                       entries=[(late.pk, u1.pk, K, 80, None), (late.pk, u2.pk, K, 75, None)])
+    assert refreshed(late).state == E.GRADUATED
+
+
+def test_refused_once_certified(course):
+    e, (u1, u2) = course.enrollments[0], course.units
+    record(course, e, u1, K)
+    record(course, e, u2, K)
+    certify(e, course.manager)
+    with pytest.raises(Conflict) as exc:
+        record(course, e, u2, BK)
+    assert exc.value.code == "assessment_certified" and "sertifikat" in exc.value.message.id.lower()
+    record(course, e, u2, K)  # saving the same value is not a change: no refusal
+    assert Assessment.objects.get(enrollment=e, unit=u2).result == K
+    row = next(r for r in assessment.assessment_grid(program=course.program).rows if r.enrollment_id == e.pk)
+    assert row.certified and not row.editable
+
+
+# --- bulk ---------------------------------------------------------------------------------------
+
+def test_bulk_save_is_set_based_with_bounded_queries(signup_data, django_assert_max_num_queries):
+    course = make_course(signup_data, participants=12, units=4)
+    entries = [(e.pk, u.pk, K if i % 5 else BK, 70 + i % 30, None) for i, e in enumerate(course.enrollments) for u in course.units]
+    actor = make_staff(None, Role.INSTRUCTOR, course.inst)
+    with django_assert_max_num_queries(14):
+        result = assessment.assessments_record_many(actor=actor, program=course.program, entries=entries)
+    assert (result.saved, result.cleared, result.unchanged) == (48, 0, 0)
+    assert Assessment.objects.count() == 48
+    results = dict(Enrollment.objects.filter(program=course.program).values_list("pk", "result"))
+    assert results == {e.pk: ("failed" if i % 5 == 0 else "passed") for i, e in enumerate(course.enrollments)}
+    assert AuditEvent.objects.filter(action="assessment.recorded").count() == 48
+
+    # Changing everything again: updates are bulk too.
+    entries = [(e.pk, u.pk, K, 90, "ok") for e in course.enrollments for u in course.units]
+    with django_assert_max_num_queries(14):
+        result = assessment.assessments_record_many(actor=actor, program=course.program, entries=entries)
+    assert result.saved == 48 and set(result.overall.values()) == {K}
+    assert set(Enrollment.objects.filter(program=course.program).values_list("result", flat=True)) == {"passed"}
+
+
+def test_bulk_save_is_all_or_nothing(course):
+    e1, e2, _ = course.enrollments
+    u1, u2 = course.units
+    certify(e2, course.manager)
+    with pytest.raises(ValidationFailed) as exc:
+        assessment.assessments_record_many(actor=course.instructor, program=course.program, entries=[
+            (e1.pk, u1.pk, K, 80, None), (e1.pk, u2.pk, K, 150, None), (e2.pk, u1.pk, K, None, None), (999999, u1.pk, K, None, None),
+        ])
+    problems = {(p["enrollment"], p["unit"]): p["code"] for p in exc.value.details["problems"]}
+    assert problems == {(e1.pk, u2.pk): "assessment_score", (e2.pk, u1.pk): "assessment_certified",
+                        (999999, u1.pk): "enrollment_not_in_program"}
+    assert "tidak ada yang disimpan" in exc.value.message.id and e1.person.full_name in exc.value.message.id
+    assert not Assessment.objects.exists()
+
+
+def test_bulk_refused_before_the_program_runs(signup_data):
+    course = make_course(signup_data, participants=1, units=1, status=P.PUBLISHED)
+    with pytest.raises(Conflict) as exc:
+        assessment.assessments_record_many(actor=course.instructor, program=course.program,
+                                           entries=[(course.enrollments[0].pk, course.units[0].pk, K, None, None)])
+    assert exc.value.code == "program_not_running"
+
+
+def test_grid_rows_and_overall(course, django_assert_max_num_queries):
+    e1, e2, e3 = course.enrollments
+    u1, u2 = course.units
+    record(course, e1, u1, K)
+    record(course, e1, u2, K, score=88)
+    record(course, e2, u1, BK)
+    with django_assert_max_num_queries(3):
+        grid = assessment.assessment_grid(program=course.program)
+        rows = {r.enrollment_id: r for r in grid.rows}
+    assert [u.pk for u in grid.units] == sorted([u1.pk, u2.pk], key=lambda pk: CompetencyUnit.objects.get(pk=pk).code)
+    assert rows[e1.pk].overall == K and rows[e2.pk].overall == BK and rows[e3.pk].overall == "pending"
+    assert rows[e3.pk].overall_label == "Belum lengkap" and all(r.editable for r in rows.values())
+    assert grid.counts() == {K: 1, BK: 1, "pending": 1}

@@ -1,0 +1,233 @@
+"""The readiness board: the matrix and its counts, filters and search, reminders (who, what, once a day,
+nothing on rollback), the manager's overview with a bounded number of queries, and permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+
+from sisnaker.accounts.models import User
+from sisnaker.certification import board
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.notifications.models import Notification
+from sisnaker.training.domain import ProgramStatus as P
+from tests.certification import board_factories as f
+from tests.training.test_services import make_institution, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(signup_data):
+    return f.build(signup_data)
+
+
+def login(client, user: User):
+    client.force_login(user)
+    return client
+
+
+def board_url(program, **query) -> str:
+    url = reverse("certification:board", kwargs={"program_id": program.pk})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def row_html(html: str, enrollment) -> str:
+    match = re.search(rf'<tr id="e{enrollment.pk}".*?</tr>', html, re.S)
+    assert match, f"row of enrollment {enrollment.pk} not on the page"
+    return match.group(0)
+
+
+def cells(row: str) -> dict[str, bool]:
+    return {step: done == "1" for step, done in re.findall(r'data-step="(\w+)" data-done="([01])"', row)}
+
+
+# --- the matrix -----------------------------------------------------------------------------------------
+
+def test_board_shows_who_blocks_what_with_text_not_just_colour(client, setup):
+    html = login(client, setup.manager).get(board_url(setup.program)).content.decode()
+    e = setup.enrollments
+    assert cells(row_html(html, e["Ani"])) == {"assessed": True, "reviewed": True, "survey": True, "certificate": False}
+    assert 'data-status="eligible"' in row_html(html, e["Ani"]) and "siap diterbitkan" in row_html(html, e["Ani"])
+    assert cells(row_html(html, e["Budi"])) == {"assessed": True, "reviewed": False, "survey": False, "certificate": False}
+    assert cells(row_html(html, e["Citra"])) == {"assessed": True, "reviewed": True, "survey": False, "certificate": False}
+    assert cells(row_html(html, e["Dedi"])) == {"assessed": False, "reviewed": True, "survey": True, "certificate": False}
+    # One unit of two assessed is not "assessed competent".
+    assert cells(row_html(html, e["Eko"]))["assessed"] is False
+    # Each cell says it in words for screen readers, and the missing steps are listed.
+    budi = row_html(html, e["Budi"])
+    assert "Ulasan pelatihan: belum" in budi and "Dinilai kompeten: sudah" in budi
+    assert "belum mengisi survei kesiapan kerja" in budi and "✘" in budi and "✔" in budi
+    # Counts per step: 4 of 5 assessed... no: Ani, Budi, Citra assessed (3); reviewed Ani, Citra, Dedi (3); survey Ani, Dedi (2).
+    assert 'data-count="assessed-done">3<' in html and 'data-count="assessed-missing">2<' in html
+    assert 'data-count="reviewed-done">3<' in html and 'data-count="survey-done">2<' in html
+    assert 'data-count="certificate-done">0<' in html and 'data-count="eligible">1<' in html
+    assert 'data-count="blocking">4<' in html
+    assert "Kirim pengingat" in html and "Terbitkan semua yang memenuhi syarat" in html
+
+
+def test_board_reads_are_bounded(client, setup, signup_data, django_assert_max_num_queries):
+    client = login(client, setup.manager)
+    client.get(board_url(setup.program))
+    with django_assert_max_num_queries(12) as few:
+        client.get(board_url(setup.program))
+    for i in range(6):
+        f.enroll(setup.manager, setup.program, f.make_person(signup_data, full_name=f"Tambahan {i}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(board_url(setup.program)).status_code == 200
+
+
+def test_blocking_only_filter_and_search_by_name(client, setup):
+    client = login(client, setup.manager)
+    e = setup.enrollments
+    html = client.get(board_url(setup.program, blocking="1")).content.decode()
+    assert f'id="e{e["Ani"].pk}"' not in html
+    assert all(f'id="e{e[n].pk}"' in html for n in ("Budi", "Citra", "Dedi", "Eko"))
+    assert "4 peserta ditampilkan dari 5" in html
+    html = client.get(board_url(setup.program, q="santoso")).content.decode()
+    assert f'id="e{e["Budi"].pk}"' in html and f'id="e{e["Ani"].pk}"' not in html
+    html = client.get(board_url(setup.program, q="ani", blocking="1")).content.decode()
+    assert "Tidak ada peserta yang cocok" in html
+    # htmx asks for the matrix only.
+    partial = client.get(board_url(setup.program, q="citra"), headers={"HX-Request": "true", "HX-Target": "board"})
+    body = partial.content.decode()
+    assert body.startswith('<div id="board">') and "<html" not in body and f'id="e{e["Citra"].pk}"' in body
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+def test_reminders_go_to_those_missing_their_own_steps_listing_exactly_those(client, setup, django_capture_on_commit_callbacks):
+    client = login(client, setup.manager)
+    e = setup.enrollments
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk}), follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "3 peserta diingatkan." in text and "1 hanya menunggu penilaian instruktur." in text
+    by_to = {m.to[0]: m for m in mail.outbox}
+    # Ani (complete) and Dedi (waits for the instructor only) get nothing; Eko has no e-mail: SMS only.
+    assert set(by_to) == {"budi@contoh.id", "citra@contoh.id"}
+    review_url = f"/sertifikasi/ulasan/{e['Budi'].pk}/"
+    survey_url = f"/survei/kesiapan-kerja/{e['Budi'].pk}/"
+    budi = by_to["budi@contoh.id"].body
+    assert "Halo Budi Santoso" in budi and review_url in budi and survey_url in budi and budi.count("\n- ") == 2
+    assert "http://testserver" + survey_url in budi
+    citra = by_to["citra@contoh.id"].body
+    assert f"/survei/kesiapan-kerja/{e['Citra'].pk}/" in citra and "/sertifikasi/ulasan/" not in citra and "ulasan" not in citra.lower()
+    eko = Notification.objects.get(person=e["Eko"].person)
+    assert eko.channel == "sms" and eko.status == "sent" and "ulasan" in eko.body and "survei" in eko.body
+    assert Notification.objects.filter(status="sent").count() == 5  # e-mail + SMS for Budi and Citra, SMS for Eko
+    assert not Notification.objects.filter(person__in=[e["Ani"].person, e["Dedi"].person]).exists()
+    event = AuditEvent.objects.get(action="certificate.reminders_sent")
+    assert sorted(event.after["reminded"]) == sorted([e["Budi"].pk, e["Citra"].pk, e["Eko"].pk])
+
+
+def test_reminders_once_a_day(client, setup, django_capture_on_commit_callbacks):
+    client = login(client, setup.manager)
+    url = reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        text = client.post(url, follow=True).content.decode()
+    assert "0 peserta diingatkan." in text and "3 sudah diingatkan hari ini." in text
+    assert len(mail.outbox) == sent
+    assert Notification.objects.count() == 5
+
+
+def test_reminders_rolled_back_send_nothing(setup, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        report = board.send_reminders(actor=setup.manager, program=setup.program, base_url="http://x")
+        assert len(report.reminded) == 3
+        raise RuntimeError("the surrounding change failed")
+    assert callbacks == [] and mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_reminder_text_lists_links(setup):
+    subject, body = board.reminder_text(name="Budi", program=setup.program, enrollment_id=7, todo=["survey"], base_url="https://sisnaker.test/")
+    assert subject.startswith("Pengingat sertifikat: ")
+    assert "https://sisnaker.test/survei/kesiapan-kerja/7/" in body and "ulasan" not in body
+
+
+# --- permissions ----------------------------------------------------------------------------------------
+
+def test_instructor_views_the_board_but_cannot_remind_or_issue(client, setup):
+    client = login(client, setup.instructor)
+    response = client.get(board_url(setup.program))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kirim pengingat" not in html and "Terbitkan semua" not in html
+    assert ">Terbitkan<" not in html
+    for name in ("certification:board_remind", "certification:board_issue_all"):
+        refused = client.post(reverse(name, kwargs={"program_id": setup.program.pk}))
+        assert refused.status_code == 403 and "Akses ditolak" in refused.content.decode()
+    assert not Notification.objects.exists()
+
+
+def test_others_are_refused_with_a_page_not_an_error(client, setup, citizen):
+    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    url = board_url(setup.program)
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for user in (other_manager, User.objects.get(pk=citizen.user_id)):
+        client.logout()
+        login(client, user)
+        assert client.get(url).status_code == 403
+        assert client.post(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})).status_code == 403
+        assert client.post(reverse("certification:board_issue_all", kwargs={"program_id": setup.program.pk})).status_code == 403
+    assert client.get(reverse("certification:board", kwargs={"program_id": 999999})).status_code == 404
+    assert client.get(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})).status_code == 405
+    # The overview is for institution staff.
+    assert client.get(reverse("certification:overview")).status_code == 403
+
+
+# --- the manager's overview ------------------------------------------------------------------------------
+
+def test_overview_counts_per_program(client, setup):
+    html = login(client, setup.manager).get(reverse("certification:overview")).content.decode()
+    row = re.search(rf'<tr id="p{setup.program.pk}">.*?</tr>', html, re.S).group(0)
+    values = dict(re.findall(r'data-col="(\w+)">(?:<strong>)?(\d+)', row))
+    assert values == {"participants": "5", "not_assessed": "2", "not_reviewed": "2", "no_survey": "3", "blocking": "4",
+                      "eligible": "1", "issued": "0"}
+    # Agrees with the board's own reads.
+    b = board.board(program=setup.program)
+    assert b.eligible == 1 and b.blocking == 4
+
+
+def test_overview_lists_closing_soon_and_overdue_only(setup, signup_data):
+    inst, manager = setup.institution, setup.manager
+    units = setup.units
+    far = f.running_program(manager, inst, units=units, title="Program Jauh", end_date=f.today() + dt.timedelta(days=90))
+    f.enroll(manager, far, f.make_person(signup_data))
+    far = f.start(manager, far)
+    empty = f.start(manager, f.running_program(manager, inst, units=units, title="Program Tanpa Peserta"))
+    draft_like = f.running_program(manager, inst, units=units, title="Masih dibuka")  # published: not listed
+    rows = board.overview(user=User.objects.get(pk=manager.pk), today=f.today() + dt.timedelta(days=20))
+    titles = [r.program.title for r in rows]
+    assert setup.program.title in titles and empty.title in titles
+    assert "Program Jauh" not in titles and draft_like.title not in titles
+    assert far.status == P.RUNNING
+    # Long after its end, a program still appears while someone lacks a certificate (not an empty one).
+    rows = board.overview(user=User.objects.get(pk=manager.pk), today=f.today() + dt.timedelta(days=200))
+    assert {r.program.title for r in rows} == {setup.program.title, "Program Jauh"}
+
+
+def test_overview_is_one_aggregate_query_whatever_the_number_of_programs(client, setup, signup_data, django_assert_max_num_queries):
+    client = login(client, setup.manager)
+    client.get(reverse("certification:overview"))
+    with django_assert_max_num_queries(8) as one_program:
+        client.get(reverse("certification:overview"))
+    for i in range(4):
+        program = f.running_program(setup.manager, setup.institution, units=setup.units, title=f"Program tambahan {i}")
+        for _ in range(2):
+            f.enroll(setup.manager, program, f.make_person(signup_data))
+        f.start(setup.manager, program)
+    with django_assert_max_num_queries(len(one_program.captured_queries)):
+        response = client.get(reverse("certification:overview"))
+    assert response.content.decode().count('<tr id="p') == 5

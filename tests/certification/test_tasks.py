@@ -1,0 +1,100 @@
+""""Issue all eligible" as a background task: certificates issued, progress counted across processes
+(certificates issued since the batch was enqueued, against the eligible count at enqueue time), the
+progress page polled by htmx until done — with the immediate backend and with the database backend and
+its worker, as in production."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.certification.models import Certificate
+from sisnaker.certification.tasks import issue_all_eligible, progress_key
+from tests.certification import board_factories as f
+
+pytestmark = pytest.mark.django_db
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def setup(signup_data):
+    s = f.build(signup_data)
+    # A second eligible participant: Citra fills the survey.
+    f.survey(s.enrollments["Citra"])
+    return s
+
+
+def issue_all(client, setup):
+    client.force_login(setup.manager)
+    return client.post(reverse("certification:board_issue_all", kwargs={"program_id": setup.program.pk}))
+
+
+def test_issue_all_runs_the_task_and_shows_the_progress(client, setup):
+    response = issue_all(client, setup)
+    assert response.status_code == 302
+    assert re.search(r"/sertifikasi/kesiapan/\d+/terbitkan-semua/[\w-]+/\?total=2&since=", response.url)
+    e = setup.enrollments
+    assert set(Certificate.objects.values_list("enrollment_id", flat=True)) == {e["Ani"].pk, e["Citra"].pk}
+    page = client.get(response.url).content.decode()
+    assert "2 dari 2 diterbitkan" in page and "selesai" in page
+    assert 'hx-trigger="every 2s"' not in page  # finished: the polling stops
+    # The board now shows both rows complete (every step ✔) and nobody else eligible.
+    html = client.get(reverse("certification:board", kwargs={"program_id": setup.program.pk})).content.decode()
+    for name in ("Ani", "Citra"):
+        row = re.search(rf'<tr id="e{e[name].pk}".*?</tr>', html, re.S).group(0)
+        assert 'data-status="certified"' in row and 'data-done="0"' not in row
+    assert 'data-count="eligible">0<' in html and 'data-count="certificate-done">2<' in html
+
+
+def test_the_task_reports_progress_and_its_summary(setup):
+    since = timezone.now().replace(microsecond=0)
+    result = issue_all_eligible.enqueue(program_id=setup.program.pk, actor_id=setup.manager.pk, total=2, since=since.isoformat())
+    assert result.status == "SUCCESSFUL", result.errors
+    value = result.return_value
+    assert value["program_id"] == setup.program.pk and value["total"] == 2 and value["summary"] is not None
+    assert cache.get(progress_key(result.id))["done"] == 2
+    assert Certificate.objects.filter(enrollment__program=setup.program, issued_at__gte=since).count() == 2
+
+
+def test_nothing_eligible_enqueues_nothing(client, setup):
+    for name in ("Ani", "Citra"):
+        setup.enrollments[name].review.delete()
+    response = issue_all(client, setup)
+    assert response.status_code == 302 and response.url == reverse("certification:board", kwargs={"program_id": setup.program.pk})
+    page = client.get(response.url).content.decode()
+    assert "Belum ada peserta yang memenuhi syarat" in page
+    assert not Certificate.objects.exists()
+
+
+def test_progress_across_processes_with_the_database_backend(client, setup, settings):
+    settings.TASKS = DB_TASKS
+    response = issue_all(client, setup)
+    progress_url = response.url
+    assert not Certificate.objects.exists()  # queued, not run
+    page = client.get(progress_url).content.decode()
+    assert "0 dari 2 diterbitkan" in page and "menunggu giliran" in page
+    assert 'hx-trigger="every 2s"' in page
+    # The partial htmx polls is the progress block alone.
+    partial = client.get(progress_url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.startswith('<section class="card" id="issue-progress"') and "<html" not in partial
+    # The worker (another process in production) runs the task; the page counts what it issued.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert Certificate.objects.count() == 2
+    page = client.get(progress_url.split("?")[0]).content.decode()  # the stored task knows total and start
+    assert "2 dari 2 diterbitkan" in page and "selesai" in page and 'hx-trigger="every 2s"' not in page
+
+
+def test_progress_of_another_programs_task_is_not_found(client, setup, settings, signup_data):
+    settings.TASKS = DB_TASKS
+    url = issue_all(client, setup).url
+    other = f.start(setup.manager, f.running_program(setup.manager, setup.institution, units=setup.units, title="Program Lain"))
+    wrong = url.replace(f"/kesiapan/{setup.program.pk}/", f"/kesiapan/{other.pk}/")
+    assert client.get(wrong).status_code == 404
+    assert client.get(reverse("certification:board_issue_progress",
+                              kwargs={"program_id": setup.program.pk, "result_id": "tidak-ada"})).status_code in (200, 404)
