@@ -88,9 +88,9 @@ def test_errors_under_their_questions_with_400_and_nothing_saved(readiness, stag
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html and "Ada 3 jawaban" in html
-    assert "wajib diisi" in question_block(html, "keyakinan_bekerja")
-    assert "isi dengan angka" in question_block(html, "gaji_harapan")
-    assert "wajib diisi" in question_block(html, "saluran_cari_kerja")
+    assert "Wajib diisi" in question_block(html, "keyakinan_bekerja")
+    assert "Isi dengan angka" in question_block(html, "gaji_harapan")
+    assert "Wajib diisi" in question_block(html, "saluran_cari_kerja")
     assert "errorlist" not in question_block(html, "kegiatan_saat_ini")
     # What was typed is kept.
     assert 'value="tiga juta"' in html and re.search(r'value="mencari_kerja" checked', html)
@@ -106,7 +106,7 @@ def test_english_texts_with_the_language_cookie(readiness, stage):
     assert "Looking for work" in html and "Send answers" in html
     assert "Apa kegiatan utama Anda saat ini?" not in html
     bad = c.post(url(enrollment), form_data(valid_answers() | {"keyakinan_bekerja": ""}))
-    assert bad.status_code == 400 and "this question must be answered" in question_block(bad.content.decode(), "keyakinan_bekerja")
+    assert bad.status_code == 400 and "This question must be answered" in question_block(bad.content.decode(), "keyakinan_bekerja")
     c.post(url(enrollment), form_data(valid_answers()))
     html = c.get(url(enrollment)).content.decode()
     assert "3,500,000" in html and "You have already filled this survey" in html

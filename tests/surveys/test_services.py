@@ -285,3 +285,19 @@ def test_summary_query_count_does_not_grow_with_responses(readiness, manager, in
     assert questions["keyakinan_bekerja"]["average"] == round((1 + 2 + 3 + 4 + 5 + 1) / 6, 2)
     assert {c["value"]: c["count"] for c in questions["bantuan_penempatan"]["choices"]} == {"ya": 3, "tidak": 3}
     assert [c["count"] for c in questions["keyakinan_bekerja"]["choices"]] == [2, 1, 1, 1, 1]
+
+
+def test_loadsurveys_command_reinstalls_after_an_empty_database(readiness):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Question.objects.all().delete()
+    QuestionnaireVersion.objects.all().delete()
+    Questionnaire.objects.all().delete()
+    out = StringIO()
+    call_command("loadsurveys", stdout=out)
+    assert "1 baru" in out.getvalue()
+    assert services.questionnaire_current(code=CODE).questions.count() == 10
+    call_command("loadsurveys", stdout=out)
+    assert Questionnaire.objects.count() == 1

@@ -96,7 +96,7 @@ def results_summary(*, viewer, code: str, program) -> dict[str, Any]:
     """Results of questionnaire ``code`` for the enrollments of ``program``, per version answered:
     per question the number answered, counts per choice (single/multiple), average / min / max
     (scale/number). For staff who may see the program's enrollments (``enrollment.view``).
-    Three queries, whatever the number of responses."""
+    A fixed number of queries (five), whatever the number of responses."""
     require(viewer, "enrollment.view", program)
     from sisnaker.training.domain import EnrollmentState as E
 

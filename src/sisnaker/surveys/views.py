@@ -29,8 +29,7 @@ UI = {
                  "Answers are sent once and cannot be changed afterwards. Questions marked * must be answered."),
     "training": Msg("Pelatihan", "Training"),
     "institution": Msg("Lembaga", "Institution"),
-    "errors_intro": Msg("Ada jawaban yang perlu diperbaiki; lihat pesan di bawah pertanyaannya. Belum ada yang disimpan.",
-                        "Some answers need fixing; see the message under each question. Nothing has been saved yet."),
+    "errors_intro": Msg("Belum ada jawaban yang disimpan.", "Nothing has been saved yet."),
     "number_hint": Msg("Tulis angka saja, misalnya 3.500.000", "Numbers only, e.g. 3500000"),
     "thanks_title": Msg("Terima kasih!", "Thank you!"),
     "thanks_text": Msg("Jawaban Anda sudah tersimpan.", "Your answers have been saved."),
@@ -113,12 +112,14 @@ def _question_rows(version, *, raw: dict[str, Any], errors: dict[str, Msg], engl
         row: dict[str, Any] = {
             "code": q.code, "kind": q.kind, "name": f"q-{q.code}", "id": f"q-{q.code}", "required": q.required,
             "text": (q.text_en if english else "") or q.text, "help": q.help_text if not english else "",
-            "value": value if isinstance(value, str) else "", "error": str(errors[q.code]) if q.code in errors else "",
+            "value": value if isinstance(value, str) else "", "error": "",
             "choices": [
                 {"value": c.value, "label": (c.label_en if english else "") or c.label, "checked": c.value in selected}
                 for c in spec.choices
             ],
         }
+        if q.code in errors:
+            row["error"] = _under_question(str(errors[q.code]), row["text"], q.text)
         if q.kind == "scale":
             lo, hi = spec.bounds()
             row["choices"] = [{"value": str(i), "label": str(i), "checked": str(i) in selected} for i in range(lo, hi + 1)]
@@ -127,6 +128,16 @@ def _question_rows(version, *, raw: dict[str, Any], errors: dict[str, Msg], engl
             row["min"], row["max"] = earliest.isoformat(), latest.isoformat()
         rows.append(row)
     return rows
+
+
+def _under_question(message: str, *texts: str) -> str:
+    """Under its question an error need not repeat the question: "“Gaji …”: paling besar 10." → "Paling besar 10."."""
+    for text in texts:
+        prefix = f"\u201c{text}\u201d: "
+        if message.startswith(prefix):
+            rest = message[len(prefix):]
+            return rest[:1].upper() + rest[1:]
+    return message
 
 
 def _raw_answers(request: HttpRequest, version) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Certificate numbers under real concurrency on PostgreSQL: 24 threads, each with its own database
+connection, issue certificates for 24 different eligible participants of the same institution at the
+same moment (a barrier releases them). The numbers must be distinct and the sequence exactly 1..N.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/certification/test_certificate_concurrency.py
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from sisnaker.certification import certificates
+from sisnaker.certification.models import Certificate, CertificateCounter
+from tests.certification.test_certificates import NOW, World, readiness_questionnaire
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 24
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency tests need PostgreSQL (row locks); SQLite serialises writers. "
+                    "Set DATABASE_URL=postgres://… to run them.")
+
+
+def race(calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, fn):
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=30)
+            outcomes[i] = ("ok", fn())
+        except Exception as exc:
+            outcomes[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
+    return outcomes
+
+
+def _world(signup_data, n):
+    readiness_questionnaire()
+    w = World(signup_data, participants=n)
+    w.manager.grants  # noqa: B018 — load the grants once, before the threads share this object
+    return w
+
+
+def test_concurrent_issues_get_distinct_gap_free_numbers(regions, signup_data):
+    w = _world(signup_data, THREADS)
+    # The counter row does not exist yet: the threads also race to create it.
+    assert not CertificateCounter.objects.filter(institution=w.inst).exists()
+    outcomes = race([lambda e=e: certificates.certificate_issue(actor=w.manager, enrollment=e.pk, now=NOW)
+                     for e in w.enrollments])
+    errors = [o for o in outcomes if o[0] != "ok"]
+    assert not errors, errors
+    numbers = [o[1].number for o in outcomes]
+    assert len(set(numbers)) == THREADS
+    sequences = sorted(Certificate.objects.filter(institution=w.inst, year=2026).values_list("sequence", flat=True))
+    assert sequences == list(range(1, THREADS + 1))
+    assert CertificateCounter.objects.get(institution=w.inst, year=2026).last == THREADS
+    assert sorted(numbers) == [f"{w.inst.registry_number}/2026/{n:06d}" for n in range(1, THREADS + 1)]
+
+
+def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(regions, signup_data):
+    w = _world(signup_data, 2)
+    target = w.enrollments[0].pk
+    outcomes = race([lambda: certificates.certificate_issue(actor=w.manager, enrollment=target, now=NOW)] * 20)
+    ok = [v for kind, v in outcomes if kind == "ok"]
+    refused = [v for kind, v in outcomes if kind == "error"]
+    assert len(ok) == 1
+    assert all(getattr(r, "code", None) == "certificate_already_issued" for r in refused), refused
+    nxt = certificates.certificate_issue(actor=w.manager, enrollment=w.enrollments[1].pk, now=NOW)
+    assert (ok[0].sequence, nxt.sequence) == (1, 2)
+
+
+def test_issue_all_eligible_of_two_programs_of_one_institution_in_parallel(regions, signup_data):
+    a = _world(signup_data, 12)
+    b = World(signup_data, participants=12, inst=a.inst, manager=a.manager)
+    outcomes = race([lambda w=w: certificates.certificates_issue_eligible(actor=a.manager, program=w.program, now=NOW)
+                     for w in (a, b)])
+    assert [o[0] for o in outcomes] == ["ok", "ok"]
+    assert sum(o[1]["issued"] for o in outcomes) == 24
+    sequences = sorted(Certificate.objects.filter(institution=a.inst).values_list("sequence", flat=True))
+    assert sequences == list(range(1, 25))
