@@ -47,6 +47,10 @@ def regions(db):
 
     if not District.objects.exists():
         regions_load()
+        # Data that migrations install (the work-readiness questionnaire) is also gone after a flush.
+        from sisnaker.surveys.services import ensure_default_questionnaires
+
+        ensure_default_questionnaires()
 
 
 TODAY = dt.date(2026, 11, 23)

@@ -13,7 +13,7 @@ from sisnaker.certification.models import Certificate
 from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment
-from tests.certification import board_factories as f
+from tests.certification import test_board as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

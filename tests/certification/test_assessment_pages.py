@@ -208,7 +208,7 @@ def test_ratings_on_program_page_catalogue_and_institution(client, course, signu
     assert "4,5" in fragment and "(2 ulasan)" in fragment
     client.force_login(course.manager)
     detail = client.get(reverse("institutions:detail", args=(course.inst.pk,))).content.decode()
-    assert reverse("certification:institution_rating", args=(course.inst.pk,)) in detail
+    assert "4,5" in detail and "(2 ulasan)" in detail  # rendered on the page itself, no JavaScript needed
 
 
 def test_catalogue_ratings_need_no_query_per_card(client, course, signup_data):

@@ -1,32 +1,130 @@
 """The readiness board: the matrix and its counts, filters and search, reminders (who, what, once a day,
-nothing on rollback), the manager's overview with a bounded number of queries, and permissions."""
+nothing on rollback), the manager's overview with a bounded number of queries, and permissions.
+
+The factories at the top (a running program with participants at every stage of readiness) are reused
+by test_tasks.py and the browser journey."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from sisnaker.accounts.models import User
 from sisnaker.certification import board
-from sisnaker.certification.models import Certificate
+from sisnaker.certification.models import Assessment, Certificate, Review
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications.models import Notification
+from sisnaker.surveys.models import Questionnaire, Response
+from sisnaker.training import services
 from sisnaker.training.domain import ProgramStatus as P
-from tests.certification import board_factories as f
-from tests.training.test_services import make_institution, make_staff
+from sisnaker.training.models import CompetencyUnit, Enrollment, Program
+from tests.training.test_services import (
+    make_institution,
+    make_person,
+    make_program,
+    make_staff,
+    vocational_field,
+)
 
 pytestmark = pytest.mark.django_db
 
 
+# --- factories (plain functions, shared with test_tasks.py and the browser journey) ---------------------
+
+@dataclass
+class Setup:
+    institution: object
+    manager: User
+    instructor: User
+    program: Program
+    units: list[CompetencyUnit]
+    enrollments: dict[str, Enrollment]  # by first name
+
+
+def units_for(prefix: str = "UJI") -> list[CompetencyUnit]:
+    field = vocational_field()
+    return [CompetencyUnit.objects.get_or_create(code=f"{prefix}.{i}", defaults={"title": f"Unit uji {i}", "vocational_field": field})[0]
+            for i in (1, 2)]
+
+
+def today():
+    return timezone.localdate()
+
+
+def running_program(manager, institution, *, units, title="Pemrograman Web Dasar", **overrides) -> Program:
+    """A published program (start it with ``start``) ending in 25 days: "closing soon"."""
+    overrides.setdefault("end_date", today() + dt.timedelta(days=25))
+    overrides.setdefault("quota", 40)
+    return make_program(manager, institution, status=P.PUBLISHED, title=title, today=today(), base=today(),
+                        competency_unit_ids=tuple(u.pk for u in units), **overrides)
+
+
+def start(manager, program) -> Program:
+    return services.program_transition(actor=manager, program=program, action="start", today=today())
+
+
+def enroll(manager, program, person) -> Enrollment:
+    late = "" if program.status == P.PUBLISHED else "Peserta pengganti"
+    return services.enrollment_record(actor=manager, program=program, person=person, today=today(), as_participant=True,
+                                      late_reason=late)
+
+
+def assess(enrollment, units, instructor, result="competent"):
+    for u in units:
+        Assessment.objects.create(enrollment=enrollment, unit=u, result=result, assessed_by=instructor, assessed_at=timezone.now())
+
+
+def review(enrollment):
+    Review.objects.create(enrollment=enrollment, rating=5, text="Materinya jelas dan praktis.", created_at=timezone.now())
+
+
+def survey(enrollment):
+    q = Questionnaire.objects.get(code="kesiapan-kerja")
+    Response.objects.create(version=q.versions.get(is_current=True), questionnaire=q, person=enrollment.person,
+                            enrollment=enrollment, submitted_at=timezone.now())
+
+
+def build(signup_data) -> Setup:
+    """Ani: all three steps (eligible). Budi: assessed only. Citra: assessed and reviewed. Dedi: reviewed and
+    surveyed, not assessed yet. Eko: assessed on one unit only, nothing else, and no e-mail."""
+    inst = make_institution()
+    manager = make_staff(None, Role.INSTITUTION_MANAGER, inst)
+    instructor = make_staff(None, Role.INSTRUCTOR, inst)
+    units = units_for()
+    program = running_program(manager, inst, units=units)
+    people = {
+        "Ani": make_person(signup_data, full_name="Ani Lengkap", email="ani@contoh.id"),
+        "Budi": make_person(signup_data, full_name="Budi Santoso", email="budi@contoh.id"),
+        "Citra": make_person(signup_data, full_name="Citra Kirana", email="citra@contoh.id"),
+        "Dedi": make_person(signup_data, full_name="Dedi Menunggu", email="dedi@contoh.id"),
+        "Eko": make_person(signup_data, full_name="Eko Prasetyo", email=""),
+    }
+    enrollments = {name: enroll(manager, program, person) for name, person in people.items()}
+    program = start(manager, program)
+    e = enrollments
+    assess(e["Ani"], units, instructor)
+    review(e["Ani"])
+    survey(e["Ani"])
+    assess(e["Budi"], units, instructor)
+    assess(e["Citra"], units, instructor)
+    review(e["Citra"])
+    review(e["Dedi"])
+    survey(e["Dedi"])
+    assess(e["Eko"], units[:1], instructor)
+    return Setup(institution=inst, manager=manager, instructor=instructor, program=program, units=units, enrollments=enrollments)
+
+
 @pytest.fixture
 def setup(signup_data):
-    return f.build(signup_data)
+    return build(signup_data)
 
 
 def login(client, user: User):
@@ -79,7 +177,7 @@ def test_board_reads_are_bounded(client, setup, signup_data, django_assert_max_n
     with django_assert_max_num_queries(8) as few:  # session, user, grants, program, readiness (3), certificates
         client.get(board_url(setup.program))
     for i in range(6):
-        f.enroll(setup.manager, setup.program, f.make_person(signup_data, full_name=f"Tambahan {i}"))
+        enroll(setup.manager, setup.program, make_person(signup_data, full_name=f"Tambahan {i}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(board_url(setup.program)).status_code == 200
 
@@ -184,7 +282,7 @@ def test_others_are_refused_with_a_page_not_an_error(client, setup, citizen):
         assert client.post(reverse("certification:board_issue_all", kwargs={"program_id": setup.program.pk})).status_code == 403
     assert client.get(reverse("certification:board", kwargs={"program_id": 999999})).status_code == 404
     assert client.get(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})).status_code == 405
-    # The overview is for institution staff.
+    # The overview is for institution staf
     assert client.get(reverse("certification:overview")).status_code == 403
 
 
@@ -204,18 +302,18 @@ def test_overview_counts_per_program(client, setup):
 def test_overview_lists_closing_soon_and_overdue_only(setup, signup_data):
     inst, manager = setup.institution, setup.manager
     units = setup.units
-    far = f.running_program(manager, inst, units=units, title="Program Jauh", end_date=f.today() + dt.timedelta(days=90))
-    f.enroll(manager, far, f.make_person(signup_data))
-    far = f.start(manager, far)
-    empty = f.start(manager, f.running_program(manager, inst, units=units, title="Program Tanpa Peserta"))
-    draft_like = f.running_program(manager, inst, units=units, title="Masih dibuka")  # published: not listed
-    rows = board.overview(user=User.objects.get(pk=manager.pk), today=f.today() + dt.timedelta(days=20))
+    far = running_program(manager, inst, units=units, title="Program Jauh", end_date=today() + dt.timedelta(days=90))
+    enroll(manager, far, make_person(signup_data))
+    far = start(manager, far)
+    empty = start(manager, running_program(manager, inst, units=units, title="Program Tanpa Peserta"))
+    draft_like = running_program(manager, inst, units=units, title="Masih dibuka")  # published: not listed
+    rows = board.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=20))
     titles = [r.program.title for r in rows]
     assert setup.program.title in titles and empty.title in titles
     assert "Program Jauh" not in titles and draft_like.title not in titles
     assert far.status == P.RUNNING
     # Long after its end, a program still appears while someone lacks a certificate (not an empty one).
-    rows = board.overview(user=User.objects.get(pk=manager.pk), today=f.today() + dt.timedelta(days=200))
+    rows = board.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=200))
     assert {r.program.title for r in rows} == {setup.program.title, "Program Jauh"}
 
 
@@ -225,10 +323,10 @@ def test_overview_is_one_aggregate_query_whatever_the_number_of_programs(client,
     with django_assert_max_num_queries(5) as one_program:  # session, user, grants, the programs, ONE aggregate
         client.get(reverse("certification:overview"))
     for i in range(4):
-        program = f.running_program(setup.manager, setup.institution, units=setup.units, title=f"Program tambahan {i}")
+        program = running_program(setup.manager, setup.institution, units=setup.units, title=f"Program tambahan {i}")
         for _ in range(2):
-            f.enroll(setup.manager, program, f.make_person(signup_data))
-        f.start(setup.manager, program)
+            enroll(setup.manager, program, make_person(signup_data))
+        start(setup.manager, program)
     with django_assert_max_num_queries(len(one_program.captured_queries)) as five_programs:
         response = client.get(reverse("certification:overview"))
     assert response.content.decode().count('<tr id="p') == 5

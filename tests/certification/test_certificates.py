@@ -27,7 +27,13 @@ from sisnaker.surveys.models import Questionnaire, QuestionnaireVersion, Respons
 from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit
-from tests.training.test_services import make_institution, make_person, make_program, make_staff, vocational_field
+from tests.training.test_services import (
+    make_institution,
+    make_person,
+    make_program,
+    make_staff,
+    vocational_field,
+)
 
 NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
 _units = itertools.count(1)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sisnaker.certification.models import Certificate
 from sisnaker.certification.tasks import issue_all_eligible, progress_key
-from tests.certification import board_factories as f
+from tests.certification import test_board as f
 
 pytestmark = pytest.mark.django_db
 

@@ -102,6 +102,15 @@ def build_fields(*, enrollment: Enrollment, number: str, verification_id: str, y
     }
 
 
+def new_verification_id() -> str:
+    """128 random bits, URL-safe (22 characters); never starting with "-" so that it can be typed as a
+    command-line argument (``sisnaker verifycert <id>``)."""
+    while True:
+        value = secrets.token_urlsafe(16)
+        if not value.startswith("-"):
+            return value
+
+
 def certificate_issue(*, actor, enrollment: Enrollment | int, now: dt.datetime) -> Certificate:
     """Issue the certificate of one enrollment, or refuse with the list of what is missing."""
     pk = enrollment if isinstance(enrollment, int) else enrollment.pk
@@ -114,7 +123,7 @@ def certificate_issue(*, actor, enrollment: Enrollment | int, now: dt.datetime) 
             raise NotFound(Msg("Pendaftaran pelatihan tidak ditemukan.", "Enrollment not found."), code="enrollment_not_found")
         program = locked.program
         require(actor, "program.manage", program)
-        row = readiness_for(enrollment=locked.pk)
+        row = readiness_for(enrollment=locked)
         if row.readiness.certified:
             raise Conflict(Msg("Sertifikat {n} sudah diterbitkan untuk peserta ini.",
                                "Certificate {n} was already issued for this participant.").format(n=row.certificate_number),
@@ -125,7 +134,7 @@ def certificate_issue(*, actor, enrollment: Enrollment | int, now: dt.datetime) 
         year = timezone.localtime(now).year
         sequence = _next_sequence(institution_id=institution.pk, year=year)
         number = domain.certificate_number(registry_number=institution.registry_number, year=year, sequence=sequence)
-        verification_id = secrets.token_urlsafe(16)
+        verification_id = new_verification_id()
         payload = domain.canonical_payload(build_fields(
             enrollment=locked, number=number, verification_id=verification_id, year=year, sequence=sequence,
             issued_at=now, issued_by=actor))

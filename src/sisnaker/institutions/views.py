@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sisnaker.accounts.backends import find_user
 from sisnaker.accounts.models import RoleAssignment
+from sisnaker.certification.ratings import institution_rating
 from sisnaker.core.errors import SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
@@ -134,6 +135,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
              .order_by("role", "user__username"))
     return render(request, "institutions/detail.html", {
         "inst": inst, "acc": _accreditation(inst, timezone.localdate()), "can_do": perms, "forms": forms, "staff": staff,
+        "inst_rating": institution_rating(inst),
         "edit_open": request.method == "POST" and request.POST.get("form") == "edit",
     }, status=status)
 

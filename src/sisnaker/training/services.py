@@ -417,8 +417,9 @@ def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "")
 
 @transaction.atomic
 def enrollments_set_result(*, actor, program: Program, enrollment_ids: list[int], result: str) -> BulkResult:
-    """Record the training result (passed / failed / pending) of participants of a running program.
-    (The certification issue replaces this with per-unit competency assessment.)"""
+    """Record the training result (passed / failed / pending) of participants of a running program, for
+    institutions that do not assess unit by unit in Sisnaker. Recording a competency assessment
+    (``certification.assessment``) overwrites it; certificates always need every unit assessed competent."""
     if result not in Enrollment.Result.values:
         raise ValidationFailed(Msg("Hasil tidak dikenal.", "Unknown result."), code="result_unknown")
     program = _lock_program(program)
