@@ -72,8 +72,11 @@ def test_nothing_eligible_enqueues_nothing(client, setup):
     assert not Certificate.objects.exists()
 
 
-def test_progress_across_processes_with_the_database_backend(client, setup, settings):
+def test_progress_across_processes_with_the_database_backend(client, setup, settings, monkeypatch):
     settings.TASKS = DB_TASKS
+    # The worker recycles database connections between tasks; inside a test's transaction that would
+    # close it (PostgreSQL), so it keeps the test's connection here.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     response = issue_all(client, setup)
     progress_url = response.url
     assert not Certificate.objects.exists()  # queued, not run

@@ -6,7 +6,16 @@ from sisnaker.core.permissions import can
 def sisnaker(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
+    roles = {g.role for g in user.grants} if authenticated else set()
     return {
         "SISNAKER_ENV": settings.SISNAKER_ENV,
         "perms_admin": authenticated and can(user, "audit.view"),
+        # Which sections the navigation offers (from the grants already loaded for the request).
+        "nav": {
+            "citizen": "citizen" in roles,
+            "institution": bool(roles & {"institution_manager", "instructor", "curator", "admin"}),
+            "institution_staff": bool(roles & {"institution_manager", "instructor"}),
+            "national": bool(roles & {"curator", "admin"}),
+            "people": authenticated and can(user, "person.list"),
+        },
     }
