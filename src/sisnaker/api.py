@@ -49,13 +49,12 @@ def not_authenticated(request, exc):
 
 def _register_routers() -> None:
     from sisnaker.accounts.api import router as accounts_router
+    from sisnaker.certification.api import router as certification_router
     from sisnaker.institutions.api import router as institutions_router
     from sisnaker.regions.api import router as regions_router
+    from sisnaker.surveys.api import router as surveys_router
     from sisnaker.training.api import router as training_router
     from sisnaker.training.io_api import router as training_io_router
-
-    from sisnaker.certification.api import router as certification_router
-    from sisnaker.surveys.api import router as surveys_router
 
     api.add_router("/certification/", certification_router, tags=["certification"])
     api.add_router("/surveys/", surveys_router, tags=["surveys"])
