@@ -35,7 +35,7 @@ from sisnaker.training.models import Enrollment, Program
 
 from . import domain, signing
 from .models import Certificate, CertificateCounter
-from .readiness import readiness_for, readiness_for_program
+from .readiness import readiness_for_program, readiness_of_loaded
 
 PAYLOAD_VERSION = 1
 TITLE_COMPETENCY = "SERTIFIKAT KOMPETENSI"
@@ -123,7 +123,7 @@ def certificate_issue(*, actor, enrollment: Enrollment | int, now: dt.datetime) 
             raise NotFound(Msg("Pendaftaran pelatihan tidak ditemukan.", "Enrollment not found."), code="enrollment_not_found")
         program = locked.program
         require(actor, "program.manage", program)
-        row = readiness_for(enrollment=locked)
+        row = readiness_of_loaded(locked)
         if row.readiness.certified:
             raise Conflict(Msg("Sertifikat {n} sudah diterbitkan untuk peserta ini.",
                                "Certificate {n} was already issued for this participant.").format(n=row.certificate_number),

@@ -102,12 +102,15 @@ def readiness_for_enrollments(*, enrollment_ids: Iterable[int]) -> dict[int, Row
 
 
 def readiness_for(*, enrollment: Enrollment | int) -> Row | None:
-    """Readiness of one enrollment (None when it does not exist): the gate of every issue, so it is
-    lean — three small queries when given an enrollment with its program loaded (four given an id)."""
-    if isinstance(enrollment, int):
-        enrollment = Enrollment.objects.select_related("person", "program", "program__institution").filter(pk=enrollment).first()
-        if enrollment is None:
-            return None
+    """Readiness of one enrollment, read afresh (None when it does not exist). Four small queries."""
+    pk = enrollment if isinstance(enrollment, int) else enrollment.pk
+    fresh = Enrollment.objects.select_related("person", "program", "program__institution").filter(pk=pk).first()
+    return None if fresh is None else readiness_of_loaded(fresh)
+
+
+def readiness_of_loaded(enrollment: Enrollment) -> Row:
+    """Readiness of an enrollment whose row (state) and program (status) were just read — the issue
+    gate passes the row it has locked. Three small queries: it runs once per certificate issued."""
     unit_ids = set(Program.competency_units.through.objects.filter(program_id=enrollment.program_id)
                    .values_list("competencyunit_id", flat=True))
     results = dict(Assessment.objects.filter(enrollment_id=enrollment.pk).values_list("unit_id", "result"))

@@ -155,11 +155,12 @@ STATUS_LABELS = {
 
 def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
     """N of M issued, the task status, and whether polling should stop."""
-    result = None
     try:
         result = issue_all_eligible.get_result(result_id)
-    except (NotImplementedError, TaskResultDoesNotExist, TaskResultMismatch, ValueError):
+    except NotImplementedError:
         result = None  # a backend that keeps no results (the immediate one): the query string says the rest
+    except (TaskResultDoesNotExist, TaskResultMismatch, ValueError) as exc:
+        raise Http404(_("Tugas penerbitan tidak ditemukan.")) from exc
     if result is not None:
         kwargs = result.kwargs or {}
         if kwargs.get("program_id") != program.pk:
@@ -188,7 +189,7 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
             value = result.return_value or {}
             summary = value.get("summary") if isinstance(value, dict) else None
     else:
-        finished = total > 0 and done >= total
+        finished = done >= total
         status_label = str(STATUS_LABELS[TaskResultStatus.SUCCESSFUL if finished else TaskResultStatus.RUNNING])
         status = TaskResultStatus.SUCCESSFUL if finished else TaskResultStatus.RUNNING
     percent = int(done * 100 / total) if total else 100
