@@ -227,6 +227,15 @@ TASKS = {
     }
 }
 
+# SMS/WhatsApp providers for notifications: a class with send(*, to, text) -> provider id
+# (sisnaker.notifications.gateways.Gateway). The logging gateway only writes to the log.
+SISNAKER_SMS_GATEWAY = os.environ.get("SISNAKER_SMS_GATEWAY", "sisnaker.notifications.gateways.LoggingGateway")
+SISNAKER_WHATSAPP_GATEWAY = os.environ.get("SISNAKER_WHATSAPP_GATEWAY", "sisnaker.notifications.gateways.LoggingGateway")
+# Public base URL used in links sent by e-mail/SMS and in certificate QR codes.
+SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in reminders: the public URL when set, else the host of the request that sent them.
+SISNAKER_SITE_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -241,5 +250,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "sisnaker.notifications": {"level": "INFO"}},
 }
