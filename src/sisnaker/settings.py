@@ -48,6 +48,19 @@ if PRODUCTION:
             "SISNAKER_ENV=production needs SISNAKER_DATA_KEYS (generate one with `sisnaker genkey`)."
         )
 
+# Certificates: Ed25519 signing key, PEM (PKCS#8, unencrypted) or a base64 32-byte seed
+# (`sisnaker genkey` prints a suitable seed). Empty in development = a DEVELOPMENT-ONLY key derived
+# from a fixed public seed (certification/signing.py). Old public keys (PEM, separated by "||") keep
+# old certificates verifiable after a rotation.
+SISNAKER_SIGNING_KEY = os.environ.get("SISNAKER_SIGNING_KEY", "")
+SISNAKER_SIGNING_RETIRED_PUBLIC_KEYS = [
+    k for k in os.environ.get("SISNAKER_SIGNING_RETIRED_PUBLIC_KEYS", "").split("||") if k.strip()
+]
+if PRODUCTION and not SISNAKER_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "SISNAKER_ENV=production needs SISNAKER_SIGNING_KEY (Ed25519 private key for certificates, PEM or base64 seed)."
+    )
+
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

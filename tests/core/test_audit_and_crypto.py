@@ -61,6 +61,9 @@ def test_production_refuses_default_secrets():
     env["SISNAKER_DATA_KEYS"] = crypto.generate_key()
     env["SISNAKER_DATA_DIR"] = "/tmp/sisnaker-prod-check"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SISNAKER_SIGNING_KEY" in result.stderr
+    env["SISNAKER_SIGNING_KEY"] = crypto.generate_key()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core.errors import PermissionDenied, SisnakerError
 from sisnaker.core.permissions import require
+from sisnaker.web.views import error_page
 
 from . import selectors, services
 from .forms import LoginForm, OtpForm, ProfileForm, SignUpForm
@@ -191,7 +192,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     try:
         require(request.user, "audit.view")
     except PermissionDenied:
-        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Hanya administrator yang dapat membaca jejak audit."), "status": 403}, status=403)
+        return error_page(request, 403, _("Hanya administrator yang dapat membaca jejak audit."), _("Akses ditolak"))
     before = request.GET.get("before", "")
     events = list(selectors.audit_events(
         object_type=request.GET.get("type", "").strip(), action=request.GET.get("action", "").strip(),
@@ -208,7 +209,7 @@ def people(request: HttpRequest) -> HttpResponse:
     from sisnaker.core.permissions import can
 
     if not can(request.user, "person.list"):
-        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Halaman ini untuk petugas."), "status": 403}, status=403)
+        return error_page(request, 403, _("Halaman ini untuk petugas."), _("Akses ditolak"))
     qs = selectors.people_in_scope(viewer=request.user, q=request.GET.get("q", ""))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/people.html", {"page": page, "q": request.GET.get("q", "")})
@@ -221,10 +222,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
     person = Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district").filter(pk=person_id).first()
     if person is None:
-        return render(request, "web/error.html", {"title": _("Tidak ditemukan"), "text": _("Data orang ini tidak ada."), "status": 404}, status=404)
+        return error_page(request, 404, _("Data orang ini tidak ada."), _("Tidak ditemukan"))
     try:
         services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
     except PermissionDenied:
-        return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": _("Orang ini di luar wilayah kerja Anda."), "status": 403}, status=403)
+        return error_page(request, 403, _("Orang ini di luar wilayah kerja Anda."), _("Akses ditolak"))
     view = selectors.person_public_view(viewer=request.user, person=person)
     return render(request, "accounts/person_detail.html", view)

@@ -17,6 +17,7 @@ from sisnaker.core.permissions import can
 from sisnaker.institutions.models import Institution
 from sisnaker.training import domain as training_domain
 from sisnaker.training.models import CompetencyUnit, Enrollment
+from sisnaker.web.views import forbidden_page
 
 from . import assessment, ratings
 from .forms_assessment import ReviewForm, cell_name, parse_cell, parse_cell_ref, parse_grid
@@ -25,7 +26,7 @@ CODE_OF = {"": "", "competent": "K", "not_yet_competent": "BK"}
 
 
 def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Akses ditolak"), "status": 403, "text": text}, status=403)
+    return forbidden_page(request, text)
 
 
 def _assess_program(request: HttpRequest, program_id: int):

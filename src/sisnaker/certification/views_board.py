@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sisnaker.core.errors import PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
+from sisnaker.web.views import forbidden_page
 
 from . import board as board_reads
 from . import domain
@@ -33,10 +34,7 @@ MAX_RESULT_ID = 64
 
 
 def _forbidden(request: HttpRequest, text: str | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "title": _("Akses ditolak"), "status": 403,
-        "text": text or _("Anda tidak berwenang membuka halaman ini."),
-    }, status=403)
+    return forbidden_page(request, text)
 
 
 def _program(pk: int) -> Program:

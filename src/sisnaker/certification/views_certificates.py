@@ -19,16 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.core.errors import NotFound, SisnakerError
+from sisnaker.web.views import forbidden_page
 
 from . import certificates, pdf, signing
 from .models import Certificate
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "title": _("Akses ditolak"), "status": 403,
-        "text": _("Sertifikat ini hanya dapat dibuka oleh pemiliknya, staf lembaga penerbit, dan kurator Kementerian."),
-    }, status=403)
+    return forbidden_page(request, _("Sertifikat ini hanya dapat dibuka oleh pemiliknya, staf lembaga penerbit, dan kurator Kementerian."))
 
 
 def _certificate_for(request: HttpRequest, certificate_id: int) -> Certificate | HttpResponse:

@@ -20,6 +20,7 @@ from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
+from sisnaker.web.views import forbidden_page
 
 from . import domain, services
 from .forms import AccreditationForm, ActiveForm, InstitutionForm, StaffForm
@@ -37,7 +38,7 @@ def _apply_error(form, exc: SisnakerError) -> None:
 
 
 def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Akses ditolak"), "text": text, "status": 403}, status=403)
+    return forbidden_page(request, text)
 
 
 def _accreditation(inst: Institution, today) -> dict:

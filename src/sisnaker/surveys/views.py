@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from sisnaker.accounts.selectors import person_for_user
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied
 from sisnaker.training.models import Enrollment, Program
+from sisnaker.web.views import error_page
 
 from . import domain, selectors, services
 
@@ -79,7 +80,7 @@ def _titles(questionnaire) -> dict[str, str]:
 
 
 def _error_page(request: HttpRequest, title: Msg, text: Any, status: int) -> HttpResponse:
-    return render(request, "web/error.html", {"title": str(title), "text": str(text), "status": status}, status=status)
+    return error_page(request, status, text, title)
 
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied | None = None) -> HttpResponse:

@@ -26,6 +26,7 @@ from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerE
 from sisnaker.core.permissions import can
 from sisnaker.institutions.models import Institution
 from sisnaker.regions import nik as nik_rules
+from sisnaker.web.views import forbidden_page
 
 from . import domain, selectors, services
 from .forms import (
@@ -56,10 +57,7 @@ def _apply_error(form, exc: SisnakerError) -> None:
 
 
 def _forbidden(request: HttpRequest, text: str | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "title": _("Akses ditolak"), "status": 403,
-        "text": text or _("Anda tidak berwenang membuka halaman ini."),
-    }, status=403)
+    return forbidden_page(request, text)
 
 
 def _not_found(text: str) -> Http404:

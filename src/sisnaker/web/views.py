@@ -21,10 +21,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+def error_page(request: HttpRequest, status: int, text, title=None) -> HttpResponse:
+    """The one error page (400/403/404/409/500...): a clear title and text, never a traceback.
+    Pages call it instead of rendering ``web/error.html`` themselves."""
+    default_titles = {400: _("Permintaan tidak dapat diproses"), 403: _("Akses ditolak"), 404: _("Halaman tidak ditemukan"),
+                      409: _("Tidak dapat dilakukan sekarang"), 500: _("Terjadi gangguan")}
+    title = str(title or default_titles.get(status, _("Permintaan tidak dapat diproses")))
+    text = str(text)
     if request.path.startswith("/api/"):
         return JsonResponse({"code": str(status), "message": text}, status=status)
     return render(request, "web/error.html", {"title": title, "text": text, "status": status}, status=status)
+
+
+def forbidden_page(request: HttpRequest, text=None) -> HttpResponse:
+    return error_page(request, 403, text or _("Anda tidak berwenang membuka halaman ini."))
+
+
+def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    return error_page(request, status, text, title)
 
 
 def bad_request(request, exception=None):
