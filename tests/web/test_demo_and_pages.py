@@ -34,6 +34,14 @@ def test_demo_data_is_realistic_and_loads_once(regions):
     closed = Program.objects.get(status="closed")
     assert not closed.enrollments.filter(state__in=["registered", "selected", "participant"]).exists()
     assert closed.enrollments.filter(late=True).exists()
+    # Certification: issued certificates (one revoked) and alumni still blocking on a step.
+    from sisnaker.certification.models import Certificate
+    from sisnaker.certification.readiness import readiness_for_program
+
+    assert Certificate.objects.filter(revoked_at__isnull=True).count() >= 5
+    assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
+    rows = readiness_for_program(program=closed)
+    assert any(r.readiness.blocking for r in rows) and any(r.readiness.certified for r in rows)
 
 
 @pytest.mark.parametrize("login", [x.login for x in demo.logins()])

@@ -178,7 +178,7 @@ def next_step(enrollment: Enrollment) -> Msg:
 def my_trainings(*, person: Person) -> list[MyTraining]:
     rows = (
         Enrollment.objects.filter(person=person)
-        .select_related("program__institution", "program__regency")
+        .select_related("program__institution", "program__regency", "certificate")
         .order_by("-program__start_date", "-pk")
     )
     return [MyTraining(e, next_step(e)) for e in rows]

@@ -220,7 +220,68 @@ def _training_demo(*, today: dt.date, rng: random.Random) -> int:
     training.enrollments_set_result(actor=manager, program=sew, enrollment_ids=ids[:13], result="passed")
     training.enrollments_set_result(actor=manager, program=sew, enrollment_ids=ids[13:15], result="failed")
     training.program_transition(actor=manager, program=sew, action="close", today=sew_start + 41 * day)
+    _certification_demo(manager=manager, program=sew, today=today, rng=rng)
     # 4. A draft that cannot be published yet.
     make("Barista dan Pelayanan Kafe", "PAR", [], today + 40 * day, 20, quota=12, funding="self", selection="none",
          fee=1_500_000, hours=80)
     return 4
+
+
+def _demo_answers(version, today: dt.date, rng: random.Random) -> dict:
+    """Plausible answers to any questionnaire version (by question kind)."""
+    answers = {}
+    for q in version.questions.all():
+        choices = [c["value"] for c in q.choices]
+        if q.kind == "single":
+            answers[q.code] = rng.choice(choices)
+        elif q.kind == "multiple":
+            answers[q.code] = rng.sample(choices, k=min(2, len(choices)))
+        elif q.kind == "scale":
+            answers[q.code] = str(rng.randint(max(q.min_value or 1, 3), q.max_value or 5))
+        elif q.kind == "number":
+            answers[q.code] = str(rng.choice([3_500_000, 4_000_000, 4_500_000, 5_200_000]))
+        elif q.kind == "date":
+            answers[q.code] = (today + dt.timedelta(days=rng.randint(1, 30))).isoformat()
+        elif q.required:
+            answers[q.code] = "Siap bekerja sesuai bidang pelatihan."
+    return answers
+
+
+def _certification_demo(*, manager, program, today: dt.date, rng: random.Random) -> None:
+    """The closed program's alumni: assessed unit by unit, most reviewed and surveyed, certificates
+    issued for those ready (one revoked), so the board, the PDF and verification have real data."""
+    from django.utils import timezone
+
+    from sisnaker.certification import assessment, certificates
+    from sisnaker.surveys import services as surveys
+    from sisnaker.training.models import Enrollment
+
+    instructor = User.objects.get(username="instruktur.blkbandung")
+    units = list(program.competency_units.values_list("pk", flat=True))
+    alumni = list(Enrollment.objects.filter(program=program, state="graduated").select_related("person__user").order_by("pk"))
+    entries = [(e.pk, unit, "competent", rng.randint(70, 95), "") for e in alumni for unit in units]
+    assessment.assessments_record_many(actor=instructor, program=program, entries=entries)
+    now = timezone.now()
+    version = surveys.questionnaire_current(code="kesiapan-kerja")
+    texts = [
+        "Instruktur sabar dan praktik menjahitnya banyak, sekarang saya berani menerima pesanan.",
+        "Materi pola dasar sangat membantu; mesin jahit di BLK lengkap dan terawat.",
+        "Pelatihan bermanfaat, hanya jadwal praktik sore kadang terlambat dimulai.",
+    ]
+    for i, e in enumerate(alumni):
+        actor = e.person.user
+        if i % 5 != 4:  # some alumni have not reviewed yet: the board shows who blocks
+            assessment.review_submit(actor=actor, enrollment=e, rating=rng.choice([4, 5, 5, 3]), text=rng.choice(texts),
+                                     instructor=instructor, instructor_rating=rng.choice([4, 5]), now=now)
+        if i % 4 != 3:
+            surveys.response_submit(actor=actor, code="kesiapan-kerja", person=e.person, enrollment=e,
+                                    answers=_demo_answers(version, today, rng), now=now)
+    result = certificates.certificates_issue_eligible(actor=manager, program=program, now=now)
+    first = result["numbers"][:1]
+    if first:
+        from sisnaker.certification.models import Certificate
+
+        certificates.certificate_revoke(
+            actor=manager, certificate=Certificate.objects.get(number=first[0]),
+            reason="Data peserta terbukti tidak sesuai (surat Kepala BLK No. 800/77/BLK).", now=now,
+        )

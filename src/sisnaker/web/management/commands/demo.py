@@ -28,6 +28,11 @@ class Command(BaseCommand):
         width = max(len(x.login) for x in demo.logins())
         for login in demo.logins():
             self.stdout.write(f"  {login.login:<{width}}  {login.password}  {login.role} — {login.note}")
+        from sisnaker.certification.models import Certificate
+
+        sample = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
+        if sample:
+            self.stdout.write(f"Contoh sertifikat: {sample.number} — verifikasi: http://{addr}/v/{sample.verification_id}/")
         self.stdout.write(f"\nBuka http://{addr}/  ·  API: http://{addr}/api/v1/docs\n")
         if not no_serve:
             call_command("runserver", addr, use_reloader=False)
