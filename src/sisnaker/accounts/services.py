@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -35,7 +35,7 @@ PERSON_AUDIT_FIELDS = [
 class SignUp:
     """What a citizen fills in to register."""
 
-    nik: str
+    nik: str = field(repr=False)  # never in logs or tracebacks (UU PDP)
     full_name: str
     birth_date: dt.date
     sex: str
@@ -43,7 +43,7 @@ class SignUp:
     phone: str
     email: str
     domicile_district: District
-    password: str
+    password: str = field(repr=False)
     has_disability: bool = False
     disability_kind: str = ""
     address: str = ""
@@ -193,7 +193,7 @@ def person_update(
     phone = normalize_phone(phone)
     email = (email or "").strip().lower()
     account = "".join(ch for ch in (bank_account_number or "") if not ch.isspace() and ch != "-")
-    if account and (not account.isdigit() or not 5 <= len(account) <= 20):
+    if account and (not (account.isascii() and account.isdigit()) or not 5 <= len(account) <= 20):
         raise ValidationFailed(
             Msg("Nomor rekening hanya berisi 5–20 angka.", "The bank account number holds 5–20 digits."),
             code="bank_account_format",

@@ -196,7 +196,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     events = list(selectors.audit_events(
         object_type=request.GET.get("type", "").strip(), action=request.GET.get("action", "").strip(),
-        actor=request.GET.get("actor", "").strip(), before_id=int(before) if before.isdigit() else None,
+        actor=request.GET.get("actor", "").strip(), before_id=int(before) if before.isascii() and before.isdigit() and len(before) <= 18 else None,
     ))
     return render(request, "accounts/audit.html", {"events": events, "q": request.GET, "next_before": events[-1].id if len(events) == 100 else None})
 

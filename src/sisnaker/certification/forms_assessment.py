@@ -42,7 +42,7 @@ def parse_cell(data, enrollment_id: int, unit_id: int) -> Cell:
         error, result = BAD_RESULT, ""
     score = None
     if raw_score:
-        if raw_score.isdigit() and len(raw_score) <= 3 and int(raw_score) <= 100:
+        if raw_score.isascii() and raw_score.isdigit() and len(raw_score) <= 3 and int(raw_score) <= 100:
             score = int(raw_score)
         else:
             error = error or BAD_SCORE

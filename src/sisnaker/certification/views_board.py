@@ -166,9 +166,12 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
         total, since_raw = kwargs.get("total") or 0, kwargs.get("since") or ""
     else:
         raw_total = request.GET.get("total", "")
-        total = int(raw_total) if raw_total.isdigit() else 0
+        total = int(raw_total) if raw_total.isascii() and raw_total.isdigit() and len(raw_total) <= 9 else 0
         since_raw = request.GET.get("since", "")
-    since = parse_datetime(since_raw) if since_raw else None
+    try:
+        since = parse_datetime(since_raw) if since_raw else None
+    except ValueError:  # well formed but not a real moment (month 13): treated as absent
+        since = None
     if since is None:
         since = timezone.now() - dt.timedelta(days=1)
     elif timezone.is_naive(since):

@@ -115,7 +115,7 @@ class CatalogueQuery(Schema):
     starts_before: dt.date | None = Field(None, description="Programs starting on or before this date")
     open_only: bool = Field(False, description="Only programs whose registration is open today")
     status: str = Field("", description="published, selection, running or closed")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(20, ge=1, le=100)
 
 
@@ -231,7 +231,7 @@ class EnrollmentQuery(Schema):
     q: str = Field("", description="Name, phone, or a full 16-digit NIK")
     state: str = ""
     late: bool | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=100)
 
 

@@ -239,6 +239,12 @@ def overlaps(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date)
     return a_start <= b_end and b_start <= a_end
 
 
+# Sanity bounds that also keep values inside their columns (BIGINT fee, SMALLINT ages): beyond them
+# the database refuses the row and the caller would get a 500 instead of a message.
+FEE_MAX = 1_000_000_000_000
+AGE_MAX = 100
+
+
 def validate_program_fields(
     *, title: str, hours: int, start_date: dt.date, end_date: dt.date, registration_opens: dt.date,
     registration_closes: dt.date, quota: int, funding: str, dipa_reference: str, fee: int,
@@ -265,6 +271,12 @@ def validate_program_fields(
         fail("dipa_reference", "Program APBN wajib mencantumkan nomor DIPA.", "An APBN program needs its DIPA reference.")
     if fee is None or fee < 0:
         fail("fee", "Biaya tidak boleh negatif.", "The fee cannot be negative.")
+    if fee > FEE_MAX:
+        fail("fee", "Biaya paling besar Rp1.000.000.000.000 (tulis dalam rupiah, tanpa titik).",
+             "The fee is at most Rp1,000,000,000,000 (in rupiah, without separators).")
+    for name, age in (("min_age", min_age), ("max_age", max_age)):
+        if age is not None and not 0 <= age <= AGE_MAX:
+            fail(name, "Batas usia harus antara 0 dan 100 tahun.", "Age limits must be between 0 and 100 years.")
     if min_age is not None and max_age is not None and max_age < min_age:
         fail("max_age", "Usia maksimal harus lebih besar dari usia minimal.", "The maximum age must be above the minimum age.")
     if min_education and min_education not in EDUCATION_RANK:

@@ -76,7 +76,7 @@ class ProgramForm(RegencyChoiceMixin):
         field_id = None
         if self.is_bound:
             raw = self.data.get(self.add_prefix("vocational_field")) or ""
-            field_id = int(raw) if raw.isdigit() else None
+            field_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
         else:
             vf = self.initial.get("vocational_field")
             field_id = getattr(vf, "pk", vf)

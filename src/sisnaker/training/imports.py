@@ -555,7 +555,7 @@ def parse_name(value: Any) -> str:
 class RowData:
     """A row that passed the file checks (the database checks come next)."""
 
-    nik: str
+    nik: str = field(repr=False)  # never in logs or tracebacks (UU PDP); ParsedNik masks its own
     nik_index: str
     parsed: nik_rules.ParsedNik
     full_name: str
@@ -575,7 +575,7 @@ class RowData:
 @dataclass
 class RowResult:
     row: int  # spreadsheet row number
-    cells: list[Any]
+    cells: list[Any] = field(repr=False)  # the raw row, full NIK included: kept out of repr
     status: str = "error"  # created | unchanged | valid (not saved) | error
     nik_masked: str = ""
     full_name: str = ""

@@ -36,6 +36,7 @@ PROGRAM_FIELDS = [
 ]
 # States whose holders occupy a seat of the program.
 SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
+MAX_DB_ID = 2**63 - 1  # the largest BIGINT key (PostgreSQL and SQLite alike)
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -115,8 +116,14 @@ def _validate_program(data: ProgramData) -> None:
             raise ValidationFailed(Msg("Pilihan {f} tidak dikenal.", "Unknown choice for {f}.").format(f=name), code="program_choice", field=name)
 
 
+def _db_ids(ids) -> list[int]:
+    """The ids a database key can hold: an ``IN`` list with an id beyond 64 bits is an SQL error (500),
+    not "no such row". Ids left out simply match nothing."""
+    return [i for i in ids if isinstance(i, int) and 0 < i <= MAX_DB_ID]
+
+
 def _units(data: ProgramData) -> list[CompetencyUnit]:
-    units = list(CompetencyUnit.objects.filter(pk__in=data.competency_unit_ids, is_active=True))
+    units = list(CompetencyUnit.objects.filter(pk__in=_db_ids(data.competency_unit_ids), is_active=True))
     if len(units) != len(set(data.competency_unit_ids)):
         raise ValidationFailed(Msg("Ada unit kompetensi yang tidak dikenal atau tidak aktif.", "Some competency units are unknown or inactive."),
                                code="program_units", field="competency_units")
@@ -371,7 +378,7 @@ def enrollments_transition(
     program = _lock_program(program)
     require(actor, "program.manage", program)
     ids = list(dict.fromkeys(int(i) for i in enrollment_ids))
-    found = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=ids).select_related("person")}
+    found = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=_db_ids(ids)).select_related("person")}
     result = BulkResult()
     seats_left = program.quota - _seats_taken(program) if action in domain.SEAT_TAKING else None
     moves: dict[tuple[str, str], list[int]] = {}
@@ -427,7 +434,8 @@ def enrollments_set_result(*, actor, program: Program, enrollment_ids: list[int]
     if program.status != P.RUNNING:
         raise Conflict(Msg("Hasil pelatihan dicatat saat program berjalan.", "Results are recorded while the program runs."),
                        code="program_not_running")
-    rows = dict(Enrollment.objects.filter(program=program, pk__in=enrollment_ids, state=E.PARTICIPANT).values_list("pk", "result"))
+    rows = dict(Enrollment.objects.filter(program=program, pk__in=_db_ids(enrollment_ids), state=E.PARTICIPANT)
+                .values_list("pk", "result"))
     out = BulkResult(done=list(rows))
     out.refused = [Refusal(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."), "not_participant")
                    for pk in dict.fromkeys(enrollment_ids) if pk not in rows]

@@ -64,9 +64,16 @@ def _not_found(text: str) -> Http404:
     return Http404(text)
 
 
+def _small_int(raw, default: int | None = None) -> int | None:
+    """A non-negative integer from a query/form string, or ``default``: ASCII digits only (``"²".isdigit()``
+    is True but ``int("²")`` fails) and at most 9 of them (``int()`` refuses over 4300 digits)."""
+    raw = str(raw if raw is not None else "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else default
+
+
 def _page_number(params) -> int:
-    raw = params.get("page", "1")
-    return int(raw) if str(raw).isdigit() and int(raw) > 0 else 1
+    page = _small_int(params.get("page", "1"), 1)
+    return page if page > 0 else 1
 
 
 def _today():
@@ -246,8 +253,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def unit_options(request: HttpRequest) -> HttpResponse:
     """HTMX partial: the competency-unit checkboxes of one vocational field."""
-    raw = request.GET.get("vocational_field", "")
-    units = CompetencyUnit.objects.filter(is_active=True, vocational_field_id=int(raw)) if raw.isdigit() else CompetencyUnit.objects.none()
+    field_id = _small_int(request.GET.get("vocational_field", ""))
+    units = CompetencyUnit.objects.filter(is_active=True, vocational_field_id=field_id) if field_id is not None else CompetencyUnit.objects.none()
     return render(request, "training/_unit_options.html", {"units": units})
 
 
@@ -271,8 +278,8 @@ def _legal_actions(program: Program) -> list[dict]:
 
 def _table_params(params) -> dict:
     """Filters, page and page size of the enrollment table, from GET (page) or POST (bulk form)."""
-    per = params.get("per", "")
-    per = min(max(int(per), 10), TABLE_MAX_PAGE_SIZE) if str(per).isdigit() else TABLE_PAGE_SIZE
+    per = _small_int(params.get("per", ""))
+    per = min(max(per, 10), TABLE_MAX_PAGE_SIZE) if per is not None else TABLE_PAGE_SIZE
     late = params.get("late", "")
     return {"q": (params.get("q") or "").strip()[:100], "state": params.get("state", "") if params.get("state", "") in domain.EnrollmentState.values else "",
             "late": late if late in ("0", "1") else "", "page": _page_number(params), "per": per}
@@ -507,10 +514,12 @@ def reference(request: HttpRequest) -> HttpResponse:
                 return redirect("training:reference")
         status = 400
     if field_form is None:
-        edit = VocationalField.objects.filter(pk=request.GET.get("field")).first() if request.GET.get("field", "").isdigit() else None
+        field_id = _small_int(request.GET.get("field", ""))
+        edit = VocationalField.objects.filter(pk=field_id).first() if field_id is not None else None
         field_form = VocationalFieldForm(prefix="field", initial={"code": edit.code, "name": edit.name, "is_active": edit.is_active} if edit else None)
     if unit_form is None:
-        edit = CompetencyUnit.objects.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else None
+        unit_id = _small_int(request.GET.get("unit", ""))
+        edit = CompetencyUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
         unit_form = CompetencyUnitForm(prefix="unit", initial={"code": edit.code, "title": edit.title, "is_active": edit.is_active,
                                                                "vocational_field": edit.vocational_field_id} if edit else None)
     fields = VocationalField.objects.order_by("name")
