@@ -1,11 +1,12 @@
 """The REST API under /api/v1/ (django-ninja). Each app contributes a router from its ``api.py``;
 the OpenAPI document is served at /api/v1/openapi.json and browsable docs at /api/v1/docs."""
 
+from django.db import DataError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError
 
 api = NinjaAPI(
     title="Sisnaker API",
@@ -36,10 +37,19 @@ def sisnaker_error(request, exc: SisnakerError):
     return _error(request, exc, status)
 
 
+@api.exception_handler(DataError)
+def database_refused_value(request, exc):
+    # A value the database cannot hold (text longer than its column, a number out of range) that
+    # slipped past validation: a clear 400, not a 500.
+    message = Msg(
+        "Ada isian yang terlalu panjang atau di luar batas. Periksa panjang teks dan besar angka lalu coba lagi.",
+        "A value is too long or out of range. Check the text lengths and numbers, then try again.",
+    )
+    return api.create_response(request, {"code": "value_out_of_range", "message": str(message), "field": None}, status=400)
+
+
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request, exc):
-    from sisnaker.core.errors import Msg
-
     message = Msg(
         "Perlu masuk: kirim sesi yang sah atau header 'Authorization: Bearer <token>'.",
         "Authentication required: send a valid session or an 'Authorization: Bearer <token>' header.",

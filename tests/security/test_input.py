@@ -113,3 +113,19 @@ def test_api_fee_and_ages_beyond_their_columns_are_messages(signup_data, body, f
     response = client_for(course.manager).patch(f"/api/v1/training/programs/{course.program.pk}", body,
                                                 content_type="application/json")
     assert response.status_code == 400 and response.json()["field"] == field
+
+
+@pytest.mark.django_db
+def test_api_value_too_long_for_the_database_is_a_400_not_a_500(client, monkeypatch):
+    """A DataError from the database (e.g. text longer than its column on PostgreSQL) becomes a 400."""
+    from django.db import DataError
+
+    from sisnaker.training import api as training_api
+
+    def boom(*args, **kwargs):
+        raise DataError("value too long for type character varying(200)")
+
+    monkeypatch.setattr(training_api.selectors, "catalogue", boom)
+    response = client.get("/api/v1/training/catalogue")
+    assert response.status_code == 400
+    assert response.json()["code"] == "value_out_of_range"
