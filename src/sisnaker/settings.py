@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sisnaker.core.middleware.RequestContextMiddleware",
+    "sisnaker.core.middleware.TimeZoneMiddleware",
     # Last, so that it sees the final response of a failed log-in.
     "axes.middleware.AxesMiddleware",
 ]

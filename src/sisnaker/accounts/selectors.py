@@ -135,3 +135,21 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
     elif q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(phone__icontains=digits or q))
     return qs.order_by("full_name", "pk")
+
+
+def home_region_code(*, user: User) -> str | None:
+    """The region whose clock the user lives by: a citizen's domicile district, else the area of a
+    regional officer, the regency of their institution or company."""
+    from sisnaker.core.roles import Role
+
+    person = Person.objects.filter(user=user).values_list("domicile_district_id", flat=True).first()
+    if person:
+        return person
+    for assignment in RoleAssignment.objects.filter(user=user, is_active=True).select_related("institution", "company"):
+        if assignment.role == Role.REGIONAL_OFFICER and assignment.region_code:
+            return assignment.region_code
+        if assignment.institution_id:
+            return assignment.institution.regency_id
+        if assignment.company_id:
+            return assignment.company.regency_id
+    return None

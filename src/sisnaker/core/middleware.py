@@ -46,3 +46,33 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class TimeZoneMiddleware:
+    """Times are stored in UTC and shown in the user's zone (WIB/WITA/WIT): a citizen's domicile, a
+    staff member's area or institution; WIB for visitors. Worked out once per session."""
+
+    SESSION_KEY = "sisnaker_tz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import timezone
+
+        zone = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            zone = request.session.get(self.SESSION_KEY)
+            if zone is None:
+                from sisnaker.accounts.selectors import home_region_code
+                from sisnaker.regions.domain import time_zone_for
+
+                zone = time_zone_for(home_region_code(user=user))
+                request.session[self.SESSION_KEY] = zone
+        if zone:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

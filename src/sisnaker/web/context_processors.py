@@ -7,8 +7,14 @@ def sisnaker(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     roles = {g.role for g in user.grants} if authenticated else set()
+    from django.utils import timezone
+
+    from sisnaker.regions.domain import ZONE_LABELS
+
     return {
         "SISNAKER_ENV": settings.SISNAKER_ENV,
+        # "WIB", "WITA" or "WIT": the zone every time on the page is shown in.
+        "tz_label": ZONE_LABELS.get(timezone.get_current_timezone_name(), timezone.get_current_timezone_name()),
         "perms_admin": authenticated and can(user, "audit.view"),
         # Which sections the navigation offers (from the grants already loaded for the request).
         "nav": {
