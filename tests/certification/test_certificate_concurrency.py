@@ -7,48 +7,19 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/certifica
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from sisnaker.certification import certificates
 from sisnaker.certification.models import Certificate, CertificateCounter
 from tests.certification.test_certificates import NOW, World, readiness_questionnaire
+from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
 THREADS = 24
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrency tests need PostgreSQL (row locks); SQLite serialises writers. "
-                    "Set DATABASE_URL=postgres://… to run them.")
 
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", fn())
-        except Exception as exc:
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    return outcomes
 
 
 def _world(signup_data, n):
@@ -79,7 +50,7 @@ def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(reg
     target = w.enrollments[0].pk
     outcomes = race([lambda: certificates.certificate_issue(actor=w.manager, enrollment=target, now=NOW)] * 20)
     ok = [v for kind, v in outcomes if kind == "ok"]
-    refused = [v for kind, v in outcomes if kind == "error"]
+    refused = [v for kind, v in outcomes if kind == "refused"]
     assert len(ok) == 1
     assert all(getattr(r, "code", None) == "certificate_already_issued" for r in refused), refused
     nxt = certificates.certificate_issue(actor=w.manager, enrollment=w.enrollments[1].pk, now=NOW)

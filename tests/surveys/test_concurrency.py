@@ -8,25 +8,20 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/surveys/t
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from sisnaker.surveys import services
 from sisnaker.surveys.models import Answer, Response
 from sisnaker.training.domain import ProgramStatus as P
-from tests.training.test_concurrency import race
+from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from tests.training.test_services import user_of
 
 from .conftest import CODE, valid_answers
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 THREADS = 20
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrency tests need PostgreSQL; set DATABASE_URL=postgres://… to run them.")
 
 
 def submitter(enrollment):

@@ -7,61 +7,27 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/training/
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
-from sisnaker.core.errors import Conflict, SisnakerError
+from sisnaker.core.errors import Conflict
 from sisnaker.core.roles import Role
 from sisnaker.training import services
 from sisnaker.training.domain import ACTIVE_STATES
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
+from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from tests.conftest import TODAY
 from tests.training.test_services import make_institution, make_person, make_program, make_staff, user_of
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
 THREADS = 24
 ROUNDS = 5
 SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrency tests need PostgreSQL (row locks); SQLite serialises writers. "
-                    "Set DATABASE_URL=postgres://… to run them.")
 
-
-def race(calls):
-    """Run each callable in its own thread (own DB connection), all released at the same moment.
-    Returns ("ok", value) / ("refused", SisnakerError) / ("crash", exception) per call, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            connection.ensure_connection()  # connect first, so the barrier releases ready threads
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", fn())
-        except SisnakerError as exc:
-            outcomes[i] = ("refused", exc)
-        except Exception as exc:  # IntegrityError, deadlock, 500-worthy: the test fails on these
-            outcomes[i] = ("crash", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    crashes = [o for o in outcomes if o[0] == "crash"]
-    assert not crashes, f"unexpected errors: {crashes!r}"
-    return outcomes
 
 
 @pytest.fixture
