@@ -38,6 +38,9 @@ _DEV_DATA_KEY = "c2lzbmFrZXItZGV2LWRhdGEta2V5LW5vdC1zZWNyZXQ="
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY)
 # Comma-separated base64 keys (32 bytes each); the first encrypts, all decrypt (rotation).
 SISNAKER_DATA_KEYS = env_list("SISNAKER_DATA_KEYS", _DEV_DATA_KEY)
+# Key of the blind indexes (unique NIK look-up), separate so that data keys can rotate without
+# touching the indexes. Required in production; in development it is derived from the first data key.
+SISNAKER_INDEX_KEY = os.environ.get("SISNAKER_INDEX_KEY", "")
 if PRODUCTION:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
@@ -47,6 +50,8 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "SISNAKER_ENV=production needs SISNAKER_DATA_KEYS (generate one with `sisnaker genkey`)."
         )
+    if not SISNAKER_INDEX_KEY:
+        raise ImproperlyConfigured("SISNAKER_ENV=production needs SISNAKER_INDEX_KEY (generate one with `sisnaker genkey`).")
 
 # Certificates: Ed25519 signing key, PEM (PKCS#8, unencrypted) or a base64 32-byte seed
 # (`sisnaker genkey` prints a suitable seed). Empty in development = a DEVELOPMENT-ONLY key derived

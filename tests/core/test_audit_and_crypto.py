@@ -59,6 +59,9 @@ def test_production_refuses_default_secrets():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "SISNAKER_DATA_KEYS" in result.stderr
     env["SISNAKER_DATA_KEYS"] = crypto.generate_key()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SISNAKER_INDEX_KEY" in result.stderr
+    env["SISNAKER_INDEX_KEY"] = crypto.generate_key()
     env["SISNAKER_DATA_DIR"] = "/tmp/sisnaker-prod-check"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "SISNAKER_SIGNING_KEY" in result.stderr
@@ -78,3 +81,27 @@ def test_record_many_writes_rows_that_read_back_like_single_records():
     assert rows[2].after == {"state": "b", "n": 2} and rows[0].before == {"state": "a"}
     assert rows[0].at.tzinfo is not None and abs((rows[0].at - single.at).total_seconds()) < 5
     assert AuditEvent.objects.filter(action="test.bulk", at__lte=single.at).count() == 3
+
+
+def test_key_rotation_with_rekey_keeps_people_findable(settings, citizen):
+    """Rotate the data key: after `sisnaker rekey` the old key can go, NIKs still open, and a
+    person is still found by NIK (the index follows SISNAKER_INDEX_KEY / the first key)."""
+    from django.core.management import call_command
+
+    from sisnaker.accounts.backends import find_user
+    from sisnaker.accounts.models import Person
+
+    nik = citizen.nik
+    new = crypto.generate_key()
+    settings.SISNAKER_DATA_KEYS = [new, *settings.SISNAKER_DATA_KEYS]
+    assert find_user(nik) is None  # the index key moved with the first key: not findable until rekeyed
+    call_command("rekey", batch_size=1)
+    settings.SISNAKER_DATA_KEYS = [new]  # the old key is gone
+    person = Person.objects.get(pk=citizen.pk)
+    assert person.nik == nik and not crypto.needs_reseal(person.nik_encrypted)
+    assert find_user(nik) == citizen.user
+    # With a separate index key, data keys rotate without touching the indexes.
+    settings.SISNAKER_INDEX_KEY = crypto.generate_key()
+    call_command("rekey")
+    settings.SISNAKER_DATA_KEYS = [crypto.generate_key(), new]
+    assert find_user(nik) == citizen.user

@@ -347,3 +347,47 @@ def otp_device_confirm(*, actor: User, device) -> None:
     # One authenticator at a time: drop stale unconfirmed devices.
     type(device).objects.filter(user=actor, confirmed=False).delete()
     audit.record(actor=actor, action="user.otp_enabled", obj=actor, after={"otp": "totp"})
+
+
+def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:
+    """After a key change: re-seal every NIK and bank account with the current first data key and
+    recompute the NIK blind indexes. Batches of ``batch_size`` people, each batch one transaction;
+    safe to run again (people already up to date are skipped). Returns counts."""
+    total = Person.objects.count()
+    done = resealed = reindexed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Person.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")
+                .only("pk", "nik_encrypted", "nik_index", "bank_account_encrypted")[:batch_size]
+            )
+            if not batch:
+                break
+            changed = []
+            for person in batch:
+                nik = crypto.decrypt(person.nik_encrypted)
+                dirty = False
+                if crypto.needs_reseal(person.nik_encrypted):
+                    person.nik_encrypted = crypto.encrypt(nik)
+                    dirty = True
+                    resealed += 1
+                if person.bank_account_encrypted and crypto.needs_reseal(person.bank_account_encrypted):
+                    person.bank_account_encrypted = crypto.encrypt(crypto.decrypt(person.bank_account_encrypted))
+                    dirty = True
+                index = _nik_index(nik)
+                if index != person.nik_index:
+                    person.nik_index = index
+                    dirty = True
+                    reindexed += 1
+                if dirty:
+                    changed.append(person)
+            Person.objects.bulk_update(changed, ["nik_encrypted", "nik_index", "bank_account_encrypted"], batch_size=500)
+            last_pk = batch[-1].pk
+            done += len(batch)
+        if progress:
+            progress(done, total)
+    with transaction.atomic():
+        audit.record(actor="system", action="people.rekeyed", object_type="accounts.person", object_id="all",
+                     after={"people": done, "resealed": resealed, "reindexed": reindexed})
+    return {"people": done, "resealed": resealed, "reindexed": reindexed}

@@ -3,8 +3,8 @@
 * ``encrypt``/``decrypt``: AES-256-GCM with a key id prefix, so keys can be rotated: the first key
   in ``SISNAKER_DATA_KEYS`` encrypts, every listed key decrypts.
 * ``blind_index``: a keyed HMAC-SHA256 of a normalised value, used for unique look-up without
-  storing the value; derived from the *first* key with a separate label, so it never equals
-  anything the cipher produces.
+  storing the value; keyed by ``SISNAKER_INDEX_KEY`` when set (recommended: encryption keys can then
+  rotate freely), else derived from the first data key. ``sisnaker rekey`` re-seals and re-indexes.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _decode_key(text: str) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _keys(keys: tuple[str, ...]) -> tuple[list[tuple[str, AESGCM]], bytes]:
+def _keys(keys: tuple[str, ...], index_key_text: str = "") -> tuple[list[tuple[str, AESGCM]], bytes]:
     if not keys:
         raise ImproperlyConfigured("SISNAKER_DATA_KEYS is empty.")
     ring = []
@@ -42,12 +42,21 @@ def _keys(keys: tuple[str, ...]) -> tuple[list[tuple[str, AESGCM]], bytes]:
         key = _decode_key(text)
         kid = hashlib.sha256(b"kid|" + key).hexdigest()[:8]
         ring.append((kid, AESGCM(key)))
-    index_key = hashlib.sha256(b"sisnaker-blind-index|" + _decode_key(keys[0])).digest()
+    # A separate index key (SISNAKER_INDEX_KEY) lets the encryption keys rotate without touching
+    # the indexes; without it the index key is derived from the first data key.
+    index_source = _decode_key(index_key_text) if index_key_text else _decode_key(keys[0])
+    index_key = hashlib.sha256(b"sisnaker-blind-index|" + index_source).digest()
     return ring, index_key
 
 
 def _ring():
-    return _keys(tuple(settings.SISNAKER_DATA_KEYS))
+    return _keys(tuple(settings.SISNAKER_DATA_KEYS), getattr(settings, "SISNAKER_INDEX_KEY", "") or "")
+
+
+def needs_reseal(token: str) -> bool:
+    """True when ``token`` was sealed with a key other than the current first key."""
+    ring, _ = _ring()
+    return not token.startswith(f"{_VERSION}:{ring[0][0]}:")
 
 
 def generate_key() -> str:

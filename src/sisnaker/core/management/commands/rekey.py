@@ -1,0 +1,24 @@
+"""``sisnaker rekey``: after changing SISNAKER_DATA_KEYS or SISNAKER_INDEX_KEY, re-seal personal data
+with the first key and recompute the blind indexes (see docs/operations.md, key rotation)."""
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt NIKs and bank accounts with the first key of SISNAKER_DATA_KEYS and recompute NIK indexes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=1000)
+
+    def handle(self, *args, batch_size, **options):
+        from sisnaker.accounts.services import people_rekey
+
+        def progress(done, total):
+            self.stdout.write(f"\r{done:,}/{total:,} orang", ending="")
+            self.stdout.flush()
+
+        result = people_rekey(batch_size=batch_size, progress=progress)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(
+            f"Selesai: {result['people']:,} orang, {result['resealed']:,} disegel ulang, {result['reindexed']:,} indeks diperbarui."
+        ))
