@@ -112,7 +112,7 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
     their area; national roles see everyone. ``q`` is a name, phone or a full NIK (blind index)."""
     from django.db.models import Q
 
-    from sisnaker.core import crypto
+    from sisnaker.core import search
     from sisnaker.core.roles import Role
 
     qs = Person.objects.select_related("domicile_district__regency", "nik_regency")
@@ -130,8 +130,9 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
         qs = qs.filter(domicile_district__code__startswith=region)
     q = (q or "").strip()
     digits = "".join(ch for ch in q if ch.isdigit())
-    if len(digits) == 16:
-        qs = qs.filter(nik_index=crypto.blind_index(digits, label="nik"))
+    index = search.nik_index_of(q)
+    if index:
+        qs = qs.filter(nik_index=index)
     elif q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(phone__icontains=digits or q))
     return qs.order_by("full_name", "pk")

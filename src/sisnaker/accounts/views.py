@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sisnaker.core import search
 from sisnaker.core.errors import PermissionDenied, SisnakerError
 from sisnaker.core.permissions import require
 from sisnaker.web.views import error_page
@@ -210,9 +212,16 @@ def people(request: HttpRequest) -> HttpResponse:
 
     if not can(request.user, "person.list"):
         return error_page(request, 403, _("Halaman ini untuk petugas."), _("Akses ditolak"))
-    qs = selectors.people_in_scope(viewer=request.user, q=request.GET.get("q", ""))
+    if request.method == "POST":
+        # The search form posts, so that a NIK typed in it never appears in a URL.
+        q = search.protect_query(request.POST.get("q", "")[:100])
+        return redirect(f"{request.path}?{urlencode({'q': q})}" if q else request.path)
+    q = request.GET.get("q", "")[:100]
+    qs = selectors.people_in_scope(viewer=request.user, q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {"page": page, "q": request.GET.get("q", "")})
+    nik_search = search.is_token(q)
+    return render(request, "accounts/people.html", {"page": page, "q": "" if nik_search else q, "q_param": q,
+                                                    "nik_search": nik_search})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import Greatest
 
 from sisnaker.accounts.models import Person
+from sisnaker.core import search
 from sisnaker.core.errors import Msg
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
@@ -125,14 +126,11 @@ def program_enrollments(*, program: Program, q: str = "", state: str = "", late:
     if late is not None:
         qs = qs.filter(late=late)
     q = (q or "").strip()
-    if q:
-        compact = "".join(ch for ch in q if ch.isdigit())
-        if len(compact) == 16:
-            from sisnaker.core import crypto
-
-            qs = qs.filter(person__nik_index=crypto.blind_index(compact, label="nik"))
-        else:
-            qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__phone__icontains=q))
+    index = search.nik_index_of(q)
+    if index:
+        qs = qs.filter(person__nik_index=index)
+    elif q:
+        qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__phone__icontains=q))
     return qs.order_by("registered_at", "pk")
 
 

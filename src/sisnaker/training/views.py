@@ -21,7 +21,7 @@ from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.models import Person
 from sisnaker.certification import assessment as certification_assessment
 from sisnaker.certification import ratings
-from sisnaker.core import crypto
+from sisnaker.core import crypto, search
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.institutions.models import Institution
@@ -326,7 +326,10 @@ def _render_manage(request: HttpRequest, program: Program, *, record_form=None, 
                           status=program.status, today=today)
     context.update({
         "status": str(domain.status_label(program.status)), "actions": _legal_actions(program) if context["can_manage"] else [],
-        "filter_form": EnrollmentFilterForm(request.GET or None), "record_form": record_form or RecordForm(),
+        # A NIK search arrives as its hash: the box shows empty rather than the hash.
+        "filter_form": EnrollmentFilterForm({k: ("" if k == "q" and search.is_token(v) else v) for k, v in request.GET.items()} or None),
+        "nik_search": search.is_token(request.GET.get("q", "")),
+        "record_form": record_form or RecordForm(),
         "late_now": late, "action_error": action_error, "units": list(program.competency_units.all()),
         "can_record": context["can_manage"] and program.status not in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.CLOSED,
                                                                            domain.ProgramStatus.CANCELLED),
@@ -340,6 +343,16 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     program = _staff_program(request, pk)
     if not can(request.user, "enrollment.view", program):
         return _forbidden(request, _("Halaman ini hanya untuk staf lembaga penyelenggara program."))
+    if request.method == "POST":
+        # The search form posts, so that a NIK typed in it never appears in a URL.
+        params = _table_params(request.POST)
+        keep = {k: params[k] for k in ("state", "late") if params[k]}
+        if params["q"]:
+            keep["q"] = search.protect_query(params["q"])
+        if params["per"] != TABLE_PAGE_SIZE:
+            keep["per"] = params["per"]
+        url = reverse("training:manage", kwargs={"pk": pk})
+        return redirect(f"{url}?{urlencode(keep)}" if keep else url)
     return _render_manage(request, program)
 
 
