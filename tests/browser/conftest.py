@@ -34,3 +34,24 @@ def page(browser, live_server, regions):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+def fill_signup(page, nik: str, *, password: str, education: str = "smk"):
+    """Fill the citizen sign-up form (Dewi Lestari, Kota Bandung) through the htmx region picker."""
+    from playwright.sync_api import expect
+
+    page.fill("#id_nik", nik)
+    page.fill("#id_full_name", "Dewi Lestari")
+    page.fill("#id_birth_date", "1995-05-17")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_phone", "0813-2222-3333")
+    page.fill("#id_email", "dewi@example.id")
+    page.select_option("#id_domicile_0", "32")
+    # htmx fills the regency list, then the district list.
+    expect(page.locator("#id_domicile_1 option[value='32.73']")).to_have_count(1)
+    page.select_option("#id_domicile_1", "32.73")
+    expect(page.locator("#id_domicile_2 option[value='32.73.01']")).to_have_count(1)
+    page.select_option("#id_domicile_2", "32.73.01")
+    page.select_option("#id_education", education)
+    page.fill("#id_password", password)
+    page.fill("#id_password2", password)

@@ -7,25 +7,13 @@ from playwright.sync_api import expect
 
 from sisnaker.accounts.models import Person
 
+from .conftest import fill_signup
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _fill_signup(page, nik: str):
-    page.fill("#id_nik", nik)
-    page.fill("#id_full_name", "Dewi Lestari")
-    page.fill("#id_birth_date", "1995-05-17")
-    page.select_option("#id_sex", "F")
-    page.fill("#id_phone", "0813-2222-3333")
-    page.fill("#id_email", "dewi@example.id")
-    page.select_option("#id_domicile_0", "32")
-    # htmx fills the regency list, then the district list.
-    expect(page.locator("#id_domicile_1 option[value='32.73']")).to_have_count(1)
-    page.select_option("#id_domicile_1", "32.73")
-    expect(page.locator("#id_domicile_2 option[value='32.73.01']")).to_have_count(1)
-    page.select_option("#id_domicile_2", "32.73.01")
-    page.select_option("#id_education", "smk")
-    page.fill("#id_password", "Kata-Sandi-Aman-2026")
-    page.fill("#id_password2", "Kata-Sandi-Aman-2026")
+    fill_signup(page, nik, password="Kata-Sandi-Aman-2026")
 
 
 def test_citizen_signs_up_sees_nik_error_then_logs_in(page):

@@ -13,6 +13,8 @@ from sisnaker.accounts.services import SignUp, person_sign_up
 from sisnaker.regions.models import District
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
 
+from .conftest import fill_signup
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Kata-Sandi-Aman-2026"
@@ -41,20 +43,7 @@ def test_institution_program_and_alumni_journey(page, browser):
 
     # 1. A new user signs up as a citizen.
     page.goto(page.base_url + "/akun/daftar/")
-    page.fill("#id_nik", "3273015705950001")
-    page.fill("#id_full_name", "Dewi Lestari")
-    page.fill("#id_birth_date", "1995-05-17")
-    page.select_option("#id_sex", "F")
-    page.fill("#id_phone", "0813-2222-3333")
-    page.fill("#id_email", "dewi@example.id")
-    page.select_option("#id_domicile_0", "32")
-    expect(page.locator("#id_domicile_1 option[value='32.73']")).to_have_count(1)
-    page.select_option("#id_domicile_1", "32.73")
-    expect(page.locator("#id_domicile_2 option[value='32.73.01']")).to_have_count(1)
-    page.select_option("#id_domicile_2", "32.73.01")
-    page.select_option("#id_education", "s1")
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
+    fill_signup(page, "3273015705950001", password=PASSWORD, education="s1")
     page.get_by_role("button", name="Daftar").click()
     expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
 

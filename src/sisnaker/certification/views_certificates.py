@@ -106,9 +106,13 @@ def pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
     cert = _certificate_for(request, certificate_id)
     if isinstance(cert, HttpResponse):
         return cert
-    body = pdf.render_certificate_pdf(payload=cert.payload, key_id=cert.key_id)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(cert, "pdf")}"'
+    return _attachment(cert, pdf.render_certificate_pdf(payload=cert.payload, key_id=cert.key_id), "application/pdf", "pdf")
+
+
+def _attachment(cert: Certificate, body, content_type: str, ext: str) -> HttpResponse:
+    """A certificate file download that browsers and proxies never keep."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(cert, ext)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -120,10 +124,7 @@ def json_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
     if isinstance(cert, HttpResponse):
         return cert
     body = json.dumps(certificates.certificate_export(cert), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(cert, "json")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _attachment(cert, body, "application/json; charset=utf-8", "json")
 
 
 @login_required
