@@ -90,3 +90,34 @@ def citizen(signup_data):
     from sisnaker.accounts.services import person_sign_up
 
     return person_sign_up(data=signup_data(), today=TODAY)
+
+
+def approved_institution(*, registry_number: str, name: str, kind: str = "blk_uptd", regency: str = "32.73", **extra):
+    """An institution the authority has already approved (tests of what approved institutions do).
+    The vetting itself is tested in tests/institutions/."""
+    from django.utils import timezone
+
+    from sisnaker.institutions.domain import registry_key
+    from sisnaker.institutions.models import Institution, InstitutionStatusChange
+
+    now = timezone.now()
+    extra.setdefault("licence_number", "SK-TEST-001")
+    institution = Institution.objects.create(
+        registry_number=registry_number, registry_key=registry_key(registry_number), name=name, kind=kind,
+        regency_id=regency, status=Institution.Status.APPROVED, status_changed_at=now, **extra,
+    )
+    InstitutionStatusChange.objects.create(institution=institution, status=Institution.Status.APPROVED, at=now)
+    return institution
+
+
+def approve(institution):
+    """Approve a registered (pending) institution the way its authority would, through the service."""
+    from sisnaker.accounts.models import User
+    from sisnaker.accounts.services import role_grant
+    from sisnaker.institutions.services import institution_review
+
+    reviewer = User.objects.filter(username="test-approver").first()
+    if reviewer is None:
+        reviewer = User.objects.create(username="test-approver", first_name="Penyetuju Uji")
+        role_grant(actor=None, user=reviewer, role="admin")
+    return institution_review(actor=reviewer, institution=institution, action="approve", licence_number="SK-TEST-001")

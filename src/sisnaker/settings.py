@@ -7,6 +7,7 @@ DEFAULT_FROM_EMAIL, SISNAKER_TASK_BACKEND, SISNAKER_DATA_DIR, CSRF_TRUSTED_ORIGI
 See docs/operations.md.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -67,6 +68,13 @@ if PRODUCTION and not SISNAKER_SIGNING_KEY:
     )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed (core/net.py).
+SISNAKER_TRUSTED_PROXIES = tuple(env_list("SISNAKER_TRUSTED_PROXIES"))
+for _proxy in SISNAKER_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"SISNAKER_TRUSTED_PROXIES: {_proxy!r} is not an address or network (e.g. 10.0.0.0/8).") from _exc
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -96,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that everything after it knows the client address (request.client_ip) and request id.
+    "sisnaker.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sisnaker.core.middleware.LanguageMiddleware",
@@ -105,7 +115,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sisnaker.core.middleware.RequestContextMiddleware",
     "sisnaker.core.middleware.TimeZoneMiddleware",
     # Last, so that it sees the final response of a failed log-in.
     "axes.middleware.AxesMiddleware",

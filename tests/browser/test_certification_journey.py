@@ -14,6 +14,7 @@ from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment
 from tests.certification import test_board as f
+from tests.conftest import approved_institution
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,8 +55,7 @@ def _new_page(browser, base_url):
 
 def test_assess_review_survey_board_issue_and_verify(page, browser, signup_data):
     # --- set up with the services: institution, manager, instructor, a running program with two units
-    institution = Institution.objects.create(registry_number="BLK-3273-007", name="BLK Kota Bandung", kind="blk_uptd",
-                                             regency_id="32.73")
+    institution = approved_institution(registry_number="BLK-3273-007", name="BLK Kota Bandung")
     manager = _staff("pengelola.bdg", "Rina Pengelola", Role.INSTITUTION_MANAGER, institution)
     _staff("instruktur.bdg", "Agus Instruktur", Role.INSTRUCTOR, institution)
     units = f.units_for("J.620100")

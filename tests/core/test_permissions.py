@@ -27,6 +27,7 @@ class Thing:
     company: int = 1
     regions: tuple = ("32.73.01",)
     owner: int = 1
+    authority: str = "regional"  # an institution licensed locally (BLK UPTD, BLK Komunitas, LPK)
 
     def scope_institution_id(self):
         return self.institution
@@ -40,14 +41,20 @@ class Thing:
     def scope_user_id(self):
         return self.owner
 
+    def scope_approval_authority(self):
+        return self.authority
+
 
 IN = Thing()
 OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2)
 
 ACTORS = {
     "citizen": Actor(1, (Grant(Role.CITIZEN),)),
-    "manager": Actor(10, (Grant(Role.INSTITUTION_MANAGER, institution_id=1),)),
-    "instructor": Actor(11, (Grant(Role.INSTRUCTOR, institution_id=1),)),
+    "manager": Actor(10, (Grant(Role.INSTITUTION_MANAGER, institution_id=1, institution_approved=True),)),
+    "instructor": Actor(11, (Grant(Role.INSTRUCTOR, institution_id=1, institution_approved=True),)),
+    # Staff of an institution that is not approved (pending, rejected or suspended).
+    "manager_pending": Actor(20, (Grant(Role.INSTITUTION_MANAGER, institution_id=1),)),
+    "instructor_pending": Actor(21, (Grant(Role.INSTRUCTOR, institution_id=1),)),
     "officer_province": Actor(12, (Grant(Role.REGIONAL_OFFICER, region_code="32"),)),
     "officer_regency": Actor(13, (Grant(Role.REGIONAL_OFFICER, region_code="32.73"),)),
     "curator": Actor(14, (Grant(Role.CURATOR),)),
@@ -65,7 +72,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "person.register_assisted": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
     "institution.create": ({"curator", "admin"}, {"curator", "admin"}),
-    "institution.edit": ({"manager", "curator", "admin"}, {"curator", "admin"}),
+    "institution.view_own": ({"manager", "instructor", "manager_pending", "instructor_pending", "admin"}, {"admin"}),
+    "institution.edit": ({"manager", "manager_pending", "curator", "admin"}, {"curator", "admin"}),
+    "institution.review": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "institution.manage_staff": ({"manager", "admin"}, {"admin"}),
     "institution.accredit": ({"curator", "admin"}, {"curator", "admin"}),
     "reference.edit": ({"curator", "admin"}, {"curator", "admin"}),
@@ -74,7 +83,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "enrollment.view": ({"manager", "instructor", "officer_province", "officer_regency", "curator", "admin"}, {"curator", "admin"}),
     "enrollment.view_nik": ({"manager", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "enrollment.register_self": ({"citizen", "admin"}, {"admin"}),
-    "institution.register": ({"citizen", "manager", "curator", "admin"}, {"citizen", "manager", "curator", "admin"}),
+    "institution.register": ({"citizen", "manager", "manager_pending", "curator", "admin"},
+                             {"citizen", "manager", "manager_pending", "curator", "admin"}),
     "region.dashboard": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
     "company.manage": ({"employer", "admin"}, {"admin"}),
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
@@ -104,8 +114,22 @@ def test_region_prefix_needs_a_dot_boundary():
     assert not can(officer, "region.dashboard", Thing(regions=("32.73.01",)))
 
 
+def test_ministry_institutions_are_vetted_by_curators_not_regional_officers():
+    central = Thing(authority="ministry")
+    allowed = {who for who, actor in ACTORS.items() if can(actor, "institution.review", central)}
+    assert allowed == {"curator", "admin"}
+    assert can(ACTORS["curator"], "institution.review", Thing(authority="ministry", regions=("35.78.01",)))
+
+
+def test_a_pending_institution_touches_no_people():
+    for action in ("program.manage", "program.assess", "enrollment.view", "enrollment.view_nik", "institution.manage_staff"):
+        assert not can(ACTORS["manager_pending"], action, IN), action
+        assert can(ACTORS["manager"], action, IN), action
+
+
 def test_several_roles_combine():
-    both = Actor(5, (Grant(Role.INSTRUCTOR, institution_id=2), Grant(Role.INSTITUTION_MANAGER, institution_id=1)))
+    both = Actor(5, (Grant(Role.INSTRUCTOR, institution_id=2, institution_approved=True),
+                     Grant(Role.INSTITUTION_MANAGER, institution_id=1, institution_approved=True)))
     assert can(both, "program.manage", IN)
     assert can(both, "program.assess", OUT)
     assert not can(both, "program.manage", OUT)

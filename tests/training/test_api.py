@@ -9,11 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sisnaker.accounts.services import role_grant
 from sisnaker.core.api_auth import token_create, token_revoke
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment, Program
+from tests.conftest import approve
 from tests.training.test_services import (
     make_institution,
     make_person,
@@ -67,6 +69,8 @@ def setup(regions, signup_data, curator):
     inst = ok(mc.post(f"{API}/institutions/", {"registry_number": "blk/3273/2026/01", "name": "BLK Kota Bandung",
                                                "kind": "blk_uptd", "regency": "32.73", "email": "BLK@example.id"},
                       content_type="application/json"), 201)
+    assert inst["status"] == "pending"
+    approve(Institution.objects.get(pk=inst["id"]))
     return {"mc": mc, "manager": founder, "institution": inst}
 
 
@@ -76,7 +80,7 @@ def setup(regions, signup_data, curator):
 def test_lifecycle_over_the_api(setup, curator, signup_data):
     mc, inst = setup["mc"], setup["institution"]
     assert inst["registry_number"] == "BLK/3273/2026/01" and inst["email"] == "blk@example.id"
-    assert inst["province"]["code"] == "32" and inst["can_publish"] is True
+    assert inst["province"]["code"] == "32" and inst["can_publish"] is False and "menunggu persetujuan" in inst["publish_blocker"]
 
     # A curator adds reference data.
     cc = client_for(curator)
@@ -314,11 +318,16 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
     assert valid["can_publish"] is True
     ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "publish"}, content_type="application/json"))
 
-    # Deactivation by a curator hides it from the catalogue.
+    # Suspension by the regional officer of its area hides it from the catalogue.
     assert ok(Client().get(f"{T}/catalogue"))["count"] == 1
-    ok(cc.post(f"{API}/institutions/{iid}/activation", {"active": False, "reason": "Izin dibekukan"}, content_type="application/json"))
+    officer = make_staff("disnaker.bdg")
+    role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    oc = client_for(officer)
+    ok(oc.post(f"{API}/institutions/{iid}/review", {"action": "suspend", "reason": "Izin dibekukan"}, content_type="application/json"))
     assert ok(Client().get(f"{T}/catalogue"))["count"] == 0
-    assert ok(Client().get(f"{API}/institutions/{iid}"))["is_active"] is False
+    assert ok(Client().get(f"{API}/institutions/{iid}"))["status"] == "suspended"
+    ok(oc.post(f"{API}/institutions/{iid}/review", {"action": "reinstate", "reason": "Izin diperpanjang"},
+               content_type="application/json"))
 
     # Staff: an instructor found by e-mail; unknown accounts are 404; twice is 409.
     teacher = user_of(make_person(signup_data, email="guru@example.id"))
@@ -332,7 +341,6 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
     # The instructor sees the program's table with masked NIKs.
     tc = client_for(teacher)
     person = make_person(signup_data)
-    Institution.objects.filter(pk=iid).update(is_active=True)
     ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": person.nik}, content_type="application/json"), 201)
     rows = ok(tc.get(f"{T}/programs/{pid}/enrollments"))["items"]
     assert rows[0]["person"]["nik"] != person.nik and "*" in rows[0]["person"]["nik"]

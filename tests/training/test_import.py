@@ -28,7 +28,7 @@ from sisnaker.regions.models import Regency
 from sisnaker.training import imports, io_services, services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment, Program, VocationalField
-from tests.conftest import TODAY, make_nik
+from tests.conftest import TODAY, approve, make_nik
 
 PASSWORD = "Rahasia-Kuat-2026"
 HEADERS = [c.header for c in imports.COLUMNS]
@@ -52,8 +52,8 @@ def staff(role: Role | None = None, institution=None) -> User:
 def manager_and_institution():
     manager = staff(Role.CITIZEN)
     n = next(_seq)
-    institution = institution_register(actor=manager, registry_number=f"BLK-IO-{n:05d}", name=f"BLK Impor {n}",
-                                       kind="blk_uptd", regency=Regency.objects.get(code="32.73"))
+    institution = approve(institution_register(actor=manager, registry_number=f"BLK-IO-{n:05d}", name=f"BLK Impor {n}",
+                                               kind="blk_uptd", regency=Regency.objects.get(code="32.73")))
     return fresh(manager), institution
 
 

@@ -14,10 +14,9 @@ from sisnaker.accounts.models import RoleAssignment
 from sisnaker.accounts.services import person_sign_up
 from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
-from sisnaker.regions.models import Regency
 from sisnaker.training import services
 
-from ..conftest import TODAY, make_nik
+from ..conftest import TODAY, approved_institution, make_nik
 from .test_pages import field, make_program  # noqa: F401  (fixture and helper)
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,8 @@ def test_citizen_registers_an_institution_and_becomes_its_manager(client, citize
     inst = Institution.objects.get(registry_number="LPK-3273-777")
     assert response.redirect_chain[-1][0] == reverse("institutions:detail", args=[inst.pk])
     html = response.content.decode()
-    assert "Lembaga terdaftar" in html and "belum terakreditasi" in html and "LPK swasta harus terakreditasi" in html
+    assert "Lembaga terdaftar" in html and "belum terakreditasi" in html and "menunggu persetujuan" in html
+    assert Institution.objects.get(pk=inst.pk).status == Institution.Status.PENDING
     assert RoleAssignment.objects.filter(user=citizen.user, role=Role.INSTITUTION_MANAGER, institution=inst).exists()
     # The same registry number again: a clear refusal on the field.
     response = client.post(reverse("institutions:register"), REGISTER)
@@ -63,8 +63,7 @@ def test_register_needs_login(client):
 
 @pytest.fixture
 def inst(regions):
-    return Institution.objects.create(registry_number="LPK-3273-001", name="LPK Cahaya Bandung", kind="lpk",
-                                      regency=Regency.objects.get(code="32.73"))
+    return approved_institution(registry_number="LPK-3273-001", name="LPK Cahaya Bandung", kind="lpk")
 
 
 def test_institution_page_roles(client, inst, citizen):
@@ -110,7 +109,7 @@ def test_manager_edits_and_adds_an_instructor(client, inst, citizen):
     assert response.status_code == 400 and "sudah memegang peran" in response.content.decode()
 
 
-def test_curator_accredits_and_deactivates(client, inst):
+def test_curator_accredits_and_the_regional_officer_suspends(client, inst):
     curator = _staff("kurator", Role.CURATOR)
     client.force_login(curator)
     url = reverse("institutions:detail", args=[inst.pk])
@@ -126,16 +125,18 @@ def test_curator_accredits_and_deactivates(client, inst):
     assert "Akreditasi: berlaku" in html
     html = client.post(url, {"form": "accredit", "status": "revoked"}, follow=True).content.decode()
     assert "Akreditasi: dicabut" in html
+    # Suspension belongs to the authority of an LPK: the regional manpower office of its area.
+    officer = _staff("disnaker", Role.REGIONAL_OFFICER, region_code="32.73")
+    client.force_login(officer)
     response = client.post(url, {"form": "active", "active": "0", "reason": ""})
     assert response.status_code == 400
     html = client.post(url, {"form": "active", "active": "0", "reason": "Izin dicabut"}, follow=True).content.decode()
-    assert "Lembaga dinonaktifkan" in html and "Tidak aktif" in html
-    assert not Institution.objects.get(pk=inst.pk).is_active
+    assert "Lembaga dinonaktifkan" in html and "Dibekukan" in html
+    assert Institution.objects.get(pk=inst.pk).status == Institution.Status.SUSPENDED
 
 
 def test_program_list_with_counts_and_bounded_queries(client, regions, field, signup_data, django_assert_max_num_queries):  # noqa: F811
-    blk = Institution.objects.create(registry_number="BLK-3273-009", name="UPTD BLK Kota Bandung", kind="blk_uptd",
-                                     regency=Regency.objects.get(code="32.73"))
+    blk = approved_institution(registry_number="BLK-3273-009", name="UPTD BLK Kota Bandung")
     manager = _staff("pengelola", Role.INSTITUTION_MANAGER, institution=blk)
     programs = [make_program(manager=manager, institution=blk, field=field, title=f"Program Bandung {i:02d}", quota=5,
                              start_in=30 + 40 * i) for i in range(12)]

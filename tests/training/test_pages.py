@@ -12,12 +12,11 @@ from django.utils import timezone
 from sisnaker.accounts import services as account_services
 from sisnaker.accounts.services import person_sign_up
 from sisnaker.core.roles import Role
-from sisnaker.institutions.models import Institution
 from sisnaker.regions.models import Regency
 from sisnaker.training import services
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
 
-from ..conftest import TODAY, make_nik
+from ..conftest import TODAY, approved_institution, make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,7 @@ def field(regions):
 
 @pytest.fixture
 def institution(regions):
-    return Institution.objects.create(registry_number="BLK-3273-001", name="UPTD BLK Kota Bandung", kind="blk_uptd",
-                                      regency=Regency.objects.get(code="32.73"))
+    return approved_institution(registry_number="BLK-3273-001", name="UPTD BLK Kota Bandung")
 
 
 @pytest.fixture
@@ -218,8 +216,7 @@ def test_manage_page_for_manager_and_refused_for_others(client, program, manager
     assert client.get(reverse("training:manage", args=[program.pk])).status_code == 403
     for name in ("training:program_action", "training:bulk", "training:record"):
         assert client.post(reverse(name, args=[program.pk]), {"action": "start"}).status_code == 403
-    other_inst = Institution.objects.create(registry_number="BLK-3578-009", name="BLK Lain Surabaya", kind="blk_uptd",
-                                            regency=Regency.objects.get(code="35.78"))
+    other_inst = approved_institution(registry_number="BLK-3578-009", name="BLK Lain Surabaya", regency="35.78")
     other_manager = _staff("pengelola2", Role.INSTITUTION_MANAGER, institution=other_inst)
     client.force_login(other_manager)
     assert client.get(reverse("training:manage", args=[program.pk])).status_code == 403

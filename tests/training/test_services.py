@@ -21,7 +21,7 @@ from sisnaker.training import selectors, services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program, VocationalField
-from tests.conftest import TODAY
+from tests.conftest import TODAY, approved_institution
 
 PASSWORD = "Rahasia-Kuat-2026"
 _seq = itertools.count(1)
@@ -43,8 +43,8 @@ def make_staff(username: str | None = None, role: Role | None = None, institutio
 
 def make_institution(*, kind: str = "blk_uptd", regency: str = "32.73", **extra) -> Institution:
     n = next(_seq)
-    return Institution.objects.create(registry_number=f"BLK-{n:05d}", name=f"BLK Uji Nomor {n}", kind=kind,
-                                      regency_id=regency, **extra)
+    return approved_institution(registry_number=f"BLK-{n:05d}", name=f"BLK Uji Nomor {n}", kind=kind, regency=regency,
+                                **extra)
 
 
 def vocational_field() -> VocationalField:
@@ -468,12 +468,12 @@ def test_unaccredited_lpk_and_inactive_institution_cannot_publish(regions):
         make_program(m1, lpk)
     assert "LA-LPK" in exc.value.message.id
 
-    blk = make_institution(kind="blk_komunitas", is_active=False)
+    blk = make_institution(kind="blk_komunitas")
     m2 = make_staff(None, Role.INSTITUTION_MANAGER, blk)
     program = make_program(m2, blk, status=P.DRAFT)
-    with pytest.raises(Conflict) as exc:
-        services.program_transition(actor=m2, program=program, action="publish", today=TODAY)
-    assert exc.value.code == "institution_cannot_publish" and "tidak aktif" in exc.value.message.id
+    Institution.objects.filter(pk=blk.pk).update(status=Institution.Status.SUSPENDED)
+    with pytest.raises(PermissionDenied):
+        services.program_transition(actor=fresh(m2), program=program, action="publish", today=TODAY)
     assert Program.objects.get(pk=program.pk).status == P.DRAFT
 
 

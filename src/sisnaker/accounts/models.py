@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core import crypto
@@ -33,8 +33,9 @@ class User(AbstractUser):
         if not self.is_active:
             return ()
         return tuple(
-            Grant(role=Role(a.role), institution_id=a.institution_id, region_code=a.region_code, company_id=a.company_id)
-            for a in self.role_assignments.filter(is_active=True)
+            Grant(role=Role(a.role), institution_id=a.institution_id, region_code=a.region_code, company_id=a.company_id,
+                  institution_approved=a.institution_status == "approved")
+            for a in self.role_assignments.filter(is_active=True).annotate(institution_status=F("institution__status"))
         )
 
     def has_role(self, role: Role) -> bool:

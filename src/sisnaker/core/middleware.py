@@ -1,6 +1,7 @@
 import uuid
 
 from . import context
+from .net import client_ip
 
 
 class RequestContextMiddleware:
@@ -10,10 +11,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Behind a proxy, operations.md tells to set the real address into REMOTE_ADDR
-        # (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here.
+        # The client address: X-Forwarded-For is believed only from SISNAKER_TRUSTED_PROXIES (core/net.py).
+        request.client_ip = client_ip(request)
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        token = context.activate(context.RequestContext(ip=request.META.get("REMOTE_ADDR"), request_id=request_id[:64]))
+        token = context.activate(context.RequestContext(ip=request.client_ip, request_id=request_id[:64]))
         try:
             response = self.get_response(request)
         finally:

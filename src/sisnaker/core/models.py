@@ -55,3 +55,21 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateCounter(models.Model):
+    """Events counted per key and fixed time window (``core.ratelimit``)."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # epoch seconds, a multiple of window_seconds
+    window_seconds = models.IntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start", "window_seconds"], name="ratecounter_unique_window"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @{self.window_start}: {self.count}"

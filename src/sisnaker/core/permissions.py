@@ -7,6 +7,13 @@ Objects expose their scope through small duck-typed methods, so this module know
 * ``scope_region_codes()``    → region codes ("32", "32.73", "32.73.01") the object lies in
 * ``scope_company_id()``      → the company the object belongs to
 * ``scope_user_id()``         → the user the object belongs to (a citizen's own records)
+* ``scope_approval_authority()`` → who vets an institution: "regional" or "ministry"
+
+Institution roles come in two strengths: ``_institution`` matches any institution the grant names
+(its staff may read and correct their own registration while it waits), ``_approved_institution``
+only one that the authority has approved (``Grant.institution_approved``). Everything that touches
+people, programs or certificates uses the second, so a self-registered, pending, rejected or
+suspended institution can do none of it.
 
 A region code is inside an officer's area when it equals it or starts with it plus a dot.
 """
@@ -24,6 +31,8 @@ from .roles import Role
 class Grant:
     role: Role
     institution_id: int | None = None
+    # Whether the institution was approved (and not suspended) when the grants were loaded.
+    institution_approved: bool = False
     region_code: str = ""
     company_id: int | None = None
 
@@ -43,6 +52,10 @@ def _institution(grant: Grant, obj: Any, actor: Any) -> bool:
     return fn is not None and grant.institution_id is not None and fn() == grant.institution_id
 
 
+def _approved_institution(grant: Grant, obj: Any, actor: Any) -> bool:
+    return grant.institution_approved and _institution(grant, obj, actor)
+
+
 def _region(grant: Grant, obj: Any, actor: Any) -> bool:
     fn = getattr(obj, "scope_region_codes", None)
     if fn is None or not grant.region_code:
@@ -54,6 +67,18 @@ def _region(grant: Grant, obj: Any, actor: Any) -> bool:
 def _company(grant: Grant, obj: Any, actor: Any) -> bool:
     fn = getattr(obj, "scope_company_id", None)
     return fn is not None and grant.company_id is not None and fn() == grant.company_id
+
+
+def _regional_authority(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A regional officer of the object's area, for institutions licensed locally."""
+    fn = getattr(obj, "scope_approval_authority", None)
+    return fn is not None and fn() == "regional" and _region(grant, obj, actor)
+
+
+def _ministry_authority(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A ministry role, for institutions the ministry runs (UPTP, overseas BLK)."""
+    fn = getattr(obj, "scope_approval_authority", None)
+    return fn is not None and fn() == "ministry"
 
 
 def _any(grant: Grant, obj: Any, actor: Any) -> bool:
@@ -73,21 +98,26 @@ RULES: dict[str, dict[Role, Any]] = {
     # Assisted registration at a posko: the officer registers a resident of their area.
     "person.register_assisted": {R.REGIONAL_OFFICER: _region},
     "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},
-    # Institutions. Registering one makes the registrant its manager (issue: a manager creates it).
+    # Institutions. Registering one makes the registrant its manager of a *pending* institution.
     "institution.register": {R.CITIZEN: _any, R.INSTITUTION_MANAGER: _any, R.CURATOR: _any},
     "institution.create": {R.CURATOR: _national},
+    # Its own staff see and correct a registration while it waits (or after a rejection).
+    "institution.view_own": {R.INSTITUTION_MANAGER: _institution, R.INSTRUCTOR: _institution},
     "institution.edit": {R.INSTITUTION_MANAGER: _institution, R.CURATOR: _national},
-    "institution.manage_staff": {R.INSTITUTION_MANAGER: _institution},
+    "institution.manage_staff": {R.INSTITUTION_MANAGER: _approved_institution},
     "institution.accredit": {R.CURATOR: _national},
+    # Vetting (approve, reject, suspend, reinstate) by the real authority (institutions/domain.py).
+    "institution.review": {R.REGIONAL_OFFICER: _regional_authority, R.CURATOR: _ministry_authority},
     # Reference data (vocational fields, competency units).
     "reference.edit": {R.CURATOR: _national},
     # Training work inside one institution.
-    "program.manage": {R.INSTITUTION_MANAGER: _institution},
-    "program.assess": {R.INSTRUCTOR: _institution, R.INSTITUTION_MANAGER: _institution},
+    # Only an approved institution's staff: pending/rejected/suspended ones touch no people.
+    "program.manage": {R.INSTITUTION_MANAGER: _approved_institution},
+    "program.assess": {R.INSTRUCTOR: _approved_institution, R.INSTITUTION_MANAGER: _approved_institution},
     # Enrollment data of an institution's programs (tables, exports); unmasked NIK for its manager.
-    "enrollment.view": {R.INSTITUTION_MANAGER: _institution, R.INSTRUCTOR: _institution, R.REGIONAL_OFFICER: _region,
-                        R.CURATOR: _national},
-    "enrollment.view_nik": {R.INSTITUTION_MANAGER: _institution, R.REGIONAL_OFFICER: _region},
+    "enrollment.view": {R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
+                        R.REGIONAL_OFFICER: _region, R.CURATOR: _national},
+    "enrollment.view_nik": {R.INSTITUTION_MANAGER: _approved_institution, R.REGIONAL_OFFICER: _region},
     # A citizen registers themself for a program, or withdraws.
     "enrollment.register_self": {R.CITIZEN: _own},
     # Regional dashboards and reports (obj: a region or anything with region codes).

@@ -47,13 +47,15 @@ class InstitutionOut(Schema):
     phone: str
     email: str
     accreditation: AccreditationOut
-    is_active: bool
+    status: str = Field(description="pending, approved, rejected or suspended (vetting by the authority)")
+    status_reason: str = Field(description="The authority's reason for the last rejection, suspension or reinstatement")
     can_publish: bool = Field(description="Whether programs can be published today")
     publish_blocker: str | None = Field(description="Why not, when it cannot")
 
 
 class InstitutionIn(Schema):
     registry_number: str = Field(description="Registry/licence number, e.g. LPK/3273/2021/0042")
+    licence_number: str = Field("", description="Operating licence (izin operasional), establishment decree or VIN number")
     name: str
     kind: str = Field(description="blk_uptp, blk_uptd, blk_komunitas, blk_ln, lpk or other")
     regency: str = Field(description="Regency code, e.g. 32.73")
@@ -78,9 +80,11 @@ class AccreditationIn(Schema):
     valid_until: dt.date | None = Field(None, description="Required when accredited")
 
 
-class ActivationIn(Schema):
-    active: bool
-    reason: str
+class ReviewIn(Schema):
+    action: str = Field(description="approve, reject, suspend or reinstate")
+    reason: str = Field("", description="Required to reject, suspend or reinstate; the manager reads it")
+    licence_number: str | None = Field(None, description="Licence / decree / VIN number checked (required to approve "
+                                                           "when the institution has none recorded)")
 
 
 class StaffIn(Schema):
@@ -117,7 +121,7 @@ def _get(institution_id: int) -> Institution:
 def _out(inst: Institution) -> dict:
     today = timezone.localdate()
     inst = _get(inst.pk)
-    blocker = domain.publish_blocker(kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+    blocker = domain.publish_blocker(kind=inst.kind, institution_status=inst.status, status=inst.accreditation_status,
                                      valid_until=inst.accreditation_valid_until, today=today)
     return {
         "id": inst.pk, "registry_number": inst.registry_number, "name": inst.name, "kind": inst.kind,
@@ -132,7 +136,7 @@ def _out(inst: Institution) -> dict:
             "grade": inst.accreditation_grade, "number": inst.accreditation_number,
             "valid_until": inst.accreditation_valid_until,
         },
-        "is_active": inst.is_active, "can_publish": blocker is None, "publish_blocker": str(blocker) if blocker else None,
+        "status": inst.status, "status_reason": inst.status_reason, "can_publish": blocker is None, "publish_blocker": str(blocker) if blocker else None,
     }
 
 
@@ -143,6 +147,7 @@ def institution_register(request, payload: InstitutionIn):
     inst = services.institution_register(
         actor=request_actor(request), registry_number=payload.registry_number, name=payload.name, kind=payload.kind,
         regency=_regency(payload.regency), address=payload.address, phone=payload.phone, email=payload.email,
+        licence_number=payload.licence_number,
     )
     return Status(201, _out(inst))
 
@@ -177,11 +182,13 @@ def institution_accreditation(request, institution_id: int, payload: Accreditati
     return _out(inst)
 
 
-@router.post("/{institution_id}/activation", response=InstitutionOut, summary="Activate or deactivate an institution",
-             description="Ministry curators only, with a reason. An inactive institution cannot publish programs.")
-def institution_activation(request, institution_id: int, payload: ActivationIn):
-    inst = services.institution_set_active(actor=request_actor(request), institution=_get(institution_id),
-                                           active=payload.active, reason=payload.reason)
+@router.post("/{institution_id}/review", response=InstitutionOut, summary="Approve, reject, suspend or reinstate",
+             description="The authority vets an institution: a regional officer of its area for BLK UPTD, BLK Komunitas "
+                         "and LPK; a ministry curator for BLK UPTP and overseas BLKs. Until approved, an institution can "
+                         "touch no people, programs or certificates.")
+def institution_review(request, institution_id: int, payload: ReviewIn):
+    inst = services.institution_review(actor=request_actor(request), institution=_get(institution_id),
+                                       action=payload.action, reason=payload.reason, licence_number=payload.licence_number)
     return _out(inst)
 
 

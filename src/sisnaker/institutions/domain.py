@@ -20,12 +20,25 @@ def accreditation_state(*, status: str, valid_until: dt.date | None, today: dt.d
     return "valid" if valid_until >= today else "expired"
 
 
-def publish_blocker(*, kind: str, is_active: bool, status: str, valid_until: dt.date | None, today: dt.date) -> Msg | None:
-    """Why this institution may not publish a program now, or None when it may."""
-    if not is_active:
+def publish_blocker(*, kind: str, institution_status: str, status: str, valid_until: dt.date | None,
+                    today: dt.date) -> Msg | None:
+    """Why this institution may not publish a program now, or None when it may. ``status`` is the
+    LA-LPK accreditation status, ``institution_status`` the vetting status."""
+    if institution_status == "pending":
         return Msg(
-            "Lembaga ini tidak aktif, sehingga tidak dapat membuka program. Hubungi kurator Kementerian.",
-            "This institution is inactive and cannot open programs. Contact the ministry curator.",
+            "Lembaga ini masih menunggu persetujuan {who}; program dapat dibuka setelah disetujui.",
+            "This institution is awaiting approval by {who_en}; programs can be opened once it is approved.",
+        ).format(who="Disnaker" if approval_authority(kind) == "regional" else "Kementerian",
+                 who_en="the regional manpower office" if approval_authority(kind) == "regional" else "the ministry")
+    if institution_status == "rejected":
+        return Msg(
+            "Pendaftaran lembaga ini ditolak. Perbaiki datanya lalu ajukan ulang.",
+            "This institution's registration was rejected. Correct its data and resubmit it.",
+        )
+    if institution_status != "approved":
+        return Msg(
+            "Lembaga ini dibekukan, sehingga tidak dapat membuka program.",
+            "This institution is suspended and cannot open programs.",
         )
     if kind not in NEEDS_ACCREDITATION:
         return None
@@ -46,3 +59,77 @@ def publish_blocker(*, kind: str, is_active: bool, status: str, valid_until: dt.
         "LPK swasta harus terakreditasi LA-LPK untuk membuka program.",
         "A private LPK must be accredited by LA-LPK to open programs.",
     )
+
+
+# --- vetting ----------------------------------------------------------------------------------
+#
+#                 approve                suspend
+#   pending ─────────────────► approved ─────────► suspended
+#      │  ▲                       ▲                   │
+#      │  │ resubmit              └───── reinstate ───┘
+#      ▼  │ (manager, after correcting the data)
+#   rejected
+#
+# Who decides follows the real authority (Permenaker on BLK/LPK licensing): the manpower office of the
+# institution's province or regency licenses BLK UPTD, BLK Komunitas and private LPKs; the ministry
+# runs its own UPTP centres and the overseas BLKs.
+
+PENDING, APPROVED, REJECTED, SUSPENDED = "pending", "approved", "rejected", "suspended"
+INSTITUTION_TRANSITIONS: dict[str, dict[str, str]] = {
+    "approve": {PENDING: APPROVED},
+    "reject": {PENDING: REJECTED},
+    "suspend": {APPROVED: SUSPENDED},
+    "reinstate": {SUSPENDED: APPROVED},
+    "resubmit": {REJECTED: PENDING},
+}
+# Decisions that must say why (the manager and the audit trail read it).
+REASON_REQUIRED = frozenset({"reject", "suspend", "reinstate"})
+MINISTRY_KINDS = frozenset({"blk_uptp", "blk_ln"})
+
+STATUS_LABELS = {
+    PENDING: Msg("Menunggu persetujuan", "Awaiting approval"),
+    APPROVED: Msg("Disetujui", "Approved"),
+    REJECTED: Msg("Ditolak", "Rejected"),
+    SUSPENDED: Msg("Dibekukan", "Suspended"),
+}
+
+
+def approval_authority(kind: str) -> str:
+    """"ministry" for central (UPTP) and overseas BLKs, "regional" for everything licensed locally."""
+    return "ministry" if kind in MINISTRY_KINDS else "regional"
+
+
+def institution_next_status(*, action: str, status: str) -> str | None:
+    """The status after ``action``, or None when the action is not allowed from ``status``."""
+    return INSTITUTION_TRANSITIONS.get(action, {}).get(status)
+
+
+def transition_refusal(*, action: str, status: str) -> Msg:
+    label = STATUS_LABELS.get(status, Msg(status, status))
+    return Msg(
+        "Lembaga berstatus \"{s}\": tindakan ini tidak berlaku.", "The institution is \"{s_en}\": this action does not apply."
+    ).format(s=label.id, s_en=label.en)
+
+
+# Characters folded together in registry keys: typed look-alikes must not make a second institution.
+_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "I": "1", "L": "1"})
+
+
+def registry_key(number: str) -> str:
+    """The registry number folded for uniqueness: upper case, only letters and digits, and look-alike
+    characters mapped to one (O/Q→0, I/L→1). "BLK-3273-001", "blk 3273 0O1" and "BLK.3273.OO1" share
+    one key. Letters outside A–Z are kept as they are (the registry number's own
+    validation refuses them)."""
+    text = "".join(ch for ch in (number or "").upper() if ch.isalnum())
+    return text.translate(_LOOKALIKES)[:40]
+
+
+def status_at(changes: list[tuple[dt.datetime, str]], when: dt.datetime) -> str | None:
+    """The status in force at ``when`` from the history ``[(at, status), …]`` (any order); None when
+    the institution had no status yet (it did not exist)."""
+    current = None
+    for at, status in sorted(changes, key=lambda c: c[0]):
+        if at > when:
+            break
+        current = status
+    return current

@@ -1,5 +1,6 @@
-"""Writes for institutions: registration (the registrant becomes its manager), edits, accreditation
-and activation by ministry curators, attaching instructors."""
+"""Writes for institutions: registration (pending; the registrant becomes its manager), vetting by the
+authority (approve, reject, suspend, reinstate) and resubmission, edits, LA-LPK accreditation by
+ministry curators, attaching instructors."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from sisnaker.accounts.models import RoleAssignment, User
 from sisnaker.core import audit
@@ -15,9 +17,10 @@ from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.regions.models import Regency
 
-from .models import Institution
+from . import domain
+from .models import Institution, InstitutionStatusChange
 
-FIELDS = ["registry_number", "name", "kind", "regency", "address", "phone", "email"]
+FIELDS = ["registry_number", "name", "kind", "regency", "address", "phone", "email", "licence_number", "status"]
 _REGISTRY = re.compile(r"^[A-Z0-9][A-Z0-9./\-]{2,39}$")
 
 
@@ -40,29 +43,58 @@ def _clean(*, registry_number: str, name: str, kind: str, regency: Regency | Non
     return number, name
 
 
+# A citizen may have at most this many registrations waiting (or rejected) at once: the approvers'
+# queue is not a place to dump copies.
+MAX_OPEN_REGISTRATIONS = 3
+
+
+def _registry_conflict(number: str) -> Conflict:
+    return Conflict(Msg("Nomor registrasi {n} sudah terdaftar atas lembaga lain (atau sangat mirip dengannya). "
+                        "Bila Anda staf lembaga itu, minta pengelolanya menambahkan Anda.",
+                        "Registry number {n} is already registered to another institution (or one very like it). "
+                        "If you work there, ask its manager to add you.").format(n=number),
+                    code="institution_exists", field="registry_number")
+
+
+def _record_status(*, institution: Institution, actor, status: str, at, reason: str = "") -> None:
+    InstitutionStatusChange.objects.create(institution=institution, status=status, at=at,
+                                           actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason)
+
+
 @transaction.atomic
 def institution_register(
-    *, actor: User, registry_number: str, name: str, kind: str, regency: Regency, address: str = "", phone: str = "", email: str = ""
+    *, actor: User, registry_number: str, name: str, kind: str, regency: Regency, address: str = "", phone: str = "",
+    email: str = "", licence_number: str = "",
 ) -> Institution:
-    """Register a training institution; the registrant becomes its manager. A private LPK cannot open
-    programs until a curator records its LA-LPK accreditation."""
+    """Register a training institution. It is *pending* until the authority approves it (a regional
+    officer of its area for BLK UPTD/Komunitas and LPK, a ministry curator for UPTP and overseas BLKs);
+    the registrant becomes its manager, but a pending institution can touch no people, programs or
+    certificates. A private LPK also needs LA-LPK accreditation before it opens programs."""
     require(actor, "institution.register")
     number, name = _clean(registry_number=registry_number, name=name, kind=kind, regency=regency)
-    if Institution.objects.filter(registry_number=number).exists():
-        raise Conflict(Msg("Nomor registrasi {n} sudah terdaftar atas lembaga lain. Minta pengelolanya menambahkan Anda.",
-                           "Registry number {n} is already registered. Ask its manager to add you.").format(n=number),
-                       code="institution_exists", field="registry_number")
+    key = domain.registry_key(number)
+    if Institution.objects.filter(registry_key=key).exists():
+        raise _registry_conflict(number)
+    waiting = Institution.objects.filter(
+        registered_by=actor, status__in=[Institution.Status.PENDING, Institution.Status.REJECTED]
+    ).count()
+    if waiting >= MAX_OPEN_REGISTRATIONS:
+        raise Conflict(Msg("Anda sudah memiliki {n} pendaftaran lembaga yang belum disetujui. Tunggu keputusannya dulu.",
+                           "You already have {n} institution registrations awaiting a decision. Wait for them first.").format(
+                               n=waiting), code="institution_registrations_open")
+    now = timezone.now()
     try:
         with transaction.atomic():
             institution = Institution.objects.create(
-                registry_number=number, name=name, kind=kind, regency=regency, address=address.strip(),
-                phone=phone.strip(), email=email.strip().lower(),
+                registry_number=number, registry_key=key, name=name, kind=kind, regency=regency, address=address.strip(),
+                phone=phone.strip(), email=email.strip().lower(), licence_number=" ".join(licence_number.split())[:60],
+                status=Institution.Status.PENDING, status_changed_at=now, registered_by=actor,
             )
     except IntegrityError as exc:
-        raise Conflict(Msg("Nomor registrasi sudah terdaftar.", "Registry number already registered."),
-                       code="institution_exists", field="registry_number") from exc
+        raise _registry_conflict(number) from exc
+    _record_status(institution=institution, actor=actor, status=Institution.Status.PENDING, at=now)
     RoleAssignment.objects.create(user=actor, role=Role.INSTITUTION_MANAGER, institution=institution, granted_by=actor)
-    audit.record(actor=actor, action="institution.registered", obj=institution, after=audit.snapshot(institution, FIELDS))
+    audit.record(actor=actor, action="institution.registered", obj=institution, after=audit.snapshot(institution, FIELDS), at=now)
     return institution
 
 
@@ -105,18 +137,83 @@ def institution_set_accreditation(
     return institution
 
 
+REVIEW_ACTIONS = ("approve", "reject", "suspend", "reinstate")
+
+
 @transaction.atomic
-def institution_set_active(*, actor: User, institution: Institution, active: bool, reason: str) -> Institution:
+def institution_review(
+    *, actor: User, institution: Institution, action: str, reason: str = "", licence_number: str | None = None,
+) -> Institution:
+    """The authority decides on an institution: ``approve`` (a pending one, after checking its licence /
+    decree / VIN number, which must be recorded), ``reject`` (a pending one, with the reason the manager
+    will read), ``suspend`` (an approved one, with a reason) or ``reinstate`` (a suspended one). Recorded
+    in the status history and the audit trail; the institution's managers are told."""
+    if action not in REVIEW_ACTIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="review_action", field="action")
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    require(actor, "institution.accredit", institution)
-    if not reason.strip():
-        raise ValidationFailed(Msg("Tuliskan alasannya.", "Write the reason."), code="reason_required", field="reason")
-    before = institution.is_active
-    institution.is_active = active
-    institution.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="institution.activated" if active else "institution.deactivated", obj=institution,
-                 before={"is_active": before}, after={"is_active": active}, reason=reason)
+    require(actor, "institution.review", institution)
+    to = domain.institution_next_status(action=action, status=institution.status)
+    if to is None:
+        raise Conflict(domain.transition_refusal(action=action, status=institution.status), code="institution_status")
+    reason = (reason or "").strip()
+    if action in domain.REASON_REQUIRED and not reason:
+        raise ValidationFailed(Msg("Tuliskan alasannya; pengelola lembaga akan membacanya.",
+                                   "Write the reason; the institution's manager will read it."), code="reason_required", field="reason")
+    if licence_number is not None and licence_number.strip():
+        institution.licence_number = " ".join(licence_number.split())[:60]
+    if action == "approve" and not institution.licence_number:
+        raise ValidationFailed(Msg("Catat nomor izin operasional / SK pendirian / VIN yang sudah Anda periksa sebelum menyetujui.",
+                                   "Record the operating licence / establishment decree / VIN number you checked before approving."),
+                               code="licence_number_required", field="licence_number")
+    before = {"status": institution.status, "licence_number": institution.licence_number}
+    now = timezone.now()
+    institution.status, institution.status_reason, institution.status_changed_at = to, reason, now
+    institution.save(update_fields=["status", "status_reason", "status_changed_at", "licence_number"])
+    _record_status(institution=institution, actor=actor, status=to, at=now, reason=reason)
+    audit.record(actor=actor, action=f"institution.{action}", obj=institution, before=before,
+                 after={"status": to, "licence_number": institution.licence_number}, reason=reason, at=now)
+    _notify_managers(institution=institution, action=action, reason=reason)
     return institution
+
+
+@transaction.atomic
+def institution_resubmit(*, actor: User, institution: Institution) -> Institution:
+    """After a rejection the manager corrects the data and asks again: back to pending."""
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    require(actor, "institution.edit", institution)
+    to = domain.institution_next_status(action="resubmit", status=institution.status)
+    if to is None:
+        raise Conflict(domain.transition_refusal(action="resubmit", status=institution.status), code="institution_status")
+    now = timezone.now()
+    before = institution.status
+    institution.status, institution.status_reason, institution.status_changed_at = to, "", now
+    institution.save(update_fields=["status", "status_reason", "status_changed_at"])
+    _record_status(institution=institution, actor=actor, status=to, at=now)
+    audit.record(actor=actor, action="institution.resubmit", obj=institution, before={"status": before}, after={"status": to}, at=now)
+    return institution
+
+
+_DECISION_TEXT = {
+    "approve": Msg("Lembaga {name} ({number}) telah DISETUJUI. Anda sekarang dapat membuka program dan mengelola peserta di Sisnaker.",
+                   "Institution {name} ({number}) has been APPROVED. You can now open programs and manage participants in Sisnaker."),
+    "reject": Msg("Pendaftaran lembaga {name} ({number}) DITOLAK. Alasan: {reason}. Perbaiki datanya lalu ajukan ulang di Sisnaker.",
+                  "The registration of institution {name} ({number}) was REJECTED. Reason: {reason}. Correct it and resubmit in Sisnaker."),
+    "suspend": Msg("Lembaga {name} ({number}) DIBEKUKAN. Alasan: {reason}. Selama dibekukan, program dan peserta tidak dapat dikelola.",
+                   "Institution {name} ({number}) has been SUSPENDED. Reason: {reason}. While suspended, programs and participants cannot be managed."),
+    "reinstate": Msg("Lembaga {name} ({number}) telah DIAKTIFKAN KEMBALI. Catatan: {reason}.",
+                     "Institution {name} ({number}) has been REINSTATED. Note: {reason}."),
+}
+
+
+def _notify_managers(*, institution: Institution, action: str, reason: str) -> None:
+    from sisnaker.notifications.services import notify_user
+
+    text = _DECISION_TEXT[action].format(name=institution.name, number=institution.registry_number, reason=reason or "-")
+    managers = User.objects.filter(role_assignments__institution=institution, role_assignments__role=Role.INSTITUTION_MANAGER,
+                                   role_assignments__is_active=True, is_active=True).distinct()
+    for user in managers:
+        notify_user(user=user, topic=f"institution.{action}", subject=f"Sisnaker: {institution.name}",
+                    text=text.en if user.preferred_language == "en" else text.id)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
 
 def _accreditation(inst: Institution, today) -> dict:
     state = domain.accreditation_state(status=inst.accreditation_status, valid_until=inst.accreditation_valid_until, today=today)
-    blocker = domain.publish_blocker(kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+    blocker = domain.publish_blocker(kind=inst.kind, institution_status=inst.status, status=inst.accreditation_status,
                                      valid_until=inst.accreditation_valid_until, today=today)
     return {"state": state, "label": _label(state), "needed": inst.kind in domain.NEEDS_ACCREDITATION,
             "blocker": str(blocker) if blocker else ""}
@@ -119,12 +119,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accredit": AccreditationForm(initial={
             "status": inst.accreditation_status, "grade": inst.accreditation_grade, "number": inst.accreditation_number,
             "valid_until": inst.accreditation_valid_until}),
-        "active": ActiveForm(initial={"active": "0" if inst.is_active else "1"}),
+        "active": ActiveForm(initial={"active": "0" if inst.status == Institution.Status.APPROVED else "1"}),
     }
     status = 200
     if request.method == "POST":
         which = request.POST.get("form", "")
-        allowed = {"edit": perms["edit"], "staff": perms["staff"], "accredit": perms["accredit"], "active": perms["accredit"]}
+        allowed = {"edit": perms["edit"], "staff": perms["staff"], "accredit": perms["accredit"],
+                   "active": can(user, "institution.review", inst)}
         if not allowed.get(which):
             return _forbidden(request, _("Anda tidak berwenang melakukan perubahan ini."))
         done = _post(request, inst, which, forms)
@@ -173,7 +174,8 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
             services.institution_set_accreditation(actor=user, institution=inst, status=d["status"], grade=d["grade"],
                                                    number=d["number"], valid_until=d["valid_until"])
             return _("Akreditasi tersimpan.")
-        services.institution_set_active(actor=user, institution=inst, active=d["active"], reason=d["reason"])
+        services.institution_review(actor=user, institution=inst, action="reinstate" if d["active"] else "suspend",
+                                    reason=d["reason"])
         return _("Lembaga diaktifkan.") if d["active"] else _("Lembaga dinonaktifkan.")
     except SisnakerError as exc:
         _apply_error(form, exc)

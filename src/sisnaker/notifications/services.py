@@ -79,6 +79,30 @@ def notify(*, person: Person, topic: str, subject: str, text: str, channels: Ite
     return created
 
 
+def notify_user(*, user, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms")) -> list[Notification]:
+    """Queue ``text`` to an account (staff have no citizen profile): its person's addresses when it has
+    one, else the account's own e-mail and phone. Sent after commit; nothing when it has no address."""
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        return notify(person=person, topic=topic, subject=subject, text=text, channels=channels)
+    addresses = {}
+    if (user.email or "").strip():
+        addresses["email"] = user.email.strip()
+    phone = normalize_phone(user.phone)
+    if phone:
+        addresses["sms"] = addresses["whatsapp"] = phone
+    wanted = [(c, addresses[c]) for c in dict.fromkeys(channels) if c in addresses]
+    created = [
+        Notification.objects.create(channel=channel, person=None, recipient=address[:200], topic=topic[:60],
+                                    subject=subject[:200] if channel == "email" else "", body=text)
+        for channel, address in wanted
+    ]
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
 def _enqueue(ids: list[int]) -> None:
     from .tasks import send_notification
 

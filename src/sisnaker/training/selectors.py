@@ -46,7 +46,7 @@ class CatalogueFilters:
 
 def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]:
     """Public programs, most imminent first, filtered."""
-    qs = Program.objects.filter(status__in=PUBLIC_STATUSES, institution__is_active=True)
+    qs = Program.objects.filter(status__in=PUBLIC_STATUSES, institution__status="approved")
     f = filters
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(institution__name__icontains=f.q) | Q(vocational_field__name__icontains=f.q))

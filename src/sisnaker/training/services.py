@@ -194,7 +194,7 @@ def program_transition(*, actor, program: Program, action: str, today: dt.date, 
     if action == "publish":
         inst = program.institution
         blocker = institution_rules.publish_blocker(
-            kind=inst.kind, is_active=inst.is_active, status=inst.accreditation_status,
+            kind=inst.kind, institution_status=inst.status, status=inst.accreditation_status,
             valid_until=inst.accreditation_valid_until, today=today,
         )
         if blocker:

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from sisnaker.accounts import services as account_services
 from sisnaker.accounts.models import Person, RoleAssignment, User
 from sisnaker.core import audit, crypto
 from sisnaker.core.roles import Role
-from sisnaker.institutions.models import Institution
+from sisnaker.institutions import domain as institution_domain
+from sisnaker.institutions import services as institution_services
+from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.placement.models import Company
 from sisnaker.regions.models import District, Regency
 
@@ -50,6 +53,17 @@ def logins() -> list[DemoLogin]:
     ]
 
 
+def _pending_institution(**fields) -> Institution:
+    """A registration as it arrives (pending), made the way the register service makes it: the demo has
+    no citizen behind these institutions, so it writes the row and its first history entry itself."""
+    now = timezone.now()
+    institution = Institution.objects.create(registry_key=institution_domain.registry_key(fields["registry_number"]),
+                                             status=Institution.Status.PENDING, status_changed_at=now, **fields)
+    InstitutionStatusChange.objects.create(institution=institution, status=Institution.Status.PENDING, at=now,
+                                           reason="Data demo")
+    return institution
+
+
 def _staff(username: str, name: str, role: Role, **scope) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -69,18 +83,23 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     fake.seed_instance(seed)
 
     bandung = Regency.objects.get(code="32.73")
-    blk = Institution.objects.create(
-        registry_number="BLK-3273-001", name="UPTD BLK Kota Bandung", kind=Institution.Kind.BLK_UPTD, regency=bandung,
-        address="Jl. Jenderal Gatot Subroto No. 170, Bandung", phone="022-7312564", email="blk@bandung.go.id",
-    )
-    Institution.objects.create(
-        registry_number="LPK-3578-014", name="LPK Cahaya Mandiri Surabaya", kind=Institution.Kind.LPK,
-        regency=Regency.objects.get(code="35.78"), address="Jl. Raya Darmo 45, Surabaya",
-    )
-    Institution.objects.create(
-        registry_number="BLKK-9471-002", name="BLK Komunitas Yayasan Harapan Jayapura", kind=Institution.Kind.BLK_KOMUNITAS,
-        regency=Regency.objects.get(code="91.71"), address="Jl. Raya Abepura, Jayapura",
-    )
+    # Institutions are registered pending and approved by their real authority (below, once the
+    # officers exist), through the same service as in production.
+    blk = _pending_institution(registry_number="BLK-3273-001", name="UPTD BLK Kota Bandung", kind=Institution.Kind.BLK_UPTD,
+                               regency=bandung, address="Jl. Jenderal Gatot Subroto No. 170, Bandung", phone="022-7312564",
+                               email="blk@bandung.go.id")
+    lpk = _pending_institution(registry_number="LPK-3578-014", name="LPK Cahaya Mandiri Surabaya", kind=Institution.Kind.LPK,
+                               regency=Regency.objects.get(code="35.78"), address="Jl. Raya Darmo 45, Surabaya")
+    blkk = _pending_institution(registry_number="BLKK-9471-002", name="BLK Komunitas Yayasan Harapan Jayapura",
+                                kind=Institution.Kind.BLK_KOMUNITAS, regency=Regency.objects.get(code="91.71"),
+                                address="Jl. Raya Abepura, Jayapura")
+    # The national centre the sources speak of (BBPLK Bekasi: 16,854 trained 2017–2020), run by the ministry.
+    bbplk = _pending_institution(registry_number="BBPLK-3216-001", name="BBPLK Bekasi", kind=Institution.Kind.BLK_UPTP,
+                                 regency=Regency.objects.get(code="32.16"), address="Jl. Guntur No. 1, Kota Bekasi")
+    # One registration still waiting in the Jawa Barat officers' queue.
+    _pending_institution(registry_number="LPK-3277-031", name="LPK Mitra Terampil Cimahi", kind=Institution.Kind.LPK,
+                         regency=Regency.objects.get(code="32.77"), address="Jl. Amir Machmud 88, Cimahi",
+                         licence_number="503/0231/DPMPTSP/2025")
     company = Company.objects.create(name="PT Maju Jaya Sentosa", nib="9120000123456", regency=Regency.objects.get(code="32.16"))
 
     _staff("admin", "Administrator Sisnaker", Role.ADMIN)
@@ -91,6 +110,14 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     _staff("pengelola.blkbandung", "Hendra Gunawan", Role.INSTITUTION_MANAGER, institution=blk)
     _staff("instruktur.blkbandung", "Yusuf Maulana", Role.INSTRUCTOR, institution=blk)
     _staff("hrd.majujaya", "Maya Anggraini", Role.EMPLOYER, company=company)
+    admin = User.objects.get(username="admin")
+    institution_services.institution_review(actor=User.objects.get(username="disnaker.bandung"), institution=blk, action="approve",
+                                            licence_number="SK Wali Kota Bandung 061/2016")
+    institution_services.institution_review(actor=admin, institution=lpk, action="approve", licence_number="VIN 3578-0140-2019")
+    institution_services.institution_review(actor=admin, institution=blkk, action="approve",
+                                            licence_number="SK Dirjen Binalattas 2/1347/LP.00.01/2019")
+    institution_services.institution_review(actor=User.objects.get(username="kurator"), institution=bbplk, action="approve",
+                                            licence_number="Permenaker 21/2015")
 
     # The citizen who logs in through the page, via the real sign-up service.
     account_services.person_sign_up(
