@@ -97,6 +97,11 @@ class Person(models.Model):
     bank_account_encrypted = models.TextField(blank=True)
     bank_account_holder = models.CharField(max_length=150, blank=True)
     registered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A person added by an institution (import, staff) rather than by themself: *provisional* until the
+    # owner claims the record (sign-up with matching name and birth date + a one-time code). Shown to
+    # staff as "added by <institution>"; never a reason to refuse the real owner.
+    added_by_institution = models.ForeignKey("institutions.Institution", null=True, blank=True, on_delete=models.PROTECT,
+                                             related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +137,11 @@ class Person(models.Model):
 
     def scope_user_id(self):
         return self.user_id
+
+    @property
+    def is_provisional(self) -> bool:
+        """Added by others and not yet claimed by its owner (no account of its own)."""
+        return self.user_id is None
 
 
 class RoleAssignment(models.Model):
