@@ -128,10 +128,10 @@ def test_curator_accredits_and_the_regional_officer_suspends(client, inst):
     # Suspension belongs to the authority of an LPK: the regional manpower office of its area.
     officer = _staff("disnaker", Role.REGIONAL_OFFICER, region_code="32.73")
     client.force_login(officer)
-    response = client.post(url, {"form": "active", "active": "0", "reason": ""})
+    response = client.post(url, {"form": "review", "action": "suspend", "reason": ""})
     assert response.status_code == 400
-    html = client.post(url, {"form": "active", "active": "0", "reason": "Izin dicabut"}, follow=True).content.decode()
-    assert "Lembaga dinonaktifkan" in html and "Dibekukan" in html
+    html = client.post(url, {"form": "review", "action": "suspend", "reason": "Izin dicabut"}, follow=True).content.decode()
+    assert "Lembaga dibekukan" in html and "Izin dicabut" in html
     assert Institution.objects.get(pk=inst.pk).status == Institution.Status.SUSPENDED
 
 

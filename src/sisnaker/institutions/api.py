@@ -1,5 +1,6 @@
-"""REST: /api/v1/institutions/… — register an institution (the caller becomes its manager), edit it,
-LA-LPK accreditation and activation by ministry curators, attaching staff."""
+"""REST: /api/v1/institutions/… — register an institution (pending; the caller becomes its manager),
+vetting by the authority (queue, approve/reject/suspend/reinstate, resubmit), edits, LA-LPK
+accreditation by ministry curators, attaching staff."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from ninja import Field, Router, Schema, Status
 
 from sisnaker.accounts.domain import normalize_phone
 from sisnaker.accounts.models import User
-from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
-from sisnaker.core.errors import Msg, NotFound, ValidationFailed
-from sisnaker.core.permissions import require
+from sisnaker.core.api_auth import SESSION_OR_TOKEN, optional_actor, request_actor
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import can, require
 from sisnaker.regions.models import Regency
 
-from . import domain, services
+from . import domain, selectors, services
 from .models import Institution
 
 router = Router(auth=SESSION_OR_TOKEN)
@@ -152,11 +153,73 @@ def institution_register(request, payload: InstitutionIn):
     return Status(201, _out(inst))
 
 
+class QueueItemOut(Schema):
+    id: int
+    registry_number: str
+    licence_number: str
+    name: str
+    kind: str
+    regency: RegionOut
+    province: RegionOut
+    status: str
+    status_reason: str
+    registered_at: dt.datetime
+
+
+class QueueOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[QueueItemOut]
+
+
+@router.get("/review-queue", response=QueueOut, summary="The approver's queue",
+            description="Institutions in the caller's vetting scope (regional officers: locally licensed kinds in their "
+                        "area; curators: BLK UPTP and overseas BLKs), oldest registration first. `status` defaults to "
+                        "pending.")
+def review_queue(request, status: str = "pending", q: str = "", page: int = 1):
+    actor = request_actor(request)
+    if not selectors.may_review_any(viewer=actor):
+        raise PermissionDenied(Msg("Hanya petugas Disnaker dan kurator Kementerian yang menyetujui lembaga.",
+                                   "Only regional officers and ministry curators vet institutions."), code="not_an_approver")
+    if status not in selectors.QUEUE_STATUSES:
+        raise ValidationFailed(Msg("Status tidak dikenal: pending, approved, rejected, atau suspended.",
+                                   "Unknown status: pending, approved, rejected or suspended."), code="status_unknown", field="status")
+    qs = selectors.review_queue(viewer=actor, status=status, q=q[:100])
+    count = qs.count()
+    size = 50
+    pages = max(1, -(-count // size))
+    page = min(max(page, 1), pages)
+    items = [{
+        "id": i.pk, "registry_number": i.registry_number, "licence_number": i.licence_number, "name": i.name, "kind": i.kind,
+        "regency": {"code": i.regency_id, "name": i.regency.name},
+        "province": {"code": i.regency.province_id, "name": i.regency.province.name},
+        "status": i.status, "status_reason": i.status_reason, "registered_at": i.created_at,
+    } for i in qs[(page - 1) * size: page * size]]
+    return {"count": count, "page": page, "pages": pages, "items": items}
+
+
+def _may_see(actor, inst: Institution) -> bool:
+    return actor is not None and any(can(actor, action, inst) for action in (
+        "institution.view_own", "institution.edit", "institution.review", "institution.accredit"))
+
+
 @router.get("/{institution_id}", response=InstitutionOut, auth=None, summary="One institution",
-            description="Public: name, kind, region, contact, accreditation (with today's state) and whether it can "
-                        "open programs.")
+            description="Public once approved (a suspended institution stays visible, with its status): name, kind, "
+                        "region, contact, accreditation (with today's state) and whether it can open programs. A pending "
+                        "or rejected registration is visible only to its own staff and its approvers (404 to others).")
 def institution_detail(request, institution_id: int):
-    return _out(_get(institution_id))
+    inst = _get(institution_id)
+    unvetted = inst.status in (Institution.Status.PENDING, Institution.Status.REJECTED)
+    if unvetted and not _may_see(optional_actor(request), inst):
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found")
+    return _out(inst)
+
+
+@router.post("/{institution_id}/resubmit", response=InstitutionOut, summary="Resubmit a rejected registration",
+             description="Its manager, after correcting the data the authority objected to: back to pending.")
+def institution_resubmit(request, institution_id: int):
+    return _out(services.institution_resubmit(actor=request_actor(request), institution=_get(institution_id)))
 
 
 @router.patch("/{institution_id}", response=InstitutionOut, summary="Edit an institution",

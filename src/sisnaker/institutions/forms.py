@@ -60,6 +60,9 @@ class RegencyChoiceMixin(forms.Form):
 
 class InstitutionForm(RegencyChoiceMixin):
     registry_number = forms.CharField(label=_("Nomor registrasi/izin lembaga"), max_length=40)
+    licence_number = forms.CharField(
+        label=_("Nomor izin operasional / SK pendirian / VIN"), max_length=60, required=False,
+        help_text=_("Petugas yang menyetujui memeriksa nomor ini pada data perizinan."))
     name = forms.CharField(label=_("Nama lembaga"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis lembaga"), choices=[("", _("Pilih jenis lembaga"))] + list(Institution.Kind.choices))
     province = forms.ChoiceField(label=_("Provinsi"))
@@ -74,6 +77,7 @@ class InstitutionForm(RegencyChoiceMixin):
         self._setup_regency(required=True, initial_regency=regency)
         if edit:  # the registry number identifies the institution and is not edited here
             del self.fields["registry_number"]
+            del self.fields["licence_number"]
 
     def clean(self):
         data = super().clean()
@@ -95,7 +99,24 @@ class AccreditationForm(forms.Form):
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-class ActiveForm(forms.Form):
-    active = forms.TypedChoiceField(label=_("Status lembaga"), coerce=lambda v: v == "1",
-                                    choices=[("1", _("Aktif")), ("0", _("Tidak aktif"))])
-    reason = forms.CharField(label=_("Alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+REVIEW_LABELS = {
+    "approve": _("Setujui"), "reject": _("Tolak"), "suspend": _("Bekukan"), "reinstate": _("Aktifkan kembali"),
+}
+
+
+class ReviewForm(forms.Form):
+    """The authority's decision on an institution; the actions offered follow its status."""
+
+    action = forms.ChoiceField(label=_("Keputusan"), widget=forms.RadioSelect)
+    licence_number = forms.CharField(label=_("Nomor izin operasional / SK pendirian / VIN yang sudah diperiksa"),
+                                     max_length=60, required=False)
+    reason = forms.CharField(label=_("Alasan / catatan (dibaca pengelola lembaga)"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, REVIEW_LABELS[a]) for a in actions]
+        if len(actions) == 1:
+            self.fields["action"].initial = actions[0]
+        if "approve" not in actions:
+            del self.fields["licence_number"]

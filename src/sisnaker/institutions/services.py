@@ -17,7 +17,7 @@ from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.regions.models import Regency
 
-from . import domain
+from . import domain, selectors
 from .models import Institution, InstitutionStatusChange
 
 FIELDS = ["registry_number", "name", "kind", "regency", "address", "phone", "email", "licence_number", "status"]
@@ -95,7 +95,22 @@ def institution_register(
     _record_status(institution=institution, actor=actor, status=Institution.Status.PENDING, at=now)
     RoleAssignment.objects.create(user=actor, role=Role.INSTITUTION_MANAGER, institution=institution, granted_by=actor)
     audit.record(actor=actor, action="institution.registered", obj=institution, after=audit.snapshot(institution, FIELDS), at=now)
+    _notify_approvers(institution=institution)
     return institution
+
+
+def _notify_approvers(*, institution: Institution) -> None:
+    from sisnaker.notifications.services import notify_user
+
+    text = Msg("Pendaftaran lembaga baru menunggu persetujuan Anda: {name} ({kind}, {number}, {regency}). "
+               "Periksa izin/SK/VIN-nya di Sisnaker: Lembaga → Persetujuan.",
+               "A new institution registration awaits your approval: {name} ({kind}, {number}, {regency}). "
+               "Check its licence/decree/VIN in Sisnaker: Institutions → Approvals.").format(
+                   name=institution.name, kind=institution.get_kind_display(), number=institution.registry_number,
+                   regency=institution.regency.name)
+    for user in selectors.approvers_of(institution=institution):
+        notify_user(user=user, topic="institution.pending", subject=f"Sisnaker: {institution.name}",
+                    text=text.en if user.preferred_language == "en" else text.id)
 
 
 @transaction.atomic

@@ -22,8 +22,8 @@ from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
 from sisnaker.web.views import forbidden_page
 
-from . import domain, services
-from .forms import AccreditationForm, ActiveForm, InstitutionForm, StaffForm
+from . import domain, selectors, services
+from .forms import AccreditationForm, InstitutionForm, ReviewForm, StaffForm
 from .models import Institution
 
 STAFF_ROLES = (Role.INSTITUTION_MANAGER, Role.INSTRUCTOR)
@@ -50,8 +50,20 @@ def _accreditation(inst: Institution, today) -> dict:
 
 
 def _may_see(user, inst: Institution) -> bool:
-    return (can(user, "institution.edit", inst) or can(user, "program.assess", inst) or can(user, "institution.accredit", inst)
+    return (can(user, "institution.edit", inst) or can(user, "institution.view_own", inst)
+            or can(user, "institution.accredit", inst) or can(user, "institution.review", inst)
             or can(user, "enrollment.view", inst))
+
+
+def _review_actions(inst: Institution) -> list[str]:
+    return [a for a in services.REVIEW_ACTIONS if domain.institution_next_status(action=a, status=inst.status)]
+
+
+def _authority_text(inst: Institution) -> str:
+    if domain.approval_authority(inst.kind) == "ministry":
+        return _("kurator Kementerian Ketenagakerjaan")
+    return _("Disnaker %(regency)s atau Disnaker %(province)s") % {"regency": inst.regency.name,
+                                                                   "province": inst.regency.province.name}
 
 
 @login_required
@@ -63,11 +75,14 @@ def register(request: HttpRequest) -> HttpResponse:
             inst = services.institution_register(
                 actor=request.user, registry_number=d["registry_number"], name=d["name"], kind=d["kind"],
                 regency=d["regency_obj"], address=d["address"], phone=d["phone"], email=d["email"],
+                licence_number=d["licence_number"],
             )
         except SisnakerError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, _("Lembaga terdaftar. Anda sekarang pengelolanya."))
+            messages.success(request, _("Lembaga terdaftar dan menunggu persetujuan %(who)s. Anda akan diberi tahu "
+                                        "keputusannya; sementara itu program dan peserta belum dapat dikelola.")
+                             % {"who": _authority_text(inst)})
             return redirect("institutions:detail", pk=inst.pk)
     return render(request, "institutions/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -111,6 +126,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     perms = {
         "edit": can(user, "institution.edit", inst), "staff": can(user, "institution.manage_staff", inst),
         "accredit": can(user, "institution.accredit", inst), "programs": can(user, "program.manage", inst),
+        "review": can(user, "institution.review", inst),
+        "resubmit": can(user, "institution.edit", inst) and inst.status == Institution.Status.REJECTED,
+        "see_programs": can(user, "enrollment.view", inst) or can(user, "program.manage", inst),
     }
     forms = {
         "edit": InstitutionForm(edit=True, regency=inst.regency, initial={
@@ -119,13 +137,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accredit": AccreditationForm(initial={
             "status": inst.accreditation_status, "grade": inst.accreditation_grade, "number": inst.accreditation_number,
             "valid_until": inst.accreditation_valid_until}),
-        "active": ActiveForm(initial={"active": "0" if inst.status == Institution.Status.APPROVED else "1"}),
+        "review": ReviewForm(actions=_review_actions(inst), initial={"licence_number": inst.licence_number}),
     }
     status = 200
     if request.method == "POST":
         which = request.POST.get("form", "")
         allowed = {"edit": perms["edit"], "staff": perms["staff"], "accredit": perms["accredit"],
-                   "active": can(user, "institution.review", inst)}
+                   "review": perms["review"], "resubmit": perms["resubmit"]}
         if not allowed.get(which):
             return _forbidden(request, _("Anda tidak berwenang melakukan perubahan ini."))
         done = _post(request, inst, which, forms)
@@ -137,8 +155,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
              .order_by("role", "user__username"))
     return render(request, "institutions/detail.html", {
         "inst": inst, "acc": _accreditation(inst, timezone.localdate()), "can_do": perms, "forms": forms, "staff": staff,
-        "inst_rating": institution_rating(inst),
+        "inst_rating": institution_rating(inst) if inst.status == Institution.Status.APPROVED else None,
         "edit_open": request.method == "POST" and request.POST.get("form") == "edit",
+        "authority": _authority_text(inst),
+        "history": selectors.status_history(institution=inst) if perms["review"] or perms["edit"] else [],
     }, status=status)
 
 
@@ -151,8 +171,15 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
         form = forms["staff"] = StaffForm(request.POST)
     elif which == "accredit":
         form = forms["accredit"] = AccreditationForm(request.POST)
+    elif which == "resubmit":
+        try:
+            services.institution_resubmit(actor=user, institution=inst)
+        except SisnakerError as exc:
+            messages.error(request, str(exc.message))
+            return ""
+        return _("Pendaftaran diajukan ulang dan kembali menunggu persetujuan.")
     else:
-        form = forms["active"] = ActiveForm(request.POST)
+        form = forms["review"] = ReviewForm(request.POST, actions=_review_actions(inst))
     if not form.is_valid():
         return ""
     d = form.cleaned_data
@@ -174,12 +201,32 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
             services.institution_set_accreditation(actor=user, institution=inst, status=d["status"], grade=d["grade"],
                                                    number=d["number"], valid_until=d["valid_until"])
             return _("Akreditasi tersimpan.")
-        services.institution_review(actor=user, institution=inst, action="reinstate" if d["active"] else "suspend",
-                                    reason=d["reason"])
-        return _("Lembaga diaktifkan.") if d["active"] else _("Lembaga dinonaktifkan.")
+        services.institution_review(actor=user, institution=inst, action=d["action"], reason=d["reason"],
+                                    licence_number=d.get("licence_number"))
+        return {"approve": _("Lembaga disetujui; pengelolanya sudah diberi tahu."),
+                "reject": _("Pendaftaran lembaga ditolak; pengelolanya sudah diberi tahu alasannya."),
+                "suspend": _("Lembaga dibekukan; pengelolanya sudah diberi tahu."),
+                "reinstate": _("Lembaga diaktifkan kembali; pengelolanya sudah diberi tahu.")}[d["action"]]
     except SisnakerError as exc:
         _apply_error(form, exc)
         return ""
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The approvers' queue: institutions in the officer's (or curator's) vetting scope, oldest first."""
+    if not selectors.may_review_any(viewer=request.user):
+        return _forbidden(request, _("Halaman ini untuk petugas Disnaker dan kurator Kementerian yang menyetujui lembaga."))
+    status = request.GET.get("status") or Institution.Status.PENDING
+    if status not in selectors.QUEUE_STATUSES:
+        status = Institution.Status.PENDING
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
+    page = Paginator(selectors.review_queue(viewer=request.user, status=status, q=q), 50).get_page(request.GET.get("page"))
+    counts = selectors.queue_counts(viewer=request.user)
+    return render(request, "institutions/review_queue.html", {
+        "page": page, "status": status, "q": q,
+        "tabs": [(value, label, counts[value]) for value, label in Institution.Status.choices],
+    })
 
 
 @login_required

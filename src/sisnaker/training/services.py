@@ -308,6 +308,10 @@ def enrollment_register(*, actor, program: Program, person: Person, today: dt.da
     """A citizen registers themself (Pendaftar) while registration is open."""
     require(actor, "enrollment.register_self", person)
     program = _lock_program(program)
+    if not Institution.objects.filter(pk=program.institution_id, status=Institution.Status.APPROVED).exists():
+        raise Conflict(Msg("Lembaga penyelenggara program ini sedang tidak aktif (dibekukan); pendaftaran tidak dapat diterima.",
+                           "The institution running this program is not active (suspended); registrations cannot be accepted."),
+                       code="institution_not_active")
     blocker = domain.registration_open(
         status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
     )

@@ -23,5 +23,7 @@ def sisnaker(request):
             "institution_staff": bool(roles & {"institution_manager", "instructor"}),
             "national": bool(roles & {"curator", "admin"}),
             "people": authenticated and can(user, "person.list"),
+            # Approvers of institutions: regional officers, curators, administrators.
+            "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
         },
     }

@@ -1,0 +1,291 @@
+"""Institutions are vetted by the real authority before they touch anyone: a self-registered
+institution is pending, refused everything that touches people, programs or certificates, approved
+by the right officer (with the licence number they checked), then works; rejection, resubmission,
+suspension and reinstatement are recorded and the managers told; look-alike registry numbers are
+refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sisnaker.accounts.models import User
+from sisnaker.accounts.services import role_grant
+from sisnaker.certification.certificates import certificate_issue
+from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.institutions import domain, selectors, services
+from sisnaker.institutions.models import Institution, InstitutionStatusChange
+from sisnaker.notifications.models import Notification
+from sisnaker.regions.models import Regency
+from sisnaker.training import io_services
+from sisnaker.training import services as training
+from tests.certification import test_board as board
+from tests.conftest import TODAY
+from tests.training.test_import import row, xlsx
+from tests.training.test_services import make_person, make_program, make_staff, user_of
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user: User) -> User:
+    return User.objects.get(pk=user.pk)  # grants are loaded once per user object (once per request)
+
+
+def officer(region_code: str, name: str | None = None) -> User:
+    user = make_staff(name)
+    role_grant(actor=None, user=user, role=Role.REGIONAL_OFFICER, region_code=region_code)
+    return fresh(user)
+
+
+def register(founder: User, *, number="LPK/3273/2026/0042", kind="lpk", regency="32.73", **extra) -> Institution:
+    return services.institution_register(actor=founder, registry_number=number, name="LPK Maju Bersama Bandung", kind=kind,
+                                         regency=Regency.objects.get(code=regency), **extra)
+
+
+@pytest.fixture
+def founder(signup_data):
+    return user_of(make_person(signup_data, email="pendiri@contoh.id"))
+
+
+# --- pure rules -------------------------------------------------------------------------------------
+
+def test_transition_table_and_authority():
+    assert domain.institution_next_status(action="approve", status="pending") == "approved"
+    assert domain.institution_next_status(action="approve", status="suspended") is None
+    assert domain.institution_next_status(action="reinstate", status="suspended") == "approved"
+    assert domain.institution_next_status(action="resubmit", status="rejected") == "pending"
+    assert domain.institution_next_status(action="suspend", status="pending") is None
+    assert {k: domain.approval_authority(k) for k in ("blk_uptp", "blk_ln", "blk_uptd", "blk_komunitas", "lpk", "other")} == {
+        "blk_uptp": "ministry", "blk_ln": "ministry", "blk_uptd": "regional", "blk_komunitas": "regional", "lpk": "regional",
+        "other": "regional"}
+
+
+def test_registry_keys_fold_lookalikes():
+    key = domain.registry_key("BLK-3273-001")
+    for variant in ("blk 3273 001", "BLK.3273.0O1", "B1K/3273/OOI", " blk-3273-00l ", "BLK_3273_001"):
+        assert domain.registry_key(variant) == key, variant
+    assert domain.registry_key("BLK-3273-002") != key
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-./ ", max_size=40))
+def test_registry_key_ignores_case_and_punctuation(text):
+    assert domain.registry_key(text) == domain.registry_key(text.lower().replace("-", " ").replace(".", "/"))
+    assert domain.registry_key(domain.registry_key(text)) == domain.registry_key(text)
+
+
+def test_status_at_reads_the_history():
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    history = [(t0, "pending"), (t0 + dt.timedelta(days=2), "approved"), (t0 + dt.timedelta(days=9), "suspended")]
+    assert domain.status_at(history, t0 - dt.timedelta(seconds=1)) is None
+    assert domain.status_at(history, t0 + dt.timedelta(days=1)) == "pending"
+    assert domain.status_at(list(reversed(history)), t0 + dt.timedelta(days=5)) == "approved"
+    assert domain.status_at(history, t0 + dt.timedelta(days=30)) == "suspended"
+
+
+# --- the whole path: pending refuses everything, approval opens it ------------------------------------
+
+def test_a_pending_institution_touches_nobody_until_approved(founder, signup_data, regions):
+    inst = register(founder, kind="blk_komunitas")
+    assert inst.status == Institution.Status.PENDING
+    manager = fresh(founder)
+    assert manager.has_role(Role.INSTITUTION_MANAGER)
+    victim = make_person(signup_data, full_name="Rina Korban")
+
+    # Programs, imports, enrolments by NIK: all refused while pending.
+    with pytest.raises(PermissionDenied):
+        make_program(manager, inst, status="draft")
+    client = Client()
+    client.force_login(manager)
+    assert client.get(reverse("institutions:program_create", args=[inst.pk])).status_code == 403
+    assert client.get(reverse("institutions:programs", args=[inst.pk])).status_code == 403
+    page = client.get(reverse("institutions:detail", args=[inst.pk])).content.decode()
+    assert "Menunggu persetujuan" in page and "Disnaker Kota Bandung" in page
+
+    # The authority approves: a regional officer of Kota Bandung, after recording the licence number.
+    approver = officer("32.73")
+    with pytest.raises(ValidationFailed) as exc:
+        services.institution_review(actor=approver, institution=inst, action="approve")
+    assert exc.value.code == "licence_number_required"
+    services.institution_review(actor=approver, institution=inst, action="approve", licence_number="VIN 3273-0042-2026")
+
+    manager = fresh(founder)
+    program = make_program(manager, inst, status="published", today=TODAY)
+    enrollment = training.enrollment_record(actor=manager, program=program, person=victim, today=TODAY)
+    assert enrollment.pk
+    report = io_services.enrollments_import(actor=manager, program=program, file_name="a.xlsx",
+                                            data=xlsx([row(full_name="Budi Impor")]), mode="all_or_nothing", today=TODAY)
+    assert report.created == 1
+
+
+def test_a_suspended_institution_can_no_longer_assess_or_issue(signup_data, regions):
+    setup = board.build(signup_data)
+    ani = setup.enrollments["Ani"]
+    services.institution_review(actor=officer("32"), institution=setup.institution, action="suspend",
+                                reason="Izin operasional dibekukan Disnaker")
+    manager, instructor = fresh(setup.manager), fresh(setup.instructor)
+    with pytest.raises(PermissionDenied):
+        certificate_issue(actor=manager, enrollment=ani, now=timezone.now())
+    from sisnaker.certification.assessment import assessment_record
+
+    with pytest.raises(PermissionDenied):
+        assessment_record(actor=instructor, enrollment=setup.enrollments["Budi"], unit=setup.units[0], result="competent")
+    with pytest.raises(PermissionDenied):
+        training.enrollments_transition(actor=manager, program=setup.program, enrollment_ids=[ani.pk], action="drop_out")
+    client = Client()
+    client.force_login(manager)
+    assert client.get(reverse("training:manage", args=[setup.program.pk])).status_code == 403
+    # Reinstated: it works again.
+    services.institution_review(actor=officer("32.73"), institution=setup.institution, action="reinstate",
+                                reason="Izin diperpanjang")
+    assert certificate_issue(actor=fresh(setup.manager), enrollment=ani, now=timezone.now()).number
+
+
+# --- who decides ---------------------------------------------------------------------------------------
+
+def test_only_the_real_authority_decides(founder, regions):
+    local = register(founder)  # an LPK in Kota Bandung
+    for outsider in (officer("35"), officer("32.77"), make_staff(None, Role.CURATOR), founder):
+        with pytest.raises(PermissionDenied):
+            services.institution_review(actor=fresh(outsider), institution=local, action="approve", licence_number="X-1")
+    services.institution_review(actor=officer("32"), institution=local, action="approve", licence_number="X-1")
+
+    central = register(founder, number="BBPLK-3216-009", kind="blk_uptp", regency="32.16")
+    with pytest.raises(PermissionDenied):  # the ministry runs its own centres, not the province
+        services.institution_review(actor=officer("32"), institution=central, action="approve", licence_number="P-1")
+    curator = make_staff(None, Role.CURATOR)
+    services.institution_review(actor=curator, institution=central, action="approve", licence_number="Permenaker 1/2026")
+    assert Institution.objects.get(pk=central.pk).status == "approved"
+
+
+def test_queue_shows_each_approver_only_their_scope(founder, signup_data, regions):
+    bandung = register(founder)
+    other = user_of(make_person(signup_data))
+    surabaya = register(other, number="LPK-3578-0099", regency="35.78")
+    central = register(other, number="BBPLK-3216-010", kind="blk_uptp", regency="32.16")
+    assert list(selectors.review_queue(viewer=officer("32.73"))) == [bandung]
+    assert set(selectors.review_queue(viewer=officer("32"))) == {bandung}
+    assert list(selectors.review_queue(viewer=officer("35"))) == [surabaya]
+    assert list(selectors.review_queue(viewer=make_staff(None, Role.CURATOR))) == [central]
+    assert list(selectors.review_queue(viewer=fresh(founder))) == []
+
+    client = Client()
+    client.force_login(officer("32.73", "disnaker.bdg"))
+    html = client.get(reverse("institutions:review_queue")).content.decode()
+    assert "LPK/3273/2026/0042" in html and "LPK-3578-0099" not in html and "BBPLK" not in html
+    client.force_login(fresh(founder))
+    assert client.get(reverse("institutions:review_queue")).status_code == 403
+
+
+def test_review_page_decides_and_the_manager_is_told(founder, regions):
+    inst = register(founder, licence_number="503/77/DPMPTSP/2026")
+    approver = officer("32.73", "disnaker.bdg")
+    assert list(selectors.approvers_of(institution=inst)) == [approver]
+
+    client = Client()
+    client.force_login(approver)
+    url = reverse("institutions:detail", args=[inst.pk])
+    page = client.get(url).content.decode()
+    assert "Persetujuan lembaga" in page and "503/77/DPMPTSP/2026" in page
+    response = client.post(url, {"form": "review", "action": "reject", "reason": ""})
+    assert response.status_code == 400 and "Tuliskan alasannya" in response.content.decode()
+    response = client.post(url, {"form": "review", "action": "reject", "reason": "Nomor izin tidak ditemukan di DPMPTSP"},
+                           follow=True)
+    assert "ditolak" in response.content.decode()
+    inst.refresh_from_db()
+    assert inst.status == "rejected" and inst.status_reason == "Nomor izin tidak ditemukan di DPMPTSP"
+    told = Notification.objects.get(topic="institution.reject", recipient="pendiri@contoh.id")
+    assert "Nomor izin tidak ditemukan" in told.body
+
+    # The manager corrects and resubmits; the officer approves with the number they checked.
+    manager_client = Client()
+    manager_client.force_login(fresh(founder))
+    page = manager_client.get(url).content.decode()
+    assert "Pendaftaran ditolak" in page and "Nomor izin tidak ditemukan" in page
+    manager_client.post(url, {"form": "resubmit"})
+    assert Institution.objects.get(pk=inst.pk).status == "pending"
+    client.post(url, {"form": "review", "action": "approve", "licence_number": "503/78/DPMPTSP/2026", "reason": ""})
+    inst.refresh_from_db()
+    assert inst.status == "approved" and inst.licence_number == "503/78/DPMPTSP/2026"
+    assert Notification.objects.filter(topic="institution.approve", recipient="pendiri@contoh.id").exists()
+    history = list(InstitutionStatusChange.objects.filter(institution=inst).values_list("status", flat=True))
+    assert history == ["pending", "rejected", "pending", "approved"]
+    actions = list(AuditEvent.objects.filter(object_type="institutions.institution", object_id=str(inst.pk))
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["institution.registered", "institution.reject", "institution.resubmit", "institution.approve"]
+
+
+def test_decisions_need_reasons_and_follow_the_status(founder, regions):
+    inst = register(founder)
+    approver = officer("32.73")
+    with pytest.raises(Conflict):
+        services.institution_review(actor=approver, institution=inst, action="reinstate", reason="x")
+    with pytest.raises(ValidationFailed):
+        services.institution_review(actor=approver, institution=inst, action="reject", reason="  ")
+    services.institution_review(actor=approver, institution=inst, action="approve", licence_number="A-1")
+    with pytest.raises(ValidationFailed):
+        services.institution_review(actor=approver, institution=inst, action="suspend")
+    with pytest.raises(Conflict):
+        services.institution_resubmit(actor=fresh(founder), institution=inst)
+
+
+def test_registration_waits_for_the_approvers_who_are_told(founder, regions):
+    approver = officer("32", "disnaker.jabar")
+    User.objects.filter(pk=approver.pk).update(email="jabar@disnaker.go.id")
+    register(founder)
+    assert Notification.objects.filter(topic="institution.pending", recipient="jabar@disnaker.go.id").exists()
+
+
+# --- copies and floods -------------------------------------------------------------------------------
+
+def test_lookalike_registry_numbers_are_refused(founder, regions):
+    register(founder, number="BLK-3273-001", kind="blk_uptd")
+    for copy in ("blk/3273/001", "BLK-3273-0O1", "BLK.3273.OOI", "B1K-3273-001"):
+        with pytest.raises(Conflict) as exc:
+            register(founder, number=copy, kind="blk_uptd")
+        assert exc.value.code == "institution_exists", copy
+    assert Institution.objects.count() == 1
+
+
+def test_a_citizen_cannot_flood_the_queue(founder, regions):
+    for n in range(services.MAX_OPEN_REGISTRATIONS):
+        register(founder, number=f"LPK-3273-{n:04d}")
+    with pytest.raises(Conflict) as exc:
+        register(founder, number="LPK-3273-9999")
+    assert exc.value.code == "institution_registrations_open"
+
+
+def test_a_pending_registration_is_not_public(founder, regions):
+    inst = register(founder)
+    api = f"/api/v1/institutions/{inst.pk}"
+    assert Client().get(api).status_code == 404
+    own = Client()
+    own.force_login(fresh(founder))
+    assert own.get(api).json()["status"] == "pending"
+    approver = Client()
+    approver.force_login(officer("32.73"))
+    assert approver.get(api).status_code == 200
+    queue = approver.get("/api/v1/institutions/review-queue").json()
+    assert [i["id"] for i in queue["items"]] == [inst.pk]
+    response = approver.post(f"{api}/review", {"action": "approve", "licence_number": "VIN-1"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert Client().get(api).status_code == 200
+
+
+def test_citizens_cannot_join_a_program_of_a_suspended_institution(founder, signup_data, regions):
+    inst = register(founder, kind="blk_komunitas")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="SK-1")
+    program = make_program(fresh(founder), inst, status="published", today=timezone.localdate(), base=timezone.localdate())
+    services.institution_review(actor=officer("32.73"), institution=inst, action="suspend", reason="Izin dibekukan")
+    citizen = make_person(signup_data)
+    with pytest.raises(Conflict) as exc:
+        training.enrollment_register(actor=user_of(citizen), program=program, person=citizen, today=timezone.localdate())
+    assert exc.value.code == "institution_not_active"
+    assert Client().get("/api/v1/training/catalogue").json()["count"] == 0
