@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
 
 api = NinjaAPI(
     title="Sisnaker API",
@@ -34,6 +34,10 @@ def sisnaker_error(request, exc: SisnakerError):
         status = 404
     elif isinstance(exc, Conflict):
         status = 409
+    elif isinstance(exc, TooManyRequests):
+        response = _error(request, exc, 429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     return _error(request, exc, status)
 
 

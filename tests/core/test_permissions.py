@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "person.edit_own": ({"citizen", "admin"}, {"admin"}),
     "person.view": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
     "person.view_nik": ({"officer_province", "officer_regency", "pmo", "admin"}, {"pmo", "admin"}),
+    "person.resolve_identity": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.register_assisted": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
     "institution.create": ({"curator", "admin"}, {"curator", "admin"}),

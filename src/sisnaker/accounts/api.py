@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from sisnaker.core.errors import Msg, NotFound, ValidationFailed
 from sisnaker.regions.models import District
 
 from . import selectors, services
+from .models import SignUpClaim
 
 router = Router(tags=["accounts"])
 
@@ -62,7 +63,30 @@ def _person_out(person) -> PersonOut:
     )
 
 
-@router.post("/signup", response={201: PersonOut}, auth=None, summary="Register a citizen with their NIK")
+class ClaimOut(Schema):
+    verification_token: str
+    channel: str
+    destination: str
+
+
+class ClaimVerifyIn(Schema):
+    verification_token: str
+    code: str
+
+
+class ClaimResendIn(Schema):
+    verification_token: str
+
+
+class ClaimResultOut(Schema):
+    status: str  # "claimed": the record is now the account's; "disputed": a regional officer will check
+    person: PersonOut | None
+
+
+@router.post("/signup", response={201: PersonOut, 202: ClaimOut}, auth=None, summary="Register a citizen with their NIK",
+             description="201: registered. 202: the NIK is held by a record an institution or a posko added; a one-time "
+                         "code went by SMS to `phone` — send it to `/accounts/signup/verify`. Sign-ups and answers that "
+                         "show a NIK is registered are rate limited per address and network (429).")
 def signup(request, payload: SignUpIn):
     district = District.objects.filter(code=payload.domicile_district).first()
     if district is None:
@@ -79,7 +103,27 @@ def signup(request, payload: SignUpIn):
         ),
         today=timezone.localdate(),
     )
-    return 201, _person_out(person)
+    if isinstance(person, SignUpClaim):
+        return Status(202, ClaimOut(verification_token=person.token, channel="sms",
+                                    destination=person.phone[:6] + "****" + person.phone[-3:]))
+    return Status(201, _person_out(person))
+
+
+@router.post("/signup/verify", response=ClaimResultOut, auth=None, summary="Complete a sign-up with the SMS code",
+             description="`claimed`: the provisional record is now the new account's (log in with the phone and "
+                         "password). `disputed`: the name or birth date differ from the record; the account exists and a "
+                         "regional officer of the NIK's region decides.")
+def signup_verify(request, payload: ClaimVerifyIn):
+    outcome = services.signup_claim_verify(token=payload.verification_token, code=payload.code)
+    if outcome.person is not None:
+        return ClaimResultOut(status="claimed", person=_person_out(outcome.person))
+    return ClaimResultOut(status="disputed", person=None)
+
+
+@router.post("/signup/resend", response=ClaimOut, auth=None, summary="Send the SMS code again")
+def signup_resend(request, payload: ClaimResendIn):
+    claim = services.signup_claim_resend(token=payload.verification_token)
+    return ClaimOut(verification_token=claim.token, channel="sms", destination=claim.phone[:6] + "****" + claim.phone[-3:])
 
 
 @router.get("/me", response=MeOut, auth=django_auth, summary="The signed-in user's roles and profile")

@@ -59,3 +59,19 @@ class ProfileForm(PersonFieldsMixin):
     bank_account_number = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False,
                                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     bank_account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=150, required=False)
+
+
+class ClaimCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode 6 angka dari SMS"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class DisputeDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Keputusan"), widget=forms.RadioSelect, choices=[
+        ("owner", _("Pengaju adalah pemilik NIK: perbaiki nama/tanggal lahir dan hubungkan dengan akunnya")),
+        ("not_owner", _("Pengaju bukan pemilik NIK: data tetap seperti semula")),
+    ])
+    note = forms.CharField(label=_("Dasar keputusan (mis. KTP yang diperiksa, tanggal kunjungan)"), max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -187,3 +187,70 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.institution or self.region_code or self.company or ""
         return f"{self.user} · {self.get_role_display()} {scope}".strip()
+
+
+class SignUpClaim(models.Model):
+    """A sign-up whose NIK is already held by a *provisional* record (added by an institution or at a
+    posko). It waits for the one-time code sent to the phone typed at sign-up; then the account takes
+    the record over (``kind=claim``: name and birth date matched) or the case goes to a regional
+    officer of the NIK's region (``kind=dispute``: they did not). Nothing about the registered person
+    is ever shown to the one signing up."""
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", _("Klaim data")
+        DISPUTE = "dispute", _("Data berbeda: diperiksa petugas")
+
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # What the person declared at sign-up (no NIK, no password): applied when the claim completes.
+    declared = models.JSONField(default=dict)
+    password_hash = models.CharField(max_length=256)
+    phone = models.CharField(max_length=20)
+    email = models.EmailField(blank=True)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sends = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "created_at"], name="signupclaim_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → person {self.person_id}"
+
+
+class IdentityDispute(models.Model):
+    """Someone signed up with the NIK of a provisional record but a different name or birth date.
+    A regional officer of the NIK's region checks the ID card and decides: the claimant is the owner
+    (the record is corrected and joined to their account) or not (the record stays as it is)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Menunggu pemeriksaan")
+        OWNER = "owner", _("Pemilik data: digabungkan")
+        NOT_OWNER = "not_owner", _("Bukan pemilik data")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="identity_disputes")
+    claimant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="identity_disputes")
+    declared = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "claimant"], condition=Q(status="open"), name="dispute_one_open_per_claimant"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="dispute_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"dispute {self.pk} ({self.status})"
+
+    # Permission scope: the region of the NIK (where the ID card was issued).
+    def scope_region_codes(self) -> set[str]:
+        return {self.person.nik_district_id or self.person.nik_regency_id, self.person.nik_regency_id}

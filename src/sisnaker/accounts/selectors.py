@@ -20,6 +20,7 @@ class Home:
     person: Person | None
     roles: list[dict] = field(default_factory=list)
     security_hint: bool = False
+    dispute: object | None = None  # the latest identity dispute of an account without a record
 
 
 def roles_of(*, user: User) -> list[dict]:
@@ -49,6 +50,7 @@ def home_for(*, user: User) -> Home:
         person=person,
         roles=roles,
         security_hint=is_staff_role and not has_otp,
+        dispute=None if person else open_dispute_of(user=user),
     )
 
 
@@ -154,3 +156,43 @@ def home_region_code(*, user: User) -> str | None:
         if assignment.company_id:
             return assignment.company.regency_id
     return None
+
+
+def officers_for_dispute(*, dispute) -> QuerySet[User]:
+    """Regional officers of the NIK's regency or province: they decide an identity dispute."""
+    from django.db.models import Q
+
+    from sisnaker.core.roles import Role
+
+    regency = dispute.person.nik_regency_id
+    return User.objects.filter(
+        Q(role_assignments__region_code=regency) | Q(role_assignments__region_code=regency.split(".")[0]),
+        role_assignments__role=Role.REGIONAL_OFFICER, role_assignments__is_active=True, is_active=True,
+    ).distinct()
+
+
+def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet:
+    """Identity disputes a regional officer may decide (NIK region inside their area); all for national
+    administrators. Oldest first."""
+    from django.db.models import Q
+
+    from sisnaker.core.roles import Role
+
+    from .models import IdentityDispute
+
+    qs = IdentityDispute.objects.select_related("person__nik_regency", "claimant").filter(status=status)
+    if any(g.role == Role.ADMIN for g in viewer.grants):
+        return qs.order_by("created_at", "pk")
+    areas = [g.region_code for g in viewer.grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
+    if not areas:
+        return qs.none()
+    scope = Q(pk__in=[])
+    for area in areas:
+        scope |= Q(person__nik_regency_id=area) if "." in area else Q(person__nik_regency__province_id=area)
+    return qs.filter(scope).order_by("created_at", "pk")
+
+
+def open_dispute_of(*, user: User):
+    from .models import IdentityDispute
+
+    return IdentityDispute.objects.filter(claimant=user).order_by("-created_at").first()

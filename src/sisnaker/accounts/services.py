@@ -11,15 +11,15 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
-from sisnaker.core import audit, crypto
-from sisnaker.core.errors import Conflict, Msg, ValidationFailed
+from sisnaker.core import audit, crypto, ratelimit
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.core.roles import SCOPE_OF, Role
 from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.models import District, Regency
 
-from .domain import mask_account_number, normalize_phone
-from .models import Person, RoleAssignment, User
+from .domain import mask_account_number, names_match, normalize_phone
+from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
 
 NIK_TAKEN = Msg(
     "NIK ini sudah terdaftar. Silakan masuk dengan akun Anda, atau hubungi Disnaker setempat bila Anda tidak pernah mendaftar.",
@@ -82,10 +82,37 @@ def _parse_nik(nik: str, *, today: dt.date):
         raise
 
 
+SIGNUP_LIMITED = Msg(
+    "Terlalu banyak pendaftaran dari jaringan Anda. Coba lagi dalam {m} menit, atau datang ke posko Disnaker terdekat.",
+    "Too many sign-ups from your network. Try again in {m} minutes, or visit the nearest manpower office post.",
+)
+
+
+def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
+    """Register a citizen with their NIK and create their log-in.
+
+    Returns the new ``Person`` (logged-in sign-up), or a ``SignUpClaim`` when the NIK belongs to a
+    *provisional* record (added by an institution or at a posko): a one-time code went to the phone
+    typed here, and ``signup_claim_verify`` completes it. Refuses a NIK that already has an account,
+    a phone or e-mail used by another account, and a weak password. Sign-ups, and answers that show a
+    NIK is registered, are rate limited per client address and network (``core.ratelimit``); the
+    counts are kept even when the sign-up is refused."""
+    ratelimit.enforce("signup", message=SIGNUP_LIMITED)
+    ratelimit.check("nik_answer", message=SIGNUP_LIMITED)  # before anything that could tell whether this NIK is registered
+    try:
+        result = _sign_up(data=data, today=today)
+    except Conflict as exc:
+        if exc.code == "nik_taken":
+            ratelimit.count("nik_answer")
+        raise
+    if isinstance(result, SignUpClaim):
+        ratelimit.count("nik_answer")
+        ratelimit.count("otp_send")
+    return result
+
+
 @transaction.atomic
-def person_sign_up(*, data: SignUp, today: dt.date) -> Person:
-    """Register a citizen with their NIK and create their log-in. Refuses a NIK that is already
-    registered, a phone or e-mail already used by another account, and a weak password."""
+def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     parsed = _parse_nik(data.nik, today=today)
     nik = parsed.nik
     name, disability_kind = _validate_person_fields(
@@ -102,7 +129,8 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person:
     phone = normalize_phone(data.phone)
     email = (data.email or "").strip().lower()
     index = _nik_index(nik)
-    if Person.objects.filter(nik_index=index).exists():
+    existing = Person.objects.select_for_update().filter(nik_index=index).first()
+    if existing is not None and not existing.is_provisional:
         raise Conflict(NIK_TAKEN, code="nik_taken", field="nik")
     if User.objects.filter(phone=phone).exists():
         raise Conflict(
@@ -126,6 +154,9 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person:
             field="password",
         ) from exc
     user.set_password(data.password)
+    if existing is not None:
+        return _claim_start(person=existing, data=data, name=name, disability_kind=disability_kind, phone=phone, email=email,
+                            password_hash=user.password)
     warnings = [
         {"code": w.code, "id": w.message.id, "en": w.message.en}
         for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
@@ -391,3 +422,269 @@ def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:
         audit.record(actor="system", action="people.rekeyed", object_type="accounts.person", object_id="all",
                      after={"people": done, "resealed": resealed, "reindexed": reindexed})
     return {"people": done, "resealed": resealed, "reindexed": reindexed}
+
+
+# --- claiming a provisional record ------------------------------------------------------------
+#
+# A person added by an institution's import or by staff has no account. When they sign up with
+# their NIK, the record must not block them: they prove they hold the phone they typed (a one-time
+# code), then the account takes the record over when the name and birth date they gave match it,
+# or — when they do not — a regional officer of the NIK's region checks the ID card and decides.
+# Both paths look the same to the one signing up until the code is verified, and neither ever shows
+# what the record says.
+
+CLAIM_CODE_TTL = dt.timedelta(minutes=15)
+CLAIM_MAX_ATTEMPTS = 5
+CLAIM_MAX_SENDS = 3
+
+
+def _claim_code_hash(token: str, code: str) -> str:
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), f"signup-claim:{token}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
+    from sisnaker.notifications.services import notify_address
+
+    text = Msg("Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
+               "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code.").format(code=code)
+    notify_address(channel="sms", to=claim.phone, topic="otp.signup_claim", subject="", text=text.id, secret=code)
+
+
+def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
+                 password_hash: str) -> SignUpClaim:
+    from django.utils import timezone
+
+    now = timezone.now()
+    matches = names_match(name, person.full_name) and data.birth_date == person.birth_date
+    token = secrets.token_urlsafe(24)
+    code = f"{secrets.randbelow(10**6):06d}"
+    claim = SignUpClaim.objects.create(
+        token=token, kind=SignUpClaim.Kind.CLAIM if matches else SignUpClaim.Kind.DISPUTE, person=person,
+        declared={
+            "full_name": name, "birth_date": data.birth_date.isoformat(), "sex": data.sex, "education": data.education,
+            "domicile_district": data.domicile_district.code, "address": data.address.strip(),
+            "has_disability": data.has_disability, "disability_kind": disability_kind,
+        },
+        password_hash=password_hash, phone=phone, email=email, code_hash=_claim_code_hash(token, code),
+        expires_at=now + CLAIM_CODE_TTL, created_at=now,
+    )
+    # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
+    audit.record(actor="warga (pendaftaran)", action="person.claim_started", obj=person, at=now,
+                 after={"claim": claim.pk, "matches": matches, "phone": phone[:6] + "****" + phone[-3:]})
+    _send_claim_code(claim=claim, code=code)
+    return claim
+
+
+def _open_claim(token: str, now) -> SignUpClaim:
+    claim = SignUpClaim.objects.select_for_update().select_related("person").filter(token=(token or "")[:64]).first()
+    if claim is None or claim.completed_at is not None:
+        raise NotFound(Msg("Permintaan verifikasi tidak ditemukan atau sudah selesai. Ulangi pendaftaran.",
+                           "Verification request not found or already completed. Sign up again."), code="claim_not_found")
+    if claim.attempts >= CLAIM_MAX_ATTEMPTS:
+        raise Conflict(Msg("Kode salah terlalu sering. Ulangi pendaftaran untuk mendapat kode baru.",
+                           "Too many wrong codes. Sign up again to get a new code."), code="claim_locked")
+    return claim
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """What a verified claim became: the account to log in, and either the person it now holds or the
+    dispute a regional officer will decide."""
+
+    user: User
+    person: Person | None
+    dispute: IdentityDispute | None
+
+
+def signup_claim_resend(*, token: str) -> SignUpClaim:
+    """Send a fresh code for a pending claim (at most ``CLAIM_MAX_SENDS`` in all; rate limited)."""
+    from django.utils import timezone
+
+    ratelimit.enforce("otp_send")
+    with transaction.atomic():
+        now = timezone.now()
+        claim = _open_claim(token, now)
+        if claim.sends >= CLAIM_MAX_SENDS:
+            raise Conflict(Msg("Kode sudah dikirim {n} kali. Ulangi pendaftaran bila belum juga diterima.",
+                               "The code was sent {n} times already. Sign up again if it still does not arrive.").format(
+                                   n=claim.sends), code="claim_resend_limit")
+        code = f"{secrets.randbelow(10**6):06d}"
+        claim.code_hash, claim.expires_at, claim.sends = _claim_code_hash(claim.token, code), now + CLAIM_CODE_TTL, claim.sends + 1
+        claim.save(update_fields=["code_hash", "expires_at", "sends"])
+        _send_claim_code(claim=claim, code=code)
+    return claim
+
+
+def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
+    """Check the one-time code of a pending claim and complete it: the account takes the provisional
+    record over (name and birth date matched), or a dispute opens for a regional officer of the NIK's
+    region (they did not). Wrong codes count against the claim and the client's address."""
+    import hmac
+
+    from django.utils import timezone
+
+    ratelimit.enforce("otp_check")
+    now = timezone.now()
+    wrong = False
+    with transaction.atomic():
+        claim = _open_claim(token, now)
+        code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
+        if now > claim.expires_at or not hmac.compare_digest(claim.code_hash, _claim_code_hash(claim.token, code)):
+            SignUpClaim.objects.filter(pk=claim.pk).update(attempts=claim.attempts + 1)
+            wrong = True
+        else:
+            outcome = _claim_complete(claim=claim, now=now)
+    if wrong:  # raised outside the transaction, so the attempt stays counted
+        raise ValidationFailed(Msg("Kode salah atau sudah kedaluwarsa. Periksa SMS terbaru, atau minta kode baru.",
+                                   "Wrong or expired code. Check the latest SMS, or ask for a new code."),
+                               code="claim_code_wrong", field="code")
+    return outcome
+
+
+def _claim_complete(*, claim: SignUpClaim, now) -> ClaimOutcome:
+    person = Person.objects.select_for_update().get(pk=claim.person_id)
+    if User.objects.filter(phone=claim.phone).exists() or claim.email and User.objects.filter(email__iexact=claim.email).exists():
+        raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
+                       code="contact_taken", field="phone")
+    declared = claim.declared
+    user = User(username=f"w{secrets.token_hex(6)}", email=claim.email, phone=claim.phone,
+                first_name=declared.get("full_name", "")[:150], password=claim.password_hash)
+    if claim.kind == SignUpClaim.Kind.CLAIM and not person.is_provisional:
+        raise Conflict(NIK_TAKEN, code="nik_taken", field="nik")  # claimed by its owner meanwhile
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
+    claim.completed_at = now
+    claim.save(update_fields=["completed_at"])
+    if claim.kind == SignUpClaim.Kind.CLAIM:
+        before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
+        old_contact = {"phone": person.phone, "email": person.email}
+        person.user = user
+        person.phone, person.email = claim.phone, claim.email or person.email
+        person.education = declared.get("education") or person.education
+        person.domicile_district_id = declared.get("domicile_district") or person.domicile_district_id
+        person.address = declared.get("address", "") or person.address
+        person.has_disability = bool(declared.get("has_disability"))
+        person.disability_kind = declared.get("disability_kind", "") if person.has_disability else ""
+        person.save()
+        b, a = audit.changes(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
+        audit.record(actor=user, action="person.claimed", obj=person, before=b, after=a | {"account": user.pk}, at=now)
+        _tell_old_contact(person=person, old=old_contact)
+        return ClaimOutcome(user=user, person=person, dispute=None)
+    dispute = IdentityDispute.objects.create(person=person, claimant=user, declared=declared, created_at=now)
+    audit.record(actor=user, action="person.identity_disputed", obj=person, at=now,
+                 after={"dispute": dispute.pk, "declared_name": declared.get("full_name"), "declared_birth_date": declared.get("birth_date")})
+    _tell_officers(dispute=dispute)
+    return ClaimOutcome(user=user, person=None, dispute=dispute)
+
+
+def _tell_old_contact(*, person: Person, old: dict) -> None:
+    """The record's earlier phone/e-mail (typed by the institution) hears that an account took it over."""
+    from sisnaker.notifications.services import notify_address
+
+    text = Msg("Data Anda di Sisnaker (ditambahkan oleh {inst}) kini terhubung dengan akun bernomor HP {phone}. "
+               "Bila ini bukan Anda, segera hubungi Disnaker setempat.",
+               "Your Sisnaker record (added by {inst}) is now joined to an account with phone {phone}. "
+               "If this was not you, contact your local manpower office at once.").format(
+                   inst=person.added_by_institution.name if person.added_by_institution_id else "lembaga pelatihan",
+                   phone=person.phone[:6] + "****" + person.phone[-3:])
+    if old["phone"] and normalize_phone_or_blank(old["phone"]) != person.phone:
+        notify_address(channel="sms", to=old["phone"], topic="person.claimed", subject="", text=text.id)
+    if old["email"] and old["email"].lower() != (person.email or "").lower():
+        notify_address(channel="email", to=old["email"], topic="person.claimed", subject="Sisnaker", text=text.id)
+
+
+def normalize_phone_or_blank(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except ValidationFailed:
+        return ""
+
+
+def _tell_officers(*, dispute: IdentityDispute) -> None:
+    from sisnaker.notifications.services import notify_user
+
+    from . import selectors
+
+    text = Msg("Ada pendaftaran warga dengan NIK yang datanya berbeda dari data terdaftar, menunggu pemeriksaan Anda "
+               "(Sisnaker → Data warga → Sengketa data).",
+               "A citizen signed up with a NIK whose data differ from the registered record; it awaits your check "
+               "(Sisnaker → Residents → Identity disputes).")
+    for officer in selectors.officers_for_dispute(dispute=dispute):
+        notify_user(user=officer, topic="person.identity_disputed", subject="Sisnaker: sengketa data NIK",
+                    text=text.en if officer.preferred_language == "en" else text.id)
+
+
+@transaction.atomic
+def dispute_record_view(*, actor: User, dispute: IdentityDispute) -> None:
+    """An officer opens a dispute, which shows the registered record beside the declared data: logged."""
+    require(actor, "person.resolve_identity", dispute)
+    audit.record(actor=actor, action="person.viewed", obj=dispute.person, reason=f"sengketa data {dispute.pk}")
+
+
+DISPUTE_OUTCOMES = ("owner", "not_owner")
+
+
+@transaction.atomic
+def identity_dispute_resolve(*, actor: User, dispute: IdentityDispute, outcome: str, note: str) -> IdentityDispute:
+    """A regional officer of the NIK's region decides a dispute after checking the claimant's ID card:
+    ``owner`` corrects the record's name and birth date to what the claimant declared and joins it to
+    their account; ``not_owner`` leaves the record as it is. The claimant is told either way."""
+    from django.utils import timezone
+
+    dispute = IdentityDispute.objects.select_for_update().select_related("person", "claimant").get(pk=dispute.pk)
+    require(actor, "person.resolve_identity", dispute)
+    if outcome not in DISPUTE_OUTCOMES:
+        raise ValidationFailed(Msg("Pilih keputusan.", "Choose a decision."), code="dispute_outcome", field="outcome")
+    if dispute.status != IdentityDispute.Status.OPEN:
+        raise Conflict(Msg("Sengketa ini sudah diputuskan.", "This dispute was already decided."), code="dispute_closed")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(Msg("Tuliskan dasar keputusan (mis. KTP yang diperiksa).",
+                                   "Write what the decision rests on (e.g. the ID card checked)."), code="reason_required", field="note")
+    now = timezone.now()
+    person = Person.objects.select_for_update().get(pk=dispute.person_id)
+    if outcome == "owner":
+        if not person.is_provisional:
+            raise Conflict(Msg("Data ini sudah terhubung dengan akun lain; selesaikan melalui administrator.",
+                               "This record is already joined to another account; settle it with an administrator."),
+                           code="person_already_claimed")
+        if Person.objects.filter(user=dispute.claimant).exists():
+            raise Conflict(Msg("Akun pengaju sudah memiliki data warga.", "The claimant's account already holds a record."),
+                           code="claimant_has_person")
+        before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
+        declared = dispute.declared
+        person.user = dispute.claimant
+        person.full_name = declared.get("full_name") or person.full_name
+        person.birth_date = dt.date.fromisoformat(declared["birth_date"]) if declared.get("birth_date") else person.birth_date
+        person.phone, person.email = dispute.claimant.phone, dispute.claimant.email or person.email
+        person.save()
+        b, a = audit.changes(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
+        audit.record(actor=actor, action="person.identity_confirmed", obj=person, before=b, after=a | {"account": dispute.claimant_id},
+                     reason=note, at=now)
+    else:
+        audit.record(actor=actor, action="person.identity_refused", obj=person, after={"dispute": dispute.pk}, reason=note, at=now)
+    dispute.status = IdentityDispute.Status.OWNER if outcome == "owner" else IdentityDispute.Status.NOT_OWNER
+    dispute.resolved_at, dispute.resolved_by, dispute.resolution_note = now, actor, note
+    dispute.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+    _tell_claimant(dispute=dispute)
+    return dispute
+
+
+def _tell_claimant(*, dispute: IdentityDispute) -> None:
+    from sisnaker.notifications.services import notify_user
+
+    if dispute.status == IdentityDispute.Status.OWNER:
+        text = Msg("Petugas Disnaker telah memeriksa data Anda: data NIK Anda kini terhubung dengan akun Sisnaker Anda.",
+                   "The manpower office checked your data: your NIK record is now joined to your Sisnaker account.")
+    else:
+        text = Msg("Petugas Disnaker tidak dapat menghubungkan data NIK tersebut dengan akun Anda. Catatan: {note}. "
+                   "Datanglah ke Disnaker atau posko terdekat dengan membawa KTP.",
+                   "The manpower office could not join that NIK record to your account. Note: {note}. "
+                   "Visit the manpower office or the nearest post with your ID card.").format(note=dispute.resolution_note)
+    notify_user(user=dispute.claimant, topic=f"person.dispute_{dispute.status}", subject="Sisnaker",
+                text=text.en if dispute.claimant.preferred_language == "en" else text.id)

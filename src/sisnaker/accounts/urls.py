@@ -5,6 +5,9 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("daftar/", views.signup, name="signup"),
+    path("daftar/verifikasi/<str:token>/", views.signup_verify, name="signup_verify"),
+    path("sengketa/", views.disputes, name="disputes"),
+    path("sengketa/<int:dispute_id>/", views.dispute_detail, name="dispute"),
     path("masuk/", views.login_view, name="login"),
     path("masuk/kode/", views.otp_verify, name="otp_verify"),
     path("keluar/", views.logout_view, name="logout"),

@@ -19,12 +19,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core import search
-from sisnaker.core.errors import PermissionDenied, SisnakerError
+from sisnaker.core.errors import PermissionDenied, SisnakerError, TooManyRequests
 from sisnaker.core.permissions import require
 from sisnaker.web.views import error_page
 
 from . import selectors, services
-from .forms import LoginForm, OtpForm, ProfileForm, SignUpForm
+from .forms import ClaimCodeForm, DisputeDecisionForm, LoginForm, OtpForm, ProfileForm, SignUpForm
+from .models import IdentityDispute, SignUpClaim
 
 PENDING_OTP = "sisnaker_pending_otp_user"
 
@@ -59,9 +60,15 @@ def signup(request: HttpRequest) -> HttpResponse:
                 ),
                 today=timezone.localdate(),
             )
+        except TooManyRequests as exc:
+            form.add_error(None, str(exc.message))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         except SisnakerError as exc:
             _apply_error(form, exc)
         else:
+            if isinstance(person, SignUpClaim):
+                # The NIK is held by a record someone else added: prove the phone first.
+                return redirect("accounts:signup_verify", token=person.token)
             login(request, person.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             messages.success(request, _("Pendaftaran berhasil. Selamat datang di Sisnaker!"))
             if person.nik_warnings:
@@ -71,6 +78,86 @@ def signup(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("web:home")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Second step of a sign-up whose NIK was added by an institution: the code sent by SMS."""
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    claim = SignUpClaim.objects.filter(token=token[:64], completed_at__isnull=True).first()
+    if claim is None:
+        return error_page(request, 404, _("Permintaan verifikasi tidak ditemukan atau sudah selesai. Ulangi pendaftaran."))
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and request.POST.get("resend"):
+        try:
+            services.signup_claim_resend(token=token)
+        except SisnakerError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Kode baru sudah dikirim."))
+        return redirect("accounts:signup_verify", token=token)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.signup_claim_verify(token=token, code=form.cleaned_data["code"])
+        except SisnakerError as exc:
+            form.add_error("code", str(exc.message))
+            status = 429 if isinstance(exc, TooManyRequests) else 400
+        else:
+            login(request, outcome.user, backend="sisnaker.accounts.backends.IdentifierBackend")
+            if outcome.person is not None:
+                messages.success(request, _("Nomor HP terverifikasi. Data Anda yang didaftarkan oleh lembaga pelatihan kini "
+                                            "terhubung dengan akun Anda; periksa dan lengkapi di Akun saya."))
+            else:
+                messages.warning(request, _("Nomor HP terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
+                                            "data yang terdaftar untuk NIK ini, jadi petugas Disnaker akan memeriksanya. "
+                                            "Anda akan diberi tahu hasilnya; siapkan KTP bila diminta datang."))
+            return redirect("web:home")
+    elif request.method == "POST":
+        status = 400
+    phone = claim.phone
+    return render(request, "accounts/signup_verify.html", {
+        "form": form, "phone_masked": phone[:6] + "****" + phone[-3:], "token": token,
+    }, status=status)
+
+
+@login_required
+def disputes(request: HttpRequest) -> HttpResponse:
+    """Regional officers: sign-ups whose data differ from a provisional record of the same NIK."""
+    from sisnaker.core.permissions import can
+
+    status = request.GET.get("status", "open")
+    if status not in IdentityDispute.Status.values:
+        status = "open"
+    if not can(request.user, "person.list"):
+        return error_page(request, 403, _("Halaman ini untuk petugas Disnaker."), _("Akses ditolak"))
+    rows = list(selectors.disputes_in_scope(viewer=request.user, status=status)[:200])
+    return render(request, "accounts/disputes.html", {"rows": rows, "status": status,
+                                                      "statuses": IdentityDispute.Status.choices})
+
+
+@login_required
+def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    from sisnaker.core.permissions import can
+
+    dispute = IdentityDispute.objects.select_related("person__nik_regency", "person__added_by_institution", "claimant",
+                                                     "resolved_by").filter(pk=dispute_id).first()
+    if dispute is None or not can(request.user, "person.resolve_identity", dispute):
+        return error_page(request, 404, _("Sengketa data tidak ditemukan di wilayah kerja Anda."), _("Tidak ditemukan"))
+    form = DisputeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_dispute_resolve(actor=request.user, dispute=dispute, outcome=form.cleaned_data["outcome"],
+                                              note=form.cleaned_data["note"])
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Keputusan tersimpan; pengaju sudah diberi tahu."))
+            return redirect("accounts:disputes")
+    # Opening the registered record to compare is a view of a person's full data: logged.
+    services.dispute_record_view(actor=request.user, dispute=dispute)
+    return render(request, "accounts/dispute_detail.html", {"dispute": dispute, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -229,7 +316,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff open one person's full record; allowed by scope and always logged."""
     from .models import Person
 
-    person = Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district").filter(pk=person_id).first()
+    person = Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district", "added_by_institution").filter(pk=person_id).first()
     if person is None:
         return error_page(request, 404, _("Data orang ini tidak ada."), _("Tidak ditemukan"))
     try:

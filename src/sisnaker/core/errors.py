@@ -70,3 +70,16 @@ class Conflict(SisnakerError):
 
 class NotFound(SisnakerError):
     """The thing asked for does not exist (or the actor may not know it exists)."""
+
+
+class TooManyRequests(SisnakerError):
+    """Too many attempts from this address/network/account for now; ``retry_after`` in seconds."""
+
+    def __init__(self, message: Msg | None = None, *, retry_after: int = 60, code: str = "rate_limited", **kw: Any) -> None:
+        minutes = max(1, -(-int(retry_after) // 60))
+        message = message or Msg("Terlalu banyak percobaan. Coba lagi dalam {m} menit.", "Too many attempts. Try again in {m} minutes.")
+        super().__init__(
+            message.format(m=minutes) if "{m}" in message.id else message,
+            code=code, details={"retry_after": int(retry_after)}, **kw,
+        )
+        self.retry_after = int(retry_after)

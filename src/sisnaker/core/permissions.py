@@ -95,6 +95,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # A person's full record by staff (logged by the service), unmasked NIK.
     "person.view": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
     "person.view_nik": {R.REGIONAL_OFFICER: _region, R.PMO_OFFICER: _national},
+    # A sign-up whose name/birth date differ from a provisional record of that NIK: decided by an officer
+    # of the NIK's region after checking the ID card (obj: the IdentityDispute).
+    "person.resolve_identity": {R.REGIONAL_OFFICER: _region},
     # Assisted registration at a posko: the officer registers a resident of their area.
     "person.register_assisted": {R.REGIONAL_OFFICER: _region},
     "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},

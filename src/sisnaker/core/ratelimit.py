@@ -20,7 +20,25 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import context
+from .errors import TooManyRequests
 from .models import RateCounter
+from .net import network_of
+
+# Default policies (events per window), overridable with settings.SISNAKER_RATE_LIMITS
+# {"name": [count, seconds]}. "ip" and "net" (the /24 or /64 around it) are counted separately, so
+# one office behind NAT is not mistaken for one attacker, yet a botnet in one network still is.
+DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
+    # Sign-up attempts (any outcome).
+    "signup.ip": (30, 3600),
+    "signup.net": (150, 3600),
+    # Answers that reveal that a NIK is registered ("already registered", claim codes sent).
+    "nik_answer.ip": (10, 3600),
+    "nik_answer.net": (40, 3600),
+    # One-time codes: sending and checking.
+    "otp_send.ip": (10, 3600),
+    "otp_check.ip": (30, 3600),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +105,51 @@ def hit_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None
         worst = max(refused, key=lambda d: d.retry_after)
         return Decision(allowed=False, count=worst.count, retry_after=worst.retry_after)
     return Decision(allowed=True, count=max((d.count for d in decisions), default=0), retry_after=0)
+
+
+def policy(name: str) -> Limit:
+    """The configured limit of a named policy."""
+    configured = getattr(settings, "SISNAKER_RATE_LIMITS", {}) or {}
+    count, seconds = configured.get(name) or DEFAULT_POLICIES[name]
+    return Limit(count=int(count), seconds=int(seconds))
+
+
+def _client_keys(scope: str) -> list[tuple[str, Limit]]:
+    ip = context.current().ip
+    if not ip:  # commands, tasks and direct service calls in tests: no client to limit
+        return []
+    keys = [(f"{scope}:ip:{ip}", policy(f"{scope}.ip"))]
+    if f"{scope}.net" in DEFAULT_POLICIES:
+        keys.append((f"{scope}:net:{network_of(ip)}", policy(f"{scope}.net")))
+    return keys
+
+
+def enforce(scope: str, *, message=None) -> None:
+    """Count one event of ``scope`` for the current client (address and network) and raise
+    ``TooManyRequests`` once a limit is exceeded. Does nothing outside a request."""
+    keys = _client_keys(scope)
+    if not keys:
+        return
+    decision = hit_all(keys)
+    if not decision.allowed:
+        raise TooManyRequests(message, retry_after=decision.retry_after)
+
+
+def count(scope: str) -> None:
+    """Count one event of ``scope`` for the current client without refusing (the refusal, if any,
+    comes from ``check``/``enforce`` on the next attempt)."""
+    keys = _client_keys(scope)
+    if keys:
+        hit_all(keys)
+
+
+def check(scope: str, *, message=None) -> None:
+    """Raise ``TooManyRequests`` when the current client has no event of ``scope`` left, without
+    counting one (count it with ``enforce`` once the event really happens)."""
+    for key, limit in _client_keys(scope):
+        decision = peek(key, limit)
+        if not decision.allowed:
+            raise TooManyRequests(message, retry_after=decision.retry_after)
 
 
 def purge(*, now: dt.datetime | None = None) -> int:

@@ -103,6 +103,33 @@ def notify_user(*, user, topic: str, subject: str, text: str, channels: Iterable
     return created
 
 
+def notify_address(*, channel: str, to: str, topic: str, subject: str, text: str, secret: str = "") -> Notification | None:
+    """Queue ``text`` to a bare address (a phone typed at sign-up, a record's old e-mail) that belongs to
+    no account yet. With ``secret`` (a one-time code) the message is sent at once after commit and only
+    a copy with the secret blanked is kept, so no code is ever stored."""
+    if channel not in CHANNELS:
+        raise ValueError(f"Unknown notification channel: {channel}")
+    address = (to or "").strip() if channel == "email" else normalize_phone(to)
+    if not address:
+        return None
+    kept = text.replace(secret, "•" * len(secret)) if secret else text
+    notification = Notification.objects.create(channel=channel, person=None, recipient=address[:200], topic=topic[:60],
+                                               subject=subject[:200] if channel == "email" else "", body=kept)
+    if secret:
+        transaction.on_commit(lambda: _deliver_text(notification.pk, text))
+    else:
+        transaction.on_commit(lambda: _enqueue([notification.pk]))
+    return notification
+
+
+def _deliver_text(pk: int, text: str) -> None:
+    """Send ``text`` for notification ``pk`` now (its stored body is a blanked copy)."""
+    notification = Notification.objects.filter(pk=pk).first()
+    if notification is not None:
+        notification.body = text  # in memory only: deliver() writes back the status, not the body
+        deliver(notification)
+
+
 def _enqueue(ids: list[int]) -> None:
     from .tasks import send_notification
 
@@ -111,7 +138,8 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def deliver(notification: Notification) -> Notification:
-    """Send one queued notification now and record the outcome (sent, or failed with the error)."""
+    """Send one queued notification now and record the outcome (sent, or failed with the error). Only
+    the status is written back: a body changed in memory (a one-time code) is sent, never saved."""
     from django.core.mail import send_mail
 
     from .gateways import get_gateway

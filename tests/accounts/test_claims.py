@@ -1,0 +1,247 @@
+"""A person added by an institution is provisional and never blocks its owner: signing up with that
+NIK proves the phone by a one-time code and takes the record over when name and birth date match;
+when they do not, a regional officer of the NIK's region decides. Nothing about the registered person
+is shown on the way, the code is never stored, and NIK answers are rate limited per address/network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.accounts import services
+from sisnaker.accounts.models import IdentityDispute, Person, SignUpClaim, User
+from sisnaker.accounts.services import role_grant
+from sisnaker.core import context, crypto
+from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.core.roles import Role
+from sisnaker.notifications import gateways
+from sisnaker.notifications.models import Notification
+from tests.conftest import TODAY, approved_institution, make_nik
+
+pytestmark = pytest.mark.django_db
+
+
+class SmsBox(gateways.Gateway):
+    sent: list = []
+
+    def __init__(self, **_):
+        pass
+
+    def send(self, *, to, text):
+        SmsBox.sent.append((to, text))
+        return "box-1"
+
+
+@pytest.fixture(autouse=True)
+def sms(settings):
+    settings.SISNAKER_SMS_GATEWAY = "tests.accounts.test_claims.SmsBox"
+    SmsBox.sent = []
+    return SmsBox.sent
+
+
+def committed() -> list:
+    """Run what would run after commit (messages leave only then); the test's transaction never commits."""
+    callbacks, connection.run_on_commit = connection.run_on_commit, []
+    for _, func, _ in callbacks:
+        func()
+    return SmsBox.sent
+
+
+def last_code(to: str) -> str:
+    texts = [text for phone, text in committed() if phone == to]
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
+@pytest.fixture
+def provisional(regions):
+    """A person an institution imported: no account, the institution's typed phone."""
+    inst = approved_institution(registry_number="BLK-3273-050", name="UPTD BLK Kota Bandung")
+    nik = make_nik(birth=dt.date(1998, 3, 4), female=True)
+    return Person.objects.create(
+        nik_encrypted=crypto.encrypt(nik), nik_index=crypto.blind_index(nik, label="nik"), nik_regency_id="32.73",
+        nik_district_id="32.73.01", full_name="SITI AMINAH", birth_date=dt.date(1998, 3, 4), sex="F", education="sma",
+        phone="+6281300000001", email="", domicile_district_id="32.73.01", added_by_institution=inst,
+    ), nik
+
+
+def sign_up(signup_data, nik, **overrides):
+    data = dict(nik=nik, full_name="Siti Aminah, S.Pd.", birth_date=dt.date(1998, 3, 4), sex="F", phone="0812 7777 0001",
+                email="siti.aminah@contoh.id")
+    data.update(overrides)
+    return services.person_sign_up(data=signup_data(**data), today=TODAY)
+
+
+def test_the_owner_claims_the_record_with_a_code_and_keeps_its_enrollments(signup_data, provisional, sms):
+    person, nik = provisional
+    claim = sign_up(signup_data, nik)
+    assert isinstance(claim, SignUpClaim) and claim.kind == "claim"
+    assert Person.objects.get(pk=person.pk).user_id is None  # nothing taken over before the code
+    code = last_code("+6281277770001")
+    # The code travels by SMS but is never stored: not in the claim, not in the notification log.
+    stored = Notification.objects.get(topic="otp.signup_claim")
+    assert code not in stored.body and "••••••" in stored.body and code not in claim.code_hash
+
+    with pytest.raises(ValidationFailed):
+        services.signup_claim_verify(token=claim.token, code="000000" if code != "000000" else "111111")
+    outcome = services.signup_claim_verify(token=claim.token, code=code)
+    person.refresh_from_db()
+    assert outcome.person == person and person.user == outcome.user and not person.is_provisional
+    assert person.phone == "+6281277770001" and person.email == "siti.aminah@contoh.id"
+    assert person.full_name == "SITI AMINAH"  # the registered name stays; only contact and profile are taken
+    assert outcome.user.check_password("Rahasia-Kuat-2026") and outcome.user.has_role(Role.CITIZEN)
+    assert AuditEvent.objects.filter(action="person.claimed", object_id=str(person.pk)).exists()
+    # The phone the institution typed hears about it.
+    committed()
+    assert any(phone == "+6281300000001" and "terhubung dengan akun" in text for phone, text in sms)
+    # A finished claim cannot be replayed.
+    with pytest.raises(NotFound):
+        services.signup_claim_verify(token=claim.token, code=code)
+
+
+def test_wrong_codes_lock_the_claim(signup_data, provisional):
+    _, nik = provisional
+    claim = sign_up(signup_data, nik)
+    for _ in range(services.CLAIM_MAX_ATTEMPTS):
+        with pytest.raises(ValidationFailed):
+            services.signup_claim_verify(token=claim.token, code="99999x")
+    with pytest.raises(Conflict) as exc:
+        services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001"))
+    assert exc.value.code == "claim_locked"
+    assert Person.objects.filter(user__isnull=False).count() == 0
+
+
+def test_an_expired_code_is_refused(signup_data, provisional):
+    _, nik = provisional
+    claim = sign_up(signup_data, nik)
+    SignUpClaim.objects.filter(pk=claim.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    with pytest.raises(ValidationFailed):
+        services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001"))
+    services.signup_claim_resend(token=claim.token)
+    assert services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001")).person is not None
+
+
+def test_a_mismatch_goes_to_the_officer_of_the_nik_region_and_reveals_nothing(signup_data, provisional):
+    person, nik = provisional
+    claim = sign_up(signup_data, nik, full_name="Siti Aminah Putri", birth_date=dt.date(1998, 4, 3))
+    assert claim.kind == "dispute"
+    outcome = services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001"))
+    assert outcome.person is None and outcome.dispute.status == "open"
+    assert outcome.user.has_role(Role.CITIZEN) and not Person.objects.filter(user=outcome.user).exists()
+    person.refresh_from_db()
+    assert person.is_provisional and person.full_name == "SITI AMINAH"
+
+    far = User.objects.create(username="disnaker.sby")
+    role_grant(actor=None, user=far, role=Role.REGIONAL_OFFICER, region_code="35.78")
+    with pytest.raises(PermissionDenied):
+        services.identity_dispute_resolve(actor=User.objects.get(pk=far.pk), dispute=outcome.dispute, outcome="owner",
+                                          note="KTP diperiksa")
+    near = User.objects.create(username="disnaker.bdg", email="bdg@disnaker.go.id")
+    role_grant(actor=None, user=near, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    near = User.objects.get(pk=near.pk)
+    with pytest.raises(ValidationFailed):
+        services.identity_dispute_resolve(actor=near, dispute=outcome.dispute, outcome="owner", note="")
+    services.identity_dispute_resolve(actor=near, dispute=outcome.dispute, outcome="owner",
+                                      note="KTP asli diperiksa di kantor, 30/11/2026")
+    person.refresh_from_db()
+    assert person.user == outcome.user and person.full_name == "Siti Aminah Putri"
+    assert person.birth_date == dt.date(1998, 4, 3)
+    assert AuditEvent.objects.filter(action="person.identity_confirmed", object_id=str(person.pk)).exists()
+
+
+def test_the_officer_pages(signup_data, provisional):
+    person, nik = provisional
+    claim = sign_up(signup_data, nik, full_name="Orang Lain")
+    dispute = services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001")).dispute
+    officer = User.objects.create(username="disnaker.jabar")
+    role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32")
+    client = Client()
+    client.force_login(officer)
+    assert "Orang Lain" in client.get(reverse("accounts:disputes")).content.decode()
+    page = client.get(reverse("accounts:dispute", args=[dispute.pk])).content.decode()
+    assert "SITI AMINAH" in page and "Orang Lain" in page
+    assert AuditEvent.objects.filter(action="person.viewed", object_id=str(person.pk), actor=officer).exists()
+    response = client.post(reverse("accounts:dispute", args=[dispute.pk]), {"outcome": "not_owner", "note": "NIK salah ketik"})
+    assert response.status_code == 302
+    assert IdentityDispute.objects.get(pk=dispute.pk).status == "not_owner"
+    assert Person.objects.get(pk=person.pk).is_provisional
+    # The claimant's home page says so.
+    home = Client()
+    home.force_login(dispute.claimant)
+    assert "NIK salah ketik" in home.get("/").content.decode()
+
+
+def test_sign_up_page_walks_through_the_code(client, provisional, sms):
+    _, nik = provisional
+    response = client.post(reverse("accounts:signup"), {
+        "nik": nik, "full_name": "Siti Aminah", "birth_date": "1998-03-04", "sex": "F", "phone": "081277770001",
+        "email": "", "domicile_0": "32", "domicile_1": "32.73", "domicile_2": "32.73.01", "domicile": "32.73.01",
+        "education": "sma", "password": "Rahasia-Kuat-2026", "password2": "Rahasia-Kuat-2026",
+    })
+    assert response.status_code == 302 and "/akun/daftar/verifikasi/" in response["Location"], response.content.decode()[:3000]
+    page = client.get(response["Location"]).content.decode()
+    assert "SITI AMINAH" not in page and "+62812****001" in page
+    response = client.post(response["Location"], {"code": last_code("+6281277770001")})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200 and "_auth_user_id" in client.session
+
+
+def test_nik_answers_are_rate_limited_per_address(signup_data, settings):
+    settings.SISNAKER_RATE_LIMITS = {"nik_answer.ip": (3, 3600)}
+    owner = services.person_sign_up(data=signup_data(), today=TODAY)
+    token = context.activate(context.RequestContext(ip="198.51.100.7"))
+    try:
+        for _ in range(3):
+            with pytest.raises(Conflict):
+                services.person_sign_up(data=signup_data(nik=owner.nik), today=TODAY)
+        # The fourth probe gets no answer about the NIK at all — not even for a fresh one.
+        with pytest.raises(TooManyRequests):
+            services.person_sign_up(data=signup_data(nik=owner.nik), today=TODAY)
+        with pytest.raises(TooManyRequests):
+            services.person_sign_up(data=signup_data(), today=TODAY)
+    finally:
+        context.deactivate(token)
+    # Another address is not affected.
+    token = context.activate(context.RequestContext(ip="203.0.113.5"))
+    try:
+        with pytest.raises(Conflict):
+            services.person_sign_up(data=signup_data(nik=owner.nik), today=TODAY)
+    finally:
+        context.deactivate(token)
+
+
+def test_sign_ups_are_rate_limited_per_network(signup_data, settings):
+    settings.SISNAKER_RATE_LIMITS = {"signup.net": (2, 3600)}
+    for last in (1, 2):
+        token = context.activate(context.RequestContext(ip=f"198.51.100.{last}"))
+        try:
+            services.person_sign_up(data=signup_data(), today=TODAY)
+        finally:
+            context.deactivate(token)
+    token = context.activate(context.RequestContext(ip="198.51.100.99"))
+    try:
+        with pytest.raises(TooManyRequests):
+            services.person_sign_up(data=signup_data(), today=TODAY)
+    finally:
+        context.deactivate(token)
+
+
+def test_api_claim_flow(provisional):
+    _, nik = provisional
+    api = Client()
+    body = {"nik": nik, "full_name": "Siti Aminah", "birth_date": "1998-03-04", "sex": "F", "education": "sma",
+            "phone": "081277770001", "domicile_district": "32.73.01", "password": "Rahasia-Kuat-2026"}
+    response = api.post("/api/v1/accounts/signup", body, content_type="application/json")
+    assert response.status_code == 202 and response.json()["destination"] == "+62812****001"
+    token = response.json()["verification_token"]
+    bad = api.post("/api/v1/accounts/signup/verify", {"verification_token": token, "code": "12345"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "claim_code_wrong"
+    ok = api.post("/api/v1/accounts/signup/verify", {"verification_token": token, "code": last_code("+6281277770001")},
+                  content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "claimed"
