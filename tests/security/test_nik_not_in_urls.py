@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sisnaker.accounts import services as accounts
+from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.training import services as training
 from tests.training.test_services import make_institution, make_program, make_staff
@@ -22,6 +23,11 @@ def test_people_search_by_nik_redirects_to_a_hash(client, citizen):
     page = client.get(response["Location"]).content.decode()
     assert citizen.full_name in page and "Hasil pencarian berdasarkan NIK" in page
     assert "nik:" not in page.split('name="q"')[1][:80]  # the box does not show the hash
+    # The look-up by NIK is recorded (found or not), without the NIK.
+    event = AuditEvent.objects.get(action="person.searched_by_nik", actor=officer)
+    assert event.after == {"found": 1} and citizen.nik not in str(event.after)
+    client.get(reverse("accounts:people") + "?q=" + "nik%3A" + "0" * 64)
+    assert AuditEvent.objects.filter(action="person.searched_by_nik", actor=officer).latest("id").after == {"found": 0}
     # A name search stays a plain query.
     response = client.post(reverse("accounts:people"), {"q": "Siti"})
     assert response["Location"].endswith("?q=Siti")

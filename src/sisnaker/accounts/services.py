@@ -275,6 +275,15 @@ def person_record_view(*, actor: User, person: Person, purpose: str = "") -> Per
 
 
 @transaction.atomic
+def person_nik_search_record(*, actor: User, found: int) -> None:
+    """Staff searched the residents list by a full NIK: who, when, from where and whether anyone in
+    their scope matched (never the NIK itself)."""
+    require(actor, "person.list")
+    audit.record(actor=actor, action="person.searched_by_nik", object_type="accounts.person", object_id="search",
+                 after={"found": found})
+
+
+@transaction.atomic
 def person_export_own(*, actor: User, person: Person) -> dict:
     """Everything Sisnaker holds on a person, for them to download (UU PDP right of access)."""
     require(actor, "person.view_own", person)

@@ -307,6 +307,9 @@ def people(request: HttpRequest) -> HttpResponse:
     qs = selectors.people_in_scope(viewer=request.user, q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     nik_search = search.is_token(q)
+    if search.nik_index_of(q):
+        # A look-up by NIK is a look-up of one person: recorded, found or not (UU PDP).
+        services.person_nik_search_record(actor=request.user, found=page.paginator.count)
     return render(request, "accounts/people.html", {"page": page, "q": "" if nik_search else q, "q_param": q,
                                                     "nik_search": nik_search})
 
