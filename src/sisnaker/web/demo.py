@@ -164,7 +164,7 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()], batch_size=500)
     programs = _training_demo(today=today, rng=rng)
     audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
-    return {"created": 1, "citizens": citizens + 1, "institutions": 4, "companies": 1, "programs": programs}
+    return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs}
 
 
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:
