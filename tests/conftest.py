@@ -95,12 +95,12 @@ def citizen(signup_data):
 def approved_institution(*, registry_number: str, name: str, kind: str = "blk_uptd", regency: str = "32.73", **extra):
     """An institution the authority has already approved (tests of what approved institutions do).
     The vetting itself is tested in tests/institutions/."""
-    from django.utils import timezone
-
     from sisnaker.institutions.domain import registry_key
     from sisnaker.institutions.models import Institution, InstitutionStatusChange
 
-    now = timezone.now()
+    # Approved long ago, so that whatever date a test issues a certificate at, the institution was
+    # already approved then (certificates show the issuer's status on their date).
+    now = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     extra.setdefault("licence_number", "SK-TEST-001")
     institution = Institution.objects.create(
         registry_number=registry_number, registry_key=registry_key(registry_number), name=name, kind=kind,
