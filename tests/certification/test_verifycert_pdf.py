@@ -117,6 +117,8 @@ def test_missing_files_and_keys(issued, tmp_path):
     code, message = cli(str(tmp_path / "tidak-ada.pdf"))
     assert code == 2 and "tidak dapat dibaca" in message
     assert cli(str(tmp_path))[0] == 2  # a directory
+    assert cli("a" * 5000)[0] == 1  # a name too long to be a file: an unknown number
+    assert cli("BLK\x00/2026/000001")[0] == 1
     path = write(tmp_path, "sertifikat.pdf", issued.pdf)
     code, message = cli(path, "--public-key", write(tmp_path, "kunci.pem", b"bukan kunci"))
     assert code == 2 and "Kunci publik tidak dapat dibaca" in message

@@ -49,9 +49,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, target: str, public_key: str | None, as_json: bool, **options):
         path = Path(target)
-        if path.is_file():
+        is_file, exists = _probe(path)
+        if is_file:
             ok, out = self._file(path, public_key)
-        elif path.exists() or target.endswith((".pdf", ".json", ".PDF", ".JSON")):
+        elif exists or target.lower().endswith((".pdf", ".json")):
             raise _refuse(Msg("Berkas tidak dapat dibaca: {p}", "Cannot read the file: {p}").format(p=target))
         else:
             try:
@@ -149,8 +150,17 @@ class Command(BaseCommand):
         }
         out = {"mode": "database", **result.as_dict(), "message": messages[result.status]}
         if not result.found:
-            out["query"] = query
+            out["query"] = query[:200]
         return result.status == certificates.VALID, out
+
+
+def _probe(path: Path) -> tuple[bool, bool]:
+    """(is a file, exists) — False for names the system cannot even look up (too long, a NUL byte):
+    those are not files, so they are looked up as numbers (and are unknown)."""
+    try:
+        return path.is_file(), path.exists()
+    except (OSError, ValueError):
+        return False, False
 
 
 def _dict(value) -> dict:
