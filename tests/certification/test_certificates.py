@@ -23,6 +23,7 @@ from sisnaker.certification.models import Assessment, Certificate, CertificateCo
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
+from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.surveys.models import Questionnaire, QuestionnaireVersion, Response
 from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
@@ -36,6 +37,9 @@ from tests.training.test_services import (
 )
 
 NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
+# When the test institutions were approved: before every NOW the tests issue at (the fixture records
+# the approval at the wall clock, which would otherwise overtake the fixed NOW one day).
+APPROVED_AT = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
 _units = itertools.count(1)
 
 
@@ -91,7 +95,12 @@ def make_ready(enrollment, units, instructor):
 
 class World:
     def __init__(self, signup_data, *, participants: int = 3, ready: int | None = None, inst=None, manager=None):
-        self.inst = inst or make_institution()
+        if inst is None:
+            inst = make_institution()
+            InstitutionStatusChange.objects.filter(institution=inst).update(at=APPROVED_AT)
+            Institution.objects.filter(pk=inst.pk).update(status_changed_at=APPROVED_AT)
+            inst.refresh_from_db()
+        self.inst = inst
         self.manager = manager or make_staff(None, Role.INSTITUTION_MANAGER, self.inst)
         self.instructor = make_staff(None, Role.INSTRUCTOR, self.inst)
         self.units = make_units(2)
@@ -273,12 +282,16 @@ def test_payload_is_canonical_and_signed(world):
     fields = json.loads(cert.payload)
     assert domain.canonical_payload(fields) == cert.payload
     person = world.enrollments[0].person
-    assert fields["person"] == {"name": person.full_name, "nik_masked": person.nik_masked}
+    assert fields["v"] == 2
+    assert fields["person"] == {"name": person.full_name, "nik_masked": person.nik_masked, "birth_year": person.birth_date.year}
     assert person.nik not in cert.payload
     assert fields["number"] == cert.number and fields["verification_id"] == cert.verification_id
     assert fields["program"]["hours"] == world.program.hours
     assert [u["code"] for u in fields["units"]] == sorted(u.code for u in world.units)
-    assert fields["institution"] == {"name": world.inst.name, "registry_number": world.inst.registry_number}
+    assert fields["institution"] == {
+        "name": world.inst.name, "registry_number": world.inst.registry_number,
+        "region": {"regency_code": "32.73", "regency": "Kota Bandung", "province_code": "32", "province": "Jawa Barat"},
+    }
     assert (fields["year"], fields["sequence"], fields["issued_on"]) == (2026, 1, "2026-12-10")
     assert cert.key_id == signing.keyring().key_id
     assert signing.verify(cert.payload, cert.signature, cert.key_id)

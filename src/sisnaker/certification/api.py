@@ -1,6 +1,10 @@
 """REST: /api/v1/certification/… — certificates.
 
-* ``GET  /verify?number=…`` or ``?id=…``      public (no log-in): valid / revoked / unknown / invalid
+* ``GET  /verify?id=…``                       public (no log-in), the QR code's id: valid / revoked / unknown /
+                                              invalid / unapproved, with the holder's full name and birth year
+* ``POST /verify``                            public, ``{"number": "…", "birth_date": "YYYY-MM-DD"}``: the same
+                                              verdict with a masked name; a wrong birth date answers like an
+                                              unknown number; rate limited per address and network (429)
 * ``GET  /public-key``                        public: the Ed25519 public key (PEM) and its key id
 * ``POST /enrollments/{id}/certificate``      staff: issue (409 ``certificate_not_ready`` lists ``missing``)
 * ``GET  /certificates/{id}``                 owner, issuing institution's staff, curators: the signed export
@@ -11,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
 from sisnaker.core.errors import Msg, PermissionDenied, ValidationFailed
+from sisnaker.core.net import client_ip
 
 from . import certificates, signing
 
@@ -23,24 +29,48 @@ router = Router(auth=SESSION_OR_TOKEN)
 
 
 class VerifyQuery(Schema):
-    number: str | None = None
     id: str | None = None
+    # Not accepted here (a look-up by number needs the birth date: POST /verify); kept to say so.
+    number: str | None = None
+
+
+class LookupIn(Schema):
+    number: str
+    birth_date: dt.date
 
 
 class VerifyOut(Schema):
-    status: str  # valid | revoked | unknown | invalid
+    status: str  # valid | revoked | unknown | invalid | unapproved
     number: str | None = None
     name_masked: str | None = None
+    name: str | None = None  # full name: only for a look-up by the QR code's id
+    birth_year: int | None = None  # only for a look-up by the QR code's id
     program: str | None = None
     hours: int | None = None
     institution: str | None = None
     institution_registry_number: str | None = None
+    institution_regency: str | None = None
+    institution_province: str | None = None
+    institution_status_on_issue_date: str | None = None  # pending | approved | rejected | suspended | null (no record)
+    institution_approved_on_issue_date: bool | None = None
+    institution_status_now: str | None = None
+    institution_status_since: dt.date | None = None
     issued_on: dt.date | None = None
     revoked_on: dt.date | None = None
     revoke_reason: str | None = None
     signature_valid: bool | None = None
     key_id: str | None = None
     verification_count: int = 0
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class LimitedOut(ErrorOut):
+    retry_after: int  # seconds, also in the Retry-After header
 
 
 class PublicKeyOut(Schema):
@@ -72,13 +102,32 @@ class RevokeIn(Schema):
     reason: str
 
 
-@router.get("/verify", auth=None, response=VerifyOut, summary="Verify a certificate by number or QR id (public)")
+@router.get("/verify", auth=None, response={200: VerifyOut, 400: ErrorOut},
+            summary="Verify a certificate by its QR code's id (public)")
 def verify(request, q: Query[VerifyQuery]):
-    if not (q.number or "").strip() and not (q.id or "").strip():
-        raise ValidationFailed(Msg("Isi parameter number (nomor sertifikat) atau id (kode QR).",
-                                   "Give the number (certificate number) or id (QR code) parameter."),
-                               code="verify_query", field="number")
-    return certificates.certificate_verify(number=q.number, verification_id=q.id).as_dict()
+    if (q.number or "").strip():
+        raise ValidationFailed(Msg("Pemeriksaan dengan nomor sertifikat memerlukan tanggal lahir pemegang: kirim POST /verify "
+                                   "dengan number dan birth_date.",
+                                   "A look-up by certificate number needs the holder's birth date: send POST /verify with "
+                                   "number and birth_date."), code="verify_birth_date_required", field="birth_date")
+    if not (q.id or "").strip():
+        raise ValidationFailed(Msg("Isi parameter id (kode QR), atau periksa dengan nomor melalui POST /verify.",
+                                   "Give the id (QR code) parameter, or look up by number with POST /verify."),
+                               code="verify_query", field="id")
+    return certificates.certificate_verify(verification_id=q.id).as_dict()
+
+
+@router.post("/verify", auth=None, response={200: VerifyOut, 400: ErrorOut, 429: LimitedOut},
+             summary="Verify a certificate by its number and the holder's birth date (public, rate limited)")
+def verify_number(request, data: LookupIn, response: HttpResponse):
+    address = request.client_ip if hasattr(request, "client_ip") else client_ip(request)
+    try:
+        result = certificates.certificate_lookup(number=data.number, birth_date=data.birth_date, client_ip=address,
+                                                 now=timezone.now())
+    except certificates.LookupLimited as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, {"code": exc.code, "message": str(exc.message), "field": None, "retry_after": exc.retry_after})
+    return result.as_dict()
 
 
 @router.get("/public-key", auth=None, response=PublicKeyOut, summary="The Ed25519 public key that signs certificates")

@@ -15,15 +15,24 @@ Certificate number (documented format)::
     <registry number of the institution>/<year>/<sequence, 6 digits>     e.g. BLK-3273-001/2026/000123
 
 unique nationally because registry numbers are unique; the sequence restarts each year per
-institution and has no gaps (see models.CertificateCounter).
+institution and has no gaps (see models.CertificateCounter). Look-ups by number ignore case
+(``number_key``): registry numbers are unique after folding case, so two numbers never differ only by it.
+
+Who may issue: only an institution the authority has approved (``issue_blocker``). What a verifier is
+told about the issuer (``issuer_standing``): whether it was approved and active on the certificate's
+date, from the institution's status history, and its status today. A certificate stays valid when its
+institution is suspended later; one issued while the institution was not approved is not recognised.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from sisnaker.core.errors import Msg
+from sisnaker.institutions import domain as institutions
 
 COMPETENT, NOT_YET = "competent", "not_yet_competent"
 STEPS = ("assessed", "reviewed", "survey", "certificate")
@@ -105,3 +114,79 @@ def mask_name(name: str) -> str:
     if not words:
         return ""
     return " ".join([words[0]] + [w[0] + "*" * (len(w) - 1) for w in words[1:]])
+
+
+# --- public look-ups ---------------------------------------------------------------------------------
+
+NUMBER_MAX = 80
+# Printable ASCII only: what certificate numbers are made of. Anything else (a NUL byte, control
+# characters, other scripts) can never match, and some of it the database refuses outright.
+_NUMBER_RE = re.compile(r"[\x20-\x7e]{1," + str(NUMBER_MAX) + "}")
+# ``secrets.token_urlsafe(16)``: 22 URL-safe characters; a little slack for other lengths.
+_VERIFICATION_ID_RE = re.compile(r"[A-Za-z0-9_-]{8,32}")
+
+
+def clean_number(value: str | None) -> str | None:
+    """A typed certificate number, trimmed and with inner runs of spaces collapsed; "" when empty and
+    None when it cannot be a certificate number (too long, control or non-ASCII characters)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    return " ".join(text.split()) if _NUMBER_RE.fullmatch(text) else None
+
+
+def number_key(number: str) -> str:
+    """What number look-ups compare: the number in upper case (they ignore case)."""
+    return number.upper()
+
+
+def is_verification_id(value: str | None) -> bool:
+    return bool(value) and _VERIFICATION_ID_RE.fullmatch(value) is not None
+
+
+# --- the issuer ---------------------------------------------------------------------------------------
+
+def issue_blocker(*, institution_status: str, institution_name: str) -> Msg | None:
+    """Why this institution may not issue certificates now, or None when it may (only an approved one).
+
+    The permission rules already refuse the staff of an institution that is not approved; this is the
+    same rule stated once more where certificates are made, so that no other path (an administrator,
+    a queued batch that outlived an approval) can issue in the name of an unvetted institution."""
+    if institution_status == institutions.APPROVED:
+        return None
+    reason = {
+        institutions.PENDING: Msg("masih menunggu persetujuan Disnaker/Kementerian", "is still awaiting approval by the authority"),
+        institutions.REJECTED: Msg("pendaftarannya ditolak", "had its registration rejected"),
+        institutions.SUSPENDED: Msg("sedang dibekukan", "is suspended"),
+    }.get(institution_status, Msg("belum disetujui", "is not approved"))
+    return Msg(
+        "Sertifikat tidak dapat diterbitkan: lembaga {name} {r}. Hanya lembaga yang telah disetujui dan aktif yang "
+        "dapat menerbitkan sertifikat.",
+        "The certificate cannot be issued: the institution {name} {r_en}. Only an approved, active institution can "
+        "issue certificates.",
+    ).format(name=institution_name, r=reason.id, r_en=reason.en)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerStanding:
+    """The issuing institution as a verifier needs to know it.
+
+    ``status_on_issue``: its status when the certificate was issued (None: no status recorded then,
+    e.g. a certificate older than institution vetting); ``approved_on_issue``: it was approved and
+    active then; ``status_now``/``since``: its status today and since when."""
+
+    status_on_issue: str | None
+    approved_on_issue: bool
+    status_now: str
+    since: dt.datetime | None
+
+    @property
+    def active_now(self) -> bool:
+        return self.status_now == institutions.APPROVED
+
+
+def issuer_standing(*, history: list[tuple[dt.datetime, str]], issued_at: dt.datetime, status_now: str,
+                    status_changed_at: dt.datetime | None) -> IssuerStanding:
+    on_issue = institutions.status_at(history, issued_at)
+    return IssuerStanding(status_on_issue=on_issue, approved_on_issue=on_issue == institutions.APPROVED,
+                          status_now=status_now, since=status_changed_at)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +101,8 @@ class Certificate(models.Model):
             models.CheckConstraint(name="certificate_revocation_complete",
                                    condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason="")),
         ]
+        # Public look-ups by number ignore case (certificates.certificate_lookup).
+        indexes = [models.Index(Upper("number"), name="certificate_number_upper_idx")]
 
     def __str__(self) -> str:
         return self.number

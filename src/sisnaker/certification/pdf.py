@@ -2,8 +2,15 @@
 code (segno, drawn as vector modules) pointing at the public verification page ``/v/<verification id>/``.
 
 Everything printed comes from the certificate's signed payload, so the PDF shows exactly what the
-signature covers. Competency units are listed on the front when they fit; a long list continues on
-the following page(s) ("Daftar unit kompetensi").
+signature covers — plus one line from the issuing institution's status history (was it approved and
+active on the certificate's date), which ``certificate_pdf`` reads when the file is made. Competency units
+are listed on the front when they fit; a long list continues on the following page(s) ("Daftar unit
+kompetensi").
+
+The PDF carries its own proof: the signed export (``certificates.certificate_export``: payload, Ed25519
+signature, key id) is embedded as a file attachment named ``EMBEDDED_NAME`` (pypdf adds it after
+ReportLab has drawn the pages). ``embedded_export`` reads it back, so ``sisnaker verifycert
+sertifikat.pdf`` checks a PDF offline with the published public key.
 """
 
 from __future__ import annotations
@@ -11,9 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 
 import segno
 from django.conf import settings
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import TextStringObject
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -21,7 +31,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from .certificates import format_date_id
+from sisnaker.core.errors import Msg
+
+from .certificates import EXPORT_FORMAT, format_date_id
+
+# The attachment that holds the signed certificate (JSON, ``certificates.certificate_export``).
+EMBEDDED_NAME = "sisnaker-sertifikat.json"
+EMBEDDED_MAX = 256 * 1024  # an export is ~2 KB; a long unit list stays far below this
+PDF_MAX = 20 * 1024 * 1024  # a certificate PDF is ~50 KB; anything far larger is not one
 
 PAGE = landscape(A4)
 MARGIN = 14 * mm
@@ -113,8 +130,31 @@ def _centered(c: Canvas, text: str, y: float, font: str, size: float, *, max_wid
     c.drawCentredString(w / 2, y, text)
 
 
-def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: str | None = None) -> bytes:
-    """The certificate described by its canonical ``payload`` (JSON text or dict) as PDF bytes."""
+def _region_text(institution: dict) -> str:
+    region = institution.get("region") or {}
+    return ", ".join(x for x in (region.get("regency"), region.get("province")) if x)
+
+
+def issuer_line(issuer: dict | None) -> tuple[str, bool]:
+    """The sentence about the issuer's standing on the certificate's date, and whether it is a warning.
+    ``issuer``: ``{"approved_on_issue": bool, "status_on_issue": str | None, "status_label": str}``."""
+    if not issuer:
+        return "", False
+    if issuer.get("approved_on_issue"):
+        return "Lembaga penerbit terverifikasi: disetujui dan aktif pada tanggal terbit sertifikat ini.", False
+    if issuer.get("status_on_issue") is None:
+        return ("PERHATIAN: tidak ada catatan persetujuan lembaga penerbit pada tanggal terbit. "
+                "Periksa melalui kode QR sebelum menerima sertifikat ini."), True
+    return (f"PERHATIAN: lembaga penerbit tidak berstatus disetujui pada tanggal terbit "
+            f"({issuer.get('status_label') or issuer.get('status_on_issue')}). Periksa melalui kode QR."), True
+
+
+def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: str | None = None,
+                           issuer: dict | None = None, embed: dict | None = None) -> bytes:
+    """The certificate described by its canonical ``payload`` (JSON text or dict) as PDF bytes.
+
+    ``issuer``: the issuing institution's standing on the certificate's date (``issuer_line``), printed
+    under its name; ``embed``: the signed export to attach (``certificates.certificate_export``)."""
     fields = json.loads(payload) if isinstance(payload, str) else payload
     person, program, institution = fields.get("person", {}), fields.get("program", {}), fields.get("institution", {})
     signatory, units = fields.get("signatory", {}), fields.get("units", [])
@@ -133,8 +173,16 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
     y = h - 24 * mm
     _centered(c, institution.get("name", "").upper(), y, "Helvetica-Bold", 15, color=GREEN)
     y -= 5.5 * mm
-    _centered(c, f"Nomor registrasi lembaga: {institution.get('registry_number', '')}", y, "Helvetica", 9, color=GREY)
-    y -= 14 * mm
+    region = _region_text(institution)
+    _centered(c, f"Nomor registrasi lembaga: {institution.get('registry_number', '')}" + (f" · {region}" if region else ""),
+              y, "Helvetica", 9, color=GREY)
+    line, warning = issuer_line(issuer)
+    if line:
+        y -= 4.5 * mm
+        _centered(c, line, y, "Helvetica-Bold" if warning else "Helvetica", 8, color=colors.HexColor("#a61b1b") if warning else GREEN)
+        y -= 10.5 * mm
+    else:
+        y -= 14 * mm
     _centered(c, fields.get("title", "SERTIFIKAT"), y, "Helvetica-Bold", 28)
     y -= 7 * mm
     _centered(c, f"Nomor: {number}", y, "Helvetica", 11)
@@ -142,7 +190,12 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
     _centered(c, "Diberikan kepada", y, "Helvetica", 11, color=GREY)
     y -= 11 * mm
     _centered(c, person.get("name", ""), y, "Helvetica-Bold", 24)
-    y -= 9 * mm
+    if isinstance(person.get("birth_year"), int):
+        y -= 5.5 * mm
+        _centered(c, f"Tahun lahir {person['birth_year']}", y, "Helvetica", 9, color=GREY)
+        y -= 7 * mm
+    else:
+        y -= 9 * mm
     _centered(c, "yang telah mengikuti dan dinyatakan KOMPETEN pada pelatihan berbasis kompetensi", y, "Helvetica", 11)
     y -= 8 * mm
     _centered(c, program.get("title", ""), y, "Helvetica-Bold", 15)
@@ -206,7 +259,84 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
             c.showPage()
             page += 1
     c.save()
-    return buffer.getvalue()
+    body = buffer.getvalue()
+    return attach_export(body, embed) if embed is not None else body
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The PDF of a stored certificate: the signed payload drawn, the issuer's standing on the
+    certificate's date (status history), and the signed export attached."""
+    from sisnaker.institutions.domain import STATUS_LABELS
+
+    from .certificates import certificate_export, issuer_standing_of
+
+    standing = issuer_standing_of(certificate)
+    label = STATUS_LABELS.get(standing.status_on_issue or "")
+    issuer = {"approved_on_issue": standing.approved_on_issue, "status_on_issue": standing.status_on_issue,
+              "status_label": label.id if label else ""}
+    return render_certificate_pdf(payload=certificate.payload, key_id=certificate.key_id, issuer=issuer,
+                                  embed=certificate_export(certificate))
+
+
+def attach_export(body: bytes, export: dict) -> bytes:
+    """``body`` (a PDF) with ``export`` attached as ``EMBEDDED_NAME``."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
+    attachment = writer.add_attachment(EMBEDDED_NAME, json.dumps(export, ensure_ascii=True, indent=1).encode("ascii"))
+    attachment.description = TextStringObject("Sertifikat Sisnaker bertanda tangan digital (Ed25519): sisnaker verifycert <berkas PDF>")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class NotACertificateFile(Exception):
+    """A file that is not (or no longer) a readable Sisnaker certificate; ``message`` says why."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def is_pdf(data: bytes) -> bool:
+    # PDF readers accept the header anywhere in the first kilobyte.
+    return b"%PDF-" in data[:1024]
+
+
+def embedded_export(data: bytes) -> dict:
+    """The signed export attached to a certificate PDF (``attach_export``). Raises ``NotACertificateFile``
+    for anything else: not a PDF, a damaged PDF, a PDF without the attachment, an attachment that is
+    not the export. Never checks the signature (``certificates.verify_export`` does)."""
+    if not is_pdf(data):
+        raise NotACertificateFile(Msg("Berkas ini bukan PDF.", "This file is not a PDF."))
+    if len(data) > PDF_MAX:
+        raise NotACertificateFile(Msg("Berkas PDF terlalu besar untuk sebuah sertifikat Sisnaker.",
+                                      "The PDF is too large to be a Sisnaker certificate."))
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # its warnings about damaged files would read like a crash
+    try:
+        attachments = PdfReader(io.BytesIO(data)).attachments
+        names = [EMBEDDED_NAME] if EMBEDDED_NAME in attachments else sorted(n for n in attachments if n.lower().endswith(".json"))
+        contents = [content for name in names for content in attachments[name]]
+    # The file is untrusted input to a third-party parser: whatever it raises (PdfReadError, ValueError,
+    # KeyError, RecursionError, zlib.error …) means the same thing to the person holding it.
+    except Exception as exc:
+        raise NotACertificateFile(Msg("Berkas PDF rusak atau tidak dapat dibaca.", "The PDF is damaged or cannot be read.")) from exc
+    finally:
+        pypdf_log.setLevel(level)
+    for content in contents:
+        if len(content) > EMBEDDED_MAX:
+            continue
+        try:
+            export = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            continue
+        if isinstance(export, dict) and export.get("format") == EXPORT_FORMAT:
+            return export
+    raise NotACertificateFile(Msg(
+        "PDF ini tidak memuat sertifikat Sisnaker bertanda tangan digital (lampiran {name} tidak ada). Hanya PDF yang "
+        "diunduh dari Sisnaker yang dapat diperiksa tanpa koneksi; periksa sertifikat lain melalui kode QR-nya.",
+        "This PDF carries no signed Sisnaker certificate (no {name} attachment). Only PDFs downloaded from Sisnaker can "
+        "be checked offline; check other certificates through their QR code.").format(name=EMBEDDED_NAME))
 
 
 def public_base_url_of(url: str) -> str:

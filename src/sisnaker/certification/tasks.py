@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.tasks import TaskContext, task
 from django.utils import timezone
 
+from sisnaker.core.errors import SisnakerError
+
 logger = logging.getLogger("sisnaker.certification")
 
 
@@ -60,5 +62,12 @@ def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, 
             logger.info("issue all eligible, program %s: %s of %s", program_id, done, of)
 
     progress(0, total)
-    summary = certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
+    try:
+        summary = certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
+    except SisnakerError as exc:
+        # Refused as a whole (e.g. the institution was suspended after the batch was queued): nothing was
+        # issued, and the progress page says why instead of a bare "failed".
+        logger.warning("issue all eligible, program %s: refused (%s)", program_id, exc.code)
+        return {"program_id": program_id, "total": total, "since": since, "summary": None,
+                "refused": {"code": exc.code, "message": str(exc.message)}}
     return {"program_id": program_id, "total": total, "since": since, "summary": _plain(summary)}

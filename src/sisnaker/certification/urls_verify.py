@@ -1,6 +1,7 @@
 """Public certificate verification, mounted at /v/ (short, for the QR code): no log-in needed.
 
-* ``/v/``                       — look a certificate up by its number (``?nomor=…``)
+* ``/v/``                       — look a certificate up by its number and the holder's birth date (a
+                                  posted form; ``?nomor=…`` only fills in the number); rate limited
 * ``/v/kunci-publik/``          — the published Ed25519 public key (``?format=pem`` downloads it)
 * ``/v/<verification id>/``     — the page the certificate's QR code opens
 """

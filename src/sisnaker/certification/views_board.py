@@ -129,6 +129,10 @@ def board_issue_all(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     if not can(request.user, "program.manage", program):
         return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat menerbitkan sertifikat."))
+    blocker = domain.issue_blocker(institution_status=program.institution.status, institution_name=program.institution.name)
+    if blocker is not None:  # e.g. an administrator on a suspended institution's board
+        messages.error(request, str(blocker))
+        return redirect("certification:board", program_id=program.pk)
     total = board_reads.eligible_count(program=program)
     if total == 0:
         messages.info(request, _("Belum ada peserta yang memenuhi syarat sertifikat. Lihat kolom \"Yang kurang\" pada papan."))
@@ -189,6 +193,9 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
         elif result.status == TaskResultStatus.SUCCESSFUL:
             value = result.return_value or {}
             summary = value.get("summary") if isinstance(value, dict) else None
+            refused = value.get("refused") if isinstance(value, dict) else None
+            if refused:
+                error = str(refused.get("message") or "")
     else:
         finished = done >= total
         status_label = str(STATUS_LABELS[TaskResultStatus.SUCCESSFUL if finished else TaskResultStatus.RUNNING])

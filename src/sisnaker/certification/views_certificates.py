@@ -1,6 +1,7 @@
 """Certificate pages: issue (POST, from the readiness board or the participant's page), a certificate's
 page with the revoke form, the PDF and JSON downloads, a citizen's own certificates; and the public
-verification pages (``urls_verify``: by QR id, by number, the public key). Views are thin: they call
+verification pages (``urls_verify``: by QR id — full name and birth year; by number and birth date —
+masked name, rate limited, 429 past the limit; the public key). Views are thin: they call
 ``certificates`` services and render; every refusal is a message, never a 500."""
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sisnaker.core.errors import NotFound, SisnakerError
+from sisnaker.core.errors import NotFound, SisnakerError, ValidationFailed
+from sisnaker.core.net import client_ip
+from sisnaker.institutions.domain import STATUS_LABELS
 from sisnaker.web.views import forbidden_page
 
-from . import certificates, pdf, signing
+from . import certificates, domain, pdf, signing
+from .forms_verify import LookupForm
 from .models import Certificate
 
 
@@ -106,7 +110,7 @@ def pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
     cert = _certificate_for(request, certificate_id)
     if isinstance(cert, HttpResponse):
         return cert
-    return _attachment(cert, pdf.render_certificate_pdf(payload=cert.payload, key_id=cert.key_id), "application/pdf", "pdf")
+    return _attachment(cert, pdf.certificate_pdf(cert), "application/pdf", "pdf")
 
 
 def _attachment(cert: Certificate, body, content_type: str, ext: str) -> HttpResponse:
@@ -137,32 +141,87 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 # --- public verification (urls_verify, namespace "verify") ---------------------------------------
 
-def _verify_page(request: HttpRequest, result, *, by: str) -> HttpResponse:
-    status = 404 if by == "id" and result is not None and not result.found else 200
-    response = render(request, "certification/verify/result.html" if result is not None else "certification/verify/lookup.html", {
-        "result": result, "by": by,
-        "issued_on": certificates.format_date_id(result.issued_on) if result and result.issued_on else "",
-        "revoked_on": certificates.format_date_id(result.revoked_on) if result and result.revoked_on else "",
-        "nomor": request.GET.get("nomor", "")[:80],
-    }, status=status)
+# Service field names → the look-up form's fields.
+_LOOKUP_FIELDS = {"number": "nomor", "birth_date": "lahir"}
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    # Set by core.middleware.RequestContextMiddleware (trusted proxies only); computed the same way if not.
+    return request.client_ip if hasattr(request, "client_ip") else client_ip(request)
+
+
+def _public(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The QR id in the URL never leaves the site; "no-referrer" would also make browsers send
+    # "Origin: null" with the look-up form, which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
+def _issuer(result) -> dict:
+    """Labels for the issuer's standing (in the active language)."""
+    on_issue = STATUS_LABELS.get(result.institution_status_on_issue or "")
+    now = STATUS_LABELS.get(result.institution_status_now or "")
+    return {
+        "on_issue_label": str(on_issue) if on_issue else "",
+        "now_label": str(now) if now else result.institution_status_now,
+        "since": certificates.format_date_id(result.institution_status_since) if result.institution_status_since else "",
+    }
+
+
+def _lookup_page(request: HttpRequest, form: LookupForm, *, status: int = 200, lookup_error: str = "") -> HttpResponse:
+    return _public(render(request, "certification/verify/lookup.html", {"form": form, "lookup_error": lookup_error},
+                          status=status))
+
+
+def _verify_page(request: HttpRequest, result, *, form: LookupForm) -> HttpResponse:
+    status = 404 if result.by == "id" and not result.found else 200
+    return _public(render(request, "certification/verify/result.html", {
+        "result": result, "form": form, "issuer": _issuer(result) if result.found else {},
+        "issued_on": certificates.format_date_id(result.issued_on) if result.issued_on else "",
+        "revoked_on": certificates.format_date_id(result.revoked_on) if result.revoked_on else "",
+    }, status=status))
+
+
+def _limited_page(request: HttpRequest, exc: certificates.LookupLimited) -> HttpResponse:
+    response = render(request, "certification/verify/limited.html", {"minutes": max(1, -(-exc.retry_after // 60))},
+                      status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return _public(response)
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verify_lookup(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("nomor", "").strip()
-    if not number:
-        return _verify_page(request, None, by="number")
-    return _verify_page(request, certificates.certificate_verify(number=number), by="number")
+    """GET: the look-up form (``?nomor=`` fills in the number, as printed on the PDF). POST: the look-up
+    by number and birth date — posted, so that neither lands in a URL or an access log."""
+    if request.method == "GET":
+        typed = request.GET.get("nomor", "")
+        number = domain.clean_number(typed)
+        if number is None:
+            return _lookup_page(request, LookupForm(), status=400, lookup_error=_(
+                "Nomor sertifikat hanya berisi huruf, angka, dan tanda baca biasa (paling banyak 80 karakter)."))
+        return _lookup_page(request, LookupForm(initial={"nomor": number}))
+    form = LookupForm(request.POST)
+    if form.is_valid():
+        try:
+            result = certificates.certificate_lookup(number=form.cleaned_data["nomor"], birth_date=form.cleaned_data["lahir"],
+                                                     client_ip=_client_ip(request), now=timezone.now())
+        except certificates.LookupLimited as exc:
+            return _limited_page(request, exc)
+        except ValidationFailed as exc:
+            form.add_error(_LOOKUP_FIELDS.get(exc.field or ""), str(exc.message))
+        else:
+            return _verify_page(request, result, form=LookupForm(initial={"nomor": result.query}))
+    return _lookup_page(request, form, status=400)
 
 
 @never_cache
 @require_GET
 def verify_by_id(request: HttpRequest, verification_id: str) -> HttpResponse:
-    return _verify_page(request, certificates.certificate_verify(verification_id=verification_id), by="id")
+    """The page the certificate's QR code opens: the holder's full name and birth year."""
+    result = certificates.certificate_verify(verification_id=verification_id)
+    return _verify_page(request, result, form=LookupForm())
 
 
 @require_GET
