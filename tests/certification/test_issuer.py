@@ -136,11 +136,17 @@ def test_issued_while_the_institution_was_not_approved_is_not_recognised(world, 
     assert run_cli(cert.number) == 1 and "TIDAK DIAKUI" in capsys.readouterr().out
     text = _pdf_text(pdf.certificate_pdf(Certificate.objects.select_related("institution").get(pk=cert.pk)))
     assert "PERHATIAN: lembaga penerbit tidak berstatus disetujui pada tanggal terbit" in text
-    # No status recorded at all on that date (older than the history): not recognised either.
-    _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "approved")])
+    # No status recorded at all on that date (a certificate older than vetting, as after the upgrade
+    # that introduced it): the authority's later decision decides. Rejected → not recognised.
+    _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "pending"), (NOW + dt.timedelta(days=3), "rejected")])
     r = certificates.certificate_verify(verification_id=cert.verification_id)
-    assert r.status == "unapproved" and r.institution_status_on_issue is None
+    assert r.status == "unapproved" and r.institution_status_on_issue is None and not r.institution_approved_later
     assert "tidak ada catatan persetujuan" in client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
+    # Approved afterwards → recognised, and the page says it was vetted after the certificate.
+    _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "pending"), (NOW + dt.timedelta(days=3), "approved")])
+    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    assert r.status == "valid" and r.institution_approved_later and not r.institution_approved_on_issue
+    assert "kemudian disetujui" in client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
 
 
 def test_revoked_and_tampered_still_win_over_the_issuer(world):

@@ -209,7 +209,7 @@ def test_openapi_documents_both_lookups_and_the_429(client):
 # --- rate limits -------------------------------------------------------------------------------------
 
 def test_lookups_by_number_are_limited_per_address_and_per_network(issued, settings):
-    settings.SISNAKER_CERTIFICATE_LOOKUP_LIMITS = {"ip": (3, LONG), "network": (6, LONG)}
+    settings.SISNAKER_RATE_LIMITS = {"certificate_lookup.ip": (3, LONG), "certificate_lookup.net": (6, LONG)}
     number = issued.cert.number
     for _ in range(3):
         assert lookup(number, ip="203.0.113.9").status == "valid"
@@ -229,7 +229,7 @@ def test_lookups_by_number_are_limited_per_address_and_per_network(issued, setti
 
 
 def test_limited_lookups_answer_429_page_and_json_and_forged_forwarded_for_does_not_help(client, issued, settings):
-    settings.SISNAKER_CERTIFICATE_LOOKUP_LIMITS = {"ip": (2, LONG), "network": (50, LONG)}
+    settings.SISNAKER_RATE_LIMITS = {"certificate_lookup.ip": (2, LONG), "certificate_lookup.net": (50, LONG)}
     settings.SISNAKER_TRUSTED_PROXIES = ()
     data = {"nomor": issued.cert.number, "lahir": "1995-05-17"}
     for forged in ("1.1.1.1", "2.2.2.2"):  # X-Forwarded-For from an untrusted peer is ignored

@@ -53,6 +53,8 @@ class VerifyOut(Schema):
     institution_province: str | None = None
     institution_status_on_issue_date: str | None = None  # pending | approved | rejected | suspended | null (no record)
     institution_approved_on_issue_date: bool | None = None
+    # A certificate older than institution vetting: the authority approved the institution afterwards.
+    institution_approved_after_issue_date: bool | None = None
     institution_status_now: str | None = None
     institution_status_since: dt.date | None = None
     issued_on: dt.date | None = None

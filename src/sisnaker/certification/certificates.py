@@ -31,17 +31,23 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from sisnaker.core import audit, ratelimit
-from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.errors import (
+    Conflict,
+    Msg,
+    NotFound,
+    PermissionDenied,
+    SisnakerError,
+    TooManyRequests,
+    ValidationFailed,
+)
 from sisnaker.core.net import network_of
 from sisnaker.core.permissions import can, require
-from sisnaker.core.ratelimit import Limit
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.training.models import Enrollment, Program
 
@@ -274,30 +280,22 @@ def format_date_id(value: dt.date) -> str:
 
 VALID, REVOKED, UNKNOWN, INVALID, UNAPPROVED = "valid", "revoked", "unknown", "invalid", "unapproved"
 
-# Look-ups by number, per client address and per network (/24, /64) in a window. A verifier at a
-# company checks a handful at a time; guessing a birth date needs thousands. Override with the setting
-# SISNAKER_CERTIFICATE_LOOKUP_LIMITS = {"ip": (count, seconds), "network": (count, seconds)}.
-DEFAULT_LOOKUP_LIMITS = {"ip": (30, 900), "network": (120, 900)}
+# Look-ups by number are limited per client address and per network (/24, /64): a verifier at a
+# company checks a handful at a time; guessing a birth date needs thousands. Policies
+# "certificate_lookup.ip" / "certificate_lookup.net" in core.ratelimit (SISNAKER_RATE_LIMITS overrides).
 
 
-def lookup_limits() -> dict[str, Limit]:
-    configured = getattr(settings, "SISNAKER_CERTIFICATE_LOOKUP_LIMITS", None) or {}
-    return {scope: Limit(*configured.get(scope, default)) for scope, default in DEFAULT_LOOKUP_LIMITS.items()}
-
-
-class LookupLimited(SisnakerError):
+class LookupLimited(TooManyRequests):
     """Too many look-ups by number from one address or network: HTTP 429, try again later."""
 
     def __init__(self, *, retry_after: int) -> None:
-        minutes = max(1, -(-retry_after // 60))
         super().__init__(
             Msg("Terlalu banyak pemeriksaan nomor sertifikat dari alamat atau jaringan Anda. Coba lagi dalam {m} menit. "
                 "Memindai kode QR pada sertifikat tidak dibatasi.",
                 "Too many certificate number look-ups from your address or network. Try again in {m} minutes. "
-                "Scanning the certificate's QR code is not limited.").format(m=minutes),
-            code="rate_limited", details={"retry_after": retry_after},
+                "Scanning the certificate's QR code is not limited."),
+            retry_after=retry_after,
         )
-        self.retry_after = retry_after
 
 
 @dataclass
@@ -324,6 +322,7 @@ class VerifyResult:
     institution_province: str = ""
     institution_status_on_issue: str | None = None
     institution_approved_on_issue: bool | None = None
+    institution_approved_later: bool | None = None
     institution_status_now: str = ""
     institution_status_since: dt.date | None = None
     issued_on: dt.date | None = None
@@ -351,6 +350,7 @@ class VerifyResult:
             "institution_regency": self.institution_regency or None, "institution_province": self.institution_province or None,
             "institution_status_on_issue_date": self.institution_status_on_issue,
             "institution_approved_on_issue_date": self.institution_approved_on_issue,
+            "institution_approved_after_issue_date": self.institution_approved_later,
             "institution_status_now": self.institution_status_now or None,
             "institution_status_since": self.institution_status_since.isoformat() if self.institution_status_since else None,
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
@@ -402,7 +402,7 @@ def _result(row: dict, *, by: str, query: str) -> VerifyResult:
         status = REVOKED
     elif not signature_valid:
         status = INVALID
-    elif not standing.approved_on_issue:
+    elif not standing.recognised:
         status = UNAPPROVED
     else:
         status = VALID
@@ -421,6 +421,7 @@ def _result(row: dict, *, by: str, query: str) -> VerifyResult:
         institution_regency=str(region.get("regency") or row["institution__regency__name"] or ""),
         institution_province=str(region.get("province") or row["institution__regency__province__name"] or ""),
         institution_status_on_issue=standing.status_on_issue, institution_approved_on_issue=standing.approved_on_issue,
+        institution_approved_later=standing.approved_later,
         institution_status_now=standing.status_now, institution_status_since=_local_date(standing.since),
         issued_on=issued_on, revoked_on=_local_date(row["revoked_at"]), revoke_reason=row["revoke_reason"],
         signature_valid=signature_valid, key_id=row["key_id"], verification_count=row["verification_count"] + 1,
@@ -468,10 +469,9 @@ def certificate_lookup(*, number: str | None, birth_date: dt.date | None, client
     if not isinstance(birth_date, dt.date) or isinstance(birth_date, dt.datetime):
         raise ValidationFailed(Msg("Isi tanggal lahir pemegang sertifikat.", "Enter the certificate holder's birth date."),
                                code="birth_date_required", field="birth_date")
-    limits = lookup_limits()
     decision = ratelimit.hit_all([
-        (f"certificate-lookup:ip:{client_ip or '-'}", limits["ip"]),
-        (f"certificate-lookup:net:{network_of(client_ip)}" if client_ip else "", limits["network"]),
+        (f"certificate_lookup:ip:{client_ip or '-'}", ratelimit.policy("certificate_lookup.ip")),
+        (f"certificate_lookup:net:{network_of(client_ip)}" if client_ip else "", ratelimit.policy("certificate_lookup.net")),
     ], now=now)
     if not decision.allowed:
         raise LookupLimited(retry_after=max(1, decision.retry_after))

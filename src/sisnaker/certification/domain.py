@@ -173,10 +173,13 @@ class IssuerStanding:
 
     ``status_on_issue``: its status when the certificate was issued (None: no status recorded then,
     e.g. a certificate older than institution vetting); ``approved_on_issue``: it was approved and
-    active then; ``status_now``/``since``: its status today and since when."""
+    active then; ``approved_later``: no status was recorded then (the certificate predates vetting)
+    and the authority has since approved the institution, which vouches for what it issued before;
+    ``status_now``/``since``: its status today and since when."""
 
     status_on_issue: str | None
     approved_on_issue: bool
+    approved_later: bool
     status_now: str
     since: dt.datetime | None
 
@@ -184,9 +187,19 @@ class IssuerStanding:
     def active_now(self) -> bool:
         return self.status_now == institutions.APPROVED
 
+    @property
+    def recognised(self) -> bool:
+        """Whether the issuer's standing lets the certificate count: approved on its date, or (for a
+        certificate older than vetting) approved by the authority since."""
+        return self.approved_on_issue or self.approved_later
+
 
 def issuer_standing(*, history: list[tuple[dt.datetime, str]], issued_at: dt.datetime, status_now: str,
                     status_changed_at: dt.datetime | None) -> IssuerStanding:
     on_issue = institutions.status_at(history, issued_at)
-    return IssuerStanding(status_on_issue=on_issue, approved_on_issue=on_issue == institutions.APPROVED,
+    # Certificates older than vetting: recognised once the authority has approved the institution
+    # (a copycat that issued before vetting is rejected, never approved, so its certificates stay
+    # unrecognised).
+    later = on_issue is None and any(status == institutions.APPROVED for _, status in history)
+    return IssuerStanding(status_on_issue=on_issue, approved_on_issue=on_issue == institutions.APPROVED, approved_later=later,
                           status_now=status_now, since=status_changed_at)

@@ -142,6 +142,9 @@ def issuer_line(issuer: dict | None) -> tuple[str, bool]:
         return "", False
     if issuer.get("approved_on_issue"):
         return "Lembaga penerbit terverifikasi: disetujui dan aktif pada tanggal terbit sertifikat ini.", False
+    if issuer.get("approved_later"):
+        return ("Sertifikat terbit sebelum verifikasi lembaga berlaku; lembaga penerbit kemudian disetujui "
+                "oleh pejabat berwenang."), False
     if issuer.get("status_on_issue") is None:
         return ("PERHATIAN: tidak ada catatan persetujuan lembaga penerbit pada tanggal terbit. "
                 "Periksa melalui kode QR sebelum menerima sertifikat ini."), True
@@ -272,7 +275,8 @@ def certificate_pdf(certificate) -> bytes:
 
     standing = issuer_standing_of(certificate)
     label = STATUS_LABELS.get(standing.status_on_issue or "")
-    issuer = {"approved_on_issue": standing.approved_on_issue, "status_on_issue": standing.status_on_issue,
+    issuer = {"approved_on_issue": standing.approved_on_issue, "approved_later": standing.approved_later,
+              "status_on_issue": standing.status_on_issue,
               "status_label": label.id if label else ""}
     return render_certificate_pdf(payload=certificate.payload, key_id=certificate.key_id, issuer=issuer,
                                   embed=certificate_export(certificate))

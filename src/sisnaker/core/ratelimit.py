@@ -38,6 +38,9 @@ DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
     # One-time codes: sending and checking.
     "otp_send.ip": (10, 3600),
     "otp_check.ip": (30, 3600),
+    # Certificate look-ups by number (+ birth date) on the public verification page and API.
+    "certificate_lookup.ip": (30, 900),
+    "certificate_lookup.net": (120, 900),
 }
 
 
