@@ -24,16 +24,6 @@ def find_user(identifier: str) -> User | None:
         return None
 
 
-def axes_username(request, credentials) -> str:
-    """What django-axes records and locks on: the normalised identifier, with NIKs replaced by their
-    blind index so that no NIK is ever stored in plain text in the log-in attempts table."""
-    raw = (credentials or {}).get("username") or request.POST.get("username", "")
-    kind, value = classify_identifier(raw)
-    if kind == "nik":
-        return "nik:" + crypto.blind_index(value, label="nik")[:32]
-    return f"{kind}:{value}"[:150]
-
-
 class IdentifierBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
