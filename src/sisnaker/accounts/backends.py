@@ -36,3 +36,19 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, with whether it has a confirmed authenticator read in the same query
+        (the two-factor gate asks on every request; accounts/security.has_authenticator)."""
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        user = (
+            User._default_manager.annotate(
+                otp_confirmed=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
+            ).filter(pk=user_id).first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user._sisnaker_has_otp = user.otp_confirmed
+        return user
