@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sisnaker.accounts import security, services, throttle
 from sisnaker.accounts.models import LoginCounter
 
-from ..concurrency import postgres_only, race  # noqa: F401
+from ..concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from ..conftest import TODAY
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 def _request(ip: str):
@@ -23,7 +23,7 @@ def _request(ip: str):
     return request
 
 
-def test_parallel_guesses_get_only_the_free_attempts(postgres_only, signup_data, settings):
+def test_parallel_guesses_get_only_the_free_attempts(signup_data, settings):
     person = services.person_sign_up(data=signup_data(), today=TODAY)
     identifiers = [person.phone, person.nik] * 10
 
@@ -39,7 +39,7 @@ def test_parallel_guesses_get_only_the_free_attempts(postgres_only, signup_data,
     assert LoginCounter.objects.get(key=f"user:{person.user_id}").failures == settings.SISNAKER_LOGIN_FREE_FAILURES
 
 
-def test_parallel_spraying_from_one_address_stops_at_the_ceiling(postgres_only, signup_data, settings):
+def test_parallel_spraying_from_one_address_stops_at_the_ceiling(signup_data, settings):
     settings.SISNAKER_LOGIN_IP_FAILURES = 4
     people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(12)]
     outcomes = race([
@@ -49,7 +49,7 @@ def test_parallel_spraying_from_one_address_stops_at_the_ceiling(postgres_only, 
     assert sum(1 for o in outcomes if o[0] == "ok") == 4
 
 
-def test_one_code_is_accepted_once(postgres_only, citizen):
+def test_one_code_is_accepted_once(citizen):
     device = TOTPDevice.objects.create(user=citizen.user, name="HP", confirmed=True)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
     outcomes = race([lambda: security.verify_code(citizen.user, code) for _ in range(6)])

@@ -47,10 +47,12 @@ def test_forced_enrolment_then_the_admin_with_a_code(page, settings):
     page.fill("#id_token", _code_from_secret(secret))
     page.fill("#id_current_password", PASSWORD)
     page.get_by_role("button", name="Aktifkan").click()
-    # Back where the log-in was going: the admin, which now opens.
-    expect(page.get_by_text("Administrasi Sisnaker").first).to_be_visible()
-    page.goto(page.base_url + "/akun/audit/")
+    # On to the page that sent us to enrol, which now opens; so does the admin.
+    expect(page.get_by_text("Verifikasi dua langkah aktif")).to_be_visible()
     expect(page.get_by_text("user.otp_enabled").first).to_be_visible()
+    page.goto(page.base_url + "/admin/")
+    expect(page.get_by_text("Administrasi Sisnaker").first).to_be_visible()
+    page.goto(page.base_url + "/akun/saya/")
 
     page.get_by_role("button", name="Keluar").first.click()
     TOTPDevice.objects.filter(user=admin_user).update(last_t=-1)  # the same 30 s step again, for the test

@@ -132,7 +132,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     password alone of an account that has an authenticator (sent here by the middleware)."""
     from .models import User
 
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and PENDING_OTP not in request.session:
         user = request.user
         if security.session_state(request) != security.CODE:
             return redirect(_next_url(request))
