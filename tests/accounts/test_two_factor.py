@@ -133,14 +133,13 @@ def test_the_admin_needs_the_administrator_role_not_just_the_flags(client):
 
 def test_an_administrator_who_must_use_2fa_is_sent_to_enrol_before_the_admin_even_in_grace(client, settings):
     settings.SISNAKER_REQUIRE_2FA = True
-    admin_user = staff("adm")
+    staff("adm")
     client.post(reverse("accounts:login"), {"username": "adm", "password": PASSWORD})
     assert client.get(reverse("accounts:audit")).status_code == 200  # grace period: pages work
     response = client.get("/admin/", follow=False)
     assert response.status_code == 302
     response = client.get(response.url)  # the admin's login → Sisnaker's enrolment page
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp_setup"))
-    assert admin_user.pk
 
 
 # Sensitive changes re-ask the password (and the code) in the service ------------------------------
@@ -340,3 +339,15 @@ def test_an_enrolment_required_session_cannot_use_a_token_free_api(client, setti
     client.force_login(officer)
     response = client.get("/api/v1/training/programs")
     assert response.status_code == 403 and response.json()["code"] == "otp_enrolment_required"
+
+
+def test_profile_page_asks_for_the_password_when_the_phone_changes(client, citizen):
+    client.force_login(citizen.user)
+    form = {"full_name": citizen.full_name, "education": citizen.education, "phone": "0813-5555-0001", "email": "",
+            "domicile_0": "32", "domicile_1": "32.73", "domicile_2": "32.73.01", "address": ""}
+    refused = client.post(reverse("accounts:profile"), form)
+    assert refused.status_code == 400
+    assert "masukkan kata sandi Anda saat ini" in refused.content.decode()
+    assert Person.objects.get(pk=citizen.pk).phone == citizen.phone
+    assert client.post(reverse("accounts:profile"), form | {"current_password": PASSWORD}).status_code == 302
+    assert Person.objects.get(pk=citizen.pk).phone == "+6281355550001"
