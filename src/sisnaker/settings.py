@@ -79,7 +79,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with Sisnaker's log-in (password + TOTP) and role check (accounts/admin_site.py).
+    "sisnaker.accounts.admin_apps.SisnakerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,7 +89,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "django_tasks_db",
     "sisnaker.core",
     "sisnaker.regions",
@@ -113,11 +113,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Right after django-otp: a password-only session of an account with two-factor on (or one that
+    # must enrol) reaches only the code / enrolment page and log-out (accounts/middleware.py).
+    "sisnaker.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sisnaker.core.middleware.TimeZoneMiddleware",
-    # Last, so that it sees the final response of a failed log-in.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sisnaker.urls"
@@ -161,9 +162,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Failed log-ins are counted and slowed down by accounts/throttle.py (per account and per address).
 AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses locked-out credentials before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
     "sisnaker.accounts.backends.IdentifierBackend",
 ]
 
@@ -188,16 +188,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Log-in protection (django-axes): lock an identifier + IP after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "sisnaker.accounts.backends.axes_username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "sisnaker.accounts.views.locked_out"
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Log-in protection (accounts/throttle.py). Failures are counted per ACCOUNT (all its identifiers
+# together; an unknown identifier the same way) with a growing delay after the free ones, not a
+# lock an attacker can trigger; a browser that logged in to the account before (device cookie) is
+# not slowed by others' failures. Per client address and per network there is a ceiling per hour.
+SISNAKER_LOGIN_FREE_FAILURES = int(os.environ.get("SISNAKER_LOGIN_FREE_FAILURES", "5"))
+SISNAKER_LOGIN_MAX_DELAY = int(os.environ.get("SISNAKER_LOGIN_MAX_DELAY", "900"))  # seconds
+SISNAKER_LOGIN_IP_FAILURES = int(os.environ.get("SISNAKER_LOGIN_IP_FAILURES", "30"))  # per address per hour
+SISNAKER_LOGIN_NETWORK_FAILURES = int(os.environ.get("SISNAKER_LOGIN_NETWORK_FAILURES", "100"))  # per /24 or /64 per hour
+
+# Two-factor log-in (TOTP). Roles that see personal data or move money must use it when
+# SISNAKER_REQUIRE_2FA is on (default: on in production), with a grace period after their first
+# log-in to enrol; afterwards they reach only the enrolment page. accounts/security.py.
+SISNAKER_REQUIRE_2FA = env_bool("SISNAKER_REQUIRE_2FA", PRODUCTION)
+SISNAKER_2FA_GRACE_DAYS = int(os.environ.get("SISNAKER_2FA_GRACE_DAYS", "7"))
+# The finance role joins this list when it exists.
+SISNAKER_2FA_ROLES = tuple(env_list("SISNAKER_2FA_ROLES", "admin,regional_officer,pmo_officer,curator,institution_manager"))
+_unknown_roles = set(SISNAKER_2FA_ROLES) - {
+    "citizen", "institution_manager", "instructor", "regional_officer", "curator", "pmo_officer", "employer", "admin",
+}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"SISNAKER_2FA_ROLES: unknown role(s) {sorted(_unknown_roles)} (see core/roles.py).")
 
 OTP_TOTP_ISSUER = "Sisnaker"
 
@@ -278,5 +289,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "sisnaker.notifications": {"level": "INFO"}},
+    "loggers": {"sisnaker.notifications": {"level": "INFO"}},
 }

@@ -24,7 +24,7 @@ def _update(person, actor, **kw):
 def test_a_person_corrects_their_own_data_and_the_change_is_audited(citizen):
     new_home = District.objects.get(code="35.78.01")
     _update(citizen, citizen.user, domicile_district=new_home, bank_name="BRI", bank_account_number="0123-4567-8901",
-            bank_account_holder="Siti Rahmawati")
+            bank_account_holder="Siti Rahmawati", current_password="Rahasia-Kuat-2026")
     person = Person.objects.get(pk=citizen.pk)
     assert person.domicile_district_id == "35.78.01"
     assert person.bank_account_number == "012345678901"
@@ -43,10 +43,12 @@ def test_nobody_else_may_correct_a_persons_data(citizen, signup_data):
 
 def test_bank_account_needs_digits_and_holder(citizen):
     with pytest.raises(ValidationFailed) as info:
-        _update(citizen, citizen.user, bank_name="BRI", bank_account_number="12AB", bank_account_holder="X")
+        _update(citizen, citizen.user, bank_name="BRI", bank_account_number="12AB", bank_account_holder="X",
+                current_password="Rahasia-Kuat-2026")
     assert info.value.field == "bank_account_number"
-    with pytest.raises(ValidationFailed):
-        _update(citizen, citizen.user, bank_account_number="1234567890")
+    with pytest.raises(ValidationFailed) as info:
+        _update(citizen, citizen.user, bank_account_number="1234567890", current_password="Rahasia-Kuat-2026")
+    assert info.value.code == "bank_incomplete"
 
 
 def test_data_download_has_everything_and_is_logged(citizen):

@@ -91,6 +91,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
+    "user.security_reset": ({"admin"}, {"admin"}),
     "region.load": ({"admin"}, {"admin"}),
 }
 

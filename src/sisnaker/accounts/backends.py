@@ -24,16 +24,6 @@ def find_user(identifier: str) -> User | None:
         return None
 
 
-def axes_username(request, credentials) -> str:
-    """What django-axes records and locks on: the normalised identifier, with NIKs replaced by their
-    blind index so that no NIK is ever stored in plain text in the log-in attempts table."""
-    raw = (credentials or {}).get("username") or request.POST.get("username", "")
-    kind, value = classify_identifier(raw)
-    if kind == "nik":
-        return "nik:" + crypto.blind_index(value, label="nik")[:32]
-    return f"{kind}:{value}"[:150]
-
-
 class IdentifierBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
@@ -46,3 +36,19 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, with whether it has a confirmed authenticator read in the same query
+        (the two-factor gate asks on every request; accounts/security.has_authenticator)."""
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        user = (
+            User._default_manager.annotate(
+                otp_confirmed=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
+            ).filter(pk=user_id).first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user._sisnaker_has_otp = user.otp_confirmed
+        return user

@@ -23,6 +23,46 @@ class OtpForm(forms.Form):
     )
 
 
+def _current_password_field(required: bool = True):
+    return forms.CharField(
+        label=_("Kata sandi Anda saat ini"), required=required,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _current_code_field(required: bool = True):
+    return forms.CharField(
+        label=_("Kode 6 angka dari aplikasi autentikator Anda yang sekarang"), max_length=6, required=required,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
+    )
+
+
+class OtpSetupForm(forms.Form):
+    """Add an authenticator: the new app's first code, the password, and (when two-factor is already
+    on) a code from the current app."""
+
+    token = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi yang baru dipindai"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
+    )
+    current_password = _current_password_field()
+
+    def __init__(self, *args, has_authenticator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_authenticator:
+            self.fields["otp_token"] = _current_code_field()
+
+
+class OtpRemoveForm(forms.Form):
+    device = forms.TypedChoiceField(label=_("Autentikator"), coerce=int, choices=())
+    current_password = _current_password_field()
+    otp_token = _current_code_field()
+
+    def __init__(self, *args, devices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].choices = [(d.pk, d.name) for d in devices]
+
+
 class PersonFieldsMixin(forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
     education = forms.ChoiceField(label=_("Pendidikan terakhir"), choices=[("", "—")] + list(Person.Education.choices))
@@ -59,6 +99,15 @@ class ProfileForm(PersonFieldsMixin):
     bank_account_number = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False,
                                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     bank_account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=150, required=False)
+    # Asked by the service when the phone, e-mail or bank account changes.
+    current_password = _current_password_field(required=False)
+
+    def __init__(self, *args, has_authenticator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current_password"].help_text = _("Wajib bila Anda mengubah nomor HP, e-mail, atau rekening bank.")
+        if has_authenticator:
+            self.fields["otp_token"] = _current_code_field(required=False)
+            self.fields["otp_token"].help_text = _("Wajib bersama kata sandi bila Anda mengubah nomor HP, e-mail, atau rekening bank.")
 
 
 class ClaimCodeForm(forms.Form):

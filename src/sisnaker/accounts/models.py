@@ -18,6 +18,9 @@ class User(AbstractUser):
 
     phone = models.CharField(max_length=20, blank=True, db_index=True)
     preferred_language = models.CharField(max_length=5, default="id", choices=[("id", "Indonesia"), ("en", "English")])
+    # When this account first logged in while its roles required two-factor log-in and it had no
+    # authenticator: the enrolment grace period (SISNAKER_2FA_GRACE_DAYS) runs from here.
+    otp_required_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -254,3 +257,33 @@ class IdentityDispute(models.Model):
     # Permission scope: the region of the NIK (where the ID card was issued).
     def scope_region_codes(self) -> set[str]:
         return {self.person.nik_district_id or self.person.nik_regency_id, self.person.nik_regency_id}
+class LoginCounter(models.Model):
+    """Failed log-ins of one account (all its identifiers together) or of one unknown identifier
+    (``accounts.throttle``). ``key`` is ``user:<id>`` or ``unknown:<keyed hash>``: never a NIK, phone
+    or e-mail in clear. A count older than the reset period starts again from zero."""
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
+
+
+class LoginDevice(models.Model):
+    """A browser that completed a log-in to ``user`` (OWASP "device cookies"): it holds a random
+    token, of which only the SHA-256 is stored. Log-ins from it are not slowed by other people's
+    failures on the account; its own failures count here, and past the free ones it loses that trust."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-last_used_at"], name="logindevice_user_idx")]
+
+    def __str__(self) -> str:
+        return f"device of {self.user_id} since {self.created_at:%Y-%m-%d}"

@@ -197,7 +197,6 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     return person
 
 
-@transaction.atomic
 def person_update(
     *,
     actor: User,
@@ -213,9 +212,36 @@ def person_update(
     bank_name: str = "",
     bank_account_number: str = "",
     bank_account_holder: str = "",
+    current_password: str | None = None,
+    otp_token: str = "",
 ) -> Person:
     """A person corrects their own data (UU PDP). The NIK, birth date and sex come from the NIK and
-    are corrected by staff only; everything else here is the person's to change."""
+    are corrected by staff only; everything else here is the person's to change.
+
+    Changing the mobile number, the e-mail or the bank account (where log-ins, resets and payments
+    go) needs ``current_password`` of ``actor``, and a code from their authenticator when they have
+    one (``security.confirm_identity``). That check runs first, outside the change's transaction, so
+    a wrong guess stays counted against the account although the change is refused."""
+    identity_confirmed = False
+    if current_password:
+        from . import security
+
+        security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
+        identity_confirmed = True
+    return _person_update(
+        actor=actor, person=person, full_name=full_name, education=education, phone=phone, email=email,
+        domicile_district=domicile_district, address=address, has_disability=has_disability,
+        disability_kind=disability_kind, bank_name=bank_name, bank_account_number=bank_account_number,
+        bank_account_holder=bank_account_holder, identity_confirmed=identity_confirmed,
+    )
+
+
+@transaction.atomic
+def _person_update(
+    *, actor: User, person: Person, full_name: str, education: str, phone: str, email: str, domicile_district: District,
+    address: str, has_disability: bool, disability_kind: str, bank_name: str, bank_account_number: str,
+    bank_account_holder: str, identity_confirmed: bool,
+) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(actor, "person.edit_own", person)
     name, disability_kind = _validate_person_fields(
@@ -246,8 +272,17 @@ def person_update(
             code="email_taken",
             field="email",
         )
-    before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     old_account = person.bank_account_number
+    bank_name, bank_account_holder = bank_name.strip(), bank_account_holder.strip()
+    takes_over_contact = (
+        phone != person.phone or email != (person.email or "").strip().lower() or account != old_account
+        or bank_name != person.bank_name or bank_account_holder != person.bank_account_holder
+    )
+    if takes_over_contact and not identity_confirmed:
+        from .security import REAUTH_REQUIRED
+
+        raise ValidationFailed(REAUTH_REQUIRED, code="reauth_required", field="current_password")
+    before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     person.full_name, person.education, person.phone, person.email = name, education, phone, email
     person.domicile_district, person.address = domicile_district, address.strip()
     person.has_disability, person.disability_kind = has_disability, disability_kind
@@ -377,16 +412,104 @@ def staff_user_create(*, actor: User | None, username: str, password: str, full_
     return user
 
 
+OTP_DEVICE_NOT_YOURS = Msg("Autentikator ini bukan milik Anda.", "This authenticator is not yours.")
+
+
+def otp_device_confirm(*, actor: User, device, token: str, current_password: str | None, otp_token: str = "") -> None:
+    """Add an authenticator to ``actor``'s account: ``token`` is the first code of the new ``device``.
+    Re-asks the password, and a code from an authenticator already on the account (so a session
+    that has only the password cannot add a second one). Checks run before the change's transaction,
+    so failures stay counted."""
+    from . import security
+
+    if device.user_id != actor.pk or device.confirmed:
+        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+    security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
+    if not security.verify_new_device(device, token):
+        raise ValidationFailed(
+            Msg("Kode dari aplikasi baru salah. Pastikan jam ponsel Anda tepat lalu coba kode terbaru.",
+                "The code from the new app is wrong. Check that your phone's clock is right and try the latest code."),
+            code="otp_invalid", field="token",
+        )
+    _otp_device_confirm(actor=actor, device=device)
+
+
 @transaction.atomic
-def otp_device_confirm(*, actor: User, device) -> None:
-    """Turn on two-factor log-in for ``actor`` with a TOTP device whose first code was verified."""
-    if device.user_id != actor.pk:
-        raise ValidationFailed(Msg("Perangkat ini bukan milik Anda.", "This device is not yours."), code="otp_device")
+def _otp_device_confirm(*, actor: User, device) -> None:
+    model = type(device)
+    device = model.objects.select_for_update().get(pk=device.pk)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    # One authenticator at a time: drop stale unconfirmed devices.
-    type(device).objects.filter(user=actor, confirmed=False).delete()
-    audit.record(actor=actor, action="user.otp_enabled", obj=actor, after={"otp": "totp"})
+    # One pending enrolment at a time: drop other unconfirmed devices.
+    model.objects.filter(user=actor, confirmed=False).delete()
+    count = model.objects.filter(user=actor, confirmed=True).count()
+    audit.record(actor=actor, action="user.otp_enabled", obj=actor, after={"otp": "totp", "device": device.name,
+                                                                           "authenticators": count})
+    from . import security
+
+    security.forget_cached(actor)
+
+
+def otp_device_remove(*, actor: User, device, current_password: str | None, otp_token: str = "") -> None:
+    """Remove one of ``actor``'s authenticators, after the password and a current code. The last one
+    cannot be removed while the account's roles require two-factor log-in (add the new one first)."""
+    from . import security
+
+    if device.user_id != actor.pk or not device.confirmed:
+        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+    _refuse_removing_the_last(actor=actor, device=device)
+    security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
+    with transaction.atomic():
+        model = type(device)
+        list(model.objects.select_for_update().filter(user=actor).values_list("pk", flat=True))
+        if not model.objects.filter(pk=device.pk, user=actor, confirmed=True).exists():
+            raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+        _refuse_removing_the_last(actor=actor, device=device)
+        model.objects.filter(pk=device.pk).delete()
+        left = model.objects.filter(user=actor, confirmed=True).count()
+        audit.record(actor=actor, action="user.otp_removed", obj=actor, before={"device": device.name},
+                     after={"authenticators": left})
+    security.forget_cached(actor)
+
+
+def _refuse_removing_the_last(*, actor: User, device) -> None:
+    from . import security
+
+    others = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).exists()
+    if not others and security.must_use_2fa(actor):
+        raise Conflict(
+            Msg("Peran Anda mewajibkan verifikasi dua langkah: tambahkan autentikator baru dulu, baru hapus yang lama.",
+                "Your role requires two-factor log-in: add the new authenticator first, then remove the old one."),
+            code="otp_required_by_role",
+        )
+
+
+@transaction.atomic
+def otp_reset(*, actor: User, user: User, reason: str) -> int:
+    """An administrator removes every authenticator of ``user`` (a lost phone), with a reason; the
+    account owner is told. Returns how many were removed. The account must then enrol again (at once
+    if its grace period is over)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require(actor, "user.security_reset")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(Msg("Tuliskan alasannya (mis. ponsel hilang, sudah dicek identitasnya).",
+                                   "Give the reason (e.g. phone lost, identity checked)."), code="reason_required", field="reason")
+    if actor.pk == user.pk:
+        raise ValidationFailed(Msg("Autentikator sendiri dihapus dari halaman keamanan akun.",
+                                   "Remove your own authenticator from your account security page."), code="otp_reset_self")
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(actor=actor, action="user.otp_reset", obj=user, after={"authenticators_removed": removed}, reason=reason)
+    from sisnaker.notifications.services import notify_user
+
+    notify_user(
+        user=user, topic="otp_reset", channels=("email", "sms"),
+        subject="Verifikasi dua langkah akun Sisnaker Anda disetel ulang",
+        text=("Administrator menghapus aplikasi autentikator dari akun Sisnaker Anda. Saat masuk berikutnya, aktifkan lagi "
+              "verifikasi dua langkah. Bila Anda tidak memintanya, segera hubungi administrator."),
+    )
+    return removed
 
 
 def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("saya/", views.profile, name="profile"),
     path("saya/unduh/", views.data_download, name="data_download"),
     path("keamanan/2fa/", views.otp_setup, name="otp_setup"),
+    path("keamanan/2fa/hapus/", views.otp_remove, name="otp_remove"),
     path("audit/", views.audit_trail, name="audit"),
     path("orang/", views.people, name="people"),
     path("orang/<int:person_id>/", views.person_detail, name="person"),

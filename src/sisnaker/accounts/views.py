@@ -1,17 +1,21 @@
-"""Account pages: sign-up, log-in (with TOTP when turned on), profile, data download, audit trail."""
+"""Account pages: sign-up, log-in (password, then the TOTP code when the account has an authenticator;
+throttled by accounts/throttle.py), authenticators, profile, data download, audit trail."""
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,11 +27,23 @@ from sisnaker.core.errors import PermissionDenied, SisnakerError, TooManyRequest
 from sisnaker.core.permissions import require
 from sisnaker.web.views import error_page
 
-from . import selectors, services
-from .forms import ClaimCodeForm, DisputeDecisionForm, LoginForm, OtpForm, ProfileForm, SignUpForm
+from . import security, selectors, services, throttle
+from .forms import (
+    ClaimCodeForm,
+    DisputeDecisionForm,
+    LoginForm,
+    OtpForm,
+    OtpRemoveForm,
+    OtpSetupForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .models import IdentityDispute, SignUpClaim
 
 PENDING_OTP = "sisnaker_pending_otp_user"
+PENDING_OTP_AT = "sisnaker_pending_otp_at"
+PENDING_OTP_BACKEND = "sisnaker_pending_otp_backend"
+PENDING_OTP_SECONDS = 600  # the code must follow the password within ten minutes
 
 
 def _apply_error(form, exc: SisnakerError) -> None:
@@ -158,55 +174,101 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     services.dispute_record_view(actor=request.user, dispute=dispute)
     return render(request, "accounts/dispute_detail.html", {"dispute": dispute, "form": form},
                   status=400 if form.errors else 200)
+def _login_error_message() -> str:
+    return _("Kombinasi akun dan kata sandi salah. Periksa lagi huruf besar/kecil dan nomor yang Anda ketik. "
+             "Bila lupa kata sandi, hubungi petugas Disnaker atau administrator lembaga Anda.")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
-            return locked_out(request)
+        try:
+            user = throttle.password_login(request=request, identifier=form.cleaned_data["username"],
+                                           password=form.cleaned_data["password"])
+        except throttle.LoginThrottled as exc:
+            return locked_out(request, retry_after=exc.retry_after)
         if user is None:
-            form.add_error(None, _("Kombinasi akun dan kata sandi salah. Periksa lagi, atau gunakan 'Lupa kata sandi'."))
-        elif TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            form.add_error(None, _login_error_message())
+        elif security.has_authenticator(user):
+            # The password alone opens nothing: the session stays anonymous until the code.
+            request.session.cycle_key()
             request.session[PENDING_OTP] = user.pk
+            request.session[PENDING_OTP_AT] = int(timezone.now().timestamp())
+            request.session[PENDING_OTP_BACKEND] = user.backend
             request.session["sisnaker_next"] = _next_url(request, "")
             return redirect("accounts:otp_verify")
         else:
             login(request, user)
-            return redirect(_next_url(request))
+            response = redirect(_after_password_login(request, user))
+            throttle.remember_device(request, response, user)
+            return response
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
                   status=400 if form.errors else 200)
 
 
+def _after_password_login(request: HttpRequest, user) -> str:
+    """Where a log-in without a code goes: the enrolment page once the grace period is over, else
+    where the user was going (with a reminder during the grace period)."""
+    nxt = _next_url(request)
+    if security.must_use_2fa(user):
+        ends = security.grace_ends(user)
+        if timezone.now() >= ends:
+            return f"{reverse('accounts:otp_setup')}?{urlencode({'next': nxt})}" if nxt.startswith("/") else "accounts:otp_setup"
+        messages.warning(request, _(
+            "Peran Anda mewajibkan verifikasi dua langkah. Aktifkan sebelum %(date)s di Akun saya → Keamanan; "
+            "setelah tanggal itu akun hanya dapat membuka halaman aktivasi."
+        ) % {"date": date_format(timezone.localtime(ends), "j F Y H:i")})
+    return nxt
+
+
 def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The code step: after the password (pending log-in), or for a session that was opened with the
+    password alone of an account that has an authenticator (sent here by the middleware)."""
     from .models import User
 
-    user_id = request.session.get(PENDING_OTP)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-    if user is None:
-        return redirect("accounts:login")
+    if request.user.is_authenticated and PENDING_OTP not in request.session:
+        user = request.user
+        if security.session_state(request) != security.CODE:
+            return redirect(_next_url(request))
+        pending = False
+    else:
+        user_id = request.session.get(PENDING_OTP)
+        started = request.session.get(PENDING_OTP_AT, 0)
+        fresh = isinstance(started, int) and timezone.now().timestamp() - started <= PENDING_OTP_SECONDS
+        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id and fresh else None
+        if user is None:
+            for key in (PENDING_OTP, PENDING_OTP_AT, PENDING_OTP_BACKEND, "sisnaker_next"):
+                request.session.pop(key, None)
+            return redirect("accounts:login")
+        pending = True
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = next(
-            (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(form.cleaned_data["token"])), None
-        )
+        device = security.verify_code(user, form.cleaned_data["token"])
         if device is None:
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
         else:
-            nxt = request.session.pop("sisnaker_next", "") or "web:home"
-            request.session.pop(PENDING_OTP, None)
-            login(request, user, backend="sisnaker.accounts.backends.IdentifierBackend")
+            if pending:
+                nxt = request.session.pop("sisnaker_next", "") or "web:home"
+                backend = request.session.pop(PENDING_OTP_BACKEND, None) or "sisnaker.accounts.backends.IdentifierBackend"
+                for key in (PENDING_OTP, PENDING_OTP_AT):
+                    request.session.pop(key, None)
+                login(request, user, backend=backend)
+            else:
+                nxt = _next_url(request)
+                request.session.cycle_key()
             otp_login(request, device)
-            return redirect(nxt)
-    return render(request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200)
+            response = redirect(nxt)
+            throttle.remember_device(request, response, user)
+            return response
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=400 if form.errors else 200)
 
 
-def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
-    from django.conf import settings
-
-    minutes = int(float(settings.AXES_COOLOFF_TIME) * 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+def locked_out(request: HttpRequest, *, retry_after: int) -> HttpResponse:
+    minutes = max((retry_after + 59) // 60, 1)
+    response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -217,37 +279,79 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Turn on TOTP: show a QR code of a new unconfirmed device, confirm it with a first code."""
+    """Add an authenticator (TOTP): what app to install, scan the QR code, type the code, recovery
+    advice. The service re-asks the password, and a current code when two-factor is already on."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=request.user, name="Autentikator", confirmed=False
+        user=request.user, name=_("Autentikator"), confirmed=False
     )
-    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    form = OtpForm(request.POST or None)
+    confirmed = security.has_authenticator(request.user)
+    form = OtpSetupForm(request.POST or None, has_authenticator=confirmed)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            services.otp_device_confirm(actor=request.user, device=device)
+        d = form.cleaned_data
+        try:
+            services.otp_device_confirm(actor=request.user, device=device, token=d["token"],
+                                        current_password=d["current_password"], otp_token=d.get("otp_token", ""))
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            device.refresh_from_db()
+            security.forget_cached(request.user)
             otp_login(request, device)
             messages.success(request, _("Verifikasi dua langkah aktif. Mulai sekarang, masuk memerlukan kode dari aplikasi."))
+            return redirect(_next_url(request, "accounts:profile"))
+    state = security.session_state(request)
+    context = {
+        "form": form, "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
+        "secret": base64.b32encode(device.bin_key).decode().rstrip("="), "confirmed": confirmed,
+        "required": security.must_use_2fa(request.user), "enrol_only": state == security.ENROL,
+        "grace_ends": security.grace_ends(request.user) if state == security.GRACE else None,
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def otp_remove(request: HttpRequest) -> HttpResponse:
+    """Remove an authenticator (e.g. an old phone), after the password and a current code."""
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk"))
+    if not devices:
+        messages.info(request, _("Akun Anda belum memakai aplikasi autentikator."))
+        return redirect("accounts:profile")
+    form = OtpRemoveForm(request.POST or None, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        device = next(x for x in devices if x.pk == d["device"])
+        try:
+            services.otp_device_remove(actor=request.user, device=device, current_password=d["current_password"],
+                                       otp_token=d["otp_token"])
+        except SisnakerError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Autentikator dihapus."))
             return redirect("accounts:profile")
-        form.add_error("token", _("Kode salah. Pastikan jam ponsel Anda tepat lalu coba kode terbaru."))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": device.key, "confirmed": confirmed},
+    return render(request, "accounts/otp_remove.html", {"form": form, "devices": devices,
+                                                         "required": security.must_use_2fa(request.user)},
                   status=400 if form.errors else 200)
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     person = selectors.person_for_user(user=request.user)
+    has_otp = security.has_authenticator(request.user)
     if person is None:
-        return render(request, "accounts/profile_staff.html", {"roles": selectors.roles_of(user=request.user),
-                                                                "otp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()})
+        state = security.session_state(request)
+        return render(request, "accounts/profile_staff.html", {
+            "roles": selectors.roles_of(user=request.user), "otp": has_otp,
+            "required": security.must_use_2fa(request.user),
+            "grace_ends": security.grace_ends(request.user) if state == security.GRACE else None,
+        })
     initial = {
         "full_name": person.full_name, "education": person.education, "phone": person.phone, "email": person.email,
         "domicile": person.domicile_district, "address": person.address, "has_disability": person.has_disability,
         "disability_kind": person.disability_kind, "bank_name": person.bank_name,
         "bank_account_number": person.bank_account_number, "bank_account_holder": person.bank_account_holder,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=initial, has_authenticator=has_otp)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -255,14 +359,16 @@ def profile(request: HttpRequest) -> HttpResponse:
                 actor=request.user, person=person, full_name=d["full_name"], education=d["education"], phone=d["phone"],
                 email=d["email"], domicile_district=d["domicile"], address=d["address"], has_disability=d["has_disability"],
                 disability_kind=d["disability_kind"], bank_name=d["bank_name"], bank_account_number=d["bank_account_number"],
-                bank_account_holder=d["bank_account_holder"],
+                bank_account_holder=d["bank_account_holder"], current_password=d["current_password"],
+                otp_token=d.get("otp_token", ""),
             )
         except SisnakerError as exc:
             _apply_error(form, exc)
         else:
             messages.success(request, _("Data Anda sudah diperbarui."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "person": person}, status=400 if form.errors else 200)
+    return render(request, "accounts/profile.html", {"form": form, "person": person, "otp": has_otp},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -132,6 +132,8 @@ RULES: dict[str, dict[Role, Any]] = {
     # Administration.
     "audit.view": {},
     "role.grant": {},
+    # Remove someone else's authenticators (a lost phone), with a reason.
+    "user.security_reset": {},
     "region.load": {},
 }
 

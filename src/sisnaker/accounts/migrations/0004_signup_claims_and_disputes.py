@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_person_added_by_institution'),
+        ('accounts', '0003_login_throttle_and_2fa_grace'),
     ]
 
     operations = [
