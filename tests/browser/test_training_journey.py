@@ -10,8 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sisnaker.accounts.services import SignUp, person_sign_up
+from sisnaker.institutions.models import Institution
 from sisnaker.regions.models import District
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
+from tests.conftest import approve
 
 from .conftest import fill_signup
 
@@ -59,6 +61,11 @@ def test_institution_program_and_alumni_journey(page, browser):
     expect(page.get_by_text("Lembaga terdaftar")).to_be_visible()
     expect(page.get_by_role("heading", name="BLK Komunitas Harapan Bandung")).to_be_visible()
     expect(page.get_by_role("link", name="Lembaga saya")).to_be_visible()
+    # It waits for the authority (the approval itself is the vetting journey); approved, it works.
+    expect(page.get_by_role("heading", name="Menunggu persetujuan")).to_be_visible()
+    expect(page.get_by_role("link", name="Buat program baru")).to_have_count(0)
+    approve(Institution.objects.get(registry_number="BLKK-3273-042"))
+    page.reload()
 
     # 3. She creates a program whose registration is open today, then publishes it.
     page.get_by_role("link", name="Buat program baru").click()
