@@ -112,3 +112,17 @@ def test_officer_lists_residents_of_their_area_and_opening_one_is_logged(client,
     assert client.get(f"/akun/orang/{far.pk}/").status_code == 403
     client.force_login(citizen.user)
     assert client.get("/akun/orang/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_revoking_the_admin_role_also_takes_the_django_admin_flags(regions):
+    from sisnaker.accounts.models import User
+    from sisnaker.accounts.services import role_grant, role_revoke
+
+    root = User.objects.create(username="root-admin")
+    role_grant(actor=None, user=root, role="admin")
+    other = User.objects.create(username="second-admin")
+    assignment = role_grant(actor=None, user=other, role="admin")
+    assert User.objects.filter(pk=other.pk, is_staff=True, is_superuser=True).exists()
+    role_revoke(actor=User.objects.get(pk=root.pk), assignment=assignment, reason="Pindah tugas")
+    assert User.objects.filter(pk=other.pk, is_staff=False, is_superuser=False).exists()

@@ -385,6 +385,10 @@ def role_revoke(*, actor: User, assignment: RoleAssignment, reason: str = "") ->
         raise Conflict(Msg("Peran ini sudah dicabut.", "This role was already revoked."), code="role_revoked")
     assignment.is_active = False
     assignment.save(update_fields=["is_active"])
+    if assignment.role == Role.ADMIN and not RoleAssignment.objects.filter(user_id=assignment.user_id, role=Role.ADMIN,
+                                                                           is_active=True).exists():
+        # The Django admin flags go with the role (granted together in role_grant).
+        User.objects.filter(pk=assignment.user_id).update(is_staff=False, is_superuser=False)
     audit.record(actor=actor, action="role.revoked", obj=assignment, before={"is_active": True}, after={"is_active": False}, reason=reason)
     return assignment
 
