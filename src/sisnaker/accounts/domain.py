@@ -4,6 +4,7 @@ No ORM, no clock."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sisnaker.core.errors import Msg, ValidationFailed
 
@@ -74,3 +75,70 @@ def classify_identifier(raw: str) -> tuple[str, str]:
 def mask_account_number(number: str) -> str:
     """Bank account shown with only its last four digits."""
     return ("•" * max(len(number) - 4, 0)) + number[-4:] if number else ""
+
+
+# --- names ----------------------------------------------------------------------------------------
+# Titles written before a name (religious, academic, professional) and degrees written after it, as
+# their letters only ("S.Kom." → "skom"). Staff type names with or without them, with or without dots
+# and commas; the KTP usually has none. A name is compared without them.
+NAME_PREFIXES = frozenset({
+    "prof", "dr", "drs", "dra", "drg", "ir", "h", "hj", "haji", "hajjah", "kh", "ust", "ustadz", "ustadzah",
+    "apt", "ns",
+})
+NAME_DEGREES = frozenset({
+    # Diploma (Ahli Madya / Ahli Muda / Ahli Pratama)
+    "amd", "amdkom", "amdkeb", "amdkep", "amdak", "amdpar", "amdt", "amdgz", "amdfarm", "ama", "amapd", "ap",
+    # Bachelor (Sarjana)
+    "st", "skom", "spd", "spdi", "se", "sh", "ssos", "spsi", "ssi", "sag", "sked", "sfarm", "skep", "sgz", "sip",
+    "sikom", "shut", "sp", "spt", "str", "sst", "sak", "sds", "ssn", "shum", "sfil", "sth", "smn", "sab", "skm",
+    "skes", "stp", "spi", "ssy", "sei", "shi", "sthi", "sars", "strkes", "sikes", "bsc", "ba", "bba",
+    # Master and doctor
+    "mkom", "mt", "mpd", "mm", "msi", "msc", "mh", "me", "mag", "mhum", "mkes", "mak", "ma", "mba", "meng", "msn",
+    "mpsi", "mkn", "mars", "mp", "mkm", "mtp", "mpdi", "msos", "mip", "mec", "mphil", "phd", "dr", "dphil",
+    # Specialist doctors and professions
+    "sppd", "spa", "spog", "spb", "spm", "spkj", "sprad", "sps", "spjp", "spak", "cht", "ca", "cpa", "akt",
+})
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"[\s,;/()]+")
+
+
+def _name_words(text: str) -> list[list[str]]:
+    """The words of a name, each as its dot-separated parts, in lower case without accents
+    ("S.Kom." → ["s", "kom"]). Spaces, commas, semicolons, slashes and brackets separate words; any
+    other character that is not a letter or digit separates parts."""
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch)).casefold()
+    return [parts for chunk in _SEPARATORS.split(folded) if (parts := _WORD.findall(chunk))]
+
+
+def _degrees_only(parts: list[str]) -> bool:
+    """Whether the parts are one or more degrees written together ("S.T.M.M." → st + mm)."""
+    ok = [True] + [False] * len(parts)
+    for end in range(1, len(parts) + 1):
+        ok[end] = any(ok[begin] and "".join(parts[begin:end]) in NAME_DEGREES for begin in range(end))
+    return ok[-1]
+
+
+def name_key(text: str) -> str:
+    """A name as it is compared: without titles before it and degrees after it, letters and digits
+    only, lower case, accents removed. "Dr. Ir. H. Budi  Santoso, S.T., M.M." → "budisantoso"."""
+    words = _name_words(text)
+    start, end = 0, len(words)
+    while start < end:
+        parts = words[start]
+        if "".join(parts) in NAME_PREFIXES:
+            start += 1
+        elif len(parts) > 1 and parts[0] in NAME_PREFIXES:  # "Dr.Budi": the title part only
+            words[start] = parts[1:]
+        else:
+            break
+    while end > start + 1 and _degrees_only(words[end - 1]):
+        end -= 1
+    key = "".join("".join(parts) for parts in words[start:end])
+    return key or "".join("".join(parts) for parts in _name_words(text))  # only titles: as written
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two written names are the same name. Case, spacing, punctuation, accents, titles before
+    the name and degrees after it do not count; two empty names never match."""
+    key_a = name_key(a)
+    return bool(key_a) and key_a == name_key(b)
