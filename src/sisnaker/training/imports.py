@@ -77,7 +77,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("full_name", "Nama lengkap", "Full name", True,
            Msg("Sesuai KTP.", "As on the ID card."), ("nama", "nama peserta", "nama pendaftar", "name", "full name")),
     Column("birth_date", "Tanggal lahir", "Birth date", False,
-           Msg("YYYY-MM-DD atau DD/MM/YYYY. Kosong: diambil dari NIK.", "YYYY-MM-DD or DD/MM/YYYY. Empty: taken from the NIK."),
+           Msg("YYYY-MM-DD atau DD/MM/YYYY. Kosong: diambil dari NIK (orang yang sudah terdaftar hanya dikenali bila nama dan "
+               "tanggal lahirnya diisi dan cocok).",
+               "YYYY-MM-DD or DD/MM/YYYY. Empty: taken from the NIK (a person already registered is recognised only when the "
+               "name and birth date are filled in and match)."),
            ("tgl lahir", "tanggal lahir", "birth date", "date of birth", "dob", "birthdate")),
     Column("sex", "Jenis kelamin", "Sex", False,
            Msg("L atau P. Kosong: diambil dari NIK.", "L (male) or P (female). Empty: taken from the NIK."),
@@ -560,6 +563,7 @@ class RowData:
     parsed: nik_rules.ParsedNik
     full_name: str
     birth_date: dt.date
+    birth_date_given: bool  # written in the row (not taken from the NIK): needed to link an existing person
     sex: str
     education: str
     phone: str
@@ -642,7 +646,7 @@ def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: 
         result.warnings.append((column, w.message))
     result.data = RowData(
         nik=parsed.nik, nik_index=blind_index(parsed.nik), parsed=parsed, full_name=values["full_name"], birth_date=declared_born,
-        sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
+        birth_date_given=values["birth_date"] is not None, sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
         district_given=bool(values["district"]), has_disability=values["disability"],
         disability_kind=values["disability_kind"] if values["disability"] else "", status=values["status"],
         nik_warnings=[{"code": w.code, "id": w.message.id, "en": w.message.en} for w in warnings],

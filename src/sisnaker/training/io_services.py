@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person
 from sisnaker.core import audit, crypto
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
@@ -34,7 +35,7 @@ from sisnaker.core.permissions import can, require
 from sisnaker.regions.models import District, Regency
 from sisnaker.regions.nik import mask
 
-from . import domain, imports, selectors
+from . import domain, imports, selectors, services
 from .domain import ACTIVE_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
@@ -42,6 +43,9 @@ from .imports import COLUMNS, REASON_HEADER, RowResult
 from .models import Enrollment, Program
 
 MODES = ("all_or_nothing", "valid_only")
+# The one answer for a row whose NIK is registered with another name or birth date: nothing about the
+# registered person (issue 7 §2).
+DATA_MISMATCH = Msg("Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")
 SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 CHUNK = 5000  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
 WIB = ZoneInfo("Asia/Jakarta")
@@ -138,10 +142,28 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     indexes = [r.data.nik_index for r in valid]
     people: dict[str, tuple] = {}
     for chunk in _chunks(indexes):
-        for pk, index, name, born, education in Person.objects.filter(nik_index__in=chunk).values_list(
-            "pk", "nik_index", "full_name", "birth_date", "education"
+        for pk, index, name, born, education, user_id, language in Person.objects.filter(nik_index__in=chunk).values_list(
+            "pk", "nik_index", "full_name", "birth_date", "education", "user_id", "user__preferred_language"
         ):
-            people[index] = (pk, name, born, education)
+            people[index] = (pk, name, born, education, user_id, language)
+    # A row links to an existing person only when its name and birth date match that person's; otherwise it
+    # is refused without a word about the registered data. Every look-up is recorded (one bulk insert).
+    purpose = f"impor berkas program {program.pk}"
+    lookups = []
+    for r in valid:
+        d, existing = r.data, people.get(r.data.nik_index)
+        if existing is None:
+            outcome = "not_found"
+        elif d.birth_date_given and existing[2] == d.birth_date and names_match(existing[1], d.full_name):
+            outcome = "matched"
+        else:
+            outcome = "mismatch"
+        lookups.append((existing[0] if existing else "", r.nik_masked, None,
+                        {"outcome": outcome, "purpose": purpose, "nik": r.nik_masked, "row": r.row}))
+        if outcome == "mismatch":
+            r.add_error("nik", DATA_MISMATCH)
+            r.data = None
+    valid = [r for r in valid if r.data is not None]
     enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
     person_ids = [p[0] for p in people.values() if p[0] not in enrolled]
     clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
@@ -176,11 +198,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
             r.add_error("nik", Msg("Kabupaten/kota pada NIK belum dimuat di daftar wilayah; hubungi admin.",
                                    "The NIK's regency is not loaded in the region list; contact the administrator."))
         if existing is not None:
-            pk, name, born, education = existing
-            if " ".join(name.lower().split()) != d.full_name.lower():
-                r.warnings.append(("full_name", Msg(
-                    "NIK ini sudah terdaftar atas nama \"{n}\"; data orang yang sudah ada dipakai dan tidak diubah.",
-                    "This NIK is already registered as \"{n}\"; the existing person's data is used, unchanged.").format(n=name)))
+            born, education = existing[2], existing[3]
         else:
             born, education = d.birth_date, d.education
         for column, problems in (
@@ -209,13 +227,19 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
                 continue
             seats_left -= 1
 
-    errors = any(r.status == "error" for r in report.rows)
-    if errors and report.mode == "all_or_nothing":
-        return
-    to_save = [r for r in report.rows if r.status == "valid"]
-    if not to_save:
-        return
+    errors = sum(1 for r in report.rows if r.status == "error")
     now = timezone.now()
+    audit.record_many(actor=actor, action="person.looked_up", object_type="accounts.person", rows=lookups, reason=purpose, at=now)
+    to_save = [r for r in report.rows if r.status == "valid"] if not (errors and report.mode == "all_or_nothing") else []
+    if not to_save:
+        # Nothing saved (refused, every row wrong, or nothing new): still one row that says so.
+        audit.record(
+            actor=actor, action="program.import_refused" if errors else "program.import", obj=program, reason=late_reason, at=now,
+            after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": 0, "people_created": 0,
+                   "unchanged": sum(1 for r in report.rows if r.status == "unchanged"), "errors": errors,
+                   "late": bool(late_reason), "saved": False},
+        )
+        return
     registered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     new_people: dict[str, dict] = {}
     for r in to_save:
@@ -228,7 +252,9 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
             "nik_district_id": d.parsed.region.district.code if d.parsed.region.district else None,
             "full_name": d.full_name, "birth_date": d.birth_date, "sex": d.sex, "nik_warnings": d.nik_warnings,
             "has_disability": d.has_disability, "disability_kind": d.disability_kind, "education": d.education, "phone": d.phone,
-            "email": d.email, "domicile_district_id": d.district, "registered_by_id": registered_by, "created_at": now, "updated_at": now,
+            "email": d.email, "domicile_district_id": d.district, "registered_by_id": registered_by,
+            # Provisional until its owner claims it: added by the importing institution.
+            "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
     _insert(Person, list(new_people.values()))
     new_ids: dict[str, int] = {}
@@ -262,8 +288,22 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         actor=actor, action="program.import", obj=program, reason=late_reason, at=now,
         after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
                "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
-               "errors": sum(1 for r in report.rows if r.status == "error"), "late": bool(late_reason)},
+               "errors": errors, "late": bool(late_reason), "saved": True},
     )
+    _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
+
+
+def _notify_enrolled(*, actor, program: Program, people: list[tuple]) -> None:
+    """People with an account whom the import enrolled are told, after commit (one bulk insert)."""
+    from sisnaker.notifications.services import notify_many
+
+    messages = []
+    for pk, _name, _born, _education, user_id, language in people:
+        if user_id is None or user_id == getattr(actor, "pk", None):
+            continue
+        subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=language or "id")
+        messages.append((pk, subject, text))
+    notify_many(messages=messages, topic=services.enrolled_by_other_topic(program))
 
 
 def _insert(model, rows: list[dict], batch: int = 2000) -> None:
