@@ -30,7 +30,15 @@ from tests.training.spreadsheets import (
     xls_bytes,
     xlsx_package,
 )
-from tests.training.test_import import HEADERS, do_import, make_program, manager_and_institution, nik, row, xlsx
+from tests.training.test_import import (
+    HEADERS,
+    do_import,
+    make_program,
+    manager_and_institution,
+    nik,
+    row,
+    xlsx,
+)
 
 HEADER_ROW = '<row r="1">' + "".join(inline(f"{chr(65 + i)}1", h) for i, h in enumerate(HEADERS)) + "</row>"
 
