@@ -559,3 +559,40 @@ def test_template_download(client):
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
     response = client.get(reverse("training_io:template") + "?format=csv")
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+
+
+# --- the error file holds each refused cell exactly as it was read ------------------------------------
+
+@pytest.mark.parametrize("stored", [3273011705959400.0, 3273011705959398.5, 9273011705959398.0, 3.2730117e15])
+def test_a_nik_refused_as_a_number_stays_refused_when_the_error_file_comes_back(setup, stored):
+    """Real NIK …9398 typed as a number: Excel keeps 15 digits (…9400). The error file used to write it as
+    the text '…9400', a valid-looking NIK that the next upload enrolled."""
+    from tests.training.spreadsheets import inline, sheet_xml, xlsx_package
+
+    manager, _, program = setup
+    header = '<row r="1">' + "".join(inline(f"{chr(65 + i)}1", h) for i, h in enumerate(HEADERS)) + "</row>"
+    cells = [f'<c r="A2"><v>{stored!r}</v></c>'] + [inline(f"{chr(65 + i)}2", v) for i, v in enumerate(row()) if i and v != ""]
+    first = do_import(manager, program, xlsx_package(sheet_xml(header + '<row r="2">' + "".join(cells) + "</row>")), mode="valid_only")
+    assert first.errors == 1 and "kehilangan digit" in errors_of(first, 2)["nik"]
+    sheet = read_xlsx(first.error_file)
+    assert sheet[1][0] == stored and isinstance(sheet[1][0], float)  # the cell as read: a number, every digit
+    again = do_import(manager, program, first.error_file, mode="valid_only", name="baris-bermasalah.xlsx")
+    assert again.errors == 1 and again.created == 0 and "kehilangan digit" in errors_of(again, 2)["nik"]
+    assert not Person.objects.filter(nik_index=crypto.blind_index(str(int(stored)), label="nik")).exists()
+    assert not Enrollment.objects.exists()
+
+
+def test_every_refused_cell_comes_back_with_its_value_and_type(setup):
+    manager, _, program = setup
+    born = dt.date(1995, 5, 17)
+    cells = row(nik="3273041705950001", full_name="  =HYPERLINK(\"http://x\")  ", education="TK", birth_date=born,
+                phone="0812 3456 7890", disability="tidak")
+    cells[5] = 81234567890.0  # a phone number typed as a number
+    cells.append(dt.datetime(2026, 1, 2, 3, 4, 5))  # an extra column the template does not have
+    headers = [*HEADERS, "Dicatat"]
+    report = do_import(manager, program, xlsx([cells], headers=headers), mode="valid_only")
+    assert report.errors == 1
+    read = read_xlsx(xlsx([cells], headers=headers))[1]
+    back = read_xlsx(report.error_file)[1][:len(read)]
+    assert back == read and [type(v) for v in back] == [type(v) for v in read]
+    assert read_xlsx(report.error_file)[1][-1].startswith("Pendidikan")

@@ -370,37 +370,49 @@ def _workbook(buffer, **options):
                                         "strings_to_urls": False, **options})
 
 
+class _ExactNumber(float):
+    """A float that XlsxWriter writes with all its digits: it formats numbers with 16 significant
+    digits (``.16G``), which changes a value like 3273011705959398.5 (a NIK that is not a whole number
+    must stay refused). ``repr`` is the shortest text that reads back as the same float."""
+
+    def __format__(self, spec: str) -> str:
+        return repr(float(self)) if spec in (".16g", ".16G") else super().__format__(spec)
+
+
 def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[RowResult]) -> bytes:
-    """The error rows with their original columns and an "Alasan" column; re-importable once fixed."""
+    """The error rows with their original columns and an "Alasan" column; re-importable once fixed.
+
+    Each cell is written exactly as it was read, with its type: text stays text, a number stays a number
+    (all its digits), a date, time or duration stays one. So a NIK that Excel stored as a number (and
+    that lost digits) is still a number in the error file and is refused again when re-imported, instead
+    of becoming 16 digits of text that look like a valid, but wrong, NIK."""
     buffer = io.BytesIO()
     book = _workbook(buffer)
     sheet = book.add_worksheet("Baris bermasalah")
     bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
     text = book.add_format({"num_format": "@"})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}), dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
+             dt.time: book.add_format({"num_format": "hh:mm:ss"}), dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
     width = max(len(headers), max((len(r.cells) for r in rows), default=0))
     headers = list(headers) + [""] * (width - len(headers))
     headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
     sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
-    nik_col = columns.get("nik")
-    text_cols = {columns[k] for k in ("nik", "phone", "district") if k in columns}
-    for c in text_cols:
-        sheet.set_column(c, c, 20, text)
+    for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
+        sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
     for i, r in enumerate(rows, start=1):
         for c, value in enumerate(r.cells[:width]):
             if value is None or value == "":
                 continue
-            if c in text_cols:
-                shown = imports._text(value)
-                if c == nik_col and isinstance(value, float):
-                    shown = str(int(value)) if value.is_integer() and abs(value) < 1e17 else shown
-                sheet.write_string(i, c, shown, text)
-            elif isinstance(value, (dt.date, dt.datetime)):
-                sheet.write_datetime(i, c, value, date_fmt)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            if isinstance(value, bool):
+                sheet.write_boolean(i, c, value)
+            elif isinstance(value, float) and math.isfinite(value):
+                sheet.write_number(i, c, _ExactNumber(value))
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
                 sheet.write_number(i, c, value)
+            elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
             else:
-                sheet.write_string(i, c, str(value))
+                sheet.write_string(i, c, value if isinstance(value, str) else str(value))
         sheet.write_string(i, width, imports.reason_text(r))
     sheet.set_column(width, width, 80)
     sheet.freeze_panes(1, 0)
