@@ -40,7 +40,7 @@ from .domain import ACTIVE_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
 from .imports import COLUMNS, REASON_HEADER, RowResult
-from .models import Enrollment, Program
+from .models import Enrollment, ImportErrorFile, Program
 
 MODES = ("all_or_nothing", "valid_only")
 # The one answer for a row whose NIK is registered with another name or birth date: nothing about the
@@ -485,27 +485,82 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
 
 # --- error files kept for download ---------------------------------------------------------------
 
-def error_file_store(*, program: Program, content: bytes) -> str:
-    """Keep an error file (default storage, so S3 when configured); returns its token."""
+ERROR_FILE_GONE = Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa (disimpan {d} hari); impor ulang untuk membuatnya lagi.",
+                      "The error file was not found or has expired (kept {d} days); import again to make it anew.")
+
+
+def error_file_store(*, actor, program: Program, content: bytes) -> str:
+    """Keep an import's error file (default storage, so S3 when configured) for ``ImportErrorFile.KEEP_DAYS``
+    days and schedule its deletion; returns its token (the only way to name it in a URL)."""
+    require(actor, "program.manage", program)
     token = uuid.uuid4().hex
-    default_storage.save(_error_path(program.pk, token), ContentFile(content))
+    now = timezone.now()
+    with transaction.atomic():
+        record = ImportErrorFile.objects.create(
+            token=token, program=program, institution_id=program.institution_id,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
+            expires_at=now + dt.timedelta(days=ImportErrorFile.KEEP_DAYS), path=_error_path(program.pk, token),
+        )
+        saved = default_storage.save(record.path, ContentFile(content))
+        if saved != record.path:
+            ImportErrorFile.objects.filter(pk=record.pk).update(path=saved)
+        audit.record(actor=actor, action="program.import_error_file_kept", obj=program,
+                     after={"error_file": record.pk, "expires_at": record.expires_at})
+        transaction.on_commit(lambda: _schedule_deletion(record))
     return token
+
+
+def _schedule_deletion(record: ImportErrorFile) -> None:
+    from .tasks import delete_import_error_file, sweep_import_error_files
+
+    if delete_import_error_file.get_backend().supports_defer:
+        delete_import_error_file.using(run_after=record.expires_at).enqueue(error_file_id=record.pk)
+    sweep_import_error_files.enqueue()
 
 
 def _error_path(program_id: int, token: str) -> str:
     return f"imports/{int(program_id)}/{token}.xlsx"
 
 
-def error_file_open(*, actor, program: Program, token: str) -> bytes:
+def error_file_open(*, actor, program: Program, token: str, now: dt.datetime | None = None) -> bytes:
+    """The error file named by ``token``, for a manager of the institution that imported it; refused
+    once expired, even if the scheduled deletion has not run yet. Each download is recorded."""
     require(actor, "program.manage", program)
-    if not (len(token) == 32 and all(ch in "0123456789abcdef" for ch in token)):
+    record = None
+    if len(token) == 32 and all(ch in "0123456789abcdef" for ch in token):
+        record = ImportErrorFile.objects.filter(token=token, program=program).first()
+    if record is None or record.institution_id != program.institution_id:
         raise NotFound(Msg("Berkas galat tidak ditemukan.", "Error file not found."), code="error_file_not_found")
-    path = _error_path(program.pk, token)
-    if not default_storage.exists(path):
-        raise NotFound(Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa; impor ulang untuk membuatnya lagi.",
-                           "The error file was not found or has expired; import again to make it anew."), code="error_file_not_found")
-    with default_storage.open(path, "rb") as fh:
-        return fh.read()
+    require(actor, "program.manage", record)  # the importing institution, whatever the program says now
+    if record.deleted_at is not None or record.expires_at <= (now or timezone.now()) or not default_storage.exists(record.path):
+        raise NotFound(ERROR_FILE_GONE.format(d=ImportErrorFile.KEEP_DAYS), code="error_file_expired")
+    with default_storage.open(record.path, "rb") as fh:
+        content = fh.read()
+    with transaction.atomic():
+        audit.record(actor=actor, action="program.import_error_file_downloaded", obj=program, after={"error_file": record.pk})
+    return content
+
+
+def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Delete expired error files from the storage (all of them, or those of ``ids``) and mark them
+    deleted; returns how many. Safe to run again and concurrently (each row is claimed once)."""
+    now = now or timezone.now()
+    qs = ImportErrorFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    deleted = 0
+    for pk in list(qs.values_list("pk", flat=True)[:10000]):
+        with transaction.atomic():
+            record = ImportErrorFile.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
+            if record is None:
+                continue
+            default_storage.delete(record.path)  # a missing file is no error
+            record.deleted_at = now
+            record.save(update_fields=["deleted_at"])
+            audit.record(actor="system", action="program.import_error_file_deleted", obj=record.program,
+                         after={"error_file": record.pk, "expired_at": record.expires_at})
+            deleted += 1
+    return deleted
 
 
 # --- export -------------------------------------------------------------------------------------
