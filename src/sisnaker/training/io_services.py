@@ -645,15 +645,30 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): text
+    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so a
+    name like ``=HYPERLINK(...)`` stays a name. Dates are written as ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv_chunks(export: Export, delimiter: str = ",") -> Iterator[str]:
-    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right."""
+    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right; no cell can
+    become a formula (``csv_cell``)."""
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    yield "\ufeff" + writer.writerow(export.headers)
+    yield "\ufeff" + writer.writerow([csv_cell(h) for h in export.headers])
     buf = []
     for row in export.rows:
-        buf.append(writer.writerow([
-            v.strftime("%Y-%m-%d %H:%M") if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v for v in row
-        ]))
+        buf.append(writer.writerow([csv_cell(v) for v in row]))
         if len(buf) >= 500:
             yield "".join(buf)
             buf = []
