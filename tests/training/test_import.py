@@ -233,6 +233,21 @@ def test_a_registered_nik_with_other_data_is_refused_without_showing_the_registe
     assert summary.after["errors"] == 1 and summary.after["saved"] is (mode == "valid_only")
 
 
+def test_reimporting_a_file_without_birth_dates_is_still_a_no_op_for_the_institutions_own_people(setup, citizen):
+    manager, _, program = setup
+    data = xlsx([row(birth_date=""), row(birth_date="")])
+    assert do_import(manager, program, data).created == 2
+    again = do_import(manager, program, data)
+    assert (again.created, again.unchanged, again.errors) == (0, 2, 0)
+    # Another institution's file without birth dates does not link those people (nor the citizen's own record).
+    other_manager, other_institution = manager_and_institution()
+    other = make_program(other_manager, other_institution, title="Program Lain", start_date=TODAY + dt.timedelta(days=50),
+                         end_date=TODAY + dt.timedelta(days=80))
+    refused = do_import(other_manager, other, xlsx([*read_xlsx(data)[1:], row(nik=citizen.nik, full_name=citizen.full_name,
+                                                                               birth_date="")]), mode="valid_only")
+    assert refused.errors == 3 and {k for r in refused.rows for k, _ in r.errors} == {"nik"}
+
+
 def test_people_created_by_an_import_are_provisional_and_name_the_institution(setup):
     manager, institution, program = setup
     value = nik()

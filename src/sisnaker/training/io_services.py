@@ -142,19 +142,22 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     indexes = [r.data.nik_index for r in valid]
     people: dict[str, tuple] = {}
     for chunk in _chunks(indexes):
-        for pk, index, name, born, education, user_id, language in Person.objects.filter(nik_index__in=chunk).values_list(
-            "pk", "nik_index", "full_name", "birth_date", "education", "user_id", "user__preferred_language"
+        for pk, index, name, born, education, user_id, language, added_by in Person.objects.filter(nik_index__in=chunk).values_list(
+            "pk", "nik_index", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
         ):
-            people[index] = (pk, name, born, education, user_id, language)
+            people[index] = (pk, name, born, education, user_id, language, added_by)
     # A row links to an existing person only when its name and birth date match that person's; otherwise it
-    # is refused without a word about the registered data. Every look-up is recorded (one bulk insert).
+    # is refused without a word about the registered data. The birth date must be written in the row (one
+    # taken from the NIK proves nothing), except for a person this institution itself added and nobody has
+    # claimed yet, so that re-importing its own file stays a no-op. Every look-up is recorded (one bulk insert).
     purpose = f"impor berkas program {program.pk}"
     lookups = []
     for r in valid:
         d, existing = r.data, people.get(r.data.nik_index)
         if existing is None:
             outcome = "not_found"
-        elif d.birth_date_given and existing[2] == d.birth_date and names_match(existing[1], d.full_name):
+        elif ((d.birth_date_given or (existing[4] is None and existing[6] == program.institution_id))
+              and existing[2] == d.birth_date and names_match(existing[1], d.full_name)):
             outcome = "matched"
         else:
             outcome = "mismatch"
@@ -298,7 +301,7 @@ def _notify_enrolled(*, actor, program: Program, people: list[tuple]) -> None:
     from sisnaker.notifications.services import notify_many
 
     messages = []
-    for pk, _name, _born, _education, user_id, language in people:
+    for pk, _name, _born, _education, user_id, language, _added_by in people:
         if user_id is None or user_id == getattr(actor, "pk", None):
             continue
         subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=language or "id")
