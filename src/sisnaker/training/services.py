@@ -327,7 +327,8 @@ def enrollment_record(
     source: str = "manager",
 ) -> Enrollment:
     """The institution's manager records a person (as applicant, or directly as participant). After the
-    registration window it is a late registration ("susulan") and needs a written reason."""
+    registration window it is a late registration ("susulan") and needs a written reason. The person is
+    not told here: the staff entry points (``enrollment_record_by_nik``, the import) tell them."""
     program = _lock_program(program)
     require(actor, "program.manage", program)
     if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
@@ -346,15 +347,9 @@ def enrollment_record(
         if _seats_taken(program) >= program.quota:
             raise Conflict(_quota_full(program), code="quota_full")
         state = E.PARTICIPANT
-    enrollment = _create_enrollment(actor=actor, program=program, person=person, state=state, source=source,
-                                    late_reason=late_reason if late else "", now=timezone.now(),
-                                    action="enrollment.late_recorded" if late else "enrollment.recorded")
-    if person.user_id is not None and person.user_id != getattr(actor, "pk", None):
-        from sisnaker.notifications.services import notify
-
-        subject, text = enrolled_by_other_message(actor=actor, program=program, language=person.user.preferred_language)
-        notify(person=person, topic=enrolled_by_other_topic(program), subject=subject, text=text)
-    return enrollment
+    return _create_enrollment(actor=actor, program=program, person=person, state=state, source=source,
+                              late_reason=late_reason if late else "", now=timezone.now(),
+                              action="enrollment.late_recorded" if late else "enrollment.recorded")
 
 
 NO_PERSON_MATCH = Msg(
@@ -372,7 +367,8 @@ def enrollment_record_by_nik(
     """The manager adds a registered person by NIK ("add by NIK"): the NIK, the full name and the birth
     date must all match the registered person (``accounts.services.person_match_for_staff``, which
     records the look-up in its own transaction). No such person and someone else's data get the same
-    refusal, so the form never tells whether a NIK is registered. Then ``enrollment_record``."""
+    refusal, so the form never tells whether a NIK is registered. Then ``enrollment_record``; a person with an
+    account is told (after commit)."""
     require(actor, "program.manage", program)
     digits = "".join(ch for ch in (nik or "") if ch.isdigit())
     if len(digits) != 16:
@@ -387,8 +383,21 @@ def enrollment_record_by_nik(
                                     purpose=f"catat pendaftar program {program.pk}", on=program)
     if person is None:
         raise NotFound(NO_PERSON_MATCH, code="person_not_found", field="nik")
-    return enrollment_record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
-                             late_reason=late_reason)
+    with transaction.atomic():
+        enrollment = enrollment_record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
+                                       late_reason=late_reason)
+        notify_enrolled_by_other(actor=actor, program=enrollment.program, person=person)
+    return enrollment
+
+
+def notify_enrolled_by_other(*, actor, program: Program, person: Person) -> None:
+    """Tell a person with an account that someone else enrolled them (sent after commit)."""
+    if person.user_id is None or person.user_id == getattr(actor, "pk", None):
+        return
+    from sisnaker.notifications.services import notify
+
+    subject, text = enrolled_by_other_message(actor=actor, program=program, language=person.user.preferred_language)
+    notify(person=person, topic=enrolled_by_other_topic(program), subject=subject, text=text)
 
 
 def _check_program_open(program: Program) -> None:
