@@ -19,7 +19,7 @@ import math
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -133,6 +133,18 @@ def enrollments_import(
     return report
 
 
+class _Known(NamedTuple):
+    """A registered person whose NIK is in the file."""
+
+    pk: int
+    name: str
+    born: dt.date
+    education: str
+    user_id: int | None
+    language: str | None
+    added_by: int | None
+
+
 def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
     program = Program.objects.select_for_update().get(pk=program.pk)
     _check_program_open(program)
@@ -140,12 +152,12 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
 
     # Existing people (by blind index) and their enrollments.
     indexes = [r.data.nik_index for r in valid]
-    people: dict[str, tuple] = {}
+    people: dict[str, _Known] = {}
     for chunk in _chunks(indexes):
-        for pk, index, name, born, education, user_id, language, added_by in Person.objects.filter(nik_index__in=chunk).values_list(
-            "pk", "nik_index", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
+        for index, *values in Person.objects.filter(nik_index__in=chunk).values_list(
+            "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
         ):
-            people[index] = (pk, name, born, education, user_id, language, added_by)
+            people[index] = _Known(*values)
     # A row links to an existing person only when its name and birth date match that person's; otherwise it
     # is refused without a word about the registered data. The birth date must be written in the row (one
     # taken from the NIK proves nothing), except for a person this institution itself added and nobody has
@@ -156,19 +168,19 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         d, existing = r.data, people.get(r.data.nik_index)
         if existing is None:
             outcome = "not_found"
-        elif ((d.birth_date_given or (existing[4] is None and existing[6] == program.institution_id))
-              and existing[2] == d.birth_date and names_match(existing[1], d.full_name)):
+        elif ((d.birth_date_given or (existing.user_id is None and existing.added_by == program.institution_id))
+              and existing.born == d.birth_date and names_match(existing.name, d.full_name)):
             outcome = "matched"
         else:
             outcome = "mismatch"
-        lookups.append((existing[0] if existing else "", r.nik_masked, None,
+        lookups.append((existing.pk if existing else "", r.nik_masked, None,
                         {"outcome": outcome, "purpose": purpose, "nik": r.nik_masked, "row": r.row}))
         if outcome == "mismatch":
             r.add_error("nik", DATA_MISMATCH)
             r.data = None
     valid = [r for r in valid if r.data is not None]
     enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
-    person_ids = [p[0] for p in people.values() if p[0] not in enrolled]
+    person_ids = [p.pk for p in people.values() if p.pk not in enrolled]
     clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
     for chunk in _chunks(person_ids):
         for pid, title, start, end in (
@@ -191,7 +203,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     for r in valid:
         d = r.data
         existing = people.get(d.nik_index)
-        if existing is not None and existing[0] in enrolled:
+        if existing is not None and existing.pk in enrolled:
             r.status = "unchanged"
             continue
         if d.district not in known_districts:
@@ -201,7 +213,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
             r.add_error("nik", Msg("Kabupaten/kota pada NIK belum dimuat di daftar wilayah; hubungi admin.",
                                    "The NIK's regency is not loaded in the region list; contact the administrator."))
         if existing is not None:
-            born, education = existing[2], existing[3]
+            born, education = existing.born, existing.education
         else:
             born, education = d.birth_date, d.education
         for column, problems in (
@@ -212,8 +224,8 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         ):
             for p in problems:
                 r.add_error(column, Msg("Belum memenuhi syarat: " + p.id, "Not eligible: " + p.en))
-        if existing is not None and existing[0] in clashes:
-            title, start, end = clashes[existing[0]]
+        if existing is not None and existing.pk in clashes:
+            title, start, end = clashes[existing.pk]
             r.add_error("nik", Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}).",
                                    "The dates clash with an active enrollment in \"{t}\" ({a} to {b}).").format(
                                        t=title, a=start.isoformat(), b=end.isoformat()))
@@ -266,7 +278,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     enrollment_rows = []
     for r in to_save:
         d = r.data
-        person_id = people[d.nik_index][0] if d.nik_index in people else new_ids[d.nik_index]
+        person_id = people[d.nik_index].pk if d.nik_index in people else new_ids[d.nik_index]
         enrollment_rows.append({
             "program_id": program.pk, "person_id": person_id, "state": d.status, "source": Enrollment.Source.IMPORT,
             "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
@@ -296,16 +308,16 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
 
 
-def _notify_enrolled(*, actor, program: Program, people: list[tuple]) -> None:
+def _notify_enrolled(*, actor, program: Program, people: list[_Known]) -> None:
     """People with an account whom the import enrolled are told, after commit (one bulk insert)."""
     from sisnaker.notifications.services import notify_many
 
     messages = []
-    for pk, _name, _born, _education, user_id, language, _added_by in people:
-        if user_id is None or user_id == getattr(actor, "pk", None):
+    for known in people:
+        if known.user_id is None or known.user_id == getattr(actor, "pk", None):
             continue
-        subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=language or "id")
-        messages.append((pk, subject, text))
+        subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=known.language or "id")
+        messages.append((known.pk, subject, text))
     notify_many(messages=messages, topic=services.enrolled_by_other_topic(program))
 
 
