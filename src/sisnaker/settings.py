@@ -116,6 +116,7 @@ MIDDLEWARE = [
     # Right after django-otp: a password-only session of an account with two-factor on (or one that
     # must enrol) reaches only the code / enrolment page and log-out (accounts/middleware.py).
     "sisnaker.accounts.middleware.TwoFactorMiddleware",
+    "sisnaker.core.uploads.UploadGuardMiddleware",  # sizes bodies and checks log-in before CSRF reads them
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sisnaker.core.middleware.TimeZoneMiddleware",

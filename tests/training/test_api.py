@@ -167,13 +167,25 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, si
     ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "publish"}, content_type="application/json"))
     person = make_person(signup_data)
 
-    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {"nik": "3273011705950999"}, content_type="application/json")
+    def who(p, **extra):
+        return {"nik": p.nik, "full_name": p.full_name, "birth_date": p.birth_date.isoformat(), **extra}
+
+    # NIK, name and birth date must all match; an unknown NIK and someone else's data get one answer.
+    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "3273011705950999"}, content_type="application/json")
     assert unknown.status_code == 404 and unknown.json()["field"] == "nik" and "NIK" in unknown.json()["message"]
-    bad = mc.post(f"{T}/programs/{pid}/enrollments", {"nik": "12345"}, content_type="application/json")
+    wrong_name = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "full_name": "Orang Lain"}, content_type="application/json")
+    wrong_birth = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "birth_date": "1990-01-01"}, content_type="application/json")
+    assert wrong_name.status_code == wrong_birth.status_code == 404
+    assert wrong_name.json() == wrong_birth.json() == unknown.json()
+    assert person.full_name not in wrong_name.content.decode()
+    no_name = mc.post(f"{T}/programs/{pid}/enrollments", {"nik": person.nik}, content_type="application/json")
+    assert no_name.status_code == 422  # name and birth date are required
+    bad = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "12345"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "nik_format"
 
     spaced = " ".join([person.nik[:6], person.nik[6:12], person.nik[12:]])
-    row = ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": spaced}, content_type="application/json"), 201)
+    row = ok(mc.post(f"{T}/programs/{pid}/enrollments", who(person, nik=spaced, full_name="SITI RAHMAWATI, S.Kom."),
+                     content_type="application/json"), 201)
     assert row["state"] == "registered" and row["source"] == "manager" and row["late"] is False
 
     # The citizen withdraws (before the program runs).
@@ -185,10 +197,10 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, si
     # After selection started, a late entry needs the reason, and is flagged.
     ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "close_registration"}, content_type="application/json"))
     late_person = make_person(signup_data)
-    refused = mc.post(f"{T}/programs/{pid}/enrollments", {"nik": late_person.nik}, content_type="application/json")
+    refused = mc.post(f"{T}/programs/{pid}/enrollments", who(late_person), content_type="application/json")
     assert refused.status_code == 400 and refused.json()["field"] == "late_reason"
-    late = ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": late_person.nik, "as_participant": True,
-                                                          "late_reason": "Susulan dari posko"}, content_type="application/json"), 201)
+    late = ok(mc.post(f"{T}/programs/{pid}/enrollments", who(late_person, as_participant=True, late_reason="Susulan dari posko"),
+                      content_type="application/json"), 201)
     assert late["late"] is True and late["state"] == "participant" and late["late_reason"] == "Susulan dari posko"
     assert [r["id"] for r in ok(mc.get(f"{T}/programs/{pid}/enrollments", {"late": "true"}))["items"]] == [late["id"]]
     assert ok(mc.get(f"{T}/programs/{pid}"))["late_count"] == 1
@@ -210,7 +222,8 @@ def test_another_institutions_manager_gets_403(setup, signup_data):
         ("patch", f"{T}/programs/{pid}", {"quota": 99}),
         ("get", f"{T}/programs/{pid}/enrollments", None),
         ("post", f"{T}/programs/{pid}/enrollments/bulk", {"ids": [1], "action": "accept"}),
-        ("post", f"{T}/programs/{pid}/enrollments", {"nik": "3273011705950001"}),
+        ("post", f"{T}/programs/{pid}/enrollments", {"nik": "3273011705950001", "full_name": "Siti Rahmawati",
+                                                     "birth_date": "1995-05-17"}),
         ("post", f"{T}/programs", program_payload(inst["id"])),
         ("patch", f"{API}/institutions/{inst['id']}", {"name": "Diambil alih"}),
         ("post", f"{API}/institutions/{inst['id']}/staff", {"username": "siapa", "role": "instructor"}),
@@ -341,7 +354,8 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
     # The instructor sees the program's table with masked NIKs.
     tc = client_for(teacher)
     person = make_person(signup_data)
-    ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": person.nik}, content_type="application/json"), 201)
+    ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": person.nik, "full_name": person.full_name,
+                                                    "birth_date": person.birth_date.isoformat()}, content_type="application/json"), 201)
     rows = ok(tc.get(f"{T}/programs/{pid}/enrollments"))["items"]
     assert rows[0]["person"]["nik"] != person.nik and "*" in rows[0]["person"]["nik"]
 

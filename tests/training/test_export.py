@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.nik import mask
+from sisnaker.training import io_services
 from tests.training.test_import import (
     do_import,
     make_program,
@@ -101,3 +103,45 @@ def test_anonymous_is_sent_to_login_and_missing_program_is_404(client, program_w
     assert client.get(_url(program)).status_code == 302
     client.force_login(manager)
     assert client.get(reverse("training_io:export", args=[999999])).status_code == 404
+
+
+DANGEROUS = ['=HYPERLINK("http://contoh.id/x","klik")', "@SUM(A1:A9)", "-2+3*cmd", "+62 812 formula"]
+
+
+@pytest.fixture
+def dangerous_names(regions):
+    manager, institution = manager_and_institution()
+    program = make_program(manager, institution, today=timezone.localdate())
+    report = do_import(manager, program, xlsx([row(full_name=name) for name in DANGEROUS]), today=timezone.localdate())
+    assert report.created == len(DANGEROUS)
+    return manager, program
+
+
+def test_csv_cells_never_become_formulas(client, dangerous_names):
+    manager, program = dangerous_names
+    client.force_login(manager)
+    rows = list(csv.reader(io.StringIO(_stream(client.get(_url(program, format="csv"))))))
+    names = [r[1] for r in rows[1:]]
+    assert sorted(names) == sorted("'" + name for name in DANGEROUS)  # still the names, never formulas
+    phones = [r[rows[0].index("No HP")] for r in rows[1:]]
+    assert all(not p or p.startswith("'+62") for p in phones)
+    for cell in (cell for r in rows for cell in r):
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("Budi", "Budi"), ("a=b", "a=b"), ("", ""), (7, 7),
+])
+def test_csv_cell_rule(value, written):
+    assert io_services.csv_cell(value) == written
+
+
+def test_the_xlsx_export_writes_such_names_as_text(client, dangerous_names):
+    manager, program = dangerous_names
+    client.force_login(manager)
+    content = b"".join(client.get(_url(program, format="xlsx")).streaming_content)
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet  # no formula anywhere
+    names = [r[1] for r in read_xlsx(content)[1:]]
+    assert sorted(names) == sorted(DANGEROUS)  # as they are: text cells

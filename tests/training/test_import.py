@@ -24,7 +24,9 @@ from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.institutions.services import institution_register
+from sisnaker.notifications.models import Notification
 from sisnaker.regions.models import Regency
+from sisnaker.regions.nik import mask
 from sisnaker.training import imports, io_services, services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment, Program, VocationalField
@@ -174,22 +176,84 @@ def test_reimporting_the_same_file_changes_nothing(setup):
     data = xlsx([row(), row(female=True, status="peserta"), row()])
     first = do_import(manager, program, data)
     assert first.created == 3
-    counts = (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count())
+    counts = (Person.objects.count(), Enrollment.objects.count())
+    last_event = AuditEvent.objects.order_by("-pk").first().pk
     again = do_import(manager, program, data, mode="valid_only")
     assert (again.created, again.unchanged, again.errors, again.saved) == (0, 3, 0, False)
     assert {r.status for r in again.rows} == {"unchanged"}
-    assert (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count()) == counts
+    assert (Person.objects.count(), Enrollment.objects.count()) == counts
+    # Only the record of what was done: three look-ups by NIK (matched) and a summary that saved nothing.
+    events = list(AuditEvent.objects.filter(pk__gt=last_event).values_list("action", "after__outcome"))
+    assert sorted(events, key=str) == sorted([("person.looked_up", "matched")] * 3 + [("program.import", None)], key=str)
 
 
 def test_existing_person_is_reused_and_not_modified(setup, citizen):
     manager, _, program = setup
-    report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name="Nama Lain Sekali", education="S1")]))
-    assert (report.created, report.people_created) == (1, 0)
+    report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name="Hj. SITI  RAHMAWATI, S.Kom.",
+                                                    birth_date=citizen.birth_date.isoformat(), education="S1")]))
+    assert (report.created, report.people_created, report.errors) == (1, 0, 0)
     enrollment = Enrollment.objects.get(program=program)
     assert enrollment.person_id == citizen.pk
     citizen.refresh_from_db()
     assert citizen.full_name == "Siti Rahmawati" and citizen.education == "smk" and citizen.registered_by is None
-    assert [k for k, _ in report.rows[0].warnings] == ["full_name"]
+    assert citizen.added_by_institution is None  # the owner's own record stays theirs
+    assert report.rows[0].warnings == []
+    lookup = AuditEvent.objects.get(action="person.looked_up")
+    assert lookup.object_id == str(citizen.pk) and lookup.actor_id == manager.pk
+    assert lookup.after == {"outcome": "matched", "purpose": f"impor berkas program {program.pk}", "nik": mask(citizen.nik), "row": 2}
+    assert citizen.nik not in str(lookup.after) + lookup.object_label + lookup.reason
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "valid_only"])
+@pytest.mark.parametrize("overrides", [
+    {"full_name": "Budi Santoso"},  # another name
+    {"birth_date": "1990-01-01"},  # another birth date
+    {"birth_date": ""},  # a birth date taken from the NIK proves nothing
+])
+def test_a_registered_nik_with_other_data_is_refused_without_showing_the_registered_data(setup, citizen, mode, overrides):
+    manager, _, program = setup
+    values = {"nik": citizen.nik, "full_name": citizen.full_name, "birth_date": citizen.birth_date.isoformat(), **overrides}
+    report = do_import(manager, program, xlsx([row(**values), row()]), mode=mode)
+    refused = next(r for r in report.rows if r.row == 2)
+    assert refused.status == "error"
+    assert [(k, m.id, m.en) for k, m in refused.errors] == [
+        ("nik", "Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")]
+    assert refused.full_name == values["full_name"]  # what the row said, never the registered name
+    assert not Enrollment.objects.filter(person=citizen).exists()
+    shown = repr([(r.full_name, [(m.id, m.en) for _, m in r.errors + r.warnings]) for r in report.rows])
+    sheet = read_xlsx(report.error_file)
+    registered = {citizen.full_name} - {values["full_name"]}
+    assert not any(name in shown or name in str(sheet) for name in registered)
+    assert citizen.birth_date.isoformat() not in str(sheet) or values["birth_date"] == citizen.birth_date.isoformat()
+    lookups = dict(AuditEvent.objects.filter(action="person.looked_up").values_list("after__row", "after__outcome"))
+    assert lookups == {2: "mismatch", 3: "not_found"}
+    assert AuditEvent.objects.get(action="person.looked_up", after__row=2).object_id == str(citizen.pk)
+    summary = AuditEvent.objects.get(action__in=["program.import", "program.import_refused"])
+    assert summary.action == ("program.import_refused" if mode == "all_or_nothing" else "program.import")
+    assert summary.after["errors"] == 1 and summary.after["saved"] is (mode == "valid_only")
+
+
+def test_reimporting_a_file_without_birth_dates_is_still_a_no_op_for_the_institutions_own_people(setup, citizen):
+    manager, _, program = setup
+    data = xlsx([row(birth_date=""), row(birth_date="")])
+    assert do_import(manager, program, data).created == 2
+    again = do_import(manager, program, data)
+    assert (again.created, again.unchanged, again.errors) == (0, 2, 0)
+    # Another institution's file without birth dates does not link those people (nor the citizen's own record).
+    other_manager, other_institution = manager_and_institution()
+    other = make_program(other_manager, other_institution, title="Program Lain", start_date=TODAY + dt.timedelta(days=50),
+                         end_date=TODAY + dt.timedelta(days=80))
+    refused = do_import(other_manager, other, xlsx([*read_xlsx(data)[1:], row(nik=citizen.nik, full_name=citizen.full_name,
+                                                                               birth_date="")]), mode="valid_only")
+    assert refused.errors == 3 and {k for r in refused.rows for k, _ in r.errors} == {"nik"}
+
+
+def test_people_created_by_an_import_are_provisional_and_name_the_institution(setup):
+    manager, institution, program = setup
+    value = nik()
+    do_import(manager, program, xlsx([row(nik=value)]))
+    person = Person.objects.get(nik_index=crypto.blind_index(value, label="nik"))
+    assert person.is_provisional and person.added_by_institution_id == institution.pk and person.registered_by_id == manager.pk
 
 
 def test_warnings_for_birth_date_and_sex_mismatch_are_not_errors(setup):
@@ -269,7 +333,7 @@ def test_schedule_clash_with_another_active_enrollment(setup, citizen):
     manager, institution, program = setup
     other = make_program(manager, institution, title="Desain Grafis Dasar")
     services.enrollment_record(actor=manager, program=other, person=citizen, today=TODAY)
-    report = do_import(manager, program, xlsx([row(nik=citizen.nik)]))
+    report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name=citizen.full_name)]))
     assert "bentrok" in errors_of(report, 2)["nik"] and "Desain Grafis Dasar" in errors_of(report, 2)["nik"]
 
 
@@ -287,12 +351,17 @@ def test_quota_participants_beyond_seats_left_are_errors(regions):
 
 def test_all_or_nothing_saves_nothing_when_a_row_is_wrong(setup):
     manager, _, program = setup
-    before = (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count())
+    before = (Person.objects.count(), Enrollment.objects.count())
     report = do_import(manager, program, xlsx([row(), row(sex="?"), row()]))
     assert not report.saved and report.created == 0 and report.errors == 1
     assert [r.status for r in report.rows] == ["valid", "error", "valid"]
-    assert (Person.objects.count(), Enrollment.objects.count(), AuditEvent.objects.count()) == before
+    assert (Person.objects.count(), Enrollment.objects.count()) == before
     assert report.error_file is not None
+    # The refusal is on record: its summary, and the look-ups of the rows that were checked.
+    refusal = AuditEvent.objects.get(action="program.import_refused", object_id=str(program.pk))
+    assert refusal.actor_id == manager.pk and refusal.after["errors"] == 1 and refusal.after["saved"] is False
+    assert AuditEvent.objects.filter(action="person.looked_up", after__outcome="not_found").count() == 2
+    assert not AuditEvent.objects.filter(action__startswith="enrollment.").exists()
 
 
 def test_valid_only_saves_good_rows_and_the_error_file_reimports_after_fixing(setup):
@@ -443,13 +512,16 @@ def test_template_is_readable_by_the_importer():
 
 def test_import_of_200_rows_uses_a_bounded_number_of_queries(setup, citizen, django_assert_max_num_queries):
     manager, _, program = setup
-    rows = [row(nik=citizen.nik)] + [row(female=i % 2 == 0, status="peserta" if i < 10 else "") for i in range(199)]
+    rows = [row(nik=citizen.nik, full_name=citizen.full_name)] + [row(female=i % 2 == 0, status="peserta" if i < 10 else "")
+                                                                 for i in range(199)]
     data = xlsx(rows)
     manager = fresh(manager)
     manager.grants  # noqa: B018 - load the role grants before counting (one query per request anyway)
-    with django_assert_max_num_queries(20):
+    # A constant number: look-ups and their audit rows, the writes, and the notice to the one person with an account.
+    with django_assert_max_num_queries(24):
         report = do_import(manager, program, data)
     assert report.created == 200 and report.people_created == 199
+    assert Notification.objects.filter(person=citizen, topic=f"enrolled_by_other:{program.pk}").exists()
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -502,3 +574,40 @@ def test_template_download(client):
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
     response = client.get(reverse("training_io:template") + "?format=csv")
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+
+
+# --- the error file holds each refused cell exactly as it was read ------------------------------------
+
+@pytest.mark.parametrize("stored", [3273011705959400.0, 3273011705959398.5, 9273011705959398.0, 3.2730117e15])
+def test_a_nik_refused_as_a_number_stays_refused_when_the_error_file_comes_back(setup, stored):
+    """Real NIK …9398 typed as a number: Excel keeps 15 digits (…9400). The error file used to write it as
+    the text '…9400', a valid-looking NIK that the next upload enrolled."""
+    from tests.training.spreadsheets import inline, sheet_xml, xlsx_package
+
+    manager, _, program = setup
+    header = '<row r="1">' + "".join(inline(f"{chr(65 + i)}1", h) for i, h in enumerate(HEADERS)) + "</row>"
+    cells = [f'<c r="A2"><v>{stored!r}</v></c>'] + [inline(f"{chr(65 + i)}2", v) for i, v in enumerate(row()) if i and v != ""]
+    first = do_import(manager, program, xlsx_package(sheet_xml(header + '<row r="2">' + "".join(cells) + "</row>")), mode="valid_only")
+    assert first.errors == 1 and "kehilangan digit" in errors_of(first, 2)["nik"]
+    sheet = read_xlsx(first.error_file)
+    assert sheet[1][0] == stored and isinstance(sheet[1][0], float)  # the cell as read: a number, every digit
+    again = do_import(manager, program, first.error_file, mode="valid_only", name="baris-bermasalah.xlsx")
+    assert again.errors == 1 and again.created == 0 and "kehilangan digit" in errors_of(again, 2)["nik"]
+    assert not Person.objects.filter(nik_index=crypto.blind_index(str(int(stored)), label="nik")).exists()
+    assert not Enrollment.objects.exists()
+
+
+def test_every_refused_cell_comes_back_with_its_value_and_type(setup):
+    manager, _, program = setup
+    born = dt.date(1995, 5, 17)
+    cells = row(nik="3273041705950001", full_name="  =HYPERLINK(\"http://x\")  ", education="TK", birth_date=born,
+                phone="0812 3456 7890", disability="tidak")
+    cells[5] = 81234567890.0  # a phone number typed as a number
+    cells.append(dt.datetime(2026, 1, 2, 3, 4, 5))  # an extra column the template does not have
+    headers = [*HEADERS, "Dicatat"]
+    report = do_import(manager, program, xlsx([cells], headers=headers), mode="valid_only")
+    assert report.errors == 1
+    read = read_xlsx(xlsx([cells], headers=headers))[1]
+    back = read_xlsx(report.error_file)[1][:len(read)]
+    assert back == read and [type(v) for v in back] == [type(v) for v in read]
+    assert read_xlsx(report.error_file)[1][-1].startswith("Pendidikan")

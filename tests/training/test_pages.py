@@ -326,14 +326,23 @@ def test_record_a_person_by_nik(client, manager, institution, field, citizen):
     program = make_program(manager=manager, institution=institution, field=field)
     client.force_login(manager)
     url = reverse("training:record", args=[program.pk])
-    response = client.post(url, {"nik": make_nik(serial=4321)})
-    assert response.status_code == 400 and "belum terdaftar di Sisnaker" in response.content.decode()
-    response = client.post(url, {"nik": "123"})
+    who = {"nik": citizen.nik, "full_name": citizen.full_name, "birth_date": citizen.birth_date.isoformat()}
+    # An unknown NIK and someone else's data get the same answer, which says nothing about the registered person.
+    unknown = client.post(url, {**who, "nik": make_nik(serial=4321)})
+    wrong_name = client.post(url, {**who, "full_name": "Budi Santoso"})
+    wrong_birth = client.post(url, {**who, "birth_date": "1990-01-01"})
+    for response in (unknown, wrong_name, wrong_birth):
+        html = response.content.decode()
+        assert response.status_code == 400 and "Tidak ada orang terdaftar dengan NIK, nama, dan tanggal lahir ini" in html
+    assert citizen.full_name not in wrong_name.content.decode()  # only what the manager typed comes back
+    response = client.post(url, {"nik": "123", "full_name": "X Y", "birth_date": "1995-05-17"})
     assert response.status_code == 400 and "16 angka" in response.content.decode()
-    response = client.post(url, {"nik": citizen.nik, "as_participant": "on"}, follow=True)
+    response = client.post(url, {"nik": citizen.nik})  # the NIK alone is not enough
+    assert response.status_code == 400 and not Enrollment.objects.filter(program=program).exists()
+    response = client.post(url, {**who, "full_name": "Hj. SITI RAHMAWATI, S.Kom.", "as_participant": "on"}, follow=True)
     assert "tercatat sebagai Peserta" in response.content.decode()
     assert Enrollment.objects.get(program=program, person=citizen).state == "participant"
-    response = client.post(url, {"nik": citizen.nik})
+    response = client.post(url, who)
     assert response.status_code == 400 and "Sudah terdaftar" in response.content.decode()
 
 
@@ -344,9 +353,10 @@ def test_late_registration_needs_a_reason(client, manager, institution, field, s
     client.force_login(manager)
     assert "Alasan pendaftaran susulan" in client.get(reverse("training:manage", args=[program.pk])).content.decode()
     url = reverse("training:record", args=[program.pk])
-    response = client.post(url, {"nik": person.nik})
+    who = {"nik": person.nik, "full_name": person.full_name, "birth_date": person.birth_date.isoformat()}
+    response = client.post(url, who)
     assert response.status_code == 400 and "alasan pendaftaran susulan" in response.content.decode()
-    response = client.post(url, {"nik": person.nik, "late_reason": "Surat dinas terlambat"}, follow=True)
+    response = client.post(url, {**who, "late_reason": "Surat dinas terlambat"}, follow=True)
     assert "(susulan)" in response.content.decode()
     assert Enrollment.objects.get(person=person).late
 

@@ -4,6 +4,7 @@ No ORM, no clock."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sisnaker.core.errors import Msg, ValidationFailed
 
@@ -76,39 +77,68 @@ def mask_account_number(number: str) -> str:
     return ("•" * max(len(number) - 4, 0)) + number[-4:] if number else ""
 
 
-# --- matching a typed name against a registered one ---------------------------------------------
-#
-# A NIK typed by someone else (staff, an import, a sign-up) links to a registered person only when the
-# name and birth date match too. Names are compared without case, spacing, punctuation, and the
-# titles and degrees people add or leave out (Dr., Ir., H., Hj., S.Kom., M.M. ...), because a KTP,
-# a school certificate and a spreadsheet rarely write them the same way.
-
-_TITLES_BEFORE = frozenset({
-    "dr", "drg", "drh", "drs", "dra", "ir", "prof", "h", "hj", "kh", "k.h", "ust", "ustadz", "ustadzah", "hc",
+# --- names ----------------------------------------------------------------------------------------
+# Titles written before a name (religious, academic, professional) and degrees written after it, as
+# their letters only ("S.Kom." → "skom"). Staff type names with or without them, with or without dots
+# and commas; the KTP usually has none. A name is compared without them.
+NAME_PREFIXES = frozenset({
+    "prof", "dr", "drs", "dra", "drg", "ir", "h", "hj", "haji", "hajjah", "kh", "ust", "ustadz", "ustadzah",
+    "apt", "ns",
 })
-# A degree written as one token with an inner dot: "S.Kom", "S.T.", "M.M.", "A.Md", "S.Pd.I", "M.Sc".
-_DEGREE = re.compile(r"^[A-Za-z]{1,3}(\.[A-Za-z]{1,5}){1,3}\.?$")
-_DEGREE_WORDS = frozenset({"se", "sh", "st", "mm", "mt", "mh", "msi", "mpd", "spd", "skom", "amd", "ssos", "sip", "phd",
-                           "mba", "msc", "bsc", "ba", "ma", "ak", "cpa", "ssi", "sag", "mag", "skm", "sked", "ked", "spd.i"})
+NAME_DEGREES = frozenset({
+    # Diploma (Ahli Madya / Ahli Muda / Ahli Pratama)
+    "amd", "amdkom", "amdkeb", "amdkep", "amdak", "amdpar", "amdt", "amdgz", "amdfarm", "ama", "amapd", "ap",
+    # Bachelor (Sarjana)
+    "st", "skom", "spd", "spdi", "se", "sh", "ssos", "spsi", "ssi", "sag", "sked", "sfarm", "skep", "sgz", "sip",
+    "sikom", "shut", "sp", "spt", "str", "sst", "sak", "sds", "ssn", "shum", "sfil", "sth", "smn", "sab", "skm",
+    "skes", "stp", "spi", "ssy", "sei", "shi", "sthi", "sars", "strkes", "sikes", "bsc", "ba", "bba",
+    # Master and doctor
+    "mkom", "mt", "mpd", "mm", "msi", "msc", "mh", "me", "mag", "mhum", "mkes", "mak", "ma", "mba", "meng", "msn",
+    "mpsi", "mkn", "mars", "mp", "mkm", "mtp", "mpdi", "msos", "mip", "mec", "mphil", "phd", "dr", "dphil",
+    # Specialist doctors and professions
+    "sppd", "spa", "spog", "spb", "spm", "spkj", "sprad", "sps", "spjp", "spak", "cht", "ca", "cpa", "akt",
+})
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"[\s,;/()]+")
 
 
-def normalize_name(raw: str) -> str:
-    """The part of a name that identifies a person: lower case letters in words, without titles
-    before it and degrees after it."""
-    text = (raw or "").strip()
-    # Degrees follow a comma by convention: "Siti Rahma, S.Kom., M.M."
-    text = text.split(",", 1)[0]
-    tokens = text.split()
-    while tokens and tokens[0].lower().strip(".").replace(".", "") in {t.replace(".", "") for t in _TITLES_BEFORE}:
-        tokens.pop(0)
-    while len(tokens) > 1 and (_DEGREE.match(tokens[-1]) or tokens[-1].lower().replace(".", "") in _DEGREE_WORDS
-                               and "." in tokens[-1]):
-        tokens.pop()
-    words = ("".join(ch for ch in token.lower() if ch.isalpha()) for token in tokens)
-    return " ".join(w for w in words if w)
+def _name_words(text: str) -> list[list[str]]:
+    """The words of a name, each as its dot-separated parts, in lower case without accents
+    ("S.Kom." → ["s", "kom"]). Spaces, commas, semicolons, slashes and brackets separate words; any
+    other character that is not a letter or digit separates parts."""
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch)).casefold()
+    return [parts for chunk in _SEPARATORS.split(folded) if (parts := _WORD.findall(chunk))]
+
+
+def _degrees_only(parts: list[str]) -> bool:
+    """Whether the parts are one or more degrees written together ("S.T.M.M." → st + mm)."""
+    ok = [True] + [False] * len(parts)
+    for end in range(1, len(parts) + 1):
+        ok[end] = any(ok[begin] and "".join(parts[begin:end]) in NAME_DEGREES for begin in range(end))
+    return ok[-1]
+
+
+def name_key(text: str) -> str:
+    """A name as it is compared: without titles before it and degrees after it, letters and digits
+    only, lower case, accents removed. "Dr. Ir. H. Budi  Santoso, S.T., M.M." → "budisantoso"."""
+    words = _name_words(text)
+    start, end = 0, len(words)
+    while start < end:
+        parts = words[start]
+        if "".join(parts) in NAME_PREFIXES:
+            start += 1
+        elif len(parts) > 1 and parts[0] in NAME_PREFIXES:  # "Dr.Budi": the title part only
+            words[start] = parts[1:]
+        else:
+            break
+    while end > start + 1 and _degrees_only(words[end - 1]):
+        end -= 1
+    key = "".join("".join(parts) for parts in words[start:end])
+    return key or "".join("".join(parts) for parts in _name_words(text))  # only titles: as written
 
 
 def names_match(a: str, b: str) -> bool:
-    """Whether two written names are the same person's name (see ``normalize_name``)."""
-    left, right = normalize_name(a), normalize_name(b)
-    return bool(left) and left == right
+    """Whether two written names are the same name. Case, spacing, punctuation, accents, titles before
+    the name and degrees after it do not count; two empty names never match."""
+    key_a = name_key(a)
+    return bool(key_a) and key_a == name_key(b)

@@ -824,3 +824,35 @@ def _tell_claimant(*, dispute: IdentityDispute) -> None:
                    "Visit the manpower office or the nearest post with your ID card.").format(note=dispute.resolution_note)
     notify_user(user=dispute.claimant, topic=f"person.dispute_{dispute.status}", subject="Sisnaker",
                 text=text.en if dispute.claimant.preferred_language == "en" else text.id)
+
+def person_match_for_staff(
+    *, actor: User, nik: str, full_name: str, birth_date: dt.date | None, purpose: str, on, action: str = "program.manage"
+) -> Person | None:
+    """The registered person with this NIK, for staff who typed it, only when the name (``names_match``)
+    and the birth date they gave match that person too; None otherwise, whether no one has the NIK or
+    someone else's data does not match (callers answer both the same way, so a NIK is never a key to
+    someone's data).
+
+    ``action`` on ``on`` is the staff work the look-up serves (e.g. ``program.manage`` on the program a
+    person is added to); it is checked first. Every look-up is recorded (``person.looked_up``: outcome,
+    purpose and the masked NIK, never the NIK itself) in a transaction of its own, so a refused look-up
+    stays recorded whatever the caller does next: call this before, not inside, the caller's transaction."""
+    from .domain import names_match
+
+    require(actor, action, on)
+    digits = "".join(ch for ch in (nik or "") if ch.isdigit())
+    masked = nik_rules.mask(digits) if len(digits) == 16 else "*" * 16
+    with transaction.atomic(durable=True):
+        person = Person.objects.filter(nik_index=_nik_index(digits)).first() if len(digits) == 16 else None
+        if person is None:
+            outcome = "not_found"
+        elif birth_date is not None and person.birth_date == birth_date and names_match(person.full_name, full_name):
+            outcome = "matched"
+        else:
+            outcome = "mismatch"
+        audit.record(
+            actor=actor, action="person.looked_up", obj=person, object_type="accounts.person",
+            object_id=person.pk if person is not None else "", reason=purpose[:500],
+            after={"outcome": outcome, "purpose": purpose[:200], "nik": masked},
+        )
+    return person if outcome == "matched" else None

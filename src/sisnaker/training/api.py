@@ -15,7 +15,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sisnaker.accounts.models import Person
 from sisnaker.accounts.selectors import person_for_user
-from sisnaker.core import crypto
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, optional_actor, request_actor
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -237,6 +236,8 @@ class EnrollmentQuery(Schema):
 
 class RecordIn(Schema):
     nik: str = Field(description="16-digit NIK of a registered person")
+    full_name: str = Field(max_length=150, description="The person's full name as on the ID card (titles and degrees may be added)")
+    birth_date: dt.date = Field(description="The person's birth date: NIK, name and birth date must all match")
     as_participant: bool = False
     late_reason: str = Field("", description="Required after the registration window (susulan)")
 
@@ -296,6 +297,8 @@ class MyEnrollmentOut(Schema):
 
 class WithdrawIn(Schema):
     reason: str = ""
+    not_me: bool = Field(False, description="I never asked to be enrolled (an enrollment made by an institution): "
+                                            "withdraws while still active and is recorded as a report")
 
 
 class VocationalFieldIn(Schema):
@@ -605,23 +608,18 @@ def program_enrollments(request, program_id: int, filters: Query[EnrollmentQuery
 
 
 @router.post("/programs/{program_id}/enrollments", response={201: EnrollmentOut}, summary="Record a person by NIK",
-             description="The manager records a registered person (as applicant, or directly as participant). After "
-                         "the registration window it is a late registration (susulan) and needs `late_reason`.")
+             description="The manager records a registered person (as applicant, or directly as participant), named by "
+                         "NIK, full name and birth date: all three must match, and a NIK that is not registered gets the "
+                         "same 404 as someone else's data. Every look-up is audited. A person with an account is told "
+                         "(after commit). After the registration window it is a late registration (susulan) and needs "
+                         "`late_reason`.")
 def enrollment_record(request, program_id: int, payload: RecordIn):
     actor = request_actor(request)
     program = _staff_program(program_id)
-    require(actor, "program.manage", program)
-    nik = "".join(ch for ch in payload.nik if ch.isdigit())
-    if len(nik) != 16:
-        raise ValidationFailed(Msg("NIK harus 16 angka.", "The NIK must be 16 digits."), code="nik_format", field="nik")
-    person = Person.objects.filter(nik_index=crypto.blind_index(nik, label="nik")).first()
-    if person is None:
-        raise NotFound(Msg("Belum ada warga terdaftar dengan NIK ini. Minta yang bersangkutan mendaftar akun Sisnaker "
-                           "dulu (atau daftarkan di posko).",
-                           "No registered person has this NIK. Ask them to sign up for Sisnaker first (or at a posko)."),
-                       code="person_not_found", field="nik")
-    enrollment = services.enrollment_record(actor=actor, program=program, person=person, today=_today(),
-                                            as_participant=payload.as_participant, late_reason=payload.late_reason)
+    enrollment = services.enrollment_record_by_nik(
+        actor=actor, program=program, nik=payload.nik, full_name=payload.full_name, birth_date=payload.birth_date,
+        today=_today(), as_participant=payload.as_participant, late_reason=payload.late_reason,
+    )
     enrollment = Enrollment.objects.select_related("person").get(pk=enrollment.pk)
     return Status(201, _enrollment_out(enrollment, show_nik=selectors.nik_visible(viewer=actor, program=program)))
 
@@ -693,6 +691,7 @@ def my_enrollments(request):
              description="Before the program runs.")
 def withdraw_self(request, enrollment_id: int, payload: WithdrawIn):
     e = _enrollment(enrollment_id)
-    e = services.enrollment_withdraw_self(actor=request_actor(request), enrollment=e, reason=payload.reason)
+    e = services.enrollment_withdraw_self(actor=request_actor(request), enrollment=e, reason=payload.reason,
+                                          not_me=payload.not_me)
     e = Enrollment.objects.select_related("program__institution").get(pk=e.pk)
     return _my_out(e, selectors.next_step(e))

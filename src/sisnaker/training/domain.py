@@ -169,6 +169,15 @@ def enrollment_next_state(*, action: str, state: str, program_status: str) -> st
     return table[state]
 
 
+def self_withdraw_next_state(*, state: str, program_status: str, by_others: bool, not_me: bool) -> str:
+    """The state a person's own withdrawal leads to. The usual rule (``withdraw``: before the program
+    runs) applies, except that a person enrolled by someone else (import, staff) who says it was not them
+    ("bukan saya") leaves any still-active enrollment, even while the program runs."""
+    if not_me and by_others and state in ACTIVE_STATES:
+        return E.WITHDRAWN
+    return enrollment_next_state(action="withdraw", state=state, program_status=program_status)
+
+
 def close_outcome(*, result: str) -> tuple[str, str]:
     """What closing the program does to a participant: (new state, reason)."""
     if result == "passed":

@@ -140,8 +140,14 @@ class EnrollmentFilterForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    """A registered person, named by NIK, full name and birth date: all three must match (the NIK alone
+    never picks someone)."""
+
     nik = forms.CharField(label=_("NIK pendaftar (16 angka)"), max_length=25,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    full_name = forms.CharField(label=_("Nama lengkap sesuai KTP"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
     as_participant = forms.BooleanField(label=_("Langsung sebagai peserta"), required=False)
     late_reason = forms.CharField(label=_("Alasan pendaftaran susulan"), required=False, max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 2}))

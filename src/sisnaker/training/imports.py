@@ -9,6 +9,9 @@ Decisions:
 * **Formats** are recognised by their first bytes, not the file name: ``PK`` → .xlsx (zip),
   ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. Both spreadsheet kinds are read with
   python-calamine; only the first sheet is read (the template's example sheet comes second).
+* **Size before cells** (``sheets``): an .xlsx is sized from its zip directory and its first sheet's
+  XML (rows, columns, cells) before the reader sees it; an .xls is read in a child process with a
+  memory limit; a CSV is bounded by its delimiters.
 * **CSV**: UTF-8 with or without BOM, else cp1252 (which Excel "Save as CSV" writes on Windows),
   else latin-1 (never fails). The delimiter (``,`` ``;`` or tab) is the one most frequent in the
   header line.
@@ -39,6 +42,8 @@ from typing import Any
 from sisnaker.accounts.domain import normalize_phone
 from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.regions import nik as nik_rules
+
+from . import sheets
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -77,7 +82,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("full_name", "Nama lengkap", "Full name", True,
            Msg("Sesuai KTP.", "As on the ID card."), ("nama", "nama peserta", "nama pendaftar", "name", "full name")),
     Column("birth_date", "Tanggal lahir", "Birth date", False,
-           Msg("YYYY-MM-DD atau DD/MM/YYYY. Kosong: diambil dari NIK.", "YYYY-MM-DD or DD/MM/YYYY. Empty: taken from the NIK."),
+           Msg("YYYY-MM-DD atau DD/MM/YYYY. Kosong: diambil dari NIK (orang yang sudah terdaftar hanya dikenali bila nama dan "
+               "tanggal lahirnya diisi dan cocok).",
+               "YYYY-MM-DD or DD/MM/YYYY. Empty: taken from the NIK (a person already registered is recognised only when the "
+               "name and birth date are filled in and match)."),
            ("tgl lahir", "tanggal lahir", "birth date", "date of birth", "dob", "birthdate")),
     Column("sex", "Jenis kelamin", "Sex", False,
            Msg("L atau P. Kosong: diambil dari NIK.", "L (male) or P (female). Empty: taken from the NIK."),
@@ -190,11 +198,20 @@ def read_table(file_name: str, data: bytes) -> Table:
                        "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
                        "import_file_too_large", mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
     kind = detect_kind(file_name, data)
-    raw = _read_sheet(data) if kind in ("xlsx", "xls") else _read_csv(data)
+    raw = _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)
     return _to_table(raw, kind)
 
 
-def _read_sheet(data: bytes) -> list[list[Any]]:
+def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
+    """The first sheet's cells. Nothing reaches the reader before ``sheets`` has sized the file from its
+    structure (an .xlsx), or the reading happens in a limited child process (an .xls)."""
+    limits = sheets.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sheets.MAX_COLUMNS, max_cells=sheets.MAX_CELLS)
+    try:
+        if kind == "xls":
+            return sheets.read_xls_sandboxed(data, limits=limits)
+        sheets.check_xlsx(data, limits=limits)
+    except sheets.SheetRefused as exc:
+        raise ImportRefused(exc.message, code=exc.code) from exc
     import python_calamine
 
     try:
@@ -249,10 +266,20 @@ def _read_csv(data: bytes) -> list[list[Any]]:
                        "This file is neither CSV nor Excel (it holds binary data). Upload .xlsx, .xls or .csv.",
                        "import_file_format")
     first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    delimiter = sniff_delimiter(first)
+    # Every field is a delimiter plus one: bounding the delimiters bounds the cells (and any one row).
+    if text.count(delimiter) > sheets.MAX_CELLS:
+        raise _refused("Berkas CSV terlalu besar: lebih dari {n} sel. Pecah menjadi beberapa berkas.",
+                       "The CSV file is too large: more than {n} cells. Split it into several files.",
+                       "import_sheet_too_large", n=f"{sheets.MAX_CELLS:,}".replace(",", "."))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
         for row in reader:
+            if len(row) > sheets.MAX_COLUMNS:
+                raise _refused("Baris {n} berisi {c} kolom; batasnya {lim}. Simpan hanya kolom templat lalu unggah lagi.",
+                               "Line {n} has {c} columns; the limit is {lim}. Keep only the template's columns and upload again.",
+                               "import_sheet_too_large", n=reader.line_num, c=len(row), lim=sheets.MAX_COLUMNS)
             rows.append(row)
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
                 raise _too_many(text.count("\n"))
@@ -560,6 +587,7 @@ class RowData:
     parsed: nik_rules.ParsedNik
     full_name: str
     birth_date: dt.date
+    birth_date_given: bool  # written in the row (not taken from the NIK): needed to link an existing person
     sex: str
     education: str
     phone: str
@@ -642,7 +670,7 @@ def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: 
         result.warnings.append((column, w.message))
     result.data = RowData(
         nik=parsed.nik, nik_index=blind_index(parsed.nik), parsed=parsed, full_name=values["full_name"], birth_date=declared_born,
-        sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
+        birth_date_given=values["birth_date"] is not None, sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
         district_given=bool(values["district"]), has_disability=values["disability"],
         disability_kind=values["disability_kind"] if values["disability"] else "", status=values["status"],
         nik_warnings=[{"code": w.code, "id": w.message.id, "en": w.message.en} for w in warnings],

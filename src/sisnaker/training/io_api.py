@@ -99,7 +99,7 @@ def import_file(
     )
     url = None
     if report.error_file:
-        token = io_services.error_file_store(program=program, content=report.error_file)
+        token = io_services.error_file_store(actor=request_actor(request), program=program, content=report.error_file)
         url = reverse("api:import_error_file", kwargs={"program_id": program.pk, "token": token})
     language = get_language() or "id"
     listed = report.rows if rows == "all" else [r for r in report.rows if r.errors or r.warnings]

@@ -19,7 +19,7 @@ import math
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person
 from sisnaker.core import audit, crypto
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
@@ -34,14 +35,17 @@ from sisnaker.core.permissions import can, require
 from sisnaker.regions.models import District, Regency
 from sisnaker.regions.nik import mask
 
-from . import domain, imports, selectors
+from . import domain, imports, selectors, services
 from .domain import ACTIVE_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
 from .imports import COLUMNS, REASON_HEADER, RowResult
-from .models import Enrollment, Program
+from .models import Enrollment, ImportErrorFile, Program
 
 MODES = ("all_or_nothing", "valid_only")
+# The one answer for a row whose NIK is registered with another name or birth date: nothing about the
+# registered person (issue 7 §2).
+DATA_MISMATCH = Msg("Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")
 SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 CHUNK = 5000  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
 WIB = ZoneInfo("Asia/Jakarta")
@@ -129,6 +133,18 @@ def enrollments_import(
     return report
 
 
+class _Known(NamedTuple):
+    """A registered person whose NIK is in the file."""
+
+    pk: int
+    name: str
+    born: dt.date
+    education: str
+    user_id: int | None
+    language: str | None
+    added_by: int | None
+
+
 def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
     program = Program.objects.select_for_update().get(pk=program.pk)
     _check_program_open(program)
@@ -136,14 +152,35 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
 
     # Existing people (by blind index) and their enrollments.
     indexes = [r.data.nik_index for r in valid]
-    people: dict[str, tuple] = {}
+    people: dict[str, _Known] = {}
     for chunk in _chunks(indexes):
-        for pk, index, name, born, education in Person.objects.filter(nik_index__in=chunk).values_list(
-            "pk", "nik_index", "full_name", "birth_date", "education"
+        for index, *values in Person.objects.filter(nik_index__in=chunk).values_list(
+            "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
         ):
-            people[index] = (pk, name, born, education)
+            people[index] = _Known(*values)
+    # A row links to an existing person only when its name and birth date match that person's; otherwise it
+    # is refused without a word about the registered data. The birth date must be written in the row (one
+    # taken from the NIK proves nothing), except for a person this institution itself added and nobody has
+    # claimed yet, so that re-importing its own file stays a no-op. Every look-up is recorded (one bulk insert).
+    purpose = f"impor berkas program {program.pk}"
+    lookups = []
+    for r in valid:
+        d, existing = r.data, people.get(r.data.nik_index)
+        if existing is None:
+            outcome = "not_found"
+        elif ((d.birth_date_given or (existing.user_id is None and existing.added_by == program.institution_id))
+              and existing.born == d.birth_date and names_match(existing.name, d.full_name)):
+            outcome = "matched"
+        else:
+            outcome = "mismatch"
+        lookups.append((existing.pk if existing else "", r.nik_masked, None,
+                        {"outcome": outcome, "purpose": purpose, "nik": r.nik_masked, "row": r.row}))
+        if outcome == "mismatch":
+            r.add_error("nik", DATA_MISMATCH)
+            r.data = None
+    valid = [r for r in valid if r.data is not None]
     enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
-    person_ids = [p[0] for p in people.values() if p[0] not in enrolled]
+    person_ids = [p.pk for p in people.values() if p.pk not in enrolled]
     clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
     for chunk in _chunks(person_ids):
         for pid, title, start, end in (
@@ -166,7 +203,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     for r in valid:
         d = r.data
         existing = people.get(d.nik_index)
-        if existing is not None and existing[0] in enrolled:
+        if existing is not None and existing.pk in enrolled:
             r.status = "unchanged"
             continue
         if d.district not in known_districts:
@@ -176,11 +213,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
             r.add_error("nik", Msg("Kabupaten/kota pada NIK belum dimuat di daftar wilayah; hubungi admin.",
                                    "The NIK's regency is not loaded in the region list; contact the administrator."))
         if existing is not None:
-            pk, name, born, education = existing
-            if " ".join(name.lower().split()) != d.full_name.lower():
-                r.warnings.append(("full_name", Msg(
-                    "NIK ini sudah terdaftar atas nama \"{n}\"; data orang yang sudah ada dipakai dan tidak diubah.",
-                    "This NIK is already registered as \"{n}\"; the existing person's data is used, unchanged.").format(n=name)))
+            born, education = existing.born, existing.education
         else:
             born, education = d.birth_date, d.education
         for column, problems in (
@@ -191,8 +224,8 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         ):
             for p in problems:
                 r.add_error(column, Msg("Belum memenuhi syarat: " + p.id, "Not eligible: " + p.en))
-        if existing is not None and existing[0] in clashes:
-            title, start, end = clashes[existing[0]]
+        if existing is not None and existing.pk in clashes:
+            title, start, end = clashes[existing.pk]
             r.add_error("nik", Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}).",
                                    "The dates clash with an active enrollment in \"{t}\" ({a} to {b}).").format(
                                        t=title, a=start.isoformat(), b=end.isoformat()))
@@ -209,13 +242,19 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
                 continue
             seats_left -= 1
 
-    errors = any(r.status == "error" for r in report.rows)
-    if errors and report.mode == "all_or_nothing":
-        return
-    to_save = [r for r in report.rows if r.status == "valid"]
-    if not to_save:
-        return
+    errors = sum(1 for r in report.rows if r.status == "error")
     now = timezone.now()
+    audit.record_many(actor=actor, action="person.looked_up", object_type="accounts.person", rows=lookups, reason=purpose, at=now)
+    to_save = [r for r in report.rows if r.status == "valid"] if not (errors and report.mode == "all_or_nothing") else []
+    if not to_save:
+        # Nothing saved (refused, every row wrong, or nothing new): still one row that says so.
+        audit.record(
+            actor=actor, action="program.import_refused" if errors else "program.import", obj=program, reason=late_reason, at=now,
+            after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": 0, "people_created": 0,
+                   "unchanged": sum(1 for r in report.rows if r.status == "unchanged"), "errors": errors,
+                   "late": bool(late_reason), "saved": False},
+        )
+        return
     registered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     new_people: dict[str, dict] = {}
     for r in to_save:
@@ -228,7 +267,9 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
             "nik_district_id": d.parsed.region.district.code if d.parsed.region.district else None,
             "full_name": d.full_name, "birth_date": d.birth_date, "sex": d.sex, "nik_warnings": d.nik_warnings,
             "has_disability": d.has_disability, "disability_kind": d.disability_kind, "education": d.education, "phone": d.phone,
-            "email": d.email, "domicile_district_id": d.district, "registered_by_id": registered_by, "created_at": now, "updated_at": now,
+            "email": d.email, "domicile_district_id": d.district, "registered_by_id": registered_by,
+            # Provisional until its owner claims it: added by the importing institution.
+            "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
     _insert(Person, list(new_people.values()))
     new_ids: dict[str, int] = {}
@@ -237,7 +278,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     enrollment_rows = []
     for r in to_save:
         d = r.data
-        person_id = people[d.nik_index][0] if d.nik_index in people else new_ids[d.nik_index]
+        person_id = people[d.nik_index].pk if d.nik_index in people else new_ids[d.nik_index]
         enrollment_rows.append({
             "program_id": program.pk, "person_id": person_id, "state": d.status, "source": Enrollment.Source.IMPORT,
             "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
@@ -262,8 +303,22 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         actor=actor, action="program.import", obj=program, reason=late_reason, at=now,
         after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
                "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
-               "errors": sum(1 for r in report.rows if r.status == "error"), "late": bool(late_reason)},
+               "errors": errors, "late": bool(late_reason), "saved": True},
     )
+    _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
+
+
+def _notify_enrolled(*, actor, program: Program, people: list[_Known]) -> None:
+    """People with an account whom the import enrolled are told, after commit (one bulk insert)."""
+    from sisnaker.notifications.services import notify_many
+
+    messages = []
+    for known in people:
+        if known.user_id is None or known.user_id == getattr(actor, "pk", None):
+            continue
+        subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=known.language or "id")
+        messages.append((known.pk, subject, text))
+    notify_many(messages=messages, topic=services.enrolled_by_other_topic(program))
 
 
 def _insert(model, rows: list[dict], batch: int = 2000) -> None:
@@ -330,37 +385,49 @@ def _workbook(buffer, **options):
                                         "strings_to_urls": False, **options})
 
 
+class _ExactNumber(float):
+    """A float that XlsxWriter writes with all its digits: it formats numbers with 16 significant
+    digits (``.16G``), which changes a value like 3273011705959398.5 (a NIK that is not a whole number
+    must stay refused). ``repr`` is the shortest text that reads back as the same float."""
+
+    def __format__(self, spec: str) -> str:
+        return repr(float(self)) if spec in (".16g", ".16G") else super().__format__(spec)
+
+
 def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[RowResult]) -> bytes:
-    """The error rows with their original columns and an "Alasan" column; re-importable once fixed."""
+    """The error rows with their original columns and an "Alasan" column; re-importable once fixed.
+
+    Each cell is written exactly as it was read, with its type: text stays text, a number stays a number
+    (all its digits), a date, time or duration stays one. So a NIK that Excel stored as a number (and
+    that lost digits) is still a number in the error file and is refused again when re-imported, instead
+    of becoming 16 digits of text that look like a valid, but wrong, NIK."""
     buffer = io.BytesIO()
     book = _workbook(buffer)
     sheet = book.add_worksheet("Baris bermasalah")
     bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
     text = book.add_format({"num_format": "@"})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}), dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
+             dt.time: book.add_format({"num_format": "hh:mm:ss"}), dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
     width = max(len(headers), max((len(r.cells) for r in rows), default=0))
     headers = list(headers) + [""] * (width - len(headers))
     headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
     sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
-    nik_col = columns.get("nik")
-    text_cols = {columns[k] for k in ("nik", "phone", "district") if k in columns}
-    for c in text_cols:
-        sheet.set_column(c, c, 20, text)
+    for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
+        sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
     for i, r in enumerate(rows, start=1):
         for c, value in enumerate(r.cells[:width]):
             if value is None or value == "":
                 continue
-            if c in text_cols:
-                shown = imports._text(value)
-                if c == nik_col and isinstance(value, float):
-                    shown = str(int(value)) if value.is_integer() and abs(value) < 1e17 else shown
-                sheet.write_string(i, c, shown, text)
-            elif isinstance(value, (dt.date, dt.datetime)):
-                sheet.write_datetime(i, c, value, date_fmt)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            if isinstance(value, bool):
+                sheet.write_boolean(i, c, value)
+            elif isinstance(value, float) and math.isfinite(value):
+                sheet.write_number(i, c, _ExactNumber(value))
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
                 sheet.write_number(i, c, value)
+            elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
             else:
-                sheet.write_string(i, c, str(value))
+                sheet.write_string(i, c, value if isinstance(value, str) else str(value))
         sheet.write_string(i, width, imports.reason_text(r))
     sheet.set_column(width, width, 80)
     sheet.freeze_panes(1, 0)
@@ -433,27 +500,82 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
 
 # --- error files kept for download ---------------------------------------------------------------
 
-def error_file_store(*, program: Program, content: bytes) -> str:
-    """Keep an error file (default storage, so S3 when configured); returns its token."""
+ERROR_FILE_GONE = Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa (disimpan {d} hari); impor ulang untuk membuatnya lagi.",
+                      "The error file was not found or has expired (kept {d} days); import again to make it anew.")
+
+
+def error_file_store(*, actor, program: Program, content: bytes) -> str:
+    """Keep an import's error file (default storage, so S3 when configured) for ``ImportErrorFile.KEEP_DAYS``
+    days and schedule its deletion; returns its token (the only way to name it in a URL)."""
+    require(actor, "program.manage", program)
     token = uuid.uuid4().hex
-    default_storage.save(_error_path(program.pk, token), ContentFile(content))
+    now = timezone.now()
+    with transaction.atomic():
+        record = ImportErrorFile.objects.create(
+            token=token, program=program, institution_id=program.institution_id,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
+            expires_at=now + dt.timedelta(days=ImportErrorFile.KEEP_DAYS), path=_error_path(program.pk, token),
+        )
+        saved = default_storage.save(record.path, ContentFile(content))
+        if saved != record.path:
+            ImportErrorFile.objects.filter(pk=record.pk).update(path=saved)
+        audit.record(actor=actor, action="program.import_error_file_kept", obj=program,
+                     after={"error_file": record.pk, "expires_at": record.expires_at})
+        transaction.on_commit(lambda: _schedule_deletion(record))
     return token
+
+
+def _schedule_deletion(record: ImportErrorFile) -> None:
+    from .tasks import delete_import_error_file, sweep_import_error_files
+
+    if delete_import_error_file.get_backend().supports_defer:
+        delete_import_error_file.using(run_after=record.expires_at).enqueue(error_file_id=record.pk)
+    sweep_import_error_files.enqueue()
 
 
 def _error_path(program_id: int, token: str) -> str:
     return f"imports/{int(program_id)}/{token}.xlsx"
 
 
-def error_file_open(*, actor, program: Program, token: str) -> bytes:
+def error_file_open(*, actor, program: Program, token: str, now: dt.datetime | None = None) -> bytes:
+    """The error file named by ``token``, for a manager of the institution that imported it; refused
+    once expired, even if the scheduled deletion has not run yet. Each download is recorded."""
     require(actor, "program.manage", program)
-    if not (len(token) == 32 and all(ch in "0123456789abcdef" for ch in token)):
+    record = None
+    if len(token) == 32 and all(ch in "0123456789abcdef" for ch in token):
+        record = ImportErrorFile.objects.filter(token=token, program=program).first()
+    if record is None or record.institution_id != program.institution_id:
         raise NotFound(Msg("Berkas galat tidak ditemukan.", "Error file not found."), code="error_file_not_found")
-    path = _error_path(program.pk, token)
-    if not default_storage.exists(path):
-        raise NotFound(Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa; impor ulang untuk membuatnya lagi.",
-                           "The error file was not found or has expired; import again to make it anew."), code="error_file_not_found")
-    with default_storage.open(path, "rb") as fh:
-        return fh.read()
+    require(actor, "program.manage", record)  # the importing institution, whatever the program says now
+    if record.deleted_at is not None or record.expires_at <= (now or timezone.now()) or not default_storage.exists(record.path):
+        raise NotFound(ERROR_FILE_GONE.format(d=ImportErrorFile.KEEP_DAYS), code="error_file_expired")
+    with default_storage.open(record.path, "rb") as fh:
+        content = fh.read()
+    with transaction.atomic():
+        audit.record(actor=actor, action="program.import_error_file_downloaded", obj=program, after={"error_file": record.pk})
+    return content
+
+
+def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Delete expired error files from the storage (all of them, or those of ``ids``) and mark them
+    deleted; returns how many. Safe to run again and concurrently (each row is claimed once)."""
+    now = now or timezone.now()
+    qs = ImportErrorFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    deleted = 0
+    for pk in list(qs.values_list("pk", flat=True)[:10000]):
+        with transaction.atomic():
+            record = ImportErrorFile.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
+            if record is None:
+                continue
+            default_storage.delete(record.path)  # a missing file is no error
+            record.deleted_at = now
+            record.save(update_fields=["deleted_at"])
+            audit.record(actor="system", action="program.import_error_file_deleted", obj=record.program,
+                         after={"error_file": record.pk, "expired_at": record.expires_at})
+            deleted += 1
+    return deleted
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -538,15 +660,30 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): text
+    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so a
+    name like ``=HYPERLINK(...)`` stays a name. Dates are written as ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv_chunks(export: Export, delimiter: str = ",") -> Iterator[str]:
-    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right."""
+    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right; no cell can
+    become a formula (``csv_cell``)."""
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    yield "\ufeff" + writer.writerow(export.headers)
+    yield "\ufeff" + writer.writerow([csv_cell(h) for h in export.headers])
     buf = []
     for row in export.rows:
-        buf.append(writer.writerow([
-            v.strftime("%Y-%m-%d %H:%M") if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v for v in row
-        ]))
+        buf.append(writer.writerow([csv_cell(v) for v in row]))
         if len(buf) >= 500:
             yield "".join(buf)
             buf = []

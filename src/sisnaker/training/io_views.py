@@ -94,7 +94,7 @@ def import_view(request: HttpRequest, program_id: int) -> HttpResponse:
         else:
             token = None
             if report.error_file:
-                token = io_services.error_file_store(program=program, content=report.error_file)
+                token = io_services.error_file_store(actor=request.user, program=program, content=report.error_file)
                 kept = request.session.get(SESSION_KEY, {})
                 kept[token] = program.pk
                 request.session[SESSION_KEY] = dict(list(kept.items())[-20:])

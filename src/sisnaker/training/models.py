@@ -164,3 +164,31 @@ class Enrollment(models.Model):
 
     def scope_user_id(self):
         return self.person.user_id
+
+
+class ImportErrorFile(models.Model):
+    """The error file of an import (its rows hold NIKs). Kept in the default storage for
+    ``KEEP_DAYS`` days, downloadable only by managers of the importing institution, then deleted by a
+    scheduled task (``training.tasks``); a download after ``expires_at`` is refused even if the file is
+    still there."""
+
+    KEEP_DAYS = 7
+
+    token = models.CharField(max_length=32, unique=True)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    path = models.CharField(max_length=255)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="import_error_file_expires_after_creation",
+                                              condition=Q(expires_at__gt=F("created_at")))]
+
+    def __str__(self) -> str:
+        return f"error file {self.token[:8]}… of program {self.program_id}"
+
+    def scope_institution_id(self):
+        return self.institution_id

@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import Person
+from sisnaker.accounts.services import person_match_for_staff
 from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
@@ -328,7 +331,8 @@ def enrollment_record(
     source: str = "manager",
 ) -> Enrollment:
     """The institution's manager records a person (as applicant, or directly as participant). After the
-    registration window it is a late registration ("susulan") and needs a written reason."""
+    registration window it is a late registration ("susulan") and needs a written reason. The person is
+    not told here: the staff entry points (``enrollment_record_by_nik``, the import) tell them."""
     program = _lock_program(program)
     require(actor, "program.manage", program)
     if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
@@ -350,6 +354,79 @@ def enrollment_record(
     return _create_enrollment(actor=actor, program=program, person=person, state=state, source=source,
                               late_reason=late_reason if late else "", now=timezone.now(),
                               action="enrollment.late_recorded" if late else "enrollment.recorded")
+
+
+NO_PERSON_MATCH = Msg(
+    "Tidak ada orang terdaftar dengan NIK, nama, dan tanggal lahir ini. Periksa ketiganya sesuai KTP; bila orangnya belum "
+    "terdaftar, minta ia mendaftar sendiri atau impor datanya dari berkas.",
+    "No registered person has this NIK, name and birth date. Check all three against the ID card; if the person is not "
+    "registered yet, ask them to sign up or import their data from a file.",
+)
+
+
+def enrollment_record_by_nik(
+    *, actor, program: Program, nik: str, full_name: str, birth_date: dt.date | None, today: dt.date,
+    as_participant: bool = False, late_reason: str = "",
+) -> Enrollment:
+    """The manager adds a registered person by NIK ("add by NIK"): the NIK, the full name and the birth
+    date must all match the registered person (``accounts.services.person_match_for_staff``, which
+    records the look-up in its own transaction). No such person and someone else's data get the same
+    refusal, so the form never tells whether a NIK is registered. Then ``enrollment_record``; a person with an
+    account is told (after commit)."""
+    require(actor, "program.manage", program)
+    digits = "".join(ch for ch in (nik or "") if ch.isdigit())
+    if len(digits) != 16:
+        raise ValidationFailed(Msg("NIK harus 16 angka.", "The NIK must be 16 digits."), code="nik_format", field="nik")
+    if not " ".join((full_name or "").split()):
+        raise ValidationFailed(Msg("Isi nama lengkap sesuai KTP.", "Fill in the full name as on the ID card."),
+                               code="name_required", field="full_name")
+    if birth_date is None:
+        raise ValidationFailed(Msg("Isi tanggal lahir.", "Fill in the birth date."), code="birth_date_required", field="birth_date")
+    _check_program_open(program)
+    person = person_match_for_staff(actor=actor, nik=digits, full_name=full_name, birth_date=birth_date,
+                                    purpose=f"catat pendaftar program {program.pk}", on=program)
+    if person is None:
+        raise NotFound(NO_PERSON_MATCH, code="person_not_found", field="nik")
+    with transaction.atomic():
+        enrollment = enrollment_record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
+                                       late_reason=late_reason)
+        notify_enrolled_by_other(actor=actor, program=enrollment.program, person=person)
+    return enrollment
+
+
+def notify_enrolled_by_other(*, actor, program: Program, person: Person) -> None:
+    """Tell a person with an account that someone else enrolled them (sent after commit)."""
+    if person.user_id is None or person.user_id == getattr(actor, "pk", None):
+        return
+    from sisnaker.notifications.services import notify
+
+    subject, text = enrolled_by_other_message(actor=actor, program=program, language=person.user.preferred_language)
+    notify(person=person, topic=enrolled_by_other_topic(program), subject=subject, text=text)
+
+
+def _check_program_open(program: Program) -> None:
+    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
+        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
+            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
+
+
+def enrolled_by_other_topic(program: Program) -> str:
+    return f"enrolled_by_other:{program.pk}"
+
+
+def enrolled_by_other_message(*, actor, program: Program, language: str = "id") -> tuple[str, str]:
+    """(subject, text) telling a person with an account that someone else enrolled them, with the link
+    to their trainings page where they withdraw and report it."""
+    who = (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else str(actor)
+    link = getattr(settings, "SISNAKER_PUBLIC_URL", "").rstrip("/") + reverse("training:mine")
+    subject = Msg("Anda didaftarkan pada pelatihan", "You were registered for a training")
+    text = Msg(
+        "Anda didaftarkan pada pelatihan \"{program}\" di {institution} oleh {who}. Bukan Anda atau tidak setuju? Buka "
+        "{link} untuk mengundurkan diri dan melaporkannya.",
+        "You were registered for the training \"{program}\" at {institution} by {who}. Not you, or you do not agree? "
+        "Open {link} to withdraw and report it.",
+    ).format(program=program.title, institution=program.institution.name, who=who, link=link)
+    return subject.in_language(language), text.in_language(language)
 
 
 def _quota_full(program: Program) -> Msg:
@@ -414,15 +491,24 @@ def enrollments_transition(
 
 
 @transaction.atomic
-def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
-    """A citizen withdraws from a program before it runs."""
+def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "", not_me: bool = False) -> Enrollment:
+    """A citizen withdraws from a program before it runs. ``not_me``: the person says they never asked to
+    be enrolled (an enrollment someone else made, by import or by staff); it withdraws whenever the
+    enrollment is still active, even while the program runs, and is recorded as such."""
     enrollment = Enrollment.objects.select_related("program", "person").select_for_update(of=("self",)).get(pk=enrollment.pk)
     require(actor, "enrollment.register_self", enrollment.person)
-    to = domain.enrollment_next_state(action="withdraw", state=enrollment.state, program_status=enrollment.program.status)
+    to = domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
+                                         by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
     before = enrollment.state
-    enrollment.state, enrollment.reason, enrollment.state_changed_at = to, (reason or "Mengundurkan diri.").strip(), timezone.now()
+    reason = (reason or "").strip()
+    if not_me:
+        shown = "Dilaporkan oleh pemiliknya: bukan dia yang mendaftar." + (f" {reason}" if reason else "")
+    else:
+        shown = reason or "Mengundurkan diri."
+    enrollment.state, enrollment.reason, enrollment.state_changed_at = to, shown, timezone.now()
     enrollment.save(update_fields=["state", "reason", "state_changed_at"])
-    audit.record(actor=actor, action="enrollment.withdraw", obj=enrollment, before={"state": before}, after={"state": to}, reason=reason)
+    audit.record(actor=actor, action="enrollment.withdrawn_not_me" if not_me else "enrollment.withdraw", obj=enrollment,
+                 before={"state": before}, after={"state": to, "not_me": not_me, "source": enrollment.source}, reason=reason)
     return enrollment
 
 

@@ -156,9 +156,10 @@ def program_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- a citizen's trainings ----------------------------------------------------------------------
 
-def _can_withdraw(enrollment: Enrollment) -> bool:
+def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False) -> bool:
     try:
-        domain.enrollment_next_state(action="withdraw", state=enrollment.state, program_status=enrollment.program.status)
+        domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
+                                        by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
     except Conflict:
         return False
     return True
@@ -174,6 +175,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         items = [
             {"e": t.enrollment, "program": t.enrollment.program, "next_step": t.next_step,
              "state": str(domain.state_label(t.enrollment.state)), "can_withdraw": _can_withdraw(t.enrollment),
+             "by_others": t.enrollment.source != Enrollment.Source.SELF,
+             "can_report": t.enrollment.source != Enrollment.Source.SELF and _can_withdraw(t.enrollment, not_me=True),
              "steps": steps[t.enrollment.pk]}
             for t in trainings
         ]
@@ -187,7 +190,8 @@ def withdraw(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     if enrollment is None:
         raise _not_found(_("Pendaftaran tidak ditemukan."))
     try:
-        services.enrollment_withdraw_self(actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")[:1000])
+        services.enrollment_withdraw_self(actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")[:1000],
+                                          not_me=request.POST.get("not_me") == "1")
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -444,28 +448,28 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record(request: HttpRequest, pk: int) -> HttpResponse:
-    """The manager records a registered person by NIK (late registrations need a reason)."""
+    """The manager records a registered person by NIK, full name and birth date (late registrations need a
+    reason)."""
     program = _staff_program(request, pk)
     if not can(request.user, "program.manage", program):
         return _forbidden(request)
     form = RecordForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        person = Person.objects.filter(nik_index=crypto.blind_index(d["nik"], label="nik")).first()
-        if person is None:
-            form.add_error("nik", _("NIK ini belum terdaftar di Sisnaker. Minta orangnya mendaftar dahulu, atau impor datanya dari berkas Excel."))
+        try:
+            enrollment = services.enrollment_record_by_nik(
+                actor=request.user, program=program, nik=d["nik"], full_name=d["full_name"], birth_date=d["birth_date"],
+                today=_today(), as_participant=d["as_participant"], late_reason=d["late_reason"],
+            )
+        except SisnakerError as exc:
+            _apply_error(form, exc)
         else:
-            try:
-                enrollment = services.enrollment_record(actor=request.user, program=program, person=person, today=_today(),
-                                                        as_participant=d["as_participant"], late_reason=d["late_reason"])
-            except SisnakerError as exc:
-                _apply_error(form, exc)
-            else:
-                text = _("%(name)s tercatat sebagai %(state)s.") % {"name": person.full_name, "state": domain.state_label(enrollment.state)}
-                if enrollment.late:
-                    text += " " + _("(susulan)")
-                messages.success(request, text)
-                return redirect("training:manage", pk=pk)
+            text = _("%(name)s tercatat sebagai %(state)s.") % {"name": enrollment.person.full_name,
+                                                                 "state": domain.state_label(enrollment.state)}
+            if enrollment.late:
+                text += " " + _("(susulan)")
+            messages.success(request, text)
+            return redirect("training:manage", pk=pk)
     return _render_manage(request, program, record_form=form, status=400)
 
 

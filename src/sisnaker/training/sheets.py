@@ -1,0 +1,438 @@
+"""Spreadsheets are sized from their structure before any cell is loaded.
+
+The reader (python-calamine) builds the whole used range of a sheet in memory: one far cell (a 5 KB
+``.xlsx`` with a value at XFD200000) makes it allocate about 100 GB and the worker dies. So nothing
+reaches it until the file has shown, from its structure alone, that it fits:
+
+``.xlsx`` (``check_xlsx``), in Python, with bounded work:
+
+* the zip's central directory: at most ``MAX_ZIP_ENTRIES`` parts, no two with the same name (ignoring
+  case, as the reader looks names up), no overlapping parts, no OpenDocument/XLSB parts (the reader
+  would fall back to them), at most ``MAX_UNCOMPRESSED`` bytes once uncompressed, and no part that
+  inflates more than ``MAX_RATIO`` times;
+* every part is inflated once, in chunks that are thrown away, and must give exactly the size and
+  CRC its directory entry declares (a lying size is how a small file becomes a large one);
+* the first worksheet (found like the reader finds it: the first ``<sheet>`` of ``xl/workbook.xml``
+  through ``xl/_rels/workbook.xml.rels``) is streamed through expat: its declared ``<dimension>``, and
+  the position of every ``<row>`` and ``<c>`` (with the reader's own rule for cells without an
+  ``r`` attribute), must stay within ``max_rows`` rows, ``MAX_COLUMNS`` columns and ``MAX_CELLS``
+  cells (rows × columns of the used range, and cells written). It stops at the first excess.
+
+``.xls`` (``read_xls_sandboxed``): a BIFF file's cell records carry 16-bit rows and columns, so one
+record at (65535, 65535) asks for a 4-billion-cell range. Rather than re-implement the reader's
+handling of every record kind (and miss one), the file is read by the same reader in a child process
+whose address space and CPU time are limited (``RLIMIT_AS``, ``RLIMIT_CPU``) and with a wall-clock
+timeout: a bomb kills the child, never the web worker, and the import is refused with a clear message.
+The child returns plain cells (pickled, and unpickled with only the ``datetime`` types allowed). A
+child per ``.xls`` costs about a tenth of a second; ``.xls`` is the legacy format, so that is rare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pickle
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from sisnaker.core.errors import Msg
+
+MAX_ZIP_ENTRIES = 1000
+MAX_UNCOMPRESSED = 300 * 1024 * 1024  # all parts together; a 200,000-row sheet is about 100 MB
+MAX_RATIO = 100  # inflation of one part larger than RATIO_FLOOR (real sheets: 10-20)
+RATIO_FLOOR = 1024 * 1024
+MAX_COLUMNS = 256
+MAX_CELLS = 4_000_000  # rows × columns of the used range (the reader allocates all of it)
+SMALL_PART = 10 * 1024 * 1024  # workbook.xml and its relationships are read whole, up to this size
+CHUNK = 1024 * 1024
+
+XLS_MEMORY = 1024 * 1024 * 1024  # address space of the child reading an .xls
+XLS_CPU_SECONDS = 60
+XLS_TIMEOUT = 90
+
+
+class SheetRefused(Exception):
+    """The file is refused before being read; ``message`` says why, ``code`` is stable."""
+
+    def __init__(self, code: str, message: Msg) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+def _corrupt(detail: str = "") -> SheetRefused:
+    return SheetRefused("import_file_corrupt", Msg(
+        "Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
+        "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again."))
+
+
+def _too_big(what_id: str, what_en: str) -> SheetRefused:
+    return SheetRefused("import_sheet_too_large", Msg(
+        "Lembar kerja terlalu besar untuk diimpor: {w}. Salin hanya data peserta ke lembar baru (atau templat) lalu unggah lagi.",
+        "The worksheet is too large to import: {w_en}. Copy only the participants' data to a new sheet (or the template) "
+        "and upload again.").format(w=what_id, w_en=what_en))
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int
+    max_columns: int = MAX_COLUMNS
+    max_cells: int = MAX_CELLS
+
+
+# --- .xlsx ------------------------------------------------------------------------------------------
+
+def check_xlsx(data: bytes, *, limits: Limits) -> None:
+    """Raise ``SheetRefused`` unless the .xlsx is safe to hand to the reader (see the module docstring)."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        infos = book.infolist()
+    except Exception as exc:  # zipfile raises several kinds on a damaged directory
+        raise _corrupt() from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise _too_big(f"{_n(len(infos))} bagian di dalam berkas", f"{_n(len(infos))} parts inside the file")
+    names: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        key = info.filename.replace("\\", "/").lower()
+        if key in names:
+            raise _corrupt()
+        names[key] = info
+    if {"content.xml", "mimetype", "xl/workbook.bin"} & set(names):
+        raise SheetRefused("import_file_format", Msg(
+            "Berkas ini bukan .xlsx biasa (OpenDocument atau Excel Binary). Simpan sebagai .xlsx (Excel Workbook) lalu unggah lagi.",
+            "This file is not a plain .xlsx (OpenDocument or Excel Binary). Save it as .xlsx (Excel Workbook) and upload again."))
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_UNCOMPRESSED:
+        raise _too_big(f"{_n(declared // 1048576)} MB setelah dibuka (batas {MAX_UNCOMPRESSED // 1048576} MB)",
+                       f"{_n(declared // 1048576)} MB once uncompressed (limit {MAX_UNCOMPRESSED // 1048576} MB)")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _too_big(f"bagian {info.filename[:60]} mengembang {info.file_size // max(info.compress_size, 1)} kali",
+                           f"part {info.filename[:60]} inflates {info.file_size // max(info.compress_size, 1)} times")
+    spans = sorted(_span(data, info) for info in infos)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise _corrupt()  # overlapping parts: one compressed stream counted many times
+    sheet = _first_sheet(data, names)
+    for info in infos:
+        if info is sheet:
+            _scan_sheet(_inflate(data, info), limits)
+        else:
+            for _ in _inflate(data, info):
+                pass
+
+
+def _span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    start = info.header_offset
+    if data[start:start + 4] != b"PK\x03\x04" or len(data) < start + 30:
+        raise _corrupt()
+    name_len, extra_len = struct.unpack("<HH", data[start + 26:start + 30])
+    begin = start + 30 + name_len + extra_len
+    if begin + info.compress_size > len(data):
+        raise _corrupt()
+    return start, begin + info.compress_size
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes in chunks, checked to be exactly the declared size and CRC."""
+    if info.flag_bits & 0x1:
+        raise SheetRefused("import_file_protected", Msg(
+            "Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
+            "The Excel file is password-protected. Remove the protection and upload again."))
+    start, end = _span(data, info)
+    raw = memoryview(data)[end - info.compress_size:end]
+    produced, crc = 0, 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise _corrupt()
+        for i in range(0, len(raw), CHUNK):
+            piece = bytes(raw[i:i + CHUNK])
+            crc = zlib.crc32(piece, crc)
+            produced += len(piece)
+            yield piece
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        position = 0
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                piece_in = inflater.unconsumed_tail
+            elif position < len(raw):
+                piece_in, position = raw[position:position + CHUNK], position + CHUNK
+            else:
+                piece_in = b""
+            try:
+                piece = inflater.decompress(piece_in, CHUNK)
+            except zlib.error as exc:
+                raise _corrupt() from exc
+            produced += len(piece)
+            if produced > info.file_size:
+                raise _corrupt()  # inflates beyond its declared size
+            if not piece and not piece_in:
+                raise _corrupt()  # truncated stream
+            crc = zlib.crc32(piece, crc)
+            if piece:
+                yield piece
+    else:
+        raise _corrupt()
+    if produced != info.file_size or crc != info.CRC:
+        raise _corrupt()
+
+
+def _read_small(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > SMALL_PART:
+        raise _corrupt()
+    return b"".join(_inflate(data, info))
+
+
+class _Elements:
+    """Start elements of an XML document, parsed by expat (comments, CDATA and processing instructions
+    are not elements; a DOCTYPE, which Excel never writes, is refused)."""
+
+    def __init__(self, on_start, on_end=None) -> None:
+        self.parser = expat.ParserCreate()
+        self.parser.StartElementHandler = on_start
+        if on_end is not None:
+            self.parser.EndElementHandler = on_end
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._doctype
+
+    @staticmethod
+    def _doctype(*args) -> None:
+        raise _corrupt()
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(chunk, final)
+        except expat.ExpatError as exc:
+            raise _corrupt() from exc
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _first_sheet(data: bytes, names: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """The part the reader opens as the first sheet: the first ``<sheet>`` element of xl/workbook.xml,
+    its ``r:id`` through xl/_rels/workbook.xml.rels, the target under ``xl/``."""
+    workbook, rels = names.get("xl/workbook.xml"), names.get("xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None:
+        raise _corrupt()
+    first: list[str] = []
+
+    def sheet(name, attrs):
+        if _local(name) == "sheet" and not first:
+            first.append(attrs.get("r:id") or attrs.get("relationships:id") or "")
+
+    parser = _Elements(sheet)
+    parser.feed(_read_small(data, workbook), final=True)
+    targets: dict[str, str] = {}
+
+    def relationship(name, attrs):
+        if _local(name) == "Relationship" and "Id" in attrs:
+            targets[attrs["Id"]] = attrs.get("Target", "")
+
+    parser = _Elements(relationship)
+    parser.feed(_read_small(data, rels), final=True)
+    if not first or first[0] not in targets:
+        raise SheetRefused("import_no_sheet", Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
+    target = targets[first[0]]
+    path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
+    info = names.get(path.replace("\\", "/").lower())
+    if info is None:
+        raise _corrupt()
+    return info
+
+
+_REF = re.compile(r"^\$?([A-Za-z]{0,3})\$?([0-9]{1,10})$")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n  # 1-based; 0 when there are no letters
+
+
+def _scan_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
+    """Follow the sheet's rows and cells the way the reader places them (a cell without ``r`` goes right
+    of the previous one; a row without ``r`` comes after the previous one), refusing at the first one
+    beyond the limits. Written for speed: a 200,000-row sheet has millions of elements."""
+    row, col, top_row, top_col, cells = 1, 1, 0, 0, 0
+    max_rows, max_columns, max_cells = limits.max_rows, limits.max_columns, limits.max_cells
+    column_numbers: dict[str, int] = {}
+    match = _REF.match
+
+    def position(ref: str) -> tuple[int, int]:
+        m = match(ref)
+        if m is None or m.group(2).strip("0") == "":
+            raise _corrupt()
+        letters = m.group(1)
+        number = column_numbers.get(letters)
+        if number is None:
+            number = column_numbers[letters] = _column_number(letters)
+        return int(m.group(2)), number
+
+    def check(rows: int, cols: int) -> None:
+        if rows > max_rows:
+            raise _too_big(f"sampai baris {_n(rows)} (batas {_n(max_rows)} baris)", f"up to row {_n(rows)} (limit {_n(max_rows)} rows)")
+        if cols > max_columns:
+            raise _too_big(f"sampai kolom ke-{_n(cols)} (batas {max_columns} kolom)", f"up to column {_n(cols)} (limit {max_columns} columns)")
+        if rows * cols > max_cells:
+            raise _too_big(f"{_n(rows)} baris × {_n(cols)} kolom (batas {_n(max_cells)} sel)",
+                           f"{_n(rows)} rows × {_n(cols)} columns (limit {_n(max_cells)} cells)")
+
+    def attribute(attrs: list[str], key: str) -> str | None:
+        if attrs and attrs[0] == key:  # Excel and most writers put r first
+            return attrs[1]
+        for i in range(2, len(attrs), 2):
+            if attrs[i] == key:
+                return attrs[i + 1]
+        return None
+
+    def cell(attrs: list[str]) -> None:
+        nonlocal col, top_row, top_col, cells
+        ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
+        if ref is None:
+            at_row, at_col = row, col
+        else:
+            at_row, at_col = position(ref)
+            if at_col == 0:
+                raise _corrupt()
+        col = at_col + 1
+        cells += 1
+        if at_row > top_row or at_col > top_col:
+            top_row, top_col = max(top_row, at_row), max(top_col, at_col)
+            check(top_row, top_col)
+        if cells > max_cells:
+            raise _too_big(f"{_n(cells)} sel", f"{_n(cells)} cells")
+
+    def row_start(attrs: list[str]) -> None:
+        nonlocal row
+        ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
+        if ref is not None:
+            row = position(ref)[0]
+            check(row, 1)
+
+    def dimension(attrs: list[str]) -> None:
+        ref = attribute(attrs, "ref")
+        if ref:
+            corners = [position(part) for part in ref.split(":")]
+            if len(corners) > 2:
+                raise _corrupt()
+            check(max(r for r, _ in corners), max(c for _, c in corners))
+
+    starts = {"c": cell, "row": row_start, "dimension": dimension}
+
+    def start(name: str, attrs: list[str]) -> None:
+        handler = starts.get(name)
+        if handler is None and ":" in name:  # a prefixed name ("x:c")
+            handler = starts.get(name.rsplit(":", 1)[1])
+        if handler is not None:
+            handler(attrs)
+
+    def end(name: str) -> None:
+        nonlocal row, col
+        if name == "row" or (":" in name and name.rsplit(":", 1)[1] == "row"):
+            row += 1
+            col = 1
+
+    parser = _Elements(start, end)
+    parser.parser.ordered_attributes = True
+    for chunk in chunks:
+        parser.feed(chunk)
+    parser.feed(b"", final=True)
+
+
+# --- .xls -------------------------------------------------------------------------------------------
+
+# Run by ``sys.executable -I -c``: limits itself first, then reads the file from stdin with the same reader.
+_CHILD = r"""
+import io, pickle, resource, sys
+memory, cpu, max_rows, max_cols, max_cells = (int(v) for v in sys.argv[1:6])
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+data = sys.stdin.buffer.read()
+try:
+    import python_calamine
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if not book.sheet_names:
+        out = ("no_sheet", 0, 0)
+    else:
+        sheet = book.get_sheet_by_index(0)
+        rows, cols = sheet.height, sheet.width
+        if rows > max_rows or cols > max_cols or rows * cols > max_cells:
+            out = ("too_big", rows, cols)
+        else:
+            out = ("ok", sheet.to_python(skip_empty_area=False), 0)
+except MemoryError:
+    out = ("too_big", -1, -1)
+except BaseException as exc:  # reader errors and panics alike
+    out = ("protected" if type(exc).__name__ == "PasswordError" else "corrupt", 0, 0)
+sys.stdout.buffer.write(pickle.dumps(out, protocol=5))
+"""
+
+_CELL_TYPES = {("datetime", "date"): dt.date, ("datetime", "datetime"): dt.datetime, ("datetime", "time"): dt.time,
+               ("datetime", "timedelta"): dt.timedelta}
+
+
+class _CellsOnly(pickle.Unpickler):
+    """Unpickles lists of plain cell values; any other class is refused."""
+
+    def find_class(self, module: str, name: str):
+        try:
+            return _CELL_TYPES[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cell type") from None
+
+
+def _check_cfb_header(data: bytes) -> None:
+    """The fixed fields of a compound-file header (MS-CFB 2.2), so that bytes that are no .xls at all are
+    refused at once instead of in a child process."""
+    if len(data) < 1024 or data[28:30] != b"\xfe\xff":
+        raise _corrupt()
+    (major,) = struct.unpack("<H", data[26:28])
+    sector_shift, mini_shift = struct.unpack("<HH", data[30:34])
+    if (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
+        raise _corrupt()
+
+
+def read_xls_sandboxed(data: bytes, *, limits: Limits) -> list[list]:
+    """The first sheet of an .xls as rows of cells, read in a limited child process."""
+    _check_cfb_header(data)
+    command = [sys.executable, "-I", "-c", _CHILD, str(XLS_MEMORY), str(XLS_CPU_SECONDS), str(limits.max_rows),
+               str(limits.max_columns), str(limits.max_cells)]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=XLS_TIMEOUT, check=False)  # noqa: S603
+    except subprocess.TimeoutExpired as exc:
+        raise _too_big("pembacaan melewati batas waktu", "reading it took too long") from exc
+    if done.returncode != 0:
+        # Killed by its limits (out of memory, CPU time) or crashed: the file is refused, the worker lives.
+        raise _too_big("pembacaan melewati batas memori", "reading it went over the memory limit")
+    try:
+        kind, value, extra = _CellsOnly(io.BytesIO(done.stdout)).load()
+    except Exception as exc:
+        raise _corrupt() from exc
+    if kind == "ok":
+        return value
+    if kind == "too_big":
+        if value < 0:
+            raise _too_big("pembacaan melewati batas memori", "reading it went over the memory limit")
+        raise _too_big(f"{_n(value)} baris × {_n(extra)} kolom", f"{_n(value)} rows × {_n(extra)} columns")
+    if kind == "no_sheet":
+        raise SheetRefused("import_no_sheet", Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
+    if kind == "protected":
+        raise SheetRefused("import_file_protected", Msg(
+            "Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
+            "The Excel file is password-protected. Remove the protection and upload again."))
+    raise _corrupt()

@@ -1,0 +1,25 @@
+"""Background work of training (django.tasks): import error files are deleted when they expire.
+
+Each stored error file enqueues its own deletion for its expiry time (``run_after``), and every store
+also enqueues a sweep of whatever else has expired (a deletion lost with a worker, a backend that
+cannot defer), so nothing holding NIKs outlives its week without a cron line."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def delete_import_error_file(*, error_file_id: int) -> dict:
+    """Delete one error file if it has expired (run early, it waits for the sweep)."""
+    from .io_services import error_files_delete_expired
+
+    return {"deleted": error_files_delete_expired(ids=[error_file_id])}
+
+
+@task
+def sweep_import_error_files() -> dict:
+    """Delete every expired error file that is still kept."""
+    from .io_services import error_files_delete_expired
+
+    return {"deleted": error_files_delete_expired()}
