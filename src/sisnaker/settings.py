@@ -284,8 +284,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
+    # Behind the TLS proxy: it must send X-Forwarded-Proto (docs/operations.md); plain HTTP redirects.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Content-Security-Policy (django.middleware.csp): scripts and styles come only from our own static
 # files (htmx and Swagger UI from the npm lock file, never a CDN); no inline script, style or event
 # handler runs. A script that must stay inline carries {{ csp_nonce }} (context processor "csp").
