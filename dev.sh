@@ -2,7 +2,11 @@
 # Sisnaker developer entry point: sets everything up, then runs the demo or the tests.
 #   ./dev.sh demo   - Sisnaker with demo data on an embedded SQLite database at http://127.0.0.1:8000
 #   ./dev.sh test   - ruff + the whole test suite on SQLite and PostgreSQL, browser tests included
+#   ./dev.sh lock   - remake the hashed lock files (requirements/*.lock) after changing the
+#                     dependencies in pyproject.toml or requirements/bootstrap.in; commit them
+#                     (./dev.sh lock --upgrade also moves the unpinned transitive ones to their latest)
 # Any other arguments are passed to the `sisnaker` command (./dev.sh migrate, ./dev.sh nik 3174...).
+# Python packages are installed only from the lock files, every one checked against its hash.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -37,35 +41,85 @@ Install one (e.g. 'apt-get install python3.12', 'pyenv install 3.13', or from py
 or point SISNAKER_PYTHON at it: SISNAKER_PYTHON=/path/to/python3.13 ./dev.sh $*"
 }
 
-ensure_venv() {
-  local extras=$1 stamp want
+LOCKS=requirements
+
+make_venv() {
   if [ ! -x "$VENV/bin/python" ] || ! is_py312 "$VENV/bin/python"; then
     local py; py=$(find_python)
     say "creating $VENV with $("$py" --version)"
     rm -rf "$VENV"
     "$py" -m venv "$VENV"
   fi
+}
+
+deps_digest() {
+  # What the lock files are made from: the dependencies in pyproject.toml and the installer pins.
+  "$VENV/bin/python" - <<'PY'
+import hashlib, json, tomllib
+with open("pyproject.toml", "rb") as f:
+    project = tomllib.load(f)["project"]
+with open("requirements/bootstrap.in") as f:
+    bootstrap = f.read()
+extras = project.get("optional-dependencies", {})
+data = [project.get("requires-python"), project["dependencies"], extras.get("dev", []), bootstrap]
+print(hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16])
+PY
+}
+
+check_locks() {
+  local digest f; digest=$(deps_digest)
+  for f in "$LOCKS/bootstrap.lock" "$LOCKS/run.lock" "$LOCKS/dev.lock"; do
+    [ -f "$f" ] && [ "$(head -1 "$f")" = "# sisnaker-lock: $digest" ] \
+      || die "the lock files in $LOCKS/ ($f) were not made from the dependencies now in pyproject.toml and $LOCKS/bootstrap.in: run ./dev.sh lock, then commit $LOCKS/"
+  done
+}
+
+ensure_venv() {
+  local extras=$1 stamp want have
+  make_venv
+  check_locks
   stamp="$VENV/.sisnaker-installed"
-  want="$(cat pyproject.toml package-lock.json 2>/dev/null | sha256sum | cut -c1-16)-$extras"
-  if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
-    say "installing Sisnaker and its pinned dependencies ($extras)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    if [ "$extras" = dev ]; then
-      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
-    else
-      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e .
-    fi
-    echo "$want" > "$stamp"
+  want="$(cat pyproject.toml "$LOCKS"/*.lock | sha256sum | cut -c1-16)"
+  have=$(cat "$stamp" 2>/dev/null || true)
+  # The dev set includes the run set: a venv set up for the tests also runs the demo.
+  if [ "$have" != "$want-$extras" ] && [ "$have" != "$want-dev" ]; then
+    say "installing Sisnaker and its locked dependencies ($extras; every package checked against its hash)"
+    local pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+    "${pip[@]}" --require-hashes -r "$LOCKS/bootstrap.lock"   # pip and setuptools themselves
+    "${pip[@]}" --require-hashes -r "$LOCKS/$extras.lock"
+    "${pip[@]}" --no-deps --no-build-isolation -e .
+    echo "$want-$extras" > "$stamp"
   fi
   ensure_frontend
 }
 
+lock() {
+  # Resolves for every platform and Python >= 3.12 (--universal), with the hashes of every file, and
+  # keeps the versions already locked unless asked to move them (./dev.sh lock --upgrade).
+  make_venv
+  local uv_pin digest f
+  uv_pin=$("$VENV/bin/python" -c 'import tomllib; print(next(r for r in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["dev"] if r.startswith("uv==")))')
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$uv_pin"
+  local uv=("$VENV/bin/uv" pip compile --quiet --generate-hashes --universal --python-version 3.12
+            --custom-compile-command "./dev.sh lock")
+  say "locking with $uv_pin: $LOCKS/dev.lock, $LOCKS/run.lock, $LOCKS/bootstrap.lock"
+  "${uv[@]}" pyproject.toml --extra dev -o "$LOCKS/dev.lock" "$@"
+  "${uv[@]}" pyproject.toml -c "$LOCKS/dev.lock" -o "$LOCKS/run.lock" "$@"   # the same versions, fewer packages
+  "${uv[@]}" "$LOCKS/bootstrap.in" -o "$LOCKS/bootstrap.lock" "$@"
+  digest=$(deps_digest)
+  for f in "$LOCKS/bootstrap.lock" "$LOCKS/run.lock" "$LOCKS/dev.lock"; do
+    { echo "# sisnaker-lock: $digest"; grep -v '^# sisnaker-lock: ' "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
+  done
+  say "done: commit $LOCKS/ (git add $LOCKS && git commit)"
+}
+
 ensure_frontend() {
-  # Front-end libraries (htmx) come from the npm lock file; pages still work without them.
+  # Front-end libraries (htmx, Swagger UI) come from the npm lock file; pages still work without them.
+  # --ignore-scripts: no package runs code at install time (swagger-ui-dist pulls in a telemetry hook).
   if [ -f package-lock.json ] && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then
     if command -v npm >/dev/null 2>&1; then
       say "installing front-end packages from package-lock.json"
-      npm ci --silent --no-audit --no-fund >/dev/null 2>&1 || say "npm ci failed: pages will work without htmx enhancements"
+      npm ci --silent --ignore-scripts --no-audit --no-fund >/dev/null 2>&1 || say "npm ci failed: pages will work without htmx enhancements and the API docs without Swagger UI"
     else
       say "npm not found: pages work, but without htmx enhancements (install Node.js to get them)"
     fi
@@ -96,6 +150,10 @@ ensure_postgres() {
 
 cmd=${1:-demo}
 case "$cmd" in
+  lock)
+    shift || true
+    lock "$@"
+    ;;
   demo)
     shift || true
     ensure_venv run

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
+from sisnaker.web.api_docs import LocalSwagger
 
 api = NinjaAPI(
     title="Sisnaker API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
         "`{code, message, field}`; the message follows Accept-Language (id default, en)."
     ),
     urls_namespace="api",
+    docs=LocalSwagger(),  # Swagger UI from the npm lock file, not a CDN
 )
 
 

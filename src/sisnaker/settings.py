@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy headers on every response (settings below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sisnaker.core.security_headers.PermissionsPolicyMiddleware",
     # Early, so that everything after it knows the client address (request.client_ip) and request id.
     "sisnaker.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -134,6 +138,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sisnaker.web.context_processors.sisnaker",
@@ -223,10 +228,14 @@ LANGUAGE_COOKIE_NAME = "sisnaker_lang"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-STATICFILES_DIRS = []
-_htmx = REPO_DIR / "node_modules" / "htmx.org" / "dist"
-if _htmx.is_dir():
-    STATICFILES_DIRS.append(("vendor/htmx", _htmx))
+# Front-end libraries come from the npm lock file (package-lock.json, `npm ci`), never from a CDN:
+# htmx for the pages, Swagger UI for /api/v1/docs. They are looked up in the source tree's
+# node_modules, or in SISNAKER_NODE_MODULES (an installed package has no source tree beside it).
+NODE_MODULES = Path(os.environ.get("SISNAKER_NODE_MODULES") or REPO_DIR / "node_modules")
+FRONTEND_PACKAGES = {"vendor/htmx": "htmx.org/dist", "vendor/swagger-ui": "swagger-ui-dist"}
+STATICFILES_DIRS = [
+    (prefix, NODE_MODULES / folder) for prefix, folder in FRONTEND_PACKAGES.items() if (NODE_MODULES / folder).is_dir()
+]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -276,14 +285,45 @@ SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "http://127.0.0.1:80
 # Links in reminders: the public URL when set, else the host of the request that sent them.
 SISNAKER_SITE_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 
+# Security headers and cookies. Cookies are HTTPS-only in production; the language cookie too
+# (Django's set_language view reads LANGUAGE_COOKIE_*), and no script needs to read any of them.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
+    # Behind the TLS proxy: it must send X-Forwarded-Proto (docs/operations.md); plain HTTP redirects.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Content-Security-Policy (django.middleware.csp): scripts and styles come only from our own static
+# files (htmx and Swagger UI from the npm lock file, never a CDN); no inline script, style or event
+# handler runs. A script that must stay inline carries {{ csp_nonce }} (context processor "csp").
+# Data URIs are allowed for images only (Swagger UI's icons).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page of Sisnaker uses (sisnaker.core.security_headers adds the header).
+SISNAKER_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,27 @@ import pytest
 
 CHROMIUM = os.environ.get("SISNAKER_CHROMIUM", "/usr/bin/chromium")
 
+# Every Content-Security-Policy violation any page of any browser test reports (see no_csp_violations).
+CSP_VIOLATIONS: list[str] = []
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
+                " in " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _watch_csp(context):
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message):
+        text = message.text
+        if message.type == "error" and ("CSP violation" in text or "Content Security Policy" in text):
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    context.on("console", on_console)
+    return context
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -22,8 +43,21 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"],
         )
+        # Every context (the page fixture's and those a test opens itself) reports CSP violations.
+        new_context = browser.new_context
+        browser.new_context = lambda *args, **kwargs: _watch_csp(new_context(*args, **kwargs))
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """A browser test fails when a page broke the Content-Security-Policy (an inline script, style or
+    handler the browser refused, or an asset from elsewhere)."""
+    start = len(CSP_VIOLATIONS)
+    yield
+    reported = CSP_VIOLATIONS[start:]
+    assert not reported, "Content-Security-Policy violations:\n" + "\n".join(reported)
 
 
 @pytest.fixture

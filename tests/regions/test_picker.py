@@ -77,7 +77,7 @@ def test_widget_renders_htmx_chain_and_full_width(regions):
     assert 'hx-get="/wilayah/kabupaten/?from=domicile_0' in html
     assert 'hx-target="#id_domicile_1"' in html and 'hx-trigger="change"' in html
     assert 'hx-get="/wilayah/kecamatan/?from=domicile_1' in html
-    assert "width:100%" in html
+    assert 'class="region-select"' in html and "style=" not in html  # full width comes from sisnaker.css (CSP)
     assert '<option value="32.73.01" selected>' in html
 
 

@@ -147,7 +147,7 @@ def test_staff_summary_page(readiness, stage, manager):
     response = client_for(manager).get(page)
     html = response.content.decode()
     assert response.status_code == 200 and 'id="responses">1<' in html
-    assert "Karirhub / SIAPkerja Kemnaker" in html and "Rata-rata" in html and "width:100.0%" in html
+    assert "Karirhub / SIAPkerja Kemnaker" in html and "Rata-rata" in html and 'data-width="100.0"' in html
     assert "Bahasa Inggris untuk wawancara" not in html  # free text stays out of the summary
     outsider = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
     assert client_for(outsider).get(page).status_code == 403

@@ -1,4 +1,7 @@
-"""``sisnaker demo``: migrate, load regions and demo data, print the demo logins, and serve."""
+"""``sisnaker demo``: migrate, load regions and demo data, print the demo logins, and serve, with a
+background task worker that stops when the demo stops (Ctrl-C, SIGTERM, or the demo process killed)."""
+
+import signal
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -37,17 +40,40 @@ class Command(BaseCommand):
         self.stdout.write(f"\nBuka http://{addr}/  ·  API: http://{addr}/api/v1/docs\n")
         if no_serve:
             return
+        # SIGTERM (and a closed terminal) end the demo like Ctrl-C does, so that `finally` stops the worker.
+        previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
         worker = None
-        if not no_worker:
-            # Background tasks (notifications, "issue all eligible") need a worker next to the server.
-            import subprocess
-            import sys
-
-            worker = subprocess.Popen([sys.executable, "-m", "sisnaker", "db_worker", "--no-reload"])  # noqa: S603 - our own command
-            self.stdout.write("Pekerja tugas latar (db_worker) berjalan.")
         try:
+            if not no_worker:
+                # Background tasks (notifications, "issue all eligible") need a worker next to the server.
+                # It stops with the demo: terminated below, and on its own if this process is killed.
+                import os
+                import subprocess
+                import sys
+
+                worker = subprocess.Popen(  # noqa: S603 - our own command
+                    [sys.executable, "-m", "sisnaker", "worker", "--no-startup-delay", "--parent-pid", str(os.getpid())]
+                )
+                self.stdout.write(f"Pekerja tugas latar berjalan (pid {worker.pid}).")
             call_command("runserver", addr, use_reloader=False)
         finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                _stop(worker)
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _stop(worker) -> None:
+    import subprocess
+
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=5)
