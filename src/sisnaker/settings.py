@@ -276,6 +276,16 @@ TASKS = {
     }
 }
 
+# Housekeeping run by the task worker every SISNAKER_HOUSEKEEPING_INTERVAL seconds (core/housekeeping.py):
+# each job deletes what must not be kept. Dotted paths to callables taking now=.
+SISNAKER_HOUSEKEEPING = [
+    "sisnaker.core.ratelimit.purge",
+    "sisnaker.accounts.throttle.purge",
+    "sisnaker.accounts.services.signup_claims_purge",
+    "sisnaker.training.io_services.error_files_delete_expired",
+]
+SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
+
 # SMS/WhatsApp providers for notifications: a class with send(*, to, text) -> provider id
 # (sisnaker.notifications.gateways.Gateway). The logging gateway only writes to the log.
 SISNAKER_SMS_GATEWAY = os.environ.get("SISNAKER_SMS_GATEWAY", "sisnaker.notifications.gateways.LoggingGateway")

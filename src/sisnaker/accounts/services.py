@@ -627,6 +627,17 @@ def _open_claim(token: str, now) -> SignUpClaim:
     return claim
 
 
+def signup_claims_purge(*, now=None) -> int:
+    """Housekeeping: delete sign-up claims a day after they expired or completed (an unfinished one
+    holds a password hash and declared data that nobody confirmed). Returns how many."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=1)
+    deleted, _ = SignUpClaim.objects.filter(Q(expires_at__lt=cutoff) | Q(completed_at__lt=cutoff)).delete()
+    return deleted
+
+
 @dataclass(frozen=True)
 class ClaimOutcome:
     """What a verified claim became: the account to log in, and either the person it now holds or the

@@ -2,10 +2,13 @@
 database restart: it waits and reconnects instead of exiting (sisnaker.core.worker). Run it as a
 service; it takes db_worker's options (queues, interval, --batch, --max-tasks) plus the retry bounds."""
 
+import datetime
+
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import valid_interval
 
+from sisnaker.core.housekeeping import ensure_scheduled
 from sisnaker.core.worker import ResilientWorker
 
 
@@ -32,6 +35,9 @@ class Command(DbWorkerCommand):
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        # Housekeeping (core.housekeeping) reschedules itself; a starting worker makes sure it is queued.
+        # Soon after start, so a machine that was down catches up.
+        ensure_scheduled(after=datetime.timedelta(minutes=1))
         worker = ResilientWorker(
             queue_names=queue_names, interval=interval, batch=batch, backend_name=backend_name,
             startup_delay=startup_delay, max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=excluded,
