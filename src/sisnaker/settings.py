@@ -8,6 +8,7 @@ See docs/operations.md.
 """
 
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -275,6 +276,18 @@ TASKS = {
         "BACKEND": os.environ.get("SISNAKER_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Rate limits (core/ratelimit.py): overrides of the named limits as JSON, e.g.
+# SISNAKER_RATE_LIMITS='{"signup.ip": [30, 3600], "nik_answer.net": [40, 3600]}'.
+try:
+    SISNAKER_RATE_LIMITS = {
+        str(name): (int(value[0]), int(value[1]))
+        for name, value in json.loads(os.environ.get("SISNAKER_RATE_LIMITS", "") or "{}").items()
+    }
+except (ValueError, TypeError, IndexError, AttributeError) as _exc:
+    raise ImproperlyConfigured(
+        'SISNAKER_RATE_LIMITS must be JSON like {"signup.ip": [30, 3600]} (count, seconds per name).'
+    ) from _exc
 
 # Housekeeping run by the task worker every SISNAKER_HOUSEKEEPING_INTERVAL seconds (core/housekeeping.py):
 # each job deletes what must not be kept. Dotted paths to callables taking now=.
