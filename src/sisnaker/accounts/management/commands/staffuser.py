@@ -1,0 +1,72 @@
+"""``sisnaker staffuser``: create a staff log-in and/or give it a role, from the server's shell — how
+the first administrator of a new installation comes to exist (after that, administrators grant roles
+in the admin). Goes through the same audited services as everything else.
+
+    sisnaker staffuser admin --name "Administrator Sisnaker" --email admin@kemnaker.go.id --role admin
+    sisnaker staffuser disnaker.bdg --name "Lilis Suryani" --role regional_officer --region 32.73
+    echo "$PASSWORD" | sisnaker staffuser ops --name Ops --role curator --password-stdin
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sisnaker.accounts import services
+from sisnaker.accounts.models import User
+from sisnaker.core.errors import SisnakerError
+from sisnaker.core.roles import SCOPE_OF, Role
+
+
+class Command(BaseCommand):
+    help = "Create a staff log-in (asks for its password) and/or grant it a role with its scope."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="", help="full name (for a new log-in)")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--role", required=True, choices=[r.value for r in Role if r != Role.CITIZEN])
+        parser.add_argument("--region", default="", help="province (32) or regency (32.73) code, for regional_officer")
+        parser.add_argument("--institution", type=int, help="institution id, for institution_manager / instructor")
+        parser.add_argument("--company", type=int, help="company id, for employer")
+        parser.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+
+    def handle(self, *args, username, name, email, role, region, institution, company, password_stdin, **options):
+        from sisnaker.institutions.models import Institution
+        from sisnaker.placement.models import Company
+
+        scope = {}
+        need = SCOPE_OF[Role(role)]
+        if need == "region":
+            scope["region_code"] = region.strip()
+        elif need == "institution":
+            scope["institution"] = Institution.objects.filter(pk=institution).first() if institution else None
+            if scope["institution"] is None:
+                raise CommandError("--institution must name an existing institution id for this role.")
+        elif need == "company":
+            scope["company"] = Company.objects.filter(pk=company).first() if company else None
+            if scope["company"] is None:
+                raise CommandError("--company must name an existing company id for this role.")
+        user = User.objects.filter(username=username).first()
+        try:
+            with transaction.atomic():
+                if user is None:
+                    password = self._password(password_stdin)
+                    user = services.staff_user_create(actor=None, username=username, password=password,
+                                                      full_name=name or username, email=email)
+                    self.stdout.write(f"Log-in {username} created.")
+                services.role_grant(actor=None, user=user, role=role, **scope)
+        except SisnakerError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(self.style.SUCCESS(f"{username}: role {role} granted{' (' + str(list(scope.values())[0]) + ')' if scope else ''}."))
+
+    def _password(self, from_stdin: bool) -> str:
+        if from_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError("The two passwords differ.")
+        return first
