@@ -169,3 +169,12 @@ def test_an_application_role_with_truncate_is_reported(production):
     assert not ready
     assert "FAIL" in _line(output, "can TRUNCATE") and "ok" in _line(output, "cannot ALTER")
     assert "warn" in _line(output, "has UPDATE/DELETE")
+
+
+def test_the_logging_sms_gateway_is_not_ready_for_production(production):
+    # One-time codes travel by SMS: the logging gateway would put them in the server log.
+    production.SISNAKER_SMS_GATEWAY = "sisnaker.notifications.gateways.LoggingGateway"
+    assert any(f.level == deploycheck.FAIL and f.topic == "messaging" for f in deploycheck.run())
+    production.SISNAKER_SMS_GATEWAY = "provider.gateways.ZenzivaGateway"
+    production.SISNAKER_WHATSAPP_GATEWAY = "provider.gateways.WhatsAppGateway"
+    assert all(f.level == deploycheck.OK for f in deploycheck.run() if f.topic == "messaging")

@@ -33,7 +33,7 @@ class Finding:
 
 def run(using: str = "default", *, now: dt.datetime | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for check in (_environment, _keys, _django_deploy_checks, _headers, _frontend):
+    for check in (_environment, _keys, _django_deploy_checks, _headers, _frontend, _messaging):
         findings.extend(check())
     findings.extend(_database(using))
     findings.extend(_worker(using, now=now))
@@ -52,6 +52,22 @@ def _environment() -> Iterator[Finding]:
         yield Finding(FAIL, "environment", f"ALLOWED_HOSTS={','.join(settings.ALLOWED_HOSTS) or '(empty)'}: name the public host(s)")
     else:
         yield Finding(OK, "environment", f"ALLOWED_HOSTS={','.join(hosts)}")
+
+
+LOGGING_GATEWAY = "sisnaker.notifications.gateways.LoggingGateway"
+
+
+def _messaging() -> Iterator[Finding]:
+    """SMS/WhatsApp carry one-time codes and reminders: the logging gateway only writes them to the
+    server log (codes included), which is fine for a demo and wrong in production."""
+    for channel in ("SMS", "WHATSAPP"):
+        path = getattr(settings, f"SISNAKER_{channel}_GATEWAY", "") or LOGGING_GATEWAY
+        if path == LOGGING_GATEWAY:
+            yield Finding(FAIL if channel == "SMS" else WARN, "messaging",
+                          f"SISNAKER_{channel}_GATEWAY is the logging gateway: messages (one-time codes too) only reach "
+                          "the server log; configure the provider's gateway class")
+        else:
+            yield Finding(OK, "messaging", f"SISNAKER_{channel}_GATEWAY={path}")
 
 
 def _keys() -> Iterator[Finding]:
