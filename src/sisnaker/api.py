@@ -53,8 +53,8 @@ class ApiFieldError(Schema):
 
 
 class ApiValidationError(ApiError):
-    """A request the schema refuses (422): the first problem in ``code``/``message``/``field``, all of them
-    in ``errors``."""
+    """A request the schema refuses (422): the first problem in `code`, `message` and `field`; every
+    problem in `errors`."""
 
     errors: list[ApiFieldError]
 
