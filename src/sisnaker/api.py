@@ -18,6 +18,8 @@ later:
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import math
@@ -27,6 +29,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -76,6 +79,8 @@ CSRF_FAILED = Msg(
 )
 FORBIDDEN = Msg("Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this.")
 NOT_FOUND = Msg("Data yang diminta tidak ditemukan.", "What was asked for was not found.")
+METHOD_NOT_ALLOWED = Msg("Metode HTTP ini tidak diterima di alamat ini (lihat header Allow).",
+                         "This HTTP method is not accepted at this address (see the Allow header).")
 TOO_MANY = Msg("Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi.", "Too many requests. Wait a moment and try again.")
 OUT_OF_RANGE = Msg(
     "Ada isian yang terlalu panjang atau di luar batas. Periksa panjang teks dan besar angka lalu coba lagi.",
@@ -181,6 +186,28 @@ class SisnakerAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_refusals(schema)
         return schema
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and not inspect.iscoroutinefunction(pattern.callback):
+                pattern.callback = _method_not_allowed_as_json(pattern.callback)
+        return urls
+
+
+def _method_not_allowed_as_json(view):
+    """ninja answers a method no operation takes with a plain-text 405: give it the refusal shape."""
+
+    @functools.wraps(view)  # keeps csrf_exempt
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            refused = error_response(request, status=405, code="method_not_allowed", message=METHOD_NOT_ALLOWED)
+            refused["Allow"] = response.get("Allow", "")
+            return refused
+        return response
+
+    return wrapped
 
 
 api = SisnakerAPI(

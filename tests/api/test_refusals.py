@@ -113,6 +113,13 @@ def test_unreadable_body_is_400_invalid_body(course, content, content_type):
     assert body["code"] == "invalid_body" and body["field"] is None and "JSON" in body["message"]
 
 
+def test_body_over_the_limit_is_413(course, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = refusal(client_for(course.manager).patch(f"{T}/programs/{course.program.pk}", {"description": "x" * 2000},
+                                                    content_type="application/json"), 413)
+    assert body["code"] == "body_too_large"
+
+
 def test_missing_body_on_a_post_is_400_invalid_body(course):
     body = refusal(client_for(course.manager).post(f"{T}/programs/{course.program.pk}/transitions"), 400)
     assert body["code"] == "invalid_body"
@@ -129,6 +136,8 @@ def test_authentication_csrf_and_unknown_urls_answer_in_the_shape(course):
     assert body["code"] == "csrf_failed"
     assert refusal(client_for().get("/api/v1/no-such-thing"), 404)["code"] == "not_found"
     assert refusal(client_for().get(f"{T}/programs/abc"), 422)["field"] == "program_id"
+    refused = client_for(course.manager).delete(f"{T}/programs/{course.program.pk}")
+    assert refusal(refused, 405)["code"] == "method_not_allowed" and set(refused["Allow"].split(", ")) >= {"GET", "PATCH"}
 
 
 def test_service_refusals_keep_their_code_and_field(course):
