@@ -111,7 +111,7 @@ _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "string_too_long": ("{f} paling panjang {max_length} karakter.", "{f} is at most {max_length} characters long."),
 }
 _INVALID = ("Nilai {f} tidak sah.", "The value of {f} is not valid.")
-_FIELD_WORD = ("Isian", "The field")
+_FIELD_WORD = ("Isian", "A value")  # when no field can be named
 
 
 def _message_key(error_type: str) -> str:
@@ -145,10 +145,11 @@ def _field_error(error: dict) -> dict:
     key = _message_key(error_type)
     id_, en = _VALIDATION_MESSAGES.get(key, _INVALID)
     params = {name: value for name, value in (error.get("ctx") or {}).items() if isinstance(value, str | int | float)}
+    name_id, name_en = (f"'{field}'", f"'{field}'") if field else _FIELD_WORD
     try:
-        message = Msg(id_, en).format(f=f"'{field}'", **params)
+        message = Msg(id_.format(f=name_id, **params), en.format(f=name_en, **params))
     except (KeyError, IndexError):  # a message whose context pydantic did not give
-        message = Msg(*_INVALID).format(f=f"'{field}'")
+        message = Msg(_INVALID[0].format(f=name_id), _INVALID[1].format(f=name_en))
     code = "value_required" if error_type == "missing" else "invalid_value"
     return {"field": field, "code": code, "message": str(message)}
 

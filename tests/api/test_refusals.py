@@ -240,3 +240,20 @@ def test_nul_in_the_request_id_header_never_reaches_the_audit_trail(course):
     event = AuditEvent.objects.filter(action="program.updated").latest("id")
     assert "\x00" not in event.request_id and response["X-Request-ID"] == event.request_id
 
+
+
+def test_each_schema_problem_has_a_message_and_a_field():
+    from django.utils import translation
+
+    from sisnaker.api import _field_error
+
+    with translation.override("id"):
+        assert _field_error({"type": "greater_than_equal", "loc": ("query", "page"), "ctx": {"ge": 1}}) == {
+            "field": "page", "code": "invalid_value", "message": "'page' paling kecil 1."}
+        nested = _field_error({"type": "less_than_equal", "loc": ("body", "payload", "ids", 3)})  # no context given
+        assert nested["field"] == "ids.3" and nested["message"] == "Nilai 'ids.3' tidak sah."
+        assert _field_error({"type": "missing", "loc": ("body", "payload")})["code"] == "invalid_body"
+        assert _field_error({"type": "missing", "loc": ("form", "mode")})["code"] == "value_required"
+    with translation.override("en"):
+        assert _field_error({"type": "literal_error", "loc": ("query", "format"), "ctx": {"expected": "'xlsx' or 'csv'"}})[
+            "message"] == "'format' must be one of: 'xlsx' or 'csv'."
