@@ -231,9 +231,11 @@ def error_response(request: HttpRequest, *, status: int, code: str, message: Msg
 
 
 def status_of(exc: SisnakerError) -> int:
-    explicit = getattr(exc, "http_status", None)  # e.g. a rate-limit refusal declares 429
+    explicit = getattr(exc, "http_status", None)  # an error may declare its status
     if isinstance(explicit, int):
         return explicit
+    if isinstance(getattr(exc, "retry_after", None), int):  # a rate-limit refusal (core.errors.TooManyRequests)
+        return 429
     if isinstance(exc, PermissionDenied):
         return 403
     if isinstance(exc, NotFound):
@@ -247,7 +249,7 @@ def status_of(exc: SisnakerError) -> int:
 def sisnaker_error(request, exc: SisnakerError):
     status = status_of(exc)
     response = error_response(request, status=status, code=exc.code, message=exc.message, field=exc.field, **exc.details)
-    retry_after = exc.details.get("retry_after")
+    retry_after = getattr(exc, "retry_after", None) or exc.details.get("retry_after")
     if status == 429 and isinstance(retry_after, int):
         response["Retry-After"] = str(retry_after)
     return response

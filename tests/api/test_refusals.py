@@ -140,6 +140,23 @@ def test_authentication_csrf_and_unknown_urls_answer_in_the_shape(course):
     assert refusal(refused, 405)["code"] == "method_not_allowed" and set(refused["Allow"].split(", ")) >= {"GET", "PATCH"}
 
 
+def test_a_rate_limit_refusal_is_429_with_retry_after(course, monkeypatch):
+    from sisnaker.core.errors import Msg, SisnakerError
+    from sisnaker.training import api as training_api
+
+    class Limited(SisnakerError):  # the shape of core.errors.TooManyRequests
+        def __init__(self):
+            super().__init__(Msg("Terlalu banyak.", "Too many."), code="rate_limited", details={"retry_after": 90})
+            self.retry_after = 90
+
+    def limited(*args, **kwargs):
+        raise Limited()
+
+    monkeypatch.setattr(training_api.selectors, "catalogue", limited)
+    response = client_for().get(f"{T}/catalogue")
+    assert refusal(response, 429)["code"] == "rate_limited" and response["Retry-After"] == "90"
+
+
 def test_service_refusals_keep_their_code_and_field(course):
     _, secret = token_create(user=course.manager, name="skrip")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
