@@ -370,8 +370,8 @@ def refusal_statuses(method: str, operation: dict) -> list[int]:
     """Which refusals an operation can answer, from what it declares: every operation may refuse input
     (400) and be rate limited (429); parameters or a body can fail the schema (422); an authenticated
     operation can refuse the caller (401, 403) and hide what the caller may not see (404); a path
-    parameter names something that may not exist (404); a write can conflict with the state (409);
-    a body can be too large (413)."""
+    parameter or a body names something that may not exist (404); a write can conflict with the state
+    (409); a body can be too large (413)."""
     has_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
     has_params = bool(operation.get("parameters")) or "requestBody" in operation
     secured = bool(operation.get("security"))
@@ -380,7 +380,7 @@ def refusal_statuses(method: str, operation: dict) -> list[int]:
         statuses.append(422)
     if secured:
         statuses += [401, 403]
-    if secured or has_path:
+    if secured or has_path or "requestBody" in operation:
         statuses.append(404)
     if method.lower() in ("post", "put", "patch", "delete"):
         statuses.append(409)

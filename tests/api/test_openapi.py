@@ -50,7 +50,7 @@ def test_every_operation_documents_the_refusals_it_can_answer(doc):
         has_path = "{" in path
         has_input = bool(operation.get("parameters")) or "requestBody" in operation
         expected = {400, 429} | ({422} if has_input else set()) | ({401, 403, 404} if secured else set())
-        expected |= {404} if has_path else set()
+        expected |= {404} if has_path or "requestBody" in operation else set()
         expected |= {409} if method in ("post", "put", "patch", "delete") else set()
         expected |= {413} if "requestBody" in operation else set()
         assert expected <= codes, (method, path, sorted(expected - codes))
@@ -93,6 +93,8 @@ def test_a_new_operation_gets_its_refusals_without_declaring_them():
 
 def test_refusal_statuses_rule():
     assert refusal_statuses("get", {"responses": {}}) == [400, 429]
+    # A public operation whose body names something (a sign-up claim, an id) may not find it.
+    assert refusal_statuses("post", {"requestBody": {}}) == [400, 404, 409, 413, 422, 429]
     assert refusal_statuses("get", {"parameters": [{"in": "query", "name": "q"}]}) == [400, 422, 429]
     assert refusal_statuses("delete", {"parameters": [{"in": "path", "name": "id"}], "security": [{"x": []}]}) == [
         400, 401, 403, 404, 409, 422, 429]
