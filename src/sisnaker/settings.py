@@ -118,6 +118,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A NUL character in the path, query, cookies or a page's form is a clear 400, never a 500 (core/nul.py);
+    # before the two below, which read request.user (a NUL session cookie would crash that look-up).
+    "sisnaker.core.middleware.NulGuardMiddleware",
     # Right after django-otp: a password-only session of an account with two-factor on (or one that
     # must enrol) reaches only the code / enrolment page and log-out (accounts/middleware.py).
     "sisnaker.accounts.middleware.TwoFactorMiddleware",

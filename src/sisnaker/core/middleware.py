@@ -1,7 +1,10 @@
+import re
 import uuid
 
 from . import context
 from .net import client_ip
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class RequestContextMiddleware:
@@ -13,7 +16,10 @@ class RequestContextMiddleware:
     def __call__(self, request):
         # The client address: X-Forwarded-For is believed only from SISNAKER_TRUSTED_PROXIES (core/net.py).
         request.client_ip = client_ip(request)
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        # A caller's request id is kept only when it is plain (it goes into the audit trail and logs).
+        request_id = request.headers.get("X-Request-ID", "")
+        if not _PLAIN_ID.fullmatch(request_id):
+            request_id = uuid.uuid4().hex
         token = context.activate(context.RequestContext(ip=request.client_ip, request_id=request_id[:64]))
         try:
             response = self.get_response(request)
@@ -77,3 +83,72 @@ class TimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NulGuardMiddleware:
+    """Refuses with 400 a request whose path, query string or cookies carry a NUL character, and, for
+    pages, a form or JSON body with one (``core/nul.py`` says why).
+
+    Form bodies (urlencoded or multipart) are checked when they are parsed, by whoever reads them
+    first (the CSRF check, or the view after it chose its upload handlers), never read here ahead of
+    time. The API's bodies are checked by the API's parser after authentication (``sisnaker.api``).
+    Sits after the authentication middlewares, whose user is lazy: nothing has touched the session yet."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import nul
+
+        found, field, in_cookies = self._scan(request, nul)
+        if found:
+            return self._refuse(request, nul.NulCharacter(field), in_cookies=in_cookies)
+        if not request.path_info.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS"):
+            if request.content_type in self.FORM_TYPES:
+                self._check_form_when_parsed(request, nul)
+            elif (request.content_type == "application/json" or request.content_type.endswith("+json")) and \
+                    nul.in_json_bytes(request.body):
+                return self._refuse(request, nul.NulCharacter(), in_cookies=False)
+        return self.get_response(request)
+
+    @staticmethod
+    def _scan(request, nul) -> tuple[bool, str | None, bool]:
+        if nul.NUL in request.path_info:
+            return True, None, False
+        found, field = nul.first_in_pairs((key, value) for key, values in request.GET.lists() for value in values)
+        if found:
+            return True, field, False
+        found, field = nul.first_in_pairs(request.COOKIES.items())
+        return found, field, found
+
+    @staticmethod
+    def _check_form_when_parsed(request, nul) -> None:
+        load = request._load_post_and_files
+
+        def load_and_check():
+            load()
+            found, field = nul.first_in_pairs((key, value) for key, values in request._post.lists() for value in values)
+            if not found:
+                found, field = nul.first_in_pairs((key, upload.name) for key, upload in request._files.items())
+            if found:
+                # A SuspiciousOperation: Django answers 400 with the site's error page (handler400),
+                # which shows this error's message in the chosen language.
+                raise nul.NulInForm(field)
+
+        request._load_post_and_files = load_and_check
+
+    @staticmethod
+    def _refuse(request, exc, *, in_cookies: bool):
+        from django.http import JsonResponse
+        from django.urls import get_resolver
+
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"code": exc.code, "message": str(exc.message), "field": exc.field}, status=400)
+        if in_cookies:
+            # The session cookie itself may be the bad one: show the page without looking it up.
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
+        return get_resolver().resolve_error_handler(400)(request, exception=exc)

@@ -68,7 +68,7 @@ class ResponseOut(Schema):
     answers: dict[str, Any] = Field(description="question code → normalised value (numbers as decimal strings)")
 
 
-class ErrorOut(Schema):
+class AnswersErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
@@ -151,7 +151,7 @@ def questionnaire_get(request, code: str):
     return _questionnaire_out(services.questionnaire_current(code=code))
 
 
-@router.post("/{code}/responses", response={201: ResponseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/{code}/responses", response={201: ResponseOut, 400: AnswersErrorOut, 403: AnswersErrorOut, 404: AnswersErrorOut, 409: AnswersErrorOut},
              summary="Submit one's answers for an enrollment (once)")
 def response_create(request, code: str, payload: ResponseIn):
     actor, person, enrollment = _own_enrollment(request, payload.enrollment_id)
@@ -160,7 +160,7 @@ def response_create(request, code: str, payload: ResponseIn):
     return Status(201, _response_out(selectors.response_for(code=code, enrollment=response.enrollment)))
 
 
-@router.get("/{code}/responses/{enrollment_id}", response={200: ResponseOut, 403: ErrorOut, 404: ErrorOut},
+@router.get("/{code}/responses/{enrollment_id}", response={200: ResponseOut, 403: AnswersErrorOut, 404: AnswersErrorOut},
             summary="One's own response for an enrollment")
 def response_get(request, code: str, enrollment_id: int):
     actor, person, enrollment = _own_enrollment(request, enrollment_id)
@@ -175,7 +175,7 @@ def response_get(request, code: str, enrollment_id: int):
     return _response_out(response)
 
 
-@router.get("/{code}/programs/{program_id}/summary", response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
+@router.get("/{code}/programs/{program_id}/summary", response={200: SummaryOut, 403: AnswersErrorOut, 404: AnswersErrorOut},
             summary="Results per question for one program (staff)")
 def summary_get(request, code: str, program_id: int):
     services.questionnaire_current(code=code)

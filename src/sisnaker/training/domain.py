@@ -254,6 +254,36 @@ FEE_MAX = 1_000_000_000_000
 AGE_MAX = 100
 
 
+# Fields of a program that always hold a value (an API PATCH may send null for them), with their labels.
+PROGRAM_REQUIRED_FIELDS: dict[str, Msg] = {
+    "title": Msg("Judul program", "The program title"),
+    "vocational_field": Msg("Kejuruan", "The vocational field"),
+    "hours": Msg("Jumlah JP", "Training hours (JP)"),
+    "start_date": Msg("Tanggal mulai", "The start date"),
+    "end_date": Msg("Tanggal selesai", "The end date"),
+    "registration_opens": Msg("Tanggal pendaftaran dibuka", "The registration opening date"),
+    "registration_closes": Msg("Tanggal pendaftaran ditutup", "The registration closing date"),
+    "quota": Msg("Kuota peserta", "The quota"),
+    "regency": Msg("Kabupaten/kota tempat pelatihan", "The regency of the training"),
+    "funding": Msg("Sumber dana", "The funding source"),
+    "mode": Msg("Moda pelatihan", "The training mode"),
+    "boarding": Msg("Pilihan asrama", "The boarding choice"),
+    "fee": Msg("Biaya", "The fee"),
+    "selection_method": Msg("Metode seleksi", "The selection method"),
+}
+
+
+def missing_program_field(values: dict) -> str | None:
+    """The first field of ``PROGRAM_REQUIRED_FIELDS`` whose value is None (or ``boarding`` that is not
+    a yes/no), else None."""
+    for name in PROGRAM_REQUIRED_FIELDS:
+        if values.get(name) is None:
+            return name
+    if not isinstance(values.get("boarding"), bool):
+        return "boarding"
+    return None
+
+
 def validate_program_fields(
     *, title: str, hours: int, start_date: dt.date, end_date: dt.date, registration_opens: dt.date,
     registration_closes: dt.date, quota: int, funding: str, dipa_reference: str, fee: int,

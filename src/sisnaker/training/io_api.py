@@ -112,8 +112,12 @@ def import_file(
     })
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.get("/programs/{program_id}/import/errors/{token}", url_name="import_error_file",
-            response={200: None, 403: ErrorOut, 404: ErrorOut}, summary="Download an import's error file (.xlsx)")
+            response={200: None, 403: ErrorOut, 404: ErrorOut}, summary="Download an import's error file (.xlsx)",
+            openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def import_error_file(request: HttpRequest, program_id: int, token: str):
     program = _program(program_id)
     content = io_services.error_file_open(actor=request_actor(request), program=program, token=token)
@@ -123,7 +127,9 @@ def import_error_file(request: HttpRequest, program_id: int, token: str):
 
 
 @router.get("/programs/{program_id}/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-            summary="Export the program's enrollments (.xlsx or .csv; NIK masked unless the role may see it)")
+            summary="Export the program's enrollments (.xlsx or .csv; NIK masked unless the role may see it)",
+            openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                                           "text/csv": {"schema": {"type": "string"}}}}}})
 def export(request: HttpRequest, program_id: int, format: Literal["xlsx", "csv"] = "xlsx", state: str = "",
            sep: Literal[",", ";"] = ","):
     from .io_views import export_response

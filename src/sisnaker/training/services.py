@@ -108,6 +108,11 @@ class ProgramData:
 
 
 def _validate_program(data: ProgramData) -> None:
+    missing = domain.missing_program_field({name: getattr(data, name) for name in domain.PROGRAM_REQUIRED_FIELDS})
+    if missing is not None:  # e.g. an API PATCH with {"start_date": null}
+        label = domain.PROGRAM_REQUIRED_FIELDS[missing]
+        raise ValidationFailed(Msg(f"{label.id} wajib diisi.", f"{label.en} is required."), code="value_required",
+                               field=missing)
     domain.validate_program_fields(
         title=data.title, hours=data.hours, start_date=data.start_date, end_date=data.end_date,
         registration_opens=data.registration_opens, registration_closes=data.registration_closes, quota=data.quota,

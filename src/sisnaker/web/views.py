@@ -21,6 +21,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Stable codes of the API's refusals that Django itself answers (unknown URL, bad request...).
+API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+             413: "body_too_large", 500: "server_error"}
+
+
 def error_page(request: HttpRequest, status: int, text, title=None) -> HttpResponse:
     """The one error page (400/403/404/409/500...): a clear title and text, never a traceback.
     Pages call it instead of rendering ``web/error.html`` themselves."""
@@ -29,7 +34,8 @@ def error_page(request: HttpRequest, status: int, text, title=None) -> HttpRespo
     title = str(title or default_titles.get(status, _("Permintaan tidak dapat diproses")))
     text = str(text)
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": str(status), "message": text}, status=status)
+        # The API's one refusal shape (sisnaker/api.py), also for URLs no API operation matched.
+        return JsonResponse({"code": API_CODES.get(status, "error"), "message": text, "field": None}, status=status)
     return render(request, "web/error.html", {"title": title, "text": text, "status": status}, status=status)
 
 
@@ -42,6 +48,10 @@ def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
 
 
 def bad_request(request, exception=None):
+    from sisnaker.core.errors import SisnakerError
+
+    if isinstance(exception, SisnakerError):  # a refusal that says what is wrong (e.g. core.nul)
+        return _error(request, 400, _("Permintaan tidak dapat diproses"), str(exception.message))
     return _error(request, 400, _("Permintaan tidak dapat diproses"), _("Periksa kembali isian Anda lalu coba lagi."))
 
 
