@@ -89,3 +89,20 @@ def fill_signup(page, nik: str, *, password: str, education: str = "smk"):
     page.select_option("#id_education", education)
     page.fill("#id_password", password)
     page.fill("#id_password2", password)
+
+
+def fill_institution(page, *, name: str, registry_number: str, kind: str = "blk_komunitas", licence_number: str = "",
+                     address: str = ""):
+    """Fill the institution registration form for an institution in Kota Bandung (htmx regency list)."""
+    from playwright.sync_api import expect
+
+    page.fill("#id_name", name)
+    page.fill("#id_registry_number", registry_number)
+    page.select_option("#id_kind", kind)
+    if licence_number:
+        page.fill("#id_licence_number", licence_number)
+    page.select_option("#id_province", "32")
+    expect(page.locator("#id_regency option[value='32.73']")).to_have_count(1)
+    page.select_option("#id_regency", "32.73")
+    if address:
+        page.fill("#id_address", address)

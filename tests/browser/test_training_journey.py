@@ -15,7 +15,7 @@ from sisnaker.regions.models import District
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
 from tests.conftest import approve
 
-from .conftest import fill_signup
+from .conftest import fill_institution, fill_signup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +24,6 @@ PASSWORD = "Kata-Sandi-Aman-2026"
 
 def _no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "page wider than the phone"
-
-
-def _pick_regency(page, prefix: str, province: str, regency: str):
-    page.select_option(f"#id_{prefix}province", province)
-    expect(page.locator(f"#id_{prefix}regency option[value='{regency}']")).to_have_count(1)
-    page.select_option(f"#id_{prefix}regency", regency)
 
 
 def test_institution_program_and_alumni_journey(page, browser):
@@ -51,11 +45,8 @@ def test_institution_program_and_alumni_journey(page, browser):
 
     # 2. She registers an institution (a BLK: no accreditation needed) and becomes its manager.
     page.get_by_role("link", name="Daftarkan lembaga").click()
-    page.fill("#id_name", "BLK Komunitas Harapan Bandung")
-    page.fill("#id_registry_number", "BLKK-3273-042")
-    page.select_option("#id_kind", "blk_komunitas")
-    _pick_regency(page, "", "32", "32.73")
-    page.fill("#id_address", "Jl. Soekarno-Hatta 100, Bandung")
+    fill_institution(page, name="BLK Komunitas Harapan Bandung", registry_number="BLKK-3273-042",
+                     address="Jl. Soekarno-Hatta 100, Bandung")
     _no_horizontal_scroll(page)
     page.get_by_role("button", name="Daftarkan lembaga").click()
     expect(page.get_by_text("Lembaga terdaftar")).to_be_visible()

@@ -10,7 +10,7 @@ from sisnaker.accounts.services import role_grant, staff_user_create
 from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 
-from .conftest import fill_signup
+from .conftest import fill_institution, fill_signup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Kata-Sandi-Aman-2026"
@@ -38,13 +38,8 @@ def test_institution_waits_for_the_regional_officer_then_works(page):
     page.get_by_role("button", name="Daftar").click()
     expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
     page.get_by_role("link", name="Daftarkan lembaga").click()
-    page.fill("#id_name", "BLK Komunitas Pesantren Al-Ikhlas")
-    page.fill("#id_registry_number", "BLKK-3273-031")
-    page.select_option("#id_kind", "blk_komunitas")
-    page.fill("#id_licence_number", "SK Dirjen 2/4411/LP.00.01/2024")
-    page.select_option("#id_province", "32")
-    expect(page.locator("#id_regency option[value='32.73']")).to_have_count(1)
-    page.select_option("#id_regency", "32.73")
+    fill_institution(page, name="BLK Komunitas Pesantren Al-Ikhlas", registry_number="BLKK-3273-031",
+                     licence_number="SK Dirjen 2/4411/LP.00.01/2024")
     page.get_by_role("button", name="Daftarkan lembaga").click()
     expect(page.get_by_text("menunggu persetujuan Disnaker Kota Bandung")).to_be_visible()
     expect(page.get_by_role("heading", name="Menunggu persetujuan")).to_be_visible()
