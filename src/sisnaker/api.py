@@ -36,7 +36,7 @@ from ninja.parser import Parser
 from pydantic import Field
 
 from sisnaker.core import nul
-from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.web.api_docs import LocalSwagger
 
 # --- the refusal shape ----------------------------------------------------------------------------
@@ -233,18 +233,8 @@ def error_response(request: HttpRequest, *, status: int, code: str, message: Msg
 
 
 def status_of(exc: SisnakerError) -> int:
-    explicit = getattr(exc, "http_status", None)  # an error may declare its status
-    if isinstance(explicit, int):
-        return explicit
-    if isinstance(getattr(exc, "retry_after", None), int):  # a rate-limit refusal (core.errors.TooManyRequests)
-        return 429
-    if isinstance(exc, PermissionDenied):
-        return 403
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict):
-        return 409
-    return 400
+    """Every refusal class carries its HTTP status (core.errors): the pages answer the same."""
+    return exc.http_status
 
 
 @api.exception_handler(SisnakerError)

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sisnaker.notifications",
     "sisnaker.placement",
     "sisnaker.web",
+    "sisnaker.demo",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,8 @@ MIDDLEWARE = [
     # must enrol) reaches only the code / enrolment page and log-out (accounts/middleware.py).
     "sisnaker.accounts.middleware.TwoFactorMiddleware",
     "sisnaker.core.uploads.UploadGuardMiddleware",  # sizes bodies and checks log-in before CSRF reads them
+    # A refusal (core.errors.SisnakerError) that a page view lets rise becomes the error page (core/pages.py).
+    "sisnaker.core.pages.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sisnaker.core.middleware.TimeZoneMiddleware",
@@ -159,7 +162,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The folder of the SQLite file is created at start-up (core.apps), not when settings are read.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web process read while the task worker writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -246,8 +249,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # E-mail (Django 6.1 MAILERS). SMTP in production; the console in development.
 _mail_backend = os.environ.get(
@@ -306,10 +307,9 @@ SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTER
 # (sisnaker.notifications.gateways.Gateway). The logging gateway only writes to the log.
 SISNAKER_SMS_GATEWAY = os.environ.get("SISNAKER_SMS_GATEWAY", "sisnaker.notifications.gateways.LoggingGateway")
 SISNAKER_WHATSAPP_GATEWAY = os.environ.get("SISNAKER_WHATSAPP_GATEWAY", "sisnaker.notifications.gateways.LoggingGateway")
-# Public base URL used in links sent by e-mail/SMS and in certificate QR codes.
-SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-# Links in reminders: the public URL when set, else the host of the request that sent them.
-SISNAKER_SITE_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
+# Public base URL of the site (links in e-mails/SMS, certificate QR codes): core.links.public_url().
+# Empty: worked out from the request, else http://127.0.0.1:8000 (development).
+SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 
 # Security headers and cookies. Cookies are HTTPS-only in production; the language cookie too
 # (Django's set_language view reads LANGUAGE_COOKIE_*), and no script needs to read any of them.

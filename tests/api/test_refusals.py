@@ -141,16 +141,11 @@ def test_authentication_csrf_and_unknown_urls_answer_in_the_shape(course):
 
 
 def test_a_rate_limit_refusal_is_429_with_retry_after(course, monkeypatch):
-    from sisnaker.core.errors import Msg, SisnakerError
+    from sisnaker.core.errors import Msg, TooManyRequests
     from sisnaker.training import api as training_api
 
-    class Limited(SisnakerError):  # the shape of core.errors.TooManyRequests
-        def __init__(self):
-            super().__init__(Msg("Terlalu banyak.", "Too many."), code="rate_limited", details={"retry_after": 90})
-            self.retry_after = 90
-
     def limited(*args, **kwargs):
-        raise Limited()
+        raise TooManyRequests(Msg("Terlalu banyak.", "Too many."), retry_after=90)
 
     monkeypatch.setattr(training_api.selectors, "catalogue", limited)
     response = client_for().get(f"{T}/catalogue")

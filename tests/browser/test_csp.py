@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from sisnaker.surveys.models import Response
 from sisnaker.training.models import Program
-from sisnaker.web import demo
+from sisnaker.demo import data as demo
 
 from .conftest import CSP_VIOLATIONS
 

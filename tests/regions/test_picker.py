@@ -1,7 +1,7 @@
 import pytest
 from django import forms
 
-from sisnaker.regions.forms import RegionPickerField
+from sisnaker.regions.fields import RegionPickerField
 from sisnaker.regions.models import District
 
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import Person, User
+from sisnaker.demo import data as demo
 from sisnaker.regions import nik
-from sisnaker.web import demo
 
 pytestmark = pytest.mark.django_db
 

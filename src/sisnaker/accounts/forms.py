@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sisnaker.regions.forms import RegionPickerField
+from sisnaker.regions.fields import RegionPickerField
 
 from .models import Person
 

@@ -21,7 +21,6 @@ import json
 import logging
 
 import segno
-from django.conf import settings
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import TextStringObject
 from reportlab.lib import colors
@@ -31,6 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from sisnaker.core import links
 from sisnaker.core.errors import Msg
 
 from .certificates import EXPORT_FORMAT, format_date_id
@@ -44,14 +44,13 @@ PAGE = landscape(A4)
 MARGIN = 14 * mm
 GREEN = colors.HexColor("#0b5d3b")
 GREY = colors.HexColor("#555555")
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 _cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=10.5)
 _cell_bold = ParagraphStyle("cellb", parent=_cell, fontName="Helvetica-Bold")
 
 
 def public_base_url() -> str:
-    return (getattr(settings, "SISNAKER_PUBLIC_URL", None) or DEFAULT_PUBLIC_URL).rstrip("/")
+    return links.public_url()
 
 
 def verification_url(verification_id: str, *, base_url: str | None = None) -> str:

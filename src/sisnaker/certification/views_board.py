@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from sisnaker.core import links
 from sisnaker.core.errors import PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
@@ -52,9 +53,8 @@ def _reverse_or_empty(name: str, **kwargs) -> str:
 
 
 def _base_url(request: HttpRequest) -> str:
-    from django.conf import settings
 
-    return getattr(settings, "SISNAKER_SITE_URL", "") or request.build_absolute_uri("/")
+    return links.public_url(request) + "/"
 
 
 def _flag(value: str | None) -> bool:

@@ -16,3 +16,18 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="sisnaker_sqlite_functions")
+        _make_local_folders()
+
+
+def _make_local_folders() -> None:
+    """Embedded mode: the SQLite file's folder (SQLite cannot create it) and, in development, the static
+    files' folder. At start-up rather than when the settings are read."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database.get("NAME") not in (None, "", ":memory:"):
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if not settings.PRODUCTION:
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,11 @@ class Msg:
 
 
 class SisnakerError(Exception):
-    """Base for every refusal a user can cause. ``field`` names the form field at fault, if any."""
+    """Base for every refusal a user can cause. ``field`` names the form field at fault, if any.
+    ``http_status`` is what the refusal means over HTTP: pages (``core.pages``) and the API
+    (``sisnaker/api.py``) both answer with it."""
+
+    http_status = 400
 
     def __init__(
         self, message: Msg, *, code: str = "invalid", field: str | None = None, details: dict[str, Any] | None = None
@@ -56,6 +60,8 @@ class ValidationFailed(SisnakerError):
 class PermissionDenied(SisnakerError):
     """The actor may not do this."""
 
+    http_status = 403
+
     def __init__(self, message: Msg | None = None, *, code: str = "forbidden", **kw: Any) -> None:
         super().__init__(
             message or Msg("Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this."),
@@ -67,13 +73,19 @@ class PermissionDenied(SisnakerError):
 class Conflict(SisnakerError):
     """The request clashes with the current state (duplicate, already done, illegal transition)."""
 
+    http_status = 409
+
 
 class NotFound(SisnakerError):
     """The thing asked for does not exist (or the actor may not know it exists)."""
 
+    http_status = 404
+
 
 class TooManyRequests(SisnakerError):
     """Too many attempts from this address/network/account for now; ``retry_after`` in seconds."""
+
+    http_status = 429
 
     def __init__(self, message: Msg | None = None, *, retry_after: int = 60, code: str = "rate_limited", **kw: Any) -> None:
         minutes = max(1, -(-int(retry_after) // 60))

@@ -102,7 +102,7 @@ def _refusal(request: HttpRequest, status: int, code: str, message: Msg) -> Http
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": code, "message": str(message), "field": None}, status=status)
     else:
-        response = render(request, "web/error.html", {"title": str(message).split(":")[0], "text": str(message),
+        response = render(request, "core/error.html", {"title": str(message).split(":")[0], "text": str(message),
                                                       "status": status}, status=status)
     response["Connection"] = "close"  # the rest of the body is not read
     return response

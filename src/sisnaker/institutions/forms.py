@@ -3,59 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core.roles import Role
-from sisnaker.regions import selectors as region_selectors
+from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .models import Institution
-
-
-class RegencyChoiceMixin(forms.Form):
-    """A province select and a regency select (htmx refills the regency list when the province changes;
-    without JavaScript the form comes back with the regencies of the chosen province)."""
-
-    province_field = "province"
-    regency_field = "regency"
-
-    def _setup_regency(self, *, required: bool, initial_regency=None) -> None:
-        pf, rf = self.fields[self.province_field], self.fields[self.regency_field]
-        pf.choices = [("", _("Pilih provinsi") if required else _("Semua provinsi"))] + [
-            (p.code, p.name) for p in region_selectors.provinces_list()
-        ]
-        province = ""
-        if self.is_bound:
-            province = (self.data.get(self.add_prefix(self.province_field)) or "").strip()
-        elif initial_regency is not None:
-            province = initial_regency.province_id
-            self.initial.setdefault(self.province_field, province)
-            self.initial.setdefault(self.regency_field, initial_regency.code)
-        else:
-            province = self.initial.get(self.province_field) or ""
-        rf.choices = [("", _("Pilih kabupaten/kota") if required else _("Semua kabupaten/kota"))] + [
-            (r.code, r.name) for r in region_selectors.regencies_of_province(province)
-        ]
-        rf.error_messages["invalid_choice"] = _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut.")
-        pf.error_messages["invalid_choice"] = _("Provinsi yang dipilih tidak dikenal.")
-        pf.widget.attrs.update({
-            "hx-get": reverse_lazy("regions:regency_options"), "hx-target": f"#id_{self.add_prefix(self.regency_field)}",
-            "hx-trigger": "change", "hx-swap": "innerHTML",
-        })
-
-    def clean_regency_choice(self, *, required: bool):
-        """The chosen Regency (checked against the province), or None."""
-        province = self.cleaned_data.get(self.province_field) or ""
-        code = self.cleaned_data.get(self.regency_field) or ""
-        if not code:
-            if required:
-                self.add_error(self.regency_field, _("Pilih kabupaten/kota."))
-            return None
-        regency = region_selectors.regency_get(code)
-        if regency is None or (province and regency.province_id != province):
-            self.add_error(self.regency_field, _("Kabupaten/kota yang dipilih tidak berada di provinsi tersebut."))
-            return None
-        return regency
 
 
 class InstitutionForm(RegencyChoiceMixin):

@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person
-from sisnaker.institutions.forms import RegencyChoiceMixin
+from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .domain import EnrollmentState
 from .models import CompetencyUnit, Program, VocationalField

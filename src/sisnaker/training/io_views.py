@@ -62,7 +62,7 @@ def _program(request: HttpRequest, program_id: int, action: str) -> Program:
 
 def _error_page(request: HttpRequest, exc: SisnakerError, status: int = 400) -> HttpResponse:
     title = _("Akses ditolak") if isinstance(exc, PermissionDenied) else _("Permintaan tidak dapat diproses")
-    return render(request, "web/error.html", {"title": title, "text": str(exc.message), "status": status}, status=status)
+    return render(request, "core/error.html", {"title": title, "text": str(exc.message), "status": status}, status=status)
 
 
 def template_download(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from sisnaker.accounts.models import Person
 from sisnaker.accounts.services import person_match_for_staff
-from sisnaker.core import audit
+from sisnaker.core import audit, links
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.institutions import domain as institution_rules
@@ -423,7 +422,7 @@ def enrolled_by_other_message(*, actor, program: Program, language: str = "id") 
     """(subject, text) telling a person with an account that someone else enrolled them, with the link
     to their trainings page where they withdraw and report it."""
     who = (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else str(actor)
-    link = getattr(settings, "SISNAKER_PUBLIC_URL", "").rstrip("/") + reverse("training:mine")
+    link = links.absolute(reverse("training:mine"))
     subject = Msg("Anda didaftarkan pada pelatihan", "You were registered for a training")
     text = Msg(
         "Anda didaftarkan pada pelatihan \"{program}\" di {institution} oleh {who}. Bukan Anda atau tidak setuju? Buka "

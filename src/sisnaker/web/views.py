@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from sisnaker.accounts import selectors as account_selectors
+from sisnaker.core import pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,22 +22,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-# Stable codes of the API's refusals that Django itself answers (unknown URL, bad request...).
-API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
-             413: "body_too_large", 500: "server_error"}
-
-
-def error_page(request: HttpRequest, status: int, text, title=None) -> HttpResponse:
-    """The one error page (400/403/404/409/500...): a clear title and text, never a traceback.
-    Pages call it instead of rendering ``web/error.html`` themselves."""
-    default_titles = {400: _("Permintaan tidak dapat diproses"), 403: _("Akses ditolak"), 404: _("Halaman tidak ditemukan"),
-                      409: _("Tidak dapat dilakukan sekarang"), 500: _("Terjadi gangguan")}
-    title = str(title or default_titles.get(status, _("Permintaan tidak dapat diproses")))
-    text = str(text)
-    if request.path.startswith("/api/"):
-        # The API's one refusal shape (sisnaker/api.py), also for URLs no API operation matched.
-        return JsonResponse({"code": API_CODES.get(status, "error"), "message": text, "field": None}, status=status)
-    return render(request, "web/error.html", {"title": title, "text": text, "status": status}, status=status)
+# The error page lives in core (core/pages.py); these names stay until every app imports it from there.
+error_page = pages.error_page
 
 
 def forbidden_page(request: HttpRequest, text=None) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from sisnaker.web import demo
+from sisnaker.demo import data as demo
 
 
 class Command(BaseCommand):

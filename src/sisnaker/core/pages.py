@@ -1,0 +1,70 @@
+"""One way to refuse on a page: the product's error page, in the reader's language, never a traceback.
+
+* A view (or anything it calls) raises a ``core.errors.SisnakerError``: ``RefusalMiddleware`` answers
+  with ``error_page`` at the error's ``http_status`` (403 for ``PermissionDenied``, 404 for ``NotFound``,
+  409 for ``Conflict``, 429 for ``TooManyRequests``, 400 otherwise) and its bilingual message.
+* A form shows a refusal on the field at fault with ``apply_error(form, exc)``.
+* Under ``/api/`` the same statuses answer in the API's JSON shape (``{code, message, field}``).
+
+Views therefore never build error responses themselves: they let the refusal rise."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .errors import SisnakerError
+
+# Stable codes of the API's refusals that Django itself answers (unknown URL, bad request...).
+API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+             413: "body_too_large", 429: "rate_limited", 500: "server_error"}
+
+
+def _titles() -> dict[int, str]:
+    return {400: _("Permintaan tidak dapat diproses"), 403: _("Akses ditolak"), 404: _("Halaman tidak ditemukan"),
+            409: _("Tidak dapat dilakukan sekarang"), 429: _("Terlalu banyak percobaan"), 500: _("Terjadi gangguan")}
+
+
+def error_page(request: HttpRequest, status: int, text, title=None, *, code: str | None = None,
+               field: str | None = None) -> HttpResponse:
+    """The one error page (400/403/404/409/429/500...): a clear title and text, never a traceback.
+    Under /api/ it is the API's JSON refusal."""
+    text = str(text)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code or API_CODES.get(status, "error"), "message": text, "field": field}, status=status)
+    titles = _titles()
+    title = str(title or titles.get(status, titles[400]))
+    return render(request, "core/error.html", {"title": title, "text": text, "status": status}, status=status)
+
+
+def refusal_page(request: HttpRequest, exc: SisnakerError) -> HttpResponse:
+    """The error page for a refusal, at its HTTP status, with ``Retry-After`` when it has one."""
+    response = error_page(request, exc.http_status, exc.message, code=exc.code, field=exc.field)
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def apply_error(form, exc: SisnakerError, *, fields: dict[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: on the field at fault when the form has it (``fields`` maps a
+    service field name to the form's, e.g. ``{"domicile_district": "domicile"}``), else on the form."""
+    field = (fields or {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+class RefusalMiddleware:
+    """Turns a ``SisnakerError`` that a page view lets rise into the product's error page (the API's
+    own exception handlers answer first for /api/)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SisnakerError):
+            return refusal_page(request, exception)
+        return None
