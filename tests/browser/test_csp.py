@@ -8,9 +8,9 @@ from django.db.models import Count
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sisnaker.demo import data as demo
 from sisnaker.surveys.models import Response
 from sisnaker.training.models import Program
-from sisnaker.demo import data as demo
 
 from .conftest import CSP_VIOLATIONS
 
