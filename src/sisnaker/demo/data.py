@@ -16,6 +16,7 @@ from faker import Faker
 from sisnaker.accounts import services as account_services
 from sisnaker.accounts.models import Person, RoleAssignment, User
 from sisnaker.core import audit, crypto
+from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions import services as institution_services
@@ -57,10 +58,11 @@ def _pending_institution(**fields) -> Institution:
     """A registration as it arrives (pending), made the way the register service makes it: the demo has
     no citizen behind these institutions, so it writes the row and its first history entry itself."""
     now = timezone.now()
-    institution = Institution.objects.create(registry_key=institution_domain.registry_key(fields["registry_number"]),
-                                             status=Institution.Status.PENDING, status_changed_at=now, **fields)
-    InstitutionStatusChange.objects.create(institution=institution, status=Institution.Status.PENDING, at=now,
-                                           reason="Data demo")
+    with transaction.atomic():
+        institution = Institution.objects.create(registry_key=institution_domain.registry_key(fields["registry_number"]),
+                                                 status=Institution.Status.PENDING, status_changed_at=now, **fields)
+        InstitutionStatusChange.objects.create(institution=institution, status=Institution.Status.PENDING, at=now,
+                                               reason="Data demo")
     return institution
 
 
@@ -73,11 +75,20 @@ def _staff(username: str, name: str, role: Role, **scope) -> User:
     return user
 
 
-@transaction.atomic
+class DemoIncomplete(Exception):
+    """An earlier load stopped half-way (the database holds part of the demo)."""
+
+
 def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[str, int]:
-    """Create the demo data set (once). Returns what was created."""
-    if User.objects.filter(username="admin").exists():
+    """Create the demo data set (once). Returns what was created.
+
+    Not one transaction: the demo is built through the real services, and top-level services open their
+    own (durable) transactions. Its last step writes the "demo.loaded" audit row, which marks it done."""
+    if AuditEvent.objects.filter(action="demo.loaded").exists():
         return {"created": 0}
+    if User.objects.filter(username="admin").exists():
+        raise DemoIncomplete("Data demo tidak lengkap: pemuatan sebelumnya terhenti. Hapus folder data (SISNAKER_DATA_DIR) "
+                             "lalu jalankan lagi.")
     rng = random.Random(seed)
     fake = Faker("id_ID")
     fake.seed_instance(seed)
@@ -156,14 +167,17 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
                 address=fake.street_address(),
             )
         )
-    User.objects.bulk_create(users, batch_size=500)
-    saved = {u.username: u.pk for u in User.objects.filter(username__startswith="demo").only("pk", "username")}
-    for user, person in zip(users, people, strict=True):
-        person.user_id = saved[user.username]
-    Person.objects.bulk_create(people, batch_size=500)
-    RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()], batch_size=500)
+    with transaction.atomic():
+        User.objects.bulk_create(users, batch_size=500)
+        saved = {u.username: u.pk for u in User.objects.filter(username__startswith="demo").only("pk", "username")}
+        for user, person in zip(users, people, strict=True):
+            person.user_id = saved[user.username]
+        Person.objects.bulk_create(people, batch_size=500)
+        RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()],
+                                           batch_size=500)
     programs = _training_demo(today=today, rng=rng)
-    audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
+    with transaction.atomic():
+        audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
     return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs}
 
 
