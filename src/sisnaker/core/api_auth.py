@@ -23,6 +23,8 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
 from . import audit
+from .actors import Actor
+from .codes import Audit, Code
 from .errors import Conflict, Msg, NotFound, ValidationFailed
 from .models import ApiToken
 
@@ -35,32 +37,32 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@transaction.atomic
-def token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
+@transaction.atomic(durable=True)
+def token_create(*, user: Actor, name: str, actor: Actor | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns (token, secret). The secret is never stored nor shown again."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationFailed(Msg("Beri nama token (untuk apa token ini dipakai).", "Name the token (what it is for)."),
-                               code="token_name", field="name")
+                               code=Code.TOKEN_NAME, field="name")
     if not user.is_active:
-        raise ValidationFailed(Msg("Akun ini tidak aktif.", "This account is inactive."), code="user_inactive")
+        raise ValidationFailed(Msg("Akun ini tidak aktif.", "This account is inactive."), code=Code.USER_INACTIVE)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:100], token_hash=hash_secret(secret), prefix=secret[:12])
-    audit.record(actor=actor or "system", action="api_token.created", obj=token,
+    audit.record(actor=actor or "system", action=Audit.API_TOKEN_CREATED, obj=token,
                  after={"user": user.pk, "name": token.name, "prefix": token.prefix})
     return token, secret
 
 
-@transaction.atomic
-def token_revoke(*, token_id: int, actor=None) -> ApiToken:
+@transaction.atomic(durable=True)
+def token_revoke(*, token_id: int, actor: Actor | None = None) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
-        raise NotFound(Msg("Token tidak ditemukan.", "Token not found."), code="token_not_found")
+        raise NotFound(Msg("Token tidak ditemukan.", "Token not found."), code=Code.TOKEN_NOT_FOUND)
     if token.revoked_at is not None:
-        raise Conflict(Msg("Token ini sudah dicabut.", "This token was already revoked."), code="token_revoked")
+        raise Conflict(Msg("Token ini sudah dicabut.", "This token was already revoked."), code=Code.TOKEN_REVOKED)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor or "system", action="api_token.revoked", obj=token,
+    audit.record(actor=actor or "system", action=Audit.API_TOKEN_REVOKED, obj=token,
                  before={"revoked_at": None}, after={"revoked_at": token.revoked_at})
     return token
 
@@ -118,5 +120,5 @@ def find_user(username: str):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(Msg("Pengguna {u} tidak ditemukan.", "User {u} not found.").format(u=username), code="user_not_found")
+        raise NotFound(Msg("Pengguna {u} tidak ditemukan.", "User {u} not found.").format(u=username), code=Code.USER_NOT_FOUND)
     return user

@@ -1,9 +1,15 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.backends.signals import connection_created
+
+from . import codes  # noqa: F401 - core's audit actions and error codes, for the listings and labels
 
 
 def _register_sqlite_functions(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
+        # Imported here: core.audit imports the models, which cannot be imported while apps load.
         from .audit import audit_locked
 
         connection.connection.create_function("sisnaker_audit_locked", 0, audit_locked)
@@ -22,10 +28,6 @@ class CoreConfig(AppConfig):
 def _make_local_folders() -> None:
     """Embedded mode: the SQLite file's folder (SQLite cannot create it) and, in development, the static
     files' folder. At start-up rather than when the settings are read."""
-    from pathlib import Path
-
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3" and database.get("NAME") not in (None, "", ":memory:"):
         Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)

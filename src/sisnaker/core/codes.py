@@ -17,7 +17,11 @@ Members are ``str`` (``StrEnum``), so they are stored, compared and serialised a
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from enum import StrEnum
+
+from django.apps import apps
 
 from .errors import Msg
 
@@ -40,11 +44,6 @@ class ErrorCode(_Labelled):
 
 def load_all() -> None:
     """Import every installed Sisnaker app's ``codes`` module, so that the listings are complete."""
-    import importlib
-    import importlib.util
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         name = f"{config.name}.codes"
         if config.name.startswith("sisnaker.") and importlib.util.find_spec(name) is not None:
@@ -99,3 +98,43 @@ def audit_label(action: str, language: str | None = None) -> str:
         if member.value == action:
             return member.label.in_language(language) if language else str(member.label)
     return action
+
+
+# --- core's own names --------------------------------------------------------------------------
+
+
+class Audit(AuditAction):
+    API_TOKEN_CREATED = "api_token.created", Msg("Token API dibuat", "API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", Msg("Token API dicabut", "API token revoked")
+
+
+class Code(ErrorCode):
+    """Refusals any app may answer with (the default codes of ``core.errors``, the API's own answers, rate
+    limits), and those of core's own services (API tokens)."""
+
+    # The default codes of the error classes (core/errors.py) and the API's answers (sisnaker/api.py,
+    # core/pages.py): every app may use these.
+    INVALID = "invalid", Msg("Isian tidak sah", "Invalid input")
+    FORBIDDEN = "forbidden", Msg("Tidak berwenang", "Not allowed")
+    NOT_FOUND = "not_found", Msg("Tidak ditemukan", "Not found")
+    CONFLICT = "conflict", Msg("Bertentangan dengan keadaan saat ini", "Conflicts with the current state")
+    RATE_LIMITED = "rate_limited", Msg("Terlalu banyak percobaan", "Too many attempts")
+    BAD_REQUEST = "bad_request", Msg("Permintaan tidak dapat diproses", "The request cannot be processed")
+    INVALID_BODY = "invalid_body", Msg("Isi permintaan tidak dapat dibaca", "The request body cannot be read")
+    INVALID_VALUE = "invalid_value", Msg("Nilai tidak sah", "Invalid value")
+    VALUE_REQUIRED = "value_required", Msg("Nilai wajib diisi", "Value required")
+    VALUE_OUT_OF_RANGE = "value_out_of_range", Msg("Nilai terlalu panjang atau di luar batas", "Value too long or out of range")
+    INVALID_CHARACTER = "invalid_character", Msg("Karakter NUL tidak diizinkan", "The NUL character is not allowed")
+    NOT_AUTHENTICATED = "not_authenticated", Msg("Perlu masuk", "Authentication required")
+    CSRF_FAILED = "csrf_failed", Msg("Token CSRF tidak ada atau salah", "CSRF token missing or wrong")
+    METHOD_NOT_ALLOWED = "method_not_allowed", Msg("Metode HTTP tidak diterima", "HTTP method not allowed")
+    BODY_TOO_LARGE = "body_too_large", Msg("Isi permintaan terlalu besar", "Request body too large")
+    SERVER_ERROR = "server_error", Msg("Terjadi gangguan di server", "Server error")
+    # Shared by several apps' services.
+    REASON_REQUIRED = "reason_required", Msg("Alasan wajib diisi", "A reason is required")
+    USER_NOT_FOUND = "user_not_found", Msg("Pengguna tidak ditemukan", "User not found")
+    USER_INACTIVE = "user_inactive", Msg("Akun tidak aktif", "Inactive account")
+    # API tokens (core/api_auth.py).
+    TOKEN_NAME = "token_name", Msg("Token perlu nama", "The token needs a name")
+    TOKEN_NOT_FOUND = "token_not_found", Msg("Token tidak ditemukan", "Token not found")
+    TOKEN_REVOKED = "token_revoked", Msg("Token sudah dicabut", "Token already revoked")

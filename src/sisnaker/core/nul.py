@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 
+from .codes import Code
 from .errors import Msg, ValidationFailed
 
 NUL = "\x00"
@@ -23,7 +24,7 @@ MESSAGE = Msg(
     "Isian memuat karakter yang tidak diizinkan (karakter NUL). Hapus karakter itu lalu coba lagi.",
     "The input contains a character that is not allowed (the NUL character). Remove it and try again.",
 )
-CODE = "invalid_character"
+CODE = Code.INVALID_CHARACTER
 
 # "\u0000" inside a JSON text, not preceded by an escaped backslash ("\\u0000" is a backslash and "u0000").
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)

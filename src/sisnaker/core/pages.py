@@ -14,11 +14,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .codes import Code
 from .errors import SisnakerError
 
 # Stable codes of the API's refusals that Django itself answers (unknown URL, bad request...).
-API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
-             413: "body_too_large", 429: "rate_limited", 500: "server_error"}
+API_CODES = {400: Code.BAD_REQUEST, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED,
+             409: Code.CONFLICT, 413: Code.BODY_TOO_LARGE, 429: Code.RATE_LIMITED, 500: Code.SERVER_ERROR}
 
 
 def _titles() -> dict[int, str]:
