@@ -5,7 +5,8 @@ Objects expose their scope through small duck-typed methods, so this module know
 
 * ``scope_institution_id()``  → the institution the object belongs to
 * ``scope_region_codes()``    → region codes ("32", "32.73", "32.73.01") the object lies in
-* ``scope_company_id()``      → the company the object belongs to
+* ``scope_company_id()``      → the company the object belongs to (for the employers' rules, which come
+  with placement: an action gets its row when something calls it)
 * ``scope_user_id()``         → the user the object belongs to (a citizen's own records)
 * ``scope_approval_authority()`` → who vets an institution: "regional" or "ministry"
 
@@ -64,11 +65,6 @@ def _region(grant: Grant, obj: Any, actor: Any) -> bool:
     return any(code and (code == area or code.startswith(area + ".")) for code in fn())
 
 
-def _company(grant: Grant, obj: Any, actor: Any) -> bool:
-    fn = getattr(obj, "scope_company_id", None)
-    return fn is not None and grant.company_id is not None and fn() == grant.company_id
-
-
 def _regional_authority(grant: Grant, obj: Any, actor: Any) -> bool:
     """A regional officer of the object's area, for institutions licensed locally."""
     fn = getattr(obj, "scope_approval_authority", None)
@@ -98,12 +94,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # A sign-up whose name/birth date differ from a provisional record of that NIK: decided by an officer
     # of the NIK's region after checking the ID card (obj: the IdentityDispute).
     "person.resolve_identity": {R.REGIONAL_OFFICER: _region},
-    # Assisted registration at a posko: the officer registers a resident of their area.
-    "person.register_assisted": {R.REGIONAL_OFFICER: _region},
     "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},
     # Institutions. Registering one makes the registrant its manager of a *pending* institution.
     "institution.register": {R.CITIZEN: _any, R.INSTITUTION_MANAGER: _any, R.CURATOR: _any},
-    "institution.create": {R.CURATOR: _national},
     # Its own staff see and correct a registration while it waits (or after a rejection).
     "institution.view_own": {R.INSTITUTION_MANAGER: _institution, R.INSTRUCTOR: _institution},
     "institution.edit": {R.INSTITUTION_MANAGER: _institution, R.CURATOR: _national},
@@ -123,18 +116,11 @@ RULES: dict[str, dict[Role, Any]] = {
     "enrollment.view_nik": {R.INSTITUTION_MANAGER: _approved_institution, R.REGIONAL_OFFICER: _region},
     # A citizen registers themself for a program, or withdraws.
     "enrollment.register_self": {R.CITIZEN: _own},
-    # Regional dashboards and reports (obj: a region or anything with region codes).
-    "region.dashboard": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
-    # Employers.
-    "company.manage": {R.EMPLOYER: _company},
-    # Prakerja.
-    "prakerja.manage": {R.PMO_OFFICER: _national},
     # Administration.
     "audit.view": {},
     "role.grant": {},
     # Remove someone else's authenticators (a lost phone), with a reason.
     "user.security_reset": {},
-    "region.load": {},
 }
 
 ACTIONS = frozenset(RULES)
