@@ -130,7 +130,7 @@ MIDDLEWARE = [
     "sisnaker.core.pages.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sisnaker.core.middleware.TimeZoneMiddleware",
+    "sisnaker.accounts.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "sisnaker.urls"

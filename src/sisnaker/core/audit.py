@@ -10,7 +10,7 @@ import json
 import uuid
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from . import context
@@ -35,8 +35,6 @@ def maintenance(using: str = "default"):
     SQLite: the UPDATE/DELETE triggers ask ``audit_locked()``, which answers 0 here. PostgreSQL: the
     TRUNCATE trigger is disabled inside one transaction around the flush and enabled again before it
     commits; ALTER TABLE needs the table's owner, which the application role in production is not."""
-    from django.db import connections
-
     token = _maintenance.set(True)
     try:
         connection = connections[using]

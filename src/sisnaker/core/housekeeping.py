@@ -51,6 +51,7 @@ def ensure_scheduled(*, now: dt.datetime | None = None, after: dt.timedelta | No
                      only_deferred: bool = False) -> bool:
     """Queue the next housekeeping run unless one is already waiting. Returns whether it queued.
     ``only_deferred``: do nothing when the backend cannot run tasks later (the pass itself calls it)."""
+    # Imported here: core.tasks imports this module (the task runs the jobs): a cycle inside core.
     from .tasks import housekeeping
 
     backend = housekeeping.get_backend()

@@ -1,7 +1,13 @@
 import re
 import uuid
 
-from . import context
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import JsonResponse
+from django.urls import get_resolver
+from django.utils import translation
+
+from . import context, nul
 from .net import client_ip
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -38,9 +44,6 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
         supported = {code for code, _ in settings.LANGUAGES}
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in supported and request.path.startswith("/api/"):
@@ -53,36 +56,6 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
-
-
-class TimeZoneMiddleware:
-    """Times are stored in UTC and shown in the user's zone (WIB/WITA/WIT): a citizen's domicile, a
-    staff member's area or institution; WIB for visitors. Worked out once per session."""
-
-    SESSION_KEY = "sisnaker_tz"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.utils import timezone
-
-        zone = None
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            zone = request.session.get(self.SESSION_KEY)
-            if zone is None:
-                from sisnaker.accounts.selectors import home_region_code
-                from sisnaker.regions.domain import time_zone_for
-
-                zone = time_zone_for(home_region_code(user=user))
-                request.session[self.SESSION_KEY] = zone
-        if zone:
-            timezone.activate(zone)
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
 
 
 class NulGuardMiddleware:
@@ -100,8 +73,6 @@ class NulGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from . import nul
-
         found, field, in_cookies = self._scan(request, nul)
         if found:
             return self._refuse(request, nul.NulCharacter(field), in_cookies=in_cookies)
@@ -141,14 +112,9 @@ class NulGuardMiddleware:
 
     @staticmethod
     def _refuse(request, exc, *, in_cookies: bool):
-        from django.http import JsonResponse
-        from django.urls import get_resolver
-
         if request.path_info.startswith("/api/"):
             return JsonResponse({"code": exc.code, "message": str(exc.message), "field": exc.field}, status=400)
         if in_cookies:
             # The session cookie itself may be the bad one: show the page without looking it up.
-            from django.contrib.auth.models import AnonymousUser
-
             request.user = AnonymousUser()
         return get_resolver().resolve_error_handler(400)(request, exception=exc)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
+from django.conf import settings
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -60,8 +62,6 @@ def resolve_client_ip(remote_addr: str | None, forwarded_for: str | None, truste
 
 def client_ip(request) -> str | None:
     """The client address of ``request`` (see the module docstring)."""
-    from django.conf import settings
-
     return resolve_client_ip(
         request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR"),
         tuple(getattr(settings, "SISNAKER_TRUSTED_PROXIES", ())),

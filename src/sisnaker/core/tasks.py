@@ -8,6 +8,7 @@ from django.tasks import task
 @task
 def housekeeping() -> dict:
     """One housekeeping pass (``core.housekeeping``), then the next one is queued."""
+    # Imported here: core.housekeeping imports this module (it queues this task): a cycle inside core.
     from . import housekeeping as jobs
 
     results = jobs.run()

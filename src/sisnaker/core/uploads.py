@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
+from .api_auth import user_for_secret
 from .errors import Msg
 
 MB = 1024 * 1024
@@ -112,8 +113,6 @@ def _signed_in(request: HttpRequest) -> bool | None:
     """True for a session user or a valid API token; None when an API token was presented and is bad."""
     header = request.headers.get("Authorization", "")
     if request.path_info.startswith("/api/") and header.lower().startswith("bearer "):
-        from .api_auth import user_for_secret
-
         return True if user_for_secret(header[7:].strip()) is not None else None
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.is_active)

@@ -1,16 +1,14 @@
 from django.conf import settings
+from django.utils import timezone
 
 from sisnaker.core.permissions import can
+from sisnaker.regions.domain import ZONE_LABELS
 
 
 def sisnaker(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     roles = {g.role for g in user.grants} if authenticated else set()
-    from django.utils import timezone
-
-    from sisnaker.regions.domain import ZONE_LABELS
-
     return {
         "SISNAKER_ENV": settings.SISNAKER_ENV,
         # "WIB", "WITA" or "WIT": the zone every time on the page is shown in.

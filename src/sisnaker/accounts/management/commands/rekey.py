@@ -3,6 +3,8 @@ with the first key and recompute the blind indexes (see docs/operations.md, key 
 
 from django.core.management.base import BaseCommand
 
+from sisnaker.accounts.services import people_rekey
+
 
 class Command(BaseCommand):
     help = "Re-encrypt NIKs and bank accounts with the first key of SISNAKER_DATA_KEYS and recompute NIK indexes."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=1000)
 
     def handle(self, *args, batch_size, **options):
-        from sisnaker.accounts.services import people_rekey
-
         def progress(done, total):
             self.stdout.write(f"\r{done:,}/{total:,} orang", ending="")
             self.stdout.flush()
