@@ -29,6 +29,11 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once in tests (a test that checks queued progress sets its own backend).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A task module imported while Django started (the admin imports services that import their tasks) made
+    # its backend from the settings of then: Django's own receiver starts the task handler again from these.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture(scope="session")

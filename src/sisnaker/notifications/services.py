@@ -1,19 +1,48 @@
 """Sending notifications: ``notify`` records one Notification per channel and hands each to the
 ``send_notification`` task only after the surrounding transaction commits, so a rolled-back change
-never sends anything. Reminders are idempotent: one per person, topic and (local) day."""
+never sends anything. Reminders are idempotent: one per person, topic and (local) day.
+
+Notifications sit below accounts (the dependency rules): they know a person only as what
+``Notification.person`` points at, read through the model field (``_people``), and type it as
+``Recipient``, never by importing accounts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
-
-from sisnaker.accounts.models import Person
 
 from .gateways import normalize_phone
 from .models import Notification
+from .tasks import deliver, send_notification, send_notifications
+
+
+class Account(Protocol):
+    """An account that can be written to (a ``User``): its own e-mail and phone."""
+
+    pk: Any
+    email: str
+    phone: str
+
+
+class Recipient(Protocol):
+    """A person (an ``accounts.Person``): their e-mail and phone, and their account's when they have one."""
+
+    pk: Any
+    email: str
+    phone: str
+    user_id: Any
+    user: Account | None
+
+
+def _people() -> type[Model]:
+    """The model people are stored in (what ``Notification.person`` points at)."""
+    return Notification._meta.get_field("person").related_model
+
 
 CHANNELS = tuple(Notification.Channel.values)
 
@@ -25,7 +54,7 @@ def _day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def recipients(person: Person) -> dict[str, str]:
+def recipients(person: Recipient) -> dict[str, str]:
     """The addresses a person can be reached at, per channel (missing channels left out)."""
     email, phone = (person.email or "").strip(), normalize_phone(person.phone)
     if (not email or not phone) and person.user_id:  # the account's contact, only when the person has none
@@ -41,7 +70,7 @@ def recipients(person: Person) -> dict[str, str]:
     return out
 
 
-def already_notified(*, person: Person, topic: str, now: dt.datetime | None = None) -> bool:
+def already_notified(*, person: Recipient, topic: str, now: dt.datetime | None = None) -> bool:
     """True when ``person`` got (or is about to get) a message on ``topic`` today. Failed ones don't count."""
     start, end = _day_bounds(now or timezone.now())
     return Notification.objects.filter(
@@ -50,7 +79,7 @@ def already_notified(*, person: Person, topic: str, now: dt.datetime | None = No
     ).exists()
 
 
-def notify(*, person: Person, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms"),
+def notify(*, person: Recipient, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms"),
            now: dt.datetime | None = None) -> list[Notification]:
     """Queue ``text`` to ``person`` on each channel they can be reached at; send after commit.
 
@@ -66,7 +95,7 @@ def notify(*, person: Person, topic: str, subject: str, text: str, channels: Ite
         return []
     with transaction.atomic():
         # Serialise notifications to one person so two concurrent clicks cannot both pass the check.
-        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+        _people().objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
         if already_notified(person=person, topic=topic, now=now):
             return []
         created = [
@@ -79,10 +108,10 @@ def notify(*, person: Person, topic: str, subject: str, text: str, channels: Ite
     return created
 
 
-def notify_user(*, user, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms")) -> list[Notification]:
+def notify_user(*, user: Account, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms")) -> list[Notification]:
     """Queue ``text`` to an account (staff have no citizen profile): its person's addresses when it has
     one, else the account's own e-mail and phone. Sent after commit; nothing when it has no address."""
-    person = Person.objects.filter(user=user).first()
+    person = _people().objects.filter(user=user).first()
     if person is not None:
         return notify(person=person, topic=topic, subject=subject, text=text, channels=channels)
     addresses = {}
@@ -131,36 +160,8 @@ def _deliver_text(pk: int, text: str) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_notification
-
     for pk in ids:
         send_notification.enqueue(notification_id=pk)
-
-
-def deliver(notification: Notification) -> Notification:
-    """Send one queued notification now and record the outcome (sent, or failed with the error). Only
-    the status is written back: a body changed in memory (a one-time code) is sent, never saved."""
-    from django.core.mail import send_mail
-
-    from .gateways import get_gateway
-
-    if notification.status != Notification.Status.QUEUED:
-        return notification
-    try:
-        if notification.channel == Notification.Channel.EMAIL:
-            send_mail(notification.subject or "Sisnaker", notification.body, None, [notification.recipient])
-        else:
-            get_gateway(notification.channel).send(to=notification.recipient, text=notification.body)
-    except Exception as exc:  # any provider failure is recorded, never raised at the user
-        notification.status = Notification.Status.FAILED
-        notification.error = f"{type(exc).__name__}: {exc}"[:2000]
-        Notification.objects.filter(pk=notification.pk).update(status=notification.status, error=notification.error)
-    else:
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.error = ""
-        Notification.objects.filter(pk=notification.pk).update(status=notification.status, sent_at=notification.sent_at, error="")
-    return notification
 
 
 # --- many people at once (imports) --------------------------------------------------------------
@@ -193,7 +194,7 @@ def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: I
                 person_id__in=chunk, topic=topic[:60], created_at__gte=start, created_at__lt=end,
                 status__in=(Notification.Status.QUEUED, Notification.Status.SENT),
             ).values_list("person_id", flat=True))
-            for person in Person.objects.filter(pk__in=chunk).select_related("user"):
+            for person in _people().objects.filter(pk__in=chunk).select_related("user"):
                 if person.pk in done:
                     continue
                 addresses = recipients(person)
@@ -213,16 +214,3 @@ def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: I
 def _enqueue_batches(ids: list[int]) -> None:
     for i in range(0, len(ids), BULK_TASK_SIZE):
         send_notifications.enqueue(notification_ids=ids[i : i + BULK_TASK_SIZE])
-
-
-from django.tasks import task  # noqa: E402 - kept with the one task of this module
-
-
-@task
-def send_notifications(*, notification_ids: list[int]) -> dict:
-    """Send queued notifications (a batch from ``notify_many``); ones already handled are skipped."""
-    statuses: dict[str, int] = {}
-    for notification in Notification.objects.filter(pk__in=notification_ids, status=Notification.Status.QUEUED):
-        status = deliver(notification).status
-        statuses[status] = statuses.get(status, 0) + 1
-    return statuses
