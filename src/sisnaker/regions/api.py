@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from sisnaker.core.errors import Msg, NotFound
 
 from . import selectors
+from .codes import Code
 
 router = Router(tags=["regions"])
 
@@ -28,7 +29,7 @@ class ResolveOut(Schema):
 def _not_found(code: str) -> NotFound:
     return NotFound(
         Msg("Kode wilayah {code} tidak dikenal.", "Unknown region code {code}.").format(code=code),
-        code="region_not_found",
+        code=Code.REGION_NOT_FOUND,
     )
 
 

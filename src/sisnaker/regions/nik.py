@@ -48,6 +48,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from sisnaker.core.errors import Msg, ValidationFailed
+from sisnaker.regions.codes import Code
 from sisnaker.regions.registry import Registry, Resolution
 from sisnaker.regions.registry import registry as _shared_registry
 
@@ -233,7 +234,7 @@ def _date_en(d: date) -> str:
     return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
 
 
-def _error(code: str, part: str, message: Msg, **details: object) -> NikError:
+def _error(code: Code, part: str, message: Msg, **details: object) -> NikError:
     return NikError(message, code=code, field="nik", details={"part": part, **details})
 
 
@@ -261,13 +262,13 @@ class _Index:
         if res is None:
             province = code6[:2]
             if province not in self.provinces:
-                raise _error("nik_province_unknown", "province", _PROVINCE.format(code=province),
+                raise _error(Code.NIK_PROVINCE_UNKNOWN, "province", _PROVINCE.format(code=province),
                              province_code=province)  # fmt: skip
             p = self.registry.provinces.get(province)
             name = p.name if p is not None else province
             regency = f"{code6[:2]}.{code6[2:4]}"
             raise _error(
-                "nik_regency_unknown",
+                Code.NIK_REGENCY_UNKNOWN,
                 "regency",
                 _REGENCY.format(code=code6[2:4], province=name, pcode=province),
                 regency_code=regency,
@@ -311,7 +312,7 @@ def normalise(nik: str) -> str:
     Returns exactly 16 ASCII digits.
     """
     if nik is None:
-        raise _error("nik_required", "length", _REQUIRED, length=0)
+        raise _error(Code.NIK_REQUIRED, "length", _REQUIRED, length=0)
     if not isinstance(nik, str):
         raise TypeError(f"a NIK is text, not {type(nik).__name__}")
     if len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit():
@@ -338,7 +339,7 @@ def normalise(nik: str) -> str:
                 hint_id = " (gunakan angka biasa 0-9)"
                 hint_en = " (use the plain digits 0-9)"
             raise _error(
-                "nik_not_digit",
+                Code.NIK_NOT_DIGIT,
                 "format",
                 Msg(
                     _NOT_DIGIT.id.format(
@@ -361,11 +362,11 @@ def normalise(nik: str) -> str:
             )
     n = len(digits)
     if n == 0:
-        raise _error("nik_required", "length", _REQUIRED, length=0)
+        raise _error(Code.NIK_REQUIRED, "length", _REQUIRED, length=0)
     if n != NIK_LENGTH:
         diff_id = f"kurang {NIK_LENGTH - n}" if n < NIK_LENGTH else f"kelebihan {n - NIK_LENGTH}"
         diff_en = f"{NIK_LENGTH - n} missing" if n < NIK_LENGTH else f"{n - NIK_LENGTH} too many"
-        raise _error("nik_length", "length", _LENGTH.format(n=n, diff_id=diff_id, diff_en=diff_en), length=n)
+        raise _error(Code.NIK_LENGTH, "length", _LENGTH.format(n=n, diff_id=diff_id, diff_en=diff_en), length=n)
     return "".join(digits)
 
 
@@ -395,10 +396,10 @@ def parse(nik: str, *, today: date, registry: Registry | None = None) -> ParsedN
         day -= 40
         sex = "F"
     if not 1 <= day <= 31:
-        raise _error("nik_day_invalid", "day", _DAY.format(dd=nik[6:8]), digits=nik[6:8])
+        raise _error(Code.NIK_DAY_INVALID, "day", _DAY.format(dd=nik[6:8]), digits=nik[6:8])
     month = ddmmyy // 100 % 100
     if not 1 <= month <= 12:
-        raise _error("nik_month_invalid", "month", _MONTH.format(mm=nik[8:10]), digits=nik[8:10])
+        raise _error(Code.NIK_MONTH_INVALID, "month", _MONTH.format(mm=nik[8:10]), digits=nik[8:10])
     ty = today.year
     year = ty - ty % 100 + ddmmyy % 100
     if day > _DAYS_IN_MONTH[month]:
@@ -417,7 +418,7 @@ def parse(nik: str, *, today: date, registry: Registry | None = None) -> ParsedN
 
     serial = int(nik[12:])
     if serial == 0:
-        raise _error("nik_serial_zero", "serial", _SERIAL, digits=nik[12:])
+        raise _error(Code.NIK_SERIAL_ZERO, "serial", _SERIAL, digits=nik[12:])
 
     res, province_code, regency_code, district_code, warnings = entry
     return _new_parsed(
@@ -445,7 +446,7 @@ def _date_error(nik: str, day: int, month: int, year: int, today: date) -> NikEr
         reason_id += f" (untuk perempuan tanggal ditulis ditambah 40: {nik[6:8]} berarti tanggal {day})"
         reason_en += f" (women's day has 40 added: {nik[6:8]} means day {day})"
     return _error(
-        "nik_date_invalid",
+        Code.NIK_DATE_INVALID,
         "date",
         _DATE.format(digits=nik[6:12], reason_id=reason_id, reason_en=reason_en),
         digits=nik[6:12],
@@ -454,7 +455,7 @@ def _date_error(nik: str, day: int, month: int, year: int, today: date) -> NikEr
 
 def _future_error(nik: str, born: date, today: date) -> NikError:
     return _error(
-        "nik_birth_future",
+        Code.NIK_BIRTH_FUTURE,
         "date",
         _FUTURE.format(
             date_id=_date_id(born), today_id=_date_id(today), date_en=_date_en(born), today_en=_date_en(today)

@@ -10,7 +10,9 @@ from pathlib import Path
 from django.db import transaction
 
 from sisnaker.core import audit
+from sisnaker.core.actors import Actor
 
+from .codes import Audit
 from .models import District, Province, Regency, RetiredCode
 from .registry import DATA_DIR
 
@@ -41,7 +43,7 @@ def _upsert(
 
 def regions_load(
     *,
-    actor=None,
+    actor: Actor | str | None = None,
     data_dir: Path | str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, int]:
@@ -73,7 +75,7 @@ def regions_load(
         )
         for r in (_rows(retired_path) if retired_path.exists() else [])
     ]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         counts = {
             "provinces": _upsert(Province, provinces, ["name"], progress),
             "regencies": _upsert(Regency, regencies, ["province", "name"], progress),
@@ -84,6 +86,6 @@ def regions_load(
         }
         RetiredCode.objects.exclude(old_code__in=[r.old_code for r in retired]).delete()
         audit.record(
-            actor=actor, action="regions.loaded", object_type="regions", object_id="all", after=counts
+            actor=actor, action=Audit.LOADED, object_type="regions", object_id="all", after=counts
         )
     return counts
