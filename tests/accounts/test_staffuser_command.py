@@ -25,3 +25,12 @@ def test_creates_a_staff_login_and_grants_roles(monkeypatch, regions):
     with pytest.raises(CommandError):
         call_command("staffuser", "weak", "--role", "curator", "--password-stdin", stdout=io.StringIO())
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_a_refused_role_leaves_no_new_log_in_behind(monkeypatch, regions):
+    """The log-in and its role are one transaction (``services.staff_login_set_up``)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("Kata-Sandi-Aman-2026\n"))
+    with pytest.raises(CommandError, match="wilayah|region"):
+        call_command("staffuser", "baru", "--role", "regional_officer", "--region", "99.99", "--password-stdin",
+                     stdout=io.StringIO())
+    assert not User.objects.filter(username="baru").exists()

@@ -11,12 +11,12 @@ action with a reason). Opening a person's record here is logged like on the staf
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core import extensions
+from sisnaker.core.errors import Msg, SisnakerError
+from sisnaker.core.pages import apply_error
 from sisnaker.core.roles import Role
 
 from . import services
@@ -54,10 +56,6 @@ def _service_form_page(request, admin_site, *, title: str, form, back_url: str):
     return TemplateResponse(request, "admin/sisnaker/service_form.html", context, status=400 if form.errors else 200)
 
 
-def _apply_error(form, exc: SisnakerError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 # Roles ------------------------------------------------------------------------------------------
 
 class RoleGrantForm(forms.Form):
@@ -69,29 +67,38 @@ class RoleGrantForm(forms.Form):
                                   required=False)
     company = forms.CharField(label=gettext_lazy("NIB perusahaan (pemberi kerja)"), max_length=20, required=False)
 
+    # The form resolves what the administrator typed to the objects the service takes. Institutions and
+    # companies belong to apps above accounts: the institution comes through an extension point that
+    # institutions provides (``accounts.institution_by_registry_number``), the company by model name.
+    def clean_user(self):
+        user = find_user(self.cleaned_data["user"])
+        if user is None:
+            raise forms.ValidationError(str(Msg("Pengguna tidak ditemukan.", "User not found.")))
+        return user
+
+    def clean_institution(self):
+        number = self.cleaned_data["institution"].strip()
+        if not number:
+            return None
+        institution = extensions.collect_one("accounts.institution_by_registry_number", number=number)
+        if institution is None:
+            raise forms.ValidationError(str(Msg("Lembaga dengan nomor itu tidak ada.", "No institution has that number.")))
+        return institution
+
+    def clean_company(self):
+        nib = self.cleaned_data["company"].strip()
+        if not nib:
+            return None
+        company = apps.get_model("placement", "Company").objects.filter(nib=nib).first()
+        if company is None:
+            raise forms.ValidationError(str(Msg("Perusahaan dengan NIB itu tidak ada.", "No company has that NIB.")))
+        return company
+
 
 def _grant_from_form(request, form) -> RoleAssignment:
-    from sisnaker.institutions.domain import registry_key
-    from sisnaker.institutions.models import Institution
-    from sisnaker.placement.models import Company
-
     d = form.cleaned_data
-    user = find_user(d["user"])
-    if user is None:
-        raise NotFound(Msg("Pengguna tidak ditemukan.", "User not found."), code="user_not_found", field="user")
-    institution = company = None
-    if d["institution"].strip():
-        institution = Institution.objects.filter(registry_key=registry_key(d["institution"])).first()
-        if institution is None:
-            raise NotFound(Msg("Lembaga dengan nomor itu tidak ada.", "No institution has that number."),
-                           code="institution_not_found", field="institution")
-    if d["company"].strip():
-        company = Company.objects.filter(nib=d["company"].strip()).first()
-        if company is None:
-            raise NotFound(Msg("Perusahaan dengan NIB itu tidak ada.", "No company has that NIB."),
-                           code="company_not_found", field="company")
-    return services.role_grant(actor=request.user, user=user, role=d["role"], institution=institution,
-                               region_code=d["region_code"].strip(), company=company)
+    return services.role_grant(actor=request.user, user=d["user"], role=d["role"], institution=d["institution"],
+                               region_code=d["region_code"].strip(), company=d["company"])
 
 
 @admin.register(RoleAssignment)
@@ -114,7 +121,7 @@ class RoleAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             try:
                 assignment = _grant_from_form(request, form)
             except SisnakerError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 self.message_user(request, _("Peran diberikan: %(a)s") % {"a": assignment}, messages.SUCCESS)
                 return redirect("admin:accounts_roleassignment_changelist")
@@ -180,9 +187,7 @@ class SisnakerUserAdmin(ReadOnlyAdminMixin, UserAdmin):
                 user = services.staff_user_create(actor=request.user, username=d["username"], password=d["password1"],
                                                   full_name=d["full_name"], email=d["email"])
             except SisnakerError as exc:
-                _apply_error(form, exc)
-                if exc.field == "password":
-                    form.add_error("password1", str(exc.message))
+                apply_error(form, exc, fields={"password": "password1"})
             else:
                 self.message_user(request, _("Pengguna %(u)s dibuat. Beri perannya sekarang.") % {"u": user.username},
                                   messages.SUCCESS)
@@ -217,10 +222,8 @@ class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         person = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
         if person is not None:
-            try:
-                services.person_record_view(actor=request.user, person=person, purpose="admin")
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(str(exc.message)) from exc
+            # A refusal rises to the error page (core.pages.RefusalMiddleware).
+            services.person_record_view(actor=request.user, person=person, purpose="admin")
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -10,14 +10,23 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from sisnaker.core.errors import Msg, PermissionDenied
+from sisnaker.core.roles import Role
+
+from . import security
+
+ADMINISTRATORS_ONLY = Msg("Halaman administrasi hanya untuk administrator.",
+                          "The administration pages are only for administrators.")
 
 
 class SisnakerAdminSite(admin.AdminSite):
@@ -26,10 +35,6 @@ class SisnakerAdminSite(admin.AdminSite):
     index_title = gettext_lazy("Data (hanya baca; perubahan lewat layanan yang tercatat di jejak audit)")
 
     def has_permission(self, request) -> bool:
-        from sisnaker.core.roles import Role
-
-        from . import security
-
         user = request.user
         return bool(
             user.is_active and user.is_authenticated and user.is_staff and user.has_role(Role.ADMIN)
@@ -38,10 +43,6 @@ class SisnakerAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """No admin log-in form: Sisnaker's log-in (with TOTP) or the step the session still lacks."""
-        from sisnaker.web.views import error_page
-
-        from . import security
-
         nxt = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             nxt = reverse("admin:index", current_app=self.name)
@@ -55,10 +56,8 @@ class SisnakerAdminSite(admin.AdminSite):
             return redirect(f"{reverse('accounts:otp_verify')}?{_query(nxt)}")
         if step == "enrol":
             return redirect(f"{reverse('accounts:otp_setup')}?{_query(nxt)}")
-        return error_page(request, 403, _("Halaman administrasi hanya untuk administrator."), _("Akses ditolak"))
+        raise PermissionDenied(ADMINISTRATORS_ONLY)
 
 
 def _query(nxt: str) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({"next": nxt})

@@ -8,8 +8,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Msg, NotFound, ValidationFailed
-from sisnaker.regions.models import District
+from sisnaker.regions import selectors as region_selectors
+from sisnaker.regions.codes import Code as RegionCode
 
 from . import selectors, services
 from .models import SignUpClaim
@@ -88,11 +90,11 @@ class ClaimResultOut(Schema):
                          "code went by SMS to `phone` — send it to `/accounts/signup/verify`. Sign-ups and answers that "
                          "show a NIK is registered are rate limited per address and network (429).")
 def signup(request, payload: SignUpIn):
-    district = District.objects.filter(code=payload.domicile_district).first()
+    district = region_selectors.district_get(payload.domicile_district)
     if district is None:
         raise ValidationFailed(
             Msg("Kode kecamatan domisili tidak dikenal.", "Unknown domicile district code."),
-            code="district_unknown", field="domicile_district",
+            code=RegionCode.DISTRICT_UNKNOWN, field="domicile_district",
         )
     person = services.person_sign_up(
         data=services.SignUp(
@@ -130,7 +132,7 @@ def signup_resend(request, payload: ClaimResendIn):
 def me(request):
     person = selectors.person_for_user(user=request.user)
     if not request.user.is_active:
-        raise NotFound(Msg("Akun tidak aktif.", "Inactive account."))
+        raise NotFound(Msg("Akun tidak aktif.", "Inactive account."), code=CoreCode.NOT_FOUND)
     return MeOut(
         username=request.user.username,
         roles=[RoleOut(**r) for r in selectors.roles_of(user=request.user)],

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from . import codes  # noqa: F401 - the app's audit actions and error codes, for the listings and labels
+
 
 class AccountsConfig(AppConfig):
     name = "sisnaker.accounts"

@@ -1,6 +1,8 @@
 """Log-in with whatever a citizen remembers: e-mail, mobile number, NIK, or the staff username."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core import crypto
 
@@ -40,9 +42,6 @@ class IdentifierBackend(ModelBackend):
     def get_user(self, user_id):
         """The session's user, with whether it has a confirmed authenticator read in the same query
         (the two-factor gate asks on every request; accounts/security.has_authenticator)."""
-        from django.db.models import Exists, OuterRef
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         user = (
             User._default_manager.annotate(
                 otp_confirmed=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))

@@ -8,6 +8,8 @@ import unicodedata
 
 from sisnaker.core.errors import Msg, ValidationFailed
 
+from .codes import Code
+
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 
 
@@ -19,7 +21,7 @@ def normalize_phone(raw: str) -> str:
     text = _PHONE_JUNK.sub("", raw or "")
     if not text:
         raise ValidationFailed(
-            Msg("Nomor HP wajib diisi.", "A mobile number is required."), code="phone_required", field="phone"
+            Msg("Nomor HP wajib diisi.", "A mobile number is required."), code=Code.PHONE_REQUIRED, field="phone"
         )
     if text.startswith("+"):
         text = text[1:]
@@ -29,13 +31,13 @@ def normalize_phone(raw: str) -> str:
                     "Nomor HP harus nomor Indonesia (+62 atau 08…).",
                     "The mobile number must be Indonesian (+62 or 08…).",
                 ),
-                code="phone_country",
+                code=Code.PHONE_COUNTRY,
                 field="phone",
             )
     if not text.isdigit() or not text.isascii():
         raise ValidationFailed(
             Msg("Nomor HP hanya boleh berisi angka, contoh 0812-3456-7890.", "A mobile number holds digits only, e.g. 0812-3456-7890."),
-            code="phone_digits",
+            code=Code.PHONE_DIGITS,
             field="phone",
         )
     if text.startswith("62"):
@@ -50,7 +52,7 @@ def normalize_phone(raw: str) -> str:
                 "Nomor HP tidak dikenali: nomor seluler Indonesia diawali 08 dan terdiri dari 10–13 angka.",
                 "Unrecognised mobile number: Indonesian mobile numbers start with 08 and have 10–13 digits.",
             ),
-            code="phone_format",
+            code=Code.PHONE_FORMAT,
             field="phone",
         )
     return "+62" + national

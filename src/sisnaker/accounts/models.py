@@ -10,7 +10,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core import crypto
+from sisnaker.core.permissions import Grant
 from sisnaker.core.roles import Role
+from sisnaker.regions.nik import mask as mask_nik
 
 
 class User(AbstractUser):
@@ -31,8 +33,6 @@ class User(AbstractUser):
     @cached_property
     def grants(self) -> tuple:
         """This user's role assignments as permission grants (loaded once per request)."""
-        from sisnaker.core.permissions import Grant
-
         if not self.is_active:
             return ()
         return tuple(
@@ -126,9 +126,7 @@ class Person(models.Model):
 
     @property
     def nik_masked(self) -> str:
-        from sisnaker.regions.nik import mask
-
-        return mask(self.nik)
+        return mask_nik(self.nik)
 
     @property
     def bank_account_number(self) -> str:

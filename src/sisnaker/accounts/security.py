@@ -21,8 +21,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core.errors import Msg, ValidationFailed
+
+from . import throttle
+from .codes import Code
+from .models import User
 
 OK, GRACE, CODE, ENROL = "ok", "grace", "code", "enrol"
 
@@ -68,8 +73,6 @@ def has_authenticator(user) -> bool:
     """Whether the account has a confirmed authenticator (remembered on the user object for the request)."""
     cached = getattr(user, "_sisnaker_has_otp", None)
     if cached is None:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         cached = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
         user._sisnaker_has_otp = cached
     return cached
@@ -87,8 +90,6 @@ def is_verified(user) -> bool:
 
 def grace_started(user, *, now: dt.datetime | None = None) -> dt.datetime:
     """When the enrolment grace period of ``user`` began; starts it now on the first call."""
-    from .models import User
-
     if user.otp_required_since is None:
         now = now or timezone.now()
         User.objects.filter(pk=user.pk, otp_required_since__isnull=True).update(otp_required_since=now)
@@ -140,8 +141,6 @@ def verify_code(user, token: str):
     """The confirmed authenticator of ``user`` that accepts ``token``, or None. Each device is locked
     while checked, so one code cannot be used twice by concurrent requests; django-otp counts failures
     on the device (growing wait), committed even when the caller then refuses the request."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     token = (token or "").strip()
     if not (token.isascii() and token.isdigit() and len(token) == 6):
         return None
@@ -154,8 +153,6 @@ def verify_code(user, token: str):
 
 def verify_new_device(device, token: str) -> bool:
     """Check the first code of an authenticator being added (locked, counted like ``verify_code``)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     token = (token or "").strip()
     if not (token.isascii() and token.isdigit() and len(token) == 6):
         return False
@@ -171,15 +168,13 @@ def confirm_identity(*, user, password: str | None, otp_token: str | None = "") 
 
     Must be called *outside* the caller's transaction: a wrong guess is counted against the account
     (``accounts.throttle``) and stays counted although the change is refused."""
-    from . import throttle
-
     if not password:
-        raise ValidationFailed(REAUTH_REQUIRED, code="reauth_required", field="current_password")
+        raise ValidationFailed(REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
     if not throttle.check_password(user=user, password=password):
-        raise ValidationFailed(REAUTH_FAILED, code="reauth_failed", field="current_password")
+        raise ValidationFailed(REAUTH_FAILED, code=Code.REAUTH_FAILED, field="current_password")
     forget_cached(user)  # decided on the database's word, not on what this request saw earlier
     if has_authenticator(user):
         if not (otp_token or "").strip():
-            raise ValidationFailed(CODE_REQUIRED, code="otp_required", field="otp_token")
+            raise ValidationFailed(CODE_REQUIRED, code=Code.OTP_REQUIRED, field="otp_token")
         if verify_code(user, otp_token) is None:
-            raise ValidationFailed(CODE_INVALID, code="otp_invalid", field="otp_token")
+            raise ValidationFailed(CODE_INVALID, code=Code.OTP_INVALID, field="otp_token")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sisnaker.core import search
+from sisnaker.core.errors import ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
-from sisnaker.core.roles import STAFF_ROLES
+from sisnaker.core.roles import STAFF_ROLES, Role
 
-from .domain import mask_account_number
-from .models import Person, RoleAssignment, User
+from .domain import mask_account_number, normalize_phone
+from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
 
 
 @dataclass
@@ -20,7 +23,7 @@ class Home:
     person: Person | None
     roles: list[dict] = field(default_factory=list)
     security_hint: bool = False
-    dispute: object | None = None  # the latest identity dispute of an account without a record
+    dispute: IdentityDispute | None = None  # the latest identity dispute of an account without a record
 
 
 def roles_of(*, user: User) -> list[dict]:
@@ -42,8 +45,6 @@ def home_for(*, user: User) -> Home:
     is_staff_role = any(g.role in STAFF_ROLES for g in user.grants)
     has_otp = False
     if is_staff_role:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         has_otp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     return Home(
         display_name=(person.full_name if person else user.get_full_name() or user.username),
@@ -52,6 +53,54 @@ def home_for(*, user: User) -> Home:
         security_hint=is_staff_role and not has_otp,
         dispute=None if person else open_dispute_of(user=user),
     )
+
+
+def user_by_username(*, username: str) -> User | None:
+    return User.objects.filter(username=username.strip()).first()
+
+
+def active_users_by_contact(*, username: str = "", email: str = "", phone: str = "", limit: int = 2) -> list[User]:
+    """Active accounts with this username, e-mail (any case) or mobile number (any way it is written), at
+    most ``limit``: callers that need exactly one ask for two."""
+    username, email, phone = username.strip(), email.strip().lower(), phone.strip()
+    query = Q()
+    if username:
+        query |= Q(username=username)
+    if email:
+        query |= Q(email__iexact=email)
+    if phone:
+        try:
+            query |= Q(phone=normalize_phone(phone))
+        except ValidationFailed:  # an unparseable phone simply matches nobody
+            query |= Q(phone=phone)
+    if not query:
+        return []
+    return list(User.objects.filter(query, is_active=True)[:limit])
+
+
+def active_user(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def authenticators_of(*, user: User) -> list[TOTPDevice]:
+    """The account's confirmed authenticators, oldest first."""
+    return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
+
+
+def pending_claim(*, token: str) -> SignUpClaim | None:
+    """The sign-up claim waiting for its SMS code, or None (unknown or completed)."""
+    return SignUpClaim.objects.filter(token=(token or "")[:64], completed_at__isnull=True).first()
+
+
+def person_get(*, person_id: int) -> Person | None:
+    """One person with what their full record shows (regions, the institution that added them)."""
+    return (Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district",
+                                          "added_by_institution").filter(pk=person_id).first())
+
+
+def dispute_get(*, dispute_id: int) -> IdentityDispute | None:
+    return (IdentityDispute.objects.select_related("person__nik_regency", "person__added_by_institution", "claimant",
+                                                   "resolved_by").filter(pk=dispute_id).first())
 
 
 def person_for_user(*, user: User) -> Person | None:
@@ -112,11 +161,6 @@ def audit_events(*, object_type: str = "", action: str = "", actor: str = "", li
 def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[Person]:
     """People a staff member may list: a regional officer sees residents (domicile or NIK region) of
     their area; national roles see everyone. ``q`` is a name, phone or a full NIK (blind index)."""
-    from django.db.models import Q
-
-    from sisnaker.core import search
-    from sisnaker.core.roles import Role
-
     qs = Person.objects.select_related("domicile_district__regency", "nik_regency")
     grants = viewer.grants
     national = any(g.role in (Role.ADMIN, Role.CURATOR, Role.PMO_OFFICER) for g in grants)
@@ -143,8 +187,6 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
 def home_region_code(*, user: User) -> str | None:
     """The region whose clock the user lives by: a citizen's domicile district, else the area of a
     regional officer, the regency of their institution or company."""
-    from sisnaker.core.roles import Role
-
     person = Person.objects.filter(user=user).values_list("domicile_district_id", flat=True).first()
     if person:
         return person
@@ -160,10 +202,6 @@ def home_region_code(*, user: User) -> str | None:
 
 def officers_for_dispute(*, dispute) -> QuerySet[User]:
     """Regional officers of the NIK's regency or province: they decide an identity dispute."""
-    from django.db.models import Q
-
-    from sisnaker.core.roles import Role
-
     regency = dispute.person.nik_regency_id
     return User.objects.filter(
         Q(role_assignments__region_code=regency) | Q(role_assignments__region_code=regency.split(".")[0]),
@@ -171,15 +209,9 @@ def officers_for_dispute(*, dispute) -> QuerySet[User]:
     ).distinct()
 
 
-def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet:
+def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet[IdentityDispute]:
     """Identity disputes a regional officer may decide (NIK region inside their area); all for national
     administrators. Oldest first."""
-    from django.db.models import Q
-
-    from sisnaker.core.roles import Role
-
-    from .models import IdentityDispute
-
     qs = IdentityDispute.objects.select_related("person__nik_regency", "claimant").filter(status=status)
     if any(g.role == Role.ADMIN for g in viewer.grants):
         return qs.order_by("created_at", "pk")
@@ -192,7 +224,5 @@ def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet:
     return qs.filter(scope).order_by("created_at", "pk")
 
 
-def open_dispute_of(*, user: User):
-    from .models import IdentityDispute
-
+def open_dispute_of(*, user: User) -> IdentityDispute | None:
     return IdentityDispute.objects.filter(claimant=user).order_by("-created_at").first()

@@ -1,23 +1,37 @@
 """Writes for accounts and people. Each service: keyword-only, one transaction, permission check,
-audit row in the same transaction."""
+audit row in the same transaction. Services that views, the API, commands and the demo call are
+durable (``transaction.atomic(durable=True)``): none of them runs inside another transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core import audit, crypto, ratelimit
-from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
-from sisnaker.core.permissions import require
+from sisnaker.core.codes import Code as CoreCode
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import SCOPE_OF, Role
+from sisnaker.notifications.services import notify_address, notify_user
 from sisnaker.regions import nik as nik_rules
+from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import District, Regency
 
+from . import security, selectors
+from .codes import Audit, Code
 from .domain import mask_account_number, names_match, normalize_phone
 from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
 
@@ -58,18 +72,18 @@ def _validate_person_fields(*, full_name: str, has_disability: bool, disability_
     if len(name) < 2:
         raise ValidationFailed(
             Msg("Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card."),
-            code="name_required",
+            code=Code.NAME_REQUIRED,
             field="full_name",
         )
     if education not in Person.Education.values:
         raise ValidationFailed(
             Msg("Pilih pendidikan terakhir dari daftar.", "Choose the highest education from the list."),
-            code="education_invalid",
+            code=Code.EDUCATION_INVALID,
             field="education",
         )
     if has_disability and disability_kind not in Person.Disability.values:
         raise ValidationFailed(
-            Msg("Pilih jenis disabilitas.", "Choose the kind of disability."), code="disability_kind", field="disability_kind"
+            Msg("Pilih jenis disabilitas.", "Choose the kind of disability."), code=Code.DISABILITY_KIND, field="disability_kind"
         )
     return name, (disability_kind if has_disability else "")
 
@@ -102,7 +116,7 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     try:
         result = _sign_up(data=data, today=today)
     except Conflict as exc:
-        if exc.code == "nik_taken":
+        if exc.code == Code.NIK_TAKEN:
             ratelimit.count("nik_answer")
         raise
     if isinstance(result, SignUpClaim):
@@ -111,7 +125,7 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     return result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     parsed = _parse_nik(data.nik, today=today)
     nik = parsed.nik
@@ -119,11 +133,11 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
         full_name=data.full_name, has_disability=data.has_disability, disability_kind=data.disability_kind, education=data.education
     )
     if data.sex not in Person.Sex.values:
-        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code="sex_required", field="sex")
+        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
     if data.birth_date > today:
         raise ValidationFailed(
             Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
-            code="birth_date_future",
+            code=Code.BIRTH_DATE_FUTURE,
             field="birth_date",
         )
     phone = normalize_phone(data.phone)
@@ -131,17 +145,17 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     index = _nik_index(nik)
     existing = Person.objects.select_for_update().filter(nik_index=index).first()
     if existing is not None and not existing.is_provisional:
-        raise Conflict(NIK_TAKEN, code="nik_taken", field="nik")
+        raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
     if User.objects.filter(phone=phone).exists():
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."),
-            code="phone_taken",
+            code=Code.PHONE_TAKEN,
             field="phone",
         )
     if email and User.objects.filter(email__iexact=email).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
-            code="email_taken",
+            code=Code.EMAIL_TAKEN,
             field="email",
         )
     user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150])
@@ -150,7 +164,7 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     except DjangoValidationError as exc:
         raise ValidationFailed(
             Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
-            code="password_weak",
+            code=Code.PASSWORD_WEAK,
             field="password",
         ) from exc
     user.set_password(data.password)
@@ -187,13 +201,13 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
         # Two sign-ups with the same NIK/phone/e-mail at once: the database decides, the user gets the
         # same clear message as the sequential case.
         if Person.objects.filter(nik_index=index).exists():
-            raise Conflict(NIK_TAKEN, code="nik_taken", field="nik") from exc
+            raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik") from exc
         raise Conflict(
             Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
-            code="contact_taken",
+            code=Code.CONTACT_TAKEN,
             field="phone",
         ) from exc
-    audit.record(actor=user, action="person.signed_up", obj=person, after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
+    audit.record(actor=user, action=Audit.PERSON_SIGNED_UP, obj=person, after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
     return person
 
 
@@ -224,8 +238,6 @@ def person_update(
     a wrong guess stays counted against the account although the change is refused."""
     identity_confirmed = False
     if current_password:
-        from . import security
-
         security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
         identity_confirmed = True
     return _person_update(
@@ -236,7 +248,7 @@ def person_update(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _person_update(
     *, actor: User, person: Person, full_name: str, education: str, phone: str, email: str, domicile_district: District,
     address: str, has_disability: bool, disability_kind: str, bank_name: str, bank_account_number: str,
@@ -253,23 +265,23 @@ def _person_update(
     if account and (not (account.isascii() and account.isdigit()) or not 5 <= len(account) <= 20):
         raise ValidationFailed(
             Msg("Nomor rekening hanya berisi 5–20 angka.", "The bank account number holds 5–20 digits."),
-            code="bank_account_format",
+            code=Code.BANK_ACCOUNT_FORMAT,
             field="bank_account_number",
         )
     if account and not (bank_name.strip() and bank_account_holder.strip()):
         raise ValidationFailed(
             Msg("Isi nama bank dan nama pemilik rekening.", "Fill in the bank and the account holder's name."),
-            code="bank_incomplete",
+            code=Code.BANK_INCOMPLETE,
             field="bank_name",
         )
     if User.objects.filter(phone=phone).exclude(pk=person.user_id).exists():
         raise Conflict(
-            Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code="phone_taken", field="phone"
+            Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
         )
     if email and User.objects.filter(email__iexact=email).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
-            code="email_taken",
+            code=Code.EMAIL_TAKEN,
             field="email",
         )
     old_account = person.bank_account_number
@@ -279,9 +291,7 @@ def _person_update(
         or bank_name != person.bank_name or bank_account_holder != person.bank_account_holder
     )
     if takes_over_contact and not identity_confirmed:
-        from .security import REAUTH_REQUIRED
-
-        raise ValidationFailed(REAUTH_REQUIRED, code="reauth_required", field="current_password")
+        raise ValidationFailed(security.REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
     before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     person.full_name, person.education, person.phone, person.email = name, education, phone, email
     person.domicile_district, person.address = domicile_district, address.strip()
@@ -297,43 +307,53 @@ def _person_update(
         # The audit trail never holds a full account number.
         b["bank_account"], a["bank_account"] = mask_account_number(old_account), mask_account_number(account)
     if a:
-        audit.record(actor=actor, action="person.updated", obj=person, before=b, after=a)
+        audit.record(actor=actor, action=Audit.PERSON_UPDATED, obj=person, before=b, after=a)
     return person
 
 
-@transaction.atomic
+OUTSIDE_AREA = Msg("Orang ini di luar wilayah kerja Anda.", "This person is outside your area of responsibility.")
+
+
+@transaction.atomic(durable=True)
 def person_record_view(*, actor: User, person: Person, purpose: str = "") -> Person:
     """Staff open a person's full record: allowed by scope, and always logged (UU PDP)."""
-    require(actor, "person.view", person)
-    audit.record(actor=actor, action="person.viewed", obj=person, reason=purpose)
+    if not can(actor, "person.view", person):
+        raise PermissionDenied(OUTSIDE_AREA)
+    audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=person, reason=purpose)
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def person_nik_search_record(*, actor: User, found: int) -> None:
     """Staff searched the residents list by a full NIK: who, when, from where and whether anyone in
     their scope matched (never the NIK itself)."""
     require(actor, "person.list")
-    audit.record(actor=actor, action="person.searched_by_nik", object_type="accounts.person", object_id="search",
+    audit.record(actor=actor, action=Audit.PERSON_SEARCHED_BY_NIK, object_type="accounts.person", object_id="search",
                  after={"found": found})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def person_export_own(*, actor: User, person: Person) -> dict:
     """Everything Sisnaker holds on a person, for them to download (UU PDP right of access)."""
     require(actor, "person.view_own", person)
-    from . import selectors
-
     data = selectors.person_data_export(person=person)
-    audit.record(actor=actor, action="person.exported", obj=person)
+    audit.record(actor=actor, action=Audit.PERSON_EXPORTED, obj=person)
     return data
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_grant(
-    *, actor: User | None, user: User, role: Role | str, institution=None, region_code: str = "", company=None
+    *, actor: User | None, user: User, role: Role | str, institution: Model | None = None, region_code: str = "",
+    company: Model | None = None,
 ) -> RoleAssignment:
-    """Give ``user`` a role with its scope. ``actor=None`` only from trusted commands (demo, setup)."""
+    """Give ``user`` a role with its scope (an ``institutions.Institution``, a region code or a
+    ``placement.Company``). ``actor=None`` only from trusted commands (demo, setup)."""
+    return _role_grant(actor=actor, user=user, role=role, institution=institution, region_code=region_code, company=company)
+
+
+def _role_grant(
+    *, actor: User | None, user: User, role: Role | str, institution: Model | None, region_code: str, company: Model | None
+) -> RoleAssignment:
     if actor is not None:
         require(actor, "role.grant")
     role = Role(role)
@@ -345,7 +365,7 @@ def role_grant(
                 "Peran {role} memerlukan cakupan: {scope}.",
                 "The role {role} needs this scope: {scope}.",
             ).format(role=role.label, scope=scope or "nasional/tanpa cakupan"),
-            code="role_scope",
+            code=Code.ROLE_SCOPE,
         )
     if region_code:
         exists = Regency.objects.filter(code=region_code).exists() if "." in region_code else (
@@ -354,7 +374,7 @@ def role_grant(
         if not exists:
             raise ValidationFailed(
                 Msg("Kode wilayah {code} tidak dikenal.", "Unknown region code {code}.").format(code=region_code),
-                code="region_unknown",
+                code=RegionCode.REGION_UNKNOWN,
                 field="region_code",
             )
     assignment, created = RoleAssignment.objects.get_or_create(
@@ -362,7 +382,7 @@ def role_grant(
         defaults={"granted_by": actor},
     )
     if not created and assignment.is_active:
-        raise Conflict(Msg("Pengguna sudah memegang peran ini.", "The user already holds this role."), code="role_exists")
+        raise Conflict(Msg("Pengguna sudah memegang peran ini.", "The user already holds this role."), code=Code.ROLE_EXISTS)
     if not created:
         assignment.is_active = True
         assignment.save(update_fields=["is_active"])
@@ -370,76 +390,101 @@ def role_grant(
         User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     audit.record(
         actor=actor or "system",
-        action="role.granted",
+        action=Audit.ROLE_GRANTED,
         obj=assignment,
         after={"user": user.pk, "role": role.value, "institution": getattr(institution, "pk", None), "region_code": region_code, "company": getattr(company, "pk", None)},
     )
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_revoke(*, actor: User, assignment: RoleAssignment, reason: str = "") -> RoleAssignment:
     require(actor, "role.grant")
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_active:
-        raise Conflict(Msg("Peran ini sudah dicabut.", "This role was already revoked."), code="role_revoked")
+        raise Conflict(Msg("Peran ini sudah dicabut.", "This role was already revoked."), code=Code.ROLE_REVOKED)
     assignment.is_active = False
     assignment.save(update_fields=["is_active"])
     if assignment.role == Role.ADMIN and not RoleAssignment.objects.filter(user_id=assignment.user_id, role=Role.ADMIN,
                                                                            is_active=True).exists():
         # The Django admin flags go with the role (granted together in role_grant).
         User.objects.filter(pk=assignment.user_id).update(is_staff=False, is_superuser=False)
-    audit.record(actor=actor, action="role.revoked", obj=assignment, before={"is_active": True}, after={"is_active": False}, reason=reason)
+    audit.record(actor=actor, action=Audit.ROLE_REVOKED, obj=assignment, before={"is_active": True}, after={"is_active": False}, reason=reason)
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_user_create(*, actor: User | None, username: str, password: str, full_name: str, email: str = "") -> User:
     """A staff log-in (managers, officers, curators...). Roles are granted separately."""
+    return _staff_user_create(actor=actor, username=username, password=password, full_name=full_name, email=email)
+
+
+@transaction.atomic(durable=True)
+def staff_login_set_up(
+    *, username: str, role: Role | str, password: str | None = None, full_name: str = "", email: str = "",
+    institution: Model | None = None, region_code: str = "", company: Model | None = None,
+) -> User:
+    """From the server's shell (``sisnaker staffuser``, no actor): the staff log-in ``username`` holds
+    ``role`` with its scope. The log-in is created first (with ``password``) when it does not exist; both
+    in one transaction, so a refused role leaves no log-in behind."""
+    user = User.objects.filter(username=username.strip()).first()
+    if user is None:
+        user = _staff_user_create(actor=None, username=username, password=password or "", full_name=full_name or username,
+                                  email=email)
+    _role_grant(actor=None, user=user, role=role, institution=institution, region_code=region_code, company=company)
+    return user
+
+
+def _staff_user_create(*, actor: User | None, username: str, password: str, full_name: str, email: str) -> User:
     if actor is not None:
         require(actor, "role.grant")
     username = username.strip()
     if not username or User.objects.filter(username=username).exists():
-        raise Conflict(Msg("Nama pengguna sudah dipakai.", "That username is taken."), code="username_taken", field="username")
+        raise Conflict(Msg("Nama pengguna sudah dipakai.", "That username is taken."), code=Code.USERNAME_TAKEN, field="username")
     user = User(username=username, email=email.strip().lower(), first_name=full_name[:150])
     try:
         password_validation.validate_password(password, user)
     except DjangoValidationError as exc:
         raise ValidationFailed(
             Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
-            code="password_weak",
+            code=Code.PASSWORD_WEAK,
             field="password",
         ) from exc
     user.set_password(password)
     user.save()
-    audit.record(actor=actor or "system", action="user.created", obj=user, after={"username": username, "email": user.email})
+    audit.record(actor=actor or "system", action=Audit.USER_CREATED, obj=user, after={"username": username, "email": user.email})
     return user
+
+
+def otp_device_pending(*, actor: User, name: str) -> TOTPDevice:
+    """The authenticator ``actor`` is adding (not confirmed yet, so it opens nothing): the one already
+    started, or a new one with a fresh secret. ``otp_device_confirm`` turns it on."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=actor, name=name, confirmed=False)
 
 
 OTP_DEVICE_NOT_YOURS = Msg("Autentikator ini bukan milik Anda.", "This authenticator is not yours.")
 
 
-def otp_device_confirm(*, actor: User, device, token: str, current_password: str | None, otp_token: str = "") -> None:
+def otp_device_confirm(*, actor: User, device: TOTPDevice, token: str, current_password: str | None, otp_token: str = "") -> None:
     """Add an authenticator to ``actor``'s account: ``token`` is the first code of the new ``device``.
     Re-asks the password, and a code from an authenticator already on the account (so a session
     that has only the password cannot add a second one). Checks run before the change's transaction,
     so failures stay counted."""
-    from . import security
-
     if device.user_id != actor.pk or device.confirmed:
-        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code=Code.OTP_DEVICE)
     security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
     if not security.verify_new_device(device, token):
         raise ValidationFailed(
             Msg("Kode dari aplikasi baru salah. Pastikan jam ponsel Anda tepat lalu coba kode terbaru.",
                 "The code from the new app is wrong. Check that your phone's clock is right and try the latest code."),
-            code="otp_invalid", field="token",
+            code=Code.OTP_INVALID, field="token",
         )
     _otp_device_confirm(actor=actor, device=device)
 
 
-@transaction.atomic
-def _otp_device_confirm(*, actor: User, device) -> None:
+@transaction.atomic(durable=True)
+def _otp_device_confirm(*, actor: User, device: TOTPDevice) -> None:
     model = type(device)
     device = model.objects.select_for_update().get(pk=device.pk)
     device.confirmed = True
@@ -447,66 +492,56 @@ def _otp_device_confirm(*, actor: User, device) -> None:
     # One pending enrolment at a time: drop other unconfirmed devices.
     model.objects.filter(user=actor, confirmed=False).delete()
     count = model.objects.filter(user=actor, confirmed=True).count()
-    audit.record(actor=actor, action="user.otp_enabled", obj=actor, after={"otp": "totp", "device": device.name,
+    audit.record(actor=actor, action=Audit.USER_OTP_ENABLED, obj=actor, after={"otp": "totp", "device": device.name,
                                                                            "authenticators": count})
-    from . import security
-
     security.forget_cached(actor)
 
 
-def otp_device_remove(*, actor: User, device, current_password: str | None, otp_token: str = "") -> None:
+def otp_device_remove(*, actor: User, device: TOTPDevice, current_password: str | None, otp_token: str = "") -> None:
     """Remove one of ``actor``'s authenticators, after the password and a current code. The last one
     cannot be removed while the account's roles require two-factor log-in (add the new one first)."""
-    from . import security
-
     if device.user_id != actor.pk or not device.confirmed:
-        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+        raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code=Code.OTP_DEVICE)
     _refuse_removing_the_last(actor=actor, device=device)
     security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         model = type(device)
         list(model.objects.select_for_update().filter(user=actor).values_list("pk", flat=True))
         if not model.objects.filter(pk=device.pk, user=actor, confirmed=True).exists():
-            raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code="otp_device")
+            raise ValidationFailed(OTP_DEVICE_NOT_YOURS, code=Code.OTP_DEVICE)
         _refuse_removing_the_last(actor=actor, device=device)
         model.objects.filter(pk=device.pk).delete()
         left = model.objects.filter(user=actor, confirmed=True).count()
-        audit.record(actor=actor, action="user.otp_removed", obj=actor, before={"device": device.name},
+        audit.record(actor=actor, action=Audit.USER_OTP_REMOVED, obj=actor, before={"device": device.name},
                      after={"authenticators": left})
     security.forget_cached(actor)
 
 
-def _refuse_removing_the_last(*, actor: User, device) -> None:
-    from . import security
-
+def _refuse_removing_the_last(*, actor: User, device: TOTPDevice) -> None:
     others = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).exists()
     if not others and security.must_use_2fa(actor):
         raise Conflict(
             Msg("Peran Anda mewajibkan verifikasi dua langkah: tambahkan autentikator baru dulu, baru hapus yang lama.",
                 "Your role requires two-factor log-in: add the new authenticator first, then remove the old one."),
-            code="otp_required_by_role",
+            code=Code.OTP_REQUIRED_BY_ROLE,
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def otp_reset(*, actor: User, user: User, reason: str) -> int:
     """An administrator removes every authenticator of ``user`` (a lost phone), with a reason; the
     account owner is told. Returns how many were removed. The account must then enrol again (at once
     if its grace period is over)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     require(actor, "user.security_reset")
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed(Msg("Tuliskan alasannya (mis. ponsel hilang, sudah dicek identitasnya).",
-                                   "Give the reason (e.g. phone lost, identity checked)."), code="reason_required", field="reason")
+                                   "Give the reason (e.g. phone lost, identity checked)."), code=CoreCode.REASON_REQUIRED, field="reason")
     if actor.pk == user.pk:
         raise ValidationFailed(Msg("Autentikator sendiri dihapus dari halaman keamanan akun.",
-                                   "Remove your own authenticator from your account security page."), code="otp_reset_self")
+                                   "Remove your own authenticator from your account security page."), code=Code.OTP_RESET_SELF)
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    audit.record(actor=actor, action="user.otp_reset", obj=user, after={"authenticators_removed": removed}, reason=reason)
-    from sisnaker.notifications.services import notify_user
-
+    audit.record(actor=actor, action=Audit.USER_OTP_RESET, obj=user, after={"authenticators_removed": removed}, reason=reason)
     notify_user(
         user=user, topic="otp_reset", channels=("email", "sms"),
         subject="Verifikasi dua langkah akun Sisnaker Anda disetel ulang",
@@ -516,7 +551,7 @@ def otp_reset(*, actor: User, user: User, reason: str) -> int:
     return removed
 
 
-def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:
+def people_rekey(*, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """After a key change: re-seal every NIK and bank account with the current first data key and
     recompute the NIK blind indexes. Batches of ``batch_size`` people, each batch one transaction;
     safe to run again (people already up to date are skipped). Returns counts."""
@@ -524,7 +559,7 @@ def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:
     done = resealed = reindexed = 0
     last_pk = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             batch = list(
                 Person.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")
                 .only("pk", "nik_encrypted", "nik_index", "bank_account_encrypted")[:batch_size]
@@ -554,8 +589,8 @@ def people_rekey(*, batch_size: int = 1000, progress=None) -> dict[str, int]:
             done += len(batch)
         if progress:
             progress(done, total)
-    with transaction.atomic():
-        audit.record(actor="system", action="people.rekeyed", object_type="accounts.person", object_id="all",
+    with transaction.atomic(durable=True):
+        audit.record(actor="system", action=Audit.PEOPLE_REKEYED, object_type="accounts.person", object_id="all",
                      after={"people": done, "resealed": resealed, "reindexed": reindexed})
     return {"people": done, "resealed": resealed, "reindexed": reindexed}
 
@@ -575,17 +610,10 @@ CLAIM_MAX_SENDS = 3
 
 
 def _claim_code_hash(token: str, code: str) -> str:
-    import hashlib
-    import hmac
-
-    from django.conf import settings
-
     return hmac.new(settings.SECRET_KEY.encode(), f"signup-claim:{token}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
-    from sisnaker.notifications.services import notify_address
-
     text = Msg("Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
                "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code.").format(code=code)
     notify_address(channel="sms", to=claim.phone, topic="otp.signup_claim", subject="", text=text.id, secret=code)
@@ -593,8 +621,6 @@ def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
 
 def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
                  password_hash: str) -> SignUpClaim:
-    from django.utils import timezone
-
     now = timezone.now()
     matches = names_match(name, person.full_name) and data.birth_date == person.birth_date
     token = secrets.token_urlsafe(24)
@@ -610,29 +636,29 @@ def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: st
         expires_at=now + CLAIM_CODE_TTL, created_at=now,
     )
     # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
-    audit.record(actor="warga (pendaftaran)", action="person.claim_started", obj=person, at=now,
+    audit.record(actor="warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
                  after={"claim": claim.pk, "matches": matches, "phone": phone[:6] + "****" + phone[-3:]})
     _send_claim_code(claim=claim, code=code)
     return claim
 
 
-def _open_claim(token: str, now) -> SignUpClaim:
+CLAIM_NOT_FOUND = Msg("Permintaan verifikasi tidak ditemukan atau sudah selesai. Ulangi pendaftaran.",
+                      "Verification request not found or already completed. Sign up again.")
+
+
+def _open_claim(token: str, now: dt.datetime) -> SignUpClaim:
     claim = SignUpClaim.objects.select_for_update().select_related("person").filter(token=(token or "")[:64]).first()
     if claim is None or claim.completed_at is not None:
-        raise NotFound(Msg("Permintaan verifikasi tidak ditemukan atau sudah selesai. Ulangi pendaftaran.",
-                           "Verification request not found or already completed. Sign up again."), code="claim_not_found")
+        raise NotFound(CLAIM_NOT_FOUND, code=Code.CLAIM_NOT_FOUND)
     if claim.attempts >= CLAIM_MAX_ATTEMPTS:
         raise Conflict(Msg("Kode salah terlalu sering. Ulangi pendaftaran untuk mendapat kode baru.",
-                           "Too many wrong codes. Sign up again to get a new code."), code="claim_locked")
+                           "Too many wrong codes. Sign up again to get a new code."), code=Code.CLAIM_LOCKED)
     return claim
 
 
-def signup_claims_purge(*, now=None) -> int:
+def signup_claims_purge(*, now: dt.datetime | None = None) -> int:
     """Housekeeping: delete sign-up claims a day after they expired or completed (an unfinished one
     holds a password hash and declared data that nobody confirmed). Returns how many."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     cutoff = (now or timezone.now()) - dt.timedelta(days=1)
     deleted, _ = SignUpClaim.objects.filter(Q(expires_at__lt=cutoff) | Q(completed_at__lt=cutoff)).delete()
     return deleted
@@ -650,16 +676,14 @@ class ClaimOutcome:
 
 def signup_claim_resend(*, token: str) -> SignUpClaim:
     """Send a fresh code for a pending claim (at most ``CLAIM_MAX_SENDS`` in all; rate limited)."""
-    from django.utils import timezone
-
     ratelimit.enforce("otp_send")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         now = timezone.now()
         claim = _open_claim(token, now)
         if claim.sends >= CLAIM_MAX_SENDS:
             raise Conflict(Msg("Kode sudah dikirim {n} kali. Ulangi pendaftaran bila belum juga diterima.",
                                "The code was sent {n} times already. Sign up again if it still does not arrive.").format(
-                                   n=claim.sends), code="claim_resend_limit")
+                                   n=claim.sends), code=Code.CLAIM_RESEND_LIMIT)
         code = f"{secrets.randbelow(10**6):06d}"
         claim.code_hash, claim.expires_at, claim.sends = _claim_code_hash(claim.token, code), now + CLAIM_CODE_TTL, claim.sends + 1
         claim.save(update_fields=["code_hash", "expires_at", "sends"])
@@ -671,14 +695,10 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
     """Check the one-time code of a pending claim and complete it: the account takes the provisional
     record over (name and birth date matched), or a dispute opens for a regional officer of the NIK's
     region (they did not). Wrong codes count against the claim and the client's address."""
-    import hmac
-
-    from django.utils import timezone
-
     ratelimit.enforce("otp_check")
     now = timezone.now()
     wrong = False
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = _open_claim(token, now)
         code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
         if now > claim.expires_at or not hmac.compare_digest(claim.code_hash, _claim_code_hash(claim.token, code)):
@@ -689,20 +709,20 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
     if wrong:  # raised outside the transaction, so the attempt stays counted
         raise ValidationFailed(Msg("Kode salah atau sudah kedaluwarsa. Periksa SMS terbaru, atau minta kode baru.",
                                    "Wrong or expired code. Check the latest SMS, or ask for a new code."),
-                               code="claim_code_wrong", field="code")
+                               code=Code.CLAIM_CODE_WRONG, field="code")
     return outcome
 
 
-def _claim_complete(*, claim: SignUpClaim, now) -> ClaimOutcome:
+def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     person = Person.objects.select_for_update().get(pk=claim.person_id)
     if User.objects.filter(phone=claim.phone).exists() or claim.email and User.objects.filter(email__iexact=claim.email).exists():
         raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
-                       code="contact_taken", field="phone")
+                       code=Code.CONTACT_TAKEN, field="phone")
     declared = claim.declared
     user = User(username=f"w{secrets.token_hex(6)}", email=claim.email, phone=claim.phone,
                 first_name=declared.get("full_name", "")[:150], password=claim.password_hash)
     if claim.kind == SignUpClaim.Kind.CLAIM and not person.is_provisional:
-        raise Conflict(NIK_TAKEN, code="nik_taken", field="nik")  # claimed by its owner meanwhile
+        raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")  # claimed by its owner meanwhile
     user.save()
     RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
     claim.completed_at = now
@@ -719,11 +739,11 @@ def _claim_complete(*, claim: SignUpClaim, now) -> ClaimOutcome:
         person.disability_kind = declared.get("disability_kind", "") if person.has_disability else ""
         person.save()
         b, a = audit.changes(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
-        audit.record(actor=user, action="person.claimed", obj=person, before=b, after=a | {"account": user.pk}, at=now)
+        audit.record(actor=user, action=Audit.PERSON_CLAIMED, obj=person, before=b, after=a | {"account": user.pk}, at=now)
         _tell_old_contact(person=person, old=old_contact)
         return ClaimOutcome(user=user, person=person, dispute=None)
     dispute = IdentityDispute.objects.create(person=person, claimant=user, declared=declared, created_at=now)
-    audit.record(actor=user, action="person.identity_disputed", obj=person, at=now,
+    audit.record(actor=user, action=Audit.PERSON_IDENTITY_DISPUTED, obj=person, at=now,
                  after={"dispute": dispute.pk, "declared_name": declared.get("full_name"), "declared_birth_date": declared.get("birth_date")})
     _tell_officers(dispute=dispute)
     return ClaimOutcome(user=user, person=None, dispute=dispute)
@@ -731,8 +751,6 @@ def _claim_complete(*, claim: SignUpClaim, now) -> ClaimOutcome:
 
 def _tell_old_contact(*, person: Person, old: dict) -> None:
     """The record's earlier phone/e-mail (typed by the institution) hears that an account took it over."""
-    from sisnaker.notifications.services import notify_address
-
     text = Msg("Data Anda di Sisnaker (ditambahkan oleh {inst}) kini terhubung dengan akun bernomor HP {phone}. "
                "Bila ini bukan Anda, segera hubungi Disnaker setempat.",
                "Your Sisnaker record (added by {inst}) is now joined to an account with phone {phone}. "
@@ -753,10 +771,6 @@ def normalize_phone_or_blank(raw: str) -> str:
 
 
 def _tell_officers(*, dispute: IdentityDispute) -> None:
-    from sisnaker.notifications.services import notify_user
-
-    from . import selectors
-
     text = Msg("Ada pendaftaran warga dengan NIK yang datanya berbeda dari data terdaftar, menunggu pemeriksaan Anda "
                "(Sisnaker → Data warga → Sengketa data).",
                "A citizen signed up with a NIK whose data differ from the registered record; it awaits your check "
@@ -766,43 +780,41 @@ def _tell_officers(*, dispute: IdentityDispute) -> None:
                     text=text.en if officer.preferred_language == "en" else text.id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def dispute_record_view(*, actor: User, dispute: IdentityDispute) -> None:
     """An officer opens a dispute, which shows the registered record beside the declared data: logged."""
     require(actor, "person.resolve_identity", dispute)
-    audit.record(actor=actor, action="person.viewed", obj=dispute.person, reason=f"sengketa data {dispute.pk}")
+    audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=dispute.person, reason=f"sengketa data {dispute.pk}")
 
 
 DISPUTE_OUTCOMES = ("owner", "not_owner")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def identity_dispute_resolve(*, actor: User, dispute: IdentityDispute, outcome: str, note: str) -> IdentityDispute:
     """A regional officer of the NIK's region decides a dispute after checking the claimant's ID card:
     ``owner`` corrects the record's name and birth date to what the claimant declared and joins it to
     their account; ``not_owner`` leaves the record as it is. The claimant is told either way."""
-    from django.utils import timezone
-
     dispute = IdentityDispute.objects.select_for_update().select_related("person", "claimant").get(pk=dispute.pk)
     require(actor, "person.resolve_identity", dispute)
     if outcome not in DISPUTE_OUTCOMES:
-        raise ValidationFailed(Msg("Pilih keputusan.", "Choose a decision."), code="dispute_outcome", field="outcome")
+        raise ValidationFailed(Msg("Pilih keputusan.", "Choose a decision."), code=Code.DISPUTE_OUTCOME, field="outcome")
     if dispute.status != IdentityDispute.Status.OPEN:
-        raise Conflict(Msg("Sengketa ini sudah diputuskan.", "This dispute was already decided."), code="dispute_closed")
+        raise Conflict(Msg("Sengketa ini sudah diputuskan.", "This dispute was already decided."), code=Code.DISPUTE_CLOSED)
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(Msg("Tuliskan dasar keputusan (mis. KTP yang diperiksa).",
-                                   "Write what the decision rests on (e.g. the ID card checked)."), code="reason_required", field="note")
+                                   "Write what the decision rests on (e.g. the ID card checked)."), code=CoreCode.REASON_REQUIRED, field="note")
     now = timezone.now()
     person = Person.objects.select_for_update().get(pk=dispute.person_id)
     if outcome == "owner":
         if not person.is_provisional:
             raise Conflict(Msg("Data ini sudah terhubung dengan akun lain; selesaikan melalui administrator.",
                                "This record is already joined to another account; settle it with an administrator."),
-                           code="person_already_claimed")
+                           code=Code.PERSON_ALREADY_CLAIMED)
         if Person.objects.filter(user=dispute.claimant).exists():
             raise Conflict(Msg("Akun pengaju sudah memiliki data warga.", "The claimant's account already holds a record."),
-                           code="claimant_has_person")
+                           code=Code.CLAIMANT_HAS_PERSON)
         before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
         declared = dispute.declared
         person.user = dispute.claimant
@@ -811,10 +823,10 @@ def identity_dispute_resolve(*, actor: User, dispute: IdentityDispute, outcome: 
         person.phone, person.email = dispute.claimant.phone, dispute.claimant.email or person.email
         person.save()
         b, a = audit.changes(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
-        audit.record(actor=actor, action="person.identity_confirmed", obj=person, before=b, after=a | {"account": dispute.claimant_id},
+        audit.record(actor=actor, action=Audit.PERSON_IDENTITY_CONFIRMED, obj=person, before=b, after=a | {"account": dispute.claimant_id},
                      reason=note, at=now)
     else:
-        audit.record(actor=actor, action="person.identity_refused", obj=person, after={"dispute": dispute.pk}, reason=note, at=now)
+        audit.record(actor=actor, action=Audit.PERSON_IDENTITY_REFUSED, obj=person, after={"dispute": dispute.pk}, reason=note, at=now)
     dispute.status = IdentityDispute.Status.OWNER if outcome == "owner" else IdentityDispute.Status.NOT_OWNER
     dispute.resolved_at, dispute.resolved_by, dispute.resolution_note = now, actor, note
     dispute.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
@@ -823,8 +835,6 @@ def identity_dispute_resolve(*, actor: User, dispute: IdentityDispute, outcome: 
 
 
 def _tell_claimant(*, dispute: IdentityDispute) -> None:
-    from sisnaker.notifications.services import notify_user
-
     if dispute.status == IdentityDispute.Status.OWNER:
         text = Msg("Petugas Disnaker telah memeriksa data Anda: data NIK Anda kini terhubung dengan akun Sisnaker Anda.",
                    "The manpower office checked your data: your NIK record is now joined to your Sisnaker account.")
@@ -837,7 +847,7 @@ def _tell_claimant(*, dispute: IdentityDispute) -> None:
                 text=text.en if dispute.claimant.preferred_language == "en" else text.id)
 
 def person_match_for_staff(
-    *, actor: User, nik: str, full_name: str, birth_date: dt.date | None, purpose: str, on, action: str = "program.manage"
+    *, actor: User, nik: str, full_name: str, birth_date: dt.date | None, purpose: str, on: Any, action: str = "program.manage"
 ) -> Person | None:
     """The registered person with this NIK, for staff who typed it, only when the name (``names_match``)
     and the birth date they gave match that person too; None otherwise, whether no one has the NIK or
@@ -848,8 +858,6 @@ def person_match_for_staff(
     person is added to); it is checked first. Every look-up is recorded (``person.looked_up``: outcome,
     purpose and the masked NIK, never the NIK itself) in a transaction of its own, so a refused look-up
     stays recorded whatever the caller does next: call this before, not inside, the caller's transaction."""
-    from .domain import names_match
-
     require(actor, action, on)
     digits = "".join(ch for ch in (nik or "") if ch.isdigit())
     masked = nik_rules.mask(digits) if len(digits) == 16 else "*" * 16
@@ -862,7 +870,7 @@ def person_match_for_staff(
         else:
             outcome = "mismatch"
         audit.record(
-            actor=actor, action="person.looked_up", obj=person, object_type="accounts.person",
+            actor=actor, action=Audit.PERSON_LOOKED_UP, obj=person, object_type="accounts.person",
             object_id=person.pk if person is not None else "", reason=purpose[:500],
             after={"outcome": outcome, "purpose": purpose[:200], "nik": masked},
         )

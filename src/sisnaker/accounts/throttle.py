@@ -41,6 +41,7 @@ from sisnaker.core.models import RateCounter
 from sisnaker.core.net import client_ip, network_of
 
 from .backends import find_user
+from .codes import Code
 from .domain import classify_identifier
 from .models import LoginCounter, LoginDevice, User
 
@@ -64,7 +65,7 @@ class LoginThrottled(SisnakerError):
                 "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {m} menit.",
                 "Too many failed log-in attempts. Try again in {m} minute(s).",
             ).format(m=minutes),
-            code="login_throttled",
+            code=Code.LOGIN_THROTTLED,
             field="current_password",
             details={"retry_after": retry_after},
         )

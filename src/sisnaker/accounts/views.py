@@ -1,5 +1,8 @@
 """Account pages: sign-up, log-in (password, then the TOTP code when the account has an authenticator;
-throttled by accounts/throttle.py), authenticators, profile, data download, audit trail."""
+throttled by accounts/throttle.py), authenticators, profile, data download, audit trail.
+
+Refusals rise as ``core.errors.SisnakerError`` (``core.pages.RefusalMiddleware`` shows the error page);
+a service's refusal of a form goes on the form (``core.pages.apply_error``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,14 +24,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core import search
-from sisnaker.core.errors import PermissionDenied, SisnakerError, TooManyRequests
-from sisnaker.core.permissions import require
-from sisnaker.web.views import error_page
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
+from sisnaker.core.pages import apply_error
+from sisnaker.core.permissions import can
 
 from . import security, selectors, services, throttle
+from .codes import Code
 from .forms import (
     ClaimCodeForm,
     DisputeDecisionForm,
@@ -40,17 +44,15 @@ from .forms import (
 )
 from .models import IdentityDispute, SignUpClaim
 
+# The form's name for a service's field, where they differ.
+FORM_FIELDS = {"domicile_district": "domicile"}
+# Whatever refuses the code step (a wrong code, a locked claim, the contact taken meanwhile) shows at the code.
+CLAIM_FIELDS = {"": "code", "phone": "code", "nik": "code"}
+
 PENDING_OTP = "sisnaker_pending_otp_user"
 PENDING_OTP_AT = "sisnaker_pending_otp_at"
 PENDING_OTP_BACKEND = "sisnaker_pending_otp_backend"
 PENDING_OTP_SECONDS = 600  # the code must follow the password within ten minutes
-
-
-def _apply_error(form, exc: SisnakerError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if exc.field == "domicile_district":
-        field = "domicile"
-    form.add_error(field, str(exc.message))
 
 
 def _next_url(request: HttpRequest, default: str = "web:home") -> str:
@@ -77,10 +79,10 @@ def signup(request: HttpRequest) -> HttpResponse:
                 today=timezone.localdate(),
             )
         except TooManyRequests as exc:
-            form.add_error(None, str(exc.message))
-            return render(request, "accounts/signup.html", {"form": form}, status=429)
+            apply_error(form, exc)
+            return render(request, "accounts/signup.html", {"form": form}, status=exc.http_status)
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc, fields=FORM_FIELDS)
         else:
             if isinstance(person, SignUpClaim):
                 # The NIK is held by a record someone else added: prove the phone first.
@@ -100,25 +102,27 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Second step of a sign-up whose NIK was added by an institution: the code sent by SMS."""
     if request.user.is_authenticated:
         return redirect("web:home")
-    claim = SignUpClaim.objects.filter(token=token[:64], completed_at__isnull=True).first()
+    claim = selectors.pending_claim(token=token)
     if claim is None:
-        return error_page(request, 404, _("Permintaan verifikasi tidak ditemukan atau sudah selesai. Ulangi pendaftaran."))
+        raise NotFound(services.CLAIM_NOT_FOUND, code=Code.CLAIM_NOT_FOUND)
     form = ClaimCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and request.POST.get("resend"):
         try:
             services.signup_claim_resend(token=token)
         except SisnakerError as exc:
-            messages.error(request, str(exc.message))
+            form = ClaimCodeForm()
+            apply_error(form, exc)
+            status = exc.http_status
         else:
             messages.success(request, _("Kode baru sudah dikirim."))
-        return redirect("accounts:signup_verify", token=token)
-    if request.method == "POST" and form.is_valid():
+            return redirect("accounts:signup_verify", token=token)
+    elif request.method == "POST" and form.is_valid():
         try:
             outcome = services.signup_claim_verify(token=token, code=form.cleaned_data["code"])
         except SisnakerError as exc:
-            form.add_error("code", str(exc.message))
-            status = 429 if isinstance(exc, TooManyRequests) else 400
+            apply_error(form, exc, fields=CLAIM_FIELDS)
+            status = exc.http_status if isinstance(exc, TooManyRequests) else 400
         else:
             login(request, outcome.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             if outcome.person is not None:
@@ -140,13 +144,11 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def disputes(request: HttpRequest) -> HttpResponse:
     """Regional officers: sign-ups whose data differ from a provisional record of the same NIK."""
-    from sisnaker.core.permissions import can
-
     status = request.GET.get("status", "open")
     if status not in IdentityDispute.Status.values:
         status = "open"
     if not can(request.user, "person.list"):
-        return error_page(request, 403, _("Halaman ini untuk petugas Disnaker."), _("Akses ditolak"))
+        raise PermissionDenied(Msg("Halaman ini untuk petugas Disnaker.", "This page is for manpower office (Disnaker) officers."))
     rows = list(selectors.disputes_in_scope(viewer=request.user, status=status)[:200])
     return render(request, "accounts/disputes.html", {"rows": rows, "status": status,
                                                       "statuses": IdentityDispute.Status.choices})
@@ -154,19 +156,17 @@ def disputes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    from sisnaker.core.permissions import can
-
-    dispute = IdentityDispute.objects.select_related("person__nik_regency", "person__added_by_institution", "claimant",
-                                                     "resolved_by").filter(pk=dispute_id).first()
+    dispute = selectors.dispute_get(dispute_id=dispute_id)
     if dispute is None or not can(request.user, "person.resolve_identity", dispute):
-        return error_page(request, 404, _("Sengketa data tidak ditemukan di wilayah kerja Anda."), _("Tidak ditemukan"))
+        raise NotFound(Msg("Sengketa data tidak ditemukan di wilayah kerja Anda.",
+                           "Data dispute not found in your area of responsibility."))
     form = DisputeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.identity_dispute_resolve(actor=request.user, dispute=dispute, outcome=form.cleaned_data["outcome"],
                                               note=form.cleaned_data["note"])
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc, fields=FORM_FIELDS)
         else:
             messages.success(request, _("Keputusan tersimpan; pengaju sudah diberi tahu."))
             return redirect("accounts:disputes")
@@ -174,6 +174,8 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     services.dispute_record_view(actor=request.user, dispute=dispute)
     return render(request, "accounts/dispute_detail.html", {"dispute": dispute, "form": form},
                   status=400 if form.errors else 200)
+
+
 def _login_error_message() -> str:
     return _("Kombinasi akun dan kata sandi salah. Periksa lagi huruf besar/kecil dan nomor yang Anda ketik. "
              "Bila lupa kata sandi, hubungi petugas Disnaker atau administrator lembaga Anda.")
@@ -224,8 +226,6 @@ def _after_password_login(request: HttpRequest, user) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The code step: after the password (pending log-in), or for a session that was opened with the
     password alone of an account that has an authenticator (sent here by the middleware)."""
-    from .models import User
-
     if request.user.is_authenticated and PENDING_OTP not in request.session:
         user = request.user
         if security.session_state(request) != security.CODE:
@@ -235,7 +235,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         user_id = request.session.get(PENDING_OTP)
         started = request.session.get(PENDING_OTP_AT, 0)
         fresh = isinstance(started, int) and timezone.now().timestamp() - started <= PENDING_OTP_SECONDS
-        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id and fresh else None
+        user = selectors.active_user(user_id=user_id) if user_id and fresh else None
         if user is None:
             for key in (PENDING_OTP, PENDING_OTP_AT, PENDING_OTP_BACKEND, "sisnaker_next"):
                 request.session.pop(key, None)
@@ -281,9 +281,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator (TOTP): what app to install, scan the QR code, type the code, recovery
     advice. The service re-asks the password, and a current code when two-factor is already on."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=request.user, name=_("Autentikator"), confirmed=False
-    )
+    device = services.otp_device_pending(actor=request.user, name=_("Autentikator"))
     confirmed = security.has_authenticator(request.user)
     form = OtpSetupForm(request.POST or None, has_authenticator=confirmed)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +290,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.otp_device_confirm(actor=request.user, device=device, token=d["token"],
                                         current_password=d["current_password"], otp_token=d.get("otp_token", ""))
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc, fields=FORM_FIELDS)
         else:
             device.refresh_from_db()
             security.forget_cached(request.user)
@@ -313,7 +311,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_remove(request: HttpRequest) -> HttpResponse:
     """Remove an authenticator (e.g. an old phone), after the password and a current code."""
-    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk"))
+    devices = selectors.authenticators_of(user=request.user)
     if not devices:
         messages.info(request, _("Akun Anda belum memakai aplikasi autentikator."))
         return redirect("accounts:profile")
@@ -325,7 +323,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
             services.otp_device_remove(actor=request.user, device=device, current_password=d["current_password"],
                                        otp_token=d["otp_token"])
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc, fields=FORM_FIELDS)
         else:
             messages.success(request, _("Autentikator dihapus."))
             return redirect("accounts:profile")
@@ -363,7 +361,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 otp_token=d.get("otp_token", ""),
             )
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc, fields=FORM_FIELDS)
         else:
             messages.success(request, _("Data Anda sudah diperbarui."))
             return redirect("accounts:profile")
@@ -384,10 +382,9 @@ def data_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    try:
-        require(request.user, "audit.view")
-    except PermissionDenied:
-        return error_page(request, 403, _("Hanya administrator yang dapat membaca jejak audit."), _("Akses ditolak"))
+    if not can(request.user, "audit.view"):
+        raise PermissionDenied(Msg("Hanya administrator yang dapat membaca jejak audit.",
+                                   "Only administrators can view the audit trail."))
     before = request.GET.get("before", "")
     events = list(selectors.audit_events(
         object_type=request.GET.get("type", "").strip(), action=request.GET.get("action", "").strip(),
@@ -399,12 +396,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """Staff: residents of the officer's area (or everyone for national roles), searchable."""
-    from django.core.paginator import Paginator
-
-    from sisnaker.core.permissions import can
-
     if not can(request.user, "person.list"):
-        return error_page(request, 403, _("Halaman ini untuk petugas."), _("Akses ditolak"))
+        raise PermissionDenied(Msg("Halaman ini untuk petugas.", "This page is for officers."))
     if request.method == "POST":
         # The search form posts, so that a NIK typed in it never appears in a URL.
         q = search.protect_query(request.POST.get("q", "")[:100])
@@ -423,14 +416,9 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff open one person's full record; allowed by scope and always logged."""
-    from .models import Person
-
-    person = Person.objects.select_related("domicile_district__regency__province", "nik_regency__province", "nik_district", "added_by_institution").filter(pk=person_id).first()
+    person = selectors.person_get(person_id=person_id)
     if person is None:
-        return error_page(request, 404, _("Data orang ini tidak ada."), _("Tidak ditemukan"))
-    try:
-        services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
-    except PermissionDenied:
-        return error_page(request, 403, _("Orang ini di luar wilayah kerja Anda."), _("Akses ditolak"))
+        raise NotFound(Msg("Data orang ini tidak ada.", "This person's record does not exist."))
+    services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
     view = selectors.person_public_view(viewer=request.user, person=person)
     return render(request, "accounts/person_detail.html", view)

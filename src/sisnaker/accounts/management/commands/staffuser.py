@@ -12,11 +12,10 @@ from __future__ import annotations
 import getpass
 import sys
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from sisnaker.accounts import services
-from sisnaker.accounts.models import User
+from sisnaker.accounts import selectors, services
 from sisnaker.core.errors import SisnakerError
 from sisnaker.core.roles import SCOPE_OF, Role
 
@@ -35,9 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
 
     def handle(self, *args, username, name, email, role, region, institution, company, password_stdin, **options):
-        from sisnaker.institutions.models import Institution
-        from sisnaker.placement.models import Company
-
+        # The scope's models belong to apps above accounts: named, never imported (the dependency rules).
+        Institution, Company = apps.get_model("institutions", "Institution"), apps.get_model("placement", "Company")
         scope = {}
         need = SCOPE_OF[Role(role)]
         if need == "region":
@@ -50,17 +48,14 @@ class Command(BaseCommand):
             scope["company"] = Company.objects.filter(pk=company).first() if company else None
             if scope["company"] is None:
                 raise CommandError("--company must name an existing company id for this role.")
-        user = User.objects.filter(username=username).first()
+        new = selectors.user_by_username(username=username) is None
+        password = self._password(password_stdin) if new else None
         try:
-            with transaction.atomic():
-                if user is None:
-                    password = self._password(password_stdin)
-                    user = services.staff_user_create(actor=None, username=username, password=password,
-                                                      full_name=name or username, email=email)
-                    self.stdout.write(f"Log-in {username} created.")
-                services.role_grant(actor=None, user=user, role=role, **scope)
+            services.staff_login_set_up(username=username, role=role, password=password, full_name=name, email=email, **scope)
         except SisnakerError as exc:
             raise CommandError(str(exc.message)) from exc
+        if new:
+            self.stdout.write(f"Log-in {username} created.")
         self.stdout.write(self.style.SUCCESS(f"{username}: role {role} granted{' (' + str(list(scope.values())[0]) + ')' if scope else ''}."))
 
     def _password(self, from_stdin: bool) -> str:
