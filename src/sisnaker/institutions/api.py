@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from sisnaker.accounts.domain import normalize_phone
-from sisnaker.accounts.models import User
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, optional_actor, request_actor
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, ValidationFailed
-from sisnaker.core.permissions import can, require
+from sisnaker.core.permissions import can
+from sisnaker.regions import selectors as region_selectors
+from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors, services
+from .codes import Code
 from .models import Institution
 
 router = Router(auth=SESSION_OR_TOKEN)
@@ -104,18 +104,21 @@ class StaffOut(Schema):
 
 
 def _regency(code: str | None) -> Regency:
-    regency = Regency.objects.filter(code=(code or "").strip()).first()
+    regency = region_selectors.regency_get((code or "").strip())
     if regency is None:
         raise ValidationFailed(Msg("Kode kabupaten/kota {c} tidak dikenal (contoh: 32.73).",
                                    "Unknown regency code {c} (example: 32.73).").format(c=code),
-                               code="regency_unknown", field="regency")
+                               code=RegionCode.REGENCY_UNKNOWN, field="regency")
     return regency
 
 
+NOT_FOUND = Msg("Lembaga tidak ditemukan.", "Institution not found.")
+
+
 def _get(institution_id: int) -> Institution:
-    inst = Institution.objects.select_related("regency__province").filter(pk=institution_id).first()
+    inst = selectors.institution_get(pk=institution_id)
     if inst is None:
-        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found")
+        raise NotFound(NOT_FOUND, code=Code.INSTITUTION_NOT_FOUND)
     return inst
 
 
@@ -181,10 +184,10 @@ def review_queue(request, status: str = "pending", q: str = "", page: int = 1):
     actor = request_actor(request)
     if not selectors.may_review_any(viewer=actor):
         raise PermissionDenied(Msg("Hanya petugas Disnaker dan kurator Kementerian yang menyetujui lembaga.",
-                                   "Only regional officers and ministry curators vet institutions."), code="not_an_approver")
+                                   "Only regional officers and ministry curators vet institutions."), code=Code.NOT_AN_APPROVER)
     if status not in selectors.QUEUE_STATUSES:
         raise ValidationFailed(Msg("Status tidak dikenal: pending, approved, rejected, atau suspended.",
-                                   "Unknown status: pending, approved, rejected or suspended."), code="status_unknown", field="status")
+                                   "Unknown status: pending, approved, rejected or suspended."), code=Code.STATUS_UNKNOWN, field="status")
     qs = selectors.review_queue(viewer=actor, status=status, q=q[:100])
     count = qs.count()
     size = 50
@@ -212,7 +215,7 @@ def institution_detail(request, institution_id: int):
     inst = _get(institution_id)
     unvetted = inst.status in (Institution.Status.PENDING, Institution.Status.REJECTED)
     if unvetted and not _may_see(optional_actor(request), inst):
-        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found")
+        raise NotFound(NOT_FOUND, code=Code.INSTITUTION_NOT_FOUND)
     return _out(inst)
 
 
@@ -258,29 +261,8 @@ def institution_review(request, institution_id: int, payload: ReviewIn):
 @router.post("/{institution_id}/staff", response={201: StaffOut}, summary="Attach an instructor or co-manager",
              description="The institution's manager attaches an existing account, found by username, e-mail or phone.")
 def institution_staff(request, institution_id: int, payload: StaffIn):
-    actor = request_actor(request)
     inst = _get(institution_id)
-    # Refuse before revealing anything about the account (the service checks again).
-    require(actor, "institution.manage_staff", inst)
-    username, email, phone = payload.username.strip(), payload.email.strip().lower(), payload.phone.strip()
-    if not (username or email or phone):
-        raise ValidationFailed(Msg("Isi nama pengguna, e-mail, atau nomor HP akun yang ditambahkan.",
-                                   "Give the account's username, e-mail or phone."), code="staff_identifier", field="username")
-    query = Q()
-    if username:
-        query |= Q(username=username)
-    if email:
-        query |= Q(email__iexact=email)
-    if phone:
-        try:
-            query |= Q(phone=normalize_phone(phone))
-        except ValidationFailed:  # an unparseable phone simply matches nobody
-            query |= Q(phone=phone)
-    users = list(User.objects.filter(query, is_active=True)[:2])
-    if len(users) != 1:
-        raise NotFound(Msg("Akun tidak ditemukan (atau ditemukan lebih dari satu). Periksa lagi datanya.",
-                           "Account not found (or more than one matched). Check the details."),
-                       code="user_not_found", field="username")
-    assignment = services.institution_add_staff(actor=actor, institution=inst, user=users[0], role=payload.role)
-    return Status(201, {"id": assignment.pk, "user": users[0].username, "role": assignment.role,
+    assignment = services.institution_add_staff(actor=request_actor(request), institution=inst, role=payload.role,
+                                                username=payload.username, email=payload.email, phone=payload.phone)
+    return Status(201, {"id": assignment.pk, "user": assignment.user.username, "role": assignment.role,
                         "institution_id": inst.pk, "is_active": assignment.is_active})

@@ -1,18 +1,55 @@
-"""Reads for institutions: the approvers' queue, the status history, who approves what."""
+"""Reads for institutions: one institution, "my institutions", its staff, the approvers' queue, the status
+history, who approves what."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from sisnaker.accounts.models import User
+from sisnaker.accounts.models import RoleAssignment, User
 from sisnaker.core.roles import Role
 
 from . import domain
 from .models import Institution, InstitutionStatusChange
 
 QUEUE_STATUSES = tuple(Institution.Status.values)
+STAFF_ROLES = (Role.INSTITUTION_MANAGER, Role.INSTRUCTOR)
+
+
+def institution_get(*, pk: int) -> Institution | None:
+    return Institution.objects.select_related("regency__province").filter(pk=pk).first()
+
+
+def institution_by_registry_number(*, number: str) -> Institution | None:
+    """The institution whose registry number folds to the same key (``domain.registry_key``)."""
+    return Institution.objects.filter(registry_key=domain.registry_key(number)).first()
+
+
+def institutions_search(*, q: str = "") -> QuerySet[Institution]:
+    """Every institution by name (the national view of curators), searched by name or registry number."""
+    qs = Institution.objects.select_related("regency").order_by("name")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(registry_number__icontains=q))
+    return qs
+
+
+def staff_roles_of(*, user: User) -> QuerySet[RoleAssignment]:
+    """The user's active roles at institutions (manager, instructor), with each institution."""
+    return (RoleAssignment.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES)
+            .select_related("institution__regency").order_by("institution__name"))
+
+
+def staff_of(*, institution: Institution) -> QuerySet[RoleAssignment]:
+    """Everyone holding an active role at the institution, with their person."""
+    return (RoleAssignment.objects.filter(institution=institution, is_active=True).select_related("user__person")
+            .order_by("role", "user__username"))
+
+
+def managers_of(*, institution: Institution) -> QuerySet[User]:
+    """The institution's active managers (they hear the authority's decisions)."""
+    return User.objects.filter(role_assignments__institution=institution, role_assignments__role=Role.INSTITUTION_MANAGER,
+                               role_assignments__is_active=True, is_active=True).distinct()
 
 
 def _reviewable(viewer: User) -> Q | None:
@@ -57,8 +94,6 @@ def review_queue(*, viewer: User, status: str = "pending", q: str = "") -> Query
 
 def queue_counts(*, viewer: User) -> dict[str, int]:
     """How many institutions of each status the viewer's queue holds (one grouped query)."""
-    from django.db.models import Count
-
     scope = _reviewable(viewer)
     counts = dict.fromkeys(QUEUE_STATUSES, 0)
     if scope is None:

@@ -1,6 +1,7 @@
 """Writes for institutions: registration (pending; the registrant becomes its manager), vetting by the
 authority (approve, reject, suspend, reinstate) and resubmission, edits, LA-LPK accreditation by
-ministry curators, attaching instructors."""
+ministry curators, attaching instructors. Every service here is called by pages, the API or the demo,
+never inside another transaction: each is durable (``transaction.atomic(durable=True)``)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sisnaker.accounts import selectors as account_selectors
+from sisnaker.accounts.codes import Code as AccountCode
 from sisnaker.accounts.models import RoleAssignment, User
 from sisnaker.core import audit
-from sisnaker.core.errors import Conflict, Msg, ValidationFailed
+from sisnaker.core.codes import Code as CoreCode
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
+from sisnaker.notifications.services import notify_user
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors
+from .codes import REVIEW_AUDIT, Audit, Code
 from .models import Institution, InstitutionStatusChange
 
 FIELDS = ["registry_number", "name", "kind", "regency", "address", "phone", "email", "licence_number", "status"]
@@ -30,16 +36,16 @@ def _clean(*, registry_number: str, name: str, kind: str, regency: Regency | Non
         raise ValidationFailed(
             Msg("Nomor registrasi/izin lembaga 3–40 karakter: huruf, angka, titik, garis miring, atau tanda hubung.",
                 "The institution's registry/licence number is 3–40 characters: letters, digits, dots, slashes or dashes."),
-            code="institution_registry_number", field="registry_number",
+            code=Code.REGISTRY_NUMBER, field="registry_number",
         )
     name = " ".join((name or "").split())
     if len(name) < 5:
         raise ValidationFailed(Msg("Nama lembaga minimal 5 karakter.", "The institution's name needs at least 5 characters."),
-                               code="institution_name", field="name")
+                               code=Code.NAME, field="name")
     if kind not in Institution.Kind.values:
-        raise ValidationFailed(Msg("Pilih jenis lembaga.", "Choose the kind of institution."), code="institution_kind", field="kind")
+        raise ValidationFailed(Msg("Pilih jenis lembaga.", "Choose the kind of institution."), code=Code.KIND, field="kind")
     if regency is None:
-        raise ValidationFailed(Msg("Pilih kabupaten/kota lembaga.", "Choose the institution's regency/city."), code="institution_regency", field="regency")
+        raise ValidationFailed(Msg("Pilih kabupaten/kota lembaga.", "Choose the institution's regency/city."), code=Code.REGENCY, field="regency")
     return number, name
 
 
@@ -53,15 +59,15 @@ def _registry_conflict(number: str) -> Conflict:
                         "Bila Anda staf lembaga itu, minta pengelolanya menambahkan Anda.",
                         "Registry number {n} is already registered to another institution (or one very like it). "
                         "If you work there, ask its manager to add you.").format(n=number),
-                    code="institution_exists", field="registry_number")
+                    code=Code.EXISTS, field="registry_number")
 
 
-def _record_status(*, institution: Institution, actor, status: str, at, reason: str = "") -> None:
+def _record_status(*, institution: Institution, actor: User, status: str, at: dt.datetime, reason: str = "") -> None:
     InstitutionStatusChange.objects.create(institution=institution, status=status, at=at,
                                            actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_register(
     *, actor: User, registry_number: str, name: str, kind: str, regency: Regency, address: str = "", phone: str = "",
     email: str = "", licence_number: str = "",
@@ -81,7 +87,7 @@ def institution_register(
     if waiting >= MAX_OPEN_REGISTRATIONS:
         raise Conflict(Msg("Anda sudah memiliki {n} pendaftaran lembaga yang belum disetujui. Tunggu keputusannya dulu.",
                            "You already have {n} institution registrations awaiting a decision. Wait for them first.").format(
-                               n=waiting), code="institution_registrations_open")
+                               n=waiting), code=Code.REGISTRATIONS_OPEN)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -94,14 +100,12 @@ def institution_register(
         raise _registry_conflict(number) from exc
     _record_status(institution=institution, actor=actor, status=Institution.Status.PENDING, at=now)
     RoleAssignment.objects.create(user=actor, role=Role.INSTITUTION_MANAGER, institution=institution, granted_by=actor)
-    audit.record(actor=actor, action="institution.registered", obj=institution, after=audit.snapshot(institution, FIELDS), at=now)
+    audit.record(actor=actor, action=Audit.REGISTERED, obj=institution, after=audit.snapshot(institution, FIELDS), at=now)
     _notify_approvers(institution=institution)
     return institution
 
 
 def _notify_approvers(*, institution: Institution) -> None:
-    from sisnaker.notifications.services import notify_user
-
     text = Msg("Pendaftaran lembaga baru menunggu persetujuan Anda: {name} ({kind}, {number}, {regency}). "
                "Periksa izin/SK/VIN-nya di Sisnaker: Lembaga → Persetujuan.",
                "A new institution registration awaits your approval: {name} ({kind}, {number}, {regency}). "
@@ -113,7 +117,7 @@ def _notify_approvers(*, institution: Institution) -> None:
                     text=text.en if user.preferred_language == "en" else text.id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_update(
     *, actor: User, institution: Institution, name: str, kind: str, regency: Regency, address: str = "", phone: str = "", email: str = ""
 ) -> Institution:
@@ -125,11 +129,11 @@ def institution_update(
     institution.address, institution.phone, institution.email = address.strip(), phone.strip(), email.strip().lower()
     institution.save()
     b, a = audit.changes(before, audit.snapshot(institution, FIELDS))
-    audit.record(actor=actor, action="institution.updated", obj=institution, before=b, after=a)
+    audit.record(actor=actor, action=Audit.UPDATED, obj=institution, before=b, after=a)
     return institution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_set_accreditation(
     *, actor: User, institution: Institution, status: str, grade: str = "", number: str = "", valid_until: dt.date | None = None
 ) -> Institution:
@@ -137,10 +141,10 @@ def institution_set_accreditation(
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require(actor, "institution.accredit", institution)
     if status not in Institution.Accreditation.values:
-        raise ValidationFailed(Msg("Status akreditasi tidak dikenal.", "Unknown accreditation status."), code="accreditation_status", field="status")
+        raise ValidationFailed(Msg("Status akreditasi tidak dikenal.", "Unknown accreditation status."), code=Code.ACCREDITATION_STATUS, field="status")
     if status == Institution.Accreditation.ACCREDITED and (grade not in Institution.Grade.values or valid_until is None):
         raise ValidationFailed(Msg("Akreditasi memerlukan peringkat (A/B/C) dan tanggal berlaku.",
-                                   "Accreditation needs a grade (A/B/C) and a valid-until date."), code="accreditation_incomplete", field="grade")
+                                   "Accreditation needs a grade (A/B/C) and a valid-until date."), code=Code.ACCREDITATION_INCOMPLETE, field="grade")
     fields = ["accreditation_status", "accreditation_grade", "accreditation_number", "accreditation_valid_until"]
     before = audit.snapshot(institution, fields)
     institution.accreditation_status = status
@@ -148,14 +152,14 @@ def institution_set_accreditation(
     institution.accreditation_number = number.strip()
     institution.accreditation_valid_until = valid_until if status == "accredited" else None
     institution.save()
-    audit.record(actor=actor, action="institution.accreditation_set", obj=institution, before=before, after=audit.snapshot(institution, fields))
+    audit.record(actor=actor, action=Audit.ACCREDITATION_SET, obj=institution, before=before, after=audit.snapshot(institution, fields))
     return institution
 
 
 REVIEW_ACTIONS = ("approve", "reject", "suspend", "reinstate")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_review(
     *, actor: User, institution: Institution, action: str, reason: str = "", licence_number: str | None = None,
 ) -> Institution:
@@ -164,47 +168,47 @@ def institution_review(
     will read), ``suspend`` (an approved one, with a reason) or ``reinstate`` (a suspended one). Recorded
     in the status history and the audit trail; the institution's managers are told."""
     if action not in REVIEW_ACTIONS:
-        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="review_action", field="action")
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.REVIEW_ACTION, field="action")
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require(actor, "institution.review", institution)
     to = domain.institution_next_status(action=action, status=institution.status)
     if to is None:
-        raise Conflict(domain.transition_refusal(action=action, status=institution.status), code="institution_status")
+        raise Conflict(domain.transition_refusal(action=action, status=institution.status), code=Code.STATUS)
     reason = (reason or "").strip()
     if action in domain.REASON_REQUIRED and not reason:
         raise ValidationFailed(Msg("Tuliskan alasannya; pengelola lembaga akan membacanya.",
-                                   "Write the reason; the institution's manager will read it."), code="reason_required", field="reason")
+                                   "Write the reason; the institution's manager will read it."), code=CoreCode.REASON_REQUIRED, field="reason")
     if licence_number is not None and licence_number.strip():
         institution.licence_number = " ".join(licence_number.split())[:60]
     if action == "approve" and not institution.licence_number:
         raise ValidationFailed(Msg("Catat nomor izin operasional / SK pendirian / VIN yang sudah Anda periksa sebelum menyetujui.",
                                    "Record the operating licence / establishment decree / VIN number you checked before approving."),
-                               code="licence_number_required", field="licence_number")
+                               code=Code.LICENCE_NUMBER_REQUIRED, field="licence_number")
     before = {"status": institution.status, "licence_number": institution.licence_number}
     now = timezone.now()
     institution.status, institution.status_reason, institution.status_changed_at = to, reason, now
     institution.save(update_fields=["status", "status_reason", "status_changed_at", "licence_number"])
     _record_status(institution=institution, actor=actor, status=to, at=now, reason=reason)
-    audit.record(actor=actor, action=f"institution.{action}", obj=institution, before=before,
+    audit.record(actor=actor, action=REVIEW_AUDIT[action], obj=institution, before=before,
                  after={"status": to, "licence_number": institution.licence_number}, reason=reason, at=now)
     _notify_managers(institution=institution, action=action, reason=reason)
     return institution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_resubmit(*, actor: User, institution: Institution) -> Institution:
     """After a rejection the manager corrects the data and asks again: back to pending."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require(actor, "institution.edit", institution)
     to = domain.institution_next_status(action="resubmit", status=institution.status)
     if to is None:
-        raise Conflict(domain.transition_refusal(action="resubmit", status=institution.status), code="institution_status")
+        raise Conflict(domain.transition_refusal(action="resubmit", status=institution.status), code=Code.STATUS)
     now = timezone.now()
     before = institution.status
     institution.status, institution.status_reason, institution.status_changed_at = to, "", now
     institution.save(update_fields=["status", "status_reason", "status_changed_at"])
     _record_status(institution=institution, actor=actor, status=to, at=now)
-    audit.record(actor=actor, action="institution.resubmit", obj=institution, before={"status": before}, after={"status": to}, at=now)
+    audit.record(actor=actor, action=Audit.RESUBMITTED, obj=institution, before={"status": before}, after={"status": to}, at=now)
     return institution
 
 
@@ -221,29 +225,43 @@ _DECISION_TEXT = {
 
 
 def _notify_managers(*, institution: Institution, action: str, reason: str) -> None:
-    from sisnaker.notifications.services import notify_user
-
     text = _DECISION_TEXT[action].format(name=institution.name, number=institution.registry_number, reason=reason or "-")
-    managers = User.objects.filter(role_assignments__institution=institution, role_assignments__role=Role.INSTITUTION_MANAGER,
-                                   role_assignments__is_active=True, is_active=True).distinct()
-    for user in managers:
+    for user in selectors.managers_of(institution=institution):
         notify_user(user=user, topic=f"institution.{action}", subject=f"Sisnaker: {institution.name}",
                     text=text.en if user.preferred_language == "en" else text.id)
 
 
-@transaction.atomic
-def institution_add_staff(*, actor: User, institution: Institution, user: User, role: str) -> RoleAssignment:
-    """A manager attaches an existing account as instructor (or co-manager) of the institution."""
+STAFF_NOT_FOUND = Msg("Akun tidak ditemukan (atau ditemukan lebih dari satu). Periksa lagi datanya.",
+                      "Account not found (or more than one matched). Check the details.")
+
+
+@transaction.atomic(durable=True)
+def institution_add_staff(
+    *, actor: User, institution: Institution, role: str, user: User | None = None, username: str = "", email: str = "",
+    phone: str = "",
+) -> RoleAssignment:
+    """A manager attaches an existing account as instructor (or co-manager) of the institution: ``user``,
+    or the one active account with this ``username``, ``email`` or ``phone``. Permission is checked
+    before the account is looked for, so a refusal reveals nothing about accounts."""
     require(actor, "institution.manage_staff", institution)
+    if user is None:
+        if not (username.strip() or email.strip() or phone.strip()):
+            raise ValidationFailed(Msg("Isi nama pengguna, e-mail, atau nomor HP akun yang ditambahkan.",
+                                       "Give the account's username, e-mail or phone."), code=Code.STAFF_IDENTIFIER,
+                                   field="username")
+        found = account_selectors.active_users_by_contact(username=username, email=email, phone=phone, limit=2)
+        if len(found) != 1:
+            raise NotFound(STAFF_NOT_FOUND, code=CoreCode.USER_NOT_FOUND, field="username")
+        user = found[0]
     if role not in (Role.INSTRUCTOR, Role.INSTITUTION_MANAGER):
-        raise ValidationFailed(Msg("Peran harus instruktur atau pengelola.", "The role must be instructor or manager."), code="staff_role")
+        raise ValidationFailed(Msg("Peran harus instruktur atau pengelola.", "The role must be instructor or manager."), code=Code.STAFF_ROLE)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, institution=institution, defaults={"granted_by": actor}
     )
     if not created and assignment.is_active:
-        raise Conflict(Msg("Akun ini sudah memegang peran tersebut di lembaga ini.", "This account already holds that role here."), code="role_exists")
+        raise Conflict(Msg("Akun ini sudah memegang peran tersebut di lembaga ini.", "This account already holds that role here."), code=AccountCode.ROLE_EXISTS)
     if not created:
         assignment.is_active = True
         assignment.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="institution.staff_added", obj=assignment, after={"user": user.pk, "role": role, "institution": institution.pk})
+    audit.record(actor=actor, action=Audit.STAFF_ADDED, obj=assignment, after={"user": user.pk, "role": role, "institution": institution.pk})
     return assignment

@@ -1,44 +1,43 @@
 """Institution pages: register an institution, "my institutions", the institution page (details,
-accreditation, staff, curator forms) and the manager's program list."""
+accreditation, staff, curator forms, the participants' rating through certification's fragment) and the
+manager's program list.
+
+Refusals rise as ``core.errors.SisnakerError`` (``core.pages.RefusalMiddleware`` shows the error page);
+a service's refusal of a form goes on the form (``core.pages.apply_error``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sisnaker.accounts.backends import find_user
-from sisnaker.accounts.models import RoleAssignment
-from sisnaker.certification.ratings import institution_rating
-from sisnaker.core.errors import SisnakerError
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
-from sisnaker.web.views import forbidden_page
 
 from . import domain, selectors, services
+from .codes import Code
 from .forms import AccreditationForm, InstitutionForm, ReviewForm, StaffForm
 from .models import Institution
 
-STAFF_ROLES = (Role.INSTITUTION_MANAGER, Role.INSTRUCTOR)
+NOT_FOUND = Msg("Lembaga tidak ditemukan.", "Institution not found.")
 
 
 def _label(state: str) -> str:
     return {"valid": _("berlaku"), "expired": _("kedaluwarsa"), "revoked": _("dicabut"), "none": _("belum terakreditasi")}[state]
 
 
-def _apply_error(form, exc: SisnakerError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    return forbidden_page(request, text)
+    """Refuses (raises): only ``programs`` still calls it, and the page moves to training (issue 8) with it."""
+    raise PermissionDenied(Msg(text, text))
 
 
 def _accreditation(inst: Institution, today) -> dict:
@@ -78,7 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 licence_number=d["licence_number"],
             )
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Lembaga terdaftar dan menunggu persetujuan %(who)s. Anda akan diberi tahu "
                                         "keputusannya; sementara itu program dan peserta belum dapat dikelola.")
@@ -95,15 +94,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     page = None
     if national:
-        qs = Institution.objects.select_related("regency").order_by("name")
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(registry_number__icontains=q))
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = Paginator(selectors.institutions_search(q=q), 50).get_page(request.GET.get("page"))
         rows = [{"inst": i, "roles": [], "acc": _accreditation(i, today)} for i in page.object_list]
     else:
         by_inst: dict[int, dict] = {}
-        for a in (RoleAssignment.objects.filter(user=request.user, is_active=True, role__in=STAFF_ROLES)
-                  .select_related("institution__regency").order_by("institution__name")):
+        for a in selectors.staff_roles_of(user=request.user):
             row = by_inst.setdefault(a.institution_id, {"inst": a.institution, "roles": [], "acc": _accreditation(a.institution, today)})
             row["roles"].append(a.get_role_display())
         rows = list(by_inst.values())
@@ -111,9 +106,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _get(pk: int) -> Institution:
-    inst = Institution.objects.select_related("regency__province").filter(pk=pk).first()
+    inst = selectors.institution_get(pk=pk)
     if inst is None:
-        raise Http404(_("Lembaga tidak ditemukan."))
+        raise NotFound(NOT_FOUND, code=Code.INSTITUTION_NOT_FOUND)
     return inst
 
 
@@ -122,7 +117,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _get(pk)
     user = request.user
     if not _may_see(user, inst):
-        return _forbidden(request, _("Halaman lembaga ini hanya untuk pengelola, instruktur lembaga, dan kurator Kementerian."))
+        raise PermissionDenied(Msg("Halaman lembaga ini hanya untuk pengelola, instruktur lembaga, dan kurator Kementerian.",
+                                   "This institution page is only for the institution's managers and instructors and "
+                                   "Ministry curators."))
     perms = {
         "edit": can(user, "institution.edit", inst), "staff": can(user, "institution.manage_staff", inst),
         "accredit": can(user, "institution.accredit", inst), "programs": can(user, "program.manage", inst),
@@ -145,17 +142,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         allowed = {"edit": perms["edit"], "staff": perms["staff"], "accredit": perms["accredit"],
                    "review": perms["review"], "resubmit": perms["resubmit"]}
         if not allowed.get(which):
-            return _forbidden(request, _("Anda tidak berwenang melakukan perubahan ini."))
+            raise PermissionDenied(Msg("Anda tidak berwenang melakukan perubahan ini.", "You are not authorised to make this change."))
         done = _post(request, inst, which, forms)
         if done:
             messages.success(request, done)
             return redirect("institutions:detail", pk=inst.pk)
         status = 400
-    staff = (RoleAssignment.objects.filter(institution=inst, is_active=True).select_related("user__person")
-             .order_by("role", "user__username"))
     return render(request, "institutions/detail.html", {
-        "inst": inst, "acc": _accreditation(inst, timezone.localdate()), "can_do": perms, "forms": forms, "staff": staff,
-        "inst_rating": institution_rating(inst) if inst.status == Institution.Status.APPROVED else None,
+        "inst": inst, "acc": _accreditation(inst, timezone.localdate()), "can_do": perms, "forms": forms,
+        "staff": selectors.staff_of(institution=inst),
         "edit_open": request.method == "POST" and request.POST.get("form") == "edit",
         "authority": _authority_text(inst),
         "history": selectors.status_history(institution=inst) if perms["review"] or perms["edit"] else [],
@@ -171,12 +166,8 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
         form = forms["staff"] = StaffForm(request.POST)
     elif which == "accredit":
         form = forms["accredit"] = AccreditationForm(request.POST)
-    elif which == "resubmit":
-        try:
-            services.institution_resubmit(actor=user, institution=inst)
-        except SisnakerError as exc:
-            messages.error(request, str(exc.message))
-            return ""
+    elif which == "resubmit":  # a button, no fields: a refusal rises to the error page
+        services.institution_resubmit(actor=user, institution=inst)
         return _("Pendaftaran diajukan ulang dan kembali menunggu persetujuan.")
     else:
         form = forms["review"] = ReviewForm(request.POST, actions=_review_actions(inst))
@@ -208,7 +199,7 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
                 "suspend": _("Lembaga dibekukan; pengelolanya sudah diberi tahu."),
                 "reinstate": _("Lembaga diaktifkan kembali; pengelolanya sudah diberi tahu.")}[d["action"]]
     except SisnakerError as exc:
-        _apply_error(form, exc)
+        apply_error(form, exc)
         return ""
 
 
@@ -216,7 +207,9 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The approvers' queue: institutions in the officer's (or curator's) vetting scope, oldest first."""
     if not selectors.may_review_any(viewer=request.user):
-        return _forbidden(request, _("Halaman ini untuk petugas Disnaker dan kurator Kementerian yang menyetujui lembaga."))
+        raise PermissionDenied(Msg("Halaman ini untuk petugas Disnaker dan kurator Kementerian yang menyetujui lembaga.",
+                                   "This page is for manpower office (Disnaker) officers and Ministry curators who approve "
+                                   "institutions."))
     status = request.GET.get("status") or Institution.Status.PENDING
     if status not in selectors.QUEUE_STATUSES:
         status = Institution.Status.PENDING
