@@ -39,6 +39,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import python_calamine
+
 from sisnaker.accounts.domain import normalize_phone
 from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.regions import nik as nik_rules
@@ -213,8 +215,6 @@ def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
         sizing.check_xlsx(data, limits=limits)
     except sizing.SheetRefused as exc:
         raise ImportRefused(exc.message, code=exc.code) from exc
-    import python_calamine
-
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
