@@ -183,3 +183,10 @@ def test_the_api_leaves_permission_checks_to_the_services(client, program, insti
     refused = api.patch(f"/api/v1/training/programs/{program.pk}", {"quota": 99}, content_type="application/json")
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     assert AuditEvent.objects.count() == before
+
+
+def test_the_spreadsheet_endpoints_keep_their_operation_ids(client):
+    """Clients generated from the OpenAPI document name methods after these ids (the endpoints moved module)."""
+    ids = {op["operationId"] for path in client.get("/api/v1/openapi.json").json()["paths"].values() for op in path.values()}
+    assert {"sisnaker_training_io_api_import_file", "sisnaker_training_io_api_import_error_file",
+            "sisnaker_training_io_api_export", "sisnaker_training_api_catalogue"} <= ids

@@ -22,6 +22,8 @@ from .downloads import XLSX
 from .reading import COLUMN_BY_KEY, MAX_BYTES
 
 router = Router(auth=SESSION_OR_TOKEN)
+# The operation ids that API clients were generated with, from when these endpoints lived in training/io_api.py.
+OPERATION_IDS = {name: f"sisnaker_training_io_api_{name}" for name in ("import_file", "import_error_file", "export")}
 
 
 class CellMessage(Schema):
@@ -71,7 +73,7 @@ def _cells(items, language: str) -> list[dict]:
 @router.post(
     "/programs/{program_id}/import",
     response={200: ImportReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Import applicants/participants from .xlsx, .xls or .csv",
+    summary="Import applicants/participants from .xlsx, .xls or .csv", operation_id=OPERATION_IDS["import_file"],
 )
 def import_file(
     request: HttpRequest,
@@ -109,6 +111,7 @@ def import_file(
 
 @router.get("/programs/{program_id}/import/errors/{token}", url_name="import_error_file",
             response={200: None, 403: ErrorOut, 404: ErrorOut}, summary="Download an import's error file (.xlsx)",
+            operation_id=OPERATION_IDS["import_error_file"],
             openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def import_error_file(request: HttpRequest, program_id: int, token: str):
     program = selectors.program_for_staff(program_id=program_id)
@@ -117,6 +120,7 @@ def import_error_file(request: HttpRequest, program_id: int, token: str):
 
 @router.get("/programs/{program_id}/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
             summary="Export the program's enrollments (.xlsx or .csv; NIK masked unless the role may see it)",
+            operation_id=OPERATION_IDS["export"],
             openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                                                            "text/csv": {"schema": {"type": "string"}}}}}})
 def export(request: HttpRequest, program_id: int, format: Literal["xlsx", "csv"] = "xlsx", state: str = "",
