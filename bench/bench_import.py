@@ -1,4 +1,4 @@
-"""Excel import of applicants: our service (``training.io_services.enrollments_import``) vs
+"""Excel import of applicants: our service (``training.spreadsheets.services.enrollments_import``) vs
 django-import-export importing the same file into the same models, in the same run.
 
     .venv/bin/python bench/bench_import.py [--rows 100000] [--bad 0.03] [--baseline-rows N] [--no-baseline]
@@ -81,7 +81,7 @@ def generate_xlsx(rows: int, bad_share: float, seed: int = 2026) -> tuple[bytes,
     import xlsxwriter
 
     from sisnaker.regions.registry import registry
-    from sisnaker.training.imports import COLUMNS
+    from sisnaker.training.spreadsheets.reading import COLUMNS
 
     rng = random.Random(seed)
     districts = [code.replace(".", "") for code in registry().districts]
@@ -159,8 +159,8 @@ def baseline_resource(program, actor, today):
     from sisnaker.core import crypto
     from sisnaker.core.errors import ValidationFailed
     from sisnaker.regions import nik as nik_rules
-    from sisnaker.training import imports
     from sisnaker.training.models import Enrollment
+    from sisnaker.training.spreadsheets import reading
 
     now = timezone.now()
 
@@ -205,13 +205,13 @@ def baseline_resource(program, actor, today):
             # to keep the valid rows (valid-only mode), bad rows are checked here and skipped.
             row["program_id"] = program.pk
             try:
-                parsed = nik_rules.parse(imports.nik_text(row.get("NIK")), today=today)
-                row["_checked"] = (parsed, imports.parse_education(row.get("Pendidikan")),
-                                   imports.parse_date(row.get("Tanggal lahir")) or parsed.birth_date)
+                parsed = nik_rules.parse(reading.nik_text(row.get("NIK")), today=today)
+                row["_checked"] = (parsed, reading.parse_education(row.get("Pendidikan")),
+                                   reading.parse_date(row.get("Tanggal lahir")) or parsed.birth_date)
                 # With use_bulk, a NIK repeated in the file is not found by import_id_fields (not saved
                 # yet), both rows become new instances and the bulk INSERT fails the whole import.
                 if parsed.nik in self.seen:
-                    raise ValidationFailed(imports.Msg("NIK ganda.", "Duplicate NIK."))
+                    raise ValidationFailed(reading.Msg("NIK ganda.", "Duplicate NIK."))
                 self.seen.add(parsed.nik)
             except ValidationFailed as exc:
                 row["_checked"] = None
@@ -251,8 +251,8 @@ def main() -> None:
     from django.db import connection, transaction
 
     from sisnaker.regions.services import regions_load
-    from sisnaker.training import io_services
     from sisnaker.training.models import Enrollment
+    from sisnaker.training.spreadsheets import services as spreadsheets
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     t = time.perf_counter()
@@ -267,13 +267,13 @@ def main() -> None:
     print(f"generated {args.rows:,} rows ({bad:,} bad) in {time.perf_counter() - t:.1f} s, {len(data) / 1048576:.1f} MB")
 
     t = time.perf_counter()
-    report = io_services.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
+    report = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
                                             mode="valid_only", today=today)
     ours = time.perf_counter() - t
     print(f"ours:     {args.rows:>9,} rows in {ours:7.2f} s = {args.rows / ours:>9,.0f} rows/s "
           f"(created {report.created:,}, errors {report.errors:,}, warnings {report.warnings:,})")
     t = time.perf_counter()
-    again = io_services.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
+    again = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
                                            mode="valid_only", today=today)
     print(f"ours, re-import of the same file: {time.perf_counter() - t:.2f} s (created {again.created}, unchanged {again.unchanged:,})")
     if connection.vendor == "postgresql":

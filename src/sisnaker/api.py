@@ -406,7 +406,7 @@ def _register_routers() -> None:
     from sisnaker.regions.api import router as regions_router
     from sisnaker.surveys.api import router as surveys_router
     from sisnaker.training.api import router as training_router
-    from sisnaker.training.io_api import router as training_io_router
+    from sisnaker.training.spreadsheets.api import router as training_io_router
 
     api.add_router("/certification/", certification_router, tags=["certification"])
     api.add_router("/surveys/", surveys_router, tags=["surveys"])

@@ -299,7 +299,7 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.core.ratelimit.purge",
     "sisnaker.accounts.throttle.purge",
     "sisnaker.accounts.services.signup_claims_purge",
-    "sisnaker.training.io_services.error_files_delete_expired",
+    "sisnaker.training.spreadsheets.services.error_files_delete_expired",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 

@@ -7,8 +7,8 @@ urlpatterns = [
     path("", include("sisnaker.web.urls")),
     path("akun/", include("sisnaker.accounts.urls")),
     path("wilayah/", include("sisnaker.regions.urls")),
-    path("pelatihan/berkas/", include("sisnaker.training.io_urls")),
-    path("pelatihan/", include("sisnaker.training.urls")),
+    # /pelatihan/… (catalogue, programs, spreadsheets) and /lembaga/<id>/program/… (an institution's programs).
+    path("", include("sisnaker.training.urls")),
     path("lembaga/", include("sisnaker.institutions.urls")),
     path("sertifikasi/", include("sisnaker.certification.urls")),
     path("survei/", include("sisnaker.surveys.urls")),

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from sisnaker.core import uploads
 from sisnaker.core.api_auth import token_create
-from sisnaker.training import imports
 from sisnaker.training.models import Enrollment
+from sisnaker.training.spreadsheets import reading
 from tests.training.test_import import make_program, manager_and_institution, row, xlsx
 
 MB = 1024 * 1024
@@ -47,7 +47,7 @@ def upload(data: bytes, name: str = "peserta.xlsx"):
 
 
 def test_the_limit_is_the_import_limit():
-    assert uploads.IMPORT_FILE_LIMIT == imports.MAX_BYTES
+    assert uploads.IMPORT_FILE_LIMIT == reading.MAX_BYTES
     assert uploads.upload_for("/pelatihan/berkas/12/impor/") and uploads.upload_for("/api/v1/training/programs/3/import")
     assert uploads.upload_for("/pelatihan/berkas/12/impor/galat/abc/") is None
 

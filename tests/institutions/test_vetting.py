@@ -25,8 +25,8 @@ from sisnaker.institutions import domain, selectors, services
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.notifications.models import Notification
 from sisnaker.regions.models import Regency
-from sisnaker.training import io_services
 from sisnaker.training import services as training
+from sisnaker.training.spreadsheets import services as spreadsheets
 from tests.certification import test_board as board
 from tests.conftest import TODAY
 from tests.training.test_import import row, xlsx
@@ -104,8 +104,8 @@ def test_a_pending_institution_touches_nobody_until_approved(founder, signup_dat
         make_program(manager, inst, status="draft")
     client = Client()
     client.force_login(manager)
-    assert client.get(reverse("institutions:program_create", args=[inst.pk])).status_code == 403
-    assert client.get(reverse("institutions:programs", args=[inst.pk])).status_code == 403
+    assert client.get(reverse("training:program_create", args=[inst.pk])).status_code == 403
+    assert client.get(reverse("training:institution_programs", args=[inst.pk])).status_code == 403
     page = client.get(reverse("institutions:detail", args=[inst.pk])).content.decode()
     assert "Menunggu persetujuan" in page and "Disnaker Kota Bandung" in page
 
@@ -120,7 +120,7 @@ def test_a_pending_institution_touches_nobody_until_approved(founder, signup_dat
     program = make_program(manager, inst, status="published", today=TODAY)
     enrollment = training.enrollment_record(actor=manager, program=program, person=victim, today=TODAY)
     assert enrollment.pk
-    report = io_services.enrollments_import(actor=manager, program=program, file_name="a.xlsx",
+    report = spreadsheets.enrollments_import(actor=manager, program=program, file_name="a.xlsx",
                                             data=xlsx([row(full_name="Budi Impor")]), mode="all_or_nothing", today=TODAY)
     assert report.created == 1
 

@@ -11,7 +11,7 @@ import pytest
 from sisnaker.accounts import services as account_services
 from sisnaker.core.errors import ValidationFailed
 from sisnaker.regions.models import District
-from sisnaker.training import imports
+from sisnaker.training.spreadsheets import reading
 from tests.conftest import TODAY, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,8 @@ def test_import_row_repr_has_no_nik(regions):
     nik = make_nik(district="32.73.04", serial=4322)
     cells = {"nik": nik, "full_name": "Budi Santoso", "birth_date": "1995-05-17", "sex": "L", "education": "SMK",
              "phone": "", "email": "", "district": "", "disability": "", "disability_kind": "", "status": ""}
-    columns = {c.key: i for i, c in enumerate(imports.COLUMNS)}
-    result = imports.validate_row(2, [cells[c.key] for c in imports.COLUMNS], columns, today=TODAY,
+    columns = {c.key: i for i, c in enumerate(reading.COLUMNS)}
+    result = reading.validate_row(2, [cells[c.key] for c in reading.COLUMNS], columns, today=TODAY,
                                   blind_index=lambda value: "x" * 64)
     assert result.status == "valid" and result.data is not None and result.data.nik == nik
     assert nik not in repr(result) and nik not in repr(result.data)

@@ -13,7 +13,7 @@ import pytest
 from sisnaker.core.errors import Conflict
 from sisnaker.core.roles import Role
 from sisnaker.training import services
-from sisnaker.training.domain import ACTIVE_STATES
+from sisnaker.training.domain import ACTIVE_STATES, SEAT_STATES
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
@@ -24,8 +24,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pyt
 
 THREADS = 24
 ROUNDS = 5
-SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
-
 
 
 
@@ -84,7 +82,7 @@ def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting,
 
 def test_concurrent_registrations_into_overlapping_programs_leave_at_most_one_active(setting, signup_data):
     inst, manager = setting
-    # Two institutions: _lock_program's select_related("institution") also locks the institution row,
+    # Two institutions: lock_program's select_related("institution") also locks the institution row,
     # which would serialise two programs of the same institution and hide the race.
     other = make_institution()
     other_manager = make_staff(None, Role.INSTITUTION_MANAGER, other)

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from sisnaker.core.errors import NotFound
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
-from sisnaker.training import io_services, tasks
+from sisnaker.training import tasks
 from sisnaker.training.models import ImportErrorFile
+from sisnaker.training.spreadsheets import services as spreadsheets
 from tests.training.test_import import make_program, manager_and_institution, read_xlsx, row, staff, xlsx
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -76,7 +78,7 @@ def test_only_managers_of_the_importing_institution_download_it(client, setup):
 def test_the_page_link_is_for_the_importing_manager_only(client, setup):
     manager, institution, program = setup
     client.force_login(manager)
-    page = client.post(reverse("training_io:import", args=[program.pk]),
+    page = client.post(reverse("training:import", args=[program.pk]),
                        {"file": _upload(xlsx([row(), row(sex="?")])), "mode": "valid_only"}).content.decode()
     link = next(part.split('"')[0] for part in page.split('href="')[1:] if "/impor/galat/" in part)
     assert client.get(link).status_code == 200
@@ -92,10 +94,10 @@ def test_a_download_after_seven_days_is_refused_even_if_the_file_is_still_there(
     record = ImportErrorFile.objects.get()
     token = record.token
     week_later = record.expires_at
-    with pytest.raises(io_services.NotFound) as exc:
-        io_services.error_file_open(actor=manager, program=program, token=token, now=week_later)
+    with pytest.raises(NotFound) as exc:
+        spreadsheets.error_file_open(actor=manager, program=program, token=token, now=week_later)
     assert exc.value.code == "error_file_expired" and "kedaluwarsa" in exc.value.message.id
-    assert io_services.error_file_open(actor=manager, program=program, token=token, now=week_later - dt.timedelta(seconds=1))
+    assert spreadsheets.error_file_open(actor=manager, program=program, token=token, now=week_later - dt.timedelta(seconds=1))
     ImportErrorFile.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(days=8),
                                                          expires_at=timezone.now() - dt.timedelta(days=1))
     assert default_storage.exists(record.path)  # not deleted yet, still refused

@@ -14,7 +14,7 @@ from django.utils import timezone
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.nik import mask
-from sisnaker.training import io_services
+from sisnaker.training.spreadsheets import writing
 from tests.training.test_import import (
     do_import,
     make_program,
@@ -38,7 +38,7 @@ def program_with_people(regions):
 
 def _url(program, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("training_io:export", args=[program.pk]) + (f"?{query}" if query else "")
+    return reverse("training:export", args=[program.pk]) + (f"?{query}" if query else "")
 
 
 def _stream(response) -> str:
@@ -102,7 +102,7 @@ def test_anonymous_is_sent_to_login_and_missing_program_is_404(client, program_w
     manager, _, program, _ = program_with_people
     assert client.get(_url(program)).status_code == 302
     client.force_login(manager)
-    assert client.get(reverse("training_io:export", args=[999999])).status_code == 404
+    assert client.get(reverse("training:export", args=[999999])).status_code == 404
 
 
 DANGEROUS = ['=HYPERLINK("http://contoh.id/x","klik")', "@SUM(A1:A9)", "-2+3*cmd", "+62 812 formula"]
@@ -134,7 +134,7 @@ def test_csv_cells_never_become_formulas(client, dangerous_names):
     ("Budi", "Budi"), ("a=b", "a=b"), ("", ""), (7, 7),
 ])
 def test_csv_cell_rule(value, written):
-    assert io_services.csv_cell(value) == written
+    assert writing.csv_cell(value) == written
 
 
 def test_the_xlsx_export_writes_such_names_as_text(client, dangerous_names):

@@ -1,4 +1,4 @@
-"""Spreadsheet import of applicants/participants (``io_services.enrollments_import``): readers, every
+"""Spreadsheet import of applicants/participants (``training.spreadsheets.services.enrollments_import``): readers, every
 kind of row error, both modes, idempotent re-import, late registrations, the error file, the pages,
 and a bounded number of queries.
 
@@ -27,13 +27,15 @@ from sisnaker.institutions.services import institution_register
 from sisnaker.notifications.models import Notification
 from sisnaker.regions.models import Regency
 from sisnaker.regions.nik import mask
-from sisnaker.training import imports, io_services, services
+from sisnaker.training import services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment, Program, VocationalField
+from sisnaker.training.spreadsheets import reading, writing
+from sisnaker.training.spreadsheets import services as spreadsheets
 from tests.conftest import TODAY, approve, make_nik
 
 PASSWORD = "Rahasia-Kuat-2026"
-HEADERS = [c.header for c in imports.COLUMNS]
+HEADERS = [c.header for c in reading.COLUMNS]
 _seq = itertools.count(1)
 _nik_serials = itertools.cycle([n for n in range(1, 10000) if n % 10])  # 9,000 distinct serials, none ending in 0
 
@@ -89,7 +91,7 @@ def row(**kw) -> list:
         "disability_kind": "", "status": "",
     }
     values.update(kw)
-    return [values[c.key] for c in imports.COLUMNS]
+    return [values[c.key] for c in reading.COLUMNS]
 
 
 def xlsx(rows: list[list], headers: list | None = None, *, before: list[list] | None = None) -> bytes:
@@ -130,7 +132,7 @@ def read_xlsx(data: bytes) -> list[list]:
 
 
 def do_import(manager, program, data: bytes, *, mode: str = "all_or_nothing", name: str = "peserta.xlsx", today=TODAY, **kw):
-    return io_services.enrollments_import(actor=manager, program=program, file_name=name, data=data, mode=mode, today=today, **kw)
+    return spreadsheets.enrollments_import(actor=manager, program=program, file_name=name, data=data, mode=mode, today=today, **kw)
 
 
 def errors_of(report, row_number: int) -> dict[str, str]:
@@ -473,7 +475,7 @@ def test_date_cells_and_excel_serials(setup):
 )
 def test_refused_files_get_a_clear_message(setup, name, data, code):
     manager, _, program = setup
-    with pytest.raises(imports.ImportRefused) as exc:
+    with pytest.raises(reading.ImportRefused) as exc:
         do_import(manager, program, data, name=name)
     assert exc.value.code == code
     assert exc.value.message.id and exc.value.message.en
@@ -481,30 +483,30 @@ def test_refused_files_get_a_clear_message(setup, name, data, code):
 
 def test_too_many_rows_is_refused(setup, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
-    with pytest.raises(imports.ImportRefused) as exc:
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    with pytest.raises(reading.ImportRefused) as exc:
         do_import(manager, program, csv_bytes([row() for _ in range(20)]), name="besar.csv")
     assert exc.value.code == "import_too_many_rows"
-    with pytest.raises(imports.ImportRefused):
+    with pytest.raises(reading.ImportRefused):
         do_import(manager, program, xlsx([row() for _ in range(20)]))
 
 
 def test_too_large_file_is_refused(setup, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(imports, "MAX_BYTES", 100)
-    with pytest.raises(imports.ImportRefused) as exc:
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
+    with pytest.raises(reading.ImportRefused) as exc:
         do_import(manager, program, xlsx([row()]))
     assert exc.value.code == "import_file_too_large"
 
 
 def test_template_is_readable_by_the_importer():
-    content, content_type, name = io_services.template_bytes("xlsx")
+    content, content_type, name = writing.template_bytes("xlsx")
     assert name.endswith(".xlsx") and "spreadsheet" in content_type
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     assert book.sheet_names == ["Data", "Contoh"]
     table_header = book.get_sheet_by_index(0).to_python()[0]
-    assert imports.map_headers(table_header) == {c.key: i for i, c in enumerate(imports.COLUMNS)}
-    content, content_type, _ = io_services.template_bytes("csv")
+    assert reading.map_headers(table_header) == {c.key: i for i, c in enumerate(reading.COLUMNS)}
+    content, content_type, _ = writing.template_bytes("csv")
     assert content.startswith(b"\xef\xbb\xbf") and content.decode("utf-8-sig").strip() == ",".join(HEADERS)
 
 
@@ -537,9 +539,9 @@ def live_setup(regions):
 def test_import_page_reports_rows_and_offers_the_error_file(client, live_setup):
     manager, _, program = live_setup
     client.force_login(manager)
-    url = reverse("training_io:import", args=[program.pk])
+    url = reverse("training:import", args=[program.pk])
     page = client.get(url)
-    assert page.status_code == 200 and reverse("training_io:template") in page.content.decode()
+    assert page.status_code == 200 and reverse("training:import_template") in page.content.decode()
     upload = io.BytesIO(xlsx([row(), row(sex="?")]))
     upload.name = "peserta.xlsx"
     result = client.post(url, {"file": upload, "mode": "valid_only"})
@@ -559,20 +561,20 @@ def test_import_page_shows_refusals_as_form_errors(client, live_setup):
     client.force_login(manager)
     upload = io.BytesIO(b"hello")
     upload.name = "x.xlsx"
-    response = client.post(reverse("training_io:import", args=[program.pk]), {"file": upload, "mode": "valid_only"})
+    response = client.post(reverse("training:import", args=[program.pk]), {"file": upload, "mode": "valid_only"})
     assert response.status_code == 400 and "bukan berkas Excel" in response.content.decode()
 
 
 def test_import_page_is_forbidden_to_an_instructor(client, live_setup):
     _, institution, program = live_setup
     client.force_login(staff(Role.INSTRUCTOR, institution))
-    assert client.get(reverse("training_io:import", args=[program.pk])).status_code == 403
+    assert client.get(reverse("training:import", args=[program.pk])).status_code == 403
 
 
 def test_template_download(client):
-    response = client.get(reverse("training_io:template") + "?format=xlsx")
+    response = client.get(reverse("training:import_template") + "?format=xlsx")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
-    response = client.get(reverse("training_io:template") + "?format=csv")
+    response = client.get(reverse("training:import_template") + "?format=csv")
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
 
 

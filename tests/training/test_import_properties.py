@@ -9,7 +9,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sisnaker.training import imports
+from sisnaker.training.spreadsheets import reading
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -20,16 +20,16 @@ cells = st.one_of(
     st.from_regex(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}( [0-9:]{0,8})?", fullmatch=True),
 )
 PARSERS = [
-    imports.nik_text, imports.parse_date, imports.parse_sex, imports.parse_education, imports.parse_yes_no,
-    imports.parse_disability_kind, imports.parse_status, imports.parse_district_code, imports.parse_phone,
-    imports.parse_email, imports.parse_name,
+    reading.nik_text, reading.parse_date, reading.parse_sex, reading.parse_education, reading.parse_yes_no,
+    reading.parse_disability_kind, reading.parse_status, reading.parse_district_code, reading.parse_phone,
+    reading.parse_email, reading.parse_name,
 ]
 
 
 def _only_own_errors(fn, value):
     try:
         fn(value)
-    except imports.ImportProblem as exc:
+    except reading.ImportProblem as exc:
         assert exc.message.id and exc.message.en
 
 
@@ -44,8 +44,8 @@ def test_cell_parsers_raise_only_their_own_error(value):
 @given(cells)
 def test_nik_cell_gives_text_or_own_error(value):
     try:
-        text = imports.nik_text(value)
-    except imports.CellError as exc:
+        text = reading.nik_text(value)
+    except reading.CellError as exc:
         assert exc.field == "nik"
     else:
         assert isinstance(text, str)
@@ -55,29 +55,29 @@ def test_nik_cell_gives_text_or_own_error(value):
 @given(st.dates(min_value=dt.date(1900, 1, 1)))
 def test_dates_round_trip_through_every_written_form(day):
     for written in (day, day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%d-%m-%Y"),
-                    float((day - imports.EXCEL_EPOCH).days)):
-        assert imports.parse_date(written) == day
+                    float((day - reading.EXCEL_EPOCH).days)):
+        assert reading.parse_date(written) == day
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(cells, max_size=15))
 def test_header_row_mapping_raises_only_own_error(row):
     for cell in row:
-        assert imports.match_header(cell) is None or imports.match_header(cell) in imports.COLUMN_BY_KEY
-    _only_own_errors(imports.map_headers, row)
+        assert reading.match_header(cell) is None or reading.match_header(cell) in reading.COLUMN_BY_KEY
+    _only_own_errors(reading.map_headers, row)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400), st.sampled_from(["a.xlsx", "a.xls", "a.csv", "a", ""]))
 def test_reading_arbitrary_bytes_raises_only_own_error(data, name):
     for blob in (data, b"PK\x03\x04" + data, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + data):
-        _only_own_errors(lambda b: imports.read_table(name, b), blob)
+        _only_own_errors(lambda b: reading.read_table(name, b), blob)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(cells, min_size=0, max_size=12), max_size=5))
 def test_validate_row_never_raises(rows):
-    columns = {c.key: i for i, c in enumerate(imports.COLUMNS)}
+    columns = {c.key: i for i, c in enumerate(reading.COLUMNS)}
     for i, cells_ in enumerate(rows):
-        result = imports.validate_row(i + 2, cells_, columns, today=TODAY, blind_index=lambda nik: "x" * 64)
+        result = reading.validate_row(i + 2, cells_, columns, today=TODAY, blind_index=lambda nik: "x" * 64)
         assert result.status in ("valid", "error")

@@ -147,12 +147,12 @@ def test_program_list_with_counts_and_bounded_queries(client, regions, field, si
     client.force_login(manager)
     client.get("/")  # the session's first request also works out the user's time zone (once)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("institutions:programs", args=[blk.pk]))
+        response = client.get(reverse("training:institution_programs", args=[blk.pk]))
     html = response.content.decode()
     assert response.status_code == 200 and html.count('class="card program-row"') == 12
     assert "Pendaftar <strong>4</strong>" in html and "Peserta <strong>2</strong>" in html and "sisa <strong>3</strong>" in html
     assert "Buat program baru" in html
     outsider = _staff("orang-luar")
     client.force_login(outsider)
-    assert client.get(reverse("institutions:programs", args=[blk.pk])).status_code == 403
+    assert client.get(reverse("training:institution_programs", args=[blk.pk])).status_code == 403
     assert "belum terdaftar sebagai pengelola" in client.get(reverse("institutions:mine")).content.decode()

@@ -16,10 +16,11 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications.models import Notification
 from sisnaker.regions.nik import mask
-from sisnaker.training import domain, io_services, services
+from sisnaker.training import domain, services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment
+from sisnaker.training.spreadsheets import writing
 from tests.conftest import TODAY
 from tests.training.test_import import do_import, make_program, manager_and_institution, row, staff, xlsx
 
@@ -220,6 +221,6 @@ def test_only_the_enrolling_institution_opens_the_record(client, setup, citizen)
 def test_an_import_never_puts_a_registered_name_in_the_report_or_error_file(setup, citizen):
     manager, _, program = setup
     report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name="Tebak Tebakan")]), mode="valid_only")
-    content = io_services.error_file_bytes(["NIK"], {"nik": 0}, report.rows)
+    content = writing.error_file_bytes(["NIK"], {"nik": 0}, report.rows)
     assert b"Rahmawati" not in content and all("Rahmawati" not in str(r.__dict__) for r in report.rows)
     assert Person.objects.get(pk=citizen.pk).full_name == "Siti Rahmawati"

@@ -389,7 +389,7 @@ def _program_post(field, **overrides):
 
 def test_manager_creates_and_edits_a_program(client, manager, institution, field):
     client.force_login(manager)
-    url = reverse("institutions:program_create", args=[institution.pk])
+    url = reverse("training:program_create", args=[institution.pk])
     page = client.get(url)
     assert page.status_code == 200 and "J.620100.004.02" in page.content.decode()
     response = client.post(url, _program_post(field, dipa_reference=""))
@@ -410,8 +410,8 @@ def test_manager_creates_and_edits_a_program(client, manager, institution, field
 
 def test_program_forms_refused_for_others(client, institution, field, citizen):
     client.force_login(citizen.user)
-    assert client.get(reverse("institutions:program_create", args=[institution.pk])).status_code == 403
-    assert client.post(reverse("institutions:program_create", args=[institution.pk]), _program_post(field)).status_code == 403
+    assert client.get(reverse("training:program_create", args=[institution.pk])).status_code == 403
+    assert client.post(reverse("training:program_create", args=[institution.pk]), _program_post(field)).status_code == 403
     assert not Program.objects.exists()
 
 

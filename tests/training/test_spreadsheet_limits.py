@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from sisnaker.accounts.models import Person
 from sisnaker.core import crypto
-from sisnaker.training import imports, sheets
 from sisnaker.training.models import Enrollment
+from sisnaker.training.spreadsheets import reading, sizing
 from tests.training.spreadsheets import (
     inline,
     set_declared_size,
@@ -59,9 +59,9 @@ def no_reader(monkeypatch):
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
 
 
-def refused(manager, program, data: bytes, name: str = "bom.xlsx") -> imports.ImportRefused:
+def refused(manager, program, data: bytes, name: str = "bom.xlsx") -> reading.ImportRefused:
     started = time.monotonic()
-    with pytest.raises(imports.ImportRefused) as exc:
+    with pytest.raises(reading.ImportRefused) as exc:
         do_import(manager, program, data, name=name)
     assert time.monotonic() - started < 5, "refused quickly"
     assert exc.value.message.id and exc.value.message.en
@@ -96,7 +96,7 @@ def test_a_sheet_whose_range_is_too_large_is_refused_before_the_reader(setup, no
 
 def test_too_many_cells_in_a_small_range_are_refused(setup, no_reader, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(sheets, "MAX_CELLS", 1000)
+    monkeypatch.setattr(sizing, "MAX_CELLS", 1000)
     # 1,500 cells written at the same place: the reader keeps each of them.
     exc = refused(manager, program, xlsx_package(sheet_xml(HEADER_ROW + '<row r="2">' + '<c r="A2"><v>1</v></c>' * 1500 + "</row>")))
     assert exc.code == "import_sheet_too_large"
@@ -135,7 +135,7 @@ def test_a_part_that_inflates_too_much_is_refused(setup, no_reader):
 
 def test_too_much_uncompressed_data_is_refused(setup, no_reader, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(sheets, "MAX_UNCOMPRESSED", 1024 * 1024)
+    monkeypatch.setattr(sizing, "MAX_UNCOMPRESSED", 1024 * 1024)
     data = xlsx_package(sheet_xml(HEADER_ROW), extra={"xl/media/image1.png": os.urandom(2 * 1024 * 1024)})
     exc = refused(manager, program, data)
     assert exc.code == "import_sheet_too_large" and "MB" in exc.message.id
@@ -143,7 +143,7 @@ def test_too_much_uncompressed_data_is_refused(setup, no_reader, monkeypatch):
 
 def test_too_many_parts_are_refused(setup, no_reader, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(sheets, "MAX_ZIP_ENTRIES", 10)
+    monkeypatch.setattr(sizing, "MAX_ZIP_ENTRIES", 10)
     data = xlsx_package(sheet_xml(HEADER_ROW), extra={f"xl/media/p{i}.xml": "<x/>" for i in range(20)})
     assert refused(manager, program, data).code == "import_sheet_too_large"
 
@@ -193,9 +193,9 @@ def test_stored_parts_and_a_real_workbook_still_import(setup):
 def test_a_file_at_the_limits_passes_the_checks():
     rows = 2000
     body = HEADER_ROW + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="K{r}"><v>1</v></c></row>' for r in range(2, rows + 1))
-    sheets.check_xlsx(xlsx_package(sheet_xml(body, dimension=f"A1:K{rows}")), limits=sheets.Limits(max_rows=rows))
-    with pytest.raises(sheets.SheetRefused):
-        sheets.check_xlsx(xlsx_package(sheet_xml(body, dimension=f"A1:K{rows}")), limits=sheets.Limits(max_rows=rows - 1))
+    sizing.check_xlsx(xlsx_package(sheet_xml(body, dimension=f"A1:K{rows}")), limits=sizing.Limits(max_rows=rows))
+    with pytest.raises(sizing.SheetRefused):
+        sizing.check_xlsx(xlsx_package(sheet_xml(body, dimension=f"A1:K{rows}")), limits=sizing.Limits(max_rows=rows - 1))
 
 
 # --- .xls: read in a limited child process ----------------------------------------------------------
@@ -225,7 +225,7 @@ def test_an_xls_bomb_is_refused_and_the_worker_survives(setup, extra, dimension,
 
 def test_an_xls_that_is_too_large_for_the_limits_is_refused_by_the_child(setup, monkeypatch):
     manager, _, program = setup
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
     exc = refused(manager, program, xls_bytes([HEADERS] + [row() for _ in range(20)]), name="banyak.xls")
     assert exc.code == "import_sheet_too_large" and "baris" in exc.message.id
 
@@ -241,7 +241,7 @@ def test_a_damaged_xls_is_refused(setup, data):
 
 def test_the_child_returns_only_cell_values():
     with pytest.raises(Exception):  # noqa: B017 - any refusal: a pickled object other than cells is never loaded
-        sheets._CellsOnly(io.BytesIO(b"cos\nsystem\n(S'true'\ntR.")).load()
+        sizing._CellsOnly(io.BytesIO(b"cos\nsystem\n(S'true'\ntR.")).load()
 
 
 # --- CSV --------------------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_a_csv_with_too_many_columns_or_cells_is_refused(setup, monkeypatch):
     manager, _, program = setup
     wide = (",".join(HEADERS) + "\n" + "," * 400 + "\n").encode()
     assert refused(manager, program, wide, name="lebar.csv").code == "import_sheet_too_large"
-    monkeypatch.setattr(sheets, "MAX_CELLS", 50)
+    monkeypatch.setattr(sizing, "MAX_CELLS", 50)
     many = (",".join(HEADERS) + "\n" + "\n".join(",".join(row()) for _ in range(10))).encode()
     assert refused(manager, program, many, name="banyak.csv").code == "import_sheet_too_large"
 
@@ -263,5 +263,5 @@ def test_the_import_page_answers_a_bomb_with_a_clear_400(client, regions, no_rea
     client.force_login(manager)
     upload = io.BytesIO(xlsx_package(FAR["a value at XFD200000"]))
     upload.name = "peserta.xlsx"
-    response = client.post(reverse("training_io:import", args=[program.pk]), {"file": upload, "mode": "valid_only"})
+    response = client.post(reverse("training:import", args=[program.pk]), {"file": upload, "mode": "valid_only"})
     assert response.status_code == 400 and "Lembar kerja terlalu besar untuk diimpor" in response.content.decode()

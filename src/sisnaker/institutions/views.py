@@ -20,8 +20,6 @@ from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
-from sisnaker.training import domain as training_domain
-from sisnaker.training import selectors as training_selectors
 
 from . import domain, selectors, services
 from .codes import Code
@@ -33,11 +31,6 @@ NOT_FOUND = Msg("Lembaga tidak ditemukan.", "Institution not found.")
 
 def _label(state: str) -> str:
     return {"valid": _("berlaku"), "expired": _("kedaluwarsa"), "revoked": _("dicabut"), "none": _("belum terakreditasi")}[state]
-
-
-def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    """Refuses (raises): only ``programs`` still calls it, and the page moves to training (issue 8) with it."""
-    raise PermissionDenied(Msg(text, text))
 
 
 def _accreditation(inst: Institution, today) -> dict:
@@ -219,21 +212,4 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/review_queue.html", {
         "page": page, "status": status, "q": q,
         "tabs": [(value, label, counts[value]) for value, label in Institution.Status.choices],
-    })
-
-
-@login_required
-def programs(request: HttpRequest, pk: int) -> HttpResponse:
-    """The manager's program list: live counts per enrollment state and seats left."""
-    inst = _get(pk)
-    if not (can(request.user, "enrollment.view", inst) or can(request.user, "program.manage", inst)):
-        return _forbidden(request, _("Daftar program ini hanya untuk staf lembaga."))
-    page = Paginator(training_selectors.manager_programs(institution_ids=[inst.pk]), 50).get_page(request.GET.get("page"))
-    states = training_domain.EnrollmentState
-    rows = [{
-        "p": p, "status": str(training_domain.status_label(p.status)),
-        "counts": [(str(training_domain.state_label(s)), getattr(p, f"n_{s}")) for s in states.values if getattr(p, f"n_{s}")],
-    } for p in page.object_list]
-    return render(request, "institutions/programs.html", {
-        "inst": inst, "page": page, "rows": rows, "can_create": can(request.user, "program.manage", inst),
     })

@@ -2,7 +2,8 @@
 
 Public reads need no log-in. Staff and citizens authenticate with the web session or a bearer token
 (``sisnaker apitoken create``). Endpoints are thin: they parse, call a service or a selector, and
-shape the answer. Refusals come back as ``{code, message, field}`` with 400/403/404/409.
+shape the answer. Refusals come back as ``{code, message, field}`` with 400/403/404/409. What a service
+checks (permissions, rules) is checked there only, never again here.
 """
 
 from __future__ import annotations
@@ -13,21 +14,21 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.models import Person, User
 from sisnaker.accounts.selectors import person_for_user
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, optional_actor, request_actor
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import Role
-from sisnaker.institutions.models import Institution
+from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors, services
+from .codes import Code
 from .models import CompetencyUnit, Enrollment, Program, VocationalField
 
 router = Router(auth=SESSION_OR_TOKEN)
 
-PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
 ENROLLMENT_NOT_FOUND = Msg("Pendaftaran tidak ditemukan.", "Enrollment not found.")
 
 
@@ -328,6 +329,8 @@ def _paginate(qs, page: int, page_size: int) -> tuple[dict, list]:
 
 
 def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dict | None = None) -> dict:
+    """The program as the API shows it; ``staff``: with counts per state (``counts``, else counted here)
+    and the late registrations that the staff selectors annotate (``late_count``)."""
     inst = p.institution
     out = {
         "id": p.pk, "title": p.title, "description": p.description,
@@ -348,24 +351,12 @@ def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dic
     }
     if staff:
         out["counts"] = counts if counts is not None else selectors.state_counts(program=p)
-        out["late_count"] = Enrollment.objects.filter(program=p, late=True).count()
+        out["late_count"] = p.late_count
         out["cancel_reason"] = p.cancel_reason
     return out
 
 
-def _staff_program(program_id: int) -> Program:
-    program = (
-        selectors.with_seats(Program.objects.filter(pk=program_id))
-        .select_related("institution__regency", "regency__province", "vocational_field")
-        .prefetch_related("competency_units")
-        .first()
-    )
-    if program is None:
-        raise NotFound(PROGRAM_NOT_FOUND, code="program_not_found")
-    return program
-
-
-def _may_see_staff_view(actor, program: Program) -> bool:
+def _may_see_staff_view(actor: User | None, program: Program) -> bool:
     return actor is not None and (can(actor, "program.manage", program) or can(actor, "enrollment.view", program))
 
 
@@ -374,14 +365,14 @@ def _regency(code: str) -> Regency:
     if regency is None:
         raise ValidationFailed(Msg("Kode kabupaten/kota {c} tidak dikenal (contoh: 32.73).",
                                    "Unknown regency code {c} (example: 32.73).").format(c=code),
-                               code="regency_unknown", field="regency")
+                               code=RegionCode.REGENCY_UNKNOWN, field="regency")
     return regency
 
 
 def _vocational_field(pk: int | None, field: str = "vocational_field_id") -> VocationalField:
     obj = VocationalField.objects.filter(pk=pk).first() if pk is not None else None
     if obj is None:
-        raise ValidationFailed(Msg("Kejuruan tidak dikenal.", "Unknown vocational field."), code="vocational_field_unknown", field=field)
+        raise ValidationFailed(Msg("Kejuruan tidak dikenal.", "Unknown vocational field."), code=Code.VOCATIONAL_FIELD_UNKNOWN, field=field)
     return obj
 
 
@@ -422,19 +413,19 @@ def _bulk_out(program: Program, result: services.BulkResult) -> dict:
     }
 
 
-def _person_of(actor) -> Person:
+def _person_of(actor: User) -> Person:
     person = person_for_user(user=actor)
     if person is None:
         raise PermissionDenied(Msg("Akun ini belum memiliki profil warga (NIK). Daftar sebagai warga dulu.",
                                    "This account has no citizen profile (NIK). Sign up as a citizen first."),
-                               code="no_person")
+                               code=Code.NO_PERSON)
     return person
 
 
 def _enrollment(enrollment_id: int) -> Enrollment:
     e = Enrollment.objects.select_related("program__institution", "person").filter(pk=enrollment_id).first()
     if e is None:
-        raise NotFound(ENROLLMENT_NOT_FOUND, code="enrollment_not_found")
+        raise NotFound(ENROLLMENT_NOT_FOUND, code=Code.ENROLLMENT_NOT_FOUND)
     return e
 
 
@@ -466,11 +457,11 @@ def program_detail(request, program_id: int):
     today = _today()
     actor = optional_actor(request)
     program = selectors.program_for_staff(program_id=program_id)
-    if program is not None and _may_see_staff_view(actor, program):
-        return _program_out(_staff_program(program_id), today=today, staff=True)
+    if _may_see_staff_view(actor, program):
+        return _program_out(program, today=today, staff=True)
     program = selectors.public_program(program_id=program_id)
     if program is None:
-        raise NotFound(PROGRAM_NOT_FOUND, code="program_not_found")
+        raise NotFound(selectors.PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
     return _program_out(program, today=today)
 
 
@@ -506,7 +497,6 @@ def vocational_field_save(request, payload: VocationalFieldIn):
              description="Ministry curators only. Upsert by code.")
 def competency_unit_save(request, payload: CompetencyUnitIn):
     actor = request_actor(request)
-    require(actor, "reference.edit")
     return services.competency_unit_save(actor=actor, code=payload.code, title=payload.title,
                                          vocational_field=_vocational_field(payload.vocational_field_id),
                                          is_active=payload.is_active)
@@ -531,9 +521,7 @@ def my_programs(request, institution_id: int | None = None):
     out = []
     for p in rows:
         counts = {state: getattr(p, f"n_{state}") for state in domain.EnrollmentState.values}
-        item = _program_out(p, today=today, staff=True, counts=counts)
-        item["late_count"] = p.late_count
-        out.append(item)
+        out.append(_program_out(p, today=today, staff=True, counts=counts))
     return out
 
 
@@ -541,23 +529,19 @@ def my_programs(request, institution_id: int | None = None):
              description="The institution's manager creates a draft; publish it with a `publish` transition.")
 def program_create(request, payload: ProgramIn):
     actor = request_actor(request)
-    institution = Institution.objects.filter(pk=payload.institution_id).first()
-    if institution is None:
-        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code="institution_not_found", field="institution_id")
-    require(actor, "program.manage", institution)
+    institution = selectors.get_institution(institution_id=payload.institution_id, field="institution_id")
     values = payload.dict()
     values.pop("institution_id")
     program = services.program_create(actor=actor, institution=institution, data=_program_data(values))
-    return Status(201, _program_out(_staff_program(program.pk), today=_today(), staff=True))
+    return Status(201, _program_out(selectors.program_for_staff(program_id=program.pk), today=_today(), staff=True))
 
 
 def _update(request, program_id: int, values: dict):
     actor = request_actor(request)
-    program = _staff_program(program_id)
-    require(actor, "program.manage", program)
+    program = selectors.program_for_staff(program_id=program_id)
     merged = _existing_values(program) | values
     services.program_update(actor=actor, program=program, data=_program_data(merged))
-    return _program_out(_staff_program(program_id), today=_today(), staff=True)
+    return _program_out(selectors.program_for_staff(program_id=program_id), today=_today(), staff=True)
 
 
 @router.put("/programs/{program_id}", response=ProgramOut, summary="Replace a program's fields",
@@ -580,10 +564,10 @@ def program_patch(request, program_id: int, payload: ProgramPatchIn):
                          "transition is refused with 409 and a message.")
 def program_transition(request, program_id: int, payload: TransitionIn):
     actor = request_actor(request)
-    program = _staff_program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     before = selectors.state_counts(program=program)
     services.program_transition(actor=actor, program=program, action=payload.action, today=_today(), reason=payload.reason)
-    fresh = _staff_program(program_id)
+    fresh = selectors.program_for_staff(program_id=program_id)
     after = selectors.state_counts(program=fresh)
     changed = {state: after[state] - before[state] for state in after if after[state] != before[state]}
     return {"program": _program_out(fresh, today=_today(), staff=True, counts=after), "enrollments_changed": changed}
@@ -596,11 +580,11 @@ def program_transition(request, program_id: int, payload: TransitionIn):
                         "the caller's role may see it (the institution's manager).")
 def program_enrollments(request, program_id: int, filters: Query[EnrollmentQuery]):
     actor = request_actor(request)
-    program = _staff_program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     require(actor, "enrollment.view", program)
     if filters.state and filters.state not in domain.EnrollmentState.values:
         raise ValidationFailed(Msg("Status pendaftaran tidak dikenal: {s}.", "Unknown enrollment state: {s}.").format(s=filters.state),
-                               code="state_unknown", field="state")
+                               code=Code.STATE_UNKNOWN, field="state")
     qs = selectors.program_enrollments(program=program, q=filters.q, state=filters.state, late=filters.late)
     meta, rows = _paginate(qs, filters.page, filters.page_size)
     show = selectors.nik_visible(viewer=actor, program=program)
@@ -615,7 +599,7 @@ def program_enrollments(request, program_id: int, filters: Query[EnrollmentQuery
                          "`late_reason`.")
 def enrollment_record(request, program_id: int, payload: RecordIn):
     actor = request_actor(request)
-    program = _staff_program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     enrollment = services.enrollment_record_by_nik(
         actor=actor, program=program, nik=payload.nik, full_name=payload.full_name, birth_date=payload.birth_date,
         today=_today(), as_participant=payload.as_participant, late_reason=payload.late_reason,
@@ -628,7 +612,7 @@ def enrollment_record(request, program_id: int, payload: RecordIn):
              description="`select`, `accept`, `reject`, `withdraw` or `drop_out`. Legal changes are applied together; "
                          "each refused id comes back with its reason (e.g. `quota_full` once the seats are taken).")
 def enrollments_bulk(request, program_id: int, payload: BulkIn):
-    program = _staff_program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     result = services.enrollments_transition(actor=request_actor(request), program=program, enrollment_ids=payload.ids,
                                              action=payload.action, reason=payload.reason)
     return _bulk_out(program, result)
@@ -637,7 +621,7 @@ def enrollments_bulk(request, program_id: int, payload: BulkIn):
 @router.post("/programs/{program_id}/results", response=BulkOut, summary="Record training results",
              description="`passed`, `failed` or `pending` for participants of a running program.")
 def enrollments_results(request, program_id: int, payload: ResultsIn):
-    program = _staff_program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     result = services.enrollments_set_result(actor=request_actor(request), program=program, enrollment_ids=payload.ids,
                                              result=payload.result)
     return _bulk_out(program, result)
@@ -664,7 +648,7 @@ def enrollment_history(request, enrollment_id: int):
 def register_self(request, program_id: int):
     actor = request_actor(request)
     person = _person_of(actor)
-    program = services.get_program(program_id=program_id)
+    program = selectors.get_program(program_id=program_id)
     enrollment = services.enrollment_register(actor=actor, program=program, person=person, today=_today())
     return Status(201, _my_out(Enrollment.objects.select_related("program__institution").get(pk=enrollment.pk),
                                selectors.next_step(enrollment)))

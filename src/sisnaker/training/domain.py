@@ -24,14 +24,40 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import EnumType, StrEnum
 
-from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
 
+from .codes import Code
 
-class ProgramStatus(models.TextChoices):
+
+class _ChoicesType(EnumType):
+    """What models and forms need of an enumeration (``values``, ``choices``), as Django's
+    ``TextChoices`` gives, without importing the ORM into the domain."""
+
+    @property
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @property
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class _Choices(StrEnum, metaclass=_ChoicesType):
+    """A string enumeration whose members carry a (lazily translated) label."""
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label if label is not None else value
+        return member
+
+
+class ProgramStatus(_Choices):
     DRAFT = "draft", _("Draf")
     PUBLISHED = "published", _("Pendaftaran dibuka")
     SELECTION = "selection", _("Seleksi")
@@ -40,7 +66,7 @@ class ProgramStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-class EnrollmentState(models.TextChoices):
+class EnrollmentState(_Choices):
     REGISTERED = "registered", _("Pendaftar")
     SELECTED = "selected", _("Lolos seleksi")
     NOT_SELECTED = "not_selected", _("Tidak lolos seleksi")
@@ -56,6 +82,10 @@ P, E = ProgramStatus, EnrollmentState
 # Enrollments that hold a person's time (overlap rule) and may still move.
 ACTIVE_STATES = frozenset({E.REGISTERED, E.SELECTED, E.PARTICIPANT})
 FINAL_STATES = frozenset(set(E) - ACTIVE_STATES)
+# Enrollments whose holders occupy a seat of the program (counted against the quota).
+SEAT_STATES = frozenset({E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT})
+# Program statuses in which nobody can be added (by the manager, by NIK or from a file).
+CLOSED_TO_ADDITIONS = frozenset({P.DRAFT, P.CLOSED, P.CANCELLED})
 
 PROGRAM_TRANSITIONS: dict[str, dict[str, str]] = {
     "publish": {P.DRAFT: P.PUBLISHED},
@@ -108,8 +138,6 @@ STATUS_LABELS_EN = {
 
 def _indonesian(label) -> str:
     # Choice labels are lazy translations whose msgid is the Indonesian text.
-    from django.utils import translation
-
     with translation.override("id"):
         return str(label)
 
@@ -134,7 +162,7 @@ def program_next_status(*, action: str, status: str) -> str:
                 action=ACTION_LABELS[action].id, action_en=ACTION_LABELS[action].en,
                 status_id=status_label(status).id, status_en=status_label(status).en,
             ),
-            code="program_transition",
+            code=Code.PROGRAM_TRANSITION,
         )
     return table[status]
 
@@ -150,7 +178,7 @@ def enrollment_next_state(*, action: str, state: str, program_status: str) -> st
                 "Tidak dapat {action}: status pendaftaran saat ini \"{state_id}\".",
                 "Cannot {action_en}: the enrollment is currently \"{state_en}\".",
             ).format(action=label.id, action_en=label.en, state_id=state_label(state).id, state_en=state_label(state).en),
-            code="enrollment_transition",
+            code=Code.ENROLLMENT_TRANSITION,
         )
     if program_status not in ENROLLMENT_ACTION_PROGRAM_STATUS[action]:
         raise Conflict(
@@ -161,11 +189,11 @@ def enrollment_next_state(*, action: str, state: str, program_status: str) -> st
                 action=label.id, action_en=label.en,
                 status_id=status_label(program_status).id, status_en=status_label(program_status).en,
             ),
-            code="enrollment_program_status",
+            code=Code.ENROLLMENT_PROGRAM_STATUS,
         )
     if action == "withdraw" and state == E.PARTICIPANT and program_status == P.RUNNING:
         raise Conflict(Msg("Peserta pelatihan yang sedang berjalan dinyatakan putus di tengah, bukan mengundurkan diri.",
-                           "A participant of a running program is marked as dropped out, not withdrawn."), code="enrollment_transition")
+                           "A participant of a running program is marked as dropped out, not withdrawn."), code=Code.ENROLLMENT_TRANSITION)
     return table[state]
 
 
@@ -248,6 +276,28 @@ def overlaps(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date)
     return a_start <= b_end and b_start <= a_end
 
 
+def check_open_for_additions(status: str) -> None:
+    """Conflict when nobody can be added to a program in ``status`` (recorded by the manager, by NIK, or
+    from a file): a draft, closed or cancelled program."""
+    if status in CLOSED_TO_ADDITIONS:
+        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
+            s=status_label(status).id, s_en=status_label(status).en), code=Code.PROGRAM_NOT_OPEN)
+
+
+# A person holds one active enrollment at a time for any day: another active enrollment (``ACTIVE_STATES``)
+# in a program whose dates ``overlaps`` this one's is a clash (the query is ``selectors.schedule_clashes``).
+SCHEDULE_CLASH = Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}).",
+                     "The dates clash with an active enrollment in \"{t}\" ({a} to {b}).")
+SCHEDULE_CLASH_ADVICE = Msg(" Mundur dari program itu dulu bila ingin mendaftar di sini.", " Withdraw from it first to register here.")
+
+
+def schedule_clash(*, title: str, start: dt.date, end: dt.date, advice: bool = False) -> Msg:
+    """Why a person cannot be enrolled: the clashing program; with ``advice`` (a person registering or being
+    recorded one at a time), what to do about it."""
+    msg = SCHEDULE_CLASH.format(t=title, a=start.isoformat(), b=end.isoformat())
+    return Msg(msg.id + SCHEDULE_CLASH_ADVICE.id, msg.en + SCHEDULE_CLASH_ADVICE.en) if advice else msg
+
+
 # Sanity bounds that also keep values inside their columns (BIGINT fee, SMALLINT ages): beyond them
 # the database refuses the row and the caller would get a 500 instead of a message.
 FEE_MAX = 1_000_000_000_000
@@ -291,7 +341,7 @@ def validate_program_fields(
 ) -> None:
     """Raise ValidationFailed naming the first field that is wrong."""
     def fail(field: str, id_: str, en: str):
-        raise ValidationFailed(Msg(id_, en), code=f"program_{field}", field=field)
+        raise ValidationFailed(Msg(id_, en), code=Code(f"program_{field}"), field=field)
 
     if len((title or "").strip()) < 5:
         fail("title", "Judul program minimal 5 karakter.", "The program title needs at least 5 characters.")

@@ -11,6 +11,7 @@ from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .domain import EnrollmentState
 from .models import CompetencyUnit, Program, VocationalField
+from .spreadsheets.reading import MAX_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -171,3 +172,31 @@ class CompetencyUnitForm(forms.Form):
     vocational_field = forms.ModelChoiceField(label=_("Kejuruan"), queryset=VocationalField.objects.all(), empty_label=_("Pilih kejuruan"))
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
+
+class ImportForm(forms.Form):
+    """A spreadsheet of applicants/participants to import; ``late``: registration has closed, so every row
+    needs the written reason of a late registration."""
+
+    file = forms.FileField(label=_("Berkas (.xlsx, .xls, atau .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))
+    mode = forms.ChoiceField(
+        label=_("Bila ada baris yang salah"), widget=forms.RadioSelect, initial="all_or_nothing",
+        choices=[("all_or_nothing", _("Tolak seluruh berkas (tidak ada yang disimpan)")),
+                 ("valid_only", _("Simpan baris yang benar; baris yang salah dikembalikan sebagai berkas galat"))],
+    )
+    late_reason = forms.CharField(label=_("Alasan pendaftaran susulan"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args, late: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if late:
+            self.fields["late_reason"].required = True
+            self.fields["late_reason"].help_text = _("Pendaftaran sudah ditutup: alasan ini dicatat pada setiap pendaftaran dari berkas ini.")
+        else:
+            del self.fields["late_reason"]
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (batas %(mb)s MB).") % {"mb": MAX_BYTES // 1048576})
+        return f

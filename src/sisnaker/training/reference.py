@@ -7,15 +7,17 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sisnaker.accounts.models import User
 from sisnaker.core import audit
 
+from .codes import Audit
 from .models import CompetencyUnit, VocationalField
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@transaction.atomic
-def reference_load(*, actor=None) -> dict[str, int]:
+@transaction.atomic(durable=True)
+def reference_load(*, actor: User | None = None) -> dict[str, int]:
     """Add the starter vocational fields and competency units that are missing (never overwrites a
     curator's edits). Idempotent; set-based."""
     with (DATA / "vocational_fields.csv").open(encoding="utf-8", newline="") as fh:
@@ -36,5 +38,5 @@ def reference_load(*, actor=None) -> dict[str, int]:
         "competency_units": CompetencyUnit.objects.count() - before_u,
     }
     if any(added.values()):
-        audit.record(actor=actor or "system", action="reference.loaded", object_type="reference", object_id="starter", after=added)
+        audit.record(actor=actor or "system", action=Audit.REFERENCE_LOADED, object_type="reference", object_id="starter", after=added)
     return added

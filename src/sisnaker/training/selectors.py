@@ -9,19 +9,24 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.models import Person, User
 from sisnaker.core import search
-from sisnaker.core.errors import Msg
+from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
+from sisnaker.institutions.codes import Code as InstitutionCode
+from sisnaker.institutions.models import Institution
 
 from . import domain
+from .codes import Code
+from .domain import ACTIVE_STATES, SEAT_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
 from .models import Enrollment, Program
 
-SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 PUBLIC_STATUSES = (P.PUBLISHED, P.SELECTION, P.RUNNING, P.CLOSED)
+PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
+CHUNK = 5000  # ids per IN list (SQLite's variable limit, PostgreSQL's plan size)
 
 
 def with_seats(qs: QuerySet[Program]) -> QuerySet[Program]:
@@ -76,6 +81,14 @@ def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]
     )
 
 
+def get_program(*, program_id: int) -> Program:
+    """A program (any status), or NotFound."""
+    program = Program.objects.select_related("institution", "regency", "vocational_field").filter(pk=program_id).first()
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
+    return program
+
+
 def public_program(*, program_id: int) -> Program | None:
     return (
         with_seats(Program.objects.filter(pk=program_id, status__in=PUBLIC_STATUSES))
@@ -85,13 +98,28 @@ def public_program(*, program_id: int) -> Program | None:
     )
 
 
-def program_for_staff(*, program_id: int) -> Program | None:
-    return (
+def program_for_staff(*, program_id: int) -> Program:
+    """A program of any status with its seats and late registrations counted (``late_count``), or
+    NotFound. Whether the reader may see it is the caller's permission check."""
+    program = (
         with_seats(Program.objects.filter(pk=program_id))
-        .select_related("institution", "regency__province", "vocational_field")
+        .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)))
+        .select_related("institution__regency", "regency__province", "vocational_field")
         .prefetch_related("competency_units")
         .first()
     )
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
+    return program
+
+
+def get_institution(*, institution_id: int, field: str | None = None) -> Institution:
+    """The institution whose programs a page lists or creates, or NotFound (naming ``field``, the
+    parameter that named it, if given)."""
+    institution = Institution.objects.select_related("regency__province").filter(pk=institution_id).first()
+    if institution is None:
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."), code=InstitutionCode.INSTITUTION_NOT_FOUND, field=field)
+    return institution
 
 
 def state_counts(*, program: Program) -> dict[str, int]:
@@ -134,7 +162,26 @@ def program_enrollments(*, program: Program, q: str = "", state: str = "", late:
     return qs.order_by("registered_at", "pk")
 
 
-def nik_visible(*, viewer, program: Program) -> bool:
+def schedule_clashes(*, person_ids: list[int], program: Program) -> dict[int, tuple[str, dt.date, dt.date]]:
+    """For each of ``person_ids`` that holds an active enrollment in another program whose dates overlap
+    ``program``'s (the rule is ``domain.SCHEDULE_CLASH``): that program's (title, start, end), the earliest
+    registered. One query per 5,000 people (the import's chunks)."""
+    clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        rows = (
+            Enrollment.objects.filter(
+                person_id__in=person_ids[start : start + CHUNK], state__in=ACTIVE_STATES,
+                program__start_date__lte=program.end_date, program__end_date__gte=program.start_date,
+            ).exclude(program=program)
+            .order_by("registered_at", "pk")
+            .values_list("person_id", "program__title", "program__start_date", "program__end_date")
+        )
+        for person_id, title, begins, ends in rows:
+            clashes.setdefault(person_id, (title, begins, ends))
+    return clashes
+
+
+def nik_visible(*, viewer: User, program: Program) -> bool:
     return can(viewer, "enrollment.view_nik", program)
 
 
@@ -182,19 +229,18 @@ def my_trainings(*, person: Person) -> list[MyTraining]:
     return [MyTraining(e, next_step(e)) for e in rows]
 
 
-def active_overlap_exists(*, person: Person, start: dt.date, end: dt.date) -> bool:
-    return Enrollment.objects.filter(
-        person=person, state__in=domain.ACTIVE_STATES, program__start_date__lte=end, program__end_date__gte=start
-    ).exists()
-
-
 def late_registrations(*, institution_ids: list[int]) -> int:
     return Enrollment.objects.filter(program__institution_id__in=institution_ids, late=True).count()
+
+
+def seats_taken(*, program: Program) -> int:
+    """Seats held now (counted again: call it with the program row locked before taking one)."""
+    return Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
 
 
 def seats_left(program: Program) -> int:
     taken = getattr(program, "seats_taken", None)
     if taken is None:
-        taken = Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+        taken = seats_taken(program=program)
     return max(program.quota - taken, 0)
 

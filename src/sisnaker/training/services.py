@@ -1,5 +1,7 @@
 """Writes of the training lifecycle. Every service: keyword-only, one transaction, permission check,
-audit trail in the same transaction, a clear refusal (``SisnakerError``) instead of a 500.
+audit trail in the same transaction, a clear refusal (``SisnakerError``) instead of a 500. Services that
+views, the API, tasks and the demo call are durable (``atomic(durable=True)``): none of them runs inside
+another transaction, so a commit is never hidden by an outer block.
 
 Seats: the program row is locked (``select_for_update``) before seats are counted, so concurrent
 acceptances on PostgreSQL queue behind each other and never exceed the quota; SQLite serialises
@@ -13,19 +15,24 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.codes import Audit as AccountsAudit
+from sisnaker.accounts.codes import Code as AccountCode
+from sisnaker.accounts.models import Person, User
 from sisnaker.accounts.services import person_match_for_staff
 from sisnaker.core import audit, links
+from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
+from sisnaker.notifications.services import notify
+from sisnaker.regions.models import Regency
 
-from . import domain
+from . import domain, selectors
+from .codes import Audit, Code
 from .domain import ACTIVE_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
@@ -36,44 +43,42 @@ PROGRAM_FIELDS = [
     "registration_closes", "quota", "regency", "mode", "boarding", "funding", "dipa_reference", "fee",
     "selection_method", "min_age", "max_age", "min_education",
 ]
-# States whose holders occupy a seat of the program.
-SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 MAX_DB_ID = 2**63 - 1  # the largest BIGINT key (PostgreSQL and SQLite alike)
 
 
 # --- reference data ---------------------------------------------------------------------------
 
-@transaction.atomic
-def vocational_field_save(*, actor, code: str, name: str, is_active: bool = True) -> VocationalField:
+@transaction.atomic(durable=True)
+def vocational_field_save(*, actor: User, code: str, name: str, is_active: bool = True) -> VocationalField:
     """Create or update a vocational field (kejuruan) by its code."""
     require(actor, "reference.edit")
     code, name = code.strip().upper(), " ".join(name.split())
     if not code or not name:
-        raise ValidationFailed(Msg("Kode dan nama kejuruan wajib diisi.", "Code and name are required."), code="reference_required")
+        raise ValidationFailed(Msg("Kode dan nama kejuruan wajib diisi.", "Code and name are required."), code=Code.REFERENCE_REQUIRED)
     obj, created = VocationalField.objects.get_or_create(code=code, defaults={"name": name, "is_active": is_active})
     before = {"name": obj.name, "is_active": obj.is_active}
     if not created:
         obj.name, obj.is_active = name, is_active
         obj.save()
-    audit.record(actor=actor, action="reference.vocational_field_saved", obj=obj, before=None if created else before,
+    audit.record(actor=actor, action=Audit.VOCATIONAL_FIELD_SAVED, obj=obj, before=None if created else before,
                  after={"code": code, "name": name, "is_active": is_active})
     return obj
 
 
-@transaction.atomic
-def competency_unit_save(*, actor, code: str, title: str, vocational_field: VocationalField, is_active: bool = True) -> CompetencyUnit:
+@transaction.atomic(durable=True)
+def competency_unit_save(*, actor: User, code: str, title: str, vocational_field: VocationalField, is_active: bool = True) -> CompetencyUnit:
     """Create or update an SKKNI competency unit by its code."""
     require(actor, "reference.edit")
     code, title = code.strip().upper(), " ".join(title.split())
     if not code or not title:
-        raise ValidationFailed(Msg("Kode dan judul unit kompetensi wajib diisi.", "Code and title are required."), code="reference_required")
+        raise ValidationFailed(Msg("Kode dan judul unit kompetensi wajib diisi.", "Code and title are required."), code=Code.REFERENCE_REQUIRED)
     obj, created = CompetencyUnit.objects.get_or_create(
         code=code, defaults={"title": title, "vocational_field": vocational_field, "is_active": is_active}
     )
     if not created:
         obj.title, obj.vocational_field, obj.is_active = title, vocational_field, is_active
         obj.save()
-    audit.record(actor=actor, action="reference.competency_unit_saved", obj=obj,
+    audit.record(actor=actor, action=Audit.COMPETENCY_UNIT_SAVED, obj=obj,
                  after={"code": code, "title": title, "vocational_field": vocational_field.pk, "is_active": is_active})
     return obj
 
@@ -92,7 +97,7 @@ class ProgramData:
     registration_opens: dt.date
     registration_closes: dt.date
     quota: int
-    regency: object
+    regency: Regency
     funding: str
     mode: str = "in_person"
     boarding: bool = False
@@ -110,7 +115,7 @@ def _validate_program(data: ProgramData) -> None:
     missing = domain.missing_program_field({name: getattr(data, name) for name in domain.PROGRAM_REQUIRED_FIELDS})
     if missing is not None:  # e.g. an API PATCH with {"start_date": null}
         label = domain.PROGRAM_REQUIRED_FIELDS[missing]
-        raise ValidationFailed(Msg(f"{label.id} wajib diisi.", f"{label.en} is required."), code="value_required",
+        raise ValidationFailed(Msg(f"{label.id} wajib diisi.", f"{label.en} is required."), code=CoreCode.VALUE_REQUIRED,
                                field=missing)
     domain.validate_program_fields(
         title=data.title, hours=data.hours, start_date=data.start_date, end_date=data.end_date,
@@ -120,7 +125,7 @@ def _validate_program(data: ProgramData) -> None:
     )
     for name, choices in (("mode", Program.Mode), ("funding", Program.Funding), ("selection_method", Program.Selection)):
         if getattr(data, name) not in choices.values:
-            raise ValidationFailed(Msg("Pilihan {f} tidak dikenal.", "Unknown choice for {f}.").format(f=name), code="program_choice", field=name)
+            raise ValidationFailed(Msg("Pilihan {f} tidak dikenal.", "Unknown choice for {f}.").format(f=name), code=Code.PROGRAM_CHOICE, field=name)
 
 
 def _db_ids(ids) -> list[int]:
@@ -133,12 +138,12 @@ def _units(data: ProgramData) -> list[CompetencyUnit]:
     units = list(CompetencyUnit.objects.filter(pk__in=_db_ids(data.competency_unit_ids), is_active=True))
     if len(units) != len(set(data.competency_unit_ids)):
         raise ValidationFailed(Msg("Ada unit kompetensi yang tidak dikenal atau tidak aktif.", "Some competency units are unknown or inactive."),
-                               code="program_units", field="competency_units")
+                               code=Code.PROGRAM_UNITS, field="competency_units")
     return units
 
 
-@transaction.atomic
-def program_create(*, actor, institution: Institution, data: ProgramData) -> Program:
+@transaction.atomic(durable=True)
+def program_create(*, actor: User, institution: Institution, data: ProgramData) -> Program:
     """A draft program of ``institution``."""
     require(actor, "program.manage", institution)
     _validate_program(data)
@@ -147,36 +152,34 @@ def program_create(*, actor, institution: Institution, data: ProgramData) -> Pro
     values["title"] = " ".join(data.title.split())
     program = Program.objects.create(institution=institution, created_by=actor, **values)
     program.competency_units.set(units)
-    audit.record(actor=actor, action="program.created", obj=program,
+    audit.record(actor=actor, action=Audit.PROGRAM_CREATED, obj=program,
                  after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units]})
     return program
 
 
-def _lock_program(program: Program) -> Program:
-    # Lock only the program row: locking the joined institution too would queue every registration
-    # of the whole institution behind one lock.
+def lock_program(program: Program) -> Program:
+    """The program read again with its row locked (``select_for_update``) until the transaction ends:
+    whatever counts seats or adds people to it (services here, the spreadsheet import) locks it first.
+    Only the program row: locking the joined institution too would queue every registration of the
+    whole institution behind one lock."""
     return Program.objects.select_for_update(of=("self",)).select_related("institution").get(pk=program.pk)
 
 
-def _seats_taken(program: Program) -> int:
-    return Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
-
-
-@transaction.atomic
-def program_update(*, actor, program: Program, data: ProgramData) -> Program:
+@transaction.atomic(durable=True)
+def program_update(*, actor: User, program: Program, data: ProgramData) -> Program:
     """Edit a program while it is a draft or open for registration. The quota never drops below the
     participants already accepted."""
-    program = _lock_program(program)
+    program = lock_program(program)
     require(actor, "program.manage", program)
     if program.status not in (P.DRAFT, P.PUBLISHED, P.SELECTION):
         raise Conflict(Msg("Program yang sudah berjalan atau selesai tidak dapat diubah.",
-                           "A program that is running or finished cannot be edited."), code="program_locked")
+                           "A program that is running or finished cannot be edited."), code=Code.PROGRAM_LOCKED)
     _validate_program(data)
-    taken = _seats_taken(program)
+    taken = selectors.seats_taken(program=program)
     if data.quota < taken:
         raise ValidationFailed(Msg("Kuota tidak boleh kurang dari {n} peserta yang sudah diterima.",
                                    "The quota cannot be below the {n} participants already accepted.").format(n=taken),
-                               code="program_quota_below_accepted", field="quota")
+                               code=Code.PROGRAM_QUOTA_BELOW_ACCEPTED, field="quota")
     units = _units(data)
     before = audit.snapshot(program, PROGRAM_FIELDS)
     for name in PROGRAM_FIELDS:
@@ -184,17 +187,17 @@ def program_update(*, actor, program: Program, data: ProgramData) -> Program:
     program.save()
     program.competency_units.set(units)
     b, a = audit.changes(before, audit.snapshot(program, PROGRAM_FIELDS))
-    audit.record(actor=actor, action="program.updated", obj=program, before=b, after=a)
+    audit.record(actor=actor, action=Audit.PROGRAM_UPDATED, obj=program, before=b, after=a)
     return program
 
 
-@transaction.atomic
-def program_transition(*, actor, program: Program, action: str, today: dt.date, reason: str = "") -> Program:
+@transaction.atomic(durable=True)
+def program_transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str = "") -> Program:
     """Move a program along its lifecycle (publish, close_registration, start, close, cancel), with the
     bulk effects on its enrollments described in ``domain``. Returns the program with its new status."""
     if action not in domain.PROGRAM_TRANSITIONS:
-        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="program_action")
-    program = _lock_program(program)
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
+    program = lock_program(program)
     require(actor, "program.manage", program)
     new_status = domain.program_next_status(action=action, status=program.status)
     now = timezone.now()
@@ -205,41 +208,41 @@ def program_transition(*, actor, program: Program, action: str, today: dt.date, 
             valid_until=inst.accreditation_valid_until, today=today,
         )
         if blocker:
-            raise Conflict(blocker, code="institution_cannot_publish")
+            raise Conflict(blocker, code=Code.INSTITUTION_CANNOT_PUBLISH)
         if program.registration_closes < today:
             raise Conflict(Msg("Tanggal tutup pendaftaran ({d}) sudah lewat; ubah jadwal sebelum membuka pendaftaran.",
                                "The registration closing date ({d}) has passed; change the schedule first.").format(
-                                   d=program.registration_closes.isoformat()), code="program_window_over")
+                                   d=program.registration_closes.isoformat()), code=Code.PROGRAM_WINDOW_OVER)
     if action == "cancel" and not reason.strip():
-        raise ValidationFailed(Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling."), code="reason_required", field="reason")
+        raise ValidationFailed(Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling."), code=CoreCode.REASON_REQUIRED, field="reason")
     changed = 0
     if action == "start":
         changed = _bulk_move(
             actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
-            reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action="enrollment.not_selected_at_start",
+            reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_START,
         )
     elif action == "close":
         changed = _close_enrollments(actor=actor, program=program, now=now)
         # Late applicants never accepted before the end: nothing stays "active" in a closed program.
         changed += _bulk_move(
             actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
-            reason="Program ditutup sebelum pendaftar diterima.", now=now, action="enrollment.not_selected_at_close",
+            reason="Program ditutup sebelum pendaftar diterima.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_CLOSE,
         )
     elif action == "cancel":
         changed = _bulk_move(
             actor=actor, program=program, states=tuple(ACTIVE_STATES), to=E.WITHDRAWN,
-            reason=f"Program dibatalkan: {reason.strip()}", now=now, action="enrollment.withdrawn_program_cancelled",
+            reason=f"Program dibatalkan: {reason.strip()}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
         )
         program.cancel_reason = reason.strip()
     before = program.status
     program.status = new_status
     program.save(update_fields=["status", "cancel_reason", "updated_at"])
-    audit.record(actor=actor, action=f"program.{action}", obj=program, before={"status": before},
+    audit.record(actor=actor, action=Audit.program(action), obj=program, before={"status": before},
                  after={"status": new_status, "enrollments_changed": changed}, reason=reason)
     return program
 
 
-def _bulk_move(*, actor, program: Program, states: tuple, to: str, reason: str, now, action: str) -> int:
+def _bulk_move(*, actor: User, program: Program, states: tuple, to: str, reason: str, now: dt.datetime, action: Audit) -> int:
     rows = list(Enrollment.objects.filter(program=program, state__in=states).values_list("pk", "state"))
     if not rows:
         return 0
@@ -249,7 +252,7 @@ def _bulk_move(*, actor, program: Program, states: tuple, to: str, reason: str, 
     return len(rows)
 
 
-def _close_enrollments(*, actor, program: Program, now) -> int:
+def _close_enrollments(*, actor: User, program: Program, now: dt.datetime) -> int:
     """Participants who passed become alumni in one statement; the others get the reason why not."""
     rows = list(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).values_list("pk", "result"))
     by_outcome: dict[tuple[str, str], list[int]] = {}
@@ -259,11 +262,14 @@ def _close_enrollments(*, actor, program: Program, now) -> int:
     for (state, reason), pks in by_outcome.items():
         Enrollment.objects.filter(pk__in=pks).update(state=state, reason=reason, state_changed_at=now)
         audit_rows += [(pk, "", {"state": E.PARTICIPANT}, {"state": state, "reason": reason}) for pk in pks]
-    audit.record_many(actor=actor, action="enrollment.closed", object_type="training.enrollment", rows=audit_rows, at=now)
+    audit.record_many(actor=actor, action=Audit.ENROLLMENT_CLOSED, object_type="training.enrollment", rows=audit_rows, at=now)
     return len(rows)
 
 
 # --- enrollments ------------------------------------------------------------------------------
+
+ALREADY_REGISTERED = Msg("Sudah terdaftar di program ini.", "Already registered for this program.")
+
 
 def _check_can_enroll(*, program: Program, person: Person) -> None:
     # Lock the person (after the program: always in that order) so that two registrations of the same
@@ -277,25 +283,18 @@ def _check_can_enroll(*, program: Program, person: Person) -> None:
     if problems:
         raise ValidationFailed(
             Msg("Belum memenuhi syarat: " + " ".join(p.id for p in problems), "Not eligible: " + " ".join(p.en for p in problems)),
-            code="not_eligible",
+            code=Code.NOT_ELIGIBLE,
         )
     if Enrollment.objects.filter(program=program, person=person).exists():
-        raise Conflict(Msg("Sudah terdaftar di program ini.", "Already registered for this program."), code="already_registered")
-    clash = (
-        Enrollment.objects.filter(person=person, state__in=ACTIVE_STATES)
-        .filter(Q(program__start_date__lte=program.end_date) & Q(program__end_date__gte=program.start_date))
-        .select_related("program").first()
-    )
+        raise Conflict(ALREADY_REGISTERED, code=Code.ALREADY_REGISTERED)
+    clash = selectors.schedule_clashes(person_ids=[person.pk], program=program).get(person.pk)
     if clash:
-        raise Conflict(
-            Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}). Mundur dari program itu dulu bila ingin mendaftar di sini.",
-                "The dates clash with an active enrollment in \"{t}\" ({a} to {b}). Withdraw from it first to register here.").format(
-                    t=clash.program.title, a=clash.program.start_date.isoformat(), b=clash.program.end_date.isoformat()),
-            code="schedule_clash",
-        )
+        title, start, end = clash
+        raise Conflict(domain.schedule_clash(title=title, start=start, end=end, advice=True), code=Code.SCHEDULE_CLASH)
 
 
-def _create_enrollment(*, actor, program, person, state, source, late_reason, now, action) -> Enrollment:
+def _create_enrollment(*, actor: User, program: Program, person: Person, state: str, source: str, late_reason: str,
+                       now: dt.datetime, action: Audit) -> Enrollment:
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(
@@ -303,61 +302,67 @@ def _create_enrollment(*, actor, program, person, state, source, late_reason, no
                 late_reason=late_reason, registered_at=now, state_changed_at=now,
             )
     except IntegrityError as exc:  # the same person registering twice at the same moment
-        raise Conflict(Msg("Sudah terdaftar di program ini.", "Already registered for this program."), code="already_registered") from exc
+        raise Conflict(ALREADY_REGISTERED, code=Code.ALREADY_REGISTERED) from exc
     audit.record(actor=actor, action=action, obj=enrollment,
                  after={"program": program.pk, "person": person.pk, "state": state, "source": source, "late": bool(late_reason)},
                  reason=late_reason, at=now)
     return enrollment
 
 
-@transaction.atomic
-def enrollment_register(*, actor, program: Program, person: Person, today: dt.date) -> Enrollment:
+@transaction.atomic(durable=True)
+def enrollment_register(*, actor: User, program: Program, person: Person, today: dt.date) -> Enrollment:
     """A citizen registers themself (Pendaftar) while registration is open."""
     require(actor, "enrollment.register_self", person)
-    program = _lock_program(program)
+    program = lock_program(program)
     if not Institution.objects.filter(pk=program.institution_id, status=Institution.Status.APPROVED).exists():
         raise Conflict(Msg("Lembaga penyelenggara program ini sedang tidak aktif (dibekukan); pendaftaran tidak dapat diterima.",
                            "The institution running this program is not active (suspended); registrations cannot be accepted."),
-                       code="institution_not_active")
+                       code=Code.INSTITUTION_NOT_ACTIVE)
     blocker = domain.registration_open(
         status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
     )
     if blocker:
-        raise Conflict(blocker, code="registration_closed")
+        raise Conflict(blocker, code=Code.REGISTRATION_CLOSED)
     _check_can_enroll(program=program, person=person)
     return _create_enrollment(actor=actor, program=program, person=person, state=E.REGISTERED, source="self",
-                              late_reason="", now=timezone.now(), action="enrollment.registered")
+                              late_reason="", now=timezone.now(), action=Audit.ENROLLMENT_REGISTERED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def enrollment_record(
-    *, actor, program: Program, person: Person, today: dt.date, as_participant: bool = False, late_reason: str = "",
+    *, actor: User, program: Program, person: Person, today: dt.date, as_participant: bool = False, late_reason: str = "",
     source: str = "manager",
 ) -> Enrollment:
     """The institution's manager records a person (as applicant, or directly as participant). After the
     registration window it is a late registration ("susulan") and needs a written reason. The person is
     not told here: the staff entry points (``enrollment_record_by_nik``, the import) tell them."""
-    program = _lock_program(program)
+    return _record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
+                   late_reason=late_reason, source=source)
+
+
+def _record(
+    *, actor: User, program: Program, person: Person, today: dt.date, as_participant: bool, late_reason: str, source: str,
+) -> Enrollment:
+    """``enrollment_record`` inside the caller's transaction."""
+    program = lock_program(program)
     require(actor, "program.manage", program)
-    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
-        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
-            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
+    domain.check_open_for_additions(program.status)
     late = domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
     late_reason = (late_reason or "").strip()
     if late and not late_reason:
         raise ValidationFailed(
             Msg("Pendaftaran sudah ditutup: tuliskan alasan pendaftaran susulan.", "Registration is closed: write the reason for this late registration."),
-            code="late_reason_required", field="late_reason",
+            code=Code.LATE_REASON_REQUIRED, field="late_reason",
         )
     _check_can_enroll(program=program, person=person)
     state = E.REGISTERED
     if as_participant:
-        if _seats_taken(program) >= program.quota:
-            raise Conflict(_quota_full(program), code="quota_full")
+        if selectors.seats_taken(program=program) >= program.quota:
+            raise Conflict(_quota_full(program), code=Code.QUOTA_FULL)
         state = E.PARTICIPANT
     return _create_enrollment(actor=actor, program=program, person=person, state=state, source=source,
                               late_reason=late_reason if late else "", now=timezone.now(),
-                              action="enrollment.late_recorded" if late else "enrollment.recorded")
+                              action=Audit.ENROLLMENT_LATE_RECORDED if late else Audit.ENROLLMENT_RECORDED)
 
 
 NO_PERSON_MATCH = Msg(
@@ -369,56 +374,48 @@ NO_PERSON_MATCH = Msg(
 
 
 def enrollment_record_by_nik(
-    *, actor, program: Program, nik: str, full_name: str, birth_date: dt.date | None, today: dt.date,
+    *, actor: User, program: Program, nik: str, full_name: str, birth_date: dt.date | None, today: dt.date,
     as_participant: bool = False, late_reason: str = "",
 ) -> Enrollment:
     """The manager adds a registered person by NIK ("add by NIK"): the NIK, the full name and the birth
     date must all match the registered person (``accounts.services.person_match_for_staff``, which
-    records the look-up in its own transaction). No such person and someone else's data get the same
-    refusal, so the form never tells whether a NIK is registered. Then ``enrollment_record``; a person with an
-    account is told (after commit)."""
+    records the look-up in its own transaction, before this one). No such person and someone else's data
+    get the same refusal, so the form never tells whether a NIK is registered. Then the person is
+    recorded as in ``enrollment_record``; a person with an account is told (after commit)."""
     require(actor, "program.manage", program)
     digits = "".join(ch for ch in (nik or "") if ch.isdigit())
     if len(digits) != 16:
-        raise ValidationFailed(Msg("NIK harus 16 angka.", "The NIK must be 16 digits."), code="nik_format", field="nik")
+        raise ValidationFailed(Msg("NIK harus 16 angka.", "The NIK must be 16 digits."), code=Code.NIK_FORMAT, field="nik")
     if not " ".join((full_name or "").split()):
         raise ValidationFailed(Msg("Isi nama lengkap sesuai KTP.", "Fill in the full name as on the ID card."),
-                               code="name_required", field="full_name")
+                               code=AccountCode.NAME_REQUIRED, field="full_name")
     if birth_date is None:
-        raise ValidationFailed(Msg("Isi tanggal lahir.", "Fill in the birth date."), code="birth_date_required", field="birth_date")
-    _check_program_open(program)
+        raise ValidationFailed(Msg("Isi tanggal lahir.", "Fill in the birth date."), code=Code.BIRTH_DATE_REQUIRED, field="birth_date")
+    domain.check_open_for_additions(program.status)
     person = person_match_for_staff(actor=actor, nik=digits, full_name=full_name, birth_date=birth_date,
                                     purpose=f"catat pendaftar program {program.pk}", on=program)
     if person is None:
-        raise NotFound(NO_PERSON_MATCH, code="person_not_found", field="nik")
-    with transaction.atomic():
-        enrollment = enrollment_record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
-                                       late_reason=late_reason)
+        raise NotFound(NO_PERSON_MATCH, code=Code.PERSON_NOT_FOUND, field="nik")
+    with transaction.atomic(durable=True):
+        enrollment = _record(actor=actor, program=program, person=person, today=today, as_participant=as_participant,
+                             late_reason=late_reason, source="manager")
         notify_enrolled_by_other(actor=actor, program=enrollment.program, person=person)
     return enrollment
 
 
-def notify_enrolled_by_other(*, actor, program: Program, person: Person) -> None:
+def notify_enrolled_by_other(*, actor: User, program: Program, person: Person) -> None:
     """Tell a person with an account that someone else enrolled them (sent after commit)."""
     if person.user_id is None or person.user_id == getattr(actor, "pk", None):
         return
-    from sisnaker.notifications.services import notify
-
     subject, text = enrolled_by_other_message(actor=actor, program=program, language=person.user.preferred_language)
     notify(person=person, topic=enrolled_by_other_topic(program), subject=subject, text=text)
-
-
-def _check_program_open(program: Program) -> None:
-    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
-        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
-            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
 
 
 def enrolled_by_other_topic(program: Program) -> str:
     return f"enrolled_by_other:{program.pk}"
 
 
-def enrolled_by_other_message(*, actor, program: Program, language: str = "id") -> tuple[str, str]:
+def enrolled_by_other_message(*, actor: User, program: Program, language: str = "id") -> tuple[str, str]:
     """(subject, text) telling a person with an account that someone else enrolled them, with the link
     to their trainings page where they withdraw and report it."""
     who = (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else str(actor)
@@ -433,6 +430,9 @@ def enrolled_by_other_message(*, actor, program: Program, language: str = "id") 
     return subject.in_language(language), text.in_language(language)
 
 
+NOT_IN_PROGRAM = Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program.")
+
+
 def _quota_full(program: Program) -> Msg:
     return Msg("Kuota program sudah penuh ({q} peserta).", "The program's quota is full ({q} participants).").format(q=program.quota)
 
@@ -442,7 +442,7 @@ class Refusal(NamedTuple):
 
     id: int
     message: Msg
-    code: str
+    code: Code
 
 
 @dataclass
@@ -451,26 +451,26 @@ class BulkResult:
     refused: list[Refusal] = field(default_factory=list)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def enrollments_transition(
-    *, actor, program: Program, enrollment_ids: list[int], action: str, reason: str = ""
+    *, actor: User, program: Program, enrollment_ids: list[int], action: str, reason: str = ""
 ) -> BulkResult:
     """Apply one action (select, accept, reject, withdraw, drop_out) to many enrollments of one program.
     Legal changes are applied together; each refused one comes back with its reason. Accepting takes
     seats in the order given until the quota is full."""
     if action not in domain.ENROLLMENT_TRANSITIONS:
-        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code="enrollment_action")
-    program = _lock_program(program)
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.ENROLLMENT_ACTION)
+    program = lock_program(program)
     require(actor, "program.manage", program)
     ids = list(dict.fromkeys(int(i) for i in enrollment_ids))
     found = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=_db_ids(ids)).select_related("person")}
     result = BulkResult()
-    seats_left = program.quota - _seats_taken(program) if action in domain.SEAT_TAKING else None
+    seats_left = program.quota - selectors.seats_taken(program=program) if action in domain.SEAT_TAKING else None
     moves: dict[tuple[str, str], list[int]] = {}
     for pk in ids:
         enrollment = found.get(pk)
         if enrollment is None:
-            result.refused.append(Refusal(pk, Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program."), "not_found"))
+            result.refused.append(Refusal(pk, NOT_IN_PROGRAM, CoreCode.NOT_FOUND))
             continue
         try:
             to = domain.enrollment_next_state(action=action, state=enrollment.state, program_status=program.status)
@@ -479,7 +479,7 @@ def enrollments_transition(
             continue
         if seats_left is not None:
             if seats_left <= 0:
-                result.refused.append(Refusal(pk, _quota_full(program), "quota_full"))
+                result.refused.append(Refusal(pk, _quota_full(program), Code.QUOTA_FULL))
                 continue
             seats_left -= 1
         moves.setdefault((enrollment.state, to), []).append(pk)
@@ -490,12 +490,12 @@ def enrollments_transition(
     for (frm, to), pks in moves.items():
         Enrollment.objects.filter(pk__in=pks, state=frm).update(state=to, state_changed_at=now, reason=text)
         audit_rows += [(pk, str(found[pk].person), {"state": frm}, {"state": to}) for pk in pks]
-    audit.record_many(actor=actor, action=f"enrollment.{action}", object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
+    audit.record_many(actor=actor, action=Audit.enrollment(action), object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
     return result
 
 
-@transaction.atomic
-def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "", not_me: bool = False) -> Enrollment:
+@transaction.atomic(durable=True)
+def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str = "", not_me: bool = False) -> Enrollment:
     """A citizen withdraws from a program before it runs. ``not_me``: the person says they never asked to
     be enrolled (an enrollment someone else made, by import or by staff); it withdraws whenever the
     enrollment is still active, even while the program runs, and is recorded as such."""
@@ -511,43 +511,36 @@ def enrollment_withdraw_self(*, actor, enrollment: Enrollment, reason: str = "",
         shown = reason or "Mengundurkan diri."
     enrollment.state, enrollment.reason, enrollment.state_changed_at = to, shown, timezone.now()
     enrollment.save(update_fields=["state", "reason", "state_changed_at"])
-    audit.record(actor=actor, action="enrollment.withdrawn_not_me" if not_me else "enrollment.withdraw", obj=enrollment,
+    audit.record(actor=actor, action=Audit.ENROLLMENT_WITHDRAWN_NOT_ME if not_me else Audit.ENROLLMENT_WITHDRAW, obj=enrollment,
                  before={"state": before}, after={"state": to, "not_me": not_me, "source": enrollment.source}, reason=reason)
     return enrollment
 
 
-@transaction.atomic
-def enrollments_set_result(*, actor, program: Program, enrollment_ids: list[int], result: str) -> BulkResult:
+@transaction.atomic(durable=True)
+def enrollments_set_result(*, actor: User, program: Program, enrollment_ids: list[int], result: str) -> BulkResult:
     """Record the training result (passed / failed / pending) of participants of a running program, for
     institutions that do not assess unit by unit in Sisnaker. Recording a competency assessment
     (``certification.assessment``) overwrites it; certificates always need every unit assessed competent."""
     if result not in Enrollment.Result.values:
-        raise ValidationFailed(Msg("Hasil tidak dikenal.", "Unknown result."), code="result_unknown")
-    program = _lock_program(program)
+        raise ValidationFailed(Msg("Hasil tidak dikenal.", "Unknown result."), code=Code.RESULT_UNKNOWN)
+    program = lock_program(program)
     require(actor, "program.assess", program)
     if program.status != P.RUNNING:
         raise Conflict(Msg("Hasil pelatihan dicatat saat program berjalan.", "Results are recorded while the program runs."),
-                       code="program_not_running")
+                       code=Code.PROGRAM_NOT_RUNNING)
     rows = dict(Enrollment.objects.filter(program=program, pk__in=_db_ids(enrollment_ids), state=E.PARTICIPANT)
                 .values_list("pk", "result"))
     out = BulkResult(done=list(rows))
-    out.refused = [Refusal(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."), "not_participant")
+    out.refused = [Refusal(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."), Code.NOT_PARTICIPANT)
                    for pk in dict.fromkeys(enrollment_ids) if pk not in rows]
     Enrollment.objects.filter(pk__in=list(rows)).update(result=result)
-    audit.record_many(actor=actor, action="enrollment.result_set", object_type="training.enrollment",
+    audit.record_many(actor=actor, action=Audit.ENROLLMENT_RESULT_SET, object_type="training.enrollment",
                       rows=[(pk, "", {"result": old}, {"result": result}) for pk, old in rows.items()])
     return out
 
 
-def get_program(*, program_id: int) -> Program:
-    program = Program.objects.select_related("institution", "regency", "vocational_field").filter(pk=program_id).first()
-    if program is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code="program_not_found")
-    return program
-
-
-@transaction.atomic
-def enrollment_open_record(*, actor, program: Program, enrollment_id: int) -> Enrollment:
+@transaction.atomic(durable=True)
+def enrollment_open_record(*, actor: User, program: Program, enrollment_id: int) -> Enrollment:
     """Staff of the program open one participant's record (personal data + history). Allowed to the
     program's institution staff and officers of the area; every opening is logged (UU PDP)."""
     require(actor, "enrollment.view", program)
@@ -556,6 +549,6 @@ def enrollment_open_record(*, actor, program: Program, enrollment_id: int) -> En
         .filter(pk=enrollment_id, program=program).first()
     )
     if enrollment is None:
-        raise NotFound(Msg("Pendaftaran tidak ditemukan di program ini.", "Enrollment not found in this program."), code="enrollment_not_found")
-    audit.record(actor=actor, action="person.viewed", obj=enrollment.person, reason=f"program {program.pk}, pendaftaran {enrollment.pk}")
+        raise NotFound(NOT_IN_PROGRAM, code=Code.ENROLLMENT_NOT_FOUND)
+    audit.record(actor=actor, action=AccountsAudit.PERSON_VIEWED, obj=enrollment.person, reason=f"program {program.pk}, pendaftaran {enrollment.pk}")
     return enrollment

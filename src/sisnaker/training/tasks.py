@@ -12,7 +12,8 @@ from django.tasks import task
 @task
 def delete_import_error_file(*, error_file_id: int) -> dict:
     """Delete one error file if it has expired (run early, it waits for the sweep)."""
-    from .io_services import error_files_delete_expired
+    # Imported here to break a cycle inside training: spreadsheets.services enqueues these tasks.
+    from .spreadsheets.services import error_files_delete_expired
 
     return {"deleted": error_files_delete_expired(ids=[error_file_id])}
 
@@ -20,6 +21,7 @@ def delete_import_error_file(*, error_file_id: int) -> dict:
 @task
 def sweep_import_error_files() -> dict:
     """Delete every expired error file that is still kept."""
-    from .io_services import error_files_delete_expired
+    # Imported here to break a cycle inside training: spreadsheets.services enqueues these tasks.
+    from .spreadsheets.services import error_files_delete_expired
 
     return {"deleted": error_files_delete_expired()}

@@ -1,9 +1,15 @@
-from django.urls import path
+"""Training's pages, mounted at the site root by ``sisnaker/urls.py``: the catalogue and program pages
+under /pelatihan/, the spreadsheet import and export under /pelatihan/berkas/, and an institution's
+programs under /lembaga/<id>/program/ (the institution's page links there)."""
+
+from django.urls import include, path
 
 from . import views
+from .spreadsheets import views as spreadsheet_views
 
 app_name = "training"
-urlpatterns = [
+
+programs = [
     path("", views.catalogue, name="catalogue"),
     path("<int:pk>/", views.program_detail, name="program"),
     path("<int:pk>/daftar/", views.program_register, name="register"),
@@ -17,4 +23,22 @@ urlpatterns = [
     path("kelola/<int:pk>/peserta/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
     path("referensi/", views.reference, name="reference"),
     path("referensi/unit-pilihan/", views.unit_options, name="unit_options"),
+]
+
+spreadsheets = [
+    path("templat/", spreadsheet_views.template_download, name="import_template"),
+    path("<int:program_id>/impor/", spreadsheet_views.import_view, name="import"),
+    path("<int:program_id>/impor/galat/<str:token>/", spreadsheet_views.error_file_download, name="import_error_file"),
+    path("<int:program_id>/ekspor/", spreadsheet_views.export_view, name="export"),
+]
+
+institution_programs = [
+    path("", views.institution_programs, name="institution_programs"),
+    path("baru/", views.program_create, name="program_create"),
+]
+
+urlpatterns = [
+    path("pelatihan/berkas/", include(spreadsheets)),
+    path("pelatihan/", include(programs)),
+    path("lembaga/<int:institution_id>/program/", include(institution_programs)),
 ]

@@ -1,7 +1,13 @@
-"""Training pages: the public catalogue and program page, a citizen's trainings, the manager's program
-page (status, enrollment table with bulk actions, recording a person), program forms and reference data.
+"""Training pages: the public catalogue and program page, a citizen's trainings, an institution's program
+list, the manager's program page (status, enrollment table with bulk actions, recording a person),
+program forms and reference data.
 
-Views only parse input, call one service or selector, and render; every refusal is a message."""
+Views only parse input, call one service or selector, and render. A page the reader may not open, or
+that does not exist, is a refusal that rises (``core.pages.RefusalMiddleware`` renders it); a refused
+form shows the reason on its field (``core.pages.apply_error``); the outcome of an action is a message.
+
+What certification knows about a program (participants' ratings, assessment and certificate pages) comes
+through ``{% fragment %}`` tags and the ``training.program_ratings`` extension point, never an import."""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +26,14 @@ from django.views.decorators.http import require_GET, require_POST
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.models import Person
 from sisnaker.certification import assessment as certification_assessment
-from sisnaker.certification import ratings
-from sisnaker.core import crypto, search
-from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core import crypto, extensions, search
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
-from sisnaker.institutions.models import Institution
 from sisnaker.regions import nik as nik_rules
-from sisnaker.web.views import forbidden_page
 
 from . import domain, selectors, services
+from .codes import Code
 from .forms import (
     BULK_ACTIONS,
     BulkForm,
@@ -49,19 +54,23 @@ RESULT_ACTIONS = ("passed", "failed", "pending")
 CONFIRM_ACTIONS = ("close", "cancel")
 
 
-def _apply_error(form, exc: SisnakerError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if exc.field == "regency":
-        field = "regency"
-    form.add_error(field, str(exc.message))
+# Who may open which page (the refusal page says it in the reader's language).
+FORBIDDEN = Msg("Anda tidak berwenang membuka halaman ini.", "You are not authorised to open this page.")
+STAFF_ONLY = Msg("Halaman ini hanya untuk staf lembaga penyelenggara program.", "This page is only for staff of the programme's institution.")
+MANAGERS_CREATE = Msg("Hanya pengelola lembaga ini yang dapat membuat program.", "Only this institution's managers can create programmes.")
+MANAGERS_EDIT = Msg("Hanya pengelola lembaga ini yang dapat mengubah program.", "Only this institution's managers can edit programmes.")
+CURATORS_ONLY = Msg("Data referensi kejuruan dan unit kompetensi hanya dapat diubah oleh kurator Kementerian.",
+                    "Vocational field and competency unit reference data can only be changed by Ministry curators.")
+INSTITUTION_STAFF_ONLY = Msg("Daftar program ini hanya untuk staf lembaga.", "This programme list is only for the institution's staff.")
+NOT_PUBLIC = Msg("Program tidak ditemukan atau belum dibuka untuk umum.", "Programme not found or not yet open to the public.")
+# Extension point: {program_id: rating} for a page of the catalogue (a provider registers it, e.g. the
+# participants' reviews); a rating has ``average`` (one decimal) and ``count``. Empty when none is installed.
+PROGRAM_RATINGS = "training.program_ratings"
 
 
-def _forbidden(request: HttpRequest, text: str | None = None) -> HttpResponse:
-    return forbidden_page(request, text)
-
-
-def _not_found(text: str) -> Http404:
-    return Http404(text)
+def _not_found(text: str) -> NotFound:
+    # Only ``withdraw`` (a citizen's trainings, moving to certification) words its refusal with gettext.
+    return NotFound(Msg(text, text), code=Code.ENROLLMENT_NOT_FOUND)
 
 
 def _small_int(raw, default: int | None = None) -> int | None:
@@ -95,7 +104,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         )
     today = _today()
     page = Paginator(selectors.catalogue(filters=filters, today=today), CATALOGUE_PAGE_SIZE).get_page(_page_number(request.GET))
-    rated = ratings.ratings_for_programs(p.pk for p in page.object_list)
+    rated = extensions.collect_one(PROGRAM_RATINGS, default={}, program_ids=[p.pk for p in page.object_list])
     cards = [_card(p, today) | {"rating": rated.get(p.pk)} for p in page.object_list]
     return render(request, "training/catalogue.html", {"form": form, "page": page, "cards": cards,
                                                        "filtered": any(v for v in filters.__dict__.values())})
@@ -112,10 +121,14 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.public_program(program_id=pk)
     if program is None:
         # Drafts and cancelled programs are not public; their staff work on the manager's page.
-        staff_program = selectors.program_for_staff(program_id=pk)
+        # Anyone else gets the same answer whether the program exists or not.
+        try:
+            staff_program = selectors.program_for_staff(program_id=pk)
+        except NotFound:
+            staff_program = None
         if staff_program is not None and can(request.user, "enrollment.view", staff_program):
             return redirect("training:manage", pk=pk)
-        raise _not_found(_("Program tidak ditemukan atau belum dibuka untuk umum."))
+        raise NotFound(NOT_PUBLIC, code=Code.PROGRAM_NOT_FOUND)
     today = _today()
     blocker = domain.registration_open(
         status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
@@ -132,7 +145,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "education": dict(Person.Education.choices).get(program.min_education, ""),
         "can_manage": can(request.user, "enrollment.view", program),
         "units": list(program.competency_units.all()),
-        "rating": ratings.program_rating(program),
     }
     return render(request, "training/program.html", context)
 
@@ -145,7 +157,7 @@ def program_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Akun ini bukan akun warga. Daftar dengan NIK untuk mengikuti pelatihan."))
         return redirect("training:program", pk=pk)
     try:
-        program = services.get_program(program_id=pk)
+        program = selectors.get_program(program_id=pk)
         services.enrollment_register(actor=request.user, program=program, person=person, today=_today())
     except SisnakerError as exc:
         messages.error(request, _("Pendaftaran ditolak: %(reason)s") % {"reason": exc.message})
@@ -212,19 +224,35 @@ def _program_data(d: dict) -> services.ProgramData:
     )
 
 
+# --- an institution's programs --------------------------------------------------------------------
+
+@login_required
+def institution_programs(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """The manager's program list (at /lembaga/<id>/program/): live counts per enrollment state and seats left."""
+    inst = selectors.get_institution(institution_id=institution_id)
+    if not (can(request.user, "enrollment.view", inst) or can(request.user, "program.manage", inst)):
+        raise PermissionDenied(INSTITUTION_STAFF_ONLY)
+    page = Paginator(selectors.manager_programs(institution_ids=[inst.pk]), 50).get_page(request.GET.get("page"))
+    rows = [{
+        "p": p, "status": str(domain.status_label(p.status)),
+        "counts": [(str(domain.state_label(s)), getattr(p, f"n_{s}")) for s in domain.EnrollmentState.values if getattr(p, f"n_{s}")],
+    } for p in page.object_list]
+    return render(request, "training/institution_programs.html", {
+        "inst": inst, "page": page, "rows": rows, "can_create": can(request.user, "program.manage", inst),
+    })
+
+
 @login_required
 def program_create(request: HttpRequest, institution_id: int) -> HttpResponse:
-    institution = Institution.objects.select_related("regency").filter(pk=institution_id).first()
-    if institution is None:
-        raise _not_found(_("Lembaga tidak ditemukan."))
+    institution = selectors.get_institution(institution_id=institution_id)
     if not can(request.user, "program.manage", institution):
-        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat membuat program."))
+        raise PermissionDenied(MANAGERS_CREATE)
     form = ProgramForm(request.POST or None, regency=institution.regency)
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(actor=request.user, institution=institution, data=_program_data(form.cleaned_data))
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Program tersimpan sebagai draf. Buka pendaftaran bila sudah siap."))
             return redirect("training:manage", pk=program.pk)
@@ -235,10 +263,8 @@ def program_create(request: HttpRequest, institution_id: int) -> HttpResponse:
 @login_required
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.program_for_staff(program_id=pk)
-    if program is None:
-        raise _not_found(_("Program tidak ditemukan."))
     if not can(request.user, "program.manage", program):
-        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat mengubah program."))
+        raise PermissionDenied(MANAGERS_EDIT)
     initial = {name: getattr(program, name) for name in services.PROGRAM_FIELDS if name != "regency"}
     initial["competency_units"] = [u.pk for u in program.competency_units.all()]
     form = ProgramForm(request.POST or None, initial=initial, regency=program.regency)
@@ -246,7 +272,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Perubahan program tersimpan."))
             return redirect("training:manage", pk=program.pk)
@@ -263,13 +289,6 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 
 
 # --- the manager's program page -----------------------------------------------------------------
-
-def _staff_program(request: HttpRequest, pk: int) -> Program:
-    program = selectors.program_for_staff(program_id=pk)
-    if program is None:
-        raise _not_found(_("Program tidak ditemukan."))
-    return program
-
 
 def _legal_actions(program: Program) -> list[dict]:
     out = []
@@ -344,9 +363,9 @@ def _render_manage(request: HttpRequest, program: Program, *, record_form=None, 
 
 @login_required
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _staff_program(request, pk)
+    program = selectors.program_for_staff(program_id=pk)
     if not can(request.user, "enrollment.view", program):
-        return _forbidden(request, _("Halaman ini hanya untuk staf lembaga penyelenggara program."))
+        raise PermissionDenied(STAFF_ONLY)
     if request.method == "POST":
         # The search form posts, so that a NIK typed in it never appears in a URL.
         params = _table_params(request.POST)
@@ -364,9 +383,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def program_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish, close registration, start, close or cancel; close and cancel need the confirm box."""
-    program = _staff_program(request, pk)
+    program = selectors.program_for_staff(program_id=pk)
     if not can(request.user, "program.manage", program):
-        return _forbidden(request)
+        raise PermissionDenied(FORBIDDEN)
     form = ProgramActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tindakan tidak dikenal."))
@@ -408,9 +427,9 @@ def _summary_text(summary: dict) -> str:
 def bulk(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on the ticked enrollments. With htmx the table comes back in place with a summary;
     without JavaScript it redirects to the table with the summary as a message."""
-    program = _staff_program(request, pk)
+    program = selectors.program_for_staff(program_id=pk)
     if not (can(request.user, "program.manage", program) or can(request.user, "program.assess", program)):
-        return _forbidden(request)
+        raise PermissionDenied(FORBIDDEN)
     htmx = request.headers.get("HX-Request") == "true"
     form = BulkForm(request.POST)
     summary, bulk_error = None, ""
@@ -450,9 +469,9 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager records a registered person by NIK, full name and birth date (late registrations need a
     reason)."""
-    program = _staff_program(request, pk)
+    program = selectors.program_for_staff(program_id=pk)
     if not can(request.user, "program.manage", program):
-        return _forbidden(request)
+        raise PermissionDenied(FORBIDDEN)
     form = RecordForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -462,7 +481,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 today=_today(), as_participant=d["as_participant"], late_reason=d["late_reason"],
             )
         except SisnakerError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             text = _("%(name)s tercatat sebagai %(state)s.") % {"name": enrollment.person.full_name,
                                                                  "state": domain.state_label(enrollment.state)}
@@ -475,13 +494,11 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enrollment_detail(request: HttpRequest, pk: int, enrollment_id: int) -> HttpResponse:
-    program = _staff_program(request, pk)
+    program = selectors.program_for_staff(program_id=pk)
     try:
         enrollment = services.enrollment_open_record(actor=request.user, program=program, enrollment_id=enrollment_id)
-    except PermissionDenied:
-        return _forbidden(request, _("Halaman ini hanya untuk staf lembaga penyelenggara program."))
-    except NotFound as exc:
-        raise _not_found(str(exc.message)) from exc
+    except PermissionDenied as exc:
+        raise PermissionDenied(STAFF_ONLY) from exc
     person = enrollment.person
     nik = crypto.decrypt(person.nik_encrypted)
     labels = {s: str(domain.state_label(s)) for s in domain.EnrollmentState.values}
@@ -505,7 +522,7 @@ def enrollment_detail(request: HttpRequest, pk: int, enrollment_id: int) -> Http
 @login_required
 def reference(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "reference.edit"):
-        return _forbidden(request, _("Data referensi kejuruan dan unit kompetensi hanya dapat diubah oleh kurator Kementerian."))
+        raise PermissionDenied(CURATORS_ONLY)
     field_form = unit_form = None
     status = 200
     if request.method == "POST":
@@ -525,7 +542,7 @@ def reference(request: HttpRequest) -> HttpResponse:
                 else:
                     services.vocational_field_save(actor=request.user, code=d["code"], name=d["name"], is_active=d["is_active"])
             except SisnakerError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Data referensi tersimpan."))
                 return redirect("training:reference")

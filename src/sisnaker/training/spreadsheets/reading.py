@@ -1,7 +1,7 @@
 """Reading and validating an applicant/participant file (.xlsx, .xls, .csv). Pure: no ORM, no clock
 (``today`` is passed in); region codes come from the in-memory registry through ``nik.parse``.
 
-The service (``io_services.enrollments_import``) adds what needs the database: existing people,
+The service (``spreadsizing.services.enrollments_import``) adds what needs the database: existing people,
 existing enrollments, schedule clashes, districts, quota.
 
 Decisions:
@@ -9,7 +9,7 @@ Decisions:
 * **Formats** are recognised by their first bytes, not the file name: ``PK`` → .xlsx (zip),
   ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. Both spreadsheet kinds are read with
   python-calamine; only the first sheet is read (the template's example sheet comes second).
-* **Size before cells** (``sheets``): an .xlsx is sized from its zip directory and its first sheet's
+* **Size before cells** (``sizing``): an .xlsx is sized from its zip directory and its first sheet's
   XML (rows, columns, cells) before the reader sees it; an .xls is read in a child process with a
   memory limit; a CSV is bounded by its delimiters.
 * **CSV**: UTF-8 with or without BOM, else cp1252 (which Excel "Save as CSV" writes on Windows),
@@ -39,11 +39,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import python_calamine
+
+from sisnaker.accounts.codes import Code as AccountCode
 from sisnaker.accounts.domain import normalize_phone
 from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.regions import nik as nik_rules
 
-from . import sheets
+from ..codes import Code
+from . import sizing
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -147,7 +151,7 @@ def map_headers(cells: list[Any]) -> dict[str, int]:
                 Msg("Kolom \"{h}\" muncul dua kali di baris judul (kolom {a} dan {b}). Hapus salah satunya.",
                     "Column \"{h}\" appears twice in the header row (columns {a} and {b}). Remove one.").format(
                         h=COLUMN_BY_KEY[key].header, a=_col_letter(found[key]), b=_col_letter(i)),
-                code="import_header_duplicate",
+                code=Code.IMPORT_HEADER_DUPLICATE,
             )
         found[key] = i
     return found
@@ -172,7 +176,7 @@ class Table:
     kind: str  # "xlsx" | "xls" | "csv"
 
 
-def _refused(id_: str, en: str, code: str, **params) -> ImportRefused:
+def _refused(id_: str, en: str, code: Code, **params) -> ImportRefused:
     return ImportRefused(Msg(id_, en).format(**params), code=code)
 
 
@@ -185,39 +189,37 @@ def detect_kind(file_name: str, data: bytes) -> str:
     if name.endswith((".xlsx", ".xlsm", ".xls")):
         raise _refused("Berkas {n} bukan berkas Excel yang sah (mungkin rusak atau hanya berganti nama). Simpan ulang dari Excel.",
                        "{n} is not a valid Excel file (damaged, or just renamed). Save it again from Excel.",
-                       "import_file_corrupt", n=file_name)
+                       Code.IMPORT_FILE_CORRUPT, n=file_name)
     return "csv"
 
 
 def read_table(file_name: str, data: bytes) -> Table:
     """Read the first sheet (or the CSV) into a Table; ImportRefused with a clear message otherwise."""
     if not data:
-        raise _refused("Berkas kosong.", "The file is empty.", "import_file_empty")
+        raise _refused("Berkas kosong.", "The file is empty.", Code.IMPORT_FILE_EMPTY)
     if len(data) > MAX_BYTES:
         raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
                        "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
-                       "import_file_too_large", mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+                       Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
     kind = detect_kind(file_name, data)
     raw = _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)
     return _to_table(raw, kind)
 
 
 def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
-    """The first sheet's cells. Nothing reaches the reader before ``sheets`` has sized the file from its
+    """The first sheet's cells. Nothing reaches the reader before ``sizing`` has sized the file from its
     structure (an .xlsx), or the reading happens in a limited child process (an .xls)."""
-    limits = sheets.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sheets.MAX_COLUMNS, max_cells=sheets.MAX_CELLS)
+    limits = sizing.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sizing.MAX_COLUMNS, max_cells=sizing.MAX_CELLS)
     try:
         if kind == "xls":
-            return sheets.read_xls_sandboxed(data, limits=limits)
-        sheets.check_xlsx(data, limits=limits)
-    except sheets.SheetRefused as exc:
+            return sizing.read_xls_sandboxed(data, limits=limits)
+        sizing.check_xlsx(data, limits=limits)
+    except sizing.SheetRefused as exc:
         raise ImportRefused(exc.message, code=exc.code) from exc
-    import python_calamine
-
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
-            raise _refused("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet.", "import_no_sheet")
+            raise _refused("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet.", Code.IMPORT_NO_SHEET)
         sheet = book.get_sheet_by_index(0)
         if sheet.height > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
             raise _too_many(sheet.height)
@@ -228,16 +230,16 @@ def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
         if type(exc).__name__ == "PasswordError":
             raise _refused("Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
                            "The Excel file is password-protected. Remove the protection and upload again.",
-                           "import_file_protected") from exc
+                           Code.IMPORT_FILE_PROTECTED) from exc
         raise _refused("Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
                        "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again.",
-                       "import_file_corrupt") from exc
+                       Code.IMPORT_FILE_CORRUPT) from exc
 
 
 def _too_many(n: int) -> ImportRefused:
     return _refused("Berkas berisi terlalu banyak baris (sekitar {n}). Batasnya {lim} baris per berkas; pecah menjadi beberapa berkas.",
                     "The file has too many rows (about {n}). The limit is {lim} rows per file; split it into several files.",
-                    "import_too_many_rows", n=f"{n:,}".replace(",", "."), lim=f"{MAX_ROWS:,}".replace(",", "."))
+                    Code.IMPORT_TOO_MANY_ROWS, n=f"{n:,}".replace(",", "."), lim=f"{MAX_ROWS:,}".replace(",", "."))
 
 
 def decode_text(data: bytes) -> str:
@@ -264,28 +266,28 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     if "\x00" in text:
         raise _refused("Berkas ini bukan CSV atau Excel (berisi data biner). Unggah .xlsx, .xls, atau .csv.",
                        "This file is neither CSV nor Excel (it holds binary data). Upload .xlsx, .xls or .csv.",
-                       "import_file_format")
+                       Code.IMPORT_FILE_FORMAT)
     first = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first)
     # Every field is a delimiter plus one: bounding the delimiters bounds the cells (and any one row).
-    if text.count(delimiter) > sheets.MAX_CELLS:
+    if text.count(delimiter) > sizing.MAX_CELLS:
         raise _refused("Berkas CSV terlalu besar: lebih dari {n} sel. Pecah menjadi beberapa berkas.",
                        "The CSV file is too large: more than {n} cells. Split it into several files.",
-                       "import_sheet_too_large", n=f"{sheets.MAX_CELLS:,}".replace(",", "."))
+                       Code.IMPORT_SHEET_TOO_LARGE, n=f"{sizing.MAX_CELLS:,}".replace(",", "."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
         for row in reader:
-            if len(row) > sheets.MAX_COLUMNS:
+            if len(row) > sizing.MAX_COLUMNS:
                 raise _refused("Baris {n} berisi {c} kolom; batasnya {lim}. Simpan hanya kolom templat lalu unggah lagi.",
                                "Line {n} has {c} columns; the limit is {lim}. Keep only the template's columns and upload again.",
-                               "import_sheet_too_large", n=reader.line_num, c=len(row), lim=sheets.MAX_COLUMNS)
+                               Code.IMPORT_SHEET_TOO_LARGE, n=reader.line_num, c=len(row), lim=sizing.MAX_COLUMNS)
             rows.append(row)
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
                 raise _too_many(text.count("\n"))
     except csv.Error as exc:
         raise _refused("Berkas CSV tidak dapat dibaca di baris {n}: {e}.", "The CSV file cannot be read at line {n}: {e}.",
-                       "import_csv_invalid", n=reader.line_num, e=str(exc)) from exc
+                       Code.IMPORT_CSV_INVALID, n=reader.line_num, e=str(exc)) from exc
     return rows
 
 
@@ -304,7 +306,7 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
         raise _refused("Baris judul tidak ditemukan: salah satu dari {n} baris pertama harus berisi judul kolom, minimal \"NIK\". "
                        "Gunakan templat yang disediakan.",
                        "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template.",
-                       "import_header_missing", n=HEADER_SEARCH_ROWS)
+                       Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS)
     missing = [c for c in COLUMNS if c.required and c.key not in columns]
     if missing:
         raise ImportRefused(
@@ -312,7 +314,7 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
                 "Required columns are missing: {cols_en}. Headers found: {found}. Use the template.").format(
                     cols=", ".join(c.header for c in missing), cols_en=", ".join(c.header_en for c in missing),
                     found=", ".join(str(h) for h in cells if not _is_blank(h)) or "-"),
-            code="import_columns_missing", details={"missing": [c.key for c in missing]},
+            code=Code.IMPORT_COLUMNS_MISSING, details={"missing": [c.key for c in missing]},
         )
     headers = ["" if h is None else str(h).strip() for h in cells]
     rows = []
@@ -324,13 +326,13 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
         raise _too_many(len(rows))
     if not rows:
         raise _refused("Berkas tidak berisi baris data di bawah baris judul.", "The file has no data rows below the header.",
-                       "import_no_rows")
+                       Code.IMPORT_NO_ROWS)
     return Table(headers=headers, columns=columns, rows=rows, kind=kind)
 
 
 # --- cell parsers (any value in, CellError out) --------------------------------------------------
 
-def _cell_error(key: str, id_: str, en: str, code: str, **params) -> CellError:
+def _cell_error(key: str, id_: str, en: str, code: Code, **params) -> CellError:
     return CellError(Msg(id_, en).format(**params), code=code, field=key)
 
 
@@ -347,24 +349,24 @@ def nik_text(value: Any) -> str:
     if value is None or isinstance(value, bool):
         if value is None:
             return ""
-        raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+        raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer() or abs(value) >= 2**53:
-            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+            raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
         text = str(int(value))
         if len(text) == 16 and text.endswith("0"):
-            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+            raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
         return text
     if isinstance(value, str):
         if _SCI.match(value):
-            raise CellError(_NIK_LOST, code="nik_number_lost", field="nik")
+            raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
         m = _TRAILING_ZERO_DECIMAL.match(value)
         if m:
             return m.group(1)
         return value.strip().lstrip("'")
-    raise _cell_error("nik", "Isi kolom NIK bukan teks atau angka.", "The NIK cell holds neither text nor a number.", "nik_cell_type")
+    raise _cell_error("nik", "Isi kolom NIK bukan teks atau angka.", "The NIK cell holds neither text nor a number.", Code.NIK_CELL_TYPE)
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -379,7 +381,7 @@ def _date_error(key: str, value: Any) -> CellError:
     shown = str(value)[:40]
     return _cell_error(key, "Tanggal \"{v}\" tidak dikenali. Tulis YYYY-MM-DD (1995-05-17) atau DD/MM/YYYY (17/05/1995).",
                        "Date \"{v}\" is not recognised. Write YYYY-MM-DD (1995-05-17) or DD/MM/YYYY (17/05/1995).",
-                       "date_invalid", v=shown)
+                       Code.DATE_INVALID, v=shown)
 
 
 def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
@@ -450,7 +452,7 @@ def parse_sex(value: Any) -> str | None:
     if k in SEX_VALUES:
         return SEX_VALUES[k]
     raise _cell_error("sex", "Jenis kelamin \"{v}\" tidak dikenali: tulis L (laki-laki) atau P (perempuan).",
-                      "Sex \"{v}\" is not recognised: write L (male) or P (female).", "sex_invalid", v=_text(value)[:30])
+                      "Sex \"{v}\" is not recognised: write L (male) or P (female).", Code.SEX_INVALID, v=_text(value)[:30])
 
 
 EDUCATION_VALUES = {
@@ -473,12 +475,12 @@ def parse_education(value: Any) -> str:
     k = _key(value)
     if not k:
         raise _cell_error("education", "Pendidikan wajib diisi (SD, SMP, SMA, SMK, D1-D4, S1-S3).",
-                          "Education is required (SD, SMP, SMA, SMK, D1-D4, S1-S3).", "education_required")
+                          "Education is required (SD, SMP, SMA, SMK, D1-D4, S1-S3).", Code.EDUCATION_REQUIRED)
     code = EDUCATION_VALUES.get(k) or EDUCATION_VALUES.get(k.removesuffix("sederajat"))
     if code is None:
         raise _cell_error("education", "Pendidikan \"{v}\" tidak dikenali: tulis SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2, atau S3.",
                           "Education \"{v}\" is not recognised: write SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2 or S3.",
-                          "education_invalid", v=_text(value)[:30])
+                          AccountCode.EDUCATION_INVALID, v=_text(value)[:30])
     return code
 
 
@@ -493,7 +495,7 @@ def parse_yes_no(value: Any, key: str = "disability") -> bool:
     if k in YES:
         return True
     raise _cell_error(key, "Isi \"ya\" atau \"tidak\", bukan \"{v}\".", "Write \"ya\" (yes) or \"tidak\" (no), not \"{v}\".",
-                      "yes_no_invalid", v=_text(value)[:30])
+                      Code.YES_NO_INVALID, v=_text(value)[:30])
 
 
 DISABILITY_VALUES = {
@@ -515,7 +517,7 @@ def parse_disability_kind(value: Any) -> str:
         return DISABILITY_VALUES[k]
     raise _cell_error("disability_kind", "Jenis disabilitas \"{v}\" tidak dikenali: Fisik, Intelektual, Mental, Netra, Rungu, Wicara, atau Ganda.",
                       "Disability kind \"{v}\" is not recognised: physical, intellectual, mental, sight, hearing, speech or multiple.",
-                      "disability_kind_invalid", v=_text(value)[:30])
+                      Code.DISABILITY_KIND_INVALID, v=_text(value)[:30])
 
 
 STATUS_VALUES = {"pendaftar": "registered", "registered": "registered", "applicant": "registered", "daftar": "registered",
@@ -530,7 +532,7 @@ def parse_status(value: Any) -> str:
         return STATUS_VALUES[k]
     raise _cell_error("status", "Status \"{v}\" tidak dikenali: tulis pendaftar atau peserta.",
                       "Status \"{v}\" is not recognised: write pendaftar (applicant) or peserta (participant).",
-                      "status_invalid", v=_text(value)[:30])
+                      Code.STATUS_INVALID, v=_text(value)[:30])
 
 
 def parse_district_code(value: Any) -> str:
@@ -541,7 +543,7 @@ def parse_district_code(value: Any) -> str:
     digits = text.replace(".", "")
     if not (digits.isascii() and digits.isdigit() and len(digits) == 6):
         raise _cell_error("district", "Kode kecamatan \"{v}\" harus 6 digit, misalnya 32.73.01 atau 327301.",
-                          "District code \"{v}\" must have 6 digits, e.g. 32.73.01 or 327301.", "district_format", v=text[:30])
+                          "District code \"{v}\" must have 6 digits, e.g. 32.73.01 or 327301.", Code.DISTRICT_FORMAT, v=text[:30])
     return f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"
 
 
@@ -563,16 +565,16 @@ def parse_email(value: Any) -> str:
     if not text:
         return ""
     if len(text) > 254 or not _EMAIL.match(text):
-        raise _cell_error("email", "Alamat e-mail \"{v}\" tidak sah.", "E-mail address \"{v}\" is not valid.", "email_invalid", v=text[:60])
+        raise _cell_error("email", "Alamat e-mail \"{v}\" tidak sah.", "E-mail address \"{v}\" is not valid.", Code.EMAIL_INVALID, v=text[:60])
     return text
 
 
 def parse_name(value: Any) -> str:
     name = _text(value)
     if len(name) < 2:
-        raise _cell_error("full_name", "Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card.", "name_required")
+        raise _cell_error("full_name", "Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card.", AccountCode.NAME_REQUIRED)
     if len(name) > 150:
-        raise _cell_error("full_name", "Nama lengkap paling panjang 150 karakter.", "The full name has at most 150 characters.", "name_too_long")
+        raise _cell_error("full_name", "Nama lengkap paling panjang 150 karakter.", "The full name has at most 150 characters.", Code.NAME_TOO_LONG)
     return name
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,13 +13,17 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
-from sisnaker.core.errors import Msg, NotFound, ValidationFailed
+from sisnaker.core.errors import Msg, ValidationFailed
 
-from . import io_services, selectors
-from .imports import COLUMN_BY_KEY, MAX_BYTES
-from .models import Program
+from .. import selectors
+from ..codes import Code
+from . import downloads, services
+from .downloads import XLSX
+from .reading import COLUMN_BY_KEY, MAX_BYTES
 
 router = Router(auth=SESSION_OR_TOKEN)
+# The operation ids that API clients were generated with, from when these endpoints lived in training/io_api.py.
+OPERATION_IDS = {name: f"sisnaker_training_io_api_{name}" for name in ("import_file", "import_error_file", "export")}
 
 
 class CellMessage(Schema):
@@ -58,13 +62,6 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-def _program(program_id: int) -> Program:
-    program = selectors.program_for_staff(program_id=program_id)
-    if program is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code="program_not_found")
-    return program
-
-
 def _cells(items, language: str) -> list[dict]:
     out = []
     for key, msg in items:
@@ -76,7 +73,7 @@ def _cells(items, language: str) -> list[dict]:
 @router.post(
     "/programs/{program_id}/import",
     response={200: ImportReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Import applicants/participants from .xlsx, .xls or .csv",
+    summary="Import applicants/participants from .xlsx, .xls or .csv", operation_id=OPERATION_IDS["import_file"],
 )
 def import_file(
     request: HttpRequest,
@@ -89,17 +86,17 @@ def import_file(
     """Every row is checked; ``all_or_nothing`` saves nothing when a row is wrong, ``valid_only`` saves the
     valid rows and offers the wrong ones as an .xlsx error file (``error_file_url``). Re-importing the
     same file reports every row as ``unchanged``. ``rows=problems`` lists only rows with errors or warnings."""
-    program = _program(program_id)
+    program = selectors.program_for_staff(program_id=program_id)
     if file.size and file.size > MAX_BYTES:
         raise ValidationFailed(Msg("Berkas terlalu besar (batas {mb} MB).", "The file is too large (limit {mb} MB).").format(
-            mb=MAX_BYTES // 1048576), code="import_file_too_large", field="file")
-    report = io_services.enrollments_import(
+            mb=MAX_BYTES // 1048576), code=Code.IMPORT_FILE_TOO_LARGE, field="file")
+    report = services.enrollments_import(
         actor=request_actor(request), program=program, file_name=file.name or "", data=file.read(), mode=mode,
         today=timezone.localdate(), late_reason=late_reason,
     )
     url = None
     if report.error_file:
-        token = io_services.error_file_store(actor=request_actor(request), program=program, content=report.error_file)
+        token = services.error_file_store(actor=request_actor(request), program=program, content=report.error_file)
         url = reverse("api:import_error_file", kwargs={"program_id": program.pk, "token": token})
     language = get_language() or "id"
     listed = report.rows if rows == "all" else [r for r in report.rows if r.errors or r.warnings]
@@ -112,27 +109,21 @@ def import_file(
     })
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @router.get("/programs/{program_id}/import/errors/{token}", url_name="import_error_file",
             response={200: None, 403: ErrorOut, 404: ErrorOut}, summary="Download an import's error file (.xlsx)",
+            operation_id=OPERATION_IDS["import_error_file"],
             openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def import_error_file(request: HttpRequest, program_id: int, token: str):
-    program = _program(program_id)
-    content = io_services.error_file_open(actor=request_actor(request), program=program, token=token)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="baris-bermasalah-program-{program.pk}.xlsx"'
-    return response
+    program = selectors.program_for_staff(program_id=program_id)
+    return downloads.error_file_response(actor=request_actor(request), program=program, token=token)
 
 
 @router.get("/programs/{program_id}/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
             summary="Export the program's enrollments (.xlsx or .csv; NIK masked unless the role may see it)",
+            operation_id=OPERATION_IDS["export"],
             openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                                                            "text/csv": {"schema": {"type": "string"}}}}}})
 def export(request: HttpRequest, program_id: int, format: Literal["xlsx", "csv"] = "xlsx", state: str = "",
            sep: Literal[",", ";"] = ","):
-    from .io_views import export_response
-
-    program = _program(program_id)
-    return export_response(actor=request_actor(request), program=program, fmt=format, state=state, delimiter=sep)
+    program = selectors.program_for_staff(program_id=program_id)
+    return downloads.export_response(actor=request_actor(request), program=program, fmt=format, state=state, delimiter=sep)

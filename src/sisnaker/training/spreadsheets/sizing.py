@@ -44,6 +44,8 @@ from xml.parsers import expat
 
 from sisnaker.core.errors import Msg
 
+from ..codes import Code
+
 MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # all parts together; a 200,000-row sheet is about 100 MB
 MAX_RATIO = 100  # inflation of one part larger than RATIO_FLOOR (real sheets: 10-20)
@@ -61,20 +63,20 @@ XLS_TIMEOUT = 90
 class SheetRefused(Exception):
     """The file is refused before being read; ``message`` says why, ``code`` is stable."""
 
-    def __init__(self, code: str, message: Msg) -> None:
+    def __init__(self, code: Code, message: Msg) -> None:
         super().__init__(code)
         self.code = code
         self.message = message
 
 
 def _corrupt(detail: str = "") -> SheetRefused:
-    return SheetRefused("import_file_corrupt", Msg(
+    return SheetRefused(Code.IMPORT_FILE_CORRUPT, Msg(
         "Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
         "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again."))
 
 
 def _too_big(what_id: str, what_en: str) -> SheetRefused:
-    return SheetRefused("import_sheet_too_large", Msg(
+    return SheetRefused(Code.IMPORT_SHEET_TOO_LARGE, Msg(
         "Lembar kerja terlalu besar untuk diimpor: {w}. Salin hanya data peserta ke lembar baru (atau templat) lalu unggah lagi.",
         "The worksheet is too large to import: {w_en}. Copy only the participants' data to a new sheet (or the template) "
         "and upload again.").format(w=what_id, w_en=what_en))
@@ -109,7 +111,7 @@ def check_xlsx(data: bytes, *, limits: Limits) -> None:
             raise _corrupt()
         names[key] = info
     if {"content.xml", "mimetype", "xl/workbook.bin"} & set(names):
-        raise SheetRefused("import_file_format", Msg(
+        raise SheetRefused(Code.IMPORT_FILE_FORMAT, Msg(
             "Berkas ini bukan .xlsx biasa (OpenDocument atau Excel Binary). Simpan sebagai .xlsx (Excel Workbook) lalu unggah lagi.",
             "This file is not a plain .xlsx (OpenDocument or Excel Binary). Save it as .xlsx (Excel Workbook) and upload again."))
     declared = sum(i.file_size for i in infos)
@@ -147,7 +149,7 @@ def _span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes in chunks, checked to be exactly the declared size and CRC."""
     if info.flag_bits & 0x1:
-        raise SheetRefused("import_file_protected", Msg(
+        raise SheetRefused(Code.IMPORT_FILE_PROTECTED, Msg(
             "Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
             "The Excel file is password-protected. Remove the protection and upload again."))
     start, end = _span(data, info)
@@ -245,7 +247,7 @@ def _first_sheet(data: bytes, names: dict[str, zipfile.ZipInfo]) -> zipfile.ZipI
     parser = _Elements(relationship)
     parser.feed(_read_small(data, rels), final=True)
     if not first or first[0] not in targets:
-        raise SheetRefused("import_no_sheet", Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
+        raise SheetRefused(Code.IMPORT_NO_SHEET, Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
     target = targets[first[0]]
     path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
     info = names.get(path.replace("\\", "/").lower())
@@ -430,9 +432,9 @@ def read_xls_sandboxed(data: bytes, *, limits: Limits) -> list[list]:
             raise _too_big("pembacaan melewati batas memori", "reading it went over the memory limit")
         raise _too_big(f"{_n(value)} baris × {_n(extra)} kolom", f"{_n(value)} rows × {_n(extra)} columns")
     if kind == "no_sheet":
-        raise SheetRefused("import_no_sheet", Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
+        raise SheetRefused(Code.IMPORT_NO_SHEET, Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
     if kind == "protected":
-        raise SheetRefused("import_file_protected", Msg(
+        raise SheetRefused(Code.IMPORT_FILE_PROTECTED, Msg(
             "Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
             "The Excel file is password-protected. Remove the protection and upload again."))
     raise _corrupt()

@@ -1,7 +1,8 @@
-"""Import of applicants/participants from a spreadsheet, and the export of enrollment tables.
+"""Import of applicants/participants from a spreadsheet, the error files it leaves, and the export of
+enrollment tables: the writes (and audited reads) of the spreadsheet package.
 
-``enrollments_import`` reads and checks the file outside any transaction (pure, ``imports``), then in
-ONE transaction locks the program, looks up everything it needs with a fixed number of queries
+``enrollments_import`` reads and checks the file outside any transaction (pure, ``reading``), then in
+ONE (durable) transaction locks the program, looks up everything it needs with a fixed number of queries
 (chunked ``IN`` look-ups for very large files, never one per row), decides each row, and writes with
 ``bulk_create``. Nothing is half-saved: in ``all_or_nothing`` mode any error saves nothing; in
 ``valid_only`` mode the valid rows are saved together and the error rows come back as an .xlsx error
@@ -11,13 +12,10 @@ nothing: people already enrolled in the program are reported as ``unchanged``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-import math
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -27,27 +25,30 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.domain import names_match
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.models import Person, User
 from sisnaker.core import audit, crypto
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
+from sisnaker.notifications.services import notify_many
 from sisnaker.regions.models import District, Regency
 from sisnaker.regions.nik import mask
 
-from . import domain, imports, selectors, services
-from .domain import ACTIVE_STATES
-from .domain import EnrollmentState as E
-from .domain import ProgramStatus as P
-from .imports import COLUMNS, REASON_HEADER, RowResult
-from .models import Enrollment, ImportErrorFile, Program
+from .. import domain, selectors, services
+from ..codes import Audit, Code
+from ..domain import EnrollmentState as E
+from ..models import Enrollment, ImportErrorFile, Program
+from ..tasks import delete_import_error_file, sweep_import_error_files
+from . import reading
+from .reading import RowResult
+from .writing import EXPORT_HEADERS, Export, error_file_bytes
 
 MODES = ("all_or_nothing", "valid_only")
 # The one answer for a row whose NIK is registered with another name or birth date: nothing about the
 # registered person (issue 7 §2).
 DATA_MISMATCH = Msg("Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")
-SEAT_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
-CHUNK = 5000  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
+CHUNK = selectors.CHUNK  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -83,26 +84,20 @@ def _nik_index(nik: str) -> str:
 def _check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ValidationFailed(Msg("Pilih cara impor: semua-atau-tidak-sama-sekali, atau hanya baris yang benar.",
-                                   "Choose the import mode: all or nothing, or valid rows only."), code="import_mode", field="mode")
+                                   "Choose the import mode: all or nothing, or valid rows only."), code=Code.IMPORT_MODE, field="mode")
 
 
 def import_needs_late_reason(*, program: Program, today: dt.date) -> bool:
     return domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
 
 
-def _check_program_open(program: Program) -> None:
-    if program.status in (P.DRAFT, P.CLOSED, P.CANCELLED):
-        raise Conflict(Msg("Program berstatus \"{s}\": tidak dapat menambah pendaftar.", "The program is \"{s_en}\": no one can be added.").format(
-            s=domain.status_label(program.status).id, s_en=domain.status_label(program.status).en), code="program_not_open")
-
-
 def enrollments_import(
-    *, actor, program: Program, file_name: str, data: bytes, mode: str, today: dt.date, late_reason: str = ""
+    *, actor: User, program: Program, file_name: str, data: bytes, mode: str, today: dt.date, late_reason: str = ""
 ) -> ImportReport:
     """Import applicants (Pendaftar) or participants (Peserta) of ``program`` from a spreadsheet."""
     require(actor, "program.manage", program)
     _check_mode(mode)
-    _check_program_open(program)
+    domain.check_open_for_additions(program.status)
     late_reason = (late_reason or "").strip()
     late = import_needs_late_reason(program=program, today=today)
     if late and not late_reason:
@@ -110,21 +105,21 @@ def enrollments_import(
             Msg("Pendaftaran program ini sudah ditutup ({d}): tuliskan alasan pendaftaran susulan untuk seluruh berkas.",
                 "Registration for this program closed ({d}): write the reason for this late registration, for the whole file.").format(
                     d=program.registration_closes.isoformat()),
-            code="late_reason_required", field="late_reason",
+            code=Code.LATE_REASON_REQUIRED, field="late_reason",
         )
-    table = imports.read_table(file_name, data)
+    table = reading.read_table(file_name, data)
     results = [
-        imports.validate_row(row, cells, table.columns, today=today, blind_index=_nik_index) for row, cells in table.rows
+        reading.validate_row(row, cells, table.columns, today=today, blind_index=_nik_index) for row, cells in table.rows
     ]
-    imports.mark_duplicates(results)
+    reading.mark_duplicates(results)
     report = ImportReport(file_name=file_name, mode=mode, total=len(results), rows=results, late=late)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             _decide_and_save(actor=actor, program=program, report=report, late_reason=late_reason if late else "", today=today)
     except IntegrityError as exc:  # someone created the same person or enrollment meanwhile
         raise Conflict(Msg("Data program berubah selama impor (orang yang sama didaftarkan bersamaan). Tidak ada yang disimpan; ulangi impor.",
                            "The program's data changed during the import (the same person was added meanwhile). Nothing was saved; import again."),
-                       code="import_conflict") from exc
+                       code=Code.IMPORT_CONFLICT) from exc
     report.errors = sum(1 for r in results if r.status == "error")
     report.warnings = sum(1 for r in results if r.warnings)
     report.unchanged = sum(1 for r in results if r.status == "unchanged")
@@ -145,9 +140,9 @@ class _Known(NamedTuple):
     added_by: int | None
 
 
-def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    _check_program_open(program)
+def _decide_and_save(*, actor: User, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
+    program = services.lock_program(program)
+    domain.check_open_for_additions(program.status)
     valid = [r for r in report.rows if r.data is not None]
 
     # Existing people (by blind index) and their enrollments.
@@ -181,15 +176,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     valid = [r for r in valid if r.data is not None]
     enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
     person_ids = [p.pk for p in people.values() if p.pk not in enrolled]
-    clashes: dict[int, tuple[str, dt.date, dt.date]] = {}
-    for chunk in _chunks(person_ids):
-        for pid, title, start, end in (
-            Enrollment.objects.filter(
-                person_id__in=chunk, state__in=ACTIVE_STATES,
-                program__start_date__lte=program.end_date, program__end_date__gte=program.start_date,
-            ).exclude(program=program).values_list("person_id", "program__title", "program__start_date", "program__end_date")
-        ):
-            clashes.setdefault(pid, (title, start, end))
+    clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
     districts = {r.data.district for r in valid} | {
         r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
     }
@@ -198,7 +185,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
         known_districts.update(District.objects.filter(code__in=chunk).values_list("code", flat=True))
     regencies = {r.data.parsed.region.regency.code for r in valid}
     known_regencies = set(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
-    seats_left = program.quota - Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+    seats_left = program.quota - selectors.seats_taken(program=program)
 
     for r in valid:
         d = r.data
@@ -226,9 +213,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
                 r.add_error(column, Msg("Belum memenuhi syarat: " + p.id, "Not eligible: " + p.en))
         if existing is not None and existing.pk in clashes:
             title, start, end = clashes[existing.pk]
-            r.add_error("nik", Msg("Jadwal bentrok dengan pendaftaran aktif di \"{t}\" ({a} s.d. {b}).",
-                                   "The dates clash with an active enrollment in \"{t}\" ({a} to {b}).").format(
-                                       t=title, a=start.isoformat(), b=end.isoformat()))
+            r.add_error("nik", domain.schedule_clash(title=title, start=start, end=end))
         if r.status == "error":
             r.data = None
             continue
@@ -244,12 +229,12 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
 
     errors = sum(1 for r in report.rows if r.status == "error")
     now = timezone.now()
-    audit.record_many(actor=actor, action="person.looked_up", object_type="accounts.person", rows=lookups, reason=purpose, at=now)
+    audit.record_many(actor=actor, action=AccountsAudit.PERSON_LOOKED_UP, object_type="accounts.person", rows=lookups, reason=purpose, at=now)
     to_save = [r for r in report.rows if r.status == "valid"] if not (errors and report.mode == "all_or_nothing") else []
     if not to_save:
         # Nothing saved (refused, every row wrong, or nothing new): still one row that says so.
         audit.record(
-            actor=actor, action="program.import_refused" if errors else "program.import", obj=program, reason=late_reason, at=now,
+            actor=actor, action=Audit.PROGRAM_IMPORT_REFUSED if errors else Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
             after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": 0, "people_created": 0,
                    "unchanged": sum(1 for r in report.rows if r.status == "unchanged"), "errors": errors,
                    "late": bool(late_reason), "saved": False},
@@ -289,9 +274,8 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     enrollments = [(enrollment_ids[e["person_id"]], e) for e in enrollment_rows]
     for r in to_save:
         r.status = "created"
-    action = "enrollment.late_imported" if late_reason else "enrollment.imported"
     audit.record_many(
-        actor=actor, action=action, object_type="training.enrollment", reason=late_reason, at=now,
+        actor=actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED, object_type="training.enrollment", reason=late_reason, at=now,
         rows=[(pk, r.data.full_name, None, {"program": program.pk, "person": e["person_id"], "state": e["state"], "source": "import",
                                            "late": bool(late_reason), "row": r.row, "person_created": r.data.nik_index in new_people})
               for (pk, e), r in zip(enrollments, to_save, strict=True)],
@@ -300,7 +284,7 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     report.people_created = len(new_people)
     report.saved = True
     audit.record(
-        actor=actor, action="program.import", obj=program, reason=late_reason, at=now,
+        actor=actor, action=Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
         after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
                "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
                "errors": errors, "late": bool(late_reason), "saved": True},
@@ -308,10 +292,8 @@ def _decide_and_save(*, actor, program: Program, report: ImportReport, late_reas
     _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
 
 
-def _notify_enrolled(*, actor, program: Program, people: list[_Known]) -> None:
+def _notify_enrolled(*, actor: User, program: Program, people: list[_Known]) -> None:
     """People with an account whom the import enrolled are told, after commit (one bulk insert)."""
-    from sisnaker.notifications.services import notify_many
-
     messages = []
     for known in people:
         if known.user_id is None or known.user_id == getattr(actor, "pk", None):
@@ -376,141 +358,20 @@ def _copy(model, fields, rows: list[dict]) -> None:
             copy.write_row(values)
 
 
-# --- spreadsheets we write ----------------------------------------------------------------------
-
-def _workbook(buffer, **options):
-    import xlsxwriter
-
-    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False, **options})
-
-
-class _ExactNumber(float):
-    """A float that XlsxWriter writes with all its digits: it formats numbers with 16 significant
-    digits (``.16G``), which changes a value like 3273011705959398.5 (a NIK that is not a whole number
-    must stay refused). ``repr`` is the shortest text that reads back as the same float."""
-
-    def __format__(self, spec: str) -> str:
-        return repr(float(self)) if spec in (".16g", ".16G") else super().__format__(spec)
-
-
-def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[RowResult]) -> bytes:
-    """The error rows with their original columns and an "Alasan" column; re-importable once fixed.
-
-    Each cell is written exactly as it was read, with its type: text stays text, a number stays a number
-    (all its digits), a date, time or duration stays one. So a NIK that Excel stored as a number (and
-    that lost digits) is still a number in the error file and is refused again when re-imported, instead
-    of becoming 16 digits of text that look like a valid, but wrong, NIK."""
-    buffer = io.BytesIO()
-    book = _workbook(buffer)
-    sheet = book.add_worksheet("Baris bermasalah")
-    bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
-    text = book.add_format({"num_format": "@"})
-    kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}), dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
-             dt.time: book.add_format({"num_format": "hh:mm:ss"}), dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
-    width = max(len(headers), max((len(r.cells) for r in rows), default=0))
-    headers = list(headers) + [""] * (width - len(headers))
-    headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
-    sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
-    for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
-        sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
-    for i, r in enumerate(rows, start=1):
-        for c, value in enumerate(r.cells[:width]):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                sheet.write_boolean(i, c, value)
-            elif isinstance(value, float) and math.isfinite(value):
-                sheet.write_number(i, c, _ExactNumber(value))
-            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
-                sheet.write_number(i, c, value)
-            elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-                sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
-            else:
-                sheet.write_string(i, c, value if isinstance(value, str) else str(value))
-        sheet.write_string(i, width, imports.reason_text(r))
-    sheet.set_column(width, width, 80)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()
-
-
-EDUCATION_CHOICES = ["SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
-DISABILITY_CHOICES = ["Fisik", "Intelektual", "Mental", "Netra", "Rungu", "Wicara", "Ganda"]
-EXAMPLE_ROW = ["3273015705950001", "Siti Nurhaliza", "1995-05-17", "P", "SMK", "081234567890", "siti@contoh.id",
-               "32.73.01", "tidak", "", "pendaftar"]
-TEMPLATE_ROWS = 5000  # rows prepared with validation and text format
-
-
-def template_bytes(fmt: str) -> tuple[bytes, str, str]:
-    """The import template: (content, content type, file name)."""
-    headers = [c.header for c in COLUMNS]
-    if fmt == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerow(headers)
-        return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "templat-impor-peserta.csv"
-    buffer = io.BytesIO()
-    book = _workbook(buffer)
-    sheet = book.add_worksheet("Data")
-    example = book.add_worksheet("Contoh")
-    head = book.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "text_wrap": True, "valign": "top"})
-    note = book.add_format({"italic": True, "font_color": "#4B5563", "text_wrap": True, "valign": "top"})
-    text = book.add_format({"num_format": "@"})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    key_col = {c.key: i for i, c in enumerate(COLUMNS)}
-    for i, c in enumerate(COLUMNS):
-        sheet.write_string(0, i, c.header + (" *" if c.required else ""), head)
-        sheet.write_comment(0, i, f"{c.note.id}\n{c.note.en}", {"x_scale": 2, "y_scale": 1.5})
-    widths = {"nik": 20, "full_name": 28, "birth_date": 14, "sex": 8, "education": 11, "phone": 16, "email": 24,
-              "district": 14, "disability": 11, "disability_kind": 16, "status": 12}
-    for key, i in key_col.items():
-        fmt_ = text if key in ("nik", "phone", "district") else (date_fmt if key == "birth_date" else None)
-        sheet.set_column(i, i, widths[key], fmt_)
-    last = TEMPLATE_ROWS
-    lists = {"sex": ["L", "P"], "education": EDUCATION_CHOICES, "disability": ["ya", "tidak"],
-             "disability_kind": DISABILITY_CHOICES, "status": ["pendaftar", "peserta"]}
-    for key, values in lists.items():
-        i = key_col[key]
-        sheet.data_validation(1, i, last, i, {
-            "validate": "list", "source": values, "error_type": "warning",
-            "input_title": COLUMNS[i].header[:32], "input_message": COLUMNS[i].note.id[:255],
-        })
-    i = key_col["nik"]
-    sheet.data_validation(1, i, last, i, {"validate": "length", "criteria": "==", "value": 16, "error_type": "warning",
-                                          "input_title": "NIK", "input_message": "16 digit, format Teks.",
-                                          "error_message": "NIK harus 16 digit."})
-    i = key_col["birth_date"]
-    sheet.data_validation(1, i, last, i, {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
-                                          "maximum": dt.date(2100, 12, 31), "error_type": "warning",
-                                          "input_title": "Tanggal lahir", "input_message": "YYYY-MM-DD atau DD/MM/YYYY."})
-    sheet.freeze_panes(1, 0)
-    # The example sheet: never read by the import (only the first sheet is).
-    example.write_string(0, 0, "Contoh pengisian (lembar ini tidak diimpor; isi data di lembar \"Data\"). "
-                               "Example (this sheet is not imported; fill in the \"Data\" sheet).", note)
-    for i, c in enumerate(COLUMNS):
-        example.write_string(2, i, c.header + (" *" if c.required else ""), head)
-        example.write_string(3, i, EXAMPLE_ROW[i], text)
-        example.write_string(4, i, f"{c.note.id}\n{c.note.en}", note)
-        example.set_column(i, i, max(widths[c.key], 22))
-    example.set_row(4, 90)
-    example.write_string(6, 0, "* wajib diisi / required", note)
-    book.close()
-    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "templat-impor-peserta.xlsx"
-
-
 # --- error files kept for download ---------------------------------------------------------------
 
+ERROR_FILE_NOT_FOUND = Msg("Berkas galat tidak ditemukan.", "Error file not found.")
 ERROR_FILE_GONE = Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa (disimpan {d} hari); impor ulang untuk membuatnya lagi.",
                       "The error file was not found or has expired (kept {d} days); import again to make it anew.")
 
 
-def error_file_store(*, actor, program: Program, content: bytes) -> str:
+def error_file_store(*, actor: User, program: Program, content: bytes) -> str:
     """Keep an import's error file (default storage, so S3 when configured) for ``ImportErrorFile.KEEP_DAYS``
     days and schedule its deletion; returns its token (the only way to name it in a URL)."""
     require(actor, "program.manage", program)
     token = uuid.uuid4().hex
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = ImportErrorFile.objects.create(
             token=token, program=program, institution_id=program.institution_id,
             created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
@@ -519,15 +380,13 @@ def error_file_store(*, actor, program: Program, content: bytes) -> str:
         saved = default_storage.save(record.path, ContentFile(content))
         if saved != record.path:
             ImportErrorFile.objects.filter(pk=record.pk).update(path=saved)
-        audit.record(actor=actor, action="program.import_error_file_kept", obj=program,
+        audit.record(actor=actor, action=Audit.ERROR_FILE_KEPT, obj=program,
                      after={"error_file": record.pk, "expires_at": record.expires_at})
         transaction.on_commit(lambda: _schedule_deletion(record))
     return token
 
 
 def _schedule_deletion(record: ImportErrorFile) -> None:
-    from .tasks import delete_import_error_file, sweep_import_error_files
-
     if delete_import_error_file.get_backend().supports_defer:
         delete_import_error_file.using(run_after=record.expires_at).enqueue(error_file_id=record.pk)
     sweep_import_error_files.enqueue()
@@ -537,7 +396,7 @@ def _error_path(program_id: int, token: str) -> str:
     return f"imports/{int(program_id)}/{token}.xlsx"
 
 
-def error_file_open(*, actor, program: Program, token: str, now: dt.datetime | None = None) -> bytes:
+def error_file_open(*, actor: User, program: Program, token: str, now: dt.datetime | None = None) -> bytes:
     """The error file named by ``token``, for a manager of the institution that imported it; refused
     once expired, even if the scheduled deletion has not run yet. Each download is recorded."""
     require(actor, "program.manage", program)
@@ -545,14 +404,14 @@ def error_file_open(*, actor, program: Program, token: str, now: dt.datetime | N
     if len(token) == 32 and all(ch in "0123456789abcdef" for ch in token):
         record = ImportErrorFile.objects.filter(token=token, program=program).first()
     if record is None or record.institution_id != program.institution_id:
-        raise NotFound(Msg("Berkas galat tidak ditemukan.", "Error file not found."), code="error_file_not_found")
+        raise NotFound(ERROR_FILE_NOT_FOUND, code=Code.ERROR_FILE_NOT_FOUND)
     require(actor, "program.manage", record)  # the importing institution, whatever the program says now
     if record.deleted_at is not None or record.expires_at <= (now or timezone.now()) or not default_storage.exists(record.path):
-        raise NotFound(ERROR_FILE_GONE.format(d=ImportErrorFile.KEEP_DAYS), code="error_file_expired")
+        raise NotFound(ERROR_FILE_GONE.format(d=ImportErrorFile.KEEP_DAYS), code=Code.ERROR_FILE_EXPIRED)
     with default_storage.open(record.path, "rb") as fh:
         content = fh.read()
-    with transaction.atomic():
-        audit.record(actor=actor, action="program.import_error_file_downloaded", obj=program, after={"error_file": record.pk})
+    with transaction.atomic(durable=True):
+        audit.record(actor=actor, action=Audit.ERROR_FILE_DOWNLOADED, obj=program, after={"error_file": record.pk})
     return content
 
 
@@ -565,14 +424,14 @@ def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime
         qs = qs.filter(pk__in=ids)
     deleted = 0
     for pk in list(qs.values_list("pk", flat=True)[:10000]):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             record = ImportErrorFile.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
             if record is None:
                 continue
             default_storage.delete(record.path)  # a missing file is no error
             record.deleted_at = now
             record.save(update_fields=["deleted_at"])
-            audit.record(actor="system", action="program.import_error_file_deleted", obj=record.program,
+            audit.record(actor="system", action=Audit.ERROR_FILE_DELETED, obj=record.program,
                          after={"error_file": record.pk, "expired_at": record.expires_at})
             deleted += 1
     return deleted
@@ -580,31 +439,16 @@ def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime
 
 # --- export -------------------------------------------------------------------------------------
 
-EXPORT_HEADERS = [
-    "No", "Nama lengkap", "NIK", "Jenis kelamin", "Tanggal lahir", "Pendidikan", "No HP", "E-mail", "Kecamatan domisili",
-    "Kabupaten/Kota domisili", "Status", "Hasil", "Susulan", "Alasan susulan", "Sumber", "Terdaftar (WIB)",
-]
-EXPORT_FORMATS = ("xlsx", "csv")
-
-
-@dataclass
-class Export:
-    headers: list[str]
-    rows: Iterable[list[Any]]
-    file_stem: str
-    nik_visible: bool
-
-
-def enrollments_export(*, actor, program: Program, state: str = "") -> Export:
+def enrollments_export(*, actor: User, program: Program, state: str = "") -> Export:
     """Rows of the program's enrollment table for a spreadsheet; NIK masked unless the actor may see it.
     An export with full NIKs is recorded in the audit trail."""
     require(actor, "enrollment.view", program)
     if state and state not in E.values:
         raise ValidationFailed(Msg("Status \"{s}\" tidak dikenal.", "Unknown state \"{s}\".").format(s=state[:30]),
-                               code="export_state", field="state")
+                               code=Code.EXPORT_STATE, field="state")
     show = can(actor, "enrollment.view_nik", program)
-    with transaction.atomic():
-        audit.record(actor=actor, action="program.export", obj=program, after={"state": state, "nik_visible": show})
+    with transaction.atomic(durable=True):
+        audit.record(actor=actor, action=Audit.PROGRAM_EXPORT, obj=program, after={"state": state, "nik_visible": show})
     qs = selectors.program_enrollments(program=program, state=state)
     # Choice labels are lazy translations: made plain text once, in the active language.
     sexes = {k: str(v) for k, v in Person.Sex.choices}
@@ -626,70 +470,3 @@ def enrollments_export(*, actor, program: Program, state: str = "") -> Export:
 
     stem = f"peserta-program-{program.pk}" + (f"-{state}" if state else "")
     return Export(headers=EXPORT_HEADERS, rows=rows(), file_stem=stem, nik_visible=show)
-
-
-def export_xlsx(export: Export, fileobj) -> None:
-    """Write the export to ``fileobj`` with XlsxWriter's constant-memory mode (rows flushed as written)."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    sheet = book.add_worksheet("Peserta")
-    bold = book.add_format({"bold": True, "bg_color": "#DBEAFE"})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    dt_fmt = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    for i, w in enumerate([6, 28, 20, 12, 12, 22, 16, 24, 20, 24, 16, 14, 9, 30, 18, 17]):
-        sheet.set_column(i, i, w)
-    sheet.write_row(0, 0, export.headers, bold)
-    for r, row in enumerate(export.rows, start=1):
-        for c, value in enumerate(row):
-            if isinstance(value, dt.datetime):
-                sheet.write_datetime(r, c, value, dt_fmt)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(r, c, value, date_fmt)
-            elif isinstance(value, int):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, str(value) if value else "")  # NIK and phone stay text
-    sheet.freeze_panes(1, 0)
-    book.close()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A value as a CSV cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): text
-    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so a
-    name like ``=HYPERLINK(...)`` stays a name. Dates are written as ISO text."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def export_csv_chunks(export: Export, delimiter: str = ",") -> Iterator[str]:
-    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right; no cell can
-    become a formula (``csv_cell``)."""
-    writer = csv.writer(_Echo(), delimiter=delimiter)
-    yield "\ufeff" + writer.writerow([csv_cell(h) for h in export.headers])
-    buf = []
-    for row in export.rows:
-        buf.append(writer.writerow([csv_cell(v) for v in row]))
-        if len(buf) >= 500:
-            yield "".join(buf)
-            buf = []
-    if buf:
-        yield "".join(buf)
-
-
-def can_import(actor, program: Program) -> bool:
-    return can(actor, "program.manage", program)

@@ -1,0 +1,213 @@
+"""The spreadsheets Sisnaker writes: the import template, an import's error file (the refused rows,
+re-importable once fixed) and the export of a program's enrollments (.xlsx streamed row by row, or CSV
+that no spreadsheet runs as formulas). Pure: rows in, bytes out; the services read the database."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import xlsxwriter
+
+from .reading import COLUMNS, REASON_HEADER, RowResult, reason_text
+
+
+def _workbook(buffer, **options):
+    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False, **options})
+
+
+class _ExactNumber(float):
+    """A float that XlsxWriter writes with all its digits: it formats numbers with 16 significant
+    digits (``.16G``), which changes a value like 3273011705959398.5 (a NIK that is not a whole number
+    must stay refused). ``repr`` is the shortest text that reads back as the same float."""
+
+    def __format__(self, spec: str) -> str:
+        return repr(float(self)) if spec in (".16g", ".16G") else super().__format__(spec)
+
+
+def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[RowResult]) -> bytes:
+    """The error rows with their original columns and an "Alasan" column; re-importable once fixed.
+
+    Each cell is written exactly as it was read, with its type: text stays text, a number stays a number
+    (all its digits), a date, time or duration stays one. So a NIK that Excel stored as a number (and
+    that lost digits) is still a number in the error file and is refused again when re-imported, instead
+    of becoming 16 digits of text that look like a valid, but wrong, NIK."""
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    sheet = book.add_worksheet("Baris bermasalah")
+    bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
+    text = book.add_format({"num_format": "@"})
+    kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}), dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
+             dt.time: book.add_format({"num_format": "hh:mm:ss"}), dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
+    width = max(len(headers), max((len(r.cells) for r in rows), default=0))
+    headers = list(headers) + [""] * (width - len(headers))
+    headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
+    sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
+    for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
+        sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
+    for i, r in enumerate(rows, start=1):
+        for c, value in enumerate(r.cells[:width]):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(i, c, value)
+            elif isinstance(value, float) and math.isfinite(value):
+                sheet.write_number(i, c, _ExactNumber(value))
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
+                sheet.write_number(i, c, value)
+            elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
+            else:
+                sheet.write_string(i, c, value if isinstance(value, str) else str(value))
+        sheet.write_string(i, width, reason_text(r))
+    sheet.set_column(width, width, 80)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+EDUCATION_CHOICES = ["SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
+DISABILITY_CHOICES = ["Fisik", "Intelektual", "Mental", "Netra", "Rungu", "Wicara", "Ganda"]
+EXAMPLE_ROW = ["3273015705950001", "Siti Nurhaliza", "1995-05-17", "P", "SMK", "081234567890", "siti@contoh.id",
+               "32.73.01", "tidak", "", "pendaftar"]
+TEMPLATE_ROWS = 5000  # rows prepared with validation and text format
+
+
+def template_bytes(fmt: str) -> tuple[bytes, str, str]:
+    """The import template: (content, content type, file name)."""
+    headers = [c.header for c in COLUMNS]
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerow(headers)
+        return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "templat-impor-peserta.csv"
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    sheet = book.add_worksheet("Data")
+    example = book.add_worksheet("Contoh")
+    head = book.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "text_wrap": True, "valign": "top"})
+    note = book.add_format({"italic": True, "font_color": "#4B5563", "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    key_col = {c.key: i for i, c in enumerate(COLUMNS)}
+    for i, c in enumerate(COLUMNS):
+        sheet.write_string(0, i, c.header + (" *" if c.required else ""), head)
+        sheet.write_comment(0, i, f"{c.note.id}\n{c.note.en}", {"x_scale": 2, "y_scale": 1.5})
+    widths = {"nik": 20, "full_name": 28, "birth_date": 14, "sex": 8, "education": 11, "phone": 16, "email": 24,
+              "district": 14, "disability": 11, "disability_kind": 16, "status": 12}
+    for key, i in key_col.items():
+        fmt_ = text if key in ("nik", "phone", "district") else (date_fmt if key == "birth_date" else None)
+        sheet.set_column(i, i, widths[key], fmt_)
+    last = TEMPLATE_ROWS
+    lists = {"sex": ["L", "P"], "education": EDUCATION_CHOICES, "disability": ["ya", "tidak"],
+             "disability_kind": DISABILITY_CHOICES, "status": ["pendaftar", "peserta"]}
+    for key, values in lists.items():
+        i = key_col[key]
+        sheet.data_validation(1, i, last, i, {
+            "validate": "list", "source": values, "error_type": "warning",
+            "input_title": COLUMNS[i].header[:32], "input_message": COLUMNS[i].note.id[:255],
+        })
+    i = key_col["nik"]
+    sheet.data_validation(1, i, last, i, {"validate": "length", "criteria": "==", "value": 16, "error_type": "warning",
+                                          "input_title": "NIK", "input_message": "16 digit, format Teks.",
+                                          "error_message": "NIK harus 16 digit."})
+    i = key_col["birth_date"]
+    sheet.data_validation(1, i, last, i, {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
+                                          "maximum": dt.date(2100, 12, 31), "error_type": "warning",
+                                          "input_title": "Tanggal lahir", "input_message": "YYYY-MM-DD atau DD/MM/YYYY."})
+    sheet.freeze_panes(1, 0)
+    # The example sheet: never read by the import (only the first sheet is).
+    example.write_string(0, 0, "Contoh pengisian (lembar ini tidak diimpor; isi data di lembar \"Data\"). "
+                               "Example (this sheet is not imported; fill in the \"Data\" sheet).", note)
+    for i, c in enumerate(COLUMNS):
+        example.write_string(2, i, c.header + (" *" if c.required else ""), head)
+        example.write_string(3, i, EXAMPLE_ROW[i], text)
+        example.write_string(4, i, f"{c.note.id}\n{c.note.en}", note)
+        example.set_column(i, i, max(widths[c.key], 22))
+    example.set_row(4, 90)
+    example.write_string(6, 0, "* wajib diisi / required", note)
+    book.close()
+    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "templat-impor-peserta.xlsx"
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "No", "Nama lengkap", "NIK", "Jenis kelamin", "Tanggal lahir", "Pendidikan", "No HP", "E-mail", "Kecamatan domisili",
+    "Kabupaten/Kota domisili", "Status", "Hasil", "Susulan", "Alasan susulan", "Sumber", "Terdaftar (WIB)",
+]
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+@dataclass
+class Export:
+    headers: list[str]
+    rows: Iterable[list[Any]]
+    file_stem: str
+    nik_visible: bool
+
+
+def export_xlsx(export: Export, fileobj) -> None:
+    """Write the export to ``fileobj`` with XlsxWriter's constant-memory mode (rows flushed as written)."""
+    book = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    sheet = book.add_worksheet("Peserta")
+    bold = book.add_format({"bold": True, "bg_color": "#DBEAFE"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    dt_fmt = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for i, w in enumerate([6, 28, 20, 12, 12, 22, 16, 24, 20, 24, 16, 14, 9, 30, 18, 17]):
+        sheet.set_column(i, i, w)
+    sheet.write_row(0, 0, export.headers, bold)
+    for r, row in enumerate(export.rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(r, c, value, dt_fmt)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date_fmt)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value) if value else "")  # NIK and phone stay text
+    sheet.freeze_panes(1, 0)
+    book.close()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): text
+    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so a
+    name like ``=HYPERLINK(...)`` stays a name. Dates are written as ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_csv_chunks(export: Export, delimiter: str = ",") -> Iterator[str]:
+    """CSV text in chunks (for a streaming response), UTF-8 with BOM so Excel reads it right; no cell can
+    become a formula (``csv_cell``)."""
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    yield "\ufeff" + writer.writerow([csv_cell(h) for h in export.headers])
+    buf = []
+    for row in export.rows:
+        buf.append(writer.writerow([csv_cell(v) for v in row]))
+        if len(buf) >= 500:
+            yield "".join(buf)
+            buf = []
+    if buf:
+        yield "".join(buf)
