@@ -52,7 +52,8 @@ from django.utils import timezone  # noqa: E402
 
 from sisnaker.accounts import services as account_services  # noqa: E402
 from sisnaker.accounts.models import Person  # noqa: E402
-from sisnaker.certification import certificates, pdf  # noqa: E402
+from sisnaker.certification import pdf  # noqa: E402
+from sisnaker.certification import services as certification  # noqa: E402
 from sisnaker.certification.models import Assessment, Certificate, Review  # noqa: E402
 from sisnaker.core import crypto  # noqa: E402
 from sisnaker.core.roles import Role  # noqa: E402
@@ -207,7 +208,7 @@ def main() -> None:
                 if done and (done % 2000 == 0 or done == total):
                     print(f"  issued {done:,}/{total:,} ({time.perf_counter() - t0:.0f} s)", flush=True)
 
-            summary = certificates.certificates_issue_eligible(actor=manager, program=program, now=timezone.now(),
+            summary = certification.certificates_issue_eligible(actor=manager, program=program, now=timezone.now(),
                                                                progress=progress)
             issue_s = time.perf_counter() - t0
             assert summary["issued"] == args.count, summary["skipped"][:3]

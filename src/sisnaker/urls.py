@@ -2,18 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sisnaker.api import api
+from sisnaker.certification import urls as certification_urls
 
 urlpatterns = [
     path("", include("sisnaker.web.urls")),
     path("akun/", include("sisnaker.accounts.urls")),
     path("wilayah/", include("sisnaker.regions.urls")),
+    # A citizen's trainings: training's path, certification's page (it shows the steps to the certificate).
+    path("pelatihan/saya/", include(certification_urls.my_trainings)),
     # /pelatihan/… (catalogue, programs, spreadsheets) and /lembaga/<id>/program/… (an institution's programs).
     path("", include("sisnaker.training.urls")),
     path("lembaga/", include("sisnaker.institutions.urls")),
     path("sertifikasi/", include("sisnaker.certification.urls")),
     path("survei/", include("sisnaker.surveys.urls")),
     # Short public path for the QR code on certificates: /v/<verification id>.
-    path("v/", include("sisnaker.certification.urls_verify")),
+    path("v/", include(certification_urls.verify)),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from sisnaker.certification import assessment
+from sisnaker.certification import selectors, services
 from sisnaker.certification.models import Assessment, Certificate
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -69,7 +69,7 @@ def close(course):
 
 
 def record(course, enrollment, unit, result, score=None, note=None, actor=None):
-    return assessment.assessment_record(actor=actor or course.instructor, enrollment=enrollment, unit=unit, result=result,
+    return services.assessment_record(actor=actor or course.instructor, enrollment=enrollment, unit=unit, result=result,
                                         score=score, note=note)
 
 
@@ -116,7 +116,7 @@ def test_others_are_refused(course, signup_data):
         with pytest.raises(PermissionDenied):
             record(course, course.enrollments[0], course.units[0], K, actor=actor)
         with pytest.raises(PermissionDenied):
-            assessment.assessments_record_many(actor=actor, program=course.program,
+            services.assessments_record_many(actor=actor, program=course.program,
                                                entries=[(course.enrollments[0].pk, course.units[0].pk, K, None, None)])
     assert not Assessment.objects.exists()
 
@@ -165,7 +165,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(course):
         ({"result": "", "score": 50}, "assessment_result_missing"),
     ]:
         with pytest.raises(ValidationFailed) as exc:
-            assessment.assessment_record(actor=course.instructor, enrollment=e, unit=u, **kwargs)
+            services.assessment_record(actor=course.instructor, enrollment=e, unit=u, **kwargs)
         assert exc.value.code == code and exc.value.message.id and exc.value.message.en
     foreign = make_units(1)[0]
     with pytest.raises(ValidationFailed) as exc:
@@ -213,7 +213,7 @@ def test_correction_after_close_flips_graduated_and_not_passed_with_audit(course
 
     # The not-assessed participant assessed late becomes an alumnus.
     late = course.enrollments[1]
-    assessment.assessments_record_many(actor=course.instructor, program=course.program,
+    services.assessments_record_many(actor=course.instructor, program=course.program,
                                        entries=[(late.pk, u1.pk, K, 80, None), (late.pk, u2.pk, K, 75, None)])
     assert refreshed(late).state == E.GRADUATED
 
@@ -228,7 +228,7 @@ def test_refused_once_certified(course):
     assert exc.value.code == "assessment_certified" and "sertifikat" in exc.value.message.id.lower()
     record(course, e, u2, K)  # saving the same value is not a change: no refusal
     assert Assessment.objects.get(enrollment=e, unit=u2).result == K
-    row = next(r for r in assessment.assessment_grid(program=course.program).rows if r.enrollment_id == e.pk)
+    row = next(r for r in selectors.assessment_grid(program=course.program).rows if r.enrollment_id == e.pk)
     assert row.certified and not row.editable
 
 
@@ -239,7 +239,7 @@ def test_bulk_save_is_set_based_with_bounded_queries(signup_data, django_assert_
     entries = [(e.pk, u.pk, K if i % 5 else BK, 70 + i % 30, None) for i, e in enumerate(course.enrollments) for u in course.units]
     actor = make_staff(None, Role.INSTRUCTOR, course.inst)
     with django_assert_max_num_queries(14):
-        result = assessment.assessments_record_many(actor=actor, program=course.program, entries=entries)
+        result = services.assessments_record_many(actor=actor, program=course.program, entries=entries)
     assert (result.saved, result.cleared, result.unchanged) == (48, 0, 0)
     assert Assessment.objects.count() == 48
     results = dict(Enrollment.objects.filter(program=course.program).values_list("pk", "result"))
@@ -249,7 +249,7 @@ def test_bulk_save_is_set_based_with_bounded_queries(signup_data, django_assert_
     # Changing everything again: updates are bulk too.
     entries = [(e.pk, u.pk, K, 90, "ok") for e in course.enrollments for u in course.units]
     with django_assert_max_num_queries(14):
-        result = assessment.assessments_record_many(actor=actor, program=course.program, entries=entries)
+        result = services.assessments_record_many(actor=actor, program=course.program, entries=entries)
     assert result.saved == 48 and set(result.overall.values()) == {K}
     assert set(Enrollment.objects.filter(program=course.program).values_list("result", flat=True)) == {"passed"}
 
@@ -259,7 +259,7 @@ def test_bulk_save_is_all_or_nothing(course):
     u1, u2 = course.units
     certify(e2, course.manager)
     with pytest.raises(ValidationFailed) as exc:
-        assessment.assessments_record_many(actor=course.instructor, program=course.program, entries=[
+        services.assessments_record_many(actor=course.instructor, program=course.program, entries=[
             (e1.pk, u1.pk, K, 80, None), (e1.pk, u2.pk, K, 150, None), (e2.pk, u1.pk, K, None, None), (999999, u1.pk, K, None, None),
         ])
     problems = {(p["enrollment"], p["unit"]): p["code"] for p in exc.value.details["problems"]}
@@ -272,7 +272,7 @@ def test_bulk_save_is_all_or_nothing(course):
 def test_bulk_refused_before_the_program_runs(signup_data):
     course = make_course(signup_data, participants=1, units=1, status=P.PUBLISHED)
     with pytest.raises(Conflict) as exc:
-        assessment.assessments_record_many(actor=course.instructor, program=course.program,
+        services.assessments_record_many(actor=course.instructor, program=course.program,
                                            entries=[(course.enrollments[0].pk, course.units[0].pk, K, None, None)])
     assert exc.value.code == "program_not_running"
 
@@ -284,7 +284,7 @@ def test_grid_rows_and_overall(course, django_assert_max_num_queries):
     record(course, e1, u2, K, score=88)
     record(course, e2, u1, BK)
     with django_assert_max_num_queries(3):
-        grid = assessment.assessment_grid(program=course.program)
+        grid = selectors.assessment_grid(program=course.program)
         rows = {r.enrollment_id: r for r in grid.rows}
     assert [u.pk for u in grid.units] == sorted([u1.pk, u2.pk], key=lambda pk: CompetencyUnit.objects.get(pk=pk).code)
     assert rows[e1.pk].overall == K and rows[e2.pk].overall == BK and rows[e3.pk].overall == "pending"

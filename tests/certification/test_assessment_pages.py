@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sisnaker.certification import assessment
+from sisnaker.certification import services
 from sisnaker.certification.models import Assessment, Review
 from sisnaker.core.roles import Role
 from sisnaker.training.domain import ProgramStatus as P
@@ -147,7 +147,7 @@ def test_review_page_journey(client, course):
     person, e = course.people[0], course.enrollments[0]
     client.force_login(user_of(person))
     url = reverse("certification:review", args=(e.pk,))
-    mine = client.get(reverse("training:mine")).content.decode()
+    mine = client.get(reverse("my_trainings")).content.decode()
     assert url in mine and "Beri ulasan" in mine and "Isi survei kesiapan kerja" in mine
     assert f"/survei/kesiapan-kerja/{e.pk}/" in mine
 
@@ -167,7 +167,7 @@ def test_review_page_journey(client, course):
     assert "Terima kasih" in done and TEXT in done and 'id="review-form"' not in done
     response = client.post(url, {"rating": "1", "text": TEXT})
     assert response.status_code == 302 and Review.objects.get(enrollment=e).rating == 4
-    mine = client.get(reverse("training:mine")).content.decode()
+    mine = client.get(reverse("my_trainings")).content.decode()
     assert "Ulasan terkirim" in mine and "Beri ulasan" not in mine
 
 
@@ -182,14 +182,14 @@ def test_review_page_is_only_for_the_owner_and_says_why_not(client, course, sign
     client.force_login(user_of(published.people[0]))
     page = client.get(reverse("certification:review", args=(published.enrollments[0].pk,))).content.decode()
     assert "setelah pelatihan dimulai" in page and 'id="review-form"' not in page
-    mine = client.get(reverse("training:mine")).content.decode()
+    mine = client.get(reverse("my_trainings")).content.decode()
     assert "Beri ulasan" not in mine
 
 
 # --- ratings on pages ---------------------------------------------------------------------------
 
 def _review(course, i, rating):
-    assessment.review_submit(actor=user_of(course.people[i]), enrollment=course.enrollments[i], rating=rating, text=TEXT,
+    services.review_submit(actor=user_of(course.people[i]), enrollment=course.enrollments[i], rating=rating, text=TEXT,
                              now=timezone.now())
 
 
@@ -204,7 +204,7 @@ def test_ratings_on_program_page_catalogue_and_institution(client, course, signu
     catalogue = client.get(reverse("training:catalogue")).content.decode()
     assert 'data-rating="4.5"' in catalogue and "(2 ulasan)" in catalogue
 
-    fragment = client.get(reverse("certification:institution_rating", args=(course.inst.pk,))).content.decode()
+    fragment = client.get(reverse("certification:fragment_institution_rating", args=(course.inst.pk,))).content.decode()
     assert "4,5" in fragment and "(2 ulasan)" in fragment
     client.force_login(course.manager)
     detail = client.get(reverse("institutions:detail", args=(course.inst.pk,))).content.decode()

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
-from sisnaker.certification import board
+from sisnaker.certification import selectors as cert_selectors
+from sisnaker.certification import services as cert_services
 from sisnaker.certification.models import Assessment, Certificate, Review
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
@@ -240,17 +241,19 @@ def test_reminders_once_a_day(client, setup, django_capture_on_commit_callbacks)
     assert Notification.objects.count() == 5
 
 
-def test_reminders_rolled_back_send_nothing(setup, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        report = board.send_reminders(actor=setup.manager, program=setup.program, base_url="http://x")
+def test_reminders_are_sent_after_commit_and_never_inside_another_transaction(setup, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = cert_services.send_reminders(actor=setup.manager, program=setup.program, base_url="http://x")
         assert len(report.reminded) == 3
-        raise RuntimeError("the surrounding change failed")
-    assert callbacks == [] and mail.outbox == []
-    assert not Notification.objects.exists()
+    assert callbacks and mail.outbox == []  # queued for after the commit, nothing sent yet
+    # A top-level service opens its own (durable) transaction: it refuses to run inside another one, so
+    # no surrounding change can roll back reminders that were already sent.
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        cert_services.send_reminders(actor=setup.manager, program=setup.program, base_url="http://x")
 
 
 def test_reminder_text_lists_links(setup):
-    subject, body = board.reminder_text(name="Budi", program=setup.program, enrollment_id=7, todo=["survey"], base_url="https://sisnaker.test/")
+    subject, body = cert_services.reminder_text(name="Budi", program=setup.program, enrollment_id=7, todo=["survey"], base_url="https://sisnaker.test/")
     assert subject.startswith("Pengingat sertifikat: ")
     assert "https://sisnaker.test/survei/kesiapan-kerja/7/" in body and "ulasan" not in body
 
@@ -295,7 +298,7 @@ def test_overview_counts_per_program(client, setup):
     assert values == {"participants": "5", "not_assessed": "2", "not_reviewed": "2", "no_survey": "3", "blocking": "4",
                       "eligible": "1", "issued": "0"}
     # Agrees with the board's own reads.
-    b = board.board(program=setup.program)
+    b = cert_selectors.board(program=setup.program)
     assert b.eligible == 1 and b.blocking == 4
 
 
@@ -307,13 +310,13 @@ def test_overview_lists_closing_soon_and_overdue_only(setup, signup_data):
     far = start(manager, far)
     empty = start(manager, running_program(manager, inst, units=units, title="Program Tanpa Peserta"))
     draft_like = running_program(manager, inst, units=units, title="Masih dibuka")  # published: not listed
-    rows = board.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=20))
+    rows = cert_selectors.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=20))
     titles = [r.program.title for r in rows]
     assert setup.program.title in titles and empty.title in titles
     assert "Program Jauh" not in titles and draft_like.title not in titles
     assert far.status == P.RUNNING
     # Long after its end, a program still appears while someone lacks a certificate (not an empty one).
-    rows = board.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=200))
+    rows = cert_selectors.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=200))
     assert {r.program.title for r in rows} == {setup.program.title, "Program Jauh"}
 
 

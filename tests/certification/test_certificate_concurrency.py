@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sisnaker.certification import certificates
+from sisnaker.certification import services
 from sisnaker.certification.models import Certificate, CertificateCounter
 from tests.certification.test_certificates import NOW, World, readiness_questionnaire
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
@@ -33,7 +33,7 @@ def test_concurrent_issues_get_distinct_gap_free_numbers(regions, signup_data):
     w = _world(signup_data, THREADS)
     # The counter row does not exist yet: the threads also race to create it.
     assert not CertificateCounter.objects.filter(institution=w.inst).exists()
-    outcomes = race([lambda e=e: certificates.certificate_issue(actor=w.manager, enrollment=e.pk, now=NOW)
+    outcomes = race([lambda e=e: services.certificate_issue(actor=w.manager, enrollment=e.pk, now=NOW)
                      for e in w.enrollments])
     errors = [o for o in outcomes if o[0] != "ok"]
     assert not errors, errors
@@ -48,19 +48,19 @@ def test_concurrent_issues_get_distinct_gap_free_numbers(regions, signup_data):
 def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(regions, signup_data):
     w = _world(signup_data, 2)
     target = w.enrollments[0].pk
-    outcomes = race([lambda: certificates.certificate_issue(actor=w.manager, enrollment=target, now=NOW)] * 20)
+    outcomes = race([lambda: services.certificate_issue(actor=w.manager, enrollment=target, now=NOW)] * 20)
     ok = [v for kind, v in outcomes if kind == "ok"]
     refused = [v for kind, v in outcomes if kind == "refused"]
     assert len(ok) == 1
     assert all(getattr(r, "code", None) == "certificate_already_issued" for r in refused), refused
-    nxt = certificates.certificate_issue(actor=w.manager, enrollment=w.enrollments[1].pk, now=NOW)
+    nxt = services.certificate_issue(actor=w.manager, enrollment=w.enrollments[1].pk, now=NOW)
     assert (ok[0].sequence, nxt.sequence) == (1, 2)
 
 
 def test_issue_all_eligible_of_two_programs_of_one_institution_in_parallel(regions, signup_data):
     a = _world(signup_data, 12)
     b = World(signup_data, participants=12, inst=a.inst, manager=a.manager)
-    outcomes = race([lambda w=w: certificates.certificates_issue_eligible(actor=a.manager, program=w.program, now=NOW)
+    outcomes = race([lambda w=w: services.certificates_issue_eligible(actor=a.manager, program=w.program, now=NOW)
                      for w in (a, b)])
     assert [o[0] for o in outcomes] == ["ok", "ok"]
     assert sum(o[1]["issued"] for o in outcomes) == 24

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
-from sisnaker.certification import certificates, domain, readiness, signing
+from sisnaker.certification import domain, selectors, services, signing
 from sisnaker.certification.models import Assessment, Certificate, CertificateCounter, Review
+from sisnaker.certification.services import certificates
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
@@ -111,7 +112,7 @@ class World:
             make_ready(e, self.units, self.instructor)
 
     def issue(self, i=0, now=NOW):
-        return certificates.certificate_issue(actor=self.manager, enrollment=self.enrollments[i], now=now)
+        return services.certificate_issue(actor=self.manager, enrollment=self.enrollments[i], now=now)
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_readiness_rows_show_each_step(regions, signup_data):
     assess(e[3], w.units[:1], w.instructor)
     assess(e[3], w.units[1:], w.instructor, result="not_yet_competent")
     survey(e[3])
-    rows = {r.enrollment.pk: r for r in readiness.readiness_for_program(program=w.program)}
+    rows = {r.enrollment.pk: r for r in selectors.readiness_for_program(program=w.program)}
     assert rows[e[0].pk].readiness.eligible and rows[e[0].pk].missing == []
     r1 = rows[e[1].pk].readiness
     assert (r1.assessed, r1.reviewed, r1.survey, r1.program_allows, r1.certified) == (True, False, False, True, False)
@@ -146,7 +147,7 @@ def test_readiness_rows_show_each_step(regions, signup_data):
     r3 = rows[e[3].pk].readiness
     assert (r3.assessed, r3.reviewed, r3.survey) == (False, False, True)
     assert rows[e[0].pk].name == e[0].person.full_name
-    one = readiness.readiness_for(enrollment=e[1])
+    one = selectors.readiness_for(enrollment=e[1])
     assert one.readiness == r1
 
 
@@ -156,16 +157,16 @@ def test_readiness_for_program_uses_a_fixed_number_of_queries(regions, signup_da
     big = World(signup_data, participants=12, inst=small.inst, manager=small.manager)
     big.issue(0)
     with django_assert_max_num_queries(3):
-        rows_small = readiness.readiness_for_program(program=small.program)
+        rows_small = selectors.readiness_for_program(program=small.program)
     with django_assert_max_num_queries(3):
-        rows_big = readiness.readiness_for_program(program=big.program)
+        rows_big = selectors.readiness_for_program(program=big.program)
         for r in rows_big:  # the rows' person and program are loaded
             _ = (r.enrollment.person.full_name, r.enrollment.program.institution.name, r.missing)
     assert len(rows_small) == 2 and len(rows_big) == 12
     assert sum(r.readiness.certified for r in rows_big) == 1
     ids = [e.pk for e in small.enrollments + big.enrollments]
     with django_assert_max_num_queries(3):
-        many = readiness.readiness_for_enrollments(enrollment_ids=ids)
+        many = selectors.readiness_for_enrollments(enrollment_ids=ids)
     assert set(many) == set(ids)
 
 
@@ -205,7 +206,7 @@ def test_issue_refused_when_program_does_not_allow_it(regions, signup_data):
                                    as_participant=True, late_reason="")
     make_ready(e, units, manager)
     with pytest.raises(Conflict) as info:  # program not started yet
-        certificates.certificate_issue(actor=manager, enrollment=e, now=NOW)
+        services.certificate_issue(actor=manager, enrollment=e, now=NOW)
     assert len(info.value.details["missing"]) == 1 and "status program" in info.value.details["missing"][0]
 
 
@@ -213,7 +214,7 @@ def test_only_the_institutions_manager_may_issue(world):
     other = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
     for actor in (other, world.instructor, make_curator()):
         with pytest.raises(PermissionDenied):
-            certificates.certificate_issue(actor=actor, enrollment=world.enrollments[0], now=NOW)
+            services.certificate_issue(actor=actor, enrollment=world.enrollments[0], now=NOW)
     assert not Certificate.objects.exists()
 
 
@@ -305,7 +306,7 @@ def test_issue_all_eligible_issues_the_ready_and_explains_the_rest(regions, sign
     w = World(signup_data, participants=5, ready=3)
     w.issue(0)
     calls = []
-    out = certificates.certificates_issue_eligible(actor=w.manager, program=w.program, now=NOW,
+    out = services.certificates_issue_eligible(actor=w.manager, program=w.program, now=NOW,
                                                    progress=lambda d, t: calls.append((d, t)))
     assert out["issued"] == 2 and out["already_certified"] == 1 and out["total"] == 2
     assert sorted(s["enrollment_id"] for s in out["skipped"]) == sorted(e.pk for e in w.enrollments[3:])
@@ -314,7 +315,7 @@ def test_issue_all_eligible_issues_the_ready_and_explains_the_rest(regions, sign
     assert sorted(Certificate.objects.filter(institution=w.inst).values_list("sequence", flat=True)) == [1, 2, 3]
     json.dumps(out)  # plain data for the background task's result
     with pytest.raises(PermissionDenied):
-        certificates.certificates_issue_eligible(actor=w.instructor, program=w.program, now=NOW)
+        services.certificates_issue_eligible(actor=w.instructor, program=w.program, now=NOW)
 
 
 # --- revocation -----------------------------------------------------------------------------------
@@ -322,16 +323,16 @@ def test_issue_all_eligible_issues_the_ready_and_explains_the_rest(regions, sign
 def test_revoke_by_manager_keeps_the_row_and_audits(world):
     cert = world.issue(0)
     with pytest.raises(ValidationFailed) as info:
-        certificates.certificate_revoke(actor=world.manager, certificate=cert, reason="   ", now=NOW)
+        services.certificate_revoke(actor=world.manager, certificate=cert, reason="   ", now=NOW)
     assert info.value.field == "reason"
     later = NOW + dt.timedelta(days=3)
-    certificates.certificate_revoke(actor=world.manager, certificate=cert, reason="Data  peserta  dipalsukan", now=later)
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data  peserta  dipalsukan", now=later)
     cert.refresh_from_db()
     assert cert.revoked_at == later and cert.revoke_reason == "Data peserta dipalsukan" and cert.revoked_by == world.manager
     ev = AuditEvent.objects.get(action="certificate.revoked")
     assert ev.reason == "Data peserta dipalsukan"
     with pytest.raises(Conflict):
-        certificates.certificate_revoke(actor=world.manager, certificate=cert, reason="lagi", now=later)
+        services.certificate_revoke(actor=world.manager, certificate=cert, reason="lagi", now=later)
 
 
 def test_revoke_by_curator_allowed_others_refused(world):
@@ -339,8 +340,8 @@ def test_revoke_by_curator_allowed_others_refused(world):
     for actor in (world.instructor, make_staff(None, Role.INSTITUTION_MANAGER, make_institution()),
                   User.objects.get(pk=world.people[0].user_id)):
         with pytest.raises(PermissionDenied):
-            certificates.certificate_revoke(actor=actor, certificate=cert, reason="salah", now=NOW)
-    certificates.certificate_revoke(actor=make_curator(), certificate=cert, reason="Lembaga tidak terakreditasi", now=NOW)
+            services.certificate_revoke(actor=actor, certificate=cert, reason="salah", now=NOW)
+    services.certificate_revoke(actor=make_curator(), certificate=cert, reason="Lembaga tidak terakreditasi", now=NOW)
     assert Certificate.objects.get(pk=cert.pk).revoked_at is not None
 
 

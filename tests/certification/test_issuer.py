@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sisnaker.certification import certificates, domain, pdf, signing
+from sisnaker.certification import domain, export, pdf, services, signing
 from sisnaker.certification.models import Certificate, CertificateCounter
 from sisnaker.certification.tasks import issue_all_eligible
 from sisnaker.core.errors import PermissionDenied
@@ -52,12 +52,12 @@ def test_no_certificate_in_the_name_of_an_institution_that_is_not_approved(world
     Institution.objects.filter(pk=world.inst.pk).update(status=status)
     # The administrator passes the permission rules; the issue itself still refuses, and says why.
     with pytest.raises(PermissionDenied) as info:
-        certificates.certificate_issue(actor=world.admin, enrollment=world.enrollments[0], now=NOW)
+        services.certificate_issue(actor=world.admin, enrollment=world.enrollments[0], now=NOW)
     assert info.value.code == "institution_not_approved" and words in info.value.message.id
     assert world.inst.name in info.value.message.id and "approved, active institution" in info.value.message.en
     # The institution's own manager is refused by the permission rules already.
     with pytest.raises(PermissionDenied):
-        certificates.certificate_issue(actor=world.manager, enrollment=world.enrollments[0], now=NOW)
+        services.certificate_issue(actor=world.manager, enrollment=world.enrollments[0], now=NOW)
     assert not Certificate.objects.exists()
     assert not CertificateCounter.objects.filter(last__gt=0).exists()  # no number used up
 
@@ -65,7 +65,7 @@ def test_no_certificate_in_the_name_of_an_institution_that_is_not_approved(world
 def test_issue_all_refused_for_a_suspended_institution_as_a_whole(world, client):
     suspend(world)
     with pytest.raises(PermissionDenied) as info:
-        certificates.certificates_issue_eligible(actor=world.admin, program=world.program, now=NOW)
+        services.certificates_issue_eligible(actor=world.admin, program=world.program, now=NOW)
     assert info.value.code == "institution_not_approved"
     # A batch queued before the suspension ends with the reason, not a bare failure.
     result = issue_all_eligible.enqueue(program_id=world.program.pk, actor_id=world.admin.pk, total=2, since="")
@@ -80,15 +80,15 @@ def test_issue_all_refused_for_a_suspended_institution_as_a_whole(world, client)
 def test_approved_again_issues_again(world):
     suspend(world)
     institution_review(actor=world.admin, institution=world.inst, action="reinstate", reason="Izin sudah diperpanjang.")
-    cert = certificates.certificate_issue(actor=world.admin, enrollment=world.enrollments[0], now=timezone.now())
-    assert certificates.certificate_verify(verification_id=cert.verification_id).status == "valid"
+    cert = services.certificate_issue(actor=world.admin, enrollment=world.enrollments[0], now=timezone.now())
+    assert services.certificate_verify(verification_id=cert.verification_id).status == "valid"
 
 
 # --- what a verifier is told about the issuer ---------------------------------------------------------
 
 def test_page_shows_registry_number_region_and_approval_on_the_date(world, client):
     cert = world.issue(0)
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert (r.institution_registry_number, r.institution_regency, r.institution_province) == (
         world.inst.registry_number, "Kota Bandung", "Jawa Barat")
     assert r.institution_status_on_issue == "approved" and r.institution_approved_on_issue and r.institution_active_now
@@ -100,13 +100,13 @@ def test_page_shows_registry_number_region_and_approval_on_the_date(world, clien
 def test_suspended_later_the_certificate_stays_valid_and_the_page_says_so(world, client):
     cert = world.issue(0, now=EARLY)
     inst = suspend(world)
-    for r in (certificates.certificate_verify(verification_id=cert.verification_id),
-              certificates.certificate_lookup(number=cert.number, birth_date=BIRTH, client_ip="192.0.2.5", now=NOW)):
+    for r in (services.certificate_verify(verification_id=cert.verification_id),
+              services.certificate_lookup(number=cert.number, birth_date=BIRTH, client_ip="192.0.2.5", now=NOW)):
         assert r.status == "valid" and r.institution_approved_on_issue is True
         assert r.institution_status_now == "suspended" and not r.institution_active_now
         assert r.institution_status_since == timezone.localtime(inst.status_changed_at).date()
     html = client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
-    since = certificates.format_date_id(timezone.localtime(inst.status_changed_at).date())
+    since = domain.format_date_id(timezone.localtime(inst.status_changed_at).date())
     assert 'data-status="valid"' in html and 'data-status="suspended"' in html
     assert f"Dibekukan sejak {since}" in html and "tetap sah" in html
     body = client.get("/api/v1/certification/verify", {"id": cert.verification_id}).json()
@@ -127,7 +127,7 @@ def test_issued_while_the_institution_was_not_approved_is_not_recognised(world, 
     # As for certificates issued by a self-registered institution before vetting existed: pending on the
     # certificate's date, approved only afterwards.
     _rewrite_history(world.inst, [(NOW - dt.timedelta(days=30), "pending"), (NOW + dt.timedelta(days=2), "approved")])
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.signature_valid and r.status == "unapproved"
     assert r.institution_status_on_issue == "pending" and r.institution_approved_on_issue is False
     html = client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
@@ -139,12 +139,12 @@ def test_issued_while_the_institution_was_not_approved_is_not_recognised(world, 
     # No status recorded at all on that date (a certificate older than vetting, as after the upgrade
     # that introduced it): the authority's later decision decides. Rejected → not recognised.
     _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "pending"), (NOW + dt.timedelta(days=3), "rejected")])
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.status == "unapproved" and r.institution_status_on_issue is None and not r.institution_approved_later
     assert "tidak ada catatan persetujuan" in client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
     # Approved afterwards → recognised, and the page says it was vetted after the certificate.
     _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "pending"), (NOW + dt.timedelta(days=3), "approved")])
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.status == "valid" and r.institution_approved_later and not r.institution_approved_on_issue
     assert "kemudian disetujui" in client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
 
@@ -153,9 +153,9 @@ def test_revoked_and_tampered_still_win_over_the_issuer(world):
     cert = world.issue(0)
     _rewrite_history(world.inst, [(NOW + dt.timedelta(days=2), "approved")])
     Certificate.objects.filter(pk=cert.pk).update(payload=cert.payload.replace("Kota Bandung", "Kota Bogor"))
-    assert certificates.certificate_verify(verification_id=cert.verification_id).status == "invalid"
-    certificates.certificate_revoke(actor=world.manager, certificate=cert, reason="Uji", now=NOW)
-    assert certificates.certificate_verify(verification_id=cert.verification_id).status == "revoked"
+    assert services.certificate_verify(verification_id=cert.verification_id).status == "invalid"
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Uji", now=NOW)
+    assert services.certificate_verify(verification_id=cert.verification_id).status == "revoked"
 
 
 # --- payload versions ------------------------------------------------------------------------------
@@ -170,15 +170,15 @@ def test_version_1_certificates_still_verify(world, tmp_path):
     signature, key_id = signing.sign(payload)
     Certificate.objects.filter(pk=cert.pk).update(payload=payload, signature=signature)
     cert.refresh_from_db()
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.status == "valid" and r.payload_version == 1
     assert r.birth_year == 1995 and r.institution_regency == "Kota Bandung"  # from the records
-    assert certificates.verify_export(certificates.certificate_export(cert)).valid
+    assert export.verify_export(export.certificate_export(cert)).valid
     body = pdf.certificate_pdf(Certificate.objects.select_related("institution").get(pk=cert.pk))
     assert pdf.embedded_export(body)["payload"] == payload
     # A version this program does not know is refused offline, even when signed.
     fields["v"] = 99
     payload = domain.canonical_payload(fields)
     signature, key_id = signing.sign(payload)
-    result = certificates.verify_export({"payload": payload, "signature": signature, "key_id": key_id})
+    result = export.verify_export({"payload": payload, "signature": signature, "key_id": key_id})
     assert not result.valid and "99" in result.reason.en

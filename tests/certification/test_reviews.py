@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sisnaker.certification import assessment, ratings
+from sisnaker.certification import selectors, services
 from sisnaker.certification.models import Review
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -27,7 +27,7 @@ TEXT = "Materinya jelas dan praktik bengkelnya banyak sekali."
 
 def submit(course, i=0, *, actor=None, rating=5, text=TEXT, **kw):
     e = course.enrollments[i]
-    return assessment.review_submit(actor=actor or user_of(course.people[i]), enrollment=e, rating=rating, text=text,
+    return services.review_submit(actor=actor or user_of(course.people[i]), enrollment=e, rating=rating, text=text,
                                     now=timezone.now(), **kw)
 
 
@@ -96,7 +96,7 @@ def test_wrong_states_are_refused_with_a_reason(signup_data, course):
     applicant_person = make_person(signup_data)
     applicant = register(applicant_person, published.program)
     with pytest.raises(Conflict) as exc:
-        assessment.review_submit(actor=user_of(applicant_person), enrollment=applicant, rating=5, text=TEXT, now=timezone.now())
+        services.review_submit(actor=user_of(applicant_person), enrollment=applicant, rating=5, text=TEXT, now=timezone.now())
     assert exc.value.code == "review_not_allowed" and "Pendaftar" in exc.value.message.id
 
     dropped = course.enrollments[2]
@@ -109,7 +109,7 @@ def test_wrong_states_are_refused_with_a_reason(signup_data, course):
 def test_alumni_and_not_passed_may_review_after_close(course):
     e = course.enrollments[0]
     for u in course.units:
-        assessment.assessment_record(actor=course.instructor, enrollment=e, unit=u, result="competent")
+        services.assessment_record(actor=course.instructor, enrollment=e, unit=u, result="competent")
     close(course)
     assert refreshed(e).state == E.GRADUATED and refreshed(course.enrollments[1]).state == E.NOT_PASSED
     course.enrollments = [refreshed(x) for x in course.enrollments]
@@ -120,7 +120,7 @@ def test_alumni_and_not_passed_may_review_after_close(course):
 # --- ratings ------------------------------------------------------------------------------------
 
 def test_rating_aggregates(signup_data, course, django_assert_num_queries):
-    assert ratings.program_rating(course.program) is None
+    assert selectors.program_rating(course.program) is None
     submit(course, 0, rating=4)
     submit(course, 1, rating=4)
     submit(course, 2, rating=5)
@@ -128,14 +128,14 @@ def test_rating_aggregates(signup_data, course, django_assert_num_queries):
     submit(other, 0, rating=2)
     empty = make_course(signup_data, participants=0, inst=course.inst, manager=course.manager)
 
-    r = ratings.program_rating(course.program)
+    r = selectors.program_rating(course.program)
     assert (r.average, r.count, r.stars) == (Decimal("4.3"), 3, 4)  # 13/3 = 4.33
-    inst = ratings.institution_rating(course.inst)
+    inst = selectors.institution_rating(course.inst)
     assert (inst.average, inst.count) == (Decimal("3.8"), 4)  # 15/4 = 3.75, rounded half up
-    assert ratings.institution_rating(make_institution()) is None
+    assert selectors.institution_rating(make_institution()) is None
     with django_assert_num_queries(1):
-        many = ratings.ratings_for_programs([course.program.pk, other.program.pk, empty.program.pk])
+        many = selectors.ratings_for_programs([course.program.pk, other.program.pk, empty.program.pk])
     assert set(many) == {course.program.pk, other.program.pk}
     assert many[other.program.pk].average == Decimal("2.0")
-    assert ratings.ratings_for_programs([]) == {}
-    assert ratings.instructor_rating(course.instructor) is None
+    assert selectors.ratings_for_programs([]) == {}
+    assert selectors.instructor_rating(course.instructor) is None

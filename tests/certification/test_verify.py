@@ -18,7 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from sisnaker.certification import certificates, signing
+from sisnaker.certification import export, services, signing
 from sisnaker.certification.models import Certificate
 from sisnaker.core.errors import ValidationFailed
 from tests.certification.test_certificates import NOW, World, readiness_questionnaire
@@ -52,7 +52,7 @@ def run_cli(*args) -> int:
 
 
 def lookup(number, birth=BIRTH, ip="198.51.100.7"):
-    return certificates.certificate_lookup(number=number, birth_date=birth, client_ip=ip, now=NOW)
+    return services.certificate_lookup(number=number, birth_date=birth, client_ip=ip, now=NOW)
 
 
 def _main(response) -> str:
@@ -66,12 +66,12 @@ def _main(response) -> str:
 
 def test_by_id_shows_full_name_and_birth_year_and_counts_each_lookup(issued):
     cert = issued.cert
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.status == "valid" and r.signature_valid and r.by == "id"
     assert (r.full_name, r.birth_year, r.masked_name) == (FULL_NAME, 1995, MASKED)
     assert r.program_title == issued.program.title and r.institution_name == issued.inst.name
     assert r.issued_on == dt.date(2026, 12, 10)
-    assert certificates.certificate_verify(verification_id=f" {cert.verification_id} ").status == "valid"
+    assert services.certificate_verify(verification_id=f" {cert.verification_id} ").status == "valid"
     assert Certificate.objects.get(pk=cert.pk).verification_count == 2
 
 
@@ -91,16 +91,16 @@ def test_public_page_by_id_names_the_holder_for_the_id_card_and_nothing_more(cli
 
 @pytest.mark.parametrize("bad", ["tebakan", "x" * 33, "abc\x00defghij", "../../etc", "aaaa bbbb cccc"])
 def test_unknown_or_malformed_id_is_unknown_and_404(client, issued, bad):
-    assert certificates.certificate_verify(verification_id=bad).status == "unknown"
+    assert services.certificate_verify(verification_id=bad).status == "unknown"
     # Not found; a NUL in the path is refused before any view as a bad request.
     assert client.get(reverse("verify:by_id", args=[bad.replace("/", "-")])).status_code == (400 if "\x00" in bad else 404)
     assert Certificate.objects.get(pk=issued.cert.pk).verification_count == 0
 
 
 def test_revoked_shows_date_and_reason_and_the_row_is_kept(issued, client):
-    certificates.certificate_revoke(actor=issued.manager, certificate=issued.cert, reason="Peserta tidak hadir ujian",
+    services.certificate_revoke(actor=issued.manager, certificate=issued.cert, reason="Peserta tidak hadir ujian",
                                     now=dt.datetime(2027, 1, 5, 3, 0, tzinfo=dt.UTC))
-    for r in (certificates.certificate_verify(verification_id=issued.cert.verification_id), lookup(issued.cert.number)):
+    for r in (services.certificate_verify(verification_id=issued.cert.verification_id), lookup(issued.cert.number)):
         assert r.status == "revoked" and r.revoked_on == dt.date(2027, 1, 5) and r.revoke_reason == "Peserta tidak hadir ujian"
         assert r.number == issued.cert.number  # found, not "unknown"
     html = client.get(reverse("verify:by_id", args=[issued.cert.verification_id])).content.decode()
@@ -110,7 +110,7 @@ def test_revoked_shows_date_and_reason_and_the_row_is_kept(issued, client):
 def test_tampered_row_is_reported_invalid(issued):
     cert = issued.cert
     Certificate.objects.filter(pk=cert.pk).update(payload=cert.payload.replace(issued.program.title, "Program Palsu"))
-    r = certificates.certificate_verify(verification_id=cert.verification_id)
+    r = services.certificate_verify(verification_id=cert.verification_id)
     assert r.status == "invalid" and r.signature_valid is False
 
 
@@ -125,7 +125,7 @@ def test_by_number_needs_the_birth_date_ignores_case_and_masks_the_name(issued):
     for typed in (cert.number.lower(), f"  {cert.number.lower()}  ", cert.number.replace("BLK", "bLk")):
         assert lookup(typed).status == "valid", typed
     with pytest.raises(ValidationFailed) as info:
-        certificates.certificate_lookup(number=cert.number, birth_date=None, client_ip="198.51.100.7", now=NOW)
+        services.certificate_lookup(number=cert.number, birth_date=None, client_ip="198.51.100.7", now=NOW)
     assert info.value.field == "birth_date"
     for bad in ("", "   ", "x" * 81, "BLK\x00/2026", "BLK-00001/2026/00000１"):
         with pytest.raises(ValidationFailed) as info:
@@ -139,7 +139,7 @@ def test_wrong_birth_date_answers_exactly_like_an_unknown_number(issued, client)
     cert = issued.cert
     wrong_date = lookup(cert.number, birth=dt.date(1995, 5, 18))
     unknown_number = lookup(cert.number[:-1] + "9")
-    assert wrong_date.as_dict() == unknown_number.as_dict() == certificates.VerifyResult(status="unknown").as_dict()
+    assert wrong_date.as_dict() == unknown_number.as_dict() == services.VerifyResult(status="unknown").as_dict()
     assert Certificate.objects.get(pk=cert.pk).verification_count == 0
 
     def page(number, birth):
@@ -215,7 +215,7 @@ def test_lookups_by_number_are_limited_per_address_and_per_network(issued, setti
     number = issued.cert.number
     for _ in range(3):
         assert lookup(number, ip="203.0.113.9").status == "valid"
-    with pytest.raises(certificates.LookupLimited) as info:
+    with pytest.raises(services.LookupLimited) as info:
         lookup(number, ip="203.0.113.9")
     assert info.value.code == "rate_limited" and info.value.retry_after > 0 and "Coba lagi" in info.value.message.id
     # Wrong birth dates count just the same (that is what guessing looks like).
@@ -223,11 +223,11 @@ def test_lookups_by_number_are_limited_per_address_and_per_network(issued, setti
     assert lookup(number, ip="203.0.113.10").status == "valid"
     # The /24 has now made 6 look-ups (4 counted at .9, the refused one included; 2 at .10): the 7th,
     # from yet another address in it, is refused.
-    with pytest.raises(certificates.LookupLimited):
+    with pytest.raises(services.LookupLimited):
         lookup(number, ip="203.0.113.200")
     assert lookup(number, ip="192.0.2.1").status == "valid"  # another network
     # The QR code's id is never limited.
-    assert certificates.certificate_verify(verification_id=issued.cert.verification_id).status == "valid"
+    assert services.certificate_verify(verification_id=issued.cert.verification_id).status == "valid"
 
 
 def test_limited_lookups_answer_429_page_and_json_and_forged_forwarded_for_does_not_help(client, issued, settings):
@@ -272,7 +272,7 @@ def test_verifycert_by_number_and_id(issued, capsys):
     assert json.loads(capsys.readouterr().out)["status"] == "valid"
     assert run_cli("BLK-0/2026/000009") == 1
     assert "TIDAK DITEMUKAN" in capsys.readouterr().out
-    certificates.certificate_revoke(actor=issued.manager, certificate=cert, reason="Dicabut uji", now=NOW)
+    services.certificate_revoke(actor=issued.manager, certificate=cert, reason="Dicabut uji", now=NOW)
     assert run_cli(cert.number) == 1
 
 
@@ -305,8 +305,8 @@ def test_verifycert_offline_file_with_public_key(issued, tmp_path, client, capsy
 
 
 def test_offline_verification_touches_no_database(issued, tmp_path, django_assert_num_queries):
-    data = certificates.certificate_export(issued.cert)
+    data = export.certificate_export(issued.cert)
     key = signing.parse_public_key(signing.public_key_info()["public_key_pem"])
     with django_assert_num_queries(0):
-        assert certificates.verify_export(data, public_key=key).valid
-        assert not certificates.verify_export({"payload": 1}, public_key=key).valid
+        assert export.verify_export(data, public_key=key).valid
+        assert not export.verify_export({"payload": 1}, public_key=key).valid

@@ -16,7 +16,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from sisnaker.certification import certificates, pdf
+from sisnaker.certification import export as certificate_export_module
+from sisnaker.certification import pdf
 from tests.certification.test_certificates import World, _pdf_text, readiness_questionnaire
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -56,7 +57,7 @@ def write(tmp_path, name: str, data: bytes) -> str:
 
 def test_pdf_carries_the_signed_export_and_the_issuer(issued):
     export = pdf.embedded_export(issued.pdf)
-    assert export == certificates.certificate_export(issued.cert)
+    assert export == certificate_export_module.certificate_export(issued.cert)
     assert [n for n in PdfReader(io.BytesIO(issued.pdf)).attachments] == [pdf.EMBEDDED_NAME]
     text = _pdf_text(issued.pdf)
     for s in (issued.cert.number, issued.enrollments[0].person.full_name, "Tahun lahir 1995",

@@ -79,6 +79,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "reference.edit": ({"curator", "admin"}, {"curator", "admin"}),
     "program.manage": ({"manager", "admin"}, {"admin"}),
     "program.assess": ({"instructor", "manager", "admin"}, {"admin"}),
+    "certificate.issue": ({"manager", "admin"}, {"admin"}),
+    "certificate.revoke": ({"manager", "curator", "admin"}, {"curator", "admin"}),
+    "certificate.view": ({"citizen", "manager", "instructor", "curator", "admin"}, {"curator", "admin"}),
     "enrollment.view": ({"manager", "instructor", "officer_province", "officer_regency", "curator", "admin"}, {"curator", "admin"}),
     "enrollment.view_nik": ({"manager", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "enrollment.register_self": ({"citizen", "admin"}, {"admin"}),
@@ -120,7 +123,8 @@ def test_ministry_institutions_are_vetted_by_curators_not_regional_officers():
 
 
 def test_a_pending_institution_touches_no_people():
-    for action in ("program.manage", "program.assess", "enrollment.view", "enrollment.view_nik", "institution.manage_staff"):
+    for action in ("program.manage", "program.assess", "enrollment.view", "enrollment.view_nik", "institution.manage_staff",
+                   "certificate.issue", "certificate.revoke", "certificate.view"):
         assert not can(ACTORS["manager_pending"], action, IN), action
         assert can(ACTORS["manager"], action, IN), action
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sisnaker.accounts.models import User
 from sisnaker.accounts.services import role_grant
-from sisnaker.certification.certificates import certificate_issue
+from sisnaker.certification.services import certificate_issue
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
@@ -133,7 +133,7 @@ def test_a_suspended_institution_can_no_longer_assess_or_issue(signup_data, regi
     manager, instructor = fresh(setup.manager), fresh(setup.instructor)
     with pytest.raises(PermissionDenied):
         certificate_issue(actor=manager, enrollment=ani, now=timezone.now())
-    from sisnaker.certification.assessment import assessment_record
+    from sisnaker.certification.services import assessment_record
 
     with pytest.raises(PermissionDenied):
         assessment_record(actor=instructor, enrollment=setup.enrollments["Budi"], unit=setup.units[0], result="competent")

@@ -205,24 +205,6 @@ def test_question_specs_report_every_problem():
         domain.validate_question_specs([])
 
 
-# --- eligibility ------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("state", "status", "allowed"), [
-    ("participant", "running", True),
-    ("graduated", "closed", True),
-    ("not_passed", "closed", True),
-    ("participant", "selection", False),
-    ("registered", "published", False),
-    ("dropped_out", "running", False),
-    ("withdrawn", "cancelled", False),
-])
-def test_readiness_eligibility(state, status, allowed):
-    refusal_msg = domain.readiness_refusal(state=state, program_status=status)
-    assert (refusal_msg is None) is allowed
-    if not allowed:
-        assert "kesiapan kerja" in refusal_msg.id and "work-readiness" in refusal_msg.en
-
-
 # --- properties ---------------------------------------------------------------------------------------
 
 json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=60)

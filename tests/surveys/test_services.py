@@ -12,7 +12,8 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sisnaker.core.errors import Conflict, NotFound, PermissionDenied
+from sisnaker.core import extensions
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.surveys import domain, selectors, services
@@ -221,6 +222,27 @@ def test_questionnaires_without_a_rule_accept_any_own_enrollment(readiness, stag
     assert submit(applicant, {"kegiatan_saat_ini": "bekerja", "keyakinan_bekerja": 3}, code="kebekerjaan").pk
     # The two questionnaires are counted separately.
     assert selectors.has_responded(code=CODE, enrollment_ids=[applicant.pk]) == set()
+
+
+def test_who_may_fill_is_asked_of_the_apps_that_use_the_questionnaire(readiness, stage, curator, monkeypatch):
+    """The engine knows no training rule: a provider of ``services.FILL_REFUSAL`` (certification, for the
+    work-readiness survey) answers, with the enrollment (its program loaded) and the questionnaire's code."""
+    services.questionnaire_publish_version(actor=curator, code="kebekerjaan", title="Survei kebekerjaan", questions=QUESTIONS_V2)
+    asked = []
+
+    def not_before_the_end(*, code, enrollment):
+        asked.append((code, enrollment.pk, enrollment.program.status))
+        return Msg("Diisi setelah program selesai.", "Filled once the program is over.") if code == "kebekerjaan" else None
+
+    monkeypatch.setitem(extensions._providers, services.FILL_REFUSAL, [not_before_the_end])
+    participant = stage(P.RUNNING)
+    with pytest.raises(Conflict) as refused:
+        submit(participant, {"kegiatan_saat_ini": "bekerja", "keyakinan_bekerja": 3}, code="kebekerjaan")
+    assert refused.value.code == "survey_not_eligible" and "setelah program selesai" in refused.value.message.id
+    assert asked == [("kebekerjaan", participant.pk, P.RUNNING)]
+    # Without the rule of certification, the applicant could fill the work-readiness survey too.
+    applicant = stage(P.PUBLISHED)
+    assert submit(applicant).pk and asked[-1] == (CODE, applicant.pk, P.PUBLISHED)
 
 
 # --- selectors --------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_a_person_with_an_account_is_told_after_commit_with_a_link_to_withdraw(s
     assert {n.channel for n in notes} == {"email", "sms"} and {n.status for n in notes} == {"queued"}
     text = notes.get(channel="email").body
     assert f"\"{program.title}\" di {institution.name} oleh" in text and "Bukan Anda atau tidak setuju?" in text
-    assert "https://sisnaker.example.go.id" + reverse("training:mine") in text
+    assert "https://sisnaker.example.go.id" + reverse("my_trainings") in text
     for callback in callbacks:
         callback()
     assert set(notes.values_list("status", flat=True)) == {"sent"} and len(mailoutbox) == 1
@@ -177,7 +177,7 @@ def test_the_my_trainings_page_offers_and_records_not_me(client, setup, citizen)
     assert report.created == 1 and enrollment.source == "import"
     services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     client.force_login(citizen.user)
-    page = client.get(reverse("training:mine")).content.decode()
+    page = client.get(reverse("my_trainings")).content.decode()
     assert "Bukan saya yang mendaftar" in page and 'name="not_me"' in page
     response = client.post(reverse("training:withdraw", args=[enrollment.pk]), {"not_me": "1", "reason": "bukan saya"}, follow=True)
     assert response.status_code == 200 and "sudah mengundurkan diri" in response.content.decode()

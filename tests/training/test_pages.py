@@ -130,7 +130,7 @@ def test_citizen_registers_from_the_program_page(client, program, citizen):
     page = client.get(reverse("training:program", args=[program.pk])).content.decode()
     assert ">Daftar</button>" in page
     response = client.post(reverse("training:register", args=[program.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("training:mine")
+    assert response.redirect_chain[-1][0] == reverse("my_trainings")
     assert "Pendaftaran berhasil" in response.content.decode()
     assert Enrollment.objects.get(program=program, person=citizen).state == "registered"
     # Registering twice: a clear refusal.
@@ -176,9 +176,9 @@ def test_staff_account_without_person_cannot_register(client, program, manager):
 
 def test_my_trainings_shows_state_next_step_and_withdraw(client, program, citizen):
     client.force_login(citizen.user)
-    assert "belum mendaftar" in client.get(reverse("training:mine")).content.decode()
+    assert "belum mendaftar" in client.get(reverse("my_trainings")).content.decode()
     enrollment = services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
-    html = client.get(reverse("training:mine")).content.decode()
+    html = client.get(reverse("my_trainings")).content.decode()
     assert "Pendaftar" in html and "Langkah berikutnya" in html and "Menunggu keputusan" in html and "Mundur" in html
     response = client.post(reverse("training:withdraw", args=[enrollment.pk]), {"reason": "Sudah bekerja"}, follow=True)
     assert "mengundurkan diri" in response.content.decode()
@@ -194,11 +194,11 @@ def test_someone_elses_enrollment_cannot_be_withdrawn(client, program, citizen, 
     enrollment = services.enrollment_register(actor=citizen.user, program=program, person=citizen, today=timezone.localdate())
     client.force_login(other.user)
     assert client.post(reverse("training:withdraw", args=[enrollment.pk])).status_code == 404
-    assert client.get(reverse("training:mine")).status_code == 200
+    assert client.get(reverse("my_trainings")).status_code == 200
 
 
 def test_my_trainings_needs_login(client):
-    response = client.get(reverse("training:mine"))
+    response = client.get(reverse("my_trainings"))
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
 
 

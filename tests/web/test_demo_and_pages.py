@@ -36,7 +36,7 @@ def test_demo_data_is_realistic_and_loads_once(regions):
     assert closed.enrollments.filter(late=True).exists()
     # Certification: issued certificates (one revoked) and alumni still blocking on a step.
     from sisnaker.certification.models import Certificate
-    from sisnaker.certification.readiness import readiness_for_program
+    from sisnaker.certification.selectors import readiness_for_program
 
     assert Certificate.objects.filter(revoked_at__isnull=True).count() >= 5
     assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1

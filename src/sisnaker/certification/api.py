@@ -20,10 +20,11 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
-from sisnaker.core.errors import Msg, PermissionDenied, ValidationFailed
+from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.core.net import client_ip
 
-from . import certificates, signing
+from . import export, selectors, services, signing
+from .codes import Code
 
 router = Router(auth=SESSION_OR_TOKEN)
 
@@ -96,7 +97,7 @@ class CertificateOut(Schema):
     key_id: str
     signature: str
     payload: str
-    format: str = certificates.EXPORT_FORMAT
+    format: str = export.EXPORT_FORMAT
     algorithm: str = signing.ALGORITHM
 
 
@@ -111,12 +112,12 @@ def verify(request, q: Query[VerifyQuery]):
         raise ValidationFailed(Msg("Pemeriksaan dengan nomor sertifikat memerlukan tanggal lahir pemegang: kirim POST /verify "
                                    "dengan number dan birth_date.",
                                    "A look-up by certificate number needs the holder's birth date: send POST /verify with "
-                                   "number and birth_date."), code="verify_birth_date_required", field="birth_date")
+                                   "number and birth_date."), code=Code.VERIFY_BIRTH_DATE_REQUIRED, field="birth_date")
     if not (q.id or "").strip():
         raise ValidationFailed(Msg("Isi parameter id (kode QR), atau periksa dengan nomor melalui POST /verify.",
                                    "Give the id (QR code) parameter, or look up by number with POST /verify."),
-                               code="verify_query", field="id")
-    return certificates.certificate_verify(verification_id=q.id).as_dict()
+                               code=Code.VERIFY_QUERY, field="id")
+    return services.certificate_verify(verification_id=q.id).as_dict()
 
 
 @router.post("/verify", auth=None, response={200: VerifyOut, 400: ErrorOut, 429: LimitedOut},
@@ -124,9 +125,9 @@ def verify(request, q: Query[VerifyQuery]):
 def verify_number(request, data: LookupIn, response: HttpResponse):
     address = request.client_ip if hasattr(request, "client_ip") else client_ip(request)
     try:
-        result = certificates.certificate_lookup(number=data.number, birth_date=data.birth_date, client_ip=address,
-                                                 now=timezone.now())
-    except certificates.LookupLimited as exc:
+        result = services.certificate_lookup(number=data.number, birth_date=data.birth_date, client_ip=address,
+                                             now=timezone.now())
+    except services.LookupLimited as exc:
         response["Retry-After"] = str(exc.retry_after)
         return Status(429, {"code": exc.code, "message": str(exc.message), "field": None, "retry_after": exc.retry_after})
     return result.as_dict()
@@ -146,20 +147,17 @@ def _out(cert) -> dict:
 
 @router.post("/enrollments/{enrollment_id}/certificate", response={201: CertificateOut}, summary="Issue the certificate")
 def issue(request, enrollment_id: int):
-    cert = certificates.certificate_issue(actor=request_actor(request), enrollment=enrollment_id, now=timezone.now())
+    cert = services.certificate_issue(actor=request_actor(request), enrollment=enrollment_id, now=timezone.now())
     return Status(201, _out(cert))
 
 
 @router.get("/certificates/{certificate_id}", response=CertificateOut, summary="A certificate with its signed payload")
 def certificate(request, certificate_id: int):
-    cert = certificates.get_certificate(certificate_id=certificate_id)
-    if not certificates.can_view(request_actor(request), cert):
-        raise PermissionDenied()
-    return _out(cert)
+    return _out(selectors.certificate_for(viewer=request_actor(request), certificate_id=certificate_id))
 
 
 @router.post("/certificates/{certificate_id}/revoke", response=CertificateOut, summary="Revoke a certificate (kept, never deleted)")
 def revoke(request, certificate_id: int, data: RevokeIn):
-    cert = certificates.certificate_revoke(actor=request_actor(request), certificate=certificate_id, reason=data.reason,
-                                           now=timezone.now())
+    cert = services.certificate_revoke(actor=request_actor(request), certificate=certificate_id, reason=data.reason,
+                                       now=timezone.now())
     return _out(cert)

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
 
+from sisnaker.core import extensions
+
 
 class CertificationConfig(AppConfig):
     name = "sisnaker.certification"
     label = "certification"
     verbose_name = "Sertifikasi"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: they use the models, which exist once the apps are loaded.
+        from . import checks, codes  # noqa: F401 - the deployment check and the codes register themselves
+        from .selectors.ratings import ratings_for_programs
+        from .survey_rules import survey_fill_refusal
+
+        # The catalogue (training) shows the ratings of a page of programs in one query.
+        extensions.provide("training.program_ratings", ratings_for_programs)
+        # The survey engine asks who may fill the work-readiness survey (a step to the certificate).
+        extensions.provide("surveys.fill_refusal", survey_fill_refusal)

@@ -8,7 +8,11 @@ A certificate is issued only when all three steps hold (DESIGN.md §1, the opera
 3. **readiness survey** — the participant filled the work-readiness survey (survei kesiapan kerja);
 
 and the program allows it: the program is running or closed and the enrollment is a participant
-(running) or an alumnus (closed).
+(running) or an alumnus (closed). ``readiness`` computes it from these facts — the one place it is
+computed (``selectors.readiness`` gathers the facts, in a fixed number of queries). Who may do the
+steps: ``assess_blocker`` (the instructor's assessment), ``review_blocker`` (the participant's review),
+``readiness_survey_refusal`` (the work-readiness survey; the survey engine asks certification through
+its extension point, see ``apps.py``).
 
 Certificate number (documented format)::
 
@@ -30,12 +34,35 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sisnaker.core.errors import Msg
+from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.institutions import domain as institutions
+from sisnaker.training import domain as training
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.domain import ProgramStatus as P
 
-COMPETENT, NOT_YET = "competent", "not_yet_competent"
+from .codes import Code
+
+COMPETENT, NOT_YET, PENDING = "competent", "not_yet_competent", "pending"
+RESULTS = (COMPETENT, NOT_YET)
+# Overall result of the units → Enrollment.result.
+ENROLLMENT_RESULT = {COMPETENT: "passed", NOT_YET: "failed", PENDING: "pending"}
+OVERALL_LABELS = {
+    COMPETENT: Msg("Kompeten", "Competent"),
+    NOT_YET: Msg("Belum kompeten", "Not yet competent"),
+    PENDING: Msg("Belum lengkap", "Incomplete"),
+}
+NOTE_MAX_CHARS = 500
+REVIEW_MIN_CHARS, REVIEW_MAX_CHARS = 20, 5000
+CORRECTION_REASON = "Koreksi penilaian kompetensi setelah program ditutup."
+# Enrollments shown on the assessment grid.
+GRID_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED)
+# Enrollments that can (still) earn a certificate: participants of a running program, alumni of a closed one.
+CERTIFIABLE_STATES = (E.PARTICIPANT, E.GRADUATED)
 STEPS = ("assessed", "reviewed", "survey", "certificate")
+# The steps a participant does themself (the assessment is the instructor's).
+OWN_STEPS = ("reviewed", "survey")
 STEP_LABELS = {
     "assessed": Msg("Dinilai kompeten", "Assessed competent"),
     "reviewed": Msg("Ulasan pelatihan", "Training review"),
@@ -48,13 +75,13 @@ def overall_result(*, unit_ids: list[int] | set[int], results: dict[int, str]) -
     """'competent' when every unit is competent, 'not_yet_competent' when any unit is, else 'pending'.
     A program without units cannot be competent (nothing was assessed)."""
     if not unit_ids:
-        return "pending"
+        return PENDING
     values = [results.get(u) for u in unit_ids]
     if any(v == NOT_YET for v in values):
         return NOT_YET
     if all(v == COMPETENT for v in values):
         return COMPETENT
-    return "pending"
+    return PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +103,33 @@ class Readiness:
 
 
 def program_allows(*, program_status: str, enrollment_state: str) -> bool:
-    return (program_status == "running" and enrollment_state == "participant") or (
-        program_status == "closed" and enrollment_state == "graduated"
+    return (program_status == P.RUNNING and enrollment_state == E.PARTICIPANT) or (
+        program_status == P.CLOSED and enrollment_state == E.GRADUATED
     )
+
+
+def readiness(*, unit_ids: list[int] | set[int], results: dict[int, str], reviewed: bool, surveyed: bool,
+              program_status: str, enrollment_state: str, certified: bool) -> Readiness:
+    """Where one participant stands, from the facts: the program's units and their assessment results,
+    whether they reviewed and filled the work-readiness survey, the program's status and their state,
+    whether a certificate exists."""
+    return Readiness(
+        assessed=overall_result(unit_ids=unit_ids, results=results) == COMPETENT,
+        reviewed=reviewed, survey=surveyed,
+        program_allows=program_allows(program_status=program_status, enrollment_state=enrollment_state),
+        certified=certified,
+    )
+
+
+def steps(readiness: Readiness) -> dict[str, bool]:
+    """Step → done, in ``STEPS`` order."""
+    return {"assessed": readiness.assessed, "reviewed": readiness.reviewed, "survey": readiness.survey,
+            "certificate": readiness.certified}
+
+
+def own_todo(steps: dict[str, bool]) -> list[str]:
+    """The steps the participant still has to do themself, in order."""
+    return [s for s in OWN_STEPS if not steps[s]]
 
 
 def missing_steps(readiness: Readiness) -> list[Msg]:
@@ -99,6 +150,96 @@ def missing_steps(readiness: Readiness) -> list[Msg]:
     return missing
 
 
+# --- who may do each step --------------------------------------------------------------------------
+
+def assess_blocker(*, program_status: str, state: str, certified: bool) -> Msg | None:
+    """Why this enrollment's units cannot be assessed (or corrected) now; None when they can: while the
+    enrollment is a participant of a running program, and — as a correction — for an alumnus or a
+    not-passed participant of a closed program, until a certificate exists."""
+    if certified:
+        return Msg("Sertifikat peserta ini sudah diterbitkan: penilaian tidak dapat diubah lagi.",
+                   "This participant's certificate was already issued: the assessment can no longer change.")
+    if program_status == P.RUNNING and state == E.PARTICIPANT:
+        return None
+    if program_status == P.CLOSED and state in (E.GRADUATED, E.NOT_PASSED):
+        return None
+    if program_status != P.RUNNING and state == E.PARTICIPANT:
+        return Msg("Penilaian dilakukan saat program berjalan (status program: {s_id}).",
+                   "Assessment happens while the program runs (program status: {s_en}).").format(
+                       s_id=training.status_label(program_status).id, s_en=training.status_label(program_status).en)
+    label = training.state_label(state)
+    return Msg("Hanya peserta program berjalan, atau alumni/tidak lulus program yang sudah selesai, yang dapat dinilai "
+               "(status pendaftaran: {s_id}).",
+               "Only participants of a running program, or alumni/not passed of a closed one, can be assessed "
+               "(enrollment status: {s_en}).").format(s_id=label.id, s_en=label.en)
+
+
+def review_blocker(*, program_status: str, state: str) -> Msg | None:
+    """Why this enrollment cannot be reviewed now; None when it can."""
+    if state in (E.GRADUATED, E.NOT_PASSED):
+        return None
+    if state == E.PARTICIPANT:
+        if program_status == P.RUNNING:
+            return None
+        return Msg("Ulasan dapat diberikan setelah pelatihan dimulai.", "A review can be written once the training has started.")
+    label = training.state_label(state)
+    return Msg("Ulasan hanya untuk peserta dan alumni pelatihan (status pendaftaran Anda: {s_id}).",
+               "Only participants and alumni can review the training (your enrollment status: {s_en}).").format(
+                   s_id=label.id, s_en=label.en)
+
+
+def readiness_survey_refusal(*, state: str, program_status: str) -> Msg | None:
+    """Why this enrollment may not fill the work-readiness survey, or None when it may: a participant
+    of a running program, or an alumnus / not-passed participant of a closed program."""
+    if state == E.PARTICIPANT and program_status == P.RUNNING:
+        return None
+    if state in (E.GRADUATED, E.NOT_PASSED) and program_status == P.CLOSED:
+        return None
+    return Msg(
+        "Survei kesiapan kerja diisi oleh peserta pelatihan yang sedang berjalan atau alumni program yang sudah "
+        "selesai. Status Anda \u201c{s_id}\u201d, program \u201c{p_id}\u201d.",
+        "The work-readiness survey is filled by participants of a running training or alumni of a closed program. "
+        "Your status is \u201c{s_en}\u201d, the program is \u201c{p_en}\u201d.",
+    ).format(s_id=training.state_label(state).id, s_en=training.state_label(state).en,
+             p_id=training.status_label(program_status).id, p_en=training.status_label(program_status).en)
+
+
+# --- one assessment entry ---------------------------------------------------------------------------
+
+class Entry(NamedTuple):
+    """One cell of the assessment grid to save. ``result`` "" clears the cell; ``note`` None keeps the
+    current note."""
+
+    enrollment_id: int
+    unit_id: int
+    result: str
+    score: int | None = None
+    note: str | None = None
+
+
+def entry_problem(entry: Entry) -> SisnakerError | None:
+    """Input problems of one entry, independent of the database."""
+    if entry.result not in (*RESULTS, ""):
+        return ValidationFailed(Msg("Hasil penilaian harus Kompeten (K) atau Belum kompeten (BK).",
+                                    "The result must be competent (K) or not yet competent (BK)."),
+                                code=Code.ASSESSMENT_RESULT, field="result")
+    score = entry.score
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100):
+        return ValidationFailed(Msg("Nilai angka harus bilangan bulat 0–100 (boleh kosong).",
+                                    "The score must be a whole number from 0 to 100 (or empty)."), code=Code.ASSESSMENT_SCORE,
+                                field="score")
+    if entry.note is not None and len(entry.note) > NOTE_MAX_CHARS:
+        return ValidationFailed(Msg("Catatan paling banyak {n} karakter.", "The note can have at most {n} characters.").format(
+            n=NOTE_MAX_CHARS), code=Code.ASSESSMENT_NOTE, field="note")
+    if entry.result == "" and (score is not None or (entry.note or "").strip()):
+        return ValidationFailed(Msg("Pilih K atau BK untuk unit ini sebelum mengisi nilai angka atau catatan.",
+                                    "Choose K or BK for this unit before entering a score or note."),
+                                code=Code.ASSESSMENT_RESULT_MISSING, field="result")
+    return None
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
 def certificate_number(*, registry_number: str, year: int, sequence: int) -> str:
     return f"{registry_number}/{year}/{sequence:06d}"
 
@@ -106,6 +247,15 @@ def certificate_number(*, registry_number: str, year: int, sequence: int) -> str
 def canonical_payload(fields: dict) -> str:
     """The exact bytes that are signed: JSON with sorted keys, no spaces, UTF-8, no floats."""
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
+
+
+def format_date_id(value: dt.date) -> str:
+    """23 November 2026."""
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
 
 
 def mask_name(name: str) -> str:

@@ -113,3 +113,7 @@ class Certificate(models.Model):
 
     def scope_institution_id(self):
         return self.institution_id
+
+    def scope_user_id(self):
+        """The holder's account (``certificate.view``); load ``enrollment__person`` with the certificate."""
+        return self.enrollment.person.user_id

@@ -7,7 +7,7 @@ active on the certificate's date), which ``certificate_pdf`` reads when the file
 are listed on the front when they fit; a long list continues on the following page(s) ("Daftar unit
 kompetensi").
 
-The PDF carries its own proof: the signed export (``certificates.certificate_export``: payload, Ed25519
+The PDF carries its own proof: the signed export (``export.certificate_export``: payload, Ed25519
 signature, key id) is embedded as a file attachment named ``EMBEDDED_NAME`` (pypdf adds it after
 ReportLab has drawn the pages). ``embedded_export`` reads it back, so ``sisnaker verifycert
 sertifikat.pdf`` checks a PDF offline with the published public key.
@@ -32,10 +32,14 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from sisnaker.core import links
 from sisnaker.core.errors import Msg
+from sisnaker.institutions.domain import STATUS_LABELS
 
-from .certificates import EXPORT_FORMAT, format_date_id
+from .domain import format_date_id
+from .export import EXPORT_FORMAT, certificate_export
+from .models import Certificate
+from .selectors.certificates import issuer_standing_of
 
-# The attachment that holds the signed certificate (JSON, ``certificates.certificate_export``).
+# The attachment that holds the signed certificate (JSON, ``export.certificate_export``).
 EMBEDDED_NAME = "sisnaker-sertifikat.json"
 EMBEDDED_MAX = 256 * 1024  # an export is ~2 KB; a long unit list stays far below this
 PDF_MAX = 20 * 1024 * 1024  # a certificate PDF is ~50 KB; anything far larger is not one
@@ -156,7 +160,7 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
     """The certificate described by its canonical ``payload`` (JSON text or dict) as PDF bytes.
 
     ``issuer``: the issuing institution's standing on the certificate's date (``issuer_line``), printed
-    under its name; ``embed``: the signed export to attach (``certificates.certificate_export``)."""
+    under its name; ``embed``: the signed export to attach (``export.certificate_export``)."""
     fields = json.loads(payload) if isinstance(payload, str) else payload
     person, program, institution = fields.get("person", {}), fields.get("program", {}), fields.get("institution", {})
     signatory, units = fields.get("signatory", {}), fields.get("units", [])
@@ -265,13 +269,9 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
     return attach_export(body, embed) if embed is not None else body
 
 
-def certificate_pdf(certificate) -> bytes:
+def certificate_pdf(certificate: Certificate) -> bytes:
     """The PDF of a stored certificate: the signed payload drawn, the issuer's standing on the
     certificate's date (status history), and the signed export attached."""
-    from sisnaker.institutions.domain import STATUS_LABELS
-
-    from .certificates import certificate_export, issuer_standing_of
-
     standing = issuer_standing_of(certificate)
     label = STATUS_LABELS.get(standing.status_on_issue or "")
     issuer = {"approved_on_issue": standing.approved_on_issue, "approved_later": standing.approved_later,
@@ -307,7 +307,7 @@ def is_pdf(data: bytes) -> bool:
 def embedded_export(data: bytes) -> dict:
     """The signed export attached to a certificate PDF (``attach_export``). Raises ``NotACertificateFile``
     for anything else: not a PDF, a damaged PDF, a PDF without the attachment, an attachment that is
-    not the export. Never checks the signature (``certificates.verify_export`` does)."""
+    not the export. Never checks the signature (``export.verify_export`` does)."""
     if not is_pdf(data):
         raise NotACertificateFile(Msg("Berkas ini bukan PDF.", "This file is not a PDF."))
     if len(data) > PDF_MAX:

@@ -29,6 +29,7 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ALGORITHM = "Ed25519"
@@ -103,8 +104,6 @@ class Keyring:
 
 
 def _configured() -> tuple[str, tuple[str, ...], bool]:
-    from django.conf import settings
-
     value = getattr(settings, "SISNAKER_SIGNING_KEY", None) or os.environ.get("SISNAKER_SIGNING_KEY", "")
     retired = tuple(getattr(settings, "SISNAKER_SIGNING_RETIRED_PUBLIC_KEYS", ()) or ())
     production = bool(getattr(settings, "PRODUCTION", False))

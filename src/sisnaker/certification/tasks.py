@@ -4,11 +4,15 @@
 manager never issues them one by one. Progress is reported two ways:
 
 * cross-process and authoritative: the number of the program's certificates issued since the batch
-  was enqueued (``board.issued_since``) against the eligible count taken at enqueue time (``total``,
+  was enqueued (``selectors.issued_since``) against the eligible count taken at enqueue time (``total``,
   stored in the task's own kwargs) — any web process can count them while the worker runs;
 * the service's progress callback, which logs and also writes ``(done, total)`` into Django's cache
   under ``progress_key(result_id)`` (useful when CACHES is shared, e.g. Redis; the default LocMem cache
   is per process, so pages never rely on it alone).
+
+``services.certificates_issue_all_start`` queues it (after the request's transaction commits). The
+services import this module and this module runs a service: ``services`` is imported as a module and
+read when the task runs, so whichever of the two is imported first, the cycle resolves.
 """
 
 from __future__ import annotations
@@ -21,7 +25,11 @@ from django.core.cache import cache
 from django.tasks import TaskContext, task
 from django.utils import timezone
 
+from sisnaker.accounts.models import User
 from sisnaker.core.errors import SisnakerError
+from sisnaker.training.models import Program
+
+from . import services
 
 logger = logging.getLogger("sisnaker.certification")
 
@@ -45,12 +53,7 @@ def _plain(value: Any) -> Any:
 
 @task(takes_context=True)
 def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, total: int = 0, since: str = "") -> dict:
-    """Issue every eligible participant's certificate (``certificates.certificates_issue_eligible``)."""
-    from sisnaker.accounts.models import User
-    from sisnaker.training.models import Program
-
-    from .certificates import certificates_issue_eligible
-
+    """Issue every eligible participant's certificate (``services.certificates_issue_eligible``)."""
     result_id = context.task_result.id
     actor = User.objects.get(pk=actor_id)
     program = Program.objects.select_related("institution").get(pk=program_id)
@@ -63,7 +66,7 @@ def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, 
 
     progress(0, total)
     try:
-        summary = certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
+        summary = services.certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
     except SisnakerError as exc:
         # Refused as a whole (e.g. the institution was suspended after the batch was queued): nothing was
         # issued, and the progress page says why instead of a bare "failed".

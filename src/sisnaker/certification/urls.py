@@ -1,10 +1,47 @@
-from django.urls import include, path
+"""Certification's URLs, one module, three mount points in the root URLconf (``sisnaker/urls.py``):
+
+* ``urlpatterns`` — namespace "certification", under /sertifikasi/: assessment and reviews, certificates,
+  the readiness board, and the fragments that lower apps' pages embed;
+* ``verify`` — namespace "verify", under /v/ (short, for the QR code): public verification, no log-in;
+* ``my_trainings`` — the citizen's "Pelatihan saya" at /pelatihan/saya/ (URL name ``my_trainings``): its
+  path is training's, its content (the steps to the certificate) certification's.
+"""
+
+from django.urls import path
+
+from .views import assessment, board, certificates, fragments, mine
+from .views import verify as verification
 
 app_name = "certification"
-# Each part of the certification pages keeps its own URL module (assessment & reviews, certificates,
-# readiness board); the names all live in the "certification" namespace.
 urlpatterns = [
-    path("", include("sisnaker.certification.urls_assessment")),
-    path("", include("sisnaker.certification.urls_certificates")),
-    path("", include("sisnaker.certification.urls_board")),
+    # assessment and reviews
+    path("penilaian/<int:program_id>/", assessment.assess, name="assess"),
+    path("penilaian/<int:program_id>/sel/", assessment.assess_cell, name="assess_cell"),
+    path("ulasan/<int:enrollment_id>/", assessment.review, name="review"),
+    # certificates
+    path("sertifikat/saya/", certificates.mine, name="mine"),
+    path("sertifikat/<int:enrollment_id>/terbitkan/", certificates.issue, name="issue"),
+    path("sertifikat/<int:certificate_id>/", certificates.detail, name="certificate"),
+    path("sertifikat/<int:certificate_id>/cabut/", certificates.revoke, name="revoke"),
+    path("sertifikat/<int:certificate_id>/pdf/", certificates.pdf_download, name="pdf"),
+    path("sertifikat/<int:certificate_id>/json/", certificates.json_download, name="json"),
+    # the readiness board and the manager's overview
+    path("", board.overview, name="overview"),
+    path("kesiapan/<int:program_id>/", board.board, name="board"),
+    path("kesiapan/<int:program_id>/pengingat/", board.board_remind, name="board_remind"),
+    path("kesiapan/<int:program_id>/terbitkan-semua/", board.board_issue_all, name="board_issue_all"),
+    path("kesiapan/<int:program_id>/terbitkan-semua/<str:result_id>/", board.board_issue_progress, name="board_issue_progress"),
+    # pieces of lower apps' pages ({% fragment "certification:…" pk %})
+    path("ulasan/lembaga/<int:institution_id>/", fragments.institution_rating, name="fragment_institution_rating"),
+    path("ulasan/program/<int:program_id>/", fragments.program_rating, name="fragment_program_rating"),
+]
+
+verify = ([
+    path("", verification.lookup, name="lookup"),
+    path("kunci-publik/", verification.public_key, name="public_key"),
+    path("<str:verification_id>/", verification.by_id, name="by_id"),
+], "verify")
+
+my_trainings = [
+    path("", mine.my_trainings, name="my_trainings"),
 ]

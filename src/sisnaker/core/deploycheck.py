@@ -94,19 +94,8 @@ def _keys() -> Iterator[Finding]:
         yield Finding(FAIL, "keys", "SISNAKER_INDEX_KEY not set (the NIK look-up index would depend on the first data key)")
     else:
         yield Finding(OK, "keys", "SISNAKER_INDEX_KEY set")
+    # The certificate signing key is certification's deployment check (``check --deploy``, below).
     signing = settings.SISNAKER_SIGNING_KEY
-    if not signing:
-        yield Finding(FAIL, "keys", "SISNAKER_SIGNING_KEY not set: certificates would carry the public development signature")
-    else:
-        from sisnaker.certification import signing as cert_signing
-
-        try:
-            signature, key_id = cert_signing.sign("sisnaker-checkdeploy")
-            valid = cert_signing.verify("sisnaker-checkdeploy", signature, key_id)
-        except Exception as exc:  # noqa: BLE001
-            yield Finding(FAIL, "keys", f"SISNAKER_SIGNING_KEY unusable: {exc}")
-        else:
-            yield Finding(OK if valid else FAIL, "keys", f"SISNAKER_SIGNING_KEY set (key id {key_id})")
     values = [v for v in [secret, index_key, signing, *data_keys] if v]
     if len(values) != len(set(values)):
         yield Finding(WARN, "keys", "the same value is used for two keys: generate each with `sisnaker genkey`")

@@ -110,6 +110,13 @@ RULES: dict[str, dict[Role, Any]] = {
     # Only an approved institution's staff: pending/rejected/suspended ones touch no people.
     "program.manage": {R.INSTITUTION_MANAGER: _approved_institution},
     "program.assess": {R.INSTRUCTOR: _approved_institution, R.INSTITUTION_MANAGER: _approved_institution},
+    # Certificates (obj: the program for issue, the certificate otherwise). Only an approved institution's
+    # manager issues; revoking is also for ministry curators, who keep the national register; a
+    # certificate is seen by its holder, the issuing institution's staff and curators.
+    "certificate.issue": {R.INSTITUTION_MANAGER: _approved_institution},
+    "certificate.revoke": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
+    "certificate.view": {R.CITIZEN: _own, R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
+                         R.CURATOR: _national},
     # Enrollment data of an institution's programs (tables, exports); unmasked NIK for its manager.
     "enrollment.view": {R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                         R.REGIONAL_OFFICER: _region, R.CURATOR: _national},

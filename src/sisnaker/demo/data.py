@@ -293,17 +293,18 @@ def _certification_demo(*, manager, program, today: dt.date, rng: random.Random)
     issued for those ready (one revoked), so the board, the PDF and verification have real data."""
     from django.utils import timezone
 
-    from sisnaker.certification import assessment, certificates
+    from sisnaker.certification import services as certification
     from sisnaker.surveys import services as surveys
+    from sisnaker.surveys.domain import READINESS_CODE
     from sisnaker.training.models import Enrollment
 
     instructor = User.objects.get(username="instruktur.blkbandung")
     units = list(program.competency_units.values_list("pk", flat=True))
     alumni = list(Enrollment.objects.filter(program=program, state="graduated").select_related("person__user").order_by("pk"))
     entries = [(e.pk, unit, "competent", rng.randint(70, 95), "") for e in alumni for unit in units]
-    assessment.assessments_record_many(actor=instructor, program=program, entries=entries)
+    certification.assessments_record_many(actor=instructor, program=program, entries=entries)
     now = timezone.now()
-    version = surveys.questionnaire_current(code="kesiapan-kerja")
+    version = surveys.questionnaire_current(code=READINESS_CODE)
     texts = [
         "Instruktur sabar dan praktik menjahitnya banyak, sekarang saya berani menerima pesanan.",
         "Materi pola dasar sangat membantu; mesin jahit di BLK lengkap dan terawat.",
@@ -312,17 +313,17 @@ def _certification_demo(*, manager, program, today: dt.date, rng: random.Random)
     for i, e in enumerate(alumni):
         actor = e.person.user
         if i % 5 != 4:  # some alumni have not reviewed yet: the board shows who blocks
-            assessment.review_submit(actor=actor, enrollment=e, rating=rng.choice([4, 5, 5, 3]), text=rng.choice(texts),
-                                     instructor=instructor, instructor_rating=rng.choice([4, 5]), now=now)
+            certification.review_submit(actor=actor, enrollment=e, rating=rng.choice([4, 5, 5, 3]), text=rng.choice(texts),
+                                        instructor=instructor, instructor_rating=rng.choice([4, 5]), now=now)
         if i % 4 != 3:
-            surveys.response_submit(actor=actor, code="kesiapan-kerja", person=e.person, enrollment=e,
+            surveys.response_submit(actor=actor, code=READINESS_CODE, person=e.person, enrollment=e,
                                     answers=_demo_answers(version, today, rng), now=now)
-    result = certificates.certificates_issue_eligible(actor=manager, program=program, now=now)
+    result = certification.certificates_issue_eligible(actor=manager, program=program, now=now)
     first = result["numbers"][:1]
     if first:
         from sisnaker.certification.models import Certificate
 
-        certificates.certificate_revoke(
+        certification.certificate_revoke(
             actor=manager, certificate=Certificate.objects.get(number=first[0]),
             reason="Data peserta terbukti tidak sesuai (surat Kepala BLK No. 800/77/BLK).", now=now,
         )

@@ -12,10 +12,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from sisnaker.accounts.selectors import person_for_user
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied
-from sisnaker.training.models import Enrollment, Program
 
 from . import selectors, services
 
@@ -134,18 +131,6 @@ def _response_out(response) -> dict:
     }
 
 
-def _own_enrollment(request, enrollment_id: int):
-    actor = request_actor(request)
-    person = person_for_user(user=actor)
-    if person is None:
-        raise PermissionDenied(Msg("Survei ini diisi oleh peserta pelatihan sendiri.", "This survey is filled by the trainee themself."),
-                               code="not_a_person")
-    enrollment = Enrollment.objects.select_related("program").filter(pk=enrollment_id).first()
-    if enrollment is None:
-        raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code="enrollment_not_found")
-    return actor, person, enrollment
-
-
 @router.get("/{code}", response=QuestionnaireOut, auth=None, summary="A questionnaire's current version with its questions")
 def questionnaire_get(request, code: str):
     return _questionnaire_out(services.questionnaire_current(code=code))
@@ -154,7 +139,8 @@ def questionnaire_get(request, code: str):
 @router.post("/{code}/responses", response={201: ResponseOut, 400: AnswersErrorOut, 403: AnswersErrorOut, 404: AnswersErrorOut, 409: AnswersErrorOut},
              summary="Submit one's answers for an enrollment (once)")
 def response_create(request, code: str, payload: ResponseIn):
-    actor, person, enrollment = _own_enrollment(request, payload.enrollment_id)
+    actor = request_actor(request)
+    enrollment, person = selectors.enrollment_and_person(user=actor, enrollment_id=payload.enrollment_id)
     response = services.response_submit(actor=actor, code=code, person=person, enrollment=enrollment,
                                          answers=payload.answers, now=timezone.now())
     return Status(201, _response_out(selectors.response_for(code=code, enrollment=response.enrollment)))
@@ -163,23 +149,14 @@ def response_create(request, code: str, payload: ResponseIn):
 @router.get("/{code}/responses/{enrollment_id}", response={200: ResponseOut, 403: AnswersErrorOut, 404: AnswersErrorOut},
             summary="One's own response for an enrollment")
 def response_get(request, code: str, enrollment_id: int):
-    actor, person, enrollment = _own_enrollment(request, enrollment_id)
+    enrollment, person = selectors.enrollment_and_person(user=request_actor(request), enrollment_id=enrollment_id)
     services.questionnaire_current(code=code)
-    if enrollment.person_id != person.pk:
-        raise PermissionDenied(Msg("Pendaftaran pelatihan ini bukan milik Anda.", "This training enrollment is not yours."),
-                               code="enrollment_not_own")
-    response = selectors.response_for(code=code, enrollment=enrollment)
-    if response is None:
-        raise NotFound(Msg("Survei ini belum diisi untuk pelatihan ini.", "This survey has not been filled for this training."),
-                       code="response_not_found")
-    return _response_out(response)
+    return _response_out(selectors.own_response(person=person, code=code, enrollment=enrollment))
 
 
 @router.get("/{code}/programs/{program_id}/summary", response={200: SummaryOut, 403: AnswersErrorOut, 404: AnswersErrorOut},
             summary="Results per question for one program (staff)")
 def summary_get(request, code: str, program_id: int):
     services.questionnaire_current(code=code)
-    program = Program.objects.filter(pk=program_id).first()
-    if program is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code="program_not_found")
+    program = selectors.get_program(program_id=program_id)
     return selectors.results_summary(viewer=request_actor(request), code=code, program=program)

@@ -1,5 +1,5 @@
 """Pure rules of the survey engine: one validator per question kind, the whole-form check that
-collects every error, the check of a new questionnaire version's questions, and who may fill the
+collects every error, the check of a new questionnaire version's questions, and the code of the
 work-readiness survey. No ORM, no clock: ``today`` is always passed in.
 
 Normalised answer values (what an ``Answer.value`` holds, JSON):
@@ -39,6 +39,8 @@ from typing import Any
 
 from sisnaker.core.errors import Msg, ValidationFailed
 
+from .codes import Code
+
 KINDS = ("single", "multiple", "scale", "number", "date", "text")
 TEXT_MAX = 2000
 NUMBER_MAX_DIGITS = 15  # integer part: enough for any rupiah amount a person earns
@@ -59,7 +61,7 @@ class AnswersInvalid(ValidationFailed):
     """Several answers (or question definitions) are wrong: ``errors`` maps each question code to its
     message (``Msg``), and ``details["errors"]`` holds the same as text for the API."""
 
-    def __init__(self, message: Msg, *, errors: Mapping[str, Msg], code: str = "answers_invalid") -> None:
+    def __init__(self, message: Msg, *, errors: Mapping[str, Msg], code: str = Code.ANSWERS_INVALID) -> None:
         self.errors = dict(errors)
         super().__init__(message, code=code, details={"errors": {k: str(v) for k, v in self.errors.items()}})
 
@@ -108,7 +110,7 @@ def spec_from(obj: Any) -> QuestionSpec:
 
 # --- one answer ---------------------------------------------------------------------------------
 
-def _fail(spec: QuestionSpec, id_: str, en: str, code: str = "answer_invalid", **params: Any) -> AnswerInvalid:
+def _fail(spec: QuestionSpec, id_: str, en: str, code: str = Code.ANSWER_INVALID, **params: Any) -> AnswerInvalid:
     """An error naming the question (its Indonesian text, its English text when there is one)."""
     return AnswerInvalid(
         Msg("\u201c{q}\u201d: " + id_, "\u201c{q_en}\u201d: " + en).format(q=spec.text, q_en=spec.text_en or spec.text, **params),
@@ -131,7 +133,7 @@ def _one_string(spec: QuestionSpec, raw: Any) -> str:
     if isinstance(raw, (list, tuple)):
         values = [x for x in raw if not (isinstance(x, str) and x.strip() == "")]
         if len(values) != 1:
-            raise _fail(spec, "pilih satu jawaban saja.", "choose one answer only.", code="answer_one_only")
+            raise _fail(spec, "pilih satu jawaban saja.", "choose one answer only.", code=Code.ANSWER_ONE_ONLY)
         raw = values[0]
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise _fail(spec, "jawaban tidak dikenali.", "the answer is not recognised.")
@@ -149,7 +151,7 @@ def _single(spec: QuestionSpec, raw: Any, today: dt.date) -> str:
     value = _one_string(spec, raw)
     if value not in spec.choice_values:
         raise _fail(spec, "pilih salah satu jawaban yang tersedia ({c}).", "choose one of the given answers ({c}).",
-                    code="answer_not_a_choice", c=_choice_list(spec))
+                    code=Code.ANSWER_NOT_A_CHOICE, c=_choice_list(spec))
     return value
 
 
@@ -165,11 +167,11 @@ def _multiple(spec: QuestionSpec, raw: Any, today: dt.date) -> list[str]:
         if item.strip():
             values.append(item.strip())
     if len(set(values)) != len(values):
-        raise _fail(spec, "setiap pilihan cukup dipilih sekali.", "choose each option only once.", code="answer_duplicate")
+        raise _fail(spec, "setiap pilihan cukup dipilih sekali.", "choose each option only once.", code=Code.ANSWER_DUPLICATE)
     unknown = [v for v in values if v not in spec.choice_values]
     if unknown:
         raise _fail(spec, "pilih dari jawaban yang tersedia ({c}).", "choose from the given answers ({c}).",
-                    code="answer_not_a_choice", c=_choice_list(spec))
+                    code=Code.ANSWER_NOT_A_CHOICE, c=_choice_list(spec))
     chosen = set(values)
     return [v for v in spec.choice_values if v in chosen]
 
@@ -192,7 +194,7 @@ def _scale(spec: QuestionSpec, raw: Any, today: dt.date) -> int:
         value = int(raw.strip())
     if value is None or not lo <= value <= hi:
         raise _fail(spec, "pilih angka {lo} sampai {hi}.", "choose a whole number from {lo} to {hi}.",
-                    code="answer_out_of_range", lo=lo, hi=hi)
+                    code=Code.ANSWER_OUT_OF_RANGE, lo=lo, hi=hi)
     return value
 
 
@@ -251,24 +253,24 @@ def _number(spec: QuestionSpec, raw: Any, today: dt.date) -> int | float:
         value = parse_number(raw)
     if value is None:
         raise _fail(spec, "isi dengan angka, misalnya 3.500.000 atau 1,5.", "enter a number, e.g. 3,500,000 or 1.5.",
-                    code="answer_not_a_number")
+                    code=Code.ANSWER_NOT_A_NUMBER)
     if value == 0:
         value = Decimal(0)
     if value.as_tuple().exponent < -(NUMBER_MAX_DECIMALS + SHORT_INPUT_MAX):
         raise _fail(spec, "paling banyak {n} angka di belakang koma.", "at most {n} decimal places.",
-                    code="answer_too_precise", n=NUMBER_MAX_DECIMALS)
+                    code=Code.ANSWER_TOO_PRECISE, n=NUMBER_MAX_DECIMALS)
     value = value.normalize(_EXACT)
     if value.adjusted() >= NUMBER_MAX_DIGITS:
-        raise _fail(spec, "angka terlalu besar.", "the number is too large.", code="answer_out_of_range")
+        raise _fail(spec, "angka terlalu besar.", "the number is too large.", code=Code.ANSWER_OUT_OF_RANGE)
     exponent = value.as_tuple().exponent
     if -exponent > NUMBER_MAX_DECIMALS or (exponent < 0 and len(value.as_tuple().digits) > NUMBER_MAX_DIGITS):
         raise _fail(spec, "paling banyak {n} angka di belakang koma.", "at most {n} decimal places.",
-                    code="answer_too_precise", n=NUMBER_MAX_DECIMALS)
+                    code=Code.ANSWER_TOO_PRECISE, n=NUMBER_MAX_DECIMALS)
     if spec.min_value is not None and value < spec.min_value:
-        raise _fail(spec, "paling kecil {lo}.", "the smallest allowed is {lo}.", code="answer_out_of_range",
+        raise _fail(spec, "paling kecil {lo}.", "the smallest allowed is {lo}.", code=Code.ANSWER_OUT_OF_RANGE,
                     lo=_id_thousands(spec.min_value))
     if spec.max_value is not None and value > spec.max_value:
-        raise _fail(spec, "paling besar {hi}.", "the largest allowed is {hi}.", code="answer_out_of_range",
+        raise _fail(spec, "paling besar {hi}.", "the largest allowed is {hi}.", code=Code.ANSWER_OUT_OF_RANGE,
                     hi=_id_thousands(spec.max_value))
     return canonical_number(value)
 
@@ -317,16 +319,16 @@ def _date(spec: QuestionSpec, raw: Any, today: dt.date) -> str:
         value = parse_date(raw)
     if value is None:
         raise _fail(spec, "isi tanggal yang benar, misalnya 31/12/2026.", "enter a valid date, e.g. 2026-12-31.",
-                    code="answer_not_a_date")
+                    code=Code.ANSWER_NOT_A_DATE)
     earliest, latest = date_bounds(spec, today)
     if value > latest:
         if latest == today:
-            raise _fail(spec, "tanggal tidak boleh di masa depan.", "the date cannot be in the future.", code="answer_date_future")
-        raise _fail(spec, "paling lambat {d}.", "no later than {d}.", code="answer_out_of_range", d=latest.strftime("%d/%m/%Y"))
+            raise _fail(spec, "tanggal tidak boleh di masa depan.", "the date cannot be in the future.", code=Code.ANSWER_DATE_FUTURE)
+        raise _fail(spec, "paling lambat {d}.", "no later than {d}.", code=Code.ANSWER_OUT_OF_RANGE, d=latest.strftime("%d/%m/%Y"))
     if value < earliest:
         if earliest == today:
-            raise _fail(spec, "tanggal tidak boleh sebelum hari ini.", "the date cannot be before today.", code="answer_date_past")
-        raise _fail(spec, "paling awal {d}.", "no earlier than {d}.", code="answer_out_of_range", d=earliest.strftime("%d/%m/%Y"))
+            raise _fail(spec, "tanggal tidak boleh sebelum hari ini.", "the date cannot be before today.", code=Code.ANSWER_DATE_PAST)
+        raise _fail(spec, "paling awal {d}.", "no earlier than {d}.", code=Code.ANSWER_OUT_OF_RANGE, d=earliest.strftime("%d/%m/%Y"))
     return value.isoformat()
 
 
@@ -347,7 +349,7 @@ def _text(spec: QuestionSpec, raw: Any, today: dt.date) -> str:
     value = clean_text(raw)
     if len(value) > TEXT_MAX:
         raise _fail(spec, "paling banyak {n} karakter (sekarang {m}).", "at most {n} characters (now {m}).",
-                    code="answer_too_long", n=TEXT_MAX, m=len(value))
+                    code=Code.ANSWER_TOO_LONG, n=TEXT_MAX, m=len(value))
     return value
 
 
@@ -363,15 +365,15 @@ def validate_answer(spec: QuestionSpec, raw: Any, *, today: dt.date) -> Any:
             blank = True
         if blank:
             if spec.required:
-                raise _fail(spec, "wajib diisi.", "this question must be answered.", code="answer_required")
+                raise _fail(spec, "wajib diisi.", "this question must be answered.", code=Code.ANSWER_REQUIRED)
             return None
         validator = VALIDATORS.get(spec.kind)
         if validator is None:
-            raise _fail(spec, "jenis pertanyaan tidak dikenal.", "unknown question kind.", code="question_kind")
+            raise _fail(spec, "jenis pertanyaan tidak dikenal.", "unknown question kind.", code=Code.QUESTION_KIND)
         value = validator(spec, raw, today)
         if spec.kind == "multiple" and not value:
             if spec.required:
-                raise _fail(spec, "pilih paling sedikit satu jawaban.", "choose at least one answer.", code="answer_required")
+                raise _fail(spec, "pilih paling sedikit satu jawaban.", "choose at least one answer.", code=Code.ANSWER_REQUIRED)
             return None
         return value
     except AnswerInvalid:
@@ -387,7 +389,7 @@ def validate_answers(
     ``AnswersInvalid`` carrying every error at once, keyed by question code."""
     if not isinstance(raw, Mapping):
         raise AnswersInvalid(Msg("Jawaban harus dikirim sebagai pasangan kode pertanyaan dan jawaban.",
-                                 "Answers must be sent as question code → answer pairs."), errors={}, code="answers_shape")
+                                 "Answers must be sent as question code → answer pairs."), errors={}, code=Code.ANSWERS_SHAPE)
     known = {s.code for s in specs}
     errors: dict[str, Msg] = {}
     for key in raw:
@@ -418,6 +420,11 @@ def validate_answers(
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}", re.ASCII)
 
 
+def is_code(value: str) -> bool:
+    """A questionnaire, question or choice code: lowercase letters, digits, - and _ (at most 50)."""
+    return bool(_SLUG.fullmatch(value))
+
+
 @dataclass
 class _Collector:
     errors: dict[str, Msg] = field(default_factory=dict)
@@ -445,9 +452,9 @@ def validate_question_specs(questions: Any) -> list[QuestionSpec]:
     c = _Collector()
     if not isinstance(questions, (list, tuple)) or not questions:
         raise AnswersInvalid(Msg("Kuesioner perlu paling sedikit satu pertanyaan.", "A questionnaire needs at least one question."),
-                             errors={}, code="questions_empty")
+                             errors={}, code=Code.QUESTIONS_EMPTY)
     if len(questions) > 200:
-        raise AnswersInvalid(Msg("Paling banyak 200 pertanyaan.", "At most 200 questions."), errors={}, code="questions_too_many")
+        raise AnswersInvalid(Msg("Paling banyak 200 pertanyaan.", "At most 200 questions."), errors={}, code=Code.QUESTIONS_TOO_MANY)
     specs: list[QuestionSpec] = []
     seen: set[str] = set()
     for i, q in enumerate(questions, start=1):
@@ -526,36 +533,13 @@ def validate_question_specs(questions: Any) -> list[QuestionSpec]:
     if c.errors:
         raise AnswersInvalid(
             Msg("Ada {n} masalah pada daftar pertanyaan.", "{n} problems in the questions.").format(n=len(c.errors)),
-            errors=c.errors, code="questions_invalid",
+            errors=c.errors, code=Code.QUESTIONS_INVALID,
         )
     return specs
 
 
-# --- who may fill the work-readiness survey ------------------------------------------------------
+# --- the default questionnaire ---------------------------------------------------------------------
 
+# The work-readiness survey (survei kesiapan kerja), installed by migration 0002. Who may fill it, and what
+# it counts for, is certification's business (a step to the certificate): the engine only knows its code.
 READINESS_CODE = "kesiapan-kerja"
-
-
-def readiness_refusal(*, state: str, program_status: str) -> Msg | None:
-    """Why this enrollment may not fill the work-readiness survey, or None when it may: a participant
-    of a running program, or an alumnus / not-passed participant of a closed program."""
-    from sisnaker.training.domain import EnrollmentState as E
-    from sisnaker.training.domain import ProgramStatus as P
-    from sisnaker.training.domain import state_label, status_label
-
-    if state == E.PARTICIPANT and program_status == P.RUNNING:
-        return None
-    if state in (E.GRADUATED, E.NOT_PASSED) and program_status == P.CLOSED:
-        return None
-    return Msg(
-        "Survei kesiapan kerja diisi oleh peserta pelatihan yang sedang berjalan atau alumni program yang sudah "
-        "selesai. Status Anda \u201c{s_id}\u201d, program \u201c{p_id}\u201d.",
-        "The work-readiness survey is filled by participants of a running training or alumni of a closed program. "
-        "Your status is \u201c{s_en}\u201d, the program is \u201c{p_en}\u201d.",
-    ).format(s_id=state_label(state).id, s_en=state_label(state).en,
-             p_id=status_label(program_status).id, p_en=status_label(program_status).en)
-
-
-# Per questionnaire: who may fill it (code → refusal function). Questionnaires not listed may be
-# filled from any enrollment of the person.
-ELIGIBILITY = {READINESS_CODE: readiness_refusal}

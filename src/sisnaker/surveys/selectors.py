@@ -1,18 +1,34 @@
-"""Survey reads: who has responded (one query, for the readiness board and the certificate gate), one
+"""Survey reads: who has responded (one query; the responses to a questionnaire as a queryset for other
+apps' subqueries, e.g. certification's readiness), the enrollment a person fills a survey for, one
 response with its answers, and the per-program results summary for staff."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
+from sisnaker.accounts.models import Person, User
+from sisnaker.accounts.selectors import person_for_user
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied
 from sisnaker.core.permissions import require
+from sisnaker.training.codes import Code as TrainingCode
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.models import Enrollment, Program
 
+from .codes import Code
 from .models import Answer, QuestionnaireVersion, Response
+
+NOT_YOURS = Msg("Pendaftaran pelatihan ini bukan milik Anda.", "This training enrollment is not yours.")
+
+
+def responses_to(*, code: str) -> QuerySet[Response]:
+    """The responses to questionnaire ``code`` (any version): for other apps' subqueries (``Exists``)."""
+    return Response.objects.filter(questionnaire__code=code)
 
 
 def has_responded(*, code: str, enrollment_ids: Iterable[int]) -> set[int]:
@@ -21,9 +37,42 @@ def has_responded(*, code: str, enrollment_ids: Iterable[int]) -> set[int]:
     ids = {int(i) for i in enrollment_ids}
     if not ids:
         return set()
-    return set(
-        Response.objects.filter(questionnaire__code=code, enrollment_id__in=ids).values_list("enrollment_id", flat=True)
-    )
+    return set(responses_to(code=code).filter(enrollment_id__in=ids).values_list("enrollment_id", flat=True))
+
+
+def enrollment_and_person(*, user: User, enrollment_id: int) -> tuple[Enrollment, Person]:
+    """The enrollment a survey is filled (or read) for, with its program and institution, and the signed-in
+    person: ``NotFound`` when there is no such enrollment, ``PermissionDenied`` for an account without a
+    citizen profile (staff). Whether the enrollment is the person's is the caller's check."""
+    enrollment = Enrollment.objects.select_related("program__institution").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise NotFound(Msg("Pendaftaran pelatihan tidak ditemukan.", "Training enrollment not found."),
+                       code=TrainingCode.ENROLLMENT_NOT_FOUND)
+    person = person_for_user(user=user)
+    if person is None:
+        raise PermissionDenied(Msg("Survei ini diisi oleh peserta pelatihan sendiri.", "This survey is filled by the trainee themself."),
+                               code=Code.NOT_A_PERSON)
+    return enrollment, person
+
+
+def own_response(*, person: Person, code: str, enrollment: Enrollment) -> Response:
+    """``person``'s response to questionnaire ``code`` for their ``enrollment``: ``PermissionDenied`` for
+    someone else's enrollment, ``NotFound`` when not filled yet."""
+    if enrollment.person_id != person.pk:
+        raise PermissionDenied(NOT_YOURS, code=Code.ENROLLMENT_NOT_OWN)
+    response = response_for(code=code, enrollment=enrollment)
+    if response is None:
+        raise NotFound(Msg("Survei ini belum diisi untuk pelatihan ini.", "This survey has not been filled for this training."),
+                       code=Code.RESPONSE_NOT_FOUND)
+    return response
+
+
+def get_program(*, program_id: int) -> Program:
+    """The program of a results summary, or ``NotFound``."""
+    found = Program.objects.select_related("institution").filter(pk=program_id).first()
+    if found is None:
+        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code=TrainingCode.PROGRAM_NOT_FOUND)
+    return found
 
 
 def response_for(*, code: str, enrollment) -> Response | None:
@@ -84,22 +133,18 @@ def _format_number(value: Any, english: bool) -> str:
 
 
 def _format_date(value: Any) -> str:
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
     except ValueError:
         return str(value)
 
 
-def results_summary(*, viewer, code: str, program) -> dict[str, Any]:
+def results_summary(*, viewer: User, code: str, program: Program) -> dict[str, Any]:
     """Results of questionnaire ``code`` for the enrollments of ``program``, per version answered:
     per question the number answered, counts per choice (single/multiple), average / min / max
     (scale/number). For staff who may see the program's enrollments (``enrollment.view``).
     A fixed number of queries (five), whatever the number of responses."""
     require(viewer, "enrollment.view", program)
-    from sisnaker.training.domain import EnrollmentState as E
-
     per_version = dict(
         Response.objects.filter(questionnaire__code=code, enrollment__program=program)
         .values_list("version_id").annotate(n=Count("pk")).values_list("version_id", "n")

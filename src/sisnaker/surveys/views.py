@@ -1,6 +1,6 @@
 """Survey pages: fill a questionnaire for one enrollment (mobile-first form, every error under its
 question, nothing half-saved), the thank-you page, the read-only view of one's answers, and the staff
-results summary per program.
+results summary per program. A refusal (not found, not theirs, not now) rises to ``core.pages``.
 
 Texts on these pages are bilingual at the source (``Msg``), so they follow the chosen language
 without a translation catalogue; questions show ``text_en`` when the language is English."""
@@ -15,12 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 
-from sisnaker.accounts.selectors import person_for_user
-from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied
-from sisnaker.training.models import Enrollment, Program
-from sisnaker.web.views import error_page
+from sisnaker.core.errors import Conflict, Msg, NotFound
 
 from . import domain, selectors, services
+from .codes import Code
 
 UI = {
     "required": Msg("wajib", "required"),
@@ -63,11 +61,6 @@ ENGLISH = {
     ),
 }
 
-TITLE_FORBIDDEN = Msg("Akses ditolak", "Access denied")
-TITLE_NOT_FOUND = Msg("Tidak ditemukan", "Not found")
-TITLE_NOT_NOW = Msg("Survei belum dapat diisi", "The survey cannot be filled now")
-
-
 def _english() -> bool:
     return (translation.get_language() or "id").lower().startswith("en")
 
@@ -77,31 +70,6 @@ def _titles(questionnaire) -> dict[str, str]:
     if _english() and questionnaire.code in ENGLISH:
         title, description = ENGLISH[questionnaire.code]
     return {"title": title, "description": description}
-
-
-def _error_page(request: HttpRequest, title: Msg, text: Any, status: int) -> HttpResponse:
-    return error_page(request, status, text, title)
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied | None = None) -> HttpResponse:
-    return _error_page(request, TITLE_FORBIDDEN, exc.message if exc else
-                       Msg("Anda tidak berwenang membuka halaman ini.", "You are not allowed to open this page."), 403)
-
-
-def _load(request: HttpRequest, code: str, enrollment_id: int):
-    """(version, enrollment, person) or an error page."""
-    try:
-        version = services.questionnaire_current(code=code)
-    except NotFound as exc:
-        return _error_page(request, TITLE_NOT_FOUND, exc.message, 404)
-    enrollment = Enrollment.objects.select_related("program__institution").filter(pk=enrollment_id).first()
-    if enrollment is None:
-        return _error_page(request, TITLE_NOT_FOUND, Msg("Pendaftaran pelatihan tidak ditemukan.", "Training enrollment not found."), 404)
-    person = person_for_user(user=request.user)
-    if person is None:
-        return _forbidden(request, PermissionDenied(Msg("Survei ini diisi oleh peserta pelatihan sendiri.",
-                                                        "This survey is filled by the trainee themself.")))
-    return version, enrollment, person
 
 
 def _question_rows(version, *, raw: dict[str, Any], errors: dict[str, Msg], english: bool, today) -> list[dict[str, Any]]:
@@ -160,16 +128,12 @@ def _answers_page(request: HttpRequest, *, version, enrollment, response, status
 
 @login_required
 def fill(request: HttpRequest, code: str, enrollment_id: int) -> HttpResponse:
-    loaded = _load(request, code, enrollment_id)
-    if isinstance(loaded, HttpResponse):
-        return loaded
-    version, enrollment, person = loaded
+    version = services.questionnaire_current(code=code)
+    enrollment, person = selectors.enrollment_and_person(user=request.user, enrollment_id=enrollment_id)
     try:
         services.response_check(actor=request.user, code=code, person=person, enrollment=enrollment)
         refusal = None
-    except PermissionDenied as exc:
-        return _forbidden(request, exc)
-    except Conflict as exc:
+    except Conflict as exc:  # not now: the answers already given may still be read
         refusal = exc
     existing = selectors.response_for(code=code, enrollment=enrollment)
     if existing is not None:
@@ -178,7 +142,7 @@ def fill(request: HttpRequest, code: str, enrollment_id: int) -> HttpResponse:
             return redirect("surveys:fill", code, enrollment.pk)
         return _answers_page(request, version=version, enrollment=enrollment, response=existing)
     if refusal is not None:
-        return _error_page(request, TITLE_NOT_NOW, refusal.message, 409)
+        raise refusal
     english, now = _english(), timezone.now()
     raw: dict[str, Any] = {}
     errors: dict[str, Msg] = {}
@@ -189,13 +153,11 @@ def fill(request: HttpRequest, code: str, enrollment_id: int) -> HttpResponse:
             services.response_submit(actor=request.user, code=code, person=person, enrollment=enrollment, answers=raw, now=now)
         except domain.AnswersInvalid as exc:
             errors, summary = exc.errors, str(exc.message)
-        except PermissionDenied as exc:
-            return _forbidden(request, exc)
         except Conflict as exc:
-            if exc.code == "survey_already_filled":
-                messages.info(request, str(exc.message))
-                return redirect("surveys:fill", code, enrollment.pk)
-            return _error_page(request, TITLE_NOT_NOW, exc.message, 409)
+            if exc.code != Code.SURVEY_ALREADY_FILLED:
+                raise
+            messages.info(request, str(exc.message))
+            return redirect("surveys:fill", code, enrollment.pk)
         else:
             return redirect("surveys:thanks", code, enrollment.pk)
     return render(request, "surveys/fill.html", {
@@ -207,31 +169,20 @@ def fill(request: HttpRequest, code: str, enrollment_id: int) -> HttpResponse:
 
 @login_required
 def thanks(request: HttpRequest, code: str, enrollment_id: int) -> HttpResponse:
-    loaded = _load(request, code, enrollment_id)
-    if isinstance(loaded, HttpResponse):
-        return loaded
-    version, enrollment, person = loaded
-    if enrollment.person_id != person.pk:
-        return _forbidden(request)
-    response = selectors.response_for(code=code, enrollment=enrollment)
-    if response is None:
+    version = services.questionnaire_current(code=code)
+    enrollment, person = selectors.enrollment_and_person(user=request.user, enrollment_id=enrollment_id)
+    try:
+        response = selectors.own_response(person=person, code=code, enrollment=enrollment)
+    except NotFound:
         return redirect("surveys:fill", code, enrollment.pk)
     return _answers_page(request, version=version, enrollment=enrollment, response=response, thanks=True)
 
 
 @login_required
 def summary(request: HttpRequest, code: str, program_id: int) -> HttpResponse:
-    try:
-        version = services.questionnaire_current(code=code)
-    except NotFound as exc:
-        return _error_page(request, TITLE_NOT_FOUND, exc.message, 404)
-    program = Program.objects.select_related("institution").filter(pk=program_id).first()
-    if program is None:
-        return _error_page(request, TITLE_NOT_FOUND, Msg("Program tidak ditemukan.", "Program not found."), 404)
-    try:
-        data = selectors.results_summary(viewer=request.user, code=code, program=program)
-    except PermissionDenied as exc:
-        return _forbidden(request, exc)
+    version = services.questionnaire_current(code=code)
+    program = selectors.get_program(program_id=program_id)
+    data = selectors.results_summary(viewer=request.user, code=code, program=program)
     english = _english()
     for v in data["versions"]:
         for q in v["questions"]:

@@ -419,7 +419,7 @@ def enrolled_by_other_message(*, actor: User, program: Program, language: str = 
     """(subject, text) telling a person with an account that someone else enrolled them, with the link
     to their trainings page where they withdraw and report it."""
     who = (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else str(actor)
-    link = links.absolute(reverse("training:mine"))
+    link = links.absolute(reverse("my_trainings"))
     subject = Msg("Anda didaftarkan pada pelatihan", "You were registered for a training")
     text = Msg(
         "Anda didaftarkan pada pelatihan \"{program}\" di {institution} oleh {who}. Bukan Anda atau tidak setuju? Buka "

@@ -13,7 +13,6 @@ programs = [
     path("", views.catalogue, name="catalogue"),
     path("<int:pk>/", views.program_detail, name="program"),
     path("<int:pk>/daftar/", views.program_register, name="register"),
-    path("saya/", views.mine, name="mine"),
     path("saya/<int:enrollment_id>/mundur/", views.withdraw, name="withdraw"),
     path("kelola/<int:pk>/", views.manage, name="manage"),
     path("kelola/<int:pk>/ubah/", views.program_edit, name="program_edit"),

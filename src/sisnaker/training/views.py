@@ -25,9 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.models import Person
-from sisnaker.certification import assessment as certification_assessment
 from sisnaker.core import crypto, extensions, search
-from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.regions import nik as nik_rules
@@ -163,37 +162,11 @@ def program_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Pendaftaran ditolak: %(reason)s") % {"reason": exc.message})
         return redirect("training:program", pk=pk)
     messages.success(request, _("Pendaftaran berhasil. Anda tercatat sebagai Pendaftar; pantau langkah berikutnya di sini."))
-    return redirect("training:mine")
+    return redirect("my_trainings")
 
 
-# --- a citizen's trainings ----------------------------------------------------------------------
-
-def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False) -> bool:
-    try:
-        domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
-                                        by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
-    except Conflict:
-        return False
-    return True
-
-
-@login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    person = account_selectors.person_for_user(user=request.user)
-    items = []
-    if person is not None:
-        trainings = selectors.my_trainings(person=person)
-        steps = certification_assessment.my_steps(enrollments=[t.enrollment for t in trainings])
-        items = [
-            {"e": t.enrollment, "program": t.enrollment.program, "next_step": t.next_step,
-             "state": str(domain.state_label(t.enrollment.state)), "can_withdraw": _can_withdraw(t.enrollment),
-             "by_others": t.enrollment.source != Enrollment.Source.SELF,
-             "can_report": t.enrollment.source != Enrollment.Source.SELF and _can_withdraw(t.enrollment, not_me=True),
-             "steps": steps[t.enrollment.pk]}
-            for t in trainings
-        ]
-    return render(request, "training/mine.html", {"person": person, "items": items})
-
+# --- a citizen's trainings (their page, "Pelatihan saya", is certification's: it shows the steps to the
+# certificate; URL name "my_trainings") -----------------------------------------------------------
 
 @login_required
 @require_POST
@@ -208,7 +181,7 @@ def withdraw(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Anda sudah mengundurkan diri dari program ini."))
-    return redirect("training:mine")
+    return redirect("my_trainings")
 
 
 # --- program forms ------------------------------------------------------------------------------

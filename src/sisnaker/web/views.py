@@ -43,11 +43,3 @@ def not_found(request, exception=None):
 def server_error(request):
     return pages.error_page(request, 500, _("Maaf, terjadi kesalahan di server dan sudah dicatat. Silakan coba lagi."))
 
-
-# Until training, certification and surveys stop importing them (issue 8: they let refusals rise to
-# core.pages.RefusalMiddleware); remove then.
-error_page = pages.error_page
-
-
-def forbidden_page(request: HttpRequest, text=None) -> HttpResponse:
-    return pages.error_page(request, 403, text or _("Anda tidak berwenang membuka halaman ini."))

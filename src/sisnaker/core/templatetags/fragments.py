@@ -1,4 +1,4 @@
-"""``{% fragment "certification:institution_rating" inst.pk %}``: another app's piece of a page,
+"""``{% fragment "certification:fragment_institution_rating" inst.pk %}``: another app's piece of a page,
 rendered in place on the server (no JavaScript, no Python import of that app).
 
 A page of a lower app (an institution's page) may show what a higher app knows about it (its rating

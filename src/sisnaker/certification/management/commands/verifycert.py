@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from sisnaker.certification import certificates, domain, pdf, signing
+from sisnaker.certification import domain, export, pdf, services, signing
 from sisnaker.core.errors import Msg
 
 FILE_MAX = pdf.PDF_MAX
@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 raise _refuse(Msg("Kunci publik tidak dapat dibaca: {p}", "Cannot read the public key: {p}").format(
                     p=public_key_path), str(exc)) from exc
         try:
-            result = certificates.verify_export(data, public_key=key)
+            result = export.verify_export(data, public_key=key)
         except ImproperlyConfigured as exc:
             raise _refuse(Msg("Kunci penandatangan instalasi ini tidak dapat dipakai; berikan --public-key (PEM dari "
                               "/v/kunci-publik/).",
@@ -135,23 +135,23 @@ class Command(BaseCommand):
 
     def _lookup(self, query: str) -> tuple[bool, dict]:
         if "/" in query or not domain.is_verification_id(query):
-            result = certificates.certificate_status(number=query)
+            result = services.certificate_status(number=query)
         else:
-            result = certificates.certificate_verify(verification_id=query)
+            result = services.certificate_verify(verification_id=query)
             if not result.found:
-                result = certificates.certificate_status(number=query)
+                result = services.certificate_status(number=query)
         messages = {
-            certificates.VALID: "Sertifikat SAH dan berlaku. / The certificate is VALID.",
-            certificates.REVOKED: "Sertifikat DICABUT. / The certificate was REVOKED.",
-            certificates.UNKNOWN: "Sertifikat TIDAK DITEMUKAN. / No such certificate.",
-            certificates.INVALID: "Tanda tangan digital TIDAK cocok. / The digital signature does NOT match.",
-            certificates.UNAPPROVED: ("Sertifikat TIDAK DIAKUI: lembaga penerbit belum disetujui pada tanggal terbit. / "
+            services.VALID: "Sertifikat SAH dan berlaku. / The certificate is VALID.",
+            services.REVOKED: "Sertifikat DICABUT. / The certificate was REVOKED.",
+            services.UNKNOWN: "Sertifikat TIDAK DITEMUKAN. / No such certificate.",
+            services.INVALID: "Tanda tangan digital TIDAK cocok. / The digital signature does NOT match.",
+            services.UNAPPROVED: ("Sertifikat TIDAK DIAKUI: lembaga penerbit belum disetujui pada tanggal terbit. / "
                                       "NOT RECOGNISED: the issuing institution was not approved on the certificate's date."),
         }
         out = {"mode": "database", **result.as_dict(), "message": messages[result.status]}
         if not result.found:
             out["query"] = query[:200]
-        return result.status == certificates.VALID, out
+        return result.status == services.VALID, out
 
 
 def _probe(path: Path) -> tuple[bool, bool]:

@@ -1,4 +1,6 @@
-"""Forms of the assessment grid and the review page. They only parse input; the services hold the rules."""
+"""Forms of certification's pages: the assessment grid (parsed cell by cell), the review page, and the
+public look-up by certificate number (``/v/``: the number and the holder's birth date). Forms only
+parse; the services hold the rules."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core.errors import Msg
+
+from . import domain
 
 CELL_RE = re.compile(r"^r-(\d{1,12})-(\d{1,12})$")
 RESULT_CHOICES = {"": "", "K": "competent", "BK": "not_yet_competent", "competent": "competent",
@@ -90,3 +94,18 @@ class ReviewForm(forms.Form):
             (u.pk, u.get_full_name() or u.username) for u in instructors
         ]
         self.fields["instructor"].error_messages["invalid_choice"] = _("Pilih instruktur dari daftar.")
+
+
+class LookupForm(forms.Form):
+    nomor = forms.CharField(label=_("Nomor sertifikat"), max_length=domain.NUMBER_MAX,
+                            widget=forms.TextInput(attrs={"placeholder": "BLK-3273-001/2026/000123", "autocomplete": "off",
+                                                          "spellcheck": "false", "autocapitalize": "characters"}))
+    lahir = forms.DateField(label=_("Tanggal lahir pemegang sertifikat"),
+                            help_text=_("Seperti tertulis di KTP pemegang. Nama lengkap dan tahun lahir tampil saat kode QR dipindai."),
+                            widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"))
+
+    def clean_nomor(self) -> str:
+        value = domain.clean_number(self.cleaned_data["nomor"])
+        if value is None:
+            raise forms.ValidationError(_("Nomor sertifikat hanya berisi huruf, angka, dan tanda baca biasa (paling banyak 80 karakter)."))
+        return value

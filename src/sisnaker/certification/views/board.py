@@ -1,6 +1,7 @@
 """Readiness board pages: the matrix of one program (participants × steps) with filters, reminders and
 "issue all eligible" (a background task whose progress the page polls), and the manager's overview of
-programs closing soon. Views parse input, call board.py / the task, and render; refusals are messages."""
+programs closing soon. Views parse input, call one selector or service, and render; who may not see a
+page gets the refusal page (``core.pages``), an action that cannot be done now a message."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -22,39 +23,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.core import links
-from sisnaker.core.errors import PermissionDenied, SisnakerError
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
-from sisnaker.web.views import forbidden_page
 
-from . import board as board_reads
-from . import domain
-from .tasks import issue_all_eligible, progress_key
+from .. import domain, selectors, services
+from ..codes import Code
+from ..tasks import issue_all_eligible, progress_key
 
 MAX_RESULT_ID = 64
+REMIND_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat mengirim pengingat.", "Only this institution's managers can send reminders.")
+ISSUE_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat menerbitkan sertifikat.",
+                    "Only this institution's managers can issue certificates.")
+TASK_NOT_FOUND = Msg("Tugas penerbitan tidak ditemukan.", "Issuing job not found.")
 
 
-def _forbidden(request: HttpRequest, text: str | None = None) -> HttpResponse:
-    return forbidden_page(request, text)
-
-
-def _program(pk: int) -> Program:
-    program = Program.objects.select_related("institution", "vocational_field").filter(pk=pk).first()
-    if program is None:
-        raise Http404(_("Program tidak ditemukan."))
+def _board_program(request: HttpRequest, program_id: int) -> Program:
+    program = selectors.get_program(program_id=program_id)
+    selectors.require_board_viewer(viewer=request.user, program=program)
     return program
-
-
-def _reverse_or_empty(name: str, **kwargs) -> str:
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-def _base_url(request: HttpRequest) -> str:
-
-    return links.public_url(request) + "/"
 
 
 def _flag(value: str | None) -> bool:
@@ -66,29 +53,28 @@ def _flag(value: str | None) -> bool:
 def _board_context(request: HttpRequest, program: Program) -> dict:
     q = (request.GET.get("q") or "").strip()[:100]
     blocking_only = _flag(request.GET.get("blocking"))
-    b = board_reads.board(program=program, q=q, blocking_only=blocking_only)
-    can_manage = can(request.user, "program.manage", program)
+    b = selectors.board(program=program, q=q, blocking_only=blocking_only)
+    can_issue = can(request.user, "certificate.issue", program)
     board_url = reverse("certification:board", kwargs={"program_id": program.pk})
     keep = {k: v for k, v in (("q", q), ("blocking", "1" if blocking_only else "")) if v}
     rows = []
     for r in b.rows:
-        cells = []
-        for step in domain.STEPS:
-            cells.append({"step": step, "done": r.steps[step], "label": str(domain.STEP_LABELS[step])})
+        cells = [{"step": step, "done": r.steps[step], "label": str(domain.STEP_LABELS[step])} for step in domain.STEPS]
         rows.append({
             "id": r.enrollment.pk, "name": r.name, "cells": cells, "eligible": r.eligible, "blocking": r.blocking,
             "certified": r.certified, "missing": [] if r.certified else [str(m) for m in r.missing],
             "number": r.certificate_number,
-            "verify_url": _reverse_or_empty("verify:by_id", verification_id=r.verification_id) if r.verification_id else "",
-            "issue_url": _reverse_or_empty("certification:issue", enrollment_id=r.enrollment.pk) if can_manage and r.eligible else "",
+            "verify_url": reverse("verify:by_id", kwargs={"verification_id": r.verification_id}) if r.verification_id else "",
+            "issue_url": reverse("certification:issue", kwargs={"enrollment_id": r.enrollment.pk}) if can_issue and r.eligible else "",
         })
     return {
-        "program": program, "board": b, "rows": rows, "q": q, "blocking_only": blocking_only, "can_manage": can_manage,
+        "program": program, "board": b, "rows": rows, "q": q, "blocking_only": blocking_only,
+        "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
         "counts": [{"step": c.step, "label": str(c.label), "done": c.done, "missing": c.missing} for c in b.counts],
         "board_url": board_url, "keep_query": urlencode(keep), "next_url": f"{board_url}?{urlencode(keep)}" if keep else board_url,
-        "assess_url": _reverse_or_empty("certification:assess", program_id=program.pk)
+        "assess_url": reverse("certification:assess", kwargs={"program_id": program.pk})
         if can(request.user, "program.assess", program) else "",
-        "manage_url": _reverse_or_empty("training:manage", pk=program.pk),
+        "manage_url": reverse("training:manage", kwargs={"pk": program.pk}),
         "steps": [str(domain.STEP_LABELS[s]) for s in domain.STEPS],
     }
 
@@ -96,9 +82,7 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
 @login_required
 @require_GET
 def board(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _program(program_id)
-    if not can(request.user, "enrollment.view", program):
-        return _forbidden(request, _("Papan kesiapan hanya untuk pengelola dan instruktur lembaga penyelenggara program."))
+    program = _board_program(request, program_id)
     context = _board_context(request, program)
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "board":
         return render(request, "certification/board/_matrix.html", context)
@@ -108,13 +92,11 @@ def board(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def board_remind(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _program(program_id)
+    program = selectors.get_program(program_id=program_id)
     if not can(request.user, "program.manage", program):
-        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat mengirim pengingat."))
+        raise PermissionDenied(REMIND_REFUSED)
     try:
-        report = board_reads.send_reminders(actor=request.user, program=program, base_url=_base_url(request))
-    except PermissionDenied:
-        return _forbidden(request)
+        report = services.send_reminders(actor=request.user, program=program, base_url=links.public_url(request) + "/")
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -122,29 +104,31 @@ def board_remind(request: HttpRequest, program_id: int) -> HttpResponse:
     return redirect("certification:board", program_id=program.pk)
 
 
+FAILED = gettext_lazy("Penerbitan berhenti karena kesalahan. Sertifikat yang sudah terbit tetap sah; coba lagi untuk sisanya.")
+
+
 @login_required
 @require_POST
 def board_issue_all(request: HttpRequest, program_id: int) -> HttpResponse:
-    """Enqueue "issue all eligible" and go to its progress page."""
-    program = _program(program_id)
-    if not can(request.user, "program.manage", program):
-        return _forbidden(request, _("Hanya pengelola lembaga ini yang dapat menerbitkan sertifikat."))
-    blocker = domain.issue_blocker(institution_status=program.institution.status, institution_name=program.institution.name)
-    if blocker is not None:  # e.g. an administrator on a suspended institution's board
-        messages.error(request, str(blocker))
+    """Start "issue all eligible" and go to its progress page."""
+    program = selectors.get_program(program_id=program_id)
+    if not can(request.user, "certificate.issue", program):
+        raise PermissionDenied(ISSUE_REFUSED)
+    try:
+        started = services.certificates_issue_all_start(actor=request.user, program=program, now=timezone.now())
+    except SisnakerError as exc:  # e.g. an administrator on a suspended institution's board
+        messages.error(request, str(exc.message))
         return redirect("certification:board", program_id=program.pk)
-    total = board_reads.eligible_count(program=program)
-    if total == 0:
+    if started.total == 0:
         messages.info(request, _("Belum ada peserta yang memenuhi syarat sertifikat. Lihat kolom \"Yang kurang\" pada papan."))
         return redirect("certification:board", program_id=program.pk)
-    since = timezone.now().replace(microsecond=0)
-    result = issue_all_eligible.enqueue(program_id=program.pk, actor_id=request.user.pk, total=total, since=since.isoformat())
-    if result.status == TaskResultStatus.FAILED:  # a backend that runs at once (tests, demos) already knows
-        messages.error(request, _("Penerbitan berhenti karena kesalahan. Sertifikat yang sudah terbit tetap sah; "
-                                  "coba lagi untuk sisanya."))
+    result = started.result
+    # No result: the task could not be queued. FAILED: a backend that runs at once (tests, demos) already knows.
+    if result is None or result.status == TaskResultStatus.FAILED:
+        messages.error(request, str(FAILED))
         return redirect("certification:board", program_id=program.pk)
     url = reverse("certification:board_issue_progress", kwargs={"program_id": program.pk, "result_id": result.id})
-    return redirect(f"{url}?{urlencode({'total': total, 'since': since.isoformat()})}")
+    return redirect(f"{url}?{urlencode({'total': started.total, 'since': started.since.isoformat()})}")
 
 
 STATUS_LABELS = {
@@ -162,11 +146,12 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
     except NotImplementedError:
         result = None  # a backend that keeps no results (the immediate one): the query string says the rest
     except (TaskResultDoesNotExist, TaskResultMismatch, ValueError) as exc:
-        raise Http404(_("Tugas penerbitan tidak ditemukan.")) from exc
+        raise NotFound(TASK_NOT_FOUND, code=Code.ISSUE_TASK_NOT_FOUND) from exc
     if result is not None:
         kwargs = result.kwargs or {}
         if kwargs.get("program_id") != program.pk:
-            raise Http404(_("Tugas penerbitan tidak ditemukan untuk program ini."))
+            raise NotFound(Msg("Tugas penerbitan tidak ditemukan untuk program ini.", "Issuing job not found for this programme."),
+                           code=Code.ISSUE_TASK_NOT_FOUND)
         total, since_raw = kwargs.get("total") or 0, kwargs.get("since") or ""
     else:
         raw_total = request.GET.get("total", "")
@@ -180,7 +165,7 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
         since = timezone.now() - dt.timedelta(days=1)
     elif timezone.is_naive(since):
         since = timezone.make_aware(since)
-    done = board_reads.issued_since(program=program, since=since)
+    done = selectors.issued_since(program=program, since=since)
     cached = cache.get(progress_key(result_id)) or {}
     done = min(max(done, int(cached.get("done") or 0)), total) if total else done
     status, status_label, error, summary = "", "", "", None
@@ -189,7 +174,7 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
         status_label = str(STATUS_LABELS.get(result.status, result.status))
         finished = result.is_finished
         if result.status == TaskResultStatus.FAILED:
-            error = _("Penerbitan berhenti karena kesalahan. Sertifikat yang sudah terbit tetap sah; coba lagi untuk sisanya.")
+            error = str(FAILED)
         elif result.status == TaskResultStatus.SUCCESSFUL:
             value = result.return_value or {}
             summary = value.get("summary") if isinstance(value, dict) else None
@@ -211,11 +196,9 @@ def _progress(request: HttpRequest, program: Program, result_id: str) -> dict:
 @login_required
 @require_GET
 def board_issue_progress(request: HttpRequest, program_id: int, result_id: str) -> HttpResponse:
-    program = _program(program_id)
-    if not can(request.user, "enrollment.view", program):
-        return _forbidden(request)
+    program = _board_program(request, program_id)
     if len(result_id) > MAX_RESULT_ID:
-        raise Http404(_("Tugas penerbitan tidak ditemukan."))
+        raise NotFound(TASK_NOT_FOUND, code=Code.ISSUE_TASK_NOT_FOUND)
     context = _progress(request, program, result_id)
     if request.headers.get("HX-Request") == "true":
         return render(request, "certification/board/_progress.html", context)
@@ -228,11 +211,8 @@ def board_issue_progress(request: HttpRequest, program_id: int, result_id: str) 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    ids = board_reads.overview_institution_ids(request.user)
-    if ids == []:
-        return _forbidden(request, _("Ringkasan sertifikasi hanya untuk pengelola dan instruktur lembaga pelatihan."))
-    rows = board_reads.overview(user=request.user, today=today)
+    rows = selectors.overview(user=request.user, today=today)
     return render(request, "certification/board/overview.html", {
-        "rows": rows, "today": today, "days": board_reads.CLOSING_SOON_DAYS,
+        "rows": rows, "today": today, "days": selectors.CLOSING_SOON_DAYS,
         "steps": [str(domain.STEP_LABELS[s]) for s in ("assessed", "reviewed", "survey")],
     })

@@ -1,15 +1,15 @@
-"""The readiness board: reads for one program's matrix (participants × steps), the reminders to those
-missing a step, the progress of "issue all eligible", and the manager's overview of programs closing soon.
+"""The readiness board: reads for one program's matrix (participants × steps), the progress of "issue
+all eligible", and the manager's overview of programs closing soon.
 
 Every read here is bounded: the matrix comes from ``readiness.readiness_for_program`` (a fixed number
-of queries per program), the overview from one aggregate query over all the manager's programs."""
+of queries per program), the overview from one aggregate query over all the manager's programs (the
+same facts as ``readiness.flags``, counted in SQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,32 +25,26 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from sisnaker.core import audit
-from sisnaker.core.errors import Msg
-from sisnaker.core.permissions import can, require
+from sisnaker.accounts.models import User
+from sisnaker.core.errors import Msg, PermissionDenied
+from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
 
-from . import domain
-from .models import Assessment, Certificate, Review
+from .. import domain
+from ..models import Assessment, Certificate
+from .readiness import flags, readiness_for_program
 
-READINESS_SURVEY_CODE = "kesiapan-kerja"  # surveys.domain.CODE
-# Enrollments that can (still) earn a certificate: participants of a running program, alumni of a closed one.
-CERTIFIABLE_STATES = (E.PARTICIPANT, E.GRADUATED)
-# The steps a participant does themself (the assessment is the instructor's).
-OWN_STEPS = ("reviewed", "survey")
 CLOSING_SOON_DAYS = 30
 OVERVIEW_LIMIT = 200
-
-
-def reminder_topic(program: Program) -> str:
-    return f"certificate.reminder.{program.pk}"
-
+BOARD_ONLY_STAFF = Msg("Papan kesiapan hanya untuk pengelola dan instruktur lembaga penyelenggara program.",
+                       "The readiness board is only for managers and instructors of the programme's institution.")
+OVERVIEW_ONLY_STAFF = Msg("Ringkasan sertifikasi hanya untuk pengelola dan instruktur lembaga pelatihan.",
+                          "The certification overview is only for training institution managers and instructors.")
 
 # --- the matrix ---------------------------------------------------------------------------------------
 
@@ -97,17 +91,6 @@ class Board:
     issuable_ids: list[int] = field(default_factory=list)
 
 
-def _readiness_rows(program: Program):
-    from .readiness import readiness_for_program
-
-    return readiness_for_program(program=program)
-
-
-def _steps(readiness) -> dict[str, bool]:
-    return {"assessed": readiness.assessed, "reviewed": readiness.reviewed, "survey": readiness.survey,
-            "certificate": readiness.certified}
-
-
 def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Board:
     """The matrix of one program; counts are over every row, the rows shown follow the filters."""
     certificates = {
@@ -116,10 +99,10 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Boar
         .values_list("enrollment_id", "number", "verification_id")
     }
     rows = []
-    for r in _readiness_rows(program):
+    for r in readiness_for_program(program=program):
         number, verification_id = certificates.get(r.enrollment.pk, ("", ""))
         rows.append(BoardRow(
-            enrollment=r.enrollment, name=r.name, steps=_steps(r.readiness), eligible=r.readiness.eligible,
+            enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
             blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
             certificate_number=number, verification_id=verification_id,
         ))
@@ -142,102 +125,13 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Boar
 
 
 def eligible_count(*, program: Program) -> int:
-    return sum(1 for r in _readiness_rows(program) if r.readiness.eligible)
+    return sum(1 for r in readiness_for_program(program=program) if r.readiness.eligible)
 
 
-# --- reminders ------------------------------------------------------------------------------------------
-
-@dataclass
-class ReminderReport:
-    reminded: list[str] = field(default_factory=list)  # names
-    already_today: list[str] = field(default_factory=list)
-    waiting_for_instructor: list[str] = field(default_factory=list)  # nothing the participant can do
-    unreachable: list[str] = field(default_factory=list)  # no e-mail, no phone
-
-    @property
-    def message(self) -> Msg:
-        parts = [Msg("{n} peserta diingatkan.", "{n} participant(s) reminded.").format(n=len(self.reminded))]
-        if self.already_today:
-            parts.append(Msg("{n} sudah diingatkan hari ini.", "{n} already reminded today.").format(n=len(self.already_today)))
-        if self.waiting_for_instructor:
-            parts.append(Msg("{n} hanya menunggu penilaian instruktur.", "{n} only wait for the instructor's assessment.")
-                         .format(n=len(self.waiting_for_instructor)))
-        if self.unreachable:
-            parts.append(Msg("{n} tanpa e-mail/nomor HP: {names}.", "{n} without e-mail/phone: {names}.")
-                         .format(n=len(self.unreachable), names=", ".join(self.unreachable[:10])))
-        return Msg(" ".join(p.id for p in parts), " ".join(p.en for p in parts))
-
-
-def _url(base_url: str, name: str, **kwargs) -> str:
-    try:
-        path = reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        path = reverse("training:mine")
-    return base_url.rstrip("/") + path
-
-
-def own_todo(steps: dict[str, bool]) -> list[str]:
-    """The steps the participant still has to do themself, in order."""
-    return [s for s in OWN_STEPS if not steps[s]]
-
-
-def reminder_text(*, name: str, program: Program, enrollment_id: int, todo: list[str], base_url: str) -> tuple[str, str]:
-    """Subject and body of one participant's reminder: only their own missing steps, each with its link."""
-    lines = []
-    if "reviewed" in todo:
-        lines.append(f"- Beri penilaian (1–5) dan ulasan pelatihan: {_url(base_url, 'certification:review', enrollment_id=enrollment_id)}")
-    if "survey" in todo:
-        lines.append(f"- Isi survei kesiapan kerja: "
-                     f"{_url(base_url, 'surveys:fill', code=READINESS_SURVEY_CODE, enrollment_id=enrollment_id)}")
-    institution = program.institution.name
-    subject = f"Pengingat sertifikat: {program.title}"[:200]
-    body = (
-        f"Halo {name},\n\n"
-        f"Sertifikat pelatihan \"{program.title}\" ({institution}) baru dapat diterbitkan setelah Anda menyelesaikan "
-        f"langkah berikut:\n" + "\n".join(lines) + "\n\n"
-        f"Masuk ke Sisnaker dengan akun Anda untuk mengisinya. Terima kasih.\n{institution}"
-    )
-    return subject, body
-
-
-def send_reminders(*, actor, program: Program, base_url: str = "", now: dt.datetime | None = None) -> ReminderReport:
-    """Remind every participant who still has a step of their own to do (review, readiness survey), once a
-    day per program, listing exactly their steps with links. Sent after commit (notifications.services)."""
-    from sisnaker.notifications import services as notifications
-
-    require(actor, "program.manage", program)
-    now = now or timezone.now()
-    report = ReminderReport()
-    reminded_ids = []
-    topic = reminder_topic(program)
-    rows = [r for r in _readiness_rows(program) if r.enrollment.state in CERTIFIABLE_STATES and not r.readiness.certified]
-    with transaction.atomic():
-        for r in rows:
-            steps = _steps(r.readiness)
-            todo = own_todo(steps)
-            if not todo:
-                if not steps["assessed"]:
-                    report.waiting_for_instructor.append(r.name)
-                continue
-            person = r.enrollment.person
-            if not notifications.recipients(person):
-                report.unreachable.append(r.name)
-                continue
-            if notifications.already_notified(person=person, topic=topic, now=now):
-                report.already_today.append(r.name)
-                continue
-            subject, body = reminder_text(name=r.name, program=program, enrollment_id=r.enrollment.pk, todo=todo,
-                                          base_url=base_url)
-            if notifications.notify(person=person, topic=topic, subject=subject, text=body, now=now):
-                report.reminded.append(r.name)
-                reminded_ids.append(r.enrollment.pk)
-            else:
-                report.already_today.append(r.name)
-        audit.record(actor=actor, action="certificate.reminders_sent", obj=program, at=now,
-                     after={"reminded": reminded_ids, "already_today": len(report.already_today),
-                            "waiting_for_instructor": len(report.waiting_for_instructor),
-                            "unreachable": len(report.unreachable)})
-    return report
+def require_board_viewer(*, viewer: User, program: Program) -> None:
+    """The readiness board and its progress pages are for the staff who see the program's enrollments."""
+    if not can(viewer, "enrollment.view", program):
+        raise PermissionDenied(BOARD_ONLY_STAFF)
 
 
 # --- progress of "issue all eligible" ------------------------------------------------------------------
@@ -266,7 +160,7 @@ class OverviewRow:
         return (self.program.end_date - timezone.localdate()).days
 
 
-def overview_institution_ids(user) -> list[int] | None:
+def overview_institution_ids(user: User) -> list[int] | None:
     """The institutions whose programs the user sees in the overview; None means every institution."""
     grants = getattr(user, "grants", ())
     if any(g.role in (Role.ADMIN, Role.CURATOR) for g in grants):
@@ -284,7 +178,7 @@ def _certifiable(prefix: str = "") -> Q:
 def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     """Running or closed programs that end within CLOSING_SOON_DAYS, or whose end has passed while
     some participant/alumnus still has no certificate."""
-    pending = Enrollment.objects.filter(program=OuterRef("pk"), state__in=CERTIFIABLE_STATES, certificate__isnull=True)
+    pending = Enrollment.objects.filter(program=OuterRef("pk"), state__in=domain.CERTIFIABLE_STATES, certificate__isnull=True)
     qs = Program.objects.filter(status__in=(P.RUNNING, P.CLOSED))
     if institution_ids is not None:
         qs = qs.filter(institution_id__in=institution_ids)
@@ -293,12 +187,13 @@ def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     return qs.filter(soon | overdue).select_related("institution").order_by("end_date", "pk")[:OVERVIEW_LIMIT]
 
 
-def overview(*, user, today: dt.date) -> list[OverviewRow]:
+def overview(*, user: User, today: dt.date) -> list[OverviewRow]:
     """Programs closing soon with their blocking counts per step: two queries in all (the programs, and
-    one aggregate over all their enrollments), whatever the number of programs."""
+    one aggregate over all their enrollments), whatever the number of programs. Only for institution
+    staff (the programs of their institutions), curators and administrators (every program)."""
     ids = overview_institution_ids(user)
     if ids == []:
-        return []
+        raise PermissionDenied(OVERVIEW_ONLY_STAFF)
     programs = [p for p in closing_programs(institution_ids=ids, today=today) if can(user, "enrollment.view", p)]
     if not programs:
         return []
@@ -307,15 +202,14 @@ def overview(*, user, today: dt.date) -> list[OverviewRow]:
     competent = (Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.COMPETENT,
                                            unit__programs__id=OuterRef("program_id"))
                  .values("enrollment_id").annotate(n=Count("pk")).values("n"))
-    from sisnaker.surveys.models import Response
-
+    facts = flags()
     enrollments = (
-        Enrollment.objects.filter(program_id__in=[p.pk for p in programs], state__in=CERTIFIABLE_STATES)
+        Enrollment.objects.filter(program_id__in=[p.pk for p in programs], state__in=domain.CERTIFIABLE_STATES)
         .annotate(
             n_units=Coalesce(Subquery(units, output_field=IntegerField()), Value(0)),
             n_competent=Coalesce(Subquery(competent, output_field=IntegerField()), Value(0)),
-            has_review=Exists(Review.objects.filter(enrollment_id=OuterRef("pk"))),
-            has_survey=Exists(Response.objects.filter(enrollment_id=OuterRef("pk"), questionnaire__code=READINESS_SURVEY_CODE)),
+            has_review=facts["has_review"],
+            has_survey=facts["has_survey"],
             has_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"))),
         )
         .annotate(assessed=Case(When(n_units__gt=0, n_competent__gte=F("n_units"), then=Value(True)), default=Value(False),

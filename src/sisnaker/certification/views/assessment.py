@@ -1,45 +1,41 @@
 """Pages of competency assessment and reviews: the instructor's grid (saving as you go with htmx, and a
-plain "Simpan semua" without JavaScript), the participant's review page, and the institution's
-rating fragment. Views only parse input, call one service or read, and render."""
+plain "Simpan semua" without JavaScript) and the participant's review page. Views parse input, call one
+service or selector, and render; a refusal rises to ``core.pages`` (403/404 page) or goes on the form."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from sisnaker.core.errors import SisnakerError
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
-from sisnaker.institutions.models import Institution
 from sisnaker.training import domain as training_domain
-from sisnaker.training.models import CompetencyUnit, Enrollment
-from sisnaker.web.views import forbidden_page
+from sisnaker.training.models import Program
 
-from . import assessment, ratings
-from .forms_assessment import ReviewForm, cell_name, parse_cell, parse_cell_ref, parse_grid
+from .. import domain, selectors, services
+from ..codes import Code
+from ..forms import ReviewForm, cell_name, parse_cell, parse_cell_ref, parse_grid
 
 CODE_OF = {"": "", "competent": "K", "not_yet_competent": "BK"}
+ASSESS_REFUSED = Msg("Penilaian kompetensi hanya untuk instruktur dan pengelola lembaga penyelenggara program ini.",
+                     "Competency assessment is only for instructors and institution managers of this programme's institution.")
 
 
-def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    return forbidden_page(request, text)
-
-
-def _assess_program(request: HttpRequest, program_id: int):
-    """The program, or a 404/403 response."""
-    program = assessment.program_for_assessment(program_id=program_id)
-    if program is None:
-        raise Http404(_("Program tidak ditemukan."))
+def _assess_program(request: HttpRequest, program_id: int) -> Program:
+    """The program, for those who assess it (``program.assess``): else NotFound / PermissionDenied."""
+    program = selectors.get_program(program_id=program_id)
     if not can(request.user, "program.assess", program):
-        return None, _forbidden(request, _("Penilaian kompetensi hanya untuk instruktur dan pengelola lembaga penyelenggara program ini."))
-    return program, None
+        raise PermissionDenied(ASSESS_REFUSED)
+    return program
 
 
-def _row_view(row: assessment.GridRow, units, *, errors=None, posted=None, saved=None) -> dict:
+def _row_view(row: selectors.GridRow, units, *, errors=None, posted=None, saved=None) -> dict:
     errors, posted = errors or {}, posted or {}
     cells = []
     for unit, cell in zip(units, row.cells, strict=True):
@@ -56,9 +52,7 @@ def _row_view(row: assessment.GridRow, units, *, errors=None, posted=None, saved
 @login_required
 def assess(request: HttpRequest, program_id: int) -> HttpResponse:
     """One row per participant, one column per competency unit."""
-    program, refusal = _assess_program(request, program_id)
-    if refusal:
-        return refusal
+    program = _assess_program(request, program_id)
     errors: dict = {}
     posted: dict = {}
     form_error = ""
@@ -68,7 +62,7 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
         errors = {(c.enrollment_id, c.unit_id): str(c.error) for c in cells if c.error}
         if not errors:
             try:
-                result = assessment.assessments_record_many(
+                result = services.assessments_record_many(
                     actor=request.user, program=program,
                     entries=[(c.enrollment_id, c.unit_id, c.result, c.score, None) for c in cells],
                 )
@@ -86,13 +80,12 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
             form_error = _("Periksa isian yang ditandai; belum ada yang disimpan.")
         posted = {(c.enrollment_id, c.unit_id): (CODE_OF[c.result] if not c.error else c.raw_result, c.raw_score) for c in cells}
         status = 400
-    grid = assessment.assessment_grid(program=program)
+    grid = selectors.assessment_grid(program=program)
     rows = [_row_view(r, grid.units, errors=errors, posted=posted) for r in grid.rows]
-    counts = grid.counts()
     return render(request, "certification/assessment/assess.html", {
         "program": program, "units": grid.units, "rows": rows, "form_error": form_error,
         "status_label": str(training_domain.status_label(program.status)),
-        "counts": counts, "editable_any": any(r.editable for r in grid.rows),
+        "counts": grid.counts(), "editable_any": any(r.editable for r in grid.rows),
         "can_manage": can(request.user, "program.manage", program),
     }, status=status)
 
@@ -102,27 +95,23 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
 def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
     """htmx: save one cell; answers with the participant's updated row (its overall result and the
     cell's status). A refusal is shown in the cell, nothing is saved."""
-    program, refusal = _assess_program(request, program_id)
-    if refusal:
-        return refusal
+    program = _assess_program(request, program_id)
     ref = parse_cell_ref(request.POST.get("cell", ""))
     if ref is None:
-        return HttpResponseBadRequest(_("Sel penilaian tidak dikenal."))
+        raise ValidationFailed(Msg("Sel penilaian tidak dikenal.", "Unknown assessment cell."), code=Code.ASSESSMENT_CELL)
     enrollment_id, unit_id = ref
-    enrollment = Enrollment.objects.filter(pk=enrollment_id, program=program).first()
-    unit = CompetencyUnit.objects.filter(pk=unit_id).first()
-    if enrollment is None or unit is None:
-        raise Http404(_("Peserta atau unit kompetensi tidak ditemukan di program ini."))
+    enrollment, unit = selectors.cell_of(program=program, enrollment_id=enrollment_id, unit_id=unit_id)
     cell = parse_cell(request.POST, enrollment_id, unit_id)
     error = str(cell.error) if cell.error else ""
     if not error:
         try:
-            assessment.assessment_record(actor=request.user, enrollment=enrollment, unit=unit, result=cell.result, score=cell.score)
+            services.assessment_record(actor=request.user, enrollment=enrollment, unit=unit, result=cell.result, score=cell.score)
         except SisnakerError as exc:
             error = str(exc.message)
-    grid = assessment.assessment_grid(program=program, enrollment_ids=[enrollment_id])
+    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id])
     if not grid.rows:
-        raise Http404(_("Peserta ini tidak dinilai di program ini."))
+        raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
+                       code=Code.ENROLLMENT_NOT_IN_PROGRAM)
     key = (enrollment_id, unit_id)
     row = _row_view(grid.rows[0], grid.units, errors={key: error} if error else None,
                     posted={key: (CODE_OF[cell.result] if not cell.error else cell.raw_result, cell.raw_score)} if error else None,
@@ -133,13 +122,11 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     """The participant rates and reviews the training (once); afterwards the review is shown read-only."""
-    enrollment = assessment.own_enrollment(user=request.user, enrollment_id=enrollment_id)
-    if enrollment is None:
-        raise Http404(_("Pendaftaran tidak ditemukan."))
+    enrollment = selectors.own_enrollment(user=request.user, enrollment_id=enrollment_id)
     program = enrollment.program
-    existing = assessment.review_of(enrollment=enrollment)
-    blocker = assessment.review_blocker(program_status=program.status, state=enrollment.state)
-    instructors = assessment.program_instructors(program=program) if existing is None and blocker is None else []
+    existing = selectors.review_of(enrollment=enrollment)
+    blocker = domain.review_blocker(program_status=program.status, state=enrollment.state)
+    instructors = selectors.program_instructors(program=program) if existing is None and blocker is None else []
     form = ReviewForm(request.POST or None, instructors=instructors)
     status = 200
     if request.method == "POST":
@@ -149,30 +136,19 @@ def review(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                assessment.review_submit(
+                services.review_submit(
                     actor=request.user, enrollment=enrollment, rating=d["rating"], text=d["text"],
                     instructor=form.instructors.get(d["instructor"]) if d["instructor"] else None,
                     instructor_rating=d["instructor_rating"], now=timezone.now(),
                 )
             except SisnakerError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Terima kasih! Ulasan Anda sudah kami terima."))
                 return redirect("certification:review", enrollment_id=enrollment.pk)
         status = 400
     return render(request, "certification/assessment/review.html", {
         "enrollment": enrollment, "program": program, "review": existing, "blocker": str(blocker) if blocker else "",
-        "form": form, "has_instructors": bool(instructors), "survey_url": assessment.survey_url(enrollment.pk),
+        "form": form, "has_instructors": bool(instructors), "survey_url": selectors.survey_url(enrollment.pk),
         "stars": range(1, 6),
     }, status=status)
-
-
-@require_GET
-def institution_rating(request: HttpRequest, institution_id: int) -> HttpResponse:
-    """htmx fragment for the institution page: the average rating over its programs' reviews."""
-    institution = Institution.objects.filter(pk=institution_id).first()
-    if institution is None:
-        raise Http404(_("Lembaga tidak ditemukan."))
-    return render(request, "certification/assessment/_institution_rating.html", {
-        "rating": ratings.institution_rating(institution), "institution": institution,
-    })

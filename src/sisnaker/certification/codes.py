@@ -1,0 +1,62 @@
+"""Certification's audit actions and error codes (``core/codes.py``; listed in docs/codes.md).
+
+The values are what stored audit rows and API clients already rely on: never change one. Codes that
+lower apps own (program/enrollment not found, a required reason...) are theirs: import those members (e.g. ``training.codes.Code.PROGRAM_NOT_FOUND``)."""
+
+from __future__ import annotations
+
+from sisnaker.core.codes import AuditAction, ErrorCode
+from sisnaker.core.errors import Msg
+
+
+class Audit(AuditAction):
+    ASSESSMENT_RECORDED = "assessment.recorded", Msg("Penilaian kompetensi dicatat", "Competency assessment recorded")
+    RESULT_ASSESSED = "enrollment.result_assessed", Msg("Hasil pelatihan dari penilaian kompetensi",
+                                                        "Training result from the competency assessment")
+    RESULT_CORRECTED = "enrollment.result_corrected", Msg("Hasil dikoreksi setelah program ditutup",
+                                                          "Result corrected after the program closed")
+    REVIEW_SUBMITTED = "review.submitted", Msg("Ulasan pelatihan dikirim", "Training review submitted")
+    CERTIFICATE_ISSUED = "certificate.issued", Msg("Sertifikat diterbitkan", "Certificate issued")
+    CERTIFICATE_REVOKED = "certificate.revoked", Msg("Sertifikat dicabut", "Certificate revoked")
+    ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
+                                                                 "Issuing every eligible certificate started")
+    REMINDERS_SENT = "certificate.reminders_sent", Msg("Pengingat sertifikat dikirim", "Certificate reminders sent")
+
+
+class Code(ErrorCode):
+    # competency assessment
+    ASSESSMENT_RESULT = "assessment_result", Msg("Hasil penilaian harus K atau BK", "The result must be K or BK")
+    ASSESSMENT_SCORE = "assessment_score", Msg("Nilai angka 0–100", "The score is 0–100")
+    ASSESSMENT_NOTE = "assessment_note", Msg("Catatan terlalu panjang", "Note too long")
+    ASSESSMENT_RESULT_MISSING = "assessment_result_missing", Msg("Nilai tanpa hasil K/BK", "A score without a K/BK result")
+    ASSESSMENT_CERTIFIED = "assessment_certified", Msg("Sertifikat sudah terbit: penilaian terkunci",
+                                                       "Certificate issued: the assessment is locked")
+    ASSESSMENT_NOT_ALLOWED = "assessment_not_allowed", Msg("Tidak dapat dinilai pada status ini", "Cannot be assessed in this state")
+    ASSESSMENT_ENTRIES = "assessment_entries", Msg("Ada nilai yang tidak dapat disimpan", "Some entries cannot be saved")
+    ASSESSMENT_CELL = "assessment_cell", Msg("Sel penilaian tidak dikenal", "Unknown assessment cell")
+    ENROLLMENT_NOT_IN_PROGRAM = "enrollment_not_in_program", Msg("Peserta tidak ada di program ini", "Participant not in this program")
+    UNIT_NOT_IN_PROGRAM = "unit_not_in_program", Msg("Unit kompetensi bukan bagian program", "Competency unit not in the program")
+    # reviews
+    REVIEW_EXISTS = "review_exists", Msg("Ulasan sudah diberikan", "Already reviewed")
+    REVIEW_NOT_ALLOWED = "review_not_allowed", Msg("Belum/tidak dapat memberi ulasan", "Cannot review now")
+    REVIEW_RATING = "review_rating", Msg("Penilaian bintang 1–5", "A rating of 1–5 stars")
+    REVIEW_TEXT_SHORT = "review_text_short", Msg("Ulasan terlalu pendek", "Review too short")
+    REVIEW_TEXT_LONG = "review_text_long", Msg("Ulasan terlalu panjang", "Review too long")
+    REVIEW_INSTRUCTOR = "review_instructor", Msg("Bukan instruktur lembaga ini", "Not an instructor of this institution")
+    REVIEW_INSTRUCTOR_RATING = "review_instructor_rating", Msg("Nilai instruktur 1–5", "An instructor rating of 1–5")
+    REVIEW_INSTRUCTOR_MISSING = "review_instructor_missing", Msg("Instruktur yang dinilai tidak dipilih", "No instructor chosen")
+    # certificates
+    CERTIFICATE_NOT_FOUND = "certificate_not_found", Msg("Sertifikat tidak ditemukan", "Certificate not found")
+    CERTIFICATE_NOT_READY = "certificate_not_ready", Msg("Syarat sertifikat belum lengkap", "Certificate requirements not met")
+    CERTIFICATE_ALREADY_ISSUED = "certificate_already_issued", Msg("Sertifikat sudah diterbitkan", "Certificate already issued")
+    CERTIFICATE_ALREADY_REVOKED = "certificate_already_revoked", Msg("Sertifikat sudah dicabut", "Certificate already revoked")
+    INSTITUTION_NOT_APPROVED = "institution_not_approved", Msg("Lembaga belum disetujui atau dibekukan",
+                                                               "Institution not approved or suspended")
+    REASON_TOO_LONG = "reason_too_long", Msg("Alasan terlalu panjang", "Reason too long")
+    ISSUE_TASK_NOT_FOUND = "issue_task_not_found", Msg("Tugas penerbitan tidak ditemukan", "Issuing job not found")
+    # public verification
+    CERTIFICATE_NUMBER_INVALID = "certificate_number_invalid", Msg("Nomor sertifikat tidak valid", "Not a certificate number")
+    CERTIFICATE_NUMBER_REQUIRED = "certificate_number_required", Msg("Nomor sertifikat wajib diisi", "Certificate number required")
+    VERIFY_BIRTH_DATE_REQUIRED = "verify_birth_date_required", Msg("Pemeriksaan dengan nomor perlu tanggal lahir",
+                                                                   "A look-up by number needs the birth date")
+    VERIFY_QUERY = "verify_query", Msg("Parameter id tidak ada", "The id parameter is missing")

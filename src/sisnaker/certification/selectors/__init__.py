@@ -1,0 +1,55 @@
+"""Certification's reads, by sub-domain: ``readiness`` (where each participant stands: the one way it is
+computed), ``assessment`` (the grid, reviews), ``board`` (the readiness board and the overview),
+``certificates``, ``ratings``, ``trainings`` (the citizen's "Pelatihan saya")."""
+
+from .assessment import (
+    Grid,
+    GridCell,
+    GridRow,
+    assessment_grid,
+    cell_of,
+    get_program,
+    own_enrollment,
+    program_instructors,
+    review_of,
+)
+from .board import (
+    CLOSING_SOON_DAYS,
+    Board,
+    BoardRow,
+    OverviewRow,
+    board,
+    closing_programs,
+    eligible_count,
+    issued_since,
+    overview,
+    overview_institution_ids,
+    require_board_viewer,
+)
+from .certificates import certificate_for, get_certificate, issuer_standing_of, my_certificates
+from .ratings import (
+    Rating,
+    institution_rating,
+    instructor_rating,
+    program_rating,
+    rating_of_institution_page,
+    rating_of_program_page,
+    ratings_for_programs,
+)
+from .readiness import (
+    Row,
+    readiness_for,
+    readiness_for_enrollments,
+    readiness_for_program,
+    readiness_of_loaded,
+)
+from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
+
+__all__ = [
+    "CLOSING_SOON_DAYS", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
+    "Row", "assessment_grid", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
+    "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
+    "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
+    "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",
+    "readiness_of_loaded", "require_board_viewer", "review_of", "survey_url",
+]

@@ -1,0 +1,136 @@
+"""Reads of competency assessment and reviews: the programs and enrollments the pages work on, the
+instructor's grid (participants × units, three queries whatever the size), a participant's review and
+the instructors they may rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from sisnaker.accounts.models import User
+from sisnaker.core.errors import Msg, NotFound
+from sisnaker.core.roles import Role
+from sisnaker.training import domain as training_domain
+from sisnaker.training.codes import Code as TrainingCode
+from sisnaker.training.models import CompetencyUnit, Enrollment, Program
+
+from .. import domain
+from ..codes import Code
+from ..models import Assessment, Certificate, Review
+
+PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
+
+
+def get_program(*, program_id: int) -> Program:
+    """The program a certification page works on (institution and vocational field loaded), or NotFound."""
+    program = Program.objects.select_related("institution", "vocational_field").filter(pk=program_id).first()
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND, code=TrainingCode.PROGRAM_NOT_FOUND)
+    return program
+
+
+def own_enrollment(*, user: User, enrollment_id: int) -> Enrollment:
+    """The signed-in citizen's own enrollment; NotFound for anyone else's (they must not learn it exists)."""
+    enrollment = None
+    if getattr(user, "is_authenticated", False):
+        enrollment = (Enrollment.objects.select_related("program__institution", "person")
+                      .filter(pk=enrollment_id, person__user=user).first())
+    if enrollment is None:
+        raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=TrainingCode.ENROLLMENT_NOT_FOUND)
+    return enrollment
+
+
+def cell_of(*, program: Program, enrollment_id: int, unit_id: int) -> tuple[Enrollment, CompetencyUnit]:
+    """The enrollment (of ``program``) and the unit of one grid cell, or NotFound."""
+    enrollment = Enrollment.objects.filter(pk=enrollment_id, program=program).first()
+    unit = CompetencyUnit.objects.filter(pk=unit_id).first()
+    if enrollment is None or unit is None:
+        raise NotFound(Msg("Peserta atau unit kompetensi tidak ditemukan di program ini.",
+                           "Participant or competency unit not found in this programme."), code=Code.ENROLLMENT_NOT_IN_PROGRAM)
+    return enrollment, unit
+
+
+def review_of(*, enrollment: Enrollment) -> Review | None:
+    return Review.objects.select_related("instructor").filter(enrollment=enrollment).first()
+
+
+def program_instructors(*, program: Program) -> list[User]:
+    """Instructors of the program's institution (for the review's instructor choice)."""
+    return list(User.objects.filter(role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=program.institution_id,
+                                    role_assignments__is_active=True, is_active=True).distinct().order_by("first_name", "username"))
+
+
+def is_instructor(*, user: User, institution_id: int) -> bool:
+    """Whether ``user`` is an active instructor of the institution (the review's instructor choice)."""
+    return User.objects.filter(pk=user.pk, role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=institution_id,
+                               role_assignments__is_active=True).exists()
+
+
+# --- the grid ---------------------------------------------------------------------------------------
+
+@dataclass
+class GridCell:
+    unit_id: int
+    result: str            # "" when not assessed
+    score: int | None
+    note: str
+
+
+@dataclass
+class GridRow:
+    enrollment_id: int
+    name: str
+    state: str
+    state_label: str
+    certified: bool
+    blocker: Msg | None    # why the row is read-only, or None
+    cells: list[GridCell]
+    overall: str
+
+    @property
+    def editable(self) -> bool:
+        return self.blocker is None
+
+    @property
+    def overall_label(self) -> str:
+        return str(domain.OVERALL_LABELS[self.overall])
+
+
+@dataclass
+class Grid:
+    program: Program
+    units: list[CompetencyUnit]
+    rows: list[GridRow]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(domain.OVERALL_LABELS, 0)
+        for row in self.rows:
+            out[row.overall] += 1
+        return out
+
+
+def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None) -> Grid:
+    """Participants (participant / graduated / not passed) × the program's units with the current
+    results and each row's overall result. Three queries, whatever the size."""
+    units = list(program.competency_units.order_by("code"))
+    unit_ids = [u.pk for u in units]
+    qs = Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES)
+    if enrollment_ids is not None:
+        qs = qs.filter(pk__in=enrollment_ids)
+    enrollments = list(qs.select_related("person").annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))
+                       .order_by("person__full_name", "pk"))
+    found: dict[int, dict[int, Assessment]] = {e.pk: {} for e in enrollments}
+    for a in Assessment.objects.filter(enrollment_id__in=list(found), unit_id__in=unit_ids):
+        found[a.enrollment_id][a.unit_id] = a
+    rows = []
+    for e in enrollments:
+        mine = found[e.pk]
+        cells = [GridCell(uid, mine[uid].result, mine[uid].score, mine[uid].note) if uid in mine else GridCell(uid, "", None, "")
+                 for uid in unit_ids]
+        rows.append(GridRow(
+            enrollment_id=e.pk, name=e.person.full_name, state=e.state, state_label=str(training_domain.state_label(e.state)),
+            certified=e.certified, blocker=domain.assess_blocker(program_status=program.status, state=e.state, certified=e.certified),
+            cells=cells, overall=domain.overall_result(unit_ids=unit_ids, results={uid: a.result for uid, a in mine.items()}),
+        ))
+    return Grid(program=program, units=units, rows=rows)

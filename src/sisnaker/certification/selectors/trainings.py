@@ -1,0 +1,93 @@
+"""The citizen's "Pelatihan saya" (``/pelatihan/saya/``): each enrollment with what training says (its
+state, the next step, whether they may withdraw or report "not me") and what certification adds (the
+review and the work-readiness survey on the way to the certificate). Three queries whatever the number
+of enrollments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from sisnaker.accounts.models import Person, User
+from sisnaker.accounts.selectors import person_for_user
+from sisnaker.core.errors import Conflict, Msg
+from sisnaker.surveys import selectors as surveys
+from sisnaker.surveys.domain import READINESS_CODE
+from sisnaker.training import domain as training_domain
+from sisnaker.training import selectors as training_selectors
+from sisnaker.training.models import Enrollment, Program
+
+from .. import domain
+from ..models import Review
+
+
+def survey_url(enrollment_id: int) -> str:
+    """The work-readiness survey of one enrollment."""
+    return reverse("surveys:fill", args=(READINESS_CODE, enrollment_id))
+
+
+@dataclass(frozen=True)
+class MySteps:
+    """The citizen's certificate steps for one enrollment."""
+
+    applies: bool          # participant of a running program, or alumnus / not passed
+    reviewed: bool
+    survey_done: bool
+    review_url: str
+    survey_url: str
+
+
+def my_steps(*, enrollments: list[Enrollment]) -> dict[int, MySteps]:
+    """Review and readiness-survey status per enrollment, in two queries (``enrollment.program`` loaded)."""
+    ids = [e.pk for e in enrollments]
+    reviewed = set(Review.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", flat=True)) if ids else set()
+    surveyed = surveys.has_responded(code=READINESS_CODE, enrollment_ids=ids)
+    return {
+        e.pk: MySteps(
+            applies=domain.review_blocker(program_status=e.program.status, state=e.state) is None,
+            reviewed=e.pk in reviewed, survey_done=e.pk in surveyed,
+            review_url=reverse("certification:review", args=(e.pk,)), survey_url=survey_url(e.pk),
+        )
+        for e in enrollments
+    }
+
+
+def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False) -> bool:
+    try:
+        training_domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
+                                                 by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
+    except Conflict:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class MyTraining:
+    e: Enrollment
+    program: Program
+    next_step: Msg
+    state: str                 # its label, in the active language
+    can_withdraw: bool
+    by_others: bool            # enrolled by the institution (import, staff)
+    can_report: bool           # may say "not me" and leave
+    steps: MySteps
+
+
+def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
+    """The signed-in user's citizen profile (None for a staff account) and their trainings, newest first."""
+    person = person_for_user(user=user)
+    if person is None:
+        return None, []
+    trainings = training_selectors.my_trainings(person=person)
+    steps = my_steps(enrollments=[t.enrollment for t in trainings])
+    items = []
+    for t in trainings:
+        e = t.enrollment
+        by_others = e.source != Enrollment.Source.SELF
+        items.append(MyTraining(
+            e=e, program=e.program, next_step=t.next_step, state=str(training_domain.state_label(e.state)),
+            can_withdraw=_can_withdraw(e), by_others=by_others, can_report=by_others and _can_withdraw(e, not_me=True),
+            steps=steps[e.pk],
+        ))
+    return person, items

@@ -1,0 +1,36 @@
+"""Certification's writes, by sub-domain: ``assessment`` (competency per unit), ``reviews``,
+``certificates`` (issue, issue all eligible, revoke), ``reminders`` (from the readiness board),
+``verification`` (public look-ups, which count). Views, the API, tasks and the demo call these; each
+top-level one opens its own durable transaction."""
+
+from .assessment import SaveResult, assessment_record, assessments_record_many
+from .certificates import (
+    IssueAllStarted,
+    build_fields,
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_all_start,
+    certificates_issue_eligible,
+    new_verification_id,
+)
+from .reminders import ReminderReport, reminder_text, reminder_topic, send_reminders
+from .reviews import review_submit
+from .verification import (
+    INVALID,
+    REVOKED,
+    UNAPPROVED,
+    UNKNOWN,
+    VALID,
+    LookupLimited,
+    VerifyResult,
+    certificate_lookup,
+    certificate_status,
+    certificate_verify,
+)
+
+__all__ = [
+    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "IssueAllStarted", "LookupLimited", "ReminderReport", "SaveResult",
+    "VerifyResult", "assessment_record", "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
+    "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
+    "certificates_issue_eligible", "new_verification_id", "reminder_text", "reminder_topic", "review_submit", "send_reminders",
+]

@@ -1,0 +1,237 @@
+"""Competency assessment (per participant, per competency unit).
+
+An instructor or the manager of the program's institution (``program.assess``) records, per unit,
+"competent" / "not yet competent" with an optional score (0–100) and note. Allowed while the enrollment
+is a participant of a running program, and — as a correction — for an alumnus or a not-passed
+participant of a closed program, until a certificate exists for the enrollment (``domain.assess_blocker``).
+After every save the overall result (``domain.overall_result`` over the program's units) is stored on
+``Enrollment.result``: competent → passed, not yet competent → failed, else pending. In a closed
+program the state follows the result at once (graduated ↔ not_passed), audited.
+
+Lock order: the program row first, then the enrollments (the same order as training's close), so an
+assessment and the program's close never interleave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from sisnaker.accounts.models import User
+from sisnaker.core import audit
+from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.training import domain as training_domain
+from sisnaker.training.codes import Code as TrainingCode
+from sisnaker.training.domain import ProgramStatus as P
+from sisnaker.training.models import CompetencyUnit, Enrollment, Program
+
+from .. import domain
+from ..codes import Audit, Code
+from ..domain import Entry
+from ..models import Assessment, Certificate
+
+
+class Problem(NamedTuple):
+    enrollment_id: int
+    unit_id: int
+    error: SisnakerError
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0       # created or changed
+    cleared: int = 0     # removed ("—")
+    unchanged: int = 0
+    # enrollment id → overall result after the save ("competent" / "not_yet_competent" / "pending"), for touched rows
+    overall: dict[int, str] = field(default_factory=dict)
+
+
+def _lock_program(program_id: int) -> Program:
+    program = Program.objects.select_for_update(of=("self",)).select_related("institution").filter(pk=program_id).first()
+    if program is None:
+        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code=TrainingCode.PROGRAM_NOT_FOUND)
+    return program
+
+
+def _save(*, actor: User, program: Program, entries: list[Entry]) -> tuple[SaveResult, list[Problem]]:
+    """The set-based core of both services: validate everything, and only when nothing is wrong write
+    all changes (bulk), recompute the overall result of every touched enrollment once, and audit."""
+    by_cell: dict[tuple[int, int], Entry] = {}
+    for entry in entries:  # the last value of a cell wins
+        by_cell[(int(entry.enrollment_id), int(entry.unit_id))] = entry._replace(
+            note=None if entry.note is None else entry.note.strip())
+    enrollment_ids = sorted({eid for eid, _ in by_cell})
+    enrollments = {
+        e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=enrollment_ids)
+        .select_related("person").select_for_update(of=("self",))
+        .annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))
+    }
+    unit_ids = set(program.competency_units.values_list("pk", flat=True))
+    current: dict[tuple[int, int], Assessment] = {
+        (a.enrollment_id, a.unit_id): a for a in Assessment.objects.filter(enrollment_id__in=list(enrollments))
+    }
+    problems: list[Problem] = []
+    creates, updates, deletes = [], [], []
+    result = SaveResult()
+    for (eid, uid), entry in by_cell.items():
+        enrollment = enrollments.get(eid)
+        if enrollment is None:
+            problems.append(Problem(eid, uid, NotFound(Msg("Peserta tidak ditemukan di program ini.", "Participant not found in this program."),
+                                                       code=Code.ENROLLMENT_NOT_IN_PROGRAM)))
+            continue
+        if uid not in unit_ids:
+            problems.append(Problem(eid, uid, ValidationFailed(
+                Msg("Unit kompetensi ini bukan bagian dari program.", "This competency unit is not part of the program."),
+                code=Code.UNIT_NOT_IN_PROGRAM, field="unit")))
+            continue
+        error = domain.entry_problem(entry)
+        if error:
+            problems.append(Problem(eid, uid, error))
+            continue
+        existing = current.get((eid, uid))
+        note = existing.note if (entry.note is None and existing) else (entry.note or "")
+        if (existing is None and entry.result == "") or (
+            existing is not None and (existing.result, existing.score, existing.note) == (entry.result, entry.score, note)
+        ):
+            result.unchanged += 1
+            continue
+        blocker = domain.assess_blocker(program_status=program.status, state=enrollment.state, certified=enrollment.certified)
+        if blocker:
+            problems.append(Problem(eid, uid, Conflict(blocker, code=Code.ASSESSMENT_CERTIFIED if enrollment.certified else Code.ASSESSMENT_NOT_ALLOWED)))
+            continue
+        if entry.result == "":
+            deletes.append(existing)
+        elif existing is None:
+            creates.append(Assessment(enrollment_id=eid, unit_id=uid, result=entry.result, score=entry.score, note=note))
+        else:
+            updates.append((existing, {"result": existing.result, "score": existing.score, "note": existing.note}))
+            existing.result, existing.score, existing.note = entry.result, entry.score, note
+    if problems:
+        return result, problems
+
+    now = timezone.now()
+    codes = dict(CompetencyUnit.objects.filter(pk__in={uid for _, uid in by_cell}).values_list("pk", "code")) if (
+        creates or updates or deletes) else {}
+    for a in creates:
+        a.assessed_by, a.assessed_at = actor, now
+    for a, _ in updates:
+        a.assessed_by, a.assessed_at = actor, now
+    if creates:
+        Assessment.objects.bulk_create(creates, batch_size=500)
+    if updates:
+        Assessment.objects.bulk_update([a for a, _ in updates], ["result", "score", "note", "assessed_by", "assessed_at"], batch_size=500)
+    if deletes:
+        Assessment.objects.filter(pk__in=[a.pk for a in deletes]).delete()
+    rows = []
+    for a in creates:
+        rows.append((a.enrollment_id, enrollments[a.enrollment_id].person.full_name, None,
+                     {"unit": codes.get(a.unit_id), "result": a.result, "score": a.score, "note": a.note}))
+    for a, before in updates:
+        after = {"result": a.result, "score": a.score, "note": a.note}
+        b, c = audit.changes(before, after)
+        rows.append((a.enrollment_id, enrollments[a.enrollment_id].person.full_name, {"unit": codes.get(a.unit_id)} | b,
+                     {"unit": codes.get(a.unit_id)} | c))
+    for a in deletes:
+        rows.append((a.enrollment_id, enrollments[a.enrollment_id].person.full_name,
+                     {"unit": codes.get(a.unit_id), "result": a.result, "score": a.score}, {"unit": codes.get(a.unit_id), "result": None}))
+    audit.record_many(actor=actor, action=Audit.ASSESSMENT_RECORDED, object_type="training.enrollment", rows=rows, at=now)
+    result.saved, result.cleared = len(creates) + len(updates), len(deletes)
+
+    # One recompute pass over the touched enrollments.
+    for a in creates:
+        current[(a.enrollment_id, a.unit_id)] = a
+    for a in deletes:
+        current.pop((a.enrollment_id, a.unit_id), None)
+    touched = {a.enrollment_id for a in creates} | {a.enrollment_id for a, _ in updates} | {a.enrollment_id for a in deletes}
+    results_of: dict[int, dict[int, str]] = {eid: {} for eid in touched}
+    for (eid, uid), a in current.items():
+        if eid in touched:
+            results_of[eid][uid] = a.result
+    _sync_results(actor=actor, program=program, enrollments=[enrollments[eid] for eid in sorted(touched)],
+                  results_of=results_of, unit_ids=unit_ids, now=now, out=result)
+    return result, problems
+
+
+def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment], results_of: dict, unit_ids: set[int], now, out: SaveResult):
+    """Store the overall result on each enrollment; in a closed program move the state with it."""
+    groups: dict[tuple[str, str, str], list[Enrollment]] = {}
+    result_rows, correction_rows = [], []
+    for e in enrollments:
+        overall = domain.overall_result(unit_ids=unit_ids, results=results_of.get(e.pk, {}))
+        out.overall[e.pk] = overall
+        new_result = domain.ENROLLMENT_RESULT[overall]
+        if program.status == P.CLOSED:
+            new_state, reason = training_domain.close_outcome(result=new_result)
+            if (new_result, new_state) == (e.result, e.state):
+                continue
+            groups.setdefault((new_result, new_state, reason), []).append(e)
+            correction_rows.append((e.pk, e.person.full_name, {"state": e.state, "result": e.result},
+                                    {"state": new_state, "result": new_result, "reason": reason}))
+        else:
+            if new_result == e.result:
+                continue
+            groups.setdefault((new_result, e.state, e.reason), []).append(e)
+            result_rows.append((e.pk, e.person.full_name, {"result": e.result}, {"result": new_result}))
+    for (new_result, new_state, reason), members in groups.items():
+        moved = [e.pk for e in members if e.state != new_state]
+        same = [e.pk for e in members if e.state == new_state]
+        if moved:
+            Enrollment.objects.filter(pk__in=moved).update(result=new_result, state=new_state, reason=reason, state_changed_at=now)
+        if same:
+            Enrollment.objects.filter(pk__in=same).update(result=new_result, reason=reason)
+        for e in members:
+            if e.state != new_state:
+                e.state, e.state_changed_at = new_state, now
+            e.result, e.reason = new_result, reason
+    audit.record_many(actor=actor, action=Audit.RESULT_ASSESSED, object_type="training.enrollment", rows=result_rows, at=now)
+    audit.record_many(actor=actor, action=Audit.RESULT_CORRECTED, object_type="training.enrollment", rows=correction_rows,
+                      reason=domain.CORRECTION_REASON, at=now)
+
+
+@transaction.atomic(durable=True)
+def assessment_record(*, actor: User, enrollment: Enrollment, unit: CompetencyUnit, result: str, score: int | None = None,
+                      note: str | None = None) -> Assessment | None:
+    """Create, change or (``result=""``) clear one unit's assessment of one participant, then store the
+    overall result on the enrollment (and, in a closed program, its state). ``note=None`` keeps the
+    current note. Returns the assessment, or None when cleared. Refusals: PermissionDenied,
+    ValidationFailed (input), Conflict (state, or certificate already issued)."""
+    program = _lock_program(enrollment.program_id)
+    require(actor, "program.assess", program)
+    _, problems = _save(actor=actor, program=program, entries=[Entry(enrollment.pk, unit.pk, result, score, note)])
+    if problems:
+        raise problems[0].error
+    return Assessment.objects.filter(enrollment_id=enrollment.pk, unit_id=unit.pk).first()
+
+
+@transaction.atomic(durable=True)
+def assessments_record_many(*, actor: User, program: Program, entries: list[tuple]) -> SaveResult:
+    """The bulk page's save: ``entries`` are ``(enrollment_id, unit_id, result, score, note)`` (note None
+    keeps the current note). All or nothing: when any entry is wrong, nothing is saved and the error's
+    ``details["problems"]`` lists every bad cell (enrollment, unit, code, message)."""
+    program = _lock_program(program.pk)
+    require(actor, "program.assess", program)
+    if program.status not in (P.RUNNING, P.CLOSED):
+        raise Conflict(Msg("Penilaian kompetensi dilakukan saat program berjalan (status program: {s_id}).",
+                           "Competency assessment happens while the program runs (program status: {s_en}).").format(
+                               s_id=training_domain.status_label(program.status).id, s_en=training_domain.status_label(program.status).en),
+                       code=TrainingCode.PROGRAM_NOT_RUNNING)
+    parsed = [Entry(*entry) for entry in entries]
+    result, problems = _save(actor=actor, program=program, entries=parsed)
+    if problems:
+        names = dict(Enrollment.objects.filter(pk__in={p.enrollment_id for p in problems}).values_list("pk", "person__full_name"))
+        codes = dict(CompetencyUnit.objects.filter(pk__in={p.unit_id for p in problems}).values_list("pk", "code"))
+        where = [f"{names.get(p.enrollment_id, f'#{p.enrollment_id}')} · {codes.get(p.unit_id, f'#{p.unit_id}')}" for p in problems]
+        head = Msg("{n} nilai tidak dapat disimpan, jadi tidak ada yang disimpan. ", "{n} entries cannot be saved, so nothing was saved. ").format(
+            n=len(problems))
+        detail = Msg("; ".join(f"{w}: {p.error.message.id}" for w, p in zip(where, problems, strict=True)),
+                     "; ".join(f"{w}: {p.error.message.en}" for w, p in zip(where, problems, strict=True)))
+        cls = ValidationFailed if any(isinstance(p.error, ValidationFailed) for p in problems) else Conflict
+        raise cls(Msg(head.id + detail.id, head.en + detail.en), code=Code.ASSESSMENT_ENTRIES, details={"problems": [
+            {"enrollment": p.enrollment_id, "unit": p.unit_id, "code": p.error.code, "message": p.error.message} for p in problems
+        ]})
+    return result

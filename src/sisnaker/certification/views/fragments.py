@@ -1,0 +1,31 @@
+"""Pieces of lower apps' pages that certification knows, rendered in place by ``{% fragment %}``
+(``core/templatetags/fragments.py``) so that those apps never import certification:
+
+* ``certification:fragment_institution_rating`` (institution id) — the institution's rating over its
+  programs' reviews, for its page; nothing when it has no reviews or is not approved (pending, rejected
+  and suspended institutions show no rating);
+* ``certification:fragment_program_rating`` (program id) — the program's rating, for its page; nothing
+  when it has no reviews.
+
+The catalogue shows the ratings of a whole page of programs through the extension point
+``"training.program_ratings"`` instead (one query, ``selectors.ratings_for_programs``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+
+
+@require_GET
+def institution_rating(request: HttpRequest, institution_id: int) -> HttpResponse:
+    rating = selectors.rating_of_institution_page(institution_id=institution_id)
+    return render(request, "certification/fragments/institution_rating.html", {"rating": rating})
+
+
+@require_GET
+def program_rating(request: HttpRequest, program_id: int) -> HttpResponse:
+    rating = selectors.rating_of_program_page(program_id=program_id)
+    return render(request, "certification/fragments/program_rating.html", {"rating": rating})
