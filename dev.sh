@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sisnaker developer entry point: sets everything up, then runs the demo or the tests.
 #   ./dev.sh demo   - Sisnaker with demo data on an embedded SQLite database at http://127.0.0.1:8000
-#   ./dev.sh test   - ruff + the whole test suite on SQLite and PostgreSQL, browser tests included
+#   ./dev.sh test   - ruff, import contracts and the whole test suite on SQLite and PostgreSQL, browser
+#                     tests included (./dev.sh test --quick: SQLite only, no browser, for the edit loop)
 #   ./dev.sh lock   - remake the hashed lock files (requirements/*.lock) after changing the
 #                     dependencies in pyproject.toml or requirements/bootstrap.in; commit them
 #                     (./dev.sh lock --upgrade also moves the unpinned transitive ones to their latest)
@@ -136,6 +137,15 @@ ensure_chromium() {
   [ -x "${SISNAKER_CHROMIUM:-/usr/bin/chromium}" ] || die "Chromium is needed for the browser tests: 'sudo apt-get install chromium' (or set SISNAKER_CHROMIUM)."
 }
 
+pytest_run() {
+  # pytest exits 5 when a selection holds no test (e.g. ./dev.sh test tests/regions has no browser
+  # journey): that is not a failure of the run.
+  local rc=0
+  "$@" || rc=$?
+  [ "$rc" = 5 ] && rc=0
+  return "$rc"
+}
+
 ensure_postgres() {
   local url=${SISNAKER_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/sisnaker}
   if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -160,16 +170,29 @@ case "$cmd" in
     exec "$VENV/bin/sisnaker" demo "$@"
     ;;
   test)
+    # ./dev.sh test          - everything CI runs: ruff, import contracts, SQLite (browser journeys
+    #                          included) and PostgreSQL
+    # ./dev.sh test --quick  - the edit-test loop: ruff, import contracts, SQLite without the browser
+    # Other arguments go to pytest (./dev.sh test --quick tests/training -k import).
     shift || true
+    quick=0
+    if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
     ensure_venv dev
-    ensure_chromium
-    pg_url=$(ensure_postgres)
     say "ruff check"
     "$VENV/bin/ruff" check src tests bench
-    say "tests on SQLite (browser journeys included)"
-    env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+    say "import contracts (pyproject.toml [tool.importlinter])"
+    PYTHONPATH=src "$VENV/bin/lint-imports" --no-cache
+    # Two workers: this machine class has two cores; each worker gets its own test database.
+    workers=${SISNAKER_TEST_WORKERS:-2}
+    say "tests on SQLite"
+    pytest_run env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" -m "not browser" "$@"
+    [ "$quick" = 1 ] && exit 0
+    ensure_chromium
+    pg_url=$(ensure_postgres)
+    say "browser journeys (SQLite)"
+    pytest_run env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider -m browser "$@"
     say "tests on PostgreSQL ($pg_url)"
-    DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q -p no:cacheprovider -m "not browser" "$@"
+    pytest_run env DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" -m "not browser" "$@"
     ;;
   *)
     ensure_venv run

@@ -35,8 +35,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from pydantic import Field
 
+from sisnaker.accounts.api import router as accounts_router
+from sisnaker.certification.api import router as certification_router
 from sisnaker.core import nul
 from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
+from sisnaker.institutions.api import router as institutions_router
+from sisnaker.regions.api import router as regions_router
+from sisnaker.surveys.api import router as surveys_router
+from sisnaker.training.api import router as training_router
+from sisnaker.training.spreadsheets.api import router as training_io_router
 from sisnaker.web.api_docs import LocalSwagger
 
 # --- the refusal shape ----------------------------------------------------------------------------
@@ -399,22 +406,10 @@ def document_refusals(schema: dict) -> dict:
     return schema
 
 
-def _register_routers() -> None:
-    from sisnaker.accounts.api import router as accounts_router
-    from sisnaker.certification.api import router as certification_router
-    from sisnaker.institutions.api import router as institutions_router
-    from sisnaker.regions.api import router as regions_router
-    from sisnaker.surveys.api import router as surveys_router
-    from sisnaker.training.api import router as training_router
-    from sisnaker.training.spreadsheets.api import router as training_io_router
-
-    api.add_router("/certification/", certification_router, tags=["certification"])
-    api.add_router("/surveys/", surveys_router, tags=["surveys"])
-    api.add_router("/regions/", regions_router)
-    api.add_router("/accounts/", accounts_router)
-    api.add_router("/institutions/", institutions_router, tags=["institutions"])
-    api.add_router("/training/", training_router, tags=["training"])
-    api.add_router("/training/", training_io_router, tags=["training import/export"])
-
-
-_register_routers()
+api.add_router("/certification/", certification_router, tags=["certification"])
+api.add_router("/surveys/", surveys_router, tags=["surveys"])
+api.add_router("/regions/", regions_router)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/institutions/", institutions_router, tags=["institutions"])
+api.add_router("/training/", training_router, tags=["training"])
+api.add_router("/training/", training_io_router, tags=["training import/export"])

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from sisnaker.core import crypto
+
 OK, WARN, FAIL = "ok", "warn", "fail"
 
 AUDIT_TABLE = "core_auditevent"
@@ -80,8 +82,6 @@ def _keys() -> Iterator[Finding]:
     if not data_keys or _DEV_DATA_KEY in data_keys:
         yield Finding(FAIL, "keys", "SISNAKER_DATA_KEYS is the public development key")
     else:
-        from sisnaker.core import crypto
-
         try:
             sealed = crypto.encrypt("sisnaker-checkdeploy")
             assert crypto.decrypt(sealed) == "sisnaker-checkdeploy"  # noqa: S101 - a round trip, not a test

@@ -15,7 +15,10 @@ from faker import Faker
 
 from sisnaker.accounts import services as account_services
 from sisnaker.accounts.models import Person, RoleAssignment, User
+from sisnaker.certification import services as certification
+from sisnaker.certification.models import Certificate
 from sisnaker.core import audit, crypto
+from sisnaker.core.errors import SisnakerError
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_domain
@@ -23,6 +26,11 @@ from sisnaker.institutions import services as institution_services
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.placement.models import Company
 from sisnaker.regions.models import District, Regency
+from sisnaker.surveys import services as surveys
+from sisnaker.surveys.domain import READINESS_CODE
+from sisnaker.training import services as training
+from sisnaker.training.models import CompetencyUnit, Enrollment, VocationalField
+from sisnaker.training.reference import reference_load
 
 DEMO_PASSWORD = "demo-kerja-2026"
 
@@ -184,11 +192,6 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:
     """Programs in every status at the demo institutions, with enrollments in every state, made
     through the real services (so the audit trail and the rules are the real ones)."""
-    from sisnaker.core.errors import SisnakerError
-    from sisnaker.institutions import services as inst_services
-    from sisnaker.training import services as training
-    from sisnaker.training.models import CompetencyUnit, VocationalField
-    from sisnaker.training.reference import reference_load
 
     reference_load()
     manager = User.objects.get(username="pengelola.blkbandung")
@@ -196,7 +199,7 @@ def _training_demo(*, today: dt.date, rng: random.Random) -> int:
     bandung = Regency.objects.get(code="32.73")
     curator = User.objects.get(username="kurator")
     lpk = Institution.objects.get(registry_number="LPK-3578-014")
-    inst_services.institution_set_accreditation(
+    institution_services.institution_set_accreditation(
         actor=curator, institution=lpk, status="accredited", grade="B", number="LA-LPK/2023/0147",
         valid_until=today - dt.timedelta(days=40),
     )
@@ -291,12 +294,6 @@ def _demo_answers(version, today: dt.date, rng: random.Random) -> dict:
 def _certification_demo(*, manager, program, today: dt.date, rng: random.Random) -> None:
     """The closed program's alumni: assessed unit by unit, most reviewed and surveyed, certificates
     issued for those ready (one revoked), so the board, the PDF and verification have real data."""
-    from django.utils import timezone
-
-    from sisnaker.certification import services as certification
-    from sisnaker.surveys import services as surveys
-    from sisnaker.surveys.domain import READINESS_CODE
-    from sisnaker.training.models import Enrollment
 
     instructor = User.objects.get(username="instruktur.blkbandung")
     units = list(program.competency_units.values_list("pk", flat=True))
@@ -321,8 +318,6 @@ def _certification_demo(*, manager, program, today: dt.date, rng: random.Random)
     result = certification.certificates_issue_eligible(actor=manager, program=program, now=now)
     first = result["numbers"][:1]
     if first:
-        from sisnaker.certification.models import Certificate
-
         certification.certificate_revoke(
             actor=manager, certificate=Certificate.objects.get(number=first[0]),
             reason="Data peserta terbukti tidak sesuai (surat Kepala BLK No. 800/77/BLK).", now=now,

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sisnaker.certification.models import Certificate
 from sisnaker.demo import data as demo
 
 
@@ -32,8 +33,6 @@ class Command(BaseCommand):
         width = max(len(x.login) for x in demo.logins())
         for login in demo.logins():
             self.stdout.write(f"  {login.login:<{width}}  {login.password}  {login.role} — {login.note}")
-        from sisnaker.certification.models import Certificate
-
         sample = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
         if sample:
             self.stdout.write(f"Contoh sertifikat: {sample.number} — verifikasi: http://{addr}/v/{sample.verification_id}/")
