@@ -19,6 +19,7 @@ from sisnaker.core.permissions import require
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment, Program
+from sisnaker.training.selectors import program_not_found
 
 from .codes import Code
 from .models import Answer, QuestionnaireVersion, Response
@@ -71,7 +72,7 @@ def get_program(*, program_id: int) -> Program:
     """The program of a results summary, or ``NotFound``."""
     found = Program.objects.select_related("institution").filter(pk=program_id).first()
     if found is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code=TrainingCode.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return found
 
 

@@ -461,7 +461,7 @@ def program_detail(request, program_id: int):
         return _program_out(program, today=today, staff=True)
     program = selectors.public_program(program_id=program_id)
     if program is None:
-        raise NotFound(selectors.PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
+        raise selectors.program_not_found()
     return _program_out(program, today=today)
 
 

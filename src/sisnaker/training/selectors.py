@@ -26,6 +26,12 @@ from .models import Enrollment, Program
 
 PUBLIC_STATUSES = (P.PUBLISHED, P.SELECTION, P.RUNNING, P.CLOSED)
 PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
+
+
+def program_not_found() -> NotFound:
+    """The one refusal for a program id that does not exist (other apps raise it too, so clients see
+    the same code and words whichever page or endpoint they used)."""
+    return NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
 CHUNK = 5000  # ids per IN list (SQLite's variable limit, PostgreSQL's plan size)
 
 
@@ -85,7 +91,7 @@ def get_program(*, program_id: int) -> Program:
     """A program (any status), or NotFound."""
     program = Program.objects.select_related("institution", "regency", "vocational_field").filter(pk=program_id).first()
     if program is None:
-        raise NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return program
 
 
@@ -109,7 +115,7 @@ def program_for_staff(*, program_id: int) -> Program:
         .first()
     )
     if program is None:
-        raise NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return program
 
 

@@ -14,19 +14,18 @@ from sisnaker.core.roles import Role
 from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
+from sisnaker.training.selectors import program_not_found
 
 from .. import domain
 from ..codes import Code
 from ..models import Assessment, Certificate, Review
-
-PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
 
 
 def get_program(*, program_id: int) -> Program:
     """The program a certification page works on (institution and vocational field loaded), or NotFound."""
     program = Program.objects.select_related("institution", "vocational_field").filter(pk=program_id).first()
     if program is None:
-        raise NotFound(PROGRAM_NOT_FOUND, code=TrainingCode.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return program
 
 

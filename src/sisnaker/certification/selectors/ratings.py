@@ -16,8 +16,8 @@ from sisnaker.accounts.models import User
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.institutions.codes import Code as InstitutionCode
 from sisnaker.institutions.models import Institution
-from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Program
+from sisnaker.training.selectors import program_not_found
 
 from ..models import Review
 
@@ -76,7 +76,7 @@ def rating_of_program_page(*, program_id: int) -> Rating | None:
     """The rating a program's page shows (None: no reviews yet). NotFound for no such program."""
     program = Program.objects.only("pk").filter(pk=program_id).first()
     if program is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code=TrainingCode.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return program_rating(program)
 
 

@@ -29,6 +29,7 @@ from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
+from sisnaker.training.selectors import program_not_found
 
 from .. import domain
 from ..codes import Audit, Code
@@ -54,7 +55,7 @@ class SaveResult:
 def _lock_program(program_id: int) -> Program:
     program = Program.objects.select_for_update(of=("self",)).select_related("institution").filter(pk=program_id).first()
     if program is None:
-        raise NotFound(Msg("Program tidak ditemukan.", "Program not found."), code=TrainingCode.PROGRAM_NOT_FOUND)
+        raise program_not_found()
     return program
 
 
