@@ -37,3 +37,16 @@ def test_pages_show_times_in_the_users_zone(client, signup_data):
     assert "Waktu (WIT)" in page
     # The signed-up event at UTC 00:00 shows as 09:00 in Jayapura.
     assert person.created_at.astimezone(__import__("zoneinfo").ZoneInfo(WIT)).strftime("%Y-%m-%d %H:%M") in page
+
+
+@pytest.mark.django_db
+def test_audit_trail_names_each_action_in_the_readers_language(client, signup_data):
+    services.person_sign_up(data=signup_data(), today=TODAY)
+    admin = services.staff_user_create(actor=None, username="adm-label", password="x-Secret-123", full_name="Adm")
+    services.role_grant(actor=None, user=admin, role=Role.ADMIN)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit")).content.decode()
+    assert "Peran diberikan" in page and "role.granted" in page  # the label, and the stored value to filter on
+    client.cookies["sisnaker_lang"] = "en"
+    page = client.get(reverse("accounts:audit")).content.decode()
+    assert "Role granted" in page

@@ -17,6 +17,7 @@ Members are ``str`` (``StrEnum``), so they are stored, compared and serialised a
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from enum import StrEnum
@@ -91,13 +92,19 @@ def all_error_codes() -> list[ErrorCode]:
     return _members(ErrorCode)
 
 
+@functools.cache
+def _audit_index() -> dict[str, AuditAction]:
+    # Built once, after the apps have registered their codes (the audit page labels 100 rows per view).
+    return {member.value: member for member in all_audit_actions()}
+
+
 def audit_label(action: str, language: str | None = None) -> str:
-    """The label of a stored action in ``language`` (the action itself when it is not known, e.g. a
-    row written before the enumeration existed)."""
-    for member in all_audit_actions():
-        if member.value == action:
-            return member.label.in_language(language) if language else str(member.label)
-    return action
+    """The label of a stored action in ``language`` (default: the active one), or the action itself
+    when it is not known (e.g. a row written before the enumeration existed)."""
+    member = _audit_index().get(action)
+    if member is None:
+        return action
+    return member.label.in_language(language) if language else str(member.label)
 
 
 # --- core's own names --------------------------------------------------------------------------
