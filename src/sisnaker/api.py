@@ -38,6 +38,7 @@ from pydantic import Field
 from sisnaker.accounts.api import router as accounts_router
 from sisnaker.certification.api import router as certification_router
 from sisnaker.core import nul
+from sisnaker.core.codes import Code
 from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.institutions.api import router as institutions_router
 from sisnaker.regions.api import router as regions_router
@@ -149,7 +150,7 @@ def _field_error(error: dict) -> dict:
     field, whole_body = _field_of(tuple(error.get("loc") or ()))
     error_type = str(error.get("type", ""))
     if whole_body or error_type == "json_invalid":
-        return {"field": None, "code": "invalid_body", "message": str(INVALID_BODY)}
+        return {"field": None, "code": Code.INVALID_BODY, "message": str(INVALID_BODY)}
     key = _message_key(error_type)
     id_, en = _VALIDATION_MESSAGES.get(key, _INVALID)
     params = {name: value for name, value in (error.get("ctx") or {}).items() if isinstance(value, str | int | float)}
@@ -158,7 +159,7 @@ def _field_error(error: dict) -> dict:
         message = Msg(id_.format(f=name_id, **params), en.format(f=name_en, **params))
     except (KeyError, IndexError):  # a message whose context pydantic did not give
         message = Msg(_INVALID[0].format(f=name_id), _INVALID[1].format(f=name_en))
-    code = "value_required" if error_type == "missing" else "invalid_value"
+    code = Code.VALUE_REQUIRED if error_type == "missing" else Code.INVALID_VALUE
     return {"field": field, "code": code, "message": str(message)}
 
 
@@ -175,7 +176,7 @@ class SisnakerParser(Parser):
         # string "quota" would become {"title": "Quota"}.) ninja also parses each field of a multipart
         # body with this method, through a stand-in request without a method; those may be any JSON.
         if request.method is not None and not isinstance(data, dict):
-            raise ValidationFailed(INVALID_BODY, code="invalid_body")
+            raise ValidationFailed(INVALID_BODY, code=Code.INVALID_BODY)
         nul.refuse_in_data(data)  # ninja turns these into HttpError(400) "from" them; the handler unwraps it
         return data
 
@@ -211,7 +212,7 @@ def _method_not_allowed_as_json(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
-            refused = error_response(request, status=405, code="method_not_allowed", message=METHOD_NOT_ALLOWED)
+            refused = error_response(request, status=405, code=Code.METHOD_NOT_ALLOWED, message=METHOD_NOT_ALLOWED)
             refused["Allow"] = response.get("Allow", "")
             return refused
         return response
@@ -256,10 +257,10 @@ def sisnaker_error(request, exc: SisnakerError):
 
 @api.exception_handler(ValidationError)
 def request_invalid(request, exc: ValidationError):
-    errors = [_field_error(e) for e in exc.errors] or [{"field": None, "code": "invalid_value", "message": str(INVALID_BODY)}]
+    errors = [_field_error(e) for e in exc.errors] or [{"field": None, "code": Code.INVALID_VALUE, "message": str(INVALID_BODY)}]
     first = errors[0]
-    if first["code"] == "invalid_body":
-        return error_response(request, status=400, code="invalid_body", message=first["message"])
+    if first["code"] == Code.INVALID_BODY:
+        return error_response(request, status=400, code=Code.INVALID_BODY, message=first["message"])
     return error_response(request, status=422, code=first["code"], message=first["message"], field=first["field"],
                           errors=errors)
 
@@ -271,18 +272,18 @@ def http_error(request, exc: HttpError):
     status = exc.status_code
     if status == 400:
         unreadable = str(exc).startswith("Cannot parse request body")  # ninja's BodyModel
-        return error_response(request, status=400, code="invalid_body" if unreadable else "bad_request",
+        return error_response(request, status=400, code=Code.INVALID_BODY if unreadable else Code.BAD_REQUEST,
                               message=INVALID_BODY if unreadable else str(exc))
     if status == 401:
-        return error_response(request, status=401, code="not_authenticated", message=NOT_AUTHENTICATED)
+        return error_response(request, status=401, code=Code.NOT_AUTHENTICATED, message=NOT_AUTHENTICATED)
     if status == 403:
         csrf = "csrf" in str(exc).lower()
-        return error_response(request, status=403, code="csrf_failed" if csrf else "forbidden",
+        return error_response(request, status=403, code=Code.CSRF_FAILED if csrf else Code.FORBIDDEN,
                               message=CSRF_FAILED if csrf else FORBIDDEN)
     if status == 404:
-        return error_response(request, status=404, code="not_found", message=NOT_FOUND)
+        return error_response(request, status=404, code=Code.NOT_FOUND, message=NOT_FOUND)
     if status == 429:
-        response = error_response(request, status=429, code="rate_limited", message=TOO_MANY)
+        response = error_response(request, status=429, code=Code.RATE_LIMITED, message=TOO_MANY)
         wait = getattr(exc, "wait", None)
         if wait:
             response["Retry-After"] = str(math.ceil(wait))
@@ -292,12 +293,12 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request, exc):
-    return error_response(request, status=401, code="not_authenticated", message=NOT_AUTHENTICATED)
+    return error_response(request, status=401, code=Code.NOT_AUTHENTICATED, message=NOT_AUTHENTICATED)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return error_response(request, status=404, code="not_found", message=NOT_FOUND)
+    return error_response(request, status=404, code=Code.NOT_FOUND, message=NOT_FOUND)
 
 
 def _log_suspicious(exc: SuspiciousOperation) -> None:
@@ -308,24 +309,24 @@ def _log_suspicious(exc: SuspiciousOperation) -> None:
 @api.exception_handler(RequestDataTooBig)
 def body_too_large(request, exc):
     _log_suspicious(exc)
-    return error_response(request, status=413, code="body_too_large", message=BODY_TOO_LARGE)
+    return error_response(request, status=413, code=Code.BODY_TOO_LARGE, message=BODY_TOO_LARGE)
 
 
 @api.exception_handler(MultiPartParserError)
 def multipart_unreadable(request, exc):
-    return error_response(request, status=400, code="invalid_body", message=INVALID_BODY)
+    return error_response(request, status=400, code=Code.INVALID_BODY, message=INVALID_BODY)
 
 
 @api.exception_handler(TooManyFieldsSent)
 def too_many_fields(request, exc):
     _log_suspicious(exc)
-    return error_response(request, status=400, code="invalid_body", message=INVALID_BODY)
+    return error_response(request, status=400, code=Code.INVALID_BODY, message=INVALID_BODY)
 
 
 @api.exception_handler(SuspiciousOperation)
 def suspicious(request, exc):
     _log_suspicious(exc)
-    return error_response(request, status=400, code="bad_request", message=INVALID_BODY)
+    return error_response(request, status=400, code=Code.BAD_REQUEST, message=INVALID_BODY)
 
 
 @api.exception_handler(DataError)
@@ -334,7 +335,7 @@ def database_refused_value(request, exc):
     # character on PostgreSQL) that slipped past validation: a clear 400, not a 500.
     if "NUL" in str(exc):
         return sisnaker_error(request, nul.NulCharacter())
-    return error_response(request, status=400, code="value_out_of_range", message=OUT_OF_RANGE)
+    return error_response(request, status=400, code=Code.VALUE_OUT_OF_RANGE, message=OUT_OF_RANGE)
 
 
 # --- OpenAPI: the refusals each operation can answer ----------------------------------------------
