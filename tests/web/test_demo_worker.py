@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,3 +83,40 @@ def test_stopping_the_demo_stops_its_worker(data_dir, how):
             os.killpg(demo.pid, signal.SIGKILL)
         if worker and _alive(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_demo_on_another_address_links_there_and_shows_the_products_pages(data_dir):
+    # 127.0.0.2 stands for "this laptop's address on the Wi-Fi": the host is not one of the defaults.
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SISNAKER_ENV", "SISNAKER_PUBLIC_URL")}
+    env.update(SISNAKER_DATA_DIR=str(data_dir), SISNAKER_FAST_HASHER="1", PYTHONUNBUFFERED="1")
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "sisnaker", "demo", "--citizens", "3", "--no-worker", "--addr", f"127.0.0.2:{port}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, text=True,
+    )
+    base = f"http://127.0.0.2:{port}"
+    try:
+        def get(path):
+            try:
+                with urllib.request.urlopen(base + path, timeout=2) as response:  # noqa: S310
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.read().decode()
+
+        def serving():
+            try:
+                return get("/")[0] == 200
+            except OSError:
+                return demo.poll() is not None
+
+        assert _wait(serving, 240) and demo.poll() is None, "the demo did not start"
+        status, html = get("/tidak-ada/")
+        assert status == 404 and "URLconf" not in html and "Sisnaker" in html  # the product's page, not the debug list
+        status, html = get("/favicon.ico")
+        assert status == 200 and html.startswith("<svg")
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        out = demo.communicate(timeout=30)[0]
+    # The printed links use the address phones open (and so do QR codes and messages: SISNAKER_PUBLIC_URL).
+    assert f"Buka {base}/" in out and f"API: {base}/api/v1/docs" in out

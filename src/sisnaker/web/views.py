@@ -2,8 +2,9 @@
 the one error page (``core.pages.error_page``; never a traceback)."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from sisnaker.accounts import selectors as account_selectors
@@ -16,6 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         context["dashboard"] = account_selectors.home_for(user=request.user)
     return render(request, "web/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponsePermanentRedirect(static("sisnaker/favicon.svg"))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
