@@ -110,6 +110,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _get(pk)
     user = request.user
     if not _may_see(user, inst):
+        if inst.status in (Institution.Status.PENDING, Institution.Status.REJECTED):
+            # Unvetted registrations are not public: whoever may not see one must not learn that it exists
+            # (the same 404 as an unknown id, as the API answers).
+            raise NotFound(NOT_FOUND, code=Code.INSTITUTION_NOT_FOUND)
         raise PermissionDenied(Msg("Halaman lembaga ini hanya untuk pengelola, instruktur lembaga, dan kurator Kementerian.",
                                    "This institution page is only for the institution's managers and instructors and "
                                    "Ministry curators."))

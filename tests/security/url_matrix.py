@@ -1,0 +1,367 @@
+"""The expected decision of every URL the project serves, per role (issue 8 §3).
+
+``TABLE`` maps each URL pattern to the cases that exercise it. Keys:
+
+* a page: its URL name (``"training:manage"``; ``"set_language"`` for Django's own view);
+* an API operation: ``"<METHOD> /api/v1/<path>"`` with ninja's path parameters in braces
+  (``"GET /api/v1/training/programs/{program_id}"``), one entry per method;
+* the Django admin: the one prefix rule ``ADMIN_PREFIX`` (every ``/admin/…`` page), exercised on ``ADMIN_URLS``.
+
+``test_url_decisions.py`` walks the URL resolver and fails for a pattern without an entry here (a new page
+or endpoint needs its decision) and for an entry that matches no pattern any more (a stale one).
+
+A case is one request per role against one small world (``test_url_decisions.World``): the owning
+institution "A" (BLK UPTD in Kota Bandung, 32.73) with a running program (participants, assessments, a
+certificate), a published one with open registration and a draft one; another institution "B" in Kota
+Surabaya (35.78); a pending registration in Kota Bandung. Path parameters are filled from the world by
+parameter name (``DEFAULT_PARAMS``) or by the case's ``params``, both naming ``World`` attributes.
+
+Decisions (``OK``, ``LOGIN``, ``DENY``, ``MSG``, ``HIDDEN``) are what the response must show:
+
+* ``OK``     — allowed: 2xx, or a redirect to a page of the flow (not to the log-in page, no error message);
+* ``LOGIN``  — anonymous refused: a redirect to the log-in page (pages) or 401 (API);
+* ``DENY``   — refused: 403;
+* ``MSG``    — refused by the action's service on a page that answers with a redirect back and an error
+               message (e.g. a staff account that tries to register for a training as a citizen);
+* ``HIDDEN`` — not found: 404, where the existence of the object must not leak to this role.
+
+For POST, PUT and PATCH cases only the refusals are exercised (roles whose decision is not ``OK``): the
+successful writes are the per-app tests' business. Each body is well formed (the form or the schema takes
+it, and names objects of the world), so what refuses is the permission, not the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+OK, LOGIN, DENY, MSG, HIDDEN = "allowed", "login", "refused", "refused (message)", "not found"
+DECISIONS = (OK, LOGIN, DENY, MSG, HIDDEN)
+
+# Who asks (the users of test_url_decisions.World):
+ROLES = (
+    "anonymous",
+    "owner",             # the citizen whose enrollment, survey answers and certificate they are
+    "citizen",           # another citizen
+    "manager",           # manager of the owning institution A
+    "manager_other",     # manager of institution B
+    "instructor",        # instructor of A (teaches A's programs)
+    "instructor_other",  # instructor of B
+    "officer",           # regional officer of Kota Bandung (32.73): the objects' area
+    "officer_out",       # regional officer of Kota Surabaya (35.78): outside it
+    "curator",           # ministry curator
+    "admin",             # administrator, session verified with TOTP
+)
+SIGNED_IN = ROLES[1:]
+
+
+def only(*allowed: str, others: str = DENY, anonymous: str = LOGIN, **special: str) -> dict[str, str]:
+    """``allowed`` roles get OK, the other signed-in roles ``others``, anonymous ``anonymous``;
+    ``special`` gives single roles another decision."""
+    unknown = (set(allowed) | set(special)) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    decisions = {role: others for role in SIGNED_IN} | {"anonymous": anonymous}
+    decisions.update(dict.fromkeys(allowed, OK))
+    decisions.update(special)
+    return decisions
+
+
+# Role groups, named after the rule (core/permissions.py) or the page's own check that lets them in.
+CITIZENS = ("owner", "citizen")
+PROGRAM_VIEWERS = ("manager", "instructor", "officer", "curator", "admin")      # enrollment.view on A's program
+PROGRAM_MANAGERS = ("manager", "admin")                                          # program.manage
+ASSESSORS = ("manager", "instructor", "admin")                                   # program.assess
+CERTIFICATE_VIEWERS = ("owner", "manager", "instructor", "curator", "admin")   # certificate.view
+CERTIFICATE_REVOKERS = ("manager", "curator", "admin")                         # certificate.revoke
+CURATORS = ("curator", "admin")                                                  # reference.edit, institution.accredit
+OFFICERS = ("officer", "officer_out", "curator", "admin")                       # person.list (any area)
+IN_AREA = ("officer", "curator", "admin")                                        # person.view of a resident of 32.73
+APPROVERS = ("officer", "officer_out", "curator", "admin")                      # someone to vet (review queue)
+INSTITUTION_EDITORS = ("manager", "curator", "admin")                          # institution.edit of A
+REGISTRANTS = ("owner", "citizen", "manager", "manager_other", "curator", "admin")  # institution.register
+INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
+
+PUBLIC = only(*SIGNED_IN, anonymous=OK)
+SIGNED_IN_ONLY = only(*SIGNED_IN)
+# Nobody: a route that only exists to be reversed (ninja's API root answers 404 unless DEBUG).
+NOBODY = only(others=HIDDEN, anonymous=HIDDEN)
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict[str, str]
+    method: str = "GET"  # pages only; an API case takes the method of its key
+    params: dict[str, str] = field(default_factory=dict)  # path parameter → World attribute
+    query: str = ""
+    data: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None  # form (pages) or JSON (API); or world → body
+    multipart: bool = False
+    note: str = ""
+    # A list page allowed to several roles must show each only its scope: role → World attributes whose
+    # text the answer must (``shown``) or must not (``not_shown``) contain.
+    shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        missing = set(ROLES) - set(self.expect)
+        assert not missing, f"decisions missing for {missing}"
+        assert set(self.expect.values()) <= set(DECISIONS), self.expect
+        for role in set(self.shown) | set(self.not_shown):
+            assert self.expect[role] == OK, f"{role}: contents are checked on allowed answers only"
+
+
+def scoped(attribute: str, *, to: tuple[str, ...] = (), not_to: tuple[str, ...] = ()) -> dict:
+    """``shown``/``not_shown`` for one World attribute (a ``Case(..., **scoped(...))``)."""
+    return {"shown": dict.fromkeys(to, (attribute,)), "not_shown": dict.fromkeys(not_to, (attribute,))}
+
+
+def post(expect: dict[str, str], **kw) -> Case:
+    return Case(expect, method="POST", **kw)
+
+
+# Path parameters by name → World attribute (a case's ``params`` overrides).
+DEFAULT_PARAMS = {
+    "pk": "program", "program_id": "program", "enrollment_id": "enrollment", "certificate_id": "certificate",
+    "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
+    "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
+}
+
+ADMIN_PREFIX = "admin/"
+# The admin pages exercised for the prefix rule (World attributes in braces).
+ADMIN_URLS = ("/admin/", "/admin/accounts/person/", "/admin/accounts/person/{person}/change/", "/admin/core/auditevent/")
+ADMIN_DECISIONS = only("admin")
+
+# Patterns that are not served by the application's views in production: excluded, with the reason.
+# (Prefixes; none of them is mounted while DEBUG is off, so they are not checked for staleness.)
+EXCLUDED_PREFIXES = {
+    "static/": "static files: served by the web server (whitenoise/nginx), no data",
+    "media/": "uploaded media: not served by Django",
+    "__debug__/": "debug toolbar: development only",
+    "__reload__/": "browser reload: development only",
+}
+
+
+def _draft_program_page() -> dict[str, str]:
+    # Staff who may see the program are sent to its manager's page; anyone else gets the same 404 as for a
+    # program that does not exist (training.views.program_detail).
+    return only(*PROGRAM_VIEWERS, others=HIDDEN, anonymous=HIDDEN)
+
+
+def _program_create_body(w) -> dict[str, Any]:
+    return {"institution_id": w.inst.pk, **w.program_body()}
+
+
+def _institution_body(w) -> dict[str, Any]:
+    return {"registry_number": "LPK/3273/2026/0999", "licence_number": "SK-UJI-999", "name": "LPK Matriks Uji",
+            "kind": "lpk", "regency": "32.73"}
+
+
+TABLE: dict[str, tuple[Case, ...]] = {
+    # --- web ----------------------------------------------------------------------------------------
+    "web:home": (Case(PUBLIC),),
+    "web:healthz": (Case(PUBLIC),),
+    "web:favicon": (Case(PUBLIC),),
+    "set_language": (Case(PUBLIC, note="Django's set_language"),),
+    # --- accounts -----------------------------------------------------------------------------------
+    # Signed-in users are sent home from the sign-up pages (a step of the flow, not a refusal).
+    "accounts:signup": (Case(PUBLIC),),
+    "accounts:signup_verify": (Case(PUBLIC, params={"token": "claim_token"}),),
+    "accounts:login": (Case(PUBLIC),),
+    # Without a pending log-in, anonymous is sent to the log-in page; a session that needs no code goes on.
+    "accounts:otp_verify": (Case(SIGNED_IN_ONLY),),
+    "accounts:logout": (post(PUBLIC),),
+    "accounts:profile": (Case(SIGNED_IN_ONLY),),
+    "accounts:data_download": (Case(SIGNED_IN_ONLY, note="staff accounts have no data of their own: sent to the profile"),),
+    "accounts:otp_setup": (Case(SIGNED_IN_ONLY),),
+    "accounts:otp_remove": (Case(SIGNED_IN_ONLY),),
+    "accounts:audit": (Case(only("admin")),),
+    "accounts:people": (Case(only(*OFFICERS), **scoped("owner_name", to=IN_AREA, not_to=("officer_out",))),),
+    "accounts:person": (Case(only(*IN_AREA), note="the owner's full record, for staff"),),
+    "accounts:disputes": (Case(only(*OFFICERS), **scoped("dispute_name", to=("officer", "admin"),
+                                                          not_to=("officer_out", "curator"))),),
+    # A dispute lies in its NIK's region: outside it, it does not exist.
+    "accounts:dispute": (Case(only("officer", "admin", others=HIDDEN)),),
+    # --- regions ------------------------------------------------------------------------------------
+    "regions:regency_options": (Case(PUBLIC, query="province=32"),),
+    "regions:district_options": (Case(PUBLIC, query="regency=32.73"),),
+    # --- training: the public side and the citizen's ------------------------------------------------
+    "training:catalogue": (Case(PUBLIC, **scoped("draft_title", not_to=ROLES)),),
+    "training:program": (
+        Case(PUBLIC),
+        Case(_draft_program_page(), params={"pk": "draft"}, note="a draft program"),
+    ),
+    "training:unit_options": (Case(PUBLIC, query="vocational_field={field_id}"),),
+    "training:import_template": (Case(PUBLIC, note="an empty spreadsheet template"),),
+    "my_trainings": (Case(SIGNED_IN_ONLY, **scoped("program_title", to=("owner",), not_to=("citizen",))),),
+    # Staff accounts are told to sign up as a citizen.
+    "training:register": (post(only(*CITIZENS, others=MSG), params={"pk": "published"}),),
+    "training:withdraw": (post(only("owner", others=HIDDEN), params={"enrollment_id": "applicant"},
+                               data={"reason": "Berhalangan"}),),
+    # --- training: the institution's side -----------------------------------------------------------
+    "training:institution_programs": (Case(only(*PROGRAM_VIEWERS)),),
+    "training:program_create": (Case(only(*PROGRAM_MANAGERS)),),
+    "training:manage": (Case(only(*PROGRAM_VIEWERS)),),
+    "training:program_edit": (Case(only(*PROGRAM_MANAGERS), params={"pk": "published"}),),
+    "training:program_action": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"},
+                                     data={"action": "close_registration"}),),
+    "training:bulk": (post(only(*ASSESSORS), params={"pk": "published"},
+                           data=lambda w: {"action": "accept", "ids": [w.applicant.pk]}),),
+    "training:record": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"}, data=lambda w: w.record_body()),),
+    "training:enrollment": (Case(only(*PROGRAM_VIEWERS), note="a participant's record (logged)"),),
+    "training:import": (Case(only(*PROGRAM_MANAGERS)),),
+    # The session holds the error file's token for every role (as if each had imported it): the permission decides.
+    "training:import_error_file": (Case(only(*PROGRAM_MANAGERS), params={"program_id": "program", "token": "error_token"}),),
+    "training:export": (Case(only(*PROGRAM_VIEWERS)),),
+    "training:reference": (Case(only(*CURATORS)),),
+    # --- institutions -------------------------------------------------------------------------------
+    "institutions:mine": (Case(SIGNED_IN_ONLY, **scoped("inst_name", to=("manager", "instructor", "curator", "admin"),
+                                                        not_to=("manager_other", "instructor_other"))),),
+    "institutions:register": (Case(SIGNED_IN_ONLY),),
+    # BLK UPTD is vetted by the regional officer of its area: the pending one is in nobody else's queue.
+    "institutions:review_queue": (Case(only(*APPROVERS), **scoped("pending_name", to=("officer", "admin"),
+                                                                  not_to=("officer_out", "curator"))),),
+    "institutions:detail": (
+        Case(only(*PROGRAM_VIEWERS)),
+        # Pending registrations are not public: who may not see one must not learn that it exists.
+        Case(only(*IN_AREA, others=HIDDEN), params={"pk": "inst_pending"}, note="a pending registration"),
+        # BLK UPTD is vetted by the regional officer of its area, not by a curator.
+        post(only("officer", "admin"), params={"pk": "inst"},
+             data={"form": "review", "action": "suspend", "reason": "Pemeriksaan lapangan"}, note="the review form"),
+    ),
+    # --- certification ------------------------------------------------------------------------------
+    "certification:assess": (Case(only(*ASSESSORS)),),
+    "certification:assess_cell": (post(only(*ASSESSORS), data=lambda w: w.cell_body()),),
+    # A citizen's own review page: nobody else learns the enrollment exists.
+    "certification:review": (Case(only("owner", others=HIDDEN)),),
+    "certification:mine": (Case(SIGNED_IN_ONLY, **scoped("certificate_number", to=("owner",), not_to=("citizen",))),),
+    "certification:issue": (post(only(*PROGRAM_MANAGERS, others=MSG), params={"enrollment_id": "enrollment_ready"}),),
+    "certification:certificate": (Case(only(*CERTIFICATE_VIEWERS)),),
+    "certification:pdf": (Case(only(*CERTIFICATE_VIEWERS)),),
+    "certification:json": (Case(only(*CERTIFICATE_VIEWERS)),),
+    # Who may see the certificate but not revoke it is told so on the certificate's page.
+    "certification:revoke": (post(only(*CERTIFICATE_REVOKERS, owner=MSG, instructor=MSG),
+                                  data={"reason": "Salah cetak nama"}),),
+    "certification:overview": (Case(only(*INSTITUTION_STAFF), **scoped(
+        "program_title", to=("manager", "instructor", "curator", "admin"), not_to=("manager_other", "instructor_other"))),),
+    "certification:board": (Case(only(*PROGRAM_VIEWERS)),),
+    "certification:board_remind": (post(only(*PROGRAM_MANAGERS)),),
+    "certification:board_issue_all": (post(only(*PROGRAM_MANAGERS)),),
+    "certification:board_issue_progress": (Case(only(*PROGRAM_VIEWERS)),),
+    "certification:fragment_institution_rating": (Case(PUBLIC, note="a piece of the institution's page"),),
+    "certification:fragment_program_rating": (Case(PUBLIC, note="a piece of the program's page"),),
+    "verify:lookup": (Case(PUBLIC),),
+    "verify:public_key": (Case(PUBLIC),),
+    "verify:by_id": (Case(PUBLIC),),
+    # --- surveys ------------------------------------------------------------------------------------
+    "surveys:fill": (Case(only("owner"), note="the owner's answers (already filled), read-only"),),
+    "surveys:thanks": (Case(only("owner")),),
+    "surveys:summary": (Case(only(*PROGRAM_VIEWERS)),),
+    # --- API: documentation -------------------------------------------------------------------------
+    "api:openapi-json": (Case(PUBLIC),),
+    "api:openapi-view": (Case(PUBLIC),),
+    "api:api-root": (Case(NOBODY),),
+    # --- API: accounts, regions ---------------------------------------------------------------------
+    "POST /api/v1/accounts/signup": (Case(PUBLIC),),
+    "POST /api/v1/accounts/signup/verify": (Case(PUBLIC),),
+    "POST /api/v1/accounts/signup/resend": (Case(PUBLIC),),
+    "GET /api/v1/accounts/me": (Case(SIGNED_IN_ONLY),),
+    "GET /api/v1/regions/provinces": (Case(PUBLIC),),
+    "GET /api/v1/regions/provinces/{code}/regencies": (Case(PUBLIC, params={"code": "province_code"}),),
+    "GET /api/v1/regions/regencies/{code}/districts": (Case(PUBLIC, params={"code": "regency_code"}),),
+    "GET /api/v1/regions/resolve/{code}": (Case(PUBLIC, params={"code": "district_code"}),),
+    # --- API: institutions --------------------------------------------------------------------------
+    "POST /api/v1/institutions/": (Case(only(*REGISTRANTS), data=_institution_body),),
+    "GET /api/v1/institutions/review-queue": (Case(only(*APPROVERS), **scoped("pending_name", to=("officer", "admin"),
+                                                                              not_to=("officer_out", "curator"))),),
+    "GET /api/v1/institutions/{institution_id}": (
+        Case(PUBLIC, note="approved: public"),
+        Case(only(*IN_AREA, others=HIDDEN, anonymous=HIDDEN), params={"institution_id": "inst_pending"},
+             note="a pending registration"),
+    ),
+    "PATCH /api/v1/institutions/{institution_id}": (Case(only(*INSTITUTION_EDITORS), data={"phone": "022-7000999"}),),
+    "POST /api/v1/institutions/{institution_id}/resubmit": (Case(only(*INSTITUTION_EDITORS)),),
+    "POST /api/v1/institutions/{institution_id}/accreditation": (
+        Case(only(*CURATORS), data={"status": "accredited", "grade": "A", "number": "LA-LPK/UJI/1",
+                                    "valid_until": "2030-12-31"}),
+    ),
+    "POST /api/v1/institutions/{institution_id}/review": (
+        Case(only("officer", "admin"), data={"action": "suspend", "reason": "Pemeriksaan lapangan"}),
+    ),
+    "POST /api/v1/institutions/{institution_id}/staff": (
+        Case(only(*PROGRAM_MANAGERS), data=lambda w: {"username": w.users["citizen"].username, "role": "instructor"}),
+    ),
+    # --- API: training ------------------------------------------------------------------------------
+    "GET /api/v1/training/catalogue": (Case(PUBLIC, **scoped("draft_title", not_to=ROLES)),),
+    "GET /api/v1/training/programs/{program_id}": (
+        Case(PUBLIC),
+        Case(only(*PROGRAM_VIEWERS, others=HIDDEN, anonymous=HIDDEN), params={"program_id": "draft"},
+             note="a draft program"),
+    ),
+    "PUT /api/v1/training/programs/{program_id}": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, data=lambda w: w.program_body()),
+    ),
+    "PATCH /api/v1/training/programs/{program_id}": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, data={"quota": 12}),
+    ),
+    "GET /api/v1/training/vocational-fields": (Case(PUBLIC),),
+    "POST /api/v1/training/vocational-fields": (Case(only(*CURATORS), data={"code": "UJI-MTX", "name": "Matriks Uji"}),),
+    "GET /api/v1/training/competency-units": (Case(PUBLIC),),
+    "POST /api/v1/training/competency-units": (
+        Case(only(*CURATORS), data=lambda w: {"code": "MTX.0001.01", "title": "Menguji matriks",
+                                              "vocational_field_id": w.field_id}),
+    ),
+    # Lists the caller's own institutions' programs (nothing for the others).
+    "GET /api/v1/training/programs": (Case(SIGNED_IN_ONLY, **scoped("program_title", to=("manager", "instructor"),
+                                                                     not_to=("manager_other", "instructor_other"))),),
+    "POST /api/v1/training/programs": (Case(only(*PROGRAM_MANAGERS), data=_program_create_body),),
+    "POST /api/v1/training/programs/{program_id}/transitions": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, data={"action": "close_registration"}),
+    ),
+    "GET /api/v1/training/programs/{program_id}/enrollments": (Case(only(*PROGRAM_VIEWERS)),),
+    "POST /api/v1/training/programs/{program_id}/enrollments": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, data=lambda w: w.record_body()),
+    ),
+    "POST /api/v1/training/programs/{program_id}/enrollments/bulk": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"},
+             data=lambda w: {"ids": [w.applicant.pk], "action": "accept"}),
+    ),
+    "POST /api/v1/training/programs/{program_id}/results": (
+        Case(only(*ASSESSORS), data=lambda w: {"ids": [w.enrollment_ready.pk], "result": "passed"}),
+    ),
+    "GET /api/v1/training/enrollments/{enrollment_id}/history": (Case(only("owner", *PROGRAM_VIEWERS)),),
+    # Staff (and administrators) have no citizen profile to register or to list trainings of.
+    "POST /api/v1/training/programs/{program_id}/register": (Case(only(*CITIZENS), params={"program_id": "published"}),),
+    "GET /api/v1/training/me/enrollments": (Case(only(*CITIZENS), **scoped("program_title", to=("owner",),
+                                                                            not_to=("citizen",))),),
+    # The administrator passes every rule of core.permissions, "enrollment.register_self" included (the page,
+    # "Pelatihan saya", only ever shows one's own enrollments).
+    "POST /api/v1/training/enrollments/{enrollment_id}/withdraw": (
+        Case(only("owner", "admin"), params={"enrollment_id": "applicant"}, data={"reason": "Berhalangan"}),
+    ),
+    "POST /api/v1/training/programs/{program_id}/import": (
+        Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, multipart=True,
+             data=lambda w: w.import_body()),
+    ),
+    "GET /api/v1/training/programs/{program_id}/import/errors/{token}": (
+        Case(only(*PROGRAM_MANAGERS), params={"token": "error_token"}),
+    ),
+    "GET /api/v1/training/programs/{program_id}/export": (Case(only(*PROGRAM_VIEWERS)),),
+    # --- API: certification -------------------------------------------------------------------------
+    "GET /api/v1/certification/verify": (Case(PUBLIC, query="id={verification_id}"),),
+    "POST /api/v1/certification/verify": (Case(PUBLIC),),
+    "GET /api/v1/certification/public-key": (Case(PUBLIC),),
+    "POST /api/v1/certification/enrollments/{enrollment_id}/certificate": (
+        Case(only(*PROGRAM_MANAGERS), params={"enrollment_id": "enrollment_ready"}),
+    ),
+    "GET /api/v1/certification/certificates/{certificate_id}": (Case(only(*CERTIFICATE_VIEWERS)),),
+    "POST /api/v1/certification/certificates/{certificate_id}/revoke": (
+        Case(only(*CERTIFICATE_REVOKERS), data={"reason": "Salah cetak nama"}),
+    ),
+    # --- API: surveys -------------------------------------------------------------------------------
+    "GET /api/v1/surveys/{code}": (Case(PUBLIC),),
+    "POST /api/v1/surveys/{code}/responses": (
+        Case(only("owner"), data=lambda w: {"enrollment_id": w.enrollment.pk, "answers": {}}),
+    ),
+    "GET /api/v1/surveys/{code}/responses/{enrollment_id}": (Case(only("owner")),),
+    "GET /api/v1/surveys/{code}/programs/{program_id}/summary": (Case(only(*PROGRAM_VIEWERS)),),
+}
