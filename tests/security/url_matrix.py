@@ -333,10 +333,10 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "POST /api/v1/training/programs/{program_id}/register": (Case(only(*CITIZENS), params={"program_id": "published"}),),
     "GET /api/v1/training/me/enrollments": (Case(only(*CITIZENS), **scoped("program_title", to=("owner",),
                                                                             not_to=("citizen",))),),
-    # The administrator passes every rule of core.permissions, "enrollment.register_self" included (the page,
-    # "Pelatihan saya", only ever shows one's own enrollments).
+    # Only the person withdraws (not even an administrator on their behalf); someone else's enrollment
+    # answers like an unknown one.
     "POST /api/v1/training/enrollments/{enrollment_id}/withdraw": (
-        Case(only("owner", "admin"), params={"enrollment_id": "applicant"}, data={"reason": "Berhalangan"}),
+        Case(only("owner", others=HIDDEN), params={"enrollment_id": "applicant"}, data={"reason": "Berhalangan"}),
     ),
     "POST /api/v1/training/programs/{program_id}/import": (
         Case(only(*PROGRAM_MANAGERS), params={"program_id": "published"}, multipart=True,

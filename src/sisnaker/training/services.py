@@ -500,6 +500,10 @@ def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str
     be enrolled (an enrollment someone else made, by import or by staff); it withdraws whenever the
     enrollment is still active, even while the program runs, and is recorded as such."""
     enrollment = Enrollment.objects.select_related("program", "person").select_for_update(of=("self",)).get(pk=enrollment.pk)
+    if enrollment.person.user_id is None or enrollment.person.user_id != actor.pk:
+        # Only the person withdraws (or reports "not me"): nobody acts on their behalf here, not even an
+        # administrator, and someone else's enrollment answers like one that does not exist.
+        raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=Code.ENROLLMENT_NOT_FOUND)
     require(actor, "enrollment.register_self", enrollment.person)
     to = domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
                                          by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
