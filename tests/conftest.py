@@ -1,4 +1,5 @@
-"""Shared test setup: a fast password hasher, regions loaded once per test database, and factories."""
+"""Shared test setup: a fast password hasher, regions loaded once per test database, the fixtures every app's
+tests use (built with tests/factories.py), and NIKs for tests to type."""
 
 from __future__ import annotations
 
@@ -91,28 +92,20 @@ def signup_data(regions):
 
 
 @pytest.fixture
-def citizen(signup_data):
-    from sisnaker.accounts.services import person_sign_up
+def citizen(regions):
+    """A citizen who signed up (account, citizen role, valid NIK in Kota Bandung): ``tests.factories.PersonFactory``."""
+    from tests.factories import PersonFactory
 
-    return person_sign_up(data=signup_data(), today=TODAY)
+    return PersonFactory()
 
 
 def approved_institution(*, registry_number: str, name: str, kind: str = "blk_uptd", regency: str = "32.73", **extra):
-    """An institution the authority has already approved (tests of what approved institutions do).
-    The vetting itself is tested in tests/institutions/."""
-    from sisnaker.institutions.domain import registry_key
-    from sisnaker.institutions.models import Institution, InstitutionStatusChange
+    """An institution the authority has already approved (tests of what approved institutions do), approved
+    long ago (``tests.factories.APPROVED_AT``), so that whatever date a test issues a certificate at, the
+    institution was already approved then. The vetting itself is tested in tests/institutions/."""
+    from tests.factories import InstitutionFactory
 
-    # Approved long ago, so that whatever date a test issues a certificate at, the institution was
-    # already approved then (certificates show the issuer's status on their date).
-    now = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    extra.setdefault("licence_number", "SK-TEST-001")
-    institution = Institution.objects.create(
-        registry_number=registry_number, registry_key=registry_key(registry_number), name=name, kind=kind,
-        regency_id=regency, status=Institution.Status.APPROVED, status_changed_at=now, **extra,
-    )
-    InstitutionStatusChange.objects.create(institution=institution, status=Institution.Status.APPROVED, at=now)
-    return institution
+    return InstitutionFactory(registry_number=registry_number, name=name, kind=kind, regency_code=regency, **extra)
 
 
 def approve(institution):

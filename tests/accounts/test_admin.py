@@ -10,12 +10,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.accounts import services
 from sisnaker.accounts.models import Person, RoleAssignment, User
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
-
-from ..conftest import approved_institution
+from tests.factories import AdminFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +20,8 @@ PASSWORD = "Rahasia-Kuat-2026"
 
 
 @pytest.fixture
-def admin_user():
-    user = services.staff_user_create(actor=None, username="adm", password=PASSWORD, full_name="Admin")
-    services.role_grant(actor=None, user=user, role=Role.ADMIN)
-    return user
+def admin_user(db):
+    return AdminFactory(username="adm", first_name="Admin", password=PASSWORD)
 
 
 @pytest.fixture
@@ -82,7 +77,7 @@ def test_users_cannot_be_edited_nor_passwords_set_through_the_admin(admin_client
 
 
 def test_roles_are_granted_and_revoked_through_the_audited_services(admin_client, citizen, regions):
-    institution = approved_institution(registry_number="BLK-ADM-01", name="BLK Admin")
+    institution = InstitutionFactory(registry_number="BLK-ADM-01", name="BLK Admin")
     grant_url = reverse("admin:accounts_roleassignment_grant")
     assert admin_client.get(grant_url).status_code == 200
     # Refusals of the service come back on the form (scope missing, unknown user).

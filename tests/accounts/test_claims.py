@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts import services
-from sisnaker.accounts.models import IdentityDispute, Person, SignUpClaim, User
-from sisnaker.accounts.services import role_grant
-from sisnaker.core import context, crypto
+from sisnaker.accounts.models import IdentityDispute, Person, SignUpClaim
+from sisnaker.core import context
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications import gateways
 from sisnaker.notifications.models import Notification
-from tests.conftest import TODAY, approved_institution, make_nik
+from tests.conftest import TODAY
+from tests.factories import InstitutionFactory, PersonFactory, RegionalOfficerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,10 @@ def last_code(to: str) -> str:
 @pytest.fixture
 def provisional(regions):
     """A person an institution imported: no account, the institution's typed phone."""
-    inst = approved_institution(registry_number="BLK-3273-050", name="UPTD BLK Kota Bandung")
-    nik = make_nik(birth=dt.date(1998, 3, 4), female=True)
-    return Person.objects.create(
-        nik_encrypted=crypto.encrypt(nik), nik_index=crypto.blind_index(nik, label="nik"), nik_regency_id="32.73",
-        nik_district_id="32.73.01", full_name="SITI AMINAH", birth_date=dt.date(1998, 3, 4), sex="F", education="sma",
-        phone="+6281300000001", email="", domicile_district_id="32.73.01", added_by_institution=inst,
-    ), nik
+    inst = InstitutionFactory(registry_number="BLK-3273-050", name="UPTD BLK Kota Bandung")
+    person = PersonFactory(provisional=True, added_by_institution=inst, full_name="SITI AMINAH", birth_date=dt.date(1998, 3, 4),
+                           sex="F", education="sma", phone="+6281300000001")
+    return person, person.nik
 
 
 def sign_up(signup_data, nik, **overrides):
@@ -137,14 +134,11 @@ def test_a_mismatch_goes_to_the_officer_of_the_nik_region_and_reveals_nothing(si
     person.refresh_from_db()
     assert person.is_provisional and person.full_name == "SITI AMINAH"
 
-    far = User.objects.create(username="disnaker.sby")
-    role_grant(actor=None, user=far, role=Role.REGIONAL_OFFICER, region_code="35.78")
+    far = RegionalOfficerFactory(username="disnaker.sby", area="35.78")
     with pytest.raises(PermissionDenied):
-        services.identity_dispute_resolve(actor=User.objects.get(pk=far.pk), dispute=outcome.dispute, outcome="owner",
+        services.identity_dispute_resolve(actor=far, dispute=outcome.dispute, outcome="owner",
                                           note="KTP diperiksa")
-    near = User.objects.create(username="disnaker.bdg", email="bdg@disnaker.go.id")
-    role_grant(actor=None, user=near, role=Role.REGIONAL_OFFICER, region_code="32.73")
-    near = User.objects.get(pk=near.pk)
+    near = RegionalOfficerFactory(username="disnaker.bdg", email="bdg@disnaker.go.id", area="32.73")
     with pytest.raises(ValidationFailed):
         services.identity_dispute_resolve(actor=near, dispute=outcome.dispute, outcome="owner", note="")
     services.identity_dispute_resolve(actor=near, dispute=outcome.dispute, outcome="owner",
@@ -159,8 +153,7 @@ def test_the_officer_pages(signup_data, provisional):
     person, nik = provisional
     claim = sign_up(signup_data, nik, full_name="Orang Lain")
     dispute = services.signup_claim_verify(token=claim.token, code=last_code("+6281277770001")).dispute
-    officer = User.objects.create(username="disnaker.jabar")
-    role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32")
+    officer = RegionalOfficerFactory(username="disnaker.jabar", area="32")
     client = Client()
     client.force_login(officer)
     assert "Orang Lain" in client.get(reverse("accounts:disputes")).content.decode()

@@ -8,11 +8,11 @@ from django.test import RequestFactory
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.accounts import security, services, throttle
+from sisnaker.accounts import security, throttle
 from sisnaker.accounts.models import LoginCounter
 
 from ..concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
-from ..conftest import TODAY
+from ..factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
@@ -23,8 +23,8 @@ def _request(ip: str):
     return request
 
 
-def test_parallel_guesses_get_only_the_free_attempts(signup_data, settings):
-    person = services.person_sign_up(data=signup_data(), today=TODAY)
+def test_parallel_guesses_get_only_the_free_attempts(regions, settings):
+    person = PersonFactory()
     identifiers = [person.phone, person.nik] * 10
 
     def guess(identifier, i):
@@ -39,9 +39,9 @@ def test_parallel_guesses_get_only_the_free_attempts(signup_data, settings):
     assert LoginCounter.objects.get(key=f"user:{person.user_id}").failures == settings.SISNAKER_LOGIN_FREE_FAILURES
 
 
-def test_parallel_spraying_from_one_address_stops_at_the_ceiling(signup_data, settings):
+def test_parallel_spraying_from_one_address_stops_at_the_ceiling(regions, settings):
     settings.SISNAKER_LOGIN_IP_FAILURES = 4
-    people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(12)]
+    people = PersonFactory.create_batch(12)
     outcomes = race([
         (lambda p=p: throttle.password_login(request=_request("203.0.113.5"), identifier=p.phone, password="salah"))
         for p in people

@@ -7,7 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.accounts import services
 from sisnaker.accounts.models import User
-from sisnaker.core.roles import Role
+from tests.conftest import TODAY
+from tests.factories import AdminFactory, CuratorFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +20,13 @@ def _login(client, username, password=PASSWORD):
 
 
 @pytest.mark.parametrize("how", ["email", "phone", "nik", "nik_spaced"])
-def test_citizen_logs_in_with_what_they_remember(client, signup_data, how):
-    data = signup_data(email="rahma@example.id", phone="0812-7777-1234")
-    person = services.person_sign_up(data=data, today=__import__("datetime").date(2026, 11, 23))
+def test_citizen_logs_in_with_what_they_remember(client, regions, how):
+    person = PersonFactory(email="rahma@example.id", phone="+6281277771234")
     identifier = {
         "email": "Rahma@Example.id",
         "phone": "+62 812 7777 1234",
-        "nik": data.nik,
-        "nik_spaced": " ".join(data.nik[i : i + 4] for i in range(0, 16, 4)),
+        "nik": person.nik,
+        "nik_spaced": " ".join(person.nik[i : i + 4] for i in range(0, 16, 4)),
     }[how]
     response = _login(client, identifier)
     assert response.status_code == 302
@@ -57,8 +57,7 @@ def test_repeated_failures_slow_the_account_down(client, citizen, settings):
 
 
 def test_staff_turn_on_totp_and_then_need_a_code(client):
-    staff = services.staff_user_create(actor=None, username="kurator1", password=PASSWORD, full_name="Kurator")
-    services.role_grant(actor=None, user=staff, role=Role.CURATOR)
+    staff = CuratorFactory(username="kurator1", first_name="Kurator", password=PASSWORD)
     assert _login(client, "kurator1").status_code == 302
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
@@ -88,11 +87,11 @@ def test_staff_turn_on_totp_and_then_need_a_code(client):
     assert client.session["_auth_user_id"] == str(staff.pk)
 
 
-def test_only_administrators_read_the_audit_trail(client, citizen):
+def test_only_administrators_read_the_audit_trail(client, citizen, signup_data):
+    services.person_sign_up(data=signup_data(), today=TODAY)  # an audited action to read
     client.force_login(citizen.user)
     assert client.get(reverse("accounts:audit")).status_code == 403
-    admin = services.staff_user_create(actor=None, username="adm", password=PASSWORD, full_name="Adm")
-    services.role_grant(actor=None, user=admin, role=Role.ADMIN)
+    admin = AdminFactory(username="adm", first_name="Adm")
     client.force_login(admin)
     page = client.get(reverse("accounts:audit") + "?action=person.")
     assert page.status_code == 200

@@ -11,11 +11,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from sisnaker.accounts import services, throttle
+from sisnaker.accounts import throttle
 from sisnaker.accounts.models import LoginCounter, LoginDevice
 from sisnaker.core.models import RateCounter
-
-from ..conftest import TODAY
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +31,8 @@ def logged_in(client: Client, person) -> bool:
 
 
 @pytest.fixture
-def rahma(signup_data):
-    return services.person_sign_up(data=signup_data(email="rahma@example.id", phone="0812-7777-1234"), today=TODAY)
+def rahma(regions):
+    return PersonFactory(email="rahma@example.id", phone="+6281277771234")
 
 
 def test_delay_grows_and_is_capped(settings):
@@ -121,7 +120,7 @@ def test_the_owner_with_a_device_cookie_still_logs_in_while_an_attacker_hammers(
     assert attempt(attacker, rahma.phone).status_code == 429
 
 
-def test_a_device_cookie_also_passes_the_address_ceiling(rahma, settings, signup_data):
+def test_a_device_cookie_also_passes_the_address_ceiling(rahma, settings):
     """An attacker behind the same (carrier-grade NAT) address cannot keep the owner out either."""
     settings.SISNAKER_LOGIN_IP_FAILURES = 3
     owner = Client(REMOTE_ADDR="198.51.100.21")
@@ -148,8 +147,8 @@ def test_failures_with_a_device_cookie_count_against_the_cookie(rahma, settings)
     assert LoginCounter.objects.get(key=f"user:{rahma.user_id}").failures == 1
 
 
-def test_a_cookie_of_another_account_gives_nothing(rahma, signup_data):
-    other = services.person_sign_up(data=signup_data(), today=TODAY)
+def test_a_cookie_of_another_account_gives_nothing(rahma):
+    other = PersonFactory()
     browser = Client(REMOTE_ADDR="198.51.100.23")
     attempt(browser, other.phone, PASSWORD)
     browser.post(reverse("accounts:logout"))
@@ -163,8 +162,8 @@ def test_a_cookie_of_another_account_gives_nothing(rahma, signup_data):
 
 
 @override_settings(SISNAKER_LOGIN_IP_FAILURES=10, SISNAKER_LOGIN_NETWORK_FAILURES=1000)
-def test_one_address_trying_many_accounts_once_each_hits_the_ceiling(signup_data):
-    people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(12)]
+def test_one_address_trying_many_accounts_once_each_hits_the_ceiling(regions):
+    people = PersonFactory.create_batch(12)
     sprayer = Client(REMOTE_ADDR="198.51.100.30")
     for person in people[:10]:
         assert attempt(sprayer, person.phone).status_code == 400
@@ -181,8 +180,8 @@ def test_one_address_trying_many_accounts_once_each_hits_the_ceiling(signup_data
 
 
 @override_settings(SISNAKER_LOGIN_IP_FAILURES=1000, SISNAKER_LOGIN_NETWORK_FAILURES=10)
-def test_rotating_addresses_inside_one_network_hits_the_network_ceiling(signup_data):
-    people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(11)]
+def test_rotating_addresses_inside_one_network_hits_the_network_ceiling(regions):
+    people = PersonFactory.create_batch(11)
     for i, person in enumerate(people[:10]):
         attempt(Client(REMOTE_ADDR=f"198.51.100.{40 + i}"), person.phone)
     assert attempt(Client(REMOTE_ADDR="198.51.100.99"), people[10].phone, PASSWORD).status_code == 429
@@ -190,8 +189,8 @@ def test_rotating_addresses_inside_one_network_hits_the_network_ceiling(signup_d
 
 
 @override_settings(SISNAKER_LOGIN_IP_FAILURES=5, SISNAKER_TRUSTED_PROXIES=())
-def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(signup_data):
-    people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(6)]
+def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(regions):
+    people = PersonFactory.create_batch(6)
     client = Client(REMOTE_ADDR="198.51.100.50")
     for i, person in enumerate(people[:5]):
         attempt(client, person.phone, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
@@ -201,10 +200,10 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(signup_da
 
 
 @override_settings(SISNAKER_LOGIN_IP_FAILURES=5, SISNAKER_TRUSTED_PROXIES=("10.0.0.0/8",))
-def test_behind_the_trusted_proxy_two_clients_are_counted_separately(signup_data):
+def test_behind_the_trusted_proxy_two_clients_are_counted_separately(regions):
     """Everyone arrives from the proxy's address: without SISNAKER_TRUSTED_PROXIES one client's
     failures would shut out all the others."""
-    people = [services.person_sign_up(data=signup_data(), today=TODAY) for _ in range(7)]
+    people = PersonFactory.create_batch(7)
     proxy = Client(REMOTE_ADDR="10.0.0.2")
     for person in people[:5]:
         attempt(proxy, person.phone, HTTP_X_FORWARDED_FOR="198.51.100.60")

@@ -6,8 +6,7 @@ from sisnaker.core.errors import PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.models import District
-
-from ..conftest import TODAY, make_nik
+from tests.factories import AdminFactory, CuratorFactory, PersonFactory, RegionalOfficerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,8 @@ def test_a_person_corrects_their_own_data_and_the_change_is_audited(citizen):
     assert "012345678901" not in str(event.after) and event.after["bank_account"].endswith("8901")
 
 
-def test_nobody_else_may_correct_a_persons_data(citizen, signup_data):
-    other = services.person_sign_up(data=signup_data(), today=TODAY)
+def test_nobody_else_may_correct_a_persons_data(citizen):
+    other = PersonFactory()
     with pytest.raises(PermissionDenied):
         _update(citizen, other.user, full_name="Dipalsukan")
     assert Person.objects.get(pk=citizen.pk).full_name != "Dipalsukan"
@@ -59,24 +58,20 @@ def test_data_download_has_everything_and_is_logged(citizen):
 
 
 def test_staff_view_of_a_full_record_is_scoped_and_logged(citizen):
-    officer = services.staff_user_create(actor=None, username="o1", password="x-Secret-123", full_name="Officer")
-    services.role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    officer = RegionalOfficerFactory(username="o1", first_name="Officer", area="32.73")
     services.person_record_view(actor=officer, person=citizen, purpose="verifikasi posko")
     assert AuditEvent.objects.filter(action="person.viewed", actor=officer).count() == 1
-    far = services.staff_user_create(actor=None, username="o2", password="x-Secret-123", full_name="Far")
-    services.role_grant(actor=None, user=far, role=Role.REGIONAL_OFFICER, region_code="94")
+    far = RegionalOfficerFactory(username="o2", first_name="Far", area="94")
     with pytest.raises(PermissionDenied):
         services.person_record_view(actor=far, person=citizen)
     view = selectors.person_public_view(viewer=officer, person=citizen)
     assert view["nik"] == citizen.nik
-    curator = services.staff_user_create(actor=None, username="c1", password="x-Secret-123", full_name="Cur")
-    services.role_grant(actor=None, user=curator, role=Role.CURATOR)
+    curator = CuratorFactory(username="c1", first_name="Cur")
     assert selectors.person_public_view(viewer=curator, person=citizen)["nik"] == citizen.nik_masked
 
 
 def test_role_scope_rules_are_enforced_by_service_and_database(citizen):
-    admin = services.staff_user_create(actor=None, username="adm", password="x-Secret-123", full_name="Adm")
-    services.role_grant(actor=None, user=admin, role=Role.ADMIN)
+    admin = AdminFactory(username="adm", first_name="Adm")
     user = citizen.user
     with pytest.raises(ValidationFailed):
         services.role_grant(actor=admin, user=user, role=Role.REGIONAL_OFFICER)  # needs an area
@@ -96,12 +91,9 @@ def test_role_scope_rules_are_enforced_by_service_and_database(citizen):
         RoleAssignment.objects.create(user=user, role=Role.INSTITUTION_MANAGER)  # no institution: refused by the DB
 
 
-def test_officer_lists_residents_of_their_area_and_opening_one_is_logged(client, citizen, signup_data):
-    far = services.person_sign_up(
-        data=signup_data(domicile_district=District.objects.get(code="35.78.01"), nik=make_nik(district="35.78.01")), today=TODAY
-    )
-    officer = services.staff_user_create(actor=None, username="o9", password="x-Secret-123", full_name="Officer")
-    services.role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+def test_officer_lists_residents_of_their_area_and_opening_one_is_logged(client, citizen):
+    far = PersonFactory(nik_district="35.78.01", domicile="35.78.01")
+    officer = RegionalOfficerFactory(username="o9", first_name="Officer", area="32.73")
     client.force_login(officer)
     page = client.get("/akun/orang/").content.decode()
     assert citizen.full_name in page and citizen.nik_masked in page

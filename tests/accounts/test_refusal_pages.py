@@ -10,9 +10,7 @@ from django.urls import reverse
 
 from sisnaker.accounts import services
 from sisnaker.core.roles import Role
-from sisnaker.regions.models import District
-
-from ..conftest import TODAY, make_nik
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +18,7 @@ PASSWORD = "Rahasia-Kuat-2026"
 
 
 def staff(username: str, role: Role, **scope):
-    user = services.staff_user_create(actor=None, username=username, password=PASSWORD, full_name=username)
-    services.role_grant(actor=None, user=user, role=role, **scope)
-    return user
+    return factories.staff(role, username=username, first_name=username, **scope)
 
 
 def page(client, url: str, *, english: bool = False):
@@ -42,10 +38,8 @@ def test_staff_pages_refuse_citizens_with_the_pages_own_reason(client, citizen):
     assert status == 403 and "This page is for manpower office (Disnaker) officers." in html
 
 
-def test_a_person_outside_the_officers_area_and_an_unknown_one(client, signup_data):
-    surabaya = District.objects.get(code="35.78.01")
-    far = services.person_sign_up(data=signup_data(nik=make_nik(district="35.78.01"), domicile_district=surabaya),
-                                  today=TODAY)
+def test_a_person_outside_the_officers_area_and_an_unknown_one(client, regions):
+    far = factories.PersonFactory(nik_district="35.78.01", domicile="35.78.01")
     officer = staff("disnaker.bdg", Role.REGIONAL_OFFICER, region_code="32.73")
     client.force_login(officer)
     status, html = page(client, reverse("accounts:person", args=[far.pk]))

@@ -19,6 +19,7 @@ from sisnaker.core.api_auth import token_create
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +27,7 @@ PASSWORD = "Rahasia-Kuat-2026"
 
 
 def staff(username: str, role: Role = Role.ADMIN, **scope) -> User:
-    user = services.staff_user_create(actor=None, username=username, password=PASSWORD, full_name=username.title())
-    services.role_grant(actor=None, user=user, role=role, **scope)
-    return user
+    return factories.staff(role, username=username, first_name=username.title(), password=PASSWORD, **scope)
 
 
 def with_authenticator(user: User, name: str = "HP") -> TOTPDevice:
@@ -313,10 +312,8 @@ def test_after_the_grace_period_a_fresh_log_in_goes_straight_to_enrolment(client
 
 
 def test_institution_manager_is_a_required_role_citizen_and_instructor_are_not(settings, citizen):
-    from tests.conftest import approved_institution
-
     settings.SISNAKER_REQUIRE_2FA = True
-    institution = approved_institution(registry_number="BLK-2FA-1", name="BLK Uji")
+    institution = factories.InstitutionFactory(registry_number="BLK-2FA-1", name="BLK Uji")
     manager = staff("pengelola", Role.INSTITUTION_MANAGER, institution=institution)
     instructor = staff("instruktur", Role.INSTRUCTOR, institution=institution)
     assert security.must_use_2fa(manager)

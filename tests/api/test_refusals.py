@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sisnaker.core.api_auth import token_create
-from sisnaker.core.roles import Role
 from sisnaker.training.models import Program
-from tests.certification.test_assessment import make_course
-from tests.training.test_services import make_staff, user_of
+from tests import factories
+from tests.factories import CuratorFactory
+from tests.training.test_services import user_of
 
 pytestmark = pytest.mark.django_db
 T = "/api/v1/training"
@@ -36,8 +36,8 @@ def refusal(response, status: int) -> dict:
 
 
 @pytest.fixture
-def course(signup_data):
-    return make_course(signup_data, status="published")
+def course(regions):
+    return factories.course(status="published")
 
 
 # --- PATCH with null on fields that cannot be empty ----------------------------------------------
@@ -163,7 +163,7 @@ def test_service_refusals_keep_their_code_and_field(course):
 # --- NUL characters --------------------------------------------------------------------------------
 
 def test_nul_in_query_strings_of_pages_is_a_400_page(course):
-    curator = client_for(make_staff(None, Role.CURATOR))
+    curator = client_for(CuratorFactory())
     anonymous = client_for()
     cases = [
         (anonymous, "/v/?nomor=%00"),
@@ -191,7 +191,7 @@ def test_nul_page_is_in_the_chosen_language():
 
 
 def test_nul_in_a_page_form_post_or_cookie_is_a_400(course):
-    curator = client_for(make_staff(None, Role.CURATOR))
+    curator = client_for(CuratorFactory())
     for content_type in ("multipart", "urlencoded"):
         if content_type == "multipart":
             response = curator.post("/akun/orang/", {"q": "Siti\x00"})

@@ -27,11 +27,10 @@ from django.test import Client
 from hypothesis import strategies as st
 
 from sisnaker.core.api_auth import token_create
-from sisnaker.core.roles import Role
 from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training.domain import ProgramStatus as P
 from tests.certification.test_certificates import World, readiness_questionnaire
-from tests.training.test_services import make_institution, make_program, make_staff
+from tests.factories import AdminFactory, InstitutionFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +70,15 @@ def wsgi_app():
 
 
 @pytest.fixture(params=["admin", "institution_manager"])
-def actor(request, regions, signup_data) -> Actor:
+def actor(request, regions) -> Actor:
     readiness_questionnaire()
-    world = World(signup_data)  # an approved institution, its manager, a running program with ready participants
+    world = World()  # an approved institution, its manager, a running program with ready participants
     certificate = world.issue(0)
-    draft = make_program(world.manager, world.inst, status=P.DRAFT)
-    published = make_program(world.manager, world.inst, status=P.PUBLISHED)
-    other_inst = make_institution()
-    other = make_program(make_staff(None, Role.INSTITUTION_MANAGER, other_inst), other_inst, status=P.PUBLISHED)
-    user = make_staff(None, Role.ADMIN) if request.param == "admin" else world.manager
+    draft = ProgramFactory(institution=world.inst, created_by=world.manager, status=P.DRAFT)
+    published = ProgramFactory(institution=world.inst, created_by=world.manager, status=P.PUBLISHED)
+    other_inst = InstitutionFactory()
+    other = ProgramFactory(institution=other_inst, status=P.PUBLISHED)
+    user = AdminFactory() if request.param == "admin" else world.manager
     _, secret = token_create(user=user, name="schemathesis")
     browser = Client()
     browser.force_login(user)

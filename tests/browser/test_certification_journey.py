@@ -8,13 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sisnaker.accounts.services import role_grant, staff_user_create
 from sisnaker.certification.models import Certificate
-from sisnaker.core.roles import Role
-from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment
 from tests.certification import test_board as f
-from tests.conftest import approved_institution
+from tests.factories import InstitutionFactory, InstructorFactory, ManagerFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,12 +26,6 @@ WIDE = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundi
 def _no_horizontal_scroll(page):
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert fits, f"page wider than the phone: {page.evaluate(WIDE)}"
-
-
-def _staff(username: str, full_name: str, role: Role, institution: Institution):
-    user = staff_user_create(actor=None, username=username, password=PASSWORD, full_name=full_name)
-    role_grant(actor=None, user=user, role=role, institution=institution)
-    return user
 
 
 def _login(page, username: str):
@@ -53,16 +44,15 @@ def _new_page(browser, base_url):
     return context, page
 
 
-def test_assess_review_survey_board_issue_and_verify(page, browser, signup_data):
-    # --- set up with the services: institution, manager, instructor, a running program with two units
-    institution = approved_institution(registry_number="BLK-3273-007", name="BLK Kota Bandung")
-    manager = _staff("pengelola.bdg", "Rina Pengelola", Role.INSTITUTION_MANAGER, institution)
-    _staff("instruktur.bdg", "Agus Instruktur", Role.INSTRUCTOR, institution)
+def test_assess_review_survey_board_issue_and_verify(page, browser):
+    # --- set up (tests/factories.py): institution, manager, instructor, a running program with two units
+    institution = InstitutionFactory(registry_number="BLK-3273-007", name="BLK Kota Bandung")
+    ManagerFactory(username="pengelola.bdg", first_name="Rina Pengelola", password=PASSWORD, institution=institution)
+    InstructorFactory(username="instruktur.bdg", first_name="Agus Instruktur", password=PASSWORD, institution=institution)
     units = f.units_for("J.620100")
-    program = f.running_program(manager, institution, units=units, title="Junior Web Developer Angkatan 2")
-    trainee = f.make_person(signup_data, full_name="Budi Santoso", email="budi@contoh.id", password=PASSWORD)
-    enrollment = f.enroll(manager, program, trainee)
-    program = f.start(manager, program)
+    program = f.running_program(institution, units=units, title="Junior Web Developer Angkatan 2")
+    trainee = PersonFactory(full_name="Budi Santoso", email="budi@contoh.id", user__password=PASSWORD)
+    enrollment = f.enroll(program, trainee)
     base = page.base_url
 
     # --- 1. the instructor assesses both units as competent (saved as you go, htmx)

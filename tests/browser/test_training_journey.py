@@ -9,11 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sisnaker.accounts.services import SignUp, person_sign_up
 from sisnaker.institutions.models import Institution
-from sisnaker.regions.models import District
-from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
+from sisnaker.training.models import Enrollment, Program
 from tests.conftest import approve
+from tests.factories import CompetencyUnitFactory, PersonFactory, VocationalFieldFactory
 
 from .conftest import fill_institution, fill_signup
 
@@ -28,14 +27,11 @@ def _no_horizontal_scroll(page):
 
 def test_institution_program_and_alumni_journey(page, browser):
     today = timezone.localdate()
-    tik = VocationalField.objects.create(code="TIK", name="Teknologi Informasi dan Komunikasi")
-    CompetencyUnit.objects.create(code="J.620100.004.02", title="Menggunakan struktur data", vocational_field=tik)
-    CompetencyUnit.objects.create(code="J.620100.005.02", title="Mengimplementasikan user interface", vocational_field=tik)
-    # The citizen who will train (signed up through the service; the manager signs up in the browser).
-    trainee = person_sign_up(data=SignUp(
-        nik="3273011705950002", full_name="Budi Santoso", birth_date=dt.date(1995, 5, 17), sex="M", education="smk",
-        phone="081355556666", email="budi@contoh.id", domicile_district=District.objects.get(code="32.73.01"), password=PASSWORD,
-    ), today=today)
+    tik = VocationalFieldFactory(code="TIK", name="Teknologi Informasi dan Komunikasi")
+    CompetencyUnitFactory(code="J.620100.004.02", title="Menggunakan struktur data", vocational_field=tik)
+    CompetencyUnitFactory(code="J.620100.005.02", title="Mengimplementasikan user interface", vocational_field=tik)
+    # The citizen who will train (tests/factories.py; the manager signs up in the browser).
+    trainee = PersonFactory(full_name="Budi Santoso", phone="+6281355556666", email="budi@contoh.id", user__password=PASSWORD)
 
     # 1. A new user signs up as a citizen.
     page.goto(page.base_url + "/akun/daftar/")

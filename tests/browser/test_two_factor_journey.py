@@ -9,8 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from sisnaker.accounts.services import role_grant, staff_user_create
-from sisnaker.core.roles import Role
+from tests.factories import AdminFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +32,7 @@ def _login(page, username: str):
 def test_forced_enrolment_then_the_admin_with_a_code(page, settings):
     settings.SISNAKER_REQUIRE_2FA = True
     settings.SISNAKER_2FA_GRACE_DAYS = 0
-    admin_user = staff_user_create(actor=None, username="admin.pusat", password=PASSWORD, full_name="Admin Pusat")
-    role_grant(actor=None, user=admin_user, role=Role.ADMIN)
+    admin_user = AdminFactory(username="admin.pusat", first_name="Admin Pusat", password=PASSWORD)
 
     _login(page, "admin.pusat")
     expect(page.get_by_role("heading", name="Aktifkan verifikasi dua langkah")).to_be_visible()

@@ -6,9 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sisnaker.accounts.services import role_grant, staff_user_create
-from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
+from tests.factories import RegionalOfficerFactory
 
 from .conftest import fill_institution, fill_signup
 
@@ -29,8 +28,7 @@ def log_out(page):
 
 
 def test_institution_waits_for_the_regional_officer_then_works(page):
-    officer = staff_user_create(actor=None, username="disnaker.bandung", password=PASSWORD, full_name="Lilis Suryani")
-    role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
+    RegionalOfficerFactory(username="disnaker.bandung", first_name="Lilis Suryani", password=PASSWORD, area="32.73")
 
     # 1. A citizen signs up, then registers a community BLK.
     page.goto(page.base_url + "/akun/daftar/")

@@ -2,12 +2,12 @@
 its sync to Enrollment.result, corrections after the program closed (graduated ↔ not passed, audited),
 the refusal once a certificate exists, and the set-based bulk save with bounded queries.
 
-The small factories at the top are reused by test_reviews.py and test_assessment_pages.py."""
+The data comes from tests/factories.py (``course``: a running program with participants); the thin
+helpers at the top are reused by test_reviews.py and test_assessment_pages.py."""
 
 from __future__ import annotations
 
 import itertools
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -21,46 +21,21 @@ from sisnaker.training import services as training
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment
+from tests import factories
 from tests.conftest import TODAY
-from tests.training.test_services import (
-    make_institution,
-    make_person,
-    make_program,
-    make_staff,
-    register,
-    user_of,
-    vocational_field,
-)
+from tests.factories import CompetencyUnitFactory, EnrollmentFactory, InstitutionFactory, PersonFactory, staff
+from tests.training.test_services import user_of
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)
 K, BK = "competent", "not_yet_competent"
 
 
-# --- factories ----------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------------
 
-def make_units(n: int) -> list[CompetencyUnit]:
-    vf = vocational_field()
-    return [CompetencyUnit.objects.create(code=f"J.UJI.{next(_seq):05d}", title=f"Unit uji {i + 1}", vocational_field=vf)
-            for i in range(n)]
-
-
-def make_course(signup_data, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None):
-    """An institution with a manager and an instructor, and a program with competency units whose
-    participants were accepted; started unless ``status`` is PUBLISHED."""
-    inst = inst or make_institution()
-    manager = manager or make_staff(None, Role.INSTITUTION_MANAGER, inst)
-    instructor = make_staff(None, Role.INSTRUCTOR, inst)
-    unit_list = make_units(units)
-    program = make_program(manager, inst, competency_unit_ids=tuple(u.pk for u in unit_list), quota=max(participants, 1) + 10)
-    people = [make_person(signup_data, full_name=f"Peserta {next(_seq):04d}") for _ in range(participants)]
-    enrollments = [register(p, program) for p in people]
-    if enrollments:
-        training.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk for e in enrollments], action="accept")
-    if status in (P.RUNNING, P.CLOSED):
-        program = training.program_transition(actor=manager, program=program, action="start", today=TODAY)
-    return SimpleNamespace(inst=inst, manager=manager, instructor=instructor, program=program, units=unit_list, people=people,
-                           enrollments=[Enrollment.objects.get(pk=e.pk) for e in enrollments])
+def make_course(signup_data=None, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None):
+    """Kept for the modules under tests/security, which import it from here: ``tests.factories.course``."""
+    return factories.course(participants=participants, units=units, status=status, inst=inst, manager=manager)
 
 
 def close(course):
@@ -88,8 +63,8 @@ def certify(enrollment, issuer) -> Certificate:
 
 
 @pytest.fixture
-def course(signup_data):
-    return make_course(signup_data)
+def course(regions):
+    return factories.course()
 
 
 # --- permissions --------------------------------------------------------------------------------
@@ -103,14 +78,14 @@ def test_instructor_and_manager_of_the_institution_may_assess(course):
     assert a.note == "Rapi"  # note=None keeps the note
 
 
-def test_others_are_refused(course, signup_data):
-    other_inst = make_institution()
+def test_others_are_refused(course):
+    other_inst = InstitutionFactory()
     outsiders = [
-        make_staff(None, Role.INSTRUCTOR, other_inst),          # instructor of another institution
-        make_staff(None, Role.INSTITUTION_MANAGER, other_inst),  # manager of another institution
+        staff(Role.INSTRUCTOR, institution=other_inst),           # instructor of another institution
+        staff(Role.INSTITUTION_MANAGER, institution=other_inst),  # manager of another institution
         user_of(course.people[0]),                                # the participant themself
-        user_of(make_person(signup_data)),                        # any citizen
-        make_staff(None, Role.CURATOR),                           # sees enrollments nationally, does not assess
+        PersonFactory().user,                                     # any citizen
+        staff(Role.CURATOR),                                      # sees enrollments nationally, does not assess
     ]
     for actor in outsiders:
         with pytest.raises(PermissionDenied):
@@ -167,16 +142,16 @@ def test_bad_input_is_refused_and_nothing_is_saved(course):
         with pytest.raises(ValidationFailed) as exc:
             services.assessment_record(actor=course.instructor, enrollment=e, unit=u, **kwargs)
         assert exc.value.code == code and exc.value.message.id and exc.value.message.en
-    foreign = make_units(1)[0]
+    foreign = CompetencyUnitFactory()
     with pytest.raises(ValidationFailed) as exc:
         record(course, e, foreign, K)
     assert exc.value.code == "unit_not_in_program"
     assert not Assessment.objects.exists()
 
 
-def test_only_participants_of_a_running_program_are_assessed(signup_data, course):
-    published = make_course(signup_data, participants=0, status=P.PUBLISHED, units=1)
-    applicant = register(make_person(signup_data), published.program)
+def test_only_participants_of_a_running_program_are_assessed(course):
+    published = factories.course(participants=0, status=P.PUBLISHED, units=1)
+    applicant = EnrollmentFactory(program=published.program)
     with pytest.raises(Conflict) as exc:
         record(published, applicant, published.units[0], K)
     assert exc.value.code == "assessment_not_allowed" and "Pendaftar" in exc.value.message.id
@@ -234,10 +209,10 @@ def test_refused_once_certified(course):
 
 # --- bulk ---------------------------------------------------------------------------------------
 
-def test_bulk_save_is_set_based_with_bounded_queries(signup_data, django_assert_max_num_queries):
-    course = make_course(signup_data, participants=12, units=4)
+def test_bulk_save_is_set_based_with_bounded_queries(regions, django_assert_max_num_queries):
+    course = factories.course(participants=12, units=4)
     entries = [(e.pk, u.pk, K if i % 5 else BK, 70 + i % 30, None) for i, e in enumerate(course.enrollments) for u in course.units]
-    actor = make_staff(None, Role.INSTRUCTOR, course.inst)
+    actor = staff(Role.INSTRUCTOR, institution=course.inst)
     with django_assert_max_num_queries(14):
         result = services.assessments_record_many(actor=actor, program=course.program, entries=entries)
     assert (result.saved, result.cleared, result.unchanged) == (48, 0, 0)
@@ -269,8 +244,8 @@ def test_bulk_save_is_all_or_nothing(course):
     assert not Assessment.objects.exists()
 
 
-def test_bulk_refused_before_the_program_runs(signup_data):
-    course = make_course(signup_data, participants=1, units=1, status=P.PUBLISHED)
+def test_bulk_refused_before_the_program_runs(regions):
+    course = factories.course(participants=1, units=1, status=P.PUBLISHED)
     with pytest.raises(Conflict) as exc:
         services.assessments_record_many(actor=course.instructor, program=course.program,
                                            entries=[(course.enrollments[0].pk, course.units[0].pk, K, None, None)])

@@ -15,9 +15,11 @@ from sisnaker.certification.models import Assessment, Review
 from sisnaker.core.roles import Role
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment
-from tests.training.test_services import make_institution, make_person, make_staff, user_of
+from tests import factories
+from tests.factories import PersonFactory, staff
+from tests.training.test_services import user_of
 
-from .test_assessment import certify, make_course
+from .test_assessment import certify
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -25,8 +27,8 @@ TEXT = "Instrukturnya sabar dan alatnya lengkap untuk praktik."
 
 
 @pytest.fixture
-def course(signup_data):
-    return make_course(signup_data)
+def course(regions):
+    return factories.course()
 
 
 def cell(e, u) -> str:
@@ -51,10 +53,10 @@ def test_grid_page_for_instructor_and_manager(client, course):
         assert reverse("certification:assess_cell", args=(course.program.pk,)) in html
 
 
-def test_grid_page_refused_to_others(client, course, signup_data):
+def test_grid_page_refused_to_others(client, course):
     url = reverse("certification:assess", args=(course.program.pk,))
     assert client.get(url).status_code == 302  # log in first
-    for user in (make_staff(None, Role.INSTRUCTOR, make_institution()), user_of(course.people[0]), user_of(make_person(signup_data))):
+    for user in (staff(Role.INSTRUCTOR), user_of(course.people[0]), PersonFactory().user):
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 403 and "Penilaian kompetensi hanya untuk" in response.content.decode()
@@ -171,14 +173,14 @@ def test_review_page_journey(client, course):
     assert "Ulasan terkirim" in mine and "Beri ulasan" not in mine
 
 
-def test_review_page_is_only_for_the_owner_and_says_why_not(client, course, signup_data):
+def test_review_page_is_only_for_the_owner_and_says_why_not(client, course):
     url = reverse("certification:review", args=(course.enrollments[0].pk,))
     client.force_login(user_of(course.people[1]))
     assert client.get(url).status_code == 404
     client.force_login(course.manager)
     assert client.get(url).status_code == 404
 
-    published = make_course(signup_data, participants=1, status=P.PUBLISHED)
+    published = factories.course(participants=1, status=P.PUBLISHED)
     client.force_login(user_of(published.people[0]))
     page = client.get(reverse("certification:review", args=(published.enrollments[0].pk,))).content.decode()
     assert "setelah pelatihan dimulai" in page and 'id="review-form"' not in page
@@ -193,7 +195,7 @@ def _review(course, i, rating):
                              now=timezone.now())
 
 
-def test_ratings_on_program_page_catalogue_and_institution(client, course, signup_data):
+def test_ratings_on_program_page_catalogue_and_institution(client, course):
     program_url = reverse("training:program", args=(course.program.pk,))
     assert "ulasan)" not in client.get(program_url).content.decode()
     _review(course, 0, 5)
@@ -211,13 +213,13 @@ def test_ratings_on_program_page_catalogue_and_institution(client, course, signu
     assert "4,5" in detail and "(2 ulasan)" in detail  # rendered on the page itself, no JavaScript needed
 
 
-def test_catalogue_ratings_need_no_query_per_card(client, course, signup_data):
+def test_catalogue_ratings_need_no_query_per_card(client, course):
     _review(course, 0, 3)
     client.get(reverse("training:catalogue"))  # warm caches (sessions, content types)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("training:catalogue"))
     for _ in range(3):
-        other = make_course(signup_data, participants=1, inst=course.inst, manager=course.manager)
+        other = factories.course(participants=1, inst=course.inst, manager=course.manager)
         _review(other, 0, 5)
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("training:catalogue"))

@@ -1,8 +1,8 @@
 """The readiness board: the matrix and its counts, filters and search, reminders (who, what, once a day,
 nothing on rollback), the manager's overview with a bounded number of queries, and permissions.
 
-The factories at the top (a running program with participants at every stage of readiness) are reused
-by test_tasks.py and the browser journey."""
+``build`` (a running program with participants at every stage of readiness, from tests/factories.py) and
+the thin helpers at the top are reused by test_tasks.py, tests/institutions and the browser journey."""
 
 from __future__ import annotations
 
@@ -21,24 +21,26 @@ from sisnaker.certification import selectors as cert_selectors
 from sisnaker.certification import services as cert_services
 from sisnaker.certification.models import Assessment, Certificate, Review
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
 from sisnaker.notifications.models import Notification
 from sisnaker.surveys.models import Questionnaire, Response
-from sisnaker.training import services
+from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
-from tests.training.test_services import (
-    make_institution,
-    make_person,
-    make_program,
-    make_staff,
-    vocational_field,
+from tests.factories import (
+    CompetencyUnitFactory,
+    EnrollmentFactory,
+    InstitutionFactory,
+    InstructorFactory,
+    ManagerFactory,
+    PersonFactory,
+    ProgramFactory,
+    enrollments_in,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-# --- factories (plain functions, shared with test_tasks.py and the browser journey) ---------------------
+# --- data (tests/factories.py; these thin helpers are shared with test_tasks.py and the browser journey) ------
 
 @dataclass
 class Setup:
@@ -51,31 +53,24 @@ class Setup:
 
 
 def units_for(prefix: str = "UJI") -> list[CompetencyUnit]:
-    field = vocational_field()
-    return [CompetencyUnit.objects.get_or_create(code=f"{prefix}.{i}", defaults={"title": f"Unit uji {i}", "vocational_field": field})[0]
-            for i in (1, 2)]
+    return [CompetencyUnitFactory(code=f"{prefix}.{i}", title=f"Unit uji {i}") for i in (1, 2)]
 
 
 def today():
     return timezone.localdate()
 
 
-def running_program(manager, institution, *, units, title="Pemrograman Web Dasar", **overrides) -> Program:
-    """A published program (start it with ``start``) ending in 25 days: "closing soon"."""
+def running_program(institution, *, units, title="Pemrograman Web Dasar", status=P.RUNNING, **overrides) -> Program:
+    """A program of ``institution`` (running unless ``status`` says otherwise) ending in 25 days: "closing soon"."""
     overrides.setdefault("end_date", today() + dt.timedelta(days=25))
     overrides.setdefault("quota", 40)
-    return make_program(manager, institution, status=P.PUBLISHED, title=title, today=today(), base=today(),
-                        competency_unit_ids=tuple(u.pk for u in units), **overrides)
+    return ProgramFactory(institution=institution, title=title, status=status, today=today(), units=units, **overrides)
 
 
-def start(manager, program) -> Program:
-    return services.program_transition(actor=manager, program=program, action="start", today=today())
-
-
-def enroll(manager, program, person) -> Enrollment:
-    late = "" if program.status == P.PUBLISHED else "Peserta pengganti"
-    return services.enrollment_record(actor=manager, program=program, person=person, today=today(), as_participant=True,
-                                      late_reason=late)
+def enroll(program, person, *, late: bool = False) -> Enrollment:
+    """``person`` recorded by the manager as a participant (``late``: a replacement after the start)."""
+    return EnrollmentFactory(program=program, person=person, state=E.PARTICIPANT, source=Enrollment.Source.MANAGER,
+                             late=late, late_reason="Peserta pengganti" if late else "")
 
 
 def assess(enrollment, units, instructor, result="competent"):
@@ -93,23 +88,23 @@ def survey(enrollment):
                             enrollment=enrollment, submitted_at=timezone.now())
 
 
-def build(signup_data) -> Setup:
-    """Ani: all three steps (eligible). Budi: assessed only. Citra: assessed and reviewed. Dedi: reviewed and
-    surveyed, not assessed yet. Eko: assessed on one unit only, nothing else, and no e-mail."""
-    inst = make_institution()
-    manager = make_staff(None, Role.INSTITUTION_MANAGER, inst)
-    instructor = make_staff(None, Role.INSTRUCTOR, inst)
+def build() -> Setup:
+    """A running program whose participants were recorded before it started. Ani: all three steps
+    (eligible). Budi: assessed only. Citra: assessed and reviewed. Dedi: reviewed and surveyed, not assessed
+    yet. Eko: assessed on one unit only, nothing else, and no e-mail."""
+    inst = InstitutionFactory()
+    manager = ManagerFactory(institution=inst)
+    instructor = InstructorFactory(institution=inst)
     units = units_for()
-    program = running_program(manager, inst, units=units)
+    program = running_program(inst, units=units)
     people = {
-        "Ani": make_person(signup_data, full_name="Ani Lengkap", email="ani@contoh.id"),
-        "Budi": make_person(signup_data, full_name="Budi Santoso", email="budi@contoh.id"),
-        "Citra": make_person(signup_data, full_name="Citra Kirana", email="citra@contoh.id"),
-        "Dedi": make_person(signup_data, full_name="Dedi Menunggu", email="dedi@contoh.id"),
-        "Eko": make_person(signup_data, full_name="Eko Prasetyo", email=""),
+        "Ani": PersonFactory(full_name="Ani Lengkap", email="ani@contoh.id"),
+        "Budi": PersonFactory(full_name="Budi Santoso", email="budi@contoh.id"),
+        "Citra": PersonFactory(full_name="Citra Kirana", email="citra@contoh.id"),
+        "Dedi": PersonFactory(full_name="Dedi Menunggu", email="dedi@contoh.id"),
+        "Eko": PersonFactory(full_name="Eko Prasetyo", email=""),
     }
-    enrollments = {name: enroll(manager, program, person) for name, person in people.items()}
-    program = start(manager, program)
+    enrollments = dict(zip(people, enrollments_in(program, people=list(people.values()), source=Enrollment.Source.MANAGER)))
     e = enrollments
     assess(e["Ani"], units, instructor)
     review(e["Ani"])
@@ -124,8 +119,8 @@ def build(signup_data) -> Setup:
 
 
 @pytest.fixture
-def setup(signup_data):
-    return build(signup_data)
+def setup(regions):
+    return build()
 
 
 def login(client, user: User):
@@ -172,13 +167,13 @@ def test_board_shows_who_blocks_what_with_text_not_just_colour(client, setup):
     assert "Kirim pengingat" in html and "Terbitkan semua yang memenuhi syarat" in html
 
 
-def test_board_reads_are_bounded(client, setup, signup_data, django_assert_max_num_queries):
+def test_board_reads_are_bounded(client, setup, django_assert_max_num_queries):
     client = login(client, setup.manager)
     client.get(board_url(setup.program))
     with django_assert_max_num_queries(8) as few:  # session, user, grants, program, readiness (3), certificates
         client.get(board_url(setup.program))
     for i in range(6):
-        enroll(setup.manager, setup.program, make_person(signup_data, full_name=f"Tambahan {i}"))
+        enroll(setup.program, PersonFactory(full_name=f"Tambahan {i}"), late=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(board_url(setup.program)).status_code == 200
 
@@ -274,7 +269,7 @@ def test_instructor_views_the_board_but_cannot_remind_or_issue(client, setup):
 
 
 def test_others_are_refused_with_a_page_not_an_error(client, setup, citizen):
-    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    other_manager = ManagerFactory()
     url = board_url(setup.program)
     assert client.get(url).status_code == 302  # anonymous: to the login page
     for user in (other_manager, User.objects.get(pk=citizen.user_id)):
@@ -302,14 +297,13 @@ def test_overview_counts_per_program(client, setup):
     assert b.eligible == 1 and b.blocking == 4
 
 
-def test_overview_lists_closing_soon_and_overdue_only(setup, signup_data):
+def test_overview_lists_closing_soon_and_overdue_only(setup):
     inst, manager = setup.institution, setup.manager
     units = setup.units
-    far = running_program(manager, inst, units=units, title="Program Jauh", end_date=today() + dt.timedelta(days=90))
-    enroll(manager, far, make_person(signup_data))
-    far = start(manager, far)
-    empty = start(manager, running_program(manager, inst, units=units, title="Program Tanpa Peserta"))
-    draft_like = running_program(manager, inst, units=units, title="Masih dibuka")  # published: not listed
+    far = running_program(inst, units=units, title="Program Jauh", end_date=today() + dt.timedelta(days=90))
+    enroll(far, PersonFactory())
+    empty = running_program(inst, units=units, title="Program Tanpa Peserta")
+    draft_like = running_program(inst, units=units, title="Masih dibuka", status=P.PUBLISHED)  # published: not listed
     rows = cert_selectors.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=20))
     titles = [r.program.title for r in rows]
     assert setup.program.title in titles and empty.title in titles
@@ -320,16 +314,15 @@ def test_overview_lists_closing_soon_and_overdue_only(setup, signup_data):
     assert {r.program.title for r in rows} == {setup.program.title, "Program Jauh"}
 
 
-def test_overview_is_one_aggregate_query_whatever_the_number_of_programs(client, setup, signup_data, django_assert_max_num_queries):
+def test_overview_is_one_aggregate_query_whatever_the_number_of_programs(client, setup, django_assert_max_num_queries):
     client = login(client, setup.manager)
     client.get(reverse("certification:overview"))
     with django_assert_max_num_queries(5) as one_program:  # session, user, grants, the programs, ONE aggregate
         client.get(reverse("certification:overview"))
     for i in range(4):
-        program = running_program(setup.manager, setup.institution, units=setup.units, title=f"Program tambahan {i}")
+        program = running_program(setup.institution, units=setup.units, title=f"Program tambahan {i}")
         for _ in range(2):
-            enroll(setup.manager, program, make_person(signup_data))
-        start(setup.manager, program)
+            enroll(program, PersonFactory())
     with django_assert_max_num_queries(len(one_program.captured_queries)) as five_programs:
         response = client.get(reverse("certification:overview"))
     assert response.content.decode().count('<tr id="p') == 5

@@ -22,15 +22,15 @@ THREADS = 24
 
 
 
-def _world(signup_data, n):
+def _world(n):
     readiness_questionnaire()
-    w = World(signup_data, participants=n)
+    w = World(participants=n)
     w.manager.grants  # noqa: B018 — load the grants once, before the threads share this object
     return w
 
 
-def test_concurrent_issues_get_distinct_gap_free_numbers(regions, signup_data):
-    w = _world(signup_data, THREADS)
+def test_concurrent_issues_get_distinct_gap_free_numbers(regions):
+    w = _world(THREADS)
     # The counter row does not exist yet: the threads also race to create it.
     assert not CertificateCounter.objects.filter(institution=w.inst).exists()
     outcomes = race([lambda e=e: services.certificate_issue(actor=w.manager, enrollment=e.pk, now=NOW)
@@ -45,8 +45,8 @@ def test_concurrent_issues_get_distinct_gap_free_numbers(regions, signup_data):
     assert sorted(numbers) == [f"{w.inst.registry_number}/2026/{n:06d}" for n in range(1, THREADS + 1)]
 
 
-def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(regions, signup_data):
-    w = _world(signup_data, 2)
+def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(regions):
+    w = _world(2)
     target = w.enrollments[0].pk
     outcomes = race([lambda: services.certificate_issue(actor=w.manager, enrollment=target, now=NOW)] * 20)
     ok = [v for kind, v in outcomes if kind == "ok"]
@@ -57,9 +57,9 @@ def test_same_enrollment_issued_concurrently_gets_one_certificate_and_no_gap(reg
     assert (ok[0].sequence, nxt.sequence) == (1, 2)
 
 
-def test_issue_all_eligible_of_two_programs_of_one_institution_in_parallel(regions, signup_data):
-    a = _world(signup_data, 12)
-    b = World(signup_data, participants=12, inst=a.inst, manager=a.manager)
+def test_issue_all_eligible_of_two_programs_of_one_institution_in_parallel(regions):
+    a = _world(12)
+    b = World(participants=12, inst=a.inst, manager=a.manager)
     outcomes = race([lambda w=w: services.certificates_issue_eligible(actor=a.manager, program=w.program, now=NOW)
                      for w in (a, b)])
     assert [o[0] for o in outcomes] == ["ok", "ok"]

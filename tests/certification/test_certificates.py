@@ -2,13 +2,13 @@
 gap (also after a failed issue and across the year boundary), signatures, revocation, issue-all-eligible,
 the PDF and the pages' permissions; readiness reads in a fixed number of queries.
 
-The factories at the top are reused by test_verify.py and test_certificate_concurrency.py."""
+``World`` (built with tests/factories.py) and the thin helpers at the top are reused by test_verify.py,
+test_issuer.py, test_verifycert_pdf.py, test_certificate_concurrency.py and the API's Schemathesis run."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import itertools
 import json
 import re
 import zlib
@@ -24,53 +24,24 @@ from sisnaker.certification.services import certificates
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
-from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.surveys.models import Questionnaire, QuestionnaireVersion, Response
-from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
-from sisnaker.training.models import CompetencyUnit
-from tests.training.test_services import (
-    make_institution,
-    make_person,
-    make_program,
-    make_staff,
-    vocational_field,
-)
+from sisnaker.training.models import Enrollment
+from tests import factories
+from tests.factories import InstitutionFactory, ManagerFactory, staff
 
 NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
-# When the test institutions were approved: before every NOW the tests issue at (the fixture records
-# the approval at the wall clock, which would otherwise overtake the fixed NOW one day).
+# When the World's institutions were approved: before every NOW the tests issue at.
 APPROVED_AT = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
-_units = itertools.count(1)
 
 
-# --- factories ------------------------------------------------------------------------------------
-
-def make_units(n: int = 2) -> list[CompetencyUnit]:
-    field = vocational_field()
-    out = []
-    for _ in range(n):
-        k = next(_units)
-        out.append(CompetencyUnit.objects.create(code=f"CERT.{k:04d}.01", title=f"Menerapkan prosedur kerja nomor {k}",
-                                                 vocational_field=field))
-    return out
-
+# --- data (tests/factories.py; World and these thin helpers are reused by the other certificate modules) ----
 
 def readiness_questionnaire() -> Questionnaire:
     q, _ = Questionnaire.objects.get_or_create(code="kesiapan-kerja", defaults={"title": "Survei kesiapan kerja"})
     if not q.versions.filter(is_current=True).exists():
         QuestionnaireVersion.objects.create(questionnaire=q, version=1, is_current=True, published_at=timezone.now())
     return q
-
-
-def running_program(manager, inst, people, *, units):
-    """A program started with ``people`` as participants."""
-    program = make_program(manager, inst, status=P.PUBLISHED, quota=max(10, len(people)),
-                           competency_unit_ids=tuple(u.pk for u in units))
-    enrollments = [training.enrollment_record(actor=manager, program=program, person=p, today=program.registration_opens,
-                                              as_participant=True, late_reason="") for p in people]
-    program = training.program_transition(actor=manager, program=program, action="start", today=program.start_date)
-    return program, enrollments
 
 
 def assess(enrollment, units, instructor, result="competent"):
@@ -95,19 +66,18 @@ def make_ready(enrollment, units, instructor):
 
 
 class World:
-    def __init__(self, signup_data, *, participants: int = 3, ready: int | None = None, inst=None, manager=None):
-        if inst is None:
-            inst = make_institution()
-            InstitutionStatusChange.objects.filter(institution=inst).update(at=APPROVED_AT)
-            Institution.objects.filter(pk=inst.pk).update(status_changed_at=APPROVED_AT)
-            inst.refresh_from_db()
-        self.inst = inst
-        self.manager = manager or make_staff(None, Role.INSTITUTION_MANAGER, self.inst)
-        self.instructor = make_staff(None, Role.INSTRUCTOR, self.inst)
-        self.units = make_units(2)
-        names = ["Siti Nurhaliza Putri", "Budi Santoso", "Citra Kirana", "Dedi Kurniawan", "Eka Saputra"]
-        self.people = [make_person(signup_data, full_name=names[i % len(names)]) for i in range(participants)]
-        self.program, self.enrollments = running_program(self.manager, self.inst, self.people, units=self.units)
+    """An institution approved on ``APPROVED_AT``, its manager and instructor, and a running program with two
+    units whose ``participants`` were recorded by the manager before it started; the first ``ready`` of them
+    (all by default) assessed competent, reviewed and surveyed."""
+
+    NAMES = ["Siti Nurhaliza Putri", "Budi Santoso", "Citra Kirana", "Dedi Kurniawan", "Eka Saputra"]
+
+    def __init__(self, *, participants: int = 3, ready: int | None = None, inst=None, manager=None):
+        course = factories.course(participants=participants, inst=inst or InstitutionFactory(approved_at=APPROVED_AT),
+                                  manager=manager, names=self.NAMES, source=Enrollment.Source.MANAGER,
+                                  quota=max(10, participants))
+        self.inst, self.manager, self.instructor = course.inst, course.manager, course.instructor
+        self.units, self.people, self.program, self.enrollments = course.units, course.people, course.program, course.enrollments
         for e in self.enrollments[: participants if ready is None else ready]:
             make_ready(e, self.units, self.instructor)
 
@@ -116,20 +86,20 @@ class World:
 
 
 @pytest.fixture
-def world(regions, signup_data):
+def world(regions):
     readiness_questionnaire()
-    return World(signup_data)
+    return World()
 
 
 def make_curator():
-    return make_staff(None, Role.CURATOR)
+    return staff(Role.CURATOR)
 
 
 # --- readiness ------------------------------------------------------------------------------------
 
-def test_readiness_rows_show_each_step(regions, signup_data):
+def test_readiness_rows_show_each_step(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=4, ready=0)
+    w = World(participants=4, ready=0)
     e = w.enrollments
     make_ready(e[0], w.units, w.instructor)
     assess(e[1], w.units, w.instructor)
@@ -151,10 +121,10 @@ def test_readiness_rows_show_each_step(regions, signup_data):
     assert one.readiness == r1
 
 
-def test_readiness_for_program_uses_a_fixed_number_of_queries(regions, signup_data, django_assert_max_num_queries):
+def test_readiness_for_program_uses_a_fixed_number_of_queries(regions, django_assert_max_num_queries):
     readiness_questionnaire()
-    small = World(signup_data, participants=2)
-    big = World(signup_data, participants=12, inst=small.inst, manager=small.manager)
+    small = World(participants=2)
+    big = World(participants=12, inst=small.inst, manager=small.manager)
     big.issue(0)
     with django_assert_max_num_queries(3):
         rows_small = selectors.readiness_for_program(program=small.program)
@@ -172,9 +142,9 @@ def test_readiness_for_program_uses_a_fixed_number_of_queries(regions, signup_da
 
 # --- the gate -------------------------------------------------------------------------------------
 
-def test_issue_refused_with_every_missing_step_listed(regions, signup_data):
+def test_issue_refused_with_every_missing_step_listed(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=2, ready=0)
+    w = World(participants=2, ready=0)
     with pytest.raises(Conflict) as info:
         w.issue(0)
     exc = info.value
@@ -195,15 +165,10 @@ def test_issue_refused_with_every_missing_step_listed(regions, signup_data):
     assert not CertificateCounter.objects.filter(last__gt=0).exists()
 
 
-def test_issue_refused_when_program_does_not_allow_it(regions, signup_data):
+def test_issue_refused_when_program_does_not_allow_it(regions):
     readiness_questionnaire()
-    inst = make_institution()
-    manager = make_staff(None, Role.INSTITUTION_MANAGER, inst)
-    units = make_units(1)
-    person = make_person(signup_data)
-    program = make_program(manager, inst, status=P.PUBLISHED, competency_unit_ids=(units[0].pk,))
-    e = training.enrollment_record(actor=manager, program=program, person=person, today=program.registration_opens,
-                                   as_participant=True, late_reason="")
+    course = factories.course(participants=1, units=1, status=P.PUBLISHED, source=Enrollment.Source.MANAGER)
+    manager, units, e = course.manager, course.units, course.enrollments[0]
     make_ready(e, units, manager)
     with pytest.raises(Conflict) as info:  # program not started yet
         services.certificate_issue(actor=manager, enrollment=e, now=NOW)
@@ -211,7 +176,7 @@ def test_issue_refused_when_program_does_not_allow_it(regions, signup_data):
 
 
 def test_only_the_institutions_manager_may_issue(world):
-    other = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    other = ManagerFactory()
     for actor in (other, world.instructor, make_curator()):
         with pytest.raises(PermissionDenied):
             services.certificate_issue(actor=actor, enrollment=world.enrollments[0], now=NOW)
@@ -227,10 +192,10 @@ def test_second_issue_for_the_same_enrollment_refused(world):
 
 # --- numbers --------------------------------------------------------------------------------------
 
-def test_number_format_and_sequence_per_institution_per_year(regions, signup_data):
+def test_number_format_and_sequence_per_institution_per_year(regions):
     readiness_questionnaire()
-    a = World(signup_data, participants=3)
-    b = World(signup_data, participants=2)
+    a = World(participants=3)
+    b = World(participants=2)
     certs_a = [a.issue(i) for i in range(3)]
     certs_b = [b.issue(i) for i in range(2)]
     assert [c.number for c in certs_a] == [f"{a.inst.registry_number}/2026/{n:06d}" for n in (1, 2, 3)]
@@ -242,9 +207,9 @@ def test_number_format_and_sequence_per_institution_per_year(regions, signup_dat
     assert len(c.verification_id) >= 20 and c.verification_id != str(c.pk)
 
 
-def test_year_rollover_restarts_at_000001_in_jakarta_time(regions, signup_data):
+def test_year_rollover_restarts_at_000001_in_jakarta_time(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=3)
+    w = World(participants=3)
     # 31 Dec 2026 16:59 UTC = 23:59 WIB → 2026; 17:00 UTC = 1 Jan 2027 00:00 WIB → 2027.
     first = w.issue(0, now=dt.datetime(2026, 12, 31, 16, 59, tzinfo=dt.UTC))
     second = w.issue(1, now=dt.datetime(2026, 12, 31, 17, 0, tzinfo=dt.UTC))
@@ -301,9 +266,9 @@ def test_payload_is_canonical_and_signed(world):
 
 # --- issue all eligible ---------------------------------------------------------------------------
 
-def test_issue_all_eligible_issues_the_ready_and_explains_the_rest(regions, signup_data):
+def test_issue_all_eligible_issues_the_ready_and_explains_the_rest(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=5, ready=3)
+    w = World(participants=5, ready=3)
     w.issue(0)
     calls = []
     out = services.certificates_issue_eligible(actor=w.manager, program=w.program, now=NOW,
@@ -337,7 +302,7 @@ def test_revoke_by_manager_keeps_the_row_and_audits(world):
 
 def test_revoke_by_curator_allowed_others_refused(world):
     cert = world.issue(0)
-    for actor in (world.instructor, make_staff(None, Role.INSTITUTION_MANAGER, make_institution()),
+    for actor in (world.instructor, ManagerFactory(),
                   User.objects.get(pk=world.people[0].user_id)):
         with pytest.raises(PermissionDenied):
             services.certificate_revoke(actor=actor, certificate=cert, reason="salah", now=NOW)
@@ -382,7 +347,7 @@ def test_pdf_has_the_fields_and_the_qr_url(world, settings):
     assert sum(map(sum, qr.matrix)) > 100
 
 
-def test_pdf_with_many_units_continues_on_a_second_page(regions, signup_data):
+def test_pdf_with_many_units_continues_on_a_second_page(regions):
     from sisnaker.certification import pdf
 
     fields = {"title": "SERTIFIKAT KOMPETENSI", "number": "X/2026/000001", "verification_id": "abc",
@@ -401,9 +366,9 @@ def _login(client, user):
     return client
 
 
-def test_issue_page_posts_redirects_and_lists_what_is_missing(client, regions, signup_data):
+def test_issue_page_posts_redirects_and_lists_what_is_missing(client, regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=2, ready=1)
+    w = World(participants=2, ready=1)
     _login(client, w.manager)
     url = reverse("certification:issue", args=[w.enrollments[1].pk])
     assert client.get(url).status_code == 405
@@ -426,7 +391,7 @@ def test_certificate_pages_permissions(client, world):
         _login(client, user)
         for url in urls:
             assert client.get(url).status_code == 200, (user, url)
-    for user in (other_citizen, make_staff(None, Role.INSTITUTION_MANAGER, make_institution())):
+    for user in (other_citizen, ManagerFactory()):
         _login(client, user)
         for url in urls:
             r = client.get(url)
@@ -457,9 +422,9 @@ def test_revoke_page(client, world):
     assert AuditEvent.objects.filter(action="certificate.revoked").count() == 1
 
 
-def test_api_issue_and_revoke(client, regions, signup_data):
+def test_api_issue_and_revoke(client, regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=2, ready=1)
+    w = World(participants=2, ready=1)
     _login(client, w.manager)
     r = client.post(f"/api/v1/certification/enrollments/{w.enrollments[1].pk}/certificate")
     assert r.status_code == 409 and r.json()["code"] == "certificate_not_ready" and len(r.json()["missing"]) == 3

@@ -20,9 +20,9 @@ from sisnaker.core import extensions
 from sisnaker.institutions.models import Institution
 from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training.domain import ProgramStatus as P
-from tests.training.test_services import make_institution, user_of
-
-from .test_assessment import make_course
+from tests import factories
+from tests.factories import InstitutionFactory
+from tests.training.test_services import user_of
 
 TEXT = "Materinya jelas dan praktik bengkelnya banyak sekali."
 
@@ -46,9 +46,9 @@ def test_readiness_survey_rule(state, status, allowed):
 
 
 @pytest.mark.django_db
-def test_the_survey_engine_asks_certification_about_the_readiness_survey_only(signup_data):
-    applicants = make_course(signup_data, participants=1, status=P.PUBLISHED).enrollments
-    participants = make_course(signup_data, participants=1).enrollments
+def test_the_survey_engine_asks_certification_about_the_readiness_survey_only(regions):
+    applicants = factories.course(participants=1, status=P.PUBLISHED).enrollments
+    participants = factories.course(participants=1).enrollments
     refusals = extensions.collect("surveys.fill_refusal", code=READINESS_CODE, enrollment=applicants[0])
     assert len(refusals) == 1 and "kesiapan kerja" in refusals[0].id
     assert extensions.collect("surveys.fill_refusal", code=READINESS_CODE, enrollment=participants[0]) == [None]
@@ -70,8 +70,8 @@ def _fragment(name: str, pk: int) -> str:
 
 
 @pytest.mark.django_db
-def test_the_catalogue_gets_the_ratings_of_a_page_of_programs_in_one_query(signup_data, django_assert_num_queries):
-    rated, unrated = make_course(signup_data), make_course(signup_data, participants=0)
+def test_the_catalogue_gets_the_ratings_of_a_page_of_programs_in_one_query(regions, django_assert_num_queries):
+    rated, unrated = factories.course(), factories.course(participants=0)
     _review(rated, 0, 5)
     _review(rated, 1, 4)
     with django_assert_num_queries(1):
@@ -81,8 +81,8 @@ def test_the_catalogue_gets_the_ratings_of_a_page_of_programs_in_one_query(signu
 
 
 @pytest.mark.django_db
-def test_rating_fragments_of_the_program_and_the_institution(signup_data):
-    course = make_course(signup_data)
+def test_rating_fragments_of_the_program_and_the_institution(regions):
+    course = factories.course()
     program_fragment, institution_fragment = "certification:fragment_program_rating", "certification:fragment_institution_rating"
     # No reviews yet: nothing on either page.
     assert _fragment(program_fragment, course.program.pk).strip() == ""
@@ -97,7 +97,7 @@ def test_rating_fragments_of_the_program_and_the_institution(signup_data):
     Institution.objects.filter(pk=course.inst.pk).update(status=Institution.Status.SUSPENDED)
     assert _fragment(institution_fragment, course.inst.pk).strip() == ""
     assert _fragment(institution_fragment, 999_999) == "" and _fragment(program_fragment, 999_999) == ""
-    assert _fragment(institution_fragment, make_institution().pk).strip() == ""
+    assert _fragment(institution_fragment, InstitutionFactory().pk).strip() == ""
 
 
 # --- the citizen's trainings ----------------------------------------------------------------------------

@@ -21,22 +21,21 @@ from sisnaker.certification import domain, export, pdf, services, signing
 from sisnaker.certification.models import Certificate, CertificateCounter
 from sisnaker.certification.tasks import issue_all_eligible
 from sisnaker.core.errors import PermissionDenied
-from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.institutions.services import institution_review
 from tests.certification.test_certificates import NOW, World, _pdf_text, readiness_questionnaire
 from tests.certification.test_verify import BIRTH, run_cli
-from tests.training.test_services import make_staff
+from tests.factories import AdminFactory
 
 # Issued before the wall clock, so that a suspension made now through the service comes after it.
 EARLY = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def world(regions, signup_data):
+def world(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=2)
-    w.admin = make_staff(None, Role.ADMIN)
+    w = World(participants=2)
+    w.admin = AdminFactory()
     return w
 
 

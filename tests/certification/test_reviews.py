@@ -17,9 +17,11 @@ from sisnaker.core.roles import Role
 from sisnaker.training import services as training
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
-from tests.training.test_services import make_institution, make_person, make_staff, register, user_of
+from tests import factories
+from tests.factories import EnrollmentFactory, InstitutionFactory, PersonFactory, staff
+from tests.training.test_services import user_of
 
-from .test_assessment import close, make_course, refreshed
+from .test_assessment import close, refreshed
 
 pytestmark = pytest.mark.django_db
 TEXT = "Materinya jelas dan praktik bengkelnya banyak sekali."
@@ -32,8 +34,8 @@ def submit(course, i=0, *, actor=None, rating=5, text=TEXT, **kw):
 
 
 @pytest.fixture
-def course(signup_data):
-    return make_course(signup_data)
+def course(regions):
+    return factories.course()
 
 
 def test_participant_reviews_once(course):
@@ -47,8 +49,8 @@ def test_participant_reviews_once(course):
     assert Review.objects.count() == 1
 
 
-def test_only_the_participant_themself(course, signup_data):
-    for actor in (user_of(course.people[1]), user_of(make_person(signup_data)), course.manager, course.instructor):
+def test_only_the_participant_themself(course):
+    for actor in (user_of(course.people[1]), PersonFactory().user, course.manager, course.instructor):
         with pytest.raises(PermissionDenied):
             submit(course, actor=actor)
     assert not Review.objects.exists()
@@ -72,7 +74,7 @@ def test_text_needs_twenty_characters(course):
 
 
 def test_instructor_must_belong_to_the_institution(course):
-    outsider = make_staff(None, Role.INSTRUCTOR, make_institution())
+    outsider = staff(Role.INSTRUCTOR)
     with pytest.raises(ValidationFailed) as exc:
         submit(course, instructor=outsider, instructor_rating=4)
     assert exc.value.field == "instructor"
@@ -88,13 +90,13 @@ def test_instructor_must_belong_to_the_institution(course):
     assert not Review.objects.exists()
 
 
-def test_wrong_states_are_refused_with_a_reason(signup_data, course):
-    published = make_course(signup_data, participants=1, status=P.PUBLISHED)
+def test_wrong_states_are_refused_with_a_reason(course):
+    published = factories.course(participants=1, status=P.PUBLISHED)
     with pytest.raises(Conflict) as exc:
         submit(published)  # accepted participant, training not started yet
     assert exc.value.code == "review_not_allowed" and "dimulai" in exc.value.message.id
-    applicant_person = make_person(signup_data)
-    applicant = register(applicant_person, published.program)
+    applicant = EnrollmentFactory(program=published.program)
+    applicant_person = applicant.person
     with pytest.raises(Conflict) as exc:
         services.review_submit(actor=user_of(applicant_person), enrollment=applicant, rating=5, text=TEXT, now=timezone.now())
     assert exc.value.code == "review_not_allowed" and "Pendaftar" in exc.value.message.id
@@ -119,20 +121,20 @@ def test_alumni_and_not_passed_may_review_after_close(course):
 
 # --- ratings ------------------------------------------------------------------------------------
 
-def test_rating_aggregates(signup_data, course, django_assert_num_queries):
+def test_rating_aggregates(course, django_assert_num_queries):
     assert selectors.program_rating(course.program) is None
     submit(course, 0, rating=4)
     submit(course, 1, rating=4)
     submit(course, 2, rating=5)
-    other = make_course(signup_data, participants=1, inst=course.inst, manager=course.manager)
+    other = factories.course(participants=1, inst=course.inst, manager=course.manager)
     submit(other, 0, rating=2)
-    empty = make_course(signup_data, participants=0, inst=course.inst, manager=course.manager)
+    empty = factories.course(participants=0, inst=course.inst, manager=course.manager)
 
     r = selectors.program_rating(course.program)
     assert (r.average, r.count, r.stars) == (Decimal("4.3"), 3, 4)  # 13/3 = 4.33
     inst = selectors.institution_rating(course.inst)
     assert (inst.average, inst.count) == (Decimal("3.8"), 4)  # 15/4 = 3.75, rounded half up
-    assert selectors.institution_rating(make_institution()) is None
+    assert selectors.institution_rating(InstitutionFactory()) is None
     with django_assert_num_queries(1):
         many = selectors.ratings_for_programs([course.program.pk, other.program.pk, empty.program.pk])
     assert set(many) == {course.program.pk, other.program.pk}

@@ -22,10 +22,9 @@ from sisnaker.certification.models import Certificate
 from sisnaker.certification.tasks import issue_all_eligible, progress_key
 from sisnaker.core.errors import PermissionDenied
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 from tests.certification import test_board as f
-from tests.training.test_services import make_staff
+from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db
 committed = pytest.mark.django_db(transaction=True)
@@ -34,8 +33,8 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def setup(signup_data):
-    s = f.build(signup_data)
+def setup(regions):
+    s = f.build()
     # A second eligible participant: Citra fills the survey.
     f.survey(s.enrollments["Citra"])
     return s
@@ -82,7 +81,7 @@ def test_the_start_is_refused_to_others_and_for_an_unapproved_institution(setup,
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(PermissionDenied):
         services.certificates_issue_all_start(actor=setup.instructor, program=setup.program, now=timezone.now())
     Institution.objects.filter(pk=setup.institution.pk).update(status="suspended")
-    admin = make_staff(None, Role.ADMIN)  # whom the permission rules let through
+    admin = AdminFactory()  # whom the permission rules let through
     with django_capture_on_commit_callbacks(execute=True) as more, pytest.raises(PermissionDenied) as refused:
         services.certificates_issue_all_start(actor=admin, program=setup.program, now=timezone.now())
     assert refused.value.code == "institution_not_approved"
@@ -134,10 +133,10 @@ def test_progress_across_processes_with_the_database_backend(client, setup, sett
 
 
 @committed
-def test_progress_of_another_programs_task_is_not_found(client, setup, settings, signup_data):
+def test_progress_of_another_programs_task_is_not_found(client, setup, settings):
     settings.TASKS = DB_TASKS
     url = issue_all(client, setup).url
-    other = f.start(setup.manager, f.running_program(setup.manager, setup.institution, units=setup.units, title="Program Lain"))
+    other = f.running_program(setup.institution, units=setup.units, title="Program Lain")
     wrong = url.replace(f"/kesiapan/{setup.program.pk}/", f"/kesiapan/{other.pk}/")
     assert client.get(wrong).status_code == 404
     assert client.get(reverse("certification:board_issue_progress",

@@ -25,15 +25,15 @@ from tests.certification.test_certificates import NOW, World, readiness_question
 
 FULL_NAME = "Siti Nurhaliza Putri"
 MASKED = "Siti N******** P****"  # domain.mask_name("Siti Nurhaliza Putri")
-BIRTH = dt.date(1995, 5, 17)  # signup_data's default birth date
+BIRTH = dt.date(1995, 5, 17)  # PersonFactory's default birth date
 # Windows this long never roll over during a test (a 15-minute window could, between two requests).
 LONG = 10**9
 
 
 @pytest.fixture
-def issued(regions, signup_data):
+def issued(regions):
     readiness_questionnaire()
-    w = World(signup_data, participants=1)
+    w = World(participants=1)
     w.cert = w.issue(0)
     w.person = w.enrollments[0].person
     return w

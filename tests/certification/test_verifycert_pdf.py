@@ -24,9 +24,9 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.fixture
-def issued(regions, signup_data, client, tmp_path):
+def issued(regions, client, tmp_path):
     readiness_questionnaire()
-    w = World(signup_data, participants=1)
+    w = World(participants=1)
     w.cert = w.issue(0)
     client.force_login(w.enrollments[0].person.user)  # the holder downloads their own certificate
     r = client.get(reverse("certification:pdf", args=[w.cert.pk]))

@@ -11,20 +11,17 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from sisnaker.accounts.models import User
-from sisnaker.accounts.services import role_grant, staff_user_create
 from sisnaker.core.api_auth import token_create, token_revoke, user_for_secret
 from sisnaker.core.errors import Conflict, NotFound, ValidationFailed
 from sisnaker.core.models import ApiToken, AuditEvent
-from sisnaker.core.roles import Role
+from tests.factories import CuratorFactory
 
 ME = "/api/v1/training/programs"  # any endpoint behind SESSION_OR_TOKEN
 
 
 @pytest.fixture
 def officer(db):
-    user = staff_user_create(actor=None, username="skrip-kurator", password="Rahasia-Kuat-2026", full_name="Kurator Skrip")
-    role_grant(actor=None, user=user, role=Role.CURATOR)
-    return User.objects.get(pk=user.pk)
+    return CuratorFactory(username="skrip-kurator", first_name="Kurator Skrip")
 
 
 @pytest.mark.django_db

@@ -26,15 +26,11 @@ def test_a_pass_runs_every_job_and_survives_a_broken_one(settings, signup_data):
 
 
 def test_old_sign_up_claims_are_deleted(regions):
-    from sisnaker.accounts.models import Person, SignUpClaim
+    from sisnaker.accounts.models import SignUpClaim
     from sisnaker.accounts.services import signup_claims_purge
-    from sisnaker.core import crypto
-    from tests.conftest import make_nik
+    from tests.factories import PersonFactory
 
-    nik = make_nik()
-    person = Person.objects.create(nik_encrypted=crypto.encrypt(nik), nik_index=crypto.blind_index(nik, label="nik"),
-                                   nik_regency_id="32.73", full_name="A", birth_date=dt.date(1990, 1, 1), sex="M",
-                                   education="sma", domicile_district_id="32.73.01")
+    person = PersonFactory(provisional=True, full_name="A", birth_date=dt.date(1990, 1, 1), education="sma")
     now = timezone.now()
     for days, done in ((0, None), (3, None), (3, now - dt.timedelta(days=2))):
         SignUpClaim.objects.create(token=f"t{days}{bool(done)}", kind="claim", person=person, password_hash="x", phone="+62811",

@@ -19,7 +19,7 @@ from sisnaker.core import uploads
 from sisnaker.core.api_auth import token_create
 from sisnaker.training.models import Enrollment
 from sisnaker.training.spreadsheets import reading
-from tests.training.test_import import make_program, manager_and_institution, row, xlsx
+from tests.training.test_import import manager_and_institution, program_for, row, xlsx
 
 MB = 1024 * 1024
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     return manager, program, f"/pelatihan/berkas/{program.pk}/impor/", f"/api/v1/training/programs/{program.pk}/import"
 
 

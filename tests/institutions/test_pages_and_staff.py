@@ -7,30 +7,24 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sisnaker.accounts import services as account_services
 from sisnaker.core import extensions
 from sisnaker.core.errors import NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.roles import Role
 from sisnaker.core.templatetags import fragments
 from sisnaker.institutions import services
-
-from ..conftest import approved_institution
+from tests import factories
+from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Rahasia-Kuat-2026"
-
 
 def staff(username: str, role: Role, **scope):
-    user = account_services.staff_user_create(actor=None, username=username, password=PASSWORD, full_name=username,
-                                              email=f"{username}@contoh.id")
-    account_services.role_grant(actor=None, user=user, role=role, **scope)
-    return user
+    return factories.staff(role, username=username, first_name=username, email=f"{username}@contoh.id", **scope)
 
 
 @pytest.fixture
 def blk(regions):
-    return approved_institution(registry_number="BLK-PG-01", name="BLK Halaman Uji")
+    return InstitutionFactory(registry_number="BLK-PG-01", name="BLK Halaman Uji")
 
 
 def test_refusals_are_the_error_page_with_the_pages_reason(client, citizen, blk):
@@ -65,7 +59,7 @@ def test_the_page_shows_certifications_rating_as_a_fragment_of_approved_institut
 
 def test_staff_are_attached_by_contact_only_after_the_permission_check(blk, regions):
     manager = staff("pengelola.st", Role.INSTITUTION_MANAGER, institution=blk)
-    other = approved_institution(registry_number="BLK-PG-02", name="BLK Lain Uji")
+    other = InstitutionFactory(registry_number="BLK-PG-02", name="BLK Lain Uji")
     stranger = staff("pengelola.lain", Role.INSTITUTION_MANAGER, institution=other)
     teacher = staff("guru.st", Role.CURATOR)
     # Another institution's manager learns nothing: the same refusal for a real and an unknown account.

@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sisnaker.accounts.models import User
-from sisnaker.accounts.services import role_grant
 from sisnaker.certification.services import certificate_issue
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -29,8 +28,9 @@ from sisnaker.training import services as training
 from sisnaker.training.spreadsheets import services as spreadsheets
 from tests.certification import test_board as board
 from tests.conftest import TODAY
+from tests.factories import CuratorFactory, PersonFactory, ProgramFactory, RegionalOfficerFactory
 from tests.training.test_import import row, xlsx
-from tests.training.test_services import make_person, make_program, make_staff, user_of
+from tests.training.test_services import program_data, user_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +40,7 @@ def fresh(user: User) -> User:
 
 
 def officer(region_code: str, name: str | None = None) -> User:
-    user = make_staff(name)
-    role_grant(actor=None, user=user, role=Role.REGIONAL_OFFICER, region_code=region_code)
-    return fresh(user)
+    return RegionalOfficerFactory(area=region_code, **({"username": name} if name else {}))
 
 
 def register(founder: User, *, number="LPK/3273/2026/0042", kind="lpk", regency="32.73", **extra) -> Institution:
@@ -51,8 +49,8 @@ def register(founder: User, *, number="LPK/3273/2026/0042", kind="lpk", regency=
 
 
 @pytest.fixture
-def founder(signup_data):
-    return user_of(make_person(signup_data, email="pendiri@contoh.id"))
+def founder(regions):
+    return PersonFactory(email="pendiri@contoh.id").user
 
 
 # --- pure rules -------------------------------------------------------------------------------------
@@ -92,16 +90,16 @@ def test_status_at_reads_the_history():
 
 # --- the whole path: pending refuses everything, approval opens it ------------------------------------
 
-def test_a_pending_institution_touches_nobody_until_approved(founder, signup_data, regions):
+def test_a_pending_institution_touches_nobody_until_approved(founder, regions):
     inst = register(founder, kind="blk_komunitas")
     assert inst.status == Institution.Status.PENDING
     manager = fresh(founder)
     assert manager.has_role(Role.INSTITUTION_MANAGER)
-    victim = make_person(signup_data, full_name="Rina Korban")
+    victim = PersonFactory(full_name="Rina Korban")
 
     # Programs, imports, enrolments by NIK: all refused while pending.
     with pytest.raises(PermissionDenied):
-        make_program(manager, inst, status="draft")
+        training.program_create(actor=manager, institution=inst, data=program_data())
     client = Client()
     client.force_login(manager)
     assert client.get(reverse("training:program_create", args=[inst.pk])).status_code == 403
@@ -117,7 +115,9 @@ def test_a_pending_institution_touches_nobody_until_approved(founder, signup_dat
     services.institution_review(actor=approver, institution=inst, action="approve", licence_number="VIN 3273-0042-2026")
 
     manager = fresh(founder)
-    program = make_program(manager, inst, status="published", today=TODAY)
+    program = training.program_transition(actor=manager, program=training.program_create(actor=manager, institution=inst,
+                                                                                         data=program_data()),
+                                          action="publish", today=TODAY)
     enrollment = training.enrollment_record(actor=manager, program=program, person=victim, today=TODAY)
     assert enrollment.pk
     report = spreadsheets.enrollments_import(actor=manager, program=program, file_name="a.xlsx",
@@ -125,8 +125,8 @@ def test_a_pending_institution_touches_nobody_until_approved(founder, signup_dat
     assert report.created == 1
 
 
-def test_a_suspended_institution_can_no_longer_assess_or_issue(signup_data, regions):
-    setup = board.build(signup_data)
+def test_a_suspended_institution_can_no_longer_assess_or_issue(regions):
+    setup = board.build()
     ani = setup.enrollments["Ani"]
     services.institution_review(actor=officer("32"), institution=setup.institution, action="suspend",
                                 reason="Izin operasional dibekukan Disnaker")
@@ -152,7 +152,7 @@ def test_a_suspended_institution_can_no_longer_assess_or_issue(signup_data, regi
 
 def test_only_the_real_authority_decides(founder, regions):
     local = register(founder)  # an LPK in Kota Bandung
-    for outsider in (officer("35"), officer("32.77"), make_staff(None, Role.CURATOR), founder):
+    for outsider in (officer("35"), officer("32.77"), CuratorFactory(), founder):
         with pytest.raises(PermissionDenied):
             services.institution_review(actor=fresh(outsider), institution=local, action="approve", licence_number="X-1")
     services.institution_review(actor=officer("32"), institution=local, action="approve", licence_number="X-1")
@@ -160,20 +160,20 @@ def test_only_the_real_authority_decides(founder, regions):
     central = register(founder, number="BBPLK-3216-009", kind="blk_uptp", regency="32.16")
     with pytest.raises(PermissionDenied):  # the ministry runs its own centres, not the province
         services.institution_review(actor=officer("32"), institution=central, action="approve", licence_number="P-1")
-    curator = make_staff(None, Role.CURATOR)
+    curator = CuratorFactory()
     services.institution_review(actor=curator, institution=central, action="approve", licence_number="Permenaker 1/2026")
     assert Institution.objects.get(pk=central.pk).status == "approved"
 
 
-def test_queue_shows_each_approver_only_their_scope(founder, signup_data, regions):
+def test_queue_shows_each_approver_only_their_scope(founder, regions):
     bandung = register(founder)
-    other = user_of(make_person(signup_data))
+    other = PersonFactory().user
     surabaya = register(other, number="LPK-3578-0099", regency="35.78")
     central = register(other, number="BBPLK-3216-010", kind="blk_uptp", regency="32.16")
     assert list(selectors.review_queue(viewer=officer("32.73"))) == [bandung]
     assert set(selectors.review_queue(viewer=officer("32"))) == {bandung}
     assert list(selectors.review_queue(viewer=officer("35"))) == [surabaya]
-    assert list(selectors.review_queue(viewer=make_staff(None, Role.CURATOR))) == [central]
+    assert list(selectors.review_queue(viewer=CuratorFactory())) == [central]
     assert list(selectors.review_queue(viewer=fresh(founder))) == []
 
     client = Client()
@@ -279,12 +279,12 @@ def test_a_pending_registration_is_not_public(founder, regions):
     assert Client().get(api).status_code == 200
 
 
-def test_citizens_cannot_join_a_program_of_a_suspended_institution(founder, signup_data, regions):
+def test_citizens_cannot_join_a_program_of_a_suspended_institution(founder, regions):
     inst = register(founder, kind="blk_komunitas")
     services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="SK-1")
-    program = make_program(fresh(founder), inst, status="published", today=timezone.localdate(), base=timezone.localdate())
+    program = ProgramFactory(institution=inst, today=timezone.localdate())
     services.institution_review(actor=officer("32.73"), institution=inst, action="suspend", reason="Izin dibekukan")
-    citizen = make_person(signup_data)
+    citizen = PersonFactory()
     with pytest.raises(Conflict) as exc:
         training.enrollment_register(actor=user_of(citizen), program=program, person=citizen, today=timezone.localdate())
     assert exc.value.code == "institution_not_active"

@@ -11,11 +11,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from sisnaker.accounts.services import person_sign_up
 from sisnaker.notifications import gateways
 from sisnaker.notifications.models import Notification
 from sisnaker.notifications.services import notify
-from tests.conftest import TODAY
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +36,13 @@ class RecordingGateway(gateways.Gateway):
 
 
 @pytest.fixture
-def person(signup_data):
-    return person_sign_up(data=signup_data(email="siti@contoh.id", phone="0812-3456-7890"), today=TODAY)
+def person(regions):
+    return PersonFactory(email="siti@contoh.id", phone="+6281234567890")
 
 
 @pytest.fixture
-def no_email_person(signup_data):
-    return person_sign_up(data=signup_data(email="", phone="081299998888"), today=TODAY)
+def no_email_person(regions):
+    return PersonFactory(email="", phone="+6281299998888")
 
 
 def test_email_and_sms_are_sent_after_commit(person, caplog, django_capture_on_commit_callbacks):

@@ -1,5 +1,5 @@
 """Survey fixtures: the default questionnaire (reinstalled after a flush), programs in each stage with
-an enrollment of a citizen, and a full set of valid answers to the work-readiness survey."""
+an enrollment of a citizen (tests/factories.py), and a full set of valid answers to the work-readiness survey."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sisnaker.core.roles import Role
 from sisnaker.surveys import services
-from sisnaker.training import services as training
+from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
-from tests.conftest import TODAY
-from tests.training.test_services import (
-    fresh,
-    make_institution,
-    make_person,
-    make_program,
-    make_staff,
-    register,
+from sisnaker.training.domain import close_outcome
+from tests.factories import (
+    CuratorFactory,
+    EnrollmentFactory,
+    InstitutionFactory,
+    ManagerFactory,
+    ProgramFactory,
 )
 
 CODE = "kesiapan-kerja"
@@ -48,44 +46,33 @@ def readiness(db):
 
 @pytest.fixture
 def inst(regions):
-    return make_institution()
+    return InstitutionFactory()
 
 
 @pytest.fixture
 def manager(inst):
-    return make_staff(None, Role.INSTITUTION_MANAGER, inst)
-
-
-def participant_of(manager, program, person):
-    """``person`` accepted into ``program`` (published) — returns the enrollment."""
-    enrollment = register(person, program)
-    training.enrollments_transition(actor=manager, program=program, enrollment_ids=[enrollment.pk], action="accept")
-    enrollment.refresh_from_db()
-    return enrollment
+    return ManagerFactory(institution=inst)
 
 
 @pytest.fixture
-def stage(manager, inst, signup_data):
-    """stage(status, passed=True) → an enrollment of a new citizen in a program of that status:
-    published (applicant), running (participant), closed (graduated or not passed)."""
+def stage(inst):
+    """stage(status, passed=True) → an enrollment of a new citizen (or ``person``) in a new program of that
+    status: published (applicant), running (participant), closed (graduated or not passed)."""
 
     def build(status: str = P.RUNNING, *, passed: bool = True, person=None):
-        person = person or make_person(signup_data)
-        program = make_program(manager, inst)
+        extra = {"person": person} if person is not None else {}
+        program = ProgramFactory(institution=inst, status=status)
         if status == P.PUBLISHED:
-            return register(person, program)
-        enrollment = participant_of(manager, program, person)
-        program = training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+            return EnrollmentFactory(program=program, **extra)
         if status == P.CLOSED:
-            training.enrollments_set_result(actor=manager, program=program, enrollment_ids=[enrollment.pk],
-                                            result="passed" if passed else "failed")
-            training.program_transition(actor=manager, program=program, action="close", today=TODAY)
-        enrollment.refresh_from_db()
-        return enrollment
+            result = "passed" if passed else "failed"
+            state, reason = close_outcome(result=result)
+            return EnrollmentFactory(program=program, state=state, result=result, reason=reason, **extra)
+        return EnrollmentFactory(program=program, state=E.PARTICIPANT, **extra)
 
     return build
 
 
 @pytest.fixture
 def curator(regions):
-    return fresh(make_staff(None, Role.CURATOR))
+    return CuratorFactory()

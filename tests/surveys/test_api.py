@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from sisnaker.core.api_auth import token_create
-from sisnaker.core.roles import Role
 from sisnaker.surveys.models import Response
 from sisnaker.training.domain import ProgramStatus as P
-from tests.training.test_services import make_institution, make_person, make_staff, user_of
+from tests.factories import ManagerFactory, PersonFactory
+from tests.training.test_services import user_of
 
 from .conftest import CODE, valid_answers
 
@@ -73,9 +73,9 @@ def test_every_wrong_answer_at_once(readiness, stage):
     assert not Response.objects.exists()
 
 
-def test_refusals_are_json(readiness, stage, signup_data, manager):
+def test_refusals_are_json(readiness, stage, manager):
     enrollment = stage(P.RUNNING)
-    other = client_for(user_of(make_person(signup_data)))
+    other = client_for(PersonFactory().user)
     body = {"enrollment_id": enrollment.pk, "answers": valid_answers()}
     assert post(other, body).status_code == 403
     assert post(other, body).json()["code"] == "enrollment_not_own"
@@ -110,7 +110,7 @@ def test_summary_for_staff(readiness, stage, manager):
     questions = {q["code"]: q for q in data["versions"][0]["questions"]}
     assert questions["keyakinan_bekerja"]["average"] == 4.0
     assert {c["value"]: c["count"] for c in questions["cv_siap"]["choices"]} == {"ya": 0, "belum": 1}
-    outsider = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    outsider = ManagerFactory()
     assert client_for(outsider).get(path).status_code == 403
     assert client_for(user_of(enrollment.person)).get(path).status_code == 403
     assert client_for(manager).get(f"{S}/programs/999999/summary").status_code == 404

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sisnaker.core.roles import Role
 from sisnaker.surveys.models import Answer, Response
 from sisnaker.training.domain import ProgramStatus as P
-from tests.training.test_services import make_institution, make_person, make_staff, user_of
+from tests.factories import ManagerFactory, PersonFactory
+from tests.training.test_services import user_of
 
 from .conftest import CODE, valid_answers
 
@@ -112,9 +112,9 @@ def test_english_texts_with_the_language_cookie(readiness, stage):
     assert "3,500,000" in html and "You have already filled this survey" in html
 
 
-def test_someone_elses_enrollment_is_403(readiness, stage, signup_data, manager):
+def test_someone_elses_enrollment_is_403(readiness, stage, manager):
     enrollment = stage(P.RUNNING)
-    other = client_for(user_of(make_person(signup_data)))
+    other = client_for(PersonFactory().user)
     for response in (other.get(url(enrollment)), other.post(url(enrollment), form_data(valid_answers())),
                      other.get(reverse("surveys:thanks", args=(CODE, enrollment.pk)))):
         assert response.status_code == 403 and "Akses ditolak" in response.content.decode()
@@ -149,7 +149,7 @@ def test_staff_summary_page(readiness, stage, manager):
     assert response.status_code == 200 and 'id="responses">1<' in html
     assert "Karirhub / SIAPkerja Kemnaker" in html and "Rata-rata" in html and 'data-width="100.0"' in html
     assert "Bahasa Inggris untuk wawancara" not in html  # free text stays out of the summary
-    outsider = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    outsider = ManagerFactory()
     assert client_for(outsider).get(page).status_code == 403
     assert client_for(user_of(enrollment.person)).get(page).status_code == 403
     assert client_for(manager).get(reverse("surveys:summary", args=(CODE, 999_999))).status_code == 404

@@ -15,15 +15,13 @@ from django.utils import timezone
 from sisnaker.core import extensions
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
 from sisnaker.surveys import domain, selectors, services
 from sisnaker.surveys.models import Answer, Question, Questionnaire, QuestionnaireVersion, Response
-from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
-from tests.conftest import TODAY
-from tests.training.test_services import make_institution, make_person, make_program, make_staff, user_of
+from tests.factories import ManagerFactory, PersonFactory, ProgramFactory, enrollments_in
+from tests.training.test_services import user_of
 
-from .conftest import CODE, participant_of, valid_answers
+from .conftest import CODE, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +99,9 @@ def test_applicant_is_refused_with_the_reason(readiness, stage):
     assert not Response.objects.exists()
 
 
-def test_only_the_person_themself_and_only_their_enrollment(readiness, stage, signup_data, manager):
+def test_only_the_person_themself_and_only_their_enrollment(readiness, stage, manager):
     enrollment = stage(P.RUNNING)
-    other = make_person(signup_data)
+    other = PersonFactory()
     # Someone else answering for the person.
     with pytest.raises(PermissionDenied):
         submit(enrollment, actor=user_of(other))
@@ -272,7 +270,7 @@ def test_response_for_and_answer_rows(readiness, stage):
     assert english["gaji_harapan"]["display"] == "3,500,000" and english["bantuan_penempatan"]["display"] == "Yes"
 
 
-def test_summary_counts_choices_and_averages_scales_for_staff_only(readiness, stage, manager, signup_data, inst):
+def test_summary_counts_choices_and_averages_scales_for_staff_only(readiness, stage, manager, inst):
     first = stage(P.RUNNING)
     program = first.program
     submit(first, valid_answers() | {"keyakinan_bekerja": "5", "gaji_harapan": "4.000.000"})
@@ -285,19 +283,17 @@ def test_summary_counts_choices_and_averages_scales_for_staff_only(readiness, st
     assert channels == {"karirhub": 1, "media_sosial": 1, "bursa_kerja": 0, "keluarga_teman": 0, "lainnya": 0, "belum_mencari": 0}
     assert questions["kebutuhan_akomodasi"]["answered"] == 0
 
-    outsider = make_staff(None, Role.INSTITUTION_MANAGER, make_institution())
+    outsider = ManagerFactory()
     with pytest.raises(PermissionDenied):
         selectors.results_summary(viewer=outsider, code=CODE, program=program)
     with pytest.raises(PermissionDenied):
         selectors.results_summary(viewer=user_of(first.person), code=CODE, program=program)
 
 
-def test_summary_query_count_does_not_grow_with_responses(readiness, manager, inst, signup_data):
-    program = make_program(manager, inst, quota=20)
-    enrollments = [participant_of(manager, program, make_person(signup_data)) for _ in range(6)]
-    training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+def test_summary_query_count_does_not_grow_with_responses(readiness, manager, inst):
+    program = ProgramFactory(institution=inst, status=P.RUNNING, quota=20)
+    enrollments = enrollments_in(program, n=6)
     for i, e in enumerate(enrollments):
-        e.refresh_from_db()
         submit(e, valid_answers() | {"keyakinan_bekerja": str(1 + i % 5), "bantuan_penempatan": "ya" if i % 2 else "tidak"})
     with CaptureQueriesContext(connection) as queries:
         data = selectors.results_summary(viewer=manager, code=CODE, program=program)

@@ -9,21 +9,21 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sisnaker.accounts.services import role_grant
 from sisnaker.core.api_auth import token_create, token_revoke
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment, Program
 from tests.conftest import approve
-from tests.training.test_services import (
-    make_institution,
-    make_person,
-    make_program,
-    make_staff,
-    user_of,
-    vocational_field,
+from tests.factories import (
+    CuratorFactory,
+    InstitutionFactory,
+    ManagerFactory,
+    PersonFactory,
+    ProgramFactory,
+    RegionalOfficerFactory,
+    VocationalFieldFactory,
 )
+from tests.training.test_services import user_of
 
 API = "/api/v1"
 T = f"{API}/training"
@@ -42,7 +42,7 @@ def client_for(user) -> Client:
 def program_payload(institution_id: int, **overrides) -> dict:
     d = today()
     payload = {
-        "institution_id": institution_id, "title": "Teknisi Pendingin Ruangan", "vocational_field_id": vocational_field().pk,
+        "institution_id": institution_id, "title": "Teknisi Pendingin Ruangan", "vocational_field_id": VocationalFieldFactory().pk,
         "hours": 240, "start_date": str(d + dt.timedelta(days=10)), "end_date": str(d + dt.timedelta(days=40)),
         "registration_opens": str(d - dt.timedelta(days=1)), "registration_closes": str(d + dt.timedelta(days=5)),
         "quota": 2, "regency": "32.73", "funding": "apbd", "fee": 0, "mode": "in_person",
@@ -58,13 +58,13 @@ def ok(response, status=200):
 
 @pytest.fixture
 def curator(regions):
-    return make_staff("kurator", Role.CURATOR)
+    return CuratorFactory(username="kurator")
 
 
 @pytest.fixture
-def setup(regions, signup_data, curator):
+def setup(regions, curator):
     """A citizen registers an institution over the API (and so becomes its manager)."""
-    founder = user_of(make_person(signup_data))
+    founder = PersonFactory().user
     mc = client_for(founder)
     inst = ok(mc.post(f"{API}/institutions/", {"registry_number": "blk/3273/2026/01", "name": "BLK Kota Bandung",
                                                "kind": "blk_uptd", "regency": "32.73", "email": "BLK@example.id"},
@@ -77,7 +77,7 @@ def setup(regions, signup_data, curator):
 # --- the whole lifecycle ------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_lifecycle_over_the_api(setup, curator, signup_data):
+def test_lifecycle_over_the_api(setup, curator):
     mc, inst = setup["mc"], setup["institution"]
     assert inst["registry_number"] == "BLK/3273/2026/01" and inst["email"] == "blk@example.id"
     assert inst["province"]["code"] == "32" and inst["can_publish"] is False and "menunggu persetujuan" in inst["publish_blocker"]
@@ -110,7 +110,7 @@ def test_lifecycle_over_the_api(setup, curator, signup_data):
     assert public["counts"] is None and public["institution"]["name"] == "BLK Kota Bandung"
 
     # Three citizens register themselves.
-    citizens = [make_person(signup_data) for _ in range(3)]
+    citizens = PersonFactory.create_batch(3)
     clients = [client_for(user_of(p)) for p in citizens]
     mine = [ok(c.post(f"{T}/programs/{pid}/register"), 201) for c in clients]
     assert all(m["state"] == "registered" and m["next_step"] for m in mine)
@@ -161,11 +161,11 @@ def test_lifecycle_over_the_api(setup, curator, signup_data):
 
 
 @pytest.mark.django_db
-def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, signup_data):
+def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup):
     mc, inst = setup["mc"], setup["institution"]
     pid = ok(mc.post(f"{T}/programs", program_payload(inst["id"], quota=5), content_type="application/json"), 201)["id"]
     ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "publish"}, content_type="application/json"))
-    person = make_person(signup_data)
+    person = PersonFactory()
 
     def who(p, **extra):
         return {"nik": p.nik, "full_name": p.full_name, "birth_date": p.birth_date.isoformat(), **extra}
@@ -196,7 +196,7 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, si
 
     # After selection started, a late entry needs the reason, and is flagged.
     ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "close_registration"}, content_type="application/json"))
-    late_person = make_person(signup_data)
+    late_person = PersonFactory()
     refused = mc.post(f"{T}/programs/{pid}/enrollments", who(late_person), content_type="application/json")
     assert refused.status_code == 400 and refused.json()["field"] == "late_reason"
     late = ok(mc.post(f"{T}/programs/{pid}/enrollments", who(late_person, as_participant=True, late_reason="Susulan dari posko"),
@@ -212,11 +212,10 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, si
 # --- refusals -----------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_another_institutions_manager_gets_403(setup, signup_data):
+def test_another_institutions_manager_gets_403(setup):
     mc, inst = setup["mc"], setup["institution"]
     pid = ok(mc.post(f"{T}/programs", program_payload(inst["id"]), content_type="application/json"), 201)["id"]
-    other_inst = make_institution()
-    oc = client_for(make_staff("pengelola-lain", Role.INSTITUTION_MANAGER, other_inst))
+    oc = client_for(ManagerFactory(username="pengelola-lain"))
     for method, url, body in [
         ("post", f"{T}/programs/{pid}/transitions", {"action": "publish"}),
         ("patch", f"{T}/programs/{pid}", {"quota": 99}),
@@ -299,7 +298,7 @@ def test_anonymous_and_no_profile_refusals(setup):
     anon = Client()
     assert anon.post(f"{T}/programs", program_payload(setup["institution"]["id"]), content_type="application/json").status_code == 401
     assert anon.get(f"{T}/me/enrollments").status_code == 401
-    staff_only = client_for(make_staff("tanpa-profil", Role.CURATOR))
+    staff_only = client_for(CuratorFactory(username="tanpa-profil"))
     r = staff_only.get(f"{T}/me/enrollments")
     assert r.status_code == 403 and r.json()["code"] == "no_person"
 
@@ -307,7 +306,7 @@ def test_anonymous_and_no_profile_refusals(setup):
 # --- institutions -------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
+def test_institution_edit_accreditation_and_staff(setup, curator):
     mc, inst = setup["mc"], setup["institution"]
     iid = inst["id"]
     edited = ok(mc.patch(f"{API}/institutions/{iid}", {"address": "Jl. Kopo No. 1", "kind": "lpk"}, content_type="application/json"))
@@ -333,9 +332,7 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
 
     # Suspension by the regional officer of its area hides it from the catalogue.
     assert ok(Client().get(f"{T}/catalogue"))["count"] == 1
-    officer = make_staff("disnaker.bdg")
-    role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")
-    oc = client_for(officer)
+    oc = client_for(RegionalOfficerFactory(username="disnaker.bdg", area="32.73"))
     ok(oc.post(f"{API}/institutions/{iid}/review", {"action": "suspend", "reason": "Izin dibekukan"}, content_type="application/json"))
     assert ok(Client().get(f"{T}/catalogue"))["count"] == 0
     assert ok(Client().get(f"{API}/institutions/{iid}"))["status"] == "suspended"
@@ -343,7 +340,7 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
                content_type="application/json"))
 
     # Staff: an instructor found by e-mail; unknown accounts are 404; twice is 409.
-    teacher = user_of(make_person(signup_data, email="guru@example.id"))
+    teacher = PersonFactory(email="guru@example.id").user
     staff = ok(mc.post(f"{API}/institutions/{iid}/staff", {"email": "GURU@example.id", "role": "instructor"},
                        content_type="application/json"), 201)
     assert staff["user"] == teacher.username and staff["role"] == "instructor"
@@ -353,7 +350,7 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
                    content_type="application/json").status_code == 404
     # The instructor sees the program's table with masked NIKs.
     tc = client_for(teacher)
-    person = make_person(signup_data)
+    person = PersonFactory()
     ok(mc.post(f"{T}/programs/{pid}/enrollments", {"nik": person.nik, "full_name": person.full_name,
                                                     "birth_date": person.birth_date.isoformat()}, content_type="application/json"), 201)
     rows = ok(tc.get(f"{T}/programs/{pid}/enrollments"))["items"]
@@ -364,20 +361,15 @@ def test_institution_edit_accreditation_and_staff(setup, curator, signup_data):
 
 @pytest.fixture
 def catalogue_data(regions):
-    from sisnaker.training.models import VocationalField
-
-    bdg = make_institution(regency="32.73")
-    sby = make_institution(regency="35.78")
-    m1 = make_staff(None, Role.INSTITUTION_MANAGER, bdg)
-    m2 = make_staff(None, Role.INSTITUTION_MANAGER, sby)
-    other_field = VocationalField.objects.create(code="OTO", name="Otomotif")
+    bdg = InstitutionFactory(regency_code="32.73")
+    sby = InstitutionFactory(regency_code="35.78")
+    other_field = VocationalFieldFactory(code="OTO", name="Otomotif")
     d = today()
     p = {
-        "web": make_program(m1, bdg, title="Pemrograman Web", today=d, base=d),
-        "online": make_program(m1, bdg, title="Desain Grafis Daring", mode="online", today=d, base=d + dt.timedelta(days=30)),
-        "draft": make_program(m1, bdg, title="Draf Rahasia", status="draft", today=d, base=d),
-        "oto": make_program(m2, sby, title="Servis Sepeda Motor", vocational_field=other_field, regency=sby.regency,
-                            status="running", today=d, base=d),
+        "web": ProgramFactory(institution=bdg, title="Pemrograman Web", today=d),
+        "online": ProgramFactory(institution=bdg, title="Desain Grafis Daring", mode="online", today=d + dt.timedelta(days=30)),
+        "draft": ProgramFactory(institution=bdg, title="Draf Rahasia", status="draft", today=d),
+        "oto": ProgramFactory(institution=sby, title="Servis Sepeda Motor", vocational_field=other_field, status="running", today=d),
     }
     return p, other_field
 

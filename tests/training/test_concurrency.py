@@ -11,14 +11,20 @@ import datetime as dt
 import pytest
 
 from sisnaker.core.errors import Conflict
-from sisnaker.core.roles import Role
 from sisnaker.training import services
 from sisnaker.training.domain import ACTIVE_STATES, SEAT_STATES
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from tests.conftest import TODAY
-from tests.training.test_services import make_institution, make_person, make_program, make_staff, user_of
+from tests.factories import (
+    EnrollmentFactory,
+    InstitutionFactory,
+    ManagerFactory,
+    PersonFactory,
+    ProgramFactory,
+)
+from tests.training.test_services import user_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
@@ -30,18 +36,17 @@ ROUNDS = 5
 
 @pytest.fixture
 def setting(regions):
-    inst = make_institution()
-    manager = make_staff("pengelola-konkuren", Role.INSTITUTION_MANAGER, inst)
+    inst = InstitutionFactory()
+    manager = ManagerFactory(username="pengelola-konkuren", institution=inst)
     manager.grants  # noqa: B018 — load the grants once, before the threads share this object
     return inst, manager
 
 
-def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting, signup_data):
+def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting):
     inst, manager = setting
     quota = 8
-    program = make_program(manager, inst, quota=quota)
-    people = [make_person(signup_data) for _ in range(quota - 3 + THREADS)]
-    enrollments = [services.enrollment_register(actor=user_of(p), program=program, person=p, today=TODAY) for p in people]
+    program = ProgramFactory(institution=inst, quota=quota)
+    enrollments = EnrollmentFactory.create_batch(quota - 3 + THREADS, program=program)
     already = [e.pk for e in enrollments[: quota - 3]]
     out = services.enrollments_transition(actor=manager, program=program, enrollment_ids=already, action="accept")
     assert len(out.done) == quota - 3
@@ -64,10 +69,10 @@ def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting, 
     assert Enrollment.objects.filter(program=program, state=E.REGISTERED).count() == THREADS - 3
 
 
-def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting, signup_data):
+def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting):
     inst, manager = setting
-    program = make_program(manager, inst)
-    person = make_person(signup_data)
+    program = ProgramFactory(institution=inst)
+    person = PersonFactory()
     user = user_of(person)
     user.grants  # noqa: B018
 
@@ -80,16 +85,15 @@ def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting,
     assert Enrollment.objects.filter(program=program, person=person).count() == 1
 
 
-def test_concurrent_registrations_into_overlapping_programs_leave_at_most_one_active(setting, signup_data):
+def test_concurrent_registrations_into_overlapping_programs_leave_at_most_one_active(setting):
     inst, manager = setting
     # Two institutions: lock_program's select_related("institution") also locks the institution row,
     # which would serialise two programs of the same institution and hide the race.
-    other = make_institution()
-    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, other)
-    first = make_program(manager, inst, title="Las Listrik Dasar")
-    second = make_program(other_manager, other, title="Las Argon Dasar", start_date=first.start_date + dt.timedelta(days=3))
+    other = InstitutionFactory()
+    first = ProgramFactory(institution=inst, title="Las Listrik Dasar")
+    second = ProgramFactory(institution=other, title="Las Argon Dasar", start_date=first.start_date + dt.timedelta(days=3))
     for _round in range(ROUNDS):  # a fresh person each round: the race window is small, try it several times
-        person = make_person(signup_data)
+        person = PersonFactory()
         user = user_of(person)
         user.grants  # noqa: B018
 
@@ -104,17 +108,15 @@ def test_concurrent_registrations_into_overlapping_programs_leave_at_most_one_ac
         assert [kind for kind, _ in outcomes].count("ok") == 1
 
 
-def test_manager_recording_and_self_registration_race_on_overlapping_programs(setting, signup_data):
+def test_manager_recording_and_self_registration_race_on_overlapping_programs(setting):
     """The manager's path (enrollment_record) and the citizen's (enrollment_register) take different
     program locks; the person lock must still serialise them."""
     inst, manager = setting
-    other = make_institution()
-    other_manager = make_staff(None, Role.INSTITUTION_MANAGER, other)
-    other_manager.grants  # noqa: B018
-    first = make_program(other_manager, other, title="Tata Rias Pengantin")
-    second = make_program(manager, inst, title="Tata Rias Wajah", start_date=first.start_date + dt.timedelta(days=1))
+    other = InstitutionFactory()
+    first = ProgramFactory(institution=other, title="Tata Rias Pengantin")
+    second = ProgramFactory(institution=inst, title="Tata Rias Wajah", start_date=first.start_date + dt.timedelta(days=1))
     for _round in range(ROUNDS):
-        person = make_person(signup_data)
+        person = PersonFactory()
         user = user_of(person)
         user.grants  # noqa: B018
         calls = []

@@ -20,7 +20,8 @@ from sisnaker.core.roles import Role
 from sisnaker.training import tasks
 from sisnaker.training.models import ImportErrorFile
 from sisnaker.training.spreadsheets import services as spreadsheets
-from tests.training.test_import import make_program, manager_and_institution, read_xlsx, row, staff, xlsx
+from tests.factories import staff
+from tests.training.test_import import manager_and_institution, program_for, read_xlsx, row, xlsx
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -33,7 +34,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     return manager, institution, program
 
 
@@ -58,10 +59,10 @@ def test_only_managers_of_the_importing_institution_download_it(client, setup):
     assert (record.institution_id, record.created_by_id) == (institution.pk, manager.pk)
     assert record.expires_at - record.created_at == dt.timedelta(days=7)
     assert read_xlsx(client.get(url).content)[0][-1] == "Alasan"
-    colleague = staff(Role.INSTITUTION_MANAGER, institution)
+    colleague = staff(Role.INSTITUTION_MANAGER, institution=institution)
     client.force_login(colleague)
     assert client.get(url).status_code == 200
-    for outsider in (manager_and_institution()[0], staff(Role.INSTRUCTOR, institution), staff(Role.CITIZEN)):
+    for outsider in (manager_and_institution()[0], staff(Role.INSTRUCTOR, institution=institution), staff(Role.CITIZEN)):
         client.force_login(outsider)
         response = client.get(url)
         assert response.status_code == 403 and response.json()["code"] == "forbidden"
@@ -69,7 +70,7 @@ def test_only_managers_of_the_importing_institution_download_it(client, setup):
     client.logout()
     assert client.get(url).status_code == 401
     # Another program's address with the right token finds nothing.
-    other = make_program(manager, institution, title="Program Lain", today=timezone.localdate())
+    other = program_for(institution, title="Program Lain", today=timezone.localdate())
     client.force_login(manager)
     assert client.get(url.replace(f"/programs/{program.pk}/", f"/programs/{other.pk}/")).status_code == 404
     assert AuditEvent.objects.filter(action="program.import_error_file_downloaded").count() == 2
@@ -82,7 +83,7 @@ def test_the_page_link_is_for_the_importing_manager_only(client, setup):
                        {"file": _upload(xlsx([row(), row(sex="?")])), "mode": "valid_only"}).content.decode()
     link = next(part.split('"')[0] for part in page.split('href="')[1:] if "/impor/galat/" in part)
     assert client.get(link).status_code == 200
-    for outsider in (manager_and_institution()[0], staff(Role.INSTRUCTOR, institution)):
+    for outsider in (manager_and_institution()[0], staff(Role.INSTRUCTOR, institution=institution)):
         client.force_login(outsider)
         assert client.get(link).status_code == 403
 

@@ -15,21 +15,14 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.regions.nik import mask
 from sisnaker.training.spreadsheets import writing
-from tests.training.test_import import (
-    do_import,
-    make_program,
-    manager_and_institution,
-    read_xlsx,
-    row,
-    staff,
-    xlsx,
-)
+from tests.factories import staff
+from tests.training.test_import import do_import, manager_and_institution, program_for, read_xlsx, row, xlsx
 
 
 @pytest.fixture
 def program_with_people(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     rows = [row(full_name="Budi Santoso"), row(full_name="Siti Aminah", female=True, status="peserta")]
     report = do_import(manager, program, xlsx(rows), today=timezone.localdate())
     assert report.created == 2
@@ -63,7 +56,7 @@ def test_manager_sees_full_nik_in_xlsx(client, program_with_people):
 
 def test_instructor_gets_masked_nik_in_csv_and_xlsx(client, program_with_people):
     _, institution, program, niks = program_with_people
-    client.force_login(staff(Role.INSTRUCTOR, institution))
+    client.force_login(staff(Role.INSTRUCTOR, institution=institution))
     response = client.get(_url(program, format="csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(_stream(response))))
@@ -111,7 +104,7 @@ DANGEROUS = ['=HYPERLINK("http://contoh.id/x","klik")', "@SUM(A1:A9)", "-2+3*cmd
 @pytest.fixture
 def dangerous_names(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     report = do_import(manager, program, xlsx([row(full_name=name) for name in DANGEROUS]), today=timezone.localdate())
     assert report.created == len(DANGEROUS)
     return manager, program

@@ -2,7 +2,8 @@
 kind of row error, both modes, idempotent re-import, late registrations, the error file, the pages,
 and a bounded number of queries.
 
-The small helpers at the top (people, programs, spreadsheets) are reused by the other io tests."""
+The small helpers at the top (spreadsheets; programs and managers from tests/factories.py) are reused by
+the other io tests."""
 
 from __future__ import annotations
 
@@ -18,25 +19,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import Person, User
-from sisnaker.accounts.services import role_grant, staff_user_create
 from sisnaker.core import crypto
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
-from sisnaker.institutions.services import institution_register
 from sisnaker.notifications.models import Notification
-from sisnaker.regions.models import Regency
 from sisnaker.regions.nik import mask
 from sisnaker.training import services
 from sisnaker.training.domain import EnrollmentState as E
-from sisnaker.training.models import Enrollment, Program, VocationalField
+from sisnaker.training.domain import ProgramStatus as P
+from sisnaker.training.models import Enrollment, Program
 from sisnaker.training.spreadsheets import reading, writing
 from sisnaker.training.spreadsheets import services as spreadsheets
-from tests.conftest import TODAY, approve, make_nik
+from tests.conftest import TODAY, make_nik
+from tests.factories import InstitutionFactory, ManagerFactory, ProgramFactory, staff
 
-PASSWORD = "Rahasia-Kuat-2026"
 HEADERS = [c.header for c in reading.COLUMNS]
-_seq = itertools.count(1)
 _nik_serials = itertools.cycle([n for n in range(1, 10000) if n % 10])  # 9,000 distinct serials, none ending in 0
 
 
@@ -46,34 +44,17 @@ def fresh(user) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def staff(role: Role | None = None, institution=None) -> User:
-    user = staff_user_create(actor=None, username=f"io{next(_seq)}", password=PASSWORD, full_name="Staf Impor")
-    if role is not None:
-        role_grant(actor=None, user=user, role=role, institution=institution)
-    return fresh(user)
-
-
 def manager_and_institution():
-    manager = staff(Role.CITIZEN)
-    n = next(_seq)
-    institution = approve(institution_register(actor=manager, registry_number=f"BLK-IO-{n:05d}", name=f"BLK Impor {n}",
-                                               kind="blk_uptd", regency=Regency.objects.get(code="32.73")))
-    return fresh(manager), institution
+    """A new approved institution and its manager (tests/factories.py)."""
+    institution = InstitutionFactory()
+    return ManagerFactory(institution=institution), institution
 
 
-def make_program(manager, institution, *, today: dt.date = TODAY, publish: bool = True, **overrides) -> Program:
-    field = VocationalField.objects.get_or_create(code="UJI-IO", defaults={"name": "Teknologi Informasi (uji impor)"})[0]
-    values = dict(
-        title="Pemrograman Web Dasar", vocational_field=field, hours=160,
-        start_date=today + dt.timedelta(days=10), end_date=today + dt.timedelta(days=40),
-        registration_opens=today - dt.timedelta(days=5), registration_closes=today + dt.timedelta(days=5),
-        quota=50, regency=Regency.objects.get(code="32.73"), funding="apbd",
-    )
-    values.update(overrides)
-    program = services.program_create(actor=manager, institution=institution, data=services.ProgramData(**values))
-    if publish:
-        program = services.program_transition(actor=manager, program=program, action="publish", today=today)
-    return program
+def program_for(institution, **overrides) -> Program:
+    """A program of ``institution`` (published unless ``status`` says otherwise) with room for the files
+    here: 50 seats."""
+    overrides.setdefault("quota", 50)
+    return ProgramFactory(institution=institution, **overrides)
 
 
 def nik(*, female: bool = False, birth: dt.date = dt.date(1995, 5, 17), district: str = "32.73.04") -> str:
@@ -143,7 +124,7 @@ def errors_of(report, row_number: int) -> dict[str, str]:
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution)
+    program = program_for(institution)
     return manager, institution, program
 
 
@@ -243,7 +224,7 @@ def test_reimporting_a_file_without_birth_dates_is_still_a_no_op_for_the_institu
     assert (again.created, again.unchanged, again.errors) == (0, 2, 0)
     # Another institution's file without birth dates does not link those people (nor the citizen's own record).
     other_manager, other_institution = manager_and_institution()
-    other = make_program(other_manager, other_institution, title="Program Lain", start_date=TODAY + dt.timedelta(days=50),
+    other = program_for(other_institution, title="Program Lain", start_date=TODAY + dt.timedelta(days=50),
                          end_date=TODAY + dt.timedelta(days=80))
     refused = do_import(other_manager, other, xlsx([*read_xlsx(data)[1:], row(nik=citizen.nik, full_name=citizen.full_name,
                                                                                birth_date="")]), mode="valid_only")
@@ -322,7 +303,7 @@ def test_duplicate_nik_in_file_second_row_is_the_error(setup):
 
 def test_eligibility_age_and_education(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, min_age=18, max_age=35, min_education="sma")
+    program = program_for(institution, min_age=18, max_age=35, min_education="sma")
     rows = [row(birth=dt.date(2012, 1, 1)), row(birth=dt.date(1970, 1, 1)), row(education="SMP"), row()]
     report = do_import(manager, program, xlsx(rows), mode="valid_only")
     assert report.created == 1 and report.errors == 3
@@ -333,7 +314,7 @@ def test_eligibility_age_and_education(regions):
 
 def test_schedule_clash_with_another_active_enrollment(setup, citizen):
     manager, institution, program = setup
-    other = make_program(manager, institution, title="Desain Grafis Dasar")
+    other = program_for(institution, title="Desain Grafis Dasar")
     services.enrollment_record(actor=manager, program=other, person=citizen, today=TODAY)
     report = do_import(manager, program, xlsx([row(nik=citizen.nik, full_name=citizen.full_name)]))
     assert "bentrok" in errors_of(report, 2)["nik"] and "Desain Grafis Dasar" in errors_of(report, 2)["nik"]
@@ -341,7 +322,7 @@ def test_schedule_clash_with_another_active_enrollment(setup, citizen):
 
 def test_quota_participants_beyond_seats_left_are_errors(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, quota=2)
+    program = program_for(institution, quota=2)
     rows = [row(status="peserta"), row(status="pendaftar"), row(status="peserta"), row(status="peserta")]
     report = do_import(manager, program, xlsx(rows), mode="valid_only")
     assert report.created == 3 and report.errors == 1
@@ -400,7 +381,7 @@ def test_late_import_needs_a_reason_and_flags_every_enrollment(setup):
 
 def test_only_the_institution_manager_may_import(setup):
     _, institution, program = setup
-    instructor = staff(Role.INSTRUCTOR, institution)
+    instructor = staff(Role.INSTRUCTOR, institution=institution)
     with pytest.raises(PermissionDenied):
         do_import(instructor, program, xlsx([row()]))
     other_manager, _ = manager_and_institution()
@@ -410,7 +391,7 @@ def test_only_the_institution_manager_may_import(setup):
 
 def test_draft_program_refuses_imports(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, publish=False)
+    program = program_for(institution, status=P.DRAFT)
     with pytest.raises(Conflict):
         do_import(manager, program, xlsx([row()]))
 
@@ -532,7 +513,7 @@ def test_import_of_200_rows_uses_a_bounded_number_of_queries(setup, citizen, dja
 def live_setup(regions):
     """A program whose registration is open today (the pages use the real date)."""
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     return manager, institution, program
 
 
@@ -567,7 +548,7 @@ def test_import_page_shows_refusals_as_form_errors(client, live_setup):
 
 def test_import_page_is_forbidden_to_an_instructor(client, live_setup):
     _, institution, program = live_setup
-    client.force_login(staff(Role.INSTRUCTOR, institution))
+    client.force_login(staff(Role.INSTRUCTOR, institution=institution))
     assert client.get(reverse("training:import", args=[program.pk])).status_code == 403
 
 

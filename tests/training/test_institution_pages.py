@@ -9,25 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sisnaker.accounts import services as account_services
 from sisnaker.accounts.models import RoleAssignment
-from sisnaker.accounts.services import person_sign_up
 from sisnaker.core.roles import Role
 from sisnaker.institutions.models import Institution
-from sisnaker.training import services
-
-from ..conftest import TODAY, approved_institution, make_nik
-from .test_pages import field, make_program  # noqa: F401  (fixture and helper)
+from sisnaker.training.domain import EnrollmentState as E
+from tests.factories import InstitutionFactory, ProgramFactory, enrollments_in, staff
 
 pytestmark = pytest.mark.django_db
 
 
 def _staff(username: str, role: Role | None = None, **scope):
-    user = account_services.staff_user_create(actor=None, username=username, password="Kata-Sandi-Aman-2026",
-                                              full_name=username.title(), email=f"{username}@contoh.id")
-    if role:
-        account_services.role_grant(actor=None, user=user, role=role, **scope)
-    return user
+    return staff(role, username=username, first_name=username.title(), email=f"{username}@contoh.id", **scope)
 
 
 REGISTER = {"registry_number": "lpk-3273-777", "name": "LPK Maju Bersama Bandung", "kind": "lpk", "province": "32",
@@ -63,7 +55,7 @@ def test_register_needs_login(client):
 
 @pytest.fixture
 def inst(regions):
-    return approved_institution(registry_number="LPK-3273-001", name="LPK Cahaya Bandung", kind="lpk")
+    return InstitutionFactory(registry_number="LPK-3273-001", name="LPK Cahaya Bandung", kind="lpk")
 
 
 def test_institution_page_roles(client, inst, citizen):
@@ -135,15 +127,14 @@ def test_curator_accredits_and_the_regional_officer_suspends(client, inst):
     assert Institution.objects.get(pk=inst.pk).status == Institution.Status.SUSPENDED
 
 
-def test_program_list_with_counts_and_bounded_queries(client, regions, field, signup_data, django_assert_max_num_queries):  # noqa: F811
-    blk = approved_institution(registry_number="BLK-3273-009", name="UPTD BLK Kota Bandung")
+def test_program_list_with_counts_and_bounded_queries(client, regions, django_assert_max_num_queries):
+    blk = InstitutionFactory(registry_number="BLK-3273-009", name="UPTD BLK Kota Bandung")
     manager = _staff("pengelola", Role.INSTITUTION_MANAGER, institution=blk)
-    programs = [make_program(manager=manager, institution=blk, field=field, title=f"Program Bandung {i:02d}", quota=5,
-                             start_in=30 + 40 * i) for i in range(12)]
     today = timezone.localdate()
-    people = [person_sign_up(data=signup_data(nik=make_nik(serial=500 + i)), today=TODAY) for i in range(6)]
-    ids = [services.enrollment_register(actor=p.user, program=programs[0], person=p, today=today).pk for p in people]
-    services.enrollments_transition(actor=manager, program=programs[0], enrollment_ids=ids[:2], action="accept")
+    programs = [ProgramFactory(institution=blk, title=f"Program Bandung {i:02d}", quota=5, today=today,
+                               start_date=today + dt.timedelta(days=30 + 40 * i)) for i in range(12)]
+    enrollments_in(programs[0], n=2)  # accepted
+    enrollments_in(programs[0], n=4, state=E.REGISTERED)
     client.force_login(manager)
     client.get("/")  # the session's first request also works out the user's time zone (once)
     with django_assert_max_num_queries(8):

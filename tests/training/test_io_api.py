@@ -12,13 +12,14 @@ from django.utils import timezone
 from sisnaker.core.roles import Role
 from sisnaker.regions.nik import mask
 from sisnaker.training.models import Enrollment
-from tests.training.test_import import make_program, manager_and_institution, read_xlsx, row, staff, xlsx
+from tests.factories import staff
+from tests.training.test_import import manager_and_institution, program_for, read_xlsx, row, xlsx
 
 
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     return manager, institution, program
 
 
@@ -69,7 +70,7 @@ def test_refused_file_is_400_with_code_and_message(client, setup):
 
 def test_import_forbidden_for_instructor_and_404_for_missing_program(client, setup):
     _, institution, program = setup
-    client.force_login(staff(Role.INSTRUCTOR, institution))
+    client.force_login(staff(Role.INSTRUCTOR, institution=institution))
     response = client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([row()]))})
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     assert client.post("/api/v1/training/programs/999999/import", {"file": _upload(xlsx([row()]))}).status_code == 404
@@ -87,7 +88,7 @@ def test_export_over_the_api_masks_for_instructor(client, setup):
     client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([value]))})
     full = client.get(f"/api/v1/training/programs/{program.pk}/export?format=csv")
     assert full.status_code == 200 and value[0] in b"".join(full.streaming_content).decode("utf-8-sig")
-    client.force_login(staff(Role.INSTRUCTOR, institution))
+    client.force_login(staff(Role.INSTRUCTOR, institution=institution))
     masked = client.get(f"/api/v1/training/programs/{program.pk}/export?format=csv")
     rows = list(csv.reader(io.StringIO(b"".join(masked.streaming_content).decode("utf-8-sig"))))
     assert rows[1][2] == mask(value[0])

@@ -22,7 +22,8 @@ from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment
 from sisnaker.training.spreadsheets import writing
 from tests.conftest import TODAY
-from tests.training.test_import import do_import, make_program, manager_and_institution, row, staff, xlsx
+from tests.factories import PersonFactory, staff
+from tests.training.test_import import do_import, manager_and_institution, program_for, row, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    return manager, institution, make_program(manager, institution)
+    return manager, institution, program_for(institution)
 
 
 def record(manager, program, person, **kw):
@@ -62,7 +63,7 @@ def test_look_up_returns_the_person_only_when_all_three_match_and_always_records
 def test_look_up_needs_the_staff_permission_it_serves(setup, citizen):
     _, institution, program = setup
     other_manager, _ = manager_and_institution()
-    for actor in (other_manager, staff(Role.INSTRUCTOR, institution), staff(Role.CITIZEN)):
+    for actor in (other_manager, staff(Role.INSTRUCTOR, institution=institution), staff(Role.CITIZEN)):
         with pytest.raises(PermissionDenied):
             person_match_for_staff(actor=actor, nik=citizen.nik, full_name=citizen.full_name, birth_date=citizen.birth_date,
                                    purpose="uji", on=program)
@@ -131,11 +132,9 @@ def test_nobody_is_told_about_their_own_registration_or_a_person_without_account
     assert report.created == 1 and not Notification.objects.exists()
 
 
-def test_an_import_tells_people_with_an_account_in_one_go(setup, signup_data, django_assert_max_num_queries):
-    from sisnaker.accounts.services import person_sign_up
-
+def test_an_import_tells_people_with_an_account_in_one_go(setup, django_assert_max_num_queries):
     manager, _, program = setup
-    people = [person_sign_up(data=signup_data(full_name=f"Warga Nomor {i}"), today=TODAY) for i in range(5)]
+    people = [PersonFactory(full_name=f"Warga Nomor {i}") for i in range(5)]
     rows = [row(nik=p.nik, full_name=p.full_name, birth_date=p.birth_date.isoformat()) for p in people] + [row()]
     report = do_import(manager, program, xlsx(rows))
     assert report.created == 6 and report.people_created == 1
@@ -202,7 +201,7 @@ def test_only_the_enrolling_institution_opens_the_record(client, setup, citizen)
     manager, institution, program = setup
     enrollment = record(manager, program, citizen)
     other_manager, other_institution = manager_and_institution()
-    other_program = make_program(other_manager, other_institution, title="Program Lain")
+    other_program = program_for(other_institution, title="Program Lain")
     url = reverse("training:enrollment", args=[program.pk, enrollment.pk])
     client.force_login(other_manager)
     assert client.get(url).status_code == 403

@@ -18,13 +18,14 @@ from django.utils import timezone
 from sisnaker.core import extensions
 from sisnaker.core.errors import NotFound
 from sisnaker.core.models import AuditEvent
-from sisnaker.core.roles import Role
 from sisnaker.core.templatetags import fragments
 from sisnaker.training import selectors, services, views
+from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.spreadsheets import views as spreadsheet_views
 from sisnaker.training.spreadsheets.services import enrollments_import
+from tests.factories import RegionalOfficerFactory
 
-from .test_pages import _staff, field, institution, make_program, manager, program  # noqa: F401  (fixtures)
+from .test_pages import field, institution, manager, new_program, program  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,8 @@ class Rating:
         self.average, self.count = average, count
 
 
-def test_catalogue_shows_the_ratings_a_provider_gives_for_the_page(client, program, manager, institution, field, monkeypatch):  # noqa: F811
-    other = make_program(manager=manager, institution=institution, field=field, title="Las Listrik Dasar")
+def test_catalogue_shows_the_ratings_a_provider_gives_for_the_page(client, program, new_program, monkeypatch):  # noqa: F811
+    other = new_program(title="Las Listrik Dasar")
     asked = []
 
     def provider(*, program_ids):
@@ -105,7 +106,7 @@ def test_the_institution_program_list_is_for_its_staff(client, program, manager,
     client.force_login(manager)
     page = client.get(url).content.decode()
     assert program.title in page and reverse("training:program_create", args=[institution.pk]) in page
-    client.force_login(_staff("orang.lain", Role.REGIONAL_OFFICER, region_code="35"))
+    client.force_login(RegionalOfficerFactory(username="orang.lain", area="35"))
     refused = client.get(url)
     assert refused.status_code == 403 and "Daftar program ini hanya untuk staf lembaga." in refused.content.decode()
     missing = client.get(reverse("training:institution_programs", args=[999999]))
@@ -114,8 +115,8 @@ def test_the_institution_program_list_is_for_its_staff(client, program, manager,
 
 # --- one way to refuse on a page ------------------------------------------------------------------
 
-def test_page_refusals_are_the_error_page_in_the_readers_language(client, program, manager):  # noqa: F811
-    client.force_login(_staff("orang.lain", Role.REGIONAL_OFFICER, region_code="35"))
+def test_page_refusals_are_the_error_page_in_the_readers_language(client, program, manager, new_program):  # noqa: F811
+    client.force_login(RegionalOfficerFactory(username="orang.lain", area="35"))
     refused = client.get(reverse("training:manage", args=[program.pk]))
     assert refused.status_code == 403 and "Halaman ini hanya untuk staf lembaga penyelenggara program." in refused.content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -126,7 +127,7 @@ def test_page_refusals_are_the_error_page_in_the_readers_language(client, progra
     missing = client.get(reverse("training:manage", args=[999999]))
     assert missing.status_code == 404 and "Program tidak ditemukan." in missing.content.decode()
     # A draft of someone else's institution and a program that does not exist answer alike.
-    draft = make_program(manager=manager, institution=program.institution, field=program.vocational_field, publish=False)
+    draft = new_program(status=P.DRAFT)
     client.logout()
     answers = [client.get(reverse("training:program", args=[pk])) for pk in (draft.pk, 999999)]
     assert [a.status_code for a in answers] == [404, 404]
@@ -158,14 +159,14 @@ def test_top_level_services_refuse_to_run_inside_another_transaction(program, ma
 
 # --- the API ----------------------------------------------------------------------------------------
 
-def test_my_programs_counts_late_registrations_without_a_query_per_program(program, manager, institution, field):  # noqa: F811
+def test_my_programs_counts_late_registrations_without_a_query_per_program(program, manager, new_program):  # noqa: F811
     api = Client()
     api.force_login(manager)
     api.get("/api/v1/training/programs")  # warm up (session, grants)
     with CaptureQueriesContext(connection) as one:
         first = api.get("/api/v1/training/programs")
     for i in range(3):
-        make_program(manager=manager, institution=institution, field=field, title=f"Program Tambahan {i}")
+        new_program(title=f"Program Tambahan {i}")
     with CaptureQueriesContext(connection) as four:
         more = api.get("/api/v1/training/programs")
     assert len(four.captured_queries) == len(one.captured_queries)
@@ -174,7 +175,7 @@ def test_my_programs_counts_late_registrations_without_a_query_per_program(progr
 
 
 def test_the_api_leaves_permission_checks_to_the_services(client, program, institution):  # noqa: F811
-    outsider = _staff("orang.luar", Role.REGIONAL_OFFICER, region_code="35")
+    outsider = RegionalOfficerFactory(username="orang.luar", area="35")
     api = Client()
     api.force_login(outsider)
     before = AuditEvent.objects.count()

@@ -33,9 +33,9 @@ from tests.training.spreadsheets import (
 from tests.training.test_import import (
     HEADERS,
     do_import,
-    make_program,
     manager_and_institution,
     nik,
+    program_for,
     row,
     xlsx,
 )
@@ -46,7 +46,7 @@ HEADER_ROW = '<row r="1">' + "".join(inline(f"{chr(65 + i)}1", h) for i, h in en
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    return manager, institution, make_program(manager, institution)
+    return manager, institution, program_for(institution)
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ def test_a_csv_with_too_many_columns_or_cells_is_refused(setup, monkeypatch):
 
 def test_the_import_page_answers_a_bomb_with_a_clear_400(client, regions, no_reader):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, today=timezone.localdate())
+    program = program_for(institution, today=timezone.localdate())
     client.force_login(manager)
     upload = io.BytesIO(xlsx_package(FAR["a value at XFD200000"]))
     upload.name = "peserta.xlsx"

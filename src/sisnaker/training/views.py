@@ -475,13 +475,14 @@ def enrollment_detail(request: HttpRequest, pk: int, enrollment_id: int) -> Http
     person = enrollment.person
     nik = crypto.decrypt(person.nik_encrypted)
     labels = {s: str(domain.state_label(s)) for s in domain.EnrollmentState.values}
+    results = dict(Enrollment.Result.choices)
     events = []
     for ev in selectors.enrollment_history(enrollment=enrollment):
         before, after = ev.before or {}, ev.after or {}
         events.append({
             "at": ev.at, "action": ev.action, "actor": ev.actor_label, "reason": ev.reason,
             "before": labels.get(before.get("state"), ""), "after": labels.get(after.get("state"), ""),
-            "result": after.get("result", ""),
+            "result": results.get(after.get("result", ""), after.get("result", "")),
         })
     return render(request, "training/enrollment.html", {
         "program": program, "e": enrollment, "person": person, "state": labels[enrollment.state],
