@@ -5,14 +5,11 @@ durable (``transaction.atomic(durable=True)``): none of them runs inside another
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -30,7 +27,7 @@ from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import District, Regency
 
-from . import security, selectors
+from . import onetime, security, selectors
 from .codes import Audit, Code
 from .domain import mask_account_number, names_match, normalize_phone
 from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
@@ -609,22 +606,20 @@ CLAIM_MAX_ATTEMPTS = 5
 CLAIM_MAX_SENDS = 3
 
 
-def _claim_code_hash(token: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"signup-claim:{token}:{code}".encode(), hashlib.sha256).hexdigest()
+CLAIM_PURPOSE = "signup-claim"  # what a claim's code hash is bound to (accounts.onetime)
 
 
 def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
-    text = Msg("Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
-               "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code.").format(code=code)
-    notify_address(channel="sms", to=claim.phone, topic="otp.signup_claim", subject="", text=text.id, secret=code)
+    onetime.send(channel="sms", to=claim.phone, topic="otp.signup_claim", code=code, text=Msg(
+        "Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
+        "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code."))
 
 
 def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
                  password_hash: str) -> SignUpClaim:
     now = timezone.now()
     matches = names_match(name, person.full_name) and data.birth_date == person.birth_date
-    token = secrets.token_urlsafe(24)
-    code = f"{secrets.randbelow(10**6):06d}"
+    token, code = onetime.new_token(), onetime.new_code()
     claim = SignUpClaim.objects.create(
         token=token, kind=SignUpClaim.Kind.CLAIM if matches else SignUpClaim.Kind.DISPUTE, person=person,
         declared={
@@ -632,12 +627,13 @@ def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: st
             "domicile_district": data.domicile_district.code, "address": data.address.strip(),
             "has_disability": data.has_disability, "disability_kind": disability_kind,
         },
-        password_hash=password_hash, phone=phone, email=email, code_hash=_claim_code_hash(token, code),
+        password_hash=password_hash, phone=phone, email=email,
+        code_hash=onetime.code_hash(purpose=CLAIM_PURPOSE, token=token, code=code),
         expires_at=now + CLAIM_CODE_TTL, created_at=now,
     )
     # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
     audit.record(actor="warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
-                 after={"claim": claim.pk, "matches": matches, "phone": phone[:6] + "****" + phone[-3:]})
+                 after={"claim": claim.pk, "matches": matches, "phone": onetime.mask_phone(phone)})
     _send_claim_code(claim=claim, code=code)
     return claim
 
@@ -684,8 +680,9 @@ def signup_claim_resend(*, token: str) -> SignUpClaim:
             raise Conflict(Msg("Kode sudah dikirim {n} kali. Ulangi pendaftaran bila belum juga diterima.",
                                "The code was sent {n} times already. Sign up again if it still does not arrive.").format(
                                    n=claim.sends), code=Code.CLAIM_RESEND_LIMIT)
-        code = f"{secrets.randbelow(10**6):06d}"
-        claim.code_hash, claim.expires_at, claim.sends = _claim_code_hash(claim.token, code), now + CLAIM_CODE_TTL, claim.sends + 1
+        code = onetime.new_code()
+        claim.code_hash = onetime.code_hash(purpose=CLAIM_PURPOSE, token=claim.token, code=code)
+        claim.expires_at, claim.sends = now + CLAIM_CODE_TTL, claim.sends + 1
         claim.save(update_fields=["code_hash", "expires_at", "sends"])
         _send_claim_code(claim=claim, code=code)
     return claim
@@ -700,8 +697,8 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
     wrong = False
     with transaction.atomic(durable=True):
         claim = _open_claim(token, now)
-        code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
-        if now > claim.expires_at or not hmac.compare_digest(claim.code_hash, _claim_code_hash(claim.token, code)):
+        if not onetime.matches(purpose=CLAIM_PURPOSE, token=claim.token, stored_hash=claim.code_hash, typed=code,
+                               expires_at=claim.expires_at, now=now):
             SignUpClaim.objects.filter(pk=claim.pk).update(attempts=claim.attempts + 1)
             wrong = True
         else:
