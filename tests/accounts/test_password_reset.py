@@ -379,3 +379,22 @@ def test_pages_in_english(client, person, settings):
     response = client.post(reverse("accounts:password_reset"), {"identifier": person.nik})
     assert "New password" in client.get(response.url).content.decode()
     assert "Forgot your password?" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_people_added_by_others_have_no_password_and_are_pointed_to_the_sign_up(client, regions, sms):
+    from sisnaker.accounts.models import Person
+    from sisnaker.core import crypto
+    from tests.conftest import approved_institution, make_nik
+
+    nik = make_nik(birth=dt.date(1998, 3, 4), female=True)
+    Person.objects.create(
+        nik_encrypted=crypto.encrypt(nik), nik_index=crypto.blind_index(nik, label="nik"), nik_regency_id="32.73",
+        nik_district_id="32.73.01", full_name="SITI AMINAH", birth_date=dt.date(1998, 3, 4), sex="F", education="sma",
+        phone="+6281300000001", domicile_district_id="32.73.01",
+        added_by_institution=approved_institution(registry_number="BLK-3273-077", name="UPTD BLK Uji"),
+    )
+    response = client.post(reverse("accounts:password_reset"), {"identifier": nik})
+    assert committed() == []  # no account, no code (and the same answer as for anyone)
+    page = client.get(response.url).content.decode()
+    assert f'href="{reverse("accounts:signup")}"' in page and "belum punya kata sandi" in page
+    assert f'href="{reverse("accounts:signup")}"' in client.get(reverse("accounts:password_reset")).content.decode()
