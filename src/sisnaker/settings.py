@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's reset-by-e-mail links (accounts: lupa kata sandi) live one hour; the SMS codes ten minutes.
+PASSWORD_RESET_TIMEOUT = 3600
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if env_bool("SISNAKER_FAST_HASHER", False) and not PRODUCTION
@@ -299,6 +301,7 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.core.ratelimit.purge",
     "sisnaker.accounts.throttle.purge",
     "sisnaker.accounts.services.signup_claims_purge",
+    "sisnaker.accounts.services.password_reset_codes_purge",
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
