@@ -264,6 +264,12 @@ def test_link_message_fits_an_sms(setup):
                                                url=url, expires_at=expires)
     assert subject.startswith("Sertifikat Anda sudah terbit") and "sudah terbit" in body and url in body
     assert len(body) <= 160, len(body)
+    # The worst case: a long first name, a long title, both steps. Plain ASCII (GSM 7-bit), one SMS.
+    setup.program.title = "Operator Alat Berat Excavator dan Bulldozer Tingkat Lanjut"
+    for purpose, todo in (("reminder", ["reviewed", "survey"]), ("certificate_ready", [])):
+        _, body = cert_services.link_message(purpose=purpose, name="Muhammadiyahrizal Putra", program=setup.program, todo=todo,
+                                             url=url, expires_at=expires)
+        assert len(body) <= 160 and body.isascii(), (len(body), body)
 
 
 # --- permissions ----------------------------------------------------------------------------------------

@@ -67,23 +67,26 @@ STEP_WORDS = {"reviewed": "ulasan", "survey": "survei"}
 
 
 def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    """At most ``n`` characters; "..." (not "…", which would turn the SMS into UCS-2: 70 characters a part)."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
 
 
 def link_message(*, purpose: str, name: str, program: Program, todo: list[str], url: str,
                  expires_at: dt.datetime) -> tuple[str, str]:
-    """Subject (e-mail) and text of a message carrying a personal link: short, for one SMS where it can
-    be (the first name, a shortened title, the steps, the link and its expiry)."""
-    first = (name.split() or [""])[0]
-    title = _short(program.title, 32)
-    until = timezone.localtime(expires_at).strftime("%d/%m/%Y")
+    """Subject (e-mail) and text of a message carrying a personal link. The text fits one SMS (160 GSM
+    characters) with a link of up to 60 characters: the first name, a shortened title, the steps, the link
+    and its expiry; nothing else of the person."""
+    first = _short((name.split() or [""])[0], 12)
+    title = _short(program.title, 22)
+    until = timezone.localtime(expires_at).strftime("%d/%m/%y")
     if purpose == domain.LINK_CERTIFICATE_READY:
         subject = f"Sertifikat Anda sudah terbit: {program.title}"[:200]
         text = f"Sisnaker: {first}, sertifikat \"{title}\" sudah terbit. Unduh: {url} (s.d. {until})"
     else:
         steps = " & ".join(STEP_WORDS[s] for s in todo)
         subject = f"Pengingat sertifikat: {program.title}"[:200]
-        text = f"Sisnaker: {first}, isi {steps} \"{title}\" agar sertifikat terbit: {url} (s.d. {until})"
+        text = f"Sisnaker: {first}, isi {steps} utk sertifikat \"{title}\": {url} (s.d. {until})"
     return subject, text
 
 

@@ -37,13 +37,12 @@ NEXT_URL = {"reviewed": "links:review", "survey": "links:survey", "done": "links
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 def link_page(view):
-    """A page of the personal-link flow: never cached, never sends a Referer, and a link that cannot be
-    used (unknown, expired, revoked, none opened) answers with the link's own refusal page."""
+    """A page of the personal-link flow: never cached, and a link that cannot be used (unknown, expired,
+    revoked, none opened) answers with the link's own refusal page."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -78,7 +77,10 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     # A fresh session key: whatever the browser held before, the capability starts in a session of its own.
     request.session.cycle_key()
     request.session[SESSION_KEY] = {"link": link.pk, "enrollment": link.enrollment_id, "person": link.enrollment.person_id}
-    return redirect(_next(link.enrollment_id))
+    response = redirect(_next(link.enrollment_id))
+    # The token is in this URL only: the pages it leads to have none, and this answer is never a referrer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @link_page
