@@ -314,6 +314,12 @@ SISNAKER_WHATSAPP_GATEWAY = os.environ.get("SISNAKER_WHATSAPP_GATEWAY", "sisnake
 # Empty: worked out from the request, else http://127.0.0.1:8000 (development).
 SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 
+# Personal links in reminders and "certificate ready" messages (certification.PersonalLink): days until
+# a link expires.
+SISNAKER_PERSONAL_LINK_DAYS = int(os.environ.get("SISNAKER_PERSONAL_LINK_DAYS", "30"))
+if not 1 <= SISNAKER_PERSONAL_LINK_DAYS <= 366:
+    raise ImproperlyConfigured("SISNAKER_PERSONAL_LINK_DAYS must be a number of days from 1 to 366.")
+
 # Security headers and cookies. Cookies are HTTPS-only in production; the language cookie too
 # (Django's set_language view reads LANGUAGE_COOKIE_*), and no script needs to read any of them.
 SESSION_COOKIE_HTTPONLY = True

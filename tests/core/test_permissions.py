@@ -82,6 +82,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "certificate.issue": ({"manager", "admin"}, {"admin"}),
     "certificate.revoke": ({"manager", "curator", "admin"}, {"curator", "admin"}),
     "certificate.view": ({"citizen", "manager", "instructor", "curator", "admin"}, {"curator", "admin"}),
+    "personal_link.send": ({"manager", "admin"}, {"admin"}),
+    "personal_link.print": ({"manager", "admin"}, {"admin"}),
+    "personal_link.revoke": ({"manager", "admin"}, {"admin"}),
     "enrollment.view": ({"manager", "instructor", "officer_province", "officer_regency", "curator", "admin"}, {"curator", "admin"}),
     "enrollment.view_nik": ({"manager", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "enrollment.register_self": ({"citizen", "admin"}, {"admin"}),
@@ -124,7 +127,8 @@ def test_ministry_institutions_are_vetted_by_curators_not_regional_officers():
 
 def test_a_pending_institution_touches_no_people():
     for action in ("program.manage", "program.assess", "enrollment.view", "enrollment.view_nik", "institution.manage_staff",
-                   "certificate.issue", "certificate.revoke", "certificate.view"):
+                   "certificate.issue", "certificate.revoke", "certificate.view", "personal_link.send", "personal_link.print",
+                   "personal_link.revoke"):
         assert not can(ACTORS["manager_pending"], action, IN), action
         assert can(ACTORS["manager"], action, IN), action
 

@@ -31,6 +31,7 @@ institution is suspended later; one issued while the institution was not approve
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -353,3 +354,70 @@ def issuer_standing(*, history: list[tuple[dt.datetime, str]], issued_at: dt.dat
     later = on_issue is None and any(status == institutions.APPROVED for _, status in history)
     return IssuerStanding(status_on_issue=on_issue, approved_on_issue=on_issue == institutions.APPROVED, approved_later=later,
                           status_now=status_now, since=status_changed_at)
+
+
+# --- personal links ------------------------------------------------------------------------------------
+# A participant reached by SMS/WhatsApp/e-mail gets a personal link (``models.PersonalLink``) to the steps of
+# ONE enrollment: the review, the work-readiness survey, and the certificate download once it exists. The
+# link is a random token of ``LINK_TOKEN_BYTES`` bytes; only its SHA-256 is stored (``link_token_hash``).
+# It expires (``settings.SISNAKER_PERSONAL_LINK_DAYS``), can be revoked, and issuing a new one for the same
+# enrollment and purpose revokes the old one.
+
+LINK_TOKEN_BYTES = 16  # 128 bits → 22 URL-safe characters (short enough for an SMS)
+LINK_PURPOSE_STEPS = "certificate_steps"
+# What a well-formed token looks like (``secrets.token_urlsafe(16)``); anything else is unknown at once.
+_LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# Why a link is sent: the participant still has their own steps to do, or their certificate is ready.
+LINK_REMINDER, LINK_CERTIFICATE_READY = "reminder", "certificate_ready"
+LINK_DEFAULT_DAYS = 30
+
+
+def is_link_token(value: str | None) -> bool:
+    return bool(value) and _LINK_TOKEN_RE.fullmatch(value) is not None
+
+
+def link_token_hash(token: str) -> str:
+    """What is stored of a token: its SHA-256 (hex). 128 random bits need no key or slow hash."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+LINK_EXPIRED = Msg("Tautan pribadi ini sudah kedaluwarsa ({date}). Minta tautan baru kepada lembaga pelatihan Anda.",
+                   "This personal link expired ({date}). Ask your training institution for a new one.")
+LINK_REVOKED = Msg("Tautan pribadi ini sudah tidak berlaku: lembaga pelatihan mencabutnya atau mengirim tautan yang lebih baru. "
+                   "Gunakan tautan terbaru dari SMS/e-mail Anda, atau minta tautan baru kepada lembaga pelatihan.",
+                   "This personal link is no longer valid: the training institution revoked it or sent a newer one. "
+                   "Use the newest link from your SMS/e-mail, or ask the training institution for a new one.")
+LINK_MISSING = Msg("Halaman ini dibuka dengan tautan pribadi dari SMS/e-mail Anda. Buka lagi tautan itu, atau masuk ke Sisnaker "
+                   "bila Anda memiliki akun.",
+                   "This page opens with the personal link from your SMS/e-mail. Open that link again, or log in to Sisnaker "
+                   "if you have an account.")
+LINK_UNKNOWN = Msg("Tautan tidak ditemukan. Periksa apakah tautan tersalin lengkap dari SMS/e-mail.",
+                   "Link not found. Check that the whole link was copied from the SMS/e-mail.")
+
+
+def link_refusal(*, revoked_at: dt.datetime | None, expires_at: dt.datetime, now: dt.datetime) -> tuple[str, Msg] | None:
+    """Why a known link cannot be used now — ("revoked" | "expired", message) — or None when it can."""
+    if revoked_at is not None:
+        return "revoked", LINK_REVOKED
+    if now >= expires_at:
+        return "expired", LINK_EXPIRED.format(date=format_date_id(expires_at.date()))
+    return None
+
+
+def link_next_step(readiness: Readiness) -> str:
+    """Where a personal link leads: the first of the participant's own steps not done ("reviewed",
+    "survey"), else "done" (the steps page: the certificate, or what it still waits for)."""
+    if not readiness.program_allows or readiness.certified:
+        return "done"
+    todo = own_todo(steps(readiness))
+    return todo[0] if todo else "done"
+
+
+def link_purpose_for(readiness: Readiness) -> str | None:
+    """Why a participant gets a link from the board: ``LINK_CERTIFICATE_READY`` once certified, ``LINK_REMINDER``
+    while they still have their own steps to do, None otherwise (nothing they can do: the assessment waits)."""
+    if readiness.certified:
+        return LINK_CERTIFICATE_READY
+    if readiness.program_allows and own_todo(steps(readiness)):
+        return LINK_REMINDER
+    return None

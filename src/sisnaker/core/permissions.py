@@ -117,6 +117,13 @@ RULES: dict[str, dict[Role, Any]] = {
     "certificate.revoke": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
     "certificate.view": {R.CITIZEN: _own, R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                          R.CURATOR: _national},
+    # Personal links (certification.PersonalLink: a participant's review, survey and certificate of one
+    # enrollment without a password; obj: the program, or the link for revoking): sent from the readiness
+    # board, printed as a sheet of QR codes, revoked — by the managers of the approved institution that
+    # runs the program.
+    "personal_link.send": {R.INSTITUTION_MANAGER: _approved_institution},
+    "personal_link.print": {R.INSTITUTION_MANAGER: _approved_institution},
+    "personal_link.revoke": {R.INSTITUTION_MANAGER: _approved_institution},
     # Enrollment data of an institution's programs (tables, exports); unmasked NIK for its manager.
     "enrollment.view": {R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                         R.REGIONAL_OFFICER: _region, R.CURATOR: _national},

@@ -50,6 +50,9 @@ DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
     # Certificate look-ups by number (+ birth date) on the public verification page and API.
     "certificate_lookup.ip": (30, 900),
     "certificate_lookup.net": (120, 900),
+    # Personal links opened (``/l/<token>/``, any outcome): a class on one school network opens ~30.
+    "personal_link.ip": (30, 900),
+    "personal_link.net": (200, 900),
 }
 
 

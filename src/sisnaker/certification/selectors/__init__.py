@@ -27,6 +27,7 @@ from .board import (
     require_board_viewer,
 )
 from .certificates import certificate_for, get_certificate, issuer_standing_of, my_certificates
+from .links import active_links, certificate_downloadable, link_expiry
 from .ratings import (
     Rating,
     institution_rating,
@@ -46,7 +47,7 @@ from .readiness import (
 from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
 
 __all__ = [
-    "CLOSING_SOON_DAYS", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
+    "CLOSING_SOON_DAYS", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
     "Row", "assessment_grid", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
