@@ -68,6 +68,15 @@ def parse_cell_ref(raw: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def parse_fill_target(raw: str) -> tuple[str, int | None] | None:
+    """The "all competent" button pressed: ``all``, ``unit-<unit id>`` or ``row-<enrollment id>``."""
+    raw = (raw or "").strip()
+    if raw == "all":
+        return ("all", None)
+    m = re.fullmatch(r"(unit|row)-(\d{1,12})", raw)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
 STARS = [(n, str(n)) for n in range(1, 6)]
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     # assessment and reviews
     path("penilaian/<int:program_id>/", assessment.assess, name="assess"),
     path("penilaian/<int:program_id>/sel/", assessment.assess_cell, name="assess_cell"),
+    path("penilaian/<int:program_id>/semua-kompeten/", assessment.assess_fill, name="assess_fill"),
     path("ulasan/<int:enrollment_id>/", assessment.review, name="review"),
     # certificates
     path("sertifikat/saya/", certificates.mine, name="mine"),

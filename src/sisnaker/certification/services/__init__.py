@@ -3,7 +3,7 @@
 ``verification`` (public look-ups, which count). Views, the API, tasks and the demo call these; each
 top-level one opens its own durable transaction."""
 
-from .assessment import SaveResult, assessment_record, assessments_record_many
+from .assessment import SaveResult, assessment_record, assessments_fill_competent, assessments_record_many
 from .certificates import (
     IssueAllStarted,
     build_fields,

@@ -8,12 +8,19 @@ After every save the overall result (``domain.overall_result`` over the program'
 ``Enrollment.result``: competent → passed, not yet competent → failed, else pending. In a closed
 program the state follows the result at once (graduated ↔ not_passed), audited.
 
+Assessment opens on the program's start date (``domain.assessment_opens_blocker``), even when the
+program was started earlier. "All competent" (``assessments_fill_competent``) fills the empty cells of the
+whole program, one unit or one participant with "competent", never touching a cell already assessed, so
+the assessor changes only the exceptions afterwards; it writes through the same set-based core as the
+grid's save (one audit row per assessment created).
+
 Lock order: the program row first, then the enrollments (the same order as training's close), so an
 assessment and the program's close never interleave.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -48,6 +55,7 @@ class SaveResult:
     saved: int = 0       # created or changed
     cleared: int = 0     # removed ("—")
     unchanged: int = 0
+    kept: int = 0        # "all competent": cells already assessed, left as they were
     # enrollment id → overall result after the save ("competent" / "not_yet_competent" / "pending"), for touched rows
     overall: dict[int, str] = field(default_factory=dict)
 
@@ -57,6 +65,21 @@ def _lock_program(program_id: int) -> Program:
     if program is None:
         raise program_not_found()
     return program
+
+
+def _require_open(program: Program, today: dt.date | None) -> None:
+    """Refuse before the program's start date (Conflict ``assessment_not_open``)."""
+    blocker = domain.assessment_opens_blocker(start_date=program.start_date, today=today or timezone.localdate())
+    if blocker:
+        raise Conflict(blocker, code=Code.ASSESSMENT_NOT_OPEN)
+
+
+def _require_running_or_closed(program: Program) -> None:
+    if program.status not in (P.RUNNING, P.CLOSED):
+        raise Conflict(Msg("Penilaian kompetensi dilakukan saat program berjalan (status program: {s_id}).",
+                           "Competency assessment happens while the program runs (program status: {s_en}).").format(
+                               s_id=training_domain.status_label(program.status).id, s_en=training_domain.status_label(program.status).en),
+                       code=TrainingCode.PROGRAM_NOT_RUNNING)
 
 
 def _save(*, actor: User, program: Program, entries: list[Entry]) -> tuple[SaveResult, list[Problem]]:
@@ -196,13 +219,16 @@ def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment
 
 @transaction.atomic(durable=True)
 def assessment_record(*, actor: User, enrollment: Enrollment, unit: CompetencyUnit, result: str, score: int | None = None,
-                      note: str | None = None) -> Assessment | None:
+                      note: str | None = None, today: dt.date | None = None) -> Assessment | None:
     """Create, change or (``result=""``) clear one unit's assessment of one participant, then store the
     overall result on the enrollment (and, in a closed program, its state). ``note=None`` keeps the
     current note. Returns the assessment, or None when cleared. Refusals: PermissionDenied,
-    ValidationFailed (input), Conflict (state, or certificate already issued)."""
+    ValidationFailed (input), Conflict (before the start date, state, or certificate already issued).
+    ``today`` defaults to the local date."""
     program = _lock_program(enrollment.program_id)
     require(actor, "program.assess", program)
+    if program.status in (P.RUNNING, P.CLOSED):  # otherwise the enrollment's state says why (assess_blocker)
+        _require_open(program, today)
     _, problems = _save(actor=actor, program=program, entries=[Entry(enrollment.pk, unit.pk, result, score, note)])
     if problems:
         raise problems[0].error
@@ -210,19 +236,23 @@ def assessment_record(*, actor: User, enrollment: Enrollment, unit: CompetencyUn
 
 
 @transaction.atomic(durable=True)
-def assessments_record_many(*, actor: User, program: Program, entries: list[tuple]) -> SaveResult:
+def assessments_record_many(*, actor: User, program: Program, entries: list[tuple], today: dt.date | None = None) -> SaveResult:
     """The bulk page's save: ``entries`` are ``(enrollment_id, unit_id, result, score, note)`` (note None
     keeps the current note). All or nothing: when any entry is wrong, nothing is saved and the error's
     ``details["problems"]`` lists every bad cell (enrollment, unit, code, message)."""
     program = _lock_program(program.pk)
     require(actor, "program.assess", program)
-    if program.status not in (P.RUNNING, P.CLOSED):
-        raise Conflict(Msg("Penilaian kompetensi dilakukan saat program berjalan (status program: {s_id}).",
-                           "Competency assessment happens while the program runs (program status: {s_en}).").format(
-                               s_id=training_domain.status_label(program.status).id, s_en=training_domain.status_label(program.status).en),
-                       code=TrainingCode.PROGRAM_NOT_RUNNING)
+    _require_running_or_closed(program)
+    _require_open(program, today)
     parsed = [Entry(*entry) for entry in entries]
     result, problems = _save(actor=actor, program=program, entries=parsed)
+    if problems:
+        _raise_problems(problems)
+    return result
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    """One refusal naming every bad cell (participant · unit: why), with the cells in ``details``."""
     if problems:
         names = dict(Enrollment.objects.filter(pk__in={p.enrollment_id for p in problems}).values_list("pk", "person__full_name"))
         codes = dict(CompetencyUnit.objects.filter(pk__in={p.unit_id for p in problems}).values_list("pk", "code"))
@@ -235,4 +265,45 @@ def assessments_record_many(*, actor: User, program: Program, entries: list[tupl
         raise cls(Msg(head.id + detail.id, head.en + detail.en), code=Code.ASSESSMENT_ENTRIES, details={"problems": [
             {"enrollment": p.enrollment_id, "unit": p.unit_id, "code": p.error.code, "message": p.error.message} for p in problems
         ]})
+
+
+@transaction.atomic(durable=True)
+def assessments_fill_competent(*, actor: User, program: Program, unit_id: int | None = None, enrollment_id: int | None = None,
+                               today: dt.date | None = None) -> SaveResult:
+    """"All competent": every *empty* cell of the program (or of one unit column, ``unit_id``, or one
+    participant's row, ``enrollment_id``) becomes "competent"; cells already assessed — K or BK — stay as
+    they are (counted in ``kept``), so a "not yet competent" is never overwritten. Rows that cannot be
+    assessed (certificate issued, not a participant) are left out of the whole-program and unit fills and
+    refused for a row fill. One bulk insert, one audit row per assessment created, the overall results
+    recomputed once (the same core as the grid's save)."""
+    program = _lock_program(program.pk)
+    require(actor, "program.assess", program)
+    _require_running_or_closed(program)
+    _require_open(program, today)
+    unit_ids = sorted(program.competency_units.values_list("pk", flat=True))
+    if unit_id is not None:
+        if unit_id not in unit_ids:
+            raise NotFound(Msg("Unit kompetensi ini bukan bagian dari program.", "This competency unit is not part of the program."),
+                           code=Code.UNIT_NOT_IN_PROGRAM, field="unit")
+        unit_ids = [unit_id]
+    rows = Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES)
+    if enrollment_id is not None:
+        rows = rows.filter(pk=enrollment_id)
+    rows = list(rows.annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk")))).order_by("pk")
+                .values_list("pk", "state", "certified"))
+    if enrollment_id is not None and not rows:
+        raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
+                       code=Code.ENROLLMENT_NOT_IN_PROGRAM, field="enrollment")
+    editable = []
+    for pk, state, certified in rows:
+        blocker = domain.assess_blocker(program_status=program.status, state=state, certified=certified)
+        if blocker is None:
+            editable.append(pk)
+        elif enrollment_id is not None:
+            raise Conflict(blocker, code=Code.ASSESSMENT_CERTIFIED if certified else Code.ASSESSMENT_NOT_ALLOWED)
+    assessed = set(Assessment.objects.filter(enrollment_id__in=editable, unit_id__in=unit_ids).values_list("enrollment_id", "unit_id"))
+    entries = domain.fill_competent(enrollment_ids=editable, unit_ids=unit_ids, assessed=assessed)
+    result, problems = _save(actor=actor, program=program, entries=entries) if entries else (SaveResult(), [])
+    _raise_problems(problems)
+    result.kept = len(assessed)
     return result
