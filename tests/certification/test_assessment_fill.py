@@ -25,7 +25,7 @@ from sisnaker.training.models import Program
 from tests.conftest import TODAY
 from tests.training.test_services import fresh, make_institution, make_program, make_staff, program_data
 
-from .test_assessment import BK, K, OPENED, certify, close, make_course, refreshed
+from .test_assessment import BK, OPENED, K, certify, close, make_course, refreshed
 
 pytestmark = pytest.mark.django_db
 START = OPENED + dt.timedelta(days=10)  # make_course's start date
@@ -120,7 +120,7 @@ def test_an_instructor_sees_the_programs_they_teach_not_only_those_closing_soon(
 
 def test_all_competent_fills_only_the_empty_cells_and_keeps_not_yet_competent(signup_data):
     course = make_course(signup_data, participants=3, units=3)
-    (e1, e2, e3), (u1, u2, u3) = course.enrollments, course.units
+    (e1, e2, e3), (u1, u2, _u3) = course.enrollments, course.units
     services.assessments_record_many(actor=course.instructor, program=course.program,
                                      entries=[(e1.pk, u1.pk, BK, 40, "Belum rapi"), (e2.pk, u2.pk, K, 90, None)])
     before = AuditEvent.objects.filter(action="assessment.recorded").count()
@@ -139,7 +139,7 @@ def test_all_competent_fills_only_the_empty_cells_and_keeps_not_yet_competent(si
 
 def test_all_competent_for_one_unit_and_for_one_participant(signup_data):
     course = make_course(signup_data, participants=3, units=3)
-    (e1, e2, e3), (u1, u2, u3) = course.enrollments, course.units
+    (e1, e2, e3), (_u1, u2, _u3) = course.enrollments, course.units
     services.assessment_record(actor=course.instructor, enrollment=e2, unit=u2, result=BK)
     result = services.assessments_fill_competent(actor=course.instructor, program=course.program, unit_id=u2.pk)
     assert (result.saved, result.kept) == (2, 1)
@@ -158,7 +158,7 @@ def test_all_competent_for_one_unit_and_for_one_participant(signup_data):
 
 def test_all_competent_leaves_certified_rows_alone_and_refuses_one(signup_data):
     course = make_course(signup_data, participants=2, units=2)
-    (e1, e2), (u1, u2) = course.enrollments, course.units
+    (e1, e2), (_u1, u2) = course.enrollments, course.units
     for u in course.units:
         services.assessment_record(actor=course.instructor, enrollment=e1, unit=u, result=K)
     close(course)

@@ -77,6 +77,13 @@ def parse_fill_target(raw: str) -> tuple[str, int | None] | None:
     return (m.group(1), int(m.group(2))) if m else None
 
 
+class AssessmentImportForm(forms.Form):
+    """The filled-in assessment template (``assessment_sheet``)."""
+
+    file = forms.FileField(label=_("Berkas penilaian (.xlsx dari templat)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))
+
+
 STARS = [(n, str(n)) for n in range(1, 6)]
 
 

@@ -3,7 +3,14 @@
 ``verification`` (public look-ups, which count). Views, the API, tasks and the demo call these; each
 top-level one opens its own durable transaction."""
 
-from .assessment import SaveResult, assessment_record, assessments_fill_competent, assessments_record_many
+from .assessment import (
+    AssessmentImport,
+    SaveResult,
+    assessment_record,
+    assessments_fill_competent,
+    assessments_import,
+    assessments_record_many,
+)
 from .certificates import (
     IssueAllStarted,
     build_fields,
@@ -29,8 +36,9 @@ from .verification import (
 )
 
 __all__ = [
-    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "IssueAllStarted", "LookupLimited", "ReminderReport", "SaveResult",
-    "VerifyResult", "assessment_record", "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
+    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "AssessmentImport", "IssueAllStarted", "LookupLimited", "ReminderReport", "SaveResult",
+    "VerifyResult", "assessment_record", "assessments_fill_competent", "assessments_import",
+    "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
     "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "new_verification_id", "reminder_text", "reminder_topic", "review_submit", "send_reminders",
 ]

@@ -37,7 +37,9 @@ from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
 from sisnaker.training.selectors import program_not_found
+from sisnaker.training.spreadsheets.reading import read_rows
 
+from .. import assessment_sheet as sheet_rules
 from .. import domain
 from ..codes import Audit, Code
 from ..domain import Entry
@@ -307,3 +309,98 @@ def assessments_fill_competent(*, actor: User, program: Program, unit_id: int | 
     _raise_problems(problems)
     result.kept = len(assessed)
     return result
+
+
+# --- the grid as a spreadsheet ------------------------------------------------------------------------
+
+@dataclass
+class ImportRow:
+    row: int
+    enrollment_id: int | None
+    name: str
+    status: str                      # "saved" | "unchanged" | "error"
+    changes: int = 0
+    errors: list[tuple[str, Msg]] = field(default_factory=list)
+
+
+@dataclass
+class AssessmentImport:
+    file_name: str
+    rows: list[ImportRow]
+    saved: int = 0                   # cells created or changed (0 when any row is wrong: all or nothing)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows if r.status == "error")
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+def assessments_import(*, actor: User, program: Program, file_name: str, data: bytes, today: dt.date | None = None) -> AssessmentImport:
+    """Import the grid's own template, filled in (``assessment_sheet`` documents the format). The whole
+    file is read and checked first, with no transaction open; then, only when no row is wrong, every
+    change is written in one transaction through the grid's set-based core (one audit row per cell
+    changed). All or nothing: a report per row either way. File-level refusals (unreadable, too large, no
+    header, a column that is no unit of the program) raise ValidationFailed."""
+    require(actor, "program.assess", program)  # before reading a byte of the file
+    units = list(program.competency_units.order_by("code").values_list("pk", "code"))
+    unit_of = {code: pk for pk, code in units}
+    sheet = sheet_rules.read_sheet(read_rows(file_name, data), program_units=[code for _, code in units])
+    return _import_save(actor=actor, program=program, file_name=file_name, sheet=sheet, unit_of=unit_of, today=today)
+
+
+@transaction.atomic(durable=True)
+def _import_save(*, actor: User, program: Program, file_name: str, sheet, unit_of: dict[str, int], today: dt.date | None) -> AssessmentImport:
+    program = _lock_program(program.pk)
+    require(actor, "program.assess", program)
+    _require_running_or_closed(program)
+    _require_open(program, today)
+    ids = {r.enrollment_id for r in sheet.rows if r.enrollment_id is not None and r.enrollment_id < 2**63}
+    enrollments = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=ids, state__in=domain.GRID_STATES)
+                   .select_related("person").annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))}
+    current = {(a.enrollment_id, a.unit_id): a for a in Assessment.objects.filter(enrollment_id__in=list(enrollments), unit_id__in=unit_of.values())}
+    out = AssessmentImport(file_name=file_name, rows=[])
+    entries: list[Entry] = []
+    seen: dict[int, int] = {}
+    for r in sheet.rows:
+        row = ImportRow(row=r.row, enrollment_id=r.enrollment_id, name=r.name, status="unchanged", errors=list(r.errors))
+        out.rows.append(row)
+        e = enrollments.get(r.enrollment_id) if r.enrollment_id is not None else None
+        if r.enrollment_id is not None and e is None:
+            row.errors.append((sheet_rules.ID_HEADER, Msg("Tidak ada peserta dengan ID pendaftaran ini di program ini.",
+                                                          "No participant of this program has this enrollment ID.")))
+        elif e is not None and not sheet_rules.same_name(e.person.full_name, r.name):
+            row.errors.append((sheet_rules.NAME_HEADER, Msg("Nama tidak cocok dengan ID pendaftaran {i} (terdaftar: {n}); baris mungkin bergeser.",
+                                                            "The name does not match enrollment ID {i} (registered: {n}); the row may have moved.")
+                               .format(i=e.pk, n=e.person.full_name)))
+        elif e is not None and e.pk in seen:
+            row.errors.append((sheet_rules.ID_HEADER, Msg("Peserta ini sudah ada di baris {n}.", "This participant is already on row {n}.")
+                               .format(n=seen[e.pk])))
+        if e is not None:
+            seen.setdefault(e.pk, r.row)
+        mine = []
+        if e is not None:
+            for code, (result, score) in r.cells.items():
+                existing = current.get((e.pk, unit_of[code]))
+                if existing is not None and (existing.result, existing.score) == (result, score):
+                    continue
+                mine.append(Entry(e.pk, unit_of[code], result, score, None))
+            blocker = domain.assess_blocker(program_status=program.status, state=e.state, certified=e.certified) if mine else None
+            if blocker:
+                row.errors.append((sheet_rules.NAME_HEADER, blocker))
+        if row.errors:
+            row.status = "error"
+        elif mine:
+            row.status, row.changes = "saved", len(mine)
+            entries.extend(mine)
+    if not out.ok or not entries:
+        for row in out.rows:
+            if row.status == "saved" and not out.ok:
+                row.status = "valid"
+        return out
+    result, problems = _save(actor=actor, program=program, entries=entries)
+    _raise_problems(problems)  # checked above: only a race could get here, and then nothing is saved
+    out.saved = result.saved
+    return out

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +20,17 @@ from sisnaker.core.permissions import can
 from sisnaker.training import domain as training_domain
 from sisnaker.training.models import Program
 
-from .. import domain, selectors, services
+from .. import assessment_sheet, domain, selectors, services
 from ..codes import Code
-from ..forms import ReviewForm, cell_name, parse_cell, parse_cell_ref, parse_fill_target, parse_grid
+from ..forms import (
+    AssessmentImportForm,
+    ReviewForm,
+    cell_name,
+    parse_cell,
+    parse_cell_ref,
+    parse_fill_target,
+    parse_grid,
+)
 
 CODE_OF = {"": "", "competent": "K", "not_yet_competent": "BK"}
 ASSESS_REFUSED = Msg("Penilaian kompetensi hanya untuk instruktur dan pengelola lembaga penyelenggara program ini.",
@@ -146,6 +156,44 @@ def assess_fill(request: HttpRequest, program_id: int) -> HttpResponse:
         else:
             messages.info(request, _("Tidak ada sel kosong: tidak ada yang diubah."))
     return redirect("certification:assess", program_id=program.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_ROWS_SHOWN = 500
+
+
+@login_required
+def assess_template(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The grid as a spreadsheet to fill in offline (participants × units, the results so far)."""
+    program = _assess_program(request, program_id)
+    units, rows = selectors.assessment_sheet_rows(program=program)
+    content = assessment_sheet.template_bytes(program_title=program.title, units=units, rows=rows)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="penilaian-{program.pk}-{slugify(program.title)[:40]}.xlsx"'
+    return response
+
+
+@login_required
+def assess_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Upload the filled-in template: all or nothing, with a report per row."""
+    program = _assess_program(request, program_id)
+    form = AssessmentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.assessments_import(actor=request.user, program=program, file_name=upload.name, data=upload.read(),
+                                                 today=timezone.localdate())
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            language = get_language() or "id"
+            rows = [{"row": r.row, "id": r.enrollment_id, "name": r.name, "status": r.status, "changes": r.changes,
+                     "errors": [(col, m.in_language(language)) for col, m in r.errors]} for r in report.rows[:REPORT_ROWS_SHOWN]]
+            return render(request, "certification/assessment/import_result.html", {
+                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows),
+            }, status=200 if report.ok else 400)
+    return render(request, "certification/assessment/import.html", {"program": program, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
