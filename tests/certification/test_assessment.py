@@ -6,6 +6,7 @@ The small factories at the top are reused by test_reviews.py and test_assessment
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from types import SimpleNamespace
 
@@ -45,16 +46,26 @@ def make_units(n: int) -> list[CompetencyUnit]:
             for i in range(n)]
 
 
-def make_course(signup_data, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None):
+# The course's calendar: registration opens at OPENED - 5 days, the training starts at OPENED + 10 days
+# (before TODAY, so assessment is open: it opens on the start date) and ends 40 days after OPENED.
+OPENED = TODAY - dt.timedelta(days=20)
+
+
+def make_course(signup_data, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None,
+                base: dt.date | None = None, instructors=None):
     """An institution with a manager and an instructor, and a program with competency units whose
-    participants were accepted; started unless ``status`` is PUBLISHED."""
+    participants were accepted; started on TODAY unless ``status`` is PUBLISHED. ``instructors``: the
+    program's assigned instructors (default none: every instructor of the institution assesses). A course
+    still open for registration (PUBLISHED) uses TODAY's calendar (it starts in 10 days)."""
+    base = base or (OPENED if status in (P.RUNNING, P.CLOSED) else TODAY)
     inst = inst or make_institution()
     manager = manager or make_staff(None, Role.INSTITUTION_MANAGER, inst)
     instructor = make_staff(None, Role.INSTRUCTOR, inst)
     unit_list = make_units(units)
-    program = make_program(manager, inst, competency_unit_ids=tuple(u.pk for u in unit_list), quota=max(participants, 1) + 10)
+    program = make_program(manager, inst, competency_unit_ids=tuple(u.pk for u in unit_list), quota=max(participants, 1) + 10,
+                           base=base, today=base, instructor_ids=None if instructors is None else tuple(u.pk for u in instructors))
     people = [make_person(signup_data, full_name=f"Peserta {next(_seq):04d}") for _ in range(participants)]
-    enrollments = [register(p, program) for p in people]
+    enrollments = [register(p, program, today=base) for p in people]
     if enrollments:
         training.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk for e in enrollments], action="accept")
     if status in (P.RUNNING, P.CLOSED):

@@ -61,7 +61,9 @@ def today():
 
 
 def running_program(manager, institution, *, units, title="Pemrograman Web Dasar", **overrides) -> Program:
-    """A published program (start it with ``start``) ending in 25 days: "closing soon"."""
+    """A published program (start it with ``start``) that began yesterday (assessment opens on the start
+    date) and ends in 25 days: "closing soon"."""
+    overrides.setdefault("start_date", today() - dt.timedelta(days=1))
     overrides.setdefault("end_date", today() + dt.timedelta(days=25))
     overrides.setdefault("quota", 40)
     return make_program(manager, institution, status=P.PUBLISHED, title=title, today=today(), base=today(),

@@ -171,7 +171,7 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup, si
         return {"nik": p.nik, "full_name": p.full_name, "birth_date": p.birth_date.isoformat(), **extra}
 
     # NIK, name and birth date must all match; an unknown NIK and someone else's data get one answer.
-    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "3273011705950999"}, content_type="application/json")
+    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "3273021705950999"}, content_type="application/json")
     assert unknown.status_code == 404 and unknown.json()["field"] == "nik" and "NIK" in unknown.json()["message"]
     wrong_name = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "full_name": "Orang Lain"}, content_type="application/json")
     wrong_birth = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "birth_date": "1990-01-01"}, content_type="application/json")

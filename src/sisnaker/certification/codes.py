@@ -40,6 +40,13 @@ class Code(ErrorCode):
     ASSESSMENT_NOT_ALLOWED = "assessment_not_allowed", Msg("Tidak dapat dinilai pada status ini", "Cannot be assessed in this state")
     ASSESSMENT_ENTRIES = "assessment_entries", Msg("Ada nilai yang tidak dapat disimpan", "Some entries cannot be saved")
     ASSESSMENT_CELL = "assessment_cell", Msg("Sel penilaian tidak dikenal", "Unknown assessment cell")
+    ASSESSMENT_IMPORT_CELL = "assessment_import_cell", Msg("Isi sel penilaian tidak dikenal", "Assessment cell not understood")
+    ASSESSMENT_IMPORT_HEADER = "assessment_import_header", Msg("Baris judul templat penilaian tidak ditemukan",
+                                                               "The assessment template's header row is missing")
+    ASSESSMENT_IMPORT_COLUMNS = "assessment_import_columns", Msg("Kolom berkas penilaian tidak sesuai program",
+                                                                 "The assessment file's columns do not fit the program")
+    ASSESSMENT_IMPORT_EMPTY = "assessment_import_empty", Msg("Berkas penilaian tanpa baris peserta", "Assessment file without participant rows")
+    ASSESSMENT_NOT_OPEN = "assessment_not_open", Msg("Penilaian dibuka pada tanggal mulai program", "Assessment opens on the program's start date")
     ENROLLMENT_NOT_IN_PROGRAM = "enrollment_not_in_program", Msg("Peserta tidak ada di program ini", "Participant not in this program")
     UNIT_NOT_IN_PROGRAM = "unit_not_in_program", Msg("Unit kompetensi bukan bagian program", "Competency unit not in the program")
     # reviews

@@ -175,6 +175,23 @@ def assess_blocker(*, program_status: str, state: str, certified: bool) -> Msg |
                "(enrollment status: {s_en}).").format(s_id=label.id, s_en=label.en)
 
 
+def assessment_opens_blocker(*, start_date: dt.date, today: dt.date) -> Msg | None:
+    """Assessment opens on the program's start date (its first training day), even when the manager
+    started the program earlier: nothing has been taught before it. None once it is open."""
+    if today >= start_date:
+        return None
+    return Msg("Penilaian kompetensi dibuka pada tanggal mulai program, {d_id}. Belum ada yang dapat dinilai sebelum itu.",
+               "Competency assessment opens on the program's start date, {d_en}. Nothing can be assessed before then.").format(
+                   d_id=format_date_id(start_date), d_en=f"{start_date.day} {start_date:%B} {start_date.year}")
+
+
+def fill_competent(*, enrollment_ids: list[int], unit_ids: list[int], assessed: set[tuple[int, int]]) -> list[Entry]:
+    """"All competent" as the assessor's starting point: a "competent" entry for every cell of these
+    enrollments × units that has no assessment yet. Cells already assessed — "not yet competent" above
+    all — are never overwritten: the assessor changes only the exceptions afterwards."""
+    return [Entry(eid, uid, COMPETENT) for eid in enrollment_ids for uid in unit_ids if (eid, uid) not in assessed]
+
+
 def review_blocker(*, program_status: str, state: str) -> Msg | None:
     """Why this enrollment cannot be reviewed now; None when it can."""
     if state in (E.GRADUATED, E.NOT_PASSED):

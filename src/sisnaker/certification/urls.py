@@ -18,6 +18,9 @@ urlpatterns = [
     # assessment and reviews
     path("penilaian/<int:program_id>/", assessment.assess, name="assess"),
     path("penilaian/<int:program_id>/sel/", assessment.assess_cell, name="assess_cell"),
+    path("penilaian/<int:program_id>/semua-kompeten/", assessment.assess_fill, name="assess_fill"),
+    path("penilaian/<int:program_id>/templat/", assessment.assess_template, name="assess_template"),
+    path("penilaian/<int:program_id>/impor/", assessment.assess_import, name="assess_import"),
     path("ulasan/<int:enrollment_id>/", assessment.review, name="review"),
     # certificates
     path("sertifikat/saya/", certificates.mine, name="mine"),

@@ -91,6 +91,8 @@ class ProgramOut(Schema):
     status_label: str
     counts: dict[str, int] | None = Field(None, description="Enrollments per state (staff only)")
     late_count: int | None = Field(None, description="Late registrations (susulan), staff only")
+    instructor_ids: list[int] | None = Field(None, description="The assigned instructors' user ids, staff only (empty: every "
+                                                                "instructor of the institution assesses)")
     cancel_reason: str | None = None
 
 
@@ -125,6 +127,8 @@ class ProgramIn(Schema):
     description: str = ""
     vocational_field_id: int
     competency_unit_ids: list[int] = []
+    instructor_ids: list[int] = Field([], description="User ids of the institution's instructors who teach and assess it "
+                                                      "(none: every instructor of the institution)")
     hours: int = Field(description="Training hours (JP)")
     start_date: dt.date
     end_date: dt.date
@@ -148,6 +152,7 @@ class ProgramPutIn(Schema):
     description: str = ""
     vocational_field_id: int
     competency_unit_ids: list[int] = []
+    instructor_ids: list[int] = Field([], description="The assigned instructors (replaces them; none: every instructor)")
     hours: int
     start_date: dt.date
     end_date: dt.date
@@ -171,6 +176,7 @@ class ProgramPatchIn(Schema):
     description: str | None = None
     vocational_field_id: int | None = None
     competency_unit_ids: list[int] | None = None
+    instructor_ids: list[int] | None = None
     hours: int | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -352,6 +358,7 @@ def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dic
     if staff:
         out["counts"] = counts if counts is not None else selectors.state_counts(program=p)
         out["late_count"] = p.late_count
+        out["instructor_ids"] = sorted(p.scope_instructor_ids())
         out["cancel_reason"] = p.cancel_reason
     return out
 
@@ -381,9 +388,11 @@ def _program_data(values: dict) -> services.ProgramData:
     vocational_field = _vocational_field(values.pop("vocational_field_id"))
     regency = _regency(values.pop("regency"))
     units = tuple(values.pop("competency_unit_ids") or ())
+    instructors = values.pop("instructor_ids", None)
     for key in ("description", "dipa_reference", "min_education"):
         values[key] = values.get(key) or ""
-    return services.ProgramData(vocational_field=vocational_field, regency=regency, competency_unit_ids=units, **values)
+    return services.ProgramData(vocational_field=vocational_field, regency=regency, competency_unit_ids=units,
+                                instructor_ids=None if instructors is None else tuple(instructors), **values)
 
 
 def _existing_values(program: Program) -> dict:
@@ -391,6 +400,7 @@ def _existing_values(program: Program) -> dict:
     values["vocational_field_id"] = program.vocational_field_id
     values["regency"] = program.regency_id
     values["competency_unit_ids"] = list(program.competency_units.values_list("pk", flat=True))
+    values["instructor_ids"] = None  # kept unless the request names them
     return values
 
 
@@ -517,7 +527,7 @@ def my_programs(request, institution_id: int | None = None):
         ids = [institution_id]
     today = _today()
     rows = selectors.manager_programs(institution_ids=ids).select_related(
-        "institution__regency", "regency__province").prefetch_related("competency_units")
+        "institution__regency", "regency__province").prefetch_related("competency_units", "instructors")
     out = []
     for p in rows:
         counts = {state: getattr(p, f"n_{state}") for state in domain.EnrollmentState.values}

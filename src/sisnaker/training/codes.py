@@ -79,6 +79,7 @@ class Code(ErrorCode):
                                                                        "Quota below the accepted participants")
     PROGRAM_CHOICE = "program_choice", Msg("Pilihan tidak dikenal", "Unknown choice")
     PROGRAM_UNITS = "program_units", Msg("Unit kompetensi tidak dikenal atau tidak aktif", "Unknown or inactive competency units")
+    PROGRAM_INSTRUCTORS = "program_instructors", Msg("Bukan instruktur aktif lembaga ini", "Not an active instructor of this institution")
     # one per field of domain.validate_program_fields (``program_<field>``)
     PROGRAM_TITLE = "program_title", Msg("Judul program tidak sah", "Invalid program title")
     PROGRAM_HOURS = "program_hours", Msg("Jumlah JP tidak sah", "Invalid training hours")

@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.models import Person, User
 from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .domain import EnrollmentState
@@ -47,6 +47,10 @@ class ProgramForm(RegencyChoiceMixin):
         label=_("Unit kompetensi (SKKNI)"), required=False, queryset=CompetencyUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    instructors = forms.ModelMultipleChoiceField(
+        label=_("Instruktur pengampu"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Instruktur yang menilai peserta program ini. Bila tidak ada yang dipilih, semua instruktur lembaga dapat menilai."),
+    )
     hours = forms.IntegerField(label=_("Jumlah JP (jam pelajaran)"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
     end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
@@ -67,13 +71,17 @@ class ProgramForm(RegencyChoiceMixin):
     min_education = forms.ChoiceField(label=_("Pendidikan minimal"), required=False,
                                       choices=[("", _("Tidak disyaratkan"))] + list(Person.Education.choices))
 
-    field_order = ["title", "vocational_field", "competency_units", "description", "hours", "start_date", "end_date",
+    field_order = ["title", "vocational_field", "competency_units", "instructors", "description", "hours", "start_date", "end_date",
                    "registration_opens", "registration_closes", "quota", "province", "regency", "mode", "boarding",
                    "funding", "dipa_reference", "fee", "selection_method", "min_age", "max_age", "min_education"]
 
-    def __init__(self, *args, regency=None, **kwargs):
+    def __init__(self, *args, regency=None, instructors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_regency(required=True, initial_regency=regency)
+        # The institution's instructors (the view passes ``training.selectors.institution_instructors``).
+        if instructors is not None:
+            self.fields["instructors"].queryset = instructors
+        self.fields["instructors"].label_from_instance = lambda u: u.get_full_name() or u.username
         field_id = None
         if self.is_bound:
             raw = self.data.get(self.add_prefix("vocational_field")) or ""

@@ -26,6 +26,7 @@ from sisnaker.core import audit, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
 from sisnaker.notifications.services import notify
@@ -109,6 +110,9 @@ class ProgramData:
     min_education: str = ""
     description: str = ""
     competency_unit_ids: tuple[int, ...] = field(default_factory=tuple)
+    # The instructors who teach it (user ids of the institution's active instructors); None keeps the current
+    # ones on an update (none on a create). None assigned: every instructor of the institution assesses.
+    instructor_ids: tuple[int, ...] | None = None
 
 
 def _validate_program(data: ProgramData) -> None:
@@ -142,18 +146,36 @@ def _units(data: ProgramData) -> list[CompetencyUnit]:
     return units
 
 
+def _instructors(institution_id: int, ids: tuple[int, ...] | None) -> list[User] | None:
+    """The users of ``ids``, each an active instructor of the institution (an active account); None for None."""
+    if ids is None:
+        return None
+    wanted = set(_db_ids(ids))
+    users = list(User.objects.filter(pk__in=wanted, is_active=True, role_assignments__role=Role.INSTRUCTOR,
+                                     role_assignments__institution_id=institution_id, role_assignments__is_active=True)
+                 .distinct().order_by("pk"))
+    if len(users) != len(set(ids)) or len(wanted) != len(set(ids)):
+        raise ValidationFailed(Msg("Instruktur yang dipilih harus instruktur aktif lembaga penyelenggara program ini.",
+                                   "The instructors chosen must be active instructors of the institution running this program."),
+                               code=Code.PROGRAM_INSTRUCTORS, field="instructors")
+    return users
+
+
 @transaction.atomic(durable=True)
 def program_create(*, actor: User, institution: Institution, data: ProgramData) -> Program:
     """A draft program of ``institution``."""
     require(actor, "program.manage", institution)
     _validate_program(data)
     units = _units(data)
+    instructors = _instructors(institution.pk, data.instructor_ids) or []
     values = {name: getattr(data, name) for name in PROGRAM_FIELDS}
     values["title"] = " ".join(data.title.split())
     program = Program.objects.create(institution=institution, created_by=actor, **values)
     program.competency_units.set(units)
+    program.instructors.set(instructors)
     audit.record(actor=actor, action=Audit.PROGRAM_CREATED, obj=program,
-                 after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units]})
+                 after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units],
+                                                                  "instructors": [u.pk for u in instructors]})
     return program
 
 
@@ -181,12 +203,17 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
                                    "The quota cannot be below the {n} participants already accepted.").format(n=taken),
                                code=Code.PROGRAM_QUOTA_BELOW_ACCEPTED, field="quota")
     units = _units(data)
-    before = audit.snapshot(program, PROGRAM_FIELDS)
+    instructors = _instructors(program.institution_id, data.instructor_ids)
+    before = audit.snapshot(program, PROGRAM_FIELDS) | {"instructors": sorted(program.scope_instructor_ids())}
     for name in PROGRAM_FIELDS:
         setattr(program, name, getattr(data, name))
     program.save()
     program.competency_units.set(units)
-    b, a = audit.changes(before, audit.snapshot(program, PROGRAM_FIELDS))
+    if instructors is not None:
+        program.instructors.set(instructors)
+    after = audit.snapshot(program, PROGRAM_FIELDS) | {
+        "instructors": sorted(u.pk for u in instructors) if instructors is not None else before["instructors"]}
+    b, a = audit.changes(before, after)
     audit.record(actor=actor, action=Audit.PROGRAM_UPDATED, obj=program, before=b, after=a)
     return program
 

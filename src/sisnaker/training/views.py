@@ -194,6 +194,7 @@ def _program_data(d: dict) -> services.ProgramData:
         boarding=d["boarding"], funding=d["funding"], dipa_reference=d["dipa_reference"].strip(), fee=d["fee"] or 0,
         selection_method=d["selection_method"], min_age=d["min_age"], max_age=d["max_age"], min_education=d["min_education"],
         competency_unit_ids=tuple(u.pk for u in d["competency_units"]),
+        instructor_ids=tuple(u.pk for u in d["instructors"]),
     )
 
 
@@ -220,7 +221,8 @@ def program_create(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution = selectors.get_institution(institution_id=institution_id)
     if not can(request.user, "program.manage", institution):
         raise PermissionDenied(MANAGERS_CREATE)
-    form = ProgramForm(request.POST or None, regency=institution.regency)
+    form = ProgramForm(request.POST or None, regency=institution.regency,
+                       instructors=selectors.institution_instructors(institution_id=institution.pk))
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(actor=request.user, institution=institution, data=_program_data(form.cleaned_data))
@@ -240,7 +242,9 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(MANAGERS_EDIT)
     initial = {name: getattr(program, name) for name in services.PROGRAM_FIELDS if name != "regency"}
     initial["competency_units"] = [u.pk for u in program.competency_units.all()]
-    form = ProgramForm(request.POST or None, initial=initial, regency=program.regency)
+    initial["instructors"] = [u.pk for u in program.instructors.all()]
+    form = ProgramForm(request.POST or None, initial=initial, regency=program.regency,
+                       instructors=selectors.institution_instructors(institution_id=program.institution_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))

@@ -7,6 +7,7 @@ from .assessment import (
     GridCell,
     GridRow,
     assessment_grid,
+    assessment_sheet_rows,
     cell_of,
     get_program,
     own_enrollment,
@@ -48,7 +49,7 @@ from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
 
 __all__ = [
     "CLOSING_SOON_DAYS", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
-    "Row", "assessment_grid", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
+    "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",

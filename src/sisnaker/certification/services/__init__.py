@@ -4,7 +4,14 @@ links), ``links`` (personal links: issue, print, open, revoke, the capability th
 ``verification`` (public look-ups, which count). Views, the API, tasks and the demo call these; each
 top-level one opens its own durable transaction."""
 
-from .assessment import SaveResult, assessment_record, assessments_record_many
+from .assessment import (
+    AssessmentImport,
+    SaveResult,
+    assessment_record,
+    assessments_fill_competent,
+    assessments_import,
+    assessments_record_many,
+)
 from .certificates import (
     IssueAllStarted,
     build_fields,
@@ -42,8 +49,9 @@ from .verification import (
 )
 
 __all__ = [
-    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "IssueAllStarted", "IssuedLink", "LinkRefused", "LookupLimited", "ReminderReport", "SaveResult",
-    "VerifyResult", "assessment_record", "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
+    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "AssessmentImport", "IssueAllStarted", "IssuedLink", "LinkRefused", "LookupLimited", "ReminderReport", "SaveResult",
+    "VerifyResult", "assessment_record", "assessments_fill_competent", "assessments_import",
+    "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
     "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
     "personal_link_certificate", "personal_link_open", "personal_link_revoke", "personal_links_print", "ready_topic",

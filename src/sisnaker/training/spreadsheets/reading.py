@@ -704,3 +704,20 @@ def reason_text(result: RowResult, language: str = "id") -> str:
         label = (col.header if language == "id" else col.header_en) if col else key
         parts.append(f"{label}: {msg.in_language(language)}")
     return " | ".join(parts)
+
+
+# --- for other apps' imports --------------------------------------------------------------------
+
+def read_rows(file_name: str, data: bytes) -> list[list[Any]]:
+    """The first sheet's cells (or the CSV's rows) of an upload with this module's guards — empty, too
+    large, recognised by its bytes, sized before any cell is read (``sizing``), password, damage, rows
+    limit — without the enrollment columns. Other apps' imports of their own templates read through this
+    (certification's assessment sheet). ImportRefused with a clear message otherwise."""
+    if not data:
+        raise _refused("Berkas kosong.", "The file is empty.", Code.IMPORT_FILE_EMPTY)
+    if len(data) > MAX_BYTES:
+        raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
+                       "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
+                       Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+    kind = detect_kind(file_name, data)
+    return _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)
