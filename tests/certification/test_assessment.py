@@ -22,7 +22,6 @@ from sisnaker.training import services as training
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment
-from tests.conftest import TODAY
 from tests.training.test_services import (
     make_institution,
     make_person,
@@ -69,13 +68,13 @@ def make_course(signup_data, *, participants: int = 3, units: int = 2, status: s
     if enrollments:
         training.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk for e in enrollments], action="accept")
     if status in (P.RUNNING, P.CLOSED):
-        program = training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+        program = training.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     return SimpleNamespace(inst=inst, manager=manager, instructor=instructor, program=program, units=unit_list, people=people,
                            enrollments=[Enrollment.objects.get(pk=e.pk) for e in enrollments])
 
 
 def close(course):
-    course.program = training.program_transition(actor=course.manager, program=course.program, action="close", today=TODAY)
+    course.program = training.program_transition(actor=course.manager, program=course.program, action="close", today=course.program.end_date)
     return course.program
 
 

@@ -71,7 +71,7 @@ def running_program(manager, institution, *, units, title="Pemrograman Web Dasar
 
 
 def start(manager, program) -> Program:
-    return services.program_transition(actor=manager, program=program, action="start", today=today())
+    return services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
 
 
 def enroll(manager, program, person) -> Enrollment:

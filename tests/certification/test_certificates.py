@@ -283,7 +283,7 @@ def test_payload_is_canonical_and_signed(world):
     fields = json.loads(cert.payload)
     assert domain.canonical_payload(fields) == cert.payload
     person = world.enrollments[0].person
-    assert fields["v"] == 2
+    assert fields["v"] == 3
     assert fields["person"] == {"name": person.full_name, "nik_masked": person.nik_masked, "birth_year": person.birth_date.year}
     assert person.nik not in cert.payload
     assert fields["number"] == cert.number and fields["verification_id"] == cert.verification_id
@@ -294,6 +294,8 @@ def test_payload_is_canonical_and_signed(world):
         "region": {"regency_code": "32.73", "regency": "Kota Bandung", "province_code": "32", "province": "Jawa Barat"},
     }
     assert (fields["year"], fields["sequence"], fields["issued_on"]) == (2026, 1, "2026-12-10")
+    # Dated by the training's end (2 January 2027), not by the click; numbered in the year of issue.
+    assert fields["certificate_date"] == world.program.end_date.isoformat() == "2027-01-02"
     assert cert.key_id == signing.keyring().key_id
     assert signing.verify(cert.payload, cert.signature, cert.key_id)
     assert not signing.verify(cert.payload.replace(person.full_name, "Orang Lain"), cert.signature, cert.key_id)

@@ -12,7 +12,6 @@ from sisnaker.core.roles import Role
 from sisnaker.surveys import services
 from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
-from tests.conftest import TODAY
 from tests.training.test_services import (
     fresh,
     make_institution,
@@ -75,11 +74,11 @@ def stage(manager, inst, signup_data):
         if status == P.PUBLISHED:
             return register(person, program)
         enrollment = participant_of(manager, program, person)
-        program = training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+        program = training.program_transition(actor=manager, program=program, action="start", today=program.start_date)
         if status == P.CLOSED:
             training.enrollments_set_result(actor=manager, program=program, enrollment_ids=[enrollment.pk],
                                             result="passed" if passed else "failed")
-            training.program_transition(actor=manager, program=program, action="close", today=TODAY)
+            training.program_transition(actor=manager, program=program, action="close", today=program.end_date)
         enrollment.refresh_from_db()
         return enrollment
 

@@ -20,7 +20,6 @@ from sisnaker.surveys import domain, selectors, services
 from sisnaker.surveys.models import Answer, Question, Questionnaire, QuestionnaireVersion, Response
 from sisnaker.training import services as training
 from sisnaker.training.domain import ProgramStatus as P
-from tests.conftest import TODAY
 from tests.training.test_services import make_institution, make_person, make_program, make_staff, user_of
 
 from .conftest import CODE, participant_of, valid_answers
@@ -295,7 +294,7 @@ def test_summary_counts_choices_and_averages_scales_for_staff_only(readiness, st
 def test_summary_query_count_does_not_grow_with_responses(readiness, manager, inst, signup_data):
     program = make_program(manager, inst, quota=20)
     enrollments = [participant_of(manager, program, make_person(signup_data)) for _ in range(6)]
-    training.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    training.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     for i, e in enumerate(enrollments):
         e.refresh_from_db()
         submit(e, valid_answers() | {"keyakinan_bekerja": str(1 + i % 5), "bantuan_penempatan": "ya" if i % 2 else "tidak"})

@@ -22,6 +22,19 @@ unique nationally because registry numbers are unique; the sequence restarts eac
 institution and has no gaps (see models.CertificateCounter). Look-ups by number ignore case
 (``number_key``): registry numbers are unique after folding case, so two numbers never differ only by it.
 
+Certificate date (``certificate_date``): the day the training was completed — the program's end date,
+or the participant's last assessment when that came later — never the day someone clicked "issue", and
+never before the training's end. It is signed as ``certificate_date`` (payload version 3; versions 1 and 2
+were dated ``issued_on``, the day of issue, which ``certificate_date_of`` falls back to). ``issued_on`` and
+``issued_at`` keep their meaning: when the certificate was signed.
+
+Numbering year — a decision: the ``<year>`` of the number is the year the certificate is *issued*
+(entered in the register, Asia/Jakarta), not the year of the certificate's date. The institution's counter
+for the current year is the one locked, so numbers are handed out in the order of issue and a year's series,
+once the year is over, never grows again (a report of "certificates numbered in 2026" stays true). The
+price: a training that ends on 30 December and is certified on 5 January carries a 2026 date and a 2027
+number. Renumbering by the certificate date's year would reopen past series and mix their order.
+
 Who may issue: only an institution the authority has approved (``issue_blocker``). What a verifier is
 told about the issuer (``issuer_standing``): whether it was approved and active on the certificate's
 date, from the institution's status history, and its status today. A certificate stays valid when its
@@ -260,6 +273,25 @@ def entry_problem(entry: Entry) -> SisnakerError | None:
 
 def certificate_number(*, registry_number: str, year: int, sequence: int) -> str:
     return f"{registry_number}/{year}/{sequence:06d}"
+
+
+def certificate_date(*, end_date: dt.date, last_assessed_on: dt.date | None) -> dt.date:
+    """The date a certificate bears: the training's completion — its end date, or the participant's last
+    assessment when that was later. Never before the end date, whenever the certificate is issued."""
+    return max(end_date, last_assessed_on) if last_assessed_on is not None else end_date
+
+
+def certificate_date_of(fields: dict) -> dt.date | None:
+    """The certificate's date from its signed fields: ``certificate_date`` (payload version 3 on), else
+    ``issued_on`` (versions 1 and 2 were dated the day they were issued). None when unreadable."""
+    for key in ("certificate_date", "issued_on"):
+        value = fields.get(key)
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return None
+    return None
 
 
 def canonical_payload(fields: dict) -> str:

@@ -16,6 +16,8 @@ class Audit(AuditAction):
     # programs (the lifecycle actions are ``program.<action>`` of domain.PROGRAM_TRANSITIONS)
     PROGRAM_CREATED = "program.created", Msg("Program dibuat", "Program created")
     PROGRAM_UPDATED = "program.updated", Msg("Program diubah", "Program edited")
+    PROGRAM_COPIED_AS_BATCH = "program.copied_as_batch", Msg("Angkatan baru dibuat dari program lain",
+                                                             "New batch created from another program")
     PROGRAM_PUBLISH = "program.publish", Msg("Pendaftaran program dibuka", "Program registration opened")
     PROGRAM_CLOSE_REGISTRATION = "program.close_registration", Msg("Pendaftaran ditutup, seleksi dimulai",
                                                                    "Registration closed, selection started")

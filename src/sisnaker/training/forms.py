@@ -109,6 +109,24 @@ class ProgramActionForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
+class ProgramConfirmForm(forms.Form):
+    """The confirmation of a step that says what it will do (start, close, cancel): the written reason,
+    which the service requires when the step needs one."""
+
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BatchForm(forms.Form):
+    """A new batch of a program: only the dates and the quota (everything else is copied)."""
+
+    registration_opens = forms.DateField(label=_("Pendaftaran dibuka"), widget=DATE)
+    registration_closes = forms.DateField(label=_("Pendaftaran ditutup"), widget=DATE)
+    start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
+    end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
+    quota = forms.IntegerField(label=_("Kuota peserta"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    publish = forms.BooleanField(label=_("Langsung buka pendaftaran"), required=False)
+
+
 BULK_ACTIONS = [
     ("select", _("Loloskan seleksi")),
     ("accept", _("Terima sebagai peserta")),

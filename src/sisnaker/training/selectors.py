@@ -286,3 +286,33 @@ def seats_left(program: Program) -> int:
         taken = seats_taken(program=program)
     return max(program.quota - taken, 0)
 
+
+
+@dataclass(frozen=True)
+class TransitionPreview:
+    """What a program transition will do if confirmed now: the status it leads to, the enrollments it
+    moves (``domain.transition_effects``, from the live counts), and why it needs a written reason
+    (None when it does not)."""
+
+    action: str
+    target: str
+    effects: list[domain.Effect]
+    reason_needed: Msg | None
+
+
+def transition_preview(*, program: Program, action: str, today: dt.date) -> TransitionPreview:
+    """The preview of ``action`` (two queries). Conflict when the action is not possible from the program's
+    status (``domain.program_next_status``)."""
+    target = domain.program_next_status(action=action, status=program.status)
+    participant_results = {}
+    if action == "close":
+        participant_results = dict(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).values_list("result")
+                                   .annotate(n=Count("pk")).values_list("result", "n"))
+    effects = domain.transition_effects(action=action, counts=state_counts(program=program), participant_results=participant_results)
+    return TransitionPreview(action=action, target=target, effects=effects, reason_needed=domain.transition_reason_needed(
+        action=action, start_date=program.start_date, end_date=program.end_date, today=today))
+
+
+def program_history(*, program: Program, limit: int = 50) -> list[AuditEvent]:
+    """The program's own audit rows (created, edited, copied, status changes with their reasons), newest first."""
+    return list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk)).order_by("-at", "-id")[:limit])
