@@ -126,7 +126,7 @@ def setup_world(today: dt.date):
     from sisnaker.accounts.models import User
     from sisnaker.accounts.services import role_grant, staff_user_create
     from sisnaker.core.roles import Role
-    from sisnaker.institutions.services import institution_register
+    from sisnaker.institutions.services import institution_register, institution_review
     from sisnaker.regions.models import Regency
     from sisnaker.training import services
     from sisnaker.training.models import VocationalField
@@ -136,6 +136,10 @@ def setup_world(today: dt.date):
     user = User.objects.get(pk=user.pk)
     institution = institution_register(actor=user, registry_number="BLK-BENCH-1", name="BLK Bench", kind="blk_uptd",
                                        regency=Regency.objects.get(code="32.73"))
+    # Only an approved institution runs programs: approve it through the authority's service.
+    reviewer = staff_user_create(actor=None, username="bench.approver", password="Bench-Kuat-2026!", full_name="Penyetuju Bench")
+    role_grant(actor=None, user=reviewer, role=Role.ADMIN)
+    institution_review(actor=User.objects.get(pk=reviewer.pk), institution=institution, action="approve", licence_number="SK-BENCH-001")
     user = User.objects.get(pk=user.pk)
     field = VocationalField.objects.create(code="BENCH", name="Bench")
     programs = []
