@@ -100,24 +100,25 @@ def generate_xlsx(rows: int, bad_share: float, seed: int = 2026) -> tuple[bytes,
             if nik not in used:
                 used.add(nik)
                 break
-        values = [nik, f"{rng.choice(FIRST)} {rng.choice(LAST)}", born.isoformat(), "P" if female else "L", rng.choice(EDUCATION),
-                  f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "", "", "tidak", "",
-                  "peserta" if rng.random() < 0.02 else "pendaftar"]
+        values = {"nik": nik, "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "birth_date": born.isoformat(),
+                  "sex": "P" if female else "L", "education": rng.choice(EDUCATION),
+                  "phone": f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "disability": "tidak",
+                  "status": "peserta" if rng.random() < 0.02 else "pendaftar"}
         if rng.random() < bad_share:
             bad += 1
             kind = rng.randrange(5)
             if kind == 0:
-                values[0] = nik[:15]
+                values["nik"] = nik[:15]
             elif kind == 1:
-                values[4] = "TK"
+                values["education"] = "TK"
             elif kind == 2:
-                values[2] = "31/02/1990"
+                values["birth_date"] = "31/02/1990"
             elif kind == 3:
-                values[5] = "12345"
+                values["phone"] = "12345"
             elif written:
-                values[0] = rng.choice(written[-1000:])
-        written.append(values[0])
-        sheet.write_row(r, 0, values)
+                values["nik"] = rng.choice(written[-1000:])
+        written.append(values["nik"])
+        sheet.write_row(r, 0, [values.get(c.key, "") for c in COLUMNS])  # by key: the template's columns may move
     book.close()
     return buffer.getvalue(), bad
 

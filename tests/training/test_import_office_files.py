@@ -231,3 +231,22 @@ def test_the_api_names_ignored_columns_in_the_callers_language(client, live):
     assert warning["message"].startswith("Unrecognised columns were ignored") and "\"Keterangan\"" in warning["message"]
     body = client.post(url, {"file": _upload(data)}, HTTP_ACCEPT_LANGUAGE="id").json()
     assert body["file_warnings"][0]["message"].startswith("Kolom yang tidak dikenali diabaikan")
+
+
+def test_an_unknown_column_without_data_in_the_rows_read_loses_nothing_and_warns_nothing(setup):
+    manager, _, program = setup
+    rows = [[*row(), ""], [*[""] * len(HEADERS), "catatan di baris kosong"]]
+    report = do_import(manager, program, office_xlsx([*HEADERS, "Catatan"], rows))
+    assert (report.created, report.skipped, report.notices) == (1, 1, [])
+
+
+def test_the_error_file_names_each_cell_where_it_now_is(setup):
+    """Row 5 of the upload is row 2 of the error file: its reason names the cell there."""
+    from tests.training.test_import import read_xlsx
+
+    manager, _, program = setup
+    rows = [row(), row(), row(), row(birth_date="31/02/1995")]
+    report = do_import(manager, program, office_xlsx(HEADERS, rows), mode="valid_only")
+    assert "(sel C5)" in dict(report.rows[3].errors)["birth_date"].id
+    reason = read_xlsx(report.error_file)[1][-1]
+    assert "(sel C2)" in reason and "C5" not in reason

@@ -497,7 +497,11 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
                        "The file has no data rows below the header (a row without NIK, name, birth date, mobile number or e-mail "
                        "counts as empty).",
                        Code.IMPORT_NO_ROWS)
-    unknown, not_stored = ignored_columns(cells, columns)
+    # An unknown column warns only when it holds something in a row that is read: an empty one loses nothing.
+    unknown, not_stored = (
+        [c for c in found if any(c.index < len(cells_) and _is_filled(cells_[c.index]) for _, cells_ in rows)]
+        for found in ignored_columns(cells, columns)
+    )
     return Table(headers=headers, columns=columns, rows=rows, kind=kind, unknown_columns=unknown, not_stored_columns=not_stored,
                  skipped=skipped)
 
@@ -1001,11 +1005,16 @@ def mark_duplicates(results: list[RowResult]) -> None:
         r.data = None
 
 
-def reason_text(result: RowResult, language: str = "id") -> str:
-    """The errors of a row as one sentence list, for the error file's "Alasan" column."""
+def reason_text(result: RowResult, language: str = "id", *, at_row: int | None = None) -> str:
+    """The errors of a row as one sentence list, for the error file's "Alasan" column. ``at_row``: the
+    row's number in the error file, so that "(sel C17)" names the cell where the operator now sees it."""
     parts = []
+    cell = re.compile(rf"\((sel|cell) ([A-Z]{{1,3}}){result.row}\)")
     for key, msg in result.errors:
         col = COLUMN_BY_KEY.get(key)
         label = (col.header if language == "id" else col.header_en) if col else key
-        parts.append(f"{label}: {msg.in_language(language)}")
+        text = msg.in_language(language)
+        if at_row is not None:
+            text = cell.sub(lambda m: f"({m.group(1)} {m.group(2)}{at_row})", text)
+        parts.append(f"{label}: {text}")
     return " | ".join(parts)

@@ -65,7 +65,7 @@ def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[Row
                 sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
             else:
                 sheet.write_string(i, c, value if isinstance(value, str) else str(value))
-        sheet.write_string(i, width, reason_text(r))
+        sheet.write_string(i, width, reason_text(r, at_row=i + 1))
     sheet.set_column(width, width, 80)
     sheet.freeze_panes(1, 0)
     book.close()
