@@ -22,6 +22,7 @@ from sisnaker.training import services as training
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment
+from tests.conftest import TODAY
 from tests.training.test_services import (
     make_institution,
     make_person,

@@ -136,10 +136,16 @@ class Code(ErrorCode):
     IMPORT_HEADER_DUPLICATE = "import_header_duplicate", Msg("Kolom judul ganda", "Duplicated header column")
     IMPORT_COLUMNS_MISSING = "import_columns_missing", Msg("Kolom wajib tidak ada", "Required columns missing")
     IMPORT_NO_ROWS = "import_no_rows", Msg("Tidak ada baris data", "No data rows")
+    # spreadsheets: warnings about the whole file (the import still goes through)
+    IMPORT_COLUMNS_UNKNOWN = "import_columns_unknown", Msg("Kolom tidak dikenali, diabaikan", "Unrecognised columns, ignored")
+    IMPORT_COLUMNS_NOT_STORED = "import_columns_not_stored", Msg("Kolom dikenali tetapi tidak disimpan",
+                                                                 "Recognised columns that are not stored")
     # spreadsheets: one cell
     NIK_NUMBER_LOST = "nik_number_lost", Msg("NIK kehilangan digit", "The NIK lost digits")
     NIK_CELL_TYPE = "nik_cell_type", Msg("Isi sel NIK tidak dikenal", "Unknown NIK cell content")
     DATE_INVALID = "date_invalid", Msg("Tanggal tidak dikenali", "Unrecognised date")
+    DATE_AMBIGUOUS = "date_ambiguous", Msg("Urutan tanggal meragukan", "Ambiguous date order")
+    ADDRESS_TOO_LONG = "address_too_long", Msg("Alamat terlalu panjang", "Address too long")
     SEX_INVALID = "sex_invalid", Msg("Jenis kelamin tidak dikenali", "Unrecognised sex")
     EDUCATION_REQUIRED = "education_required", Msg("Pendidikan wajib diisi", "Education required")
     YES_NO_INVALID = "yes_no_invalid", Msg("Isian ya/tidak tidak dikenali", "Unrecognised yes/no")
