@@ -260,3 +260,13 @@ def test_new_batch_over_the_api(manager, source):
     other = client_for(make_staff(None, Role.INSTITUTION_MANAGER, make_institution()))
     assert other.post(f"{T}/programs/{source.pk}/batches", body, content_type="application/json").status_code == 403
     assert other.get(f"{T}/programs/{source.pk}/transitions/start").status_code == 403
+
+
+def test_the_next_batch_keeps_the_instructors_still_teaching_there(manager, source, inst):
+    stays = make_staff("instruktur-tetap", Role.INSTRUCTOR, inst)
+    leaves = make_staff("instruktur-pindah", Role.INSTRUCTOR, inst)
+    Program.objects.get(pk=source.pk).instructors.set([stays, leaves])
+    leaves.role_assignments.update(is_active=False)  # moved to another institution since
+    new = services.program_copy_as_batch(actor=manager, program=source, dates=dates(source), today=TODAY)
+    assert list(Program.objects.get(pk=new.pk).instructors.values_list("pk", flat=True)) == [stays.pk]
+    assert AuditEvent.objects.get(action="program.copied_as_batch").after["instructors"] == [stays.pk]

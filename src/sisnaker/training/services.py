@@ -258,8 +258,14 @@ def program_copy_as_batch(*, actor: User, program: Program, dates: BatchDates, t
     copy = Program.objects.create(institution=source.institution, created_by=actor,
                                   **{name: getattr(data, name) for name in PROGRAM_FIELDS})
     copy.competency_units.set(units)
+    # The same instructors teach the next batch, those still active instructors of the institution.
+    instructors = list(source.instructors.filter(
+        is_active=True, role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=source.institution_id,
+        role_assignments__is_active=True).distinct().order_by("pk"))
+    copy.instructors.set(instructors)
     audit.record(actor=actor, action=Audit.PROGRAM_COPIED_AS_BATCH, obj=copy,
                  after=audit.snapshot(copy, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units],
+                                                                "instructors": [u.pk for u in instructors],
                                                                 "copied_from": source.pk, "copied_from_title": source.title})
     if publish:
         copy = _transition(actor=actor, program=lock_program(copy), action="publish", today=today, reason="")
