@@ -100,24 +100,25 @@ def generate_xlsx(rows: int, bad_share: float, seed: int = 2026) -> tuple[bytes,
             if nik not in used:
                 used.add(nik)
                 break
-        values = [nik, f"{rng.choice(FIRST)} {rng.choice(LAST)}", born.isoformat(), "P" if female else "L", rng.choice(EDUCATION),
-                  f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "", "", "tidak", "",
-                  "peserta" if rng.random() < 0.02 else "pendaftar"]
+        values = {"nik": nik, "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "birth_date": born.isoformat(),
+                  "sex": "P" if female else "L", "education": rng.choice(EDUCATION),
+                  "phone": f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "disability": "tidak",
+                  "status": "peserta" if rng.random() < 0.02 else "pendaftar"}
         if rng.random() < bad_share:
             bad += 1
             kind = rng.randrange(5)
             if kind == 0:
-                values[0] = nik[:15]
+                values["nik"] = nik[:15]
             elif kind == 1:
-                values[4] = "TK"
+                values["education"] = "TK"
             elif kind == 2:
-                values[2] = "31/02/1990"
+                values["birth_date"] = "31/02/1990"
             elif kind == 3:
-                values[5] = "12345"
+                values["phone"] = "12345"
             elif written:
-                values[0] = rng.choice(written[-1000:])
-        written.append(values[0])
-        sheet.write_row(r, 0, values)
+                values["nik"] = rng.choice(written[-1000:])
+        written.append(values["nik"])
+        sheet.write_row(r, 0, [values.get(c.key, "") for c in COLUMNS])  # by key: the template's columns may move
     book.close()
     return buffer.getvalue(), bad
 
@@ -126,7 +127,7 @@ def setup_world(today: dt.date):
     from sisnaker.accounts.models import User
     from sisnaker.accounts.services import role_grant, staff_user_create
     from sisnaker.core.roles import Role
-    from sisnaker.institutions.services import institution_register
+    from sisnaker.institutions.services import institution_register, institution_review
     from sisnaker.regions.models import Regency
     from sisnaker.training import services
     from sisnaker.training.models import VocationalField
@@ -136,6 +137,10 @@ def setup_world(today: dt.date):
     user = User.objects.get(pk=user.pk)
     institution = institution_register(actor=user, registry_number="BLK-BENCH-1", name="BLK Bench", kind="blk_uptd",
                                        regency=Regency.objects.get(code="32.73"))
+    # Only an approved institution runs programs: approve it through the authority's service.
+    reviewer = staff_user_create(actor=None, username="bench.approver", password="Bench-Kuat-2026!", full_name="Penyetuju Bench")
+    role_grant(actor=None, user=reviewer, role=Role.ADMIN)
+    institution_review(actor=User.objects.get(pk=reviewer.pk), institution=institution, action="approve", licence_number="SK-BENCH-001")
     user = User.objects.get(pk=user.pk)
     field = VocationalField.objects.create(code="BENCH", name="Bench")
     programs = []

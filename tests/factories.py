@@ -260,6 +260,10 @@ class CompetencyUnitFactory(DjangoModelFactory):
 
 # --- programs ---------------------------------------------------------------------------------------------
 
+_START_OFFSET = {P.RUNNING: -10, P.CLOSED: -31}
+_BEGUN = (P.RUNNING, P.CLOSED)
+
+
 class ProgramFactory(DjangoModelFactory):
     """A program of ``institution`` (a new approved one unless given), **published** unless ``status``
     says otherwise, with dates around ``today`` (default ``tests.conftest.TODAY``): registration open
@@ -281,10 +285,13 @@ class ProgramFactory(DjangoModelFactory):
     title = "Pemrograman Web Dasar"
     vocational_field = factory.SubFactory(VocationalFieldFactory)
     hours = 160
-    start_date = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=10))
-    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=30))
-    registration_opens = factory.LazyAttribute(lambda o: o.today - dt.timedelta(days=5))
-    registration_closes = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=5))
+    # Training ends on day 40 and starts on day 10 with registration open until day 5; a running program
+    # began 10 days ago instead (assessment opens on the start date); a closed one ended yesterday.
+    start_date = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=_START_OFFSET.get(o.status, 10)))
+    end_date = factory.LazyAttribute(
+        lambda o: o.today - dt.timedelta(days=1) if o.status == P.CLOSED else o.today + dt.timedelta(days=40))
+    registration_opens = factory.LazyAttribute(lambda o: min(o.today, o.start_date) - dt.timedelta(days=15 if o.status in _BEGUN else 5))
+    registration_closes = factory.LazyAttribute(lambda o: o.start_date - dt.timedelta(days=1) if o.status in _BEGUN else o.today + dt.timedelta(days=5))
     quota = 10
     regency = factory.LazyAttribute(
         lambda o: Regency.objects.get(code=o.regency_code) if o.regency_code else o.institution.regency
@@ -393,12 +400,13 @@ def enrollments_in(program: Program, *, people: list[Person] | None = None, n: i
 
 def course(*, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst: Institution | None = None,
            manager: User | None = None, names: list[str] | None = None, source: str = Enrollment.Source.SELF,
-           **program_kw) -> Course:
+           instructors: list[User] | None = None, **program_kw) -> Course:
     """A program whose ``participants`` participants were accepted ("a running program with N
     participants"), with ``units`` competency units, its institution (``inst``, new and approved unless
     given), a manager and an instructor. ``status``: running (default), or published / selection (accepted
     before it starts). The quota leaves 10 seats free. Participants are named "Peserta 0001", "Peserta
-    0002"... unless ``names`` names them in turn."""
+    0002"... unless ``names`` names them in turn. ``instructors``: the program's assigned instructors (default
+    none: every instructor of the institution assesses)."""
     if status not in (P.PUBLISHED, P.SELECTION, P.RUNNING):
         raise ValueError("a course's participants were accepted: the program is published, in selection or running")
     inst = inst or InstitutionFactory()
@@ -406,6 +414,8 @@ def course(*, participants: int = 3, units: int = 2, status: str = P.RUNNING, in
     instructor = InstructorFactory(institution=inst)
     program_kw.setdefault("quota", max(participants, 1) + 10)
     program = ProgramFactory(institution=inst, status=status, created_by=manager, units=units, **program_kw)
+    if instructors:
+        program.instructors.set(instructors)
     people = [PersonFactory(full_name=names[i % len(names)] if names else f"Peserta {next(_participant_numbers):04d}")
               for i in range(participants)]
     return Course(inst=inst, manager=manager, instructor=instructor, program=program,

@@ -78,7 +78,13 @@ def test_people_have_valid_niks_that_match_what_they_declared(regions):
 def test_programs_in_each_status_pass_the_program_rules(regions, status):
     program = f.ProgramFactory(status=status, units=2)
     assert program.status == status and program.competency_units.count() == 2
-    assert program.registration_opens <= TODAY <= program.registration_closes < program.start_date < program.end_date
+    assert program.registration_opens <= program.registration_closes < program.start_date < program.end_date
+    if status == "running":  # began (assessment is open), not over
+        assert program.start_date <= TODAY <= program.end_date
+    elif status == "closed":
+        assert program.end_date < TODAY
+    else:  # registration open now
+        assert program.registration_opens <= TODAY <= program.registration_closes
     assert program.regency_id == program.institution.regency_id and program.institution.is_approved
 
 

@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's reset-by-e-mail links (accounts: lupa kata sandi) live one hour; the SMS codes ten minutes.
+PASSWORD_RESET_TIMEOUT = 3600
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if env_bool("SISNAKER_FAST_HASHER", False) and not PRODUCTION
@@ -299,6 +301,7 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.core.ratelimit.purge",
     "sisnaker.accounts.throttle.purge",
     "sisnaker.accounts.services.signup_claims_purge",
+    "sisnaker.accounts.services.password_reset_codes_purge",
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
@@ -310,6 +313,12 @@ SISNAKER_WHATSAPP_GATEWAY = os.environ.get("SISNAKER_WHATSAPP_GATEWAY", "sisnake
 # Public base URL of the site (links in e-mails/SMS, certificate QR codes): core.links.public_url().
 # Empty: worked out from the request, else http://127.0.0.1:8000 (development).
 SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
+
+# Personal links in reminders and "certificate ready" messages (certification.PersonalLink): days until
+# a link expires.
+SISNAKER_PERSONAL_LINK_DAYS = int(os.environ.get("SISNAKER_PERSONAL_LINK_DAYS", "30"))
+if not 1 <= SISNAKER_PERSONAL_LINK_DAYS <= 366:
+    raise ImproperlyConfigured("SISNAKER_PERSONAL_LINK_DAYS must be a number of days from 1 to 366.")
 
 # Security headers and cookies. Cookies are HTTPS-only in production; the language cookie too
 # (Django's set_language view reads LANGUAGE_COOKIE_*), and no script needs to read any of them.

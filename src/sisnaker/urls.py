@@ -17,6 +17,8 @@ urlpatterns = [
     path("survei/", include("sisnaker.surveys.urls")),
     # Short public path for the QR code on certificates: /v/<verification id>.
     path("v/", include(certification_urls.verify)),
+    # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.
+    path("l/", include(certification_urls.personal_links)),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

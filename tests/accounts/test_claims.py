@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts import services
-from sisnaker.accounts.models import IdentityDispute, Person, SignUpClaim
+from sisnaker.accounts.models import IdentityDispute, Person, SignUpClaim, User
 from sisnaker.core import context
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -238,3 +238,70 @@ def test_api_claim_flow(provisional):
     ok = api.post("/api/v1/accounts/signup/verify", {"verification_token": token, "code": last_code("+6281277770001")},
                   content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "claimed"
+
+
+# Issue 9 §2: records an import or staff added without a phone, or with an e-mail only -----------
+
+SIGNUP_FORM = {
+    "full_name": "Siti Aminah", "birth_date": "1998-03-04", "sex": "F", "email": "",
+    "domicile_0": "32", "domicile_1": "32.73", "domicile_2": "32.73.01", "domicile": "32.73.01",
+    "education": "sma", "password": "Rahasia-Kuat-2026", "password2": "Rahasia-Kuat-2026",
+}
+
+
+def _enrolled(person):
+    from sisnaker.training.models import Enrollment
+    from tests.training.test_services import make_program, make_staff
+
+    manager = make_staff("pengelola.claim", Role.INSTITUTION_MANAGER, person.added_by_institution)
+    program = make_program(manager, person.added_by_institution)
+    now = timezone.now()
+    return Enrollment.objects.create(program=program, person=person, state="participant", source="import",
+                                     registered_at=now, state_changed_at=now)
+
+
+@pytest.mark.parametrize("on_record", [{"phone": "", "email": ""}, {"phone": "", "email": "siti.lama@contoh.id"}],
+                         ids=["no-contact", "email-only"])
+def test_a_record_without_a_phone_is_claimed_with_a_new_phone_and_keeps_its_enrolments(client, provisional, sms, on_record):
+    person, nik = provisional
+    Person.objects.filter(pk=person.pk).update(**on_record)
+    person.refresh_from_db()
+    enrollment = _enrolled(person)
+    response = client.post(reverse("accounts:signup"), SIGNUP_FORM | {"nik": nik, "phone": "0812 7777 0002"})
+    # Never "already registered, log in": the owner of a provisional record goes on to the code.
+    assert response.status_code == 302 and "/akun/daftar/verifikasi/" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "+62812****002" in page and "sudah terdaftar" not in page and "SITI AMINAH" not in page
+    response = client.post(response["Location"], {"code": last_code("+6281277770002")})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    person.refresh_from_db()
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    assert person.user == user and person.phone == "+6281277770002" and user.phone == "+6281277770002"
+    assert person.email == on_record["email"]  # an e-mail the institution typed stays on the record
+    enrollment.refresh_from_db()
+    assert enrollment.person_id == person.pk and enrollment.state == "participant"
+    assert AuditEvent.objects.filter(action="person.claimed", object_id=str(person.pk)).exists()
+    # The account now logs in with the new phone, and sees its enrolment.
+    other = Client()
+    assert other.post(reverse("accounts:login"), {"username": "081277770002", "password": "Rahasia-Kuat-2026"}).status_code == 302
+    assert enrollment.program.title in other.get("/pelatihan/saya/").content.decode()
+
+
+def test_a_record_with_an_e_mail_is_claimed_with_that_e_mail_on_the_account(provisional, signup_data, sms):
+    person, nik = provisional
+    Person.objects.filter(pk=person.pk).update(phone="", email="siti.aminah@contoh.id")
+    claim = sign_up(signup_data, nik, email="Siti.Aminah@contoh.id", phone="0812 7777 0003")
+    assert isinstance(claim, SignUpClaim) and claim.kind == "claim"
+    outcome = services.signup_claim_verify(token=claim.token, code=last_code("+6281277770003"))
+    person.refresh_from_db()
+    assert outcome.person == person and outcome.user.email == "siti.aminah@contoh.id" == person.email
+    # Nothing went to the record's e-mail about a takeover: it is the same address.
+    assert not Notification.objects.filter(topic="person.claimed").exists()
+
+
+def test_the_sign_up_never_answers_already_registered_for_a_provisional_record(client, provisional, sms):
+    _, nik = provisional
+    for overrides in ({}, {"full_name": "Nama Lain Sekali", "phone": "0812 7777 0005"}):
+        response = client.post(reverse("accounts:signup"), SIGNUP_FORM | {"nik": nik, "phone": "0812 7777 0004"} | overrides)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert "sudah terdaftar" not in client.get(response["Location"]).content.decode()

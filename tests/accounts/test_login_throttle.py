@@ -236,10 +236,11 @@ def test_the_code_step_follows_the_password_and_the_device_cookie_comes_after_it
     assert other.get(reverse("accounts:otp_verify")).url == reverse("accounts:login")
 
 
-def test_the_error_message_points_to_no_missing_page(client, rahma):
+def test_the_error_message_points_to_a_page_that_exists(client, rahma):
     body = attempt(client, rahma.phone).content.decode()
-    assert "Lupa kata sandi" not in body and "lupa kata sandi" in body  # says what to do instead
-    assert "Kombinasi akun dan kata sandi salah" in body
+    assert "Kombinasi akun dan kata sandi salah" in body and "pilih “Lupa kata sandi?”" in body  # says what to do
+    link = reverse("accounts:password_reset")
+    assert f'href="{link}"' in body and client.get(link).status_code == 200
 
 
 def test_purge_removes_what_expired(rahma):

@@ -1,6 +1,7 @@
 """The training journey in a phone-sized Chromium: a new user signs up, registers an institution (and
 becomes its manager), creates and publishes a program; a citizen registers from the program page; the
-manager accepts them, starts the program, records the result and closes it; the citizen is an alumnus."""
+manager accepts them, starts the program early (the confirmation says what follows and asks why), records the
+result and closes it; she opens the next batch from it; the citizen is an alumnus."""
 
 import datetime as dt
 import re
@@ -104,20 +105,46 @@ def test_institution_program_and_alumni_journey(page, browser):
     page.get_by_role("button", name="Terapkan").click()
     expect(page.locator("#bulk-summary")).to_contain_text("1 diproses, 0 ditolak")
     expect(page.locator("tr", has_text="Budi Santoso").locator(".badge").first).to_have_text("Peserta")
-    page.get_by_role("button", name="Memulai pelatihan").click()
+    # Starting two weeks before the start date: the confirmation says what follows and asks why.
+    page.get_by_role("link", name="Memulai pelatihan…").click()
+    expect(page.locator("#transition-effects")).to_contain_text("Tidak ada pendaftaran yang berubah status")
+    expect(page.locator("#reason-needed")).to_contain_text((today + dt.timedelta(days=10)).isoformat())
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="Ya, memulai pelatihan").click()
+    expect(page.locator("#id_reason-errors")).to_contain_text("tuliskan alasan memulai lebih awal")
+    assert Program.objects.get(pk=program.pk).status == "published"
+    page.fill("#id_reason", "Instruktur dari industri hanya tersedia minggu ini")
+    page.get_by_role("button", name="Ya, memulai pelatihan").click()
     expect(page.locator("#program-status")).to_have_text("Berjalan")
     page.locator("tr", has_text="Budi Santoso").locator("input[name=ids]").check()
     page.select_option("#bulk-action", "passed")
     page.get_by_role("button", name="Terapkan").click()
     expect(page.locator("#bulk-summary")).to_contain_text("1 diproses, 0 ditolak")
     expect(page.locator("tr", has_text="Budi Santoso")).to_contain_text("Lulus")
-    page.locator("summary", has_text="Menutup program").click()
-    page.locator("details.confirm input[name=confirm]").check()
-    page.locator("details.confirm").get_by_role("button", name="Menutup program").click()
+    page.get_by_role("link", name="Menutup program…").click()
+    expect(page.locator("#transition-effects")).to_contain_text('1 pendaftaran berstatus "Peserta" menjadi "Alumni"')
+    page.fill("#id_reason", "Uji kompetensi dimajukan oleh LSP")
+    page.get_by_role("button", name="Ya, menutup program").click()
     expect(page.locator("#program-status")).to_have_text("Selesai")
     expect(page.locator("tr", has_text="Budi Santoso").locator(".badge").first).to_have_text("Alumni")
+    page.locator("summary", has_text="Riwayat program").click()
+    expect(page.locator("#program-history")).to_contain_text("Instruktur dari industri hanya tersedia minggu ini")
 
-    # 6. The citizen's "Pelatihan saya" shows Alumni.
+    # 6. Next batch: a new program from this one, asking only the dates and the quota, published at once.
+    page.get_by_role("link", name="Angkatan baru dari program ini").click()
+    expect(page.locator("#new-title")).to_have_text("Junior Web Developer Angkatan 2")
+    expect(page.locator("#id_quota")).to_have_value("16")
+    assert page.locator("#id_start_date").input_value() == (program.end_date + dt.timedelta(days=1)).isoformat()
+    page.fill("#id_quota", "20")
+    page.locator("#id_publish").check()
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="Buat angkatan baru").click()
+    expect(page.get_by_role("heading", name="Junior Web Developer Angkatan 2")).to_be_visible()
+    expect(page.locator("#program-status")).to_have_text("Pendaftaran dibuka")
+    batch = Program.objects.get(title="Junior Web Developer Angkatan 2")
+    assert batch.quota == 20 and list(batch.competency_units.all()) == list(program.competency_units.all())
+
+    # 7. The citizen's "Pelatihan saya" shows Alumni.
     citizen.get_by_role("link", name="Pelatihan saya").first.click()
     expect(citizen.locator(".enrollment-card .badge").first).to_have_text("Alumni")
     expect(citizen.get_by_text(re.compile("Selamat, Anda alumni"))).to_be_visible()

@@ -22,7 +22,6 @@ from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment
 from tests import factories
-from tests.conftest import TODAY
 from tests.factories import CompetencyUnitFactory, EnrollmentFactory, InstitutionFactory, PersonFactory, staff
 from tests.training.test_services import user_of
 
@@ -33,13 +32,15 @@ K, BK = "competent", "not_yet_competent"
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def make_course(signup_data=None, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None):
-    """Kept for the modules under tests/security, which import it from here: ``tests.factories.course``."""
-    return factories.course(participants=participants, units=units, status=status, inst=inst, manager=manager)
+def make_course(signup_data=None, *, participants: int = 3, units: int = 2, status: str = P.RUNNING, inst=None, manager=None,
+                instructors=None, **program_kw):
+    """Kept for the modules that import it from here: ``tests.factories.course``."""
+    return factories.course(participants=participants, units=units, status=status, inst=inst, manager=manager,
+                            instructors=instructors, **program_kw)
 
 
 def close(course):
-    course.program = training.program_transition(actor=course.manager, program=course.program, action="close", today=TODAY)
+    course.program = training.program_transition(actor=course.manager, program=course.program, action="close", today=course.program.end_date)
     return course.program
 
 

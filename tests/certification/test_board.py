@@ -164,13 +164,13 @@ def test_board_shows_who_blocks_what_with_text_not_just_colour(client, setup):
     assert 'data-count="reviewed-done">3<' in html and 'data-count="survey-done">2<' in html
     assert 'data-count="certificate-done">0<' in html and 'data-count="eligible">1<' in html
     assert 'data-count="blocking">4<' in html
-    assert "Kirim pengingat" in html and "Terbitkan semua yang memenuhi syarat" in html
+    assert "Kirim tautan pribadi" in html and "Cetak kode QR" in html and "Terbitkan semua yang memenuhi syarat" in html
 
 
 def test_board_reads_are_bounded(client, setup, django_assert_max_num_queries):
     client = login(client, setup.manager)
     client.get(board_url(setup.program))
-    with django_assert_max_num_queries(8) as few:  # session, user, grants, program, readiness (3), certificates
+    with django_assert_max_num_queries(9) as few:  # session, user, grants, program, readiness (3), certificates, links
         client.get(board_url(setup.program))
     for i in range(6):
         enroll(setup.program, PersonFactory(full_name=f"Tambahan {i}"), late=True)
@@ -198,25 +198,25 @@ def test_blocking_only_filter_and_search_by_name(client, setup):
 # --- reminders ------------------------------------------------------------------------------------------
 
 def test_reminders_go_to_those_missing_their_own_steps_listing_exactly_those(client, setup, django_capture_on_commit_callbacks):
+    """Issue 9 §1: the reminder carries a personal link (no account needed), not the log-in pages."""
     client = login(client, setup.manager)
     e = setup.enrollments
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk}), follow=True)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "3 peserta diingatkan." in text and "1 hanya menunggu penilaian instruktur." in text
+    assert "Tautan pribadi terkirim ke 3 peserta." in text and "1 hanya menunggu penilaian instruktur." in text
     by_to = {m.to[0]: m for m in mail.outbox}
     # Ani (complete) and Dedi (waits for the instructor only) get nothing; Eko has no e-mail: SMS only.
     assert set(by_to) == {"budi@contoh.id", "citra@contoh.id"}
-    review_url = f"/sertifikasi/ulasan/{e['Budi'].pk}/"
-    survey_url = f"/survei/kesiapan-kerja/{e['Budi'].pk}/"
     budi = by_to["budi@contoh.id"].body
-    assert "Halo Budi Santoso" in budi and review_url in budi and survey_url in budi and budi.count("\n- ") == 2
-    assert "http://testserver" + survey_url in budi
+    assert budi.startswith("Sisnaker: Budi,") and "ulasan & survei" in budi
+    assert re.search(r"http://testserver/l/[A-Za-z0-9_-]{22}/", budi)
+    assert "/sertifikasi/ulasan/" not in budi and "Masuk ke Sisnaker" not in budi and "akun" not in budi
     citra = by_to["citra@contoh.id"].body
-    assert f"/survei/kesiapan-kerja/{e['Citra'].pk}/" in citra and "/sertifikasi/ulasan/" not in citra and "ulasan" not in citra.lower()
+    assert "isi survei" in citra and "ulasan" not in citra.lower()
     eko = Notification.objects.get(person=e["Eko"].person)
-    assert eko.channel == "sms" and eko.status == "sent" and "ulasan" in eko.body and "survei" in eko.body
+    assert eko.channel == "sms" and eko.status == "sent" and "ulasan & survei" in eko.body
     assert Notification.objects.filter(status="sent").count() == 5  # e-mail + SMS for Budi and Citra, SMS for Eko
     assert not Notification.objects.filter(person__in=[e["Ani"].person, e["Dedi"].person]).exists()
     event = AuditEvent.objects.get(action="certificate.reminders_sent")
@@ -231,7 +231,7 @@ def test_reminders_once_a_day(client, setup, django_capture_on_commit_callbacks)
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         text = client.post(url, follow=True).content.decode()
-    assert "0 peserta diingatkan." in text and "3 sudah diingatkan hari ini." in text
+    assert "Tautan pribadi terkirim ke 0 peserta." in text and "3 sudah dikirimi hari ini." in text
     assert len(mail.outbox) == sent
     assert Notification.objects.count() == 5
 
@@ -247,10 +247,24 @@ def test_reminders_are_sent_after_commit_and_never_inside_another_transaction(se
         cert_services.send_reminders(actor=setup.manager, program=setup.program, base_url="http://x")
 
 
-def test_reminder_text_lists_links(setup):
-    subject, body = cert_services.reminder_text(name="Budi", program=setup.program, enrollment_id=7, todo=["survey"], base_url="https://sisnaker.test/")
+def test_link_message_fits_an_sms(setup):
+    expires = timezone.now() + dt.timedelta(days=30)
+    url = "https://sisnaker.kemnaker.go.id/l/" + "A" * 22 + "/"
+    subject, body = cert_services.link_message(purpose="reminder", name="Budi Santoso", program=setup.program, todo=["survey"],
+                                               url=url, expires_at=expires)
     assert subject.startswith("Pengingat sertifikat: ")
-    assert "https://sisnaker.test/survei/kesiapan-kerja/7/" in body and "ulasan" not in body
+    assert url in body and "survei" in body and "ulasan" not in body and "Santoso" not in body
+    assert len(body) <= 160, len(body)
+    subject, body = cert_services.link_message(purpose="certificate_ready", name="Budi Santoso", program=setup.program, todo=[],
+                                               url=url, expires_at=expires)
+    assert subject.startswith("Sertifikat Anda sudah terbit") and "sudah terbit" in body and url in body
+    assert len(body) <= 160, len(body)
+    # The worst case: a long first name, a long title, both steps. Plain ASCII (GSM 7-bit), one SMS.
+    setup.program.title = "Operator Alat Berat Excavator dan Bulldozer Tingkat Lanjut"
+    for purpose, todo in (("reminder", ["reviewed", "survey"]), ("certificate_ready", [])):
+        _, body = cert_services.link_message(purpose=purpose, name="Muhammadiyahrizal Putra", program=setup.program, todo=todo,
+                                             url=url, expires_at=expires)
+        assert len(body) <= 160 and body.isascii(), (len(body), body)
 
 
 # --- permissions ----------------------------------------------------------------------------------------
@@ -260,9 +274,9 @@ def test_instructor_views_the_board_but_cannot_remind_or_issue(client, setup):
     response = client.get(board_url(setup.program))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Kirim pengingat" not in html and "Terbitkan semua" not in html
+    assert "Kirim tautan pribadi" not in html and "Cetak kode QR" not in html and "Terbitkan semua" not in html
     assert ">Terbitkan<" not in html
-    for name in ("certification:board_remind", "certification:board_issue_all"):
+    for name in ("certification:board_remind", "certification:board_issue_all", "certification:board_links_print"):
         refused = client.post(reverse(name, kwargs={"program_id": setup.program.pk}))
         assert refused.status_code == 403 and "Akses ditolak" in refused.content.decode()
     assert not Notification.objects.exists()
@@ -278,6 +292,7 @@ def test_others_are_refused_with_a_page_not_an_error(client, setup, citizen):
         assert client.get(url).status_code == 403
         assert client.post(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})).status_code == 403
         assert client.post(reverse("certification:board_issue_all", kwargs={"program_id": setup.program.pk})).status_code == 403
+        assert client.post(reverse("certification:board_links_print", kwargs={"program_id": setup.program.pk})).status_code == 403
     assert client.get(reverse("certification:board", kwargs={"program_id": 999999})).status_code == 404
     assert client.get(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk})).status_code == 405
     # The overview is for institution staf

@@ -248,7 +248,7 @@ def test_payload_is_canonical_and_signed(world):
     fields = json.loads(cert.payload)
     assert domain.canonical_payload(fields) == cert.payload
     person = world.enrollments[0].person
-    assert fields["v"] == 2
+    assert fields["v"] == 3
     assert fields["person"] == {"name": person.full_name, "nik_masked": person.nik_masked, "birth_year": person.birth_date.year}
     assert person.nik not in cert.payload
     assert fields["number"] == cert.number and fields["verification_id"] == cert.verification_id
@@ -259,6 +259,8 @@ def test_payload_is_canonical_and_signed(world):
         "region": {"regency_code": "32.73", "regency": "Kota Bandung", "province_code": "32", "province": "Jawa Barat"},
     }
     assert (fields["year"], fields["sequence"], fields["issued_on"]) == (2026, 1, "2026-12-10")
+    # Dated by the training's end (2 January 2027), not by the click; numbered in the year of issue.
+    assert fields["certificate_date"] == world.program.end_date.isoformat() == "2027-01-02"
     assert cert.key_id == signing.keyring().key_id
     assert signing.verify(cert.payload, cert.signature, cert.key_id)
     assert not signing.verify(cert.payload.replace(person.full_name, "Orang Lain"), cert.signature, cert.key_id)
@@ -326,6 +328,13 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+def _month_year(day: dt.date) -> str:
+    # The certificate is dated on the training's completion (its end date here), in Indonesian.
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+    return f"{months[day.month - 1]} {day.year}"
+
+
 def test_pdf_has_the_fields_and_the_qr_url(world, settings):
     settings.SISNAKER_PUBLIC_URL = "https://sisnaker.example.go.id"
     cert = world.issue(0)
@@ -338,7 +347,7 @@ def test_pdf_has_the_fields_and_the_qr_url(world, settings):
     assert f"/URI ({url})" in text  # the QR code's link
     assert url in text  # printed under the QR code
     for s in ("SERTIFIKAT KOMPETENSI", cert.number, world.enrollments[0].person.full_name, world.program.title,
-              world.units[0].code, "Desember 2026", "Kepala/Pengelola", f"{world.program.hours} JP"):
+              world.units[0].code, _month_year(world.program.end_date), "Kepala/Pengelola", f"{world.program.hours} JP"):
         assert s in text, s
     # The QR modules drawn are exactly segno's encoding of that URL.
     import segno

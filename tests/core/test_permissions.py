@@ -28,6 +28,7 @@ class Thing:
     regions: tuple = ("32.73.01",)
     owner: int = 1
     authority: str = "regional"  # an institution licensed locally (BLK UPTD, BLK Komunitas, LPK)
+    instructors: tuple = (11, 22)  # the program's assigned instructors (user ids)
 
     def scope_institution_id(self):
         return self.institution
@@ -44,6 +45,9 @@ class Thing:
     def scope_approval_authority(self):
         return self.authority
 
+    def scope_instructor_ids(self):
+        return set(self.instructors)
+
 
 IN = Thing()
 OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2)
@@ -52,6 +56,8 @@ ACTORS = {
     "citizen": Actor(1, (Grant(Role.CITIZEN),)),
     "manager": Actor(10, (Grant(Role.INSTITUTION_MANAGER, institution_id=1, institution_approved=True),)),
     "instructor": Actor(11, (Grant(Role.INSTRUCTOR, institution_id=1, institution_approved=True),)),
+    # An instructor of the same institution who is not assigned to the program.
+    "instructor_unassigned": Actor(19, (Grant(Role.INSTRUCTOR, institution_id=1, institution_approved=True),)),
     # Staff of an institution that is not approved (pending, rejected or suspended).
     "manager_pending": Actor(20, (Grant(Role.INSTITUTION_MANAGER, institution_id=1),)),
     "instructor_pending": Actor(21, (Grant(Role.INSTRUCTOR, institution_id=1),)),
@@ -71,7 +77,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "person.view_nik": ({"officer_province", "officer_regency", "pmo", "admin"}, {"pmo", "admin"}),
     "person.resolve_identity": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
-    "institution.view_own": ({"manager", "instructor", "manager_pending", "instructor_pending", "admin"}, {"admin"}),
+    "institution.view_own": ({"manager", "instructor", "instructor_unassigned", "manager_pending", "instructor_pending", "admin"},
+                             {"admin"}),
     "institution.edit": ({"manager", "manager_pending", "curator", "admin"}, {"curator", "admin"}),
     "institution.review": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "institution.manage_staff": ({"manager", "admin"}, {"admin"}),
@@ -81,8 +88,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "program.assess": ({"instructor", "manager", "admin"}, {"admin"}),
     "certificate.issue": ({"manager", "admin"}, {"admin"}),
     "certificate.revoke": ({"manager", "curator", "admin"}, {"curator", "admin"}),
-    "certificate.view": ({"citizen", "manager", "instructor", "curator", "admin"}, {"curator", "admin"}),
-    "enrollment.view": ({"manager", "instructor", "officer_province", "officer_regency", "curator", "admin"}, {"curator", "admin"}),
+    "certificate.view": ({"citizen", "manager", "instructor", "instructor_unassigned", "curator", "admin"}, {"curator", "admin"}),
+    "personal_link.send": ({"manager", "admin"}, {"admin"}),
+    "personal_link.print": ({"manager", "admin"}, {"admin"}),
+    "personal_link.revoke": ({"manager", "admin"}, {"admin"}),
+    "enrollment.view": ({"manager", "instructor", "instructor_unassigned", "officer_province", "officer_regency", "curator", "admin"},
+                        {"curator", "admin"}),
     "enrollment.view_nik": ({"manager", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "enrollment.register_self": ({"citizen", "admin"}, {"admin"}),
     "institution.register": ({"citizen", "manager", "manager_pending", "curator", "admin"},
@@ -124,16 +135,37 @@ def test_ministry_institutions_are_vetted_by_curators_not_regional_officers():
 
 def test_a_pending_institution_touches_no_people():
     for action in ("program.manage", "program.assess", "enrollment.view", "enrollment.view_nik", "institution.manage_staff",
-                   "certificate.issue", "certificate.revoke", "certificate.view"):
+                   "certificate.issue", "certificate.revoke", "certificate.view", "personal_link.send", "personal_link.print",
+                   "personal_link.revoke"):
         assert not can(ACTORS["manager_pending"], action, IN), action
         assert can(ACTORS["manager"], action, IN), action
+
+
+def test_assessment_is_for_the_assigned_instructors_or_any_instructor_when_none_is_assigned():
+    """A program with assigned instructors is assessed by them and the institution's managers; one with none
+    assigned (programs from before assignment) by every instructor of the institution, as before."""
+    assigned, unassigned = ACTORS["instructor"], ACTORS["instructor_unassigned"]
+    assert can(assigned, "program.assess", IN) and not can(unassigned, "program.assess", IN)
+    nobody = Thing(instructors=())
+    assert can(assigned, "program.assess", nobody) and can(unassigned, "program.assess", nobody)
+    assert can(ACTORS["manager"], "program.assess", IN) and can(ACTORS["manager"], "program.assess", nobody)
+    # Assignment never reaches across institutions, nor past an institution that is not approved.
+    assert not can(assigned, "program.assess", Thing(institution=2, instructors=(11,)))
+    assert not can(ACTORS["instructor_pending"], "program.assess", Thing(instructors=(21,)))
+    # An object that says nothing about instructors is not assessed by instructors at all.
+
+    class Bare:
+        def scope_institution_id(self):
+            return 1
+    assert not can(assigned, "program.assess", Bare()) and can(ACTORS["manager"], "program.assess", Bare())
 
 
 def test_several_roles_combine():
     both = Actor(5, (Grant(Role.INSTRUCTOR, institution_id=2, institution_approved=True),
                      Grant(Role.INSTITUTION_MANAGER, institution_id=1, institution_approved=True)))
     assert can(both, "program.manage", IN)
-    assert can(both, "program.assess", OUT)
+    assert can(both, "program.assess", Thing(institution=2, instructors=(5,)))
+    assert not can(both, "program.assess", OUT)  # institution 2's program taught by others
     assert not can(both, "program.manage", OUT)
 
 

@@ -304,6 +304,7 @@ class World:
         self.certificate_number = self.certificate.number
 
         # An import's error file of the running program.
+        self.unknown_token, self.unknown_uid, self.close_action = "x" * 22, "MTIzNDU2Nzg5", "close"
         self.error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji")
         self.other_nik = self._nik_of(other)
 
@@ -355,6 +356,11 @@ class World:
             "registration_opens": p.registration_opens.isoformat(), "registration_closes": p.registration_closes.isoformat(),
             "quota": 11, "regency": "32.73", "funding": "apbd",
         }
+
+    def batch_body(self) -> dict:
+        start = self.today + dt.timedelta(days=60)
+        return {"registration_opens": str(self.today + dt.timedelta(days=1)), "registration_closes": str(start - dt.timedelta(days=5)),
+                "start_date": str(start), "end_date": str(start + dt.timedelta(days=30)), "quota": 20}
 
     def record_body(self) -> dict:
         return {"nik": self.other_nik, "full_name": self.other_person.full_name,

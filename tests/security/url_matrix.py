@@ -181,6 +181,15 @@ TABLE: dict[str, tuple[Case, ...]] = {
                                                           not_to=("officer_out", "curator"))),),
     # A dispute lies in its NIK's region: outside it, it does not exist.
     "accounts:dispute": (Case(only("officer", "admin", others=HIDDEN)),),
+    # Password reset (anyone may ask; the answers never tell whether an account exists). Signed-in users are
+    # sent home (a step of the flow); an unknown code page is a 404 for whoever is not signed in.
+    "accounts:password_reset": (Case(PUBLIC),),
+    "accounts:password_reset_code": (Case(PUBLIC | {"anonymous": HIDDEN}, params={"token": "unknown_token"}),),
+    "accounts:password_reset_email": (Case(PUBLIC),),
+    "accounts:password_reset_email_sent": (Case(PUBLIC),),
+    "accounts:password_reset_confirm": (Case(PUBLIC, params={"uidb64": "unknown_uid", "token": "unknown_token"},
+                                             note="an invalid link answers 200 with 'no longer valid'"),),
+    "accounts:password_reset_complete": (Case(PUBLIC),),
     # --- regions ------------------------------------------------------------------------------------
     "regions:regency_options": (Case(PUBLIC, query="province=32"),),
     "regions:district_options": (Case(PUBLIC, query="regency=32.73"),),
@@ -204,6 +213,8 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "training:program_edit": (Case(only(*PROGRAM_MANAGERS), params={"pk": "published"}),),
     "training:program_action": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"},
                                      data={"action": "close_registration"}),),
+    "training:program_confirm": (Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),),
+    "training:program_copy": (Case(only(*PROGRAM_MANAGERS)),),
     "training:bulk": (post(only(*ASSESSORS), params={"pk": "published"},
                            data=lambda w: {"action": "accept", "ids": [w.applicant.pk]}),),
     "training:record": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"}, data=lambda w: w.record_body()),),
@@ -249,6 +260,19 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:board_issue_progress": (Case(only(*PROGRAM_VIEWERS)),),
     "certification:fragment_institution_rating": (Case(PUBLIC, note="a piece of the institution's page"),),
     "certification:fragment_program_rating": (Case(PUBLIC, note="a piece of the program's page"),),
+    "certification:assess_fill": (post(only(*ASSESSORS), data={"target": "all"}),),
+    "certification:assess_template": (Case(only(*ASSESSORS)),),
+    "certification:assess_import": (Case(only(*ASSESSORS)),),
+    "certification:board_links_print": (post(only(*PROGRAM_MANAGERS)),),
+    "certification:link_revoke": (post(only(*PROGRAM_MANAGERS)),),
+    # --- personal links (/l/): the token decides, never the role ------------------------------------
+    # An unknown token is a 404 for everyone; without the capability a link puts in the session, its pages
+    # do not exist (the capability itself is tested in tests/certification/test_personal_links.py).
+    "links:open": (Case(NOBODY, params={"token": "unknown_token"}),),
+    "links:steps": (Case(NOBODY),),
+    "links:review": (Case(NOBODY),),
+    "links:survey": (Case(NOBODY),),
+    "links:certificate": (Case(NOBODY),),
     "verify:lookup": (Case(PUBLIC),),
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),
@@ -346,6 +370,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
         Case(only(*PROGRAM_MANAGERS), params={"token": "error_token"}),
     ),
     "GET /api/v1/training/programs/{program_id}/export": (Case(only(*PROGRAM_VIEWERS)),),
+    "GET /api/v1/training/programs/{program_id}/transitions/{action}": (
+        Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),
+    ),
+    "POST /api/v1/training/programs/{program_id}/batches": (
+        Case(only(*PROGRAM_MANAGERS), data=lambda w: w.batch_body()),
+    ),
     # --- API: certification -------------------------------------------------------------------------
     "GET /api/v1/certification/verify": (Case(PUBLIC, query="id={verification_id}"),),
     "POST /api/v1/certification/verify": (Case(PUBLIC),),

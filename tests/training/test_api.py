@@ -128,16 +128,29 @@ def test_lifecycle_over_the_api(setup, curator):
     filtered = ok(mc.get(f"{T}/programs/{pid}/enrollments", {"state": "participant"}))
     assert [r["id"] for r in filtered["items"]] == ids[:2]
 
-    # Start: the applicant left over is not selected, with the reason.
-    started = ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "start"}, content_type="application/json"))
+    # Start: first the preview says what will happen and that starting before the start date needs a reason.
+    preview = ok(mc.get(f"{T}/programs/{pid}/transitions/start"))
+    assert preview["target_status"] == "running" and preview["reason_required"] is True and preview["reason_why"]
+    assert [(e["source"], e["target"], e["count"]) for e in preview["effects"]] == [("registered", "not_selected", 1)]
+    refused = mc.post(f"{T}/programs/{pid}/transitions", {"action": "start"}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "reason_required" and refused.json()["field"] == "reason"
+    assert ok(mc.get(f"{T}/programs/{pid}"))["status"] == "published"
+    # The applicant left over is not selected, with the reason.
+    started = ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "start", "reason": "Instruktur hanya tersedia minggu ini"},
+                         content_type="application/json"))
     assert started["program"]["status"] == "running"
     assert started["enrollments_changed"] == {"registered": -1, "not_selected": 1}
+    assert AuditEvent.objects.get(action="program.start", object_id=str(pid)).reason == "Instruktur hanya tersedia minggu ini"
 
     # Results, then close: alumni and not passed.
     ok(mc.post(f"{T}/programs/{pid}/results", {"ids": [ids[0]], "result": "passed"}, content_type="application/json"))
     res = ok(mc.post(f"{T}/programs/{pid}/results", {"ids": [ids[1], ids[2]], "result": "failed"}, content_type="application/json"))
     assert res["done"] == [ids[1]] and res["refused"][0]["id"] == ids[2]
-    closed = ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "close"}, content_type="application/json"))
+    closing = ok(mc.get(f"{T}/programs/{pid}/transitions/close"))
+    assert closing["reason_required"] is True
+    assert sorted((e["target"], e["count"]) for e in closing["effects"]) == [("graduated", 1), ("not_passed", 1)]
+    closed = ok(mc.post(f"{T}/programs/{pid}/transitions", {"action": "close", "reason": "Ujian dimajukan"},
+                        content_type="application/json"))
     assert closed["program"]["status"] == "closed"
     assert closed["program"]["counts"]["graduated"] == 1 and closed["program"]["counts"]["not_passed"] == 1
 
@@ -171,7 +184,7 @@ def test_manager_records_by_nik_late_with_reason_and_citizen_withdraws(setup):
         return {"nik": p.nik, "full_name": p.full_name, "birth_date": p.birth_date.isoformat(), **extra}
 
     # NIK, name and birth date must all match; an unknown NIK and someone else's data get one answer.
-    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "3273011705950999"}, content_type="application/json")
+    unknown = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "nik": "3273021705950999"}, content_type="application/json")
     assert unknown.status_code == 404 and unknown.json()["field"] == "nik" and "NIK" in unknown.json()["message"]
     wrong_name = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "full_name": "Orang Lain"}, content_type="application/json")
     wrong_birth = mc.post(f"{T}/programs/{pid}/enrollments", {**who(person), "birth_date": "1990-01-01"}, content_type="application/json")
@@ -414,6 +427,7 @@ def test_openapi_lists_the_endpoints():
     expected = {
         f"{T}/catalogue": {"get"}, f"{T}/programs": {"get", "post"}, f"{T}/programs/{{program_id}}": {"get", "put", "patch"},
         f"{T}/programs/{{program_id}}/transitions": {"post"}, f"{T}/programs/{{program_id}}/enrollments": {"get", "post"},
+        f"{T}/programs/{{program_id}}/transitions/{{action}}": {"get"}, f"{T}/programs/{{program_id}}/batches": {"post"},
         f"{T}/programs/{{program_id}}/enrollments/bulk": {"post"}, f"{T}/programs/{{program_id}}/results": {"post"},
         f"{T}/programs/{{program_id}}/register": {"post"}, f"{T}/me/enrollments": {"get"},
         f"{T}/enrollments/{{enrollment_id}}/withdraw": {"post"}, f"{T}/enrollments/{{enrollment_id}}/history": {"get"},

@@ -68,7 +68,7 @@ def row(**kw) -> list:
     birth = kw.pop("birth", dt.date(1995, 5, 17))
     values = {
         "nik": nik(female=female, birth=birth), "full_name": "Budi Santoso", "birth_date": birth.isoformat(),
-        "sex": "P" if female else "L", "education": "SMK", "phone": "", "email": "", "district": "", "disability": "",
+        "sex": "P" if female else "L", "education": "SMK", "phone": "", "email": "", "address": "", "district": "", "disability": "",
         "disability_kind": "", "status": "",
     }
     values.update(kw)
@@ -268,7 +268,9 @@ def test_empty_birth_date_sex_and_district_come_from_the_nik(setup):
         ({"nik": "3273011705950O01"}, "nik", "huruf 'O'"),
         ({"nik": ""}, "nik", "wajib"),
         ({"full_name": ""}, "full_name", "Nama lengkap wajib"),
-        ({"birth_date": "17 Mei 1995"}, "birth_date", "tidak dikenali"),
+        ({"birth_date": "17 Mai 1995"}, "birth_date", "tidak dikenali"),
+        ({"birth_date": "17/05/95"}, "birth_date", "tahun 4 digit"),
+        ({"birth_date": "5/17/1995"}, "birth_date", "bulan/hari/tahun"),
         ({"birth_date": "31/02/1995"}, "birth_date", "tidak dikenali"),
         ({"birth_date": "2100-01-01"}, "birth_date", "masa depan"),
         ({"sex": "X"}, "sex", "L (laki-laki) atau P"),
@@ -484,9 +486,16 @@ def test_template_is_readable_by_the_importer():
     content, content_type, name = writing.template_bytes("xlsx")
     assert name.endswith(".xlsx") and "spreadsheet" in content_type
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    assert book.sheet_names == ["Data", "Contoh"]
+    assert book.sheet_names == ["Data", "Contoh", "Petunjuk"]
     table_header = book.get_sheet_by_index(0).to_python()[0]
     assert reading.map_headers(table_header) == {c.key: i for i, c in enumerate(reading.COLUMNS)}
+    # The instructions sheet documents what counts as an empty row and the Status column, in both languages.
+    guide = book.get_sheet_by_index(2).to_python()
+    text_id, text_en = (" ".join(str(r[i]) for r in guide) for i in (0, 1))
+    assert "Baris kosong" in text_id and "Empty rows" in text_en
+    assert all(reading.COLUMN_BY_KEY[k].header in text_id for k in reading.CONTENT_KEYS)
+    assert "\"peserta\" langsung menerimanya sebagai peserta" in text_id and "accepts the person as a participant" in text_en
+    assert "No. HP / WA" in text_id and "17 Agustus 1995" in text_id and "Paket C (SMA)" in text_en
     content, content_type, _ = writing.template_bytes("csv")
     assert content.startswith(b"\xef\xbb\xbf") and content.decode("utf-8-sig").strip() == ",".join(HEADERS)
 

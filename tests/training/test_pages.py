@@ -4,11 +4,13 @@ page with its enrollment table and bulk actions, recording a person, reference d
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sisnaker.core.models import AuditEvent
 from sisnaker.training import services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
@@ -237,25 +239,68 @@ def test_instructor_sees_the_table_but_not_the_status_buttons(client, program, i
 def test_program_transitions_with_confirmation(client, program, manager):
     client.force_login(manager)
     url = reverse("training:program_action", args=[program.pk])
-    body = client.post(url, {"action": "cancel", "reason": "Anggaran ditunda"}, follow=True).content.decode()
-    assert "Centang kotak konfirmasi" in body
+    # Start, close and cancel open their confirmation page first (it says what will happen).
+    response = client.post(url, {"action": "cancel", "reason": "Anggaran ditunda"})
+    assert response.status_code == 302 and response["Location"] == reverse("training:program_confirm", args=[program.pk, "cancel"])
     assert Program.objects.get(pk=program.pk).status == "published"
-    body = client.post(url, {"action": "cancel", "confirm": "1"}, follow=True).content.decode()
-    assert "Tuliskan alasan pembatalan" in body
-    body = client.post(url, {"action": "close", "confirm": "1"}, follow=True).content.decode()
-    assert "Tidak dapat menutup program" in body
-    client.post(url, {"action": "start"})
-    assert Program.objects.get(pk=program.pk).status == "running"
-    client.post(url, {"action": "close", "confirm": "1"})
-    assert Program.objects.get(pk=program.pk).status == "closed"
+    cancel = reverse("training:program_confirm", args=[program.pk, "cancel"])
+    response = client.post(cancel, {"reason": " "})
+    assert response.status_code == 400 and "Tuliskan alasan pembatalan" in response.content.decode()
+    assert client.get(reverse("training:program_confirm", args=[program.pk, "close"])).status_code == 409
+    assert client.get(reverse("training:program_confirm", args=[program.pk, "explode"])).status_code == 404
+    # Starting on the start date needs no reason; closing on the end date neither.
+    client.post(reverse("training:program_confirm", args=[program.pk, "start"]), {"reason": ""})
+    assert Program.objects.get(pk=program.pk).status == "published"  # today is before the start date
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
+    response = client.post(reverse("training:program_confirm", args=[program.pk, "close"]), {"reason": "Praktik selesai lebih awal"})
+    assert response.status_code == 302 and Program.objects.get(pk=program.pk).status == "closed"
     body = client.post(url, {"action": "nonsense"}, follow=True).content.decode()
     assert "Tindakan tidak dikenal" in body
+    # The manage page shows the program's history with the reasons.
+    html = client.get(reverse("training:manage", args=[program.pk])).content.decode()
+    assert 'id="program-history"' in html and "Praktik selesai lebih awal" in html and "Program ditutup" in html
+
+
+def test_start_confirmation_says_what_follows_and_needs_a_reason_before_the_start_date(client, manager, new_program):
+    program = new_program(quota=10)
+    people = _people(7)
+    today = timezone.localdate()
+    ids = [services.enrollment_register(actor=p.user, program=program, person=p, today=today).pk for p in people]
+    services.enrollments_transition(actor=manager, program=program, enrollment_ids=ids[:2], action="accept")
+    services.enrollments_transition(actor=manager, program=program, enrollment_ids=ids[2:4], action="select")
+    client.force_login(manager)
+    manage_html = client.get(reverse("training:manage", args=[program.pk])).content.decode()
+    confirm = reverse("training:program_confirm", args=[program.pk, "start"])
+    assert f'href="{confirm}"' in manage_html  # the start button leads to the confirmation
+    response = client.get(confirm)
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    # 3 applicants and 2 selected, never accepted, become "Tidak lolos seleksi"; the 2 participants stay.
+    assert '3 pendaftaran berstatus "Pendaftar" menjadi "Tidak lolos seleksi".' in html
+    assert '2 pendaftaran berstatus "Lolos seleksi" menjadi "Tidak lolos seleksi".' in html
+    assert "Jumlah: 5 pendaftaran berubah status." in html
+    assert 'id="reason-needed"' in html and program.start_date.isoformat() in html
+    # Confirming without a reason before the start date: refused on the reason field, nothing changes.
+    response = client.post(confirm, {"reason": "  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_reason-errors"' in html and "tuliskan alasan memulai lebih awal" in html
+    assert Program.objects.get(pk=program.pk).status == "published"
+    assert Enrollment.objects.filter(program=program, state="not_selected").count() == 0
+    # With the reason: started, the reason in the audit trail and the program history.
+    response = client.post(confirm, {"reason": "Instruktur dari industri hanya tersedia mulai hari ini"})
+    assert response.status_code == 302 and Program.objects.get(pk=program.pk).status == "running"
+    assert Enrollment.objects.filter(program=program, state="not_selected").count() == 5
+    event = AuditEvent.objects.get(action="program.start", object_id=str(program.pk))
+    assert event.reason == "Instruktur dari industri hanya tersedia mulai hari ini"
+    assert event.after["early"] == {"today": today.isoformat(), "planned": program.start_date.isoformat()}
+    html = client.get(reverse("training:manage", args=[program.pk])).content.decode()
+    assert "Instruktur dari industri hanya tersedia mulai hari ini" in html
 
 
 def test_bulk_actions_change_states_and_report_refusals(client, manager, new_program):
     program = new_program(quota=3)
     ids = [e.pk for e in enrollments_in(program, people=_people(5), state=E.REGISTERED)]
-    today = timezone.localdate()
     client.force_login(manager)
     url = reverse("training:bulk", args=[program.pk])
     # Without JavaScript: a POST and a redirect with the summary as a message.
@@ -278,7 +323,7 @@ def test_bulk_actions_change_states_and_report_refusals(client, manager, new_pro
     # Results while not running: refused with the reason.
     body = client.post(url, {"action": "passed", "ids": ids}, follow=True).content.decode()
     assert "Hasil pelatihan dicatat saat program berjalan" in body
-    services.program_transition(actor=manager, program=program, action="start", today=today)
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     body = client.post(url, {"action": "passed", "ids": ids}, HTTP_HX_REQUEST="true").content.decode()
     assert "3 diproses, 2 ditolak" in body and "Bukan peserta aktif" in body
     assert Enrollment.objects.filter(program=program, result="passed").count() == 3

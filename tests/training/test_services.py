@@ -286,7 +286,7 @@ def test_illegal_enrollment_transitions_refused_per_row(manager, inst, program, 
 def test_participant_of_running_program_cannot_withdraw(manager, inst, program, citizen):
     e = register(citizen, program)
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk], action="accept")
-    services.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     with pytest.raises(Conflict) as exc:
         services.enrollment_withdraw_self(actor=user_of(citizen), enrollment=e)
     assert exc.value.code == "enrollment_program_status"
@@ -339,7 +339,7 @@ def test_start_moves_leftover_applicants_to_not_selected_with_reason(manager, in
     a, b, c = (register(p, program) for p in people(3))
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[a.pk], action="accept")
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[b.pk], action="select")
-    services.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     rows = {e.pk: e for e in Enrollment.objects.filter(program=program)}
     assert rows[a.pk].state == E.PARTICIPANT
     for pk in (b.pk, c.pk):
@@ -354,7 +354,7 @@ def test_close_turns_passed_into_alumni_and_others_into_not_passed_with_reason(m
     passed, failed, unassessed, dropped = (register(p, program) for p in people(4))
     ids = [passed.pk, failed.pk, unassessed.pk, dropped.pk]
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=ids, action="accept")
-    services.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     # Late entry while running: recorded as applicant and never accepted.
     late_person = people(1)[0]
     late = services.enrollment_record(actor=manager, program=program, person=late_person, today=TODAY,
@@ -363,7 +363,7 @@ def test_close_turns_passed_into_alumni_and_others_into_not_passed_with_reason(m
     services.enrollments_set_result(actor=manager, program=program, enrollment_ids=[passed.pk], result="passed")
     out = services.enrollments_set_result(actor=manager, program=program, enrollment_ids=[failed.pk, dropped.pk], result="failed")
     assert out.done == [failed.pk] and out.refused[0][0] == dropped.pk
-    services.program_transition(actor=manager, program=program, action="close", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="close", today=program.end_date)
     rows = {e.pk: e for e in Enrollment.objects.filter(program=program)}
     assert rows[passed.pk].state == E.GRADUATED and rows[passed.pk].reason == ""
     assert (rows[failed.pk].state, rows[failed.pk].reason) == (E.NOT_PASSED, "Tidak lulus penilaian.")
@@ -405,9 +405,9 @@ def test_every_change_writes_audit_rows(manager, inst, people):
     a, b = people(2)
     ea, eb = register(a, program), register(b, program)
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[ea.pk, eb.pk], action="accept")
-    services.program_transition(actor=manager, program=program, action="start", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     services.enrollments_set_result(actor=manager, program=program, enrollment_ids=[ea.pk], result="passed")
-    services.program_transition(actor=manager, program=program, action="close", today=TODAY)
+    services.program_transition(actor=manager, program=program, action="close", today=program.end_date)
 
     prog_events = list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk))
                        .order_by("id").values_list("action", flat=True))
@@ -426,7 +426,7 @@ def test_every_change_writes_audit_rows(manager, inst, people):
 def test_refused_change_writes_nothing(manager, inst, program, citizen):
     count = AuditEvent.objects.count()
     with pytest.raises(Conflict):
-        services.program_transition(actor=manager, program=program, action="close", today=TODAY)
+        services.program_transition(actor=manager, program=program, action="close", today=program.end_date)
     with pytest.raises(ValidationFailed):
         services.program_create(actor=manager, institution=inst, data=program_data(title="abc"))
     assert AuditEvent.objects.count() == count

@@ -24,6 +24,9 @@ class Audit(AuditAction):
     USER_CREATED = "user.created", Msg("Akun staf dibuat", "Staff log-in created")
     USER_OTP_ENABLED = "user.otp_enabled", Msg("Autentikator ditambahkan", "Authenticator added")
     USER_OTP_REMOVED = "user.otp_removed", Msg("Autentikator dihapus", "Authenticator removed")
+    USER_PASSWORD_RESET_REQUESTED = "user.password_reset_requested", Msg("Atur ulang kata sandi diminta",
+                                                                         "Password reset requested")
+    USER_PASSWORD_RESET = "user.password_reset", Msg("Kata sandi diatur ulang", "Password reset")
     USER_OTP_RESET = "user.otp_reset", Msg("Verifikasi dua langkah disetel ulang", "Two-factor log-in reset")
 
 
@@ -72,4 +75,11 @@ class Code(ErrorCode):
     OTP_DEVICE = "otp_device", Msg("Autentikator bukan milik akun ini", "Authenticator not this account's")
     OTP_REQUIRED_BY_ROLE = "otp_required_by_role", Msg("Peran mewajibkan verifikasi dua langkah",
                                                        "The role requires two-factor log-in")
+    # Forgotten passwords.
+    RESET_IDENTIFIER_REQUIRED = "reset_identifier_required", Msg("Nomor HP, NIK, atau e-mail wajib diisi",
+                                                                 "Mobile number, NIK or e-mail required")
+    RESET_NOT_FOUND = "reset_not_found", Msg("Permintaan atur ulang kata sandi tidak ditemukan",
+                                             "Password reset request not found")
+    RESET_LOCKED = "reset_locked", Msg("Kode atur ulang salah terlalu sering", "Too many wrong reset codes")
+    RESET_CODE_WRONG = "reset_code_wrong", Msg("Kode atur ulang salah atau kedaluwarsa", "Wrong or expired reset code")
     OTP_RESET_SELF = "otp_reset_self", Msg("Autentikator sendiri tidak disetel ulang di sini", "Own authenticator not reset here")

@@ -1,6 +1,7 @@
 """Forms only parse and show input; the services decide."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.regions.fields import RegionPickerField
@@ -124,3 +125,37 @@ class DisputeDecisionForm(forms.Form):
     ])
     note = forms.CharField(label=_("Dasar keputusan (mis. KTP yang diperiksa, tanggal kunjungan)"), max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PasswordResetRequestForm(forms.Form):
+    """Forgot the password: whatever the log-in accepts."""
+
+    identifier = forms.CharField(
+        label=_("Nomor HP, NIK, atau e-mail akun Anda"), max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
+class PasswordResetCodeForm(forms.Form):
+    """The code from the SMS and the new password, on one page."""
+
+    code = forms.CharField(
+        label=_("Kode 6 angka dari SMS"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+    password = forms.CharField(label=_("Kata sandi baru (min. 8 karakter)"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Ulangi kata sandi baru"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        return data
+
+
+class PasswordResetEmailForm(auth_forms.PasswordResetForm):
+    """Django's reset-by-link form (it finds the accounts and sends the mail), with Sisnaker's wording."""
+
+    email = forms.EmailField(label=_("E-mail akun Anda"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))

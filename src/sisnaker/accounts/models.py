@@ -285,3 +285,27 @@ class LoginDevice(models.Model):
 
     def __str__(self) -> str:
         return f"device of {self.user_id} since {self.created_at:%Y-%m-%d}"
+
+
+class PasswordResetCode(models.Model):
+    """A request to reset a password with a one-time code sent by SMS (or by e-mail to an account
+    without a phone). One is made for every request, also when the identifier typed leads to no
+    account (``user`` empty, nothing sent): the answer, the code page and wrong codes look the same
+    either way. The code is never stored (``accounts.onetime``); a code is live for ``expires_at``,
+    used once (``used_at``) and refused after a few wrong tries (``attempts``)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Keyed hash of the identifier typed (rate limits per identifier): never the identifier itself.
+    identifier_key = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="passwordreset_user_idx")]
+
+    def __str__(self) -> str:
+        return f"password reset {self.pk} ({'used' if self.used_at else 'pending'})"

@@ -14,7 +14,7 @@ from sisnaker.core.permissions import can
 from sisnaker.core.roles import STAFF_ROLES, Role
 
 from .domain import mask_account_number, normalize_phone
-from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
+from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User
 
 
 @dataclass
@@ -90,6 +90,12 @@ def authenticators_of(*, user: User) -> list[TOTPDevice]:
 def pending_claim(*, token: str) -> SignUpClaim | None:
     """The sign-up claim waiting for its SMS code, or None (unknown or completed)."""
     return SignUpClaim.objects.filter(token=(token or "")[:64], completed_at__isnull=True).first()
+
+
+def password_reset_pending(*, token: str) -> PasswordResetCode | None:
+    """The password reset request waiting for its code, or None (unknown or used). Requests that led to
+    no account are found too: the code page must not tell them apart."""
+    return PasswordResetCode.objects.filter(token=(token or "")[:64], used_at__isnull=True).first()
 
 
 def person_get(*, person_id: int) -> Person | None:

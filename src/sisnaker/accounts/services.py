@@ -5,14 +5,11 @@ durable (``transaction.atomic(durable=True)``): none of them runs inside another
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -30,10 +27,11 @@ from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import District, Regency
 
-from . import security, selectors
+from . import onetime, security, selectors, throttle
+from .backends import find_user
 from .codes import Audit, Code
-from .domain import mask_account_number, names_match, normalize_phone
-from .models import IdentityDispute, Person, RoleAssignment, SignUpClaim, User
+from .domain import classify_identifier, mask_account_number, names_match, normalize_phone
+from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User
 
 NIK_TAKEN = Msg(
     "NIK ini sudah terdaftar. Silakan masuk dengan akun Anda, atau hubungi Disnaker setempat bila Anda tidak pernah mendaftar.",
@@ -609,22 +607,20 @@ CLAIM_MAX_ATTEMPTS = 5
 CLAIM_MAX_SENDS = 3
 
 
-def _claim_code_hash(token: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"signup-claim:{token}:{code}".encode(), hashlib.sha256).hexdigest()
+CLAIM_PURPOSE = "signup-claim"  # what a claim's code hash is bound to (accounts.onetime)
 
 
 def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
-    text = Msg("Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
-               "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code.").format(code=code)
-    notify_address(channel="sms", to=claim.phone, topic="otp.signup_claim", subject="", text=text.id, secret=code)
+    onetime.send(channel="sms", to=claim.phone, topic="otp.signup_claim", code=code, text=Msg(
+        "Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
+        "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code."))
 
 
 def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
                  password_hash: str) -> SignUpClaim:
     now = timezone.now()
     matches = names_match(name, person.full_name) and data.birth_date == person.birth_date
-    token = secrets.token_urlsafe(24)
-    code = f"{secrets.randbelow(10**6):06d}"
+    token, code = onetime.new_token(), onetime.new_code()
     claim = SignUpClaim.objects.create(
         token=token, kind=SignUpClaim.Kind.CLAIM if matches else SignUpClaim.Kind.DISPUTE, person=person,
         declared={
@@ -632,12 +628,13 @@ def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: st
             "domicile_district": data.domicile_district.code, "address": data.address.strip(),
             "has_disability": data.has_disability, "disability_kind": disability_kind,
         },
-        password_hash=password_hash, phone=phone, email=email, code_hash=_claim_code_hash(token, code),
+        password_hash=password_hash, phone=phone, email=email,
+        code_hash=onetime.code_hash(purpose=CLAIM_PURPOSE, token=token, code=code),
         expires_at=now + CLAIM_CODE_TTL, created_at=now,
     )
     # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
     audit.record(actor="warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
-                 after={"claim": claim.pk, "matches": matches, "phone": phone[:6] + "****" + phone[-3:]})
+                 after={"claim": claim.pk, "matches": matches, "phone": onetime.mask_phone(phone)})
     _send_claim_code(claim=claim, code=code)
     return claim
 
@@ -684,8 +681,9 @@ def signup_claim_resend(*, token: str) -> SignUpClaim:
             raise Conflict(Msg("Kode sudah dikirim {n} kali. Ulangi pendaftaran bila belum juga diterima.",
                                "The code was sent {n} times already. Sign up again if it still does not arrive.").format(
                                    n=claim.sends), code=Code.CLAIM_RESEND_LIMIT)
-        code = f"{secrets.randbelow(10**6):06d}"
-        claim.code_hash, claim.expires_at, claim.sends = _claim_code_hash(claim.token, code), now + CLAIM_CODE_TTL, claim.sends + 1
+        code = onetime.new_code()
+        claim.code_hash = onetime.code_hash(purpose=CLAIM_PURPOSE, token=claim.token, code=code)
+        claim.expires_at, claim.sends = now + CLAIM_CODE_TTL, claim.sends + 1
         claim.save(update_fields=["code_hash", "expires_at", "sends"])
         _send_claim_code(claim=claim, code=code)
     return claim
@@ -700,8 +698,8 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
     wrong = False
     with transaction.atomic(durable=True):
         claim = _open_claim(token, now)
-        code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
-        if now > claim.expires_at or not hmac.compare_digest(claim.code_hash, _claim_code_hash(claim.token, code)):
+        if not onetime.matches(purpose=CLAIM_PURPOSE, token=claim.token, stored_hash=claim.code_hash, typed=code,
+                               expires_at=claim.expires_at, now=now):
             SignUpClaim.objects.filter(pk=claim.pk).update(attempts=claim.attempts + 1)
             wrong = True
         else:
@@ -875,3 +873,185 @@ def person_match_for_staff(
             after={"outcome": outcome, "purpose": purpose[:200], "nik": masked},
         )
     return person if outcome == "matched" else None
+
+
+# --- forgotten passwords ----------------------------------------------------------------------
+#
+# Two ways back into an account, neither of which opens a session (the next log-in goes through the
+# password and, for an account with an authenticator, its code: a reset never bypasses two-factor):
+#
+# * a one-time code (``accounts.onetime``, the sign-up claim's mechanism) sent by SMS to the account's
+#   phone — or by e-mail to an account without one — for whatever identifier the log-in accepts
+#   (``password_reset_request``, ``password_reset_with_code``): many citizens have no e-mail;
+# * Django's own link by e-mail (``PasswordResetView`` and its token generator, see views.py), completed
+#   by ``password_reset_with_link``.
+#
+# The answer to a request is the same whether or not the identifier leads to an account: a request row
+# and a code page exist either way, and wrong codes are counted the same. Every completed reset ends the
+# account's other sessions (the session hash follows the password), withdraws device-cookie trust, is
+# recorded in the audit trail, and the account hears about it.
+
+RESET_PURPOSE = "password-reset"
+RESET_CODE_TTL = dt.timedelta(minutes=10)
+RESET_MAX_ATTEMPTS = 5
+RESET_LIMITED = Msg(
+    "Terlalu banyak permintaan atur ulang kata sandi. Coba lagi dalam {m} menit, atau datang ke posko Disnaker terdekat.",
+    "Too many password reset requests. Try again in {m} minutes, or visit the nearest manpower office post.",
+)
+RESET_CHECK_LIMITED = Msg("Terlalu banyak percobaan kode. Coba lagi dalam {m} menit.",
+                          "Too many code attempts. Try again in {m} minutes.")
+RESET_NOT_FOUND = Msg("Permintaan atur ulang kata sandi ini tidak ditemukan atau sudah dipakai. Minta kode baru.",
+                      "This password reset request was not found or was already used. Ask for a new code.")
+RESET_LOCKED = Msg("Kode salah terlalu sering. Minta kode baru.", "Too many wrong codes. Ask for a new code.")
+RESET_CODE_WRONG = Msg("Kode salah atau sudah kedaluwarsa. Periksa SMS terbaru, atau minta kode baru.",
+                       "Wrong or expired code. Check the latest SMS, or ask for a new code.")
+RESET_CODE_TEXT = Msg(
+    "Kode atur ulang kata sandi Sisnaker: {code}. Berlaku 10 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
+    "Your Sisnaker password reset code: {code}. Valid for 10 minutes. Never share this code, not even with staff.",
+)
+
+
+def _reset_identifier_key(identifier: str) -> str:
+    kind, value = classify_identifier(identifier)
+    return ratelimit.key_hash(f"password-reset:{kind}:{value}")
+
+
+def _reset_destination(user: User | None) -> tuple[str, str] | None:
+    """Where an account's reset code goes: its phone by SMS, else its e-mail; None when it has neither."""
+    if user is None or not user.is_active:
+        return None
+    phone = normalize_phone_or_blank(user.phone)
+    if phone:
+        return "sms", phone
+    if (user.email or "").strip():
+        return "email", user.email.strip()
+    return None
+
+
+def password_reset_request(*, identifier: str) -> PasswordResetCode:
+    """Someone forgot their password and typed an identifier the log-in accepts (phone, NIK, e-mail,
+    username). When it leads to an active account with a phone (or else an e-mail), a 6-digit code goes
+    there, live ``RESET_CODE_TTL``; the account's earlier codes stop working. Returns the request, whose
+    token names the code page, whether or not an account was found, so callers answer both the same.
+
+    Rate limited per client address and network and per identifier (``TooManyRequests``, the same for
+    known and unknown identifiers); codes sent to one account are capped whatever identifier led to it
+    (past the cap nothing is sent, silently). The counts are kept when the request is refused."""
+    identifier = (identifier or "").strip()[:150]
+    if not identifier:
+        raise ValidationFailed(Msg("Ketik nomor HP, NIK, atau e-mail akun Anda.", "Type your account's mobile number, NIK or e-mail."),
+                               code=Code.RESET_IDENTIFIER_REQUIRED, field="identifier")
+    key = _reset_identifier_key(identifier)
+    ratelimit.enforce("password_reset", message=RESET_LIMITED)
+    ratelimit.enforce_subject("password_reset", key, message=RESET_LIMITED)
+    user = find_user(identifier)
+    destination = _reset_destination(user)
+    if destination is not None and not ratelimit.hit(f"password_reset:account:{user.pk}", ratelimit.policy("password_reset.account")).allowed:
+        destination = None  # enough codes went to this account for now; the answer stays the same
+    with transaction.atomic(durable=True):
+        now = timezone.now()
+        token, code = onetime.new_token(), onetime.new_code()
+        reset = PasswordResetCode.objects.create(
+            token=token, user=user if destination else None, identifier_key=key, created_at=now, expires_at=now + RESET_CODE_TTL,
+            code_hash=onetime.code_hash(purpose=RESET_PURPOSE, token=token, code=code),
+        )
+        if destination is not None:
+            PasswordResetCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).exclude(pk=reset.pk).update(expires_at=now)
+            channel, address = destination
+            audit.record(actor="anonim (lupa kata sandi)", action=Audit.USER_PASSWORD_RESET_REQUESTED, obj=user, at=now,
+                         after={"channel": channel, "to": onetime.mask_phone(address) if channel == "sms" else _mask_email(address)})
+            onetime.send(channel=channel, to=address, topic="otp.password_reset", code=code, text=RESET_CODE_TEXT,
+                         language=user.preferred_language, subject="Kode atur ulang kata sandi Sisnaker")
+    return reset
+
+
+def password_reset_link_limit(*, email: str) -> None:
+    """Before Django's reset-by-link form sends its mail: the same limits as ``password_reset_request``
+    (per client and per identifier, known or not), sharing its counts."""
+    ratelimit.enforce("password_reset", message=RESET_LIMITED)
+    ratelimit.enforce_subject("password_reset", _reset_identifier_key(email), message=RESET_LIMITED)
+
+
+def _mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
+def password_reset_with_code(*, token: str, code: str, password: str) -> User:
+    """Set a new password with the code of a reset request. A wrong or expired code counts against the
+    request (locked after ``RESET_MAX_ATTEMPTS``), the client's address and the identifier, also when the
+    request led to no account; a weak password is refused without using the code up. Returns the account,
+    which is *not* logged in (see ``password_reset_done``)."""
+    ratelimit.enforce("password_reset_check", message=RESET_CHECK_LIMITED)
+    key = PasswordResetCode.objects.filter(token=(token or "")[:64]).values_list("identifier_key", flat=True).first()
+    if key is None:
+        raise NotFound(RESET_NOT_FOUND, code=Code.RESET_NOT_FOUND)
+    ratelimit.enforce_subject("password_reset_check", key, message=RESET_CHECK_LIMITED)
+    wrong = False
+    with transaction.atomic(durable=True):
+        now = timezone.now()
+        reset = PasswordResetCode.objects.select_for_update().get(token=token[:64])
+        if reset.used_at is not None:
+            raise NotFound(RESET_NOT_FOUND, code=Code.RESET_NOT_FOUND)
+        if reset.attempts >= RESET_MAX_ATTEMPTS:
+            raise Conflict(RESET_LOCKED, code=Code.RESET_LOCKED, field="code")
+        if reset.user_id is None or not onetime.matches(purpose=RESET_PURPOSE, token=reset.token, stored_hash=reset.code_hash,
+                                                        typed=code, expires_at=reset.expires_at, now=now):
+            PasswordResetCode.objects.filter(pk=reset.pk).update(attempts=reset.attempts + 1)
+            wrong = True
+        else:
+            user = User.objects.select_for_update().get(pk=reset.user_id)
+            _set_new_password(user=user, password=password)
+            reset.used_at = now
+            reset.save(update_fields=["used_at"])
+            password_reset_done(user=user, channel="sms" if normalize_phone_or_blank(user.phone) else "email", now=now)
+    if wrong:  # raised outside the transaction, so the attempt stays counted
+        raise ValidationFailed(RESET_CODE_WRONG, code=Code.RESET_CODE_WRONG, field="code")
+    return user
+
+
+@transaction.atomic(durable=True)
+def password_reset_with_link(*, user: User, password: str) -> User:
+    """Set a new password from Django's e-mailed link (the view has checked its token, which the new
+    password then invalidates: one use)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _set_new_password(user=user, password=password)
+    password_reset_done(user=user, channel="email_link", now=timezone.now())
+    return user
+
+
+def _set_new_password(*, user: User, password: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
+            code=Code.PASSWORD_WEAK, field="password",
+        ) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    password_validation.password_changed(password, user)
+
+
+def password_reset_done(*, user: User, channel: str, now: dt.datetime) -> None:
+    """What follows every reset, inside its transaction: every session of the account ends (Django checks
+    each session against a hash of the password, which just changed), no browser keeps device-cookie trust,
+    live codes stop working, an audit row, and a message to the account. Authenticators stay: the next log-in
+    still asks for their code."""
+    PasswordResetCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    devices = throttle.forget_account(user=user, now=now)
+    audit.record(actor=user, action=Audit.USER_PASSWORD_RESET, obj=user, at=now,
+                 after={"channel": channel, "sessions_ended": True, "devices_forgotten": devices})
+    text = Msg("Kata sandi akun Sisnaker Anda baru saja diganti dan semua sesi yang terbuka diakhiri. "
+               "Bila bukan Anda yang menggantinya, segera hubungi Disnaker setempat.",
+               "Your Sisnaker password was just changed and every open session was ended. "
+               "If you did not change it, contact your local manpower office at once.")
+    notify_user(user=user, topic="password_reset", subject="Kata sandi Sisnaker Anda diganti",
+                text=text.in_language(user.preferred_language))
+
+
+def password_reset_codes_purge(*, now: dt.datetime | None = None) -> int:
+    """Housekeeping: delete reset requests a day after they expired. Returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=1)
+    deleted, _ = PasswordResetCode.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

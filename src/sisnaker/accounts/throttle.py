@@ -244,3 +244,10 @@ def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     idle, _ = LoginCounter.objects.filter(last_failure_at__isnull=True).delete()
     devices, _ = LoginDevice.objects.filter(last_used_at__lt=now - DEVICE_LIFETIME).delete()
     return {"counters": counters + idle, "devices": devices}
+
+
+def forget_account(*, user: User, now: dt.datetime | None = None) -> int:
+    """After a password reset: the account's failure count starts again, and no browser keeps the trust
+    of a device cookie (someone may have held the old password). Returns how many devices lost it."""
+    _clear(f"user:{user.pk}")
+    return LoginDevice.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now or timezone.now())

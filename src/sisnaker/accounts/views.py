@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import wraps
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from sisnaker.core import search
+from sisnaker.core import links, search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
@@ -39,6 +41,9 @@ from .forms import (
     OtpForm,
     OtpRemoveForm,
     OtpSetupForm,
+    PasswordResetCodeForm,
+    PasswordResetEmailForm,
+    PasswordResetRequestForm,
     ProfileForm,
     SignUpForm,
 )
@@ -178,7 +183,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 def _login_error_message() -> str:
     return _("Kombinasi akun dan kata sandi salah. Periksa lagi huruf besar/kecil dan nomor yang Anda ketik. "
-             "Bila lupa kata sandi, hubungi petugas Disnaker atau administrator lembaga Anda.")
+             "Bila lupa kata sandi, pilih “Lupa kata sandi?” di bawah.")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -422,3 +427,111 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
     view = selectors.person_public_view(viewer=request.user, person=person)
     return render(request, "accounts/person_detail.html", view)
+
+
+# --- forgotten passwords ------------------------------------------------------------------------
+# By a code (SMS, for whatever identifier the log-in accepts) or by Django's e-mailed link. Neither
+# opens a session: the person logs in afterwards, through the two-factor step when the account has it.
+
+def _anonymous_only(view):
+    """Reset pages are for people who cannot log in: a signed-in visitor is sent home."""
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect("web:home")
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def _refused(request: HttpRequest, template: str, context: dict, exc: TooManyRequests) -> HttpResponse:
+    response = render(request, template, context, status=exc.http_status)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@_anonymous_only
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Step 1: the identifier. Whatever it is, the next page is the code page (nothing says whether an
+    account was found)."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reset = services.password_reset_request(identifier=form.cleaned_data["identifier"])
+        except TooManyRequests as exc:
+            apply_error(form, exc)
+            return _refused(request, "accounts/password_reset.html", {"form": form}, exc)
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("accounts:password_reset_code", token=reset.token)
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@_anonymous_only
+def password_reset_code(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 2: the code and the new password."""
+    if selectors.password_reset_pending(token=token) is None:
+        raise NotFound(services.RESET_NOT_FOUND, code=Code.RESET_NOT_FOUND)
+    form = PasswordResetCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.password_reset_with_code(token=token, code=d["code"], password=d["password"])
+        except TooManyRequests as exc:
+            apply_error(form, exc, fields={"": "code"})
+            return _refused(request, "accounts/password_reset_code.html", {"form": form}, exc)
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"": "code"})
+            status = 400
+        else:
+            return redirect("accounts:password_reset_complete")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/password_reset_code.html", {"form": form}, status=status)
+
+
+class PasswordResetEmailView(auth_views.PasswordResetView):
+    """Django's reset by e-mailed link, with Sisnaker's pages, limits and public address."""
+
+    form_class = PasswordResetEmailForm
+    template_name = "accounts/password_reset_email.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_email_sent")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_link_limit(email=form.cleaned_data["email"])
+        except TooManyRequests as exc:
+            apply_error(form, exc)
+            return _refused(self.request, self.template_name, self.get_context_data(form=form), exc)
+        # Links in the mail use the configured public address (core.links), not the request's Host header.
+        self.extra_email_context = {"base_url": links.public_url(self.request)}
+        return super().form_valid(form)
+
+
+class PasswordResetLinkView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link: Django checks its token; the new password is set by the service (audit,
+    sessions ended). No log-in follows (two-factor is asked at the next log-in)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_with_link(user=self.user, password=form.cleaned_data["new_password1"])
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"password": "new_password1"})
+            return self.form_invalid(form)
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset_email = _anonymous_only(PasswordResetEmailView.as_view())
+password_reset_email_sent = _anonymous_only(auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_email_sent.html"))
+password_reset_link = _anonymous_only(PasswordResetLinkView.as_view())
+password_reset_complete = _anonymous_only(auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"))

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
 from sisnaker.core.errors import Msg, ValidationFailed
@@ -59,6 +59,8 @@ class VerifyOut(Schema):
     institution_status_now: str | None = None
     institution_status_since: dt.date | None = None
     issued_on: dt.date | None = None
+    certificate_date: dt.date | None = Field(None, description="The date the certificate bears: the training's completion "
+                                                                "(end date, or the last assessment when later)")
     revoked_on: dt.date | None = None
     revoke_reason: str | None = None
     signature_valid: bool | None = None

@@ -21,6 +21,12 @@ class Audit(AuditAction):
     ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
                                                                  "Issuing every eligible certificate started")
     REMINDERS_SENT = "certificate.reminders_sent", Msg("Pengingat sertifikat dikirim", "Certificate reminders sent")
+    PERSONAL_LINK_ISSUED = "personal_link.issued", Msg("Tautan pribadi dibuat", "Personal link issued")
+    PERSONAL_LINKS_PRINTED = "personal_link.printed", Msg("Lembar kode QR tautan pribadi dicetak", "Sheet of personal-link QR codes printed")
+    PERSONAL_LINK_REVOKED = "personal_link.revoked", Msg("Tautan pribadi dicabut", "Personal link revoked")
+    PERSONAL_LINK_OPENED = "personal_link.opened", Msg("Tautan pribadi dibuka pertama kali", "Personal link opened for the first time")
+    PERSONAL_LINK_CERTIFICATE = "personal_link.certificate_downloaded", Msg("Sertifikat diunduh lewat tautan pribadi",
+                                                                            "Certificate downloaded through a personal link")
 
 
 class Code(ErrorCode):
@@ -34,6 +40,13 @@ class Code(ErrorCode):
     ASSESSMENT_NOT_ALLOWED = "assessment_not_allowed", Msg("Tidak dapat dinilai pada status ini", "Cannot be assessed in this state")
     ASSESSMENT_ENTRIES = "assessment_entries", Msg("Ada nilai yang tidak dapat disimpan", "Some entries cannot be saved")
     ASSESSMENT_CELL = "assessment_cell", Msg("Sel penilaian tidak dikenal", "Unknown assessment cell")
+    ASSESSMENT_IMPORT_CELL = "assessment_import_cell", Msg("Isi sel penilaian tidak dikenal", "Assessment cell not understood")
+    ASSESSMENT_IMPORT_HEADER = "assessment_import_header", Msg("Baris judul templat penilaian tidak ditemukan",
+                                                               "The assessment template's header row is missing")
+    ASSESSMENT_IMPORT_COLUMNS = "assessment_import_columns", Msg("Kolom berkas penilaian tidak sesuai program",
+                                                                 "The assessment file's columns do not fit the program")
+    ASSESSMENT_IMPORT_EMPTY = "assessment_import_empty", Msg("Berkas penilaian tanpa baris peserta", "Assessment file without participant rows")
+    ASSESSMENT_NOT_OPEN = "assessment_not_open", Msg("Penilaian dibuka pada tanggal mulai program", "Assessment opens on the program's start date")
     ENROLLMENT_NOT_IN_PROGRAM = "enrollment_not_in_program", Msg("Peserta tidak ada di program ini", "Participant not in this program")
     UNIT_NOT_IN_PROGRAM = "unit_not_in_program", Msg("Unit kompetensi bukan bagian program", "Competency unit not in the program")
     # reviews
@@ -54,6 +67,13 @@ class Code(ErrorCode):
                                                                "Institution not approved or suspended")
     REASON_TOO_LONG = "reason_too_long", Msg("Alasan terlalu panjang", "Reason too long")
     ISSUE_TASK_NOT_FOUND = "issue_task_not_found", Msg("Tugas penerbitan tidak ditemukan", "Issuing job not found")
+    # personal links
+    LINK_UNKNOWN = "personal_link_unknown", Msg("Tautan tidak ditemukan", "Link not found")
+    LINK_EXPIRED = "personal_link_expired", Msg("Tautan pribadi kedaluwarsa", "Personal link expired")
+    LINK_REVOKED = "personal_link_revoked", Msg("Tautan pribadi sudah tidak berlaku", "Personal link no longer valid")
+    LINK_MISSING = "personal_link_missing", Msg("Buka dulu tautan pribadi dari SMS/e-mail", "Open the personal link from the SMS/e-mail first")
+    LINK_NO_CERTIFICATE = "personal_link_no_certificate", Msg("Sertifikat belum terbit", "No certificate yet")
+    LINK_NONE_ACTIVE = "personal_link_none_active", Msg("Tidak ada tautan pribadi yang aktif", "No active personal link")
     # public verification
     CERTIFICATE_NUMBER_INVALID = "certificate_number_invalid", Msg("Nomor sertifikat tidak valid", "Not a certificate number")
     CERTIFICATE_NUMBER_REQUIRED = "certificate_number_required", Msg("Nomor sertifikat wajib diisi", "Certificate number required")

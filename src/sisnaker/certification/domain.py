@@ -22,6 +22,19 @@ unique nationally because registry numbers are unique; the sequence restarts eac
 institution and has no gaps (see models.CertificateCounter). Look-ups by number ignore case
 (``number_key``): registry numbers are unique after folding case, so two numbers never differ only by it.
 
+Certificate date (``certificate_date``): the day the training was completed — the program's end date,
+or the participant's last assessment when that came later — never the day someone clicked "issue", and
+never before the training's end. It is signed as ``certificate_date`` (payload version 3; versions 1 and 2
+were dated ``issued_on``, the day of issue, which ``certificate_date_of`` falls back to). ``issued_on`` and
+``issued_at`` keep their meaning: when the certificate was signed.
+
+Numbering year — a decision: the ``<year>`` of the number is the year the certificate is *issued*
+(entered in the register, Asia/Jakarta), not the year of the certificate's date. The institution's counter
+for the current year is the one locked, so numbers are handed out in the order of issue and a year's series,
+once the year is over, never grows again (a report of "certificates numbered in 2026" stays true). The
+price: a training that ends on 30 December and is certified on 5 January carries a 2026 date and a 2027
+number. Renumbering by the certificate date's year would reopen past series and mix their order.
+
 Who may issue: only an institution the authority has approved (``issue_blocker``). What a verifier is
 told about the issuer (``issuer_standing``): whether it was approved and active on the certificate's
 date, from the institution's status history, and its status today. A certificate stays valid when its
@@ -31,6 +44,7 @@ institution is suspended later; one issued while the institution was not approve
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -174,6 +188,23 @@ def assess_blocker(*, program_status: str, state: str, certified: bool) -> Msg |
                "(enrollment status: {s_en}).").format(s_id=label.id, s_en=label.en)
 
 
+def assessment_opens_blocker(*, start_date: dt.date, today: dt.date) -> Msg | None:
+    """Assessment opens on the program's start date (its first training day), even when the manager
+    started the program earlier: nothing has been taught before it. None once it is open."""
+    if today >= start_date:
+        return None
+    return Msg("Penilaian kompetensi dibuka pada tanggal mulai program, {d_id}. Belum ada yang dapat dinilai sebelum itu.",
+               "Competency assessment opens on the program's start date, {d_en}. Nothing can be assessed before then.").format(
+                   d_id=format_date_id(start_date), d_en=f"{start_date.day} {start_date:%B} {start_date.year}")
+
+
+def fill_competent(*, enrollment_ids: list[int], unit_ids: list[int], assessed: set[tuple[int, int]]) -> list[Entry]:
+    """"All competent" as the assessor's starting point: a "competent" entry for every cell of these
+    enrollments × units that has no assessment yet. Cells already assessed — "not yet competent" above
+    all — are never overwritten: the assessor changes only the exceptions afterwards."""
+    return [Entry(eid, uid, COMPETENT) for eid in enrollment_ids for uid in unit_ids if (eid, uid) not in assessed]
+
+
 def review_blocker(*, program_status: str, state: str) -> Msg | None:
     """Why this enrollment cannot be reviewed now; None when it can."""
     if state in (E.GRADUATED, E.NOT_PASSED):
@@ -242,6 +273,25 @@ def entry_problem(entry: Entry) -> SisnakerError | None:
 
 def certificate_number(*, registry_number: str, year: int, sequence: int) -> str:
     return f"{registry_number}/{year}/{sequence:06d}"
+
+
+def certificate_date(*, end_date: dt.date, last_assessed_on: dt.date | None) -> dt.date:
+    """The date a certificate bears: the training's completion — its end date, or the participant's last
+    assessment when that was later. Never before the end date, whenever the certificate is issued."""
+    return max(end_date, last_assessed_on) if last_assessed_on is not None else end_date
+
+
+def certificate_date_of(fields: dict) -> dt.date | None:
+    """The certificate's date from its signed fields: ``certificate_date`` (payload version 3 on), else
+    ``issued_on`` (versions 1 and 2 were dated the day they were issued). None when unreadable."""
+    for key in ("certificate_date", "issued_on"):
+        value = fields.get(key)
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return None
+    return None
 
 
 def canonical_payload(fields: dict) -> str:
@@ -353,3 +403,70 @@ def issuer_standing(*, history: list[tuple[dt.datetime, str]], issued_at: dt.dat
     later = on_issue is None and any(status == institutions.APPROVED for _, status in history)
     return IssuerStanding(status_on_issue=on_issue, approved_on_issue=on_issue == institutions.APPROVED, approved_later=later,
                           status_now=status_now, since=status_changed_at)
+
+
+# --- personal links ------------------------------------------------------------------------------------
+# A participant reached by SMS/WhatsApp/e-mail gets a personal link (``models.PersonalLink``) to the steps of
+# ONE enrollment: the review, the work-readiness survey, and the certificate download once it exists. The
+# link is a random token of ``LINK_TOKEN_BYTES`` bytes; only its SHA-256 is stored (``link_token_hash``).
+# It expires (``settings.SISNAKER_PERSONAL_LINK_DAYS``), can be revoked, and issuing a new one for the same
+# enrollment and purpose revokes the old one.
+
+LINK_TOKEN_BYTES = 16  # 128 bits → 22 URL-safe characters (short enough for an SMS)
+LINK_PURPOSE_STEPS = "certificate_steps"
+# What a well-formed token looks like (``secrets.token_urlsafe(16)``); anything else is unknown at once.
+_LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# Why a link is sent: the participant still has their own steps to do, or their certificate is ready.
+LINK_REMINDER, LINK_CERTIFICATE_READY = "reminder", "certificate_ready"
+LINK_DEFAULT_DAYS = 30
+
+
+def is_link_token(value: str | None) -> bool:
+    return bool(value) and _LINK_TOKEN_RE.fullmatch(value) is not None
+
+
+def link_token_hash(token: str) -> str:
+    """What is stored of a token: its SHA-256 (hex). 128 random bits need no key or slow hash."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+LINK_EXPIRED = Msg("Tautan pribadi ini sudah kedaluwarsa ({date}). Minta tautan baru kepada lembaga pelatihan Anda.",
+                   "This personal link expired ({date}). Ask your training institution for a new one.")
+LINK_REVOKED = Msg("Tautan pribadi ini sudah tidak berlaku: lembaga pelatihan mencabutnya atau mengirim tautan yang lebih baru. "
+                   "Gunakan tautan terbaru dari SMS/e-mail Anda, atau minta tautan baru kepada lembaga pelatihan.",
+                   "This personal link is no longer valid: the training institution revoked it or sent a newer one. "
+                   "Use the newest link from your SMS/e-mail, or ask the training institution for a new one.")
+LINK_MISSING = Msg("Halaman ini dibuka dengan tautan pribadi dari SMS/e-mail Anda. Buka lagi tautan itu, atau masuk ke Sisnaker "
+                   "bila Anda memiliki akun.",
+                   "This page opens with the personal link from your SMS/e-mail. Open that link again, or log in to Sisnaker "
+                   "if you have an account.")
+LINK_UNKNOWN = Msg("Tautan tidak ditemukan. Periksa apakah tautan tersalin lengkap dari SMS/e-mail.",
+                   "Link not found. Check that the whole link was copied from the SMS/e-mail.")
+
+
+def link_refusal(*, revoked_at: dt.datetime | None, expires_at: dt.datetime, now: dt.datetime) -> tuple[str, Msg] | None:
+    """Why a known link cannot be used now — ("revoked" | "expired", message) — or None when it can."""
+    if revoked_at is not None:
+        return "revoked", LINK_REVOKED
+    if now >= expires_at:
+        return "expired", LINK_EXPIRED.format(date=format_date_id(expires_at.date()))
+    return None
+
+
+def link_next_step(readiness: Readiness) -> str:
+    """Where a personal link leads: the first of the participant's own steps not done ("reviewed",
+    "survey"), else "done" (the steps page: the certificate, or what it still waits for)."""
+    if not readiness.program_allows or readiness.certified:
+        return "done"
+    todo = own_todo(steps(readiness))
+    return todo[0] if todo else "done"
+
+
+def link_purpose_for(readiness: Readiness) -> str | None:
+    """Why a participant gets a link from the board: ``LINK_CERTIFICATE_READY`` once certified, ``LINK_REMINDER``
+    while they still have their own steps to do, None otherwise (nothing they can do: the assessment waits)."""
+    if readiness.certified:
+        return LINK_CERTIFICATE_READY
+    if readiness.program_allows and own_todo(steps(readiness)):
+        return LINK_REMINDER
+    return None

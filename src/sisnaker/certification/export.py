@@ -14,7 +14,7 @@ from .models import Certificate
 
 EXPORT_FORMAT = "sisnaker-certificate/1"
 # Every payload version this code can read (a signature over any of them verifies).
-PAYLOAD_VERSIONS = frozenset({1, 2})
+PAYLOAD_VERSIONS = frozenset({1, 2, 3})
 
 
 def certificate_export(certificate: Certificate) -> dict:

@@ -68,6 +68,22 @@ def parse_cell_ref(raw: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def parse_fill_target(raw: str) -> tuple[str, int | None] | None:
+    """The "all competent" button pressed: ``all``, ``unit-<unit id>`` or ``row-<enrollment id>``."""
+    raw = (raw or "").strip()
+    if raw == "all":
+        return ("all", None)
+    m = re.fullmatch(r"(unit|row)-(\d{1,12})", raw)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+class AssessmentImportForm(forms.Form):
+    """The filled-in assessment template (``assessment_sheet``)."""
+
+    file = forms.FileField(label=_("Berkas penilaian (.xlsx dari templat)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))
+
+
 STARS = [(n, str(n)) for n in range(1, 6)]
 
 

@@ -117,3 +117,40 @@ class Certificate(models.Model):
     def scope_user_id(self):
         """The holder's account (``certificate.view``); load ``enrollment__person`` with the certificate."""
         return self.enrollment.person.user_id
+
+
+class PersonalLink(models.Model):
+    """A personal link sent to one participant (SMS/WhatsApp/e-mail or a printed QR code): it lets whoever
+    holds it do the steps of ONE enrollment — the review, the work-readiness survey, the certificate
+    download — without a password (``domain``: personal links). Only the SHA-256 of the token is kept.
+    At most one usable link per enrollment and purpose: issuing a new one revokes the old one."""
+
+    class Purpose(models.TextChoices):
+        CERTIFICATE_STEPS = "certificate_steps", _("Langkah menuju sertifikat")
+
+    enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="personal_links")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices, default=Purpose.CERTIFICATE_STEPS)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Why it was issued: "reminder" (steps to do), "certificate_ready", "print" (a QR card).
+    reason = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "purpose"], condition=Q(revoked_at__isnull=True),
+                                    name="personal_link_one_unrevoked"),
+            models.CheckConstraint(name="personal_link_expires_after_creation", condition=Q(expires_at__gt=models.F("created_at"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk} ({self.enrollment_id})"
+
+    def scope_institution_id(self):
+        """The institution of the enrollment's program; load ``enrollment__program`` with the link."""
+        return self.enrollment.program.institution_id

@@ -34,7 +34,7 @@ from sisnaker.core import links
 from sisnaker.core.errors import Msg
 from sisnaker.institutions.domain import STATUS_LABELS
 
-from .domain import format_date_id
+from .domain import certificate_date_of, format_date_id
 from .export import EXPORT_FORMAT, certificate_export
 from .models import Certificate
 from .selectors.certificates import issuer_standing_of
@@ -223,7 +223,9 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
                   "Helvetica-Oblique", 10)
 
     # Signature block (right), QR code (left).
-    issued_on = _date(fields.get("issued_on", ""))
+    # The date the certificate bears: the training's completion (version 1–2 payloads: the day of issue).
+    dated = certificate_date_of(fields)
+    issued_on = _date(dated.isoformat() if dated else fields.get("issued_on", ""))
     sx = w - MARGIN - 45 * mm
     c.setFillColor(colors.black)
     c.setFont("Helvetica", 10)

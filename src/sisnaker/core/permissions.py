@@ -9,6 +9,7 @@ Objects expose their scope through small duck-typed methods, so this module know
   with placement: an action gets its row when something calls it)
 * ``scope_user_id()``         → the user the object belongs to (a citizen's own records)
 * ``scope_approval_authority()`` → who vets an institution: "regional" or "ministry"
+* ``scope_instructor_ids()``   → the user ids of the instructors assigned to a program (empty: none assigned)
 
 Institution roles come in two strengths: ``_institution`` matches any institution the grant names
 (its staff may read and correct their own registration while it waits), ``_approved_institution``
@@ -55,6 +56,18 @@ def _institution(grant: Grant, obj: Any, actor: Any) -> bool:
 
 def _approved_institution(grant: Grant, obj: Any, actor: Any) -> bool:
     return grant.institution_approved and _institution(grant, obj, actor)
+
+
+def _assigned_instructor(grant: Grant, obj: Any, actor: Any) -> bool:
+    """An instructor of the object's approved institution who is assigned to it — or any instructor of the
+    institution while the object names none (programs from before assignment, or not assigned yet)."""
+    if not _approved_institution(grant, obj, actor):
+        return False
+    fn = getattr(obj, "scope_instructor_ids", None)
+    if fn is None:
+        return False
+    assigned = fn()
+    return not assigned or actor.pk in assigned
 
 
 def _region(grant: Grant, obj: Any, actor: Any) -> bool:
@@ -109,7 +122,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # Training work inside one institution.
     # Only an approved institution's staff: pending/rejected/suspended ones touch no people.
     "program.manage": {R.INSTITUTION_MANAGER: _approved_institution},
-    "program.assess": {R.INSTRUCTOR: _approved_institution, R.INSTITUTION_MANAGER: _approved_institution},
+    # Assessment: the program's assigned instructors (every instructor of the institution while none is
+    # assigned) and the institution's managers, who stand in for an absent instructor.
+    "program.assess": {R.INSTRUCTOR: _assigned_instructor, R.INSTITUTION_MANAGER: _approved_institution},
     # Certificates (obj: the program for issue, the certificate otherwise). Only an approved institution's
     # manager issues; revoking is also for ministry curators, who keep the national register; a
     # certificate is seen by its holder, the issuing institution's staff and curators.
@@ -117,6 +132,13 @@ RULES: dict[str, dict[Role, Any]] = {
     "certificate.revoke": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
     "certificate.view": {R.CITIZEN: _own, R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                          R.CURATOR: _national},
+    # Personal links (certification.PersonalLink: a participant's review, survey and certificate of one
+    # enrollment without a password; obj: the program, or the link for revoking): sent from the readiness
+    # board, printed as a sheet of QR codes, revoked — by the managers of the approved institution that
+    # runs the program.
+    "personal_link.send": {R.INSTITUTION_MANAGER: _approved_institution},
+    "personal_link.print": {R.INSTITUTION_MANAGER: _approved_institution},
+    "personal_link.revoke": {R.INSTITUTION_MANAGER: _approved_institution},
     # Enrollment data of an institution's programs (tables, exports); unmasked NIK for its manager.
     "enrollment.view": {R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                         R.REGIONAL_OFFICER: _region, R.CURATOR: _national},

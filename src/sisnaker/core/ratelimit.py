@@ -38,9 +38,21 @@ DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
     # One-time codes: sending and checking.
     "otp_send.ip": (10, 3600),
     "otp_check.ip": (30, 3600),
+    # Password resets (accounts.services.password_reset_*): requests per client and per identifier typed
+    # (whether or not it leads to an account, so a refusal says nothing about that); codes sent to one
+    # account whatever identifier led to it (past it nothing more is sent, without a word); code checks.
+    "password_reset.ip": (10, 3600),
+    "password_reset.net": (40, 3600),
+    "password_reset.id": (5, 3600),
+    "password_reset.account": (5, 3600),
+    "password_reset_check.ip": (30, 3600),
+    "password_reset_check.id": (10, 3600),
     # Certificate look-ups by number (+ birth date) on the public verification page and API.
     "certificate_lookup.ip": (30, 900),
     "certificate_lookup.net": (120, 900),
+    # Personal links opened (``/l/<token>/``, any outcome): a class on one school network opens ~30.
+    "personal_link.ip": (30, 900),
+    "personal_link.net": (200, 900),
 }
 
 
@@ -134,6 +146,15 @@ def enforce(scope: str, *, message=None) -> None:
     if not keys:
         return
     decision = hit_all(keys)
+    if not decision.allowed:
+        raise TooManyRequests(message, retry_after=decision.retry_after)
+
+
+def enforce_subject(scope: str, subject: str, *, message=None) -> None:
+    """Count one event of ``scope`` for ``subject`` (what is being tried, e.g. the identifier typed, as a
+    ``key_hash``) under the policy ``<scope>.id``, and raise ``TooManyRequests`` once it is exceeded. Unlike
+    ``enforce`` it counts outside requests too (the subject does not depend on the client)."""
+    decision = hit(f"{scope}:id:{subject}", policy(f"{scope}.id"))
     if not decision.allowed:
         raise TooManyRequests(message, retry_after=decision.retry_after)
 

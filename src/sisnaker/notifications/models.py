@@ -21,6 +21,9 @@ class Notification(models.Model):
     topic = models.CharField(max_length=60)  # e.g. "certificate.reminder"
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # A secret the message carries (a personal link's token), encrypted (core.crypto) until the message is
+    # delivered, then erased; ``body`` keeps it blanked (``SECRET_MASK``), so no secret is stored in clear.
+    sealed = models.TextField(blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

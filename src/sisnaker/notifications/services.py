@@ -16,9 +16,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from sisnaker.core import crypto
+
 from .gateways import normalize_phone
 from .models import Notification
-from .tasks import deliver, send_notification, send_notifications
+from .tasks import SECRET_MASK, deliver, send_notification, send_notifications
 
 
 class Account(Protocol):
@@ -79,12 +81,22 @@ def already_notified(*, person: Recipient, topic: str, now: dt.datetime | None =
     ).exists()
 
 
+def seal(text: str, secret: str) -> tuple[str, str]:
+    """``text`` with ``secret`` blanked, and ``secret`` encrypted: what a notification stores of a message
+    that carries a secret (``deliver`` puts it back just before sending, then erases it)."""
+    if not secret:
+        return text, ""
+    return text.replace(secret, SECRET_MASK * len(secret)), crypto.encrypt(secret)
+
+
 def notify(*, person: Recipient, topic: str, subject: str, text: str, channels: Iterable[str] = ("email", "sms"),
-           now: dt.datetime | None = None) -> list[Notification]:
+           now: dt.datetime | None = None, secret: str = "") -> list[Notification]:
     """Queue ``text`` to ``person`` on each channel they can be reached at; send after commit.
 
     Returns the notifications created: empty when the person already got this topic today, or has
-    no address for any of the channels (a person without e-mail gets the SMS only)."""
+    no address for any of the channels (a person without e-mail gets the SMS only). With ``secret`` (a
+    personal link's token inside ``text``) the stored body has it blanked and the secret is kept only
+    encrypted until the task sends the message (``seal``)."""
     channels = tuple(dict.fromkeys(channels))
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
@@ -98,9 +110,10 @@ def notify(*, person: Recipient, topic: str, subject: str, text: str, channels: 
         _people().objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
         if already_notified(person=person, topic=topic, now=now):
             return []
+        kept, sealed = seal(text, secret)
         created = [
             Notification.objects.create(channel=channel, person=person, recipient=address[:200], topic=topic[:60],
-                                        subject=subject[:200] if channel == "email" else "", body=text)
+                                        subject=subject[:200] if channel == "email" else "", body=kept, sealed=sealed)
             for channel, address in wanted
         ]
         ids = [n.pk for n in created]

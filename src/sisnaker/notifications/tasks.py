@@ -7,29 +7,47 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.utils import timezone
 
+from sisnaker.core import crypto
+
 from .gateways import get_gateway
 from .models import Notification
+
+# What replaces a secret in a stored message body (``services.seal``), one per character of the secret.
+SECRET_MASK = "•"
+
+
+def _unseal(notification: Notification) -> str:
+    """The text to send: the stored body, with its sealed secret (if any) put back."""
+    if not notification.sealed:
+        return notification.body
+    secret = crypto.decrypt(notification.sealed)
+    return notification.body.replace(SECRET_MASK * len(secret), secret)
 
 
 def deliver(notification: Notification) -> Notification:
     """Send one queued notification now and record the outcome (sent, or failed with the error). Only
-    the status is written back: a body changed in memory (a one-time code) is sent, never saved."""
+    the status is written back: a body changed in memory (a one-time code) is sent, never saved. A sealed
+    secret (a personal link's token) is decrypted into the text sent, then erased whatever the outcome."""
     if notification.status != Notification.Status.QUEUED:
         return notification
     try:
+        text = _unseal(notification)
         if notification.channel == Notification.Channel.EMAIL:
-            send_mail(notification.subject or "Sisnaker", notification.body, None, [notification.recipient])
+            send_mail(notification.subject or "Sisnaker", text, None, [notification.recipient])
         else:
-            get_gateway(notification.channel).send(to=notification.recipient, text=notification.body)
+            get_gateway(notification.channel).send(to=notification.recipient, text=text)
     except Exception as exc:  # any provider failure is recorded, never raised at the user
         notification.status = Notification.Status.FAILED
         notification.error = f"{type(exc).__name__}: {exc}"[:2000]
-        Notification.objects.filter(pk=notification.pk).update(status=notification.status, error=notification.error)
+        notification.sealed = ""
+        Notification.objects.filter(pk=notification.pk).update(status=notification.status, error=notification.error, sealed="")
     else:
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
         notification.error = ""
-        Notification.objects.filter(pk=notification.pk).update(status=notification.status, sent_at=notification.sent_at, error="")
+        notification.sealed = ""
+        Notification.objects.filter(pk=notification.pk).update(status=notification.status, sent_at=notification.sent_at, error="",
+                                                                sealed="")
     return notification
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sisnaker.accounts.models import Person, User
 from sisnaker.core import audit, extensions
+from sisnaker.core.actors import LinkHolder, require_link_scope
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.training.codes import Code as TrainingCode
@@ -56,12 +57,17 @@ def specs_of(version: QuestionnaireVersion) -> list[domain.QuestionSpec]:
     return [domain.spec_from(q) for q in version.questions.all()]
 
 
-def response_check(*, actor: User, code: str, person: Person, enrollment: Enrollment | None) -> None:
-    """Refuse unless ``actor`` (the person themself) may fill questionnaire ``code`` for
-    ``enrollment`` now: ``PermissionDenied`` (someone else, or not their enrollment) or ``Conflict``
-    (not eligible in its current state, with the reason a ``FILL_REFUSAL`` provider gives). Pages call it
-    before showing the form."""
-    require(actor, "enrollment.register_self", person)
+def response_check(*, actor: User | LinkHolder, code: str, person: Person, enrollment: Enrollment | None) -> None:
+    """Refuse unless ``actor`` (the person themself, or the holder of a personal link to ``enrollment``,
+    ``core.actors.LinkHolder``) may fill questionnaire ``code`` for ``enrollment`` now: ``PermissionDenied``
+    (someone else, not their enrollment, a link to another one) or ``Conflict`` (not eligible in its current
+    state, with the reason a ``FILL_REFUSAL`` provider gives). Pages call it before showing the form."""
+    if isinstance(actor, LinkHolder):
+        if enrollment is None:
+            raise PermissionDenied(NOT_YOURS, code=Code.ENROLLMENT_NOT_OWN)
+        require_link_scope(actor, enrollment_id=enrollment.pk, person_id=person.pk)
+    else:
+        require(actor, "enrollment.register_self", person)
     if enrollment is None or enrollment.person_id != person.pk:
         raise PermissionDenied(NOT_YOURS, code=Code.ENROLLMENT_NOT_OWN)
     for refusal in extensions.collect(FILL_REFUSAL, code=code, enrollment=enrollment):
@@ -70,7 +76,7 @@ def response_check(*, actor: User, code: str, person: Person, enrollment: Enroll
 
 
 @transaction.atomic(durable=True)
-def response_submit(*, actor: User, code: str, person: Person, enrollment: Enrollment, answers: Any,
+def response_submit(*, actor: User | LinkHolder, code: str, person: Person, enrollment: Enrollment, answers: Any,
                     now: dt.datetime) -> Response:
     """Record ``person``'s answers to the current version of questionnaire ``code`` for ``enrollment``.
 

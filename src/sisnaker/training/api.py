@@ -91,6 +91,8 @@ class ProgramOut(Schema):
     status_label: str
     counts: dict[str, int] | None = Field(None, description="Enrollments per state (staff only)")
     late_count: int | None = Field(None, description="Late registrations (susulan), staff only")
+    instructor_ids: list[int] | None = Field(None, description="The assigned instructors' user ids, staff only (empty: every "
+                                                                "instructor of the institution assesses)")
     cancel_reason: str | None = None
 
 
@@ -125,6 +127,8 @@ class ProgramIn(Schema):
     description: str = ""
     vocational_field_id: int
     competency_unit_ids: list[int] = []
+    instructor_ids: list[int] = Field([], description="User ids of the institution's instructors who teach and assess it "
+                                                      "(none: every instructor of the institution)")
     hours: int = Field(description="Training hours (JP)")
     start_date: dt.date
     end_date: dt.date
@@ -148,6 +152,7 @@ class ProgramPutIn(Schema):
     description: str = ""
     vocational_field_id: int
     competency_unit_ids: list[int] = []
+    instructor_ids: list[int] = Field([], description="The assigned instructors (replaces them; none: every instructor)")
     hours: int
     start_date: dt.date
     end_date: dt.date
@@ -171,6 +176,7 @@ class ProgramPatchIn(Schema):
     description: str | None = None
     vocational_field_id: int | None = None
     competency_unit_ids: list[int] | None = None
+    instructor_ids: list[int] | None = None
     hours: int | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -191,7 +197,33 @@ class ProgramPatchIn(Schema):
 
 class TransitionIn(Schema):
     action: str = Field(description="publish, close_registration, start, close or cancel")
-    reason: str = Field("", description="Required to cancel")
+    reason: str = Field("", description="Required to cancel, to start before the start date and to close "
+                                                         "before the end date (400 reason_required); recorded in the audit trail")
+
+
+class EffectOut(Schema):
+    source: str = Field(description="Enrollment state now")
+    target: str = Field(description="Enrollment state after the transition")
+    count: int
+    message: str
+
+
+class TransitionPreviewOut(Schema):
+    action: str
+    status: str = Field(description="The program's status now")
+    target_status: str = Field(description="The program's status after the transition")
+    effects: list[EffectOut] = Field(description="Enrollments the transition moves, from today's counts")
+    reason_required: bool
+    reason_why: str | None = Field(None, description="Why a reason is required today")
+
+
+class BatchIn(Schema):
+    registration_opens: dt.date
+    registration_closes: dt.date
+    start_date: dt.date
+    end_date: dt.date
+    quota: int = Field(description="Seats")
+    publish: bool = Field(False, description="Open registration at once (else the new batch is a draft)")
 
 
 class TransitionOut(Schema):
@@ -352,6 +384,7 @@ def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dic
     if staff:
         out["counts"] = counts if counts is not None else selectors.state_counts(program=p)
         out["late_count"] = p.late_count
+        out["instructor_ids"] = sorted(p.scope_instructor_ids())
         out["cancel_reason"] = p.cancel_reason
     return out
 
@@ -381,9 +414,11 @@ def _program_data(values: dict) -> services.ProgramData:
     vocational_field = _vocational_field(values.pop("vocational_field_id"))
     regency = _regency(values.pop("regency"))
     units = tuple(values.pop("competency_unit_ids") or ())
+    instructors = values.pop("instructor_ids", None)
     for key in ("description", "dipa_reference", "min_education"):
         values[key] = values.get(key) or ""
-    return services.ProgramData(vocational_field=vocational_field, regency=regency, competency_unit_ids=units, **values)
+    return services.ProgramData(vocational_field=vocational_field, regency=regency, competency_unit_ids=units,
+                                instructor_ids=None if instructors is None else tuple(instructors), **values)
 
 
 def _existing_values(program: Program) -> dict:
@@ -391,6 +426,7 @@ def _existing_values(program: Program) -> dict:
     values["vocational_field_id"] = program.vocational_field_id
     values["regency"] = program.regency_id
     values["competency_unit_ids"] = list(program.competency_units.values_list("pk", flat=True))
+    values["instructor_ids"] = None  # kept unless the request names them
     return values
 
 
@@ -517,7 +553,7 @@ def my_programs(request, institution_id: int | None = None):
         ids = [institution_id]
     today = _today()
     rows = selectors.manager_programs(institution_ids=ids).select_related(
-        "institution__regency", "regency__province").prefetch_related("competency_units")
+        "institution__regency", "regency__province").prefetch_related("competency_units", "instructors")
     out = []
     for p in rows:
         counts = {state: getattr(p, f"n_{state}") for state in domain.EnrollmentState.values}
@@ -560,8 +596,10 @@ def program_patch(request, program_id: int, payload: ProgramPatchIn):
              description="`publish` (draft → published; the institution must be active and, for a private LPK, "
                          "accredited), `close_registration` (→ selection), `start` (→ running; applicants left become "
                          "not_selected), `close` (→ closed; passed participants become alumni, others not_passed with "
-                         "the reason), `cancel` (needs `reason`; withdraws every active enrollment). An illegal "
-                         "transition is refused with 409 and a message.")
+                         "the reason), `cancel` (needs `reason`; withdraws every active enrollment). Starting before the "
+                         "start date or closing before the end date needs `reason` too (400 `reason_required`). "
+                         "`GET .../transitions/{action}` previews what a transition would do. An illegal transition is "
+                         "refused with 409 and a message.")
 def program_transition(request, program_id: int, payload: TransitionIn):
     actor = request_actor(request)
     program = selectors.program_for_staff(program_id=program_id)
@@ -571,6 +609,39 @@ def program_transition(request, program_id: int, payload: TransitionIn):
     after = selectors.state_counts(program=fresh)
     changed = {state: after[state] - before[state] for state in after if after[state] != before[state]}
     return {"program": _program_out(fresh, today=_today(), staff=True, counts=after), "enrollments_changed": changed}
+
+
+@router.get("/programs/{program_id}/transitions/{action}", response=TransitionPreviewOut,
+            summary="What a transition would do now",
+            description="For the institution's manager: the status it leads to, the enrollments it would move (counts "
+                        "per state today) and whether it needs a `reason` today. Nothing changes. 409 when the "
+                        "transition is not possible from the program's status.")
+def program_transition_preview(request, program_id: int, action: str):
+    actor = request_actor(request)
+    program = selectors.program_for_staff(program_id=program_id)
+    require(actor, "program.manage", program)
+    if action not in domain.PROGRAM_TRANSITIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION, field="action")
+    preview = selectors.transition_preview(program=program, action=action, today=_today())
+    return {"action": action, "status": program.status, "target_status": preview.target,
+            "effects": [{"source": e.source, "target": e.target, "count": e.count, "message": str(e.message)} for e in preview.effects],
+            "reason_required": preview.reason_needed is not None,
+            "reason_why": str(preview.reason_needed) if preview.reason_needed else None}
+
+
+@router.post("/programs/{program_id}/batches", response={201: ProgramOut}, summary="New batch (angkatan) from this program",
+             description="Copies the program into a new one of the same institution (title with the next batch number, "
+                         "vocational field, active competency units, description, requirements, location, funding, fee, "
+                         "selection method) with the dates and quota given. A draft, or published with `publish`. The "
+                         "audit row of the new program names its source.")
+def program_copy_as_batch(request, program_id: int, payload: BatchIn):
+    actor = request_actor(request)
+    program = selectors.program_for_staff(program_id=program_id)
+    copy = services.program_copy_as_batch(
+        actor=actor, program=program, today=_today(), publish=payload.publish,
+        dates=services.BatchDates(registration_opens=payload.registration_opens, registration_closes=payload.registration_closes,
+                                  start_date=payload.start_date, end_date=payload.end_date, quota=payload.quota))
+    return Status(201, _program_out(selectors.program_for_staff(program_id=copy.pk), today=_today(), staff=True))
 
 
 # --- enrollments (institution staff) ----------------------------------------------------------

@@ -16,6 +16,8 @@ class Audit(AuditAction):
     # programs (the lifecycle actions are ``program.<action>`` of domain.PROGRAM_TRANSITIONS)
     PROGRAM_CREATED = "program.created", Msg("Program dibuat", "Program created")
     PROGRAM_UPDATED = "program.updated", Msg("Program diubah", "Program edited")
+    PROGRAM_COPIED_AS_BATCH = "program.copied_as_batch", Msg("Angkatan baru dibuat dari program lain",
+                                                             "New batch created from another program")
     PROGRAM_PUBLISH = "program.publish", Msg("Pendaftaran program dibuka", "Program registration opened")
     PROGRAM_CLOSE_REGISTRATION = "program.close_registration", Msg("Pendaftaran ditutup, seleksi dimulai",
                                                                    "Registration closed, selection started")
@@ -79,6 +81,7 @@ class Code(ErrorCode):
                                                                        "Quota below the accepted participants")
     PROGRAM_CHOICE = "program_choice", Msg("Pilihan tidak dikenal", "Unknown choice")
     PROGRAM_UNITS = "program_units", Msg("Unit kompetensi tidak dikenal atau tidak aktif", "Unknown or inactive competency units")
+    PROGRAM_INSTRUCTORS = "program_instructors", Msg("Bukan instruktur aktif lembaga ini", "Not an active instructor of this institution")
     # one per field of domain.validate_program_fields (``program_<field>``)
     PROGRAM_TITLE = "program_title", Msg("Judul program tidak sah", "Invalid program title")
     PROGRAM_HOURS = "program_hours", Msg("Jumlah JP tidak sah", "Invalid training hours")
@@ -133,10 +136,16 @@ class Code(ErrorCode):
     IMPORT_HEADER_DUPLICATE = "import_header_duplicate", Msg("Kolom judul ganda", "Duplicated header column")
     IMPORT_COLUMNS_MISSING = "import_columns_missing", Msg("Kolom wajib tidak ada", "Required columns missing")
     IMPORT_NO_ROWS = "import_no_rows", Msg("Tidak ada baris data", "No data rows")
+    # spreadsheets: warnings about the whole file (the import still goes through)
+    IMPORT_COLUMNS_UNKNOWN = "import_columns_unknown", Msg("Kolom tidak dikenali, diabaikan", "Unrecognised columns, ignored")
+    IMPORT_COLUMNS_NOT_STORED = "import_columns_not_stored", Msg("Kolom dikenali tetapi tidak disimpan",
+                                                                 "Recognised columns that are not stored")
     # spreadsheets: one cell
     NIK_NUMBER_LOST = "nik_number_lost", Msg("NIK kehilangan digit", "The NIK lost digits")
     NIK_CELL_TYPE = "nik_cell_type", Msg("Isi sel NIK tidak dikenal", "Unknown NIK cell content")
     DATE_INVALID = "date_invalid", Msg("Tanggal tidak dikenali", "Unrecognised date")
+    DATE_AMBIGUOUS = "date_ambiguous", Msg("Urutan tanggal meragukan", "Ambiguous date order")
+    ADDRESS_TOO_LONG = "address_too_long", Msg("Alamat terlalu panjang", "Address too long")
     SEX_INVALID = "sex_invalid", Msg("Jenis kelamin tidak dikenali", "Unrecognised sex")
     EDUCATION_REQUIRED = "education_required", Msg("Pendidikan wajib diisi", "Education required")
     YES_NO_INVALID = "yes_no_invalid", Msg("Isian ya/tidak tidak dikenali", "Unrecognised yes/no")

@@ -17,18 +17,28 @@ At ``start`` every enrollment still ``registered``/``selected`` becomes ``not_se
 berakhir sebelum pelatihan dimulai"); at ``close`` every participant becomes ``graduated`` when the
 result is passed, else ``not_passed`` with the reason (failed, or not assessed), and any late
 applicant never accepted becomes ``not_selected``. Cancelling a
-program withdraws every active enrollment with the cancellation as the reason.
+program withdraws every active enrollment with the cancellation as the reason. These bulk effects are
+one table, ``PROGRAM_ENROLLMENT_EFFECTS``: the service applies it and the confirmation page and the API
+preview (``transition_effects``) count from it, so what a step says it will do is what it does.
+
+Dates: starting before the start date, or closing before the end date, needs a written reason, as
+cancelling always does (``transition_reason_needed``; the reason goes to the audit trail).
+
+A new batch ("angkatan") of a program copies it with the next batch number in the title
+(``next_batch_title``) and suggested dates of the same durations after it ends (``next_batch_dates``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import EnumType, StrEnum
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
 
 from .codes import Code
@@ -206,6 +216,10 @@ def self_withdraw_next_state(*, state: str, program_status: str, by_others: bool
     return enrollment_next_state(action="withdraw", state=state, program_status=program_status)
 
 
+CLOSE_REASONS_EN = {"Tidak lulus penilaian.": "failed the assessment",
+                    "Belum dinilai saat program ditutup.": "not assessed when the program closed"}
+
+
 def close_outcome(*, result: str) -> tuple[str, str]:
     """What closing the program does to a participant: (new state, reason)."""
     if result == "passed":
@@ -213,6 +227,157 @@ def close_outcome(*, result: str) -> tuple[str, str]:
     if result == "failed":
         return E.NOT_PASSED, "Tidak lulus penilaian."
     return E.NOT_PASSED, "Belum dinilai saat program ditutup."
+
+
+# --- what a program transition does to its enrollments -------------------------------------------
+
+# A participant's outcome at ``close`` depends on their result (``close_outcome``).
+BY_RESULT = "by_result"
+# action → {enrollment state: state it becomes (or BY_RESULT)}; states not listed stay as they are.
+PROGRAM_ENROLLMENT_EFFECTS: dict[str, dict[str, str]] = {
+    "start": {E.REGISTERED: E.NOT_SELECTED, E.SELECTED: E.NOT_SELECTED},
+    "close": {E.PARTICIPANT: BY_RESULT, E.REGISTERED: E.NOT_SELECTED, E.SELECTED: E.NOT_SELECTED},
+    "cancel": {E.REGISTERED: E.WITHDRAWN, E.SELECTED: E.WITHDRAWN, E.PARTICIPANT: E.WITHDRAWN},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """``count`` enrollments in state ``source`` become ``target`` (``why``: the reason written on them)."""
+
+    source: str
+    target: str
+    count: int
+    why: str = ""
+
+    @property
+    def message(self) -> Msg:
+        s, t = state_label(self.source), state_label(self.target)
+        msg = Msg("{n} pendaftaran berstatus \"{s}\" menjadi \"{t}\"", "{n} enrollments that are \"{s_en}\" become \"{t_en}\"").format(
+            n=self.count, s=s.id, t=t.id, s_en=s.en, t_en=t.en)
+        why = Msg(self.why.rstrip("."), CLOSE_REASONS_EN.get(self.why, self.why))
+        return Msg(f"{msg.id} ({why.id}).", f"{msg.en} ({why.en}).") if self.why else Msg(f"{msg.id}.", f"{msg.en}.")
+
+
+def transition_effects(*, action: str, counts: dict[str, int], participant_results: dict[str, int] | None = None) -> list[Effect]:
+    """What ``action`` will do to the program's enrollments, from the counts per state (and, for
+    ``close``, the participants per result). Only non-empty moves, in the order of the table."""
+    out = []
+    for source, target in PROGRAM_ENROLLMENT_EFFECTS.get(action, {}).items():
+        if target == BY_RESULT:
+            outcomes: dict[tuple[str, str], int] = {}
+            for result, n in (participant_results or {}).items():
+                key = close_outcome(result=result)
+                outcomes[key] = outcomes.get(key, 0) + n
+            out += [Effect(source, to, n, why) for (to, why), n in sorted(outcomes.items()) if n]
+        elif counts.get(source, 0):
+            out.append(Effect(source, target, counts[source]))
+    return out
+
+
+def transition_reason_needed(*, action: str, start_date: dt.date, end_date: dt.date, today: dt.date) -> Msg | None:
+    """Why ``action`` needs a written reason today, or None when it does not: cancelling always; starting
+    before the start date; closing before the end date."""
+    if action == "cancel":
+        return Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling.")
+    if action == "start" and today < start_date:
+        return Msg("Pelatihan dijadwalkan mulai {d}: tuliskan alasan memulai lebih awal.",
+                   "The training is scheduled to start on {d}: write the reason for starting early.").format(d=start_date.isoformat())
+    if action == "close" and today < end_date:
+        return Msg("Pelatihan dijadwalkan selesai {d}: tuliskan alasan menutup lebih awal.",
+                   "The training is scheduled to end on {d}: write the reason for closing early.").format(d=end_date.isoformat())
+    return None
+
+
+def check_transition_reason(*, action: str, reason: str, start_date: dt.date, end_date: dt.date, today: dt.date) -> None:
+    """ValidationFailed on ``reason`` when this transition needs one today and none was written."""
+    needed = transition_reason_needed(action=action, start_date=start_date, end_date=end_date, today=today)
+    if needed is not None and not (reason or "").strip():
+        raise ValidationFailed(needed, code=CoreCode.REASON_REQUIRED, field="reason")
+
+
+# --- a new batch (angkatan) of a program ---------------------------------------------------------
+
+TITLE_MAX = 200
+NEXT_BATCH_SUFFIX = " — Angkatan 2"
+_ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
+          ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+_ROMAN_RE = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+# "Angkatan 3", "Batch II", "Gelombang ke-2", "Angkatan-4"... at the end of the title (case kept).
+_BATCH_RE = re.compile(r"(?P<word>\b(?:angkatan|batch|gelombang|angk\.)[\s-]*(?:ke[-\s]?)?)(?P<n>\d{1,6}|[ivxlcdm]+)\s*$", re.IGNORECASE)
+# A bare roman numeral ends the title ("Operator Forklift III"): only I, V and X, since C, D, L and M
+# alone are more often something else ("SIM C", "Kelas D").
+_BARE_ROMAN_RE = re.compile(r"(?P<word>\s)(?P<n>[IVX]+)\s*$")
+
+
+def to_roman(n: int) -> str:
+    if not 0 < n < 4000:
+        raise ValueError(n)
+    out = []
+    for letters, value in _ROMAN:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def from_roman(text: str) -> int | None:
+    """The value of a canonical roman numeral (upper or lower case), else None."""
+    upper = text.upper()
+    if not upper or not _ROMAN_RE.fullmatch(upper):
+        return None
+    total, i = 0, 0
+    for letters, value in _ROMAN:
+        while upper.startswith(letters, i):
+            total += value
+            i += len(letters)
+    return total
+
+
+def _bump(number: str) -> str | None:
+    """The next number written the same way (digits, or a roman numeral in the same case)."""
+    if number.isdigit():
+        return str(int(number) + 1)
+    value = from_roman(number)
+    if value is None or value + 1 >= 4000:
+        return None
+    roman = to_roman(value + 1)
+    return roman.lower() if number.islower() else roman
+
+
+def next_batch_title(title: str) -> str:
+    """The title of the next batch: a trailing "Angkatan N" / "Batch N" / "Gelombang N" (N in digits or
+    roman numerals), or a bare trailing roman numeral made of I, V, X, is incremented; otherwise
+    " — Angkatan 2" is appended. Never longer than ``TITLE_MAX`` (the base is shortened instead)."""
+    title = " ".join((title or "").split())
+    for pattern in (_BATCH_RE, _BARE_ROMAN_RE):
+        m = pattern.search(title)
+        if m:
+            bumped = _bump(m.group("n"))
+            if bumped is not None:
+                base, word = title[: m.start("word")], m.group("word")
+                return base[: TITLE_MAX - len(word) - len(bumped)] + word + bumped
+    return title[: TITLE_MAX - len(NEXT_BATCH_SUFFIX)].rstrip() + NEXT_BATCH_SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    registration_opens: dt.date
+    registration_closes: dt.date
+    start_date: dt.date
+    end_date: dt.date
+
+
+def next_batch_dates(source: Schedule, *, today: dt.date) -> Schedule:
+    """Suggested dates for the next batch: the source's schedule shifted so that training starts the day
+    after the source ends, or later when that would open registration before today. The durations (and
+    the gaps between registration and training) stay the same."""
+    start = source.end_date + dt.timedelta(days=1)
+    lead = source.start_date - source.registration_opens
+    if start - lead < today:
+        start = today + lead
+    shift = start - source.start_date
+    return Schedule(source.registration_opens + shift, source.registration_closes + shift, start, source.end_date + shift)
 
 
 # --- registration rules -------------------------------------------------------------------------

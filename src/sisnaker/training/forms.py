@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sisnaker.accounts.models import Person
+from sisnaker.accounts.models import Person, User
 from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .domain import EnrollmentState
@@ -47,6 +47,10 @@ class ProgramForm(RegencyChoiceMixin):
         label=_("Unit kompetensi (SKKNI)"), required=False, queryset=CompetencyUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    instructors = forms.ModelMultipleChoiceField(
+        label=_("Instruktur pengampu"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Instruktur yang menilai peserta program ini. Bila tidak ada yang dipilih, semua instruktur lembaga dapat menilai."),
+    )
     hours = forms.IntegerField(label=_("Jumlah JP (jam pelajaran)"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
     end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
@@ -67,13 +71,17 @@ class ProgramForm(RegencyChoiceMixin):
     min_education = forms.ChoiceField(label=_("Pendidikan minimal"), required=False,
                                       choices=[("", _("Tidak disyaratkan"))] + list(Person.Education.choices))
 
-    field_order = ["title", "vocational_field", "competency_units", "description", "hours", "start_date", "end_date",
+    field_order = ["title", "vocational_field", "competency_units", "instructors", "description", "hours", "start_date", "end_date",
                    "registration_opens", "registration_closes", "quota", "province", "regency", "mode", "boarding",
                    "funding", "dipa_reference", "fee", "selection_method", "min_age", "max_age", "min_education"]
 
-    def __init__(self, *args, regency=None, **kwargs):
+    def __init__(self, *args, regency=None, instructors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_regency(required=True, initial_regency=regency)
+        # The institution's instructors (the view passes ``training.selectors.institution_instructors``).
+        if instructors is not None:
+            self.fields["instructors"].queryset = instructors
+        self.fields["instructors"].label_from_instance = lambda u: u.get_full_name() or u.username
         field_id = None
         if self.is_bound:
             raw = self.data.get(self.add_prefix("vocational_field")) or ""
@@ -99,6 +107,24 @@ class ProgramActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("publish", "close_registration", "start", "close", "cancel")])
     reason = forms.CharField(required=False, max_length=1000)
     confirm = forms.BooleanField(required=False)
+
+
+class ProgramConfirmForm(forms.Form):
+    """The confirmation of a step that says what it will do (start, close, cancel): the written reason,
+    which the service requires when the step needs one."""
+
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BatchForm(forms.Form):
+    """A new batch of a program: only the dates and the quota (everything else is copied)."""
+
+    registration_opens = forms.DateField(label=_("Pendaftaran dibuka"), widget=DATE)
+    registration_closes = forms.DateField(label=_("Pendaftaran ditutup"), widget=DATE)
+    start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
+    end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
+    quota = forms.IntegerField(label=_("Kuota peserta"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    publish = forms.BooleanField(label=_("Langsung buka pendaftaran"), required=False)
 
 
 BULK_ACTIONS = [

@@ -63,6 +63,10 @@ class Program(models.Model):
     description = models.TextField(blank=True)
     vocational_field = models.ForeignKey(VocationalField, on_delete=models.PROTECT, related_name="programs")
     competency_units = models.ManyToManyField(CompetencyUnit, blank=True, related_name="programs")
+    # The instructors who teach (and assess) the program: users holding the instructor role at the program's
+    # institution (checked by the services). None assigned = every instructor of the institution
+    # (``core.permissions``: programs from before assignment keep working).
+    instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="programs_taught")
     hours = models.PositiveIntegerField(help_text="JP (jam pelajaran)")
     start_date = models.DateField()
     end_date = models.DateField()
@@ -111,6 +115,14 @@ class Program(models.Model):
 
     def scope_region_codes(self) -> set[str]:
         return {self.regency_id}
+
+    def scope_instructor_ids(self) -> set[int]:
+        """The assigned instructors' user ids (empty: none assigned). Uses a ``prefetch_related("instructors")``
+        when the caller made one."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "instructors" in cache:
+            return {u.pk for u in cache["instructors"]}
+        return set(self.instructors.values_list("pk", flat=True))
 
 
 class Enrollment(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from sisnaker.accounts.models import Person, User
@@ -14,6 +14,7 @@ from sisnaker.core import search
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
+from sisnaker.core.roles import Role
 from sisnaker.institutions.codes import Code as InstitutionCode
 from sisnaker.institutions.models import Institution
 
@@ -111,12 +112,47 @@ def program_for_staff(*, program_id: int) -> Program:
         with_seats(Program.objects.filter(pk=program_id))
         .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)))
         .select_related("institution__regency", "regency__province", "vocational_field")
-        .prefetch_related("competency_units")
+        .prefetch_related("competency_units", "instructors")
         .first()
     )
     if program is None:
         raise program_not_found()
     return program
+
+
+def institution_instructors(*, institution_id: int) -> QuerySet[User]:
+    """The active instructors of an institution (the choices of a program's instructors), by name."""
+    return (User.objects.filter(is_active=True, role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=institution_id,
+                                role_assignments__is_active=True).distinct().order_by("first_name", "last_name", "username"))
+
+
+TAUGHT_STATUSES = (P.RUNNING, P.SELECTION, P.PUBLISHED, P.CLOSED)
+TAUGHT_CLOSED_DAYS = 90
+TAUGHT_LIMIT = 50
+
+
+def programs_taught(*, user: User, today: dt.date) -> list[Program]:
+    """The programs an instructor teaches, for their home page: those they are assigned to, and those of
+    their (approved) institutions with no instructor assigned (every instructor of the institution teaches
+    those, ``core.permissions``). Running ones first, then the coming ones, then the ones closed in the last
+    ``TAUGHT_CLOSED_DAYS`` days (their assessment can still be corrected); drafts and cancelled ones never.
+    One query."""
+    institution_ids = [g.institution_id for g in getattr(user, "grants", ())
+                       if g.role == Role.INSTRUCTOR and g.institution_approved and g.institution_id is not None]
+    if not institution_ids:
+        return []
+    assigned = Program.instructors.through.objects.filter(program_id=OuterRef("pk"))
+    mine = Q(instructors=user) | (Q(institution_id__in=institution_ids) & ~Exists(assigned))
+    recent = ~Q(status=P.CLOSED) | Q(end_date__gte=today - dt.timedelta(days=TAUGHT_CLOSED_DAYS))
+    return list(
+        Program.objects.filter(mine, recent, institution_id__in=institution_ids, status__in=TAUGHT_STATUSES)
+        .select_related("institution")
+        .annotate(stage=Case(When(status=P.RUNNING, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
+                             When(status=P.PUBLISHED, then=Value(1)), default=Value(2), output_field=IntegerField()),
+                  participants=Count("enrollments", filter=Q(enrollments__state__in=(E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED)),
+                                     distinct=True))
+        .order_by("stage", "start_date", "pk")[:TAUGHT_LIMIT]
+    )
 
 
 def get_institution(*, institution_id: int, field: str | None = None) -> Institution:
@@ -250,3 +286,33 @@ def seats_left(program: Program) -> int:
         taken = seats_taken(program=program)
     return max(program.quota - taken, 0)
 
+
+
+@dataclass(frozen=True)
+class TransitionPreview:
+    """What a program transition will do if confirmed now: the status it leads to, the enrollments it
+    moves (``domain.transition_effects``, from the live counts), and why it needs a written reason
+    (None when it does not)."""
+
+    action: str
+    target: str
+    effects: list[domain.Effect]
+    reason_needed: Msg | None
+
+
+def transition_preview(*, program: Program, action: str, today: dt.date) -> TransitionPreview:
+    """The preview of ``action`` (two queries). Conflict when the action is not possible from the program's
+    status (``domain.program_next_status``)."""
+    target = domain.program_next_status(action=action, status=program.status)
+    participant_results = {}
+    if action == "close":
+        participant_results = dict(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).values_list("result")
+                                   .annotate(n=Count("pk")).values_list("result", "n"))
+    effects = domain.transition_effects(action=action, counts=state_counts(program=program), participant_results=participant_results)
+    return TransitionPreview(action=action, target=target, effects=effects, reason_needed=domain.transition_reason_needed(
+        action=action, start_date=program.start_date, end_date=program.end_date, today=today))
+
+
+def program_history(*, program: Program, limit: int = 50) -> list[AuditEvent]:
+    """The program's own audit rows (created, edited, copied, status changes with their reasons), newest first."""
+    return list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk)).order_by("-at", "-id")[:limit])

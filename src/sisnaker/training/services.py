@@ -26,6 +26,7 @@ from sisnaker.core import audit, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
 from sisnaker.notifications.services import notify
@@ -33,7 +34,6 @@ from sisnaker.regions.models import Regency
 
 from . import domain, selectors
 from .codes import Audit, Code
-from .domain import ACTIVE_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
 from .models import CompetencyUnit, Enrollment, Program, VocationalField
@@ -109,6 +109,9 @@ class ProgramData:
     min_education: str = ""
     description: str = ""
     competency_unit_ids: tuple[int, ...] = field(default_factory=tuple)
+    # The instructors who teach it (user ids of the institution's active instructors); None keeps the current
+    # ones on an update (none on a create). None assigned: every instructor of the institution assesses.
+    instructor_ids: tuple[int, ...] | None = None
 
 
 def _validate_program(data: ProgramData) -> None:
@@ -142,18 +145,36 @@ def _units(data: ProgramData) -> list[CompetencyUnit]:
     return units
 
 
+def _instructors(institution_id: int, ids: tuple[int, ...] | None) -> list[User] | None:
+    """The users of ``ids``, each an active instructor of the institution (an active account); None for None."""
+    if ids is None:
+        return None
+    wanted = set(_db_ids(ids))
+    users = list(User.objects.filter(pk__in=wanted, is_active=True, role_assignments__role=Role.INSTRUCTOR,
+                                     role_assignments__institution_id=institution_id, role_assignments__is_active=True)
+                 .distinct().order_by("pk"))
+    if len(users) != len(set(ids)) or len(wanted) != len(set(ids)):
+        raise ValidationFailed(Msg("Instruktur yang dipilih harus instruktur aktif lembaga penyelenggara program ini.",
+                                   "The instructors chosen must be active instructors of the institution running this program."),
+                               code=Code.PROGRAM_INSTRUCTORS, field="instructors")
+    return users
+
+
 @transaction.atomic(durable=True)
 def program_create(*, actor: User, institution: Institution, data: ProgramData) -> Program:
     """A draft program of ``institution``."""
     require(actor, "program.manage", institution)
     _validate_program(data)
     units = _units(data)
+    instructors = _instructors(institution.pk, data.instructor_ids) or []
     values = {name: getattr(data, name) for name in PROGRAM_FIELDS}
     values["title"] = " ".join(data.title.split())
     program = Program.objects.create(institution=institution, created_by=actor, **values)
     program.competency_units.set(units)
+    program.instructors.set(instructors)
     audit.record(actor=actor, action=Audit.PROGRAM_CREATED, obj=program,
-                 after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units]})
+                 after=audit.snapshot(program, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units],
+                                                                  "instructors": [u.pk for u in instructors]})
     return program
 
 
@@ -181,25 +202,93 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
                                    "The quota cannot be below the {n} participants already accepted.").format(n=taken),
                                code=Code.PROGRAM_QUOTA_BELOW_ACCEPTED, field="quota")
     units = _units(data)
-    before = audit.snapshot(program, PROGRAM_FIELDS)
+    instructors = _instructors(program.institution_id, data.instructor_ids)
+    before = audit.snapshot(program, PROGRAM_FIELDS) | {"instructors": sorted(program.scope_instructor_ids())}
     for name in PROGRAM_FIELDS:
         setattr(program, name, getattr(data, name))
     program.save()
     program.competency_units.set(units)
-    b, a = audit.changes(before, audit.snapshot(program, PROGRAM_FIELDS))
+    if instructors is not None:
+        program.instructors.set(instructors)
+    after = audit.snapshot(program, PROGRAM_FIELDS) | {
+        "instructors": sorted(u.pk for u in instructors) if instructors is not None else before["instructors"]}
+    b, a = audit.changes(before, after)
     audit.record(actor=actor, action=Audit.PROGRAM_UPDATED, obj=program, before=b, after=a)
     return program
+
+
+@dataclass(frozen=True)
+class BatchDates:
+    """What a manager gives for a new batch of a program: the dates and the quota (everything else is copied)."""
+
+    registration_opens: dt.date
+    registration_closes: dt.date
+    start_date: dt.date
+    end_date: dt.date
+    quota: int
+
+
+def program_batch_suggestion(*, program: Program, today: dt.date) -> BatchDates:
+    """Sensible dates for the next batch (``domain.next_batch_dates``: the same durations, after this
+    program ends) and the same quota. A read: nothing is written."""
+    s = domain.next_batch_dates(domain.Schedule(program.registration_opens, program.registration_closes, program.start_date,
+                                                program.end_date), today=today)
+    return BatchDates(registration_opens=s.registration_opens, registration_closes=s.registration_closes,
+                      start_date=s.start_date, end_date=s.end_date, quota=program.quota)
+
+
+@transaction.atomic(durable=True)
+def program_copy_as_batch(*, actor: User, program: Program, dates: BatchDates, today: dt.date, publish: bool = False) -> Program:
+    """A new batch ("angkatan") of ``program`` in the same institution: everything is copied (vocational
+    field, competency units still active, description, requirements, location, mode, funding and fee,
+    selection method) except the dates and the quota, which the manager gives; the title takes the next
+    batch number (``domain.next_batch_title``). A draft, or published at once with ``publish`` (the
+    usual publish rules apply). The audit row of the copy names its source."""
+    source = lock_program(program)
+    require(actor, "program.manage", source)
+    units = list(source.competency_units.filter(is_active=True).order_by("pk"))
+    data = ProgramData(
+        **{name: getattr(source, name) for name in PROGRAM_FIELDS
+           if name not in ("title", "start_date", "end_date", "registration_opens", "registration_closes", "quota")},
+        title=domain.next_batch_title(source.title), start_date=dates.start_date, end_date=dates.end_date,
+        registration_opens=dates.registration_opens, registration_closes=dates.registration_closes, quota=dates.quota,
+        competency_unit_ids=tuple(u.pk for u in units),
+    )
+    _validate_program(data)
+    copy = Program.objects.create(institution=source.institution, created_by=actor,
+                                  **{name: getattr(data, name) for name in PROGRAM_FIELDS})
+    copy.competency_units.set(units)
+    # The same instructors teach the next batch, those still active instructors of the institution.
+    instructors = list(source.instructors.filter(
+        is_active=True, role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=source.institution_id,
+        role_assignments__is_active=True).distinct().order_by("pk"))
+    copy.instructors.set(instructors)
+    audit.record(actor=actor, action=Audit.PROGRAM_COPIED_AS_BATCH, obj=copy,
+                 after=audit.snapshot(copy, PROGRAM_FIELDS) | {"competency_units": [u.pk for u in units],
+                                                                "instructors": [u.pk for u in instructors],
+                                                                "copied_from": source.pk, "copied_from_title": source.title})
+    if publish:
+        copy = _transition(actor=actor, program=lock_program(copy), action="publish", today=today, reason="")
+    return copy
 
 
 @transaction.atomic(durable=True)
 def program_transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str = "") -> Program:
     """Move a program along its lifecycle (publish, close_registration, start, close, cancel), with the
-    bulk effects on its enrollments described in ``domain``. Returns the program with its new status."""
+    bulk effects on its enrollments of ``domain.PROGRAM_ENROLLMENT_EFFECTS``. Starting before the start
+    date, closing before the end date and cancelling need a written ``reason`` (recorded in the audit
+    trail). Returns the program with its new status."""
     if action not in domain.PROGRAM_TRANSITIONS:
         raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
     program = lock_program(program)
     require(actor, "program.manage", program)
+    return _transition(actor=actor, program=program, action=action, today=today, reason=reason)
+
+
+def _transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str) -> Program:
+    """``program_transition`` inside the caller's transaction, the program row locked and permission checked."""
     new_status = domain.program_next_status(action=action, status=program.status)
+    reason = (reason or "").strip()
     now = timezone.now()
     if action == "publish":
         inst = program.institution
@@ -213,32 +302,37 @@ def program_transition(*, actor: User, program: Program, action: str, today: dt.
             raise Conflict(Msg("Tanggal tutup pendaftaran ({d}) sudah lewat; ubah jadwal sebelum membuka pendaftaran.",
                                "The registration closing date ({d}) has passed; change the schedule first.").format(
                                    d=program.registration_closes.isoformat()), code=Code.PROGRAM_WINDOW_OVER)
-    if action == "cancel" and not reason.strip():
-        raise ValidationFailed(Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling."), code=CoreCode.REASON_REQUIRED, field="reason")
+    domain.check_transition_reason(action=action, reason=reason, start_date=program.start_date, end_date=program.end_date,
+                                   today=today)
+    effects = domain.PROGRAM_ENROLLMENT_EFFECTS.get(action, {})
     changed = 0
     if action == "start":
         changed = _bulk_move(
-            actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
+            actor=actor, program=program, states=tuple(effects), to=E.NOT_SELECTED,
             reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_START,
         )
     elif action == "close":
         changed = _close_enrollments(actor=actor, program=program, now=now)
         # Late applicants never accepted before the end: nothing stays "active" in a closed program.
         changed += _bulk_move(
-            actor=actor, program=program, states=(E.REGISTERED, E.SELECTED), to=E.NOT_SELECTED,
+            actor=actor, program=program, states=tuple(s for s, to in effects.items() if to == E.NOT_SELECTED), to=E.NOT_SELECTED,
             reason="Program ditutup sebelum pendaftar diterima.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_CLOSE,
         )
     elif action == "cancel":
         changed = _bulk_move(
-            actor=actor, program=program, states=tuple(ACTIVE_STATES), to=E.WITHDRAWN,
-            reason=f"Program dibatalkan: {reason.strip()}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
+            actor=actor, program=program, states=tuple(effects), to=E.WITHDRAWN,
+            reason=f"Program dibatalkan: {reason}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
         )
-        program.cancel_reason = reason.strip()
+        program.cancel_reason = reason
     before = program.status
     program.status = new_status
     program.save(update_fields=["status", "cancel_reason", "updated_at"])
-    audit.record(actor=actor, action=Audit.program(action), obj=program, before={"status": before},
-                 after={"status": new_status, "enrollments_changed": changed}, reason=reason)
+    after = {"status": new_status, "enrollments_changed": changed}
+    if action == "start" and today < program.start_date:
+        after["early"] = {"today": today.isoformat(), "planned": program.start_date.isoformat()}
+    elif action == "close" and today < program.end_date:
+        after["early"] = {"today": today.isoformat(), "planned": program.end_date.isoformat()}
+    audit.record(actor=actor, action=Audit.program(action), obj=program, before={"status": before}, after=after, reason=reason)
     return program
 
 

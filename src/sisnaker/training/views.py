@@ -11,6 +11,7 @@ through ``{% fragment %}`` tags and the ``training.program_ratings`` extension p
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -35,11 +36,13 @@ from . import domain, selectors, services
 from .codes import Code
 from .forms import (
     BULK_ACTIONS,
+    BatchForm,
     BulkForm,
     CatalogueForm,
     CompetencyUnitForm,
     EnrollmentFilterForm,
     ProgramActionForm,
+    ProgramConfirmForm,
     ProgramForm,
     RecordForm,
     VocationalFieldForm,
@@ -50,7 +53,8 @@ CATALOGUE_PAGE_SIZE = 20
 TABLE_PAGE_SIZE = 100
 TABLE_MAX_PAGE_SIZE = 5000
 RESULT_ACTIONS = ("passed", "failed", "pending")
-CONFIRM_ACTIONS = ("close", "cancel")
+# Steps that open a confirmation page saying what they will do (``program_confirm``) before they happen.
+CONFIRM_ACTIONS = ("start", "close", "cancel")
 
 
 # Who may open which page (the refusal page says it in the reader's language).
@@ -194,6 +198,7 @@ def _program_data(d: dict) -> services.ProgramData:
         boarding=d["boarding"], funding=d["funding"], dipa_reference=d["dipa_reference"].strip(), fee=d["fee"] or 0,
         selection_method=d["selection_method"], min_age=d["min_age"], max_age=d["max_age"], min_education=d["min_education"],
         competency_unit_ids=tuple(u.pk for u in d["competency_units"]),
+        instructor_ids=tuple(u.pk for u in d["instructors"]),
     )
 
 
@@ -220,7 +225,8 @@ def program_create(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution = selectors.get_institution(institution_id=institution_id)
     if not can(request.user, "program.manage", institution):
         raise PermissionDenied(MANAGERS_CREATE)
-    form = ProgramForm(request.POST or None, regency=institution.regency)
+    form = ProgramForm(request.POST or None, regency=institution.regency,
+                       instructors=selectors.institution_instructors(institution_id=institution.pk))
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(actor=request.user, institution=institution, data=_program_data(form.cleaned_data))
@@ -240,7 +246,9 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(MANAGERS_EDIT)
     initial = {name: getattr(program, name) for name in services.PROGRAM_FIELDS if name != "regency"}
     initial["competency_units"] = [u.pk for u in program.competency_units.all()]
-    form = ProgramForm(request.POST or None, initial=initial, regency=program.regency)
+    initial["instructors"] = [u.pk for u in program.instructors.all()]
+    form = ProgramForm(request.POST or None, initial=initial, regency=program.regency,
+                       instructors=selectors.institution_instructors(institution_id=program.institution_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))
@@ -268,6 +276,7 @@ def _legal_actions(program: Program) -> list[dict]:
     for action, table in domain.PROGRAM_TRANSITIONS.items():
         if program.status in table:
             out.append({"action": action, "label": str(domain.ACTION_LABELS[action]), "confirm": action in CONFIRM_ACTIONS,
+                        "url": reverse("training:program_confirm", kwargs={"pk": program.pk, "action": action}),
                         "to": str(domain.status_label(table[program.status]))})
     return out
 
@@ -330,6 +339,7 @@ def _render_manage(request: HttpRequest, program: Program, *, record_form=None, 
         "can_record": context["can_manage"] and program.status not in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.CLOSED,
                                                                            domain.ProgramStatus.CANCELLED),
         "editable": program.status in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.PUBLISHED, domain.ProgramStatus.SELECTION),
+        "history": selectors.program_history(program=program) if context["can_manage"] else [],
     })
     return render(request, "training/manage.html", context, status=status)
 
@@ -355,7 +365,8 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def program_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish, close registration, start, close or cancel; close and cancel need the confirm box."""
+    """Publish or close registration at once; start, close and cancel go through their confirmation page
+    (``program_confirm``), which says what will happen, unless the confirm box was ticked."""
     program = selectors.program_for_staff(program_id=pk)
     if not can(request.user, "program.manage", program):
         raise PermissionDenied(FORBIDDEN)
@@ -365,8 +376,7 @@ def program_action(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("training:manage", pk=pk)
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     if action in CONFIRM_ACTIONS and not form.cleaned_data["confirm"]:
-        messages.error(request, _("Centang kotak konfirmasi untuk melanjutkan."))
-        return redirect("training:manage", pk=pk)
+        return redirect("training:program_confirm", pk=pk, action=action)
     try:
         program = services.program_transition(actor=request.user, program=program, action=action, today=_today(), reason=reason)
     except SisnakerError as exc:
@@ -374,6 +384,68 @@ def program_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
     return redirect("training:manage", pk=pk)
+
+
+@login_required
+def program_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The confirmation of a lifecycle step: what it will do to the enrollments (live counts), whether it
+    comes before the planned date (then a written reason is required), and the confirm button."""
+    program = selectors.program_for_staff(program_id=pk)
+    if not can(request.user, "program.manage", program):
+        raise PermissionDenied(FORBIDDEN)
+    if action not in domain.PROGRAM_TRANSITIONS:
+        raise NotFound(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
+    form = ProgramConfirmForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                program = services.program_transition(actor=request.user, program=program, action=action, today=_today(),
+                                                      reason=form.cleaned_data["reason"])
+            except SisnakerError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
+                return redirect("training:manage", pk=pk)
+        status = 400
+    preview = selectors.transition_preview(program=program, action=action, today=_today())
+    return render(request, "training/program_confirm.html", {
+        "program": program, "action": action, "label": str(domain.ACTION_LABELS[action]), "form": form,
+        "status": str(domain.status_label(program.status)), "target": str(domain.status_label(preview.target)),
+        "effects": [str(e.message) for e in preview.effects], "moved": sum(e.count for e in preview.effects),
+        "reason_needed": str(preview.reason_needed) if preview.reason_needed else "",
+    }, status=status)
+
+
+@login_required
+def program_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """"New batch from this program": only the dates and the quota are asked (suggested: the same
+    durations after this program ends); everything else is copied. Leads to the new program's page."""
+    program = selectors.program_for_staff(program_id=pk)
+    if not can(request.user, "program.manage", program):
+        raise PermissionDenied(MANAGERS_CREATE)
+    today = _today()
+    suggestion = services.program_batch_suggestion(program=program, today=today)
+    form = BatchForm(request.POST or None, initial=asdict(suggestion))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            copy = services.program_copy_as_batch(
+                actor=request.user, program=program, today=today, publish=d["publish"],
+                dates=services.BatchDates(registration_opens=d["registration_opens"], registration_closes=d["registration_closes"],
+                                          start_date=d["start_date"], end_date=d["end_date"], quota=d["quota"]),
+            )
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            text = (_("Angkatan baru dibuat dan pendaftarannya dibuka.") if copy.status == domain.ProgramStatus.PUBLISHED
+                    else _("Angkatan baru tersimpan sebagai draf. Buka pendaftaran bila sudah siap."))
+            messages.success(request, text)
+            return redirect("training:manage", pk=copy.pk)
+    return render(request, "training/program_copy.html", {
+        "program": program, "form": form, "new_title": domain.next_batch_title(program.title),
+        "units": list(program.competency_units.all()),
+    }, status=400 if form.errors else 200)
 
 
 def _summary(result: services.BulkResult) -> dict:

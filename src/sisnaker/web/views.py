@@ -5,17 +5,25 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.core import pages
 from sisnaker.core.errors import SisnakerError
+from sisnaker.training import domain as training_domain
+from sisnaker.training import selectors as training_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
         context["dashboard"] = account_selectors.home_for(user=request.user)
+        # An instructor's programs, each one click from its assessment grid.
+        context["teaching"] = [
+            {"program": p, "status": str(training_domain.status_label(p.status))}
+            for p in training_selectors.programs_taught(user=request.user, today=timezone.localdate())
+        ]
     return render(request, "web/home.html", context)
 
 

@@ -7,6 +7,7 @@ from .assessment import (
     GridCell,
     GridRow,
     assessment_grid,
+    assessment_sheet_rows,
     cell_of,
     get_program,
     own_enrollment,
@@ -27,6 +28,7 @@ from .board import (
     require_board_viewer,
 )
 from .certificates import certificate_for, get_certificate, issuer_standing_of, my_certificates
+from .links import active_links, certificate_downloadable, link_expiry
 from .ratings import (
     Rating,
     institution_rating,
@@ -46,8 +48,8 @@ from .readiness import (
 from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
 
 __all__ = [
-    "CLOSING_SOON_DAYS", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
-    "Row", "assessment_grid", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
+    "CLOSING_SOON_DAYS", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
+    "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",

@@ -4,6 +4,7 @@ the instructors they may rate."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
@@ -16,7 +17,7 @@ from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
 from sisnaker.training.selectors import program_not_found
 
-from .. import domain
+from .. import assessment_sheet, domain
 from ..codes import Code
 from ..models import Assessment, Certificate, Review
 
@@ -101,6 +102,7 @@ class Grid:
     program: Program
     units: list[CompetencyUnit]
     rows: list[GridRow]
+    not_open: Msg | None = None  # why nothing can be assessed yet (before the start date)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(domain.OVERALL_LABELS, 0)
@@ -109,9 +111,11 @@ class Grid:
         return out
 
 
-def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None) -> Grid:
+def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None, today: dt.date | None = None) -> Grid:
     """Participants (participant / graduated / not passed) × the program's units with the current
-    results and each row's overall result. Three queries, whatever the size."""
+    results and each row's overall result. Three queries, whatever the size. With ``today`` before the
+    program's start date every row is read-only (``domain.assessment_opens_blocker``)."""
+    not_open = domain.assessment_opens_blocker(start_date=program.start_date, today=today) if today else None
     units = list(program.competency_units.order_by("code"))
     unit_ids = [u.pk for u in units]
     qs = Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES)
@@ -129,7 +133,19 @@ def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None
                  for uid in unit_ids]
         rows.append(GridRow(
             enrollment_id=e.pk, name=e.person.full_name, state=e.state, state_label=str(training_domain.state_label(e.state)),
-            certified=e.certified, blocker=domain.assess_blocker(program_status=program.status, state=e.state, certified=e.certified),
+            certified=e.certified,
+            blocker=domain.assess_blocker(program_status=program.status, state=e.state, certified=e.certified) or not_open,
             cells=cells, overall=domain.overall_result(unit_ids=unit_ids, results={uid: a.result for uid, a in mine.items()}),
         ))
-    return Grid(program=program, units=units, rows=rows)
+    return Grid(program=program, units=units, rows=rows, not_open=not_open)
+
+
+def assessment_sheet_rows(*, program: Program) -> tuple[list[tuple[str, str]], list[assessment_sheet.TemplateRow]]:
+    """The grid for its spreadsheet template: the units (code, title) and one row per participant with the
+    masked NIK and the results so far ("K", "BK/40"). Four queries, whatever the size."""
+    grid = assessment_grid(program=program)
+    masks = {e.pk: e.person.nik_masked for e in Enrollment.objects.filter(pk__in=[r.enrollment_id for r in grid.rows])
+             .select_related("person")}
+    rows = [assessment_sheet.TemplateRow(enrollment_id=r.enrollment_id, name=r.name, nik_masked=masks.get(r.enrollment_id, ""),
+                                         cells=[assessment_sheet.cell_text(c.result, c.score) for c in r.cells]) for r in grid.rows]
+    return [(u.code, u.title) for u in grid.units], rows

@@ -1,9 +1,17 @@
 """Certification's writes, by sub-domain: ``assessment`` (competency per unit), ``reviews``,
-``certificates`` (issue, issue all eligible, revoke), ``reminders`` (from the readiness board),
+``certificates`` (issue, issue all eligible, revoke), ``reminders`` (from the readiness board, with personal
+links), ``links`` (personal links: issue, print, open, revoke, the capability they give),
 ``verification`` (public look-ups, which count). Views, the API, tasks and the demo call these; each
 top-level one opens its own durable transaction."""
 
-from .assessment import SaveResult, assessment_record, assessments_record_many
+from .assessment import (
+    AssessmentImport,
+    SaveResult,
+    assessment_record,
+    assessments_fill_competent,
+    assessments_import,
+    assessments_record_many,
+)
 from .certificates import (
     IssueAllStarted,
     build_fields,
@@ -13,7 +21,19 @@ from .certificates import (
     certificates_issue_eligible,
     new_verification_id,
 )
-from .reminders import ReminderReport, reminder_text, reminder_topic, send_reminders
+from .links import (
+    IssuedLink,
+    LinkRefused,
+    holder_enrollment,
+    link_days,
+    link_holder,
+    link_url,
+    personal_link_certificate,
+    personal_link_open,
+    personal_link_revoke,
+    personal_links_print,
+)
+from .reminders import ReminderReport, link_message, ready_topic, reminder_topic, send_reminders
 from .reviews import review_submit
 from .verification import (
     INVALID,
@@ -29,8 +49,11 @@ from .verification import (
 )
 
 __all__ = [
-    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "IssueAllStarted", "LookupLimited", "ReminderReport", "SaveResult",
-    "VerifyResult", "assessment_record", "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
+    "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "AssessmentImport", "IssueAllStarted", "IssuedLink", "LinkRefused", "LookupLimited", "ReminderReport", "SaveResult",
+    "VerifyResult", "assessment_record", "assessments_fill_competent", "assessments_import",
+    "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
     "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
-    "certificates_issue_eligible", "new_verification_id", "reminder_text", "reminder_topic", "review_submit", "send_reminders",
+    "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
+    "personal_link_certificate", "personal_link_open", "personal_link_revoke", "personal_links_print", "ready_topic",
+    "reminder_topic", "review_submit", "send_reminders",
 ]

@@ -8,12 +8,19 @@ After every save the overall result (``domain.overall_result`` over the program'
 ``Enrollment.result``: competent → passed, not yet competent → failed, else pending. In a closed
 program the state follows the result at once (graduated ↔ not_passed), audited.
 
+Assessment opens on the program's start date (``domain.assessment_opens_blocker``), even when the
+program was started earlier. "All competent" (``assessments_fill_competent``) fills the empty cells of the
+whole program, one unit or one participant with "competent", never touching a cell already assessed, so
+the assessor changes only the exceptions afterwards; it writes through the same set-based core as the
+grid's save (one audit row per assessment created).
+
 Lock order: the program row first, then the enrollments (the same order as training's close), so an
 assessment and the program's close never interleave.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -30,7 +37,9 @@ from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
 from sisnaker.training.selectors import program_not_found
+from sisnaker.training.spreadsheets.reading import read_rows
 
+from .. import assessment_sheet as sheet_rules
 from .. import domain
 from ..codes import Audit, Code
 from ..domain import Entry
@@ -48,6 +57,7 @@ class SaveResult:
     saved: int = 0       # created or changed
     cleared: int = 0     # removed ("—")
     unchanged: int = 0
+    kept: int = 0        # "all competent": cells already assessed, left as they were
     # enrollment id → overall result after the save ("competent" / "not_yet_competent" / "pending"), for touched rows
     overall: dict[int, str] = field(default_factory=dict)
 
@@ -57,6 +67,21 @@ def _lock_program(program_id: int) -> Program:
     if program is None:
         raise program_not_found()
     return program
+
+
+def _require_open(program: Program, today: dt.date | None) -> None:
+    """Refuse before the program's start date (Conflict ``assessment_not_open``)."""
+    blocker = domain.assessment_opens_blocker(start_date=program.start_date, today=today or timezone.localdate())
+    if blocker:
+        raise Conflict(blocker, code=Code.ASSESSMENT_NOT_OPEN)
+
+
+def _require_running_or_closed(program: Program) -> None:
+    if program.status not in (P.RUNNING, P.CLOSED):
+        raise Conflict(Msg("Penilaian kompetensi dilakukan saat program berjalan (status program: {s_id}).",
+                           "Competency assessment happens while the program runs (program status: {s_en}).").format(
+                               s_id=training_domain.status_label(program.status).id, s_en=training_domain.status_label(program.status).en),
+                       code=TrainingCode.PROGRAM_NOT_RUNNING)
 
 
 def _save(*, actor: User, program: Program, entries: list[Entry]) -> tuple[SaveResult, list[Problem]]:
@@ -196,13 +221,16 @@ def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment
 
 @transaction.atomic(durable=True)
 def assessment_record(*, actor: User, enrollment: Enrollment, unit: CompetencyUnit, result: str, score: int | None = None,
-                      note: str | None = None) -> Assessment | None:
+                      note: str | None = None, today: dt.date | None = None) -> Assessment | None:
     """Create, change or (``result=""``) clear one unit's assessment of one participant, then store the
     overall result on the enrollment (and, in a closed program, its state). ``note=None`` keeps the
     current note. Returns the assessment, or None when cleared. Refusals: PermissionDenied,
-    ValidationFailed (input), Conflict (state, or certificate already issued)."""
+    ValidationFailed (input), Conflict (before the start date, state, or certificate already issued).
+    ``today`` defaults to the local date."""
     program = _lock_program(enrollment.program_id)
     require(actor, "program.assess", program)
+    if program.status in (P.RUNNING, P.CLOSED):  # otherwise the enrollment's state says why (assess_blocker)
+        _require_open(program, today)
     _, problems = _save(actor=actor, program=program, entries=[Entry(enrollment.pk, unit.pk, result, score, note)])
     if problems:
         raise problems[0].error
@@ -210,19 +238,23 @@ def assessment_record(*, actor: User, enrollment: Enrollment, unit: CompetencyUn
 
 
 @transaction.atomic(durable=True)
-def assessments_record_many(*, actor: User, program: Program, entries: list[tuple]) -> SaveResult:
+def assessments_record_many(*, actor: User, program: Program, entries: list[tuple], today: dt.date | None = None) -> SaveResult:
     """The bulk page's save: ``entries`` are ``(enrollment_id, unit_id, result, score, note)`` (note None
     keeps the current note). All or nothing: when any entry is wrong, nothing is saved and the error's
     ``details["problems"]`` lists every bad cell (enrollment, unit, code, message)."""
     program = _lock_program(program.pk)
     require(actor, "program.assess", program)
-    if program.status not in (P.RUNNING, P.CLOSED):
-        raise Conflict(Msg("Penilaian kompetensi dilakukan saat program berjalan (status program: {s_id}).",
-                           "Competency assessment happens while the program runs (program status: {s_en}).").format(
-                               s_id=training_domain.status_label(program.status).id, s_en=training_domain.status_label(program.status).en),
-                       code=TrainingCode.PROGRAM_NOT_RUNNING)
+    _require_running_or_closed(program)
+    _require_open(program, today)
     parsed = [Entry(*entry) for entry in entries]
     result, problems = _save(actor=actor, program=program, entries=parsed)
+    if problems:
+        _raise_problems(problems)
+    return result
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    """One refusal naming every bad cell (participant · unit: why), with the cells in ``details``."""
     if problems:
         names = dict(Enrollment.objects.filter(pk__in={p.enrollment_id for p in problems}).values_list("pk", "person__full_name"))
         codes = dict(CompetencyUnit.objects.filter(pk__in={p.unit_id for p in problems}).values_list("pk", "code"))
@@ -235,4 +267,140 @@ def assessments_record_many(*, actor: User, program: Program, entries: list[tupl
         raise cls(Msg(head.id + detail.id, head.en + detail.en), code=Code.ASSESSMENT_ENTRIES, details={"problems": [
             {"enrollment": p.enrollment_id, "unit": p.unit_id, "code": p.error.code, "message": p.error.message} for p in problems
         ]})
+
+
+@transaction.atomic(durable=True)
+def assessments_fill_competent(*, actor: User, program: Program, unit_id: int | None = None, enrollment_id: int | None = None,
+                               today: dt.date | None = None) -> SaveResult:
+    """"All competent": every *empty* cell of the program (or of one unit column, ``unit_id``, or one
+    participant's row, ``enrollment_id``) becomes "competent"; cells already assessed — K or BK — stay as
+    they are (counted in ``kept``), so a "not yet competent" is never overwritten. Rows that cannot be
+    assessed (certificate issued, not a participant) are left out of the whole-program and unit fills and
+    refused for a row fill. One bulk insert, one audit row per assessment created, the overall results
+    recomputed once (the same core as the grid's save)."""
+    program = _lock_program(program.pk)
+    require(actor, "program.assess", program)
+    _require_running_or_closed(program)
+    _require_open(program, today)
+    unit_ids = sorted(program.competency_units.values_list("pk", flat=True))
+    if unit_id is not None:
+        if unit_id not in unit_ids:
+            raise NotFound(Msg("Unit kompetensi ini bukan bagian dari program.", "This competency unit is not part of the program."),
+                           code=Code.UNIT_NOT_IN_PROGRAM, field="unit")
+        unit_ids = [unit_id]
+    rows = Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES)
+    if enrollment_id is not None:
+        rows = rows.filter(pk=enrollment_id)
+    rows = list(rows.annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk")))).order_by("pk")
+                .values_list("pk", "state", "certified"))
+    if enrollment_id is not None and not rows:
+        raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
+                       code=Code.ENROLLMENT_NOT_IN_PROGRAM, field="enrollment")
+    editable = []
+    for pk, state, certified in rows:
+        blocker = domain.assess_blocker(program_status=program.status, state=state, certified=certified)
+        if blocker is None:
+            editable.append(pk)
+        elif enrollment_id is not None:
+            raise Conflict(blocker, code=Code.ASSESSMENT_CERTIFIED if certified else Code.ASSESSMENT_NOT_ALLOWED)
+    assessed = set(Assessment.objects.filter(enrollment_id__in=editable, unit_id__in=unit_ids).values_list("enrollment_id", "unit_id"))
+    entries = domain.fill_competent(enrollment_ids=editable, unit_ids=unit_ids, assessed=assessed)
+    result, problems = _save(actor=actor, program=program, entries=entries) if entries else (SaveResult(), [])
+    _raise_problems(problems)
+    result.kept = len(assessed)
     return result
+
+
+# --- the grid as a spreadsheet ------------------------------------------------------------------------
+
+@dataclass
+class ImportRow:
+    row: int
+    enrollment_id: int | None
+    name: str
+    status: str                      # "saved" | "unchanged" | "error"
+    changes: int = 0
+    errors: list[tuple[str, Msg]] = field(default_factory=list)
+
+
+@dataclass
+class AssessmentImport:
+    file_name: str
+    rows: list[ImportRow]
+    saved: int = 0                   # cells created or changed (0 when any row is wrong: all or nothing)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows if r.status == "error")
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+def assessments_import(*, actor: User, program: Program, file_name: str, data: bytes, today: dt.date | None = None) -> AssessmentImport:
+    """Import the grid's own template, filled in (``assessment_sheet`` documents the format). The whole
+    file is read and checked first, with no transaction open; then, only when no row is wrong, every
+    change is written in one transaction through the grid's set-based core (one audit row per cell
+    changed). All or nothing: a report per row either way. File-level refusals (unreadable, too large, no
+    header, a column that is no unit of the program) raise ValidationFailed."""
+    require(actor, "program.assess", program)  # before reading a byte of the file
+    units = list(program.competency_units.order_by("code").values_list("pk", "code"))
+    unit_of = {code: pk for pk, code in units}
+    sheet = sheet_rules.read_sheet(read_rows(file_name, data), program_units=[code for _, code in units])
+    return _import_save(actor=actor, program=program, file_name=file_name, sheet=sheet, unit_of=unit_of, today=today)
+
+
+@transaction.atomic(durable=True)
+def _import_save(*, actor: User, program: Program, file_name: str, sheet, unit_of: dict[str, int], today: dt.date | None) -> AssessmentImport:
+    program = _lock_program(program.pk)
+    require(actor, "program.assess", program)
+    _require_running_or_closed(program)
+    _require_open(program, today)
+    ids = {r.enrollment_id for r in sheet.rows if r.enrollment_id is not None and r.enrollment_id < 2**63}
+    enrollments = {e.pk: e for e in Enrollment.objects.filter(program=program, pk__in=ids, state__in=domain.GRID_STATES)
+                   .select_related("person").annotate(certified=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))}
+    current = {(a.enrollment_id, a.unit_id): a for a in Assessment.objects.filter(enrollment_id__in=list(enrollments), unit_id__in=unit_of.values())}
+    out = AssessmentImport(file_name=file_name, rows=[])
+    entries: list[Entry] = []
+    seen: dict[int, int] = {}
+    for r in sheet.rows:
+        row = ImportRow(row=r.row, enrollment_id=r.enrollment_id, name=r.name, status="unchanged", errors=list(r.errors))
+        out.rows.append(row)
+        e = enrollments.get(r.enrollment_id) if r.enrollment_id is not None else None
+        if r.enrollment_id is not None and e is None:
+            row.errors.append((sheet_rules.ID_HEADER, Msg("Tidak ada peserta dengan ID pendaftaran ini di program ini.",
+                                                          "No participant of this program has this enrollment ID.")))
+        elif e is not None and not sheet_rules.same_name(e.person.full_name, r.name):
+            row.errors.append((sheet_rules.NAME_HEADER, Msg("Nama tidak cocok dengan ID pendaftaran {i} (terdaftar: {n}); baris mungkin bergeser.",
+                                                            "The name does not match enrollment ID {i} (registered: {n}); the row may have moved.")
+                               .format(i=e.pk, n=e.person.full_name)))
+        elif e is not None and e.pk in seen:
+            row.errors.append((sheet_rules.ID_HEADER, Msg("Peserta ini sudah ada di baris {n}.", "This participant is already on row {n}.")
+                               .format(n=seen[e.pk])))
+        if e is not None:
+            seen.setdefault(e.pk, r.row)
+        mine = []
+        if e is not None:
+            for code, (result, score) in r.cells.items():
+                existing = current.get((e.pk, unit_of[code]))
+                if existing is not None and (existing.result, existing.score) == (result, score):
+                    continue
+                mine.append(Entry(e.pk, unit_of[code], result, score, None))
+            blocker = domain.assess_blocker(program_status=program.status, state=e.state, certified=e.certified) if mine else None
+            if blocker:
+                row.errors.append((sheet_rules.NAME_HEADER, blocker))
+        if row.errors:
+            row.status = "error"
+        elif mine:
+            row.status, row.changes = "saved", len(mine)
+            entries.extend(mine)
+    if not out.ok or not entries:
+        for row in out.rows:
+            if row.status == "saved" and not out.ok:
+                row.status = "valid"
+        return out
+    result, problems = _save(actor=actor, program=program, entries=entries)
+    _raise_problems(problems)  # checked above: only a race could get here, and then nothing is saved
+    out.saved = result.saved
+    return out

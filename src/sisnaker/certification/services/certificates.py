@@ -2,7 +2,8 @@
 of a program (now, or started as a background task), revoke (never deletes).
 
 Numbers (``domain.certificate_number``): ``<institution registry number>/<year>/<6-digit sequence>``,
-the year being the issue date's year in Indonesia (Asia/Jakarta). The sequence comes from the
+the year being the issue date's year in Indonesia (Asia/Jakarta) — not the certificate's date, which is
+the training's completion (``domain.certificate_date``; the choice is explained in ``domain``). The sequence comes from the
 institution's ``CertificateCounter`` row for that year, locked with SELECT … FOR UPDATE and incremented
 in the SAME transaction that inserts the certificate: an issue that fails anywhere rolls its
 increment back, so the sequence has no gaps and no duplicates (``certificate_sequence_unique``).
@@ -12,8 +13,9 @@ Who may do what (``core.permissions.RULES``): ``certificate.issue`` — the mana
 national certificate register); administrators may do everything. Only an approved institution issues
 (``domain.issue_blocker``, checked in the issuing transaction even though the permission rules already
 require it, so that an administrator or a queued batch cannot issue for an unvetted institution).
-Payload version 2 adds the issuer's region and the holder's birth year; version 1 certificates keep
-verifying (``export.PAYLOAD_VERSIONS``).
+Payload version 2 adds the issuer's region and the holder's birth year; version 3 adds
+``certificate_date`` (the completion date the certificate bears; ``issued_on`` stays the day of issue);
+version 1 and 2 certificates keep verifying (``export.PAYLOAD_VERSIONS``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.tasks import TaskResult
 from django.utils import timezone
 
@@ -38,11 +41,11 @@ from sisnaker.training.models import Enrollment, Program
 
 from .. import domain, signing, tasks
 from ..codes import Audit, Code
-from ..models import Certificate, CertificateCounter
+from ..models import Assessment, Certificate, CertificateCounter
 from ..selectors.board import eligible_count
 from ..selectors.readiness import readiness_for_program, readiness_of_loaded
 
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3
 TITLE_COMPETENCY = "SERTIFIKAT KOMPETENSI"
 TITLE_TRAINING = "SERTIFIKAT PELATIHAN"
 REASON_MAX = 1000
@@ -82,9 +85,18 @@ def _iso_date(value: dt.date) -> str:
     return value.isoformat()
 
 
+def completion_date(enrollment: Enrollment) -> dt.date:
+    """The certificate's date for ``enrollment`` (``domain.certificate_date``): the program's end date, or
+    the participant's last assessment (in Indonesia's time) when later."""
+    last = Assessment.objects.filter(enrollment=enrollment).aggregate(last=Max("assessed_at"))["last"]
+    return domain.certificate_date(end_date=enrollment.program.end_date,
+                                   last_assessed_on=timezone.localtime(last).date() if last is not None else None)
+
+
 def build_fields(*, enrollment: Enrollment, number: str, verification_id: str, year: int, sequence: int,
-                 issued_at: dt.datetime, issued_by: User | None) -> dict:
-    """The canonical fields of a certificate (what is signed). Strings and integers only."""
+                 issued_at: dt.datetime, issued_by: User | None, certificate_date: dt.date | None = None) -> dict:
+    """The canonical fields of a certificate (what is signed). Strings and integers only.
+    ``certificate_date``: the date it bears (default: ``completion_date``)."""
     program = enrollment.program
     institution = program.institution
     person = enrollment.person
@@ -112,6 +124,7 @@ def build_fields(*, enrollment: Enrollment, number: str, verification_id: str, y
             "region": {"regency_code": regency.code, "regency": regency.name,
                        "province_code": regency.province.code, "province": regency.province.name},
         },
+        "certificate_date": _iso_date(certificate_date or completion_date(enrollment)),
         "issued_on": _iso_date(timezone.localtime(issued_at).date()),
         "issued_at": issued_at.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "signatory": {"name": signatory, "title": f"Kepala/Pengelola {institution.name}"},
@@ -154,9 +167,10 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
         sequence = _next_sequence(institution_id=institution.pk, year=year)
         number = domain.certificate_number(registry_number=institution.registry_number, year=year, sequence=sequence)
         verification_id = new_verification_id()
+        dated = completion_date(locked)  # the training's completion, not this click
         payload = domain.canonical_payload(build_fields(
             enrollment=locked, number=number, verification_id=verification_id, year=year, sequence=sequence,
-            issued_at=now, issued_by=actor))
+            issued_at=now, issued_by=actor, certificate_date=dated))
         signature, key_id = signing.sign(payload)
         certificate = Certificate.objects.create(
             enrollment=locked, number=number, institution=institution, year=year, sequence=sequence,
@@ -164,7 +178,8 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
             issued_at=now, issued_by=actor,
         )
         audit.record(actor=actor, action=Audit.CERTIFICATE_ISSUED, obj=certificate, at=now,
-                     after={"number": number, "enrollment": locked.pk, "program": program.pk, "key_id": key_id})
+                     after={"number": number, "enrollment": locked.pk, "program": program.pk, "key_id": key_id,
+                            "certificate_date": dated.isoformat()})
     return certificate
 
 

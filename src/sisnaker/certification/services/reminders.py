@@ -1,6 +1,8 @@
-"""Reminders from the readiness board: every participant who still has a step of their own to do (the
-review, the work-readiness survey) gets one message listing exactly those steps with their links, at
-most once a day per program. Sent after commit (``notifications.services``), audited."""
+"""Reminders from the readiness board, each with a personal link (``links``): every participant who still
+has a step of their own to do (the review, the work-readiness survey) gets one message naming those steps,
+and every participant whose certificate exists gets a "certificate ready" message; at most once a day per
+program. The link opens their steps without a password (no account needed: people added by an import have
+none). Sent after commit through the notifications task (``notifications.services``), audited."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
@@ -16,96 +17,118 @@ from sisnaker.core import audit
 from sisnaker.core.errors import Msg
 from sisnaker.core.permissions import require
 from sisnaker.notifications import services as notifications
-from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training.models import Program
 
 from .. import domain
 from ..codes import Audit
 from ..selectors.readiness import readiness_for_program
+from . import links
 
 
 def reminder_topic(program: Program) -> str:
     return f"certificate.reminder.{program.pk}"
 
 
+def ready_topic(program: Program) -> str:
+    return f"certificate.ready.{program.pk}"
+
+
 @dataclass
 class ReminderReport:
     reminded: list[str] = field(default_factory=list)  # names
+    certificate_ready: list[str] = field(default_factory=list)
     already_today: list[str] = field(default_factory=list)
     waiting_for_instructor: list[str] = field(default_factory=list)  # nothing the participant can do
     unreachable: list[str] = field(default_factory=list)  # no e-mail, no phone
 
     @property
+    def sent(self) -> int:
+        return len(self.reminded) + len(self.certificate_ready)
+
+    @property
     def message(self) -> Msg:
-        parts = [Msg("{n} peserta diingatkan.", "{n} participant(s) reminded.").format(n=len(self.reminded))]
+        parts = [Msg("Tautan pribadi terkirim ke {n} peserta.", "Personal links sent to {n} participant(s).").format(n=self.sent)]
+        if self.reminded or self.certificate_ready:
+            parts.append(Msg("({r} pengingat, {c} sertifikat siap.)", "({r} reminder(s), {c} certificate(s) ready.)")
+                         .format(r=len(self.reminded), c=len(self.certificate_ready)))
+        if self.unreachable:
+            parts.append(Msg("{n} tidak dapat dihubungi (tanpa e-mail/nomor HP): {names}. Cetak kode QR untuk mereka.",
+                             "{n} not reachable (no e-mail/phone): {names}. Print QR codes for them.")
+                         .format(n=len(self.unreachable), names=", ".join(self.unreachable[:10])))
         if self.already_today:
-            parts.append(Msg("{n} sudah diingatkan hari ini.", "{n} already reminded today.").format(n=len(self.already_today)))
+            parts.append(Msg("{n} sudah dikirimi hari ini.", "{n} already sent today.").format(n=len(self.already_today)))
         if self.waiting_for_instructor:
             parts.append(Msg("{n} hanya menunggu penilaian instruktur.", "{n} only wait for the instructor's assessment.")
                          .format(n=len(self.waiting_for_instructor)))
-        if self.unreachable:
-            parts.append(Msg("{n} tanpa e-mail/nomor HP: {names}.", "{n} without e-mail/phone: {names}.")
-                         .format(n=len(self.unreachable), names=", ".join(self.unreachable[:10])))
         return Msg(" ".join(p.id for p in parts), " ".join(p.en for p in parts))
 
 
-def _url(base_url: str, name: str, **kwargs) -> str:
-    return base_url.rstrip("/") + reverse(name, kwargs=kwargs)
+STEP_WORDS = {"reviewed": "ulasan", "survey": "survei"}
 
 
-def reminder_text(*, name: str, program: Program, enrollment_id: int, todo: list[str], base_url: str) -> tuple[str, str]:
-    """Subject and body of one participant's reminder: only their own missing steps, each with its link."""
-    lines = []
-    if "reviewed" in todo:
-        lines.append(f"- Beri penilaian (1–5) dan ulasan pelatihan: {_url(base_url, 'certification:review', enrollment_id=enrollment_id)}")
-    if "survey" in todo:
-        lines.append(f"- Isi survei kesiapan kerja: "
-                     f"{_url(base_url, 'surveys:fill', code=READINESS_CODE, enrollment_id=enrollment_id)}")
-    institution = program.institution.name
-    subject = f"Pengingat sertifikat: {program.title}"[:200]
-    body = (
-        f"Halo {name},\n\n"
-        f"Sertifikat pelatihan \"{program.title}\" ({institution}) baru dapat diterbitkan setelah Anda menyelesaikan "
-        f"langkah berikut:\n" + "\n".join(lines) + "\n\n"
-        f"Masuk ke Sisnaker dengan akun Anda untuk mengisinya. Terima kasih.\n{institution}"
-    )
-    return subject, body
+def _short(text: str, n: int) -> str:
+    """At most ``n`` characters; "..." (not "…", which would turn the SMS into UCS-2: 70 characters a part)."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+
+
+def link_message(*, purpose: str, name: str, program: Program, todo: list[str], url: str,
+                 expires_at: dt.datetime) -> tuple[str, str]:
+    """Subject (e-mail) and text of a message carrying a personal link. The text fits one SMS (160 GSM
+    characters) with a link of up to 60 characters: the first name, a shortened title, the steps, the link
+    and its expiry; nothing else of the person."""
+    first = _short((name.split() or [""])[0], 12)
+    title = _short(program.title, 22)
+    until = timezone.localtime(expires_at).strftime("%d/%m/%y")
+    if purpose == domain.LINK_CERTIFICATE_READY:
+        subject = f"Sertifikat Anda sudah terbit: {program.title}"[:200]
+        text = f"Sisnaker: {first}, sertifikat \"{title}\" sudah terbit. Unduh: {url} (s.d. {until})"
+    else:
+        steps = " & ".join(STEP_WORDS[s] for s in todo)
+        subject = f"Pengingat sertifikat: {program.title}"[:200]
+        text = f"Sisnaker: {first}, isi {steps} utk sertifikat \"{title}\": {url} (s.d. {until})"
+    return subject, text
 
 
 def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt.datetime | None = None) -> ReminderReport:
-    """Remind every participant who still has a step of their own to do (review, readiness survey), once a
-    day per program, listing exactly their steps with links. Sent after commit (notifications.services)."""
+    """Send a personal link to every participant of ``program`` who still has their own steps to do
+    (review, readiness survey) and to every one whose certificate exists, once a day per program. Each
+    gets a new link (the previous one stops working); the token goes only into the message, sealed until
+    the notifications task sends it. Sent after commit; audited (the batch, and each link)."""
     now = now or timezone.now()
     report = ReminderReport()
-    reminded_ids = []
-    topic = reminder_topic(program)
+    reminded_ids, ready_ids, issued = [], [], []
     with transaction.atomic(durable=True):
-        require(actor, "program.manage", program)
-        rows = [r for r in readiness_for_program(program=program)
-                if r.enrollment.state in domain.CERTIFIABLE_STATES and not r.readiness.certified]
-        for r in rows:
-            steps = domain.steps(r.readiness)
-            todo = domain.own_todo(steps)
-            if not todo:
-                if not steps["assessed"]:
+        require(actor, "personal_link.send", program)
+        for r in readiness_for_program(program=program):
+            purpose = domain.link_purpose_for(r.readiness)
+            if purpose is None:
+                if not r.readiness.assessed and not domain.own_todo(domain.steps(r.readiness)):
                     report.waiting_for_instructor.append(r.name)
                 continue
             person = r.enrollment.person
             if not notifications.recipients(person):
                 report.unreachable.append(r.name)
                 continue
+            topic = ready_topic(program) if purpose == domain.LINK_CERTIFICATE_READY else reminder_topic(program)
             if notifications.already_notified(person=person, topic=topic, now=now):
                 report.already_today.append(r.name)
                 continue
-            subject, body = reminder_text(name=r.name, program=program, enrollment_id=r.enrollment.pk, todo=todo,
-                                          base_url=base_url)
-            if notifications.notify(person=person, topic=topic, subject=subject, text=body, now=now):
-                report.reminded.append(r.name)
-                reminded_ids.append(r.enrollment.pk)
-            else:
+            link = links.issue(actor=actor, enrollment=r.enrollment, reason=purpose, base_url=base_url, now=now, name=r.name)
+            todo = domain.own_todo(domain.steps(r.readiness))
+            subject, text = link_message(purpose=purpose, name=r.name, program=program, todo=todo, url=link.url,
+                                         expires_at=link.expires_at)
+            if notifications.notify(person=person, topic=topic, subject=subject, text=text, now=now, secret=link.token):
+                issued.append(link)
+                (report.certificate_ready if purpose == domain.LINK_CERTIFICATE_READY else report.reminded).append(r.name)
+                (ready_ids if purpose == domain.LINK_CERTIFICATE_READY else reminded_ids).append(r.enrollment.pk)
+            else:  # another click got there first: this link was never sent, so it must not work
+                link.link.revoked_at = now
+                link.link.save(update_fields=["revoked_at"])
                 report.already_today.append(r.name)
+        links.audit_issued(actor=actor, issued=issued, now=now)
         audit.record(actor=actor, action=Audit.REMINDERS_SENT, obj=program, at=now,
-                     after={"reminded": reminded_ids, "already_today": len(report.already_today),
+                     after={"reminded": reminded_ids, "certificate_ready": ready_ids, "already_today": len(report.already_today),
                             "waiting_for_instructor": len(report.waiting_for_instructor),
                             "unreachable": len(report.unreachable)})
     return report

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from sisnaker.accounts.models import User
 from sisnaker.core import audit
+from sisnaker.core.actors import LinkHolder, require_link_scope
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.training.models import Enrollment
@@ -21,13 +22,17 @@ from ..selectors.assessment import is_instructor
 
 
 @transaction.atomic(durable=True)
-def review_submit(*, actor: User, enrollment: Enrollment, rating: int, text: str, instructor: User | None = None,
+def review_submit(*, actor: User | LinkHolder, enrollment: Enrollment, rating: int, text: str, instructor: User | None = None,
                   instructor_rating: int | None = None, now: dt.datetime) -> Review:
     """The participant (or new alumnus) rates and reviews the training, once per enrollment, and may
-    rate one instructor of the program's institution."""
+    rate one instructor of the program's institution. ``actor`` is the person's account, or the holder of
+    a personal link to this enrollment (``core.actors.LinkHolder``, checked still valid here)."""
     enrollment = (Enrollment.objects.select_for_update(of=("self",)).select_related("program__institution", "person")
                   .get(pk=enrollment.pk))
-    require(actor, "enrollment.register_self", enrollment.person)
+    if isinstance(actor, LinkHolder):
+        require_link_scope(actor, enrollment_id=enrollment.pk, person_id=enrollment.person_id)
+    else:
+        require(actor, "enrollment.register_self", enrollment.person)
     if Review.objects.filter(enrollment=enrollment).exists():
         raise Conflict(Msg("Anda sudah memberi ulasan untuk pelatihan ini; ulasan hanya sekali per pelatihan.",
                            "You already reviewed this training; a review is given once per training."), code=Code.REVIEW_EXISTS)

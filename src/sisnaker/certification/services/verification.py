@@ -73,6 +73,8 @@ class VerifyResult:
     institution_status_now: str = ""
     institution_status_since: dt.date | None = None
     issued_on: dt.date | None = None
+    # The date the certificate bears (the training's completion; version 1–2 payloads: ``issued_on``).
+    certificate_date: dt.date | None = None
     revoked_on: dt.date | None = None
     revoke_reason: str = ""
     signature_valid: bool | None = None
@@ -101,6 +103,7 @@ class VerifyResult:
             "institution_status_now": self.institution_status_now or None,
             "institution_status_since": self.institution_status_since.isoformat() if self.institution_status_since else None,
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
+            "certificate_date": self.certificate_date.isoformat() if self.certificate_date else None,
             "revoked_on": self.revoked_on.isoformat() if self.revoked_on else None,
             "revoke_reason": self.revoke_reason or None, "signature_valid": self.signature_valid,
             "key_id": self.key_id or None, "verification_count": self.verification_count,
@@ -139,6 +142,9 @@ def _result(row: dict, *, by: str, query: str) -> VerifyResult:
         issued_on = dt.date.fromisoformat(fields["issued_on"])
     except (KeyError, TypeError, ValueError):
         signature_valid = False
+    certificate_date = domain.certificate_date_of(fields)
+    if isinstance(fields.get("v"), int) and fields["v"] >= 3 and not isinstance(fields.get("certificate_date"), str):
+        signature_valid = False  # version 3 always signs its date
     history = list(InstitutionStatusChange.objects.filter(institution_id=row["institution_id"]).values_list("at", "status"))
     standing = domain.issuer_standing(history=history, issued_at=row["issued_at"], status_now=row["institution__status"],
                                       status_changed_at=row["institution__status_changed_at"])
@@ -170,7 +176,7 @@ def _result(row: dict, *, by: str, query: str) -> VerifyResult:
         institution_status_on_issue=standing.status_on_issue, institution_approved_on_issue=standing.approved_on_issue,
         institution_approved_later=standing.approved_later,
         institution_status_now=standing.status_now, institution_status_since=_local_date(standing.since),
-        issued_on=issued_on, revoked_on=_local_date(row["revoked_at"]), revoke_reason=row["revoke_reason"],
+        issued_on=issued_on, certificate_date=certificate_date, revoked_on=_local_date(row["revoked_at"]), revoke_reason=row["revoke_reason"],
         signature_valid=signature_valid, key_id=row["key_id"], verification_count=row["verification_count"] + 1,
         payload_version=fields.get("v") if isinstance(fields.get("v"), int) else None,
     )

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +20,17 @@ from sisnaker.core.permissions import can
 from sisnaker.training import domain as training_domain
 from sisnaker.training.models import Program
 
-from .. import domain, selectors, services
+from .. import assessment_sheet, domain, selectors, services
 from ..codes import Code
-from ..forms import ReviewForm, cell_name, parse_cell, parse_cell_ref, parse_grid
+from ..forms import (
+    AssessmentImportForm,
+    ReviewForm,
+    cell_name,
+    parse_cell,
+    parse_cell_ref,
+    parse_fill_target,
+    parse_grid,
+)
 
 CODE_OF = {"": "", "competent": "K", "not_yet_competent": "BK"}
 ASSESS_REFUSED = Msg("Penilaian kompetensi hanya untuk instruktur dan pengelola lembaga penyelenggara program ini.",
@@ -64,7 +74,7 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
             try:
                 result = services.assessments_record_many(
                     actor=request.user, program=program,
-                    entries=[(c.enrollment_id, c.unit_id, c.result, c.score, None) for c in cells],
+                    entries=[(c.enrollment_id, c.unit_id, c.result, c.score, None) for c in cells], today=timezone.localdate(),
                 )
             except SisnakerError as exc:
                 form_error = str(exc.message)
@@ -80,10 +90,11 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
             form_error = _("Periksa isian yang ditandai; belum ada yang disimpan.")
         posted = {(c.enrollment_id, c.unit_id): (CODE_OF[c.result] if not c.error else c.raw_result, c.raw_score) for c in cells}
         status = 400
-    grid = selectors.assessment_grid(program=program)
+    grid = selectors.assessment_grid(program=program, today=timezone.localdate())
     rows = [_row_view(r, grid.units, errors=errors, posted=posted) for r in grid.rows]
     return render(request, "certification/assessment/assess.html", {
         "program": program, "units": grid.units, "rows": rows, "form_error": form_error,
+        "not_open": str(grid.not_open) if grid.not_open else "",
         "status_label": str(training_domain.status_label(program.status)),
         "counts": grid.counts(), "editable_any": any(r.editable for r in grid.rows),
         "can_manage": can(request.user, "program.manage", program),
@@ -105,10 +116,11 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
     error = str(cell.error) if cell.error else ""
     if not error:
         try:
-            services.assessment_record(actor=request.user, enrollment=enrollment, unit=unit, result=cell.result, score=cell.score)
+            services.assessment_record(actor=request.user, enrollment=enrollment, unit=unit, result=cell.result, score=cell.score,
+                                       today=timezone.localdate())
         except SisnakerError as exc:
             error = str(exc.message)
-    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id])
+    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id], today=timezone.localdate())
     if not grid.rows:
         raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
                        code=Code.ENROLLMENT_NOT_IN_PROGRAM)
@@ -117,6 +129,71 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
                     posted={key: (CODE_OF[cell.result] if not cell.error else cell.raw_result, cell.raw_score)} if error else None,
                     saved=None if error else key)
     return render(request, "certification/assessment/_row.html", {"r": row, "program": program})
+
+
+@login_required
+@require_POST
+def assess_fill(request: HttpRequest, program_id: int) -> HttpResponse:
+    """"All competent" for the whole program, one unit column or one participant's row: fills the empty
+    cells only (one service call), then back to the grid where the assessor changes the exceptions."""
+    program = _assess_program(request, program_id)
+    target = parse_fill_target(request.POST.get("target", ""))
+    if target is None:
+        messages.error(request, _("Pilihan “semua kompeten” tidak dikenal."))
+        return redirect("certification:assess", program_id=program.pk)
+    scope, pk = target
+    try:
+        result = services.assessments_fill_competent(
+            actor=request.user, program=program, unit_id=pk if scope == "unit" else None,
+            enrollment_id=pk if scope == "row" else None, today=timezone.localdate(),
+        )
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if result.saved:
+            messages.success(request, _("%(n)s sel kosong diisi Kompeten; %(kept)s sel yang sudah dinilai tidak diubah. "
+                                        "Ubah yang belum kompeten saja.") % {"n": result.saved, "kept": result.kept})
+        else:
+            messages.info(request, _("Tidak ada sel kosong: tidak ada yang diubah."))
+    return redirect("certification:assess", program_id=program.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_ROWS_SHOWN = 500
+
+
+@login_required
+def assess_template(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The grid as a spreadsheet to fill in offline (participants × units, the results so far)."""
+    program = _assess_program(request, program_id)
+    units, rows = selectors.assessment_sheet_rows(program=program)
+    content = assessment_sheet.template_bytes(program_title=program.title, units=units, rows=rows)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="penilaian-{program.pk}-{slugify(program.title)[:40]}.xlsx"'
+    return response
+
+
+@login_required
+def assess_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Upload the filled-in template: all or nothing, with a report per row."""
+    program = _assess_program(request, program_id)
+    form = AssessmentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.assessments_import(actor=request.user, program=program, file_name=upload.name, data=upload.read(),
+                                                 today=timezone.localdate())
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            language = get_language() or "id"
+            rows = [{"row": r.row, "id": r.enrollment_id, "name": r.name, "status": r.status, "changes": r.changes,
+                     "errors": [(col, m.in_language(language)) for col, m in r.errors]} for r in report.rows[:REPORT_ROWS_SHOWN]]
+            return render(request, "certification/assessment/import_result.html", {
+                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows),
+            }, status=200 if report.ok else 400)
+    return render(request, "certification/assessment/import.html", {"program": program, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

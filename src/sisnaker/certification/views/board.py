@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.core import links
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
 
@@ -33,6 +34,8 @@ from ..tasks import issue_all_eligible, progress_key
 
 MAX_RESULT_ID = 64
 REMIND_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat mengirim pengingat.", "Only this institution's managers can send reminders.")
+PRINT_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat mencetak tautan pribadi peserta.",
+                    "Only this institution's managers can print participants' personal links.")
 ISSUE_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat menerbitkan sertifikat.",
                     "Only this institution's managers can issue certificates.")
 TASK_NOT_FOUND = Msg("Tugas penerbitan tidak ditemukan.", "Issuing job not found.")
@@ -55,6 +58,8 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
     blocking_only = _flag(request.GET.get("blocking"))
     b = selectors.board(program=program, q=q, blocking_only=blocking_only)
     can_issue = can(request.user, "certificate.issue", program)
+    can_revoke = can(request.user, "personal_link.revoke", program)
+    active = selectors.active_links(program=program, now=timezone.now())
     board_url = reverse("certification:board", kwargs={"program_id": program.pk})
     keep = {k: v for k, v in (("q", q), ("blocking", "1" if blocking_only else "")) if v}
     rows = []
@@ -66,10 +71,16 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
             "number": r.certificate_number,
             "verify_url": reverse("verify:by_id", kwargs={"verification_id": r.verification_id}) if r.verification_id else "",
             "issue_url": reverse("certification:issue", kwargs={"enrollment_id": r.enrollment.pk}) if can_issue and r.eligible else "",
+            "link": active.get(r.enrollment.pk),
+            "revoke_link_url": reverse("certification:link_revoke", kwargs={"enrollment_id": r.enrollment.pk})
+            if can_revoke and r.enrollment.pk in active else "",
         })
     return {
         "program": program, "board": b, "rows": rows, "q": q, "blocking_only": blocking_only,
         "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
+        "can_send_links": can(request.user, "personal_link.send", program),
+        "can_print_links": can(request.user, "personal_link.print", program),
+        "link_days": services.link_days(),
         "counts": [{"step": c.step, "label": str(c.label), "done": c.done, "missing": c.missing} for c in b.counts],
         "board_url": board_url, "keep_query": urlencode(keep), "next_url": f"{board_url}?{urlencode(keep)}" if keep else board_url,
         "assess_url": reverse("certification:assess", kwargs={"program_id": program.pk})
@@ -92,16 +103,53 @@ def board(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def board_remind(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Send personal links: a reminder to those who still have their own steps, "certificate ready" to
+    those whose certificate exists; the page then says how many were sent and who cannot be reached."""
     program = selectors.get_program(program_id=program_id)
-    if not can(request.user, "program.manage", program):
+    if not can(request.user, "personal_link.send", program):
         raise PermissionDenied(REMIND_REFUSED)
     try:
         report = services.send_reminders(actor=request.user, program=program, base_url=links.public_url(request) + "/")
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
-        (messages.success if report.reminded else messages.info)(request, str(report.message))
+        (messages.success if report.sent else messages.info)(request, str(report.message))
     return redirect("certification:board", program_id=program.pk)
+
+
+@login_required
+@require_POST
+def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A printable sheet of QR cards (one per participant who still has steps, or whose certificate is
+    ready), for a class without phones at hand. New links: the earlier ones of those participants stop
+    working. Answered directly (the tokens exist only in this response), never cached."""
+    program = selectors.get_program(program_id=program_id)
+    if not can(request.user, "personal_link.print", program):
+        raise PermissionDenied(PRINT_REFUSED)
+    issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
+    cards = [{"name": i.name, "url": i.url, "short_url": i.url.split("://", 1)[-1], "expires_at": i.expires_at,
+              "ready": i.purpose == domain.LINK_CERTIFICATE_READY,
+              "qr_svg": segno.make(i.url, error="m").svg_inline(scale=3)}
+             for i in issued]
+    response = render(request, "certification/board/links_print.html", {
+        "program": program, "cards": cards, "board_url": reverse("certification:board", kwargs={"program_id": program.pk}),
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def link_revoke(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The manager revokes a participant's personal link (a lost phone, a wrong number)."""
+    try:
+        enrollment = services.personal_link_revoke(actor=request.user, enrollment_id=enrollment_id)
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect("certification:board", program_id=exc.details["program"])
+    messages.success(request, _("Tautan pribadi %(name)s dicabut; tautan itu tidak dapat dipakai lagi.")
+                     % {"name": enrollment.person.full_name})
+    return redirect("certification:board", program_id=enrollment.program_id)
 
 
 FAILED = gettext_lazy("Penerbitan berhenti karena kesalahan. Sertifikat yang sudah terbit tetap sah; coba lagi untuk sisanya.")

@@ -59,6 +59,7 @@ def detail(request: HttpRequest, certificate_id: int) -> HttpResponse:
         "signature_valid": signing.verify(cert.payload, cert.signature, cert.key_id),
         "verify_url": pdf.verification_url(cert.verification_id),
         "issued_on": domain.format_date_id(timezone.localtime(cert.issued_at).date()),
+        "certificate_date": domain.format_date_id(dated) if (dated := domain.certificate_date_of(fields)) else "",
         "revoked_on": domain.format_date_id(timezone.localtime(cert.revoked_at).date()) if cert.revoked_at else "",
     })
 

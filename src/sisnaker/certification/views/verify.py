@@ -62,6 +62,7 @@ def _verify_page(request: HttpRequest, result: services.VerifyResult, *, form: L
     return _public(render(request, "certification/verify/result.html", {
         "result": result, "form": form, "issuer": _issuer(result) if result.found else {},
         "issued_on": domain.format_date_id(result.issued_on) if result.issued_on else "",
+        "certificate_date": domain.format_date_id(result.certificate_date) if result.certificate_date else "",
         "revoked_on": domain.format_date_id(result.revoked_on) if result.revoked_on else "",
     }, status=status))
 

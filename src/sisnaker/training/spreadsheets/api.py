@@ -41,6 +41,12 @@ class RowOut(Schema):
     warnings: list[CellMessage]
 
 
+class FileWarningOut(Schema):
+    code: str
+    message: str
+    columns: list[str]
+
+
 class ImportReportOut(Schema):
     file_name: str
     mode: str
@@ -52,6 +58,8 @@ class ImportReportOut(Schema):
     unchanged: int
     errors: int
     warnings: int
+    skipped: int
+    file_warnings: list[FileWarningOut]
     error_file_url: str | None
     rows: list[RowOut]
 
@@ -85,7 +93,9 @@ def import_file(
 ):
     """Every row is checked; ``all_or_nothing`` saves nothing when a row is wrong, ``valid_only`` saves the
     valid rows and offers the wrong ones as an .xlsx error file (``error_file_url``). Re-importing the
-    same file reports every row as ``unchanged``. ``rows=problems`` lists only rows with errors or warnings."""
+    same file reports every row as ``unchanged``. ``rows=problems`` lists only rows with errors or warnings.
+    ``skipped`` counts empty rows (nothing in NIK, name, birth date, phone or e-mail: a running number or
+    pre-filled defaults only), which are not read; ``file_warnings`` names the columns that were ignored."""
     program = selectors.program_for_staff(program_id=program_id)
     if file.size and file.size > MAX_BYTES:
         raise ValidationFailed(Msg("Berkas terlalu besar (batas {mb} MB).", "The file is too large (limit {mb} MB).").format(
@@ -103,7 +113,9 @@ def import_file(
     return Status(200, {
         "file_name": report.file_name, "mode": report.mode, "saved": report.saved, "late": report.late, "total": report.total,
         "created": report.created, "people_created": report.people_created, "unchanged": report.unchanged,
-        "errors": report.errors, "warnings": report.warnings, "error_file_url": url,
+        "errors": report.errors, "warnings": report.warnings, "skipped": report.skipped,
+        "file_warnings": [{"code": n.code, "message": n.message.in_language(language), "columns": n.columns} for n in report.notices],
+        "error_file_url": url,
         "rows": [{"row": r.row, "status": r.status, "nik_masked": r.nik_masked, "full_name": r.full_name,
                   "errors": _cells(r.errors, language), "warnings": _cells(r.warnings, language)} for r in listed],
     })

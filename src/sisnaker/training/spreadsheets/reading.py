@@ -16,15 +16,25 @@ Decisions:
   else latin-1 (never fails). The delimiter (``,`` ``;`` or tab) is the one most frequent in the
   header line.
 * **Header**: the first of the first 10 rows that names the NIK column. Matching ignores case,
-  spacing, punctuation and anything in parentheses or after ``*``; Indonesian and English names
-  are both known (``HEADER_ALIASES``). Unknown columns are ignored (and kept in the error file).
+  spacing, line breaks, punctuation and anything in parentheses or after ``*``; Indonesian and English
+  names are both known: exact names (``HEADER_ALIASES``), else the one column whose words a header is
+  made of (``HEADER_WORDS``: "No. HP / WA" → phone, "Tempat, Tgl Lahir" → birth date). Unknown columns
+  are ignored and named in a warning (``Table.notices``; kept in the error file); so is "Tempat lahir",
+  recognised but with no field to store it in. The running number ("No") and "Alasan" pass silently.
+* **Empty rows**: a row is read only when one of ``CONTENT_KEYS`` (NIK, name, birth date, phone,
+  e-mail) holds something (not blank, not "-", not a formula's 0, FALSE or "#N/A"). A row holding only
+  a running number or pre-filled defaults is skipped without an error (``Table.skipped`` counts them).
 * **NIK as a number**: calamine returns every numeric cell as a float. A whole number of 16 digits
   below 2**53 is exact and is read back as its digits, unless its last digit is 0: Excel keeps only
   15 significant digits of a typed number, so a trailing 0 may be a lost digit and the row is
   refused with the advice to format the column as Text. A value in scientific notation (cell or
   text, "3,27302E+15") has lost digits for sure.
-* **Dates**: an Excel date cell, ``YYYY-MM-DD``, ``DD/MM/YYYY`` (also ``-`` and ``.``), an
-  optional time part, or an Excel serial number. An empty birth date or sex is taken from the NIK.
+* **Dates** (``parse_date``): an Excel date cell or serial number, ``YYYY-MM-DD``, ``DD/MM/YYYY`` (also
+  ``-``, ``.``), Indonesian or English month names and abbreviations ("17 Agustus 1995", "17-Agt-1995",
+  "August 17, 1995"), an optional time part. A 2-digit year and a visible month/day/year order are
+  refused. An empty birth date or sex is taken from the NIK. A cell's error names the cell ("sel C5").
+* **Education** (``parse_education``): levels as offices write them ("Paket C", "SLTA", "D-III",
+  "Strata 1", "SMKN 2 Bandung"); "Tidak sekolah"/"Tidak tamat SD" is the record's lowest level, ``none``.
 * Every cell parser raises only :class:`CellError`; file-level refusals are :class:`ImportRefused`.
   Both are :class:`ImportProblem` (a ``ValidationFailed``), so callers catch one type.
 """
@@ -101,6 +111,10 @@ COLUMNS: tuple[Column, ...] = (
            Msg("Boleh kosong; bila diisi harus nomor seluler Indonesia (08...).", "Optional; an Indonesian mobile number (08...)."),
            ("nomor hp", "no handphone", "hp", "telepon", "no telepon", "no telp", "phone", "mobile", "mobile number", "whatsapp", "no wa")),
     Column("email", "E-mail", "E-mail", False, Msg("Boleh kosong.", "Optional."), ("email", "surel", "alamat email", "e mail")),
+    Column("address", "Alamat", "Address", False,
+           Msg("Boleh kosong; paling panjang 300 karakter.", "Optional; at most 300 characters."),
+           ("alamat", "alamat lengkap", "alamat rumah", "alamat domisili", "alamat ktp", "alamat sesuai ktp", "address",
+            "home address", "alamat tempat tinggal")),
     Column("district", "Kode kecamatan domisili", "Domicile district code", False,
            Msg("Contoh 32.73.01 atau 327301. Kosong: kecamatan pada NIK.", "E.g. 32.73.01 or 327301. Empty: the NIK's district."),
            ("kode kecamatan", "kecamatan domisili", "kode kecamatan domisili", "domicile district", "district code",
@@ -117,40 +131,133 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REASON_HEADER = "Alasan"
 
+# A row is read only when one of these columns holds a value: they say who the row is about. Every other
+# column (the running number "No", Pendidikan, Jenis kelamin, Status, Disabilitas, the district code,
+# the address, unknown columns) may be pre-filled down the whole sheet, and a row with nothing else is an
+# empty row: skipped without a word (``row_has_content``).
+CONTENT_KEYS: tuple[str, ...] = ("nik", "full_name", "birth_date", "phone", "email")
+
+# Columns offices add that Sisnaker reads past on purpose: the running number and the error file's reason.
+SILENT_HEADERS = frozenset({"no", "nomor", "nomer", "nmr", "nourut", "nomorurut", "urut", "number", "num", "nr", "alasan",
+                            "reason"})
+# Columns recognised but not stored (the person record has no such field): named in a warning of their own.
+NOT_STORED: dict[str, Msg] = {"birth_place": Msg("Tempat lahir", "Birth place")}
+
 
 def _norm_header(value: Any) -> str:
+    """Letters and digits of a header cell, lower case, words separated by one space: case, punctuation,
+    spaces and line breaks do not count; nor does anything in parentheses or after ``*`` (a hint or the
+    template's "required" mark)."""
     text = "" if value is None else str(value)
-    text = re.sub(r"\(.*?\)", " ", text).split("*", 1)[0]
+    text = re.sub(r"\(.*?\)", " ", text, flags=re.DOTALL).split("*", 1)[0]
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
 
 
+# Exact names (compared without spaces, so "No HP", "NoHP" and "No. HP" are one name).
 HEADER_ALIASES: dict[str, str] = {}
 for _c in COLUMNS:
     for _name in (_c.header, _c.header_en, _c.key, *_c.aliases):
-        HEADER_ALIASES.setdefault(_norm_header(_name), _c.key)
-HEADER_ALIASES.update({"nohp": "phone", "jeniskelamin": "sex", "tgllahir": "birth_date"})
+        HEADER_ALIASES.setdefault(_norm_header(_name).replace(" ", ""), _c.key)
+HEADER_ALIASES.update({"tgllhr": "birth_date", "ttl": "birth_date", "tempattanggallahir": "birth_date",
+                       "tempattgllahir": "birth_date", "dob": "birth_date", "tempatlahir": "birth_place",
+                       "tmptlahir": "birth_place", "tmplahir": "birth_place", "birthplace": "birth_place",
+                       "placeofbirth": "birth_place"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A header names the column when every word of it is one of ``words`` and it has a word of each
+    set in ``required`` ("No. HP / WA aktif" → phone; "Nama ibu kandung" → nothing: "ibu" is no word
+    of a name header)."""
+
+    words: frozenset[str]
+    required: tuple[frozenset[str], ...]
+
+
+def _words(words: str, *required: str) -> _Words:
+    needed = tuple(frozenset(r.split()) for r in required)
+    return _Words(frozenset(words.split()).union(*needed), needed)
+
+
+HEADER_WORDS: dict[str, _Words] = {
+    "nik": _words("no nomor nomer e ektp induk kependudukan peserta national id number identitas", "nik ktp kependudukan"),
+    "full_name": _words("full lengkap sesuai ktp peserta pendaftar calon siswa participant applicant", "nama name"),
+    "birth_date": _words("tempat tmp tmpt dan of peserta", "tanggal tgl tangal date ttl dob", "lahir lhr birth ttl dob born"),
+    "birth_place": _words("kota of peserta", "tempat tmp tmpt place kota", "lahir lhr birth kelahiran"),
+    "sex": _words("jenis jns kel", "kelamin jk lp l p sex gender lk pr laki perempuan"),
+    "education": _words("terakhir level tingkat formal last highest tertinggi", "pendidikan pend pddk education jenjang ijazah"),
+    "phone": _words("no nomor nomer nmr aktif yang bisa dapat dihubungi peserta number nr",
+                    "hp wa whatsapp telp telpon telepon tlp tel handphone ponsel phone mobile seluler hape telephone cell "
+                    "cellphone kontak contact"),
+    "email": _words("e alamat address surat elektronik peserta aktif", "email mail surel posel"),
+    "address": _words("lengkap domisili tempat tinggal rumah ktp jalan jl sesuai home residential peserta", "alamat address"),
+    "district": _words("domisili wilayah domicile", "kecamatan kec district", "kode code"),
+    "disability": _words("penyandang status berkebutuhan khusus", "disabilitas difabel disability"),
+    "disability_kind": _words("difabel", "jenis ragam kind type", "disabilitas disability difabel"),
+    "status": _words("pendaftaran peserta enrollment registration", "status state kepesertaan"),
+}
 
 
 def match_header(value: Any) -> str | None:
-    """The column key a header cell names, or None (any value, never raises)."""
+    """The column key a header cell names (including ``NOT_STORED`` keys), or None (any value, never raises).
+    An exact name first; else the one column whose words the header is made of (none when two are)."""
     name = _norm_header(value)
     if not name:
         return None
-    return HEADER_ALIASES.get(name) or HEADER_ALIASES.get(name.replace(" ", ""))
+    exact = HEADER_ALIASES.get(name.replace(" ", ""))
+    if exact is not None:
+        return exact
+    tokens = set(name.split())
+    found = [key for key, w in HEADER_WORDS.items() if tokens <= w.words and all(tokens & r for r in w.required)]
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoredColumn:
+    index: int
+    header: str  # as written
+
+    @property
+    def letter(self) -> str:
+        return _col_letter(self.index)
+
+
+def ignored_columns(cells: list[Any], columns: dict[str, int]) -> tuple[list[IgnoredColumn], list[IgnoredColumn]]:
+    """The header cells that name no imported column: (unknown, recognised but not stored). Blank headers,
+    the running number ("No") and the error file's "Alasan" are left out: nothing is lost there."""
+    used = set(columns.values())
+    unknown, not_stored = [], []
+    for i, cell in enumerate(cells):
+        name = _norm_header(cell)
+        if i in used or not name or name.replace(" ", "") in SILENT_HEADERS:
+            continue
+        shown = " ".join(str(cell).split())[:60]
+        (not_stored if match_header(cell) in NOT_STORED else unknown).append(IgnoredColumn(i, shown))
+    return unknown, not_stored
+
+
+def _header_keys(cells: list[Any]) -> list[tuple[int, str]]:
+    """(index, column key) of every header cell that names an imported column."""
+    keys = []
+    for i, cell in enumerate(cells):
+        key = match_header(cell)
+        if key is not None and key not in NOT_STORED:
+            keys.append((i, key))
+    return keys
 
 
 def map_headers(cells: list[Any]) -> dict[str, int]:
     """Column key → index for a header row; raises ImportRefused on a duplicated column."""
     found: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        key = match_header(cell)
-        if key is None:
-            continue
+    for i, key in _header_keys(cells):
         if key in found:
+            first, again = (" ".join(str(cells[j]).split())[:60] for j in (found[key], i))
             raise ImportRefused(
-                Msg("Kolom \"{h}\" muncul dua kali di baris judul (kolom {a} dan {b}). Hapus salah satunya.",
-                    "Column \"{h}\" appears twice in the header row (columns {a} and {b}). Remove one.").format(
-                        h=COLUMN_BY_KEY[key].header, a=_col_letter(found[key]), b=_col_letter(i)),
+                Msg("Kolom \"{h}\" muncul dua kali di baris judul (kolom {a} \"{ha}\" dan {b} \"{hb}\"). Hapus atau ganti judul "
+                    "salah satunya.",
+                    "Column \"{h_en}\" appears twice in the header row (columns {a} \"{ha}\" and {b} \"{hb}\"). Remove or rename "
+                    "one.").format(h=COLUMN_BY_KEY[key].header, h_en=COLUMN_BY_KEY[key].header_en, a=_col_letter(found[key]),
+                                   b=_col_letter(i), ha=first, hb=again),
                 code=Code.IMPORT_HEADER_DUPLICATE,
             )
         found[key] = i
@@ -174,6 +281,39 @@ class Table:
     columns: dict[str, int]  # key → index
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
     kind: str  # "xlsx" | "xls" | "csv"
+    unknown_columns: list[IgnoredColumn] = field(default_factory=list)  # headers that name no column: a warning
+    not_stored_columns: list[IgnoredColumn] = field(default_factory=list)  # recognised, nowhere to store them: a warning
+    skipped: int = 0  # rows with cells filled but none of CONTENT_KEYS (a running number, defaults): not read
+
+    def notices(self) -> list[FileNotice]:
+        """The warnings about the whole file, in the reader's language at display time."""
+        out = []
+        if self.unknown_columns:
+            out.append(FileNotice(Code.IMPORT_COLUMNS_UNKNOWN, Msg(
+                "Kolom yang tidak dikenali diabaikan (isinya tidak diimpor): {cols}. Bila isinya perlu diimpor, ganti judulnya "
+                "sesuai templat.",
+                "Unrecognised columns were ignored (their contents were not imported): {cols}. If they should be imported, "
+                "rename the headers as in the template.").format(cols=_listing(self.unknown_columns)),
+                [c.header for c in self.unknown_columns]))
+        if self.not_stored_columns:
+            out.append(FileNotice(Code.IMPORT_COLUMNS_NOT_STORED, Msg(
+                "Kolom ini dikenali tetapi tidak disimpan, karena data peserta di Sisnaker tidak memuatnya: {cols}.",
+                "These columns were recognised but not stored, since Sisnaker's participant record has no such field: {cols}."
+            ).format(cols=_listing(self.not_stored_columns)), [c.header for c in self.not_stored_columns]))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FileNotice:
+    """A warning about the whole file (not one row): the import goes through."""
+
+    code: Code
+    message: Msg
+    columns: list[str]  # the headers concerned, as written
+
+
+def _listing(columns: list[IgnoredColumn]) -> str:
+    return ", ".join(f"\"{c.header}\" ({c.letter})" for c in columns)
 
 
 def _refused(id_: str, en: str, code: Code, **params) -> ImportRefused:
@@ -295,11 +435,34 @@ def _is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+_PLACEHOLDERS = frozenset({"0", "#n/a", "#na", "n/a", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!", "#spill!",
+                           "#calc!"})
+
+
+def _is_filled(cell: Any) -> bool:
+    """Whether a cell says something: not empty, not blank text, not text without a letter or digit
+    ("-", "'"), not a formula's placeholder result (0, FALSE, "#N/A" and Excel's other error values)."""
+    if cell is None or isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float)):
+        return cell != 0 and not (isinstance(cell, float) and math.isnan(cell))
+    if isinstance(cell, str):
+        text = cell.strip().lower()
+        return bool(text) and text not in _PLACEHOLDERS and any(ch.isalnum() for ch in text)
+    return True  # a date, time or duration
+
+
+def row_has_content(cells: list[Any], columns: dict[str, int]) -> bool:
+    """A row is read when one of ``CONTENT_KEYS`` (NIK, name, birth date, phone, e-mail) is filled; a row
+    with nothing but a running number or pre-filled defaults (education, status, "tidak", a province in
+    an unknown column, a formula's 0 or "") is an empty row."""
+    return any(_is_filled(cells[i]) for key in CONTENT_KEYS if (i := columns.get(key)) is not None and i < len(cells))
+
+
 def _to_table(raw: list[list[Any]], kind: str) -> Table:
     header_at = None
     for index, cells in enumerate(raw[:HEADER_SEARCH_ROWS]):
-        columns = map_headers(cells)
-        if "nik" in columns:
+        if any(key == "nik" for _, key in _header_keys(cells)):
             header_at = index
             break
     if header_at is None:
@@ -307,27 +470,40 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
                        "Gunakan templat yang disediakan.",
                        "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template.",
                        Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS)
+    cells = raw[header_at]
+    columns = map_headers(cells)
     missing = [c for c in COLUMNS if c.required and c.key not in columns]
     if missing:
         raise ImportRefused(
             Msg("Kolom wajib tidak ada: {cols}. Judul yang ditemukan: {found}. Gunakan templat yang disediakan.",
                 "Required columns are missing: {cols_en}. Headers found: {found}. Use the template.").format(
                     cols=", ".join(c.header for c in missing), cols_en=", ".join(c.header_en for c in missing),
-                    found=", ".join(str(h) for h in cells if not _is_blank(h)) or "-"),
+                    found=", ".join(" ".join(str(h).split()) for h in cells if not _is_blank(h)) or "-"),
             code=Code.IMPORT_COLUMNS_MISSING, details={"missing": [c.key for c in missing]},
         )
     headers = ["" if h is None else str(h).strip() for h in cells]
     rows = []
+    skipped = 0
     for offset, row in enumerate(raw[header_at + 1:], start=header_at + 2):
-        if all(_is_blank(c) for c in row):
-            continue
-        rows.append((offset, list(row)))
+        if row_has_content(row, columns):
+            rows.append((offset, list(row)))
+        elif not all(_is_blank(c) for c in row):
+            skipped += 1
     if len(rows) > MAX_ROWS:
         raise _too_many(len(rows))
     if not rows:
-        raise _refused("Berkas tidak berisi baris data di bawah baris judul.", "The file has no data rows below the header.",
+        raise _refused("Berkas tidak berisi baris data di bawah baris judul (baris yang tidak berisi NIK, nama, tanggal lahir, "
+                       "No HP, maupun e-mail dihitung kosong).",
+                       "The file has no data rows below the header (a row without NIK, name, birth date, mobile number or e-mail "
+                       "counts as empty).",
                        Code.IMPORT_NO_ROWS)
-    return Table(headers=headers, columns=columns, rows=rows, kind=kind)
+    # An unknown column warns only when it holds something in a row that is read: an empty one loses nothing.
+    unknown, not_stored = (
+        [c for c in found if any(c.index < len(cells_) and _is_filled(cells_[c.index]) for _, cells_ in rows)]
+        for found in ignored_columns(cells, columns)
+    )
+    return Table(headers=headers, columns=columns, rows=rows, kind=kind, unknown_columns=unknown, not_stored_columns=not_stored,
+                 skipped=skipped)
 
 
 # --- cell parsers (any value in, CellError out) --------------------------------------------------
@@ -370,22 +546,85 @@ def nik_text(value: Any) -> str:
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SEP = r"[-/.]"
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("d", "m", "y")),
+    (re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$"), ("y", "m", "d")),
+    (re.compile(rf"^(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})$"), ("d", "m", "y")),
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),
 )
+# "17 Agustus 1995", "17-Agu-1995", "17 Agt. 1995", "17 August 1995"; and "August 17, 1995", "Aug 17 1995".
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:[-/. ]+)([a-z]+)\.?(?:[-/., ]+)(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?(?:[-/. ]+)(\d{1,2})(?:[,. ]+)(\d{4})$")
+_TIME_PART = re.compile(r"(?:[ t]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:am|pm|wib|wita|wit|z)?)$")
+_TWO_DIGIT_YEAR = re.compile(rf"^\d{{1,2}}(?:{_SEP}|\s+)(?:\d{{1,2}}|[a-z]+)\.?(?:{_SEP}|\s+)\d{{2}}$")
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+    "januari jan january", "februari pebruari feb peb february", "maret mar mrt march", "april apr",
+    "mei may", "juni jun june", "juli jul july", "agustus agt agu ags agst agus aug august",
+    "september sep sept spt", "oktober okt oct october", "november nov nop nopember", "desember des dec december",
+), start=1):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+EXCEL_SERIAL_MAX = 2958466  # 10000-01-01
 
 
 def _date_error(key: str, value: Any) -> CellError:
     shown = str(value)[:40]
-    return _cell_error(key, "Tanggal \"{v}\" tidak dikenali. Tulis YYYY-MM-DD (1995-05-17) atau DD/MM/YYYY (17/05/1995).",
-                       "Date \"{v}\" is not recognised. Write YYYY-MM-DD (1995-05-17) or DD/MM/YYYY (17/05/1995).",
+    return _cell_error(key, "Tanggal \"{v}\" tidak dikenali. Tulis tanggal/bulan/tahun dengan tahun 4 digit: 17/08/1995, "
+                            "17-08-1995, 17 Agustus 1995, 17 Agt 1995, atau 1995-08-17.",
+                       "Date \"{v}\" is not recognised. Write day/month/year with a 4-digit year: 17/08/1995, 17-08-1995, "
+                       "17 Agustus 1995, 17 Aug 1995, or 1995-08-17.",
                        Code.DATE_INVALID, v=shown)
 
 
+def _date_ambiguous(key: str, value: Any) -> CellError:
+    return _cell_error(key, "Tanggal \"{v}\" tampaknya ditulis bulan/hari/tahun (format Amerika), sehingga tanggal lain di berkas "
+                            "bisa terbaca keliru. Tulis hari/bulan/tahun (17/08/1995) atau nama bulannya (17 Agustus 1995).",
+                       "Date \"{v}\" seems written month/day/year (US order), so other dates in the file may be misread. "
+                       "Write day/month/year (17/08/1995) or the month's name (17 August 1995).",
+                       Code.DATE_AMBIGUOUS, v=str(value)[:40])
+
+
+def _make_date(key: str, value: Any, y: int, m: int, d: int) -> dt.date:
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        raise _date_error(key, value) from None
+    if day.year < 1900:
+        raise _date_error(key, value)
+    return day
+
+
+def _date_from_text(text: str, key: str, value: Any) -> dt.date | None:
+    """The date written in ``text`` (lower case, single spaces, no time part), or None when it has none of
+    the known shapes; CellError for a known shape that is no real date."""
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups()), strict=True))
+            if order[0] == "d" and parts["m"] > 12 and parts["d"] <= 12:
+                raise _date_ambiguous(key, value)
+            return _make_date(key, value, parts["y"], parts["m"], parts["d"])
+    m = _DAY_MONTH_YEAR.match(text)
+    if m and m.group(2) in MONTHS:
+        return _make_date(key, value, int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
+    m = _MONTH_DAY_YEAR.match(text)
+    if m and m.group(1) in MONTHS:
+        return _make_date(key, value, int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)))
+    if text.isascii() and text.isdigit() and len(text) == 5 and 1 <= int(text) < EXCEL_SERIAL_MAX:
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))  # an Excel serial saved as text (a CSV of a "General" column)
+    return None
+
+
 def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
-    """A date cell: a date, an ISO or Indonesian date text, or an Excel serial number. None when empty."""
+    """A date cell: a date, an Excel serial number, or text: ``YYYY-MM-DD``, ``DD/MM/YYYY`` (also ``-``,
+    ``.`` or spaces), a month's Indonesian or English name or abbreviation ("17 Agustus 1995", "17-Agt-1995",
+    "17 Ags 1995", "August 17, 1995"), with an optional time part, or after a place or weekday and a comma
+    ("Jakarta, 17 Agustus 1995": a "Tempat, tanggal lahir" column). None when empty.
+
+    Refused: a 2-digit year (which century?), a month/day/year order that shows itself (a "month" above
+    12 where the day would fit) since the file's other dates could be either, and impossible dates."""
     if value is None or isinstance(value, bool):
         if value is None:
             return None
@@ -395,25 +634,23 @@ def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or not 1 <= value < 2958466:
+        if not math.isfinite(value) or not 1 <= value < EXCEL_SERIAL_MAX:
             raise _date_error(key, value)
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if not isinstance(value, str):
         raise _date_error(key, value)
-    text = value.strip()
+    text = " ".join(value.strip().lstrip("'").lower().split())  # a leading ' is Excel's "keep as text" mark
     if not text:
         return None
-    text = re.split(r"[ T]", text, maxsplit=1)[0]  # drop a time part
-    for pattern, order in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            parts = dict(zip(order, (int(g) for g in m.groups()), strict=True))
-            try:
-                day = dt.date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                raise _date_error(key, value) from None
-            if day.year < 1900:
-                raise _date_error(key, value)
+    candidates = [text]
+    # After a place or a weekday: try what follows each comma ("Jakarta, 17 Agustus 1995", "Kamis, 17-08-1995").
+    candidates += [text[i + 1:].strip() for i, ch in enumerate(text) if ch == ","]
+    for candidate in candidates:
+        candidate = _TIME_PART.sub("", candidate).strip()
+        if _TWO_DIGIT_YEAR.match(candidate):
+            raise _date_error(key, value)
+        day = _date_from_text(candidate, key, value)
+        if day is not None:
             return day
     raise _date_error(key, value)
 
@@ -456,30 +693,80 @@ def parse_sex(value: Any) -> str | None:
 
 
 EDUCATION_VALUES = {
-    "none": "none", "tidaksekolah": "none", "belumsekolah": "none", "tidakbelumsekolah": "none", "tidaktamatsd": "none",
-    "sd": "sd", "sdsederajat": "sd", "mi": "sd", "sekolahdasar": "sd",
-    "smp": "smp", "smpsederajat": "smp", "mts": "smp", "sltp": "smp",
-    "sma": "sma", "smasederajat": "sma", "ma": "sma", "slta": "sma", "smu": "sma",
-    "smk": "smk", "stm": "smk", "smea": "smk",
-    "d1": "d1", "diplomai": "d1", "diploma1": "d1", "di": "d1",
-    "d2": "d2", "diplomaii": "d2", "diploma2": "d2", "dii": "d2",
-    "d3": "d3", "diplomaiii": "d3", "diploma3": "d3", "diii": "d3",
-    "d4": "d4", "diplomaiv": "d4", "diploma4": "d4", "div": "d4", "diplomaivsarjanaterapan": "d4", "sarjanaterapan": "d4",
-    "s1": "s1", "sarjana": "s1", "sarjanas1": "s1", "strata1": "s1",
-    "s2": "s2", "magister": "s2", "magisters2": "s2", "strata2": "s2",
-    "s3": "s3", "doktor": "s3", "doktors3": "s3", "strata3": "s3",
+    # The lowest level the person record has is "none" (Tidak/belum sekolah): not attending, or not finishing, primary school.
+    "none": "none", "tidaksekolah": "none", "belumsekolah": "none", "tidakbelumsekolah": "none", "belumtidaksekolah": "none",
+    "tidakpernahsekolah": "none", "tidaktamatsd": "none", "belumtamatsd": "none", "tidaklulussd": "none", "tidakadaijazah": "none",
+    "noschooling": "none", "noformaleducation": "none",
+    "sd": "sd", "mi": "sd", "sekolahdasar": "sd", "sdmi": "sd", "sdlb": "sd", "paketa": "sd", "kejarpaketa": "sd",
+    "primaryschool": "sd", "elementaryschool": "sd",
+    "min": "sd", "smp": "smp", "mts": "smp", "mtsn": "smp", "sltp": "smp", "smpmts": "smp", "smplb": "smp", "paketb": "smp", "kejarpaketb": "smp",
+    "juniorhighschool": "smp", "sekolahmenengahpertama": "smp",
+    "sma": "sma", "ma": "sma", "man": "sma", "slta": "sma", "smu": "sma", "smama": "sma", "smalb": "sma", "paketc": "sma", "kejarpaketc": "sma",
+    "smasmk": "sma", "smasmkma": "sma", "spg": "sma", "highschool": "sma", "seniorhighschool": "sma", "sekolahmenengahatas": "sma",
+    "smk": "smk", "stm": "smk", "smea": "smk", "mak": "smk", "smkk": "smk", "smkmak": "smk", "vocationalhighschool": "smk",
+    "sekolahmenengahkejuruan": "smk",
+    "d1": "d1", "diplomai": "d1", "diploma1": "d1", "di": "d1", "diplomasatu": "d1",
+    "d2": "d2", "diplomaii": "d2", "diploma2": "d2", "dii": "d2", "diplomadua": "d2",
+    "d3": "d3", "diplomaiii": "d3", "diploma3": "d3", "diii": "d3", "diplomatiga": "d3", "ahlimadya": "d3", "sarjanamuda": "d3",
+    "akademi": "d3",
+    "d4": "d4", "diplomaiv": "d4", "diploma4": "d4", "div": "d4", "diplomaempat": "d4", "diplomaivsarjanaterapan": "d4",
+    "sarjanaterapan": "d4", "d4sarjanaterapan": "d4", "strs1terapan": "d4", "s1terapan": "d4",
+    "s1": "s1", "si": "s1", "sarjana": "s1", "sarjanas1": "s1", "s1sarjana": "s1", "strata1": "s1", "stratai": "s1",
+    "stratasatu": "s1", "bachelor": "s1", "bachelors": "s1", "s1d4": "s1",
+    "s2": "s2", "sii": "s2", "magister": "s2", "magisters2": "s2", "s2magister": "s2", "strata2": "s2", "strataii": "s2",
+    "stratadua": "s2", "pascasarjana": "s2", "master": "s2", "masters": "s2",
+    "s3": "s3", "siii": "s3", "doktor": "s3", "doktoral": "s3", "doktors3": "s3", "s3doktor": "s3", "strata3": "s3",
+    "strataiii": "s3", "stratatiga": "s3", "doctor": "s3", "doctorate": "s3", "phd": "s3",
 }
+# Levels in order, for "tidak tamat X" (the last level finished is the one below X).
+EDUCATION_BELOW = {"sd": "none", "smp": "sd", "sma": "smp", "smk": "smp", "d1": "sma", "d2": "sma", "d3": "sma", "d4": "sma",
+                   "s1": "sma", "s2": "s1", "s3": "s2"}
+_EDUCATION_PREFIXES = ("lulusan", "tamatan", "lulus", "tamat", "ijazah", "pendidikan", "jenjang")
+_EDUCATION_SUFFIXES = ("sederajat", "setara", "atausederajat", "atausetara", "equivalent", "lulus", "tamat")
+_NOT_FINISHED = ("tidaktamat", "belumtamat", "tidaklulus", "belumlulus", "putus", "dropout")
+# A school's name or a major after the level ("SMKN 2 Bandung", "S1 Teknik Informatika"): the level it begins with.
+_EDUCATION_STARTS = ("paketa", "paketb", "paketc", "diplomaiv", "diplomaiii", "diplomaii", "diplomai", "diploma4", "diploma3",
+                     "diploma2", "diploma1", "d4", "d3", "d2", "d1", "s3", "s2", "s1", "smk", "sma", "smu", "smp", "sltp",
+                     "slta", "stm", "smea", "mts", "diii", "sd")
+
+
+def _education_level(k: str) -> str | None:
+    """The level a key (letters and digits, lower case) names, or None."""
+    for _ in range(2):  # "lulus SMA sederajat": a prefix, then a suffix
+        if k in EDUCATION_VALUES:
+            return EDUCATION_VALUES[k]
+        k = next((k.removeprefix(p) for p in _EDUCATION_PREFIXES if k.startswith(p) and len(k) > len(p)), k)
+        k = next((k.removesuffix(p) for p in _EDUCATION_SUFFIXES if k.endswith(p) and len(k) > len(p)), k)
+    if k in EDUCATION_VALUES:
+        return EDUCATION_VALUES[k]
+    for start in _EDUCATION_STARTS:
+        if k.startswith(start):
+            return EDUCATION_VALUES.get(start) or EDUCATION_VALUES.get(start.removesuffix("n"))
+    return None
 
 
 def parse_education(value: Any) -> str:
+    """The person record's education level (``Person.Education``) from what offices write: "SMA", "SLTA",
+    "Paket C", "D-III", "Diploma 3", "S-1", "Strata 1", "Sarjana", "SMKN 2 Bandung", "Tidak tamat SD"
+    (→ none: the lowest level the record has), "tidak tamat SMA" (→ SMP, the level finished)..."""
     k = _key(value)
     if not k:
         raise _cell_error("education", "Pendidikan wajib diisi (SD, SMP, SMA, SMK, D1-D4, S1-S3).",
                           "Education is required (SD, SMP, SMA, SMK, D1-D4, S1-S3).", Code.EDUCATION_REQUIRED)
-    code = EDUCATION_VALUES.get(k) or EDUCATION_VALUES.get(k.removesuffix("sederajat"))
+    code = EDUCATION_VALUES.get(k)
     if code is None:
-        raise _cell_error("education", "Pendidikan \"{v}\" tidak dikenali: tulis SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2, atau S3.",
-                          "Education \"{v}\" is not recognised: write SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2 or S3.",
+        unfinished = next((p for p in _NOT_FINISHED if k.startswith(p) or k.endswith(p)), None)
+        if unfinished is not None:
+            rest = k.removeprefix(unfinished) if k.startswith(unfinished) else k.removesuffix(unfinished)
+            level = _education_level(rest) if rest else None
+            code = EDUCATION_BELOW.get(level) if level else None
+        else:
+            code = _education_level(k)
+    if code is None:
+        raise _cell_error("education", "Pendidikan \"{v}\" tidak dikenali: tulis Tidak sekolah, SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, "
+                                       "S2, atau S3 (juga Paket A/B/C, SLTP, SLTA, Diploma III, Strata 1...).",
+                          "Education \"{v}\" is not recognised: write Tidak sekolah (none), SD, SMP, SMA, SMK, D1, D2, D3, D4, S1, S2 "
+                          "or S3 (also Paket A/B/C, SLTP, SLTA, Diploma III, Strata 1...).",
                           AccountCode.EDUCATION_INVALID, v=_text(value)[:30])
     return code
 
@@ -521,7 +808,10 @@ def parse_disability_kind(value: Any) -> str:
 
 
 STATUS_VALUES = {"pendaftar": "registered", "registered": "registered", "applicant": "registered", "daftar": "registered",
-                 "peserta": "participant", "participant": "participant", "diterima": "participant"}
+                 "calonpeserta": "registered", "terdaftar": "registered", "registrant": "registered", "pendaftaran": "registered",
+                 "peserta": "participant", "participant": "participant", "diterima": "participant",
+                 "pesertapelatihan": "participant", "accepted": "participant", "trainee": "participant",
+                 "diterimasebagaipeserta": "participant"}
 
 
 def parse_status(value: Any) -> str:
@@ -569,6 +859,13 @@ def parse_email(value: Any) -> str:
     return text
 
 
+def parse_address(value: Any) -> str:
+    address = _text(value)
+    if len(address) > 300:
+        raise _cell_error("address", "Alamat paling panjang 300 karakter.", "The address has at most 300 characters.", Code.ADDRESS_TOO_LONG)
+    return address
+
+
 def parse_name(value: Any) -> str:
     name = _text(value)
     if len(name) < 2:
@@ -594,6 +891,7 @@ class RowData:
     education: str
     phone: str
     email: str
+    address: str
     district: str  # dotted district code: given, or the NIK's
     district_given: bool
     has_disability: bool
@@ -625,27 +923,37 @@ def _cell(cells: list[Any], columns: dict[str, int], key: str) -> Any:
     return cells[i]
 
 
+def _at_cell(message: Msg, columns: dict[str, int], key: str, row: int) -> Msg:
+    """A cell's message naming the cell ("(sel C5)"), when the column is in the file."""
+    i = columns.get(key)
+    if i is None:
+        return message
+    ref = f"{_col_letter(i)}{row}"
+    return Msg(f"{message.id} (sel {ref})", f"{message.en} (cell {ref})")
+
+
 def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: dt.date, blind_index) -> RowResult:
     """Every check one row allows without the database. ``blind_index(nik) -> str``."""
     result = RowResult(row=row, cells=cells)
     values: dict[str, Any] = {}
     parsers = (
         ("full_name", parse_name), ("birth_date", parse_date), ("sex", parse_sex), ("education", parse_education),
-        ("phone", parse_phone), ("email", parse_email), ("district", parse_district_code), ("disability", parse_yes_no),
+        ("phone", parse_phone), ("email", parse_email), ("address", parse_address), ("district", parse_district_code),
+        ("disability", parse_yes_no),
         ("disability_kind", parse_disability_kind), ("status", parse_status),
     )
     parsed = None
     try:
         parsed = nik_rules.parse(nik_text(_cell(cells, columns, "nik")), today=today)
     except ValidationFailed as exc:  # NikError or CellError
-        result.add_error("nik", exc.message)
+        result.add_error("nik", _at_cell(exc.message, columns, "nik", row))
     else:
         result.nik_masked = parsed.masked
     for key, parser in parsers:
         try:
             values[key] = parser(_cell(cells, columns, key))
         except CellError as exc:
-            result.add_error(key, exc.message)
+            result.add_error(key, _at_cell(exc.message, columns, key, row))
     result.full_name = values.get("full_name") or _text(_cell(cells, columns, "full_name"))[:150]
     if "disability" in values and "disability_kind" in values:
         if values["disability"] and not values["disability_kind"]:
@@ -672,7 +980,8 @@ def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: 
         result.warnings.append((column, w.message))
     result.data = RowData(
         nik=parsed.nik, nik_index=blind_index(parsed.nik), parsed=parsed, full_name=values["full_name"], birth_date=declared_born,
-        birth_date_given=values["birth_date"] is not None, sex=declared_sex, education=values["education"], phone=values["phone"], email=values["email"], district=district,
+        birth_date_given=values["birth_date"] is not None, sex=declared_sex, education=values["education"], phone=values["phone"],
+        email=values["email"], address=values["address"], district=district,
         district_given=bool(values["district"]), has_disability=values["disability"],
         disability_kind=values["disability_kind"] if values["disability"] else "", status=values["status"],
         nik_warnings=[{"code": w.code, "id": w.message.id, "en": w.message.en} for w in warnings],
@@ -696,11 +1005,33 @@ def mark_duplicates(results: list[RowResult]) -> None:
         r.data = None
 
 
-def reason_text(result: RowResult, language: str = "id") -> str:
-    """The errors of a row as one sentence list, for the error file's "Alasan" column."""
+def reason_text(result: RowResult, language: str = "id", *, at_row: int | None = None) -> str:
+    """The errors of a row as one sentence list, for the error file's "Alasan" column. ``at_row``: the
+    row's number in the error file, so that "(sel C17)" names the cell where the operator now sees it."""
     parts = []
+    cell = re.compile(rf"\((sel|cell) ([A-Z]{{1,3}}){result.row}\)")
     for key, msg in result.errors:
         col = COLUMN_BY_KEY.get(key)
         label = (col.header if language == "id" else col.header_en) if col else key
-        parts.append(f"{label}: {msg.in_language(language)}")
+        text = msg.in_language(language)
+        if at_row is not None:
+            text = cell.sub(lambda m: f"({m.group(1)} {m.group(2)}{at_row})", text)
+        parts.append(f"{label}: {text}")
     return " | ".join(parts)
+
+
+# --- for other apps' imports --------------------------------------------------------------------
+
+def read_rows(file_name: str, data: bytes) -> list[list[Any]]:
+    """The first sheet's cells (or the CSV's rows) of an upload with this module's guards — empty, too
+    large, recognised by its bytes, sized before any cell is read (``sizing``), password, damage, rows
+    limit — without the enrollment columns. Other apps' imports of their own templates read through this
+    (certification's assessment sheet). ImportRefused with a clear message otherwise."""
+    if not data:
+        raise _refused("Berkas kosong.", "The file is empty.", Code.IMPORT_FILE_EMPTY)
+    if len(data) > MAX_BYTES:
+        raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
+                       "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
+                       Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+    kind = detect_kind(file_name, data)
+    return _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)

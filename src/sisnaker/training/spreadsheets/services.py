@@ -66,6 +66,8 @@ class ImportReport:
     late: bool = False
     rows: list[RowResult] = field(default_factory=list)
     error_file: bytes | None = None
+    skipped: int = 0  # empty rows (a running number or pre-filled defaults only), not read
+    notices: list[reading.FileNotice] = field(default_factory=list)  # warnings about the whole file (ignored columns)
 
     @property
     def valid_not_saved(self) -> int:
@@ -112,7 +114,8 @@ def enrollments_import(
         reading.validate_row(row, cells, table.columns, today=today, blind_index=_nik_index) for row, cells in table.rows
     ]
     reading.mark_duplicates(results)
-    report = ImportReport(file_name=file_name, mode=mode, total=len(results), rows=results, late=late)
+    report = ImportReport(file_name=file_name, mode=mode, total=len(results), rows=results, late=late, skipped=table.skipped,
+                          notices=table.notices())
     try:
         with transaction.atomic(durable=True):
             _decide_and_save(actor=actor, program=program, report=report, late_reason=late_reason if late else "", today=today)
@@ -237,7 +240,7 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             actor=actor, action=Audit.PROGRAM_IMPORT_REFUSED if errors else Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
             after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": 0, "people_created": 0,
                    "unchanged": sum(1 for r in report.rows if r.status == "unchanged"), "errors": errors,
-                   "late": bool(late_reason), "saved": False},
+                   "late": bool(late_reason), "saved": False, **_file_facts(report)},
         )
         return
     registered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -252,7 +255,7 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             "nik_district_id": d.parsed.region.district.code if d.parsed.region.district else None,
             "full_name": d.full_name, "birth_date": d.birth_date, "sex": d.sex, "nik_warnings": d.nik_warnings,
             "has_disability": d.has_disability, "disability_kind": d.disability_kind, "education": d.education, "phone": d.phone,
-            "email": d.email, "domicile_district_id": d.district, "registered_by_id": registered_by,
+            "email": d.email, "address": d.address, "domicile_district_id": d.district, "registered_by_id": registered_by,
             # Provisional until its owner claims it: added by the importing institution.
             "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
@@ -287,9 +290,14 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
         actor=actor, action=Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
         after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
                "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
-               "errors": errors, "late": bool(late_reason), "saved": True},
+               "errors": errors, "late": bool(late_reason), "saved": True, **_file_facts(report)},
     )
     _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
+
+
+def _file_facts(report: ImportReport) -> dict:
+    """What the import's summary row adds about the file: empty rows skipped, columns ignored."""
+    return {"skipped": report.skipped, "ignored_columns": [h[:60] for n in report.notices for h in n.columns][:50]}
 
 
 def _notify_enrolled(*, actor: User, program: Program, people: list[_Known]) -> None:

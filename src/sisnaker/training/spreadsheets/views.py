@@ -69,8 +69,9 @@ def import_view(request: HttpRequest, program_id: int) -> HttpResponse:
                  "warnings": [(_column_label(k, language), m.in_language(language)) for k, m in r.warnings]}
                 for r in report.rows[:REPORT_ROWS_SHOWN]
             ]
+            notices = [n.message.in_language(language) for n in report.notices]
             return render(request, "training/spreadsheets/import_result.html", {
-                "program": program, "report": report, "rows": rows, "shown": len(rows), "token": token,
+                "program": program, "report": report, "rows": rows, "shown": len(rows), "token": token, "notices": notices,
             })
     return render(request, "training/spreadsheets/import.html", context, status=400 if form.errors else 200)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
-from .reading import COLUMNS, REASON_HEADER, RowResult, reason_text
+from .reading import COLUMN_BY_KEY, COLUMNS, CONTENT_KEYS, REASON_HEADER, RowResult, reason_text
 
 
 def _workbook(buffer, **options):
@@ -65,7 +65,7 @@ def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[Row
                 sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
             else:
                 sheet.write_string(i, c, value if isinstance(value, str) else str(value))
-        sheet.write_string(i, width, reason_text(r))
+        sheet.write_string(i, width, reason_text(r, at_row=i + 1))
     sheet.set_column(width, width, 80)
     sheet.freeze_panes(1, 0)
     book.close()
@@ -74,8 +74,76 @@ def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[Row
 
 EDUCATION_CHOICES = ["SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
 DISABILITY_CHOICES = ["Fisik", "Intelektual", "Mental", "Netra", "Rungu", "Wicara", "Ganda"]
-EXAMPLE_ROW = ["3273015705950001", "Siti Nurhaliza", "1995-05-17", "P", "SMK", "081234567890", "siti@contoh.id",
-               "32.73.01", "tidak", "", "pendaftar"]
+EXAMPLE = {"nik": "3273015705950001", "full_name": "Siti Nurhaliza", "birth_date": "1995-05-17", "sex": "P", "education": "SMK",
+           "phone": "081234567890", "email": "siti@contoh.id", "address": "Jl. Merdeka No. 10, Bandung", "district": "32.73.01",
+           "disability": "tidak", "disability_kind": "", "status": "pendaftar"}
+EXAMPLE_ROW = [EXAMPLE[c.key] for c in COLUMNS]
+
+
+def _other_names(key: str) -> str:
+    """Other header names the import recognises for a column (a few, as examples)."""
+    col = COLUMN_BY_KEY[key]
+    return ", ".join(dict.fromkeys(a.title() if len(a) > 3 else a.upper() for a in col.aliases[:6]))
+
+
+def instructions() -> list[tuple[str, str]]:
+    """The "Petunjuk" sheet: (Indonesian, English) paragraphs. The import's own rules, written out."""
+    content = ", ".join(COLUMN_BY_KEY[k].header for k in CONTENT_KEYS)
+    content_en = ", ".join(COLUMN_BY_KEY[k].header_en for k in CONTENT_KEYS)
+    return [
+        ("Petunjuk impor pendaftar/peserta", "How to import applicants/participants"),
+        ("Isi satu baris per orang pada lembar \"Data\". Hanya lembar pertama yang diimpor; lembar \"Contoh\" dan lembar ini "
+         "tidak.", "Fill one row per person in the \"Data\" sheet. Only the first sheet is imported; \"Contoh\" and this sheet "
+         "are not."),
+        ("Kolom wajib: NIK, Nama lengkap, Pendidikan. Format kolom NIK sebagai Teks agar digit tidak hilang.",
+         "Required columns: NIK, Full name, Education. Format the NIK column as Text so no digit is lost."),
+        (f"Baris kosong: baris dibaca hanya bila salah satu kolom ini terisi: {content}. Baris yang hanya berisi nomor urut "
+         "(kolom \"No\"), isian bawaan (Pendidikan, Status, \"tidak\", provinsi), hasil rumus 0 atau kosong, atau spasi "
+         "dilewati tanpa pesan galat; jumlahnya disebutkan pada hasil impor.",
+         f"Empty rows: a row is read only when one of these columns holds a value: {content_en}. A row holding only a running "
+         "number (\"No\" column), pre-filled defaults (education, status, \"tidak\", a province), a formula's 0 or empty "
+         "result, or spaces is skipped without an error; the import's result says how many."),
+        ("Status: \"pendaftar\" (atau kosong) mencatat pendaftar. \"peserta\" langsung menerimanya sebagai peserta pelatihan, "
+         "dengan aturan yang sama seperti menerima di halaman program: hanya selama kuota program masih ada (baris yang "
+         "melebihi kuota ditolak). Kata bahasa Inggris juga dikenali: applicant, participant.",
+         "Status: \"pendaftar\" (or empty) records an applicant. \"peserta\" accepts the person as a participant directly, "
+         "by the same rule as accepting on the program's page: only while the program has seats left (rows beyond the quota "
+         "are refused). English words work too: applicant, participant."),
+        ("Judul kolom: huruf besar/kecil, tanda baca, spasi ganda, dan baris baru di dalam sel judul tidak berpengaruh. Selain "
+         "judul templat, dikenali pula misalnya: No. HP / WA, No HP/WA, HP, WA, No. WhatsApp, No. Telp, Telepon, Nomor HP (No "
+         f"HP); {_other_names('full_name')} (Nama lengkap); Tgl Lahir, TTL, Tempat, Tanggal Lahir (Tanggal lahir); "
+         f"{_other_names('nik')} (NIK); {_other_names('education')} (Pendidikan); L/P (Jenis kelamin); Email, Surel "
+         "(E-mail); Alamat Lengkap (Alamat).",
+         "Column headers: case, punctuation, repeated spaces and line breaks inside a header cell do not matter. Besides the "
+         "template's headers, for example these are recognised: No. HP / WA, No HP/WA, HP, WA, No. WhatsApp, No. Telp, "
+         f"Telepon, Nomor HP (mobile number); {_other_names('full_name')} (full name); Tgl Lahir, TTL, Tempat, Tanggal Lahir "
+         f"(birth date); {_other_names('nik')} (NIK); {_other_names('education')} (education); L/P (sex); Email, Surel "
+         "(e-mail); Alamat Lengkap (address)."),
+        ("Kolom lain (misalnya \"Keterangan\") diabaikan; hasil impor menyebutkan namanya sebagai peringatan, dan impor tetap "
+         "berjalan. Kolom \"Tempat lahir\" dikenali tetapi tidak disimpan. Kolom \"No\" (nomor urut) diabaikan tanpa peringatan.",
+         "Other columns (\"Keterangan\", say) are ignored; the import's result names them in a warning and the import goes "
+         "through. A \"Tempat lahir\" (birth place) column is recognised but not stored. The \"No\" (running number) column "
+         "is ignored without a warning."),
+        ("Tanggal lahir: 17/08/1995, 17-08-1995, 17/8/1995, 1995-08-17, 17 Agustus 1995, 17 Agt 1995, 17-Agu-1995, 17 Ags 1995, "
+         "nama bulan bahasa Inggris (17 August 1995), atau sel tanggal Excel. Tahun harus 4 digit. Tanggal yang mustahil atau "
+         "ditulis bulan/hari/tahun ditolak dengan pesan yang menyebut selnya. Kosong: diambil dari NIK.",
+         "Birth date: 17/08/1995, 17-08-1995, 17/8/1995, 1995-08-17, 17 Agustus 1995, 17 Agt 1995, 17-Agu-1995, 17 Ags 1995, "
+         "English month names (17 August 1995), or an Excel date cell. The year needs 4 digits. An impossible date, or one "
+         "written month/day/year, is refused with a message naming its cell. Empty: taken from the NIK."),
+        ("Pendidikan: Tidak sekolah / Tidak tamat SD (dicatat \"Tidak/belum sekolah\"), SD, SMP, SMA, SMK, D1-D4, S1-S3; juga "
+         "Paket A (SD), Paket B (SMP), Paket C (SMA), SLTP, SLTA, SMU, MA, MTs, MI, D-III, D III, DIII, Diploma III, S-1, S 1, "
+         "Strata 1, Sarjana, Magister, Doktor. \"Tidak tamat SMA\" dicatat SMP (jenjang yang ditamatkan).",
+         "Education: Tidak sekolah / Tidak tamat SD (recorded as no schooling), SD, SMP, SMA, SMK, D1-D4, S1-S3; also Paket A "
+         "(SD), Paket B (SMP), Paket C (SMA), SLTP, SLTA, SMU, MA, MTs, MI, D-III, D III, DIII, Diploma III, S-1, S 1, Strata 1, "
+         "Sarjana, Magister, Doktor. \"Tidak tamat SMA\" is recorded as SMP (the level finished)."),
+        ("Orang yang sudah terdaftar di Sisnaker hanya dikenali bila nama dan tanggal lahirnya diisi dan cocok.",
+         "A person already registered in Sisnaker is recognised only when the name and birth date are filled in and match."),
+        ("Cara impor \"semua atau tidak sama sekali\" tidak menyimpan apa pun bila ada baris yang salah; \"hanya baris yang "
+         "benar\" menyimpan baris yang benar dan memberikan berkas baris yang salah (dengan kolom Alasan) untuk diperbaiki dan "
+         "diimpor ulang. Mengimpor berkas yang sama dua kali tidak mengubah apa pun.",
+         "\"All or nothing\" saves nothing when a row is wrong; \"valid rows only\" saves the valid rows and gives back the "
+         "wrong ones (with a Reason column) to fix and import again. Importing the same file twice changes nothing."),
+    ]
 TEMPLATE_ROWS = 5000  # rows prepared with validation and text format
 
 
@@ -90,6 +158,7 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
     book = _workbook(buffer)
     sheet = book.add_worksheet("Data")
     example = book.add_worksheet("Contoh")
+    guide = book.add_worksheet("Petunjuk")
     head = book.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "text_wrap": True, "valign": "top"})
     note = book.add_format({"italic": True, "font_color": "#4B5563", "text_wrap": True, "valign": "top"})
     text = book.add_format({"num_format": "@"})
@@ -98,7 +167,7 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
     for i, c in enumerate(COLUMNS):
         sheet.write_string(0, i, c.header + (" *" if c.required else ""), head)
         sheet.write_comment(0, i, f"{c.note.id}\n{c.note.en}", {"x_scale": 2, "y_scale": 1.5})
-    widths = {"nik": 20, "full_name": 28, "birth_date": 14, "sex": 8, "education": 11, "phone": 16, "email": 24,
+    widths = {"nik": 20, "full_name": 28, "birth_date": 14, "sex": 8, "education": 11, "phone": 16, "email": 24, "address": 32,
               "district": 14, "disability": 11, "disability_kind": 16, "status": 12}
     for key, i in key_col.items():
         fmt_ = text if key in ("nik", "phone", "district") else (date_fmt if key == "birth_date" else None)
@@ -131,6 +200,13 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
         example.set_column(i, i, max(widths[c.key], 22))
     example.set_row(4, 90)
     example.write_string(6, 0, "* wajib diisi / required", note)
+    # The instructions sheet: Indonesian beside English, one rule per row.
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    title = book.add_format({"bold": True, "font_size": 13})
+    guide.set_column(0, 1, 80, wrap)
+    for r, (id_, en) in enumerate(instructions()):
+        guide.write_string(r, 0, id_, title if r == 0 else wrap)
+        guide.write_string(r, 1, en, title if r == 0 else wrap)
     book.close()
     return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "templat-impor-peserta.xlsx"
 

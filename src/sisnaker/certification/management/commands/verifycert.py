@@ -127,6 +127,7 @@ class Command(BaseCommand):
             "institution_registry_number": institution.get("registry_number"),
             "institution_region": ", ".join(str(x) for x in (region.get("regency"), region.get("province")) if x) or None,
             "issued_on": fields.get("issued_on"),
+            "certificate_date": fields.get("certificate_date") or fields.get("issued_on"),
             "key_id": str(data.get("key_id"))[:16] if isinstance(data, dict) and data.get("key_id") else None,
             "note": ("Compare these signed details with the printed page. Revocation and the institution's status today "
                      "are not visible offline: open the verification page /v/<verification id>/.") if result.valid else None,
