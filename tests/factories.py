@@ -289,7 +289,9 @@ class ProgramFactory(DjangoModelFactory):
     # began 10 days ago instead (assessment opens on the start date); a closed one ended yesterday.
     start_date = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=_START_OFFSET.get(o.status, 10)))
     end_date = factory.LazyAttribute(
-        lambda o: o.today - dt.timedelta(days=1) if o.status == P.CLOSED else o.today + dt.timedelta(days=40))
+        lambda o: o.today - dt.timedelta(days=1) if o.status == P.CLOSED
+        else max(o.start_date + dt.timedelta(days=30), o.today + dt.timedelta(days=40)) if o.status == P.RUNNING
+        else o.start_date + dt.timedelta(days=30))
     registration_opens = factory.LazyAttribute(lambda o: min(o.today, o.start_date) - dt.timedelta(days=15 if o.status in _BEGUN else 5))
     registration_closes = factory.LazyAttribute(lambda o: o.start_date - dt.timedelta(days=1) if o.status in _BEGUN else o.today + dt.timedelta(days=5))
     quota = 10

@@ -25,10 +25,10 @@ from sisnaker.training.models import Program
 from tests.conftest import TODAY
 from tests.training.test_services import fresh, make_institution, make_program, make_staff, program_data
 
-from .test_assessment import BK, OPENED, K, certify, close, make_course, refreshed
+from .test_assessment import BK, K, certify, close, make_course, refreshed
 
 pytestmark = pytest.mark.django_db
-START = OPENED + dt.timedelta(days=10)  # make_course's start date
+START = TODAY - dt.timedelta(days=10)  # make_course's start date: the factories' running programs began 10 days ago
 
 
 def cells(program) -> dict[tuple[int, int], str]:
@@ -69,7 +69,7 @@ def test_the_manager_assigns_only_active_instructors_of_the_institution(regions)
     inst = make_institution()
     manager = make_staff(None, Role.INSTITUTION_MANAGER, inst)
     a, b = make_staff(None, Role.INSTRUCTOR, inst), make_staff(None, Role.INSTRUCTOR, inst)
-    program = make_program(manager, inst, instructor_ids=(a.pk, b.pk))
+    program = training.program_create(actor=manager, institution=inst, data=program_data(instructor_ids=(a.pk, b.pk)))
     assert program.scope_instructor_ids() == {a.pk, b.pk}
     created = AuditEvent.objects.get(action="program.created", object_id=str(program.pk))
     assert created.after["instructors"] == [a.pk, b.pk]

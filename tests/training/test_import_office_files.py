@@ -21,7 +21,7 @@ from sisnaker.core import crypto
 from sisnaker.core.models import AuditEvent
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
-from tests.training.test_import import HEADERS, do_import, make_program, manager_and_institution, nik, row
+from tests.training.test_import import HEADERS, do_import, manager_and_institution, nik, program_for, row
 
 
 def office_xlsx(headers: list[str], rows: list[list], *, formulas: dict[tuple[int, int], tuple[str, object]] | None = None) -> bytes:
@@ -51,7 +51,7 @@ def office_xlsx(headers: list[str], rows: list[list], *, formulas: dict[tuple[in
 @pytest.fixture
 def setup(regions):
     manager, institution = manager_and_institution()
-    return manager, institution, make_program(manager, institution)
+    return manager, institution, program_for(institution)
 
 
 def _person(value: str) -> Person:
@@ -181,7 +181,7 @@ def test_education_as_offices_write_it(setup, written, level):
 
 def test_status_words_in_both_languages_place_participants_within_the_quota(regions):
     manager, institution = manager_and_institution()
-    program = make_program(manager, institution, quota=2)
+    program = program_for(institution, quota=2)
     rows = [row(status="Participant"), row(status="Applicant"), row(status="PESERTA"), row(status="peserta")]
     report = do_import(manager, program, office_xlsx(HEADERS, rows), mode="valid_only")
     assert (report.created, report.errors) == (3, 1)
@@ -195,7 +195,7 @@ def test_status_words_in_both_languages_place_participants_within_the_quota(regi
 @pytest.fixture
 def live(regions):
     manager, institution = manager_and_institution()
-    return manager, make_program(manager, institution, today=timezone.localdate())
+    return manager, program_for(institution, today=timezone.localdate())
 
 
 def _upload(data: bytes):

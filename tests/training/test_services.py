@@ -73,8 +73,12 @@ def make_institution(*, kind: str = "blk_uptd", regency: str = "32.73", **extra)
 
 def make_program(manager: User, institution: Institution, *, status: str = P.PUBLISHED, today: dt.date = TODAY,
                  competency_unit_ids: tuple[int, ...] = (), **overrides) -> Program:
-    return ProgramFactory(institution=institution, created_by=manager, status=status, today=overrides.pop("base", today),
-                          units=list(CompetencyUnit.objects.filter(pk__in=competency_unit_ids)), **overrides)
+    instructor_ids = overrides.pop("instructor_ids", None)
+    program = ProgramFactory(institution=institution, created_by=manager, status=status, today=overrides.pop("base", today),
+                             units=list(CompetencyUnit.objects.filter(pk__in=competency_unit_ids)), **overrides)
+    if instructor_ids:
+        program.instructors.set(instructor_ids)
+    return program
 
 
 # --- fixtures -----------------------------------------------------------------------------------
