@@ -230,6 +230,8 @@ OTP_TOTP_ISSUER = "Sisnaker"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style in both languages ("30 Nov 2026"): sisnaker/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["sisnaker.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from sisnaker.accounts import services
 from sisnaker.core.roles import Role
@@ -36,7 +37,9 @@ def test_pages_show_times_in_the_users_zone(client, signup_data):
     page = client.get(reverse("accounts:audit")).content.decode()
     assert "Waktu (WIT)" in page
     # The signed-up event at UTC 00:00 shows as 09:00 in Jayapura.
-    assert person.created_at.astimezone(__import__("zoneinfo").ZoneInfo(WIT)).strftime("%Y-%m-%d %H:%M") in page
+    # (In the pages' one date style, sisnaker/formats: "30 Nov 2026 09:00".)
+    local = person.created_at.astimezone(__import__("zoneinfo").ZoneInfo(WIT))
+    assert date_format(local, "DATETIME_FORMAT") in page
 
 
 @pytest.mark.django_db

@@ -359,4 +359,5 @@ def test_per_row_issue_returns_to_the_board(client, setup):
     row = row_html(response.content.decode(), ani)
     assert 'data-status="certified"' in row and 'data-done="0"' not in row
     certificate = Certificate.objects.get(enrollment=ani)
-    assert certificate.number in row and reverse("verify:by_id", kwargs={"verification_id": certificate.verification_id}) in row
+    # The manager opens the certificate's page from the row (details, PDF, revoke, verification count).
+    assert certificate.number in row and reverse("certification:certificate", args=[certificate.pk]) in row

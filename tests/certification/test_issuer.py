@@ -16,6 +16,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from sisnaker.certification import domain, export, pdf, services, signing
 from sisnaker.certification.models import Certificate, CertificateCounter
@@ -105,7 +106,7 @@ def test_suspended_later_the_certificate_stays_valid_and_the_page_says_so(world,
         assert r.institution_status_now == "suspended" and not r.institution_active_now
         assert r.institution_status_since == timezone.localtime(inst.status_changed_at).date()
     html = client.get(reverse("verify:by_id", args=[cert.verification_id])).content.decode()
-    since = domain.format_date_id(timezone.localtime(inst.status_changed_at).date())
+    since = date_format(timezone.localtime(inst.status_changed_at).date())  # "30 Nov 2026": the pages' one date style
     assert 'data-status="valid"' in html and 'data-status="suspended"' in html
     assert f"Dibekukan sejak {since}" in html and "tetap sah" in html
     body = client.get("/api/v1/certification/verify", {"id": cert.verification_id}).json()

@@ -82,7 +82,7 @@ def test_public_page_by_id_names_the_holder_for_the_id_card_and_nothing_more(cli
     html = r.content.decode()
     assert 'data-status="valid"' in html and "SAH" in html
     assert f'data-field="name">{FULL_NAME}<' in html and 'data-field="birth-year">1995<' in html
-    assert issued.program.title in html and issued.inst.name in html and "10 Desember 2026" in html
+    assert issued.program.title in html and issued.inst.name in html and "10 Des 2026" in html
     # The birth date itself, the NIK (even masked) and contact details are never shown.
     assert "17 Mei 1995" not in html and "1995-05-17" not in html
     assert person.nik not in html and person.nik_masked not in html and person.phone not in html

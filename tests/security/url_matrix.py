@@ -260,6 +260,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:board_issue_progress": (Case(only(*PROGRAM_VIEWERS)),),
     "certification:fragment_institution_rating": (Case(PUBLIC, note="a piece of the institution's page"),),
     "certification:fragment_program_rating": (Case(PUBLIC, note="a piece of the program's page"),),
+    # Pieces of the manager's program page and the participant's page: for who sees the program's enrollments.
+    "certification:fragment_program_links": (Case(only(*PROGRAM_VIEWERS), note="a piece of the manage page"),),
+    "certification:fragment_enrollment_certificate": (Case(only(*PROGRAM_VIEWERS), note="a piece of the participant's page"),),
     "certification:assess_fill": (post(only(*ASSESSORS), data={"target": "all"}),),
     "certification:assess_template": (Case(only(*ASSESSORS)),),
     "certification:assess_import": (Case(only(*ASSESSORS)),),

@@ -403,7 +403,7 @@ def test_enrollment_history_page(client, program, manager, citizen):
     response = client.get(reverse("training:enrollment", args=[program.pk, enrollment.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    # The history speaks the reader's language, not the stored codes.
+    # Actions in words (codes.py labels), never the stored codes.
     assert "Siti Rahmawati" in html and "Warga mendaftar" in html and "Diterima sebagai peserta" in html and "Peserta" in html
     assert "enrollment.registered" not in html and "enrollment.accept" not in html
     assert client.get(reverse("training:enrollment", args=[program.pk, 999999])).status_code == 404

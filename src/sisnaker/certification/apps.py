@@ -11,6 +11,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they use the models, which exist once the apps are loaded.
         from . import checks, codes  # noqa: F401 - the deployment check and the codes register themselves
+        from .selectors.certificates import certificates_of_enrollments
         from .selectors.ratings import ratings_for_programs
         from .survey_rules import survey_fill_refusal
 
@@ -18,3 +19,5 @@ class CertificationConfig(AppConfig):
         extensions.provide("training.program_ratings", ratings_for_programs)
         # The survey engine asks who may fill the work-readiness survey (a step to the certificate).
         extensions.provide("surveys.fill_refusal", survey_fill_refusal)
+        # The manager's program page (training) shows each participant's certificate in one query.
+        extensions.provide("training.enrollment_certificates", certificates_of_enrollments)

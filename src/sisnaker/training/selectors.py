@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from sisnaker.accounts.models import Person, User
 from sisnaker.core import search
@@ -237,6 +239,15 @@ class MyTraining:
     next_step: Msg  # bilingual; str() gives the active language
 
 
+def _day(value: dt.date) -> tuple[str, str]:
+    """A date as pages show it ("30 Nov 2026", sisnaker/formats), in Indonesian and in English."""
+    with translation.override("id"):
+        in_id = date_format(value)
+    with translation.override("en"):
+        in_en = date_format(value)
+    return in_id, in_en
+
+
 def next_step(enrollment: Enrollment) -> Msg:
     """What the citizen must do (or wait for) next."""
     program = enrollment.program
@@ -251,9 +262,10 @@ def next_step(enrollment: Enrollment) -> Msg:
         return Msg("Lolos seleksi: menunggu penerimaan sebagai peserta.", "Selected: waiting to be accepted as a participant.")
     if state == E.PARTICIPANT:
         if program.status == P.RUNNING:
-            return Msg(f"Ikuti pelatihan sampai {program.end_date:%d-%m-%Y}.", f"Attend the training until {program.end_date:%d-%m-%Y}.")
-        return Msg(f"Datang pada hari pertama pelatihan, {program.start_date:%d-%m-%Y}.",
-                   f"Come on the first training day, {program.start_date:%d-%m-%Y}.")
+            end_id, end_en = _day(program.end_date)
+            return Msg(f"Ikuti pelatihan sampai {end_id}.", f"Attend the training until {end_en}.")
+        start_id, start_en = _day(program.start_date)
+        return Msg(f"Datang pada hari pertama pelatihan, {start_id}.", f"Come on the first training day, {start_en}.")
     if state == E.GRADUATED:
         return Msg("Selamat, Anda alumni pelatihan ini.", "Congratulations, you are an alumnus of this training.")
     if enrollment.reason:

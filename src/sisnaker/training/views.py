@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,6 +70,9 @@ NOT_PUBLIC = Msg("Program tidak ditemukan atau belum dibuka untuk umum.", "Progr
 # Extension point: {program_id: rating} for a page of the catalogue (a provider registers it, e.g. the
 # participants' reviews); a rating has ``average`` (one decimal) and ``count``. Empty when none is installed.
 PROGRAM_RATINGS = "training.program_ratings"
+# Extension point: (viewer, program, enrollment_ids) → {enrollment id: {"number", "revoked", "url"}}, the
+# certificates certification issued for those enrollments; "url" (its page) empty for who may not open it.
+ENROLLMENT_CERTIFICATES = "training.enrollment_certificates"
 
 
 def _not_found(text: str) -> NotFound:
@@ -308,8 +312,13 @@ def _table_context(request: HttpRequest, program: Program, params: dict) -> dict
             "region": f"{d.name}, {d.regency.name}", "state": e.state, "state_label": labels[e.state],
             "result": results[e.result] if e.state in (domain.EnrollmentState.PARTICIPANT, domain.EnrollmentState.GRADUATED,
                                                         domain.EnrollmentState.NOT_PASSED) else "",
-            "late": e.late, "registered": timezone.localtime(e.registered_at).strftime("%d-%m-%Y"),
+            "late": e.late, "registered": date_format(timezone.localtime(e.registered_at).date()),
         })
+    # Certification's certificate of each row on the page (one query; no import of certification).
+    certificates = extensions.collect_one(ENROLLMENT_CERTIFICATES, default={}, viewer=request.user, program=program,
+                                          enrollment_ids=[r["id"] for r in rows])
+    for r in rows:
+        r["certificate"] = certificates.get(r["id"])
     counts = selectors.state_counts(program=program)
     keep = {k: v for k, v in (("q", params["q"]), ("state", params["state"]), ("late", params["late"])) if v}
     if params["per"] != TABLE_PAGE_SIZE:

@@ -9,21 +9,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sisnaker.accounts import selectors as account_selectors
+from sisnaker.certification import selectors as certification_selectors
 from sisnaker.core import pages
 from sisnaker.core.errors import SisnakerError
+from sisnaker.core.permissions import can
+from sisnaker.core.roles import Role
+from sisnaker.institutions import selectors as institution_selectors
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Everyone's start page; a signed-in user sees their own work with counts, each role's in a fixed
+    number of queries (tests/web/test_home_work.py): the approver's queue of institutions, the regional
+    officer's open identity disputes, the instructor's programs with participants not yet assessed, the
+    manager's certificates blocked or ready to issue."""
     context = {}
-    if request.user.is_authenticated:
-        context["dashboard"] = account_selectors.home_for(user=request.user)
+    user = request.user
+    if user.is_authenticated:
+        context["dashboard"] = account_selectors.home_for(user=user)
+        roles = {g.role for g in user.grants}
+        taught = training_selectors.programs_taught(user=user, today=timezone.localdate())
+        gaps = certification_selectors.assessment_gaps(program_ids=[p.pk for p in taught])
         # An instructor's programs, each one click from its assessment grid.
         context["teaching"] = [
-            {"program": p, "status": str(training_domain.status_label(p.status))}
-            for p in training_selectors.programs_taught(user=request.user, today=timezone.localdate())
+            {"program": p, "status": str(training_domain.status_label(p.status)), "not_assessed": gaps.get(p.pk, 0)}
+            for p in taught
         ]
+        context["work"] = {
+            "approvals": institution_selectors.queue_counts(viewer=user)["pending"]
+            if institution_selectors.may_review_any(viewer=user) else None,
+            "disputes": account_selectors.disputes_in_scope(viewer=user).count()
+            if roles & {Role.REGIONAL_OFFICER, Role.ADMIN} else None,
+            "certificates": certification_selectors.certificate_work(user=user),
+        }
+        context["can_register_institution"] = can(user, "institution.register")
     return render(request, "web/home.html", context)
 
 

@@ -18,8 +18,11 @@ from .board import (
     CLOSING_SOON_DAYS,
     Board,
     BoardRow,
+    CertificateWork,
     OverviewRow,
+    assessment_gaps,
     board,
+    certificate_work,
     closing_programs,
     eligible_count,
     issued_since,
@@ -27,7 +30,16 @@ from .board import (
     overview_institution_ids,
     require_board_viewer,
 )
-from .certificates import certificate_for, get_certificate, issuer_standing_of, my_certificates
+from .certificates import (
+    STAFF_ONLY,
+    EnrollmentCertificate,
+    certificate_for,
+    certificates_of_enrollments,
+    enrollment_certificate,
+    get_certificate,
+    issuer_standing_of,
+    my_certificates,
+)
 from .links import active_links, certificate_downloadable, link_expiry
 from .ratings import (
     Rating,
@@ -48,8 +60,8 @@ from .readiness import (
 from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
 
 __all__ = [
-    "CLOSING_SOON_DAYS", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
-    "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "closing_programs", "eligible_count", "get_certificate",
+    "CLOSING_SOON_DAYS", "CertificateWork", "assessment_gaps", "certificate_work", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
+    "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",

@@ -59,6 +59,7 @@ class BoardRow:
     missing: list[Msg]
     certificate_number: str = ""
     verification_id: str = ""
+    certificate_id: int | None = None
 
     @property
     def enrollment_id(self) -> int:
@@ -94,17 +95,17 @@ class Board:
 def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Board:
     """The matrix of one program; counts are over every row, the rows shown follow the filters."""
     certificates = {
-        enrollment_id: (number, verification_id)
-        for enrollment_id, number, verification_id in Certificate.objects.filter(enrollment__program=program)
-        .values_list("enrollment_id", "number", "verification_id")
+        enrollment_id: (pk, number, verification_id)
+        for enrollment_id, pk, number, verification_id in Certificate.objects.filter(enrollment__program=program)
+        .values_list("enrollment_id", "pk", "number", "verification_id")
     }
     rows = []
     for r in readiness_for_program(program=program):
-        number, verification_id = certificates.get(r.enrollment.pk, ("", ""))
+        certificate_id, number, verification_id = certificates.get(r.enrollment.pk, (None, "", ""))
         rows.append(BoardRow(
             enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
             blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
-            certificate_number=number, verification_id=verification_id,
+            certificate_number=number, verification_id=verification_id, certificate_id=certificate_id,
         ))
     counts = [
         StepCount(step=s, label=domain.STEP_LABELS[s], done=sum(1 for r in rows if r.steps[s]),
@@ -187,6 +188,32 @@ def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     return qs.filter(soon | overdue).select_related("institution").order_by("end_date", "pk")[:OVERVIEW_LIMIT]
 
 
+def _with_facts(enrollments):
+    """Enrollments annotated with the readiness facts counted in SQL (the same facts as ``readiness.flags``):
+    ``assessed`` (competent in every unit of the program), ``has_review``, ``has_survey``, ``has_certificate``."""
+    units = (Program.competency_units.through.objects.filter(program_id=OuterRef("program_id"))
+             .values("program_id").annotate(n=Count("pk")).values("n"))
+    competent = (Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.COMPETENT,
+                                           unit__programs__id=OuterRef("program_id"))
+                 .values("enrollment_id").annotate(n=Count("pk")).values("n"))
+    facts = flags()
+    return (
+        enrollments.annotate(
+            n_units=Coalesce(Subquery(units, output_field=IntegerField()), Value(0)),
+            n_competent=Coalesce(Subquery(competent, output_field=IntegerField()), Value(0)),
+            has_review=facts["has_review"],
+            has_survey=facts["has_survey"],
+            has_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"))),
+        )
+        .annotate(assessed=Case(When(n_units__gt=0, n_competent__gte=F("n_units"), then=Value(True)), default=Value(False),
+                                output_field=BooleanField()))
+    )
+
+
+def _count(condition: Q) -> Coalesce:
+    return Coalesce(Sum(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())), Value(0))
+
+
 def overview(*, user: User, today: dt.date) -> list[OverviewRow]:
     """Programs closing soon with their blocking counts per step: two queries in all (the programs, and
     one aggregate over all their enrollments), whatever the number of programs. Only for institution
@@ -197,31 +224,12 @@ def overview(*, user: User, today: dt.date) -> list[OverviewRow]:
     programs = [p for p in closing_programs(institution_ids=ids, today=today) if can(user, "enrollment.view", p)]
     if not programs:
         return []
-    units = (Program.competency_units.through.objects.filter(program_id=OuterRef("program_id"))
-             .values("program_id").annotate(n=Count("pk")).values("n"))
-    competent = (Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.COMPETENT,
-                                           unit__programs__id=OuterRef("program_id"))
-                 .values("enrollment_id").annotate(n=Count("pk")).values("n"))
-    facts = flags()
-    enrollments = (
-        Enrollment.objects.filter(program_id__in=[p.pk for p in programs], state__in=domain.CERTIFIABLE_STATES)
-        .annotate(
-            n_units=Coalesce(Subquery(units, output_field=IntegerField()), Value(0)),
-            n_competent=Coalesce(Subquery(competent, output_field=IntegerField()), Value(0)),
-            has_review=facts["has_review"],
-            has_survey=facts["has_survey"],
-            has_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"))),
-        )
-        .annotate(assessed=Case(When(n_units__gt=0, n_competent__gte=F("n_units"), then=Value(True)), default=Value(False),
-                                output_field=BooleanField()))
-    )
-    one = Value(1)
+    enrollments = _with_facts(
+        Enrollment.objects.filter(program_id__in=[p.pk for p in programs], state__in=domain.CERTIFIABLE_STATES))
     open_ = Q(has_certificate=False)
     not_ready = Q(assessed=False) | Q(has_review=False) | Q(has_survey=False)
     allowed = _certifiable()
-
-    def total(condition: Q) -> Coalesce:
-        return Coalesce(Sum(Case(When(condition, then=one), default=Value(0), output_field=IntegerField())), Value(0))
+    total = _count
 
     stats = {
         row["program_id"]: row
@@ -241,3 +249,49 @@ def overview(*, user: User, today: dt.date) -> list[OverviewRow]:
         s = stats.get(p.pk, empty)
         out.append(OverviewRow(program=p, **{k: s[k] for k in empty}))
     return out
+
+
+# --- the home page's counts ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CertificateWork:
+    """What stands between a manager's participants and their certificates, over the running and closed
+    programs of the approved institutions they manage."""
+
+    not_ready: int       # participants/alumni without a certificate who still miss a step
+    ready: int           # ready, not yet issued
+    programs: int        # programs with either
+
+    @property
+    def any(self) -> bool:
+        return bool(self.not_ready or self.ready)
+
+
+def certificate_work(*, user: User) -> CertificateWork | None:
+    """The manager's blocked and issuable certificates (None for who manages no approved institution). One
+    aggregate query whatever the number of programs and participants."""
+    ids = sorted({g.institution_id for g in getattr(user, "grants", ())
+                  if g.role == Role.INSTITUTION_MANAGER and g.institution_approved and g.institution_id is not None})
+    if not ids:
+        return None
+    open_ = Q(has_certificate=False)
+    ready = Q(assessed=True, has_review=True, has_survey=True)
+    enrollments = _with_facts(Enrollment.objects.filter(
+        program__institution_id__in=ids, program__status__in=(P.RUNNING, P.CLOSED), state__in=domain.CERTIFIABLE_STATES))
+    stats = enrollments.aggregate(
+        not_ready=_count(open_ & ~ready),
+        ready=_count(open_ & ready & _certifiable()),
+        programs=Count("program_id", distinct=True, filter=open_),
+    )
+    return CertificateWork(not_ready=stats["not_ready"], ready=stats["ready"], programs=stats["programs"])
+
+
+def assessment_gaps(*, program_ids: list[int]) -> dict[int, int]:
+    """Program id → participants/alumni (without a certificate) not yet assessed competent in every unit:
+    the instructor's work left. One query whatever the number of programs."""
+    if not program_ids:
+        return {}
+    enrollments = _with_facts(Enrollment.objects.filter(program_id__in=program_ids, state__in=domain.CERTIFIABLE_STATES,
+                                                        program__status__in=(P.RUNNING, P.CLOSED)))
+    return {row["program_id"]: row["n"] for row in enrollments.values("program_id").annotate(
+        n=_count(Q(has_certificate=False, assessed=False))).order_by()}

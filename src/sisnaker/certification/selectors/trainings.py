@@ -19,7 +19,7 @@ from sisnaker.training import selectors as training_selectors
 from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
-from ..models import Review
+from ..models import Certificate, Review
 
 
 def survey_url(enrollment_id: int) -> str:
@@ -72,6 +72,24 @@ class MyTraining:
     by_others: bool            # enrolled by the institution (import, staff)
     can_report: bool           # may say "not me" and leave
     steps: MySteps
+    certificate: Certificate | None = None   # once issued, the page links to it instead of the steps
+
+
+def _certificate_of(enrollment: Enrollment) -> Certificate | None:
+    """The enrollment's certificate, loaded with it by training's ``my_trainings`` (no query)."""
+    try:
+        return enrollment.certificate
+    except Certificate.DoesNotExist:
+        return None
+
+
+def _certificate_step(cert: Certificate) -> Msg:
+    """The next step once the certificate exists: nothing to attend or fill any more."""
+    if cert.revoked_at:
+        return Msg(f"Sertifikat {cert.number} telah dicabut. Hubungi lembaga pelatihan bila ada pertanyaan.",
+                   f"Certificate {cert.number} has been revoked. Contact the training institution with any questions.")
+    return Msg(f"Sertifikat Anda sudah terbit ({cert.number}): unduh PDF-nya atau tunjukkan kode QR-nya kepada pemberi kerja.",
+               f"Your certificate has been issued ({cert.number}): download its PDF or show its QR code to employers.")
 
 
 def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
@@ -85,9 +103,11 @@ def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
     for t in trainings:
         e = t.enrollment
         by_others = e.source != Enrollment.Source.SELF
+        cert = _certificate_of(e)
         items.append(MyTraining(
-            e=e, program=e.program, next_step=t.next_step, state=str(training_domain.state_label(e.state)),
+            e=e, program=e.program, next_step=_certificate_step(cert) if cert else t.next_step,
+            state=str(training_domain.state_label(e.state)),
             can_withdraw=_can_withdraw(e), by_others=by_others, can_report=by_others and _can_withdraw(e, not_me=True),
-            steps=steps[e.pk],
+            steps=steps[e.pk], certificate=cert,
         ))
     return person, items

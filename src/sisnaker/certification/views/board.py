@@ -59,6 +59,8 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
     b = selectors.board(program=program, q=q, blocking_only=blocking_only)
     can_issue = can(request.user, "certificate.issue", program)
     can_revoke = can(request.user, "personal_link.revoke", program)
+    # The issuing institution's staff open each certificate's page (details, PDF, revoke, verifications).
+    can_open_certificates = can(request.user, "certificate.view", program)
     active = selectors.active_links(program=program, now=timezone.now())
     board_url = reverse("certification:board", kwargs={"program_id": program.pk})
     keep = {k: v for k, v in (("q", q), ("blocking", "1" if blocking_only else "")) if v}
@@ -70,6 +72,8 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
             "certified": r.certified, "missing": [] if r.certified else [str(m) for m in r.missing],
             "number": r.certificate_number,
             "verify_url": reverse("verify:by_id", kwargs={"verification_id": r.verification_id}) if r.verification_id else "",
+            "certificate_url": reverse("certification:certificate", kwargs={"certificate_id": r.certificate_id})
+            if can_open_certificates and r.certificate_id else "",
             "issue_url": reverse("certification:issue", kwargs={"enrollment_id": r.enrollment.pk}) if can_issue and r.eligible else "",
             "link": active.get(r.enrollment.pk),
             "revoke_link_url": reverse("certification:link_revoke", kwargs={"enrollment_id": r.enrollment.pk})

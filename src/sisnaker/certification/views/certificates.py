@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -58,9 +59,9 @@ def detail(request: HttpRequest, certificate_id: int) -> HttpResponse:
         "cert": cert, "fields": fields, "can_revoke": can(request.user, "certificate.revoke", cert),
         "signature_valid": signing.verify(cert.payload, cert.signature, cert.key_id),
         "verify_url": pdf.verification_url(cert.verification_id),
-        "issued_on": domain.format_date_id(timezone.localtime(cert.issued_at).date()),
-        "certificate_date": domain.format_date_id(dated) if (dated := domain.certificate_date_of(fields)) else "",
-        "revoked_on": domain.format_date_id(timezone.localtime(cert.revoked_at).date()) if cert.revoked_at else "",
+        "issued_on": date_format(timezone.localtime(cert.issued_at).date()),
+        "certificate_date": date_format(dated) if (dated := domain.certificate_date_of(fields)) else "",
+        "revoked_on": date_format(timezone.localtime(cert.revoked_at).date()) if cert.revoked_at else "",
     })
 
 

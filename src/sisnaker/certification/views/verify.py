@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,7 +49,7 @@ def _issuer(result: services.VerifyResult) -> dict:
     return {
         "on_issue_label": str(on_issue) if on_issue else "",
         "now_label": str(now) if now else result.institution_status_now,
-        "since": domain.format_date_id(result.institution_status_since) if result.institution_status_since else "",
+        "since": date_format(result.institution_status_since) if result.institution_status_since else "",
     }
 
 
@@ -61,9 +62,9 @@ def _verify_page(request: HttpRequest, result: services.VerifyResult, *, form: L
     status = 404 if result.by == "id" and not result.found else 200
     return _public(render(request, "certification/verify/result.html", {
         "result": result, "form": form, "issuer": _issuer(result) if result.found else {},
-        "issued_on": domain.format_date_id(result.issued_on) if result.issued_on else "",
-        "certificate_date": domain.format_date_id(result.certificate_date) if result.certificate_date else "",
-        "revoked_on": domain.format_date_id(result.revoked_on) if result.revoked_on else "",
+        "issued_on": date_format(result.issued_on) if result.issued_on else "",
+        "certificate_date": date_format(result.certificate_date) if result.certificate_date else "",
+        "revoked_on": date_format(result.revoked_on) if result.revoked_on else "",
     }, status=status))
 
 
