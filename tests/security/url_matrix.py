@@ -260,6 +260,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:board_issue_progress": (Case(only(*PROGRAM_VIEWERS)),),
     "certification:fragment_institution_rating": (Case(PUBLIC, note="a piece of the institution's page"),),
     "certification:fragment_program_rating": (Case(PUBLIC, note="a piece of the program's page"),),
+    "certification:fragment_program_links": (Case(PUBLIC, note="a piece of the manager's program page: links for whoever may follow them"),),
     "certification:assess_fill": (post(only(*ASSESSORS), data={"target": "all"}),),
     "certification:assess_template": (Case(only(*ASSESSORS)),),
     "certification:assess_import": (Case(only(*ASSESSORS)),),

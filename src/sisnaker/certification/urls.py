@@ -40,6 +40,7 @@ urlpatterns = [
     # pieces of lower apps' pages ({% fragment "certification:…" pk %})
     path("ulasan/lembaga/<int:institution_id>/", fragments.institution_rating, name="fragment_institution_rating"),
     path("ulasan/program/<int:program_id>/", fragments.program_rating, name="fragment_program_rating"),
+    path("program/<int:program_id>/tautan/", fragments.program_links, name="fragment_program_links"),
 ]
 
 verify = ([

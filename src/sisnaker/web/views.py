@@ -24,6 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
             {"program": p, "status": str(training_domain.status_label(p.status))}
             for p in training_selectors.programs_taught(user=request.user, today=timezone.localdate())
         ]
+        # A manager's programs, each one click from its page (a new batch, the import, start and close).
+        context["managing"] = [
+            {"program": p, "status": str(training_domain.status_label(p.status))}
+            for p in training_selectors.programs_managed(user=request.user)
+        ]
     return render(request, "web/home.html", context)
 
 
