@@ -124,7 +124,8 @@ class BatchForm(forms.Form):
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE)
     end_date = forms.DateField(label=_("Tanggal selesai"), widget=DATE)
     quota = forms.IntegerField(label=_("Kuota peserta"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    publish = forms.BooleanField(label=_("Langsung buka pendaftaran"), required=False)
+    # Ticked by default: a new batch of a program that already ran is usually opened at once (untick to keep a draft).
+    publish = forms.BooleanField(label=_("Langsung buka pendaftaran"), required=False, initial=True)
 
 
 BULK_ACTIONS = [

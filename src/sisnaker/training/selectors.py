@@ -157,6 +157,20 @@ def programs_taught(*, user: User, today: dt.date) -> list[Program]:
     )
 
 
+MANAGED_LIMIT = 8
+
+
+def programs_managed(*, user: User) -> list[Program]:
+    """The programs of the (approved) institutions a manager runs, for their home page: the day's work
+    first, as on the institution's program list (running, open, drafts, then finished ones), cancelled ones
+    never; at most ``MANAGED_LIMIT`` (the full list is one click further). One query."""
+    institution_ids = [g.institution_id for g in getattr(user, "grants", ())
+                       if g.role == Role.INSTITUTION_MANAGER and g.institution_approved and g.institution_id is not None]
+    if not institution_ids:
+        return []
+    return list(manager_programs(institution_ids=institution_ids).exclude(status=P.CANCELLED)[:MANAGED_LIMIT])
+
+
 def get_institution(*, institution_id: int, field: str | None = None) -> Institution:
     """The institution whose programs a page lists or creates, or NotFound (naming ``field``, the
     parameter that named it, if given)."""

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -405,6 +406,12 @@ def program_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in domain.PROGRAM_TRANSITIONS:
         raise NotFound(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
     form = ProgramConfirmForm(request.POST or None)
+    # Where to go once done, when the page that led here named its next step (the assessment grid's "close"
+    # leads to the readiness board); only a path of this site.
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not (next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                                         require_https=request.is_secure())):
+        next_url = ""
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -415,14 +422,14 @@ def program_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 apply_error(form, exc)
             else:
                 messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
-                return redirect("training:manage", pk=pk)
+                return redirect(next_url) if next_url else redirect("training:manage", pk=pk)
         status = 400
     preview = selectors.transition_preview(program=program, action=action, today=_today())
     return render(request, "training/program_confirm.html", {
         "program": program, "action": action, "label": str(domain.ACTION_LABELS[action]), "form": form,
         "status": str(domain.status_label(program.status)), "target": str(domain.status_label(preview.target)),
         "effects": [str(e.message) for e in preview.effects], "moved": sum(e.count for e in preview.effects),
-        "reason_needed": str(preview.reason_needed) if preview.reason_needed else "",
+        "reason_needed": str(preview.reason_needed) if preview.reason_needed else "", "next": next_url,
     }, status=status)
 
 

@@ -44,6 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "certificates": certification_selectors.certificate_work(user=user),
         }
         context["can_register_institution"] = can(user, "institution.register")
+        # A manager's programs, each one click from its page (a new batch, the import, start and close).
+        context["managing"] = [
+            {"program": p, "status": str(training_domain.status_label(p.status))}
+            for p in training_selectors.programs_managed(user=request.user)
+        ]
     return render(request, "web/home.html", context)
 
 

@@ -50,8 +50,8 @@ def program_links(request: HttpRequest, program_id: int) -> HttpResponse:
         raise PermissionDenied(selectors.STAFF_ONLY)
     certifying = program.status in (ProgramStatus.RUNNING, ProgramStatus.CLOSED)
     return render(request, "certification/fragments/program_links.html", {
-        "program": program, "certifying": certifying,
-        "can_assess": certifying and can(request.user, "program.assess", program),
+        "program": program, "board": certifying,
+        "assess": certifying and can(request.user, "program.assess", program),
     })
 
 

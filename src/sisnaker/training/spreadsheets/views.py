@@ -16,6 +16,7 @@ from sisnaker.core.permissions import can
 
 from .. import selectors
 from ..codes import Code
+from ..domain import ProgramStatus
 from ..forms import ImportForm
 from ..models import Program
 from ..views import FORBIDDEN
@@ -72,6 +73,8 @@ def import_view(request: HttpRequest, program_id: int) -> HttpResponse:
             notices = [n.message.in_language(language) for n in report.notices]
             return render(request, "training/spreadsheets/import_result.html", {
                 "program": program, "report": report, "rows": rows, "shown": len(rows), "token": token, "notices": notices,
+                # The class imported on its first day: starting it is the next step, one click from here.
+                "start_now": report.saved and program.status == ProgramStatus.PUBLISHED and program.start_date <= today,
             })
     return render(request, "training/spreadsheets/import.html", context, status=400 if form.errors else 200)
 
