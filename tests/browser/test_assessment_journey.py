@@ -11,16 +11,16 @@ from tests.certification import test_board as f
 from tests.conftest import approved_institution
 from tests.factories import PersonFactory, staff
 
-from .test_certification_journey import _login, _new_page, _no_horizontal_scroll
+from .test_certification_journey import PASSWORD, _login, _new_page, _no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_instructor_opens_their_program_from_home_fills_all_competent_and_marks_two_exceptions(page, browser, signup_data):
     institution = approved_institution(registry_number="BLK-3273-009", name="BLK Kota Bandung")
-    manager = staff(Role.INSTITUTION_MANAGER, institution=institution, username="pengelola.nilai", first_name="Rina Pengelola")
-    teacher = staff(Role.INSTRUCTOR, institution=institution, username="instruktur.nilai", first_name="Agus Instruktur")
-    staff(Role.INSTRUCTOR, institution=institution, username="instruktur.lain", first_name="Dewi Instruktur")
+    manager = staff(Role.INSTITUTION_MANAGER, institution=institution, username="pengelola.nilai", first_name="Rina Pengelola", password=PASSWORD)
+    teacher = staff(Role.INSTRUCTOR, institution=institution, username="instruktur.nilai", first_name="Agus Instruktur", password=PASSWORD)
+    staff(Role.INSTRUCTOR, institution=institution, username="instruktur.lain", first_name="Dewi Instruktur", password=PASSWORD)
     units = f.units_for("J.620200")
     program = f.running_program(institution, units=units, title="Teknisi Jaringan Angkatan 1", created_by=manager)
     program.instructors.set([teacher])

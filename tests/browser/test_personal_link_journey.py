@@ -15,7 +15,7 @@ from sisnaker.core import crypto
 from sisnaker.core.roles import Role
 from sisnaker.notifications import gateways
 from sisnaker.surveys.models import Response
-from tests.browser.test_certification_journey import _login, _new_page, _no_horizontal_scroll
+from tests.browser.test_certification_journey import PASSWORD, _login, _new_page, _no_horizontal_scroll
 from tests.certification import test_board as f
 from tests.conftest import approved_institution, make_nik
 from tests.factories import staff
@@ -63,8 +63,8 @@ def test_manager_sends_links_and_an_imported_participant_finishes_review_and_sur
     # --- set up with the services: an approved institution, its manager and instructor, a running program,
     # and Fajar, whom the institution added (an import): no account, only the phone it typed.
     institution = approved_institution(registry_number="BLK-3273-009", name="BLK Kota Bandung")
-    manager = staff(Role.INSTITUTION_MANAGER, institution=institution, username="pengelola.link", first_name="Rina Pengelola")
-    instructor = staff(Role.INSTRUCTOR, institution=institution, username="instruktur.link", first_name="Agus Instruktur")
+    manager = staff(Role.INSTITUTION_MANAGER, institution=institution, username="pengelola.link", first_name="Rina Pengelola", password=PASSWORD)
+    instructor = staff(Role.INSTRUCTOR, institution=institution, username="instruktur.link", first_name="Agus Instruktur", password=PASSWORD)
     units = f.units_for("J.620200")
     program = f.running_program(institution, units=units, title="Teknisi Jaringan Angkatan 1", created_by=manager)
     nik = make_nik(birth=dt.date(2000, 1, 2))

@@ -38,7 +38,7 @@ def _as(browser, base_url, user):
 
 
 def test_phone_pages_never_scroll_sideways(browser, live_server, regions, signup_data):
-    w = f.build(signup_data)
+    w = f.build()
     cert = cert_services.certificate_issue(actor=w.manager, enrollment=w.enrollments["Ani"].pk, now=timezone.now())
     officer = make_staff("petugas.bdg")
     role_grant(actor=None, user=officer, role=Role.REGIONAL_OFFICER, region_code="32.73")

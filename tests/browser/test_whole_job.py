@@ -24,9 +24,10 @@ from sisnaker.training import services as training_services
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
 from sisnaker.training.spreadsheets.reading import COLUMN_BY_KEY
-from tests.browser.test_certification_journey import PASSWORD, _login, _new_page, _staff
+from tests.browser.test_certification_journey import PASSWORD, _login, _new_page
 from tests.browser.test_personal_link_journey import SmsBox
 from tests.conftest import approved_institution, make_nik
+from tests.factories import staff
 from tests.training.test_services import make_program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,8 +152,8 @@ def test_the_whole_job_from_published_to_28_certificates(page, browser, settings
     # --- set-up (not counted): an approved institution, its manager and instructor, the sewing field and its
     # units, and the class it ran last year ("Menjahit Angkatan I", closed), to copy from.
     institution = approved_institution(registry_number="BLK-3273-090", name="UPTD BLK Kota Bandung")
-    manager = _staff("pengelola.jahit", "Rina Pengelola", Role.INSTITUTION_MANAGER, institution)
-    instructor = _staff("instruktur.jahit", "Sri Instruktur", Role.INSTRUCTOR, institution)
+    manager = staff(Role.INSTITUTION_MANAGER, institution=institution, username="pengelola.jahit", first_name="Rina Pengelola", password=PASSWORD)
+    instructor = staff(Role.INSTRUCTOR, institution=institution, username="instruktur.jahit", first_name="Sri Instruktur", password=PASSWORD)
     field = VocationalField.objects.create(code="GMT", name="Garmen Apparel")
     units = [CompetencyUnit.objects.create(code=f"C.14.190.0{i}", title=title, vocational_field=field)
              for i, title in ((1, "Mengoperasikan mesin jahit"), (2, "Menjahit pakaian wanita"))]

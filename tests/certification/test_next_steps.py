@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(signup_data):
-    return build(signup_data)
+def setup(regions):
+    return build()
 
 
 def test_home_lists_the_managers_programs_one_click_from_their_page(client, setup):
