@@ -119,3 +119,13 @@ def approve(institution):
         reviewer = User.objects.create(username="test-approver", first_name="Penyetuju Uji")
         role_grant(actor=None, user=reviewer, role="admin")
     return institution_review(actor=reviewer, institution=institution, action="approve", licence_number="SK-TEST-001")
+
+
+@pytest.fixture
+def sms(settings):
+    """Every SMS of the test goes to ``tests.sms.SmsBox.sent`` (returned), emptied first."""
+    from tests.sms import SmsBox
+
+    settings.SISNAKER_SMS_GATEWAY = "tests.sms.SmsBox"
+    SmsBox.sent = []
+    return SmsBox.sent

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,38 +19,18 @@ from sisnaker.core import context
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
-from sisnaker.notifications import gateways
 from sisnaker.notifications.models import Notification
 from tests.conftest import TODAY
 from tests.factories import InstitutionFactory, PersonFactory, RegionalOfficerFactory
+from tests.sms import committed
 
-pytestmark = pytest.mark.django_db
-
-
-class SmsBox(gateways.Gateway):
-    sent: list = []
-
-    def __init__(self, **_):
-        pass
-
-    def send(self, *, to, text):
-        SmsBox.sent.append((to, text))
-        return "box-1"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
 
 
-@pytest.fixture(autouse=True)
-def sms(settings):
-    settings.SISNAKER_SMS_GATEWAY = "tests.accounts.test_claims.SmsBox"
-    SmsBox.sent = []
-    return SmsBox.sent
 
 
-def committed() -> list:
-    """Run what would run after commit (messages leave only then); the test's transaction never commits."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _, func, _ in callbacks:
-        func()
-    return SmsBox.sent
+
+
 
 
 def last_code(to: str) -> str:

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,40 +21,20 @@ from sisnaker.core import context
 from sisnaker.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
-from sisnaker.notifications import gateways
 from sisnaker.notifications.models import Notification
 from tests.conftest import TODAY
+from tests.sms import committed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
 
 OLD = "Rahasia-Kuat-2026"
 NEW = "Sandi-Baru-Lebih-Kuat-77"
 
 
-class SmsBox(gateways.Gateway):
-    sent: list = []
-
-    def __init__(self, **_):
-        pass
-
-    def send(self, *, to, text):
-        SmsBox.sent.append((to, text))
-        return "box-1"
 
 
-@pytest.fixture(autouse=True)
-def sms(settings):
-    settings.SISNAKER_SMS_GATEWAY = "tests.accounts.test_password_reset.SmsBox"
-    SmsBox.sent = []
-    return SmsBox.sent
 
 
-def committed() -> list:
-    """Run what would run after commit (messages leave only then); the test's transaction never commits."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _, func, _ in callbacks:
-        func()
-    return SmsBox.sent
 
 
 def codes_to(phone: str) -> list[str]:

@@ -29,32 +29,17 @@ from sisnaker.surveys import services as survey_services
 from sisnaker.surveys.models import Response
 from tests.certification.test_board import assess, build, enroll, login
 from tests.conftest import make_nik
+from tests.sms import SmsBox
 from tests.surveys.conftest import valid_answers
 from tests.training.test_services import make_institution, make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
 
 TOKEN_RE = re.compile(r"/l/([A-Za-z0-9_-]{22})/")
 
 
-class SmsBox(gateways.Gateway):
-    """Records every SMS as sent (the text with the real link), like a provider would receive it."""
-
-    sent: list = []
-
-    def __init__(self, **_):
-        pass
-
-    def send(self, *, to, text):
-        SmsBox.sent.append((to, text))
-        return "box-1"
 
 
-@pytest.fixture(autouse=True)
-def sms(settings):
-    settings.SISNAKER_SMS_GATEWAY = "tests.certification.test_personal_links.SmsBox"
-    SmsBox.sent = []
-    return SmsBox.sent
 
 
 def provisional(setup, *, name="Fajar Nugraha", phone="+6281300000077") -> Person:
