@@ -682,14 +682,21 @@ SEX_VALUES = {"l": "M", "lk": "M", "m": "M", "lakilaki": "M", "laki": "M", "pria
               "p": "F", "pr": "F", "f": "F", "perempuan": "F", "wanita": "F", "female": "F", "w": "F"}
 
 
-def parse_sex(value: Any) -> str | None:
+def _look_up(value: Any, table: dict[str, str], *, empty: str | None, key: str, id_: str, en: str, code: Code) -> str | None:
+    """The value ``table`` gives for the cell's letters and digits (``_key``), ``empty`` for an empty cell,
+    or a CellError on ``key`` whose messages may name the cell's text as ``{v}``."""
     k = _key(value)
     if not k:
-        return None
-    if k in SEX_VALUES:
-        return SEX_VALUES[k]
-    raise _cell_error("sex", "Jenis kelamin \"{v}\" tidak dikenali: tulis L (laki-laki) atau P (perempuan).",
-                      "Sex \"{v}\" is not recognised: write L (male) or P (female).", Code.SEX_INVALID, v=_text(value)[:30])
+        return empty
+    if k in table:
+        return table[k]
+    raise _cell_error(key, id_, en, code, v=_text(value)[:30])
+
+
+def parse_sex(value: Any) -> str | None:
+    return _look_up(value, SEX_VALUES, empty=None, key="sex", code=Code.SEX_INVALID,
+                    id_="Jenis kelamin \"{v}\" tidak dikenali: tulis L (laki-laki) atau P (perempuan).",
+                    en="Sex \"{v}\" is not recognised: write L (male) or P (female).")
 
 
 EDUCATION_VALUES = {
@@ -797,14 +804,9 @@ DISABILITY_VALUES = {
 
 
 def parse_disability_kind(value: Any) -> str:
-    k = _key(value)
-    if not k:
-        return ""
-    if k in DISABILITY_VALUES:
-        return DISABILITY_VALUES[k]
-    raise _cell_error("disability_kind", "Jenis disabilitas \"{v}\" tidak dikenali: Fisik, Intelektual, Mental, Netra, Rungu, Wicara, atau Ganda.",
-                      "Disability kind \"{v}\" is not recognised: physical, intellectual, mental, sight, hearing, speech or multiple.",
-                      Code.DISABILITY_KIND_INVALID, v=_text(value)[:30])
+    return _look_up(value, DISABILITY_VALUES, empty="", key="disability_kind", code=Code.DISABILITY_KIND_INVALID,
+                    id_="Jenis disabilitas \"{v}\" tidak dikenali: Fisik, Intelektual, Mental, Netra, Rungu, Wicara, atau Ganda.",
+                    en="Disability kind \"{v}\" is not recognised: physical, intellectual, mental, sight, hearing, speech or multiple.")
 
 
 STATUS_VALUES = {"pendaftar": "registered", "registered": "registered", "applicant": "registered", "daftar": "registered",
@@ -815,14 +817,9 @@ STATUS_VALUES = {"pendaftar": "registered", "registered": "registered", "applica
 
 
 def parse_status(value: Any) -> str:
-    k = _key(value)
-    if not k:
-        return "registered"
-    if k in STATUS_VALUES:
-        return STATUS_VALUES[k]
-    raise _cell_error("status", "Status \"{v}\" tidak dikenali: tulis pendaftar atau peserta.",
-                      "Status \"{v}\" is not recognised: write pendaftar (applicant) or peserta (participant).",
-                      Code.STATUS_INVALID, v=_text(value)[:30])
+    return _look_up(value, STATUS_VALUES, empty="registered", key="status", code=Code.STATUS_INVALID,
+                    id_="Status \"{v}\" tidak dikenali: tulis pendaftar atau peserta.",
+                    en="Status \"{v}\" is not recognised: write pendaftar (applicant) or peserta (participant).")
 
 
 def parse_district_code(value: Any) -> str:
