@@ -137,6 +137,7 @@ class Code(ErrorCode):
     METHOD_NOT_ALLOWED = "method_not_allowed", Msg("Metode HTTP tidak diterima", "HTTP method not allowed")
     BODY_TOO_LARGE = "body_too_large", Msg("Isi permintaan terlalu besar", "Request body too large")
     SERVER_ERROR = "server_error", Msg("Terjadi gangguan di server", "Server error")
+    UNAVAILABLE = "unavailable", Msg("Layanan sementara tidak tersedia, coba lagi", "Service briefly unavailable, try again")
     # Shared by several apps' services.
     REASON_REQUIRED = "reason_required", Msg("Alasan wajib diisi", "A reason is required")
     USER_NOT_FOUND = "user_not_found", Msg("Pengguna tidak ditemukan", "User not found")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .codes import Code
@@ -19,7 +20,11 @@ from .errors import SisnakerError
 
 # Stable codes of the API's refusals that Django itself answers (unknown URL, bad request...).
 API_CODES = {400: Code.BAD_REQUEST, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED,
-             409: Code.CONFLICT, 413: Code.BODY_TOO_LARGE, 429: Code.RATE_LIMITED, 500: Code.SERVER_ERROR}
+             409: Code.CONFLICT, 413: Code.BODY_TOO_LARGE, 429: Code.RATE_LIMITED, 500: Code.SERVER_ERROR,
+             503: Code.UNAVAILABLE}
+
+# Seconds a client is asked to wait when the database cannot be reached (a restart, a fail-over).
+UNAVAILABLE_RETRY_AFTER = 10
 
 
 def _titles() -> dict[int, str]:
@@ -45,6 +50,26 @@ def refusal_page(request: HttpRequest, exc: SisnakerError) -> HttpResponse:
     retry_after = getattr(exc, "retry_after", None)
     if isinstance(retry_after, int):
         response["Retry-After"] = str(retry_after)
+    return response
+
+
+def unavailable_page(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After`` when the database cannot be reached (restart, fail-over, SQLite locked for
+    too long): "try again in a moment" rather than a server error. Rendered without the request's context
+    processors, which would read the session and the user from the very database that is gone; nothing was
+    saved by the failed request (its transaction never committed)."""
+    text = _("Layanan sedang tidak dapat dijangkau sebentar. Tidak ada yang tersimpan dari permintaan ini; "
+             "coba lagi dalam {n} detik.").format(n=UNAVAILABLE_RETRY_AFTER)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": Code.UNAVAILABLE, "message": text, "field": None}, status=503)
+    else:
+        html = render_to_string("core/unavailable.html", {"title": _("Coba lagi sebentar"), "text": text,
+                                                          "retry": UNAVAILABLE_RETRY_AFTER,
+                                                          # a GET reloads itself; a form is never re-sent unasked
+                                                          "refresh": request.method == "GET"})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,6 +1,9 @@
 """Layout-level pages: home and health check, and Django's own error handlers (400/403/404/500), built on
 the one error page (``core.pages.error_page``; never a traceback)."""
 
+import sys
+
+from django import db
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -79,5 +82,9 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its except block: the exception at hand tells a lost database (answered
+    # 503 "try again", core.pages.unavailable_page) from a bug (500, logged by Django either way).
+    if isinstance(sys.exc_info()[1], (db.OperationalError, db.InterfaceError)):
+        return pages.unavailable_page(request)
     return pages.error_page(request, 500, _("Maaf, terjadi kesalahan di server dan sudah dicatat. Silakan coba lagi."))
 
