@@ -326,9 +326,18 @@ def test_home_counts_and_sertifikat_saya_stay_inside_ones_own_scope(c, other):
 
 # --- operations ------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="personal-link tokens (/l/<token>/, a 30-day bearer credential) land in every access "
-                                       "log; operations.md only warns about NIKs in /api/ query strings")
 def test_operations_tells_to_keep_personal_link_tokens_out_of_access_logs():
     text = (DOCS / "operations.md").read_text()
     section = text[text.index("**Access logs"):].split("\n\n", 1)[0]
     assert "/l/" in section
+
+
+def test_access_logs_never_write_a_personal_link_token(caplog):
+    import logging
+
+    token = "bVgSSy1KzfP38uDmFThhRA"
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logging.getLogger("django.server").info('"%s" %s %s', f"GET /l/{token}/ HTTP/1.1", "302", "0")
+        logging.getLogger("django.server").info('"%s" %s %s', "GET /l/langkah/ HTTP/1.1", "200", "10")
+    assert token not in caplog.text
+    assert "/l/-/" in caplog.text and "/l/langkah/" in caplog.text

@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="sisnaker_sqlite_functions")
         _make_local_folders()
+        from . import logfilters
+
+        logfilters.install()  # personal-link tokens never reach the access logs
 
 
 def _make_local_folders() -> None:
