@@ -109,7 +109,9 @@ def test_a_task_enqueued_after_the_database_restart_runs(db_tasks):
     assert second.status == "SUCCESSFUL" and second.return_value == 42
 
 
-def test_a_task_cut_off_by_the_outage_is_marked_failed_not_left_running(db_tasks):
+def test_a_task_cut_off_by_outages_is_run_again_then_marked_failed_not_left_running(db_tasks):
+    # This task takes the database down every time it runs: it goes back in the queue after each outage
+    # and is marked failed after its third run, while the task behind it still runs.
     global OUTAGE
     OUTAGE = Outage(restart_after=2)
     cut = lose_the_database.enqueue()
@@ -122,6 +124,7 @@ def test_a_task_cut_off_by_the_outage_is_marked_failed_not_left_running(db_tasks
         OUTAGE = None
     cut = DBTaskResult.objects.get(id=cut.id)
     assert cut.status == "FAILED" and cut.exception_class_path.endswith("DatabaseConnectionLost")
+    assert cut.worker_ids == ["test-worker"] * 3 and "ran 3 times" in cut.traceback
     assert DBTaskResult.objects.get(id=after.id).status == "SUCCESSFUL"
 
 
@@ -181,3 +184,46 @@ def test_postgresql_connection_killed_and_refused_while_the_server_restarts(db_t
     assert outage.refused >= 1 and worker.outages == 1
     assert DBTaskResult.objects.get(id=first.id).status == "SUCCESSFUL"
     assert DBTaskResult.objects.get(id=later["result"].id).return_value == 42
+
+
+def _running(result, *, workers: list[str], started_at):
+    DBTaskResult.objects.filter(id=result.id).update(status="RUNNING", worker_ids=workers, started_at=started_at)
+    return DBTaskResult.objects.get(id=result.id)
+
+
+def test_tasks_of_a_worker_that_stopped_beating_go_back_in_the_queue_then_fail(db_tasks, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sisnaker.core.models import WorkerBeat
+    from sisnaker.core.worker import recover_abandoned_tasks
+
+    settings.SISNAKER_WORKER_DEAD_AFTER = 60
+    now = timezone.now()
+    long_ago = now - dt.timedelta(minutes=10)
+    WorkerBeat.objects.create(worker_id="alive", host="h", pid=1, started_at=long_ago, seen_at=now - dt.timedelta(seconds=5))
+    WorkerBeat.objects.create(worker_id="killed", host="h", pid=2, started_at=long_ago, seen_at=now - dt.timedelta(minutes=3))
+    busy = _running(double.enqueue(1), workers=["alive"], started_at=long_ago)
+    orphan = _running(double.enqueue(2), workers=["killed"], started_at=long_ago)
+    no_beat = _running(double.enqueue(3), workers=["gone-before-beats"], started_at=long_ago)
+    tired = _running(double.enqueue(4), workers=["killed", "killed", "killed"], started_at=long_ago)
+    just_claimed = _running(double.enqueue(5), workers=["killed"], started_at=now - dt.timedelta(seconds=10))
+
+    outcome = recover_abandoned_tasks(now=now)
+    assert sorted(outcome["requeued"]) == sorted([str(orphan.id), str(no_beat.id)])
+    assert outcome["failed"] == [str(tired.id)]
+    status = dict(DBTaskResult.objects.values_list("id", "status"))
+    assert status[busy.id] == "RUNNING" and status[just_claimed.id] == "RUNNING"
+    assert status[orphan.id] == status[no_beat.id] == "READY"
+    tired = DBTaskResult.objects.get(id=tired.id)
+    assert tired.status == "FAILED" and tired.exception_class_path.endswith("WorkerDied") and "ran 3 times" in tired.traceback
+    # Recovering again (another worker at the same moment) changes nothing more.
+    assert recover_abandoned_tasks(now=now) == {"requeued": [], "failed": []}
+
+    # A worker that starts runs what the dead one left, and beats while it lives.
+    worker = make_worker(ResilientWorker, Outage(restart_after=1), max_tasks=2, batch=True)
+    worker.run()
+    assert DBTaskResult.objects.get(id=orphan.id).return_value == 4
+    assert DBTaskResult.objects.get(id=orphan.id).worker_ids == ["killed", "test-worker"]
+    assert not WorkerBeat.objects.filter(worker_id="test-worker").exists()  # removed as it stopped

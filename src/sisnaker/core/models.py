@@ -73,3 +73,18 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @{self.window_start}: {self.count}"
+
+
+class WorkerBeat(models.Model):
+    """A running ``sisnaker worker``'s heartbeat (core.worker). A task left RUNNING by a worker whose beat
+    stopped (killed with -9, its machine lost) is abandoned: another worker puts it back in the queue or,
+    after too many attempts, marks it failed."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"
