@@ -309,8 +309,8 @@ SISNAKER_HOUSEKEEPING = [
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
 SISNAKER_WORKER_DEAD_AFTER = float(os.environ.get("SISNAKER_WORKER_DEAD_AFTER", "60"))
-if SISNAKER_WORKER_DEAD_AFTER < 30:
-    raise ImproperlyConfigured("SISNAKER_WORKER_DEAD_AFTER must be at least 30 seconds (workers beat every 10).")
+if SISNAKER_WORKER_DEAD_AFTER < 3:
+    raise ImproperlyConfigured("SISNAKER_WORKER_DEAD_AFTER must be at least 3 seconds (workers beat six times in it).")
 # Where `sisnaker backup` writes when given no file (core/backup.py).
 SISNAKER_BACKUP_DIR = Path(os.environ.get("SISNAKER_BACKUP_DIR", DATA_DIR / "backups"))
 

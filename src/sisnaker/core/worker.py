@@ -8,7 +8,7 @@ running when the connection dropped cannot be finished (its transaction is gone)
 (after ``MAX_ATTEMPTS`` runs it is marked failed with ``DatabaseConnectionLost``, visible in the admin) rather
 than left "running" for ever.
 
-Every worker beats (``core.models.WorkerBeat``: a row it updates every ``beat_every`` seconds from a thread).
+Every worker beats (``core.models.WorkerBeat``: a row it updates from a thread six times per dead-after time).
 A task left RUNNING by a worker whose beat stopped for ``SISNAKER_WORKER_DEAD_AFTER`` seconds (default 60) —
 the worker was killed with -9, its machine died — is abandoned: any live worker puts it back in the queue, up to
 ``MAX_ATTEMPTS`` runs in all, then marks it failed (``recover_abandoned_tasks``). Its work was never half-written:
@@ -103,14 +103,15 @@ def recover_abandoned_tasks(*, now: dt.datetime | None = None, backend_name: str
 
 class ResilientWorker(Worker):
     def __init__(self, *, retry_min: float = 1.0, retry_max: float = 60.0, parent_pid: int | None = None,
-                 sleep: Callable[[float], None] = time.sleep, beat_every: float = 10.0, **kwargs):
+                 sleep: Callable[[float], None] = time.sleep, beat_every: float | None = None, **kwargs):
         super().__init__(**kwargs)
         self.retry_min = max(retry_min, 0.0)
         self.retry_max = max(retry_max, self.retry_min)
         self.parent_pid = parent_pid
         self.sleep = sleep
         self.outages = 0
-        self.beat_every = beat_every
+        # Six beats in the time after which a worker counts as dead: a live one is never taken for dead.
+        self.beat_every = beat_every or dead_after().total_seconds() / 6
         self._stopped = threading.Event()
 
     def run(self) -> None:
