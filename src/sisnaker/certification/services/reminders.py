@@ -21,7 +21,7 @@ from sisnaker.training.models import Program
 
 from .. import domain
 from ..codes import Audit
-from ..selectors.readiness import readiness_for_program
+from ..selectors.readiness import Row, readiness_for_program
 from . import links
 
 
@@ -90,45 +90,83 @@ def link_message(*, purpose: str, name: str, program: Program, todo: list[str], 
     return subject, text
 
 
+def _topic(program: Program, purpose: str) -> str:
+    return ready_topic(program) if purpose == domain.LINK_CERTIFICATE_READY else reminder_topic(program)
+
+
+def _send(*, actor: User, program: Program, wanted: list[tuple[Row, str]], base_url: str, now: dt.datetime,
+          report: ReminderReport) -> list[links.IssuedLink]:
+    """Send a personal link to each ``(row, purpose)`` that can be reached and did not get that message today,
+    noting each in ``report``. Set-based: a fixed number of queries whatever the number of participants (who
+    got what today, one revocation, one bulk insert of links, one of notifications). Runs inside the caller's
+    transaction, which holds the program's row locked so that two sends never both pass the daily check."""
+    reachable = []
+    for r, purpose in wanted:
+        if notifications.recipients(r.enrollment.person):
+            reachable.append((r, purpose))
+        else:
+            report.unreachable.append(r.name)
+    done = notifications.notified_today(person_ids=[r.enrollment.person_id for r, _ in reachable],
+                                        topics={_topic(program, p) for _, p in reachable}, now=now)
+    todo = []
+    for r, purpose in reachable:
+        if (r.enrollment.person_id, _topic(program, purpose)) in done:
+            report.already_today.append(r.name)
+        else:
+            todo.append((r, purpose))
+    issued = links.issue_many(actor=actor, wanted=[(r.enrollment, r.name, purpose) for r, purpose in todo], base_url=base_url, now=now)
+    outgoing = []
+    for (r, purpose), link in zip(todo, issued, strict=True):
+        subject, text = link_message(purpose=purpose, name=r.name, program=program, todo=domain.own_todo(domain.steps(r.readiness)),
+                                     url=link.url, expires_at=link.expires_at)
+        outgoing.append(notifications.Outgoing(person_id=r.enrollment.person_id, topic=_topic(program, purpose), subject=subject,
+                                               text=text, secret=link.token))
+    sent_to = {n.person_id for n in notifications.notify_each(messages=outgoing, now=now)}
+    sent, unsent = [], []
+    for (r, purpose), link in zip(todo, issued, strict=True):
+        if r.enrollment.person_id in sent_to:
+            sent.append(link)
+            (report.certificate_ready if purpose == domain.LINK_CERTIFICATE_READY else report.reminded).append(r.name)
+        else:  # not sent after all: this link must not work
+            unsent.append(link)
+            report.already_today.append(r.name)
+    links.revoke_unsent(actor=actor, issued=unsent, now=now)
+    links.audit_issued(actor=actor, issued=sent, now=now)
+    return sent
+
+
+def _lock(program: Program) -> None:
+    """Serialise the sends of one program (the board's button pressed twice, an issue at the same moment)."""
+    Program.objects.select_for_update().filter(pk=program.pk).values_list("pk", flat=True).first()
+
+
 def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt.datetime | None = None) -> ReminderReport:
     """Send a personal link to every participant of ``program`` who still has their own steps to do
     (review, readiness survey) and to every one whose certificate exists, once a day per program. Each
     gets a new link (the previous one stops working); the token goes only into the message, sealed until
-    the notifications task sends it. Sent after commit; audited (the batch, and each link)."""
+    the notifications task sends it. Sent after commit; audited (the batch, and each link). A fixed number of
+    queries whatever the size of the class."""
     now = now or timezone.now()
     report = ReminderReport()
-    reminded_ids, ready_ids, issued = [], [], []
     with transaction.atomic(durable=True):
         require(actor, "personal_link.send", program)
+        _lock(program)
+        wanted = []
         for r in readiness_for_program(program=program):
             purpose = domain.link_purpose_for(r.readiness)
             if purpose is None:
                 if not r.readiness.assessed and not domain.own_todo(domain.steps(r.readiness)):
                     report.waiting_for_instructor.append(r.name)
                 continue
-            person = r.enrollment.person
-            if not notifications.recipients(person):
-                report.unreachable.append(r.name)
-                continue
-            topic = ready_topic(program) if purpose == domain.LINK_CERTIFICATE_READY else reminder_topic(program)
-            if notifications.already_notified(person=person, topic=topic, now=now):
-                report.already_today.append(r.name)
-                continue
-            link = links.issue(actor=actor, enrollment=r.enrollment, reason=purpose, base_url=base_url, now=now, name=r.name)
-            todo = domain.own_todo(domain.steps(r.readiness))
-            subject, text = link_message(purpose=purpose, name=r.name, program=program, todo=todo, url=link.url,
-                                         expires_at=link.expires_at)
-            if notifications.notify(person=person, topic=topic, subject=subject, text=text, now=now, secret=link.token):
-                issued.append(link)
-                (report.certificate_ready if purpose == domain.LINK_CERTIFICATE_READY else report.reminded).append(r.name)
-                (ready_ids if purpose == domain.LINK_CERTIFICATE_READY else reminded_ids).append(r.enrollment.pk)
-            else:  # another click got there first: this link was never sent, so it must not work
-                link.link.revoked_at = now
-                link.link.save(update_fields=["revoked_at"])
-                report.already_today.append(r.name)
-        links.audit_issued(actor=actor, issued=issued, now=now)
+            wanted.append((r, purpose))
+        sent = _send(actor=actor, program=program, wanted=wanted, base_url=base_url, now=now, report=report)
+        by_purpose: dict[str, list[int]] = {}
+        for link in sent:
+            by_purpose.setdefault(link.purpose, []).append(link.enrollment.pk)
         audit.record(actor=actor, action=Audit.REMINDERS_SENT, obj=program, at=now,
-                     after={"reminded": reminded_ids, "certificate_ready": ready_ids, "already_today": len(report.already_today),
+                     after={"reminded": by_purpose.get(domain.LINK_REMINDER, []),
+                            "certificate_ready": by_purpose.get(domain.LINK_CERTIFICATE_READY, []),
+                            "already_today": len(report.already_today),
                             "waiting_for_instructor": len(report.waiting_for_instructor),
                             "unreachable": len(report.unreachable)})
     return report
