@@ -58,7 +58,7 @@ class IssuedLink:
     name: str
     token: str
     url: str
-    purpose: str  # domain.LINK_REMINDER or domain.LINK_CERTIFICATE_READY
+    purpose: str  # domain.LINK_REMINDER, LINK_CERTIFICATE_READY or LINK_RESULT
 
     @property
     def expires_at(self) -> dt.datetime:
@@ -102,9 +102,10 @@ def audit_issued(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> 
 
 def link_rows(*, program: Program) -> list[tuple[Row, str]]:
     """The participants of ``program`` who get a link from the board, with why (``domain.link_purpose_for``):
-    those who still have their own steps to do, and those whose certificate exists."""
+    those who still have their own steps to do, those whose certificate exists, and those not yet competent or
+    not passed (their result)."""
     out = []
-    for r in readiness_for_program(program=program):
+    for r in readiness_for_program(program=program, states=domain.LINK_STATES):
         purpose = domain.link_purpose_for(r.readiness)
         if purpose is not None:
             out.append((r, purpose))
@@ -113,8 +114,8 @@ def link_rows(*, program: Program) -> list[tuple[Row, str]]:
 
 @transaction.atomic(durable=True)
 def personal_links_print(*, actor: User, program: Program, base_url: str, now: dt.datetime | None = None) -> list[IssuedLink]:
-    """New links for every participant of ``program`` who still blocks a certificate with their own steps
-    or whose certificate is ready, for a printed sheet of QR codes. Earlier links of those participants
+    """New links for every participant of ``program`` who still blocks a certificate with their own steps,
+    whose certificate is ready, or who is not yet competent (their result), for a printed sheet of QR codes. Earlier links of those participants
     (sent by SMS, printed before) stop working."""
     now = now or timezone.now()
     require(actor, "personal_link.print", program)

@@ -1,7 +1,8 @@
 """Reminders from the readiness board, each with a personal link (``links``): every participant who still
 has a step of their own to do (the review, the work-readiness survey) gets one message naming those steps,
-and every participant whose certificate exists gets a "certificate ready" message; at most once a day per
-program. The link opens their steps without a password (no account needed: people added by an import have
+every participant whose certificate exists gets a "certificate ready" message, and every one assessed not yet
+competent or not passed gets their result (with the review and survey they may still write, no certificate
+promised); at most once a day per program and kind of message. The link opens their steps without a password (no account needed: people added by an import have
 none). Sent after commit through the notifications task (``notifications.services``), audited."""
 
 from __future__ import annotations
@@ -33,24 +34,30 @@ def ready_topic(program: Program) -> str:
     return f"certificate.ready.{program.pk}"
 
 
+def result_topic(program: Program) -> str:
+    return f"training.result.{program.pk}"
+
+
 @dataclass
 class ReminderReport:
     reminded: list[str] = field(default_factory=list)  # names
     certificate_ready: list[str] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)  # not yet competent / not passed: their result and own steps
     already_today: list[str] = field(default_factory=list)
     waiting_for_instructor: list[str] = field(default_factory=list)  # nothing the participant can do
     unreachable: list[str] = field(default_factory=list)  # no e-mail, no phone
 
     @property
     def sent(self) -> int:
-        return len(self.reminded) + len(self.certificate_ready)
+        return len(self.reminded) + len(self.certificate_ready) + len(self.results)
 
     @property
     def message(self) -> Msg:
         parts = [Msg("Tautan pribadi terkirim ke {n} peserta.", "Personal links sent to {n} participant(s).").format(n=self.sent)]
-        if self.reminded or self.certificate_ready:
-            parts.append(Msg("({r} pengingat, {c} sertifikat siap.)", "({r} reminder(s), {c} certificate(s) ready.)")
-                         .format(r=len(self.reminded), c=len(self.certificate_ready)))
+        if self.sent:
+            parts.append(Msg("({r} pengingat, {c} sertifikat siap, {h} hasil belum kompeten.)",
+                             "({r} reminder(s), {c} certificate(s) ready, {h} not-yet-competent result(s).)")
+                         .format(r=len(self.reminded), c=len(self.certificate_ready), h=len(self.results)))
         if self.unreachable:
             parts.append(Msg("{n} tidak dapat dihubungi (tanpa e-mail/nomor HP): {names}. Cetak kode QR untuk mereka.",
                              "{n} not reachable (no e-mail/phone): {names}. Print QR codes for them.")
@@ -83,6 +90,10 @@ def link_message(*, purpose: str, name: str, program: Program, todo: list[str], 
     if purpose == domain.LINK_CERTIFICATE_READY:
         subject = f"Sertifikat Anda sudah terbit: {program.title}"[:200]
         text = f"Sisnaker: {first}, sertifikat \"{title}\" sudah terbit. Unduh: {url} (s.d. {until})"
+    elif purpose == domain.LINK_RESULT:  # no certificate is promised: the result, and the steps still open
+        subject = f"Hasil pelatihan: {program.title}"[:200]
+        steps = " & isi " + "/".join(STEP_WORDS[s] for s in todo) if todo else ""
+        text = f"Sisnaker: {first}, lihat hasil \"{title}\"{steps}: {url} (s.d. {until})"
     else:
         steps = " & ".join(STEP_WORDS[s] for s in todo)
         subject = f"Pengingat sertifikat: {program.title}"[:200]
@@ -91,7 +102,7 @@ def link_message(*, purpose: str, name: str, program: Program, todo: list[str], 
 
 
 def _topic(program: Program, purpose: str) -> str:
-    return ready_topic(program) if purpose == domain.LINK_CERTIFICATE_READY else reminder_topic(program)
+    return {domain.LINK_CERTIFICATE_READY: ready_topic, domain.LINK_RESULT: result_topic}.get(purpose, reminder_topic)(program)
 
 
 def _send(*, actor: User, program: Program, wanted: list[tuple[Row, str]], base_url: str, now: dt.datetime,
@@ -126,7 +137,8 @@ def _send(*, actor: User, program: Program, wanted: list[tuple[Row, str]], base_
     for (r, purpose), link in zip(todo, issued, strict=True):
         if r.enrollment.person_id in sent_to:
             sent.append(link)
-            (report.certificate_ready if purpose == domain.LINK_CERTIFICATE_READY else report.reminded).append(r.name)
+            {domain.LINK_CERTIFICATE_READY: report.certificate_ready, domain.LINK_RESULT: report.results}.get(
+                purpose, report.reminded).append(r.name)
         else:  # not sent after all: this link must not work
             unsent.append(link)
             report.already_today.append(r.name)
@@ -152,7 +164,7 @@ def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt
         require(actor, "personal_link.send", program)
         _lock(program)
         wanted = []
-        for r in readiness_for_program(program=program):
+        for r in readiness_for_program(program=program, states=domain.LINK_STATES):
             purpose = domain.link_purpose_for(r.readiness)
             if purpose is None:
                 if not r.readiness.assessed and not domain.own_todo(domain.steps(r.readiness)):
@@ -166,6 +178,7 @@ def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt
         audit.record(actor=actor, action=Audit.REMINDERS_SENT, obj=program, at=now,
                      after={"reminded": by_purpose.get(domain.LINK_REMINDER, []),
                             "certificate_ready": by_purpose.get(domain.LINK_CERTIFICATE_READY, []),
+                            "results": by_purpose.get(domain.LINK_RESULT, []),
                             "already_today": len(report.already_today),
                             "waiting_for_instructor": len(report.waiting_for_instructor),
                             "unreachable": len(report.unreachable)})

@@ -132,7 +132,7 @@ def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
         raise PermissionDenied(PRINT_REFUSED)
     issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
     cards = [{"name": i.name, "url": i.url, "short_url": i.url.split("://", 1)[-1], "expires_at": i.expires_at,
-              "ready": i.purpose == domain.LINK_CERTIFICATE_READY,
+              "ready": i.purpose == domain.LINK_CERTIFICATE_READY, "result": i.purpose == domain.LINK_RESULT,
               "qr_svg": segno.make(i.url, error="m").svg_inline(scale=3)}
              for i in issued]
     response = render(request, "certification/board/links_print.html", {
