@@ -247,10 +247,17 @@ def test_the_whole_job_from_published_to_28_certificates(page, browser, settings
     assert max(taps.values()) <= MAX_TAPS
 
     # --- the manager, back on the board, issues every eligible certificate
+    sent_before_issue = len(SmsBox.sent)
     m.reload("the readiness board")
     expect(page.locator("[data-count=eligible]")).to_have_text(str(CLASS_SIZE - 2))
     m.click(page.get_by_role("button", name=re.compile("Terbitkan semua yang memenuhi syarat")), "issue all eligible")
     expect(page.locator("#issue-count")).to_have_text(f"{CLASS_SIZE - 2} dari {CLASS_SIZE - 2} diterbitkan")
+    # Issuing told each new holder by itself: 28 "sertifikat sudah terbit" messages, each with a new personal link
+    # (which replaces the reminder's link); nobody had to press "Kirim tautan pribadi" again.
+    ready = [(to, text) for to, text in SmsBox.sent[sent_before_issue:] if "sudah terbit" in text]
+    assert len(ready) == CLASS_SIZE - 2 and not {to for to, _ in ready} & failing_phones
+    for to, text in ready:
+        links[to] = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{22}/", text).group(0)
 
     print(f"Manager actions: {m.count} (before the participants: {manager_before_issue})")
     for i, what in enumerate(m.done, start=1):

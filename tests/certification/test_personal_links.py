@@ -20,7 +20,7 @@ from sisnaker.accounts.models import Person, User
 from sisnaker.certification import services as cert_services
 from sisnaker.certification.models import Certificate, PersonalLink, Review
 from sisnaker.core import crypto
-from sisnaker.core.errors import PermissionDenied
+from sisnaker.core.errors import Conflict, PermissionDenied
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications import gateways
@@ -416,3 +416,47 @@ def test_why_a_link_is_sent_and_where_it_leads(overall, state, status, steps, ce
                          enrollment_state=state, certified=certified)
     assert domain.link_purpose_for(r) == purpose
     assert domain.link_next_step(r) == next_step
+
+
+# --- "Sertifikat Anda sudah terbit", sent by issuing ---------------------------------------------------------
+
+def test_issuing_one_certificate_tells_its_holder_with_a_link_once_a_day(setup, django_capture_on_commit_callbacks, client):
+    ani = setup.enrollments["Ani"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cert_services.certificate_issue(actor=setup.manager, enrollment=ani, now=timezone.now(), base_url="http://testserver/")
+    message = next(m for m in mail.outbox if m.to == ["ani@contoh.id"])
+    assert "Sertifikat Anda sudah terbit" in message.subject and "sudah terbit" in message.body
+    token = TOKEN_RE.search(message.body).group(1)
+    assert PersonalLink.objects.get(enrollment=ani, revoked_at__isnull=True).reason == "certificate_ready"
+    assert open_link(client, token)["Location"] == reverse("links:steps")
+    assert AuditEvent.objects.get(action="certificate.ready_sent").after["certificate_ready"] == [ani.pk]
+    # The board's button the same day does not send it again (and her link keeps working).
+    report = send(setup, django_capture_on_commit_callbacks)
+    assert "Ani Lengkap" in report.already_today and "Ani Lengkap" not in report.certificate_ready
+    assert len([m for m in mail.outbox if m.to == ["ani@contoh.id"]]) == 1
+    assert open_link(Client(), token).status_code == 302
+
+
+def test_a_refused_issue_sends_nothing(setup, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict):
+        cert_services.certificate_issue(actor=setup.manager, enrollment=setup.enrollments["Budi"], now=timezone.now())
+    assert not mail.outbox and not PersonalLink.objects.exists()
+
+
+def test_issue_all_eligible_tells_every_new_holder_in_one_send(regions, django_capture_on_commit_callbacks):
+    from tests.certification.test_board import review, survey
+    from tests.factories import course
+    c = course(participants=4)
+    for e in c.enrollments:
+        assess(e, c.units, c.instructor)
+        review(e)
+        survey(e)
+    with django_capture_on_commit_callbacks(execute=True):
+        out = cert_services.certificates_issue_eligible(actor=c.manager, program=c.program, now=timezone.now(),
+                                                        base_url="http://testserver/")
+    assert out["issued"] == 4
+    ready = [(to, text) for to, text in SmsBox.sent if "sudah terbit" in text]
+    assert sorted(to for to, _ in ready) == sorted(p.phone for p in c.people)
+    assert all(TOKEN_RE.search(text) and "http://testserver/l/" in text for _, text in ready)
+    assert AuditEvent.objects.filter(action="certificate.ready_sent").count() == 1
+    assert PersonalLink.objects.filter(enrollment__program=c.program, reason="certificate_ready", revoked_at__isnull=True).count() == 4

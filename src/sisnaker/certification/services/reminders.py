@@ -16,13 +16,14 @@ from django.utils import timezone
 from sisnaker.accounts.models import User
 from sisnaker.core import audit
 from sisnaker.core.errors import Msg
+from sisnaker.core.links import public_url
 from sisnaker.core.permissions import require
 from sisnaker.notifications import services as notifications
 from sisnaker.training.models import Program
 
 from .. import domain
 from ..codes import Audit
-from ..selectors.readiness import Row, readiness_for_program
+from ..selectors.readiness import Row, readiness_for_enrollments, readiness_for_program
 from . import links
 
 
@@ -183,3 +184,37 @@ def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt
                             "waiting_for_instructor": len(report.waiting_for_instructor),
                             "unreachable": len(report.unreachable)})
     return report
+
+
+def send_certificate_ready(*, actor: User, program_id: int, enrollment_ids: list[int], base_url: str = "",
+                           now: dt.datetime | None = None) -> ReminderReport:
+    """"Sertifikat Anda sudah terbit", each message with a personal link (purpose certificate_ready), to the
+    holders of certificates just issued (``enrollment_ids`` of program ``program_id``): what issuing runs once
+    its certificates are committed (one issue, or "issue all eligible" at its end). Set-based, once a day per
+    program like the board's messages, so pressing "Kirim tautan pribadi" afterwards does not send it again.
+    The caller already checked ``certificate.issue``; audited (the batch, and each link)."""
+    now = now or timezone.now()
+    base_url = base_url or public_url() + "/"  # a message leaves the site: its link is absolute
+    report = ReminderReport()
+    with transaction.atomic(durable=True):
+        program = Program.objects.select_for_update().filter(pk=program_id).first()  # as ``_lock``: one send at a time
+        if program is None:
+            return report
+        rows = readiness_for_enrollments(enrollment_ids=enrollment_ids).values()
+        wanted = [(r, domain.LINK_CERTIFICATE_READY) for r in sorted(rows, key=lambda r: (r.name, r.enrollment.pk))
+                  if r.enrollment.program_id == program.pk and r.readiness.certified]
+        sent = _send(actor=actor, program=program, wanted=wanted, base_url=base_url, now=now, report=report)
+        if wanted:
+            audit.record(actor=actor, action=Audit.CERTIFICATE_READY_SENT, obj=program, at=now,
+                         after={"certificate_ready": [link.enrollment.pk for link in sent],
+                                "already_today": len(report.already_today), "unreachable": len(report.unreachable)})
+    return report
+
+
+def announce_after_commit(*, actor: User, program_id: int, enrollment_ids: list[int], base_url: str = "") -> None:
+    """Queue ``send_certificate_ready`` to run once the issuing transaction has committed (at once outside
+    one). Robust: a message that cannot be prepared never undoes or fails an issue; it is logged, and the
+    board's "Kirim tautan pribadi" sends it later."""
+    if enrollment_ids:
+        transaction.on_commit(lambda: send_certificate_ready(actor=actor, program_id=program_id, enrollment_ids=list(enrollment_ids),
+                                                             base_url=base_url), robust=True)

@@ -167,7 +167,8 @@ def board_issue_all(request: HttpRequest, program_id: int) -> HttpResponse:
     if not can(request.user, "certificate.issue", program):
         raise PermissionDenied(ISSUE_REFUSED)
     try:
-        started = services.certificates_issue_all_start(actor=request.user, program=program, now=timezone.now())
+        started = services.certificates_issue_all_start(actor=request.user, program=program, now=timezone.now(),
+                                                        base_url=links.public_url(request) + "/")
     except SisnakerError as exc:  # e.g. an administrator on a suspended institution's board
         messages.error(request, str(exc.message))
         return redirect("certification:board", program_id=program.pk)
