@@ -3,7 +3,8 @@ class she ran before, makes the next batch of it (published), imports 30 people 
 straight in as participants, starts the training, fills the assessment grid ("all competent" and two
 exceptions), closes the program and sends personal links — at most 20 actions from her home page, every
 click, field and file counted. Each of the 30 opens the link from their SMS on a 390×844 phone and writes the
-review and the work-readiness survey (at most 12 taps each). The manager issues every eligible certificate:
+review and the work-readiness survey (at most 12 taps each); the two not yet competent end on their result per
+unit, with no certificate promised. The manager issues every eligible certificate:
 28 exist (the two not yet competent have none), each verifies, each shows on its holder's personal link,
 and one holder who claims the account by SMS code finds it under "Sertifikat saya"."""
 
@@ -115,8 +116,9 @@ def _e164(phone: str) -> str:
     return "+62" + phone[1:]
 
 
-def _participant_finishes(browser, base: str, url: str) -> int:
-    """One participant on their own phone, from the SMS link to "done": the taps it took."""
+def _participant_finishes(browser, base: str, url: str, *, not_competent: bool = False) -> int:
+    """One participant on their own phone, from the SMS link to "done": the taps it took. Someone not yet
+    competent ends on their result (the unit not yet competent, no certificate)."""
     ctx, phone = _new_page(browser, base)
     try:
         phone.goto(url)
@@ -136,6 +138,10 @@ def _participant_finishes(browser, base: str, url: str) -> int:
         taps.check(phone.locator("#q-cv_siap").get_by_label("Sudah"), "CV")
         taps.click(phone.get_by_role("button", name="Kirim jawaban"), "send survey")
         expect(phone.locator("#all-done")).to_be_visible()
+        if not_competent:
+            expect(phone.get_by_role("heading", name="Hasil pelatihan Anda")).to_be_visible()
+            expect(phone.locator("#result [data-result=not_yet_competent]")).to_contain_text("Menjahit pakaian wanita")
+            expect(phone.locator("#step-certificate")).to_have_count(0)
         return taps.count
     finally:
         ctx.close()
@@ -218,9 +224,11 @@ def test_the_whole_job_from_published_to_28_certificates(page, browser, settings
     assert Enrollment.objects.filter(program=program, state="graduated").count() == CLASS_SIZE - 2
 
     m.click(page.get_by_role("button", name="Kirim tautan pribadi"), "send personal links")
-    # Links go to those who can still earn the certificate: the two not yet competent (not passed once the
-    # program closed) get none — their next step is the instructor's re-assessment, not theirs.
-    expect(page.get_by_text(f"Tautan pribadi terkirim ke {CLASS_SIZE - 2} peserta.")).to_be_visible()
+    # Every participant is reached: the 28 heading for a certificate get their steps, the two not yet competent
+    # (not passed once the program closed) their result and the review and survey they may still write.
+    expect(page.get_by_text(f"Tautan pribadi terkirim ke {CLASS_SIZE} peserta.")).to_be_visible()
+    expect(page.get_by_text("(28 pengingat, 0 sertifikat siap, 2 hasil belum kompeten.)")).to_be_visible()
+    expect(page.locator("[data-count=not-competent]")).to_have_text("2")
     manager_before_issue = m.count
 
     # --- each participant, on their own phone, from the SMS
@@ -229,17 +237,27 @@ def test_the_whole_job_from_published_to_28_certificates(page, browser, settings
         found = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{22}/", text)
         if found:
             links[to] = found.group(0)
-    passing = [p for i, p in enumerate(people) if i not in NOT_COMPETENT]
-    assert sorted(links) == sorted(_e164(p["phone"]) for p in passing), SmsBox.sent
-    taps = {to: _participant_finishes(browser, base, url) for to, url in links.items()}
+    assert sorted(links) == sorted(_e164(p["phone"]) for p in people), SmsBox.sent
+    failing_phones = {_e164(people[i]["phone"]) for i in NOT_COMPETENT}
+    for to, text in SmsBox.sent:
+        if to in failing_phones:
+            assert "lihat hasil" in text and "sertifikat" not in text.lower(), text
+    taps = {to: _participant_finishes(browser, base, url, not_competent=to in failing_phones) for to, url in links.items()}
     print(f"\nTaps per participant: max {max(taps.values())}, min {min(taps.values())}")
     assert max(taps.values()) <= MAX_TAPS
 
     # --- the manager, back on the board, issues every eligible certificate
+    sent_before_issue = len(SmsBox.sent)
     m.reload("the readiness board")
     expect(page.locator("[data-count=eligible]")).to_have_text(str(CLASS_SIZE - 2))
     m.click(page.get_by_role("button", name=re.compile("Terbitkan semua yang memenuhi syarat")), "issue all eligible")
     expect(page.locator("#issue-count")).to_have_text(f"{CLASS_SIZE - 2} dari {CLASS_SIZE - 2} diterbitkan")
+    # Issuing told each new holder by itself: 28 "sertifikat sudah terbit" messages, each with a new personal link
+    # (which replaces the reminder's link); nobody had to press "Kirim tautan pribadi" again.
+    ready = [(to, text) for to, text in SmsBox.sent[sent_before_issue:] if "sudah terbit" in text]
+    assert len(ready) == CLASS_SIZE - 2 and not {to for to, _ in ready} & failing_phones
+    for to, text in ready:
+        links[to] = re.search(r"https?://\S+/l/[A-Za-z0-9_-]{22}/", text).group(0)
 
     print(f"Manager actions: {m.count} (before the participants: {manager_before_issue})")
     for i, what in enumerate(m.done, start=1):
@@ -261,9 +279,12 @@ def test_the_whole_job_from_published_to_28_certificates(page, browser, settings
         ctx, phone = _new_page(browser, base)
         phone.goto(url)
         step = phone.locator("#step-certificate")
-        expect(step).to_have_attribute("data-done", "1" if to in holders else "0")
         if to in holders:
+            expect(step).to_have_attribute("data-done", "1")
             expect(step.get_by_role("link", name="Unduh sertifikat (PDF)")).to_be_visible()
+        else:  # not yet competent: their result, never a certificate step
+            expect(phone.locator("#result")).to_be_visible()
+            expect(step).to_have_count(0)
         ctx.close()
 
     # --- one holder keeps it in an account: signs up with her NIK, proves her phone with the SMS code

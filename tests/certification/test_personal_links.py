@@ -20,7 +20,7 @@ from sisnaker.accounts.models import Person, User
 from sisnaker.certification import services as cert_services
 from sisnaker.certification.models import Certificate, PersonalLink, Review
 from sisnaker.core import crypto
-from sisnaker.core.errors import PermissionDenied
+from sisnaker.core.errors import Conflict, PermissionDenied
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications import gateways
@@ -355,3 +355,108 @@ def test_print_sheet_has_one_qr_card_per_participant_and_replaces_earlier_links(
     event = AuditEvent.objects.get(action="personal_link.printed")
     assert len(event.after["enrollments"]) == 4 and event.actor == setup.manager
     assert Certificate.objects.count() == 0
+
+
+# --- not yet competent, not passed: their result, never a certificate ------------------------------------
+
+def test_someone_not_yet_competent_gets_a_link_to_their_result_that_promises_no_certificate(
+        setup, django_capture_on_commit_callbacks, client):
+    gita = provisional(setup, name="Gita Belum", phone="+6281300000078")
+    e = enroll(setup.program, gita)
+    assess(e, setup.units[:1], setup.instructor)
+    assess(e, setup.units[1:], setup.instructor, result="not_yet_competent")
+    report = send(setup, django_capture_on_commit_callbacks)
+    assert report.results == ["Gita Belum"] and "Gita Belum" not in report.reminded
+    assert "1 hasil belum kompeten" in report.message.id
+    text = next(t for to, t in SmsBox.sent if to == "+6281300000078")
+    assert "hasil" in text and "ulasan/survei" in text and "sertifikat" not in text.lower() and len(text) <= 160
+    link = PersonalLink.objects.get(enrollment=e, revoked_at__isnull=True)
+    assert link.reason == "result"
+    # Own steps first, as everyone: the review, the survey, then the result per unit — no certificate step.
+    assert open_link(client, token_to("+6281300000078"))["Location"] == reverse("links:review")
+    client.post(reverse("links:review"), {"rating": "3", "text": "Materinya padat, waktunya kurang untuk praktik."})
+    response = client.post(reverse("links:survey"), {f"q-{k}": v for k, v in valid_answers().items()})
+    assert response["Location"] == reverse("links:steps")
+    html = client.get(reverse("links:steps")).content.decode()
+    assert "Hasil pelatihan Anda" in html and 'id="all-done"' in html
+    assert html.count('data-result="not_yet_competent"') == 1 and html.count('data-result="competent"') == 1
+    assert setup.units[1].code in html and 'id="step-certificate"' not in html and "menuju sertifikat" not in html
+
+
+def test_not_passed_alumni_of_a_closed_program_are_reached_and_counted_on_the_board(setup, django_capture_on_commit_callbacks, client):
+    from tests.factories import EnrollmentFactory, ProgramFactory
+    program = ProgramFactory(institution=setup.institution, status="closed", units=setup.units, today=timezone.localdate())
+    hadi = provisional(setup, name="Hadi Tidaklulus", phone="+6281300000079")
+    e = EnrollmentFactory(program=program, person=hadi, state="not_passed", result="failed", source="import")
+    assess(e, setup.units, setup.instructor, result="not_yet_competent")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = cert_services.send_reminders(actor=setup.manager, program=program, base_url="http://testserver/")
+    assert report.results == ["Hadi Tidaklulus"] and report.sent == 1
+    login(client, setup.manager)
+    board = client.get(reverse("certification:board", kwargs={"program_id": program.pk})).content.decode()
+    assert 'data-count="not-competent">1<' in board and 'id="send-links" disabled' not in board
+    sheet = client.post(reverse("certification:board_links_print", kwargs={"program_id": program.pk})).content.decode()
+    assert sheet.count('class="link-card"') == 1 and "melihat hasil pelatihan" in sheet
+
+
+@pytest.mark.parametrize(("overall", "state", "status", "steps", "certified", "purpose", "next_step"), [
+    ("competent", "participant", "running", (False, False), False, "reminder", "reviewed"),
+    ("competent", "graduated", "closed", (True, True), False, None, "done"),
+    ("competent", "graduated", "closed", (True, True), True, "certificate_ready", "done"),
+    ("not_yet_competent", "participant", "running", (False, False), False, "result", "reviewed"),
+    ("not_yet_competent", "not_passed", "closed", (True, False), False, "result", "survey"),
+    ("not_yet_competent", "not_passed", "closed", (True, True), False, "result", "done"),
+    ("pending", "not_passed", "closed", (False, False), False, "result", "reviewed"),  # closed before being assessed
+    ("pending", "participant", "running", (True, True), False, None, "done"),  # only the instructor's step is left
+])
+def test_why_a_link_is_sent_and_where_it_leads(overall, state, status, steps, certified, purpose, next_step):
+    from sisnaker.certification import domain
+    results = {"competent": {1: "competent"}, "not_yet_competent": {1: "not_yet_competent"}, "pending": {}}[overall]
+    r = domain.readiness(unit_ids=[1], results=results, reviewed=steps[0], surveyed=steps[1], program_status=status,
+                         enrollment_state=state, certified=certified)
+    assert domain.link_purpose_for(r) == purpose
+    assert domain.link_next_step(r) == next_step
+
+
+# --- "Sertifikat Anda sudah terbit", sent by issuing ---------------------------------------------------------
+
+def test_issuing_one_certificate_tells_its_holder_with_a_link_once_a_day(setup, django_capture_on_commit_callbacks, client):
+    ani = setup.enrollments["Ani"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cert_services.certificate_issue(actor=setup.manager, enrollment=ani, now=timezone.now(), base_url="http://testserver/")
+    message = next(m for m in mail.outbox if m.to == ["ani@contoh.id"])
+    assert "Sertifikat Anda sudah terbit" in message.subject and "sudah terbit" in message.body
+    token = TOKEN_RE.search(message.body).group(1)
+    assert PersonalLink.objects.get(enrollment=ani, revoked_at__isnull=True).reason == "certificate_ready"
+    assert open_link(client, token)["Location"] == reverse("links:steps")
+    assert AuditEvent.objects.get(action="certificate.ready_sent").after["certificate_ready"] == [ani.pk]
+    # The board's button the same day does not send it again (and her link keeps working).
+    report = send(setup, django_capture_on_commit_callbacks)
+    assert "Ani Lengkap" in report.already_today and "Ani Lengkap" not in report.certificate_ready
+    assert len([m for m in mail.outbox if m.to == ["ani@contoh.id"]]) == 1
+    assert open_link(Client(), token).status_code == 302
+
+
+def test_a_refused_issue_sends_nothing(setup, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict):
+        cert_services.certificate_issue(actor=setup.manager, enrollment=setup.enrollments["Budi"], now=timezone.now())
+    assert not mail.outbox and not PersonalLink.objects.exists()
+
+
+def test_issue_all_eligible_tells_every_new_holder_in_one_send(regions, django_capture_on_commit_callbacks):
+    from tests.certification.test_board import review, survey
+    from tests.factories import course
+    c = course(participants=4)
+    for e in c.enrollments:
+        assess(e, c.units, c.instructor)
+        review(e)
+        survey(e)
+    with django_capture_on_commit_callbacks(execute=True):
+        out = cert_services.certificates_issue_eligible(actor=c.manager, program=c.program, now=timezone.now(),
+                                                        base_url="http://testserver/")
+    assert out["issued"] == 4
+    ready = [(to, text) for to, text in SmsBox.sent if "sudah terbit" in text]
+    assert sorted(to for to, _ in ready) == sorted(p.phone for p in c.people)
+    assert all(TOKEN_RE.search(text) and "http://testserver/l/" in text for _, text in ready)
+    assert AuditEvent.objects.filter(action="certificate.ready_sent").count() == 1
+    assert PersonalLink.objects.filter(enrollment__program=c.program, reason="certificate_ready", revoked_at__isnull=True).count() == 4

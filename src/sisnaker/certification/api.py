@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from sisnaker.core import links
 from sisnaker.core.api_auth import SESSION_OR_TOKEN, request_actor
 from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.core.net import client_ip
@@ -149,7 +150,8 @@ def _out(cert) -> dict:
 
 @router.post("/enrollments/{enrollment_id}/certificate", response={201: CertificateOut}, summary="Issue the certificate")
 def issue(request, enrollment_id: int):
-    cert = services.certificate_issue(actor=request_actor(request), enrollment=enrollment_id, now=timezone.now())
+    cert = services.certificate_issue(actor=request_actor(request), enrollment=enrollment_id, now=timezone.now(),
+                                      base_url=links.public_url(request) + "/")
     return Status(201, _out(cert))
 
 

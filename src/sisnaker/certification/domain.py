@@ -105,6 +105,9 @@ class Readiness:
     survey: bool
     program_allows: bool
     certified: bool
+    # Assessed "not yet competent" on some unit, or "tidak lulus" when the program closed: no certificate is
+    # on its way, yet the person still has their result to see and may write the review and the survey.
+    not_competent: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -127,11 +130,13 @@ def readiness(*, unit_ids: list[int] | set[int], results: dict[int, str], review
     """Where one participant stands, from the facts: the program's units and their assessment results,
     whether they reviewed and filled the work-readiness survey, the program's status and their state,
     whether a certificate exists."""
+    overall = overall_result(unit_ids=unit_ids, results=results)
     return Readiness(
-        assessed=overall_result(unit_ids=unit_ids, results=results) == COMPETENT,
+        assessed=overall == COMPETENT,
         reviewed=reviewed, survey=surveyed,
         program_allows=program_allows(program_status=program_status, enrollment_state=enrollment_state),
         certified=certified,
+        not_competent=overall == NOT_YET or enrollment_state == E.NOT_PASSED,
     )
 
 
@@ -416,8 +421,11 @@ LINK_TOKEN_BYTES = 16  # 128 bits → 22 URL-safe characters (short enough for a
 LINK_PURPOSE_STEPS = "certificate_steps"
 # What a well-formed token looks like (``secrets.token_urlsafe(16)``); anything else is unknown at once.
 _LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-# Why a link is sent: the participant still has their own steps to do, or their certificate is ready.
-LINK_REMINDER, LINK_CERTIFICATE_READY = "reminder", "certificate_ready"
+# Why a link is sent: the participant still has their own steps to do, their certificate is ready, or their
+# result is "not yet competent" / "tidak lulus" (the result to see and their own steps, no certificate promised).
+LINK_REMINDER, LINK_CERTIFICATE_READY, LINK_RESULT = "reminder", "certificate_ready", "result"
+# Whom the board's links reach: participants and alumni, and those who did not pass.
+LINK_STATES = (*CERTIFIABLE_STATES, E.NOT_PASSED)
 LINK_DEFAULT_DAYS = 30
 
 
@@ -455,18 +463,23 @@ def link_refusal(*, revoked_at: dt.datetime | None, expires_at: dt.datetime, now
 
 def link_next_step(readiness: Readiness) -> str:
     """Where a personal link leads: the first of the participant's own steps not done ("reviewed",
-    "survey"), else "done" (the steps page: the certificate, or what it still waits for)."""
-    if not readiness.program_allows or readiness.certified:
+    "survey"), else "done" (the steps page: the certificate, or what it still waits for, or the result of
+    someone not yet competent). Someone not competent still does their own steps first, as everyone does."""
+    if readiness.certified or not (readiness.program_allows or readiness.not_competent):
         return "done"
     todo = own_todo(steps(readiness))
     return todo[0] if todo else "done"
 
 
 def link_purpose_for(readiness: Readiness) -> str | None:
-    """Why a participant gets a link from the board: ``LINK_CERTIFICATE_READY`` once certified, ``LINK_REMINDER``
-    while they still have their own steps to do, None otherwise (nothing they can do: the assessment waits)."""
+    """Why a participant gets a link from the board: ``LINK_CERTIFICATE_READY`` once certified, ``LINK_RESULT``
+    when not yet competent or not passed (their result, and the review and survey they may still write — never
+    a certificate), ``LINK_REMINDER`` while they still have their own steps to do, None otherwise (nothing they
+    can do: the assessment waits)."""
     if readiness.certified:
         return LINK_CERTIFICATE_READY
+    if readiness.not_competent:
+        return LINK_RESULT
     if readiness.program_allows and own_todo(steps(readiness)):
         return LINK_REMINDER
     return None

@@ -26,6 +26,7 @@ from django.tasks import TaskContext, task
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
+from sisnaker.core import links
 from sisnaker.core.errors import SisnakerError
 from sisnaker.training.models import Program
 
@@ -52,8 +53,10 @@ def _plain(value: Any) -> Any:
 
 
 @task(takes_context=True)
-def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, total: int = 0, since: str = "") -> dict:
-    """Issue every eligible participant's certificate (``services.certificates_issue_eligible``)."""
+def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, total: int = 0, since: str = "",
+                       base_url: str = "") -> dict:
+    """Issue every eligible participant's certificate (``services.certificates_issue_eligible``); the messages
+    to the holders carry personal links on ``base_url`` (the address the manager used; default the site's)."""
     result_id = context.task_result.id
     actor = User.objects.get(pk=actor_id)
     program = Program.objects.select_related("institution").get(pk=program_id)
@@ -66,7 +69,8 @@ def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, 
 
     progress(0, total)
     try:
-        summary = services.certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress)
+        summary = services.certificates_issue_eligible(actor=actor, program=program, now=timezone.now(), progress=progress,
+                                                       base_url=base_url or links.public_url() + "/")
     except SisnakerError as exc:
         # Refused as a whole (e.g. the institution was suspended after the batch was queued): nothing was
         # issued, and the progress page says why instead of a bare "failed".

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -183,40 +184,75 @@ BULK_CHUNK = 2000  # people per query
 BULK_TASK_SIZE = 500  # notifications per background task
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a bulk send (``notify_each``): to the person ``person_id``, on ``topic``; ``secret`` (a
+    personal link's token inside ``text``) is sealed as ``notify`` does."""
+
+    person_id: int
+    topic: str
+    subject: str
+    text: str
+    secret: str = ""
+
+
 def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: Iterable[str] = ("email", "sms"),
                 now: dt.datetime | None = None) -> list[Notification]:
     """``notify`` for many people in a fixed number of queries per ``BULK_CHUNK`` people (bulk paths such
-    as imports): ``messages`` are ``(person id, subject, text)``. People who already got ``topic`` today
-    and people without an address for any channel are skipped. Sent after commit, by background tasks
-    of ``BULK_TASK_SIZE`` notifications each. Unlike ``notify`` it does not lock each person, so two
-    bulk runs at the same moment may both notify someone."""
+    as imports): ``messages`` are ``(person id, subject, text)``, all on ``topic``. See ``notify_each``."""
+    return notify_each(messages=[Outgoing(person_id=p, topic=topic, subject=subject, text=text) for p, subject, text in messages],
+                       channels=channels, now=now)
+
+
+def notified_today(*, person_ids: Iterable[int], topics: Iterable[str], now: dt.datetime | None = None) -> set[tuple[int, str]]:
+    """(person id, topic) pairs among these that got (or are about to get) a message today: one query per
+    ``BULK_CHUNK`` people. Failed messages don't count (as in ``already_notified``)."""
+    start, end = _day_bounds(now or timezone.now())
+    ids, topics = list(dict.fromkeys(person_ids)), [t[:60] for t in dict.fromkeys(topics)]
+    out: set[tuple[int, str]] = set()
+    for i in range(0, len(ids), BULK_CHUNK):
+        out |= set(Notification.objects.filter(
+            person_id__in=ids[i : i + BULK_CHUNK], topic__in=topics, created_at__gte=start, created_at__lt=end,
+            status__in=(Notification.Status.QUEUED, Notification.Status.SENT),
+        ).values_list("person_id", "topic"))
+    return out
+
+
+def notify_each(*, messages: list[Outgoing], channels: Iterable[str] = ("email", "sms"),
+                now: dt.datetime | None = None) -> list[Notification]:
+    """Many messages, each to one person on its own topic, in a fixed number of queries per ``BULK_CHUNK``
+    people (readiness boards, imports, daily reminders). A message whose person already got its topic today,
+    or has no address for any channel, is skipped (one message per person and topic is kept). Sent after
+    commit, by background tasks of ``BULK_TASK_SIZE`` notifications each. Unlike ``notify`` it does not lock
+    each person: callers that must never send twice serialise themselves (e.g. on the program's row)."""
     channels = tuple(dict.fromkeys(channels))
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
         raise ValueError(f"Unknown notification channel(s): {', '.join(unknown)}")
-    texts = {person_id: (subject, text) for person_id, subject, text in messages}
-    if not texts:
+    by_key = {(m.person_id, m.topic[:60]): m for m in messages}
+    if not by_key:
         return []
-    start, end = _day_bounds(now or timezone.now())
-    ids = list(texts)
+    ids = list(dict.fromkeys(p for p, _ in by_key))
     created: list[Notification] = []
     with transaction.atomic():
+        done = notified_today(person_ids=ids, topics={t for _, t in by_key}, now=now)
+        people = {}
         for i in range(0, len(ids), BULK_CHUNK):
-            chunk = ids[i : i + BULK_CHUNK]
-            done = set(Notification.objects.filter(
-                person_id__in=chunk, topic=topic[:60], created_at__gte=start, created_at__lt=end,
-                status__in=(Notification.Status.QUEUED, Notification.Status.SENT),
-            ).values_list("person_id", flat=True))
-            for person in _people().objects.filter(pk__in=chunk).select_related("user"):
-                if person.pk in done:
-                    continue
-                addresses = recipients(person)
-                subject, text = texts[person.pk]
-                created += [
-                    Notification(channel=channel, person=person, recipient=addresses[channel][:200], topic=topic[:60],
-                                 subject=subject[:200] if channel == "email" else "", body=text)
-                    for channel in channels if channel in addresses
-                ]
+            people.update({p.pk: p for p in _people().objects.filter(pk__in=ids[i : i + BULK_CHUNK]).select_related("user")})
+        for key, m in by_key.items():
+            person = people.get(m.person_id)
+            if person is None or key in done:
+                continue
+            addresses = recipients(person)
+            wanted = [c for c in channels if c in addresses]
+            if not wanted:
+                continue
+            kept, sealed = seal(m.text, m.secret)
+            created += [
+                Notification(channel=channel, person=person, recipient=addresses[channel][:200], topic=key[1],
+                             subject=m.subject[:200] if channel == "email" else "", body=kept, sealed=sealed)
+                for channel in wanted
+            ]
         Notification.objects.bulk_create(created, batch_size=500)
         new_ids = [n.pk for n in created]
         if new_ids:

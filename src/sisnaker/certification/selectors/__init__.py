@@ -40,7 +40,7 @@ from .certificates import (
     issuer_standing_of,
     my_certificates,
 )
-from .links import active_links, certificate_downloadable, link_expiry
+from .links import active_links, certificate_downloadable, link_expiry, unit_results
 from .ratings import (
     Rating,
     institution_rating,
@@ -60,7 +60,7 @@ from .readiness import (
 from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
 
 __all__ = [
-    "CLOSING_SOON_DAYS", "CertificateWork", "assessment_gaps", "certificate_work", "active_links", "certificate_downloadable", "link_expiry", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
+    "CLOSING_SOON_DAYS", "CertificateWork", "assessment_gaps", "certificate_work", "active_links", "certificate_downloadable", "link_expiry", "unit_results", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
     "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",

@@ -89,6 +89,8 @@ class Board:
     blocking: int
     q: str = ""
     blocking_only: bool = False
+    # Not yet competent or not passed (tidak lulus): no certificate; the board's links send them their result.
+    not_competent: int = 0
     issuable_ids: list[int] = field(default_factory=list)
 
 
@@ -100,7 +102,12 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Boar
         .values_list("enrollment_id", "pk", "number", "verification_id")
     }
     rows = []
-    for r in readiness_for_program(program=program):
+    not_competent = 0
+    for r in readiness_for_program(program=program, states=domain.LINK_STATES):
+        if r.readiness.not_competent and not r.readiness.certified:
+            not_competent += 1
+        if r.enrollment.state not in domain.CERTIFIABLE_STATES:
+            continue  # not passed: counted, but no row on the way to a certificate
         certificate_id, number, verification_id = certificates.get(r.enrollment.pk, (None, "", ""))
         rows.append(BoardRow(
             enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
@@ -121,7 +128,7 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Boar
     return Board(
         program=program, rows=shown, total=len(rows), counts=counts, eligible=sum(1 for r in rows if r.eligible),
         certified=sum(1 for r in rows if r.certified), blocking=sum(1 for r in rows if r.blocking),
-        q=(q or "").strip(), blocking_only=blocking_only, issuable_ids=[r.enrollment.pk for r in rows if r.eligible],
+        q=(q or "").strip(), blocking_only=blocking_only, not_competent=not_competent, issuable_ids=[r.enrollment.pk for r in rows if r.eligible],
     )
 
 

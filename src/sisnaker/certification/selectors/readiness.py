@@ -60,7 +60,7 @@ def flags(enrollment: str = "pk") -> dict:
 
 
 def _annotated(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("person", "program", "program__institution").annotate(**flags())
+    return queryset.select_related("person__user", "program", "program__institution").annotate(**flags())
 
 
 def units_of(program_ids: Iterable[int]) -> dict[int, set[int]]:

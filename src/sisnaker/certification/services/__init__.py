@@ -33,7 +33,15 @@ from .links import (
     personal_link_revoke,
     personal_links_print,
 )
-from .reminders import ReminderReport, link_message, ready_topic, reminder_topic, send_reminders
+from .reminders import (
+    ReminderReport,
+    link_message,
+    ready_topic,
+    reminder_topic,
+    result_topic,
+    send_certificate_ready,
+    send_reminders,
+)
 from .reviews import review_submit
 from .verification import (
     INVALID,
@@ -55,5 +63,5 @@ __all__ = [
     "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
     "personal_link_certificate", "personal_link_open", "personal_link_revoke", "personal_links_print", "ready_topic",
-    "reminder_topic", "review_submit", "send_reminders",
+    "reminder_topic", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
 ]

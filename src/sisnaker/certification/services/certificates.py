@@ -44,6 +44,7 @@ from ..codes import Audit, Code
 from ..models import Assessment, Certificate, CertificateCounter
 from ..selectors.board import eligible_count
 from ..selectors.readiness import readiness_for_program, readiness_of_loaded
+from . import reminders
 
 PAYLOAD_VERSION = 3
 TITLE_COMPETENCY = "SERTIFIKAT KOMPETENSI"
@@ -140,9 +141,13 @@ def new_verification_id() -> str:
             return value
 
 
-def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.datetime) -> Certificate:
+def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.datetime, base_url: str = "",
+                      announce: bool = True) -> Certificate:
     """Issue the certificate of one enrollment, or refuse with the list of what is missing. Its own
-    (durable) transaction: "issue all eligible" calls it once per participant, outside any transaction."""
+    (durable) transaction: "issue all eligible" calls it once per participant, outside any transaction.
+    Once committed, its holder is told "Sertifikat Anda sudah terbit" with a personal link on ``base_url``
+    (``reminders.send_certificate_ready``) unless ``announce`` is False ("issue all eligible" tells everyone
+    at its end, in one go)."""
     pk = enrollment if isinstance(enrollment, int) else enrollment.pk
     with transaction.atomic(durable=True):
         # Lock the enrollment row only (not program/institution): two issues of the same enrollment
@@ -180,6 +185,8 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
         audit.record(actor=actor, action=Audit.CERTIFICATE_ISSUED, obj=certificate, at=now,
                      after={"number": number, "enrollment": locked.pk, "program": program.pk, "key_id": key_id,
                             "certificate_date": dated.isoformat()})
+        if announce:
+            reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[locked.pk], base_url=base_url)
     return certificate
 
 
@@ -197,12 +204,14 @@ class IssueSummary:
 
 
 def certificates_issue_eligible(*, actor: User, program: Program, now: dt.datetime,
-                                progress: Callable[[int, int], None] | None = None) -> dict:
+                                progress: Callable[[int, int], None] | None = None, base_url: str = "") -> dict:
     """Issue the certificate of every eligible participant of ``program``: each in its own transaction
     (one failure never undoes the others; numbers stay gap-free since a failed issue rolls back its
     own increment). Returns ``{"issued", "numbers", "already_certified", "skipped", "total"}`` where
     ``skipped`` lists everyone not issued with the reasons; ``progress(done, total)`` is called after
-    each eligible participant. What the "issue all eligible" task runs (``certificates_issue_all_start``)."""
+    each eligible participant. What the "issue all eligible" task runs (``certificates_issue_all_start``).
+    At the end every new holder is told "Sertifikat Anda sudah terbit" with a personal link on ``base_url``, in
+    one set-based send (``reminders.send_certificate_ready``)."""
     require(actor, "certificate.issue", program)
     _require_approved(Institution.objects.only("status", "name").get(pk=program.institution_id))
     rows = readiness_for_program(program=program)
@@ -219,17 +228,20 @@ def certificates_issue_eligible(*, actor: User, program: Program, now: dt.dateti
     summary.total = len(eligible)
     if progress:
         progress(0, summary.total)
+    issued_ids = []
     for done, r in enumerate(eligible, start=1):
         try:
-            certificate = certificate_issue(actor=actor, enrollment=r.enrollment.pk, now=now)
+            certificate = certificate_issue(actor=actor, enrollment=r.enrollment.pk, now=now, announce=False)
         except SisnakerError as exc:
             summary.skipped.append({"enrollment_id": r.enrollment.pk, "name": r.name, "code": exc.code,
                                     "reasons": exc.details.get("missing") or [str(exc.message)]})
         else:
             summary.issued += 1
             summary.numbers.append(certificate.number)
+            issued_ids.append(r.enrollment.pk)
         if progress:
             progress(done, summary.total)
+    reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=issued_ids, base_url=base_url)
     return summary.as_dict()
 
 
@@ -247,7 +259,7 @@ class IssueAllStarted:
     result: TaskResult | None = None
 
 
-def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datetime) -> IssueAllStarted:
+def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datetime, base_url: str = "") -> IssueAllStarted:
     """"Issue all eligible" as a background task (``tasks.issue_all_eligible``), so the manager never
     waits for hundreds of signatures: checks who asks and for which institution, counts the eligible,
     records the request in the audit trail and queues the task once that is committed. Nothing is queued
@@ -263,7 +275,7 @@ def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datet
 
         def enqueue() -> None:
             started.result = tasks.issue_all_eligible.enqueue(program_id=program.pk, actor_id=actor.pk, total=started.total,
-                                                              since=started.since.isoformat())
+                                                              since=started.since.isoformat(), base_url=base_url)
 
         # robust: a queue that cannot be reached leaves ``result`` None (the page says so), never a 500
         # after the request was recorded.

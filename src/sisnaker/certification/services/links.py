@@ -58,26 +58,38 @@ class IssuedLink:
     name: str
     token: str
     url: str
-    purpose: str  # domain.LINK_REMINDER or domain.LINK_CERTIFICATE_READY
+    purpose: str  # domain.LINK_REMINDER, LINK_CERTIFICATE_READY or LINK_RESULT
 
     @property
     def expires_at(self) -> dt.datetime:
         return self.link.expires_at
 
 
-def issue(*, actor: User, enrollment: Enrollment, reason: str, base_url: str, now: dt.datetime, name: str = "",
-          purpose: str = "") -> IssuedLink:
-    """A new link for ``enrollment``, revoking the ones it replaces. Runs inside the caller's transaction
-    (which checked the permission and writes the audit rows, ``audit_issued``)."""
-    PersonalLink.objects.filter(enrollment=enrollment, purpose=domain.LINK_PURPOSE_STEPS, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=actor)
-    token = secrets.token_urlsafe(domain.LINK_TOKEN_BYTES)
-    link = PersonalLink.objects.create(
-        enrollment=enrollment, purpose=domain.LINK_PURPOSE_STEPS, token_hash=domain.link_token_hash(token), reason=reason[:20],
-        created_at=now, created_by=actor, expires_at=now + dt.timedelta(days=link_days()),
-    )
-    return IssuedLink(link=link, enrollment=enrollment, name=name or enrollment.person.full_name, token=token,
-                      url=link_url(base_url, token), purpose=purpose or reason)
+def issue_many(*, actor: User, wanted: list[tuple[Enrollment, str, str]], reason: str = "", base_url: str, now: dt.datetime,
+               purpose: str = domain.LINK_PURPOSE_STEPS) -> list[IssuedLink]:
+    """New links of ``purpose`` for many enrollments at once — ``wanted`` is ``(enrollment, name, why)``, ``why``
+    being ``domain.link_purpose_for``'s answer (kept as the link's reason unless ``reason`` is given, e.g.
+    "print") — revoking the ones they replace: one UPDATE and one bulk INSERT whatever their number. Runs
+    inside the caller's transaction (which checked the permission and writes the audit rows, ``audit_issued``)."""
+    if not wanted:
+        return []
+    ids = [e.pk for e, _, _ in wanted]
+    PersonalLink.objects.filter(enrollment_id__in=ids, purpose=purpose, revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor)
+    expires = now + dt.timedelta(days=link_days())
+    tokens = [secrets.token_urlsafe(domain.LINK_TOKEN_BYTES) for _ in wanted]
+    made = PersonalLink.objects.bulk_create([
+        PersonalLink(enrollment=e, purpose=purpose, token_hash=domain.link_token_hash(token), reason=(reason or why)[:20],
+                     created_at=now, created_by=actor, expires_at=expires)
+        for (e, _, why), token in zip(wanted, tokens, strict=True)
+    ])
+    return [IssuedLink(link=link, enrollment=e, name=name or e.person.full_name, token=token, url=link_url(base_url, token), purpose=why)
+            for link, (e, name, why), token in zip(made, wanted, tokens, strict=True)]
+
+
+def revoke_unsent(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> None:
+    """Links issued for a message that was not sent after all (another send got there first): they must not work."""
+    if issued:
+        PersonalLink.objects.filter(pk__in=[i.link.pk for i in issued]).update(revoked_at=now, revoked_by=actor)
 
 
 def audit_issued(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> None:
@@ -90,9 +102,10 @@ def audit_issued(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> 
 
 def link_rows(*, program: Program) -> list[tuple[Row, str]]:
     """The participants of ``program`` who get a link from the board, with why (``domain.link_purpose_for``):
-    those who still have their own steps to do, and those whose certificate exists."""
+    those who still have their own steps to do, those whose certificate exists, and those not yet competent or
+    not passed (their result)."""
     out = []
-    for r in readiness_for_program(program=program):
+    for r in readiness_for_program(program=program, states=domain.LINK_STATES):
         purpose = domain.link_purpose_for(r.readiness)
         if purpose is not None:
             out.append((r, purpose))
@@ -101,13 +114,13 @@ def link_rows(*, program: Program) -> list[tuple[Row, str]]:
 
 @transaction.atomic(durable=True)
 def personal_links_print(*, actor: User, program: Program, base_url: str, now: dt.datetime | None = None) -> list[IssuedLink]:
-    """New links for every participant of ``program`` who still blocks a certificate with their own steps
-    or whose certificate is ready, for a printed sheet of QR codes. Earlier links of those participants
+    """New links for every participant of ``program`` who still blocks a certificate with their own steps,
+    whose certificate is ready, or who is not yet competent (their result), for a printed sheet of QR codes. Earlier links of those participants
     (sent by SMS, printed before) stop working."""
     now = now or timezone.now()
     require(actor, "personal_link.print", program)
-    issued = [issue(actor=actor, enrollment=r.enrollment, reason="print", base_url=base_url, now=now, name=r.name, purpose=purpose)
-              for r, purpose in link_rows(program=program)]
+    issued = issue_many(actor=actor, wanted=[(r.enrollment, r.name, purpose) for r, purpose in link_rows(program=program)],
+                        reason="print", base_url=base_url, now=now)
     audit_issued(actor=actor, issued=issued, now=now)
     audit.record(actor=actor, action=Audit.PERSONAL_LINKS_PRINTED, obj=program, at=now,
                  after={"enrollments": [i.enrollment.pk for i in issued], "expires_at": issued[0].expires_at if issued else None})

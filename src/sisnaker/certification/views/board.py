@@ -132,7 +132,7 @@ def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
         raise PermissionDenied(PRINT_REFUSED)
     issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
     cards = [{"name": i.name, "url": i.url, "short_url": i.url.split("://", 1)[-1], "expires_at": i.expires_at,
-              "ready": i.purpose == domain.LINK_CERTIFICATE_READY,
+              "ready": i.purpose == domain.LINK_CERTIFICATE_READY, "result": i.purpose == domain.LINK_RESULT,
               "qr_svg": segno.make(i.url, error="m").svg_inline(scale=3)}
              for i in issued]
     response = render(request, "certification/board/links_print.html", {
@@ -167,7 +167,8 @@ def board_issue_all(request: HttpRequest, program_id: int) -> HttpResponse:
     if not can(request.user, "certificate.issue", program):
         raise PermissionDenied(ISSUE_REFUSED)
     try:
-        started = services.certificates_issue_all_start(actor=request.user, program=program, now=timezone.now())
+        started = services.certificates_issue_all_start(actor=request.user, program=program, now=timezone.now(),
+                                                        base_url=links.public_url(request) + "/")
     except SisnakerError as exc:  # e.g. an administrator on a suspended institution's board
         messages.error(request, str(exc.message))
         return redirect("certification:board", program_id=program.pk)

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sisnaker.core import links
 from sisnaker.core.errors import SisnakerError
 from sisnaker.core.permissions import can
 
@@ -38,7 +39,8 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def issue(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     fallback = reverse("certification:mine")
     try:
-        cert = services.certificate_issue(actor=request.user, enrollment=enrollment_id, now=timezone.now())
+        cert = services.certificate_issue(actor=request.user, enrollment=enrollment_id, now=timezone.now(),
+                                          base_url=links.public_url(request) + "/")
     except SisnakerError as exc:
         missing = exc.details.get("missing") if exc.details else None
         text = str(exc.message)

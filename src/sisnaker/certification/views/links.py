@@ -94,9 +94,12 @@ def steps(request: HttpRequest) -> HttpResponse:
     review_blocker = domain.review_blocker(program_status=program.status, state=enrollment.state)
     survey_blocker = domain.readiness_survey_refusal(state=enrollment.state, program_status=program.status)
     person = enrollment.person
+    # Not yet competent or not passed: the result per unit and the person's own steps, never a certificate.
+    result_only = readiness.not_competent and not readiness.certified
     return render(request, "certification/links/steps.html", {
         "name": domain.mask_name(person.full_name), "program": program, "enrollment": enrollment,
-        "readiness": readiness, "review_blocker": str(review_blocker or ""), "survey_blocker": str(survey_blocker or ""),
+        "readiness": readiness, "result_only": result_only,
+        "units": selectors.unit_results(enrollment=enrollment) if result_only else [], "review_blocker": str(review_blocker or ""), "survey_blocker": str(survey_blocker or ""),
         "certificate": row.certificate_id is not None and selectors.certificate_downloadable(enrollment_id=enrollment.pk),
         "expires_at": selectors.link_expiry(link_id=holder.link_id),
         "provisional": person.user_id is None,
