@@ -215,6 +215,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
                                      data={"action": "close_registration"}),),
     "training:program_confirm": (Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),),
     "training:program_copy": (Case(only(*PROGRAM_MANAGERS)),),
+    "training:program_instructors": (Case(only(*PROGRAM_MANAGERS)),),
     "training:bulk": (post(only(*ASSESSORS), params={"pk": "published"},
                            data=lambda w: {"action": "accept", "ids": [w.applicant.pk]}),),
     "training:record": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"}, data=lambda w: w.record_body()),),

@@ -16,6 +16,7 @@ class Audit(AuditAction):
     # programs (the lifecycle actions are ``program.<action>`` of domain.PROGRAM_TRANSITIONS)
     PROGRAM_CREATED = "program.created", Msg("Program dibuat", "Program created")
     PROGRAM_UPDATED = "program.updated", Msg("Program diubah", "Program edited")
+    PROGRAM_INSTRUCTORS_CHANGED = "program.instructors_changed", Msg("Instruktur pengampu diganti", "Instructors reassigned")
     PROGRAM_COPIED_AS_BATCH = "program.copied_as_batch", Msg("Angkatan baru dibuat dari program lain",
                                                              "New batch created from another program")
     PROGRAM_PUBLISH = "program.publish", Msg("Pendaftaran program dibuka", "Program registration opened")
@@ -82,6 +83,8 @@ class Code(ErrorCode):
     PROGRAM_CHOICE = "program_choice", Msg("Pilihan tidak dikenal", "Unknown choice")
     PROGRAM_UNITS = "program_units", Msg("Unit kompetensi tidak dikenal atau tidak aktif", "Unknown or inactive competency units")
     PROGRAM_INSTRUCTORS = "program_instructors", Msg("Bukan instruktur aktif lembaga ini", "Not an active instructor of this institution")
+    PROGRAM_INSTRUCTORS_LOCKED = "program_instructors_locked", Msg("Instruktur program ini tidak dapat diganti lagi",
+                                                                   "This program's instructors can no longer be changed")
     # one per field of domain.validate_program_fields (``program_<field>``)
     PROGRAM_TITLE = "program_title", Msg("Judul program tidak sah", "Invalid program title")
     PROGRAM_HOURS = "program_hours", Msg("Jumlah JP tidak sah", "Invalid training hours")

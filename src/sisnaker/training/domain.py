@@ -296,6 +296,22 @@ def check_transition_reason(*, action: str, reason: str, start_date: dt.date, en
         raise ValidationFailed(needed, code=CoreCode.REASON_REQUIRED, field="reason")
 
 
+# --- who teaches ----------------------------------------------------------------------------------
+
+# The instructors of a program may change while it has a future: before it runs and while it runs (an
+# instructor falls ill). A closed or cancelled program keeps those who taught it; its managers stand in
+# for corrections of a closed program's assessment.
+INSTRUCTORS_CHANGEABLE = (P.DRAFT, P.PUBLISHED, P.SELECTION, P.RUNNING)
+
+
+def instructors_change_blocker(*, status: str) -> Msg | None:
+    """Why the program's instructors cannot change now, or None."""
+    if status in INSTRUCTORS_CHANGEABLE:
+        return None
+    return Msg("Instruktur program yang sudah selesai atau dibatalkan tidak dapat diganti.",
+               "The instructors of a finished or cancelled programme cannot be changed.")
+
+
 # --- a new batch (angkatan) of a program ---------------------------------------------------------
 
 TITLE_MAX = 200

@@ -128,6 +128,24 @@ class BatchForm(forms.Form):
     publish = forms.BooleanField(label=_("Langsung buka pendaftaran"), required=False, initial=True)
 
 
+class InstructorsForm(forms.Form):
+    """Who teaches and assesses a program, changed while it runs (an instructor falls ill)."""
+
+    instructors = forms.ModelMultipleChoiceField(
+        label=_("Instruktur pengampu"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Instruktur yang tidak dipilih lagi tidak dapat menilai program ini. Bila tidak ada yang dipilih, "
+                    "semua instruktur lembaga dapat menilai."),
+    )
+    reason = forms.CharField(label=_("Alasan (boleh kosong)"), required=False, max_length=500,
+                             help_text=_("Misalnya: instruktur sakit. Dicatat di riwayat program."))
+
+    def __init__(self, *args, instructors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instructors is not None:
+            self.fields["instructors"].queryset = instructors
+        self.fields["instructors"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 BULK_ACTIONS = [
     ("select", _("Loloskan seleksi")),
     ("accept", _("Terima sebagai peserta")),

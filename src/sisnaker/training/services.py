@@ -217,6 +217,33 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     return program
 
 
+@transaction.atomic(durable=True)
+def program_instructors_set(*, actor: User, program: Program, instructor_ids: tuple[int, ...], reason: str = "") -> Program:
+    """Reassign the instructors who teach and assess ``program`` (an instructor falls ill): from the draft
+    until it closes, also while it runs, which the program form does not allow. Only active instructors
+    of the program's institution; none at all means every instructor of the institution assesses
+    (``core.permissions``). Who is removed can no longer record results on its grid; who is added finds it
+    on their home page. The audit row names both sets (before → after) with the optional ``reason``;
+    the same set again changes and records nothing."""
+    program = lock_program(program)
+    require(actor, "program.manage", program)
+    blocker = domain.instructors_change_blocker(status=program.status)
+    if blocker is not None:
+        raise Conflict(blocker, code=Code.PROGRAM_INSTRUCTORS_LOCKED, field="instructors")
+    instructors = _instructors(program.institution_id, tuple(instructor_ids)) or []
+    before = sorted(program.instructors.values_list("pk", flat=True))
+    after = [u.pk for u in instructors]
+    if before == after:
+        return program
+    program.instructors.set(instructors)
+    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=set(before) | set(after))}
+    audit.record(actor=actor, action=Audit.PROGRAM_INSTRUCTORS_CHANGED, obj=program,
+                 before={"instructors": before, "instructor_names": ", ".join(names[i] for i in before)},
+                 after={"instructors": after, "instructor_names": ", ".join(names[i] for i in after)},
+                 reason=" ".join((reason or "").split())[:500])
+    return program
+
+
 @dataclass(frozen=True)
 class BatchDates:
     """What a manager gives for a new batch of a program: the dates and the quota (everything else is copied)."""

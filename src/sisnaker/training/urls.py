@@ -19,6 +19,7 @@ programs = [
     path("kelola/<int:pk>/status/", views.program_action, name="program_action"),
     path("kelola/<int:pk>/status/<str:action>/", views.program_confirm, name="program_confirm"),
     path("kelola/<int:pk>/angkatan-baru/", views.program_copy, name="program_copy"),
+    path("kelola/<int:pk>/instruktur/", views.program_instructors, name="program_instructors"),
     path("kelola/<int:pk>/tindakan/", views.bulk, name="bulk"),
     path("kelola/<int:pk>/catat/", views.record, name="record"),
     path("kelola/<int:pk>/peserta/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),

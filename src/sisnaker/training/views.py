@@ -43,6 +43,7 @@ from .forms import (
     CatalogueForm,
     CompetencyUnitForm,
     EnrollmentFilterForm,
+    InstructorsForm,
     ProgramActionForm,
     ProgramConfirmForm,
     ProgramForm,
@@ -349,6 +350,7 @@ def _render_manage(request: HttpRequest, program: Program, *, record_form=None, 
         "can_record": context["can_manage"] and program.status not in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.CLOSED,
                                                                            domain.ProgramStatus.CANCELLED),
         "editable": program.status in (domain.ProgramStatus.DRAFT, domain.ProgramStatus.PUBLISHED, domain.ProgramStatus.SELECTION),
+        "instructors_changeable": program.status in domain.INSTRUCTORS_CHANGEABLE,
         "history": selectors.program_history(program=program) if context["can_manage"] else [],
     })
     return render(request, "training/manage.html", context, status=status)
@@ -461,6 +463,31 @@ def program_copy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/program_copy.html", {
         "program": program, "form": form, "new_title": domain.next_batch_title(program.title),
         "units": list(program.competency_units.all()),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def program_instructors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reassign the program's instructors, also while it runs (the program form is closed then)."""
+    program = selectors.program_for_staff(program_id=pk)
+    if not can(request.user, "program.manage", program):
+        raise PermissionDenied(MANAGERS_EDIT)
+    current = list(program.instructors.all())
+    form = InstructorsForm(request.POST or None, initial={"instructors": [u.pk for u in current]},
+                           instructors=selectors.institution_instructors(institution_id=program.institution_id))
+    blocker = domain.instructors_change_blocker(status=program.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_instructors_set(actor=request.user, program=program, reason=form.cleaned_data["reason"],
+                                             instructor_ids=tuple(u.pk for u in form.cleaned_data["instructors"]))
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Instruktur pengampu tersimpan."))
+            return redirect("training:manage", pk=program.pk)
+    return render(request, "training/program_instructors.html", {
+        "program": program, "form": form, "current": current, "blocker": str(blocker) if blocker else "",
+        "status": str(domain.status_label(program.status)),
     }, status=400 if form.errors else 200)
 
 
