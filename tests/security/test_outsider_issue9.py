@@ -141,8 +141,6 @@ def test_other_institutions_staff_cannot_send_print_or_revoke_links(c, other):
     assert PersonalLink.objects.filter(revoked_at__isnull=True).count() == 2
 
 
-@pytest.mark.xfail(strict=True, reason="a personal link keeps working after the participant said 'not me' and the enrollment "
-                                       "was withdrawn: whoever got the SMS/QR still opens that enrollment's steps")
 def test_a_link_stops_when_the_person_says_not_me(c):
     person = PersonFactory()  # has an account; the institution enrolled them by import
     enrollment = EnrollmentFactory(program=c.program, person=person, state=E.PARTICIPANT, source=Enrollment.Source.IMPORT)
@@ -152,9 +150,6 @@ def test_a_link_stops_when_the_person_says_not_me(c):
     assert Client().get(f"/l/{token}/").status_code in (404, 410)
 
 
-@pytest.mark.xfail(strict=True, reason="when the owner claims a provisional record with another phone, the links already sent "
-                                       "to the phone the institution typed stay valid: its holder still fills the steps and "
-                                       "downloads the owner's certificate for up to 30 days")
 def test_claiming_the_record_revokes_links_sent_to_the_typed_phone(c, signup_data, sms):
     nik = make_nik(birth=dt.date(1998, 3, 4))
     person = PersonFactory(provisional=True, added_by_institution=c.inst, nik=nik, full_name="Fajar Nugraha",

@@ -452,12 +452,31 @@ LINK_UNKNOWN = Msg("Tautan tidak ditemukan. Periksa apakah tautan tersalin lengk
                    "Link not found. Check that the whole link was copied from the SMS/e-mail.")
 
 
-def link_refusal(*, revoked_at: dt.datetime | None, expires_at: dt.datetime, now: dt.datetime) -> tuple[str, Msg] | None:
-    """Why a known link cannot be used now — ("revoked" | "expired", message) — or None when it can."""
+LINK_ENROLLMENT_ENDED = Msg("Tautan pribadi ini sudah tidak berlaku: pendaftaran pelatihannya dibatalkan atau ditarik. "
+                           "Hubungi lembaga pelatihan bila ini keliru.",
+                           "This personal link is no longer valid: its training enrollment was cancelled or withdrawn. "
+                           "Contact the training institution if this is a mistake.")
+LINK_ACCOUNT_CLAIMED = Msg("Data ini sudah diambil alih oleh pemiliknya dengan akun Sisnaker setelah tautan ini dikirim. "
+                           "Masuk dengan akun tersebut untuk melanjutkan.",
+                           "The owner took over this record with a Sisnaker account after this link was sent. Log in with "
+                           "that account to go on.")
+
+
+def link_refusal(*, revoked_at: dt.datetime | None, expires_at: dt.datetime, now: dt.datetime,
+                 enrollment_state: str | None = None, created_at: dt.datetime | None = None,
+                 account_since: dt.datetime | None = None) -> tuple[str, Msg] | None:
+    """Why a known link cannot be used now — ("revoked" | "expired" | "ended" | "claimed", message) — or None
+    when it can. Besides revocation and expiry: a link follows its enrollment (withdrawn, "not me", cancelled:
+    ``LINK_STATES`` no more), and a link sent before the person's account took the record over (to a phone or
+    e-mail someone else typed) gives way to that account."""
     if revoked_at is not None:
         return "revoked", LINK_REVOKED
     if now >= expires_at:
         return "expired", LINK_EXPIRED.format(date=format_date_id(expires_at.date()))
+    if enrollment_state is not None and enrollment_state not in LINK_STATES:
+        return "ended", LINK_ENROLLMENT_ENDED
+    if account_since is not None and created_at is not None and account_since > created_at:
+        return "claimed", LINK_ACCOUNT_CLAIMED
     return None
 
 

@@ -147,11 +147,19 @@ def personal_link_revoke(*, actor: User, enrollment_id: int, now: dt.datetime | 
     return enrollment
 
 
-def _refuse(link_row: dict, now: dt.datetime) -> None:
-    refusal = domain.link_refusal(revoked_at=link_row["revoked_at"], expires_at=link_row["expires_at"], now=now)
+# What ``_refuse`` reads of a link: its own dates, its enrollment's state, and when the person's account began.
+LINK_FACTS = ("revoked_at", "expires_at", "created_at", "enrollment__state", "enrollment__person__user__date_joined")
+REFUSAL_CODES = {"revoked": Code.LINK_REVOKED, "expired": Code.LINK_EXPIRED, "ended": Code.LINK_REVOKED,
+                 "claimed": Code.LINK_REVOKED}
+
+
+def _refuse(facts: dict, now: dt.datetime) -> None:
+    refusal = domain.link_refusal(revoked_at=facts["revoked_at"], expires_at=facts["expires_at"], now=now,
+                                  enrollment_state=facts["enrollment__state"], created_at=facts["created_at"],
+                                  account_since=facts["enrollment__person__user__date_joined"])
     if refusal is not None:
         kind, message = refusal
-        raise LinkRefused(message, code=Code.LINK_REVOKED if kind == "revoked" else Code.LINK_EXPIRED)
+        raise LinkRefused(message, code=REFUSAL_CODES[kind])
 
 
 def _unknown() -> NotFound:
@@ -168,11 +176,15 @@ def personal_link_open(*, token: str, now: dt.datetime | None = None) -> Persona
     if not domain.is_link_token(token):
         raise _unknown()
     with transaction.atomic(durable=True):
-        link = (PersonalLink.objects.select_for_update(of=("self",)).select_related("enrollment__person", "enrollment__program__institution")
+        link = (PersonalLink.objects.select_for_update(of=("self",))
+                .select_related("enrollment__person__user", "enrollment__program__institution")
                 .filter(token_hash=domain.link_token_hash(token)).first())
         if link is None:
             raise _unknown()
-        _refuse({"revoked_at": link.revoked_at, "expires_at": link.expires_at}, now)
+        user = link.enrollment.person.user
+        _refuse({"revoked_at": link.revoked_at, "expires_at": link.expires_at, "created_at": link.created_at,
+                 "enrollment__state": link.enrollment.state,
+                 "enrollment__person__user__date_joined": user.date_joined if user else None}, now)
         first = link.first_used_at is None
         link.last_used_at = now
         if first:
@@ -193,8 +205,8 @@ def link_holder(*, link_id: int, enrollment_id: int, person_id: int) -> LinkHold
         qs = PersonalLink.objects.filter(pk=link_id, enrollment_id=enrollment_id, enrollment__person_id=person_id)
         locking = transaction.get_connection().in_atomic_block
         if locking:
-            qs = qs.select_for_update()
-        row = qs.values("revoked_at", "expires_at").first()
+            qs = qs.select_for_update(of=("self",))  # the joined rows are only read
+        row = qs.values(*LINK_FACTS).first()
         if row is None:
             raise _unknown()
         now = timezone.now()
