@@ -227,6 +227,10 @@ _unknown_roles = set(SISNAKER_2FA_ROLES) - {
 if _unknown_roles:
     raise ImproperlyConfigured(f"SISNAKER_2FA_ROLES: unknown role(s) {sorted(_unknown_roles)} (see core/roles.py).")
 
+# Payout accounts (payments): holder-name match scores at which an account is verified / reviewed by an officer.
+SISNAKER_PAYOUT_NAME_ACCEPT = int(os.environ.get("SISNAKER_PAYOUT_NAME_ACCEPT", "90"))
+SISNAKER_PAYOUT_NAME_REVIEW = int(os.environ.get("SISNAKER_PAYOUT_NAME_REVIEW", "70"))
+
 OTP_TOTP_ISSUER = "Sisnaker"
 
 LANGUAGE_CODE = "id"
