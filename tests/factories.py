@@ -80,6 +80,7 @@ class RoleAssignmentFactory(DjangoModelFactory):
     role = Role.CITIZEN
     institution = None
     region_code = ""
+    funding_source = ""
 
 
 def _grant(role: Role, **scope):
@@ -151,6 +152,17 @@ class PmoOfficerFactory(UserFactory):
     pmo_role = _grant(Role.PMO_OFFICER)
 
 
+class FinanceOfficerFactory(UserFactory):
+    """A finance officer (bendahara/PPK): national unless ``funding_source`` names one ("apbn", "apbd", "prakerja")."""
+
+    class Params:
+        funding_source = ""
+
+    username = factory.Sequence(lambda n: f"bendahara{n}")
+    first_name = "Bendahara Uji"
+    finance_role = _grant(Role.FINANCE_OFFICER, funding_source=factory.SelfAttribute("..funding_source"))
+
+
 class AdminFactory(UserFactory):
     """An administrator; like ``role_grant``, the role also opens the Django admin (staff + superuser)."""
 
@@ -167,6 +179,7 @@ STAFF_FACTORIES = {
     Role.REGIONAL_OFFICER: RegionalOfficerFactory,
     Role.CURATOR: CuratorFactory,
     Role.PMO_OFFICER: PmoOfficerFactory,
+    Role.FINANCE_OFFICER: FinanceOfficerFactory,
     Role.ADMIN: AdminFactory,
     Role.CITIZEN: CitizenUserFactory,
 }

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "sisnaker.certification",
     "sisnaker.notifications",
     "sisnaker.placement",
+    "sisnaker.payments",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -217,13 +218,18 @@ SISNAKER_LOGIN_NETWORK_FAILURES = int(os.environ.get("SISNAKER_LOGIN_NETWORK_FAI
 # log-in to enrol; afterwards they reach only the enrolment page. accounts/security.py.
 SISNAKER_REQUIRE_2FA = env_bool("SISNAKER_REQUIRE_2FA", PRODUCTION)
 SISNAKER_2FA_GRACE_DAYS = int(os.environ.get("SISNAKER_2FA_GRACE_DAYS", "7"))
-# The finance role joins this list when it exists.
-SISNAKER_2FA_ROLES = tuple(env_list("SISNAKER_2FA_ROLES", "admin,regional_officer,pmo_officer,curator,institution_manager"))
+SISNAKER_2FA_ROLES = tuple(env_list("SISNAKER_2FA_ROLES",
+                                    "admin,regional_officer,pmo_officer,curator,institution_manager,finance_officer"))
 _unknown_roles = set(SISNAKER_2FA_ROLES) - {
     "citizen", "institution_manager", "instructor", "regional_officer", "curator", "pmo_officer", "employer", "admin",
+    "finance_officer",
 }
 if _unknown_roles:
     raise ImproperlyConfigured(f"SISNAKER_2FA_ROLES: unknown role(s) {sorted(_unknown_roles)} (see core/roles.py).")
+
+# Payout accounts (payments): holder-name match scores at which an account is verified / reviewed by an officer.
+SISNAKER_PAYOUT_NAME_ACCEPT = int(os.environ.get("SISNAKER_PAYOUT_NAME_ACCEPT", "90"))
+SISNAKER_PAYOUT_NAME_REVIEW = int(os.environ.get("SISNAKER_PAYOUT_NAME_REVIEW", "70"))
 
 OTP_TOTP_ISSUER = "Sisnaker"
 

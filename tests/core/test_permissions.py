@@ -29,6 +29,7 @@ class Thing:
     owner: int = 1
     authority: str = "regional"  # an institution licensed locally (BLK UPTD, BLK Komunitas, LPK)
     instructors: tuple = (11, 22)  # the program's assigned instructors (user ids)
+    funding: str = "apbn"  # the funding source of the money it moves
 
     def scope_institution_id(self):
         return self.institution
@@ -48,9 +49,12 @@ class Thing:
     def scope_instructor_ids(self):
         return set(self.instructors)
 
+    def scope_funding_source(self):
+        return self.funding
+
 
 IN = Thing()
-OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2)
+OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2, funding="apbd")
 
 ACTORS = {
     "citizen": Actor(1, (Grant(Role.CITIZEN),)),
@@ -67,6 +71,8 @@ ACTORS = {
     "pmo": Actor(15, (Grant(Role.PMO_OFFICER),)),
     "employer": Actor(16, (Grant(Role.EMPLOYER, company_id=1),)),
     "admin": Actor(17, (Grant(Role.ADMIN),)),
+    "finance": Actor(23, (Grant(Role.FINANCE_OFFICER),)),  # national
+    "finance_apbn": Actor(24, (Grant(Role.FINANCE_OFFICER, funding_source="apbn"),)),
 }
 
 # action: set of actors allowed on IN; the subset of those also allowed on OUT (national/any scope).
@@ -98,6 +104,15 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "enrollment.register_self": ({"citizen", "admin"}, {"admin"}),
     "institution.register": ({"citizen", "manager", "manager_pending", "curator", "admin"},
                              {"citizen", "manager", "manager_pending", "curator", "admin"}),
+    # A national finance officer everywhere; one of APBN only on APBN money (IN), not on APBD (OUT).
+    "payment.list": ({"finance", "finance_apbn", "admin"}, {"finance", "finance_apbn", "admin"}),
+    "payment.view": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
+    "payment.prepare": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
+    "payment.approve": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
+    "payment.settle": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
+    "incentive_rule.set": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
+    "payout_account.review": ({"finance", "finance_apbn", "admin"}, {"finance", "finance_apbn", "admin"}),
+    "payout_account.set_own": ({"citizen", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
     "user.security_reset": ({"admin"}, {"admin"}),

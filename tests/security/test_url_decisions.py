@@ -234,6 +234,7 @@ class World:
             "officer": staff("mtx.disnaker.bandung", Role.REGIONAL_OFFICER, region_code="32.73"),
             "officer_out": staff("mtx.disnaker.surabaya", Role.REGIONAL_OFFICER, region_code="35.78"),
             "curator": staff("mtx.kurator", Role.CURATOR),
+            "finance": staff("mtx.bendahara", Role.FINANCE_OFFICER),
             "admin": staff("mtx.admin", Role.ADMIN),
         }
         assert set(self.users) == set(ROLES)
@@ -308,6 +309,10 @@ class World:
         self.error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji")
         self.other_nik = self._nik_of(other)
 
+        # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
+        # participant's payout account waits for an officer's check of its holder name.
+        self._payments(now)
+
         # One session per role: the admin's verified with an authenticator code; every session holds the
         # error file's token (the import page offers it only to the session that imported).
         device = TOTPDevice.objects.create(user=self.users["admin"], name="HP", confirmed=True)
@@ -324,6 +329,34 @@ class World:
                 session["otp_device_id"] = device.persistent_id
             session.save()
             self.sessions[role] = session.session_key
+
+    def _payments(self, now) -> None:
+        from sisnaker.accounts import services as accounts
+        from sisnaker.core import crypto
+        from sisnaker.core.roles import Role
+        from sisnaker.payments.models import IncentiveRule, Payable, PayoutAccount
+        from sisnaker.payments.services import batches
+        from sisnaker.payments.services.payables import ensure_default_rules
+
+        ensure_default_rules()
+        rule = IncentiveRule.objects.get(funding_source="apbd", program__isnull=True, is_active=True)
+        for person, status in ((self.person, "verified"), (self.enrollment_ready.person, "review")):
+            account = PayoutAccount.objects.create(
+                person=person, channel="bank", provider_code="002", number_encrypted=crypto.encrypt("0123456789"),
+                number_last4="6789", holder_name=person.full_name, match_score=100 if status == "verified" else 80,
+                status=status, created_at=now)
+        self.review_account = account
+        Payable.objects.create(kind="incentive", idempotency_key=f"incentive:{rule.pk}:{self.person.pk}", funding_source="apbd",
+                               amount=rule.amount, person=self.person, program=self.program, enrollment=self.enrollment,
+                               rule=rule, created_at=now)
+        maker = accounts.staff_user_create(actor=None, username="mtx.bendahara.pembuat", password=PASSWORD, full_name="Pembuat")
+        accounts.role_grant(actor=None, user=maker, role=Role.FINANCE_OFFICER)
+        self.batch = batches.batch_build(actor=maker, funding_source="apbd", now=now)
+
+    def result_body(self) -> dict:
+        line = self.batch.lines.get()
+        content = f"reference,status,bank_reference,reason\n{line.reference},BERHASIL,TRX1,\n".encode()
+        return {"file": SimpleUploadedFile("hasil.csv", content, content_type="text/csv")}
 
     @staticmethod
     def _nik_of(person) -> str:

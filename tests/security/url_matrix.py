@@ -51,6 +51,7 @@ ROLES = (
     "officer",           # regional officer of Kota Bandung (32.73): the objects' area
     "officer_out",       # regional officer of Kota Surabaya (35.78): outside it
     "curator",           # ministry curator
+    "finance",           # finance officer (bendahara/PPK), national
     "admin",             # administrator, session verified with TOTP
 )
 SIGNED_IN = ROLES[1:]
@@ -80,6 +81,7 @@ IN_AREA = ("officer", "curator", "admin")                                       
 APPROVERS = ("officer", "officer_out", "curator", "admin")                      # someone to vet (review queue)
 INSTITUTION_EDITORS = ("manager", "curator", "admin")                          # institution.edit of A
 REGISTRANTS = ("owner", "citizen", "manager", "manager_other", "curator", "admin")  # institution.register
+FINANCE = ("finance", "admin")                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
 PUBLIC = only(*SIGNED_IN, anonymous=OK)
@@ -124,6 +126,7 @@ DEFAULT_PARAMS = {
     "pk": "program", "program_id": "program", "enrollment_id": "enrollment", "certificate_id": "certificate",
     "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
+    "batch_id": "batch", "account_id": "review_account",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -280,6 +283,23 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "verify:lookup": (Case(PUBLIC),),
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),
+    # --- payments -----------------------------------------------------------------------------------
+    # The citizen's incentives and payout account: staff accounts have no person (refused).
+    "payments:mine": (Case(only(*CITIZENS)),),
+    "payments:account": (Case(only(*CITIZENS)),),
+    "payments:desk": (Case(only(*FINANCE)),),
+    "payments:accrue": (post(only(*FINANCE), data={"funding_source": "apbd"}),),
+    "payments:rule_set": (post(only(*FINANCE), data={"funding_source": "apbd", "amount": "600000"}),),
+    "payments:batch_build": (post(only(*FINANCE), data={"funding_source": "apbd"}),),
+    "payments:batch": (Case(only(*FINANCE)),),
+    "payments:batch_approve": (post(only(*FINANCE)),),
+    "payments:batch_cancel": (post(only(*FINANCE), data={"reason": "Salah sumber dana"}),),
+    "payments:batch_export": (post(only(*FINANCE), data={"provider_code": "002"}),),
+    "payments:batch_result": (post(only(*FINANCE), data=lambda w: w.result_body(), multipart=True),),
+    "payments:batch_report": (Case(only(*FINANCE)),),
+    "payments:review_queue": (Case(only(*FINANCE)),),
+    "payments:review_decide": (post(only(*FINANCE), data={"decision": "accept"}),),
+    "payments:reconciliation": (Case(only(*FINANCE)),),
     # --- surveys ------------------------------------------------------------------------------------
     "surveys:fill": (Case(only("owner"), note="the owner's answers (already filled), read-only"),),
     "surveys:thanks": (Case(only("owner")),),

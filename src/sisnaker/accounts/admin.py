@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sisnaker.core import extensions
 from sisnaker.core.errors import Msg, SisnakerError
 from sisnaker.core.pages import apply_error
-from sisnaker.core.roles import Role
+from sisnaker.core.roles import FUNDING_SOURCES, Role
 
 from . import services
 from .backends import find_user
@@ -66,6 +66,8 @@ class RoleGrantForm(forms.Form):
     region_code = forms.CharField(label=gettext_lazy("Kode wilayah (petugas Disnaker), mis. 32 atau 32.73"), max_length=5,
                                   required=False)
     company = forms.CharField(label=gettext_lazy("NIB perusahaan (pemberi kerja)"), max_length=20, required=False)
+    funding_source = forms.ChoiceField(label=gettext_lazy("Sumber dana (bendahara/PPK; kosong: nasional)"), required=False,
+                                       choices=[("", "—"), *((s, s.upper()) for s in FUNDING_SOURCES)])
 
     # The form resolves what the administrator typed to the objects the service takes. Institutions and
     # companies belong to apps above accounts: the institution comes through an extension point that
@@ -98,12 +100,14 @@ class RoleGrantForm(forms.Form):
 def _grant_from_form(request, form) -> RoleAssignment:
     d = form.cleaned_data
     return services.role_grant(actor=request.user, user=d["user"], role=d["role"], institution=d["institution"],
-                               region_code=d["region_code"].strip(), company=d["company"])
+                               region_code=d["region_code"].strip(), company=d["company"],
+                               funding_source=d["funding_source"])
 
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "role", "institution", "region_code", "company", "is_active", "granted_by", "granted_at"]
+    list_display = ["user", "role", "institution", "region_code", "company", "funding_source", "is_active", "granted_by",
+                    "granted_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__first_name", "region_code", "institution__name"]
     list_select_related = ["user", "institution", "company", "granted_by"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core import crypto
 from sisnaker.core.permissions import Grant
-from sisnaker.core.roles import Role
+from sisnaker.core.roles import FUNDING_SOURCES, Role
 from sisnaker.regions.nik import mask as mask_nik
 
 
@@ -37,7 +37,7 @@ class User(AbstractUser):
             return ()
         return tuple(
             Grant(role=Role(a.role), institution_id=a.institution_id, region_code=a.region_code, company_id=a.company_id,
-                  institution_approved=a.institution_status == "approved")
+                  institution_approved=a.institution_status == "approved", funding_source=a.funding_source)
             for a in self.role_assignments.filter(is_active=True).annotate(institution_status=F("institution__status"))
         )
 
@@ -156,6 +156,8 @@ class RoleAssignment(models.Model):
     # A province ("32") or a regency ("32.73") code: the regional officer's area.
     region_code = models.CharField(max_length=5, blank=True)
     company = models.ForeignKey("placement.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles")
+    # A finance officer's funding source (core.roles.FUNDING_SOURCES); empty: national.
+    funding_source = models.CharField(max_length=10, blank=True)
     is_active = models.BooleanField(default=True)
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -166,10 +168,15 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(
-                    Q(role__in=["institution_manager", "instructor"], institution__isnull=False, region_code="", company__isnull=True)
-                    | Q(role="regional_officer", institution__isnull=True, company__isnull=True, region_code__regex=r"^[0-9]{2}(\.[0-9]{2})?$")
-                    | Q(role="employer", company__isnull=False, institution__isnull=True, region_code="")
-                    | Q(role__in=["citizen", "curator", "pmo_officer", "admin"], institution__isnull=True, company__isnull=True, region_code="")
+                    Q(role__in=["institution_manager", "instructor"], institution__isnull=False, region_code="", company__isnull=True,
+                      funding_source="")
+                    | Q(role="regional_officer", institution__isnull=True, company__isnull=True, region_code__regex=r"^[0-9]{2}(\.[0-9]{2})?$",
+                        funding_source="")
+                    | Q(role="employer", company__isnull=False, institution__isnull=True, region_code="", funding_source="")
+                    | Q(role__in=["citizen", "curator", "pmo_officer", "admin"], institution__isnull=True, company__isnull=True, region_code="",
+                        funding_source="")
+                    | Q(role="finance_officer", institution__isnull=True, company__isnull=True, region_code="",
+                        funding_source__in=["", *FUNDING_SOURCES])
                 ),
             ),
             models.UniqueConstraint(
@@ -179,7 +186,7 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_company"
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "region_code"],
+                fields=["user", "role", "region_code", "funding_source"],
                 condition=Q(institution__isnull=True, company__isnull=True),
                 name="role_unique_region_or_national",
             ),

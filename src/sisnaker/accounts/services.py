@@ -21,7 +21,7 @@ from sisnaker.core import audit, crypto, ratelimit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
-from sisnaker.core.roles import SCOPE_OF, Role
+from sisnaker.core.roles import FUNDING_SOURCES, SCOPE_OF, Role
 from sisnaker.notifications.services import notify_address, notify_user
 from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.codes import Code as RegionCode
@@ -342,22 +342,30 @@ def person_export_own(*, actor: User, person: Person) -> dict:
 @transaction.atomic(durable=True)
 def role_grant(
     *, actor: User | None, user: User, role: Role | str, institution: Model | None = None, region_code: str = "",
-    company: Model | None = None,
+    company: Model | None = None, funding_source: str = "",
 ) -> RoleAssignment:
-    """Give ``user`` a role with its scope (an ``institutions.Institution``, a region code or a
-    ``placement.Company``). ``actor=None`` only from trusted commands (demo, setup)."""
-    return _role_grant(actor=actor, user=user, role=role, institution=institution, region_code=region_code, company=company)
+    """Give ``user`` a role with its scope (an ``institutions.Institution``, a region code, a
+    ``placement.Company`` or, for a finance officer, a funding source — none: national). ``actor=None`` only
+    from trusted commands (demo, setup)."""
+    return _role_grant(actor=actor, user=user, role=role, institution=institution, region_code=region_code, company=company,
+                       funding_source=funding_source)
 
 
 def _role_grant(
-    *, actor: User | None, user: User, role: Role | str, institution: Model | None, region_code: str, company: Model | None
+    *, actor: User | None, user: User, role: Role | str, institution: Model | None, region_code: str, company: Model | None,
+    funding_source: str = "",
 ) -> RoleAssignment:
     if actor is not None:
         require(actor, "role.grant")
     role = Role(role)
     scope = SCOPE_OF[role]
-    given = {"institution": institution is not None, "region": bool(region_code), "company": company is not None}
-    if scope is None and any(given.values()) or scope is not None and (not given[scope] or sum(given.values()) != 1):
+    given = {"institution": institution is not None, "region": bool(region_code), "company": company is not None,
+             "funding_source": bool(funding_source)}
+    if scope == "funding_source":  # optional: none is national
+        bad = any(v for k, v in given.items() if k != scope) or (funding_source and funding_source not in FUNDING_SOURCES)
+    else:
+        bad = scope is None and any(given.values()) or scope is not None and (not given[scope] or sum(given.values()) != 1)
+    if bad:
         raise ValidationFailed(
             Msg(
                 "Peran {role} memerlukan cakupan: {scope}.",
@@ -376,7 +384,7 @@ def _role_grant(
                 field="region_code",
             )
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, institution=institution, region_code=region_code, company=company,
+        user=user, role=role, institution=institution, region_code=region_code, company=company, funding_source=funding_source,
         defaults={"granted_by": actor},
     )
     if not created and assignment.is_active:
@@ -390,7 +398,8 @@ def _role_grant(
         actor=actor or "system",
         action=Audit.ROLE_GRANTED,
         obj=assignment,
-        after={"user": user.pk, "role": role.value, "institution": getattr(institution, "pk", None), "region_code": region_code, "company": getattr(company, "pk", None)},
+        after={"user": user.pk, "role": role.value, "institution": getattr(institution, "pk", None), "region_code": region_code, "company": getattr(company, "pk", None),
+               **({"funding_source": funding_source} if funding_source else {})},
     )
     return assignment
 
@@ -420,7 +429,7 @@ def staff_user_create(*, actor: User | None, username: str, password: str, full_
 @transaction.atomic(durable=True)
 def staff_login_set_up(
     *, username: str, role: Role | str, password: str | None = None, full_name: str = "", email: str = "",
-    institution: Model | None = None, region_code: str = "", company: Model | None = None,
+    institution: Model | None = None, region_code: str = "", company: Model | None = None, funding_source: str = "",
 ) -> User:
     """From the server's shell (``sisnaker staffuser``, no actor): the staff log-in ``username`` holds
     ``role`` with its scope. The log-in is created first (with ``password``) when it does not exist; both
@@ -429,7 +438,8 @@ def staff_login_set_up(
     if user is None:
         user = _staff_user_create(actor=None, username=username, password=password or "", full_name=full_name or username,
                                   email=email)
-    _role_grant(actor=None, user=user, role=role, institution=institution, region_code=region_code, company=company)
+    _role_grant(actor=None, user=user, role=role, institution=institution, region_code=region_code, company=company,
+                funding_source=funding_source)
     return user
 
 

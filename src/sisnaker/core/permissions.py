@@ -10,6 +10,7 @@ Objects expose their scope through small duck-typed methods, so this module know
 * ``scope_user_id()``         → the user the object belongs to (a citizen's own records)
 * ``scope_approval_authority()`` → who vets an institution: "regional" or "ministry"
 * ``scope_instructor_ids()``   → the user ids of the instructors assigned to a program (empty: none assigned)
+* ``scope_funding_source()``   → the funding source ("apbn", "apbd", "prakerja") of money the object moves
 
 Institution roles come in two strengths: ``_institution`` matches any institution the grant names
 (its staff may read and correct their own registration while it waits), ``_approved_institution``
@@ -37,6 +38,8 @@ class Grant:
     institution_approved: bool = False
     region_code: str = ""
     company_id: int | None = None
+    # A finance officer's funding source ("apbn", "apbd", "prakerja"); empty: national.
+    funding_source: str = ""
 
 
 # Scope matchers: (grant, obj, actor) -> bool
@@ -88,6 +91,14 @@ def _ministry_authority(grant: Grant, obj: Any, actor: Any) -> bool:
     """A ministry role, for institutions the ministry runs (UPTP, overseas BLK)."""
     fn = getattr(obj, "scope_approval_authority", None)
     return fn is not None and fn() == "ministry"
+
+
+def _funding_source(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A national finance officer (no funding source in the grant), or one of the object's funding source."""
+    if not grant.funding_source:
+        return True
+    fn = getattr(obj, "scope_funding_source", None)
+    return fn is not None and fn() == grant.funding_source
 
 
 def _any(grant: Grant, obj: Any, actor: Any) -> bool:
@@ -145,6 +156,19 @@ RULES: dict[str, dict[Role, Any]] = {
     "enrollment.view_nik": {R.INSTITUTION_MANAGER: _approved_institution, R.REGIONAL_OFFICER: _region},
     # A citizen registers themself for a program, or withdraws.
     "enrollment.register_self": {R.CITIZEN: _own},
+    # Payments (the payments app): finance officers (bendahara/PPK), national or of the money's funding source
+    # (obj: a batch, a payable, or the funding source an action is about). The lists show each officer only
+    # their source; approving a batch is never for its maker (payments.services.batches, and a database check).
+    "payment.list": {R.FINANCE_OFFICER: _any},
+    "payment.view": {R.FINANCE_OFFICER: _funding_source},
+    "payment.prepare": {R.FINANCE_OFFICER: _funding_source},
+    "payment.approve": {R.FINANCE_OFFICER: _funding_source},
+    "payment.settle": {R.FINANCE_OFFICER: _funding_source},
+    "incentive_rule.set": {R.FINANCE_OFFICER: _funding_source},
+    # Holder names the fuzzy match was unsure of (obj: none; the queue holds people, not money of a source).
+    "payout_account.review": {R.FINANCE_OFFICER: _any},
+    # A person records where their own money goes (obj: the person).
+    "payout_account.set_own": {R.CITIZEN: _own},
     # Administration.
     "audit.view": {},
     "role.grant": {},

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     CURATOR = "curator", _("Kurator Kementerian")
     PMO_OFFICER = "pmo_officer", _("Petugas PMO Prakerja")
     EMPLOYER = "employer", _("Pemberi kerja")
+    FINANCE_OFFICER = "finance_officer", _("Bendahara / PPK")
     ADMIN = "admin", _("Administrator")
 
 
@@ -24,7 +25,13 @@ SCOPE_OF = {
     Role.CURATOR: None,
     Role.PMO_OFFICER: None,
     Role.EMPLOYER: "company",
+    # National, or one funding source (FUNDING_SOURCES): an empty scope is national.
+    Role.FINANCE_OFFICER: "funding_source",
     Role.ADMIN: None,
 }
+
+# The funding sources a finance officer may be limited to: the paying ones of training.Program.Funding
+# (self-funded "mandiri" programs pay nobody). tests/payments checks that the two lists agree.
+FUNDING_SOURCES = ("apbn", "apbd", "prakerja")
 
 STAFF_ROLES = frozenset(set(Role) - {Role.CITIZEN})

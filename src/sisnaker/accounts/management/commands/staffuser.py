@@ -4,6 +4,7 @@ in the admin). Goes through the same audited services as everything else.
 
     sisnaker staffuser admin --name "Administrator Sisnaker" --email admin@kemnaker.go.id --role admin
     sisnaker staffuser disnaker.bdg --name "Lilis Suryani" --role regional_officer --region 32.73
+    sisnaker staffuser bendahara.apbn --name "Rina Wulandari" --role finance_officer --funding-source apbn
     echo "$PASSWORD" | sisnaker staffuser ops --name Ops --role curator --password-stdin
 """
 
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sisnaker.accounts import selectors, services
 from sisnaker.core.errors import SisnakerError
-from sisnaker.core.roles import SCOPE_OF, Role
+from sisnaker.core.roles import FUNDING_SOURCES, SCOPE_OF, Role
 
 
 class Command(BaseCommand):
@@ -31,9 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help="province (32) or regency (32.73) code, for regional_officer")
         parser.add_argument("--institution", type=int, help="institution id, for institution_manager / instructor")
         parser.add_argument("--company", type=int, help="company id, for employer")
+        parser.add_argument("--funding-source", default="", choices=["", *FUNDING_SOURCES],
+                            help="for finance_officer: one funding source (none: national)")
         parser.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
 
-    def handle(self, *args, username, name, email, role, region, institution, company, password_stdin, **options):
+    def handle(self, *args, username, name, email, role, region, institution, company, funding_source, password_stdin, **options):
         # The scope's models belong to apps above accounts: named, never imported (the dependency rules).
         Institution, Company = apps.get_model("institutions", "Institution"), apps.get_model("placement", "Company")
         scope = {}
@@ -44,6 +47,8 @@ class Command(BaseCommand):
             scope["institution"] = Institution.objects.filter(pk=institution).first() if institution else None
             if scope["institution"] is None:
                 raise CommandError("--institution must name an existing institution id for this role.")
+        elif need == "funding_source" and funding_source:
+            scope["funding_source"] = funding_source
         elif need == "company":
             scope["company"] = Company.objects.filter(pk=company).first() if company else None
             if scope["company"] is None:

@@ -1,0 +1,261 @@
+"""Disbursement batches: build from what is due, approve (four eyes), export the bank files, import the
+bank's result. Each step locks the batch row first, so double clicks and concurrent requests queue up and
+find the work done; the database refuses a payable in two open batches and a payment posted twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from sisnaker.accounts.models import User
+from sisnaker.core import audit, crypto
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.core.roles import FUNDING_SOURCES
+
+from .. import channels, domain
+from ..codes import Audit, Code
+from ..models import Batch, BatchLine, Payable, PayoutAccount
+from . import ledger
+from .payables import Source
+
+B, L, P = domain.BatchStatus, domain.LineStatus, domain.PayableStatus
+CHUNK = ledger.CHUNK
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _locked(batch_id: int, actor, action: str) -> Batch:
+    batch = Batch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(Msg("Batch tidak ditemukan.", "Batch not found."))
+    require(actor, action, batch)
+    return batch
+
+
+@transaction.atomic(durable=True)
+def batch_build(*, actor: User, funding_source: str, kind: str = "", now: dt.datetime | None = None) -> Batch:
+    """A draft batch of everything due from ``funding_source`` (and of ``kind``, if given) whose payee has a
+    verified current payout account; the account is copied into the line as it is now. The due payables are
+    locked, so a concurrent build waits and then finds them taken."""
+    if funding_source not in FUNDING_SOURCES:
+        raise ValidationFailed(Msg("Pilih sumber dana.", "Choose a funding source."), code=Code.FUNDING_SOURCE, field="funding_source")
+    if kind and kind not in domain.PayableKind.values:
+        raise ValidationFailed(Msg("Jenis pembayaran tidak dikenal.", "Unknown kind of payment."), code=Code.PAYABLE_STATE, field="kind")
+    require(actor, "payment.prepare", Source(funding_source))
+    now = now or timezone.now()
+    due = Payable.objects.select_for_update().filter(status=P.DUE, funding_source=funding_source)
+    if kind:
+        due = due.filter(kind=kind)
+    due = list(due.order_by("pk").values_list("pk", "amount", "person_id", "institution_id"))
+    person_ids = {p for _pk, _a, p, _i in due if p}
+    institution_ids = {i for _pk, _a, _p, i in due if i}
+    verified = PayoutAccount.objects.filter(is_current=True, status=domain.PayoutStatus.VERIFIED)
+    accounts = {("p", a[0]): a[1:] for a in verified.filter(person_id__in=person_ids)
+                .values_list("person_id", "provider_code", "number_encrypted", "holder_name")} if person_ids else {}
+    if institution_ids:
+        accounts.update({("i", a[0]): a[1:] for a in verified.filter(institution_id__in=institution_ids)
+                         .values_list("institution_id", "provider_code", "number_encrypted", "holder_name")})
+    chosen = [(pk, amount, accounts[("p", person) if person else ("i", institution)])
+              for pk, amount, person, institution in due if (("p", person) if person else ("i", institution)) in accounts]
+    if not chosen:
+        raise Conflict(Msg("Tidak ada yang jatuh tempo dengan rekening terverifikasi untuk sumber dana ini.",
+                           "Nothing is due to a verified account from this funding source."), code=Code.BATCH_EMPTY)
+    batch = Batch.objects.create(funding_source=funding_source, kind=kind, created_by=actor, created_at=now,
+                                 line_count=len(chosen), total_amount=sum(a for _pk, a, _acc in chosen))
+    BatchLine.objects.bulk_create([
+        BatchLine(batch=batch, payable_id=pk, reference=domain.line_reference(batch.pk, pk), amount=amount,
+                  provider_code=acc[0], account_number_encrypted=acc[1], holder_name=acc[2])
+        for pk, amount, acc in chosen
+    ], batch_size=CHUNK)
+    ids = [pk for pk, _a, _acc in chosen]
+    for part in _chunks(ids):
+        Payable.objects.filter(pk__in=part).update(status=P.IN_BATCH)
+    audit.record(actor=actor, action=Audit.BATCH_CREATED, obj=batch, at=now,
+                 after={"funding_source": funding_source, "kind": kind, "lines": batch.line_count, "total": batch.total_amount,
+                        "left_without_account": len(due) - len(chosen)})
+    return batch
+
+
+@transaction.atomic(durable=True)
+def batch_approve(*, actor: User, batch_id: int, now: dt.datetime | None = None) -> Batch:
+    """Approve a draft batch: never by its maker. Approving again (a double click, or two approvers at once)
+    changes nothing: the same approver gets the batch back as it is, another one is told who approved it."""
+    batch = _locked(batch_id, actor, "payment.approve")
+    if batch.approved_by_id is not None and batch.status != B.CANCELLED:
+        if batch.approved_by_id == actor.pk:
+            return batch
+        raise Conflict(Msg("Batch ini sudah disetujui oleh petugas lain.", "This batch was already approved by another officer."),
+                       code=Code.BATCH_STATE)
+    refusal = domain.approve_refusal(status=batch.status, maker_id=batch.created_by_id, approver_id=actor.pk)
+    if refusal is not None:
+        code = Code.BATCH_SELF_APPROVAL if batch.status == B.DRAFT else Code.BATCH_STATE
+        raise (PermissionDenied if code == Code.BATCH_SELF_APPROVAL else Conflict)(refusal, code=code)
+    now = now or timezone.now()
+    Batch.objects.filter(pk=batch.pk).update(status=B.APPROVED, approved_by=actor, approved_at=now)
+    audit.record(actor=actor, action=Audit.BATCH_APPROVED, obj=batch, at=now, before={"status": batch.status},
+                 after={"status": B.APPROVED, "lines": batch.line_count, "total": batch.total_amount})
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic(durable=True)
+def batch_cancel(*, actor: User, batch_id: int, reason: str, now: dt.datetime | None = None) -> Batch:
+    """Cancel a batch the bank has not received (draft or approved, not exported): its payables are due again."""
+    batch = _locked(batch_id, actor, "payment.prepare")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(Msg("Tulis alasan pembatalan.", "Write why it is cancelled."), code=Code.BATCH_STATE, field="reason")
+    if batch.status not in (B.DRAFT, B.APPROVED):
+        raise Conflict(Msg("Batch yang berkasnya sudah diunduh tidak dapat dibatalkan: impor hasil dari bank.",
+                           "A batch whose file was downloaded cannot be cancelled: import the bank's result."), code=Code.BATCH_STATE)
+    now = now or timezone.now()
+    ids = list(batch.lines.filter(is_open=True).values_list("payable_id", flat=True))
+    BatchLine.objects.filter(batch=batch, is_open=True).update(status=L.CANCELLED, is_open=False, settled_at=now,
+                                                               failure_reason="")
+    for part in _chunks(ids):
+        Payable.objects.filter(pk__in=part, status=P.IN_BATCH).update(status=P.DUE)
+    Batch.objects.filter(pk=batch.pk).update(status=B.CANCELLED, cancelled_at=now)
+    audit.record(actor=actor, action=Audit.BATCH_CANCELLED, obj=batch, at=now, before={"status": batch.status},
+                 after={"status": B.CANCELLED, "lines_back_to_due": len(ids)}, reason=reason)
+    batch.refresh_from_db()
+    return batch
+
+
+@dataclass(frozen=True, slots=True)
+class BankFile:
+    provider_code: str
+    filename: str
+    content: str
+    lines: int
+    amount: int
+
+
+def _description(kind: str, batch_id: int) -> str:
+    word = "INSENTIF" if kind == domain.PayableKind.INCENTIVE else "BIAYA PELATIHAN"
+    return f"SISNAKER {word} B{batch_id}"
+
+
+@transaction.atomic(durable=True)
+def batch_export(*, actor: User, batch_id: int, provider_code: str, now: dt.datetime | None = None) -> BankFile:
+    """The transfer file for one bank (or e-wallet provider) of an approved batch (docs/payments.md). The
+    first download moves the batch to ``exported``; every download is audited and gives the same lines."""
+    batch = _locked(batch_id, actor, "payment.settle")
+    if batch.status not in (B.APPROVED, B.EXPORTED, B.SETTLED):
+        raise Conflict(Msg("Berkas bank dibuat setelah batch disetujui.", "The bank file is made once the batch is approved."),
+                       code=Code.BATCH_STATE)
+    if channels.provider(provider_code) is None:
+        raise NotFound(Msg("Bank tidak dikenal.", "Unknown bank."))
+    now = now or timezone.now()
+    rows = list(batch.lines.filter(provider_code=provider_code).exclude(status=L.CANCELLED).order_by("pk")
+                .values_list("reference", "account_number_encrypted", "holder_name", "amount", "payable__kind"))
+    if not rows:
+        raise NotFound(Msg("Batch ini tidak berisi baris untuk bank itu.", "This batch has no line for that bank."))
+    content = domain.export_csv((ref, provider_code, crypto.decrypt(number), holder, amount, _description(kind, batch.pk))
+                                for ref, number, holder, amount, kind in rows)
+    if batch.status == B.APPROVED:
+        Batch.objects.filter(pk=batch.pk).update(status=B.EXPORTED, exported_at=now)
+    total = sum(r[3] for r in rows)
+    audit.record(actor=actor, action=Audit.BATCH_EXPORTED, obj=batch, at=now,
+                 after={"provider": provider_code, "lines": len(rows), "total": total})
+    return BankFile(provider_code, f"sisnaker-batch-{batch.pk}-{provider_code}.csv", content, len(rows), total)
+
+
+@dataclass
+class ImportReport:
+    paid: int = 0
+    failed: int = 0
+    unchanged: int = 0
+    paid_amount: int = 0
+    problems: list[domain.ResultProblem] = field(default_factory=list)
+
+
+def batch_result_import(*, actor: User, batch_id: int, data: bytes, now: dt.datetime | None = None) -> ImportReport:
+    """Apply the bank's result file to an exported batch, all or nothing: paid lines post the payment to the
+    ledger and mark the payable paid; failed lines keep the bank's reason and put the payable back to due (a
+    later batch takes it). A line already settled the same way is left as it is, so importing a file again
+    changes nothing; one settled the other way is reported and nothing is applied."""
+    rows, problems = domain.parse_result(data)
+    if problems:
+        raise _file_refused(problems)
+    return _apply_result(actor=actor, batch_id=batch_id, rows=rows, now=now or timezone.now())
+
+
+def _file_refused(problems: list[domain.ResultProblem]) -> ValidationFailed:
+    first = problems[0]
+    message = Msg("Baris {line}: {problem} ({count} masalah; tidak ada yang diterapkan).",
+                  "Line {line}: {problem_en} ({count} problems; nothing applied).").format(
+        line=first.line, problem=first.message.id, problem_en=first.message.en, count=len(problems))
+    return ValidationFailed(message, code=Code.RESULT_FILE, field="file",
+                            details={"problems": [{"line": p.line, "message": p.message.id, "message_en": p.message.en}
+                                                  for p in problems[:100]]})
+
+
+def _settle_lines(rows: list[tuple[str, str, str, int]], *, now: dt.datetime) -> None:
+    """Close settled lines: (status, bank reference, reason, line id) each. One statement run for every row
+    (executemany, pipelined on PostgreSQL) rather than ``bulk_update``'s CASE, which grows with the rows."""
+    table = BatchLine._meta.db_table
+    stamp = transaction.get_connection().ops.adapt_datetimefield_value(now)
+    with transaction.get_connection().cursor() as cursor:
+        # The table name is this model's, never input.
+        cursor.executemany(
+            f"UPDATE {table} SET status = %s, is_open = %s, bank_reference = %s, failure_reason = %s, settled_at = %s WHERE id = %s",  # noqa: S608
+            [(status, False, reference, reason, stamp, pk) for status, reference, reason, pk in rows])
+
+
+@transaction.atomic(durable=True)
+def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt.datetime) -> ImportReport:
+    batch = _locked(batch_id, actor, "payment.settle")
+    if batch.status not in (B.EXPORTED, B.SETTLED):
+        raise Conflict(Msg("Hasil bank diimpor setelah berkas bank diunduh.", "The bank's result is imported after the bank file is downloaded."),
+                       code=Code.BATCH_STATE)
+    lines = {ref: (pk, status, payable_id) for ref, pk, status, payable_id in
+             batch.lines.values_list("reference", "pk", "status", "payable_id")}
+    plan = domain.settle(rows, {ref: v[1] for ref, v in lines.items()})
+    if plan.problems:
+        raise _file_refused(plan.problems)
+    report = ImportReport(unchanged=plan.unchanged)
+    if plan.paid:
+        paid_lines = [lines[r.reference] for r in plan.paid]
+        payables = {p.pk: p for part in _chunks([v[2] for v in paid_lines])
+                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status")}
+        if any(p.status != P.IN_BATCH for p in payables.values()):
+            raise Conflict(Msg("Ada kewajiban yang tidak lagi dalam batch.", "A payable is no longer in the batch."), code=Code.PAYABLE_STATE)
+        postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key),
+                                   lines=domain.postings(domain.EntryKind.PAY, payable_kind=p.kind, funding_source=p.funding_source,
+                                                         amount=p.amount), payable_id=p.pk, memo=f"batch {batch.pk}")
+                    for p in payables.values()]
+        if len(ledger.post(postings, actor=actor, now=now)) != len(postings):
+            raise Conflict(Msg("Pembayaran ini sudah tercatat di buku besar.", "This payment is already in the ledger."),
+                           code=Code.PAYABLE_STATE)
+        _settle_lines([(L.PAID, r.bank_reference, "", lines[r.reference][0]) for r in plan.paid], now=now)
+        for part in _chunks(list(payables)):
+            Payable.objects.filter(pk__in=part).update(status=P.PAID, paid_at=now, last_failure="")
+        report.paid = len(plan.paid)
+        report.paid_amount = sum(p.amount for p in payables.values())
+        audit.record_many(actor=actor, action=Audit.PAYABLE_PAID, object_type="payments.payable", at=now, rows=[
+            (p.pk, p.idempotency_key, {"status": P.IN_BATCH}, {"status": P.PAID, "batch": batch.pk, "amount": p.amount})
+            for p in payables.values()])
+    if plan.failed:
+        _settle_lines([(L.FAILED, r.bank_reference, r.reason, lines[r.reference][0]) for r in plan.failed], now=now)
+        Payable.objects.bulk_update(
+            [Payable(pk=lines[r.reference][2], status=P.DUE, last_failure=r.reason) for r in plan.failed],
+            ["status", "last_failure"], batch_size=1000)
+        report.failed = len(plan.failed)
+        audit.record_many(actor=actor, action=Audit.PAYABLE_FAILED, object_type="payments.payable", at=now, rows=[
+            (lines[r.reference][2], r.reference, {"status": P.IN_BATCH}, {"status": P.DUE, "batch": batch.pk, "reason": r.reason})
+            for r in plan.failed])
+    if report.paid or report.failed:
+        settled = not BatchLine.objects.filter(batch=batch, is_open=True).exists()
+        if settled:
+            Batch.objects.filter(pk=batch.pk).update(status=B.SETTLED, settled_at=now)
+        audit.record(actor=actor, action=Audit.BATCH_RESULT_IMPORTED, obj=batch, at=now, before={"status": batch.status},
+                     after={"status": B.SETTLED if settled else batch.status, "paid": report.paid, "failed": report.failed,
+                            "unchanged": report.unchanged, "paid_amount": report.paid_amount})
+    return report

@@ -1,0 +1,80 @@
+"""Posting to the ledger: the one writer of journal entries and their lines.
+
+Called by the payments services inside their transaction, after their permission check (this module checks
+none: it is not a use case of its own). Each posting is one entry per payable with an idempotency key
+(``domain.entry_key``); keys already posted are skipped, so posting again changes nothing, and the
+database's unique key refuses a concurrent second posting. Lines go in before their entries (the entries'
+insert trigger checks the balance, migrations/0002)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sisnaker.core.errors import ValidationFailed
+
+from .. import domain
+from ..codes import Code
+from ..models import JournalEntry, LedgerAccount, LedgerLine
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One entry to post: ``lines`` are (account key, amount); ``payable_id`` is the sub-ledger reference of
+    every line."""
+
+    kind: str
+    key: str
+    lines: list[domain.Line]
+    payable_id: int | None = None
+    memo: str = ""
+
+
+def accounts_by_key(keys: Iterable[domain.AccountKey]) -> dict[domain.AccountKey, int]:
+    """Account ids for (kind, funding source) keys, creating the accounts that do not exist yet."""
+    wanted = set(keys)
+    found = {(a.kind, a.funding_source): a.pk for a in LedgerAccount.objects.filter(person__isnull=True)
+             if (a.kind, a.funding_source) in wanted}
+    for kind, source in wanted - set(found):
+        found[(kind, source)] = LedgerAccount.objects.get_or_create(kind=kind, funding_source=source, person=None)[0].pk
+    return found
+
+
+def post(postings: list[Posting], *, actor, now: dt.datetime) -> list[Posting]:
+    """Post each entry whose key is not posted yet; returns those posted. Refuses the whole call when one
+    entry does not balance (nothing is written)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.post must run inside the transaction of the change")
+    for posting in postings:
+        refusal = domain.entry_refusal(posting.lines)
+        if refusal is not None:
+            raise ValidationFailed(refusal, code=Code.ENTRY_UNBALANCED)
+    keys = [p.key for p in postings]
+    if len(set(keys)) != len(keys):
+        raise ValueError("two postings share an idempotency key")
+    posted: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        posted.update(JournalEntry.objects.filter(idempotency_key__in=keys[start:start + CHUNK])
+                      .values_list("idempotency_key", flat=True))
+    todo = [p for p in postings if p.key not in posted]
+    if not todo:
+        return []
+    account_ids = accounts_by_key(key for p in todo for key, _amount in p.lines)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    entries, lines = [], []
+    for posting in todo:
+        entry_id = uuid.uuid4()
+        entries.append(JournalEntry(id=entry_id, idempotency_key=posting.key, kind=posting.kind, posted_at=now,
+                                    posted_by_id=actor_id, memo=posting.memo[:200]))
+        lines.extend(LedgerLine(entry_id=entry_id, account_id=account_ids[key], amount=amount, payable_id=posting.payable_id)
+                     for key, amount in posting.lines)
+    # Lines first: the entry's insert trigger checks that its lines balance.
+    LedgerLine.objects.bulk_create(lines, batch_size=CHUNK)
+    JournalEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    return todo

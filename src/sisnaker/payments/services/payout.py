@@ -1,0 +1,100 @@
+"""Payout accounts: where a person's incentive goes (a bank account or an e-wallet), and the officers'
+check of holder names the fuzzy match was unsure of."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person, User
+from sisnaker.accounts.security import confirm_identity
+from sisnaker.core import audit, crypto
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import require
+
+from .. import channels, domain
+from ..codes import Audit, Code
+from ..models import PayoutAccount
+
+
+def thresholds() -> tuple[int, int]:
+    """(accept, review): holder-name scores at or above ``accept`` are verified, from ``review`` an officer
+    decides, below it the account is refused (settings ``SISNAKER_PAYOUT_NAME_ACCEPT``/``_REVIEW``)."""
+    accept = int(getattr(settings, "SISNAKER_PAYOUT_NAME_ACCEPT", 90))
+    review = int(getattr(settings, "SISNAKER_PAYOUT_NAME_REVIEW", 70))
+    return accept, min(review, accept)
+
+
+def payout_account_set(
+    *, actor: User, person: Person, channel: str, provider_code: str, number: str, holder_name: str,
+    current_password: str | None, otp_token: str = "", now: dt.datetime | None = None,
+) -> PayoutAccount:
+    """A person records the account their money goes to. Where money goes can take an account over, so the
+    current password (and the authenticator's code when there is one) is asked first, outside the change's
+    transaction (a wrong guess stays counted). The holder's name is matched against the person's name:
+    verified, sent to an officer's review, or refused (kept, so the person sees why)."""
+    require(actor, "payout_account.set_own", person)
+    confirm_identity(user=actor, password=current_password, otp_token=otp_token)
+    return _payout_account_set(actor=actor, person=person, channel=channel, provider_code=provider_code, number=number,
+                               holder_name=holder_name, now=now or timezone.now())
+
+
+@transaction.atomic(durable=True)
+def _payout_account_set(*, actor, person: Person, channel: str, provider_code: str, number: str, holder_name: str,
+                        now: dt.datetime) -> PayoutAccount:
+    provider = channels.provider(provider_code)
+    if provider is None or provider.channel != channel:
+        raise ValidationFailed(Msg("Pilih bank atau dompet digital dari daftar.", "Choose a bank or an e-wallet from the list."),
+                               code=Code.PROVIDER_UNKNOWN, field="provider_code")
+    number = domain.clean_number(number)
+    refusal = domain.account_number_refusal(channel, number)
+    if refusal is not None:
+        raise ValidationFailed(refusal, code=Code.ACCOUNT_NUMBER, field="number")
+    holder = " ".join((holder_name or "").split())[:150]
+    if len(domain.normalise_name(holder)) < 2:
+        raise ValidationFailed(Msg("Tulis nama pemilik rekening seperti di buku tabungan.",
+                                   "Write the account holder's name as in the passbook."), code=Code.HOLDER_NAME, field="holder_name")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    score = domain.name_score(person.full_name, holder)
+    accept, review = thresholds()
+    status = domain.name_verdict(score, accept=accept, review=review)
+    previous = PayoutAccount.objects.filter(person=person, is_current=True).first()
+    if previous is not None:
+        PayoutAccount.objects.filter(pk=previous.pk).update(is_current=False)
+    account = PayoutAccount.objects.create(
+        person=person, channel=channel, provider_code=provider.code, number_encrypted=crypto.encrypt(number),
+        number_last4=number[-4:], holder_name=holder, match_score=score, status=status, created_at=now, created_by=actor,
+    )
+    audit.record(actor=actor, action=Audit.PAYOUT_ACCOUNT_SET, obj=account, at=now,
+                 before={"account": str(previous)} if previous else None,
+                 after={"channel": channel, "provider": provider.code, "number": account.number_masked, "holder": holder,
+                        "score": score, "status": status})
+    return account
+
+
+@transaction.atomic(durable=True)
+def payout_account_review(*, actor: User, account_id: int, accept: bool, note: str = "",
+                          now: dt.datetime | None = None) -> PayoutAccount:
+    """A finance officer decides a holder name the match was unsure of (after checking, e.g., a passbook
+    photo or a call): accepted accounts are verified, refused ones need a new account from the person."""
+    require(actor, "payout_account.review")
+    now = now or timezone.now()
+    account = PayoutAccount.objects.select_for_update().filter(pk=account_id).select_related("person").first()
+    if account is None:
+        raise NotFound(Msg("Rekening tidak ditemukan.", "Account not found."))
+    if account.status != domain.PayoutStatus.REVIEW or not account.is_current:
+        raise Conflict(Msg("Rekening ini tidak (lagi) menunggu pemeriksaan.", "This account is not (or no longer) waiting for a check."),
+                       code=Code.REVIEW_STATE)
+    note = (note or "").strip()[:300]
+    if not accept and not note:
+        raise ValidationFailed(Msg("Tulis alasan penolakan (dibaca pemilik rekening).", "Write why it is refused (the holder reads it)."),
+                               code=Code.HOLDER_NAME, field="note")
+    status = domain.PayoutStatus.VERIFIED if accept else domain.PayoutStatus.REJECTED
+    PayoutAccount.objects.filter(pk=account.pk).update(status=status, reviewed_by=actor, reviewed_at=now, review_note=note)
+    audit.record(actor=actor, action=Audit.PAYOUT_ACCOUNT_REVIEWED, obj=account, at=now, before={"status": account.status},
+                 after={"status": status}, reason=note)
+    account.refresh_from_db()
+    return account

@@ -1,0 +1,194 @@
+"""Payables and batches through the services: accrual from survey responses, build, four-eyes approval, bank
+files, bank results (paid, failed, imported again), and what the citizen sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.payments import domain, selectors
+from sisnaker.payments.models import Batch, BatchLine, JournalEntry, LedgerLine, Payable
+from sisnaker.payments.services import batches, payables
+from tests.factories import staff
+
+from .conftest import graduates
+
+pytestmark = pytest.mark.django_db
+
+
+def result_file(batch, *, failed: dict[int, str] | None = None) -> bytes:
+    """The bank's answer: every line paid except the payables in ``failed`` (payable id → reason)."""
+    failed = failed or {}
+    rows = ["reference,status,bank_reference,reason"]
+    for line in batch.lines.order_by("pk"):
+        if line.payable_id in failed:
+            rows.append(f"{line.reference},GAGAL,,{failed[line.payable_id]}")
+        else:
+            rows.append(f"{line.reference},BERHASIL,TRX{line.pk},")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def run_to_exported(maker, approver, source="apbd"):
+    batch = batches.batch_build(actor=maker, funding_source=source)
+    batches.batch_approve(actor=approver, batch_id=batch.pk)
+    for code in selectors.batch_providers(batch):
+        batches.batch_export(actor=approver, batch_id=batch.pk, provider_code=code)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_graduates_who_filled_the_survey_are_owed_the_default_incentive_once(finance):
+    _program, enrollments = graduates(3)
+    _other, late = graduates(1, responded=False)
+    done = payables.payables_accrue(actor=finance)
+    assert (done.incentives, done.amount) == (3, 3 * domain.DEFAULT_INCENTIVE)
+    assert payables.payables_accrue(actor=finance).incentives == 0
+    assert Payable.objects.count() == 3
+    # The accrual is in the ledger: budget debited, payable to people credited.
+    assert LedgerLine.objects.filter(account__kind="budget").count() == 3
+    assert sum(LedgerLine.objects.values_list("amount", flat=True)) == 0
+    assert AuditEvent.objects.filter(action="payable.created").count() == 3
+    assert selectors.my_incentives(late[0].person)[0].state == "survey"
+    assert selectors.my_incentives(enrollments[0].person)[0].state == "due"
+
+
+def test_a_program_rule_wins_and_one_rule_pays_a_person_once(finance):
+    program, enrollments = graduates(1, funding="apbn")
+    payables.incentive_rule_set(actor=finance, funding_source="apbn", amount=750_000, program=program)
+    person = enrollments[0].person
+    second, _ = graduates(0, funding="apbn")
+    from tests.factories import enrollments_in
+
+    from .conftest import respond
+    again = enrollments_in(second, people=[person], state="graduated")[0]
+    respond(again)
+    payables.payables_accrue(actor=finance)
+    amounts = sorted(Payable.objects.filter(person=person).values_list("amount", flat=True))
+    assert amounts == [600_000, 750_000]  # the program's own rule, and the APBN rule for the other program
+
+
+def test_a_training_fee_is_owed_for_graduates_of_a_closed_government_program(finance):
+    program, _ = graduates(4, funding="apbn", fee=2_500_000, accounts=False, responded=False)
+    payables.payables_accrue(actor=finance)
+    fee = Payable.objects.get(kind="training_fee")
+    assert (fee.institution_id, fee.amount) == (program.institution_id, 4 * 2_500_000)
+
+
+def test_the_whole_run_pays_once_and_failed_lines_go_into_a_later_batch(finance, finance2):
+    _program, enrollments = graduates(3)
+    payables.payables_accrue(actor=finance)
+    batch = run_to_exported(finance, finance2)
+    assert batch.status == "exported" and batch.line_count == 3 and batch.total_amount == 1_800_000
+    first, second, third = (e.person for e in enrollments)
+    failing = Payable.objects.get(person=third)
+    report = batches.batch_result_import(actor=finance, batch_id=batch.pk,
+                                         data=result_file(batch, failed={failing.pk: "nama rekening tidak cocok"}))
+    assert (report.paid, report.failed) == (2, 1)
+    batch.refresh_from_db()
+    assert batch.status == "settled"
+    assert Payable.objects.filter(status="paid").count() == 2
+    # Importing the same file again changes nothing.
+    again = batches.batch_result_import(actor=finance, batch_id=batch.pk,
+                                        data=result_file(batch, failed={failing.pk: "nama rekening tidak cocok"}))
+    assert (again.paid, again.failed, again.unchanged) == (0, 0, 3)
+    assert JournalEntry.objects.filter(kind="pay").count() == 2
+    state = selectors.my_incentives(third)[0]
+    assert (state.state, state.failure_reason) == ("failed", "nama rekening tidak cocok")
+    assert selectors.my_incentives(first)[0].state == "paid"
+    # The failed one is due again and goes into the next batch; nothing else does.
+    later = run_to_exported(finance2, finance)
+    assert list(later.lines.values_list("payable_id", flat=True)) == [failing.pk]
+    batches.batch_result_import(actor=finance, batch_id=later.pk, data=result_file(later))
+    assert Payable.objects.filter(status="paid").count() == 3
+    paid_out = LedgerLine.objects.filter(account__kind="paid_out").values_list("amount", flat=True)
+    assert sum(paid_out) == -1_800_000
+    assert all(r.balanced for r in selectors.reconciliation(finance))
+
+
+def test_a_result_that_contradicts_a_settled_line_is_refused_whole(finance, finance2):
+    graduates(2)
+    payables.payables_accrue(actor=finance)
+    batch = run_to_exported(finance, finance2)
+    batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch))
+    one = batch.lines.first()
+    with pytest.raises(ValidationFailed) as info:
+        batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch, failed={one.payable_id: "x"}))
+    assert info.value.code == "batch_result_file"
+    assert BatchLine.objects.filter(status="paid").count() == 2
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "reference,status"),
+    (b"reference,status,bank_reference,reason\nSNK000001-1,MUNGKIN,,\n", "MUNGKIN"),
+    (b"reference,status,bank_reference,reason\nSNK000001-1,GAGAL,,\n", "alasan"),
+    (b"reference,status,bank_reference,reason\nTIDAK-ADA,BERHASIL,,\n", "TIDAK-ADA"),
+    (b"\xff\xfe", "UTF-8"),
+])
+def test_a_bad_result_file_is_refused_with_the_line_at_fault(finance, finance2, content, expected):
+    graduates(1)
+    payables.payables_accrue(actor=finance)
+    batch = run_to_exported(finance, finance2)
+    with pytest.raises(ValidationFailed) as info:
+        batches.batch_result_import(actor=finance, batch_id=batch.pk, data=content)
+    assert expected in info.value.message.id
+    assert not BatchLine.objects.exclude(status="pending").exists()
+
+
+def test_four_eyes_the_maker_never_approves_and_approving_twice_changes_nothing(finance, finance2):
+    graduates(1)
+    payables.payables_accrue(actor=finance)
+    batch = batches.batch_build(actor=finance, funding_source="apbd")
+    with pytest.raises(PermissionDenied):
+        batches.batch_approve(actor=finance, batch_id=batch.pk)
+    batches.batch_approve(actor=finance2, batch_id=batch.pk)
+    batches.batch_approve(actor=finance2, batch_id=batch.pk)  # a double click
+    assert AuditEvent.objects.filter(action="batch.approved").count() == 1
+    with pytest.raises(Conflict):
+        batches.batch_approve(actor=staff("finance_officer"), batch_id=batch.pk)
+
+
+def test_a_payable_is_in_one_open_batch_and_a_cancelled_batch_frees_it(finance, finance2):
+    graduates(2)
+    payables.payables_accrue(actor=finance)
+    batch = batches.batch_build(actor=finance, funding_source="apbd")
+    with pytest.raises(Conflict):
+        batches.batch_build(actor=finance, funding_source="apbd")
+    batches.batch_cancel(actor=finance, batch_id=batch.pk, reason="Salah sumber dana")
+    assert Payable.objects.filter(status="due").count() == 2
+    assert batches.batch_build(actor=finance2, funding_source="apbd").line_count == 2
+
+
+def test_people_without_a_verified_account_wait(finance):
+    graduates(1, accounts=False)
+    payables.payables_accrue(actor=finance)
+    with pytest.raises(Conflict):
+        batches.batch_build(actor=finance, funding_source="apbd")
+
+
+def test_an_officer_of_one_funding_source_touches_only_its_money(finance2, payments_world):
+    apbn_officer = staff("finance_officer", funding_source="apbn")
+    graduates(1)  # APBD
+    payables.payables_accrue(actor=finance2)
+    with pytest.raises(PermissionDenied):
+        batches.batch_build(actor=apbn_officer, funding_source="apbd")
+    batch = batches.batch_build(actor=finance2, funding_source="apbd")
+    with pytest.raises(PermissionDenied):
+        batches.batch_approve(actor=apbn_officer, batch_id=batch.pk)
+    assert selectors.batches(apbn_officer) == []
+    assert selectors.sources_of(apbn_officer) == ["apbn"]
+
+
+def test_the_bank_file_has_the_documented_layout(finance, finance2):
+    _program, enrollments = graduates(1, provider="014")
+    payables.payables_accrue(actor=finance)
+    batch = batches.batch_build(actor=finance, funding_source="apbd")
+    with pytest.raises(Conflict):
+        batches.batch_export(actor=finance, batch_id=batch.pk, provider_code="014")  # not approved yet
+    batches.batch_approve(actor=finance2, batch_id=batch.pk)
+    bank_file = batches.batch_export(actor=finance2, batch_id=batch.pk, provider_code="014")
+    header, row = bank_file.content.strip().split("\r\n")
+    assert header == "reference,bank_code,account_number,account_holder,amount,description"
+    line = batch.lines.get()
+    assert row == f"{line.reference},014,0123456789012,{enrollments[0].person.full_name},600000,SISNAKER INSENTIF B{batch.pk}"
+    assert Batch.objects.get(pk=batch.pk).status == "exported"

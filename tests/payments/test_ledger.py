@@ -1,0 +1,110 @@
+"""The ledger: balanced, append-only, idempotent — in the domain and in the database, also for writes that
+bypass the ORM."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from sisnaker.core.errors import ValidationFailed
+from sisnaker.payments import domain
+from sisnaker.payments.models import JournalEntry, LedgerAccount, LedgerLine
+from sisnaker.payments.services import ledger
+
+pytestmark = pytest.mark.django_db
+
+BUDGET, PAYABLE = ("budget", "apbn"), ("payable_person", "apbn")
+
+
+def test_the_domain_refuses_unbalanced_entries():
+    assert domain.entry_refusal([(BUDGET, 10), (PAYABLE, -10)]) is None
+    assert domain.entry_refusal([(BUDGET, 10), (PAYABLE, -9)]) is not None
+    assert domain.entry_refusal([(BUDGET, 10)]) is not None
+    assert domain.entry_refusal([(BUDGET, 0), (PAYABLE, 0)]) is not None
+    assert domain.entry_refusal([(BUDGET, 1.5), (PAYABLE, -1.5)]) is not None
+    assert domain.entry_refusal([(BUDGET, True), (PAYABLE, -1)]) is not None
+
+
+@pytest.mark.parametrize("entry", list(domain.EntryKind))
+def test_every_posting_balances(entry):
+    for kind in domain.PayableKind:
+        assert domain.entry_refusal(domain.postings(entry, payable_kind=kind, funding_source="apbd", amount=600_000)) is None
+
+
+def _post(lines, key="k1"):
+    with transaction.atomic():
+        return ledger.post([ledger.Posting(kind="accrue", key=key, lines=lines)], actor=None, now=timezone.now())
+
+
+def test_posting_twice_with_one_key_posts_once():
+    assert len(_post([(BUDGET, 5), (PAYABLE, -5)])) == 1
+    assert _post([(BUDGET, 5), (PAYABLE, -5)]) == []
+    assert JournalEntry.objects.count() == 1
+    assert LedgerLine.objects.count() == 2
+
+
+def test_the_service_refuses_an_unbalanced_posting():
+    with pytest.raises(ValidationFailed):
+        _post([(BUDGET, 5), (PAYABLE, -4)])
+    assert not JournalEntry.objects.exists()
+
+
+def _accounts():
+    a = LedgerAccount.objects.get_or_create(kind="budget", funding_source="apbn", person=None)[0]
+    b = LedgerAccount.objects.get_or_create(kind="payable_person", funding_source="apbn", person=None)[0]
+    return a, b
+
+
+def _raw_entry(amounts, *, entry_id=None):
+    """Lines then the entry, in raw SQL (no ORM, no domain check)."""
+    a, b = _accounts()
+    entry_id = entry_id or uuid.uuid4()
+    value = entry_id.hex if connection.vendor == "sqlite" else entry_id
+    with connection.cursor() as cursor:
+        for account, amount in zip((a, b, a), amounts, strict=False):
+            cursor.execute("INSERT INTO payments_ledgerline (entry_id, account_id, amount, payable_id) VALUES (%s, %s, %s, NULL)",
+                           [value, account.pk, amount])
+        cursor.execute("INSERT INTO payments_journalentry (id, idempotency_key, kind, posted_at, memo) VALUES (%s, %s, 'accrue', %s, '')",
+                       [value, f"raw:{entry_id}", timezone.now()])
+    return entry_id
+
+
+def test_the_database_accepts_a_balanced_entry_written_in_raw_sql():
+    with transaction.atomic():
+        _raw_entry([700, -700])
+    assert JournalEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("amounts", [[700, -699], [700], [], [700, -300, -300]])
+def test_the_database_refuses_an_unbalanced_entry_written_in_raw_sql(amounts):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _raw_entry(amounts)
+    assert not JournalEntry.objects.exists()
+
+
+def test_the_database_refuses_a_line_added_to_a_posted_entry():
+    with transaction.atomic():
+        entry_id = _raw_entry([700, -700])
+    a, _b = _accounts()
+    value = entry_id.hex if connection.vendor == "sqlite" else entry_id
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO payments_ledgerline (entry_id, account_id, amount, payable_id) VALUES (%s, %s, 5, NULL)",
+                       [value, a.pk])
+    assert LedgerLine.objects.count() == 2
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE payments_ledgerline SET amount = amount * 2",
+    "DELETE FROM payments_ledgerline",
+    "UPDATE payments_journalentry SET memo = 'changed'",
+    "DELETE FROM payments_journalentry",
+])
+def test_the_ledger_is_append_only(sql):
+    _post([(BUDGET, 5), (PAYABLE, -5)])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert sorted(LedgerLine.objects.values_list("amount", flat=True)) == [-5, 5]
+    assert JournalEntry.objects.get().memo == ""
