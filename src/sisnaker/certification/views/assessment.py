@@ -96,7 +96,7 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
         "program": program, "units": grid.units, "rows": rows, "form_error": form_error,
         "not_open": str(grid.not_open) if grid.not_open else "",
         "status_label": str(training_domain.status_label(program.status)),
-        "counts": grid.counts(), "editable_any": any(r.editable for r in grid.rows),
+        "counts": grid.counts(), "columns": grid.column_counts(), "editable_any": any(r.editable for r in grid.rows),
         "can_manage": can(request.user, "program.manage", program),
     }, status=status)
 
@@ -104,8 +104,10 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
-    """htmx: save one cell; answers with the participant's updated row (its overall result and the
-    cell's status). A refusal is shown in the cell, nothing is saved."""
+    """htmx: save one cell; answers with the participant's updated row (its state, overall result and the
+    cell's status), the unit's column totals and the overall totals, which the grid swaps in out of band
+    (``_cell.html``). A refusal is shown in the cell, nothing is saved. Posted without htmx, back to the
+    grid with a message."""
     program = _assess_program(request, program_id)
     ref = parse_cell_ref(request.POST.get("cell", ""))
     if ref is None:
@@ -120,15 +122,26 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
                                        today=timezone.localdate())
         except SisnakerError as exc:
             error = str(exc.message)
-    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id], today=timezone.localdate())
-    if not grid.rows:
+    if not request.headers.get("HX-Request"):
+        # Posted without htmx (no JavaScript ran): the whole grid again, with what happened as a message.
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Penilaian tersimpan: %(n)s nilai diubah.") % {"n": 1})
+        return redirect("certification:assess", program_id=program.pk)
+    # The whole grid (three queries): the row, and the totals the page shows, which this cell changed.
+    grid = selectors.assessment_grid(program=program, today=timezone.localdate())
+    mine = next((r for r in grid.rows if r.enrollment_id == enrollment_id), None)
+    if mine is None:
         raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
                        code=Code.ENROLLMENT_NOT_IN_PROGRAM)
     key = (enrollment_id, unit_id)
-    row = _row_view(grid.rows[0], grid.units, errors={key: error} if error else None,
+    row = _row_view(mine, grid.units, errors={key: error} if error else None,
                     posted={key: (CODE_OF[cell.result] if not cell.error else cell.raw_result, cell.raw_score)} if error else None,
                     saved=None if error else key)
-    return render(request, "certification/assessment/_row.html", {"r": row, "program": program})
+    return render(request, "certification/assessment/_cell.html", {
+        "r": row, "program": program, "counts": grid.counts(), "columns": grid.column_counts(),
+    })
 
 
 @login_required
