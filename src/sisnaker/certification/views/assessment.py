@@ -18,7 +18,9 @@ from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError,
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.training import domain as training_domain
-from sisnaker.training.models import Program
+from sisnaker.training.codes import Code as TrainingCode
+from sisnaker.training.models import ImportErrorFile, Program
+from sisnaker.training.spreadsheets import services as spreadsheets
 
 from .. import assessment_sheet, domain, selectors, services
 from ..codes import Code
@@ -173,6 +175,7 @@ def assess_fill(request: HttpRequest, program_id: int) -> HttpResponse:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ROWS_SHOWN = 500
+ERROR_FILES_SESSION_KEY = "certification_assessment_error_files"
 
 
 @login_required
@@ -199,14 +202,35 @@ def assess_import(request: HttpRequest, program_id: int) -> HttpResponse:
         except SisnakerError as exc:
             apply_error(form, exc)
         else:
+            token = None
+            if report.error_file:
+                # Kept a few days, offered only to this session (as the enrolment import's error file).
+                token = spreadsheets.error_file_store(actor=request.user, program=program, content=report.error_file,
+                                                      kind=ImportErrorFile.Kind.ASSESSMENTS)
+                kept = request.session.get(ERROR_FILES_SESSION_KEY, {})
+                kept[token] = program.pk
+                request.session[ERROR_FILES_SESSION_KEY] = dict(list(kept.items())[-20:])
             language = get_language() or "id"
             rows = [{"row": r.row, "id": r.enrollment_id, "name": r.name, "status": r.status, "changes": r.changes,
                      "errors": [(col, m.in_language(language)) for col, m in r.errors]} for r in report.rows[:REPORT_ROWS_SHOWN]]
             return render(request, "certification/assessment/import_result.html", {
-                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows),
+                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows), "token": token,
             }, status=200 if report.ok else 400)
     return render(request, "certification/assessment/import.html", {"program": program, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def assess_import_error_file(request: HttpRequest, program_id: int, token: str) -> HttpResponse:
+    """A refused assessment import's file back, with its "Alasan" column: only to the session that
+    imported it, for who assesses the program, until it expires (training's error-file service decides)."""
+    program = _assess_program(request, program_id)
+    if request.session.get(ERROR_FILES_SESSION_KEY, {}).get(token) != program.pk:
+        raise NotFound(spreadsheets.ERROR_FILE_NOT_FOUND, code=TrainingCode.ERROR_FILE_NOT_FOUND)
+    content = spreadsheets.error_file_open(actor=request.user, program=program, token=token, kind=ImportErrorFile.Kind.ASSESSMENTS)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="penilaian-{program.pk}-perbaiki.xlsx"'
+    return response
 
 
 @login_required
