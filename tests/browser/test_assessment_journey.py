@@ -55,6 +55,10 @@ def test_instructor_opens_their_program_from_home_fills_all_competent_and_marks_
         citra.locator("select").nth(i).select_option("BK")
         expect(citra.locator(".cell-status").nth(i)).to_contain_text("tersimpan")
     expect(instructor.locator(f"#overall-{enrollments[1].pk}")).to_contain_text("Belum kompeten")
+    # The totals follow each saved cell without a reload (out-of-band swap).
+    expect(instructor.locator("[data-count=not_yet_competent]")).to_have_text("1")
+    expect(instructor.locator("[data-count=competent]")).to_have_text("2")
+    expect(instructor.locator("[data-col-not-yet]").first).to_have_text("1")
     assert Assessment.objects.filter(result="not_yet_competent", enrollment=enrollments[1]).count() == 2
 
     # Pressing "all competent" again fills nothing and keeps the two BK.

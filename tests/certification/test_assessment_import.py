@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sisnaker.certification import assessment_sheet as sheet
 from sisnaker.certification import services
 from sisnaker.certification.models import Assessment
-from sisnaker.core.errors import PermissionDenied, ValidationFailed
+from sisnaker.core.errors import NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from tests.training.test_services import make_institution, make_staff
@@ -268,3 +268,119 @@ def test_an_upload_needs_a_log_in_before_the_body_is_read(client, signup_data):
     assert response.status_code == 302 and "/akun/" in response["Location"]
     from sisnaker.core.uploads import upload_for
     assert upload_for(url) is not None
+
+
+# --- the refused file back, with its reasons (as the enrolment import's error file) ---------------------
+
+def _upload(content: bytes, name: str = "nilai.xlsx") -> io.BytesIO:
+    f = io.BytesIO(content)
+    f.name = name
+    return f
+
+
+@pytest.mark.django_db
+def test_a_refused_import_offers_the_file_back_with_reasons_which_imports_once_fixed(client, signup_data):
+    course = make_course(signup_data, participants=3, units=2)
+    (e1, e2, e3), (u1, u2) = course.enrollments, course.units
+    url = reverse("certification:assess_import", args=(course.program.pk,))
+    client.force_login(course.instructor)
+    rows = [header(course), person_row(e1, "K", "K/80"), person_row(e2, "KB", "K/150"), person_row(e3, "BK", None)]
+    response = client.post(url, {"file": _upload(xlsx(rows))})
+    assert response.status_code == 400 and not Assessment.objects.exists()
+    link = response.context["token"] and reverse("certification:assess_import_error_file",
+                                                 args=(course.program.pk, response.context["token"]))
+    assert link in response.content.decode()
+
+    download = client.get(link)
+    assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="program.import_error_file_downloaded").count() == 1
+    got = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(download.content)).get_sheet_by_index(0).to_python()
+    assert got[0] == ["ID pendaftaran", "Nama", u1.code, u2.code, "Alasan"]
+    assert [r[:4] for r in got[1:]] == [[str(e1.pk), e1.person.full_name, "K", "K/80"], [str(e2.pk), e2.person.full_name, "KB", "K/150"],
+                                        [str(e3.pk), e3.person.full_name, "BK", ""]]
+    assert got[1][4] == "" and got[3][4] == ""
+    assert got[2][4].startswith(f"{u1.code}: “KB” tidak dikenal") and f"{u2.code}: Nilai angka sesudah garis miring" in got[2][4]
+    assert e1.person.nik not in str(got)  # the NIK column is not kept
+
+    # Fixed in place and imported as it is: the "Alasan" column is not read, the rows that were right are saved too.
+    got[2][2:4] = ["BK", "K/90"]
+    response = client.post(url, {"file": _upload(xlsx(got))})
+    assert response.status_code == 200 and "5 nilai disimpan" in response.content.decode()
+    assert results(course)[(e2.pk, u2.pk)] == (K_, 90) and len(results(course)) == 5
+
+
+@pytest.mark.django_db
+def test_the_file_back_is_only_for_the_session_that_imported_and_those_who_assess(client, signup_data):
+    course = make_course(signup_data, participants=1, units=1)
+    url = reverse("certification:assess_import", args=(course.program.pk,))
+    client.force_login(course.instructor)
+    response = client.post(url, {"file": _upload(xlsx([header(course), person_row(course.enrollments[0], "X")]))})
+    token = response.context["token"]
+    link = reverse("certification:assess_import_error_file", args=(course.program.pk, token))
+    assert client.get(link).status_code == 200
+    # The manager (who may assess too) in another session: not offered.
+    client.force_login(course.manager)
+    assert client.get(link).status_code == 404
+    # An enrolment import's error file is not an assessment file, nor the other way round.
+    from sisnaker.training.spreadsheets import services as spreadsheets
+    with pytest.raises(NotFound):
+        spreadsheets.error_file_open(actor=course.manager, program=course.program, token=token)
+    assert spreadsheets.error_file_open(actor=course.manager, program=course.program, token=token, kind="assessments")
+    enrolment_token = spreadsheets.error_file_store(actor=course.manager, program=course.program, content=b"x")
+    with pytest.raises(NotFound):
+        spreadsheets.error_file_open(actor=course.manager, program=course.program, token=enrolment_token, kind="assessments")
+    # An instructor of the institution not assigned to an assigned program may neither keep nor open one.
+    inst_teacher = make_staff(None, Role.INSTRUCTOR, course.inst)
+    course.program.instructors.set([course.instructor])
+    with pytest.raises(PermissionDenied):
+        spreadsheets.error_file_open(actor=inst_teacher, program=course.program, token=token, kind="assessments")
+    with pytest.raises(PermissionDenied):
+        spreadsheets.error_file_store(actor=inst_teacher, program=course.program, content=b"x", kind="assessments")
+
+
+def _encrypted_like() -> bytes:
+    """The start of an OLE2 compound file, as Excel saves a password-protected workbook."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+
+
+def _zip_without_workbook() -> bytes:
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("nilai.xlsx", b"", "kosong"),  # Django's own "the submitted file is empty"
+    ("nilai.xlsx", b"PK\x03\x04 rusak", "rusak"),
+    ("nilai.xlsx", _zip_without_workbook(), "tidak dapat dibaca"),
+    ("nilai.xls", _encrypted_like(), "tidak dapat dibaca"),
+    ("nilai.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "bukan CSV atau Excel"),
+    ("nilai.csv", "ID pendaftaran;Nama\n".encode("utf-16"), "tidak berisi baris peserta"),
+    ("nilai.csv", b"Nama,Hasil\nBudi,K\n", "ID pendaftaran"),
+    ("nilai.csv", b"ID pendaftaran,Nama,J.TIDAK.ADA\n1,Budi,K\n", "J.TIDAK.ADA"),
+    ("nilai.csv", b"ID pendaftaran,Nama\n", "tidak berisi baris peserta"),
+])
+def test_bad_files_get_a_clear_message_never_a_500_and_nothing_is_saved(client, signup_data, name, content, words):
+    course = make_course(signup_data, participants=1, units=1)
+    client.force_login(course.instructor)
+    response = client.post(reverse("certification:assess_import", args=(course.program.pk,)), {"file": _upload(content, name)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    errors = html.split('class="form-errors" role="alert">', 1)[1].split("</div>", 1)[0]
+    if 'class="errorlist"' in html:  # a refusal of the upload itself, on its field
+        errors += html.split('class="errorlist"', 1)[1].split("</ul>", 1)[0]
+    assert words in errors
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_template_saved_as_csv_imports_too(client, signup_data):
+    course = make_course(signup_data, participants=2, units=1)
+    (e1, e2), (u1,) = course.enrollments, course.units
+    csv = f"ID pendaftaran;Nama;NIK;{u1.code}\n{e1.pk};{e1.person.full_name};;K/70\n{e2.pk};{e2.person.full_name};;bk\n"
+    client.force_login(course.instructor)
+    response = client.post(reverse("certification:assess_import", args=(course.program.pk,)), {"file": _upload(csv.encode(), "nilai.csv")})
+    assert response.status_code == 200 and results(course) == {(e1.pk, u1.pk): (K_, 70), (e2.pk, u1.pk): (BK_, None)}

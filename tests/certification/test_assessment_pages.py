@@ -4,6 +4,8 @@ ratings on the program page, the catalogue (no query per card) and the instituti
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,7 +78,7 @@ def test_htmx_cell_save_returns_the_updated_row(client, course):
     response = client.post(url, {"cell": cell(e, u1), f"r-{cell(e, u1)}": "K", f"s-{cell(e, u1)}": "88"}, **HX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith(f'<tr id="row-{e.pk}"') and f'id="overall-{e.pk}"' in html
+    assert f'<table><tbody><tr id="row-{e.pk}"' in html and f'id="overall-{e.pk}"' in html
     assert "tersimpan" in html and "Belum lengkap" in html
     a = Assessment.objects.get(enrollment=e, unit=u1)
     assert (a.result, a.score) == ("competent", 88)
@@ -88,6 +90,87 @@ def test_htmx_cell_save_returns_the_updated_row(client, course):
     response = client.post(url, {"cell": cell(e, u2), f"r-{cell(e, u2)}": "BK"}, **HX)
     assert "Belum kompeten" in response.content.decode()
     assert Enrollment.objects.get(pk=e.pk).result == "failed"
+
+
+class _TextOf(HTMLParser):
+    """The text inside the element with one id (what the grid's out-of-band swap takes by that id)."""
+
+    VOID = {"br", "input", "img", "hr", "meta", "link"}
+
+    def __init__(self, element_id: str):
+        super().__init__()
+        self.element_id, self.depth, self.found, self.text = element_id, 0, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth, self.found = 1, self.found + 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+def _part(html: str, element_id: str) -> str:
+    parser = _TextOf(element_id)
+    parser.feed(html)
+    assert parser.found == 1, f"{parser.found} elements with id {element_id}"
+    return " ".join(" ".join(parser.text).split())
+
+
+def test_a_cell_save_refreshes_the_rows_state_and_the_totals_out_of_band(client, course):
+    client.force_login(course.instructor)
+    (e1, e2, _e3), (u1, u2) = course.enrollments, course.units
+    grid = client.get(reverse("certification:assess", args=(course.program.pk,))).content.decode()
+    # Each cell asks for its row's pieces and the totals that its save changes.
+    assert f"#overall-{e1.pk},#st-{cell(e1, u2)},#state-{e1.pk},#col-{u2.pk},#assess-counts" in grid
+    assert _part(grid, "assess-counts") == "Kompeten 0 Belum kompeten 0 Belum lengkap 3"
+    assert _part(grid, f"col-{u1.pk}") == "K 0 BK 0 — 3"
+
+    url = reverse("certification:assess_cell", args=(course.program.pk,))
+    client.post(url, {"cell": cell(e1, u1), f"r-{cell(e1, u1)}": "K"}, **HX)
+    html = client.post(url, {"cell": cell(e1, u2), f"r-{cell(e1, u2)}": "K"}, **HX).content.decode()
+    assert _part(html, "assess-counts") == "Kompeten 1 Belum kompeten 0 Belum lengkap 2"
+    assert _part(html, f"col-{u2.pk}") == "K 1 BK 0 — 2" and _part(html, f"col-{u1.pk}") == "K 1 BK 0 — 2"
+    assert _part(html, f"state-{e1.pk}") == "Peserta"
+    html = client.post(url, {"cell": cell(e2, u1), f"r-{cell(e2, u1)}": "BK", f"s-{cell(e2, u1)}": "40"}, **HX).content.decode()
+    assert _part(html, "assess-counts") == "Kompeten 1 Belum kompeten 1 Belum lengkap 1"
+    assert _part(html, f"col-{u1.pk}") == "K 1 BK 1 — 1"
+    # A refused cell changes no total.
+    html = client.post(url, {"cell": cell(e2, u2), f"r-{cell(e2, u2)}": "K", f"s-{cell(e2, u2)}": "300"}, **HX).content.decode()
+    assert _part(html, f"col-{u2.pk}") == "K 1 BK 0 — 2" and "0–100" in html
+
+
+def test_a_closed_programs_correction_refreshes_the_participants_state(client, course):
+    e, (u1, u2) = course.enrollments[0], course.units
+    for u in (u1, u2):
+        services.assessment_record(actor=course.instructor, enrollment=e, unit=u, result="competent")
+    from .test_assessment import close
+    close(course)
+    assert Enrollment.objects.get(pk=e.pk).state == "graduated"
+    client.force_login(course.instructor)
+    html = client.post(reverse("certification:assess_cell", args=(course.program.pk,)),
+                       {"cell": cell(e, u2), f"r-{cell(e, u2)}": "BK"}, **HX).content.decode()
+    assert _part(html, f"state-{e.pk}") == "Tidak lulus" and "Belum kompeten 1" in _part(html, "assess-counts")
+
+
+def test_a_cell_posted_without_javascript_goes_back_to_the_grid(client, course):
+    client.force_login(course.instructor)
+    e, u = course.enrollments[0], course.units[0]
+    grid = reverse("certification:assess", args=(course.program.pk,))
+    url = reverse("certification:assess_cell", args=(course.program.pk,))
+    response = client.post(url, {"cell": cell(e, u), f"r-{cell(e, u)}": "K"})
+    assert response.status_code == 302 and response["Location"] == grid
+    assert Assessment.objects.get(enrollment=e, unit=u).result == "competent"
+    response = client.post(url, {"cell": cell(e, u), f"r-{cell(e, u)}": "K", f"s-{cell(e, u)}": "300"}, follow=True)
+    assert "0–100" in response.content.decode() and Assessment.objects.get(enrollment=e, unit=u).score is None
 
 
 def test_htmx_cell_refusals_are_shown_in_the_cell(client, course):

@@ -66,7 +66,8 @@ def test_assessment_score_with_odd_digits_is_a_message(course):
     data = {f"r-{e.pk}-{u.pk}": "K", f"s-{e.pk}-{u.pk}": "²"}
     response = instructor.post(reverse("certification:assess", args=[course.program.pk]), data)
     assert response.status_code == 400 and "Nilai angka harus bilangan bulat" in response.content.decode()
-    response = instructor.post(reverse("certification:assess_cell", args=[course.program.pk]), {"cell": f"{e.pk}-{u.pk}", **data})
+    response = instructor.post(reverse("certification:assess_cell", args=[course.program.pk]), {"cell": f"{e.pk}-{u.pk}", **data},
+                                HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Nilai angka harus bilangan bulat" in response.content.decode()
 
 

@@ -307,6 +307,8 @@ class World:
         # An import's error file of the running program.
         self.unknown_token, self.unknown_uid, self.close_action = "x" * 22, "MTIzNDU2Nzg5", "close"
         self.error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji")
+        self.assessment_error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji",
+                                                                    kind="assessments")
         self.other_nik = self._nik_of(other)
 
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
@@ -325,6 +327,7 @@ class World:
             client.force_login(user)
             session = client.session
             session["training_io_error_files"] = {self.error_token: self.program.pk}
+            session["certification_assessment_error_files"] = {self.assessment_error_token: self.program.pk}
             if role == "admin":
                 session["otp_device_id"] = device.persistent_id
             session.save()

@@ -270,6 +270,8 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:assess_fill": (post(only(*ASSESSORS), data={"target": "all"}),),
     "certification:assess_template": (Case(only(*ASSESSORS)),),
     "certification:assess_import": (Case(only(*ASSESSORS)),),
+    # As the enrolment import's error file: every role's session holds the token, the permission decides.
+    "certification:assess_import_error_file": (Case(only(*ASSESSORS), params={"program_id": "program", "token": "assessment_error_token"}),),
     "certification:board_links_print": (post(only(*PROGRAM_MANAGERS)),),
     "certification:link_revoke": (post(only(*PROGRAM_MANAGERS)),),
     # --- personal links (/l/): the token decides, never the role ------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from sisnaker.core.codes import Code as CoreCode
@@ -25,7 +25,7 @@ class SignUpIn(Schema):
     birth_date: dt.date
     sex: str  # "M" or "F"
     education: str
-    phone: str
+    phone: str = Field("", description="A mobile number, or empty when `email` is given (one of the two is required)")
     email: str = ""
     domicile_district: str  # dotted district code, e.g. "32.73.01"
     password: str
@@ -87,7 +87,7 @@ class ClaimResultOut(Schema):
 
 @router.post("/signup", response={201: PersonOut, 202: ClaimOut}, auth=None, summary="Register a citizen with their NIK",
              description="201: registered. 202: the NIK is held by a record an institution or a posko added; a one-time "
-                         "code went by SMS to `phone` — send it to `/accounts/signup/verify`. Sign-ups and answers that "
+                         "code went by SMS to `phone` (by e-mail to `email` when no phone was given: `channel`) — send it to `/accounts/signup/verify`. Sign-ups and answers that "
                          "show a NIK is registered are rate limited per address and network (429).")
 def signup(request, payload: SignUpIn):
     district = region_selectors.district_get(payload.domicile_district)
@@ -106,12 +106,12 @@ def signup(request, payload: SignUpIn):
         today=timezone.localdate(),
     )
     if isinstance(person, SignUpClaim):
-        return Status(202, ClaimOut(verification_token=person.token, channel="sms",
-                                    destination=person.phone[:6] + "****" + person.phone[-3:]))
+        return Status(202, ClaimOut(verification_token=person.token, channel=person.channel,
+                                    destination=services.claim_destination(person)))
     return Status(201, _person_out(person))
 
 
-@router.post("/signup/verify", response=ClaimResultOut, auth=None, summary="Complete a sign-up with the SMS code",
+@router.post("/signup/verify", response=ClaimResultOut, auth=None, summary="Complete a sign-up with the one-time code",
              description="`claimed`: the provisional record is now the new account's (log in with the phone and "
                          "password). `disputed`: the name or birth date differ from the record; the account exists and a "
                          "regional officer of the NIK's region decides.")
@@ -122,10 +122,10 @@ def signup_verify(request, payload: ClaimVerifyIn):
     return ClaimResultOut(status="disputed", person=None)
 
 
-@router.post("/signup/resend", response=ClaimOut, auth=None, summary="Send the SMS code again")
+@router.post("/signup/resend", response=ClaimOut, auth=None, summary="Send the one-time code again")
 def signup_resend(request, payload: ClaimResendIn):
     claim = services.signup_claim_resend(token=payload.verification_token)
-    return ClaimOut(verification_token=claim.token, channel="sms", destination=claim.phone[:6] + "****" + claim.phone[-3:])
+    return ClaimOut(verification_token=claim.token, channel=claim.channel, destination=services.claim_destination(claim))
 
 
 @router.get("/me", response=MeOut, auth=django_auth, summary="The signed-in user's roles and profile")

@@ -47,6 +47,7 @@ class Code(ErrorCode):
     NIK_TAKEN = "nik_taken", Msg("NIK sudah terdaftar", "NIK already registered")
     PHONE_TAKEN = "phone_taken", Msg("Nomor HP dipakai akun lain", "Mobile number used by another account")
     EMAIL_TAKEN = "email_taken", Msg("E-mail dipakai akun lain", "E-mail used by another account")
+    CONTACT_REQUIRED = "contact_required", Msg("Nomor HP atau e-mail wajib diisi", "A mobile number or an e-mail is required")
     CONTACT_TAKEN = "contact_taken", Msg("Nomor HP atau e-mail dipakai akun lain", "Mobile number or e-mail used by another account")
     PASSWORD_WEAK = "password_weak", Msg("Kata sandi belum aman", "Password not safe")
     CLAIM_NOT_FOUND = "claim_not_found", Msg("Permintaan verifikasi tidak ditemukan", "Verification request not found")

@@ -88,10 +88,19 @@ class SignUpForm(PersonFieldsMixin):
     field_order = ["nik", "full_name", "birth_date", "sex", "phone", "email", "domicile", "address", "education",
                    "has_disability", "disability_kind", "password", "password2"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A phone or an e-mail address: people without a phone sign up (and claim their record) by e-mail.
+        self.fields["phone"].required = False
+        self.fields["phone"].label = _("Nomor HP (boleh kosong bila ada e-mail)")
+        self.fields["email"].label = _("E-mail (boleh kosong bila ada nomor HP)")
+
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        if not (data.get("phone") or "").strip() and not data.get("email") and "email" not in self.errors:
+            self.add_error("phone", _("Isi nomor HP atau e-mail: kode verifikasi dan pemulihan kata sandi dikirim ke sana."))
         return data
 
 

@@ -199,7 +199,8 @@ class RoleAssignment(models.Model):
 
 class SignUpClaim(models.Model):
     """A sign-up whose NIK is already held by a *provisional* record (added by an institution or at a
-    posko). It waits for the one-time code sent to the phone typed at sign-up; then the account takes
+    posko). It waits for the one-time code sent to the phone typed at sign-up (by SMS), or to the e-mail
+    address typed when no phone was (``channel``); then the account takes
     the record over (``kind=claim``: name and birth date matched) or the case goes to a regional
     officer of the NIK's region (``kind=dispute``: they did not). Nothing about the registered person
     is ever shown to the one signing up."""
@@ -214,7 +215,8 @@ class SignUpClaim(models.Model):
     # What the person declared at sign-up (no NIK, no password): applied when the claim completes.
     declared = models.JSONField(default=dict)
     password_hash = models.CharField(max_length=256)
-    phone = models.CharField(max_length=20)
+    # The contact the claimant gave (at least one); the code goes to the phone, else to the e-mail.
+    phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
     code_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -228,6 +230,11 @@ class SignUpClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → person {self.person_id}"
+
+    @property
+    def channel(self) -> str:
+        """Where its code goes: "sms" to the phone given, else "email" to the address given."""
+        return "sms" if self.phone else "email"
 
 
 class IdentityDispute(models.Model):

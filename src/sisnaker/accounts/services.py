@@ -94,6 +94,8 @@ def _parse_nik(nik: str, *, today: dt.date):
         raise
 
 
+CONTACT_REQUIRED = Msg("Isi nomor HP atau e-mail: kode verifikasi dan pemulihan kata sandi dikirim ke sana.",
+                       "Give a mobile number or an e-mail address: verification codes and password recovery go there.")
 SIGNUP_LIMITED = Msg(
     "Terlalu banyak pendaftaran dari jaringan Anda. Coba lagi dalam {m} menit, atau datang ke posko Disnaker terdekat.",
     "Too many sign-ups from your network. Try again in {m} minutes, or visit the nearest manpower office post.",
@@ -105,7 +107,8 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
 
     Returns the new ``Person`` (logged-in sign-up), or a ``SignUpClaim`` when the NIK belongs to a
     *provisional* record (added by an institution or at a posko): a one-time code went to the phone
-    typed here, and ``signup_claim_verify`` completes it. Refuses a NIK that already has an account,
+    typed here (by SMS), or to the e-mail address typed when no phone was, and ``signup_claim_verify``
+    completes it. A phone or an e-mail address is needed, not both. Refuses a NIK that already has an account,
     a phone or e-mail used by another account, and a weak password. Sign-ups, and answers that show a
     NIK is registered, are rate limited per client address and network (``core.ratelimit``); the
     counts are kept even when the sign-up is refused."""
@@ -138,13 +141,15 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
             code=Code.BIRTH_DATE_FUTURE,
             field="birth_date",
         )
-    phone = normalize_phone(data.phone)
     email = (data.email or "").strip().lower()
+    if not (data.phone or "").strip() and not email:  # checked before the NIK is looked up: the same for every NIK
+        raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")
+    phone = normalize_phone(data.phone) if (data.phone or "").strip() else ""
     index = _nik_index(nik)
     existing = Person.objects.select_for_update().filter(nik_index=index).first()
     if existing is not None and not existing.is_provisional:
         raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
-    if User.objects.filter(phone=phone).exists():
+    if phone and User.objects.filter(phone=phone).exists():
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."),
             code=Code.PHONE_TAKEN,
@@ -621,9 +626,16 @@ CLAIM_PURPOSE = "signup-claim"  # what a claim's code hash is bound to (accounts
 
 
 def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
-    onetime.send(channel="sms", to=claim.phone, topic="otp.signup_claim", code=code, text=Msg(
-        "Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
-        "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code."))
+    """The code to the contact the claimant gave: their phone by SMS, else their e-mail address."""
+    onetime.send(channel=claim.channel, to=claim.phone or claim.email, topic="otp.signup_claim", code=code,
+                 subject="Kode verifikasi Sisnaker" if claim.channel == "email" else "", text=Msg(
+                     "Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
+                     "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code."))
+
+
+def claim_destination(claim: SignUpClaim) -> str:
+    """Where the claim's code went, masked (the contact the claimant typed: never the record's)."""
+    return onetime.mask_phone(claim.phone) if claim.phone else _mask_email(claim.email)
 
 
 def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
@@ -644,7 +656,7 @@ def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: st
     )
     # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
     audit.record(actor="warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
-                 after={"claim": claim.pk, "matches": matches, "phone": onetime.mask_phone(phone)})
+                 after={"claim": claim.pk, "matches": matches, "channel": claim.channel, "to": claim_destination(claim)})
     _send_claim_code(claim=claim, code=code)
     return claim
 
@@ -723,7 +735,8 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
 
 def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     person = Person.objects.select_for_update().get(pk=claim.person_id)
-    if User.objects.filter(phone=claim.phone).exists() or claim.email and User.objects.filter(email__iexact=claim.email).exists():
+    if (claim.phone and User.objects.filter(phone=claim.phone).exists()
+            or claim.email and User.objects.filter(email__iexact=claim.email).exists()):
         raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
                        code=Code.CONTACT_TAKEN, field="phone")
     declared = claim.declared
@@ -739,7 +752,8 @@ def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
         before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
         old_contact = {"phone": person.phone, "email": person.email}
         person.user = user
-        person.phone, person.email = claim.phone, claim.email or person.email
+        # The contact proven by the code replaces what the institution typed; one not given keeps it.
+        person.phone, person.email = claim.phone or person.phone, claim.email or person.email
         person.education = declared.get("education") or person.education
         person.domicile_district_id = declared.get("domicile_district") or person.domicile_district_id
         person.address = declared.get("address", "") or person.address
@@ -748,7 +762,7 @@ def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
         person.save()
         b, a = audit.changes(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
         audit.record(actor=user, action=Audit.PERSON_CLAIMED, obj=person, before=b, after=a | {"account": user.pk}, at=now)
-        _tell_old_contact(person=person, old=old_contact)
+        _tell_old_contact(person=person, old=old_contact, claim=claim)
         return ClaimOutcome(user=user, person=person, dispute=None)
     dispute = IdentityDispute.objects.create(person=person, claimant=user, declared=declared, created_at=now)
     audit.record(actor=user, action=Audit.PERSON_IDENTITY_DISPUTED, obj=person, at=now,
@@ -757,17 +771,18 @@ def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     return ClaimOutcome(user=user, person=None, dispute=dispute)
 
 
-def _tell_old_contact(*, person: Person, old: dict) -> None:
-    """The record's earlier phone/e-mail (typed by the institution) hears that an account took it over."""
-    text = Msg("Data Anda di Sisnaker (ditambahkan oleh {inst}) kini terhubung dengan akun bernomor HP {phone}. "
+def _tell_old_contact(*, person: Person, old: dict, claim: SignUpClaim) -> None:
+    """The record's earlier phone/e-mail (typed by the institution) hears that an account took it over,
+    unless it is the very contact the claimant proved with the code."""
+    text = Msg("Data Anda di Sisnaker (ditambahkan oleh {inst}) kini terhubung dengan akun dengan kontak {contact}. "
                "Bila ini bukan Anda, segera hubungi Disnaker setempat.",
-               "Your Sisnaker record (added by {inst}) is now joined to an account with phone {phone}. "
+               "Your Sisnaker record (added by {inst}) is now joined to an account with the contact {contact}. "
                "If this was not you, contact your local manpower office at once.").format(
                    inst=person.added_by_institution.name if person.added_by_institution_id else "lembaga pelatihan",
-                   phone=person.phone[:6] + "****" + person.phone[-3:])
-    if old["phone"] and normalize_phone_or_blank(old["phone"]) != person.phone:
+                   contact=claim_destination(claim))
+    if old["phone"] and normalize_phone_or_blank(old["phone"]) != claim.phone:
         notify_address(channel="sms", to=old["phone"], topic="person.claimed", subject="", text=text.id)
-    if old["email"] and old["email"].lower() != (person.email or "").lower():
+    if old["email"] and old["email"].lower() != (claim.email or "").lower():
         notify_address(channel="email", to=old["email"], topic="person.claimed", subject="Sisnaker", text=text.id)
 
 

@@ -104,7 +104,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Second step of a sign-up whose NIK was added by an institution: the code sent by SMS."""
+    """Second step of a sign-up whose NIK was added by an institution: the code sent by SMS to the phone
+    given, or by e-mail when only an address was given."""
     if request.user.is_authenticated:
         return redirect("web:home")
     claim = selectors.pending_claim(token=token)
@@ -131,18 +132,17 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, outcome.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             if outcome.person is not None:
-                messages.success(request, _("Nomor HP terverifikasi. Data Anda yang didaftarkan oleh lembaga pelatihan kini "
+                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh lembaga pelatihan kini "
                                             "terhubung dengan akun Anda; periksa dan lengkapi di Akun saya."))
             else:
-                messages.warning(request, _("Nomor HP terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
+                messages.warning(request, _("Kode terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
                                             "data yang terdaftar untuk NIK ini, jadi petugas Disnaker akan memeriksanya. "
                                             "Anda akan diberi tahu hasilnya; siapkan KTP bila diminta datang."))
             return redirect("web:home")
     elif request.method == "POST":
         status = 400
-    phone = claim.phone
     return render(request, "accounts/signup_verify.html", {
-        "form": form, "phone_masked": phone[:6] + "****" + phone[-3:], "token": token,
+        "form": form, "channel": claim.channel, "destination": services.claim_destination(claim), "token": token,
     }, status=status)
 
 

@@ -15,6 +15,9 @@ The format (also on the template's "Petunjuk" sheet):
 * an empty cell changes nothing (an import never clears an assessment: clear it on the grid). A cell equal
   to what is recorded changes nothing either; the note of an assessment is kept.
 * unit columns may be left out or reordered; a column that is not a unit of the program is refused.
+* a refused import offers the file back (``error_file_bytes``): every row as it was read, with an "Alasan"
+  column saying what is wrong with each wrong row. Fixed, it imports as it is (the "Alasan" column is
+  not read), the rows that were right included: an import is all or nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from .domain import COMPETENT, NOT_YET
 
 SHEET_NAME = "Penilaian"
 HELP_SHEET = "Petunjuk"
-ID_HEADER, NAME_HEADER, NIK_HEADER = "ID pendaftaran", "Nama", "NIK"
+ID_HEADER, NAME_HEADER, NIK_HEADER, REASON_HEADER = "ID pendaftaran", "Nama", "NIK", "Alasan"
 HEADER_SEARCH_ROWS = 10
 CODE_OF = {COMPETENT: "K", NOT_YET: "BK"}
 RESULT_WORDS = {
@@ -117,6 +120,8 @@ class SheetRow:
     name: str
     cells: dict[str, tuple[str, int | None]]  # unit code → (result, score), the non-empty cells
     errors: list[tuple[str, Msg]] = field(default_factory=list)  # (column, why)
+    raw: dict[str, Any] = field(default_factory=dict)  # unit code → the cell as read (for the error file)
+    raw_id: Any = None                                 # the ID cell as read
 
 
 @dataclass
@@ -146,6 +151,8 @@ def read_sheet(raw: list[list[Any]], *, program_units: list[str]) -> Sheet:
             continue
         if key in (_key(ID_HEADER), _key(NAME_HEADER), _key(NIK_HEADER)):
             columns.setdefault(key, index)
+        elif key == _key(REASON_HEADER):
+            continue  # the error file's reasons: not read
         elif unit_key(value) in by_key:
             if by_key[unit_key(value)] in units.values():
                 unknown.append(str(value).strip())
@@ -170,11 +177,13 @@ def read_sheet(raw: list[list[Any]], *, program_units: list[str]) -> Sheet:
         def at(i: int, cells: list[Any] = cells) -> Any:
             return cells[i] if i < len(cells) else None
 
-        row = SheetRow(row=number, enrollment_id=parse_enrollment_id(at(id_col)), name=" ".join(str(at(name_col) or "").split()), cells={})
+        row = SheetRow(row=number, enrollment_id=parse_enrollment_id(at(id_col)), name=" ".join(str(at(name_col) or "").split()), cells={},
+                       raw_id=at(id_col))
         if row.enrollment_id is None:
             row.errors.append((ID_HEADER, Msg("ID pendaftaran kosong atau bukan angka: salin dari templat, jangan diubah.",
                                               "The enrollment ID is empty or not a number: keep it as the template has it.")))
         for index, code in units.items():
+            row.raw[code] = at(index)
             try:
                 parsed = parse_result_cell(at(index))
             except ValidationFailed as exc:
@@ -190,6 +199,57 @@ def read_sheet(raw: list[list[Any]], *, program_units: list[str]) -> Sheet:
 
 
 # --- writing --------------------------------------------------------------------------------------
+
+MAX_REASON_CHARS = 2000
+
+
+def reasons_text(errors: list[tuple[str, str]]) -> str:
+    """The "Alasan" cell of a wrong row: "column: why" per problem (as the enrolment import's error file)."""
+    return " | ".join(f"{column}: {why}" for column, why in errors)[:MAX_REASON_CHARS]
+
+
+def _raw_text(value: Any) -> str:
+    """A cell as the file had it, written back as text (a number stays refused as it was: "85")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def error_file_bytes(*, unit_codes: list[str], rows: list[tuple[SheetRow, str]]) -> bytes:
+    """The file of a refused import: ``ID pendaftaran | Nama | <unit columns read> | Alasan``, every row
+    (``rows`` pairs each row read with its reasons, empty when right) as read, wrong rows marked. The NIK
+    column is left out (it is never read, and a kept file should hold no more than it needs)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    reason_head = book.add_format({"bold": True, "bg_color": "#FDE68A", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    wrong = book.add_format({"num_format": "@", "bg_color": "#FDE68A"})
+    sheet = book.add_worksheet(SHEET_NAME)
+    for col, value in enumerate([ID_HEADER, NAME_HEADER, *unit_codes]):
+        sheet.write_string(0, col, value, bold)
+    reason_col = 2 + len(unit_codes)
+    sheet.write_string(0, reason_col, REASON_HEADER, reason_head)
+    sheet.set_column(0, 0, 15, text)
+    sheet.set_column(1, 1, 32, text)
+    if unit_codes:
+        sheet.set_column(2, reason_col - 1, 14, text)
+    sheet.set_column(reason_col, reason_col, 80)
+    for r, (row, reasons) in enumerate(rows, start=1):
+        fmt = wrong if reasons else text
+        sheet.write_string(r, 0, _raw_text(row.raw_id), fmt)
+        sheet.write_string(r, 1, row.name, fmt)
+        for c, code in enumerate(unit_codes):
+            sheet.write_string(r, 2 + c, _raw_text(row.raw.get(code)), fmt)
+        if reasons:
+            sheet.write_string(r, reason_col, reasons, wrong)
+    sheet.freeze_panes(1, 2)
+    book.close()
+    return buffer.getvalue()
+
 
 @dataclass
 class TemplateRow:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("penilaian/<int:program_id>/semua-kompeten/", assessment.assess_fill, name="assess_fill"),
     path("penilaian/<int:program_id>/templat/", assessment.assess_template, name="assess_template"),
     path("penilaian/<int:program_id>/impor/", assessment.assess_import, name="assess_import"),
+    path("penilaian/<int:program_id>/impor/galat/<str:token>/", assessment.assess_import_error_file, name="assess_import_error_file"),
     path("ulasan/<int:enrollment_id>/", assessment.review, name="review"),
     # certificates
     path("sertifikat/saya/", certificates.mine, name="mine"),

@@ -186,7 +186,13 @@ class ImportErrorFile(models.Model):
 
     KEEP_DAYS = 7
 
+    class Kind(models.TextChoices):
+        # Whose file it is decides who may download it (``spreadsheets.services.ERROR_FILE_ACTIONS``).
+        ENROLLMENTS = "enrollments", "enrollments"   # the enrolment import: the program's managers
+        ASSESSMENTS = "assessments", "assessments"   # the assessment grid's import: those who assess the program
+
     token = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ENROLLMENTS)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -197,7 +203,9 @@ class ImportErrorFile(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(name="import_error_file_expires_after_creation",
-                                              condition=Q(expires_at__gt=F("created_at")))]
+                                              condition=Q(expires_at__gt=F("created_at"))),
+                       models.CheckConstraint(name="import_error_file_kind_known",
+                                              condition=Q(kind__in=["enrollments", "assessments"]))]
 
     def __str__(self) -> str:
         return f"error file {self.token[:8]}… of program {self.program_id}"

@@ -105,10 +105,34 @@ class Grid:
     not_open: Msg | None = None  # why nothing can be assessed yet (before the start date)
 
     def counts(self) -> dict[str, int]:
+        """How many participants have each overall result (the totals above the grid)."""
         out = dict.fromkeys(domain.OVERALL_LABELS, 0)
         for row in self.rows:
             out[row.overall] += 1
         return out
+
+    def column_counts(self) -> list[ColumnCount]:
+        """Per unit, in column order: how many participants are competent, not yet competent, not assessed."""
+        out = [ColumnCount(unit=u) for u in self.units]
+        for row in self.rows:
+            for column, cell in zip(out, row.cells, strict=True):
+                if cell.result == domain.COMPETENT:
+                    column.competent += 1
+                elif cell.result == domain.NOT_YET:
+                    column.not_yet_competent += 1
+                else:
+                    column.empty += 1
+        return out
+
+
+@dataclass
+class ColumnCount:
+    """One unit column's totals (the grid's footer)."""
+
+    unit: CompetencyUnit
+    competent: int = 0
+    not_yet_competent: int = 0
+    empty: int = 0
 
 
 def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None, today: dt.date | None = None) -> Grid:

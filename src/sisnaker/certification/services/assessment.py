@@ -328,6 +328,8 @@ class AssessmentImport:
     file_name: str
     rows: list[ImportRow]
     saved: int = 0                   # cells created or changed (0 when any row is wrong: all or nothing)
+    # A refused file given back with an "Alasan" column (``assessment_sheet.error_file_bytes``), else None.
+    error_file: bytes | None = None
 
     @property
     def errors(self) -> int:
@@ -342,13 +344,19 @@ def assessments_import(*, actor: User, program: Program, file_name: str, data: b
     """Import the grid's own template, filled in (``assessment_sheet`` documents the format). The whole
     file is read and checked first, with no transaction open; then, only when no row is wrong, every
     change is written in one transaction through the grid's set-based core (one audit row per cell
-    changed). All or nothing: a report per row either way. File-level refusals (unreadable, too large, no
-    header, a column that is no unit of the program) raise ValidationFailed."""
+    changed). All or nothing: a report per row either way, and a refused file comes back as ``error_file``
+    (every row, the wrong ones with their reasons). File-level refusals (unreadable, too large, no header,
+    a column that is no unit of the program) raise ValidationFailed."""
     require(actor, "program.assess", program)  # before reading a byte of the file
     units = list(program.competency_units.order_by("code").values_list("pk", "code"))
     unit_of = {code: pk for pk, code in units}
     sheet = sheet_rules.read_sheet(read_rows(file_name, data), program_units=[code for _, code in units])
-    return _import_save(actor=actor, program=program, file_name=file_name, sheet=sheet, unit_of=unit_of, today=today)
+    report = _import_save(actor=actor, program=program, file_name=file_name, sheet=sheet, unit_of=unit_of, today=today)
+    if not report.ok:  # the file back, each wrong row with its reasons (Indonesian, as the template's headers)
+        report.error_file = sheet_rules.error_file_bytes(unit_codes=sheet.unit_codes, rows=[
+            (read, sheet_rules.reasons_text([(column, why.in_language("id")) for column, why in done.errors]))
+            for read, done in zip(sheet.rows, report.rows, strict=True)])
+    return report
 
 
 @transaction.atomic(durable=True)

@@ -18,7 +18,9 @@ from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError,
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.training import domain as training_domain
-from sisnaker.training.models import Program
+from sisnaker.training.codes import Code as TrainingCode
+from sisnaker.training.models import ImportErrorFile, Program
+from sisnaker.training.spreadsheets import services as spreadsheets
 
 from .. import assessment_sheet, domain, selectors, services
 from ..codes import Code
@@ -96,7 +98,7 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
         "program": program, "units": grid.units, "rows": rows, "form_error": form_error,
         "not_open": str(grid.not_open) if grid.not_open else "",
         "status_label": str(training_domain.status_label(program.status)),
-        "counts": grid.counts(), "editable_any": any(r.editable for r in grid.rows),
+        "counts": grid.counts(), "columns": grid.column_counts(), "editable_any": any(r.editable for r in grid.rows),
         "can_manage": can(request.user, "program.manage", program),
     }, status=status)
 
@@ -104,8 +106,10 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
-    """htmx: save one cell; answers with the participant's updated row (its overall result and the
-    cell's status). A refusal is shown in the cell, nothing is saved."""
+    """htmx: save one cell; answers with the participant's updated row (its state, overall result and the
+    cell's status), the unit's column totals and the overall totals, which the grid swaps in out of band
+    (``_cell.html``). A refusal is shown in the cell, nothing is saved. Posted without htmx, back to the
+    grid with a message."""
     program = _assess_program(request, program_id)
     ref = parse_cell_ref(request.POST.get("cell", ""))
     if ref is None:
@@ -120,15 +124,26 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
                                        today=timezone.localdate())
         except SisnakerError as exc:
             error = str(exc.message)
-    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id], today=timezone.localdate())
-    if not grid.rows:
+    if not request.headers.get("HX-Request"):
+        # Posted without htmx (no JavaScript ran): the whole grid again, with what happened as a message.
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Penilaian tersimpan: %(n)s nilai diubah.") % {"n": 1})
+        return redirect("certification:assess", program_id=program.pk)
+    # The whole grid (three queries): the row, and the totals the page shows, which this cell changed.
+    grid = selectors.assessment_grid(program=program, today=timezone.localdate())
+    mine = next((r for r in grid.rows if r.enrollment_id == enrollment_id), None)
+    if mine is None:
         raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
                        code=Code.ENROLLMENT_NOT_IN_PROGRAM)
     key = (enrollment_id, unit_id)
-    row = _row_view(grid.rows[0], grid.units, errors={key: error} if error else None,
+    row = _row_view(mine, grid.units, errors={key: error} if error else None,
                     posted={key: (CODE_OF[cell.result] if not cell.error else cell.raw_result, cell.raw_score)} if error else None,
                     saved=None if error else key)
-    return render(request, "certification/assessment/_row.html", {"r": row, "program": program})
+    return render(request, "certification/assessment/_cell.html", {
+        "r": row, "program": program, "counts": grid.counts(), "columns": grid.column_counts(),
+    })
 
 
 @login_required
@@ -160,6 +175,7 @@ def assess_fill(request: HttpRequest, program_id: int) -> HttpResponse:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ROWS_SHOWN = 500
+ERROR_FILES_SESSION_KEY = "certification_assessment_error_files"
 
 
 @login_required
@@ -186,14 +202,35 @@ def assess_import(request: HttpRequest, program_id: int) -> HttpResponse:
         except SisnakerError as exc:
             apply_error(form, exc)
         else:
+            token = None
+            if report.error_file:
+                # Kept a few days, offered only to this session (as the enrolment import's error file).
+                token = spreadsheets.error_file_store(actor=request.user, program=program, content=report.error_file,
+                                                      kind=ImportErrorFile.Kind.ASSESSMENTS)
+                kept = request.session.get(ERROR_FILES_SESSION_KEY, {})
+                kept[token] = program.pk
+                request.session[ERROR_FILES_SESSION_KEY] = dict(list(kept.items())[-20:])
             language = get_language() or "id"
             rows = [{"row": r.row, "id": r.enrollment_id, "name": r.name, "status": r.status, "changes": r.changes,
                      "errors": [(col, m.in_language(language)) for col, m in r.errors]} for r in report.rows[:REPORT_ROWS_SHOWN]]
             return render(request, "certification/assessment/import_result.html", {
-                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows),
+                "program": program, "report": report, "rows": rows, "shown": len(rows), "total": len(report.rows), "token": token,
             }, status=200 if report.ok else 400)
     return render(request, "certification/assessment/import.html", {"program": program, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def assess_import_error_file(request: HttpRequest, program_id: int, token: str) -> HttpResponse:
+    """A refused assessment import's file back, with its "Alasan" column: only to the session that
+    imported it, for who assesses the program, until it expires (training's error-file service decides)."""
+    program = _assess_program(request, program_id)
+    if request.session.get(ERROR_FILES_SESSION_KEY, {}).get(token) != program.pk:
+        raise NotFound(spreadsheets.ERROR_FILE_NOT_FOUND, code=TrainingCode.ERROR_FILE_NOT_FOUND)
+    content = spreadsheets.error_file_open(actor=request.user, program=program, token=token, kind=ImportErrorFile.Kind.ASSESSMENTS)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="penilaian-{program.pk}-perbaiki.xlsx"'
+    return response
 
 
 @login_required

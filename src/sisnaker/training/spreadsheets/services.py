@@ -373,15 +373,22 @@ ERROR_FILE_GONE = Msg("Berkas galat tidak ditemukan atau sudah kedaluwarsa (disi
                       "The error file was not found or has expired (kept {d} days); import again to make it anew.")
 
 
-def error_file_store(*, actor: User, program: Program, content: bytes) -> str:
+# Who may keep and download an error file, by its kind: the enrolment import's (NIKs, phones) is the
+# managers'; the assessment import's (enrollment ids, names and results) is for those who assess the program.
+ERROR_FILE_ACTIONS = {ImportErrorFile.Kind.ENROLLMENTS: "program.manage", ImportErrorFile.Kind.ASSESSMENTS: "program.assess"}
+
+
+def error_file_store(*, actor: User, program: Program, content: bytes, kind: str = ImportErrorFile.Kind.ENROLLMENTS) -> str:
     """Keep an import's error file (default storage, so S3 when configured) for ``ImportErrorFile.KEEP_DAYS``
-    days and schedule its deletion; returns its token (the only way to name it in a URL)."""
-    require(actor, "program.manage", program)
+    days and schedule its deletion; returns its token (the only way to name it in a URL). ``kind`` names
+    the import it came from, which decides who may have it (``ERROR_FILE_ACTIONS``)."""
+    action = ERROR_FILE_ACTIONS[ImportErrorFile.Kind(kind)]
+    require(actor, action, program)
     token = uuid.uuid4().hex
     now = timezone.now()
     with transaction.atomic(durable=True):
         record = ImportErrorFile.objects.create(
-            token=token, program=program, institution_id=program.institution_id,
+            token=token, kind=kind, program=program, institution_id=program.institution_id,
             created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
             expires_at=now + dt.timedelta(days=ImportErrorFile.KEEP_DAYS), path=_error_path(program.pk, token),
         )
@@ -404,16 +411,20 @@ def _error_path(program_id: int, token: str) -> str:
     return f"imports/{int(program_id)}/{token}.xlsx"
 
 
-def error_file_open(*, actor: User, program: Program, token: str, now: dt.datetime | None = None) -> bytes:
-    """The error file named by ``token``, for a manager of the institution that imported it; refused
-    once expired, even if the scheduled deletion has not run yet. Each download is recorded."""
-    require(actor, "program.manage", program)
+def error_file_open(*, actor: User, program: Program, token: str, now: dt.datetime | None = None,
+                    kind: str = ImportErrorFile.Kind.ENROLLMENTS) -> bytes:
+    """The error file named by ``token`` of the import ``kind``, for those who may make such an import in
+    the institution that made it (``ERROR_FILE_ACTIONS``); refused once expired, even if the scheduled
+    deletion has not run yet. Each download is recorded."""
+    action = ERROR_FILE_ACTIONS[ImportErrorFile.Kind(kind)]
+    require(actor, action, program)
     record = None
     if len(token) == 32 and all(ch in "0123456789abcdef" for ch in token):
-        record = ImportErrorFile.objects.filter(token=token, program=program).first()
+        record = ImportErrorFile.objects.filter(token=token, program=program, kind=kind).first()
     if record is None or record.institution_id != program.institution_id:
         raise NotFound(ERROR_FILE_NOT_FOUND, code=Code.ERROR_FILE_NOT_FOUND)
-    require(actor, "program.manage", record)  # the importing institution, whatever the program says now
+    if action == "program.manage":
+        require(actor, action, record)  # the importing institution, whatever the program says now
     if record.deleted_at is not None or record.expires_at <= (now or timezone.now()) or not default_storage.exists(record.path):
         raise NotFound(ERROR_FILE_GONE.format(d=ImportErrorFile.KEEP_DAYS), code=Code.ERROR_FILE_EXPIRED)
     with default_storage.open(record.path, "rb") as fh:
