@@ -575,6 +575,9 @@ class Generator:
         statuses[0] = P.PUBLISHED
         if n > 1:
             statuses[1] = P.CLOSED
+        for k, status in enumerate(STATUS_WEIGHTS):  # every status at least once
+            if 2 + k < n:
+                statuses[2 + k] = status
         weights = [0.0 if s == P.DRAFT else rng.lognormvariate(0, 1.1) for s in statuses]
         weights[0] = 0.0
         if n > 1:
