@@ -46,7 +46,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 from sisnaker.accounts.models import User  # noqa: E402
 from sisnaker.demo.seed import seed_info  # noqa: E402
@@ -159,10 +159,31 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def scans(sql: str) -> list[str]:
+class Recorder:
+    """Every statement the page runs, with its parameters (a connection execute wrapper: it survives the
+    connection being closed at the end of each request)."""
+
+    def __init__(self):
+        self.queries: list[tuple[str, object]] = []
+        self.ms: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries.append((sql, params))
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms.append((time.perf_counter() - t0) * 1000)
+
+    def slowest(self) -> tuple[float, str]:
+        i = max(range(len(self.ms)), key=self.ms.__getitem__)
+        return self.ms[i], " ".join(self.queries[i][0].split())
+
+
+def scans(sql: str, params) -> list[str]:
     """The scan nodes of ``sql``'s plan: 'Seq Scan accounts_person', 'Index Scan training_enrollment', …"""
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     found = []
@@ -180,11 +201,10 @@ def scans(sql: str) -> list[str]:
 
 def plan_summary(queries) -> tuple[str, bool]:
     seen: dict[str, int] = {}
-    for q in queries:
-        sql = q["sql"]
+    for sql, params in queries:
         if not sql.lstrip().upper().startswith("SELECT"):
             continue
-        for s in scans(sql):
+        for s in scans(sql, params):
             seen[s] = seen.get(s, 0) + 1
     flagged = any(s.startswith("Seq Scan") and s.split()[-1] in BIG_TABLES for s in seen)
     interesting = sorted(s for s in seen if s.split()[-1] in BIG_TABLES or s.startswith("Seq Scan"))
@@ -196,6 +216,7 @@ def plan_summary(queries) -> tuple[str, bool]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--slowest", action="store_true", help="print each page's slowest query (first run)")
     parser.add_argument("--only", default="", help="comma-separated words: run the pages whose name contains one")
     args = parser.parse_args()
     setup_test_environment()
@@ -237,16 +258,20 @@ def main() -> None:
                 cursor.execute(sql, params or None)
                 return cursor.fetchall()
 
-        with CaptureQueriesContext(connection) as captured:
+        recorder = Recorder()
+        with connection.execute_wrapper(recorder):
             get()
         page_ms = median_ms(get, args.repeat)
         sql_ms = median_ms(plain, args.repeat)
-        text, flagged = plan_summary(captured.captured_queries)
+        text, flagged = plan_summary(recorder.queries)
         ok = page_ms < goal and not flagged
         if not ok:
             missed.append(title)
-        print(f"{title:<44}{page_ms:>9.1f}{sql_ms:>9.1f}{page_ms / sql_ms:>7.1f}{goal:>7}{len(captured):>4}  "
+        print(f"{title:<44}{page_ms:>9.1f}{sql_ms:>9.1f}{page_ms / sql_ms:>7.1f}{goal:>7}{len(recorder.queries):>4}  "
               f"{'' if ok else '✗ '}{text}")
+        if args.slowest and recorder.ms:
+            ms, sql = recorder.slowest()
+            print(f"{'':<4}slowest query {ms:.1f} ms of {sum(recorder.ms):.1f} ms in SQL: {sql[:400]}")
     print(f"\nmissed their goal (time or a sequential scan of persons/enrollments): {len(missed)}")
     for title in missed:
         print(f"  - {title}")
