@@ -177,7 +177,9 @@ class Recorder:
 
     def slowest(self) -> tuple[float, str]:
         i = max(range(len(self.ms)), key=self.ms.__getitem__)
-        return self.ms[i], " ".join(self.queries[i][0].split())
+        sql = " ".join(self.queries[i][0].split())
+        cut = sql.find(" FROM ")  # the select list is long and says little: from FROM on
+        return self.ms[i], ("SELECT … " + sql[cut + 1:]) if cut > 0 else sql
 
 
 def scans(sql: str, params) -> list[str]:
