@@ -207,6 +207,12 @@ def enrollment_next_state(*, action: str, state: str, program_status: str) -> st
     return table[state]
 
 
+def completion_date(*, end_date: dt.date, closed_on: dt.date | None) -> dt.date:
+    """The day the training was completed: its planned end date, or the day it was closed when the manager
+    closed it earlier (with a written reason). Closing after the end changes nothing: it ended on its end date."""
+    return min(end_date, closed_on) if closed_on is not None else end_date
+
+
 def self_withdraw_next_state(*, state: str, program_status: str, by_others: bool, not_me: bool) -> str:
     """The state a person's own withdrawal leads to. The usual rule (``withdraw``: before the program
     runs) applies, except that a person enrolled by someone else (import, staff) who says it was not them

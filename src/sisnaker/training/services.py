@@ -326,7 +326,9 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
         program.cancel_reason = reason
     before = program.status
     program.status = new_status
-    program.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if action == "close":
+        program.closed_on = today  # closed early: the training's completion (``domain.completion_date``)
+    program.save(update_fields=["status", "cancel_reason", "closed_on", "updated_at"])
     after = {"status": new_status, "enrollments_changed": changed}
     if action == "start" and today < program.start_date:
         after["early"] = {"today": today.isoformat(), "planned": program.start_date.isoformat()}
