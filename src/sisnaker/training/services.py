@@ -602,7 +602,8 @@ def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str
         raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=Code.ENROLLMENT_NOT_FOUND)
     require(actor, "enrollment.register_self", enrollment.person)
     to = domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
-                                         by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
+                                         by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me,
+                                         certified=enrollment.pk in selectors.certified_enrollments([enrollment.pk]))
     before = enrollment.state
     reason = (reason or "").strip()
     if not_me:
