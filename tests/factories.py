@@ -313,6 +313,7 @@ class ProgramFactory(DjangoModelFactory):
     )
     funding = Program.Funding.APBD
     status = P.PUBLISHED
+    closed_on = factory.LazyAttribute(lambda o: o.end_date if o.status == P.CLOSED else None)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -61,8 +61,10 @@ def today():
 
 
 def running_program(institution, *, units, title="Pemrograman Web Dasar", status=P.RUNNING, **overrides) -> Program:
-    """A program of ``institution`` (running unless ``status`` says otherwise) ending in 25 days: "closing soon"."""
-    overrides.setdefault("end_date", today() + dt.timedelta(days=25))
+    """A program of ``institution`` (running unless ``status`` says otherwise) "closing soon": a running one has
+    its last training day today (so its certificates may be issued: never before the training's completion), any
+    other ends in 25 days."""
+    overrides.setdefault("end_date", today() if status == P.RUNNING else today() + dt.timedelta(days=25))
     overrides.setdefault("quota", 40)
     return ProgramFactory(institution=institution, title=title, status=status, today=today(), units=units, **overrides)
 
@@ -317,7 +319,7 @@ def test_overview_lists_closing_soon_and_overdue_only(setup):
     units = setup.units
     far = running_program(inst, units=units, title="Program Jauh", end_date=today() + dt.timedelta(days=90))
     enroll(far, PersonFactory())
-    empty = running_program(inst, units=units, title="Program Tanpa Peserta")
+    empty = running_program(inst, units=units, title="Program Tanpa Peserta", end_date=today() + dt.timedelta(days=25))
     draft_like = running_program(inst, units=units, title="Masih dibuka", status=P.PUBLISHED)  # published: not listed
     rows = cert_selectors.overview(user=User.objects.get(pk=manager.pk), today=today() + dt.timedelta(days=20))
     titles = [r.program.title for r in rows]

@@ -32,6 +32,10 @@ from tests.factories import InstitutionFactory, ManagerFactory, staff
 
 NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
 # When the World's institutions were approved: before every NOW the tests issue at.
+# Assessed during the World's training (which started on 13 November 2026).
+ASSESSED_AT = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+# The World's training ended the day before NOW (certificates are issued after the training's completion).
+TRAINING_ENDS = dt.date(2026, 12, 9)
 APPROVED_AT = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
 
 
@@ -46,7 +50,7 @@ def readiness_questionnaire() -> Questionnaire:
 
 def assess(enrollment, units, instructor, result="competent"):
     for u in units:
-        Assessment.objects.create(enrollment=enrollment, unit=u, result=result, assessed_by=instructor, assessed_at=NOW)
+        Assessment.objects.create(enrollment=enrollment, unit=u, result=result, assessed_by=instructor, assessed_at=ASSESSED_AT)
 
 
 def review(enrollment):
@@ -68,14 +72,17 @@ def make_ready(enrollment, units, instructor):
 class World:
     """An institution approved on ``APPROVED_AT``, its manager and instructor, and a running program with two
     units whose ``participants`` were recorded by the manager before it started; the first ``ready`` of them
-    (all by default) assessed competent, reviewed and surveyed."""
+    (all by default) assessed competent, reviewed and surveyed. Its last training day has passed (by
+    ``TRAINING_ENDS``): certificates are issued only after the training's completion."""
 
     NAMES = ["Siti Nurhaliza Putri", "Budi Santoso", "Citra Kirana", "Dedi Kurniawan", "Eka Saputra"]
 
-    def __init__(self, *, participants: int = 3, ready: int | None = None, inst=None, manager=None):
+    def __init__(self, *, participants: int = 3, ready: int | None = None, inst=None, manager=None, **program_kw):
+        # The training is over by NOW and by the real today (pages issue at the real time).
+        program_kw.setdefault("end_date", min(TRAINING_ENDS, timezone.localdate()))
         course = factories.course(participants=participants, inst=inst or InstitutionFactory(approved_at=APPROVED_AT),
                                   manager=manager, names=self.NAMES, source=Enrollment.Source.MANAGER,
-                                  quota=max(10, participants))
+                                  quota=max(10, participants), **program_kw)
         self.inst, self.manager, self.instructor = course.inst, course.manager, course.instructor
         self.units, self.people, self.program, self.enrollments = course.units, course.people, course.program, course.enrollments
         for e in self.enrollments[: participants if ready is None else ready]:
@@ -259,8 +266,8 @@ def test_payload_is_canonical_and_signed(world):
         "region": {"regency_code": "32.73", "regency": "Kota Bandung", "province_code": "32", "province": "Jawa Barat"},
     }
     assert (fields["year"], fields["sequence"], fields["issued_on"]) == (2026, 1, "2026-12-10")
-    # Dated by the training's end (2 January 2027), not by the click; numbered in the year of issue.
-    assert fields["certificate_date"] == world.program.end_date.isoformat() == "2027-01-02"
+    # Dated by the training's end, not by the click; numbered in the year of issue.
+    assert fields["certificate_date"] == world.program.end_date.isoformat() != fields["issued_on"]
     assert cert.key_id == signing.keyring().key_id
     assert signing.verify(cert.payload, cert.signature, cert.key_id)
     assert not signing.verify(cert.payload.replace(person.full_name, "Orang Lain"), cert.signature, cert.key_id)

@@ -50,6 +50,37 @@ def test_my_trainings_links_the_certificate_and_drops_steps_that_no_longer_apply
     assert "certificate-issued" not in html
 
 
+def test_a_certified_enrollment_offers_no_withdrawal_and_the_services_refuse_it(client, world):
+    from sisnaker.core.errors import Conflict
+    from sisnaker.training import services as training_services
+    from sisnaker.training.models import Enrollment
+
+    ani, budi = world.enrollments["Ani"], world.enrollments["Budi"]
+    assert ani.source == Enrollment.Source.MANAGER  # enrolled by the institution: "not me" would be offered
+    user = user_of(ani.person)
+    html = login(client, user).get(reverse("my_trainings")).content.decode()
+    assert reverse("training:withdraw", args=[ani.pk]) not in html and 'name="not_me"' not in html
+    assert "Ikuti pelatihan" not in html and "certificate-issued" in html
+    for not_me in (False, True):
+        with pytest.raises(Conflict) as refused:
+            training_services.enrollment_withdraw_self(actor=user, enrollment=ani, not_me=not_me)
+        assert refused.value.code == "enrollment_certified" and "bukan saya" in refused.value.message.id
+        assert "not me" in refused.value.message.en
+    r = client.post(reverse("training:withdraw", args=[ani.pk]), {"not_me": "1"}, follow=True)
+    assert any("sudah terbit" in str(m) for m in r.context["messages"])
+    assert Enrollment.objects.get(pk=ani.pk).state == "participant"
+    # The API says it too: the next step is the certificate, and withdrawing is refused.
+    mine = client.get("/api/v1/training/me/enrollments")
+    assert mine.status_code == 200
+    step = next(e["next_step"] for e in mine.json() if e["id"] == ani.pk)
+    assert "sertifikat Anda sudah terbit" in step and "Ikuti" not in step
+    r = client.post(f"/api/v1/training/enrollments/{ani.pk}/withdraw", {"not_me": True}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "enrollment_certified"
+    # Budi (no certificate) is still offered "not me" while the program runs.
+    html = login(client, user_of(budi.person)).get(reverse("my_trainings")).content.decode()
+    assert 'name="not_me"' in html
+
+
 def test_my_certificates_page_lists_the_certificate(client, world):
     html = login(client, user_of(world.enrollments["Ani"].person)).get(reverse("certification:mine")).content.decode()
     assert world.cert.number in html and reverse("certification:certificate", args=[world.cert.pk]) in html

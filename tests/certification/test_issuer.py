@@ -35,7 +35,8 @@ EARLY = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def world(regions):
     readiness_questionnaire()
-    w = World(participants=2)
+    # A training in May (over before EARLY): its certificates may be issued from then on.
+    w = World(participants=2, today=dt.date(2026, 5, 1), end_date=dt.date(2026, 5, 31))
     w.admin = AdminFactory()
     return w
 

@@ -88,7 +88,7 @@ def test_import_result_offers_no_start_before_the_start_date(client, setup):
 
     program = setup.program
     Program.objects.filter(pk=program.pk).update(status=P.PUBLISHED, start_date=today() + dt.timedelta(days=3),
-                                                 registration_closes=today())
+                                                 end_date=today() + dt.timedelta(days=25), registration_closes=today())
     login(client, setup.manager)
     html = client.post(reverse("training:import", args=[program.pk]),
                        {"file": _sheet([[make_nik(), "Rudi Hartono", "1995-05-17", "SMK", "Peserta"]]), "mode": "all_or_nothing"}

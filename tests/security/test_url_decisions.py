@@ -280,7 +280,9 @@ class World:
             Review.objects.create(enrollment=e, rating=5, text="Sangat bermanfaat.", created_at=now)
             Response.objects.create(version=version, questionnaire=version.questionnaire, person=e.person, enrollment=e,
                                     submitted_at=now)
-        self.certificate = certificates.certificate_issue(actor=manager, enrollment=self.enrollment, now=now)
+        # Issued on the training's last day (never before its completion).
+        last_day = timezone.make_aware(dt.datetime.combine(self.program.end_date, dt.time(12)))
+        self.certificate = certificates.certificate_issue(actor=manager, enrollment=self.enrollment, now=max(now, last_day))
         self.verification_id = self.certificate.verification_id
 
         # A record an institution added, claimed at sign-up by someone whose data differ: a claim and a dispute.

@@ -11,7 +11,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they use the models, which exist once the apps are loaded.
         from . import checks, codes  # noqa: F401 - the deployment check and the codes register themselves
-        from .selectors.certificates import certificates_of_enrollments
+        from .selectors.certificates import certificates_of_enrollments, certified_enrollment_ids
         from .selectors.ratings import ratings_for_programs
         from .survey_rules import survey_fill_refusal
 
@@ -21,3 +21,6 @@ class CertificationConfig(AppConfig):
         extensions.provide("surveys.fill_refusal", survey_fill_refusal)
         # The manager's program page (training) shows each participant's certificate in one query.
         extensions.provide("training.enrollment_certificates", certificates_of_enrollments)
+        # Training refuses withdrawing (or "not me") from an enrollment whose certificate exists, and its "next step"
+        # stops saying "attend the training".
+        extensions.provide("training.certified_enrollments", certified_enrollment_ids)

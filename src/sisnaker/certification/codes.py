@@ -61,6 +61,8 @@ class Code(ErrorCode):
     REVIEW_INSTRUCTOR_MISSING = "review_instructor_missing", Msg("Instruktur yang dinilai tidak dipilih", "No instructor chosen")
     # certificates
     CERTIFICATE_NOT_FOUND = "certificate_not_found", Msg("Sertifikat tidak ditemukan", "Certificate not found")
+    CERTIFICATE_BEFORE_COMPLETION = "certificate_before_completion", Msg("Pelatihan belum selesai: sertifikat belum dapat terbit",
+                                                                         "Training not completed: certificates cannot be issued yet")
     CERTIFICATE_NOT_READY = "certificate_not_ready", Msg("Syarat sertifikat belum lengkap", "Certificate requirements not met")
     CERTIFICATE_ALREADY_ISSUED = "certificate_already_issued", Msg("Sertifikat sudah diterbitkan", "Certificate already issued")
     CERTIFICATE_ALREADY_REVOKED = "certificate_already_revoked", Msg("Sertifikat sudah dicabut", "Certificate already revoked")

@@ -22,9 +22,10 @@ unique nationally because registry numbers are unique; the sequence restarts eac
 institution and has no gaps (see models.CertificateCounter). Look-ups by number ignore case
 (``number_key``): registry numbers are unique after folding case, so two numbers never differ only by it.
 
-Certificate date (``certificate_date``): the day the training was completed — the program's end date,
-or the participant's last assessment when that came later — never the day someone clicked "issue", and
-never before the training's end. It is signed as ``certificate_date`` (payload version 3; versions 1 and 2
+Certificate date (``certificate_date``): the day the training was completed — the program's end date, or
+the day it was closed when closed early (``training.domain.completion_date``), or the participant's last
+assessment when that came later — never the day someone clicked "issue", never before the training's
+completion, and never in the future: no certificate is issued before the completion (``issue_date_blocker``). It is signed as ``certificate_date`` (payload version 3; versions 1 and 2
 were dated ``issued_on``, the day of issue, which ``certificate_date_of`` falls back to). ``issued_on`` and
 ``issued_at`` keep their meaning: when the certificate was signed.
 
@@ -280,10 +281,24 @@ def certificate_number(*, registry_number: str, year: int, sequence: int) -> str
     return f"{registry_number}/{year}/{sequence:06d}"
 
 
-def certificate_date(*, end_date: dt.date, last_assessed_on: dt.date | None) -> dt.date:
-    """The date a certificate bears: the training's completion — its end date, or the participant's last
-    assessment when that was later. Never before the end date, whenever the certificate is issued."""
-    return max(end_date, last_assessed_on) if last_assessed_on is not None else end_date
+def certificate_date(*, completed_on: dt.date, last_assessed_on: dt.date | None) -> dt.date:
+    """The date a certificate bears: the training's completion (``training.domain.completion_date``: the end
+    date, or the day it was closed early) — or the participant's last assessment when that was later. Never
+    before the completion, whenever the certificate is issued (and never issued before it: ``issue_date_blocker``)."""
+    return max(completed_on, last_assessed_on) if last_assessed_on is not None else completed_on
+
+
+def issue_date_blocker(*, completed_on: dt.date, today: dt.date) -> Msg | None:
+    """Why no certificate may be issued today, or None: a certificate bears the training's completion date and
+    never a date in the future, so it waits for the training to be completed. A training that really ended
+    earlier is closed early, with a written reason: its completion is then the day it was closed."""
+    if today >= completed_on:
+        return None
+    return Msg("Sertifikat belum dapat diterbitkan: pelatihan selesai {d_id}. Bila pelatihan sudah selesai lebih awal, "
+               "tutup program lebih awal dengan menuliskan alasannya, lalu terbitkan sertifikat.",
+               "Certificates cannot be issued yet: the training is completed on {d_en}. If the training has already ended, "
+               "close the programme early with a written reason, then issue the certificates.").format(
+                   d_id=format_date_id(completed_on), d_en=f"{completed_on.day} {completed_on:%B} {completed_on.year}")
 
 
 def certificate_date_of(fields: dict) -> dt.date | None:

@@ -106,6 +106,8 @@ class Code(ErrorCode):
     ENROLLMENT_NOT_FOUND = "enrollment_not_found", Msg("Pendaftaran tidak ditemukan", "Enrollment not found")
     ENROLLMENT_ACTION = "enrollment_action", Msg("Tindakan pendaftaran tidak dikenal", "Unknown enrollment action")
     ENROLLMENT_TRANSITION = "enrollment_transition", Msg("Perubahan status pendaftaran tidak sah", "Illegal enrollment change")
+    ENROLLMENT_CERTIFIED = "enrollment_certified", Msg("Sertifikat sudah terbit: pendaftaran tidak dapat ditarik",
+                                                       "Certificate issued: the enrollment cannot be withdrawn")
     ENROLLMENT_PROGRAM_STATUS = "enrollment_program_status", Msg("Tidak sah pada status program ini",
                                                                  "Not allowed in this program status")
     REGISTRATION_CLOSED = "registration_closed", Msg("Pendaftaran tidak dibuka", "Registration is not open")

@@ -207,10 +207,27 @@ def enrollment_next_state(*, action: str, state: str, program_status: str) -> st
     return table[state]
 
 
-def self_withdraw_next_state(*, state: str, program_status: str, by_others: bool, not_me: bool) -> str:
+def completion_date(*, end_date: dt.date, closed_on: dt.date | None) -> dt.date:
+    """The day the training was completed: its planned end date, or the day it was closed when the manager
+    closed it earlier (with a written reason). Closing after the end changes nothing: it ended on its end date."""
+    return min(end_date, closed_on) if closed_on is not None else end_date
+
+
+CERTIFIED_NO_WITHDRAW = Msg(
+    "Sertifikat pelatihan ini sudah terbit atas nama Anda: pendaftarannya tidak dapat ditarik lagi, juga tidak sebagai "
+    "\u201cbukan saya\u201d. Bila sertifikat itu bukan milik Anda, hubungi lembaga pelatihan atau Disnaker.",
+    "A certificate of this training has been issued in your name: the enrollment can no longer be withdrawn, nor "
+    "reported as \u201cnot me\u201d. If the certificate is not yours, contact the training institution or the manpower office.",
+)
+
+
+def self_withdraw_next_state(*, state: str, program_status: str, by_others: bool, not_me: bool, certified: bool = False) -> str:
     """The state a person's own withdrawal leads to. The usual rule (``withdraw``: before the program
     runs) applies, except that a person enrolled by someone else (import, staff) who says it was not them
-    ("bukan saya") leaves any still-active enrollment, even while the program runs."""
+    ("bukan saya") leaves any still-active enrollment, even while the program runs. Once a certificate exists
+    for the enrollment (``certified``) neither is possible: the training was done and signed for."""
+    if certified:
+        raise Conflict(CERTIFIED_NO_WITHDRAW, code=Code.ENROLLMENT_CERTIFIED)
     if not_me and by_others and state in ACTIVE_STATES:
         return E.WITHDRAWN
     return enrollment_next_state(action="withdraw", state=state, program_status=program_status)

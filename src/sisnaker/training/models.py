@@ -85,6 +85,10 @@ class Program(models.Model):
     min_education = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT, db_index=True)
     cancel_reason = models.TextField(blank=True)
+    # The day the program was closed (set by the close transition; closed programs from before it bear their end
+    # date). Closed early — allowed with a written reason — the training was completed that day, not on the
+    # planned end date (``domain.completion_date``): certificates never bear a later date.
+    closed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,6 +105,7 @@ class Program(models.Model):
                 name="program_age_range", condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=F("min_age"))
             ),
             models.CheckConstraint(name="program_apbn_has_dipa", condition=~Q(funding="apbn") | ~Q(dipa_reference="")),
+            models.CheckConstraint(name="program_closed_on_only_when_closed", condition=Q(closed_on__isnull=True) | Q(status="closed")),
         ]
         indexes = [
             models.Index(fields=["status", "start_date"], name="program_status_start_idx"),

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from sisnaker.accounts.models import Person, User
-from sisnaker.core import search
+from sisnaker.core import extensions, search
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
@@ -262,10 +262,25 @@ def _day(value: dt.date) -> tuple[str, str]:
     return in_id, in_en
 
 
-def next_step(enrollment: Enrollment) -> Msg:
-    """What the citizen must do (or wait for) next."""
+# Extension point: (enrollment_ids) → the set of those for which a certificate exists (certification provides
+# it). A certified enrollment is done: nothing to attend, withdraw or report as "not me". Empty when none is installed.
+CERTIFIED_ENROLLMENTS = "training.certified_enrollments"
+
+
+def certified_enrollments(enrollment_ids: list[int]) -> set[int]:
+    """Which of these enrollments have a certificate (one query, through ``CERTIFIED_ENROLLMENTS``)."""
+    if not enrollment_ids:
+        return set()
+    return set(extensions.collect_one(CERTIFIED_ENROLLMENTS, default=set(), enrollment_ids=list(enrollment_ids)))
+
+
+def next_step(enrollment: Enrollment, *, certified: bool = False) -> Msg:
+    """What the citizen must do (or wait for) next; once a certificate exists (``certified``), nothing."""
     program = enrollment.program
     state = enrollment.state
+    if certified:
+        return Msg("Pelatihan selesai dan sertifikat Anda sudah terbit: lihat di \u201cSertifikat saya\u201d.",
+                   "Training completed and your certificate has been issued: see \u201cMy certificates\u201d.")
     if state == E.REGISTERED:
         if program.selection_method == "none":
             return Msg("Menunggu keputusan penerimaan dari lembaga.", "Waiting for the institution's decision.")
@@ -294,7 +309,9 @@ def my_trainings(*, person: Person) -> list[MyTraining]:
         .select_related("program__institution", "program__regency", "certificate")
         .order_by("-program__start_date", "-pk")
     )
-    return [MyTraining(e, next_step(e)) for e in rows]
+    rows = list(rows)
+    certified = certified_enrollments([e.pk for e in rows])
+    return [MyTraining(e, next_step(e, certified=e.pk in certified)) for e in rows]
 
 
 def late_registrations(*, institution_ids: list[int]) -> int:

@@ -353,7 +353,9 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
         program.cancel_reason = reason
     before = program.status
     program.status = new_status
-    program.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if action == "close":
+        program.closed_on = today  # closed early: the training's completion (``domain.completion_date``)
+    program.save(update_fields=["status", "cancel_reason", "closed_on", "updated_at"])
     after = {"status": new_status, "enrollments_changed": changed}
     if action == "start" and today < program.start_date:
         after["early"] = {"today": today.isoformat(), "planned": program.start_date.isoformat()}
@@ -627,7 +629,8 @@ def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str
         raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=Code.ENROLLMENT_NOT_FOUND)
     require(actor, "enrollment.register_self", enrollment.person)
     to = domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
-                                         by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
+                                         by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me,
+                                         certified=enrollment.pk in selectors.certified_enrollments([enrollment.pk]))
     before = enrollment.state
     reason = (reason or "").strip()
     if not_me:

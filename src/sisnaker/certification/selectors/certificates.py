@@ -46,6 +46,12 @@ def my_certificates(*, user: User) -> list[Certificate]:
                 .select_related("enrollment__program", "institution").order_by("-issued_at"))
 
 
+def certified_enrollment_ids(*, enrollment_ids: list[int]) -> set[int]:
+    """Which of these enrollments have a certificate, revoked or not (extension point
+    ``training.certified_enrollments``: training refuses withdrawing or "not me" for them). One query."""
+    return set(Certificate.objects.filter(enrollment_id__in=[int(i) for i in enrollment_ids]).values_list("enrollment_id", flat=True))
+
+
 def certificates_of_enrollments(*, viewer: User, program: Program, enrollment_ids: list[int]) -> dict[int, dict]:
     """The certificates of some enrollments of ``program``, for a page of training (extension point
     ``training.enrollment_certificates``): enrollment id → {"number", "revoked", "url"}; ``url`` (the

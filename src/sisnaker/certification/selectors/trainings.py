@@ -53,10 +53,11 @@ def my_steps(*, enrollments: list[Enrollment]) -> dict[int, MySteps]:
     }
 
 
-def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False) -> bool:
+def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False, certified: bool = False) -> bool:
     try:
         training_domain.self_withdraw_next_state(state=enrollment.state, program_status=enrollment.program.status,
-                                                 by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me)
+                                                 by_others=enrollment.source != Enrollment.Source.SELF, not_me=not_me,
+                                                 certified=certified)
     except Conflict:
         return False
     return True
@@ -107,7 +108,9 @@ def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
         items.append(MyTraining(
             e=e, program=e.program, next_step=_certificate_step(cert) if cert else t.next_step,
             state=str(training_domain.state_label(e.state)),
-            can_withdraw=_can_withdraw(e), by_others=by_others, can_report=by_others and _can_withdraw(e, not_me=True),
+            # Once a certificate exists: no withdrawing, no "not me" (the services refuse it too).
+            can_withdraw=_can_withdraw(e, certified=cert is not None),
+            by_others=by_others, can_report=by_others and _can_withdraw(e, not_me=True, certified=cert is not None),
             steps=steps[e.pk], certificate=cert,
         ))
     return person, items

@@ -36,6 +36,7 @@ from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.institutions.models import Institution
+from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Enrollment, Program
 
@@ -87,11 +88,23 @@ def _iso_date(value: dt.date) -> str:
 
 
 def completion_date(enrollment: Enrollment) -> dt.date:
-    """The certificate's date for ``enrollment`` (``domain.certificate_date``): the program's end date, or
-    the participant's last assessment (in Indonesia's time) when later."""
+    """The certificate's date for ``enrollment`` (``domain.certificate_date``): the program's completion (end
+    date, or the day it was closed early), or the participant's last assessment (in Indonesia's time) when later."""
     last = Assessment.objects.filter(enrollment=enrollment).aggregate(last=Max("assessed_at"))["last"]
-    return domain.certificate_date(end_date=enrollment.program.end_date,
+    return domain.certificate_date(completed_on=program_completion(enrollment.program),
                                    last_assessed_on=timezone.localtime(last).date() if last is not None else None)
+
+
+def program_completion(program: Program) -> dt.date:
+    """The day ``program``'s training was completed (its end date, or the day it was closed early)."""
+    return training_domain.completion_date(end_date=program.end_date, closed_on=program.closed_on)
+
+
+def _require_completed(program: Program, now: dt.datetime) -> None:
+    """Refuse issuing before the training's completion: a certificate never bears a date in the future."""
+    blocker = domain.issue_date_blocker(completed_on=program_completion(program), today=timezone.localtime(now).date())
+    if blocker is not None:
+        raise Conflict(blocker, code=Code.CERTIFICATE_BEFORE_COMPLETION, details={"completed_on": program_completion(program).isoformat()})
 
 
 def build_fields(*, enrollment: Enrollment, number: str, verification_id: str, year: int, sequence: int,
@@ -167,6 +180,7 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
                            code=Code.CERTIFICATE_ALREADY_ISSUED, details={"number": row.certificate_number})
         if not row.readiness.eligible:
             raise _not_ready(row.missing)
+        _require_completed(program, now)  # ready, but the training is not over: no certificate dated in the future
         institution = program.institution
         year = timezone.localtime(now).year
         sequence = _next_sequence(institution_id=institution.pk, year=year)
@@ -214,6 +228,7 @@ def certificates_issue_eligible(*, actor: User, program: Program, now: dt.dateti
     one set-based send (``reminders.send_certificate_ready``)."""
     require(actor, "certificate.issue", program)
     _require_approved(Institution.objects.only("status", "name").get(pk=program.institution_id))
+    _require_completed(program, now)
     rows = readiness_for_program(program=program)
     summary = IssueSummary()
     eligible = []
@@ -267,6 +282,7 @@ def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datet
     with transaction.atomic(durable=True):
         require(actor, "certificate.issue", program)
         _require_approved(Institution.objects.only("status", "name").get(pk=program.institution_id))
+        _require_completed(program, now)
         started = IssueAllStarted(total=eligible_count(program=program), since=now.replace(microsecond=0))
         if started.total == 0:
             return started
