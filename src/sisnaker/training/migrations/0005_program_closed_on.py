@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('institutions', '0002_vetting'),
         ('regions', '0001_initial'),
-        ('training', '0003_program_instructors'),
+        ('training', '0004_import_error_file_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
