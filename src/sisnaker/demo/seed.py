@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from faker import Faker
 
@@ -189,14 +190,18 @@ class Sink:
 
     def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None):
         self.table = model._meta.db_table
-        self.columns = columns
+        # Columns the generator does not name get their field's default (a column added to a model later
+        # keeps the seed working); a required column without a default is this module's to fill.
+        self.extra = _defaults_for_unnamed(model, columns)
+        self.columns = columns + tuple(self.extra)
+        self.extra_values = tuple(self.extra.values())
         self.rows: list[tuple] = []
         self.stat = report.tables.setdefault(self.table, TableStat())
         self.progress = progress
         self.postgres = connection.vendor == "postgresql"
 
     def add(self, row: tuple) -> None:
-        self.rows.append(row)
+        self.rows.append(row + self.extra_values if self.extra_values else row)
         if len(self.rows) >= CHUNK:
             self.flush()
 
@@ -222,6 +227,22 @@ class Sink:
         if self.progress is not None:
             self.progress(self.table, len(self.rows))
         self.rows = []
+
+
+def _defaults_for_unnamed(model, columns: tuple[str, ...]) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    for f in model._meta.concrete_fields:
+        if f.column in columns or f.primary_key or f.null:
+            continue
+        value = f.get_default()  # the field's default, or "" for text the ORM would save empty
+        if value is not None:
+            extra[f.column] = json.dumps(value) if isinstance(f, models.JSONField) else value
+        elif f.db_default is not models.NOT_PROVIDED:
+            continue  # the database fills it
+        else:
+            raise ImproperlyConfigured(f"sisnaker seed does not fill {model._meta.db_table}.{f.column}, which has no "
+                                       f"default: give it a value in demo/seed.py")
+    return extra
 
 
 def _next_id(model) -> int:
