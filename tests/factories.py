@@ -163,6 +163,14 @@ class FinanceOfficerFactory(UserFactory):
     finance_role = _grant(Role.FINANCE_OFFICER, funding_source=factory.SelfAttribute("..funding_source"))
 
 
+class DataProtectionOfficerFactory(UserFactory):
+    """The data-protection officer (Pejabat Pelindungan Data; national scope)."""
+
+    username = factory.Sequence(lambda n: f"ppdp{n}")
+    first_name = "Pejabat PDP Uji"
+    dpo_role = _grant(Role.DATA_PROTECTION_OFFICER)
+
+
 class AdminFactory(UserFactory):
     """An administrator; like ``role_grant``, the role also opens the Django admin (staff + superuser)."""
 
@@ -180,6 +188,7 @@ STAFF_FACTORIES = {
     Role.CURATOR: CuratorFactory,
     Role.PMO_OFFICER: PmoOfficerFactory,
     Role.FINANCE_OFFICER: FinanceOfficerFactory,
+    Role.DATA_PROTECTION_OFFICER: DataProtectionOfficerFactory,
     Role.ADMIN: AdminFactory,
     Role.CITIZEN: CitizenUserFactory,
 }

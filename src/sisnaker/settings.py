@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sisnaker.notifications",
     "sisnaker.placement",
     "sisnaker.payments",
+    "sisnaker.privacy",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -219,10 +220,11 @@ SISNAKER_LOGIN_NETWORK_FAILURES = int(os.environ.get("SISNAKER_LOGIN_NETWORK_FAI
 SISNAKER_REQUIRE_2FA = env_bool("SISNAKER_REQUIRE_2FA", PRODUCTION)
 SISNAKER_2FA_GRACE_DAYS = int(os.environ.get("SISNAKER_2FA_GRACE_DAYS", "7"))
 SISNAKER_2FA_ROLES = tuple(env_list("SISNAKER_2FA_ROLES",
-                                    "admin,regional_officer,pmo_officer,curator,institution_manager,finance_officer"))
+                                    "admin,regional_officer,pmo_officer,curator,institution_manager,finance_officer,"
+                                    "data_protection_officer"))
 _unknown_roles = set(SISNAKER_2FA_ROLES) - {
     "citizen", "institution_manager", "instructor", "regional_officer", "curator", "pmo_officer", "employer", "admin",
-    "finance_officer",
+    "finance_officer", "data_protection_officer",
 }
 if _unknown_roles:
     raise ImproperlyConfigured(f"SISNAKER_2FA_ROLES: unknown role(s) {sorted(_unknown_roles)} (see core/roles.py).")

@@ -73,13 +73,14 @@ ACTORS = {
     "admin": Actor(17, (Grant(Role.ADMIN),)),
     "finance": Actor(23, (Grant(Role.FINANCE_OFFICER),)),  # national
     "finance_apbn": Actor(24, (Grant(Role.FINANCE_OFFICER, funding_source="apbn"),)),
+    "dpo": Actor(25, (Grant(Role.DATA_PROTECTION_OFFICER),)),
 }
 
 # action: set of actors allowed on IN; the subset of those also allowed on OUT (national/any scope).
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "person.view_own": ({"citizen", "admin"}, {"admin"}),
     "person.edit_own": ({"citizen", "admin"}, {"admin"}),
-    "person.view": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
+    "person.view": ({"officer_province", "officer_regency", "curator", "pmo", "dpo", "admin"}, {"curator", "pmo", "dpo", "admin"}),
     "person.view_nik": ({"officer_province", "officer_regency", "pmo", "admin"}, {"pmo", "admin"}),
     "person.resolve_identity": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
@@ -113,6 +114,10 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "incentive_rule.set": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
     "payout_account.review": ({"finance", "finance_apbn", "admin"}, {"finance", "finance_apbn", "admin"}),
     "payout_account.set_own": ({"citizen", "admin"}, {"admin"}),
+    # A citizen about their own record; the data-protection officer over everyone's requests.
+    "privacy.request": ({"citizen", "admin"}, {"admin"}),
+    "privacy.queue": ({"dpo", "admin"}, {"dpo", "admin"}),
+    "privacy.answer": ({"dpo", "admin"}, {"dpo", "admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
     "user.security_reset": ({"admin"}, {"admin"}),

@@ -235,6 +235,7 @@ class World:
             "officer_out": staff("mtx.disnaker.surabaya", Role.REGIONAL_OFFICER, region_code="35.78"),
             "curator": staff("mtx.kurator", Role.CURATOR),
             "finance": staff("mtx.bendahara", Role.FINANCE_OFFICER),
+            "dpo": staff("mtx.ppdp", Role.DATA_PROTECTION_OFFICER),
             "admin": staff("mtx.admin", Role.ADMIN),
         }
         assert set(self.users) == set(ROLES)
@@ -316,6 +317,11 @@ class World:
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
         # participant's payout account waits for an officer's check of its holder name.
         self._payments(now)
+
+        # Privacy: the owner asked for a copy of their data.
+        from sisnaker.privacy.services import privacy_request_submit
+
+        self.privacy_request = privacy_request_submit(actor=self.users["owner"], person=self.person, kind="access", details="")
 
         # One session per role: the admin's verified with an authenticator code; every session holds the
         # error file's token (the import page offers it only to the session that imported).

@@ -52,6 +52,7 @@ ROLES = (
     "officer_out",       # regional officer of Kota Surabaya (35.78): outside it
     "curator",           # ministry curator
     "finance",           # finance officer (bendahara/PPK), national
+    "dpo",               # data-protection officer (Pejabat Pelindungan Data), national
     "admin",             # administrator, session verified with TOTP
 )
 SIGNED_IN = ROLES[1:]
@@ -126,7 +127,7 @@ DEFAULT_PARAMS = {
     "pk": "program", "program_id": "program", "enrollment_id": "enrollment", "certificate_id": "certificate",
     "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
-    "batch_id": "batch", "account_id": "review_account",
+    "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -179,7 +180,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "accounts:otp_remove": (Case(SIGNED_IN_ONLY),),
     "accounts:audit": (Case(only("admin")),),
     "accounts:people": (Case(only(*OFFICERS), **scoped("owner_name", to=IN_AREA, not_to=("officer_out",))),),
-    "accounts:person": (Case(only(*IN_AREA), note="the owner's full record, for staff"),),
+    "accounts:person": (Case(only(*IN_AREA, "dpo"), note="the owner's full record, for staff (the DPO: to answer a request)"),),
+    # --- privacy (UU PDP): a citizen's own page; the data-protection officer's queue and answers -------
+    "privacy:mine": (Case(only(*CITIZENS)),),
+    "privacy:queue": (Case(only("dpo", "admin")),),
+    "privacy:detail": (Case(only("dpo", "admin")),
+                       post(only("dpo", "admin"), data={"outcome": "done", "answer": "Salinan data sudah dikirim ke e-mail Anda."})),
     "accounts:disputes": (Case(only(*OFFICERS), **scoped("dispute_name", to=("officer", "admin"),
                                                           not_to=("officer_out", "curator"))),),
     # A dispute lies in its NIK's region: outside it, it does not exist.

@@ -173,7 +173,7 @@ class RoleAssignment(models.Model):
                     | Q(role="regional_officer", institution__isnull=True, company__isnull=True, region_code__regex=r"^[0-9]{2}(\.[0-9]{2})?$",
                         funding_source="")
                     | Q(role="employer", company__isnull=False, institution__isnull=True, region_code="", funding_source="")
-                    | Q(role__in=["citizen", "curator", "pmo_officer", "admin"], institution__isnull=True, company__isnull=True, region_code="",
+                    | Q(role__in=["citizen", "curator", "pmo_officer", "data_protection_officer", "admin"], institution__isnull=True, company__isnull=True, region_code="",
                         funding_source="")
                     | Q(role="finance_officer", institution__isnull=True, company__isnull=True, region_code="",
                         funding_source__in=["", *FUNDING_SOURCES])

@@ -113,7 +113,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "person.view_own": {R.CITIZEN: _own},
     "person.edit_own": {R.CITIZEN: _own},
     # A person's full record by staff (logged by the service), unmasked NIK.
-    "person.view": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
+    "person.view": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national,
+                    R.DATA_PROTECTION_OFFICER: _national},
     "person.view_nik": {R.REGIONAL_OFFICER: _region, R.PMO_OFFICER: _national},
     # A sign-up whose name/birth date differ from a provisional record of that NIK: decided by an officer
     # of the NIK's region after checking the ID card (obj: the IdentityDispute).
@@ -167,6 +168,11 @@ RULES: dict[str, dict[Role, Any]] = {
     "incentive_rule.set": {R.FINANCE_OFFICER: _funding_source},
     # Holder names the fuzzy match was unsure of (obj: none; the queue holds people, not money of a source).
     "payout_account.review": {R.FINANCE_OFFICER: _any},
+    # Data subjects' rights (the privacy app, UU PDP): a citizen asks about their own record; the
+    # data-protection officer sees the queue and answers.
+    "privacy.request": {R.CITIZEN: _own},
+    "privacy.queue": {R.DATA_PROTECTION_OFFICER: _any},
+    "privacy.answer": {R.DATA_PROTECTION_OFFICER: _any},
     # A person records where their own money goes (obj: the person).
     "payout_account.set_own": {R.CITIZEN: _own},
     # Administration.

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     PMO_OFFICER = "pmo_officer", _("Petugas PMO Prakerja")
     EMPLOYER = "employer", _("Pemberi kerja")
     FINANCE_OFFICER = "finance_officer", _("Bendahara / PPK")
+    # Pejabat Pelindungan Data Pribadi (UU PDP): answers people's requests about their data (the privacy app).
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Pejabat Pelindungan Data")
     ADMIN = "admin", _("Administrator")
 
 
@@ -27,6 +29,7 @@ SCOPE_OF = {
     Role.EMPLOYER: "company",
     # National, or one funding source (FUNDING_SOURCES): an empty scope is national.
     Role.FINANCE_OFFICER: "funding_source",
+    Role.DATA_PROTECTION_OFFICER: None,
     Role.ADMIN: None,
 }
 

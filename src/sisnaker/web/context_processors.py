@@ -23,5 +23,7 @@ def sisnaker(request):
             "people": authenticated and can(user, "person.list"),
             # Approvers of institutions: regional officers, curators, administrators.
             "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
+            # The data-protection officer's queue of people's requests (privacy).
+            "privacy": bool(roles & {"data_protection_officer", "admin"}),
         },
     }

@@ -18,6 +18,7 @@ from sisnaker.core.errors import SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
 from sisnaker.institutions import selectors as institution_selectors
+from sisnaker.privacy import selectors as privacy_selectors
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
 
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "disputes": account_selectors.disputes_in_scope(viewer=user).count()
             if roles & {Role.REGIONAL_OFFICER, Role.ADMIN} else None,
             "certificates": certification_selectors.certificate_work(user=user),
+            "privacy": privacy_selectors.open_count(actor=user) if can(user, "privacy.queue") else None,
         }
         context["can_register_institution"] = can(user, "institution.register")
         # A manager's programs, each one click from its page (a new batch, the import, start and close).
