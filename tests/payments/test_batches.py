@@ -192,3 +192,18 @@ def test_the_bank_file_has_the_documented_layout(finance, finance2):
     line = batch.lines.get()
     assert row == f"{line.reference},014,0123456789012,{enrollments[0].person.full_name},600000,SISNAKER INSENTIF B{batch.pk}"
     assert Batch.objects.get(pk=batch.pk).status == "exported"
+
+
+def test_the_batch_workbook_writes_what_people_and_banks_typed_as_text_never_as_formulas(finance):
+    import io
+    import zipfile
+
+    from sisnaker.payments import report
+    graduates(2, title='=HYPERLINK("http://evil.example","Klik")')
+    payables.payables_accrue(actor=finance)
+    batch = batches.batch_build(actor=finance, funding_source="apbd")
+    content = report.batch_xlsx(batch, selectors.reconciliation(finance, batch_id=batch.pk), selectors.batch_totals(batch),
+                                list(batch.lines.select_related("payable__program")))
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        sheets = "".join(book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets  # no cell holds a formula

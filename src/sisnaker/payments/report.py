@@ -40,7 +40,7 @@ def _sheet(workbook, name: str, rows, *, title: str):
 
 def reconciliation_xlsx(rows, *, start: dt.datetime | None, end: dt.datetime | None) -> bytes:
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     period = f"{start:%Y-%m-%d}" if start else "…"
     period += f" – {(end - dt.timedelta(days=1)):%Y-%m-%d}" if end else " – …"
     _sheet(workbook, "Rekonsiliasi", rows, title=str(Msg("Rekonsiliasi pembayaran Sisnaker", "Sisnaker payment reconciliation"))
@@ -51,7 +51,7 @@ def reconciliation_xlsx(rows, *, start: dt.datetime | None, end: dt.datetime | N
 
 def batch_xlsx(batch, rows, totals, lines) -> bytes:
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0"})
     _sheet(workbook, "Rekonsiliasi", rows, title=f"Batch #{batch.pk} ({batch.funding_source.upper()})")
