@@ -53,6 +53,7 @@ def logins() -> list[DemoLogin]:
         DemoLogin("Administrator", "admin", DEMO_PASSWORD, "semua akses, jejak audit, /admin/"),
         DemoLogin("Kurator Kementerian", "kurator", DEMO_PASSWORD, "nasional"),
         DemoLogin("Petugas PMO Prakerja", "pmo", DEMO_PASSWORD, "nasional"),
+        DemoLogin("Pejabat Pelindungan Data", "ppdp", DEMO_PASSWORD, "permintaan data pribadi warga"),
         DemoLogin("Petugas Disnaker provinsi", "disnaker.jabar", DEMO_PASSWORD, "Provinsi Jawa Barat (32)"),
         DemoLogin("Petugas Disnaker kab/kota", "disnaker.bandung", DEMO_PASSWORD, "Kota Bandung (32.73)"),
         DemoLogin("Pengelola lembaga", "pengelola.blkbandung", DEMO_PASSWORD, "UPTD BLK Kota Bandung"),
@@ -124,6 +125,7 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     _staff("admin", "Administrator Sisnaker", Role.ADMIN)
     _staff("kurator", "Rina Kurniasih", Role.CURATOR)
     _staff("pmo", "Agus Setiawan", Role.PMO_OFFICER)
+    _staff("ppdp", "Ratna Dewi", Role.DATA_PROTECTION_OFFICER)
     _staff("disnaker.jabar", "Dedi Supriadi", Role.REGIONAL_OFFICER, region_code="32")
     _staff("disnaker.bandung", "Lilis Suryani", Role.REGIONAL_OFFICER, region_code="32.73")
     _staff("pengelola.blkbandung", "Hendra Gunawan", Role.INSTITUTION_MANAGER, institution=blk)
