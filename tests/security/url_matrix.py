@@ -232,7 +232,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "institutions:review_queue": (Case(only(*APPROVERS), **scoped("pending_name", to=("officer", "admin"),
                                                                   not_to=("officer_out", "curator"))),),
     "institutions:detail": (
-        Case(only(*PROGRAM_VIEWERS)),
+        Case(only(*PROGRAM_VIEWERS), params={"pk": "inst"}),  # "pk" alone would be the program's
         # Pending registrations are not public: who may not see one must not learn that it exists.
         Case(only(*IN_AREA, others=HIDDEN), params={"pk": "inst_pending"}, note="a pending registration"),
         # BLK UPTD is vetted by the regional officer of its area, not by a curator.
