@@ -313,6 +313,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.accounts.services.signup_claims_purge",
     "sisnaker.accounts.services.password_reset_codes_purge",
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
+    # Not a deletion: queues the day's employment-survey reminders once a day (certification/tasks.py).
+    "sisnaker.certification.tasks.employment_reminders_due",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
@@ -335,6 +337,19 @@ SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 SISNAKER_PERSONAL_LINK_DAYS = int(os.environ.get("SISNAKER_PERSONAL_LINK_DAYS", "30"))
 if not 1 <= SISNAKER_PERSONAL_LINK_DAYS <= 366:
     raise ImproperlyConfigured("SISNAKER_PERSONAL_LINK_DAYS must be a number of days from 1 to 366.")
+
+# The post-training employment survey (survei kebekerjaan): it opens this many days after the training's
+# completion (graduation) and stays open this many days; alumni are reminded once, with a personal link, from
+# SISNAKER_EMPLOYMENT_SURVEY_HOUR (local time) on the first day they can fill it.
+SISNAKER_EMPLOYMENT_SURVEY_OPENS_DAYS = int(os.environ.get("SISNAKER_EMPLOYMENT_SURVEY_OPENS_DAYS", "30"))
+SISNAKER_EMPLOYMENT_SURVEY_WINDOW_DAYS = int(os.environ.get("SISNAKER_EMPLOYMENT_SURVEY_WINDOW_DAYS", "30"))
+SISNAKER_EMPLOYMENT_SURVEY_HOUR = int(os.environ.get("SISNAKER_EMPLOYMENT_SURVEY_HOUR", "9"))
+if not 0 <= SISNAKER_EMPLOYMENT_SURVEY_OPENS_DAYS <= 3660:
+    raise ImproperlyConfigured("SISNAKER_EMPLOYMENT_SURVEY_OPENS_DAYS must be a number of days from 0 to 3660.")
+if not 1 <= SISNAKER_EMPLOYMENT_SURVEY_WINDOW_DAYS <= 3660:
+    raise ImproperlyConfigured("SISNAKER_EMPLOYMENT_SURVEY_WINDOW_DAYS must be a number of days from 1 to 3660.")
+if not 0 <= SISNAKER_EMPLOYMENT_SURVEY_HOUR <= 23:
+    raise ImproperlyConfigured("SISNAKER_EMPLOYMENT_SURVEY_HOUR must be an hour from 0 to 23.")
 
 # Security headers and cookies. Cookies are HTTPS-only in production; the language cookie too
 # (Django's set_language view reads LANGUAGE_COOKIE_*), and no script needs to read any of them.

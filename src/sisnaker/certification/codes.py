@@ -21,6 +21,8 @@ class Audit(AuditAction):
     ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
                                                                  "Issuing every eligible certificate started")
     REMINDERS_SENT = "certificate.reminders_sent", Msg("Pengingat sertifikat dikirim", "Certificate reminders sent")
+    EMPLOYMENT_REMINDERS_SENT = "employment_survey.reminders_sent", Msg("Pengingat survei kebekerjaan dikirim",
+                                                                          "Employment-survey reminders sent")
     CERTIFICATE_READY_SENT = "certificate.ready_sent", Msg("Kabar sertifikat terbit dikirim", "Certificate-issued messages sent")
     PERSONAL_LINK_ISSUED = "personal_link.issued", Msg("Tautan pribadi dibuat", "Personal link issued")
     PERSONAL_LINKS_PRINTED = "personal_link.printed", Msg("Lembar kode QR tautan pribadi dicetak", "Sheet of personal-link QR codes printed")

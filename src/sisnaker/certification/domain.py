@@ -434,6 +434,10 @@ def issuer_standing(*, history: list[tuple[dt.datetime, str]], issued_at: dt.dat
 
 LINK_TOKEN_BYTES = 16  # 128 bits → 22 URL-safe characters (short enough for an SMS)
 LINK_PURPOSE_STEPS = "certificate_steps"
+# A link to the employment survey of one alumnus (sent by the daily reminder): the same enrollment's pages, a
+# purpose of its own so that it never replaces (revokes) the link to the certificate.
+LINK_PURPOSE_EMPLOYMENT = "employment_survey"
+LINK_EMPLOYMENT = "employment"  # why it was sent (its ``reason``)
 # What a well-formed token looks like (``secrets.token_urlsafe(16)``); anything else is unknown at once.
 _LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Why a link is sent: the participant still has their own steps to do, their certificate is ready, or their
@@ -517,3 +521,61 @@ def link_purpose_for(readiness: Readiness) -> str | None:
     if readiness.program_allows and own_todo(steps(readiness)):
         return LINK_REMINDER
     return None
+
+
+# --- the employment survey (survei kebekerjaan) ------------------------------------------------------
+# Alumni fill it some time after graduating — the training's completion (``training.domain.completion_date``)
+# for an enrollment that became an alumnus (``E.GRADUATED``) of a closed program: it opens ``opens_days`` after
+# that day and stays open ``window_days`` (settings ``SISNAKER_EMPLOYMENT_SURVEY_OPENS_DAYS`` /
+# ``_WINDOW_DAYS``, 30 and 30 by default). One response per enrollment (the survey engine's constraint).
+# Alumni are reminded once per window, with a personal link (purpose ``employment_survey``).
+
+EMPLOYMENT_OPENS_DAYS, EMPLOYMENT_WINDOW_DAYS = 30, 30
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyWindow:
+    """The days an alumnus may fill the employment survey: from ``opens`` to ``last``, both included."""
+
+    opens: dt.date
+    last: dt.date
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.opens <= today <= self.last
+
+
+def employment_window(*, completed_on: dt.date, opens_days: int, window_days: int) -> SurveyWindow:
+    """The employment survey's window of someone who graduated on ``completed_on``."""
+    opens = completed_on + dt.timedelta(days=max(opens_days, 0))
+    return SurveyWindow(opens=opens, last=opens + dt.timedelta(days=max(window_days, 1) - 1))
+
+
+def employment_completed_on_range(*, today: dt.date, opens_days: int, window_days: int) -> tuple[dt.date, dt.date]:
+    """The completion dates whose window contains ``today`` (earliest, latest): what a set-based read filters on."""
+    latest = today - dt.timedelta(days=max(opens_days, 0))
+    return latest - dt.timedelta(days=max(window_days, 1) - 1), latest
+
+
+def employment_survey_refusal(*, state: str, program_status: str, completed_on: dt.date, today: dt.date, opens_days: int,
+                              window_days: int) -> Msg | None:
+    """Why this enrollment may not fill the employment survey today, or None while its window is open: only
+    alumni (graduated from a closed program), from ``opens_days`` after graduation for ``window_days``."""
+    if state != E.GRADUATED or program_status != P.CLOSED:
+        label = training.state_label(state)
+        return Msg("Survei kebekerjaan diisi oleh alumni pelatihan yang sudah selesai (status Anda: {s_id}).",
+                   "The employment survey is filled by alumni of a completed training (your status: {s_en}).").format(
+                       s_id=label.id, s_en=label.en)
+    window = employment_window(completed_on=completed_on, opens_days=opens_days, window_days=window_days)
+    if today < window.opens:
+        return Msg("Survei kebekerjaan dibuka {d_id}, {n} hari sesudah pelatihan selesai.",
+                   "The employment survey opens on {d_en}, {n} days after the training ended.").format(
+                       d_id=format_date_id(window.opens), d_en=_date_en(window.opens), n=opens_days)
+    if today > window.last:
+        return Msg("Survei kebekerjaan untuk pelatihan ini sudah ditutup pada {d_id}.",
+                   "The employment survey for this training closed on {d_en}.").format(
+                       d_id=format_date_id(window.last), d_en=_date_en(window.last))
+    return None
+
+
+def _date_en(value: dt.date) -> str:
+    return f"{value.day} {value:%B} {value.year}"

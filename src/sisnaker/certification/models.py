@@ -127,14 +127,17 @@ class PersonalLink(models.Model):
 
     class Purpose(models.TextChoices):
         CERTIFICATE_STEPS = "certificate_steps", _("Langkah menuju sertifikat")
+        EMPLOYMENT_SURVEY = "employment_survey", _("Survei kebekerjaan")
 
     enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="personal_links")
     purpose = models.CharField(max_length=30, choices=Purpose.choices, default=Purpose.CERTIFICATE_STEPS)
     token_hash = models.CharField(max_length=64, unique=True)
-    # Why it was issued: "reminder" (steps to do), "certificate_ready", "print" (a QR card).
+    # Why it was issued: "reminder" (steps to do), "certificate_ready", "result" (not yet competent), "print" (a QR
+    # card), "employment" (the employment survey's reminder).
     reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: issued by Sisnaker itself (the daily employment-survey reminder), not by a member of staff.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

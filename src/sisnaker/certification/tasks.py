@@ -10,6 +10,9 @@ manager never issues them one by one. Progress is reported two ways:
   under ``progress_key(result_id)`` (useful when CACHES is shared, e.g. Redis; the default LocMem cache
   is per process, so pages never rely on it alone).
 
+``send_employment_survey_reminders`` reminds the alumni whose employment survey is open, once per window; the
+housekeeping job ``employment_reminders_due`` queues it once a day.
+
 ``services.certificates_issue_all_start`` queues it (after the request's transaction commits). The
 services import this module and this module runs a service: ``services`` is imported as a module and
 read when the task runs, so whichever of the two is imported first, the cycle resolves.
@@ -21,6 +24,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.tasks import TaskContext, task
 from django.utils import timezone
@@ -78,3 +82,26 @@ def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, 
         return {"program_id": program_id, "total": total, "since": since, "summary": None,
                 "refused": {"code": exc.code, "message": str(exc.message)}}
     return {"program_id": program_id, "total": total, "since": since, "summary": _plain(summary)}
+
+
+# --- the employment survey's daily reminders ---------------------------------------------------------------
+
+@task
+def send_employment_survey_reminders(*, base_url: str = "") -> dict:
+    """Remind the alumni whose employment survey is due (``services.employment_reminders_send``)."""
+    report = services.employment_reminders_send(now=timezone.now(), base_url=base_url)
+    logger.info("employment survey reminders: %s", report.as_dict())
+    return report.as_dict()
+
+
+def employment_reminders_due(*, now: dt.datetime) -> str:
+    """A housekeeping job (``settings.SISNAKER_HOUSEKEEPING``, every hour): queue the day's employment-survey
+    reminders once a day, from ``SISNAKER_EMPLOYMENT_SURVEY_HOUR`` local time (nobody gets an SMS at midnight).
+    Sending twice changes nothing (each alumnus is reminded once per window); this only spares the work."""
+    hour = int(getattr(settings, "SISNAKER_EMPLOYMENT_SURVEY_HOUR", 9))
+    if timezone.localtime(now).hour < hour:
+        return "too early"
+    if services.employment.ran_today(now=now):
+        return "ran today"
+    send_employment_survey_reminders.enqueue()
+    return "queued"

@@ -58,6 +58,7 @@ personal_links = ([
     path("ulasan/", links.review, name="review"),
     path("survei/", links.survey, name="survey"),
     path("sertifikat/", links.certificate, name="certificate"),
+    path("kebekerjaan/", links.employment, name="employment"),
     path("<str:token>/", links.open_link, name="open"),
 ], "links")
 

@@ -25,6 +25,11 @@ class ChoiceOut(Schema):
     label_en: str = ""
 
 
+class ConditionOut(Schema):
+    question: str
+    values: list[str]
+
+
 class QuestionOut(Schema):
     order: int
     code: str
@@ -36,6 +41,8 @@ class QuestionOut(Schema):
     choices: list[ChoiceOut] = []
     min_value: int | None = Field(None, description="scale/number: lower bound; date: earliest day relative to today")
     max_value: int | None = Field(None, description="scale/number: upper bound; date: latest day relative to today")
+    condition: ConditionOut | None = Field(None, description="asked only when an earlier choice question has one of these "
+                                                             "answers; otherwise not asked (never required)")
 
 
 class QuestionnaireOut(Schema):
@@ -116,7 +123,8 @@ def _questionnaire_out(version) -> dict:
         "published_at": version.published_at,
         "questions": [
             {"order": x.order, "code": x.code, "kind": x.kind, "text": x.text, "text_en": x.text_en, "help_text": x.help_text,
-             "required": x.required, "choices": x.choices or [], "min_value": x.min_value, "max_value": x.max_value}
+             "required": x.required, "choices": x.choices or [], "min_value": x.min_value, "max_value": x.max_value,
+             "condition": x.condition or None}
             for x in version.questions.all()
         ],
     }

@@ -22,6 +22,11 @@ Number input follows Indonesian habits: "1.000.000" (dots group thousands) and "
 comma); "Rp 3.500.000" is accepted too. A lone dot followed by exactly three digits ("2.500") is read
 as a thousands separator (two thousand five hundred), as an Indonesian reader would.
 
+Conditional questions: a question with a ``condition`` (``Condition``: an earlier single/multiple-choice
+question and some of its choice values) is asked only when that question was answered with one of those
+values. Then its ``required`` applies; otherwise it is not asked at all — never required, and whatever was
+posted for it is dropped (a form whose hidden field kept an old value is not refused for it).
+
 Date questions reuse ``min_value``/``max_value`` as *days relative to today*: ``max_value`` is the
 latest allowed day (unset → 0: not in the future), ``min_value`` the earliest (unset → no lower
 bound besides 1 Jan 1900). An available start date uses ``min_value=0, max_value=366``.
@@ -74,6 +79,18 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """Ask a question only when the earlier single/multiple-choice question ``question`` was answered with one
+    of ``values``."""
+
+    question: str
+    values: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"question": self.question, "values": list(self.values)}
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionSpec:
     """What the validators need to know about a question (built from a ``Question`` row or a dict)."""
 
@@ -86,6 +103,7 @@ class QuestionSpec:
     min_value: int | None = None
     max_value: int | None = None
     help_text: str = ""
+    condition: Condition | None = None
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -105,7 +123,24 @@ def spec_from(obj: Any) -> QuestionSpec:
         choices=tuple(Choice(str(c.get("value", "")), str(c.get("label", "")), str(c.get("label_en", "") or ""))
                       for c in (obj.choices or [])),
         min_value=obj.min_value, max_value=obj.max_value, help_text=getattr(obj, "help_text", "") or "",
+        condition=condition_from(getattr(obj, "condition", None)),
     )
+
+
+def condition_from(raw: Any) -> Condition | None:
+    """A stored condition (``{"question": code, "values": [...]}``) as a ``Condition``; None when there is none."""
+    if not isinstance(raw, Mapping) or not raw.get("question"):
+        return None
+    return Condition(str(raw["question"]), tuple(str(v) for v in raw.get("values") or ()))
+
+
+def applies(spec: QuestionSpec, values: Mapping[str, Any]) -> bool:
+    """Whether ``spec`` is asked, given the normalised answers of the questions before it."""
+    if spec.condition is None:
+        return True
+    answer = values.get(spec.condition.question)
+    chosen = set(answer) if isinstance(answer, list) else ({answer} if answer is not None else set())
+    return bool(chosen & set(spec.condition.values))
 
 
 # --- one answer ---------------------------------------------------------------------------------
@@ -385,8 +420,9 @@ def validate_answer(spec: QuestionSpec, raw: Any, *, today: dt.date) -> Any:
 def validate_answers(
     specs: list[QuestionSpec], raw: Any, *, today: dt.date
 ) -> dict[str, Any]:
-    """All answers of one response: ``{code: normalised value}`` (empty optional answers left out), or
-    ``AnswersInvalid`` carrying every error at once, keyed by question code."""
+    """All answers of one response: ``{code: normalised value}`` (empty optional answers and questions whose
+    condition does not hold left out), or ``AnswersInvalid`` carrying every error at once, keyed by question code.
+    Conditions are read from the answers of the questions before (in ``specs`` order)."""
     if not isinstance(raw, Mapping):
         raise AnswersInvalid(Msg("Jawaban harus dikirim sebagai pasangan kode pertanyaan dan jawaban.",
                                  "Answers must be sent as question code → answer pairs."), errors={}, code=Code.ANSWERS_SHAPE)
@@ -399,6 +435,8 @@ def validate_answers(
                                "Question \u201c{k}\u201d is not in this questionnaire.").format(k=name)
     values: dict[str, Any] = {}
     for spec in specs:
+        if not applies(spec, values):
+            continue  # not asked: never required, and what was posted for it is dropped
         try:
             value = validate_answer(spec, raw.get(spec.code), today=today)
         except AnswerInvalid as exc:
@@ -445,9 +483,26 @@ def _opt_int(value: Any) -> tuple[bool, int | None]:
     return False, None
 
 
+def _condition(c: _Collector, key: str, i: int, raw: Any, earlier: Mapping[str, QuestionSpec]) -> Condition | None:
+    """A question's condition, checked: an earlier single/multiple-choice question and some of its choices."""
+    question = raw.get("question") if isinstance(raw, Mapping) else None
+    values = raw.get("values") if isinstance(raw, Mapping) else None
+    target = earlier.get(question) if isinstance(question, str) else None
+    if target is None or target.kind not in ("single", "multiple"):
+        c.add(f"{key}.condition", "Pertanyaan ke-{i}: syarat harus merujuk pertanyaan pilihan sebelumnya.",
+              "Question {i}: a condition must refer to an earlier choice question.", i=i)
+        return None
+    if (not isinstance(values, (list, tuple)) or not values or len(values) > 50
+            or not all(isinstance(v, str) and v in target.choice_values for v in values)):
+        c.add(f"{key}.condition", "Pertanyaan ke-{i}: syarat perlu satu atau lebih pilihan dari \u201c{q}\u201d.",
+              "Question {i}: a condition needs one or more of the choices of \u201c{q}\u201d.", i=i, q=question)
+        return None
+    return Condition(question, tuple(dict.fromkeys(values)))
+
+
 def validate_question_specs(questions: Any) -> list[QuestionSpec]:
     """Check the questions of a new version (each a dict: code, kind, text, text_en, help_text,
-    required, choices, min_value, max_value). Every problem is reported at once (``AnswersInvalid``
+    required, choices, min_value, max_value, condition — ``{"question": earlier code, "values": [...]}``). Every problem is reported at once (``AnswersInvalid``
     with keys like ``"3.choices"``: the question's position, from 1, and the attribute)."""
     c = _Collector()
     if not isinstance(questions, (list, tuple)) or not questions:
@@ -520,6 +575,10 @@ def validate_question_specs(questions: Any) -> list[QuestionSpec]:
         elif raw_choices:
             c.add(f"{key}.choices", "Pertanyaan ke-{i}: hanya pilihan tunggal/ganda yang memakai pilihan jawaban.",
                   "Question {i}: only single/multiple choice questions have choices.", i=i)
+        condition = None
+        raw_condition = q.get("condition")
+        if raw_condition:
+            condition = _condition(c, key, i, raw_condition, {s.code: s for s in specs})
         if kind == "scale" and ok_lo and ok_hi:
             s_lo, s_hi = (DEFAULT_SCALE[0] if lo is None else lo), (DEFAULT_SCALE[1] if hi is None else hi)
             if not (0 <= s_lo < s_hi <= 10):
@@ -528,7 +587,7 @@ def validate_question_specs(questions: Any) -> list[QuestionSpec]:
         specs.append(QuestionSpec(
             code=code, kind=kind if kind in KINDS else "text", text=texts["text"], text_en=texts["text_en"],
             help_text=texts["help_text"], required=required, choices=tuple(choices),
-            min_value=lo if ok_lo else None, max_value=hi if ok_hi else None,
+            min_value=lo if ok_lo else None, max_value=hi if ok_hi else None, condition=condition,
         ))
     if c.errors:
         raise AnswersInvalid(
@@ -543,3 +602,6 @@ def validate_question_specs(questions: Any) -> list[QuestionSpec]:
 # The work-readiness survey (survei kesiapan kerja), installed by migration 0002. Who may fill it, and what
 # it counts for, is certification's business (a step to the certificate): the engine only knows its code.
 READINESS_CODE = "kesiapan-kerja"
+# The post-training employment survey (survei kebekerjaan), installed by migration 0004. When alumni may fill
+# it is certification's rule (a window after graduation); payments read its responses (the alumni incentive).
+EMPLOYMENT_CODE = "employment"

@@ -1,6 +1,6 @@
 """A small survey engine: questionnaires with versions, typed questions, one response per person per
-enrollment per questionnaire. The work-readiness survey (survei kesiapan kerja) ships as the default;
-the post-training employment survey (survei kebekerjaan) will use the same engine."""
+enrollment per questionnaire. Two questionnaires ship with it: the work-readiness survey (survei kesiapan
+kerja) and the post-training employment survey (survei kebekerjaan)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,9 @@ class Question(models.Model):
     choices = models.JSONField(default=list, blank=True)
     min_value = models.IntegerField(null=True, blank=True)  # scale/number bounds
     max_value = models.IntegerField(null=True, blank=True)
+    # Asked only when an earlier choice question was answered with one of some values (``domain.Condition``):
+    # {"question": "status", "values": ["working", "self_employed"]}; {} = always asked.
+    condition = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["order"]

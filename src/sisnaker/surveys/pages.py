@@ -15,6 +15,7 @@ from . import domain
 
 UI = {
     "required": Msg("wajib", "required"),
+    "conditional": Msg("Dijawab bila sesuai jawaban sebelumnya.", "Answer it when it fits your earlier answer."),
     "optional": Msg("tidak wajib", "optional"),
     "submit": Msg("Kirim jawaban", "Send answers"),
     "intro": Msg("Jawaban dikirim sekali dan tidak dapat diubah sesudahnya. Pertanyaan bertanda * wajib dijawab.",
@@ -52,6 +53,12 @@ ENGLISH = {
         "institution and the manpower office connect you with vacancies and placement services. Filling it is "
         "one of the requirements for your training certificate.",
     ),
+    domain.EMPLOYMENT_CODE: (
+        "Employment survey",
+        "A survey for training alumni about your work after the training. Your answers help the Ministry of Manpower, "
+        "the manpower office and the training institution judge what the training is worth. Alumni who fill it may "
+        "receive an incentive under the programme's rules.",
+    ),
 }
 
 def english() -> bool:
@@ -80,6 +87,11 @@ def question_rows(version, *, raw: dict[str, Any], errors: dict[str, Msg], engli
                 for c in spec.choices
             ],
         }
+        if spec.condition is not None:
+            # Shown only when the earlier answer fits (sisnaker.js); without script it stays visible with its hint.
+            row["show_if"] = f"q-{spec.condition.question}"
+            row["show_if_values"] = " ".join(spec.condition.values)
+            row["condition_hint"] = str(UI["conditional"])
         if q.code in errors:
             row["error"] = _under_question(str(errors[q.code]), row["text"], q.text)
         if q.kind == "scale":

@@ -145,7 +145,7 @@ def questionnaire_publish_version(
     Question.objects.bulk_create([
         Question(version=version, order=i, code=s.code, kind=s.kind, text=s.text, text_en=s.text_en, help_text=s.help_text,
                  required=s.required, choices=[{"value": c.value, "label": c.label, "label_en": c.label_en} for c in s.choices],
-                 min_value=s.min_value, max_value=s.max_value)
+                 min_value=s.min_value, max_value=s.max_value, condition=s.condition.as_dict() if s.condition else {})
         for i, s in enumerate(specs, start=1)
     ])
     audit.record(
@@ -159,6 +159,6 @@ def questionnaire_publish_version(
 def ensure_default_questionnaires() -> None:
     """Install the default questionnaires when missing (the data migration does this on ``migrate``;
     tests that flush the database call this)."""
-    migration = importlib.import_module("sisnaker.surveys.migrations.0002_work_readiness")
     with transaction.atomic():
-        migration.install(apps, None)
+        for name in ("0002_work_readiness", "0004_employment"):
+            importlib.import_module(f"sisnaker.surveys.migrations.{name}").install(apps, None)

@@ -5,6 +5,7 @@ of enrollments."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -13,12 +14,14 @@ from sisnaker.accounts.models import Person, User
 from sisnaker.accounts.selectors import person_for_user
 from sisnaker.core.errors import Conflict, Msg
 from sisnaker.surveys import selectors as surveys
-from sisnaker.surveys.domain import READINESS_CODE
+from sisnaker.surveys.domain import EMPLOYMENT_CODE, READINESS_CODE
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
 
-from .. import domain
+from .. import domain, survey_rules
 from ..models import Certificate, Review
 
 
@@ -36,21 +39,34 @@ class MySteps:
     survey_done: bool
     review_url: str
     survey_url: str
+    # The employment survey (alumni, in its window after graduation): open now, filled, its URL and last day.
+    employment_open: bool = False
+    employment_done: bool = False
+    employment_url: str = ""
+    employment_last: dt.date | None = None
 
 
 def my_steps(*, enrollments: list[Enrollment]) -> dict[int, MySteps]:
-    """Review and readiness-survey status per enrollment, in two queries (``enrollment.program`` loaded)."""
+    """Review, readiness-survey and employment-survey status per enrollment, in three queries (``enrollment.program``
+    loaded)."""
     ids = [e.pk for e in enrollments]
     reviewed = set(Review.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", flat=True)) if ids else set()
     surveyed = surveys.has_responded(code=READINESS_CODE, enrollment_ids=ids)
-    return {
-        e.pk: MySteps(
+    alumni = [e for e in enrollments if e.state == E.GRADUATED and e.program.status == P.CLOSED]
+    employed = surveys.has_responded(code=EMPLOYMENT_CODE, enrollment_ids=[e.pk for e in alumni])
+    out = {}
+    for e in enrollments:
+        is_alumnus = e in alumni
+        out[e.pk] = MySteps(
             applies=domain.review_blocker(program_status=e.program.status, state=e.state) is None,
             reviewed=e.pk in reviewed, survey_done=e.pk in surveyed,
             review_url=reverse("certification:review", args=(e.pk,)), survey_url=survey_url(e.pk),
+            employment_open=is_alumnus and survey_rules.employment_refusal(e) is None,
+            employment_done=e.pk in employed,
+            employment_url=reverse("surveys:fill", args=(EMPLOYMENT_CODE, e.pk)) if is_alumnus else "",
+            employment_last=survey_rules.employment_window(e.program).last if is_alumnus else None,
         )
-        for e in enrollments
-    }
+    return out
 
 
 def _can_withdraw(enrollment: Enrollment, *, not_me: bool = False, certified: bool = False) -> bool:

@@ -21,6 +21,7 @@ from .certificates import (
     certificates_issue_eligible,
     new_verification_id,
 )
+from .employment import EmploymentReport, employment_reminders_send
 from .links import (
     IssuedLink,
     LinkRefused,
@@ -57,6 +58,7 @@ from .verification import (
 )
 
 __all__ = [
+    "EmploymentReport", "employment_reminders_send",
     "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "AssessmentImport", "IssueAllStarted", "IssuedLink", "LinkRefused", "LookupLimited", "ReminderReport", "SaveResult",
     "VerifyResult", "assessment_record", "assessments_fill_competent", "assessments_import",
     "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",

@@ -65,7 +65,7 @@ class IssuedLink:
         return self.link.expires_at
 
 
-def issue_many(*, actor: User, wanted: list[tuple[Enrollment, str, str]], reason: str = "", base_url: str, now: dt.datetime,
+def issue_many(*, actor: User | None, wanted: list[tuple[Enrollment, str, str]], reason: str = "", base_url: str, now: dt.datetime,
                purpose: str = domain.LINK_PURPOSE_STEPS) -> list[IssuedLink]:
     """New links of ``purpose`` for many enrollments at once — ``wanted`` is ``(enrollment, name, why)``, ``why``
     being ``domain.link_purpose_for``'s answer (kept as the link's reason unless ``reason`` is given, e.g.
@@ -86,13 +86,13 @@ def issue_many(*, actor: User, wanted: list[tuple[Enrollment, str, str]], reason
             for link, (e, name, why), token in zip(made, wanted, tokens, strict=True)]
 
 
-def revoke_unsent(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> None:
+def revoke_unsent(*, actor: User | None, issued: list[IssuedLink], now: dt.datetime) -> None:
     """Links issued for a message that was not sent after all (another send got there first): they must not work."""
     if issued:
         PersonalLink.objects.filter(pk__in=[i.link.pk for i in issued]).update(revoked_at=now, revoked_by=actor)
 
 
-def audit_issued(*, actor: User, issued: list[IssuedLink], now: dt.datetime) -> None:
+def audit_issued(*, actor: User | None, issued: list[IssuedLink], now: dt.datetime) -> None:
     """One audit row per link issued (never the token)."""
     audit.record_many(actor=actor, action=Audit.PERSONAL_LINK_ISSUED, object_type="certification.personallink", at=now, rows=[
         (i.link.pk, str(i.link), None, {"enrollment": i.enrollment.pk, "reason": i.link.reason,

@@ -4,7 +4,8 @@
 a capability for that one enrollment in the browser's session (the link's id, its enrollment and person —
 not a log-in: ``request.user`` stays anonymous, so no page of the person's account opens) and leads straight
 to the first step not done: the review → the work-readiness survey → "your steps" (the certificate, or what
-it still waits for). Every page re-checks the link (revoked or expired since: refused). Nothing of the
+it still waits for); a link sent for the employment survey leads to that survey (``employment``), which the
+steps page also offers to an alumnus while its window is open. Every page re-checks the link (revoked or expired since: refused). Nothing of the
 person is shown but their masked name. Views parse input, call one service or selector, and render."""
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from sisnaker.surveys import pages as survey_pages
 from sisnaker.surveys import selectors as survey_selectors
 from sisnaker.surveys import services as survey_services
 from sisnaker.surveys.codes import Code as SurveyCode
-from sisnaker.surveys.domain import READINESS_CODE, AnswersInvalid
+from sisnaker.surveys.domain import EMPLOYMENT_CODE, READINESS_CODE, AnswersInvalid
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.domain import ProgramStatus as P
 
-from .. import domain, pdf, selectors, services
+from .. import domain, pdf, selectors, services, survey_rules
 from ..codes import Code
 from ..forms import ReviewForm
 from .certificates import _attachment
@@ -77,7 +80,8 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     # A fresh session key: whatever the browser held before, the capability starts in a session of its own.
     request.session.cycle_key()
     request.session[SESSION_KEY] = {"link": link.pk, "enrollment": link.enrollment_id, "person": link.enrollment.person_id}
-    response = redirect(_next(link.enrollment_id))
+    # An employment-survey link leads to that survey (the steps page once it is filled or closed).
+    response = redirect("links:employment" if link.purpose == domain.LINK_PURPOSE_EMPLOYMENT else _next(link.enrollment_id))
     # The token is in this URL only: the pages it leads to have none, and this answer is never a referrer.
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -94,6 +98,7 @@ def steps(request: HttpRequest) -> HttpResponse:
     review_blocker = domain.review_blocker(program_status=program.status, state=enrollment.state)
     survey_blocker = domain.readiness_survey_refusal(state=enrollment.state, program_status=program.status)
     person = enrollment.person
+    employment = _employment_step(enrollment)
     # Not yet competent or not passed: the result per unit and the person's own steps, never a certificate.
     result_only = readiness.not_competent and not readiness.certified
     return render(request, "certification/links/steps.html", {
@@ -102,7 +107,7 @@ def steps(request: HttpRequest) -> HttpResponse:
         "units": selectors.unit_results(enrollment=enrollment) if result_only else [], "review_blocker": str(review_blocker or ""), "survey_blocker": str(survey_blocker or ""),
         "certificate": row.certificate_id is not None and selectors.certificate_downloadable(enrollment_id=enrollment.pk),
         "expires_at": selectors.link_expiry(link_id=holder.link_id),
-        "provisional": person.user_id is None,
+        "provisional": person.user_id is None, "employment": employment,
     })
 
 
@@ -141,16 +146,28 @@ def review(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-@link_page
-def survey(request: HttpRequest) -> HttpResponse:
+def _employment_step(enrollment) -> dict | None:
+    """The employment survey on the steps page: None unless the enrollment is an alumnus'; else whether it is
+    filled, and its window with what (if anything) stands in the way today."""
+    if enrollment.state != E.GRADUATED or enrollment.program.status != P.CLOSED:
+        return None
+    window = survey_rules.employment_window(enrollment.program)
+    refusal = survey_rules.employment_refusal(enrollment)
+    return {"done": survey_selectors.response_for(code=EMPLOYMENT_CODE, enrollment=enrollment) is not None,
+            "open": refusal is None, "refusal": str(refusal or ""), "last": window.last}
+
+
+def _fill(request: HttpRequest, *, code: str, template: str, step: int) -> HttpResponse:
+    """A questionnaire of the link's enrollment (the work-readiness or the employment survey): the form, its
+    answers sent through the survey engine with the link as the actor, then the steps page."""
     holder = _holder(request)
     enrollment = services.holder_enrollment(holder)
     person = enrollment.person
-    if survey_selectors.response_for(code=READINESS_CODE, enrollment=enrollment) is not None:
+    if survey_selectors.response_for(code=code, enrollment=enrollment) is not None:
         return redirect("links:steps")
-    version = survey_services.questionnaire_current(code=READINESS_CODE)
+    version = survey_services.questionnaire_current(code=code)
     try:
-        survey_services.response_check(actor=holder, code=READINESS_CODE, person=person, enrollment=enrollment)
+        survey_services.response_check(actor=holder, code=code, person=person, enrollment=enrollment)
     except Conflict:
         return redirect("links:steps")  # not now: the steps page says why
     english, now = survey_pages.english(), timezone.now()
@@ -160,8 +177,7 @@ def survey(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         raw = survey_pages.raw_answers(request, version)
         try:
-            survey_services.response_submit(actor=holder, code=READINESS_CODE, person=person, enrollment=enrollment,
-                                            answers=raw, now=now)
+            survey_services.response_submit(actor=holder, code=code, person=person, enrollment=enrollment, answers=raw, now=now)
         except AnswersInvalid as exc:
             errors, summary = exc.errors, str(exc.message)
         except Conflict as exc:
@@ -171,11 +187,22 @@ def survey(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Terima kasih! Jawaban survei Anda sudah tersimpan."))
             return redirect("links:steps")
-    return render(request, "certification/links/survey.html", {
+    return render(request, template, {
         "t": survey_pages.UI, "q": survey_pages.titles(version.questionnaire), "program": enrollment.program, "summary": summary,
         "questions": survey_pages.question_rows(version, raw=raw, errors=errors, english=english, today=timezone.localdate(now)),
-        "step": 2, "name": domain.mask_name(person.full_name),
+        "step": step, "name": domain.mask_name(person.full_name),
     }, status=400 if errors else 200)
+
+
+@link_page
+def survey(request: HttpRequest) -> HttpResponse:
+    return _fill(request, code=READINESS_CODE, template="certification/links/survey.html", step=2)
+
+
+@link_page
+def employment(request: HttpRequest) -> HttpResponse:
+    """The employment survey (survei kebekerjaan) of an alumnus, while its window is open."""
+    return _fill(request, code=EMPLOYMENT_CODE, template="certification/links/employment.html", step=0)
 
 
 @link_page

@@ -1,4 +1,4 @@
-"""``sisnaker loadsurveys``: install the default questionnaires (the work-readiness survey) when they
+"""``sisnaker loadsurveys``: install the default questionnaires (the work-readiness and the employment surveys) when they
 are missing, e.g. after a database was emptied. ``migrate`` installs them already; running this twice
 changes nothing."""
 
@@ -9,7 +9,7 @@ from sisnaker.surveys.services import ensure_default_questionnaires
 
 
 class Command(BaseCommand):
-    help = "Install the default questionnaires (survei kesiapan kerja) when missing."
+    help = "Install the default questionnaires (survei kesiapan kerja, survei kebekerjaan) when missing."
 
     def handle(self, *args, **options):
         before = Questionnaire.objects.count()

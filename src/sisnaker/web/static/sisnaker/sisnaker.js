@@ -27,6 +27,32 @@
     }
   });
 
+  /* Conditional survey questions: <fieldset data-show-if="q-status" data-show-if-values="working self_employed">
+     is shown only while an input named q-status with one of those values is checked (the server ignores the
+     answers of a question that is not asked). Without this script every question stays visible. */
+  function applyConditions(root) {
+    var scope = root || document;
+    var items = scope.querySelectorAll("[data-show-if]");
+    for (var i = 0; i < items.length; i++) {
+      var form = items[i].closest("form");
+      if (!form) { continue; }
+      var name = items[i].getAttribute("data-show-if");
+      var wanted = (items[i].getAttribute("data-show-if-values") || "").split(" ");
+      var shown = false;
+      var inputs = form.querySelectorAll("input");
+      for (var k = 0; k < inputs.length; k++) {
+        if (inputs[k].name === name && inputs[k].checked && wanted.indexOf(inputs[k].value) !== -1) { shown = true; }
+      }
+      items[i].hidden = !shown;
+      var hint = items[i].querySelector(".condition-hint");
+      if (hint) { hint.hidden = true; }
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.form && event.target.form.querySelector("[data-show-if]")) { applyConditions(event.target.form); }
+  });
+  applyConditions(document);
+
   if (window.htmx && window.htmx.onLoad) {
     window.htmx.onLoad(applyWidths);  // the whole page once, then each swapped-in fragment
   } else if (document.readyState === "loading") {
