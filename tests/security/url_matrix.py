@@ -288,6 +288,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "links:review": (Case(NOBODY),),
     "links:survey": (Case(NOBODY),),
     "links:certificate": (Case(NOBODY),),
+    "links:employment": (Case(NOBODY),),
     "verify:lookup": (Case(PUBLIC),),
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),

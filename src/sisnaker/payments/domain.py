@@ -47,35 +47,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import EnumType, StrEnum
 
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
+from sisnaker.core.choices import Choices
 from sisnaker.core.errors import Msg
 
 
-class _ChoicesType(EnumType):
-    """``values``/``choices`` for models and forms without importing the ORM here."""
-
-    @property
-    def values(cls) -> list[str]:
-        return [m.value for m in cls]
-
-    @property
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
-
-
-class _Choices(StrEnum, metaclass=_ChoicesType):
-    def __new__(cls, value: str, label=None):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label if label is not None else value
-        return member
-
-
-class AccountKind(_Choices):
+class AccountKind(Choices):
     BUDGET = "budget", _("Anggaran program")
     PAYABLE_PERSON = "payable_person", _("Utang kepada orang")
     PAYABLE_INSTITUTION = "payable_institution", _("Utang kepada lembaga")
@@ -84,25 +64,25 @@ class AccountKind(_Choices):
     BENEFICIARY = "beneficiary", _("Saldo penerima")
 
 
-class EntryKind(_Choices):
+class EntryKind(Choices):
     ACCRUE = "accrue", _("Timbul kewajiban")
     PAY = "pay", _("Pembayaran")
     CANCEL = "cancel", _("Pembatalan")
 
 
-class PayableKind(_Choices):
+class PayableKind(Choices):
     INCENTIVE = "incentive", _("Insentif alumni")
     TRAINING_FEE = "training_fee", _("Biaya pelatihan")
 
 
-class PayableStatus(_Choices):
+class PayableStatus(Choices):
     DUE = "due", _("Jatuh tempo")
     IN_BATCH = "in_batch", _("Dalam batch")
     PAID = "paid", _("Dibayar")
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-class BatchStatus(_Choices):
+class BatchStatus(Choices):
     DRAFT = "draft", _("Draf")
     APPROVED = "approved", _("Disetujui")
     EXPORTED = "exported", _("Berkas bank dibuat")
@@ -113,14 +93,14 @@ class BatchStatus(_Choices):
 OPEN_BATCH = frozenset({BatchStatus.DRAFT, BatchStatus.APPROVED, BatchStatus.EXPORTED})
 
 
-class LineStatus(_Choices):
+class LineStatus(Choices):
     PENDING = "pending", _("Menunggu bank")
     PAID = "paid", _("Berhasil")
     FAILED = "failed", _("Gagal")
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-class PayoutStatus(_Choices):
+class PayoutStatus(Choices):
     VERIFIED = "verified", _("Nama cocok")
     REVIEW = "review", _("Menunggu pemeriksaan petugas")
     REJECTED = "rejected", _("Nama tidak cocok")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sisnaker.core.choices import Choices
 from sisnaker.core.errors import Msg
 
 ANSWER_WITHIN = dt.timedelta(hours=72)
@@ -22,14 +22,14 @@ DETAILS_MAX = 2000
 OPEN_LIMIT = 5
 
 
-class Kind(models.TextChoices):
+class Kind(Choices):
     ACCESS = "access", _("Salinan data pribadi saya")
     CORRECTION = "correction", _("Perbaikan data pribadi")
     DELETION = "deletion", _("Penghapusan data pribadi")
     OBJECTION = "objection", _("Penghentian pemrosesan")
 
 
-class Status(models.TextChoices):
+class Status(Choices):
     OPEN = "open", _("Menunggu jawaban")
     DONE = "done", _("Selesai")
     REFUSED = "refused", _("Ditolak dengan alasan")

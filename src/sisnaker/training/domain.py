@@ -33,41 +33,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import EnumType, StrEnum
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sisnaker.core.choices import Choices
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
 
 from .codes import Code
 
 
-class _ChoicesType(EnumType):
-    """What models and forms need of an enumeration (``values``, ``choices``), as Django's
-    ``TextChoices`` gives, without importing the ORM into the domain."""
-
-    @property
-    def values(cls) -> list[str]:
-        return [member.value for member in cls]
-
-    @property
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
-
-
-class _Choices(StrEnum, metaclass=_ChoicesType):
-    """A string enumeration whose members carry a (lazily translated) label."""
-
-    def __new__(cls, value: str, label=None):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label if label is not None else value
-        return member
-
-
-class ProgramStatus(_Choices):
+class ProgramStatus(Choices):
     DRAFT = "draft", _("Draf")
     PUBLISHED = "published", _("Pendaftaran dibuka")
     SELECTION = "selection", _("Seleksi")
@@ -76,7 +53,7 @@ class ProgramStatus(_Choices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-class EnrollmentState(_Choices):
+class EnrollmentState(Choices):
     REGISTERED = "registered", _("Pendaftar")
     SELECTED = "selected", _("Lolos seleksi")
     NOT_SELECTED = "not_selected", _("Tidak lolos seleksi")
