@@ -16,6 +16,7 @@ urlpatterns = [
     path("sertifikasi/", include("sisnaker.certification.urls")),
     path("survei/", include("sisnaker.surveys.urls")),
     path("pembayaran/", include("sisnaker.payments.urls")),
+    path("prakerja/", include("sisnaker.prakerja.urls")),
     # Short public path for the QR code on certificates: /v/<verification id>.
     path("v/", include(certification_urls.verify)),
     # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.
