@@ -23,5 +23,7 @@ def sisnaker(request):
             "people": authenticated and can(user, "person.list"),
             # Approvers of institutions: regional officers, curators, administrators.
             "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
+            # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
+            "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
         },
     }
