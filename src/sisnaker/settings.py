@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sisnaker.placement",
     "sisnaker.payments",
     "sisnaker.privacy",
+    "sisnaker.prakerja",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -232,6 +233,14 @@ if _unknown_roles:
 # Payout accounts (payments): holder-name match scores at which an account is verified / reviewed by an officer.
 SISNAKER_PAYOUT_NAME_ACCEPT = int(os.environ.get("SISNAKER_PAYOUT_NAME_ACCEPT", "90"))
 SISNAKER_PAYOUT_NAME_REVIEW = int(os.environ.get("SISNAKER_PAYOUT_NAME_REVIEW", "70"))
+
+# Kartu Prakerja (prakerja): the identity verifier, a class with verify(claim) -> findings
+# (sisnaker.prakerja.identity.IdentityVerifier; docs/prakerja.md says how to plug a Dukcapil adapter), and
+# its keyword arguments. The shipped one checks the NIK's structure and region, the declared birth date and sex,
+# and the KK's region; it asks no registry.
+SISNAKER_PRAKERJA_IDENTITY_VERIFIER = os.environ.get("SISNAKER_PRAKERJA_IDENTITY_VERIFIER",
+                                                     "sisnaker.prakerja.identity.NikStructureVerifier")
+SISNAKER_PRAKERJA_IDENTITY_VERIFIER_OPTIONS: dict = {}
 
 OTP_TOTP_ISSUER = "Sisnaker"
 

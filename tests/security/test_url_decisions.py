@@ -317,6 +317,7 @@ class World:
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
         # participant's payout account waits for an officer's check of its holder name.
         self._payments(now)
+        self._prakerja(now)
 
         # Privacy: the owner asked for a copy of their data.
         from sisnaker.privacy.services import privacy_request_submit
@@ -363,6 +364,35 @@ class World:
         maker = accounts.staff_user_create(actor=None, username="mtx.bendahara.pembuat", password=PASSWORD, full_name="Pembuat")
         accounts.role_grant(actor=None, user=maker, role=Role.FINANCE_OFFICER)
         self.batch = batches.batch_build(actor=maker, funding_source="apbd", now=now)
+
+    def _prakerja(self, now) -> None:
+        """An open wave (the owner has started an application in it), a drawn one, an exclusion import."""
+        from sisnaker.prakerja import services as prakerja
+        from sisnaker.prakerja.models import ExclusionImport, Wave
+
+        today = self.today
+        amounts = dict(training_balance=3_500_000, post_training_incentive=600_000, post_training_incentive_count=1,
+                       incentive_interval_days=30, survey_incentive=50_000, survey_incentive_count=2, purchase_deadline_days=30)
+        self.wave = Wave.objects.create(number=901, name="Gelombang Matriks", opens_on=today - dt.timedelta(days=1),
+                                        closes_on=today + dt.timedelta(days=30), national_target=10, status="open",
+                                        created_at=now, **amounts)
+        self.wave.quotas.create(province_id="32", quota=10)
+        self.drawn_wave = Wave.objects.create(number=900, name="Gelombang Diundi", opens_on=today - dt.timedelta(days=60),
+                                              closes_on=today - dt.timedelta(days=30), national_target=5, status="drawn",
+                                              seed="ab" * 32, seed_commitment="cd" * 32, created_at=now, **amounts)
+        data = prakerja.ApplicationData(
+            nik=self._nik_of(self.person), kk_number="3273010101260001", full_name=self.person.full_name,
+            birth_date=self.person.birth_date, sex=self.person.sex, education="smk", in_formal_education=False,
+            has_disability=False, domicile_district=self.person.domicile_district, phone=self.person.phone,
+            email="siti@contoh.id", statement=True)
+        self.prakerja_application, self.prakerja_token = prakerja.application_start(
+            actor=self.users["owner"], wave=self.wave, data=data, now=now)
+        self.exclusion_import = ExclusionImport.objects.create(category="civil_servant", file_name="asn.csv",
+                                                               imported_by=self.users["admin"], created_at=now)
+
+    def exclusion_body(self) -> dict:
+        content = f"NIK\n{self.other_nik}\n".encode()
+        return {"category": "civil_servant", "file": SimpleUploadedFile("asn.csv", content, content_type="text/csv")}
 
     def result_body(self) -> dict:
         line = self.batch.lines.get()

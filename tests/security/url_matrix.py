@@ -82,7 +82,9 @@ IN_AREA = ("officer", "curator", "admin")                                       
 APPROVERS = ("officer", "officer_out", "curator", "admin")                      # someone to vet (review queue)
 INSTITUTION_EDITORS = ("manager", "curator", "admin")                          # institution.edit of A
 REGISTRANTS = ("owner", "citizen", "manager", "manager_other", "curator", "admin")  # institution.register
-FINANCE = ("finance", "admin")                                                   # payment.*, payout_account.review
+FINANCE = ("finance", "admin")
+PMO = ("admin",)                                                                 # prakerja.manage (no PMO user in the world)
+POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
 PUBLIC = only(*SIGNED_IN, anonymous=OK)
@@ -128,6 +130,7 @@ DEFAULT_PARAMS = {
     "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request",
+    "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -292,6 +295,28 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "verify:lookup": (Case(PUBLIC),),
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),
+    # --- prakerja -----------------------------------------------------------------------------------
+    "prakerja:home": (Case(PUBLIC),),
+    # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.
+    "prakerja:apply": (Case(only(*CITIZENS)),),
+    "prakerja:assist": (Case(only(*POSKO)),),
+    # The code page of an application is its starter's only; another's token answers like an unknown one.
+    "prakerja:confirm": (Case(only("owner", others=HIDDEN), params={"token": "prakerja_token"}),),
+    "prakerja:mine": (Case(only(*CITIZENS)),),
+    "prakerja:results": (Case(PUBLIC, params={"wave_id": "drawn_wave"}),
+                         Case(only(others=HIDDEN, anonymous=HIDDEN), note="an open wave has no results yet")),
+    "prakerja:draw_data": (Case(PUBLIC, params={"wave_id": "drawn_wave"}),
+                           Case(only(others=HIDDEN, anonymous=HIDDEN), note="an open wave has no list yet")),
+    "prakerja:pmo": (Case(only(*PMO)),),
+    "prakerja:wave": (Case(only(*PMO)),),
+    "prakerja:quotas": (post(only(*PMO), data={"mode": "manual", "p_32": "10"}),),
+    "prakerja:wave_open": (post(only(*PMO)),),
+    "prakerja:wave_close": (post(only(*PMO)),),
+    "prakerja:wave_draw": (post(only(*PMO)),),
+    "prakerja:reviews": (Case(only(*PMO)),),
+    "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
+    "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),
+    "prakerja:exclusion_report": (Case(only(*PMO)),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

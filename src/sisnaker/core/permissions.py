@@ -175,6 +175,13 @@ RULES: dict[str, dict[Role, Any]] = {
     "privacy.answer": {R.DATA_PROTECTION_OFFICER: _any},
     # A person records where their own money goes (obj: the person).
     "payout_account.set_own": {R.CITIZEN: _own},
+    # Kartu Prakerja (the prakerja app). A citizen applies with their own NIK (obj: their person); a regional
+    # officer helps anyone who comes to a posko (recorded as assisted, with the citizen's consent); PMO officers
+    # run the waves (quotas, exclusion lists, closing, the draw) and decide identity mismatches.
+    "prakerja.apply_own": {R.CITIZEN: _own},
+    "prakerja.assist": {R.REGIONAL_OFFICER: _any},
+    "prakerja.manage": {R.PMO_OFFICER: _national},
+    "prakerja.review": {R.PMO_OFFICER: _national},
     # Administration.
     "audit.view": {},
     "role.grant": {},

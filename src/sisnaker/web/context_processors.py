@@ -25,5 +25,7 @@ def sisnaker(request):
             "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
             # The data-protection officer's queue of people's requests (privacy).
             "privacy": bool(roles & {"data_protection_officer", "admin"}),
+            # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
+            "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
         },
     }

@@ -1,0 +1,206 @@
+"""Kartu Prakerja data: waves, province quotas, applications, exclusion lists.
+
+Money is integer rupiah. The training balance, incentives and purchases of a wave's beneficiaries will be
+posted to the payments ledger (funding source ``prakerja``, the ``beneficiary`` account): ``scope_funding_source``
+says so to the permission rules, and every amount here is the wave's, so a later wave's change never rewrites an
+earlier one's."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from sisnaker.core import crypto
+from sisnaker.regions.nik import mask as nik_mask
+
+from .domain import DEFAULT_MAX_PER_HOUSEHOLD, ApplicationStatus, ExclusionCategory, WaveStatus, reason_text
+
+FUNDING_SOURCE = "prakerja"
+
+
+def _choices(pairs):
+    return [(value, label.id) for value, label in pairs]
+
+
+class Wave(models.Model):
+    """A gelombang: when it takes applications, how many people it may select, and what they receive."""
+
+    number = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    national_target = models.PositiveIntegerField()
+    training_balance = models.BigIntegerField()
+    post_training_incentive = models.BigIntegerField()
+    post_training_incentive_count = models.PositiveSmallIntegerField()
+    incentive_interval_days = models.PositiveSmallIntegerField(default=30)
+    survey_incentive = models.BigIntegerField()
+    survey_incentive_count = models.PositiveSmallIntegerField()
+    purchase_deadline_days = models.PositiveSmallIntegerField()
+    max_per_household = models.PositiveSmallIntegerField(default=DEFAULT_MAX_PER_HOUSEHOLD)
+    status = models.CharField(max_length=10, choices=_choices(WaveStatus.CHOICES), default=WaveStatus.DRAFT)
+    # The draw's seed (64 hex digits), made when the wave closes; its SHA-256 is published then, the seed at the draw.
+    seed = models.CharField(max_length=64, blank=True)
+    seed_commitment = models.CharField(max_length=64, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="prakerja_wave_dates_ordered"),
+            models.CheckConstraint(condition=Q(national_target__gt=0), name="prakerja_wave_target_positive"),
+            models.CheckConstraint(condition=Q(max_per_household__gte=1), name="prakerja_wave_household_positive"),
+            models.CheckConstraint(condition=Q(training_balance__gte=0, post_training_incentive__gte=0, survey_incentive__gte=0),
+                                   name="prakerja_wave_amounts_not_negative"),
+            models.CheckConstraint(condition=Q(status__in=["closed", "drawn"]) | Q(seed=""), name="prakerja_wave_seed_after_close"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def scope_funding_source(self) -> str:
+        return FUNDING_SOURCE
+
+    def status_label(self):
+        return dict(WaveStatus.CHOICES)[self.status]
+
+    @property
+    def incentive_total(self) -> int:
+        return self.post_training_incentive * self.post_training_incentive_count + self.survey_incentive * self.survey_incentive_count
+
+
+class ProvinceQuota(models.Model):
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="quotas")
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField()
+    # The weight it was computed from (workforce, unemployment...), empty when set by hand.
+    weight = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["province_id"]
+        constraints = [models.UniqueConstraint(fields=["wave", "province"], name="prakerja_quota_one_per_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.quota}"
+
+
+class Application(models.Model):
+    """One person's application to one wave. The NIK and KK are sealed (AES-GCM) with keyed blind indexes:
+    ``(wave, nik_index)`` is unique (one application per NIK per wave), ``kk_index`` groups households."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="applications")
+    person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    nik_encrypted = models.TextField()
+    nik_index = models.CharField(max_length=64)
+    kk_encrypted = models.TextField()
+    kk_index = models.CharField(max_length=64, db_index=True)
+    full_name = models.CharField(max_length=150)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1)
+    education = models.CharField(max_length=10)
+    in_formal_education = models.BooleanField(default=False)
+    has_disability = models.BooleanField(default=False)
+    # The province of the KTP (from the NIK, retired codes translated): the quota it counts against.
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+")
+    nik_regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    domicile_district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(max_length=20)
+    email = models.EmailField()
+    status = models.CharField(max_length=12, choices=_choices(ApplicationStatus.CHOICES), default=ApplicationStatus.UNVERIFIED)
+    reason = models.CharField(max_length=40, blank=True)  # domain.REASONS key when ineligible / not selected
+    findings = models.JSONField(default=list, blank=True)  # identity verifier findings
+    statement_version = models.PositiveSmallIntegerField()
+    statement_signed_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A posko officer who entered it with the citizen (and when the citizen consented).
+    assisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    consent_at = models.DateTimeField(null=True, blank=True)
+    # The phone and e-mail codes (accounts.onetime: only keyed hashes bound to the token are stored).
+    verify_token = models.CharField(max_length=64, unique=True)
+    phone_code_hash = models.CharField(max_length=64)
+    email_code_hash = models.CharField(max_length=64)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    code_expires_at = models.DateTimeField()
+    contacts_verified_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True)
+    # Set when the wave closes (published with the draw's list): the household's number within the wave and
+    # its beneficiaries from earlier waves.
+    household = models.PositiveIntegerField(null=True, blank=True)
+    household_prior = models.PositiveSmallIntegerField(default=0)
+    draw_rank = models.PositiveIntegerField(null=True, blank=True)  # order drawn, for the selected
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "nik_index"], name="prakerja_one_application_per_nik_per_wave"),
+            models.CheckConstraint(condition=Q(assisted_by__isnull=True) | Q(consent_at__isnull=False),
+                                   name="prakerja_assisted_needs_consent"),
+            models.CheckConstraint(condition=~Q(status__in=["ineligible"]) | ~Q(reason=""), name="prakerja_ineligible_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["wave", "status", "province"], name="prakerja_app_wave_status_idx"),
+            models.Index(fields=["nik_index", "status"], name="prakerja_app_nik_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prakerja #{self.pk}"
+
+    def scope_user_id(self) -> int | None:
+        return self.person.user_id if self.person_id else None
+
+    def status_label(self):
+        return dict(ApplicationStatus.CHOICES)[self.status]
+
+    def reason_label(self):
+        return reason_text(self.reason) if self.reason else None
+
+    @property
+    def nik_masked(self) -> str:
+        return nik_mask(crypto.decrypt(self.nik_encrypted))
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.nik_regency_id, self.domicile_district_id}
+
+    def scope_funding_source(self) -> str:
+        return FUNDING_SOURCE
+
+
+class ExclusionImport(models.Model):
+    """One exclusion list file imported by a PMO officer, with its per-row report."""
+
+    category = models.CharField(max_length=30, choices=_choices(ExclusionCategory.CHOICES))
+    file_name = models.CharField(max_length=200)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)  # [{"row": 2, "outcome": "added"|"already"|"refused", "message": ...}]
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.file_name}"
+
+
+class Exclusion(models.Model):
+    """A NIK (its blind index only) on an exclusion list of one category."""
+
+    nik_index = models.CharField(max_length=64)
+    category = models.CharField(max_length=30, choices=_choices(ExclusionCategory.CHOICES))
+    source = models.ForeignKey(ExclusionImport, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nik_index", "category"], name="prakerja_exclusion_once")]
+
+    def __str__(self) -> str:
+        return f"exclusion {self.pk} ({self.category})"

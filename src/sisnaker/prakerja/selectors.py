@@ -1,0 +1,105 @@
+"""Prakerja reads: waves and their figures, the citizen's applications, the review list, imports, results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from sisnaker.regions.models import Province
+
+from .domain import ApplicationStatus as S
+from .domain import Candidate
+from .domain import WaveStatus as W
+from .models import Application, ExclusionImport, Wave
+
+
+def open_waves(today: dt.date) -> list[Wave]:
+    return list(Wave.objects.filter(status=W.OPEN, opens_on__lte=today, closes_on__gte=today).order_by("closes_on"))
+
+
+def drawn_waves() -> list[Wave]:
+    return list(Wave.objects.filter(status=W.DRAWN).order_by("-number"))
+
+
+def waves() -> list[Wave]:
+    return list(Wave.objects.annotate(n_applications=Count("applications")).order_by("-number"))
+
+
+def wave_get(pk: int) -> Wave | None:
+    return Wave.objects.filter(pk=pk).first()
+
+
+def wave_figures(wave: Wave) -> dict:
+    """Applications by status, and per province: quota, applicants (registered or later), eligible, selected."""
+    by_status = dict(Application.objects.filter(wave=wave).values_list("status").annotate(n=Count("pk")))
+    counted = [S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.NOT_SELECTED]
+    per = {row["province_id"]: row for row in Application.objects.filter(wave=wave).values("province_id").annotate(
+        applicants=Count("pk", filter=Q(status__in=counted)),
+        eligible=Count("pk", filter=Q(status__in=[S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED])),
+        selected=Count("pk", filter=Q(status=S.SELECTED)))}
+    quotas = {q.province_id: q for q in wave.quotas.all()}
+    provinces = []
+    for province in Province.objects.order_by("code"):
+        row = per.get(province.code, {})
+        quota = quotas.get(province.code)
+        provinces.append({"province": province, "quota": quota.quota if quota else 0, "weight": quota.weight if quota else None,
+                          "applicants": row.get("applicants", 0), "eligible": row.get("eligible", 0),
+                          "selected": row.get("selected", 0)})
+    return {"by_status": by_status, "provinces": provinces, "total": sum(by_status.values()),
+            "quota_total": sum(q.quota for q in quotas.values())}
+
+
+def my_applications(person) -> list[Application]:
+    """Every application with the person's NIK (also those a posko entered for them)."""
+    if person is None:
+        return []
+    return list(Application.objects.filter(nik_index=person.nik_index).select_related("wave", "province").order_by("-wave__number"))
+
+
+def review_list() -> list[Application]:
+    return list(Application.objects.filter(status=S.REVIEW).select_related("wave", "province", "nik_regency", "assisted_by")
+                .order_by("created_at"))
+
+
+def review_get(pk: int) -> Application | None:
+    return Application.objects.filter(pk=pk, status=S.REVIEW).first()
+
+
+def exclusion_imports(limit: int = 50) -> list[ExclusionImport]:
+    return list(ExclusionImport.objects.select_related("imported_by").order_by("-created_at")[:limit])
+
+
+def exclusion_import_get(pk: int) -> ExclusionImport | None:
+    return ExclusionImport.objects.select_related("imported_by").filter(pk=pk).first()
+
+
+def selected_by_province(wave: Wave) -> list[tuple[Province, list[int]]]:
+    """The published result: the selected application numbers per province (no names, no NIK)."""
+    rows = Application.objects.filter(wave=wave, status=S.SELECTED).order_by("province_id", "pk").values_list("province_id", "pk")
+    names = dict(Province.objects.values_list("code", "name"))
+    out: dict[str, list[int]] = {}
+    for code, pk in rows:
+        out.setdefault(code, []).append(pk)
+    return [(names.get(code, code), ids) for code, ids in out.items()]
+
+
+def draw_candidates(wave: Wave) -> list[Candidate]:
+    """The draw's list: the wave's eligible applications (after the draw: selected or not) with their household."""
+    return [Candidate(*row) for row in Application.objects.filter(wave=wave, status__in=[S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED])
+            .exclude(household=None).order_by("pk").values_list("pk", "province_id", "household", "household_prior")]
+
+
+def draw_publication(wave: Wave) -> dict:
+    """What anyone needs to re-run the draw (``sisnaker prakerja replaydraw``): the seed, the rule's parameters, the
+    quotas and every eligible application as [id, province, household, household's earlier beneficiaries]."""
+    return {
+        "wave": wave.number,
+        "algorithm": "sisnaker-prakerja-draw-1",
+        "seed": wave.seed if wave.status == W.DRAWN else None,
+        "seed_sha256": wave.seed_commitment,
+        "max_per_household": wave.max_per_household,
+        "quotas": dict(wave.quotas.values_list("province_id", "quota")),
+        "candidates": [[c.id, c.province, c.household, c.prior] for c in draw_candidates(wave)],
+        "selected": list(Application.objects.filter(wave=wave, status=S.SELECTED).order_by("draw_rank").values_list("pk", flat=True)),
+    }

@@ -1,0 +1,522 @@
+"""Kartu Prakerja writes: waves and quotas, applications (self or assisted at a posko), the PMO's identity
+review, exclusion list imports, closing a wave (eligibility) and the draw.
+
+Every service: keyword-only, one durable transaction, ``require``, an audit row, messages after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+
+from sisnaker.accounts import onetime
+from sisnaker.accounts.domain import names_match
+from sisnaker.accounts.models import Person
+from sisnaker.core import audit, crypto
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.notifications.gateways import normalize_phone
+from sisnaker.regions import nik as nik_rules
+from sisnaker.regions.models import District, Province
+from sisnaker.training.spreadsheets.reading import CellError, nik_text, read_rows
+
+from . import domain, identity, selectors
+from .codes import Audit, Code
+from .domain import ApplicationStatus as S
+from .domain import WaveStatus as W
+from .models import Application, Exclusion, ExclusionImport, ProvinceQuota, Wave
+
+CODE_MINUTES = 10
+MAX_CODE_ATTEMPTS = 5
+CHUNK = 5000
+PHONE_PURPOSE, EMAIL_PURPOSE = "prakerja_phone", "prakerja_email"
+CODE_TEXT = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 menit. Jangan berikan kepada siapa pun "
+                "selain petugas posko yang membantu Anda.",
+                "Kartu Prakerja registration code: {code}. Valid 10 minutes. Give it to nobody but the posko officer "
+                "helping you.")
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def nik_index(nik: str) -> str:
+    return crypto.blind_index(nik, label="nik")
+
+
+def kk_index(kk: str) -> str:
+    return crypto.blind_index(kk, label="kk")
+
+
+# --- waves ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WaveData:
+    name: str
+    opens_on: dt.date
+    closes_on: dt.date
+    national_target: int
+    training_balance: int
+    post_training_incentive: int
+    post_training_incentive_count: int
+    incentive_interval_days: int
+    survey_incentive: int
+    survey_incentive_count: int
+    purchase_deadline_days: int
+    max_per_household: int = domain.DEFAULT_MAX_PER_HOUSEHOLD
+
+
+def _check_wave(data: WaveData) -> None:
+    if data.closes_on < data.opens_on:
+        raise ValidationFailed(Msg("Tanggal tutup tidak boleh sebelum tanggal buka.", "The closing date cannot be before the opening date."),
+                               code=Code.WAVE_DATES, field="closes_on")
+    if data.national_target <= 0:
+        raise ValidationFailed(Msg("Target nasional harus lebih dari 0.", "The national target must be more than 0."),
+                               code=Code.QUOTA_SUM, field="national_target")
+    if data.max_per_household < 1:
+        raise ValidationFailed(Msg("Batas penerima per KK minimal 1.", "At least 1 beneficiary per household."),
+                               code=Code.WAVE_STATE, field="max_per_household")
+
+
+def wave_create(*, actor, data: WaveData, now: dt.datetime) -> Wave:
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage")
+        _check_wave(data)
+        number = (Wave.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        wave = Wave.objects.create(number=number, created_at=now, **data.__dict__)
+        audit.record(actor=actor, action=Audit.WAVE_CREATED, obj=wave, after=data.__dict__)
+    return wave
+
+
+def wave_update(*, actor, wave: Wave, data: WaveData) -> Wave:
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        if wave.status != W.DRAFT:
+            raise Conflict(Msg("Gelombang hanya dapat diubah selama masih draf.", "A wave can be changed only while a draft."),
+                           code=Code.WAVE_STATE)
+        _check_wave(data)
+        before = {k: getattr(wave, k) for k in data.__dict__}
+        for k, v in data.__dict__.items():
+            setattr(wave, k, v)
+        wave.save()
+        audit.record(actor=actor, action=Audit.WAVE_UPDATED, obj=wave, before=before, after=data.__dict__)
+    return wave
+
+
+def _store_quotas(wave: Wave, quotas: Mapping[str, int], weights: Mapping[str, int] | None) -> None:
+    ProvinceQuota.objects.filter(wave=wave).delete()
+    ProvinceQuota.objects.bulk_create([
+        ProvinceQuota(wave=wave, province_id=code, quota=n, weight=(weights or {}).get(code))
+        for code, n in sorted(quotas.items()) if n > 0 or (weights or {}).get(code)
+    ])
+
+
+def _province_codes(codes: Iterable[str]) -> None:
+    unknown = sorted(set(codes) - set(Province.objects.values_list("code", flat=True)))
+    if unknown:
+        raise ValidationFailed(Msg("Provinsi tidak dikenal: {codes}.", "Unknown provinces: {codes}.").format(codes=", ".join(unknown)),
+                               code=Code.QUOTA_WEIGHTS, field="quotas")
+
+
+def quotas_set(*, actor, wave: Wave, quotas: Mapping[str, int]) -> Wave:
+    """Quotas typed by hand: they must sum exactly to the wave's national target."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        if wave.status != W.DRAFT:
+            raise Conflict(Msg("Kuota hanya dapat diubah selama gelombang masih draf.", "Quotas can be changed only while the wave is a draft."),
+                           code=Code.WAVE_STATE)
+        if any(n < 0 for n in quotas.values()):
+            raise ValidationFailed(Msg("Kuota tidak boleh negatif.", "A quota cannot be negative."), code=Code.QUOTA_SUM, field="quotas")
+        _province_codes(quotas)
+        total = sum(quotas.values())
+        if total != wave.national_target:
+            raise ValidationFailed(Msg("Jumlah kuota provinsi {total} tidak sama dengan target nasional {target}.",
+                                       "The province quotas sum to {total}, not to the national target {target}.").format(
+                                           total=total, target=wave.national_target), code=Code.QUOTA_SUM, field="quotas")
+        _store_quotas(wave, quotas, None)
+        audit.record(actor=actor, action=Audit.QUOTAS_SET, obj=wave, after={"mode": "manual", "quotas": dict(quotas)})
+    return wave
+
+
+def quotas_compute(*, actor, wave: Wave, weights: Mapping[str, int]) -> dict[str, int]:
+    """Quotas in proportion to ``weights`` (largest remainder: they sum exactly to the target)."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        if wave.status != W.DRAFT:
+            raise Conflict(Msg("Kuota hanya dapat diubah selama gelombang masih draf.", "Quotas can be changed only while the wave is a draft."),
+                           code=Code.WAVE_STATE)
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise ValidationFailed(Msg("Bobot tidak boleh negatif dan minimal satu provinsi berbobot lebih dari 0.",
+                                       "Weights cannot be negative and at least one province needs a weight above 0."),
+                                   code=Code.QUOTA_WEIGHTS, field="quotas")
+        _province_codes(weights)
+        quotas = domain.largest_remainder(weights, wave.national_target)
+        _store_quotas(wave, quotas, weights)
+        audit.record(actor=actor, action=Audit.QUOTAS_SET, obj=wave,
+                     after={"mode": "weights", "weights": dict(weights), "quotas": quotas})
+    return quotas
+
+
+def wave_open(*, actor, wave: Wave, now: dt.datetime) -> Wave:
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = _transition(wave, "open")
+        total = sum(wave.quotas.values_list("quota", flat=True))
+        if total != wave.national_target:
+            raise Conflict(Msg("Tetapkan kuota provinsi (jumlahnya {total}, target {target}) sebelum membuka gelombang.",
+                               "Set the province quotas (they sum to {total}, the target is {target}) before opening the wave.").format(
+                                   total=total, target=wave.national_target), code=Code.QUOTA_MISSING)
+        wave.save(update_fields=["status"])
+        audit.record(actor=actor, action=Audit.WAVE_OPENED, obj=wave, before={"status": W.DRAFT}, after={"status": W.OPEN})
+    return wave
+
+
+def _transition(wave: Wave, action: str) -> Wave:
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    source, target = domain.WAVE_TRANSITIONS[action]
+    if wave.status != source:
+        raise Conflict(Msg("Gelombang berstatus {status}; tindakan ini tidak berlaku.",
+                           "The wave is {status}; this action does not apply.").format(status=wave.status), code=Code.WAVE_STATE)
+    wave.status = target
+    return wave
+
+
+def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
+    """Stop applications and decide eligibility, set-based: applications whose codes were never confirmed lapse;
+    the rest are eligible or not, each with its reason; households get their number and earlier beneficiaries.
+    The seed of the draw is made now and its SHA-256 published. Refused while identities wait for review."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = _transition(wave, "close")
+        waiting = Application.objects.filter(wave=wave, status=S.REVIEW).count()
+        if waiting:
+            raise Conflict(Msg("{n} pendaftar masih menunggu pemeriksaan identitas: putuskan dulu.",
+                               "{n} applications still wait for an identity check: decide them first.").format(n=waiting),
+                           code=Code.REVIEWS_PENDING)
+        lapsed = Application.objects.filter(wave=wave, status=S.UNVERIFIED).update(status=S.LAPSED)
+        rows = list(Application.objects.filter(wave=wave, status=S.SUBMITTED)
+                    .values_list("pk", "nik_index", "kk_index", "birth_date", "in_formal_education"))
+        niks = [r[1] for r in rows]
+        kks = sorted({r[2] for r in rows})
+        excluded: dict[str, set[str]] = defaultdict(set)
+        earlier: set[str] = set()
+        prior: Counter = Counter()
+        for chunk in _chunks(niks):
+            for index, category in Exclusion.objects.filter(nik_index__in=chunk).values_list("nik_index", "category"):
+                excluded[index].add(category)
+            earlier.update(Application.objects.filter(nik_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
+                           .values_list("nik_index", flat=True))
+        for chunk in _chunks(kks):
+            for index, n in (Application.objects.filter(kk_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
+                             .values_list("kk_index").annotate(n=Count("pk"))):
+                prior[index] = n
+        household_of = {kk: i for i, kk in enumerate(kks, start=1)}
+        by_outcome: dict[tuple[str, str], list[int]] = defaultdict(list)
+        households = []
+        for pk, index, kk, birth, schooling in rows:
+            reason = domain.eligibility_reason(birth_date=birth, wave_day=wave.opens_on, in_formal_education=schooling,
+                                               exclusions=excluded.get(index, ()), earlier_beneficiary=index in earlier)
+            by_outcome[(S.INELIGIBLE, reason) if reason else (S.ELIGIBLE, "")].append(pk)
+            if not reason:
+                households.append(Application(pk=pk, household=household_of[kk], household_prior=min(prior[kk], 32767)))
+        for (status, reason), ids in by_outcome.items():
+            for chunk in _chunks(ids):
+                Application.objects.filter(pk__in=chunk).update(status=status, reason=reason)
+        Application.objects.bulk_update(households, ["household", "household_prior"], batch_size=1000)
+        wave.seed = secrets.token_hex(32)
+        wave.seed_commitment = domain.seed_commitment(wave.seed)
+        wave.closed_at = now
+        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at"])
+        counts = {"lapsed": lapsed, "eligible": len(households),
+                  "ineligible": sum(len(v) for (s, _r), v in by_outcome.items() if s == S.INELIGIBLE)}
+        audit.record(actor=actor, action=Audit.WAVE_CLOSED, obj=wave, before={"status": W.OPEN},
+                     after={"status": W.CLOSED, "seed_commitment": wave.seed_commitment, **counts})
+    return counts
+
+
+def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
+    """The random draw per province from the wave's seed (domain.draw); the seed is revealed with the results."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = _transition(wave, "draw")
+        candidates = selectors.draw_candidates(wave)
+        quotas = dict(wave.quotas.values_list("province_id", "quota"))
+        selected = domain.draw(seed=wave.seed, candidates=candidates, quotas=quotas, max_per_household=wave.max_per_household)
+        chosen = set(selected)
+        households = Counter()
+        for c in candidates:
+            households[c.household] = max(households[c.household], c.prior)
+        for c in candidates:
+            if c.id in chosen:
+                households[c.household] += 1
+        full = [c.id for c in candidates if c.id not in chosen and households[c.household] >= wave.max_per_household]
+        rest = sorted(chosen.union(full).symmetric_difference(c.id for c in candidates))
+        Application.objects.bulk_update([Application(pk=pk, status=S.SELECTED, draw_rank=rank) for rank, pk in enumerate(selected, start=1)],
+                                        ["status", "draw_rank"], batch_size=1000)
+        for chunk in _chunks(full):
+            Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="household_full")
+        for chunk in _chunks(rest):
+            Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="")
+        wave.drawn_at = now
+        wave.save(update_fields=["status", "drawn_at"])
+        counts = {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
+        audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
+                     after={"status": W.DRAWN, "seed": wave.seed, **counts})
+    return counts
+
+
+# --- applications ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, repr=False)
+class ApplicationData:
+    nik: str
+    kk_number: str
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    education: str
+    in_formal_education: bool
+    has_disability: bool
+    domicile_district: District
+    phone: str
+    email: str
+    statement: bool
+
+    def __repr__(self) -> str:  # never a NIK in logs
+        return f"ApplicationData(nik={nik_rules.mask(self.nik)!r})"
+
+
+def _not_eligible(reason: str) -> ValidationFailed:
+    field = {"age": "birth_date", "formal_education": "in_formal_education"}.get(reason, "nik")
+    return ValidationFailed(domain.REASONS[reason], code=Code.NOT_ELIGIBLE, field=field)
+
+
+def _earlier_beneficiary(index: str) -> bool:
+    return (Application.objects.filter(nik_index=index, status=S.SELECTED).exists()
+            or Exclusion.objects.filter(nik_index=index, category=domain.ExclusionCategory.EARLIER_BENEFICIARY).exists())
+
+
+def application_start(*, actor, wave: Wave, data: ApplicationData, now: dt.datetime, assisted: bool = False,
+                      consent: bool = False) -> tuple[Application, str]:
+    """Register (or re-start an unconfirmed registration) and send one code to the phone and one to the e-mail
+    address. ``assisted``: a posko officer types it with the citizen, who must have consented. Returns the
+    application and the token of its code page."""
+    today = now.date()
+    try:
+        with transaction.atomic(durable=True):
+            person = None
+            if assisted:
+                require(actor, "prakerja.assist")
+                if not consent:
+                    raise ValidationFailed(Msg("Catat persetujuan warga yang dibantu.", "Record the consent of the citizen you help."),
+                                           code=Code.CONSENT_REQUIRED, field="consent")
+            else:
+                person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
+                require(actor, "prakerja.apply_own", person)
+            wave = Wave.objects.get(pk=wave.pk)
+            if wave.status != W.OPEN or not wave.opens_on <= today <= wave.closes_on:
+                raise Conflict(Msg("Gelombang ini tidak sedang menerima pendaftaran.", "This wave is not taking applications."),
+                               code=Code.WAVE_NOT_OPEN)
+            if not data.statement:
+                raise ValidationFailed(Msg("Setujui pernyataan untuk mendaftar.", "Sign the statement to apply."),
+                                       code=Code.STATEMENT_REQUIRED, field="statement")
+            parsed = nik_rules.parse(data.nik, today=today)
+            kk = domain.normalise_digits(data.kk_number)
+            problem = domain.kk_problem(kk)
+            if problem:
+                raise ValidationFailed(problem, code=Code.KK_INVALID, field="kk_number")
+            phone = normalize_phone(data.phone)
+            if not phone or not data.email:
+                raise ValidationFailed(Msg("Isi nomor HP dan alamat e-mail: keduanya diverifikasi dengan kode.",
+                                           "Enter a phone number and an e-mail address: both are verified with a code."),
+                                       code=Code.CONTACT_REQUIRED, field="phone" if not phone else "email")
+            index = nik_index(parsed.nik)
+            if person is not None and person.nik_index != index:
+                raise ValidationFailed(Msg("Daftar dengan NIK Anda sendiri (NIK akun ini). Untuk orang lain, minta bantuan posko.",
+                                           "Apply with your own NIK (this account's). For someone else, ask a posko."),
+                                       code=Code.NOT_OWN_NIK, field="nik")
+            if person is None:  # assisted: link to the registered person only when name and birth date match
+                found = Person.objects.filter(nik_index=index).first()
+                if found is not None and names_match(found.full_name, data.full_name) and found.birth_date == data.birth_date:
+                    person = found
+            reason = ("earlier_beneficiary" if _earlier_beneficiary(index) else
+                      domain.eligibility_reason(birth_date=data.birth_date, wave_day=wave.opens_on,
+                                                in_formal_education=data.in_formal_education))
+            if reason:
+                raise _not_eligible(reason)
+            existing = Application.objects.select_for_update().filter(wave=wave, nik_index=index).first()
+            if existing is not None and existing.status != S.UNVERIFIED:
+                raise Conflict(Msg("NIK ini sudah terdaftar pada gelombang ini. Lihat statusnya di halaman Prakerja saya.",
+                                   "This NIK already applied in this wave. See its status on the My Prakerja page."),
+                               code=Code.DUPLICATE, field="nik")
+            token = onetime.new_token()
+            phone_code, email_code = onetime.new_code(), onetime.new_code()
+            app = existing or Application(wave=wave, nik_index=index)
+            for name, value in {
+                "person": person, "nik_encrypted": crypto.encrypt(parsed.nik), "kk_encrypted": crypto.encrypt(kk),
+                "kk_index": kk_index(kk), "full_name": data.full_name.strip(), "birth_date": data.birth_date, "sex": data.sex,
+                "education": data.education, "in_formal_education": data.in_formal_education,
+                "has_disability": data.has_disability, "province_id": parsed.region.province.code,
+                "nik_regency_id": parsed.region.regency.code, "domicile_district": data.domicile_district, "phone": phone,
+                "email": data.email.strip(), "statement_version": domain.STATEMENT_VERSION, "statement_signed_at": now,
+                "created_by": actor, "assisted_by": actor if assisted else None, "consent_at": now if assisted else None,
+                "verify_token": token, "phone_code_hash": onetime.code_hash(purpose=PHONE_PURPOSE, token=token, code=phone_code),
+                "email_code_hash": onetime.code_hash(purpose=EMAIL_PURPOSE, token=token, code=email_code),
+                "code_attempts": 0, "code_expires_at": now + dt.timedelta(minutes=CODE_MINUTES), "created_at": now,
+            }.items():
+                setattr(app, name, value)
+            app.save()
+            audit.record(actor=actor, action=Audit.APPLICATION_STARTED, obj=app,
+                         after={"wave": wave.number, "assisted": assisted, "restarted": existing is not None})
+            onetime.send(channel="sms", to=phone, topic="prakerja_code", text=CODE_TEXT, code=phone_code)
+            onetime.send(channel="email", to=app.email, topic="prakerja_code", text=CODE_TEXT, code=email_code,
+                         subject="Kode verifikasi Kartu Prakerja")
+    except IntegrityError as exc:  # the same NIK registered at the same moment by another request
+        raise Conflict(Msg("NIK ini sudah terdaftar pada gelombang ini.", "This NIK already applied in this wave."),
+                       code=Code.DUPLICATE, field="nik") from exc
+    return app, token
+
+
+def application_for_token(*, actor, token: str) -> Application:
+    app = Application.objects.select_related("wave").filter(verify_token=token, created_by_id=getattr(actor, "pk", None)).first()
+    if app is None:
+        raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Application not found."))
+    return app
+
+
+def application_confirm(*, actor, token: str, phone_code: str, email_code: str, now: dt.datetime) -> Application:
+    """Check the two codes; then verify the identity (identity.verify): no finding → submitted, any → PMO review.
+    A wrong code counts (5 tries, 10 minutes) and is refused after the count is saved."""
+    refusal = None
+    with transaction.atomic(durable=True):
+        app = Application.objects.select_for_update().filter(verify_token=token, created_by_id=getattr(actor, "pk", None)).first()
+        if app is None:
+            raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Application not found."))
+        if app.status != S.UNVERIFIED:
+            raise Conflict(Msg("Pendaftaran ini sudah diverifikasi.", "This application is already verified."), code=Code.APPLICATION_STATE)
+        if app.code_attempts >= MAX_CODE_ATTEMPTS or now > app.code_expires_at:
+            raise ValidationFailed(Msg("Kode sudah tidak berlaku. Daftar ulang untuk menerima kode baru.",
+                                       "The codes are no longer valid. Apply again to receive new codes."),
+                                   code=Code.CODE_WRONG, field="phone_code")
+        phone_ok = onetime.matches(purpose=PHONE_PURPOSE, token=token, stored_hash=app.phone_code_hash, typed=phone_code,
+                                   expires_at=app.code_expires_at, now=now)
+        email_ok = onetime.matches(purpose=EMAIL_PURPOSE, token=token, stored_hash=app.email_code_hash, typed=email_code,
+                                   expires_at=app.code_expires_at, now=now)
+        if not (phone_ok and email_ok):
+            app.code_attempts += 1
+            app.save(update_fields=["code_attempts"])
+            refusal = ValidationFailed(Msg("Kode salah. Periksa SMS dan e-mail Anda (sisa {n} kali).",
+                                           "Wrong code. Check your SMS and e-mail ({n} tries left).").format(
+                                               n=MAX_CODE_ATTEMPTS - app.code_attempts),
+                                       code=Code.CODE_WRONG, field="phone_code" if not phone_ok else "email_code")
+        else:
+            claim = identity.IdentityClaim(nik=crypto.decrypt(app.nik_encrypted), kk_number=crypto.decrypt(app.kk_encrypted),
+                                           full_name=app.full_name, birth_date=app.birth_date, sex=app.sex)
+            findings = identity.verify(claim, today=now.date())
+            app.findings = [f.as_dict() for f in findings]
+            app.status = S.REVIEW if findings else S.SUBMITTED
+            app.contacts_verified_at = now
+            app.save(update_fields=["findings", "status", "contacts_verified_at"])
+            audit.record(actor=actor, action=Audit.APPLICATION_SUBMITTED, obj=app, before={"status": S.UNVERIFIED},
+                         after={"status": app.status, "findings": [f.code for f in findings]})
+    if refusal is not None:
+        raise refusal
+    return app
+
+
+def application_review(*, actor, application: Application, accept: bool, note: str, now: dt.datetime) -> Application:
+    """A PMO officer decides an identity mismatch: accepted → registered; rejected (with a note) → not eligible."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.review", application)
+        app = Application.objects.select_for_update().get(pk=application.pk)
+        if app.status != S.REVIEW:
+            raise Conflict(Msg("Pendaftaran ini tidak menunggu pemeriksaan.", "This application is not waiting for a check."),
+                           code=Code.APPLICATION_STATE)
+        note = (note or "").strip()
+        if not accept and not note:
+            raise ValidationFailed(Msg("Tulis alasan penolakan.", "Write the reason for the rejection."),
+                                   code=Code.APPLICATION_STATE, field="note")
+        app.status, app.reason = (S.SUBMITTED, "") if accept else (S.INELIGIBLE, "identity_rejected")
+        app.reviewed_by, app.reviewed_at, app.review_note = actor, now, note[:300]
+        app.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "review_note"])
+        audit.record(actor=actor, action=Audit.APPLICATION_REVIEWED, obj=app, before={"status": S.REVIEW},
+                     after={"status": app.status, "findings": [f.get("code") for f in app.findings]}, reason=note)
+    return app
+
+
+# --- exclusion lists ---------------------------------------------------------------------------------------------
+
+NIK_HEADERS = {"nik", "noktp", "nomorktp", "nomorindukkependudukan", "nomornik"}
+
+
+def _header_key(value) -> str:
+    return "".join(ch for ch in str(value or "").lower() if ch.isalnum())
+
+
+def exclusions_import(*, actor, category: str, file_name: str, data: bytes, now: dt.datetime) -> ExclusionImport:
+    """Add the NIKs of a file (.xlsx/.xls/.csv with a "NIK" column) to the exclusion list of ``category``.
+    Set-based: the blind indexes are computed in memory, existing ones read in chunks, new ones inserted in bulk.
+    Idempotent: a NIK already listed in the category is counted ``already``. Rows with a malformed NIK are
+    refused one by one (the rest is imported); the report lists every row that was not added, with why."""
+    if category not in domain.ExclusionCategory.LABELS:
+        raise ValidationFailed(Msg("Pilih kategori daftar pengecualian.", "Choose the exclusion list's category."),
+                               code=Code.EXCLUSION_FILE, field="category")
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage")
+        rows = read_rows(file_name, data)
+        header_at = next((i for i, row in enumerate(rows[:10]) if any(_header_key(c) in NIK_HEADERS for c in row)), None)
+        if header_at is None:
+            raise ValidationFailed(Msg("Berkas harus punya kolom berjudul \"NIK\" (pada salah satu dari 10 baris pertama).",
+                                       "The file needs a column headed \"NIK\" (in one of its first 10 rows)."),
+                                   code=Code.EXCLUSION_FILE, field="file")
+        column = next(i for i, c in enumerate(rows[header_at]) if _header_key(c) in NIK_HEADERS)
+        today = now.date()
+        report: list[dict] = []
+        first_row: dict[str, int] = {}
+        for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            cell = row[column] if column < len(row) else None
+            try:
+                text = nik_text(cell)
+                if not text.strip():
+                    if not any(str(c or "").strip() for c in row):
+                        continue  # an empty line
+                    raise ValidationFailed(Msg("NIK kosong.", "The NIK is empty."), field="nik")
+                parsed = nik_rules.parse(text, today=today)
+            except (CellError, ValidationFailed) as exc:
+                report.append({"row": number, "outcome": "refused", "id": exc.message.id, "en": exc.message.en})
+                continue
+            index = nik_index(parsed.nik)
+            if index in first_row:
+                report.append({"row": number, "outcome": "duplicate", "id": f"Sama dengan baris {first_row[index]}.",
+                               "en": f"Same as row {first_row[index]}."})
+                continue
+            first_row[index] = number
+        indexes = list(first_row)
+        listed: set[str] = set()
+        for chunk in _chunks(indexes):
+            listed.update(Exclusion.objects.filter(category=category, nik_index__in=chunk).values_list("nik_index", flat=True))
+        for index in indexes:
+            if index in listed:
+                report.append({"row": first_row[index], "outcome": "already", "id": "Sudah ada dalam daftar.", "en": "Already listed."})
+        source = ExclusionImport.objects.create(category=category, file_name=file_name[:200], imported_by=actor, created_at=now)
+        new = [Exclusion(nik_index=i, category=category, source=source, created_at=now) for i in indexes if i not in listed]
+        Exclusion.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+        report.sort(key=lambda r: r["row"])
+        source.rows = len(first_row) + sum(1 for r in report if r["outcome"] in ("refused", "duplicate"))
+        source.added, source.already = len(new), len(listed)
+        source.refused = sum(1 for r in report if r["outcome"] in ("refused", "duplicate"))
+        source.report = report
+        source.save(update_fields=["rows", "added", "already", "refused", "report"])
+        audit.record(actor=actor, action=Audit.EXCLUSIONS_IMPORTED, obj=source,
+                     after={"category": category, "file": source.file_name, "rows": source.rows, "added": source.added,
+                            "already": source.already, "refused": source.refused})
+    return source

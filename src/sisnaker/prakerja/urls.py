@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "prakerja"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("daftar/<int:wave_id>/", views.apply, name="apply"),
+    path("posko/daftar/<int:wave_id>/", views.assist, name="assist"),
+    path("verifikasi/<str:token>/", views.confirm, name="confirm"),
+    path("saya/", views.mine, name="mine"),
+    path("hasil/<int:wave_id>/", views.results, name="results"),
+    path("hasil/<int:wave_id>/undian.json", views.draw_data, name="draw_data"),
+    path("pmo/", views.pmo, name="pmo"),
+    path("pmo/gelombang/<int:wave_id>/", views.wave, name="wave"),
+    path("pmo/gelombang/<int:wave_id>/kuota/", views.quotas, name="quotas"),
+    path("pmo/gelombang/<int:wave_id>/buka/", views.wave_open, name="wave_open"),
+    path("pmo/gelombang/<int:wave_id>/tutup/", views.wave_close, name="wave_close"),
+    path("pmo/gelombang/<int:wave_id>/undi/", views.wave_draw, name="wave_draw"),
+    path("pmo/tinjauan/", views.reviews, name="reviews"),
+    path("pmo/tinjauan/<int:application_id>/", views.review_decide, name="review_decide"),
+    path("pmo/pengecualian/", views.exclusions, name="exclusions"),
+    path("pmo/pengecualian/<int:import_id>/", views.exclusion_report, name="exclusion_report"),
+]

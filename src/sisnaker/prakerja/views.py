@@ -1,0 +1,294 @@
+"""Prakerja pages: applying (on one's own phone, or at a posko with an officer), the codes, "Prakerja saya",
+the published results; the PMO's waves, quotas, identity review and exclusion lists.
+
+Pages parse and call one service or selector; refusals rise as ``core.errors.SisnakerError`` (the error page)
+or go on the form (``core.pages.apply_error``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.pages import apply_error
+from sisnaker.core.permissions import can, require
+from sisnaker.regions.models import Province
+
+from . import domain, selectors, services
+from .forms import (
+    ApplicationForm,
+    AssistedApplicationForm,
+    ConfirmForm,
+    ExclusionForm,
+    QuotaForm,
+    ReviewForm,
+    WaveForm,
+)
+from .models import Wave
+
+WAVE_FIELDS = list(WaveForm.base_fields)
+
+
+def _wave(wave_id: int, *, open_only: bool = False) -> Wave:
+    wave = selectors.wave_get(wave_id)
+    if wave is None or (open_only and wave.status != domain.WaveStatus.OPEN):
+        raise NotFound(Msg("Gelombang tidak ditemukan.", "Wave not found."))
+    return wave
+
+
+def _pmo(request: HttpRequest, action: str = "prakerja.manage") -> None:
+    require(request.user, action)
+
+
+# --- citizens -------------------------------------------------------------------------------------------------
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Open waves (apply), drawn waves (results)."""
+    return render(request, "prakerja/home.html", {
+        "open_waves": selectors.open_waves(timezone.localdate()), "drawn_waves": selectors.drawn_waves(),
+        "can_assist": can(request.user, "prakerja.assist"), "is_pmo": can(request.user, "prakerja.manage"),
+    })
+
+
+def _application_data(form: ApplicationForm) -> services.ApplicationData:
+    d = form.cleaned_data
+    return services.ApplicationData(
+        nik=d["nik"], kk_number=d["kk_number"], full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"],
+        education=d["education"], in_formal_education=d["in_formal_education"], has_disability=d["has_disability"],
+        domicile_district=d["domicile"], phone=d["phone"], email=d["email"], statement=d["statement"])
+
+
+@login_required
+def apply(request: HttpRequest, wave_id: int) -> HttpResponse:
+    wave = _wave(wave_id, open_only=True)
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise PermissionDenied(Msg("Pendaftaran Prakerja untuk warga yang terdaftar. Petugas membantu warga lewat halaman posko.",
+                                   "Prakerja applications are for registered citizens. Officers help citizens through the posko page."))
+    initial = {"full_name": person.full_name, "birth_date": person.birth_date, "sex": person.sex, "education": person.education,
+               "has_disability": person.has_disability, "phone": person.phone, "email": person.email,
+               "domicile": person.domicile_district}
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _app, token = services.application_start(actor=request.user, wave=wave, data=_application_data(form), now=timezone.now())
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"domicile_district": "domicile"})
+        else:
+            return redirect("prakerja:confirm", token=token)
+    return render(request, "prakerja/apply.html", {"wave": wave, "form": form, "assisted": False})
+
+
+@login_required
+def assist(request: HttpRequest, wave_id: int) -> HttpResponse:
+    """A posko officer types the application with the citizen, who reads out the two codes."""
+    require(request.user, "prakerja.assist")
+    wave = _wave(wave_id, open_only=True)
+    form = AssistedApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _app, token = services.application_start(actor=request.user, wave=wave, data=_application_data(form), now=timezone.now(),
+                                                     assisted=True, consent=form.cleaned_data["consent"])
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"domicile_district": "domicile"})
+        else:
+            return redirect("prakerja:confirm", token=token)
+    return render(request, "prakerja/apply.html", {"wave": wave, "form": form, "assisted": True})
+
+
+@login_required
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    app = services.application_for_token(actor=request.user, token=token)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_confirm(actor=request.user, token=token, phone_code=form.cleaned_data["phone_code"],
+                                               email_code=form.cleaned_data["email_code"], now=timezone.now())
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            if app.status == domain.ApplicationStatus.REVIEW:
+                messages.info(request, _("Pendaftaran terkirim. Data identitas akan diperiksa petugas PMO."))
+            else:
+                messages.success(request, _("Pendaftaran terkirim. Pengundian dilakukan setelah gelombang ditutup."))
+            return redirect("prakerja:mine" if app.assisted_by_id is None else "prakerja:home")
+    return render(request, "prakerja/confirm.html", {"application": app, "form": form})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise PermissionDenied(Msg("Halaman ini untuk warga yang terdaftar.", "This page is for registered citizens."))
+    return render(request, "prakerja/mine.html", {"applications": selectors.my_applications(person)})
+
+
+def results(request: HttpRequest, wave_id: int) -> HttpResponse:
+    wave = _wave(wave_id)
+    if wave.status != domain.WaveStatus.DRAWN:
+        raise NotFound(Msg("Hasil gelombang ini belum diumumkan.", "This wave's results are not published yet."))
+    return render(request, "prakerja/results.html", {"wave": wave, "provinces": selectors.selected_by_province(wave),
+                                                     "figures": selectors.wave_figures(wave)})
+
+
+def draw_data(request: HttpRequest, wave_id: int) -> HttpResponse:
+    """The published list (JSON) of a closed or drawn wave; the seed only once drawn."""
+    wave = _wave(wave_id)
+    if wave.status not in (domain.WaveStatus.CLOSED, domain.WaveStatus.DRAWN):
+        raise NotFound(Msg("Daftar pengundian belum diumumkan.", "The draw's list is not published yet."))
+    response = JsonResponse(selectors.draw_publication(wave))
+    response["Content-Disposition"] = f'attachment; filename="prakerja-gelombang-{wave.number}-undian.json"'
+    return response
+
+
+# --- PMO --------------------------------------------------------------------------------------------------------
+
+def _wave_data(form: WaveForm) -> services.WaveData:
+    return services.WaveData(**{k: form.cleaned_data[k] for k in WAVE_FIELDS})
+
+
+@login_required
+def pmo(request: HttpRequest) -> HttpResponse:
+    _pmo(request)
+    form = WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = services.wave_create(actor=request.user, data=_wave_data(form), now=timezone.now())
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Gelombang dibuat. Tetapkan kuota provinsinya, lalu buka."))
+            return redirect("prakerja:wave", wave_id=wave.pk)
+    return render(request, "prakerja/pmo.html", {"waves": selectors.waves(), "form": form,
+                                                 "reviews": len(selectors.review_list())})
+
+
+@login_required
+def wave(request: HttpRequest, wave_id: int) -> HttpResponse:
+    _pmo(request)
+    obj = _wave(wave_id)
+    form = WaveForm(request.POST or None, initial={k: getattr(obj, k) for k in WAVE_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wave_update(actor=request.user, wave=obj, data=_wave_data(form))
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Gelombang disimpan."))
+            return redirect("prakerja:wave", wave_id=obj.pk)
+    figures = selectors.wave_figures(obj)
+    quota_form = QuotaForm(provinces=Province.objects.order_by("code"),
+                           initial={"mode": "manual", **{f"p_{r['province'].code}": r["quota"] for r in figures["provinces"]}})
+    return render(request, "prakerja/wave.html", {"wave": obj, "form": form, "quota_form": quota_form, "figures": figures,
+                                                  "status_counts": [(label, figures["by_status"].get(value, 0))
+                                                                    for value, label in domain.ApplicationStatus.CHOICES]})
+
+
+@login_required
+@require_POST
+def quotas(request: HttpRequest, wave_id: int) -> HttpResponse:
+    _pmo(request)
+    obj = _wave(wave_id)
+    form = QuotaForm(request.POST, provinces=Province.objects.order_by("code"))
+    if form.is_valid():
+        try:
+            if form.cleaned_data["mode"] == "weights":
+                services.quotas_compute(actor=request.user, wave=obj, weights=form.values())
+            else:
+                services.quotas_set(actor=request.user, wave=obj, quotas=form.values())
+        except SisnakerError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Kuota provinsi disimpan."))
+    else:
+        messages.error(request, _("Isi angka bulat tidak negatif."))
+    return redirect("prakerja:wave", wave_id=obj.pk)
+
+
+def _wave_step(request: HttpRequest, wave_id: int, step) -> HttpResponse:
+    _pmo(request)
+    obj = _wave(wave_id)
+    try:
+        step(actor=request.user, wave=obj, now=timezone.now())
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Selesai."))
+    return redirect("prakerja:wave", wave_id=obj.pk)
+
+
+@login_required
+@require_POST
+def wave_open(request: HttpRequest, wave_id: int) -> HttpResponse:
+    return _wave_step(request, wave_id, services.wave_open)
+
+
+@login_required
+@require_POST
+def wave_close(request: HttpRequest, wave_id: int) -> HttpResponse:
+    return _wave_step(request, wave_id, services.wave_close)
+
+
+@login_required
+@require_POST
+def wave_draw(request: HttpRequest, wave_id: int) -> HttpResponse:
+    return _wave_step(request, wave_id, services.wave_draw)
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    _pmo(request, "prakerja.review")
+    return render(request, "prakerja/reviews.html", {"applications": selectors.review_list(), "form": ReviewForm()})
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    _pmo(request, "prakerja.review")
+    app = selectors.review_get(application_id)
+    if app is None:
+        raise NotFound(Msg("Pendaftaran ini tidak menunggu pemeriksaan.", "This application is not waiting for a check."))
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_review(actor=request.user, application=app, accept=form.cleaned_data["decision"] == "accept",
+                                        note=form.cleaned_data["note"], now=timezone.now())
+        except SisnakerError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Keputusan disimpan."))
+    else:
+        messages.error(request, _("Pilih terima atau tolak."))
+    return redirect("prakerja:reviews")
+
+
+@login_required
+def exclusions(request: HttpRequest) -> HttpResponse:
+    _pmo(request)
+    form = ExclusionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            done = services.exclusions_import(actor=request.user, category=form.cleaned_data["category"], file_name=upload.name,
+                                              data=upload.read(), now=timezone.now())
+        except SisnakerError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("prakerja:exclusion_report", import_id=done.pk)
+    return render(request, "prakerja/exclusions.html", {"form": form, "imports": selectors.exclusion_imports(),
+                                                        "labels": domain.ExclusionCategory.LABELS})
+
+
+@login_required
+def exclusion_report(request: HttpRequest, import_id: int) -> HttpResponse:
+    _pmo(request)
+    done = selectors.exclusion_import_get(import_id)
+    if done is None:
+        raise NotFound(Msg("Impor tidak ditemukan.", "Import not found."))
+    return render(request, "prakerja/exclusion_report.html", {"import": done,
+                                                              "label": domain.ExclusionCategory.LABELS[done.category]})
