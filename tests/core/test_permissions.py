@@ -113,6 +113,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "incentive_rule.set": ({"finance", "finance_apbn", "admin"}, {"finance", "admin"}),
     "payout_account.review": ({"finance", "finance_apbn", "admin"}, {"finance", "finance_apbn", "admin"}),
     "payout_account.set_own": ({"citizen", "admin"}, {"admin"}),
+    "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
     "user.security_reset": ({"admin"}, {"admin"}),

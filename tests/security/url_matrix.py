@@ -289,6 +289,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),
     "payments:account": (Case(only(*CITIZENS)),),
+    "payments:institution_account": (Case(only("manager", "admin", others=HIDDEN)),),
     "payments:desk": (Case(only(*FINANCE)),),
     "payments:accrue": (post(only(*FINANCE), data={"funding_source": "apbd"}),),
     "payments:rule_set": (post(only(*FINANCE), data={"funding_source": "apbd", "amount": "600000"}),),

@@ -169,6 +169,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "payout_account.review": {R.FINANCE_OFFICER: _any},
     # A person records where their own money goes (obj: the person).
     "payout_account.set_own": {R.CITIZEN: _own},
+    # An approved institution's manager records where its training fees go (obj: the institution).
+    "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.
     "audit.view": {},
     "role.grant": {},

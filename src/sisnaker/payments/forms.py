@@ -29,6 +29,19 @@ class PayoutAccountForm(forms.Form):
         return d["bank_code"] if d["channel"] == channels.BANK else d["ewallet_code"]
 
 
+class InstitutionAccountForm(forms.Form):
+    """An institution's bank account (training fees go to a bank account in the institution's name)."""
+
+    bank_code = forms.ChoiceField(label=_("Bank"), choices=[("", "—"), *channels.choices(channels.BANK)])
+    number = forms.CharField(label=_("Nomor rekening"), max_length=30,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    holder_name = forms.CharField(label=_("Nama pemilik rekening (nama lembaga, seperti di buku tabungan)"), max_length=150)
+    current_password = forms.CharField(label=_("Kata sandi Anda saat ini"),
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    otp_token = forms.CharField(label=_("Kode 6 angka dari aplikasi autentikator (bila ada)"), max_length=6, required=False,
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
 class AccrueForm(forms.Form):
     funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=[("", _("Semua")), *SOURCE_CHOICES], required=False)
 

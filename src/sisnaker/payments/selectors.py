@@ -12,6 +12,7 @@ from sisnaker.accounts.models import Person
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import FUNDING_SOURCES, Role
+from sisnaker.institutions.models import Institution
 from sisnaker.surveys.models import Response
 from sisnaker.training.domain import EnrollmentState
 
@@ -105,7 +106,7 @@ def review_queue(actor) -> list[PayoutAccount]:
     """Current accounts whose holder name an officer must check, oldest first."""
     require(actor, "payout_account.review")
     return list(PayoutAccount.objects.filter(is_current=True, status=domain.PayoutStatus.REVIEW)
-                .select_related("person").order_by("created_at", "pk")[:200])
+                .select_related("person", "institution").order_by("created_at", "pk")[:200])
 
 
 def rules(actor) -> list[IncentiveRule]:
@@ -132,6 +133,32 @@ class IncentiveItem:
 
 def my_payout_account(person: Person) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(person=person, is_current=True).first()
+
+
+def institution_for_account(actor, institution_id: int) -> Institution:
+    """The institution whose payout account ``actor`` may record (else the same 404 as an unknown one)."""
+    institution = Institution.objects.filter(pk=institution_id).first()
+    if institution is None or not can(actor, "payout_account.set_institution", institution):
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."))
+    return institution
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionFee:
+    program_title: str
+    amount: int
+    status: str  # domain.PayableStatus
+    paid_at: dt.datetime | None
+    failure_reason: str
+
+
+def institution_payout(institution: Institution) -> tuple[PayoutAccount | None, list[InstitutionFee]]:
+    """The institution's current payout account and its training fees (latest 50). Two queries."""
+    account = PayoutAccount.objects.filter(institution=institution, is_current=True).first()
+    fees = [InstitutionFee(p.program.title, p.amount, p.status, p.paid_at, p.last_failure)
+            for p in Payable.objects.filter(institution=institution, kind=domain.PayableKind.TRAINING_FEE)
+            .select_related("program").order_by("-created_at", "-pk")[:50]]
+    return account, fees
 
 
 def my_incentives(person: Person) -> list[IncentiveItem]:

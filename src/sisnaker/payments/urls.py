@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("saya/", views.mine, name="mine"),
     path("saya/rekening/", views.account, name="account"),
+    path("lembaga/<int:institution_id>/rekening/", views.institution_account, name="institution_account"),
     path("", views.desk, name="desk"),
     path("hitung/", views.accrue, name="accrue"),
     path("aturan/", views.rule_set, name="rule_set"),

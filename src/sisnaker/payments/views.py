@@ -27,6 +27,7 @@ from .forms import (
     AccrueForm,
     BuildForm,
     ExportForm,
+    InstitutionAccountForm,
     PayoutAccountForm,
     PeriodForm,
     ReasonForm,
@@ -80,6 +81,35 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("payments:mine")
     return render(request, "payments/account.html", {"form": form, "current": selectors.my_payout_account(person)},
                   status=400 if form.errors else 200)
+
+
+# --- an institution's side ------------------------------------------------------------------------------
+
+@login_required
+def institution_account(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """An institution's payout account (its manager records it) and its training fees."""
+    institution = selectors.institution_for_account(request.user, institution_id)
+    form = InstitutionAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            saved = payout.institution_payout_account_set(
+                actor=request.user, institution=institution, provider_code=d["bank_code"], number=d["number"],
+                holder_name=d["holder_name"], current_password=d["current_password"], otp_token=d["otp_token"])
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"provider_code": "bank_code"})
+        else:
+            text = {domain.PayoutStatus.VERIFIED: _("Rekening disimpan; nama pemilik cocok dengan nama lembaga."),
+                    domain.PayoutStatus.REVIEW: _("Rekening disimpan; nama pemilik akan diperiksa petugas."),
+                    domain.PayoutStatus.REJECTED: _("Rekening disimpan, tetapi nama pemilik tidak cocok dengan nama lembaga: "
+                                                    "biaya pelatihan tidak dapat dikirim ke rekening ini.")}[saved.status]
+            (messages.success if saved.status != domain.PayoutStatus.REJECTED else messages.warning)(request, text)
+            return redirect("payments:institution_account", institution_id=institution.pk)
+    current, fees = selectors.institution_payout(institution)
+    provider = channels.provider(current.provider_code) if current else None
+    return render(request, "payments/institution_account.html", {
+        "institution": institution, "form": form, "current": current, "fees": fees,
+        "provider_name": provider.short_name if provider else ""}, status=400 if form.errors else 200)
 
 
 # --- the finance officers' desk -----------------------------------------------------------------------
