@@ -443,3 +443,62 @@ def incentive_state(facts: IncentiveFacts) -> str:
     if facts.account_status == PayoutStatus.REVIEW:
         return "review"
     return "due" if facts.payable_status == PayableStatus.DUE else "processing"
+
+
+# --- what a citizen is told ---------------------------------------------------------------------------
+
+class Notice(_Choices):
+    """The events of an incentive a citizen is told about (once each: the topic names the event's object)."""
+
+    DUE = "due", _("Insentif jatuh tempo")
+    PAID = "paid", _("Insentif dibayar")
+    FAILED = "failed", _("Transfer insentif gagal")
+    RETURNED = "returned", _("Transfer insentif dikembalikan bank")
+
+
+# Words of a bank's reason that say the account is at fault (its name, number or state): the person must act.
+_ACCOUNT_WORDS = ("nama", "rekening", "account", "name", "nomor", "number", "tidak ditemukan", "not found", "tutup", "closed",
+                  "dormant", "pasif", "blokir", "blocked", "invalid", "tidak aktif", "inactive", "beneficiary")
+
+
+def account_problem(reason: str) -> bool:
+    """Whether a bank's reason for a failed (or returned) transfer is about the account, so the person must
+    correct it (rather than wait for the next batch)."""
+    text = (reason or "").lower()
+    return any(word in text for word in _ACCOUNT_WORDS)
+
+
+def notice_topic(event: str, object_id: int) -> str:
+    """One message per event: due and paid once per payable, failed once per batch line, returned once per
+    return (its journal entry's line of the payable)."""
+    return f"payment.{event}.{object_id}"
+
+
+def _rp(amount: int) -> str:
+    return f"Rp{amount:,}".replace(",", ".")
+
+
+def incentive_notice(event: str, *, amount: int, program: str, reason: str = "", paid_on: dt.date | None = None,
+                     account_ok: bool = True, mine_url: str, account_url: str) -> tuple[str, str]:
+    """(e-mail subject, text) of a message to an alumnus about their incentive; short enough for an SMS in
+    the usual case. When a transfer failed or came back because of the account, the text says how to fix it:
+    the link to the account page."""
+    program = program[:60]
+    if event == Notice.DUE:
+        subject = f"Insentif {_rp(amount)} siap dibayar"
+        if account_ok:
+            return subject, f"Sisnaker: insentif {_rp(amount)} ({program}) siap dibayar ke rekening Anda. Status: {mine_url}"
+        return subject, (f"Sisnaker: insentif {_rp(amount)} ({program}) siap dibayar. Catat rekening atas nama Anda: "
+                         f"{account_url}")
+    if event == Notice.PAID:
+        day = paid_on.strftime("%d-%m-%Y") if paid_on else ""
+        return (f"Insentif {_rp(amount)} sudah dibayar",
+                f"Sisnaker: insentif {_rp(amount)} ({program}) sudah ditransfer ke rekening Anda pada {day}. {mine_url}")
+    if event in (Notice.FAILED, Notice.RETURNED):
+        what = "gagal" if event == Notice.FAILED else "dikembalikan bank"
+        subject = f"Transfer insentif {_rp(amount)} {what}"
+        if account_problem(reason):
+            return subject, f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]} — perbarui rekening: {account_url}"
+        return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Akan dikirim lagi pada pembayaran "
+                         f"berikutnya. {mine_url}")
+    raise ValueError(f"unknown notice {event!r}")

@@ -19,7 +19,7 @@ from sisnaker.core.roles import FUNDING_SOURCES
 from .. import channels, domain
 from ..codes import Audit, Code
 from ..models import Batch, BatchLine, Payable, PayoutAccount
-from . import ledger
+from . import ledger, notices
 from .payables import Source
 
 B, L, P = domain.BatchStatus, domain.LineStatus, domain.PayableStatus
@@ -242,6 +242,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_PAID, object_type="payments.payable", at=now, rows=[
             (p.pk, p.idempotency_key, {"status": P.IN_BATCH}, {"status": P.PAID, "batch": batch.pk, "amount": p.amount})
             for p in payables.values()])
+        notices.tell_after_commit(domain.Notice.PAID, list(payables))
     if plan.failed:
         _settle_lines([(L.FAILED, r.bank_reference, r.reason, lines[r.reference][0]) for r in plan.failed], now=now)
         Payable.objects.bulk_update(
@@ -251,6 +252,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_FAILED, object_type="payments.payable", at=now, rows=[
             (lines[r.reference][2], r.reference, {"status": P.IN_BATCH}, {"status": P.DUE, "batch": batch.pk, "reason": r.reason})
             for r in plan.failed])
+        notices.tell_after_commit(domain.Notice.FAILED, [lines[r.reference][0] for r in plan.failed])
     if report.paid or report.failed:
         settled = not BatchLine.objects.filter(batch=batch, is_open=True).exists()
         if settled:
