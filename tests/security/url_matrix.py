@@ -126,7 +126,7 @@ DEFAULT_PARAMS = {
     "pk": "program", "program_id": "program", "enrollment_id": "enrollment", "certificate_id": "certificate",
     "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
-    "batch_id": "batch", "account_id": "review_account",
+    "batch_id": "batch", "account_id": "review_account", "payable_id": "payable",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -300,6 +300,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "payments:batch_export": (post(only(*FINANCE), data={"provider_code": "002"}),),
     "payments:batch_result": (post(only(*FINANCE), data=lambda w: w.result_body(), multipart=True),),
     "payments:batch_report": (Case(only(*FINANCE)),),
+    "payments:batch_return": (post(only(*FINANCE), data={"reference": "SNK000001-1", "reason": "Rekening ditutup"}),),
+    "payments:payables": (Case(only(*FINANCE)),),
+    "payments:payable_cancel": (post(only(*FINANCE), data={"reason": "Salah orang"}),),
     "payments:review_queue": (Case(only(*FINANCE)),),
     "payments:review_decide": (post(only(*FINANCE), data={"decision": "accept"}),),
     "payments:reconciliation": (Case(only(*FINANCE)),),

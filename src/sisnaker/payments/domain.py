@@ -18,16 +18,19 @@ Postings (``postings``)::
     accrue   budget +a            payable_<party> −a     a payable comes into being
     pay      payable_<party> +a   paid_out −a            the bank reports the transfer done
     cancel   payable_<party> +a   returned −a            a payable still due is withdrawn
+    return   paid_out +a          payable_<party> −a     the bank sends a paid transfer back: owed again
 
 Each posting has an idempotency key (``entry_key``): ``accrue:<payable key>``, ``pay:<payable key>``,
-``cancel:<payable key>``. Keys are unique in the database, so a payable is paid at most once whatever
+``cancel:<payable key>``, ``return:<payable key>``; after the n-th return the next payment and return are
+``pay:<payable key>#n`` and ``return:<payable key>#n``. Keys are unique in the database, so a payable is paid at most once whatever
 happens around it (double clicks, concurrent imports, a result file imported twice).
 
 Payables::
 
     due ──(batch built)──▶ in_batch ──(bank: paid)──▶ paid
-     ▲ │                      │
-     │ └──cancel──▶ cancelled └──(bank: failed, or batch cancelled)──▶ due (with the bank's reason)
+     ▲ │                      │                          │
+     │ └──cancel──▶ cancelled └──(bank: failed, or      └──(bank returns it)──▶ due (with the bank's reason)
+     │                            batch cancelled)──▶ due (with the bank's reason)
 
 Batches (four eyes: the approver is never the maker; a database check too)::
 
@@ -88,6 +91,7 @@ class EntryKind(_Choices):
     ACCRUE = "accrue", _("Timbul kewajiban")
     PAY = "pay", _("Pembayaran")
     CANCEL = "cancel", _("Pembatalan")
+    RETURN = "return", _("Dikembalikan bank")
 
 
 class PayableKind(_Choices):
@@ -118,6 +122,7 @@ class LineStatus(_Choices):
     PAID = "paid", _("Berhasil")
     FAILED = "failed", _("Gagal")
     CANCELLED = "cancelled", _("Dibatalkan")
+    RETURNED = "returned", _("Dikembalikan bank")
 
 
 class PayoutStatus(_Choices):
@@ -146,11 +151,15 @@ def postings(entry: str, *, payable_kind: str, funding_source: str, amount: int)
         return [(owed, amount), ((AccountKind.PAID_OUT, funding_source), -amount)]
     if entry == EntryKind.CANCEL:
         return [(owed, amount), ((AccountKind.RETURNED, funding_source), -amount)]
+    if entry == EntryKind.RETURN:
+        return [((AccountKind.PAID_OUT, funding_source), amount), (owed, -amount)]
     raise ValueError(f"unknown entry kind {entry!r}")
 
 
-def entry_key(entry: str, payable_key: str) -> str:
-    return f"{entry}:{payable_key}"
+def entry_key(entry: str, payable_key: str, returns: int = 0) -> str:
+    """A posting's idempotency key. ``returns``: how many times the bank sent the payable's money back before;
+    the payment after a return (and the next return) is a new posting, still once each."""
+    return f"{entry}:{payable_key}" + (f"#{returns}" if returns else "")
 
 
 def entry_refusal(lines: Iterable[Line]) -> Msg | None:
@@ -392,7 +401,8 @@ def settle(rows: Iterable[ResultRow], lines: dict[str, str]) -> Settlement:
                                                         "Reference {ref} is not a line of this batch.").format(ref=row.reference)))
         elif status == LineStatus.PENDING:
             (paid if row.paid else failed).append(row)
-        elif (status == LineStatus.PAID) == row.paid and status in (LineStatus.PAID, LineStatus.FAILED):
+        elif ((status == LineStatus.PAID) == row.paid and status in (LineStatus.PAID, LineStatus.FAILED)
+              or (status == LineStatus.RETURNED and row.paid)):  # paid, then sent back: the result file is still true
             unchanged += 1
         else:
             problems.append(ResultProblem(row.line, Msg(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sisnaker.core.roles import FUNDING_SOURCES
 
 from . import channels
-from .domain import PayableKind
+from .domain import PayableKind, PayableStatus
 
 SOURCE_CHOICES = [(s, s.upper()) for s in FUNDING_SOURCES]
 
@@ -53,6 +53,17 @@ class BuildForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+class PayableFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Semua")), *PayableStatus.choices], required=False)
+    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=[("", _("Semua")), *SOURCE_CHOICES], required=False)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=[("", _("Semua")), *PayableKind.choices], required=False)
+
+
+class ReturnForm(forms.Form):
+    reference = forms.CharField(label=_("Referensi baris"), max_length=40)
+    reason = forms.CharField(label=_("Alasan dari bank"), max_length=300)
 
 
 class ExportForm(forms.Form):

@@ -69,6 +69,33 @@ def batches(actor, *, limit: int = 100) -> list[Batch]:
     return list(Batch.objects.filter(funding_source__in=sources_of(actor)).select_related("created_by", "approved_by")[:limit])
 
 
+def payables(actor, *, status: str = "", funding_source: str = "", kind: str = "", program_id: int | None = None,
+             batch_id: int | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Payable]]:
+    """(count, page) of the payables of the actor's funding sources, newest first, filtered by status, source,
+    kind, program, or batch (its lines' payables). Two queries."""
+    sources = sources_of(actor)
+    rows = Payable.objects.filter(funding_source__in=sources)
+    if status:
+        rows = rows.filter(status=status)
+    if funding_source:
+        rows = rows.filter(funding_source=funding_source)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if program_id:
+        rows = rows.filter(program_id=program_id)
+    if batch_id:
+        rows = rows.filter(batch_lines__batch_id=batch_id)
+    page = list(rows.select_related("person", "institution", "program").order_by("-created_at", "-pk")[offset:offset + limit])
+    return rows.count(), page
+
+
+def payable_for(actor, payable_id: int) -> Payable:
+    payable = Payable.objects.select_related("person", "institution", "program").filter(pk=payable_id).first()
+    if payable is None or not can(actor, "payment.view", payable):
+        raise NotFound(Msg("Kewajiban bayar tidak ditemukan.", "Payable not found."))
+    return payable
+
+
 @dataclass(frozen=True, slots=True)
 class BatchTotals:
     by_program: list[tuple[str, int, int]]
@@ -211,7 +238,7 @@ class ReconciliationRow:
 def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | None = None,
                    end: dt.datetime | None = None) -> list[ReconciliationRow]:
     """Per batch (one, or those created in [start, end)): lines by outcome against the ledger's paid-out
-    postings for the same lines (settled in the batch). Three queries."""
+    postings (payments, less bank returns) of the payables of its paid lines. Three queries."""
     batches_ = Batch.objects.filter(funding_source__in=sources_of(actor))
     if batch_id is not None:
         batches_ = batches_.filter(pk=batch_id)
@@ -228,7 +255,7 @@ def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | N
         failed=Count("pk", filter=Q(status=L.FAILED)), failed_amount=Sum("amount", filter=Q(status=L.FAILED)),
         pending=Count("pk", filter=Q(status=L.PENDING)), pending_amount=Sum("amount", filter=Q(status=L.PENDING)))}
     ledger = dict(LedgerLine.objects.filter(
-        account__kind=domain.AccountKind.PAID_OUT, entry__kind=domain.EntryKind.PAY,
+        account__kind=domain.AccountKind.PAID_OUT, entry__kind__in=[domain.EntryKind.PAY, domain.EntryKind.RETURN],
         payable__batch_lines__batch_id__in=ids, payable__batch_lines__status=L.PAID)
         .values("payable__batch_lines__batch_id").annotate(total=Sum("amount")).values_list("payable__batch_lines__batch_id", "total"))
     out = []

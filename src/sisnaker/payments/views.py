@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
@@ -28,10 +29,12 @@ from .forms import (
     BuildForm,
     ExportForm,
     InstitutionAccountForm,
+    PayableFilterForm,
     PayoutAccountForm,
     PeriodForm,
     ReasonForm,
     ResultForm,
+    ReturnForm,
     ReviewForm,
     RuleForm,
 )
@@ -179,7 +182,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
         "batch": b, "totals": selectors.batch_totals(b), "lines": selectors.batch_lines(b, status=status), "status": status,
         "providers": [(code, channels.providers()[code].short_name) for code in selectors.batch_providers(b)],
         "may_approve": b.status == domain.BatchStatus.DRAFT and b.created_by_id != request.user.pk,
-        "result_form": ResultForm(), "cancel_form": ReasonForm(), "line_statuses": domain.LineStatus.choices,
+        "result_form": ResultForm(), "cancel_form": ReasonForm(), "return_form": ReturnForm(), "line_statuses": domain.LineStatus.choices,
         "reconciliation": selectors.reconciliation(request.user, batch_id=b.pk),
     })
 
@@ -231,6 +234,48 @@ def batch_result(request: HttpRequest, batch_id: int) -> HttpResponse:
     messages.success(request, _("Hasil bank diterapkan: %(p)s berhasil, %(f)s gagal, %(u)s sudah tercatat sebelumnya.")
                      % {"p": done.paid, "f": done.failed, "u": done.unchanged})
     return redirect("payments:batch", batch_id=batch_id)
+
+
+@login_required
+@require_POST
+def batch_return(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The bank sent back a transfer it had reported done."""
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tulis referensi baris dan alasan dari bank."))
+        return redirect("payments:batch", batch_id=batch_id)
+    line = batches.batch_line_return(actor=request.user, batch_id=batch_id, reference=form.cleaned_data["reference"],
+                                     reason=form.cleaned_data["reason"])
+    messages.success(request, _("Pengembalian %(ref)s dicatat; kewajibannya jatuh tempo lagi.") % {"ref": line.reference})
+    return redirect("payments:batch", batch_id=batch_id)
+
+
+@login_required
+def payable_list(request: HttpRequest) -> HttpResponse:
+    """Payables of the officer's sources, filtered; a due one can be cancelled with a reason."""
+    form = PayableFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    count, rows = selectors.payables(request.user, status=filters.get("status", ""),
+                                     funding_source=filters.get("funding_source", ""), kind=filters.get("kind", ""))
+    return render(request, "payments/payables.html", {"form": form, "count": count, "rows": rows, "cancel_form": ReasonForm(),
+                                                      "back": request.get_full_path()})
+
+
+@login_required
+@require_POST
+def payable_cancel(request: HttpRequest, payable_id: int) -> HttpResponse:
+    selectors.sources_of(request.user)
+    payable = selectors.payable_for(request.user, payable_id)
+    form = ReasonForm(request.POST)
+    back = request.POST.get("next", "")
+    target = back if back.startswith("/pembayaran/") and "//" not in back else reverse("payments:payables")
+    try:
+        payables.payable_cancel(actor=request.user, payable_id=payable.pk, reason=form.data.get("reason", "")[:500])
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Kewajiban #%(id)s dibatalkan; jumlahnya dicatat sebagai dikembalikan.") % {"id": payable.pk})
+    return redirect(target)
 
 
 @login_required

@@ -18,7 +18,7 @@ from sisnaker.core.roles import FUNDING_SOURCES
 
 from .. import channels, domain
 from ..codes import Audit, Code
-from ..models import Batch, BatchLine, Payable, PayoutAccount
+from ..models import Batch, BatchLine, LedgerLine, Payable, PayoutAccount
 from . import ledger, notices
 from .payables import Source
 
@@ -224,10 +224,11 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
     if plan.paid:
         paid_lines = [lines[r.reference] for r in plan.paid]
         payables = {p.pk: p for part in _chunks([v[2] for v in paid_lines])
-                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status")}
+                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status",
+                                                                                 "returns")}
         if any(p.status != P.IN_BATCH for p in payables.values()):
             raise Conflict(Msg("Ada kewajiban yang tidak lagi dalam batch.", "A payable is no longer in the batch."), code=Code.PAYABLE_STATE)
-        postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key),
+        postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key, p.returns),
                                    lines=domain.postings(domain.EntryKind.PAY, payable_kind=p.kind, funding_source=p.funding_source,
                                                          amount=p.amount), payable_id=p.pk, memo=f"batch {batch.pk}")
                     for p in payables.values()]
@@ -261,3 +262,43 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
                      after={"status": B.SETTLED if settled else batch.status, "paid": report.paid, "failed": report.failed,
                             "unchanged": report.unchanged, "paid_amount": report.paid_amount})
     return report
+
+
+@transaction.atomic(durable=True)
+def batch_line_return(*, actor: User, batch_id: int, reference: str, reason: str, now: dt.datetime | None = None) -> BatchLine:
+    """The bank sent back a transfer it had reported done (an account closed since, a name the receiving bank
+    refused...): a correcting entry moves the money from paid-out back to what is owed (nothing is updated in
+    the ledger), the line is marked returned with the bank's reason, and the payable is due again with that
+    reason (the person is told, and a later batch pays it once the account is right). Recording the same
+    return again changes nothing."""
+    batch = _locked(batch_id, actor, "payment.settle")
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ValidationFailed(Msg("Tulis alasan pengembalian dari bank.", "Write the bank's reason for the return."),
+                               code=Code.PAYABLE_STATE, field="reason")
+    line = batch.lines.select_related("payable").filter(reference=(reference or "").strip()[:40]).first()
+    if line is None:
+        raise NotFound(Msg("Referensi itu bukan baris batch ini.", "That reference is not a line of this batch."))
+    if line.status == L.RETURNED:
+        return line
+    payable = Payable.objects.select_for_update().get(pk=line.payable_id)
+    if line.status != L.PAID or payable.status != P.PAID:
+        raise Conflict(Msg("Hanya transfer yang tercatat berhasil yang dapat dikembalikan bank.",
+                           "Only a transfer recorded as paid can be returned by the bank."), code=Code.PAYABLE_STATE)
+    now = now or timezone.now()
+    entry = ledger.Posting(kind=domain.EntryKind.RETURN,
+                           key=domain.entry_key(domain.EntryKind.RETURN, payable.idempotency_key, payable.returns),
+                           lines=domain.postings(domain.EntryKind.RETURN, payable_kind=payable.kind,
+                                                 funding_source=payable.funding_source, amount=payable.amount),
+                           payable_id=payable.pk, memo=f"batch {batch.pk}: {reason}")
+    if not ledger.post([entry], actor=actor, now=now):
+        raise Conflict(Msg("Pengembalian ini sudah tercatat di buku besar.", "This return is already in the ledger."),
+                       code=Code.PAYABLE_STATE)
+    BatchLine.objects.filter(pk=line.pk).update(status=L.RETURNED, failure_reason=reason)
+    Payable.objects.filter(pk=payable.pk).update(status=P.DUE, paid_at=None, last_failure=reason, returns=payable.returns + 1)
+    audit.record(actor=actor, action=Audit.PAYABLE_RETURNED, obj=payable, at=now, before={"status": P.PAID},
+                 after={"status": P.DUE, "batch": batch.pk, "reference": line.reference, "amount": payable.amount}, reason=reason)
+    returned = LedgerLine.objects.filter(entry__idempotency_key=entry.key, payable=payable).values_list("pk", flat=True)
+    notices.tell_after_commit(domain.Notice.RETURNED, [min(returned)])
+    line.refresh_from_db()
+    return line
