@@ -403,6 +403,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "GET /api/v1/training/programs/{program_id}/transitions/{action}": (
         Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),
     ),
+    "GET /api/v1/payments/payables": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches/{batch_id}": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches/{batch_id}/lines": (Case(only(*FINANCE)),),
+    "POST /api/v1/payments/batches/{batch_id}/export": (Case(only(*FINANCE), data={"provider_code": "002"}),),
+    "POST /api/v1/payments/batches/{batch_id}/result": (Case(only(*FINANCE), data=lambda w: w.result_body(), multipart=True),),
     "POST /api/v1/training/programs/{program_id}/batches": (
         Case(only(*PROGRAM_MANAGERS), data=lambda w: w.batch_body()),
     ),

@@ -65,8 +65,13 @@ def due_summary(actor) -> list[DueRow]:
     return [DueRow(r["funding_source"], r["kind"], r["count"], r["amount"], r["with_account"]) for r in rows]
 
 
-def batches(actor, *, limit: int = 100) -> list[Batch]:
-    return list(Batch.objects.filter(funding_source__in=sources_of(actor)).select_related("created_by", "approved_by")[:limit])
+def batches(actor, *, status: str = "", funding_source: str = "", limit: int = 100) -> list[Batch]:
+    rows = Batch.objects.filter(funding_source__in=sources_of(actor))
+    if status:
+        rows = rows.filter(status=status)
+    if funding_source:
+        rows = rows.filter(funding_source=funding_source)
+    return list(rows.select_related("created_by", "approved_by")[:limit])
 
 
 def payables(actor, *, status: str = "", funding_source: str = "", kind: str = "", program_id: int | None = None,
@@ -127,6 +132,13 @@ def batch_lines(batch: Batch, *, status: str = "", limit: int = 200) -> list[Bat
     if status:
         lines = lines.filter(status=status)
     return list(lines.order_by("pk")[:limit])
+
+
+def batch_line_page(batch: Batch, *, status: str = "", limit: int = 500, offset: int = 0) -> tuple[int, list[BatchLine]]:
+    lines = batch.lines.all()
+    if status:
+        lines = lines.filter(status=status)
+    return lines.count(), list(lines.order_by("pk")[offset:offset + limit])
 
 
 def review_queue(actor) -> list[PayoutAccount]:
