@@ -105,7 +105,7 @@ def payout_account_review(*, actor: User, account_id: int, accept: bool, note: s
     photo or a call): accepted accounts are verified, refused ones need a new account from the person."""
     require(actor, "payout_account.review")
     now = now or timezone.now()
-    account = PayoutAccount.objects.select_for_update().filter(pk=account_id).select_related("person", "institution").first()
+    account = PayoutAccount.objects.select_for_update(of=("self",)).filter(pk=account_id).select_related("person", "institution").first()
     if account is None:
         raise NotFound(Msg("Rekening tidak ditemukan.", "Account not found."))
     if account.status != domain.PayoutStatus.REVIEW or not account.is_current:
