@@ -122,6 +122,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.assist": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "prakerja.review": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
     "user.security_reset": ({"admin"}, {"admin"}),

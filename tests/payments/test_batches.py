@@ -207,3 +207,62 @@ def test_the_batch_workbook_writes_what_people_and_banks_typed_as_text_never_as_
     with zipfile.ZipFile(io.BytesIO(content)) as book:
         sheets = "".join(book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in sheets  # no cell holds a formula
+
+
+def test_a_bank_return_owes_the_payable_again_and_it_is_paid_once_more(finance, finance2, sms):
+    _program, enrollments = graduates(1)
+    person = enrollments[0].person
+    payables.payables_accrue(actor=finance)
+    batch = run_to_exported(finance, finance2)
+    batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch))
+    line = batch.lines.get()
+    with pytest.raises(ValidationFailed):
+        batches.batch_line_return(actor=finance, batch_id=batch.pk, reference=line.reference, reason=" ")
+    batches.batch_line_return(actor=finance, batch_id=batch.pk, reference=line.reference, reason="Rekening ditutup")
+    batches.batch_line_return(actor=finance, batch_id=batch.pk, reference=line.reference, reason="Rekening ditutup")  # again
+    payable = Payable.objects.get()
+    assert (payable.status, payable.paid_at, payable.last_failure, payable.returns) == ("due", None, "Rekening ditutup", 1)
+    line.refresh_from_db()
+    assert (line.status, line.failure_reason) == ("returned", "Rekening ditutup")
+    assert JournalEntry.objects.filter(kind="return").count() == 1
+    paid_out = sum(LedgerLine.objects.filter(account__kind="paid_out").values_list("amount", flat=True))
+    assert paid_out == 0 and sum(LedgerLine.objects.values_list("amount", flat=True)) == 0
+    assert selectors.my_incentives(person)[0].state == "failed"
+    # The original result file imported again is still true: nothing changes.
+    assert batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch)).unchanged == 1
+    # Paid again in a later batch: a second payment posting, once.
+    later = run_to_exported(finance2, finance)
+    batches.batch_result_import(actor=finance, batch_id=later.pk, data=result_file(later))
+    payable.refresh_from_db()
+    assert payable.status == "paid"
+    assert sorted(JournalEntry.objects.filter(kind="pay").values_list("idempotency_key", flat=True)) == [
+        f"pay:{payable.idempotency_key}", f"pay:{payable.idempotency_key}#1"]
+    assert -sum(LedgerLine.objects.filter(account__kind="paid_out").values_list("amount", flat=True)) == payable.amount
+    assert [(r.paid_amount, r.ledger_paid_amount) for r in selectors.reconciliation(finance)] == [(0, 0), (600_000, 600_000)]
+    # Only a paid line can be returned.
+    with pytest.raises(Conflict):
+        Payable.objects.filter(pk=payable.pk).update(status="due", paid_at=None)
+        batches.batch_line_return(actor=finance, batch_id=later.pk, reference=later.lines.get().reference, reason="x")
+
+
+def test_a_due_payable_is_cancelled_from_the_payables_page(finance):
+    from django.test import Client
+    from django.urls import reverse
+
+    graduates(1)
+    payables.payables_accrue(actor=finance)
+    payable = Payable.objects.get()
+    client = Client()
+    client.force_login(finance)
+    page = client.get(reverse("payments:payables") + "?status=due")
+    assert page.status_code == 200 and f'data-payable="{payable.pk}"' in page.content.decode()
+    refused = client.post(reverse("payments:payable_cancel", args=[payable.pk]), {"reason": ""}, follow=True)
+    assert "Tulis alasan pembatalan" in refused.content.decode()
+    assert Payable.objects.get().status == "due"
+    done = client.post(reverse("payments:payable_cancel", args=[payable.pk]),
+                       {"reason": "Dibuat untuk orang yang salah", "next": "/pembayaran/kewajiban/?status=due"})
+    assert done.status_code == 302 and done["Location"] == "/pembayaran/kewajiban/?status=due"
+    assert Payable.objects.get().status == "cancelled"
+    assert sum(LedgerLine.objects.filter(account__kind="returned").values_list("amount", flat=True)) == -payable.amount
+    assert client.post(reverse("payments:payable_cancel", args=[payable.pk]), {"reason": "x", "next": "https://evil.example/"}
+                       )["Location"] == reverse("payments:payables")

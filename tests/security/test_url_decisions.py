@@ -358,7 +358,7 @@ class World:
                 number_last4="6789", holder_name=person.full_name, match_score=100 if status == "verified" else 80,
                 status=status, created_at=now)
         self.review_account = account
-        Payable.objects.create(kind="incentive", idempotency_key=f"incentive:{rule.pk}:{self.person.pk}", funding_source="apbd",
+        self.payable = Payable.objects.create(kind="incentive", idempotency_key=f"incentive:{rule.pk}:{self.person.pk}", funding_source="apbd",
                                amount=rule.amount, person=self.person, program=self.program, enrollment=self.enrollment,
                                rule=rule, created_at=now)
         maker = accounts.staff_user_create(actor=None, username="mtx.bendahara.pembuat", password=PASSWORD, full_name="Pembuat")

@@ -129,7 +129,7 @@ DEFAULT_PARAMS = {
     "pk": "program", "program_id": "program", "enrollment_id": "enrollment", "certificate_id": "certificate",
     "institution_id": "inst", "person_id": "person", "dispute_id": "dispute", "verification_id": "verification_id",
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
-    "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request",
+    "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
 }
 
@@ -321,6 +321,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),
     "payments:account": (Case(only(*CITIZENS)),),
+    "payments:institution_account": (Case(only("manager", "admin", others=HIDDEN)),),
     "payments:desk": (Case(only(*FINANCE)),),
     "payments:accrue": (post(only(*FINANCE), data={"funding_source": "apbd"}),),
     "payments:rule_set": (post(only(*FINANCE), data={"funding_source": "apbd", "amount": "600000"}),),
@@ -331,6 +332,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "payments:batch_export": (post(only(*FINANCE), data={"provider_code": "002"}),),
     "payments:batch_result": (post(only(*FINANCE), data=lambda w: w.result_body(), multipart=True),),
     "payments:batch_report": (Case(only(*FINANCE)),),
+    "payments:batch_return": (post(only(*FINANCE), data={"reference": "SNK000001-1", "reason": "Rekening ditutup"}),),
+    "payments:payables": (Case(only(*FINANCE)),),
+    "payments:payable_cancel": (post(only(*FINANCE), data={"reason": "Salah orang"}),),
     "payments:review_queue": (Case(only(*FINANCE)),),
     "payments:review_decide": (post(only(*FINANCE), data={"decision": "accept"}),),
     "payments:reconciliation": (Case(only(*FINANCE)),),
@@ -431,6 +435,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "GET /api/v1/training/programs/{program_id}/transitions/{action}": (
         Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),
     ),
+    "GET /api/v1/payments/payables": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches/{batch_id}": (Case(only(*FINANCE)),),
+    "GET /api/v1/payments/batches/{batch_id}/lines": (Case(only(*FINANCE)),),
+    "POST /api/v1/payments/batches/{batch_id}/export": (Case(only(*FINANCE), data={"provider_code": "002"}),),
+    "POST /api/v1/payments/batches/{batch_id}/result": (Case(only(*FINANCE), data=lambda w: w.result_body(), multipart=True),),
     "POST /api/v1/training/programs/{program_id}/batches": (
         Case(only(*PROGRAM_MANAGERS), data=lambda w: w.batch_body()),
     ),

@@ -182,6 +182,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "prakerja.assist": {R.REGIONAL_OFFICER: _any},
     "prakerja.manage": {R.PMO_OFFICER: _national},
     "prakerja.review": {R.PMO_OFFICER: _national},
+    # An approved institution's manager records where its training fees go (obj: the institution).
+    "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.
     "audit.view": {},
     "role.grant": {},

@@ -12,6 +12,7 @@ class Audit(AuditAction):
     PAYABLE_CANCELLED = "payable.cancelled", Msg("Kewajiban bayar dibatalkan", "Payable cancelled")
     PAYABLE_PAID = "payable.paid", Msg("Kewajiban bayar dibayar", "Payable paid")
     PAYABLE_FAILED = "payable.failed", Msg("Transfer gagal", "Transfer failed")
+    PAYABLE_RETURNED = "payable.returned", Msg("Transfer dikembalikan bank", "Transfer returned by the bank")
     BATCH_CREATED = "batch.created", Msg("Batch pembayaran dibuat", "Payment batch created")
     BATCH_APPROVED = "batch.approved", Msg("Batch pembayaran disetujui", "Payment batch approved")
     BATCH_CANCELLED = "batch.cancelled", Msg("Batch pembayaran dibatalkan", "Payment batch cancelled")

@@ -18,16 +18,19 @@ Postings (``postings``)::
     accrue   budget +a            payable_<party> −a     a payable comes into being
     pay      payable_<party> +a   paid_out −a            the bank reports the transfer done
     cancel   payable_<party> +a   returned −a            a payable still due is withdrawn
+    return   paid_out +a          payable_<party> −a     the bank sends a paid transfer back: owed again
 
 Each posting has an idempotency key (``entry_key``): ``accrue:<payable key>``, ``pay:<payable key>``,
-``cancel:<payable key>``. Keys are unique in the database, so a payable is paid at most once whatever
+``cancel:<payable key>``, ``return:<payable key>``; after the n-th return the next payment and return are
+``pay:<payable key>#n`` and ``return:<payable key>#n``. Keys are unique in the database, so a payable is paid at most once whatever
 happens around it (double clicks, concurrent imports, a result file imported twice).
 
 Payables::
 
     due ──(batch built)──▶ in_batch ──(bank: paid)──▶ paid
-     ▲ │                      │
-     │ └──cancel──▶ cancelled └──(bank: failed, or batch cancelled)──▶ due (with the bank's reason)
+     ▲ │                      │                          │
+     │ └──cancel──▶ cancelled └──(bank: failed, or      └──(bank returns it)──▶ due (with the bank's reason)
+     │                            batch cancelled)──▶ due (with the bank's reason)
 
 Batches (four eyes: the approver is never the maker; a database check too)::
 
@@ -68,6 +71,7 @@ class EntryKind(Choices):
     ACCRUE = "accrue", _("Timbul kewajiban")
     PAY = "pay", _("Pembayaran")
     CANCEL = "cancel", _("Pembatalan")
+    RETURN = "return", _("Dikembalikan bank")
 
 
 class PayableKind(Choices):
@@ -98,6 +102,7 @@ class LineStatus(Choices):
     PAID = "paid", _("Berhasil")
     FAILED = "failed", _("Gagal")
     CANCELLED = "cancelled", _("Dibatalkan")
+    RETURNED = "returned", _("Dikembalikan bank")
 
 
 class PayoutStatus(Choices):
@@ -126,11 +131,15 @@ def postings(entry: str, *, payable_kind: str, funding_source: str, amount: int)
         return [(owed, amount), ((AccountKind.PAID_OUT, funding_source), -amount)]
     if entry == EntryKind.CANCEL:
         return [(owed, amount), ((AccountKind.RETURNED, funding_source), -amount)]
+    if entry == EntryKind.RETURN:
+        return [((AccountKind.PAID_OUT, funding_source), amount), (owed, -amount)]
     raise ValueError(f"unknown entry kind {entry!r}")
 
 
-def entry_key(entry: str, payable_key: str) -> str:
-    return f"{entry}:{payable_key}"
+def entry_key(entry: str, payable_key: str, returns: int = 0) -> str:
+    """A posting's idempotency key. ``returns``: how many times the bank sent the payable's money back before;
+    the payment after a return (and the next return) is a new posting, still once each."""
+    return f"{entry}:{payable_key}" + (f"#{returns}" if returns else "")
 
 
 def entry_refusal(lines: Iterable[Line]) -> Msg | None:
@@ -372,7 +381,8 @@ def settle(rows: Iterable[ResultRow], lines: dict[str, str]) -> Settlement:
                                                         "Reference {ref} is not a line of this batch.").format(ref=row.reference)))
         elif status == LineStatus.PENDING:
             (paid if row.paid else failed).append(row)
-        elif (status == LineStatus.PAID) == row.paid and status in (LineStatus.PAID, LineStatus.FAILED):
+        elif ((status == LineStatus.PAID) == row.paid and status in (LineStatus.PAID, LineStatus.FAILED)
+              or (status == LineStatus.RETURNED and row.paid)):  # paid, then sent back: the result file is still true
             unchanged += 1
         else:
             problems.append(ResultProblem(row.line, Msg(
@@ -423,3 +433,62 @@ def incentive_state(facts: IncentiveFacts) -> str:
     if facts.account_status == PayoutStatus.REVIEW:
         return "review"
     return "due" if facts.payable_status == PayableStatus.DUE else "processing"
+
+
+# --- what a citizen is told ---------------------------------------------------------------------------
+
+class Notice(Choices):
+    """The events of an incentive a citizen is told about (once each: the topic names the event's object)."""
+
+    DUE = "due", _("Insentif jatuh tempo")
+    PAID = "paid", _("Insentif dibayar")
+    FAILED = "failed", _("Transfer insentif gagal")
+    RETURNED = "returned", _("Transfer insentif dikembalikan bank")
+
+
+# Words of a bank's reason that say the account is at fault (its name, number or state): the person must act.
+_ACCOUNT_WORDS = ("nama", "rekening", "account", "name", "nomor", "number", "tidak ditemukan", "not found", "tutup", "closed",
+                  "dormant", "pasif", "blokir", "blocked", "invalid", "tidak aktif", "inactive", "beneficiary")
+
+
+def account_problem(reason: str) -> bool:
+    """Whether a bank's reason for a failed (or returned) transfer is about the account, so the person must
+    correct it (rather than wait for the next batch)."""
+    text = (reason or "").lower()
+    return any(word in text for word in _ACCOUNT_WORDS)
+
+
+def notice_topic(event: str, object_id: int) -> str:
+    """One message per event: due and paid once per payable, failed once per batch line, returned once per
+    return (its journal entry's line of the payable)."""
+    return f"payment.{event}.{object_id}"
+
+
+def _rp(amount: int) -> str:
+    return f"Rp{amount:,}".replace(",", ".")
+
+
+def incentive_notice(event: str, *, amount: int, program: str, reason: str = "", paid_on: dt.date | None = None,
+                     account_ok: bool = True, mine_url: str, account_url: str) -> tuple[str, str]:
+    """(e-mail subject, text) of a message to an alumnus about their incentive; short enough for an SMS in
+    the usual case. When a transfer failed or came back because of the account, the text says how to fix it:
+    the link to the account page."""
+    program = program[:60]
+    if event == Notice.DUE:
+        subject = f"Insentif {_rp(amount)} siap dibayar"
+        if account_ok:
+            return subject, f"Sisnaker: insentif {_rp(amount)} ({program}) siap dibayar ke rekening Anda. Status: {mine_url}"
+        return subject, (f"Sisnaker: insentif {_rp(amount)} ({program}) siap dibayar. Catat rekening atas nama Anda: "
+                         f"{account_url}")
+    if event == Notice.PAID:
+        day = paid_on.strftime("%d-%m-%Y") if paid_on else ""
+        return (f"Insentif {_rp(amount)} sudah dibayar",
+                f"Sisnaker: insentif {_rp(amount)} ({program}) sudah ditransfer ke rekening Anda pada {day}. {mine_url}")
+    if event in (Notice.FAILED, Notice.RETURNED):
+        what = "gagal" if event == Notice.FAILED else "dikembalikan bank"
+        subject = f"Transfer insentif {_rp(amount)} {what}"
+        if account_problem(reason):
+            return subject, f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]} — perbarui rekening: {account_url}"
+        return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Akan dikirim lagi pada pembayaran "
+                         f"berikutnya. {mine_url}")
+    raise ValueError(f"unknown notice {event!r}")

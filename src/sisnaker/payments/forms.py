@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sisnaker.core.roles import FUNDING_SOURCES
 
 from . import channels
-from .domain import PayableKind
+from .domain import PayableKind, PayableStatus
 
 SOURCE_CHOICES = [(s, s.upper()) for s in FUNDING_SOURCES]
 
@@ -29,6 +29,19 @@ class PayoutAccountForm(forms.Form):
         return d["bank_code"] if d["channel"] == channels.BANK else d["ewallet_code"]
 
 
+class InstitutionAccountForm(forms.Form):
+    """An institution's bank account (training fees go to a bank account in the institution's name)."""
+
+    bank_code = forms.ChoiceField(label=_("Bank"), choices=[("", "—"), *channels.choices(channels.BANK)])
+    number = forms.CharField(label=_("Nomor rekening"), max_length=30,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    holder_name = forms.CharField(label=_("Nama pemilik rekening (nama lembaga, seperti di buku tabungan)"), max_length=150)
+    current_password = forms.CharField(label=_("Kata sandi Anda saat ini"),
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    otp_token = forms.CharField(label=_("Kode 6 angka dari aplikasi autentikator (bila ada)"), max_length=6, required=False,
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
 class AccrueForm(forms.Form):
     funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=[("", _("Semua")), *SOURCE_CHOICES], required=False)
 
@@ -40,6 +53,17 @@ class BuildForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+class PayableFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Semua")), *PayableStatus.choices], required=False)
+    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=[("", _("Semua")), *SOURCE_CHOICES], required=False)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=[("", _("Semua")), *PayableKind.choices], required=False)
+
+
+class ReturnForm(forms.Form):
+    reference = forms.CharField(label=_("Referensi baris"), max_length=40)
+    reason = forms.CharField(label=_("Alasan dari bank"), max_length=300)
 
 
 class ExportForm(forms.Form):

@@ -168,8 +168,10 @@ class Payable(models.Model):
     rule = models.ForeignKey(IncentiveRule, null=True, blank=True, on_delete=models.PROTECT, related_name="payables")
     created_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
-    # The bank's reason for the last failed transfer (kept until it is paid).
+    # The bank's reason for the last failed (or returned) transfer (kept until it is paid).
     last_failure = models.CharField(max_length=300, blank=True)
+    # How many times the bank sent a paid transfer back (each return owes it again; domain.entry_key).
+    returns = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -12,6 +12,7 @@ from sisnaker.accounts.models import Person
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import FUNDING_SOURCES, Role
+from sisnaker.institutions.models import Institution
 from sisnaker.surveys.models import Response
 from sisnaker.training.domain import EnrollmentState
 
@@ -64,8 +65,40 @@ def due_summary(actor) -> list[DueRow]:
     return [DueRow(r["funding_source"], r["kind"], r["count"], r["amount"], r["with_account"]) for r in rows]
 
 
-def batches(actor, *, limit: int = 100) -> list[Batch]:
-    return list(Batch.objects.filter(funding_source__in=sources_of(actor)).select_related("created_by", "approved_by")[:limit])
+def batches(actor, *, status: str = "", funding_source: str = "", limit: int = 100) -> list[Batch]:
+    rows = Batch.objects.filter(funding_source__in=sources_of(actor))
+    if status:
+        rows = rows.filter(status=status)
+    if funding_source:
+        rows = rows.filter(funding_source=funding_source)
+    return list(rows.select_related("created_by", "approved_by")[:limit])
+
+
+def payables(actor, *, status: str = "", funding_source: str = "", kind: str = "", program_id: int | None = None,
+             batch_id: int | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Payable]]:
+    """(count, page) of the payables of the actor's funding sources, newest first, filtered by status, source,
+    kind, program, or batch (its lines' payables). Two queries."""
+    sources = sources_of(actor)
+    rows = Payable.objects.filter(funding_source__in=sources)
+    if status:
+        rows = rows.filter(status=status)
+    if funding_source:
+        rows = rows.filter(funding_source=funding_source)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if program_id:
+        rows = rows.filter(program_id=program_id)
+    if batch_id:
+        rows = rows.filter(batch_lines__batch_id=batch_id)
+    page = list(rows.select_related("person", "institution", "program").order_by("-created_at", "-pk")[offset:offset + limit])
+    return rows.count(), page
+
+
+def payable_for(actor, payable_id: int) -> Payable:
+    payable = Payable.objects.select_related("person", "institution", "program").filter(pk=payable_id).first()
+    if payable is None or not can(actor, "payment.view", payable):
+        raise NotFound(Msg("Kewajiban bayar tidak ditemukan.", "Payable not found."))
+    return payable
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +134,18 @@ def batch_lines(batch: Batch, *, status: str = "", limit: int = 200) -> list[Bat
     return list(lines.order_by("pk")[:limit])
 
 
+def batch_line_page(batch: Batch, *, status: str = "", limit: int = 500, offset: int = 0) -> tuple[int, list[BatchLine]]:
+    lines = batch.lines.all()
+    if status:
+        lines = lines.filter(status=status)
+    return lines.count(), list(lines.order_by("pk")[offset:offset + limit])
+
+
 def review_queue(actor) -> list[PayoutAccount]:
     """Current accounts whose holder name an officer must check, oldest first."""
     require(actor, "payout_account.review")
     return list(PayoutAccount.objects.filter(is_current=True, status=domain.PayoutStatus.REVIEW)
-                .select_related("person").order_by("created_at", "pk")[:200])
+                .select_related("person", "institution").order_by("created_at", "pk")[:200])
 
 
 def rules(actor) -> list[IncentiveRule]:
@@ -132,6 +172,32 @@ class IncentiveItem:
 
 def my_payout_account(person: Person) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(person=person, is_current=True).first()
+
+
+def institution_for_account(actor, institution_id: int) -> Institution:
+    """The institution whose payout account ``actor`` may record (else the same 404 as an unknown one)."""
+    institution = Institution.objects.filter(pk=institution_id).first()
+    if institution is None or not can(actor, "payout_account.set_institution", institution):
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."))
+    return institution
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionFee:
+    program_title: str
+    amount: int
+    status: str  # domain.PayableStatus
+    paid_at: dt.datetime | None
+    failure_reason: str
+
+
+def institution_payout(institution: Institution) -> tuple[PayoutAccount | None, list[InstitutionFee]]:
+    """The institution's current payout account and its training fees (latest 50). Two queries."""
+    account = PayoutAccount.objects.filter(institution=institution, is_current=True).first()
+    fees = [InstitutionFee(p.program.title, p.amount, p.status, p.paid_at, p.last_failure)
+            for p in Payable.objects.filter(institution=institution, kind=domain.PayableKind.TRAINING_FEE)
+            .select_related("program").order_by("-created_at", "-pk")[:50]]
+    return account, fees
 
 
 def my_incentives(person: Person) -> list[IncentiveItem]:
@@ -184,7 +250,7 @@ class ReconciliationRow:
 def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | None = None,
                    end: dt.datetime | None = None) -> list[ReconciliationRow]:
     """Per batch (one, or those created in [start, end)): lines by outcome against the ledger's paid-out
-    postings for the same lines (settled in the batch). Three queries."""
+    postings (payments, less bank returns) of the payables of its paid lines. Three queries."""
     batches_ = Batch.objects.filter(funding_source__in=sources_of(actor))
     if batch_id is not None:
         batches_ = batches_.filter(pk=batch_id)
@@ -201,7 +267,7 @@ def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | N
         failed=Count("pk", filter=Q(status=L.FAILED)), failed_amount=Sum("amount", filter=Q(status=L.FAILED)),
         pending=Count("pk", filter=Q(status=L.PENDING)), pending_amount=Sum("amount", filter=Q(status=L.PENDING)))}
     ledger = dict(LedgerLine.objects.filter(
-        account__kind=domain.AccountKind.PAID_OUT, entry__kind=domain.EntryKind.PAY,
+        account__kind=domain.AccountKind.PAID_OUT, entry__kind__in=[domain.EntryKind.PAY, domain.EntryKind.RETURN],
         payable__batch_lines__batch_id__in=ids, payable__batch_lines__status=L.PAID)
         .values("payable__batch_lines__batch_id").annotate(total=Sum("amount")).values_list("payable__batch_lines__batch_id", "total"))
     out = []

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
 from sisnaker.training.models import Program
@@ -27,10 +28,13 @@ from .forms import (
     AccrueForm,
     BuildForm,
     ExportForm,
+    InstitutionAccountForm,
+    PayableFilterForm,
     PayoutAccountForm,
     PeriodForm,
     ReasonForm,
     ResultForm,
+    ReturnForm,
     ReviewForm,
     RuleForm,
 )
@@ -80,6 +84,35 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("payments:mine")
     return render(request, "payments/account.html", {"form": form, "current": selectors.my_payout_account(person)},
                   status=400 if form.errors else 200)
+
+
+# --- an institution's side ------------------------------------------------------------------------------
+
+@login_required
+def institution_account(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """An institution's payout account (its manager records it) and its training fees."""
+    institution = selectors.institution_for_account(request.user, institution_id)
+    form = InstitutionAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            saved = payout.institution_payout_account_set(
+                actor=request.user, institution=institution, provider_code=d["bank_code"], number=d["number"],
+                holder_name=d["holder_name"], current_password=d["current_password"], otp_token=d["otp_token"])
+        except SisnakerError as exc:
+            apply_error(form, exc, fields={"provider_code": "bank_code"})
+        else:
+            text = {domain.PayoutStatus.VERIFIED: _("Rekening disimpan; nama pemilik cocok dengan nama lembaga."),
+                    domain.PayoutStatus.REVIEW: _("Rekening disimpan; nama pemilik akan diperiksa petugas."),
+                    domain.PayoutStatus.REJECTED: _("Rekening disimpan, tetapi nama pemilik tidak cocok dengan nama lembaga: "
+                                                    "biaya pelatihan tidak dapat dikirim ke rekening ini.")}[saved.status]
+            (messages.success if saved.status != domain.PayoutStatus.REJECTED else messages.warning)(request, text)
+            return redirect("payments:institution_account", institution_id=institution.pk)
+    current, fees = selectors.institution_payout(institution)
+    provider = channels.provider(current.provider_code) if current else None
+    return render(request, "payments/institution_account.html", {
+        "institution": institution, "form": form, "current": current, "fees": fees,
+        "provider_name": provider.short_name if provider else ""}, status=400 if form.errors else 200)
 
 
 # --- the finance officers' desk -----------------------------------------------------------------------
@@ -149,7 +182,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
         "batch": b, "totals": selectors.batch_totals(b), "lines": selectors.batch_lines(b, status=status), "status": status,
         "providers": [(code, channels.providers()[code].short_name) for code in selectors.batch_providers(b)],
         "may_approve": b.status == domain.BatchStatus.DRAFT and b.created_by_id != request.user.pk,
-        "result_form": ResultForm(), "cancel_form": ReasonForm(), "line_statuses": domain.LineStatus.choices,
+        "result_form": ResultForm(), "cancel_form": ReasonForm(), "return_form": ReturnForm(), "line_statuses": domain.LineStatus.choices,
         "reconciliation": selectors.reconciliation(request.user, batch_id=b.pk),
     })
 
@@ -201,6 +234,48 @@ def batch_result(request: HttpRequest, batch_id: int) -> HttpResponse:
     messages.success(request, _("Hasil bank diterapkan: %(p)s berhasil, %(f)s gagal, %(u)s sudah tercatat sebelumnya.")
                      % {"p": done.paid, "f": done.failed, "u": done.unchanged})
     return redirect("payments:batch", batch_id=batch_id)
+
+
+@login_required
+@require_POST
+def batch_return(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The bank sent back a transfer it had reported done."""
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tulis referensi baris dan alasan dari bank."))
+        return redirect("payments:batch", batch_id=batch_id)
+    line = batches.batch_line_return(actor=request.user, batch_id=batch_id, reference=form.cleaned_data["reference"],
+                                     reason=form.cleaned_data["reason"])
+    messages.success(request, _("Pengembalian %(ref)s dicatat; kewajibannya jatuh tempo lagi.") % {"ref": line.reference})
+    return redirect("payments:batch", batch_id=batch_id)
+
+
+@login_required
+def payable_list(request: HttpRequest) -> HttpResponse:
+    """Payables of the officer's sources, filtered; a due one can be cancelled with a reason."""
+    form = PayableFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    count, rows = selectors.payables(request.user, status=filters.get("status", ""),
+                                     funding_source=filters.get("funding_source", ""), kind=filters.get("kind", ""))
+    return render(request, "payments/payables.html", {"form": form, "count": count, "rows": rows, "cancel_form": ReasonForm(),
+                                                      "back": request.get_full_path()})
+
+
+@login_required
+@require_POST
+def payable_cancel(request: HttpRequest, payable_id: int) -> HttpResponse:
+    selectors.sources_of(request.user)
+    payable = selectors.payable_for(request.user, payable_id)
+    form = ReasonForm(request.POST)
+    back = request.POST.get("next", "")
+    target = back if back.startswith("/pembayaran/") and "//" not in back else reverse("payments:payables")
+    try:
+        payables.payable_cancel(actor=request.user, payable_id=payable.pk, reason=form.data.get("reason", "")[:500])
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Kewajiban #%(id)s dibatalkan; jumlahnya dicatat sebagai dikembalikan.") % {"id": payable.pk})
+    return redirect(target)
 
 
 @login_required

@@ -49,6 +49,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "privacy": privacy_selectors.open_count(actor=user) if can(user, "privacy.queue") else None,
         }
         context["can_register_institution"] = can(user, "institution.register")
+        # Money: a finance officer's desk; a manager's institution payout account (its training fees).
+        context["payments_desk"] = can(user, "payment.list")
+        context["payout_institutions"] = sorted({g.institution_id for g in user.grants
+                                                 if g.role == Role.INSTITUTION_MANAGER and g.institution_approved})
         # A manager's programs, each one click from its page (a new batch, the import, start and close).
         context["managing"] = [
             {"program": p, "status": str(training_domain.status_label(p.status))}

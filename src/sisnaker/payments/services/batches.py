@@ -18,8 +18,8 @@ from sisnaker.core.roles import FUNDING_SOURCES
 
 from .. import channels, domain
 from ..codes import Audit, Code
-from ..models import Batch, BatchLine, Payable, PayoutAccount
-from . import ledger
+from ..models import Batch, BatchLine, LedgerLine, Payable, PayoutAccount
+from . import ledger, notices
 from .payables import Source
 
 B, L, P = domain.BatchStatus, domain.LineStatus, domain.PayableStatus
@@ -224,10 +224,11 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
     if plan.paid:
         paid_lines = [lines[r.reference] for r in plan.paid]
         payables = {p.pk: p for part in _chunks([v[2] for v in paid_lines])
-                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status")}
+                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status",
+                                                                                 "returns")}
         if any(p.status != P.IN_BATCH for p in payables.values()):
             raise Conflict(Msg("Ada kewajiban yang tidak lagi dalam batch.", "A payable is no longer in the batch."), code=Code.PAYABLE_STATE)
-        postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key),
+        postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key, p.returns),
                                    lines=domain.postings(domain.EntryKind.PAY, payable_kind=p.kind, funding_source=p.funding_source,
                                                          amount=p.amount), payable_id=p.pk, memo=f"batch {batch.pk}")
                     for p in payables.values()]
@@ -242,6 +243,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_PAID, object_type="payments.payable", at=now, rows=[
             (p.pk, p.idempotency_key, {"status": P.IN_BATCH}, {"status": P.PAID, "batch": batch.pk, "amount": p.amount})
             for p in payables.values()])
+        notices.tell_after_commit(domain.Notice.PAID, list(payables))
     if plan.failed:
         _settle_lines([(L.FAILED, r.bank_reference, r.reason, lines[r.reference][0]) for r in plan.failed], now=now)
         Payable.objects.bulk_update(
@@ -251,6 +253,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_FAILED, object_type="payments.payable", at=now, rows=[
             (lines[r.reference][2], r.reference, {"status": P.IN_BATCH}, {"status": P.DUE, "batch": batch.pk, "reason": r.reason})
             for r in plan.failed])
+        notices.tell_after_commit(domain.Notice.FAILED, [lines[r.reference][0] for r in plan.failed])
     if report.paid or report.failed:
         settled = not BatchLine.objects.filter(batch=batch, is_open=True).exists()
         if settled:
@@ -259,3 +262,43 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
                      after={"status": B.SETTLED if settled else batch.status, "paid": report.paid, "failed": report.failed,
                             "unchanged": report.unchanged, "paid_amount": report.paid_amount})
     return report
+
+
+@transaction.atomic(durable=True)
+def batch_line_return(*, actor: User, batch_id: int, reference: str, reason: str, now: dt.datetime | None = None) -> BatchLine:
+    """The bank sent back a transfer it had reported done (an account closed since, a name the receiving bank
+    refused...): a correcting entry moves the money from paid-out back to what is owed (nothing is updated in
+    the ledger), the line is marked returned with the bank's reason, and the payable is due again with that
+    reason (the person is told, and a later batch pays it once the account is right). Recording the same
+    return again changes nothing."""
+    batch = _locked(batch_id, actor, "payment.settle")
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ValidationFailed(Msg("Tulis alasan pengembalian dari bank.", "Write the bank's reason for the return."),
+                               code=Code.PAYABLE_STATE, field="reason")
+    line = batch.lines.select_related("payable").filter(reference=(reference or "").strip()[:40]).first()
+    if line is None:
+        raise NotFound(Msg("Referensi itu bukan baris batch ini.", "That reference is not a line of this batch."))
+    if line.status == L.RETURNED:
+        return line
+    payable = Payable.objects.select_for_update().get(pk=line.payable_id)
+    if line.status != L.PAID or payable.status != P.PAID:
+        raise Conflict(Msg("Hanya transfer yang tercatat berhasil yang dapat dikembalikan bank.",
+                           "Only a transfer recorded as paid can be returned by the bank."), code=Code.PAYABLE_STATE)
+    now = now or timezone.now()
+    entry = ledger.Posting(kind=domain.EntryKind.RETURN,
+                           key=domain.entry_key(domain.EntryKind.RETURN, payable.idempotency_key, payable.returns),
+                           lines=domain.postings(domain.EntryKind.RETURN, payable_kind=payable.kind,
+                                                 funding_source=payable.funding_source, amount=payable.amount),
+                           payable_id=payable.pk, memo=f"batch {batch.pk}: {reason}")
+    if not ledger.post([entry], actor=actor, now=now):
+        raise Conflict(Msg("Pengembalian ini sudah tercatat di buku besar.", "This return is already in the ledger."),
+                       code=Code.PAYABLE_STATE)
+    BatchLine.objects.filter(pk=line.pk).update(status=L.RETURNED, failure_reason=reason)
+    Payable.objects.filter(pk=payable.pk).update(status=P.DUE, paid_at=None, last_failure=reason, returns=payable.returns + 1)
+    audit.record(actor=actor, action=Audit.PAYABLE_RETURNED, obj=payable, at=now, before={"status": P.PAID},
+                 after={"status": P.DUE, "batch": batch.pk, "reference": line.reference, "amount": payable.amount}, reason=reason)
+    returned = LedgerLine.objects.filter(entry__idempotency_key=entry.key, payable=payable).values_list("pk", flat=True)
+    notices.tell_after_commit(domain.Notice.RETURNED, [min(returned)])
+    line.refresh_from_db()
+    return line

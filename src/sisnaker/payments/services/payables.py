@@ -23,7 +23,7 @@ from sisnaker.training.models import Program
 from .. import domain
 from ..codes import Audit, Code
 from ..models import IncentiveRule, Payable
-from . import ledger
+from . import ledger, notices
 
 EMPLOYMENT_SURVEY = "employment"
 
@@ -77,6 +77,7 @@ def _create(rows: list[Payable], *, actor, now: dt.datetime) -> list[Payable]:
                                          "person": p.person_id, "institution": p.institution_id, "program": p.program_id})
         for p in created
     ])
+    notices.tell_after_commit(domain.Notice.DUE, [p.pk for p in created if p.kind == domain.PayableKind.INCENTIVE])
     return created
 
 

@@ -1,4 +1,5 @@
-"""Payout accounts: where a person's incentive goes (a bank account or an e-wallet), and the officers'
+"""Payout accounts: where a person's incentive goes (a bank account or an e-wallet) and where an institution's
+training fees go (a bank account), and the officers'
 check of holder names the fuzzy match was unsure of."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sisnaker.accounts.security import confirm_identity
 from sisnaker.core import audit, crypto
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.institutions.models import Institution
 
 from .. import channels, domain
 from ..codes import Audit, Code
@@ -38,13 +40,27 @@ def payout_account_set(
     verified, sent to an officer's review, or refused (kept, so the person sees why)."""
     require(actor, "payout_account.set_own", person)
     confirm_identity(user=actor, password=current_password, otp_token=otp_token)
-    return _payout_account_set(actor=actor, person=person, channel=channel, provider_code=provider_code, number=number,
+    return _payout_account_set(actor=actor, owner=person, channel=channel, provider_code=provider_code, number=number,
                                holder_name=holder_name, now=now or timezone.now())
 
 
+def institution_payout_account_set(
+    *, actor: User, institution: Institution, provider_code: str, number: str, holder_name: str,
+    current_password: str | None, otp_token: str = "", now: dt.datetime | None = None,
+) -> PayoutAccount:
+    """An approved institution's manager records the bank account its training fees go to (a bank account:
+    an institution has no e-wallet). As for a person, the manager's password (and authenticator code) is asked
+    first, and the holder's name is matched against the institution's name: verified, sent to an officer's
+    review, or refused."""
+    require(actor, "payout_account.set_institution", institution)
+    confirm_identity(user=actor, password=current_password, otp_token=otp_token)
+    return _payout_account_set(actor=actor, owner=institution, channel=channels.BANK, provider_code=provider_code,
+                               number=number, holder_name=holder_name, now=now or timezone.now())
+
+
 @transaction.atomic(durable=True)
-def _payout_account_set(*, actor, person: Person, channel: str, provider_code: str, number: str, holder_name: str,
-                        now: dt.datetime) -> PayoutAccount:
+def _payout_account_set(*, actor, owner: Person | Institution, channel: str, provider_code: str, number: str,
+                        holder_name: str, now: dt.datetime) -> PayoutAccount:
     provider = channels.provider(provider_code)
     if provider is None or provider.channel != channel:
         raise ValidationFailed(Msg("Pilih bank atau dompet digital dari daftar.", "Choose a bank or an e-wallet from the list."),
@@ -57,21 +73,28 @@ def _payout_account_set(*, actor, person: Person, channel: str, provider_code: s
     if len(domain.normalise_name(holder)) < 2:
         raise ValidationFailed(Msg("Tulis nama pemilik rekening seperti di buku tabungan.",
                                    "Write the account holder's name as in the passbook."), code=Code.HOLDER_NAME, field="holder_name")
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    score = domain.name_score(person.full_name, holder)
+    # The owner's row is locked: two changes at once queue up, and the second retires the first.
+    if isinstance(owner, Institution):
+        owner = Institution.objects.select_for_update().get(pk=owner.pk)
+        owner_filter, owner_name = {"institution": owner}, owner.name
+    else:
+        owner = Person.objects.select_for_update().get(pk=owner.pk)
+        owner_filter, owner_name = {"person": owner}, owner.full_name
+    score = domain.name_score(owner_name, holder)
     accept, review = thresholds()
     status = domain.name_verdict(score, accept=accept, review=review)
-    previous = PayoutAccount.objects.filter(person=person, is_current=True).first()
+    previous = PayoutAccount.objects.filter(is_current=True, **owner_filter).first()
     if previous is not None:
         PayoutAccount.objects.filter(pk=previous.pk).update(is_current=False)
     account = PayoutAccount.objects.create(
-        person=person, channel=channel, provider_code=provider.code, number_encrypted=crypto.encrypt(number),
+        channel=channel, provider_code=provider.code, number_encrypted=crypto.encrypt(number),
         number_last4=number[-4:], holder_name=holder, match_score=score, status=status, created_at=now, created_by=actor,
+        **owner_filter,
     )
     audit.record(actor=actor, action=Audit.PAYOUT_ACCOUNT_SET, obj=account, at=now,
                  before={"account": str(previous)} if previous else None,
                  after={"channel": channel, "provider": provider.code, "number": account.number_masked, "holder": holder,
-                        "score": score, "status": status})
+                        "score": score, "status": status, **({"institution": owner.pk} if "institution" in owner_filter else {})})
     return account
 
 
@@ -82,7 +105,7 @@ def payout_account_review(*, actor: User, account_id: int, accept: bool, note: s
     photo or a call): accepted accounts are verified, refused ones need a new account from the person."""
     require(actor, "payout_account.review")
     now = now or timezone.now()
-    account = PayoutAccount.objects.select_for_update().filter(pk=account_id).select_related("person").first()
+    account = PayoutAccount.objects.select_for_update(of=("self",)).filter(pk=account_id).select_related("person", "institution").first()
     if account is None:
         raise NotFound(Msg("Rekening tidak ditemukan.", "Account not found."))
     if account.status != domain.PayoutStatus.REVIEW or not account.is_current:
