@@ -193,9 +193,11 @@ PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if env_bool("SISNAKER_FAST_HASHER", False) and not PRODUCTION
     else [
+        # New passwords: Argon2id at OWASP's parameters (accounts/hashers.py). The older hashers below still
+        # verify, and Django re-hashes a password made with them at its owner's next log-in.
+        "sisnaker.accounts.hashers.Argon2idPasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.ScryptPasswordHasher",
     ]
 )
