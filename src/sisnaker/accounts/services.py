@@ -31,7 +31,7 @@ from . import onetime, security, selectors, throttle
 from .backends import find_user
 from .codes import Audit, Code
 from .domain import classify_identifier, mask_account_number, names_match, normalize_phone
-from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User
+from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 NIK_TAKEN = Msg(
     "NIK ini sudah terdaftar. Silakan masuk dengan akun Anda, atau hubungi Disnaker setempat bila Anda tidak pernah mendaftar.",
@@ -155,7 +155,7 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
             code=Code.PHONE_TAKEN,
             field="phone",
         )
-    if email and User.objects.filter(email__iexact=email).exists():
+    if email and User.objects.filter(email_is(email)).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
@@ -281,7 +281,7 @@ def _person_update(
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
         )
-    if email and User.objects.filter(email__iexact=email).exclude(pk=person.user_id).exists():
+    if email and User.objects.filter(email_is(email)).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
@@ -736,7 +736,7 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
 def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     person = Person.objects.select_for_update().get(pk=claim.person_id)
     if (claim.phone and User.objects.filter(phone=claim.phone).exists()
-            or claim.email and User.objects.filter(email__iexact=claim.email).exists()):
+            or claim.email and User.objects.filter(email_is(claim.email)).exists()):
         raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
                        code=Code.CONTACT_TAKEN, field="phone")
     declared = claim.declared
