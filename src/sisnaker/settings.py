@@ -305,6 +305,16 @@ except (ValueError, TypeError, IndexError, AttributeError) as _exc:
         'SISNAKER_RATE_LIMITS must be JSON like {"signup.ip": [30, 3600]} (count, seconds per name).'
     ) from _exc
 
+# The waiting room of the costly paths (core/gate.py): how many sign-ups / log-ins at once (on PostgreSQL for the
+# whole site, else per machine; 0 = no gate), as JSON, e.g. SISNAKER_GATES='{"signup": 4, "login": 8}'; past it
+# a request is answered 503 at once with Retry-After of SISNAKER_GATE_RETRY_AFTER seconds (plus jitter).
+try:
+    SISNAKER_GATES = {str(k): int(v) for k, v in json.loads(os.environ.get("SISNAKER_GATES", "") or "{}").items()}
+except (ValueError, TypeError, AttributeError) as _exc:
+    raise ImproperlyConfigured('SISNAKER_GATES must be JSON like {"signup": 4, "login": 8}.') from _exc
+SISNAKER_GATE_RETRY_AFTER = int(os.environ.get("SISNAKER_GATE_RETRY_AFTER", "10"))
+SISNAKER_GATE_DIR = os.environ.get("SISNAKER_GATE_DIR", "")
+
 # Housekeeping run by the task worker every SISNAKER_HOUSEKEEPING_INTERVAL seconds (core/housekeeping.py):
 # each job deletes what must not be kept. Dotted paths to callables taking now=.
 SISNAKER_HOUSEKEEPING = [
