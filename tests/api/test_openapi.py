@@ -98,4 +98,4 @@ def test_refusal_statuses_rule():
     assert refusal_statuses("get", {"parameters": [{"in": "query", "name": "q"}]}) == [400, 422, 429]
     assert refusal_statuses("delete", {"parameters": [{"in": "path", "name": "id"}], "security": [{"x": []}]}) == [
         400, 401, 403, 404, 409, 422, 429]
-    assert set(REFUSALS) == {400, 401, 403, 404, 409, 413, 422, 429}
+    assert set(REFUSALS) == {400, 401, 403, 404, 409, 413, 422, 429, 503}
