@@ -251,7 +251,7 @@ def sisnaker_error(request, exc: SisnakerError):
     status = status_of(exc)
     response = error_response(request, status=status, code=exc.code, message=exc.message, field=exc.field, **exc.details)
     retry_after = getattr(exc, "retry_after", None) or exc.details.get("retry_after")
-    if status == 429 and isinstance(retry_after, int):
+    if status in (429, 503) and isinstance(retry_after, int):
         response["Retry-After"] = str(retry_after)
     return response
 
@@ -351,6 +351,7 @@ REFUSALS: dict[int, str] = {
     413: "The request body is too large",
     422: "The request does not match the schema: `errors` lists every field at fault",
     429: "Too many requests: wait as long as `Retry-After` says",
+    503: "Busy: too many requests at once on this path (sign-up, log-in); send it again after `Retry-After` seconds",
 }
 
 
@@ -372,7 +373,7 @@ def refusal_statuses(method: str, operation: dict) -> list[int]:
     (400) and be rate limited (429); parameters or a body can fail the schema (422); an authenticated
     operation can refuse the caller (401, 403) and hide what the caller may not see (404); a path
     parameter or a body names something that may not exist (404); a write can conflict with the state
-    (409); a body can be too large (413)."""
+    (409); a body can be too large (413); a POST may find its path busy (503)."""
     has_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
     has_params = bool(operation.get("parameters")) or "requestBody" in operation
     secured = bool(operation.get("security"))
@@ -387,6 +388,8 @@ def refusal_statuses(method: str, operation: dict) -> list[int]:
         statuses.append(409)
     if "requestBody" in operation:
         statuses.append(413)
+    if method.lower() == "post":
+        statuses.append(503)  # a gated path is full (core/gate.py)
     return sorted(statuses)
 
 

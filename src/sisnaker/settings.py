@@ -195,9 +195,11 @@ PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if env_bool("SISNAKER_FAST_HASHER", False) and not PRODUCTION
     else [
+        # New passwords: Argon2id at OWASP's parameters (accounts/hashers.py). The older hashers below still
+        # verify, and Django re-hashes a password made with them at its owner's next log-in.
+        "sisnaker.accounts.hashers.Argon2idPasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.ScryptPasswordHasher",
     ]
 )
@@ -313,6 +315,16 @@ except (ValueError, TypeError, IndexError, AttributeError) as _exc:
     raise ImproperlyConfigured(
         'SISNAKER_RATE_LIMITS must be JSON like {"signup.ip": [30, 3600]} (count, seconds per name).'
     ) from _exc
+
+# The waiting room of the costly paths (core/gate.py): how many sign-ups / log-ins at once (on PostgreSQL for the
+# whole site, else per machine; 0 = no gate), as JSON, e.g. SISNAKER_GATES='{"signup": 4, "login": 8}'; past it
+# a request is answered 503 at once with Retry-After of SISNAKER_GATE_RETRY_AFTER seconds (plus jitter).
+try:
+    SISNAKER_GATES = {str(k): int(v) for k, v in json.loads(os.environ.get("SISNAKER_GATES", "") or "{}").items()}
+except (ValueError, TypeError, AttributeError) as _exc:
+    raise ImproperlyConfigured('SISNAKER_GATES must be JSON like {"signup": 4, "login": 8}.') from _exc
+SISNAKER_GATE_RETRY_AFTER = int(os.environ.get("SISNAKER_GATE_RETRY_AFTER", "10"))
+SISNAKER_GATE_DIR = os.environ.get("SISNAKER_GATE_DIR", "")
 
 # Housekeeping run by the task worker every SISNAKER_HOUSEKEEPING_INTERVAL seconds (core/housekeeping.py):
 # each job deletes what must not be kept. Dotted paths to callables taking now=.

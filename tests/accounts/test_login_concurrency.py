@@ -24,6 +24,7 @@ def _request(ip: str):
 
 
 def test_parallel_guesses_get_only_the_free_attempts(regions, settings):
+    settings.SISNAKER_GATES = {"login": 0}  # the throttle is tested here, not the waiting room (test_waiting_room.py)
     person = PersonFactory()
     identifiers = [person.phone, person.nik] * 10
 
@@ -41,6 +42,7 @@ def test_parallel_guesses_get_only_the_free_attempts(regions, settings):
 
 def test_parallel_spraying_from_one_address_stops_at_the_ceiling(regions, settings):
     settings.SISNAKER_LOGIN_IP_FAILURES = 4
+    settings.SISNAKER_GATES = {"login": 0}
     people = PersonFactory.create_batch(12)
     outcomes = race([
         (lambda p=p: throttle.password_login(request=_request("203.0.113.5"), identifier=p.phone, password="salah"))

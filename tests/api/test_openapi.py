@@ -85,7 +85,7 @@ def test_a_new_operation_gets_its_refusals_without_declaring_them():
     api.add_router("/", router)
     document = api.get_openapi_schema(path_prefix="")
     created = document["paths"]["/things/{thing_id}"]["post"]["responses"]
-    assert sorted(int(c) for c in created) == [201, 400, 401, 403, 404, 409, 413, 422, 429]
+    assert sorted(int(c) for c in created) == [201, 400, 401, 403, 404, 409, 413, 422, 429, 503]
     assert schema_ref(created[422]) == VALIDATION and schema_ref(created[403]) == ERROR
     assert sorted(int(c) for c in document["paths"]["/ping"]["get"]["responses"]) == [200, 400, 429]
     assert "ApiError" in document["components"]["schemas"]
@@ -94,8 +94,8 @@ def test_a_new_operation_gets_its_refusals_without_declaring_them():
 def test_refusal_statuses_rule():
     assert refusal_statuses("get", {"responses": {}}) == [400, 429]
     # A public operation whose body names something (a sign-up claim, an id) may not find it.
-    assert refusal_statuses("post", {"requestBody": {}}) == [400, 404, 409, 413, 422, 429]
+    assert refusal_statuses("post", {"requestBody": {}}) == [400, 404, 409, 413, 422, 429, 503]
     assert refusal_statuses("get", {"parameters": [{"in": "query", "name": "q"}]}) == [400, 422, 429]
     assert refusal_statuses("delete", {"parameters": [{"in": "path", "name": "id"}], "security": [{"x": []}]}) == [
         400, 401, 403, 404, 409, 422, 429]
-    assert set(REFUSALS) == {400, 401, 403, 404, 409, 413, 422, 429}
+    assert set(REFUSALS) == {400, 401, 403, 404, 409, 413, 422, 429, 503}

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sisnaker.core import crypto
 
 from .domain import classify_identifier
-from .models import Person, User
+from .models import Person, User, email_is
 
 
 def find_user(identifier: str) -> User | None:
@@ -18,7 +18,7 @@ def find_user(identifier: str) -> User | None:
             person = Person.objects.select_related("user").filter(nik_index=crypto.blind_index(value, label="nik")).first()
             return person.user if person else None
         if kind == "email":
-            return qs.get(email__iexact=value)
+            return qs.get(email_is(value))
         if kind == "phone":
             return qs.get(phone=value)
         return qs.get(username=value)

@@ -6,13 +6,22 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core import crypto
 from sisnaker.core.permissions import Grant
 from sisnaker.core.roles import FUNDING_SOURCES, Role
 from sisnaker.regions.nik import mask as mask_nik
+
+
+def email_is(email: str) -> Q:
+    """Accounts whose e-mail address is ``email`` in any case, as the unique index ``user_unique_email_ci``
+    reads it (``LOWER(email)``, non-empty addresses only), so that the look-up is one index probe rather than a
+    scan of every account (``email__iexact`` compares ``UPPER(email)``, which no index holds)."""
+    return Q(Exact(Lower("email"), Lower(Value(email or ""))), ~Q(email=""))
 
 
 class User(AbstractUser):
@@ -26,7 +35,8 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="user_unique_email"),
+            # One account per e-mail address whatever its case; also the index of every look-up by e-mail (email_is).
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_unique_email_ci"),
             models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_unique_phone"),
         ]
 

@@ -14,7 +14,7 @@ from sisnaker.core.permissions import can
 from sisnaker.core.roles import STAFF_ROLES, Role
 
 from .domain import mask_account_number, normalize_phone
-from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User
+from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 
 @dataclass
@@ -67,7 +67,7 @@ def active_users_by_contact(*, username: str = "", email: str = "", phone: str =
     if username:
         query |= Q(username=username)
     if email:
-        query |= Q(email__iexact=email)
+        query |= email_is(email)
     if phone:
         try:
             query |= Q(phone=normalize_phone(phone))

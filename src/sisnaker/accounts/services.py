@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core import audit, crypto, ratelimit
+from sisnaker.core import audit, crypto, gate, ratelimit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -31,7 +32,7 @@ from . import onetime, security, selectors, throttle
 from .backends import find_user
 from .codes import Audit, Code
 from .domain import classify_identifier, mask_account_number, names_match, normalize_phone
-from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User
+from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 NIK_TAKEN = Msg(
     "NIK ini sudah terdaftar. Silakan masuk dengan akun Anda, atau hubungi Disnaker setempat bila Anda tidak pernah mendaftar.",
@@ -114,8 +115,15 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     counts are kept even when the sign-up is refused."""
     ratelimit.enforce("signup", message=SIGNUP_LIMITED)
     ratelimit.check("nik_answer", message=SIGNUP_LIMITED)  # before anything that could tell whether this NIK is registered
+    checked = _sign_up_check(data=data, today=today)
     try:
-        result = _sign_up(data=data, today=today)
+        # The waiting room (core.gate): at most SISNAKER_GATES["signup"] hashes and writes at once; past it a
+        # clear 503 with Retry-After (the form keeps what was typed) instead of a timeout.
+        with gate.admit("signup"):
+            # The hash before the transaction: no connection held in a transaction (nor a person's row locked)
+            # for tens of milliseconds of CPU, and the same work whether or not the NIK is registered.
+            password_hash = make_password(data.password)
+            result = _sign_up(data=data, checked=checked, password_hash=password_hash)
     except Conflict as exc:
         if exc.code == Code.NIK_TAKEN:
             ratelimit.count("nik_answer")
@@ -126,10 +134,21 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     return result
 
 
-@transaction.atomic(durable=True)
-def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
+@dataclass(frozen=True)
+class _Checked:
+    """A sign-up's input once checked without the database: the parsed NIK and the cleaned fields."""
+
+    parsed: object
+    name: str
+    disability_kind: str
+    email: str
+    phone: str
+
+
+def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
+    """Everything a sign-up can refuse without the database (NIK, fields, contact, password strength), so that
+    no refused input costs a password hash or a transaction."""
     parsed = _parse_nik(data.nik, today=today)
-    nik = parsed.nik
     name, disability_kind = _validate_person_fields(
         full_name=data.full_name, has_disability=data.has_disability, disability_kind=data.disability_kind, education=data.education
     )
@@ -145,6 +164,22 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     if not (data.phone or "").strip() and not email:  # checked before the NIK is looked up: the same for every NIK
         raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")
     phone = normalize_phone(data.phone) if (data.phone or "").strip() else ""
+    try:
+        password_validation.validate_password(data.password, User(email=email, phone=phone, first_name=name[:150]))
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
+            code=Code.PASSWORD_WEAK,
+            field="password",
+        ) from exc
+    return _Checked(parsed=parsed, name=name, disability_kind=disability_kind, email=email, phone=phone)
+
+
+@transaction.atomic(durable=True)
+def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person | SignUpClaim:
+    parsed, name, disability_kind, email, phone = (
+        checked.parsed, checked.name, checked.disability_kind, checked.email, checked.phone)
+    nik = parsed.nik
     index = _nik_index(nik)
     existing = Person.objects.select_for_update().filter(nik_index=index).first()
     if existing is not None and not existing.is_provisional:
@@ -155,22 +190,13 @@ def _sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
             code=Code.PHONE_TAKEN,
             field="phone",
         )
-    if email and User.objects.filter(email__iexact=email).exists():
+    if email and User.objects.filter(email_is(email)).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
             field="email",
         )
-    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150])
-    try:
-        password_validation.validate_password(data.password, user)
-    except DjangoValidationError as exc:
-        raise ValidationFailed(
-            Msg("Kata sandi belum aman: " + " ".join(exc.messages), "The password is not safe: " + " ".join(exc.messages)),
-            code=Code.PASSWORD_WEAK,
-            field="password",
-        ) from exc
-    user.set_password(data.password)
+    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash)
     if existing is not None:
         return _claim_start(person=existing, data=data, name=name, disability_kind=disability_kind, phone=phone, email=email,
                             password_hash=user.password)
@@ -281,7 +307,7 @@ def _person_update(
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
         )
-    if email and User.objects.filter(email__iexact=email).exclude(pk=person.user_id).exists():
+    if email and User.objects.filter(email_is(email)).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
@@ -736,7 +762,7 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
 def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     person = Person.objects.select_for_update().get(pk=claim.person_id)
     if (claim.phone and User.objects.filter(phone=claim.phone).exists()
-            or claim.email and User.objects.filter(email__iexact=claim.email).exists()):
+            or claim.email and User.objects.filter(email_is(claim.email)).exists()):
         raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
                        code=Code.CONTACT_TAKEN, field="phone")
     declared = claim.declared

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sisnaker.core import ratelimit
+from sisnaker.core import gate, ratelimit
 from sisnaker.core.errors import Msg, SisnakerError
 from sisnaker.core.models import RateCounter
 from sisnaker.core.net import client_ip, network_of
@@ -195,7 +195,14 @@ def remember_device(request, response, user: User, *, now: dt.datetime | None = 
 
 def password_login(*, request, identifier: str, password: str, now: dt.datetime | None = None) -> User | None:
     """Check a log-in through every limit above: returns the user, or None for a wrong identifier
-    or password, or raises ``LoginThrottled`` (without checking the password)."""
+    or password, or raises ``LoginThrottled`` (without checking the password). Through the log-in's waiting
+    room (``core.gate``): when SISNAKER_GATES["login"] log-ins are already being checked, raises ``gate.Busy``
+    at once, before anything is counted."""
+    with gate.admit("login"):
+        return _password_login(request=request, identifier=identifier, password=password, now=now)
+
+
+def _password_login(*, request, identifier: str, password: str, now: dt.datetime | None) -> User | None:
     now = now or timezone.now()
     key, account = account_key(identifier)
     device = trusted_device(account, device_tokens(request), now=now) if account is not None else None

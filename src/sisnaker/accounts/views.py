@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from sisnaker.core import links, search
+from sisnaker.core import gate, links, search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can
@@ -86,6 +86,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         except TooManyRequests as exc:
             apply_error(form, exc)
             return render(request, "accounts/signup.html", {"form": form}, status=exc.http_status)
+        except gate.Busy as exc:
+            # The waiting room is full: the same form, filled in as it was sent (but the password, which a page
+            # never echoes), saying when to send it again.
+            return _refused(request, "accounts/signup.html", {"form": form, "busy": exc}, exc)
         except SisnakerError as exc:
             apply_error(form, exc, fields=FORM_FIELDS)
         else:
@@ -194,6 +198,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                                            password=form.cleaned_data["password"])
         except throttle.LoginThrottled as exc:
             return locked_out(request, retry_after=exc.retry_after)
+        except gate.Busy as exc:
+            return _refused(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""), "busy": exc}, exc)
         if user is None:
             form.add_error(None, _login_error_message())
         elif security.has_authenticator(user):
@@ -443,7 +449,7 @@ def _anonymous_only(view):
     return wrapper
 
 
-def _refused(request: HttpRequest, template: str, context: dict, exc: TooManyRequests) -> HttpResponse:
+def _refused(request: HttpRequest, template: str, context: dict, exc: TooManyRequests | gate.Busy) -> HttpResponse:
     response = render(request, template, context, status=exc.http_status)
     response["Retry-After"] = str(exc.retry_after)
     return response

@@ -126,6 +126,7 @@ class Code(ErrorCode):
     NOT_FOUND = "not_found", Msg("Tidak ditemukan", "Not found")
     CONFLICT = "conflict", Msg("Bertentangan dengan keadaan saat ini", "Conflicts with the current state")
     RATE_LIMITED = "rate_limited", Msg("Terlalu banyak percobaan", "Too many attempts")
+    BUSY = "busy", Msg("Sedang penuh: coba lagi sesudah Retry-After", "Busy: try again after Retry-After")
     BAD_REQUEST = "bad_request", Msg("Permintaan tidak dapat diproses", "The request cannot be processed")
     INVALID_BODY = "invalid_body", Msg("Isi permintaan tidak dapat dibaca", "The request body cannot be read")
     INVALID_VALUE = "invalid_value", Msg("Nilai tidak sah", "Invalid value")
