@@ -321,7 +321,7 @@ def _table_context(request: HttpRequest, program: Program, params: dict) -> dict
                                           enrollment_ids=[r["id"] for r in rows])
     for r in rows:
         r["certificate"] = certificates.get(r["id"])
-    counts = selectors.state_counts(program=program)
+    counts = program.state_counts  # the maintained counters, as just read with the program
     keep = {k: v for k, v in (("q", params["q"]), ("state", params["state"]), ("late", params["late"])) if v}
     if params["per"] != TABLE_PAGE_SIZE:
         keep["per"] = params["per"]
