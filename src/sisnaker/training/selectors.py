@@ -216,8 +216,24 @@ def program_enrollments(*, program: Program, q: str = "", state: str = "", late:
     if index:
         qs = qs.filter(person__nik_index=index)
     elif q:
-        qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__phone__icontains=q))
+        # A phone number has digits: only such a search looks at phones (a name search then uses the trigram
+        # index on names alone, on PostgreSQL).
+        by_phone = Q(person__phone__icontains=q) if any(ch.isdigit() for ch in q) else Q(pk__in=[])
+        qs = qs.filter(Q(person__full_name__icontains=q) | by_phone)
     return qs.order_by("registered_at", "pk")
+
+
+def program_enrollments_count(*, program: Program, q: str = "", state: str = "", late: bool | None = None) -> int | None:
+    """The number of rows ``program_enrollments`` gives, from the maintained counters when they know it (no
+    search; a state, or late/on time, or neither); None otherwise (the caller counts)."""
+    if (q or "").strip() or (state and late is not None):
+        return None
+    if state:
+        return program.state_counts[state]
+    total = program.enrollment_count
+    if late is None:
+        return total
+    return program.n_late if late else total - program.n_late
 
 
 def schedule_clashes(*, person_ids: list[int], program: Program) -> dict[int, tuple[str, dt.date, dt.date]]:
