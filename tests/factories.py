@@ -47,6 +47,7 @@ from sisnaker.training import domain as training_domain
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
+from sisnaker.training.services import program_counters_apply
 from tests.conftest import TODAY, make_nik
 
 PASSWORD = "Rahasia-Kuat-2026"
@@ -394,6 +395,13 @@ class EnrollmentFactory(DjangoModelFactory):
     source = Enrollment.Source.SELF
     registered_at = factory.LazyFunction(timezone.now)
     state_changed_at = factory.SelfAttribute("registered_at")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """The row as a service would leave it: the program's maintained counters count it."""
+        enrollment = super()._create(model_class, *args, **kwargs)
+        program_counters_apply(program_id=enrollment.program_id, deltas={enrollment.state: 1}, late=int(enrollment.late))
+        return enrollment
 
 
 # --- helpers for what one factory cannot say ---------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from sisnaker.core.errors import Conflict
-from sisnaker.training import services
+from sisnaker.training import selectors, services
 from sisnaker.training.domain import ACTIVE_STATES, SEAT_STATES
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
@@ -67,6 +67,38 @@ def test_last_seats_go_to_exactly_three_of_many_concurrent_acceptances(setting):
         assert msg.id == f"Kuota program sudah penuh ({quota} peserta)."  # quota_full
     assert Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count() == quota
     assert Enrollment.objects.filter(program=program, state=E.REGISTERED).count() == THREADS - 3
+    assert_counters_match(program)
+
+
+def assert_counters_match(program) -> None:
+    """The maintained counters (issue 14) equal a recount of the rows."""
+    program.refresh_from_db()
+    assert program.state_counts == selectors.state_counts_recounted(program=program)
+    assert program.n_late == Enrollment.objects.filter(program=program, late=True).count()
+
+
+def test_counters_stay_right_under_parallel_acceptances_withdrawals_and_registrations(setting):
+    """Acceptances (program row locked), the citizens' own withdrawals (only their enrollment locked) and new
+    registrations all at once: every relative update of the counters adds up."""
+    inst, manager = setting
+    program = ProgramFactory(institution=inst, quota=10)
+    enrollments = EnrollmentFactory.create_batch(THREADS, program=program)
+    newcomers = PersonFactory.create_batch(6)
+    users = {e.pk: user_of(e.person) for e in enrollments} | {p.pk: user_of(p) for p in newcomers}
+    for u in users.values():
+        u.grants  # noqa: B018
+    calls = []
+    for i, e in enumerate(enrollments):
+        if i % 3 == 2:
+            calls.append(lambda e=e: services.enrollment_withdraw_self(actor=users[e.pk], enrollment=e))
+        else:
+            calls.append(lambda e=e: services.enrollments_transition(actor=manager, program=program, enrollment_ids=[e.pk],
+                                                                     action="accept"))
+    calls += [lambda p=p: services.enrollment_register(actor=users[p.pk], program=program, person=p, today=TODAY)
+              for p in newcomers]
+    race(calls)
+    assert Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count() == 10
+    assert_counters_match(program)
 
 
 def test_same_person_registering_many_times_at_once_gets_one_enrollment(setting):

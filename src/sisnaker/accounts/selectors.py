@@ -12,6 +12,7 @@ from sisnaker.core.errors import ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import STAFF_ROLES, Role
+from sisnaker.regions.models import District, Regency
 
 from .domain import mask_account_number, normalize_phone
 from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
@@ -174,12 +175,15 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
         areas = [g.region_code for g in grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
         if not areas:
             return qs.none()
+        # The area's districts and regencies are picked from the (small) region tables, so the person rows are
+        # matched by equality on their indexed foreign keys, never by a LIKE over every person.
         area_q = Q()
         for area in areas:
-            area_q |= Q(domicile_district__code__startswith=area + ".") | Q(nik_regency__code__startswith=area)
+            area_q |= (Q(domicile_district_id__in=District.objects.filter(code__startswith=area + ".").values("code"))
+                       | Q(nik_regency_id__in=Regency.objects.filter(code__startswith=area).values("code")))
         qs = qs.filter(area_q)
     if region:
-        qs = qs.filter(domicile_district__code__startswith=region)
+        qs = qs.filter(domicile_district_id__in=District.objects.filter(code__startswith=region).values("code"))
     q = (q or "").strip()
     digits = "".join(ch for ch in q if ch.isdigit())
     index = search.nik_index_of(q)

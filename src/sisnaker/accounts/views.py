@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -30,6 +29,7 @@ from django_otp import login as otp_login
 from sisnaker.core import gate, links, search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, TooManyRequests
 from sisnaker.core.pages import apply_error
+from sisnaker.core.paging import CappedPaginator
 from sisnaker.core.permissions import can
 
 from . import security, selectors, services, throttle
@@ -404,6 +404,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit.html", {"events": events, "q": request.GET, "next_before": events[-1].id if len(events) == 100 else None})
 
 
+PEOPLE_COUNT_CAP = 10_000
+
+
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """Staff: residents of the officer's area (or everyone for national roles), searchable."""
@@ -415,13 +418,14 @@ def people(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{urlencode({'q': q})}" if q else request.path)
     q = request.GET.get("q", "")[:100]
     qs = selectors.people_in_scope(viewer=request.user, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # At most PEOPLE_COUNT_CAP rows are counted: a national list says "more than 10,000" (search narrows it).
+    page = CappedPaginator(qs, 50, cap=PEOPLE_COUNT_CAP).get_page(request.GET.get("page"))
     nik_search = search.is_token(q)
     if search.nik_index_of(q):
         # A look-up by NIK is a look-up of one person: recorded, found or not (UU PDP).
         services.person_nik_search_record(actor=request.user, found=page.paginator.count)
     return render(request, "accounts/people.html", {"page": page, "q": "" if nik_search else q, "q_param": q,
-                                                    "nik_search": nik_search})
+                                                    "nik_search": nik_search, "capped": page.paginator.count_capped})
 
 
 @login_required

@@ -69,6 +69,7 @@ from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program, VocationalField
 from sisnaker.training.reference import reference_load
+from sisnaker.training.services import program_counters_recount
 
 SEED_ACTION = "seed.loaded"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -366,6 +367,7 @@ class Generator:
             self._phase("citizens", self._citizens)
             self._phase("programs", self._programs)
             self._phase("enrollments and certificates", self._enrollments)
+            self._phase("program counters", self._program_counters)
             self._phase("marker and sequences", self._finish)
             if postgres and self.report.replica_mode:
                 self._phase("foreign key check", self._check_foreign_keys)
@@ -902,6 +904,12 @@ class Generator:
         return (pk, enrollment_pk, number, program.institution, year, sequence, verification_id, payload, signature, key_id,
                 issued, inst[4], issued + dt.timedelta(days=3) if revoked else None, inst[4] if revoked else None,
                 "Data peserta terbukti tidak sesuai." if revoked else "", 0)
+
+    def _program_counters(self) -> None:
+        """The programs' maintained enrollment counters (``Program.n_<state>``), from the rows just written."""
+        if self.programs:
+            pks = [p.pk for p in self.programs]
+            program_counters_recount(programs=Program.objects.filter(pk__gte=min(pks), pk__lte=max(pks)))
 
     # -- the end --
 

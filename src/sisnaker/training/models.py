@@ -8,7 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .domain import ACTIVE_STATES, EnrollmentState, ProgramStatus
+from .domain import ACTIVE_STATES, SEAT_STATES, EnrollmentState, ProgramStatus
+
+
+def counter_of(state: str) -> str:
+    """The Program column counting enrollments in ``state``."""
+    return f"n_{state}"
 
 
 class VocationalField(models.Model):
@@ -92,6 +97,20 @@ class Program(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Maintained counters (issue 14): the program's enrollments per state, and its late ones. Every service that
+    # creates enrollments or moves their state updates them in the same transaction
+    # (``services.program_counters_apply``), so pages read seats and per-state counts from the program row
+    # instead of counting a program's (or the country's) enrollments on every render.
+    # ``services.program_counters_recount`` sets them from the rows (the seed; tests compare both).
+    n_registered = models.PositiveIntegerField(default=0, editable=False)
+    n_selected = models.PositiveIntegerField(default=0, editable=False)
+    n_not_selected = models.PositiveIntegerField(default=0, editable=False)
+    n_participant = models.PositiveIntegerField(default=0, editable=False)
+    n_graduated = models.PositiveIntegerField(default=0, editable=False)
+    n_not_passed = models.PositiveIntegerField(default=0, editable=False)
+    n_withdrawn = models.PositiveIntegerField(default=0, editable=False)
+    n_dropped_out = models.PositiveIntegerField(default=0, editable=False)
+    n_late = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -114,6 +133,29 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def state_counts(self) -> dict[str, int]:
+        """Enrollments per state (every state, zeros included), from the maintained counters."""
+        return {state: getattr(self, counter_of(state)) for state in EnrollmentState.values}
+
+    @property
+    def enrollment_count(self) -> int:
+        return sum(self.state_counts.values())
+
+    @property
+    def seats_taken(self) -> int:
+        """Seats held (``domain.SEAT_STATES``). Read from a row locked with ``services.lock_program`` before
+        taking one."""
+        return sum(getattr(self, counter_of(state)) for state in SEAT_STATES)
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.quota - self.seats_taken, 0)
+
+    @property
+    def late_count(self) -> int:
+        return self.n_late
 
     def scope_institution_id(self):
         return self.institution_id
@@ -164,6 +206,8 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["program", "state"], name="enrollment_program_state_idx"),
             models.Index(fields=["person", "state"], name="enrollment_person_state_idx"),
+            # The manager's table: a program's enrollments in registration order, walked page by page (keyset).
+            models.Index(fields=["program", "registered_at", "id"], name="enrollment_program_order_idx"),
         ]
 
     def __str__(self) -> str:

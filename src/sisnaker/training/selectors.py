@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -25,7 +24,7 @@ from .codes import Code
 from .domain import ACTIVE_STATES, SEAT_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
-from .models import Enrollment, Program
+from .models import Enrollment, Program, counter_of
 
 PUBLIC_STATUSES = (P.PUBLISHED, P.SELECTION, P.RUNNING, P.CLOSED)
 PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
@@ -36,13 +35,6 @@ def program_not_found() -> NotFound:
     the same code and words whichever page or endpoint they used)."""
     return NotFound(PROGRAM_NOT_FOUND, code=Code.PROGRAM_NOT_FOUND)
 CHUNK = 5000  # ids per IN list (SQLite's variable limit, PostgreSQL's plan size)
-
-
-def with_seats(qs: QuerySet[Program]) -> QuerySet[Program]:
-    """Annotate ``seats_taken`` and ``seats_left``."""
-    return qs.annotate(
-        seats_taken=Count("enrollments", filter=Q(enrollments__state__in=SEAT_STATES)),
-    ).annotate(seats_left=Greatest(F("quota") - F("seats_taken"), Value(0), output_field=IntegerField()))
 
 
 @dataclass(frozen=True)
@@ -85,9 +77,8 @@ def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]
         When(status=P.PUBLISHED, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
         When(status=P.RUNNING, then=Value(2)), default=Value(3), output_field=IntegerField(),
     )
-    return with_seats(qs.select_related("institution", "regency__province", "vocational_field")).order_by(
-        stage, "start_date", "pk"
-    )
+    # Seats are the program's maintained counters: no enrollment is counted for the catalogue.
+    return qs.select_related("institution", "regency__province", "vocational_field").order_by(stage, "start_date", "pk")
 
 
 def get_program(*, program_id: int) -> Program:
@@ -100,7 +91,7 @@ def get_program(*, program_id: int) -> Program:
 
 def public_program(*, program_id: int) -> Program | None:
     return (
-        with_seats(Program.objects.filter(pk=program_id, status__in=PUBLIC_STATUSES))
+        Program.objects.filter(pk=program_id, status__in=PUBLIC_STATUSES)
         .select_related("institution__regency", "regency__province", "vocational_field")
         .prefetch_related("competency_units")
         .first()
@@ -111,8 +102,7 @@ def program_for_staff(*, program_id: int) -> Program:
     """A program of any status with its seats and late registrations counted (``late_count``), or
     NotFound. Whether the reader may see it is the caller's permission check."""
     program = (
-        with_seats(Program.objects.filter(pk=program_id))
-        .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)))
+        Program.objects.filter(pk=program_id)
         .select_related("institution__regency", "regency__province", "vocational_field")
         .prefetch_related("competency_units", "instructors")
         .first()
@@ -151,8 +141,8 @@ def programs_taught(*, user: User, today: dt.date) -> list[Program]:
         .select_related("institution")
         .annotate(stage=Case(When(status=P.RUNNING, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
                              When(status=P.PUBLISHED, then=Value(1)), default=Value(2), output_field=IntegerField()),
-                  participants=Count("enrollments", filter=Q(enrollments__state__in=(E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED)),
-                                     distinct=True))
+                  participants=F("n_participant") + F("n_graduated") + F("n_not_passed"))
+        .distinct()
         .order_by("stage", "start_date", "pk")[:TAUGHT_LIMIT]
     )
 
@@ -180,17 +170,27 @@ def get_institution(*, institution_id: int, field: str | None = None) -> Institu
     return institution
 
 
+COUNTERS = tuple(counter_of(state) for state in E.values)
+
+
 def state_counts(*, program: Program) -> dict[str, int]:
+    """Enrollments per state (every state), from the program's maintained counters, read now (one look-up by
+    primary key: ``program`` may have been read before a change)."""
+    row = Program.objects.filter(pk=program.pk).values_list(*COUNTERS).first() or (0,) * len(COUNTERS)
+    return dict(zip(E.values, row, strict=True))
+
+
+def state_counts_recounted(*, program: Program) -> dict[str, int]:
+    """Enrollments per state counted from the rows (what the counters must equal; tests and checks)."""
     counts = dict(Enrollment.objects.filter(program=program).values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     return {state: counts.get(state, 0) for state in E.values}
 
 
 def manager_programs(*, institution_ids: list[int]) -> QuerySet[Program]:
-    """The institution's programs with live counts per enrollment state (one query)."""
-    counts = {f"n_{state}": Count("enrollments", filter=Q(enrollments__state=state)) for state in E.values}
+    """The institution's programs, with their counts per enrollment state (``Program.n_<state>``, maintained
+    counters: one query over the programs, none over enrollments)."""
     return (
-        with_seats(Program.objects.filter(institution_id__in=institution_ids))
-        .annotate(late_count=Count("enrollments", filter=Q(enrollments__late=True)), **counts)
+        Program.objects.filter(institution_id__in=institution_ids)
         .select_related("institution", "vocational_field", "regency")
         # The day's work first: running, then open/selection, drafts, and finished ones last.
         .annotate(stage=Case(
@@ -216,8 +216,24 @@ def program_enrollments(*, program: Program, q: str = "", state: str = "", late:
     if index:
         qs = qs.filter(person__nik_index=index)
     elif q:
-        qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__phone__icontains=q))
+        # A phone number has digits: only such a search looks at phones (a name search then uses the trigram
+        # index on names alone, on PostgreSQL).
+        by_phone = Q(person__phone__icontains=q) if any(ch.isdigit() for ch in q) else Q(pk__in=[])
+        qs = qs.filter(Q(person__full_name__icontains=q) | by_phone)
     return qs.order_by("registered_at", "pk")
+
+
+def program_enrollments_count(*, program: Program, q: str = "", state: str = "", late: bool | None = None) -> int | None:
+    """The number of rows ``program_enrollments`` gives, from the maintained counters when they know it (no
+    search; a state, or late/on time, or neither); None otherwise (the caller counts)."""
+    if (q or "").strip() or (state and late is not None):
+        return None
+    if state:
+        return program.state_counts[state]
+    total = program.enrollment_count
+    if late is None:
+        return total
+    return program.n_late if late else total - program.n_late
 
 
 def schedule_clashes(*, person_ids: list[int], program: Program) -> dict[int, tuple[str, dt.date, dt.date]]:
@@ -319,15 +335,14 @@ def late_registrations(*, institution_ids: list[int]) -> int:
 
 
 def seats_taken(*, program: Program) -> int:
-    """Seats held now (counted again: call it with the program row locked before taking one)."""
-    return Enrollment.objects.filter(program=program, state__in=SEAT_STATES).count()
+    """Seats held now, from the maintained counters (read again by primary key: call it with the program row
+    locked, ``services.lock_program``, before taking one)."""
+    counts = state_counts(program=program)
+    return sum(counts[state] for state in SEAT_STATES)
 
 
 def seats_left(program: Program) -> int:
-    taken = getattr(program, "seats_taken", None)
-    if taken is None:
-        taken = seats_taken(program=program)
-    return max(program.quota - taken, 0)
+    return program.seats_left
 
 
 

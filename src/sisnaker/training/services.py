@@ -11,10 +11,14 @@ writers itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +40,7 @@ from . import domain, selectors
 from .codes import Audit, Code
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
-from .models import CompetencyUnit, Enrollment, Program, VocationalField
+from .models import CompetencyUnit, Enrollment, Program, VocationalField, counter_of
 
 PROGRAM_FIELDS = [
     "title", "description", "vocational_field", "hours", "start_date", "end_date", "registration_opens",
@@ -184,6 +188,44 @@ def lock_program(program: Program) -> Program:
     Only the program row: locking the joined institution too would queue every registration of the
     whole institution behind one lock."""
     return Program.objects.select_for_update(of=("self",)).select_related("institution").get(pk=program.pk)
+
+
+# --- the program's enrollment counters ----------------------------------------------------------------
+
+
+def program_counters_apply(*, program_id: int, deltas: Mapping[str, int], late: int = 0) -> None:
+    """Add ``deltas`` (state → enrollments gained, negative for lost) and ``late`` new late registrations to
+    the program's maintained counters (``Program.n_<state>``, ``n_late``): one UPDATE of relative
+    amounts (``F() + n``), so concurrent changes add up. Call it inside the transaction that writes the
+    enrollments, with the number of rows actually written (every service here, the import, certification's
+    result corrections and ``tests.factories`` do)."""
+    changes = {counter_of(state): F(counter_of(state)) + n for state, n in deltas.items() if n}
+    if late:
+        changes["n_late"] = F("n_late") + late
+    if changes:
+        Program.objects.filter(pk=program_id).update(**changes)
+
+
+def moves_deltas(moves: Iterable[tuple[str, str, int]]) -> Counter:
+    """The counter deltas of ``moves``: (from state, to state, how many enrollments)."""
+    deltas: Counter = Counter()
+    for frm, to, n in moves:
+        deltas[frm] -= n
+        deltas[to] += n
+    return deltas
+
+
+def program_counters_recount(*, programs: QuerySet[Program] | None = None) -> int:
+    """Set the counters of ``programs`` (all when None) from their enrollment rows: one set-based
+    UPDATE (a counted subquery per column, each an index-only look-up on (program, state)). The seed calls
+    it after writing enrollments with COPY; the data migration does the same once. Returns the programs updated."""
+    def count(**where):
+        rows = (Enrollment.objects.filter(program=OuterRef("pk"), **where).order_by().values("program")
+                .annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(rows), Value(0))
+
+    qs = Program.objects.all() if programs is None else programs
+    return qs.order_by().update(n_late=count(late=True), **{counter_of(state): count(state=state) for state in E.values})
 
 
 @transaction.atomic(durable=True)
@@ -370,6 +412,7 @@ def _bulk_move(*, actor: User, program: Program, states: tuple, to: str, reason:
     if not rows:
         return 0
     Enrollment.objects.filter(pk__in=[pk for pk, _ in rows]).update(state=to, reason=reason, state_changed_at=now)
+    program_counters_apply(program_id=program.pk, deltas=moves_deltas((st, to, 1) for _, st in rows))
     audit.record_many(actor=actor, action=action, object_type="training.enrollment",
                       rows=[(pk, "", {"state": st}, {"state": to}) for pk, st in rows], reason=reason, at=now)
     return len(rows)
@@ -385,6 +428,8 @@ def _close_enrollments(*, actor: User, program: Program, now: dt.datetime) -> in
     for (state, reason), pks in by_outcome.items():
         Enrollment.objects.filter(pk__in=pks).update(state=state, reason=reason, state_changed_at=now)
         audit_rows += [(pk, "", {"state": E.PARTICIPANT}, {"state": state, "reason": reason}) for pk in pks]
+    program_counters_apply(program_id=program.pk, deltas=moves_deltas(
+        (E.PARTICIPANT, state, len(pks)) for (state, _), pks in by_outcome.items()))
     audit.record_many(actor=actor, action=Audit.ENROLLMENT_CLOSED, object_type="training.enrollment", rows=audit_rows, at=now)
     return len(rows)
 
@@ -426,6 +471,7 @@ def _create_enrollment(*, actor: User, program: Program, person: Person, state: 
             )
     except IntegrityError as exc:  # the same person registering twice at the same moment
         raise Conflict(ALREADY_REGISTERED, code=Code.ALREADY_REGISTERED) from exc
+    program_counters_apply(program_id=program.pk, deltas={state: 1}, late=int(bool(late_reason)))
     audit.record(actor=actor, action=action, obj=enrollment,
                  after={"program": program.pk, "person": person.pk, "state": state, "source": source, "late": bool(late_reason)},
                  reason=late_reason, at=now)
@@ -609,10 +655,12 @@ def enrollments_transition(
         result.done.append(pk)
     now = timezone.now()
     text = (reason or "").strip()
-    audit_rows = []
+    audit_rows, moved = [], []
     for (frm, to), pks in moves.items():
-        Enrollment.objects.filter(pk__in=pks, state=frm).update(state=to, state_changed_at=now, reason=text)
+        n = Enrollment.objects.filter(pk__in=pks, state=frm).update(state=to, state_changed_at=now, reason=text)
+        moved.append((frm, to, n))
         audit_rows += [(pk, str(found[pk].person), {"state": frm}, {"state": to}) for pk in pks]
+    program_counters_apply(program_id=program.pk, deltas=moves_deltas(moved))
     audit.record_many(actor=actor, action=Audit.enrollment(action), object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
     return result
 
@@ -622,6 +670,11 @@ def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str
     """A citizen withdraws from a program before it runs. ``not_me``: the person says they never asked to
     be enrolled (an enrollment someone else made, by import or by staff); it withdraws whenever the
     enrollment is still active, even while the program runs, and is recorded as such."""
+    # The program row first, then the enrollment: the order every service here locks them in (the program's
+    # counters move below; the other order could deadlock with a manager's bulk action on the same program).
+    program_id = Enrollment.objects.filter(pk=enrollment.pk).values_list("program_id", flat=True).first()
+    if program_id is not None:
+        list(Program.objects.select_for_update().filter(pk=program_id).values_list("pk", flat=True))
     enrollment = Enrollment.objects.select_related("program", "person").select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.person.user_id is None or enrollment.person.user_id != actor.pk:
         # Only the person withdraws (or reports "not me"): nobody acts on their behalf here, not even an
@@ -639,6 +692,7 @@ def enrollment_withdraw_self(*, actor: User, enrollment: Enrollment, reason: str
         shown = reason or "Mengundurkan diri."
     enrollment.state, enrollment.reason, enrollment.state_changed_at = to, shown, timezone.now()
     enrollment.save(update_fields=["state", "reason", "state_changed_at"])
+    program_counters_apply(program_id=enrollment.program_id, deltas=moves_deltas([(before, to, 1)]))
     audit.record(actor=actor, action=Audit.ENROLLMENT_WITHDRAWN_NOT_ME if not_me else Audit.ENROLLMENT_WITHDRAW, obj=enrollment,
                  before={"state": before}, after={"state": to, "not_me": not_me, "source": enrollment.source}, reason=reason)
     return enrollment

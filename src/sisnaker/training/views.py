@@ -31,6 +31,7 @@ from sisnaker.accounts.models import Person
 from sisnaker.core import crypto, extensions, search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
+from sisnaker.core.paging import CappedKeysFirstPaginator, KnownCountKeysFirstPaginator
 from sisnaker.core.permissions import can
 from sisnaker.regions import nik as nik_rules
 
@@ -54,6 +55,7 @@ from .models import CompetencyUnit, Enrollment, Program, VocationalField
 
 CATALOGUE_PAGE_SIZE = 20
 TABLE_PAGE_SIZE = 100
+TABLE_COUNT_CAP = 10_000  # rows counted for a search or a combined filter (the counters know the others)
 TABLE_MAX_PAGE_SIZE = 5000
 RESULT_ACTIONS = ("passed", "failed", "pending")
 # Steps that open a confirmation page saying what they will do (``program_confirm``) before they happen.
@@ -297,9 +299,14 @@ def _table_params(params) -> dict:
 
 
 def _table_context(request: HttpRequest, program: Program, params: dict) -> dict:
-    qs = selectors.program_enrollments(program=program, q=params["q"], state=params["state"],
-                                       late=None if params["late"] == "" else params["late"] == "1")
-    page = Paginator(qs, params["per"]).get_page(params["page"])
+    filters = {"q": params["q"], "state": params["state"], "late": None if params["late"] == "" else params["late"] == "1"}
+    qs = selectors.program_enrollments(program=program, **filters)
+    # Counted from the program's maintained counters when they know it, else at most TABLE_COUNT_CAP rows; each
+    # page fetches its keys first (the (program, registered_at, id) index), then its rows.
+    known = selectors.program_enrollments_count(program=program, **filters)
+    paginator = (KnownCountKeysFirstPaginator(qs, params["per"], count=known) if known is not None
+                 else CappedKeysFirstPaginator(qs, params["per"], cap=TABLE_COUNT_CAP))
+    page = paginator.get_page(params["page"])
     show_nik = selectors.nik_visible(viewer=request.user, program=program)
     labels = {state: str(domain.state_label(state)) for state in domain.EnrollmentState.values}
     results = dict(Enrollment.Result.choices)
@@ -321,7 +328,7 @@ def _table_context(request: HttpRequest, program: Program, params: dict) -> dict
                                           enrollment_ids=[r["id"] for r in rows])
     for r in rows:
         r["certificate"] = certificates.get(r["id"])
-    counts = selectors.state_counts(program=program)
+    counts = program.state_counts  # the maintained counters, as just read with the program
     keep = {k: v for k, v in (("q", params["q"]), ("state", params["state"]), ("late", params["late"])) if v}
     if params["per"] != TABLE_PAGE_SIZE:
         keep["per"] = params["per"]

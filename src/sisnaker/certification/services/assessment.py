@@ -21,6 +21,7 @@ assessment and the program's close never interleave.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.training import domain as training_domain
+from sisnaker.training import services as training_services
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
@@ -203,7 +205,9 @@ def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment
                 continue
             groups.setdefault((new_result, e.state, e.reason), []).append(e)
             result_rows.append((e.pk, e.person.full_name, {"result": e.result}, {"result": new_result}))
+    moves: Counter = Counter()
     for (new_result, new_state, reason), members in groups.items():
+        moves.update((e.state, new_state) for e in members if e.state != new_state)
         moved = [e.pk for e in members if e.state != new_state]
         same = [e.pk for e in members if e.state == new_state]
         if moved:
@@ -214,6 +218,9 @@ def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment
             if e.state != new_state:
                 e.state, e.state_changed_at = new_state, now
             e.result, e.reason = new_result, reason
+    # The program's per-state counters move with the corrected states (same transaction).
+    training_services.program_counters_apply(program_id=program.pk, deltas=training_services.moves_deltas(
+        (frm, to, n) for (frm, to), n in moves.items()))
     audit.record_many(actor=actor, action=Audit.RESULT_ASSESSED, object_type="training.enrollment", rows=result_rows, at=now)
     audit.record_many(actor=actor, action=Audit.RESULT_CORRECTED, object_type="training.enrollment", rows=correction_rows,
                       reason=domain.CORRECTION_REASON, at=now)

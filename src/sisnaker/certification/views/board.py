@@ -12,6 +12,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
@@ -33,6 +34,7 @@ from ..codes import Code
 from ..tasks import issue_all_eligible, progress_key
 
 MAX_RESULT_ID = 64
+BOARD_PAGE_SIZE = 50
 REMIND_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat mengirim pengingat.", "Only this institution's managers can send reminders.")
 PRINT_REFUSED = Msg("Hanya pengelola lembaga ini yang dapat mencetak tautan pribadi peserta.",
                     "Only this institution's managers can print participants' personal links.")
@@ -64,9 +66,14 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
     active = selectors.active_links(program=program, now=timezone.now())
     board_url = reverse("certification:board", kwargs={"program_id": program.pk})
     keep = {k: v for k, v in (("q", q), ("blocking", "1" if blocking_only else "")) if v}
+    # Paged: the counts above the matrix are over every row (``b``), the matrix shows BOARD_PAGE_SIZE rows.
+    page = Paginator(b.rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.number > 1:
+        keep["page"] = page.number
+    step_labels = {step: str(domain.STEP_LABELS[step]) for step in domain.STEPS}
     rows = []
-    for r in b.rows:
-        cells = [{"step": step, "done": r.steps[step], "label": str(domain.STEP_LABELS[step])} for step in domain.STEPS]
+    for r in page.object_list:
+        cells = [{"step": step, "done": r.steps[step], "label": step_labels[step]} for step in domain.STEPS]
         rows.append({
             "id": r.enrollment.pk, "name": r.name, "cells": cells, "eligible": r.eligible, "blocking": r.blocking,
             "certified": r.certified, "missing": [] if r.certified else [str(m) for m in r.missing],
@@ -80,7 +87,11 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
             if can_revoke and r.enrollment.pk in active else "",
         })
     return {
-        "program": program, "board": b, "rows": rows, "q": q, "blocking_only": blocking_only,
+        "program": program, "board": b, "rows": rows, "page": page, "q": q, "blocking_only": blocking_only,
+        # Words every row repeats, translated once per page rather than once per cell.
+        "words": {"done": _("sudah"), "not_done": _("belum"), "certified": _("Sertifikat terbit"),
+                  "ready": _("Siap diterbitkan"), "ready_cell": _("siap diterbitkan"), "waiting": _("Menunggu"),
+                  "issue": _("Terbitkan"), "complete": _("Lengkap"), "opened": _("sudah dibuka"), "revoke": _("Cabut")},
         "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
         "can_send_links": can(request.user, "personal_link.send", program),
         "can_print_links": can(request.user, "personal_link.print", program),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -272,6 +273,9 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
         })
     _insert(Enrollment, enrollment_rows)
+    # The program row is locked (``lock_program``): the counters move with the rows, in this transaction.
+    services.program_counters_apply(
+        program_id=program.pk, deltas=Counter(e["state"] for e in enrollment_rows), late=len(enrollment_rows) if late_reason else 0)
     enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT)
                           .values_list("person_id", "pk"))
     enrollments = [(enrollment_ids[e["person_id"]], e) for e in enrollment_rows]
