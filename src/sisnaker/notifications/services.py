@@ -263,3 +263,47 @@ def notify_each(*, messages: list[Outgoing], channels: Iterable[str] = ("email",
 def _enqueue_batches(ids: list[int]) -> None:
     for i in range(0, len(ids), BULK_TASK_SIZE):
         send_notifications.enqueue(notification_ids=ids[i : i + BULK_TASK_SIZE])
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One message of ``notify_addresses``: to the address ``to`` on ``channel`` (a phone or e-mail that was
+    verified for a record, e.g. a Prakerja application's), on ``topic``; ``person_id`` when the record belongs
+    to a registered person (kept on the notification, not used to look up addresses)."""
+
+    channel: str
+    to: str
+    topic: str
+    subject: str
+    text: str
+    person_id: int | None = None
+
+
+def topics_used(topics: Iterable[str]) -> set[str]:
+    """Those of ``topics`` that some message (queued, sent or failed, any day) already carries: for messages
+    that go out once per record whatever the day (one query per ``BULK_CHUNK`` topics)."""
+    wanted = [t[:60] for t in dict.fromkeys(topics)]
+    used: set[str] = set()
+    for i in range(0, len(wanted), BULK_CHUNK):
+        used.update(Notification.objects.filter(topic__in=wanted[i : i + BULK_CHUNK]).values_list("topic", flat=True))
+    return used
+
+
+def notify_addresses(*, messages: list[Addressed]) -> list[Notification]:
+    """Many messages to bare addresses in one bulk insert; sent after commit by background tasks of
+    ``BULK_TASK_SIZE``. Messages without a usable address are skipped; no secrets (use ``notify_address``)."""
+    created = []
+    for m in messages:
+        if m.channel not in CHANNELS:
+            raise ValueError(f"Unknown notification channel: {m.channel}")
+        address = (m.to or "").strip() if m.channel == "email" else normalize_phone(m.to)
+        if address:
+            created.append(Notification(channel=m.channel, person_id=m.person_id, recipient=address[:200], topic=m.topic[:60],
+                                        subject=m.subject[:200] if m.channel == "email" else "", body=m.text))
+    if not created:
+        return []
+    with transaction.atomic():
+        Notification.objects.bulk_create(created, batch_size=500)
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _enqueue_batches(ids))
+    return created

@@ -10,6 +10,8 @@ class Audit(AuditAction):
     WAVE_OPENED = "prakerja_wave.opened", Msg("Gelombang Prakerja dibuka", "Prakerja wave opened")
     WAVE_CLOSED = "prakerja_wave.closed", Msg("Gelombang Prakerja ditutup", "Prakerja wave closed")
     WAVE_DRAWN = "prakerja_wave.drawn", Msg("Pengundian gelombang Prakerja", "Prakerja wave drawn")
+    RESULTS_TOLD = "prakerja_wave.results_told", Msg("Hasil pengundian diberitahukan kepada pendaftar",
+                                                     "Draw results told to the applicants")
     QUOTAS_SET = "prakerja_wave.quotas_set", Msg("Kuota provinsi ditetapkan", "Province quotas set")
     APPLICATION_STARTED = "prakerja_application.started", Msg("Pendaftaran Prakerja dimulai", "Prakerja application started")
     APPLICATION_SUBMITTED = "prakerja_application.submitted", Msg("Pendaftaran Prakerja dikirim", "Prakerja application submitted")

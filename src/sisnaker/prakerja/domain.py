@@ -249,3 +249,24 @@ def draw(*, seed: str, candidates: Iterable[Candidate], quotas: Mapping[str, int
         household[c.household] += 1
         selected.append(c.id)
     return selected
+
+
+def result_topic(application_id: int) -> str:
+    """The notification topic of an application's draw result: one message per application, ever."""
+    return f"prakerja_result:{application_id}"
+
+
+def result_notice(*, selected: bool, wave: str, application_id: int, balance: int, deadline_days: int, reason: str,
+                  url: str) -> tuple[str, str]:
+    """(e-mail subject, text) telling a candidate the draw's result; fits one SMS in the usual case. Not
+    selected: a later wave is open to them (the household limit, when that was the cause, is said)."""
+    wave = wave[:40]
+    if selected:
+        amount = f"Rp{balance:,}".replace(",", ".")
+        return (f"Selamat, Anda lolos Kartu Prakerja {wave}",
+                f"Sisnaker: Selamat, Anda LOLOS Kartu Prakerja {wave} (no. {application_id}). Saldo pelatihan {amount}; "
+                f"beli pelatihan pertama dalam {deadline_days} hari. {url}")
+    why = " karena kuota per KK sudah penuh" if reason == "household_full" else ""
+    return (f"Anda belum lolos Kartu Prakerja {wave}",
+            f"Sisnaker: Anda belum lolos Kartu Prakerja {wave} (no. {application_id}){why}. Anda dapat mendaftar lagi "
+            f"pada gelombang berikutnya. {url}")

@@ -11,21 +11,25 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.urls import reverse
 
 from sisnaker.accounts import onetime
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person
 from sisnaker.core import audit, crypto
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.links import absolute
 from sisnaker.core.permissions import require
+from sisnaker.notifications import services as notifications
 from sisnaker.notifications.gateways import normalize_phone
 from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.models import District, Province
 from sisnaker.training.spreadsheets.reading import CellError, nik_text, read_rows
 
-from . import domain, identity, selectors
+from . import domain, identity, selectors, tasks
 from .codes import Audit, Code
 from .domain import ApplicationStatus as S
 from .domain import WaveStatus as W
@@ -271,7 +275,51 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         counts = {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
         audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
+        wave_id, actor_id = wave.pk, actor.pk
+        # The results are published with the draw; the candidates are told once it has committed.
+        transaction.on_commit(lambda: tasks.tell_results.enqueue(wave_id=wave_id, actor_id=actor_id))
     return counts
+
+
+def notice_channels() -> tuple[str, ...]:
+    """The channels the draw's results go out on (``SISNAKER_PRAKERJA_NOTICE_CHANNELS``, default SMS and e-mail;
+    add ``"whatsapp"`` where a WhatsApp gateway is configured), to the phone and e-mail verified for the application."""
+    return tuple(getattr(settings, "SISNAKER_PRAKERJA_NOTICE_CHANNELS", ("sms", "email")))
+
+
+def results_tell(*, actor, wave: Wave, now: dt.datetime) -> int:
+    """Tell every candidate of a drawn wave its result ("lolos" / "belum lolos", and what comes next) at the phone
+    and e-mail verified for the application; returns how many applications were told. Set-based: per chunk of
+    applications one query for the topics already used and one bulk insert; sent after commit. Once per
+    application whatever the day (topic ``domain.result_topic``): running it again tells only those not told yet."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)  # two runs at once wait for each other
+        if wave.status != W.DRAWN:
+            raise Conflict(Msg("Hasil hanya diberitahukan setelah pengundian.", "Results are told only after the draw."),
+                           code=Code.WAVE_STATE)
+        rows = list(Application.objects.filter(wave=wave, status__in=(S.SELECTED, S.NOT_SELECTED)).order_by("pk")
+                    .values_list("pk", "status", "reason", "person_id", "phone", "email"))
+        url, channels = absolute(reverse("prakerja:mine")), notice_channels()
+        told: Counter = Counter()
+        for chunk in _chunks(rows):
+            used = notifications.topics_used(domain.result_topic(r[0]) for r in chunk)
+            messages = []
+            for pk, status, reason, person_id, phone, email in chunk:
+                topic = domain.result_topic(pk)
+                if topic in used:
+                    continue
+                subject, text = domain.result_notice(selected=status == S.SELECTED, wave=wave.name, application_id=pk,
+                                                     balance=wave.training_balance, deadline_days=wave.purchase_deadline_days,
+                                                     reason=reason, url=url)
+                addresses = {"sms": phone, "whatsapp": phone, "email": email}
+                messages += [notifications.Addressed(channel=c, to=addresses[c], topic=topic, subject=subject, text=text,
+                                                     person_id=person_id) for c in channels]
+                told[status] += 1
+            notifications.notify_addresses(messages=messages)
+        audit.record(actor=actor, action=Audit.RESULTS_TOLD, obj=wave,
+                     after={"selected": told[S.SELECTED], "not_selected": told[S.NOT_SELECTED], "channels": list(channels)})
+    return sum(told.values())
 
 
 # --- applications ----------------------------------------------------------------------------------------------

@@ -1,0 +1,18 @@
+"""Background work of Kartu Prakerja (django.tasks): telling candidates the draw's result after it commits."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def tell_results(*, wave_id: int, actor_id: int) -> dict:
+    """The result messages of a drawn wave (``services.results_tell``), on behalf of the officer who drew it."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from . import services
+    from .models import Wave
+
+    actor = get_user_model().objects.get(pk=actor_id)
+    return {"told": services.results_tell(actor=actor, wave=Wave.objects.get(pk=wave_id), now=timezone.now())}
