@@ -209,10 +209,24 @@ def training_fee(*, fee: int, graduates: int, funding_source: str, program_close
 _PREFIX_TITLES = frozenset({"dr", "drs", "dra", "ir", "h", "hj", "prof", "bapak", "bpk", "ibu", "sdr", "sdri", "tn", "ny", "nn"})
 
 
+# Academic degrees written after a comma ("S.E.", "S.Kom.", "M.M.", "Ph.D", "A.Md."), with or without dots.
+_DEGREE_DOTTED = re.compile(r"^(?:[a-z]{1,4}\.){1,3}[a-z]{0,4}\.?$")
+_DEGREES = frozenset({"se", "sh", "st", "mm", "mba", "phd", "msc", "bsc", "ma", "mh", "mkom", "skom", "amd", "spd", "mpd",
+                      "ssos", "sag", "ssi", "msi", "mt", "mpa", "sked", "ked", "mkes", "skm", "sfarm", "apt", "ners", "sip"})
+
+
+def _is_degree(part: str) -> bool:
+    text = part.strip().lower().replace(" ", "")
+    return bool(text) and len(text) <= 12 and (bool(_DEGREE_DOTTED.match(text)) or text in _DEGREES)
+
+
 def normalise_name(name: str) -> str:
     """Upper-case letters and single spaces, as banks print holder names: accents and punctuation removed,
-    degrees after a comma and titles before the name dropped ("Dr. Siti Nurhaliza, S.E." → "SITI NURHALIZA")."""
-    text = unicodedata.normalize("NFKD", (name or "").split(",")[0])
+    degrees after a comma and titles before the name dropped ("Dr. Siti Nurhaliza, S.E." → "SITI NURHALIZA").
+    Only degrees are dropped after a comma: "Siti Nurhaliza, Joko Prasetyo" keeps both names (a joint or another
+    person's account must not pass as hers)."""
+    first, *rest = (name or "").split(",")
+    text = unicodedata.normalize("NFKD", " ".join([first, *(part for part in rest if not _is_degree(part))]))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     words = re.sub(r"[^a-z ]", " ", text).split()
     while len(words) > 1 and words[0] in _PREFIX_TITLES:

@@ -5,6 +5,7 @@ Every service: keyword-only, one durable transaction, ``require``, an audit row,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from collections import Counter, defaultdict
@@ -396,6 +397,11 @@ def application_start(*, actor, wave: Wave, data: ApplicationData, now: dt.datet
                 found = Person.objects.filter(nik_index=index).first()
                 if found is not None and names_match(found.full_name, data.full_name) and found.birth_date == data.birth_date:
                     person = found
+                    # Someone with a Sisnaker account is helped only with their own phone and e-mail: the codes go
+                    # where they read them (at the posko, in front of the officer), never to what the officer types.
+                    if person.user_id and (person.phone or person.email):
+                        phone = normalize_phone(person.phone) or phone
+                        data = dataclasses.replace(data, email=person.email or data.email)
             reason = ("earlier_beneficiary" if _earlier_beneficiary(index) else
                       domain.eligibility_reason(birth_date=data.birth_date, wave_day=wave.opens_on,
                                                 in_formal_education=data.in_formal_education))
@@ -425,6 +431,14 @@ def application_start(*, actor, wave: Wave, data: ApplicationData, now: dt.datet
             app.save()
             audit.record(actor=actor, action=Audit.APPLICATION_STARTED, obj=app,
                          after={"wave": wave.number, "assisted": assisted, "restarted": existing is not None})
+            if assisted and person is not None:
+                # The person learns that a posko applied in their name, and how to object (issue 7: nobody is
+                # enrolled by another's hand without knowing it).
+                notifications.notify(person=person, topic=f"prakerja_assisted.{app.pk}", now=now,
+                                     subject=f"Pendaftaran Kartu Prakerja gelombang {wave.number} atas nama Anda",
+                                     text=(f"Sisnaker: posko mendaftarkan Anda pada Kartu Prakerja gelombang {wave.number}. "
+                                           f"Bukan Anda? Jangan berikan kode verifikasi kepada siapa pun dan laporkan "
+                                           f"ke Disnaker setempat."))
             onetime.send(channel="sms", to=phone, topic="prakerja_code", text=CODE_TEXT, code=phone_code)
             onetime.send(channel="email", to=app.email, topic="prakerja_code", text=CODE_TEXT, code=email_code,
                          subject="Kode verifikasi Kartu Prakerja")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from sisnaker.accounts.models import Person, User
 from sisnaker.accounts.security import confirm_identity
 from sisnaker.core import audit, crypto
-from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.institutions.models import Institution
 
@@ -111,6 +111,13 @@ def payout_account_review(*, actor: User, account_id: int, accept: bool, note: s
     if account.status != domain.PayoutStatus.REVIEW or not account.is_current:
         raise Conflict(Msg("Rekening ini tidak (lagi) menunggu pemeriksaan.", "This account is not (or no longer) waiting for a check."),
                        code=Code.REVIEW_STATE)
+    # Maker/checker on money's destination: nobody decides an account that is theirs, that they entered, or
+    # that belongs to an institution they manage.
+    own = (account.created_by_id == actor.pk or (account.person is not None and account.person.user_id == actor.pk)
+           or (account.institution_id is not None and any(g.institution_id == account.institution_id for g in actor.grants)))
+    if own:
+        raise PermissionDenied(Msg("Rekening ini milik Anda atau Anda yang mencatatnya: pemeriksaan nama dilakukan bendahara lain.",
+                                   "This account is yours or you entered it: another finance officer checks the name."))
     note = (note or "").strip()[:300]
     if not accept and not note:
         raise ValidationFailed(Msg("Tulis alasan penolakan (dibaca pemilik rekening).", "Write why it is refused (the holder reads it)."),
