@@ -1,15 +1,16 @@
 """The readiness board: reads for one program's matrix (participants × steps), the progress of "issue
 all eligible", and the manager's overview of programs closing soon.
 
-Every read here is bounded: the matrix comes from ``readiness.readiness_for_program`` (a fixed number
-of queries per program), the overview from one aggregate query over all the manager's programs (the
+Every read here is bounded: the matrix's counts are one aggregate query (``board_counts``), its rows
+those of the shown page only (``readiness.readiness_query`` / ``readiness_of``), the overview from one aggregate query over all the manager's programs (the
 same facts as ``readiness.flags``, counted in SQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,7 +38,7 @@ from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
 from ..models import Assessment, Certificate
-from .readiness import flags, readiness_for_program
+from .readiness import flags, readiness_for_program, readiness_of, readiness_query
 
 CLOSING_SOON_DAYS = 30
 OVERVIEW_LIMIT = 200
@@ -81,7 +82,8 @@ class StepCount:
 @dataclass
 class Board:
     program: Program
-    rows: list[BoardRow]  # after filters
+    rows: list[BoardRow]  # the shown page's rows, after filters
+    page: Page  # the page (its paginator's count: the rows after filters)
     total: int  # before filters
     counts: list[StepCount]
     eligible: int
@@ -91,44 +93,82 @@ class Board:
     blocking_only: bool = False
     # Not yet competent or not passed (tidak lulus): no certificate; the board's links send them their result.
     not_competent: int = 0
-    issuable_ids: list[int] = field(default_factory=list)
 
 
-def board(*, program: Program, q: str = "", blocking_only: bool = False) -> Board:
-    """The matrix of one program; counts are over every row, the rows shown follow the filters."""
-    certificates = {
-        enrollment_id: (pk, number, verification_id)
-        for enrollment_id, pk, number, verification_id in Certificate.objects.filter(enrollment__program=program)
-        .values_list("enrollment_id", "pk", "number", "verification_id")
-    }
-    rows = []
-    not_competent = 0
-    for r in readiness_for_program(program=program, states=domain.LINK_STATES):
-        if r.readiness.not_competent and not r.readiness.certified:
-            not_competent += 1
-        if r.enrollment.state not in domain.CERTIFIABLE_STATES:
-            continue  # not passed: counted, but no row on the way to a certificate
-        certificate_id, number, verification_id = certificates.get(r.enrollment.pk, (None, "", ""))
-        rows.append(BoardRow(
-            enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
-            blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
-            certificate_number=number, verification_id=verification_id, certificate_id=certificate_id,
-        ))
-    counts = [
-        StepCount(step=s, label=domain.STEP_LABELS[s], done=sum(1 for r in rows if r.steps[s]),
-                  missing=sum(1 for r in rows if not r.steps[s]))
-        for s in domain.STEPS
-    ]
-    shown = rows
-    needle = (q or "").strip().casefold()
-    if needle:
-        shown = [r for r in shown if needle in r.name.casefold()]
+def _ready() -> Q:
+    return Q(assessed=True, has_review=True, has_survey=True)
+
+
+def _blocking() -> Q:
+    """``domain.Readiness.blocking`` over ``_with_facts``: no certificate and a step still to do."""
+    return Q(has_certificate=False) & ~_ready()
+
+
+def _not_competent() -> Q:
+    """``domain.Readiness.not_competent`` without a certificate, over ``_with_facts`` + ``not_yet``."""
+    return (Q(not_yet=True) | Q(state=E.NOT_PASSED)) & Q(has_certificate=False)
+
+
+def board_facts(*, program: Program):
+    """The program's enrollments on the board's way (``domain.LINK_STATES``) with the readiness facts as SQL
+    annotations: ``_with_facts`` and ``not_yet`` (assessed "not yet competent" on a unit of the program)."""
+    not_yet = Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.NOT_YET, unit__programs__id=OuterRef("program_id"))
+    return _with_facts(Enrollment.objects.filter(program=program, state__in=domain.LINK_STATES)).annotate(not_yet=Exists(not_yet))
+
+
+def board_counts(*, program: Program, shown: Q | None = None) -> dict[str, int]:
+    """The counts above the matrix, in one aggregate query (the same rules as ``domain.readiness`` over
+    the rows, which tests/certification/test_board_counts.py checks on random data): ``total`` rows on the
+    way to a certificate, per step done, ``eligible``, ``certified``, ``blocking``, ``not_competent`` (among
+    the not-passed too), and ``shown``: the rows that match ``shown`` (the filters)."""
+    on_way = Q(state__in=domain.CERTIFIABLE_STATES)
+    done = {"assessed": Q(assessed=True), "reviewed": Q(has_review=True), "survey": Q(has_survey=True),
+            "certificate": Q(has_certificate=True)}
+    return board_facts(program=program).aggregate(
+        total=Count("pk", filter=on_way),
+        **{f"done_{step}": Count("pk", filter=on_way & done[step]) for step in domain.STEPS},
+        eligible=Count("pk", filter=on_way & Q(has_certificate=False) & _ready() & _certifiable()),
+        certified=Count("pk", filter=on_way & Q(has_certificate=True)),
+        blocking=Count("pk", filter=on_way & _blocking()),
+        not_competent=Count("pk", filter=_not_competent()),
+        shown=Count("pk", filter=on_way & (shown or Q())),
+    )
+
+
+def board(*, program: Program, q: str = "", blocking_only: bool = False, page: int | str | None = 1,
+          per_page: int = 50) -> Board:
+    """The matrix of one program: the counts over every row (one aggregate query), and the rows of the
+    shown ``page`` after the filters (a name search, "still blocking" only), read and judged by the
+    readiness rules for that page only (three queries)."""
+    q = (q or "").strip()
+    shown = Q()
+    if q:
+        shown &= Q(person__full_name__icontains=q)
     if blocking_only:
-        shown = [r for r in shown if r.blocking]
+        shown &= _blocking()
+    stats = board_counts(program=program, shown=shown)
+    matching = board_facts(program=program).filter(Q(state__in=domain.CERTIFIABLE_STATES) & shown).values("pk")
+    certificate = Certificate.objects.filter(enrollment_id=OuterRef("pk"))
+    enrollments = (readiness_query(Enrollment.objects.filter(pk__in=matching))
+                   .annotate(certificate_vid=Subquery(certificate.values("verification_id")[:1]))
+                   .order_by("person__full_name", "pk"))
+    paginator = Paginator(enrollments, per_page)
+    paginator.count = stats["shown"]  # counted by the aggregate: no second COUNT
+    current = paginator.get_page(page)
+    rows = [
+        BoardRow(enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
+                 blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
+                 certificate_number=r.certificate_number, verification_id=r.enrollment.certificate_vid or "",
+                 certificate_id=r.certificate_id)
+        for r in readiness_of(list(current.object_list))
+    ]
+    current.object_list = rows
+    counts = [StepCount(step=s, label=domain.STEP_LABELS[s], done=stats[f"done_{s}"], missing=stats["total"] - stats[f"done_{s}"])
+              for s in domain.STEPS]
     return Board(
-        program=program, rows=shown, total=len(rows), counts=counts, eligible=sum(1 for r in rows if r.eligible),
-        certified=sum(1 for r in rows if r.certified), blocking=sum(1 for r in rows if r.blocking),
-        q=(q or "").strip(), blocking_only=blocking_only, not_competent=not_competent, issuable_ids=[r.enrollment.pk for r in rows if r.eligible],
+        program=program, rows=rows, page=current, total=stats["total"], counts=counts, eligible=stats["eligible"],
+        certified=stats["certified"], blocking=stats["blocking"], q=q, blocking_only=blocking_only,
+        not_competent=stats["not_competent"],
     )
 
 

@@ -7,7 +7,8 @@ fixed number of queries whatever the number of participants, handed to ``domain.
 2. the competency units of the programs concerned (the program ↔ unit table);
 3. the assessments of those enrollments (enrollment, unit, result).
 
-``readiness_for_program`` is what the readiness board and "issue all eligible" use; ``readiness_of_loaded``
+``readiness_for_program`` is what "issue all eligible" uses; the readiness board reads one page of rows
+(``readiness_query`` then ``readiness_of``) and counts the same facts in SQL (``selectors.board``); ``readiness_of_loaded``
 is the gate inside ``services.certificate_issue`` (three small queries: the flags of the row it has
 locked, its program's units, its assessments). The manager's overview counts the same facts in SQL
 (``selectors.board.overview``) with the same ``flags``.
@@ -93,6 +94,18 @@ def _rows(enrollments: list[Enrollment], *, program_ids: set[int]) -> list[Row]:
         rows.append(Row(enrollment=e, name=e.person.full_name, readiness=readiness, missing=domain.missing_steps(readiness),
                         certificate_id=e.certificate_pk, certificate_number=e.certificate_no or ""))
     return rows
+
+
+def readiness_query(queryset: QuerySet) -> QuerySet:
+    """``queryset`` of enrollments with what ``readiness_of`` needs (person, program, the ``flags``): the
+    caller may still filter, order and slice it (the readiness board reads one page of it)."""
+    return _annotated(queryset)
+
+
+def readiness_of(enrollments: list[Enrollment]) -> list[Row]:
+    """Readiness of enrollments read through ``readiness_query``, in their order. Two queries (the
+    programs' units, the assessments)."""
+    return _rows(enrollments, program_ids={e.program_id for e in enrollments})
 
 
 def readiness_for_program(*, program: Program, states: Iterable[str] | None = DEFAULT_STATES) -> list[Row]:

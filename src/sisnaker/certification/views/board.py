@@ -12,7 +12,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
@@ -58,7 +57,7 @@ def _flag(value: str | None) -> bool:
 def _board_context(request: HttpRequest, program: Program) -> dict:
     q = (request.GET.get("q") or "").strip()[:100]
     blocking_only = _flag(request.GET.get("blocking"))
-    b = selectors.board(program=program, q=q, blocking_only=blocking_only)
+    b = selectors.board(program=program, q=q, blocking_only=blocking_only, page=request.GET.get("page"), per_page=BOARD_PAGE_SIZE)
     can_issue = can(request.user, "certificate.issue", program)
     can_revoke = can(request.user, "personal_link.revoke", program)
     # The issuing institution's staff open each certificate's page (details, PDF, revoke, verifications).
@@ -66,13 +65,13 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
     active = selectors.active_links(program=program, now=timezone.now())
     board_url = reverse("certification:board", kwargs={"program_id": program.pk})
     keep = {k: v for k, v in (("q", q), ("blocking", "1" if blocking_only else "")) if v}
-    # Paged: the counts above the matrix are over every row (``b``), the matrix shows BOARD_PAGE_SIZE rows.
-    page = Paginator(b.rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged: the counts above the matrix are over every row, the matrix shows BOARD_PAGE_SIZE rows (``b.rows``).
+    page = b.page
     if page.number > 1:
         keep["page"] = page.number
     step_labels = {step: str(domain.STEP_LABELS[step]) for step in domain.STEPS}
     rows = []
-    for r in page.object_list:
+    for r in b.rows:
         cells = [{"step": step, "done": r.steps[step], "label": step_labels[step]} for step in domain.STEPS]
         rows.append({
             "id": r.enrollment.pk, "name": r.name, "cells": cells, "eligible": r.eligible, "blocking": r.blocking,
