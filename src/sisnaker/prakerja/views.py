@@ -125,7 +125,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
         raise PermissionDenied(Msg("Halaman ini untuk warga yang terdaftar.", "This page is for registered citizens."))
-    return render(request, "prakerja/mine.html", {"applications": selectors.my_applications(person)})
+    applications = selectors.my_applications(person)
+    cards = selectors.cards_of(applications, today=timezone.localdate())
+    for app in applications:
+        app.card_view = cards.get(app.pk)
+    return render(request, "prakerja/mine.html", {"applications": applications})
 
 
 def results(request: HttpRequest, wave_id: int) -> HttpResponse:
