@@ -160,3 +160,16 @@ def test_the_citizen_sees_card_balance_deadline_and_state(open_wave, applicant, 
     services.cards_expire(actor=pmo, today=card.deadline + dt.timedelta(days=1), now=NOW)
     page = client.get(reverse("prakerja:mine")).content.decode()
     assert "Kedaluwarsa" in page and "Rp0" in page and "Aktif" not in page
+
+
+def test_a_pmo_officer_returns_expired_balances_from_the_page(open_wave, applicant, pmo):
+    wave, people = drawn_wave(open_wave, applicant, pmo, drawn_at=timezone.now() - dt.timedelta(days=60))
+    client = Client()
+    client.force_login(people[0].user)
+    assert client.post(reverse("prakerja:cards_expire")).status_code == 403
+    assert Card.objects.filter(status=CardStatus.EXPIRED).count() == 0
+    client.force_login(pmo)
+    assert "Kembalikan saldo" in client.get(reverse("prakerja:pmo")).content.decode()
+    response = client.post(reverse("prakerja:cards_expire"), follow=True)
+    assert "3 kartu kedaluwarsa" in response.content.decode() and "Rp10.500.000" in response.content.decode()
+    assert Card.objects.filter(status=CardStatus.EXPIRED).count() == 3 and budget_spent() == 0

@@ -245,6 +245,21 @@ def wave_draw(request: HttpRequest, wave_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def cards_expire(request: HttpRequest) -> HttpResponse:
+    """Return now the balances whose purchase deadline is over (what the hourly job does)."""
+    _pmo(request)
+    try:
+        counts = services.cards_expire(actor=request.user, today=timezone.localdate(), now=timezone.now())
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(n)d kartu kedaluwarsa; saldo dikembalikan: Rp%(amount)s.")
+                         % {"n": counts["expired"], "amount": f"{counts['amount']:,}".replace(",", ".")})
+    return redirect("prakerja:pmo")
+
+
+@login_required
 def reviews(request: HttpRequest) -> HttpResponse:
     _pmo(request, "prakerja.review")
     return render(request, "prakerja/reviews.html", {"applications": selectors.review_list(), "form": ReviewForm()})
