@@ -336,6 +336,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
     # Not a deletion: queues the day's employment-survey reminders once a day (certification/tasks.py).
     "sisnaker.certification.tasks.employment_reminders_due",
+    # Not a deletion: returns the Kartu Prakerja balances not used by their purchase deadline (prakerja/tasks.py).
+    "sisnaker.prakerja.tasks.balances_expire_due",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).

@@ -28,10 +28,22 @@ def test_the_domain_refuses_unbalanced_entries():
     assert domain.entry_refusal([(BUDGET, True), (PAYABLE, -1)]) is not None
 
 
-@pytest.mark.parametrize("entry", list(domain.EntryKind))
+def test_every_entry_kind_has_its_postings():
+    assert set(domain.PAYABLE_ENTRIES) | set(domain.BALANCE_ENTRIES) == set(domain.EntryKind)
+
+
+@pytest.mark.parametrize("entry", domain.PAYABLE_ENTRIES)
 def test_every_posting_balances(entry):
     for kind in domain.PayableKind:
         assert domain.entry_refusal(domain.postings(entry, payable_kind=kind, funding_source="apbd", amount=600_000)) is None
+
+
+@pytest.mark.parametrize("entry", domain.BALANCE_ENTRIES)
+def test_every_balance_posting_balances_on_the_holders_account(entry):
+    lines = domain.balance_postings(entry, funding_source="prakerja", holder="prakerja:1", amount=3_500_000)
+    assert domain.entry_refusal(lines) is None
+    held = [amount for key, amount in lines if key == (domain.AccountKind.BENEFICIARY, "prakerja", "prakerja:1")]
+    assert held == ([-3_500_000] if entry == domain.EntryKind.GRANT else [3_500_000])
 
 
 def _post(lines, key="k1"):

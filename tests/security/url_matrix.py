@@ -313,6 +313,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:wave_open": (post(only(*PMO)),),
     "prakerja:wave_close": (post(only(*PMO)),),
     "prakerja:wave_draw": (post(only(*PMO)),),
+    "prakerja:cards_expire": (post(only(*PMO)),),
     "prakerja:reviews": (Case(only(*PMO)),),
     "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
     "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),

@@ -19,6 +19,10 @@ Postings (``postings``)::
     pay      payable_<party> +a   paid_out −a            the bank reports the transfer done
     cancel   payable_<party> +a   returned −a            a payable still due is withdrawn
     return   paid_out +a          payable_<party> −a     the bank sends a paid transfer back: owed again
+    grant    budget +a            beneficiary −a         a beneficiary's balance is given (Kartu Prakerja)
+    expire   budget −a            beneficiary +a         an unused balance goes back to the programme budget
+
+A beneficiary account belongs to one holder (``balance_postings``): its balance is minus the sum of its lines.
 
 Each posting has an idempotency key (``entry_key``): ``accrue:<payable key>``, ``pay:<payable key>``,
 ``cancel:<payable key>``, ``return:<payable key>``; after the n-th return the next payment and return are
@@ -72,6 +76,13 @@ class EntryKind(Choices):
     PAY = "pay", _("Pembayaran")
     CANCEL = "cancel", _("Pembatalan")
     RETURN = "return", _("Dikembalikan bank")
+    GRANT = "grant", _("Saldo diberikan")
+    EXPIRE = "expire", _("Saldo kedaluwarsa")
+
+
+# The entries of a payable (``postings``) and of a beneficiary's balance (``balance_postings``).
+PAYABLE_ENTRIES = (EntryKind.ACCRUE, EntryKind.PAY, EntryKind.CANCEL, EntryKind.RETURN)
+BALANCE_ENTRIES = (EntryKind.GRANT, EntryKind.EXPIRE)
 
 
 class PayableKind(Choices):
@@ -113,8 +124,9 @@ class PayoutStatus(Choices):
 
 # --- the ledger --------------------------------------------------------------------------------------
 
-# An account is named by (kind, funding source); the beneficiary kind also by person (not used here yet).
-AccountKey = tuple[str, str]
+# An account is named by (kind, funding source); a beneficiary account also by its holder's reference
+# (kind, funding source, reference).
+AccountKey = tuple[str, ...]
 Line = tuple[AccountKey, int]
 
 
@@ -134,6 +146,17 @@ def postings(entry: str, *, payable_kind: str, funding_source: str, amount: int)
     if entry == EntryKind.RETURN:
         return [((AccountKind.PAID_OUT, funding_source), amount), (owed, -amount)]
     raise ValueError(f"unknown entry kind {entry!r}")
+
+
+def balance_postings(entry: str, *, funding_source: str, holder: str, amount: int) -> list[Line]:
+    """The lines of a beneficiary balance's ``grant`` or ``expire`` (see the module docstring); ``holder`` is the
+    beneficiary account's reference."""
+    budget, balance = (AccountKind.BUDGET, funding_source), (AccountKind.BENEFICIARY, funding_source, holder)
+    if entry == EntryKind.GRANT:
+        return [(budget, amount), (balance, -amount)]
+    if entry == EntryKind.EXPIRE:
+        return [(balance, amount), (budget, -amount)]
+    raise ValueError(f"unknown balance entry kind {entry!r}")
 
 
 def entry_key(entry: str, payable_key: str, returns: int = 0) -> str:

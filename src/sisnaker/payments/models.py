@@ -19,22 +19,27 @@ SOURCES = [(s, s.upper()) for s in FUNDING_SOURCES]
 
 
 class LedgerAccount(models.Model):
-    """One account of the ledger: a kind per funding source (a beneficiary's balance: per person too).
-    Its balance is the sum of its lines (debits positive)."""
+    """One account of the ledger: a kind per funding source (a beneficiary's balance: per person, or per
+    ``reference`` — the holder named outside payments, e.g. ``prakerja:<card number>``). Its balance is the sum of
+    its lines (debits positive)."""
 
     kind = models.CharField(max_length=20, choices=AccountKind.choices)
     funding_source = models.CharField(max_length=10, choices=SOURCES)
     person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["funding_source", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "funding_source"], condition=Q(person__isnull=True),
+            models.UniqueConstraint(fields=["kind", "funding_source"], condition=Q(person__isnull=True, reference=""),
                                     name="ledger_account_unique"),
+            models.UniqueConstraint(fields=["kind", "funding_source", "reference"], condition=~Q(reference=""),
+                                    name="ledger_account_unique_reference"),
             models.UniqueConstraint(fields=["kind", "funding_source", "person"], condition=Q(person__isnull=False),
                                     name="ledger_account_unique_person"),
             models.CheckConstraint(name="ledger_account_person_iff_beneficiary",
-                                   condition=Q(kind="beneficiary", person__isnull=False) | (~Q(kind="beneficiary") & Q(person__isnull=True))),
+                                   condition=(Q(kind="beneficiary") & (Q(person__isnull=False) | ~Q(reference="")))
+                                   | (~Q(kind="beneficiary") & Q(person__isnull=True, reference=""))),
             models.CheckConstraint(name="ledger_account_kind_valid", condition=Q(kind__in=AccountKind.values)),
         ]
 

@@ -17,6 +17,10 @@ class Audit(AuditAction):
     APPLICATION_SUBMITTED = "prakerja_application.submitted", Msg("Pendaftaran Prakerja dikirim", "Prakerja application submitted")
     APPLICATION_REVIEWED = "prakerja_application.reviewed", Msg("Identitas pendaftar diperiksa petugas PMO",
                                                                 "Applicant's identity checked by a PMO officer")
+    CARDS_ISSUED = "prakerja_card.issued", Msg("Kartu Prakerja diterbitkan dan saldo pelatihan dibukukan",
+                                               "Prakerja cards issued and training balances posted")
+    CARDS_EXPIRED = "prakerja_card.expired", Msg("Saldo Kartu Prakerja yang tidak dipakai dikembalikan",
+                                                 "Unused Prakerja balances returned")
     EXCLUSIONS_IMPORTED = "prakerja_exclusion.imported", Msg("Daftar pengecualian diimpor", "Exclusion list imported")
 
 

@@ -15,6 +15,9 @@ A wave cannot close while applications wait in ``review``: a mismatch is decided
 silently accepted or refused. ``not_selected`` may apply again in a later wave; ``selected`` (a beneficiary)
 never again (``earlier_beneficiary``).
 
+Cards (``CardStatus``): a selected application gets a card at the draw (``card_number``: wave, application id,
+Luhn digit) and the wave's training balance; ``active`` ──purchase deadline over, balance returned──▶ ``expired``.
+
 Wave states (``WaveStatus``): draft → open → closed → drawn. Amounts (training balance, incentives) are
 per wave, because they changed over the years.
 
@@ -270,3 +273,65 @@ def result_notice(*, selected: bool, wave: str, application_id: int, balance: in
     return (f"Anda belum lolos Kartu Prakerja {wave}",
             f"Sisnaker: Anda belum lolos Kartu Prakerja {wave} (no. {application_id}){why}. Anda dapat mendaftar lagi "
             f"pada gelombang berikutnya. {url}")
+
+
+# --- the card and its training balance ------------------------------------------------------------------------
+
+CARD_LENGTH = 16
+
+
+class CardStatus:
+    """A Kartu Prakerja: ``active`` (the training balance may be spent) until the purchase deadline passes unused,
+    then ``expired`` (kedaluwarsa: the balance went back to the programme budget, the membership ends)."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    CHOICES = (
+        (ACTIVE, Msg("Aktif", "Active")),
+        (EXPIRED, Msg("Kedaluwarsa", "Expired")),
+    )
+
+
+def luhn_digit(payload: str) -> str:
+    """The Luhn (mod 10) check digit of a string of digits: from the right, every second digit of the payload
+    (starting with the last) is doubled (less 9 when above 9); the check digit brings the sum to a multiple of 10."""
+    total = 0
+    for i, ch in enumerate(reversed(payload)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def card_number(*, wave_number: int, application_id: int) -> str:
+    """The 16-digit Kartu Prakerja number: the wave's number (4 digits), the application's id (11 digits), a Luhn
+    check digit (``luhn_digit``). Unique because wave numbers and application ids are; not a secret (the
+    application number is published with the draw's results). Mistyped digits and most swaps fail the check."""
+    if not (0 < wave_number <= 9999 and 0 < application_id <= 99_999_999_999):
+        raise ValueError("wave number or application id out of the card number's range")
+    payload = f"{wave_number:04d}{application_id:011d}"
+    return payload + luhn_digit(payload)
+
+
+def card_number_valid(number: str) -> bool:
+    return (len(number) == CARD_LENGTH and number.isascii() and number.isdigit()
+            and luhn_digit(number[:-1]) == number[-1])
+
+
+def purchase_deadline(selected_on: dt.date, days: int) -> dt.date:
+    """The last day the first training can be bought: ``days`` after the day of selection (the draw)."""
+    return selected_on + dt.timedelta(days=days)
+
+
+def card_expires(*, status: str, deadline: dt.date, today: dt.date) -> bool:
+    """An active card whose deadline is over (``today`` is after it) expires; its unused balance returns."""
+    return status == CardStatus.ACTIVE and today > deadline
+
+
+def card_state(*, status: str, deadline: dt.date, today: dt.date) -> str:
+    """What the citizen's page says: ``active``, ``expired``, or ``expiring`` (active, deadline over, the daily
+    run has not returned the balance yet: it can no longer be spent)."""
+    if status == CardStatus.EXPIRED:
+        return CardStatus.EXPIRED
+    return "expiring" if today > deadline else CardStatus.ACTIVE

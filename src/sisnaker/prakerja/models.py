@@ -1,7 +1,7 @@
 """Kartu Prakerja data: waves, province quotas, applications, exclusion lists.
 
-Money is integer rupiah. The training balance, incentives and purchases of a wave's beneficiaries will be
-posted to the payments ledger (funding source ``prakerja``, the ``beneficiary`` account): ``scope_funding_source``
+Money is integer rupiah. A beneficiary's training balance is posted to the payments ledger (funding source
+``prakerja``, the card's ``beneficiary`` account; incentives and purchases will be too): ``scope_funding_source``
 says so to the permission rules, and every amount here is the wave's, so a later wave's change never rewrites an
 earlier one's."""
 
@@ -14,7 +14,14 @@ from django.db.models import F, Q
 from sisnaker.core import crypto
 from sisnaker.regions.nik import mask as nik_mask
 
-from .domain import DEFAULT_MAX_PER_HOUSEHOLD, ApplicationStatus, ExclusionCategory, WaveStatus, reason_text
+from .domain import (
+    DEFAULT_MAX_PER_HOUSEHOLD,
+    ApplicationStatus,
+    CardStatus,
+    ExclusionCategory,
+    WaveStatus,
+    reason_text,
+)
 
 FUNDING_SOURCE = "prakerja"
 
@@ -204,3 +211,50 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"exclusion {self.pk} ({self.category})"
+
+
+class Card(models.Model):
+    """A Kartu Prakerja: issued to a selected application at the draw (``domain.card_number``). Its training
+    balance lives in the payments ledger (funding source ``prakerja``, the beneficiary account with reference
+    ``ledger_reference``); ``granted`` is what was posted, ``deadline`` the last day of the first purchase."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="card")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="cards")
+    person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=16, unique=True)
+    granted = models.BigIntegerField(help_text="rupiah")
+    issued_at = models.DateTimeField()
+    deadline = models.DateField()
+    status = models.CharField(max_length=10, choices=_choices(CardStatus.CHOICES), default=CardStatus.ACTIVE)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=[CardStatus.ACTIVE, CardStatus.EXPIRED]), name="prakerja_card_status_valid"),
+            models.CheckConstraint(condition=Q(status=CardStatus.EXPIRED, expired_at__isnull=False)
+                                   | Q(status=CardStatus.ACTIVE, expired_at__isnull=True), name="prakerja_card_expired_at_iff_expired"),
+            models.CheckConstraint(condition=Q(granted__gte=0), name="prakerja_card_granted_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="prakerja_card_due_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def ledger_reference(self) -> str:
+        return ledger_reference(self.number)
+
+    def status_label(self):
+        return dict(CardStatus.CHOICES)[self.status]
+
+    def scope_user_id(self) -> int | None:
+        return self.person.user_id if self.person_id else None
+
+    def scope_funding_source(self) -> str:
+        return FUNDING_SOURCE
+
+
+def ledger_reference(card_number: str) -> str:
+    """The beneficiary account's reference in the payments ledger for one card."""
+    return f"prakerja:{card_number}"

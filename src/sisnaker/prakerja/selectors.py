@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from sisnaker.payments.domain import AccountKind
+from sisnaker.payments.services.ledger import balances
 from sisnaker.regions.models import Province
 
+from . import domain
 from .domain import ApplicationStatus as S
 from .domain import Candidate
 from .domain import WaveStatus as W
-from .models import Application, ExclusionImport, Wave
+from .models import FUNDING_SOURCE, Application, Card, ExclusionImport, Wave
 
 
 def open_waves(today: dt.date) -> list[Wave]:
@@ -55,6 +59,29 @@ def my_applications(person) -> list[Application]:
     if person is None:
         return []
     return list(Application.objects.filter(nik_index=person.nik_index).select_related("wave", "province").order_by("-wave__number"))
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What the citizen's page shows of a card: the balance is read from the ledger."""
+
+    number: str
+    balance: int
+    deadline: dt.date
+    state: str  # domain.card_state: active, expiring, expired
+
+    @property
+    def number_grouped(self) -> str:
+        return " ".join(self.number[i:i + 4] for i in range(0, len(self.number), 4))
+
+
+def cards_of(applications: list[Application], *, today: dt.date) -> dict[int, CardView]:
+    """The cards of these applications by application id, each with its ledger balance (one query for the cards,
+    one for the balances)."""
+    cards = list(Card.objects.filter(application__in=[a.pk for a in applications]))
+    held = balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [c.ledger_reference for c in cards])
+    return {c.application_id: CardView(c.number, held[c.ledger_reference], c.deadline,
+                                       domain.card_state(status=c.status, deadline=c.deadline, today=today)) for c in cards}
 
 
 def review_list() -> list[Application]:

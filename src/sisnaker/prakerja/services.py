@@ -1,5 +1,6 @@
 """Kartu Prakerja writes: waves and quotas, applications (self or assisted at a posko), the PMO's identity
-review, exclusion list imports, closing a wave (eligibility) and the draw.
+review, exclusion list imports, closing a wave (eligibility), the draw, the cards and their training balances
+(posted to the payments ledger) and returning the balances not used by the purchase deadline.
 
 Every service: keyword-only, one durable transaction, ``require``, an audit row, messages after commit."""
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils import timezone
 
 from sisnaker.accounts import onetime
 from sisnaker.accounts.domain import names_match
@@ -26,6 +28,8 @@ from sisnaker.core.links import absolute
 from sisnaker.core.permissions import require
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications.gateways import normalize_phone
+from sisnaker.payments.domain import AccountKind, EntryKind, balance_postings
+from sisnaker.payments.services import ledger
 from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.models import District, Province
 from sisnaker.training.spreadsheets.reading import CellError, nik_text, read_rows
@@ -34,7 +38,16 @@ from . import domain, identity, selectors, tasks
 from .codes import Audit, Code
 from .domain import ApplicationStatus as S
 from .domain import WaveStatus as W
-from .models import Application, Exclusion, ExclusionImport, ProvinceQuota, Wave
+from .models import (
+    FUNDING_SOURCE,
+    Application,
+    Card,
+    Exclusion,
+    ExclusionImport,
+    ProvinceQuota,
+    Wave,
+    ledger_reference,
+)
 
 CODE_MINUTES = 10
 MAX_CODE_ATTEMPTS = 5
@@ -276,9 +289,90 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         counts = {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
         audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
+        # Every selected application gets its card and the wave's training balance, in the draw's transaction.
+        _cards_issue(actor=actor, wave=wave, now=now)
         wave_id, actor_id = wave.pk, actor.pk
         # The results are published with the draw; the candidates are told once it has committed.
         transaction.on_commit(lambda: tasks.tell_results.enqueue(wave_id=wave_id, actor_id=actor_id))
+    return counts
+
+
+# --- cards and training balances ----------------------------------------------------------------------------
+
+def grant_key(card_number: str) -> str:
+    """The idempotency key of a card's training balance in the ledger: posted once per card."""
+    return f"prakerja-grant:{card_number}"
+
+
+def expire_key(card_number: str) -> str:
+    return f"prakerja-expire:{card_number}"
+
+
+def _cards_issue(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
+    """Inside the caller's transaction: a card for each selected application of ``wave`` that has none (one bulk
+    insert per chunk), then the wave's training balance posted for each card (``ledger.post``: one entry per card,
+    keys already posted skipped), one audit row for the wave. Running it again issues and posts nothing."""
+    selected_on = timezone.localdate(now)
+    deadline = domain.purchase_deadline(selected_on, wave.purchase_deadline_days)
+    todo = list(Application.objects.filter(wave=wave, status=S.SELECTED, card__isnull=True)
+                .order_by("pk").values_list("pk", "person_id"))
+    for chunk in _chunks(todo):
+        Card.objects.bulk_create([Card(application_id=pk, wave=wave, person_id=person_id, granted=wave.training_balance,
+                                       number=domain.card_number(wave_number=wave.number, application_id=pk),
+                                       issued_at=now, deadline=deadline) for pk, person_id in chunk], batch_size=CHUNK)
+    posted = 0
+    if wave.training_balance > 0:
+        cards = list(Card.objects.filter(wave=wave).values_list("number", "granted"))
+        for chunk in _chunks(cards):
+            posted += len(ledger.post([
+                ledger.Posting(kind=EntryKind.GRANT, key=grant_key(number), memo=f"Kartu Prakerja {number}",
+                               lines=balance_postings(EntryKind.GRANT, funding_source=FUNDING_SOURCE,
+                                                      holder=ledger_reference(number), amount=granted))
+                for number, granted in chunk if granted > 0], actor=actor, now=now))
+    counts = {"issued": len(todo), "posted": posted}
+    if todo or posted:
+        audit.record(actor=actor, action=Audit.CARDS_ISSUED, obj=wave, at=now,
+                     after={**counts, "balance": wave.training_balance, "deadline": deadline.isoformat()})
+    return counts
+
+
+def cards_issue(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
+    """Issue the cards and post the balances of a drawn wave that are missing (the draw does it; this is the same
+    step run again by a PMO officer, e.g. after a failure): idempotent."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        if wave.status != W.DRAWN:
+            raise Conflict(Msg("Kartu diterbitkan setelah pengundian.", "Cards are issued after the draw."), code=Code.WAVE_STATE)
+        return _cards_issue(actor=actor, wave=wave, now=now)
+
+
+def cards_expire(*, actor, today: dt.date, now: dt.datetime) -> dict[str, int]:
+    """Return to the programme budget the balance of every active card whose purchase deadline is over
+    (``domain.card_expires``): one ``expire`` entry per card for what its ledger account still holds, the card
+    ``expired``; one audit row. Run by a PMO officer or by the daily job (``actor`` None: Sisnaker itself).
+    Idempotent: cards already expired are not looked at again, and each card's return has its own key."""
+    with transaction.atomic(durable=True):
+        if actor is not None:
+            require(actor, "prakerja.manage")
+        due = list(Card.objects.select_for_update(skip_locked=False)
+                   .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today).order_by("pk").values_list("pk", "number"))
+        returned = amount = 0
+        for chunk in _chunks(due):
+            held = ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(n) for _pk, n in chunk])
+            postings = [ledger.Posting(kind=EntryKind.EXPIRE, key=expire_key(number), memo=f"Kartu Prakerja {number} kedaluwarsa",
+                                       lines=balance_postings(EntryKind.EXPIRE, funding_source=FUNDING_SOURCE,
+                                                              holder=ledger_reference(number), amount=held[ledger_reference(number)]))
+                        for _pk, number in chunk if held[ledger_reference(number)] > 0]
+            done = ledger.post(postings, actor=actor, now=now)
+            returned += len(done)
+            amount += sum(p.lines[0][1] for p in done)
+            Card.objects.filter(pk__in=[pk for pk, _n in chunk], status=domain.CardStatus.ACTIVE).update(
+                status=domain.CardStatus.EXPIRED, expired_at=now)
+        counts = {"expired": len(due), "returned": returned, "amount": amount}
+        if due:
+            audit.record(actor=actor, action=Audit.CARDS_EXPIRED, object_type="prakerja.card", at=now,
+                         after={**counts, "today": today.isoformat()})
     return counts
 
 

@@ -16,3 +16,15 @@ def tell_results(*, wave_id: int, actor_id: int) -> dict:
 
     actor = get_user_model().objects.get(pk=actor_id)
     return {"told": services.results_tell(actor=actor, wave=Wave.objects.get(pk=wave_id), now=timezone.now())}
+
+
+def balances_expire_due(*, now) -> str:
+    """A housekeeping job (``settings.SISNAKER_HOUSEKEEPING``, every hour): return the balances of cards whose
+    purchase deadline is over (``services.cards_expire``, Sisnaker itself the actor). Cheap when nothing is due
+    (one indexed query); running it again changes nothing."""
+    from django.utils import timezone
+
+    from . import services
+
+    counts = services.cards_expire(actor=None, today=timezone.localdate(now), now=now)
+    return f"expired {counts['expired']}"

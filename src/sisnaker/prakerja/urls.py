@@ -17,6 +17,7 @@ urlpatterns = [
     path("pmo/gelombang/<int:wave_id>/buka/", views.wave_open, name="wave_open"),
     path("pmo/gelombang/<int:wave_id>/tutup/", views.wave_close, name="wave_close"),
     path("pmo/gelombang/<int:wave_id>/undi/", views.wave_draw, name="wave_draw"),
+    path("pmo/kartu/kedaluwarsa/", views.cards_expire, name="cards_expire"),
     path("pmo/tinjauan/", views.reviews, name="reviews"),
     path("pmo/tinjauan/<int:application_id>/", views.review_decide, name="review_decide"),
     path("pmo/pengecualian/", views.exclusions, name="exclusions"),

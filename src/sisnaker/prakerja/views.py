@@ -125,7 +125,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
         raise PermissionDenied(Msg("Halaman ini untuk warga yang terdaftar.", "This page is for registered citizens."))
-    return render(request, "prakerja/mine.html", {"applications": selectors.my_applications(person)})
+    applications = selectors.my_applications(person)
+    cards = selectors.cards_of(applications, today=timezone.localdate())
+    for app in applications:
+        app.card_view = cards.get(app.pk)
+    return render(request, "prakerja/mine.html", {"applications": applications})
 
 
 def results(request: HttpRequest, wave_id: int) -> HttpResponse:
@@ -238,6 +242,21 @@ def wave_close(request: HttpRequest, wave_id: int) -> HttpResponse:
 @require_POST
 def wave_draw(request: HttpRequest, wave_id: int) -> HttpResponse:
     return _wave_step(request, wave_id, services.wave_draw)
+
+
+@login_required
+@require_POST
+def cards_expire(request: HttpRequest) -> HttpResponse:
+    """Return now the balances whose purchase deadline is over (what the hourly job does)."""
+    _pmo(request)
+    try:
+        counts = services.cards_expire(actor=request.user, today=timezone.localdate(), now=timezone.now())
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(n)d kartu kedaluwarsa; saldo dikembalikan: Rp%(amount)s.")
+                         % {"n": counts["expired"], "amount": f"{counts['amount']:,}".replace(",", ".")})
+    return redirect("prakerja:pmo")
 
 
 @login_required

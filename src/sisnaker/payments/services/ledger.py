@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 
 from sisnaker.core.errors import ValidationFailed
 
@@ -37,13 +38,39 @@ class Posting:
 
 
 def accounts_by_key(keys: Iterable[domain.AccountKey]) -> dict[domain.AccountKey, int]:
-    """Account ids for (kind, funding source) keys, creating the accounts that do not exist yet."""
+    """Account ids for (kind, funding source) keys and (kind, funding source, reference) keys of beneficiary
+    accounts, creating the accounts that do not exist yet (those with a reference in bulk)."""
     wanted = set(keys)
-    found = {(a.kind, a.funding_source): a.pk for a in LedgerAccount.objects.filter(person__isnull=True)
-             if (a.kind, a.funding_source) in wanted}
-    for kind, source in wanted - set(found):
-        found[(kind, source)] = LedgerAccount.objects.get_or_create(kind=kind, funding_source=source, person=None)[0].pk
+    shared = {k for k in wanted if len(k) == 2}
+    held = sorted(k for k in wanted if len(k) == 3)
+    found = {(a.kind, a.funding_source): a.pk for a in LedgerAccount.objects.filter(person__isnull=True, reference="")
+             if (a.kind, a.funding_source) in shared}
+    for kind, source in shared - set(found):
+        found[(kind, source)] = LedgerAccount.objects.get_or_create(kind=kind, funding_source=source, person=None,
+                                                                    reference="")[0].pk
+    for start in range(0, len(held), CHUNK):
+        chunk = held[start:start + CHUNK]
+        LedgerAccount.objects.bulk_create([LedgerAccount(kind=k, funding_source=s, reference=r) for k, s, r in chunk],
+                                          batch_size=CHUNK, ignore_conflicts=True)
+        for kind in {k for k, _s, _r in chunk}:
+            for source in {s for k, s, _r in chunk if k == kind}:
+                refs = [r for k, s, r in chunk if k == kind and s == source]
+                found.update(((kind, source, r), pk) for r, pk in LedgerAccount.objects.filter(
+                    kind=kind, funding_source=source, reference__in=refs).values_list("reference", "pk"))
     return found
+
+
+def balances(kind: str, funding_source: str, references: Iterable[str]) -> dict[str, int]:
+    """The balance held for each reference (minus the sum of its account's lines: credits are what is held);
+    0 for a reference with no account yet."""
+    refs = sorted(set(references))
+    out = dict.fromkeys(refs, 0)
+    for start in range(0, len(refs), CHUNK):
+        for ref, total in (LedgerLine.objects.filter(account__kind=kind, account__funding_source=funding_source,
+                                                     account__reference__in=refs[start:start + CHUNK])
+                           .values_list("account__reference").annotate(total=Sum("amount"))):
+            out[ref] = -int(total or 0)
+    return out
 
 
 def post(postings: list[Posting], *, actor, now: dt.datetime) -> list[Posting]:
