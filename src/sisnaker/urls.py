@@ -18,6 +18,7 @@ urlpatterns = [
     path("pembayaran/", include("sisnaker.payments.urls")),
     path("privasi/", include("sisnaker.privacy.urls")),
     path("prakerja/", include("sisnaker.prakerja.urls")),
+    path("penempatan/", include("sisnaker.placement.urls")),
     # Short public path for the QR code on certificates: /v/<verification id>.
     path("v/", include(certification_urls.verify)),
     # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.

@@ -318,6 +318,7 @@ class World:
         # participant's payout account waits for an officer's check of its holder name.
         self._payments(now)
         self._prakerja(now)
+        self._placement(now)
 
         # Privacy: the owner asked for a copy of their data.
         from sisnaker.privacy.services import privacy_request_submit
@@ -389,6 +390,14 @@ class World:
             actor=self.users["owner"], wave=self.wave, data=data, now=now)
         self.exclusion_import = ExclusionImport.objects.create(category="civil_servant", file_name="asn.csv",
                                                                imported_by=self.users["admin"], created_at=now)
+
+    def _placement(self, now) -> None:
+        """The owner's AK/1 application, waiting at the regency office of their KTP (Kota Bandung)."""
+        from sisnaker.placement import services as placement
+
+        self.ak1_card = placement.ak1_apply(actor=self.users["owner"], now=now, data=placement.Ak1Application(
+            birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education="smk",
+            other_training="", skills="Pemrograman web"))
 
     def exclusion_body(self) -> dict:
         content = f"NIK\n{self.other_nik}\n".encode()

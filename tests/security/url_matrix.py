@@ -84,6 +84,9 @@ INSTITUTION_EDITORS = ("manager", "curator", "admin")                          #
 REGISTRANTS = ("owner", "citizen", "manager", "manager_other", "curator", "admin")  # institution.register
 FINANCE = ("finance", "admin")
 PMO = ("admin",)                                                                 # prakerja.manage (no PMO user in the world)
+AK1_VIEWERS = ("owner", "officer", "admin")                                       # ak1.view of the owner's card (32.73)
+AK1_ISSUERS = ("officer", "admin")                                               # ak1.issue (the regency office of 32.73)
+AK1_QUEUE = ("officer", "officer_out", "admin")                                  # ak1.queue (each officer's own area)
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
@@ -131,6 +134,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
+    "card_id": "ak1_card",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -295,6 +299,15 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "verify:lookup": (Case(PUBLIC),),
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),
+    # --- placement: the AK/1 job-seeker card (the owner's application waits at Kota Bandung's office) ----------
+    "placement:ak1_mine": (Case(only(*CITIZENS)),),
+    "placement:ak1_apply": (Case(only(*CITIZENS)),
+                            post(only(*CITIZENS), data={"birth_place": "Bandung", "marital_status": "single", "religion": "islam",
+                                                        "address": "Jl. Uji 1", "education": "smk", "skills": "Las"})),
+    "placement:ak1_queue": (Case(only(*AK1_QUEUE), **scoped("owner_name", to=("officer", "admin"), not_to=("officer_out",))),),
+    "placement:ak1_card": (Case(only(*AK1_VIEWERS), **scoped("certificate_number", to=("owner",))),),
+    "placement:ak1_issue": (post(only(*AK1_ISSUERS)),),
+    "placement:ak1_refuse": (post(only(*AK1_ISSUERS), data={"reason": "Dokumen tidak lengkap."}),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.

@@ -81,6 +81,12 @@ def _region(grant: Grant, obj: Any, actor: Any) -> bool:
     return any(code and (code == area or code.startswith(area + ".")) for code in fn())
 
 
+def _regency_office(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A regional officer of a regency (kabupaten/kota) office whose area holds the object: a province
+    officer's grant ("32") does not count, for acts that the law gives the regency office (the AK/1 card)."""
+    return "." in grant.region_code and _region(grant, obj, actor)
+
+
 def _regional_authority(grant: Grant, obj: Any, actor: Any) -> bool:
     """A regional officer of the object's area, for institutions licensed locally."""
     fn = getattr(obj, "scope_approval_authority", None)
@@ -182,6 +188,15 @@ RULES: dict[str, dict[Role, Any]] = {
     "prakerja.assist": {R.REGIONAL_OFFICER: _any},
     "prakerja.manage": {R.PMO_OFFICER: _national},
     "prakerja.review": {R.PMO_OFFICER: _national},
+    # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
+    # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
+    # it went to (province officers too); only an officer of that regency office (kabupaten/kota, not the
+    # province) issues or refuses it, signing as the placement officer (pengantar kerja). The queue lists
+    # each officer's own area (obj: none).
+    "ak1.apply_own": {R.CITIZEN: _own},
+    "ak1.view": {R.CITIZEN: _own, R.REGIONAL_OFFICER: _region},
+    "ak1.queue": {R.REGIONAL_OFFICER: _any},
+    "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

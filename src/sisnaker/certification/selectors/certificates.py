@@ -46,6 +46,13 @@ def my_certificates(*, user: User) -> list[Certificate]:
                 .select_related("enrollment__program", "institution").order_by("-issued_at"))
 
 
+def certificates_of_person(*, person_id: int) -> list[Certificate]:
+    """A person's certificates that stand (not revoked), newest first, with program and institution loaded:
+    what other apps attach (the AK/1 card's non-formal education). The caller checks who may see them."""
+    return list(Certificate.objects.filter(enrollment__person_id=person_id, revoked_at__isnull=True)
+                .select_related("enrollment__program", "institution").order_by("-issued_at"))
+
+
 def certified_enrollment_ids(*, enrollment_ids: list[int]) -> set[int]:
     """Which of these enrollments have a certificate, revoked or not (extension point
     ``training.certified_enrollments``: training refuses withdrawing or "not me" for them). One query."""
