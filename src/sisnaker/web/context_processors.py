@@ -25,6 +25,9 @@ def sisnaker(request):
             "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
             # The data-protection officer's queue of people's requests (privacy).
             "privacy": bool(roles & {"data_protection_officer", "admin"}),
+            # The AK/1 job-seeker card: citizens apply and hold it; regional officers issue it (placement).
+            "ak1_own": "citizen" in roles,
+            "ak1_queue": bool(roles & {"regional_officer", "admin"}),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
         },
