@@ -170,8 +170,8 @@ def raw(dsn: str, people: list[dict], clients: int) -> dict:
                     cur.execute(
                         "INSERT INTO accounts_person (user_id, nik_encrypted, nik_index, nik_regency_id, nik_district_id,"
                         " full_name, birth_date, sex, nik_warnings, has_disability, disability_kind, education, phone, email,"
-                        " domicile_district_id, address, bank_name, bank_account_encrypted, bank_account_holder, created_at,"
-                        " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '[]', false, '', %s, %s, %s, %s, '', '', '', '',"
+                        " domicile_district_id, address, created_at,"
+                        " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '[]', false, '', %s, %s, %s, %s, '',"
                         " %s, %s) RETURNING id",
                         [user_id, sealed, index, p["domicile_district"][:5], p["domicile_district"], p["full_name"],
                          p["birth_date"], p["sex"], p["education"], "+62" + p["phone"][1:], p["email"].lower(),

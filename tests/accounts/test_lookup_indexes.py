@@ -103,4 +103,7 @@ def test_the_migration_names_duplicate_addresses_instead_of_failing_on_the_index
             cursor.execute("UPDATE accounts_user SET email = '' WHERE id = %s", [ids[1]])
     finally:
         MigrationExecutor(connection).migrate([after])
+        # Back to the latest schema (later migrations were unapplied with 0010 and the tests after need them).
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
     assert User.objects.filter(email_is("DUA@example.id")).count() == 1

@@ -1,10 +1,12 @@
 import pytest
+from django.urls import reverse
 
 from sisnaker.accounts import selectors, services
 from sisnaker.accounts.models import Person, RoleAssignment
 from sisnaker.core.errors import PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
+from sisnaker.payments.services import payout
 from sisnaker.regions.models import District
 from tests.factories import AdminFactory, CuratorFactory, PersonFactory, RegionalOfficerFactory
 
@@ -22,15 +24,11 @@ def _update(person, actor, **kw):
 
 def test_a_person_corrects_their_own_data_and_the_change_is_audited(citizen):
     new_home = District.objects.get(code="35.78.01")
-    _update(citizen, citizen.user, domicile_district=new_home, bank_name="BRI", bank_account_number="0123-4567-8901",
-            bank_account_holder="Siti Rahmawati", current_password="Rahasia-Kuat-2026")
+    _update(citizen, citizen.user, domicile_district=new_home, address="Jl. Baru 1")
     person = Person.objects.get(pk=citizen.pk)
     assert person.domicile_district_id == "35.78.01"
-    assert person.bank_account_number == "012345678901"
-    assert "012345678901" not in person.bank_account_encrypted
     event = AuditEvent.objects.filter(action="person.updated").latest("id")
     assert event.before["domicile_district"] == "32.73.01" and event.after["domicile_district"] == "35.78.01"
-    assert "012345678901" not in str(event.after) and event.after["bank_account"].endswith("8901")
 
 
 def test_nobody_else_may_correct_a_persons_data(citizen):
@@ -40,20 +38,24 @@ def test_nobody_else_may_correct_a_persons_data(citizen):
     assert Person.objects.get(pk=citizen.pk).full_name != "Dipalsukan"
 
 
-def test_bank_account_needs_digits_and_holder(citizen):
-    with pytest.raises(ValidationFailed) as info:
-        _update(citizen, citizen.user, bank_name="BRI", bank_account_number="12AB", bank_account_holder="X",
-                current_password="Rahasia-Kuat-2026")
-    assert info.value.field == "bank_account_number"
-    with pytest.raises(ValidationFailed) as info:
-        _update(citizen, citizen.user, bank_account_number="1234567890", current_password="Rahasia-Kuat-2026")
-    assert info.value.code == "bank_incomplete"
+def test_the_profile_links_to_the_payout_account_page_and_has_no_bank_fields(client, citizen):
+    client.force_login(citizen.user)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("payments:account") in page and "Rekening pencairan" in page
+    assert 'name="bank_' not in page
 
 
 def test_data_download_has_everything_and_is_logged(citizen):
     data = services.person_export_own(actor=citizen.user, person=citizen)
     assert data["nik"] == citizen.nik and data["full_name"] == citizen.full_name
     assert data["domicile"]["regency"] == "Kota Bandung"
+    assert data["payout_account"] is None
+    payout.payout_account_set(actor=citizen.user, person=citizen, channel="bank", provider_code="002",
+                              number="0123-4567-8901", holder_name=citizen.full_name, current_password="Rahasia-Kuat-2026")
+    data = services.person_export_own(actor=citizen.user, person=citizen)
+    assert data["payout_account"]["number"] == "****8901" and data["payout_account"]["provider"] == "BRI"
+    assert data["payout_account"]["holder"] == citizen.full_name and data["payout_account"]["status"] == "verified"
+    assert "012345678901" not in str(data)
     assert AuditEvent.objects.filter(action="person.exported", object_id=str(citizen.pk)).exists()
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from sisnaker.accounts import services as account_services
 from sisnaker.core.errors import ValidationFailed
+from sisnaker.payments.services import payout
 from sisnaker.regions.models import District
 from sisnaker.training.spreadsheets import reading
 from tests.conftest import TODAY, make_nik
@@ -44,9 +45,6 @@ def test_import_row_repr_has_no_nik(regions):
 @pytest.mark.parametrize("number", ["²²²²²²", "١٢٣٤٥٦٧"])
 def test_bank_account_number_must_be_ascii_digits(citizen, number):
     with pytest.raises(ValidationFailed) as err:
-        account_services.person_update(
-            actor=citizen.user, person=citizen, full_name=citizen.full_name, education=citizen.education, phone=citizen.phone,
-            email="", domicile_district=citizen.domicile_district, bank_name="BRI", bank_account_number=number,
-            bank_account_holder="Siti Rahmawati",
-        )
-    assert err.value.code == "bank_account_format"
+        payout.payout_account_set(actor=citizen.user, person=citizen, channel="bank", provider_code="002", number=number,
+                                  holder_name=citizen.full_name, current_password="Rahasia-Kuat-2026")
+    assert err.value.code == "payout_account_number"

@@ -220,7 +220,7 @@ class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The NIK is never shown here (masked in the list); opening a record is logged like on the staff page.
     list_display = ["full_name", "nik_masked", "domicile_district", "education", "created_at"]
     search_fields = ["full_name"]
-    exclude = ["nik_encrypted", "nik_index", "bank_account_encrypted"]
+    exclude = ["nik_encrypted", "nik_index"]
     readonly_fields = ["nik_masked", "nik_regency", "nik_district", "nik_warnings", "user", "registered_by"]
     list_select_related = ["domicile_district"]
     ordering = ["full_name", "id"]  # total, and the order of the index person_name_idx

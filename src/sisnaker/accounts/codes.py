@@ -37,8 +37,6 @@ class Code(ErrorCode):
     DISABILITY_KIND = "disability_kind", Msg("Jenis disabilitas wajib dipilih", "Kind of disability required")
     SEX_REQUIRED = "sex_required", Msg("Jenis kelamin wajib dipilih", "Sex required")
     BIRTH_DATE_FUTURE = "birth_date_future", Msg("Tanggal lahir di masa depan", "Birth date in the future")
-    BANK_ACCOUNT_FORMAT = "bank_account_format", Msg("Nomor rekening tidak sah", "Invalid bank account number")
-    BANK_INCOMPLETE = "bank_incomplete", Msg("Data rekening belum lengkap", "Bank account details incomplete")
     PHONE_REQUIRED = "phone_required", Msg("Nomor HP wajib diisi", "Mobile number required")
     PHONE_COUNTRY = "phone_country", Msg("Nomor HP bukan nomor Indonesia", "Mobile number not Indonesian")
     PHONE_DIGITS = "phone_digits", Msg("Nomor HP hanya berisi angka", "Mobile number holds digits only")

@@ -74,11 +74,6 @@ def classify_identifier(raw: str) -> tuple[str, str]:
     return "username", text
 
 
-def mask_account_number(number: str) -> str:
-    """Bank account shown with only its last four digits."""
-    return ("•" * max(len(number) - 4, 0)) + number[-4:] if number else ""
-
-
 # --- names ----------------------------------------------------------------------------------------
 # Titles written before a name (religious, academic, professional) and degrees written after it, as
 # their letters only ("S.Kom." → "skom"). Staff type names with or without them, with or without dots

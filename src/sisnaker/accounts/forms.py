@@ -105,19 +105,15 @@ class SignUpForm(PersonFieldsMixin):
 
 
 class ProfileForm(PersonFieldsMixin):
-    bank_name = forms.CharField(label=_("Nama bank"), max_length=60, required=False)
-    bank_account_number = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False,
-                                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    bank_account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=150, required=False)
-    # Asked by the service when the phone, e-mail or bank account changes.
+    # Asked by the service when the phone or e-mail changes (the payout account has its own page, in payments).
     current_password = _current_password_field(required=False)
 
     def __init__(self, *args, has_authenticator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["current_password"].help_text = _("Wajib bila Anda mengubah nomor HP, e-mail, atau rekening bank.")
+        self.fields["current_password"].help_text = _("Wajib bila Anda mengubah nomor HP atau e-mail.")
         if has_authenticator:
             self.fields["otp_token"] = _current_code_field(required=False)
-            self.fields["otp_token"].help_text = _("Wajib bersama kata sandi bila Anda mengubah nomor HP, e-mail, atau rekening bank.")
+            self.fields["otp_token"].help_text = _("Wajib bersama kata sandi bila Anda mengubah nomor HP atau e-mail.")
 
 
 class ClaimCodeForm(forms.Form):

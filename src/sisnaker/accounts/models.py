@@ -106,9 +106,6 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     domicile_district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="residents")
     address = models.CharField(max_length=300, blank=True)
-    bank_name = models.CharField(max_length=60, blank=True)
-    bank_account_encrypted = models.TextField(blank=True)
-    bank_account_holder = models.CharField(max_length=150, blank=True)
     registered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A person added by an institution (import, staff) rather than by themself: *provisional* until the
     # owner claims the record (sign-up with matching name and birth date + a one-time code). Shown to
@@ -141,10 +138,6 @@ class Person(models.Model):
     @property
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
-
-    @property
-    def bank_account_number(self) -> str:
-        return crypto.decrypt(self.bank_account_encrypted) if self.bank_account_encrypted else ""
 
     # Permission scope (core.permissions): the regions this person belongs to.
     def scope_region_codes(self) -> set[str]:

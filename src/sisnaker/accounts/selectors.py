@@ -7,15 +7,23 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core import search
+from sisnaker.core import extensions, search
 from sisnaker.core.errors import ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import STAFF_ROLES, Role
 from sisnaker.regions.models import District, Regency
 
-from .domain import mask_account_number, normalize_phone
+from .domain import normalize_phone
 from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
+
+# Extension point (provided by payments): the person's current payout account, masked, as a dict (``provider``,
+# ``channel``, ``number`` with only its last four digits, ``holder``, ``status``, ``status_label``), or None.
+PAYOUT_ACCOUNT = "accounts.payout_account"
+
+
+def payout_account_masked(person: Person) -> dict | None:
+    return extensions.collect_one(PAYOUT_ACCOUNT, default=None, person=person)
 
 
 @dataclass
@@ -127,11 +135,7 @@ def person_data_export(*, person: Person) -> dict:
         "education": person.get_education_display(),
         "disability": {"has_disability": person.has_disability, "kind": person.get_disability_kind_display() if person.disability_kind else ""},
         "contact": {"phone": person.phone, "email": person.email},
-        "bank_account": {
-            "bank": person.bank_name,
-            "number": person.bank_account_number,
-            "holder": person.bank_account_holder,
-        },
+        "payout_account": _exported(payout_account_masked(person)),
         "notes_for_staff": person.nik_warnings,
         "registered_at": person.created_at.isoformat(),
         "updated_at": person.updated_at.isoformat(),
@@ -143,12 +147,16 @@ def person_data_export(*, person: Person) -> dict:
     }
 
 
+def _exported(account: dict | None) -> dict | None:
+    return {k: str(v) for k, v in account.items()} if account else None
+
+
 def person_public_view(*, viewer: User, person: Person) -> dict:
     """What a staff member sees of a person: NIK unmasked only for roles that need it."""
     return {
         "person": person,
         "nik": person.nik if can(viewer, "person.view_nik", person) else person.nik_masked,
-        "bank_account": mask_account_number(person.bank_account_number),
+        "payout_account": payout_account_masked(person),
     }
 
 

@@ -31,7 +31,7 @@ from sisnaker.regions.models import District, Regency
 from . import onetime, security, selectors, throttle
 from .backends import find_user
 from .codes import Audit, Code
-from .domain import classify_identifier, mask_account_number, names_match, normalize_phone
+from .domain import classify_identifier, names_match, normalize_phone
 from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 NIK_TAKEN = Msg(
@@ -40,7 +40,7 @@ NIK_TAKEN = Msg(
 )
 PERSON_AUDIT_FIELDS = [
     "full_name", "birth_date", "sex", "has_disability", "disability_kind", "education", "phone", "email",
-    "domicile_district", "address", "bank_name", "bank_account_holder",
+    "domicile_district", "address",
 ]
 
 
@@ -252,17 +252,13 @@ def person_update(
     address: str = "",
     has_disability: bool = False,
     disability_kind: str = "",
-    bank_name: str = "",
-    bank_account_number: str = "",
-    bank_account_holder: str = "",
     current_password: str | None = None,
     otp_token: str = "",
 ) -> Person:
     """A person corrects their own data (UU PDP). The NIK, birth date and sex come from the NIK and
     are corrected by staff only; everything else here is the person's to change.
 
-    Changing the mobile number, the e-mail or the bank account (where log-ins, resets and payments
-    go) needs ``current_password`` of ``actor``, and a code from their authenticator when they have
+    Changing the mobile number or the e-mail (where log-ins and resets go) needs ``current_password`` of ``actor``, and a code from their authenticator when they have
     one (``security.confirm_identity``). That check runs first, outside the change's transaction, so
     a wrong guess stays counted against the account although the change is refused."""
     identity_confirmed = False
@@ -272,16 +268,14 @@ def person_update(
     return _person_update(
         actor=actor, person=person, full_name=full_name, education=education, phone=phone, email=email,
         domicile_district=domicile_district, address=address, has_disability=has_disability,
-        disability_kind=disability_kind, bank_name=bank_name, bank_account_number=bank_account_number,
-        bank_account_holder=bank_account_holder, identity_confirmed=identity_confirmed,
+        disability_kind=disability_kind, identity_confirmed=identity_confirmed,
     )
 
 
 @transaction.atomic(durable=True)
 def _person_update(
     *, actor: User, person: Person, full_name: str, education: str, phone: str, email: str, domicile_district: District,
-    address: str, has_disability: bool, disability_kind: str, bank_name: str, bank_account_number: str,
-    bank_account_holder: str, identity_confirmed: bool,
+    address: str, has_disability: bool, disability_kind: str, identity_confirmed: bool,
 ) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(actor, "person.edit_own", person)
@@ -290,19 +284,6 @@ def _person_update(
     )
     phone = normalize_phone(phone)
     email = (email or "").strip().lower()
-    account = "".join(ch for ch in (bank_account_number or "") if not ch.isspace() and ch != "-")
-    if account and (not (account.isascii() and account.isdigit()) or not 5 <= len(account) <= 20):
-        raise ValidationFailed(
-            Msg("Nomor rekening hanya berisi 5–20 angka.", "The bank account number holds 5–20 digits."),
-            code=Code.BANK_ACCOUNT_FORMAT,
-            field="bank_account_number",
-        )
-    if account and not (bank_name.strip() and bank_account_holder.strip()):
-        raise ValidationFailed(
-            Msg("Isi nama bank dan nama pemilik rekening.", "Fill in the bank and the account holder's name."),
-            code=Code.BANK_INCOMPLETE,
-            field="bank_name",
-        )
     if User.objects.filter(phone=phone).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
@@ -313,28 +294,18 @@ def _person_update(
             code=Code.EMAIL_TAKEN,
             field="email",
         )
-    old_account = person.bank_account_number
-    bank_name, bank_account_holder = bank_name.strip(), bank_account_holder.strip()
-    takes_over_contact = (
-        phone != person.phone or email != (person.email or "").strip().lower() or account != old_account
-        or bank_name != person.bank_name or bank_account_holder != person.bank_account_holder
-    )
+    takes_over_contact = phone != person.phone or email != (person.email or "").strip().lower()
     if takes_over_contact and not identity_confirmed:
         raise ValidationFailed(security.REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
     before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     person.full_name, person.education, person.phone, person.email = name, education, phone, email
     person.domicile_district, person.address = domicile_district, address.strip()
     person.has_disability, person.disability_kind = has_disability, disability_kind
-    person.bank_name, person.bank_account_holder = bank_name.strip(), bank_account_holder.strip()
-    person.bank_account_encrypted = crypto.encrypt(account) if account else ""
     person.save()
     if person.user_id:
         User.objects.filter(pk=person.user_id).update(phone=phone, email=email, first_name=name[:150])
     after = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     b, a = audit.changes(before, after)
-    if old_account != account:
-        # The audit trail never holds a full account number.
-        b["bank_account"], a["bank_account"] = mask_account_number(old_account), mask_account_number(account)
     if a:
         audit.record(actor=actor, action=Audit.PERSON_UPDATED, obj=person, before=b, after=a)
     return person
@@ -591,7 +562,7 @@ def otp_reset(*, actor: User, user: User, reason: str) -> int:
 
 
 def people_rekey(*, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """After a key change: re-seal every NIK and bank account with the current first data key and
+    """After a key change: re-seal every NIK with the current first data key and
     recompute the NIK blind indexes. Batches of ``batch_size`` people, each batch one transaction;
     safe to run again (people already up to date are skipped). Returns counts."""
     total = Person.objects.count()
@@ -601,7 +572,7 @@ def people_rekey(*, batch_size: int = 1000, progress: Callable[[int, int], None]
         with transaction.atomic(durable=True):
             batch = list(
                 Person.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")
-                .only("pk", "nik_encrypted", "nik_index", "bank_account_encrypted")[:batch_size]
+                .only("pk", "nik_encrypted", "nik_index")[:batch_size]
             )
             if not batch:
                 break
@@ -613,9 +584,6 @@ def people_rekey(*, batch_size: int = 1000, progress: Callable[[int, int], None]
                     person.nik_encrypted = crypto.encrypt(nik)
                     dirty = True
                     resealed += 1
-                if person.bank_account_encrypted and crypto.needs_reseal(person.bank_account_encrypted):
-                    person.bank_account_encrypted = crypto.encrypt(crypto.decrypt(person.bank_account_encrypted))
-                    dirty = True
                 index = _nik_index(nik)
                 if index != person.nik_index:
                     person.nik_index = index
@@ -623,7 +591,7 @@ def people_rekey(*, batch_size: int = 1000, progress: Callable[[int, int], None]
                     reindexed += 1
                 if dirty:
                     changed.append(person)
-            Person.objects.bulk_update(changed, ["nik_encrypted", "nik_index", "bank_account_encrypted"], batch_size=500)
+            Person.objects.bulk_update(changed, ["nik_encrypted", "nik_index"], batch_size=500)
             last_pk = batch[-1].pk
             done += len(batch)
         if progress:

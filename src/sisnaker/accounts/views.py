@@ -357,8 +357,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     initial = {
         "full_name": person.full_name, "education": person.education, "phone": person.phone, "email": person.email,
         "domicile": person.domicile_district, "address": person.address, "has_disability": person.has_disability,
-        "disability_kind": person.disability_kind, "bank_name": person.bank_name,
-        "bank_account_number": person.bank_account_number, "bank_account_holder": person.bank_account_holder,
+        "disability_kind": person.disability_kind,
     }
     form = ProfileForm(request.POST or None, initial=initial, has_authenticator=has_otp)
     if request.method == "POST" and form.is_valid():
@@ -367,8 +366,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.person_update(
                 actor=request.user, person=person, full_name=d["full_name"], education=d["education"], phone=d["phone"],
                 email=d["email"], domicile_district=d["domicile"], address=d["address"], has_disability=d["has_disability"],
-                disability_kind=d["disability_kind"], bank_name=d["bank_name"], bank_account_number=d["bank_account_number"],
-                bank_account_holder=d["bank_account_holder"], current_password=d["current_password"],
+                disability_kind=d["disability_kind"], current_password=d["current_password"],
                 otp_token=d.get("otp_token", ""),
             )
         except SisnakerError as exc:

@@ -507,8 +507,7 @@ class Generator:
         rng, n = self.rng, self.sizes.persons
         people = self.sink(Person, ("id", "user_id", "nik_encrypted", "nik_index", "nik_regency_id", "nik_district_id",
                                     "full_name", "birth_date", "sex", "nik_warnings", "has_disability", "disability_kind",
-                                    "education", "phone", "email", "domicile_district_id", "address", "bank_name",
-                                    "bank_account_encrypted", "bank_account_holder", "registered_by_id",
+                                    "education", "phone", "email", "domicile_district_id", "address", "registered_by_id",
                                     "added_by_institution_id", "created_at", "updated_at"))
         existing = set(Person.objects.values_list("nik_index", flat=True)) if Person.objects.exists() else set()
         # Per person, packed: what certificates and enrollments need again (name parts, NIK parts, account).
@@ -562,7 +561,7 @@ class Generator:
                 disabled = rng.random() < 0.03
                 people.add((pk, user_id or None, crypto.encrypt(nik), index, regency, code, name, birth, "F" if female else "M",
                             "[]", disabled, rng.choice(DISABILITIES) if disabled else "", rng.choice(EDUCATIONS), phone, email,
-                            self.districts[home][0], f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 300)}", "", "", "",
+                            self.districts[home][0], f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 300)}",
                             None, None if has_account else rng.choice(institution_ids), created, created))
                 self.p_district.append(place)
                 self.p_birth.append(birth.toordinal())

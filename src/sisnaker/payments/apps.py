@@ -7,3 +7,9 @@ class PaymentsConfig(AppConfig):
     name = "sisnaker.payments"
     label = "payments"
     verbose_name = "Pembayaran"
+
+    def ready(self):
+        from sisnaker.core import extensions
+
+        from . import selectors
+        extensions.provide("accounts.payout_account", selectors.payout_account_masked)

@@ -174,6 +174,18 @@ def my_payout_account(person: Person) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(person=person, is_current=True).first()
 
 
+def payout_account_masked(*, person: Person) -> dict | None:
+    """A person's current payout account with only the number's last four digits (their data export and the
+    staff's view of their record: extension point ``accounts.payout_account``)."""
+    account = my_payout_account(person)
+    if account is None:
+        return None
+    provider = channels.provider(account.provider_code)
+    return {"provider": provider.short_name if provider else account.provider_code, "channel": account.channel,
+            "number": account.number_masked, "holder": account.holder_name, "status": account.status,
+            "status_label": account.get_status_display()}
+
+
 def institution_for_account(actor, institution_id: int) -> Institution:
     """The institution whose payout account ``actor`` may record (else the same 404 as an unknown one)."""
     institution = Institution.objects.filter(pk=institution_id).first()
