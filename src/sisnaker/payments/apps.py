@@ -13,3 +13,8 @@ class PaymentsConfig(AppConfig):
 
         from . import selectors
         extensions.provide("accounts.payout_account", selectors.payout_account_masked)
+        # Account numbers are sealed: `sisnaker rekey` re-seals them (core/sealed.py).
+        from sisnaker.core import sealed
+
+        sealed.register("payments.PayoutAccount", "number_encrypted")
+        sealed.register("payments.BatchLine", "account_number_encrypted")

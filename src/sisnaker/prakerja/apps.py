@@ -7,3 +7,10 @@ class PrakerjaConfig(AppConfig):
     name = "sisnaker.prakerja"
     label = "prakerja"
     verbose_name = "Kartu Prakerja"
+
+    def ready(self) -> None:
+        # NIK and KK are sealed, with their blind indexes: `sisnaker rekey` re-seals and re-indexes them.
+        from sisnaker.core import sealed
+
+        sealed.register("prakerja.Application", "nik_encrypted", indexes={"nik_index": "nik"})
+        sealed.register("prakerja.Application", "kk_encrypted", indexes={"kk_index": "kk"})

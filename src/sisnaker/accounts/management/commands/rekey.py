@@ -4,10 +4,12 @@ with the first key and recompute the blind indexes (see docs/operations.md, key 
 from django.core.management.base import BaseCommand
 
 from sisnaker.accounts.services import people_rekey
+from sisnaker.core import sealed
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt NIKs and bank accounts with the first key of SISNAKER_DATA_KEYS and recompute NIK indexes."
+    help = ("Re-encrypt personal data (NIKs of people, Prakerja applications and AK/1 cards, KK numbers, payout account "
+            "numbers) with the first key of SISNAKER_DATA_KEYS and recompute their blind indexes.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
@@ -22,3 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Selesai: {result['people']:,} orang, {result['resealed']:,} disegel ulang, {result['reindexed']:,} indeks diperbarui."
         ))
+        # Every other app's sealed columns (core/sealed.py registry).
+        for entry in sealed.columns():
+            counts = sealed.rekey_column(entry, batch_size=batch_size)
+            self.stdout.write(f"{entry.model}.{entry.column}: {counts['rows']:,} baris, {counts['resealed']:,} disegel ulang, "
+                              f"{counts['reindexed']:,} indeks diperbarui.")
