@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sisnaker.core import extensions
+from sisnaker.core.admin import ReadOnlyAdminMixin
 from sisnaker.core.errors import Msg, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.paging import EstimatedCountPaginator
@@ -33,19 +34,6 @@ from sisnaker.core.roles import FUNDING_SOURCES, Role
 from . import services
 from .backends import find_user
 from .models import Person, RoleAssignment, User
-
-
-class ReadOnlyAdminMixin:
-    """Look, never touch: changes go through the services (see the module docstring)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReasonActionForm(helpers.ActionForm):

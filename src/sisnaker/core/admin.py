@@ -6,6 +6,20 @@ from .models import AuditEvent
 from .paging import EstimatedCountPaginator
 
 
+class ReadOnlyAdminMixin:
+    """Look, never touch: the admin of a model whose changes go through its app's services (an audit row, the
+    rules, the ledger's balance), so that nobody edits them behind those. Every app's admin uses it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ActionFilter(admin.SimpleListFilter):
     """By action, from the registered audit actions (``core.codes``), not Django's ``SELECT DISTINCT`` over
     every row of the trail."""
