@@ -23,6 +23,7 @@ from sisnaker.accounts import onetime
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person
 from sisnaker.core import audit, crypto
+from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.links import absolute
 from sisnaker.core.permissions import require
@@ -57,11 +58,6 @@ CODE_TEXT = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 
                 "selain petugas posko yang membantu Anda.",
                 "Kartu Prakerja registration code: {code}. Valid 10 minutes. Give it to nobody but the posko officer "
                 "helping you.")
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def nik_index(nik: str) -> str:
@@ -228,12 +224,12 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         excluded: dict[str, set[str]] = defaultdict(set)
         earlier: set[str] = set()
         prior: Counter = Counter()
-        for chunk in _chunks(niks):
+        for chunk in chunks(niks, CHUNK):
             for index, category in Exclusion.objects.filter(nik_index__in=chunk).values_list("nik_index", "category"):
                 excluded[index].add(category)
             earlier.update(Application.objects.filter(nik_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
                            .values_list("nik_index", flat=True))
-        for chunk in _chunks(kks):
+        for chunk in chunks(kks, CHUNK):
             for index, n in (Application.objects.filter(kk_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
                              .values_list("kk_index").annotate(n=Count("pk"))):
                 prior[index] = n
@@ -247,7 +243,7 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
             if not reason:
                 households.append(Application(pk=pk, household=household_of[kk], household_prior=min(prior[kk], 32767)))
         for (status, reason), ids in by_outcome.items():
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids, CHUNK):
                 Application.objects.filter(pk__in=chunk).update(status=status, reason=reason)
         Application.objects.bulk_update(households, ["household", "household_prior"], batch_size=1000)
         wave.seed = secrets.token_hex(32)
@@ -280,9 +276,9 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         rest = sorted(chosen.union(full).symmetric_difference(c.id for c in candidates))
         Application.objects.bulk_update([Application(pk=pk, status=S.SELECTED, draw_rank=rank) for rank, pk in enumerate(selected, start=1)],
                                         ["status", "draw_rank"], batch_size=1000)
-        for chunk in _chunks(full):
+        for chunk in chunks(full, CHUNK):
             Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="household_full")
-        for chunk in _chunks(rest):
+        for chunk in chunks(rest, CHUNK):
             Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="")
         wave.drawn_at = now
         wave.save(update_fields=["status", "drawn_at"])
@@ -316,14 +312,14 @@ def _cards_issue(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
     deadline = domain.purchase_deadline(selected_on, wave.purchase_deadline_days)
     todo = list(Application.objects.filter(wave=wave, status=S.SELECTED, card__isnull=True)
                 .order_by("pk").values_list("pk", "person_id"))
-    for chunk in _chunks(todo):
+    for chunk in chunks(todo, CHUNK):
         Card.objects.bulk_create([Card(application_id=pk, wave=wave, person_id=person_id, granted=wave.training_balance,
                                        number=domain.card_number(wave_number=wave.number, application_id=pk),
                                        issued_at=now, deadline=deadline) for pk, person_id in chunk], batch_size=CHUNK)
     posted = 0
     if wave.training_balance > 0:
         cards = list(Card.objects.filter(wave=wave).values_list("number", "granted"))
-        for chunk in _chunks(cards):
+        for chunk in chunks(cards, CHUNK):
             posted += len(ledger.post([
                 ledger.Posting(kind=EntryKind.GRANT, key=grant_key(number), memo=f"Kartu Prakerja {number}",
                                lines=balance_postings(EntryKind.GRANT, funding_source=FUNDING_SOURCE,
@@ -358,7 +354,7 @@ def cards_expire(*, actor, today: dt.date, now: dt.datetime) -> dict[str, int]:
         due = list(Card.objects.select_for_update(skip_locked=False)
                    .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today).order_by("pk").values_list("pk", "number"))
         returned = amount = 0
-        for chunk in _chunks(due):
+        for chunk in chunks(due, CHUNK):
             held = ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(n) for _pk, n in chunk])
             postings = [ledger.Posting(kind=EntryKind.EXPIRE, key=expire_key(number), memo=f"Kartu Prakerja {number} kedaluwarsa",
                                        lines=balance_postings(EntryKind.EXPIRE, funding_source=FUNDING_SOURCE,
@@ -397,7 +393,7 @@ def results_tell(*, actor, wave: Wave, now: dt.datetime) -> int:
                     .values_list("pk", "status", "reason", "person_id", "phone", "email"))
         url, channels = absolute(reverse("prakerja:mine")), notice_channels()
         told: Counter = Counter()
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, CHUNK):
             used = notifications.topics_used(domain.result_topic(r[0]) for r in chunk)
             messages = []
             for pk, status, reason, person_id, phone, email in chunk:
@@ -658,7 +654,7 @@ def exclusions_import(*, actor, category: str, file_name: str, data: bytes, now:
             first_row[index] = number
         indexes = list(first_row)
         listed: set[str] = set()
-        for chunk in _chunks(indexes):
+        for chunk in chunks(indexes, CHUNK):
             listed.update(Exclusion.objects.filter(category=category, nik_index__in=chunk).values_list("nik_index", flat=True))
         for index in indexes:
             if index in listed:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sisnaker.accounts.models import User
 from sisnaker.core import audit, crypto
+from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.core.roles import FUNDING_SOURCES
@@ -24,11 +25,6 @@ from .payables import Source
 
 B, L, P = domain.BatchStatus, domain.LineStatus, domain.PayableStatus
 CHUNK = ledger.CHUNK
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _locked(batch_id: int, actor, action: str) -> Batch:
@@ -75,7 +71,7 @@ def batch_build(*, actor: User, funding_source: str, kind: str = "", now: dt.dat
         for pk, amount, acc in chosen
     ], batch_size=CHUNK)
     ids = [pk for pk, _a, _acc in chosen]
-    for part in _chunks(ids):
+    for part in chunks(ids, CHUNK):
         Payable.objects.filter(pk__in=part).update(status=P.IN_BATCH)
     audit.record(actor=actor, action=Audit.BATCH_CREATED, obj=batch, at=now,
                  after={"funding_source": funding_source, "kind": kind, "lines": batch.line_count, "total": batch.total_amount,
@@ -119,7 +115,7 @@ def batch_cancel(*, actor: User, batch_id: int, reason: str, now: dt.datetime | 
     ids = list(batch.lines.filter(is_open=True).values_list("payable_id", flat=True))
     BatchLine.objects.filter(batch=batch, is_open=True).update(status=L.CANCELLED, is_open=False, settled_at=now,
                                                                failure_reason="")
-    for part in _chunks(ids):
+    for part in chunks(ids, CHUNK):
         Payable.objects.filter(pk__in=part, status=P.IN_BATCH).update(status=P.DUE)
     Batch.objects.filter(pk=batch.pk).update(status=B.CANCELLED, cancelled_at=now)
     audit.record(actor=actor, action=Audit.BATCH_CANCELLED, obj=batch, at=now, before={"status": batch.status},
@@ -223,7 +219,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
     report = ImportReport(unchanged=plan.unchanged)
     if plan.paid:
         paid_lines = [lines[r.reference] for r in plan.paid]
-        payables = {p.pk: p for part in _chunks([v[2] for v in paid_lines])
+        payables = {p.pk: p for part in chunks([v[2] for v in paid_lines], CHUNK)
                     for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status",
                                                                                  "returns")}
         if any(p.status != P.IN_BATCH for p in payables.values()):
@@ -236,7 +232,7 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
             raise Conflict(Msg("Pembayaran ini sudah tercatat di buku besar.", "This payment is already in the ledger."),
                            code=Code.PAYABLE_STATE)
         _settle_lines([(L.PAID, r.bank_reference, "", lines[r.reference][0]) for r in plan.paid], now=now)
-        for part in _chunks(list(payables)):
+        for part in chunks(list(payables), CHUNK):
             Payable.objects.filter(pk__in=part).update(status=P.PAID, paid_at=now, last_failure="")
         report.paid = len(plan.paid)
         report.paid_amount = sum(p.amount for p in payables.values())

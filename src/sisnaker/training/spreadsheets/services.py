@@ -30,6 +30,7 @@ from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person, User
 from sisnaker.core import audit, crypto
+from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.notifications.services import notify_many
@@ -73,11 +74,6 @@ class ImportReport:
     @property
     def valid_not_saved(self) -> int:
         return sum(1 for r in self.rows if r.status == "valid")
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _nik_index(nik: str) -> str:
@@ -152,7 +148,7 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
     # Existing people (by blind index) and their enrollments.
     indexes = [r.data.nik_index for r in valid]
     people: dict[str, _Known] = {}
-    for chunk in _chunks(indexes):
+    for chunk in chunks(indexes, CHUNK):
         for index, *values in Person.objects.filter(nik_index__in=chunk).values_list(
             "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
         ):
@@ -185,7 +181,7 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
         r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
     }
     known_districts = set()
-    for chunk in _chunks(sorted(districts)):
+    for chunk in chunks(sorted(districts), CHUNK):
         known_districts.update(District.objects.filter(code__in=chunk).values_list("code", flat=True))
     regencies = {r.data.parsed.region.regency.code for r in valid}
     known_regencies = set(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
@@ -262,7 +258,7 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
         }
     _insert(Person, list(new_people.values()))
     new_ids: dict[str, int] = {}
-    for chunk in _chunks(list(new_people)):
+    for chunk in chunks(list(new_people), CHUNK):
         new_ids.update(Person.objects.filter(nik_index__in=chunk).values_list("nik_index", "pk"))
     enrollment_rows = []
     for r in to_save:
@@ -349,7 +345,7 @@ def _insert(model, rows: list[dict], batch: int = 2000) -> None:
         for row in rows
     ]
     with connection.cursor() as cursor:
-        for chunk in _chunks(values, batch):
+        for chunk in chunks(values, batch):
             cursor.executemany(sql, chunk)
 
 
