@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sisnaker.core import replica
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can, require
@@ -132,6 +133,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "prakerja/mine.html", {"applications": applications})
 
 
+@replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
 def results(request: HttpRequest, wave_id: int) -> HttpResponse:
     wave = _wave(wave_id)
     if wave.status != domain.WaveStatus.DRAWN:
