@@ -126,6 +126,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "ak1.view": ({"citizen", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "ak1.issue": ({"officer_regency", "admin"}, {"admin"}),
+    "ak1.report_own": ({"citizen", "admin"}, {"admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),

@@ -308,6 +308,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_card": (Case(only(*AK1_VIEWERS), **scoped("certificate_number", to=("owner",))),),
     "placement:ak1_issue": (post(only(*AK1_ISSUERS)),),
     "placement:ak1_refuse": (post(only(*AK1_ISSUERS), data={"reason": "Dokumen tidak lengkap."}),),
+    # The world's card waits for the office: there is nothing to print, verify or change yet; the holder and the
+    # office may report (the service then says the card is not issued), nobody else may.
+    "placement:ak1_report": (post(only(*AK1_VIEWERS), data={"outcome": "looking"}),),
+    "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
+    "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
+    "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.

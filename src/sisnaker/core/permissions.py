@@ -197,6 +197,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.view": {R.CITIZEN: _own, R.REGIONAL_OFFICER: _region},
     "ak1.queue": {R.REGIONAL_OFFICER: _any},
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
+    # The holder reports every six months, reports found work and changed data (obj: the card).
+    "ak1.report_own": {R.CITIZEN: _own},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.
