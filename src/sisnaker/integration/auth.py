@@ -78,8 +78,10 @@ MESSAGES: dict[str, Msg] = {
     Code.TIMESTAMP_OUT_OF_WINDOW: Msg(
         "Timestamp berbeda lebih dari {n} detik dari jam server ({now}). Periksa jam komputer Anda (NTP).",
         "The timestamp differs from the server's clock ({now}) by more than {n} seconds. Check your computer's clock (NTP)."),
-    Code.NO_VALID_KEY: Msg("Mitra ini tidak punya kunci tanda tangan yang berlaku. Minta kunci ke PMO.",
-                           "This partner has no valid signing key. Ask the PMO for one."),
+    Code.NO_VALID_KEY: Msg("Mitra ini tidak punya kunci tanda tangan yang berlaku untuk skema tanda tangan ini "
+                           "(40 karakter hex: hmac-sha1, 64: hmac-sha256). Minta kunci ke PMO.",
+                           "This partner has no valid signing key for this signature's scheme (40 hex characters: "
+                           "hmac-sha1, 64: hmac-sha256). Ask the PMO for one."),
     Code.KEY_EXPIRED: Msg("Kunci yang dipakai sudah tidak berlaku (diganti atau dicabut). Pakai kunci yang baru.",
                           "The key used is no longer valid (rotated or revoked). Use the new key."),
     Code.SIGNATURE_INVALID: Msg(
@@ -154,7 +156,9 @@ def verify(request: HttpRequest, *, kinds: frozenset[str]) -> tuple[Partner, Par
         if any(k.scheme in schemes and domain.signature_matches(scheme=k.scheme, key=s, message=message, given=given)
                for k, s in keys if (k, s) not in usable):
             return _refuse(Code.KEY_EXPIRED)
-        return _refuse(Code.NO_VALID_KEY if not usable else Code.SIGNATURE_INVALID)
+        # No valid key at all, or none of the scheme the signature's length names (an SHA-1 signature, SHA-256 keys only).
+        no_key = not usable or (schemes and not any(k.scheme in schemes for k, _s in usable))
+        return _refuse(Code.NO_VALID_KEY if no_key else Code.SIGNATURE_INVALID)
     if partner.kind not in kinds:
         return _refuse(Code.PARTNER_KIND_NOT_ALLOWED)
     if not services.signature_record(partner=partner, signature=given, now=now):
