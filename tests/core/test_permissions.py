@@ -122,6 +122,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.assist": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "prakerja.review": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "integration.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "ak1.apply_own": ({"citizen", "admin"}, {"admin"}),
     "ak1.view": ({"citizen", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),

@@ -134,7 +134,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
-    "card_id": "ak1_card",
+    "card_id": "ak1_card", "partner_id": "partner",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -337,6 +337,11 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
     "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),
     "prakerja:exclusion_report": (Case(only(*PMO)),),
+    # --- integration: the PMO's partner pages; the signed partner API -----------------------------------
+    "integration:partners": (Case(only(*PMO)), post(only(*PMO), data={"name": "Mitra Matriks", "kind": "platform"})),
+    "integration:partner": (Case(only(*PMO)), post(only(*PMO), data={"do": "issue", "scheme": "hmac-sha256"})),
+    # Signed with a partner's key (integration.auth.partner_signed), never by a session: unsigned, every role is 401.
+    "POST /api/v1/integration/ping": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

@@ -188,6 +188,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "prakerja.assist": {R.REGIONAL_OFFICER: _any},
     "prakerja.manage": {R.PMO_OFFICER: _national},
     "prakerja.review": {R.PMO_OFFICER: _national},
+    # Partners of the Kartu Prakerja integration API (the integration app): PMO officers register platforms and
+    # institutions, issue, rotate and revoke their signing keys, and revoke partners.
+    "integration.manage": {R.PMO_OFFICER: _national},
     # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
     # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
     # it went to (province officers too); only an officer of that regency office (kabupaten/kota, not the
