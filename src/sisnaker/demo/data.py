@@ -120,7 +120,9 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     _pending_institution(registry_number="LPK-3277-031", name="LPK Mitra Terampil Cimahi", kind=Institution.Kind.LPK,
                          regency=Regency.objects.get(code="32.77"), address="Jl. Amir Machmud 88, Cimahi",
                          licence_number="503/0231/DPMPTSP/2025")
-    company = Company.objects.create(name="PT Maju Jaya Sentosa", nib="9120000123456", regency=Regency.objects.get(code="32.16"))
+    # Set up by the administrator, approved (a self-registered company waits for the regency office).
+    company = Company.objects.create(name="PT Maju Jaya Sentosa", nib="9120000123456", regency=Regency.objects.get(code="32.16"),
+                                     sector="C", status="approved", phone="+62227654321")
 
     _staff("admin", "Administrator Sisnaker", Role.ADMIN)
     _staff("kurator", "Rina Kurniasih", Role.CURATOR)
