@@ -35,7 +35,7 @@ class VacancyData:
     regency: Regency | None
     occupation_code: str
     vocational_field: VocationalField | None = None
-    unit_ids: tuple[int, ...] = field(default_factory=tuple)
+    unit_codes: tuple[str, ...] = field(default_factory=tuple)  # SKKNI unit codes
 
 
 def _invalid(errors: dict[str, Msg]) -> ValidationFailed:
@@ -53,12 +53,14 @@ def _clean(data: VacancyData) -> tuple[dict, list[CompetencyUnit]]:
     occupation = Occupation.objects.filter(code=(data.occupation_code or "").strip()).first()
     if occupation is None:
         raise _invalid({"occupation": Msg("Pilih jabatan (ISCO-08).", "Choose the occupation (ISCO-08).")})
-    unit_ids = sorted({int(i) for i in data.unit_ids})
-    if len(unit_ids) > UNITS_MAX:
+    codes = sorted({c.strip().upper() for c in data.unit_codes if c.strip()})
+    if len(codes) > UNITS_MAX:
         raise _invalid({"competency_units": Msg("Paling banyak {n} unit kompetensi.", "At most {n} competency units.").format(n=UNITS_MAX)})
-    units = list(CompetencyUnit.objects.filter(pk__in=unit_ids, is_active=True)) if unit_ids else []
-    if len(units) != len(unit_ids):
-        raise _invalid({"competency_units": Msg("Unit kompetensi tidak dikenal.", "Unknown competency unit.")})
+    units = list(CompetencyUnit.objects.filter(code__in=codes, is_active=True)) if codes else []
+    unknown = sorted(set(codes) - {u.code.upper() for u in units})
+    if unknown:
+        raise _invalid({"competency_units": Msg("Unit kompetensi tidak dikenal: {codes}.", "Unknown competency units: {codes}.").format(
+            codes=", ".join(unknown[:5]))})
     if units and data.vocational_field is None:
         raise _invalid({"vocational_field": Msg("Pilih kejuruan unit-unit kompetensi itu.", "Choose the units' vocational field.")})
     if any(u.vocational_field_id != data.vocational_field.pk for u in units):

@@ -18,8 +18,8 @@ from sisnaker.core.errors import Msg, PermissionDenied, SisnakerError, Validatio
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import require
 
-from . import selectors, services
-from .forms import Ak1ApplicationForm, RefuseForm
+from .. import selectors, services
+from ..forms import Ak1ApplicationForm, RefuseForm
 
 NOT_A_CITIZEN = Msg("Kartu AK/1 diajukan dari akun warga yang terdaftar dengan NIK.",
                     "An AK/1 card is applied for from a citizen account registered with a NIK.")
