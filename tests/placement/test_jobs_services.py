@@ -17,7 +17,15 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.placement import domain, selectors, services
 from sisnaker.placement.models import Application, Company, Occupation, Placement, Vacancy
 from sisnaker.regions.models import District, Regency
-from tests.factories import CompanyFactory, CompetencyUnitFactory, PersonFactory, UserFactory, course, employer, staff
+from tests.factories import (
+    CompanyFactory,
+    CompetencyUnitFactory,
+    PersonFactory,
+    UserFactory,
+    course,
+    employer,
+    staff,
+)
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
 TODAY = NOW.date()
