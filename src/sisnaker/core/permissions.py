@@ -223,7 +223,6 @@ RULES: dict[str, dict[Role, Any]] = {
     # while it waits; only an approved company publishes vacancies or sees applicants. A regional officer of
     # the company's regency office (not the province) approves, rejects, suspends and reinstates it.
     "company.register": {R.CITIZEN: _any, R.EMPLOYER: _any},
-    "company.view_own": {R.EMPLOYER: _company},
     "company.edit": {R.EMPLOYER: _company},
     "company.manage_staff": {R.EMPLOYER: _company_manager},
     "company.queue": {R.REGIONAL_OFFICER: _any},
