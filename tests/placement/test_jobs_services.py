@@ -68,7 +68,7 @@ def published(company: Company | None = None, **over) -> tuple[User, Vacancy]:
 
 # --- ISCO-08 -----------------------------------------------------------------------------------------------
 
-def test_isco08_groups_are_loaded_with_their_parents(db):
+def test_isco08_groups_are_loaded_with_their_parents(regions):
     counts = {level: Occupation.objects.filter(level=level).count() for level in (1, 2, 3)}
     assert counts == {1: 10, 2: 43, 3: 130}
     assert Occupation.objects.get(code="722").parent.parent.code == "7"

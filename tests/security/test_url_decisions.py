@@ -408,9 +408,12 @@ class World:
         from sisnaker.core.roles import Role
         from sisnaker.placement import domain
         from sisnaker.placement import services as placement
-        from sisnaker.placement.models import Company
+        from sisnaker.placement.models import Company, Occupation
+        from sisnaker.placement.reference import load_isco08
         from sisnaker.regions.models import Regency
 
+        if not Occupation.objects.exists():  # a transactional test elsewhere flushed the database
+            load_isco08(Occupation)
         bandung = Regency.objects.get(code="32.73")
         self.company = Company.objects.create(name="PT Matriks Karya", nib="9120000777777", sector="C", regency=bandung,
                                               phone="+62224207777", status="approved", status_changed_at=now)

@@ -6,26 +6,13 @@ GIN index. 'simple' because PostgreSQL has no Indonesian stemmer (and the 'engli
 words): words are lower-cased and matched whole, so "las" finds "Las" but not "pengelasan". SQLite has no such
 column; the search there falls back to LIKE over title and skills (placement/selectors.py)."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "isco08.csv"
+from sisnaker.placement.reference import load_isco08
 
 
 def load_occupations(apps, schema_editor):
-    Occupation = apps.get_model("placement", "Occupation")
-    with DATA.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    known = set(Occupation.objects.values_list("code", flat=True))
-    # Parents first (shorter codes), so every parent exists when its children are inserted.
-    for row in sorted(rows, key=lambda r: (len(r["code"]), r["code"])):
-        if row["code"] in known:
-            continue
-        code = row["code"]
-        Occupation.objects.create(code=code, level=len(code), parent_id=code[:-1] or None,
-                                  title_en=row["title_en"], title_id=row["title_id"])
+    load_isco08(apps.get_model("placement", "Occupation"))
 
 
 SEARCH_SQL = """
