@@ -238,10 +238,7 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, occupations=selectors.occupations_choices(), fields=selectors.vocational_field_choices())
     params = selectors.SearchParams(**form.params())
     paginator, page = selectors.search_page(params, today=timezone.localdate(), page=request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "placement/vacancy_search.html", {"form": form, "page": page, "paginator": paginator,
-                                                             "query": query.urlencode()})
+    return render(request, "placement/vacancy_search.html", {"form": form, "page": page, "paginator": paginator})
 
 
 def vacancy_detail(request: HttpRequest, vacancy_id: int) -> HttpResponse:
