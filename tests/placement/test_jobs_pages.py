@@ -60,7 +60,8 @@ def test_the_whole_flow_through_the_pages(regions):
     assert vacancy.status == "published"
 
     # Anyone finds it; a citizen applies.
-    found = _client().get(reverse("jobs:search"), {"q": "penjahit", "province": "32", "education": "sma", "work_type": "full_time"})
+    found = _client().get(reverse("jobs:search"), {"q": "penjahit", "province": "32", "regency": "32.73", "education": "sma",
+                                                   "work_type": "full_time", "occupation": "75", "min_wage": "4000000"})
     assert "Penjahit Garmen" in found.content.decode()
     assert "Penjahit Garmen" not in _client().get(reverse("jobs:search"), {"q": "akuntan"}).content.decode()
     seeker = PersonFactory(full_name="Dewi Lestari")

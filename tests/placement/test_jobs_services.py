@@ -336,3 +336,23 @@ def test_rejection_keeps_its_note_for_the_applicant(regions):
     services.application_move(actor=boss, application_id=application.pk, action="reject", note="Posisi sudah terisi", now=NOW)
     mine = selectors.my_applications(user=seeker)[0]
     assert (mine.stage, mine.stage_note) == ("rejected", "Posisi sudah terisi")
+
+
+def test_search_filters(regions):
+    field = CompetencyUnitFactory().vocational_field
+    published(title="Juru Las Pipa", skills="Las SMAW dan GTAW", occupation_code="721", work_type="contract",
+              min_education="sma", wage_min=6_000_000, wage_max=7_000_000, vocational_field=field)
+    published(title="Koki Restoran", skills="Memasak", occupation_code="512", regency=Regency.objects.get(code="35.78"),
+                        min_education="", wage_min=None, wage_max=None, wage_negotiable=True)
+
+    def found(**params):
+        return {v.title for v in selectors.vacancy_search(selectors.SearchParams(**params), today=TODAY)}
+
+    assert found() == {"Juru Las Pipa", "Koki Restoran"}
+    assert found(q="las") == {"Juru Las Pipa"} and found(q="koki restoran") == {"Koki Restoran"} and found(q="astronot") == set()
+    assert found(occupation="72") == {"Juru Las Pipa"} and found(occupation="5") == {"Koki Restoran"}
+    assert found(province="35") == {"Koki Restoran"} and found(regency="32.73") == {"Juru Las Pipa"}
+    assert found(education="smp") == {"Koki Restoran"} and found(education="smk") == {"Juru Las Pipa", "Koki Restoran"}
+    assert found(min_wage=6_500_000) == {"Juru Las Pipa"} and found(work_type="contract") == {"Juru Las Pipa"}
+    assert found(q="las", work_type="full_time") == set()
+    assert found(vocational_field=field.pk) == {"Juru Las Pipa"}

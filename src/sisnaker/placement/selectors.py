@@ -203,7 +203,7 @@ def vacancy_search(params: SearchParams, *, today: dt.date) -> QuerySet[Vacancy]
     if params.vocational_field:
         qs = qs.filter(vocational_field_id=params.vocational_field)
     if params.occupation:
-        qs = qs.filter(occupation_id__startswith=params.occupation)
+        qs = qs.filter(occupation__code__startswith=params.occupation)  # the PK: no join
     if params.education:
         qs = qs.filter(min_education__in=["", *domain.education_at_most(params.education)])
     if params.min_wage:
