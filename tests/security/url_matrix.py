@@ -87,6 +87,8 @@ PMO = ("admin",)                                                                
 AK1_VIEWERS = ("owner", "officer", "admin")                                       # ak1.view of the owner's card (32.73)
 AK1_ISSUERS = ("officer", "admin")                                               # ak1.issue (the regency office of 32.73)
 AK1_QUEUE = ("officer", "officer_out", "admin")                                  # ak1.queue (each officer's own area)
+COMPANY_QUEUE = ("officer", "officer_out", "admin")                              # company.queue (each officer's own area)
+COMPANY_REGISTRANTS = ("owner", "citizen", "admin")                              # company.register (citizens, employers)
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
@@ -134,7 +136,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
-    "card_id": "ak1_card", "partner_id": "partner",
+    "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -314,6 +316,27 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
     "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
     "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
+    # --- placement: employers, vacancies, applications (World: an approved company of Kota Bandung, its published
+    # vacancy the owner applied to, and a draft). No employer is among the roles: only the administrator passes the
+    # employer's own rules here; tests/placement checks the employers' scope (another company's applicants etc.).
+    "placement:company_register": (Case(only(*COMPANY_REGISTRANTS)),
+                                   post(only(*COMPANY_REGISTRANTS), data={"name": "PT Uji", "nib": "9120000888888"})),
+    "placement:company_mine": (Case(SIGNED_IN_ONLY, note="lists only the viewer's own companies (none here)"),),
+    "placement:company_queue": (Case(only(*COMPANY_QUEUE)),),
+    "placement:company_detail": (Case(only("officer", "admin")),),
+    "placement:company_review": (post(only("officer", "admin"), data={"action": "suspend", "reason": "Pemeriksaan"}),),
+    "placement:company_add_staff": (post(only("admin"), data={"identifier": "mtx.hrd"}),),
+    "placement:vacancy_create": (Case(only("admin")),),
+    "placement:vacancy_edit": (Case(only("admin")),),
+    "placement:vacancy_status": (post(only("admin"), params={"action": "publish_action"}),),
+    "placement:vacancy_applicants": (Case(only("admin")),),
+    "placement:application_move": (post(only("admin"), params={"application_id": "job_application"},
+                                        data={"action": "shortlist"}),),
+    "placement:my_applications": (Case(only(*CITIZENS), **scoped("vacancy_title", to=("owner",), not_to=("citizen",))),),
+    "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
+    "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
+                                       note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),
+    "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.

@@ -33,9 +33,9 @@ from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.regions.selectors import region_for_code
 
-from . import domain
-from .codes import Audit, Code
-from .models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
+from .. import domain
+from ..codes import Audit, Code
+from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
 
 
 @dataclass(frozen=True)
