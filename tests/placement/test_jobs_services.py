@@ -243,7 +243,7 @@ def test_applying_attaches_the_valid_ak1_card_and_certificates(regions, officer)
     cert = Certificate.objects.create(enrollment=c.enrollments[0], number="BLK/2026/000001", institution=c.inst, year=2026,
                                       sequence=1, verification_id="v" * 20, payload="{}", signature="s", key_id="k",
                                       issued_at=NOW, issued_by=c.manager)
-    _, vacancy = published()
+    boss, vacancy = published()
     card = services.ak1_apply(actor=person.user, now=NOW, data=services.Ak1Application(
         birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education="smk",
         other_training="", skills="Las"))
@@ -256,6 +256,12 @@ def test_applying_attaches_the_valid_ak1_card_and_certificates(regions, officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         Application.objects.create(vacancy=vacancy, person=person, applied_at=NOW, stage_changed_at=NOW)
     assert selectors.my_applications(user=person.user) == [application]
+    # Hired: the employer returns the card, which ends as "found work" and asks for no more reports.
+    for action in ("shortlist", "interview", "offer"):
+        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW)
+    services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
+    card.refresh_from_db()
+    assert card.ended_on == TODAY and card.employer_name == vacancy.company.name and card.position == vacancy.title
 
 
 def test_no_applying_to_a_draft_a_closed_or_a_suspended_companys_vacancy(regions, officer):

@@ -21,6 +21,7 @@ from sisnaker.core.permissions import require
 from .. import domain
 from ..codes import JobsAudit, JobsCode
 from ..models import Application, JobSeekerCard, Placement, Vacancy
+from .ak1 import ak1_end_on_hire
 
 NOTE_MAX = 1000
 NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
@@ -107,6 +108,9 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
             person=application.person, company=company, employer_name=company.name, position=vacancy.title, start_date=start_date,
             sector=company.sector, formal=True, domestic=True, source=domain.PlacementSource.APPLICATION, vacancy=vacancy,
             application=application, regency=vacancy.regency, created_by=actor, created_at=now)
+        # The employer who hires returns the AK/1 card: it ends as "found work" and needs no more reports.
+        ak1_end_on_hire(actor=actor, person_id=application.person_id, employer_name=company.name, position=vacancy.title,
+                        today=timezone.localtime(now).date(), now=now)
         Vacancy.objects.filter(pk=vacancy.pk).update(filled=F("filled") + 1, updated_at=now)
         vacancy.refresh_from_db(fields=["filled", "status"])
         if vacancy.filled >= vacancy.openings and vacancy.status == domain.VacancyStatus.PUBLISHED:
