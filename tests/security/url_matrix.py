@@ -333,6 +333,11 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:application_move": (post(only("admin"), params={"application_id": "job_application"},
                                         data={"action": "shortlist"}),),
     "placement:my_applications": (Case(only(*CITIZENS), **scoped("vacancy_title", to=("owner",), not_to=("citizen",))),),
+    # Alumni outcomes (the world has no graduate: the worklist is empty, the report refused before reading it).
+    "placement:outcome_worklist": (Case(only("officer", "officer_out", "admin")),),
+    "placement:outcome_report": (post(only("officer", "officer_out", "admin"), data={"status": "not_working"}),),
+    "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
+    "placement:outcome_remind": (post(only("curator", "admin")),),
     "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
     "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
                                        note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),

@@ -128,6 +128,11 @@ def _funding_source(grant: Grant, obj: Any, actor: Any) -> bool:
     return fn is not None and fn() == grant.funding_source
 
 
+def _approved_staff(grant: Grant, obj: Any, actor: Any) -> bool:
+    """Staff of an approved (not suspended) institution, for views of their own institution as a whole."""
+    return grant.institution_id is not None and grant.institution_approved
+
+
 def _any(grant: Grant, obj: Any, actor: Any) -> bool:
     """The role alone suffices (no object, or an action on the role's own scope as a whole)."""
     return True
@@ -241,6 +246,13 @@ RULES: dict[str, dict[Role, Any]] = {
     "application.apply_own": {R.CITIZEN: _own},
     "application.view": {R.CITIZEN: _own, R.EMPLOYER: _approved_company},
     "application.move": {R.EMPLOYER: _approved_company},
+    # Alumni outcomes: the regional office of where the alumnus lives (or whose KTP they hold) reports what they do
+    # now (obj: the person); the worklist and the completeness view are per the officer's own area; institution
+    # managers see their own alumni's completeness; the ministry sees the nation and reminds the regions.
+    "outcome.report": {R.REGIONAL_OFFICER: _region},
+    "outcome.worklist": {R.REGIONAL_OFFICER: _any},
+    "outcome.completeness": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
+    "outcome.remind": {R.CURATOR: _national},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

@@ -45,6 +45,8 @@ class JobsAudit(AuditAction):
     APPLICATION_SUBMITTED = "application.submitted", Msg("Lamaran dikirim", "Application submitted")
     APPLICATION_MOVED = "application.moved", Msg("Tahap lamaran diubah", "Application moved to another stage")
     PLACEMENT_RECORDED = "placement.recorded", Msg("Penempatan kerja dicatat", "Placement recorded")
+    OUTCOME_REPORTED = "outcome.reported", Msg("Keadaan kerja alumni dilaporkan", "Alumnus's work status reported")
+    OUTCOME_REMINDED = "outcome.reminded", Msg("Wilayah diingatkan melaporkan alumni", "Regions reminded to report alumni")
 
 
 # The audit action of each company vetting step (``services.company_review``).
@@ -69,4 +71,5 @@ class JobsCode(ErrorCode):
     APPLICATION_NOT_FOUND = "application_not_found", Msg("Lamaran tidak ditemukan", "Application not found")
     APPLICATION_EXISTS = "application_exists", Msg("Sudah melamar lowongan ini", "Already applied to this vacancy")
     APPLICATION_STAGE = "application_stage", Msg("Tindakan tidak berlaku untuk tahap lamaran", "Action not valid in the application's stage")
+    OUTCOME_FIELD = "outcome_field", Msg("Laporan keadaan kerja alumni tidak sah", "Invalid alumni work status report")
     VACANCY_FULL = "vacancy_full", Msg("Semua posisi lowongan sudah terisi", "All positions of the vacancy are filled")

@@ -599,3 +599,48 @@ class PlacementSource:
     CHOICES = ((APPLICATION, _("Lamaran di Sisnaker")), (EMPLOYER, _("Dilaporkan pemberi kerja")),
                (ALUMNUS, _("Dilaporkan alumni")), (OFFICER, _("Dilaporkan petugas Disnaker")))
     ALL = frozenset({APPLICATION, EMPLOYER, ALUMNUS, OFFICER})
+
+
+# =====================================================================================================
+# Alumni outcomes and reporting completeness (issue 12 "Placement records and regional reporting")
+# =====================================================================================================
+
+class OutcomeStatus:
+    """What is known of an alumnus's work after a training (stored values; never change one). The first two are
+    at work and come with a placement record."""
+
+    EMPLOYED, SELF_EMPLOYED, NOT_WORKING, STUDYING = "employed", "self_employed", "not_working", "studying"
+    CHOICES = ((EMPLOYED, _("Bekerja (penerima upah)")), (SELF_EMPLOYED, _("Berwirausaha")),
+               (NOT_WORKING, _("Belum bekerja")), (STUDYING, _("Melanjutkan pendidikan")))
+    ALL = frozenset({EMPLOYED, SELF_EMPLOYED, NOT_WORKING, STUDYING})
+    AT_WORK = frozenset({EMPLOYED, SELF_EMPLOYED})
+
+
+OUTCOME_SOURCE_SURVEY = "survey"  # the employment survey's answer (counted, not copied: surveys holds it)
+OUTCOME_BULK_MAX = 500  # alumni in one bulk report
+COMPLETENESS_REMIND_BELOW = 50  # regions under this percentage of known outcomes are reminded
+
+
+def outcome_blocker(*, status: str, employer_name: str, position: str, start_date: dt.date | None,
+                    today: dt.date) -> Msg | None:
+    """Why an outcome report cannot be taken (None: it can). At work needs the employer (or the business, when
+    self-employed), the position and a start date that is not in the future."""
+    if status not in OutcomeStatus.ALL:
+        return Msg("Pilih keadaan kerja alumni.", "Choose the alumnus's work status.")
+    if status in OutcomeStatus.AT_WORK:
+        if not employer_name.strip():
+            return Msg("Isi nama pemberi kerja atau usaha.", "Give the employer's or business's name.")
+        if not position.strip():
+            return Msg("Isi jabatan/pekerjaan.", "Give the position or work.")
+        if start_date is None:
+            return Msg("Isi tanggal mulai bekerja.", "Give the start date.")
+        if start_date > today:
+            return Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+    return None
+
+
+def percentage(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` in whole percent, rounded half up (None when there is nothing to count)."""
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)

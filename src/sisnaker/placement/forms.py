@@ -169,3 +169,16 @@ class SearchForm(RegencyChoiceMixin):
         return {"q": (d.get("q") or "").strip(), "province": d.get("province") or "", "regency": d.get("regency") or "",
                 "vocational_field": int(field) if field.isdigit() else None, "occupation": d.get("occupation") or "",
                 "education": d.get("education") or "", "min_wage": d.get("min_wage") or None, "work_type": d.get("work_type") or ""}
+
+
+
+class OutcomeForm(forms.Form):
+    """One report for the alumni ticked on the worklist (their enrolment ids come as ``enrollment``)."""
+
+    status = forms.ChoiceField(label=_("Keadaan kerja sekarang"), choices=domain.OutcomeStatus.CHOICES)
+    employer_name = forms.CharField(label=_("Pemberi kerja / nama usaha (jika bekerja)"), max_length=200, required=False)
+    position = forms.CharField(label=_("Jabatan/pekerjaan (jika bekerja)"), max_length=domain.TITLE_MAX, required=False)
+    start_date = forms.DateField(label=_("Mulai bekerja"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False,
+                               choices=[("", _("Tidak diketahui"))] + [(k, f"{k} · {t}") for k, t in domain.KBLI_SECTIONS])
+    overseas = forms.BooleanField(label=_("Bekerja di luar negeri"), required=False)

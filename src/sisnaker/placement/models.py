@@ -340,6 +340,8 @@ class Placement(models.Model):
     vacancy = models.ForeignKey(Vacancy, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
     application = models.OneToOneField(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="placement")
     regency = models.ForeignKey("regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The training it follows (the alumnus's graduated enrolment), when reported as an outcome of one.
+    enrollment = models.ForeignKey("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -354,3 +356,33 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.employer_name}"
+
+
+class Outcome(models.Model):
+    """What is known of an alumnus's work after one training (``enrollment``, graduated), reported by a regional
+    officer (of the alumnus's domicile, also for boarding alumni trained elsewhere), by the employer, or by the
+    alumnus. At work, it points to the placement record made with it. The latest report of an enrollment is
+    its outcome; earlier ones stay (history). The employment survey's answers and hires through applications
+    count as known outcomes without a row here (``selectors.known_outcome``)."""
+
+    enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=14, choices=domain.OutcomeStatus.CHOICES)
+    placement = models.OneToOneField(Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome")
+    source = models.CharField(max_length=12, choices=domain.PlacementSource.CHOICES)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=sorted(domain.OutcomeStatus.ALL)), name="outcome_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=sorted(domain.PlacementSource.ALL)), name="outcome_source_valid"),
+            models.CheckConstraint(name="outcome_at_work_has_placement",
+                                   condition=Q(status__in=sorted(domain.OutcomeStatus.AT_WORK), placement__isnull=False)
+                                   | ~Q(status__in=sorted(domain.OutcomeStatus.AT_WORK)) & Q(placement__isnull=True)),
+        ]
+        indexes = [models.Index(fields=["enrollment", "reported_at"], name="outcome_enrollment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.status}"

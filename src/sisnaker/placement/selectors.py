@@ -350,3 +350,104 @@ def my_applications(*, user: User) -> list[Application]:
     """The signed-in citizen's applications with their stage, newest first ("Lamaran saya")."""
     return list(Application.objects.filter(person__user=user).select_related("vacancy__company", "vacancy__regency")
                 .order_by("-applied_at", "-id"))
+
+
+# --- alumni outcomes: the regional worklist and reporting completeness --------------------------------------
+
+
+def _known_outcome():
+    """Whether a graduated enrolment's outcome is known (an expression for ``Enrollment`` rows): an outcome
+    reported for it, the employment survey filled for it, or a placement of the person since they graduated
+    (a hire through an application, an employer's or officer's report)."""
+    from django.db.models import Exists, OuterRef
+
+    from sisnaker.surveys import selectors as surveys
+    from sisnaker.surveys.domain import EMPLOYMENT_CODE
+
+    from .models import Outcome, Placement
+
+    return (Exists(Outcome.objects.filter(enrollment_id=OuterRef("pk")))
+            | Exists(surveys.responses_to(code=EMPLOYMENT_CODE).filter(enrollment_id=OuterRef("pk")))
+            | Exists(Placement.objects.filter(person_id=OuterRef("person_id"), created_at__gte=OuterRef("state_changed_at"))))
+
+
+def _area_q(viewer: User, prefix: str) -> Q | None:
+    """The viewer's area as a filter on ``<prefix>`` (a district code field): None for the whole nation."""
+    grants = list(getattr(viewer, "grants", ()))
+    if any(g.role in (Role.ADMIN, Role.CURATOR) for g in grants):
+        return None
+    area = Q(pk__in=[])
+    for g in grants:
+        if g.role == Role.REGIONAL_OFFICER and g.region_code:
+            area |= Q(**{f"{prefix}__startswith": g.region_code + "."})
+    return area
+
+
+def _alumni(viewer: User):
+    from sisnaker.training.domain import EnrollmentState
+    from sisnaker.training.models import Enrollment
+
+    return Enrollment.objects.filter(state=EnrollmentState.GRADUATED)
+
+
+def outcome_worklist(*, viewer: User, regency_code: str = "") -> tuple[QuerySet, list]:
+    """Alumni who live in the viewer's area (domicile; boarding alumni trained elsewhere included) whose outcome is
+    not known, oldest graduation first, and the regencies the viewer may choose from. ``regency_code`` narrows
+    within the area (never widens it)."""
+    from sisnaker.regions.models import Regency
+
+    require(viewer, "outcome.worklist")
+    rows = _alumni(viewer)
+    area = _area_q(viewer, "person__domicile_district__code")
+    if area is not None:
+        rows = rows.filter(area)
+    if regency_code:
+        rows = rows.filter(person__domicile_district__code__startswith=regency_code + ".")
+    rows = (rows.alias(known=_known_outcome()).filter(known=False)
+            .select_related("person__domicile_district__regency", "program__institution")
+            .order_by("state_changed_at", "id"))
+    regencies = Regency.objects.order_by("code")
+    codes = [g.region_code for g in getattr(viewer, "grants", ()) if g.role == Role.REGIONAL_OFFICER and g.region_code]
+    if area is not None:
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= Q(code=code) | Q(code__startswith=code + ".")
+        regencies = regencies.filter(q)
+    return rows, list(regencies.values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    code: str
+    name: str
+    alumni: int
+    known: int
+    percent: int | None
+
+
+def completeness(*, viewer: User, by: str = "province", province: str = "") -> list[CompletenessRow]:
+    """Per origin region (where the alumni live: province, or regency), alumni trained, alumni with a known outcome,
+    and the percentage — for the viewer's scope: the nation (ministry, administrator), their area (regional
+    officers), their own institutions' alumni (institution managers). One GROUP BY query."""
+    from django.db.models import Count
+
+    from sisnaker.regions.models import Province, Regency
+
+    require(viewer, "outcome.completeness")
+    rows = _alumni(viewer)
+    grants = list(getattr(viewer, "grants", ()))
+    if not any(g.role in (Role.ADMIN, Role.CURATOR) for g in grants):
+        scope = _area_q(viewer, "person__domicile_district__code") or Q(pk__in=[])
+        institutions = [g.institution_id for g in grants
+                        if g.role == Role.INSTITUTION_MANAGER and g.institution_id and g.institution_approved]
+        if institutions:
+            scope |= Q(program__institution_id__in=institutions)
+        rows = rows.filter(scope)
+    if province:
+        rows = rows.filter(person__domicile_district__code__startswith=province + ".")
+    key = "person__domicile_district__regency_id" if by == "regency" else "person__domicile_district__regency__province_id"
+    counted = (rows.annotate(known=_known_outcome()).values(key)
+               .annotate(alumni=Count("id"), known_n=Count("id", filter=Q(known=True))).order_by(key))
+    names = dict((Regency if by == "regency" else Province).objects.values_list("code", "name"))
+    return [CompletenessRow(code=r[key], name=names.get(r[key], r[key]), alumni=r["alumni"], known=r["known_n"],
+                            percent=domain.percentage(r["known_n"], r["alumni"])) for r in counted]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ak1, jobs
+from .views import ak1, jobs, outcomes
 
 app_name = "placement"
 urlpatterns = [
@@ -27,6 +27,11 @@ urlpatterns = [
     path("lowongan/<int:vacancy_id>/pelamar/", jobs.vacancy_applicants, name="vacancy_applicants"),
     path("lamaran/<int:application_id>/tahap/", jobs.application_move, name="application_move"),
     path("lamaran/saya/", jobs.my_applications, name="my_applications"),
+    # Alumni outcomes: the regional worklist and the reporting-completeness view.
+    path("luaran/", outcomes.outcome_worklist, name="outcome_worklist"),
+    path("luaran/lapor/", outcomes.outcome_report, name="outcome_report"),
+    path("kelengkapan/", outcomes.completeness, name="outcome_completeness"),
+    path("kelengkapan/ingatkan/", outcomes.completeness_remind, name="outcome_remind"),
 ]
 
 # The public job search, mounted at /lowongan/ by the root URLconf (namespace "jobs"): no log-in.
