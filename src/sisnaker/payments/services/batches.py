@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -194,15 +195,36 @@ def _file_refused(problems: list[domain.ResultProblem]) -> ValidationFailed:
 
 
 def _settle_lines(rows: list[tuple[str, str, str, int]], *, now: dt.datetime) -> None:
-    """Close settled lines: (status, bank reference, reason, line id) each. One statement run for every row
-    (executemany, pipelined on PostgreSQL) rather than ``bulk_update``'s CASE, which grows with the rows."""
+    """Close settled lines: (status, bank reference, reason, line id) each. On PostgreSQL one UPDATE … FROM
+    unnest(arrays) per chunk; on SQLite one statement run for every row (executemany). Never ``bulk_update``'s
+    CASE, which grows with the rows."""
     table = BatchLine._meta.db_table
-    stamp = transaction.get_connection().ops.adapt_datetimefield_value(now)
-    with transaction.get_connection().cursor() as cursor:
-        # The table name is this model's, never input.
+    connection = transaction.get_connection()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    # The table name is this model's, never input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in chunks(rows, CHUNK):
+                cursor.execute(
+                    f"UPDATE {table} AS l SET status = u.status, is_open = false, bank_reference = u.bank_reference, "  # noqa: S608
+                    "failure_reason = u.reason, settled_at = %s "
+                    "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[]) AS u(status, bank_reference, reason, id) "
+                    "WHERE l.id = u.id",
+                    [stamp, [r[0] for r in part], [r[1] for r in part], [r[2] for r in part], [r[3] for r in part]])
+            return
         cursor.executemany(
             f"UPDATE {table} SET status = %s, is_open = %s, bank_reference = %s, failure_reason = %s, settled_at = %s WHERE id = %s",  # noqa: S608
             [(status, False, reference, reason, stamp, pk) for status, reference, reason, pk in rows])
+
+
+class _Paid(NamedTuple):
+    pk: int
+    kind: str
+    funding_source: str
+    amount: int
+    idempotency_key: str
+    status: str
+    returns: int
 
 
 @transaction.atomic(durable=True)
@@ -219,14 +241,15 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
     report = ImportReport(unchanged=plan.unchanged)
     if plan.paid:
         paid_lines = [lines[r.reference] for r in plan.paid]
+        # Plain tuples (no model instances): a batch can hold 100,000 payables.
         payables = {p.pk: p for part in chunks([v[2] for v in paid_lines], CHUNK)
-                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status",
-                                                                                 "returns")}
+                    for p in map(_Paid._make, Payable.objects.filter(pk__in=part).values_list(*_Paid._fields))}
         if any(p.status != P.IN_BATCH for p in payables.values()):
             raise Conflict(Msg("Ada kewajiban yang tidak lagi dalam batch.", "A payable is no longer in the batch."), code=Code.PAYABLE_STATE)
+        memo = f"batch {batch.pk}"
         postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key, p.returns),
                                    lines=domain.postings(domain.EntryKind.PAY, payable_kind=p.kind, funding_source=p.funding_source,
-                                                         amount=p.amount), payable_id=p.pk, memo=f"batch {batch.pk}")
+                                                         amount=p.amount), payable_id=p.pk, memo=memo)
                     for p in payables.values()]
         if len(ledger.post(postings, actor=actor, now=now)) != len(postings):
             raise Conflict(Msg("Pembayaran ini sudah tercatat di buku besar.", "This payment is already in the ledger."),
