@@ -170,6 +170,7 @@ class ImportReport:
     failed: int = 0
     unchanged: int = 0
     paid_amount: int = 0
+    accounts_held: int = 0  # payout accounts back to review: the bank refused them (domain.PAYOUT_TRANSITIONS)
     problems: list[domain.ResultProblem] = field(default_factory=list)
 
 
@@ -272,6 +273,8 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_FAILED, object_type="payments.payable", at=now, rows=[
             (lines[r.reference][2], r.reference, {"status": P.IN_BATCH}, {"status": P.DUE, "batch": batch.pk, "reason": r.reason})
             for r in plan.failed])
+        report.accounts_held = _hold_refused_accounts(actor=actor, batch=batch, now=now, refusals={
+            lines[r.reference][0]: r.reason for r in plan.failed if domain.bank_refusal_event(r.reason)})
         notices.tell_after_commit(domain.Notice.FAILED, [lines[r.reference][0] for r in plan.failed])
     if report.paid or report.failed:
         settled = not BatchLine.objects.filter(batch=batch, is_open=True).exists()
@@ -279,8 +282,51 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
             Batch.objects.filter(pk=batch.pk).update(status=B.SETTLED, settled_at=now)
         audit.record(actor=actor, action=Audit.BATCH_RESULT_IMPORTED, obj=batch, at=now, before={"status": batch.status},
                      after={"status": B.SETTLED if settled else batch.status, "paid": report.paid, "failed": report.failed,
-                            "unchanged": report.unchanged, "paid_amount": report.paid_amount})
+                            "unchanged": report.unchanged, "paid_amount": report.paid_amount,
+                            "accounts_held": report.accounts_held})
     return report
+
+
+def _hold_refused_accounts(*, actor, batch: Batch, refusals: dict[int, str], now: dt.datetime) -> int:
+    """The bank failed or returned the lines ``refusals`` (line id → the bank's reason) because of the account:
+    the payee's current payout account, when it is the one the line was sent to (same provider and number) and
+    still verified, goes back to review with the bank's reason (``domain.PAYOUT_TRANSITIONS``), so no batch pays
+    it again until an officer re-verifies it or the owner records another one. An account the owner has replaced
+    since the batch was built is left alone (the new one was checked on its own). Set-based: a fixed number of
+    queries per chunk of lines, one UPDATE per distinct reason. Returns how many accounts were held."""
+    if not refusals:
+        return 0
+    sent: dict[tuple[str, int], tuple[str, str, str]] = {}  # owner → (provider, number sealed, reason) of its lines
+    for part in chunks(list(refusals), CHUNK):
+        for pk, person, institution, provider, number in (BatchLine.objects.filter(pk__in=part).values_list(
+                "pk", "payable__person_id", "payable__institution_id", "provider_code", "account_number_encrypted")):
+            sent[("p", person) if person else ("i", institution)] = (provider, number, refusals[pk])
+    held: dict[int, tuple[str, str]] = {}  # account id → (reason, masked account for the audit row)
+    event = domain.PayoutEvent.BANK_REFUSED
+    for owner_kind, owner_field in (("p", "person_id"), ("i", "institution_id")):
+        owners = [owner for kind, owner in sent if kind == owner_kind]
+        for part in chunks(owners, CHUNK):
+            for pk, owner, status, provider, number, last4 in (PayoutAccount.objects.filter(
+                    is_current=True, **{f"{owner_field}__in": part}).values_list("pk", owner_field, "status", "provider_code", "number_encrypted",
+                                                                           "number_last4")):
+                line_provider, line_number, reason = sent[(owner_kind, owner)]
+                if domain.payout_transition(status, event) is None or provider != line_provider:
+                    continue
+                if number == line_number or crypto.decrypt(number) == crypto.decrypt(line_number):
+                    held[pk] = (reason, f"{provider} ****{last4}")
+    to = domain.payout_transition(domain.PayoutStatus.VERIFIED, event)
+    by_reason: dict[str, list[int]] = {}
+    for pk, (reason, _label) in held.items():
+        by_reason.setdefault(reason, []).append(pk)
+    for reason, ids in by_reason.items():
+        for part in chunks(ids, CHUNK):
+            # Still current and verified when the row lock is ours (the owner may be replacing it right now).
+            PayoutAccount.objects.filter(pk__in=part, is_current=True, status=domain.PayoutStatus.VERIFIED).update(
+                status=to, bank_refusal=reason, bank_refused_at=now)
+    audit.record_many(actor=actor, action=Audit.PAYOUT_ACCOUNT_HELD, object_type="payments.payoutaccount", at=now, rows=[
+        (pk, label, {"status": domain.PayoutStatus.VERIFIED}, {"status": to, "batch": batch.pk, "reason": reason})
+        for pk, (reason, label) in held.items()])
+    return len(held)
 
 
 @transaction.atomic(durable=True)
@@ -314,6 +360,8 @@ def batch_line_return(*, actor: User, batch_id: int, reference: str, reason: str
         raise Conflict(Msg("Pengembalian ini sudah tercatat di buku besar.", "This return is already in the ledger."),
                        code=Code.PAYABLE_STATE)
     BatchLine.objects.filter(pk=line.pk).update(status=L.RETURNED, failure_reason=reason)
+    if domain.bank_refusal_event(reason):
+        _hold_refused_accounts(actor=actor, batch=batch, now=now, refusals={line.pk: reason})
     Payable.objects.filter(pk=payable.pk).update(status=P.DUE, paid_at=None, last_failure=reason, returns=payable.returns + 1)
     audit.record(actor=actor, action=Audit.PAYABLE_RETURNED, obj=payable, at=now, before={"status": P.PAID},
                  after={"status": P.DUE, "batch": batch.pk, "reference": line.reference, "amount": payable.amount}, reason=reason)
