@@ -320,9 +320,13 @@ def _hold_refused_accounts(*, actor, batch: Batch, refusals: dict[int, str], now
         by_reason.setdefault(reason, []).append(pk)
     for reason, ids in by_reason.items():
         for part in chunks(ids, CHUNK):
-            # Still current and verified when the row lock is ours (the owner may be replacing it right now).
+            # Still current and verified once the row is ours: an owner replacing the account at this very moment
+            # retires it, and the UPDATE (which re-reads a row it had to wait for) then leaves it alone.
             PayoutAccount.objects.filter(pk__in=part, is_current=True, status=domain.PayoutStatus.VERIFIED).update(
                 status=to, bank_refusal=reason, bank_refused_at=now)
+    done = {pk for part in chunks(list(held), CHUNK)
+            for pk in PayoutAccount.objects.filter(pk__in=part, status=to, bank_refused_at=now).values_list("pk", flat=True)}
+    held = {pk: v for pk, v in held.items() if pk in done}
     audit.record_many(actor=actor, action=Audit.PAYOUT_ACCOUNT_HELD, object_type="payments.payoutaccount", at=now, rows=[
         (pk, label, {"status": domain.PayoutStatus.VERIFIED}, {"status": to, "batch": batch.pk, "reason": reason})
         for pk, (reason, label) in held.items()])
