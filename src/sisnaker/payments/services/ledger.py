@@ -133,10 +133,14 @@ def _write(entries: list[tuple], lines: list[tuple]) -> None:
     # Table and column names are constants of this module, never input.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for table, columns, rows in ((line_table, LINE_COLUMNS, lines), (entry_table, ENTRY_COLUMNS, entries)):
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            # COPY goes to psycopg's own cursor: its errors (a trigger's refusal, a key posted concurrently) are
+            # turned into Django's here (DatabaseError, IntegrityError), as for every other query.
+            with connection.wrap_database_errors:
+                for table, columns, rows in ((line_table, LINE_COLUMNS, lines), (entry_table, ENTRY_COLUMNS, entries)):
+                    if rows:
+                        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                            for row in rows:
+                                copy.write_row(row)
             return
         ops = connection.ops
         cursor.executemany(
