@@ -181,10 +181,13 @@ def test_holding_accounts_is_set_based(finance, finance2):
         _program, enrollments = graduates(n)
         payables.payables_accrue(actor=finance)
         batch = run_to_exported(finance, finance2)
-        failed = {p: CLOSED for p in Payable.objects.filter(status="in_batch").values_list("pk", flat=True)}
+        # Each line its own reason (banks often add a reference): still no query per line.
+        failed = {p: f"{CLOSED} ref {p}" for p in Payable.objects.filter(status="in_batch").values_list("pk", flat=True)}
         with CaptureQueriesContext(connection) as queries:
             report = batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch, failed=failed))
         assert report.accounts_held == n
+        held = dict(PayoutAccount.objects.filter(status="review").values_list("person_id", "bank_refusal"))
+        assert all(held[person] == failed[pk] for pk, person in Payable.objects.filter(pk__in=failed).values_list("pk", "person_id"))
         return len(queries)
 
     assert run(2) == run(6)

@@ -293,7 +293,8 @@ def _hold_refused_accounts(*, actor, batch: Batch, refusals: dict[int, str], now
     still verified, goes back to review with the bank's reason (``domain.PAYOUT_TRANSITIONS``), so no batch pays
     it again until an officer re-verifies it or the owner records another one. An account the owner has replaced
     since the batch was built is left alone (the new one was checked on its own). Set-based: a fixed number of
-    queries per chunk of lines, one UPDATE per distinct reason. Returns how many accounts were held."""
+    queries per chunk of lines (UPDATE … FROM unnest on PostgreSQL, executemany on SQLite). Returns how many
+    accounts were held."""
     if not refusals:
         return 0
     sent: dict[tuple[str, int], tuple[str, str, str]] = {}  # owner → (provider, number sealed, reason) of its lines
@@ -315,15 +316,26 @@ def _hold_refused_accounts(*, actor, batch: Batch, refusals: dict[int, str], now
                 if number == line_number or crypto.decrypt(number) == crypto.decrypt(line_number):
                     held[pk] = (reason, f"{provider} ****{last4}")
     to = domain.payout_transition(domain.PayoutStatus.VERIFIED, event)
-    by_reason: dict[str, list[int]] = {}
-    for pk, (reason, _label) in held.items():
-        by_reason.setdefault(reason, []).append(pk)
-    for reason, ids in by_reason.items():
-        for part in chunks(ids, CHUNK):
-            # Still current and verified once the row is ours: an owner replacing the account at this very moment
-            # retires it, and the UPDATE (which re-reads a row it had to wait for) then leaves it alone.
-            PayoutAccount.objects.filter(pk__in=part, is_current=True, status=domain.PayoutStatus.VERIFIED).update(
-                status=to, bank_refusal=reason, bank_refused_at=now)
+    table = PayoutAccount._meta.db_table
+    connection = transaction.get_connection()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    rows = [(pk, reason) for pk, (reason, _label) in held.items()]
+    # Still current and verified once the row is ours: an owner replacing the account at this very moment retires
+    # it, and the UPDATE (which re-reads a row it had to wait for) then leaves it alone. The table name is this
+    # model's, never input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in chunks(rows, CHUNK):
+                cursor.execute(
+                    f"UPDATE {table} AS a SET status = %s, bank_refusal = u.reason, bank_refused_at = %s "  # noqa: S608
+                    "FROM unnest(%s::bigint[], %s::varchar[]) AS u(id, reason) "
+                    "WHERE a.id = u.id AND a.is_current AND a.status = %s",
+                    [to, stamp, [r[0] for r in part], [r[1] for r in part], domain.PayoutStatus.VERIFIED])
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, bank_refusal = %s, bank_refused_at = %s "  # noqa: S608
+                "WHERE id = %s AND is_current AND status = %s",
+                [(to, reason, stamp, pk, domain.PayoutStatus.VERIFIED) for pk, reason in rows])
     done = {pk for part in chunks(list(held), CHUNK)
             for pk in PayoutAccount.objects.filter(pk__in=part, status=to, bank_refused_at=now).values_list("pk", flat=True)}
     held = {pk: v for pk, v in held.items() if pk in done}
