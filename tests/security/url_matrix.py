@@ -331,6 +331,13 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
     "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),
     "prakerja:exclusion_report": (Case(only(*PMO)),),
+    # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
+    # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
+    # officers only: a national role is refused it (no national list of applicants' names).
+    "prakerja:figures": (Case(only(*POSKO)), Case(only(*POSKO), query="gelombang={wave}&dasar=domisili")),
+    "prakerja:figures_xlsx": (Case(only(*POSKO)),),
+    "prakerja:figures_csv": (Case(only(*POSKO)),),
+    "prakerja:residents": (Case(only("officer", "officer_out")),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),
