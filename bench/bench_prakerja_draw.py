@@ -67,7 +67,7 @@ INSERT INTO prakerja_application (
     statement_version, statement_signed_at, created_by_id, verify_token, phone_code_hash, email_code_hash, code_attempts,
     code_expires_at, contacts_verified_at, review_note, household_prior, created_at)
 SELECT %(wave)s, 'bench', md5('n' || g) || md5('N' || g), 'bench', md5('k' || (g / 3)) || md5('K' || (g / 3)),
-       'Pendaftar ' || g, date '1970-01-01' + ((g * 7919) %% 13000), CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, 'sma',
+       'Pendaftar ' || g, date '1970-01-01' + ((g::bigint * 7919) %% 13000)::int, CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, 'sma',
        false, g %% 37 = 0, left(d.regs[x.k], 2), d.regs[x.k], d.codes[x.k], '0812' || lpad(g::text, 8, '0'),
        'p' || g || '@contoh.id', 'submitted', '', '[]', 1, now(), %(user)s, md5('t' || g) || md5('T' || g), '', '', 0,
        now(), now(), '', 0, now()
