@@ -12,6 +12,7 @@ the measures are conditional counts (``COLUMNS``), the dimension one expression 
   administrators) see the nation; a regional officer sees the residents of their province or regency, counted by
   the region of the KTP (the NIK's regency, ``basis="ktp"``) or by domicile (the domicile district,
   ``basis="domicile"``) — the basis is the only thing the viewer picks.
+* **Region, Java**: where the person is counted follows the basis — the KTP's (NIK's) region, or the domicile's.
 * **Age** is counted in completed years on the opening day of the application's wave (the eligibility rule's day):
   per wave one threshold per group; overall one ``CASE`` with each wave's thresholds, still one query.
 """
@@ -121,10 +122,11 @@ def _age_expression(waves: list[Wave]):
 
 
 def _dimension(key: str, scope: Scope, waves: list[Wave]):
+    ktp = scope.basis == "ktp"
     if key == "region":
         if scope.national:
-            return "province_id"
-        return "nik_regency_id" if scope.basis == "ktp" else "domicile_district__regency_id"
+            return "province_id" if ktp else "domicile_district__regency__province_id"
+        return "nik_regency_id" if ktp else "domicile_district__regency_id"
     if key == "sex":
         return "sex"
     if key == "disability":
@@ -132,7 +134,8 @@ def _dimension(key: str, scope: Scope, waves: list[Wave]):
     if key == "age":
         return _age_expression(waves)
     if key == "java":
-        return Case(When(province_id__in=JAVA_PROVINCES, then=Value("java")), default=Value("outside"), output_field=CharField())
+        where = Q(province_id__in=JAVA_PROVINCES) if ktp else Q(domicile_district__regency__province_id__in=JAVA_PROVINCES)
+        return Case(When(where, then=Value("java")), default=Value("outside"), output_field=CharField())
     raise KeyError(key)
 
 
