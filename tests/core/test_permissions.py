@@ -128,6 +128,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "prakerja.review": ({"pmo", "admin"}, {"pmo", "admin"}),
     "integration.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
+    # Figures: the nation for PMO officers, their own area for regional officers (the scope comes from the grant).
+    "prakerja.figures": ({"pmo", "officer_province", "officer_regency", "admin"}, {"pmo", "officer_province", "officer_regency", "admin"}),
+    "prakerja.residents": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "ak1.apply_own": ({"citizen", "admin"}, {"admin"}),
     "ak1.view": ({"citizen", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),

@@ -370,6 +370,13 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "integration:partner": (Case(only(*PMO)), post(only(*PMO), data={"do": "issue", "scheme": "hmac-sha256"})),
     # Signed with a partner's key (integration.auth.partner_signed), never by a session: unsigned, every role is 401.
     "POST /api/v1/integration/ping": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
+    # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
+    # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
+    # officers only: a national role is refused it (no national list of applicants' names).
+    "prakerja:figures": (Case(only(*POSKO)), Case(only(*POSKO), query="gelombang={wave}&dasar=domisili")),
+    "prakerja:figures_xlsx": (Case(only(*POSKO)),),
+    "prakerja:figures_csv": (Case(only(*POSKO)),),
+    "prakerja:residents": (Case(only("officer", "officer_out")),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

@@ -217,6 +217,11 @@ RULES: dict[str, dict[Role, Any]] = {
     # Partners of the Kartu Prakerja integration API (the integration app): PMO officers register platforms and
     # institutions, issue, rotate and revoke their signing keys, and revoke partners.
     "integration.manage": {R.PMO_OFFICER: _national},
+    # Inclusion figures (prakerja.figures; obj: none): PMO officers for the nation, a regional officer for the
+    # residents of their own area (the scope comes from the grant, never from the request). The list of those
+    # residents who applied (names, masked NIK) is the regional officer's only, and every opening is logged.
+    "prakerja.figures": {R.PMO_OFFICER: _national, R.REGIONAL_OFFICER: _any},
+    "prakerja.residents": {R.REGIONAL_OFFICER: _any},
     # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
     # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
     # it went to (province officers too); only an officer of that regency office (kabupaten/kota, not the

@@ -34,6 +34,8 @@ from sisnaker.training import services as training
 from sisnaker.training.models import CompetencyUnit, Enrollment, VocationalField
 from sisnaker.training.reference import reference_load
 
+from .prakerja import load_prakerja_wave
+
 DEMO_PASSWORD = "demo-kerja-2026"
 
 
@@ -90,7 +92,7 @@ class DemoIncomplete(Exception):
     """An earlier load stopped half-way (the database holds part of the demo)."""
 
 
-def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[str, int]:
+def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja_applications: int = 3000) -> dict[str, int]:
     """Create the demo data set (once). Returns what was created.
 
     Not one transaction: the demo is built through the real services, and top-level services open their
@@ -200,9 +202,13 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
         RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()],
                                            batch_size=500)
     programs = _training_demo(today=today, rng=rng)
+    # A full Kartu Prakerja wave: thousands of applications, closed and drawn from its seed (demo/prakerja.py).
+    prakerja = load_prakerja_wave(today=today, rng=rng, applications=prakerja_applications,
+                                  names=lambda female: fake.name_female() if female else fake.name_male())
     with transaction.atomic():
         audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
-    return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs}
+    return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs,
+            "prakerja_applications": prakerja["applications"], "prakerja_selected": prakerja["selected"]}
 
 
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_figures
 
 app_name = "prakerja"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("pmo/tinjauan/<int:application_id>/", views.review_decide, name="review_decide"),
     path("pmo/pengecualian/", views.exclusions, name="exclusions"),
     path("pmo/pengecualian/<int:import_id>/", views.exclusion_report, name="exclusion_report"),
+    # Inclusion figures: PMO officers (the nation) and regional officers (their area's residents).
+    path("angka/", views_figures.figures, name="figures"),
+    path("angka/unduh.xlsx", views_figures.figures_export, {"fmt": "xlsx"}, name="figures_xlsx"),
+    path("angka/unduh.csv", views_figures.figures_export, {"fmt": "csv"}, name="figures_csv"),
+    path("angka/warga/", views_figures.residents, name="residents"),
 ]
