@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import math
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,21 +39,42 @@ def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[Row
     (all its digits), a date, time or duration stays one. So a NIK that Excel stored as a number (and
     that lost digits) is still a number in the error file and is refused again when re-imported, instead
     of becoming 16 digits of text that look like a valid, but wrong, NIK."""
-    buffer = io.BytesIO()
-    book = _workbook(buffer)
-    sheet = book.add_worksheet("Baris bermasalah")
-    bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
-    text = book.add_format({"num_format": "@"})
-    kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}), dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
-             dt.time: book.add_format({"num_format": "hh:mm:ss"}), dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
     width = max(len(headers), max((len(r.cells) for r in rows), default=0))
-    headers = list(headers) + [""] * (width - len(headers))
-    headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
-    sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
-    for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
-        sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
-    for i, r in enumerate(rows, start=1):
-        for c, value in enumerate(r.cells[:width]):
+    writer = ErrorFileWriter(headers, columns, width=width)
+    for r in rows:
+        writer.add(r)
+    return writer.close()
+
+
+class ErrorFileWriter:
+    """``error_file_bytes`` one row at a time (the streaming import): XlsxWriter's constant-memory mode
+    flushes each row to a temporary file, so a file of 100,000 refused rows costs no more memory than
+    one of ten. ``width`` is the widest row of the file (the "Alasan" column comes after it)."""
+
+    def __init__(self, headers: list[str], columns: dict[str, int], *, width: int) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self._book = book = xlsxwriter.Workbook(self._file, {
+            "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+        self._sheet = sheet = book.add_worksheet("Baris bermasalah")
+        bold = book.add_format({"bold": True, "bg_color": "#FDE68A"})
+        text = book.add_format({"num_format": "@"})
+        self._kinds = {dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+                       dt.date: book.add_format({"num_format": "yyyy-mm-dd"}), dt.time: book.add_format({"num_format": "hh:mm:ss"}),
+                       dt.timedelta: book.add_format({"num_format": "[h]:mm:ss"})}
+        self.width = width = max(width, len(headers))
+        headers = list(headers) + [""] * (width - len(headers))
+        headers = [h or f"Kolom {i + 1}" for i, h in enumerate(headers)]
+        for c in {columns[k] for k in ("nik", "phone", "district") if k in columns}:
+            sheet.set_column(c, c, 20, text)  # what the operator types there to fix a row stays text
+        sheet.set_column(width, width, 80)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, headers + [REASON_HEADER], bold)
+        self.rows = 0
+
+    def add(self, r: RowResult) -> None:
+        self.rows += 1
+        i, sheet, kinds = self.rows, self._sheet, self._kinds
+        for c, value in enumerate(r.cells[:self.width]):
             if value is None or value == "":
                 continue
             if isinstance(value, bool):
@@ -65,11 +87,18 @@ def error_file_bytes(headers: list[str], columns: dict[str, int], rows: list[Row
                 sheet.write_datetime(i, c, value, kinds[dt.datetime if isinstance(value, dt.datetime) else type(value)])
             else:
                 sheet.write_string(i, c, value if isinstance(value, str) else str(value))
-        sheet.write_string(i, width, reason_text(r, at_row=i + 1))
-    sheet.set_column(width, width, 80)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()
+        sheet.write_string(i, self.width, reason_text(r, at_row=i + 1))
+
+    def close(self) -> bytes:
+        """The finished .xlsx (a compressed file: a few tens of bytes per refused row)."""
+        self._book.close()
+        self._file.seek(0)
+        content = self._file.read()
+        self._file.close()
+        return content
+
+    def discard(self) -> None:
+        self._file.close()
 
 
 EDUCATION_CHOICES = ["SD", "SMP", "SMA", "SMK", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
