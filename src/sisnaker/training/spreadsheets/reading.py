@@ -47,6 +47,7 @@ import io
 import itertools
 import math
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -351,6 +352,38 @@ def _check_upload(data: bytes) -> None:
         raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
                        "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
                        Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+
+
+def check_upload(file_name: str, data: bytes) -> str:
+    """The checks of an upload that need no reading (empty, too large, a renamed non-Excel file); its kind."""
+    _check_upload(data)
+    return detect_kind(file_name, data)
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Za-z]{1,3}[0-9]{1,7}:[A-Za-z]{1,3}([0-9]{1,7})\"")
+
+
+def estimate_rows(file_name: str, data: bytes) -> int:
+    """About how many rows an upload has, without reading it (where to run the import, and the progress
+    bar's length): a CSV's line breaks; an .xlsx's declared dimension (Excel and most writers put it at the
+    top of the sheet), else its sheet's size; an .xls's size. Never trusted for anything else."""
+    kind = detect_kind(file_name, data)
+    if kind == "csv":
+        return data.count(b"\n")
+    if kind == "xls":
+        return len(data) // 60
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        sheets = sorted((i for i in book.infolist() if i.filename.lower().startswith("xl/worksheets/sheet")),
+                        key=lambda i: (len(i.filename), i.filename))
+        if not sheets:
+            return 0
+        with book.open(sheets[0]) as fh:
+            head = fh.read(4096)
+        found = _DIMENSION.search(head)
+        return int(found.group(1)) if found else sheets[0].file_size // 150
+    except Exception:  # a damaged file: the import refuses it with the right message
+        return 0
 
 
 def open_table(file_name: str, data: bytes) -> TableStream:
