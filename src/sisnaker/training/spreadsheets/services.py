@@ -16,10 +16,12 @@ import datetime as dt
 import json
 import pickle
 import tempfile
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from queue import Full, Queue
 from typing import Any, NamedTuple
 
 from django.core.files.base import ContentFile
@@ -197,9 +199,11 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
                    seats_left=program.quota - selectors.seats_taken(program=program), lookups=spool)
         try:
             with transaction.atomic():  # the writes: undone as a whole when all-or-nothing meets a wrong row
-                for chunk in _batched(table.rows(), IMPORT_CHUNK):
-                    results = [reading.validate_row(number, cells, table.columns, today=today, blind_index=_nik_index)
-                               for number, cells in chunk]
+                checked = (
+                    [reading.validate_row(number, cells, table.columns, today=today, blind_index=_nik_index) for number, cells in chunk]
+                    for chunk in _batched(table.rows(), IMPORT_CHUNK)
+                )
+                for results in _ahead(checked):
                     _mark_duplicates(run, results)
                     _decide_and_save(run, results)
                     _tally(run, results)
@@ -229,6 +233,51 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
     )
     if report.saved:
         _notify_enrolled(actor=actor, program=program, people=run.notify)
+
+
+def _ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, produced by a thread up to ``depth`` ahead of the consumer: the file is read and its rows
+    checked (pure work: the reader, the parsers, the blind index; no database) while this thread waits for
+    the database to write the previous chunk. At most ``depth`` chunks wait, so memory stays bounded. An
+    exception of the producer is raised here; the producer stops when the consumer does."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put((item, None), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            outcome = (done, None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            outcome = (done, exc)
+        while not stop.is_set():
+            try:
+                queue.put(outcome, timeout=0.1)
+                return
+            except Full:
+                continue
+
+    worker = threading.Thread(target=produce, name="import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = queue.get()
+            if item is done:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _batched(items, size: int):
