@@ -93,7 +93,7 @@ def enrollments_import_start(*, actor: User, program: Program, file_name: str, d
                              late_reason: str = "") -> SpreadsheetJob:
     """Queue the import of a large file: refuses at once what needs no reading (as ``enrollments_import``
     would), stores the upload, records the request; the task imports it."""
-    late, late_reason = services._check_import(actor=actor, program=program, mode=mode, today=today, late_reason=late_reason)
+    late, late_reason = services.import_check(actor=actor, program=program, mode=mode, today=today, late_reason=late_reason)
     reading.check_upload(file_name, data)
     now = timezone.now()
     with transaction.atomic(durable=True):

@@ -93,7 +93,7 @@ def import_needs_late_reason(*, program: Program, today: dt.date) -> bool:
     return domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
 
 
-def _check_import(*, actor: User, program: Program, mode: str, today: dt.date, late_reason: str) -> tuple[bool, str]:
+def import_check(*, actor: User, program: Program, mode: str, today: dt.date, late_reason: str) -> tuple[bool, str]:
     """What refuses an import before its file is read: who, the mode, the program's state, a late
     registration without its reason. Returns (late, the reason as it will be kept)."""
     require(actor, "program.manage", program)
@@ -128,7 +128,7 @@ def enrollments_import(
     that is rolled back when any row is wrong (and no chunk is written after the first wrong row); the
     look-ups of the rows stay on record either way. ``progress(rows read, rows expected)`` is called after
     each chunk; ``job`` (a background task's id) goes into the import's audit row."""
-    late, late_reason = _check_import(actor=actor, program=program, mode=mode, today=today, late_reason=late_reason)
+    late, late_reason = import_check(actor=actor, program=program, mode=mode, today=today, late_reason=late_reason)
     table = reading.open_table(file_name, data)
     report = ImportReport(file_name=file_name, mode=mode, late=late)
     errors_out = ErrorFileWriter(table.headers, table.columns, width=table.width)
