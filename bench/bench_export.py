@@ -13,7 +13,7 @@ manager and a program (bench_import.setup_world), then writes ``--rows`` people 
 into the tables (COPY on PostgreSQL, through the app's encryption and blind index).
 
 Every side does "rows in the database → an .xlsx file on disk": ours streams (a server-side cursor,
-``iterator(chunk_size)``, XlsxWriter's constant-memory mode); the baselines get the very same rows (our
+``iterator(chunk_size)``, the sheet's XML written straight into the zip's deflate stream); the baselines get the very same rows (our
 row generator: the query, the NIK decrypted, the labels) and then do what their user would do: pandas
 builds a DataFrame of them and calls ``to_excel(engine="openpyxl")``; openpyxl write-only appends them.
 For each: seconds, rows/s, this process's peak RSS during it (``/proc/self/status`` VmHWM, reset before
@@ -131,7 +131,7 @@ def main() -> None:
         with open(out / "ours.xlsx", "wb") as fh:
             writing.export_xlsx(export, fh)
 
-    ours_s, ours_peak = measure("ours (XlsxWriter)", args.rows, ours)
+    ours_s, ours_peak = measure("ours (streamed sheet XML)", args.rows, ours)
     print(f"  file {os.path.getsize(out / 'ours.xlsx') / 1048576:.1f} MB")
     ours_rss_1m = None
     if not args.no_baseline:
