@@ -186,6 +186,12 @@ class _Run:
     notify: list[_Known] = field(default_factory=list)
     lookups: Any = None  # a temporary file: the look-ups' audit rows, written after the savepoint
     writing: bool = True
+    last_person: int = 0  # the highest id of the people this import inserted so far
+    last_enrollment: int = 0
+    districts_checked: set[str] = field(default_factory=set)
+    known_districts: set[str] = field(default_factory=set)
+    regencies_checked: set[str] = field(default_factory=set)
+    known_regencies: set[str] = field(default_factory=set)
 
 
 def _import_rows(*, actor: User, program: Program, table: reading.TableStream, report: ImportReport, errors_out: ErrorFileWriter,
@@ -381,9 +387,15 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
     districts = {r.data.district for r in valid} | {
         r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
     }
-    known_districts = set(District.objects.filter(code__in=sorted(districts)).values_list("code", flat=True))
-    regencies = {r.data.parsed.region.regency.code for r in valid}
-    known_regencies = set(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
+    # Region codes are looked up once per import (a few thousand at most), not once per chunk.
+    districts -= run.districts_checked
+    run.known_districts.update(District.objects.filter(code__in=sorted(districts)).values_list("code", flat=True))
+    run.districts_checked |= districts
+    known_districts = run.known_districts
+    regencies = {r.data.parsed.region.regency.code for r in valid} - run.regencies_checked
+    run.known_regencies.update(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
+    run.regencies_checked |= regencies
+    known_regencies = run.known_regencies
 
     for r in valid:
         d = r.data
@@ -449,7 +461,13 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
             "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
     _insert(Person, list(new_people.values()))
-    new_ids = dict(Person.objects.filter(nik_index__in=list(new_people)).values_list("nik_index", "pk")) if new_people else {}
+    # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution, this
+    # instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
+    new_ids = {}
+    if new_people:
+        new_ids = dict(Person.objects.filter(added_by_institution_id=program.institution_id, created_at=now, pk__gt=run.last_person)
+                       .values_list("nik_index", "pk"))
+        run.last_person = max(new_ids.values(), default=run.last_person)
     enrollment_rows = []
     for r in to_save:
         d = r.data
@@ -460,8 +478,9 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
         })
     _insert(Enrollment, enrollment_rows)
     run.deltas.update(e["state"] for e in enrollment_rows)
-    enrollment_ids = dict(Enrollment.objects.filter(program=program, person_id__in=[e["person_id"] for e in enrollment_rows])
-                          .values_list("person_id", "pk"))
+    enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT,
+                                                    pk__gt=run.last_enrollment).values_list("person_id", "pk"))
+    run.last_enrollment = max(enrollment_ids.values(), default=run.last_enrollment)
     audit.record_many(
         actor=run.actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED,
         object_type="training.enrollment", reason=late_reason, at=now,
