@@ -26,6 +26,7 @@ instead of importing again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
@@ -53,6 +54,7 @@ from . import reading, services, writing
 JOB_NOT_FOUND = Msg("Tugas impor/ekspor tidak ditemukan.", "Import/export job not found.")
 JOB_FILE_GONE = Msg("Berkas hasil ekspor tidak ada lagi (disimpan {h} jam); ekspor ulang untuk membuatnya lagi.",
                     "The export's file is gone (kept {h} hours); export again to make it anew.")
+logger = logging.getLogger("sisnaker.training")
 PROGRESS_EVERY = 2000  # rows between two progress writes of an export
 
 
@@ -168,9 +170,17 @@ def _progress_writer(job: SpreadsheetJob) -> tuple[Callable[[int, int], None], C
     table = connection.ops.quote_name(SpreadsheetJob._meta.db_table)
     sql = f"UPDATE {table} SET done = %s, expected = %s WHERE id = %s"  # noqa: S608 - the model's own table, quoted
 
+    broken = []
+
     def progress(done: int, expected: int) -> None:
-        with side.cursor() as cursor:
-            cursor.execute(sql, [done, expected, job.pk])
+        if broken:
+            return
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(sql, [done, expected, job.pk])
+        except DatabaseError:  # progress is a courtesy: its failure never stops the job
+            logger.warning("spreadsheet job %s: progress not written", job.pk, exc_info=True)
+            broken.append(True)
 
     return progress, side.close
 
