@@ -47,7 +47,8 @@ def import_view(request: HttpRequest, program_id: int) -> HttpResponse:
     today = timezone.localdate()
     late = services.import_needs_late_reason(program=program, today=today)
     form = ImportForm(request.POST or None, request.FILES or None, late=late)
-    context = {"program": program, "form": form, "late": late, "max_rows": MAX_ROWS, "max_mb": MAX_BYTES // 1048576}
+    context = {"program": program, "form": form, "late": late, "max_rows": MAX_ROWS, "max_mb": MAX_BYTES // 1048576,
+               "background_rows": jobs.background_rows()}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
