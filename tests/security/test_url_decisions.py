@@ -317,6 +317,12 @@ class World:
         self.assessment_error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji",
                                                                     kind="assessments")
         self.other_nik = self._nik_of(other)
+        # A large export the manager asked for, written by the worker (run here at once).
+        from sisnaker.training.spreadsheets import jobs as spreadsheet_jobs
+
+        export_job = spreadsheet_jobs.enrollments_export_start(actor=manager, program=self.program)
+        spreadsheet_jobs.spreadsheet_job_run(job_id=export_job.pk)
+        self.export_job_token = export_job.token
 
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
         # participant's payout account waits for an officer's check of its holder name.

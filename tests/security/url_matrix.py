@@ -242,6 +242,11 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # The session holds the error file's token for every role (as if each had imported it): the permission decides.
     "training:import_error_file": (Case(only(*PROGRAM_MANAGERS), params={"program_id": "program", "token": "error_token"}),),
     "training:export": (Case(only(*PROGRAM_VIEWERS)),),
+    # A large import's or export's page and file: only for whoever started the job (here the manager); the
+    # same 404 as an unknown token for anyone else.
+    "training:spreadsheet_job": (Case(only("manager", others=HIDDEN), params={"program_id": "program", "token": "export_job_token"}),),
+    "training:spreadsheet_job_download": (Case(only("manager", others=HIDDEN),
+                                               params={"program_id": "program", "token": "export_job_token"}),),
     "training:reference": (Case(only(*CURATORS)),),
     # --- institutions -------------------------------------------------------------------------------
     "institutions:mine": (Case(SIGNED_IN_ONLY, **scoped("inst_name", to=("manager", "instructor", "curator", "admin"),
