@@ -341,6 +341,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # Alumni outcomes (the world has no graduate: the worklist is empty, the report refused before reading it).
     "placement:outcome_worklist": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_report": (post(only("officer", "officer_out", "admin"), data={"status": "not_working"}),),
+    "placement:outcome_import": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
     "placement:outcome_remind": (post(only("curator", "admin")),),
     "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),

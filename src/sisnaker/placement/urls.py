@@ -30,6 +30,7 @@ urlpatterns = [
     # Alumni outcomes: the regional worklist and the reporting-completeness view.
     path("luaran/", outcomes.outcome_worklist, name="outcome_worklist"),
     path("luaran/lapor/", outcomes.outcome_report, name="outcome_report"),
+    path("luaran/impor/", outcomes.outcome_import, name="outcome_import"),
     path("kelengkapan/", outcomes.completeness, name="outcome_completeness"),
     path("kelengkapan/ingatkan/", outcomes.completeness_remind, name="outcome_remind"),
 ]
