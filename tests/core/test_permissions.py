@@ -143,6 +143,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "application.apply_own": ({"citizen", "admin"}, {"admin"}),
     "application.view": ({"citizen", "employer_approved", "admin"}, {"admin"}),
     "application.move": ({"employer_approved", "admin"}, {"admin"}),
+    "match.vacancies_own": ({"citizen", "admin"}, {"admin"}),
+    "match.candidates": ({"employer_approved", "admin"}, {"admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ak1, jobs
+from .views import ak1, jobs, matching
 
 app_name = "placement"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("lowongan/<int:vacancy_id>/pelamar/", jobs.vacancy_applicants, name="vacancy_applicants"),
     path("lamaran/<int:application_id>/tahap/", jobs.application_move, name="application_move"),
     path("lamaran/saya/", jobs.my_applications, name="my_applications"),
+    # Matching: vacancies recommended to a citizen; candidates suggested for a vacancy (its company's staff).
+    path("lowongan/untuk-saya/", matching.my_matches, name="match_mine"),
+    path("lowongan/<int:vacancy_id>/kandidat/", matching.vacancy_candidates, name="match_candidates"),
 ]
 
 # The public job search, mounted at /lowongan/ by the root URLconf (namespace "jobs"): no log-in.
