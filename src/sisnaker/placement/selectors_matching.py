@@ -94,7 +94,7 @@ LEFT JOIN hits h ON h.vacancy_id = v.id
 LEFT JOIN wanted w ON w.vacancy_id = v.id
 WHERE v.status = %s AND c.status = %s AND v.opens_on <= %s AND v.closes_on >= %s AND v.min_education {edu_in}
 ORDER BY score DESC, v.published_at DESC, v.id DESC
-LIMIT {int(limit)}"""
+LIMIT {int(limit)}"""  # noqa: S608 - table names from the models, integers and placeholders only
     params = [*units_params, *fields_params, seeker.regency, seeker.province,
               domain.VacancyStatus.PUBLISHED, domain.CompanyStatus.APPROVED, today, today, *edu_params]
     return statement, params
@@ -182,7 +182,7 @@ SELECT p.id, {score} AS score
 FROM {person} p JOIN per ON per.person_id = p.id LEFT JOIN hits ON hits.person_id = p.id
 WHERE p.education {edu_in}
 ORDER BY score DESC, p.full_name, p.id
-LIMIT {int(limit)}"""
+LIMIT {int(limit)}"""  # noqa: S608 - table names from the models, integers and placeholders only
     params = [domain.CardStatus.ISSUED, matching.card_issued_after(today), *units_params, opening.regency, opening.province,
               *edu_params]
     return statement, params
