@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 
 import pytest
 from django.urls import reverse
@@ -14,9 +15,10 @@ from django.utils import timezone
 
 from sisnaker.certification.models import Certificate
 from sisnaker.core.errors import NotFound, PermissionDenied
-from sisnaker.placement import selectors_matching, services
+from sisnaker.placement import matching, selectors_matching, services
 from sisnaker.placement.models import Company, Vacancy
 from sisnaker.regions.models import Regency
+from sisnaker.training.models import VocationalField
 from tests.factories import CompanyFactory, CompetencyUnitFactory, PersonFactory, course, employer, staff
 from tests.placement.test_jobs_services import NOW, TODAY, published, vacancy_data
 
@@ -174,3 +176,33 @@ def test_the_pages(world, client):
     assert world["a"].nik not in html and world["a"].phone not in html
     client.force_login(employer())
     assert client.get(reverse("placement:match_candidates", args=[world["home"].pk])).status_code == 403
+
+
+def test_pruning_never_changes_the_ranking(regions):
+    """The pruned statement (vacancies with the seeker's units + the newest of each score class) returns what
+    scoring every vacancy returns, for small limits where pruning leaves most rows out."""
+    rng = random.Random(3)
+    fields = [VocationalField.objects.get_or_create(code=f"UJI-M{i}", defaults={"name": f"Kejuruan {i}"})[0] for i in range(3)]
+    units = {f.pk: CompetencyUnitFactory.create_batch(4, vocational_field=f) for f in fields}
+    regencies = list(Regency.objects.filter(code__in=["32.73", "32.04", "32.01", "35.78", "31.71"]))
+    company = CompanyFactory()
+    boss = employer(company)
+    for n in range(36):
+        field = rng.choice([*fields, None])
+        codes = [u.code for u in rng.sample(units[field.pk], rng.randint(1, 4))] if field and rng.random() < 0.7 else []
+        data = vacancy_data(title=f"Lowongan {n}", regency=rng.choice(regencies), vocational_field=field, unit_codes=codes,
+                            min_education=rng.choice(["", "sd", "sma", "smk", "d3", "s1"]))
+        vacancy = services.vacancy_create(actor=boss, company_id=company.pk, data=data, now=NOW)
+        services.vacancy_publish(actor=boss, vacancy_id=vacancy.pk, now=NOW + dt.timedelta(minutes=rng.randint(0, 5)))
+    all_units = [u.pk for us in units.values() for u in us]
+    for _ in range(12):
+        regency = rng.choice(regencies)
+        seeker = matching.Seeker(unit_ids=frozenset(rng.sample(all_units, rng.randint(0, 6))),
+                                 field_ids=frozenset(f.pk for f in rng.sample(fields, rng.randint(0, 2))),
+                                 education=rng.choice(["sd", "sma", "smk", "d3", "s1"]), regency=regency.code,
+                                 province=regency.province_id)
+        for limit in (1, 3, 5, 20):
+            pruned = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit)
+            full = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit, prune=False)
+            assert [(i.vacancy.pk, i.sql_score) for i in pruned] == [(i.vacancy.pk, i.sql_score) for i in full]
+            assert all(i.sql_score == i.match.score for i in pruned)

@@ -98,6 +98,7 @@ class Match:
     eligible: bool  # False: below the minimum education (never shown)
     parts: tuple[Part, ...]
     matched_unit_ids: frozenset[int] = frozenset()
+    certified: bool = False  # the seeker holds a certificate (in some vocational field)
 
     def part(self, kind: str) -> Part:
         return next(p for p in self.parts if p.kind == kind)
@@ -147,7 +148,8 @@ def score(seeker: Seeker, opening: Opening) -> Match:
         Part("education", W_EDUCATION if education_met else 0, W_EDUCATION, met=education_met),
         Part("location", Tier.POINTS[tier], W_SAME_REGENCY, tier=tier),
     )
-    return Match(score=sum(p.points for p in parts), eligible=education_met, parts=parts, matched_unit_ids=frozenset(matched))
+    return Match(score=sum(p.points for p in parts), eligible=education_met, parts=parts, matched_unit_ids=frozenset(matched),
+                 certified=bool(seeker.field_ids))
 
 
 # --- reasons -------------------------------------------------------------------------------------------------
@@ -167,6 +169,8 @@ _FIELD = {
             Msg("Sertifikat di kejuruan lain", "Certificates in another vocational field")),
 }
 _NO_FIELD = Msg("Lowongan ini tidak menyebut kejuruan", "This vacancy names no vocational field")
+_NO_CERTIFICATE = {True: Msg("Anda belum memiliki sertifikat pelatihan", "You hold no training certificate yet"),
+                   False: Msg("Belum memiliki sertifikat pelatihan", "Holds no training certificate yet")}
 _EDUCATION = {
     True: (Msg("Pendidikan Anda memenuhi syarat minimal", "Your education meets the minimum"),
            Msg("Pendidikan Anda di bawah syarat minimal", "Your education is below the minimum")),
@@ -199,7 +203,8 @@ def reasons(match: Match, *, opening: Opening, you: bool = True) -> list[Reason]
         if part.kind == "units":
             message = _UNITS[you].format(held=part.held, wanted=part.wanted) if part.wanted else _NO_UNITS
         elif part.kind == "field":
-            message = _NO_FIELD if opening.field_id is None else _FIELD[you][0 if part.met else 1]
+            message = (_NO_FIELD if opening.field_id is None else _FIELD[you][0 if part.met else 1] if match.certified
+                       else _NO_CERTIFICATE[you])
         elif part.kind == "education":
             message = _EDUCATION[you][0 if part.met else 1]
         else:

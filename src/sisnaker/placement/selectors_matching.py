@@ -72,32 +72,66 @@ def _in(values) -> tuple[str, list]:
     return "IN (" + ", ".join(["%s"] * len(values)) + ")", values
 
 
-def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP) -> tuple[str, list]:
-    """The one statement that ranks every public, open vacancy the seeker's education meets."""
+def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP,
+                       prune: bool = True) -> tuple[str, list]:
+    """The one statement that ranks the public, open vacancies the seeker's education meets, best first.
+
+    ``prune`` (the default) scores only the candidates that can reach the top ``limit``, with the same result
+    as scoring every vacancy (``prune=False``; tests compare both): every vacancy holding one of the seeker's
+    units, plus the ``limit`` newest of each set whose lowest possible score without units is the base score
+    of a class — all (5: no field, elsewhere), same province (20), same regency (35), the seeker's fields (20),
+    fields and same province (35), fields and same regency (50). A vacancy without the seeker's units left out
+    of its class's ``limit`` newest has ``limit`` newer ones at its score or above, so it cannot be shown.
+    The vacancies with units are scored in one branch, the newest of the classes (without units) in another
+    (``UNION ALL``: no de-duplication of thousands of rows); a row's wanted units are counted only for rows
+    that are public (an index-only look-up each)."""
     m2m = Vacancy.competency_units.through._meta.db_table
     vacancy, company = Vacancy._meta.db_table, Company._meta.db_table
     units_in, units_params = _in(sorted(seeker.unit_ids))
     fields_in, fields_params = _in(sorted(seeker.field_ids))
     edu_in, edu_params = _in(["", *domain.education_at_most(seeker.education)])
-    score = matching.sql_score(held="h.held", wanted="w.wanted", field_match=f"v.vocational_field_id {fields_in}",
-                               tier_regency="v.regency_id = %s", tier_province="v.province_id = %s")
-    statement = f"""
-WITH hits AS (
-  SELECT vacancy_id, COUNT(*) AS held FROM {m2m} WHERE competencyunit_id {units_in} GROUP BY vacancy_id
-), wanted AS (
-  SELECT m.vacancy_id, COUNT(*) AS wanted FROM {m2m} m JOIN hits ON hits.vacancy_id = m.vacancy_id GROUP BY m.vacancy_id
-)
-SELECT v.id, {score} AS score
-FROM {vacancy} v
-JOIN {company} c ON c.id = v.company_id
-LEFT JOIN hits h ON h.vacancy_id = v.id
-LEFT JOIN wanted w ON w.vacancy_id = v.id
-WHERE v.status = %s AND c.status = %s AND v.opens_on <= %s AND v.closes_on >= %s AND v.min_education {edu_in}
-ORDER BY score DESC, v.published_at DESC, v.id DESC
+    public = f"v.status = %s AND c.status = %s AND v.opens_on <= %s AND v.closes_on >= %s AND v.min_education {edu_in}"
+    public_params = [domain.VacancyStatus.PUBLISHED, domain.CompanyStatus.APPROVED, today, today, *edu_params]
+    tiers = dict(field_match=f"v.vocational_field_id {fields_in}", tier_regency="v.regency_id = %s", tier_province="v.province_id = %s")
+    tier_params = [*fields_params, seeker.regency, seeker.province]
+    # The vacancies holding some of the seeker's units, with how many they hold and want (an index-only count each).
+    hits = (f"hits0 AS (SELECT vacancy_id, COUNT(*) AS held FROM {m2m} WHERE competencyunit_id {units_in} GROUP BY vacancy_id),\n"  # noqa: S608
+            f"hits AS (SELECT h.vacancy_id, h.held, (SELECT COUNT(*) FROM {m2m} m WHERE m.vacancy_id = h.vacancy_id) AS wanted"
+            " FROM hits0 h)")
+    if not prune:
+        statement = f"""
+WITH {hits}
+SELECT v.id, {matching.sql_score(held="h.held", wanted="h.wanted", **tiers)} AS score, v.published_at
+FROM {vacancy} v JOIN {company} c ON c.id = v.company_id LEFT JOIN hits h ON h.vacancy_id = v.id
+WHERE {public}
+ORDER BY 2 DESC, 3 DESC, 1 DESC
 LIMIT {int(limit)}"""  # noqa: S608 - table names from the models, integers and placeholders only
-    params = [*units_params, *fields_params, seeker.regency, seeker.province,
-              domain.VacancyStatus.PUBLISHED, domain.CompanyStatus.APPROVED, today, today, *edu_params]
-    return statement, params
+        return statement, [*units_params, *tier_params, *public_params]
+    classes = [("", []), ("AND v.province_id = %s", [seeker.province]), ("AND v.regency_id = %s", [seeker.regency])]
+    if seeker.field_ids:
+        classes += [(f"AND v.vocational_field_id {fields_in} {extra}", [*fields_params, *extra_params])
+                    for extra, extra_params in classes]
+    newest, newest_params = [], []
+    for n, (condition, condition_params) in enumerate(classes):
+        newest.append(f"SELECT id FROM (SELECT v.id FROM {vacancy} v JOIN {company} c ON c.id = v.company_id "  # noqa: S608
+                      f"WHERE {public} {condition} ORDER BY v.published_at DESC, v.id DESC LIMIT {int(limit)}) k{n}")
+        newest_params += [*public_params, *condition_params]
+    newest_sql = "\n  UNION ".join(newest)
+    statement = f"""
+WITH {hits},
+newest AS (
+  {newest_sql}
+)
+SELECT v.id, {matching.sql_score(held="h.held", wanted="h.wanted", **tiers)} AS score, v.published_at
+FROM hits h JOIN {vacancy} v ON v.id = h.vacancy_id JOIN {company} c ON c.id = v.company_id
+WHERE {public}
+UNION ALL
+SELECT v.id, {matching.sql_score(held="0", wanted="0", **tiers)} AS score, v.published_at
+FROM newest LEFT JOIN hits0 x ON x.vacancy_id = newest.id JOIN {vacancy} v ON v.id = newest.id
+WHERE x.vacancy_id IS NULL
+ORDER BY 2 DESC, 3 DESC, 1 DESC
+LIMIT {int(limit)}"""  # noqa: S608 - table names from the models, integers and placeholders only
+    return statement, [*units_params, *newest_params, *tier_params, *public_params, *tier_params]
 
 
 @dataclass(frozen=True)
@@ -109,17 +143,18 @@ class Recommendation:
     sql_score: int
 
 
-def recommend_vacancies(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP) -> list[Recommendation]:
+def recommend_vacancies(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP,
+                        prune: bool = True) -> list[Recommendation]:
     """The top ``limit`` public, open vacancies for ``seeker``, best first, with reasons (no permission check:
     the caller has the seeker's facts)."""
-    statement, params = rank_vacancies_sql(seeker, today=today, limit=limit)
+    statement, params = rank_vacancies_sql(seeker, today=today, limit=limit, prune=prune)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         ranked = cursor.fetchall()
     rows = {v.pk: v for v in Vacancy.objects.filter(pk__in=[r[0] for r in ranked])
             .select_related("company", "regency", "province", "occupation", "vocational_field").prefetch_related("competency_units")}
     out = []
-    for vacancy_id, sql_score in ranked:
+    for vacancy_id, sql_score, _published_at in ranked:
         vacancy = rows[vacancy_id]
         units = list(vacancy.competency_units.all())
         opening = opening_of(vacancy, [u.pk for u in units])
