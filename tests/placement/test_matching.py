@@ -10,6 +10,7 @@ import itertools
 import random
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,12 @@ def test_the_pages(world, client):
     response = client.get(reverse("placement:match_mine"))
     assert response.status_code == 200
     assert "Anda memiliki 4 dari 5 unit kompetensi yang diminta" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("placement:match_mine")).content.decode()
+    for text in ("Jobs for me", "You hold 4 of the 5 competency units this job asks for", "Matching units:", "of 50 points",
+                 "Vacancies asking for more education than yours are not shown."):
+        assert text in english
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     client.force_login(world["boss"])
     response = client.get(reverse("placement:match_candidates", args=[world["home"].pk]))
     html = response.content.decode()
