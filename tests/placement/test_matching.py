@@ -209,7 +209,7 @@ def test_pruning_never_changes_the_ranking(regions):
                                  education=rng.choice(["sd", "sma", "smk", "d3", "s1"]), regency=regency.code,
                                  province=regency.province_id)
         for limit in (1, 3, 5, 20):
-            pruned = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit)
+            pruned = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit, prune=True)
             full = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit, prune=False)
             assert [(i.vacancy.pk, i.sql_score) for i in pruned] == [(i.vacancy.pk, i.sql_score) for i in full]
             assert all(i.sql_score == i.match.score for i in pruned)

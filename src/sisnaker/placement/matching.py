@@ -221,7 +221,8 @@ def sql_score(*, held: str, wanted: str, field_match: str, tier_regency: str, ti
     ``held``/``wanted`` unit counts, ``field_match`` a boolean condition, ``tier_regency``/``tier_province``
     boolean conditions. Education is a filter (below the minimum is excluded), so every row earns
     ``W_EDUCATION``."""
-    return (f"(CASE WHEN COALESCE({wanted}, 0) > 0 THEN ({W_UNITS} * COALESCE({held}, 0)) / {wanted} ELSE 0 END"
+    # ``wanted`` appears once: it may be a correlated count, evaluated once per row.
+    return (f"(COALESCE(({W_UNITS} * COALESCE({held}, 0)) / NULLIF({wanted}, 0), 0)"
             f" + CASE WHEN {field_match} THEN {W_FIELD} ELSE 0 END + {W_EDUCATION}"
             f" + CASE WHEN {tier_regency} THEN {W_SAME_REGENCY} WHEN {tier_province} THEN {W_SAME_PROVINCE}"
             f" ELSE {W_ELSEWHERE} END)")

@@ -72,11 +72,17 @@ def _in(values) -> tuple[str, list]:
     return "IN (" + ", ".join(["%s"] * len(values)) + ")", values
 
 
+# Beyond this many certified units, the vacancies holding one of them are a large share of all (a fifth in the
+# benchmark) and scoring every vacancy in one pass is cheaper than pruning (bench/bench_matching.py); both give
+# the same ranking.
+PRUNE_MAX_UNITS = 12
+
+
 def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP,
-                       prune: bool = True) -> tuple[str, list]:
+                       prune: bool | None = None) -> tuple[str, list]:
     """The one statement that ranks the public, open vacancies the seeker's education meets, best first.
 
-    ``prune`` (the default) scores only the candidates that can reach the top ``limit``, with the same result
+    ``prune`` (the default up to ``PRUNE_MAX_UNITS`` units) scores only the candidates that can reach the top ``limit``, with the same result
     as scoring every vacancy (``prune=False``; tests compare both): every vacancy holding one of the seeker's
     units, plus the ``limit`` newest of each set whose lowest possible score without units is the base score
     of a class — all (5: no field, elsewhere), same province (20), same regency (35), the seeker's fields (20),
@@ -85,6 +91,8 @@ def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = 
     The vacancies with units are scored in one branch, the newest of the classes (without units) in another
     (``UNION ALL``: no de-duplication of thousands of rows); a row's wanted units are counted only for rows
     that are public (an index-only look-up each)."""
+    if prune is None:
+        prune = len(seeker.unit_ids) <= PRUNE_MAX_UNITS
     m2m = Vacancy.competency_units.through._meta.db_table
     vacancy, company = Vacancy._meta.db_table, Company._meta.db_table
     units_in, units_params = _in(sorted(seeker.unit_ids))
@@ -144,7 +152,7 @@ class Recommendation:
 
 
 def recommend_vacancies(seeker: matching.Seeker, *, today: dt.date, limit: int = matching.TOP,
-                        prune: bool = True) -> list[Recommendation]:
+                        prune: bool | None = None) -> list[Recommendation]:
     """The top ``limit`` public, open vacancies for ``seeker``, best first, with reasons (no permission check:
     the caller has the seeker's facts)."""
     statement, params = rank_vacancies_sql(seeker, today=today, limit=limit, prune=prune)
