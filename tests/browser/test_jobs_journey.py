@@ -1,5 +1,6 @@
-"""Placement on a phone (issue 12 "done when"): an employer posts a vacancy, an alumnus with a certificate finds it,
-applies, is hired, and the hire shows in the region's reporting completeness as a known outcome."""
+"""Placement on a phone (issue 12 "done when"): an employer posts a vacancy asking for competency units, an alumna
+who holds them gets it recommended with the reasons, applies, is hired, and the hire shows in the region's
+reporting completeness as a known outcome."""
 
 import re
 
@@ -59,15 +60,20 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     page.select_option("#id_regency", "32.73")
     page.fill("#id_skills", "Menjahit dengan mesin industri")
     page.fill("#id_wage_min", "3500000")
+    page.select_option("#id_vocational_field", str(c.program.vocational_field_id))
+    page.fill("#id_competency_units", ", ".join(u.code for u in c.units))
     page.get_by_role("button", name="Simpan").click()
     page.get_by_role("button", name="Tayangkan").click()
     expect(page.get_by_text("Penjahit Garmen").first).to_be_visible()
     log_out(page)
 
-    # 2. The alumna finds it in the public search and applies.
+    # 2. The alumna gets it recommended, with the reasons, and applies.
     log_in(page, alumna.user.username)
-    page.goto(page.base_url + "/lowongan/?q=penjahit")
-    page.get_by_role("link", name=re.compile("Penjahit Garmen")).first.click()
+    page.goto(page.base_url + "/penempatan/lowongan/untuk-saya/")
+    card = page.locator("section.card", has_text="Penjahit Garmen")
+    expect(card).to_contain_text(f"Anda memiliki {len(c.units)} dari {len(c.units)} unit kompetensi yang diminta")
+    expect(card).to_contain_text("Di kabupaten/kota Anda")
+    card.get_by_role("link", name="Penjahit Garmen").click()
     page.get_by_role("button", name="Lamar").click()
     expect(page.get_by_text(re.compile("Lamaran terkirim"))).to_be_visible()
     log_out(page)
