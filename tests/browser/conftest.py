@@ -106,3 +106,20 @@ def fill_institution(page, *, name: str, registry_number: str, kind: str = "blk_
     page.select_option("#id_regency", "32.73")
     if address:
         page.fill("#id_address", address)
+
+
+def log_in(page, who: str, password: str):
+    """Log in through the form and wait for the welcome page."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(page.base_url + "/akun/masuk/")
+    page.fill("#id_username", who)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Keluar").click()

@@ -13,19 +13,9 @@ from sisnaker.placement.models import JobSeekerCard
 from sisnaker.placement.services import ak1 as ak1_services
 from tests.factories import PASSWORD, PersonFactory, RegionalOfficerFactory
 
+from .conftest import log_in, log_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, who: str):
-    page.goto(page.base_url + "/akun/masuk/")
-    page.fill("#id_username", who)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Keluar").click()
 
 
 def test_ak1_applied_issued_reported_printed_and_verified(page):
@@ -33,7 +23,7 @@ def test_ak1_applied_issued_reported_printed_and_verified(page):
     RegionalOfficerFactory(username="disnaker.bandung", first_name="Asep Sunandar", area="32.73")
 
     # 1. The citizen applies from her phone.
-    log_in(page, person.user.username)
+    log_in(page, person.user.username, PASSWORD)
     page.goto(page.base_url + "/penempatan/ak1/daftar/")
     page.fill("#id_birth_place", "Bandung")
     page.select_option("#id_marital_status", "single")
@@ -45,7 +35,7 @@ def test_ak1_applied_issued_reported_printed_and_verified(page):
     log_out(page)
 
     # 2. The placement officer of Kota Bandung issues it from the queue.
-    log_in(page, "disnaker.bandung")
+    log_in(page, "disnaker.bandung", PASSWORD)
     page.goto(page.base_url + "/penempatan/ak1/antrean/")
     page.get_by_role("link", name=re.compile("Rina Marlina")).first.click()
     page.get_by_role("button", name="Terbitkan kartu").click()
@@ -60,7 +50,7 @@ def test_ak1_applied_issued_reported_printed_and_verified(page):
     card.save(update_fields=["issued_on", "payload", "signature", "key_id"])
 
     # 3. She reports that she is still looking for work, and prints the card.
-    log_in(page, person.user.username)
+    log_in(page, person.user.username, PASSWORD)
     page.goto(page.base_url + f"/penempatan/ak1/{card.pk}/")
     expect(page.get_by_text("Waktunya melapor").first).to_be_visible()
     page.get_by_label("Masih mencari kerja").check()

@@ -21,19 +21,9 @@ from tests.factories import (
     enrollments_in,
 )
 
+from .conftest import log_in, log_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, who: str):
-    page.goto(page.base_url + "/akun/masuk/")
-    page.fill("#id_username", who)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Keluar").click()
 
 
 def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
@@ -46,7 +36,7 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     RegionalOfficerFactory(username="disnaker.bandung", area="32.73")
 
     # 1. The employer posts a vacancy and publishes it.
-    log_in(page, boss.username)
+    log_in(page, boss.username, PASSWORD)
     page.goto(page.base_url + f"/penempatan/perusahaan/{company.pk}/lowongan/baru/")
     page.fill("#id_title", "Penjahit Garmen")
     page.select_option("#id_occupation", "753")
@@ -68,7 +58,7 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     log_out(page)
 
     # 2. The alumna gets it recommended, with the reasons, and applies.
-    log_in(page, alumna.user.username)
+    log_in(page, alumna.user.username, PASSWORD)
     page.goto(page.base_url + "/penempatan/lowongan/untuk-saya/")
     card = page.locator("section.card", has_text="Penjahit Garmen")
     expect(card).to_contain_text(f"Anda memiliki {len(c.units)} dari {len(c.units)} unit kompetensi yang diminta")
@@ -79,7 +69,7 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     log_out(page)
 
     # 3. The employer moves her through the stages and hires her.
-    log_in(page, boss.username)
+    log_in(page, boss.username, PASSWORD)
     vacancy = company.vacancies.get()
     for button in ("Lolos berkas", "Undang wawancara", "Tawarkan kerja", "Terima bekerja"):
         page.goto(page.base_url + f"/penempatan/lowongan/{vacancy.pk}/pelamar/")
@@ -89,7 +79,7 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     log_out(page)
 
     # 4. The region's figures count her as a known outcome.
-    log_in(page, "disnaker.bandung")
+    log_in(page, "disnaker.bandung", PASSWORD)
     page.goto(page.base_url + "/penempatan/kelengkapan/?per=kab")
     row = page.locator("tr", has_text="Kota Bandung")
     expect(row).to_contain_text("100%")

@@ -1,7 +1,6 @@
 """A citizen registers a training institution, which waits; the regional officer of its area approves it
 from the queue; then its manager can open programs."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -9,22 +8,10 @@ from playwright.sync_api import expect
 from sisnaker.institutions.models import Institution
 from tests.factories import RegionalOfficerFactory
 
-from .conftest import fill_institution, fill_signup
+from .conftest import fill_institution, fill_signup, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Kata-Sandi-Aman-2026"
-
-
-def log_in(page, who: str):
-    page.goto(page.base_url + "/akun/masuk/")
-    page.fill("#id_username", who)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Keluar").click()
 
 
 def test_institution_waits_for_the_regional_officer_then_works(page):
@@ -45,7 +32,7 @@ def test_institution_waits_for_the_regional_officer_then_works(page):
     log_out(page)
 
     # 2. The officer of Kota Bandung approves it from the queue.
-    log_in(page, "disnaker.bandung")
+    log_in(page, "disnaker.bandung", PASSWORD)
     page.get_by_role("link", name="Persetujuan lembaga").first.click()
     expect(page.get_by_text("BLKK-3273-031")).to_be_visible()
     page.get_by_role("link", name="Periksa dan putuskan").click()
@@ -57,7 +44,7 @@ def test_institution_waits_for_the_regional_officer_then_works(page):
     log_out(page)
 
     # 3. The manager can now open programs.
-    log_in(page, "dewi@example.id")
+    log_in(page, "dewi@example.id", PASSWORD)
     page.goto(page.base_url + "/lembaga/")
     page.get_by_role("link", name="BLK Komunitas Pesantren Al-Ikhlas").click()
     expect(page.get_by_role("link", name="Buat program baru")).to_be_visible()
