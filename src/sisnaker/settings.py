@@ -338,6 +338,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.certification.tasks.employment_reminders_due",
     # Not a deletion: returns the Kartu Prakerja balances not used by their purchase deadline (prakerja/tasks.py).
     "sisnaker.prakerja.tasks.balances_expire_due",
+    # Not a deletion: makes the Kartu Prakerja incentive instalments whose day has come (prakerja/tasks.py).
+    "sisnaker.prakerja.tasks.incentives_due",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
