@@ -100,6 +100,10 @@ def catalogue_propose(*, actor, program: Program, price: int, course_type: str =
         if len(sessions) > MAX_SESSIONS or len(set(sessions)) != len(sessions):
             raise ValidationFailed(Msg("Paling banyak 60 sesi, tanpa jadwal ganda.", "At most 60 sessions, none twice."),
                                    code=Code.CATALOGUE_INPUT, field="sessions")
+        if any(not program.start_date <= timezone.localdate(s) <= program.end_date for s in sessions):
+            raise ValidationFailed(Msg("Setiap sesi harus di antara tanggal mulai dan selesai program.",
+                                       "Every session must fall between the program's start and end dates."),
+                                   code=Code.CATALOGUE_INPUT, field="sessions")
         entry = CatalogueEntry.objects.select_for_update().filter(program=program).first()
         before = None
         if entry is not None:
@@ -205,8 +209,8 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
             audit.record(actor=actor, action=Audit.PURCHASE_REQUESTED, obj=purchase, at=now,
                          after={"card": card.number, "program": program.pk, "price": entry.price, "platform": purchase.platform_name,
                                 "key": idempotency_key})
-            purchase_id = purchase.pk
-            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id))
+            purchase_id, at = purchase.pk, now.isoformat()
+            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
             return purchase
     except IntegrityError:
         # The same request committed at the same moment by another process (the key), or another unfinished

@@ -31,15 +31,16 @@ def balances_expire_due(*, now) -> str:
 
 
 @task
-def authorise_purchase(*, purchase_id: int) -> str:
+def authorise_purchase(*, purchase_id: int, at: str) -> str:
     """The PMO's rule check of a purchase request (``purchases.purchase_authorise``, Sisnaker itself the actor), queued
-    when the request commits. Running it again changes nothing."""
-    from django.utils import timezone
+    when the request commits. ``at``: the request's time (ISO), as of which the deadline is judged — a request made
+    on the last day is not refused because the queue ran after midnight. Running it again changes nothing."""
+    import datetime as dt
 
     from . import purchases
     from .models import Purchase
 
-    purchase = purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(pk=purchase_id), now=timezone.now())
+    purchase = purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(pk=purchase_id), now=dt.datetime.fromisoformat(at))
     return purchase.status
 
 
