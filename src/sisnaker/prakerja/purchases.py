@@ -191,6 +191,10 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
             if existing is not None:
                 return _same_request(existing, fingerprint)
             card = Card.objects.select_for_update().get(pk=card.pk)
+            # Again with the card locked: the same request may have committed while this one waited for the lock.
+            existing = Purchase.objects.filter(platform_code=platform_code, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_request(existing, fingerprint)
             if card.person_id is None:
                 raise Conflict(Msg("Kartu ini belum terhubung ke akun Sisnaker: masuk dengan akun pemilik kartu.",
                                    "This card is not linked to a Sisnaker account: log in with the card holder's account."),
