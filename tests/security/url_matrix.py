@@ -331,6 +331,14 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
     "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),
     "prakerja:exclusion_report": (Case(only(*PMO)),),
+    # Curation (stage 1: curators; stage 2: PMO officers), buying (the holder's own card: nobody else's is found), the
+    # institution's desk (its managers; other institutions' staff do not learn it exists).
+    "prakerja:curation": (Case(only(*CURATORS), params={"stage": "stage_one"}),),
+    "prakerja:curation_decide": (post(only(*CURATORS), params={"stage": "stage_one", "entry_id": "catalogue_entry"},
+                                      data={"decision": "accept"}),),
+    "prakerja:buy": (post(only(*CITIZENS, others=HIDDEN), data={"card": "0000000000000000", "key": "k"}),),
+    "prakerja:purchase_cancel": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
+    "prakerja:institution": (Case(only(*PROGRAM_MANAGERS, others=HIDDEN)),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

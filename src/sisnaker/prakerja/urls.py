@@ -22,4 +22,9 @@ urlpatterns = [
     path("pmo/tinjauan/<int:application_id>/", views.review_decide, name="review_decide"),
     path("pmo/pengecualian/", views.exclusions, name="exclusions"),
     path("pmo/pengecualian/<int:import_id>/", views.exclusion_report, name="exclusion_report"),
+    path("kurasi/<int:stage>/", views.curation, name="curation"),
+    path("kurasi/<int:stage>/<int:entry_id>/", views.curation_decide, name="curation_decide"),
+    path("saya/beli/<int:program_id>/", views.buy, name="buy"),
+    path("saya/pembelian/<int:purchase_id>/batal/", views.purchase_cancel, name="purchase_cancel"),
+    path("lembaga/<int:institution_id>/", views.institution, name="institution"),
 ]
