@@ -249,7 +249,7 @@ def purchase_authorise(*, actor, purchase: Purchase, now: dt.datetime) -> Purcha
             require(actor, "prakerja.authorise", purchase)
         card_id = Purchase.objects.filter(pk=purchase.pk).values_list("card_id", flat=True).get()
         card = Card.objects.select_for_update().get(pk=card_id)
-        purchase = Purchase.objects.select_for_update().select_related("entry", "program", "person").get(pk=purchase.pk)
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("entry", "program", "person").get(pk=purchase.pk)
         if purchase.status != PS.REQUESTED:
             return purchase
         balance = card_balance(card)
@@ -304,7 +304,7 @@ def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime)
         if card_id is None:
             raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
         card = Card.objects.select_for_update().get(pk=card_id)
-        purchase = Purchase.objects.select_for_update().select_related("person", "payable").get(pk=purchase.pk)
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("person", "payable").get(pk=purchase.pk)
         if not (can(actor, "prakerja.buy", card) or can(actor, "prakerja.manage")):
             raise PermissionDenied()
         if purchase.status not in PS.UNFINISHED:
@@ -351,7 +351,7 @@ def voucher_exchange(*, actor, institution, voucher_code: str, now: dt.datetime,
     _institution_check(actor, institution, via)
     code = domain.normalise_code(voucher_code)
     with transaction.atomic(durable=True):
-        purchase = Purchase.objects.select_for_update().select_related("entry").filter(voucher_code=code).first() if code else None
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("entry").filter(voucher_code=code).first() if code else None
         if purchase is None or purchase.institution_id != institution.pk:
             raise NotFound(Msg("Kode voucher tidak ditemukan untuk lembaga ini.", "Voucher code not found for this institution."),
                            code=Code.VOUCHER_NOT_FOUND)
