@@ -3,7 +3,8 @@ embedded (SQLite, one machine) mode. ``SISNAKER_ENV=production`` refuses to star
 
 Variables: SISNAKER_ENV, SECRET_KEY, SISNAKER_DATA_KEYS, DATABASE_URL, DEBUG, ALLOWED_HOSTS,
 EMAIL_BACKEND / EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL, SISNAKER_TASK_BACKEND, SISNAKER_DATA_DIR, CSRF_TRUSTED_ORIGINS.
+DEFAULT_FROM_EMAIL, SISNAKER_TASK_BACKEND, SISNAKER_DATA_DIR, CSRF_TRUSTED_ORIGINS; many machines:
+SISNAKER_DB_POOL, DATABASE_REPLICA_URL, SISNAKER_REDIS_URL, SISNAKER_S3_BUCKET (and _ENDPOINT_URL, _REGION, _PREFIX).
 See docs/operations.md.
 """
 
@@ -175,6 +176,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "SISNAKER_TEST_SQLITE"
     ) else {}
 
+
+def _pool_options() -> dict | None:
+    """SISNAKER_DB_POOL="min,max" (e.g. "2,20"): Django's native psycopg pool per process, on PostgreSQL.
+    Each process holds up to max connections: size it so processes × max stays under the server's
+    max_connections (docs/operations.md "Many machines")."""
+    raw = os.environ.get("SISNAKER_DB_POOL", "").strip()
+    if not raw:
+        return None
+    try:
+        low, high = (int(part) for part in raw.split(","))
+        if not 0 <= low <= high or high < 1:
+            raise ValueError(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured('SISNAKER_DB_POOL must be "min,max" connections, e.g. "2,20".') from exc
+    return {"min_size": low, "max_size": high, "timeout": int(os.environ.get("SISNAKER_DB_POOL_TIMEOUT", "10"))}
+
+
+def _use_pool(db: dict, pool: dict | None) -> None:
+    if pool is None:
+        return
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("SISNAKER_DB_POOL needs PostgreSQL (DATABASE_URL=postgres://...).")
+    # A pooled connection goes back to the pool at the end of each request: persistent connections
+    # (CONN_MAX_AGE) and pooling exclude each other.
+    db["CONN_MAX_AGE"] = 0
+    db.setdefault("OPTIONS", {})["pool"] = dict(pool)
+
+
+_POOL = _pool_options()
+_use_pool(DATABASES["default"], _POOL)
+
+# A read replica (streaming replication) for reports and big lists: only reads that opt in go there
+# (core/replica.py: `with replica.reads():`), never inside a transaction that wrote, so nobody misses
+# their own write. The test run mirrors it onto the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _use_pool(DATABASES["replica"], _POOL)
+DATABASE_ROUTERS = ["sisnaker.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -271,6 +316,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if os.environ.get("SISNAKER_S3_BUCKET"):
+    # Certificates, import error files and exports on S3-compatible storage (AWS, MinIO, Ceph...), so any
+    # web or worker machine reads what another wrote. Private objects, reached only through Sisnaker's
+    # own permission-checked views (never a public bucket URL). Credentials: AWS_ACCESS_KEY_ID /
+    # AWS_SECRET_ACCESS_KEY in the environment, or the machine's role.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SISNAKER_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SISNAKER_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SISNAKER_S3_REGION") or None,
+            "location": os.environ.get("SISNAKER_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
 # E-mail (Django 6.1 MAILERS). SMTP in production; the console in development.
@@ -303,6 +365,13 @@ TASKS = {
         "BACKEND": os.environ.get("SISNAKER_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Many workers on many machines: tasks wait in Redis; workers run `sisnaker rqworker --with-scheduler
+    # --job-class django_tasks_rq.Job default` (docs/operations.md "Many machines").
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("SISNAKER_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                             "DEFAULT_TIMEOUT": int(os.environ.get("SISNAKER_RQ_TIMEOUT", "3600"))}}
 
 # Rate limits (core/ratelimit.py): overrides of the named limits as JSON, e.g.
 # SISNAKER_RATE_LIMITS='{"signup.ip": [30, 3600], "nik_answer.net": [40, 3600]}'.

@@ -247,6 +247,9 @@ def _audit_privileges(connection) -> Iterator[Finding]:
 
 def _worker(using: str, *, now: dt.datetime | None = None) -> Iterator[Finding]:
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend == "django_tasks_rq.RQBackend":
+        yield from _rq_worker(now=now)
+        return
     if backend != "django_tasks_db.DatabaseBackend":
         yield Finding(OK, "worker", f"task backend {backend}")
         return
@@ -264,3 +267,26 @@ def _worker(using: str, *, now: dt.datetime | None = None) -> Iterator[Finding]:
         yield Finding(WARN, "worker", f"{count} task(s) queued for more than 10 minutes: is `sisnaker worker` running?")
     else:
         yield Finding(OK, "worker", "no task waiting for more than 10 minutes")
+
+
+def _rq_worker(*, now: dt.datetime | None = None) -> Iterator[Finding]:
+    """The RQ backend (many machines): Redis answers, and nothing has waited in a queue for 10 minutes."""
+    import django_rq
+    from redis.exceptions import RedisError
+
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        for name in settings.RQ_QUEUES:
+            queue = django_rq.get_queue(name)
+            queue.connection.ping()
+            oldest = next(iter(queue.get_jobs(0, 1)), None)
+            enqueued = oldest.enqueued_at if oldest is not None else None
+            if enqueued is not None and enqueued.tzinfo is None:
+                enqueued = enqueued.replace(tzinfo=dt.UTC)
+            if enqueued is not None and enqueued < now - dt.timedelta(minutes=10):
+                yield Finding(WARN, "worker", f"RQ queue {name!r}: {queue.count} task(s), the oldest queued for more "
+                                              "than 10 minutes: is `sisnaker rqworker` running?")
+            else:
+                yield Finding(OK, "worker", f"RQ queue {name!r}: Redis answers, {queue.count} task(s) waiting")
+    except RedisError as exc:
+        yield Finding(FAIL, "worker", f"Redis (SISNAKER_REDIS_URL) does not answer: {exc}")

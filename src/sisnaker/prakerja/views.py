@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sisnaker.core import replica
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can, require
@@ -143,6 +144,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16)})
 
 
+@replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
 def results(request: HttpRequest, wave_id: int) -> HttpResponse:
     wave = _wave(wave_id)
     if wave.status != domain.WaveStatus.DRAWN:

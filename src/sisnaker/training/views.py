@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.models import Person
-from sisnaker.core import crypto, extensions, search
+from sisnaker.core import crypto, extensions, replica, search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.paging import CappedKeysFirstPaginator, KnownCountKeysFirstPaginator
@@ -103,6 +103,7 @@ def _today():
 # --- public catalogue and program page ---------------------------------------------------------
 
 @require_GET
+@replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET or None)
     filters = selectors.CatalogueFilters()
