@@ -41,6 +41,7 @@ from sisnaker.core import nul
 from sisnaker.core.codes import Code
 from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.institutions.api import router as institutions_router
+from sisnaker.integration import openapi as integration_openapi
 from sisnaker.payments.api import router as payments_router
 from sisnaker.regions.api import router as regions_router
 from sisnaker.surveys.api import router as surveys_router
@@ -196,6 +197,9 @@ class SisnakerAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_refusals(schema)
+        # The signed partner API: plain Django views under /api/v1/integration/ with their own envelope and refusals,
+        # added after document_refusals (which describes the Ninja operations' refusal shape).
+        integration_openapi.document(schema)
         return schema
 
     def _get_urls(self):

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "sisnaker.placement",
     "sisnaker.payments",
     "sisnaker.privacy",
+    "sisnaker.integration",
     "sisnaker.prakerja",
     "sisnaker.web",
     "sisnaker.demo",
@@ -409,12 +410,20 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.prakerja.tasks.balances_expire_due",
     # Not a deletion: makes the Kartu Prakerja incentive instalments whose day has come (prakerja/tasks.py).
     "sisnaker.prakerja.tasks.incentives_due",
+    # Not a deletion: reminds AK/1 holders a week before each six-monthly report (placement/services.py).
+    "sisnaker.placement.services.ak1_reminders_send",
+    # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
+    "sisnaker.integration.services.seen_signatures_purge",
 ]
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
 SISNAKER_WORKER_DEAD_AFTER = float(os.environ.get("SISNAKER_WORKER_DEAD_AFTER", "60"))
 if SISNAKER_WORKER_DEAD_AFTER < 3:
     raise ImproperlyConfigured("SISNAKER_WORKER_DEAD_AFTER must be at least 3 seconds (workers beat six times in it).")
+# Signed partner requests (the Kartu Prakerja integration API, integration/auth.py): how far a request's timestamp
+# may be from the server's clock, in seconds, and how long a rotated-out signing key keeps working, in days.
+SISNAKER_PARTNER_TIMESTAMP_SKEW = int(os.environ.get("SISNAKER_PARTNER_TIMESTAMP_SKEW", "300"))
+SISNAKER_PARTNER_KEY_OVERLAP_DAYS = float(os.environ.get("SISNAKER_PARTNER_KEY_OVERLAP_DAYS", "7"))
 # Where `sisnaker backup` writes when given no file (core/backup.py).
 SISNAKER_BACKUP_DIR = Path(os.environ.get("SISNAKER_BACKUP_DIR", DATA_DIR / "backups"))
 

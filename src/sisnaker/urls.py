@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from sisnaker.api import api
 from sisnaker.certification import urls as certification_urls
+from sisnaker.integration import urls as integration_urls
 
 urlpatterns = [
     path("", include("sisnaker.web.urls")),
@@ -23,6 +24,13 @@ urlpatterns = [
     path("v/", include(certification_urls.verify)),
     # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.
     path("l/", include(certification_urls.personal_links)),
+    path("integrasi/", include("sisnaker.integration.urls")),
+    # The signed partner API (Kartu Prakerja integration, wire-compatible with the published one): plain Django views
+    # decorated with integration.auth.partner_signed, before the Ninja API that owns the rest of /api/v1/. Another
+    # app's partner endpoints are included here under the same prefix, from that app's own URL list, e.g.
+    #   path("api/v1/integration/", include((prakerja_urls.partner_api, "prakerja_partner_api"))),
+    # for /api/v1/integration/payment/redeem-code/status and /commit.
+    path("api/v1/integration/", include((integration_urls.api_urlpatterns, "integration_api"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -41,8 +41,8 @@ def test_apply_issue_and_see_the_card(regions):
     assert officer.post(reverse("placement:ak1_issue", args=[card.pk])).status_code == 302
     card.refresh_from_db()
     page = citizen.get(reverse("placement:ak1_card", args=[card.pk])).content.decode()
-    assert card.number in page and "berlaku" in page and "Pengantar kerja" in page and "Menjahit" in page
-    assert page.count("belum jatuh tempo") == 4
+    assert card.number in page and "Berlaku" in page and "Pengantar kerja" in page and "Menjahit" in page
+    assert page.count("belum waktunya") == 4
     assert card.number in citizen.get(reverse("placement:ak1_mine")).content.decode()
 
 

@@ -104,6 +104,9 @@ def served() -> dict[str, str]:
                 continue
             seen_views.add(id(view))
             keys = [f"{method} {_braces(route)}" for op in view.operations for method in op.methods]
+        elif getattr(callback, "partner_signed_kinds", None):
+            # A signed partner endpoint (integration.auth.partner_signed): an API operation, POST only.
+            keys = [f"POST {_braces(route)}"]
         else:
             keys = [name or route]
         for key in keys:
@@ -324,6 +327,11 @@ class World:
         from sisnaker.privacy.services import privacy_request_submit
 
         self.privacy_request = privacy_request_submit(actor=self.users["owner"], person=self.person, kind="access", details="")
+
+        # Integration: a platform partner of the Kartu Prakerja partner API.
+        from sisnaker.integration.services import partner_register
+
+        self.partner = partner_register(actor=self.users["admin"], name="Platform Matriks", kind="platform")
 
         # One session per role: the admin's verified with an authenticator code; every session holds the
         # error file's token (the import page offers it only to the session that imported).

@@ -134,7 +134,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
-    "card_id": "ak1_card",
+    "card_id": "ak1_card", "partner_id": "partner",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -308,6 +308,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_card": (Case(only(*AK1_VIEWERS), **scoped("certificate_number", to=("owner",))),),
     "placement:ak1_issue": (post(only(*AK1_ISSUERS)),),
     "placement:ak1_refuse": (post(only(*AK1_ISSUERS), data={"reason": "Dokumen tidak lengkap."}),),
+    # The world's card waits for the office: there is nothing to print, verify or change yet; the holder and the
+    # office may report (the service then says the card is not issued), nobody else may.
+    "placement:ak1_report": (post(only(*AK1_VIEWERS), data={"outcome": "looking"}),),
+    "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
+    "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
+    "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.
@@ -339,6 +345,11 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:buy": (post(only(*CITIZENS, others=HIDDEN), data={"card": "0000000000000000", "key": "k"}),),
     "prakerja:purchase_cancel": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
     "prakerja:institution": (Case(only(*PROGRAM_MANAGERS, others=HIDDEN)),),
+    # --- integration: the PMO's partner pages; the signed partner API -----------------------------------
+    "integration:partners": (Case(only(*PMO)), post(only(*PMO), data={"name": "Mitra Matriks", "kind": "platform"})),
+    "integration:partner": (Case(only(*PMO)), post(only(*PMO), data={"do": "issue", "scheme": "hmac-sha256"})),
+    # Signed with a partner's key (integration.auth.partner_signed), never by a session: unsigned, every role is 401.
+    "POST /api/v1/integration/ping": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

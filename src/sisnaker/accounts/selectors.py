@@ -144,6 +144,9 @@ def person_data_export(*, person: Person) -> dict:
             {"at": e.at.isoformat(), "action": e.action, "by": e.actor_label}
             for e in AuditEvent.objects.filter(object_type="accounts.person", object_id=str(person.pk)).order_by("at")
         ],
+        # What the other modules hold about the person (extension point ``accounts.person_data``: each
+        # provider answers a dict of sections for ``person``).
+        **{key: value for section in extensions.collect("accounts.person_data", person=person) for key, value in section.items()},
     }
 
 

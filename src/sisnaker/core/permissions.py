@@ -198,6 +198,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "prakerja.buy": {R.CITIZEN: _own},
     "prakerja.authorise": {R.PMO_OFFICER: _national},
     "prakerja.redeem": {R.INSTITUTION_MANAGER: _approved_institution},
+    # Partners of the Kartu Prakerja integration API (the integration app): PMO officers register platforms and
+    # institutions, issue, rotate and revoke their signing keys, and revoke partners.
+    "integration.manage": {R.PMO_OFFICER: _national},
     # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
     # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
     # it went to (province officers too); only an officer of that regency office (kabupaten/kota, not the
@@ -207,6 +210,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.view": {R.CITIZEN: _own, R.REGIONAL_OFFICER: _region},
     "ak1.queue": {R.REGIONAL_OFFICER: _any},
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
+    # The holder reports every six months, reports found work and changed data (obj: the card).
+    "ak1.report_own": {R.CITIZEN: _own},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

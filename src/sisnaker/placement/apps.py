@@ -10,3 +10,10 @@ class PlacementConfig(AppConfig):
         from sisnaker.core import sealed
 
         sealed.register("placement.JobSeekerCard", "nik_encrypted")  # `sisnaker rekey` re-seals it
+
+        from sisnaker.core import extensions
+
+        from .selectors import person_data
+
+        # The person's own data export (accounts) includes their AK/1 cards and reports.
+        extensions.provide("accounts.person_data", person_data)

@@ -25,3 +25,20 @@ class Ak1ApplicationForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Alasan penolakan"), max_length=domain.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Keadaan Anda sekarang"), choices=domain.ReportOutcome.CHOICES, widget=forms.RadioSelect)
+    employer_name = forms.CharField(label=_("Nama pemberi kerja (jika sudah bekerja)"), max_length=domain.EMPLOYER_MAX,
+                                    required=False)
+    position = forms.CharField(label=_("Jabatan/pekerjaan (jika sudah bekerja)"), max_length=domain.POSITION_MAX, required=False)
+
+
+class Ak1UpdateForm(forms.Form):
+    marital_status = forms.ChoiceField(label=_("Status perkawinan"), choices=domain.MARITAL_STATUSES)
+    address = forms.CharField(label=_("Alamat"), max_length=domain.ADDRESS_MAX)
+    education = forms.ChoiceField(label=_("Pendidikan formal terakhir"), choices=Person.Education.choices)
+    other_training = forms.CharField(
+        label=_("Pendidikan nonformal lain (pelatihan di luar sistem ini)"), max_length=domain.TRAINING_MAX, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+    skills = forms.CharField(label=_("Keterampilan"), max_length=domain.SKILLS_MAX, widget=forms.Textarea(attrs={"rows": 3}))

@@ -76,6 +76,18 @@ class JobSeekerCard(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     officer_name = models.CharField(max_length=150, blank=True)  # the pengantar kerja who signed, as signed
     refuse_reason = models.TextField(blank=True)
+    # Verification (reusing the certificates' Ed25519 key, certification.signing): set when issued. The QR on the
+    # printed card opens /penempatan/ak1/v/<verification_id>/; ``payload`` is the signed canonical JSON.
+    verification_id = models.CharField(max_length=32, blank=True)
+    payload = models.TextField(blank=True)
+    signature = models.CharField(max_length=100, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    # The card ends when its holder reports having found work (``services.ak1_report``).
+    ended_on = models.DateField(null=True, blank=True)
+    employer_name = models.CharField(max_length=domain.EMPLOYER_MAX, blank=True)
+    position = models.CharField(max_length=domain.POSITION_MAX, blank=True)
+    # The last report box a reminder went out for (0: none yet): each box is reminded of once.
+    reminded_box = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -92,6 +104,10 @@ class JobSeekerCard(models.Model):
             models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="jobseeker_card_unique_number"),
             models.UniqueConstraint(fields=["regency", "year", "sequence"], condition=Q(sequence__isnull=False),
                                     name="jobseeker_card_sequence_unique"),
+            models.UniqueConstraint(fields=["verification_id"], condition=~Q(verification_id=""),
+                                    name="jobseeker_card_unique_verification"),
+            models.CheckConstraint(name="jobseeker_card_ended_when_issued",
+                                   condition=Q(ended_on__isnull=True) | Q(status=domain.CardStatus.ISSUED)),
             # One waiting application per person.
             models.UniqueConstraint(fields=["person"], condition=Q(status=domain.CardStatus.SUBMITTED),
                                     name="jobseeker_card_one_waiting"),
@@ -115,3 +131,27 @@ class JobSeekerCard(models.Model):
 
     def scope_region_codes(self) -> set[str]:
         return {self.regency_id}
+
+
+class JobSeekerReport(models.Model):
+    """One filled report box of an AK/1 card (``domain.report_boxes``): still looking, or found work."""
+
+    card = models.ForeignKey(JobSeekerCard, on_delete=models.PROTECT, related_name="reports")
+    box = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=10, choices=domain.ReportOutcome.CHOICES)
+    reported_on = models.DateField()
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # True when an officer of the regency office recorded it for the holder (who came to the office).
+    by_office = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["card", "box"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "box"], name="jobseeker_report_one_per_box"),
+            models.CheckConstraint(condition=Q(box__gte=1, box__lte=domain.REPORT_BOXES), name="jobseeker_report_box_range"),
+            models.CheckConstraint(condition=Q(outcome__in=sorted(domain.ReportOutcome.ALL)), name="jobseeker_report_outcome_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} #{self.box}: {self.outcome}"

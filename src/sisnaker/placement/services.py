@@ -18,13 +18,16 @@ administrators may do everything.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sisnaker.accounts.models import Person, User
-from sisnaker.core import audit, crypto
+from sisnaker.certification import domain as certification_domain
+from sisnaker.certification import signing
+from sisnaker.core import audit, crypto, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
@@ -32,7 +35,7 @@ from sisnaker.regions.selectors import region_for_code
 
 from . import domain
 from .codes import Audit, Code
-from .models import JobSeekerCard, JobSeekerCounter
+from .models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,9 @@ def ak1_issue(*, actor: User, card_id: int, now: dt.datetime) -> JobSeekerCard:
         card.year, card.sequence, card.issued_on = issued_on.year, sequence, issued_on
         card.status, card.decided_at, card.decided_by = domain.CardStatus.ISSUED, now, actor
         card.officer_name = actor.get_full_name() or actor.get_username()
-        card.save(update_fields=["number", "year", "sequence", "issued_on", "status", "decided_at", "decided_by", "officer_name"])
+        _seal(card)
+        card.save(update_fields=["number", "year", "sequence", "issued_on", "status", "decided_at", "decided_by", "officer_name",
+                                 "verification_id", "payload", "signature", "key_id"])
         audit.record(actor=actor, action=Audit.AK1_ISSUED, obj=card, before=before, after=_snapshot(card), at=now)
     return card
 
@@ -186,3 +191,160 @@ def ak1_refuse(*, actor: User, card_id: int, reason: str, now: dt.datetime) -> J
         card.save(update_fields=["status", "decided_at", "decided_by", "refuse_reason", "officer_name"])
         audit.record(actor=actor, action=Audit.AK1_REFUSED, obj=card, before=before, after=_snapshot(card), reason=reason, at=now)
     return card
+
+
+
+# --- verification, reports, data changes, reminders ----------------------------------------------------
+
+
+def _seal(card: JobSeekerCard) -> None:
+    """Give an issued card its verification id and sign what it says (the certificates' Ed25519 key)."""
+    card.verification_id = card.verification_id or secrets.token_urlsafe(16)
+    fields = domain.signed_fields(
+        number=card.number, full_name=card.full_name, birth_date=card.birth_date, sex=card.sex,
+        regency_code=card.regency_id, regency_name=card.regency.name, issued_on=card.issued_on,
+        officer_name=card.officer_name, verification_id=card.verification_id)
+    card.payload = certification_domain.canonical_payload(fields)
+    card.signature, card.key_id = signing.sign(card.payload)
+
+
+def verification_url(card: JobSeekerCard) -> str:
+    return f"{links.public_url().rstrip('/')}/penempatan/ak1/v/{card.verification_id}/"
+
+
+def _reported(card: JobSeekerCard) -> dict[int, dt.date]:
+    return dict(JobSeekerReport.objects.filter(card=card).values_list("box", "reported_on"))
+
+
+def _require_issued(card: JobSeekerCard) -> None:
+    if card.status != domain.CardStatus.ISSUED:
+        raise Conflict(Msg("Kartu AK/1 ini belum diterbitkan.", "This AK/1 card has not been issued."),
+                       code=Code.AK1_NOT_ISSUED, details={"status": card.status})
+
+
+@dataclass(frozen=True)
+class Ak1Report:
+    """A six-monthly report: ``outcome`` is ``domain.ReportOutcome``; found work names the employer and position."""
+
+    outcome: str
+    employer_name: str = ""
+    position: str = ""
+
+
+def ak1_report(*, actor: User, card_id: int, report: Ak1Report, now: dt.datetime) -> JobSeekerCard:
+    """The holder reports (``ak1.report_own``), or an officer of the card's regency office records the report
+    for a holder who came to the office (``ak1.issue``): "still looking" fills the open report box; "found
+    work" fills the open box if there is one and ends the card (no more reports; it shows as finished)."""
+    if report.outcome not in domain.ReportOutcome.ALL:
+        raise _field_error("outcome", Msg("Pilihan tidak sah.", "Invalid choice."))
+    employer, position = (report.employer_name or "").strip(), (report.position or "").strip()
+    if report.outcome == domain.ReportOutcome.EMPLOYED:
+        if not employer:
+            raise _field_error("employer_name", Msg("Nama pemberi kerja wajib diisi.", "The employer's name is required."))
+        if not position:
+            raise _field_error("position", Msg("Jabatan/pekerjaan wajib diisi.", "The position is required."))
+        for field, value, limit in (("employer_name", employer, domain.EMPLOYER_MAX), ("position", position, domain.POSITION_MAX)):
+            if len(value) > limit:
+                raise _field_error(field, Msg("Isian terlalu panjang (paling banyak {n} karakter).",
+                                              "Too long (at most {n} characters).").format(n=limit))
+    today = timezone.localtime(now).date()
+    with transaction.atomic(durable=True):
+        card = _locked(card_id)
+        by_office = card.person.user_id != actor.pk
+        require(actor, "ak1.issue" if by_office else "ak1.report_own", card)
+        _require_issued(card)
+        reported = _reported(card)
+        blocker = domain.report_blocker(issued_on=card.issued_on, today=today, reported=reported, ended_on=card.ended_on,
+                                        outcome=report.outcome)
+        if blocker is not None:
+            raise Conflict(blocker, code=Code.AK1_REPORT_REFUSED)
+        box = domain.open_box(issued_on=card.issued_on, today=today, reported=reported)
+        if box is not None:
+            JobSeekerReport.objects.create(card=card, box=box, outcome=report.outcome, reported_on=today, reported_at=now,
+                                           reported_by=actor, by_office=by_office)
+        if report.outcome == domain.ReportOutcome.EMPLOYED:
+            card.ended_on, card.employer_name, card.position = today, employer, position
+            card.save(update_fields=["ended_on", "employer_name", "position"])
+            audit.record(actor=actor, action=Audit.AK1_ENDED, obj=card, at=now,
+                         after={"box": box, "employer": employer, "position": position, "by_office": by_office})
+        else:
+            audit.record(actor=actor, action=Audit.AK1_REPORTED, obj=card, at=now,
+                         after={"box": box, "outcome": report.outcome, "by_office": by_office})
+    return card
+
+
+UPDATABLE = ("marital_status", "address", "education", "other_training", "skills")
+
+
+def ak1_update(*, actor: User, card_id: int, data: Ak1Application, now: dt.datetime) -> JobSeekerCard:
+    """The holder reports changed data on a valid card (``ak1.report_own``): marital status, address, formal
+    education, other training and skills. Name, birth and the NIK come from the person record and the
+    signed card; they are not changed here."""
+    values = _clean(data)
+    today = timezone.localtime(now).date()
+    with transaction.atomic(durable=True):
+        card = _locked(card_id)
+        require(actor, "ak1.report_own", card)
+        _require_issued(card)
+        if card.ended_on is not None or domain.validity(issued_on=card.issued_on, today=today) == domain.Validity.EXPIRED:
+            raise Conflict(Msg("Data hanya dapat diubah pada kartu yang masih berlaku.",
+                               "Data can only be changed on a card that is still valid."), code=Code.AK1_REPORT_REFUSED)
+        before = {f: getattr(card, f) for f in UPDATABLE}
+        after = {f: values[f] for f in UPDATABLE}
+        changed = [f for f in UPDATABLE if before[f] != after[f]]
+        if changed:
+            for field in changed:
+                setattr(card, field, after[field])
+            card.save(update_fields=changed)
+            # The address is personal data the audit trail does not need: which fields changed is enough.
+            audit.record(actor=actor, action=Audit.AK1_UPDATED, obj=card, at=now, after={"changed": changed})
+    return card
+
+
+# Cards are looked at only when a box's due date is near: a few weeks of issue dates per box, not every card.
+_REMINDER_MARGIN_DAYS = 3
+
+
+def ak1_reminders_send(*, now: dt.datetime) -> dict[str, int]:
+    """Remind holders ``domain.REMINDER_DAYS`` before each report box is due (each box once per card, also when
+    a run is missed: a box is reminded of until its window closes). Run by the housekeeping pass. Set-based:
+    per box one query for the cards whose due date is near, one for their reports, bulk notifications, one
+    UPDATE per box."""
+    from sisnaker.notifications import services as notifications
+
+    today = timezone.localtime(now).date()
+    sent = 0
+    for box in range(1, domain.REPORT_BOXES + 1):
+        months = box * domain.REPORT_INTERVAL_MONTHS
+        # due_on = issued_on + months ∈ [today - grace, today + reminder days]
+        first = domain.add_months(today - dt.timedelta(days=domain.REPORT_GRACE_DAYS), -months)
+        last = domain.add_months(today + dt.timedelta(days=domain.REMINDER_DAYS), -months)
+        with transaction.atomic():
+            cards = list(JobSeekerCard.objects.select_for_update(skip_locked=True).filter(
+                status=domain.CardStatus.ISSUED, ended_on__isnull=True, reminded_box__lt=box,
+                issued_on__gte=first - dt.timedelta(days=_REMINDER_MARGIN_DAYS),
+                issued_on__lte=last + dt.timedelta(days=_REMINDER_MARGIN_DAYS),
+            ).only("id", "person_id", "issued_on", "number", "reminded_box", "ended_on"))
+            if not cards:
+                continue
+            reported: dict[int, dict[int, dt.date]] = {}
+            for card_id, b, on in JobSeekerReport.objects.filter(card_id__in=[c.pk for c in cards]).values_list(
+                    "card_id", "box", "reported_on"):
+                reported.setdefault(card_id, {})[b] = on
+            due = [c for c in cards if domain.reminder_due(issued_on=c.issued_on, today=today, reported=reported.get(c.pk, {}),
+                                                            ended_on=c.ended_on, reminded_box=c.reminded_box) == box]
+            if not due:
+                continue
+            url = f"{links.public_url().rstrip('/')}/penempatan/ak1/saya/"
+            messages = [
+                (c.person_id, "Laporan kartu AK/1",
+                 f"Sisnaker: laporan ke-{box} kartu AK/1 {c.number} jatuh tempo {domain.report_due_on(c.issued_on, box):%d-%m-%Y}. "
+                 f"Laporkan apakah Anda masih mencari kerja atau sudah bekerja: {url}")
+                for c in due
+            ]
+            notifications.notify_many(messages=messages, topic=f"ak1_report_{box}", now=now)
+            JobSeekerCard.objects.filter(pk__in=[c.pk for c in due]).update(reminded_box=box)
+            audit.record(actor=None, action=Audit.AK1_REMINDED, object_type="placement.jobseekercard", at=now,
+                         after={"box": box, "reminded": len(due)})
+            sent += len(due)
+    return {"reminded": sent}

@@ -10,4 +10,8 @@ urlpatterns = [
     path("ak1/<int:card_id>/", views.ak1_card, name="ak1_card"),
     path("ak1/<int:card_id>/terbitkan/", views.ak1_issue, name="ak1_issue"),
     path("ak1/<int:card_id>/tolak/", views.ak1_refuse, name="ak1_refuse"),
+    path("ak1/<int:card_id>/lapor/", views.ak1_report, name="ak1_report"),
+    path("ak1/<int:card_id>/ubah/", views.ak1_update, name="ak1_update"),
+    path("ak1/<int:card_id>/pdf/", views.ak1_pdf, name="ak1_pdf"),
+    path("ak1/v/<str:verification_id>/", views.ak1_verify, name="ak1_verify"),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sisnaker.certification.models import Certificate
 from sisnaker.demo import data as demo
+from sisnaker.integration.server import RunserverCommand
 
 
 class Command(BaseCommand):
@@ -72,7 +73,8 @@ class Command(BaseCommand):
                     [sys.executable, "-m", "sisnaker", "worker", "--no-startup-delay", "--parent-pid", str(os.getpid())]
                 )
                 self.stdout.write(f"Pekerja tugas latar berjalan (pid {worker.pid}).")
-            call_command("runserver", addr, use_reloader=False)
+            # Django's runserver, with the partner API's underscored header kept (integration/server.py).
+            call_command(RunserverCommand(), addr, use_reloader=False)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
