@@ -350,6 +350,10 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "integration:partner": (Case(only(*PMO)), post(only(*PMO), data={"do": "issue", "scheme": "hmac-sha256"})),
     # Signed with a partner's key (integration.auth.partner_signed), never by a session: unsigned, every role is 401.
     "POST /api/v1/integration/ping": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
+    # Prakerja's signed endpoints (prakerja/api_integration.py): the same, whoever asks without a signature.
+    **{f"POST /api/v1/integration/{path}": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),)
+       for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/attendance",
+                    "payment/redeem-code/completion", "payment/voucher", "purchase", "purchase/status")},
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_integration, views
 
 app_name = "prakerja"
 urlpatterns = [
@@ -27,4 +27,15 @@ urlpatterns = [
     path("saya/beli/<int:program_id>/", views.buy, name="buy"),
     path("saya/pembelian/<int:purchase_id>/batal/", views.purchase_cancel, name="purchase_cancel"),
     path("lembaga/<int:institution_id>/", views.institution, name="institution"),
+]
+
+# The signed partner API (integration.auth.partner_signed), mounted by the root URLconf under /api/v1/integration/.
+partner_api = [
+    path("payment/redeem-code/status", api_integration.redeem_status, name="redeem_status"),
+    path("payment/redeem-code/commit", api_integration.redeem_commit, name="redeem_commit"),
+    path("payment/redeem-code/attendance", api_integration.attendance, name="attendance"),
+    path("payment/redeem-code/completion", api_integration.completion, name="completion"),
+    path("payment/voucher", api_integration.voucher, name="voucher"),
+    path("purchase", api_integration.purchase, name="purchase"),
+    path("purchase/status", api_integration.purchase_status, name="purchase_status"),
 ]
