@@ -57,6 +57,11 @@ def regions(db):
         from sisnaker.surveys.services import ensure_default_questionnaires
 
         ensure_default_questionnaires()
+    from sisnaker.placement.models import Occupation
+    from sisnaker.placement.reference import load_isco08
+
+    if not Occupation.objects.exists():  # installed by a migration: gone after a flush too
+        load_isco08(Occupation)
 
 
 TODAY = dt.date(2026, 11, 23)

@@ -41,6 +41,7 @@ from sisnaker.core import crypto
 from sisnaker.core.roles import Role
 from sisnaker.institutions.domain import registry_key
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
+from sisnaker.placement.models import Company
 from sisnaker.regions import nik as nik_rules
 from sisnaker.regions.models import District, Regency
 from sisnaker.training import domain as training_domain
@@ -454,3 +455,32 @@ def course(*, participants: int = 3, units: int = 2, status: str = P.RUNNING, in
     return Course(inst=inst, manager=manager, instructor=instructor, program=program,
                   units=list(program.competency_units.all()), people=people,
                   enrollments=enrollments_in(program, people=people, source=source))
+
+
+# --- employers ---------------------------------------------------------------------------------------------
+
+class CompanyFactory(DjangoModelFactory):
+    """A company in Kota Bandung (32.73), manufacturing (KBLI C), **approved** unless ``status`` says otherwise."""
+
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"PT Uji Karya {n + 1}")
+    nib = factory.Sequence(lambda n: f"{9120000000000 + n + 1:013d}")
+    sector = "C"
+    regency = factory.LazyFunction(lambda: Regency.objects.get(code="32.73"))
+    phone = "+62224200000"
+    status = "approved"
+    status_changed_at = factory.LazyFunction(lambda: APPROVED_AT)
+
+
+def employer(company: Company | None = None, *, manager: bool = True, **kwargs) -> User:
+    """A user with the employer role of ``company`` (a new approved one unless given), its manager unless
+    ``manager=False``."""
+    company = company or CompanyFactory()
+    user = UserFactory(**kwargs)
+    RoleAssignmentFactory(user=user, role=Role.EMPLOYER, company=company)
+    if manager and company.manager_id is None:
+        company.manager = user
+        company.save(update_fields=["manager"])
+    return user

@@ -404,6 +404,7 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.accounts.services.signup_claims_purge",
     "sisnaker.accounts.services.password_reset_codes_purge",
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
+    "sisnaker.training.spreadsheets.jobs.spreadsheet_jobs_delete_expired",
     # Not a deletion: queues the day's employment-survey reminders once a day (certification/tasks.py).
     "sisnaker.certification.tasks.employment_reminders_due",
     # Not a deletion: returns the Kartu Prakerja balances not used by their purchase deadline (prakerja/tasks.py).
@@ -415,6 +416,9 @@ SISNAKER_HOUSEKEEPING = [
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
     "sisnaker.integration.services.seen_signatures_purge",
 ]
+# Imports of files with more rows than this, and exports of more enrollments, run as background jobs
+# (training/spreadsheets/jobs.py) with a progress page.
+SISNAKER_SPREADSHEET_BACKGROUND_ROWS = int(os.environ.get("SISNAKER_SPREADSHEET_BACKGROUND_ROWS", "20000"))
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
 SISNAKER_WORKER_DEAD_AFTER = float(os.environ.get("SISNAKER_WORKER_DEAD_AFTER", "60"))

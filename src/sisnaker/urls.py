@@ -4,6 +4,7 @@ from django.urls import include, path
 from sisnaker.api import api
 from sisnaker.certification import urls as certification_urls
 from sisnaker.integration import urls as integration_urls
+from sisnaker.placement import urls as placement_urls
 from sisnaker.prakerja import urls as prakerja_urls
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("privasi/", include("sisnaker.privacy.urls")),
     path("prakerja/", include("sisnaker.prakerja.urls")),
     path("penempatan/", include("sisnaker.placement.urls")),
+    # The public job search and vacancy pages (placement): /lowongan/, /lowongan/<id>/.
+    path("lowongan/", include(placement_urls.public_jobs)),
     # Short public path for the QR code on certificates: /v/<verification id>.
     path("v/", include(certification_urls.verify)),
     # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.

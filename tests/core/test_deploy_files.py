@@ -76,10 +76,13 @@ def test_systemd_units_run_real_commands(unit):
                 help_text = _rq_help()
                 assert all(o in help_text for o in args if o.startswith("--")), line
         else:
-            assert program.endswith("/gunicorn") and args[0] == "sisnaker.wsgi"
+            # The partners' `client_code` header needs Sisnaker's gunicorn settings (integration/auth.py).
+            assert program.endswith("/gunicorn") and args[:3] == ["-c", "python:sisnaker.gunicorn_conf", "sisnaker.wsgi"]
 
 
 def test_the_image_installs_from_the_lock_files():
     text = (DEPLOY / "Dockerfile").read_text()
     assert "--require-hashes -r requirements/run.lock" in text and "npm ci --ignore-scripts" in text
-    assert "USER sisnaker" in text
+    assert "USER sisnaker" in text and '"python:sisnaker.gunicorn_conf"' in text
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert compose["services"]["web"]["command"][1:3] == ["-c", "python:sisnaker.gunicorn_conf"]

@@ -52,6 +52,9 @@ class Thing:
     def scope_funding_source(self):
         return self.funding
 
+    def scope_company_manager_id(self):
+        return 26  # "employer_approved" manages company #1
+
 
 IN = Thing()
 OUT = Thing(institution=2, company=2, regions=("35.78.01",), owner=2, funding="apbd")
@@ -74,6 +77,8 @@ ACTORS = {
     "finance": Actor(23, (Grant(Role.FINANCE_OFFICER),)),  # national
     "finance_apbn": Actor(24, (Grant(Role.FINANCE_OFFICER, funding_source="apbn"),)),
     "dpo": Actor(25, (Grant(Role.DATA_PROTECTION_OFFICER),)),
+    # "employer" is staff of a company that is not approved (pending, rejected or suspended); this one's is.
+    "employer_approved": Actor(26, (Grant(Role.EMPLOYER, company_id=1, company_approved=True),)),
 }
 
 # action: set of actors allowed on IN; the subset of those also allowed on OUT (national/any scope).
@@ -129,11 +134,29 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.authorise": ({"pmo", "admin"}, {"pmo", "admin"}),
     "prakerja.redeem": ({"manager", "admin"}, {"admin"}),
     "integration.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
+    # Figures: the nation for PMO officers, their own area for regional officers (the scope comes from the grant).
+    "prakerja.figures": ({"pmo", "officer_province", "officer_regency", "admin"}, {"pmo", "officer_province", "officer_regency", "admin"}),
+    "prakerja.residents": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "ak1.apply_own": ({"citizen", "admin"}, {"admin"}),
     "ak1.view": ({"citizen", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "ak1.issue": ({"officer_regency", "admin"}, {"admin"}),
     "ak1.report_own": ({"citizen", "admin"}, {"admin"}),
+    "company.register": ({"citizen", "employer", "employer_approved", "admin"}, {"citizen", "employer", "employer_approved", "admin"}),
+    "company.edit": ({"employer", "employer_approved", "admin"}, {"admin"}),
+    "company.manage_staff": ({"employer_approved", "admin"}, {"admin"}),
+    "company.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
+    "company.view": ({"employer", "employer_approved", "officer_province", "officer_regency", "admin"}, {"admin"}),
+    "company.review": ({"officer_regency", "admin"}, {"admin"}),
+    "vacancy.manage": ({"employer", "employer_approved", "admin"}, {"admin"}),
+    "application.apply_own": ({"citizen", "admin"}, {"admin"}),
+    "application.view": ({"citizen", "employer_approved", "admin"}, {"admin"}),
+    "application.move": ({"employer_approved", "admin"}, {"admin"}),
+    "outcome.report": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
+    "outcome.worklist": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
+    "outcome.completeness": ({"manager", "officer_province", "officer_regency", "curator", "admin"},
+                             {"manager", "officer_province", "officer_regency", "curator", "admin"}),
+    "outcome.remind": ({"curator", "admin"}, {"curator", "admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),

@@ -8,8 +8,8 @@ import pytest
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.payments import domain, selectors
-from sisnaker.payments.models import Batch, BatchLine, JournalEntry, LedgerLine, Payable
-from sisnaker.payments.services import batches, payables
+from sisnaker.payments.models import Batch, BatchLine, JournalEntry, LedgerLine, Payable, PayoutAccount
+from sisnaker.payments.services import batches, payables, payout
 from tests.factories import staff
 
 from .conftest import graduates
@@ -83,18 +83,18 @@ def test_the_whole_run_pays_once_and_failed_lines_go_into_a_later_batch(finance,
     first, second, third = (e.person for e in enrollments)
     failing = Payable.objects.get(person=third)
     report = batches.batch_result_import(actor=finance, batch_id=batch.pk,
-                                         data=result_file(batch, failed={failing.pk: "nama rekening tidak cocok"}))
+                                         data=result_file(batch, failed={failing.pk: "timeout host bank"}))
     assert (report.paid, report.failed) == (2, 1)
     batch.refresh_from_db()
     assert batch.status == "settled"
     assert Payable.objects.filter(status="paid").count() == 2
     # Importing the same file again changes nothing.
     again = batches.batch_result_import(actor=finance, batch_id=batch.pk,
-                                        data=result_file(batch, failed={failing.pk: "nama rekening tidak cocok"}))
+                                        data=result_file(batch, failed={failing.pk: "timeout host bank"}))
     assert (again.paid, again.failed, again.unchanged) == (0, 0, 3)
     assert JournalEntry.objects.filter(kind="pay").count() == 2
     state = selectors.my_incentives(third)[0]
-    assert (state.state, state.failure_reason) == ("failed", "nama rekening tidak cocok")
+    assert (state.state, state.failure_reason) == ("failed", "timeout host bank")
     assert selectors.my_incentives(first)[0].state == "paid"
     # The failed one is due again and goes into the next batch; nothing else does.
     later = run_to_exported(finance2, finance)
@@ -230,6 +230,13 @@ def test_a_bank_return_owes_the_payable_again_and_it_is_paid_once_more(finance, 
     assert selectors.my_incentives(person)[0].state == "failed"
     # The original result file imported again is still true: nothing changes.
     assert batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch)).unchanged == 1
+    # The bank returned it because of the account: nothing is paid to that account until it is checked again
+    # (test_bank_refusals.py); here an officer re-verifies it.
+    account = PayoutAccount.objects.get(person=person)
+    assert (account.status, account.bank_refusal) == ("review", "Rekening ditutup")
+    with pytest.raises(Conflict):
+        batches.batch_build(actor=finance2, funding_source="apbd")
+    payout.payout_account_review(actor=finance, account_id=account.pk, accept=True, note="Rekening dibuka lagi (buku tabungan)")
     # Paid again in a later batch: a second payment posting, once.
     later = run_to_exported(finance2, finance)
     batches.batch_result_import(actor=finance, batch_id=later.pk, data=result_file(later))

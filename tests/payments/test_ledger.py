@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sisnaker.core.errors import ValidationFailed
@@ -121,3 +121,44 @@ def test_the_ledger_is_append_only(sql):
         cursor.execute(sql)
     assert sorted(LedgerLine.objects.values_list("amount", flat=True)) == [-5, 5]
     assert JournalEntry.objects.get().memo == ""
+
+
+def _write_many(entries: int, *, bad: int | None = None, lines_for_posted=None):
+    """Through the service's bulk writer (COPY on PostgreSQL), bypassing the domain check: ``bad`` is the entry
+    whose lines do not balance."""
+    a, b = _accounts()
+    now = timezone.now()
+    ids = [uuid.uuid4() for _ in range(entries)]
+    rows = [(e, f"bulk:{i}", "accrue", now, None, "") for i, e in enumerate(ids)]
+    lines = [line for i, e in enumerate(ids) for line in ((e, a.pk, 700, None), (e, b.pk, -699 if i == bad else -700, None))]
+    with transaction.atomic():
+        ledger._write(rows, lines)
+    return ids
+
+
+def test_the_bulk_writer_posts_balanced_entries_in_one_go():
+    _write_many(300)
+    assert JournalEntry.objects.count() == 300 and LedgerLine.objects.count() == 600
+    assert sum(LedgerLine.objects.values_list("amount", flat=True)) == 0
+
+
+def test_the_database_checks_every_entry_of_a_bulk_write():
+    with pytest.raises(DatabaseError):
+        _write_many(300, bad=257)
+    assert not JournalEntry.objects.exists() and not LedgerLine.objects.exists()
+
+
+def test_the_database_refuses_a_bulk_line_for_a_posted_entry():
+    posted = _write_many(2)[0]
+    a, _b = _accounts()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ledger._write([], [(posted, a.pk, 5, None)])
+    assert LedgerLine.objects.count() == 4
+
+
+def test_a_key_posted_concurrently_fails_the_bulk_write_as_an_integrity_error():
+    """What the unique key does when another transaction posted the key between the look-up and the write."""
+    _write_many(1)
+    with pytest.raises(IntegrityError):
+        _write_many(1)
+    assert JournalEntry.objects.count() == 1

@@ -49,7 +49,8 @@ def test_due_paid_and_failed_are_each_told_once_after_commit(finance, finance2, 
     paid = texts(phone_of(happy))[-1]
     assert "sudah ditransfer" in paid
     failed = texts(phone_of(unlucky))[-1]
-    assert "gagal: nama rekening tidak cocok — perbarui rekening: " in failed and failed.endswith("/pembayaran/saya/rekening/")
+    assert "gagal: nama rekening tidak cocok. Rekening ini tidak dipakai lagi sampai diperbarui atau diperiksa petugas " \
+        "— perbarui rekening: " in failed and failed.endswith("/pembayaran/saya/rekening/")
     count = len(texts())
     # Importing the same result again tells nobody again.
     batches.batch_result_import(actor=finance, batch_id=batch.pk,

@@ -217,3 +217,18 @@ def test_the_holders_data_export_includes_the_card_and_its_reports(issued):
     (entry,) = exported["ak1_cards"]
     assert entry["number"] == card.number and entry["reports"] == [
         {"box": 1, "outcome": "looking", "reported_on": "2026-07-20", "by_office": False}]
+
+
+
+@pytest.mark.django_db
+def test_the_data_export_also_lists_enrolments_and_certificates(regions):
+    from tests.certification.test_assessment import certify
+    from tests.factories import course
+
+    c = course(participants=2)
+    first, second = c.enrollments[:2]
+    certify(first, c.manager)
+    exported = account_selectors.person_data_export(person=first.person)
+    assert [e["program"] for e in exported["enrollments"]] == [c.program.title]
+    assert [x["program"] for x in exported["certificates"]] == [c.program.title]
+    assert account_selectors.person_data_export(person=second.person)["certificates"] == []

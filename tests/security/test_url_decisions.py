@@ -15,6 +15,7 @@ The world is built inside one transaction for the whole module and each test run
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import json
@@ -316,6 +317,12 @@ class World:
         self.assessment_error_token = spreadsheets.error_file_store(actor=manager, program=self.program, content=b"PK\x03\x04 uji",
                                                                     kind="assessments")
         self.other_nik = self._nik_of(other)
+        # A large export the manager asked for, written by the worker (run here at once).
+        from sisnaker.training.spreadsheets import jobs as spreadsheet_jobs
+
+        export_job = spreadsheet_jobs.enrollments_export_start(actor=manager, program=self.program)
+        spreadsheet_jobs.spreadsheet_job_run(job_id=export_job.pk)
+        self.export_job_token = export_job.token
 
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
         # participant's payout account waits for an officer's check of its holder name.
@@ -414,6 +421,38 @@ class World:
         self.ak1_card = placement.ak1_apply(actor=self.users["owner"], now=now, data=placement.Ak1Application(
             birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education="smk",
             other_training="", skills="Pemrograman web"))
+        self._jobs(now)
+
+    def _jobs(self, now) -> None:
+        """An approved company in Kota Bandung (its staff are not among the roles: no employer asks here; the
+        employers' scope is tests/placement's) with a published vacancy the owner applied to, and a draft."""
+        from sisnaker.accounts import services as accounts
+        from sisnaker.core.roles import Role
+        from sisnaker.placement import domain
+        from sisnaker.placement import services as placement
+        from sisnaker.placement.models import Company, Occupation
+        from sisnaker.placement.reference import load_isco08
+        from sisnaker.regions.models import Regency
+
+        if not Occupation.objects.exists():  # a transactional test elsewhere flushed the database
+            load_isco08(Occupation)
+        bandung = Regency.objects.get(code="32.73")
+        self.company = Company.objects.create(name="PT Matriks Karya", nib="9120000777777", sector="C", regency=bandung,
+                                              phone="+62224207777", status="approved", status_changed_at=now)
+        hrd = accounts.staff_user_create(actor=None, username="mtx.hrd", password=PASSWORD, full_name="HRD Matriks")
+        accounts.role_grant(actor=None, user=hrd, role=Role.EMPLOYER, company=self.company)
+        fields = domain.VacancyInput(title="Operator Produksi Matriks", openings=2, opens_on=self.today,
+                                     closes_on=self.today + dt.timedelta(days=30), skills="Mesin produksi", work_type="full_time",
+                                     wage_min=4_000_000)
+        data = placement.VacancyData(fields=fields, regency=bandung, occupation_code="821")
+        self.vacancy = placement.vacancy_create(actor=hrd, company_id=self.company.pk, data=data, now=now)
+        placement.vacancy_publish(actor=hrd, vacancy_id=self.vacancy.pk, now=now)
+        draft = placement.VacancyData(fields=dataclasses.replace(fields, title="Draf Rahasia Matriks"), regency=bandung,
+                                      occupation_code="821")
+        self.draft_vacancy = placement.vacancy_create(actor=hrd, company_id=self.company.pk, data=draft, now=now)
+        self.job_application = placement.application_submit(actor=self.users["owner"], vacancy_id=self.vacancy.pk, now=now)
+        self.vacancy_title, self.draft_vacancy_title = "Operator Produksi Matriks", "Draf Rahasia Matriks"
+        self.publish_action = "close"
 
     def exclusion_body(self) -> dict:
         content = f"NIK\n{self.other_nik}\n".encode()

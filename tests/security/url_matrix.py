@@ -87,6 +87,8 @@ PMO = ("admin",)                                                                
 AK1_VIEWERS = ("owner", "officer", "admin")                                       # ak1.view of the owner's card (32.73)
 AK1_ISSUERS = ("officer", "admin")                                               # ak1.issue (the regency office of 32.73)
 AK1_QUEUE = ("officer", "officer_out", "admin")                                  # ak1.queue (each officer's own area)
+COMPANY_QUEUE = ("officer", "officer_out", "admin")                              # company.queue (each officer's own area)
+COMPANY_REGISTRANTS = ("owner", "citizen", "admin")                              # company.register (citizens, employers)
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
@@ -134,7 +136,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
-    "card_id": "ak1_card", "partner_id": "partner",
+    "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -240,6 +242,11 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # The session holds the error file's token for every role (as if each had imported it): the permission decides.
     "training:import_error_file": (Case(only(*PROGRAM_MANAGERS), params={"program_id": "program", "token": "error_token"}),),
     "training:export": (Case(only(*PROGRAM_VIEWERS)),),
+    # A large import's or export's page and file: only for whoever started the job (here the manager); the
+    # same 404 as an unknown token for anyone else.
+    "training:spreadsheet_job": (Case(only("manager", others=HIDDEN), params={"program_id": "program", "token": "export_job_token"}),),
+    "training:spreadsheet_job_download": (Case(only("manager", others=HIDDEN),
+                                               params={"program_id": "program", "token": "export_job_token"}),),
     "training:reference": (Case(only(*CURATORS)),),
     # --- institutions -------------------------------------------------------------------------------
     "institutions:mine": (Case(SIGNED_IN_ONLY, **scoped("inst_name", to=("manager", "instructor", "curator", "admin"),
@@ -314,6 +321,32 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
     "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
     "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
+    # --- placement: employers, vacancies, applications (World: an approved company of Kota Bandung, its published
+    # vacancy the owner applied to, and a draft). No employer is among the roles: only the administrator passes the
+    # employer's own rules here; tests/placement checks the employers' scope (another company's applicants etc.).
+    "placement:company_register": (Case(only(*COMPANY_REGISTRANTS)),
+                                   post(only(*COMPANY_REGISTRANTS), data={"name": "PT Uji", "nib": "9120000888888"})),
+    "placement:company_mine": (Case(SIGNED_IN_ONLY, note="lists only the viewer's own companies (none here)"),),
+    "placement:company_queue": (Case(only(*COMPANY_QUEUE)),),
+    "placement:company_detail": (Case(only("officer", "admin")),),
+    "placement:company_review": (post(only("officer", "admin"), data={"action": "suspend", "reason": "Pemeriksaan"}),),
+    "placement:company_add_staff": (post(only("admin"), data={"identifier": "mtx.hrd"}),),
+    "placement:vacancy_create": (Case(only("admin")),),
+    "placement:vacancy_edit": (Case(only("admin")),),
+    "placement:vacancy_status": (post(only("admin"), params={"action": "publish_action"}),),
+    "placement:vacancy_applicants": (Case(only("admin")),),
+    "placement:application_move": (post(only("admin"), params={"application_id": "job_application"},
+                                        data={"action": "shortlist"}),),
+    "placement:my_applications": (Case(only(*CITIZENS), **scoped("vacancy_title", to=("owner",), not_to=("citizen",))),),
+    # Alumni outcomes (the world has no graduate: the worklist is empty, the report refused before reading it).
+    "placement:outcome_worklist": (Case(only("officer", "officer_out", "admin")),),
+    "placement:outcome_report": (post(only("officer", "officer_out", "admin"), data={"status": "not_working"}),),
+    "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
+    "placement:outcome_remind": (post(only("curator", "admin")),),
+    "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
+    "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
+                                       note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),
+    "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.
@@ -354,6 +387,13 @@ TABLE: dict[str, tuple[Case, ...]] = {
     **{f"POST /api/v1/integration/{path}": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),)
        for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/attendance",
                     "payment/redeem-code/completion", "payment/voucher", "purchase", "purchase/status")},
+    # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
+    # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
+    # officers only: a national role is refused it (no national list of applicants' names).
+    "prakerja:figures": (Case(only(*POSKO)), Case(only(*POSKO), query="gelombang={wave}&dasar=domisili")),
+    "prakerja:figures_xlsx": (Case(only(*POSKO)),),
+    "prakerja:figures_csv": (Case(only(*POSKO)),),
+    "prakerja:residents": (Case(only("officer", "officer_out")),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,7 +12,7 @@ from sisnaker.regions import nik
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_is_realistic_and_loads_once(regions):
+def test_demo_data_is_realistic_and_loads_once(regions, tmp_path):
     first = demo.load_demo(citizens=120, today=timezone.localdate())
     assert first["citizens"] == 121
     assert demo.load_demo(citizens=120, today=timezone.localdate()) == {"created": 0}
@@ -42,11 +44,39 @@ def test_demo_data_is_realistic_and_loads_once(regions):
     assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
     rows = readiness_for_program(program=closed)
     assert any(r.readiness.blocking for r in rows) and any(r.readiness.certified for r in rows)
+    _a_full_prakerja_wave_was_drawn(tmp_path)
+
+
+def _a_full_prakerja_wave_was_drawn(tmp_path):
+    """Thousands of applications, closed and drawn from the wave's seed: the published file replays to the same
+    result, the cards exist, and the figures (national and a regency's) show real numbers."""
+    import json
+
+    from django.core.management import call_command
+
+    from sisnaker.prakerja import figures, selectors
+    from sisnaker.prakerja.models import Application, Card, Wave
+
+    wave = Wave.objects.get()
+    assert wave.status == "drawn" and Application.objects.filter(wave=wave).count() == 3000
+    selected = Application.objects.filter(wave=wave, status="selected").count()
+    assert selected == wave.national_target == Card.objects.filter(wave=wave).count()
+    assert Application.objects.filter(wave=wave, status="ineligible").exists()
+    assert Application.objects.filter(wave=wave, status="lapsed").exists()
+    file = tmp_path / "undian.json"
+    file.write_text(json.dumps(selectors.draw_publication(wave)))
+    out = io.StringIO()
+    call_command("prakerja", "replaydraw", str(file), stdout=out)
+    assert "matches" in out.getvalue()
+    national = figures.figures(scope=figures.Scope(national=True), wave=None)
+    assert national.total["selected"] == selected and len(national.tables[0].rows) > 20
+    bandung = figures.figures(scope=figures.scope_of(User.objects.get(username="disnaker.bandung")), wave=wave)
+    assert 0 < bandung.total["applicants"] < national.total["applicants"]
 
 
 @pytest.mark.parametrize("login", [x.login for x in demo.logins()])
 def test_every_printed_demo_login_works(regions, login):
-    demo.load_demo(citizens=5, today=timezone.localdate())
+    demo.load_demo(citizens=5, today=timezone.localdate(), prakerja_applications=100)
     client = Client()
     response = client.post(reverse("accounts:login"), {"username": login, "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302, login

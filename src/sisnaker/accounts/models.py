@@ -47,8 +47,10 @@ class User(AbstractUser):
             return ()
         return tuple(
             Grant(role=Role(a.role), institution_id=a.institution_id, region_code=a.region_code, company_id=a.company_id,
-                  institution_approved=a.institution_status == "approved", funding_source=a.funding_source)
-            for a in self.role_assignments.filter(is_active=True).annotate(institution_status=F("institution__status"))
+                  institution_approved=a.institution_status == "approved", funding_source=a.funding_source,
+                  company_approved=a.company_status == "approved")
+            for a in self.role_assignments.filter(is_active=True).annotate(institution_status=F("institution__status"),
+                                                                          company_status=F("company__status"))
         )
 
     def has_role(self, role: Role) -> bool:

@@ -17,6 +17,10 @@ class CertificationConfig(AppConfig):
 
         # The catalogue (training) shows the ratings of a page of programs in one query.
         extensions.provide("training.program_ratings", ratings_for_programs)
+        # The person's own data export (accounts) includes their certificates.
+        from .selectors.certificates import person_data
+
+        extensions.provide("accounts.person_data", person_data)
         # The survey engine asks who may fill the work-readiness survey (a step to the certificate).
         extensions.provide("surveys.fill_refusal", survey_fill_refusal)
         # The manager's program page (training) shows each participant's certificate in one query.

@@ -38,6 +38,8 @@ class Grant:
     institution_approved: bool = False
     region_code: str = ""
     company_id: int | None = None
+    # Whether the company was approved (and not suspended) when the grants were loaded.
+    company_approved: bool = False
     # A finance officer's funding source ("apbn", "apbd", "prakerja"); empty: national.
     funding_source: str = ""
 
@@ -73,6 +75,25 @@ def _assigned_instructor(grant: Grant, obj: Any, actor: Any) -> bool:
     return not assigned or actor.pk in assigned
 
 
+def _company(grant: Grant, obj: Any, actor: Any) -> bool:
+    """Staff (employer role) of the object's company, whatever the company's status: its own registration and
+    drafts while it waits."""
+    fn = getattr(obj, "scope_company_id", None)
+    return fn is not None and grant.company_id is not None and fn() == grant.company_id
+
+
+def _approved_company(grant: Grant, obj: Any, actor: Any) -> bool:
+    """Staff of the object's company once a regional officer has approved it (and it is not suspended):
+    everything public or touching applicants."""
+    return grant.company_approved and _company(grant, obj, actor)
+
+
+def _company_manager(grant: Grant, obj: Any, actor: Any) -> bool:
+    """The manager of the object's approved company (``scope_company_manager_id``)."""
+    fn = getattr(obj, "scope_company_manager_id", None)
+    return fn is not None and _approved_company(grant, obj, actor) and fn() == actor.pk
+
+
 def _region(grant: Grant, obj: Any, actor: Any) -> bool:
     fn = getattr(obj, "scope_region_codes", None)
     if fn is None or not grant.region_code:
@@ -105,6 +126,11 @@ def _funding_source(grant: Grant, obj: Any, actor: Any) -> bool:
         return True
     fn = getattr(obj, "scope_funding_source", None)
     return fn is not None and fn() == grant.funding_source
+
+
+def _approved_staff(grant: Grant, obj: Any, actor: Any) -> bool:
+    """Staff of an approved (not suspended) institution, for views of their own institution as a whole."""
+    return grant.institution_id is not None and grant.institution_approved
 
 
 def _any(grant: Grant, obj: Any, actor: Any) -> bool:
@@ -201,6 +227,11 @@ RULES: dict[str, dict[Role, Any]] = {
     # Partners of the Kartu Prakerja integration API (the integration app): PMO officers register platforms and
     # institutions, issue, rotate and revoke their signing keys, and revoke partners.
     "integration.manage": {R.PMO_OFFICER: _national},
+    # Inclusion figures (prakerja.figures; obj: none): PMO officers for the nation, a regional officer for the
+    # residents of their own area (the scope comes from the grant, never from the request). The list of those
+    # residents who applied (names, masked NIK) is the regional officer's only, and every opening is logged.
+    "prakerja.figures": {R.PMO_OFFICER: _national, R.REGIONAL_OFFICER: _any},
+    "prakerja.residents": {R.REGIONAL_OFFICER: _any},
     # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
     # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
     # it went to (province officers too); only an officer of that regency office (kabupaten/kota, not the
@@ -212,6 +243,31 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
     # The holder reports every six months, reports found work and changed data (obj: the card).
     "ak1.report_own": {R.CITIZEN: _own},
+    # Employers (placement.Company). Anyone signed in as a citizen (or already an employer) registers a company:
+    # it is pending, and its registrant becomes its manager. The company's own staff see it and its drafts
+    # while it waits; only an approved company publishes vacancies or sees applicants. A regional officer of
+    # the company's regency office (not the province) approves, rejects, suspends and reinstates it.
+    "company.register": {R.CITIZEN: _any, R.EMPLOYER: _any},
+    "company.edit": {R.EMPLOYER: _company},
+    "company.manage_staff": {R.EMPLOYER: _company_manager},
+    "company.queue": {R.REGIONAL_OFFICER: _any},
+    "company.view": {R.EMPLOYER: _company, R.REGIONAL_OFFICER: _region},
+    "company.review": {R.REGIONAL_OFFICER: _regency_office},
+    # Vacancies (obj: the vacancy, or the company for a new one): drafts by the company's staff; publishing is
+    # refused by the service unless the company is approved (placement.domain.publish_blocker).
+    "vacancy.manage": {R.EMPLOYER: _company},
+    # Applications: a citizen applies with their own person (obj: the person) and sees their own; the
+    # approved company's staff see and move its vacancies' applicants, never another company's.
+    "application.apply_own": {R.CITIZEN: _own},
+    "application.view": {R.CITIZEN: _own, R.EMPLOYER: _approved_company},
+    "application.move": {R.EMPLOYER: _approved_company},
+    # Alumni outcomes: the regional office of where the alumnus lives (or whose KTP they hold) reports what they do
+    # now (obj: the person); the worklist and the completeness view are per the officer's own area; institution
+    # managers see their own alumni's completeness; the ministry sees the nation and reminds the regions.
+    "outcome.report": {R.REGIONAL_OFFICER: _region},
+    "outcome.worklist": {R.REGIONAL_OFFICER: _any},
+    "outcome.completeness": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
+    "outcome.remind": {R.CURATOR: _national},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

@@ -24,6 +24,8 @@ from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions import services as institution_services
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
+from sisnaker.placement import domain as placement_domain
+from sisnaker.placement import services as placement_services
 from sisnaker.placement.models import Company
 from sisnaker.regions.models import District, Regency
 from sisnaker.surveys import services as surveys
@@ -31,6 +33,8 @@ from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training import services as training
 from sisnaker.training.models import CompetencyUnit, Enrollment, VocationalField
 from sisnaker.training.reference import reference_load
+
+from .prakerja import load_prakerja_wave
 
 DEMO_PASSWORD = "demo-kerja-2026"
 
@@ -88,7 +92,7 @@ class DemoIncomplete(Exception):
     """An earlier load stopped half-way (the database holds part of the demo)."""
 
 
-def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[str, int]:
+def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja_applications: int = 3000) -> dict[str, int]:
     """Create the demo data set (once). Returns what was created.
 
     Not one transaction: the demo is built through the real services, and top-level services open their
@@ -120,7 +124,9 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
     _pending_institution(registry_number="LPK-3277-031", name="LPK Mitra Terampil Cimahi", kind=Institution.Kind.LPK,
                          regency=Regency.objects.get(code="32.77"), address="Jl. Amir Machmud 88, Cimahi",
                          licence_number="503/0231/DPMPTSP/2025")
-    company = Company.objects.create(name="PT Maju Jaya Sentosa", nib="9120000123456", regency=Regency.objects.get(code="32.16"))
+    # Set up by the administrator, approved (a self-registered company waits for the regency office).
+    company = Company.objects.create(name="PT Maju Jaya Sentosa", nib="9120000123456", regency=Regency.objects.get(code="32.16"),
+                                     sector="C", status="approved", phone="+62227654321")
 
     _staff("admin", "Administrator Sisnaker", Role.ADMIN)
     _staff("kurator", "Rina Kurniasih", Role.CURATOR)
@@ -139,6 +145,16 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
                                             licence_number="SK Dirjen Binalattas 2/1347/LP.00.01/2019")
     institution_services.institution_review(actor=User.objects.get(username="kurator"), institution=bbplk, action="approve",
                                             licence_number="Permenaker 21/2015")
+
+    # A published vacancy of the demo employer, so /lowongan/ has something to find (placement's real services).
+    hrd = User.objects.get(username="hrd.majujaya")
+    fields = placement_domain.VacancyInput(
+        title="Operator Produksi", openings=5, opens_on=today, closes_on=today + dt.timedelta(days=30),
+        skills="Mengoperasikan mesin produksi, K3 dasar, teliti", work_type="contract", age_min=18, age_max=35,
+        min_education="smk", wage_min=5_200_000, wage_max=5_600_000, description="Kerja shift di pabrik suku cadang otomotif.")
+    vacancy = placement_services.vacancy_create(actor=hrd, company_id=company.pk, now=timezone.now(), data=placement_services.VacancyData(
+        fields=fields, regency=company.regency, occupation_code="821"))
+    placement_services.vacancy_publish(actor=hrd, vacancy_id=vacancy.pk, now=timezone.now())
 
     # The citizen who logs in through the page, via the real sign-up service.
     account_services.person_sign_up(
@@ -186,9 +202,13 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date) -> dict[
         RoleAssignment.objects.bulk_create([RoleAssignment(user_id=pk, role=Role.CITIZEN) for pk in saved.values()],
                                            batch_size=500)
     programs = _training_demo(today=today, rng=rng)
+    # A full Kartu Prakerja wave: thousands of applications, closed and drawn from its seed (demo/prakerja.py).
+    prakerja = load_prakerja_wave(today=today, rng=rng, applications=prakerja_applications,
+                                  names=lambda female: fake.name_female() if female else fake.name_male())
     with transaction.atomic():
         audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
-    return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs}
+    return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs,
+            "prakerja_applications": prakerja["applications"], "prakerja_selected": prakerja["selected"]}
 
 
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:

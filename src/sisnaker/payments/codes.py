@@ -8,6 +8,8 @@ class Audit(AuditAction):
     PAYOUT_ACCOUNT_SET = "payout_account.set", Msg("Rekening pencairan dicatat", "Payout account recorded")
     PAYOUT_ACCOUNT_REVIEWED = "payout_account.reviewed", Msg("Nama pemilik rekening diperiksa petugas",
                                                              "Account holder's name checked by an officer")
+    PAYOUT_ACCOUNT_HELD = "payout_account.held", Msg("Rekening ditahan: bank menolak transfer ke rekening ini",
+                                                     "Payout account held: the bank refused a transfer to it")
     PAYABLE_CREATED = "payable.created", Msg("Kewajiban bayar timbul", "Payable created")
     PAYABLE_CANCELLED = "payable.cancelled", Msg("Kewajiban bayar dibatalkan", "Payable cancelled")
     PAYABLE_PAID = "payable.paid", Msg("Kewajiban bayar dibayar", "Payable paid")

@@ -44,6 +44,18 @@ Batches (four eyes: the approver is never the maker; a database check too)::
       └──cancel──▶ cancelled
 
 Exporting again gives the same files; importing a result again changes nothing.
+
+Payout accounts (``payout_transition``; only ``verified`` accounts are paid)::
+
+    recorded ──(holder name's score)──▶ verified | review | rejected
+    review ──(officer: the name is right)──▶ verified        review ──(officer: it is not)──▶ rejected
+    verified ──(bank fails or returns a transfer for a reason about the account)──▶ review (with the bank's reason)
+
+A transfer the bank refused because of the account (``account_problem``: a closed account, a wrong number, a
+holder name the receiving bank refused...) puts the account back in the officers' review queue: nothing is paid
+to it again until the owner records another account (which replaces it) or an officer re-verifies it, with a
+note saying why. A failure for another reason (the bank's system, a time-out) leaves the account verified: the
+payable is paid again in a later batch.
 """
 
 from __future__ import annotations
@@ -240,6 +252,34 @@ def training_fee(*, fee: int, graduates: int, funding_source: str, program_close
 
 
 # --- payout accounts ---------------------------------------------------------------------------------
+
+class PayoutEvent(Choices):
+    """What happens to a payout account after its holder name's check (``PAYOUT_TRANSITIONS``)."""
+
+    ACCEPTED = "accepted", _("Nama diterima petugas")
+    REFUSED = "refused", _("Nama ditolak petugas")
+    BANK_REFUSED = "bank_refused", _("Ditolak bank")
+
+
+# (status, event) → the next status; an event not listed for a status changes nothing.
+PAYOUT_TRANSITIONS: dict[tuple[str, str], str] = {
+    (PayoutStatus.REVIEW, PayoutEvent.ACCEPTED): PayoutStatus.VERIFIED,
+    (PayoutStatus.REVIEW, PayoutEvent.REFUSED): PayoutStatus.REJECTED,
+    (PayoutStatus.VERIFIED, PayoutEvent.BANK_REFUSED): PayoutStatus.REVIEW,
+}
+
+
+def payout_transition(status: str, event: str) -> str | None:
+    """The payout account's status after ``event``, or None when the event does not apply to it."""
+    return PAYOUT_TRANSITIONS.get((status, event))
+
+
+def bank_refusal_event(reason: str) -> str | None:
+    """The payout account's event when the bank failed or returned a transfer for ``reason``: ``bank_refused``
+    when the reason is about the account (the account must not be paid again as it is), else None (a transient
+    failure: the next batch tries again)."""
+    return PayoutEvent.BANK_REFUSED if account_problem(reason) else None
+
 
 # Titles written before a name; degrees come after a comma ("Siti, S.E., M.M.") and are cut there.
 _PREFIX_TITLES = frozenset({"dr", "drs", "dra", "ir", "h", "hj", "prof", "bapak", "bpk", "ibu", "sdr", "sdri", "tn", "ny", "nn"})
@@ -538,7 +578,8 @@ def incentive_notice(event: str, *, amount: int, program: str, reason: str = "",
         what = "gagal" if event == Notice.FAILED else "dikembalikan bank"
         subject = f"Transfer insentif {_rp(amount)} {what}"
         if account_problem(reason):
-            return subject, f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]} — perbarui rekening: {account_url}"
+            return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Rekening ini tidak dipakai lagi "
+                             f"sampai diperbarui atau diperiksa petugas — perbarui rekening: {account_url}")
         return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Akan dikirim lagi pada pembayaran "
                          f"berikutnya. {mine_url}")
     raise ValueError(f"unknown notice {event!r}")

@@ -86,7 +86,8 @@ class PayoutAccount(models.Model):
     """Where a person's (or an institution's) money goes: a bank account (bank code from ``data/banks.csv``)
     or an e-wallet (``data/ewallets.csv``). The number is stored encrypted. A change makes a new row and
     retires the old one (one current account per owner). ``status``: the holder name's match with the owner
-    (``domain.name_verdict``); ``review`` waits for a finance officer."""
+    (``domain.name_verdict``); ``review`` waits for a finance officer (also after the bank refused a transfer
+to it: ``bank_refusal``)."""
 
     person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="payout_accounts")
     institution = models.ForeignKey("institutions.Institution", null=True, blank=True, on_delete=models.PROTECT,
@@ -104,6 +105,10 @@ class PayoutAccount(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=300, blank=True)
+    # The bank's reason when it failed or returned a transfer because of this account: it went back to review
+    # (``domain.PAYOUT_TRANSITIONS``) and is not paid until an officer re-verifies it or the owner replaces it.
+    bank_refusal = models.CharField(max_length=300, blank=True)
+    bank_refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -121,11 +121,12 @@ def institution_account(request: HttpRequest, institution_id: int) -> HttpRespon
 def desk(request: HttpRequest) -> HttpResponse:
     """What is due, the batches, the ledger's balances and the incentive rules of the officer's sources."""
     sources = selectors.sources_of(request.user)
+    queue = selectors.review_queue(request.user) if can(request.user, "payout_account.review") else []
     return render(request, "payments/desk.html", {
         "sources": sources, "due": selectors.due_summary(request.user), "batches": selectors.batches(request.user),
         "balances": selectors.balances(request.user), "rules": selectors.rules(request.user),
         "accrue_form": AccrueForm(), "build_form": BuildForm(), "rule_form": RuleForm(),
-        "review_count": len(selectors.review_queue(request.user)) if can(request.user, "payout_account.review") else 0,
+        "review_count": len(queue), "held_count": sum(1 for account in queue if account.bank_refusal),
     })
 
 

@@ -25,3 +25,51 @@ class Code(ErrorCode):
     AK1_FIELD = "ak1_field", Msg("Isian kartu AK/1 tidak sah", "Invalid AK/1 card field")
     AK1_REPORT_REFUSED = "ak1_report_refused", Msg("Laporan AK/1 tidak dapat diisi sekarang", "The AK/1 report cannot be filled now")
     AK1_NOT_ISSUED = "ak1_not_issued", Msg("Kartu AK/1 belum diterbitkan", "The AK/1 card is not issued")
+
+
+class JobsAudit(AuditAction):
+    """Employers, vacancies, applications and placements (issue 12)."""
+
+    COMPANY_REGISTERED = "company.registered", Msg("Perusahaan didaftarkan", "Company registered")
+    COMPANY_APPROVED = "company.approve", Msg("Perusahaan disetujui", "Company approved")
+    COMPANY_REJECTED = "company.reject", Msg("Pendaftaran perusahaan ditolak", "Company's registration rejected")
+    COMPANY_SUSPENDED = "company.suspend", Msg("Perusahaan dibekukan", "Company suspended")
+    COMPANY_REINSTATED = "company.reinstate", Msg("Perusahaan diaktifkan kembali", "Company reinstated")
+    COMPANY_RESUBMITTED = "company.resubmit", Msg("Pendaftaran perusahaan diajukan ulang", "Company's registration resubmitted")
+    COMPANY_STAFF_ADDED = "company.staff_added", Msg("Staf perusahaan ditambahkan", "Company staff added")
+    VACANCY_CREATED = "vacancy.created", Msg("Lowongan dibuat", "Vacancy created")
+    VACANCY_UPDATED = "vacancy.updated", Msg("Lowongan diubah", "Vacancy changed")
+    VACANCY_PUBLISHED = "vacancy.publish", Msg("Lowongan ditayangkan", "Vacancy published")
+    VACANCY_CLOSED = "vacancy.close", Msg("Lowongan ditutup", "Vacancy closed")
+    VACANCY_FILLED = "vacancy.fill", Msg("Lowongan dilaporkan terisi", "Vacancy reported filled")
+    APPLICATION_SUBMITTED = "application.submitted", Msg("Lamaran dikirim", "Application submitted")
+    APPLICATION_MOVED = "application.moved", Msg("Tahap lamaran diubah", "Application moved to another stage")
+    PLACEMENT_RECORDED = "placement.recorded", Msg("Penempatan kerja dicatat", "Placement recorded")
+    OUTCOME_REPORTED = "outcome.reported", Msg("Keadaan kerja alumni dilaporkan", "Alumnus's work status reported")
+    OUTCOME_REMINDED = "outcome.reminded", Msg("Wilayah diingatkan melaporkan alumni", "Regions reminded to report alumni")
+
+
+# The audit action of each company vetting step (``services.company_review``).
+COMPANY_REVIEW_AUDIT = {"approve": JobsAudit.COMPANY_APPROVED, "reject": JobsAudit.COMPANY_REJECTED,
+                        "suspend": JobsAudit.COMPANY_SUSPENDED, "reinstate": JobsAudit.COMPANY_REINSTATED}
+VACANCY_AUDIT = {"publish": JobsAudit.VACANCY_PUBLISHED, "close": JobsAudit.VACANCY_CLOSED, "fill": JobsAudit.VACANCY_FILLED}
+
+
+class JobsCode(ErrorCode):
+    COMPANY_NOT_FOUND = "company_not_found", Msg("Perusahaan tidak ditemukan", "Company not found")
+    COMPANY_FIELD = "company_field", Msg("Isian perusahaan tidak sah", "Invalid company field")
+    NIB_INVALID = "nib_invalid", Msg("NIB harus 13 angka", "The NIB must be 13 digits")
+    NIB_EXISTS = "nib_exists", Msg("NIB sudah terdaftar", "NIB already registered")
+    COMPANY_STATUS = "company_status", Msg("Tindakan tidak berlaku untuk status perusahaan", "Action not valid in the company's status")
+    COMPANY_NOT_APPROVED = "company_not_approved", Msg("Perusahaan belum disetujui", "Company not approved")
+    COMPANY_REGISTRATIONS_OPEN = "company_registrations_open", Msg("Terlalu banyak pendaftaran perusahaan menunggu",
+                                                                   "Too many company registrations waiting")
+    VACANCY_NOT_FOUND = "vacancy_not_found", Msg("Lowongan tidak ditemukan", "Vacancy not found")
+    VACANCY_FIELD = "vacancy_field", Msg("Isian lowongan tidak sah", "Invalid vacancy field")
+    VACANCY_STATUS = "vacancy_status", Msg("Tindakan tidak berlaku untuk status lowongan", "Action not valid in the vacancy's status")
+    VACANCY_NOT_OPEN = "vacancy_not_open", Msg("Lowongan tidak menerima lamaran", "The vacancy takes no applications")
+    APPLICATION_NOT_FOUND = "application_not_found", Msg("Lamaran tidak ditemukan", "Application not found")
+    APPLICATION_EXISTS = "application_exists", Msg("Sudah melamar lowongan ini", "Already applied to this vacancy")
+    APPLICATION_STAGE = "application_stage", Msg("Tindakan tidak berlaku untuk tahap lamaran", "Action not valid in the application's stage")
+    OUTCOME_FIELD = "outcome_field", Msg("Laporan keadaan kerja alumni tidak sah", "Invalid alumni work status report")
+    VACANCY_FULL = "vacancy_full", Msg("Semua posisi lowongan sudah terisi", "All positions of the vacancy are filled")

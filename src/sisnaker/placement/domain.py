@@ -295,3 +295,352 @@ def signed_fields(*, number: str, full_name: str, birth_date: dt.date, sex: str,
         "officer": officer_name,
         "verification_id": verification_id,
     }
+# =====================================================================================================
+# Employers and vacancies (issue 12 "Employers and vacancies")
+# =====================================================================================================
+
+NIB_LENGTH = 13
+COMPANY_NAME_MIN = 3
+REASON_REQUIRED_ACTIONS = frozenset({"reject", "suspend", "reinstate"})
+
+# KBLI 2020 sections (Klasifikasi Baku Lapangan Usaha Indonesia, BPS), A–U: a company's sector. Kept as data
+# here (letters are stored; titles are shown). A vacancy's or placement's sector is the same letter.
+KBLI_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("A", "Pertanian, Kehutanan dan Perikanan"),
+    ("B", "Pertambangan dan Penggalian"),
+    ("C", "Industri Pengolahan"),
+    ("D", "Pengadaan Listrik, Gas, Uap/Air Panas dan Udara Dingin"),
+    ("E", "Treatment Air, Treatment Air Limbah, Treatment dan Pemulihan Material Sampah, dan Aktivitas Remediasi"),
+    ("F", "Konstruksi"),
+    ("G", "Perdagangan Besar dan Eceran; Reparasi dan Perawatan Mobil dan Sepeda Motor"),
+    ("H", "Pengangkutan dan Pergudangan"),
+    ("I", "Penyediaan Akomodasi dan Penyediaan Makan Minum"),
+    ("J", "Informasi dan Komunikasi"),
+    ("K", "Aktivitas Keuangan dan Asuransi"),
+    ("L", "Real Estat"),
+    ("M", "Aktivitas Profesional, Ilmiah dan Teknis"),
+    ("N", "Aktivitas Penyewaan dan Sewa Guna Usaha Tanpa Hak Opsi, Ketenagakerjaan, Agen Perjalanan dan Penunjang Usaha Lainnya"),
+    ("O", "Administrasi Pemerintahan, Pertahanan dan Jaminan Sosial Wajib"),
+    ("P", "Pendidikan"),
+    ("Q", "Aktivitas Kesehatan Manusia dan Aktivitas Sosial"),
+    ("R", "Kesenian, Hiburan dan Rekreasi"),
+    ("S", "Aktivitas Jasa Lainnya"),
+    ("T", "Aktivitas Rumah Tangga sebagai Pemberi Kerja; Aktivitas yang Menghasilkan Barang dan Jasa oleh Rumah Tangga "
+          "yang Digunakan untuk Memenuhi Kebutuhan Sendiri"),
+    ("U", "Aktivitas Badan Internasional dan Badan Ekstra Internasional Lainnya"),
+)
+KBLI_LETTERS = frozenset(letter for letter, _title in KBLI_SECTIONS)
+
+
+def nib_clean(text: str) -> str | None:
+    """The NIB (Nomor Induk Berusaha, OSS) as 13 digits, spaces and dashes typed in it dropped; None when it is
+    not 13 digits."""
+    digits = "".join(ch for ch in (text or "") if ch not in " -.")
+    return digits if len(digits) == NIB_LENGTH and digits.isascii() and digits.isdigit() else None
+
+
+class CompanyStatus:
+    """Vetting of a company by the regency office of its regency (stored values; never change one).
+
+                 approve                suspend
+      pending ─────────────► approved ─────────► suspended
+         │  ▲                   ▲                   │
+         │  │ resubmit          └──── reinstate ────┘
+         ▼  │ (its manager, after correcting the data)
+      rejected
+
+    Only an approved company publishes vacancies or handles applicants; a pending, rejected or suspended one
+    shows nothing in public (its published vacancies disappear from the search while it is suspended).
+    """
+
+    PENDING, APPROVED, REJECTED, SUSPENDED = "pending", "approved", "rejected", "suspended"
+    CHOICES = ((PENDING, _("Menunggu persetujuan")), (APPROVED, _("Disetujui")), (REJECTED, _("Ditolak")),
+               (SUSPENDED, _("Dibekukan")))
+    ALL = frozenset({PENDING, APPROVED, REJECTED, SUSPENDED})
+
+
+COMPANY_TRANSITIONS: dict[str, dict[str, str]] = {
+    "approve": {CompanyStatus.PENDING: CompanyStatus.APPROVED},
+    "reject": {CompanyStatus.PENDING: CompanyStatus.REJECTED},
+    "suspend": {CompanyStatus.APPROVED: CompanyStatus.SUSPENDED},
+    "reinstate": {CompanyStatus.SUSPENDED: CompanyStatus.APPROVED},
+    "resubmit": {CompanyStatus.REJECTED: CompanyStatus.PENDING},
+}
+COMPANY_REVIEW_ACTIONS = ("approve", "reject", "suspend", "reinstate")
+
+
+def company_next_status(*, action: str, status: str) -> str | None:
+    """The company's status after ``action``, or None when ``action`` does not apply to ``status``."""
+    return COMPANY_TRANSITIONS.get(action, {}).get(status)
+
+
+def company_transition_refusal(*, status: str) -> Msg:
+    labels = {CompanyStatus.PENDING: ("menunggu persetujuan", "pending"), CompanyStatus.APPROVED: ("disetujui", "approved"),
+              CompanyStatus.REJECTED: ("ditolak", "rejected"), CompanyStatus.SUSPENDED: ("dibekukan", "suspended")}
+    id_label, en_label = labels.get(status, (status, status))
+    return Msg("Perusahaan berstatus \"{s}\": tindakan ini tidak berlaku.",
+               "The company is \"{s_en}\": this action does not apply.").format(s=id_label, s_en=en_label)
+
+
+def company_public_blocker(status: str) -> Msg | None:
+    """Why a company may not do anything public (publish a vacancy, handle applicants); None when approved."""
+    if status == CompanyStatus.APPROVED:
+        return None
+    if status == CompanyStatus.PENDING:
+        return Msg("Perusahaan Anda masih menunggu persetujuan Disnaker kabupaten/kota; lowongan dapat ditayangkan "
+                   "setelah disetujui.",
+                   "Your company is awaiting approval by the regency manpower office; vacancies can be published once "
+                   "it is approved.")
+    if status == CompanyStatus.REJECTED:
+        return Msg("Pendaftaran perusahaan ditolak. Perbaiki datanya lalu ajukan ulang.",
+                   "The company's registration was rejected. Correct its data and resubmit it.")
+    return Msg("Perusahaan dibekukan, sehingga tidak dapat menayangkan lowongan atau memproses pelamar.",
+               "The company is suspended and can neither publish vacancies nor handle applicants.")
+
+
+# --- vacancies ---------------------------------------------------------------------------------------
+
+class VacancyStatus:
+    """A vacancy's lifecycle (stored values; never change one).
+
+      draft ──publish──► published ──close──► closed
+                              └──────fill────► filled   (the employer reports how many were filled)
+    """
+
+    DRAFT, PUBLISHED, CLOSED, FILLED = "draft", "published", "closed", "filled"
+    CHOICES = ((DRAFT, _("Draf")), (PUBLISHED, _("Tayang")), (CLOSED, _("Ditutup")), (FILLED, _("Terisi")))
+    ALL = frozenset({DRAFT, PUBLISHED, CLOSED, FILLED})
+
+
+VACANCY_TRANSITIONS: dict[str, dict[str, str]] = {
+    "publish": {VacancyStatus.DRAFT: VacancyStatus.PUBLISHED},
+    "close": {VacancyStatus.PUBLISHED: VacancyStatus.CLOSED},
+    "fill": {VacancyStatus.PUBLISHED: VacancyStatus.FILLED, VacancyStatus.CLOSED: VacancyStatus.FILLED},
+}
+
+
+def vacancy_next_status(*, action: str, status: str) -> str | None:
+    return VACANCY_TRANSITIONS.get(action, {}).get(status)
+
+
+WORK_TYPES = (
+    ("full_time", _("Penuh waktu")),
+    ("part_time", _("Paruh waktu")),
+    ("contract", _("Kontrak (PKWT)")),
+    ("internship", _("Magang")),
+)
+WORK_TYPE_VALUES = frozenset(v for v, _label in WORK_TYPES)
+SEX_REQUIREMENTS = (("any", _("Laki-laki/perempuan")), ("M", _("Laki-laki")), ("F", _("Perempuan")))
+SEX_VALUES = frozenset(v for v, _label in SEX_REQUIREMENTS)
+
+# Formal education levels (accounts.Person.Education values) in order: a vacancy asking for "sma" is open to
+# anyone with SMA, SMK or more. SMA and SMK rank the same; D4 and S1 too.
+EDUCATION_RANK = {"none": 0, "sd": 1, "smp": 2, "sma": 3, "smk": 3, "d1": 4, "d2": 5, "d3": 6, "d4": 7, "s1": 7,
+                  "s2": 8, "s3": 9}
+
+
+def education_at_most(level: str) -> list[str]:
+    """The education requirements a person with ``level`` meets (for the search filter "my education")."""
+    rank = EDUCATION_RANK.get(level)
+    if rank is None:
+        return []
+    return sorted(code for code, r in EDUCATION_RANK.items() if r <= rank)
+
+
+TITLE_MIN, TITLE_MAX = 3, 150
+SKILLS_VACANCY_MAX = 2000
+DESCRIPTION_MAX = 5000
+OPENINGS_MAX = 10_000
+AGE_MIN, AGE_MAX = 15, 70  # UU 13/2003: no work under 15 (a child's light work is not a vacancy here)
+EXPERIENCE_MAX = 50
+WAGE_MAX = 1_000_000_000  # a month, in rupiah: a sanity bound, not a policy
+VALIDITY_MAX_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class VacancyInput:
+    """What the employer types (parsed by the form or the API), checked by ``vacancy_errors``."""
+
+    title: str
+    openings: int
+    opens_on: dt.date
+    closes_on: dt.date
+    skills: str
+    work_type: str
+    sex: str = "any"
+    age_min: int | None = None
+    age_max: int | None = None
+    min_education: str = ""
+    experience_years: int = 0
+    wage_min: int | None = None
+    wage_max: int | None = None
+    wage_negotiable: bool = False
+    description: str = ""
+
+
+def vacancy_errors(v: VacancyInput) -> dict[str, Msg]:
+    """Every problem of a vacancy's fields, by field (empty: valid). Dates are checked for order and length
+    here; that the closing date is not past is checked when publishing (``publish_blocker``)."""
+    errors: dict[str, Msg] = {}
+    title = " ".join((v.title or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        errors["title"] = Msg("Nama jabatan {a}–{b} karakter.", "The job title is {a}–{b} characters.").format(a=TITLE_MIN, b=TITLE_MAX)
+    if not 1 <= v.openings <= OPENINGS_MAX:
+        errors["openings"] = Msg("Jumlah yang dibutuhkan 1–{n} orang.", "The number needed is 1–{n}.").format(n=OPENINGS_MAX)
+    if v.closes_on < v.opens_on:
+        errors["closes_on"] = Msg("Tanggal tutup tidak boleh sebelum tanggal buka.", "The closing date cannot be before the opening date.")
+    elif (v.closes_on - v.opens_on).days > VALIDITY_MAX_DAYS:
+        errors["closes_on"] = Msg("Masa berlaku lowongan paling lama {n} hari.", "A vacancy is valid for at most {n} days.").format(n=VALIDITY_MAX_DAYS)
+    if not (v.skills or "").strip():
+        errors["skills"] = Msg("Tuliskan keterampilan yang dibutuhkan.", "Write the skills needed.")
+    elif len(v.skills) > SKILLS_VACANCY_MAX:
+        errors["skills"] = Msg("Keterampilan paling banyak {n} karakter.", "Skills are at most {n} characters.").format(n=SKILLS_VACANCY_MAX)
+    if len(v.description or "") > DESCRIPTION_MAX:
+        errors["description"] = Msg("Uraian paling banyak {n} karakter.", "The description is at most {n} characters.").format(n=DESCRIPTION_MAX)
+    if v.work_type not in WORK_TYPE_VALUES:
+        errors["work_type"] = Msg("Pilih jenis pekerjaan.", "Choose the work type.")
+    if v.sex not in SEX_VALUES:
+        errors["sex"] = Msg("Pilih jenis kelamin yang dibutuhkan.", "Choose the sex required.")
+    for name, age in (("age_min", v.age_min), ("age_max", v.age_max)):
+        if age is not None and not AGE_MIN <= age <= AGE_MAX:
+            errors[name] = Msg("Usia {a}–{b} tahun.", "Age is {a}–{b} years.").format(a=AGE_MIN, b=AGE_MAX)
+    if "age_min" not in errors and "age_max" not in errors and v.age_min is not None and v.age_max is not None \
+            and v.age_min > v.age_max:
+        errors["age_max"] = Msg("Usia maksimal tidak boleh di bawah usia minimal.", "The maximum age cannot be below the minimum.")
+    if v.min_education and v.min_education not in EDUCATION_RANK:
+        errors["min_education"] = Msg("Pendidikan minimal tidak dikenal.", "Unknown minimum education.")
+    if not 0 <= v.experience_years <= EXPERIENCE_MAX:
+        errors["experience_years"] = Msg("Pengalaman 0–{n} tahun.", "Experience is 0–{n} years.").format(n=EXPERIENCE_MAX)
+    for name, wage in (("wage_min", v.wage_min), ("wage_max", v.wage_max)):
+        if wage is not None and not 0 < wage <= WAGE_MAX:
+            errors[name] = Msg("Upah per bulan dalam rupiah, lebih dari 0.", "The monthly wage in rupiah, above 0.")
+    if "wage_min" not in errors and "wage_max" not in errors:
+        if v.wage_min is not None and v.wage_max is not None and v.wage_min > v.wage_max:
+            errors["wage_max"] = Msg("Upah maksimal tidak boleh di bawah upah minimal.", "The maximum wage cannot be below the minimum.")
+        if v.wage_min is None and v.wage_max is None and not v.wage_negotiable:
+            errors["wage_min"] = Msg("Isi kisaran upah, atau pilih \"dapat dinegosiasikan\".",
+                                     "Give the wage range, or choose \"negotiable\".")
+        if v.wage_min is None and v.wage_max is not None:
+            errors["wage_min"] = Msg("Isi juga upah minimal.", "Give the minimum wage too.")
+    return errors
+
+
+def publish_blocker(*, company_status: str, closes_on: dt.date, today: dt.date) -> Msg | None:
+    """Why a draft may not be published now (None: it may): the company must be approved and the vacancy
+    still open on ``today``."""
+    blocker = company_public_blocker(company_status)
+    if blocker is not None:
+        return blocker
+    if closes_on < today:
+        return Msg("Tanggal tutup lowongan sudah lewat; ubah tanggalnya dulu.", "The vacancy's closing date has passed; change it first.")
+    return None
+
+
+def is_open(*, status: str, opens_on: dt.date, closes_on: dt.date, today: dt.date) -> bool:
+    """A vacancy takes applications: published and ``today`` within its validity period."""
+    return status == VacancyStatus.PUBLISHED and opens_on <= today <= closes_on
+
+
+def fill_errors(*, filled: int, openings: int) -> Msg | None:
+    """The employer reports how many were filled: 0..openings."""
+    if not 0 <= filled <= openings:
+        return Msg("Jumlah terisi 0–{n} (jumlah yang dibutuhkan).", "The number filled is 0–{n} (the number needed).").format(n=openings)
+    return None
+
+
+# --- applications ------------------------------------------------------------------------------------
+
+class Stage:
+    """An application's stage (stored values; never change one).
+
+      applied ─► shortlisted ─► interview ─► offered ─► hired
+         └───────────┴──────────────┴───────────┴─────► rejected
+
+    Hiring creates a placement record (source "application") and raises the vacancy's filled count.
+    """
+
+    APPLIED, SHORTLISTED, INTERVIEW, OFFERED = "applied", "shortlisted", "interview", "offered"
+    HIRED, REJECTED = "hired", "rejected"
+    CHOICES = ((APPLIED, _("Melamar")), (SHORTLISTED, _("Lolos seleksi berkas")), (INTERVIEW, _("Wawancara")),
+               (OFFERED, _("Ditawari kerja")), (HIRED, _("Diterima bekerja")), (REJECTED, _("Tidak lolos")))
+    ALL = frozenset({APPLIED, SHORTLISTED, INTERVIEW, OFFERED, HIRED, REJECTED})
+    FINAL = frozenset({HIRED, REJECTED})
+
+
+APPLICATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    "shortlist": {Stage.APPLIED: Stage.SHORTLISTED},
+    "interview": {Stage.SHORTLISTED: Stage.INTERVIEW},
+    "offer": {Stage.INTERVIEW: Stage.OFFERED},
+    "hire": {Stage.OFFERED: Stage.HIRED},
+    "reject": {s: Stage.REJECTED for s in (Stage.APPLIED, Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFERED)},
+}
+APPLICATION_ACTIONS = tuple(APPLICATION_TRANSITIONS)
+
+
+def application_next_stage(*, action: str, stage: str) -> str | None:
+    return APPLICATION_TRANSITIONS.get(action, {}).get(stage)
+
+
+def actions_from(stage: str) -> list[str]:
+    """The actions the employer may take on an application at ``stage`` (the page's buttons)."""
+    return [a for a in APPLICATION_ACTIONS if stage in APPLICATION_TRANSITIONS[a]]
+
+
+def hire_blocker(*, filled: int, openings: int) -> Msg | None:
+    if filled >= openings:
+        return Msg("Semua {n} posisi lowongan ini sudah terisi.", "All {n} positions of this vacancy are filled.").format(n=openings)
+    return None
+
+
+class PlacementSource:
+    """Where a placement record came from (stored values; never change one)."""
+
+    APPLICATION, EMPLOYER, ALUMNUS, OFFICER = "application", "employer", "alumnus", "officer"
+    CHOICES = ((APPLICATION, _("Lamaran di Sisnaker")), (EMPLOYER, _("Dilaporkan pemberi kerja")),
+               (ALUMNUS, _("Dilaporkan alumni")), (OFFICER, _("Dilaporkan petugas Disnaker")))
+    ALL = frozenset({APPLICATION, EMPLOYER, ALUMNUS, OFFICER})
+
+
+# =====================================================================================================
+# Alumni outcomes and reporting completeness (issue 12 "Placement records and regional reporting")
+# =====================================================================================================
+
+class OutcomeStatus:
+    """What is known of an alumnus's work after a training (stored values; never change one). The first two are
+    at work and come with a placement record."""
+
+    EMPLOYED, SELF_EMPLOYED, NOT_WORKING, STUDYING = "employed", "self_employed", "not_working", "studying"
+    CHOICES = ((EMPLOYED, _("Bekerja (penerima upah)")), (SELF_EMPLOYED, _("Berwirausaha")),
+               (NOT_WORKING, _("Belum bekerja")), (STUDYING, _("Melanjutkan pendidikan")))
+    ALL = frozenset({EMPLOYED, SELF_EMPLOYED, NOT_WORKING, STUDYING})
+    AT_WORK = frozenset({EMPLOYED, SELF_EMPLOYED})
+
+
+OUTCOME_SOURCE_SURVEY = "survey"  # the employment survey's answer (counted, not copied: surveys holds it)
+OUTCOME_BULK_MAX = 500  # alumni in one bulk report
+COMPLETENESS_REMIND_BELOW = 50  # regions under this percentage of known outcomes are reminded
+
+
+def outcome_blocker(*, status: str, employer_name: str, position: str, start_date: dt.date | None,
+                    today: dt.date) -> Msg | None:
+    """Why an outcome report cannot be taken (None: it can). At work needs the employer (or the business, when
+    self-employed), the position and a start date that is not in the future."""
+    if status not in OutcomeStatus.ALL:
+        return Msg("Pilih keadaan kerja alumni.", "Choose the alumnus's work status.")
+    if status in OutcomeStatus.AT_WORK:
+        if not employer_name.strip():
+            return Msg("Isi nama pemberi kerja atau usaha.", "Give the employer's or business's name.")
+        if not position.strip():
+            return Msg("Isi jabatan/pekerjaan.", "Give the position or work.")
+        if start_date is None:
+            return Msg("Isi tanggal mulai bekerja.", "Give the start date.")
+        if start_date > today:
+            return Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+    return None
+
+
+def percentage(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` in whole percent, rounded half up (None when there is nothing to count)."""
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)

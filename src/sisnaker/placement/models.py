@@ -1,9 +1,10 @@
-"""Placement: employers (``Company``, the scope of the employer role) and the AK/1 job-seeker card.
-Vacancies, matching and placement records come with later steps of the placement issue."""
+"""Placement: employers (``Company``, the scope of the employer role), ISCO-08 occupations, the AK/1
+job-seeker card, vacancies (lowongan), applications and placement records. Matching and regional reporting
+come with later steps of the placement issue (docs/placement.md)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from sisnaker.core import crypto
 from sisnaker.regions.nik import mask as mask_nik
@@ -12,21 +13,83 @@ from . import domain
 
 
 class Company(models.Model):
+    """An employer (pemberi kerja). One that registers itself is *pending* until a regional officer of its
+    regency's office approves it (``domain.CompanyStatus``, ``domain.COMPANY_TRANSITIONS``); its staff are
+    ``accounts.RoleAssignment`` rows of the employer role; ``manager`` (the registrant at first) adds staff."""
+
     name = models.CharField(max_length=200)
-    # Nomor Induk Berusaha (OSS business id), 13 digits, when known.
+    # Nomor Induk Berusaha (OSS business id): 13 digits. Empty only on companies created before registration
+    # (by an administrator); every registration needs one.
     nib = models.CharField(max_length=13, blank=True)
+    sector = models.CharField(max_length=1, blank=True, choices=[(k, t) for k, t in domain.KBLI_SECTIONS])
     regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="companies")
+    district = models.ForeignKey("regions.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(max_length=300, blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=domain.CompanyStatus.CHOICES, default=domain.CompanyStatus.PENDING)
+    status_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
         constraints = [
-            models.UniqueConstraint(fields=["nib"], condition=~models.Q(nib=""), name="company_unique_nib")
+            models.UniqueConstraint(fields=["nib"], condition=~models.Q(nib=""), name="company_unique_nib"),
+            models.CheckConstraint(condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"), name="company_nib_13_digits"),
+            models.CheckConstraint(condition=Q(status__in=sorted(domain.CompanyStatus.ALL)), name="company_status_valid"),
+            models.CheckConstraint(condition=Q(sector="") | Q(sector__in=sorted(domain.KBLI_LETTERS)), name="company_sector_kbli"),
+            models.CheckConstraint(condition=~Q(status__in=["rejected", "suspended"]) | ~Q(status_reason=""),
+                                   name="company_decision_reason"),
         ]
+        indexes = [models.Index(fields=["regency", "status"], name="company_region_status_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == domain.CompanyStatus.APPROVED
+
+    # Permission scope (core.permissions).
+    def scope_company_id(self):
+        return self.pk
+
+    def scope_company_manager_id(self):
+        return self.manager_id
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.regency_id}
+
+
+class Occupation(models.Model):
+    """An ISCO-08 group (major 1 digit, sub-major 2, minor 3, unit 4), loaded from ``data/isco08.csv`` by
+    migration 0004. ``title_id`` is the Indonesian (KBJI 2014) title where one is on file, else empty and pages
+    show the English title."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    level = models.PositiveSmallIntegerField()
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    title_en = models.CharField(max_length=200)
+    title_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{1,4}$"), name="occupation_code_digits"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="occupation_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.title_id or self.title_en
 
 
 class JobSeekerCounter(models.Model):
@@ -155,3 +218,171 @@ class JobSeekerReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} #{self.box}: {self.outcome}"
+class Vacancy(models.Model):
+    """A vacancy (lowongan) with the fields Perpres 57/2023 asks of a vacancy report: the employer, job title,
+    number needed, validity period, age, sex, education, skills, experience, wage and work location; plus the
+    ISCO-08 occupation and the training vocational field and competency units it wants, so vacancies meet
+    trainings. On PostgreSQL a generated ``search`` tsvector column (GIN-indexed) backs the full-text search;
+    it is added by migration 0004 only there, so the model does not declare it."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="vacancies")
+    title = models.CharField(max_length=domain.TITLE_MAX)
+    openings = models.PositiveIntegerField()
+    filled = models.PositiveIntegerField(default=0)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=3, choices=domain.SEX_REQUIREMENTS, default="any")
+    min_education = models.CharField(max_length=10, blank=True)  # accounts.Person.Education; empty: any
+    skills = models.TextField(max_length=domain.SKILLS_VACANCY_MAX)
+    description = models.TextField(blank=True, max_length=domain.DESCRIPTION_MAX)
+    experience_years = models.PositiveSmallIntegerField(default=0)
+    wage_min = models.PositiveBigIntegerField(null=True, blank=True)  # rupiah a month
+    wage_max = models.PositiveBigIntegerField(null=True, blank=True)
+    wage_negotiable = models.BooleanField(default=False)
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")  # work location
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+")  # the regency's, for the filter
+    work_type = models.CharField(max_length=12, choices=domain.WORK_TYPES)
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="vacancies")
+    vocational_field = models.ForeignKey("training.VocationalField", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="vacancies")
+    competency_units = models.ManyToManyField("training.CompetencyUnit", blank=True, related_name="vacancies")
+    status = models.CharField(max_length=10, choices=domain.VacancyStatus.CHOICES, default=domain.VacancyStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # closed or reported filled
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name_plural = "vacancies"
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=sorted(domain.VacancyStatus.ALL)), name="vacancy_status_valid"),
+            models.CheckConstraint(condition=Q(openings__gte=1), name="vacancy_openings_positive"),
+            models.CheckConstraint(condition=Q(filled__lte=F("openings")), name="vacancy_filled_within_openings"),
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="vacancy_dates_ordered"),
+            models.CheckConstraint(condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_min__lte=F("age_max")),
+                                   name="vacancy_age_ordered"),
+            models.CheckConstraint(condition=Q(wage_min__isnull=True) | Q(wage_max__isnull=True) | Q(wage_min__lte=F("wage_max")),
+                                   name="vacancy_wage_ordered"),
+            models.CheckConstraint(condition=Q(wage_negotiable=True) | Q(wage_min__isnull=False), name="vacancy_wage_given"),
+            models.CheckConstraint(condition=Q(sex__in=sorted(domain.SEX_VALUES)), name="vacancy_sex_valid"),
+            models.CheckConstraint(condition=Q(work_type__in=sorted(domain.WORK_TYPE_VALUES)), name="vacancy_work_type_valid"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(published_at__isnull=False), name="vacancy_published_at"),
+        ]
+        indexes = [
+            # The public search: published, still open, newest first (keys first, then the page's rows).
+            models.Index(fields=["status", "-published_at", "-id"], name="vacancy_search_idx"),
+            models.Index(fields=["regency", "status"], name="vacancy_regency_idx"),
+            models.Index(fields=["province", "status"], name="vacancy_province_idx"),
+            models.Index(fields=["company", "status"], name="vacancy_company_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_company_id(self):
+        return self.company_id
+
+    def scope_region_codes(self) -> set[str]:
+        return {self.regency_id}
+
+
+class Application(models.Model):
+    """A job seeker's application to a published vacancy: one per person per vacancy. The person's AK/1 card
+    (the valid one when they applied) and training certificates are attached by reference, not copied."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="applications")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="job_applications")
+    ak1_card = models.ForeignKey(JobSeekerCard, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    certificates = models.ManyToManyField("certification.Certificate", blank=True, related_name="+")
+    cover_note = models.TextField(blank=True, max_length=1000)
+    stage = models.CharField(max_length=12, choices=domain.Stage.CHOICES, default=domain.Stage.APPLIED)
+    stage_note = models.TextField(blank=True)  # the employer's note with the last move (a rejection's reason)
+    applied_at = models.DateTimeField()
+    stage_changed_at = models.DateTimeField()
+    stage_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "person"], name="application_one_per_person"),
+            models.CheckConstraint(condition=Q(stage__in=sorted(domain.Stage.ALL)), name="application_stage_valid"),
+        ]
+        indexes = [models.Index(fields=["vacancy", "stage"], name="application_vacancy_stage_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.vacancy_id} ({self.stage})"
+
+    # Permission scope: the applicant, and the vacancy's company.
+    def scope_user_id(self):
+        return self.person.user_id
+
+    def scope_company_id(self):
+        return self.vacancy.company_id
+
+
+class Placement(models.Model):
+    """A placement record: a person at work. From a hire through an application (``source`` "application",
+    linked to it and its vacancy) today; reports by employers, alumni and regional officers come later."""
+
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="placements")
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
+    employer_name = models.CharField(max_length=200)  # as reported (the company's name when there is one)
+    position = models.CharField(max_length=domain.TITLE_MAX)
+    start_date = models.DateField()
+    sector = models.CharField(max_length=1, blank=True)  # KBLI section letter
+    formal = models.BooleanField(default=True)  # employed (formal) or self-employed
+    domestic = models.BooleanField(default=True)  # in Indonesia or overseas
+    source = models.CharField(max_length=12, choices=domain.PlacementSource.CHOICES)
+    vacancy = models.ForeignKey(Vacancy, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
+    application = models.OneToOneField(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="placement")
+    regency = models.ForeignKey("regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The training it follows (the alumnus's graduated enrolment), when reported as an outcome of one.
+    enrollment = models.ForeignKey("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=sorted(domain.PlacementSource.ALL)), name="placement_source_valid"),
+            models.CheckConstraint(condition=~Q(source="application") | Q(application__isnull=False, vacancy__isnull=False),
+                                   name="placement_application_linked"),
+        ]
+        indexes = [models.Index(fields=["person", "start_date"], name="placement_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.employer_name}"
+
+
+class Outcome(models.Model):
+    """What is known of an alumnus's work after one training (``enrollment``, graduated), reported by a regional
+    officer (of the alumnus's domicile, also for boarding alumni trained elsewhere), by the employer, or by the
+    alumnus. At work, it points to the placement record made with it. The latest report of an enrollment is
+    its outcome; earlier ones stay (history). The employment survey's answers and hires through applications
+    count as known outcomes without a row here (``selectors.known_outcome``)."""
+
+    enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=14, choices=domain.OutcomeStatus.CHOICES)
+    placement = models.OneToOneField(Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome")
+    source = models.CharField(max_length=12, choices=domain.PlacementSource.CHOICES)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=sorted(domain.OutcomeStatus.ALL)), name="outcome_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=sorted(domain.PlacementSource.ALL)), name="outcome_source_valid"),
+            models.CheckConstraint(name="outcome_at_work_has_placement",
+                                   condition=Q(status__in=sorted(domain.OutcomeStatus.AT_WORK), placement__isnull=False)
+                                   | ~Q(status__in=sorted(domain.OutcomeStatus.AT_WORK)) & Q(placement__isnull=True)),
+        ]
+        indexes = [models.Index(fields=["enrollment", "reported_at"], name="outcome_enrollment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.status}"

@@ -1,23 +1,28 @@
 """Reads of placement: a citizen's AK/1 cards, one card for someone who may see it (``ak1.view``), the
-regency office's queue (``ak1.queue``, each officer's own area), and the certificates a card lists."""
+regency office's queue (``ak1.queue``, each officer's own area), and the certificates a card lists; companies
+(own, vetting queue), the public vacancy search and page, a vacancy's applicants, a citizen's applications."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from sisnaker.accounts.models import Person, User
 from sisnaker.certification.models import Certificate
 from sisnaker.certification.selectors.certificates import certificates_of_person
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied
+from sisnaker.core.paging import CappedKeysFirstPaginator
 from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import Role
+from sisnaker.training.models import VocationalField
 
 from . import domain
-from .codes import Code
-from .models import JobSeekerCard, JobSeekerReport
+from .codes import Code, JobsCode
+from .models import Application, Company, JobSeekerCard, JobSeekerReport, Occupation, Vacancy
 
 VIEW_REFUSED = Msg("Kartu AK/1 ini hanya dapat dibuka oleh pemegangnya dan petugas dinas wilayahnya.",
                    "This AK/1 card can only be opened by its holder and officers of its region's office.")
@@ -165,3 +170,284 @@ def person_data(*, person) -> dict:
                         for r in card.reports.all()],
         })
     return {"ak1_cards": cards}
+# =====================================================================================================
+# Employers, vacancies, applications (issue 12)
+# =====================================================================================================
+
+COMPANY_NOT_FOUND = Msg("Perusahaan tidak ditemukan.", "Company not found.")
+VACANCY_NOT_FOUND = Msg("Lowongan tidak ditemukan.", "Vacancy not found.")
+SEARCH_CAP = 2000  # the search counts at most this many (CappedKeysFirstPaginator): "more than 2,000"
+PER_PAGE = 20
+QUERY_MAX_WORDS = 8
+
+
+def my_companies(*, user: User) -> list[Company]:
+    """The companies whose staff the user is (employer role), with their status."""
+    return list(Company.objects.filter(staff_roles__user=user, staff_roles__is_active=True, staff_roles__role=Role.EMPLOYER)
+                .select_related("regency__province").distinct().order_by("name"))
+
+
+def company_for(*, viewer: User, company_id: int) -> Company:
+    """The company, for its staff and the regional officers of its area (``company.view``)."""
+    company = Company.objects.select_related("regency__province", "district", "manager").filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(COMPANY_NOT_FOUND, code=JobsCode.COMPANY_NOT_FOUND)
+    if not can(viewer, "company.view", company):
+        raise PermissionDenied(Msg("Data perusahaan ini hanya untuk stafnya dan petugas Disnaker wilayahnya.",
+                                   "This company's data is only for its staff and the regional officers of its area."))
+    return company
+
+
+def company_staff(company: Company) -> list[User]:
+    return list(User.objects.filter(role_assignments__company=company, role_assignments__is_active=True,
+                                    role_assignments__role=Role.EMPLOYER).distinct().order_by("username"))
+
+
+def company_queue(*, viewer: User) -> list[Company]:
+    """Companies waiting for approval in the viewer's area (a regional officer's regency or province; all for
+    an administrator), oldest first. Only a regency office's officer can decide (``company.review``)."""
+    require(viewer, "company.queue")
+    companies = Company.objects.filter(status=domain.CompanyStatus.PENDING).select_related("regency__province").order_by(
+        "status_changed_at", "id")
+    grants = list(getattr(viewer, "grants", ()))
+    if any(g.role == Role.ADMIN for g in grants):
+        return list(companies[:500])
+    area = Q(pk__in=[])
+    for grant in grants:
+        if grant.role == Role.REGIONAL_OFFICER and grant.region_code:
+            area |= Q(regency_id=grant.region_code) | Q(regency__code__startswith=grant.region_code + ".")
+    return list(companies.filter(area)[:500])
+
+
+def company_vacancies(company: Company) -> list[Vacancy]:
+    return list(company.vacancies.select_related("regency", "occupation").order_by("-created_at", "-id")[:200])
+
+
+def occupations_choices() -> list[tuple[str, str]]:
+    """ISCO-08 groups for a select: every group, indented by level."""
+    return [(o.code, f"{o.code} · {o.title}") for o in Occupation.objects.order_by("code")]
+
+
+def vocational_field_choices() -> list[tuple[str, str]]:
+    return [(str(f.pk), f"{f.code} · {f.name}") for f in VocationalField.objects.filter(is_active=True).order_by("name")]
+
+
+def vocational_field_get(value) -> VocationalField | None:
+    text = str(value or "")
+    return VocationalField.objects.filter(pk=int(text), is_active=True).first() if text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The public search's filters, already parsed (the form drops what it cannot read)."""
+
+    q: str = ""
+    province: str = ""
+    regency: str = ""
+    vocational_field: int | None = None
+    occupation: str = ""
+    education: str = ""
+    min_wage: int | None = None
+    work_type: str = ""
+
+
+def _public(today: dt.date) -> QuerySet[Vacancy]:
+    return Vacancy.objects.filter(status=domain.VacancyStatus.PUBLISHED, company__status=domain.CompanyStatus.APPROVED,
+                                  opens_on__lte=today, closes_on__gte=today)
+
+
+def _text_filter(qs: QuerySet[Vacancy], q: str) -> QuerySet[Vacancy]:
+    """Full text: PostgreSQL's generated ``search`` column (config 'simple', GIN index; migration 0004); elsewhere
+    every word must be in the title or the skills (LIKE)."""
+    words = q.split()[:QUERY_MAX_WORDS]
+    if not words:
+        return qs
+    if connections[qs.db].vendor == "postgresql":
+        return qs.filter(RawSQL("placement_vacancy.search @@ plainto_tsquery('simple', %s)", [" ".join(words)],
+                                output_field=BooleanField()))
+    for word in words:
+        qs = qs.filter(Q(title__icontains=word) | Q(skills__icontains=word))
+    return qs
+
+
+def vacancy_search(params: SearchParams, *, today: dt.date) -> QuerySet[Vacancy]:
+    """Published vacancies of approved companies open on ``today``, filtered, newest first."""
+    qs = _public(today)
+    if params.regency:
+        qs = qs.filter(regency_id=params.regency)
+    elif params.province:
+        qs = qs.filter(province_id=params.province)
+    if params.vocational_field:
+        qs = qs.filter(vocational_field_id=params.vocational_field)
+    if params.occupation:
+        qs = qs.filter(occupation__code__startswith=params.occupation)  # the PK: no join
+    if params.education:
+        qs = qs.filter(min_education__in=["", *domain.education_at_most(params.education)])
+    if params.min_wage:
+        qs = qs.filter(Q(wage_max__gte=params.min_wage) | Q(wage_max__isnull=True, wage_min__gte=params.min_wage))
+    if params.work_type:
+        qs = qs.filter(work_type=params.work_type)
+    qs = _text_filter(qs, params.q)
+    return qs.select_related("company", "regency", "occupation").order_by("-published_at", "-id")
+
+
+def search_page(params: SearchParams, *, today: dt.date, page: str | int | None):
+    """One page of the search (keys first, counted up to ``SEARCH_CAP``)."""
+    paginator = CappedKeysFirstPaginator(vacancy_search(params, today=today), PER_PAGE, cap=SEARCH_CAP)
+    return paginator, paginator.get_page(page)
+
+
+@dataclass(frozen=True)
+class VacancyPage:
+    vacancy: Vacancy
+    units: list
+    open_now: bool
+    may_manage: bool
+    may_apply: bool
+    applied: Application | None
+
+
+def vacancy_page(*, viewer: User, vacancy_id: int, today: dt.date) -> VacancyPage:
+    """A vacancy's page: public once published by an approved company; a draft (or a company not approved)
+    only for its staff, anyone else gets the same 404 as for a vacancy that does not exist."""
+    vacancy = (Vacancy.objects.select_related("company__regency", "regency__province", "occupation", "vocational_field")
+               .filter(pk=vacancy_id).first())
+    if vacancy is None:
+        raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
+    may_manage = can(viewer, "vacancy.manage", vacancy)
+    public = vacancy.status != domain.VacancyStatus.DRAFT and vacancy.company.is_approved
+    if not public and not may_manage:
+        raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
+    open_now = domain.is_open(status=vacancy.status, opens_on=vacancy.opens_on, closes_on=vacancy.closes_on, today=today)
+    person = getattr(viewer, "person", None) if getattr(viewer, "is_authenticated", False) else None
+    applied = Application.objects.filter(vacancy=vacancy, person=person).first() if person is not None else None
+    return VacancyPage(vacancy=vacancy, units=list(vacancy.competency_units.order_by("code")), open_now=open_now and public,
+                       may_manage=may_manage, applied=applied,
+                       may_apply=open_now and public and person is not None and applied is None and can(viewer, "application.apply_own", person))
+
+
+def vacancy_for_manager(*, viewer: User, vacancy_id: int) -> Vacancy:
+    vacancy = Vacancy.objects.select_related("company", "regency").filter(pk=vacancy_id).first()
+    if vacancy is None:
+        raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
+    require(viewer, "vacancy.manage", vacancy)
+    return vacancy
+
+
+def applicants(*, viewer: User, vacancy_id: int) -> tuple[Vacancy, list[Application]]:
+    """A vacancy's applications, for its approved company's staff (``application.view``): never another
+    company's."""
+    vacancy = Vacancy.objects.select_related("company").filter(pk=vacancy_id).first()
+    if vacancy is None:
+        raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
+    require(viewer, "application.view", vacancy)
+    rows = list(vacancy.applications.select_related("person", "ak1_card").prefetch_related("certificates")
+                .order_by("applied_at", "id")[:1000])
+    return vacancy, rows
+
+
+def my_applications(*, user: User) -> list[Application]:
+    """The signed-in citizen's applications with their stage, newest first ("Lamaran saya")."""
+    return list(Application.objects.filter(person__user=user).select_related("vacancy__company", "vacancy__regency")
+                .order_by("-applied_at", "-id"))
+
+
+# --- alumni outcomes: the regional worklist and reporting completeness --------------------------------------
+
+
+def _known_outcome():
+    """Whether a graduated enrolment's outcome is known (an expression for ``Enrollment`` rows): an outcome
+    reported for it, the employment survey filled for it, or a placement of the person since they graduated
+    (a hire through an application, an employer's or officer's report)."""
+    from django.db.models import Exists, OuterRef
+
+    from sisnaker.surveys import selectors as surveys
+    from sisnaker.surveys.domain import EMPLOYMENT_CODE
+
+    from .models import Outcome, Placement
+
+    return (Exists(Outcome.objects.filter(enrollment_id=OuterRef("pk")))
+            | Exists(surveys.responses_to(code=EMPLOYMENT_CODE).filter(enrollment_id=OuterRef("pk")))
+            | Exists(Placement.objects.filter(person_id=OuterRef("person_id"), created_at__gte=OuterRef("state_changed_at"))))
+
+
+def _area_q(viewer: User, prefix: str) -> Q | None:
+    """The viewer's area as a filter on ``<prefix>`` (a district code field): None for the whole nation."""
+    grants = list(getattr(viewer, "grants", ()))
+    if any(g.role in (Role.ADMIN, Role.CURATOR) for g in grants):
+        return None
+    area = Q(pk__in=[])
+    for g in grants:
+        if g.role == Role.REGIONAL_OFFICER and g.region_code:
+            area |= Q(**{f"{prefix}__startswith": g.region_code + "."})
+    return area
+
+
+def _alumni(viewer: User):
+    from sisnaker.training.domain import EnrollmentState
+    from sisnaker.training.models import Enrollment
+
+    return Enrollment.objects.filter(state=EnrollmentState.GRADUATED)
+
+
+def outcome_worklist(*, viewer: User, regency_code: str = "") -> tuple[QuerySet, list]:
+    """Alumni who live in the viewer's area (domicile; boarding alumni trained elsewhere included) whose outcome is
+    not known, oldest graduation first, and the regencies the viewer may choose from. ``regency_code`` narrows
+    within the area (never widens it)."""
+    from sisnaker.regions.models import Regency
+
+    require(viewer, "outcome.worklist")
+    rows = _alumni(viewer)
+    area = _area_q(viewer, "person__domicile_district__code")
+    if area is not None:
+        rows = rows.filter(area)
+    if regency_code:
+        rows = rows.filter(person__domicile_district__code__startswith=regency_code + ".")
+    rows = (rows.alias(known=_known_outcome()).filter(known=False)
+            .select_related("person__domicile_district__regency", "program__institution")
+            .order_by("state_changed_at", "id"))
+    regencies = Regency.objects.order_by("code")
+    codes = [g.region_code for g in getattr(viewer, "grants", ()) if g.role == Role.REGIONAL_OFFICER and g.region_code]
+    if area is not None:
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= Q(code=code) | Q(code__startswith=code + ".")
+        regencies = regencies.filter(q)
+    return rows, list(regencies.values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    code: str
+    name: str
+    alumni: int
+    known: int
+    percent: int | None
+
+
+def completeness(*, viewer: User, by: str = "province", province: str = "") -> list[CompletenessRow]:
+    """Per origin region (where the alumni live: province, or regency), alumni trained, alumni with a known outcome,
+    and the percentage — for the viewer's scope: the nation (ministry, administrator), their area (regional
+    officers), their own institutions' alumni (institution managers). One GROUP BY query."""
+    from django.db.models import Count
+
+    from sisnaker.regions.models import Province, Regency
+
+    require(viewer, "outcome.completeness")
+    rows = _alumni(viewer)
+    grants = list(getattr(viewer, "grants", ()))
+    if not any(g.role in (Role.ADMIN, Role.CURATOR) for g in grants):
+        scope = _area_q(viewer, "person__domicile_district__code") or Q(pk__in=[])
+        institutions = [g.institution_id for g in grants
+                        if g.role == Role.INSTITUTION_MANAGER and g.institution_id and g.institution_approved]
+        if institutions:
+            scope |= Q(program__institution_id__in=institutions)
+        rows = rows.filter(scope)
+    if province:
+        rows = rows.filter(person__domicile_district__code__startswith=province + ".")
+    key = "person__domicile_district__regency_id" if by == "regency" else "person__domicile_district__regency__province_id"
+    counted = (rows.annotate(known=_known_outcome()).values(key)
+               .annotate(alumni=Count("id"), known_n=Count("id", filter=Q(known=True))).order_by(key))
+    names = dict((Regency if by == "regency" else Province).objects.values_list("code", "name"))
+    return [CompletenessRow(code=r[key], name=names.get(r[key], r[key]), alumni=r["alumni"], known=r["known_n"],
+                            percent=domain.percentage(r["known_n"], r["alumni"])) for r in counted]

@@ -21,6 +21,8 @@ class Audit(AuditAction):
                                                "Prakerja cards issued and training balances posted")
     CARDS_EXPIRED = "prakerja_card.expired", Msg("Saldo Kartu Prakerja yang tidak dipakai dikembalikan",
                                                  "Unused Prakerja balances returned")
+    RESIDENTS_LISTED = "prakerja_application.residents_listed", Msg("Daftar warga pendaftar Prakerja dibuka petugas daerah",
+                                                                    "List of a region's Prakerja applicants opened by an officer")
     EXCLUSIONS_IMPORTED = "prakerja_exclusion.imported", Msg("Daftar pengecualian diimpor", "Exclusion list imported")
     CATALOGUE_PROPOSED = "prakerja_catalogue.proposed", Msg("Program diajukan ke katalog Prakerja", "Program proposed for the Prakerja catalogue")
     CATALOGUE_STAGE1 = "prakerja_catalogue.stage1_decided", Msg("Kurasi tahap 1 (kurator kementerian) diputuskan",

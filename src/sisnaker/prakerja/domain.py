@@ -226,7 +226,16 @@ def seed_commitment(seed: str) -> str:
 def draw(*, seed: str, candidates: Iterable[Candidate], quotas: Mapping[str, int],
          max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD) -> list[int]:
     """The selected application ids, in the order they were drawn (see the module's docstring)."""
-    ordered = sorted(candidates, key=lambda c: (draw_key(seed, c.id), c.id))
+    # The order of ``draw_key`` (lowercase hex) is the order of the raw digests: compare those, from one keyed
+    # HMAC state copied per candidate (the same bytes, without re-keying or hex: 5,000,000 candidates in seconds).
+    keyed = hmac.new(bytes.fromhex(seed), digestmod=hashlib.sha256)
+
+    def order(c: Candidate) -> tuple[bytes, int]:
+        h = keyed.copy()
+        h.update(str(c.id).encode())
+        return h.digest(), c.id
+
+    ordered = sorted(candidates, key=order)
     household = Counter()
     for c in ordered:
         household[c.household] = max(household[c.household], c.prior)

@@ -49,6 +49,7 @@ from .models import (
     Wave,
     ledger_reference,
 )
+from .rows import set_rows
 
 CODE_MINUTES = 10
 MAX_CODE_ATTEMPTS = 5
@@ -234,24 +235,21 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
                              .values_list("kk_index").annotate(n=Count("pk"))):
                 prior[index] = n
         household_of = {kk: i for i, kk in enumerate(kks, start=1)}
-        by_outcome: dict[tuple[str, str], list[int]] = defaultdict(list)
-        households = []
+        outcomes = []  # (pk, status, reason, household, household_prior): one set-based write (prakerja.rows)
         for pk, index, kk, birth, schooling in rows:
             reason = domain.eligibility_reason(birth_date=birth, wave_day=wave.opens_on, in_formal_education=schooling,
                                                exclusions=excluded.get(index, ()), earlier_beneficiary=index in earlier)
-            by_outcome[(S.INELIGIBLE, reason) if reason else (S.ELIGIBLE, "")].append(pk)
-            if not reason:
-                households.append(Application(pk=pk, household=household_of[kk], household_prior=min(prior[kk], 32767)))
-        for (status, reason), ids in by_outcome.items():
-            for chunk in chunks(ids, CHUNK):
-                Application.objects.filter(pk__in=chunk).update(status=status, reason=reason)
-        Application.objects.bulk_update(households, ["household", "household_prior"], batch_size=1000)
+            if reason:
+                outcomes.append((pk, S.INELIGIBLE, reason, None, 0))
+            else:
+                outcomes.append((pk, S.ELIGIBLE, "", household_of[kk], min(prior[kk], 32767)))
+        set_rows(("status", "reason", "household", "household_prior"), outcomes)
         wave.seed = secrets.token_hex(32)
         wave.seed_commitment = domain.seed_commitment(wave.seed)
         wave.closed_at = now
         wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at"])
-        counts = {"lapsed": lapsed, "eligible": len(households),
-                  "ineligible": sum(len(v) for (s, _r), v in by_outcome.items() if s == S.INELIGIBLE)}
+        eligible = sum(1 for o in outcomes if o[1] == S.ELIGIBLE)
+        counts = {"lapsed": lapsed, "eligible": eligible, "ineligible": len(outcomes) - eligible}
         audit.record(actor=actor, action=Audit.WAVE_CLOSED, obj=wave, before={"status": W.OPEN},
                      after={"status": W.CLOSED, "seed_commitment": wave.seed_commitment, **counts})
     return counts
@@ -262,27 +260,9 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
     with transaction.atomic(durable=True):
         require(actor, "prakerja.manage", wave)
         wave = _transition(wave, "draw")
-        candidates = selectors.draw_candidates(wave)
-        quotas = dict(wave.quotas.values_list("province_id", "quota"))
-        selected = domain.draw(seed=wave.seed, candidates=candidates, quotas=quotas, max_per_household=wave.max_per_household)
-        chosen = set(selected)
-        households = Counter()
-        for c in candidates:
-            households[c.household] = max(households[c.household], c.prior)
-        for c in candidates:
-            if c.id in chosen:
-                households[c.household] += 1
-        full = [c.id for c in candidates if c.id not in chosen and households[c.household] >= wave.max_per_household]
-        rest = sorted(chosen.union(full).symmetric_difference(c.id for c in candidates))
-        Application.objects.bulk_update([Application(pk=pk, status=S.SELECTED, draw_rank=rank) for rank, pk in enumerate(selected, start=1)],
-                                        ["status", "draw_rank"], batch_size=1000)
-        for chunk in chunks(full, CHUNK):
-            Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="household_full")
-        for chunk in chunks(rest, CHUNK):
-            Application.objects.filter(pk__in=chunk).update(status=S.NOT_SELECTED, reason="")
+        counts = _draw_apply(wave)
         wave.drawn_at = now
         wave.save(update_fields=["status", "drawn_at"])
-        counts = {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
         audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
         # Every selected application gets its card and the wave's training balance, in the draw's transaction.
@@ -291,6 +271,32 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         # The results are published with the draw; the candidates are told once it has committed.
         transaction.on_commit(lambda: tasks.tell_results.enqueue(wave_id=wave_id, actor_id=actor_id))
     return counts
+
+
+def _draw_apply(wave: Wave) -> dict[str, int]:
+    """Inside the draw's transaction: run ``domain.draw`` over the wave's candidates and write every outcome in one
+    set-based write (``prakerja.rows``): selected with their rank; not selected, with ``household_full`` when
+    their household's limit was the cause."""
+    candidates = selectors.draw_candidates(wave)
+    quotas = dict(wave.quotas.values_list("province_id", "quota"))
+    selected = domain.draw(seed=wave.seed, candidates=candidates, quotas=quotas, max_per_household=wave.max_per_household)
+    rank_of = {pk: rank for rank, pk in enumerate(selected, start=1)}
+    households = Counter()
+    for c in candidates:
+        households[c.household] = max(households[c.household], c.prior)
+    for c in candidates:
+        if c.id in rank_of:
+            households[c.household] += 1
+    outcomes = []
+    for c in candidates:
+        rank = rank_of.get(c.id)
+        if rank is not None:
+            outcomes.append((c.id, S.SELECTED, "", rank))
+        else:
+            full = households[c.household] >= wave.max_per_household
+            outcomes.append((c.id, S.NOT_SELECTED, "household_full" if full else "", None))
+    set_rows(("status", "reason", "draw_rank"), outcomes)
+    return {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
 
 
 # --- cards and training balances ----------------------------------------------------------------------------

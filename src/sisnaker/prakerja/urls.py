@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api_integration, views
+from . import api_integration, views, views_figures
 
 app_name = "prakerja"
 urlpatterns = [
@@ -27,6 +27,11 @@ urlpatterns = [
     path("saya/beli/<int:program_id>/", views.buy, name="buy"),
     path("saya/pembelian/<int:purchase_id>/batal/", views.purchase_cancel, name="purchase_cancel"),
     path("lembaga/<int:institution_id>/", views.institution, name="institution"),
+    # Inclusion figures: PMO officers (the nation) and regional officers (their area's residents).
+    path("angka/", views_figures.figures, name="figures"),
+    path("angka/unduh.xlsx", views_figures.figures_export, {"fmt": "xlsx"}, name="figures_xlsx"),
+    path("angka/unduh.csv", views_figures.figures_export, {"fmt": "csv"}, name="figures_csv"),
+    path("angka/warga/", views_figures.residents, name="residents"),
 ]
 
 # The signed partner API (integration.auth.partner_signed), mounted by the root URLconf under /api/v1/integration/.

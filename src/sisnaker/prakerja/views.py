@@ -61,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "prakerja/home.html", {
         "open_waves": selectors.open_waves(timezone.localdate()), "drawn_waves": selectors.drawn_waves(),
         "can_assist": can(request.user, "prakerja.assist"), "is_pmo": can(request.user, "prakerja.manage"),
+        "can_figures": can(request.user, "prakerja.figures"),
     })
 
 

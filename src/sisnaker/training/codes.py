@@ -55,6 +55,11 @@ class Audit(AuditAction):
                                                                         "Import error file downloaded")
     ERROR_FILE_DELETED = "program.import_error_file_deleted", Msg("Berkas galat impor dihapus", "Import error file deleted")
     PROGRAM_EXPORT = "program.export", Msg("Daftar peserta diekspor", "Participant list exported")
+    IMPORT_QUEUED = "program.import_queued", Msg("Impor berkas besar dijadwalkan di latar", "Large file import queued in the background")
+    EXPORT_QUEUED = "program.export_queued", Msg("Ekspor besar dijadwalkan di latar", "Large export queued in the background")
+    EXPORT_DOWNLOADED = "program.export_downloaded", Msg("Hasil ekspor diunduh", "Export downloaded")
+    JOB_FILE_DELETED = "program.spreadsheet_job_file_deleted", Msg("Berkas tugas impor/ekspor dihapus",
+                                                                   "Import/export job file deleted")
     # People's data opened or looked up from training's pages. Accounts writes the same actions: once
     # accounts has its codes module, these two become its members (values are unique across apps).
 
@@ -163,5 +168,7 @@ class Code(ErrorCode):
     ERROR_FILE_NOT_FOUND = "error_file_not_found", Msg("Berkas galat tidak ditemukan", "Error file not found")
     ERROR_FILE_EXPIRED = "error_file_expired", Msg("Berkas galat kedaluwarsa", "Error file expired")
     EXPORT_STATE = "export_state", Msg("Status ekspor tidak dikenal", "Unknown export state")
+    JOB_NOT_FOUND = "spreadsheet_job_not_found", Msg("Tugas impor/ekspor tidak ditemukan", "Import/export job not found")
+    JOB_FILE_GONE = "spreadsheet_job_file_gone", Msg("Berkas hasil tugas tidak ada lagi", "The job's file is gone")
     # Codes that lower apps answer too (accounts, institutions, the API's request checks): once those
     # apps have their codes modules, these become their members (values are unique across apps).

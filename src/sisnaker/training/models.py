@@ -261,3 +261,60 @@ class ImportErrorFile(models.Model):
 
     def scope_institution_id(self):
         return self.institution_id
+
+
+class SpreadsheetJob(models.Model):
+    """A large import or export run by the background worker (issue 14 §4): who asked, for which program,
+    the stored file (the upload to import, or the export made), how far the worker is, and the outcome.
+    ``token`` (128 random bits) names it in URLs; only its creator is shown it. The stored file holds NIKs:
+    an upload is deleted once imported, an export ``EXPORT_KEEP_HOURS`` after it is made, and every
+    stored file by ``expires_at`` at the latest (the error files' sweep)."""
+
+    UPLOAD_KEEP_DAYS = 2
+    EXPORT_KEEP_HOURS = 24
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("impor")
+        EXPORT = "export", _("ekspor")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu giliran pekerja latar")
+        RUNNING = "running", _("sedang berjalan")
+        DONE = "done", _("selesai")
+        REFUSED = "refused", _("ditolak")
+        FAILED = "failed", _("gagal")
+
+    token = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    params = models.JSONField(default=dict)  # import: file name, mode, late reason, day; export: state, format
+    path = models.CharField(max_length=255, blank=True)  # the stored file (upload or export)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    done = models.PositiveIntegerField(default=0)  # rows read (import) or written (export)
+    expected = models.PositiveIntegerField(default=0)
+    outcome = models.JSONField(null=True, blank=True)  # counts, the error file's token, a refusal's message
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # when its stored file was deleted
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="spreadsheet_job_kind_known", condition=Q(kind__in=["import", "export"])),
+            models.CheckConstraint(name="spreadsheet_job_status_known",
+                                   condition=Q(status__in=["queued", "running", "done", "refused", "failed"])),
+            models.CheckConstraint(name="spreadsheet_job_expires_after_creation", condition=Q(expires_at__gt=F("created_at"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.token[:8]}… of program {self.program_id}"
+
+    def scope_institution_id(self):
+        return self.institution_id
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)

@@ -374,3 +374,15 @@ def transition_preview(*, program: Program, action: str, today: dt.date) -> Tran
 def program_history(*, program: Program, limit: int = 50) -> list[AuditEvent]:
     """The program's own audit rows (created, edited, copied, status changes with their reasons), newest first."""
     return list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk)).order_by("-at", "-id")[:limit])
+
+
+def person_data(*, person) -> dict:
+    """The person's enrolments for their own data export (UU PDP right of access; extension point
+    ``accounts.person_data``): one query."""
+    rows = Enrollment.objects.filter(person_id=person.pk).select_related("program__institution").order_by("registered_at", "id")
+    return {"enrollments": [
+        {"program": e.program.title, "institution": e.program.institution.name, "state": e.state, "result": e.result,
+         "source": e.source, "registered_at": e.registered_at.isoformat(), "state_changed_at": e.state_changed_at.isoformat(),
+         "reason": e.reason, "late": e.late, "late_reason": e.late_reason}
+        for e in rows
+    ]}

@@ -1,4 +1,5 @@
-"""Background work of training (django.tasks): import error files are deleted when they expire.
+"""Background work of training (django.tasks): large imports and exports (``run_spreadsheet_job``, see
+``spreadsheets/jobs.py``); import error files are deleted when they expire.
 
 Each stored error file enqueues its own deletion for its expiry time (``run_after``), and every store
 also enqueues a sweep of whatever else has expired (a deletion lost with a worker, a backend that
@@ -6,7 +7,7 @@ cannot defer), so nothing holding NIKs outlives its week without a cron line."""
 
 from __future__ import annotations
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 
 
 @task
@@ -22,6 +23,16 @@ def delete_import_error_file(*, error_file_id: int) -> dict:
 def sweep_import_error_files() -> dict:
     """Delete every expired error file that is still kept."""
     # Imported here to break a cycle inside training: spreadsheets.services enqueues these tasks.
+    from .spreadsheets.jobs import spreadsheet_jobs_delete_expired
     from .spreadsheets.services import error_files_delete_expired
 
-    return {"deleted": error_files_delete_expired()}
+    return {"deleted": error_files_delete_expired(), "job_files_deleted": spreadsheet_jobs_delete_expired()}
+
+
+@task(takes_context=True)
+def run_spreadsheet_job(context: TaskContext, *, job_id: int) -> dict:
+    """A large import or export (``spreadsheets.jobs``), queued by its start service once committed."""
+    # Imported here to break a cycle inside training: spreadsheets.jobs enqueues this task.
+    from .spreadsheets.jobs import spreadsheet_job_run
+
+    return spreadsheet_job_run(job_id=job_id, task_id=context.task_result.id)

@@ -32,6 +32,8 @@ spreadsheets = [
     path("<int:program_id>/impor/", spreadsheet_views.import_view, name="import"),
     path("<int:program_id>/impor/galat/<str:token>/", spreadsheet_views.error_file_download, name="import_error_file"),
     path("<int:program_id>/ekspor/", spreadsheet_views.export_view, name="export"),
+    path("<int:program_id>/tugas/<str:token>/", spreadsheet_views.job_view, name="spreadsheet_job"),
+    path("<int:program_id>/tugas/<str:token>/unduh/", spreadsheet_views.job_download, name="spreadsheet_job_download"),
 ]
 
 institution_programs = [

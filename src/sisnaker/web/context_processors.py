@@ -28,6 +28,10 @@ def sisnaker(request):
             # The AK/1 job-seeker card: citizens apply and hold it; regional officers issue it (placement).
             "ak1_own": "citizen" in roles,
             "ak1_queue": bool(roles & {"regional_officer", "admin"}),
+            # Jobs (placement): citizens apply ("Lamaran saya"); employers run their companies; regional officers
+            # vet companies.
+            "employer": "employer" in roles,
+            "company_queue": bool(roles & {"regional_officer", "admin"}),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
         },

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -169,6 +170,7 @@ class ImportReport:
     failed: int = 0
     unchanged: int = 0
     paid_amount: int = 0
+    accounts_held: int = 0  # payout accounts back to review: the bank refused them (domain.PAYOUT_TRANSITIONS)
     problems: list[domain.ResultProblem] = field(default_factory=list)
 
 
@@ -194,15 +196,36 @@ def _file_refused(problems: list[domain.ResultProblem]) -> ValidationFailed:
 
 
 def _settle_lines(rows: list[tuple[str, str, str, int]], *, now: dt.datetime) -> None:
-    """Close settled lines: (status, bank reference, reason, line id) each. One statement run for every row
-    (executemany, pipelined on PostgreSQL) rather than ``bulk_update``'s CASE, which grows with the rows."""
+    """Close settled lines: (status, bank reference, reason, line id) each. On PostgreSQL one UPDATE … FROM
+    unnest(arrays) per chunk; on SQLite one statement run for every row (executemany). Never ``bulk_update``'s
+    CASE, which grows with the rows."""
     table = BatchLine._meta.db_table
-    stamp = transaction.get_connection().ops.adapt_datetimefield_value(now)
-    with transaction.get_connection().cursor() as cursor:
-        # The table name is this model's, never input.
+    connection = transaction.get_connection()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    # The table name is this model's, never input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in chunks(rows, CHUNK):
+                cursor.execute(
+                    f"UPDATE {table} AS l SET status = u.status, is_open = false, bank_reference = u.bank_reference, "  # noqa: S608
+                    "failure_reason = u.reason, settled_at = %s "
+                    "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[]) AS u(status, bank_reference, reason, id) "
+                    "WHERE l.id = u.id",
+                    [stamp, [r[0] for r in part], [r[1] for r in part], [r[2] for r in part], [r[3] for r in part]])
+            return
         cursor.executemany(
             f"UPDATE {table} SET status = %s, is_open = %s, bank_reference = %s, failure_reason = %s, settled_at = %s WHERE id = %s",  # noqa: S608
             [(status, False, reference, reason, stamp, pk) for status, reference, reason, pk in rows])
+
+
+class _Paid(NamedTuple):
+    pk: int
+    kind: str
+    funding_source: str
+    amount: int
+    idempotency_key: str
+    status: str
+    returns: int
 
 
 @transaction.atomic(durable=True)
@@ -219,14 +242,15 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
     report = ImportReport(unchanged=plan.unchanged)
     if plan.paid:
         paid_lines = [lines[r.reference] for r in plan.paid]
+        # Plain tuples (no model instances): a batch can hold 100,000 payables.
         payables = {p.pk: p for part in chunks([v[2] for v in paid_lines], CHUNK)
-                    for p in Payable.objects.filter(pk__in=part).only("pk", "kind", "funding_source", "amount", "idempotency_key", "status",
-                                                                                 "returns")}
+                    for p in map(_Paid._make, Payable.objects.filter(pk__in=part).values_list(*_Paid._fields))}
         if any(p.status != P.IN_BATCH for p in payables.values()):
             raise Conflict(Msg("Ada kewajiban yang tidak lagi dalam batch.", "A payable is no longer in the batch."), code=Code.PAYABLE_STATE)
+        memo = f"batch {batch.pk}"
         postings = [ledger.Posting(kind=domain.EntryKind.PAY, key=domain.entry_key(domain.EntryKind.PAY, p.idempotency_key, p.returns),
                                    lines=domain.postings(domain.EntryKind.PAY, payable_kind=p.kind, funding_source=p.funding_source,
-                                                         amount=p.amount), payable_id=p.pk, memo=f"batch {batch.pk}")
+                                                         amount=p.amount), payable_id=p.pk, memo=memo)
                     for p in payables.values()]
         if len(ledger.post(postings, actor=actor, now=now)) != len(postings):
             raise Conflict(Msg("Pembayaran ini sudah tercatat di buku besar.", "This payment is already in the ledger."),
@@ -249,6 +273,8 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
         audit.record_many(actor=actor, action=Audit.PAYABLE_FAILED, object_type="payments.payable", at=now, rows=[
             (lines[r.reference][2], r.reference, {"status": P.IN_BATCH}, {"status": P.DUE, "batch": batch.pk, "reason": r.reason})
             for r in plan.failed])
+        report.accounts_held = _hold_refused_accounts(actor=actor, batch=batch, now=now, refusals={
+            lines[r.reference][0]: r.reason for r in plan.failed if domain.bank_refusal_event(r.reason)})
         notices.tell_after_commit(domain.Notice.FAILED, [lines[r.reference][0] for r in plan.failed])
     if report.paid or report.failed:
         settled = not BatchLine.objects.filter(batch=batch, is_open=True).exists()
@@ -256,8 +282,67 @@ def _apply_result(*, actor, batch_id: int, rows: list[domain.ResultRow], now: dt
             Batch.objects.filter(pk=batch.pk).update(status=B.SETTLED, settled_at=now)
         audit.record(actor=actor, action=Audit.BATCH_RESULT_IMPORTED, obj=batch, at=now, before={"status": batch.status},
                      after={"status": B.SETTLED if settled else batch.status, "paid": report.paid, "failed": report.failed,
-                            "unchanged": report.unchanged, "paid_amount": report.paid_amount})
+                            "unchanged": report.unchanged, "paid_amount": report.paid_amount,
+                            "accounts_held": report.accounts_held})
     return report
+
+
+def _hold_refused_accounts(*, actor, batch: Batch, refusals: dict[int, str], now: dt.datetime) -> int:
+    """The bank failed or returned the lines ``refusals`` (line id → the bank's reason) because of the account:
+    the payee's current payout account, when it is the one the line was sent to (same provider and number) and
+    still verified, goes back to review with the bank's reason (``domain.PAYOUT_TRANSITIONS``), so no batch pays
+    it again until an officer re-verifies it or the owner records another one. An account the owner has replaced
+    since the batch was built is left alone (the new one was checked on its own). Set-based: a fixed number of
+    queries per chunk of lines (UPDATE … FROM unnest on PostgreSQL, executemany on SQLite). Returns how many
+    accounts were held."""
+    if not refusals:
+        return 0
+    sent: dict[tuple[str, int], tuple[str, str, str]] = {}  # owner → (provider, number sealed, reason) of its lines
+    for part in chunks(list(refusals), CHUNK):
+        for pk, person, institution, provider, number in (BatchLine.objects.filter(pk__in=part).values_list(
+                "pk", "payable__person_id", "payable__institution_id", "provider_code", "account_number_encrypted")):
+            sent[("p", person) if person else ("i", institution)] = (provider, number, refusals[pk])
+    held: dict[int, tuple[str, str]] = {}  # account id → (reason, masked account for the audit row)
+    event = domain.PayoutEvent.BANK_REFUSED
+    for owner_kind, owner_field in (("p", "person_id"), ("i", "institution_id")):
+        owners = [owner for kind, owner in sent if kind == owner_kind]
+        for part in chunks(owners, CHUNK):
+            for pk, owner, status, provider, number, last4 in (PayoutAccount.objects.filter(
+                    is_current=True, **{f"{owner_field}__in": part}).values_list("pk", owner_field, "status", "provider_code", "number_encrypted",
+                                                                           "number_last4")):
+                line_provider, line_number, reason = sent[(owner_kind, owner)]
+                if domain.payout_transition(status, event) is None or provider != line_provider:
+                    continue
+                if number == line_number or crypto.decrypt(number) == crypto.decrypt(line_number):
+                    held[pk] = (reason, f"{provider} ****{last4}")
+    to = domain.payout_transition(domain.PayoutStatus.VERIFIED, event)
+    table = PayoutAccount._meta.db_table
+    connection = transaction.get_connection()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    rows = [(pk, reason) for pk, (reason, _label) in held.items()]
+    # Still current and verified once the row is ours: an owner replacing the account at this very moment retires
+    # it, and the UPDATE (which re-reads a row it had to wait for) then leaves it alone. The table name is this
+    # model's, never input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in chunks(rows, CHUNK):
+                cursor.execute(
+                    f"UPDATE {table} AS a SET status = %s, bank_refusal = u.reason, bank_refused_at = %s "  # noqa: S608
+                    "FROM unnest(%s::bigint[], %s::varchar[]) AS u(id, reason) "
+                    "WHERE a.id = u.id AND a.is_current AND a.status = %s",
+                    [to, stamp, [r[0] for r in part], [r[1] for r in part], domain.PayoutStatus.VERIFIED])
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, bank_refusal = %s, bank_refused_at = %s "  # noqa: S608
+                "WHERE id = %s AND is_current AND status = %s",
+                [(to, reason, stamp, pk, domain.PayoutStatus.VERIFIED) for pk, reason in rows])
+    done = {pk for part in chunks(list(held), CHUNK)
+            for pk in PayoutAccount.objects.filter(pk__in=part, status=to, bank_refused_at=now).values_list("pk", flat=True)}
+    held = {pk: v for pk, v in held.items() if pk in done}
+    audit.record_many(actor=actor, action=Audit.PAYOUT_ACCOUNT_HELD, object_type="payments.payoutaccount", at=now, rows=[
+        (pk, label, {"status": domain.PayoutStatus.VERIFIED}, {"status": to, "batch": batch.pk, "reason": reason})
+        for pk, (reason, label) in held.items()])
+    return len(held)
 
 
 @transaction.atomic(durable=True)
@@ -291,6 +376,8 @@ def batch_line_return(*, actor: User, batch_id: int, reference: str, reason: str
         raise Conflict(Msg("Pengembalian ini sudah tercatat di buku besar.", "This return is already in the ledger."),
                        code=Code.PAYABLE_STATE)
     BatchLine.objects.filter(pk=line.pk).update(status=L.RETURNED, failure_reason=reason)
+    if domain.bank_refusal_event(reason):
+        _hold_refused_accounts(actor=actor, batch=batch, now=now, refusals={line.pk: reason})
     Payable.objects.filter(pk=payable.pk).update(status=P.DUE, paid_at=None, last_failure=reason, returns=payable.returns + 1)
     audit.record(actor=actor, action=Audit.PAYABLE_RETURNED, obj=payable, at=now, before={"status": P.PAID},
                  after={"status": P.DUE, "batch": batch.pk, "reference": line.reference, "amount": payable.amount}, reason=reason)

@@ -102,7 +102,8 @@ def _payout_account_set(*, actor, owner: Person | Institution, channel: str, pro
 def payout_account_review(*, actor: User, account_id: int, accept: bool, note: str = "",
                           now: dt.datetime | None = None) -> PayoutAccount:
     """A finance officer decides a holder name the match was unsure of (after checking, e.g., a passbook
-    photo or a call): accepted accounts are verified, refused ones need a new account from the person."""
+    photo or a call), or an account the bank refused a transfer to (``bank_refusal``; accepting it again needs
+    a note): accepted accounts are verified, refused ones need a new account from the person."""
     require(actor, "payout_account.review")
     now = now or timezone.now()
     account = PayoutAccount.objects.select_for_update(of=("self",)).filter(pk=account_id).select_related("person", "institution").first()
@@ -122,9 +123,13 @@ def payout_account_review(*, actor: User, account_id: int, accept: bool, note: s
     if not accept and not note:
         raise ValidationFailed(Msg("Tulis alasan penolakan (dibaca pemilik rekening).", "Write why it is refused (the holder reads it)."),
                                code=Code.HOLDER_NAME, field="note")
-    status = domain.PayoutStatus.VERIFIED if accept else domain.PayoutStatus.REJECTED
+    if accept and account.bank_refusal and not note:
+        # The bank refused a transfer to this very account: re-verifying it says why it will work now.
+        raise ValidationFailed(Msg("Bank pernah menolak rekening ini: tulis mengapa rekening ini dapat dipakai lagi.",
+                                   "The bank refused this account: write why it can be used again."), code=Code.HOLDER_NAME, field="note")
+    status = domain.payout_transition(account.status, domain.PayoutEvent.ACCEPTED if accept else domain.PayoutEvent.REFUSED)
     PayoutAccount.objects.filter(pk=account.pk).update(status=status, reviewed_by=actor, reviewed_at=now, review_note=note)
     audit.record(actor=actor, action=Audit.PAYOUT_ACCOUNT_REVIEWED, obj=account, at=now, before={"status": account.status},
-                 after={"status": status}, reason=note)
+                 after={"status": status, **({"bank_refusal": account.bank_refusal} if account.bank_refusal else {})}, reason=note)
     account.refresh_from_db()
     return account

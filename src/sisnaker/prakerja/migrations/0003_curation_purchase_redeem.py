@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0011_person_bank_account_moved_to_payments'),
         ('institutions', '0002_vetting'),
-        ('payments', '0007_prakerja_purchase_and_incentives'),
+        ('payments', '0008_prakerja_purchase_and_incentives'),
         ('prakerja', '0002_card'),
         ('training', '0006_program_counters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -44,8 +44,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import re
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,25 +337,75 @@ def detect_kind(file_name: str, data: bytes) -> str:
 
 
 def read_table(file_name: str, data: bytes) -> Table:
-    """Read the first sheet (or the CSV) into a Table; ImportRefused with a clear message otherwise."""
+    """Read the first sheet (or the CSV) into a Table; ImportRefused with a clear message otherwise.
+    Holds every row: for small files and tests. The import streams (``open_table``)."""
+    stream = open_table(file_name, data)
+    rows = list(stream.rows())
+    return Table(headers=stream.headers, columns=stream.columns, rows=rows, kind=stream.kind,
+                 unknown_columns=stream.unknown_columns, not_stored_columns=stream.not_stored_columns, skipped=stream.skipped)
+
+
+def _check_upload(data: bytes) -> None:
     if not data:
         raise _refused("Berkas kosong.", "The file is empty.", Code.IMPORT_FILE_EMPTY)
     if len(data) > MAX_BYTES:
         raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
                        "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
                        Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+
+
+def check_upload(file_name: str, data: bytes) -> str:
+    """The checks of an upload that need no reading (empty, too large, a renamed non-Excel file); its kind."""
+    _check_upload(data)
+    return detect_kind(file_name, data)
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Za-z]{1,3}[0-9]{1,7}:[A-Za-z]{1,3}([0-9]{1,7})\"")
+
+
+def estimate_rows(file_name: str, data: bytes) -> int:
+    """About how many rows an upload has, without reading it (where to run the import, and the progress
+    bar's length): a CSV's line breaks; an .xlsx's declared dimension (Excel and most writers put it at the
+    top of the sheet), else its sheet's size; an .xls's size. Never trusted for anything else."""
     kind = detect_kind(file_name, data)
-    raw = _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)
-    return _to_table(raw, kind)
+    if kind == "csv":
+        return data.count(b"\n")
+    if kind == "xls":
+        return len(data) // 60
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        sheets = sorted((i for i in book.infolist() if i.filename.lower().startswith("xl/worksheets/sheet")),
+                        key=lambda i: (len(i.filename), i.filename))
+        if not sheets:
+            return 0
+        with book.open(sheets[0]) as fh:
+            head = fh.read(4096)
+        found = _DIMENSION.search(head)
+        return int(found.group(1)) if found else sheets[0].file_size // 150
+    except Exception:  # a damaged file: the import refuses it with the right message
+        return 0
 
 
-def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
-    """The first sheet's cells. Nothing reaches the reader before ``sizing`` has sized the file from its
+def open_table(file_name: str, data: bytes) -> TableStream:
+    """Open the first sheet (or the CSV) for reading row by row: the file-level checks (size, format,
+    header row, required columns) are done here and refuse with ImportRefused; the data rows come from
+    ``TableStream.rows()``, a generator that never holds more than one row as Python objects (the
+    reader's own cell buffer is compact, native memory; a CSV's text is held)."""
+    _check_upload(data)
+    kind = detect_kind(file_name, data)
+    raw, width, height = _sheet_rows(data, kind) if kind in ("xlsx", "xls") else _csv_rows(data)
+    return _open_stream(raw, kind, width=width, height=height)
+
+
+def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int]:
+    """The first sheet's rows (as ``to_python(skip_empty_area=False)`` would give them, one at a time), its
+    width and its height. Nothing reaches the reader before ``sizing`` has sized the file from its
     structure (an .xlsx), or the reading happens in a limited child process (an .xls)."""
     limits = sizing.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sizing.MAX_COLUMNS, max_cells=sizing.MAX_CELLS)
     try:
         if kind == "xls":
-            return sizing.read_xls_sandboxed(data, limits=limits)
+            rows = sizing.read_xls_sandboxed(data, limits=limits)
+            return iter(rows), max((len(r) for r in rows), default=0), len(rows)
         sizing.check_xlsx(data, limits=limits)
     except sizing.SheetRefused as exc:
         raise ImportRefused(exc.message, code=exc.code) from exc
@@ -363,17 +416,40 @@ def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
         sheet = book.get_sheet_by_index(0)
         if sheet.height > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
             raise _too_many(sheet.height)
-        return sheet.to_python(skip_empty_area=False)
+        start, end = sheet.start, sheet.end
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises several types (zip, xml, password, panics)
-        if type(exc).__name__ == "PasswordError":
-            raise _refused("Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
-                           "The Excel file is password-protected. Remove the protection and upload again.",
-                           Code.IMPORT_FILE_PROTECTED) from exc
-        raise _refused("Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
-                       "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again.",
-                       Code.IMPORT_FILE_CORRUPT) from exc
+        raise _unreadable(exc) from exc
+    if start is None or end is None:
+        return iter(()), 0, 0
+    # ``iter_rows`` starts at row 0 but at the first used column: the columns before it are put back, so
+    # cells keep their letters (as ``to_python(skip_empty_area=False)`` gives them).
+    pad = [""] * start[1]
+
+    def rows() -> Iterator[list[Any]]:
+        try:
+            for cells in sheet.iter_rows():
+                yield pad + cells if pad else cells
+        except Exception as exc:
+            raise _unreadable(exc) from exc
+
+    return rows(), end[1] + 1, end[0] + 1
+
+
+def _unreadable(exc: Exception) -> ImportRefused:
+    if type(exc).__name__ == "PasswordError":
+        return _refused("Berkas Excel dilindungi kata sandi. Buka proteksinya lalu unggah lagi.",
+                        "The Excel file is password-protected. Remove the protection and upload again.",
+                        Code.IMPORT_FILE_PROTECTED)
+    return _refused("Berkas Excel tidak dapat dibaca (rusak atau bukan .xlsx/.xls). Simpan ulang dari Excel lalu unggah lagi.",
+                    "The Excel file cannot be read (damaged, or not .xlsx/.xls). Save it again from Excel and upload again.",
+                    Code.IMPORT_FILE_CORRUPT)
+
+
+def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
+    """The first sheet's cells, all of them (other apps' imports of small templates)."""
+    return list(_sheet_rows(data, kind)[0])
 
 
 def _too_many(n: int) -> ImportRefused:
@@ -401,7 +477,9 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> list[list[Any]]:
+def _csv_rows(data: bytes) -> tuple[Iterator[list[Any]], int, int]:
+    """The CSV's rows (one at a time), its width and its number of lines. A first pass checks every line
+    (columns, line count, quoting) without keeping any; the rows come from a second pass."""
     text = decode_text(data)
     if "\x00" in text:
         raise _refused("Berkas ini bukan CSV atau Excel (berisi data biner). Unggah .xlsx, .xls, atau .csv.",
@@ -415,20 +493,25 @@ def _read_csv(data: bytes) -> list[list[Any]]:
                        "The CSV file is too large: more than {n} cells. Split it into several files.",
                        Code.IMPORT_SHEET_TOO_LARGE, n=f"{sizing.MAX_CELLS:,}".replace(",", "."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    width = lines = 0
     try:
         for row in reader:
             if len(row) > sizing.MAX_COLUMNS:
                 raise _refused("Baris {n} berisi {c} kolom; batasnya {lim}. Simpan hanya kolom templat lalu unggah lagi.",
                                "Line {n} has {c} columns; the limit is {lim}. Keep only the template's columns and upload again.",
                                Code.IMPORT_SHEET_TOO_LARGE, n=reader.line_num, c=len(row), lim=sizing.MAX_COLUMNS)
-            rows.append(row)
-            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+            width = max(width, len(row))
+            lines += 1
+            if lines > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
                 raise _too_many(text.count("\n"))
     except csv.Error as exc:
         raise _refused("Berkas CSV tidak dapat dibaca di baris {n}: {e}.", "The CSV file cannot be read at line {n}: {e}.",
                        Code.IMPORT_CSV_INVALID, n=reader.line_num, e=str(exc)) from exc
-    return rows
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), width, lines
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    return list(_csv_rows(data)[0])
 
 
 def _is_blank(cell: Any) -> bool:
@@ -459,9 +542,65 @@ def row_has_content(cells: list[Any], columns: dict[str, int]) -> bool:
     return any(_is_filled(cells[i]) for key in CONTENT_KEYS if (i := columns.get(key)) is not None and i < len(cells))
 
 
-def _to_table(raw: list[list[Any]], kind: str) -> Table:
+class TableStream:
+    """A sheet opened for reading: its header row found and its columns mapped (``open_table``); ``rows()``
+    gives the data rows one at a time and counts, as it goes, the empty rows skipped and the ignored
+    columns that held something (``notices()`` is complete once ``rows()`` is exhausted)."""
+
+    def __init__(self, *, raw: Iterator[list[Any]], header_cells: list[Any], header_at: int, columns: dict[str, int], kind: str,
+                 width: int, height: int) -> None:
+        self.headers = ["" if h is None else str(h).strip() for h in header_cells]
+        self.columns = columns
+        self.kind = kind
+        self.width = max(width, len(self.headers))
+        self.expected = max(height - header_at - 1, 0)  # rows below the header (empty ones included): for progress
+        self.skipped = 0
+        self.read = 0
+        self._raw = raw
+        self._header_at = header_at
+        self._unknown, self._not_stored = ignored_columns(header_cells, columns)
+        self._filled: set[int] = set()
+
+    @property
+    def unknown_columns(self) -> list[IgnoredColumn]:
+        return [c for c in self._unknown if c.index in self._filled]
+
+    @property
+    def not_stored_columns(self) -> list[IgnoredColumn]:
+        return [c for c in self._not_stored if c.index in self._filled]
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(spreadsheet row number, cells) of every row that says who it is about; ImportRefused past
+        ``MAX_ROWS`` such rows, or at the end when there was none."""
+        columns = self.columns
+        watched = [c.index for c in (*self._unknown, *self._not_stored)]
+        for offset, row in enumerate(self._raw, start=self._header_at + 2):
+            if row_has_content(row, columns):
+                self.read += 1
+                if self.read > MAX_ROWS:
+                    raise _too_many(self.read)
+                for i in watched:
+                    if i not in self._filled and i < len(row) and _is_filled(row[i]):
+                        self._filled.add(i)
+                yield offset, row if isinstance(row, list) else list(row)
+            elif not all(_is_blank(c) for c in row):
+                self.skipped += 1
+        if not self.read:
+            raise _refused("Berkas tidak berisi baris data di bawah baris judul (baris yang tidak berisi NIK, nama, tanggal lahir, "
+                           "No HP, maupun e-mail dihitung kosong).",
+                           "The file has no data rows below the header (a row without NIK, name, birth date, mobile number or "
+                           "e-mail counts as empty).",
+                           Code.IMPORT_NO_ROWS)
+
+    def notices(self) -> list[FileNotice]:
+        return Table(headers=self.headers, columns=self.columns, rows=[], kind=self.kind, unknown_columns=self.unknown_columns,
+                     not_stored_columns=self.not_stored_columns).notices()
+
+
+def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int) -> TableStream:
+    head = list(itertools.islice(raw, HEADER_SEARCH_ROWS))
     header_at = None
-    for index, cells in enumerate(raw[:HEADER_SEARCH_ROWS]):
+    for index, cells in enumerate(head):
         if any(key == "nik" for _, key in _header_keys(cells)):
             header_at = index
             break
@@ -470,7 +609,7 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
                        "Gunakan templat yang disediakan.",
                        "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template.",
                        Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS)
-    cells = raw[header_at]
+    cells = head[header_at]
     columns = map_headers(cells)
     missing = [c for c in COLUMNS if c.required and c.key not in columns]
     if missing:
@@ -481,29 +620,9 @@ def _to_table(raw: list[list[Any]], kind: str) -> Table:
                     found=", ".join(" ".join(str(h).split()) for h in cells if not _is_blank(h)) or "-"),
             code=Code.IMPORT_COLUMNS_MISSING, details={"missing": [c.key for c in missing]},
         )
-    headers = ["" if h is None else str(h).strip() for h in cells]
-    rows = []
-    skipped = 0
-    for offset, row in enumerate(raw[header_at + 1:], start=header_at + 2):
-        if row_has_content(row, columns):
-            rows.append((offset, list(row)))
-        elif not all(_is_blank(c) for c in row):
-            skipped += 1
-    if len(rows) > MAX_ROWS:
-        raise _too_many(len(rows))
-    if not rows:
-        raise _refused("Berkas tidak berisi baris data di bawah baris judul (baris yang tidak berisi NIK, nama, tanggal lahir, "
-                       "No HP, maupun e-mail dihitung kosong).",
-                       "The file has no data rows below the header (a row without NIK, name, birth date, mobile number or e-mail "
-                       "counts as empty).",
-                       Code.IMPORT_NO_ROWS)
-    # An unknown column warns only when it holds something in a row that is read: an empty one loses nothing.
-    unknown, not_stored = (
-        [c for c in found if any(c.index < len(cells_) and _is_filled(cells_[c.index]) for _, cells_ in rows)]
-        for found in ignored_columns(cells, columns)
-    )
-    return Table(headers=headers, columns=columns, rows=rows, kind=kind, unknown_columns=unknown, not_stored_columns=not_stored,
-                 skipped=skipped)
+    rest = itertools.chain(head[header_at + 1:], raw)
+    return TableStream(raw=rest, header_cells=list(cells), header_at=header_at, columns=columns, kind=kind, width=width,
+                       height=height)
 
 
 # --- cell parsers (any value in, CellError out) --------------------------------------------------
@@ -1024,11 +1143,6 @@ def read_rows(file_name: str, data: bytes) -> list[list[Any]]:
     large, recognised by its bytes, sized before any cell is read (``sizing``), password, damage, rows
     limit — without the enrollment columns. Other apps' imports of their own templates read through this
     (certification's assessment sheet). ImportRefused with a clear message otherwise."""
-    if not data:
-        raise _refused("Berkas kosong.", "The file is empty.", Code.IMPORT_FILE_EMPTY)
-    if len(data) > MAX_BYTES:
-        raise _refused("Berkas terlalu besar ({mb} MB). Batasnya {lim} MB; pecah menjadi beberapa berkas.",
-                       "The file is too large ({mb} MB). The limit is {lim} MB; split it into several files.",
-                       Code.IMPORT_FILE_TOO_LARGE, mb=round(len(data) / 1048576, 1), lim=MAX_BYTES // 1048576)
+    _check_upload(data)
     kind = detect_kind(file_name, data)
     return _read_sheet(data, kind) if kind in ("xlsx", "xls") else _read_csv(data)

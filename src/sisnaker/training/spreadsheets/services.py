@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
+import tempfile
+import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from queue import Full, Queue
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -44,14 +47,16 @@ from ..models import Enrollment, ImportErrorFile, Program
 from ..tasks import delete_import_error_file, sweep_import_error_files
 from . import reading
 from .reading import RowResult
-from .writing import EXPORT_HEADERS, Export, error_file_bytes
+from .writing import EXPORT_HEADERS, ErrorFileWriter, Export
 
 MODES = ("all_or_nothing", "valid_only")
 # The one answer for a row whose NIK is registered with another name or birth date: nothing about the
 # registered person (issue 7 §2).
 DATA_MISMATCH = Msg("Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")
 CHUNK = selectors.CHUNK  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
-WIB = ZoneInfo("Asia/Jakarta")
+
+
+ROWS_KEPT = 5000  # row results a report keeps for the page and the API; every refused row is in the error file
 
 
 @dataclass
@@ -66,14 +71,12 @@ class ImportReport:
     warnings: int = 0  # rows with at least one warning
     saved: bool = False  # whether anything was written
     late: bool = False
-    rows: list[RowResult] = field(default_factory=list)
+    rows: list[RowResult] = field(default_factory=list)  # the first ``ROWS_KEPT`` rows (``rows_truncated`` says so)
     error_file: bytes | None = None
     skipped: int = 0  # empty rows (a running number or pre-filled defaults only), not read
     notices: list[reading.FileNotice] = field(default_factory=list)  # warnings about the whole file (ignored columns)
-
-    @property
-    def valid_not_saved(self) -> int:
-        return sum(1 for r in self.rows if r.status == "valid")
+    valid_not_saved: int = 0  # valid rows left unsaved (all or nothing, and another row was wrong)
+    rows_truncated: bool = False
 
 
 def _nik_index(nik: str) -> str:
@@ -90,10 +93,9 @@ def import_needs_late_reason(*, program: Program, today: dt.date) -> bool:
     return domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes), status=program.status, today=today)
 
 
-def enrollments_import(
-    *, actor: User, program: Program, file_name: str, data: bytes, mode: str, today: dt.date, late_reason: str = ""
-) -> ImportReport:
-    """Import applicants (Pendaftar) or participants (Peserta) of ``program`` from a spreadsheet."""
+def import_check(*, actor: User, program: Program, mode: str, today: dt.date, late_reason: str) -> tuple[bool, str]:
+    """What refuses an import before its file is read: who, the mode, the program's state, a late
+    registration without its reason. Returns (late, the reason as it will be kept)."""
     require(actor, "program.manage", program)
     _check_mode(mode)
     domain.check_open_for_additions(program.status)
@@ -106,25 +108,48 @@ def enrollments_import(
                     d=program.registration_closes.isoformat()),
             code=Code.LATE_REASON_REQUIRED, field="late_reason",
         )
-    table = reading.read_table(file_name, data)
-    results = [
-        reading.validate_row(row, cells, table.columns, today=today, blind_index=_nik_index) for row, cells in table.rows
-    ]
-    reading.mark_duplicates(results)
-    report = ImportReport(file_name=file_name, mode=mode, total=len(results), rows=results, late=late, skipped=table.skipped,
-                          notices=table.notices())
+    return late, late_reason
+
+
+class _Refused(Exception):
+    """Raised inside the writes' savepoint to undo them (all or nothing, and a row was wrong)."""
+
+
+def enrollments_import(
+    *, actor: User, program: Program, file_name: str, data: bytes, mode: str, today: dt.date, late_reason: str = "",
+    progress: Callable[[int, int], None] | None = None, job: str = "",
+) -> ImportReport:
+    """Import applicants (Pendaftar) or participants (Peserta) of ``program`` from a spreadsheet.
+
+    Streams: the rows are read, checked and written ``IMPORT_CHUNK`` at a time (a fixed number of
+    queries per chunk, set-based writes), so memory does not grow with the file (only a set of the
+    file's NIKs, for duplicates, and the first ``ROWS_KEPT`` row results do). ONE durable transaction:
+    a worker killed mid-import leaves nothing. In ``all_or_nothing`` mode the writes sit in a savepoint
+    that is rolled back when any row is wrong (and no chunk is written after the first wrong row); the
+    look-ups of the rows stay on record either way. ``progress(rows read, rows expected)`` is called after
+    each chunk; ``job`` (a background task's id) goes into the import's audit row."""
+    late, late_reason = import_check(actor=actor, program=program, mode=mode, today=today, late_reason=late_reason)
+    table = reading.open_table(file_name, data)
+    report = ImportReport(file_name=file_name, mode=mode, late=late)
+    errors_out = ErrorFileWriter(table.headers, table.columns, width=table.width)
     try:
         with transaction.atomic(durable=True):
-            _decide_and_save(actor=actor, program=program, report=report, late_reason=late_reason if late else "", today=today)
+            _import_rows(actor=actor, program=program, table=table, report=report, errors_out=errors_out,
+                         late_reason=late_reason if late else "", today=today, progress=progress, job=job)
     except IntegrityError as exc:  # someone created the same person or enrollment meanwhile
+        errors_out.discard()
         raise Conflict(Msg("Data program berubah selama impor (orang yang sama didaftarkan bersamaan). Tidak ada yang disimpan; ulangi impor.",
                            "The program's data changed during the import (the same person was added meanwhile). Nothing was saved; import again."),
                        code=Code.IMPORT_CONFLICT) from exc
-    report.errors = sum(1 for r in results if r.status == "error")
-    report.warnings = sum(1 for r in results if r.warnings)
-    report.unchanged = sum(1 for r in results if r.status == "unchanged")
+    except BaseException:
+        errors_out.discard()
+        raise
+    report.skipped = table.skipped
+    report.notices = table.notices()
     if report.errors:
-        report.error_file = error_file_bytes(table.headers, table.columns, [r for r in results if r.status == "error"])
+        report.error_file = errors_out.close()
+    else:
+        errors_out.discard()
     return report
 
 
@@ -140,24 +165,205 @@ class _Known(NamedTuple):
     added_by: int | None
 
 
-def _decide_and_save(*, actor: User, program: Program, report: ImportReport, late_reason: str, today: dt.date) -> None:
+IMPORT_CHUNK = 2000  # rows read, checked and written together
+
+
+@dataclass
+class _Run:
+    """What one import carries from chunk to chunk: all of it bounded, except ``first_row`` (one small entry
+    per NIK in the file, for duplicates)."""
+
+    actor: User
+    program: Program
+    report: ImportReport
+    errors_out: ErrorFileWriter
+    late_reason: str
+    now: dt.datetime
+    purpose: str
+    seats_left: int
+    first_row: dict[int, int] = field(default_factory=dict)  # NIK (as a number) → its first row
+    deltas: Counter = field(default_factory=Counter)
+    notify: list[_Known] = field(default_factory=list)
+    lookups: Any = None  # a temporary file: the look-ups' audit rows, written after the savepoint
+    writing: bool = True
+    last_person: int = 0  # the highest id of the people this import inserted so far
+    last_enrollment: int = 0
+    districts_checked: set[str] = field(default_factory=set)
+    known_districts: set[str] = field(default_factory=set)
+    regencies_checked: set[str] = field(default_factory=set)
+    known_regencies: set[str] = field(default_factory=set)
+
+
+def _import_rows(*, actor: User, program: Program, table: reading.TableStream, report: ImportReport, errors_out: ErrorFileWriter,
+                 late_reason: str, today: dt.date, progress: Callable[[int, int], None] | None, job: str) -> None:
     program = services.lock_program(program)
     domain.check_open_for_additions(program.status)
-    valid = [r for r in report.rows if r.data is not None]
+    now = timezone.now()
+    with tempfile.TemporaryFile() as spool:
+        run = _Run(actor=actor, program=program, report=report, errors_out=errors_out, late_reason=late_reason, now=now,
+                   purpose=f"impor berkas program {program.pk}",
+                   seats_left=program.quota - selectors.seats_taken(program=program), lookups=spool)
+        try:
+            with transaction.atomic():  # the writes: undone as a whole when all-or-nothing meets a wrong row
+                checked = (
+                    [reading.validate_row(number, cells, table.columns, today=today, blind_index=_nik_index) for number, cells in chunk]
+                    for chunk in _batched(table.rows(), IMPORT_CHUNK)
+                )
+                for results in _ahead(checked):
+                    _mark_duplicates(run, results)
+                    _decide_and_save(run, results)
+                    _tally(run, results)
+                    if progress is not None:
+                        progress(report.total, max(table.expected, report.total))
+                if report.errors and report.mode == "all_or_nothing":
+                    raise _Refused
+                if report.created:
+                    # The program row is locked (``lock_program``): the counters move with the rows, in this transaction.
+                    services.program_counters_apply(program_id=program.pk, deltas=run.deltas,
+                                                    late=report.created if late_reason else 0)
+        except _Refused:
+            report.valid_not_saved += report.created
+            report.created = report.people_created = 0
+            for r in report.rows:
+                if r.status == "created":
+                    r.status = "valid"
+            run.notify = []
+        _record_lookups(run)
+    report.saved = bool(report.created)
+    audit.record(
+        actor=actor, action=Audit.PROGRAM_IMPORT if report.saved or not report.errors else Audit.PROGRAM_IMPORT_REFUSED,
+        obj=program, reason=late_reason, at=now,
+        after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
+               "people_created": report.people_created, "unchanged": report.unchanged, "errors": report.errors,
+               "late": bool(late_reason), "saved": report.saved, **_file_facts(report, table), **({"job": job} if job else {})},
+    )
+    if report.saved:
+        _notify_enrolled(actor=actor, program=program, people=run.notify)
+
+
+def _ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, produced by a thread up to ``depth`` ahead of the consumer: the file is read and its rows
+    checked (pure work: the reader, the parsers, the blind index; no database) while this thread waits for
+    the database to write the previous chunk. At most ``depth`` chunks wait, so memory stays bounded. An
+    exception of the producer is raised here; the producer stops when the consumer does."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put((item, None), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            outcome = (done, None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            outcome = (done, exc)
+        while not stop.is_set():
+            try:
+                queue.put(outcome, timeout=0.1)
+                return
+            except Full:
+                continue
+
+    worker = threading.Thread(target=produce, name="import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = queue.get()
+            if item is done:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _batched(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _mark_duplicates(run: _Run, results: list[RowResult]) -> None:
+    """The second and later rows with the same NIK are errors naming the first row (across chunks)."""
+    first = run.first_row
+    for r in results:
+        if r.data is None:
+            continue
+        key = int(r.data.nik)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = r.row
+            continue
+        r.add_error("nik", Msg("NIK sama dengan baris {n}; setiap orang cukup satu baris.",
+                               "Same NIK as row {n}; one row per person.").format(n=seen))
+        r.data = None
+
+
+def _tally(run: _Run, results: list[RowResult]) -> None:
+    """Count the chunk's rows into the report, send its wrong rows to the error file, keep the first
+    ``ROWS_KEPT`` results (without their cells and parsed data) for the page and the API."""
+    report = run.report
+    for r in results:
+        report.total += 1
+        if r.status == "error":
+            report.errors += 1
+            run.errors_out.add(r)
+        elif r.status == "unchanged":
+            report.unchanged += 1
+        elif r.status == "valid":
+            report.valid_not_saved += 1
+        if r.warnings:
+            report.warnings += 1
+        if len(report.rows) < ROWS_KEPT:
+            r.cells, r.data = [], None
+            report.rows.append(r)
+        else:
+            report.rows_truncated = True
+
+
+def _record_lookups(run: _Run) -> None:
+    """Every NIK look-up of the import, on record in the import's transaction (outside the writes'
+    savepoint, so a refused file keeps them), one bulk insert per chunk."""
+    run.lookups.seek(0)
+    while True:
+        try:
+            rows = pickle.load(run.lookups)  # noqa: S301 - our own temporary file, written just before
+        except EOFError:
+            break
+        audit.record_many(actor=run.actor, action=AccountsAudit.PERSON_LOOKED_UP, object_type="accounts.person", rows=rows,
+                          reason=run.purpose, at=run.now)
+
+
+def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
+    """One chunk: the database's checks (existing people, enrollments, clashes, districts, quota) with a
+    fixed number of queries, then its writes (unless all-or-nothing has already met a wrong row)."""
+    program, report, now = run.program, run.report, run.now
+    valid = [r for r in results if r.data is not None]
 
     # Existing people (by blind index) and their enrollments.
-    indexes = [r.data.nik_index for r in valid]
     people: dict[str, _Known] = {}
-    for chunk in chunks(indexes, CHUNK):
-        for index, *values in Person.objects.filter(nik_index__in=chunk).values_list(
-            "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
-        ):
-            people[index] = _Known(*values)
+    for index, *values in Person.objects.filter(nik_index__in=[r.data.nik_index for r in valid]).values_list(
+        "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
+    ):
+        people[index] = _Known(*values)
     # A row links to an existing person only when its name and birth date match that person's; otherwise it
     # is refused without a word about the registered data. The birth date must be written in the row (one
     # taken from the NIK proves nothing), except for a person this institution itself added and nobody has
     # claimed yet, so that re-importing its own file stays a no-op. Every look-up is recorded (one bulk insert).
-    purpose = f"impor berkas program {program.pk}"
     lookups = []
     for r in valid:
         d, existing = r.data, people.get(r.data.nik_index)
@@ -169,29 +375,34 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
         else:
             outcome = "mismatch"
         lookups.append((existing.pk if existing else "", r.nik_masked, None,
-                        {"outcome": outcome, "purpose": purpose, "nik": r.nik_masked, "row": r.row}))
+                        {"outcome": outcome, "purpose": run.purpose, "nik": r.nik_masked, "row": r.row}))
         if outcome == "mismatch":
             r.add_error("nik", DATA_MISMATCH)
             r.data = None
+    pickle.dump(lookups, run.lookups, protocol=pickle.HIGHEST_PROTOCOL)
     valid = [r for r in valid if r.data is not None]
-    enrolled = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
-    person_ids = [p.pk for p in people.values() if p.pk not in enrolled]
-    clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
+    known_ids = [people[r.data.nik_index].pk for r in valid if r.data.nik_index in people]
+    enrolled = set(Enrollment.objects.filter(program=program, person_id__in=known_ids).values_list("person_id", flat=True))
+    clashes = selectors.schedule_clashes(person_ids=[pk for pk in known_ids if pk not in enrolled], program=program)
     districts = {r.data.district for r in valid} | {
         r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
     }
-    known_districts = set()
-    for chunk in chunks(sorted(districts), CHUNK):
-        known_districts.update(District.objects.filter(code__in=chunk).values_list("code", flat=True))
-    regencies = {r.data.parsed.region.regency.code for r in valid}
-    known_regencies = set(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
-    seats_left = program.quota - selectors.seats_taken(program=program)
+    # Region codes are looked up once per import (a few thousand at most), not once per chunk.
+    districts -= run.districts_checked
+    run.known_districts.update(District.objects.filter(code__in=sorted(districts)).values_list("code", flat=True))
+    run.districts_checked |= districts
+    known_districts = run.known_districts
+    regencies = {r.data.parsed.region.regency.code for r in valid} - run.regencies_checked
+    run.known_regencies.update(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
+    run.regencies_checked |= regencies
+    known_regencies = run.known_regencies
 
     for r in valid:
         d = r.data
         existing = people.get(d.nik_index)
         if existing is not None and existing.pk in enrolled:
             r.status = "unchanged"
+            r.data = None
             continue
         if d.district not in known_districts:
             r.add_error("district", Msg("Kode kecamatan {c} tidak ada dalam daftar wilayah.", "District code {c} is not in the region list.").format(
@@ -218,33 +429,26 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             r.data = None
             continue
         if d.status == E.PARTICIPANT:
-            if seats_left <= 0:
+            if run.seats_left <= 0:
                 r.add_error("status", Msg("Kuota program sudah penuh ({q} peserta); baris ini tidak dapat menjadi peserta. "
                                           "Ubah Status menjadi pendaftar atau tambah kuota.",
                                           "The program's quota is full ({q} participants); this row cannot be a participant. "
                                           "Change Status to applicant or raise the quota.").format(q=program.quota))
                 r.data = None
                 continue
-            seats_left -= 1
+            run.seats_left -= 1
 
-    errors = sum(1 for r in report.rows if r.status == "error")
-    now = timezone.now()
-    audit.record_many(actor=actor, action=AccountsAudit.PERSON_LOOKED_UP, object_type="accounts.person", rows=lookups, reason=purpose, at=now)
-    to_save = [r for r in report.rows if r.status == "valid"] if not (errors and report.mode == "all_or_nothing") else []
+    if any(r.status == "error" for r in results) and report.mode == "all_or_nothing":
+        run.writing = False  # nothing will be kept: no more writes (the savepoint undoes those done)
+    to_save = [r for r in results if r.status == "valid"] if run.writing else []
     if not to_save:
-        # Nothing saved (refused, every row wrong, or nothing new): still one row that says so.
-        audit.record(
-            actor=actor, action=Audit.PROGRAM_IMPORT_REFUSED if errors else Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
-            after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": 0, "people_created": 0,
-                   "unchanged": sum(1 for r in report.rows if r.status == "unchanged"), "errors": errors,
-                   "late": bool(late_reason), "saved": False, **_file_facts(report)},
-        )
         return
-    registered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    late_reason = run.late_reason
+    registered_by = run.actor.pk if getattr(run.actor, "is_authenticated", False) else None
     new_people: dict[str, dict] = {}
     for r in to_save:
         d = r.data
-        if d.nik_index in people or d.nik_index in new_people:
+        if d.nik_index in people:
             continue
         new_people[d.nik_index] = {
             "user_id": None, "nik_encrypted": crypto.encrypt(d.nik), "nik_index": d.nik_index,
@@ -257,9 +461,13 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
     _insert(Person, list(new_people.values()))
-    new_ids: dict[str, int] = {}
-    for chunk in chunks(list(new_people), CHUNK):
-        new_ids.update(Person.objects.filter(nik_index__in=chunk).values_list("nik_index", "pk"))
+    # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution, this
+    # instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
+    new_ids = {}
+    if new_people:
+        new_ids = dict(Person.objects.filter(added_by_institution_id=program.institution_id, created_at=now, pk__gt=run.last_person)
+                       .values_list("nik_index", "pk"))
+        run.last_person = max(new_ids.values(), default=run.last_person)
     enrollment_rows = []
     for r in to_save:
         d = r.data
@@ -269,35 +477,29 @@ def _decide_and_save(*, actor: User, program: Program, report: ImportReport, lat
             "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
         })
     _insert(Enrollment, enrollment_rows)
-    # The program row is locked (``lock_program``): the counters move with the rows, in this transaction.
-    services.program_counters_apply(
-        program_id=program.pk, deltas=Counter(e["state"] for e in enrollment_rows), late=len(enrollment_rows) if late_reason else 0)
-    enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT)
-                          .values_list("person_id", "pk"))
-    enrollments = [(enrollment_ids[e["person_id"]], e) for e in enrollment_rows]
+    run.deltas.update(e["state"] for e in enrollment_rows)
+    enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT,
+                                                    pk__gt=run.last_enrollment).values_list("person_id", "pk"))
+    run.last_enrollment = max(enrollment_ids.values(), default=run.last_enrollment)
+    audit.record_many(
+        actor=run.actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED,
+        object_type="training.enrollment", reason=late_reason, at=now,
+        rows=[(enrollment_ids[e["person_id"]], r.data.full_name, None,
+               {"program": program.pk, "person": e["person_id"], "state": e["state"], "source": "import", "late": bool(late_reason),
+                "row": r.row, "person_created": r.data.nik_index in new_people})
+              for e, r in zip(enrollment_rows, to_save, strict=True)],
+    )
+    run.notify.extend(people[r.data.nik_index] for r in to_save if r.data.nik_index in people)
     for r in to_save:
         r.status = "created"
-    audit.record_many(
-        actor=actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED, object_type="training.enrollment", reason=late_reason, at=now,
-        rows=[(pk, r.data.full_name, None, {"program": program.pk, "person": e["person_id"], "state": e["state"], "source": "import",
-                                           "late": bool(late_reason), "row": r.row, "person_created": r.data.nik_index in new_people})
-              for (pk, e), r in zip(enrollments, to_save, strict=True)],
-    )
-    report.created = len(enrollments)
-    report.people_created = len(new_people)
-    report.saved = True
-    audit.record(
-        actor=actor, action=Audit.PROGRAM_IMPORT, obj=program, reason=late_reason, at=now,
-        after={"file": report.file_name[:200], "mode": report.mode, "rows": report.total, "created": report.created,
-               "people_created": report.people_created, "unchanged": sum(1 for r in report.rows if r.status == "unchanged"),
-               "errors": errors, "late": bool(late_reason), "saved": True, **_file_facts(report)},
-    )
-    _notify_enrolled(actor=actor, program=program, people=[people[r.data.nik_index] for r in to_save if r.data.nik_index in people])
+        r.data = None
+    report.created += len(enrollment_rows)
+    report.people_created += len(new_people)
 
 
-def _file_facts(report: ImportReport) -> dict:
+def _file_facts(report: ImportReport, table: reading.TableStream) -> dict:
     """What the import's summary row adds about the file: empty rows skipped, columns ignored."""
-    return {"skipped": report.skipped, "ignored_columns": [h[:60] for n in report.notices for h in n.columns][:50]}
+    return {"skipped": table.skipped, "ignored_columns": [h[:60] for n in table.notices() for h in n.columns][:50]}
 
 
 def _notify_enrolled(*, actor: User, program: Program, people: list[_Known]) -> None:
@@ -458,6 +660,8 @@ def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime
 
 # --- export -------------------------------------------------------------------------------------
 
+EXPORT_CHUNK = 5000  # rows per fetch of the export's server-side cursor
+
 def enrollments_export(*, actor: User, program: Program, state: str = "") -> Export:
     """Rows of the program's enrollment table for a spreadsheet; NIK masked unless the actor may see it.
     An export with full NIKs is recorded in the audit trail."""
@@ -468,23 +672,29 @@ def enrollments_export(*, actor: User, program: Program, state: str = "") -> Exp
     show = can(actor, "enrollment.view_nik", program)
     with transaction.atomic(durable=True):
         audit.record(actor=actor, action=Audit.PROGRAM_EXPORT, obj=program, after={"state": state, "nik_visible": show})
-    qs = selectors.program_enrollments(program=program, state=state)
-    # Choice labels are lazy translations: made plain text once, in the active language.
+    qs = selectors.program_enrollments(program=program, state=state).values_list(
+        "person__full_name", "person__nik_encrypted", "person__sex", "person__birth_date", "person__education", "person__phone",
+        "person__email", "person__domicile_district__name", "person__domicile_district__regency__name", "state", "result", "late",
+        "late_reason", "source", "registered_at",
+    )
+    # Labels made plain text once, in the active language (choice labels are lazy translations); plain tuples
+    # from a server-side cursor (``iterator``), not model instances: 1M rows stream in constant memory.
     sexes = {k: str(v) for k, v in Person.Sex.choices}
     educations = {k: str(v) for k, v in Person.Education.choices}
     results = {k: str(v) for k, v in Enrollment.Result.choices}
     sources = {k: str(v) for k, v in Enrollment.Source.choices}
+    states = {k: domain.state_label(k).id for k in E.values}
+    decrypt, masked = crypto.decrypt, (lambda nik: nik) if show else mask
+    wib = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 all year (no daylight saving since 1964)
+    utc = dt.UTC
 
     def rows() -> Iterator[list[Any]]:
-        for n, e in enumerate(qs.iterator(chunk_size=2000), start=1):
-            p = e.person
-            nik = crypto.decrypt(p.nik_encrypted)
-            district = p.domicile_district
+        for n, (name, sealed, sex, born, education, phone, email, district, regency, state_, result, late, late_reason, source,
+                registered_at) in enumerate(qs.iterator(chunk_size=EXPORT_CHUNK), start=1):
             yield [
-                n, p.full_name, nik if show else mask(nik), sexes.get(p.sex, p.sex), p.birth_date, educations.get(p.education, p.education),
-                p.phone, p.email, district.name if district else "", district.regency.name if district else "",
-                domain.state_label(e.state).id, results.get(e.result, e.result), "Ya" if e.late else "Tidak", e.late_reason,
-                sources.get(e.source, e.source), timezone.localtime(e.registered_at, WIB).replace(tzinfo=None, microsecond=0),
+                n, name, masked(decrypt(sealed)), sexes.get(sex, sex), born, educations.get(education, education), phone, email,
+                district or "", regency or "", states.get(state_, state_), results.get(result, result), "Ya" if late else "Tidak",
+                late_reason, sources.get(source, source), (registered_at.astimezone(utc) + wib).replace(tzinfo=None, microsecond=0),
             ]
 
     stem = f"peserta-program-{program.pk}" + (f"-{state}" if state else "")

@@ -18,9 +18,9 @@ from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, Sisn
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import require
 
-from . import selectors, services
-from .forms import Ak1ApplicationForm, Ak1UpdateForm, RefuseForm, ReportForm
-from .pdf import render_card_pdf
+from .. import selectors, services
+from ..forms import Ak1ApplicationForm, Ak1UpdateForm, RefuseForm, ReportForm
+from ..pdf import render_card_pdf
 
 NOT_A_CITIZEN = Msg("Kartu AK/1 diajukan dari akun warga yang terdaftar dengan NIK.",
                     "An AK/1 card is applied for from a citizen account registered with a NIK.")

@@ -33,9 +33,9 @@ from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.regions.selectors import region_for_code
 
-from . import domain
-from .codes import Audit, Code
-from .models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
+from .. import domain
+from ..codes import Audit, Code
+from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,25 @@ def ak1_report(*, actor: User, card_id: int, report: Ak1Report, now: dt.datetime
             audit.record(actor=actor, action=Audit.AK1_REPORTED, obj=card, at=now,
                          after={"box": box, "outcome": report.outcome, "by_office": by_office})
     return card
+
+
+def ak1_end_on_hire(*, actor: User, person_id: int, employer_name: str, position: str, today: dt.date,
+                    now: dt.datetime) -> int:
+    """The employer who hires returns the card: inside the hiring transaction (``application_move``, whose
+    permission check covers it), the person's valid issued card ends as "found work". Returns how many ended."""
+    ended = 0
+    for card in JobSeekerCard.objects.select_for_update().filter(person_id=person_id, status=domain.CardStatus.ISSUED,
+                                                                 ended_on__isnull=True):
+        if domain.validity(issued_on=card.issued_on, today=today) != domain.Validity.VALID:
+            continue
+        card.ended_on = today
+        card.employer_name, card.position = employer_name[: domain.EMPLOYER_MAX], position[: domain.POSITION_MAX]
+        card.save(update_fields=["ended_on", "employer_name", "position"])
+        audit.record(actor=actor, action=Audit.AK1_ENDED, obj=card, at=now,
+                     after={"box": None, "employer": card.employer_name, "position": card.position, "by_office": False,
+                            "returned_by_employer": True})
+        ended += 1
+    return ended
 
 
 UPDATABLE = ("marital_status", "address", "education", "other_training", "skills")

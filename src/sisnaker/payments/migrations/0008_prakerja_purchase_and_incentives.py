@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0011_person_bank_account_moved_to_payments'),
         ('institutions', '0002_vetting'),
-        ('payments', '0006_payout_accounts_from_profiles'),
+        ('payments', '0007_payout_account_bank_refusal'),
         ('training', '0006_program_counters'),
     ]
 

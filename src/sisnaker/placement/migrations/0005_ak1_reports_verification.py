@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0011_person_bank_account_moved_to_payments'),
-        ('placement', '0002_jobseekercard_jobseekercounter'),
+        ('placement', '0004_occupations_search'),
         ('regions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,96 @@
+"""A full Kartu Prakerja wave in the demo: created, given quotas and opened by the PMO officer through the services;
+thousands of applications inserted set-based (what the application and code-confirmation services would have left:
+sealed NIK and KK with their blind indexes, confirmed contacts); then closed and drawn by the services with the
+wave's own seed — so the results page, the replay file (``undian.json``, ``sisnaker prakerja replaydraw``), the
+cards and the inclusion figures show real numbers.
+
+Some applications belong to the demo's registered citizens (Siti among them: "Prakerja saya" shows her result), so
+the regional officers' residents list leaves "who opened my record" entries on their privacy pages. The rest are
+generated people spread over the country (Java weighted, as the population is); a few never confirm their codes
+(they lapse), a few are in formal education or too old (not eligible), and some share a family card (the household
+limit of 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from sisnaker.accounts.models import Person, User
+from sisnaker.core import crypto
+from sisnaker.prakerja import services as prakerja
+from sisnaker.prakerja.domain import ApplicationStatus as S
+from sisnaker.prakerja.models import Application
+from sisnaker.regions.models import District
+
+JAVA = {"31", "32", "33", "34", "35", "36"}
+EDUCATIONS = ["sd", "smp", "sma", "smk", "d3", "s1"]
+
+
+def _nik(district: str, birth: dt.date, female: bool, serial: int) -> str:
+    return f"{district.replace('.', '')}{birth.day + (40 if female else 0):02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+def load_prakerja_wave(*, today: dt.date, rng: random.Random, names, applications: int = 3000) -> dict[str, int]:
+    """Create, fill, close and draw one wave. ``names(female) -> str`` gives generated names."""
+    pmo = User.objects.get(username="pmo")
+    now = timezone.now()
+    opens = today - dt.timedelta(days=45)
+    districts = list(District.objects.values_list("code", "regency_id"))
+    weighted = [d for d in districts if d[0][:2] in JAVA] * 2 + districts
+
+    # Who applies: the registered citizens first (their own NIK), then generated people.
+    people = list(Person.objects.filter(user__isnull=False).order_by("pk")
+                  .values_list("pk", "user_id", "nik_encrypted", "full_name", "birth_date", "sex", "nik_regency_id",
+                               "domicile_district_id", "has_disability", "phone")[: applications // 20])
+    rows = []
+    for pk, user_id, sealed, name, birth, sex, regency, domicile, disabled, phone in people:
+        rows.append(dict(person_id=pk, created_by_id=user_id, nik=crypto.decrypt(sealed), full_name=name, birth_date=birth, sex=sex,
+                         nik_regency_id=regency, domicile_district_id=domicile, has_disability=disabled, phone=phone))
+    serial = 5000
+    while len(rows) < applications:
+        female = rng.random() < 0.5
+        birth = opens - dt.timedelta(days=rng.randint(17 * 365, 66 * 365))  # a few outside 18–64
+        district, regency = rng.choice(weighted)
+        domicile = district if rng.random() > 0.2 else rng.choice(weighted)[0]
+        serial += 1
+        rows.append(dict(person_id=None, created_by_id=pmo.pk, nik=_nik(district, birth, female, serial % 10000),
+                         full_name=names(female), birth_date=birth, sex="F" if female else "M", nik_regency_id=regency,
+                         domicile_district_id=domicile, has_disability=rng.random() < 0.04,
+                         phone=f"+6281{rng.randint(10_000_000, 99_999_999)}"))
+
+    per_province = Counter(r["nik_regency_id"][:2] for r in rows)
+    wave = prakerja.wave_create(actor=pmo, now=now, data=prakerja.WaveData(
+        name=f"Gelombang {opens.year} (demo)", opens_on=opens, closes_on=today - dt.timedelta(days=15),
+        national_target=applications // 5, training_balance=3_500_000, post_training_incentive=600_000,
+        post_training_incentive_count=1, incentive_interval_days=30, survey_incentive=50_000, survey_incentive_count=2,
+        purchase_deadline_days=30))
+    prakerja.quotas_compute(actor=pmo, wave=wave, weights=dict(per_province))
+    prakerja.wave_open(actor=pmo, wave=wave, now=now)
+
+    objects, kk = [], None
+    for i, r in enumerate(rows):
+        nik = r.pop("nik")
+        # About one in four shares the family card of the one before (households of 2–4).
+        if kk is None or rng.random() > 0.25 or not nik.startswith(kk[:4]):
+            kk = f"{nik[:6]}{rng.randint(10_000_000, 99_999_999):08d}{i % 100:02d}"
+        r["domicile_district_id"] = r["domicile_district_id"] or r["nik_regency_id"] + ".01"
+        confirmed = rng.random() > 0.03
+        signed = now - dt.timedelta(days=rng.randint(16, 44))
+        objects.append(Application(
+            wave=wave, nik_encrypted=crypto.encrypt(nik), nik_index=prakerja.nik_index(nik), kk_encrypted=crypto.encrypt(kk),
+            kk_index=prakerja.kk_index(kk), province_id=r["nik_regency_id"][:2], education=rng.choice(EDUCATIONS),
+            in_formal_education=rng.random() < 0.02, email=f"pendaftar{i}@contoh.id",
+            status=S.SUBMITTED if confirmed else S.UNVERIFIED, statement_version=1, statement_signed_at=signed,
+            verify_token=secrets.token_hex(16), phone_code_hash="", email_code_hash="", code_expires_at=signed,
+            contacts_verified_at=signed if confirmed else None, created_at=signed, **r))
+    with transaction.atomic():
+        Application.objects.bulk_create(objects, batch_size=1000)
+    closed = prakerja.wave_close(actor=pmo, wave=wave, now=now)
+    wave.refresh_from_db()
+    drawn = prakerja.wave_draw(actor=pmo, wave=wave, now=now)
+    return {"applications": len(objects), **closed, **drawn}

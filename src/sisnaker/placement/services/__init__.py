@@ -1,0 +1,43 @@
+"""Placement's writes, by sub-domain: ``ak1`` (the job-seeker card), ``employers`` (company registration,
+vetting, staff), ``vacancies`` (drafts, publishing, closing, filled reports), ``applications`` (applying,
+stages, hiring → placement records). Every service is keyword-only, takes the actor, checks the permission,
+runs in one durable transaction and writes its audit row in it."""
+
+from .ak1 import (
+    UPDATABLE,
+    Ak1Application,
+    Ak1Report,
+    ak1_apply,
+    ak1_issue,
+    ak1_refuse,
+    ak1_reminders_send,
+    ak1_report,
+    ak1_update,
+    office_regency_code,
+    verification_url,
+)
+from .applications import application_move, application_submit
+from .employers import (
+    CompanyData,
+    company_add_staff,
+    company_register,
+    company_resubmit,
+    company_review,
+)
+from .outcomes import OutcomeData, completeness_remind, outcomes_report
+from .vacancies import (
+    VacancyData,
+    vacancy_close,
+    vacancy_create,
+    vacancy_fill,
+    vacancy_publish,
+    vacancy_update,
+)
+
+__all__ = [
+    "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_issue", "ak1_refuse",
+    "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "application_move", "OutcomeData",
+    "completeness_remind", "outcomes_report",
+    "application_submit", "company_add_staff", "company_register", "company_resubmit", "company_review",
+    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_update",
+]

@@ -1,0 +1,129 @@
+"""Applications: a job seeker applies to a published, open vacancy of an approved company (once per vacancy: a
+database constraint); their valid AK/1 card and standing training certificates are attached by reference. The
+company's staff move it through ``domain.APPLICATION_TRANSITIONS``; hiring records a ``Placement`` (source
+"application") linked to the application and vacancy, and raises the vacancy's filled count (the vacancy is
+marked filled when every position is)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sisnaker.accounts.models import User
+from sisnaker.certification.selectors.certificates import certificates_of_person
+from sisnaker.core import audit
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
+from sisnaker.core.permissions import require
+
+from .. import domain
+from ..codes import JobsAudit, JobsCode
+from ..models import Application, JobSeekerCard, Placement, Vacancy
+from .ak1 import ak1_end_on_hire
+
+NOTE_MAX = 1000
+NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
+                    "Applications are sent from a citizen account registered with a NIK.")
+VACANCY_NOT_FOUND = Msg("Lowongan tidak ditemukan.", "Vacancy not found.")
+
+
+def _valid_card(person_id: int, today: dt.date) -> JobSeekerCard | None:
+    for card in JobSeekerCard.objects.filter(person_id=person_id, status=domain.CardStatus.ISSUED).order_by("-issued_on"):
+        if domain.validity(issued_on=card.issued_on, today=today) == domain.Validity.VALID:
+            return card
+    return None
+
+
+@transaction.atomic(durable=True)
+def application_submit(*, actor: User, vacancy_id: int, cover_note: str = "", now: dt.datetime) -> Application:
+    person = getattr(actor, "person", None)
+    if person is None:
+        raise PermissionDenied(NOT_A_CITIZEN)
+    require(actor, "application.apply_own", person)
+    note = (cover_note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(Msg("Catatan paling banyak {n} karakter.", "The note is at most {n} characters.").format(n=NOTE_MAX),
+                               code=JobsCode.VACANCY_FIELD, field="cover_note")
+    vacancy = Vacancy.objects.select_related("company").filter(pk=vacancy_id).first()
+    today = timezone.localtime(now).date()
+    # A vacancy that is not public answers as one that does not exist.
+    if vacancy is None or vacancy.status == domain.VacancyStatus.DRAFT or not vacancy.company.is_approved:
+        raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
+    if not domain.is_open(status=vacancy.status, opens_on=vacancy.opens_on, closes_on=vacancy.closes_on, today=today):
+        raise Conflict(Msg("Lowongan ini tidak sedang menerima lamaran.", "This vacancy is not taking applications now."),
+                       code=JobsCode.VACANCY_NOT_OPEN)
+    if Application.objects.filter(vacancy=vacancy, person=person).exists():
+        raise Conflict(Msg("Anda sudah melamar lowongan ini.", "You have already applied to this vacancy."), code=JobsCode.APPLICATION_EXISTS)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                vacancy=vacancy, person=person, ak1_card=_valid_card(person.pk, today), cover_note=note,
+                stage=domain.Stage.APPLIED, applied_at=now, stage_changed_at=now, stage_changed_by=actor)
+    except IntegrityError as exc:  # a double click racing itself
+        raise Conflict(Msg("Anda sudah melamar lowongan ini.", "You have already applied to this vacancy."),
+                       code=JobsCode.APPLICATION_EXISTS) from exc
+    certificates = certificates_of_person(person_id=person.pk)
+    application.certificates.set(certificates)
+    audit.record(actor=actor, action=JobsAudit.APPLICATION_SUBMITTED, obj=application,
+                 after={"vacancy": vacancy.pk, "ak1_card": application.ak1_card_id, "certificates": [c.pk for c in certificates]},
+                 at=now)
+    return application
+
+
+@transaction.atomic(durable=True)
+def application_move(*, actor: User, application_id: int, action: str, note: str = "", start_date: dt.date | None = None,
+                     now: dt.datetime) -> Application:
+    """The company's staff move an application one step (``domain.APPLICATION_TRANSITIONS``). ``hire`` needs the
+    start date and records the placement; ``reject`` keeps ``note`` as the reason the applicant reads."""
+    if action not in domain.APPLICATION_ACTIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=JobsCode.APPLICATION_STAGE, field="action")
+    application = (Application.objects.select_for_update(of=("self",)).select_related("vacancy__company", "person")
+                   .filter(pk=application_id).first())
+    if application is None:
+        raise NotFound(Msg("Lamaran tidak ditemukan.", "Application not found."), code=JobsCode.APPLICATION_NOT_FOUND)
+    require(actor, "application.move", application)
+    to = domain.application_next_stage(action=action, stage=application.stage)
+    if to is None:
+        raise Conflict(Msg("Tindakan ini tidak berlaku untuk lamaran pada tahap \"{s}\".",
+                           "This action does not apply to an application at stage \"{s}\".").format(s=application.get_stage_display()),
+                       code=JobsCode.APPLICATION_STAGE)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(Msg("Catatan paling banyak {n} karakter.", "The note is at most {n} characters.").format(n=NOTE_MAX),
+                               code=JobsCode.APPLICATION_STAGE, field="note")
+    before = {"stage": application.stage}
+    placement = None
+    if action == "hire":
+        if start_date is None:
+            raise ValidationFailed(Msg("Isi tanggal mulai bekerja.", "Give the start date."), code=JobsCode.APPLICATION_STAGE,
+                                   field="start_date")
+        vacancy = Vacancy.objects.select_for_update().get(pk=application.vacancy_id)  # filled count: one hire at a time
+        blocker = domain.hire_blocker(filled=vacancy.filled, openings=vacancy.openings)
+        if blocker is not None:
+            raise Conflict(blocker, code=JobsCode.VACANCY_FULL)
+        company = application.vacancy.company
+        placement = Placement.objects.create(
+            person=application.person, company=company, employer_name=company.name, position=vacancy.title, start_date=start_date,
+            sector=company.sector, formal=True, domestic=True, source=domain.PlacementSource.APPLICATION, vacancy=vacancy,
+            application=application, regency=vacancy.regency, created_by=actor, created_at=now)
+        # The employer who hires returns the AK/1 card: it ends as "found work" and needs no more reports.
+        ak1_end_on_hire(actor=actor, person_id=application.person_id, employer_name=company.name, position=vacancy.title,
+                        today=timezone.localtime(now).date(), now=now)
+        Vacancy.objects.filter(pk=vacancy.pk).update(filled=F("filled") + 1, updated_at=now)
+        vacancy.refresh_from_db(fields=["filled", "status"])
+        if vacancy.filled >= vacancy.openings and vacancy.status == domain.VacancyStatus.PUBLISHED:
+            Vacancy.objects.filter(pk=vacancy.pk).update(status=domain.VacancyStatus.FILLED, ended_at=now)
+            audit.record(actor=actor, action=JobsAudit.VACANCY_FILLED, obj=vacancy, before={"status": vacancy.status},
+                         after={"status": domain.VacancyStatus.FILLED, "filled": vacancy.filled}, reason="every position hired", at=now)
+    application.stage, application.stage_note = to, note
+    application.stage_changed_at, application.stage_changed_by = now, actor
+    application.save(update_fields=["stage", "stage_note", "stage_changed_at", "stage_changed_by"])
+    audit.record(actor=actor, action=JobsAudit.APPLICATION_MOVED, obj=application, before=before, after={"stage": to},
+                 reason=note, at=now)
+    if placement is not None:
+        audit.record(actor=actor, action=JobsAudit.PLACEMENT_RECORDED, obj=placement,
+                     after={"person": placement.person_id, "company": placement.company_id, "vacancy": placement.vacancy_id,
+                            "start_date": start_date.isoformat(), "source": placement.source}, at=now)
+    return application

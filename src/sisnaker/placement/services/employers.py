@@ -1,0 +1,214 @@
+"""Employers: a signed-in user registers a company (pending; they become its manager with the employer role),
+a regional officer of the company's regency office approves or rejects it (with a reason), suspends or
+reinstates it; after a rejection the manager corrects it and resubmits; the manager of an approved company
+adds staff accounts. Transitions: ``domain.COMPANY_TRANSITIONS``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from sisnaker.accounts import selectors as account_selectors
+from sisnaker.accounts.codes import Code as AccountCode
+from sisnaker.accounts.models import RoleAssignment, User
+from sisnaker.core import audit
+from sisnaker.core.codes import Code as CoreCode
+from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.permissions import require
+from sisnaker.core.roles import Role
+from sisnaker.notifications.services import notify_user
+from sisnaker.regions.models import District, Regency
+
+from .. import domain
+from ..codes import COMPANY_REVIEW_AUDIT, JobsAudit, JobsCode
+from ..models import Company
+
+FIELDS = ["name", "nib", "sector", "regency", "district", "address", "contact_name", "phone", "email", "status"]
+MAX_OPEN_REGISTRATIONS = 3
+REASON_MAX = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyData:
+    name: str
+    nib: str
+    sector: str
+    regency: Regency | None
+    district: District | None = None
+    address: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _clean(data: CompanyData) -> dict:
+    name = " ".join((data.name or "").split())
+    if not domain.COMPANY_NAME_MIN <= len(name) <= 200:
+        raise ValidationFailed(Msg("Nama perusahaan 3–200 karakter.", "The company's name is 3–200 characters."),
+                               code=JobsCode.COMPANY_FIELD, field="name")
+    nib = domain.nib_clean(data.nib)
+    if nib is None:
+        raise ValidationFailed(Msg("NIB (Nomor Induk Berusaha dari OSS) terdiri dari 13 angka.",
+                                   "The NIB (business identity number from OSS) is 13 digits."), code=JobsCode.NIB_INVALID, field="nib")
+    if data.sector not in domain.KBLI_LETTERS:
+        raise ValidationFailed(Msg("Pilih sektor usaha (KBLI).", "Choose the business sector (KBLI)."), code=JobsCode.COMPANY_FIELD, field="sector")
+    if data.regency is None:
+        raise ValidationFailed(Msg("Pilih kabupaten/kota perusahaan.", "Choose the company's regency/city."), code=JobsCode.COMPANY_FIELD,
+                               field="regency")
+    if data.district is not None and data.district.regency_id != data.regency.pk:
+        raise ValidationFailed(Msg("Kecamatan tidak berada di kabupaten/kota yang dipilih.", "The district is not in the chosen regency."),
+                               code=JobsCode.COMPANY_FIELD, field="district")
+    if not (data.phone or "").strip() and not (data.email or "").strip():
+        raise ValidationFailed(Msg("Isi nomor telepon atau e-mail kontak perusahaan.", "Give the company's contact phone or e-mail."),
+                               code=JobsCode.COMPANY_FIELD, field="phone")
+    return dict(name=name, nib=nib, sector=data.sector, regency=data.regency, district=data.district,
+                address=" ".join((data.address or "").split())[:300], contact_name=" ".join((data.contact_name or "").split())[:150],
+                phone=(data.phone or "").strip()[:30], email=(data.email or "").strip().lower())
+
+
+def _nib_conflict(nib: str) -> Conflict:
+    return Conflict(Msg("NIB {n} sudah terdaftar atas perusahaan lain. Bila Anda staf perusahaan itu, minta pengelolanya "
+                        "menambahkan Anda.",
+                        "NIB {n} is already registered to another company. If you work there, ask its manager to add you.").format(n=nib),
+                    code=JobsCode.NIB_EXISTS, field="nib")
+
+
+def approvers_of(company: Company):
+    """Regional officers of the company's regency office: who vet it."""
+    return User.objects.filter(is_active=True, role_assignments__is_active=True, role_assignments__role=Role.REGIONAL_OFFICER,
+                               role_assignments__region_code=company.regency_id).distinct()
+
+
+def _tell(users, *, topic: str, subject: str, text: Msg) -> None:
+    for user in users:
+        notify_user(user=user, topic=topic, subject=subject, text=text.en if user.preferred_language == "en" else text.id)
+
+
+@transaction.atomic(durable=True)
+def company_register(*, actor: User, data: CompanyData, now: dt.datetime) -> Company:
+    """Register a company: *pending* until a regional officer of its regency approves it. The registrant
+    becomes its manager (employer role); until approval the company can publish nothing."""
+    require(actor, "company.register")
+    values = _clean(data)
+    if Company.objects.filter(nib=values["nib"]).exists():
+        raise _nib_conflict(values["nib"])
+    waiting = Company.objects.filter(registered_by=actor, status__in=[domain.CompanyStatus.PENDING, domain.CompanyStatus.REJECTED]).count()
+    if waiting >= MAX_OPEN_REGISTRATIONS:
+        raise Conflict(Msg("Anda sudah memiliki {n} pendaftaran perusahaan yang belum disetujui.",
+                           "You already have {n} company registrations awaiting a decision.").format(n=waiting),
+                       code=JobsCode.COMPANY_REGISTRATIONS_OPEN)
+    try:
+        with transaction.atomic():
+            company = Company.objects.create(**values, status=domain.CompanyStatus.PENDING, status_changed_at=now,
+                                             registered_by=actor, manager=actor)
+    except IntegrityError as exc:  # the same NIB registered at the same moment
+        raise _nib_conflict(values["nib"]) from exc
+    RoleAssignment.objects.create(user=actor, role=Role.EMPLOYER, company=company, granted_by=actor)
+    audit.record(actor=actor, action=JobsAudit.COMPANY_REGISTERED, obj=company, after=audit.snapshot(company, FIELDS), at=now)
+    _tell(approvers_of(company), topic="company.pending", subject=f"Sisnaker: {company.name}",
+          text=Msg("Pendaftaran perusahaan baru menunggu persetujuan Anda: {name} (NIB {nib}). Periksa NIB-nya di OSS.",
+                   "A new company registration awaits your approval: {name} (NIB {nib}). Check its NIB in OSS.").format(
+                       name=company.name, nib=company.nib))
+    return company
+
+
+def _locked(company_id: int) -> Company:
+    company = Company.objects.select_for_update().filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(Msg("Perusahaan tidak ditemukan.", "Company not found."), code=JobsCode.COMPANY_NOT_FOUND)
+    return company
+
+
+_DECISION_TEXT = {
+    "approve": Msg("Perusahaan {name} telah DISETUJUI. Anda sekarang dapat menayangkan lowongan di Sisnaker.",
+                   "Company {name} has been APPROVED. You can now publish vacancies in Sisnaker."),
+    "reject": Msg("Pendaftaran perusahaan {name} DITOLAK. Alasan: {reason}. Perbaiki datanya lalu ajukan ulang.",
+                  "The registration of company {name} was REJECTED. Reason: {reason}. Correct it and resubmit."),
+    "suspend": Msg("Perusahaan {name} DIBEKUKAN. Alasan: {reason}. Lowongannya tidak tayang selama dibekukan.",
+                   "Company {name} has been SUSPENDED. Reason: {reason}. Its vacancies are hidden while it is suspended."),
+    "reinstate": Msg("Perusahaan {name} telah DIAKTIFKAN KEMBALI. Catatan: {reason}.", "Company {name} has been REINSTATED. Note: {reason}."),
+}
+
+
+@transaction.atomic(durable=True)
+def company_review(*, actor: User, company_id: int, action: str, reason: str = "", now: dt.datetime) -> Company:
+    """A regional officer of the company's regency office decides: approve or reject (with a reason) a pending
+    company, suspend (with a reason) an approved one, reinstate (with a note) a suspended one. Its staff are told."""
+    if action not in domain.COMPANY_REVIEW_ACTIONS:
+        raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=JobsCode.COMPANY_STATUS, field="action")
+    company = _locked(company_id)
+    require(actor, "company.review", company)
+    to = domain.company_next_status(action=action, status=company.status)
+    if to is None:
+        raise Conflict(domain.company_transition_refusal(status=company.status), code=JobsCode.COMPANY_STATUS)
+    reason = " ".join((reason or "").split())
+    if action in domain.REASON_REQUIRED_ACTIONS and not reason:
+        raise ValidationFailed(Msg("Tuliskan alasannya; perusahaan akan membacanya.", "Write the reason; the company will read it."),
+                               code=CoreCode.REASON_REQUIRED, field="reason")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(Msg("Alasan paling banyak {n} karakter.", "The reason is at most {n} characters.").format(n=REASON_MAX),
+                               code=JobsCode.COMPANY_FIELD, field="reason")
+    before = {"status": company.status}
+    company.status, company.status_reason, company.status_changed_at = to, reason, now
+    company.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit.record(actor=actor, action=COMPANY_REVIEW_AUDIT[action], obj=company, before=before, after={"status": to},
+                 reason=reason, at=now)
+    staff = User.objects.filter(is_active=True, role_assignments__company=company, role_assignments__is_active=True).distinct()
+    _tell(staff, topic=f"company.{action}", subject=f"Sisnaker: {company.name}",
+          text=_DECISION_TEXT[action].format(name=company.name, reason=reason or "-"))
+    return company
+
+
+@transaction.atomic(durable=True)
+def company_resubmit(*, actor: User, company_id: int, data: CompanyData, now: dt.datetime) -> Company:
+    """After a rejection its staff correct the data and ask again: back to pending."""
+    company = _locked(company_id)
+    require(actor, "company.edit", company)
+    to = domain.company_next_status(action="resubmit", status=company.status)
+    if to is None:
+        raise Conflict(domain.company_transition_refusal(status=company.status), code=JobsCode.COMPANY_STATUS)
+    values = _clean(data)
+    if Company.objects.filter(nib=values["nib"]).exclude(pk=company.pk).exists():
+        raise _nib_conflict(values["nib"])
+    before = audit.snapshot(company, FIELDS)
+    for name, value in values.items():
+        setattr(company, name, value)
+    company.status, company.status_reason, company.status_changed_at = to, "", now
+    company.save()
+    b, a = audit.changes(before, audit.snapshot(company, FIELDS))
+    audit.record(actor=actor, action=JobsAudit.COMPANY_RESUBMITTED, obj=company, before=b, after=a, at=now)
+    return company
+
+
+STAFF_NOT_FOUND = Msg("Akun tidak ditemukan (atau ditemukan lebih dari satu). Periksa lagi datanya.",
+                      "Account not found (or more than one matched). Check the details.")
+
+
+@transaction.atomic(durable=True)
+def company_add_staff(*, actor: User, company_id: int, username: str = "", email: str = "", phone: str = "",
+                      now: dt.datetime) -> RoleAssignment:
+    """The manager of an approved company attaches an existing account as its staff (employer role). The
+    permission is checked before the account is looked for, so a refusal reveals nothing about accounts."""
+    company = _locked(company_id)
+    require(actor, "company.manage_staff", company)
+    if not (username.strip() or email.strip() or phone.strip()):
+        raise ValidationFailed(Msg("Isi nama pengguna, e-mail, atau nomor HP akun yang ditambahkan.",
+                                   "Give the account's username, e-mail or phone."), code=JobsCode.COMPANY_FIELD, field="username")
+    found = account_selectors.active_users_by_contact(username=username, email=email, phone=phone, limit=2)
+    if len(found) != 1:
+        raise NotFound(STAFF_NOT_FOUND, code=CoreCode.USER_NOT_FOUND, field="username")
+    user = found[0]
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=Role.EMPLOYER, company=company,
+                                                               defaults={"granted_by": actor})
+    if not created and assignment.is_active:
+        raise Conflict(Msg("Akun ini sudah menjadi staf perusahaan ini.", "This account is already staff of this company."),
+                       code=AccountCode.ROLE_EXISTS)
+    if not created:
+        assignment.is_active = True
+        assignment.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=JobsAudit.COMPANY_STAFF_ADDED, obj=assignment,
+                 after={"user": user.pk, "company": company.pk}, at=now)
+    return assignment
+

@@ -1,0 +1,148 @@
+"""Alumni outcomes (issue 12 "Placement records and regional reporting"): the regional office of where alumni live
+reports what they do now, for many at once, also for alumni trained elsewhere; hires, the employment survey and
+reports count as known outcomes; the completeness view per origin region recounts independently; reminders go to
+the regions behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from sisnaker.core.errors import PermissionDenied, ValidationFailed
+from sisnaker.core.models import AuditEvent
+from sisnaker.notifications.models import Notification
+from sisnaker.placement import domain, selectors, services
+from sisnaker.placement.models import Outcome, Placement
+from sisnaker.training.domain import EnrollmentState
+from tests.factories import PersonFactory, course, enrollments_in, staff
+
+NOW = timezone.now()
+TODAY = timezone.localdate()
+
+
+def graduates(program, *, n: int, domicile: str) -> list:
+    people = [PersonFactory(domicile=domicile, nik_district=domicile) for _ in range(n)]
+    return enrollments_in(program, people=people, state=EnrollmentState.GRADUATED)
+
+
+@pytest.fixture
+def world(regions):
+    # A boarding program in Surabaya (35.78) trains people from Bandung (32.73) and from Surabaya itself.
+    c = course(participants=0)
+    bandung = graduates(c.program, n=3, domicile="32.73.01")
+    surabaya = graduates(c.program, n=2, domicile="35.78.01")
+    return c, bandung, surabaya
+
+
+WORKING = services.OutcomeData(status="employed", employer_name="PT Tekstil Jaya", position="Operator jahit",
+                               start_date=TODAY - dt.timedelta(days=10), sector="C")
+
+
+def test_the_home_office_reports_its_alumni_trained_elsewhere_at_once(world):
+    c, bandung, surabaya = world
+    officer = staff("regional_officer", region_code="32.73")
+    rows, regencies = selectors.outcome_worklist(viewer=officer)
+    assert {e.pk for e in rows} == {e.pk for e in bandung}  # only those who live in Bandung
+    assert [code for code, _ in regencies] == ["32.73"]
+    n = services.outcomes_report(actor=officer, enrollment_ids=[e.pk for e in bandung[:2]], data=WORKING, now=NOW)
+    assert n == 2
+    placements = Placement.objects.filter(source="officer")
+    assert {p.enrollment_id for p in placements} == {e.pk for e in bandung[:2]}  # linked back to the training
+    assert all(p.formal and p.domestic and p.regency_id == "32.73" for p in placements)
+    assert Outcome.objects.filter(status="employed", placement__isnull=False).count() == 2
+    rows, _ = selectors.outcome_worklist(viewer=officer)
+    assert [e.pk for e in rows] == [bandung[2].pk]
+    assert AuditEvent.objects.filter(action="outcome.reported").count() == 2
+
+
+def test_an_officer_cannot_report_alumni_of_another_area_and_nothing_is_half_saved(world):
+    c, bandung, surabaya = world
+    officer = staff("regional_officer", region_code="32.73")
+    with pytest.raises(PermissionDenied):
+        services.outcomes_report(actor=officer, enrollment_ids=[bandung[0].pk, surabaya[0].pk], data=WORKING, now=NOW)
+    assert not Outcome.objects.exists() and not Placement.objects.exists()
+    for citizen_or_manager in (bandung[0].person.user, c.manager):
+        with pytest.raises(PermissionDenied):
+            services.outcomes_report(actor=citizen_or_manager, enrollment_ids=[bandung[0].pk], data=WORKING, now=NOW)
+
+
+def test_reports_are_checked(world):
+    _c, bandung, _ = world
+    officer = staff("regional_officer", region_code="32")  # a province officer reports for its regencies too
+    for data in (services.OutcomeData(status="employed", employer_name="", position="x", start_date=TODAY),
+                 services.OutcomeData(status="employed", employer_name="PT", position="x", start_date=TODAY + dt.timedelta(days=1)),
+                 services.OutcomeData(status="unknown")):
+        with pytest.raises(ValidationFailed):
+            services.outcomes_report(actor=officer, enrollment_ids=[bandung[0].pk], data=data, now=NOW)
+    with pytest.raises(ValidationFailed):
+        services.outcomes_report(actor=officer, enrollment_ids=[], data=WORKING, now=NOW)
+    services.outcomes_report(actor=officer, enrollment_ids=[bandung[0].pk], data=services.OutcomeData(status="not_working"), now=NOW)
+    assert Outcome.objects.get().placement is None  # not at work: no placement record
+
+
+def test_completeness_per_origin_region_recounts(world):
+    c, bandung, surabaya = world
+    officer = staff("regional_officer", region_code="32.73")
+    services.outcomes_report(actor=officer, enrollment_ids=[bandung[0].pk], data=WORKING, now=NOW)
+    # The employment survey counts: a response for a Surabaya alumnus.
+    from sisnaker.surveys.domain import EMPLOYMENT_CODE
+    from sisnaker.surveys.models import Questionnaire, Response
+
+    questionnaire = Questionnaire.objects.get(code=EMPLOYMENT_CODE)  # seeded by the surveys migrations
+    version = questionnaire.versions.get(is_current=True)
+    Response.objects.create(version=version, questionnaire=questionnaire, person=surabaya[0].person,
+                            enrollment=surabaya[0], submitted_at=NOW)
+    admin = staff("admin")
+    by_regency = {r.code: r for r in selectors.completeness(viewer=admin, by="regency")}
+    assert (by_regency["32.73"].alumni, by_regency["32.73"].known, by_regency["32.73"].percent) == (3, 1, 33)
+    assert (by_regency["35.78"].alumni, by_regency["35.78"].known, by_regency["35.78"].percent) == (2, 1, 50)
+    by_province = {r.code: r for r in selectors.completeness(viewer=admin)}
+    assert by_province["32"].alumni == 3 and by_province["35"].alumni == 2
+    # Scope: the Bandung officer sees Bandung only; the training centre sees all its alumni by where they live.
+    assert [r.code for r in selectors.completeness(viewer=officer, by="regency")] == ["32.73"]
+    assert {r.code for r in selectors.completeness(viewer=c.manager, by="regency")} == {"32.73", "35.78"}
+    with pytest.raises(PermissionDenied):
+        selectors.completeness(viewer=bandung[1].person.user)
+
+
+def test_a_hire_counts_as_a_known_outcome(world):
+    _c, bandung, _ = world
+    Placement.objects.create(person=bandung[2].person, employer_name="CV Maju", position="Teknisi", start_date=TODAY,
+                             source="employer", created_at=timezone.now())
+    officer = staff("regional_officer", region_code="32.73")
+    rows, _ = selectors.outcome_worklist(viewer=officer)
+    assert bandung[2].pk not in {e.pk for e in rows}
+
+
+def test_regions_behind_are_reminded(world, sms):
+    _c, bandung, _ = world
+    officer = staff("regional_officer", region_code="32.73")
+    officer.email = "disnaker.bandung@example.test"
+    officer.save(update_fields=["email"])
+    staff("regional_officer", region_code="35.78")
+    curator = staff("curator")
+    with pytest.raises(PermissionDenied):
+        services.completeness_remind(actor=officer, now=NOW)
+    told = services.completeness_remind(actor=curator, now=NOW)
+    assert told >= 1
+    body = Notification.objects.filter(topic="outcome_completeness", recipient="disnaker.bandung@example.test").get().body
+    assert "0%" in body and "0 dari 3" in body
+    services.outcomes_report(actor=officer, enrollment_ids=[e.pk for e in bandung], data=WORKING, now=NOW)
+    Notification.objects.all().delete()
+    services.completeness_remind(actor=curator, now=NOW)
+    assert not Notification.objects.filter(recipient="disnaker.bandung@example.test").exists()  # 100%: not behind
+
+
+def test_the_worklist_page_reports_the_ticked_alumni(world, client):
+    _c, bandung, _ = world
+    officer = staff("regional_officer", region_code="32.73")
+    client.force_login(officer)
+    page = client.get("/penempatan/luaran/")
+    assert page.status_code == 200 and bandung[0].person.full_name in page.content.decode()
+    refused = client.post("/penempatan/luaran/lapor/", {"enrollment": [bandung[0].pk], "status": "employed"})
+    assert refused.status_code == 400 and not Outcome.objects.exists()
+    done = client.post("/penempatan/luaran/lapor/", {"enrollment": [bandung[0].pk, bandung[1].pk], "status": "not_working"})
+    assert done.status_code == 302 and Outcome.objects.count() == 2
+    assert domain.percentage(2, 3) == 67
