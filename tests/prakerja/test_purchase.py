@@ -368,3 +368,24 @@ def test_a_partner_platform_purchase_is_idempotent_per_platform(open_wave, appli
     assert status.dp_platform == "PLATFORM-X"
     with pytest.raises(PermissionDenied):  # without a partner's signature, nobody
         purchases.voucher_exchange(actor=None, institution=m.inst, voucher_code=first.voucher_code, now=NOW)
+
+
+def test_the_inclusion_figures_count_trained_and_certified_once_per_application(open_wave, applicant, pmo):
+    from sisnaker.prakerja import figures
+    from sisnaker.prakerja.models import Application
+
+    m = market(open_wave, applicant, pmo)
+    purchase = buy(m.card, m.program)
+    code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)[0]
+    purchases.redeem_commit(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_1)
+    purchases.completion_report(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_2)
+    before = figures.figures(scope=figures.Scope(national=True), wave=None).total
+    assert (before["trained"], before["certified"]) == (1, 0)
+    certify(Enrollment.objects.get(pk=purchase.enrollment_id), by=m.manager, at=SESSION_2)
+    # A second (cancelled) purchase of the same card joins a second row: still one application.
+    other = prakerja_program(m.inst, title="Pelatihan Lain", start_date=dt.date(2026, 4, 25), end_date=dt.date(2026, 5, 5))
+    curate(other, manager=m.manager, curator=m.curator, pmo=pmo, sessions=())
+    purchases.purchase_cancel(actor=m.card.person.user, purchase=buy(m.card, other, key="k-2"), reason="", now=NOW)
+    total = figures.figures(scope=figures.Scope(national=True), wave=None).total
+    assert (total["trained"], total["certified"]) == (1, 1)
+    assert total["applicants"] == before["applicants"] == Application.objects.exclude(status__in=["unverified", "review", "lapsed"]).count()
