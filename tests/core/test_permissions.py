@@ -157,6 +157,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "outcome.completeness": ({"manager", "officer_province", "officer_regency", "curator", "admin"},
                              {"manager", "officer_province", "officer_regency", "curator", "admin"}),
     "outcome.remind": ({"curator", "admin"}, {"curator", "admin"}),
+    "match.vacancies_own": ({"citizen", "admin"}, {"admin"}),
+    "match.candidates": ({"employer_approved", "admin"}, {"admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),

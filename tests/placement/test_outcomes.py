@@ -146,3 +146,38 @@ def test_the_worklist_page_reports_the_ticked_alumni(world, client):
     done = client.post("/penempatan/luaran/lapor/", {"enrollment": [bandung[0].pk, bandung[1].pk], "status": "not_working"})
     assert done.status_code == 302 and Outcome.objects.count() == 2
     assert domain.percentage(2, 3) == 67
+
+
+def test_the_office_imports_placement_reports_from_a_spreadsheet(world, client):
+    import csv
+    import io
+
+    c, bandung, surabaya = world
+    officer = staff("regional_officer", region_code="32.73")
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["NIK", "Status", "Pemberi kerja", "Jabatan", "Mulai bekerja", "Sektor", "Luar negeri"])
+    w.writerow([bandung[0].person.nik, "Bekerja", "PT Tekstil", "Operator", (TODAY - dt.timedelta(days=5)).strftime("%d-%m-%Y"), "C", ""])
+    w.writerow([bandung[1].person.nik, "belum bekerja", "", "", "", "", ""])
+    w.writerow([bandung[2].person.nik, "Bekerja", "", "Operator", "", "", ""])          # no employer
+    w.writerow([surabaya[0].person.nik, "Bekerja", "PT X", "Staf", "01-01-2026", "", ""])  # lives elsewhere
+    w.writerow(["1234", "Bekerja", "PT X", "Staf", "01-01-2026", "", ""])                  # not a NIK
+    w.writerow([bandung[1].person.nik, "wirausaha", "Warung", "Pemilik", "01-01-2026", "", ""])  # same alumnus again
+    w.writerow([bandung[0].person.nik[:-1] + ("1" if bandung[0].person.nik[-1] != "1" else "2"), "Bekerja", "PT", "Staf",
+                "01-01-2026", "", ""])                                                      # a NIK nobody has
+    result = services.outcomes_import(actor=officer, file_name="laporan.csv", data=out.getvalue().encode(), now=NOW)
+    assert result.reported == 2
+    assert [p["row"] for p in result.problems] == [4, 5, 6, 7, 8]
+    assert "wilayah" in result.problems[1]["id"] and "Sama dengan baris 3" in result.problems[3]["id"]
+    assert Outcome.objects.filter(enrollment=bandung[0], status="employed", placement__employer_name="PT Tekstil").exists()
+    assert Outcome.objects.filter(enrollment=bandung[1], status="not_working").exists()
+    assert not Outcome.objects.filter(enrollment__in=[bandung[2], surabaya[0]]).exists()
+    # The page takes the same file and shows the rows it did not import.
+    client.force_login(officer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post("/penempatan/luaran/impor/", {"file": SimpleUploadedFile("laporan.csv", out.getvalue().encode())})
+    assert page.status_code == 200 and "tidak diimpor" in page.content.decode()
+    citizen = bandung[0].person.user
+    client.force_login(citizen)
+    assert client.post("/penempatan/luaran/impor/", {"file": SimpleUploadedFile("laporan.csv", b"NIK,Status\n")}).status_code == 403

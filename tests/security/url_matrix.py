@@ -341,8 +341,13 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # Alumni outcomes (the world has no graduate: the worklist is empty, the report refused before reading it).
     "placement:outcome_worklist": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_report": (post(only("officer", "officer_out", "admin"), data={"status": "not_working"}),),
+    "placement:outcome_import": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
     "placement:outcome_remind": (post(only("curator", "admin")),),
+    # Matching: a citizen's own recommendations (match.vacancies_own); a vacancy's candidates for its approved
+    # company's staff only (match.candidates: no employer in this world; tests/placement/test_matching.py checks them).
+    "placement:match_mine": (Case(only(*CITIZENS)),),
+    "placement:match_candidates": (Case(only("admin")),),
     "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
     "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
                                        note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),

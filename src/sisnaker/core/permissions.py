@@ -268,6 +268,11 @@ RULES: dict[str, dict[Role, Any]] = {
     "outcome.worklist": {R.REGIONAL_OFFICER: _any},
     "outcome.completeness": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
     "outcome.remind": {R.CURATOR: _national},
+    # Matching (placement.matching): a citizen sees the vacancies recommended to their own person (obj: the
+    # person); the approved company's staff see the candidates suggested for its vacancy (obj: the vacancy) —
+    # only job seekers with a valid AK/1 card, never another company's vacancy.
+    "match.vacancies_own": {R.CITIZEN: _own},
+    "match.candidates": {R.EMPLOYER: _approved_company},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

@@ -56,6 +56,7 @@ UPLOADS: tuple[Upload, ...] = (
     Upload(re.compile(r"^/api/v1/training/programs/[0-9]+/import$"), IMPORT_FILE_LIMIT),
     Upload(re.compile(r"^/sertifikasi/penilaian/[0-9]+/impor/$"), IMPORT_FILE_LIMIT),  # the assessment grid's sheet
     Upload(re.compile(r"^/prakerja/pmo/pengecualian/$"), IMPORT_FILE_LIMIT),  # Prakerja exclusion lists
+    Upload(re.compile(r"^/penempatan/luaran/impor/$"), IMPORT_FILE_LIMIT),  # placement reports of alumni
 )
 
 

@@ -182,3 +182,8 @@ class OutcomeForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False,
                                choices=[("", _("Tidak diketahui"))] + [(k, f"{k} · {t}") for k, t in domain.KBLI_SECTIONS])
     overseas = forms.BooleanField(label=_("Bekerja di luar negeri"), required=False)
+
+
+class OutcomeImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas laporan (.xlsx, .xls, .csv) dengan kolom NIK, Status, Pemberi kerja, Jabatan, "
+                                   "Mulai bekerja, Sektor, Luar negeri"))

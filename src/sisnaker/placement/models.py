@@ -1,6 +1,6 @@
 """Placement: employers (``Company``, the scope of the employer role), ISCO-08 occupations, the AK/1
-job-seeker card, vacancies (lowongan), applications and placement records. Matching and regional reporting
-come with later steps of the placement issue (docs/placement.md)."""
+job-seeker card and its reports, vacancies (lowongan), applications, placement records and alumni outcomes
+(docs/placement.md)."""
 
 from django.conf import settings
 from django.db import models

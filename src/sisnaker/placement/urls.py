@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ak1, jobs, outcomes
+from .views import ak1, jobs, matching, outcomes
 
 app_name = "placement"
 urlpatterns = [
@@ -30,8 +30,12 @@ urlpatterns = [
     # Alumni outcomes: the regional worklist and the reporting-completeness view.
     path("luaran/", outcomes.outcome_worklist, name="outcome_worklist"),
     path("luaran/lapor/", outcomes.outcome_report, name="outcome_report"),
+    path("luaran/impor/", outcomes.outcome_import, name="outcome_import"),
     path("kelengkapan/", outcomes.completeness, name="outcome_completeness"),
     path("kelengkapan/ingatkan/", outcomes.completeness_remind, name="outcome_remind"),
+    # Matching: vacancies recommended to a citizen; candidates suggested for a vacancy (its company's staff).
+    path("lowongan/untuk-saya/", matching.my_matches, name="match_mine"),
+    path("lowongan/<int:vacancy_id>/kandidat/", matching.vacancy_candidates, name="match_candidates"),
 ]
 
 # The public job search, mounted at /lowongan/ by the root URLconf (namespace "jobs"): no log-in.

@@ -24,7 +24,7 @@ from .employers import (
     company_resubmit,
     company_review,
 )
-from .outcomes import OutcomeData, completeness_remind, outcomes_report
+from .outcomes import OutcomeData, completeness_remind, outcomes_import, outcomes_report
 from .vacancies import (
     VacancyData,
     vacancy_close,
@@ -37,7 +37,7 @@ from .vacancies import (
 __all__ = [
     "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_issue", "ak1_refuse",
     "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "application_move", "OutcomeData",
-    "completeness_remind", "outcomes_report",
+    "completeness_remind", "outcomes_import", "outcomes_report",
     "application_submit", "company_add_staff", "company_register", "company_resubmit", "company_review",
     "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_update",
 ]

@@ -19,7 +19,7 @@ from sisnaker.core.permissions import can
 
 from .. import selectors, services
 from ..domain import percentage
-from ..forms import OutcomeForm
+from ..forms import OutcomeForm, OutcomeImportForm
 
 PER_PAGE = 50
 
@@ -30,8 +30,8 @@ def _worklist_page(request: HttpRequest, form: OutcomeForm, status: int = 200) -
     paginator = CappedPaginator(rows, PER_PAGE, cap=10_000)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "placement/outcome_worklist.html",
-                  {"page": page, "paginator": paginator, "regencies": regencies, "regency": regency, "form": form},
-                  status=status)
+                  {"page": page, "paginator": paginator, "regencies": regencies, "regency": regency, "form": form,
+                   "import_form": OutcomeImportForm()}, status=status)
 
 
 @login_required
@@ -57,6 +57,23 @@ def outcome_report(request: HttpRequest) -> HttpResponse:
             kab = "".join(ch for ch in request.POST.get("kab", "") if ch.isdigit() or ch == ".")[:5]
             return redirect(reverse("placement:outcome_worklist") + (f"?kab={kab}" if kab else ""))
     return _worklist_page(request, form, status=400)
+
+
+@login_required
+def outcome_import(request: HttpRequest) -> HttpResponse:
+    """The office's placement reports from a spreadsheet: what was recorded and every row that was not, with why."""
+    form = OutcomeImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.outcomes_import(actor=request.user, file_name=upload.name, data=upload.read(), now=timezone.now())
+        except ValidationFailed as exc:
+            apply_error(form, exc)
+    elif request.method == "GET":
+        selectors.outcome_worklist(viewer=request.user)  # the same permission as the worklist
+    return render(request, "placement/outcome_import.html", {"form": form, "result": result},
+                  status=400 if request.method == "POST" and result is None else 200)
 
 
 @login_required

@@ -1,0 +1,80 @@
+"""The AK/1 job-seeker card on a phone (issue 12 "done when"): a citizen applies, the placement officer of the
+regency on her KTP issues it, six months later she reports that she is still looking, prints the card, and
+anyone who scans its QR code sees that it is genuine — without her NIK or address."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sisnaker.placement.models import JobSeekerCard
+from sisnaker.placement.services import ak1 as ak1_services
+from tests.factories import PASSWORD, PersonFactory, RegionalOfficerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, who: str):
+    page.goto(page.base_url + "/akun/masuk/")
+    page.fill("#id_username", who)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Keluar").click()
+
+
+def test_ak1_applied_issued_reported_printed_and_verified(page):
+    person = PersonFactory(full_name="Rina Marlina", sex="F", nik_district="32.73.01")
+    RegionalOfficerFactory(username="disnaker.bandung", first_name="Asep Sunandar", area="32.73")
+
+    # 1. The citizen applies from her phone.
+    log_in(page, person.user.username)
+    page.goto(page.base_url + "/penempatan/ak1/daftar/")
+    page.fill("#id_birth_place", "Bandung")
+    page.select_option("#id_marital_status", "single")
+    page.select_option("#id_religion", "islam")
+    page.fill("#id_address", "Jl. Cihampelas 12, Bandung")
+    page.fill("#id_skills", "Menjahit, pola busana")
+    page.get_by_role("button", name="Kirim permohonan").click()
+    expect(page.get_by_text("Permohonan kartu AK/1 terkirim")).to_be_visible()
+    log_out(page)
+
+    # 2. The placement officer of Kota Bandung issues it from the queue.
+    log_in(page, "disnaker.bandung")
+    page.goto(page.base_url + "/penempatan/ak1/antrean/")
+    page.get_by_role("link", name=re.compile("Rina Marlina")).first.click()
+    page.get_by_role("button", name="Terbitkan kartu").click()
+    card = JobSeekerCard.objects.get(person=person)
+    expect(page.get_by_text(f"Kartu AK/1 {card.number} diterbitkan")).to_be_visible()
+    log_out(page)
+
+    # Six months pass (the card was issued 170 days ago: its first report is due in ten days).
+    issued_on = timezone.localdate() - dt.timedelta(days=170)
+    card.issued_on = issued_on
+    ak1_services._seal(card)  # what issuing then would have signed
+    card.save(update_fields=["issued_on", "payload", "signature", "key_id"])
+
+    # 3. She reports that she is still looking for work, and prints the card.
+    log_in(page, person.user.username)
+    page.goto(page.base_url + f"/penempatan/ak1/{card.pk}/")
+    expect(page.get_by_text("Waktunya melapor").first).to_be_visible()
+    page.get_by_label("Masih mencari kerja").check()
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_text("Laporan tercatat.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"dilaporkan \d"))).to_be_visible()
+    pdf = page.request.get(page.base_url + f"/penempatan/ak1/{card.pk}/pdf/")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
+    log_out(page)
+
+    # 4. An employer scans the QR code (no account): genuine, valid, and no NIK or address.
+    card.refresh_from_db()
+    page.goto(page.base_url + f"/penempatan/ak1/v/{card.verification_id}/")
+    expect(page.get_by_text("Kartu ini asli")).to_be_visible()
+    expect(page.get_by_text(card.number)).to_be_visible()
+    body = page.content()
+    assert person.nik not in body and "Cihampelas" not in body

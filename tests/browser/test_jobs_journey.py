@@ -1,0 +1,89 @@
+"""Placement on a phone (issue 12 "done when"): an employer posts a vacancy, an alumnus with a certificate finds it,
+applies, is hired, and the hire shows in the region's reporting completeness as a known outcome."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sisnaker.placement.models import Placement
+from sisnaker.training.domain import EnrollmentState
+from tests.certification.test_assessment import certify
+from tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    PersonFactory,
+    RegionalOfficerFactory,
+    course,
+    employer,
+    enrollments_in,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, who: str):
+    page.goto(page.base_url + "/akun/masuk/")
+    page.fill("#id_username", who)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name=re.compile("Selamat datang"))).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Keluar").click()
+
+
+def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
+    company = CompanyFactory(name="PT Garmen Priangan")
+    boss = employer(company, username="hrd.garmen")
+    c = course(participants=0, title="Menjahit Pakaian Wanita")
+    alumna = PersonFactory(full_name="Rina Marlina", sex="F", domicile="32.73.01", nik_district="32.73.01")
+    (enrollment,) = enrollments_in(c.program, people=[alumna], state=EnrollmentState.GRADUATED)
+    certify(enrollment, c.manager)
+    RegionalOfficerFactory(username="disnaker.bandung", area="32.73")
+
+    # 1. The employer posts a vacancy and publishes it.
+    log_in(page, boss.username)
+    page.goto(page.base_url + f"/penempatan/perusahaan/{company.pk}/lowongan/baru/")
+    page.fill("#id_title", "Penjahit Garmen")
+    page.select_option("#id_occupation", "753")
+    page.fill("#id_openings", "3")
+    today = timezone.localdate()
+    page.fill("#id_opens_on", today.isoformat())
+    page.fill("#id_closes_on", today.replace(year=today.year + 1).isoformat() if not (today.month == 2 and today.day == 29)
+              else today.replace(year=today.year + 1, day=28).isoformat())
+    page.select_option("#id_province", "32")
+    expect(page.locator("#id_regency option[value='32.73']")).to_have_count(1)
+    page.select_option("#id_regency", "32.73")
+    page.fill("#id_skills", "Menjahit dengan mesin industri")
+    page.fill("#id_wage_min", "3500000")
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Tayangkan").click()
+    expect(page.get_by_text("Penjahit Garmen").first).to_be_visible()
+    log_out(page)
+
+    # 2. The alumna finds it in the public search and applies.
+    log_in(page, alumna.user.username)
+    page.goto(page.base_url + "/lowongan/?q=penjahit")
+    page.get_by_role("link", name=re.compile("Penjahit Garmen")).first.click()
+    page.get_by_role("button", name="Lamar").click()
+    expect(page.get_by_text(re.compile("Lamaran terkirim"))).to_be_visible()
+    log_out(page)
+
+    # 3. The employer moves her through the stages and hires her.
+    log_in(page, boss.username)
+    vacancy = company.vacancies.get()
+    for button in ("Lolos berkas", "Undang wawancara", "Tawarkan kerja", "Terima bekerja"):
+        page.goto(page.base_url + f"/penempatan/lowongan/{vacancy.pk}/pelamar/")
+        page.get_by_role("button", name=button).click()
+    placement = Placement.objects.get(person=alumna)
+    assert placement.source == "application" and placement.company_id == company.pk
+    log_out(page)
+
+    # 4. The region's figures count her as a known outcome.
+    log_in(page, "disnaker.bandung")
+    page.goto(page.base_url + "/penempatan/kelengkapan/?per=kab")
+    row = page.locator("tr", has_text="Kota Bandung")
+    expect(row).to_contain_text("100%")
