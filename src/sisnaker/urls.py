@@ -5,6 +5,7 @@ from sisnaker.api import api
 from sisnaker.certification import urls as certification_urls
 from sisnaker.integration import urls as integration_urls
 from sisnaker.placement import urls as placement_urls
+from sisnaker.prakerja import urls as prakerja_urls
 
 urlpatterns = [
     path("", include("sisnaker.web.urls")),
@@ -34,6 +35,7 @@ urlpatterns = [
     #   path("api/v1/integration/", include((prakerja_urls.partner_api, "prakerja_partner_api"))),
     # for /api/v1/integration/payment/redeem-code/status and /commit.
     path("api/v1/integration/", include((integration_urls.api_urlpatterns, "integration_api"))),
+    path("api/v1/integration/", include((prakerja_urls.partner_api, "prakerja_partner_api"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -127,6 +127,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "prakerja.assist": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "prakerja.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     "prakerja.review": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "prakerja.propose": ({"manager", "admin"}, {"admin"}),
+    "prakerja.curate_stage1": ({"curator", "admin"}, {"curator", "admin"}),
+    "prakerja.curate_stage2": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "prakerja.buy": ({"citizen", "admin"}, {"admin"}),
+    "prakerja.authorise": ({"pmo", "admin"}, {"pmo", "admin"}),
+    "prakerja.redeem": ({"manager", "admin"}, {"admin"}),
     "integration.manage": ({"pmo", "admin"}, {"pmo", "admin"}),
     # Figures: the nation for PMO officers, their own area for regional officers (the scope comes from the grant).
     "prakerja.figures": ({"pmo", "officer_province", "officer_regency", "admin"}, {"pmo", "officer_province", "officer_regency", "admin"}),

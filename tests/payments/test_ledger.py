@@ -43,7 +43,8 @@ def test_every_balance_posting_balances_on_the_holders_account(entry):
     lines = domain.balance_postings(entry, funding_source="prakerja", holder="prakerja:1", amount=3_500_000)
     assert domain.entry_refusal(lines) is None
     held = [amount for key, amount in lines if key == (domain.AccountKind.BENEFICIARY, "prakerja", "prakerja:1")]
-    assert held == ([-3_500_000] if entry == domain.EntryKind.GRANT else [3_500_000])
+    # Grant and refund add to what the holder holds (a credit), expire and purchase take from it.
+    assert held == ([-3_500_000] if entry in (domain.EntryKind.GRANT, domain.EntryKind.REFUND) else [3_500_000])
 
 
 def _post(lines, key="k1"):

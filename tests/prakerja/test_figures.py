@@ -25,7 +25,7 @@ from sisnaker.prakerja import domain, figures
 from sisnaker.prakerja.codes import Audit
 from sisnaker.prakerja.domain import ApplicationStatus as S
 from sisnaker.prakerja.domain import CardStatus
-from sisnaker.prakerja.models import Application, Card, Wave
+from sisnaker.prakerja.models import Application, Card, Purchase, Wave
 from sisnaker.privacy import selectors as privacy
 from sisnaker.regions.models import District
 from tests.factories import PersonFactory, staff
@@ -112,6 +112,9 @@ def _measures(app: Application) -> dict[str, bool]:
         "selected": app.status == S.SELECTED,
         "card_active": card == CardStatus.ACTIVE,
         "card_expired": card == CardStatus.EXPIRED,
+        "trained": Purchase.objects.filter(card__application=app, status="completed").exists(),
+        "certified": Purchase.objects.filter(card__application=app, status="completed", enrollment__certificate__isnull=False,
+                                             enrollment__certificate__revoked_at__isnull=True).exists(),
     }
 
 

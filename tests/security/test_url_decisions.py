@@ -405,6 +405,14 @@ class World:
             actor=self.users["owner"], wave=self.wave, data=data, now=now)
         self.exclusion_import = ExclusionImport.objects.create(category="civil_servant", file_name="asn.csv",
                                                                imported_by=self.users["admin"], created_at=now)
+        # Curation and purchase: an entry of A's program waiting for stage 1; a purchase id nobody holds.
+        from sisnaker.prakerja.models import CatalogueEntry
+
+        self.stage_one = 1
+        self.catalogue_entry = CatalogueEntry.objects.create(program=self.program, institution=self.inst, course_code="SNKMTX",
+                                                             course_type="offline", price=1, sessions=[],
+                                                             proposed_by=self.users["admin"], proposed_at=now)
+        self.no_purchase = 999_999
 
     def _placement(self, now) -> None:
         """The owner's AK/1 application, waiting at the regency office of their KTP (Kota Bandung)."""

@@ -375,11 +375,23 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:review_decide": (post(only(*PMO), data={"decision": "accept"}),),
     "prakerja:exclusions": (Case(only(*PMO)), post(only(*PMO), data=lambda w: w.exclusion_body(), multipart=True)),
     "prakerja:exclusion_report": (Case(only(*PMO)),),
+    # Curation (stage 1: curators; stage 2: PMO officers), buying (the holder's own card: nobody else's is found), the
+    # institution's desk (its managers; other institutions' staff do not learn it exists).
+    "prakerja:curation": (Case(only(*CURATORS), params={"stage": "stage_one"}),),
+    "prakerja:curation_decide": (post(only(*CURATORS), params={"stage": "stage_one", "entry_id": "catalogue_entry"},
+                                      data={"decision": "accept"}),),
+    "prakerja:buy": (post(only(*CITIZENS, others=HIDDEN), data={"card": "0000000000000000", "key": "k"}),),
+    "prakerja:purchase_cancel": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
+    "prakerja:institution": (Case(only(*PROGRAM_MANAGERS, others=HIDDEN)),),
     # --- integration: the PMO's partner pages; the signed partner API -----------------------------------
     "integration:partners": (Case(only(*PMO)), post(only(*PMO), data={"name": "Mitra Matriks", "kind": "platform"})),
     "integration:partner": (Case(only(*PMO)), post(only(*PMO), data={"do": "issue", "scheme": "hmac-sha256"})),
     # Signed with a partner's key (integration.auth.partner_signed), never by a session: unsigned, every role is 401.
     "POST /api/v1/integration/ping": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
+    # Prakerja's signed endpoints (prakerja/api_integration.py): the same, whoever asks without a signature.
+    **{f"POST /api/v1/integration/{path}": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),)
+       for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/attendance",
+                    "payment/redeem-code/completion", "payment/voucher", "purchase", "purchase/status")},
     # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
     # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
     # officers only: a national role is refused it (no national list of applicants' names).

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_data_is_realistic_and_loads_once(regions, tmp_path):
     first = demo.load_demo(citizens=120, today=timezone.localdate())
     assert first["citizens"] == 121
+    # A beneficiary bought a curated training with the balance; the institution redeemed it and reported completion.
+    from sisnaker.prakerja.models import Purchase
+
+    assert first["prakerja_purchases"] == 1 and Purchase.objects.get().status == "completed"
     assert demo.load_demo(citizens=120, today=timezone.localdate()) == {"created": 0}
     people = list(Person.objects.all())
     assert len(people) == 121

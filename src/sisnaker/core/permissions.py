@@ -214,6 +214,16 @@ RULES: dict[str, dict[Role, Any]] = {
     "prakerja.assist": {R.REGIONAL_OFFICER: _any},
     "prakerja.manage": {R.PMO_OFFICER: _national},
     "prakerja.review": {R.PMO_OFFICER: _national},
+    # Curation and purchase (issue 11): an approved institution's manager proposes its program for the Prakerja
+    # catalogue (obj: the program) and exchanges vouchers, redeems and reports attendance and completion for its
+    # own institution (obj: the institution); stage 1 is a ministry curator's, stage 2 a PMO officer's; a card's
+    # holder buys with it (obj: the card); the PMO's rule check authorises purchases (the system, or an officer).
+    "prakerja.propose": {R.INSTITUTION_MANAGER: _approved_institution},
+    "prakerja.curate_stage1": {R.CURATOR: _national},
+    "prakerja.curate_stage2": {R.PMO_OFFICER: _national},
+    "prakerja.buy": {R.CITIZEN: _own},
+    "prakerja.authorise": {R.PMO_OFFICER: _national},
+    "prakerja.redeem": {R.INSTITUTION_MANAGER: _approved_institution},
     # Partners of the Kartu Prakerja integration API (the integration app): PMO officers register platforms and
     # institutions, issue, rotate and revoke their signing keys, and revoke partners.
     "integration.manage": {R.PMO_OFFICER: _national},

@@ -34,7 +34,7 @@ from sisnaker.training import services as training
 from sisnaker.training.models import CompetencyUnit, Enrollment, VocationalField
 from sisnaker.training.reference import reference_load
 
-from .prakerja import load_prakerja_wave
+from .prakerja import load_prakerja_purchase, load_prakerja_wave
 
 DEMO_PASSWORD = "demo-kerja-2026"
 
@@ -205,10 +205,13 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja
     # A full Kartu Prakerja wave: thousands of applications, closed and drawn from its seed (demo/prakerja.py).
     prakerja = load_prakerja_wave(today=today, rng=rng, applications=prakerja_applications,
                                   names=lambda female: fake.name_female() if female else fake.name_male())
+    # A beneficiary buys a curated training with the balance; the institution redeems it and reports completion.
+    prakerja_purchases = load_prakerja_purchase(today=today)
     with transaction.atomic():
         audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
     return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs,
-            "prakerja_applications": prakerja["applications"], "prakerja_selected": prakerja["selected"]}
+            "prakerja_applications": prakerja["applications"], "prakerja_selected": prakerja["selected"],
+            "prakerja_purchases": prakerja_purchases}
 
 
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:

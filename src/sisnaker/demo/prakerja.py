@@ -94,3 +94,47 @@ def load_prakerja_wave(*, today: dt.date, rng: random.Random, names, application
     wave.refresh_from_db()
     drawn = prakerja.wave_draw(actor=pmo, wave=wave, now=now)
     return {"applications": len(objects), **closed, **drawn}
+
+
+def load_prakerja_purchase(*, today: dt.date) -> int:
+    """One beneficiary of the demo wave buys a curated training on Sisnaker with the card's balance, the institution
+    (UPTD BLK Kota Bandung) exchanges the voucher, redeems session 1 and reports attendance and completion — all
+    through the services (curation in both stages, the PMO's rule check, the ledger). Returns how many purchases were
+    made (0 when no beneficiary with an account could be enrolled: the demo goes on without it)."""
+    from sisnaker.core.errors import SisnakerError
+    from sisnaker.institutions.models import Institution
+    from sisnaker.prakerja import purchases
+    from sisnaker.prakerja.domain import CardStatus
+    from sisnaker.prakerja.models import Card
+    from sisnaker.training import services as training
+    from sisnaker.training.models import VocationalField
+
+    manager, curator, pmo = (User.objects.get(username=u) for u in ("pengelola.blkbandung", "kurator", "pmo"))
+    blk = Institution.objects.get(registry_number="BLK-3273-001")
+    day, now = dt.timedelta(days=1), timezone.now()
+    start = today - day
+    program = training.program_create(actor=manager, institution=blk, data=training.ProgramData(
+        title="Pemasaran Digital untuk UMKM (Kartu Prakerja)", vocational_field=VocationalField.objects.get(code="TIK"), hours=40,
+        start_date=start, end_date=start + 14 * day, registration_opens=start - 30 * day, registration_closes=start - day,
+        quota=30, regency=blk.regency, funding="prakerja", mode="online",
+        description="Pelatihan daring (webinar) untuk pelaku UMKM: pemasaran melalui media sosial dan lokapasar."))
+    training.program_transition(actor=manager, program=program, action="publish", today=start - 20 * day)
+    entry = purchases.catalogue_propose(actor=manager, program=program, price=1_500_000, now=now)
+    entry = purchases.catalogue_decide(actor=curator, entry=entry, stage=1, accept=True, note="Materi sesuai SKKNI.", now=now)
+    purchases.catalogue_decide(actor=pmo, entry=entry, stage=2, accept=True, note="Harga wajar.", now=now)
+    for card in Card.objects.filter(status=CardStatus.ACTIVE, person__user__isnull=False).select_related("person__user").order_by("pk")[:20]:
+        try:
+            bought = purchases.purchase_request(actor=card.person.user, card=card, program=program, platform_code="",
+                                                idempotency_key=f"demo-{card.number}", now=now)
+            bought = purchases.purchase_authorise(actor=None, purchase=bought, now=now)
+            if bought.status != "authorised":
+                continue
+            codes = purchases.voucher_exchange(actor=manager, institution=blk, voucher_code=bought.voucher_code, now=now)
+            at = codes[0].session_start + dt.timedelta(minutes=10)
+            purchases.redeem_commit(actor=manager, institution=blk, code=codes[0].code, sequence=1, now=at)
+            purchases.attendance_report(actor=manager, institution=blk, code=codes[0].code, present=True, now=at)
+            purchases.completion_report(actor=manager, institution=blk, code=codes[0].code, now=now)
+            return 1
+        except SisnakerError:
+            continue  # this one cannot (a schedule clash, an age rule...): the next beneficiary
+    return 0

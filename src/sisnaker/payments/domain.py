@@ -21,6 +21,8 @@ Postings (``postings``)::
     return   paid_out +a          payable_<party> −a     the bank sends a paid transfer back: owed again
     grant    budget +a            beneficiary −a         a beneficiary's balance is given (Kartu Prakerja)
     expire   budget −a            beneficiary +a         an unused balance goes back to the programme budget
+    purchase beneficiary +a       payable_institution −a the balance buys a training: the institution is owed
+    refund   payable_institution +a beneficiary −a       a purchase cancelled before its payable was paid
 
 A beneficiary account belongs to one holder (``balance_postings``): its balance is minus the sum of its lines.
 
@@ -90,16 +92,21 @@ class EntryKind(Choices):
     RETURN = "return", _("Dikembalikan bank")
     GRANT = "grant", _("Saldo diberikan")
     EXPIRE = "expire", _("Saldo kedaluwarsa")
+    PURCHASE = "purchase", _("Pembelian pelatihan dari saldo")
+    REFUND = "refund", _("Pembelian dibatalkan, saldo kembali")
 
 
 # The entries of a payable (``postings``) and of a beneficiary's balance (``balance_postings``).
 PAYABLE_ENTRIES = (EntryKind.ACCRUE, EntryKind.PAY, EntryKind.CANCEL, EntryKind.RETURN)
-BALANCE_ENTRIES = (EntryKind.GRANT, EntryKind.EXPIRE)
+BALANCE_ENTRIES = (EntryKind.GRANT, EntryKind.EXPIRE, EntryKind.PURCHASE, EntryKind.REFUND)
 
 
 class PayableKind(Choices):
     INCENTIVE = "incentive", _("Insentif alumni")
     TRAINING_FEE = "training_fee", _("Biaya pelatihan")
+    # Kartu Prakerja's post-training and survey incentives: per instalment, owed to the card's holder (the
+    # prakerja app makes them, keys ``prakerja-incentive:<purchase>:<n>`` / ``prakerja-survey:<purchase>:<n>``).
+    PRAKERJA = "prakerja", _("Insentif Kartu Prakerja")
 
 
 class PayableStatus(Choices):
@@ -161,13 +168,19 @@ def postings(entry: str, *, payable_kind: str, funding_source: str, amount: int)
 
 
 def balance_postings(entry: str, *, funding_source: str, holder: str, amount: int) -> list[Line]:
-    """The lines of a beneficiary balance's ``grant`` or ``expire`` (see the module docstring); ``holder`` is the
-    beneficiary account's reference."""
+    """The lines of a beneficiary balance's ``grant``, ``expire``, ``purchase`` or ``refund`` (see the module
+    docstring); ``holder`` is the beneficiary account's reference. A purchase's lines belong to the institution's
+    training-fee payable (``ledger.Posting.payable_id``)."""
     budget, balance = (AccountKind.BUDGET, funding_source), (AccountKind.BENEFICIARY, funding_source, holder)
     if entry == EntryKind.GRANT:
         return [(budget, amount), (balance, -amount)]
     if entry == EntryKind.EXPIRE:
         return [(balance, amount), (budget, -amount)]
+    owed = (AccountKind.PAYABLE_INSTITUTION, funding_source)
+    if entry == EntryKind.PURCHASE:
+        return [(balance, amount), (owed, -amount)]
+    if entry == EntryKind.REFUND:
+        return [(owed, amount), (balance, -amount)]
     raise ValueError(f"unknown balance entry kind {entry!r}")
 
 

@@ -189,6 +189,7 @@ class Payable(models.Model):
             models.CheckConstraint(name="payable_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(name="payable_party_matches_kind", condition=(
                 Q(kind="incentive", person__isnull=False, institution__isnull=True, rule__isnull=False)
+                | Q(kind="prakerja", person__isnull=False, institution__isnull=True, rule__isnull=True)
                 | Q(kind="training_fee", person__isnull=True, institution__isnull=False))),
             models.CheckConstraint(name="payable_paid_at_iff_paid", condition=Q(status="paid", paid_at__isnull=False)
                                    | (~Q(status="paid") & Q(paid_at__isnull=True))),

@@ -14,3 +14,5 @@ class PrakerjaConfig(AppConfig):
 
         sealed.register("prakerja.Application", "nik_encrypted", indexes={"nik_index": "nik"})
         sealed.register("prakerja.Application", "kk_encrypted", indexes={"kk_index": "kk"})
+        # The signed partner endpoints describe themselves in the OpenAPI document when imported.
+        from . import api_integration  # noqa: F401

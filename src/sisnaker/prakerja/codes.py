@@ -24,6 +24,20 @@ class Audit(AuditAction):
     RESIDENTS_LISTED = "prakerja_application.residents_listed", Msg("Daftar warga pendaftar Prakerja dibuka petugas daerah",
                                                                     "List of a region's Prakerja applicants opened by an officer")
     EXCLUSIONS_IMPORTED = "prakerja_exclusion.imported", Msg("Daftar pengecualian diimpor", "Exclusion list imported")
+    CATALOGUE_PROPOSED = "prakerja_catalogue.proposed", Msg("Program diajukan ke katalog Prakerja", "Program proposed for the Prakerja catalogue")
+    CATALOGUE_STAGE1 = "prakerja_catalogue.stage1_decided", Msg("Kurasi tahap 1 (kurator kementerian) diputuskan",
+                                                                "Curation stage 1 (ministry curator) decided")
+    CATALOGUE_STAGE2 = "prakerja_catalogue.stage2_decided", Msg("Kurasi tahap 2 (PMO) diputuskan", "Curation stage 2 (PMO) decided")
+    PURCHASE_REQUESTED = "prakerja_purchase.requested", Msg("Pembelian pelatihan Prakerja diminta", "Prakerja training purchase requested")
+    PURCHASE_AUTHORISED = "prakerja_purchase.authorised", Msg("Pembelian disetujui PMO, saldo dibayarkan ke lembaga",
+                                                              "Purchase authorised by the PMO, balance paid to the institution")
+    PURCHASE_REFUSED = "prakerja_purchase.refused", Msg("Pembelian ditolak pemeriksaan PMO", "Purchase refused by the PMO's check")
+    PURCHASE_CANCELLED = "prakerja_purchase.cancelled", Msg("Pembelian dibatalkan", "Purchase cancelled")
+    PURCHASE_COMPLETED = "prakerja_purchase.completed", Msg("Lembaga melaporkan pelatihan selesai", "Institution reported the training completed")
+    VOUCHER_EXCHANGED = "prakerja_voucher.exchanged", Msg("Voucher ditukar dengan kode redeem", "Voucher exchanged for redeem codes")
+    REDEEM_COMMITTED = "prakerja_redeem.committed", Msg("Kode redeem dipakai", "Redeem code used")
+    ATTENDANCE_REPORTED = "prakerja_redeem.attendance_reported", Msg("Kehadiran sesi dilaporkan", "Session attendance reported")
+    INCENTIVES_DUE = "prakerja_incentive.due", Msg("Insentif Prakerja jatuh tempo", "Prakerja incentives became due")
 
 
 class Code(ErrorCode):
@@ -45,5 +59,30 @@ class Code(ErrorCode):
     CODE_WRONG = "prakerja_code_wrong", Msg("Kode verifikasi salah atau kedaluwarsa", "Wrong or expired verification code")
     APPLICATION_STATE = "prakerja_application_state", Msg("Tindakan tidak berlaku untuk status pendaftaran",
                                                           "Action not valid in the application's status")
+    CATALOGUE_STATE = "prakerja_catalogue_state", Msg("Tindakan tidak berlaku untuk status kurasi", "Action not valid in the curation status")
+    CATALOGUE_INPUT = "prakerja_catalogue_input", Msg("Data pengajuan katalog tidak sah", "Invalid catalogue proposal")
+    NOTE_REQUIRED = "prakerja_note_required", Msg("Alasan penolakan wajib ditulis", "A rejection needs a note")
+    IDEMPOTENCY_MISMATCH = "prakerja_idempotency_mismatch", Msg("Kunci idempotensi sudah dipakai untuk permintaan lain",
+                                                                "The idempotency key was used for another request")
+    PURCHASE_STATE = "prakerja_purchase_state", Msg("Tindakan tidak berlaku untuk status pembelian", "Action not valid in the purchase's status")
+    NO_ACCOUNT = "prakerja_card_no_account", Msg("Kartu belum terhubung ke akun Sisnaker", "The card is not linked to a Sisnaker account")
+    CARD_INACTIVE = "prakerja_card_inactive", Msg("Kartu Prakerja tidak aktif", "The Prakerja card is not active")
+    DEADLINE_PASSED = "prakerja_deadline_passed", Msg("Batas waktu pembelian sudah lewat", "The purchase deadline has passed")
+    NOT_CURATED = "prakerja_not_curated", Msg("Pelatihan tidak ada dalam katalog Prakerja", "The training is not in the Prakerja catalogue")
+    UNFINISHED_PURCHASE = "prakerja_unfinished_purchase", Msg("Pelatihan sebelumnya belum selesai", "The earlier training is not finished")
+    ALREADY_BOUGHT = "prakerja_already_bought", Msg("Pelatihan ini sudah dibeli dengan kartu ini", "This training was already bought with this card")
+    BALANCE_INSUFFICIENT = "prakerja_balance_insufficient", Msg("Saldo pelatihan tidak cukup", "The training balance is not enough")
+    ENROL_REFUSED = "prakerja_enrol_refused", Msg("Peserta tidak dapat didaftarkan ke program", "The participant cannot be enrolled in the program")
+    VOUCHER_NOT_FOUND = "prakerja_voucher_not_found", Msg("Kode voucher tidak ditemukan", "Voucher code not found")
+    REDEEM_NOT_FOUND = "redeem_not_found", Msg("Kode redeem tidak ditemukan", "Redeem code not found")
+    REDEEM_WRONG_COURSE_TYPE = "redeem_wrong_course_type", Msg("Kode redeem untuk jenis pelatihan lain", "Redeem code for another course type")
+    REDEEM_OTHER_INSTITUTION = "redeem_other_institution", Msg("Kode redeem milik lembaga lain", "Redeem code of another institution")
+    REDEEM_CODE_CANCELLED = "redeem_code_cancelled", Msg("Kode redeem dibatalkan", "Redeem code cancelled")
+    REDEEM_TRANSACTION_CANCELLED = "redeem_transaction_cancelled", Msg("Transaksi kode redeem dibatalkan", "The redeem code's purchase was cancelled")
+    REDEEM_ALREADY_USED = "redeem_already_used", Msg("Kode redeem sudah dipakai", "Redeem code already used")
+    REDEEM_TOO_EARLY = "redeem_too_early", Msg("Kode redeem belum berlaku", "Redeem code not valid yet")
+    REDEEM_TOO_LATE = "redeem_too_late", Msg("Kode redeem sudah tidak berlaku", "Redeem code no longer valid")
+    REDEEM_WRONG_SEQUENCE = "redeem_wrong_sequence", Msg("Nomor sesi tidak sesuai", "Wrong session number")
+    REDEEM_NOT_USED = "redeem_not_used", Msg("Belum ada sesi yang di-redeem", "No session was redeemed yet")
     EXCLUSION_FILE = "prakerja_exclusion_file", Msg("Berkas daftar pengecualian tidak dapat dibaca",
                                                     "The exclusion list file cannot be read")

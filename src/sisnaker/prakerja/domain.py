@@ -344,3 +344,237 @@ def card_state(*, status: str, deadline: dt.date, today: dt.date) -> str:
     if status == CardStatus.EXPIRED:
         return CardStatus.EXPIRED
     return "expiring" if today > deadline else CardStatus.ACTIVE
+
+
+# --- curation, purchase, voucher and redeem codes ----------------------------------------------------------------
+#
+# Curation (``CurationStatus``): a program enters the Prakerja catalogue in two stages::
+#
+#     proposed ──curator accepts──▶ stage1_accepted ──PMO accepts──▶ curated (purchasable)
+#        └──curator rejects──▶ rejected        └──PMO rejects──▶ rejected
+#     rejected ──the institution proposes again──▶ proposed
+#
+# Purchase (``PurchaseStatus``)::
+#
+#     requested ──purchase_authorise: every rule holds──▶ authorised ──completion reported──▶ completed
+#         └────── a rule fails ──▶ refused                    └──cancelled (before any redeem)──▶ cancelled
+#     requested ──cancelled──▶ cancelled
+#
+# ``authorise_refusal`` is the PMO's rule check; a card holds at most one unfinished (requested or authorised)
+# purchase: "a second training can be bought only when the first is finished" (a database constraint too).
+
+
+class CurationStatus:
+    PROPOSED = "proposed"
+    STAGE1_ACCEPTED = "stage1_accepted"
+    CURATED = "curated"
+    REJECTED = "rejected"
+    CHOICES = (
+        (PROPOSED, Msg("Diajukan, menunggu kurator", "Proposed, waiting for a curator")),
+        (STAGE1_ACCEPTED, Msg("Lolos tahap 1, menunggu PMO", "Stage 1 accepted, waiting for the PMO")),
+        (CURATED, Msg("Terkurasi (dapat dibeli)", "Curated (purchasable)")),
+        (REJECTED, Msg("Ditolak", "Rejected")),
+    )
+
+
+CURATION_STAGES = {1: (CurationStatus.PROPOSED, CurationStatus.STAGE1_ACCEPTED),
+                   2: (CurationStatus.STAGE1_ACCEPTED, CurationStatus.CURATED)}
+
+
+def curation_target(*, stage: int, status: str, accept: bool) -> str | None:
+    """The status a stage's decision leads to, or None when the entry does not wait for that stage."""
+    source, accepted = CURATION_STAGES[stage]
+    if status != source:
+        return None
+    return accepted if accept else CurationStatus.REJECTED
+
+
+class CourseType:
+    """How a curated course is delivered (the Prakerja course types): a webinar (live online), offline (luring,
+    in person) or a self-paced LMS course. The session-based redeem API serves webinar and offline courses."""
+
+    WEBINAR, OFFLINE, LMS = "webinar", "offline", "lms"
+    CHOICES = ((WEBINAR, Msg("Webinar (daring langsung)", "Webinar (live online)")),
+               (OFFLINE, Msg("Luring (tatap muka)", "Offline (in person)")),
+               (LMS, Msg("Daring mandiri (LMS)", "Self-paced online (LMS)")))
+    SESSION_BASED = (WEBINAR, OFFLINE)
+
+
+def course_type_for_mode(mode: str) -> str:
+    """The default course type of a program's mode (training.Program.Mode)."""
+    return CourseType.WEBINAR if mode == "online" else CourseType.OFFLINE
+
+
+class PurchaseStatus:
+    REQUESTED = "requested"
+    AUTHORISED = "authorised"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    UNFINISHED = (REQUESTED, AUTHORISED)
+    CHOICES = (
+        (REQUESTED, Msg("Menunggu persetujuan PMO", "Waiting for the PMO's approval")),
+        (AUTHORISED, Msg("Disetujui, voucher terbit", "Authorised, voucher issued")),
+        (REFUSED, Msg("Ditolak", "Refused")),
+        (CANCELLED, Msg("Dibatalkan", "Cancelled")),
+        (COMPLETED, Msg("Selesai", "Completed")),
+    )
+
+
+# Why the PMO's rule check refuses a purchase (``authorise_refusal``): code → message.
+AUTHORISE_REFUSALS = {
+    "card_inactive": Msg("Kartu Prakerja tidak aktif.", "The Prakerja card is not active."),
+    "deadline_passed": Msg("Batas waktu pembelian pelatihan sudah lewat.", "The purchase deadline has passed."),
+    "not_curated": Msg("Pelatihan ini tidak (lagi) ada dalam katalog Prakerja.", "This training is not (or no longer) in the Prakerja catalogue."),
+    "unfinished_purchase": Msg("Pelatihan sebelumnya belum selesai: pelatihan kedua dapat dibeli setelah yang pertama selesai.",
+                               "The earlier training is not finished: a second training can be bought only when the first is finished."),
+    "balance_insufficient": Msg("Saldo pelatihan tidak cukup.", "The training balance is not enough."),
+    "already_bought": Msg("Pelatihan ini sudah pernah dibeli dengan kartu ini.", "This training was already bought with this card."),
+    # Set by the service when training refuses the enrolment (seats full, a schedule clash, age or education).
+    "enrol_refused": Msg("Peserta tidak dapat didaftarkan ke program ini (kuota penuh, jadwal bentrok, atau syarat).",
+                         "The participant cannot be enrolled in this program (seats full, a schedule clash, or its requirements)."),
+}
+
+
+def authorise_refusal(*, card_active: bool, deadline: dt.date, today: dt.date, curated: bool, other_unfinished: bool,
+                      balance: int, price: int, bought_before: bool = False) -> str | None:
+    """The first rule a purchase breaks (a key of ``AUTHORISE_REFUSALS``), or None: the card is active and its
+    deadline (inclusive) not over, the program is curated, no earlier purchase is unfinished, the same program was
+    not bought before, and the balance covers the price (it never goes below zero)."""
+    if not card_active:
+        return "card_inactive"
+    if today > deadline:
+        return "deadline_passed"
+    if not curated:
+        return "not_curated"
+    if other_unfinished:
+        return "unfinished_purchase"
+    if bought_before:
+        return "already_bought"
+    if price > balance:
+        return "balance_insufficient"
+    return None
+
+
+def request_fingerprint(*, card_number: str, program_id: int, platform_code: str) -> str:
+    """What an idempotency key promises: the same key must come with the same card, program and platform."""
+    return hashlib.sha256(f"{card_number}|{program_id}|{platform_code}".encode()).hexdigest()
+
+
+# Codes: unambiguous upper-case letters and digits (no 0/O, 1/I/L), grouped for reading aloud.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def code_from_bytes(prefix: str, data: bytes, length: int = 10) -> str:
+    """A code of ``length`` characters from random ``data`` (at least ``length`` bytes), after ``prefix``."""
+    if len(data) < length:
+        raise ValueError("not enough random bytes for the code")
+    return prefix + "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in data[:length])
+
+
+def normalise_code(text: str) -> str:
+    """A typed voucher or redeem code: spaces and dashes dropped, upper case."""
+    return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
+
+
+# --- redeem ---------------------------------------------------------------------------------------------------
+
+REDEEM_WINDOW = dt.timedelta(hours=1)
+
+
+class RedeemStatus:
+    ACTIVE, USED, CANCELLED = "active", "used", "cancelled"
+    CHOICES = ((ACTIVE, Msg("Belum dipakai", "Not used")), (USED, Msg("Sudah dipakai", "Used")),
+               (CANCELLED, Msg("Dibatalkan", "Cancelled")))
+
+
+class AttendanceStatus:
+    PENDING, PRESENT, ABSENT = "pending", "present", "absent"
+    CHOICES = ((PENDING, Msg("Belum dilaporkan", "Not reported")), (PRESENT, Msg("Hadir", "Present")),
+               (ABSENT, Msg("Tidak hadir", "Absent")))
+
+
+# The distinct reasons a redeem code is refused (``redeem_refusal``): code → message. Partners rely on the codes.
+REDEEM_REFUSALS = {
+    "redeem_not_found": Msg("Kode redeem tidak ditemukan.", "Redeem code not found."),
+    "redeem_wrong_course_type": Msg("Kode redeem ini untuk jenis pelatihan lain.", "This redeem code is for another course type."),
+    "redeem_other_institution": Msg("Kode redeem ini milik lembaga pelatihan lain.", "This redeem code belongs to another institution."),
+    "redeem_code_cancelled": Msg("Kode redeem ini sudah dibatalkan.", "This redeem code was cancelled."),
+    "redeem_transaction_cancelled": Msg("Transaksi pembelian kode ini sudah dibatalkan.", "This code's purchase was cancelled."),
+    "redeem_already_used": Msg("Kode redeem ini sudah dipakai.", "This redeem code was already used."),
+    "redeem_too_early": Msg("Kode redeem baru berlaku 1 jam sebelum sesi dimulai.", "The redeem code is valid from 1 hour before the session starts."),
+    "redeem_too_late": Msg("Kode redeem hanya berlaku sampai 1 jam setelah sesi dimulai.", "The redeem code is valid only until 1 hour after the session starts."),
+    "redeem_wrong_sequence": Msg("Nomor sesi tidak sesuai dengan kode redeem.", "The session number does not match the redeem code."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemFacts:
+    """What ``redeem_refusal`` looks at, read from the database by the service (None: no such code)."""
+
+    institution_id: int
+    course_type: str
+    status: str             # RedeemStatus
+    purchase_cancelled: bool
+    sequence: int
+    session_start: dt.datetime
+
+
+def redeem_window(session_start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The redeem code of a session is valid from 1 hour before to 1 hour after its start (both ends included)."""
+    return session_start - REDEEM_WINDOW, session_start + REDEEM_WINDOW
+
+
+def redeem_refusal(facts: RedeemFacts | None, *, institution_id: int, now: dt.datetime, sequence: int | None = None,
+                   course_types: Iterable[str] | None = None, for_commit: bool = True) -> str | None:
+    """Why a redeem code cannot be used now by ``institution_id`` (a key of ``REDEEM_REFUSALS``), or None. Checked in
+    this order, so each case has its own answer: not found, other institution's code (before anything else is
+    told about it), wrong course type, wrong session number, cancelled transaction, cancelled code, already used,
+    then the window (too early / too late). ``for_commit`` False (the status query): a used code is not a refusal,
+    its status says so, and the window is not checked."""
+    if facts is None:
+        return "redeem_not_found"
+    if facts.institution_id != institution_id:
+        return "redeem_other_institution"
+    if course_types is not None and facts.course_type not in tuple(course_types):
+        return "redeem_wrong_course_type"
+    if sequence is not None and sequence != facts.sequence:
+        return "redeem_wrong_sequence"
+    if facts.purchase_cancelled:
+        return "redeem_transaction_cancelled"
+    if facts.status == RedeemStatus.CANCELLED:
+        return "redeem_code_cancelled"
+    if not for_commit:
+        return None
+    if facts.status == RedeemStatus.USED:
+        return "redeem_already_used"
+    opens, closes = redeem_window(facts.session_start)
+    if now < opens:
+        return "redeem_too_early"
+    if now > closes:
+        return "redeem_too_late"
+    return None
+
+
+# --- incentives -----------------------------------------------------------------------------------------------
+
+def incentive_due_dates(*, base: dt.date, count: int, interval_days: int) -> list[dt.date]:
+    """When each post-training incentive instalment is due: the first on ``base`` (completion reported and the
+    certificate issued, whichever came later), each next one ``interval_days`` after the one before."""
+    return [base + dt.timedelta(days=i * interval_days) for i in range(count)]
+
+
+SURVEY_OPENS_DAYS = 30
+SURVEY_WINDOW_DAYS = 30
+
+
+def survey_window(completed_on: dt.date) -> tuple[dt.date, dt.date]:
+    """The employment survey after a Prakerja training: opens 30 days after completion, must be filled within 30
+    days (both days included)."""
+    opens = completed_on + dt.timedelta(days=SURVEY_OPENS_DAYS)
+    return opens, opens + dt.timedelta(days=SURVEY_WINDOW_DAYS - 1)
+
+
+def survey_in_window(*, completed_on: dt.date, filled_on: dt.date) -> bool:
+    opens, closes = survey_window(completed_on)
+    return opens <= filled_on <= closes

@@ -56,6 +56,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("card_active", Msg("Kartu aktif", "Active cards"), Q(card__status=CardStatus.ACTIVE)),
     Column("card_expired", Msg("Kartu kedaluwarsa (saldo kembali)", "Expired cards (balance returned)"),
            Q(card__status=CardStatus.EXPIRED)),
+    # Through the purchases (a card may have several: the counts are DISTINCT applications, ``_measures``).
+    Column("trained", Msg("Selesai pelatihan", "Trained"), Q(card__purchases__status="completed")),
+    Column("certified", Msg("Bersertifikat", "Certified"), Q(card__purchases__status="completed",
+                                                              card__purchases__enrollment__certificate__isnull=False,
+                                                              card__purchases__enrollment__certificate__revoked_at__isnull=True)),
 )
 
 
@@ -201,7 +206,8 @@ def _base(scope: Scope, wave: Wave | None) -> QuerySet:
 
 
 def _measures() -> dict:
-    return {c.key: Count("pk", filter=c.counts) for c in COLUMNS}
+    # DISTINCT: a column through the purchases joins a card's several purchases; each application counts once.
+    return {c.key: Count("pk", filter=c.counts, distinct=True) for c in COLUMNS}
 
 
 def _labels(key: str, scope: Scope, values) -> dict[str, str]:

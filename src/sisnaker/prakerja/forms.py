@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person
 from sisnaker.regions.fields import RegionPickerField
 
-from .domain import STATEMENT, ExclusionCategory
+from .domain import STATEMENT, CourseType, ExclusionCategory
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _RUPIAH = {"min_value": 0, "max_value": 10**12}
@@ -92,3 +95,46 @@ class ExclusionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [(k, str(v)) for k, v in ExclusionCategory.CHOICES]
+
+
+# --- curation and purchase ---------------------------------------------------------------------------------------
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ProposeForm(forms.Form):
+    program = forms.IntegerField(widget=forms.HiddenInput)
+    price = forms.IntegerField(label=_("Harga Prakerja (Rp)"), min_value=1, max_value=100_000_000)
+    course_type = forms.ChoiceField(label=_("Jenis pelatihan"), required=False,
+                                    choices=[("", _("Sesuai moda program"))] + [(v, str(label)) for v, label in CourseType.CHOICES])
+    sessions = forms.CharField(label=_("Jadwal sesi (satu per baris, mis. 2026-05-04 09:00; kosong: mulai program pukul 08.00)"),
+                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_sessions(self):
+        out = []
+        for line in (self.cleaned_data.get("sessions") or "").splitlines():
+            if not line.strip():
+                continue
+            try:
+                value = dt.datetime.strptime(" ".join(line.split()).replace("T", " "), "%Y-%m-%d %H:%M")
+            except ValueError:
+                raise forms.ValidationError(_("Tulis setiap sesi sebagai TTTT-BB-HH JJ:MM.")) from None
+            out.append(timezone.make_aware(value))
+        return out
+
+
+class CurationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")])
+    note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+
+
+class BuyForm(forms.Form):
+    """The idempotency key comes with the page: pressing "Beli" twice is one purchase."""
+
+    card = forms.CharField(max_length=16)
+    key = forms.CharField(max_length=100)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Kode"), max_length=40)
+    sequence = forms.IntegerField(label=_("Sesi ke-"), min_value=1, max_value=999, required=False)

@@ -17,8 +17,13 @@ from sisnaker.regions.nik import mask as nik_mask
 from .domain import (
     DEFAULT_MAX_PER_HOUSEHOLD,
     ApplicationStatus,
+    AttendanceStatus,
     CardStatus,
+    CourseType,
+    CurationStatus,
     ExclusionCategory,
+    PurchaseStatus,
+    RedeemStatus,
     WaveStatus,
     reason_text,
 )
@@ -227,6 +232,9 @@ class Card(models.Model):
     deadline = models.DateField()
     status = models.CharField(max_length=10, choices=_choices(CardStatus.CHOICES), default=CardStatus.ACTIVE)
     expired_at = models.DateTimeField(null=True, blank=True)
+    # What authorised purchases took from the balance (less refunds): kept with the ledger posting in the same
+    # transaction, so the database itself refuses a balance below zero (``prakerja_card_spent_within_granted``).
+    spent = models.BigIntegerField(default=0, help_text="rupiah")
 
     class Meta:
         ordering = ["number"]
@@ -235,6 +243,7 @@ class Card(models.Model):
             models.CheckConstraint(condition=Q(status=CardStatus.EXPIRED, expired_at__isnull=False)
                                    | Q(status=CardStatus.ACTIVE, expired_at__isnull=True), name="prakerja_card_expired_at_iff_expired"),
             models.CheckConstraint(condition=Q(granted__gte=0), name="prakerja_card_granted_not_negative"),
+            models.CheckConstraint(condition=Q(spent__gte=0, spent__lte=F("granted")), name="prakerja_card_spent_within_granted"),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="prakerja_card_due_idx")]
 
@@ -258,3 +267,169 @@ class Card(models.Model):
 def ledger_reference(card_number: str) -> str:
     """The beneficiary account's reference in the payments ledger for one card."""
     return f"prakerja:{card_number}"
+
+
+class CatalogueEntry(models.Model):
+    """A training program proposed by its institution for the Prakerja catalogue, and its two curation stages
+    (``domain.CurationStatus``): stage 1 by a ministry curator, stage 2 by a PMO officer. Only a ``curated`` entry
+    can be bought. ``price`` is the program's Prakerja price, set when proposed. ``sessions``: the start of each
+    session (ISO date-times; the redeem codes' windows), at least one (the program's start)."""
+
+    program = models.OneToOneField("training.Program", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    course_code = models.CharField(max_length=20, unique=True)
+    course_type = models.CharField(max_length=10, choices=_choices(CourseType.CHOICES))
+    price = models.BigIntegerField(help_text="rupiah")
+    sessions = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=_choices(CurationStatus.CHOICES), default=CurationStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    stage1_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage1_at = models.DateTimeField(null=True, blank=True)
+    stage1_note = models.CharField(max_length=500, blank=True)
+    stage2_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage2_at = models.DateTimeField(null=True, blank=True)
+    stage2_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name_plural = "catalogue entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="prakerja_entry_price_positive"),
+            models.CheckConstraint(condition=Q(status__in=[s for s, _l in CurationStatus.CHOICES]), name="prakerja_entry_status_valid"),
+            models.CheckConstraint(condition=Q(course_type__in=[s for s, _l in CourseType.CHOICES]), name="prakerja_entry_course_type_valid"),
+            # Stage 2 only after stage 1; curated only with both decisions recorded.
+            models.CheckConstraint(condition=Q(stage2_at__isnull=True) | Q(stage1_at__isnull=False), name="prakerja_entry_stages_ordered"),
+            models.CheckConstraint(condition=~Q(status="curated") | Q(stage1_by__isnull=False, stage2_by__isnull=False),
+                                   name="prakerja_entry_curated_has_both_stages"),
+            models.CheckConstraint(condition=~Q(status="stage1_accepted") | Q(stage1_by__isnull=False, stage2_at__isnull=True),
+                                   name="prakerja_entry_stage1_recorded"),
+            models.CheckConstraint(condition=~Q(status="proposed") | Q(stage1_at__isnull=True, stage2_at__isnull=True),
+                                   name="prakerja_entry_proposed_undecided"),
+            # A rejection always says why.
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(stage1_note="") | ~Q(stage2_note=""),
+                                   name="prakerja_entry_rejection_has_note"),
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="prakerja_entry_worklist_idx")]
+
+    def __str__(self) -> str:
+        return self.course_code
+
+    def status_label(self):
+        return dict(CurationStatus.CHOICES)[self.status]
+
+    def course_type_label(self):
+        return dict(CourseType.CHOICES)[self.course_type]
+
+    def scope_institution_id(self):
+        return self.institution_id
+
+    def scope_funding_source(self) -> str:
+        return FUNDING_SOURCE
+
+
+class Purchase(models.Model):
+    """A training bought with a card's balance (``domain.PurchaseStatus``) on a platform: ``platform_code`` empty
+    for Sisnaker itself, else the partner platform's client code. ``(platform_code, idempotency_key)`` is unique:
+    a request sent twice is one purchase. Authorising posts ``prakerja-purchase:<id>`` to the ledger (the balance
+    pays the institution's training-fee payable ``payable``) and gives the voucher code."""
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="purchases")
+    entry = models.ForeignKey(CatalogueEntry, on_delete=models.PROTECT, related_name="purchases")
+    program = models.ForeignKey("training.Program", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="+")
+    price = models.BigIntegerField(help_text="rupiah")
+    platform_code = models.CharField(max_length=40, blank=True, default="")
+    idempotency_key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)  # domain.request_fingerprint: the key's parameters
+    invoice_code = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=10, choices=_choices(PurchaseStatus.CHOICES), default=PurchaseStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    # The PMO's rule check: who (empty: Sisnaker's own authorisation service, the system) and when.
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal = models.CharField(max_length=30, blank=True)  # domain.AUTHORISE_REFUSALS key when refused
+    ledger_key = models.CharField(max_length=60, blank=True)
+    payable = models.OneToOneField("payments.Payable", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    voucher_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    enrollment = models.OneToOneField("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completion_reported_by = models.CharField(max_length=150, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform_code", "idempotency_key"], name="prakerja_purchase_idempotent"),
+            # "A second training can be bought only when the first is finished."
+            models.UniqueConstraint(fields=["card"], condition=Q(status__in=["requested", "authorised"]),
+                                    name="prakerja_purchase_one_unfinished_per_card"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="prakerja_purchase_price_positive"),
+            models.CheckConstraint(condition=Q(status__in=[s for s, _l in PurchaseStatus.CHOICES]), name="prakerja_purchase_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=["requested", "refused"]) | Q(status="cancelled", voucher_code__isnull=True)
+                                   | Q(decided_at__isnull=False, voucher_code__isnull=False, payable__isnull=False),
+                                   name="prakerja_purchase_authorised_has_voucher_and_payable"),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal=""), name="prakerja_purchase_refused_has_reason"),
+            models.CheckConstraint(condition=Q(status="completed", completed_at__isnull=False)
+                                   | (~Q(status="completed") & Q(completed_at__isnull=True)), name="prakerja_purchase_completed_at"),
+            models.CheckConstraint(condition=Q(status="cancelled", cancelled_at__isnull=False)
+                                   | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)), name="prakerja_purchase_cancelled_at"),
+        ]
+        indexes = [models.Index(fields=["institution", "status"], name="prakerja_purchase_inst_idx")]
+
+    def __str__(self) -> str:
+        return self.invoice_code
+
+    def status_label(self):
+        return dict(PurchaseStatus.CHOICES)[self.status]
+
+    @property
+    def platform_name(self) -> str:
+        return self.platform_code or "Sisnaker"
+
+    def scope_user_id(self):
+        return self.person.user_id
+
+    def scope_institution_id(self):
+        return self.institution_id
+
+    def scope_funding_source(self) -> str:
+        return FUNDING_SOURCE
+
+
+class RedeemCode(models.Model):
+    """One session of a purchase: the institution exchanges the voucher for one redeem code per session
+    (``sequence`` 1, 2, ...), valid from 1 hour before to 1 hour after the session's start
+    (``domain.redeem_refusal``). Used once; attendance is reported per session."""
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="redeem_codes")
+    sequence = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=20, unique=True)
+    schedule_code = models.CharField(max_length=40)
+    session_start = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=_choices(RedeemStatus.CHOICES), default=RedeemStatus.ACTIVE)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.CharField(max_length=150, blank=True)  # the manager's user name or the partner's client code
+    attendance_status = models.CharField(max_length=10, choices=_choices(AttendanceStatus.CHOICES), default=AttendanceStatus.PENDING)
+    attendance_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["purchase", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["purchase", "sequence"], name="prakerja_redeem_one_per_session"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="prakerja_redeem_sequence_positive"),
+            models.CheckConstraint(condition=Q(status="used", redeemed_at__isnull=False)
+                                   | (~Q(status="used") & Q(redeemed_at__isnull=True)), name="prakerja_redeem_used_iff_redeemed"),
+            models.CheckConstraint(condition=Q(attendance_status="pending") | Q(status="used", attendance_at__isnull=False),
+                                   name="prakerja_redeem_attendance_after_redeem"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def scope_institution_id(self):
+        return self.purchase.institution_id

@@ -10,12 +10,13 @@ from django.db.models import Count, Q
 from sisnaker.payments.domain import AccountKind
 from sisnaker.payments.services.ledger import balances
 from sisnaker.regions.models import Province
+from sisnaker.training.models import Program
 
 from . import domain
 from .domain import ApplicationStatus as S
 from .domain import Candidate
 from .domain import WaveStatus as W
-from .models import FUNDING_SOURCE, Application, Card, ExclusionImport, Wave
+from .models import FUNDING_SOURCE, Application, Card, CatalogueEntry, ExclusionImport, Purchase, Wave
 
 
 def open_waves(today: dt.date) -> list[Wave]:
@@ -130,3 +131,58 @@ def draw_publication(wave: Wave) -> dict:
         "candidates": [[c.id, c.province, c.household, c.prior] for c in draw_candidates(wave)],
         "selected": list(Application.objects.filter(wave=wave, status=S.SELECTED).order_by("draw_rank").values_list("pk", flat=True)),
     }
+
+
+# --- curation and purchase ---------------------------------------------------------------------------------------
+
+def curation_worklist(stage: int) -> list[CatalogueEntry]:
+    """The entries waiting for curation ``stage`` (1: proposed; 2: accepted at stage 1), oldest first."""
+    status = domain.CURATION_STAGES[stage][0]
+    return list(CatalogueEntry.objects.filter(status=status).select_related("program__vocational_field", "institution",
+                                                                           "proposed_by", "stage1_by").order_by("proposed_at", "pk"))
+
+
+def entry_get(pk: int) -> CatalogueEntry | None:
+    return CatalogueEntry.objects.select_related("program", "institution").filter(pk=pk).first()
+
+
+def catalogue(today: dt.date) -> list[CatalogueEntry]:
+    """Curated courses that can still be bought (programs open for additions that have not ended)."""
+    return list(CatalogueEntry.objects.filter(status=domain.CurationStatus.CURATED, program__end_date__gte=today,
+                                              program__status__in=["published", "selection", "running"])
+                .select_related("program__regency", "institution").order_by("program__start_date", "pk"))
+
+
+def active_card(person) -> Card | None:
+    if person is None:
+        return None
+    return Card.objects.filter(person=person, status=domain.CardStatus.ACTIVE).order_by("-issued_at").first()
+
+
+def card_of_holder(person, number: str) -> Card | None:
+    return Card.objects.filter(person=person, number=number).first() if person is not None else None
+
+
+def purchases_of(person) -> list[Purchase]:
+    if person is None:
+        return []
+    return list(Purchase.objects.filter(person=person).select_related("program", "institution", "card", "entry")
+                .prefetch_related("redeem_codes").order_by("-requested_at"))
+
+
+def purchase_of_holder(person, pk: int) -> Purchase | None:
+    return Purchase.objects.filter(person=person, pk=pk).first() if person is not None else None
+
+
+def institution_catalogue(institution_id: int) -> list:
+    """The institution's Prakerja-funded programs, each with its catalogue entry (``entry``, or None)."""
+    programs = list(Program.objects.filter(institution_id=institution_id, funding="prakerja").order_by("-start_date", "pk"))
+    entries = {e.program_id: e for e in CatalogueEntry.objects.filter(program__in=programs)}
+    for p in programs:
+        p.entry = entries.get(p.pk)
+    return programs
+
+
+def institution_purchases(institution_id: int, limit: int = 50) -> list[Purchase]:
+    return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["requested", "refused"])
+                .select_related("program", "person").prefetch_related("redeem_codes").order_by("-requested_at")[:limit])

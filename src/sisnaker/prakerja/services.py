@@ -358,7 +358,9 @@ def cards_expire(*, actor, today: dt.date, now: dt.datetime) -> dict[str, int]:
         if actor is not None:
             require(actor, "prakerja.manage")
         due = list(Card.objects.select_for_update(skip_locked=False)
-                   .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today).order_by("pk").values_list("pk", "number"))
+                   .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today)
+                   # A card whose purchase is not finished keeps its balance until it is (then the next run returns the rest).
+                   .exclude(purchases__status__in=domain.PurchaseStatus.UNFINISHED).order_by("pk").values_list("pk", "number"))
         returned = amount = 0
         for chunk in chunks(due, CHUNK):
             held = ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(n) for _pk, n in chunk])

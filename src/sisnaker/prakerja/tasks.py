@@ -28,3 +28,25 @@ def balances_expire_due(*, now) -> str:
 
     counts = services.cards_expire(actor=None, today=timezone.localdate(now), now=now)
     return f"expired {counts['expired']}"
+
+
+@task
+def authorise_purchase(*, purchase_id: int, at: str) -> str:
+    """The PMO's rule check of a purchase request (``purchases.purchase_authorise``, Sisnaker itself the actor), queued
+    when the request commits. ``at``: the request's time (ISO), as of which the deadline is judged — a request made
+    on the last day is not refused because the queue ran after midnight. Running it again changes nothing."""
+    import datetime as dt
+
+    from . import purchases
+    from .models import Purchase
+
+    purchase = purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(pk=purchase_id), now=dt.datetime.fromisoformat(at))
+    return purchase.status
+
+
+def incentives_due(*, now) -> str:
+    """A housekeeping job (every hour): the Kartu Prakerja incentive instalments whose day has come
+    (``purchases.incentives_accrue``, Sisnaker itself the actor). Idempotent (unique payable keys)."""
+    from . import purchases
+
+    return f"made {purchases.incentives_accrue(actor=None, now=now)}"

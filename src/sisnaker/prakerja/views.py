@@ -6,6 +6,8 @@ or go on the form (``core.pages.apply_error``)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,14 +20,20 @@ from sisnaker.core import replica
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can, require
+from sisnaker.institutions.models import Institution
 from sisnaker.regions.models import Province
+from sisnaker.training.models import Program
 
-from . import domain, selectors, services
+from . import domain, purchases, selectors, services
 from .forms import (
     ApplicationForm,
     AssistedApplicationForm,
+    BuyForm,
+    CodeForm,
     ConfirmForm,
+    CurationForm,
     ExclusionForm,
+    ProposeForm,
     QuotaForm,
     ReviewForm,
     WaveForm,
@@ -131,7 +139,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     cards = selectors.cards_of(applications, today=timezone.localdate())
     for app in applications:
         app.card_view = cards.get(app.pk)
-    return render(request, "prakerja/mine.html", {"applications": applications})
+    card = selectors.active_card(person)
+    return render(request, "prakerja/mine.html", {
+        "applications": applications, "card": card, "purchases": selectors.purchases_of(person),
+        "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16)})
 
 
 @replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
@@ -314,3 +325,131 @@ def exclusion_report(request: HttpRequest, import_id: int) -> HttpResponse:
         raise NotFound(Msg("Impor tidak ditemukan.", "Import not found."))
     return render(request, "prakerja/exclusion_report.html", {"import": done,
                                                               "label": domain.ExclusionCategory.LABELS[done.category]})
+
+
+# --- curation (issue 11) ------------------------------------------------------------------------------------------
+
+CURATION_ACTION = {1: "prakerja.curate_stage1", 2: "prakerja.curate_stage2"}
+
+
+@login_required
+def curation(request: HttpRequest, stage: int) -> HttpResponse:
+    """The worklist of one curation stage: stage 1 for ministry curators, stage 2 for PMO officers."""
+    if stage not in CURATION_ACTION:
+        raise NotFound(Msg("Tahap kurasi tidak dikenal.", "Unknown curation stage."))
+    require(request.user, CURATION_ACTION[stage])
+    return render(request, "prakerja/curation.html", {"stage": stage, "entries": selectors.curation_worklist(stage),
+                                                      "form": CurationForm()})
+
+
+@login_required
+@require_POST
+def curation_decide(request: HttpRequest, stage: int, entry_id: int) -> HttpResponse:
+    if stage not in CURATION_ACTION:
+        raise NotFound(Msg("Tahap kurasi tidak dikenal.", "Unknown curation stage."))
+    require(request.user, CURATION_ACTION[stage])
+    entry = selectors.entry_get(entry_id)
+    if entry is None:
+        raise NotFound(Msg("Pengajuan tidak ditemukan.", "Proposal not found."))
+    form = CurationForm(request.POST)
+    if form.is_valid():
+        try:
+            purchases.catalogue_decide(actor=request.user, entry=entry, stage=stage, accept=form.cleaned_data["decision"] == "accept",
+                                       note=form.cleaned_data["note"], now=timezone.now())
+        except SisnakerError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Keputusan disimpan."))
+    else:
+        messages.error(request, _("Pilih terima atau tolak."))
+    return redirect("prakerja:curation", stage=stage)
+
+
+# --- the citizen buys (Sisnaker as a platform) --------------------------------------------------------------------
+
+@login_required
+@require_POST
+def buy(request: HttpRequest, program_id: int) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    form = BuyForm(request.POST)
+    card = selectors.card_of_holder(person, form.data.get("card", "")) if form.is_valid() else None
+    program = Program.objects.filter(pk=program_id).first()
+    if card is None or program is None:
+        raise NotFound(Msg("Kartu atau pelatihan tidak ditemukan.", "Card or training not found."))
+    purchase = purchases.purchase_request(actor=request.user, card=card, program=program, platform_code="",
+                                          idempotency_key=form.cleaned_data["key"], now=timezone.now())
+    purchase.refresh_from_db()
+    if purchase.status == domain.PurchaseStatus.REFUSED:
+        messages.error(request, str(purchases.refusal_message(purchase.refusal)))
+    else:
+        messages.success(request, _("Pembelian dikirim ke PMO. Kode voucher tampil di sini setelah disetujui."))
+    return redirect("prakerja:mine")
+
+
+@login_required
+@require_POST
+def purchase_cancel(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    purchase = selectors.purchase_of_holder(getattr(request.user, "person", None), purchase_id)
+    if purchase is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+    purchases.purchase_cancel(actor=request.user, purchase=purchase, reason=request.POST.get("reason", ""), now=timezone.now())
+    messages.success(request, _("Pembelian dibatalkan; saldo dikembalikan."))
+    return redirect("prakerja:mine")
+
+
+# --- the institution: proposals, vouchers, redeem codes, completion ------------------------------------------------
+
+def _institution(request: HttpRequest, institution_id: int) -> Institution:
+    institution = Institution.objects.filter(pk=institution_id).first()
+    if institution is None or not can(request.user, "prakerja.redeem", institution):
+        raise NotFound(Msg("Lembaga tidak ditemukan.", "Institution not found."))
+    return institution
+
+
+@login_required
+def institution(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """The manager's Prakerja desk: propose programs for the catalogue, exchange a voucher for redeem codes, ask or
+    use a redeem code, report attendance and completion."""
+    inst = _institution(request, institution_id)
+    now = timezone.now()
+    context = {"inst": inst, "code_form": CodeForm(), "voucher_form": CodeForm(prefix="v"), "propose_form": ProposeForm()}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    try:
+        if action == "propose":
+            form = ProposeForm(request.POST)
+            context["propose_form"] = form
+            if form.is_valid():
+                program = Program.objects.filter(pk=form.cleaned_data["program"], institution=inst).first()
+                if program is None:
+                    raise NotFound(Msg("Program tidak ditemukan.", "Program not found."))
+                purchases.catalogue_propose(actor=request.user, program=program, price=form.cleaned_data["price"],
+                                            course_type=form.cleaned_data["course_type"], sessions=form.cleaned_data["sessions"], now=now)
+                messages.success(request, _("Program diajukan ke kurator."))
+                return redirect("prakerja:institution", institution_id=inst.pk)
+        elif action == "voucher":
+            form = CodeForm(request.POST, prefix="v")
+            context["voucher_form"] = form
+            if form.is_valid():
+                context["redeem_codes"] = purchases.voucher_exchange(actor=request.user, institution=inst,
+                                                                     voucher_code=form.cleaned_data["code"], now=now)
+        elif action in ("status", "commit", "present", "absent", "complete"):
+            form = CodeForm(request.POST)
+            context["code_form"] = form
+            if form.is_valid():
+                code, sequence = form.cleaned_data["code"], form.cleaned_data["sequence"]
+                if action == "status":
+                    context["answer"] = purchases.redeem_status(actor=request.user, institution=inst, code=code, sequence=sequence, now=now)
+                elif action == "commit":
+                    context["answer"] = purchases.redeem_commit(actor=request.user, institution=inst, code=code, sequence=sequence, now=now)
+                    messages.success(request, _("Kode redeem dipakai."))
+                elif action == "complete":
+                    purchases.completion_report(actor=request.user, institution=inst, code=code, now=now)
+                    messages.success(request, _("Penyelesaian pelatihan dilaporkan."))
+                else:
+                    context["answer"] = purchases.attendance_report(actor=request.user, institution=inst, code=code, sequence=sequence,
+                                                                    present=action == "present", now=now)
+                    messages.success(request, _("Kehadiran dilaporkan."))
+    except SisnakerError as exc:
+        messages.error(request, f"{exc.message} ({exc.code})")
+    context.update(programs=selectors.institution_catalogue(inst.pk), purchases=selectors.institution_purchases(inst.pk))
+    return render(request, "prakerja/institution.html", context)

@@ -734,3 +734,37 @@ def enrollment_open_record(*, actor: User, program: Program, enrollment_id: int)
         raise NotFound(NOT_IN_PROGRAM, code=Code.ENROLLMENT_NOT_FOUND)
     audit.record(actor=actor, action=AccountsAudit.PERSON_VIEWED, obj=enrollment.person, reason=f"program {program.pk}, pendaftaran {enrollment.pk}")
     return enrollment
+
+
+# --- enrolment by a Kartu Prakerja purchase (the prakerja app, inside its transaction) ---------------------------
+
+def enrollment_record_purchased(*, actor, program: Program, person: Person, now: dt.datetime) -> Enrollment:
+    """A Kartu Prakerja purchase enrols its buyer when the PMO authorises it (``prakerja.purchases``), inside the
+    purchase's transaction (no permission check here: the purchase's rules are the check). The program row is
+    locked first, as everywhere; the person's eligibility, an enrollment already there, a schedule clash and a
+    full quota refuse as they do for any registration. The purchase is the acceptance: the buyer is a participant
+    at once (source ``self``: they bought it themselves), without a registration window — the catalogue sells the
+    course while it is open for additions."""
+    program = lock_program(program)
+    domain.check_open_for_additions(program.status)
+    _check_can_enroll(program=program, person=person)
+    if selectors.seats_taken(program=program) >= program.quota:
+        raise Conflict(_quota_full(program), code=Code.QUOTA_FULL)
+    return _create_enrollment(actor=actor, program=program, person=person, state=E.PARTICIPANT, source=Enrollment.Source.SELF,
+                              late_reason="", now=now, action=Audit.ENROLLMENT_RECORDED)
+
+
+def enrollment_withdraw_purchased(*, actor, enrollment: Enrollment, reason: str, now: dt.datetime) -> Enrollment:
+    """A cancelled Kartu Prakerja purchase withdraws the enrollment it made (inside the purchase's transaction;
+    program row locked before the enrollment, as everywhere). A final state is left as it is."""
+    list(Program.objects.select_for_update().filter(pk=enrollment.program_id).values_list("pk", flat=True))
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.state not in domain.ACTIVE_STATES:
+        return enrollment
+    before = enrollment.state
+    enrollment.state, enrollment.reason, enrollment.state_changed_at = E.WITHDRAWN, reason, now
+    enrollment.save(update_fields=["state", "reason", "state_changed_at"])
+    program_counters_apply(program_id=enrollment.program_id, deltas=moves_deltas([(before, E.WITHDRAWN, 1)]))
+    audit.record(actor=actor, action=Audit.ENROLLMENT_WITHDRAW, obj=enrollment, before={"state": before},
+                 after={"state": E.WITHDRAWN, "source": "prakerja"}, reason=reason, at=now)
+    return enrollment

@@ -135,7 +135,7 @@ class BankFile:
 
 
 def _description(kind: str, batch_id: int) -> str:
-    word = "INSENTIF" if kind == domain.PayableKind.INCENTIVE else "BIAYA PELATIHAN"
+    word = "BIAYA PELATIHAN" if kind == domain.PayableKind.TRAINING_FEE else "INSENTIF"
     return f"SISNAKER {word} B{batch_id}"
 
 

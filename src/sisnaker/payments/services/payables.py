@@ -81,6 +81,15 @@ def _create(rows: list[Payable], *, actor, now: dt.datetime) -> list[Payable]:
     return created
 
 
+def payables_create(*, actor, rows: list[Payable], now: dt.datetime) -> list[Payable]:
+    """What another app decided is owed (Kartu Prakerja's incentives: kind ``prakerja``), made inside the caller's
+    transaction after its own permission check: keys already taken are skipped, each new payable's accrual is
+    posted (budget → payable) and audited. Returns those made."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("payables_create must run inside the transaction of the change")
+    return _create(rows, actor=actor, now=now)
+
+
 @transaction.atomic(durable=True)
 def payables_accrue(*, actor: User, funding_source: str | None = None, now: dt.datetime | None = None) -> Accrued:
     """Make what is owed and not made yet, for one funding source (or every one the actor may use):

@@ -1,0 +1,245 @@
+"""Kartu Prakerja over the partner API (``sisnaker.integration``: signed requests, ``partner_signed``): the redeem-code
+endpoints wire-compatible with the published Kartu Prakerja integration API, attendance and completion reports for
+institutions, and the purchase request for platforms.
+
+Thin: parse the raw JSON body → one ``purchases`` service (the partner as ``via``, its institution or its client code
+as the scope) → the answer. Refusals keep their distinct ``code`` and HTTP status (``core.errors``); a body that is
+not a JSON object, or a field of the wrong type, is a 400 — never a 500.
+
+Answers and refusals use the integration app's envelope (``integration.auth.ok`` / ``partner_signed``): ``{"success":
+true, "message": "OK", "data": {...}}``, or ``{"success": false, "code": "<error code>", "message": "...", "data":
+null}`` with the refusal's HTTP status. The OpenAPI document describes each (``integration.openapi.register``, at the
+end of this module, imported by ``apps.PrakerjaConfig.ready``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+
+from sisnaker.core.errors import Msg, NotFound, ValidationFailed
+from sisnaker.integration import openapi
+from sisnaker.integration.auth import ok, partner_signed
+from sisnaker.training.models import Program
+
+from . import domain, purchases
+from .codes import Code
+from .models import Card, CatalogueEntry, Purchase
+
+BAD_BODY = Msg("Badan permintaan harus objek JSON yang sah.", "The request body must be a valid JSON object.")
+
+
+def _body(request: HttpRequest) -> dict:
+    try:
+        data = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationFailed(BAD_BODY, code=Code.CATALOGUE_INPUT) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(BAD_BODY, code=Code.CATALOGUE_INPUT)
+    return data
+
+
+def _text(data: dict, name: str, *, required: bool = True) -> str:
+    value = data.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        raise ValidationFailed(Msg("Isi {name} (teks).", "Give {name} (text).").format(name=name), code=Code.CATALOGUE_INPUT, field=name)
+    return value.strip()
+
+
+def _sequence(data: dict):
+    value = data.get("sequence")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationFailed(domain.REDEEM_REFUSALS["redeem_wrong_sequence"], code=Code.REDEEM_WRONG_SEQUENCE, field="sequence")
+    return value
+
+
+def _answer(answer: purchases.RedeemAnswer) -> dict:
+    return dataclasses.asdict(answer)
+
+
+INSTITUTIONS, PLATFORMS = frozenset({"institution"}), frozenset({"platform"})
+
+
+def _institution(request):
+    institution = getattr(request.partner, "institution", None)
+    if institution is None:
+        raise NotFound(Msg("Mitra ini tidak terhubung ke lembaga pelatihan.", "This partner is not linked to a training institution."))
+    return institution
+
+
+@partner_signed(kinds=INSTITUTIONS)
+def redeem_status(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/payment/redeem-code/status`` — body ``{"redeem_code": "...", "sequence": N}``."""
+    data = _body(request)
+    answer = purchases.redeem_status(actor=None, via=request.partner.client_code, institution=_institution(request),
+                                     code=_text(data, "redeem_code"), sequence=_sequence(data), now=timezone.now(),
+                                     course_types=domain.CourseType.SESSION_BASED)
+    return ok(_answer(answer))
+
+
+@partner_signed(kinds=INSTITUTIONS)
+def redeem_commit(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/payment/redeem-code/commit`` — the session is redeemed (once, in its window)."""
+    data = _body(request)
+    answer = purchases.redeem_commit(actor=None, via=request.partner.client_code, institution=_institution(request),
+                                     code=_text(data, "redeem_code"), sequence=_sequence(data), now=timezone.now(),
+                                     course_types=domain.CourseType.SESSION_BASED)
+    return ok(_answer(answer))
+
+
+@partner_signed(kinds=INSTITUTIONS)
+def attendance(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/payment/redeem-code/attendance`` — body ``{"redeem_code", "sequence",
+    "attendance_status": "present"|"absent"}``."""
+    data = _body(request)
+    status = _text(data, "attendance_status")
+    if status not in (domain.AttendanceStatus.PRESENT, domain.AttendanceStatus.ABSENT):
+        raise ValidationFailed(Msg("attendance_status: present atau absent.", "attendance_status: present or absent."),
+                               code=Code.CATALOGUE_INPUT, field="attendance_status")
+    answer = purchases.attendance_report(actor=None, via=request.partner.client_code, institution=_institution(request),
+                                         code=_text(data, "redeem_code"), sequence=_sequence(data),
+                                         present=status == domain.AttendanceStatus.PRESENT, now=timezone.now())
+    return ok(_answer(answer))
+
+
+@partner_signed(kinds=INSTITUTIONS)
+def completion(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/payment/redeem-code/completion`` — body ``{"redeem_code": "..."}`` (or
+    ``{"invoice_code": "..."}``): the participant completed the training."""
+    data = _body(request)
+    code = _text(data, "redeem_code", required=False) or _text(data, "invoice_code")
+    purchase = purchases.completion_report(actor=None, via=request.partner.client_code, institution=_institution(request),
+                                           code=code, now=timezone.now())
+    return ok({"invoice_code": purchase.invoice_code, "status": purchase.status,
+                "completed_at": purchase.completed_at.isoformat() if purchase.completed_at else None})
+
+
+@partner_signed(kinds=INSTITUTIONS)
+def voucher(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/payment/voucher`` — body ``{"voucher_code": "..."}``: the redeem codes, one per
+    session."""
+    data = _body(request)
+    codes = purchases.voucher_exchange(actor=None, via=request.partner.client_code, institution=_institution(request),
+                                       voucher_code=_text(data, "voucher_code"), now=timezone.now())
+    return ok({"redeem_codes": [{"redeem_code": c.code, "sequence": c.sequence, "schedule_code": c.schedule_code,
+                                  "session_start": c.session_start.isoformat(), "status": c.status} for c in codes]})
+
+
+def _purchase_data(purchase: Purchase) -> dict:
+    return {"invoice_code": purchase.invoice_code, "status": purchase.status, "refusal": purchase.refusal or None,
+            "price": purchase.price, "course_code": purchase.entry.course_code,
+            "voucher_code": purchase.voucher_code if purchase.status in ("authorised", "completed") else None}
+
+
+@partner_signed(kinds=PLATFORMS)
+def purchase(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchase`` — a platform asks the PMO: body ``{"card_number", "course_code",
+    "idempotency_key"}``. The same key again answers the same purchase; the PMO's rule check runs after the request
+    commits, so ``status`` may still be ``requested`` (ask again with ``/purchase/status``)."""
+    data = _body(request)
+    number = domain.normalise_code(_text(data, "card_number"))
+    card = Card.objects.filter(number=number).first() if domain.card_number_valid(number) else None
+    entry = CatalogueEntry.objects.filter(course_code=domain.normalise_code(_text(data, "course_code"))).first()
+    if card is None or entry is None:
+        raise NotFound(Msg("Nomor kartu atau kode pelatihan tidak ditemukan.", "Card number or course code not found."))
+    result = purchases.purchase_request(actor=None, card=card, program=Program(pk=entry.program_id), platform_code=request.partner.client_code,
+                                        idempotency_key=_text(data, "idempotency_key"), now=timezone.now())
+    result = Purchase.objects.select_related("entry").get(pk=result.pk)
+    return ok(_purchase_data(result))
+
+
+@partner_signed(kinds=PLATFORMS)
+def purchase_status(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchase/status`` — body ``{"invoice_code"}``: the platform's own purchase."""
+    data = _body(request)
+    found = (Purchase.objects.select_related("entry")
+             .filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")), platform_code=request.partner.client_code).first())
+    if found is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+    return ok(_purchase_data(found))
+
+
+# --- the OpenAPI document --------------------------------------------------------------------------------------------
+
+REDEEM_FIELDS = ["redeem_code", "course_code", "invoice_code", "schedule_code", "status", "attendance_status", "redeem_at",
+                 "dp_platform", "sequence"]
+REDEEM_REQUEST = {"type": "object", "required": ["redeem_code"], "properties": {
+    "redeem_code": {"type": "string"}, "sequence": {"type": "integer", "minimum": 1, "description": "The session number (optional)"}}}
+REDEEM_REFUSALS = {
+    400: "`redeem_wrong_course_type` (a self-paced LMS course), `redeem_wrong_sequence`, or a body that is not a JSON object",
+    403: "`redeem_other_institution`, `partner_kind_not_allowed` (institutions only)",
+    404: "`redeem_not_found`",
+    409: "`redeem_transaction_cancelled`, `redeem_code_cancelled`, `redeem_already_used`, `redeem_too_early`, `redeem_too_late` "
+         "(valid from 1 hour before to 1 hour after the session's start), `signature_replayed`",
+}
+SCHEMAS = {
+    "PrakerjaRedeem": {"type": "object", "title": "PrakerjaRedeem", "required": REDEEM_FIELDS, "properties": {
+        "redeem_code": {"type": "string"}, "course_code": {"type": "string"}, "invoice_code": {"type": "string"},
+        "schedule_code": {"type": "string"}, "status": {"type": "string", "enum": ["active", "used", "cancelled"]},
+        "attendance_status": {"type": "string", "enum": ["pending", "present", "absent"]},
+        "redeem_at": {"type": ["string", "null"], "format": "date-time"}, "dp_platform": {"type": "string"},
+        "sequence": {"type": "integer"}}},
+    "PrakerjaCompletion": {"type": "object", "title": "PrakerjaCompletion", "properties": {
+        "invoice_code": {"type": "string"}, "status": {"type": "string"}, "completed_at": {"type": ["string", "null"]}}},
+    "PrakerjaRedeemCodes": {"type": "object", "title": "PrakerjaRedeemCodes", "properties": {"redeem_codes": {"type": "array", "items": {
+        "type": "object", "properties": {"redeem_code": {"type": "string"}, "sequence": {"type": "integer"},
+                                         "schedule_code": {"type": "string"}, "session_start": {"type": "string"},
+                                         "status": {"type": "string"}}}}}},
+    "PrakerjaPurchase": {"type": "object", "title": "PrakerjaPurchase", "properties": {
+        "invoice_code": {"type": "string"}, "status": {"type": "string", "enum": ["requested", "authorised", "refused", "cancelled", "completed"]},
+        "refusal": {"type": ["string", "null"]}, "price": {"type": "integer"}, "course_code": {"type": "string"},
+        "voucher_code": {"type": ["string", "null"]}}},
+}
+BASE = "/api/v1/integration"
+
+
+def _register() -> None:
+    openapi.register(f"{BASE}/payment/redeem-code/status", operation_id="prakerja_redeem_status", summary="A redeem code's status",
+                     description="Institutions. Wire-compatible with the published Kartu Prakerja API.", data_schema="PrakerjaRedeem",
+                     request_schema=REDEEM_REQUEST, request_example={"redeem_code": "RABCDEFGHJK", "sequence": 1},
+                     extra_refusals=REDEEM_REFUSALS, schemas=SCHEMAS)
+    openapi.register(f"{BASE}/payment/redeem-code/commit", operation_id="prakerja_redeem_commit", summary="Redeem a session",
+                     description="Institutions: the participant attends the session; the code is used once, from 1 hour before "
+                                 "to 1 hour after the session's start.", data_schema="PrakerjaRedeem",
+                     request_schema=REDEEM_REQUEST, request_example={"redeem_code": "RABCDEFGHJK", "sequence": 1},
+                     extra_refusals=REDEEM_REFUSALS)
+    openapi.register(f"{BASE}/payment/redeem-code/attendance", operation_id="prakerja_attendance", summary="Report attendance",
+                     description="Institutions: whether the participant attended a redeemed session.", data_schema="PrakerjaRedeem",
+                     request_schema={"type": "object", "required": ["redeem_code", "attendance_status"], "properties": {
+                         "redeem_code": {"type": "string"}, "sequence": {"type": "integer"},
+                         "attendance_status": {"type": "string", "enum": ["present", "absent"]}}},
+                     request_example={"redeem_code": "RABCDEFGHJK", "sequence": 1, "attendance_status": "present"},
+                     extra_refusals={**REDEEM_REFUSALS, 409: REDEEM_REFUSALS[409] + ", `redeem_not_used`"})
+    openapi.register(f"{BASE}/payment/redeem-code/completion", operation_id="prakerja_completion", summary="Report completion",
+                     description="Institutions: the participant completed the training (a redeem code of the purchase, or "
+                                 "`invoice_code`). The post-training incentive is due once the certificate exists.",
+                     data_schema="PrakerjaCompletion", request_example={"redeem_code": "RABCDEFGHJK"},
+                     extra_refusals={**REDEEM_REFUSALS, 409: REDEEM_REFUSALS[409] + ", `redeem_not_used`"})
+    openapi.register(f"{BASE}/payment/voucher", operation_id="prakerja_voucher", summary="Exchange a voucher for redeem codes",
+                     description="Institutions: one redeem code per session; again → the same codes.", data_schema="PrakerjaRedeemCodes",
+                     request_example={"voucher_code": "VABCDEFGHJK"},
+                     extra_refusals={404: "`prakerja_voucher_not_found`", 409: "`redeem_transaction_cancelled`"})
+    openapi.register(f"{BASE}/purchase", operation_id="prakerja_purchase", summary="Ask the PMO to approve a purchase",
+                     description="Platforms: a beneficiary buys a curated course with the Kartu Prakerja balance. The same "
+                                 "`idempotency_key` returns the same purchase (charged once); with other parameters it is "
+                                 "refused (`prakerja_idempotency_mismatch`). The PMO's rule check runs once the request is "
+                                 "stored: `status` may still be `requested`; ask `/purchase/status`.",
+                     data_schema="PrakerjaPurchase",
+                     request_schema={"type": "object", "required": ["card_number", "course_code", "idempotency_key"], "properties": {
+                         "card_number": {"type": "string"}, "course_code": {"type": "string"}, "idempotency_key": {"type": "string"}}},
+                     request_example={"card_number": "0001000000000427", "course_code": "SNK00000012", "idempotency_key": "order-8812"},
+                     extra_refusals={404: "card or course not found", 409: "`prakerja_unfinished_purchase`, "
+                                     "`prakerja_not_curated`, `prakerja_idempotency_mismatch`, `signature_replayed`"})
+    openapi.register(f"{BASE}/purchase/status", operation_id="prakerja_purchase_status", summary="A purchase's status",
+                     description="Platforms: their own purchase by invoice code; `voucher_code` once authorised.",
+                     data_schema="PrakerjaPurchase", request_example={"invoice_code": "INVABCDEFGHJK"},
+                     extra_refusals={404: "not this platform's purchase"})
+
+
+_register()

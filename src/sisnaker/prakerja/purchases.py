@@ -1,0 +1,569 @@
+"""Kartu Prakerja writes after the draw (issue 11): the two-stage curation of the catalogue, the purchase (the
+platform's request, the PMO's rule check that authorises payment from the balance), the voucher and its redeem
+codes, attendance and completion reported by the institution, and the incentives that become due.
+
+Every service: keyword-only, one durable transaction, a permission check, an audit row. ``actor`` None is
+Sisnaker itself (the PMO's authorisation run, the housekeeping job) or, for the partner API, a partner whose
+signature the API checked: it passes the partner's ``institution`` / ``platform_code`` and ``via`` (its client
+code, kept in the audit row).
+
+Locks, always in this order: card, purchase, program (training's), redeem code. The balance is checked with the
+card row locked (``SELECT … FOR UPDATE``) and the database refuses a card whose ``spent`` passes ``granted``.
+
+How a purchase maps to training: authorising it enrols the buyer in the program as a participant
+(``training.services.enrollment_record_purchased``, so seats, schedule clashes and eligibility count as for any
+registration); cancelling it withdraws that enrollment. Assessment and the certificate follow the training's
+normal flow; the post-training incentive is due once the institution reported completion and the enrollment's
+certificate exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sisnaker.core import audit
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
+from sisnaker.core.permissions import can, require
+from sisnaker.payments.domain import AccountKind, EntryKind, PayableKind, balance_postings
+from sisnaker.payments.models import Payable
+from sisnaker.payments.services import ledger
+from sisnaker.payments.services.payables import payables_create
+from sisnaker.surveys.models import Response
+from sisnaker.training import services as training
+from sisnaker.training.models import Enrollment, Program
+
+from . import domain, tasks
+from .codes import Audit, Code
+from .domain import CurationStatus as C
+from .domain import PurchaseStatus as PS
+from .domain import RedeemStatus as RS
+from .models import FUNDING_SOURCE, Card, CatalogueEntry, Purchase, RedeemCode, ledger_reference
+
+MAX_PRICE = 100_000_000
+MAX_SESSIONS = 60
+DEFAULT_SESSION_HOUR = 8
+
+
+def purchase_key(purchase_id: int) -> str:
+    """The ledger's idempotency key of a purchase's payment (and of the institution's payable)."""
+    return f"prakerja-purchase:{purchase_id}"
+
+
+def refund_key(purchase_id: int) -> str:
+    return f"prakerja-refund:{purchase_id}"
+
+
+def incentive_key(card_number: str, n: int) -> str:
+    """One post-training incentive instalment per card (a second training pays no second incentive)."""
+    return f"prakerja-incentive:{card_number}:{n}"
+
+
+def survey_incentive_key(card_number: str, n: int) -> str:
+    return f"prakerja-survey:{card_number}:{n}"
+
+
+def _who(actor, via: str) -> str:
+    return via or (getattr(actor, "username", "") or "sisnaker")
+
+
+# --- curation ---------------------------------------------------------------------------------------------------
+
+def default_sessions(program: Program) -> list[dt.datetime]:
+    """No per-session schedule in training: session 1 starts on the program's start date at 08:00 local time."""
+    return [timezone.make_aware(dt.datetime.combine(program.start_date, dt.time(DEFAULT_SESSION_HOUR)))]
+
+
+def catalogue_propose(*, actor, program: Program, price: int, course_type: str = "", sessions: list[dt.datetime] | None = None,
+                      now: dt.datetime) -> CatalogueEntry:
+    """The institution proposes its Prakerja-funded program for the catalogue, at ``price`` (its Prakerja price),
+    with its sessions (default: one, at the program's start). Proposing a rejected entry again starts over."""
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.propose", program)
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        if program.funding != Program.Funding.PRAKERJA:
+            raise ValidationFailed(Msg("Hanya program dengan sumber dana Kartu Prakerja yang dapat diajukan ke katalog.",
+                                       "Only programs funded by Kartu Prakerja can be proposed for the catalogue."),
+                                   code=Code.CATALOGUE_INPUT, field="program")
+        if type(price) is not int or not 0 < price <= MAX_PRICE:
+            raise ValidationFailed(Msg("Harga Prakerja 1–100.000.000 rupiah.", "The Prakerja price is 1–100,000,000 rupiah."),
+                                   code=Code.CATALOGUE_INPUT, field="price")
+        course_type = course_type or domain.course_type_for_mode(program.mode)
+        if course_type not in dict(domain.CourseType.CHOICES):
+            raise ValidationFailed(Msg("Jenis pelatihan tidak dikenal.", "Unknown course type."), code=Code.CATALOGUE_INPUT,
+                                   field="course_type")
+        sessions = sorted(sessions or default_sessions(program))
+        if len(sessions) > MAX_SESSIONS or len(set(sessions)) != len(sessions):
+            raise ValidationFailed(Msg("Paling banyak 60 sesi, tanpa jadwal ganda.", "At most 60 sessions, none twice."),
+                                   code=Code.CATALOGUE_INPUT, field="sessions")
+        if any(not program.start_date <= timezone.localdate(s) <= program.end_date for s in sessions):
+            raise ValidationFailed(Msg("Setiap sesi harus di antara tanggal mulai dan selesai program.",
+                                       "Every session must fall between the program's start and end dates."),
+                                   code=Code.CATALOGUE_INPUT, field="sessions")
+        entry = CatalogueEntry.objects.select_for_update().filter(program=program).first()
+        before = None
+        if entry is not None:
+            if entry.status != C.REJECTED:
+                raise Conflict(Msg("Program ini sudah diajukan ({status}).", "This program was already proposed ({status}).").format(
+                    status=entry.status), code=Code.CATALOGUE_STATE)
+            before = {"status": entry.status, "price": entry.price}
+        else:
+            entry = CatalogueEntry(program=program, institution_id=program.institution_id)
+        entry.course_type, entry.price, entry.sessions = course_type, price, [s.isoformat() for s in sessions]
+        entry.status, entry.proposed_by, entry.proposed_at = C.PROPOSED, actor, now
+        entry.stage1_by = entry.stage1_at = entry.stage2_by = entry.stage2_at = None
+        entry.stage1_note = entry.stage2_note = ""
+        if not entry.course_code:
+            entry.course_code = f"SNK{program.pk:08d}"
+        entry.save()
+        audit.record(actor=actor, action=Audit.CATALOGUE_PROPOSED, obj=entry, before=before, at=now,
+                     after={"program": program.pk, "price": price, "course_type": course_type, "sessions": entry.sessions})
+    return entry
+
+
+def catalogue_decide(*, actor, entry: CatalogueEntry, stage: int, accept: bool, note: str, now: dt.datetime) -> CatalogueEntry:
+    """Stage 1 (a ministry curator) or stage 2 (a PMO officer) accepts or rejects (a rejection needs a note)."""
+    if stage not in domain.CURATION_STAGES:
+        raise ValidationFailed(Msg("Tahap kurasi 1 atau 2.", "Curation stage 1 or 2."), code=Code.CATALOGUE_INPUT, field="stage")
+    with transaction.atomic(durable=True):
+        require(actor, f"prakerja.curate_stage{stage}", entry)
+        entry = CatalogueEntry.objects.select_for_update().get(pk=entry.pk)
+        target = domain.curation_target(stage=stage, status=entry.status, accept=accept)
+        if target is None:
+            raise Conflict(Msg("Pengajuan ini tidak menunggu kurasi tahap {stage}.", "This proposal does not wait for stage {stage}.").format(
+                stage=stage), code=Code.CATALOGUE_STATE)
+        note = " ".join((note or "").split())[:500]
+        if not accept and not note:
+            raise ValidationFailed(Msg("Tulis alasan penolakan.", "Write the reason for the rejection."), code=Code.NOTE_REQUIRED, field="note")
+        before = entry.status
+        setattr(entry, f"stage{stage}_by", actor)
+        setattr(entry, f"stage{stage}_at", now)
+        setattr(entry, f"stage{stage}_note", note)
+        entry.status = target
+        entry.save()
+        audit.record(actor=actor, action=Audit.CATALOGUE_STAGE1 if stage == 1 else Audit.CATALOGUE_STAGE2, obj=entry,
+                     before={"status": before}, after={"status": target, "accept": accept}, reason=note, at=now)
+    return entry
+
+
+# --- purchase -----------------------------------------------------------------------------------------------------
+
+REFUSAL_CODES = {
+    "card_inactive": Code.CARD_INACTIVE, "deadline_passed": Code.DEADLINE_PASSED, "not_curated": Code.NOT_CURATED,
+    "unfinished_purchase": Code.UNFINISHED_PURCHASE, "balance_insufficient": Code.BALANCE_INSUFFICIENT,
+    "already_bought": Code.ALREADY_BOUGHT, "enrol_refused": Code.ENROL_REFUSED,
+}
+
+
+def refusal_message(key: str) -> Msg:
+    return domain.AUTHORISE_REFUSALS.get(key) or Msg("Peserta tidak dapat didaftarkan ke program ini.",
+                                                     "The participant cannot be enrolled in this program.")
+
+
+def _new_code(prefix: str, model, field: str) -> str:
+    while True:
+        code = domain.code_from_bytes(prefix, secrets.token_bytes(12))
+        if not model.objects.filter(**{field: code}).exists():
+            return code
+
+
+def purchase_request(*, actor, card: Card, program: Program, platform_code: str, idempotency_key: str,
+                     now: dt.datetime) -> Purchase:
+    """A platform asks the PMO to approve a purchase (``platform_code`` empty: Sisnaker itself, where the card's
+    holder is the actor). Idempotent: the same ``(platform_code, idempotency_key)`` returns the same purchase; the
+    same key with another card, program or platform is refused. The PMO's rule check
+    (``purchase_authorise``) is queued once the request has committed."""
+    platform_code = (platform_code or "").strip()
+    idempotency_key = (idempotency_key or "").strip()
+    if not idempotency_key or len(idempotency_key) > 100 or len(platform_code) > 40:
+        raise ValidationFailed(Msg("Kunci idempotensi wajib (paling banyak 100 karakter).", "An idempotency key is required (at most 100 characters)."),
+                               code=Code.IDEMPOTENCY_MISMATCH, field="idempotency_key")
+    fingerprint = domain.request_fingerprint(card_number=card.number, program_id=program.pk, platform_code=platform_code)
+    try:
+        with transaction.atomic(durable=True):
+            if platform_code == "" or actor is not None:
+                require(actor, "prakerja.buy", card)
+            existing = Purchase.objects.filter(platform_code=platform_code, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_request(existing, fingerprint)
+            card = Card.objects.select_for_update().get(pk=card.pk)
+            # Again with the card locked: the same request may have committed while this one waited for the lock.
+            existing = Purchase.objects.filter(platform_code=platform_code, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_request(existing, fingerprint)
+            if card.person_id is None:
+                raise Conflict(Msg("Kartu ini belum terhubung ke akun Sisnaker: masuk dengan akun pemilik kartu.",
+                                   "This card is not linked to a Sisnaker account: log in with the card holder's account."),
+                               code=Code.NO_ACCOUNT)
+            entry = CatalogueEntry.objects.filter(program=program, status=C.CURATED).first()
+            if entry is None:
+                raise Conflict(domain.AUTHORISE_REFUSALS["not_curated"], code=Code.NOT_CURATED)
+            if Purchase.objects.filter(card=card, status__in=PS.UNFINISHED).exists():
+                raise Conflict(domain.AUTHORISE_REFUSALS["unfinished_purchase"], code=Code.UNFINISHED_PURCHASE)
+            with transaction.atomic():
+                purchase = Purchase.objects.create(
+                    card=card, entry=entry, program=program, institution_id=entry.institution_id, person_id=card.person_id,
+                    price=entry.price, platform_code=platform_code, idempotency_key=idempotency_key, fingerprint=fingerprint,
+                    invoice_code=_new_code("INV", Purchase, "invoice_code"), requested_at=now,
+                    requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+            audit.record(actor=actor, action=Audit.PURCHASE_REQUESTED, obj=purchase, at=now,
+                         after={"card": card.number, "program": program.pk, "price": entry.price, "platform": purchase.platform_name,
+                                "key": idempotency_key})
+            purchase_id, at = purchase.pk, now.isoformat()
+            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
+            return purchase
+    except IntegrityError:
+        # The same request committed at the same moment by another process (the key), or another unfinished
+        # purchase of the card (the one-unfinished constraint).
+        existing = Purchase.objects.filter(platform_code=platform_code, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_request(existing, fingerprint)
+        raise Conflict(domain.AUTHORISE_REFUSALS["unfinished_purchase"], code=Code.UNFINISHED_PURCHASE) from None
+
+
+def _same_request(existing: Purchase, fingerprint: str) -> Purchase:
+    if existing.fingerprint != fingerprint:
+        raise Conflict(Msg("Kunci idempotensi ini sudah dipakai untuk permintaan pembelian lain.",
+                           "This idempotency key was already used for another purchase request."), code=Code.IDEMPOTENCY_MISMATCH)
+    return existing
+
+
+def card_balance(card: Card) -> int:
+    return ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(card.number)])[ledger_reference(card.number)]
+
+
+def purchase_authorise(*, actor, purchase: Purchase, now: dt.datetime) -> Purchase:
+    """The PMO's rule check (``domain.authorise_refusal``), run by Sisnaker itself (``actor`` None, the queued task)
+    or a PMO officer: card active and before its deadline, program curated, no other unfinished purchase, the
+    program not bought before with this card, the balance (read from the ledger with the card locked) covers the
+    price, and the buyer can be enrolled. Then, in one transaction: the institution's training-fee payable, the
+    ledger entry ``prakerja-purchase:<id>`` (beneficiary −price, institution payable +price), the card's ``spent``
+    (the database refuses a balance below zero), the enrollment and the voucher code. A purchase already decided
+    is returned as it is (running it twice charges once)."""
+    with transaction.atomic(durable=True):
+        if actor is not None:
+            require(actor, "prakerja.authorise", purchase)
+        card_id = Purchase.objects.filter(pk=purchase.pk).values_list("card_id", flat=True).get()
+        card = Card.objects.select_for_update().get(pk=card_id)
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("entry", "program", "person").get(pk=purchase.pk)
+        if purchase.status != PS.REQUESTED:
+            return purchase
+        balance = card_balance(card)
+        refusal = domain.authorise_refusal(
+            card_active=card.status == domain.CardStatus.ACTIVE, deadline=card.deadline, today=timezone.localdate(now),
+            curated=purchase.entry.status == C.CURATED,
+            other_unfinished=Purchase.objects.filter(card=card, status__in=PS.UNFINISHED).exclude(pk=purchase.pk).exists(),
+            bought_before=Purchase.objects.filter(card=card, program_id=purchase.program_id, status__in=[PS.AUTHORISED, PS.COMPLETED]).exists(),
+            balance=min(balance, card.granted - card.spent), price=purchase.price)
+        detail = ""
+        enrollment = None
+        if refusal is None:
+            try:
+                with transaction.atomic():
+                    enrollment = training.enrollment_record_purchased(actor=actor, program=purchase.program, person=purchase.person, now=now)
+            except SisnakerError as exc:
+                refusal, detail = "enrol_refused", exc.message.id
+        purchase.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        purchase.decided_at = now
+        if refusal is not None:
+            purchase.status, purchase.refusal = PS.REFUSED, refusal
+            purchase.save(update_fields=["status", "refusal", "decided_by", "decided_at"])
+            audit.record(actor=actor, action=Audit.PURCHASE_REFUSED, obj=purchase, at=now, before={"status": PS.REQUESTED},
+                         after={"status": PS.REFUSED, "refusal": refusal, "balance": balance, "price": purchase.price}, reason=detail)
+            return purchase
+        key = purchase_key(purchase.pk)
+        payable = Payable.objects.create(kind=PayableKind.TRAINING_FEE, idempotency_key=key, funding_source=FUNDING_SOURCE,
+                                         amount=purchase.price, institution_id=purchase.institution_id, program_id=purchase.program_id,
+                                         enrollment=enrollment, created_at=now)
+        ledger.post([ledger.Posting(kind=EntryKind.PURCHASE, key=key, payable_id=payable.pk,
+                                    memo=f"Kartu Prakerja {card.number}: {purchase.invoice_code}",
+                                    lines=balance_postings(EntryKind.PURCHASE, funding_source=FUNDING_SOURCE,
+                                                           holder=ledger_reference(card.number), amount=purchase.price))],
+                    actor=actor, now=now)
+        Card.objects.filter(pk=card.pk).update(spent=F("spent") + purchase.price)
+        purchase.status, purchase.ledger_key, purchase.payable, purchase.enrollment = PS.AUTHORISED, key, payable, enrollment
+        purchase.voucher_code = _new_code("V", Purchase, "voucher_code")
+        purchase.save(update_fields=["status", "decided_by", "decided_at", "ledger_key", "payable", "enrollment", "voucher_code"])
+        audit.record(actor=actor, action=Audit.PURCHASE_AUTHORISED, obj=purchase, at=now, before={"status": PS.REQUESTED},
+                     after={"status": PS.AUTHORISED, "price": purchase.price, "balance_before": balance, "ledger_key": key,
+                            "payable": payable.pk, "enrollment": enrollment.pk})
+    return purchase
+
+
+def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime) -> Purchase:
+    """The buyer (or a PMO officer) cancels a purchase: a requested one at once; an authorised one only while no
+    session was redeemed and the institution's payable was not paid yet — the money goes back to the balance
+    (``prakerja-refund:<id>``), the payable is cancelled, the redeem codes too, and the enrollment is withdrawn."""
+    reason = " ".join((reason or "").split())[:300]
+    with transaction.atomic(durable=True):
+        card_id = Purchase.objects.filter(pk=purchase.pk).values_list("card_id", flat=True).first()
+        if card_id is None:
+            raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+        card = Card.objects.select_for_update().get(pk=card_id)
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("person", "payable").get(pk=purchase.pk)
+        if not (can(actor, "prakerja.buy", card) or can(actor, "prakerja.manage")):
+            raise PermissionDenied()
+        if purchase.status not in PS.UNFINISHED:
+            raise Conflict(Msg("Pembelian ini tidak dapat dibatalkan lagi.", "This purchase can no longer be cancelled."), code=Code.PURCHASE_STATE)
+        before = purchase.status
+        if purchase.status == PS.AUTHORISED:
+            if purchase.redeem_codes.filter(status=RS.USED).exists():
+                raise Conflict(Msg("Sesi pelatihan sudah di-redeem: pembelian tidak dapat dibatalkan.",
+                                   "A session was already redeemed: the purchase cannot be cancelled."), code=Code.PURCHASE_STATE)
+            payable = Payable.objects.select_for_update().get(pk=purchase.payable_id)
+            if payable.status != "due":
+                raise Conflict(Msg("Pembayaran ke lembaga sudah diproses: hubungi PMO.", "The institution's payment is already being processed: contact the PMO."),
+                               code=Code.PURCHASE_STATE)
+            ledger.post([ledger.Posting(kind=EntryKind.REFUND, key=refund_key(purchase.pk), payable_id=payable.pk, memo=reason,
+                                        lines=balance_postings(EntryKind.REFUND, funding_source=FUNDING_SOURCE,
+                                                               holder=ledger_reference(card.number), amount=purchase.price))],
+                        actor=actor, now=now)
+            Payable.objects.filter(pk=payable.pk).update(status="cancelled")
+            Card.objects.filter(pk=card.pk).update(spent=F("spent") - purchase.price)
+            purchase.redeem_codes.update(status=RS.CANCELLED)
+            if purchase.enrollment_id:
+                training.enrollment_withdraw_purchased(actor=actor, enrollment=Enrollment(pk=purchase.enrollment_id,
+                                                                                          program_id=purchase.program_id),
+                                                       reason="Pembelian Kartu Prakerja dibatalkan.", now=now)
+        purchase.status, purchase.cancelled_at, purchase.cancel_reason = PS.CANCELLED, now, reason
+        purchase.voucher_code = None
+        purchase.save(update_fields=["status", "cancelled_at", "cancel_reason", "voucher_code"])
+        audit.record(actor=actor, action=Audit.PURCHASE_CANCELLED, obj=purchase, at=now, before={"status": before},
+                     after={"status": PS.CANCELLED, "refunded": purchase.price if before == PS.AUTHORISED else 0}, reason=reason)
+    return purchase
+
+
+# --- voucher and redeem codes -----------------------------------------------------------------------------------
+
+def _institution_check(actor, institution, via: str) -> None:
+    """A user must manage the institution; ``actor`` None is a partner the API authenticated (``via``)."""
+    if actor is not None or not via:
+        require(actor, "prakerja.redeem", institution)
+
+
+def voucher_exchange(*, actor, institution, voucher_code: str, now: dt.datetime, via: str = "") -> list[RedeemCode]:
+    """The institution exchanges a voucher for the purchase's redeem codes, one per session (``sequence`` 1..n,
+    each with its session's start). Exchanging again returns the same codes."""
+    _institution_check(actor, institution, via)
+    code = domain.normalise_code(voucher_code)
+    with transaction.atomic(durable=True):
+        purchase = Purchase.objects.select_for_update(of=("self",)).select_related("entry").filter(voucher_code=code).first() if code else None
+        if purchase is None or purchase.institution_id != institution.pk:
+            raise NotFound(Msg("Kode voucher tidak ditemukan untuk lembaga ini.", "Voucher code not found for this institution."),
+                           code=Code.VOUCHER_NOT_FOUND)
+        if purchase.status not in (PS.AUTHORISED, PS.COMPLETED):
+            raise Conflict(domain.REDEEM_REFUSALS["redeem_transaction_cancelled"], code=Code.REDEEM_TRANSACTION_CANCELLED)
+        codes = list(purchase.redeem_codes.all())
+        if not codes:
+            starts = [dt.datetime.fromisoformat(s) for s in purchase.entry.sessions]
+            codes = RedeemCode.objects.bulk_create([
+                RedeemCode(purchase=purchase, sequence=i, code=_new_code("R", RedeemCode, "code"), session_start=start,
+                           schedule_code=f"{purchase.entry.course_code}-S{i:02d}", created_at=now)
+                for i, start in enumerate(starts, start=1)])
+            audit.record(actor=actor, action=Audit.VOUCHER_EXCHANGED, obj=purchase, at=now,
+                         after={"codes": len(codes), "via": _who(actor, via)})
+    return sorted(codes, key=lambda c: c.sequence)
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemAnswer:
+    """The published Kartu Prakerja redeem answer: exactly these fields."""
+
+    redeem_code: str
+    course_code: str
+    invoice_code: str
+    schedule_code: str
+    status: str
+    attendance_status: str
+    redeem_at: str | None
+    dp_platform: str
+    sequence: int
+
+
+REFUSAL_ERRORS = {
+    "redeem_not_found": (NotFound, Code.REDEEM_NOT_FOUND),
+    "redeem_other_institution": (PermissionDenied, Code.REDEEM_OTHER_INSTITUTION),
+    "redeem_wrong_course_type": (ValidationFailed, Code.REDEEM_WRONG_COURSE_TYPE),
+    "redeem_wrong_sequence": (ValidationFailed, Code.REDEEM_WRONG_SEQUENCE),
+    "redeem_transaction_cancelled": (Conflict, Code.REDEEM_TRANSACTION_CANCELLED),
+    "redeem_code_cancelled": (Conflict, Code.REDEEM_CODE_CANCELLED),
+    "redeem_already_used": (Conflict, Code.REDEEM_ALREADY_USED),
+    "redeem_too_early": (Conflict, Code.REDEEM_TOO_EARLY),
+    "redeem_too_late": (Conflict, Code.REDEEM_TOO_LATE),
+}
+
+
+def redeem_error(key: str) -> SisnakerError:
+    cls, code = REFUSAL_ERRORS[key]
+    return cls(domain.REDEEM_REFUSALS[key], code=code)
+
+
+def _answer(rc: RedeemCode) -> RedeemAnswer:
+    p = rc.purchase
+    return RedeemAnswer(redeem_code=rc.code, course_code=p.entry.course_code, invoice_code=p.invoice_code,
+                        schedule_code=rc.schedule_code, status=rc.status, attendance_status=rc.attendance_status,
+                        redeem_at=rc.redeemed_at.isoformat() if rc.redeemed_at else None, dp_platform=p.platform_name,
+                        sequence=rc.sequence)
+
+
+def _facts(rc: RedeemCode | None) -> domain.RedeemFacts | None:
+    if rc is None:
+        return None
+    return domain.RedeemFacts(institution_id=rc.purchase.institution_id, course_type=rc.purchase.entry.course_type,
+                              status=rc.status, purchase_cancelled=rc.purchase.status == PS.CANCELLED, sequence=rc.sequence,
+                              session_start=rc.session_start)
+
+
+def _code_row(code: str, *, lock: bool) -> RedeemCode | None:
+    code = domain.normalise_code(code)
+    if not code:
+        return None
+    rows = RedeemCode.objects.select_related("purchase__entry")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return rows.filter(code=code).first()
+
+
+def _sequence(sequence) -> int | None:
+    if sequence in (None, ""):
+        return None
+    if type(sequence) is bool or not str(sequence).isdigit() or not 0 < int(sequence) <= 32767:
+        raise ValidationFailed(domain.REDEEM_REFUSALS["redeem_wrong_sequence"], code=Code.REDEEM_WRONG_SEQUENCE, field="sequence")
+    return int(sequence)
+
+
+def redeem_status(*, actor, institution, code: str, sequence=None, now: dt.datetime, course_types=None, via: str = "") -> RedeemAnswer:
+    """What a redeem code is (the status query): refused with its distinct error when not found, another
+    institution's, of another course type or session, or cancelled (its code or its purchase); else its answer."""
+    _institution_check(actor, institution, via)
+    rc = _code_row(code, lock=False)
+    refusal = domain.redeem_refusal(_facts(rc), institution_id=institution.pk, now=now, sequence=_sequence(sequence),
+                                    course_types=course_types, for_commit=False)
+    if refusal:
+        raise redeem_error(refusal)
+    return _answer(rc)
+
+
+def redeem_commit(*, actor, institution, code: str, sequence=None, now: dt.datetime, course_types=None, via: str = "") -> RedeemAnswer:
+    """The participant attends the session: the code is used (once; only from 1 hour before to 1 hour after the
+    session's start). Every refusal has its own error (``domain.redeem_refusal``)."""
+    _institution_check(actor, institution, via)
+    with transaction.atomic(durable=True):
+        rc = _code_row(code, lock=True)
+        refusal = domain.redeem_refusal(_facts(rc), institution_id=institution.pk, now=now, sequence=_sequence(sequence),
+                                        course_types=course_types, for_commit=True)
+        if refusal:
+            raise redeem_error(refusal)
+        rc.status, rc.redeemed_at, rc.redeemed_by = RS.USED, now, _who(actor, via)[:150]
+        rc.save(update_fields=["status", "redeemed_at", "redeemed_by"])
+        audit.record(actor=actor, action=Audit.REDEEM_COMMITTED, obj=rc.purchase, at=now,
+                     after={"code": rc.code, "sequence": rc.sequence, "via": _who(actor, via)})
+    return _answer(rc)
+
+
+def attendance_report(*, actor, institution, code: str, present: bool, now: dt.datetime, sequence=None, via: str = "") -> RedeemAnswer:
+    """The institution reports whether the participant attended a redeemed session."""
+    _institution_check(actor, institution, via)
+    with transaction.atomic(durable=True):
+        rc = _code_row(code, lock=True)
+        refusal = domain.redeem_refusal(_facts(rc), institution_id=institution.pk, now=now, sequence=_sequence(sequence),
+                                        for_commit=False)
+        if refusal:
+            raise redeem_error(refusal)
+        if rc.status != RS.USED:
+            raise Conflict(Msg("Kehadiran dilaporkan setelah kode redeem sesi dipakai.", "Attendance is reported after the session's code was redeemed."),
+                           code=Code.REDEEM_NOT_USED)
+        before = rc.attendance_status
+        rc.attendance_status = domain.AttendanceStatus.PRESENT if present else domain.AttendanceStatus.ABSENT
+        rc.attendance_at = now
+        rc.save(update_fields=["attendance_status", "attendance_at"])
+        audit.record(actor=actor, action=Audit.ATTENDANCE_REPORTED, obj=rc.purchase, at=now, before={"attendance": before},
+                     after={"code": rc.code, "sequence": rc.sequence, "attendance": rc.attendance_status, "via": _who(actor, via)})
+    return _answer(rc)
+
+
+def completion_report(*, actor, institution, code: str, now: dt.datetime, via: str = "") -> Purchase:
+    """The institution reports that the participant completed the training (``code``: any of the purchase's redeem
+    codes, or its invoice code). Needs a redeemed session. The purchase is ``completed`` (the card may buy its
+    next training) and the incentives whose time has come are made (``incentives_accrue``'s rule)."""
+    _institution_check(actor, institution, via)
+    normal = domain.normalise_code(code)
+    with transaction.atomic(durable=True):
+        purchase_id = (RedeemCode.objects.filter(code=normal).values_list("purchase_id", flat=True).first()
+                       or Purchase.objects.filter(invoice_code=normal).values_list("pk", flat=True).first()) if normal else None
+        if purchase_id is None:
+            raise redeem_error("redeem_not_found")
+        card_id = Purchase.objects.filter(pk=purchase_id).values_list("card_id", flat=True).get()
+        list(Card.objects.select_for_update().filter(pk=card_id).values_list("pk", flat=True))
+        purchase = Purchase.objects.select_for_update().get(pk=purchase_id)
+        if purchase.institution_id != institution.pk:
+            raise redeem_error("redeem_other_institution")
+        if purchase.status == PS.COMPLETED:
+            return purchase
+        if purchase.status != PS.AUTHORISED:
+            raise redeem_error("redeem_transaction_cancelled")
+        if not purchase.redeem_codes.filter(status=RS.USED).exists():
+            raise Conflict(Msg("Belum ada sesi yang di-redeem untuk pembelian ini.", "No session of this purchase was redeemed yet."),
+                           code=Code.REDEEM_NOT_USED)
+        purchase.status, purchase.completed_at, purchase.completion_reported_by = PS.COMPLETED, now, _who(actor, via)[:150]
+        purchase.save(update_fields=["status", "completed_at", "completion_reported_by"])
+        audit.record(actor=actor, action=Audit.PURCHASE_COMPLETED, obj=purchase, at=now, before={"status": PS.AUTHORISED},
+                     after={"status": PS.COMPLETED, "via": _who(actor, via)})
+        _accrue(actor=None, purchase_ids=[purchase.pk], now=now)
+    return purchase
+
+
+# --- incentives -------------------------------------------------------------------------------------------------
+
+def incentives_accrue(*, actor, now: dt.datetime) -> int:
+    """Make the Kartu Prakerja incentives whose time has come (Sisnaker itself, the housekeeping job, or a PMO
+    officer): for each completed purchase whose enrollment has a certificate (not revoked), each post-training
+    instalment on or after its day (``domain.incentive_due_dates``, from the later of completion and certificate),
+    and a survey incentive when the employment survey was filled in its window (``domain.survey_in_window``).
+    Once per card (``incentive_key``, unique payable keys); returns how many payables were made."""
+    with transaction.atomic(durable=True):
+        if actor is not None:
+            require(actor, "prakerja.manage")
+        ids = list(Purchase.objects.filter(status=PS.COMPLETED, enrollment__certificate__isnull=False,
+                                           enrollment__certificate__revoked_at__isnull=True).values_list("pk", flat=True))
+        return _accrue(actor=actor, purchase_ids=ids, now=now)
+
+
+def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
+    today = timezone.localdate(now)
+    rows = list(Purchase.objects.filter(pk__in=purchase_ids, status=PS.COMPLETED)
+                .filter(Q(enrollment__certificate__isnull=False) & Q(enrollment__certificate__revoked_at__isnull=True))
+                .values_list("pk", "card__number", "person_id", "program_id", "enrollment_id", "completed_at",
+                             "enrollment__certificate__issued_at", "card__wave__post_training_incentive",
+                             "card__wave__post_training_incentive_count", "card__wave__incentive_interval_days",
+                             "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
+    # The first completed purchase of a card is the one its incentives are for.
+    rows.sort(key=lambda r: (r[5], r[0]))
+    surveys = dict(Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code="employment")
+                   .values_list("enrollment_id", "submitted_at"))
+    payables: dict[str, Payable] = {}
+    for _pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
+        completed_on = timezone.localdate(completed_at)
+        base = max(completed_on, timezone.localdate(certified_at))
+        if amount > 0:
+            for n, due in enumerate(domain.incentive_due_dates(base=base, count=count, interval_days=interval), start=1):
+                key = incentive_key(number, n)
+                if due <= today and key not in payables:
+                    payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE,
+                                            amount=amount, person_id=person_id, program_id=program_id, enrollment_id=enrollment_id,
+                                            created_at=now)
+        filled = surveys.get(enrollment_id)
+        key = survey_incentive_key(number, 1)
+        if (s_amount > 0 and s_count >= 1 and filled is not None and key not in payables
+                and domain.survey_in_window(completed_on=completed_on, filled_on=timezone.localdate(filled))):
+            payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
+                                    person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
+    made = payables_create(actor=actor, rows=list(payables.values()), now=now)
+    if made:
+        audit.record(actor=actor, action=Audit.INCENTIVES_DUE, object_type="prakerja.purchase", at=now,
+                     after={"payables": len(made), "amount": sum(p.amount for p in made), "keys": [p.idempotency_key for p in made][:50]})
+    return len(made)

@@ -1,0 +1,118 @@
+"""Prakerja over the signed partner API, signed exactly as a partner would (tests/integration/conftest.py ``signed``,
+which follows docs/integration.md and imports nothing of Sisnaker's signing): a platform buys, an institution
+exchanges the voucher, checks and redeems the session, reports attendance and completion; the published fields and
+the distinct refusals come back in the envelope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import time
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from sisnaker.integration import services as integration
+from sisnaker.prakerja.models import Card, Purchase, RedeemCode
+from sisnaker.training.models import Program
+from tests.factories import ProgramFactory
+from tests.integration.conftest import signed
+from tests.sms import committed
+
+from .market import curate, market
+
+pytestmark = pytest.mark.usefixtures("sms")
+BASE = "/api/v1/integration"
+
+
+@pytest.fixture
+def world(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    today = timezone.localdate()  # requests are signed and checked on the real clock
+    m.program = ProgramFactory(institution=m.inst, funding=Program.Funding.PRAKERJA, today=today, title="Pelatihan Daring Mitra")
+    m.entry = curate(m.program, manager=m.manager, curator=m.curator, pmo=pmo, sessions=())
+    Card.objects.update(deadline=today + dt.timedelta(days=30))
+    platform = integration.partner_register(actor=pmo, name="Platform Uji", kind="platform")
+    lpk = integration.partner_register(actor=pmo, name="LPK Uji", kind="institution", institution_registry_number=m.inst.registry_number)
+    m.platform = (platform.client_code, integration.key_issue(actor=pmo, partner_id=platform.pk, scheme="hmac-sha256").secret, "hmac-sha256")
+    m.lpk = (lpk.client_code, integration.key_issue(actor=pmo, partner_id=lpk.pk, scheme="hmac-sha1").secret, "hmac-sha1")
+    return m
+
+
+_sent = itertools.count()
+
+
+def call(partner, path, payload, *, raw: bytes | None = None):
+    """One signed request; each with its own timestamp (a second apart, backwards: an identical request in the same
+    second would be the same signature, refused as a replay)."""
+    client_code, key, scheme = partner
+    body = raw if raw is not None else json.dumps(payload, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()) - next(_sent) % 200)
+    response = signed(Client(), client_code=client_code, key=key, scheme=scheme, path=BASE + path, body=body, timestamp=timestamp)
+    committed()  # what runs after the request commits (the PMO's rule check)
+    return response.status_code, response.json()
+
+
+def test_a_platform_buys_and_an_institution_redeems_and_completes(world):
+    m = world
+    order = {"card_number": m.card.number, "course_code": m.entry.course_code, "idempotency_key": "order-1"}
+    status, answer = call(m.platform, "/purchase", order)
+    assert status == 200 and answer["success"] and answer["data"]["invoice_code"].startswith("INV")
+    invoice = answer["data"]["invoice_code"]
+    status, again = call(m.platform, "/purchase", order)  # the same request again: the same purchase
+    assert status == 200 and again["data"]["invoice_code"] == invoice and Purchase.objects.count() == 1
+    status, other = call(m.platform, "/purchase", {**order, "course_code": "SNK99999999"})
+    assert status == 404 and other["success"] is False
+    status, answer = call(m.platform, "/purchase/status", {"invoice_code": invoice})
+    assert answer["data"]["status"] == "authorised" and answer["data"]["voucher_code"]
+    voucher = answer["data"]["voucher_code"]
+    assert Purchase.objects.get().platform_code == m.platform[0]
+
+    status, answer = call(m.platform, "/payment/voucher", {"voucher_code": voucher})
+    assert (status, answer["code"]) == (403, "partner_kind_not_allowed")  # redeeming is the institution's
+    status, answer = call(m.lpk, "/payment/voucher", {"voucher_code": voucher})
+    assert status == 200 and [c["sequence"] for c in answer["data"]["redeem_codes"]] == [1]
+    code = answer["data"]["redeem_codes"][0]["redeem_code"]
+
+    status, answer = call(m.lpk, "/payment/redeem-code/status", {"redeem_code": code, "sequence": 1})
+    assert status == 200 and list(answer["data"]) == ["redeem_code", "course_code", "invoice_code", "schedule_code", "status",
+                                                      "attendance_status", "redeem_at", "dp_platform", "sequence"]
+    assert answer["data"]["dp_platform"] == m.platform[0] and answer["data"]["invoice_code"] == invoice
+    status, answer = call(m.lpk, "/payment/redeem-code/commit", {"redeem_code": code, "sequence": 1})
+    assert (status, answer["code"]) == (409, "redeem_too_early")  # the session starts in 10 days
+    RedeemCode.objects.filter(code=code).update(session_start=timezone.now() + dt.timedelta(minutes=30))
+    status, answer = call(m.lpk, "/payment/redeem-code/commit", {"redeem_code": code, "sequence": 1})
+    assert status == 200 and answer["data"]["status"] == "used" and answer["data"]["redeem_at"]
+    status, answer = call(m.lpk, "/payment/redeem-code/commit", {"redeem_code": code})
+    assert (status, answer["code"]) == (409, "redeem_already_used")
+    status, answer = call(m.lpk, "/payment/redeem-code/attendance", {"redeem_code": code, "sequence": 1, "attendance_status": "present"})
+    assert status == 200 and answer["data"]["attendance_status"] == "present"
+    status, answer = call(m.lpk, "/payment/redeem-code/completion", {"redeem_code": code})
+    assert status == 200 and answer["data"]["status"] == "completed"
+
+
+def test_refusals_are_distinct_and_bad_bodies_are_400(world):
+    m = world
+    status, answer = call(m.lpk, "/payment/redeem-code/status", {"redeem_code": "RNOSUCHCODE1"})
+    assert (status, answer["code"]) == (404, "redeem_not_found")
+    status, answer = call(m.lpk, "/payment/redeem-code/status", {}, raw=b"[1, 2")
+    assert status == 400 and answer["success"] is False
+    status, answer = call(m.lpk, "/payment/redeem-code/status", {"redeem_code": 12})
+    assert status == 400
+    status, answer = call(m.lpk, "/payment/redeem-code/status", {"redeem_code": "R1", "sequence": True})
+    assert (status, answer["code"]) == (400, "redeem_wrong_sequence")
+    status, answer = call(m.lpk, "/payment/redeem-code/attendance", {"redeem_code": "R1", "attendance_status": "maybe"})
+    assert status == 400
+    unsigned = Client().post(BASE + "/payment/redeem-code/status", data=b"{}", content_type="application/json")
+    assert unsigned.status_code == 401 and unsigned.json()["code"] == "missing_signature_headers"
+
+
+def test_the_openapi_document_describes_the_prakerja_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/completion", "purchase"):
+        assert f"{BASE}/{path}" in paths
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["PrakerjaRedeem"]
+    assert schema["required"] == ["redeem_code", "course_code", "invoice_code", "schedule_code", "status", "attendance_status",
+                                  "redeem_at", "dp_platform", "sequence"]

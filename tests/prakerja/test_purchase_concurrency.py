@@ -1,0 +1,76 @@
+"""Purchases racing on PostgreSQL with real threads (own connections, released together): the same request sent
+several times at once is one purchase charged once; two purchases of one card at once never spend more than the
+balance; the PMO's rule check run several times at once posts once.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest tests/prakerja/test_purchase_concurrency.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import Sum
+
+from sisnaker.payments.models import JournalEntry, LedgerLine
+from sisnaker.prakerja import purchases
+from sisnaker.prakerja.domain import PurchaseStatus as PS
+from sisnaker.prakerja.models import Card, Purchase
+from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
+
+from .conftest import NOW
+from .market import curate, market, prakerja_program
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only", "sms")]
+
+THREADS = 6
+
+
+def _balanced():
+    return (LedgerLine.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+
+
+def _request(card, program, key, user):
+    return purchases.purchase_request(actor=user, card=card, program=program, platform_code="", idempotency_key=key, now=NOW)
+
+
+def test_the_same_request_sent_at_once_is_one_purchase_charged_once(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    user = m.card.person.user
+    user.grants  # noqa: B018 — loaded once, before the threads share it
+    outcomes = race([lambda: _request(m.card, m.program, "dup", user) for _ in range(THREADS)])
+    assert {kind for kind, _v in outcomes} == {"ok"}
+    assert len({v.pk for _kind, v in outcomes}) == 1
+    assert Purchase.objects.get().status == PS.AUTHORISED
+    assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
+    assert Card.objects.get(pk=m.card.pk).spent == m.entry.price
+
+
+def test_two_purchases_of_one_card_at_once_never_spend_more_than_the_balance(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    programs = []
+    for i in range(2):
+        program = prakerja_program(m.inst, title=f"Pelatihan Mahal {i}", start_date=dt.date(2026, 4, 1 + 10 * i),
+                                   end_date=dt.date(2026, 4, 5 + 10 * i))
+        curate(program, manager=m.manager, curator=m.curator, pmo=pmo, price=2_500_000, sessions=())
+        programs.append(program)
+    user = m.card.person.user
+    user.grants  # noqa: B018
+    outcomes = race([lambda p=programs[i % 2], i=i: _request(m.card, p, f"key-{i}", user) for i in range(THREADS)])
+    refused = [v for kind, v in outcomes if kind == "refused"]
+    assert refused and {e.code for e in refused} == {"prakerja_unfinished_purchase"}
+    assert Purchase.objects.filter(status=PS.AUTHORISED).count() == 1
+    assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
+    card = Card.objects.get(pk=m.card.pk)
+    assert card.spent == 2_500_000 and purchases.card_balance(card) == card.granted - 2_500_000 >= 0
+
+
+def test_the_rule_check_run_at_once_posts_once(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    purchase = Purchase.objects.create(card=m.card, entry=m.entry, program=m.program, institution=m.inst, person=m.card.person,
+                                       price=m.entry.price, idempotency_key="direct", fingerprint="-", invoice_code="INVDIRECT",
+                                       requested_at=NOW)
+    outcomes = race([lambda: purchases.purchase_authorise(actor=None, purchase=purchase, now=NOW) for _ in range(THREADS)])
+    assert {v.status for _kind, v in outcomes} == {PS.AUTHORISED}
+    assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
+    assert Card.objects.get(pk=m.card.pk).spent == m.entry.price
