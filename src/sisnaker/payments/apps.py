@@ -13,6 +13,8 @@ class PaymentsConfig(AppConfig):
 
         from . import selectors
         extensions.provide("accounts.payout_account", selectors.payout_account_masked)
+        # The person's own data export (accounts) includes what is owed to them and what was paid.
+        extensions.provide("accounts.person_data", selectors.person_data)
         # Account numbers are sealed: `sisnaker rekey` re-seals them (core/sealed.py).
         from sisnaker.core import sealed
 

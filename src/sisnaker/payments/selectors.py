@@ -290,3 +290,15 @@ def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | N
             s.get("failed", 0), s.get("failed_amount") or 0, s.get("pending", 0), s.get("pending_amount") or 0,
             -(ledger.get(b.pk) or 0)))
     return out
+
+
+def person_data(*, person) -> dict:
+    """What is owed to the person and what was paid (amounts in rupiah), for their own data export (extension
+    point ``accounts.person_data``). The payout account is already in the export (masked)."""
+    from .models import Payable
+
+    return {"payables": [
+        {"kind": p.kind, "status": p.status, "amount": p.amount, "funding_source": p.funding_source,
+         "created_at": p.created_at.isoformat(), "paid_at": p.paid_at.isoformat() if p.paid_at else None}
+        for p in Payable.objects.filter(person_id=person.pk).order_by("created_at", "id")
+    ]}

@@ -15,4 +15,10 @@ class PrakerjaConfig(AppConfig):
         sealed.register("prakerja.Application", "nik_encrypted", indexes={"nik_index": "nik"})
         sealed.register("prakerja.Application", "kk_encrypted", indexes={"kk_index": "kk"})
         # The signed partner endpoints describe themselves in the OpenAPI document when imported.
+        from sisnaker.core import extensions
+
         from . import api_integration  # noqa: F401
+        from .selectors import person_data
+
+        # The person's own data export (accounts) includes their Prakerja applications and cards.
+        extensions.provide("accounts.person_data", person_data)

@@ -186,3 +186,20 @@ def institution_catalogue(institution_id: int) -> list:
 def institution_purchases(institution_id: int, limit: int = 50) -> list[Purchase]:
     return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["requested", "refused"])
                 .select_related("program", "person").prefetch_related("redeem_codes").order_by("-requested_at")[:limit])
+
+
+def person_data(*, person) -> dict:
+    """The person's Kartu Prakerja applications (their own, and any a posko entered with their NIK), with the card
+    each led to, for their own data export (UU PDP right of access; extension point ``accounts.person_data``)."""
+    from .models import Application
+
+    rows = Application.objects.filter(nik_index=person.nik_index).select_related("wave", "card").order_by("created_at", "id")
+    out = []
+    for a in rows:
+        card = getattr(a, "card", None)
+        out.append({
+            "wave": a.wave.number, "status": a.status, "reason": a.reason, "created_at": a.created_at.isoformat(),
+            "assisted": a.assisted_by_id is not None, "phone": a.phone, "email": a.email,
+            "card": {"number": card.number, "status": card.status, "deadline": card.deadline.isoformat()} if card else None,
+        })
+    return {"prakerja_applications": out}
