@@ -324,6 +324,20 @@ def test_attendance_and_completion_then_the_post_training_incentive(open_wave, a
     first = Payable.objects.get(kind="prakerja")
     assert (first.idempotency_key, first.amount, first.person_id, first.status) == (
         f"prakerja-incentive:{m.card.number}:1", m.wave.post_training_incentive, m.card.person_id, "due")
+    # The beneficiary is told it is due and sees it on "Insentif saya", like the programme's own incentives.
+    from django.db import connection
+
+    from sisnaker.notifications.models import Notification
+    from sisnaker.payments import domain as payments_domain
+    from sisnaker.payments import selectors as payments_selectors
+    from tests.sms import committed
+
+    while connection.run_on_commit:
+        committed()
+    assert Notification.objects.filter(person_id=m.card.person_id,
+                                       topic=payments_domain.notice_topic(payments_domain.Notice.DUE, first.pk)).exists()
+    mine = payments_selectors.my_incentives(m.card.person)
+    assert [(i.program_title, i.amount) for i in mine if i.amount] == [(m.program.title, m.wave.post_training_incentive)]
     assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=3)) == 0  # idempotent; the 2nd not due yet
     assert purchases.incentives_accrue(actor=pmo, now=SESSION_2 + dt.timedelta(days=32)) == 1
     assert Payable.objects.filter(kind="prakerja").count() == 2

@@ -109,6 +109,11 @@ class PayableKind(Choices):
     PRAKERJA = "prakerja", _("Insentif Kartu Prakerja")
 
 
+# The kinds owed to a person that they are told about and see on "Insentif saya": the programme's incentives and
+# Kartu Prakerja's (post-training and survey incentives, decided by the prakerja app).
+PERSON_INCENTIVE_KINDS = (PayableKind.INCENTIVE, PayableKind.PRAKERJA)
+
+
 class PayableStatus(Choices):
     DUE = "due", _("Jatuh tempo")
     IN_BATCH = "in_batch", _("Dalam batch")

@@ -216,7 +216,7 @@ def my_incentives(person: Person) -> list[IncentiveItem]:
     """The person's incentives: one item per graduated enrollment of a program with an incentive rule (what
     they are waiting for), and one per payable (what is owed or paid). Four queries."""
     account = my_payout_account(person)
-    payables = list(Payable.objects.filter(person=person, kind=domain.PayableKind.INCENTIVE).select_related("program"))
+    payables = list(Payable.objects.filter(person=person, kind__in=domain.PERSON_INCENTIVE_KINDS).select_related("program"))
     covered = {p.enrollment_id for p in payables}
     responded = set(Response.objects.filter(person=person, questionnaire__code=EMPLOYMENT_SURVEY, enrollment__isnull=False)
                     .values_list("enrollment_id", flat=True))

@@ -56,7 +56,7 @@ class _Event:
 
 
 def _events(event: str, ids: list[int]) -> list[_Event]:
-    incentive = {"kind": domain.PayableKind.INCENTIVE}
+    incentive = {"kind__in": domain.PERSON_INCENTIVE_KINDS}
     if event in (domain.Notice.DUE, domain.Notice.PAID):
         # Told only while still true when the task runs (a paid message for a paid payable...).
         now_in = [domain.PayableStatus.PAID] if event == domain.Notice.PAID else [domain.PayableStatus.DUE, domain.PayableStatus.IN_BATCH]

@@ -77,7 +77,7 @@ def _create(rows: list[Payable], *, actor, now: dt.datetime) -> list[Payable]:
                                          "person": p.person_id, "institution": p.institution_id, "program": p.program_id})
         for p in created
     ])
-    notices.tell_after_commit(domain.Notice.DUE, [p.pk for p in created if p.kind == domain.PayableKind.INCENTIVE])
+    notices.tell_after_commit(domain.Notice.DUE, [p.pk for p in created if p.kind in domain.PERSON_INCENTIVE_KINDS])
     return created
 
 
