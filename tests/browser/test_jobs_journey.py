@@ -52,8 +52,14 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     page.fill("#id_wage_min", "3500000")
     page.select_option("#id_vocational_field", str(c.program.vocational_field_id))
     page.fill("#id_competency_units", ", ".join(u.code for u in c.units))
+    page.wait_for_load_state("networkidle")  # the htmx region lists have settled before the form is sent
     page.get_by_role("button", name="Simpan").click()
-    page.get_by_role("button", name="Tayangkan").click()
+    publish = page.get_by_role("button", name="Tayangkan")
+    try:
+        expect(publish).to_be_visible(timeout=30_000)
+    except AssertionError:  # say why the vacancy was not saved
+        raise AssertionError(f"not saved: {page.url} {page.locator('.errorlist').all_inner_texts()}") from None
+    publish.click()
     expect(page.get_by_text("Penjahit Garmen").first).to_be_visible()
     log_out(page)
 
