@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "sisnaker.privacy",
     "sisnaker.integration",
     "sisnaker.prakerja",
+    "sisnaker.reporting",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -305,10 +306,11 @@ LANGUAGE_COOKIE_NAME = "sisnaker_lang"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 # Front-end libraries come from the npm lock file (package-lock.json, `npm ci`), never from a CDN:
-# htmx for the pages, Swagger UI for /api/v1/docs. They are looked up in the source tree's
+# htmx for the pages, Swagger UI for /api/v1/docs, Chart.js for the dashboards' charts (the map's shapes,
+# @svg-maps/indonesia, are read by reporting/maps.py). They are looked up in the source tree's
 # node_modules, or in SISNAKER_NODE_MODULES (an installed package has no source tree beside it).
 NODE_MODULES = Path(os.environ.get("SISNAKER_NODE_MODULES") or REPO_DIR / "node_modules")
-FRONTEND_PACKAGES = {"vendor/htmx": "htmx.org/dist", "vendor/swagger-ui": "swagger-ui-dist"}
+FRONTEND_PACKAGES = {"vendor/htmx": "htmx.org/dist", "vendor/swagger-ui": "swagger-ui-dist", "vendor/chartjs": "chart.js/dist"}
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES / folder) for prefix, folder in FRONTEND_PACKAGES.items() if (NODE_MODULES / folder).is_dir()
 ]
@@ -415,6 +417,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.placement.services.ak1_reminders_send",
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
     "sisnaker.integration.services.seen_signatures_purge",
+    # Not a deletion: brings the dashboards' figures up to date (the years whose rows changed; every year daily).
+    "sisnaker.reporting.tasks.figures_refresh_due",
 ]
 # Imports of files with more rows than this, and exports of more enrollments, run as background jobs
 # (training/spreadsheets/jobs.py) with a progress page.

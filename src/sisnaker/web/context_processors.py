@@ -34,5 +34,7 @@ def sisnaker(request):
             "company_queue": bool(roles & {"regional_officer", "admin"}),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
+            # Dashboards (reporting): regional officers for their area, the ministry and the PMO for the nation.
+            "dashboard": bool(roles & {"regional_officer", "curator", "pmo_officer", "admin"}),
         },
     }

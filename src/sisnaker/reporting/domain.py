@@ -1,0 +1,155 @@
+"""Pure rules of the dashboards: the measures and breakdowns, whose figures a user may see, and small-cell
+suppression for the public statistics. No ORM, no clock.
+
+Counts are of **events**, each in the year (and month) it happened: a person trained twice is two participants;
+the region is the person's at the time the figures were built (domicile, or the KTP's region from the NIK).
+
+Suppression (``suppress``): a published cell with a count from 1 to ``threshold - 1`` is hidden (primary
+suppression). When a table shows its total, hiding one cell alone would not hide it (total minus the others), so
+more cells are hidden, smallest first, until at least two cells are hidden and the hidden cells add up to at least
+the threshold (secondary suppression); a total below the threshold is hidden with every cell. Zero is shown: it
+discloses no one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sisnaker.core.errors import Msg
+
+BASES = {"d": Msg("Domisili", "Domicile"), "k": Msg("Wilayah KTP (NIK)", "KTP (NIK) region")}
+DEFAULT_BASIS = "d"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    key: str
+    label: Msg
+    money: bool = False  # the figure is also a sum of rupiah (``amount``)
+    training: bool = False  # has the training breakdowns (vocational field, institution, funding source)
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("applicants", Msg("Pendaftar pelatihan", "Training applicants"), training=True),
+    Measure("participants", Msg("Peserta pelatihan", "Training participants"), training=True),
+    Measure("alumni", Msg("Alumni (lulus)", "Alumni (graduated)"), training=True),
+    Measure("certified", Msg("Bersertifikat", "Certified"), training=True),
+    Measure("placed", Msg("Ditempatkan kerja", "Placed in work"), training=True),
+    Measure("ak1", Msg("Pemegang AK/1 (terbit)", "AK/1 cards issued")),
+    Measure("prakerja_applicants", Msg("Pendaftar Kartu Prakerja", "Kartu Prakerja applicants")),
+    Measure("prakerja_beneficiaries", Msg("Penerima Kartu Prakerja", "Kartu Prakerja beneficiaries")),
+    Measure("incentives_paid", Msg("Insentif dibayar", "Incentives paid"), money=True, training=True),
+)
+MEASURE_KEYS = tuple(m.key for m in MEASURES)
+BY_KEY = {m.key: m for m in MEASURES}
+
+# The breakdowns: a key, its label, whether only the training measures have it.
+DIMENSIONS: tuple[tuple[str, Msg, bool], ...] = (
+    ("sex", Msg("Jenis kelamin", "Sex"), False),
+    ("age", Msg("Kelompok umur", "Age group"), False),
+    ("education", Msg("Pendidikan", "Education"), False),
+    ("disability", Msg("Disabilitas", "Disability"), False),
+    ("field", Msg("Kejuruan", "Vocational field"), True),
+    ("funding", Msg("Sumber dana", "Funding source"), True),
+    ("institution", Msg("Lembaga pelatihan", "Training institution"), True),
+)
+DIMENSION_KEYS = tuple(d[0] for d in DIMENSIONS)
+# Published on the public page: never the institution (a small institution's alumni of a district are few people).
+PUBLIC_DIMENSIONS = ("sex", "age", "education", "disability", "field", "funding")
+
+# Age in the year of the event (the year minus the birth year), in the groups of the labour-force statistics.
+AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
+    ("<15", 0, 14), ("15-24", 15, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55+", 55, None),
+)
+
+SEX_LABELS = {"M": Msg("Laki-laki", "Male"), "F": Msg("Perempuan", "Female")}
+DISABILITY_LABELS = {"y": Msg("Penyandang disabilitas", "With disability"), "n": Msg("Tanpa disabilitas", "Without disability")}
+
+LEVEL_NATION, LEVEL_PROVINCE, LEVEL_REGENCY, LEVEL_DISTRICT = 0, 1, 2, 3
+
+
+def level_of(region: str) -> int:
+    """The level of a region code: "" nation, "32" province, "32.73" regency, "32.73.01" district."""
+    if not region:
+        return LEVEL_NATION
+    return {2: LEVEL_PROVINCE, 5: LEVEL_REGENCY, 8: LEVEL_DISTRICT}.get(len(region), -1)
+
+
+def parent_of(region: str) -> str | None:
+    """The region one level up ("" the nation; None for the nation itself)."""
+    level = level_of(region)
+    if level == LEVEL_NATION:
+        return None
+    return {LEVEL_PROVINCE: "", LEVEL_REGENCY: region[:2], LEVEL_DISTRICT: region[:5]}[level]
+
+
+def ancestors(region: str) -> list[str]:
+    """The path from the nation down to ``region`` (both included): ["", "32", "32.73"]."""
+    path = [""]
+    for size in (2, 5, 8):
+        if len(region) >= size:
+            path.append(region[:size])
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose figures a user sees: the nation, or the residents of their areas (region codes). It comes from the
+    user's grants only; the region a page shows must lie inside it (``covers``)."""
+
+    national: bool
+    areas: tuple[str, ...] = ()
+
+    def covers(self, region: str) -> bool:
+        if self.national:
+            return True
+        return any(region == a or region.startswith(a + ".") for a in self.areas)
+
+    @property
+    def home(self) -> str:
+        """The region a dashboard opens on."""
+        return "" if self.national else self.areas[0]
+
+
+NATIONAL_ROLES = frozenset({"admin", "pmo_officer", "curator"})
+
+
+def scope_for(grants: list[tuple[str, str]]) -> Scope | None:
+    """The scope of a user from their grants as (role, region code) pairs; None: no dashboard for them."""
+    if any(role in NATIONAL_ROLES for role, _ in grants):
+        return Scope(national=True)
+    areas = sorted({code for role, code in grants if role == "regional_officer" and code})
+    if not areas:
+        return None
+    # A province grant covers its regencies: keep only the widest areas.
+    widest = tuple(a for a in areas if not any(a != b and a.startswith(b + ".") for b in areas))
+    return Scope(national=False, areas=widest)
+
+
+# --- small-cell suppression ---------------------------------------------------------------------------------
+
+DEFAULT_THRESHOLD = 5
+
+
+def suppress(counts: list[int], *, total: int | None = None, threshold: int = DEFAULT_THRESHOLD) -> list[bool]:
+    """Which cells of one table line to hide (True: hidden). ``total``: the line's total when it is published too
+    (then the hidden cells must not be recoverable from it). See the module's docstring."""
+    hidden = [0 < n < threshold for n in counts]
+    if total is None:
+        return hidden
+    if 0 < total < threshold:
+        return [n > 0 for n in counts]  # the total itself is hidden (``total_hidden``) and so is every cell in it
+
+    def hidden_sum() -> int:
+        return sum(n for n, h in zip(counts, hidden, strict=True) if h)
+
+    while any(hidden) and (sum(hidden) < 2 or hidden_sum() < threshold):
+        candidates = [(n, i) for i, (n, h) in enumerate(zip(counts, hidden, strict=True)) if not h and n > 0]
+        if not candidates:
+            break
+        hidden[min(candidates)[1]] = True
+    return hidden
+
+
+def total_hidden(total: int, *, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    return 0 < total < threshold
