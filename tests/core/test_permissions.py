@@ -140,7 +140,6 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # Dashboards: national roles see the nation; a regional officer their area (reporting.domain.scope_for).
     "reporting.dashboard": ({"curator", "pmo", "officer_province", "officer_regency", "admin"},
                             {"curator", "pmo", "officer_province", "officer_regency", "admin"}),
-    "reporting.refresh": ({"pmo", "admin"}, {"pmo", "admin"}),
     "ak1.apply_own": ({"citizen", "admin"}, {"admin"}),
     "ak1.view": ({"citizen", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),

@@ -92,6 +92,8 @@ COMPANY_REGISTRANTS = ("owner", "citizen", "admin")                             
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
+DASHBOARD = ("officer", "officer_out", "curator", "admin")                         # reporting.dashboard (own area)
+
 PUBLIC = only(*SIGNED_IN, anonymous=OK)
 SIGNED_IN_ONLY = only(*SIGNED_IN)
 # Nobody: a route that only exists to be reversed (ninja's API root answers 404 unless DEBUG).
@@ -398,6 +400,14 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:figures": (Case(only(*POSKO)), Case(only(*POSKO), query="gelombang={wave}&dasar=domisili")),
     "prakerja:figures_xlsx": (Case(only(*POSKO)),),
     "prakerja:figures_csv": (Case(only(*POSKO)),),
+    # Dashboards (reporting): the ministry and the PMO see the nation, a regional officer opens on their own area; a
+    # region outside it is refused (officer_out asking for Kota Bandung). The public statistics need no log-in.
+    "reporting:dashboard": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73")),
+    "reporting:dashboard_xlsx": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73")),
+    "reporting:dashboard_csv": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73&tabel=rincian")),
+    "reporting:public": (Case(PUBLIC), Case(PUBLIC, query="wilayah=32.73&dasar=ktp&rincian=field")),
+    "reporting:public_xlsx": (Case(PUBLIC),),
+    "reporting:public_csv": (Case(PUBLIC, query="wilayah=32&tabel=bulan"),),
     "prakerja:residents": (Case(only("officer", "officer_out")),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).

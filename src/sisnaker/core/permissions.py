@@ -235,8 +235,6 @@ RULES: dict[str, dict[Role, Any]] = {
     # regional officer the residents of their own area — the scope comes from the grant (reporting.domain.scope_for),
     # a region asked for in the request only narrows it. Aggregates only: persons are opened through person.view.
     "reporting.dashboard": {R.CURATOR: _national, R.PMO_OFFICER: _national, R.REGIONAL_OFFICER: _any},
-    # Rebuilding the figures by hand (they are refreshed by the housekeeping pass anyway).
-    "reporting.refresh": {R.PMO_OFFICER: _national},
     "prakerja.residents": {R.REGIONAL_OFFICER: _any},
     # The AK/1 job-seeker card (placement.JobSeekerCard, kartu kuning). A citizen applies with their own
     # person (obj: the person); the card is seen by its holder and by regional officers of the regency office
