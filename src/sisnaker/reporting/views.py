@@ -6,8 +6,6 @@ basis (domicile or KTP), the year and the breakdown."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -84,7 +82,7 @@ def _page(request: HttpRequest, d: selectors.Dashboard, p: dict, *, template: st
     context = {
         "d": d, "p": p, "query": _query(p), "bases": domain.BASES,
         "dims": [(k, label) for k, label, _ in domain.DIMENSIONS if k in dims],
-        "charts": json.dumps(_charts(d)), "map": maps.province_map(d.map_values) if d.map_values else None,
+        "charts": _charts(d), "map": maps.province_map(d.map_values) if d.map_values else None,
         "year_choice": "semua" if p["year"] is None else str(p["year"]),
         "threshold": domain.DEFAULT_THRESHOLD, **extra,
     }
