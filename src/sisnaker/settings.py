@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "sisnaker.privacy",
     "sisnaker.integration",
     "sisnaker.prakerja",
+    "sisnaker.posko",
     "sisnaker.web",
     "sisnaker.demo",
 ]

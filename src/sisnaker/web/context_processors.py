@@ -34,5 +34,7 @@ def sisnaker(request):
             "company_queue": bool(roles & {"regional_officer", "admin"}),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
+            # Assistance posts (posko): regional officers, training centres' managers, curators (counts).
+            "posko": authenticated and can(user, "posko.list"),
         },
     }
