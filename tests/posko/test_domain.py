@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sisnaker.posko import domain
@@ -37,6 +37,7 @@ def test_series_fill_empty_days_and_fold_weeks_from_monday():
     assert domain.week_start(dt.date(2026, 11, 29)) == dt.date(2026, 11, 23)
 
 
+@settings(deadline=None)  # a pure fold: timing on a shared, loaded machine is no finding
 @given(st.dictionaries(st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)), st.integers(0, 50)),
        st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)))
 def test_weeks_hold_exactly_the_days_of_their_span(counts, today):
