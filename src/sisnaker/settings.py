@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "sisnaker.integration",
     "sisnaker.prakerja",
     "sisnaker.reporting",
+    "sisnaker.posko",
     "sisnaker.web",
     "sisnaker.demo",
 ]

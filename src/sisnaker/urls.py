@@ -21,6 +21,7 @@ urlpatterns = [
     path("pembayaran/", include("sisnaker.payments.urls")),
     path("privasi/", include("sisnaker.privacy.urls")),
     path("prakerja/", include("sisnaker.prakerja.urls")),
+    path("posko/", include("sisnaker.posko.urls")),
     path("penempatan/", include("sisnaker.placement.urls")),
     # The public job search and vacancy pages (placement): /lowongan/, /lowongan/<id>/.
     path("lowongan/", include(placement_urls.public_jobs)),

@@ -162,6 +162,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "outcome.remind": ({"curator", "admin"}, {"curator", "admin"}),
     "match.vacancies_own": ({"citizen", "admin"}, {"admin"}),
     "match.candidates": ({"employer_approved", "admin"}, {"admin"}),
+    # Posko: regional officers of the posko's area and the managers of its (approved) training centre serve at it.
+    "person.register_assisted": ({"officer_province", "officer_regency", "manager", "admin"}, {"admin"}),
+    "posko.manage": ({"officer_province", "officer_regency", "manager", "admin"}, {"admin"}),
+    "posko.view_counts": ({"officer_province", "officer_regency", "manager", "curator", "admin"}, {"curator", "admin"}),
+    "posko.list": ({"officer_province", "officer_regency", "manager", "curator", "admin"},
+                   {"officer_province", "officer_regency", "manager", "curator", "admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),

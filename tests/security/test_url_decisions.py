@@ -329,6 +329,7 @@ class World:
         self._payments(now)
         self._prakerja(now)
         self._placement(now)
+        self._posko(now)
 
         # Privacy: the owner asked for a copy of their data.
         from sisnaker.privacy.services import privacy_request_submit
@@ -453,6 +454,39 @@ class World:
         self.job_application = placement.application_submit(actor=self.users["owner"], vacancy_id=self.vacancy.pk, now=now)
         self.vacancy_title, self.draft_vacancy_title = "Operator Produksi Matriks", "Draf Rahasia Matriks"
         self.publish_action = "close"
+
+    def _posko(self, now) -> None:
+        """A Disnaker posko of Kota Bandung, where its officer recorded a new citizen (a provisional record)."""
+        from sisnaker.accounts.services import ProvisionalPerson
+        from sisnaker.posko import services as posko
+        from sisnaker.posko.domain import CONSENT_VERSION, Consent
+        from sisnaker.regions.models import District, Regency
+
+        officer = self.users["officer"]
+        self.posko = posko.posko_create(actor=officer, now=now, data=posko.PoskoData(
+            name="Posko Matriks Bandung", kind="regional_office", regency=Regency.objects.get(code="32.73")))
+        birth = dt.date(2000, 6, 7)
+        self.posko_assistance = posko.assistance_register_person(
+            actor=officer, posko=self.posko, consent=Consent(given=True, version=CONSENT_VERSION), now=now,
+            data=ProvisionalPerson(nik=_nik("32.73.01", birth, 9002, female=True), full_name="Ayu Posko Matriks",
+                                   birth_date=birth, sex="F", education="sma", phone="081277000199",
+                                   domicile_district=District.objects.get(code="32.73.01")))
+        self.posko_name, self.posko_person_name = self.posko.name, "Ayu Posko Matriks"
+
+    def posko_create_body(self) -> dict:
+        return {"name": "Posko Matriks Baru", "kind": "regional_office", "regency": "32.73", "institution": "", "address": ""}
+
+    def posko_register_body(self) -> dict:
+        from sisnaker.posko.domain import CONSENT_VERSION
+
+        return {"nik": _nik("32.73.01", dt.date(2001, 2, 3), 9003), "full_name": "Bayu Matriks", "birth_date": "2001-02-03",
+                "sex": "M", "education": "sma", "phone": "081277000198", "domicile_0": "32", "domicile_1": "32.73",
+                "domicile_2": "32.73.01", "consent": "on", "consent_version": CONSENT_VERSION}
+
+    def posko_training_body(self) -> dict:
+        from sisnaker.posko.domain import CONSENT_VERSION
+
+        return {"program": self.published.pk, "consent": "on", "consent_version": CONSENT_VERSION}
 
     def exclusion_body(self) -> dict:
         content = f"NIK\n{self.other_nik}\n".encode()

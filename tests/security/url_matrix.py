@@ -139,6 +139,7 @@ DEFAULT_PARAMS = {
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
     "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy",
+    "posko_id": "posko", "assistance_id": "posko_assistance",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -409,6 +410,20 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "reporting:public_xlsx": (Case(PUBLIC),),
     "reporting:public_csv": (Case(PUBLIC, query="wilayah=32&tabel=bulan"),),
     "prakerja:residents": (Case(only("officer", "officer_out")),),
+    # --- posko: assistance posts (World: a Disnaker posko of Kota Bandung with one citizen recorded there) ---------
+    # The list shows each their own poskos (regional officers of the area, approved training centres' managers, curators).
+    "posko:list": (Case(only("officer", "officer_out", "manager", "manager_other", "curator", "admin"),
+                        **scoped("posko_name", to=("officer", "curator", "admin"), not_to=("officer_out", "manager"))),),
+    # Opening one: whoever has an area or an approved institution to open it for; the service refuses another's area.
+    "posko:create": (Case(only("officer", "officer_out", "manager", "manager_other", "admin")),
+                     post(only("officer", "admin"), data=lambda w: w.posko_create_body())),
+    "posko:detail": (Case(only("officer", "curator", "admin")),),
+    "posko:status": (post(only("officer", "admin"), data={"active": "0"}),),
+    # Serving at the posko (person.register_assisted): its area's regional officers only; names only to them.
+    "posko:register": (Case(only("officer", "admin")), post(only("officer", "admin"), data=lambda w: w.posko_register_body())),
+    "posko:assisted": (Case(only("officer", "admin"), **scoped("posko_person_name", to=("officer",))),),
+    "posko:apply_training": (post(only("officer", "admin"), data=lambda w: w.posko_training_body()),),
+    "posko:apply_prakerja": (Case(only("officer", "admin")),),
     # --- payments -----------------------------------------------------------------------------------
     # The citizen's incentives and payout account: staff accounts have no person (refused).
     "payments:mine": (Case(only(*CITIZENS)),),

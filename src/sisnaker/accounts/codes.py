@@ -11,6 +11,8 @@ class Audit(AuditAction):
     PERSON_SEARCHED_BY_NIK = "person.searched_by_nik", Msg("Warga dicari dengan NIK", "People searched by NIK")
     PERSON_EXPORTED = "person.exported", Msg("Warga mengunduh datanya", "Person downloaded their data")
     PERSON_LOOKED_UP = "person.looked_up", Msg("NIK dicocokkan petugas", "NIK looked up by staff")
+    PERSON_ADDED_PROVISIONAL = "person.added_provisional", Msg("Data warga sementara ditambahkan petugas",
+                                                               "Provisional record added by staff")
     PERSON_CLAIM_STARTED = "person.claim_started", Msg("Pengambilalihan data dimulai", "Claim of a record started")
     PERSON_CLAIMED = "person.claimed", Msg("Data diambil alih oleh akun", "Record claimed by an account")
     PERSON_IDENTITY_DISPUTED = "person.identity_disputed", Msg("Sengketa data NIK dibuka", "Identity dispute opened")

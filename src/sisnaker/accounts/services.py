@@ -894,6 +894,86 @@ def person_match_for_staff(
     return person if outcome == "matched" else None
 
 
+@dataclass(frozen=True, repr=False)
+class ProvisionalPerson:
+    """What staff type for someone who is not registered yet (at a posko, with the citizen and their KTP)."""
+
+    nik: str
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    education: str
+    domicile_district: District
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    has_disability: bool = False
+    disability_kind: str = ""
+
+    def __repr__(self) -> str:  # never a NIK in logs
+        return f"ProvisionalPerson(nik={nik_rules.mask(self.nik) if len(self.nik or '') == 16 else '?'!r})"
+
+
+NOT_ADDABLE = Msg(
+    "Data ini tidak dapat dicatat. Periksa NIK, nama lengkap, dan tanggal lahir sesuai KTP. Bila sudah sesuai, minta warga "
+    "mendaftar sendiri dengan NIK-nya di Sisnaker: petugas Disnaker akan memeriksa datanya.",
+    "This record cannot be added. Check the NIK, full name and birth date against the ID card. If they match it, ask the "
+    "citizen to sign up with their NIK in Sisnaker: a manpower officer will check the record.",
+)
+
+
+def person_add_provisional(*, actor: User, data: ProvisionalPerson, today: dt.date,
+                           added_by_institution_id: int | None = None) -> Person:
+    """A *provisional* record typed by staff for someone not registered yet (``Person.is_provisional``: no
+    account, until its owner claims it at sign-up with the NIK, matching name and birth date and a one-time code).
+
+    Runs inside the caller's transaction: the caller checks its own permission (e.g. ``person.register_assisted``
+    for a posko) and looks the NIK up first with ``person_match_for_staff``. A NIK that is already registered is
+    refused with ``NOT_ADDABLE``, which says nothing about the registered record."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("person_add_provisional runs inside the caller's transaction")
+    parsed = _parse_nik(data.nik, today=today)
+    name, disability_kind = _validate_person_fields(
+        full_name=data.full_name, has_disability=data.has_disability, disability_kind=data.disability_kind,
+        education=data.education)
+    if data.sex not in Person.Sex.values:
+        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
+    if data.birth_date > today:
+        raise ValidationFailed(Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
+                               code=Code.BIRTH_DATE_FUTURE, field="birth_date")
+    email = (data.email or "").strip().lower()
+    if not (data.phone or "").strip() and not email:
+        raise ValidationFailed(Msg("Isi nomor HP atau e-mail warga: ke sana Sisnaker memberi tahu warga tentang datanya.",
+                                   "Give the citizen's mobile number or e-mail address: Sisnaker tells them about their record there."),
+                               code=Code.CONTACT_REQUIRED, field="phone")
+    phone = normalize_phone(data.phone) if (data.phone or "").strip() else ""
+    index = _nik_index(parsed.nik)
+    if Person.objects.filter(nik_index=index).exists():
+        raise Conflict(NOT_ADDABLE, code=Code.NIK_TAKEN, field="nik")
+    warnings = [
+        {"code": w.code, "id": w.message.id, "en": w.message.en}
+        for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
+    ]
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                user=None, nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index,
+                nik_regency_id=parsed.region.regency.code,
+                nik_district_id=parsed.region.district.code if parsed.region.district else None,
+                full_name=name, birth_date=data.birth_date, sex=data.sex, nik_warnings=warnings,
+                has_disability=data.has_disability, disability_kind=disability_kind, education=data.education,
+                phone=phone, email=email, domicile_district=data.domicile_district, address=(data.address or "").strip()[:300],
+                registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+                added_by_institution_id=added_by_institution_id,
+            )
+    except IntegrityError as exc:  # the same NIK added at the same moment by another request
+        raise Conflict(NOT_ADDABLE, code=Code.NIK_TAKEN, field="nik") from exc
+    audit.record(actor=actor, action=Audit.PERSON_ADDED_PROVISIONAL, obj=person,
+                 after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik": nik_rules.mask(parsed.nik),
+                                                                       "added_by_institution": added_by_institution_id})
+    return person
+
+
 # --- forgotten passwords ----------------------------------------------------------------------
 #
 # Two ways back into an account, neither of which opens a session (the next log-in goes through the

@@ -277,6 +277,15 @@ RULES: dict[str, dict[Role, Any]] = {
     # only job seekers with a valid AK/1 card, never another company's vacancy.
     "match.vacancies_own": {R.CITIZEN: _own},
     "match.candidates": {R.EMPLOYER: _approved_company},
+    # Assistance posts (the posko app; obj: the posko). A regional officer serves at every posko of their area (a
+    # province officer at those of its regencies), an approved training centre's managers at their own centre's posko:
+    # they record a citizen's data (a provisional record, or the registered one only when NIK, name and birth date
+    # match) and apply them to trainings and Kartu Prakerja, with the citizen's consent. The same people open, close
+    # and see the counts of their poskos; ministry curators see every posko's counts. The list shows each their own.
+    "person.register_assisted": {R.REGIONAL_OFFICER: _region, R.INSTITUTION_MANAGER: _approved_institution},
+    "posko.manage": {R.REGIONAL_OFFICER: _region, R.INSTITUTION_MANAGER: _approved_institution},
+    "posko.view_counts": {R.REGIONAL_OFFICER: _region, R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
+    "posko.list": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

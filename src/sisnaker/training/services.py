@@ -482,6 +482,22 @@ def _create_enrollment(*, actor: User, program: Program, person: Person, state: 
 def enrollment_register(*, actor: User, program: Program, person: Person, today: dt.date) -> Enrollment:
     """A citizen registers themself (Pendaftar) while registration is open."""
     require(actor, "enrollment.register_self", person)
+    return _register_while_open(actor=actor, program=program, person=person, today=today, now=timezone.now())
+
+
+def enrollment_register_assisted(*, actor: User, program: Program, person: Person, today: dt.date, now: dt.datetime) -> Enrollment:
+    """A posko officer registers a citizen (Pendaftar) with the citizen's consent, inside the posko app's transaction:
+    the caller checks its own permission (``person.register_assisted`` at its posko) and records the consent. The
+    rules are the citizen's own registration's (approved institution, registration open, eligibility, once per
+    program, no schedule clash); the citizen is told when they have an account (after commit)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enrollment_register_assisted runs inside the caller's transaction")
+    enrollment = _register_while_open(actor=actor, program=program, person=person, today=today, now=now)
+    notify_enrolled_by_other(actor=actor, program=enrollment.program, person=person)
+    return enrollment
+
+
+def _register_while_open(*, actor: User, program: Program, person: Person, today: dt.date, now: dt.datetime) -> Enrollment:
     program = lock_program(program)
     if not Institution.objects.filter(pk=program.institution_id, status=Institution.Status.APPROVED).exists():
         raise Conflict(Msg("Lembaga penyelenggara program ini sedang tidak aktif (dibekukan); pendaftaran tidak dapat diterima.",
@@ -494,7 +510,7 @@ def enrollment_register(*, actor: User, program: Program, person: Person, today:
         raise Conflict(blocker, code=Code.REGISTRATION_CLOSED)
     _check_can_enroll(program=program, person=person)
     return _create_enrollment(actor=actor, program=program, person=person, state=E.REGISTERED, source="self",
-                              late_reason="", now=timezone.now(), action=Audit.ENROLLMENT_REGISTERED)
+                              late_reason="", now=now, action=Audit.ENROLLMENT_REGISTERED)
 
 
 @transaction.atomic(durable=True)

@@ -36,5 +36,7 @@ def sisnaker(request):
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
             # Dashboards (reporting): regional officers for their area, the ministry and the PMO for the nation.
             "dashboard": bool(roles & {"regional_officer", "curator", "pmo_officer", "admin"}),
+            # Assistance posts (posko): regional officers, training centres' managers, curators (counts).
+            "posko": authenticated and can(user, "posko.list"),
         },
     }
