@@ -49,6 +49,22 @@ def test_demo_data_is_realistic_and_loads_once(regions, tmp_path):
     rows = readiness_for_program(program=closed)
     assert any(r.readiness.blocking for r in rows) and any(r.readiness.certified for r in rows)
     _a_full_prakerja_wave_was_drawn(tmp_path)
+    _the_dashboards_have_their_figures()
+
+
+def _the_dashboards_have_their_figures():
+    """The demo builds the dashboards' read model: its national figures agree with the modules' rows."""
+    from django.db.models import Sum
+
+    from sisnaker.prakerja.models import Card
+    from sisnaker.reporting.models import Figure
+    from sisnaker.training.models import Enrollment
+
+    def national(measure):
+        return Figure.objects.filter(measure=measure, region="", basis="d", dim="all").aggregate(n=Sum("n"))["n"]
+
+    assert national("applicants") == Enrollment.objects.count()
+    assert national("prakerja_beneficiaries") == Card.objects.count() > 0
 
 
 def _a_full_prakerja_wave_was_drawn(tmp_path):

@@ -28,6 +28,7 @@ from sisnaker.placement import domain as placement_domain
 from sisnaker.placement import services as placement_services
 from sisnaker.placement.models import Company
 from sisnaker.regions.models import District, Regency
+from sisnaker.reporting import services as reporting_services
 from sisnaker.surveys import services as surveys
 from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training import services as training
@@ -207,6 +208,8 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja
                                   names=lambda female: fake.name_female() if female else fake.name_male())
     # A beneficiary buys a curated training with the balance; the institution redeems it and reports completion.
     prakerja_purchases = load_prakerja_purchase(today=today)
+    # The dashboards read their own figures: build them now rather than at the worker's first housekeeping pass.
+    reporting_services.figures_refresh(now=timezone.now(), full=True)
     with transaction.atomic():
         audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
     return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs,
