@@ -22,6 +22,7 @@ urlpatterns = [
     path("privasi/", include("sisnaker.privacy.urls")),
     path("prakerja/", include("sisnaker.prakerja.urls")),
     path("penempatan/", include("sisnaker.placement.urls")),
+    path("perencanaan/", include("sisnaker.planning.urls")),
     # The public job search and vacancy pages (placement): /lowongan/, /lowongan/<id>/.
     path("lowongan/", include(placement_urls.public_jobs)),
     # Short public path for the QR code on certificates: /v/<verification id>.
