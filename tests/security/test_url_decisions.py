@@ -329,6 +329,7 @@ class World:
         self._payments(now)
         self._prakerja(now)
         self._placement(now)
+        self._planning(now)
 
         # Privacy: the owner asked for a copy of their data.
         from sisnaker.privacy.services import privacy_request_submit
@@ -453,6 +454,16 @@ class World:
         self.job_application = placement.application_submit(actor=self.users["owner"], vacancy_id=self.vacancy.pk, now=now)
         self.vacancy_title, self.draft_vacancy_title = "Operator Produksi Matriks", "Draf Rahasia Matriks"
         self.publish_action = "close"
+
+    def _planning(self, now) -> None:
+        """Kota Bandung's draft training-needs plan for next year, with one line (planning)."""
+        from sisnaker.planning import services as planning
+
+        officer = self.users["officer"]
+        self.plan = planning.plan_create(actor=officer, region_code="32.73", year=self.today.year + 1, now=now)
+        self.plan_line = planning.plan_line_add(actor=officer, plan_id=self.plan.pk, field_id=self.field_id, people=12,
+                                                reason="Permintaan industri", now=now)
+        self.plan_region_name = "Kota Bandung"
 
     def exclusion_body(self) -> dict:
         content = f"NIK\n{self.other_nik}\n".encode()

@@ -71,7 +71,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
-    require(request.user, "planning.list")
+    # The office of exactly the area asked for (the form's choices are the viewer's own offices anyway).
+    require(request.user, "planning.propose", services.Area(str(request.POST.get("region", ""))[:8]))
     today = timezone.localdate()
     form = PlanCreateForm(request.POST, areas=selectors.own_area_choices(request.user), years=domain.years_open(today))
     if form.is_valid():

@@ -34,5 +34,7 @@ def sisnaker(request):
             "company_queue": bool(roles & {"regional_officer", "admin"}),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
+            # Training-needs planning: regional offices propose, the ministry and the PMO read the nation.
+            "planning": bool(roles & {"regional_officer", "curator", "pmo_officer", "admin"}),
         },
     }
