@@ -79,7 +79,10 @@ def test_another_regency_office_is_refused_and_the_province_sees_it(today_world)
     assert other.get(f"/perencanaan/{plan.pk}/unduh.csv").status_code == 403
     assert other.post(f"/perencanaan/{plan.pk}/baris/", {"vocational_field": fields["OTO"].pk, "people": "5",
                                                          "reason": "x"}).status_code == 403
-    assert other.post("/perencanaan/baru/", {"region": "32.73", "year": str(year)}).status_code == 400  # not a choice of theirs
+    assert other.post("/perencanaan/baru/", {"region": "32.73", "year": str(year)}).status_code == 403  # not their area
+    # Their own area with a year that cannot be chosen: a message on the form, no plan.
+    r = other.post("/perencanaan/baru/", {"region": "32.04", "year": "2090"})
+    assert r.status_code == 400 and not Plan.objects.filter(regency_id="32.04").exists()
     province = _client(people["jabar"])
     page = province.get(f"/perencanaan/{plan.pk}/").content.decode()
     assert "Tambah kejuruan prioritas" not in page and "Ajukan ke Kementerian" not in page  # reads, does not write
