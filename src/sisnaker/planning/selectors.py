@@ -165,7 +165,7 @@ def _valid_cards(today: dt.date) -> QuerySet[JobSeekerCard]:
 def _supply(area_code: str, today: dt.date, alumni_years: int) -> dict[int, tuple[int, int]]:
     """field id → (alumni, of whom job seekers with a valid AK/1 card). One GROUP BY query."""
     alumni = Enrollment.objects.filter(state=EnrollmentState.GRADUATED,
-                                       person__domicile_district_id__startswith=area_code + ".")
+                                       person__domicile_district__code__startswith=area_code + ".")
     since = domain.alumni_since(today=today, years=alumni_years)
     if since is not None:
         alumni = alumni.filter(program__end_date__gte=since)
@@ -178,7 +178,7 @@ def _supply(area_code: str, today: dt.date, alumni_years: int) -> dict[int, tupl
 
 
 def _ak1_holders(area_code: str, today: dt.date) -> int:
-    where = Q(regency_id=area_code) if "." in area_code else Q(regency_id__startswith=area_code + ".")
+    where = Q(regency_id=area_code) if "." in area_code else Q(regency__code__startswith=area_code + ".")
     return _valid_cards(today).filter(where).aggregate(n=Count("person_id", distinct=True))["n"] or 0
 
 
