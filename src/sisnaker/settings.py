@@ -8,6 +8,7 @@ SISNAKER_DB_POOL, DATABASE_REPLICA_URL, SISNAKER_REDIS_URL, SISNAKER_S3_BUCKET (
 See docs/operations.md.
 """
 
+import datetime
 import ipaddress
 import json
 import os
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "sisnaker.prakerja",
     "sisnaker.reporting",
     "sisnaker.posko",
+    "sisnaker.planning",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -449,6 +451,14 @@ SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 SISNAKER_PERSONAL_LINK_DAYS = int(os.environ.get("SISNAKER_PERSONAL_LINK_DAYS", "30"))
 if not 1 <= SISNAKER_PERSONAL_LINK_DAYS <= 366:
     raise ImproperlyConfigured("SISNAKER_PERSONAL_LINK_DAYS must be a number of days from 1 to 366.")
+
+# Training-needs planning (the planning app): regions submit next year's proposals by this day (month-day) of the
+# year before; until then a region may reopen its submitted plan.
+SISNAKER_PLANNING_DEADLINE = os.environ.get("SISNAKER_PLANNING_DEADLINE", "11-30").strip()
+try:
+    datetime.date(2001, *(int(part) for part in SISNAKER_PLANNING_DEADLINE.split("-")))
+except (TypeError, ValueError) as exc:
+    raise ImproperlyConfigured("SISNAKER_PLANNING_DEADLINE must be a month and day, e.g. 11-30.") from exc
 
 # The post-training employment survey (survei kebekerjaan): it opens this many days after the training's
 # completion (graduation) and stays open this many days; alumni are reminded once, with a personal link, from

@@ -23,6 +23,7 @@ urlpatterns = [
     path("prakerja/", include("sisnaker.prakerja.urls")),
     path("posko/", include("sisnaker.posko.urls")),
     path("penempatan/", include("sisnaker.placement.urls")),
+    path("perencanaan/", include("sisnaker.planning.urls")),
     # The public job search and vacancy pages (placement): /lowongan/, /lowongan/<id>/.
     path("lowongan/", include(placement_urls.public_jobs)),
     # Short public path for the QR code on certificates: /v/<verification id>.

@@ -169,6 +169,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "posko.list": ({"officer_province", "officer_regency", "manager", "curator", "admin"},
                    {"officer_province", "officer_regency", "manager", "curator", "admin"}),
     "payout_account.set_institution": ({"manager", "admin"}, {"admin"}),
+    "planning.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"},
+                      {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
+    "planning.view": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"curator", "pmo", "admin"}),
+    # Exactly the plan's own area: IN lies in a district (32.73.01), which no office's area equals.
+    "planning.propose": ({"admin"}, {"admin"}),
+    "planning.return": ({"curator", "admin"}, {"curator", "admin"}),
     "audit.view": ({"admin"}, {"admin"}),
     "role.grant": ({"admin"}, {"admin"}),
     "user.security_reset": ({"admin"}, {"admin"}),
@@ -229,6 +235,18 @@ def test_assessment_is_for_the_assigned_instructors_or_any_instructor_when_none_
         def scope_institution_id(self):
             return 1
     assert not can(assigned, "program.assess", Bare()) and can(ACTORS["manager"], "program.assess", Bare())
+
+
+def test_a_plan_is_proposed_by_the_office_of_its_own_area_only():
+    """planning.propose: the regency office writes the regency's plan, the province office the province's;
+    neither writes the other's (a province office sees its regencies' plans, planning.view)."""
+    regency_plan, province_plan = Thing(regions=("32.73",)), Thing(regions=("32",))
+    province, regency = ACTORS["officer_province"], ACTORS["officer_regency"]
+    assert can(regency, "planning.propose", regency_plan) and not can(regency, "planning.propose", province_plan)
+    assert can(province, "planning.propose", province_plan) and not can(province, "planning.propose", regency_plan)
+    assert can(province, "planning.view", regency_plan) and not can(regency, "planning.view", province_plan)
+    other = Actor(30, (Grant(Role.REGIONAL_OFFICER, region_code="32.04"),))
+    assert not can(other, "planning.propose", regency_plan) and not can(other, "planning.view", regency_plan)
 
 
 def test_several_roles_combine():

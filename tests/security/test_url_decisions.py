@@ -330,6 +330,7 @@ class World:
         self._prakerja(now)
         self._placement(now)
         self._posko(now)
+        self._planning(now)
 
         # Privacy: the owner asked for a copy of their data.
         from sisnaker.privacy.services import privacy_request_submit
@@ -487,6 +488,15 @@ class World:
         from sisnaker.posko.domain import CONSENT_VERSION
 
         return {"program": self.published.pk, "consent": "on", "consent_version": CONSENT_VERSION}
+    def _planning(self, now) -> None:
+        """Kota Bandung's draft training-needs plan for next year, with one line (planning)."""
+        from sisnaker.planning import services as planning
+
+        officer = self.users["officer"]
+        self.plan = planning.plan_create(actor=officer, region_code="32.73", year=self.today.year + 1, now=now)
+        self.plan_line = planning.plan_line_add(actor=officer, plan_id=self.plan.pk, field_id=self.field_id, people=12,
+                                                reason="Permintaan industri", now=now)
+        self.plan_region_name = "Kota Bandung"
 
     def exclusion_body(self) -> dict:
         content = f"NIK\n{self.other_nik}\n".encode()

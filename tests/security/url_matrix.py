@@ -355,6 +355,25 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
                                        note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),
     "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
+    # --- planning: training-needs proposals (World: Kota Bandung's draft plan with one line) ----------------------
+    # The office of exactly the plan's area writes; the province office and the ministry read; curators return.
+    "planning:index": (Case(only("officer", "officer_out", "curator", "admin"),
+                            **scoped("plan_region_name", to=("officer",), not_to=("officer_out",))),),
+    "planning:create": (post(only("officer", "admin"), data=lambda w: {"region": "32.73", "year": str(w.today.year + 1)}),),
+    "planning:plan": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
+    "planning:line_add": (post(only("officer", "admin"), params={"plan_id": "plan"},
+                               data=lambda w: {"vocational_field": w.field_id, "people": "3", "reason": "Matriks"}),),
+    "planning:line_edit": (post(only("officer", "admin"), params={"line_id": "plan_line"},
+                                data=lambda w: {f"l{w.plan_line.pk}-people": "4", f"l{w.plan_line.pk}-reason": "Matriks"}),),
+    "planning:submit": (post(only("officer", "admin"), params={"plan_id": "plan"}),),
+    "planning:reopen": (post(only("officer", "admin"), params={"plan_id": "plan"}),),
+    "planning:return": (post(only("curator", "admin"), params={"plan_id": "plan"}, data={"reason": "Lengkapi alasan"}),),
+    "planning:export_xlsx": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
+    "planning:export_csv": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
+    # A province's roll-up (Jawa Barat): its province office (none in the world) and the ministry; not a regency office.
+    "planning:rollup": (Case(only("curator", "admin"), params={"area": "province_code"}),),
+    "planning:rollup_xlsx": (Case(only("curator", "admin"), params={"area": "province_code"}),),
+    "planning:rollup_csv": (Case(only("curator", "admin"), params={"area": "province_code"}),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.

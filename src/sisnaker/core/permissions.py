@@ -108,6 +108,13 @@ def _regency_office(grant: Grant, obj: Any, actor: Any) -> bool:
     return "." in grant.region_code and _region(grant, obj, actor)
 
 
+def _office_of_area(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A regional officer of exactly the object's area: a province office ("32") does not write its regencies'
+    plans, nor a regency office ("32.73") its province's (training-needs planning)."""
+    fn = getattr(obj, "scope_region_codes", None)
+    return fn is not None and bool(grant.region_code) and grant.region_code in fn()
+
+
 def _regional_authority(grant: Grant, obj: Any, actor: Any) -> bool:
     """A regional officer of the object's area, for institutions licensed locally."""
     fn = getattr(obj, "scope_approval_authority", None)
@@ -286,6 +293,14 @@ RULES: dict[str, dict[Role, Any]] = {
     "posko.manage": {R.REGIONAL_OFFICER: _region, R.INSTITUTION_MANAGER: _approved_institution},
     "posko.view_counts": {R.REGIONAL_OFFICER: _region, R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
     "posko.list": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
+    # Training-needs planning (the planning app; obj: the plan, or the area a new plan is for). The office of exactly
+    # the plan's area proposes (writes lines, submits, reopens until the deadline); a province office also sees its
+    # regencies' plans and the province roll-up; the ministry (curators) and the PMO see the nation; curators return a
+    # submitted plan with a reason. ``planning.list`` opens the index (each viewer's own scope; obj: none).
+    "planning.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _national, R.PMO_OFFICER: _national},
+    "planning.view": {R.REGIONAL_OFFICER: _region, R.CURATOR: _national, R.PMO_OFFICER: _national},
+    "planning.propose": {R.REGIONAL_OFFICER: _office_of_area},
+    "planning.return": {R.CURATOR: _national},
     # An approved institution's manager records where its training fees go (obj: the institution).
     "payout_account.set_institution": {R.INSTITUTION_MANAGER: _approved_institution},
     # Administration.

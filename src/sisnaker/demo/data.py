@@ -27,6 +27,7 @@ from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.placement import domain as placement_domain
 from sisnaker.placement import services as placement_services
 from sisnaker.placement.models import Company
+from sisnaker.planning import services as planning_services
 from sisnaker.regions.models import District, Regency
 from sisnaker.reporting import services as reporting_services
 from sisnaker.surveys import services as surveys
@@ -210,11 +211,24 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja
     prakerja_purchases = load_prakerja_purchase(today=today)
     # The dashboards read their own figures: build them now rather than at the worker's first housekeeping pass.
     reporting_services.figures_refresh(now=timezone.now(), full=True)
+    _planning_demo(today=today)
     with transaction.atomic():
         audit.record(actor="demo", action="demo.loaded", object_type="demo", object_id="1", after={"citizens": citizens + 1})
     return {"created": 1, "citizens": citizens + 1, "institutions": Institution.objects.count(), "companies": 1, "programs": programs,
             "prakerja_applications": prakerja["applications"], "prakerja_selected": prakerja["selected"],
             "prakerja_purchases": prakerja_purchases}
+
+
+def _planning_demo(*, today: dt.date) -> None:
+    """Kota Bandung's draft training-needs plan for next year (the planning app), with two priority fields, so
+    /perencanaan/ shows a plan beside the demo vacancy and alumni."""
+    officer = User.objects.get(username="disnaker.bandung")
+    now = timezone.now()
+    plan = planning_services.plan_create(actor=officer, region_code="32.73", year=today.year + 1, now=now)
+    reasons = ("Permintaan industri suku cadang otomotif di Bandung Raya", "Perusahaan rintisan digital membutuhkan tenaga terampil")
+    for field_id, people, reason in zip(VocationalField.objects.filter(is_active=True).order_by("code").values_list("id", flat=True)[:2],
+                                        (40, 25), reasons, strict=False):
+        planning_services.plan_line_add(actor=officer, plan_id=plan.pk, field_id=field_id, people=people, reason=reason, now=now)
 
 
 def _training_demo(*, today: dt.date, rng: random.Random) -> int:

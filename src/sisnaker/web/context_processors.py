@@ -38,5 +38,7 @@ def sisnaker(request):
             "dashboard": bool(roles & {"regional_officer", "curator", "pmo_officer", "admin"}),
             # Assistance posts (posko): regional officers, training centres' managers, curators (counts).
             "posko": authenticated and can(user, "posko.list"),
+            # Training-needs planning: regional offices propose, the ministry and the PMO read the nation.
+            "planning": bool(roles & {"regional_officer", "curator", "pmo_officer", "admin"}),
         },
     }
