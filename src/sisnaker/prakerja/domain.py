@@ -360,8 +360,17 @@ def card_state(*, status: str, deadline: dt.date, today: dt.date) -> str:
 #         └────── a rule fails ──▶ refused                    └──cancelled (before any redeem)──▶ cancelled
 #     requested ──cancelled──▶ cancelled
 #
-# ``authorise_refusal`` is the PMO's rule check; a card holds at most one unfinished (requested or authorised)
-# purchase: "a second training can be bought only when the first is finished" (a database constraint too).
+#     (a partner platform's request)
+#     consent ──the beneficiary's code (or the holder, logged in)──▶ requested ──▶ … as above
+#        ├──code expired (``CONSENT_MINUTES``)──▶ refused (consent_expired)
+#        ├──``MAX_CONSENT_ATTEMPTS`` wrong codes──▶ refused (consent_locked)
+#        └──the holder cancels──▶ cancelled
+#
+# ``authorise_refusal`` is the PMO's rule check; a card holds at most one unfinished (consent, requested or
+# authorised) purchase: "a second training can be bought only when the first is finished" (a database constraint
+# too). A partner platform cannot spend a balance on its own word: the purchase waits in ``consent`` until the
+# beneficiary confirms it with the one-time code sent to the phone and e-mail verified for their application
+# (``consent_refusal``); nothing is debited before.
 
 
 class CurationStatus:
@@ -406,13 +415,15 @@ def course_type_for_mode(mode: str) -> str:
 
 
 class PurchaseStatus:
+    CONSENT = "consent"
     REQUESTED = "requested"
     AUTHORISED = "authorised"
     REFUSED = "refused"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
-    UNFINISHED = (REQUESTED, AUTHORISED)
+    UNFINISHED = (CONSENT, REQUESTED, AUTHORISED)
     CHOICES = (
+        (CONSENT, Msg("Menunggu persetujuan pemilik kartu (kode)", "Waiting for the card holder's consent (code)")),
         (REQUESTED, Msg("Menunggu persetujuan PMO", "Waiting for the PMO's approval")),
         (AUTHORISED, Msg("Disetujui, voucher terbit", "Authorised, voucher issued")),
         (REFUSED, Msg("Ditolak", "Refused")),
@@ -433,7 +444,35 @@ AUTHORISE_REFUSALS = {
     # Set by the service when training refuses the enrolment (seats full, a schedule clash, age or education).
     "enrol_refused": Msg("Peserta tidak dapat didaftarkan ke program ini (kuota penuh, jadwal bentrok, atau syarat).",
                          "The participant cannot be enrolled in this program (seats full, a schedule clash, or its requirements)."),
+    # Set before the rule check, when the beneficiary did not confirm a partner platform's purchase.
+    "consent_expired": Msg("Pemilik kartu tidak mengonfirmasi pembelian dalam 10 menit: kode persetujuan kedaluwarsa.",
+                           "The card holder did not confirm the purchase within 10 minutes: the consent code expired."),
+    "consent_locked": Msg("Kode persetujuan salah 5 kali: pembelian dikunci dan tidak diproses.",
+                          "The consent code was wrong 5 times: the purchase is locked and not processed."),
 }
+
+# The beneficiary's consent to a partner platform's purchase: one code, valid ``CONSENT_MINUTES``, at most
+# ``MAX_CONSENT_ATTEMPTS`` wrong tries (the last wrong one locks the purchase).
+CONSENT_MINUTES = 10
+MAX_CONSENT_ATTEMPTS = 5
+
+
+def consent_refusal(*, status: str, expires_at: dt.datetime | None, attempts: int, now: dt.datetime) -> str | None:
+    """Why a purchase's consent cannot be given now (``consent_not_pending``, ``consent_expired``,
+    ``consent_locked``), or None when a code may be checked. Expiry is inclusive of its last instant."""
+    if status != PurchaseStatus.CONSENT:
+        return "consent_not_pending"
+    if attempts >= MAX_CONSENT_ATTEMPTS:
+        return "consent_locked"
+    if expires_at is None or now > expires_at:
+        return "consent_expired"
+    return None
+
+
+def consent_attempt(*, attempts: int) -> tuple[int, bool]:
+    """After a wrong code: the new count and whether it locks the purchase."""
+    attempts += 1
+    return attempts, attempts >= MAX_CONSENT_ATTEMPTS
 
 
 def authorise_refusal(*, card_active: bool, deadline: dt.date, today: dt.date, curated: bool, other_unfinished: bool,

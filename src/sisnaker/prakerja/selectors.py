@@ -184,7 +184,7 @@ def institution_catalogue(institution_id: int) -> list:
 
 
 def institution_purchases(institution_id: int, limit: int = 50) -> list[Purchase]:
-    return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["requested", "refused"])
+    return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["consent", "requested", "refused"])
                 .select_related("program", "person").prefetch_related("redeem_codes").order_by("-requested_at")[:limit])
 
 

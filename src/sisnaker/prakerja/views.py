@@ -397,6 +397,19 @@ def purchase_cancel(request: HttpRequest, purchase_id: int) -> HttpResponse:
     return redirect("prakerja:mine")
 
 
+@login_required
+@require_POST
+def purchase_consent(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    """The holder, logged in, confirms a partner platform's purchase that waits for their consent (no code needed:
+    they are on their own account)."""
+    purchase = selectors.purchase_of_holder(getattr(request.user, "person", None), purchase_id)
+    if purchase is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+    purchases.purchase_consent(actor=request.user, purchase=purchase, now=timezone.now())
+    messages.success(request, _("Pembelian disetujui dan dikirim ke PMO. Kode voucher tampil di sini setelah disetujui."))
+    return redirect("prakerja:mine")
+
+
 # --- the institution: proposals, vouchers, redeem codes, completion ------------------------------------------------
 
 def _institution(request: HttpRequest, institution_id: int) -> Institution:
