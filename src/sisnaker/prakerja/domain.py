@@ -605,15 +605,43 @@ def incentive_due_dates(*, base: dt.date, count: int, interval_days: int) -> lis
 
 SURVEY_OPENS_DAYS = 30
 SURVEY_WINDOW_DAYS = 30
+# The Prakerja surveys after a training, by number: the 1st is the employment survey (the surveys app's
+# ``employment``), the 2nd and 3rd are Prakerja's follow-up questionnaires (installed by prakerja migration 0005).
+# Each has its own questionnaire, so "one response per enrollment and questionnaire" (a database constraint of the
+# surveys app) means each survey is answered once; each pays its incentive once (``prakerja-survey:<card>:<n>``).
+SURVEY_CODES = {1: "employment", 2: "prakerja-survei-2", 3: "prakerja-survei-3"}
+SURVEY_NUMBERS = {code: n for n, code in SURVEY_CODES.items()}
+SURVEYS_MAX = len(SURVEY_CODES)
 
 
-def survey_window(completed_on: dt.date) -> tuple[dt.date, dt.date]:
-    """The employment survey after a Prakerja training: opens 30 days after completion, must be filled within 30
-    days (both days included)."""
-    opens = completed_on + dt.timedelta(days=SURVEY_OPENS_DAYS)
+def survey_window(completed_on: dt.date, n: int = 1) -> tuple[dt.date, dt.date]:
+    """The ``n``-th Prakerja survey after a training: opens ``30 × n`` days after completion and must be filled within
+    30 days (both days included) — the 1st from day 30 to 59, the 2nd from day 60 to 89, the 3rd from day 90 to 119."""
+    if n not in SURVEY_CODES:
+        raise ValueError(f"no Prakerja survey number {n}")
+    opens = completed_on + dt.timedelta(days=SURVEY_OPENS_DAYS * n)
     return opens, opens + dt.timedelta(days=SURVEY_WINDOW_DAYS - 1)
 
 
-def survey_in_window(*, completed_on: dt.date, filled_on: dt.date) -> bool:
-    opens, closes = survey_window(completed_on)
+def survey_in_window(*, completed_on: dt.date, filled_on: dt.date, n: int = 1) -> bool:
+    opens, closes = survey_window(completed_on, n)
     return opens <= filled_on <= closes
+
+
+def surveys_paid(count: int) -> range:
+    """The survey numbers a wave pays an incentive for (its ``survey_incentive_count``, at most the surveys there are)."""
+    return range(1, min(count, SURVEYS_MAX) + 1)
+
+
+def survey_refusal(*, completed_on: dt.date | None, today: dt.date, n: int) -> Msg | None:
+    """Why the ``n``-th Prakerja survey cannot be filled today (``completed_on`` None: the training was not reported
+    completed through a Kartu Prakerja purchase), or None."""
+    if completed_on is None:
+        return Msg("Survei ini untuk peserta Kartu Prakerja yang telah menyelesaikan pelatihan ini.",
+                   "This survey is for Kartu Prakerja participants who completed this training.")
+    opens, closes = survey_window(completed_on, n)
+    if today < opens:
+        return Msg("Survei ke-{n} dibuka pada {date}.", "Survey {n} opens on {date}.").format(n=n, date=opens.isoformat())
+    if today > closes:
+        return Msg("Survei ke-{n} sudah ditutup pada {date}.", "Survey {n} closed on {date}.").format(n=n, date=closes.isoformat())
+    return None

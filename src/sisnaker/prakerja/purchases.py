@@ -689,8 +689,9 @@ def incentives_accrue(*, actor, now: dt.datetime) -> int:
     """Make the Kartu Prakerja incentives whose time has come (Sisnaker itself, the housekeeping job, or a PMO
     officer): for each completed purchase whose enrollment has a certificate (not revoked), each post-training
     instalment on or after its day (``domain.incentive_due_dates``, from the later of completion and certificate),
-    and a survey incentive when the employment survey was filled in its window (``domain.survey_in_window``).
-    Once per card (``incentive_key``, unique payable keys); returns how many payables were made."""
+    and a survey incentive for each of the wave's surveys (``domain.surveys_paid``: 1 the employment survey, 2 and 3
+    the follow-ups) answered in its window (``domain.survey_in_window``). Once per card and number
+    (``incentive_key``, ``survey_incentive_key``: unique payable keys); returns how many payables were made."""
     with transaction.atomic(durable=True):
         if actor is not None:
             require(actor, "prakerja.manage")
@@ -709,8 +710,10 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                              "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
     # The first completed purchase of a card is the one its incentives are for.
     rows.sort(key=lambda r: (r[5], r[0]))
-    surveys = dict(Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code="employment")
-                   .values_list("enrollment_id", "submitted_at"))
+    # When each Prakerja survey (1: employment, 2 and 3: the follow-ups) was answered, per enrollment.
+    surveys = {(enrollment_id, domain.SURVEY_NUMBERS[code]): submitted_at for enrollment_id, code, submitted_at in
+               Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code__in=list(domain.SURVEY_NUMBERS))
+               .values_list("enrollment_id", "questionnaire__code", "submitted_at")}
     payables: dict[str, Payable] = {}
     for _pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
         completed_on = timezone.localdate(completed_at)
@@ -722,12 +725,13 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                     payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE,
                                             amount=amount, person_id=person_id, program_id=program_id, enrollment_id=enrollment_id,
                                             created_at=now)
-        filled = surveys.get(enrollment_id)
-        key = survey_incentive_key(number, 1)
-        if (s_amount > 0 and s_count >= 1 and filled is not None and key not in payables
-                and domain.survey_in_window(completed_on=completed_on, filled_on=timezone.localdate(filled))):
-            payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
-                                    person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
+        for n in domain.surveys_paid(s_count) if s_amount > 0 else ():
+            filled = surveys.get((enrollment_id, n))
+            key = survey_incentive_key(number, n)
+            if (filled is not None and key not in payables
+                    and domain.survey_in_window(completed_on=completed_on, filled_on=timezone.localdate(filled), n=n)):
+                payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
+                                        person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
     made = payables_create(actor=actor, rows=list(payables.values()), now=now)
     if made:
         audit.record(actor=actor, action=Audit.INCENTIVES_DUE, object_type="prakerja.purchase", at=now,

@@ -142,7 +142,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     card = selectors.active_card(person)
     return render(request, "prakerja/mine.html", {
         "applications": applications, "card": card, "purchases": selectors.purchases_of(person),
-        "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16)})
+        "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16),
+        "today": timezone.localdate()})
 
 
 @replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
