@@ -416,6 +416,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.prakerja.tasks.balances_expire_due",
     # Not a deletion: makes the Kartu Prakerja incentive instalments whose day has come (prakerja/tasks.py).
     "sisnaker.prakerja.tasks.incentives_due",
+    # Not a deletion: refuses partner purchases whose beneficiary did not confirm them in time (prakerja/tasks.py).
+    "sisnaker.prakerja.tasks.consents_lapse_due",
     # Not a deletion: reminds AK/1 holders a week before each six-monthly report (placement/services.py).
     "sisnaker.placement.services.ak1_reminders_send",
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).

@@ -4,6 +4,7 @@ an approved institution curated in both stages, and helpers to buy, redeem and c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from sisnaker.prakerja import purchases
 from sisnaker.prakerja.models import Card, CatalogueEntry, Purchase
 from sisnaker.training.models import Program
 from tests.factories import InstitutionFactory, ManagerFactory, ProgramFactory, staff
-from tests.sms import committed
+from tests.sms import SmsBox, committed
 
 from .conftest import NOW
 from .test_cards import drawn_wave
@@ -76,3 +77,19 @@ def certify(enrollment, *, by, at=NOW) -> Certificate:
     return Certificate.objects.create(enrollment=enrollment, number=f"BLK/2026/{enrollment.pk:06d}", institution=enrollment.program.institution,
                                       year=2026, sequence=enrollment.pk, verification_id=f"v{enrollment.pk:019d}", payload="{}",
                                       signature="s", key_id="k", issued_at=at, issued_by=by)
+
+
+def consent_code(card: Card) -> str:
+    """The last purchase consent code sent by SMS to the phone verified for the card's application."""
+    committed()
+    phone = card.application.phone
+    texts = [t for to, t in SmsBox.sent if to == phone and "persetujuan" in t]
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
+def consent(purchase: Purchase, *, now=NOW) -> Purchase:
+    """The beneficiary gives the platform the code they received; the platform relays it (then the rule check runs)."""
+    purchases.purchase_consent(actor=None, via=purchase.platform_code, purchase=purchase, code=consent_code(purchase.card), now=now)
+    committed()
+    purchase.refresh_from_db()
+    return purchase

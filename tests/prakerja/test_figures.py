@@ -11,6 +11,7 @@ import random
 
 import factory
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
@@ -115,7 +116,21 @@ def _measures(app: Application) -> dict[str, bool]:
         "trained": Purchase.objects.filter(card__application=app, status="completed").exists(),
         "certified": Purchase.objects.filter(card__application=app, status="completed", enrollment__certificate__isnull=False,
                                              enrollment__certificate__revoked_at__isnull=True).exists(),
+        **_paid(app),
     }
+
+
+def _paid(app: Application) -> dict[str, int]:
+    """The Kartu Prakerja incentives paid for the application's card, recounted in plain SQL along another path than
+    the figures take: payable → its enrollment → the purchase of that enrollment → the card."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(p.amount), 0) FROM payments_payable p "
+            "JOIN prakerja_purchase pu ON pu.enrollment_id = p.enrollment_id "
+            "JOIN prakerja_card c ON c.id = pu.card_id "
+            "WHERE c.application_id = %s AND p.kind = 'prakerja' AND p.status = 'paid'", [app.pk])
+        n, amount = cursor.fetchone()
+    return {"incentives_paid": n, "incentives_paid_amount": int(amount)}
 
 
 def _age_group(app: Application) -> str:
@@ -166,8 +181,9 @@ def in_area(app: Application, area: str, basis: str) -> bool:
 @pytest.mark.django_db
 def test_every_cell_of_every_breakdown_matches_a_python_recount_per_wave_and_overall(world, django_assert_max_num_queries):
     national = figures.Scope(national=True)
-    # One query per breakdown, one for the total, one for the waves (the age thresholds): never per row.
-    with django_assert_max_num_queries(len(figures.BREAKDOWNS) + 3):
+    # Two queries per breakdown (the counts, the incentives paid), two for the total, one for the waves (the age
+    # thresholds): never per row.
+    with django_assert_max_num_queries(2 * len(figures.BREAKDOWNS) + 4):
         overall = figures.figures(scope=national, wave=None)
     assert_matches(overall, world["apps"])
     for wave in world["waves"]:
@@ -291,3 +307,74 @@ def test_one_line_adds_a_column(world, monkeypatch):
     monkeypatch.setattr(figures, "COLUMNS", (*figures.COLUMNS, extra))
     f = figures.figures(scope=figures.Scope(national=True), wave=None)
     assert f.total["women_selected"] == sum(1 for a in world["apps"] if a.status == S.SELECTED and a.sex == "F")
+
+
+# --- incentives paid --------------------------------------------------------------------------------------------
+
+def _pay(world) -> int:
+    """Purchases and incentive payables for some of the world's cards, as the purchase and the accrual make them: paid
+    instalments of equal amounts (a sum of distinct amounts would lose one), a paid survey incentive, payables still due
+    or cancelled (not paid), a card's second purchase without payables, the institution's paid training fee (not an
+    incentive). Returns the total paid."""
+    from sisnaker.payments.models import Payable
+    from sisnaker.prakerja.models import CatalogueEntry
+    from tests.factories import EnrollmentFactory, InstitutionFactory, ProgramFactory
+
+    inst = InstitutionFactory()
+    maker = staff("institution_manager")
+    cards = list(Card.objects.select_related("application").order_by("pk"))[:7]
+    paid_total = 0
+    for i, card in enumerate(cards):
+        person = PersonFactory()
+        Card.objects.filter(pk=card.pk).update(person=person)
+        for j in range(2 if i == 0 else 1):
+            program = ProgramFactory(institution=inst, funding="prakerja", title=f"Prakerja {i}-{j}")
+            entry = CatalogueEntry.objects.create(program=program, institution=inst, course_code=f"SNK{program.pk:08d}",
+                                                  course_type="offline", price=1_000_000, proposed_by=maker, proposed_at=NOW)
+            enrollment = EnrollmentFactory(person=person, program=program)
+            fee = Payable.objects.create(kind="training_fee", idempotency_key=f"prakerja-purchase:t{i}-{j}", funding_source="prakerja",
+                                         amount=1_000_000, institution=inst, program=program, enrollment=enrollment,
+                                         status="paid", paid_at=NOW, created_at=NOW)
+            Purchase.objects.create(card=card, entry=entry, program=program, institution=inst, person=person, price=1_000_000,
+                                    idempotency_key=f"k{i}-{j}", fingerprint="-", invoice_code=f"INVT{i}X{j}", requested_at=NOW,
+                                    status="completed" if j == 0 else "cancelled", decided_at=NOW, completed_at=NOW if j == 0 else None,
+                                    cancelled_at=None if j == 0 else NOW, voucher_code=f"VT{i}X{j}" if j == 0 else None,
+                                    payable=fee, enrollment=enrollment)
+            if j:
+                continue
+            rows = [(f"prakerja-incentive:{card.number}:1", 600_000, "paid"), (f"prakerja-incentive:{card.number}:2", 600_000, "paid"),
+                    (f"prakerja-survey:{card.number}:1", 50_000, "paid" if i % 2 else "due"),
+                    (f"prakerja-incentive:{card.number}:3", 600_000, "cancelled" if i % 3 else "in_batch")]
+            for key, amount, status in rows[: 2 + i % 3]:
+                Payable.objects.create(kind="prakerja", idempotency_key=key, funding_source="prakerja", amount=amount, person=person,
+                                       program=program, enrollment=enrollment, status=status,
+                                       paid_at=NOW if status == "paid" else None, created_at=NOW)
+                paid_total += amount if status == "paid" else 0
+    return paid_total
+
+
+@pytest.mark.django_db
+def test_incentives_paid_equal_an_independent_recount_in_every_scope(world):
+    paid_total = _pay(world)
+    national = figures.figures(scope=figures.Scope(national=True), wave=None)
+    assert national.total["incentives_paid_amount"] == paid_total > 0
+    assert_matches(national, world["apps"])
+    for wave in world["waves"]:
+        assert_matches(figures.figures(scope=figures.Scope(national=True), wave=wave), [a for a in world["apps"] if a.wave_id == wave.pk])
+    assert_matches(figures.figures(scope=figures.Scope(national=True, basis="domicile"), wave=None), world["apps"], basis="domicile")
+    for area, basis in (("32.73", "ktp"), ("32", "domicile"), ("35", "ktp")):
+        f = figures.figures(scope=figures.Scope(national=False, areas=(area,), basis=basis), wave=None)
+        assert_matches(f, [a for a in world["apps"] if in_area(a, area, basis)], national=False, basis=basis)
+
+
+@pytest.mark.django_db
+def test_the_figures_page_and_exports_show_the_incentives_paid(world):
+    paid_total = _pay(world)
+    client = Client()
+    client.force_login(staff("pmo_officer"))
+    page = client.get(reverse("prakerja:figures")).content.decode()
+    assert "Insentif dibayar (Rp)" in page and f"{paid_total:,}".replace(",", ".") in page  # Indonesian grouping
+    rows = list(csv.reader(io.StringIO(client.get(reverse("prakerja:figures_csv")).content.decode("utf-8-sig"))))
+    header = next(r for r in rows if "Insentif dibayar (Rp)" in r)
+    column = header.index("Insentif dibayar (Rp)")
+    assert str(paid_total) in [r[column] for r in rows if len(r) > column]

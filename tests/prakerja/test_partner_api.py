@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 
 import pytest
@@ -18,7 +19,7 @@ from sisnaker.prakerja.models import Card, Purchase, RedeemCode
 from sisnaker.training.models import Program
 from tests.factories import ProgramFactory
 from tests.integration.conftest import signed
-from tests.sms import committed
+from tests.sms import SmsBox, committed
 
 from .market import curate, market
 
@@ -56,16 +57,27 @@ def call(partner, path, payload, *, raw: bytes | None = None):
     return response.status_code, response.json()
 
 
+def consent_code(phone: str) -> str:
+    """The last consent code the beneficiary received by SMS (what they read out or type on the platform)."""
+    texts = [t for to, t in SmsBox.sent if to == phone and "persetujuan" in t]
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
 def test_a_platform_buys_and_an_institution_redeems_and_completes(world):
     m = world
     order = {"card_number": m.card.number, "course_code": m.entry.course_code, "idempotency_key": "order-1"}
     status, answer = call(m.platform, "/purchase", order)
     assert status == 200 and answer["success"] and answer["data"]["invoice_code"].startswith("INV")
+    assert answer["data"]["status"] == "consent" and answer["data"]["voucher_code"] is None  # nothing debited yet
+    assert len(answer["data"]["consent_sent_to"]) == 2 and answer["data"]["consent_attempts_left"] == 5
     invoice = answer["data"]["invoice_code"]
     status, again = call(m.platform, "/purchase", order)  # the same request again: the same purchase
     assert status == 200 and again["data"]["invoice_code"] == invoice and Purchase.objects.count() == 1
     status, other = call(m.platform, "/purchase", {**order, "course_code": "SNK99999999"})
     assert status == 404 and other["success"] is False
+    code = consent_code(m.card.application.phone)
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice, "consent_code": code})
+    assert status == 200 and answer["data"]["status"] == "requested" and answer["data"]["consented_at"]  # the rule check is queued
     status, answer = call(m.platform, "/purchase/status", {"invoice_code": invoice})
     assert answer["data"]["status"] == "authorised" and answer["data"]["voucher_code"]
     voucher = answer["data"]["voucher_code"]
@@ -117,3 +129,33 @@ def test_the_openapi_document_describes_the_prakerja_endpoints(client):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["PrakerjaRedeem"]
     assert schema["required"] == ["redeem_code", "course_code", "invoice_code", "schedule_code", "status", "attendance_status",
                                   "redeem_at", "dp_platform", "sequence"]
+
+
+def test_consent_refusals_reach_the_platform_with_their_codes(world):
+    m = world
+    order = {"card_number": m.card.number, "course_code": m.entry.course_code, "idempotency_key": "order-2"}
+    invoice = call(m.platform, "/purchase", order)[1]["data"]["invoice_code"]
+    code = consent_code(m.card.application.phone)
+    wrong = "000000" if code != "000000" else "111111"
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice, "consent_code": wrong})
+    assert (status, answer["code"]) == (400, "prakerja_consent_code_wrong") and "4" in answer["message"]
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice})
+    assert status == 400 and answer["success"] is False  # no code at all: a 400, not a 500
+    status, answer = call(m.lpk, "/purchase/consent", {"invoice_code": invoice, "consent_code": code})
+    assert (status, answer["code"]) == (403, "partner_kind_not_allowed")
+    for _ in range(4):
+        status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice, "consent_code": wrong})
+    assert (status, answer["code"]) == (409, "prakerja_consent_locked")
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice, "consent_code": code})
+    assert (status, answer["code"]) == (409, "prakerja_consent_locked")  # the right code no longer helps
+    status, answer = call(m.platform, "/purchase/status", {"invoice_code": invoice})
+    assert answer["data"]["status"] == "refused" and answer["data"]["refusal"] == "consent_locked"
+    assert Card.objects.get(pk=m.card.pk).spent == 0
+
+    # Another platform's invoice is not found; an expired code refuses the purchase.
+    invoice = call(m.platform, "/purchase", {**order, "idempotency_key": "order-3"})[1]["data"]["invoice_code"]
+    Purchase.objects.filter(invoice_code=invoice).update(consent_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": invoice, "consent_code": consent_code(m.card.application.phone)})
+    assert (status, answer["code"]) == (409, "prakerja_consent_expired")
+    status, answer = call(m.platform, "/purchase/consent", {"invoice_code": "INVNOSUCH", "consent_code": "123456"})
+    assert status == 404

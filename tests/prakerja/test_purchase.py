@@ -23,7 +23,7 @@ from sisnaker.training.models import Enrollment
 from tests.factories import InstitutionFactory, ManagerFactory, ProgramFactory
 
 from .conftest import NOW
-from .market import PRICE, SESSION_1, SESSION_2, buy, certify, curate, market, prakerja_program
+from .market import PRICE, SESSION_1, SESSION_2, buy, certify, consent, curate, market, prakerja_program
 
 pytestmark = pytest.mark.usefixtures("sms")
 START = dt.datetime(2026, 3, 25, 9, 0, tzinfo=dt.UTC)
@@ -372,7 +372,7 @@ def test_the_survey_incentive_needs_the_survey_filled_in_its_window(open_wave, a
 
 def test_a_partner_platform_purchase_is_idempotent_per_platform(open_wave, applicant, pmo):
     m = market(open_wave, applicant, pmo)
-    first = buy(m.card, m.program, platform="PLATFORM-X", key="abc", actor=None)
+    first = consent(buy(m.card, m.program, platform="PLATFORM-X", key="abc", actor=None))
     again = buy(m.card, m.program, platform="PLATFORM-X", key="abc", actor=None)
     assert first.pk == again.pk and first.platform_code == "PLATFORM-X" and first.status == PS.AUTHORISED
     assert Purchase.objects.count() == 1

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
+from sisnaker.core.models import AuditEvent
 from sisnaker.payments.models import JournalEntry, LedgerLine
 from sisnaker.prakerja import purchases
 from sisnaker.prakerja.domain import PurchaseStatus as PS
@@ -19,7 +20,7 @@ from sisnaker.prakerja.models import Card, Purchase
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 
 from .conftest import NOW
-from .market import curate, market, prakerja_program
+from .market import consent_code, curate, market, prakerja_program
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only", "sms")]
 
@@ -72,5 +73,59 @@ def test_the_rule_check_run_at_once_posts_once(open_wave, applicant, pmo):
                                        requested_at=NOW)
     outcomes = race([lambda: purchases.purchase_authorise(actor=None, purchase=purchase, now=NOW) for _ in range(THREADS)])
     assert {v.status for _kind, v in outcomes} == {PS.AUTHORISED}
+    assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
+    assert Card.objects.get(pk=m.card.pk).spent == m.entry.price
+
+
+# --- the beneficiary's consent to a partner platform's purchase ---------------------------------------------------
+
+PLATFORM = "SISN-PLATFORMX01"
+
+
+def _platform_request(card, program, key, platform=PLATFORM):
+    return purchases.purchase_request(actor=None, card=card, program=program, platform_code=platform, idempotency_key=key, now=NOW)
+
+
+def test_the_same_consent_confirmed_at_once_debits_once(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    purchase = _platform_request(m.card, m.program, "order-1")
+    code = consent_code(m.card)
+    outcomes = race([lambda: purchases.purchase_consent(actor=None, via=PLATFORM, purchase=purchase, code=code, now=NOW)
+                     for _ in range(THREADS)])
+    assert {kind for kind, _v in outcomes} == {"ok"}
+    assert Purchase.objects.get().status == PS.AUTHORISED
+    assert AuditEvent.objects.filter(action="prakerja_purchase.consented").count() == 1
+    assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
+    assert Card.objects.get(pk=m.card.pk).spent == m.entry.price
+
+
+def test_wrong_codes_sent_at_once_are_each_counted_and_lock_at_five(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    purchase = _platform_request(m.card, m.program, "order-1")
+    wrong = "000000" if consent_code(m.card) != "000000" else "111111"
+    outcomes = race([lambda: purchases.purchase_consent(actor=None, via=PLATFORM, purchase=purchase, code=wrong, now=NOW)
+                     for _ in range(8)])
+    codes = sorted(v.code for _kind, v in outcomes)
+    assert codes == ["prakerja_consent_code_wrong"] * 4 + ["prakerja_consent_locked"] * 4
+    purchase.refresh_from_db()
+    assert (purchase.status, purchase.refusal, purchase.consent_attempts) == (PS.REFUSED, "consent_locked", 5)
+    assert not JournalEntry.objects.filter(kind="purchase").exists()
+
+
+def test_two_platforms_and_the_holder_racing_for_one_balance_debit_once(open_wave, applicant, pmo):
+    m = market(open_wave, applicant, pmo)
+    outcomes = race([lambda i=i: _platform_request(m.card, m.program, f"order-{i}", platform=f"SISN-PLATFORM{i:03d}")
+                     for i in range(4)])
+    made = [v for kind, v in outcomes if kind == "ok"]
+    assert len(made) == 1 and Purchase.objects.filter(status=PS.CONSENT).count() == 1
+    assert {v.code for kind, v in outcomes if kind == "refused"} == {"prakerja_unfinished_purchase"}
+    waiting = made[0]
+    code = consent_code(m.card)
+    user = m.card.person.user
+    user.grants  # noqa: B018
+    outcomes = race([lambda: purchases.purchase_consent(actor=None, via=waiting.platform_code, purchase=waiting, code=code, now=NOW),
+                     lambda: purchases.purchase_consent(actor=user, purchase=waiting, now=NOW),
+                     lambda: _request(m.card, m.program, "own", user)])
+    assert Purchase.objects.filter(status=PS.AUTHORISED).count() == 1
     assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
     assert Card.objects.get(pk=m.card.pk).spent == m.entry.price

@@ -404,6 +404,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
                                       data={"decision": "accept"}),),
     "prakerja:buy": (post(only(*CITIZENS, others=HIDDEN), data={"card": "0000000000000000", "key": "k"}),),
     "prakerja:purchase_cancel": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
+    "prakerja:purchase_consent": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
     "prakerja:institution": (Case(only(*PROGRAM_MANAGERS, others=HIDDEN)),),
     # --- integration: the PMO's partner pages; the signed partner API -----------------------------------
     "integration:partners": (Case(only(*PMO)), post(only(*PMO), data={"name": "Mitra Matriks", "kind": "platform"})),
@@ -413,7 +414,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # Prakerja's signed endpoints (prakerja/api_integration.py): the same, whoever asks without a signature.
     **{f"POST /api/v1/integration/{path}": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),)
        for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/attendance",
-                    "payment/redeem-code/completion", "payment/voucher", "purchase", "purchase/status")},
+                    "payment/redeem-code/completion", "payment/voucher", "purchase", "purchase/status", "purchase/consent")},
     # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
     # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
     # officers only: a national role is refused it (no national list of applicants' names).

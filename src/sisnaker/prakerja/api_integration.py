@@ -132,9 +132,14 @@ def voucher(request: HttpRequest) -> JsonResponse:
 
 
 def _purchase_data(purchase: Purchase) -> dict:
+    waiting = purchase.status == domain.PurchaseStatus.CONSENT
     return {"invoice_code": purchase.invoice_code, "status": purchase.status, "refusal": purchase.refusal or None,
             "price": purchase.price, "course_code": purchase.entry.course_code,
-            "voucher_code": purchase.voucher_code if purchase.status in ("authorised", "completed") else None}
+            "voucher_code": purchase.voucher_code if purchase.status in ("authorised", "completed") else None,
+            "consent_expires_at": purchase.consent_expires_at.isoformat() if waiting else None,
+            "consent_sent_to": purchases.consent_sent_to(purchase) if waiting else [],
+            "consent_attempts_left": domain.MAX_CONSENT_ATTEMPTS - purchase.consent_attempts if waiting else None,
+            "consented_at": purchase.consented_at.isoformat() if purchase.consented_at else None}
 
 
 @partner_signed(kinds=PLATFORMS)
@@ -149,9 +154,25 @@ def purchase(request: HttpRequest) -> JsonResponse:
     if card is None or entry is None:
         raise NotFound(Msg("Nomor kartu atau kode pelatihan tidak ditemukan.", "Card number or course code not found."))
     result = purchases.purchase_request(actor=None, card=card, program=Program(pk=entry.program_id), platform_code=request.partner.client_code,
-                                        idempotency_key=_text(data, "idempotency_key"), now=timezone.now())
+                                        idempotency_key=_text(data, "idempotency_key"), now=timezone.now(),
+                                        platform_name=request.partner.name)
     result = Purchase.objects.select_related("entry").get(pk=result.pk)
     return ok(_purchase_data(result))
+
+
+@partner_signed(kinds=PLATFORMS)
+def purchase_consent(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchase/consent`` — body ``{"invoice_code", "consent_code"}``: the code the
+    beneficiary received by SMS and e-mail, typed on the platform. Then the PMO's rule check runs (the balance is
+    debited once authorised); a wrong code counts (5 tries), an expired one refuses the purchase."""
+    data = _body(request)
+    found = Purchase.objects.filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")),
+                                    platform_code=request.partner.client_code).first()
+    if found is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+    purchases.purchase_consent(actor=None, via=request.partner.client_code, purchase=found, code=_text(data, "consent_code"),
+                               now=timezone.now())
+    return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
 
 
 @partner_signed(kinds=PLATFORMS)
@@ -192,9 +213,16 @@ SCHEMAS = {
                                          "schedule_code": {"type": "string"}, "session_start": {"type": "string"},
                                          "status": {"type": "string"}}}}}},
     "PrakerjaPurchase": {"type": "object", "title": "PrakerjaPurchase", "properties": {
-        "invoice_code": {"type": "string"}, "status": {"type": "string", "enum": ["requested", "authorised", "refused", "cancelled", "completed"]},
-        "refusal": {"type": ["string", "null"]}, "price": {"type": "integer"}, "course_code": {"type": "string"},
-        "voucher_code": {"type": ["string", "null"]}}},
+        "invoice_code": {"type": "string"},
+        "status": {"type": "string", "enum": ["consent", "requested", "authorised", "refused", "cancelled", "completed"],
+                   "description": "`consent`: waiting for the beneficiary's consent code (`/purchase/consent`)"},
+        "refusal": {"type": ["string", "null"], "description": "why refused: the PMO's rule, or `consent_expired` / `consent_locked`"},
+        "price": {"type": "integer"}, "course_code": {"type": "string"},
+        "voucher_code": {"type": ["string", "null"]},
+        "consent_expires_at": {"type": ["string", "null"], "format": "date-time", "description": "while `consent`: the code's end"},
+        "consent_sent_to": {"type": "array", "items": {"type": "string"}, "description": "while `consent`: the masked phone and e-mail"},
+        "consent_attempts_left": {"type": ["integer", "null"], "description": "while `consent`: wrong codes left before the lock"},
+        "consented_at": {"type": ["string", "null"], "format": "date-time"}}},
 }
 BASE = "/api/v1/integration"
 
@@ -226,16 +254,32 @@ def _register() -> None:
                      request_example={"voucher_code": "VABCDEFGHJK"},
                      extra_refusals={404: "`prakerja_voucher_not_found`", 409: "`redeem_transaction_cancelled`"})
     openapi.register(f"{BASE}/purchase", operation_id="prakerja_purchase", summary="Ask the PMO to approve a purchase",
-                     description="Platforms: a beneficiary buys a curated course with the Kartu Prakerja balance. The same "
+                     description="Platforms: a beneficiary buys a curated course with the Kartu Prakerja balance. The purchase "
+                                 "starts in `consent`: Sisnaker sends the beneficiary a 6-digit code by SMS and e-mail (to the "
+                                 "contacts verified for their application; `consent_sent_to`), valid 10 minutes; send it with "
+                                 "`/purchase/consent`. Nothing is debited before. The same "
                                  "`idempotency_key` returns the same purchase (charged once); with other parameters it is "
-                                 "refused (`prakerja_idempotency_mismatch`). The PMO's rule check runs once the request is "
-                                 "stored: `status` may still be `requested`; ask `/purchase/status`.",
+                                 "refused (`prakerja_idempotency_mismatch`).",
                      data_schema="PrakerjaPurchase",
                      request_schema={"type": "object", "required": ["card_number", "course_code", "idempotency_key"], "properties": {
                          "card_number": {"type": "string"}, "course_code": {"type": "string"}, "idempotency_key": {"type": "string"}}},
                      request_example={"card_number": "0001000000000427", "course_code": "SNK00000012", "idempotency_key": "order-8812"},
                      extra_refusals={404: "card or course not found", 409: "`prakerja_unfinished_purchase`, "
                                      "`prakerja_not_curated`, `prakerja_idempotency_mismatch`, `signature_replayed`"})
+    openapi.register(f"{BASE}/purchase/consent", operation_id="prakerja_purchase_consent", summary="The beneficiary's consent code",
+                     description="Platforms: the code the beneficiary received, for their own purchase (`status` `consent`). "
+                                 "Right → `requested`, then the PMO's rule check debits the balance (`authorised`, with the "
+                                 "voucher; ask `/purchase/status`). A wrong code counts: the 5th wrong code locks the purchase "
+                                 "(refused, `consent_locked`); after 10 minutes the code expires (refused, `consent_expired`): "
+                                 "send a new purchase request with a new idempotency key. The same right code again answers "
+                                 "the same purchase (debited once).",
+                     data_schema="PrakerjaPurchase",
+                     request_schema={"type": "object", "required": ["invoice_code", "consent_code"], "properties": {
+                         "invoice_code": {"type": "string"}, "consent_code": {"type": "string", "description": "6 digits"}}},
+                     request_example={"invoice_code": "INVABCDEFGHJK", "consent_code": "482913"},
+                     extra_refusals={400: "`prakerja_consent_code_wrong` (with the tries left)", 404: "not this platform's purchase",
+                                     409: "`prakerja_consent_locked`, `prakerja_consent_expired`, `prakerja_consent_not_pending`, "
+                                          "`signature_replayed`"})
     openapi.register(f"{BASE}/purchase/status", operation_id="prakerja_purchase_status", summary="A purchase's status",
                      description="Platforms: their own purchase by invoice code; `voucher_code` once authorised.",
                      data_schema="PrakerjaPurchase", request_example={"invoice_code": "INVABCDEFGHJK"},

@@ -22,3 +22,7 @@ class PrakerjaConfig(AppConfig):
 
         # The person's own data export (accounts) includes their Prakerja applications and cards.
         extensions.provide("accounts.person_data", person_data)
+        # Who may fill the follow-up surveys 2 and 3, and when (the surveys app asks; the 1st is certification's).
+        from .selectors import survey_fill_refusal
+
+        extensions.provide("surveys.fill_refusal", survey_fill_refusal)

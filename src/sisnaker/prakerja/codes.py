@@ -32,6 +32,13 @@ class Audit(AuditAction):
     PURCHASE_AUTHORISED = "prakerja_purchase.authorised", Msg("Pembelian disetujui PMO, saldo dibayarkan ke lembaga",
                                                               "Purchase authorised by the PMO, balance paid to the institution")
     PURCHASE_REFUSED = "prakerja_purchase.refused", Msg("Pembelian ditolak pemeriksaan PMO", "Purchase refused by the PMO's check")
+    CONSENT_ASKED = "prakerja_purchase.consent_asked", Msg("Kode persetujuan pembelian dikirim ke pemilik kartu",
+                                                           "Purchase consent code sent to the card holder")
+    CONSENT_GIVEN = "prakerja_purchase.consented", Msg("Pemilik kartu menyetujui pembelian mitra",
+                                                       "The card holder consented to the partner's purchase")
+    CONSENT_FAILED = "prakerja_purchase.consent_failed", Msg("Kode persetujuan pembelian salah", "Wrong purchase consent code")
+    CONSENT_LAPSED = "prakerja_purchase.consent_lapsed", Msg("Pembelian tanpa persetujuan pemilik kartu ditolak",
+                                                             "Purchases without the card holder's consent refused")
     PURCHASE_CANCELLED = "prakerja_purchase.cancelled", Msg("Pembelian dibatalkan", "Purchase cancelled")
     PURCHASE_COMPLETED = "prakerja_purchase.completed", Msg("Lembaga melaporkan pelatihan selesai", "Institution reported the training completed")
     VOUCHER_EXCHANGED = "prakerja_voucher.exchanged", Msg("Voucher ditukar dengan kode redeem", "Voucher exchanged for redeem codes")
@@ -73,6 +80,12 @@ class Code(ErrorCode):
     ALREADY_BOUGHT = "prakerja_already_bought", Msg("Pelatihan ini sudah dibeli dengan kartu ini", "This training was already bought with this card")
     BALANCE_INSUFFICIENT = "prakerja_balance_insufficient", Msg("Saldo pelatihan tidak cukup", "The training balance is not enough")
     ENROL_REFUSED = "prakerja_enrol_refused", Msg("Peserta tidak dapat didaftarkan ke program", "The participant cannot be enrolled in the program")
+    CONSENT_CODE_WRONG = "prakerja_consent_code_wrong", Msg("Kode persetujuan pembelian salah", "Wrong purchase consent code")
+    CONSENT_LOCKED = "prakerja_consent_locked", Msg("Kode persetujuan salah terlalu sering: pembelian dikunci",
+                                                    "Too many wrong consent codes: the purchase is locked")
+    CONSENT_EXPIRED = "prakerja_consent_expired", Msg("Kode persetujuan pembelian kedaluwarsa", "The purchase consent code expired")
+    CONSENT_NOT_PENDING = "prakerja_consent_not_pending", Msg("Pembelian tidak menunggu persetujuan",
+                                                              "The purchase does not wait for consent")
     VOUCHER_NOT_FOUND = "prakerja_voucher_not_found", Msg("Kode voucher tidak ditemukan", "Voucher code not found")
     REDEEM_NOT_FOUND = "redeem_not_found", Msg("Kode redeem tidak ditemukan", "Redeem code not found")
     REDEEM_WRONG_COURSE_TYPE = "redeem_wrong_course_type", Msg("Kode redeem untuk jenis pelatihan lain", "Redeem code for another course type")

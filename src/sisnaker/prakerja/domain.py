@@ -360,8 +360,17 @@ def card_state(*, status: str, deadline: dt.date, today: dt.date) -> str:
 #         └────── a rule fails ──▶ refused                    └──cancelled (before any redeem)──▶ cancelled
 #     requested ──cancelled──▶ cancelled
 #
-# ``authorise_refusal`` is the PMO's rule check; a card holds at most one unfinished (requested or authorised)
-# purchase: "a second training can be bought only when the first is finished" (a database constraint too).
+#     (a partner platform's request)
+#     consent ──the beneficiary's code (or the holder, logged in)──▶ requested ──▶ … as above
+#        ├──code expired (``CONSENT_MINUTES``)──▶ refused (consent_expired)
+#        ├──``MAX_CONSENT_ATTEMPTS`` wrong codes──▶ refused (consent_locked)
+#        └──the holder cancels──▶ cancelled
+#
+# ``authorise_refusal`` is the PMO's rule check; a card holds at most one unfinished (consent, requested or
+# authorised) purchase: "a second training can be bought only when the first is finished" (a database constraint
+# too). A partner platform cannot spend a balance on its own word: the purchase waits in ``consent`` until the
+# beneficiary confirms it with the one-time code sent to the phone and e-mail verified for their application
+# (``consent_refusal``); nothing is debited before.
 
 
 class CurationStatus:
@@ -406,13 +415,15 @@ def course_type_for_mode(mode: str) -> str:
 
 
 class PurchaseStatus:
+    CONSENT = "consent"
     REQUESTED = "requested"
     AUTHORISED = "authorised"
     REFUSED = "refused"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
-    UNFINISHED = (REQUESTED, AUTHORISED)
+    UNFINISHED = (CONSENT, REQUESTED, AUTHORISED)
     CHOICES = (
+        (CONSENT, Msg("Menunggu persetujuan pemilik kartu (kode)", "Waiting for the card holder's consent (code)")),
         (REQUESTED, Msg("Menunggu persetujuan PMO", "Waiting for the PMO's approval")),
         (AUTHORISED, Msg("Disetujui, voucher terbit", "Authorised, voucher issued")),
         (REFUSED, Msg("Ditolak", "Refused")),
@@ -433,7 +444,35 @@ AUTHORISE_REFUSALS = {
     # Set by the service when training refuses the enrolment (seats full, a schedule clash, age or education).
     "enrol_refused": Msg("Peserta tidak dapat didaftarkan ke program ini (kuota penuh, jadwal bentrok, atau syarat).",
                          "The participant cannot be enrolled in this program (seats full, a schedule clash, or its requirements)."),
+    # Set before the rule check, when the beneficiary did not confirm a partner platform's purchase.
+    "consent_expired": Msg("Pemilik kartu tidak mengonfirmasi pembelian dalam 10 menit: kode persetujuan kedaluwarsa.",
+                           "The card holder did not confirm the purchase within 10 minutes: the consent code expired."),
+    "consent_locked": Msg("Kode persetujuan salah 5 kali: pembelian dikunci dan tidak diproses.",
+                          "The consent code was wrong 5 times: the purchase is locked and not processed."),
 }
+
+# The beneficiary's consent to a partner platform's purchase: one code, valid ``CONSENT_MINUTES``, at most
+# ``MAX_CONSENT_ATTEMPTS`` wrong tries (the last wrong one locks the purchase).
+CONSENT_MINUTES = 10
+MAX_CONSENT_ATTEMPTS = 5
+
+
+def consent_refusal(*, status: str, expires_at: dt.datetime | None, attempts: int, now: dt.datetime) -> str | None:
+    """Why a purchase's consent cannot be given now (``consent_not_pending``, ``consent_expired``,
+    ``consent_locked``), or None when a code may be checked. Expiry is inclusive of its last instant."""
+    if status != PurchaseStatus.CONSENT:
+        return "consent_not_pending"
+    if attempts >= MAX_CONSENT_ATTEMPTS:
+        return "consent_locked"
+    if expires_at is None or now > expires_at:
+        return "consent_expired"
+    return None
+
+
+def consent_attempt(*, attempts: int) -> tuple[int, bool]:
+    """After a wrong code: the new count and whether it locks the purchase."""
+    attempts += 1
+    return attempts, attempts >= MAX_CONSENT_ATTEMPTS
 
 
 def authorise_refusal(*, card_active: bool, deadline: dt.date, today: dt.date, curated: bool, other_unfinished: bool,
@@ -566,15 +605,43 @@ def incentive_due_dates(*, base: dt.date, count: int, interval_days: int) -> lis
 
 SURVEY_OPENS_DAYS = 30
 SURVEY_WINDOW_DAYS = 30
+# The Prakerja surveys after a training, by number: the 1st is the employment survey (the surveys app's
+# ``employment``), the 2nd and 3rd are Prakerja's follow-up questionnaires (installed by prakerja migration 0005).
+# Each has its own questionnaire, so "one response per enrollment and questionnaire" (a database constraint of the
+# surveys app) means each survey is answered once; each pays its incentive once (``prakerja-survey:<card>:<n>``).
+SURVEY_CODES = {1: "employment", 2: "prakerja-survei-2", 3: "prakerja-survei-3"}
+SURVEY_NUMBERS = {code: n for n, code in SURVEY_CODES.items()}
+SURVEYS_MAX = len(SURVEY_CODES)
 
 
-def survey_window(completed_on: dt.date) -> tuple[dt.date, dt.date]:
-    """The employment survey after a Prakerja training: opens 30 days after completion, must be filled within 30
-    days (both days included)."""
-    opens = completed_on + dt.timedelta(days=SURVEY_OPENS_DAYS)
+def survey_window(completed_on: dt.date, n: int = 1) -> tuple[dt.date, dt.date]:
+    """The ``n``-th Prakerja survey after a training: opens ``30 × n`` days after completion and must be filled within
+    30 days (both days included) — the 1st from day 30 to 59, the 2nd from day 60 to 89, the 3rd from day 90 to 119."""
+    if n not in SURVEY_CODES:
+        raise ValueError(f"no Prakerja survey number {n}")
+    opens = completed_on + dt.timedelta(days=SURVEY_OPENS_DAYS * n)
     return opens, opens + dt.timedelta(days=SURVEY_WINDOW_DAYS - 1)
 
 
-def survey_in_window(*, completed_on: dt.date, filled_on: dt.date) -> bool:
-    opens, closes = survey_window(completed_on)
+def survey_in_window(*, completed_on: dt.date, filled_on: dt.date, n: int = 1) -> bool:
+    opens, closes = survey_window(completed_on, n)
     return opens <= filled_on <= closes
+
+
+def surveys_paid(count: int) -> range:
+    """The survey numbers a wave pays an incentive for (its ``survey_incentive_count``, at most the surveys there are)."""
+    return range(1, min(count, SURVEYS_MAX) + 1)
+
+
+def survey_refusal(*, completed_on: dt.date | None, today: dt.date, n: int) -> Msg | None:
+    """Why the ``n``-th Prakerja survey cannot be filled today (``completed_on`` None: the training was not reported
+    completed through a Kartu Prakerja purchase), or None."""
+    if completed_on is None:
+        return Msg("Survei ini untuk peserta Kartu Prakerja yang telah menyelesaikan pelatihan ini.",
+                   "This survey is for Kartu Prakerja participants who completed this training.")
+    opens, closes = survey_window(completed_on, n)
+    if today < opens:
+        return Msg("Survei ke-{n} dibuka pada {date}.", "Survey {n} opens on {date}.").format(n=n, date=opens.isoformat())
+    if today > closes:
+        return Msg("Survei ke-{n} sudah ditutup pada {date}.", "Survey {n} closed on {date}.").format(n=n, date=closes.isoformat())
+    return None

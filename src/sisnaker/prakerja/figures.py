@@ -2,8 +2,10 @@
 applied, were eligible, were selected and hold a card — by region, sex, disability, age group, Java or not — and,
 for a regional officer, the residents of their area who applied.
 
-Reads only. Each breakdown is ONE ``GROUP BY`` query over the applications (never a query per row or per group):
-the measures are conditional counts (``COLUMNS``), the dimension one expression (``BREAKDOWNS``).
+Reads only. Each breakdown is ONE ``GROUP BY`` query over the applications for the counts (never a query per row or
+per group) and one for the incentives paid: the measures are conditional counts (``COLUMNS``), the dimension one
+expression (``BREAKDOWNS``). "Incentives paid" (how many payments, how much) are the payments app's payables of kind
+``prakerja`` with status ``paid`` of the application's card, in their own query so the purchases never multiply them.
 
 * **Adding a column** is one line in ``COLUMNS`` (a key, its bilingual label and the filter of what it counts), e.g.
   ``Column("trained", Msg("Selesai pelatihan", "Trained"), Q(card__purchases__status="completed"))`` once the
@@ -22,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat
 
 from sisnaker.core.errors import Msg
 from sisnaker.core.roles import Role
@@ -45,7 +48,17 @@ ELIGIBLE = (S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED)
 class Column:
     key: str
     label: Msg
-    counts: Q  # which applications this column counts
+    counts: Q | None = None  # which applications this column counts
+    # Or a measure of the money paid (``PAID``): the aggregate over the card's paid incentives, counted in a query of
+    # its own (``_paid_measures``), so that the purchases joined by the other columns never multiply it.
+    paid: str = ""
+
+
+# The Kartu Prakerja incentives actually paid (payments: kind ``prakerja``, status ``paid``) of an application's card:
+# the card holder's payables whose key names the card (``prakerja-incentive:<card>:<n>``, ``prakerja-survey:<card>:<n>``).
+PAYABLE = "card__person__payables"
+PAID = Q(**{f"{PAYABLE}__kind": "prakerja", f"{PAYABLE}__status": "paid",
+            f"{PAYABLE}__idempotency_key__contains": Concat(Value(":"), F("card__number"), Value(":"), output_field=CharField())})
 
 
 # The measures, in the order shown. One line each (see the module's docstring).
@@ -61,6 +74,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("certified", Msg("Bersertifikat", "Certified"), Q(card__purchases__status="completed",
                                                               card__purchases__enrollment__certificate__isnull=False,
                                                               card__purchases__enrollment__certificate__revoked_at__isnull=True)),
+    # Money actually paid: how many incentive payments (post-training instalments and surveys) and how much.
+    Column("incentives_paid", Msg("Insentif dibayar (kali)", "Incentives paid (payments)"), paid="count"),
+    Column("incentives_paid_amount", Msg("Insentif dibayar (Rp)", "Incentives paid (Rp)"), paid="amount"),
 )
 
 
@@ -207,7 +223,19 @@ def _base(scope: Scope, wave: Wave | None) -> QuerySet:
 
 def _measures() -> dict:
     # DISTINCT: a column through the purchases joins a card's several purchases; each application counts once.
-    return {c.key: Count("pk", filter=c.counts, distinct=True) for c in COLUMNS}
+    return {c.key: Count("pk", filter=c.counts, distinct=True) for c in COLUMNS if not c.paid}
+
+
+def _paid_measures() -> dict:
+    # One row per paid payable of the card (no other join): the count and the sum are exact.
+    found = {"count": Count(f"{PAYABLE}__pk", filter=PAID, distinct=True),
+             "amount": Coalesce(Sum(f"{PAYABLE}__amount", filter=PAID), 0)}
+    return {c.key: found[c.paid] for c in COLUMNS if c.paid}
+
+
+def _grouped(qs: QuerySet, dim, measures: dict) -> dict:
+    grouped = qs.annotate(group=F(dim) if isinstance(dim, str) else dim).values("group")
+    return {row.pop("group"): row for row in grouped.annotate(**measures).order_by()}
 
 
 def _labels(key: str, scope: Scope, values) -> dict[str, str]:
@@ -221,11 +249,13 @@ def _labels(key: str, scope: Scope, values) -> dict[str, str]:
 
 
 def breakdown(key: str, title: Msg, *, scope: Scope, wave: Wave | None, waves: list[Wave]) -> Table:
-    """One table: one GROUP BY query; every group of the dimension that has applications, in a fixed order."""
+    """One table: one GROUP BY query for the counts and one for the money paid; every group of the dimension that has
+    applications, in a fixed order."""
     dim = _dimension(key, scope, waves)
     qs = _base(scope, wave)
-    grouped = qs.annotate(group=F(dim) if isinstance(dim, str) else dim).values("group")
-    counted = {row.pop("group"): row for row in grouped.annotate(**_measures()).order_by()}
+    counted = _grouped(qs, dim, _measures())
+    for group, paid in _grouped(qs.filter(card__isnull=False), dim, _paid_measures()).items():
+        counted.setdefault(group, dict.fromkeys([c.key for c in COLUMNS if not c.paid], 0)).update(paid)
     fixed = FIXED_ORDER.get(key, ())
     order = (*fixed, *sorted((v for v in counted if v not in fixed), key=str))
     labels = _labels(key, scope, counted)
@@ -234,8 +264,8 @@ def breakdown(key: str, title: Msg, *, scope: Scope, wave: Wave | None, waves: l
         row = counted.get(value)
         if row is None and value not in fixed:
             continue
-        row = row or dict.fromkeys([c.key for c in COLUMNS], 0)
-        table.rows.append(Row(value, labels.get(value, str(value)), {c.key: row[c.key] for c in COLUMNS}))
+        row = row or {}
+        table.rows.append(Row(value, labels.get(value, str(value)), {c.key: row.get(c.key, 0) for c in COLUMNS}))
     table.total = {c.key: sum(r.counts[c.key] for r in table.rows) for c in COLUMNS}
     return table
 
@@ -245,7 +275,7 @@ def figures(*, scope: Scope, wave: Wave | None) -> Figures:
     one for the total."""
     waves = [wave] if wave is not None else list(Wave.objects.only("pk", "opens_on"))
     tables = [breakdown(key, title, scope=scope, wave=wave, waves=waves) for key, title in BREAKDOWNS]
-    total = _base(scope, wave).aggregate(**_measures())
+    total = _base(scope, wave).aggregate(**_measures()) | _base(scope, wave).filter(card__isnull=False).aggregate(**_paid_measures())
     return Figures(scope=scope, wave=wave, columns=COLUMNS, tables=tables, total=total)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sisnaker.accounts.models import Person
 from sisnaker.regions.fields import RegionPickerField
 
+from . import domain
 from .domain import STATEMENT, CourseType, ExclusionCategory
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,7 +28,8 @@ class WaveForm(forms.Form):
     post_training_incentive_count = forms.IntegerField(label=_("Berapa kali insentif pascapelatihan"), min_value=0, max_value=24)
     incentive_interval_days = forms.IntegerField(label=_("Jarak antarinsentif (hari)"), min_value=1, max_value=365, initial=30)
     survey_incentive = forms.IntegerField(label=_("Insentif survei (Rp)"), **_RUPIAH)
-    survey_incentive_count = forms.IntegerField(label=_("Jumlah survei berinsentif"), min_value=0, max_value=12)
+    # Sisnaker has three Prakerja surveys after a training (domain.SURVEY_CODES): a wave pays at most three.
+    survey_incentive_count = forms.IntegerField(label=_("Jumlah survei berinsentif"), min_value=0, max_value=domain.SURVEYS_MAX)
     purchase_deadline_days = forms.IntegerField(label=_("Batas waktu membeli pelatihan pertama (hari)"), min_value=1, max_value=365)
     max_per_household = forms.IntegerField(label=_("Penerima paling banyak per KK"), min_value=1, max_value=20, initial=2)
 

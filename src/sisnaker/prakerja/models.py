@@ -359,17 +359,26 @@ class Purchase(models.Model):
     completion_reported_by = models.CharField(max_length=150, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    # The beneficiary's consent to a partner platform's purchase (status ``consent``): one code sent to the phone and
+    # e-mail verified for the card's application; only its keyed hash bound to ``consent_token`` is kept
+    # (accounts.onetime). ``consented_at``: when the holder confirmed (by the code, or logged in on Sisnaker).
+    consent_token = models.CharField(max_length=64, blank=True)
+    consent_code_hash = models.CharField(max_length=64, blank=True)
+    consent_attempts = models.PositiveSmallIntegerField(default=0)
+    consent_expires_at = models.DateTimeField(null=True, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consented_via = models.CharField(max_length=10, blank=True)  # "code" (relayed by the platform) or "account"
 
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["platform_code", "idempotency_key"], name="prakerja_purchase_idempotent"),
             # "A second training can be bought only when the first is finished."
-            models.UniqueConstraint(fields=["card"], condition=Q(status__in=["requested", "authorised"]),
+            models.UniqueConstraint(fields=["card"], condition=Q(status__in=["consent", "requested", "authorised"]),
                                     name="prakerja_purchase_one_unfinished_per_card"),
             models.CheckConstraint(condition=Q(price__gt=0), name="prakerja_purchase_price_positive"),
             models.CheckConstraint(condition=Q(status__in=[s for s, _l in PurchaseStatus.CHOICES]), name="prakerja_purchase_status_valid"),
-            models.CheckConstraint(condition=Q(status__in=["requested", "refused"]) | Q(status="cancelled", voucher_code__isnull=True)
+            models.CheckConstraint(condition=Q(status__in=["consent", "requested", "refused"]) | Q(status="cancelled", voucher_code__isnull=True)
                                    | Q(decided_at__isnull=False, voucher_code__isnull=False, payable__isnull=False),
                                    name="prakerja_purchase_authorised_has_voucher_and_payable"),
             models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal=""), name="prakerja_purchase_refused_has_reason"),
@@ -377,6 +386,15 @@ class Purchase(models.Model):
                                    | (~Q(status="completed") & Q(completed_at__isnull=True)), name="prakerja_purchase_completed_at"),
             models.CheckConstraint(condition=Q(status="cancelled", cancelled_at__isnull=False)
                                    | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)), name="prakerja_purchase_cancelled_at"),
+            # Waiting for consent: a live code, never consented yet, and never past the wrong-code limit.
+            models.CheckConstraint(condition=~Q(status="consent") | (~Q(consent_code_hash="") & Q(consent_expires_at__isnull=False,
+                                                                                                   consented_at__isnull=True)),
+                                   name="prakerja_purchase_consent_has_code"),
+            models.CheckConstraint(condition=Q(consent_attempts__lte=5), name="prakerja_purchase_consent_attempts_max"),
+            # A purchase that asked for consent is debited only once given: past ``consent`` it was either confirmed,
+            # or refused/cancelled without a debit.
+            models.CheckConstraint(condition=Q(consent_code_hash="") | Q(status__in=["consent", "refused", "cancelled"])
+                                   | Q(consented_at__isnull=False), name="prakerja_purchase_debited_after_consent"),
         ]
         indexes = [models.Index(fields=["institution", "status"], name="prakerja_purchase_inst_idx")]
 

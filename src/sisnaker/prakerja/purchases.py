@@ -19,6 +19,7 @@ certificate exists."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -26,9 +27,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sisnaker.accounts import onetime
 from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
+from sisnaker.notifications.services import notify_address
 from sisnaker.payments.domain import AccountKind, EntryKind, PayableKind, balance_postings
 from sisnaker.payments.models import Payable
 from sisnaker.payments.services import ledger
@@ -42,7 +45,7 @@ from .codes import Audit, Code
 from .domain import CurationStatus as C
 from .domain import PurchaseStatus as PS
 from .domain import RedeemStatus as RS
-from .models import FUNDING_SOURCE, Card, CatalogueEntry, Purchase, RedeemCode, ledger_reference
+from .models import FUNDING_SOURCE, Application, Card, CatalogueEntry, Purchase, RedeemCode, ledger_reference
 
 MAX_PRICE = 100_000_000
 MAX_SESSIONS = 60
@@ -153,6 +156,7 @@ def catalogue_decide(*, actor, entry: CatalogueEntry, stage: int, accept: bool, 
 # --- purchase -----------------------------------------------------------------------------------------------------
 
 REFUSAL_CODES = {
+    "consent_expired": Code.CONSENT_EXPIRED, "consent_locked": Code.CONSENT_LOCKED,
     "card_inactive": Code.CARD_INACTIVE, "deadline_passed": Code.DEADLINE_PASSED, "not_curated": Code.NOT_CURATED,
     "unfinished_purchase": Code.UNFINISHED_PURCHASE, "balance_insufficient": Code.BALANCE_INSUFFICIENT,
     "already_bought": Code.ALREADY_BOUGHT, "enrol_refused": Code.ENROL_REFUSED,
@@ -172,11 +176,16 @@ def _new_code(prefix: str, model, field: str) -> str:
 
 
 def purchase_request(*, actor, card: Card, program: Program, platform_code: str, idempotency_key: str,
-                     now: dt.datetime) -> Purchase:
+                     now: dt.datetime, platform_name: str = "") -> Purchase:
     """A platform asks the PMO to approve a purchase (``platform_code`` empty: Sisnaker itself, where the card's
     holder is the actor). Idempotent: the same ``(platform_code, idempotency_key)`` returns the same purchase; the
     same key with another card, program or platform is refused. The PMO's rule check
-    (``purchase_authorise``) is queued once the request has committed."""
+    (``purchase_authorise``) is queued once the request has committed.
+
+    A partner platform (``actor`` None; ``platform_name`` its name, for the message) cannot spend the balance on its
+    own word: the purchase waits in ``consent`` and a one-time code goes to the phone and e-mail verified for the
+    card's application; ``purchase_consent`` with that code (or the holder, logged in) sends it on to the rule
+    check. A pending consent whose code expired no longer holds the card (it is refused here first)."""
     platform_code = (platform_code or "").strip()
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > 100 or len(platform_code) > 40:
@@ -202,17 +211,28 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
             entry = CatalogueEntry.objects.filter(program=program, status=C.CURATED).first()
             if entry is None:
                 raise Conflict(domain.AUTHORISE_REFUSALS["not_curated"], code=Code.NOT_CURATED)
+            _consents_lapse(actor=actor, now=now, card_ids=[card.pk])
             if Purchase.objects.filter(card=card, status__in=PS.UNFINISHED).exists():
                 raise Conflict(domain.AUTHORISE_REFUSALS["unfinished_purchase"], code=Code.UNFINISHED_PURCHASE)
+            consent = actor is None  # a partner platform: the beneficiary confirms with a code
+            token, code = (onetime.new_token(), onetime.new_code()) if consent else ("", "")
             with transaction.atomic():
                 purchase = Purchase.objects.create(
                     card=card, entry=entry, program=program, institution_id=entry.institution_id, person_id=card.person_id,
                     price=entry.price, platform_code=platform_code, idempotency_key=idempotency_key, fingerprint=fingerprint,
                     invoice_code=_new_code("INV", Purchase, "invoice_code"), requested_at=now,
-                    requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+                    requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    status=PS.CONSENT if consent else PS.REQUESTED, consent_token=token,
+                    consent_code_hash=onetime.code_hash(purpose=CONSENT_PURPOSE, token=token, code=code) if consent else "",
+                    consent_expires_at=now + dt.timedelta(minutes=domain.CONSENT_MINUTES) if consent else None)
             audit.record(actor=actor, action=Audit.PURCHASE_REQUESTED, obj=purchase, at=now,
                          after={"card": card.number, "program": program.pk, "price": entry.price, "platform": purchase.platform_name,
-                                "key": idempotency_key})
+                                "key": idempotency_key, "status": purchase.status})
+            if consent:
+                sent_to = _consent_send(purchase, card=card, code=code, platform_name=platform_name or platform_code)
+                audit.record(actor=actor, action=Audit.CONSENT_ASKED, obj=purchase, at=now,
+                             after={"sent_to": sent_to, "expires_at": purchase.consent_expires_at.isoformat()})
+                return purchase
             purchase_id, at = purchase.pk, now.isoformat()
             transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
             return purchase
@@ -223,6 +243,152 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
         if existing is not None:
             return _same_request(existing, fingerprint)
         raise Conflict(domain.AUTHORISE_REFUSALS["unfinished_purchase"], code=Code.UNFINISHED_PURCHASE) from None
+
+
+# --- the beneficiary's consent to a partner platform's purchase ---------------------------------------------------
+
+CONSENT_PURPOSE = "prakerja_consent"
+CONSENT_TEXT = Msg("Kode persetujuan Kartu Prakerja: {code}. {platform} membeli pelatihan \"{course}\" seharga {price} dengan "
+                   "saldo kartu Anda. Berikan kode ini hanya jika Anda sendiri yang membeli; berlaku 10 menit.",
+                   "Kartu Prakerja consent code: {code}. {platform} is buying the training \"{course}\" for {price} with your "
+                   "card's balance. Give this code only if you are buying it yourself; valid 10 minutes.")
+
+
+def _mask_email(email: str) -> str:
+    name, _at, domain_part = (email or "").partition("@")
+    return f"{name[:1]}***@{domain_part}" if domain_part else ""
+
+
+def _consent_send(purchase: Purchase, *, card: Card, code: str, platform_name: str) -> list[str]:
+    """One code, by SMS and by e-mail, to the phone and address verified for the card's application (never stored:
+    the notification keeps a blanked copy). Returns where it went, masked (what the partner may show)."""
+    phone, email = Application.objects.filter(pk=card.application_id).values_list("phone", "email").get()
+    title = Program.objects.filter(pk=purchase.program_id).values_list("title", flat=True).get()
+    text = CONSENT_TEXT.format(code=code, platform=platform_name[:60], course=title[:60], price=f"Rp{purchase.price:,}".replace(",", "."))
+    sent = []
+    if notify_address(channel="sms", to=phone, topic="prakerja_consent", subject="", text=text.id, secret=code):
+        sent.append(onetime.mask_phone(phone))
+    if notify_address(channel="email", to=email, topic="prakerja_consent", subject="Kode persetujuan pembelian Kartu Prakerja",
+                      text=text.id, secret=code):
+        sent.append(_mask_email(email))
+    return sent
+
+
+def consent_sent_to(purchase: Purchase) -> list[str]:
+    """Where a purchase's consent code went, masked (for the partner's answer)."""
+    phone, email = Application.objects.filter(card__pk=purchase.card_id).values_list("phone", "email").get()
+    return [m for m in (onetime.mask_phone(phone), _mask_email(email)) if m]
+
+
+CONSENT_ERRORS = {
+    "consent_expired": Msg("Kode persetujuan sudah kedaluwarsa dan pembelian ditolak. Kirim permintaan pembelian baru (kunci "
+                           "idempotensi baru) agar pemilik kartu menerima kode baru.",
+                           "The consent code expired and the purchase was refused. Send a new purchase request (a new "
+                           "idempotency key) so that the card holder receives a new code."),
+    "consent_locked": Msg("Kode persetujuan salah 5 kali: pembelian dikunci dan ditolak. Kirim permintaan pembelian baru bila "
+                          "pemilik kartu memang membeli.",
+                          "The consent code was wrong 5 times: the purchase is locked and refused. Send a new purchase request "
+                          "if the card holder really is buying."),
+    "consent_not_pending": Msg("Pembelian ini tidak menunggu persetujuan pemilik kartu.", "This purchase does not wait for the card holder's consent."),
+}
+CONSENT_CODES = {"consent_expired": Code.CONSENT_EXPIRED, "consent_locked": Code.CONSENT_LOCKED,
+                 "consent_not_pending": Code.CONSENT_NOT_PENDING}
+
+
+def _consent_error(key: str) -> Conflict:
+    return Conflict(CONSENT_ERRORS[key], code=CONSENT_CODES[key], field="consent_code")
+
+
+def _code_is(purchase: Purchase, typed: str) -> bool:
+    """Whether ``typed`` is the purchase's consent code (constant time; expiry is the caller's)."""
+    code = onetime.clean(typed)
+    expected = onetime.code_hash(purpose=CONSENT_PURPOSE, token=purchase.consent_token, code=code)
+    return bool(purchase.consent_code_hash) and len(code) == onetime.DIGITS and hmac.compare_digest(purchase.consent_code_hash, expected)
+
+
+def purchase_consent(*, actor, purchase: Purchase, code: str = "", now: dt.datetime, via: str = "") -> Purchase:
+    """The beneficiary consents to a partner platform's purchase: ``actor`` None with ``via`` (the platform's client
+    code, which must be the purchase's) relays the ``code`` the beneficiary received; the holder logged in on
+    Sisnaker (``prakerja.buy``) needs no code. Then the purchase is ``requested`` and the PMO's rule check (which
+    debits the balance) is queued after commit.
+
+    Refusals: a wrong code counts (``consent_attempts``, saved before the refusal) and the 5th locks the purchase
+    (refused, ``consent_locked``); an expired code refuses it (``consent_expired``). A purchase confirmed before
+    answers as it is (two confirmations at once are one: the card and the purchase are locked), but only to its
+    right code or its holder."""
+    refusal: SisnakerError | None = None
+    with transaction.atomic(durable=True):
+        card_id = Purchase.objects.filter(pk=purchase.pk).values_list("card_id", flat=True).first()
+        if card_id is None:
+            raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+        card = Card.objects.select_for_update().get(pk=card_id)
+        purchase = Purchase.objects.select_for_update(of=("self",)).get(pk=purchase.pk)
+        if actor is None:
+            if not via or purchase.platform_code != via:
+                raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+        else:
+            require(actor, "prakerja.buy", card)
+        if purchase.consented_at is not None:
+            if actor is not None or _code_is(purchase, code):
+                return purchase
+            raise _consent_error("consent_not_pending")
+        why = domain.consent_refusal(status=purchase.status, expires_at=purchase.consent_expires_at,
+                                     attempts=purchase.consent_attempts, now=now)
+        if why is None and actor is None and not _code_is(purchase, code):
+            purchase.consent_attempts, locked = domain.consent_attempt(attempts=purchase.consent_attempts)
+            fields = ["consent_attempts"]
+            if locked:
+                purchase.status, purchase.refusal, purchase.decided_at = PS.REFUSED, "consent_locked", now
+                fields += ["status", "refusal", "decided_at"]
+            purchase.save(update_fields=fields)
+            audit.record(actor=actor, action=Audit.CONSENT_FAILED, obj=purchase, at=now,
+                         after={"attempts": purchase.consent_attempts, "locked": locked, "via": _who(actor, via)})
+            left = domain.MAX_CONSENT_ATTEMPTS - purchase.consent_attempts
+            refusal = _consent_error("consent_locked") if locked else ValidationFailed(
+                Msg("Kode persetujuan salah (sisa {n} kali). Minta pemilik kartu memeriksa SMS dan e-mail-nya.",
+                    "Wrong consent code ({n} tries left). Ask the card holder to check their SMS and e-mail.").format(n=left),
+                code=Code.CONSENT_CODE_WRONG, field="consent_code", details={"attempts_left": left})
+        elif why == "consent_expired" and purchase.status == PS.CONSENT:
+            _consents_lapse(actor=actor, now=now, purchase_ids=[purchase.pk])
+            refusal = _consent_error("consent_expired")
+        elif why is not None:
+            # Already refused for want of consent: say why; otherwise it never waited for one (or was cancelled).
+            raise _consent_error(purchase.refusal if purchase.refusal in CONSENT_CODES else why)
+        else:
+            purchase.status, purchase.consented_at = PS.REQUESTED, now
+            purchase.consented_via = "code" if actor is None else "account"
+            purchase.save(update_fields=["status", "consented_at", "consented_via"])
+            audit.record(actor=actor, action=Audit.CONSENT_GIVEN, obj=purchase, at=now, before={"status": PS.CONSENT},
+                         after={"status": PS.REQUESTED, "via": _who(actor, via), "by": purchase.consented_via})
+            purchase_id, at = purchase.pk, now.isoformat()
+            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
+    if refusal is not None:
+        raise refusal
+    return purchase
+
+
+def purchase_consents_lapse(*, actor, now: dt.datetime) -> int:
+    """Refuse the partner purchases whose consent code expired unconfirmed (the hourly housekeeping job, Sisnaker
+    itself; or a PMO officer), so that they no longer hold the card (its next purchase, its balance's return)."""
+    with transaction.atomic(durable=True):
+        if actor is not None:
+            require(actor, "prakerja.manage")
+        return _consents_lapse(actor=actor, now=now)
+
+
+def _consents_lapse(*, actor, now: dt.datetime, card_ids: list[int] | None = None, purchase_ids: list[int] | None = None) -> int:
+    rows = Purchase.objects.filter(status=PS.CONSENT, consent_expires_at__lt=now)
+    if card_ids is not None:
+        rows = rows.filter(card_id__in=card_ids)
+    if purchase_ids is not None:
+        rows = rows.filter(pk__in=purchase_ids)
+    ids = list(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Purchase.objects.filter(pk__in=ids, status=PS.CONSENT).update(status=PS.REFUSED, refusal="consent_expired", decided_at=now)
+    audit.record(actor=actor, action=Audit.CONSENT_LAPSED, object_type="prakerja.purchase", at=now,
+                 after={"count": len(ids), "purchases": ids[:100]})
+    return len(ids)
 
 
 def _same_request(existing: Purchase, fingerprint: str) -> Purchase:
@@ -523,8 +689,9 @@ def incentives_accrue(*, actor, now: dt.datetime) -> int:
     """Make the Kartu Prakerja incentives whose time has come (Sisnaker itself, the housekeeping job, or a PMO
     officer): for each completed purchase whose enrollment has a certificate (not revoked), each post-training
     instalment on or after its day (``domain.incentive_due_dates``, from the later of completion and certificate),
-    and a survey incentive when the employment survey was filled in its window (``domain.survey_in_window``).
-    Once per card (``incentive_key``, unique payable keys); returns how many payables were made."""
+    and a survey incentive for each of the wave's surveys (``domain.surveys_paid``: 1 the employment survey, 2 and 3
+    the follow-ups) answered in its window (``domain.survey_in_window``). Once per card and number
+    (``incentive_key``, ``survey_incentive_key``: unique payable keys); returns how many payables were made."""
     with transaction.atomic(durable=True):
         if actor is not None:
             require(actor, "prakerja.manage")
@@ -543,8 +710,10 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                              "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
     # The first completed purchase of a card is the one its incentives are for.
     rows.sort(key=lambda r: (r[5], r[0]))
-    surveys = dict(Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code="employment")
-                   .values_list("enrollment_id", "submitted_at"))
+    # When each Prakerja survey (1: employment, 2 and 3: the follow-ups) was answered, per enrollment.
+    surveys = {(enrollment_id, domain.SURVEY_NUMBERS[code]): submitted_at for enrollment_id, code, submitted_at in
+               Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code__in=list(domain.SURVEY_NUMBERS))
+               .values_list("enrollment_id", "questionnaire__code", "submitted_at")}
     payables: dict[str, Payable] = {}
     for _pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
         completed_on = timezone.localdate(completed_at)
@@ -556,12 +725,13 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                     payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE,
                                             amount=amount, person_id=person_id, program_id=program_id, enrollment_id=enrollment_id,
                                             created_at=now)
-        filled = surveys.get(enrollment_id)
-        key = survey_incentive_key(number, 1)
-        if (s_amount > 0 and s_count >= 1 and filled is not None and key not in payables
-                and domain.survey_in_window(completed_on=completed_on, filled_on=timezone.localdate(filled))):
-            payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
-                                    person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
+        for n in domain.surveys_paid(s_count) if s_amount > 0 else ():
+            filled = surveys.get((enrollment_id, n))
+            key = survey_incentive_key(number, n)
+            if (filled is not None and key not in payables
+                    and domain.survey_in_window(completed_on=completed_on, filled_on=timezone.localdate(filled), n=n)):
+                payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
+                                        person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
     made = payables_create(actor=actor, rows=list(payables.values()), now=now)
     if made:
         audit.record(actor=actor, action=Audit.INCENTIVES_DUE, object_type="prakerja.purchase", at=now,

@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from sisnaker.core.errors import Msg
 from sisnaker.payments.domain import AccountKind
 from sisnaker.payments.services.ledger import balances
 from sisnaker.regions.models import Province
+from sisnaker.surveys.models import Response
 from sisnaker.training.models import Program
 
 from . import domain
@@ -166,8 +169,10 @@ def card_of_holder(person, number: str) -> Card | None:
 def purchases_of(person) -> list[Purchase]:
     if person is None:
         return []
-    return list(Purchase.objects.filter(person=person).select_related("program", "institution", "card", "entry")
+    rows = list(Purchase.objects.filter(person=person).select_related("program", "institution", "card__wave", "entry")
                 .prefetch_related("redeem_codes").order_by("-requested_at"))
+    purchase_surveys(rows)
+    return rows
 
 
 def purchase_of_holder(person, pk: int) -> Purchase | None:
@@ -184,7 +189,7 @@ def institution_catalogue(institution_id: int) -> list:
 
 
 def institution_purchases(institution_id: int, limit: int = 50) -> list[Purchase]:
-    return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["requested", "refused"])
+    return list(Purchase.objects.filter(institution_id=institution_id).exclude(status__in=["consent", "requested", "refused"])
                 .select_related("program", "person").prefetch_related("redeem_codes").order_by("-requested_at")[:limit])
 
 
@@ -203,3 +208,44 @@ def person_data(*, person) -> dict:
             "card": {"number": card.number, "status": card.status, "deadline": card.deadline.isoformat()} if card else None,
         })
     return {"prakerja_applications": out}
+
+
+# --- the Prakerja surveys after a training ------------------------------------------------------------------------
+
+def survey_fill_refusal(*, code: str, enrollment) -> Msg | None:
+    """The surveys app's ``surveys.fill_refusal`` for the follow-up surveys 2 and 3 (the 1st, the employment survey, is
+    certification's rule): only the enrollment of a completed Kartu Prakerja purchase, in the survey's window."""
+    n = domain.SURVEY_NUMBERS.get(code)
+    if n is None or n == 1:
+        return None
+    completed_at = (Purchase.objects.filter(enrollment_id=enrollment.pk, status=domain.PurchaseStatus.COMPLETED)
+                    .values_list("completed_at", flat=True).first())
+    return domain.survey_refusal(completed_on=timezone.localdate(completed_at) if completed_at else None,
+                                 today=timezone.localdate(), n=n)
+
+
+@dataclass(frozen=True)
+class SurveyStep:
+    n: int
+    code: str
+    opens: dt.date
+    closes: dt.date
+    filled: bool
+
+    def open_on(self, today: dt.date) -> bool:
+        return not self.filled and self.opens <= today <= self.closes
+
+
+def purchase_surveys(purchases: list[Purchase]) -> None:
+    """Attach ``surveys`` (``SurveyStep`` per survey the wave pays for) to each completed purchase, in one query."""
+    done = [p for p in purchases if p.status == domain.PurchaseStatus.COMPLETED and p.enrollment_id]
+    filled = set(Response.objects.filter(enrollment_id__in=[p.enrollment_id for p in done],
+                                         questionnaire__code__in=list(domain.SURVEY_NUMBERS))
+                 .values_list("enrollment_id", "questionnaire__code"))
+    for p in purchases:
+        p.surveys = []
+    for p in done:
+        completed_on = timezone.localdate(p.completed_at)
+        p.surveys = [SurveyStep(n, domain.SURVEY_CODES[n], *domain.survey_window(completed_on, n),
+                                filled=(p.enrollment_id, domain.SURVEY_CODES[n]) in filled)
+                     for n in domain.surveys_paid(p.card.wave.survey_incentive_count)]

@@ -50,3 +50,11 @@ def incentives_due(*, now) -> str:
     from . import purchases
 
     return f"made {purchases.incentives_accrue(actor=None, now=now)}"
+
+
+def consents_lapse_due(*, now) -> str:
+    """A housekeeping job (every hour): refuse the partner platforms' purchases whose consent code expired unconfirmed
+    (``purchases.purchase_consents_lapse``, Sisnaker itself the actor), so that they no longer hold the card."""
+    from . import purchases
+
+    return f"lapsed {purchases.purchase_consents_lapse(actor=None, now=now)}"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("kurasi/<int:stage>/<int:entry_id>/", views.curation_decide, name="curation_decide"),
     path("saya/beli/<int:program_id>/", views.buy, name="buy"),
     path("saya/pembelian/<int:purchase_id>/batal/", views.purchase_cancel, name="purchase_cancel"),
+    path("saya/pembelian/<int:purchase_id>/setujui/", views.purchase_consent, name="purchase_consent"),
     path("lembaga/<int:institution_id>/", views.institution, name="institution"),
     # Inclusion figures: PMO officers (the nation) and regional officers (their area's residents).
     path("angka/", views_figures.figures, name="figures"),
@@ -43,4 +44,5 @@ partner_api = [
     path("payment/voucher", api_integration.voucher, name="voucher"),
     path("purchase", api_integration.purchase, name="purchase"),
     path("purchase/status", api_integration.purchase_status, name="purchase_status"),
+    path("purchase/consent", api_integration.purchase_consent, name="purchase_consent"),
 ]

@@ -142,7 +142,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     card = selectors.active_card(person)
     return render(request, "prakerja/mine.html", {
         "applications": applications, "card": card, "purchases": selectors.purchases_of(person),
-        "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16)})
+        "catalogue": selectors.catalogue(timezone.localdate()) if card else [], "buy_key": secrets.token_urlsafe(16),
+        "today": timezone.localdate()})
 
 
 @replica.reads()  # public and read-only: a replica may serve it (core/replica.py)
@@ -394,6 +395,19 @@ def purchase_cancel(request: HttpRequest, purchase_id: int) -> HttpResponse:
         raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
     purchases.purchase_cancel(actor=request.user, purchase=purchase, reason=request.POST.get("reason", ""), now=timezone.now())
     messages.success(request, _("Pembelian dibatalkan; saldo dikembalikan."))
+    return redirect("prakerja:mine")
+
+
+@login_required
+@require_POST
+def purchase_consent(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    """The holder, logged in, confirms a partner platform's purchase that waits for their consent (no code needed:
+    they are on their own account)."""
+    purchase = selectors.purchase_of_holder(getattr(request.user, "person", None), purchase_id)
+    if purchase is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+    purchases.purchase_consent(actor=request.user, purchase=purchase, now=timezone.now())
+    messages.success(request, _("Pembelian disetujui dan dikirim ke PMO. Kode voucher tampil di sini setelah disetujui."))
     return redirect("prakerja:mine")
 
 
