@@ -29,6 +29,8 @@ urlpatterns = [
     # Short path for personal links in SMS and on printed QR cards: /l/<token>/ and the pages it opens.
     path("l/", include(certification_urls.personal_links)),
     path("integrasi/", include("sisnaker.integration.urls")),
+    path("ekspor/", include("sisnaker.exports.urls")),
+    path("lpj/", include("sisnaker.accountability.urls")),
     # The signed partner API (Kartu Prakerja integration, wire-compatible with the published one): plain Django views
     # decorated with integration.auth.partner_signed, before the Ninja API that owns the rest of /api/v1/. Another
     # app's partner endpoints are included here under the same prefix, from that app's own URL list, e.g.
