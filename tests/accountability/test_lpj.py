@@ -32,7 +32,7 @@ def world(regions):
     participant = c.enrollments[0]
     g1, g2 = (EnrollmentFactory(program=program, state=E.GRADUATED) for _ in range(2))
     failed = EnrollmentFactory(program=program, state=E.NOT_PASSED)
-    dropped = EnrollmentFactory(program=program, state=E.DROPPED_OUT)
+    EnrollmentFactory(program=program, state=E.DROPPED_OUT)  # a trainee never assessed
     EnrollmentFactory(program=program, state=E.REGISTERED)
     EnrollmentFactory(program=program, state=E.REGISTERED, late=True, late_reason="Susulan: berkas terlambat")
     withdrawn = EnrollmentFactory(program=program, state=E.WITHDRAWN)

@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sisnaker.core.errors import Msg, PermissionDenied
 from sisnaker.core.permissions import can
 from sisnaker.training import selectors as training
 
 from . import report, selectors
 
+STAFF_ONLY = Msg("Hanya untuk staf yang menangani program ini.", "Only for staff who deal with this program.")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,6 +50,7 @@ def lpj_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_GET
 def program_links(request: HttpRequest, program_id: int) -> HttpResponse:
     program = training.program_for_staff(program_id=program_id)
-    return render(request, "accountability/fragment_program_links.html", {
-        "program": program, "lpj": can(request.user, "program.lpj", selectors.ProgramScope(program)),
-    })
+    lpj = can(request.user, "program.lpj", selectors.ProgramScope(program))
+    if not lpj and not can(request.user, "enrollment.view", program):
+        raise PermissionDenied(STAFF_ONLY)
+    return render(request, "accountability/fragment_program_links.html", {"program": program, "lpj": lpj})

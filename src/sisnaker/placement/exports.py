@@ -56,8 +56,10 @@ def _area(params: dict[str, str]) -> Area:
     return Area(code, name)
 
 
-def _in_area(field: str, code: str) -> dict:
-    return {f"{field}__startswith": code + "."} if len(code) == 2 else {field: code}
+def _in_area(regency: str, code: str) -> dict:
+    """A filter for rows whose regency (the path ``regency`` to a ``Regency`` foreign key) lies in the province or is
+    the regency ``code``: an indexed equality either way."""
+    return {f"{regency}__province_id": code} if len(code) == 2 else {f"{regency}_id": code}
 
 
 def _officer_areas(actor) -> list[dict[str, str]]:
@@ -77,7 +79,7 @@ AK1_WIDTHS = (7, 22, 28, 20, 12, 12, 18, 36, 24, 12, 12, 28, 20)
 
 
 def _cards(params: dict[str, str]):
-    return JobSeekerCard.objects.filter(status="issued", **_in_area("regency_id", params["region"]))
+    return JobSeekerCard.objects.filter(status="issued", **_in_area("regency", params["region"]))
 
 
 def _ak1_rows(ctx: registry.Context):
@@ -101,7 +103,7 @@ ALUMNI_WIDTHS = (7, 28, 20, 12, 12, 18, 16, 20, 24, 32, 32, 12, 30)
 
 def _alumni(params: dict[str, str]):
     return Enrollment.objects.filter(state=EnrollmentState.GRADUATED,
-                                     **_in_area("person__domicile_district__regency_id", params["region"]))
+                                     **_in_area("person__domicile_district__regency", params["region"]))
 
 
 def _alumni_rows(ctx: registry.Context):
