@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "sisnaker.reporting",
     "sisnaker.posko",
     "sisnaker.planning",
+    "sisnaker.exports",
+    "sisnaker.accountability",
     "sisnaker.web",
     "sisnaker.demo",
 ]
@@ -410,6 +412,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.accounts.services.password_reset_codes_purge",
     "sisnaker.training.spreadsheets.services.error_files_delete_expired",
     "sisnaker.training.spreadsheets.jobs.spreadsheet_jobs_delete_expired",
+    # Files of exports past their ExportJob.KEEP_HOURS (they may hold NIKs; exports/services.py).
+    "sisnaker.exports.services.exports_delete_expired",
     # Not a deletion: queues the day's employment-survey reminders once a day (certification/tasks.py).
     "sisnaker.certification.tasks.employment_reminders_due",
     # Not a deletion: returns the Kartu Prakerja balances not used by their purchase deadline (prakerja/tasks.py).

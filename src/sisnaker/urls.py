@@ -33,6 +33,8 @@ urlpatterns = [
     path("integrasi/", include("sisnaker.integration.urls")),
     # Dashboards (/laporan/, signed in) and the public statistics (/statistik/).
     path("", include("sisnaker.reporting.urls")),
+    path("ekspor/", include("sisnaker.exports.urls")),
+    path("lpj/", include("sisnaker.accountability.urls")),
     # The signed partner API (Kartu Prakerja integration, wire-compatible with the published one): plain Django views
     # decorated with integration.auth.partner_signed, before the Ninja API that owns the rest of /api/v1/. Another
     # app's partner endpoints are included here under the same prefix, from that app's own URL list, e.g.

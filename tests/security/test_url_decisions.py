@@ -323,6 +323,13 @@ class World:
         export_job = spreadsheet_jobs.enrollments_export_start(actor=manager, program=self.program)
         spreadsheet_jobs.spreadsheet_job_run(job_id=export_job.pk)
         self.export_job_token = export_job.token
+        # The same through the exports app (a background ExportJob of the manager's, written at once).
+        from sisnaker.exports import services as exports
+
+        exports_job = exports.export_request(actor=manager, source="training.participants", params={"program": self.program.pk},
+                                             fmt="csv")
+        exports.export_run(job_id=exports_job.pk)
+        self.exports_job_token = exports_job.token
 
         # Payments: the owner is owed an incentive, in a draft batch another finance officer made; the ready
         # participant's payout account waits for an officer's check of its holder name.

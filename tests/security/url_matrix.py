@@ -251,6 +251,17 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "training:spreadsheet_job_download": (Case(only("manager", others=HIDDEN),
                                                params={"program_id": "program", "token": "export_job_token"}),),
     "training:reference": (Case(only(*CURATORS)),),
+    # --- exports: any table as a background export; the job and its file only for whoever asked ---------
+    "exports:mine": (Case(SIGNED_IN_ONLY, **scoped("program_title", to=("manager",), not_to=("manager_other", "instructor", "curator"))),),
+    "exports:request": (post(only(*PROGRAM_VIEWERS), data=lambda w: {"source": "training.participants", "p_program": w.program.pk,
+                                                                   "format": "xlsx"}),),
+    "exports:job": (Case(only("manager", others=HIDDEN), params={"token": "exports_job_token"}),),
+    "exports:download": (Case(only("manager", others=HIDDEN), params={"token": "exports_job_token"}),),
+    # --- accountability: the LPJ of a program (program.lpj: its managers, curators, finance of its funding source) --
+    "accountability:lpj": (Case(only("manager", "curator", "finance", "admin")),),
+    "accountability:lpj_pdf": (Case(only("manager", "curator", "finance", "admin")),),
+    "accountability:lpj_xlsx": (Case(only("manager", "curator", "finance", "admin")),),
+    "accountability:fragment_program_links": (Case(only(*PROGRAM_VIEWERS, "finance"), note="a piece of the manage page"),),
     # --- institutions -------------------------------------------------------------------------------
     "institutions:mine": (Case(SIGNED_IN_ONLY, **scoped("inst_name", to=("manager", "instructor", "curator", "admin"),
                                                         not_to=("manager_other", "instructor_other"))),),

@@ -28,3 +28,8 @@ class CertificationConfig(AppConfig):
         # Training refuses withdrawing (or "not me") from an enrollment whose certificate exists, and its "next step"
         # stops saying "attend the training".
         extensions.provide("training.certified_enrollments", certified_enrollment_ids)
+
+        from . import exports
+
+        # The national certificate register as an export of the exports app (certification/exports.py).
+        exports.register_sources()

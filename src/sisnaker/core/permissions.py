@@ -183,6 +183,8 @@ RULES: dict[str, dict[Role, Any]] = {
     "certificate.revoke": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
     "certificate.view": {R.CITIZEN: _own, R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                          R.CURATOR: _national},
+    # The national certificate register as an export (exports app, certification/exports.py; obj: none).
+    "certificate.register_export": {R.CURATOR: _national},
     # Personal links (certification.PersonalLink: a participant's review, survey and certificate of one
     # enrollment without a password; obj: the program, or the link for revoking): sent from the readiness
     # board, printed as a sheet of QR codes, revoked — by the managers of the approved institution that
@@ -194,6 +196,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "enrollment.view": {R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                         R.REGIONAL_OFFICER: _region, R.CURATOR: _national},
     "enrollment.view_nik": {R.INSTITUTION_MANAGER: _approved_institution, R.REGIONAL_OFFICER: _region},
+    # A program's accountability report (LPJ, the accountability app; obj: the program): its institution's managers,
+    # ministry curators, and the finance officers of its funding source (national ones too).
+    "program.lpj": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national, R.FINANCE_OFFICER: _funding_source},
     # A citizen registers themself for a program, or withdraws.
     "enrollment.register_self": {R.CITIZEN: _own},
     # Payments (the payments app): finance officers (bendahara/PPK), national or of the money's funding source
@@ -254,6 +259,10 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
     # The holder reports every six months, reports found work and changed data (obj: the card).
     "ak1.report_own": {R.CITIZEN: _own},
+    # The AK/1 holders of a region as an export (placement/exports.py; obj: the province or regency): its officers.
+    "ak1.export": {R.REGIONAL_OFFICER: _region},
+    # The alumni living in a region as an export (placement/exports.py; obj: the province or regency): its officers.
+    "alumni.export": {R.REGIONAL_OFFICER: _region},
     # Employers (placement.Company). Anyone signed in as a citizen (or already an employer) registers a company:
     # it is pending, and its registrant becomes its manager. The company's own staff see it and its drafts
     # while it waits; only an approved company publishes vacancies or sees applicants. A regional officer of

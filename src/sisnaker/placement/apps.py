@@ -17,3 +17,8 @@ class PlacementConfig(AppConfig):
 
         # The person's own data export (accounts) includes their AK/1 cards and reports.
         extensions.provide("accounts.person_data", person_data)
+
+        from . import exports
+
+        # AK/1 holders and alumni of a region as exports of the exports app (placement/exports.py).
+        exports.register_sources()

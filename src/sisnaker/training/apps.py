@@ -13,3 +13,8 @@ class TrainingConfig(AppConfig):
 
         # The person's own data export (accounts) includes their enrolments.
         extensions.provide("accounts.person_data", person_data)
+
+        from . import exports
+
+        # A program's participants as an export of the exports app (training/exports.py).
+        exports.register_sources()

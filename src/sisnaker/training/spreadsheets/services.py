@@ -672,30 +672,34 @@ def enrollments_export(*, actor: User, program: Program, state: str = "") -> Exp
     show = can(actor, "enrollment.view_nik", program)
     with transaction.atomic(durable=True):
         audit.record(actor=actor, action=Audit.PROGRAM_EXPORT, obj=program, after={"state": state, "nik_visible": show})
+    rows = export_rows(program=program, state=state, nik=(lambda nik: nik) if show else mask)
+    stem = f"peserta-program-{program.pk}" + (f"-{state}" if state else "")
+    return Export(headers=EXPORT_HEADERS, rows=rows, file_stem=stem, nik_visible=show)
+
+
+def export_rows(*, program: Program, state: str = "", nik: Callable[[str], str] = mask) -> Iterator[list[Any]]:
+    """The rows of the program's enrollment table (``EXPORT_HEADERS``), one list per enrollment, read from a
+    server-side cursor in chunks of ``EXPORT_CHUNK``: plain tuples, not model instances, so 1M rows stream in
+    constant memory. ``nik`` shows a decrypted NIK (masked by default). Used by ``enrollments_export`` and by the
+    exports app's "training.participants" source (``training/exports.py``)."""
     qs = selectors.program_enrollments(program=program, state=state).values_list(
         "person__full_name", "person__nik_encrypted", "person__sex", "person__birth_date", "person__education", "person__phone",
         "person__email", "person__domicile_district__name", "person__domicile_district__regency__name", "state", "result", "late",
         "late_reason", "source", "registered_at",
     )
-    # Labels made plain text once, in the active language (choice labels are lazy translations); plain tuples
-    # from a server-side cursor (``iterator``), not model instances: 1M rows stream in constant memory.
+    # Labels made plain text once, in the active language (choice labels are lazy translations).
     sexes = {k: str(v) for k, v in Person.Sex.choices}
     educations = {k: str(v) for k, v in Person.Education.choices}
     results = {k: str(v) for k, v in Enrollment.Result.choices}
     sources = {k: str(v) for k, v in Enrollment.Source.choices}
     states = {k: domain.state_label(k).id for k in E.values}
-    decrypt, masked = crypto.decrypt, (lambda nik: nik) if show else mask
+    decrypt = crypto.decrypt
     wib = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 all year (no daylight saving since 1964)
     utc = dt.UTC
-
-    def rows() -> Iterator[list[Any]]:
-        for n, (name, sealed, sex, born, education, phone, email, district, regency, state_, result, late, late_reason, source,
-                registered_at) in enumerate(qs.iterator(chunk_size=EXPORT_CHUNK), start=1):
-            yield [
-                n, name, masked(decrypt(sealed)), sexes.get(sex, sex), born, educations.get(education, education), phone, email,
-                district or "", regency or "", states.get(state_, state_), results.get(result, result), "Ya" if late else "Tidak",
-                late_reason, sources.get(source, source), (registered_at.astimezone(utc) + wib).replace(tzinfo=None, microsecond=0),
-            ]
-
-    stem = f"peserta-program-{program.pk}" + (f"-{state}" if state else "")
-    return Export(headers=EXPORT_HEADERS, rows=rows(), file_stem=stem, nik_visible=show)
+    for n, (name, sealed, sex, born, education, phone, email, district, regency, state_, result, late, late_reason, source,
+            registered_at) in enumerate(qs.iterator(chunk_size=EXPORT_CHUNK), start=1):
+        yield [
+            n, name, nik(decrypt(sealed)), sexes.get(sex, sex), born, educations.get(education, education), phone, email,
+            district or "", regency or "", states.get(state_, state_), results.get(result, result), "Ya" if late else "Tidak",
+            late_reason, sources.get(source, source), (registered_at.astimezone(utc) + wib).replace(tzinfo=None, microsecond=0),
+        ]
