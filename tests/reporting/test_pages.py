@@ -127,3 +127,20 @@ def test_the_public_csv_keeps_hidden_cells_hidden(client, figures):
     r = client.get("/statistik/unduh.csv?tahun=2025&tabel=wilayah")
     body = r.content.decode()
     assert r.status_code == 200 and ",3" not in body and "disembunyikan" in body
+
+
+def test_behind_the_figures_a_person_outside_the_area_is_refused_and_inside_it_logged(client, figures):
+    """Issue 13: aggregates outside the officer's scope, never persons; a record inside it is opened and logged."""
+    from sisnaker.core.models import AuditEvent
+
+    officer = staff("regional_officer", region_code="32.73")
+    client.force_login(officer)
+    outsider = PersonFactory(full_name="Warga Surabaya", nik_district="35.78.01", domicile="35.78.01")
+    assert client.get(f"/akun/orang/{outsider.pk}/").status_code == 403
+    # …while Surabaya's figures are there for anyone, as aggregates, on the public page.
+    assert client.get("/statistik/?wilayah=35.78").status_code == 200
+    resident = figures.people["ani"]
+    assert client.get(f"/akun/orang/{resident.pk}/").status_code == 200
+    seen = AuditEvent.objects.filter(action="person.viewed", actor=officer, object_id=str(resident.pk))
+    assert seen.count() == 1
+    assert not AuditEvent.objects.filter(action="person.viewed", object_id=str(outsider.pk)).exists()
