@@ -132,3 +132,12 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(world, django_assert_max_
     assert d.children.rows[0].cells[0] == 3
     assert d.breakdown.rows[0].label == world.program.vocational_field.name
     assert dict((m.key, n) for m, n, _ in d.cards)["applicants"] == 4
+
+
+def test_many_persons_changed_at_once_rebuild_every_year(world, monkeypatch):
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    monkeypatch.setattr(services, "MOVED_LIMIT", 1)
+    Person.objects.update(updated_at=first + dt.timedelta(minutes=30))  # e.g. a mass correction of addresses
+    done = services.figures_refresh(now=first + dt.timedelta(hours=1))
+    assert done["years"] == [2025, 2026]

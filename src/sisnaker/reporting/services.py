@@ -19,6 +19,8 @@ import time
 
 from django.db import connection, transaction
 
+from sisnaker.accounts.models import Person
+
 from .domain import DIMENSION_KEYS
 from .models import Fact, Figure, MonthlyFigure, RefreshState
 
@@ -31,6 +33,7 @@ logger = logging.getLogger("sisnaker.reporting")
 # Rows committed after the last refresh began may carry an earlier time (their transaction was open then).
 WATERMARK_MARGIN = dt.timedelta(minutes=10)
 FULL_EVERY = dt.timedelta(hours=24)
+MOVED_LIMIT = 20_000
 
 # The region of a fact at each level, under each basis (SQL over the fact table's columns).
 _REGENCY = {"d": "substr(dom_district, 1, 5)", "k": "ktp_regency"}
@@ -107,9 +110,13 @@ def dirty_years(*, since: dt.datetime | None) -> set[int]:
         for source in SOURCES:
             years |= source.years()
         return years | set(Figure.objects.values_list("year", flat=True).distinct())
+    # The persons changed since then, looked up once (usually a handful); past a limit, a full rebuild is cheaper.
+    moved = list(Person.objects.filter(updated_at__gt=since).values_list("pk", flat=True)[:MOVED_LIMIT + 1])
+    if len(moved) > MOVED_LIMIT:
+        return dirty_years(since=None)
     years = set()
     for source in SOURCES:
-        years |= source.changed_years(since)
+        years |= source.changed_years(since, moved=moved)
     return years
 
 

@@ -90,11 +90,13 @@ class Source:
         ).values_list("_measure", "_year", "_month", "_dom", "_ktp_reg", "_ktp_dis", "_field", "_inst", "_funding",
                       "_sex", "_dis", "_age_group", "_edu", "_amount")
 
-    def changed_years(self, since: dt.datetime) -> set[int]:
-        """The years of the events whose rows changed after ``since`` (or whose person did: a move changes where
-        every one of their events is counted)."""
-        moved = Q(pk__in=[]) if self.applicant else Q(**{f"{self.person}__updated_at__gt": since})
-        qs = self.queryset().filter(self.changed(since) | moved).exclude(**{f"{self.event}__isnull": True})
+    def changed_years(self, since: dt.datetime, *, moved: list[int]) -> set[int]:
+        """The years of the events whose rows changed after ``since``, or whose person is one of ``moved`` (persons
+        changed since then: a move changes where every one of their events is counted)."""
+        q = self.changed(since)
+        if moved and not self.applicant:
+            q |= Q(**{f"{self.person}__in": moved})
+        qs = self.queryset().filter(q).exclude(**{f"{self.event}__isnull": True})
         return {y for y in qs.annotate(_y=ExtractYear(self.event)).values_list("_y", flat=True).distinct() if y}
 
     def years(self) -> set[int]:
