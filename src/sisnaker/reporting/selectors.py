@@ -64,6 +64,7 @@ class Dashboard:
     state: RefreshState | None
     public: bool = False
     map_values: dict[str, int] = field(default_factory=dict)  # province code → count of the map's measure
+    map_measure: Measure | None = None
 
     @property
     def cards(self) -> list[tuple[Measure, int | None, int]]:
@@ -215,14 +216,18 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
 
     map_values: dict[str, int] = {}
     if level == domain.LEVEL_NATION and children is not None:
-        i = next((i for i, m in enumerate(measures) if m.key == map_measure), 0)
+        i = next((i for i, m in enumerate(measures) if m.key == map_measure and children.total[i]),
+                 next((i for i, m in enumerate(measures) if m.key == "applicants"), 0))
         map_values = {r.key: r.cells[i] for r in children.rows if r.cells[i] is not None}
+        shown_on_map = measures[i]
+    else:
+        shown_on_map = None
 
     path = [(code, name) for code, name in _names_of_regions(domain.ancestors(region)[1:]).items()]
     path = [("", str(NATION)), *sorted(path, key=lambda p: len(p[0]))]
     return Dashboard(region=region, region_name=path[-1][1], path=path, basis=basis, year=year, years=years(),
                      measures=measures, totals=totals, children=children, breakdown=breakdown, dim=dim, trend=trend,
-                     state=state(), public=public, map_values=map_values)
+                     state=state(), public=public, map_values=map_values, map_measure=shown_on_map)
 
 
 def _training_dim(dim: str) -> bool:

@@ -59,6 +59,15 @@ def _query(p: dict, **override) -> str:
     return "&".join(f"{k}={v}" for k, v in values.items() if v)
 
 
+def _chart_column(table: selectors.Table) -> int:
+    """The column a bar chart draws: participants, or applicants when no one has begun a training in the period."""
+    for key in ("participants", "applicants"):
+        for i, m in enumerate(table.columns):
+            if m.key == key and table.total[i]:
+                return i
+    return 0
+
+
 def _charts(d: selectors.Dashboard) -> dict:
     """What the charts draw (the tables beside them hold the same numbers)."""
     out: dict = {}
@@ -67,11 +76,11 @@ def _charts(d: selectors.Dashboard) -> dict:
                         "series": [{"label": str(m.label), "data": [r.cells[i] for r in d.trend.rows]}
                                    for i, m in enumerate(d.trend.columns) if m.key in ("applicants", "participants", "alumni", "placed")]}
     if d.children is not None and d.children.rows:
-        i = next((i for i, m in enumerate(d.children.columns) if m.key == "participants"), 0)
+        i = _chart_column(d.children)
         out["children"] = {"labels": [r.label for r in d.children.rows], "label": str(d.children.columns[i].label),
                            "data": [r.cells[i] for r in d.children.rows]}
     if d.breakdown is not None and d.breakdown.rows:
-        i = next((i for i, m in enumerate(d.breakdown.columns) if m.key == "participants"), 0)
+        i = _chart_column(d.breakdown)
         out["breakdown"] = {"labels": [r.label for r in d.breakdown.rows], "label": str(d.breakdown.columns[i].label),
                             "data": [r.cells[i] for r in d.breakdown.rows]}
     return out
