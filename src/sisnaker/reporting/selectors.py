@@ -109,7 +109,9 @@ def _value_labels(dim: str, values: list[str]) -> dict[str, str]:
 
 
 def years() -> list[int]:
-    return sorted(Figure.objects.filter(level=domain.LEVEL_NATION).values_list("year", flat=True).distinct(), reverse=True)
+    """The years with figures, newest first (the nation's totals: a handful of rows on the region index)."""
+    rows = Figure.objects.filter(basis=domain.DEFAULT_BASIS, region="", dim="all").values_list("year", flat=True)
+    return sorted(set(rows), reverse=True)
 
 
 def state() -> RefreshState | None:
