@@ -34,6 +34,7 @@ from .vacancies import (
     vacancy_create,
     vacancy_fill,
     vacancy_publish,
+    vacancy_units_recount,
     vacancy_update,
 )
 
@@ -43,5 +44,5 @@ __all__ = [
     "completeness_remind", "outcomes_import", "outcomes_report",
     "application_submit", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
     "company_resubmit", "company_review", "company_update",
-    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_update",
+    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_units_recount", "vacancy_update",
 ]
