@@ -369,8 +369,8 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:outcome_import": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
     "placement:outcome_remind": (post(only("curator", "admin")),),
-    # Matching: a citizen's own recommendations (match.vacancies_own); a vacancy's candidates for its approved
-    # company's staff only (match.candidates: no employer in this world; tests/placement/test_matching.py checks them).
+    # Matching: a citizen's own recommendations (match.vacancies_own); a vacancy's candidates for its
+    # approved company's staff only (match.candidates): A's employer, never B's nor the pending company's.
     "placement:match_mine": (Case(only(*CITIZENS)),),
     "placement:match_candidates": (Case(only("employer", "admin")),
                                    Case(only("admin"), params={"vacancy_id": "pending_draft_vacancy"},
