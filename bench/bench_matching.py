@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from sisnaker.placement import domain, matching, selectors_matching  # noqa: E402
+from sisnaker.placement import domain, matching, selectors_matching, services  # noqa: E402
 from sisnaker.placement.models import Vacancy  # noqa: E402
 from sisnaker.training.models import CompetencyUnit, VocationalField  # noqa: E402
 
@@ -64,6 +64,8 @@ def seed_units() -> None:
             rows = []
     if rows:
         through.objects.bulk_create(rows)
+    if todo:  # the links were bulk-inserted behind the services: rebuild the stored counts (Vacancy.units_wanted)
+        services.vacancy_units_recount()
     with connection.cursor() as cursor:  # what autovacuum does after a bulk load: statistics and the visibility map
         for table in (through._meta.db_table, "placement_vacancy", "placement_company"):
             cursor.execute(f"VACUUM ANALYZE {table}")

@@ -79,6 +79,8 @@ ACTORS = {
     "dpo": Actor(25, (Grant(Role.DATA_PROTECTION_OFFICER),)),
     # "employer" is staff of a company that is not approved (pending, rejected or suspended); this one's is.
     "employer_approved": Actor(26, (Grant(Role.EMPLOYER, company_id=1, company_approved=True),)),
+    # The same manager (user 26) while company #1 is not approved (suspended): hands over and removes staff only.
+    "employer_manager_suspended": Actor(26, (Grant(Role.EMPLOYER, company_id=1),)),
 }
 
 # action: set of actors allowed on IN; the subset of those also allowed on OUT (national/any scope).
@@ -149,13 +151,17 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "ak1.report_own": ({"citizen", "admin"}, {"admin"}),
     "ak1.export": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "alumni.export": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
-    "company.register": ({"citizen", "employer", "employer_approved", "admin"}, {"citizen", "employer", "employer_approved", "admin"}),
-    "company.edit": ({"employer", "employer_approved", "admin"}, {"admin"}),
+    "company.register": ({"citizen", "employer", "employer_approved", "employer_manager_suspended", "admin"},
+                         {"citizen", "employer", "employer_approved", "employer_manager_suspended", "admin"}),
+    "company.edit": ({"employer", "employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
     "company.manage_staff": ({"employer_approved", "admin"}, {"admin"}),
+    "company.hand_over": ({"employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
+    "company.remove_staff": ({"employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
     "company.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
-    "company.view": ({"employer", "employer_approved", "officer_province", "officer_regency", "admin"}, {"admin"}),
+    "company.view": ({"employer", "employer_approved", "employer_manager_suspended", "officer_province", "officer_regency", "admin"},
+                     {"admin"}),
     "company.review": ({"officer_regency", "admin"}, {"admin"}),
-    "vacancy.manage": ({"employer", "employer_approved", "admin"}, {"admin"}),
+    "vacancy.manage": ({"employer", "employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
     "application.apply_own": ({"citizen", "admin"}, {"admin"}),
     "application.view": ({"citizen", "employer_approved", "admin"}, {"admin"}),
     "application.move": ({"employer_approved", "admin"}, {"admin"}),

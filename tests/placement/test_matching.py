@@ -213,3 +213,25 @@ def test_pruning_never_changes_the_ranking(regions):
             full = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=limit, prune=False)
             assert [(i.vacancy.pk, i.sql_score) for i in pruned] == [(i.vacancy.pk, i.sql_score) for i in full]
             assert all(i.sql_score == i.match.score for i in pruned)
+
+
+def test_the_stored_count_of_wanted_units_follows_the_services_and_the_recount(regions):
+    """``Vacancy.units_wanted`` (matching divides by it instead of counting per row): set by creating and changing
+    a vacancy, rebuilt set-based after a bulk load of links; the SQL score reads it (a wrong count, a wrong score)."""
+    field = VocationalField.objects.get_or_create(code="UJI-CNT", defaults={"name": "Kejuruan hitung"})[0]
+    units = CompetencyUnitFactory.create_batch(4, vocational_field=field)
+    boss, vacancy = published(title="Juru Hitung", unit_codes=[u.code for u in units[:3]], vocational_field=field)
+    assert Vacancy.objects.get(pk=vacancy.pk).units_wanted == 3
+    services.vacancy_update(actor=boss, vacancy_id=vacancy.pk, now=NOW,
+                            data=vacancy_data(title="Juru Hitung", unit_codes=[units[0].code], vocational_field=field))
+    assert Vacancy.objects.get(pk=vacancy.pk).units_wanted == 1
+    # Links added behind the services (a bulk load): the recount puts the count right, and the score follows it.
+    Vacancy.competency_units.through.objects.create(vacancy_id=vacancy.pk, competencyunit_id=units[3].pk)
+    seeker = matching.Seeker(unit_ids=frozenset({units[0].pk}), field_ids=frozenset(), education="s1", regency="35.78",
+                             province="35")
+    [stale] = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=1)
+    assert stale.sql_score != stale.match.score  # 1 of 1 in SQL, 1 of 2 in the rule
+    assert services.vacancy_units_recount([vacancy.pk]) == 1
+    assert Vacancy.objects.get(pk=vacancy.pk).units_wanted == 2
+    [item] = selectors_matching.recommend_vacancies(seeker, today=TODAY, limit=1)
+    assert item.sql_score == item.match.score == matching.W_UNITS // 2 + matching.W_EDUCATION

@@ -208,6 +208,19 @@ class World:
         self.inst_other = institution("BLK-MTX-B", "UPTD BLK Matriks B", "35.78", approved, APPROVED_AT)
         self.inst_pending = institution("BLK-MTX-P", "BLK Matriks Menunggu", "32.73", Institution.Status.PENDING, now)
 
+        # Companies (placement): approved A in Kota Bandung (the owner applies to its vacancy), approved B in Kota
+        # Surabaya, a pending registration in Kota Bandung; each has its own employer among the roles.
+        from sisnaker.placement.models import Company
+
+        def company(name: str, nib: str, regency: str, status: str) -> Company:
+            return Company.objects.create(name=name, nib=nib, sector="C", regency_id=regency, phone="+62224207777",
+                                          status=status, status_changed_at=now)
+
+        self.company = company("PT Matriks Karya", "9120000777777", "32.73", "approved")
+        self.company_other = company("PT Matriks Surabaya", "9120000777778", "35.78", "approved")
+        self.company_pending = company("PT Matriks Menunggu", "9120000777779", "32.73", "pending")
+        self.company_name, self.company_other_name = self.company.name, self.company_other.name
+
         # Users.
         def staff(username: str, role: Role, **scope) -> User:
             user = accounts.staff_user_create(actor=None, username=username, password=PASSWORD, full_name=username)
@@ -240,9 +253,18 @@ class World:
             "curator": staff("mtx.kurator", Role.CURATOR),
             "finance": staff("mtx.bendahara", Role.FINANCE_OFFICER),
             "dpo": staff("mtx.ppdp", Role.DATA_PROTECTION_OFFICER),
+            "employer": staff("mtx.hrd", Role.EMPLOYER, company=self.company),
+            "employer_other": staff("mtx.hrd.b", Role.EMPLOYER, company=self.company_other),
+            "employer_pending": staff("mtx.hrd.menunggu", Role.EMPLOYER, company=self.company_pending),
             "admin": staff("mtx.admin", Role.ADMIN),
         }
         assert set(self.users) == set(ROLES)
+        for role, firm in (("employer", self.company), ("employer_other", self.company_other),
+                           ("employer_pending", self.company_pending)):
+            firm.manager = firm.registered_by = self.users[role]
+            firm.save(update_fields=["manager", "registered_by"])
+        # A clerk of A (not a role: someone the manager may remove or hand over to).
+        self.company_clerk = staff("mtx.hrd.staf", Role.EMPLOYER, company=self.company)
         manager = self.users["manager"]
 
         # Programs of A.
@@ -433,23 +455,18 @@ class World:
         self._jobs(now)
 
     def _jobs(self, now) -> None:
-        """An approved company in Kota Bandung (its staff are not among the roles: no employer asks here; the
-        employers' scope is tests/placement's) with a published vacancy the owner applied to, and a draft."""
-        from sisnaker.accounts import services as accounts
-        from sisnaker.core.roles import Role
+        """Company A (its manager: the "employer" role) with a published vacancy the owner applied to, and a draft;
+        the pending company's draft (it may write drafts, never publish)."""
         from sisnaker.placement import domain
         from sisnaker.placement import services as placement
-        from sisnaker.placement.models import Company, Occupation
+        from sisnaker.placement.models import Occupation
         from sisnaker.placement.reference import load_isco08
         from sisnaker.regions.models import Regency
 
         if not Occupation.objects.exists():  # a transactional test elsewhere flushed the database
             load_isco08(Occupation)
         bandung = Regency.objects.get(code="32.73")
-        self.company = Company.objects.create(name="PT Matriks Karya", nib="9120000777777", sector="C", regency=bandung,
-                                              phone="+62224207777", status="approved", status_changed_at=now)
-        hrd = accounts.staff_user_create(actor=None, username="mtx.hrd", password=PASSWORD, full_name="HRD Matriks")
-        accounts.role_grant(actor=None, user=hrd, role=Role.EMPLOYER, company=self.company)
+        hrd = self.users["employer"]
         fields = domain.VacancyInput(title="Operator Produksi Matriks", openings=2, opens_on=self.today,
                                      closes_on=self.today + dt.timedelta(days=30), skills="Mesin produksi", work_type="full_time",
                                      wage_min=4_000_000)
@@ -461,6 +478,10 @@ class World:
         self.draft_vacancy = placement.vacancy_create(actor=hrd, company_id=self.company.pk, data=draft, now=now)
         self.job_application = placement.application_submit(actor=self.users["owner"], vacancy_id=self.vacancy.pk, now=now)
         self.vacancy_title, self.draft_vacancy_title = "Operator Produksi Matriks", "Draf Rahasia Matriks"
+        pending = placement.VacancyData(fields=dataclasses.replace(fields, title="Draf Perusahaan Menunggu"), regency=bandung,
+                                        occupation_code="821")
+        self.pending_draft_vacancy = placement.vacancy_create(actor=self.users["employer_pending"],
+                                                              company_id=self.company_pending.pk, data=pending, now=now)
         self.publish_action = "close"
 
     def _posko(self, now) -> None:
@@ -480,6 +501,10 @@ class World:
                                    birth_date=birth, sex="F", education="sma", phone="081277000199",
                                    domicile_district=District.objects.get(code="32.73.01")))
         self.posko_name, self.posko_person_name = self.posko.name, "Ayu Posko Matriks"
+
+    def company_body(self) -> dict:
+        return {"name": "PT Matriks Karya", "nib": self.company.nib, "sector": "C", "location_0": "32", "location_1": "32.73",
+                "location_2": "32.73.01", "address": "", "contact_name": "", "phone": "+62224207778", "email": ""}
 
     def posko_create_body(self) -> dict:
         return {"name": "Posko Matriks Baru", "kind": "regional_office", "regency": "32.73", "institution": "", "address": ""}

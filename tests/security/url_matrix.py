@@ -53,6 +53,9 @@ ROLES = (
     "curator",           # ministry curator
     "finance",           # finance officer (bendahara/PPK), national
     "dpo",               # data-protection officer (Pejabat Pelindungan Data), national
+    "employer",          # manager of the approved company A (Kota Bandung): its vacancies, the owner's application
+    "employer_other",    # manager of the approved company B (Kota Surabaya): must never see A's applicants
+    "employer_pending",  # manager of a pending company (Kota Bandung): drafts only, nothing public, no applicants
     "admin",             # administrator, session verified with TOTP
 )
 SIGNED_IN = ROLES[1:]
@@ -88,7 +91,7 @@ AK1_VIEWERS = ("owner", "officer", "admin")                                     
 AK1_ISSUERS = ("officer", "admin")                                               # ak1.issue (the regency office of 32.73)
 AK1_QUEUE = ("officer", "officer_out", "admin")                                  # ak1.queue (each officer's own area)
 COMPANY_QUEUE = ("officer", "officer_out", "admin")                              # company.queue (each officer's own area)
-COMPANY_REGISTRANTS = ("owner", "citizen", "admin")                              # company.register (citizens, employers)
+COMPANY_REGISTRANTS = ("owner", "citizen", "employer", "employer_other", "employer_pending", "admin")  # company.register
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
@@ -138,7 +141,7 @@ DEFAULT_PARAMS = {
     "code": "survey_code", "result_id": "task_result_id", "token": "claim_token",
     "batch_id": "batch", "account_id": "review_account", "request_id": "privacy_request", "payable_id": "payable",
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
-    "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy",
+    "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy", "user_id": "company_clerk",
     "posko_id": "posko", "assistance_id": "posko_assistance",
 }
 
@@ -335,21 +338,40 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
     "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
     "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
-    # --- placement: employers, vacancies, applications (World: an approved company of Kota Bandung, its published
-    # vacancy the owner applied to, and a draft). No employer is among the roles: only the administrator passes the
-    # employer's own rules here; tests/placement checks the employers' scope (another company's applicants etc.).
+    # --- placement: employers, vacancies, applications (World: approved company A of Kota Bandung, its published
+    # vacancy the owner applied to, a draft and a clerk; approved company B of Kota Surabaya; a pending company of
+    # Kota Bandung with a draft). Each company's manager is a role: A's ("employer") works on A's objects; B's
+    # ("employer_other") is refused all of them, above all A's applicants and candidates; the pending company's
+    # ("employer_pending") edits its own data and drafts, and is refused anything public or touching people.
     "placement:company_register": (Case(only(*COMPANY_REGISTRANTS)),
                                    post(only(*COMPANY_REGISTRANTS), data={"name": "PT Uji", "nib": "9120000888888"})),
-    "placement:company_mine": (Case(SIGNED_IN_ONLY, note="lists only the viewer's own companies (none here)"),),
+    "placement:company_mine": (Case(SIGNED_IN_ONLY, note="lists only the viewer's own companies",
+                                    shown={"employer": ("company_name",), "employer_other": ("company_other_name",)},
+                                    not_shown={"employer_other": ("company_name",), "employer_pending": ("company_name",),
+                                               "officer": ("company_name",), "admin": ("company_name",)}),),
     "placement:company_queue": (Case(only(*COMPANY_QUEUE)),),
-    "placement:company_detail": (Case(only("officer", "admin")),),
+    "placement:company_detail": (Case(only("officer", "employer", "admin")),
+                                 Case(only("officer", "employer_pending", "admin"), params={"company_id": "company_pending"},
+                                      note="a pending company: its own staff and the officers of its area")),
+    "placement:company_edit": (Case(only("employer", "admin"), note="its staff; the officer sees the company but edits nothing"),
+                               Case(only("employer_pending", "admin"), params={"company_id": "company_pending"}),
+                               post(only("employer", "admin"), data=lambda w: w.company_body())),
     "placement:company_review": (post(only("officer", "admin"), data={"action": "suspend", "reason": "Pemeriksaan"}),),
-    "placement:company_add_staff": (post(only("admin"), data={"identifier": "mtx.hrd"}),),
-    "placement:vacancy_create": (Case(only("admin")),),
-    "placement:vacancy_edit": (Case(only("admin")),),
-    "placement:vacancy_status": (post(only("admin"), params={"action": "publish_action"}),),
-    "placement:vacancy_applicants": (Case(only("admin")),),
-    "placement:application_move": (post(only("admin"), params={"application_id": "job_application"},
+    # Staff: only the manager of the company (adding: an approved one); never another company's manager.
+    "placement:company_add_staff": (post(only("employer", "admin"), data={"identifier": "mtx.hrd"}),
+                                    post(only("admin"), params={"company_id": "company_pending"}, data={"identifier": "mtx.hrd"},
+                                         note="a pending company adds no staff")),
+    "placement:company_remove_staff": (post(only("employer", "admin"), params={"user_id": "company_clerk"}),),
+    "placement:company_hand_over": (post(only("employer", "admin"), data=lambda w: {"user": w.company_clerk.pk}),),
+    "placement:vacancy_create": (Case(only("employer", "admin")),
+                                 Case(only("employer_pending", "admin"), params={"company_id": "company_pending"},
+                                      note="a pending company writes drafts")),
+    "placement:vacancy_edit": (Case(only("employer", "admin")),
+                               Case(only("employer_pending", "admin"), params={"vacancy_id": "pending_draft_vacancy"})),
+    "placement:vacancy_status": (post(only("employer", "admin"), params={"action": "publish_action"}),),
+    # The applicants (names, AK/1 numbers): A's approved staff only. Never B's, never the pending company's.
+    "placement:vacancy_applicants": (Case(only("employer", "admin"), **scoped("owner_name", to=("employer", "admin"))),),
+    "placement:application_move": (post(only("employer", "admin"), params={"application_id": "job_application"},
                                         data={"action": "shortlist"}),),
     "placement:my_applications": (Case(only(*CITIZENS), **scoped("vacancy_title", to=("owner",), not_to=("citizen",))),),
     # Alumni outcomes (the world has no graduate: the worklist is empty, the report refused before reading it).
@@ -358,13 +380,17 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:outcome_import": (Case(only("officer", "officer_out", "admin")),),
     "placement:outcome_completeness": (Case(only("manager", "manager_other", "officer", "officer_out", "curator", "admin")),),
     "placement:outcome_remind": (post(only("curator", "admin")),),
-    # Matching: a citizen's own recommendations (match.vacancies_own); a vacancy's candidates for its approved
-    # company's staff only (match.candidates: no employer in this world; tests/placement/test_matching.py checks them).
+    # Matching: a citizen's own recommendations (match.vacancies_own); a vacancy's candidates for its
+    # approved company's staff only (match.candidates): A's employer, never B's nor the pending company's.
     "placement:match_mine": (Case(only(*CITIZENS)),),
-    "placement:match_candidates": (Case(only("admin")),),
+    "placement:match_candidates": (Case(only("employer", "admin")),
+                                   Case(only("admin"), params={"vacancy_id": "pending_draft_vacancy"},
+                                        note="a pending company's staff get no candidates")),
     "jobs:search": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
-    "jobs:detail": (Case(PUBLIC), Case(only("admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
-                                       note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist")),
+    "jobs:detail": (Case(PUBLIC), Case(only("employer", "admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
+                                       note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist"),
+                    Case(only("employer_pending", "admin", others=HIDDEN, anonymous=HIDDEN),
+                         params={"vacancy_id": "pending_draft_vacancy"}, note="a pending company's draft")),
     "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
     # --- planning: training-needs proposals (World: Kota Bandung's draft plan with one line) ----------------------
     # The office of exactly the plan's area writes; the province office and the ministry read; curators return.

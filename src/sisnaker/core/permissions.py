@@ -94,6 +94,13 @@ def _company_manager(grant: Grant, obj: Any, actor: Any) -> bool:
     return fn is not None and _approved_company(grant, obj, actor) and fn() == actor.pk
 
 
+def _company_manager_any_status(grant: Grant, obj: Any, actor: Any) -> bool:
+    """The manager of the object's company whatever its status: handing the role over and removing staff take
+    powers away or move them, which a suspended company must still be able to do (someone left)."""
+    fn = getattr(obj, "scope_company_manager_id", None)
+    return fn is not None and _company(grant, obj, actor) and fn() == actor.pk
+
+
 def _region(grant: Grant, obj: Any, actor: Any) -> bool:
     fn = getattr(obj, "scope_region_codes", None)
     if fn is None or not grant.region_code:
@@ -270,6 +277,10 @@ RULES: dict[str, dict[Role, Any]] = {
     "company.register": {R.CITIZEN: _any, R.EMPLOYER: _any},
     "company.edit": {R.EMPLOYER: _company},
     "company.manage_staff": {R.EMPLOYER: _company_manager},
+    # The manager hands the role over to another staff member, and removes staff (never the manager), whatever
+    # the company's status: someone who left loses access even while the company is suspended.
+    "company.hand_over": {R.EMPLOYER: _company_manager_any_status},
+    "company.remove_staff": {R.EMPLOYER: _company_manager_any_status},
     "company.queue": {R.REGIONAL_OFFICER: _any},
     "company.view": {R.EMPLOYER: _company, R.REGIONAL_OFFICER: _region},
     "company.review": {R.REGIONAL_OFFICER: _regency_office},

@@ -37,6 +37,11 @@ class JobsAudit(AuditAction):
     COMPANY_REINSTATED = "company.reinstate", Msg("Perusahaan diaktifkan kembali", "Company reinstated")
     COMPANY_RESUBMITTED = "company.resubmit", Msg("Pendaftaran perusahaan diajukan ulang", "Company's registration resubmitted")
     COMPANY_STAFF_ADDED = "company.staff_added", Msg("Staf perusahaan ditambahkan", "Company staff added")
+    COMPANY_UPDATED = "company.updated", Msg("Data perusahaan diubah", "Company's data changed")
+    COMPANY_IDENTITY_CHANGED = "company.change_identity", Msg("Identitas perusahaan diubah, diperiksa ulang Disnaker",
+                                                              "Company's identity changed, back to the regional office for review")
+    COMPANY_MANAGER_CHANGED = "company.manager_changed", Msg("Pengelola perusahaan diganti", "Company's manager handed over")
+    COMPANY_STAFF_REMOVED = "company.staff_removed", Msg("Staf perusahaan dikeluarkan", "Company staff removed")
     VACANCY_CREATED = "vacancy.created", Msg("Lowongan dibuat", "Vacancy created")
     VACANCY_UPDATED = "vacancy.updated", Msg("Lowongan diubah", "Vacancy changed")
     VACANCY_PUBLISHED = "vacancy.publish", Msg("Lowongan ditayangkan", "Vacancy published")
@@ -64,6 +69,12 @@ class JobsCode(ErrorCode):
     COMPANY_NOT_APPROVED = "company_not_approved", Msg("Perusahaan belum disetujui", "Company not approved")
     COMPANY_REGISTRATIONS_OPEN = "company_registrations_open", Msg("Terlalu banyak pendaftaran perusahaan menunggu",
                                                                    "Too many company registrations waiting")
+    COMPANY_REVIEW_NEEDED = "company_review_needed", Msg("Perubahan identitas perusahaan perlu diperiksa ulang",
+                                                         "A change of the company's identity needs a new review")
+    COMPANY_IDENTITY_LOCKED = "company_identity_locked", Msg("Identitas perusahaan yang dibekukan tidak dapat diubah",
+                                                             "A suspended company's identity cannot change")
+    COMPANY_NOT_STAFF = "company_not_staff", Msg("Bukan staf perusahaan ini", "Not staff of this company")
+    COMPANY_MANAGER_STAYS = "company_manager_stays", Msg("Pengelola tidak dapat dikeluarkan", "The manager cannot be removed")
     VACANCY_NOT_FOUND = "vacancy_not_found", Msg("Lowongan tidak ditemukan", "Vacancy not found")
     VACANCY_FIELD = "vacancy_field", Msg("Isian lowongan tidak sah", "Invalid vacancy field")
     VACANCY_STATUS = "vacancy_status", Msg("Tindakan tidak berlaku untuk status lowongan", "Action not valid in the vacancy's status")

@@ -344,10 +344,11 @@ class CompanyStatus:
 
                  approve                suspend
       pending ─────────────► approved ─────────► suspended
-         │  ▲                   ▲                   │
-         │  │ resubmit          └──── reinstate ────┘
-         ▼  │ (its manager, after correcting the data)
-      rejected
+       ▲ │  ▲                 │ ▲                   │
+       │ │  │ resubmit        │ └──── reinstate ────┘
+       │ ▼  │ (its staff, after correcting the data)
+       │ rejected             │
+       └──── change_identity ─┘ (its staff change the name, NIB or regency: the office vets it again)
 
     Only an approved company publishes vacancies or handles applicants; a pending, rejected or suspended one
     shows nothing in public (its published vacancies disappear from the search while it is suspended).
@@ -365,8 +366,34 @@ COMPANY_TRANSITIONS: dict[str, dict[str, str]] = {
     "suspend": {CompanyStatus.APPROVED: CompanyStatus.SUSPENDED},
     "reinstate": {CompanyStatus.SUSPENDED: CompanyStatus.APPROVED},
     "resubmit": {CompanyStatus.REJECTED: CompanyStatus.PENDING},
+    "change_identity": {CompanyStatus.APPROVED: CompanyStatus.PENDING},
 }
 COMPANY_REVIEW_ACTIONS = ("approve", "reject", "suspend", "reinstate")
+
+# What the regency office checked when it approved (the NIB in OSS, the legal name on it, the regency that makes it
+# the deciding office). Changing one of them on an approved company sends it back to the office
+# (``change_identity``); the other fields (sector, district in the same regency, address, contacts) change freely.
+COMPANY_IDENTITY_FIELDS = ("name", "nib", "regency")
+
+
+class CompanyEdit:
+    """What happens to an edit of a company's data (``company_edit_outcome``)."""
+
+    SAVE, REVIEW, REFUSE, RESUBMIT = "save", "review", "refuse", "resubmit"
+
+
+def company_edit_outcome(*, status: str, identity_changed: bool) -> str:
+    """An edit by the company's staff: a rejected company's corrected data is a resubmission; the identity of an
+    approved company goes back to the office for review (pending until it decides again); a suspended company's
+    identity cannot change (the suspension is the office's, and is not lifted by an edit); anything else is saved
+    as it is (a pending company's data are still being checked)."""
+    if status == CompanyStatus.REJECTED:
+        return CompanyEdit.RESUBMIT
+    if not identity_changed or status == CompanyStatus.PENDING:
+        return CompanyEdit.SAVE
+    if status == CompanyStatus.APPROVED:
+        return CompanyEdit.REVIEW
+    return CompanyEdit.REFUSE
 
 
 def company_next_status(*, action: str, status: str) -> str | None:

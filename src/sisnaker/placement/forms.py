@@ -61,6 +61,20 @@ class CompanyForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
 
 
+class CompanyEditForm(CompanyForm):
+    """The company's data changed by its staff; ``confirm_review`` accepts that a change of the name, NIB or
+    regency of an approved company sends it back to the regency office."""
+
+    confirm_review = forms.BooleanField(
+        label=_("Saya mengerti: mengubah nama, NIB atau kabupaten/kota mengembalikan perusahaan ke pemeriksaan Disnaker, "
+                "dan selama itu lowongan tidak tayang."), required=False)
+
+
+class CompanyHandOverForm(forms.Form):
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    leave = forms.BooleanField(label=_("Saya keluar dari perusahaan ini setelah menyerahkan peran pengelola"), required=False)
+
+
 class CompanyReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in domain.COMPANY_REVIEW_ACTIONS])
     reason = forms.CharField(label=_("Alasan / catatan"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

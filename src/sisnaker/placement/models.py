@@ -223,7 +223,8 @@ class Vacancy(models.Model):
     number needed, validity period, age, sex, education, skills, experience, wage and work location; plus the
     ISCO-08 occupation and the training vocational field and competency units it wants, so vacancies meet
     trainings. On PostgreSQL a generated ``search`` tsvector column (GIN-indexed) backs the full-text search;
-    it is added by migration 0004 only there, so the model does not declare it."""
+    it is added by migration 0004 only there, so the model does not declare it; so is matching's covering index
+    ``vacancy_match_idx`` (migration 0007)."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="vacancies")
     title = models.CharField(max_length=domain.TITLE_MAX)
@@ -248,6 +249,10 @@ class Vacancy(models.Model):
     vocational_field = models.ForeignKey("training.VocationalField", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="vacancies")
     competency_units = models.ManyToManyField("training.CompetencyUnit", blank=True, related_name="vacancies")
+    # How many competency units it wants (the rows of ``competency_units``), kept by the vacancy services in the
+    # transaction that sets them: matching divides by it for thousands of rows, which counting per row made slow
+    # (bench/bench_matching.py). ``services.vacancy_units_recount`` rebuilds it after a bulk load.
+    units_wanted = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=domain.VacancyStatus.CHOICES, default=domain.VacancyStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)  # closed or reported filled

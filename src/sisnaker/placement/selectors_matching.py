@@ -89,8 +89,8 @@ def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = 
     fields and same province (35), fields and same regency (50). A vacancy without the seeker's units left out
     of its class's ``limit`` newest has ``limit`` newer ones at its score or above, so it cannot be shown.
     The vacancies with units are scored in one branch, the newest of the classes (without units) in another
-    (``UNION ALL``: no de-duplication of thousands of rows); a row's wanted units are counted only for rows
-    that are public (an index-only look-up each)."""
+    (``UNION ALL``: no de-duplication of thousands of rows); a row's wanted units are read from
+    ``Vacancy.units_wanted`` (kept by the vacancy services), never counted per row."""
     if prune is None:
         prune = len(seeker.unit_ids) <= PRUNE_MAX_UNITS
     m2m = Vacancy.competency_units.through._meta.db_table
@@ -102,14 +102,13 @@ def rank_vacancies_sql(seeker: matching.Seeker, *, today: dt.date, limit: int = 
     public_params = [domain.VacancyStatus.PUBLISHED, domain.CompanyStatus.APPROVED, today, today, *edu_params]
     tiers = dict(field_match=f"v.vocational_field_id {fields_in}", tier_regency="v.regency_id = %s", tier_province="v.province_id = %s")
     tier_params = [*fields_params, seeker.regency, seeker.province]
-    # The vacancies holding some of the seeker's units, with how many they hold and want (an index-only count each).
-    hits = (f"hits0 AS (SELECT vacancy_id, COUNT(*) AS held FROM {m2m} WHERE competencyunit_id {units_in} GROUP BY vacancy_id),\n"  # noqa: S608
-            f"hits AS (SELECT h.vacancy_id, h.held, (SELECT COUNT(*) FROM {m2m} m WHERE m.vacancy_id = h.vacancy_id) AS wanted"
-            " FROM hits0 h)")
+    # The vacancies holding some of the seeker's units, with how many they hold; how many they want is stored on the
+    # vacancy (``units_wanted``, kept by the vacancy services), not counted per row.
+    hits = f"hits AS (SELECT vacancy_id, COUNT(*) AS held FROM {m2m} WHERE competencyunit_id {units_in} GROUP BY vacancy_id)"  # noqa: S608
     if not prune:
         statement = f"""
 WITH {hits}
-SELECT v.id, {matching.sql_score(held="h.held", wanted="h.wanted", **tiers)} AS score, v.published_at
+SELECT v.id, {matching.sql_score(held="h.held", wanted="v.units_wanted", **tiers)} AS score, v.published_at
 FROM {vacancy} v JOIN {company} c ON c.id = v.company_id LEFT JOIN hits h ON h.vacancy_id = v.id
 WHERE {public}
 ORDER BY 2 DESC, 3 DESC, 1 DESC
@@ -130,12 +129,12 @@ WITH {hits},
 newest AS (
   {newest_sql}
 )
-SELECT v.id, {matching.sql_score(held="h.held", wanted="h.wanted", **tiers)} AS score, v.published_at
+SELECT v.id, {matching.sql_score(held="h.held", wanted="v.units_wanted", **tiers)} AS score, v.published_at
 FROM hits h JOIN {vacancy} v ON v.id = h.vacancy_id JOIN {company} c ON c.id = v.company_id
 WHERE {public}
 UNION ALL
 SELECT v.id, {matching.sql_score(held="0", wanted="0", **tiers)} AS score, v.published_at
-FROM newest LEFT JOIN hits0 x ON x.vacancy_id = newest.id JOIN {vacancy} v ON v.id = newest.id
+FROM newest LEFT JOIN hits x ON x.vacancy_id = newest.id JOIN {vacancy} v ON v.id = newest.id
 WHERE x.vacancy_id IS NULL
 ORDER BY 2 DESC, 3 DESC, 1 DESC
 LIMIT {int(limit)}"""  # noqa: S608 - table names from the models, integers and placeholders only

@@ -20,9 +20,12 @@ from .applications import application_move, application_submit
 from .employers import (
     CompanyData,
     company_add_staff,
+    company_hand_over,
     company_register,
+    company_remove_staff,
     company_resubmit,
     company_review,
+    company_update,
 )
 from .outcomes import OutcomeData, completeness_remind, outcomes_import, outcomes_report
 from .vacancies import (
@@ -31,6 +34,7 @@ from .vacancies import (
     vacancy_create,
     vacancy_fill,
     vacancy_publish,
+    vacancy_units_recount,
     vacancy_update,
 )
 
@@ -38,6 +42,7 @@ __all__ = [
     "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_issue", "ak1_refuse",
     "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "application_move", "OutcomeData",
     "completeness_remind", "outcomes_import", "outcomes_report",
-    "application_submit", "company_add_staff", "company_register", "company_resubmit", "company_review",
-    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_update",
+    "application_submit", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
+    "company_resubmit", "company_review", "company_update",
+    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_units_recount", "vacancy_update",
 ]

@@ -1,7 +1,9 @@
 """Employers: a signed-in user registers a company (pending; they become its manager with the employer role),
 a regional officer of the company's regency office approves or rejects it (with a reason), suspends or
-reinstates it; after a rejection the manager corrects it and resubmits; the manager of an approved company
-adds staff accounts. Transitions: ``domain.COMPANY_TRANSITIONS``."""
+reinstates it; after a rejection the staff correct it and resubmit; the staff keep its data up to date (a change
+of its identity — name, NIB, regency — sends an approved company back to the office: ``domain.company_edit_outcome``);
+the manager of an approved company adds staff accounts; the manager hands the role over and removes staff.
+Transitions: ``domain.COMPANY_TRANSITIONS``. Every service locks the company row first, then its role rows."""
 
 from __future__ import annotations
 
@@ -166,19 +168,97 @@ def company_resubmit(*, actor: User, company_id: int, data: CompanyData, now: dt
     """After a rejection its staff correct the data and ask again: back to pending."""
     company = _locked(company_id)
     require(actor, "company.edit", company)
-    to = domain.company_next_status(action="resubmit", status=company.status)
-    if to is None:
-        raise Conflict(domain.company_transition_refusal(status=company.status), code=JobsCode.COMPANY_STATUS)
+    return _resubmit(actor=actor, company=company, values=_checked_values(company, data), now=now)
+
+
+def _checked_values(company: Company, data: CompanyData) -> dict:
     values = _clean(data)
     if Company.objects.filter(nib=values["nib"]).exclude(pk=company.pk).exists():
         raise _nib_conflict(values["nib"])
-    before = audit.snapshot(company, FIELDS)
+    return values
+
+
+def _save(company: Company, values: dict) -> None:
     for name, value in values.items():
         setattr(company, name, value)
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as exc:  # the same NIB taken by another company at the same moment
+        raise _nib_conflict(values["nib"]) from exc
+
+
+def _resubmit(*, actor: User, company: Company, values: dict, now: dt.datetime) -> Company:
+    to = domain.company_next_status(action="resubmit", status=company.status)
+    if to is None:
+        raise Conflict(domain.company_transition_refusal(status=company.status), code=JobsCode.COMPANY_STATUS)
+    before = audit.snapshot(company, FIELDS)
     company.status, company.status_reason, company.status_changed_at = to, "", now
-    company.save()
+    _save(company, values)
     b, a = audit.changes(before, audit.snapshot(company, FIELDS))
     audit.record(actor=actor, action=JobsAudit.COMPANY_RESUBMITTED, obj=company, before=b, after=a, at=now)
+    _tell_identity_review(company)
+    return company
+
+
+def _tell_identity_review(company: Company) -> None:
+    _tell(approvers_of(company), topic="company.pending", subject=f"Sisnaker: {company.name}",
+          text=Msg("Perusahaan {name} (NIB {nib}) menunggu pemeriksaan Anda: datanya diajukan atau diubah. Periksa NIB-nya di OSS.",
+                   "Company {name} (NIB {nib}) awaits your review: its data were submitted or changed. Check its NIB in OSS.").format(
+                       name=company.name, nib=company.nib))
+
+
+def _identity_changed(company: Company, values: dict) -> list[str]:
+    current = {"name": company.name, "nib": company.nib, "regency": company.regency_id}
+    wanted = {"name": values["name"], "nib": values["nib"], "regency": values["regency"].pk}
+    return [f for f in domain.COMPANY_IDENTITY_FIELDS if current[f] != wanted[f]]
+
+
+REVIEW_NEEDED = Msg(
+    "Nama, NIB dan kabupaten/kota perusahaan sudah diperiksa Disnaker. Mengubahnya mengembalikan perusahaan ke status "
+    "\"menunggu persetujuan\": lowongannya tidak tayang dan pelamar tidak dapat diproses sampai Disnaker menyetujui lagi. "
+    "Centang persetujuan di bawah bila Anda tetap ingin mengubahnya.",
+    "The company's name, NIB and regency were checked by the regional office. Changing them returns the company to "
+    "\"pending\": its vacancies are hidden and applicants cannot be handled until the office approves it again. Tick the "
+    "confirmation below if you still want to change them.")
+IDENTITY_LOCKED = Msg(
+    "Perusahaan sedang dibekukan: nama, NIB dan kabupaten/kota tidak dapat diubah. Hubungi Disnaker kabupaten/kota "
+    "Anda; alamat dan kontak tetap dapat diubah.",
+    "The company is suspended: its name, NIB and regency cannot change. Contact your regency's manpower office; the "
+    "address and contacts can still be changed.")
+
+
+@transaction.atomic(durable=True)
+def company_update(*, actor: User, company_id: int, data: CompanyData, confirm_review: bool = False,
+                   now: dt.datetime) -> Company:
+    """Its staff change the company's data. The sector, the district (in the same regency), the address and the
+    contacts change at once. The identity the office checked (name, NIB, regency: ``domain.COMPANY_IDENTITY_FIELDS``)
+    changes freely while the company is pending; on an approved company only with ``confirm_review``, and the
+    company goes back to pending for the (new) regency office to approve again; on a suspended company never. A
+    rejected company's corrected data are its resubmission. Each change is one audit row naming what changed."""
+    company = _locked(company_id)
+    require(actor, "company.edit", company)
+    values = _checked_values(company, data)
+    changed = _identity_changed(company, values)
+    outcome = domain.company_edit_outcome(status=company.status, identity_changed=bool(changed))
+    if outcome == domain.CompanyEdit.RESUBMIT:
+        return _resubmit(actor=actor, company=company, values=values, now=now)
+    if outcome == domain.CompanyEdit.REFUSE:
+        raise Conflict(IDENTITY_LOCKED, code=JobsCode.COMPANY_IDENTITY_LOCKED, field=changed[0])
+    if outcome == domain.CompanyEdit.REVIEW and not confirm_review:
+        raise Conflict(REVIEW_NEEDED, code=JobsCode.COMPANY_REVIEW_NEEDED, field="confirm_review")
+    before = audit.snapshot(company, FIELDS)
+    if outcome == domain.CompanyEdit.REVIEW:
+        company.status = domain.company_next_status(action="change_identity", status=company.status)
+        company.status_reason, company.status_changed_at = "", now
+    _save(company, values)
+    b, a = audit.changes(before, audit.snapshot(company, FIELDS))
+    if not a:
+        return company
+    action = JobsAudit.COMPANY_IDENTITY_CHANGED if outcome == domain.CompanyEdit.REVIEW else JobsAudit.COMPANY_UPDATED
+    audit.record(actor=actor, action=action, obj=company, before=b, after=a, at=now)
+    if changed:  # pending (again), with an identity the office has not seen: tell the office that decides now
+        _tell_identity_review(company)
     return company
 
 
@@ -212,3 +292,67 @@ def company_add_staff(*, actor: User, company_id: int, username: str = "", email
                  after={"user": user.pk, "company": company.pk}, at=now)
     return assignment
 
+
+
+def _active_staff_role(company: Company, user_id) -> RoleAssignment | None:
+    return (RoleAssignment.objects.select_for_update().select_related("user")
+            .filter(company=company, role=Role.EMPLOYER, is_active=True, user_id=user_id, user__is_active=True).first())
+
+
+NOT_STAFF = Msg("Akun itu bukan staf aktif perusahaan ini.", "That account is not active staff of this company.")
+
+
+@transaction.atomic(durable=True)
+def company_hand_over(*, actor: User, company_id: int, to_user_id: int, leave: bool = False, now: dt.datetime) -> Company:
+    """The manager makes another active staff member the company's manager (there is one manager). The old
+    manager stays staff, or, with ``leave``, loses the company at once (their employer role ends). The new
+    manager is told."""
+    company = _locked(company_id)
+    require(actor, "company.hand_over", company)
+    if str(to_user_id) == str(company.manager_id):
+        raise ValidationFailed(Msg("Akun itu sudah menjadi pengelola perusahaan ini.", "That account already manages this company."),
+                               code=JobsCode.COMPANY_NOT_STAFF, field="user")
+    target = _active_staff_role(company, to_user_id)
+    if target is None:
+        raise ValidationFailed(NOT_STAFF, code=JobsCode.COMPANY_NOT_STAFF, field="user")
+    old_manager_id = company.manager_id
+    company.manager = target.user
+    company.save(update_fields=["manager"])
+    audit.record(actor=actor, action=JobsAudit.COMPANY_MANAGER_CHANGED, obj=company, before={"manager": old_manager_id},
+                 after={"manager": target.user_id}, at=now)
+    if leave and old_manager_id is not None:
+        old = _active_staff_role(company, old_manager_id)
+        if old is not None:
+            _end_role(actor=actor, assignment=old, company=company, reason="handed over and left", now=now)
+    _tell([target.user], topic="company.manager", subject=f"Sisnaker: {company.name}",
+          text=Msg("Anda sekarang pengelola perusahaan {name} di Sisnaker: Anda menambah dan mengeluarkan staf.",
+                   "You now manage company {name} in Sisnaker: you add and remove its staff.").format(name=company.name))
+    return company
+
+
+def _end_role(*, actor: User, assignment: RoleAssignment, company: Company, reason: str, now: dt.datetime) -> None:
+    assignment.is_active = False
+    assignment.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=JobsAudit.COMPANY_STAFF_REMOVED, obj=assignment, before={"is_active": True},
+                 after={"is_active": False, "user": assignment.user_id, "company": company.pk}, reason=reason, at=now)
+
+
+@transaction.atomic(durable=True)
+def company_remove_staff(*, actor: User, company_id: int, user_id: int, now: dt.datetime) -> RoleAssignment:
+    """The manager removes a staff member: their employer role of the company ends, so from their next request
+    they see none of its vacancies or applicants (grants are read per request). The manager is never removed:
+    they hand the role over first (``company_hand_over``, which may also let them leave)."""
+    company = _locked(company_id)
+    require(actor, "company.remove_staff", company)
+    if str(user_id) == str(company.manager_id):
+        raise Conflict(Msg("Pengelola tidak dapat dikeluarkan. Serahkan peran pengelola kepada staf lain terlebih dahulu.",
+                           "The manager cannot be removed. Hand the manager role over to another staff member first."),
+                       code=JobsCode.COMPANY_MANAGER_STAYS, field="user")
+    assignment = _active_staff_role(company, user_id)
+    if assignment is None:
+        raise NotFound(NOT_STAFF, code=JobsCode.COMPANY_NOT_STAFF, field="user")
+    _end_role(actor=actor, assignment=assignment, company=company, reason="", now=now)
+    _tell([assignment.user], topic="company.staff_removed", subject=f"Sisnaker: {company.name}",
+          text=Msg("Anda tidak lagi menjadi staf perusahaan {name} di Sisnaker.",
+                   "You are no longer staff of company {name} in Sisnaker.").format(name=company.name))
+    return assignment

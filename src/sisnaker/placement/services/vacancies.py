@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
@@ -90,6 +92,20 @@ def _locked(vacancy_id: int) -> Vacancy:
     return vacancy
 
 
+def _count(units) -> int:
+    """``Vacancy.units_wanted``: the distinct units set on it."""
+    return len({u.pk for u in units})
+
+
+def vacancy_units_recount(vacancy_ids=None) -> int:
+    """Rebuild ``Vacancy.units_wanted`` from the vacancy–unit rows, set-based (after a bulk load of the links; the
+    services keep it otherwise). Every vacancy, or those of ``vacancy_ids``. Returns the rows updated."""
+    m2m = Vacancy.competency_units.through
+    qs = Vacancy.objects.all() if vacancy_ids is None else Vacancy.objects.filter(pk__in=list(vacancy_ids))
+    wanted = m2m.objects.filter(vacancy_id=OuterRef("pk")).order_by().values("vacancy_id").annotate(n=Count("*")).values("n")
+    return qs.update(units_wanted=Coalesce(Subquery(wanted), 0))
+
+
 @transaction.atomic(durable=True)
 def vacancy_create(*, actor: User, company_id: int, data: VacancyData, now: dt.datetime) -> Vacancy:
     """A draft vacancy of the company (its staff, whatever the company's status: publishing waits for approval)."""
@@ -97,7 +113,7 @@ def vacancy_create(*, actor: User, company_id: int, data: VacancyData, now: dt.d
     require(actor, "vacancy.manage", company)
     values, units = _clean(data)
     vacancy = Vacancy.objects.create(company=company, **values, status=domain.VacancyStatus.DRAFT, created_by=actor,
-                                     created_at=now, updated_at=now)
+                                     created_at=now, updated_at=now, units_wanted=_count(units))
     vacancy.competency_units.set(units)
     audit.record(actor=actor, action=JobsAudit.VACANCY_CREATED, obj=vacancy,
                  after=audit.snapshot(vacancy, FIELDS) | {"units": [u.pk for u in units]}, at=now)
@@ -119,7 +135,7 @@ def vacancy_update(*, actor: User, vacancy_id: int, data: VacancyData, now: dt.d
     before = audit.snapshot(vacancy, FIELDS)
     for name, value in values.items():
         setattr(vacancy, name, value)
-    vacancy.updated_at = now
+    vacancy.updated_at, vacancy.units_wanted = now, _count(units)
     vacancy.save()
     vacancy.competency_units.set(units)
     b, a = audit.changes(before, audit.snapshot(vacancy, FIELDS))

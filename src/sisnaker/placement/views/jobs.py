@@ -22,7 +22,9 @@ from sisnaker.core.permissions import can, require
 from .. import domain, selectors, services
 from ..forms import (
     ApplyForm,
+    CompanyEditForm,
     CompanyForm,
+    CompanyHandOverForm,
     CompanyReviewForm,
     CompanyStaffForm,
     MoveForm,
@@ -63,8 +65,81 @@ def company_mine(request: HttpRequest) -> HttpResponse:
     for company in selectors.my_companies(user=request.user):
         rows.append({"company": company, "vacancies": selectors.company_vacancies(company),
                      "staff": selectors.company_staff(company), "blocker": domain.company_public_blocker(company.status),
-                     "is_manager": company.manager_id == request.user.pk and company.is_approved})
-    return render(request, "placement/company_mine.html", {"rows": rows, "staff_form": CompanyStaffForm()})
+                     "may_add_staff": can(request.user, "company.manage_staff", company),
+                     "may_remove_staff": can(request.user, "company.remove_staff", company),
+                     "may_hand_over": can(request.user, "company.hand_over", company)})
+    return render(request, "placement/company_mine.html", {"rows": rows, "staff_form": CompanyStaffForm(),
+                                                           "hand_over_form": CompanyHandOverForm()})
+
+
+def _company_initial(company) -> dict:
+    return {"name": company.name, "nib": company.nib, "sector": company.sector,
+            "location": company.district_id or company.regency_id, "address": company.address,
+            "contact_name": company.contact_name, "phone": company.phone, "email": company.email}
+
+
+@login_required
+def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
+    """Its staff change the company's data (``services.company_update``): a rejected company's is its
+    resubmission; a change of an approved company's name, NIB or regency needs the confirmation box and sends it
+    back to the regency office."""
+    company = selectors.company_for(viewer=request.user, company_id=company_id)
+    require(request.user, "company.edit", company)
+    form = CompanyEditForm(request.POST or None, initial=_company_initial(company))
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.company_update(actor=request.user, company_id=company.pk, data=_company_data(form),
+                                              confirm_review=form.cleaned_data["confirm_review"], now=timezone.now())
+        except SisnakerError as exc:
+            if exc.http_status in (403, 404):
+                raise
+            apply_error(form, exc)
+        else:
+            if updated.status == domain.CompanyStatus.PENDING and company.status != domain.CompanyStatus.PENDING:
+                messages.warning(request, _("Data disimpan. Perusahaan menunggu pemeriksaan ulang Disnaker kabupaten/kota; "
+                                            "lowongannya tidak tayang sampai disetujui."))
+            else:
+                messages.success(request, _("Data perusahaan disimpan."))
+            return redirect("placement:company_mine")
+    return render(request, "placement/company_edit.html", {
+        "form": form, "company": company, "identity_checked": company.status in (domain.CompanyStatus.APPROVED,
+                                                                               domain.CompanyStatus.SUSPENDED),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def company_remove_staff(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+    try:
+        services.company_remove_staff(actor=request.user, company_id=company_id, user_id=user_id, now=timezone.now())
+    except SisnakerError as exc:
+        if exc.http_status == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Staf dikeluarkan; aksesnya ke perusahaan berakhir sekarang."))
+    return redirect("placement:company_mine")
+
+
+@login_required
+@require_POST
+def company_hand_over(request: HttpRequest, company_id: int) -> HttpResponse:
+    form = CompanyHandOverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih staf yang akan menjadi pengelola."))
+        return redirect("placement:company_mine")
+    try:
+        services.company_hand_over(actor=request.user, company_id=company_id, to_user_id=form.cleaned_data["user"],
+                                   leave=form.cleaned_data["leave"], now=timezone.now())
+    except SisnakerError as exc:
+        if exc.http_status == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Peran pengelola diserahkan."))
+        if form.cleaned_data["leave"]:
+            return redirect("web:home")
+    return redirect("placement:company_mine")
 
 
 @login_required
