@@ -241,6 +241,7 @@ class World:
             "finance": staff("mtx.bendahara", Role.FINANCE_OFFICER),
             "dpo": staff("mtx.ppdp", Role.DATA_PROTECTION_OFFICER),
             "admin": staff("mtx.admin", Role.ADMIN),
+            "pmo": staff("mtx.pmo", Role.PMO_OFFICER),
         }
         assert set(self.users) == set(ROLES)
         manager = self.users["manager"]
@@ -345,6 +346,8 @@ class World:
         # One session per role: the admin's verified with an authenticator code; every session holds the
         # error file's token (the import page offers it only to the session that imported).
         device = TOTPDevice.objects.create(user=self.users["admin"], name="HP", confirmed=True)
+        # The PMO officer is staff too (SISNAKER_2FA_ROLES): signed in with their own verified authenticator.
+        pmo_device = TOTPDevice.objects.create(user=self.users["pmo"], name="HP PMO", confirmed=True)
         self.sessions: dict[str, str] = {}
         self._clients: dict[str, Client] = {}
         for role, user in self.users.items():
@@ -357,6 +360,8 @@ class World:
             session["certification_assessment_error_files"] = {self.assessment_error_token: self.program.pk}
             if role == "admin":
                 session["otp_device_id"] = device.persistent_id
+            if role == "pmo":
+                session["otp_device_id"] = pmo_device.persistent_id
             session.save()
             self.sessions[role] = session.session_key
 
@@ -411,6 +416,7 @@ class World:
         from sisnaker.prakerja.models import CatalogueEntry
 
         self.stage_one = 1
+        self.stage_two = 2
         self.catalogue_entry = CatalogueEntry.objects.create(program=self.program, institution=self.inst, course_code="SNKMTX",
                                                              course_type="offline", price=1, sessions=[],
                                                              proposed_by=self.users["admin"], proposed_at=now)
