@@ -688,3 +688,14 @@ def test_admin_decision(world, path, role):
         response = client.get(response["Location"])  # the admin's log-in sends on to Sisnaker's, or refuses
     expected = ADMIN_DECISIONS[role]
     assert decision(response) == expected, f"GET {url} as {role}: expected {expected}, got HTTP {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_the_pmo_officer_is_staff_with_two_factor(world):
+    """The PMO officer's decisions above are those of a session verified with their authenticator: signed in without
+    the code, the same officer is sent to the two-factor step first (as the administrator would be)."""
+    client = Client()
+    client.force_login(world.users["pmo"])
+    response = client.get(reverse("prakerja:pmo"))
+    assert response.status_code == 302 and urlsplit(response["Location"]).path == reverse("accounts:otp_verify")
+    assert world.client("pmo").get(reverse("prakerja:pmo")).status_code == 200
