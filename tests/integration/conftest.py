@@ -1,15 +1,14 @@
-"""Partners, keys and signed requests for the integration tests. ``signed`` signs the way tests/integration/
-partner_client.py does (and the docs say), independently of sisnaker.integration.domain."""
+"""Partners, keys and signed requests for the integration tests. ``signed`` signs with the partner's signer
+(``sisnaker.integration.signing``, as tests/integration/partner_client.py and the demo's platform do; written from the
+docs), independently of sisnaker.integration.domain, the verifier's side."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 
 import pytest
 
-from sisnaker.integration import services
+from sisnaker.integration import services, signing
 from tests.factories import InstitutionFactory, staff
 
 PING = "/api/v1/integration/ping"
@@ -37,8 +36,7 @@ def sha1_key(pmo, platform):
 
 
 def sign(*, client_code: str, timestamp: str, path: str, body: bytes, key: str, scheme: str = "hmac-sha1") -> str:
-    digest = hashlib.sha1 if scheme == "hmac-sha1" else hashlib.sha256
-    return hmac.new(key.encode(), (client_code + timestamp + "POST" + path).encode() + body, digest).hexdigest()
+    return signing.signature(client_code=client_code, sign_key=key, scheme=scheme, timestamp=timestamp, path=path, body=body)
 
 
 def signed(client, *, client_code: str, key: str, scheme: str = "hmac-sha1", path: str = PING, body: bytes = b'{"hello":"sisnaker"}',

@@ -1,5 +1,7 @@
-"""A partner's client of the Sisnaker partner API, written from docs/integration.md only (it imports nothing of
-Sisnaker): what a platform or an institution would write. Used by test_live.py against a running server.
+"""A partner's client of the Sisnaker partner API, written from docs/integration.md: what a platform or an institution
+would write. Its signer is ``sisnaker.integration.signing`` (standard library only, written from the docs, not from
+Sisnaker's verifier; the docs' worked examples are checked against it in test_signing.py) — the same signer the demo's
+platform uses. Used by test_live.py against a running server.
 
     client = PartnerClient("http://127.0.0.1:8000", client_code="SISN-…", sign_key="…", scheme="hmac-sha256")
     status, answer = client.post("/api/v1/integration/ping", {"hello": "sisnaker"})
@@ -7,12 +9,11 @@ Sisnaker): what a platform or an institution would write. Used by test_live.py a
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 import urllib.error
 import urllib.request
+
+from sisnaker.integration import signing
 
 
 class PartnerClient:
@@ -21,21 +22,18 @@ class PartnerClient:
         self.base_url = base_url.rstrip("/")
         self.client_code = client_code
         self.sign_key = sign_key
-        self.digest = {"hmac-sha1": hashlib.sha1, "hmac-sha256": hashlib.sha256}[scheme]
+        self.scheme = scheme
         self.header_style = header_style  # "underscore": client_code (as published); "hyphen": client-code
 
     def signature(self, *, timestamp: str, path: str, body: bytes) -> str:
-        signed = (self.client_code + timestamp + "POST" + path).encode() + body
-        return hmac.new(self.sign_key.encode(), signed, self.digest).hexdigest()
+        return signing.signature(client_code=self.client_code, sign_key=self.sign_key, scheme=self.scheme, timestamp=timestamp,
+                                 path=path, body=body)
 
     def prepare(self, path: str, payload: object, *, timestamp: str | None = None) -> urllib.request.Request:
         """A signed request: the body is serialised once and those very bytes are signed and sent."""
-        body = json.dumps(payload, separators=(",", ":")).encode()
-        timestamp = timestamp or str(int(time.time()))
-        name = "client_code" if self.header_style == "underscore" else "client-code"
-        headers = {"Content-Type": "application/json", name: self.client_code, "timestamp": timestamp,
-                   "signature": self.signature(timestamp=timestamp, path=path, body=body)}
-        return urllib.request.Request(self.base_url + path, data=body, method="POST", headers=headers)
+        signed = signing.sign(client_code=self.client_code, sign_key=self.sign_key, scheme=self.scheme, path=path, payload=payload,
+                              timestamp=timestamp, header_style=self.header_style)
+        return urllib.request.Request(self.base_url + path, data=signed.body, method="POST", headers=signed.headers)
 
     @staticmethod
     def send(request: urllib.request.Request) -> tuple[int, dict]:

@@ -403,3 +403,54 @@ def test_the_inclusion_figures_count_trained_and_certified_once_per_application(
     total = figures.figures(scope=figures.Scope(national=True), wave=None).total
     assert (total["trained"], total["certified"]) == (1, 1)
     assert total["applicants"] == before["applicants"] == Application.objects.exclude(status__in=["unverified", "review", "lapsed"]).count()
+
+
+def test_the_hourly_accrual_reads_only_open_purchases_and_still_makes_each_incentive_once(open_wave, applicant, pmo, monkeypatch):
+    """Run the housekeeping accrual twice a day for five months: each of 3 instalments is made exactly once, on its
+    day; the survey incentive once, on the run after it was filled; and once nothing more can become due (the last
+    instalment made, the last survey window closed) the job no longer reads the purchase at all."""
+    from django.utils import timezone
+
+    from sisnaker.prakerja import tasks
+    from sisnaker.surveys import services as survey_services
+
+    m = market(open_wave, applicant, pmo)
+    m.wave.post_training_incentive_count, m.wave.incentive_interval_days = 3, 30
+    m.wave.save(update_fields=["post_training_incentive_count", "incentive_interval_days"])
+    purchase = buy(m.card, m.program)
+    codes = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)
+    purchases.redeem_commit(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_1)
+    purchases.completion_report(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_2)
+    assert Purchase.objects.get(pk=purchase.pk).incentives_open  # completed: the accrual reads it from now on
+    enrollment = Enrollment.objects.get(pk=purchase.enrollment_id)
+    certified_at = SESSION_2 + dt.timedelta(days=2)
+    certify(enrollment, by=m.manager, at=certified_at)
+    base, completed_on = timezone.localdate(certified_at), timezone.localdate(SESSION_2)
+    dues = domain.incentive_due_dates(base=base, count=3, interval_days=30)
+    survey_services.ensure_default_questionnaires()
+    version = survey_services.questionnaire_current(code="employment")
+    filled_at = SESSION_2 + dt.timedelta(days=40, hours=3)  # survey 1, in its window (days 30–59)
+
+    read: list[list[int]] = []
+    accrue = purchases._accrue
+    monkeypatch.setattr(purchases, "_accrue", lambda **kw: read.append(list(kw["purchase_ids"])) or accrue(**kw))
+    at, runs = SESSION_2, []
+    while at < SESSION_2 + dt.timedelta(days=150):
+        at += dt.timedelta(hours=12)
+        if filled_at <= at and not Response.objects.filter(enrollment=enrollment).exists():
+            Response.objects.create(version=version, questionnaire=version.questionnaire, person=enrollment.person,
+                                    enrollment=enrollment, submitted_at=filled_at)
+        tasks.incentives_due(now=at)
+        runs.append(at)
+
+    made = {p.idempotency_key: timezone.localdate(p.created_at) for p in Payable.objects.filter(kind="prakerja")}
+    assert made == {**{f"prakerja-incentive:{m.card.number}:{n}": due for n, due in enumerate(dues, start=1)},
+                    f"prakerja-survey:{m.card.number}:1": timezone.localdate(filled_at + dt.timedelta(hours=9))}
+    assert Payable.objects.filter(kind="prakerja").count() == 4  # each once
+    # Read while something could still become due; never after the run that settled it (the last instalment is due on
+    # day 62 after completion, survey 2's window closes on day 89).
+    settled_on = max(dues[-1], domain.survey_window(completed_on, 2)[1] + dt.timedelta(days=1))
+    settling = next(i for i, at in enumerate(runs) if timezone.localdate(at) >= settled_on)
+    assert read[:settling + 1] == [[purchase.pk]] * (settling + 1)
+    assert read[settling + 1:] == [[]] * (len(runs) - settling - 1) and len(runs) - settling > 100
+    assert not Purchase.objects.get(pk=purchase.pk).incentives_open

@@ -97,7 +97,11 @@ def test_each_later_survey_answered_in_its_window_makes_its_incentive_due_once(o
     _fill(purchase, 3)
     Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=2)
     assert purchases.incentives_accrue(actor=None, now=timezone.now()) == 0
+    # (Under two surveys nothing more could become due, so the accrual stopped reading the purchase; a real wave's terms
+    # never change once it opens, so this one is read again as if it had always paid three.)
+    assert not Purchase.objects.get(pk=purchase.pk).incentives_open
     Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=3)
+    Purchase.objects.filter(pk=purchase.pk).update(incentives_open=True)
     assert purchases.incentives_accrue(actor=None, now=timezone.now()) == 1
     assert _survey_keys() == [f"prakerja-survey:{m.card.number}:2", f"prakerja-survey:{m.card.number}:3"]
 

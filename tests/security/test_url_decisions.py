@@ -257,6 +257,7 @@ class World:
             "employer_other": staff("mtx.hrd.b", Role.EMPLOYER, company=self.company_other),
             "employer_pending": staff("mtx.hrd.menunggu", Role.EMPLOYER, company=self.company_pending),
             "admin": staff("mtx.admin", Role.ADMIN),
+            "pmo": staff("mtx.pmo", Role.PMO_OFFICER),
         }
         assert set(self.users) == set(ROLES)
         for role, firm in (("employer", self.company), ("employer_other", self.company_other),
@@ -374,6 +375,8 @@ class World:
         # One session per role: the admin's verified with an authenticator code; every session holds the
         # error file's token (the import page offers it only to the session that imported).
         device = TOTPDevice.objects.create(user=self.users["admin"], name="HP", confirmed=True)
+        # The PMO officer is staff too (SISNAKER_2FA_ROLES): signed in with their own verified authenticator.
+        pmo_device = TOTPDevice.objects.create(user=self.users["pmo"], name="HP PMO", confirmed=True)
         self.sessions: dict[str, str] = {}
         self._clients: dict[str, Client] = {}
         for role, user in self.users.items():
@@ -386,6 +389,8 @@ class World:
             session["certification_assessment_error_files"] = {self.assessment_error_token: self.program.pk}
             if role == "admin":
                 session["otp_device_id"] = device.persistent_id
+            if role == "pmo":
+                session["otp_device_id"] = pmo_device.persistent_id
             session.save()
             self.sessions[role] = session.session_key
 
@@ -440,6 +445,7 @@ class World:
         from sisnaker.prakerja.models import CatalogueEntry
 
         self.stage_one = 1
+        self.stage_two = 2
         self.catalogue_entry = CatalogueEntry.objects.create(program=self.program, institution=self.inst, course_code="SNKMTX",
                                                              course_type="offline", price=1, sessions=[],
                                                              proposed_by=self.users["admin"], proposed_at=now)
@@ -714,3 +720,14 @@ def test_admin_decision(world, path, role):
         response = client.get(response["Location"])  # the admin's log-in sends on to Sisnaker's, or refuses
     expected = ADMIN_DECISIONS[role]
     assert decision(response) == expected, f"GET {url} as {role}: expected {expected}, got HTTP {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_the_pmo_officer_is_staff_with_two_factor(world):
+    """The PMO officer's decisions above are those of a session verified with their authenticator: signed in without
+    the code, the same officer is sent to the two-factor step first (as the administrator would be)."""
+    client = Client()
+    client.force_login(world.users["pmo"])
+    response = client.get(reverse("prakerja:pmo"))
+    assert response.status_code == 302 and urlsplit(response["Location"]).path == reverse("accounts:otp_verify")
+    assert world.client("pmo").get(reverse("prakerja:pmo")).status_code == 200

@@ -57,6 +57,7 @@ ROLES = (
     "employer_other",    # manager of the approved company B (Kota Surabaya): must never see A's applicants
     "employer_pending",  # manager of a pending company (Kota Bandung): drafts only, nothing public, no applicants
     "admin",             # administrator, session verified with TOTP
+    "pmo",               # Prakerja PMO officer (national), session verified with TOTP
 )
 SIGNED_IN = ROLES[1:]
 
@@ -80,13 +81,13 @@ ASSESSORS = ("manager", "instructor", "admin")                                  
 CERTIFICATE_VIEWERS = ("owner", "manager", "instructor", "curator", "admin")   # certificate.view
 CERTIFICATE_REVOKERS = ("manager", "curator", "admin")                         # certificate.revoke
 CURATORS = ("curator", "admin")                                                  # reference.edit, institution.accredit
-OFFICERS = ("officer", "officer_out", "curator", "admin")                       # person.list (any area)
+OFFICERS = ("officer", "officer_out", "curator", "admin", "pmo")                # person.list (any area)
 IN_AREA = ("officer", "curator", "admin")                                        # person.view of a resident of 32.73
 APPROVERS = ("officer", "officer_out", "curator", "admin")                      # someone to vet (review queue)
 INSTITUTION_EDITORS = ("manager", "curator", "admin")                          # institution.edit of A
 REGISTRANTS = ("owner", "citizen", "manager", "manager_other", "curator", "admin")  # institution.register
 FINANCE = ("finance", "admin")
-PMO = ("admin",)                                                                 # prakerja.manage (no PMO user in the world)
+PMO = ("pmo", "admin")                                                           # prakerja.manage, .review, integration.manage
 AK1_VIEWERS = ("owner", "officer", "admin")                                       # ak1.view of the owner's card (32.73)
 AK1_ISSUERS = ("officer", "admin")                                               # ak1.issue (the regency office of 32.73)
 AK1_QUEUE = ("officer", "officer_out", "admin")                                  # ak1.queue (each officer's own area)
@@ -95,7 +96,7 @@ COMPANY_REGISTRANTS = ("owner", "citizen", "employer", "employer_other", "employ
 POSKO = ("officer", "officer_out", "admin")                                      # prakerja.assist                                                   # payment.*, payout_account.review
 INSTITUTION_STAFF = ("manager", "manager_other", "instructor", "instructor_other", "curator", "admin")
 
-DASHBOARD = ("officer", "officer_out", "curator", "admin")                         # reporting.dashboard (own area)
+DASHBOARD = ("officer", "officer_out", "curator", "admin", "pmo")                  # reporting.dashboard (own area)
 
 PUBLIC = only(*SIGNED_IN, anonymous=OK)
 SIGNED_IN_ONLY = only(*SIGNED_IN)
@@ -194,15 +195,15 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "accounts:otp_setup": (Case(SIGNED_IN_ONLY),),
     "accounts:otp_remove": (Case(SIGNED_IN_ONLY),),
     "accounts:audit": (Case(only("admin")),),
-    "accounts:people": (Case(only(*OFFICERS), **scoped("owner_name", to=IN_AREA, not_to=("officer_out",))),),
-    "accounts:person": (Case(only(*IN_AREA, "dpo"), note="the owner's full record, for staff (the DPO: to answer a request)"),),
+    "accounts:people": (Case(only(*OFFICERS), **scoped("owner_name", to=(*IN_AREA, "pmo"), not_to=("officer_out",))),),
+    "accounts:person": (Case(only(*IN_AREA, "dpo", "pmo"), note="the owner's full record, for staff (the DPO: to answer a request)"),),
     # --- privacy (UU PDP): a citizen's own page; the data-protection officer's queue and answers -------
     "privacy:mine": (Case(only(*CITIZENS)),),
     "privacy:queue": (Case(only("dpo", "admin")),),
     "privacy:detail": (Case(only("dpo", "admin")),
                        post(only("dpo", "admin"), data={"outcome": "done", "answer": "Salinan data sudah dikirim ke e-mail Anda."})),
     "accounts:disputes": (Case(only(*OFFICERS), **scoped("dispute_name", to=("officer", "admin"),
-                                                          not_to=("officer_out", "curator"))),),
+                                                          not_to=("officer_out", "curator", "pmo"))),),
     # A dispute lies in its NIK's region: outside it, it does not exist.
     "accounts:dispute": (Case(only("officer", "admin", others=HIDDEN)),),
     # Password reset (anyone may ask; the answers never tell whether an account exists). Signed-in users are
@@ -394,10 +395,10 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
     # --- planning: training-needs proposals (World: Kota Bandung's draft plan with one line) ----------------------
     # The office of exactly the plan's area writes; the province office and the ministry read; curators return.
-    "planning:index": (Case(only("officer", "officer_out", "curator", "admin"),
+    "planning:index": (Case(only("officer", "officer_out", "curator", "admin", "pmo"),
                             **scoped("plan_region_name", to=("officer",), not_to=("officer_out",))),),
     "planning:create": (post(only("officer", "admin"), data=lambda w: {"region": "32.73", "year": str(w.today.year + 1)}),),
-    "planning:plan": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
+    "planning:plan": (Case(only("officer", "curator", "admin", "pmo"), params={"plan_id": "plan"}),),
     "planning:line_add": (post(only("officer", "admin"), params={"plan_id": "plan"},
                                data=lambda w: {"vocational_field": w.field_id, "people": "3", "reason": "Matriks"}),),
     "planning:line_edit": (post(only("officer", "admin"), params={"line_id": "plan_line"},
@@ -405,12 +406,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "planning:submit": (post(only("officer", "admin"), params={"plan_id": "plan"}),),
     "planning:reopen": (post(only("officer", "admin"), params={"plan_id": "plan"}),),
     "planning:return": (post(only("curator", "admin"), params={"plan_id": "plan"}, data={"reason": "Lengkapi alasan"}),),
-    "planning:export_xlsx": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
-    "planning:export_csv": (Case(only("officer", "curator", "admin"), params={"plan_id": "plan"}),),
+    "planning:export_xlsx": (Case(only("officer", "curator", "admin", "pmo"), params={"plan_id": "plan"}),),
+    "planning:export_csv": (Case(only("officer", "curator", "admin", "pmo"), params={"plan_id": "plan"}),),
     # A province's roll-up (Jawa Barat): its province office (none in the world) and the ministry; not a regency office.
-    "planning:rollup": (Case(only("curator", "admin"), params={"area": "province_code"}),),
-    "planning:rollup_xlsx": (Case(only("curator", "admin"), params={"area": "province_code"}),),
-    "planning:rollup_csv": (Case(only("curator", "admin"), params={"area": "province_code"}),),
+    "planning:rollup": (Case(only("curator", "admin", "pmo"), params={"area": "province_code"}),),
+    "planning:rollup_xlsx": (Case(only("curator", "admin", "pmo"), params={"area": "province_code"}),),
+    "planning:rollup_csv": (Case(only("curator", "admin", "pmo"), params={"area": "province_code"}),),
     # --- prakerja -----------------------------------------------------------------------------------
     "prakerja:home": (Case(PUBLIC),),
     # Staff (and administrators) have no own NIK to apply with: the posko page is theirs.
@@ -436,9 +437,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "prakerja:exclusion_report": (Case(only(*PMO)),),
     # Curation (stage 1: curators; stage 2: PMO officers), buying (the holder's own card: nobody else's is found), the
     # institution's desk (its managers; other institutions' staff do not learn it exists).
-    "prakerja:curation": (Case(only(*CURATORS), params={"stage": "stage_one"}),),
+    "prakerja:curation": (Case(only(*CURATORS), params={"stage": "stage_one"}),
+                          Case(only(*PMO), params={"stage": "stage_two"}, note="stage 2: PMO officers")),
     "prakerja:curation_decide": (post(only(*CURATORS), params={"stage": "stage_one", "entry_id": "catalogue_entry"},
-                                      data={"decision": "accept"}),),
+                                      data={"decision": "accept"}),
+                                 post(only(*PMO), params={"stage": "stage_two", "entry_id": "catalogue_entry"},
+                                      data={"decision": "accept"}, note="stage 2: PMO officers")),
     "prakerja:buy": (post(only(*CITIZENS, others=HIDDEN), data={"card": "0000000000000000", "key": "k"}),),
     "prakerja:purchase_cancel": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
     "prakerja:purchase_consent": (post(only(others=HIDDEN), params={"purchase_id": "no_purchase"}),),
@@ -455,14 +459,14 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
     # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
     # officers only: a national role is refused it (no national list of applicants' names).
-    "prakerja:figures": (Case(only(*POSKO)), Case(only(*POSKO), query="gelombang={wave}&dasar=domisili")),
-    "prakerja:figures_xlsx": (Case(only(*POSKO)),),
-    "prakerja:figures_csv": (Case(only(*POSKO)),),
+    "prakerja:figures": (Case(only(*POSKO, "pmo")), Case(only(*POSKO, "pmo"), query="gelombang={wave}&dasar=domisili")),
+    "prakerja:figures_xlsx": (Case(only(*POSKO, "pmo")),),
+    "prakerja:figures_csv": (Case(only(*POSKO, "pmo")),),
     # Dashboards (reporting): the ministry and the PMO see the nation, a regional officer opens on their own area; a
     # region outside it is refused (officer_out asking for Kota Bandung). The public statistics need no log-in.
-    "reporting:dashboard": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73")),
-    "reporting:dashboard_xlsx": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73")),
-    "reporting:dashboard_csv": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin"), query="wilayah=32.73&tabel=rincian")),
+    "reporting:dashboard": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin", "pmo"), query="wilayah=32.73")),
+    "reporting:dashboard_xlsx": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin", "pmo"), query="wilayah=32.73")),
+    "reporting:dashboard_csv": (Case(only(*DASHBOARD)), Case(only("officer", "curator", "admin", "pmo"), query="wilayah=32.73&tabel=rincian")),
     "reporting:public": (Case(PUBLIC), Case(PUBLIC, query="wilayah=32.73&dasar=ktp&rincian=field")),
     "reporting:public_xlsx": (Case(PUBLIC),),
     "reporting:public_csv": (Case(PUBLIC, query="wilayah=32&tabel=bulan"),),

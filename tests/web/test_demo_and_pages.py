@@ -12,13 +12,13 @@ from sisnaker.regions import nik
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_is_realistic_and_loads_once(regions, tmp_path):
+@pytest.mark.django_db(transaction=True)  # as `sisnaker demo` runs: each request commits (the consent code leaves then)
+def test_demo_data_is_realistic_and_loads_once(regions, tmp_path, settings):
+    # As `sisnaker demo` loads: tasks wait for the worker, which starts after the data is loaded.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     first = demo.load_demo(citizens=120, today=timezone.localdate())
     assert first["citizens"] == 121
-    # A beneficiary bought a curated training with the balance; the institution redeemed it and reported completion.
-    from sisnaker.prakerja.models import Purchase
-
-    assert first["prakerja_purchases"] == 1 and Purchase.objects.get().status == "completed"
+    _a_platform_bought_through_the_signed_api(first)
     assert demo.load_demo(citizens=120, today=timezone.localdate()) == {"created": 0}
     people = list(Person.objects.all())
     assert len(people) == 121
@@ -50,6 +50,31 @@ def test_demo_data_is_realistic_and_loads_once(regions, tmp_path):
     assert any(r.readiness.blocking for r in rows) and any(r.readiness.certified for r in rows)
     _a_full_prakerja_wave_was_drawn(tmp_path)
     _the_dashboards_have_their_figures()
+
+
+def _a_platform_bought_through_the_signed_api(loaded):
+    """A beneficiary bought a curated training with the balance through the demo platform's signed requests (the
+    consent code read on their phone and relayed by the platform); the institution redeemed it and reported
+    completion."""
+    from sisnaker.core.models import AuditEvent
+    from sisnaker.demo.prakerja import PLATFORM_NAME
+    from sisnaker.integration.models import Partner, PartnerKey, SeenSignature
+    from sisnaker.notifications.models import Notification
+    from sisnaker.prakerja.models import Purchase
+
+    assert loaded["prakerja_purchases"] == 1
+    partner = Partner.objects.get(name=PLATFORM_NAME, kind="platform")
+    assert PartnerKey.objects.filter(partner=partner, scheme="hmac-sha256", revoked_at__isnull=True).count() == 1
+    purchase = Purchase.objects.get()
+    assert purchase.platform_code == partner.client_code and purchase.requested_by is None  # the platform, no session
+    assert purchase.status == "completed" and purchase.consented_via == "code" and purchase.consented_at is not None
+    # Three signed requests were accepted (purchase, consent, status), each signature once.
+    assert SeenSignature.objects.filter(partner=partner).count() == 3
+    consented = AuditEvent.objects.get(action="prakerja_purchase.consented", object_id=str(purchase.pk))
+    assert consented.after["via"] == partner.client_code and consented.after["by"] == "code"
+    # The code went by SMS to the application's phone; only a blanked copy is kept.
+    sms = Notification.objects.get(topic="prakerja_consent", channel="sms")
+    assert sms.status == "sent" and "\u2022" * 6 in sms.body
 
 
 def _the_dashboards_have_their_figures():

@@ -96,18 +96,32 @@ def load_prakerja_wave(*, today: dt.date, rng: random.Random, names, application
     return {"applications": len(objects), **closed, **drawn}
 
 
+PLATFORM_NAME = "Platform Demo Kerja"
+API = "/api/v1/integration"
+
+
 def load_prakerja_purchase(*, today: dt.date) -> int:
-    """One beneficiary of the demo wave buys a curated training on Sisnaker with the card's balance, the institution
-    (UPTD BLK Kota Bandung) exchanges the voucher, redeems session 1 and reports attendance and completion — all
-    through the services (curation in both stages, the PMO's rule check, the ledger). Returns how many purchases were
-    made (0 when no beneficiary with an account could be enrolled: the demo goes on without it)."""
+    """One beneficiary of the demo wave buys a curated training through a digital platform partner, the way a real
+    platform does: the PMO officer registers the demo platform and issues its sign key; the platform sends a signed
+    purchase request (``POST /api/v1/integration/purchase``, handled by the real endpoint: demo/partner.py), the
+    beneficiary reads the consent code on their phone and the platform relays it (``…/purchase/consent``), the PMO's
+    rule check debits the balance and the platform reads the voucher (``…/purchase/status``). The institution (UPTD
+    BLK Kota Bandung) then exchanges the voucher, redeems session 1 and reports attendance and completion at its desk
+    (the services). Returns how many purchases were made: 0 when no beneficiary with an account could be enrolled, or
+    when the demo is loaded inside an outer transaction (a test's), where the consent code never leaves (messages
+    with a code are sent when the transaction commits) — the demo goes on without it."""
+    from django.db import connection
+
     from sisnaker.core.errors import SisnakerError
     from sisnaker.institutions.models import Institution
+    from sisnaker.integration import services as integration
     from sisnaker.prakerja import purchases
     from sisnaker.prakerja.domain import CardStatus
-    from sisnaker.prakerja.models import Card
+    from sisnaker.prakerja.models import Card, Purchase
     from sisnaker.training import services as training
     from sisnaker.training.models import VocationalField
+
+    from .partner import DemoPhone, DemoPlatform
 
     manager, curator, pmo = (User.objects.get(username=u) for u in ("pengelola.blkbandung", "kurator", "pmo"))
     blk = Institution.objects.get(registry_number="BLK-3273-001")
@@ -122,19 +136,37 @@ def load_prakerja_purchase(*, today: dt.date) -> int:
     entry = purchases.catalogue_propose(actor=manager, program=program, price=1_500_000, now=now)
     entry = purchases.catalogue_decide(actor=curator, entry=entry, stage=1, accept=True, note="Materi sesuai SKKNI.", now=now)
     purchases.catalogue_decide(actor=pmo, entry=entry, stage=2, accept=True, note="Harga wajar.", now=now)
-    for card in Card.objects.filter(status=CardStatus.ACTIVE, person__user__isnull=False).select_related("person__user").order_by("pk")[:20]:
+    partner = integration.partner_register(actor=pmo, name=PLATFORM_NAME, kind="platform", now=now)
+    key = integration.key_issue(actor=pmo, partner_id=partner.pk, scheme="hmac-sha256", now=now)
+    platform = DemoPlatform(client_code=partner.client_code, sign_key=key.secret, scheme="hmac-sha256")
+    if connection.in_atomic_block:
+        return 0
+    cards = Card.objects.filter(status=CardStatus.ACTIVE, person__user__isnull=False).select_related("application").order_by("pk")
+    for card in cards[:20]:
+        with DemoPhone.in_use():
+            status, answer = platform.post(f"{API}/purchase", {"card_number": card.number, "course_code": entry.course_code,
+                                                               "idempotency_key": f"demo-{card.number}"})
+            if status != 200 or answer["data"]["status"] != "consent":
+                continue  # this card cannot buy (no account yet, an unfinished purchase…): the next beneficiary
+            invoice = answer["data"]["invoice_code"]
+            code = DemoPhone.last_code(card.application.phone, marker="persetujuan")  # what the beneficiary reads out
+        if not code:
+            raise RuntimeError(f"The consent code for {invoice} reached no demo phone (SMS to {card.application.phone}).")
+        status, answer = platform.post(f"{API}/purchase/consent", {"invoice_code": invoice, "consent_code": code})
+        if status != 200:
+            raise RuntimeError(f"The demo platform's consent for {invoice} was refused: {answer}")
+        # The PMO's rule check, queued when the consent committed, runs here at once (the worker finds it decided).
+        bought = purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(invoice_code=invoice), now=timezone.now())
+        status, answer = platform.post(f"{API}/purchase/status", {"invoice_code": invoice})
+        if answer["data"]["status"] != "authorised":
+            continue  # refused by the rule check (e.g. the buyer cannot be enrolled): the next beneficiary
         try:
-            bought = purchases.purchase_request(actor=card.person.user, card=card, program=program, platform_code="",
-                                                idempotency_key=f"demo-{card.number}", now=now)
-            bought = purchases.purchase_authorise(actor=None, purchase=bought, now=now)
-            if bought.status != "authorised":
-                continue
-            codes = purchases.voucher_exchange(actor=manager, institution=blk, voucher_code=bought.voucher_code, now=now)
+            codes = purchases.voucher_exchange(actor=manager, institution=blk, voucher_code=answer["data"]["voucher_code"], now=now)
             at = codes[0].session_start + dt.timedelta(minutes=10)
             purchases.redeem_commit(actor=manager, institution=blk, code=codes[0].code, sequence=1, now=at)
             purchases.attendance_report(actor=manager, institution=blk, code=codes[0].code, present=True, now=at)
             purchases.completion_report(actor=manager, institution=blk, code=codes[0].code, now=now)
-            return 1
-        except SisnakerError:
-            continue  # this one cannot (a schedule clash, an age rule...): the next beneficiary
+        except SisnakerError as exc:
+            raise RuntimeError(f"The demo institution could not redeem {bought.invoice_code}: {exc}") from exc
+        return 1
     return 0

@@ -633,6 +633,19 @@ def surveys_paid(count: int) -> range:
     return range(1, min(count, SURVEYS_MAX) + 1)
 
 
+def incentives_settled(*, today: dt.date, base: dt.date, completed_on: dt.date, amount: int, count: int, interval_days: int,
+                       survey_amount: int, survey_count: int) -> bool:
+    """Whether a completed, certified purchase can have no incentive due after an accrual run of ``today``: every
+    post-training instalment's day has come (so that run made it), and the last paid survey's window closed before
+    ``today`` (a response in a window is submitted by its last day, so that run saw it). The hourly accrual then stops
+    reading the purchase (``Purchase.incentives_open``)."""
+    dues = incentive_due_dates(base=base, count=count, interval_days=interval_days) if amount > 0 else []
+    surveys = surveys_paid(survey_count) if survey_amount > 0 else range(0)
+    instalments_made = all(due <= today for due in dues)
+    windows_over = all(survey_window(completed_on, n)[1] < today for n in surveys)
+    return instalments_made and windows_over
+
+
 def survey_refusal(*, completed_on: dt.date | None, today: dt.date, n: int) -> Msg | None:
     """Why the ``n``-th Prakerja survey cannot be filled today (``completed_on`` None: the training was not reported
     completed through a Kartu Prakerja purchase), or None."""

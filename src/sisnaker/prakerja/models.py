@@ -356,6 +356,9 @@ class Purchase(models.Model):
     voucher_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
     enrollment = models.OneToOneField("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Completed and an incentive may still become due (an instalment's day, a survey window): what the hourly accrual
+    # reads (``purchases.incentives_accrue``); cleared once ``domain.incentives_settled``.
+    incentives_open = models.BooleanField(default=False)
     completion_reported_by = models.CharField(max_length=150, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
@@ -395,8 +398,10 @@ class Purchase(models.Model):
             # or refused/cancelled without a debit.
             models.CheckConstraint(condition=Q(consent_code_hash="") | Q(status__in=["consent", "refused", "cancelled"])
                                    | Q(consented_at__isnull=False), name="prakerja_purchase_debited_after_consent"),
+            models.CheckConstraint(condition=Q(incentives_open=False) | Q(status="completed"), name="prakerja_purchase_incentives_open_completed"),
         ]
-        indexes = [models.Index(fields=["institution", "status"], name="prakerja_purchase_inst_idx")]
+        indexes = [models.Index(fields=["institution", "status"], name="prakerja_purchase_inst_idx"),
+                   models.Index(fields=["id"], condition=Q(incentives_open=True), name="prakerja_purchase_incent_idx")]
 
     def __str__(self) -> str:
         return self.invoice_code

@@ -676,7 +676,8 @@ def completion_report(*, actor, institution, code: str, now: dt.datetime, via: s
             raise Conflict(Msg("Belum ada sesi yang di-redeem untuk pembelian ini.", "No session of this purchase was redeemed yet."),
                            code=Code.REDEEM_NOT_USED)
         purchase.status, purchase.completed_at, purchase.completion_reported_by = PS.COMPLETED, now, _who(actor, via)[:150]
-        purchase.save(update_fields=["status", "completed_at", "completion_reported_by"])
+        purchase.incentives_open = True
+        purchase.save(update_fields=["status", "completed_at", "completion_reported_by", "incentives_open"])
         audit.record(actor=actor, action=Audit.PURCHASE_COMPLETED, obj=purchase, at=now, before={"status": PS.AUTHORISED},
                      after={"status": PS.COMPLETED, "via": _who(actor, via)})
         _accrue(actor=None, purchase_ids=[purchase.pk], now=now)
@@ -695,7 +696,8 @@ def incentives_accrue(*, actor, now: dt.datetime) -> int:
     with transaction.atomic(durable=True):
         if actor is not None:
             require(actor, "prakerja.manage")
-        ids = list(Purchase.objects.filter(status=PS.COMPLETED, enrollment__certificate__isnull=False,
+        # Only the purchases an incentive may still become due for (a partial index): not every purchase ever completed.
+        ids = list(Purchase.objects.filter(incentives_open=True, status=PS.COMPLETED, enrollment__certificate__isnull=False,
                                            enrollment__certificate__revoked_at__isnull=True).values_list("pk", flat=True))
         return _accrue(actor=actor, purchase_ids=ids, now=now)
 
@@ -715,9 +717,13 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                Response.objects.filter(enrollment_id__in=[r[4] for r in rows], questionnaire__code__in=list(domain.SURVEY_NUMBERS))
                .values_list("enrollment_id", "questionnaire__code", "submitted_at")}
     payables: dict[str, Payable] = {}
-    for _pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
+    settled = []
+    for pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
         completed_on = timezone.localdate(completed_at)
         base = max(completed_on, timezone.localdate(certified_at))
+        if domain.incentives_settled(today=today, base=base, completed_on=completed_on, amount=amount, count=count,
+                                     interval_days=interval, survey_amount=s_amount, survey_count=s_count):
+            settled.append(pk)  # everything is made by the end of this run: later runs need not read it
         if amount > 0:
             for n, due in enumerate(domain.incentive_due_dates(base=base, count=count, interval_days=interval), start=1):
                 key = incentive_key(number, n)
@@ -733,6 +739,8 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                 payables[key] = Payable(kind=PayableKind.PRAKERJA, idempotency_key=key, funding_source=FUNDING_SOURCE, amount=s_amount,
                                         person_id=person_id, program_id=program_id, enrollment_id=enrollment_id, created_at=now)
     made = payables_create(actor=actor, rows=list(payables.values()), now=now)
+    if settled:
+        Purchase.objects.filter(pk__in=settled).update(incentives_open=False)
     if made:
         audit.record(actor=actor, action=Audit.INCENTIVES_DUE, object_type="prakerja.purchase", at=now,
                      after={"payables": len(made), "amount": sum(p.amount for p in made), "keys": [p.idempotency_key for p in made][:50]})
