@@ -101,6 +101,8 @@ def test_the_public_page_hides_small_cells(client, figures):
     assert "•" in cards and ">4<" not in cards
     table = html.split('data-table="wilayah"')[1].split("</table>")[0]
     assert ">3<" not in table and ">1<" not in table
+    # The map is drawn, its hidden provinces without their numbers.
+    assert '<svg class="map"' in html and "Jawa Barat: 3" not in html
     # No institution breakdown and no money on the public page.
     assert 'value="institution"' not in html and 'data-measure="incentives_paid"' not in html
 

@@ -91,7 +91,7 @@ def _page(request: HttpRequest, d: selectors.Dashboard, p: dict, *, template: st
     context = {
         "d": d, "p": p, "query": _query(p), "bases": domain.BASES,
         "dims": [(k, label) for k, label, _ in domain.DIMENSIONS if k in dims],
-        "charts": _charts(d), "map": maps.province_map(d.map_values) if d.map_values else None,
+        "charts": _charts(d), "map": maps.province_map(d.map_values) if d.map_measure is not None else None,
         "year_choice": "semua" if p["year"] is None else str(p["year"]),
         "threshold": domain.DEFAULT_THRESHOLD, **extra,
     }
