@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import random
+import threading
 import time
 from array import array
 from collections.abc import Callable
@@ -168,28 +170,62 @@ def seed_check(*, allow_existing: bool) -> None:
 
 # --- bulk writing ------------------------------------------------------------------------------------
 
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+class CopyWriter:
+    """Writes the chunks of every ``Sink`` on PostgreSQL with COPY, from one background thread, so that the
+    server parses and stores a chunk while Python generates the next (on two cores: one each). The thread
+    uses the load's own connection (psycopg 3 connections are thread-safe), one COPY at a time, in the order
+    the chunks were queued; the queue is short, so memory stays bounded. ``drain`` waits until everything
+    queued is written and re-raises an error of the thread: callers drain before using the connection
+    themselves (the generator does at the end of each phase)."""
 
+    def __init__(self, raw_connection):
+        self.raw = raw_connection
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="seed-copy", daemon=True)
+        self.thread.start()
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPE)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+    def _run(self) -> None:
+        while True:
+            job = self.queue.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    table, columns, rows, stat = job
+                    started = time.perf_counter()
+                    with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        write = copy.write_row  # psycopg's C row formatter (text format)
+                        for row in rows:
+                            write(row)
+                    stat.seconds += time.perf_counter() - started
+            except BaseException as exc:  # noqa: BLE001 — handed to the main thread at the next drain
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def put(self, table: str, columns: str, rows: list, stat: TableStat) -> None:
+        if self.error is not None:
+            self.drain()
+        self.queue.put((table, columns, rows, stat))
+
+    def drain(self) -> None:
+        self.queue.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
 
 
 class Sink:
-    """Rows for one table, written in chunks: COPY … FROM STDIN (text format) on PostgreSQL, one
-    ``executemany`` per chunk elsewhere. JSON columns take JSON text."""
+    """Rows for one table, written in chunks: COPY … FROM STDIN through the ``CopyWriter`` on PostgreSQL,
+    one ``executemany`` per chunk elsewhere. JSON columns take JSON text."""
 
-    def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None):
+    def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None,
+                 writer: CopyWriter | None = None):
         self.table = model._meta.db_table
         # Columns the generator does not name get their field's default (a column added to a model later
         # keeps the seed working); a required column without a default is this module's to fill.
@@ -199,7 +235,7 @@ class Sink:
         self.rows: list[tuple] = []
         self.stat = report.tables.setdefault(self.table, TableStat())
         self.progress = progress
-        self.postgres = connection.vendor == "postgresql"
+        self.writer = writer
 
     def add(self, row: tuple) -> None:
         self.rows.append(row + self.extra_values if self.extra_values else row)
@@ -209,22 +245,20 @@ class Sink:
     def flush(self) -> None:
         if not self.rows:
             return
-        started = time.perf_counter()
         cols = ", ".join(self.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in self.rows)
-                with cursor.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                    copy.write(text)
-            else:
-                ops = connection.ops
-                rows = [tuple(ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
-                              else v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in self.rows]
-                marks = ", ".join(["%s"] * len(self.columns))
+        self.stat.rows += len(self.rows)
+        if self.writer is not None:
+            self.writer.put(self.table, cols, self.rows, self.stat)
+        else:
+            started = time.perf_counter()
+            ops = connection.ops
+            rows = [tuple(ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
+                          else v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in self.rows]
+            marks = ", ".join(["%s"] * len(self.columns))
+            with connection.cursor() as cursor:
                 # Table and column names are this module's constants, never user input.
                 cursor.executemany(f"INSERT INTO {self.table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
-        self.stat.rows += len(self.rows)
-        self.stat.seconds += time.perf_counter() - started
+            self.stat.seconds += time.perf_counter() - started
         if self.progress is not None:
             self.progress(self.table, len(self.rows))
         self.rows = []
@@ -244,6 +278,32 @@ def _defaults_for_unnamed(model, columns: tuple[str, ...]) -> dict[str, object]:
             raise ImproperlyConfigured(f"sisnaker seed does not fill {model._meta.db_table}.{f.column}, which has no "
                                        f"default: give it a value in demo/seed.py")
     return extra
+
+
+def index_snapshot(tables: list[str], *, droppable: bool = False) -> list[tuple[str, str, str, str, str]]:
+    """(table, index, CREATE INDEX statement, unique constraint backed by it or "", its definition or "") for
+    the non-primary-key indexes of ``tables`` on PostgreSQL, from the catalog. With ``droppable``: only those
+    the seed may drop and rebuild (owned by the connected role, no foreign key depending on them, a
+    constraint only when it is a unique constraint named like its index)."""
+    sql = """
+        SELECT t.relname, ic.relname, pg_get_indexdef(i.indexrelid), coalesce(c.conname, ''),
+               coalesce(pg_get_constraintdef(c.oid), ''), c.contype, pg_has_role(t.relowner, 'USAGE'),
+               EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class t ON t.oid = i.indrelid
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype <> 'f'
+        WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) AND NOT i.indisprimary
+        ORDER BY t.relname, ic.relname"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(tables)])
+        rows = cursor.fetchall()
+    found = []
+    for table, index, indexdef, constraint, condef, contype, owned, referenced in rows:
+        if droppable and (not owned or referenced or (contype is not None and (contype != "u" or constraint != index))):
+            continue
+        found.append((table, index, indexdef, constraint, condef))
+    return found
 
 
 def _next_id(model) -> int:
@@ -338,9 +398,10 @@ class Generator:
         self.log = log or (lambda _msg: None)
         self.staff_hash = make_password(staff_password)
         self.names = Names.make(sizes.seed)
+        self.writer: CopyWriter | None = None
 
     def sink(self, model, columns) -> Sink:
-        return Sink(model, columns, self.report, self.progress)
+        return Sink(model, columns, self.report, self.progress, self.writer)
 
     # -- preparation (outside the load's transaction: these are the app's own durable services) --
 
@@ -356,21 +417,33 @@ class Generator:
         started = time.perf_counter()
         postgres = connection.vendor == "postgresql"
         with transaction.atomic():
+            dropped: list[tuple[str, str]] = []
             if postgres:
                 self.report.replica_mode = self._replica_mode()
-            self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution, InstitutionStatusChange,
-                                                     Program, Enrollment, Assessment, Review, Response, Answer, Certificate,
-                                                     CertificateCounter, AuditEvent)}
-            self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
-            self._phase("regions and staff", self._places_and_staff)
-            self._phase("institutions", self._institutions)
-            self._phase("citizens", self._citizens)
-            self._phase("programs", self._programs)
-            self._phase("enrollments and certificates", self._enrollments)
-            self._phase("program counters", self._program_counters)
-            self._phase("marker and sequences", self._finish)
-            if postgres and self.report.replica_mode:
-                self._phase("foreign key check", self._check_foreign_keys)
+                connection.ensure_connection()
+                self.writer = CopyWriter(connection.connection)
+            try:
+                self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
+                                                         InstitutionStatusChange, Program, Enrollment, Assessment, Review,
+                                                         Response, Answer, Certificate, CertificateCounter, AuditEvent)}
+                self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
+                if postgres:
+                    self._phase("secondary indexes dropped", lambda: dropped.extend(self._indexes_off()))
+                self._phase("regions and staff", self._places_and_staff)
+                self._phase("institutions", self._institutions)
+                self._phase("citizens", self._citizens)
+                self._phase("programs", self._programs)
+                self._phase("enrollments and certificates", self._enrollments)
+                if dropped:
+                    self._phase("secondary indexes rebuilt", lambda: self._indexes_on(dropped))
+                self._phase("program counters", self._program_counters)
+                self._phase("marker and sequences", self._finish)
+                if postgres and self.report.replica_mode:
+                    self._phase("foreign key check", self._check_foreign_keys)
+            finally:
+                if self.writer is not None:
+                    self.writer.close()
+                    self.writer = None
         if postgres:
             t0 = time.perf_counter()
             with connection.cursor() as cursor:
@@ -386,8 +459,45 @@ class Generator:
         self.log(f"… {name}")
         fn()
         self.audit.flush()
+        self.drain()
         after = sum(s.rows for s in self.report.tables.values())
         self.report.phases.append((name, time.perf_counter() - t0, after - before))
+
+    def drain(self) -> None:
+        """Wait for the COPY thread: before this thread uses the connection itself."""
+        if self.writer is not None:
+            self.writer.drain()
+
+    # -- secondary indexes: off during the load, rebuilt after it (PostgreSQL) --
+
+    def _indexes_off(self) -> list[tuple[str, str]]:
+        """Drop the secondary indexes (and the unique constraints they back) of the written tables, returning
+        the statements that recreate them exactly as the migrations made them (read from the catalog:
+        ``pg_get_indexdef`` / ``pg_get_constraintdef``). Building an index once over the loaded rows costs a
+        fraction of maintaining it row by row (the trigram GIN indexes on names and phones most of all).
+        Primary keys stay (ids are appended in order: cheap, and the foreign-key check uses them), and so does
+        any index a foreign key depends on, or that the connected role does not own. All in the load's
+        transaction: a failed load rolls the drop back too."""
+        recreate: list[tuple[str, str]] = []
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table, index, indexdef, constraint, condef in index_snapshot(self.written_tables(), droppable=True):
+                if constraint:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
+                    recreate.append((index, f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {condef}"))
+                else:
+                    cursor.execute(f"DROP INDEX {quote(index)}")
+                    recreate.append((index, indexdef))
+        return recreate
+
+    def _indexes_on(self, statements: list[tuple[str, str]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _index, sql in statements:
+                cursor.execute(sql)
+
+    def written_tables(self) -> list[str]:
+        return [m._meta.db_table for m in self.written_models()]
 
     @staticmethod
     def _replica_mode() -> bool:
@@ -928,6 +1038,7 @@ class Generator:
         self.audit.add(_audit_row(self.ids[AuditEvent], self.now, None, "sisnaker seed", SEED_ACTION, "seed", "1", "seed",
                                   after=info))
         self.audit.flush()
+        self.drain()
         statements = connection.ops.sequence_reset_sql(no_style(), self.written_models())
         with connection.cursor() as cursor:
             for sql in statements:
