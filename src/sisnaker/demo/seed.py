@@ -42,6 +42,7 @@ import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -225,11 +226,11 @@ class Sink:
     one ``executemany`` per chunk elsewhere. JSON columns take JSON text."""
 
     def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None,
-                 writer: CopyWriter | None = None):
-        self.table = model._meta.db_table
+                 writer: CopyWriter | None = None, table: str | None = None):
+        self.table = table or model._meta.db_table
         # Columns the generator does not name get their field's default (a column added to a model later
         # keeps the seed working); a required column without a default is this module's to fill.
-        self.extra = _defaults_for_unnamed(model, columns)
+        self.extra = _defaults_for_unnamed(model, columns) if model is not None else {}
         self.columns = columns + tuple(self.extra)
         self.extra_values = tuple(self.extra.values())
         self.rows: list[tuple] = []
@@ -336,16 +337,39 @@ class Names:
         return f"{name} {self.last[last % len(self.last)]}"
 
 
+@lru_cache(maxsize=8192)
+def _wib_morning(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=WIB).astimezone(dt.UTC)
+
+
 def _aware(day: dt.date, seconds: int) -> dt.datetime:
     """A moment of ``day`` in Indonesia's western time (08:00 + ``seconds``), in UTC."""
-    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=WIB).astimezone(dt.UTC) + dt.timedelta(seconds=seconds)
+    return _wib_morning(day) + dt.timedelta(seconds=seconds)
 
 
 def _audit_row(ids, at, actor_id, actor_label, action, object_type, object_id, object_label, after=None, before=None,
                reason=""):
     return (next(ids), at, actor_id, actor_label, action, object_type, str(object_id), object_label[:200],
-            None if before is None else json.dumps(before, ensure_ascii=False),
-            None if after is None else json.dumps(after, ensure_ascii=False), reason, None, "")
+            _json(before), _json(after), reason, None, "")
+
+
+_JSON_MEMO: dict[tuple, str] = {}
+
+
+def _json(value: dict | None) -> str | None:
+    """JSON text of an audit snapshot; the few small ones that repeat (``{"state": "registered"}``, a status
+    change) are encoded once."""
+    if value is None:
+        return None
+    if len(value) <= 2:
+        key = tuple(value.items())
+        text = _JSON_MEMO.get(key)
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False)
+            if len(_JSON_MEMO) < 1000 and all(isinstance(v, str) for _, v in key):
+                _JSON_MEMO[key] = text
+        return text
+    return json.dumps(value, ensure_ascii=False)
 
 
 AUDIT_COLUMNS = ("id", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label", "before",
@@ -858,6 +882,16 @@ class Generator:
         response_rows = self.sink(Response, ("id", "version_id", "questionnaire_id", "person_id", "enrollment_id",
                                              "submitted_at"))
         answer_rows = self.sink(Answer, ("id", "response_id", "question_id", "value"))
+        # On PostgreSQL the answers (about nine per response, the largest table) are not sent row by row: each
+        # response names the answer set it drew from the pool, and one INSERT … SELECT expands them on the
+        # server, numbered as the rows would have been (by response, then question order).
+        expand = self.writer is not None
+        if expand:
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE TEMP TABLE seed_answer_set (set_no int, ord int, question_id int, value text) "
+                               "ON COMMIT DROP")
+                cursor.execute("CREATE TEMP TABLE seed_response_set (response_id bigint, set_no int) ON COMMIT DROP")
+            response_sets = Sink(None, ("response_id", "set_no"), self.report, None, self.writer, table="seed_response_set")
         certificate_rows = self.sink(Certificate, ("id", "enrollment_id", "number", "institution_id", "year", "sequence",
                                                    "verification_id", "payload", "signature", "key_id", "issued_at",
                                                    "issued_by_id", "revoked_at", "revoked_by_id", "revoke_reason",
@@ -865,7 +899,14 @@ class Generator:
         version = QuestionnaireVersion.objects.select_related("questionnaire").get(questionnaire__code=READINESS_CODE,
                                                                                    is_current=True)
         questions = {q.code: q.pk for q in version.questions.all()}
-        answer_sets = _answer_sets(version, self.today, rng)
+        answer_sets = list(enumerate(_answer_sets(version, self.today, rng)))
+        if expand:
+            pool = Sink(None, ("set_no", "ord", "question_id", "value"), self.report, None, self.writer,
+                        table="seed_answer_set")
+            for set_no, values in answer_sets:
+                for k, (code, value) in enumerate(values.items()):
+                    pool.add((set_no, k, questions[code], value))
+            pool.flush()
         institutions = {inst[0]: inst for inst in self.institutions}
         regions = {}
         self.counters: dict[tuple[int, int], int] = {}
@@ -958,8 +999,12 @@ class Generator:
                     response_pk = next(self.ids[Response])
                     response_rows.add((response_pk, version.pk, version.questionnaire_id, person_id, pk,
                                        min(_aware(after_day, rng.randrange(36000)), self.now)))
-                    for code, value in rng.choice(answer_sets).items():
-                        answer_rows.add((next(self.ids[Answer]), response_pk, questions[code], value))
+                    set_no, values = rng.choice(answer_sets)
+                    if expand:
+                        response_sets.add((response_pk, set_no))
+                    else:
+                        for code, value in values.items():
+                            answer_rows.add((next(self.ids[Answer]), response_pk, questions[code], value))
                 # A certificate for most of those with every step done.
                 if state == E.GRADUATED and reviewed and surveyed and unit_ids and rng.random() < 0.92:
                     issued = max(_aware(program.end + dt.timedelta(days=rng.randint(1, 20)), rng.randrange(28800)),
@@ -970,10 +1015,31 @@ class Generator:
                                                            issued))
         for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows):
             sink.flush()
+        if expand:
+            response_sets.flush()
+            self._expand_answers()
         counters = self.sink(CertificateCounter, ("id", "institution_id", "year", "last"))
         for (institution, year), last in sorted(self.counters.items()):
             counters.add((next(self.ids[CertificateCounter]), institution, year, last))
         counters.flush()
+
+    def _expand_answers(self) -> None:
+        self.drain()
+        started = time.perf_counter()
+        first = self.ids[Answer].value + 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Answer._meta.db_table} (id, response_id, question_id, value) "  # noqa: S608
+                "SELECT %s - 1 + row_number() OVER (ORDER BY r.response_id, a.ord), r.response_id, a.question_id, "
+                "a.value::jsonb FROM seed_response_set r JOIN seed_answer_set a ON a.set_no = r.set_no", [first])
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE seed_response_set, seed_answer_set")
+        self.ids[Answer].value += written
+        stat = self.report.tables.setdefault(Answer._meta.db_table, TableStat())
+        stat.rows += written
+        stat.seconds += time.perf_counter() - started
+        self.report.tables.pop("seed_response_set", None)
+        self.report.tables.pop("seed_answer_set", None)
 
     def _certificate(self, rng, enrollment_pk, person_i, program: _Program, inst, region, issued: dt.datetime) -> tuple:
         year = issued.astimezone(WIB).year
