@@ -62,6 +62,9 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
+from sisnaker.placement import domain as placement_domain
+from sisnaker.placement.codes import JobsAudit
+from sisnaker.placement.models import Outcome, Placement
 from sisnaker.regions.models import District, Province, Regency
 from sisnaker.regions.nik import mask as mask_nik
 from sisnaker.regions.services import regions_load
@@ -111,6 +114,16 @@ REASON_NOT_ASSESSED = "Belum dinilai saat program ditutup."
 REASON_DROPPED = "Berhenti di tengah pelatihan (diterima bekerja)."
 REASON_WITHDRAWN = "Mengundurkan diri sebelum pelatihan dimulai."
 REASON_CANCELLED = "Program dibatalkan: anggaran dialihkan."
+# Alumni outcomes reported by the regional officer of their domicile (placement.services.outcomes): the share
+# of alumni reported, the statuses' weights, and where those at work are.
+OUTCOME_SHARE = 0.4
+OUTCOME_ACTION = str(JobsAudit.OUTCOME_REPORTED)  # a plain str for COPY
+OUTCOME_WEIGHTS = {"employed": 60, "self_employed": 15, "not_working": 20, "studying": 5}
+EMPLOYERS = ["PT Maju Jaya Sentosa", "PT Sinar Abadi Teknik", "CV Karya Bersama", "PT Nusantara Garmen", "PT Mitra Logistik",
+             "Hotel Cahaya Indah", "PT Bangun Konstruksi", "Bengkel Jaya Motor", "PT Sumber Pangan", "Koperasi Tani Makmur"]
+POSITIONS = ["Operator produksi", "Teknisi", "Staf administrasi", "Juru masak", "Penjahit", "Montir", "Tukang las",
+             "Staf gudang", "Pramusaji", "Kasir"]
+SECTORS = ["C", "C", "F", "G", "G", "H", "I", "N", "A", "S"]
 
 
 class SeedRefused(Exception):
@@ -449,7 +462,8 @@ class Generator:
             try:
                 self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
                                                          InstitutionStatusChange, Program, Enrollment, Assessment, Review,
-                                                         Response, Answer, Certificate, CertificateCounter, AuditEvent)}
+                                                         Response, Answer, Certificate, CertificateCounter, Placement, Outcome,
+                                                         AuditEvent)}
                 self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
                 if postgres:
                     self._phase("secondary indexes dropped", lambda: dropped.extend(self._indexes_off()))
@@ -651,6 +665,7 @@ class Generator:
         self.p_serial = array("H")
         self.p_first, self.p_middle, self.p_last = array("H"), array("H"), array("H")
         self.p_user = array("I")
+        self.p_home = array("H")
         self.person_base = self.ids[Person].value + 1
         serials = [0] * len(self.districts)
         institution_ids = [inst[0] for inst in self.institutions] or [None]
@@ -705,6 +720,7 @@ class Generator:
                 self.p_middle.append(middle)
                 self.p_last.append(last)
                 self.p_user.append(user_id)
+                self.p_home.append(home)
         people.flush()
         self.users.flush()
         self.roles.flush()
@@ -896,6 +912,13 @@ class Generator:
                                                    "verification_id", "payload", "signature", "key_id", "issued_at",
                                                    "issued_by_id", "revoked_at", "revoked_by_id", "revoke_reason",
                                                    "verification_count"))
+        self.placement_rows = self.sink(Placement, ("id", "person_id", "company_id", "employer_name", "position", "start_date",
+                                                    "sector", "formal", "domestic", "source", "vacancy_id", "application_id",
+                                                    "regency_id", "enrollment_id", "created_by_id", "created_at"))
+        self.outcome_rows = self.sink(Outcome, ("id", "enrollment_id", "person_id", "status", "placement_id", "source",
+                                                "reported_by_id", "reported_at"))
+        # Outcomes draw from their own stream: the rest of the data set stays what it was without them.
+        self.outcome_rng = random.Random(f"{self.sizes.seed}-outcomes")
         version = QuestionnaireVersion.objects.select_related("questionnaire").get(questionnaire__code=READINESS_CODE,
                                                                                    is_current=True)
         questions = {q.code: q.pk for q in version.questions.all()}
@@ -1013,7 +1036,10 @@ class Generator:
                     last_issue[program.institution] = issued
                     certificate_rows.add(self._certificate(rng, pk, person_i, program, inst, regions[program.institution],
                                                            issued))
-        for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows):
+                if state == E.GRADUATED and self.outcome_rng.random() < OUTCOME_SHARE:
+                    self._outcome(pk, person_i, program, latest)
+        for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows,
+                     self.placement_rows, self.outcome_rows):
             sink.flush()
         if expand:
             response_sets.flush()
@@ -1022,6 +1048,34 @@ class Generator:
         for (institution, year), last in sorted(self.counters.items()):
             counters.add((next(self.ids[CertificateCounter]), institution, year, last))
         counters.flush()
+
+    def _outcome(self, enrollment_pk: int, person_i: int, program: _Program, latest: dt.datetime) -> None:
+        """An alumnus's work status as the regional officer of their domicile reports it (``outcomes_report``): at
+        work, with the placement record made with it (source "officer", the domicile regency, the training)."""
+        rng = self.outcome_rng
+        reported = min(_aware(program.end + dt.timedelta(days=rng.randint(30, 240)), rng.randrange(28800)), latest)
+        if reported.date() <= program.end:
+            return  # closed too recently to have been reported
+        district, regency = self.districts[self.p_home[person_i]]
+        officer = self.officers[district[:2]]
+        status = _weighted(rng, OUTCOME_WEIGHTS, 1)[0]
+        person_id = self.person_base + person_i
+        placement_pk = None
+        if status in placement_domain.OutcomeStatus.AT_WORK:
+            placement_pk = next(self.ids[Placement])
+            employed = status == placement_domain.OutcomeStatus.EMPLOYED
+            start = min(program.end + dt.timedelta(days=rng.randint(1, 25)), reported.astimezone(WIB).date())
+            employer = rng.choice(EMPLOYERS) if employed else f"Usaha {self.person_name(person_i).split()[0]}"
+            self.placement_rows.add((placement_pk, person_id, None, employer, rng.choice(POSITIONS), start, rng.choice(SECTORS),
+                                     employed, rng.random() < 0.95, placement_domain.PlacementSource.OFFICER, None, None,
+                                     regency, enrollment_pk, officer, reported))
+        pk = next(self.ids[Outcome])
+        self.outcome_rows.add((pk, enrollment_pk, person_id, status, placement_pk, placement_domain.PlacementSource.OFFICER,
+                               officer, reported))
+        self.audit.add(_audit_row(self.ids[AuditEvent], reported, officer, self.labels[officer], OUTCOME_ACTION,
+                                  "placement.outcome", pk, f"{enrollment_pk}: {status}",
+                                  after={"enrollment": enrollment_pk, "status": status, "placement": placement_pk,
+                                         "source": placement_domain.PlacementSource.OFFICER}))
 
     def _expand_answers(self) -> None:
         self.drain()
@@ -1110,10 +1164,11 @@ class Generator:
             for sql in statements:
                 cursor.execute(sql)
 
-    def written_models(self) -> list:
+    @staticmethod
+    def written_models() -> list:
         return [User, RoleAssignment, Person, Institution, InstitutionStatusChange, Program, Program.competency_units.through,
                 Program.instructors.through, Enrollment, Assessment, Review, Response, Answer, Certificate, CertificateCounter,
-                AuditEvent]
+                Placement, Outcome, AuditEvent]
 
     def _check_foreign_keys(self) -> None:
         """Every foreign key of the written tables points at a row (set-based: one anti-join per key)."""
