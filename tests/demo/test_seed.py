@@ -303,3 +303,36 @@ def test_alumni_outcomes_and_placements_follow_the_officers_report(seeded):
         else:
             assert o.placement is None
     assert Placement.objects.count() == sum(1 for o in outcomes if o.status in OutcomeStatus.AT_WORK)
+
+
+@pytest.mark.django_db
+def test_ak1_cards_as_the_regency_office_issues_them(seeded):
+    from sisnaker.certification import signing
+    from sisnaker.placement.domain import CardStatus
+    from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter
+
+    cards = list(JobSeekerCard.objects.select_related("person", "decided_by").order_by("decided_at", "pk"))
+    assert {c.status for c in cards} >= {CardStatus.ISSUED, CardStatus.REFUSED}
+    assert len({c.person_id for c in cards}) == len(cards)  # one application per person
+    numbers = defaultdict(list)
+    for card in cards:
+        person = card.person
+        assert person.user_id is not None  # applied from a citizen's account
+        assert card.nik == person.nik and card.regency_id == person.nik_regency_id
+        assert (card.full_name, card.birth_date, card.sex, card.education) == (person.full_name, person.birth_date,
+                                                                                person.sex, person.education)
+        assert card.submitted_at >= person.created_at
+        if card.status == CardStatus.SUBMITTED:
+            assert card.decided_by is None and not card.number
+            continue
+        # Decided by an officer of the card's regency office (``ak1.issue``), after it was applied for.
+        assert card.decided_by.role_assignments.get().region_code == card.regency_id
+        assert card.decided_at > card.submitted_at
+        if card.status == CardStatus.ISSUED:
+            assert signing.verify(card.payload, card.signature, card.key_id)
+            assert card.issued_on == timezone.localtime(card.decided_at).date()
+            numbers[(card.regency_id, card.year)].append(card.sequence)
+    counters = {(c.regency_id, c.year): c.last for c in JobSeekerCounter.objects.all()}
+    assert set(numbers) == set(counters)
+    for key, sequences in numbers.items():
+        assert sequences == list(range(1, counters[key] + 1))  # gap-free, in the order of issue

@@ -63,8 +63,9 @@ from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.placement import domain as placement_domain
+from sisnaker.placement.codes import Audit as Ak1Audit
 from sisnaker.placement.codes import JobsAudit
-from sisnaker.placement.models import Outcome, Placement
+from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter, Outcome, Placement
 from sisnaker.regions.models import District, Province, Regency
 from sisnaker.regions.nik import mask as mask_nik
 from sisnaker.regions.services import regions_load
@@ -124,6 +125,16 @@ EMPLOYERS = ["PT Maju Jaya Sentosa", "PT Sinar Abadi Teknik", "CV Karya Bersama"
 POSITIONS = ["Operator produksi", "Teknisi", "Staf administrasi", "Juru masak", "Penjahit", "Montir", "Tukang las",
              "Staf gudang", "Pramusaji", "Kasir"]
 SECTORS = ["C", "C", "F", "G", "G", "H", "I", "N", "A", "S"]
+# AK/1 cards (placement.services.ak1): the share of citizens with a log-in who applied, and what their regency
+# office decided. Waiting applications are recent ones.
+AK1_SHARE = 0.4
+AK1_ACTIONS = {"applied": str(Ak1Audit.AK1_APPLIED), "issued": str(Ak1Audit.AK1_ISSUED),
+               "refused": str(Ak1Audit.AK1_REFUSED)}  # plain str for COPY
+AK1_REFUSAL = "Dokumen pendukung (ijazah) tidak terbaca; unggah ulang."
+SKILLS = ["Mengoperasikan mesin jahit", "Mengelas SMAW", "Perawatan sepeda motor", "Microsoft Office", "Memasak",
+          "Instalasi listrik rumah", "Barista", "Desain grafis", "Pemrograman web dasar", "Tata rias"]
+RELIGION_WEIGHTS = {"islam": 87, "protestant": 7, "catholic": 3, "hindu": 2, "buddhist": 0.7, "confucian": 0.3}
+MARITAL_WEIGHTS = {"single": 55, "married": 40, "divorced": 3, "widowed": 2}
 
 
 class SeedRefused(Exception):
@@ -463,7 +474,7 @@ class Generator:
                 self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
                                                          InstitutionStatusChange, Program, Enrollment, Assessment, Review,
                                                          Response, Answer, Certificate, CertificateCounter, Placement, Outcome,
-                                                         AuditEvent)}
+                                                         JobSeekerCard, JobSeekerCounter, AuditEvent)}
                 self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
                 if postgres:
                     self._phase("secondary indexes dropped", lambda: dropped.extend(self._indexes_off()))
@@ -472,6 +483,7 @@ class Generator:
                 self._phase("citizens", self._citizens)
                 self._phase("programs", self._programs)
                 self._phase("enrollments and certificates", self._enrollments)
+                self._phase("AK/1 cards", self._ak1_cards)
                 if dropped:
                     self._phase("secondary indexes rebuilt", lambda: self._indexes_on(dropped))
                 self._phase("program counters", self._program_counters)
@@ -666,6 +678,8 @@ class Generator:
         self.p_first, self.p_middle, self.p_last = array("H"), array("H"), array("H")
         self.p_user = array("I")
         self.p_home = array("H")
+        self.p_education, self.p_street, self.p_house = bytearray(), bytearray(), array("H")
+        self.p_created = array("I")  # seconds before ``now`` the person was created
         self.person_base = self.ids[Person].value + 1
         serials = [0] * len(self.districts)
         institution_ids = [inst[0] for inst in self.institutions] or [None]
@@ -700,7 +714,8 @@ class Generator:
                 phone = f"+62858{phone_base + i:08d}"
                 user_id = 0
                 email = ""
-                created = self.now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+                age = rng.randrange(3 * 365 * 86400)
+                created = self.now - dt.timedelta(seconds=age)
                 if has_account:
                     user_id = next(self.ids[User])
                     email = f"{name.split()[0].lower()}.{pk}@warga.contoh.id" if rng.random() < 0.7 else ""
@@ -708,10 +723,17 @@ class Generator:
                                     email, False, True, created, phone, "id"))
                     self.roles.add((next(self.ids[RoleAssignment]), user_id, Role.CITIZEN, None, "", None, True, None, created))
                 disabled = rng.random() < 0.03
+                disability = rng.choice(DISABILITIES) if disabled else ""
+                education = rng.randrange(len(EDUCATIONS))  # = rng.choice(EDUCATIONS), keeping its index
+                street, house = rng.randrange(len(STREETS)), rng.randint(1, 300)
                 people.add((pk, user_id or None, crypto.encrypt(nik), index, regency, code, name, birth, "F" if female else "M",
-                            "[]", disabled, rng.choice(DISABILITIES) if disabled else "", rng.choice(EDUCATIONS), phone, email,
-                            self.districts[home][0], f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 300)}",
+                            "[]", disabled, disability, EDUCATIONS[education], phone, email,
+                            self.districts[home][0], f"Jl. {STREETS[street]} No. {house}",
                             None, None if has_account else rng.choice(institution_ids), created, created))
+                self.p_education.append(education)
+                self.p_street.append(street)
+                self.p_house.append(house)
+                self.p_created.append(age)
                 self.p_district.append(place)
                 self.p_birth.append(birth.toordinal())
                 self.p_female.append(female)
@@ -1077,6 +1099,100 @@ class Generator:
                                   after={"enrollment": enrollment_pk, "status": status, "placement": placement_pk,
                                          "source": placement_domain.PlacementSource.OFFICER}))
 
+    # -- AK/1 job-seeker cards --
+
+    def _ak1_cards(self) -> None:
+        """AK/1 cards as ``placement.services.ak1`` makes them: applied for by citizens with a log-in (the card
+        copies the person, the NIK sealed again), decided by the regency office of the NIK's regency (one officer
+        per office, made here), issued cards numbered gap-free per office and year in the order of issue and
+        signed with the certificates' key. Own random stream: the rest of the data set is unchanged."""
+        rng = random.Random(f"{self.sizes.seed}-ak1")
+        latest = self.now - dt.timedelta(hours=1)
+        recent = self.now - dt.timedelta(days=14)
+        applied = []  # (card pk, person index, regency, submitted, decided, status, verification id, extra fields)
+        for i, user_id in enumerate(self.p_user):
+            if not user_id or rng.random() >= AK1_SHARE:
+                continue
+            created = self.now - dt.timedelta(seconds=self.p_created[i])
+            submitted = min(created + dt.timedelta(seconds=rng.randrange(max(1, int((latest - created).total_seconds())))),
+                            latest)
+            decided = min(submitted + dt.timedelta(seconds=rng.randrange(3600, 10 * 86400)), latest)
+            if submitted > recent and rng.random() < 0.5:
+                status, decided = placement_domain.CardStatus.SUBMITTED, None
+            else:
+                status = placement_domain.CardStatus.ISSUED if rng.random() < 0.92 else placement_domain.CardStatus.REFUSED
+            regency = self.districts[self.p_district[i]][1]
+            extra = (_weighted(rng, MARITAL_WEIGHTS, 1)[0], _weighted(rng, RELIGION_WEIGHTS, 1)[0],
+                     ", ".join(rng.sample(SKILLS, k=rng.randint(1, 3))))
+            verification = _verification_id(rng) if status == placement_domain.CardStatus.ISSUED else ""
+            applied.append((next(self.ids[JobSeekerCard]), i, regency, submitted, decided, status, verification, extra))
+        if not applied:
+            return
+        # One officer per regency office that decides cards.
+        offices = {}
+        joined = self.now - dt.timedelta(days=5 * 365)
+        for regency in sorted({card[2] for card in applied}):
+            pk = next(self.ids[User])
+            username, name = f"seed.disnaker.{regency}", f"Petugas Disnaker {self.regencies[regency][0]}"[:150]
+            self.labels[pk] = f"{name} ({username})"
+            self.users.add((pk, self.staff_hash, False, username, name, "", "", False, True, joined, "", "id"))
+            self.roles.add((next(self.ids[RoleAssignment]), pk, Role.REGIONAL_OFFICER, None, regency, None, True, None, joined))
+            self.audit.add(_audit_row(self.ids[AuditEvent], joined, None, "sisnaker seed", "user.created", "accounts.user", pk,
+                                      username, after={"username": username, "email": ""}))
+            offices[regency] = (pk, name)
+        self.users.flush()
+        self.roles.flush()
+        # Numbers in the order of issue, per office and year.
+        sequences: dict[tuple[str, int], int] = {}
+        numbered = {}
+        for card in sorted((c for c in applied if c[5] == placement_domain.CardStatus.ISSUED), key=lambda c: (c[4], c[0])):
+            issued_on = card[4].astimezone(WIB).date()
+            key = (card[2], issued_on.year)
+            sequences[key] = sequences.get(key, 0) + 1
+            numbered[card[0]] = (issued_on, sequences[key])
+        rows = self.sink(JobSeekerCard, ("id", "person_id", "regency_id", "status", "nik_encrypted", "full_name", "birth_place",
+                                         "birth_date", "sex", "marital_status", "religion", "address", "education",
+                                         "other_training", "skills", "submitted_at", "number", "year", "sequence", "issued_on",
+                                         "decided_at", "decided_by_id", "officer_name", "refuse_reason", "verification_id",
+                                         "payload", "signature", "key_id", "ended_on", "employer_name", "position",
+                                         "reminded_box"))
+        obj = "placement.jobseekercard"
+        for pk, i, regency, submitted, decided, status, verification, (marital, religion, skills) in applied:
+            person_id, user_id, name = self.person_base + i, self.p_user[i], self.person_name(i)
+            birth = dt.date.fromordinal(self.p_birth[i])
+            sex = "F" if self.p_female[i] else "M"
+            regency_name = self.regencies[regency][0]
+            birth_place = regency_name.removeprefix("Kabupaten ").removeprefix("Kota ")[:placement_domain.BIRTH_PLACE_MAX]
+            address = f"Jl. {STREETS[self.p_street[i]]} No. {self.p_house[i]}"
+            number, year, sequence, issued_on = "", None, None, None
+            officer, officer_name = offices[regency] if decided else (None, "")
+            payload = signature = key_id = ""
+            if status == placement_domain.CardStatus.ISSUED:
+                issued_on, sequence = numbered[pk]
+                year = issued_on.year
+                number = placement_domain.card_number(regency_code=regency, year=year, sequence=sequence)
+                payload = cert_domain.canonical_payload(placement_domain.signed_fields(
+                    number=number, full_name=name, birth_date=birth, sex=sex, regency_code=regency, regency_name=regency_name,
+                    issued_on=issued_on, officer_name=officer_name, verification_id=verification))
+                signature, key_id = signing.sign(payload)
+            rows.add((pk, person_id, regency, status, crypto.encrypt(self.person_nik(i)), name, birth_place, birth, sex, marital,
+                      religion, address, EDUCATIONS[self.p_education[i]], "", skills, submitted, number, year, sequence,
+                      issued_on, decided, officer, officer_name, AK1_REFUSAL if status == placement_domain.CardStatus.REFUSED
+                      else "", verification, payload, signature, key_id, None, "", "", 0))
+            waiting = {"status": placement_domain.CardStatus.SUBMITTED, "regency": regency, "number": "", "issued_on": None}
+            self.audit.add(_audit_row(self.ids[AuditEvent], submitted, user_id, name, AK1_ACTIONS["applied"], obj, pk,
+                                      f"AK/1 #{pk}", after=waiting))
+            if decided:
+                after = dict(waiting, status=status, number=number, issued_on=issued_on.isoformat() if issued_on else None)
+                self.audit.add(_audit_row(self.ids[AuditEvent], decided, officer, self.labels[officer],
+                                          AK1_ACTIONS[status], obj, pk, number or f"AK/1 #{pk}", before=waiting, after=after,
+                                          reason=AK1_REFUSAL if status == placement_domain.CardStatus.REFUSED else ""))
+        rows.flush()
+        counters = self.sink(JobSeekerCounter, ("id", "regency_id", "year", "last"))
+        for (regency, year), last in sorted(sequences.items()):
+            counters.add((next(self.ids[JobSeekerCounter]), regency, year, last))
+        counters.flush()
+
     def _expand_answers(self) -> None:
         self.drain()
         started = time.perf_counter()
@@ -1168,7 +1284,7 @@ class Generator:
     def written_models() -> list:
         return [User, RoleAssignment, Person, Institution, InstitutionStatusChange, Program, Program.competency_units.through,
                 Program.instructors.through, Enrollment, Assessment, Review, Response, Answer, Certificate, CertificateCounter,
-                Placement, Outcome, AuditEvent]
+                Placement, Outcome, JobSeekerCard, JobSeekerCounter, AuditEvent]
 
     def _check_foreign_keys(self) -> None:
         """Every foreign key of the written tables points at a row (set-based: one anti-join per key)."""
