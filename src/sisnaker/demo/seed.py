@@ -926,7 +926,7 @@ class Generator:
         expand = self.writer is not None
         if expand:
             with connection.cursor() as cursor:
-                cursor.execute("CREATE TEMP TABLE seed_answer_set (set_no int, ord int, question_id int, value text) "
+                cursor.execute("CREATE TEMP TABLE seed_answer_set (set_no int, ord int, question_id int, value jsonb) "
                                "ON COMMIT DROP")
                 cursor.execute("CREATE TEMP TABLE seed_response_set (response_id bigint, set_no int) ON COMMIT DROP")
             response_sets = Sink(None, ("response_id", "set_no"), self.report, None, self.writer, table="seed_response_set")
@@ -1201,7 +1201,7 @@ class Generator:
             cursor.execute(
                 f"INSERT INTO {Answer._meta.db_table} (id, response_id, question_id, value) "  # noqa: S608
                 "SELECT %s - 1 + row_number() OVER (ORDER BY r.response_id, a.ord), r.response_id, a.question_id, "
-                "a.value::jsonb FROM seed_response_set r JOIN seed_answer_set a ON a.set_no = r.set_no", [first])
+                "a.value FROM seed_response_set r JOIN seed_answer_set a ON a.set_no = r.set_no", [first])
             written = cursor.rowcount
             cursor.execute("DROP TABLE seed_response_set, seed_answer_set")
         self.ids[Answer].value += written
