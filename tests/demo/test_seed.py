@@ -336,3 +336,42 @@ def test_ak1_cards_as_the_regency_office_issues_them(seeded):
     assert set(numbers) == set(counters)
     for key, sequences in numbers.items():
         assert sequences == list(range(1, counters[key] + 1))  # gap-free, in the order of issue
+
+
+def test_the_signing_helper_signs_like_the_app_and_the_rows_keep_their_order():
+    from sisnaker.certification import signing
+    from sisnaker.certification.models import Certificate
+    from sisnaker.demo import signer
+
+    gen = seed.Generator(seed.Sizes(persons=1, institutions=0, programs=0, enrollments=seed.Generator.SIGNER_MIN_ENROLLMENTS),
+                         today=timezone.localdate(), now=timezone.now(), staff_password=PASSWORD)
+    pool = gen._signer_pool()
+    if pool is None:
+        pytest.skip("one core or no fork here: certificates are signed in line")
+    try:
+        payloads = [f'{{"n":{i},"name":"Sri Wahyuningsih é"}}' for i in range(5)]
+        assert pool.apply(signer.sign_many, (payloads,)) == [signing.sign(p)[0] for p in payloads]
+
+        class Writer:
+            rows: list = []
+
+            def put(self, table, columns, rows, stat):
+                self.rows.extend(rows)
+
+        writer = Writer()
+        columns = tuple(f.column for f in Certificate._meta.concrete_fields)
+        sink = seed.SignedSink(Certificate, columns, seed.Report(), None, writer, pool=pool,
+                               payload_at=columns.index("payload"), signature_at=columns.index("signature"))
+        for i, payload in enumerate(payloads * 3):
+            row = [None] * len(columns)
+            row[0], row[columns.index("payload")] = i, payload
+            sink.add(tuple(row))
+            if i % 4 == 3:
+                sink.flush()
+        sink.finish()
+        assert [r[0] for r in writer.rows] == list(range(15))
+        assert all(signing.verify(r[columns.index("payload")], r[columns.index("signature")], signing.keyring().key_id)
+                   for r in writer.rows)
+    finally:
+        pool.terminate()
+        pool.join()

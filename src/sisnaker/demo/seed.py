@@ -13,28 +13,67 @@ What it writes, all consistent with the app's rules:
   states are those the program's status allows (``STATE_WEIGHTS``; the tests check them against the state
   machine of ``training.domain``), with assessments, reviews, work-readiness survey responses and signed
   certificates numbered gap-free per institution and year (``CertificateCounter``), in issue order;
-* one audit row per enrollment, program step, institution step and certificate.
+* alumni outcomes as the regional officer of their domicile reports them (``placement.Outcome``), with a
+  placement record (``placement.Placement``, source "officer") for those at work: the dashboards' "placed";
+* AK/1 job-seeker cards (``placement.JobSeekerCard``) applied for by part of the citizens with a log-in and
+  decided by the regency office of their NIK (one officer per office): issued ones numbered gap-free per
+  office and year in issue order (``JobSeekerCounter``) and signed like the service signs them;
+* one audit row per enrollment, program step, institution step, certificate, outcome and card decision.
+
+Not generated (yet): Kartu Prakerja waves, applications and cards. A card's training balance is a grant posted
+on the payments ledger (double entry, per card), applications carry sealed NIK and KK, a verification token and
+code hashes, and selection is the wave's seeded draw under the province quotas: making those consistent is not
+a matter of COPYing rows, and would be done best by running the draw service itself on generated applications.
 
 Two programs of the first institution are made for the benchmarks: the largest one (registration open,
 ``big_program`` enrollments) and a closed one of ``board_program`` alumni (the readiness board). Their ids,
 and the staff log-ins, are in the ``seed.loaded`` audit row that marks a seeded database (``seed_info``).
 
-Speed: rows are generated in Python in chunks and written with COPY on PostgreSQL (psycopg 3's
-``cursor.copy()``), with ``executemany`` on SQLite (small sizes, for tests). Ids are given explicitly and
-the sequences reset at the end. On PostgreSQL, when the connected role may, the load runs with
-``session_replication_role = replica`` (no per-row foreign-key triggers: they would queue one event per
-row until commit), and the foreign keys are then checked set-based before the transaction commits. The
-whole load is one transaction: it appears entirely or not at all. Memory stays small: the only per-person
-state kept is a few packed arrays (about 16 bytes a person).
+Speed. Rows are generated in Python in chunks; on PostgreSQL a background thread (``CopyWriter``) COPYs each
+chunk through psycopg's C row formatter while the main thread generates the next, so the server's work and
+Python's overlap (one core each on a two-core machine). Around the load, the secondary indexes of the written
+tables (and the unique constraints they back) are dropped and rebuilt afterwards from their own catalog
+definitions (``index_snapshot``; a test checks that they come back identical): building the trigram GIN indexes
+and the B-trees once is several times cheaper than maintaining them row by row. The survey answers, the largest
+table (about nine per response), are not sent at all: each response records which answer set of the validated
+pool it drew, and one ``INSERT … SELECT`` expands them on the server with the same ids. Ids are given
+explicitly and the sequences reset at the end. When the connected role may, the load runs with
+``session_replication_role = replica`` (no per-row foreign-key triggers: they would queue one event per row
+until commit), and the foreign keys are then checked set-based before the transaction commits. The whole load
+is one transaction: it appears entirely or not at all (a failure also restores the dropped indexes). SQLite
+gets ``executemany`` and keeps its indexes (small sizes, for tests). Memory stays small: the per-person state
+kept is a few packed arrays (about 25 bytes a person).
 
-Everything is drawn from ``random.Random(seed)``: the same sizes and seed give the same data, except the
-ciphertexts (AES-GCM nonces are random, as they must be).
+The crypto is the app's own, per row: each NIK is sealed with AES-GCM (``core.crypto.encrypt``, a fresh nonce)
+and blind-indexed with the HMAC of ``crypto.blind_index``, each certificate and AK/1 card is signed with
+Ed25519 (``certification.signing.sign``). Only the staff share one password hash; citizens' log-ins have
+unusable passwords. Certificate signing is the largest single Python cost left (about 70 µs a certificate).
+
+Measured on the project's two-core machine, shared with other jobs (load average 2–5), PostgreSQL 15 with its
+default settings, ``--institutions`` = persons/500, ``--programs`` = persons/50, ``--accounts 0.05``:
+
+=========================  ===========  ============  ===========  =================  ==================
+persons / enrollments      rows         before        after        Python CPU after   PostgreSQL CPU after
+=========================  ===========  ============  ===========  =================  ==================
+100,000 / 400,000          3.5 M        134–249 s     64 s         30 s               18 s
+1,000,000 / 4,000,000      FILL_1M_ROWS    —          FILL_1M_WALL    FILL_1M_PY         FILL_1M_PG
+=========================  ===========  ============  ===========  =================  ==================
+
+("before": the row-by-row text formatting and COPY with every index in place, 60 s of Python CPU at 100k;
+PostgreSQL CPU counts the session's backend, not the parallel workers of the index builds.) See
+docs/operations.md for the rates per table and the estimate at 5,000,000 / 20,000,000.
+
+Everything is drawn from ``random.Random(seed)`` (outcomes and AK/1 cards from their own streams derived from
+it, so adding them changed nothing else): the same sizes and seed give the same data, except the ciphertexts
+(AES-GCM nonces are random, as they must be) and the staff's password hash (salted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import queue
 import random
 import threading
@@ -60,6 +99,7 @@ from sisnaker.certification.services.certificates import PAYLOAD_VERSION, TITLE_
 from sisnaker.core import crypto
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
+from sisnaker.demo import signer
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
 from sisnaker.placement import domain as placement_domain
@@ -289,6 +329,33 @@ class Sink:
         self.rows = []
 
 
+class SignedSink(Sink):
+    """Certificate rows whose signatures are computed by the signing helper process (``demo.signer``): a full
+    chunk goes to the helper, and is written once signed, while the next chunk is generated."""
+
+    def __init__(self, *args, pool, payload_at: int, signature_at: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool, self.payload_at, self.signature_at = pool, payload_at, signature_at
+        self.pending: list[tuple[list[tuple], object]] = []
+
+    def flush(self) -> None:
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self.pending.append((rows, self.pool.apply_async(signer.sign_many, ([r[self.payload_at] for r in rows],))))
+        while len(self.pending) > 1 or (self.pending and self.pending[0][1].ready()):
+            self._write(*self.pending.pop(0))
+
+    def finish(self) -> None:
+        self.flush()
+        while self.pending:
+            self._write(*self.pending.pop(0))
+
+    def _write(self, rows: list[tuple], signing) -> None:
+        k = self.signature_at
+        self.rows = [row[:k] + (signature,) + row[k + 1:] for row, signature in zip(rows, signing.get(), strict=True)]
+        super().flush()
+
+
 def _defaults_for_unnamed(model, columns: tuple[str, ...]) -> dict[str, object]:
     extra: dict[str, object] = {}
     for f in model._meta.concrete_fields:
@@ -447,6 +514,7 @@ class Generator:
         self.staff_hash = make_password(staff_password)
         self.names = Names.make(sizes.seed)
         self.writer: CopyWriter | None = None
+        self.signer_pool = None
 
     def sink(self, model, columns) -> Sink:
         return Sink(model, columns, self.report, self.progress, self.writer)
@@ -469,6 +537,7 @@ class Generator:
             if postgres:
                 self.report.replica_mode = self._replica_mode()
                 connection.ensure_connection()
+                self.signer_pool = self._signer_pool()  # forked before any thread of this load starts
                 self.writer = CopyWriter(connection.connection)
             try:
                 self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
@@ -494,6 +563,10 @@ class Generator:
                 if self.writer is not None:
                     self.writer.close()
                     self.writer = None
+                if self.signer_pool is not None:
+                    self.signer_pool.terminate()
+                    self.signer_pool.join()
+                    self.signer_pool = None
         if postgres:
             t0 = time.perf_counter()
             with connection.cursor() as cursor:
@@ -512,6 +585,25 @@ class Generator:
         self.drain()
         after = sum(s.rows for s in self.report.tables.values())
         self.report.phases.append((name, time.perf_counter() - t0, after - before))
+
+    SIGNER_MIN_ENROLLMENTS = 100_000  # below this, signing in this process costs less than starting a helper
+
+    def _signer_pool(self):
+        """A one-process pool that signs certificate payloads (``demo.signer``) with the configured key, for big
+        loads on a machine with more than one core and ``fork`` (Linux); None otherwise (signed in line)."""
+        if (self.sizes.enrollments < self.SIGNER_MIN_ENROLLMENTS or (os.cpu_count() or 1) < 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return None
+        from cryptography.hazmat.primitives import serialization
+
+        raw = signing.keyring().private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                                          serialization.NoEncryption())
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=signer.init, initargs=(raw,))
+        probe = "sisnaker seed: signing helper check"
+        if pool.apply(signer.sign_many, ([probe],)) != [signing.sign(probe)[0]]:
+            pool.terminate()
+            raise RuntimeError("The signing helper does not sign like certification.signing.")
+        return pool
 
     def drain(self) -> None:
         """Wait for the COPY thread: before this thread uses the connection itself."""
@@ -930,10 +1022,15 @@ class Generator:
                                "ON COMMIT DROP")
                 cursor.execute("CREATE TEMP TABLE seed_response_set (response_id bigint, set_no int) ON COMMIT DROP")
             response_sets = Sink(None, ("response_id", "set_no"), self.report, None, self.writer, table="seed_response_set")
-        certificate_rows = self.sink(Certificate, ("id", "enrollment_id", "number", "institution_id", "year", "sequence",
-                                                   "verification_id", "payload", "signature", "key_id", "issued_at",
-                                                   "issued_by_id", "revoked_at", "revoked_by_id", "revoke_reason",
-                                                   "verification_count"))
+        certificate_columns = ("id", "enrollment_id", "number", "institution_id", "year", "sequence", "verification_id",
+                               "payload", "signature", "key_id", "issued_at", "issued_by_id", "revoked_at", "revoked_by_id",
+                               "revoke_reason", "verification_count")
+        if self.signer_pool is not None:
+            certificate_rows = SignedSink(Certificate, certificate_columns, self.report, self.progress, self.writer,
+                                          pool=self.signer_pool, payload_at=certificate_columns.index("payload"),
+                                          signature_at=certificate_columns.index("signature"))
+        else:
+            certificate_rows = self.sink(Certificate, certificate_columns)
         self.placement_rows = self.sink(Placement, ("id", "person_id", "company_id", "employer_name", "position", "start_date",
                                                     "sector", "formal", "domestic", "source", "vacancy_id", "application_id",
                                                     "regency_id", "enrollment_id", "created_by_id", "created_at"))
@@ -1063,6 +1160,8 @@ class Generator:
         for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows,
                      self.placement_rows, self.outcome_rows):
             sink.flush()
+        if isinstance(certificate_rows, SignedSink):
+            certificate_rows.finish()
         if expand:
             response_sets.flush()
             self._expand_answers()
@@ -1239,7 +1338,10 @@ class Generator:
             "signatory": {"name": inst[5], "title": f"Kepala/Pengelola {inst[1]}"},
         }
         payload = cert_domain.canonical_payload(fields)
-        signature, key_id = signing.sign(payload)
+        if self.signer_pool is not None:
+            signature, key_id = None, signing.keyring().key_id  # signed by the helper (``SignedSink``)
+        else:
+            signature, key_id = signing.sign(payload)
         pk = next(self.ids[Certificate])
         self.audit.add(_audit_row(self.ids[AuditEvent], issued, inst[4], self.labels[inst[4]], "certificate.issued",
                                   "certification.certificate", pk, number,
