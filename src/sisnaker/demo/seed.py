@@ -42,26 +42,28 @@ explicitly and the sequences reset at the end. When the connected role may, the 
 until commit), and the foreign keys are then checked set-based before the transaction commits. The whole load
 is one transaction: it appears entirely or not at all (a failure also restores the dropped indexes). SQLite
 gets ``executemany`` and keeps its indexes (small sizes, for tests). Memory stays small: the per-person state
-kept is a few packed arrays (about 25 bytes a person).
+kept is a few packed arrays (about 30 bytes a person).
 
 The crypto is the app's own, per row: each NIK is sealed with AES-GCM (``core.crypto.encrypt``, a fresh nonce)
 and blind-indexed with the HMAC of ``crypto.blind_index``, each certificate and AK/1 card is signed with
-Ed25519 (``certification.signing.sign``). Only the staff share one password hash; citizens' log-ins have
-unusable passwords. Certificate signing is the largest single Python cost left (about 70 µs a certificate).
+Ed25519 (``certification.signing.sign``; for big loads the certificates by a forked helper process, ``demo.signer``,
+with the same key and the same deterministic signatures, checked against ``signing.sign`` when it starts). Only
+the staff share one password hash; citizens' log-ins have unusable passwords.
 
-Measured on the project's two-core machine, shared with other jobs (load average 2–5), PostgreSQL 15 with its
-default settings, ``--institutions`` = persons/500, ``--programs`` = persons/50, ``--accounts 0.05``:
+Measured on the project's two-core machine, shared with other jobs, PostgreSQL 15 with its default settings,
+``--institutions`` = persons/500, ``--programs`` = persons/50, ``--accounts 0.05`` (before: rows formatted one
+by one into COPY text in this thread, waiting for each COPY, every index in place):
 
-=========================  ===========  ============  ===========  =================  ==================
-persons / enrollments      rows         before        after        Python CPU after   PostgreSQL CPU after
-=========================  ===========  ============  ===========  =================  ==================
-100,000 / 400,000          3.5 M        134–249 s     64 s         30 s               18 s
-1,000,000 / 4,000,000      FILL_1M_ROWS    —          FILL_1M_WALL    FILL_1M_PY         FILL_1M_PG
-=========================  ===========  ============  ===========  =================  ==================
+=====================  =======  =========================  ==============================  ==========  ============
+persons / enrollments  rows     before                     after, wall (load average)      Python CPU  backend CPU
+=====================  =======  =========================  ==============================  ==========  ============
+100,000 / 400,000      3.5 M    134 s (2–4), 249 s (7–8)   46 s (2), 64 s (3.5)            26 s        19 s
+1,000,000 / 4,000,000  35.0 M   (500k / 2M: over 15 min)   580 s (2–4.5), 686 s (4–5)      293–305 s   167–169 s
+=====================  =======  =========================  ==============================  ==========  ============
 
-("before": the row-by-row text formatting and COPY with every index in place, 60 s of Python CPU at 100k;
-PostgreSQL CPU counts the session's backend, not the parallel workers of the index builds.) See
-docs/operations.md for the rates per table and the estimate at 5,000,000 / 20,000,000.
+That is 51,000–77,000 rows/s, against about 25,000 before. 5,000,000 / 20,000,000 should take 50–60 minutes
+here (docs/operations.md, "Generated data for load tests"): Python's generation, about 75 µs an enrollment, is
+the floor; faster needs the generation split across processes (by institution) on more cores.
 
 Everything is drawn from ``random.Random(seed)`` (outcomes and AK/1 cards from their own streams derived from
 it, so adding them changed nothing else): the same sizes and seed give the same data, except the ciphertexts
