@@ -12,6 +12,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
@@ -24,6 +25,8 @@ from sisnaker.certification.services import verification
 from sisnaker.certification.services.certificates import build_fields
 from sisnaker.core import crypto
 from sisnaker.demo import seed
+from sisnaker.placement.domain import OutcomeStatus, PlacementSource
+from sisnaker.placement.models import Outcome, Placement
 from sisnaker.regions import nik as nik_rules
 from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.surveys.models import Response
@@ -41,11 +44,15 @@ def seeded(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_default_questionnaires()  # gone when an earlier transactional test flushed the database
+        postgres = connection.vendor == "postgresql"
+        tables = [m._meta.db_table for m in seed.Generator.written_models()]
+        indexes_before = seed.index_snapshot(tables) if postgres else None
         out = io.StringIO()
         call_command("seed", persons=PERSONS, institutions=4, programs=30, enrollments=ENROLLMENTS, big_program=BIG,
                      board_program=BOARD, seed=7, staff_password=PASSWORD, stdout=out)
         try:
-            yield {"output": out.getvalue(), "info": seed.seed_info()}
+            indexes_after = seed.index_snapshot(tables) if postgres else None
+            yield {"output": out.getvalue(), "info": seed.seed_info(), "indexes": (indexes_before, indexes_after)}
         finally:
             call_command("flush", interactive=False, verbosity=0)
             regions_load()
@@ -262,3 +269,109 @@ def test_state_weights_only_use_reachable_states():
     for status, weights in seed.STATE_WEIGHTS.items():
         assert set(weights) <= allowed[status], status
     assert allowed[training_domain.ProgramStatus.DRAFT] == set()
+
+
+@pytest.mark.django_db
+def test_the_indexes_dropped_for_the_load_are_rebuilt_exactly(seeded):
+    before, after = seeded["indexes"]
+    if before is None:
+        pytest.skip("PostgreSQL only: SQLite keeps its indexes during the load")
+    assert len(before) > 40  # the trigram, unique and foreign-key indexes of the written tables
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_alumni_outcomes_and_placements_follow_the_officers_report(seeded):
+    outcomes = list(Outcome.objects.select_related("enrollment__program", "placement", "person__domicile_district",
+                                                   "reported_by"))
+    assert outcomes
+    assert {o.status for o in outcomes} >= set(OutcomeStatus.AT_WORK)
+    for o in outcomes:
+        enrollment = o.enrollment
+        assert enrollment.state == "graduated" and o.person_id == enrollment.person_id
+        assert o.source == PlacementSource.OFFICER
+        assert timezone.localtime(o.reported_at).date() > enrollment.program.end_date
+        # The officer of the alumnus's domicile province reports.
+        region = o.reported_by.role_assignments.get().region_code
+        assert o.person.domicile_district_id.startswith(region + ".")
+        if o.status in OutcomeStatus.AT_WORK:
+            p = o.placement
+            assert (p.person_id, p.enrollment_id, p.source) == (o.person_id, enrollment.pk, PlacementSource.OFFICER)
+            assert p.regency_id == o.person.domicile_district.regency_id
+            assert enrollment.program.end_date < p.start_date <= timezone.localtime(o.reported_at).date()
+            assert p.formal == (o.status == OutcomeStatus.EMPLOYED)
+        else:
+            assert o.placement is None
+    assert Placement.objects.count() == sum(1 for o in outcomes if o.status in OutcomeStatus.AT_WORK)
+
+
+@pytest.mark.django_db
+def test_ak1_cards_as_the_regency_office_issues_them(seeded):
+    from sisnaker.certification import signing
+    from sisnaker.placement.domain import CardStatus
+    from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter
+
+    cards = list(JobSeekerCard.objects.select_related("person", "decided_by").order_by("decided_at", "pk"))
+    assert {c.status for c in cards} >= {CardStatus.ISSUED, CardStatus.REFUSED}
+    assert len({c.person_id for c in cards}) == len(cards)  # one application per person
+    numbers = defaultdict(list)
+    for card in cards:
+        person = card.person
+        assert person.user_id is not None  # applied from a citizen's account
+        assert card.nik == person.nik and card.regency_id == person.nik_regency_id
+        assert (card.full_name, card.birth_date, card.sex, card.education) == (person.full_name, person.birth_date,
+                                                                                person.sex, person.education)
+        assert card.submitted_at >= person.created_at
+        if card.status == CardStatus.SUBMITTED:
+            assert card.decided_by is None and not card.number
+            continue
+        # Decided by an officer of the card's regency office (``ak1.issue``), after it was applied for.
+        assert card.decided_by.role_assignments.get().region_code == card.regency_id
+        assert card.decided_at > card.submitted_at
+        if card.status == CardStatus.ISSUED:
+            assert signing.verify(card.payload, card.signature, card.key_id)
+            assert card.issued_on == timezone.localtime(card.decided_at).date()
+            numbers[(card.regency_id, card.year)].append(card.sequence)
+    counters = {(c.regency_id, c.year): c.last for c in JobSeekerCounter.objects.all()}
+    assert set(numbers) == set(counters)
+    for key, sequences in numbers.items():
+        assert sequences == list(range(1, counters[key] + 1))  # gap-free, in the order of issue
+
+
+def test_the_signing_helper_signs_like_the_app_and_the_rows_keep_their_order():
+    from sisnaker.certification import signing
+    from sisnaker.certification.models import Certificate
+    from sisnaker.demo import signer
+
+    gen = seed.Generator(seed.Sizes(persons=1, institutions=0, programs=0, enrollments=seed.Generator.SIGNER_MIN_ENROLLMENTS),
+                         today=timezone.localdate(), now=timezone.now(), staff_password=PASSWORD)
+    pool = gen._signer_pool()
+    if pool is None:
+        pytest.skip("one core or no fork here: certificates are signed in line")
+    try:
+        payloads = [f'{{"n":{i},"name":"Sri Wahyuningsih é"}}' for i in range(5)]
+        assert pool.apply(signer.sign_many, (payloads,)) == [signing.sign(p)[0] for p in payloads]
+
+        class Writer:
+            rows: list = []
+
+            def put(self, table, columns, rows, stat):
+                self.rows.extend(rows)
+
+        writer = Writer()
+        columns = tuple(f.column for f in Certificate._meta.concrete_fields)
+        sink = seed.SignedSink(Certificate, columns, seed.Report(), None, writer, pool=pool,
+                               payload_at=columns.index("payload"), signature_at=columns.index("signature"))
+        for i, payload in enumerate(payloads * 3):
+            row = [None] * len(columns)
+            row[0], row[columns.index("payload")] = i, payload
+            sink.add(tuple(row))
+            if i % 4 == 3:
+                sink.flush()
+        sink.finish()
+        assert [r[0] for r in writer.rows] == list(range(15))
+        assert all(signing.verify(r[columns.index("payload")], r[columns.index("signature")], signing.keyring().key_id)
+                   for r in writer.rows)
+    finally:
+        pool.terminate()
+        pool.join()

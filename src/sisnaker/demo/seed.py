@@ -13,33 +13,77 @@ What it writes, all consistent with the app's rules:
   states are those the program's status allows (``STATE_WEIGHTS``; the tests check them against the state
   machine of ``training.domain``), with assessments, reviews, work-readiness survey responses and signed
   certificates numbered gap-free per institution and year (``CertificateCounter``), in issue order;
-* one audit row per enrollment, program step, institution step and certificate.
+* alumni outcomes as the regional officer of their domicile reports them (``placement.Outcome``), with a
+  placement record (``placement.Placement``, source "officer") for those at work: the dashboards' "placed";
+* AK/1 job-seeker cards (``placement.JobSeekerCard``) applied for by part of the citizens with a log-in and
+  decided by the regency office of their NIK (one officer per office): issued ones numbered gap-free per
+  office and year in issue order (``JobSeekerCounter``) and signed like the service signs them;
+* one audit row per enrollment, program step, institution step, certificate, outcome and card decision.
+
+Not generated (yet): Kartu Prakerja waves, applications and cards. A card's training balance is a grant posted
+on the payments ledger (double entry, per card), applications carry sealed NIK and KK, a verification token and
+code hashes, and selection is the wave's seeded draw under the province quotas: making those consistent is not
+a matter of COPYing rows, and would be done best by running the draw service itself on generated applications.
 
 Two programs of the first institution are made for the benchmarks: the largest one (registration open,
 ``big_program`` enrollments) and a closed one of ``board_program`` alumni (the readiness board). Their ids,
 and the staff log-ins, are in the ``seed.loaded`` audit row that marks a seeded database (``seed_info``).
 
-Speed: rows are generated in Python in chunks and written with COPY on PostgreSQL (psycopg 3's
-``cursor.copy()``), with ``executemany`` on SQLite (small sizes, for tests). Ids are given explicitly and
-the sequences reset at the end. On PostgreSQL, when the connected role may, the load runs with
-``session_replication_role = replica`` (no per-row foreign-key triggers: they would queue one event per
-row until commit), and the foreign keys are then checked set-based before the transaction commits. The
-whole load is one transaction: it appears entirely or not at all. Memory stays small: the only per-person
-state kept is a few packed arrays (about 16 bytes a person).
+Speed. Rows are generated in Python in chunks; on PostgreSQL a background thread (``CopyWriter``) COPYs each
+chunk through psycopg's C row formatter while the main thread generates the next, so the server's work and
+Python's overlap (one core each on a two-core machine). Around the load, the secondary indexes of the written
+tables (and the unique constraints they back) are dropped and rebuilt afterwards from their own catalog
+definitions (``index_snapshot``; a test checks that they come back identical): building the trigram GIN indexes
+and the B-trees once is several times cheaper than maintaining them row by row. The survey answers, the largest
+table (about nine per response), are not sent at all: each response records which answer set of the validated
+pool it drew, and one ``INSERT … SELECT`` expands them on the server with the same ids. Ids are given
+explicitly and the sequences reset at the end. When the connected role may, the load runs with
+``session_replication_role = replica`` (no per-row foreign-key triggers: they would queue one event per row
+until commit), and the foreign keys are then checked set-based before the transaction commits. The whole load
+is one transaction: it appears entirely or not at all (a failure also restores the dropped indexes). SQLite
+gets ``executemany`` and keeps its indexes (small sizes, for tests). Memory stays small: the per-person state
+kept is a few packed arrays (about 30 bytes a person).
 
-Everything is drawn from ``random.Random(seed)``: the same sizes and seed give the same data, except the
-ciphertexts (AES-GCM nonces are random, as they must be).
+The crypto is the app's own, per row: each NIK is sealed with AES-GCM (``core.crypto.encrypt``, a fresh nonce)
+and blind-indexed with the HMAC of ``crypto.blind_index``, each certificate and AK/1 card is signed with
+Ed25519 (``certification.signing.sign``; for big loads the certificates by a forked helper process, ``demo.signer``,
+with the same key and the same deterministic signatures, checked against ``signing.sign`` when it starts). Only
+the staff share one password hash; citizens' log-ins have unusable passwords.
+
+Measured on the project's two-core machine, shared with other jobs, PostgreSQL 15 with its default settings,
+``--institutions`` = persons/500, ``--programs`` = persons/50, ``--accounts 0.05`` (before: rows formatted one
+by one into COPY text in this thread, waiting for each COPY, every index in place):
+
+=====================  =======  =========================  ==============================  ==========  ============
+persons / enrollments  rows     before                     after, wall (load average)      Python CPU  backend CPU
+=====================  =======  =========================  ==============================  ==========  ============
+100,000 / 400,000      3.5 M    134 s (2–4), 249 s (7–8)   46 s (2), 64 s (3.5)            26 s        19 s
+1,000,000 / 4,000,000  35.0 M   (500k / 2M: over 15 min)   580 s (2–4.5), 686 s (4–5)      293–305 s   167–169 s
+=====================  =======  =========================  ==============================  ==========  ============
+
+That is 51,000–77,000 rows/s, against about 25,000 before. 5,000,000 / 20,000,000 should take 50–60 minutes
+here (docs/operations.md, "Generated data for load tests"): Python's generation, about 75 µs an enrollment, is
+the floor; faster needs the generation split across processes (by institution) on more cores.
+
+Everything is drawn from ``random.Random(seed)`` (outcomes and AK/1 cards from their own streams derived from
+it, so adding them changed nothing else): the same sizes and seed give the same data, except the ciphertexts
+(AES-GCM nonces are random, as they must be) and the staff's password hash (salted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
+import queue
 import random
+import threading
 import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -57,8 +101,13 @@ from sisnaker.certification.services.certificates import PAYLOAD_VERSION, TITLE_
 from sisnaker.core import crypto
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
+from sisnaker.demo import signer
 from sisnaker.institutions import domain as institution_domain
 from sisnaker.institutions.models import Institution, InstitutionStatusChange
+from sisnaker.placement import domain as placement_domain
+from sisnaker.placement.codes import Audit as Ak1Audit
+from sisnaker.placement.codes import JobsAudit
+from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter, Outcome, Placement
 from sisnaker.regions.models import District, Province, Regency
 from sisnaker.regions.nik import mask as mask_nik
 from sisnaker.regions.services import regions_load
@@ -108,6 +157,26 @@ REASON_NOT_ASSESSED = "Belum dinilai saat program ditutup."
 REASON_DROPPED = "Berhenti di tengah pelatihan (diterima bekerja)."
 REASON_WITHDRAWN = "Mengundurkan diri sebelum pelatihan dimulai."
 REASON_CANCELLED = "Program dibatalkan: anggaran dialihkan."
+# Alumni outcomes reported by the regional officer of their domicile (placement.services.outcomes): the share
+# of alumni reported, the statuses' weights, and where those at work are.
+OUTCOME_SHARE = 0.4
+OUTCOME_ACTION = str(JobsAudit.OUTCOME_REPORTED)  # a plain str for COPY
+OUTCOME_WEIGHTS = {"employed": 60, "self_employed": 15, "not_working": 20, "studying": 5}
+EMPLOYERS = ["PT Maju Jaya Sentosa", "PT Sinar Abadi Teknik", "CV Karya Bersama", "PT Nusantara Garmen", "PT Mitra Logistik",
+             "Hotel Cahaya Indah", "PT Bangun Konstruksi", "Bengkel Jaya Motor", "PT Sumber Pangan", "Koperasi Tani Makmur"]
+POSITIONS = ["Operator produksi", "Teknisi", "Staf administrasi", "Juru masak", "Penjahit", "Montir", "Tukang las",
+             "Staf gudang", "Pramusaji", "Kasir"]
+SECTORS = ["C", "C", "F", "G", "G", "H", "I", "N", "A", "S"]
+# AK/1 cards (placement.services.ak1): the share of citizens with a log-in who applied, and what their regency
+# office decided. Waiting applications are recent ones.
+AK1_SHARE = 0.4
+AK1_ACTIONS = {"applied": str(Ak1Audit.AK1_APPLIED), "issued": str(Ak1Audit.AK1_ISSUED),
+               "refused": str(Ak1Audit.AK1_REFUSED)}  # plain str for COPY
+AK1_REFUSAL = "Dokumen pendukung (ijazah) tidak terbaca; unggah ulang."
+SKILLS = ["Mengoperasikan mesin jahit", "Mengelas SMAW", "Perawatan sepeda motor", "Microsoft Office", "Memasak",
+          "Instalasi listrik rumah", "Barista", "Desain grafis", "Pemrograman web dasar", "Tata rias"]
+RELIGION_WEIGHTS = {"islam": 87, "protestant": 7, "catholic": 3, "hindu": 2, "buddhist": 0.7, "confucian": 0.3}
+MARITAL_WEIGHTS = {"single": 55, "married": 40, "divorced": 3, "widowed": 2}
 
 
 class SeedRefused(Exception):
@@ -168,38 +237,72 @@ def seed_check(*, allow_existing: bool) -> None:
 
 # --- bulk writing ------------------------------------------------------------------------------------
 
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+class CopyWriter:
+    """Writes the chunks of every ``Sink`` on PostgreSQL with COPY, from one background thread, so that the
+    server parses and stores a chunk while Python generates the next (on two cores: one each). The thread
+    uses the load's own connection (psycopg 3 connections are thread-safe), one COPY at a time, in the order
+    the chunks were queued; the queue is short, so memory stays bounded. ``drain`` waits until everything
+    queued is written and re-raises an error of the thread: callers drain before using the connection
+    themselves (the generator does at the end of each phase)."""
 
+    def __init__(self, raw_connection):
+        self.raw = raw_connection
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="seed-copy", daemon=True)
+        self.thread.start()
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPE)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+    def _run(self) -> None:
+        while True:
+            job = self.queue.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    table, columns, rows, stat = job
+                    started = time.perf_counter()
+                    with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        write = copy.write_row  # psycopg's C row formatter (text format)
+                        for row in rows:
+                            write(row)
+                    stat.seconds += time.perf_counter() - started
+            except BaseException as exc:  # noqa: BLE001 — handed to the main thread at the next drain
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def put(self, table: str, columns: str, rows: list, stat: TableStat) -> None:
+        if self.error is not None:
+            self.drain()
+        self.queue.put((table, columns, rows, stat))
+
+    def drain(self) -> None:
+        self.queue.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
 
 
 class Sink:
-    """Rows for one table, written in chunks: COPY … FROM STDIN (text format) on PostgreSQL, one
-    ``executemany`` per chunk elsewhere. JSON columns take JSON text."""
+    """Rows for one table, written in chunks: COPY … FROM STDIN through the ``CopyWriter`` on PostgreSQL,
+    one ``executemany`` per chunk elsewhere. JSON columns take JSON text."""
 
-    def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None):
-        self.table = model._meta.db_table
+    def __init__(self, model, columns: tuple[str, ...], report: Report, progress: Callable[[str, int], None] | None = None,
+                 writer: CopyWriter | None = None, table: str | None = None):
+        self.table = table or model._meta.db_table
         # Columns the generator does not name get their field's default (a column added to a model later
         # keeps the seed working); a required column without a default is this module's to fill.
-        self.extra = _defaults_for_unnamed(model, columns)
+        self.extra = _defaults_for_unnamed(model, columns) if model is not None else {}
         self.columns = columns + tuple(self.extra)
         self.extra_values = tuple(self.extra.values())
         self.rows: list[tuple] = []
         self.stat = report.tables.setdefault(self.table, TableStat())
         self.progress = progress
-        self.postgres = connection.vendor == "postgresql"
+        self.writer = writer
 
     def add(self, row: tuple) -> None:
         self.rows.append(row + self.extra_values if self.extra_values else row)
@@ -209,25 +312,50 @@ class Sink:
     def flush(self) -> None:
         if not self.rows:
             return
-        started = time.perf_counter()
         cols = ", ".join(self.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in self.rows)
-                with cursor.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                    copy.write(text)
-            else:
-                ops = connection.ops
-                rows = [tuple(ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
-                              else v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in self.rows]
-                marks = ", ".join(["%s"] * len(self.columns))
+        self.stat.rows += len(self.rows)
+        if self.writer is not None:
+            self.writer.put(self.table, cols, self.rows, self.stat)
+        else:
+            started = time.perf_counter()
+            ops = connection.ops
+            rows = [tuple(ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
+                          else v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in self.rows]
+            marks = ", ".join(["%s"] * len(self.columns))
+            with connection.cursor() as cursor:
                 # Table and column names are this module's constants, never user input.
                 cursor.executemany(f"INSERT INTO {self.table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
-        self.stat.rows += len(self.rows)
-        self.stat.seconds += time.perf_counter() - started
+            self.stat.seconds += time.perf_counter() - started
         if self.progress is not None:
             self.progress(self.table, len(self.rows))
         self.rows = []
+
+
+class SignedSink(Sink):
+    """Certificate rows whose signatures are computed by the signing helper process (``demo.signer``): a full
+    chunk goes to the helper, and is written once signed, while the next chunk is generated."""
+
+    def __init__(self, *args, pool, payload_at: int, signature_at: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool, self.payload_at, self.signature_at = pool, payload_at, signature_at
+        self.pending: list[tuple[list[tuple], object]] = []
+
+    def flush(self) -> None:
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self.pending.append((rows, self.pool.apply_async(signer.sign_many, ([r[self.payload_at] for r in rows],))))
+        while len(self.pending) > 1 or (self.pending and self.pending[0][1].ready()):
+            self._write(*self.pending.pop(0))
+
+    def finish(self) -> None:
+        self.flush()
+        while self.pending:
+            self._write(*self.pending.pop(0))
+
+    def _write(self, rows: list[tuple], signing) -> None:
+        k = self.signature_at
+        self.rows = [row[:k] + (signature,) + row[k + 1:] for row, signature in zip(rows, signing.get(), strict=True)]
+        super().flush()
 
 
 def _defaults_for_unnamed(model, columns: tuple[str, ...]) -> dict[str, object]:
@@ -244,6 +372,32 @@ def _defaults_for_unnamed(model, columns: tuple[str, ...]) -> dict[str, object]:
             raise ImproperlyConfigured(f"sisnaker seed does not fill {model._meta.db_table}.{f.column}, which has no "
                                        f"default: give it a value in demo/seed.py")
     return extra
+
+
+def index_snapshot(tables: list[str], *, droppable: bool = False) -> list[tuple[str, str, str, str, str]]:
+    """(table, index, CREATE INDEX statement, unique constraint backed by it or "", its definition or "") for
+    the non-primary-key indexes of ``tables`` on PostgreSQL, from the catalog. With ``droppable``: only those
+    the seed may drop and rebuild (owned by the connected role, no foreign key depending on them, a
+    constraint only when it is a unique constraint named like its index)."""
+    sql = """
+        SELECT t.relname, ic.relname, pg_get_indexdef(i.indexrelid), coalesce(c.conname, ''),
+               coalesce(pg_get_constraintdef(c.oid), ''), c.contype, pg_has_role(t.relowner, 'USAGE'),
+               EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class t ON t.oid = i.indrelid
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype <> 'f'
+        WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) AND NOT i.indisprimary
+        ORDER BY t.relname, ic.relname"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(tables)])
+        rows = cursor.fetchall()
+    found = []
+    for table, index, indexdef, constraint, condef, contype, owned, referenced in rows:
+        if droppable and (not owned or referenced or (contype is not None and (contype != "u" or constraint != index))):
+            continue
+        found.append((table, index, indexdef, constraint, condef))
+    return found
 
 
 def _next_id(model) -> int:
@@ -276,16 +430,39 @@ class Names:
         return f"{name} {self.last[last % len(self.last)]}"
 
 
+@lru_cache(maxsize=8192)
+def _wib_morning(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=WIB).astimezone(dt.UTC)
+
+
 def _aware(day: dt.date, seconds: int) -> dt.datetime:
     """A moment of ``day`` in Indonesia's western time (08:00 + ``seconds``), in UTC."""
-    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=WIB).astimezone(dt.UTC) + dt.timedelta(seconds=seconds)
+    return _wib_morning(day) + dt.timedelta(seconds=seconds)
 
 
 def _audit_row(ids, at, actor_id, actor_label, action, object_type, object_id, object_label, after=None, before=None,
                reason=""):
     return (next(ids), at, actor_id, actor_label, action, object_type, str(object_id), object_label[:200],
-            None if before is None else json.dumps(before, ensure_ascii=False),
-            None if after is None else json.dumps(after, ensure_ascii=False), reason, None, "")
+            _json(before), _json(after), reason, None, "")
+
+
+_JSON_MEMO: dict[tuple, str] = {}
+
+
+def _json(value: dict | None) -> str | None:
+    """JSON text of an audit snapshot; the few small ones that repeat (``{"state": "registered"}``, a status
+    change) are encoded once."""
+    if value is None:
+        return None
+    if len(value) <= 2:
+        key = tuple(value.items())
+        text = _JSON_MEMO.get(key)
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False)
+            if len(_JSON_MEMO) < 1000 and all(isinstance(v, str) for _, v in key):
+                _JSON_MEMO[key] = text
+        return text
+    return json.dumps(value, ensure_ascii=False)
 
 
 AUDIT_COLUMNS = ("id", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label", "before",
@@ -338,9 +515,11 @@ class Generator:
         self.log = log or (lambda _msg: None)
         self.staff_hash = make_password(staff_password)
         self.names = Names.make(sizes.seed)
+        self.writer: CopyWriter | None = None
+        self.signer_pool = None
 
     def sink(self, model, columns) -> Sink:
-        return Sink(model, columns, self.report, self.progress)
+        return Sink(model, columns, self.report, self.progress, self.writer)
 
     # -- preparation (outside the load's transaction: these are the app's own durable services) --
 
@@ -356,21 +535,40 @@ class Generator:
         started = time.perf_counter()
         postgres = connection.vendor == "postgresql"
         with transaction.atomic():
+            dropped: list[tuple[str, str]] = []
             if postgres:
                 self.report.replica_mode = self._replica_mode()
-            self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution, InstitutionStatusChange,
-                                                     Program, Enrollment, Assessment, Review, Response, Answer, Certificate,
-                                                     CertificateCounter, AuditEvent)}
-            self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
-            self._phase("regions and staff", self._places_and_staff)
-            self._phase("institutions", self._institutions)
-            self._phase("citizens", self._citizens)
-            self._phase("programs", self._programs)
-            self._phase("enrollments and certificates", self._enrollments)
-            self._phase("program counters", self._program_counters)
-            self._phase("marker and sequences", self._finish)
-            if postgres and self.report.replica_mode:
-                self._phase("foreign key check", self._check_foreign_keys)
+                connection.ensure_connection()
+                self.signer_pool = self._signer_pool()  # forked before any thread of this load starts
+                self.writer = CopyWriter(connection.connection)
+            try:
+                self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
+                                                         InstitutionStatusChange, Program, Enrollment, Assessment, Review,
+                                                         Response, Answer, Certificate, CertificateCounter, Placement, Outcome,
+                                                         JobSeekerCard, JobSeekerCounter, AuditEvent)}
+                self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
+                if postgres:
+                    self._phase("secondary indexes dropped", lambda: dropped.extend(self._indexes_off()))
+                self._phase("regions and staff", self._places_and_staff)
+                self._phase("institutions", self._institutions)
+                self._phase("citizens", self._citizens)
+                self._phase("programs", self._programs)
+                self._phase("enrollments and certificates", self._enrollments)
+                self._phase("AK/1 cards", self._ak1_cards)
+                if dropped:
+                    self._phase("secondary indexes rebuilt", lambda: self._indexes_on(dropped))
+                self._phase("program counters", self._program_counters)
+                self._phase("marker and sequences", self._finish)
+                if postgres and self.report.replica_mode:
+                    self._phase("foreign key check", self._check_foreign_keys)
+            finally:
+                if self.writer is not None:
+                    self.writer.close()
+                    self.writer = None
+                if self.signer_pool is not None:
+                    self.signer_pool.terminate()
+                    self.signer_pool.join()
+                    self.signer_pool = None
         if postgres:
             t0 = time.perf_counter()
             with connection.cursor() as cursor:
@@ -386,8 +584,64 @@ class Generator:
         self.log(f"… {name}")
         fn()
         self.audit.flush()
+        self.drain()
         after = sum(s.rows for s in self.report.tables.values())
         self.report.phases.append((name, time.perf_counter() - t0, after - before))
+
+    SIGNER_MIN_ENROLLMENTS = 100_000  # below this, signing in this process costs less than starting a helper
+
+    def _signer_pool(self):
+        """A one-process pool that signs certificate payloads (``demo.signer``) with the configured key, for big
+        loads on a machine with more than one core and ``fork`` (Linux); None otherwise (signed in line)."""
+        if (self.sizes.enrollments < self.SIGNER_MIN_ENROLLMENTS or (os.cpu_count() or 1) < 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return None
+        from cryptography.hazmat.primitives import serialization
+
+        raw = signing.keyring().private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                                          serialization.NoEncryption())
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=signer.init, initargs=(raw,))
+        probe = "sisnaker seed: signing helper check"
+        if pool.apply(signer.sign_many, ([probe],)) != [signing.sign(probe)[0]]:
+            pool.terminate()
+            raise RuntimeError("The signing helper does not sign like certification.signing.")
+        return pool
+
+    def drain(self) -> None:
+        """Wait for the COPY thread: before this thread uses the connection itself."""
+        if self.writer is not None:
+            self.writer.drain()
+
+    # -- secondary indexes: off during the load, rebuilt after it (PostgreSQL) --
+
+    def _indexes_off(self) -> list[tuple[str, str]]:
+        """Drop the secondary indexes (and the unique constraints they back) of the written tables, returning
+        the statements that recreate them exactly as the migrations made them (read from the catalog:
+        ``pg_get_indexdef`` / ``pg_get_constraintdef``). Building an index once over the loaded rows costs a
+        fraction of maintaining it row by row (the trigram GIN indexes on names and phones most of all).
+        Primary keys stay (ids are appended in order: cheap, and the foreign-key check uses them), and so does
+        any index a foreign key depends on, or that the connected role does not own. All in the load's
+        transaction: a failed load rolls the drop back too."""
+        recreate: list[tuple[str, str]] = []
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table, index, indexdef, constraint, condef in index_snapshot(self.written_tables(), droppable=True):
+                if constraint:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
+                    recreate.append((index, f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {condef}"))
+                else:
+                    cursor.execute(f"DROP INDEX {quote(index)}")
+                    recreate.append((index, indexdef))
+        return recreate
+
+    def _indexes_on(self, statements: list[tuple[str, str]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _index, sql in statements:
+                cursor.execute(sql)
+
+    def written_tables(self) -> list[str]:
+        return [m._meta.db_table for m in self.written_models()]
 
     @staticmethod
     def _replica_mode() -> bool:
@@ -517,6 +771,9 @@ class Generator:
         self.p_serial = array("H")
         self.p_first, self.p_middle, self.p_last = array("H"), array("H"), array("H")
         self.p_user = array("I")
+        self.p_home = array("H")
+        self.p_education, self.p_street, self.p_house = bytearray(), bytearray(), array("H")
+        self.p_created = array("I")  # seconds before ``now`` the person was created
         self.person_base = self.ids[Person].value + 1
         serials = [0] * len(self.districts)
         institution_ids = [inst[0] for inst in self.institutions] or [None]
@@ -551,7 +808,8 @@ class Generator:
                 phone = f"+62858{phone_base + i:08d}"
                 user_id = 0
                 email = ""
-                created = self.now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+                age = rng.randrange(3 * 365 * 86400)
+                created = self.now - dt.timedelta(seconds=age)
                 if has_account:
                     user_id = next(self.ids[User])
                     email = f"{name.split()[0].lower()}.{pk}@warga.contoh.id" if rng.random() < 0.7 else ""
@@ -559,10 +817,17 @@ class Generator:
                                     email, False, True, created, phone, "id"))
                     self.roles.add((next(self.ids[RoleAssignment]), user_id, Role.CITIZEN, None, "", None, True, None, created))
                 disabled = rng.random() < 0.03
+                disability = rng.choice(DISABILITIES) if disabled else ""
+                education = rng.randrange(len(EDUCATIONS))  # = rng.choice(EDUCATIONS), keeping its index
+                street, house = rng.randrange(len(STREETS)), rng.randint(1, 300)
                 people.add((pk, user_id or None, crypto.encrypt(nik), index, regency, code, name, birth, "F" if female else "M",
-                            "[]", disabled, rng.choice(DISABILITIES) if disabled else "", rng.choice(EDUCATIONS), phone, email,
-                            self.districts[home][0], f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 300)}",
+                            "[]", disabled, disability, EDUCATIONS[education], phone, email,
+                            self.districts[home][0], f"Jl. {STREETS[street]} No. {house}",
                             None, None if has_account else rng.choice(institution_ids), created, created))
+                self.p_education.append(education)
+                self.p_street.append(street)
+                self.p_house.append(house)
+                self.p_created.append(age)
                 self.p_district.append(place)
                 self.p_birth.append(birth.toordinal())
                 self.p_female.append(female)
@@ -571,6 +836,7 @@ class Generator:
                 self.p_middle.append(middle)
                 self.p_last.append(last)
                 self.p_user.append(user_id)
+                self.p_home.append(home)
         people.flush()
         self.users.flush()
         self.roles.flush()
@@ -748,14 +1014,43 @@ class Generator:
         response_rows = self.sink(Response, ("id", "version_id", "questionnaire_id", "person_id", "enrollment_id",
                                              "submitted_at"))
         answer_rows = self.sink(Answer, ("id", "response_id", "question_id", "value"))
-        certificate_rows = self.sink(Certificate, ("id", "enrollment_id", "number", "institution_id", "year", "sequence",
-                                                   "verification_id", "payload", "signature", "key_id", "issued_at",
-                                                   "issued_by_id", "revoked_at", "revoked_by_id", "revoke_reason",
-                                                   "verification_count"))
+        # On PostgreSQL the answers (about nine per response, the largest table) are not sent row by row: each
+        # response names the answer set it drew from the pool, and one INSERT … SELECT expands them on the
+        # server, numbered as the rows would have been (by response, then question order).
+        expand = self.writer is not None
+        if expand:
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE TEMP TABLE seed_answer_set (set_no int, ord int, question_id int, value jsonb) "
+                               "ON COMMIT DROP")
+                cursor.execute("CREATE TEMP TABLE seed_response_set (response_id bigint, set_no int) ON COMMIT DROP")
+            response_sets = Sink(None, ("response_id", "set_no"), self.report, None, self.writer, table="seed_response_set")
+        certificate_columns = ("id", "enrollment_id", "number", "institution_id", "year", "sequence", "verification_id",
+                               "payload", "signature", "key_id", "issued_at", "issued_by_id", "revoked_at", "revoked_by_id",
+                               "revoke_reason", "verification_count")
+        if self.signer_pool is not None:
+            certificate_rows = SignedSink(Certificate, certificate_columns, self.report, self.progress, self.writer,
+                                          pool=self.signer_pool, payload_at=certificate_columns.index("payload"),
+                                          signature_at=certificate_columns.index("signature"))
+        else:
+            certificate_rows = self.sink(Certificate, certificate_columns)
+        self.placement_rows = self.sink(Placement, ("id", "person_id", "company_id", "employer_name", "position", "start_date",
+                                                    "sector", "formal", "domestic", "source", "vacancy_id", "application_id",
+                                                    "regency_id", "enrollment_id", "created_by_id", "created_at"))
+        self.outcome_rows = self.sink(Outcome, ("id", "enrollment_id", "person_id", "status", "placement_id", "source",
+                                                "reported_by_id", "reported_at"))
+        # Outcomes draw from their own stream: the rest of the data set stays what it was without them.
+        self.outcome_rng = random.Random(f"{self.sizes.seed}-outcomes")
         version = QuestionnaireVersion.objects.select_related("questionnaire").get(questionnaire__code=READINESS_CODE,
                                                                                    is_current=True)
         questions = {q.code: q.pk for q in version.questions.all()}
-        answer_sets = _answer_sets(version, self.today, rng)
+        answer_sets = list(enumerate(_answer_sets(version, self.today, rng)))
+        if expand:
+            pool = Sink(None, ("set_no", "ord", "question_id", "value"), self.report, None, self.writer,
+                        table="seed_answer_set")
+            for set_no, values in answer_sets:
+                for k, (code, value) in enumerate(values.items()):
+                    pool.add((set_no, k, questions[code], value))
+            pool.flush()
         institutions = {inst[0]: inst for inst in self.institutions}
         regions = {}
         self.counters: dict[tuple[int, int], int] = {}
@@ -848,8 +1143,12 @@ class Generator:
                     response_pk = next(self.ids[Response])
                     response_rows.add((response_pk, version.pk, version.questionnaire_id, person_id, pk,
                                        min(_aware(after_day, rng.randrange(36000)), self.now)))
-                    for code, value in rng.choice(answer_sets).items():
-                        answer_rows.add((next(self.ids[Answer]), response_pk, questions[code], value))
+                    set_no, values = rng.choice(answer_sets)
+                    if expand:
+                        response_sets.add((response_pk, set_no))
+                    else:
+                        for code, value in values.items():
+                            answer_rows.add((next(self.ids[Answer]), response_pk, questions[code], value))
                 # A certificate for most of those with every step done.
                 if state == E.GRADUATED and reviewed and surveyed and unit_ids and rng.random() < 0.92:
                     issued = max(_aware(program.end + dt.timedelta(days=rng.randint(1, 20)), rng.randrange(28800)),
@@ -858,12 +1157,160 @@ class Generator:
                     last_issue[program.institution] = issued
                     certificate_rows.add(self._certificate(rng, pk, person_i, program, inst, regions[program.institution],
                                                            issued))
-        for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows):
+                if state == E.GRADUATED and self.outcome_rng.random() < OUTCOME_SHARE:
+                    self._outcome(pk, person_i, program, latest)
+        for sink in (enrollment_rows, assessment_rows, review_rows, response_rows, answer_rows, certificate_rows,
+                     self.placement_rows, self.outcome_rows):
             sink.flush()
+        if isinstance(certificate_rows, SignedSink):
+            certificate_rows.finish()
+        if expand:
+            response_sets.flush()
+            self._expand_answers()
         counters = self.sink(CertificateCounter, ("id", "institution_id", "year", "last"))
         for (institution, year), last in sorted(self.counters.items()):
             counters.add((next(self.ids[CertificateCounter]), institution, year, last))
         counters.flush()
+
+    def _outcome(self, enrollment_pk: int, person_i: int, program: _Program, latest: dt.datetime) -> None:
+        """An alumnus's work status as the regional officer of their domicile reports it (``outcomes_report``): at
+        work, with the placement record made with it (source "officer", the domicile regency, the training)."""
+        rng = self.outcome_rng
+        reported = min(_aware(program.end + dt.timedelta(days=rng.randint(30, 240)), rng.randrange(28800)), latest)
+        if reported.date() <= program.end:
+            return  # closed too recently to have been reported
+        district, regency = self.districts[self.p_home[person_i]]
+        officer = self.officers[district[:2]]
+        status = _weighted(rng, OUTCOME_WEIGHTS, 1)[0]
+        person_id = self.person_base + person_i
+        placement_pk = None
+        if status in placement_domain.OutcomeStatus.AT_WORK:
+            placement_pk = next(self.ids[Placement])
+            employed = status == placement_domain.OutcomeStatus.EMPLOYED
+            start = min(program.end + dt.timedelta(days=rng.randint(1, 25)), reported.astimezone(WIB).date())
+            employer = rng.choice(EMPLOYERS) if employed else f"Usaha {self.person_name(person_i).split()[0]}"
+            self.placement_rows.add((placement_pk, person_id, None, employer, rng.choice(POSITIONS), start, rng.choice(SECTORS),
+                                     employed, rng.random() < 0.95, placement_domain.PlacementSource.OFFICER, None, None,
+                                     regency, enrollment_pk, officer, reported))
+        pk = next(self.ids[Outcome])
+        self.outcome_rows.add((pk, enrollment_pk, person_id, status, placement_pk, placement_domain.PlacementSource.OFFICER,
+                               officer, reported))
+        self.audit.add(_audit_row(self.ids[AuditEvent], reported, officer, self.labels[officer], OUTCOME_ACTION,
+                                  "placement.outcome", pk, f"{enrollment_pk}: {status}",
+                                  after={"enrollment": enrollment_pk, "status": status, "placement": placement_pk,
+                                         "source": placement_domain.PlacementSource.OFFICER}))
+
+    # -- AK/1 job-seeker cards --
+
+    def _ak1_cards(self) -> None:
+        """AK/1 cards as ``placement.services.ak1`` makes them: applied for by citizens with a log-in (the card
+        copies the person, the NIK sealed again), decided by the regency office of the NIK's regency (one officer
+        per office, made here), issued cards numbered gap-free per office and year in the order of issue and
+        signed with the certificates' key. Own random stream: the rest of the data set is unchanged."""
+        rng = random.Random(f"{self.sizes.seed}-ak1")
+        latest = self.now - dt.timedelta(hours=1)
+        recent = self.now - dt.timedelta(days=14)
+        applied = []  # (card pk, person index, regency, submitted, decided, status, verification id, extra fields)
+        for i, user_id in enumerate(self.p_user):
+            if not user_id or rng.random() >= AK1_SHARE:
+                continue
+            created = self.now - dt.timedelta(seconds=self.p_created[i])
+            submitted = min(created + dt.timedelta(seconds=rng.randrange(max(1, int((latest - created).total_seconds())))),
+                            latest)
+            decided = min(submitted + dt.timedelta(seconds=rng.randrange(3600, 10 * 86400)), latest)
+            if submitted > recent and rng.random() < 0.5:
+                status, decided = placement_domain.CardStatus.SUBMITTED, None
+            else:
+                status = placement_domain.CardStatus.ISSUED if rng.random() < 0.92 else placement_domain.CardStatus.REFUSED
+            regency = self.districts[self.p_district[i]][1]
+            extra = (_weighted(rng, MARITAL_WEIGHTS, 1)[0], _weighted(rng, RELIGION_WEIGHTS, 1)[0],
+                     ", ".join(rng.sample(SKILLS, k=rng.randint(1, 3))))
+            verification = _verification_id(rng) if status == placement_domain.CardStatus.ISSUED else ""
+            applied.append((next(self.ids[JobSeekerCard]), i, regency, submitted, decided, status, verification, extra))
+        if not applied:
+            return
+        # One officer per regency office that decides cards.
+        offices = {}
+        joined = self.now - dt.timedelta(days=5 * 365)
+        for regency in sorted({card[2] for card in applied}):
+            pk = next(self.ids[User])
+            username, name = f"seed.disnaker.{regency}", f"Petugas Disnaker {self.regencies[regency][0]}"[:150]
+            self.labels[pk] = f"{name} ({username})"
+            self.users.add((pk, self.staff_hash, False, username, name, "", "", False, True, joined, "", "id"))
+            self.roles.add((next(self.ids[RoleAssignment]), pk, Role.REGIONAL_OFFICER, None, regency, None, True, None, joined))
+            self.audit.add(_audit_row(self.ids[AuditEvent], joined, None, "sisnaker seed", "user.created", "accounts.user", pk,
+                                      username, after={"username": username, "email": ""}))
+            offices[regency] = (pk, name)
+        self.users.flush()
+        self.roles.flush()
+        # Numbers in the order of issue, per office and year.
+        sequences: dict[tuple[str, int], int] = {}
+        numbered = {}
+        for card in sorted((c for c in applied if c[5] == placement_domain.CardStatus.ISSUED), key=lambda c: (c[4], c[0])):
+            issued_on = card[4].astimezone(WIB).date()
+            key = (card[2], issued_on.year)
+            sequences[key] = sequences.get(key, 0) + 1
+            numbered[card[0]] = (issued_on, sequences[key])
+        rows = self.sink(JobSeekerCard, ("id", "person_id", "regency_id", "status", "nik_encrypted", "full_name", "birth_place",
+                                         "birth_date", "sex", "marital_status", "religion", "address", "education",
+                                         "other_training", "skills", "submitted_at", "number", "year", "sequence", "issued_on",
+                                         "decided_at", "decided_by_id", "officer_name", "refuse_reason", "verification_id",
+                                         "payload", "signature", "key_id", "ended_on", "employer_name", "position",
+                                         "reminded_box"))
+        obj = "placement.jobseekercard"
+        for pk, i, regency, submitted, decided, status, verification, (marital, religion, skills) in applied:
+            person_id, user_id, name = self.person_base + i, self.p_user[i], self.person_name(i)
+            birth = dt.date.fromordinal(self.p_birth[i])
+            sex = "F" if self.p_female[i] else "M"
+            regency_name = self.regencies[regency][0]
+            birth_place = regency_name.removeprefix("Kabupaten ").removeprefix("Kota ")[:placement_domain.BIRTH_PLACE_MAX]
+            address = f"Jl. {STREETS[self.p_street[i]]} No. {self.p_house[i]}"
+            number, year, sequence, issued_on = "", None, None, None
+            officer, officer_name = offices[regency] if decided else (None, "")
+            payload = signature = key_id = ""
+            if status == placement_domain.CardStatus.ISSUED:
+                issued_on, sequence = numbered[pk]
+                year = issued_on.year
+                number = placement_domain.card_number(regency_code=regency, year=year, sequence=sequence)
+                payload = cert_domain.canonical_payload(placement_domain.signed_fields(
+                    number=number, full_name=name, birth_date=birth, sex=sex, regency_code=regency, regency_name=regency_name,
+                    issued_on=issued_on, officer_name=officer_name, verification_id=verification))
+                signature, key_id = signing.sign(payload)
+            rows.add((pk, person_id, regency, status, crypto.encrypt(self.person_nik(i)), name, birth_place, birth, sex, marital,
+                      religion, address, EDUCATIONS[self.p_education[i]], "", skills, submitted, number, year, sequence,
+                      issued_on, decided, officer, officer_name, AK1_REFUSAL if status == placement_domain.CardStatus.REFUSED
+                      else "", verification, payload, signature, key_id, None, "", "", 0))
+            waiting = {"status": placement_domain.CardStatus.SUBMITTED, "regency": regency, "number": "", "issued_on": None}
+            self.audit.add(_audit_row(self.ids[AuditEvent], submitted, user_id, name, AK1_ACTIONS["applied"], obj, pk,
+                                      f"AK/1 #{pk}", after=waiting))
+            if decided:
+                after = dict(waiting, status=status, number=number, issued_on=issued_on.isoformat() if issued_on else None)
+                self.audit.add(_audit_row(self.ids[AuditEvent], decided, officer, self.labels[officer],
+                                          AK1_ACTIONS[status], obj, pk, number or f"AK/1 #{pk}", before=waiting, after=after,
+                                          reason=AK1_REFUSAL if status == placement_domain.CardStatus.REFUSED else ""))
+        rows.flush()
+        counters = self.sink(JobSeekerCounter, ("id", "regency_id", "year", "last"))
+        for (regency, year), last in sorted(sequences.items()):
+            counters.add((next(self.ids[JobSeekerCounter]), regency, year, last))
+        counters.flush()
+
+    def _expand_answers(self) -> None:
+        self.drain()
+        started = time.perf_counter()
+        first = self.ids[Answer].value + 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Answer._meta.db_table} (id, response_id, question_id, value) "  # noqa: S608
+                "SELECT %s - 1 + row_number() OVER (ORDER BY r.response_id, a.ord), r.response_id, a.question_id, "
+                "a.value FROM seed_response_set r JOIN seed_answer_set a ON a.set_no = r.set_no", [first])
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE seed_response_set, seed_answer_set")
+        self.ids[Answer].value += written
+        stat = self.report.tables.setdefault(Answer._meta.db_table, TableStat())
+        stat.rows += written
+        stat.seconds += time.perf_counter() - started
+        self.report.tables.pop("seed_response_set", None)
+        self.report.tables.pop("seed_answer_set", None)
 
     def _certificate(self, rng, enrollment_pk, person_i, program: _Program, inst, region, issued: dt.datetime) -> tuple:
         year = issued.astimezone(WIB).year
@@ -893,7 +1340,10 @@ class Generator:
             "signatory": {"name": inst[5], "title": f"Kepala/Pengelola {inst[1]}"},
         }
         payload = cert_domain.canonical_payload(fields)
-        signature, key_id = signing.sign(payload)
+        if self.signer_pool is not None:
+            signature, key_id = None, signing.keyring().key_id  # signed by the helper (``SignedSink``)
+        else:
+            signature, key_id = signing.sign(payload)
         pk = next(self.ids[Certificate])
         self.audit.add(_audit_row(self.ids[AuditEvent], issued, inst[4], self.labels[inst[4]], "certificate.issued",
                                   "certification.certificate", pk, number,
@@ -928,15 +1378,17 @@ class Generator:
         self.audit.add(_audit_row(self.ids[AuditEvent], self.now, None, "sisnaker seed", SEED_ACTION, "seed", "1", "seed",
                                   after=info))
         self.audit.flush()
+        self.drain()
         statements = connection.ops.sequence_reset_sql(no_style(), self.written_models())
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
 
-    def written_models(self) -> list:
+    @staticmethod
+    def written_models() -> list:
         return [User, RoleAssignment, Person, Institution, InstitutionStatusChange, Program, Program.competency_units.through,
                 Program.instructors.through, Enrollment, Assessment, Review, Response, Answer, Certificate, CertificateCounter,
-                AuditEvent]
+                Placement, Outcome, JobSeekerCard, JobSeekerCounter, AuditEvent]
 
     def _check_foreign_keys(self) -> None:
         """Every foreign key of the written tables points at a row (set-based: one anti-join per key)."""
