@@ -259,3 +259,16 @@ def test_any_changes_refreshed_incrementally_give_what_a_full_rebuild_gives(worl
                     Certificate.objects.filter(revoked_at__isnull=True).update(revoked_at=later, revoke_reason="salah")
         assert_incremental_equals_full(later + dt.timedelta(minutes=5))
         transaction.set_rollback(True)
+
+
+def test_rebuilding_chosen_years_leaves_the_other_changes_due(world):
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    later = first + dt.timedelta(minutes=30)
+    Person.objects.filter(pk=world.people["eko"].pk).update(domicile_district_id="32.73.01", updated_at=later)
+    done = services.figures_refresh(now=later, years={2026})  # by hand: `sisnaker figures --year 2026`
+    assert (done["years"], done["full"]) == ([2026], False)
+    assert RefreshState.objects.get().watermark == first  # Eko's move (2025) is still to be picked up
+    assert figure("applicants", region="32", basis="d") == 3
+    services.figures_refresh(now=later + dt.timedelta(minutes=5))
+    assert figure("applicants", region="32", basis="d") == 4

@@ -1,10 +1,11 @@
 """The reporting read model (issue 13): figures that the dashboards read, kept apart from the modules' tables.
 
-Nothing else reads or writes these tables. ``services.figures_refresh`` rebuilds them from the modules' rows, a
-year at a time, in two steps:
+Nothing else reads or writes these tables. ``services.figures_refresh`` rebuilds them from the modules' rows — a
+year at a time (full), or the (year, province) units that changed (incremental) — in two steps:
 
-1. ``Fact``: one narrow row per event (an enrolment registered, a certificate issued, a payment made ...) with the
-   person's region codes under both bases and the breakdown values — one ``INSERT … SELECT`` per measure.
+1. ``Fact``: one narrow row per event (an enrolment registered, a certificate issued, a payment made ...), named by
+   its measure and source row, with the person's region codes under both bases and the breakdown values — one
+   ``INSERT … SELECT`` per measure.
 2. ``Figure`` (per year, every breakdown, nation → province → regency; districts for the totals) and
    ``MonthlyFigure`` (totals per month, nation → regency, for the trend lines): ``GROUP BY`` over the facts, then
    roll-ups of the regency rows.

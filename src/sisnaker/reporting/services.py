@@ -1,14 +1,21 @@
 """Writes of the reporting read model: rebuilding the figures from the modules' rows (``figures_refresh``).
 
-The figures are rebuilt a year at a time, each year in one transaction (readers see the old year or the new one,
-never half): the year's ``Fact`` rows are replaced by one ``INSERT … SELECT`` per measure (``sources``), then its
-``Figure`` and ``MonthlyFigure`` rows by ``GROUP BY`` over the facts and roll-ups of the regency rows — a fixed
-number of statements whatever the number of persons, nothing row by row in Python.
+Two ways, both a fixed number of set-based statements (``INSERT … SELECT``, ``DELETE … WHERE``) whatever the
+number of persons, nothing row by row in Python, and the whole refresh in one transaction (readers see the old
+figures or the new ones, never half):
 
-Which years: the incremental refresh (every housekeeping pass, ``tasks.figures_refresh_due``) takes the years of
-the events whose rows changed since the last refresh's start (``RefreshState.watermark``, less a margin for
-transactions that were still open then); once a day, and with ``full=True`` (``sisnaker figures --full``), every
-year is rebuilt, which also catches what no timestamp tells (a row deleted, an event moved to another year).
+* **Full** (once a day, ``full=True``, ``sisnaker figures --full``; ``years=`` for chosen years): a year at a time,
+  its ``Fact`` rows replaced by one ``INSERT … SELECT`` per measure (``sources``), then its ``Figure`` and
+  ``MonthlyFigure`` rows by ``GROUP BY`` over the facts and roll-ups of the regency rows. It also catches what no
+  timestamp tells (a row deleted).
+* **Incremental** (every housekeeping pass, ``tasks.figures_refresh_due``): the source rows changed since the last
+  refresh's start (``RefreshState.watermark``, less a margin for transactions that were still open then), and every
+  row of the persons changed since then (a move changes where each of their events counts). A fact is named by
+  (measure, source row), so the facts of those rows are deleted wherever they were and inserted as the rows are now
+  (``_row_facts``); both statements return the (year, domicile province, KTP province) of the facts, and only those
+  (year, basis, province) units are rebuilt (``_figures``): their regencies and districts from their facts, their
+  province rows from their regencies, the nation's rows from the provinces. A province's regencies and districts
+  depend on its own facts only, so a unit rebuilt from complete facts is exactly what a full rebuild gives.
 """
 
 from __future__ import annotations
@@ -207,7 +214,11 @@ def figures_refresh(*, now: dt.datetime, full: bool = False, years: set[int] | N
     replaced = 0
     with transaction.atomic():
         state, _ = RefreshState.objects.select_for_update().get_or_create(id=1)
-        full = full or state.full_at is None or now - state.full_at >= FULL_EVERY or state.watermark is None
+        chosen = years is not None
+        if chosen:  # chosen years, rebuilt whole: the other years' changes and the daily full rebuild stay due
+            full = False
+        else:
+            full = full or state.full_at is None or now - state.full_at >= FULL_EVERY or state.watermark is None
         regencies = _regencies()
         changed = None
         if years is None and not full:
@@ -234,13 +245,14 @@ def figures_refresh(*, now: dt.datetime, full: bool = False, years: set[int] | N
                 with transaction.atomic():
                     _year_facts(year)
                     _year_figures(year, regencies)
-        state.watermark = now
+        if not chosen:
+            state.watermark = now
         state.refreshed_at = now
         if full:
             state.full_at = now
         state.years = sorted(years)
         state.seconds = round(time.monotonic() - started, 3)
         state.save()
-    logger.info("figures refreshed: years %s (%d provinces) in %.1f s%s", sorted(years), len(units), state.seconds,
+    logger.info("figures refreshed: years %s (%d year-basis-province units) in %.1f s%s", sorted(years), len(units), state.seconds,
                 " (full)" if full else "")
     return {"years": sorted(years), "units": sorted(units), "rows": replaced, "seconds": state.seconds, "full": full}
