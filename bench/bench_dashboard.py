@@ -8,7 +8,10 @@
     .venv/bin/python bench/bench_dashboard.py [--repeat 7] [--skip-refresh]
 
 First the figures are rebuilt in full (``reporting.services.figures_refresh(full=True)``: what the housekeeping
-pass does once a day) and its time printed. Then, for each view (nation; a province by sex; a regency by
+pass does once a day) and its time printed. Then an hour of the hourly refresh: with nothing changed (the look-up
+of the changed rows), and after ``--changes`` new enrolments (registered half an hour ago) of residents of four
+provinces — inserted, refreshed and rolled back in one transaction, so the data set and its figures are left as
+they were. Then, for each view (nation; a province by sex; a regency by
 vocational field; a district), the median of ``--repeat`` runs after one warm-up of:
 
 * page ms: the whole page through Django's test Client as the seed's curator or Jawa Barat officer (middleware,
@@ -23,6 +26,7 @@ vocational field; a district), the median of ``--repeat`` runs after one warm-up
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -40,7 +44,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -48,7 +52,7 @@ from django.utils import timezone  # noqa: E402
 from sisnaker.accounts.models import User  # noqa: E402
 from sisnaker.demo.seed import seed_info  # noqa: E402
 from sisnaker.reporting import selectors, services  # noqa: E402
-from sisnaker.reporting.models import Fact, Figure  # noqa: E402
+from sisnaker.reporting.models import Fact, Figure, RefreshState  # noqa: E402
 
 STARTED = "('participant','graduated','not_passed','dropped_out')"
 DIM_SQL = {"sex": "p.sex", "field": "g.vocational_field_id::text", "age": "p.education"}
@@ -82,6 +86,45 @@ def raw_sql(region: str, year: int, dim: str) -> tuple[str, list]:
     return sql, params * 3
 
 
+HOUR_PROVINCES = ("32", "35", "33", "73")  # Jawa Barat, Jawa Timur, Jawa Tengah, Sulawesi Selatan
+
+
+def new_enrollments(n: int, at) -> int:
+    """``n`` applications to the newest program, made at ``at``, by residents of ``HOUR_PROVINCES`` not yet in it."""
+    per = n // len(HOUR_PROVINCES)
+    with connection.cursor() as c:
+        c.execute("SELECT id FROM training_program ORDER BY start_date DESC, id DESC LIMIT 1")
+        program = c.fetchone()[0]
+        people = " UNION ALL ".join(
+            "(SELECT p.id FROM accounts_person p WHERE p.domicile_district_id LIKE %s AND NOT EXISTS"
+            " (SELECT 1 FROM training_enrollment e WHERE e.person_id = p.id AND e.program_id = %s) LIMIT %s)"
+            for _ in HOUR_PROVINCES)
+        params = [v for code in HOUR_PROVINCES for v in (code + ".%", program, per)]
+        c.execute("INSERT INTO training_enrollment (state, result, reason, late, late_reason, source, registered_at,"
+                  " state_changed_at, person_id, program_id) SELECT 'registered', 'pending', '', false, '', 'manager',"
+                  f" %s, %s, x.id, %s FROM ({people}) x", [at, at, program, *params])  # noqa: S608 - fixed text
+        return c.rowcount
+
+
+def hour_of_changes(n: int) -> None:
+    """The hourly refresh: the last one an hour ago; nothing changed, then ``n`` new enrolments (rolled back)."""
+    now = timezone.now()
+    with transaction.atomic():
+        RefreshState.objects.filter(id=1).update(watermark=now - dt.timedelta(hours=1), full_at=now - dt.timedelta(hours=1))
+        t = time.perf_counter()
+        done = services.figures_refresh(now=now)
+        print(f"hourly refresh, nothing changed: {time.perf_counter() - t:.2f} s (years {done['years']})")
+        RefreshState.objects.filter(id=1).update(watermark=now - dt.timedelta(hours=1))
+        inserted = new_enrollments(n, now - dt.timedelta(minutes=30))
+        t = time.perf_counter()
+        done = services.figures_refresh(now=now)
+        seconds = time.perf_counter() - t
+        print(f"hourly refresh after {inserted:,} new enrolments in provinces {', '.join(HOUR_PROVINCES)}: "
+              f"{seconds:.1f} s ({done['rows']:,} source rows; {len(done['units'])} (year, basis, province) units: "
+              f"{', '.join(f'{y}/{b}/{p}' for y, b, p in done['units'])})")
+        transaction.set_rollback(True)  # the data set and its figures as they were
+
+
 def median_ms(fn, repeat: int) -> float:
     fn()
     times = []
@@ -96,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--skip-refresh", action="store_true", help="use the figures as they are")
+    parser.add_argument("--changes", type=int, default=2000, help="new enrolments in the hour of changes")
+    parser.add_argument("--skip-hour", action="store_true", help="do not time the hourly refresh")
     args = parser.parse_args()
     info = seed_info()
     if info is None:
@@ -111,6 +156,8 @@ def main() -> None:
         done = services.figures_refresh(now=timezone.now(), full=True)
         print(f"full refresh: {time.perf_counter() - t:.1f} s for years {done['years']} "
               f"({Fact.objects.count():,} facts, {Figure.objects.count():,} figures)")
+    if not args.skip_hour:
+        hour_of_changes(args.changes)
     year = max(selectors.years())
     setup_test_environment()
     client = Client()

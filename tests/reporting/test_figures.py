@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sisnaker.accounts.models import Person
 from sisnaker.certification.models import Certificate
@@ -14,6 +17,7 @@ from sisnaker.payments.models import Payable
 from sisnaker.placement.models import JobSeekerCard, Placement
 from sisnaker.reporting import selectors, services
 from sisnaker.reporting.models import Figure, MonthlyFigure, RefreshState
+from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.models import Enrollment
 from tests.factories import EnrollmentFactory, PersonFactory
 
@@ -141,3 +145,130 @@ def test_many_persons_changed_at_once_rebuild_every_year(world, monkeypatch):
     Person.objects.update(updated_at=first + dt.timedelta(minutes=30))  # e.g. a mass correction of addresses
     done = services.figures_refresh(now=first + dt.timedelta(hours=1))
     assert done["years"] == [2025, 2026]
+
+
+# --- the incremental refresh (by year and province) against a full rebuild ------------------------------------------
+
+def snapshot() -> tuple[list, list]:
+    """Every figure and every monthly figure, without their ids: what a full rebuild must give again."""
+    figures = sorted(Figure.objects.values_list("year", "basis", "level", "region", "parent", "measure", "dim", "value",
+                                                "n", "amount"))
+    months = sorted(MonthlyFigure.objects.values_list("year", "month", "basis", "level", "region", "measure", "n",
+                                                      "amount"))
+    return figures, months
+
+
+def assert_incremental_equals_full(now: dt.datetime) -> dict:
+    done = services.figures_refresh(now=now)
+    assert done["full"] is False
+    incremental = snapshot()
+    services.figures_refresh(now=now + dt.timedelta(minutes=1), full=True)
+    full = snapshot()
+    assert incremental[0] == full[0]
+    assert incremental[1] == full[1]
+    return done
+
+
+def resident(district: str, ktp: str | None = None, **kwargs) -> Person:
+    return PersonFactory(domicile=district, nik_district=ktp or district, **kwargs)
+
+
+def test_an_incremental_refresh_gives_what_a_full_rebuild_gives(world):
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    later = first + dt.timedelta(minutes=30)
+    # New enrolments in two provinces (one applied in 2025 and began now: its state changed after the refresh).
+    EnrollmentFactory(program=world.program, person=resident("35.78.01"), registered_at=later, state_changed_at=later)
+    EnrollmentFactory(program=world.program, person=resident("12.71.01"), registered_at=T2025, state=E.PARTICIPANT,
+                      state_changed_at=later)
+    # Ani's certificate is revoked; Ani moves from Bandung to Jakarta (her placement of 2026 goes with her).
+    Certificate.objects.filter(enrollment=world.enrollments["ani"]).update(revoked_at=later, revoke_reason="salah")
+    Person.objects.filter(pk=world.people["ani"].pk).update(domicile_district_id="31.71.01", updated_at=later)
+    # Rina's KTP region is corrected to Medan (she still lives in Bandung): she moves under the KTP basis only.
+    Person.objects.filter(pk=world.people["rina"].pk).update(nik_regency_id="12.71", nik_district_id="12.71.01",
+                                                             updated_at=later)
+    done = assert_incremental_equals_full(later + dt.timedelta(minutes=5))
+    # The figures moved where they should (not merely equal to a wrong full rebuild).
+    assert figure("applicants", region="31", basis="d") == 1
+    assert figure("applicants", region="32", basis="d") == 2
+    assert figure("applicants", region="12", basis="k") == 2
+    assert figure("applicants", region="12", basis="d") == 1
+    assert figure("certified") == 0
+    assert figure("placed", region="31", year=2026) == 1
+    # Bandung (32) was rebuilt under both bases in 2025: Ani and Rina left it.
+    assert {(2025, "d", "32"), (2025, "k", "32"), (2025, "d", "31"), (2025, "k", "12")} <= set(done["units"])
+
+
+def test_an_unchanged_province_is_not_rebuilt(world):
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    bandung = dict(Figure.objects.filter(region__startswith="32").values_list("pk", "n"))
+    bandung_months = set(MonthlyFigure.objects.filter(region__startswith="32").values_list("pk", flat=True))
+    later = first + dt.timedelta(minutes=30)
+    changed = later - services.WATERMARK_MARGIN - dt.timedelta(minutes=1)  # not seen again by the next refresh
+    EnrollmentFactory(program=world.program, person=resident("35.78.01"), registered_at=T2025, state_changed_at=changed)
+    done = services.figures_refresh(now=later)
+    assert done["full"] is False
+    assert done["years"] == [2025]
+    assert done["units"] == [(2025, "d", "35"), (2025, "k", "35")]  # Surabaya only, under both bases
+    assert done["rows"] == 3  # the enrolment, read by each of the three training measures
+    # Bandung's rows were left alone (the same rows, not rewritten), Surabaya's and the nation's moved.
+    assert dict(Figure.objects.filter(region__startswith="32").values_list("pk", "n")) == bandung
+    assert set(MonthlyFigure.objects.filter(region__startswith="32").values_list("pk", flat=True)) == bandung_months
+    assert figure("applicants", region="35") == 2
+    assert figure("applicants") == 5
+    # Nothing changed: nothing rebuilt.
+    done = services.figures_refresh(now=later + dt.timedelta(hours=1))
+    assert (done["years"], done["units"], done["rows"]) == ([], [], 0)
+
+
+DISTRICTS = ("32.73.01", "35.78.01", "31.71.01", "12.71.01")
+PEOPLE = ("ani", "rina", "budi", "eko")
+STATES = (E.REGISTERED, E.PARTICIPANT, E.GRADUATED, E.DROPPED_OUT, E.WITHDRAWN)
+CHANGES = st.lists(st.one_of(
+    st.tuples(st.just("enrol"), st.sampled_from(DISTRICTS), st.sampled_from(DISTRICTS), st.sampled_from([2025, 2026]),
+              st.sampled_from(STATES)),
+    st.tuples(st.just("move"), st.sampled_from(PEOPLE), st.sampled_from(DISTRICTS)),
+    st.tuples(st.just("ktp"), st.sampled_from(PEOPLE), st.sampled_from(DISTRICTS)),
+    st.tuples(st.just("state"), st.sampled_from(PEOPLE), st.sampled_from(STATES)),
+    st.tuples(st.just("revoke")),
+), min_size=1, max_size=6)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(changes=CHANGES)
+def test_any_changes_refreshed_incrementally_give_what_a_full_rebuild_gives(world, changes):
+    with transaction.atomic():  # each example starts from the same world
+        first = timezone.now() + dt.timedelta(minutes=20)
+        services.figures_refresh(now=first, full=True)
+        later = first + dt.timedelta(minutes=30)
+        for change in changes:
+            match change:
+                case ("enrol", home, ktp, year, state):
+                    registered = T2025.replace(year=year)
+                    EnrollmentFactory(program=world.program, person=resident(home, ktp), registered_at=registered,
+                                      state=state, state_changed_at=later)
+                case ("move", who, district):
+                    Person.objects.filter(pk=world.people[who].pk).update(domicile_district_id=district, updated_at=later)
+                case ("ktp", who, district):
+                    Person.objects.filter(pk=world.people[who].pk).update(
+                        nik_regency_id=district[:5], nik_district_id=district, updated_at=later)
+                case ("state", who, state):  # its events move to this year (alumni: when closed)
+                    Enrollment.objects.filter(person=world.people[who]).update(state=state, state_changed_at=later)
+                case ("revoke",):
+                    Certificate.objects.filter(revoked_at__isnull=True).update(revoked_at=later, revoke_reason="salah")
+        assert_incremental_equals_full(later + dt.timedelta(minutes=5))
+        transaction.set_rollback(True)
+
+
+def test_rebuilding_chosen_years_leaves_the_other_changes_due(world):
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    later = first + dt.timedelta(minutes=30)
+    Person.objects.filter(pk=world.people["eko"].pk).update(domicile_district_id="32.73.01", updated_at=later)
+    done = services.figures_refresh(now=later, years={2026})  # by hand: `sisnaker figures --year 2026`
+    assert (done["years"], done["full"]) == ([2026], False)
+    assert RefreshState.objects.get().watermark == first  # Eko's move (2025) is still to be picked up
+    assert figure("applicants", region="32", basis="d") == 3
+    services.figures_refresh(now=later + dt.timedelta(minutes=5))
+    assert figure("applicants", region="32", basis="d") == 4

@@ -1,10 +1,11 @@
 """The reporting read model (issue 13): figures that the dashboards read, kept apart from the modules' tables.
 
-Nothing else reads or writes these tables. ``services.figures_refresh`` rebuilds them from the modules' rows, a
-year at a time, in two steps:
+Nothing else reads or writes these tables. ``services.figures_refresh`` rebuilds them from the modules' rows — a
+year at a time (full), or the (year, province) units that changed (incremental) — in two steps:
 
-1. ``Fact``: one narrow row per event (an enrolment registered, a certificate issued, a payment made ...) with the
-   person's region codes under both bases and the breakdown values — one ``INSERT … SELECT`` per measure.
+1. ``Fact``: one narrow row per event (an enrolment registered, a certificate issued, a payment made ...), named by
+   its measure and source row, with the person's region codes under both bases and the breakdown values — one
+   ``INSERT … SELECT`` per measure.
 2. ``Figure`` (per year, every breakdown, nation → province → regency; districts for the totals) and
    ``MonthlyFigure`` (totals per month, nation → regency, for the trend lines): ``GROUP BY`` over the facts, then
    roll-ups of the regency rows.
@@ -23,8 +24,14 @@ class Fact(models.Model):
     """One event of one person, the staging rows of the read model (see the module's docstring)."""
 
     measure = models.CharField(max_length=24)
+    # The id of the source row (an enrolment, a certificate, a card ...; ``sources.SOURCES``): with the measure it
+    # names the fact, so that the incremental refresh replaces exactly the facts of the rows that changed.
+    src = models.BigIntegerField(default=0)
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
+    # The province under each basis (the first two digits of the codes below): the unit of the incremental refresh.
+    dom_province = models.CharField(max_length=2, default="")
+    ktp_province = models.CharField(max_length=2, default="")
     dom_district = models.CharField(max_length=8)  # the domicile district's code ("32.73.01")
     ktp_regency = models.CharField(max_length=5)  # the NIK's (KTP's) regency
     ktp_district = models.CharField(max_length=8, blank=True)  # the NIK's district when known
@@ -38,7 +45,12 @@ class Fact(models.Model):
     amount = models.BigIntegerField(default=0)  # rupiah, for the money measures
 
     class Meta:
-        indexes = [models.Index(fields=["year", "measure"], name="reporting_fact_year_idx")]
+        # Three indexes only (every one slows the bulk inserts): a (year, province) of either basis, and a row.
+        indexes = [
+            models.Index(fields=["year", "dom_province"], name="reporting_fact_dom_idx"),
+            models.Index(fields=["year", "ktp_province"], name="reporting_fact_ktp_idx"),
+            models.Index(fields=["src"], name="reporting_fact_src_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.year}-{self.month:02d} {self.dom_district}"
@@ -68,7 +80,10 @@ class Figure(models.Model):
         ]
         indexes = [
             models.Index(fields=["basis", "region", "dim", "measure", "year"], name="reporting_figure_region_idx"),
-            models.Index(fields=["basis", "parent", "dim", "measure", "year"], name="reporting_figure_parent_idx"),
+            # The drill-down reads only the totals of the children: the breakdown rows (the institutions of every
+            # regency are most of the table) stay out of this index.
+            models.Index(fields=["basis", "parent", "measure", "year"], condition=models.Q(dim="all"),
+                         name="reporting_figure_parent_idx"),
         ]
 
     def __str__(self) -> str:

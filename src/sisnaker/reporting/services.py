@@ -1,14 +1,21 @@
 """Writes of the reporting read model: rebuilding the figures from the modules' rows (``figures_refresh``).
 
-The figures are rebuilt a year at a time, each year in one transaction (readers see the old year or the new one,
-never half): the year's ``Fact`` rows are replaced by one ``INSERT … SELECT`` per measure (``sources``), then its
-``Figure`` and ``MonthlyFigure`` rows by ``GROUP BY`` over the facts and roll-ups of the regency rows — a fixed
-number of statements whatever the number of persons, nothing row by row in Python.
+Two ways, both a fixed number of set-based statements (``INSERT … SELECT``, ``DELETE … WHERE``) whatever the
+number of persons, nothing row by row in Python, and the whole refresh in one transaction (readers see the old
+figures or the new ones, never half):
 
-Which years: the incremental refresh (every housekeeping pass, ``tasks.figures_refresh_due``) takes the years of
-the events whose rows changed since the last refresh's start (``RefreshState.watermark``, less a margin for
-transactions that were still open then); once a day, and with ``full=True`` (``sisnaker figures --full``), every
-year is rebuilt, which also catches what no timestamp tells (a row deleted, an event moved to another year).
+* **Full** (once a day, ``full=True``, ``sisnaker figures --full``; ``years=`` for chosen years): a year at a time,
+  its ``Fact`` rows replaced by one ``INSERT … SELECT`` per measure (``sources``), then its ``Figure`` and
+  ``MonthlyFigure`` rows by ``GROUP BY`` over the facts and roll-ups of the regency rows. It also catches what no
+  timestamp tells (a row deleted).
+* **Incremental** (every housekeeping pass, ``tasks.figures_refresh_due``): the source rows changed since the last
+  refresh's start (``RefreshState.watermark``, less a margin for transactions that were still open then), and every
+  row of the persons changed since then (a move changes where each of their events counts). A fact is named by
+  (measure, source row), so the facts of those rows are deleted wherever they were and inserted as the rows are now
+  (``_row_facts``); both statements return the (year, domicile province, KTP province) of the facts, and only those
+  (year, basis, province) units are rebuilt (``_figures``): their regencies and districts from their facts, their
+  province rows from their regencies, the nation's rows from the provinces. A province's regencies and districts
+  depend on its own facts only, so a unit rebuilt from complete facts is exactly what a full rebuild gives.
 """
 
 from __future__ import annotations
@@ -16,17 +23,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import defaultdict
 
 from django.db import connection, transaction
 
 from sisnaker.accounts.models import Person
+from sisnaker.regions.models import Regency
 
 from .domain import DIMENSION_KEYS
 from .models import Fact, Figure, MonthlyFigure, RefreshState
 
 # Every SQL text below is built from the models' own quoted table names and fixed column expressions of this
 # module; the values (year, basis, dim) are parameters.
-from .sources import FACT_COLUMNS, SOURCES
+from .sources import FACT_COLUMNS, SOURCES, Source
 
 logger = logging.getLogger("sisnaker.reporting")
 
@@ -34,16 +43,23 @@ logger = logging.getLogger("sisnaker.reporting")
 WATERMARK_MARGIN = dt.timedelta(minutes=10)
 FULL_EVERY = dt.timedelta(hours=24)
 MOVED_LIMIT = 20_000
+CHANGED_LIMIT = 200_000  # changed rows of one measure past which the incremental refresh rebuilds everything
+CHUNK = 5_000  # source rows per statement of the incremental refresh
 
 # The region of a fact at each level, under each basis (SQL over the fact table's columns).
 _REGENCY = {"d": "substr(dom_district, 1, 5)", "k": "ktp_regency"}
 _DISTRICT = {"d": "dom_district", "k": "ktp_district"}
+_PROVINCE = {"d": "dom_province", "k": "ktp_province"}
 _DIM_COLUMN = {"sex": "sex", "age": "age", "education": "education", "disability": "disability", "field": "field",
                "funding": "funding", "institution": "institution"}
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def _in(values: list[str] | list[int]) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def _year_facts(year: int) -> None:
@@ -58,89 +74,185 @@ def _year_facts(year: int) -> None:
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608 - the ORM's own SQL
 
 
-def _year_figures(year: int) -> None:
-    """Replace the figures of ``year`` from its facts (see the module's docstring)."""
-    Figure.objects.filter(year=year).delete()
-    MonthlyFigure.objects.filter(year=year).delete()
+def _row_facts(source: Source, pks: list[int]) -> set[tuple[int, str, str]]:
+    """Replace the facts of the rows ``pks`` of ``source`` (delete the old ones wherever they were, insert those of
+    the rows as they are now, whatever their year) and return the (year, domicile province, KTP province) of both
+    the old and the new facts: the units whose figures must be rebuilt. A fact is named by (measure, row), so it is
+    never lost nor counted twice, however its person moved. Two statements per chunk of rows."""
+    table = _q(Fact._meta.db_table)
+    columns = ", ".join(_q(c) for c in FACT_COLUMNS)
+    touched: set[tuple[int, str, str]] = set()
+    with connection.cursor() as cursor:
+        for i in range(0, len(pks), CHUNK):
+            chunk = pks[i:i + CHUNK]
+            cursor.execute(f"DELETE FROM {table} WHERE measure = %s AND src IN ({_in(chunk)})"  # noqa: S608
+                           " RETURNING year, dom_province, ktp_province", [source.measure, *chunk])
+            touched.update(tuple(r) for r in cursor.fetchall())
+            sql, params = source.rows_of(chunk).query.sql_with_params()
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql} RETURNING year, dom_province, ktp_province",  # noqa: S608
+                           params)
+            touched.update(tuple(r) for r in cursor.fetchall())
+    return touched
+
+
+def _regencies() -> dict[str, list[str]]:
+    """Province code → the codes of its regencies (the regions' table: every code a fact can hold)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for code in Regency.objects.order_by("code").values_list("code", flat=True):
+        out[code[:2]].append(code)
+    return dict(out)
+
+
+def _figures(year: int, basis: str, provinces: list[str] | None, regencies: dict[str, list[str]]) -> None:
+    """Rebuild the figures of ``year`` under ``basis``: of every region (``provinces`` None — the caller deleted the
+    year's rows), or of ``provinces`` only: their regencies and districts from their facts, their own rows from
+    their regencies' rows, and the nation's from the provinces' rows. A fixed number of statements whatever the
+    number of provinces."""
     fact, figure, monthly = (_q(m._meta.db_table) for m in (Fact, Figure, MonthlyFigure))
     cols = "year, basis, level, region, parent, measure, dim, value, n, amount"
     mcols = "year, month, basis, level, region, measure, n, amount"
+    regency, district = _REGENCY[basis], _DISTRICT[basis]
+    every = sorted(regencies) or ["-"]
     with connection.cursor() as cursor:
-        for basis in ("d", "k"):
-            regency, district = _REGENCY[basis], _DISTRICT[basis]
-            # Regencies: the total and every breakdown.
-            for dim in ("all", *DIMENSION_KEYS):
-                value = "''" if dim == "all" else _DIM_COLUMN[dim]
-                group = "" if dim == "all" else f", {value}"  # PostgreSQL refuses a constant in GROUP BY
-                cursor.execute(
-                    f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 2, {regency}, substr({regency}, 1, 2), measure, %s,"  # noqa: S608
-                    f" {value}, COUNT(*), SUM(amount) FROM {fact} WHERE year = %s GROUP BY {regency}, measure{group}",
-                    [year, basis, dim, year])
-            # Districts: the totals (the last step of the drill-down).
+        if provinces is None:
+            facts, fparams = "", []
+            regs, rparams = "AND level = 2", []
+        else:
+            mine = [r for p in provinces for r in regencies.get(p, [])] or ["-"]
+            facts, fparams = f"AND {_PROVINCE[basis]} IN ({_in(provinces)})", list(provinces)
+            regs, rparams = f"AND region IN ({_in(mine)})", mine
+            # Out with the old rows of these provinces (the unique index leads to them: year, basis, region), their
+            # districts (the drill-down index: basis, parent, for the totals), and the nation's.
+            for table, where, params in (
+                (figure, f"region IN ({_in(mine)})", mine),
+                (figure, f"dim = 'all' AND parent IN ({_in(mine)})", mine),
+                (monthly, f"region IN ({_in(mine)})", mine),
+                (figure, f"region IN ({_in(provinces)})", provinces),
+                (monthly, f"region IN ({_in(provinces)})", provinces),
+                (figure, "region = ''", []),
+                (monthly, "region = ''", []),
+            ):
+                cursor.execute(f"DELETE FROM {table} WHERE year = %s AND basis = %s AND {where}",  # noqa: S608
+                               [year, basis, *params])
+        # Regencies: the total and every breakdown.
+        for dim in ("all", *DIMENSION_KEYS):
+            value = "''" if dim == "all" else _DIM_COLUMN[dim]
+            group = "" if dim == "all" else f", {value}"  # PostgreSQL refuses a constant in GROUP BY
             cursor.execute(
-                f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 3, {district}, substr({district}, 1, 5), measure, 'all',"  # noqa: S608
-                f" '', COUNT(*), SUM(amount) FROM {fact} WHERE year = %s AND {district} <> '' GROUP BY {district}, measure",
-                [year, basis, year])
-            # Provinces and the nation: sums of the regencies.
-            cursor.execute(
-                f"INSERT INTO {figure} ({cols}) SELECT year, basis, 1, substr(region, 1, 2), '', measure, dim, value,"  # noqa: S608
-                f" SUM(n), SUM(amount) FROM {figure} WHERE year = %s AND basis = %s AND level = 2"
-                f" GROUP BY year, basis, substr(region, 1, 2), measure, dim, value", [year, basis])
-            cursor.execute(
-                f"INSERT INTO {figure} ({cols}) SELECT year, basis, 0, '', '-', measure, dim, value, SUM(n), SUM(amount)"  # noqa: S608
-                f" FROM {figure} WHERE year = %s AND basis = %s AND level = 1 GROUP BY year, basis, measure, dim, value",
-                [year, basis])
-            # Months (totals): regencies, then provinces and the nation.
-            cursor.execute(
-                f"INSERT INTO {monthly} ({mcols}) SELECT %s, month, %s, 2, {regency}, measure, COUNT(*), SUM(amount)"  # noqa: S608
-                f" FROM {fact} WHERE year = %s GROUP BY month, {regency}, measure", [year, basis, year])
-            for level, size in ((1, 2), (0, 0)):
-                region = f"substr(region, 1, {size})" if size else "''"
-                cursor.execute(
-                    f"INSERT INTO {monthly} ({mcols}) SELECT year, month, basis, {level}, {region}, measure, SUM(n),"  # noqa: S608
-                    f" SUM(amount) FROM {monthly} WHERE year = %s AND basis = %s AND level = {level + 1}"
-                    f" GROUP BY year, month, basis{', ' + region if size else ''}, measure", [year, basis])
+                f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 2, {regency}, substr({regency}, 1, 2), measure, %s,"  # noqa: S608
+                f" {value}, COUNT(*), SUM(amount) FROM {fact} WHERE year = %s {facts}"
+                f" GROUP BY {regency}, measure{group}", [year, basis, dim, year, *fparams])
+        # Districts: the totals (the last step of the drill-down).
+        cursor.execute(
+            f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 3, {district}, substr({district}, 1, 5), measure, 'all',"  # noqa: S608
+            f" '', COUNT(*), SUM(amount) FROM {fact} WHERE year = %s {facts} AND {district} <> ''"
+            f" GROUP BY {district}, measure", [year, basis, year, *fparams])
+        # Provinces: sums of their regencies; the nation: sums of the provinces.
+        cursor.execute(
+            f"INSERT INTO {figure} ({cols}) SELECT year, basis, 1, substr(region, 1, 2), '', measure, dim, value,"  # noqa: S608
+            f" SUM(n), SUM(amount) FROM {figure} WHERE year = %s AND basis = %s {regs}"
+            f" GROUP BY year, basis, substr(region, 1, 2), measure, dim, value", [year, basis, *rparams])
+        cursor.execute(
+            f"INSERT INTO {figure} ({cols}) SELECT year, basis, 0, '', '-', measure, dim, value, SUM(n), SUM(amount)"  # noqa: S608
+            f" FROM {figure} WHERE year = %s AND basis = %s AND region IN ({_in(every)})"
+            f" GROUP BY year, basis, measure, dim, value", [year, basis, *every])
+        # Months (totals): regencies, then provinces and the nation.
+        cursor.execute(
+            f"INSERT INTO {monthly} ({mcols}) SELECT %s, month, %s, 2, {regency}, measure, COUNT(*), SUM(amount)"  # noqa: S608
+            f" FROM {fact} WHERE year = %s {facts} GROUP BY month, {regency}, measure", [year, basis, year, *fparams])
+        cursor.execute(
+            f"INSERT INTO {monthly} ({mcols}) SELECT year, month, basis, 1, substr(region, 1, 2), measure, SUM(n),"  # noqa: S608
+            f" SUM(amount) FROM {monthly} WHERE year = %s AND basis = %s {regs}"
+            f" GROUP BY year, month, basis, substr(region, 1, 2), measure", [year, basis, *rparams])
+        cursor.execute(
+            f"INSERT INTO {monthly} ({mcols}) SELECT year, month, basis, 0, '', measure, SUM(n), SUM(amount)"  # noqa: S608
+            f" FROM {monthly} WHERE year = %s AND basis = %s AND region IN ({_in(every)})"
+            f" GROUP BY year, month, basis, measure", [year, basis, *every])
 
 
-def dirty_years(*, since: dt.datetime | None) -> set[int]:
-    """The years whose figures may be out of date: every year with events (``since`` None), or the years of the
-    events whose rows changed after ``since`` — plus the years the figures hold that no longer have events."""
-    if since is None:
-        years: set[int] = set()
-        for source in SOURCES:
-            years |= source.years()
-        return years | set(Figure.objects.values_list("year", flat=True).distinct())
+def _year_figures(year: int, regencies: dict[str, list[str]]) -> None:
+    """Replace every figure of ``year`` from its facts."""
+    Figure.objects.filter(year=year).delete()
+    MonthlyFigure.objects.filter(year=year).delete()
+    for basis in ("d", "k"):
+        _figures(year, basis, None, regencies)
+
+
+def all_years() -> set[int]:
+    """Every year with events — plus the years the figures hold that no longer have events."""
+    years: set[int] = set()
+    for source in SOURCES:
+        years |= source.years()
+    return years | set(Figure.objects.values_list("year", flat=True).distinct())
+
+
+def changed_rows(*, since: dt.datetime) -> dict[str, list[int]] | None:
+    """measure → the ids of its source rows changed after ``since`` (or whose person changed: moved); None when so
+    many changed that a full rebuild is cheaper."""
     # The persons changed since then, looked up once (usually a handful); past a limit, a full rebuild is cheaper.
     moved = list(Person.objects.filter(updated_at__gt=since).values_list("pk", flat=True)[:MOVED_LIMIT + 1])
     if len(moved) > MOVED_LIMIT:
-        return dirty_years(since=None)
-    years = set()
+        return None
+    out: dict[str, list[int]] = {}
     for source in SOURCES:
-        years |= source.changed_years(since, moved=moved)
-    return years
+        pks = sorted(source.changed_rows(since, moved=moved)[:CHANGED_LIMIT + 1])
+        if len(pks) > CHANGED_LIMIT:
+            return None
+        if pks:
+            out[source.measure] = pks
+    return out
 
 
 def figures_refresh(*, now: dt.datetime, full: bool = False, years: set[int] | None = None) -> dict:
     """Bring the figures up to date (see the module's docstring). Sisnaker itself acts: no user, no audit row (the
     figures are a copy; the modules' own audit trail says who changed what). Two refreshes never run at once
-    (the state row is locked on PostgreSQL). Returns what was done: {"years": [...], "seconds": s, "full": b}."""
+    (the state row is locked on PostgreSQL). Returns what was done: {"years": [...], "units": [(year, basis,
+    province), ...] (the provinces rebuilt by an incremental refresh; empty when whole years were), "rows": source rows
+    replaced, "seconds": s, "full": b}."""
     started = time.monotonic()
+    units: set[tuple[int, str, str]] = set()
+    replaced = 0
     with transaction.atomic():
         state, _ = RefreshState.objects.select_for_update().get_or_create(id=1)
-        full = full or state.full_at is None or now - state.full_at >= FULL_EVERY
-        if years is None:
-            since = None if full else (state.watermark - WATERMARK_MARGIN if state.watermark else None)
-            years = dirty_years(since=since)
-        for year in sorted(years):
-            with transaction.atomic():
-                _year_facts(year)
-                _year_figures(year)
-        state.watermark = now
+        chosen = years is not None
+        if chosen:  # chosen years, rebuilt whole: the other years' changes and the daily full rebuild stay due
+            full = False
+        else:
+            full = full or state.full_at is None or now - state.full_at >= FULL_EVERY or state.watermark is None
+        regencies = _regencies()
+        changed = None
+        if years is None and not full:
+            changed = changed_rows(since=state.watermark - WATERMARK_MARGIN)
+            full = changed is None
+        if changed is not None:  # incremental: the facts of the changed rows, then the provinces they touch
+            for source in SOURCES:
+                pks = changed.get(source.measure, [])
+                replaced += len(pks)
+                for year, dom, ktp in _row_facts(source, pks) if pks else ():
+                    units |= {(year, "d", dom), (year, "k", ktp)}
+            years = {u[0] for u in units}
+            for year in sorted(years):
+                with transaction.atomic():
+                    for basis in ("d", "k"):
+                        provinces = sorted({p for y, b, p in units if y == year and b == basis})
+                        if provinces:
+                            _figures(year, basis, provinces, regencies)
+        else:
+            if years is None:
+                years = all_years()
+                Fact.objects.exclude(year__in=years).delete()  # staging rows of a year with no events left
+            for year in sorted(years):
+                with transaction.atomic():
+                    _year_facts(year)
+                    _year_figures(year, regencies)
+        if not chosen:
+            state.watermark = now
         state.refreshed_at = now
         if full:
             state.full_at = now
         state.years = sorted(years)
         state.seconds = round(time.monotonic() - started, 3)
         state.save()
-    logger.info("figures refreshed: years %s in %.1f s%s", sorted(years), state.seconds, " (full)" if full else "")
-    return {"years": sorted(years), "seconds": state.seconds, "full": full}
+    logger.info("figures refreshed: years %s (%d year-basis-province units) in %.1f s%s", sorted(years), len(units), state.seconds,
+                " (full)" if full else "")
+    return {"years": sorted(years), "units": sorted(units), "rows": replaced, "seconds": state.seconds, "full": full}

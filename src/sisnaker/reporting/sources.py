@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from sisnaker.certification.models import Certificate
@@ -28,7 +28,7 @@ from sisnaker.training.models import Enrollment
 
 from .domain import AGE_GROUPS
 
-FACT_COLUMNS = ("measure", "year", "month", "dom_district", "ktp_regency", "ktp_district", "field", "institution",
+FACT_COLUMNS = ("measure", "src", "year", "month", "dom_province", "ktp_province", "dom_district", "ktp_regency", "ktp_district", "field", "institution",
                 "funding", "sex", "disability", "age", "education", "amount")
 
 STARTED = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)  # began the training
@@ -69,6 +69,10 @@ class Source:
         qs = self.queryset().filter(**{f"{self.event}__gte": start, f"{self.event}__lt": end})
         return self.shape(qs)
 
+    def rows_of(self, pks: list[int]) -> QuerySet:
+        """The facts of the rows ``pks`` (those of them that are events of this measure), whatever their year."""
+        return self.shape(self.queryset().filter(pk__in=pks).exclude(**{f"{self.event}__isnull": True}))
+
     def shape(self, qs: QuerySet) -> QuerySet:
         p = f"{self.person}__" if self.person else ""
         dom, ktp_reg = f"{p}domicile_district_id", f"{p}nik_regency_id"
@@ -77,8 +81,9 @@ class Source:
         prog = f"{self.program}__" if self.program else None
         age, age_group = _age(self.event, f"{p}birth_date")
         return qs.annotate(
-            _measure=Value(self.measure, output_field=CharField()),
+            _measure=Value(self.measure, output_field=CharField()), _src=F("pk"),
             _year=ExtractYear(self.event), _month=ExtractMonth(self.event),
+            _dom_prov=Substr(F(dom), 1, 2), _ktp_prov=Substr(F(ktp_reg), 1, 2),
             _dom=F(dom), _ktp_reg=F(ktp_reg), _ktp_dis=_text(ktp_dis),
             _field=_text(f"{prog}vocational_field_id" if prog else None),
             _inst=_text(f"{prog}institution_id" if prog else None),
@@ -87,19 +92,20 @@ class Source:
         ).annotate(
             _age_group=age_group, _edu=F(f"{p}education"),
             _amount=Coalesce(F(self.amount), Value(0)) if self.amount else Value(0, output_field=IntegerField()),
-        ).values_list("_measure", "_year", "_month", "_dom", "_ktp_reg", "_ktp_dis", "_field", "_inst", "_funding",
-                      "_sex", "_dis", "_age_group", "_edu", "_amount")
+        ).values_list("_measure", "_src", "_year", "_month", "_dom_prov", "_ktp_prov", "_dom", "_ktp_reg", "_ktp_dis", "_field", "_inst", "_funding",
+                      "_sex", "_dis", "_age_group", "_edu", "_amount").order_by()
 
-    def changed_years(self, since: dt.datetime, *, moved: list[int]) -> set[int]:
-        """The years of the events whose rows changed after ``since``, or whose person is one of ``moved`` (persons
-        changed since then: a move changes where every one of their events is counted)."""
+    def changed_rows(self, since: dt.datetime, *, moved: list[int]) -> QuerySet:
+        """The ids of the rows changed after ``since``, or whose person is one of ``moved`` (persons changed since
+        then: a move changes where every one of their events is counted) — of *all* the model's rows, not only this
+        measure's events: a row that stopped being one (a certificate revoked) must lose its fact."""
         q = self.changed(since)
         if moved and not self.applicant:
             q |= Q(**{f"{self.person}__in": moved})
-        qs = self.queryset().filter(q).exclude(**{f"{self.event}__isnull": True})
-        return {y for y in qs.annotate(_y=ExtractYear(self.event)).values_list("_y", flat=True).distinct() if y}
+        return self.queryset().model._default_manager.filter(q).values_list("pk", flat=True).order_by()
 
     def years(self) -> set[int]:
+        """The years with events of this measure."""
         qs = self.queryset().exclude(**{f"{self.event}__isnull": True})
         return {y for y in qs.annotate(_y=ExtractYear(self.event)).values_list("_y", flat=True).distinct() if y}
 
