@@ -347,7 +347,7 @@ def test_the_signing_helper_signs_like_the_app_and_the_rows_keep_their_order():
                          today=timezone.localdate(), now=timezone.now(), staff_password=PASSWORD)
     pool = gen._signer_pool()
     if pool is None:
-        pytest.skip("one core or no fork here: certificates are signed in line")
+        pytest.skip("one core here: certificates are signed in line")
     try:
         payloads = [f'{{"n":{i},"name":"Sri Wahyuningsih é"}}' for i in range(5)]
         assert pool.apply(signer.sign_many, (payloads,)) == [signing.sign(p)[0] for p in payloads]

@@ -46,7 +46,7 @@ kept is a few packed arrays (about 30 bytes a person).
 
 The crypto is the app's own, per row: each NIK is sealed with AES-GCM (``core.crypto.encrypt``, a fresh nonce)
 and blind-indexed with the HMAC of ``crypto.blind_index``, each certificate and AK/1 card is signed with
-Ed25519 (``certification.signing.sign``; for big loads the certificates by a forked helper process, ``demo.signer``,
+Ed25519 (``certification.signing.sign``; for big loads the certificates by a helper process, ``demo.signer``,
 with the same key and the same deterministic signatures, checked against ``signing.sign`` when it starts). Only
 the staff share one password hash; citizens' log-ins have unusable passwords.
 
@@ -539,7 +539,7 @@ class Generator:
             if postgres:
                 self.report.replica_mode = self._replica_mode()
                 connection.ensure_connection()
-                self.signer_pool = self._signer_pool()  # forked before any thread of this load starts
+                self.signer_pool = self._signer_pool()  # started before any thread of this load
                 self.writer = CopyWriter(connection.connection)
             try:
                 self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
@@ -592,15 +592,16 @@ class Generator:
 
     def _signer_pool(self):
         """A one-process pool that signs certificate payloads (``demo.signer``) with the configured key, for big
-        loads on a machine with more than one core and ``fork`` (Linux); None otherwise (signed in line)."""
-        if (self.sizes.enrollments < self.SIGNER_MIN_ENROLLMENTS or (os.cpu_count() or 1) < 2
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        loads on a machine with more than one core; None otherwise (signed in line). Started by ``spawn``, not
+        ``fork``: this process may already run threads (a connection pool's, the COPY writer's), and a forked
+        child of a threaded process can deadlock on a lock another thread held."""
+        if self.sizes.enrollments < self.SIGNER_MIN_ENROLLMENTS or (os.cpu_count() or 1) < 2:
             return None
         from cryptography.hazmat.primitives import serialization
 
         raw = signing.keyring().private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                                           serialization.NoEncryption())
-        pool = multiprocessing.get_context("fork").Pool(1, initializer=signer.init, initargs=(raw,))
+        pool = multiprocessing.get_context("spawn").Pool(1, initializer=signer.init, initargs=(raw,))
         probe = "sisnaker seed: signing helper check"
         if pool.apply(signer.sign_many, ([probe],)) != [signing.sign(probe)[0]]:
             pool.terminate()
