@@ -146,3 +146,16 @@ def test_behind_the_figures_a_person_outside_the_area_is_refused_and_inside_it_l
     seen = AuditEvent.objects.filter(action="person.viewed", actor=officer, object_id=str(resident.pk))
     assert seen.count() == 1
     assert not AuditEvent.objects.filter(action="person.viewed", object_id=str(outsider.pk)).exists()
+
+
+@pytest.mark.parametrize("query", [
+    "tahun=99999999999999999999", "tahun=-1", "tahun=2025.5", "rincian=<script>", "rincian=institution",
+    "dasar=x", "wilayah=32.73.01.99", "wilayah=32.7", "wilayah=%20", "wilayah=32&tabel=x", "tahun=semua&wilayah=35",
+    "wilayah=" + "9" * 500,
+])
+def test_odd_public_queries_get_a_page_or_a_clear_refusal_never_a_crash(client, figures, query):
+    for path in ("/statistik/", "/statistik/unduh.csv"):
+        r = client.get(f"{path}?{query}")
+        assert r.status_code in (200, 400, 404), (path, query, r.status_code)
+        if r.status_code != 200:
+            assert "wilayah" in r.content.decode().lower() or "tahun" in r.content.decode().lower() or "tabel" in r.content.decode().lower()
