@@ -40,8 +40,6 @@ MEASURES: tuple[Measure, ...] = (
     Measure("prakerja_beneficiaries", Msg("Penerima Kartu Prakerja", "Kartu Prakerja beneficiaries")),
     Measure("incentives_paid", Msg("Insentif dibayar", "Incentives paid"), money=True, training=True),
 )
-MEASURE_KEYS = tuple(m.key for m in MEASURES)
-BY_KEY = {m.key: m for m in MEASURES}
 
 # The breakdowns: a key, its label, whether only the training measures have it.
 DIMENSIONS: tuple[tuple[str, Msg, bool], ...] = (
@@ -54,6 +52,8 @@ DIMENSIONS: tuple[tuple[str, Msg, bool], ...] = (
     ("institution", Msg("Lembaga pelatihan", "Training institution"), True),
 )
 DIMENSION_KEYS = tuple(d[0] for d in DIMENSIONS)
+DIMENSION_LABELS = {key: label for key, label, _ in DIMENSIONS}
+TRAINING_DIMENSIONS = frozenset(key for key, _, training in DIMENSIONS if training)
 # Published on the public page: never the institution (a small institution's alumni of a district are few people).
 PUBLIC_DIMENSIONS = ("sex", "age", "education", "disability", "field", "funding")
 
@@ -73,14 +73,6 @@ def level_of(region: str) -> int:
     if not region:
         return LEVEL_NATION
     return {2: LEVEL_PROVINCE, 5: LEVEL_REGENCY, 8: LEVEL_DISTRICT}.get(len(region), -1)
-
-
-def parent_of(region: str) -> str | None:
-    """The region one level up ("" the nation; None for the nation itself)."""
-    level = level_of(region)
-    if level == LEVEL_NATION:
-        return None
-    return {LEVEL_PROVINCE: "", LEVEL_REGENCY: region[:2], LEVEL_DISTRICT: region[:5]}[level]
 
 
 def ancestors(region: str) -> list[str]:

@@ -22,7 +22,7 @@ from sisnaker.regions.models import District, Province, Regency
 from sisnaker.training.models import Program, VocationalField
 
 from . import domain
-from .domain import BY_KEY, MEASURES, Measure
+from .domain import MEASURES, Measure
 from .models import Figure, MonthlyFigure, RefreshState
 
 UNKNOWN = Msg("Tidak diketahui", "Unknown")
@@ -150,7 +150,7 @@ def _table(key: str, title: str, measures: list[Measure], counts: dict[str, dict
 
 
 @replica.reads()
-def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bool = False,
+def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bool = False, years_known: list[int] | None = None,
               map_measure: str = "participants", threshold: int = domain.DEFAULT_THRESHOLD) -> Dashboard:
     """One dashboard page for ``region`` ("" the nation) — whose figures the caller may see is the caller's check
     (``domain.Scope.covers``). ``year`` None: every year added up."""
@@ -191,13 +191,13 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
     dims = domain.PUBLIC_DIMENSIONS if public else domain.DIMENSION_KEYS
     dim = dim if dim in dims else dims[0]
     if level <= domain.LEVEL_REGENCY:
-        dim_measures = [m for m in measures if m.training or not _training_dim(dim)]
+        dim_measures = [m for m in measures if m.training or dim not in domain.TRAINING_DIMENSIONS]
         dim_counts, _ = _pivot(base.filter(region=region, dim=dim), "value", dim_measures)
         order = sorted(dim_counts, key=lambda v: (v == "", v))
         labels = _value_labels(dim, order)
         if dim in ("field", "institution"):
             order.sort(key=lambda v: (v == "", labels.get(v, v)))
-        title = next(str(d[1]) for d in domain.DIMENSIONS if d[0] == dim)
+        title = str(domain.DIMENSION_LABELS[dim])
         dim_total = {m.key: totals[m.key][0] or 0 for m in dim_measures}
         breakdown = _table(dim, title, dim_measures, dim_counts, labels, order, total=dim_total, public=public,
                            threshold=threshold)
@@ -227,14 +227,6 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
 
     path = [(code, name) for code, name in _names_of_regions(domain.ancestors(region)[1:]).items()]
     path = [("", str(NATION)), *sorted(path, key=lambda p: len(p[0]))]
-    return Dashboard(region=region, region_name=path[-1][1], path=path, basis=basis, year=year, years=years(),
+    return Dashboard(region=region, region_name=path[-1][1], path=path, basis=basis, year=year, years=years() if years_known is None else years_known,
                      measures=measures, totals=totals, children=children, breakdown=breakdown, dim=dim, trend=trend,
                      state=state(), public=public, map_values=map_values, map_measure=shown_on_map)
-
-
-def _training_dim(dim: str) -> bool:
-    return any(key == dim and training for key, _, training in domain.DIMENSIONS)
-
-
-def measure(key: str) -> Measure:
-    return BY_KEY[key]

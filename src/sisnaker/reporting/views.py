@@ -49,7 +49,7 @@ def _params(request: HttpRequest, *, scope: domain.Scope | None) -> dict:
         year = int(raw)
     else:
         raise NotFound(BAD_YEAR.format(year=raw[:10]))
-    return {"region": region, "basis": basis, "year": year, "dim": request.GET.get("rincian", "")[:20]}
+    return {"region": region, "basis": basis, "year": year, "dim": request.GET.get("rincian", "")[:20], "years_known": years}
 
 
 def _query(p: dict, **override) -> str:
