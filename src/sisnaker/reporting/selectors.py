@@ -150,8 +150,7 @@ def _table(key: str, title: str, measures: list[Measure], counts: dict[str, dict
 
 
 @replica.reads()
-def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bool = False, years_known: list[int] | None = None,
-              map_measure: str = "participants", threshold: int = domain.DEFAULT_THRESHOLD) -> Dashboard:
+def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bool = False, years_known: list[int] | None = None, threshold: int = domain.DEFAULT_THRESHOLD) -> Dashboard:
     """One dashboard page for ``region`` ("" the nation) — whose figures the caller may see is the caller's check
     (``domain.Scope.covers``). ``year`` None: every year added up."""
     measures = list(MEASURES)
@@ -218,8 +217,7 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
 
     map_values: dict[str, int] = {}
     if level == domain.LEVEL_NATION and children is not None:
-        i = next((i for i, m in enumerate(measures) if m.key == map_measure and children.total[i]),
-                 next((i for i, m in enumerate(measures) if m.key == "applicants"), 0))
+        i = chart_column(children)
         map_values = {r.key: r.cells[i] for r in children.rows if r.cells[i] is not None}
         shown_on_map = measures[i]
     else:
@@ -230,3 +228,30 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
     return Dashboard(region=region, region_name=path[-1][1], path=path, basis=basis, year=year, years=years() if years_known is None else years_known,
                      measures=measures, totals=totals, children=children, breakdown=breakdown, dim=dim, trend=trend,
                      state=state(), public=public, map_values=map_values, map_measure=shown_on_map)
+
+
+def chart_column(table: Table) -> int:
+    """The column a bar chart draws: participants, or applicants when no one has begun a training in the period."""
+    for key in ("participants", "applicants"):
+        for i, m in enumerate(table.columns):
+            if m.key == key and table.total[i]:
+                return i
+    return 0
+
+
+def charts(d: Dashboard) -> dict:
+    """What the charts draw (the tables beside them hold the same numbers)."""
+    out: dict = {}
+    if d.trend is not None and d.trend.rows:
+        out["trend"] = {"labels": [r.label for r in d.trend.rows],
+                        "series": [{"label": str(m.label), "data": [r.cells[i] for r in d.trend.rows]}
+                                   for i, m in enumerate(d.trend.columns) if m.key in ("applicants", "participants", "alumni", "placed")]}
+    if d.children is not None and d.children.rows:
+        i = chart_column(d.children)
+        out["children"] = {"labels": [r.label for r in d.children.rows], "label": str(d.children.columns[i].label),
+                           "data": [r.cells[i] for r in d.children.rows]}
+    if d.breakdown is not None and d.breakdown.rows:
+        i = chart_column(d.breakdown)
+        out["breakdown"] = {"labels": [r.label for r in d.breakdown.rows], "label": str(d.breakdown.columns[i].label),
+                            "data": [r.cells[i] for r in d.breakdown.rows]}
+    return out

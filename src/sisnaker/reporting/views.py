@@ -59,39 +59,12 @@ def _query(p: dict, **override) -> str:
     return "&".join(f"{k}={v}" for k, v in values.items() if v)
 
 
-def _chart_column(table: selectors.Table) -> int:
-    """The column a bar chart draws: participants, or applicants when no one has begun a training in the period."""
-    for key in ("participants", "applicants"):
-        for i, m in enumerate(table.columns):
-            if m.key == key and table.total[i]:
-                return i
-    return 0
-
-
-def _charts(d: selectors.Dashboard) -> dict:
-    """What the charts draw (the tables beside them hold the same numbers)."""
-    out: dict = {}
-    if d.trend is not None and d.trend.rows:
-        out["trend"] = {"labels": [r.label for r in d.trend.rows],
-                        "series": [{"label": str(m.label), "data": [r.cells[i] for r in d.trend.rows]}
-                                   for i, m in enumerate(d.trend.columns) if m.key in ("applicants", "participants", "alumni", "placed")]}
-    if d.children is not None and d.children.rows:
-        i = _chart_column(d.children)
-        out["children"] = {"labels": [r.label for r in d.children.rows], "label": str(d.children.columns[i].label),
-                           "data": [r.cells[i] for r in d.children.rows]}
-    if d.breakdown is not None and d.breakdown.rows:
-        i = _chart_column(d.breakdown)
-        out["breakdown"] = {"labels": [r.label for r in d.breakdown.rows], "label": str(d.breakdown.columns[i].label),
-                            "data": [r.cells[i] for r in d.breakdown.rows]}
-    return out
-
-
 def _page(request: HttpRequest, d: selectors.Dashboard, p: dict, *, template: str, extra: dict) -> HttpResponse:
     dims = domain.PUBLIC_DIMENSIONS if d.public else domain.DIMENSION_KEYS
     context = {
         "d": d, "p": p, "query": _query(p), "bases": domain.BASES,
         "dims": [(k, label) for k, label, _ in domain.DIMENSIONS if k in dims],
-        "charts": _charts(d), "map": maps.province_map(d.map_values) if d.map_measure is not None else None,
+        "charts": selectors.charts(d), "map": maps.province_map(d.map_values) if d.map_measure is not None else None,
         "year_choice": "semua" if p["year"] is None else str(p["year"]),
         "threshold": domain.DEFAULT_THRESHOLD, **extra,
     }
