@@ -32,7 +32,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from sisnaker.core import audit
+from sisnaker.core import audit, storedfiles
 from sisnaker.core.errors import Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
 
@@ -170,17 +170,7 @@ def export_file(*, actor: Any, token: str, now: dt.datetime | None = None) -> tu
 def exports_delete_expired(*, now: dt.datetime | None = None) -> int:
     """Delete the stored files of expired exports; returns how many (a housekeeping job)."""
     now = now or timezone.now()
-    deleted = 0
-    for pk in list(ExportJob.objects.filter(deleted_at__isnull=True, expires_at__lte=now).exclude(path="")
-                   .values_list("pk", flat=True)[:10000]):
-        with transaction.atomic(durable=True):
-            job = ExportJob.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
-            if job is None:
-                continue
-            default_storage.delete(job.path)
-            job.deleted_at = now
-            job.save(update_fields=["deleted_at"])
-            audit.record(actor="system", action=Audit.EXPORT_FILE_DELETED, obj=job, at=now,
-                         after={"source": job.source, "nik_visible": job.nik_visible})
-            deleted += 1
-    return deleted
+    expired = ExportJob.objects.filter(deleted_at__isnull=True, expires_at__lte=now).exclude(path="")
+    return storedfiles.delete_expired(expired, now=now, record=lambda job: audit.record(
+        actor="system", action=Audit.EXPORT_FILE_DELETED, obj=job, at=now,
+        after={"source": job.source, "nik_visible": job.nik_visible}))

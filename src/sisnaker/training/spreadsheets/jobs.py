@@ -40,7 +40,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
-from sisnaker.core import audit
+from sisnaker.core import audit, storedfiles
 from sisnaker.core.errors import Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import require
@@ -290,16 +290,6 @@ def spreadsheet_jobs_delete_expired(*, now: dt.datetime | None = None) -> int:
     """Delete the stored files of expired jobs (uploads never imported because their worker died for good,
     exports past their hours); returns how many. Run by the error files' sweep."""
     now = now or timezone.now()
-    deleted = 0
-    for pk in list(SpreadsheetJob.objects.filter(deleted_at__isnull=True, expires_at__lte=now).exclude(path="")
-                   .values_list("pk", flat=True)[:10000]):
-        with transaction.atomic(durable=True):
-            job = SpreadsheetJob.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
-            if job is None:
-                continue
-            default_storage.delete(job.path)
-            job.deleted_at = now
-            job.save(update_fields=["deleted_at"])
-            audit.record(actor="system", action=Audit.JOB_FILE_DELETED, obj=job.program, after={"job": job.token, "kind": job.kind})
-            deleted += 1
-    return deleted
+    expired = SpreadsheetJob.objects.filter(deleted_at__isnull=True, expires_at__lte=now).exclude(path="")
+    return storedfiles.delete_expired(expired, now=now, record=lambda job: audit.record(
+        actor="system", action=Audit.JOB_FILE_DELETED, obj=job.program, after={"job": job.token, "kind": job.kind}))

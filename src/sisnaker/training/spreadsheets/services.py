@@ -32,7 +32,7 @@ from django.utils import timezone
 from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person, User
-from sisnaker.core import audit, crypto
+from sisnaker.core import audit, crypto, storedfiles
 from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -643,19 +643,9 @@ def error_files_delete_expired(*, ids: list[int] | None = None, now: dt.datetime
     qs = ImportErrorFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    deleted = 0
-    for pk in list(qs.values_list("pk", flat=True)[:10000]):
-        with transaction.atomic(durable=True):
-            record = ImportErrorFile.objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
-            if record is None:
-                continue
-            default_storage.delete(record.path)  # a missing file is no error
-            record.deleted_at = now
-            record.save(update_fields=["deleted_at"])
-            audit.record(actor="system", action=Audit.ERROR_FILE_DELETED, obj=record.program,
-                         after={"error_file": record.pk, "expired_at": record.expires_at})
-            deleted += 1
-    return deleted
+    return storedfiles.delete_expired(qs, now=now, record=lambda record: audit.record(
+        actor="system", action=Audit.ERROR_FILE_DELETED, obj=record.program,
+        after={"error_file": record.pk, "expired_at": record.expires_at}))
 
 
 # --- export -------------------------------------------------------------------------------------
