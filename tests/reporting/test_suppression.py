@@ -22,6 +22,14 @@ def test_one_hidden_cell_takes_the_next_smallest_with_it_when_the_total_is_shown
     assert suppress([1, 2, 7, 50], total=60) == [True, True, True, False]
 
 
+def test_hidden_cells_that_would_each_have_to_be_one_take_another_cell_with_them():
+    # Five districts with one beneficiary each and the regency's total of 5 beside them: with the zeros shown, 5
+    # hidden cells adding up to 5 can only be 1 each. The next smallest shown count goes too.
+    assert suppress([1, 1, 1, 1, 1, 0, 9, 30], total=44) == [True] * 5 + [False, True, False]
+    # Nothing left to hide but zeros: they are hidden too, so a hidden cell may be 0 and none is pinned.
+    assert suppress([1, 1, 1, 1, 1, 0, 0], total=5) == [True] * 7
+
+
 def test_a_total_below_the_threshold_hides_every_cell():
     assert suppress([1, 2, 0], total=3) == [True, True, False]
     assert total_hidden(3) and not total_hidden(0) and not total_hidden(5)
@@ -36,10 +44,16 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(cells):
     for n, h in zip(cells, hidden, strict=True):
         if 0 < n < 5:
             assert h  # primary
-        if n == 0:
-            assert not h
+        if n == 0 and h:
+            # Zeros are hidden only when no shown count is left to hide.
+            assert all(hh for nn, hh in zip(cells, hidden, strict=True) if nn > 0)
     if any(hidden) and not total_hidden(total):
         hidden_values = [n for n, h in zip(cells, hidden, strict=True) if h]
-        # At least two cells hidden, adding up to at least the threshold: the total gives only their sum.
-        assert len(hidden_values) >= 2 or sum(1 for n in cells if n > 0) == 1
-        assert sum(hidden_values) >= 5 or all(h for n, h in zip(cells, hidden, strict=True) if n > 0)
+        if all(hidden):
+            return  # only the total is published (the documented remainder)
+        # A reader knows each hidden cell is at least 1 (0 when zeros are hidden too) and their sum (the total minus
+        # what is shown): the most any one of them can be must still reach the threshold, so none is pinned or
+        # shown to be small.
+        least = 0 if 0 in hidden_values else 1
+        assert len(hidden_values) >= 2
+        assert sum(hidden_values) - (len(hidden_values) - 1) * least >= 5

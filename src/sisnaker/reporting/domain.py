@@ -6,9 +6,12 @@ the region is the person's at the time the figures were built (domicile, or the 
 
 Suppression (``suppress``): a published cell with a count from 1 to ``threshold - 1`` is hidden (primary
 suppression). When a table shows its total, hiding one cell alone would not hide it (total minus the others), so
-more cells are hidden, smallest first, until at least two cells are hidden and the hidden cells add up to at least
-the threshold (secondary suppression); a total below the threshold is hidden with every cell. Zero is shown: it
-discloses no one.
+more cells are hidden, smallest first (secondary suppression), until at least two cells are hidden and none of them
+can be worked out to be small: zero is shown (it discloses no one), so a reader knows each hidden cell is at least
+1, and the hidden cells' sum minus one for each of the others must still reach the threshold (five hidden cells
+adding up to 5 would each be 1). When no shown count is left to hide, the zeros are hidden too. A total below the
+threshold is hidden with every cell. What is left: a line whose every cell is hidden publishes only its total
+(e.g. five districts and a total of 6 tell that each had 1 or 2).
 """
 
 from __future__ import annotations
@@ -131,16 +134,29 @@ def suppress(counts: list[int], *, total: int | None = None, threshold: int = DE
         return hidden
     if 0 < total < threshold:
         return [n > 0 for n in counts]  # the total itself is hidden (``total_hidden``) and so is every cell in it
-
-    def hidden_sum() -> int:
-        return sum(n for n, h in zip(counts, hidden, strict=True) if h)
-
-    while any(hidden) and (sum(hidden) < 2 or hidden_sum() < threshold):
+    if not any(hidden):
+        return hidden
+    # Zero is shown, so a reader knows every hidden cell is at least 1 (0 once a zero is hidden too). With the
+    # hidden cells' sum S (total minus what is shown) the largest any one of them can be is S − (k − 1) × that
+    # least value; hide more until that reaches the threshold, so no hidden cell can be shown to be small (five
+    # hidden cells adding up to 5 would each be 1).
+    while not _protected(counts, hidden, threshold):
         candidates = [(n, i) for i, (n, h) in enumerate(zip(counts, hidden, strict=True)) if not h and n > 0]
-        if not candidates:
-            break
-        hidden[min(candidates)[1]] = True
+        if candidates:
+            hidden[min(candidates)[1]] = True
+            continue
+        zeros = [i for i, (n, h) in enumerate(zip(counts, hidden, strict=True)) if not h and n == 0]
+        if not zeros:
+            break  # every cell is hidden: only the published total is known (see the module's docstring)
+        for i in zeros:
+            hidden[i] = True
     return hidden
+
+
+def _protected(counts: list[int], hidden: list[bool], threshold: int) -> bool:
+    values = [n for n, h in zip(counts, hidden, strict=True) if h]
+    least = 0 if 0 in values else 1
+    return len(values) >= 2 and sum(values) - (len(values) - 1) * least >= threshold
 
 
 def total_hidden(total: int, *, threshold: int = DEFAULT_THRESHOLD) -> bool:
