@@ -26,6 +26,12 @@ def test_a_posko_is_of_a_training_centre_exactly_when_it_names_one():
     assert domain.posko_problem(name="Posko Kota", kind="regional_office", has_institution=True)[0] == "institution"
     assert domain.posko_problem(name="  a ", kind="regional_office", has_institution=False)[0] == "name"
     assert domain.posko_problem(name="Posko", kind="kios", has_institution=False)[0] == "kind"
+    assert domain.posko_problem(name="Posko BLK", kind="training_centre", has_institution=True, regency="32.73",
+                                institution_regency="35.78")[0] == "regency"
+    assert domain.posko_problem(name="Posko BLK", kind="training_centre", has_institution=True, regency="32.73",
+                                institution_regency="32.73", institution_approved=False)[0] == "institution"
+    assert domain.posko_problem(name="Posko BLK", kind="training_centre", has_institution=True, regency="32.73",
+                                institution_regency="32.73") is None
 
 
 def test_series_fill_empty_days_and_fold_weeks_from_monday():

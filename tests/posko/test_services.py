@@ -147,6 +147,26 @@ def test_a_training_centre_posko_is_run_by_its_managers_only(regions):
                                                                               regency=inst.regency))
 
 
+def test_a_training_centre_posko_stands_at_an_approved_institution_of_its_regency(officer, regions):
+    # Found trying it as an outsider: a Kota Bandung officer could open a "training centre" posko at an institution
+    # in Surabaya (or one still pending), and every citizen recorded there became that institution's record.
+    far = InstitutionFactory(regency_code="35.78")
+    pending = InstitutionFactory(status="pending")
+    bandung = Regency.objects.get(code="32.73")
+    with pytest.raises(ValidationFailed) as info:
+        services.posko_create(actor=officer, now=NOW, data=services.PoskoData(
+            name="Posko LPK Surabaya", kind="training_centre", regency=bandung, institution=far))
+    assert info.value.field == "regency"
+    with pytest.raises(ValidationFailed) as info:
+        services.posko_create(actor=officer, now=NOW, data=services.PoskoData(
+            name="Posko LPK baru", kind="training_centre", regency=bandung, institution=pending))
+    assert info.value.field == "institution"
+    assert not Posko.objects.exists()
+    own = InstitutionFactory()
+    assert services.posko_create(actor=officer, now=NOW, data=services.PoskoData(
+        name="Posko BLK Bandung", kind="training_centre", regency=bandung, institution=own)).institution == own
+
+
 def test_a_closed_posko_helps_nobody(officer, posko):
     services.posko_set_active(actor=officer, posko=posko, active=False)
     with pytest.raises(Conflict):

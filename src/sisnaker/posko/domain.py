@@ -97,8 +97,10 @@ def consent_problem(consent: Consent) -> Msg | None:
     return None
 
 
-def posko_problem(*, name: str, kind: str, has_institution: bool) -> tuple[str, Msg] | None:
-    """(field, message) when a posko's data are wrong, else None."""
+def posko_problem(*, name: str, kind: str, has_institution: bool, regency: str = "", institution_regency: str | None = None,
+                  institution_approved: bool = True) -> tuple[str, Msg] | None:
+    """(field, message) when a posko's data are wrong, else None. A training centre's posko stands at its
+    institution: in the institution's regency, and only for an approved institution."""
     if len(" ".join((name or "").split())) < 3:
         return "name", Msg("Tulis nama posko (minimal 3 huruf).", "Write the posko's name (at least 3 letters).")
     if kind not in PoskoKind.values:
@@ -109,6 +111,12 @@ def posko_problem(*, name: str, kind: str, has_institution: bool) -> tuple[str, 
     if kind == PoskoKind.REGIONAL_OFFICE and has_institution:
         return "institution", Msg("Posko kantor Disnaker tidak memilih lembaga pelatihan.",
                                   "A manpower office's posko has no training institution.")
+    if has_institution and not institution_approved:
+        return "institution", Msg("Lembaga ini belum disetujui; posko hanya dibuka di lembaga yang sudah disetujui.",
+                                  "This institution is not approved yet; a posko opens only at an approved institution.")
+    if has_institution and institution_regency is not None and institution_regency != regency:
+        return "regency", Msg("Posko lembaga pelatihan berada di kabupaten/kota lembaganya. Pilih kabupaten/kota lembaga itu.",
+                              "A training centre's posko is in its institution's regency. Choose that regency.")
     return None
 
 

@@ -64,7 +64,10 @@ def posko_create(*, actor: User, data: PoskoData, now: dt.datetime) -> Posko:
                   address=" ".join((data.address or "").split())[:300], created_by=actor, created_at=now)
     with transaction.atomic(durable=True):
         require(actor, "posko.manage", posko)
-        problem = domain.posko_problem(name=name, kind=data.kind, has_institution=data.institution is not None)
+        inst = data.institution
+        problem = domain.posko_problem(name=name, kind=data.kind, has_institution=inst is not None, regency=data.regency.code,
+                                       institution_regency=inst.regency_id if inst else None,
+                                       institution_approved=inst is None or inst.status == Institution.Status.APPROVED)
         if problem is not None:
             field, message = problem
             raise ValidationFailed(message, code=Code.POSKO_FIELD, field=field)
