@@ -487,6 +487,8 @@ CSRF_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A refused CSRF check shows the product's page (Indonesian, says what to do), not Django's technical one.
+CSRF_FAILURE_VIEW = "sisnaker.web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:

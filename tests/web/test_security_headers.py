@@ -136,3 +136,18 @@ def test_swagger_ui_is_the_version_pinned_in_the_npm_lock_file():
     assert re.fullmatch(r"\d+\.\d+\.\d+", pinned) and locked["version"] == pinned and locked["integrity"].startswith("sha512-")
     installed = json.loads((django_settings.NODE_MODULES / "swagger-ui-dist" / "package.json").read_text())
     assert installed["version"] == pinned
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang, words", [("id", "Muat ulang halaman"), ("en", "Reload the page")])
+def test_a_refused_csrf_check_is_the_products_page_saying_what_to_do(regions, lang, words):
+    """A phone that kept the log-in form open past its session, or blocked cookies, meets this page: it says in the
+    user's language that nothing was saved and what to do, not Django's technical "CSRF verification failed"."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": lang})
+    response = client.post(reverse("accounts:login"), {"username": "siti", "password": "x"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert words in text and "CSRF verification failed" not in text
+    assert response["Content-Type"].startswith("text/html") and 'class="topbar"' in text

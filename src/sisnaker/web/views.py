@@ -83,6 +83,15 @@ def forbidden(request, exception=None):
     return pages.error_page(request, 403, _("Anda tidak berwenang membuka halaman ini."))
 
 
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal (settings.CSRF_FAILURE_VIEW) as the product's page, in the user's language: a form
+    kept open too long on a phone, cookies blocked, or a form posted from another site. Nothing was saved."""
+    return pages.error_page(request, 403, _(
+        "Formulir ini tidak dapat diterima karena sesinya sudah kedaluwarsa atau cookie diblokir. Tidak ada yang "
+        "tersimpan. Muat ulang halaman, isi lagi, lalu kirim; pastikan browser Anda mengizinkan cookie untuk situs ini."),
+        title=_("Formulir kedaluwarsa"), code="csrf_failed")
+
+
 def not_found(request, exception=None):
     return pages.error_page(request, 404, _("Alamat yang Anda buka tidak ada atau sudah dipindahkan."))
 
