@@ -424,6 +424,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.prakerja.tasks.consents_lapse_due",
     # Not a deletion: reminds AK/1 holders a week before each six-monthly report (placement/services.py).
     "sisnaker.placement.services.ak1_reminders_send",
+    # The address and text of messages past SISNAKER_NOTIFICATION_KEEP_DAYS (notifications/services.py; privacy.md).
+    "sisnaker.notifications.services.notifications_erase_old",
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
     "sisnaker.integration.services.seen_signatures_purge",
     # Not a deletion: brings the dashboards' figures up to date (the years whose rows changed; every year daily).
@@ -454,6 +456,10 @@ SISNAKER_PUBLIC_URL = os.environ.get("SISNAKER_PUBLIC_URL", "").rstrip("/")
 
 # Personal links in reminders and "certificate ready" messages (certification.PersonalLink): days until
 # a link expires.
+# Days a sent message's address and text are kept (then erased by housekeeping; the row itself stays).
+SISNAKER_NOTIFICATION_KEEP_DAYS = int(os.environ.get("SISNAKER_NOTIFICATION_KEEP_DAYS", "90"))
+if not 7 <= SISNAKER_NOTIFICATION_KEEP_DAYS <= 3660:
+    raise ImproperlyConfigured("SISNAKER_NOTIFICATION_KEEP_DAYS must be a number of days from 7 to 3660.")
 SISNAKER_PERSONAL_LINK_DAYS = int(os.environ.get("SISNAKER_PERSONAL_LINK_DAYS", "30"))
 if not 1 <= SISNAKER_PERSONAL_LINK_DAYS <= 366:
     raise ImproperlyConfigured("SISNAKER_PERSONAL_LINK_DAYS must be a number of days from 1 to 366.")

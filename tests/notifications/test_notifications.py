@@ -135,3 +135,32 @@ def test_default_gateway_logs_and_returns_an_id(caplog):
     message_id = gw.send(to="+628123", text="uji")
     assert message_id.startswith("log-")
     assert "WHATSAPP to +628123" in caplog.text
+
+
+def test_old_messages_lose_address_and_text_but_the_record_stays(person, django_capture_on_commit_callbacks):
+    """Retention (docs/privacy.md): after SISNAKER_NOTIFICATION_KEEP_DAYS a sent or failed message keeps only its
+    channel, topic, person, status and times; a message still waiting to be sent is left alone; a second pass
+    erases nothing more; each pass leaves an audit row."""
+    from sisnaker.core.models import AuditEvent
+    from sisnaker.notifications.services import notifications_erase_old
+
+    then = timezone.now() - dt.timedelta(days=120)
+    with django_capture_on_commit_callbacks(execute=True):
+        old = notify(person=person, topic="certificate.ready", subject="Sertifikat", text="Sertifikat Anda siap", now=then)
+    recent = notify(person=person, topic="survey.reminder", subject="Survei", text="Isi survei", now=timezone.now())
+    waiting = Notification.objects.create(channel="sms", person=person, recipient="+6281234567890", topic="x",
+                                          body="menunggu", status=Notification.Status.QUEUED)
+    Notification.objects.filter(pk__in=[n.pk for n in old] + [waiting.pk]).update(created_at=then)
+    assert {n.status for n in Notification.objects.filter(pk__in=[n.pk for n in old])} == {"sent"}
+
+    assert notifications_erase_old(now=timezone.now(), keep_days=90) == len(old) == 2
+    for n in Notification.objects.filter(pk__in=[n.pk for n in old]):
+        assert (n.recipient, n.subject, n.body, n.error) == ("", "", "", "") and n.erased_at is not None
+        assert n.person == person and n.topic == "certificate.ready" and n.status == "sent"
+    assert Notification.objects.get(pk=waiting.pk).body == "menunggu"
+    assert all(Notification.objects.get(pk=n.pk).body == "Isi survei" for n in recent)
+    row = AuditEvent.objects.get(action="notifications.erased")
+    assert row.after["erased"] == 2 and row.actor_id is None
+    assert notifications_erase_old(now=timezone.now(), keep_days=90) == 0
+    # The record still does its work: the same topic is not sent twice on that day.
+    assert notify(person=person, topic="certificate.ready", subject="S", text="T", now=then) == []

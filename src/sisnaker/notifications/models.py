@@ -28,10 +28,16 @@ class Notification(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention period (``SISNAKER_NOTIFICATION_KEEP_DAYS``) erased the message's address, subject,
+    # text and error (``services.notifications_erase_old``): the row stays as the record that a message of this
+    # topic went to this person on this channel, which reminders use to send each one only once.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["topic", "created_at"], name="notification_topic_idx")]
+        indexes = [models.Index(fields=["topic", "created_at"], name="notification_topic_idx"),
+                   models.Index(fields=["created_at"], condition=models.Q(erased_at__isnull=True),
+                                name="notification_to_erase_idx")]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.topic} → {self.recipient}"

@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from sisnaker.core import crypto
+from sisnaker.core import audit, crypto
 
+from .codes import Audit
 from .gateways import normalize_phone
 from .models import Notification
 from .tasks import SECRET_MASK, deliver, send_notification, send_notifications
@@ -307,3 +309,31 @@ def notify_addresses(*, messages: list[Addressed]) -> list[Notification]:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _enqueue_batches(ids))
     return created
+
+
+# --- retention -------------------------------------------------------------------------------------------------
+
+ERASE_CHUNK = 5000
+
+
+def notifications_erase_old(*, now: dt.datetime | None = None, keep_days: int | None = None) -> int:
+    """Erase the address, subject, text and delivery error of messages older than ``keep_days``
+    (``SISNAKER_NOTIFICATION_KEEP_DAYS``, 90) that are no longer waiting to be sent; the row (channel, topic,
+    person, status, times) stays. Housekeeping runs it; set-based in chunks, one audit row per chunk (actor:
+    Sisnaker). Running it again erases nothing twice. Returns how many were erased."""
+    now = now or timezone.now()
+    days = keep_days if keep_days is not None else settings.SISNAKER_NOTIFICATION_KEEP_DAYS
+    cutoff = now - dt.timedelta(days=days)
+    due = (Notification.objects.filter(erased_at__isnull=True, created_at__lt=cutoff)
+           .exclude(status=Notification.Status.QUEUED))
+    erased = 0
+    while True:
+        with transaction.atomic(durable=True):
+            pks = list(due.order_by("created_at").values_list("pk", flat=True)[:ERASE_CHUNK])
+            if not pks:
+                return erased
+            n = Notification.objects.filter(pk__in=pks, erased_at__isnull=True).update(
+                recipient="", subject="", body="", sealed="", error="", erased_at=now)
+            audit.record(actor=None, action=Audit.NOTIFICATIONS_ERASED, object_type="notifications.notification",
+                         after={"erased": n, "older_than": cutoff.isoformat(), "keep_days": days}, at=now)
+            erased += n
