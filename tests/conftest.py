@@ -8,15 +8,16 @@ import itertools
 
 import pytest
 from django.core.management.commands import flush
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sisnaker.core import audit
 
 # Tests never time things: Hypothesis's default 200 ms deadline per example and its "too slow" health check fail
 # property tests on a loaded CI machine (a quota test failed so beside a benchmark). Every property test runs
 # without them; a test may still set its own settings.
-settings.register_profile("sisnaker", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("sisnaker")
+hypothesis_settings.register_profile("sisnaker", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("sisnaker")
 
 _original_flush = flush.Command.handle
 
