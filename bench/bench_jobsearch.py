@@ -80,7 +80,7 @@ def seed(n: int) -> None:
         companies = list(Company.objects.filter(nib__startswith=BENCH_NIB_PREFIX))
     fields = list(VocationalField.objects.all()) or [VocationalField.objects.create(code=f"BENCH-{i}", name=f"Kejuruan {i}")
                                                       for i in range(10)]
-    occupations = list(Occupation.objects.filter(level=3).values_list("code", flat=True))
+    occupations = list(Occupation.objects.filter(level=4).values_list("code", flat=True))  # unit groups, as employers pick
     have = Vacancy.objects.filter(company__nib__startswith=BENCH_NIB_PREFIX).count()
     today = timezone.localdate()
     batch = []

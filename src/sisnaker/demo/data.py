@@ -155,7 +155,7 @@ def load_demo(*, citizens: int = 300, seed: int = 2026, today: dt.date, prakerja
         skills="Mengoperasikan mesin produksi, K3 dasar, teliti", work_type="contract", age_min=18, age_max=35,
         min_education="smk", wage_min=5_200_000, wage_max=5_600_000, description="Kerja shift di pabrik suku cadang otomotif.")
     vacancy = placement_services.vacancy_create(actor=hrd, company_id=company.pk, now=timezone.now(), data=placement_services.VacancyData(
-        fields=fields, regency=company.regency, occupation_code="821"))
+        fields=fields, regency=company.regency, occupation_code="7223"))
     placement_services.vacancy_publish(actor=hrd, vacancy_id=vacancy.pk, now=timezone.now())
 
     # The citizen who logs in through the page, via the real sign-up service.

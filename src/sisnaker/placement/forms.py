@@ -88,16 +88,26 @@ EDUCATION_CHOICES = [("", _("Semua jenjang"))] + list(Person.Education.choices)
 
 
 class FastSelect(forms.Select):
-    """A select rendered in Python: Django renders every option through a template, which for the 183 ISCO-08
-    groups and 38 provinces of the public search cost more than the search itself (bench/bench_jobsearch.py)."""
+    """A select rendered in Python: Django renders every option through a template, which for the ISCO-08
+    groups (about 620) and 38 provinces of the public search cost more than the search itself
+    (bench/bench_jobsearch.py). Grouped choices (``(label, [(value, label), ...])``) become ``<optgroup>``s."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>",
-                                   ((str(v), mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices))
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+        def options(choices):
+            return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                                    ((str(v), mark_safe(" selected") if str(v) in chosen else "", label) for v, label in choices))
+
+        parts = []
+        for v, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html("<optgroup label=\"{}\">{}</optgroup>", v, options(label)))
+            else:
+                parts.append(options([(v, label)]))
+        return format_html("<select{}>{}</select>", flatatt(final), format_html_join("", "{}", ((part,) for part in parts)))
 
 
 class VacancyForm(RegencyChoiceMixin):

@@ -5,6 +5,7 @@ job-seeker card and its reports, vacancies (lowongan), applications, placement r
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 
 from sisnaker.core import crypto
 from sisnaker.regions.nik import mask as mask_nik
@@ -68,8 +69,8 @@ class Company(models.Model):
 
 class Occupation(models.Model):
     """An ISCO-08 group (major 1 digit, sub-major 2, minor 3, unit 4), loaded from ``data/isco08.csv`` by
-    migration 0004. ``title_id`` is the Indonesian (KBJI 2014) title where one is on file, else empty and pages
-    show the English title."""
+    migrations 0004 (levels 1-3) and 0008 (unit groups, titles). ``title_en`` is the ILO title, ``title_id`` the
+    Indonesian (KBJI 2014) one; pages show the one of the user's language (``title``)."""
 
     code = models.CharField(max_length=4, primary_key=True)
     level = models.PositiveSmallIntegerField()
@@ -89,6 +90,12 @@ class Occupation(models.Model):
 
     @property
     def title(self) -> str:
+        """The title in the active language (Indonesian unless the user chose English)."""
+        return self.title_in(get_language())
+
+    def title_in(self, language: str | None) -> str:
+        if (language or "id").lower().startswith("en"):
+            return self.title_en
         return self.title_id or self.title_en
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 
 from sisnaker.accounts.models import Person, User
 from sisnaker.certification.models import Certificate
@@ -223,9 +224,19 @@ def company_vacancies(company: Company) -> list[Vacancy]:
     return list(company.vacancies.select_related("regency", "occupation").order_by("-created_at", "-id")[:200])
 
 
-def occupations_choices() -> list[tuple[str, str]]:
-    """ISCO-08 groups for a select: every group, indented by level."""
-    return [(o.code, f"{o.code} · {o.title}") for o in Occupation.objects.order_by("code")]
+def occupations_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The ISCO-08 groups for a select, in the active language: one option group per major group (its label the
+    major group), holding the major group itself and every sub-major, minor and unit group under it, in code
+    order (so each group is followed by the groups it contains). About 620 options: render them with
+    ``forms.FastSelect``."""
+    language = get_language()
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for occupation in Occupation.objects.order_by("code").only("code", "title_en", "title_id"):
+        label = f"{occupation.code} · {occupation.title_in(language)}"
+        if len(occupation.code) == 1 or not groups:
+            groups.append((label, []))
+        groups[-1][1].append((occupation.code, label))
+    return groups
 
 
 def vocational_field_choices() -> list[tuple[str, str]]:

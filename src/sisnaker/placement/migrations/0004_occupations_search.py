@@ -1,5 +1,5 @@
-"""ISCO-08 occupation groups (``placement/data/isco08.csv``) and, on PostgreSQL only, the vacancies' full-text
-search column.
+"""ISCO-08 occupation groups of levels 1-3 (``placement/data/isco08.csv``; the unit groups are 0008's) and, on
+PostgreSQL only, the vacancies' full-text search column.
 
 The search column is ``to_tsvector('simple', title || skills || description)``, a stored generated column with a
 GIN index. 'simple' because PostgreSQL has no Indonesian stemmer (and the 'english' one would mangle Indonesian
@@ -12,7 +12,9 @@ from sisnaker.placement.reference import load_isco08
 
 
 def load_occupations(apps, schema_editor):
-    load_isco08(apps.get_model("placement", "Occupation"))
+    # Levels 1-3 only, as this migration always loaded: the unit groups and the titles' updates are 0008's
+    # (the file has grown since; loading it whole here would make 0008's reverse remove rows 0004 added).
+    load_isco08(apps.get_model("placement", "Occupation"), max_level=3)
 
 
 SEARCH_SQL = """
