@@ -103,12 +103,16 @@ class Application(models.Model):
     """One person's application to one wave. The NIK and KK are sealed (AES-GCM) with keyed blind indexes:
     ``(wave, nik_index)`` is unique (one application per NIK per wave), ``kk_index`` groups households."""
 
-    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="applications")
+    # Indexes are few on purpose: closing a wave and its draw rewrite millions of these rows, and every index costs
+    # an insertion per row rewritten (docs/prakerja.md "At national size"). ``wave`` is led by the composite
+    # indexes below; nobody searches by ``created_by``/``reviewed_by`` (users are deactivated, never deleted);
+    # ``kk_index``, ``verify_token`` and ``province`` are only compared for equality (no LIKE twin).
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="applications", db_index=False)
     person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     nik_encrypted = models.TextField()
     nik_index = models.CharField(max_length=64)
     kk_encrypted = models.TextField()
-    kk_index = models.CharField(max_length=64, db_index=True)
+    kk_index = models.CharField(max_length=64)
     full_name = models.CharField(max_length=150)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1)
@@ -116,7 +120,7 @@ class Application(models.Model):
     in_formal_education = models.BooleanField(default=False)
     has_disability = models.BooleanField(default=False)
     # The province of the KTP (from the NIK, retired codes translated): the quota it counts against.
-    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+", db_index=False)
     nik_regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
     domicile_district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
     phone = models.CharField(max_length=20)
@@ -126,18 +130,19 @@ class Application(models.Model):
     findings = models.JSONField(default=list, blank=True)  # identity verifier findings
     statement_version = models.PositiveSmallIntegerField()
     statement_signed_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     # A posko officer who entered it with the citizen (and when the citizen consented).
     assisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     consent_at = models.DateTimeField(null=True, blank=True)
     # The phone and e-mail codes (accounts.onetime: only keyed hashes bound to the token are stored).
-    verify_token = models.CharField(max_length=64, unique=True)
+    verify_token = models.CharField(max_length=64)
     phone_code_hash = models.CharField(max_length=64)
     email_code_hash = models.CharField(max_length=64)
     code_attempts = models.PositiveSmallIntegerField(default=0)
     code_expires_at = models.DateTimeField()
     contacts_verified_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    db_index=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=300, blank=True)
     # Set when the wave closes (published with the draw's list): the household's number within the wave and
@@ -151,6 +156,7 @@ class Application(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["wave", "nik_index"], name="prakerja_one_application_per_nik_per_wave"),
+            models.UniqueConstraint(fields=["verify_token"], name="prakerja_app_verify_token_uniq"),
             models.CheckConstraint(condition=Q(assisted_by__isnull=True) | Q(consent_at__isnull=False),
                                    name="prakerja_assisted_needs_consent"),
             models.CheckConstraint(condition=~Q(status__in=["ineligible"]) | ~Q(reason=""), name="prakerja_ineligible_has_reason"),
@@ -158,6 +164,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["wave", "status", "province"], name="prakerja_app_wave_status_idx"),
             models.Index(fields=["nik_index", "status"], name="prakerja_app_nik_status_idx"),
+            models.Index(fields=["kk_index"], name="prakerja_app_kk_idx"),
+            models.Index(fields=["province"], name="prakerja_app_province_idx"),  # compared for equality only
         ]
 
     def __str__(self) -> str:
