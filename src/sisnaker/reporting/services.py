@@ -49,7 +49,6 @@ CHUNK = 5_000  # source rows per statement of the incremental refresh
 # The region of a fact at each level, under each basis (SQL over the fact table's columns).
 _REGENCY = {"d": "substr(dom_district, 1, 5)", "k": "ktp_regency"}
 _DISTRICT = {"d": "dom_district", "k": "ktp_district"}
-_PROVINCE = {"d": "dom_province", "k": "ktp_province"}
 _DIM_COLUMN = {"sex": "sex", "age": "age", "education": "education", "disability": "disability", "field": "field",
                "funding": "funding", "institution": "institution"}
 
@@ -103,11 +102,10 @@ def _row_facts(source: Source, pks: list[int]) -> list[tuple[int, tuple]]:
 
 def _apply_delta(delta: list[tuple[int, tuple]], regencies: dict[str, list[str]]) -> set[tuple[int, str, str]]:
     """Change the figures by the facts deleted and inserted (``_row_facts``): every figure a fact counts in, under
-    both bases — its regency (total and each breakdown), district (total), province and the nation (as the full
-    rebuild adds them up from the known regencies), and the month's totals — gets +1/−1 and ± its rupiah, by one
+    both bases — its regency (total and each breakdown), district (total), province and the nation (of the known
+    provinces, as the full rebuild adds them up), and the month's totals — gets +1/−1 and ± its rupiah, by one
     upsert per table; a figure left at zero is deleted (a full rebuild never has one). The cost follows the number of
     changed facts, not the size of their province. Returns the (year, basis, province) units that changed."""
-    known = {r for codes in regencies.values() for r in codes}
     figures: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     units: set[tuple[int, str, str]] = set()
@@ -118,10 +116,10 @@ def _apply_delta(delta: list[tuple[int, tuple]], regencies: dict[str, list[str]]
             district = row[at["dom_district"]] if basis == "d" else row[at["ktp_district"]]
             regency = (row[at["dom_district"]] or "")[:5] if basis == "d" else row[at["ktp_regency"]]
             # (level, region, parent) this fact counts in, for the breakdowns; the district for its total only.
-            places = [(2, regency, regency[:2])]
-            if regency in known:
-                places += [(1, regency[:2], ""), (0, "", "-")]
-                units.add((year, basis, regency[:2]))
+            places = [(2, regency, regency[:2]), (1, regency[:2], "")]
+            if regency[:2] in regencies:  # the nation adds up the known provinces, as the full rebuild does
+                places.append((0, "", "-"))
+            units.add((year, basis, regency[:2]))
             for level, region, parent in places:
                 for dim in ("all", *DIMENSION_KEYS):
                     value = "" if dim == "all" else row[at[_DIM_COLUMN[dim]]]
@@ -164,55 +162,34 @@ def _regencies() -> dict[str, list[str]]:
     return dict(out)
 
 
-def _figures(year: int, basis: str, provinces: list[str] | None, regencies: dict[str, list[str]]) -> None:
-    """Rebuild the figures of ``year`` under ``basis``: of every region (``provinces`` None — the caller deleted the
-    year's rows), or of ``provinces`` only: their regencies and districts from their facts, their own rows from
-    their regencies' rows, and the nation's from the provinces' rows. A fixed number of statements whatever the
-    number of provinces."""
+def _figures(year: int, basis: str, regencies: dict[str, list[str]]) -> None:
+    """Build the figures of ``year`` under ``basis`` from its facts (the caller deleted the year's rows): regencies
+    and districts from the facts, provinces from their regencies' rows, the nation from the provinces'. A fixed
+    number of statements whatever the number of regions."""
     fact, figure, monthly = (_q(m._meta.db_table) for m in (Fact, Figure, MonthlyFigure))
     cols = "year, basis, level, region, parent, measure, dim, value, n, amount"
     mcols = "year, month, basis, level, region, measure, n, amount"
     regency, district = _REGENCY[basis], _DISTRICT[basis]
     every = sorted(regencies) or ["-"]
     with connection.cursor() as cursor:
-        if provinces is None:
-            facts, fparams = "", []
-            regs, rparams = "AND level = 2", []
-        else:
-            mine = [r for p in provinces for r in regencies.get(p, [])] or ["-"]
-            facts, fparams = f"AND {_PROVINCE[basis]} IN ({_in(provinces)})", list(provinces)
-            regs, rparams = f"AND region IN ({_in(mine)})", mine
-            # Out with the old rows of these provinces (the unique index leads to them: year, basis, region), their
-            # districts (the drill-down index: basis, parent, for the totals), and the nation's.
-            for table, where, params in (
-                (figure, f"region IN ({_in(mine)})", mine),
-                (figure, f"dim = 'all' AND parent IN ({_in(mine)})", mine),
-                (monthly, f"region IN ({_in(mine)})", mine),
-                (figure, f"region IN ({_in(provinces)})", provinces),
-                (monthly, f"region IN ({_in(provinces)})", provinces),
-                (figure, "region = ''", []),
-                (monthly, "region = ''", []),
-            ):
-                cursor.execute(f"DELETE FROM {table} WHERE year = %s AND basis = %s AND {where}",  # noqa: S608
-                               [year, basis, *params])
         # Regencies: the total and every breakdown.
         for dim in ("all", *DIMENSION_KEYS):
             value = "''" if dim == "all" else _DIM_COLUMN[dim]
             group = "" if dim == "all" else f", {value}"  # PostgreSQL refuses a constant in GROUP BY
             cursor.execute(
                 f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 2, {regency}, substr({regency}, 1, 2), measure, %s,"  # noqa: S608
-                f" {value}, COUNT(*), SUM(amount) FROM {fact} WHERE year = %s {facts}"
-                f" GROUP BY {regency}, measure{group}", [year, basis, dim, year, *fparams])
+                f" {value}, COUNT(*), SUM(amount) FROM {fact} WHERE year = %s"
+                f" GROUP BY {regency}, measure{group}", [year, basis, dim, year])
         # Districts: the totals (the last step of the drill-down).
         cursor.execute(
             f"INSERT INTO {figure} ({cols}) SELECT %s, %s, 3, {district}, substr({district}, 1, 5), measure, 'all',"  # noqa: S608
-            f" '', COUNT(*), SUM(amount) FROM {fact} WHERE year = %s {facts} AND {district} <> ''"
-            f" GROUP BY {district}, measure", [year, basis, year, *fparams])
+            f" '', COUNT(*), SUM(amount) FROM {fact} WHERE year = %s AND {district} <> ''"
+            f" GROUP BY {district}, measure", [year, basis, year])
         # Provinces: sums of their regencies; the nation: sums of the provinces.
         cursor.execute(
             f"INSERT INTO {figure} ({cols}) SELECT year, basis, 1, substr(region, 1, 2), '', measure, dim, value,"  # noqa: S608
-            f" SUM(n), SUM(amount) FROM {figure} WHERE year = %s AND basis = %s {regs}"
-            f" GROUP BY year, basis, substr(region, 1, 2), measure, dim, value", [year, basis, *rparams])
+            f" SUM(n), SUM(amount) FROM {figure} WHERE year = %s AND basis = %s AND level = 2"
+            f" GROUP BY year, basis, substr(region, 1, 2), measure, dim, value", [year, basis])
         cursor.execute(
             f"INSERT INTO {figure} ({cols}) SELECT year, basis, 0, '', '-', measure, dim, value, SUM(n), SUM(amount)"  # noqa: S608
             f" FROM {figure} WHERE year = %s AND basis = %s AND region IN ({_in(every)})"
@@ -220,11 +197,11 @@ def _figures(year: int, basis: str, provinces: list[str] | None, regencies: dict
         # Months (totals): regencies, then provinces and the nation.
         cursor.execute(
             f"INSERT INTO {monthly} ({mcols}) SELECT %s, month, %s, 2, {regency}, measure, COUNT(*), SUM(amount)"  # noqa: S608
-            f" FROM {fact} WHERE year = %s {facts} GROUP BY month, {regency}, measure", [year, basis, year, *fparams])
+            f" FROM {fact} WHERE year = %s GROUP BY month, {regency}, measure", [year, basis, year])
         cursor.execute(
             f"INSERT INTO {monthly} ({mcols}) SELECT year, month, basis, 1, substr(region, 1, 2), measure, SUM(n),"  # noqa: S608
-            f" SUM(amount) FROM {monthly} WHERE year = %s AND basis = %s {regs}"
-            f" GROUP BY year, month, basis, substr(region, 1, 2), measure", [year, basis, *rparams])
+            f" SUM(amount) FROM {monthly} WHERE year = %s AND basis = %s AND level = 2"
+            f" GROUP BY year, month, basis, substr(region, 1, 2), measure", [year, basis])
         cursor.execute(
             f"INSERT INTO {monthly} ({mcols}) SELECT year, month, basis, 0, '', measure, SUM(n), SUM(amount)"  # noqa: S608
             f" FROM {monthly} WHERE year = %s AND basis = %s AND region IN ({_in(every)})"
@@ -236,7 +213,7 @@ def _year_figures(year: int, regencies: dict[str, list[str]]) -> None:
     Figure.objects.filter(year=year).delete()
     MonthlyFigure.objects.filter(year=year).delete()
     for basis in ("d", "k"):
-        _figures(year, basis, None, regencies)
+        _figures(year, basis, regencies)
 
 
 def all_years() -> set[int]:
