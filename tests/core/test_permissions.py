@@ -157,6 +157,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "company.manage_staff": ({"employer_approved", "admin"}, {"admin"}),
     "company.hand_over": ({"employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
     "company.remove_staff": ({"employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
+    "company.leave": ({"employer", "employer_approved", "employer_manager_suspended", "admin"}, {"admin"}),
     "company.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "company.view": ({"employer", "employer_approved", "employer_manager_suspended", "officer_province", "officer_regency", "admin"},
                      {"admin"}),

@@ -364,6 +364,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
                                          note="a pending company adds no staff")),
     "placement:company_remove_staff": (post(only("employer", "admin"), params={"user_id": "company_clerk"}),),
     "placement:company_hand_over": (post(only("employer", "admin"), data=lambda w: {"user": w.company_clerk.pk}),),
+    # Leaving: staff of the company only (company.leave); A's manager is told to hand over first, an administrator
+    # that they are no staff (a message each); another company's staff are refused.
+    "placement:company_leave": (post(only(others=DENY, employer=MSG, admin=MSG)),),
     "placement:vacancy_create": (Case(only("employer", "admin")),
                                  Case(only("employer_pending", "admin"), params={"company_id": "company_pending"},
                                       note="a pending company writes drafts")),

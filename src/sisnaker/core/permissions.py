@@ -281,6 +281,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # the company's status: someone who left loses access even while the company is suspended.
     "company.hand_over": {R.EMPLOYER: _company_manager_any_status},
     "company.remove_staff": {R.EMPLOYER: _company_manager_any_status},
+    # A staff member leaves the company by themselves, whatever its status (the service refuses the manager, who
+    # hands the role over first).
+    "company.leave": {R.EMPLOYER: _company},
     "company.queue": {R.REGIONAL_OFFICER: _any},
     "company.view": {R.EMPLOYER: _company, R.REGIONAL_OFFICER: _region},
     "company.review": {R.REGIONAL_OFFICER: _regency_office},

@@ -42,6 +42,7 @@ class JobsAudit(AuditAction):
                                                               "Company's identity changed, back to the regional office for review")
     COMPANY_MANAGER_CHANGED = "company.manager_changed", Msg("Pengelola perusahaan diganti", "Company's manager handed over")
     COMPANY_STAFF_REMOVED = "company.staff_removed", Msg("Staf perusahaan dikeluarkan", "Company staff removed")
+    COMPANY_STAFF_LEFT = "company.staff_left", Msg("Staf keluar dari perusahaan", "Staff member left the company")
     VACANCY_CREATED = "vacancy.created", Msg("Lowongan dibuat", "Vacancy created")
     VACANCY_UPDATED = "vacancy.updated", Msg("Lowongan diubah", "Vacancy changed")
     VACANCY_PUBLISHED = "vacancy.publish", Msg("Lowongan ditayangkan", "Vacancy published")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("perusahaan/<int:company_id>/staf/", jobs.company_add_staff, name="company_add_staff"),
     path("perusahaan/<int:company_id>/staf/<int:user_id>/keluarkan/", jobs.company_remove_staff, name="company_remove_staff"),
     path("perusahaan/<int:company_id>/pengelola/", jobs.company_hand_over, name="company_hand_over"),
+    path("perusahaan/<int:company_id>/keluar/", jobs.company_leave, name="company_leave"),
     path("perusahaan/<int:company_id>/lowongan/baru/", jobs.vacancy_create, name="vacancy_create"),
     path("lowongan/<int:vacancy_id>/ubah/", jobs.vacancy_edit, name="vacancy_edit"),
     path("lowongan/<int:vacancy_id>/status/<str:action>/", jobs.vacancy_status, name="vacancy_status"),
