@@ -149,6 +149,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "ak1.queue": ({"officer_province", "officer_regency", "admin"}, {"officer_province", "officer_regency", "admin"}),
     "ak1.issue": ({"officer_regency", "admin"}, {"admin"}),
     "ak1.report_own": ({"citizen", "admin"}, {"admin"}),
+    "ak1.photo": ({"citizen", "officer_regency", "admin"}, {"admin"}),
     "ak1.export": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "alumni.export": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
     "company.register": ({"citizen", "employer", "employer_approved", "employer_manager_suspended", "admin"},

@@ -266,6 +266,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
     # The holder reports every six months, reports found work and changed data (obj: the card).
     "ak1.report_own": {R.CITIZEN: _own},
+    # The card's photo (personal data, never public): its holder and the officers of the card's regency office, who
+    # issue it — not the province, which sees the card without the photo (obj: the card).
+    "ak1.photo": {R.CITIZEN: _own, R.REGIONAL_OFFICER: _regency_office},
     # The AK/1 holders of a region as an export (placement/exports.py; obj: the province or regency): its officers.
     "ak1.export": {R.REGIONAL_OFFICER: _region},
     # The alumni living in a region as an export (placement/exports.py; obj: the province or regency): its officers.

@@ -13,6 +13,9 @@ urlpatterns = [
     path("ak1/<int:card_id>/lapor/", ak1.ak1_report, name="ak1_report"),
     path("ak1/<int:card_id>/ubah/", ak1.ak1_update, name="ak1_update"),
     path("ak1/<int:card_id>/pdf/", ak1.ak1_pdf, name="ak1_pdf"),
+    path("ak1/<int:card_id>/foto/", ak1.ak1_photo, name="ak1_photo"),
+    path("ak1/<int:card_id>/foto/ganti/", ak1.ak1_photo_change, name="ak1_photo_change"),
+    path("ak1/<int:card_id>/foto/minta/", ak1.ak1_photo_request, name="ak1_photo_request"),
     path("ak1/v/<str:verification_id>/", ak1.ak1_verify, name="ak1_verify"),
     # Employers: registration, their page, staff; the regency office's vetting.
     path("perusahaan/daftar/", jobs.company_register, name="company_register"),
