@@ -426,6 +426,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.placement.services.ak1_reminders_send",
     # The address and text of messages past SISNAKER_NOTIFICATION_KEEP_DAYS (notifications/services.py; privacy.md).
     "sisnaker.notifications.services.notifications_erase_old",
+    # AK/1 card photos no longer kept: 30 days after a refusal, or after the card ended or expired (placement/photo.py).
+    "sisnaker.placement.services.ak1_photos_delete_expired",
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
     "sisnaker.integration.services.seen_signatures_purge",
     # Not a deletion: brings the dashboards' figures up to date (the years whose rows changed; every year daily).

@@ -13,6 +13,7 @@ from sisnaker.placement import services
 from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from tests.factories import PersonFactory, staff
+from tests.placement.photos import PHOTO
 
 from .test_services import NOW, data
 
@@ -24,7 +25,7 @@ THREADS = 12
 def test_concurrent_issues_get_distinct_gap_free_numbers(regions):
     officer = staff("regional_officer", region_code="32.73")
     officer.grants  # noqa: B018 — load the grants once, before the threads share this object
-    cards = [services.ak1_apply(actor=p.user, data=data(), now=NOW) for p in PersonFactory.create_batch(THREADS)]
+    cards = [services.ak1_apply(photo_upload=PHOTO, actor=p.user, data=data(), now=NOW) for p in PersonFactory.create_batch(THREADS)]
     assert not JobSeekerCounter.objects.exists()  # the threads also race to create the counter row
     outcomes = race([lambda c=c: services.ak1_issue(actor=officer, card_id=c.pk, now=NOW) for c in cards])
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
@@ -35,7 +36,7 @@ def test_concurrent_issues_get_distinct_gap_free_numbers(regions):
 def test_one_card_issued_by_many_at_once_is_issued_once_without_a_gap(regions):
     officer = staff("regional_officer", region_code="32.73")
     officer.grants  # noqa: B018
-    first, second = (services.ak1_apply(actor=p.user, data=data(), now=NOW) for p in PersonFactory.create_batch(2))
+    first, second = (services.ak1_apply(photo_upload=PHOTO, actor=p.user, data=data(), now=NOW) for p in PersonFactory.create_batch(2))
     outcomes = race([lambda: services.ak1_issue(actor=officer, card_id=first.pk, now=NOW)] * 8)
     assert [kind for kind, _ in outcomes].count("ok") == 1
     assert all(v.code == "ak1_decided" for kind, v in outcomes if kind == "refused")
@@ -45,6 +46,6 @@ def test_one_card_issued_by_many_at_once_is_issued_once_without_a_gap(regions):
 def test_a_double_application_makes_one(regions):
     person = PersonFactory()
     person.user.grants  # noqa: B018
-    outcomes = race([lambda: services.ak1_apply(actor=person.user, data=data(), now=NOW)] * 6)
+    outcomes = race([lambda: services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW)] * 6)
     assert [kind for kind, _ in outcomes].count("ok") == 1
     assert JobSeekerCard.objects.filter(person=person).count() == 1

@@ -20,6 +20,7 @@ from sisnaker.notifications.models import Notification
 from sisnaker.placement import domain, selectors, services
 from sisnaker.placement.models import JobSeekerCard, JobSeekerReport
 from tests.factories import PersonFactory, staff
+from tests.placement.photos import PHOTO
 from tests.placement.test_services import data
 
 ISSUED = timezone.make_aware(dt.datetime(2026, 1, 15, 9, 0))
@@ -33,7 +34,7 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 def issued(regions):
     officer = staff("regional_officer", region_code="32.73")
     person = PersonFactory(nik_district="32.73.01")
-    card = services.ak1_apply(actor=person.user, data=data(), now=ISSUED)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=ISSUED)
     card = services.ak1_issue(actor=officer, card_id=card.pk, now=ISSUED)
     return card, person, officer
 

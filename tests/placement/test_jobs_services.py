@@ -26,6 +26,7 @@ from tests.factories import (
     employer,
     staff,
 )
+from tests.placement.photos import PHOTO
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
 TODAY = NOW.date()
@@ -244,7 +245,7 @@ def test_applying_attaches_the_valid_ak1_card_and_certificates(regions, officer)
                                       sequence=1, verification_id="v" * 20, payload="{}", signature="s", key_id="k",
                                       issued_at=NOW, issued_by=c.manager)
     boss, vacancy = published()
-    card = services.ak1_apply(actor=person.user, now=NOW, data=services.Ak1Application(
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW, data=services.Ak1Application(
         birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education="smk",
         other_training="", skills="Las"))
     services.ak1_issue(actor=officer, card_id=card.pk, now=NOW)

@@ -21,6 +21,7 @@ from sisnaker.placement.models import Company, Vacancy
 from sisnaker.regions.models import Regency
 from sisnaker.training.models import VocationalField
 from tests.factories import CompanyFactory, CompetencyUnitFactory, PersonFactory, course, employer, staff
+from tests.placement.photos import PHOTO
 from tests.placement.test_jobs_services import NOW, TODAY, published, vacancy_data
 
 _numbers = itertools.count(1)
@@ -34,7 +35,7 @@ def certify(c, index: int = 0) -> Certificate:
 
 
 def card_for(person, officer):
-    card = services.ak1_apply(actor=person.user, now=NOW, data=services.Ak1Application(
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW, data=services.Ak1Application(
         birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education=person.education,
         other_training="", skills="Pemrograman"))
     return services.ak1_issue(actor=officer, card_id=card.pk, now=NOW)

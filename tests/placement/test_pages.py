@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sisnaker.placement.models import JobSeekerCard
 from tests.factories import PersonFactory, staff
+from tests.placement.photos import upload
 
 FORM = {"birth_place": "Bandung", "marital_status": "married", "religion": "catholic", "address": "Jl. Asia Afrika 8",
         "education": "sma", "other_training": "", "skills": "Menjahit, bordir"}
@@ -27,10 +28,10 @@ def test_apply_issue_and_see_the_card(regions):
     person = PersonFactory(full_name="Rina Marlina")
     citizen = _client(person.user)
     assert citizen.get(reverse("placement:ak1_apply")).status_code == 200
-    response = citizen.post(reverse("placement:ak1_apply"), FORM)
+    response = citizen.post(reverse("placement:ak1_apply"), {**FORM, "photo": upload()})
     card = JobSeekerCard.objects.get(person=person)
     assert response.status_code == 302 and response["Location"] == reverse("placement:ak1_card", args=[card.pk])
-    again = citizen.post(reverse("placement:ak1_apply"), FORM)  # a second one waits: refused on the form
+    again = citizen.post(reverse("placement:ak1_apply"), {**FORM, "photo": upload()})  # a second one waits: refused on the form
     assert again.status_code == 200 and "masih menunggu" in again.content.decode()
 
     officer = _client(staff("regional_officer", region_code="32.73"), "en")
@@ -49,7 +50,7 @@ def test_apply_issue_and_see_the_card(regions):
 @pytest.mark.django_db
 def test_a_refusal_needs_a_reason_and_other_offices_are_refused(regions):
     person = PersonFactory()
-    _client(person.user).post(reverse("placement:ak1_apply"), FORM)
+    _client(person.user).post(reverse("placement:ak1_apply"), {**FORM, "photo": upload()})
     card = JobSeekerCard.objects.get(person=person)
     outside = _client(staff("regional_officer", region_code="35.78"), "en")
     refused = outside.post(reverse("placement:ak1_issue", args=[card.pk]))

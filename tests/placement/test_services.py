@@ -16,6 +16,7 @@ from sisnaker.placement import domain, selectors, services
 from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter
 from sisnaker.regions.models import RetiredCode
 from tests.factories import PersonFactory, course, staff
+from tests.placement.photos import PHOTO
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
 
@@ -39,7 +40,7 @@ def officer_out(regions):
 
 def test_a_citizen_applies_and_the_application_goes_to_the_ktp_regency(regions):
     person = PersonFactory(nik_district="32.73.01", domicile="35.78.01")
-    card = services.ak1_apply(actor=person.user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW)
     assert card.status == domain.CardStatus.SUBMITTED and card.regency_id == "32.73"  # the KTP's, not the domicile's
     assert card.nik == person.nik and person.nik not in card.nik_encrypted  # sealed
     assert (card.full_name, card.birth_date, card.sex) == (person.full_name, person.birth_date, person.sex)
@@ -50,20 +51,20 @@ def test_a_citizen_applies_and_the_application_goes_to_the_ktp_regency(regions):
 def test_the_application_goes_to_the_current_successor_of_a_retired_regency_code(regions):
     person = PersonFactory(nik_district="32.73.01")
     RetiredCode.objects.create(old_code="32.73", new_code="32.04", level="regency", note="uji")
-    card = services.ak1_apply(actor=person.user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW)
     assert card.regency_id == "32.04"
 
 
 def test_one_waiting_application_and_no_second_card_while_one_is_valid(regions, officer):
     person = PersonFactory()
-    card = services.ak1_apply(actor=person.user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW)
     with pytest.raises(Conflict):
-        services.ak1_apply(actor=person.user, data=data(), now=NOW)
+        services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW)
     services.ak1_issue(actor=officer, card_id=card.pk, now=NOW)
     with pytest.raises(Conflict) as valid:
-        services.ak1_apply(actor=person.user, data=data(), now=NOW + dt.timedelta(days=700))
+        services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW + dt.timedelta(days=700))
     assert "2028-03-09" in valid.value.message.en
-    again = services.ak1_apply(actor=person.user, data=data(), now=NOW + dt.timedelta(days=731))  # expired: may apply
+    again = services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW + dt.timedelta(days=731))  # expired: may apply
     assert again.status == domain.CardStatus.SUBMITTED
     with pytest.raises(IntegrityError), transaction.atomic():  # the database says so too
         JobSeekerCard.objects.filter(pk=card.pk).update(status="submitted", number="", year=None, sequence=None, issued_on=None)
@@ -74,21 +75,21 @@ def test_fields_are_checked(regions):
     for field, value in (("skills", " "), ("birth_place", ""), ("religion", "other"), ("marital_status", "x"),
                          ("address", "x" * 301), ("education", "phd")):
         with pytest.raises(ValidationFailed) as exc:
-            services.ak1_apply(actor=person.user, data=data(**{field: value}), now=NOW)
+            services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(**{field: value}), now=NOW)
         assert exc.value.field == field
     assert not JobSeekerCard.objects.exists()
 
 
 def test_staff_without_a_person_cannot_apply(officer):
     with pytest.raises(ValidationFailed):
-        services.ak1_apply(actor=officer, data=data(), now=NOW)
+        services.ak1_apply(photo_upload=PHOTO, actor=officer, data=data(), now=NOW)
 
 
 def test_numbers_are_gap_free_per_regency_and_year(regions, officer):
     people = PersonFactory.create_batch(3)
-    cards = [services.ak1_apply(actor=p.user, data=data(), now=NOW) for p in people]
+    cards = [services.ak1_apply(photo_upload=PHOTO, actor=p.user, data=data(), now=NOW) for p in people]
     other = PersonFactory(nik_district="32.04.01")  # Kabupaten Bandung: its own sequence
-    other_card = services.ak1_apply(actor=other.user, data=data(), now=NOW)
+    other_card = services.ak1_apply(photo_upload=PHOTO, actor=other.user, data=data(), now=NOW)
     issued = services.ak1_issue(actor=officer, card_id=cards[0].pk, now=NOW)
     # A failed issue (the card was already refused) takes no number.
     services.ak1_refuse(actor=officer, card_id=cards[1].pk, reason="Dokumen tidak lengkap.", now=NOW)
@@ -105,7 +106,7 @@ def test_numbers_are_gap_free_per_regency_and_year(regions, officer):
 
 
 def test_an_officer_of_another_regency_or_of_the_province_cannot_issue(regions, officer_out):
-    card = services.ak1_apply(actor=PersonFactory().user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=PersonFactory().user, data=data(), now=NOW)
     province = staff("regional_officer", region_code="32")
     for who in (officer_out, province, card.person.user):
         with pytest.raises(PermissionDenied):
@@ -120,8 +121,8 @@ def test_an_officer_of_another_regency_or_of_the_province_cannot_issue(regions, 
 
 def test_scope_of_reading(regions, officer, officer_out):
     mine, theirs = PersonFactory(), PersonFactory(nik_district="35.78.01")
-    card = services.ak1_apply(actor=mine.user, data=data(), now=NOW)
-    their_card = services.ak1_apply(actor=theirs.user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=mine.user, data=data(), now=NOW)
+    their_card = services.ak1_apply(photo_upload=PHOTO, actor=theirs.user, data=data(), now=NOW)
     assert [c.pk for c in selectors.my_cards(user=mine.user)] == [card.pk]
     assert selectors.card_for(viewer=mine.user, card_id=card.pk) == card
     with pytest.raises(PermissionDenied):
@@ -139,7 +140,7 @@ def test_scope_of_reading(regions, officer, officer_out):
 
 
 def test_refusal_needs_a_reason_and_is_audited(regions, officer):
-    card = services.ak1_apply(actor=PersonFactory().user, data=data(), now=NOW)
+    card = services.ak1_apply(photo_upload=PHOTO, actor=PersonFactory().user, data=data(), now=NOW)
     with pytest.raises(ValidationFailed) as exc:
         services.ak1_refuse(actor=officer, card_id=card.pk, reason="  ", now=NOW)
     assert exc.value.field == "reason" and exc.value.message.en
@@ -156,7 +157,7 @@ def test_the_card_page_shows_validity_boxes_and_the_holders_certificates(regions
     cert = Certificate.objects.create(enrollment=c.enrollments[0], number="BLK/2026/000001", institution=c.inst, year=2026,
                                       sequence=1, verification_id="v" * 20, payload="{}", signature="s", key_id="k",
                                       issued_at=NOW, issued_by=c.manager)
-    card = services.ak1_issue(actor=officer, card_id=services.ak1_apply(actor=person.user, data=data(), now=NOW).pk, now=NOW)
+    card = services.ak1_issue(actor=officer, card_id=services.ak1_apply(photo_upload=PHOTO, actor=person.user, data=data(), now=NOW).pk, now=NOW)
     page = selectors.card_page(viewer=person.user, card_id=card.pk, today=dt.date(2026, 9, 10))
     assert page.validity == domain.Validity.VALID and page.valid_until == dt.date(2028, 3, 9)
     assert [b.due for b in page.boxes] == [True, False, False, False] and not page.may_decide

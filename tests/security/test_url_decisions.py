@@ -454,8 +454,9 @@ class World:
     def _placement(self, now) -> None:
         """The owner's AK/1 application, waiting at the regency office of their KTP (Kota Bandung)."""
         from sisnaker.placement import services as placement
+        from tests.placement.photos import PHOTO
 
-        self.ak1_card = placement.ak1_apply(actor=self.users["owner"], now=now, data=placement.Ak1Application(
+        self.ak1_card = placement.ak1_apply(actor=self.users["owner"], now=now, photo_upload=PHOTO, data=placement.Ak1Application(
             birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1", education="smk",
             other_training="", skills="Pemrograman web"))
         self._jobs(now)
@@ -598,7 +599,16 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world_media(tmp_path_factory):
+    """Files the world stores (the owner's AK/1 photo) go to a temporary MEDIA_ROOT for the module."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
     """Built once, inside a transaction that is rolled back after the module. The transaction is marked
     as a test case's (as ``django.test.TestCase`` does for ``setUpTestData``) so that the services' durable
     transactions may nest in it; each test's own savepoint (``db``) nests inside."""

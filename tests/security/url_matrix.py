@@ -161,6 +161,13 @@ EXCLUDED_PREFIXES = {
 }
 
 
+def _photo():
+    """A fresh upload of a phone photo for each request (an uploaded file is read once)."""
+    from tests.placement.photos import upload
+
+    return upload()
+
+
 def _draft_program_page() -> dict[str, str]:
     # Staff who may see the program are sent to its manager's page; anyone else gets the same 404 as for a
     # program that does not exist (training.views.program_detail).
@@ -327,8 +334,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # --- placement: the AK/1 job-seeker card (the owner's application waits at Kota Bandung's office) ----------
     "placement:ak1_mine": (Case(only(*CITIZENS)),),
     "placement:ak1_apply": (Case(only(*CITIZENS)),
-                            post(only(*CITIZENS), data={"birth_place": "Bandung", "marital_status": "single", "religion": "islam",
-                                                        "address": "Jl. Uji 1", "education": "smk", "skills": "Las"})),
+                            post(only(*CITIZENS), data=lambda w: {"birth_place": "Bandung", "marital_status": "single",
+                                                                  "religion": "islam", "address": "Jl. Uji 1", "education": "smk",
+                                                                  "skills": "Las", "photo": _photo()})),
     "placement:ak1_queue": (Case(only(*AK1_QUEUE), **scoped("owner_name", to=("officer", "admin"), not_to=("officer_out",))),),
     "placement:ak1_card": (Case(only(*AK1_VIEWERS), **scoped("certificate_number", to=("owner",))),),
     "placement:ak1_issue": (post(only(*AK1_ISSUERS)),),
@@ -339,6 +347,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "placement:ak1_update": (Case(only(), note="only the holder, and only while the card is valid"),),
     "placement:ak1_pdf": (Case(only(others=DENY, owner=HIDDEN, officer=HIDDEN, admin=HIDDEN)),),
     "placement:ak1_verify": (Case(only(others=HIDDEN, anonymous=HIDDEN), note="a certificate's id is no AK/1 card's"),),
+    # The card's photo (the world's application has one): the holder and the officers of the card's regency office
+    # (ak1.photo), never another citizen or another office; only the holder replaces it; only the office asks anew.
+    "placement:ak1_photo": (Case(only("owner", "officer", "admin")),),
+    "placement:ak1_photo_change": (Case(only("owner"), note="the holder's own page; an officer or administrator has none"),
+                                   post(only("owner"), data=lambda w: {"photo": _photo()})),
+    "placement:ak1_photo_request": (post(only(*AK1_ISSUERS), data={"reason": "Foto buram."}),),
     # --- placement: employers, vacancies, applications (World: approved company A of Kota Bandung, its published
     # vacancy the owner applied to, a draft and a clerk; approved company B of Kota Surabaya; a pending company of
     # Kota Bandung with a draft). Each company's manager is a role: A's ("employer") works on A's objects; B's
@@ -364,6 +378,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
                                          note="a pending company adds no staff")),
     "placement:company_remove_staff": (post(only("employer", "admin"), params={"user_id": "company_clerk"}),),
     "placement:company_hand_over": (post(only("employer", "admin"), data=lambda w: {"user": w.company_clerk.pk}),),
+    # Leaving: staff of the company only (company.leave); A's manager is told to hand over first, an administrator
+    # that they are no staff (a message each); another company's staff are refused.
+    "placement:company_leave": (post(only(others=DENY, employer=MSG, admin=MSG)),),
     "placement:vacancy_create": (Case(only("employer", "admin")),
                                  Case(only("employer_pending", "admin"), params={"company_id": "company_pending"},
                                       note="a pending company writes drafts")),

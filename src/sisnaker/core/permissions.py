@@ -266,6 +266,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "ak1.issue": {R.REGIONAL_OFFICER: _regency_office},
     # The holder reports every six months, reports found work and changed data (obj: the card).
     "ak1.report_own": {R.CITIZEN: _own},
+    # The card's photo (personal data, never public): its holder and the officers of the card's regency office, who
+    # issue it — not the province, which sees the card without the photo (obj: the card).
+    "ak1.photo": {R.CITIZEN: _own, R.REGIONAL_OFFICER: _regency_office},
     # The AK/1 holders of a region as an export (placement/exports.py; obj: the province or regency): its officers.
     "ak1.export": {R.REGIONAL_OFFICER: _region},
     # The alumni living in a region as an export (placement/exports.py; obj: the province or regency): its officers.
@@ -281,6 +284,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # the company's status: someone who left loses access even while the company is suspended.
     "company.hand_over": {R.EMPLOYER: _company_manager_any_status},
     "company.remove_staff": {R.EMPLOYER: _company_manager_any_status},
+    # A staff member leaves the company by themselves, whatever its status (the service refuses the manager, who
+    # hands the role over first).
+    "company.leave": {R.EMPLOYER: _company},
     "company.queue": {R.REGIONAL_OFFICER: _any},
     "company.view": {R.EMPLOYER: _company, R.REGIONAL_OFFICER: _region},
     "company.review": {R.REGIONAL_OFFICER: _regency_office},

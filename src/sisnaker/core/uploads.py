@@ -36,6 +36,9 @@ from .errors import Msg
 
 MB = 1024 * 1024
 IMPORT_FILE_LIMIT = 50 * MB  # training.imports.MAX_BYTES (a test keeps them equal)
+# A photo from a phone: above placement.photo.MAX_BYTES (5 MB), so that a photo a little too large gets the form's
+# own message ("at most 5 MB; send a smaller one") rather than this generic refusal.
+PHOTO_FILE_LIMIT = 20 * MB
 FORM_MARGIN = 1 * MB  # the other fields of the form and the multipart framing
 
 
@@ -57,6 +60,9 @@ UPLOADS: tuple[Upload, ...] = (
     Upload(re.compile(r"^/sertifikasi/penilaian/[0-9]+/impor/$"), IMPORT_FILE_LIMIT),  # the assessment grid's sheet
     Upload(re.compile(r"^/prakerja/pmo/pengecualian/$"), IMPORT_FILE_LIMIT),  # Prakerja exclusion lists
     Upload(re.compile(r"^/penempatan/luaran/impor/$"), IMPORT_FILE_LIMIT),  # placement reports of alumni
+    # The AK/1 card's photo: with the application, and replaced later.
+    Upload(re.compile(r"^/penempatan/ak1/daftar/$"), PHOTO_FILE_LIMIT),
+    Upload(re.compile(r"^/penempatan/ak1/[0-9]+/foto/ganti/$"), PHOTO_FILE_LIMIT),
 )
 
 

@@ -14,6 +14,10 @@ class Audit(AuditAction):
     AK1_ENDED = "ak1.ended", Msg("Pemegang kartu AK/1 sudah bekerja", "AK/1 holder has found work")
     AK1_UPDATED = "ak1.updated", Msg("Data kartu AK/1 diubah", "AK/1 card data changed")
     AK1_REMINDED = "ak1.reminded", Msg("Pengingat laporan AK/1 dikirim", "AK/1 report reminders sent")
+    AK1_PHOTO_CHANGED = "ak1.photo_changed", Msg("Pas foto kartu AK/1 diunggah", "AK/1 card photo uploaded")
+    AK1_PHOTO_REQUESTED = "ak1.photo_requested", Msg("Pas foto baru kartu AK/1 diminta", "New AK/1 card photo requested")
+    AK1_PHOTO_DELETED = "ak1.photo_deleted", Msg("Pas foto kartu AK/1 dihapus (masa simpan habis)",
+                                                 "AK/1 card photo deleted (retention ended)")
 
 
 class Code(ErrorCode):
@@ -25,6 +29,9 @@ class Code(ErrorCode):
     AK1_FIELD = "ak1_field", Msg("Isian kartu AK/1 tidak sah", "Invalid AK/1 card field")
     AK1_REPORT_REFUSED = "ak1_report_refused", Msg("Laporan AK/1 tidak dapat diisi sekarang", "The AK/1 report cannot be filled now")
     AK1_NOT_ISSUED = "ak1_not_issued", Msg("Kartu AK/1 belum diterbitkan", "The AK/1 card is not issued")
+    AK1_PHOTO = "ak1_photo", Msg("Pas foto tidak dapat dipakai", "The photo cannot be used")
+    AK1_PHOTO_MISSING = "ak1_photo_missing", Msg("Pas foto belum ada atau diminta ulang", "The photo is missing or a new one was asked for")
+    AK1_PHOTO_LOCKED = "ak1_photo_locked", Msg("Pas foto kartu ini tidak dapat diganti lagi", "This card's photo can no longer be replaced")
 
 
 class JobsAudit(AuditAction):
@@ -42,6 +49,7 @@ class JobsAudit(AuditAction):
                                                               "Company's identity changed, back to the regional office for review")
     COMPANY_MANAGER_CHANGED = "company.manager_changed", Msg("Pengelola perusahaan diganti", "Company's manager handed over")
     COMPANY_STAFF_REMOVED = "company.staff_removed", Msg("Staf perusahaan dikeluarkan", "Company staff removed")
+    COMPANY_STAFF_LEFT = "company.staff_left", Msg("Staf keluar dari perusahaan", "Staff member left the company")
     VACANCY_CREATED = "vacancy.created", Msg("Lowongan dibuat", "Vacancy created")
     VACANCY_UPDATED = "vacancy.updated", Msg("Lowongan diubah", "Vacancy changed")
     VACANCY_PUBLISHED = "vacancy.publish", Msg("Lowongan ditayangkan", "Vacancy published")

@@ -46,6 +46,36 @@ class Ak1UpdateForm(forms.Form):
         label=_("Pendidikan nonformal lain (pelatihan di luar sistem ini)"), max_length=domain.TRAINING_MAX, required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
     skills = forms.CharField(label=_("Keterampilan"), max_length=domain.SKILLS_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _photo_field() -> forms.FileField:
+    """The pas foto upload: the form only takes the file; ``placement.photo.prepare`` decides whether it is a usable
+    image (by decoding it), not the name or type the browser sent."""
+    return forms.FileField(
+        label=_("Pas foto"), widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        help_text=_("Foto wajah terbaru, menghadap ke depan, latar polos; JPEG atau PNG, paling besar 5 MB. Foto dipotong "
+                    "menjadi 3×4 dan data lokasi/kamera di dalam berkas dihapus."),
+        error_messages={"required": _("Unggah pas foto Anda: kartu AK/1 diterbitkan dengan foto."),
+                        "empty": _("Berkas foto kosong. Pilih fotonya lagi."),
+                        "invalid": _("Berkas foto tidak terkirim dengan benar. Pilih fotonya lagi.")})
+
+
+class Ak1ApplyForm(Ak1ApplicationForm):
+    """The application with its photo (placed first: the card shows it beside the data)."""
+
+    photo = _photo_field()
+    field_order = ["photo"]
+
+
+class PhotoForm(forms.Form):
+    photo = _photo_field()
+
+
+class PhotoRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Mengapa perlu foto baru"), max_length=domain.REASON_MAX,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 # --- employers, vacancies, applications --------------------------------------------------------------
 
 class CompanyForm(forms.Form):

@@ -158,6 +158,11 @@ class JobSeekerCard(models.Model):
     position = models.CharField(max_length=domain.POSITION_MAX, blank=True)
     # The last report box a reminder went out for (0: none yet): each box is reminded of once.
     reminded_box = models.PositiveSmallIntegerField(default=0)
+    # The pas foto (placement/photo.py: a cleaned 300×400 JPEG): its path in the default storage (private; served
+    # only by the permission-checked view), empty when there is none (not uploaded yet, or deleted once no longer
+    # kept). ``photo_request``: the officer's reason for asking a new one; issuing waits until the holder uploads it.
+    photo_path = models.CharField(max_length=200, blank=True)
+    photo_request = models.TextField(blank=True, max_length=domain.REASON_MAX)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

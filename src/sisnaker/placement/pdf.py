@@ -2,7 +2,11 @@
 font is fetched), with the QR code (the certificates' ``draw_qr``) to the public verification page
 ``/penempatan/ak1/v/<verification id>/`` and the four six-monthly report boxes with their due dates and, once
 filled, the day each was reported. The holder's data is read from the card (its signed part: number, name,
-birth, office, validity, officer; plus what the holder may update: address, education, skills)."""
+birth, office, validity, officer; plus what the holder may update: address, education, skills).
+
+The pas foto (3 × 4, ``PHOTO_W`` × ``PHOTO_H``) sits under the QR code in the card's right column, framed; it is
+the cleaned JPEG of ``placement/photo.py``, embedded as it is. A card printed without it (no photo on file, or a
+reader who may not see it) shows the empty frame, where a paper photo can be glued and stamped as before."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import io
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from sisnaker.accounts.models import Person
@@ -26,6 +31,7 @@ YELLOW = colors.HexColor("#fff3a8")
 INK = colors.HexColor("#1d1d1b")
 GREY = colors.HexColor("#555555")
 MARGIN = 8 * mm
+PHOTO_W, PHOTO_H = 24 * mm, 32 * mm  # 3 × 4
 
 
 def _fit(c: Canvas, text: str, font: str, size: float, width: float) -> str:
@@ -37,9 +43,26 @@ def _fit(c: Canvas, text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+def _draw_photo(c: Canvas, photo: bytes | None, *, x: float, y: float) -> None:
+    """The photo with its lower-left corner at (x, y), framed; the empty frame, labelled, without one."""
+    if photo:
+        c.drawImage(ImageReader(io.BytesIO(photo)), x, y, width=PHOTO_W, height=PHOTO_H)
+    else:
+        c.setFillColor(colors.white)
+        c.rect(x, y, PHOTO_W, PHOTO_H, stroke=0, fill=1)
+        c.setFillColor(GREY)
+        c.setFont("Helvetica", 7)
+        c.drawCentredString(x + PHOTO_W / 2, y + PHOTO_H / 2 + 1 * mm, "Pas foto")
+        c.drawCentredString(x + PHOTO_W / 2, y + PHOTO_H / 2 - 2.5 * mm, "3 × 4")
+    c.setStrokeColor(INK)
+    c.setLineWidth(0.6)
+    c.rect(x, y, PHOTO_W, PHOTO_H, stroke=1, fill=0)
+
+
 def render_card_pdf(*, card: JobSeekerCard, reports: dict[int, object], certificates: list[Certificate], url: str,
-                    today) -> bytes:
-    """The issued ``card`` as PDF bytes; ``reports`` maps a box number to its ``JobSeekerReport``."""
+                    today, photo: bytes | None = None) -> bytes:
+    """The issued ``card`` as PDF bytes; ``reports`` maps a box number to its ``JobSeekerReport``; ``photo`` the
+    card's photo (JPEG bytes), or None for the empty frame."""
     w, h = PAGE
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=PAGE, pageCompression=1)
@@ -67,6 +90,10 @@ def render_card_pdf(*, card: JobSeekerCard, reports: dict[int, object], certific
     c.setFont("Helvetica", 6)
     c.setFillColor(GREY)
     c.drawRightString(w - MARGIN, h - MARGIN - qr_size - 5 * mm, "Pindai untuk memeriksa keaslian kartu")
+    # The photo under the QR code, centred in the right column.
+    photo_top = h - MARGIN - qr_size - 8 * mm
+    _draw_photo(c, photo, x=w - MARGIN - qr_size / 2 - PHOTO_W / 2, y=photo_top - PHOTO_H)
+    photo_bottom = photo_top - PHOTO_H
 
     education = str(dict(Person.Education.choices).get(card.education, card.education))
     nonformal = [f"{cert.enrollment.program.title} ({cert.number})" for cert in certificates]
@@ -92,12 +119,12 @@ def render_card_pdf(*, card: JobSeekerCard, reports: dict[int, object], certific
         c.drawString(left, y, label)
         c.setFillColor(INK)
         c.setFont("Helvetica-Bold", 8)
-        c.drawString(left + label_w, y, _fit(c, str(value), "Helvetica-Bold", 8, value_w if y > h - MARGIN - qr_size - 8 * mm
+        c.drawString(left + label_w, y, _fit(c, str(value), "Helvetica-Bold", 8, value_w if y > photo_bottom - 2 * mm
                                              else w - 2 * MARGIN - label_w))
         y -= 5 * mm
 
-    # The four report boxes.
-    y -= 2 * mm
+    # The four report boxes, below the photo.
+    y = min(y, photo_bottom - 3 * mm) - 2 * mm
     c.setFont("Helvetica-Bold", 8)
     c.drawString(left, y, "Laporan setiap 6 bulan (selama masih mencari kerja)")
     y -= 2 * mm

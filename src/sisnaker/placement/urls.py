@@ -13,6 +13,9 @@ urlpatterns = [
     path("ak1/<int:card_id>/lapor/", ak1.ak1_report, name="ak1_report"),
     path("ak1/<int:card_id>/ubah/", ak1.ak1_update, name="ak1_update"),
     path("ak1/<int:card_id>/pdf/", ak1.ak1_pdf, name="ak1_pdf"),
+    path("ak1/<int:card_id>/foto/", ak1.ak1_photo, name="ak1_photo"),
+    path("ak1/<int:card_id>/foto/ganti/", ak1.ak1_photo_change, name="ak1_photo_change"),
+    path("ak1/<int:card_id>/foto/minta/", ak1.ak1_photo_request, name="ak1_photo_request"),
     path("ak1/v/<str:verification_id>/", ak1.ak1_verify, name="ak1_verify"),
     # Employers: registration, their page, staff; the regency office's vetting.
     path("perusahaan/daftar/", jobs.company_register, name="company_register"),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("perusahaan/<int:company_id>/staf/", jobs.company_add_staff, name="company_add_staff"),
     path("perusahaan/<int:company_id>/staf/<int:user_id>/keluarkan/", jobs.company_remove_staff, name="company_remove_staff"),
     path("perusahaan/<int:company_id>/pengelola/", jobs.company_hand_over, name="company_hand_over"),
+    path("perusahaan/<int:company_id>/keluar/", jobs.company_leave, name="company_leave"),
     path("perusahaan/<int:company_id>/lowongan/baru/", jobs.vacancy_create, name="vacancy_create"),
     path("lowongan/<int:vacancy_id>/ubah/", jobs.vacancy_edit, name="vacancy_edit"),
     path("lowongan/<int:vacancy_id>/status/<str:action>/", jobs.vacancy_status, name="vacancy_status"),

@@ -9,6 +9,10 @@ from .ak1 import (
     Ak1Report,
     ak1_apply,
     ak1_issue,
+    ak1_photo_read,
+    ak1_photo_request,
+    ak1_photo_set,
+    ak1_photos_delete_expired,
     ak1_refuse,
     ak1_reminders_send,
     ak1_report,
@@ -21,6 +25,7 @@ from .employers import (
     CompanyData,
     company_add_staff,
     company_hand_over,
+    company_leave,
     company_register,
     company_remove_staff,
     company_resubmit,
@@ -40,7 +45,8 @@ from .vacancies import (
 
 __all__ = [
     "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_issue", "ak1_refuse",
-    "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "application_move", "OutcomeData",
+    "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "company_leave", "application_move",
+    "OutcomeData", "ak1_photo_read", "ak1_photo_request", "ak1_photo_set", "ak1_photos_delete_expired",
     "completeness_remind", "outcomes_import", "outcomes_report",
     "application_submit", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
     "company_resubmit", "company_review", "company_update",

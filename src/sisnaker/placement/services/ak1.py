@@ -12,7 +12,13 @@ issue that fails anywhere rolls its increment back, so the sequence has no gaps 
 
 Who may do what (``core.permissions.RULES``): ``ak1.apply_own`` — the citizen, for their own person;
 ``ak1.issue`` (issue or refuse) — a regional officer of the card's regency office (not a province officer);
-administrators may do everything.
+``ak1.photo`` (see the photo) — the holder and that regency office; administrators may do everything.
+
+The photo (``placement/photo.py``): uploaded with the application (or later while it waits), required for
+issuing; the officer may ask for a new one (issuing waits for it); the holder replaces it while the application
+waits or the card is valid. Files live in the default storage under ``ak1/photos/<card id>/<random>.jpg``
+(private: never a public URL), a replaced one is deleted after the commit, and housekeeping deletes the photos
+no longer kept (``photo.delete_on``).
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sisnaker.accounts.models import Person, User
@@ -33,7 +42,7 @@ from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.regions.selectors import region_for_code
 
-from .. import domain
+from .. import domain, photo
 from ..codes import Audit, Code
 from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
 
@@ -97,8 +106,10 @@ def _snapshot(card: JobSeekerCard) -> dict:
             "issued_on": card.issued_on.isoformat() if card.issued_on else None}
 
 
-def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime) -> JobSeekerCard:
-    """The signed-in citizen applies for an AK/1 card (``ak1.apply_own`` on their person)."""
+def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_upload: bytes | None = None) -> JobSeekerCard:
+    """The signed-in citizen applies for an AK/1 card (``ak1.apply_own`` on their person), with their photo
+    (``photo_upload``: the uploaded file's bytes, checked and cleaned by ``photo.prepare``). Without one the
+    application waits until it is uploaded (``ak1_photo_set``): issuing needs it."""
     person = Person.objects.filter(user_id=actor.pk).first() if actor is not None and actor.pk else None
     if person is None:
         raise ValidationFailed(Msg("Kartu AK/1 diajukan dari akun warga yang terdaftar dengan NIK.",
@@ -106,8 +117,9 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime) -> JobSeek
                                code=Code.AK1_NO_PERSON)
     require(actor, "ak1.apply_own", person)
     values = _clean(data)
+    jpeg = photo.prepare(photo_upload) if photo_upload is not None else None
     today = timezone.localtime(now).date()
-    with transaction.atomic(durable=True):
+    with _photo_files() as saved, transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=person.pk)  # one application at a time per person
         existing = list(JobSeekerCard.objects.filter(person=person).values_list("status", "issued_on"))
         blocker = domain.apply_blocker(statuses_and_issue_dates=existing, today=today)
@@ -117,7 +129,11 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime) -> JobSeek
             person=person, regency_id=office_regency_code(person), status=domain.CardStatus.SUBMITTED,
             nik_encrypted=crypto.encrypt(person.nik), full_name=person.full_name, birth_date=person.birth_date,
             sex=person.sex, submitted_at=now, **values)
-        audit.record(actor=actor, action=Audit.AK1_APPLIED, obj=card, after=_snapshot(card), at=now)
+        if jpeg is not None:
+            card.photo_path = saved.save(card.pk, jpeg)
+            card.save(update_fields=["photo_path"])
+        audit.record(actor=actor, action=Audit.AK1_APPLIED, obj=card, after=_snapshot(card) | {"photo": bool(card.photo_path)},
+                     at=now)
     return card
 
 
@@ -157,6 +173,7 @@ def ak1_issue(*, actor: User, card_id: int, now: dt.datetime) -> JobSeekerCard:
         card = _locked(card_id)
         require(actor, "ak1.issue", card)
         _require_waiting(card)
+        _require_photo(card)
         before = _snapshot(card)
         issued_on = timezone.localtime(now).date()
         sequence = _next_sequence(regency_id=card.regency_id, year=issued_on.year)
@@ -367,3 +384,147 @@ def ak1_reminders_send(*, now: dt.datetime) -> dict[str, int]:
                          after={"box": box, "reminded": len(due)})
             sent += len(due)
     return {"reminded": sent}
+
+
+# --- the photo ----------------------------------------------------------------------------------------------
+
+PHOTO_DIR = "ak1/photos"
+PHOTO_NOT_FOUND = Msg("Kartu ini belum memiliki pas foto.", "This card has no photo.")
+
+
+class _PhotoFiles:
+    """Files written to the storage by a transaction that may still roll back: ``save`` writes one; if the block
+    fails they are deleted again, so a refused or failed write leaves no orphan file."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+    def save(self, card_id: int, jpeg: bytes) -> str:
+        path = default_storage.save(f"{PHOTO_DIR}/{int(card_id)}/{secrets.token_hex(16)}.jpg", ContentFile(jpeg))
+        self.paths.append(path)
+        return path
+
+    def __enter__(self) -> _PhotoFiles:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            for path in self.paths:
+                default_storage.delete(path)
+
+
+def _photo_files() -> _PhotoFiles:
+    return _PhotoFiles()
+
+
+def _delete_after_commit(path: str) -> None:
+    if path:
+        transaction.on_commit(lambda: default_storage.delete(path))
+
+
+def _require_photo(card: JobSeekerCard) -> None:
+    """Issuing needs the holder's photo, and the new one if the office asked for it."""
+    if not card.photo_path:
+        raise Conflict(Msg("Pemohon belum mengunggah pas foto: kartu diterbitkan setelah fotonya ada. Pemohon dapat "
+                           "mengunggahnya dari halaman permohonannya.",
+                           "The applicant has not uploaded a photo yet: the card is issued once it is there. The applicant "
+                           "can upload it from their application's page."), code=Code.AK1_PHOTO_MISSING)
+    if card.photo_request:
+        raise Conflict(Msg("Menunggu pas foto baru yang Anda minta dari pemohon ({reason}).",
+                           "Waiting for the new photo you asked the applicant for ({reason}).").format(reason=card.photo_request),
+                       code=Code.AK1_PHOTO_MISSING)
+
+
+def ak1_photo_set(*, actor: User, card_id: int, photo_upload: bytes, now: dt.datetime) -> JobSeekerCard:
+    """The holder uploads their photo (``ak1.report_own``): while the application waits (a first photo, or the
+    new one the office asked for) or while the card is valid (a data change). The upload is checked and cleaned
+    first (``photo.prepare``); the replaced file is deleted once the change is committed."""
+    jpeg = photo.prepare(photo_upload)
+    today = timezone.localtime(now).date()
+    with _photo_files() as saved, transaction.atomic(durable=True):
+        card = _locked(card_id)
+        require(actor, "ak1.report_own", card)
+        blocker = photo.change_blocker(status=card.status, issued_on=card.issued_on, ended_on=card.ended_on, today=today)
+        if blocker is not None:
+            raise photo.change_conflict(blocker)
+        old, requested = card.photo_path, card.photo_request
+        card.photo_path, card.photo_request = saved.save(card.pk, jpeg), ""
+        card.save(update_fields=["photo_path", "photo_request"])
+        audit.record(actor=actor, action=Audit.AK1_PHOTO_CHANGED, obj=card, at=now,
+                     after={"replaced": bool(old), "requested": bool(requested), "status": card.status})
+        _delete_after_commit(old)
+    return card
+
+
+def ak1_photo_request(*, actor: User, card_id: int, reason: str, now: dt.datetime) -> JobSeekerCard:
+    """A placement officer of the card's regency office (``ak1.issue``) asks the applicant of a waiting
+    application for a new photo, saying why (blurred, not a face, not recent...). The application keeps
+    waiting; issuing is refused until the new photo is uploaded. The applicant is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(Msg("Tulis mengapa foto baru diperlukan (mis. buram, wajah tidak terlihat).",
+                                   "Say why a new photo is needed (e.g. blurred, face not visible)."),
+                               code=CoreCode.REASON_REQUIRED, field="reason")
+    if len(reason) > domain.REASON_MAX:
+        raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).",
+                                   "The reason is too long (at most {n} characters).").format(n=domain.REASON_MAX),
+                               code=Code.AK1_FIELD, field="reason")
+    from sisnaker.notifications import services as notifications
+
+    with transaction.atomic(durable=True):
+        card = _locked(card_id)
+        require(actor, "ak1.issue", card)
+        _require_waiting(card)
+        card.photo_request = reason
+        card.save(update_fields=["photo_request"])
+        audit.record(actor=actor, action=Audit.AK1_PHOTO_REQUESTED, obj=card, reason=reason, at=now,
+                     after={"had_photo": bool(card.photo_path)})
+        url = f"{links.public_url().rstrip('/')}/penempatan/ak1/{card.pk}/foto/ganti/"
+        notifications.notify(person=card.person, topic="ak1.photo_requested", subject="Pas foto kartu AK/1", now=now,
+                             text=f"Sisnaker: dinas ketenagakerjaan {card.regency.name} meminta pas foto baru untuk permohonan "
+                                  f"kartu AK/1 Anda: {reason[:200]}. Unggah foto baru: {url}")
+    return card
+
+
+def ak1_photo_read(*, actor: User, card_id: int) -> bytes:
+    """The card's photo (a JPEG) for its holder and the officers of its regency office (``ak1.photo``); NotFound
+    when there is none (not uploaded, or no longer kept)."""
+    card = JobSeekerCard.objects.filter(pk=card_id).select_related("person").first()
+    if card is None:
+        raise NotFound(Msg("Kartu AK/1 tidak ditemukan.", "AK/1 card not found."), code=Code.AK1_NOT_FOUND)
+    require(actor, "ak1.photo", card)
+    if not card.photo_path or not default_storage.exists(card.photo_path):
+        raise NotFound(PHOTO_NOT_FOUND, code=Code.AK1_NOT_FOUND)
+    with default_storage.open(card.photo_path, "rb") as fh:
+        return fh.read()
+
+
+def ak1_photos_delete_expired(*, now: dt.datetime) -> int:
+    """Housekeeping: delete the photos no longer kept (``photo.delete_on``: ``photo.KEEP_DAYS`` after a refusal,
+    after the card ended or expired), clear their path and record it; returns how many. Each card is claimed under
+    a lock and checked again, so concurrent or repeated runs delete nothing twice; a file already gone is no error.
+    One query reads the candidates by date (a superset: the pure rule narrows it), at most 10,000 a run."""
+    today = timezone.localtime(now).date()
+    keep = dt.timedelta(days=photo.KEEP_DAYS)
+    # Expired: expires_on(issued_on) + keep <= today  ⇒  issued_on <= today - keep - 2 years (a day's margin for 29 Feb).
+    expired_by = domain.add_months(today - keep, -12 * domain.VALID_YEARS) + dt.timedelta(days=1)
+    candidates = JobSeekerCard.objects.exclude(photo_path="").filter(
+        Q(status=domain.CardStatus.REFUSED, decided_at__lte=now - keep + dt.timedelta(days=1))
+        | Q(status=domain.CardStatus.ISSUED, ended_on__lte=today - keep)
+        | Q(status=domain.CardStatus.ISSUED, issued_on__lte=expired_by))
+    deleted = 0
+    for pk in list(candidates.values_list("pk", flat=True)[:10_000]):
+        with transaction.atomic(durable=True):
+            card = JobSeekerCard.objects.select_for_update().filter(pk=pk).exclude(photo_path="").first()
+            if card is None:
+                continue
+            decided_on = timezone.localtime(card.decided_at).date() if card.decided_at else None
+            due = photo.delete_on(status=card.status, decided_on=decided_on, issued_on=card.issued_on, ended_on=card.ended_on)
+            if due is None or due > today:
+                continue
+            default_storage.delete(card.photo_path)
+            card.photo_path, card.photo_request = "", ""
+            card.save(update_fields=["photo_path", "photo_request"])
+            audit.record(actor="system", action=Audit.AK1_PHOTO_DELETED, obj=card, at=now, after={"kept_until": due.isoformat()})
+            deleted += 1
+    return deleted

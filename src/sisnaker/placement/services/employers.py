@@ -356,3 +356,35 @@ def company_remove_staff(*, actor: User, company_id: int, user_id: int, now: dt.
           text=Msg("Anda tidak lagi menjadi staf perusahaan {name} di Sisnaker.",
                    "You are no longer staff of company {name} in Sisnaker.").format(name=company.name))
     return assignment
+
+
+@transaction.atomic(durable=True)
+def company_leave(*, actor: User, company_id: int, now: dt.datetime) -> RoleAssignment:
+    """A staff member leaves the company by themselves (``company.leave``, whatever the company's status): their
+    employer role of it ends at once, so their very next request sees none of its vacancies or applicants
+    (grants are read per request). Not the manager: they hand the role over first (``company_hand_over``, whose
+    "leave" box does both). The manager is told."""
+    company = _locked(company_id)
+    require(actor, "company.leave", company)
+    if str(actor.pk) == str(company.manager_id):
+        raise Conflict(Msg("Anda pengelola perusahaan ini: serahkan dulu peran pengelola kepada staf lain (centang “Saya "
+                           "keluar…” saat menyerahkan untuk sekaligus keluar).",
+                           "You manage this company: first hand the manager role over to another staff member (tick “I "
+                           "leave…” when handing over to leave at the same time)."),
+                       code=JobsCode.COMPANY_MANAGER_STAYS)
+    assignment = _active_staff_role(company, actor.pk)
+    if assignment is None:
+        raise NotFound(Msg("Anda bukan staf aktif perusahaan ini.", "You are not active staff of this company."),
+                       code=JobsCode.COMPANY_NOT_STAFF)
+    assignment.is_active = False
+    assignment.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=JobsAudit.COMPANY_STAFF_LEFT, obj=assignment, before={"is_active": True},
+                 after={"is_active": False, "user": actor.pk, "company": company.pk}, at=now)
+    if company.manager_id is not None:
+        name = actor.get_full_name() or actor.get_username()
+        _tell(User.objects.filter(pk=company.manager_id, is_active=True), topic="company.staff_left",
+              subject=f"Sisnaker: {company.name}",
+              text=Msg("{who} keluar dari perusahaan {name} di Sisnaker; aksesnya ke perusahaan sudah berakhir.",
+                       "{who} left company {name} in Sisnaker; their access to the company has ended.").format(
+                           who=name, name=company.name))
+    return assignment

@@ -67,7 +67,8 @@ def company_mine(request: HttpRequest) -> HttpResponse:
                      "staff": selectors.company_staff(company), "blocker": domain.company_public_blocker(company.status),
                      "may_add_staff": can(request.user, "company.manage_staff", company),
                      "may_remove_staff": can(request.user, "company.remove_staff", company),
-                     "may_hand_over": can(request.user, "company.hand_over", company)})
+                     "may_hand_over": can(request.user, "company.hand_over", company),
+                     "may_leave": company.manager_id != request.user.pk and can(request.user, "company.leave", company)})
     return render(request, "placement/company_mine.html", {"rows": rows, "staff_form": CompanyStaffForm(),
                                                            "hand_over_form": CompanyHandOverForm()})
 
@@ -118,6 +119,21 @@ def company_remove_staff(request: HttpRequest, company_id: int, user_id: int) ->
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Staf dikeluarkan; aksesnya ke perusahaan berakhir sekarang."))
+    return redirect("placement:company_mine")
+
+
+@login_required
+@require_POST
+def company_leave(request: HttpRequest, company_id: int) -> HttpResponse:
+    """A staff member leaves the company by themselves (not the manager: a message says to hand over first)."""
+    try:
+        services.company_leave(actor=request.user, company_id=company_id, now=timezone.now())
+    except SisnakerError as exc:
+        if exc.http_status == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Anda telah keluar dari perusahaan; akses Anda ke perusahaan itu berakhir sekarang."))
     return redirect("placement:company_mine")
 
 
