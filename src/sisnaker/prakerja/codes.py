@@ -47,6 +47,8 @@ class Audit(AuditAction):
     REDEEM_COMMITTED = "prakerja_redeem.committed", Msg("Kode redeem dipakai", "Redeem code used")
     ATTENDANCE_REPORTED = "prakerja_redeem.attendance_reported", Msg("Kehadiran sesi dilaporkan", "Session attendance reported")
     INCENTIVES_DUE = "prakerja_incentive.due", Msg("Insentif Prakerja jatuh tempo", "Prakerja incentives became due")
+    SURVEY_REMINDERS_SENT = "prakerja_survey.reminders_sent", Msg("Pengingat survei Prakerja ke-2/ke-3 dikirim",
+                                                                  "Reminders of Prakerja surveys 2 and 3 sent")
 
 
 class Code(ErrorCode):

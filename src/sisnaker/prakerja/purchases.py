@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts import onetime
@@ -39,8 +40,10 @@ from sisnaker.core.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from sisnaker.core.links import absolute
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can, require
+from sisnaker.notifications import services as notifications
 from sisnaker.notifications.services import notify_address
 from sisnaker.payments.domain import AccountKind, EntryKind, PayableKind, balance_postings
 from sisnaker.payments.models import Payable
@@ -844,3 +847,98 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
         audit.record(actor=actor, action=Audit.INCENTIVES_DUE, object_type="prakerja.purchase", at=now,
                      after={"payables": len(made), "amount": sum(p.amount for p in made), "keys": [p.idempotency_key for p in made][:50]})
     return len(made)
+
+
+# --- reminders of the follow-up surveys ---------------------------------------------------------------------------
+# Survey 1 is the employment survey: certification reminds every alumnus of it (``employment_reminders_send``). Surveys
+# 2 and 3 are Prakerja's: the beneficiary is reminded before each one's window closes — once per survey and window —
+# while its incentive can still be earned. Pure rule (it would sit in ``domain`` beside ``survey_window``): the
+# reminder is due in the window's last ``SURVEY_REMINDER_DAYS`` days (the last day included), so a run missed on one
+# day is made up the next.
+SURVEY_REMINDER_DAYS = 7
+REMINDED_SURVEYS = (2, 3)
+SURVEY_REMINDER_TEXT = Msg("Sisnaker: isi Survei Prakerja ke-{n} pelatihan \"{course}\" paling lambat {last} agar insentif {amount} "
+                           "dibayarkan: {url}",
+                           "Sisnaker: fill in Prakerja survey {n} of the training \"{course}\" by {last} so that the {amount} "
+                           "incentive is paid: {url}")
+
+
+def survey_reminder_due(*, completed_on: dt.date, today: dt.date, n: int) -> bool:
+    """Whether survey ``n``'s reminder is due ``today`` for a training completed on ``completed_on``: its window
+    (``domain.survey_window``) is open and closes within ``SURVEY_REMINDER_DAYS`` days."""
+    opens, closes = domain.survey_window(completed_on, n)
+    return max(opens, closes - dt.timedelta(days=SURVEY_REMINDER_DAYS - 1)) <= today <= closes
+
+
+def survey_reminder_topic(purchase_id: int, n: int, closes: dt.date) -> str:
+    """The notification topic of one survey's reminder in one window (sent once: ``notifications.topics_used``)."""
+    return f"prakerja_survey:{purchase_id}:{n}:{closes:%Y%m%d}"
+
+
+def _ascii_short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."  # "...": "…" would make the SMS UCS-2
+
+
+def survey_reminders_send(*, actor, now: dt.datetime) -> int:
+    """Remind the beneficiaries whose Prakerja survey 2 or 3 closes within ``SURVEY_REMINDER_DAYS`` days and is not
+    filled, while its incentive can still be earned (the wave pays for it; not made yet), at the phone and e-mail
+    verified for the card's application (``SISNAKER_PRAKERJA_NOTICE_CHANNELS``), with the survey's link. Once per
+    survey and window (its topic, any day); run by the hourly housekeeping job (Sisnaker itself) or a PMO officer.
+    Set-based: the purchases read once (only those ``incentives_open`` whose completion puts a survey in its last
+    days; rows locked, so two runs at once send once), one query each for the answers, the incentives made and the
+    topics used, one bulk insert; sent after commit. Returns how many reminders (survey × purchase) went out."""
+    from .services import notice_channels
+
+    today = timezone.localdate(now)
+    with transaction.atomic(durable=True):
+        if actor is not None:
+            require(actor, "prakerja.manage")
+        completed = Q()
+        for n in REMINDED_SURVEYS:  # the completion days that put survey n in its last days today
+            closes_after = (domain.survey_window(today, n)[1] - today).days
+            first = today - dt.timedelta(days=closes_after)
+            last = first + dt.timedelta(days=SURVEY_REMINDER_DAYS - 1)
+            completed |= Q(completed_at__gte=_day_start(first), completed_at__lt=_day_start(last + dt.timedelta(days=1)))
+        rows = list(Purchase.objects.filter(completed, status=PS.COMPLETED, incentives_open=True).select_for_update(of=("self",))
+                    .order_by("pk").values_list("pk", "card__number", "enrollment_id", "person_id", "completed_at", "program__title",
+                                                "card__application__phone", "card__application__email",
+                                                "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
+        wanted = []
+        for pk, number, enrollment_id, person_id, completed_at, title, phone, email, amount, count in rows:
+            completed_on = timezone.localdate(completed_at)
+            for n in REMINDED_SURVEYS:
+                if amount > 0 and n in domain.surveys_paid(count) and survey_reminder_due(completed_on=completed_on, today=today, n=n):
+                    closes = domain.survey_window(completed_on, n)[1]
+                    wanted.append((pk, n, closes, number, enrollment_id, person_id, title, phone, email, amount))
+        if not wanted:
+            return 0
+        filled = set(Response.objects.filter(enrollment_id__in={w[4] for w in wanted},
+                                             questionnaire__code__in=[domain.SURVEY_CODES[n] for n in REMINDED_SURVEYS])
+                     .values_list("enrollment_id", "questionnaire__code"))
+        made = set(Payable.objects.filter(idempotency_key__in=[survey_incentive_key(w[3], w[1]) for w in wanted])
+                   .values_list("idempotency_key", flat=True))
+        used = notifications.topics_used(survey_reminder_topic(w[0], w[1], w[2]) for w in wanted)
+        messages, reminded = [], []
+        channels = notice_channels()
+        for pk, n, closes, number, enrollment_id, person_id, title, phone, email, amount in wanted:
+            topic = survey_reminder_topic(pk, n, closes)
+            if (enrollment_id, domain.SURVEY_CODES[n]) in filled or survey_incentive_key(number, n) in made or topic in used:
+                continue
+            url = absolute(reverse("surveys:fill", args=[domain.SURVEY_CODES[n], enrollment_id]))
+            text = SURVEY_REMINDER_TEXT.format(n=n, course=_ascii_short(title, 24), last=f"{closes:%d/%m/%Y}",
+                                               amount=f"Rp{amount:,}".replace(",", "."), url=url).id
+            subject = f"Pengingat Survei Prakerja ke-{n}: {title}"[:200]
+            addresses = {"sms": phone, "whatsapp": phone, "email": email}
+            messages += [notifications.Addressed(channel=c, to=addresses[c], topic=topic, subject=subject, text=text,
+                                                 person_id=person_id) for c in channels]
+            reminded.append({"purchase": pk, "survey": n, "closes": closes.isoformat()})
+        notifications.notify_addresses(messages=messages)
+        if reminded:
+            audit.record(actor=actor, action=Audit.SURVEY_REMINDERS_SENT, object_type="prakerja.purchase", at=now,
+                         after={"count": len(reminded), "day": today.isoformat(), "reminded": reminded[:100]})
+    return len(reminded)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
