@@ -40,10 +40,11 @@ def _install_followups() -> None:
         importlib.import_module("sisnaker.prakerja.migrations.0005_followup_surveys").install(apps, None)
 
 
-def _completed(m, *, days_ago: int) -> Purchase:
-    """A completed, certified purchase whose completion was ``days_ago`` days before today (the surveys' pages and
-    their fill rule run on the real clock)."""
-    purchase = buy(m.card, m.program)
+def _completed(m, *, days_ago: int, card=None) -> Purchase:
+    """A completed, certified purchase (of ``card``, by default the first) whose completion was ``days_ago`` days before
+    today (the surveys' pages and their fill rule run on the real clock)."""
+    card = card or m.card
+    purchase = buy(card, m.program, key=f"k-{card.pk}")
     code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=SESSION_1)[0]
     purchases.redeem_commit(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_1)
     purchases.completion_report(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_2)
@@ -226,3 +227,20 @@ def test_only_pmo_officers_send_the_reminders_by_hand(open_wave, applicant, pmo)
     with pytest.raises(PermissionDenied):
         purchases.survey_reminders_send(actor=m.manager, now=_at(10))
     assert purchases.survey_reminders_send(actor=pmo, now=_at(10)) == 1
+
+
+def test_the_reminders_take_a_fixed_number_of_queries(open_wave, applicant, pmo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    first = _completed(m, days_ago=86)
+    with CaptureQueriesContext(connection) as one:
+        assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 1
+    Purchase.objects.filter(pk=first.pk).update(completed_at=timezone.now() - dt.timedelta(days=116))  # survey 3 now
+    Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=3)
+    _completed(m, days_ago=85, card=m.cards[1])
+    with CaptureQueriesContext(connection) as two:
+        assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 2
+    assert len(two) == len(one)
