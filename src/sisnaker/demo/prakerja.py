@@ -122,6 +122,7 @@ def load_prakerja_purchase(*, today: dt.date) -> int:
     (the training's own flow); the institution's system reports completion (``…/completion``), which makes the
     post-training incentive due at once (its day is the later of completion and certificate: today).
 
+    ``today`` is the demo's day; the course's dates come from the real clock (the partner API checks the window on it).
     Returns how many purchases were made: 0 when no beneficiary with an account could be enrolled, or when the demo is
     loaded inside an outer transaction (a test's), where the consent code never leaves (messages with a code are sent
     when the transaction commits) — the demo goes on without it."""
