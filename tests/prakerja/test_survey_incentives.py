@@ -11,18 +11,21 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
 from sisnaker.core.errors import Conflict
+from sisnaker.core.models import AuditEvent
 from sisnaker.payments.models import Payable
-from sisnaker.prakerja import domain, purchases
+from sisnaker.prakerja import domain, purchases, tasks
 from sisnaker.prakerja.models import Purchase, Wave
 from sisnaker.surveys import services as surveys
-from sisnaker.surveys.models import Questionnaire
+from sisnaker.surveys.models import Questionnaire, Response
 from sisnaker.training.models import Enrollment
 from tests.factories import EnrollmentFactory
+from tests.sms import SmsBox, committed
 
 from .market import SESSION_1, SESSION_2, buy, certify, market
 
@@ -37,10 +40,11 @@ def _install_followups() -> None:
         importlib.import_module("sisnaker.prakerja.migrations.0005_followup_surveys").install(apps, None)
 
 
-def _completed(m, *, days_ago: int) -> Purchase:
-    """A completed, certified purchase whose completion was ``days_ago`` days before today (the surveys' pages and
-    their fill rule run on the real clock)."""
-    purchase = buy(m.card, m.program)
+def _completed(m, *, days_ago: int, card=None) -> Purchase:
+    """A completed, certified purchase (of ``card``, by default the first) whose completion was ``days_ago`` days before
+    today (the surveys' pages and their fill rule run on the real clock)."""
+    card = card or m.card
+    purchase = buy(card, m.program, key=f"k-{card.pk}")
     code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=SESSION_1)[0]
     purchases.redeem_commit(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_1)
     purchases.completion_report(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_2)
@@ -140,3 +144,103 @@ def test_the_beneficiary_finds_the_open_survey_on_their_page(open_wave, applican
     page = client.get("/prakerja/saya/").content.decode()
     assert "Sudah diisi" in page and f"/survei/prakerja-survei-2/{purchase.enrollment_id}/" not in page
     assert client.get(f"/survei/prakerja-survei-2/{purchase.enrollment_id}/").status_code in (200, 302)
+
+
+# --- reminders before a follow-up survey's window closes ---------------------------------------------------------
+
+def _reminders(phone: str) -> list[str]:
+    committed()
+    return [text for to, text in SmsBox.sent if to == phone and "Survei Prakerja" in text]
+
+
+def _at(hour: int, *, days: int = 0) -> dt.datetime:
+    """Today (the day the purchase's completion is counted from, on the real clock) at ``hour`` local time."""
+    return timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0) + dt.timedelta(days=days)
+
+
+def test_the_reminder_rule_covers_the_last_days_of_each_window():
+    done = dt.date(2026, 1, 1)  # survey 2: 2026-03-02 to 2026-03-31; survey 3: 2026-04-01 to 2026-04-30
+    due = [d for d in (done + dt.timedelta(days=i) for i in range(130)) if purchases.survey_reminder_due(completed_on=done, today=d, n=2)]
+    assert due == [dt.date(2026, 3, 25) + dt.timedelta(days=i) for i in range(purchases.SURVEY_REMINDER_DAYS)]
+    assert purchases.survey_reminder_due(completed_on=done, today=dt.date(2026, 4, 30), n=3)
+    assert not purchases.survey_reminder_due(completed_on=done, today=dt.date(2026, 5, 1), n=3)
+
+
+def test_a_survey_closing_soon_is_reminded_once_with_its_link(open_wave, applicant, pmo):
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    purchase = _completed(m, days_ago=86)  # survey 2 closes in 3 days, not filled
+    phone = m.card.application.phone
+    assert tasks.survey_reminders_due(now=_at(6)) == "too early"  # nobody gets an SMS at night
+    assert _reminders(phone) == []
+    assert tasks.incentives_due(now=_at(10)) == "made 1; reminded 1"  # (the post-training incentive, and the reminder)
+    texts = _reminders(phone)
+    assert len(texts) == 1 and "ke-2" in texts[0] and f"/survei/prakerja-survei-2/{purchase.enrollment_id}/" in texts[0]
+    assert "Rp50.000" in texts[0] and "Survei Prakerja ke-2" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == [m.card.application.email]
+    event = AuditEvent.objects.get(action="prakerja_survey.reminders_sent")
+    assert event.after["reminded"] == [{"purchase": purchase.pk, "survey": 2, "closes": event.after["reminded"][0]["closes"]}]
+    # Once per survey and window: later runs that day and the days after send nothing more.
+    assert tasks.survey_reminders_due(now=_at(11)) == "reminded 0"
+    assert purchases.survey_reminders_send(actor=None, now=_at(10, days=2)) == 0
+    assert len(_reminders(phone)) == 1 and AuditEvent.objects.filter(action="prakerja_survey.reminders_sent").count() == 1
+
+
+def test_no_reminder_for_a_filled_survey_nor_outside_the_last_days(open_wave, applicant, pmo):
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=3)
+    purchase = _completed(m, days_ago=86)
+    _fill(purchase, 2)  # filled (its incentive not made yet: the accrual has not run)
+    assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 0
+    Response.objects.filter(enrollment_id=purchase.enrollment_id).delete()  # not filled, from here on
+    # Survey 2 open but 8 days from closing; its last 7 days begin (a reminder); closed, and survey 3 just open.
+    for days_ago in (82, 83, 90):
+        Purchase.objects.filter(pk=purchase.pk).update(completed_at=timezone.now() - dt.timedelta(days=days_ago))
+        expected = 1 if days_ago == 83 else 0
+        assert purchases.survey_reminders_send(actor=None, now=_at(10)) == expected, days_ago
+    # Survey 3 in its last days is reminded (the wave pays three surveys) — not when the wave pays two.
+    Purchase.objects.filter(pk=purchase.pk).update(completed_at=timezone.now() - dt.timedelta(days=116))
+    Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=2)
+    assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 0
+    Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=3)
+    assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 1
+    assert "ke-3" in _reminders(m.card.application.phone)[-1]
+
+
+def test_no_reminder_once_its_incentive_was_made(open_wave, applicant, pmo):
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    purchase = _completed(m, days_ago=86)  # survey 2 closes in 3 days, not filled for this training…
+    # …but the card's survey-2 incentive was made already (for an earlier training of the card: once per card).
+    Payable.objects.create(kind="prakerja", idempotency_key=f"prakerja-survey:{m.card.number}:2", funding_source="prakerja",
+                           amount=50_000, person=purchase.person, program=m.program, created_at=timezone.now())
+    assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 0
+
+
+def test_only_pmo_officers_send_the_reminders_by_hand(open_wave, applicant, pmo):
+    from sisnaker.core.errors import PermissionDenied
+
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    _completed(m, days_ago=86)
+    with pytest.raises(PermissionDenied):
+        purchases.survey_reminders_send(actor=m.manager, now=_at(10))
+    assert purchases.survey_reminders_send(actor=pmo, now=_at(10)) == 1
+
+
+def test_the_reminders_take_a_fixed_number_of_queries(open_wave, applicant, pmo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _install_followups()
+    m = market(open_wave, applicant, pmo)
+    first = _completed(m, days_ago=86)
+    with CaptureQueriesContext(connection) as one:
+        assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 1
+    Purchase.objects.filter(pk=first.pk).update(completed_at=timezone.now() - dt.timedelta(days=116))  # survey 3 now
+    Wave.objects.filter(pk=m.wave.pk).update(survey_incentive_count=3)
+    _completed(m, days_ago=85, card=m.cards[1])
+    with CaptureQueriesContext(connection) as two:
+        assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 2
+    assert len(two) == len(one)

@@ -1,7 +1,8 @@
-"""The demo's digital platform: a partner of the signed API (docs/integration.md) that buys a Kartu Prakerja training
-the way a real platform does — every request signed by ``sisnaker.integration.signing`` (the partner's signer) and
-handled by the real endpoint (the view the URL resolves to, its ``partner_signed`` check included), only without a
-socket: the request is built by Django's ``RequestFactory``, so the demo needs no server running while it loads.
+"""The demo's partners of the signed API (docs/integration.md): a digital platform that buys a Kartu Prakerja training
+and a training institution that redeems it, each the way a real partner does — every request signed by
+``sisnaker.integration.signing`` (the partner's signer) and handled by the real endpoint (the view the URL resolves
+to, its ``partner_signed`` check — signature, timestamp window, replay guard — included), only without a socket: the
+request is built by Django's ``RequestFactory``, so the demo needs no server running while it loads.
 
 The beneficiary's phone is ``DemoPhone``: while the demo buys, the SMS gateway is this one, which keeps the texts
 (the consent code among them) so that the demo's beneficiary can read the code out to the platform."""
@@ -59,8 +60,9 @@ class DemoPhone(Gateway):
 
 
 @dataclass(frozen=True)
-class DemoPlatform:
-    """A platform partner's client: ``post`` signs the payload and hands the request to the endpoint's view."""
+class DemoPartner:
+    """A partner's client (a platform or an institution): ``post`` signs the payload with the partner's key and hands
+    the request to the endpoint's view."""
 
     client_code: str
     sign_key: str

@@ -97,48 +97,74 @@ def load_prakerja_wave(*, today: dt.date, rng: random.Random, names, application
 
 
 PLATFORM_NAME = "Platform Demo Kerja"
+INSTITUTION_PARTNER_NAME = "UPTD BLK Kota Bandung (integrasi Prakerja)"
 API = "/api/v1/integration"
+# The demo's Prakerja course is a one-day webinar whose session began this long before the demo loads: the institution
+# redeems it on the real clock, inside the published window (1 hour before to 1 hour after the session's start).
+SESSION_BEGAN_MINUTES_AGO = 10
+REVIEW = "Materinya praktis: sekarang saya paham cara menyimpan bahan dan menjaga dapur tetap higienis."
 
 
 def load_prakerja_purchase(*, today: dt.date) -> int:
-    """One beneficiary of the demo wave buys a curated training through a digital platform partner, the way a real
-    platform does: the PMO officer registers the demo platform and issues its sign key; the platform sends a signed
-    purchase request (``POST /api/v1/integration/purchase``, handled by the real endpoint: demo/partner.py), the
+    """One beneficiary of the demo wave buys a curated training through a digital platform partner and the institution
+    redeems it through the partner API, each the way a real partner does (demo/partner.py: every request signed and
+    handled by the real endpoint, on the real clock).
+
+    The course: UPTD BLK Kota Bandung's one-day webinar "Keamanan dan Higiene Pangan untuk Usaha Kuliner", today, its
+    session begun ``SESSION_BEGAN_MINUTES_AGO`` minutes ago — so the redeem falls inside its window honestly. The PMO
+    officer registers the demo platform (an ``hmac-sha256`` key) and the BLK as an institution partner (an ``hmac-sha1``
+    key: an existing Prakerja integration). The platform sends the purchase request (``POST …/purchase``), the
     beneficiary reads the consent code on their phone and the platform relays it (``…/purchase/consent``), the PMO's
-    rule check debits the balance and the platform reads the voucher (``…/purchase/status``). The institution (UPTD
-    BLK Kota Bandung) then exchanges the voucher, redeems session 1 and reports attendance and completion at its desk
-    (the services). Returns how many purchases were made: 0 when no beneficiary with an account could be enrolled, or
-    when the demo is loaded inside an outer transaction (a test's), where the consent code never leaves (messages
-    with a code are sent when the transaction commits) — the demo goes on without it."""
+    rule check debits the balance and the platform reads the voucher (``…/purchase/status``). The institution's system
+    exchanges the voucher (``…/payment/voucher``), checks and redeems session 1 (``…/redeem-code/status``,
+    ``…/commit``) and reports attendance (``…/attendance``); at the desk the instructor assesses the unit, the
+    participant reviews the training and fills the work-readiness survey, and the manager issues the certificate
+    (the training's own flow); the institution's system reports completion (``…/completion``), which makes the
+    post-training incentive due at once (its day is the later of completion and certificate: today).
+
+    ``today`` is the demo's day; the course's dates come from the real clock (the partner API checks the window on it).
+    Returns how many purchases were made: 0 when no beneficiary with an account could be enrolled, or when the demo is
+    loaded inside an outer transaction (a test's), where the consent code never leaves (messages with a code are sent
+    when the transaction commits) — the demo goes on without it."""
     from django.db import connection
 
-    from sisnaker.core.errors import SisnakerError
+    from sisnaker.certification import services as certification
     from sisnaker.institutions.models import Institution
     from sisnaker.integration import services as integration
     from sisnaker.prakerja import purchases
     from sisnaker.prakerja.domain import CardStatus
     from sisnaker.prakerja.models import Card, Purchase
+    from sisnaker.surveys import services as surveys
+    from sisnaker.surveys.domain import READINESS_CODE
     from sisnaker.training import services as training
-    from sisnaker.training.models import VocationalField
+    from sisnaker.training.models import CompetencyUnit, Enrollment, VocationalField
 
-    from .partner import DemoPhone, DemoPlatform
+    from .data import _demo_answers
+    from .partner import DemoPartner, DemoPhone
 
     manager, curator, pmo = (User.objects.get(username=u) for u in ("pengelola.blkbandung", "kurator", "pmo"))
+    instructor = User.objects.get(username="instruktur.blkbandung")
     blk = Institution.objects.get(registry_number="BLK-3273-001")
     day, now = dt.timedelta(days=1), timezone.now()
-    start = today - day
+    session = (timezone.localtime(now) - dt.timedelta(minutes=SESSION_BEGAN_MINUTES_AGO)).replace(second=0, microsecond=0)
+    start = session.date()  # the webinar's day (yesterday's date only in the first minutes after midnight)
+    unit = CompetencyUnit.objects.get(code="TBG.PG01.001.01")  # Menerapkan Keamanan dan Higiene Pangan
     program = training.program_create(actor=manager, institution=blk, data=training.ProgramData(
-        title="Pemasaran Digital untuk UMKM (Kartu Prakerja)", vocational_field=VocationalField.objects.get(code="TIK"), hours=40,
-        start_date=start, end_date=start + 14 * day, registration_opens=start - 30 * day, registration_closes=start - day,
-        quota=30, regency=blk.regency, funding="prakerja", mode="online",
-        description="Pelatihan daring (webinar) untuk pelaku UMKM: pemasaran melalui media sosial dan lokapasar."))
+        title="Keamanan dan Higiene Pangan untuk Usaha Kuliner (Kartu Prakerja)", vocational_field=VocationalField.objects.get(code="TBG"),
+        hours=8, start_date=start, end_date=start, registration_opens=start - 30 * day, registration_closes=start - day,
+        quota=30, regency=blk.regency, funding="prakerja", mode="online", competency_unit_ids=(unit.pk,),
+        description="Webinar sehari untuk pelaku usaha kuliner: bahan, penyimpanan, dapur dan penyajian yang aman."))
     training.program_transition(actor=manager, program=program, action="publish", today=start - 20 * day)
-    entry = purchases.catalogue_propose(actor=manager, program=program, price=1_500_000, now=now)
+    entry = purchases.catalogue_propose(actor=manager, program=program, price=1_500_000, sessions=[session], now=now)
     entry = purchases.catalogue_decide(actor=curator, entry=entry, stage=1, accept=True, note="Materi sesuai SKKNI.", now=now)
     purchases.catalogue_decide(actor=pmo, entry=entry, stage=2, accept=True, note="Harga wajar.", now=now)
     partner = integration.partner_register(actor=pmo, name=PLATFORM_NAME, kind="platform", now=now)
     key = integration.key_issue(actor=pmo, partner_id=partner.pk, scheme="hmac-sha256", now=now)
-    platform = DemoPlatform(client_code=partner.client_code, sign_key=key.secret, scheme="hmac-sha256")
+    platform = DemoPartner(client_code=partner.client_code, sign_key=key.secret, scheme="hmac-sha256")
+    lembaga = integration.partner_register(actor=pmo, name=INSTITUTION_PARTNER_NAME, kind="institution",
+                                           institution_registry_number=blk.registry_number, now=now)
+    lembaga_key = integration.key_issue(actor=pmo, partner_id=lembaga.pk, scheme="hmac-sha1", now=now)
+    institution = DemoPartner(client_code=lembaga.client_code, sign_key=lembaga_key.secret, scheme="hmac-sha1")
     if connection.in_atomic_block:
         return 0
     cards = Card.objects.filter(status=CardStatus.ACTIVE, person__user__isnull=False).select_related("application").order_by("pk")
@@ -156,17 +182,41 @@ def load_prakerja_purchase(*, today: dt.date) -> int:
         if status != 200:
             raise RuntimeError(f"The demo platform's consent for {invoice} was refused: {answer}")
         # The PMO's rule check, queued when the consent committed, runs here at once (the worker finds it decided).
-        bought = purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(invoice_code=invoice), now=timezone.now())
+        purchases.purchase_authorise(actor=None, purchase=Purchase.objects.get(invoice_code=invoice), now=timezone.now())
         status, answer = platform.post(f"{API}/purchase/status", {"invoice_code": invoice})
         if answer["data"]["status"] != "authorised":
             continue  # refused by the rule check (e.g. the buyer cannot be enrolled): the next beneficiary
-        try:
-            codes = purchases.voucher_exchange(actor=manager, institution=blk, voucher_code=answer["data"]["voucher_code"], now=now)
-            at = codes[0].session_start + dt.timedelta(minutes=10)
-            purchases.redeem_commit(actor=manager, institution=blk, code=codes[0].code, sequence=1, now=at)
-            purchases.attendance_report(actor=manager, institution=blk, code=codes[0].code, present=True, now=at)
-            purchases.completion_report(actor=manager, institution=blk, code=codes[0].code, now=now)
-        except SisnakerError as exc:
-            raise RuntimeError(f"The demo institution could not redeem {bought.invoice_code}: {exc}") from exc
+        _institution_redeems(institution, voucher_code=answer["data"]["voucher_code"], invoice=invoice)
+        # The training's own flow, at the desk: the webinar runs, the instructor assesses the unit, the participant
+        # reviews it and fills the work-readiness survey, the manager issues the certificate (the course ends today).
+        bought = Purchase.objects.select_related("person__user").get(invoice_code=invoice)
+        enrollment = Enrollment.objects.get(pk=bought.enrollment_id)
+        training.program_transition(actor=manager, program=program, action="start", today=start)
+        certification.assessments_record_many(actor=instructor, program=program, entries=[(enrollment.pk, unit.pk, "competent", 88, "")])
+        participant = bought.person.user
+        certification.review_submit(actor=participant, enrollment=enrollment, rating=5, text=REVIEW, instructor=instructor,
+                                    instructor_rating=5, now=timezone.now())
+        version = surveys.questionnaire_current(code=READINESS_CODE)
+        surveys.response_submit(actor=participant, code=READINESS_CODE, person=bought.person, enrollment=enrollment,
+                                answers=_demo_answers(version, start, random.Random(invoice)), now=timezone.now())
+        certification.certificate_issue(actor=manager, enrollment=enrollment, now=timezone.now())
+        status, answer = institution.post(f"{API}/payment/redeem-code/completion", {"invoice_code": invoice})
+        if status != 200 or answer["data"]["status"] != "completed":
+            raise RuntimeError(f"The demo institution could not report {invoice} completed: {answer}")
         return 1
     return 0
+
+
+def _institution_redeems(institution, *, voucher_code: str, invoice: str) -> None:
+    """The institution's Prakerja integration, as an LPK's system calls it: the voucher for the redeem codes, then the
+    session's code checked, redeemed (in its window, on the real clock) and the attendance reported — each a signed
+    request. Any refusal stops the demo: the schedule is made to fit the window."""
+    status, answer = institution.post(f"{API}/payment/voucher", {"voucher_code": voucher_code})
+    if status != 200:
+        raise RuntimeError(f"The demo institution could not exchange the voucher of {invoice}: {answer}")
+    code = answer["data"]["redeem_codes"][0]["redeem_code"]
+    for path, payload in (("status", {"redeem_code": code, "sequence": 1}), ("commit", {"redeem_code": code, "sequence": 1}),
+                          ("attendance", {"redeem_code": code, "sequence": 1, "attendance_status": "present"})):
+        status, answer = institution.post(f"{API}/payment/redeem-code/{path}", payload)
+        if status != 200:
+            raise RuntimeError(f"The demo institution's {path} of {invoice} was refused: {answer}")

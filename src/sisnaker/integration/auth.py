@@ -16,7 +16,7 @@ The decorated view is ``csrf_exempt`` and takes POST only. Headers (``domain``):
 ``hmac-sha256`` keys) of client_code + timestamp + "POST" + path + raw body. Each refusal is a JSON envelope
 ``{"success": false, "code": "<code>", "message": "...", "data": null}`` with its own ``code`` (``codes.Code``) and
 status (``REFUSAL_STATUS``); never a 500. A ``SisnakerError`` the view raises (a service's refusal) is answered in
-the same envelope with its code and status.
+the same envelope with its code and status (a ``TooManyRequests`` also with ``Retry-After``, in seconds).
 
 Underscored header names: Django's development server, gunicorn (by default) and nginx (by default) drop headers
 whose names hold "_". Sisnaker keeps ``client_code`` in both ways it runs (``sisnaker demo``: ``server.py``;
@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from sisnaker.core.codes import Code as CoreCode
-from sisnaker.core.errors import Msg, SisnakerError
+from sisnaker.core.errors import Msg, SisnakerError, TooManyRequests
 
 from . import domain, services
 from .codes import Code
@@ -189,7 +189,10 @@ def partner_signed(kinds: frozenset[str] = ALL_KINDS) -> Callable:
             try:
                 return view(request, *args, **kwargs)
             except SisnakerError as exc:
-                return refusal(exc.code, exc.message, status=exc.http_status)
+                response = refusal(exc.code, exc.message, status=exc.http_status)
+                if isinstance(exc, TooManyRequests):  # a rate limit says when to ask again, as HTTP does
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
 
         wrapped = csrf_exempt(wrapped)
         wrapped.partner_signed_kinds = frozenset(kinds)  # read by the URL-decision test and the OpenAPI document

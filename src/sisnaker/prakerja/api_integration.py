@@ -1,6 +1,7 @@
 """Kartu Prakerja over the partner API (``sisnaker.integration``: signed requests, ``partner_signed``): the redeem-code
 endpoints wire-compatible with the published Kartu Prakerja integration API, attendance and completion reports for
-institutions, and the purchase request for platforms.
+institutions, and the purchase request for platforms (with the beneficiary's consent code, and a new one when it did not
+arrive).
 
 Thin: parse the raw JSON body → one ``purchases`` service (the partner as ``via``, its institution or its client code
 as the scope) → the answer. Refusals keep their distinct ``code`` and HTTP status (``core.errors``); a body that is
@@ -19,6 +20,7 @@ import json
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Msg, NotFound, ValidationFailed
 from sisnaker.integration import openapi
 from sisnaker.integration.auth import ok, partner_signed
@@ -69,7 +71,8 @@ INSTITUTIONS, PLATFORMS = frozenset({"institution"}), frozenset({"platform"})
 def _institution(request):
     institution = getattr(request.partner, "institution", None)
     if institution is None:
-        raise NotFound(Msg("Mitra ini tidak terhubung ke lembaga pelatihan.", "This partner is not linked to a training institution."))
+        raise NotFound(Msg("Mitra ini tidak terhubung ke lembaga pelatihan.", "This partner is not linked to a training institution."),
+                       code=CoreCode.NOT_FOUND)
     return institution
 
 
@@ -139,6 +142,7 @@ def _purchase_data(purchase: Purchase) -> dict:
             "consent_expires_at": purchase.consent_expires_at.isoformat() if waiting else None,
             "consent_sent_to": purchases.consent_sent_to(purchase) if waiting else [],
             "consent_attempts_left": domain.MAX_CONSENT_ATTEMPTS - purchase.consent_attempts if waiting else None,
+            "consent_resends_left": purchases.MAX_CONSENT_RESENDS - purchases.consent_resends(purchase.pk) if waiting else None,
             "consented_at": purchase.consented_at.isoformat() if purchase.consented_at else None}
 
 
@@ -152,7 +156,8 @@ def purchase(request: HttpRequest) -> JsonResponse:
     card = Card.objects.filter(number=number).first() if domain.card_number_valid(number) else None
     entry = CatalogueEntry.objects.filter(course_code=domain.normalise_code(_text(data, "course_code"))).first()
     if card is None or entry is None:
-        raise NotFound(Msg("Nomor kartu atau kode pelatihan tidak ditemukan.", "Card number or course code not found."))
+        raise NotFound(Msg("Nomor kartu atau kode pelatihan tidak ditemukan.", "Card number or course code not found."),
+                       code=CoreCode.NOT_FOUND)
     result = purchases.purchase_request(actor=None, card=card, program=Program(pk=entry.program_id), platform_code=request.partner.client_code,
                                         idempotency_key=_text(data, "idempotency_key"), now=timezone.now(),
                                         platform_name=request.partner.name)
@@ -169,9 +174,25 @@ def purchase_consent(request: HttpRequest) -> JsonResponse:
     found = Purchase.objects.filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")),
                                     platform_code=request.partner.client_code).first()
     if found is None:
-        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
     purchases.purchase_consent(actor=None, via=request.partner.client_code, purchase=found, code=_text(data, "consent_code"),
                                now=timezone.now())
+    return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
+
+
+@partner_signed(kinds=PLATFORMS)
+def purchase_consent_resend(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchase/consent/resend`` — body ``{"invoice_code"}``: a new consent code to the
+    beneficiary of the platform's own purchase still waiting for consent (the SMS or e-mail did not arrive). The old
+    code stops working; wrong tries carry over; at most ``purchases.MAX_CONSENT_RESENDS`` times, each at least
+    ``purchases.CONSENT_RESEND_SECONDS`` after the last code (else 429 with ``Retry-After``)."""
+    data = _body(request)
+    found = Purchase.objects.filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")),
+                                    platform_code=request.partner.client_code).first()
+    if found is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
+    purchases.purchase_consent_resend(actor=None, via=request.partner.client_code, purchase=found, now=timezone.now(),
+                                      platform_name=request.partner.name)
     return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
 
 
@@ -182,7 +203,7 @@ def purchase_status(request: HttpRequest) -> JsonResponse:
     found = (Purchase.objects.select_related("entry")
              .filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")), platform_code=request.partner.client_code).first())
     if found is None:
-        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."))
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
     return ok(_purchase_data(found))
 
 
@@ -222,6 +243,8 @@ SCHEMAS = {
         "consent_expires_at": {"type": ["string", "null"], "format": "date-time", "description": "while `consent`: the code's end"},
         "consent_sent_to": {"type": "array", "items": {"type": "string"}, "description": "while `consent`: the masked phone and e-mail"},
         "consent_attempts_left": {"type": ["integer", "null"], "description": "while `consent`: wrong codes left before the lock"},
+        "consent_resends_left": {"type": ["integer", "null"],
+                                 "description": "while `consent`: new codes `/purchase/consent/resend` may still send"},
         "consented_at": {"type": ["string", "null"], "format": "date-time"}}},
 }
 BASE = "/api/v1/integration"
@@ -280,6 +303,23 @@ def _register() -> None:
                      extra_refusals={400: "`prakerja_consent_code_wrong` (with the tries left)", 404: "not this platform's purchase",
                                      409: "`prakerja_consent_locked`, `prakerja_consent_expired`, `prakerja_consent_not_pending`, "
                                           "`signature_replayed`"})
+    openapi.register(f"{BASE}/purchase/consent/resend", operation_id="prakerja_purchase_consent_resend",
+                     summary="Send the beneficiary a new consent code",
+                     description="Platforms: the beneficiary did not receive the consent code of their own purchase (`status` "
+                                 "`consent`). A new 6-digit code goes to the same phone and e-mail and the old one stops "
+                                 f"working; the new one is valid {domain.CONSENT_MINUTES} minutes from now. At most "
+                                 f"{purchases.MAX_CONSENT_RESENDS} new codes per purchase (`consent_resends_left`), each at "
+                                 f"least {purchases.CONSENT_RESEND_SECONDS} seconds after the last one (else 429 with "
+                                 "`Retry-After`). Wrong codes already typed still count: the "
+                                 f"{domain.MAX_CONSENT_ATTEMPTS}th wrong code of the purchase locks it, whatever the number of "
+                                 "codes sent. Expired, locked or confirmed purchases get no new code.",
+                     data_schema="PrakerjaPurchase",
+                     request_schema={"type": "object", "required": ["invoice_code"], "properties": {"invoice_code": {"type": "string"}}},
+                     request_example={"invoice_code": "INVABCDEFGHJK"},
+                     extra_refusals={404: "not this platform's purchase",
+                                     409: "`prakerja_consent_resend_limit`, `prakerja_consent_locked`, `prakerja_consent_expired`, "
+                                          "`prakerja_consent_not_pending`, `signature_replayed`",
+                                     429: "`prakerja_consent_resend_too_soon` (`Retry-After`: seconds to wait)"})
     openapi.register(f"{BASE}/purchase/status", operation_id="prakerja_purchase_status", summary="A purchase's status",
                      description="Platforms: their own purchase by invoice code; `voucher_code` once authorised.",
                      data_schema="PrakerjaPurchase", request_example={"invoice_code": "INVABCDEFGHJK"},

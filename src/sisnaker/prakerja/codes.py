@@ -36,6 +36,8 @@ class Audit(AuditAction):
                                                            "Purchase consent code sent to the card holder")
     CONSENT_GIVEN = "prakerja_purchase.consented", Msg("Pemilik kartu menyetujui pembelian mitra",
                                                        "The card holder consented to the partner's purchase")
+    CONSENT_RESENT = "prakerja_purchase.consent_resent", Msg("Kode persetujuan pembelian dikirim ulang ke pemilik kartu",
+                                                             "Purchase consent code sent again to the card holder")
     CONSENT_FAILED = "prakerja_purchase.consent_failed", Msg("Kode persetujuan pembelian salah", "Wrong purchase consent code")
     CONSENT_LAPSED = "prakerja_purchase.consent_lapsed", Msg("Pembelian tanpa persetujuan pemilik kartu ditolak",
                                                              "Purchases without the card holder's consent refused")
@@ -45,6 +47,8 @@ class Audit(AuditAction):
     REDEEM_COMMITTED = "prakerja_redeem.committed", Msg("Kode redeem dipakai", "Redeem code used")
     ATTENDANCE_REPORTED = "prakerja_redeem.attendance_reported", Msg("Kehadiran sesi dilaporkan", "Session attendance reported")
     INCENTIVES_DUE = "prakerja_incentive.due", Msg("Insentif Prakerja jatuh tempo", "Prakerja incentives became due")
+    SURVEY_REMINDERS_SENT = "prakerja_survey.reminders_sent", Msg("Pengingat survei Prakerja ke-2/ke-3 dikirim",
+                                                                  "Reminders of Prakerja surveys 2 and 3 sent")
 
 
 class Code(ErrorCode):
@@ -86,6 +90,10 @@ class Code(ErrorCode):
     CONSENT_EXPIRED = "prakerja_consent_expired", Msg("Kode persetujuan pembelian kedaluwarsa", "The purchase consent code expired")
     CONSENT_NOT_PENDING = "prakerja_consent_not_pending", Msg("Pembelian tidak menunggu persetujuan",
                                                               "The purchase does not wait for consent")
+    CONSENT_RESEND_TOO_SOON = "prakerja_consent_resend_too_soon", Msg("Kode persetujuan baru diminta terlalu cepat",
+                                                                      "A new consent code was asked for too soon")
+    CONSENT_RESEND_LIMIT = "prakerja_consent_resend_limit", Msg("Kode persetujuan sudah terlalu sering dikirim ulang",
+                                                                "The consent code was sent again too many times")
     VOUCHER_NOT_FOUND = "prakerja_voucher_not_found", Msg("Kode voucher tidak ditemukan", "Voucher code not found")
     REDEEM_NOT_FOUND = "redeem_not_found", Msg("Kode redeem tidak ditemukan", "Redeem code not found")
     REDEEM_WRONG_COURSE_TYPE = "redeem_wrong_course_type", Msg("Kode redeem untuk jenis pelatihan lain", "Redeem code for another course type")

@@ -1,4 +1,6 @@
-"""Background work of Kartu Prakerja (django.tasks): telling candidates the draw's result after it commits."""
+"""Background work of Kartu Prakerja (django.tasks): telling candidates the draw's result after it commits, the PMO's
+rule check of a purchase; and the hourly housekeeping jobs (expired balances, incentives and survey reminders, lapsed
+consents)."""
 
 from __future__ import annotations
 
@@ -46,10 +48,29 @@ def authorise_purchase(*, purchase_id: int, at: str) -> str:
 
 def incentives_due(*, now) -> str:
     """A housekeeping job (every hour): the Kartu Prakerja incentive instalments whose day has come
-    (``purchases.incentives_accrue``, Sisnaker itself the actor). Idempotent (unique payable keys)."""
+    (``purchases.incentives_accrue``, Sisnaker itself the actor; idempotent: unique payable keys), then the reminders
+    of the follow-up surveys whose window closes soon (``survey_reminders_due``: after the accrual, so a survey whose
+    incentive was just made is not reminded)."""
     from . import purchases
 
-    return f"made {purchases.incentives_accrue(actor=None, now=now)}"
+    made = purchases.incentives_accrue(actor=None, now=now)
+    reminded = survey_reminders_due(now=now)
+    return f"made {made}" if reminded in ("too early", "reminded 0") else f"made {made}; {reminded}"
+
+
+def survey_reminders_due(*, now) -> str:
+    """Remind beneficiaries of their Prakerja surveys 2 and 3 before each window closes (``purchases.
+    survey_reminders_send``, Sisnaker itself the actor): from ``SISNAKER_EMPLOYMENT_SURVEY_HOUR`` local time (9 by
+    default, as the employment survey's reminders: nobody gets an SMS at night). Once per survey and window whatever
+    the number of runs. Run by ``incentives_due`` each hour."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from . import purchases
+
+    if timezone.localtime(now).hour < int(getattr(settings, "SISNAKER_EMPLOYMENT_SURVEY_HOUR", 9)):
+        return "too early"
+    return f"reminded {purchases.survey_reminders_send(actor=None, now=now)}"
 
 
 def consents_lapse_due(*, now) -> str:

@@ -45,4 +45,5 @@ partner_api = [
     path("purchase", api_integration.purchase, name="purchase"),
     path("purchase/status", api_integration.purchase_status, name="purchase_status"),
     path("purchase/consent", api_integration.purchase_consent, name="purchase_consent"),
+    path("purchase/consent/resend", api_integration.purchase_consent_resend, name="purchase_consent_resend"),
 ]
