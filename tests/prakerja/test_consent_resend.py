@@ -26,7 +26,7 @@ from .test_purchase_consent import PLATFORM, _confirm, _debits, _wrong, platform
 
 pytestmark = pytest.mark.usefixtures("sms")
 world = test_partner_api.world  # the fixture: a platform and an institution partner with their keys, a curated course
-GAP = dt.timedelta(seconds=purchases.CONSENT_RESEND_SECONDS)
+GAP = dt.timedelta(seconds=domain.CONSENT_RESEND_SECONDS)
 
 
 def _resend(purchase, *, now, via=PLATFORM):
@@ -46,13 +46,13 @@ def test_resend_rules():
     expires = sent + dt.timedelta(minutes=domain.CONSENT_MINUTES)
 
     def why(now, *, status=PS.CONSENT, attempts=0, resends=0):
-        return purchases.consent_resend_refusal(status=status, expires_at=expires, attempts=attempts, resends=resends, now=now)
+        return domain.consent_resend_refusal(status=status, expires_at=expires, attempts=attempts, resends=resends, now=now)
 
     assert why(sent + GAP) is None  # exactly the gap after the last code
     assert why(sent + GAP - dt.timedelta(seconds=1)) == ("consent_resend_too_soon", 1)
-    assert why(sent) == ("consent_resend_too_soon", purchases.CONSENT_RESEND_SECONDS)
-    assert why(sent + GAP, resends=purchases.MAX_CONSENT_RESENDS) == ("consent_resend_limit", 0)
-    assert why(sent + GAP, resends=purchases.MAX_CONSENT_RESENDS - 1) is None
+    assert why(sent) == ("consent_resend_too_soon", domain.CONSENT_RESEND_SECONDS)
+    assert why(sent + GAP, resends=domain.MAX_CONSENT_RESENDS) == ("consent_resend_limit", 0)
+    assert why(sent + GAP, resends=domain.MAX_CONSENT_RESENDS - 1) is None
     # The consent's own refusals come first (even when it is also too soon or over the limit).
     assert why(sent, status=PS.REQUESTED) == ("consent_not_pending", 0)
     assert why(sent, attempts=domain.MAX_CONSENT_ATTEMPTS, resends=9) == ("consent_locked", 0)
@@ -98,14 +98,14 @@ def test_at_most_three_new_codes_then_the_limit(open_wave, applicant, pmo):
     m = market(open_wave, applicant, pmo)
     purchase = platform_buy(m)
     at = NOW
-    for n in range(1, purchases.MAX_CONSENT_RESENDS + 1):
+    for n in range(1, domain.MAX_CONSENT_RESENDS + 1):
         at += GAP
         _resend(purchase, now=at)
         assert purchases.consent_resends(purchase.pk) == n
     with pytest.raises(Conflict) as exc:
         _resend(purchase, now=at + dt.timedelta(minutes=5))
     assert exc.value.code == "prakerja_consent_resend_limit"
-    assert len(_codes_to(m.card.application.phone)) == 1 + purchases.MAX_CONSENT_RESENDS
+    assert len(_codes_to(m.card.application.phone)) == 1 + domain.MAX_CONSENT_RESENDS
     # The last code still works: the limit stops new codes, not the purchase.
     _confirm(purchase, consent_code(m.card), now=at + dt.timedelta(minutes=5))
     assert Purchase.objects.get(pk=purchase.pk).status == PS.REQUESTED
@@ -142,7 +142,7 @@ def test_a_platform_asks_for_a_new_code_over_the_signed_api(world):
     m = world
     order = {"card_number": m.card.number, "course_code": m.entry.course_code, "idempotency_key": "order-r"}
     status, answer = call(m.platform, "/purchase", order)
-    assert status == 200 and answer["data"]["consent_resends_left"] == purchases.MAX_CONSENT_RESENDS
+    assert status == 200 and answer["data"]["consent_resends_left"] == domain.MAX_CONSENT_RESENDS
     invoice, phone = answer["data"]["invoice_code"], m.card.application.phone
     first = sms_code(phone)
 
@@ -181,7 +181,7 @@ def test_too_soon_says_when_to_ask_again(world):
     client_code, key, scheme = m.platform
     response = signed(Client(), client_code=client_code, key=key, scheme=scheme, path="/api/v1/integration/purchase/consent/resend",
                       body=b'{"invoice_code":"%s"}' % answer["data"]["invoice_code"].encode())
-    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= purchases.CONSENT_RESEND_SECONDS
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= domain.CONSENT_RESEND_SECONDS
 
 
 def test_the_openapi_document_describes_the_resend(client):

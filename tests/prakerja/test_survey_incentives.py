@@ -160,10 +160,10 @@ def _at(hour: int, *, days: int = 0) -> dt.datetime:
 
 def test_the_reminder_rule_covers_the_last_days_of_each_window():
     done = dt.date(2026, 1, 1)  # survey 2: 2026-03-02 to 2026-03-31; survey 3: 2026-04-01 to 2026-04-30
-    due = [d for d in (done + dt.timedelta(days=i) for i in range(130)) if purchases.survey_reminder_due(completed_on=done, today=d, n=2)]
-    assert due == [dt.date(2026, 3, 25) + dt.timedelta(days=i) for i in range(purchases.SURVEY_REMINDER_DAYS)]
-    assert purchases.survey_reminder_due(completed_on=done, today=dt.date(2026, 4, 30), n=3)
-    assert not purchases.survey_reminder_due(completed_on=done, today=dt.date(2026, 5, 1), n=3)
+    due = [d for d in (done + dt.timedelta(days=i) for i in range(130)) if domain.survey_reminder_due(completed_on=done, today=d, n=2)]
+    assert due == [dt.date(2026, 3, 25) + dt.timedelta(days=i) for i in range(domain.SURVEY_REMINDER_DAYS)]
+    assert domain.survey_reminder_due(completed_on=done, today=dt.date(2026, 4, 30), n=3)
+    assert not domain.survey_reminder_due(completed_on=done, today=dt.date(2026, 5, 1), n=3)
 
 
 def test_a_survey_closing_soon_is_reminded_once_with_its_link(open_wave, applicant, pmo):

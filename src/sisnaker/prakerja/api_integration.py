@@ -142,7 +142,7 @@ def _purchase_data(purchase: Purchase) -> dict:
             "consent_expires_at": purchase.consent_expires_at.isoformat() if waiting else None,
             "consent_sent_to": purchases.consent_sent_to(purchase) if waiting else [],
             "consent_attempts_left": domain.MAX_CONSENT_ATTEMPTS - purchase.consent_attempts if waiting else None,
-            "consent_resends_left": purchases.MAX_CONSENT_RESENDS - purchases.consent_resends(purchase.pk) if waiting else None,
+            "consent_resends_left": domain.MAX_CONSENT_RESENDS - purchases.consent_resends(purchase.pk) if waiting else None,
             "consented_at": purchase.consented_at.isoformat() if purchase.consented_at else None}
 
 
@@ -184,8 +184,8 @@ def purchase_consent(request: HttpRequest) -> JsonResponse:
 def purchase_consent_resend(request: HttpRequest) -> JsonResponse:
     """``POST /api/v1/integration/purchase/consent/resend`` — body ``{"invoice_code"}``: a new consent code to the
     beneficiary of the platform's own purchase still waiting for consent (the SMS or e-mail did not arrive). The old
-    code stops working; wrong tries carry over; at most ``purchases.MAX_CONSENT_RESENDS`` times, each at least
-    ``purchases.CONSENT_RESEND_SECONDS`` after the last code (else 429 with ``Retry-After``)."""
+    code stops working; wrong tries carry over; at most ``domain.MAX_CONSENT_RESENDS`` times, each at least
+    ``domain.CONSENT_RESEND_SECONDS`` after the last code (else 429 with ``Retry-After``)."""
     data = _body(request)
     found = Purchase.objects.filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")),
                                     platform_code=request.partner.client_code).first()
@@ -308,8 +308,8 @@ def _register() -> None:
                      description="Platforms: the beneficiary did not receive the consent code of their own purchase (`status` "
                                  "`consent`). A new 6-digit code goes to the same phone and e-mail and the old one stops "
                                  f"working; the new one is valid {domain.CONSENT_MINUTES} minutes from now. At most "
-                                 f"{purchases.MAX_CONSENT_RESENDS} new codes per purchase (`consent_resends_left`), each at "
-                                 f"least {purchases.CONSENT_RESEND_SECONDS} seconds after the last one (else 429 with "
+                                 f"{domain.MAX_CONSENT_RESENDS} new codes per purchase (`consent_resends_left`), each at "
+                                 f"least {domain.CONSENT_RESEND_SECONDS} seconds after the last one (else 429 with "
                                  "`Retry-After`). Wrong codes already typed still count: the "
                                  f"{domain.MAX_CONSENT_ATTEMPTS}th wrong code of the purchase locks it, whatever the number of "
                                  "codes sent. Expired, locked or confirmed purchases get no new code.",

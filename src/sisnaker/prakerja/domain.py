@@ -658,3 +658,43 @@ def survey_refusal(*, completed_on: dt.date | None, today: dt.date, n: int) -> M
     if today > closes:
         return Msg("Survei ke-{n} sudah ditutup pada {date}.", "Survey {n} closed on {date}.").format(n=n, date=closes.isoformat())
     return None
+
+
+# A new consent code for a beneficiary whose SMS or e-mail did not arrive (``purchases.purchase_consent_resend``): at
+# most ``MAX_CONSENT_RESENDS`` new codes per purchase, each at least ``CONSENT_RESEND_SECONDS`` after the one before. Each new code replaces the old one (which no
+# longer works) and lives ``CONSENT_MINUTES`` from its sending. Wrong tries are NOT reset: at most
+# ``MAX_CONSENT_ATTEMPTS`` wrong codes per purchase, whatever the number of codes sent (a resend never buys a
+# guesser more tries).
+MAX_CONSENT_RESENDS = 3
+CONSENT_RESEND_SECONDS = 60
+
+
+def consent_resend_refusal(*, status: str, expires_at: dt.datetime | None, attempts: int, resends: int,
+                           now: dt.datetime) -> tuple[str, int] | None:
+    """Why no new consent code can be sent now, with the seconds to wait (0 when waiting does not help), or None. In
+    order: not waiting for consent, locked, expired (``consent_refusal``); ``consent_resend_limit`` after
+    ``MAX_CONSENT_RESENDS`` new codes; ``consent_resend_too_soon`` within ``CONSENT_RESEND_SECONDS`` of the last code
+    (sent ``CONSENT_MINUTES`` before its expiry)."""
+    why = consent_refusal(status=status, expires_at=expires_at, attempts=attempts, now=now)
+    if why is not None:
+        return why, 0
+    if resends >= MAX_CONSENT_RESENDS:
+        return "consent_resend_limit", 0
+    sent_at = expires_at - dt.timedelta(minutes=CONSENT_MINUTES)
+    wait = CONSENT_RESEND_SECONDS - (now - sent_at).total_seconds()
+    if wait > 0:
+        return "consent_resend_too_soon", max(1, int(-(-wait // 1)))
+    return None
+
+
+# The reminders of Prakerja's follow-up surveys 2 and 3 (``purchases.survey_reminders_send``): due in the window's
+# last ``SURVEY_REMINDER_DAYS`` days (the last day included), so a run missed on one day is made up the next.
+SURVEY_REMINDER_DAYS = 7
+REMINDED_SURVEYS = (2, 3)
+
+
+def survey_reminder_due(*, completed_on: dt.date, today: dt.date, n: int) -> bool:
+    """Whether survey ``n``'s reminder is due ``today`` for a training completed on ``completed_on``: its window
+    (``survey_window``) is open and closes within ``SURVEY_REMINDER_DAYS`` days."""
+    opens, closes = survey_window(completed_on, n)
+    return max(opens, closes - dt.timedelta(days=SURVEY_REMINDER_DAYS - 1)) <= today <= closes

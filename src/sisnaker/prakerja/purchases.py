@@ -380,32 +380,8 @@ def purchase_consent(*, actor, purchase: Purchase, code: str = "", now: dt.datet
     return purchase
 
 
-# A new consent code for a beneficiary whose SMS or e-mail did not arrive (the platform asks: ``purchase_consent_resend``).
-# Pure rules (they would sit in ``domain`` beside ``consent_refusal``): at most ``MAX_CONSENT_RESENDS`` new codes per
-# purchase, each at least ``CONSENT_RESEND_SECONDS`` after the one before. Each new code replaces the old one (which no
-# longer works) and lives ``domain.CONSENT_MINUTES`` from its sending. Wrong tries are NOT reset: at most
-# ``domain.MAX_CONSENT_ATTEMPTS`` wrong codes per purchase, whatever the number of codes sent (a resend never buys a
-# guesser more tries).
-MAX_CONSENT_RESENDS = 3
-CONSENT_RESEND_SECONDS = 60
-
-
-def consent_resend_refusal(*, status: str, expires_at: dt.datetime | None, attempts: int, resends: int,
-                           now: dt.datetime) -> tuple[str, int] | None:
-    """Why no new consent code can be sent now, with the seconds to wait (0 when waiting does not help), or None. In
-    order: not waiting for consent, locked, expired (``domain.consent_refusal``); ``consent_resend_limit`` after
-    ``MAX_CONSENT_RESENDS`` new codes; ``consent_resend_too_soon`` within ``CONSENT_RESEND_SECONDS`` of the last code
-    (sent ``CONSENT_MINUTES`` before its expiry)."""
-    why = domain.consent_refusal(status=status, expires_at=expires_at, attempts=attempts, now=now)
-    if why is not None:
-        return why, 0
-    if resends >= MAX_CONSENT_RESENDS:
-        return "consent_resend_limit", 0
-    sent_at = expires_at - dt.timedelta(minutes=domain.CONSENT_MINUTES)
-    wait = CONSENT_RESEND_SECONDS - (now - sent_at).total_seconds()
-    if wait > 0:
-        return "consent_resend_too_soon", max(1, int(-(-wait // 1)))
-    return None
+# A new consent code for a beneficiary whose SMS or e-mail did not arrive (the platform asks: ``purchase_consent_resend``;
+# the rules: ``domain.consent_resend_refusal``).
 
 
 def consent_resends(purchase_id: int) -> int:
@@ -420,7 +396,7 @@ def purchase_consent_resend(*, actor, purchase: Purchase, now: dt.datetime, via:
     the SMS or the e-mail): ``actor`` None with ``via``, the platform's client code, which must be the purchase's. The
     new code goes to the same phone and address (verified for the card's application) and replaces the old one, which
     no longer works; it is valid ``domain.CONSENT_MINUTES`` from now. Refused: ``consent_resend_too_soon`` (429, the
-    seconds to wait), ``consent_resend_limit`` after ``MAX_CONSENT_RESENDS``, and as ``purchase_consent`` refuses
+    seconds to wait), ``consent_resend_limit`` after ``domain.MAX_CONSENT_RESENDS``, and as ``purchase_consent`` refuses
     (not waiting, locked, expired — an expired wait is refused here and then). Wrong tries carry over."""
     refusal: SisnakerError | None = None
     with transaction.atomic(durable=True):
@@ -433,7 +409,7 @@ def purchase_consent_resend(*, actor, purchase: Purchase, now: dt.datetime, via:
         if not via or purchase.platform_code != via:
             raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
         resends = consent_resends(purchase.pk)
-        why = consent_resend_refusal(status=purchase.status, expires_at=purchase.consent_expires_at,
+        why = domain.consent_resend_refusal(status=purchase.status, expires_at=purchase.consent_expires_at,
                                      attempts=purchase.consent_attempts, resends=resends, now=now)
         if why is None:
             token, code = onetime.new_token(), onetime.new_code()
@@ -455,14 +431,14 @@ def purchase_consent_resend(*, actor, purchase: Purchase, now: dt.datetime, via:
                                       "sebelumnya). Minta pemilik kartu memeriksa SMS dan e-mail-nya dulu.",
                                       "A new consent code can be asked for in {n} seconds (at least {gap} seconds after the last "
                                       "one). Ask the card holder to check their SMS and e-mail first.").format(
-                                          n=wait, gap=CONSENT_RESEND_SECONDS),
+                                          n=wait, gap=domain.CONSENT_RESEND_SECONDS),
                                   retry_after=wait, code=Code.CONSENT_RESEND_TOO_SOON, field="invoice_code")
         elif key == "consent_resend_limit":
             raise Conflict(Msg("Kode persetujuan sudah dikirim ulang {n} kali untuk pembelian ini. Minta pemilik kartu menyetujui "
                                "di Sisnaker (menu Prakerja saya), atau tunggu kode kedaluwarsa lalu kirim permintaan pembelian baru.",
                                "The consent code was already sent again {n} times for this purchase. Ask the card holder to "
                                "approve it on Sisnaker (Prakerja saya), or let the code expire and send a new purchase request."
-                               ).format(n=MAX_CONSENT_RESENDS), code=Code.CONSENT_RESEND_LIMIT, field="invoice_code")
+                               ).format(n=domain.MAX_CONSENT_RESENDS), code=Code.CONSENT_RESEND_LIMIT, field="invoice_code")
         else:
             # Already refused for want of consent: say why; otherwise it does not wait for one (confirmed, cancelled).
             raise _consent_error(purchase.refusal if purchase.refusal in CONSENT_CODES else key)
@@ -852,22 +828,11 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
 # --- reminders of the follow-up surveys ---------------------------------------------------------------------------
 # Survey 1 is the employment survey: certification reminds every alumnus of it (``employment_reminders_send``). Surveys
 # 2 and 3 are Prakerja's: the beneficiary is reminded before each one's window closes — once per survey and window —
-# while its incentive can still be earned. Pure rule (it would sit in ``domain`` beside ``survey_window``): the
-# reminder is due in the window's last ``SURVEY_REMINDER_DAYS`` days (the last day included), so a run missed on one
-# day is made up the next.
-SURVEY_REMINDER_DAYS = 7
-REMINDED_SURVEYS = (2, 3)
+# while its incentive can still be earned. The rule: ``domain.survey_reminder_due``.
 SURVEY_REMINDER_TEXT = Msg("Sisnaker: isi Survei Prakerja ke-{n} pelatihan \"{course}\" paling lambat {last} agar insentif {amount} "
                            "dibayarkan: {url}",
                            "Sisnaker: fill in Prakerja survey {n} of the training \"{course}\" by {last} so that the {amount} "
                            "incentive is paid: {url}")
-
-
-def survey_reminder_due(*, completed_on: dt.date, today: dt.date, n: int) -> bool:
-    """Whether survey ``n``'s reminder is due ``today`` for a training completed on ``completed_on``: its window
-    (``domain.survey_window``) is open and closes within ``SURVEY_REMINDER_DAYS`` days."""
-    opens, closes = domain.survey_window(completed_on, n)
-    return max(opens, closes - dt.timedelta(days=SURVEY_REMINDER_DAYS - 1)) <= today <= closes
 
 
 def survey_reminder_topic(purchase_id: int, n: int, closes: dt.date) -> str:
@@ -881,7 +846,7 @@ def _ascii_short(text: str, n: int) -> str:
 
 
 def survey_reminders_send(*, actor, now: dt.datetime) -> int:
-    """Remind the beneficiaries whose Prakerja survey 2 or 3 closes within ``SURVEY_REMINDER_DAYS`` days and is not
+    """Remind the beneficiaries whose Prakerja survey 2 or 3 closes within ``domain.SURVEY_REMINDER_DAYS`` days and is not
     filled, while its incentive can still be earned (the wave pays for it; not made yet), at the phone and e-mail
     verified for the card's application (``SISNAKER_PRAKERJA_NOTICE_CHANNELS``), with the survey's link. Once per
     survey and window (its topic, any day); run by the hourly housekeeping job (Sisnaker itself) or a PMO officer.
@@ -895,10 +860,10 @@ def survey_reminders_send(*, actor, now: dt.datetime) -> int:
         if actor is not None:
             require(actor, "prakerja.manage")
         completed = Q()
-        for n in REMINDED_SURVEYS:  # the completion days that put survey n in its last days today
+        for n in domain.REMINDED_SURVEYS:  # the completion days that put survey n in its last days today
             closes_after = (domain.survey_window(today, n)[1] - today).days
             first = today - dt.timedelta(days=closes_after)
-            last = first + dt.timedelta(days=SURVEY_REMINDER_DAYS - 1)
+            last = first + dt.timedelta(days=domain.SURVEY_REMINDER_DAYS - 1)
             completed |= Q(completed_at__gte=_day_start(first), completed_at__lt=_day_start(last + dt.timedelta(days=1)))
         rows = list(Purchase.objects.filter(completed, status=PS.COMPLETED, incentives_open=True).select_for_update(of=("self",))
                     .order_by("pk").values_list("pk", "card__number", "enrollment_id", "person_id", "completed_at", "program__title",
@@ -907,14 +872,14 @@ def survey_reminders_send(*, actor, now: dt.datetime) -> int:
         wanted = []
         for pk, number, enrollment_id, person_id, completed_at, title, phone, email, amount, count in rows:
             completed_on = timezone.localdate(completed_at)
-            for n in REMINDED_SURVEYS:
-                if amount > 0 and n in domain.surveys_paid(count) and survey_reminder_due(completed_on=completed_on, today=today, n=n):
+            for n in domain.REMINDED_SURVEYS:
+                if amount > 0 and n in domain.surveys_paid(count) and domain.survey_reminder_due(completed_on=completed_on, today=today, n=n):
                     closes = domain.survey_window(completed_on, n)[1]
                     wanted.append((pk, n, closes, number, enrollment_id, person_id, title, phone, email, amount))
         if not wanted:
             return 0
         filled = set(Response.objects.filter(enrollment_id__in={w[4] for w in wanted},
-                                             questionnaire__code__in=[domain.SURVEY_CODES[n] for n in REMINDED_SURVEYS])
+                                             questionnaire__code__in=[domain.SURVEY_CODES[n] for n in domain.REMINDED_SURVEYS])
                      .values_list("enrollment_id", "questionnaire__code"))
         made = set(Payable.objects.filter(idempotency_key__in=[survey_incentive_key(w[3], w[1]) for w in wanted])
                    .values_list("idempotency_key", flat=True))
