@@ -43,6 +43,7 @@ from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.institutions.api import router as institutions_router
 from sisnaker.integration import openapi as integration_openapi
 from sisnaker.payments.api import router as payments_router
+from sisnaker.placement.api import router as placement_router
 from sisnaker.regions.api import router as regions_router
 from sisnaker.surveys.api import router as surveys_router
 from sisnaker.training.api import router as training_router
@@ -423,3 +424,4 @@ api.add_router("/institutions/", institutions_router, tags=["institutions"])
 api.add_router("/training/", training_router, tags=["training"])
 api.add_router("/training/", training_io_router, tags=["training import/export"])
 api.add_router("/payments/", payments_router, tags=["payments"])
+api.add_router("/placement/", placement_router, tags=["placement"])

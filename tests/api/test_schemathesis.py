@@ -1,7 +1,8 @@
 """Schemathesis against /api/v1/openapi.json, in process with Django's WSGI application: every
-operation, with valid and invalid generated input, as an administrator and as the manager of an
-approved institution. It fails when any answer is a server error (5xx), does not match the schema
-documented for its status, has a status the document does not list, or an undocumented content type.
+operation, with valid and invalid generated input, as an administrator, as the manager of an
+approved institution and as the manager of an approved company (the employer API). It fails when any
+answer is a server error (5xx), does not match the schema documented for its status, has a status the
+document does not list, or an undocumented content type.
 
 Bounded so that the whole test takes about a minute on a small machine: a fixed seed (the same cases
 every run, so CI is stable), ``EXAMPLES`` generated cases per operation plus Schemathesis' explicit
@@ -69,7 +70,38 @@ def wsgi_app():
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(params=["admin", "institution_manager"])
+def placement_world() -> tuple:
+    """An approved company's manager with a published vacancy (one application), a draft and a reported placement,
+    and another company's vacancy: the employer API's ids (placement/api.py)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sisnaker.placement import domain as jobs
+    from sisnaker.placement import services as placement
+    from sisnaker.regions.models import Regency
+    from tests.factories import CompanyFactory, PersonFactory, employer
+
+    now, today = timezone.now(), timezone.localdate()
+    fields = jobs.VacancyInput(title="Operator Uji API", openings=3, opens_on=today, closes_on=today + dt.timedelta(days=30),
+                               skills="Mesin", work_type="full_time", wage_min=4_000_000)
+    data = placement.VacancyData(fields=fields, regency=Regency.objects.get(code="32.73"), occupation_code="821")
+    company, other = CompanyFactory(), CompanyFactory()
+    boss, other_boss = employer(company), employer(other)
+    vacancy = placement.vacancy_create(actor=boss, company_id=company.pk, data=data, now=now)
+    placement.vacancy_publish(actor=boss, vacancy_id=vacancy.pk, now=now)
+    draft = placement.vacancy_create(actor=boss, company_id=company.pk, data=data, now=now)
+    theirs = placement.vacancy_create(actor=other_boss, company_id=other.pk, data=data, now=now)
+    applicant = PersonFactory()
+    application = placement.application_submit(actor=applicant.user, vacancy_id=vacancy.pk, now=now)
+    worker = PersonFactory(full_name="Pekerja Uji API")
+    placed = placement.placement_report(actor=boss, company_id=company.pk, now=now, data=placement.EmployerReport(
+        nik=worker.nik, full_name=worker.full_name, birth_date=worker.birth_date, position="Operator", start_date=today))
+    return boss, {"company_id": [company.pk, other.pk], "vacancy_id": [vacancy.pk, draft.pk, theirs.pk],
+                  "application_id": [application.pk], "placement_id": [placed.pk]}
+
+
+@pytest.fixture(params=["admin", "institution_manager", "employer"])
 def actor(request, regions) -> Actor:
     readiness_questionnaire()
     world = World()  # an approved institution, its manager, a running program with ready participants
@@ -78,7 +110,8 @@ def actor(request, regions) -> Actor:
     published = ProgramFactory(institution=world.inst, created_by=world.manager, status=P.PUBLISHED)
     other_inst = InstitutionFactory()
     other = ProgramFactory(institution=other_inst, status=P.PUBLISHED)
-    user = AdminFactory() if request.param == "admin" else world.manager
+    boss, jobs = placement_world()
+    user = {"admin": AdminFactory(), "institution_manager": world.manager, "employer": boss}[request.param]
     _, secret = token_create(user=user, name="schemathesis")
     browser = Client()
     browser.force_login(user)
@@ -92,6 +125,7 @@ def actor(request, regions) -> Actor:
         "code@/api/v1/regions/provinces/": ["32", "91", "11"],
         "code@/api/v1/regions/regencies/": ["32.73", "91.71", "11.01"],
         "code@/api/v1/regions/resolve/": ["32", "32.73", "32.73.01", "94.01", "91"],
+        **jobs,
     }
     return Actor(request.param, {"Authorization": f"Bearer {secret}"},
                  {"sessionid": browser.cookies["sessionid"].value}, ids)

@@ -172,6 +172,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "outcome.completeness": ({"manager", "officer_province", "officer_regency", "curator", "admin"},
                              {"manager", "officer_province", "officer_regency", "curator", "admin"}),
     "outcome.remind": ({"curator", "admin"}, {"curator", "admin"}),
+    "placement.manage": ({"employer_approved", "admin"}, {"admin"}),
+    "outcome.report_own": ({"citizen", "admin"}, {"admin"}),
     "match.vacancies_own": ({"citizen", "admin"}, {"admin"}),
     "match.candidates": ({"employer_approved", "admin"}, {"admin"}),
     # Posko: regional officers of the posko's area and the managers of its (approved) training centre serve at it.

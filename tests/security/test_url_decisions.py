@@ -490,6 +490,24 @@ class World:
         self.pending_draft_vacancy = placement.vacancy_create(actor=self.users["employer_pending"],
                                                               company_id=self.company_pending.pk, data=pending, now=now)
         self.publish_action = "close"
+        # Company A reports the other citizen working for it (placement.manage): its workforce page and API list her.
+        worker = self.other_person
+        self.company_placement = placement.placement_report(actor=hrd, company_id=self.company.pk, now=now, data=placement.EmployerReport(
+            nik=self._nik_of(worker), full_name=worker.full_name, birth_date=worker.birth_date, position="Operator Matriks",
+            start_date=self.today))
+        self.company_worker_name = worker.full_name
+
+    def vacancy_api_body(self) -> dict:
+        return {"title": "Operator API Matriks", "openings": 1, "opens_on": self.today.isoformat(),
+                "closes_on": (self.today + dt.timedelta(days=10)).isoformat(), "skills": "Mesin", "work_type": "full_time",
+                "regency": "32.73", "occupation": "821", "wage_negotiable": True}
+
+    def placement_report_body(self) -> dict:
+        return {"nik": self._nik_of(self.person), "full_name": self.person.full_name, "birth_date": self.person.birth_date.isoformat(),
+                "position": "Operator Matriks", "start_date": self.today.isoformat(), "sector": ""}
+
+    def placement_report_api_body(self) -> dict:
+        return self.placement_report_body() | {"overseas": False}
 
     def _posko(self, now) -> None:
         """A Disnaker posko of Kota Bandung, where its officer recorded a new citizen (a provisional record)."""

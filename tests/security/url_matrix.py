@@ -144,6 +144,7 @@ DEFAULT_PARAMS = {
     "wave_id": "wave", "application_id": "prakerja_application", "import_id": "exclusion_import",
     "card_id": "ak1_card", "partner_id": "partner", "company_id": "company", "vacancy_id": "vacancy", "user_id": "company_clerk",
     "posko_id": "posko", "assistance_id": "posko_assistance",
+    "placement_id": "company_placement",
 }
 
 ADMIN_PREFIX = "admin/"
@@ -410,6 +411,17 @@ TABLE: dict[str, tuple[Case, ...]] = {
                     Case(only("employer_pending", "admin", others=HIDDEN, anonymous=HIDDEN),
                          params={"vacancy_id": "pending_draft_vacancy"}, note="a pending company's draft")),
     "jobs:apply": (post(only("citizen", owner=MSG), data={"cover_note": ""}, note="the owner has applied already"),),
+    # Placements reported outside a hire: company A's workforce (its approved staff only: never B's, nor a pending
+    # company's); the alumnus's own work status (a citizen's own; the world's citizens have no graduation: an empty
+    # list); the same page from a personal link (none opened: the link's 404 for everyone).
+    "placement:company_placements": (Case(only("employer", "admin"), **scoped("company_worker_name", to=("employer", "admin"))),
+                                     Case(only("admin"), params={"company_id": "company_pending"},
+                                          note="a pending company reports no one"),
+                                     post(only("employer", "admin"), data=lambda w: w.placement_report_body())),
+    "placement:placement_end": (post(only("employer", "admin"), params={"placement_id": "company_placement"},
+                                     data=lambda w: {"end_date": w.today.isoformat()}),),
+    "placement:my_work": (Case(only(*CITIZENS)), post(only(*CITIZENS), data={"enrollment": "1", "status": "not_working"})),
+    "placement:link_work": (Case(NOBODY),),
     # --- planning: training-needs proposals (World: Kota Bandung's draft plan with one line) ----------------------
     # The office of exactly the plan's area writes; the province office and the ministry read; curators return.
     "planning:index": (Case(only("officer", "officer_out", "curator", "admin", "pmo"),
@@ -648,4 +660,35 @@ TABLE: dict[str, tuple[Case, ...]] = {
     ),
     "GET /api/v1/surveys/{code}/responses/{enrollment_id}": (Case(only("owner")),),
     "GET /api/v1/surveys/{code}/programs/{program_id}/summary": (Case(only(*PROGRAM_VIEWERS)),),
+    # --- placement: the employer API (company A's staff only; B's and the pending company's are refused A's objects) ---
+    "GET /api/v1/placement/vacancies": (Case(PUBLIC, **scoped("draft_vacancy_title", not_to=ROLES)),),
+    "GET /api/v1/placement/vacancies/{vacancy_id}": (
+        Case(PUBLIC),
+        Case(only("employer", "admin", others=HIDDEN, anonymous=HIDDEN), params={"vacancy_id": "draft_vacancy"},
+             note="a draft is only for its company's staff: the same 404 as a vacancy that does not exist"),
+    ),
+    "GET /api/v1/placement/companies": (Case(SIGNED_IN_ONLY, shown={"employer": ("company_name",)},
+                                             not_shown={"employer_other": ("company_name",), "officer": ("company_name",)}),),
+    "GET /api/v1/placement/companies/{company_id}/vacancies": (
+        Case(only("employer", "admin"), **scoped("draft_vacancy_title", to=("employer",))),
+        Case(only("employer_pending", "admin"), params={"company_id": "company_pending"}, note="a pending company's drafts"),
+    ),
+    "POST /api/v1/placement/companies/{company_id}/vacancies": (Case(only("employer", "admin"), data=lambda w: w.vacancy_api_body()),),
+    "PATCH /api/v1/placement/vacancies/{vacancy_id}": (Case(only("employer", "admin"), params={"vacancy_id": "draft_vacancy"},
+                                                            data={"title": "Draf Matriks Diubah"}),),
+    "POST /api/v1/placement/vacancies/{vacancy_id}/publish": (Case(only("employer", "admin"), params={"vacancy_id": "draft_vacancy"}),),
+    "POST /api/v1/placement/vacancies/{vacancy_id}/close": (Case(only("employer", "admin")),),
+    "POST /api/v1/placement/vacancies/{vacancy_id}/fill": (Case(only("employer", "admin"), data={"filled": 1}),),
+    "GET /api/v1/placement/vacancies/{vacancy_id}/applications": (
+        Case(only("employer", "admin"), **scoped("owner_name", to=("employer", "admin"))),),
+    "POST /api/v1/placement/applications/{application_id}/move": (
+        Case(only("employer", "admin"), params={"application_id": "job_application"}, data={"action": "shortlist"}),),
+    "GET /api/v1/placement/companies/{company_id}/placements": (
+        Case(only("employer", "admin"), **scoped("company_worker_name", to=("employer", "admin"))),
+        Case(only("admin"), params={"company_id": "company_pending"}, note="a pending company has no placements to see"),
+    ),
+    "POST /api/v1/placement/companies/{company_id}/placements": (
+        Case(only("employer", "admin"), data=lambda w: w.placement_report_api_body()),),
+    "POST /api/v1/placement/placements/{placement_id}/end": (
+        Case(only("employer", "admin"), data=lambda w: {"end_date": w.today.isoformat()}),),
 }

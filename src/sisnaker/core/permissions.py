@@ -305,6 +305,12 @@ RULES: dict[str, dict[Role, Any]] = {
     "outcome.worklist": {R.REGIONAL_OFFICER: _any},
     "outcome.completeness": {R.REGIONAL_OFFICER: _any, R.INSTITUTION_MANAGER: _approved_staff, R.CURATOR: _national},
     "outcome.remind": {R.CURATOR: _national},
+    # Placements reported outside a hire (placement/services/reports.py). An approved company's staff report that a
+    # person works for them, see and end its placements — those it hired or reported (obj: the company, or the
+    # placement: ``scope_company_id`` is empty for an officer's or alumnus's report), never another company's. An
+    # alumnus reports their own work status (obj: their person; a personal link acts through require_link_scope).
+    "placement.manage": {R.EMPLOYER: _approved_company},
+    "outcome.report_own": {R.CITIZEN: _own},
     # Matching (placement.matching): a citizen sees the vacancies recommended to their own person (obj: the
     # person); the approved company's staff see the candidates suggested for its vacancy (obj: the vacancy) —
     # only job seekers with a valid AK/1 card, never another company's vacancy.

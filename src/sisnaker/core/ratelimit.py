@@ -55,6 +55,9 @@ DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
     # the tokens carry 128 random bits, so the limit only stops scanning at scale, not guessing.
     "personal_link.ip": (300, 900),
     "personal_link.net": (1000, 900),
+    # An employer's look-ups of one NIK (with a name and birth date) to report that person working for them
+    # (placement.services.reports), per company: enough to correct typos, too few to guess a birth date.
+    "placement_lookup.id": (10, 3600),
 }
 
 

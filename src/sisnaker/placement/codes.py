@@ -60,6 +60,12 @@ class JobsAudit(AuditAction):
     PLACEMENT_RECORDED = "placement.recorded", Msg("Penempatan kerja dicatat", "Placement recorded")
     OUTCOME_REPORTED = "outcome.reported", Msg("Keadaan kerja alumni dilaporkan", "Alumnus's work status reported")
     OUTCOME_REMINDED = "outcome.reminded", Msg("Wilayah diingatkan melaporkan alumni", "Regions reminded to report alumni")
+    PLACEMENT_REPORTED = "placement.reported", Msg("Penempatan kerja dilaporkan pemberi kerja",
+                                                   "Placement reported by the employer")
+    PLACEMENT_ENDED = "placement.ended", Msg("Penempatan kerja berakhir (tidak lagi bekerja di sana)",
+                                             "Placement ended (no longer works there)")
+    PLACEMENT_CORRECTED = "placement.corrected", Msg("Laporan penempatan dikoreksi oleh laporan berikutnya",
+                                                     "Placement report corrected by a later report")
 
 
 # The audit action of each company vetting step (``services.company_review``).
@@ -92,3 +98,15 @@ class JobsCode(ErrorCode):
     APPLICATION_STAGE = "application_stage", Msg("Tindakan tidak berlaku untuk tahap lamaran", "Action not valid in the application's stage")
     OUTCOME_FIELD = "outcome_field", Msg("Laporan keadaan kerja alumni tidak sah", "Invalid alumni work status report")
     VACANCY_FULL = "vacancy_full", Msg("Semua posisi lowongan sudah terisi", "All positions of the vacancy are filled")
+    PERSON_NOT_MATCHED = "placement_person_not_matched", Msg("Data orang tidak cocok dengan penduduk terdaftar",
+                                                             "The person's data match no registered person")
+    PLACEMENT_NOT_FOUND = "placement_not_found", Msg("Penempatan kerja tidak ditemukan", "Placement not found")
+    PLACEMENT_FIELD = "placement_field", Msg("Isian laporan penempatan tidak sah", "Invalid placement report field")
+    PLACEMENT_EXISTS = "placement_exists", Msg("Orang ini sudah tercatat bekerja di perusahaan ini",
+                                               "This person is already recorded as working for this company")
+    PLACEMENT_ENDED = "placement_ended", Msg("Penempatan kerja sudah berakhir atau dikoreksi",
+                                             "The placement already ended or was corrected")
+    NOT_AN_ALUMNUS = "outcome_not_alumnus", Msg("Bukan pelatihan yang sudah Anda selesaikan (lulus)",
+                                                "Not a training you graduated from")
+    PLACEMENT_LOOKUPS = "placement_lookups_limited", Msg("Terlalu banyak percobaan untuk NIK ini",
+                                                         "Too many attempts for this NIK")

@@ -671,3 +671,97 @@ def percentage(part: int, whole: int) -> int | None:
     if whole <= 0:
         return None
     return (200 * part + whole) // (2 * whole)
+
+
+# =====================================================================================================
+# Placements reported outside a hire: by the employer, by the alumnus themself (issue 12 "Placement records")
+# =====================================================================================================
+#
+# **Employer.** The staff of an approved company report that a person works for them. The person is named by NIK,
+# full name and birth date, which must all match one record (an account's, or an alumnus record an institution
+# added); otherwise the answer is the same whether nobody has the NIK or the data belong to someone else. The
+# placement is formal (someone an employer reports is employed, not self-employed) and, when the person has
+# graduated from a training, linked to their latest graduation so it counts as that training's outcome.
+# The company's staff end a placement they reported or hired ("no longer works here") with its end date.
+#
+# **Alumnus.** An alumnus reports their own work status for one of their graduated trainings, from their account or
+# the personal link of a reminder: at work (employer or own business, position, start date) or not. Each report is
+# a new ``Outcome`` (the latest wins; earlier ones stay). When their previous own report put them at a job that is
+# still open, they say what became of it: the report was wrong (``PREVIOUS_CORRECT``: that placement is marked
+# corrected and leaves the figures) or they left that job (``PREVIOUS_ENDED``, with the day they left).
+
+PREVIOUS_CORRECT, PREVIOUS_ENDED = "correct", "ended"
+PREVIOUS_CHOICES = ((PREVIOUS_CORRECT, _("Laporan saya sebelumnya keliru: ganti dengan laporan ini")),
+                    (PREVIOUS_ENDED, _("Saya sudah berhenti dari pekerjaan itu")))
+PREVIOUS_VALUES = frozenset({PREVIOUS_CORRECT, PREVIOUS_ENDED})
+# The sources whose placements a company's staff may end: its hires and its own reports. Officers' and alumni's
+# reports name an employer by its name only (no company), so no company can end them.
+COMPANY_SOURCES = frozenset({PlacementSource.APPLICATION, PlacementSource.EMPLOYER})
+
+
+def employer_report_blocker(*, position: str, start_date: dt.date | None, sector: str, today: dt.date) -> tuple[str, Msg] | None:
+    """Why an employer's report of a person working for them cannot be taken, as (field, message); None: it can."""
+    position = " ".join((position or "").split())
+    if not position:
+        return "position", Msg("Isi jabatan/pekerjaan orang ini.", "Give this person's position or work.")
+    if len(position) > TITLE_MAX:
+        return "position", Msg("Jabatan paling panjang {n} karakter.", "The position is at most {n} characters.").format(n=TITLE_MAX)
+    if start_date is None:
+        return "start_date", Msg("Isi tanggal mulai bekerja.", "Give the start date.")
+    if start_date > today:
+        return "start_date", Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+    if sector and sector not in KBLI_LETTERS:
+        return "sector", Msg("Sektor KBLI tidak dikenal (huruf A–U).", "Unknown KBLI sector (a letter A–U).")
+    return None
+
+
+def placement_end_blocker(*, start_date: dt.date, end_date: dt.date | None, ended_on: dt.date | None, corrected: bool,
+                          today: dt.date) -> tuple[str, Msg] | None:
+    """Why a placement cannot be ended on ``end_date`` (field, message); None: it can. The last day worked is on
+    or after the start and not in the future; an ended or corrected placement is history."""
+    if corrected:
+        return "placement", Msg("Laporan penempatan ini sudah dikoreksi; tidak dapat diakhiri.",
+                                "This placement report was corrected; it cannot be ended.")
+    if ended_on is not None:
+        return "placement", Msg("Penempatan ini sudah berakhir pada {d}.", "This placement already ended on {d}.").format(
+            d=ended_on.isoformat())
+    if end_date is None:
+        return "end_date", Msg("Isi tanggal terakhir bekerja.", "Give the last day of work.")
+    if end_date < start_date:
+        return "end_date", Msg("Tanggal berhenti tidak boleh sebelum tanggal mulai bekerja ({d}).",
+                               "The end date cannot be before the start date ({d}).").format(d=start_date.isoformat())
+    if end_date > today:
+        return "end_date", Msg("Tanggal berhenti tidak boleh di masa depan.", "The end date cannot be in the future.")
+    return None
+
+
+def alumnus_report_blocker(*, status: str, employer_name: str, position: str, start_date: dt.date | None, sector: str,
+                           today: dt.date, previous_start: dt.date | None, previous: str, previous_end: dt.date | None
+                           ) -> tuple[str, Msg] | None:
+    """Why an alumnus's own report cannot be taken (field, message); None: it can. ``previous_start`` is the start of
+    their previous own report's job when it is still open (None: there is none), and ``previous`` what became of
+    it (``PREVIOUS_CORRECT`` or ``PREVIOUS_ENDED`` with ``previous_end``, the day they left)."""
+    blocker = outcome_blocker(status=status, employer_name=employer_name or "", position=position or "",
+                              start_date=start_date, today=today)
+    if blocker is not None:
+        field = ("status" if status not in OutcomeStatus.ALL else "employer_name" if not (employer_name or "").strip()
+                 else "position" if not (position or "").strip() else "start_date")
+        return field, blocker
+    if len((employer_name or "").strip()) > EMPLOYER_MAX:
+        return "employer_name", Msg("Nama pemberi kerja paling panjang {n} karakter.",
+                                    "The employer's name is at most {n} characters.").format(n=EMPLOYER_MAX)
+    if len((position or "").strip()) > TITLE_MAX:
+        return "position", Msg("Jabatan paling panjang {n} karakter.", "The position is at most {n} characters.").format(n=TITLE_MAX)
+    if sector and sector not in KBLI_LETTERS:
+        return "sector", Msg("Sektor KBLI tidak dikenal (huruf A–U).", "Unknown KBLI sector (a letter A–U).")
+    if previous_start is None:
+        return None
+    if previous not in PREVIOUS_VALUES:
+        return "previous", Msg("Katakan apa yang terjadi dengan pekerjaan yang Anda laporkan sebelumnya.",
+                               "Say what became of the job you reported before.")
+    if previous == PREVIOUS_ENDED:
+        ended = placement_end_blocker(start_date=previous_start, end_date=previous_end, ended_on=None, corrected=False,
+                                      today=today)
+        if ended is not None:
+            return "previous_end", ended[1]
+    return None

@@ -241,3 +241,44 @@ class OutcomeForm(forms.Form):
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas laporan (.xlsx, .xls, .csv) dengan kolom NIK, Status, Pemberi kerja, Jabatan, "
                                    "Mulai bekerja, Sektor, Luar negeri"))
+
+
+# --- placements reported outside a hire -------------------------------------------------------------------------
+
+SECTOR_CHOICES = [(k, f"{k} · {t}") for k, t in domain.KBLI_SECTIONS]
+
+
+class EmployerReportForm(forms.Form):
+    """A company's staff report a person who works for them (NIK, name and birth date must all match the person)."""
+
+    nik = forms.CharField(label=_("NIK (16 angka, sesuai KTP)"), max_length=30,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    full_name = forms.CharField(label=_("Nama lengkap sesuai KTP"), max_length=150)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}))
+    position = forms.CharField(label=_("Jabatan/pekerjaan"), max_length=domain.TITLE_MAX)
+    start_date = forms.DateField(label=_("Mulai bekerja"), widget=forms.DateInput(attrs={"type": "date"}))
+    sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False,
+                               choices=[("", _("Sama dengan sektor perusahaan"))] + SECTOR_CHOICES)
+    overseas = forms.BooleanField(label=_("Bekerja di luar negeri (penempatan luar negeri)"), required=False)
+
+
+class PlacementEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Tanggal terakhir bekerja"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AlumnusReportForm(forms.Form):
+    """An alumnus's own work status for one graduated training (``enrollment``: one of their trainings)."""
+
+    enrollment = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    status = forms.ChoiceField(label=_("Keadaan kerja Anda sekarang"), choices=domain.OutcomeStatus.CHOICES,
+                               widget=forms.RadioSelect)
+    employer_name = forms.CharField(label=_("Tempat bekerja / nama usaha Anda (jika bekerja atau berwirausaha)"),
+                                    max_length=domain.EMPLOYER_MAX, required=False)
+    position = forms.CharField(label=_("Jabatan / jenis pekerjaan"), max_length=domain.TITLE_MAX, required=False)
+    start_date = forms.DateField(label=_("Sejak tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False, choices=[("", _("Tidak tahu"))] + SECTOR_CHOICES)
+    overseas = forms.BooleanField(label=_("Bekerja di luar negeri"), required=False)
+    previous = forms.ChoiceField(label=_("Pekerjaan yang Anda laporkan sebelumnya"), choices=domain.PREVIOUS_CHOICES,
+                                 required=False, initial=domain.PREVIOUS_CORRECT, widget=forms.RadioSelect)
+    previous_end = forms.DateField(label=_("Tanggal terakhir bekerja di sana"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))

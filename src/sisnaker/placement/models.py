@@ -342,8 +342,11 @@ class Application(models.Model):
 
 
 class Placement(models.Model):
-    """A placement record: a person at work. From a hire through an application (``source`` "application",
-    linked to it and its vacancy) today; reports by employers, alumni and regional officers come later."""
+    """A placement record: a person at work, from a hire through an application (``source`` "application", linked
+    to it and its vacancy), an employer's report (``company`` set), the alumnus's own report, or a regional
+    officer's. ``end_date``: the last day worked, once the company (or the alumnus, for their own report) said the
+    person left. ``corrected_at``: the alumnus's own report was wrong and a later report of theirs replaced it; a
+    corrected placement stays (history) but is not counted (``selectors.counted_placements``)."""
 
     person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="placements")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
@@ -361,6 +364,10 @@ class Placement(models.Model):
     enrollment = models.ForeignKey("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    end_date = models.DateField(null=True, blank=True)  # the last day worked ("no longer works here")
+    corrected_at = models.DateTimeField(null=True, blank=True)  # replaced by a later report of the same alumnus
+    # The last change after creation (ended, corrected): the figures' incremental refresh reads it (reporting.sources).
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -368,11 +375,20 @@ class Placement(models.Model):
             models.CheckConstraint(condition=Q(source__in=sorted(domain.PlacementSource.ALL)), name="placement_source_valid"),
             models.CheckConstraint(condition=~Q(source="application") | Q(application__isnull=False, vacancy__isnull=False),
                                    name="placement_application_linked"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="placement_end_after_start"),
+            # Only an alumnus's own report is ever corrected (by a later report of theirs).
+            models.CheckConstraint(condition=Q(corrected_at__isnull=True) | Q(source="alumnus"), name="placement_corrected_alumnus"),
         ]
-        indexes = [models.Index(fields=["person", "start_date"], name="placement_person_idx")]
+        indexes = [models.Index(fields=["person", "start_date"], name="placement_person_idx"),
+                   models.Index(fields=["company", "-start_date"], name="placement_company_idx")]
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.employer_name}"
+
+    # Permission scope: the company that hired or reported the person (none for officers' and alumni's reports).
+    def scope_company_id(self):
+        return self.company_id if self.source in domain.COMPANY_SOURCES else None
 
 
 class Outcome(models.Model):
@@ -387,7 +403,8 @@ class Outcome(models.Model):
     status = models.CharField(max_length=14, choices=domain.OutcomeStatus.CHOICES)
     placement = models.OneToOneField(Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome")
     source = models.CharField(max_length=12, choices=domain.PlacementSource.CHOICES)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only for an alumnus's own report through a personal link without an account (the audit row names the link).
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField()
 
     class Meta:
@@ -398,6 +415,7 @@ class Outcome(models.Model):
             models.CheckConstraint(name="outcome_at_work_has_placement",
                                    condition=Q(status__in=sorted(domain.OutcomeStatus.AT_WORK), placement__isnull=False)
                                    | ~Q(status__in=sorted(domain.OutcomeStatus.AT_WORK)) & Q(placement__isnull=True)),
+            models.CheckConstraint(name="outcome_reporter_known", condition=Q(reported_by__isnull=False) | Q(source="alumnus")),
         ]
         indexes = [models.Index(fields=["enrollment", "reported_at"], name="outcome_enrollment_idx")]
 

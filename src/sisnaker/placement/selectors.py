@@ -170,7 +170,7 @@ def person_data(*, person) -> dict:
             "reports": [{"box": r.box, "outcome": r.outcome, "reported_on": r.reported_on.isoformat(), "by_office": r.by_office}
                         for r in card.reports.all()],
         })
-    return {"ak1_cards": cards}
+    return {"ak1_cards": cards, **placements_data(person=person)}
 # =====================================================================================================
 # Employers, vacancies, applications (issue 12)
 # =====================================================================================================
@@ -462,3 +462,94 @@ def completeness(*, viewer: User, by: str = "province", province: str = "") -> l
     names = dict((Regency if by == "regency" else Province).objects.values_list("code", "name"))
     return [CompletenessRow(code=r[key], name=names.get(r[key], r[key]), alumni=r["alumni"], known=r["known_n"],
                             percent=domain.percentage(r["known_n"], r["alumni"])) for r in counted]
+
+
+# --- placements reported outside a hire: the company's list, the alumnus's own work status ----------------------
+
+PLACEMENT_NOT_FOUND = Msg("Penempatan kerja tidak ditemukan.", "Placement not found.")
+NO_PERSON = Msg("Keadaan kerja dilaporkan dari akun warga yang terdaftar dengan NIK.",
+                "Work status is reported from a citizen account registered with a NIK.")
+COMPANY_PLACEMENTS_MAX = 500
+
+
+def counted_placements() -> QuerySet:
+    """The placements that count (the figures' "placed"): all but an alumnus's own reports they corrected later.
+    Ended ones count: the person was placed."""
+    from .models import Placement
+
+    return Placement.objects.filter(corrected_at__isnull=True)
+
+
+def company_placements(*, viewer: User, company_id: int) -> tuple[Company, list]:
+    """The people the company hired through Sisnaker or reported (``placement.manage``: its approved staff, never
+    another company's), those still at work first, newest start first."""
+    from django.db.models import F
+
+    from .models import Placement
+
+    company = Company.objects.select_related("regency").filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(COMPANY_NOT_FOUND, code=JobsCode.COMPANY_NOT_FOUND)
+    require(viewer, "placement.manage", company)
+    rows = (Placement.objects.filter(company=company, source__in=sorted(domain.COMPANY_SOURCES))
+            .select_related("person", "vacancy")
+            .order_by(F("end_date").asc(nulls_first=True), "-start_date", "-id")[:COMPANY_PLACEMENTS_MAX])
+    return company, list(rows)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One graduated training of an alumnus with what is known of their work after it."""
+
+    enrollment: object  # training.Enrollment (program and institution loaded)
+    outcome: object | None  # the latest report (any source): what is known now
+    open_own: object | None  # their previous own report's job, still open: the next report corrects or ends it
+    placements: list  # the placement records linked to this training, not corrected, newest first
+
+
+def work_rows(*, person_id: int, enrollment_id: int | None = None) -> list[WorkRow]:
+    """The person's graduated trainings (or the one ``enrollment_id``), newest graduation first, each with its
+    latest outcome and placements. Three queries whatever the number of trainings."""
+    from sisnaker.training.domain import EnrollmentState
+    from sisnaker.training.models import Enrollment
+
+    from .models import Outcome
+
+    enrollments = Enrollment.objects.filter(person_id=person_id, state=EnrollmentState.GRADUATED)
+    if enrollment_id is not None:
+        enrollments = enrollments.filter(pk=enrollment_id)
+    enrollments = list(enrollments.select_related("program__institution").order_by("-state_changed_at", "-id"))
+    ids = [e.pk for e in enrollments]
+    latest: dict[int, Outcome] = {}
+    for outcome in Outcome.objects.filter(enrollment_id__in=ids).select_related("placement").order_by("reported_at", "id"):
+        latest[outcome.enrollment_id] = outcome  # the last one wins
+    placements: dict[int, list] = {}
+    for p in counted_placements().filter(enrollment_id__in=ids).order_by("-start_date", "-id"):
+        placements.setdefault(p.enrollment_id, []).append(p)
+    return [WorkRow(enrollment=e, outcome=latest.get(e.pk), placements=placements.get(e.pk, []),
+                    open_own=next((p for p in placements.get(e.pk, []) if p.source == domain.PlacementSource.ALUMNUS
+                                   and p.end_date is None), None))
+            for e in enrollments]
+
+
+def my_work(*, viewer: User) -> tuple[Person, list[WorkRow]]:
+    """The signed-in alumnus's trainings and work status ("Kerja saya"; ``outcome.report_own``)."""
+    person = getattr(viewer, "person", None) if getattr(viewer, "is_authenticated", False) else None
+    if person is None:
+        raise PermissionDenied(NO_PERSON)
+    require(viewer, "outcome.report_own", person)
+    return person, work_rows(person_id=person.pk)
+
+
+def placements_data(*, person) -> dict:
+    """The person's placement records and reported outcomes, for their own data export (UU PDP right of access)."""
+    from .models import Outcome, Placement
+
+    rows = [{"employer": p.employer_name, "position": p.position, "start_date": p.start_date.isoformat(),
+             "end_date": p.end_date.isoformat() if p.end_date else None, "sector": p.sector, "formal": p.formal,
+             "domestic": p.domestic, "source": p.source, "training": p.enrollment_id,
+             "corrected": p.corrected_at is not None}
+            for p in Placement.objects.filter(person_id=person.pk).order_by("start_date", "id")]
+    outcomes = [{"training": o.enrollment_id, "status": o.status, "source": o.source, "reported_at": o.reported_at.isoformat()}
+                for o in Outcome.objects.filter(person_id=person.pk).order_by("reported_at", "id")]
+    return {"placements": rows, "work_outcomes": outcomes}

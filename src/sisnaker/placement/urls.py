@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ak1, jobs, matching, outcomes
+from .views import ak1, jobs, matching, outcomes, reports
 
 app_name = "placement"
 urlpatterns = [
@@ -43,6 +43,12 @@ urlpatterns = [
     # Matching: vacancies recommended to a citizen; candidates suggested for a vacancy (its company's staff).
     path("lowongan/untuk-saya/", matching.my_matches, name="match_mine"),
     path("lowongan/<int:vacancy_id>/kandidat/", matching.vacancy_candidates, name="match_candidates"),
+    # Placements reported outside a hire: the company's workforce (report, "no longer works here"); the alumnus's own
+    # work status, signed in or from a reminder's personal link.
+    path("perusahaan/<int:company_id>/tenaga-kerja/", reports.company_placements, name="company_placements"),
+    path("tenaga-kerja/<int:placement_id>/berhenti/", reports.placement_end, name="placement_end"),
+    path("kerja-saya/", reports.my_work, name="my_work"),
+    path("kerja-saya/tautan/", reports.link_work, name="link_work"),
 ]
 
 # The public job search, mounted at /lowongan/ by the root URLconf (namespace "jobs"): no log-in.

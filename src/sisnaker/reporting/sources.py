@@ -132,9 +132,11 @@ SOURCES: tuple[Source, ...] = (
     # Certificates issued and not revoked.
     Source("certified", lambda: Certificate.objects.filter(revoked_at__isnull=True), "issued_at", "enrollment__person",
            "enrollment__program", _ts("issued_at", "revoked_at")),
-    # People at work (placement records), from the day they started; the training it follows, when known.
-    Source("placed", lambda: Placement.objects.all(), "start_date", "person", "enrollment__program",
-           _ts("created_at"), event_is_date=True),
+    # People at work (placement records, whoever reported them: a hire, the employer, the alumnus, an officer), from
+    # the day they started; the training it follows, when known. An alumnus's own report they corrected later is not
+    # counted (an ended placement is: the person was placed); ``updated_at`` is when a placement was ended or corrected.
+    Source("placed", lambda: Placement.objects.filter(corrected_at__isnull=True), "start_date", "person",
+           "enrollment__program", _ts("created_at", "updated_at"), event_is_date=True),
     # AK/1 cards issued.
     Source("ak1", lambda: JobSeekerCard.objects.filter(status=AK1Status.ISSUED, issued_on__isnull=False), "issued_on",
            "person", None, _ts("decided_at"), event_is_date=True),

@@ -217,6 +217,21 @@ def link_holder(*, link_id: int, enrollment_id: int, person_id: int) -> LinkHold
     return LinkHolder(link_id=link_id, enrollment_id=enrollment_id, person_id=person_id, check=check)
 
 
+# Where a browser keeps the capability of the link it opened (the link's id, its enrollment and person): set by the
+# link's landing page (certification.views.links.open_link), read by every page of the flow, certification's and the
+# other apps' (placement's own work report).
+SESSION_KEY = "sisnaker_personal_link"
+
+
+def session_holder(session) -> LinkHolder:
+    """The link holder of a browser session (``SESSION_KEY``); ``NotFound`` (``link_missing``) when none was opened.
+    Its ``check`` still refuses a link revoked or expired since."""
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("link", "enrollment", "person")):
+        raise NotFound(domain.LINK_MISSING, code=Code.LINK_MISSING)
+    return link_holder(link_id=data["link"], enrollment_id=data["enrollment"], person_id=data["person"])
+
+
 def holder_enrollment(holder: LinkHolder) -> Enrollment:
     """The enrollment a still-valid link holder may act on (person, program and institution loaded)."""
     holder.check()

@@ -31,9 +31,9 @@ from sisnaker.training.domain import ProgramStatus as P
 from .. import domain, pdf, selectors, services, survey_rules
 from ..codes import Code
 from ..forms import ReviewForm
+from ..services.links import SESSION_KEY, session_holder
 from .certificates import _attachment
 
-SESSION_KEY = "sisnaker_personal_link"
 LINK_CODES = {Code.LINK_UNKNOWN, Code.LINK_EXPIRED, Code.LINK_REVOKED, Code.LINK_MISSING}
 NEXT_URL = {"reviewed": "links:review", "survey": "links:survey", "done": "links:steps"}
 
@@ -62,10 +62,7 @@ def link_page(view):
 
 
 def _holder(request: HttpRequest):
-    data = request.session.get(SESSION_KEY)
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("link", "enrollment", "person")):
-        raise NotFound(domain.LINK_MISSING, code=Code.LINK_MISSING)
-    return services.link_holder(link_id=data["link"], enrollment_id=data["enrollment"], person_id=data["person"])
+    return session_holder(request.session)
 
 
 def _next(enrollment_id: int) -> str:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placement', '0008_isco08_unit_groups'),
+        ('placement', '0009_placement_reports'),
     ]
 
     operations = [

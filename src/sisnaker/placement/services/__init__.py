@@ -1,6 +1,7 @@
 """Placement's writes, by sub-domain: ``ak1`` (the job-seeker card), ``employers`` (company registration,
 vetting, staff), ``vacancies`` (drafts, publishing, closing, filled reports), ``applications`` (applying,
-stages, hiring → placement records). Every service is keyword-only, takes the actor, checks the permission,
+stages, hiring → placement records), ``outcomes`` (the regional office's reports), ``reports`` (placements reported
+by employers and by alumni themselves, and ending them). Every service is keyword-only, takes the actor, checks the permission,
 runs in one durable transaction and writes its audit row in it."""
 
 from .ak1 import (
@@ -33,6 +34,14 @@ from .employers import (
     company_update,
 )
 from .outcomes import OutcomeData, completeness_remind, outcomes_import, outcomes_report
+from .reports import (
+    AlumnusReport,
+    EmployerReport,
+    open_own_placement,
+    outcome_report_own,
+    placement_end,
+    placement_report,
+)
 from .vacancies import (
     VacancyData,
     vacancy_close,
@@ -50,5 +59,6 @@ __all__ = [
     "completeness_remind", "outcomes_import", "outcomes_report",
     "application_submit", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
     "company_resubmit", "company_review", "company_update",
-    "office_regency_code", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_units_recount", "vacancy_update",
+    "office_regency_code", "AlumnusReport", "EmployerReport", "open_own_placement", "outcome_report_own", "placement_end",
+    "placement_report", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_units_recount", "vacancy_update",
 ]
