@@ -145,7 +145,8 @@ def test_a_refused_csrf_check_is_the_products_page_saying_what_to_do(regions, la
     user's language that nothing was saved and what to do, not Django's technical "CSRF verification failed"."""
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True, headers={"accept-language": lang})
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang  # English is chosen with the switcher's cookie
     response = client.post(reverse("accounts:login"), {"username": "siti", "password": "x"})
     assert response.status_code == 403
     text = response.content.decode()
