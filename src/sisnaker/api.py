@@ -254,7 +254,12 @@ def status_of(exc: SisnakerError) -> int:
 @api.exception_handler(SisnakerError)
 def sisnaker_error(request, exc: SisnakerError):
     status = status_of(exc)
-    response = error_response(request, status=status, code=exc.code, message=exc.message, field=exc.field, **exc.details)
+    details = dict(exc.details)
+    if isinstance(details.get("errors"), dict):
+        # A service that checks a whole form names every field at fault ({field: message}); the API answers them in
+        # the one shape of `errors` (a list of {field, code, message}, in the caller's language), never both languages.
+        details["errors"] = [{"field": str(f), "code": exc.code, "message": str(m)} for f, m in details["errors"].items()]
+    response = error_response(request, status=status, code=exc.code, message=exc.message, field=exc.field, **details)
     retry_after = getattr(exc, "retry_after", None) or exc.details.get("retry_after")
     if status in (429, 503) and isinstance(retry_after, int):
         response["Retry-After"] = str(retry_after)
