@@ -10,8 +10,6 @@ person is shown but their masked name. Views parse input, call one service or se
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,34 +29,11 @@ from sisnaker.training.domain import ProgramStatus as P
 from .. import domain, pdf, selectors, services, survey_rules
 from ..codes import Code
 from ..forms import ReviewForm
+from ..pages import LINK_CODES, link_page
 from ..services.links import SESSION_KEY, session_holder
 from .certificates import _attachment
 
-LINK_CODES = {Code.LINK_UNKNOWN, Code.LINK_EXPIRED, Code.LINK_REVOKED, Code.LINK_MISSING}
 NEXT_URL = {"reviewed": "links:review", "survey": "links:survey", "done": "links:steps"}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def link_page(view):
-    """A page of the personal-link flow: never cached, and a link that cannot be used (unknown, expired,
-    revoked, none opened) answers with the link's own refusal page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except SisnakerError as exc:
-            if exc.code not in LINK_CODES:
-                raise
-            response = render(request, "certification/links/refused.html", {"text": str(exc.message), "code": exc.code},
-                              status=exc.http_status)
-        return _private(response)
-
-    return wrapped
 
 
 def _holder(request: HttpRequest):

@@ -188,16 +188,22 @@ def ak1_issue(*, actor: User, card_id: int, now: dt.datetime) -> JobSeekerCard:
     return card
 
 
-def ak1_refuse(*, actor: User, card_id: int, reason: str, now: dt.datetime) -> JobSeekerCard:
-    """Refuse a waiting application with a reason the citizen sees (``ak1.issue``)."""
+def _reason(reason: str, missing: Msg) -> str:
+    """An officer's reason the citizen will read: required (``missing`` says what to write), at most
+    ``domain.REASON_MAX`` characters."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(Msg("Alasan penolakan wajib diisi.", "A reason for the refusal is required."),
-                               code=CoreCode.REASON_REQUIRED, field="reason")
+        raise ValidationFailed(missing, code=CoreCode.REASON_REQUIRED, field="reason")
     if len(reason) > domain.REASON_MAX:
         raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).",
                                    "The reason is too long (at most {n} characters).").format(n=domain.REASON_MAX),
                                code=Code.AK1_FIELD, field="reason")
+    return reason
+
+
+def ak1_refuse(*, actor: User, card_id: int, reason: str, now: dt.datetime) -> JobSeekerCard:
+    """Refuse a waiting application with a reason the citizen sees (``ak1.issue``)."""
+    reason = _reason(reason, Msg("Alasan penolakan wajib diisi.", "A reason for the refusal is required."))
     with transaction.atomic(durable=True):
         card = _locked(card_id)
         require(actor, "ak1.issue", card)
@@ -460,15 +466,8 @@ def ak1_photo_request(*, actor: User, card_id: int, reason: str, now: dt.datetim
     """A placement officer of the card's regency office (``ak1.issue``) asks the applicant of a waiting
     application for a new photo, saying why (blurred, not a face, not recent...). The application keeps
     waiting; issuing is refused until the new photo is uploaded. The applicant is told."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(Msg("Tulis mengapa foto baru diperlukan (mis. buram, wajah tidak terlihat).",
-                                   "Say why a new photo is needed (e.g. blurred, face not visible)."),
-                               code=CoreCode.REASON_REQUIRED, field="reason")
-    if len(reason) > domain.REASON_MAX:
-        raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).",
-                                   "The reason is too long (at most {n} characters).").format(n=domain.REASON_MAX),
-                               code=Code.AK1_FIELD, field="reason")
+    reason = _reason(reason, Msg("Tulis mengapa foto baru diperlukan (mis. buram, wajah tidak terlihat).",
+                                 "Say why a new photo is needed (e.g. blurred, face not visible)."))
     from sisnaker.notifications import services as notifications
 
     with transaction.atomic(durable=True):

@@ -7,8 +7,6 @@ on the form (``core.pages.apply_error``)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,18 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sisnaker.certification.codes import Code as CertificationCode
+from sisnaker.certification.pages import LINK_CODES, link_page  # the personal link's pages answer alike
 from sisnaker.certification.services.links import session_holder
 from sisnaker.core.errors import SisnakerError
 from sisnaker.core.pages import apply_error
 
 from .. import domain, selectors, services
 from ..forms import AlumnusReportForm, EmployerReportForm, PlacementEndForm
-
-# The personal link's own refusals (unknown, expired, revoked, none opened): answered with the link's refusal page.
-LINK_CODES = {CertificationCode.LINK_UNKNOWN, CertificationCode.LINK_EXPIRED, CertificationCode.LINK_REVOKED,
-              CertificationCode.LINK_MISSING}
-
 
 # --- the company's placements ------------------------------------------------------------------------------------
 
@@ -139,24 +132,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
         person, rows = selectors.my_work(viewer=request.user)
     return render(request, "placement/my_work.html", _context(rows, form, posted_for) | {"via_link": False},
                   status=400 if request.method == "POST" else 200)
-
-
-def link_page(view):
-    """A page of the personal-link flow: never cached; a link that cannot be used answers with its refusal page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except SisnakerError as exc:
-            if exc.code not in LINK_CODES:
-                raise
-            response = render(request, "certification/links/refused.html", {"text": str(exc.message), "code": exc.code},
-                              status=exc.http_status)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapped
 
 
 @link_page
