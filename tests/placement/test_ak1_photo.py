@@ -150,6 +150,17 @@ def test_the_photo_uploaded_with_the_application_is_kept_cleaned_and_privately(r
     assert row.after["photo"] is True
 
 
+def test_the_holders_data_export_carries_the_photo(regions):
+    """UU PDP right of access: the person's own data export holds the photo as stored (base64 JPEG)."""
+    import base64
+
+    from sisnaker.accounts import selectors as account_selectors
+
+    card = _apply(upload=photos.jpeg())
+    (entry,) = account_selectors.person_data_export(person=card.person)["ak1_cards"]
+    assert base64.b64decode(entry["photo_jpeg_base64"]) == _stored(card)
+
+
 def test_a_bad_photo_refuses_the_application_and_saves_nothing(regions, media):
     person = PersonFactory(nik_district="32.73.01")
     with pytest.raises(ValidationFailed) as refused:

@@ -4,9 +4,11 @@ regency office's queue (``ak1.queue``, each officer's own area), and the certifi
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -154,6 +156,13 @@ def verify(*, verification_id: str, today: dt.date) -> Verification:
     )
 
 
+def _photo_base64(path: str) -> str | None:
+    if not path or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as f:
+        return base64.b64encode(f.read()).decode("ascii")
+
+
 def person_data(*, person) -> dict:
     """The person's AK/1 cards for their own data export (UU PDP right of access; the accounts export asks
     through the ``accounts.person_data`` extension point)."""
@@ -169,6 +178,8 @@ def person_data(*, person) -> dict:
             "position": card.position,
             "reports": [{"box": r.box, "outcome": r.outcome, "reported_on": r.reported_on.isoformat(), "by_office": r.by_office}
                         for r in card.reports.all()],
+            # The photo is personal data the person has a right to receive too (a small JPEG, as stored).
+            "photo_jpeg_base64": _photo_base64(card.photo_path),
         })
     return {"ak1_cards": cards, **placements_data(person=person)}
 # =====================================================================================================
