@@ -256,9 +256,9 @@ def sisnaker_error(request, exc: SisnakerError):
     status = status_of(exc)
     details = dict(exc.details)
     if isinstance(details.get("errors"), dict):
-        # A service that checks a whole form names every field at fault ({field: message}); the API answers them in
-        # the one shape of `errors` (a list of {field, code, message}, in the caller's language), never both languages.
-        details["errors"] = [{"field": str(f), "code": exc.code, "message": str(m)} for f, m in details["errors"].items()]
+        # A service that checks a whole form names every field at fault ({field: message}, as the surveys API
+        # documents it): each message in the caller's language, never the bilingual Msg itself.
+        details["errors"] = {str(f): str(m) if isinstance(m, Msg) else m for f, m in details["errors"].items()}
     response = error_response(request, status=status, code=exc.code, message=exc.message, field=exc.field, **details)
     retry_after = getattr(exc, "retry_after", None) or exc.details.get("retry_after")
     if status in (429, 503) and isinstance(retry_after, int):

@@ -15,6 +15,7 @@ from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment, Program
 from tests.conftest import approve
 from tests.factories import (
+    CompetencyUnitFactory,
     CuratorFactory,
     InstitutionFactory,
     ManagerFactory,
@@ -41,8 +42,11 @@ def client_for(user) -> Client:
 
 def program_payload(institution_id: int, **overrides) -> dict:
     d = today()
+    field = VocationalFieldFactory()
     payload = {
-        "institution_id": institution_id, "title": "Teknisi Pendingin Ruangan", "vocational_field_id": VocationalFieldFactory().pk,
+        "institution_id": institution_id, "title": "Teknisi Pendingin Ruangan", "vocational_field_id": field.pk,
+        # A program opens registration only with competency units (certificates are issued per unit).
+        "competency_unit_ids": [CompetencyUnitFactory(vocational_field=field).pk],
         "hours": 240, "start_date": str(d + dt.timedelta(days=10)), "end_date": str(d + dt.timedelta(days=40)),
         "registration_opens": str(d - dt.timedelta(days=1)), "registration_closes": str(d + dt.timedelta(days=5)),
         "quota": 2, "regency": "32.73", "funding": "apbd", "fee": 0, "mode": "in_person",

@@ -22,6 +22,7 @@ from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
 from tests.conftest import TODAY
 from tests.factories import (
+    CompetencyUnitFactory,
     InstitutionFactory,
     ManagerFactory,
     PersonFactory,
@@ -42,8 +43,11 @@ def program_data(**overrides) -> services.ProgramData:
     from sisnaker.regions.models import Regency
 
     base = TODAY if "base" not in overrides else overrides.pop("base")
+    field = overrides.get("vocational_field") or VocationalFieldFactory()
     values = dict(
-        title="Pemrograman Web Dasar", vocational_field=VocationalFieldFactory(), hours=160,
+        title="Pemrograman Web Dasar", vocational_field=field, hours=160,
+        # A program opens registration only with competency units (certificates are issued per unit).
+        competency_unit_ids=(CompetencyUnitFactory(vocational_field=field).pk,),
         start_date=base + dt.timedelta(days=10), end_date=base + dt.timedelta(days=40),
         registration_opens=base - dt.timedelta(days=5), registration_closes=base + dt.timedelta(days=5),
         quota=10, regency=Regency.objects.get(code="32.73"), funding="apbd",
@@ -443,7 +447,7 @@ def test_lpk_with_expired_accreditation_cannot_publish_and_the_message_names_the
     lpk = InstitutionFactory(kind="lpk", accreditation_status="accredited", accreditation_grade="B",
                              accreditation_valid_until=TODAY - dt.timedelta(days=1))
     manager = ManagerFactory(institution=lpk)
-    program = ProgramFactory(institution=lpk, status=P.DRAFT)
+    program = ProgramFactory(institution=lpk, status=P.DRAFT, units=1)
     with pytest.raises(Conflict) as exc:
         services.program_transition(actor=manager, program=program, action="publish", today=TODAY)
     assert exc.value.code == "institution_cannot_publish"
@@ -487,3 +491,16 @@ def test_program_field_validation_names_the_field(manager, inst):
             services.program_create(actor=manager, institution=inst, data=program_data(**overrides))
         assert exc.value.field == field, field
     assert not Program.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_program_without_competency_units_cannot_open_registration(manager, inst):
+    """Certificates are issued per competency unit: a program with none would run and never certify its alumni."""
+    program = services.program_create(actor=manager, institution=inst, data=program_data(competency_unit_ids=()))
+    with pytest.raises(Conflict) as exc:
+        services.program_transition(actor=manager, program=program, action="publish", today=TODAY)
+    assert exc.value.code == "program_no_units" and exc.value.field == "competency_units"
+    assert Program.objects.get(pk=program.pk).status == P.DRAFT
+    services.program_update(actor=manager, program=program, data=program_data(
+        vocational_field=program.vocational_field, competency_unit_ids=(CompetencyUnitFactory(vocational_field=program.vocational_field).pk,)))
+    assert services.program_transition(actor=manager, program=program, action="publish", today=TODAY).status == P.PUBLISHED

@@ -86,6 +86,7 @@ class Code(ErrorCode):
     PROGRAM_QUOTA_BELOW_ACCEPTED = "program_quota_below_accepted", Msg("Kuota di bawah jumlah peserta",
                                                                        "Quota below the accepted participants")
     PROGRAM_CHOICE = "program_choice", Msg("Pilihan tidak dikenal", "Unknown choice")
+    PROGRAM_NO_UNITS = "program_no_units", Msg("Program belum memiliki unit kompetensi", "The program has no competency units")
     PROGRAM_UNITS = "program_units", Msg("Unit kompetensi tidak dikenal atau tidak aktif", "Unknown or inactive competency units")
     PROGRAM_INSTRUCTORS = "program_instructors", Msg("Bukan instruktur aktif lembaga ini", "Not an active instructor of this institution")
     PROGRAM_INSTRUCTORS_LOCKED = "program_instructors_locked", Msg("Instruktur program ini tidak dapat diganti lagi",

@@ -371,6 +371,14 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
             raise Conflict(Msg("Tanggal tutup pendaftaran ({d}) sudah lewat; ubah jadwal sebelum membuka pendaftaran.",
                                "The registration closing date ({d}) has passed; change the schedule first.").format(
                                    d=program.registration_closes.isoformat()), code=Code.PROGRAM_WINDOW_OVER)
+        # Competency-based training certifies units: a program without any could run to the end and never issue
+        # a certificate (readiness needs a result per unit), so its alumni would be stuck.
+        if not program.competency_units.exists():
+            raise Conflict(Msg("Pilih minimal satu unit kompetensi (SKKNI) program ini sebelum membuka pendaftaran: "
+                               "sertifikat diterbitkan per unit kompetensi.",
+                               "Choose at least one competency unit (SKKNI) for this program before opening registration: "
+                               "certificates are issued per competency unit."), code=Code.PROGRAM_NO_UNITS,
+                           field="competency_units")
     domain.check_transition_reason(action=action, reason=reason, start_date=program.start_date, end_date=program.end_date,
                                    today=today)
     effects = domain.PROGRAM_ENROLLMENT_EFFECTS.get(action, {})

@@ -43,7 +43,7 @@ class VacancyData:
 def _invalid(errors: dict[str, Msg]) -> ValidationFailed:
     name, message = next(iter(errors.items()))
     return ValidationFailed(message, code=JobsCode.VACANCY_FIELD, field=name,
-                            details={"errors": {k: {"id": v.id, "en": v.en} for k, v in errors.items()}})
+                            details={"errors": dict(errors)})  # the API answers each in the caller's language
 
 
 def _clean(data: VacancyData) -> tuple[dict, list[CompetencyUnit]]:
