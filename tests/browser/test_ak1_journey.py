@@ -31,7 +31,15 @@ def _photo_shown(page) -> bool:
     """The card page's photo was fetched and decoded by the browser (not a broken image)."""
     photo = page.get_by_role("img", name=re.compile("Pas foto"))
     expect(photo).to_be_visible()
-    return photo.evaluate("img => img.complete && img.naturalWidth === 300 && img.naturalHeight === 400")
+    # Visible is not loaded: wait for the image's load (or error) event when it is still coming.
+    return photo.evaluate("""img => {
+        const ok = () => img.naturalWidth === 300 && img.naturalHeight === 400;
+        if (img.complete) return ok();
+        return new Promise(resolve => {
+            img.addEventListener("load", () => resolve(ok()), {once: true});
+            img.addEventListener("error", () => resolve(false), {once: true});
+        });
+    }""")
 
 
 def test_ak1_applied_issued_reported_printed_and_verified(page):
