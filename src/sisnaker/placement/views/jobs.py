@@ -108,17 +108,26 @@ def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-@login_required
-@require_POST
-def company_remove_staff(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+def _staff_step(request: HttpRequest, step, done: str) -> bool:
+    """Run one staff service from "Perusahaan saya" and say how it went on that page: a refusal's message (a 403
+    still raises: the error page), or ``done``. True when it was done."""
     try:
-        services.company_remove_staff(actor=request.user, company_id=company_id, user_id=user_id, now=timezone.now())
+        step()
     except SisnakerError as exc:
         if exc.http_status == 403:
             raise
         messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Staf dikeluarkan; aksesnya ke perusahaan berakhir sekarang."))
+        return False
+    messages.success(request, done)
+    return True
+
+
+@login_required
+@require_POST
+def company_remove_staff(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+    _staff_step(request, lambda: services.company_remove_staff(actor=request.user, company_id=company_id, user_id=user_id,
+                                                              now=timezone.now()),
+                _("Staf dikeluarkan; aksesnya ke perusahaan berakhir sekarang."))
     return redirect("placement:company_mine")
 
 
@@ -126,14 +135,8 @@ def company_remove_staff(request: HttpRequest, company_id: int, user_id: int) ->
 @require_POST
 def company_leave(request: HttpRequest, company_id: int) -> HttpResponse:
     """A staff member leaves the company by themselves (not the manager: a message says to hand over first)."""
-    try:
-        services.company_leave(actor=request.user, company_id=company_id, now=timezone.now())
-    except SisnakerError as exc:
-        if exc.http_status == 403:
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Anda telah keluar dari perusahaan; akses Anda ke perusahaan itu berakhir sekarang."))
+    _staff_step(request, lambda: services.company_leave(actor=request.user, company_id=company_id, now=timezone.now()),
+                _("Anda telah keluar dari perusahaan; akses Anda ke perusahaan itu berakhir sekarang."))
     return redirect("placement:company_mine")
 
 
@@ -144,18 +147,10 @@ def company_hand_over(request: HttpRequest, company_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Pilih staf yang akan menjadi pengelola."))
         return redirect("placement:company_mine")
-    try:
-        services.company_hand_over(actor=request.user, company_id=company_id, to_user_id=form.cleaned_data["user"],
-                                   leave=form.cleaned_data["leave"], now=timezone.now())
-    except SisnakerError as exc:
-        if exc.http_status == 403:
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Peran pengelola diserahkan."))
-        if form.cleaned_data["leave"]:
-            return redirect("web:home")
-    return redirect("placement:company_mine")
+    done = _staff_step(request, lambda: services.company_hand_over(
+        actor=request.user, company_id=company_id, to_user_id=form.cleaned_data["user"], leave=form.cleaned_data["leave"],
+        now=timezone.now()), _("Peran pengelola diserahkan."))
+    return redirect("web:home" if done and form.cleaned_data["leave"] else "placement:company_mine")
 
 
 @login_required
@@ -165,14 +160,8 @@ def company_add_staff(request: HttpRequest, company_id: int) -> HttpResponse:
     if form.is_valid():
         ident = form.cleaned_data["identifier"].strip()
         kwargs = {"email": ident} if "@" in ident else {"phone": ident} if ident.lstrip("+").isdigit() else {"username": ident}
-        try:
-            services.company_add_staff(actor=request.user, company_id=company_id, now=timezone.now(), **kwargs)
-        except SisnakerError as exc:
-            if exc.http_status == 403:
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Staf ditambahkan."))
+        _staff_step(request, lambda: services.company_add_staff(actor=request.user, company_id=company_id,
+                                                               now=timezone.now(), **kwargs), _("Staf ditambahkan."))
     else:
         messages.error(request, _("Isi nama pengguna, e-mail, atau nomor HP akun."))
     return redirect("placement:company_mine")
