@@ -100,6 +100,11 @@ def _row_facts(source: Source, pks: list[int]) -> list[tuple[int, tuple]]:
     return delta
 
 
+def _add(book: dict[tuple, list[int]], key: tuple, change: tuple[int, int]) -> None:
+    book[key][0] += change[0]
+    book[key][1] += change[1]
+
+
 def _apply_delta(delta: list[tuple[int, tuple]], regencies: dict[str, list[str]]) -> set[tuple[int, str, str]]:
     """Change the figures by the facts deleted and inserted (``_row_facts``): every figure a fact counts in, under
     both bases — its regency (total and each breakdown), district (total), province and the nation (of the known
@@ -112,6 +117,7 @@ def _apply_delta(delta: list[tuple[int, tuple]], regencies: dict[str, list[str]]
     at = _DELTA_AT
     for sign, row in delta:
         year, month, measure, amount = row[at["year"]], row[at["month"]], row[at["measure"]], row[at["amount"]] or 0
+        n = (sign, sign * amount)
         for basis in ("d", "k"):
             district = row[at["dom_district"]] if basis == "d" else row[at["ktp_district"]]
             regency = (row[at["dom_district"]] or "")[:5] if basis == "d" else row[at["ktp_regency"]]
@@ -123,16 +129,10 @@ def _apply_delta(delta: list[tuple[int, tuple]], regencies: dict[str, list[str]]
             for level, region, parent in places:
                 for dim in ("all", *DIMENSION_KEYS):
                     value = "" if dim == "all" else row[at[_DIM_COLUMN[dim]]]
-                    cell = figures[(year, basis, level, region, parent, measure, dim, value)]
-                    cell[0] += sign
-                    cell[1] += sign * amount
-                cell = months[(year, month, basis, level, region, measure)]
-                cell[0] += sign
-                cell[1] += sign * amount
+                    _add(figures, (year, basis, level, region, parent, measure, dim, value), n)
+                _add(months, (year, month, basis, level, region, measure), n)
             if district:
-                cell = figures[(year, basis, 3, district, district[:5], measure, "all", "")]
-                cell[0] += sign
-                cell[1] += sign * amount
+                _add(figures, (year, basis, 3, district, district[:5], measure, "all", ""), n)
     figure, monthly = _q(Figure._meta.db_table), _q(MonthlyFigure._meta.db_table)
     changed = [(*key, n, amount) for key, (n, amount) in figures.items() if n or amount]
     mchanged = [(*key, n, amount) for key, (n, amount) in months.items() if n or amount]
