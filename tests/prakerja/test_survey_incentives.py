@@ -244,3 +244,33 @@ def test_the_reminders_take_a_fixed_number_of_queries(open_wave, applicant, pmo)
     with CaptureQueriesContext(connection) as two:
         assert purchases.survey_reminders_send(actor=None, now=_at(10)) == 2
     assert len(two) == len(one)
+
+
+def test_survey_1_counts_from_the_reported_completion_as_its_incentive_does(open_wave, applicant, pmo):
+    """Certification's employment survey is Prakerja's 1st survey: for a Kartu Prakerja purchase its window (the fill
+    rule, the alumnus' page, the reminder) counts from the completion the institution reported, as the incentive's
+    window does — a completion reported long after the program's end still has its survey 1 and its incentive."""
+    from sisnaker.certification import survey_rules
+    from sisnaker.certification.services import employment
+    from sisnaker.training.domain import EnrollmentState, ProgramStatus
+    from sisnaker.training.models import Program
+
+    m = market(open_wave, applicant, pmo)
+    purchase = _completed(m, days_ago=35)  # Prakerja's survey 1: days 30–59 after completion, open today
+    today = timezone.localdate()
+    ended = today - dt.timedelta(days=75)  # the program ended long before: its own days 30–59 are over
+    enrollment = Enrollment.objects.select_related("program").get(pk=purchase.enrollment_id)
+    Program.objects.filter(pk=enrollment.program_id).update(end_date=ended, closed_on=ended, status=ProgramStatus.CLOSED)
+    Enrollment.objects.filter(pk=enrollment.pk).update(state=EnrollmentState.GRADUATED)  # an alumna (as certified)
+    enrollment = Enrollment.objects.select_related("program").get(pk=purchase.enrollment_id)
+    completed = timezone.localdate(purchase.completed_at)
+
+    assert survey_rules.employment_refusal(enrollment) is None
+    assert survey_rules.employment_window(enrollment).last == domain.survey_window(completed, 1)[1]
+    # The reminder goes on the day the window opens from the completion, not from the program's end.
+    assert enrollment.pk in {e.pk for e in employment.due(today=completed + dt.timedelta(days=30))}
+    assert enrollment.pk not in {e.pk for e in employment.due(today=ended + dt.timedelta(days=30))}
+    # Filled today: the survey incentive becomes due.
+    _fill(purchase, 1)
+    purchases.incentives_accrue(actor=None, now=timezone.now())
+    assert f"prakerja-survey:{m.card.number}:1" in _survey_keys()

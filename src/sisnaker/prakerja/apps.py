@@ -26,3 +26,8 @@ class PrakerjaConfig(AppConfig):
         from .selectors import survey_fill_refusal
 
         extensions.provide("surveys.fill_refusal", survey_fill_refusal)
+        # The 1st survey (certification's employment survey) counts from the reported completion of a Kartu Prakerja
+        # purchase, as Prakerja's survey incentive does: its window and reminder agree with the incentive's.
+        from .selectors import completed_purchases
+
+        extensions.provide("certification.employment_completed_at", completed_purchases)

@@ -47,13 +47,14 @@ class MySteps:
 
 
 def my_steps(*, enrollments: list[Enrollment]) -> dict[int, MySteps]:
-    """Review, readiness-survey and employment-survey status per enrollment, in three queries (``enrollment.program``
-    loaded)."""
+    """Review, readiness-survey and employment-survey status per enrollment, in four queries (``enrollment.program``
+    loaded), and one per module that sets its own training end day (``survey_rules.COMPLETED_AT``)."""
     ids = [e.pk for e in enrollments]
     reviewed = set(Review.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", flat=True)) if ids else set()
     surveyed = surveys.has_responded(code=READINESS_CODE, enrollment_ids=ids)
     alumni = [e for e in enrollments if e.state == E.GRADUATED and e.program.status == P.CLOSED]
     employed = surveys.has_responded(code=EMPLOYMENT_CODE, enrollment_ids=[e.pk for e in alumni])
+    completed = survey_rules.completed_on_of(alumni)
     out = {}
     for e in enrollments:
         is_alumnus = e in alumni
@@ -61,10 +62,10 @@ def my_steps(*, enrollments: list[Enrollment]) -> dict[int, MySteps]:
             applies=domain.review_blocker(program_status=e.program.status, state=e.state) is None,
             reviewed=e.pk in reviewed, survey_done=e.pk in surveyed,
             review_url=reverse("certification:review", args=(e.pk,)), survey_url=survey_url(e.pk),
-            employment_open=is_alumnus and survey_rules.employment_refusal(e) is None,
+            employment_open=is_alumnus and survey_rules.employment_refusal(e, completed=completed[e.pk]) is None,
             employment_done=e.pk in employed,
             employment_url=reverse("surveys:fill", args=(EMPLOYMENT_CODE, e.pk)) if is_alumnus else "",
-            employment_last=survey_rules.employment_window(e.program).last if is_alumnus else None,
+            employment_last=survey_rules.employment_window(e, completed=completed[e.pk]).last if is_alumnus else None,
         )
     return out
 

@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import DateField, Exists, OuterRef
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sisnaker.core import audit
@@ -29,7 +28,7 @@ from sisnaker.training.models import Enrollment
 from .. import domain
 from ..codes import Audit
 from ..models import PersonalLink
-from ..survey_rules import employment_days, employment_window
+from ..survey_rules import completed_on_expression, employment_days, employment_window
 from . import links
 from .reminders import _short
 
@@ -51,7 +50,7 @@ def due(*, today: dt.date) -> list[Enrollment]:
     program loaded). One query."""
     opens_days, window_days = employment_days()
     earliest, latest = domain.employment_completed_on_range(today=today, opens_days=opens_days, window_days=window_days)
-    completed = Least("program__end_date", Coalesce("program__closed_on", "program__end_date"), output_field=DateField())
+    completed = completed_on_expression()
     reminded = PersonalLink.objects.filter(enrollment_id=OuterRef("pk"), purpose=domain.LINK_PURPOSE_EMPLOYMENT,
                                            reason=domain.LINK_EMPLOYMENT)
     filled = surveys.responses_to(code=EMPLOYMENT_CODE).filter(enrollment_id=OuterRef("pk"))
@@ -94,7 +93,7 @@ def employment_reminders_send(*, now: dt.datetime | None = None, base_url: str =
         outgoing = []
         for e, link in zip(todo, issued, strict=True):
             subject, text = message(name=e.person.full_name, title=e.program.title, url=link.url,
-                                    last=employment_window(e.program).last)
+                                    last=employment_window(e, completed=e.completed_on).last)
             outgoing.append(notifications.Outgoing(person_id=e.person_id, topic=TOPIC, subject=subject, text=text, secret=link.token))
         sent_to = {n.person_id for n in notifications.notify_each(messages=outgoing, now=now)}
         sent = [i for i in issued if i.enrollment.person_id in sent_to]

@@ -123,8 +123,9 @@ def _employment_step(enrollment) -> dict | None:
     filled, and its window with what (if anything) stands in the way today."""
     if enrollment.state != E.GRADUATED or enrollment.program.status != P.CLOSED:
         return None
-    window = survey_rules.employment_window(enrollment.program)
-    refusal = survey_rules.employment_refusal(enrollment)
+    completed = survey_rules.completed_on_of([enrollment])[enrollment.pk]
+    window = survey_rules.employment_window(enrollment, completed=completed)
+    refusal = survey_rules.employment_refusal(enrollment, completed=completed)
     return {"done": survey_selectors.response_for(code=EMPLOYMENT_CODE, enrollment=enrollment) is not None,
             "open": refusal is None, "refusal": str(refusal or ""), "last": window.last}
 
