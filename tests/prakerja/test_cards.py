@@ -112,7 +112,7 @@ def test_issuing_is_for_drawn_waves_and_pmo_officers(open_wave, applicant, pmo):
 def test_a_card_whose_balance_is_missing_gets_it_on_a_re_run(open_wave, applicant, pmo):
     """A card issued but not posted (e.g. an older draw) is completed by ``cards_issue``: only the missing entry."""
     wave, _people = drawn_wave(open_wave, applicant, pmo)
-    app = Application.objects.filter(wave=wave, status=S.NOT_SELECTED).first()
+    app = Application.objects.filter(wave=wave, status=S.ELIGIBLE).first()  # not selected
     Application.objects.filter(pk=app.pk).update(status=S.SELECTED)  # as if the draw had selected one more
     assert services.cards_issue(actor=pmo, wave=wave, now=NOW) == {"issued": 1, "posted": 1}
     assert ledger_state()[0] == 4 and ledger_state()[2] == 0 and budget_spent() == 4 * BALANCE

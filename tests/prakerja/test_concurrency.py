@@ -41,7 +41,7 @@ def _balanced():
 
 def test_officers_issuing_at_once_post_each_balance_once(open_wave, applicant, pmo):
     wave, _people = drawn_wave(open_wave, applicant, pmo)
-    extra = Application.objects.filter(wave=wave, status=S.NOT_SELECTED).first()
+    extra = Application.objects.filter(wave=wave, status=S.ELIGIBLE).first()  # not selected
     Application.objects.filter(pk=extra.pk).update(status=S.SELECTED)
     officers = _officers(4)
     outcomes = race([lambda o=officers[i % 4]: services.cards_issue(actor=o, wave=wave, now=NOW) for i in range(THREADS)])

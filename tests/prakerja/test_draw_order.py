@@ -1,17 +1,30 @@
-"""The draw's faster ordering (raw digests from one keyed HMAC state) is the published one: ascending
-``domain.draw_key`` (lowercase hex), ties by id — checked against the rule written out plainly."""
+"""The draw's faster ordering (raw digests from one keyed HMAC state; on PostgreSQL the same key computed in SQL)
+is the published one: ascending ``domain.draw_key`` (lowercase hex), ties by id — checked against the rule
+written out plainly. The streaming passes (``draw_ordered``) select what the rule selects and name the not
+selected whose household reached its limit."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 from collections import Counter
 
-from sisnaker.prakerja import domain
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sisnaker.prakerja import domain, selectors, services
+from sisnaker.prakerja.domain import ApplicationStatus as S
+from sisnaker.prakerja.models import Application
+from tests.conftest import make_nik
+
+from .conftest import NOW, apply_confirmed, kk_of
 
 
-def reference_draw(*, seed, candidates, quotas, max_per_household=2):
-    """``domain.draw`` as the module's docstring states it, with the published hex keys."""
+def reference_draw(*, seed, candidates, quotas, max_per_household=2, full=None):
+    """``domain.draw`` as the module's docstring states it, with the published hex keys. ``full``, when a list,
+    receives the not selected whose household reached its limit."""
     ordered = sorted(candidates, key=lambda c: (domain.draw_key(seed, c.id), c.id))
     household = Counter()
     for c in ordered:
@@ -36,6 +49,8 @@ def reference_draw(*, seed, candidates, quotas, max_per_household=2):
         pool -= 1
         household[c.household] += 1
         selected.append(c.id)
+    if full is not None:
+        full.extend(sorted(c.id for c in ordered if c.id not in set(selected) and household[c.household] >= max_per_household))
     return selected
 
 
@@ -49,3 +64,57 @@ def test_the_draw_selects_exactly_what_the_published_rule_selects():
         quotas = {p: rng.randint(0, 250) for p in provinces}
         assert domain.draw(seed=seed, candidates=candidates, quotas=quotas) == reference_draw(
             seed=seed, candidates=candidates, quotas=quotas)
+
+
+# Real lists: every member of a household carries the household's earlier beneficiaries (closing sets it per KK).
+households = st.dictionaries(st.integers(1, 30), st.integers(0, 3), min_size=1)
+
+
+@settings(max_examples=200)
+@given(households, st.data(), st.binary(min_size=32, max_size=32).map(bytes.hex), st.integers(1, 3))
+def test_the_streaming_passes_match_the_rule(priors, data, seed, limit):
+    ids = data.draw(st.lists(st.integers(1, 10**7), unique=True, max_size=150))
+    provinces = ["11", "32", "35", "94"]
+    candidates = [domain.Candidate(i, data.draw(st.sampled_from(provinces)), h, priors[h])
+                  for i in ids for h in [data.draw(st.sampled_from(sorted(priors)))]]
+    quotas = data.draw(st.dictionaries(st.sampled_from(provinces), st.integers(0, 60)))
+    full: list[int] = []
+    expected = reference_draw(seed=seed, candidates=candidates, quotas=quotas, max_per_household=limit, full=full)
+    # A generator: read once, in the draw's order, as the database streams it.
+    stream = (c for c in sorted(candidates, key=domain.draw_order(seed)))
+    result = domain.draw_ordered(ordered=stream, quotas=quotas, max_per_household=limit)
+    assert result.selected == expected
+    assert sorted(result.household_full) == full
+
+
+def test_the_hmac_pads_compute_the_draw_key():
+    seed = secrets.token_hex(32)
+    inner, outer = domain.hmac_pads(seed)
+    for pk in (1, 42, 10**12):
+        message = str(pk).encode()
+        assert hashlib.sha256(outer + hashlib.sha256(inner + message).digest()).hexdigest() == domain.draw_key(seed, pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("sms")
+def test_the_database_streams_the_candidates_in_the_draws_order(open_wave, applicant, pmo):
+    """On PostgreSQL the order comes from SQL (sha256 of the padded keys): it must be the published order, or the
+    replay from the published list would not match."""
+    wave = open_wave(quotas={"32": 3}, national_target=3)
+    for i in range(12):
+        apply_confirmed(wave, applicant(), kk=kk_of(make_nik(), serial=300 + i // 2))
+    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    wave.refresh_from_db()
+    streamed = list(selectors.draw_candidates_in_order(wave))
+    assert len(streamed) == 12
+    assert streamed == sorted(selectors.draw_candidates(wave), key=lambda c: (domain.draw_key(wave.seed, c.id), c.id))
+    # The draw writes only the selected; the others read as not selected, and the published replay matches.
+    services.wave_draw(actor=pmo, wave=wave, now=NOW)
+    wave.refresh_from_db()
+    rows = list(Application.objects.filter(wave=wave).select_related("wave"))
+    assert sorted(a.outcome for a in rows) == [S.NOT_SELECTED] * 9 + [S.SELECTED] * 3
+    assert {a.status for a in rows} == {S.ELIGIBLE, S.SELECTED}
+    published = selectors.draw_publication(wave)
+    candidates = [domain.Candidate(*c) for c in published["candidates"]]
+    assert domain.draw(seed=published["seed"], candidates=candidates, quotas=published["quotas"],
+                       max_per_household=published["max_per_household"]) == published["selected"]

@@ -64,9 +64,16 @@ def test_the_whole_wave_through_the_pages(applicant, regions):
     assert response["Location"] == reverse("prakerja:mine")
     assert "Terdaftar" in citizen.get(reverse("prakerja:mine")).content.decode()
 
+    # Closing and the draw run in the background: the page says so until the task has run.
     pmo.post(reverse("prakerja:wave_close", args=[wave.pk]))
+    pending = pmo.get(reverse("prakerja:wave", args=[wave.pk])).content.decode()
+    assert "sedang diproses di latar belakang" in pending and 'hx-trigger="every 10s"' in pending
+    assert Wave.objects.get().status == "open"
+    committed()
+    assert Wave.objects.get().status == "closed" and not Wave.objects.get().step_pending
     assert pmo.get(reverse("prakerja:draw_data", args=[wave.pk])).json()["seed"] is None
     pmo.post(reverse("prakerja:wave_draw", args=[wave.pk]))
+    committed()
     assert Application.objects.get().status == "selected"
     mine = citizen.get(reverse("prakerja:mine")).content.decode()
     assert "Lolos" in mine

@@ -45,7 +45,7 @@ def test_each_candidate_is_told_once_after_the_draw_commits(open_wave, applicant
     committed()  # the draw commits: the task writes the messages ...
     committed()  # ... which leave when its own transaction commits
     told = _results(sms)
-    statuses = dict(Application.objects.filter(pk__in=[a.pk for a in apps]).values_list("pk", "status"))
+    statuses = {a.pk: a.outcome for a in Application.objects.filter(pk__in=[a.pk for a in apps]).select_related("wave")}
     assert sorted(statuses.values()) == [S.NOT_SELECTED] * 2 + [S.SELECTED] * 2
     for app in apps:
         texts = told.pop(normalize_phone(app.phone))

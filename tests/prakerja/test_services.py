@@ -263,7 +263,7 @@ def test_at_most_max_per_household(open_wave, applicant, pmo):
     apps = [apply_confirmed(wave, applicant(), kk=kk) for _ in range(4)]
     services.wave_close(actor=pmo, wave=wave, now=NOW)
     services.wave_draw(actor=pmo, wave=wave, now=NOW)
-    statuses = sorted(Application.objects.filter(pk__in=[a.pk for a in apps]).values_list("status", "reason"))
+    statuses = sorted((a.outcome, a.reason) for a in Application.objects.filter(pk__in=[a.pk for a in apps]).select_related("wave"))
     assert statuses == [(S.NOT_SELECTED, "household_full")] * 2 + [(S.SELECTED, "")] * 2
 
 

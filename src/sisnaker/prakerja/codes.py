@@ -12,6 +12,9 @@ class Audit(AuditAction):
     WAVE_DRAWN = "prakerja_wave.drawn", Msg("Pengundian gelombang Prakerja", "Prakerja wave drawn")
     RESULTS_TOLD = "prakerja_wave.results_told", Msg("Hasil pengundian diberitahukan kepada pendaftar",
                                                      "Draw results told to the applicants")
+    STEP_REQUESTED = "prakerja_wave.step_requested", Msg("Penutupan/pengundian gelombang diminta (diproses di latar belakang)",
+                                                         "Closing/drawing a wave asked for (runs in the background)")
+    STEP_FAILED = "prakerja_wave.step_failed", Msg("Penutupan/pengundian gelombang gagal", "Closing/drawing a wave failed")
     QUOTAS_SET = "prakerja_wave.quotas_set", Msg("Kuota provinsi ditetapkan", "Province quotas set")
     APPLICATION_STARTED = "prakerja_application.started", Msg("Pendaftaran Prakerja dimulai", "Prakerja application started")
     APPLICATION_SUBMITTED = "prakerja_application.submitted", Msg("Pendaftaran Prakerja dikirim", "Prakerja application submitted")
@@ -53,6 +56,7 @@ class Audit(AuditAction):
 
 class Code(ErrorCode):
     WAVE_STATE = "prakerja_wave_state", Msg("Tindakan tidak berlaku untuk status gelombang", "Action not valid in the wave's status")
+    WAVE_BUSY = "prakerja_wave_busy", Msg("Gelombang sedang diproses", "The wave is being processed")
     WAVE_DATES = "prakerja_wave_dates", Msg("Tanggal gelombang tidak runtut", "The wave's dates are out of order")
     WAVE_NOT_OPEN = "prakerja_wave_not_open", Msg("Gelombang tidak sedang dibuka", "The wave is not open")
     QUOTA_SUM = "prakerja_quota_sum", Msg("Jumlah kuota provinsi tidak sama dengan target", "Province quotas do not sum to the target")

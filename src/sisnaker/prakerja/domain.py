@@ -5,15 +5,16 @@ Pure: no ORM, no clock (``today`` is passed in), no request.
 Application states (``ApplicationStatus``)::
 
     unverified ──confirm codes──▶ submitted ──wave closes──▶ eligible ──draw──▶ selected
-        │                 │           │                          └────draw──▶ not_selected
+        │                 │           │                          └──(not drawn)──▶ read as not_selected
         │                 └──────▶ review ──PMO accepts──▶ submitted
         │                             └────PMO rejects──▶ ineligible (identity_rejected)
         └──wave closes──▶ lapsed (the phone and e-mail codes were never confirmed)
     submitted ──wave closes──▶ ineligible (its reason: age, formal education, an exclusion list, ...)
 
 A wave cannot close while applications wait in ``review``: a mismatch is decided by a PMO officer, never
-silently accepted or refused. ``not_selected`` may apply again in a later wave; ``selected`` (a beneficiary)
-never again (``earlier_beneficiary``).
+silently accepted or refused. The draw writes only the selected: an application still ``eligible`` when its
+wave is drawn was not selected, and is shown as ``not_selected`` (``Application.outcome``). Not selected
+may apply again in a later wave; ``selected`` (a beneficiary) never again (``earlier_beneficiary``).
 
 Cards (``CardStatus``): a selected application gets a card at the draw (``card_number``: wave, application id,
 Luhn digit) and the wave's training balance; ``active`` ──purchase deadline over, balance returned──▶ ``expired``.
@@ -51,7 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections import Counter
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -218,49 +219,92 @@ def draw_key(seed: str, application_id: int) -> str:
     return hmac.new(bytes.fromhex(seed), str(application_id).encode(), hashlib.sha256).hexdigest()
 
 
+def hmac_pads(seed: str) -> tuple[bytes, bytes]:
+    """The seed as HMAC-SHA256's inner and outer padded keys (RFC 2104; the seed is 32 bytes, shorter than the
+    64-byte block): ``draw_key`` is sha256(outer || sha256(inner || message)), which SQL can compute."""
+    key = bytes.fromhex(seed)
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
 def seed_commitment(seed: str) -> str:
     """What is published when the wave closes: SHA-256 of the seed's bytes, lowercase hex."""
     return hashlib.sha256(bytes.fromhex(seed)).hexdigest()
 
 
-def draw(*, seed: str, candidates: Iterable[Candidate], quotas: Mapping[str, int],
-         max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD) -> list[int]:
-    """The selected application ids, in the order they were drawn (see the module's docstring)."""
-    # The order of ``draw_key`` (lowercase hex) is the order of the raw digests: compare those, from one keyed
-    # HMAC state copied per candidate (the same bytes, without re-keying or hex: 5,000,000 candidates in seconds).
+def draw_order(seed: str):
+    """The sort key of ``draw``'s order for a candidate (the raw HMAC digest, then the id): the order of
+    ``draw_key``'s lowercase hex, from one keyed HMAC state copied per candidate (no re-keying, no hex)."""
     keyed = hmac.new(bytes.fromhex(seed), digestmod=hashlib.sha256)
 
     def order(c: Candidate) -> tuple[bytes, int]:
         h = keyed.copy()
         h.update(str(c.id).encode())
         return h.digest(), c.id
+    return order
 
-    ordered = sorted(candidates, key=order)
-    household = Counter()
+
+@dataclass(frozen=True)
+class DrawResult:
+    selected: list[int]  # in the order drawn (rank 1 first)
+    household_full: list[int]  # not selected, and their household reached the limit
+
+
+def draw(*, seed: str, candidates: Iterable[Candidate], quotas: Mapping[str, int],
+         max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD) -> list[int]:
+    """The selected application ids, in the order they were drawn (see the module's docstring)."""
+    ordered = sorted(candidates, key=draw_order(seed))
+    priors: dict[int, int] = {}
     for c in ordered:
-        household[c.household] = max(household[c.household], c.prior)
+        priors[c.household] = max(priors.get(c.household, 0), c.prior)
+    return draw_ordered(ordered=ordered, quotas=quotas, max_per_household=max_per_household, priors=priors).selected
+
+
+def draw_ordered(*, ordered: Iterable[Candidate], quotas: Mapping[str, int],
+                 max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD, priors: Mapping[int, int] | None = None) -> DrawResult:
+    """``draw``'s two passes over candidates already in the draw's order (``draw_order``; on PostgreSQL the
+    database sorts them), read once as a stream. What the second pass needs of the candidates who wait is kept
+    as two arrays of integers (16 bytes each), so 5,000,000 candidates fit in a modest amount of memory.
+
+    A household starts at its earlier beneficiaries: ``priors`` (household → count) when given, else the
+    ``prior`` its members carry (closing a wave gives every member of a household the same one)."""
+    household: dict[int, int] = dict(priors or {})
     left = {province: max(int(n), 0) for province, n in quotas.items()}
     selected: list[int] = []
-    waiting: list[Candidate] = []
+    skipped = array("q")  # ids skipped in the first pass: their household was already full
+    waiting_ids, waiting_households = array("q"), array("q")
     for c in ordered:
-        if household[c.household] >= max_per_household:
+        # A household's count starts at its earlier beneficiaries (every member carries the same ``prior``).
+        count = household.get(c.household)
+        if count is None or c.prior > count:
+            count = household[c.household] = c.prior
+        if count >= max_per_household:
+            skipped.append(c.id)
             continue
         if left.get(c.province, 0) > 0:
             left[c.province] -= 1
-            household[c.household] += 1
+            household[c.household] = count + 1
             selected.append(c.id)
         else:
-            waiting.append(c)
+            waiting_ids.append(c.id)
+            waiting_households.append(c.household)
     pool = sum(left.values())
-    for c in waiting:
+    chosen = len(selected)
+    for i, h in enumerate(waiting_households):
         if pool <= 0:
             break
-        if household[c.household] >= max_per_household:
+        if household[h] >= max_per_household:
             continue
         pool -= 1
-        household[c.household] += 1
-        selected.append(c.id)
-    return selected
+        household[h] += 1
+        selected.append(waiting_ids[i])
+    second = set(selected[chosen:])
+    full = list(skipped)
+    full += [pk for pk, h in zip(waiting_ids, waiting_households, strict=True)
+             if household[h] >= max_per_household and pk not in second]
+    return DrawResult(selected=selected, household_full=full)
 
 
 def result_topic(application_id: int) -> str:

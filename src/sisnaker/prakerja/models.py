@@ -57,6 +57,13 @@ class Wave(models.Model):
     seed_commitment = models.CharField(max_length=64, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
+    # Closing and the draw run as background tasks (minutes at national size): the step asked for, by whom and
+    # when, and the message of the last one that failed ({"id": …, "en": …}).
+    step_pending = models.CharField(max_length=10, blank=True, choices=[("close", "close"), ("draw", "draw")])
+    step_requested_at = models.DateTimeField(null=True, blank=True)
+    step_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", db_index=False)
+    step_error = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -174,8 +181,16 @@ class Application(models.Model):
     def scope_user_id(self) -> int | None:
         return self.person.user_id if self.person_id else None
 
+    @property
+    def outcome(self) -> str:
+        """The status as the citizen and officers read it. The draw writes only the selected applications: an
+        eligible application of a drawn wave was not selected (docs/prakerja.md "The draw")."""
+        if self.status == ApplicationStatus.ELIGIBLE and self.wave.status == WaveStatus.DRAWN:
+            return ApplicationStatus.NOT_SELECTED
+        return self.status
+
     def status_label(self):
-        return dict(ApplicationStatus.CHOICES)[self.status]
+        return dict(ApplicationStatus.CHOICES)[self.outcome]
 
     def reason_label(self):
         return reason_text(self.reason) if self.reason else None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -41,6 +44,8 @@ def wave_get(pk: int) -> Wave | None:
 def wave_figures(wave: Wave) -> dict:
     """Applications by status, and per province: quota, applicants (registered or later), eligible, selected."""
     by_status = dict(Application.objects.filter(wave=wave).values_list("status").annotate(n=Count("pk")))
+    if wave.status == W.DRAWN and S.ELIGIBLE in by_status:  # eligible in a drawn wave: not selected (Application.outcome)
+        by_status[S.NOT_SELECTED] = by_status.get(S.NOT_SELECTED, 0) + by_status.pop(S.ELIGIBLE)
     counted = [S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.NOT_SELECTED]
     per = {row["province_id"]: row for row in Application.objects.filter(wave=wave).values("province_id").annotate(
         applicants=Count("pk", filter=Q(status__in=counted)),
@@ -113,6 +118,31 @@ def selected_by_province(wave: Wave) -> list[tuple[Province, list[int]]]:
     for code, pk in rows:
         out.setdefault(code, []).append(pk)
     return [(names.get(code, code), ids) for code, ids in out.items()]
+
+
+def draw_candidates_in_order(wave: Wave) -> Iterator[Candidate]:
+    """The candidates of a closed wave (eligible, with a household) in the draw's order (``domain.draw_order``).
+    PostgreSQL sorts them by the same HMAC-SHA256 key computed in SQL and streams them through a server-side
+    cursor (5,000,000 rows without holding them twice); elsewhere they are sorted here."""
+    if connection.vendor != "postgresql":
+        rows = Application.objects.filter(wave=wave, status=S.ELIGIBLE).exclude(household=None).values_list(
+            "pk", "province_id", "household", "household_prior")
+        yield from sorted((Candidate(*row) for row in rows), key=domain.draw_order(wave.seed))
+        return
+    inner, outer = domain.hmac_pads(wave.seed)
+    connection.ensure_connection()
+    # A sort this size wants memory rather than temporary files; only for this transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SISNAKER_PRAKERJA_DRAW_WORK_MEM])
+    with connection.connection.cursor(name=f"prakerja_draw_{wave.pk}") as cursor:
+        cursor.itersize = 20_000
+        cursor.execute(
+            "SELECT id, province_id, household, household_prior FROM prakerja_application "
+            "WHERE wave_id = %(wave)s AND status = %(status)s AND household IS NOT NULL "
+            "ORDER BY sha256(%(outer)s || sha256(%(inner)s || convert_to(id::text, 'UTF8'))), id",
+            {"wave": wave.pk, "status": S.ELIGIBLE, "inner": inner, "outer": outer})
+        for row in cursor:
+            yield Candidate(*row)
 
 
 def draw_candidates(wave: Wave) -> list[Candidate]:
@@ -211,6 +241,13 @@ def person_data(*, person) -> dict:
 
 
 # --- the Prakerja surveys after a training ------------------------------------------------------------------------
+
+def completed_purchases():
+    """Certification's ``certification.employment_completed_at``: the completed Kartu Prakerja purchases
+    (``enrollment_id``, ``completed_at``); the employment survey (Prakerja's 1st) of their enrollments counts from
+    the completion the institution reported (``domain.survey_window``), not from the program's end."""
+    return Purchase.objects.filter(status=domain.PurchaseStatus.COMPLETED, enrollment__isnull=False)
+
 
 def survey_fill_refusal(*, code: str, enrollment) -> Msg | None:
     """The surveys app's ``surveys.fill_refusal`` for the follow-up surveys 2 and 3 (the 1st, the employment survey, is

@@ -24,7 +24,7 @@ from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person
 from sisnaker.core import audit, crypto
 from sisnaker.core.bulk import chunks
-from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.links import absolute
 from sisnaker.core.permissions import require
 from sisnaker.notifications import services as notifications
@@ -198,11 +198,86 @@ def wave_open(*, actor, wave: Wave, now: dt.datetime) -> Wave:
 def _transition(wave: Wave, action: str) -> Wave:
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     source, target = domain.WAVE_TRANSITIONS[action]
+    _check_source(wave, source)
+    wave.status = target
+    if wave.step_pending == action:  # the background step asked for is done (saved with the new status)
+        wave.step_pending, wave.step_error = "", {}
+    return wave
+
+
+def _check_source(wave: Wave, source: str) -> None:
     if wave.status != source:
         raise Conflict(Msg("Gelombang berstatus {status}; tindakan ini tidak berlaku.",
                            "The wave is {status}; this action does not apply.").format(status=wave.status), code=Code.WAVE_STATE)
-    wave.status = target
+
+
+def _reviews_pending(wave: Wave) -> None:
+    waiting = Application.objects.filter(wave=wave, status=S.REVIEW).count()
+    if waiting:
+        raise Conflict(Msg("{n} pendaftar masih menunggu pemeriksaan identitas: putuskan dulu.",
+                           "{n} applications still wait for an identity check: decide them first.").format(n=waiting),
+                       code=Code.REVIEWS_PENDING)
+
+
+# A step asked for longer ago than this and still pending was lost (its worker died; its transaction rolled back):
+# it may be asked for again.
+STEP_STALE = dt.timedelta(hours=3)
+
+
+def wave_step_request(*, actor, wave: Wave, step: str, now: dt.datetime) -> Wave:
+    """Ask for closing (``"close"``) or drawing (``"draw"``) a wave: checked now (permission, the wave's status,
+    identities waiting for review, another step still running), run by a background task after commit
+    (``tasks.wave_step``), because at national size each rewrites millions of rows (minutes, longer than a web
+    request may take). The wave's page shows the step pending, then its result or the reason it failed."""
+    if step not in ("close", "draw"):
+        raise ValueError(f"not a background step: {step}")
+    with transaction.atomic(durable=True):
+        require(actor, "prakerja.manage", wave)
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        _check_source(wave, domain.WAVE_TRANSITIONS[step][0])
+        if wave.step_pending and wave.step_requested_at and now - wave.step_requested_at < STEP_STALE:
+            raise Conflict(Msg("Gelombang ini sedang diproses sejak {at}; tunggu sampai selesai.",
+                               "This wave has been processing since {at}; wait until it is done.").format(
+                                   at=timezone.localtime(wave.step_requested_at).strftime("%d-%m-%Y %H:%M")),
+                           code=Code.WAVE_BUSY)
+        if step == "close":
+            _reviews_pending(wave)
+        wave.step_pending, wave.step_requested_at, wave.step_requested_by, wave.step_error = step, now, actor, {}
+        wave.save(update_fields=["step_pending", "step_requested_at", "step_requested_by", "step_error"])
+        audit.record(actor=actor, action=Audit.STEP_REQUESTED, obj=wave, after={"step": step})
+        wave_id, actor_id = wave.pk, actor.pk
+        transaction.on_commit(lambda: tasks.wave_step.enqueue(wave_id=wave_id, step=step, actor_id=actor_id))
     return wave
+
+
+def wave_step_run(*, actor, wave_id: int, step: str, now: dt.datetime) -> dict:
+    """The background task's body: run the step asked for (``wave_close`` / ``wave_draw``, each one transaction
+    that also clears the pending step). A refusal (the wave changed meanwhile, identities to review) is kept on
+    the wave with its message and the step is no longer pending; so is an unexpected failure, which is re-raised
+    for the task's log."""
+    wave = Wave.objects.get(pk=wave_id)
+    run = {"close": wave_close, "draw": wave_draw}[step]
+    try:
+        return run(actor=actor, wave=wave, now=now)
+    except SisnakerError as exc:
+        _step_failed(actor=actor, wave=wave, step=step, message=exc.message)
+        return {"failed": str(exc.message)}
+    except Exception:
+        _step_failed(actor=actor, wave=wave, step=step, message=Msg(
+            "Terjadi kesalahan sistem; tidak ada yang berubah. Coba lagi atau hubungi tim teknis.",
+            "A system error occurred; nothing was changed. Try again or contact the technical team."))
+        raise
+
+
+def _step_failed(*, actor, wave: Wave, step: str, message: Msg) -> None:
+    with transaction.atomic(durable=True):
+        wave = Wave.objects.select_for_update().get(pk=wave.pk)
+        if wave.step_pending != step:
+            return
+        error = {"id": message.id, "en": message.en} if isinstance(message, Msg) else {"id": str(message), "en": str(message)}
+        wave.step_pending, wave.step_error = "", error
+        wave.save(update_fields=["step_pending", "step_error"])
+        audit.record(actor=actor, action=Audit.STEP_FAILED, obj=wave, after={"step": step, "error": error["en"]})
 
 
 def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
@@ -212,11 +287,7 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
     with transaction.atomic(durable=True):
         require(actor, "prakerja.manage", wave)
         wave = _transition(wave, "close")
-        waiting = Application.objects.filter(wave=wave, status=S.REVIEW).count()
-        if waiting:
-            raise Conflict(Msg("{n} pendaftar masih menunggu pemeriksaan identitas: putuskan dulu.",
-                               "{n} applications still wait for an identity check: decide them first.").format(n=waiting),
-                           code=Code.REVIEWS_PENDING)
+        _reviews_pending(wave)
         lapsed = Application.objects.filter(wave=wave, status=S.UNVERIFIED).update(status=S.LAPSED)
         rows = list(Application.objects.filter(wave=wave, status=S.SUBMITTED)
                     .values_list("pk", "nik_index", "kk_index", "birth_date", "in_formal_education"))
@@ -247,7 +318,7 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         wave.seed = secrets.token_hex(32)
         wave.seed_commitment = domain.seed_commitment(wave.seed)
         wave.closed_at = now
-        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at"])
+        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at", "step_pending", "step_error"])
         eligible = sum(1 for o in outcomes if o[1] == S.ELIGIBLE)
         counts = {"lapsed": lapsed, "eligible": eligible, "ineligible": len(outcomes) - eligible}
         audit.record(actor=actor, action=Audit.WAVE_CLOSED, obj=wave, before={"status": W.OPEN},
@@ -262,7 +333,7 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         wave = _transition(wave, "draw")
         counts = _draw_apply(wave)
         wave.drawn_at = now
-        wave.save(update_fields=["status", "drawn_at"])
+        wave.save(update_fields=["status", "drawn_at", "step_pending", "step_error"])
         audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
         # Every selected application gets its card and the wave's training balance, in the draw's transaction.
@@ -274,29 +345,23 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
 
 
 def _draw_apply(wave: Wave) -> dict[str, int]:
-    """Inside the draw's transaction: run ``domain.draw`` over the wave's candidates and write every outcome in one
-    set-based write (``prakerja.rows``): selected with their rank; not selected, with ``household_full`` when
-    their household's limit was the cause."""
-    candidates = selectors.draw_candidates(wave)
+    """Inside the draw's transaction: ``domain.draw_ordered`` over the wave's candidates in the draw's order
+    (sorted by the database on PostgreSQL) and two set-based writes (``prakerja.rows``): the selected get their
+    status and rank; the not selected whose household reached its limit get ``household_full``. The others are
+    not rewritten: an eligible application of a drawn wave is a not selected one (``Application.outcome``), so
+    the draw writes a tenth of the rows, not all of them (docs/prakerja.md "At national size")."""
     quotas = dict(wave.quotas.values_list("province_id", "quota"))
-    selected = domain.draw(seed=wave.seed, candidates=candidates, quotas=quotas, max_per_household=wave.max_per_household)
-    rank_of = {pk: rank for rank, pk in enumerate(selected, start=1)}
-    households = Counter()
-    for c in candidates:
-        households[c.household] = max(households[c.household], c.prior)
-    for c in candidates:
-        if c.id in rank_of:
-            households[c.household] += 1
-    outcomes = []
-    for c in candidates:
-        rank = rank_of.get(c.id)
-        if rank is not None:
-            outcomes.append((c.id, S.SELECTED, "", rank))
-        else:
-            full = households[c.household] >= wave.max_per_household
-            outcomes.append((c.id, S.NOT_SELECTED, "household_full" if full else "", None))
-    set_rows(("status", "reason", "draw_rank"), outcomes)
-    return {"candidates": len(candidates), "selected": len(selected), "not_selected": len(candidates) - len(selected)}
+    counted = Counter()
+
+    def stream():
+        for c in selectors.draw_candidates_in_order(wave):
+            counted["candidates"] += 1
+            yield c
+    result = domain.draw_ordered(ordered=stream(), quotas=quotas, max_per_household=wave.max_per_household)
+    set_rows(("status", "draw_rank"), [(pk, S.SELECTED, rank) for rank, pk in enumerate(result.selected, start=1)])
+    set_rows(("reason",), [(pk, "household_full") for pk in result.household_full])
+    n = counted["candidates"]
+    return {"candidates": n, "selected": len(result.selected), "not_selected": n - len(result.selected)}
 
 
 # --- cards and training balances ----------------------------------------------------------------------------
@@ -397,7 +462,8 @@ def results_tell(*, actor, wave: Wave, now: dt.datetime) -> int:
         if wave.status != W.DRAWN:
             raise Conflict(Msg("Hasil hanya diberitahukan setelah pengundian.", "Results are told only after the draw."),
                            code=Code.WAVE_STATE)
-        rows = list(Application.objects.filter(wave=wave, status__in=(S.SELECTED, S.NOT_SELECTED)).order_by("pk")
+        # Not selected: eligible in a drawn wave (the draw writes only the selected).
+        rows = list(Application.objects.filter(wave=wave, status__in=(S.SELECTED, S.ELIGIBLE, S.NOT_SELECTED)).order_by("pk")
                     .values_list("pk", "status", "reason", "person_id", "phone", "email"))
         url, channels = absolute(reverse("prakerja:mine")), notice_channels()
         told: Counter = Counter()
@@ -414,7 +480,7 @@ def results_tell(*, actor, wave: Wave, now: dt.datetime) -> int:
                 addresses = {"sms": phone, "whatsapp": phone, "email": email}
                 messages += [notifications.Addressed(channel=c, to=addresses[c], topic=topic, subject=subject, text=text,
                                                      person_id=person_id) for c in channels]
-                told[status] += 1
+                told[S.SELECTED if status == S.SELECTED else S.NOT_SELECTED] += 1
             notifications.notify_addresses(messages=messages)
         audit.record(actor=actor, action=Audit.RESULTS_TOLD, obj=wave,
                      after={"selected": told[S.SELECTED], "not_selected": told[S.NOT_SELECTED], "channels": list(channels)})

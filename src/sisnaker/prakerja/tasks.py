@@ -1,6 +1,6 @@
-"""Background work of Kartu Prakerja (django.tasks): telling candidates the draw's result after it commits, the PMO's
-rule check of a purchase; and the hourly housekeeping jobs (expired balances, incentives and survey reminders, lapsed
-consents)."""
+"""Background work of Kartu Prakerja (django.tasks): closing and drawing a wave, telling candidates the draw's result
+after it commits, the PMO's rule check of a purchase; and the hourly housekeeping jobs (expired balances, incentives
+and survey reminders, lapsed consents)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ def tell_results(*, wave_id: int, actor_id: int) -> dict:
 
     actor = get_user_model().objects.get(pk=actor_id)
     return {"told": services.results_tell(actor=actor, wave=Wave.objects.get(pk=wave_id), now=timezone.now())}
+
+
+@task
+def wave_step(*, wave_id: int, step: str, actor_id: int) -> dict:
+    """Close or draw a wave in the background, on behalf of the officer who asked (``services.wave_step_run``)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from . import services
+
+    actor = get_user_model().objects.get(pk=actor_id)
+    return services.wave_step_run(actor=actor, wave_id=wave_id, step=step, now=timezone.now())
 
 
 def balances_expire_due(*, now) -> str:

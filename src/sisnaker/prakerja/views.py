@@ -247,16 +247,28 @@ def wave_open(request: HttpRequest, wave_id: int) -> HttpResponse:
     return _wave_step(request, wave_id, services.wave_open)
 
 
+def _background_step(request: HttpRequest, wave_id: int, step: str) -> HttpResponse:
+    _pmo(request)
+    obj = _wave(wave_id)
+    try:
+        services.wave_step_request(actor=request.user, wave=obj, step=step, now=timezone.now())
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Sedang diproses di latar belakang. Halaman ini menampilkan hasilnya setelah selesai."))
+    return redirect("prakerja:wave", wave_id=obj.pk)
+
+
 @login_required
 @require_POST
 def wave_close(request: HttpRequest, wave_id: int) -> HttpResponse:
-    return _wave_step(request, wave_id, services.wave_close)
+    return _background_step(request, wave_id, "close")
 
 
 @login_required
 @require_POST
 def wave_draw(request: HttpRequest, wave_id: int) -> HttpResponse:
-    return _wave_step(request, wave_id, services.wave_draw)
+    return _background_step(request, wave_id, "draw")
 
 
 @login_required
