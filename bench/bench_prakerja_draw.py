@@ -17,13 +17,14 @@ What it does (migrates and loads the regions first when the database is new):
    every row).
 2. A wave with national target ``--share`` × applications, quotas from the applicants per province by largest
    remainder, the three Papua provinces' weights × 20 so they cannot fill their quota (the second pass).
-3. ``services.wave_draw``, timed as a whole and in its parts: the selection (``services._draw_apply``: the
-   candidates sorted by the database and streamed through ``domain.draw_ordered``, then the writes of the selected
-   and of the household-limit reasons) and the cards with their training balances (``services._cards_issue``;
-   ``--no-cards`` leaves it out).
+3. ``services.wave_draw``, timed as a whole and in its parts: the selection (``services._draw_apply``: one stream
+   per province paged by the database in the draw's order and merged by ``domain.draw_by_province``, then the
+   ``COPY`` of the selected into ``prakerja_selection``, then the count of candidates for the audit row) and the
+   cards with their training balances (``services._cards_issue``; ``--no-cards`` leaves it out).
 4. The plain SQL draw on the same candidates: ``ROW_NUMBER() OVER (PARTITION BY province ORDER BY hmac key) <=
    quota`` into a temporary table, with the same HMAC-SHA256 key computed in SQL (``sha256()``, checked against
-   ``domain.draw_key``), then the same write (the selected rows' status), in a transaction that is rolled back.
+   ``domain.draw_key``), then the same write (the selected rows into a table shaped like ``prakerja_selection``,
+   with its indexes and foreign keys, checked at once as the app checks them), in a transaction that is rolled back. No household limit: the plain draw is the floor.
 
 Prints seconds, the ratio app / SQL, and whether the goal is met.
 """
@@ -56,8 +57,8 @@ from django.utils import timezone  # noqa: E402
 from sisnaker.accounts import services as account_services  # noqa: E402
 from sisnaker.accounts.models import User  # noqa: E402
 from sisnaker.core.roles import Role  # noqa: E402
-from sisnaker.prakerja import domain, services  # noqa: E402
-from sisnaker.prakerja.models import Application, ProvinceQuota, Wave  # noqa: E402
+from sisnaker.prakerja import domain, selectors, services  # noqa: E402
+from sisnaker.prakerja.models import Application, ProvinceQuota, Selection, Wave  # noqa: E402
 from sisnaker.regions.models import District  # noqa: E402
 
 GOAL_SECONDS = 60.0
@@ -84,14 +85,23 @@ CROSS JOIN LATERAL (SELECT 1 + (hashtext((g / 3)::text) & 2147483647) %% array_l
 SQL_KEY = "sha256(%(okey)s || sha256(%(ikey)s || convert_to(a.id::text, 'UTF8')))"
 SQL_DRAW = f"""
 CREATE TEMPORARY TABLE sql_draw AS
-SELECT t.id FROM (
+SELECT t.id, t.province_id, t.rn FROM (
     SELECT a.id, a.province_id,
            ROW_NUMBER() OVER (PARTITION BY a.province_id ORDER BY {SQL_KEY}, a.id) AS rn
     FROM prakerja_application a WHERE a.wave_id = %(wave)s AND a.household IS NOT NULL
 ) t JOIN prakerja_provincequota q ON q.wave_id = %(wave)s AND q.province_id = t.province_id
 WHERE t.rn <= q.quota
 """
-SQL_WRITE = "UPDATE prakerja_application a SET status = 'selected' FROM sql_draw s WHERE a.id = s.id"
+SQL_WRITE = """
+CREATE TABLE bench_sql_selection (LIKE prakerja_selection INCLUDING INDEXES);  -- rolled back with the rest
+ALTER TABLE bench_sql_selection
+    ADD FOREIGN KEY (application_id) REFERENCES prakerja_application (id) DEFERRABLE INITIALLY DEFERRED,
+    ADD FOREIGN KEY (wave_id) REFERENCES prakerja_wave (id) DEFERRABLE INITIALLY DEFERRED,
+    ADD FOREIGN KEY (province_id) REFERENCES regions_province (code) DEFERRABLE INITIALLY DEFERRED;
+INSERT INTO bench_sql_selection (application_id, wave_id, province_id, rank)
+SELECT id, %(wave)s, province_id, row_number() OVER (ORDER BY province_id, rn) FROM sql_draw;
+SET CONSTRAINTS ALL IMMEDIATE;
+"""
 
 
 def hmac_pads(seed: str) -> tuple[bytes, bytes]:
@@ -143,7 +153,7 @@ def prepare() -> User:
         print("Loading the regions…", flush=True)
         call_command("loadregions", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE prakerja_card, prakerja_provincequota, prakerja_application, prakerja_wave CASCADE")
+        cursor.execute("TRUNCATE prakerja_card, prakerja_selection, prakerja_provincequota, prakerja_application, prakerja_wave CASCADE")
     user = User.objects.filter(username="bench.pmo").first()
     if user is None:
         user = account_services.staff_user_create(actor=None, username="bench.pmo", password="Bench-Draw-2026-x!", full_name="Bench PMO")
@@ -231,12 +241,30 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.1, help="national target as a share of the applications")
     parser.add_argument("--close", action="store_true", help="generate registered applications and time wave_close too")
     parser.add_argument("--no-cards", action="store_true", help="leave out issuing the cards and posting the balances")
+    parser.add_argument("--again", action="store_true",
+                        help="draw the last generated wave again (its selections and cards removed) instead of generating")
+    parser.add_argument("--verify", action="store_true",
+                        help="check the app's selection against domain.draw (the replay's rule) over all the candidates")
     args = parser.parse_args()
-    user = prepare()
-    wave = make_wave(args.applications, args.share, user, closed=not args.close)
+    if args.again:
+        call_command("migrate", interactive=False, verbosity=0)
+        user = User.objects.get(username="bench.pmo")
+        wave = Wave.objects.order_by("-number").first()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE prakerja_card, prakerja_selection CASCADE")
+        Wave.objects.filter(pk=wave.pk).update(status=domain.WaveStatus.CLOSED, drawn_at=None)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE prakerja_application")
+        wave.refresh_from_db()
+        args.applications = Application.objects.filter(wave=wave).count()
+        print(f"again: wave {wave.number} with {args.applications:,} applications", flush=True)
+    else:
+        user = prepare()
+        wave = make_wave(args.applications, args.share, user, closed=not args.close)
     timer = Timer()
     services._draw_apply = timer.wrap("selection", services._draw_apply)
-    services.domain.draw_ordered = timer.wrap("sort, stream, passes", services.domain.draw_ordered)
+    services.domain.draw_by_province = timer.wrap("read + draw", services.domain.draw_by_province)
+    services.insert_selections = timer.wrap("write", services.insert_selections)
     services.set_rows = timer.wrap("writes", services.set_rows)
     if args.no_cards:
         services._cards_issue = lambda **kw: {"issued": 0, "posted": 0}
@@ -262,10 +290,19 @@ def main() -> None:
           flush=True)
     wave.refresh_from_db()
 
+    if args.verify:
+        started = time.perf_counter()
+        stored = list(Selection.objects.filter(wave=wave).order_by("rank").values_list("application_id", flat=True))
+        replayed = domain.draw(seed=wave.seed, candidates=selectors.draw_candidates(wave), max_per_household=wave.max_per_household,
+                               quotas=dict(wave.quotas.values_list("province_id", "quota")))
+        print(f"verify: the selection {'EQUALS' if stored == replayed else 'DIFFERS FROM'} domain.draw over all "
+              f"{drawn['candidates']:,} candidates ({time.perf_counter() - started:.1f} s)", flush=True)
+        if stored != replayed:
+            sys.exit(1)
     (sql_select, sql_select_cpu), (sql_write, sql_write_cpu), sql_chosen = sql_draw(wave)
     p, c = timer.parts, timer.cpu
     sql_s, sql_cpu = sql_select + sql_write, sql_select_cpu + sql_write_cpu
-    print(f"plain SQL window draw: select {sql_select:.1f} s ({sql_chosen:,} chosen), status update {sql_write:.1f} s", flush=True)
+    print(f"plain SQL window draw: select {sql_select:.1f} s ({sql_chosen:,} chosen), write {sql_write:.1f} s", flush=True)
     load = os.getloadavg()[0]
     print()
     print(f"applications {args.applications:,}; wall seconds, and CPU seconds of this process + its database backend "
@@ -275,13 +312,13 @@ def main() -> None:
         print(f"{'close (eligibility)':28}{close_s:>10.1f}{close_cpu:>10.1f}")
         print(f"{'  of which the writes':28}{close_writes[0]:>10.1f}{close_writes[1]:>10.1f}")
     print(f"{'selection (app)':28}{p['selection']:>10.1f}{c['selection']:>10.1f}   ({drawn['selected']:,} selected)")
-    for part in ("sort, stream, passes", "writes"):
+    for part in ("read + draw", "write"):
         print(f"{'  ' + part:28}{p[part]:>10.1f}{c[part]:>10.1f}")
     if "cards" in p:
         print(f"{'cards + balances':28}{p['cards']:>10.1f}{c['cards']:>10.1f}   ({drawn['selected']:,} cards)")
     print(f"{'SQL window draw':28}{sql_s:>10.1f}{sql_cpu:>10.1f}")
     print(f"{'  select (ROW_NUMBER)':28}{sql_select:>10.1f}{sql_select_cpu:>10.1f}")
-    print(f"{'  status update':28}{sql_write:>10.1f}{sql_write_cpu:>10.1f}")
+    print(f"{'  write (same table shape)':28}{sql_write:>10.1f}{sql_write_cpu:>10.1f}")
     print(f"{'ratio app / SQL':28}{p['selection'] / sql_s:>10.2f}{c['selection'] / max(sql_cpu, 1e-9):>10.2f}")
     met = p["selection"] < GOAL_SECONDS
     print(f"goal: selection < {GOAL_SECONDS:.0f} s on PostgreSQL: {'MET' if met else 'NOT MET'} ({p['selection']:.1f} s wall, "

@@ -295,9 +295,6 @@ SISNAKER_PAYOUT_NAME_REVIEW = int(os.environ.get("SISNAKER_PAYOUT_NAME_REVIEW", 
 SISNAKER_PRAKERJA_IDENTITY_VERIFIER = os.environ.get("SISNAKER_PRAKERJA_IDENTITY_VERIFIER",
                                                      "sisnaker.prakerja.identity.NikStructureVerifier")
 SISNAKER_PRAKERJA_IDENTITY_VERIFIER_OPTIONS: dict = {}
-# PostgreSQL's work_mem for the draw's one sort of every candidate (this transaction only): 5,000,000 candidates
-# sort in memory with ~512 MB instead of spilling to temporary files.
-SISNAKER_PRAKERJA_DRAW_WORK_MEM = os.environ.get("SISNAKER_PRAKERJA_DRAW_WORK_MEM", "512MB")
 
 OTP_TOTP_ISSUER = "Sisnaker"
 

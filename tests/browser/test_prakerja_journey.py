@@ -82,8 +82,8 @@ def test_citizen_applies_pmo_draws_citizen_is_told_lolos(page, sms):
     log_out(page)
 
     # 3. The citizen sees "Lolos" and was told so, once, by SMS and e-mail.
-    app = Application.objects.get(wave=wave)
-    assert app.status == "selected"
+    app = Application.objects.select_related("wave").get(wave=wave)
+    assert app.outcome == "selected"
     log_in(page, siti.user.username)
     page.goto(page.base_url + "/prakerja/saya/")
     expect(page.locator("dd.status-selected")).to_have_text("Lolos")

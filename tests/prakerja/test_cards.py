@@ -16,9 +16,8 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.payments.models import JournalEntry, LedgerAccount, LedgerLine
 from sisnaker.payments.services import ledger
 from sisnaker.prakerja import domain, services
-from sisnaker.prakerja.domain import ApplicationStatus as S
 from sisnaker.prakerja.domain import CardStatus
-from sisnaker.prakerja.models import Application, Card
+from sisnaker.prakerja.models import Application, Card, Selection
 from tests.conftest import make_nik
 
 from .conftest import NOW, apply_confirmed, kk_of
@@ -83,7 +82,7 @@ def held(cards) -> dict[str, int]:
 
 def test_the_draw_issues_a_card_and_posts_the_balance_once(open_wave, applicant, pmo):
     wave, _people = drawn_wave(open_wave, applicant, pmo)
-    selected = set(Application.objects.filter(wave=wave, status=S.SELECTED).values_list("pk", flat=True))
+    selected = set(Application.objects.filter(wave=wave, selection__isnull=False).values_list("pk", flat=True))
     cards = list(Card.objects.filter(wave=wave))
     assert {c.application_id for c in cards} == selected and len(cards) == 3
     assert all(domain.card_number_valid(c.number) and c.granted == BALANCE for c in cards)
@@ -112,8 +111,8 @@ def test_issuing_is_for_drawn_waves_and_pmo_officers(open_wave, applicant, pmo):
 def test_a_card_whose_balance_is_missing_gets_it_on_a_re_run(open_wave, applicant, pmo):
     """A card issued but not posted (e.g. an older draw) is completed by ``cards_issue``: only the missing entry."""
     wave, _people = drawn_wave(open_wave, applicant, pmo)
-    app = Application.objects.filter(wave=wave, status=S.ELIGIBLE).first()  # not selected
-    Application.objects.filter(pk=app.pk).update(status=S.SELECTED)  # as if the draw had selected one more
+    app = Application.objects.filter(wave=wave, selection__isnull=True).first()  # not selected
+    Selection.objects.create(application=app, wave=wave, province_id=app.province_id, rank=99)  # as if drawn too
     assert services.cards_issue(actor=pmo, wave=wave, now=NOW) == {"issued": 1, "posted": 1}
     assert ledger_state()[0] == 4 and ledger_state()[2] == 0 and budget_spent() == 4 * BALANCE
 

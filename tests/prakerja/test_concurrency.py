@@ -15,8 +15,7 @@ from django.db.models import Sum
 from sisnaker.core.models import AuditEvent
 from sisnaker.payments.models import JournalEntry, LedgerLine
 from sisnaker.prakerja import services
-from sisnaker.prakerja.domain import ApplicationStatus as S
-from sisnaker.prakerja.models import Application, Card
+from sisnaker.prakerja.models import Application, Card, Selection
 from tests.concurrency import postgres_only, race  # noqa: F401 - postgres_only is a fixture
 from tests.factories import staff
 
@@ -41,8 +40,8 @@ def _balanced():
 
 def test_officers_issuing_at_once_post_each_balance_once(open_wave, applicant, pmo):
     wave, _people = drawn_wave(open_wave, applicant, pmo)
-    extra = Application.objects.filter(wave=wave, status=S.ELIGIBLE).first()  # not selected
-    Application.objects.filter(pk=extra.pk).update(status=S.SELECTED)
+    extra = Application.objects.filter(wave=wave, selection__isnull=True).first()  # not selected
+    Selection.objects.create(application=extra, wave=wave, province_id=extra.province_id, rank=99)
     officers = _officers(4)
     outcomes = race([lambda o=officers[i % 4]: services.cards_issue(actor=o, wave=wave, now=NOW) for i in range(THREADS)])
     results = [v for _kind, v in outcomes]

@@ -1,7 +1,7 @@
 """The draw's faster ordering (raw digests from one keyed HMAC state; on PostgreSQL the same key computed in SQL)
 is the published one: ascending ``domain.draw_key`` (lowercase hex), ties by id — checked against the rule
-written out plainly. The streaming passes (``draw_ordered``) select what the rule selects and name the not
-selected whose household reached its limit."""
+written out plainly. The app's draw (``draw_by_province``: one lazy stream per province, read only as far as the
+result depends on it) selects what the rule selects."""
 
 from __future__ import annotations
 
@@ -22,9 +22,8 @@ from tests.conftest import make_nik
 from .conftest import NOW, apply_confirmed, kk_of
 
 
-def reference_draw(*, seed, candidates, quotas, max_per_household=2, full=None):
-    """``domain.draw`` as the module's docstring states it, with the published hex keys. ``full``, when a list,
-    receives the not selected whose household reached its limit."""
+def reference_draw(*, seed, candidates, quotas, max_per_household=2):
+    """``domain.draw`` as the module's docstring states it, with the published hex keys."""
     ordered = sorted(candidates, key=lambda c: (domain.draw_key(seed, c.id), c.id))
     household = Counter()
     for c in ordered:
@@ -49,8 +48,6 @@ def reference_draw(*, seed, candidates, quotas, max_per_household=2, full=None):
         pool -= 1
         household[c.household] += 1
         selected.append(c.id)
-    if full is not None:
-        full.extend(sorted(c.id for c in ordered if c.id not in set(selected) and household[c.household] >= max_per_household))
     return selected
 
 
@@ -78,13 +75,36 @@ def test_the_streaming_passes_match_the_rule(priors, data, seed, limit):
     candidates = [domain.Candidate(i, data.draw(st.sampled_from(provinces)), h, priors[h])
                   for i in ids for h in [data.draw(st.sampled_from(sorted(priors)))]]
     quotas = data.draw(st.dictionaries(st.sampled_from(provinces), st.integers(0, 60)))
-    full: list[int] = []
-    expected = reference_draw(seed=seed, candidates=candidates, quotas=quotas, max_per_household=limit, full=full)
-    # A generator: read once, in the draw's order, as the database streams it.
-    stream = (c for c in sorted(candidates, key=domain.draw_order(seed)))
-    result = domain.draw_ordered(ordered=stream, quotas=quotas, max_per_household=limit)
-    assert result.selected == expected
-    assert sorted(result.household_full) == full
+    expected = reference_draw(seed=seed, candidates=candidates, quotas=quotas, max_per_household=limit)
+    assert domain.draw(seed=seed, candidates=candidates, quotas=quotas, max_per_household=limit) == expected
+    # One generator per province, in the draw's order, as the database pages them.
+    ordered = sorted(candidates, key=domain.draw_order(seed))
+    streams = {p: _of_province(ordered, p) for p in provinces}
+    selected, where = domain.draw_by_province(seed=seed, streams=streams, quotas=quotas, max_per_household=limit)
+    assert selected == expected
+    province_of = {c.id: c.province for c in candidates}
+    assert where == [province_of[pk] for pk in selected]
+
+
+def _of_province(ordered, province):
+    return (c for c in ordered if c.province == province)
+
+
+def test_a_province_is_read_only_as_far_as_its_quota_when_no_seat_is_left_over():
+    rng = random.Random(11)
+    seed = secrets.token_hex(32)
+    candidates = [domain.Candidate(i, p, i, 0) for p in ("32", "35") for i in rng.sample(range(10**6 * int(p), 10**6 * (int(p) + 1)), 5000)]
+    ordered = sorted(candidates, key=domain.draw_order(seed))
+    read = Counter()
+
+    def stream(p):
+        for c in ordered:
+            if c.province == p:
+                read[p] += 1
+                yield c
+    selected, _ = domain.draw_by_province(seed=seed, streams={p: stream(p) for p in ("32", "35")}, quotas={"32": 50, "35": 20})
+    assert selected == reference_draw(seed=seed, candidates=candidates, quotas={"32": 50, "35": 20})
+    assert read == {"32": 50, "35": 20}  # one household per candidate: nobody skipped, nothing read past the quota
 
 
 def test_the_hmac_pads_compute_the_draw_key():
@@ -97,23 +117,31 @@ def test_the_hmac_pads_compute_the_draw_key():
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("sms")
-def test_the_database_streams_the_candidates_in_the_draws_order(open_wave, applicant, pmo):
-    """On PostgreSQL the order comes from SQL (sha256 of the padded keys): it must be the published order, or the
-    replay from the published list would not match."""
+def test_the_database_streams_the_candidates_in_the_draws_order(open_wave, applicant, pmo, monkeypatch):
+    """On PostgreSQL the order comes from SQL (sha256 of the padded keys), page after page: it must be the
+    published order, or the replay from the published list would not match."""
+    monkeypatch.setattr(selectors, "_first_page", lambda quota: 2)  # pages of 2, then 3: the key-set paging runs
+    monkeypatch.setattr(selectors, "NEXT_PAGE_MIN", 3)
     wave = open_wave(quotas={"32": 3}, national_target=3)
     for i in range(12):
         apply_confirmed(wave, applicant(), kk=kk_of(make_nik(), serial=300 + i // 2))
+    for i in range(4):  # Jakarta has no quota: its stream is read from the start only when seats are left over
+        apply_confirmed(wave, applicant(nik_district="31.74.01"), kk=kk_of(make_nik(district="31.74.01"), serial=400 + i))
     services.wave_close(actor=pmo, wave=wave, now=NOW)
     wave.refresh_from_db()
-    streamed = list(selectors.draw_candidates_in_order(wave))
-    assert len(streamed) == 12
-    assert streamed == sorted(selectors.draw_candidates(wave), key=lambda c: (domain.draw_key(wave.seed, c.id), c.id))
+    streams = selectors.draw_streams(wave)
+    in_order = sorted(selectors.draw_candidates(wave), key=lambda c: (domain.draw_key(wave.seed, c.id), c.id))
+    for code in ("32", "31"):
+        streamed = list(streams.pop(code))
+        assert len(streamed) == (12 if code == "32" else 4)
+        assert streamed == [c for c in in_order if c.province == code]
+    assert all(list(s) == [] for s in streams.values())
     # The draw writes only the selected; the others read as not selected, and the published replay matches.
     services.wave_draw(actor=pmo, wave=wave, now=NOW)
     wave.refresh_from_db()
     rows = list(Application.objects.filter(wave=wave).select_related("wave"))
-    assert sorted(a.outcome for a in rows) == [S.NOT_SELECTED] * 9 + [S.SELECTED] * 3
-    assert {a.status for a in rows} == {S.ELIGIBLE, S.SELECTED}
+    assert sorted(a.outcome for a in rows) == [S.NOT_SELECTED] * 13 + [S.SELECTED] * 3
+    assert {a.status for a in rows} == {S.ELIGIBLE}  # the draw rewrote none of them
     published = selectors.draw_publication(wave)
     candidates = [domain.Candidate(*c) for c in published["candidates"]]
     assert domain.draw(seed=published["seed"], candidates=candidates, quotas=published["quotas"],

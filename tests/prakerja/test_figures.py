@@ -26,7 +26,7 @@ from sisnaker.prakerja import domain, figures
 from sisnaker.prakerja.codes import Audit
 from sisnaker.prakerja.domain import ApplicationStatus as S
 from sisnaker.prakerja.domain import CardStatus
-from sisnaker.prakerja.models import Application, Card, Purchase, Wave
+from sisnaker.prakerja.models import Application, Card, Purchase, Selection, Wave
 from sisnaker.privacy import selectors as privacy
 from sisnaker.regions.models import District
 from tests.factories import PersonFactory, staff
@@ -94,8 +94,11 @@ def world(regions):
         apps.append(ApplicationFactory(
             wave=w1 if i % 3 else w2, province_id=regency[:2], nik_regency_id=regency, domicile_district_id=domicile,
             sex="F" if rng.random() < 0.5 else "M", has_disability=rng.random() < 0.15, birth_date=births[i % len(births)],
-            status=status, created_by=maker))
-    for n, app in enumerate(a for a in apps if a.status == S.SELECTED):
+            # The draw rewrites no application: selected and not selected are eligible, the selected with a Selection.
+            status=S.ELIGIBLE if status in (S.SELECTED, S.NOT_SELECTED) else status, created_by=maker))
+        if status == S.SELECTED:
+            Selection.objects.create(application=apps[-1], wave=apps[-1].wave, province_id=apps[-1].province_id, rank=i + 1)
+    for n, app in enumerate(a for a in apps if a.outcome == S.SELECTED):
         expired = n % 3 == 0
         Card.objects.create(application=app, wave=app.wave, number=domain.card_number(wave_number=app.wave.number, application_id=app.pk),
                             granted=3_500_000, issued_at=NOW, deadline=dt.date(2026, 5, 1),
@@ -108,9 +111,9 @@ def world(regions):
 def _measures(app: Application) -> dict[str, bool]:
     card = Card.objects.filter(application=app).values_list("status", flat=True).first()
     return {
-        "applicants": app.status in (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.NOT_SELECTED),
-        "eligible": app.status in (S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED),
-        "selected": app.status == S.SELECTED,
+        "applicants": app.status in (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE),
+        "eligible": app.status == S.ELIGIBLE,
+        "selected": Selection.objects.filter(application=app).exists(),
         "card_active": card == CardStatus.ACTIVE,
         "card_expired": card == CardStatus.EXPIRED,
         "trained": Purchase.objects.filter(card__application=app, status="completed").exists(),
@@ -243,7 +246,8 @@ def test_the_residents_list_shows_only_the_officers_residents_masked_and_each_op
     client = _client(officer)
     person = PersonFactory(nik_regency_id="32.73")
     linked = world["apps"][0]
-    Application.objects.filter(pk=linked.pk).update(nik_regency_id="32.73", person=person, status=S.SELECTED)
+    Application.objects.filter(pk=linked.pk).update(nik_regency_id="32.73", person=person, status=S.ELIGIBLE)
+    Selection.objects.get_or_create(application=linked, defaults={"wave": linked.wave, "province_id": linked.province_id, "rank": 10_000})
     apps = list(Application.objects.select_related("wave").all())
     page = client.get(reverse("prakerja:residents") + "?page=1&wilayah=35")
     assert page.status_code == 200
@@ -303,10 +307,10 @@ def test_exports_carry_the_same_numbers(world):
 
 @pytest.mark.django_db
 def test_one_line_adds_a_column(world, monkeypatch):
-    extra = figures.Column("women_selected", figures.Msg("Perempuan lolos", "Women selected"), Q(status=S.SELECTED, sex="F"))
+    extra = figures.Column("women_selected", figures.Msg("Perempuan lolos", "Women selected"), Q(selection__isnull=False, sex="F"))
     monkeypatch.setattr(figures, "COLUMNS", (*figures.COLUMNS, extra))
     f = figures.figures(scope=figures.Scope(national=True), wave=None)
-    assert f.total["women_selected"] == sum(1 for a in world["apps"] if a.status == S.SELECTED and a.sex == "F")
+    assert f.total["women_selected"] == sum(1 for a in world["apps"] if a.outcome == S.SELECTED and a.sex == "F")
 
 
 # --- incentives paid --------------------------------------------------------------------------------------------

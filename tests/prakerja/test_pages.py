@@ -74,9 +74,9 @@ def test_the_whole_wave_through_the_pages(applicant, regions):
     assert pmo.get(reverse("prakerja:draw_data", args=[wave.pk])).json()["seed"] is None
     pmo.post(reverse("prakerja:wave_draw", args=[wave.pk]))
     committed()
-    assert Application.objects.get().status == "selected"
+    assert Application.objects.select_related("wave").get().outcome == "selected"
     mine = citizen.get(reverse("prakerja:mine")).content.decode()
-    assert "Lolos" in mine
+    assert "Lolos" in mine and "Lihat hasil pengundian" in mine
     results = Client().get(reverse("prakerja:results", args=[wave.pk])).content.decode()
     assert Wave.objects.get().seed in results and person.full_name not in results
     citizen.post(reverse("set_language"), {"language": "en", "next": reverse("prakerja:mine")})

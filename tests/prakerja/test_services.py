@@ -13,7 +13,7 @@ from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.prakerja import domain, selectors, services
 from sisnaker.prakerja.domain import ApplicationStatus as S
-from sisnaker.prakerja.models import Application, Exclusion, Wave
+from sisnaker.prakerja.models import Application, Exclusion, Selection, Wave
 from tests.conftest import make_nik
 from tests.factories import staff
 
@@ -228,7 +228,7 @@ def test_the_draw_selects_per_province_reproducibly_and_later_waves_follow_the_r
     # West Java: 3 seats; Jakarta has 1 applicant for 2 seats: its unused seat goes to the pool.
     assert counts == {"candidates": 9, "selected": 5, "not_selected": 4}
     wave.refresh_from_db()
-    selected = list(Application.objects.filter(wave=wave, status=S.SELECTED).order_by("draw_rank").values_list("pk", flat=True))
+    selected = list(Selection.objects.filter(wave=wave).order_by("rank").values_list("application_id", flat=True))
     published = selectors.draw_publication(wave)
     assert published["seed"] == wave.seed and published["selected"] == selected
     assert domain.draw(seed=published["seed"], candidates=[domain.Candidate(*c) for c in published["candidates"]],
@@ -254,7 +254,7 @@ def test_the_draw_selects_per_province_reproducibly_and_later_waves_follow_the_r
         services.application_start(actor=winner.user, wave=wave2, data=data_for(winner), now=NOW)
     assert beneficiary.value.message == domain.REASONS["earlier_beneficiary"]
     mine = selectors.my_applications(winner)
-    assert mine[0].status == S.SELECTED and str(mine[0].status_label()) == "Lolos"
+    assert mine[0].outcome == S.SELECTED and str(mine[0].status_label()) == "Lolos"
 
 
 def test_at_most_max_per_household(open_wave, applicant, pmo):
@@ -263,8 +263,10 @@ def test_at_most_max_per_household(open_wave, applicant, pmo):
     apps = [apply_confirmed(wave, applicant(), kk=kk) for _ in range(4)]
     services.wave_close(actor=pmo, wave=wave, now=NOW)
     services.wave_draw(actor=pmo, wave=wave, now=NOW)
-    statuses = sorted((a.outcome, a.reason) for a in Application.objects.filter(pk__in=[a.pk for a in apps]).select_related("wave"))
+    # What each of them reads on their page: the two not selected are told their KK's limit was reached.
+    statuses = sorted((mine.outcome, mine.reason) for a in apps for mine in selectors.my_applications(a.person))
     assert statuses == [(S.NOT_SELECTED, "household_full")] * 2 + [(S.SELECTED, "")] * 2
+    assert set(Application.objects.filter(pk__in=[a.pk for a in apps]).values_list("reason", flat=True)) == {""}  # derived
 
 
 def test_quotas_by_hand_or_from_weights(pmo, regions):

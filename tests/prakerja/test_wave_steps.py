@@ -48,7 +48,7 @@ def test_a_step_is_asked_for_once_and_runs_after_commit(open_wave, applicant, pm
     services.wave_step_request(actor=pmo, wave=wave, step="draw", now=NOW)
     committed()
     wave.refresh_from_db()
-    assert wave.status == "drawn" and Application.objects.filter(wave=wave, status=S.SELECTED).count() == 2
+    assert wave.status == "drawn" and Application.objects.filter(wave=wave, selection__isnull=False).count() == 2
     assert AuditEvent.objects.filter(action="prakerja_wave.step_requested", object_id=str(wave.pk)).count() == 2
 
 

@@ -107,7 +107,7 @@ def _a_full_prakerja_wave_was_drawn(tmp_path):
 
     wave = Wave.objects.get()
     assert wave.status == "drawn" and Application.objects.filter(wave=wave).count() == 3000
-    selected = Application.objects.filter(wave=wave, status="selected").count()
+    selected = Application.objects.filter(wave=wave, selection__isnull=False).count()
     assert selected == wave.national_target == Card.objects.filter(wave=wave).count()
     assert Application.objects.filter(wave=wave, status="ineligible").exists()
     assert Application.objects.filter(wave=wave, status="lapsed").exists()

@@ -36,7 +36,7 @@ RECENT = 50
 SELECTED_STATES = (E.SELECTED, E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 TRAINED_STATES = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)
 # Prakerja applications that went through (codes typed, identity accepted), whatever the draw said afterwards.
-PRAKERJA_REGISTERED = (S.SUBMITTED, S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED)
+PRAKERJA_REGISTERED = (S.SUBMITTED, S.ELIGIBLE)  # or later: the draw rewrites no application
 
 NOT_FOUND = Msg("Posko tidak ditemukan.", "Posko not found.")
 
@@ -168,7 +168,7 @@ def outcomes(*, posko: Posko) -> Outcomes:
     apps = Application.objects.filter(
         pk__in=Assistance.objects.filter(posko_id=posko.pk, kind=K.PRAKERJA).values("prakerja_application_id")
     ).aggregate(applied=Count("pk"), registered=Count("pk", filter=Q(status__in=PRAKERJA_REGISTERED)),
-                selected=Count("pk", filter=Q(status=S.SELECTED)))
+                selected=Count("pk", filter=Q(selection__isnull=False)))
     out.prakerja_applied, out.prakerja_registered, out.prakerja_selected = (apps["applied"], apps["registered"],
                                                                             apps["selected"])
     return out
@@ -221,7 +221,8 @@ def assisted_page(*, viewer: User, posko_id: int, assistance_id: int, now: dt.da
         raise NotFound(Msg("Warga ini tidak tercatat di posko ini.", "This citizen is not recorded at this posko."),
                        code=Code.ASSISTANCE_NOT_FOUND)
     history = list(Assistance.objects.filter(posko_id=posko.pk, person_id=assistance.person_id)
-                   .select_related("officer", "enrollment__program__institution", "prakerja_application__wave")
+                   .select_related("officer", "enrollment__program__institution", "prakerja_application__wave",
+                                   "prakerja_application__selection")
                    .order_by("-created_at", "-pk"))
     today = posko_today(posko, now)
     programs = list(catalogue(filters=CatalogueFilters(open_only=True), today=today)[:100])

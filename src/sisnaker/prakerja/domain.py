@@ -12,8 +12,9 @@ Application states (``ApplicationStatus``)::
     submitted ──wave closes──▶ ineligible (its reason: age, formal education, an exclusion list, ...)
 
 A wave cannot close while applications wait in ``review``: a mismatch is decided by a PMO officer, never
-silently accepted or refused. The draw writes only the selected: an application still ``eligible`` when its
-wave is drawn was not selected, and is shown as ``not_selected`` (``Application.outcome``). Not selected
+silently accepted or refused. The draw rewrites no application: it records the selected as narrow rows of their
+own (``Selection``); an application ``eligible`` in a drawn wave is shown as ``selected`` when it has one, else as
+``not_selected`` (``Application.outcome``). Not selected
 may apply again in a later wave; ``selected`` (a beneficiary) never again (``earlier_beneficiary``).
 
 Cards (``CardStatus``): a selected application gets a card at the draw (``card_number``: wave, application id,
@@ -51,9 +52,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import hmac
-from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from sisnaker.core.errors import Msg
@@ -246,65 +247,106 @@ def draw_order(seed: str):
     return order
 
 
-@dataclass(frozen=True)
-class DrawResult:
-    selected: list[int]  # in the order drawn (rank 1 first)
-    household_full: list[int]  # not selected, and their household reached the limit
-
-
 def draw(*, seed: str, candidates: Iterable[Candidate], quotas: Mapping[str, int],
          max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD) -> list[int]:
-    """The selected application ids, in the order they were drawn (see the module's docstring)."""
+    """The selected application ids, in the order they were drawn: the module's docstring, step by step (the
+    replay runs it over the published list; the app runs ``draw_by_province``, which gives the same result)."""
     ordered = sorted(candidates, key=draw_order(seed))
-    priors: dict[int, int] = {}
+    household: dict[int, int] = {}
     for c in ordered:
-        priors[c.household] = max(priors.get(c.household, 0), c.prior)
-    return draw_ordered(ordered=ordered, quotas=quotas, max_per_household=max_per_household, priors=priors).selected
-
-
-def draw_ordered(*, ordered: Iterable[Candidate], quotas: Mapping[str, int],
-                 max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD, priors: Mapping[int, int] | None = None) -> DrawResult:
-    """``draw``'s two passes over candidates already in the draw's order (``draw_order``; on PostgreSQL the
-    database sorts them), read once as a stream. What the second pass needs of the candidates who wait is kept
-    as two arrays of integers (16 bytes each), so 5,000,000 candidates fit in a modest amount of memory.
-
-    A household starts at its earlier beneficiaries: ``priors`` (household → count) when given, else the
-    ``prior`` its members carry (closing a wave gives every member of a household the same one)."""
-    household: dict[int, int] = dict(priors or {})
+        household[c.household] = max(household.get(c.household, 0), c.prior)
     left = {province: max(int(n), 0) for province, n in quotas.items()}
     selected: list[int] = []
-    skipped = array("q")  # ids skipped in the first pass: their household was already full
-    waiting_ids, waiting_households = array("q"), array("q")
+    waiting: list[Candidate] = []
     for c in ordered:
-        # A household's count starts at its earlier beneficiaries (every member carries the same ``prior``).
-        count = household.get(c.household)
-        if count is None or c.prior > count:
-            count = household[c.household] = c.prior
-        if count >= max_per_household:
-            skipped.append(c.id)
+        if household[c.household] >= max_per_household:
             continue
         if left.get(c.province, 0) > 0:
             left[c.province] -= 1
-            household[c.household] = count + 1
+            household[c.household] += 1
             selected.append(c.id)
         else:
-            waiting_ids.append(c.id)
-            waiting_households.append(c.household)
+            waiting.append(c)
     pool = sum(left.values())
-    chosen = len(selected)
-    for i, h in enumerate(waiting_households):
+    for c in waiting:
         if pool <= 0:
             break
-        if household[h] >= max_per_household:
-            continue
-        pool -= 1
-        household[h] += 1
-        selected.append(waiting_ids[i])
-    second = set(selected[chosen:])
-    full = list(skipped)
-    full += [pk for pk, h in zip(waiting_ids, waiting_households, strict=True)
-             if household[h] >= max_per_household and pk not in second]
-    return DrawResult(selected=selected, household_full=full)
+        if household[c.household] < max_per_household:
+            pool -= 1
+            household[c.household] += 1
+            selected.append(c.id)
+    return selected
+
+
+def draw_by_province(*, seed: str, streams: Mapping[str, Iterator[Candidate]], quotas: Mapping[str, int],
+                     max_per_household: int = DEFAULT_MAX_PER_HOUSEHOLD) -> tuple[list[int], list[str]]:
+    """``draw``'s result from one stream per province, each in the draw's order (``draw_order``), reading of each
+    stream only what the result depends on: ``(selected ids in the order drawn, their provinces)``.
+
+    The streams are merged by key. A province's stream is read until its quota is full (its later candidates can
+    only wait or be skipped, which changes nothing in the first pass) or it runs out; a province without quota
+    waits from the start. When seats are left (the second pass), the waiting streams are merged from where they
+    stopped, until the pool is empty: a candidate the first pass would have skipped had a full household then,
+    and households only fill up, so it is skipped here too. The result equals ``draw``'s when the members of a
+    household carry the same ``prior`` (closing a wave gives them the same), while a province's selection reads
+    about its quota of candidates, not all of them (docs/prakerja.md "At national size")."""
+    order = draw_order(seed)
+    household: dict[int, int] = {}
+    left = {province: max(int(n), 0) for province, n in quotas.items()}
+    heap: list = []
+
+    def pull(stream: Iterator[Candidate]) -> None:
+        c = next(stream, None)
+        if c is not None:  # (digest, id) keys are unique: the tuple comparison never reaches the candidate
+            heapq.heappush(heap, (order(c), c, stream))
+
+    def room(c: Candidate) -> int | None:
+        """The household's count when it may take one more beneficiary, else None."""
+        count = household.get(c.household)
+        if count is None or c.prior > count:
+            count = household[c.household] = c.prior
+        return count if count < max_per_household else None
+
+    waiting: list[Iterator[Candidate]] = []
+    for province, stream in streams.items():
+        if left.get(province, 0) > 0:
+            pull(stream)
+        else:
+            waiting.append(stream)
+    selected: list[int] = []
+    provinces: list[str] = []
+    while heap:  # first pass: only provinces with quota left are in the heap
+        _, c, stream = heapq.heappop(heap)
+        count = room(c)
+        if count is not None:
+            left[c.province] -= 1
+            household[c.household] = count + 1
+            selected.append(c.id)
+            provinces.append(c.province)
+        if left[c.province] > 0:
+            pull(stream)
+        else:
+            waiting.append(stream)
+    pool = sum(left.values())
+    if pool > 0:
+        for stream in waiting:
+            pull(stream)
+        while heap and pool > 0:
+            _, c, stream = heapq.heappop(heap)
+            count = room(c)
+            if count is not None:
+                pool -= 1
+                household[c.household] = count + 1
+                selected.append(c.id)
+                provinces.append(c.province)
+            pull(stream)
+    return selected, provinces
+
+
+def household_full(*, prior: int, selected_in_household: int, max_per_household: int) -> bool:
+    """Whether a candidate not selected by a draw was passed over because their household (KK) reached its limit:
+    its earlier beneficiaries plus those the draw selected. The draw does not store it; readers derive it."""
+    return prior + selected_in_household >= max_per_household
 
 
 def result_topic(application_id: int) -> str:

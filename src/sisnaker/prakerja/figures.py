@@ -40,8 +40,8 @@ AGE_GROUPS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 OTHER_AGE = "other"
 BASES = ("ktp", "domicile")
 
-APPLIED = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.NOT_SELECTED)
-ELIGIBLE = (S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED)
+APPLIED = (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE)  # registered or later (the draw rewrites no application)
+ELIGIBLE = (S.ELIGIBLE,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ PAID = Q(**{f"{PAYABLE}__kind": "prakerja", f"{PAYABLE}__status": "paid",
 COLUMNS: tuple[Column, ...] = (
     Column("applicants", Msg("Pendaftar", "Applicants"), Q(status__in=APPLIED)),
     Column("eligible", Msg("Memenuhi syarat", "Eligible"), Q(status__in=ELIGIBLE)),
-    Column("selected", Msg("Lolos", "Selected"), Q(status=S.SELECTED)),
+    Column("selected", Msg("Lolos", "Selected"), Q(selection__isnull=False)),
     Column("card_active", Msg("Kartu aktif", "Active cards"), Q(card__status=CardStatus.ACTIVE)),
     Column("card_expired", Msg("Kartu kedaluwarsa (saldo kembali)", "Expired cards (balance returned)"),
            Q(card__status=CardStatus.EXPIRED)),
@@ -290,7 +290,7 @@ def residents(scope: Scope, *, wave: Wave | None = None) -> QuerySet[Application
     """The applications of ``scope``'s residents (newest wave first), with what the list shows. Confirmed
     applications only (those still waiting for their codes are not applications yet)."""
     qs = _base(scope, wave).filter(status__in=(*APPLIED, S.REVIEW))
-    return (qs.select_related("wave", "nik_regency", "domicile_district")
+    return (qs.select_related("wave", "selection", "nik_regency", "domicile_district")
             .only("pk", "full_name", "status", "reason", "nik_encrypted", "person_id", "wave__number", "wave__name",
-                  "nik_regency__name", "domicile_district__name")
+                  "wave__status", "selection__rank", "nik_regency__name", "domicile_district__name")
             .order_by("-wave__number", "full_name", "pk"))

@@ -156,7 +156,6 @@ class Application(models.Model):
     # its beneficiaries from earlier waves.
     household = models.PositiveIntegerField(null=True, blank=True)
     household_prior = models.PositiveSmallIntegerField(default=0)
-    draw_rank = models.PositiveIntegerField(null=True, blank=True)  # order drawn, for the selected
     created_at = models.DateTimeField()
 
     class Meta:
@@ -183,10 +182,11 @@ class Application(models.Model):
 
     @property
     def outcome(self) -> str:
-        """The status as the citizen and officers read it. The draw writes only the selected applications: an
-        eligible application of a drawn wave was not selected (docs/prakerja.md "The draw")."""
+        """The status as the citizen and officers read it. The draw leaves the applications' rows as they are and
+        writes one narrow ``Selection`` row per selected application: an eligible application of a drawn wave is
+        selected when it has one, else not selected (docs/prakerja.md "The draw"). Lists ``select_related`` it."""
         if self.status == ApplicationStatus.ELIGIBLE and self.wave.status == WaveStatus.DRAWN:
-            return ApplicationStatus.NOT_SELECTED
+            return ApplicationStatus.SELECTED if hasattr(self, "selection") else ApplicationStatus.NOT_SELECTED
         return self.status
 
     def status_label(self):
@@ -204,6 +204,28 @@ class Application(models.Model):
 
     def scope_funding_source(self) -> str:
         return FUNDING_SOURCE
+
+
+class Selection(models.Model):
+    """One application selected by its wave's draw, with its rank (the order drawn, 1 first) and province (the
+    published per-province lists and counts read these rows alone). The draw writes only these narrow rows (``COPY``
+    on PostgreSQL), never the wide application rows: at national size rewriting 500,000 application rows and their
+    indexes was most of the draw's time (docs/prakerja.md "At national size")."""
+
+    application = models.OneToOneField(Application, primary_key=True, on_delete=models.PROTECT, related_name="selection")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="selections", db_index=False)
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+", db_index=False)
+    rank = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index of every per-wave read (the (wave, rank) b-tree leads with the wave).
+            models.UniqueConstraint(fields=["wave", "rank"], name="prakerja_selection_rank_once"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="prakerja_selection_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"selected #{self.rank}: application {self.application_id}"
 
 
 class ExclusionImport(models.Model):

@@ -1,8 +1,9 @@
 """Set-based writes of per-application outcomes (closing a wave, the draw): millions of rows, never a query per row.
 
-PostgreSQL: the rows go by ``COPY`` into a temporary table dropped at commit, then one ``UPDATE … FROM`` joins it
-(5,000,000 applications in one statement; see ``bench/bench_prakerja_draw.py``). Elsewhere (SQLite: tests, the
-demo): rows with the same values are grouped and updated by ``pk IN (…)`` in chunks."""
+Closing (``set_rows``), PostgreSQL: the rows go by ``COPY`` into a temporary table dropped at commit, then one
+``UPDATE … FROM`` joins it (5,000,000 applications in one statement; see ``bench/bench_prakerja_draw.py``).
+Elsewhere (SQLite: tests, the demo): rows with the same values are grouped and updated by ``pk IN (…)`` in chunks.
+The draw (``insert_selections``) writes new narrow rows only: ``COPY`` straight into ``prakerja_selection``."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from django.db import connection
 
 from sisnaker.core.bulk import chunks
 
-from .models import Application
+from .models import Application, Selection
 
 CHUNK = 5000
 # The columns these writes may set, with their PostgreSQL types (a fixed list: the SQL below is built from it).
-COLUMNS = {"status": "varchar(12)", "reason": "varchar(40)", "household": "integer", "household_prior": "smallint",
-           "draw_rank": "integer"}
+COLUMNS = {"status": "varchar(12)", "reason": "varchar(40)", "household": "integer", "household_prior": "smallint"}
 
 
 def set_rows(columns: Sequence[str], rows: Sequence[tuple]) -> int:
@@ -56,3 +56,23 @@ def _postgres(columns: Sequence[str], rows: Sequence[tuple]) -> int:
         n = cursor.rowcount
         cursor.execute("DROP TABLE prakerja_rows")
     return n
+
+
+def insert_selections(*, wave_id: int, selected: Sequence[int], provinces: Sequence[str]) -> int:
+    """The draw's ``Selection`` rows: ``selected`` application ids in the order drawn (rank 1 first) and their
+    ``provinces``, in one ``COPY`` on PostgreSQL, in bulk inserts elsewhere."""
+    rows = [(pk, wave_id, province, rank) for rank, (pk, province) in enumerate(zip(selected, provinces, strict=True), start=1)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {Selection._meta.db_table} (application_id, wave_id, province_id, rank) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        with connection.cursor() as cursor:
+            # Check the rows' foreign keys now (Django makes them DEFERRABLE INITIALLY DEFERRED), so that the draw's
+            # cost is paid, and any error raised, here rather than at commit; then back to Django's default.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        Selection.objects.bulk_create([Selection(application_id=pk, wave_id=wave, province_id=province, rank=rank)
+                                       for pk, wave, province, rank in rows], batch_size=CHUNK)
+    return len(rows)

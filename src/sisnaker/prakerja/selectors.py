@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from sisnaker.core.errors import Msg
@@ -22,7 +22,16 @@ from . import domain
 from .domain import ApplicationStatus as S
 from .domain import Candidate
 from .domain import WaveStatus as W
-from .models import FUNDING_SOURCE, Application, Card, CatalogueEntry, ExclusionImport, Purchase, Wave
+from .models import (
+    FUNDING_SOURCE,
+    Application,
+    Card,
+    CatalogueEntry,
+    ExclusionImport,
+    Purchase,
+    Selection,
+    Wave,
+)
 
 
 def open_waves(today: dt.date) -> list[Wave]:
@@ -42,24 +51,27 @@ def wave_get(pk: int) -> Wave | None:
 
 
 def wave_figures(wave: Wave) -> dict:
-    """Applications by status, and per province: quota, applicants (registered or later), eligible, selected."""
-    by_status = dict(Application.objects.filter(wave=wave).values_list("status").annotate(n=Count("pk")))
-    if wave.status == W.DRAWN and S.ELIGIBLE in by_status:  # eligible in a drawn wave: not selected (Application.outcome)
-        by_status[S.NOT_SELECTED] = by_status.get(S.NOT_SELECTED, 0) + by_status.pop(S.ELIGIBLE)
-    counted = [S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.SELECTED, S.NOT_SELECTED]
-    per = {row["province_id"]: row for row in Application.objects.filter(wave=wave).values("province_id").annotate(
-        applicants=Count("pk", filter=Q(status__in=counted)),
-        eligible=Count("pk", filter=Q(status__in=[S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED])),
-        selected=Count("pk", filter=Q(status=S.SELECTED)))}
+    """Applications by status, and per province: quota, applicants (registered or later), eligible, selected. One
+    scan of the wave's applications (grouped by province and status) and one of its selections."""
+    by_status: Counter = Counter()
+    per: dict[str, Counter] = defaultdict(Counter)
+    for province, status, n in Application.objects.filter(wave=wave).values_list("province_id", "status").annotate(n=Count("pk")).order_by():
+        by_status[status] += n
+        per[province][status] += n
+    chosen = dict(Selection.objects.filter(wave=wave).values_list("province_id").annotate(n=Count("pk")).order_by())
+    if wave.status == W.DRAWN and S.ELIGIBLE in by_status:  # eligible in a drawn wave: selected or not (Application.outcome)
+        eligible = by_status.pop(S.ELIGIBLE)
+        by_status[S.SELECTED] = sum(chosen.values())
+        by_status[S.NOT_SELECTED] = eligible - by_status[S.SELECTED]
     quotas = {q.province_id: q for q in wave.quotas.all()}
     provinces = []
     for province in Province.objects.order_by("code"):
-        row = per.get(province.code, {})
+        row = per.get(province.code, Counter())
         quota = quotas.get(province.code)
         provinces.append({"province": province, "quota": quota.quota if quota else 0, "weight": quota.weight if quota else None,
-                          "applicants": row.get("applicants", 0), "eligible": row.get("eligible", 0),
-                          "selected": row.get("selected", 0)})
-    return {"by_status": by_status, "provinces": provinces, "total": sum(by_status.values()),
+                          "applicants": row[S.SUBMITTED] + row[S.ELIGIBLE] + row[S.INELIGIBLE], "eligible": row[S.ELIGIBLE],
+                          "selected": chosen.get(province.code, 0)})
+    return {"by_status": dict(by_status), "provinces": provinces, "total": sum(by_status.values()),
             "quota_total": sum(q.quota for q in quotas.values())}
 
 
@@ -67,7 +79,22 @@ def my_applications(person) -> list[Application]:
     """Every application with the person's NIK (also those a posko entered for them)."""
     if person is None:
         return []
-    return list(Application.objects.filter(nik_index=person.nik_index).select_related("wave", "province").order_by("-wave__number"))
+    applications = list(Application.objects.filter(nik_index=person.nik_index).select_related("wave", "province", "selection")
+                        .order_by("-wave__number"))
+    for app in applications:
+        if app.outcome == S.NOT_SELECTED and not app.reason and _household_full(app):
+            app.reason = "household_full"  # derived for the page (the draw stores only the selected), never saved
+    return applications
+
+
+def _household_full(app: Application) -> bool:
+    """Whether a not selected application's household (KK) reached its limit in the wave's draw."""
+    if app.household is None:
+        return False
+    # Households are numbered per wave by KK: the KK's blind index (indexed) finds the household's members.
+    selected = Application.objects.filter(kk_index=app.kk_index, wave_id=app.wave_id, selection__isnull=False).count()
+    return domain.household_full(prior=app.household_prior, selected_in_household=selected,
+                                 max_per_household=app.wave.max_per_household)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +139,7 @@ def exclusion_import_get(pk: int) -> ExclusionImport | None:
 
 def selected_by_province(wave: Wave) -> list[tuple[Province, list[int]]]:
     """The published result: the selected application numbers per province (no names, no NIK)."""
-    rows = Application.objects.filter(wave=wave, status=S.SELECTED).order_by("province_id", "pk").values_list("province_id", "pk")
+    rows = Selection.objects.filter(wave=wave).order_by("province_id", "application_id").values_list("province_id", "application_id")
     names = dict(Province.objects.values_list("code", "name"))
     out: dict[str, list[int]] = {}
     for code, pk in rows:
@@ -120,35 +147,79 @@ def selected_by_province(wave: Wave) -> list[tuple[Province, list[int]]]:
     return [(names.get(code, code), ids) for code, ids in out.items()]
 
 
-def draw_candidates_in_order(wave: Wave) -> Iterator[Candidate]:
-    """The candidates of a closed wave (eligible, with a household) in the draw's order (``domain.draw_order``).
-    PostgreSQL sorts them by the same HMAC-SHA256 key computed in SQL and streams them through a server-side
-    cursor (5,000,000 rows without holding them twice); elsewhere they are sorted here."""
+# The first page a province's stream reads: its quota and a tenth more for the candidates whose household is full,
+# plus a few; later pages (rare: many full households, or the second pass) are a quarter of that, at least 1,000.
+NEXT_PAGE_MIN = 1_000
+
+
+def _first_page(quota: int) -> int:
+    return quota + quota // 10 + 100 if quota > 0 else 0
+
+
+_KEY = "sha256(%(outer)s || sha256(%(inner)s || convert_to(id::text, 'UTF8')))"  # domain.draw_key's digest (hmac_pads)
+_CANDIDATES = ("FROM prakerja_application WHERE wave_id = %(wave)s AND status = %(status)s AND household IS NOT NULL")
+# Every province's first page in one scan: the candidates numbered per province in the draw's order, the first n kept.
+_FIRST_PAGES = (f"SELECT id, province_id, household, household_prior FROM (SELECT id, province_id, household, household_prior, "  # noqa: S608
+                f"ROW_NUMBER() OVER (PARTITION BY province_id ORDER BY {_KEY}, id) AS rn {_CANDIDATES}) t "
+                "JOIN unnest(%(codes)s::varchar[], %(limits)s::integer[]) AS l(code, n) ON l.code = t.province_id "
+                "WHERE t.rn <= l.n ORDER BY t.province_id, t.rn")
+
+
+def draw_streams(wave: Wave) -> dict[str, Iterator[Candidate]]:
+    """The candidates of a closed wave (eligible, with a household), one lazy stream per province, each in the
+    draw's order (``domain.draw_order``), for ``domain.draw_by_province``. On PostgreSQL the key is the same
+    HMAC-SHA256 computed in SQL: one scan numbers every province's candidates in that order and returns the first
+    page of each province with quota (about its quota); a stream that needs more (many full households, the second
+    pass, a province without quota) reads further pages of its own after the last key read. Elsewhere the rows are
+    sorted here."""
     if connection.vendor != "postgresql":
-        rows = Application.objects.filter(wave=wave, status=S.ELIGIBLE).exclude(household=None).values_list(
-            "pk", "province_id", "household", "household_prior")
-        yield from sorted((Candidate(*row) for row in rows), key=domain.draw_order(wave.seed))
-        return
+        streams: dict[str, list[Candidate]] = {}
+        for c in sorted(draw_candidates(wave), key=domain.draw_order(wave.seed)):
+            streams.setdefault(c.province, []).append(c)
+        return {province: iter(rows) for province, rows in streams.items()}
     inner, outer = domain.hmac_pads(wave.seed)
-    connection.ensure_connection()
-    # A sort this size wants memory rather than temporary files; only for this transaction.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SISNAKER_PRAKERJA_DRAW_WORK_MEM])
-    with connection.connection.cursor(name=f"prakerja_draw_{wave.pk}") as cursor:
-        cursor.itersize = 20_000
-        cursor.execute(
-            "SELECT id, province_id, household, household_prior FROM prakerja_application "
-            "WHERE wave_id = %(wave)s AND status = %(status)s AND household IS NOT NULL "
-            "ORDER BY sha256(%(outer)s || sha256(%(inner)s || convert_to(id::text, 'UTF8'))), id",
-            {"wave": wave.pk, "status": S.ELIGIBLE, "inner": inner, "outer": outer})
-        for row in cursor:
-            yield Candidate(*row)
+    params = {"wave": wave.pk, "status": S.ELIGIBLE, "inner": inner, "outer": outer}
+    limits = {code: _first_page(quota) for code, quota in wave.quotas.values_list("province_id", "quota")}
+    limits = {code: n for code, n in limits.items() if n > 0}
+    first: dict[str, list[Candidate]] = defaultdict(list)
+    if limits:
+        # The server's own work_mem on purpose: with a large one the planner sorts in one process; with the default
+        # it sorts in parallel workers and merges, twice as fast at 5,000,000 (docs/prakerja.md "At national size").
+        with connection.cursor() as cursor:
+            cursor.execute(_FIRST_PAGES, {**params, "codes": list(limits), "limits": list(limits.values())})
+            for row in cursor.fetchall():
+                first[row[1]].append(Candidate(*row))
+    return {code: _province_stream(wave, code, params, first.get(code, []), limits.get(code, 0))
+            for code in Province.objects.order_by("code").values_list("code", flat=True)}
+
+
+def _province_stream(wave: Wave, province: str, params: dict, first: list[Candidate], limit: int) -> Iterator[Candidate]:
+    yield from first
+    if len(first) < limit:  # the province has no more candidates
+        return
+    order = domain.draw_order(wave.seed)
+    params = {**params, "province": province, "limit": max(NEXT_PAGE_MIN, limit // 4)}
+    last = first[-1] if first else None
+    while True:
+        after = ""
+        if last is not None:  # the next page starts after the last row read, by the same key
+            params["key"], params["id"] = order(last)
+            after = f" AND ({_KEY}, id) > (%(key)s, %(id)s)"
+        sql = (f"SELECT id, province_id, household, household_prior {_CANDIDATES} AND province_id = %(province)s"  # noqa: S608
+               f"{after} ORDER BY {_KEY}, id LIMIT %(limit)s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [Candidate(*row) for row in cursor.fetchall()]
+        yield from rows
+        if len(rows) < params["limit"]:
+            return
+        last = rows[-1]
 
 
 def draw_candidates(wave: Wave) -> list[Candidate]:
-    """The draw's list: the wave's eligible applications (after the draw: selected or not) with their household."""
-    return [Candidate(*row) for row in Application.objects.filter(wave=wave, status__in=[S.ELIGIBLE, S.SELECTED, S.NOT_SELECTED])
-            .exclude(household=None).order_by("pk").values_list("pk", "province_id", "household", "household_prior")]
+    """The draw's list: the wave's eligible applications with their household (the draw changes none of them)."""
+    return [Candidate(*row) for row in Application.objects.filter(wave=wave, status=S.ELIGIBLE).exclude(household=None)
+            .order_by("pk").values_list("pk", "province_id", "household", "household_prior")]
 
 
 def draw_publication(wave: Wave) -> dict:
@@ -162,7 +233,7 @@ def draw_publication(wave: Wave) -> dict:
         "max_per_household": wave.max_per_household,
         "quotas": dict(wave.quotas.values_list("province_id", "quota")),
         "candidates": [[c.id, c.province, c.household, c.prior] for c in draw_candidates(wave)],
-        "selected": list(Application.objects.filter(wave=wave, status=S.SELECTED).order_by("draw_rank").values_list("pk", flat=True)),
+        "selected": list(Selection.objects.filter(wave=wave).order_by("rank").values_list("application_id", flat=True)),
     }
 
 

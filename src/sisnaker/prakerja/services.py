@@ -49,7 +49,7 @@ from .models import (
     Wave,
     ledger_reference,
 )
-from .rows import set_rows
+from .rows import insert_selections, set_rows
 
 CODE_MINUTES = 10
 MAX_CODE_ATTEMPTS = 5
@@ -299,10 +299,10 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         for chunk in chunks(niks, CHUNK):
             for index, category in Exclusion.objects.filter(nik_index__in=chunk).values_list("nik_index", "category"):
                 excluded[index].add(category)
-            earlier.update(Application.objects.filter(nik_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
+            earlier.update(Application.objects.filter(nik_index__in=chunk, selection__isnull=False).exclude(wave=wave)
                            .values_list("nik_index", flat=True))
         for chunk in chunks(kks, CHUNK):
-            for index, n in (Application.objects.filter(kk_index__in=chunk, status=S.SELECTED).exclude(wave=wave)
+            for index, n in (Application.objects.filter(kk_index__in=chunk, selection__isnull=False).exclude(wave=wave)
                              .values_list("kk_index").annotate(n=Count("pk"))):
                 prior[index] = n
         household_of = {kk: i for i, kk in enumerate(kks, start=1)}
@@ -345,23 +345,19 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
 
 
 def _draw_apply(wave: Wave) -> dict[str, int]:
-    """Inside the draw's transaction: ``domain.draw_ordered`` over the wave's candidates in the draw's order
-    (sorted by the database on PostgreSQL) and two set-based writes (``prakerja.rows``): the selected get their
-    status and rank; the not selected whose household reached its limit get ``household_full``. The others are
-    not rewritten: an eligible application of a drawn wave is a not selected one (``Application.outcome``), so
-    the draw writes a tenth of the rows, not all of them (docs/prakerja.md "At national size")."""
+    """Inside the draw's transaction: ``domain.draw_by_province`` over one stream of candidates per province in the
+    draw's order (sorted by the database on PostgreSQL, read about a quota's worth each), then one narrow
+    ``Selection`` row per selected application (``prakerja.rows.insert_selections``: ``COPY`` on PostgreSQL). No
+    application row is rewritten: an eligible application of a drawn wave is selected when it has a selection, else
+    not selected (``Application.outcome``); a not selected one whose household reached its limit is told so from
+    the household's count (``domain.household_full``). docs/prakerja.md "At national size"."""
     quotas = dict(wave.quotas.values_list("province_id", "quota"))
-    counted = Counter()
-
-    def stream():
-        for c in selectors.draw_candidates_in_order(wave):
-            counted["candidates"] += 1
-            yield c
-    result = domain.draw_ordered(ordered=stream(), quotas=quotas, max_per_household=wave.max_per_household)
-    set_rows(("status", "draw_rank"), [(pk, S.SELECTED, rank) for rank, pk in enumerate(result.selected, start=1)])
-    set_rows(("reason",), [(pk, "household_full") for pk in result.household_full])
-    n = counted["candidates"]
-    return {"candidates": n, "selected": len(result.selected), "not_selected": n - len(result.selected)}
+    selected, provinces = domain.draw_by_province(seed=wave.seed, streams=selectors.draw_streams(wave), quotas=quotas,
+                                                  max_per_household=wave.max_per_household)
+    insert_selections(wave_id=wave.pk, selected=selected, provinces=provinces)
+    # Closing gives every eligible application its household: this count is an index-only scan of (wave, status).
+    candidates = Application.objects.filter(wave=wave, status=S.ELIGIBLE).count()
+    return {"candidates": candidates, "selected": len(selected), "not_selected": candidates - len(selected)}
 
 
 # --- cards and training balances ----------------------------------------------------------------------------
@@ -381,7 +377,7 @@ def _cards_issue(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
     keys already posted skipped), one audit row for the wave. Running it again issues and posts nothing."""
     selected_on = timezone.localdate(now)
     deadline = domain.purchase_deadline(selected_on, wave.purchase_deadline_days)
-    todo = list(Application.objects.filter(wave=wave, status=S.SELECTED, card__isnull=True)
+    todo = list(Application.objects.filter(selection__wave=wave, card__isnull=True)
                 .order_by("pk").values_list("pk", "person_id"))
     for chunk in chunks(todo, CHUNK):
         Card.objects.bulk_create([Card(application_id=pk, wave=wave, person_id=person_id, granted=wave.training_balance,
@@ -462,25 +458,28 @@ def results_tell(*, actor, wave: Wave, now: dt.datetime) -> int:
         if wave.status != W.DRAWN:
             raise Conflict(Msg("Hasil hanya diberitahukan setelah pengundian.", "Results are told only after the draw."),
                            code=Code.WAVE_STATE)
-        # Not selected: eligible in a drawn wave (the draw writes only the selected).
-        rows = list(Application.objects.filter(wave=wave, status__in=(S.SELECTED, S.ELIGIBLE, S.NOT_SELECTED)).order_by("pk")
-                    .values_list("pk", "status", "reason", "person_id", "phone", "email"))
+        # The candidates: eligible in a drawn wave, selected when they have a selection (the draw writes only those).
+        rows = list(Application.objects.filter(wave=wave, status=S.ELIGIBLE).order_by("pk")
+                    .values_list("pk", "selection__rank", "household", "household_prior", "person_id", "phone", "email"))
+        in_household = Counter(r[2] for r in rows if r[1] is not None)  # the selected per household
         url, channels = absolute(reverse("prakerja:mine")), notice_channels()
         told: Counter = Counter()
         for chunk in chunks(rows, CHUNK):
             used = notifications.topics_used(domain.result_topic(r[0]) for r in chunk)
             messages = []
-            for pk, status, reason, person_id, phone, email in chunk:
+            for pk, rank, household, prior, person_id, phone, email in chunk:
                 topic = domain.result_topic(pk)
                 if topic in used:
                     continue
-                subject, text = domain.result_notice(selected=status == S.SELECTED, wave=wave.name, application_id=pk,
+                full = rank is None and household is not None and domain.household_full(
+                    prior=prior, selected_in_household=in_household[household], max_per_household=wave.max_per_household)
+                subject, text = domain.result_notice(selected=rank is not None, wave=wave.name, application_id=pk,
                                                      balance=wave.training_balance, deadline_days=wave.purchase_deadline_days,
-                                                     reason=reason, url=url)
+                                                     reason="household_full" if full else "", url=url)
                 addresses = {"sms": phone, "whatsapp": phone, "email": email}
                 messages += [notifications.Addressed(channel=c, to=addresses[c], topic=topic, subject=subject, text=text,
                                                      person_id=person_id) for c in channels]
-                told[S.SELECTED if status == S.SELECTED else S.NOT_SELECTED] += 1
+                told[S.SELECTED if rank is not None else S.NOT_SELECTED] += 1
             notifications.notify_addresses(messages=messages)
         audit.record(actor=actor, action=Audit.RESULTS_TOLD, obj=wave,
                      after={"selected": told[S.SELECTED], "not_selected": told[S.NOT_SELECTED], "channels": list(channels)})
@@ -514,7 +513,7 @@ def _not_eligible(reason: str) -> ValidationFailed:
 
 
 def _earlier_beneficiary(index: str) -> bool:
-    return (Application.objects.filter(nik_index=index, status=S.SELECTED).exists()
+    return (Application.objects.filter(nik_index=index, selection__isnull=False).exists()
             or Exclusion.objects.filter(nik_index=index, category=domain.ExclusionCategory.EARLIER_BENEFICIARY).exists())
 
 

@@ -32,8 +32,7 @@ FACT_COLUMNS = ("measure", "src", "year", "month", "dom_province", "ktp_province
                 "funding", "sex", "disability", "age", "education", "amount")
 
 STARTED = (E.PARTICIPANT, E.GRADUATED, E.NOT_PASSED, E.DROPPED_OUT)  # began the training
-PRAKERJA_APPLIED = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE,
-                    ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED)
+PRAKERJA_APPLIED = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)  # or later
 
 
 def _text(path: str | None):
