@@ -249,10 +249,14 @@ def test_cancelling_an_authorised_purchase_returns_the_balance(open_wave, applic
     with pytest.raises(Conflict) as e:
         purchases.redeem_status(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_1)
     assert e.value.code == "redeem_transaction_cancelled"
-    # Finished, the card may buy again (another key): another program (training keeps one enrollment per program and
-    # person, so the same program is refused with the enrolment's reason).
+    # Finished, the card may buy again (another key), the same program too: training keeps one enrollment per program
+    # and person, so the withdrawn one joins again; cancelled once more, it is withdrawn once more.
+    withdrawn = Enrollment.objects.get(program=m.program, person=m.card.person)
     again = buy(m.card, m.program, key="k-again")
-    assert (again.status, again.refusal) == (PS.REFUSED, "enrol_refused")
+    assert again.status == PS.AUTHORISED and again.enrollment_id == withdrawn.pk and held(m.card) == before - PRICE
+    assert Enrollment.objects.get(pk=withdrawn.pk).state == "participant"
+    purchases.purchase_cancel(actor=m.card.person.user, purchase=again, reason="", now=NOW)
+    assert Enrollment.objects.get(pk=withdrawn.pk).state == "withdrawn" and held(m.card) == before
     other = prakerja_program(m.inst, title="Pelatihan Lain", start_date=dt.date(2026, 4, 25), end_date=dt.date(2026, 5, 5))
     curate(other, manager=m.manager, curator=m.curator, pmo=pmo, sessions=())
     assert buy(m.card, other, key="k-other").status == PS.AUTHORISED and held(m.card) == before - PRICE

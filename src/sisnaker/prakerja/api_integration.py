@@ -197,6 +197,24 @@ def purchase_consent_resend(request: HttpRequest) -> JsonResponse:
 
 
 @partner_signed(kinds=PLATFORMS)
+def purchase_cancel(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchase/cancel`` — body ``{"invoice_code", "reason"}``: the beneficiary cancels, on
+    the platform, the platform's own purchase (waiting for consent, requested, or authorised with no session redeemed
+    and the institution not paid yet: the balance comes back). Again → 409 ``prakerja_purchase_state``."""
+    data = _body(request)
+    found = Purchase.objects.filter(invoice_code=domain.normalise_code(_text(data, "invoice_code")),
+                                    platform_code=request.partner.client_code).first()
+    if found is None:
+        raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
+    reason = data.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > 300:
+        raise ValidationFailed(Msg("Alasan (reason) berupa teks, paling panjang 300 karakter.",
+                                   "The reason is text of at most 300 characters."), code=Code.CATALOGUE_INPUT, field="reason")
+    purchases.purchase_cancel(actor=None, via=request.partner.client_code, purchase=found, reason=reason, now=timezone.now())
+    return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
+
+
+@partner_signed(kinds=PLATFORMS)
 def purchase_status(request: HttpRequest) -> JsonResponse:
     """``POST /api/v1/integration/purchase/status`` — body ``{"invoice_code"}``: the platform's own purchase."""
     data = _body(request)
@@ -320,6 +338,19 @@ def _register() -> None:
                                      409: "`prakerja_consent_resend_limit`, `prakerja_consent_locked`, `prakerja_consent_expired`, "
                                           "`prakerja_consent_not_pending`, `signature_replayed`",
                                      429: "`prakerja_consent_resend_too_soon` (`Retry-After`: seconds to wait)"})
+    openapi.register(f"{BASE}/purchase/cancel", operation_id="prakerja_purchase_cancel", summary="Cancel a purchase",
+                     description="Platforms: the beneficiary cancels their purchase on the platform it was bought on. Waiting "
+                                 "for consent or requested: cancelled at once, nothing was debited. Authorised: cancelled only "
+                                 "while no session was redeemed and the institution's payment is still due; the price goes back "
+                                 "to the card's balance, the voucher and redeem codes stop working and the enrollment is "
+                                 "withdrawn. The card may buy again at once. `reason` (optional, up to 300 characters) is kept.",
+                     data_schema="PrakerjaPurchase",
+                     request_schema={"type": "object", "required": ["invoice_code"], "properties": {
+                         "invoice_code": {"type": "string"}, "reason": {"type": "string", "maxLength": 300}}},
+                     request_example={"invoice_code": "INVABCDEFGHJK", "reason": "Salah memilih pelatihan"},
+                     extra_refusals={404: "not this platform's purchase",
+                                     409: "`prakerja_purchase_state` (already finished, cancelled or refused; a session "
+                                          "redeemed; the institution's payment in process), `signature_replayed`"})
     openapi.register(f"{BASE}/purchase/status", operation_id="prakerja_purchase_status", summary="A purchase's status",
                      description="Platforms: their own purchase by invoice code; `voucher_code` once authorised.",
                      data_schema="PrakerjaPurchase", request_example={"invoice_code": "INVABCDEFGHJK"},

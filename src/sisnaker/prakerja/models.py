@@ -399,7 +399,9 @@ class Purchase(models.Model):
     ledger_key = models.CharField(max_length=60, blank=True)
     payable = models.OneToOneField("payments.Payable", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     voucher_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
-    enrollment = models.OneToOneField("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # One live purchase per enrollment (``prakerja_purchase_one_per_enrollment``); a cancelled purchase keeps the
+    # enrollment it withdrew, and buying the same course again enrols the buyer on that enrollment once more.
+    enrollment = models.ForeignKey("training.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
     # Completed and an incentive may still become due (an instalment's day, a survey window): what the hourly accrual
     # reads (``purchases.incentives_accrue``); cleared once ``domain.incentives_settled``.
@@ -421,6 +423,8 @@ class Purchase(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["platform_code", "idempotency_key"], name="prakerja_purchase_idempotent"),
+            models.UniqueConstraint(fields=["enrollment"], condition=Q(enrollment__isnull=False) & ~Q(status="cancelled"),
+                                    name="prakerja_purchase_one_per_enrollment"),
             # "A second training can be bought only when the first is finished."
             models.UniqueConstraint(fields=["card"], condition=Q(status__in=["consent", "requested", "authorised"]),
                                     name="prakerja_purchase_one_unfinished_per_card"),

@@ -538,10 +538,12 @@ def purchase_authorise(*, actor, purchase: Purchase, now: dt.datetime) -> Purcha
     return purchase
 
 
-def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime) -> Purchase:
-    """The buyer (or a PMO officer) cancels a purchase: a requested one at once; an authorised one only while no
-    session was redeemed and the institution's payable was not paid yet — the money goes back to the balance
-    (``prakerja-refund:<id>``), the payable is cancelled, the redeem codes too, and the enrollment is withdrawn."""
+def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime, via: str = "") -> Purchase:
+    """The buyer (or a PMO officer) cancels a purchase: one waiting for consent or requested at once; an authorised
+    one only while no session was redeemed and the institution's payable was not paid yet — the money goes back to
+    the balance (``prakerja-refund:<id>``), the payable is cancelled, the redeem codes too, and the enrollment is
+    withdrawn. ``actor`` None with ``via`` (a platform's client code, which must be the purchase's): the platform
+    the beneficiary bought on cancels for them, under the same rules; another platform's purchase is not found."""
     reason = " ".join((reason or "").split())[:300]
     with transaction.atomic(durable=True):
         card_id = Purchase.objects.filter(pk=purchase.pk).values_list("card_id", flat=True).first()
@@ -549,7 +551,10 @@ def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime)
             raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
         card = Card.objects.select_for_update().get(pk=card_id)
         purchase = Purchase.objects.select_for_update(of=("self",)).select_related("person", "payable").get(pk=purchase.pk)
-        if not (can(actor, "prakerja.buy", card) or can(actor, "prakerja.manage")):
+        if actor is None:
+            if not via or purchase.platform_code != via:
+                raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
+        elif not (can(actor, "prakerja.buy", card) or can(actor, "prakerja.manage")):
             raise PermissionDenied()
         if purchase.status not in PS.UNFINISHED:
             raise Conflict(Msg("Pembelian ini tidak dapat dibatalkan lagi.", "This purchase can no longer be cancelled."), code=Code.PURCHASE_STATE)
@@ -577,7 +582,8 @@ def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime)
         purchase.voucher_code = None
         purchase.save(update_fields=["status", "cancelled_at", "cancel_reason", "voucher_code"])
         audit.record(actor=actor, action=Audit.PURCHASE_CANCELLED, obj=purchase, at=now, before={"status": before},
-                     after={"status": PS.CANCELLED, "refunded": purchase.price if before == PS.AUTHORISED else 0}, reason=reason)
+                     after={"status": PS.CANCELLED, "refunded": purchase.price if before == PS.AUTHORISED else 0,
+                            "via": _who(actor, via)}, reason=reason)
     return purchase
 
 

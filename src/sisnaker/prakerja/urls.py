@@ -46,4 +46,5 @@ partner_api = [
     path("purchase/status", api_integration.purchase_status, name="purchase_status"),
     path("purchase/consent", api_integration.purchase_consent, name="purchase_consent"),
     path("purchase/consent/resend", api_integration.purchase_consent_resend, name="purchase_consent_resend"),
+    path("purchase/cancel", api_integration.purchase_cancel, name="purchase_cancel"),
 ]

@@ -447,7 +447,7 @@ def _close_enrollments(*, actor: User, program: Program, now: dt.datetime) -> in
 ALREADY_REGISTERED = Msg("Sudah terdaftar di program ini.", "Already registered for this program.")
 
 
-def _check_can_enroll(*, program: Program, person: Person) -> None:
+def _check_can_enroll(*, program: Program, person: Person, rejoining: bool = False) -> None:
     # Lock the person (after the program: always in that order) so that two registrations of the same
     # person into two overlapping programs, which lock different program rows, cannot both pass the
     # clash check below before either is committed (tests/training/test_concurrency.py).
@@ -461,7 +461,7 @@ def _check_can_enroll(*, program: Program, person: Person) -> None:
             Msg("Belum memenuhi syarat: " + " ".join(p.id for p in problems), "Not eligible: " + " ".join(p.en for p in problems)),
             code=Code.NOT_ELIGIBLE,
         )
-    if Enrollment.objects.filter(program=program, person=person).exists():
+    if not rejoining and Enrollment.objects.filter(program=program, person=person).exists():
         raise Conflict(ALREADY_REGISTERED, code=Code.ALREADY_REGISTERED)
     clash = selectors.schedule_clashes(person_ids=[person.pk], program=program).get(person.pk)
     if clash:
@@ -768,12 +768,23 @@ def enrollment_record_purchased(*, actor, program: Program, person: Person, now:
     locked first, as everywhere; the person's eligibility, an enrollment already there, a schedule clash and a
     full quota refuse as they do for any registration. The purchase is the acceptance: the buyer is a participant
     at once (source ``self``: they bought it themselves), without a registration window — the catalogue sells the
-    course while it is open for additions."""
+    course while it is open for additions. A buyer whose enrollment here was withdrawn (e.g. an earlier purchase of
+    the same course cancelled) joins again: that enrollment becomes a participant once more (one per person and
+    program), with the same checks."""
     program = lock_program(program)
     domain.check_open_for_additions(program.status)
-    _check_can_enroll(program=program, person=person)
+    withdrawn = Enrollment.objects.select_for_update().filter(program=program, person=person, state=E.WITHDRAWN).first()
+    _check_can_enroll(program=program, person=person, rejoining=withdrawn is not None)
     if selectors.seats_taken(program=program) >= program.quota:
         raise Conflict(_quota_full(program), code=Code.QUOTA_FULL)
+    if withdrawn is not None:
+        withdrawn.state, withdrawn.source, withdrawn.reason, withdrawn.state_changed_at = E.PARTICIPANT, Enrollment.Source.SELF, "", now
+        withdrawn.save(update_fields=["state", "source", "reason", "state_changed_at"])
+        program_counters_apply(program_id=program.pk, deltas=moves_deltas([(E.WITHDRAWN, E.PARTICIPANT, 1)]))
+        audit.record(actor=actor, action=Audit.ENROLLMENT_RECORDED, obj=withdrawn, before={"state": E.WITHDRAWN},
+                     after={"program": program.pk, "person": person.pk, "state": E.PARTICIPANT, "source": Enrollment.Source.SELF,
+                            "rejoined": True}, at=now)
+        return withdrawn
     return _create_enrollment(actor=actor, program=program, person=person, state=E.PARTICIPANT, source=Enrollment.Source.SELF,
                               late_reason="", now=now, action=Audit.ENROLLMENT_RECORDED)
 
