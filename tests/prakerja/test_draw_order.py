@@ -11,6 +11,8 @@ import secrets
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,6 +144,17 @@ def test_the_database_streams_the_candidates_in_the_draws_order(open_wave, appli
     rows = list(Application.objects.filter(wave=wave).select_related("wave"))
     assert sorted(a.outcome for a in rows) == [S.NOT_SELECTED] * 13 + [S.SELECTED] * 3
     assert {a.status for a in rows} == {S.ELIGIBLE}  # the draw rewrote none of them
+    # The PMO's page reads the counts frozen by closing and the draw, and they are what a recount gives.
+    with CaptureQueriesContext(connection) as queries:
+        frozen = selectors.wave_figures(wave)
+    assert not [q for q in queries if "prakerja_application" in q["sql"] or "prakerja_selection" in q["sql"]]
+    wave.counts = {}
+    assert frozen == selectors.wave_figures(wave)
+    assert frozen["by_status"] == {S.SELECTED: 3, S.NOT_SELECTED: 13} and frozen["total"] == 16
+    assert {r["province"].code: (r["applicants"], r["selected"]) for r in frozen["provinces"] if r["applicants"]} == {
+        "32": (12, 3), "31": (4, 0)}
+    assert [w.n_applications for w in selectors.waves() if w.pk == wave.pk] == [16]
+    wave.refresh_from_db()
     published = selectors.draw_publication(wave)
     candidates = [domain.Candidate(*c) for c in published["candidates"]]
     assert domain.draw(seed=published["seed"], candidates=candidates, quotas=published["quotas"],

@@ -46,3 +46,6 @@ def test_earlier_selections_move_to_the_selection_table_in_their_order(regions):
     assert {a.status for a in rows.values()} == {S.ELIGIBLE}
     assert [rows[a.pk].outcome for a in apps] == [S.SELECTED, S.NOT_SELECTED, S.NOT_SELECTED, S.SELECTED, S.SELECTED]
     assert selectors.draw_publication(wave)["selected"] == [apps[3].pk, apps[0].pk, apps[4].pk]
+    # 0013 froze the drawn waves' counts as the draw now does.
+    wave.refresh_from_db()
+    assert wave.counts == {"applications": {"32": {"eligible": 5}}, "selected": {"32": 3}}

@@ -43,7 +43,23 @@ def drawn_waves() -> list[Wave]:
 
 
 def waves() -> list[Wave]:
-    return list(Wave.objects.annotate(n_applications=Count("applications")).order_by("-number"))
+    """Every wave, newest first, with ``n_applications``: from the counts frozen at closing, else counted (open or
+    draft waves)."""
+    rows = list(Wave.objects.order_by("-number"))
+    live = [w.pk for w in rows if "applications" not in w.counts]
+    counted = dict(Application.objects.filter(wave_id__in=live).values_list("wave_id").annotate(n=Count("pk")).order_by()) if live else {}
+    for w in rows:
+        frozen = w.counts.get("applications")
+        w.n_applications = sum(sum(c.values()) for c in frozen.values()) if frozen is not None else counted.get(w.pk, 0)
+    return rows
+
+
+def applications_counted(wave: Wave) -> dict[str, dict[str, int]]:
+    """The wave's applications per province and status, in one grouped scan (closing freezes it in ``Wave.counts``)."""
+    per: dict[str, dict[str, int]] = defaultdict(dict)
+    for province, status, n in Application.objects.filter(wave=wave).values_list("province_id", "status").annotate(n=Count("pk")).order_by():
+        per[province][status] = n
+    return dict(per)
 
 
 def wave_get(pk: int) -> Wave | None:
@@ -51,14 +67,14 @@ def wave_get(pk: int) -> Wave | None:
 
 
 def wave_figures(wave: Wave) -> dict:
-    """Applications by status, and per province: quota, applicants (registered or later), eligible, selected. One
-    scan of the wave's applications (grouped by province and status) and one of its selections."""
-    by_status: Counter = Counter()
-    per: dict[str, Counter] = defaultdict(Counter)
-    for province, status, n in Application.objects.filter(wave=wave).values_list("province_id", "status").annotate(n=Count("pk")).order_by():
-        by_status[status] += n
-        per[province][status] += n
-    chosen = dict(Selection.objects.filter(wave=wave).values_list("province_id").annotate(n=Count("pk")).order_by())
+    """Applications by status, and per province: quota, applicants (registered or later), eligible, selected. A
+    closed or drawn wave's counts are frozen (``Wave.counts``); an open one's are one grouped scan."""
+    counts = wave.counts.get("applications")
+    per = {p: Counter(c) for p, c in (counts if counts is not None else applications_counted(wave)).items()}
+    by_status: Counter = sum(per.values(), Counter())
+    chosen = wave.counts.get("selected")
+    if chosen is None:
+        chosen = dict(Selection.objects.filter(wave=wave).values_list("province_id").annotate(n=Count("pk")).order_by())
     if wave.status == W.DRAWN and S.ELIGIBLE in by_status:  # eligible in a drawn wave: selected or not (Application.outcome)
         eligible = by_status.pop(S.ELIGIBLE)
         by_status[S.SELECTED] = sum(chosen.values())

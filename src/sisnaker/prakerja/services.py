@@ -318,7 +318,9 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         wave.seed = secrets.token_hex(32)
         wave.seed_commitment = domain.seed_commitment(wave.seed)
         wave.closed_at = now
-        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at", "step_pending", "step_error"])
+        # No application of a closed wave changes any more: its counts are frozen for the PMO's pages.
+        wave.counts = {"applications": selectors.applications_counted(wave)}
+        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at", "step_pending", "step_error", "counts"])
         eligible = sum(1 for o in outcomes if o[1] == S.ELIGIBLE)
         counts = {"lapsed": lapsed, "eligible": eligible, "ineligible": len(outcomes) - eligible}
         audit.record(actor=actor, action=Audit.WAVE_CLOSED, obj=wave, before={"status": W.OPEN},
@@ -333,7 +335,7 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         wave = _transition(wave, "draw")
         counts = _draw_apply(wave)
         wave.drawn_at = now
-        wave.save(update_fields=["status", "drawn_at", "step_pending", "step_error"])
+        wave.save(update_fields=["status", "drawn_at", "step_pending", "step_error", "counts"])
         audit.record(actor=actor, action=Audit.WAVE_DRAWN, obj=wave, before={"status": W.CLOSED},
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
         # Every selected application gets its card and the wave's training balance, in the draw's transaction.
@@ -355,6 +357,7 @@ def _draw_apply(wave: Wave) -> dict[str, int]:
     selected, provinces = domain.draw_by_province(seed=wave.seed, streams=selectors.draw_streams(wave), quotas=quotas,
                                                   max_per_household=wave.max_per_household)
     insert_selections(wave_id=wave.pk, selected=selected, provinces=provinces)
+    wave.counts = {**wave.counts, "selected": dict(Counter(provinces))}  # saved by the caller
     # Closing gives every eligible application its household: this count is an index-only scan of (wave, status).
     candidates = Application.objects.filter(wave=wave, status=S.ELIGIBLE).count()
     return {"candidates": candidates, "selected": len(selected), "not_selected": candidates - len(selected)}
