@@ -79,6 +79,29 @@ def test_rate_limit_counts_and_refuses_once_the_window_is_full():
     assert ratelimit.peek("t:ip:2", limit, now=now).count == 0
 
 
+@pytest.mark.django_db
+def test_several_keys_are_counted_in_one_statement_and_peeked_in_one_query():
+    """A sign-up counts its client's address and network: one statement and one commit, not one each (a commit is
+    most of what a sign-up waits for at the database)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now().replace(second=10, microsecond=0)
+    small, big = ratelimit.Limit(count=2, seconds=60), ratelimit.Limit(count=100, seconds=3600)
+    keys = [("s:ip:1", small), ("s:net:1", big)]
+    with CaptureQueriesContext(connection) as queries:
+        first = ratelimit.hit_all(keys, now=now)
+    assert first.allowed and first.count == 1
+    assert len([q for q in queries if "ratecounter" in q["sql"].lower()]) == 1
+    assert ratelimit.hit_all(keys, now=now).allowed
+    with CaptureQueriesContext(connection) as queries:
+        full = ratelimit.peek_all(keys, now=now)
+    assert len(queries) == 1 and not full.allowed and full.retry_after == 50  # the address's window is full
+    third = ratelimit.hit_all(keys, now=now)
+    assert not third.allowed and third.count == 3 and third.retry_after == 50
+    assert ratelimit.peek("s:net:1", big, now=now).count == 3 and ratelimit.peek_all([], now=now).allowed
+
+
 def test_personal_values_are_hashed_in_keys():
     assert "3273015705950001" not in ratelimit.key_hash("3273015705950001")
     assert ratelimit.key_hash("a") == ratelimit.key_hash("a") != ratelimit.key_hash("b")

@@ -16,8 +16,8 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import context
@@ -87,44 +87,70 @@ def _window(now: dt.datetime, seconds: int) -> int:
     return epoch - epoch % seconds
 
 
-def hit(key: str, limit: Limit, *, now: dt.datetime | None = None) -> Decision:
-    """Count one event for ``key``; ``allowed`` is False once the window holds more than the limit."""
-    now = now or timezone.now()
-    window = _window(now, limit.seconds)
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Table name from the model; values are parameters.
-        cursor.execute(
-            f"INSERT INTO {table} (key, window_start, window_seconds, count) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (key, window_start, window_seconds) DO UPDATE SET count = {table}.count + 1 RETURNING count",
-            [key[:200], window, limit.seconds],
-        )
-        count = cursor.fetchone()[0]
-    allowed = count <= limit.count
+def _decision(limit: Limit, count: int, window: int, now: dt.datetime, *, counted: bool) -> Decision:
+    allowed = count <= limit.count if counted else count < limit.count
     return Decision(allowed=allowed, count=count, retry_after=0 if allowed else window + limit.seconds - int(now.timestamp()))
 
 
-def peek(key: str, limit: Limit, *, now: dt.datetime | None = None) -> Decision:
-    """Whether one more event would still be allowed, without counting it."""
-    now = now or timezone.now()
-    window = _window(now, limit.seconds)
-    count = (
-        RateCounter.objects.filter(key=key[:200], window_start=window, window_seconds=limit.seconds)
-        .values_list("count", flat=True).first()
-    ) or 0
-    allowed = count < limit.count
-    return Decision(allowed=allowed, count=count, retry_after=0 if allowed else window + limit.seconds - int(now.timestamp()))
+def _windows(keys_and_limits: list[tuple[str, Limit]], now: dt.datetime) -> dict[tuple[str, int, int], Limit]:
+    """(key, window start, window seconds) → limit, for the keys given (empty keys left out)."""
+    return {(key[:200], _window(now, limit.seconds), limit.seconds): limit for key, limit in keys_and_limits if key}
 
 
-def hit_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None = None) -> Decision:
-    """Count one event under several keys (e.g. per address and per network); refused when any
-    limit is exceeded, with the longest wait."""
-    decisions = [hit(key, limit, now=now) for key, limit in keys_and_limits if key]
+def _worst(decisions: list[Decision]) -> Decision:
     refused = [d for d in decisions if not d.allowed]
     if refused:
         worst = max(refused, key=lambda d: d.retry_after)
         return Decision(allowed=False, count=worst.count, retry_after=worst.retry_after)
     return Decision(allowed=True, count=max((d.count for d in decisions), default=0), retry_after=0)
+
+
+def hit(key: str, limit: Limit, *, now: dt.datetime | None = None) -> Decision:
+    """Count one event for ``key``; ``allowed`` is False once the window holds more than the limit."""
+    return hit_all([(key, limit)], now=now)
+
+
+def peek(key: str, limit: Limit, *, now: dt.datetime | None = None) -> Decision:
+    """Whether one more event would still be allowed, without counting it."""
+    return peek_all([(key, limit)], now=now)
+
+
+def hit_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None = None) -> Decision:
+    """Count one event under several keys (e.g. per address and per network) in one statement, which commits by
+    itself outside a transaction (round trips to the database are most of a sign-up's wait); refused when any limit
+    is exceeded, with the longest wait."""
+    now = now or timezone.now()
+    rows = _windows(keys_and_limits, now)
+    if not rows:
+        return Decision(allowed=True, count=0, retry_after=0)
+    ordered = sorted(rows)  # every request locks the counters in the same order
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    # One statement is atomic by itself: no BEGIN/COMMIT round trips around it (inside a caller's transaction it is
+    # part of that transaction, as before).
+    with connection.cursor() as cursor:
+        # Table name from the model; values are parameters.
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, window_seconds, count) VALUES "  # noqa: S608
+            + ", ".join(["(%s, %s, %s, 1)"] * len(ordered))
+            + f" ON CONFLICT (key, window_start, window_seconds) DO UPDATE SET count = {table}.count + 1"
+            " RETURNING key, window_start, window_seconds, count",
+            [value for row in ordered for value in row],
+        )
+        counts = {(key, start, seconds): n for key, start, seconds, n in cursor.fetchall()}
+    return _worst([_decision(limit, counts[row], row[1], now, counted=True) for row, limit in rows.items()])
+
+
+def peek_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None = None) -> Decision:
+    """Whether one more event would still be allowed under every key, without counting it (one query)."""
+    now = now or timezone.now()
+    rows = _windows(keys_and_limits, now)
+    if not rows:
+        return Decision(allowed=True, count=0, retry_after=0)
+    wanted = Q()
+    for key, start, seconds in rows:
+        wanted |= Q(key=key, window_start=start, window_seconds=seconds)
+    counts = {(k, w, s): n for k, w, s, n in RateCounter.objects.filter(wanted).values_list("key", "window_start", "window_seconds", "count")}
+    return _worst([_decision(limit, counts.get(row, 0), row[1], now, counted=False) for row, limit in rows.items()])
 
 
 def policy(name: str) -> Limit:
@@ -175,10 +201,9 @@ def count(scope: str) -> None:
 def check(scope: str, *, message=None) -> None:
     """Raise ``TooManyRequests`` when the current client has no event of ``scope`` left, without
     counting one (count it with ``enforce`` once the event really happens)."""
-    for key, limit in _client_keys(scope):
-        decision = peek(key, limit)
-        if not decision.allowed:
-            raise TooManyRequests(message, retry_after=decision.retry_after)
+    decision = peek_all(_client_keys(scope))
+    if not decision.allowed:
+        raise TooManyRequests(message, retry_after=decision.retry_after)
 
 
 def purge(*, now: dt.datetime | None = None) -> int:
