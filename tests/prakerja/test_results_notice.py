@@ -80,3 +80,30 @@ def test_the_household_limit_is_named():
                                          deadline_days=30, reason="household_full", url="https://sisnaker.example/prakerja/saya/")
     assert "kuota per KK sudah penuh" in text and subject == "Anda belum lolos Kartu Prakerja Gelombang 70"
     assert len(text) <= 200
+
+
+def test_a_candidate_passed_over_by_the_household_limit_is_told_so(open_wave, applicant, pmo, sms):
+    """The draw stores no reason: "kuota per KK sudah penuh" is derived from the household's earlier and newly
+    selected beneficiaries. West Java has 3 seats and one KK of three: two are selected, the third is passed over
+    by the KK's limit and told so; the seat left goes to one of two Jakarta candidates (no quota there); the other
+    one was simply not drawn and is not told about a KK."""
+    wave = open_wave(quotas={"32": 3}, national_target=3)
+    kk = kk_of(make_nik(), serial=71)
+    family = [apply_confirmed(wave, applicant(), kk=kk) for _ in range(3)]
+    others = [apply_confirmed(wave, applicant(nik_district="31.74.01"), kk=kk_of(make_nik(district="31.74.01"), serial=80 + i))
+              for i in range(2)]
+    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_draw(actor=pmo, wave=wave, now=NOW)
+    committed()
+    committed()
+    told = {to: texts[0] for to, texts in _results(sms).items()}
+    selected = set(Application.objects.filter(wave=wave, selection__isnull=False).values_list("pk", flat=True))
+    assert len(selected & {a.pk for a in family}) == 2 and len(selected & {a.pk for a in others}) == 1
+    for app in (*family, *others):
+        text = told[normalize_phone(app.phone)]
+        if app.pk in selected:
+            assert "LOLOS" in text
+        elif app in family:
+            assert "belum lolos" in text and "kuota per KK sudah penuh" in text
+        else:
+            assert "belum lolos" in text and "kuota per KK" not in text
