@@ -338,6 +338,50 @@ def test_ak1_cards_as_the_regency_office_issues_them(seeded):
         assert sequences == list(range(1, counters[key] + 1))  # gap-free, in the order of issue
 
 
+@pytest.mark.django_db
+def test_prakerja_waves_as_closing_the_draw_and_the_card_service_leave_them(seeded):
+    from sisnaker.payments.services import ledger
+    from sisnaker.prakerja import domain as prakerja_domain
+    from sisnaker.prakerja import selectors as prakerja_selectors
+    from sisnaker.prakerja.models import Application, Card, Wave
+
+    waves = list(Wave.objects.order_by("number"))
+    assert [w.status for w in waves] == ["drawn", "drawn"]
+    for wave in waves:
+        apps = list(Application.objects.filter(wave=wave).select_related("person", "wave", "selection"))
+        assert len(apps) > 20
+        for app in apps:
+            nik = crypto.decrypt(app.nik_encrypted)
+            assert nik == app.person.nik and app.nik_index == crypto.blind_index(nik, label="nik")
+            assert app.kk_index == crypto.blind_index(crypto.decrypt(app.kk_encrypted), label="kk")
+            if app.status == "ineligible":
+                assert app.reason in prakerja_domain.REASONS and app.household is None
+            else:
+                assert app.status == "eligible" and app.household and not app.reason
+        # The published list replays to the stored selection, and every selected application has its card.
+        published = prakerja_selectors.draw_publication(wave)
+        assert published["selected"] and prakerja_domain.draw(
+            seed=published["seed"], candidates=[prakerja_domain.Candidate(*c) for c in published["candidates"]],
+            quotas=published["quotas"], max_per_household=published["max_per_household"]) == published["selected"]
+        cards = {c.application_id: c for c in Card.objects.filter(wave=wave)}
+        assert set(cards) == set(published["selected"])
+        # The balances are in the ledger: held by the active cards, returned for the expired ones.
+        held = ledger.balances("beneficiary", "prakerja", [c.ledger_reference for c in cards.values()])
+        for card in cards.values():
+            expected = 0 if card.status == "expired" else wave.training_balance
+            assert held[card.ledger_reference] == expected
+        # The frozen counts are what a recount gives.
+        frozen = prakerja_selectors.wave_figures(wave)
+        wave.counts = {}
+        assert frozen == prakerja_selectors.wave_figures(wave)
+    assert {c.status for c in Card.objects.filter(wave=waves[0])} == {"expired"}  # deadline over, nothing bought
+    assert {c.status for c in Card.objects.filter(wave=waves[1])} == {"active"}
+    # A beneficiary of the first wave is not in the second; some not selected applied again.
+    first = set(Application.objects.filter(wave=waves[0], selection__isnull=False).values_list("person_id", flat=True))
+    again = Application.objects.filter(wave=waves[1], person_id__in=first)
+    assert not again.exclude(status="ineligible").exists()
+
+
 def test_the_signing_helper_signs_like_the_app_and_the_rows_keep_their_order():
     from sisnaker.certification import signing
     from sisnaker.certification.models import Certificate

@@ -20,10 +20,12 @@ What it writes, all consistent with the app's rules:
   office and year in issue order (``JobSeekerCounter``) and signed like the service signs them;
 * one audit row per enrollment, program step, institution step, certificate, outcome and card decision.
 
-Not generated (yet): Kartu Prakerja waves, applications and cards. A card's training balance is a grant posted
-on the payments ledger (double entry, per card), applications carry sealed NIK and KK, a verification token and
-code hashes, and selection is the wave's seeded draw under the province quotas: making those consistent is not
-a matter of COPYing rows, and would be done best by running the draw service itself on generated applications.
+* two drawn Kartu Prakerja waves (``_prakerja``): applications of part of the citizens (sealed NIK and KK with
+  their blind indexes, households of one KK, eligibility by ``prakerja.domain``'s rule, the ineligible with their
+  reason), the selection by ``prakerja.domain.draw`` from each wave's seed under per-province quotas, and the
+  cards with their training balances issued and posted to the payments ledger by the app's own service
+  (``prakerja.services``, as the draw does); the first wave's unused cards expired by the app's daily step, which
+  returns their balances. No purchases.
 
 Two programs of the first institution are made for the benchmarks: the largest one (registration open,
 ``big_program`` enrollments) and a closed one of ``board_program`` alumni (the readiness board). Their ids,
@@ -81,6 +83,7 @@ import random
 import threading
 import time
 from array import array
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,6 +111,11 @@ from sisnaker.placement import domain as placement_domain
 from sisnaker.placement.codes import Audit as Ak1Audit
 from sisnaker.placement.codes import JobsAudit
 from sisnaker.placement.models import JobSeekerCard, JobSeekerCounter, Outcome, Placement
+from sisnaker.prakerja import domain as prakerja_domain
+from sisnaker.prakerja import services as prakerja_services
+from sisnaker.prakerja.codes import Audit as PrakerjaAudit
+from sisnaker.prakerja.models import Application as PrakerjaApplication
+from sisnaker.prakerja.models import ProvinceQuota, Selection, Wave
 from sisnaker.regions.models import District, Province, Regency
 from sisnaker.regions.nik import mask as mask_nik
 from sisnaker.regions.services import regions_load
@@ -170,6 +178,10 @@ SECTORS = ["C", "C", "F", "G", "G", "H", "I", "N", "A", "S"]
 # AK/1 cards (placement.services.ak1): the share of citizens with a log-in who applied, and what their regency
 # office decided. Waiting applications are recent ones.
 AK1_SHARE = 0.4
+PRAKERJA_SHARE = 0.15  # of the citizens who applied to a generated Kartu Prakerja wave
+PRAKERJA_TARGET = 0.25  # a wave's national target, as a share of its eligible applicants
+PRAKERJA_REAPPLY = 0.3  # of the first wave's not selected who apply again in the second
+PRAKERJA_SAME_KK = 0.35  # chance that an applicant shares the KK of the applicant before (same district)
 AK1_ACTIONS = {"applied": str(Ak1Audit.AK1_APPLIED), "issued": str(Ak1Audit.AK1_ISSUED),
                "refused": str(Ak1Audit.AK1_REFUSED)}  # plain str for COPY
 AK1_REFUSAL = "Dokumen pendukung (ijazah) tidak terbaca; unggah ulang."
@@ -545,7 +557,7 @@ class Generator:
                 self.ids = {m: _Ids(_next_id(m)) for m in (User, Person, RoleAssignment, Institution,
                                                          InstitutionStatusChange, Program, Enrollment, Assessment, Review,
                                                          Response, Answer, Certificate, CertificateCounter, Placement, Outcome,
-                                                         JobSeekerCard, JobSeekerCounter, AuditEvent)}
+                                                         JobSeekerCard, JobSeekerCounter, PrakerjaApplication, AuditEvent)}
                 self.audit = self.sink(AuditEvent, AUDIT_COLUMNS)
                 if postgres:
                     self._phase("secondary indexes dropped", lambda: dropped.extend(self._indexes_off()))
@@ -555,6 +567,7 @@ class Generator:
                 self._phase("programs", self._programs)
                 self._phase("enrollments and certificates", self._enrollments)
                 self._phase("AK/1 cards", self._ak1_cards)
+                self._phase("Kartu Prakerja", self._prakerja)
                 if dropped:
                     self._phase("secondary indexes rebuilt", lambda: self._indexes_on(dropped))
                 self._phase("program counters", self._program_counters)
@@ -774,13 +787,15 @@ class Generator:
         self.p_user = array("I")
         self.p_home = array("H")
         self.p_education, self.p_street, self.p_house = bytearray(), bytearray(), array("H")
+        self.p_disabled = bytearray()
+        self.phone_base = 0
         self.p_created = array("I")  # seconds before ``now`` the person was created
         self.person_base = self.ids[Person].value + 1
         serials = [0] * len(self.districts)
         institution_ids = [inst[0] for inst in self.institutions] or [None]
         min_age, span = 18 * 365, 37 * 365
         today_ord = self.today.toordinal()
-        phone_base = rng.randrange(10_000_000, 50_000_000)
+        phone_base = self.phone_base = rng.randrange(10_000_000, 50_000_000)
         for start in range(0, n, CHUNK):
             count = min(CHUNK, n - start)
             places = rng.choices(range(len(self.districts)), weights=self.district_weights, k=count)
@@ -826,6 +841,7 @@ class Generator:
                             self.districts[home][0], f"Jl. {STREETS[street]} No. {house}",
                             None, None if has_account else rng.choice(institution_ids), created, created))
                 self.p_education.append(education)
+                self.p_disabled.append(disabled)
                 self.p_street.append(street)
                 self.p_house.append(house)
                 self.p_created.append(age)
@@ -1361,6 +1377,129 @@ class Generator:
             pks = [p.pk for p in self.programs]
             program_counters_recount(programs=Program.objects.filter(pk__gte=min(pks), pk__lte=max(pks)))
 
+    # -- Kartu Prakerja --
+
+    def _prakerja(self) -> None:
+        """Two drawn Kartu Prakerja waves as closing and the draw leave them. Applicants are ``PRAKERJA_SHARE`` of the
+        citizens, with the contacts of their person (an e-mail of their own when the person has none); those without
+        a log-in were registered at a posko by the admin with their consent. KK numbers: an applicant shares the KK
+        of the applicant before them in the same district with chance ``PRAKERJA_SAME_KK``. Eligibility is
+        ``prakerja.domain.eligibility_reason`` (age on the wave's day, formal education, earlier beneficiary). Each
+        wave: households numbered by KK, quotas by largest remainder over the eligible per province for a target of
+        ``PRAKERJA_TARGET`` of them, the selection by ``domain.draw`` from the wave's seed (the same rows
+        ``sisnaker prakerja replaydraw`` replays), its counts frozen as the draw freezes them. Then the app's own
+        service issues the cards and posts their balances (``services._cards_issue``) and expires the first wave's
+        cards whose deadline is over (``services._cards_expire``, the daily step). Own random stream: the rest is unchanged."""
+        if not self.sizes.persons:
+            return
+        rng = random.Random(f"{self.sizes.seed}-prakerja")
+        admin = User.objects.get(pk=self.admin)
+        number = (Wave.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        amounts = {"training_balance": 3_500_000, "post_training_incentive": 600_000, "post_training_incentive_count": 1,
+                   "survey_incentive": 50_000, "survey_incentive_count": 2, "purchase_deadline_days": 30}
+        opened = [self.today - dt.timedelta(days=300), self.today - dt.timedelta(days=45)]
+        apps = self.sink(PrakerjaApplication, (
+            "id", "wave_id", "person_id", "nik_encrypted", "nik_index", "kk_encrypted", "kk_index", "full_name", "birth_date",
+            "sex", "education", "in_formal_education", "has_disability", "province_id", "nik_regency_id", "domicile_district_id",
+            "phone", "email", "status", "reason", "findings", "statement_version", "statement_signed_at", "created_by_id",
+            "assisted_by_id", "consent_at", "verify_token", "phone_code_hash", "email_code_hash", "code_attempts",
+            "code_expires_at", "contacts_verified_at", "household", "household_prior", "created_at"))
+        chosen = self.sink(Selection, ("application_id", "wave_id", "province_id", "rank"))
+        kk_of: dict[int, str] = {}  # person index → KK number (a person keeps their KK in both waves)
+        last_kk: dict[str, str] = {}  # district → the last KK given there
+        earlier: set[int] = set()  # person indexes selected in the first wave
+        earlier_kk: dict[str, int] = {}  # KK → beneficiaries of the first wave
+        not_selected: list[int] = []
+        waves = []
+        for w, opens in enumerate(opened):
+            closes, drawn_day = opens + dt.timedelta(days=20), opens + dt.timedelta(days=21)
+            closed_at, drawn_at = _aware(closes, 16 * 3600), _aware(drawn_day, 3 * 3600)
+            seed_hex = f"{rng.getrandbits(256):064x}"
+            wave = Wave.objects.create(number=number + w, name=f"Gelombang {number + w} (data uji)", opens_on=opens,
+                                       closes_on=closes, national_target=1, status=prakerja_domain.WaveStatus.DRAWN,
+                                       seed=seed_hex, seed_commitment=prakerja_domain.seed_commitment(seed_hex),
+                                       closed_at=closed_at, drawn_at=drawn_at, created_at=_aware(opens - dt.timedelta(days=14), 0),
+                                       **amounts)
+            if w == 0:
+                who = [i for i in range(len(self.p_user)) if rng.random() < PRAKERJA_SHARE]
+            else:
+                again = [i for i in not_selected if rng.random() < PRAKERJA_REAPPLY]
+                who = sorted(set(again) | {i for i in range(len(self.p_user)) if rng.random() < PRAKERJA_SHARE / 2})
+            candidates, counts, households = [], defaultdict(Counter), {}
+            for i in who:
+                code, regency = self.districts[self.p_district[i]]
+                kk = kk_of.get(i)
+                if kk is None:
+                    kk = last_kk.get(code) if rng.random() < PRAKERJA_SAME_KK else None
+                    kk = kk_of[i] = last_kk[code] = kk or f"{code.replace('.', '')}{rng.randrange(10**10):010d}"
+                nik = self.person_nik(i)
+                birth = dt.date.fromordinal(self.p_birth[i])
+                schooling = rng.random() < 0.04
+                reason = prakerja_domain.eligibility_reason(birth_date=birth, wave_day=opens, in_formal_education=schooling,
+                                                            exclusions=(), earlier_beneficiary=i in earlier) or ""
+                province = regency[:2]
+                status = prakerja_domain.ApplicationStatus.INELIGIBLE if reason else prakerja_domain.ApplicationStatus.ELIGIBLE
+                household = prior = None
+                if not reason:
+                    household = households.setdefault(kk, len(households) + 1)
+                    prior = min(earlier_kk.get(kk, 0), 32767)
+                pk = next(self.ids[PrakerjaApplication])
+                at = _aware(opens + dt.timedelta(days=rng.randrange(20)), rng.randrange(7 * 3600, 22 * 3600))
+                user_id = self.p_user[i] or None
+                phone = f"+62858{self.phone_base + i:08d}"
+                apps.add((pk, wave.pk, self.person_base + i, crypto.encrypt(nik), crypto.blind_index(nik, label="nik"),
+                          crypto.encrypt(kk), crypto.blind_index(kk, label="kk"), self.person_name(i), birth,
+                          "F" if self.p_female[i] else "M", EDUCATIONS[self.p_education[i]], schooling, bool(self.p_disabled[i]),
+                          province, regency, self.districts[self.p_home[i]][0], phone, f"prakerja.{pk}@warga.contoh.id",
+                          status, reason, "[]", prakerja_domain.STATEMENT_VERSION, at, user_id or self.admin,
+                          None if user_id else self.admin, None if user_id else at, f"{rng.getrandbits(192):048x}", "", "", 0,
+                          at + dt.timedelta(minutes=10), at + dt.timedelta(minutes=2), household, prior or 0, at))
+                counts[province][status] += 1
+                if not reason:
+                    candidates.append((prakerja_domain.Candidate(pk, province, household, prior), i, kk))
+            eligible = Counter(c.province for c, _i, _kk in candidates)
+            target = max(1, int(len(candidates) * PRAKERJA_TARGET)) if candidates else 1
+            quotas = prakerja_domain.largest_remainder(dict(eligible), target) if eligible else {}
+            ProvinceQuota.objects.bulk_create([ProvinceQuota(wave=wave, province_id=p, quota=q, weight=eligible[p])
+                                               for p, q in sorted(quotas.items())])
+            selected = prakerja_domain.draw(seed=seed_hex, candidates=[c for c, _i, _kk in candidates], quotas=quotas,
+                                            max_per_household=wave.max_per_household)
+            by_id = {c.id: (c, i, kk) for c, i, kk in candidates}
+            for rank, pk in enumerate(selected, start=1):
+                c, i, kk = by_id[pk]
+                chosen.add((pk, wave.pk, c.province, rank))
+                earlier.add(i)
+                earlier_kk[kk] = earlier_kk.get(kk, 0) + 1
+            picked = set(selected)
+            not_selected = [i for c, i, _kk in candidates if c.id not in picked]
+            wave.national_target = target
+            wave.counts = {"applications": {p: dict(c) for p, c in counts.items()},
+                           "selected": dict(Counter(by_id[pk][0].province for pk in selected))}
+            wave.save(update_fields=["national_target", "counts"])
+            self.audit.add(_audit_row(self.ids[AuditEvent], closed_at, self.admin, self.labels[self.admin],
+                                      str(PrakerjaAudit.WAVE_CLOSED), "prakerja.wave", wave.pk, wave.name,
+                                      after={"status": "closed", "seed_commitment": wave.seed_commitment,
+                                             "eligible": len(candidates), "ineligible": len(who) - len(candidates)}))
+            self.audit.add(_audit_row(self.ids[AuditEvent], drawn_at, self.admin, self.labels[self.admin],
+                                      str(PrakerjaAudit.WAVE_DRAWN), "prakerja.wave", wave.pk, wave.name,
+                                      after={"status": "drawn", "seed": seed_hex, "candidates": len(candidates),
+                                             "selected": len(selected)}))
+            waves.append((wave, drawn_at))
+        apps.flush()
+        chosen.flush()
+        self.audit.flush()
+        self.drain()
+        # The cards and their balances by the app's own step (as the draw issues them), then the daily expiry. The
+        # services number their audit rows from the table's sequence: set past the ids this load gave, and this
+        # load's numbering goes on after theirs.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [AuditEvent]):
+                cursor.execute(sql)
+        for wave, drawn_at in waves:
+            prakerja_services._cards_issue(actor=admin, wave=wave, now=drawn_at)
+        prakerja_services._cards_expire(actor=admin, today=self.today, now=self.now)
+        self.ids[AuditEvent] = _Ids(_next_id(AuditEvent))
+
     # -- the end --
 
     def _finish(self) -> None:
@@ -1389,7 +1528,7 @@ class Generator:
     def written_models() -> list:
         return [User, RoleAssignment, Person, Institution, InstitutionStatusChange, Program, Program.competency_units.through,
                 Program.instructors.through, Enrollment, Assessment, Review, Response, Answer, Certificate, CertificateCounter,
-                Placement, Outcome, JobSeekerCard, JobSeekerCounter, AuditEvent]
+                Placement, Outcome, JobSeekerCard, JobSeekerCounter, PrakerjaApplication, Selection, AuditEvent]
 
     def _check_foreign_keys(self) -> None:
         """Every foreign key of the written tables points at a row (set-based: one anti-join per key)."""

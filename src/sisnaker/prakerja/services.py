@@ -421,26 +421,31 @@ def cards_expire(*, actor, today: dt.date, now: dt.datetime) -> dict[str, int]:
     with transaction.atomic(durable=True):
         if actor is not None:
             require(actor, "prakerja.manage")
-        due = list(Card.objects.select_for_update(skip_locked=False)
-                   .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today)
-                   # A card whose purchase is not finished keeps its balance until it is (then the next run returns the rest).
-                   .exclude(purchases__status__in=domain.PurchaseStatus.UNFINISHED).order_by("pk").values_list("pk", "number"))
-        returned = amount = 0
-        for chunk in chunks(due, CHUNK):
-            held = ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(n) for _pk, n in chunk])
-            postings = [ledger.Posting(kind=EntryKind.EXPIRE, key=expire_key(number), memo=f"Kartu Prakerja {number} kedaluwarsa",
-                                       lines=balance_postings(EntryKind.EXPIRE, funding_source=FUNDING_SOURCE,
-                                                              holder=ledger_reference(number), amount=held[ledger_reference(number)]))
-                        for _pk, number in chunk if held[ledger_reference(number)] > 0]
-            done = ledger.post(postings, actor=actor, now=now)
-            returned += len(done)
-            amount += sum(p.lines[0][1] for p in done)
-            Card.objects.filter(pk__in=[pk for pk, _n in chunk], status=domain.CardStatus.ACTIVE).update(
-                status=domain.CardStatus.EXPIRED, expired_at=now)
-        counts = {"expired": len(due), "returned": returned, "amount": amount}
-        if due:
-            audit.record(actor=actor, action=Audit.CARDS_EXPIRED, object_type="prakerja.card", at=now,
-                         after={**counts, "today": today.isoformat()})
+        return _cards_expire(actor=actor, today=today, now=now)
+
+
+def _cards_expire(*, actor, today: dt.date, now: dt.datetime) -> dict[str, int]:
+    """``cards_expire``'s work inside the caller's transaction (also the generated data set's: demo.seed)."""
+    due = list(Card.objects.select_for_update(skip_locked=False)
+               .filter(status=domain.CardStatus.ACTIVE, deadline__lt=today)
+               # A card whose purchase is not finished keeps its balance until it is (then the next run returns the rest).
+               .exclude(purchases__status__in=domain.PurchaseStatus.UNFINISHED).order_by("pk").values_list("pk", "number"))
+    returned = amount = 0
+    for chunk in chunks(due, CHUNK):
+        held = ledger.balances(AccountKind.BENEFICIARY, FUNDING_SOURCE, [ledger_reference(n) for _pk, n in chunk])
+        postings = [ledger.Posting(kind=EntryKind.EXPIRE, key=expire_key(number), memo=f"Kartu Prakerja {number} kedaluwarsa",
+                                   lines=balance_postings(EntryKind.EXPIRE, funding_source=FUNDING_SOURCE,
+                                                          holder=ledger_reference(number), amount=held[ledger_reference(number)]))
+                    for _pk, number in chunk if held[ledger_reference(number)] > 0]
+        done = ledger.post(postings, actor=actor, now=now)
+        returned += len(done)
+        amount += sum(p.lines[0][1] for p in done)
+        Card.objects.filter(pk__in=[pk for pk, _n in chunk], status=domain.CardStatus.ACTIVE).update(
+            status=domain.CardStatus.EXPIRED, expired_at=now)
+    counts = {"expired": len(due), "returned": returned, "amount": amount}
+    if due:
+        audit.record(actor=actor, action=Audit.CARDS_EXPIRED, object_type="prakerja.card", at=now,
+                     after={**counts, "today": today.isoformat()})
     return counts
 
 
