@@ -59,6 +59,24 @@ def test_birth_date_and_sex_that_differ_from_the_nik_are_warnings_not_refusals(s
     assert person.birth_date == dt.date(1990, 2, 1)  # what the person declared is kept
 
 
+def test_an_email_or_phone_of_another_account_is_refused_with_its_own_code(signup_data):
+    first = services.person_sign_up(data=signup_data(email="Siti.R@Contoh.id"), today=TODAY)
+    with pytest.raises(Conflict) as info:  # the same address in other letters, another phone
+        services.person_sign_up(data=signup_data(email="siti.r@contoh.ID"), today=TODAY)
+    assert (info.value.code, info.value.field) == ("email_taken", "email")
+    with pytest.raises(Conflict) as info:  # both taken (by the same account): the phone is named first
+        services.person_sign_up(data=signup_data(email="siti.r@contoh.id", phone=first.phone), today=TODAY)
+    assert (info.value.code, info.value.field) == ("phone_taken", "phone")
+    second = services.person_sign_up(data=signup_data(email="budi@contoh.id", phone=""), today=TODAY)
+    with pytest.raises(Conflict) as info:  # the phone of one account, the e-mail of another
+        services.person_sign_up(data=signup_data(email="BUDI@contoh.id", phone=first.phone), today=TODAY)
+    assert info.value.code == "phone_taken"
+    with pytest.raises(Conflict) as info:  # no phone at all, a taken e-mail
+        services.person_sign_up(data=signup_data(email="budi@contoh.id", phone=""), today=TODAY)
+    assert info.value.code == "email_taken"
+    assert Person.objects.count() == 2 and second.email == "budi@contoh.id"
+
+
 def test_retired_nik_region_resolves_to_todays_region(signup_data):
     # Merauke was 91.01 (Papua) when many NIKs were issued; it is 93.01 (Papua Selatan) today.
     person = services.person_sign_up(data=signup_data(nik=make_nik(district="91.01.01")), today=TODAY)

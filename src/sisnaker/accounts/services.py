@@ -184,13 +184,16 @@ def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person |
     existing = Person.objects.select_for_update().filter(nik_index=index).first()
     if existing is not None and not existing.is_provisional:
         raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
-    if phone and User.objects.filter(phone=phone).exists():
+    # The phone and the e-mail address in one query (two index probes): a round trip less on the sign-up path.
+    taken = (Q(phone=phone) if phone else Q(pk__in=[])) | (email_is(email) if email else Q(pk__in=[]))
+    used = list(User.objects.filter(taken).values_list("phone", "email")[:2]) if phone or email else []
+    if phone and any(p == phone for p, _e in used):
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."),
             code=Code.PHONE_TAKEN,
             field="phone",
         )
-    if email and User.objects.filter(email_is(email)).exists():
+    if email and any(e.lower() == email for _p, e in used):
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
