@@ -186,15 +186,19 @@ def people_in_scope(*, viewer: User, q: str = "", region: str = "") -> QuerySet[
         areas = [g.region_code for g in grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
         if not areas:
             return qs.none()
-        # The area's districts and regencies are picked from the (small) region tables, so the person rows are
-        # matched by equality on their indexed foreign keys, never by a LIKE over every person.
-        area_q = Q()
+        # The area's districts and regencies are read first from the (small) region tables and given to the person
+        # query as lists of codes: matched by equality on the persons' indexed foreign keys (never a LIKE over every
+        # person), and estimated from their statistics, so a small regency is read through its own rows (a sub-query
+        # here made PostgreSQL guess three quarters of the country and walk the name index: 2.8 s for an empty
+        # regency at 1,000,000 persons, against 1 ms now).
+        districts: list[str] = []
+        regencies: list[str] = []
         for area in areas:
-            area_q |= (Q(domicile_district_id__in=District.objects.filter(code__startswith=area + ".").values("code"))
-                       | Q(nik_regency_id__in=Regency.objects.filter(code__startswith=area).values("code")))
-        qs = qs.filter(area_q)
+            districts += District.objects.filter(code__startswith=area + ".").values_list("code", flat=True)
+            regencies += Regency.objects.filter(code__startswith=area).values_list("code", flat=True)
+        qs = qs.filter(Q(domicile_district_id__in=districts) | Q(nik_regency_id__in=regencies))
     if region:
-        qs = qs.filter(domicile_district_id__in=District.objects.filter(code__startswith=region).values("code"))
+        qs = qs.filter(domicile_district_id__in=list(District.objects.filter(code__startswith=region).values_list("code", flat=True)))
     q = (q or "").strip()
     digits = "".join(ch for ch in q if ch.isdigit())
     index = search.nik_index_of(q)
