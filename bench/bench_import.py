@@ -1,7 +1,7 @@
 """Excel import of applicants: our service (``training.spreadsheets.services.enrollments_import``) vs
 django-import-export importing the same file into the same models, in the same run.
 
-    .venv/bin/python bench/bench_import.py [--rows 100000] [--bad 0.03] [--baseline-rows N] [--no-baseline]
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--bad 0.03] [--baseline-rows N] [--no-baseline] [--profile]
 
     # against PostgreSQL (target: ours <= 5 s for 100,000 rows, memory flat in rows). The database named in DATABASE_URL
     # is DROPPED and created anew, so its name must contain "bench":
@@ -151,7 +151,7 @@ def setup_world(today: dt.date):
     from sisnaker.institutions.services import institution_register, institution_review
     from sisnaker.regions.models import Regency
     from sisnaker.training import services
-    from sisnaker.training.models import VocationalField
+    from sisnaker.training.models import CompetencyUnit, VocationalField
 
     user = staff_user_create(actor=None, username="bench.manager", password="Bench-Kuat-2026!", full_name="Pengelola Bench")
     role_grant(actor=None, user=user, role=Role.CITIZEN)
@@ -164,13 +164,16 @@ def setup_world(today: dt.date):
     institution_review(actor=User.objects.get(pk=reviewer.pk), institution=institution, action="approve", licence_number="SK-BENCH-001")
     user = User.objects.get(pk=user.pk)
     field = VocationalField.objects.create(code="BENCH", name="Bench")
+    # A program opens for registration only with its competency units (certificates are issued per unit).
+    unit = CompetencyUnit.objects.create(code="BENCH.IMPORT.01", vocational_field=field,
+                                         title="Menerapkan prosedur keselamatan dan kesehatan kerja")
     programs = []
     for title in ("Program bench (ours)", "Program bench (django-import-export)"):
         data = services.ProgramData(
             title=title, vocational_field=field, hours=160, start_date=today + dt.timedelta(days=30),
             end_date=today + dt.timedelta(days=60), registration_opens=today - dt.timedelta(days=5),
             registration_closes=today + dt.timedelta(days=20), quota=100_000, regency=Regency.objects.get(code="32.73"),
-            funding="apbd",
+            funding="apbd", competency_unit_ids=(unit.pk,),
         )
         program = services.program_create(actor=user, institution=institution, data=data)
         programs.append(services.program_transition(actor=user, program=program, action="publish", today=today))
@@ -265,6 +268,7 @@ def main() -> None:
     ap.add_argument("--bad", type=float, default=0.03, help="share of bad rows")
     ap.add_argument("--baseline-rows", type=int, default=None, help="import only the first N rows with the baseline (default: all)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="profile our import (cProfile) and print where its CPU goes")
     ap.add_argument("--tracemalloc", action="store_true",
                     help="trace Python allocations during our import (its peak; slows the import, so time it without)")
     args = ap.parse_args()
@@ -303,10 +307,22 @@ def main() -> None:
         import tracemalloc
 
         tracemalloc.start()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t, cpu = time.perf_counter(), time.process_time()
     report = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
                                             mode="valid_only", today=today)
     ours, cpu = time.perf_counter() - t, time.process_time() - cpu
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        print("ours, profiled (times include the profiler's overhead):")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     _, peak = rss_mb()
     if args.tracemalloc:
         traced_peak = tracemalloc.get_traced_memory()[1]
