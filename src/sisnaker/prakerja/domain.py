@@ -300,12 +300,20 @@ def draw_by_province(*, seed: str, streams: Mapping[str, Iterator[Candidate]], q
         if c is not None:  # (digest, id) keys are unique: the tuple comparison never reaches the candidate
             heapq.heappush(heap, (order(c), c, stream))
 
-    def room(c: Candidate) -> int | None:
-        """The household's count when it may take one more beneficiary, else None."""
+    selected: list[int] = []
+    provinces: list[str] = []
+
+    def take(c: Candidate) -> bool:
+        """Select ``c`` when their household has room; whether they were."""
         count = household.get(c.household)
         if count is None or c.prior > count:
             count = household[c.household] = c.prior
-        return count if count < max_per_household else None
+        if count >= max_per_household:
+            return False
+        household[c.household] = count + 1
+        selected.append(c.id)
+        provinces.append(c.province)
+        return True
 
     waiting: list[Iterator[Candidate]] = []
     for province, stream in streams.items():
@@ -313,16 +321,10 @@ def draw_by_province(*, seed: str, streams: Mapping[str, Iterator[Candidate]], q
             pull(stream)
         else:
             waiting.append(stream)
-    selected: list[int] = []
-    provinces: list[str] = []
     while heap:  # first pass: only provinces with quota left are in the heap
         _, c, stream = heapq.heappop(heap)
-        count = room(c)
-        if count is not None:
+        if take(c):
             left[c.province] -= 1
-            household[c.household] = count + 1
-            selected.append(c.id)
-            provinces.append(c.province)
         if left[c.province] > 0:
             pull(stream)
         else:
@@ -333,12 +335,8 @@ def draw_by_province(*, seed: str, streams: Mapping[str, Iterator[Candidate]], q
             pull(stream)
         while heap and pool > 0:
             _, c, stream = heapq.heappop(heap)
-            count = room(c)
-            if count is not None:
+            if take(c):
                 pool -= 1
-                household[c.household] = count + 1
-                selected.append(c.id)
-                provinces.append(c.province)
             pull(stream)
     return selected, provinces
 

@@ -64,7 +64,7 @@ class Wave(models.Model):
     step_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                           related_name="+", db_index=False)
     step_error = models.JSONField(default=dict, blank=True)
-    # The wave's applications counted once they can no longer change (``selectors.frozen_counts``): closing writes
+    # The wave's applications counted once they can no longer change (``selectors.wave_figures`` reads them): closing writes
     # ``{"applications": {province: {status: n}}}``, the draw adds ``{"selected": {province: n}}``. The PMO's pages
     # read these instead of counting millions of rows per view; an open wave is counted live.
     counts = models.JSONField(default=dict, blank=True)
