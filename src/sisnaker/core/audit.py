@@ -51,11 +51,18 @@ def maintenance(using: str = "default"):
         _maintenance.reset(token)
 
 
+# Values JSON writes as they are: not walked (exact types; a subclass, e.g. a choices enum, is walked).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    # Bulk paths snapshot hundreds of thousands of small dicts of plain values: those values are taken
+    # as they are instead of one call each (same result).
+    plain = _PLAIN
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {(k if type(k) is str else str(k)): (v if type(v) in plain else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
+        return [v if type(v) in plain else _jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
@@ -124,12 +131,12 @@ def record_many(
     connection = transaction.get_connection()
     columns = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label", "before",
                "after", "reason", "ip", "request_id")
-    dumps = json.dumps
+    encode = _JSON.encode  # one encoder for every row (json.dumps with options makes one per call)
     actor_id = actor_obj.pk if actor_obj else None
     ip, request_id = ctx.ip, ctx.request_id or ""
 
     def jsonb(value):
-        return None if value is None else dumps(_jsonable(value), ensure_ascii=False)
+        return None if value is None else encode(_jsonable(value))
 
     # Bulk paths write tens of thousands of rows: plain tuples into COPY (PostgreSQL) or one
     # executemany (SQLite) instead of building model instances and per-value SQL.
@@ -151,6 +158,9 @@ def record_many(
             # Table and column names are constants of this module, never user input.
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)  # noqa: S608
     return len(rows)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _actor_label(actor_obj, actor) -> str:

@@ -43,12 +43,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -789,11 +790,14 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z]")
+
+
 def _key(value: Any) -> str:
     """Letters and digits of a cell, lower case; "?" for a non-empty cell without any (so "?" or "-"
     is an unrecognised value, not an empty cell)."""
     text = _text(value)
-    key = re.sub(r"[^0-9a-z]", "", text.lower())
+    key = _NOT_KEY.sub("", text.lower())
     return key or ("?" if text.strip() else "")
 
 
@@ -1048,16 +1052,37 @@ def _at_cell(message: Msg, columns: dict[str, int], key: str, row: int) -> Msg:
     return Msg(f"{message.id} (sel {ref})", f"{message.en} (cell {ref})")
 
 
+def _remembered(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parser`` remembering its answer per cell value (and type: 1, 1.0 and True are different cells).
+    A column of categories — sex, education, status, yes/no, a district code, a birth date — repeats a
+    few values (thousands of dates) over 100,000 rows, and each parse is tens of string operations.
+    Refusals are not remembered (each raises anew); the answers are immutable (text, bool, date)."""
+    remembered = functools.lru_cache(maxsize=16384, typed=True)(parser)
+
+    def parse(value: Any) -> Any:
+        try:
+            hash(value)
+        except TypeError:  # not a cell value a reader gives; parsed as it is
+            return parser(value)
+        return remembered(value)
+
+    return parse
+
+
+# (column key, parser) of every column but the NIK, in the order their messages are listed.
+_ROW_PARSERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("full_name", parse_name), ("birth_date", _remembered(parse_date)), ("sex", _remembered(parse_sex)),
+    ("education", _remembered(parse_education)), ("phone", parse_phone), ("email", parse_email), ("address", parse_address),
+    ("district", _remembered(parse_district_code)), ("disability", _remembered(parse_yes_no)),
+    ("disability_kind", _remembered(parse_disability_kind)), ("status", _remembered(parse_status)),
+)
+
+
 def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: dt.date, blind_index) -> RowResult:
     """Every check one row allows without the database. ``blind_index(nik) -> str``."""
     result = RowResult(row=row, cells=cells)
     values: dict[str, Any] = {}
-    parsers = (
-        ("full_name", parse_name), ("birth_date", parse_date), ("sex", parse_sex), ("education", parse_education),
-        ("phone", parse_phone), ("email", parse_email), ("address", parse_address), ("district", parse_district_code),
-        ("disability", parse_yes_no),
-        ("disability_kind", parse_disability_kind), ("status", parse_status),
-    )
+    parsers = _ROW_PARSERS
     parsed = None
     try:
         parsed = nik_rules.parse(nik_text(_cell(cells, columns, "nik")), today=today)

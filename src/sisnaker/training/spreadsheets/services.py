@@ -556,15 +556,17 @@ def _copy(model, fields, rows: list[dict]) -> None:
     JSON goes as its text)."""
     names = [f.attname for f in fields]
     defaults = [f.get_default() for f in fields]
-    is_json = [f.get_internal_type() == "JSONField" for f in fields]
+    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+    plan = list(zip(names, defaults, strict=True))
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            values = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
-            for i, j in enumerate(is_json):
-                if j and values[i] is not None:
-                    values[i] = json.dumps(values[i], ensure_ascii=False)
+            values = [row.get(name, default) for name, default in plan]
+            for i in json_at:
+                if values[i] is not None:
+                    values[i] = encode(values[i])
             copy.write_row(values)
 
 

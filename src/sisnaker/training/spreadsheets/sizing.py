@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import pickle
 import re
 import struct
@@ -129,7 +130,8 @@ def check_xlsx(data: bytes, *, limits: Limits) -> None:
     sheet = _first_sheet(data, names)
     for info in infos:
         if info is sheet:
-            _scan_sheet(_inflate(data, info), limits)
+            if not _sheet_within_limits(_inflate(data, info), limits):
+                _scan_sheet(_inflate(data, info), limits)
         else:
             for _ in _inflate(data, info):
                 pass
@@ -354,6 +356,98 @@ def _scan_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
     for chunk in chunks:
         parser.feed(chunk)
     parser.feed(b"", final=True)
+
+
+# The fast path, for sheets as spreadsheet programs write them: every cell and row carries its reference as
+# its first attribute, in double quotes, and the part has no comment, CDATA, DOCTYPE or processing instruction
+# (so every "<" begins a tag or an end tag: XML allows no raw "<" in text or attribute values). Then the
+# positions do not depend on the order of the elements and the whole check is a few regular expressions per
+# megabyte, not two Python calls per element (a 100,000-row sheet: 0.3 s instead of 3 s).
+_PREFIX = rb"(?:[^\s<>/=]*:)?"  # any prefix, as broad as XML names allow: a tag counted here must be read strictly below
+_ANY = re.compile(rb"<" + _PREFIX + rb"(c|row|dimension)(?=[\s/>])")
+_MORE_ATTRIBUTES = rb'(?:[ \t\r\n]+(?!r=)[A-Za-z]+="[^"<]*")*[ \t\r\n]*/?>'  # no second "r", nothing unusual
+_STRICT_C = re.compile(rb'<(?:[A-Za-z]+:)?c r="([A-Z]{1,3})([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
+_STRICT_ROW = re.compile(rb'<(?:[A-Za-z]+:)?row r="([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
+# The same without a prefix, tried first: a pattern that begins with a literal is searched for much faster.
+_PLAIN_C = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
+_PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
+_STRICT_DIMENSION = re.compile(rb'<(?:[A-Za-z]+:)?dimension ref="([A-Z]{1,3})([1-9][0-9]{0,9})(?::([A-Z]{1,3})([1-9][0-9]{0,9}))?"'
+                               + _MORE_ATTRIBUTES.replace(b"(?!r=)", b"(?!ref=)"))
+_DECLARATION = re.compile(rb'<\?xml[ \t\r\n][^<>?]*\?>')
+_DECLARED_ENCODING = re.compile(rb"""encoding[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""")
+_OPENING = 4096
+_FAST_CARRY = 64 * 1024  # a tag longer than this is no spreadsheet program's: the element-by-element scan takes over
+
+
+def _sheet_within_limits(chunks: Iterator[bytes], limits: Limits) -> bool:
+    """True when the sheet is of the simple kind above and within ``limits`` as ``_scan_sheet`` counts them
+    (the cells' range, each row's number, each declared dimension); False otherwise — an unusual sheet or one
+    beyond the limits — and ``_scan_sheet`` then decides (and words the refusal). Never True for a sheet
+    ``_scan_sheet`` would refuse: every tag the reader could take for a cell, row or dimension is counted by a
+    broad pattern and must also match the strict one, so no cell is placed without its own reference.
+    Consumes ``chunks`` (the inflation's own size and CRC checks run either way)."""
+    max_rows, max_columns, max_cells = limits.max_rows, limits.max_columns, limits.max_cells
+
+    def within(rows: int, cols: int) -> bool:  # _scan_sheet's check()
+        return rows <= max_rows and cols <= max_columns and rows * cols <= max_cells
+
+    top_row = top_col = cells = 0
+    carry = b""
+    chunks = iter(chunks)
+    opening = b""  # the part's first bytes, enough for its encoding and XML declaration, however it is cut
+    for chunk in chunks:
+        opening += chunk
+        if len(opening) >= _OPENING:
+            break
+    first = True
+    for chunk in itertools.chain([opening], chunks):
+        text = carry + chunk
+        if first:
+            first = False
+            text = text.removeprefix(b"\xef\xbb\xbf")
+            if not text.startswith(b"<") or text[1:2] in (b"", b"\x00"):
+                return False  # not an ASCII-compatible encoding (UTF-16, UTF-32): tags would not be seen
+            declaration = _DECLARATION.match(text)
+            if declaration is not None:
+                encoding = _DECLARED_ENCODING.search(declaration.group())
+                if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+                    return False
+                text = text[declaration.end():]
+        cut = text.rfind(b"<")
+        if cut < 0:
+            cut = len(text)  # text only: nothing to carry
+        whole, carry = text[:cut], text[cut:]
+        if len(carry) > _FAST_CARRY or b"<!" in whole or b"<?" in whole:
+            return False
+        kinds = _ANY.findall(whole)
+        n_cells, n_rows = kinds.count(b"c"), kinds.count(b"row")
+        refs = _PLAIN_C.findall(whole) if n_cells else []
+        if len(refs) != n_cells:
+            refs = _STRICT_C.findall(whole)
+        rows = _PLAIN_ROW.findall(whole) if n_rows else []
+        if len(rows) != n_rows:
+            rows = _STRICT_ROW.findall(whole)
+        dimensions = _STRICT_DIMENSION.findall(whole) if len(kinds) > n_cells + n_rows else []
+        if (len(refs), len(rows), len(dimensions)) != (n_cells, n_rows, len(kinds) - n_cells - n_rows):
+            return False
+        if refs:
+            cells += len(refs)
+            top_row = max(top_row, max(int(digits) for _, digits in refs))
+            widest = max(len(letters) for letters, _ in refs)
+            top_col = max(top_col, _column_number(max(letters for letters, _ in refs if len(letters) == widest).decode()))
+            if not within(top_row, top_col) or cells > max_cells:
+                return False
+        if rows and not within(max(int(number) for number in rows), 1):
+            return False
+        for a_col, a_row, b_col, b_row in dimensions:
+            corner_rows = max(int(a_row), int(b_row or 0))
+            corner_cols = max(_column_number(a_col.decode()), _column_number(b_col.decode()))
+            if not within(corner_rows, corner_cols):
+                return False
+    # What is left is one last tag (or text): it must be whole and of no kind above, else the full scan decides.
+    last_is_plain = (carry.rstrip().endswith(b">") and b"<!" not in carry and b"<?" not in carry
+                     and not _ANY.search(carry))
+    return not carry or last_is_plain
 
 
 # --- .xls -------------------------------------------------------------------------------------------
