@@ -18,8 +18,8 @@ from sisnaker.placement.models import JobSeekerCard, Placement
 from sisnaker.reporting import selectors, services
 from sisnaker.reporting.models import Figure, MonthlyFigure, RefreshState
 from sisnaker.training.domain import EnrollmentState as E
-from sisnaker.training.models import Enrollment
-from tests.factories import EnrollmentFactory, PersonFactory
+from sisnaker.training.models import Enrollment, Program
+from tests.factories import EnrollmentFactory, PersonFactory, ProgramFactory, VocationalFieldFactory
 
 from .conftest import T2025
 
@@ -197,6 +197,22 @@ def test_an_incremental_refresh_gives_what_a_full_rebuild_gives(world):
     assert figure("placed", region="31", year=2026) == 1
     # Bandung (32) was rebuilt under both bases in 2025: Ani and Rina left it.
     assert {(2025, "d", "32"), (2025, "k", "32"), (2025, "d", "31"), (2025, "k", "12")} <= set(done["units"])
+
+
+def test_a_program_edited_while_open_moves_its_applicants_at_the_next_refresh(world):
+    """A manager may change an open program's vocational field or funding (``training.services.program_update``);
+    its applicants are counted under the new ones by the hourly refresh, not only by the daily rebuild."""
+    program = ProgramFactory(status="published", funding="apbn", dipa_reference="DIPA-026.01.1.123456/2025")
+    for district in ("32.73.01", "35.78.01"):
+        EnrollmentFactory(program=program, person=resident(district), registered_at=T2025, state_changed_at=T2025)
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    later = first + dt.timedelta(minutes=30)
+    other = VocationalFieldFactory(code="UJI-LAS", name="Pengelasan (uji)")
+    Program.objects.filter(pk=program.pk).update(vocational_field=other, funding="apbd", updated_at=later)
+    assert_incremental_equals_full(later + dt.timedelta(minutes=5))
+    assert figure("applicants", dim="field", value=str(other.pk)) == 2
+    assert figure("applicants", dim="funding", value="apbd") == 2
 
 
 def test_an_unchanged_province_is_not_rebuilt(world):

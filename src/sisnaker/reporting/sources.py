@@ -119,9 +119,10 @@ def _ts(*fields: str) -> Callable[[dt.datetime], Q]:
 
 
 SOURCES: tuple[Source, ...] = (
-    # Every application to a training, when it was made.
+    # Every application to a training, when it was made. A program is edited while it takes applications (its
+    # vocational field, funding: ``training.services.program_update``), so its edits move its applicants' facts.
     Source("applicants", lambda: Enrollment.objects.all(), "registered_at", "person", "program",
-           _ts("registered_at", "state_changed_at")),
+           _ts("registered_at", "state_changed_at", "program__updated_at")),
     # Who began the training, in the month it started.
     Source("participants", lambda: Enrollment.objects.filter(state__in=STARTED), "program__start_date", "person",
            "program", _ts("state_changed_at", "program__updated_at"), event_is_date=True),
