@@ -193,3 +193,31 @@ def test_a_sheet_written_by_xlsxwriter_takes_the_fast_path_and_its_limits_hold()
     with pytest.raises(sizing.SheetRefused) as refused:
         sizing.check_xlsx(buffer.getvalue(), limits=small)
     assert refused.value.code == "import_sheet_too_large"
+
+
+EXCEL_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr xr2 xr3" '
+    b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" xr:uid="{00000000-0001-0000-0000-000000000000}">'
+    b'<dimension ref="A1:C3"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"><selection activeCell="C3" sqref="C3"/>'
+    b'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15" x14ac:dyDescent="0.25"/><sheetData>'
+    b'<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    b'<c r="C1" t="s"><v>2</v></c></row>'
+    b'<row r="2" spans="1:3" x14ac:dyDescent="0.25"><c r="A2" t="s"><v>3</v></c><c r="B2" s="1"><v>32874</v></c>'
+    b'<c r="C2" t="s"><v>4</v></c></row>'
+    b'<row r="3" spans="1:3" ht="15.75" customHeight="1" x14ac:dyDescent="0.25"><c r="A3" t="s"><v>5</v></c>'
+    b'<c r="B3" s="1"><v>33000</v></c><c r="C3" t="s"><v>6</v></c></row>'
+    b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+)
+
+
+@pytest.mark.parametrize("size", [1, 13, 1 << 20])
+def test_a_sheet_as_microsoft_excel_writes_it_takes_the_fast_path(size):
+    assert scan_accepts(EXCEL_SHEET)
+    assert fast_accepts(EXCEL_SHEET, [size] * 10_000)
+    # The same sheet with one cell far right: refused by both (the fast path leaves the words to the scan).
+    far = EXCEL_SHEET.replace(b'<c r="C3" t="s">', b'<c r="XFD3" t="s">')
+    assert not fast_accepts(far, [size] * 10_000)
+    assert not scan_accepts(far)

@@ -365,7 +365,9 @@ def _scan_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
 # megabyte, not two Python calls per element (a 100,000-row sheet: 0.3 s instead of 3 s).
 _PREFIX = rb"(?:[^\s<>/=]*:)?"  # any prefix, as broad as XML names allow: a tag counted here must be read strictly below
 _ANY = re.compile(rb"<" + _PREFIX + rb"(c|row|dimension)(?=[\s/>])")
-_MORE_ATTRIBUTES = rb'(?:[ \t\r\n]+(?!r=)[A-Za-z]+="[^"<]*")*[ \t\r\n]*/?>'  # no second "r", nothing unusual
+# Further attributes: no second "r" (a prefixed one, Excel's x14ac:dyDescent on rows, is another attribute to the
+# reader as to the scan), double quotes, nothing unusual.
+_MORE_ATTRIBUTES = rb'(?:[ \t\r\n]+(?!r=)[A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)?="[^"<]*")*[ \t\r\n]*/?>'
 _STRICT_C = re.compile(rb'<(?:[A-Za-z]+:)?c r="([A-Z]{1,3})([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
 _STRICT_ROW = re.compile(rb'<(?:[A-Za-z]+:)?row r="([1-9][0-9]{0,9})"' + _MORE_ATTRIBUTES)
 # The same without a prefix, tried first: a pattern that begins with a literal is searched for much faster.
