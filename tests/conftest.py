@@ -45,6 +45,14 @@ def pytest_configure(config):
     setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
 
 
+@pytest.fixture(autouse=True)
+def _forget_remembered_districts():
+    """Each test starts without districts remembered by an earlier one (whose rows may have been rolled back)."""
+    from sisnaker.regions.selectors import district_cache_clear
+
+    district_cache_clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from sisnaker.regions.services import regions_load

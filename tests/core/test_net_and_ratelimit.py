@@ -105,3 +105,30 @@ def test_several_keys_are_counted_in_one_statement_and_peeked_in_one_query():
 def test_personal_values_are_hashed_in_keys():
     assert "3273015705950001" not in ratelimit.key_hash("3273015705950001")
     assert ratelimit.key_hash("a") == ratelimit.key_hash("a") != ratelimit.key_hash("b")
+
+
+@pytest.mark.django_db
+def test_counting_one_scope_and_peeking_at_another_is_one_statement_on_postgresql():
+    """A sign-up counts itself and checks that NIK answers are left: both answers as from ``hit_all`` and
+    ``peek_all``, in one round trip on PostgreSQL (two elsewhere)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now().replace(second=10, microsecond=0)
+    signups = [("signup:ip:9", ratelimit.Limit(count=3, seconds=60)), ("signup:net:9", ratelimit.Limit(count=50, seconds=60))]
+    answers = [("nik:ip:9", ratelimit.Limit(count=2, seconds=60))]
+    ratelimit.hit_all(answers, now=now)
+    with CaptureQueriesContext(connection) as queries:
+        counted, peeked = ratelimit.hit_and_peek(signups, answers, now=now)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert counted.allowed and counted.count == 1 and peeked.allowed and peeked.count == 1
+    ratelimit.hit_all(answers, now=now)  # the second answer: none left
+    counted, peeked = ratelimit.hit_and_peek(signups, answers, now=now)
+    assert counted.allowed and counted.count == 2
+    assert not peeked.allowed and peeked.retry_after == 50 and peeked.count == 2
+    assert ratelimit.peek_all(answers, now=now).count == 2  # peeking counted nothing
+    counted, _ = ratelimit.hit_and_peek(signups, answers, now=now)
+    fourth, _ = ratelimit.hit_and_peek(signups, answers, now=now)
+    assert counted.allowed and not fourth.allowed and fourth.count == 4  # the hits are counted every time
+    with pytest.raises(ValueError, match="counted and peeked"):
+        ratelimit.hit_and_peek(signups, signups[:1], now=now)

@@ -90,7 +90,7 @@ class ClaimResultOut(Schema):
                          "code went by SMS to `phone` (by e-mail to `email` when no phone was given: `channel`) — send it to `/accounts/signup/verify`. Sign-ups and answers that "
                          "show a NIK is registered are rate limited per address and network (429).")
 def signup(request, payload: SignUpIn):
-    district = region_selectors.district_get(payload.domicile_district)
+    district = region_selectors.district_get_cached(payload.domicile_district)
     if district is None:
         raise ValidationFailed(
             Msg("Kode kecamatan domisili tidak dikenal.", "Unknown domicile district code."),

@@ -18,7 +18,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core import audit, crypto, gate, ratelimit
+from sisnaker.core import audit, crypto, gate, inserts, ratelimit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -113,8 +113,9 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
     a phone or e-mail used by another account, and a weak password. Sign-ups, and answers that show a
     NIK is registered, are rate limited per client address and network (``core.ratelimit``); the
     counts are kept even when the sign-up is refused."""
-    ratelimit.enforce("signup", message=SIGNUP_LIMITED)
-    ratelimit.check("nik_answer", message=SIGNUP_LIMITED)  # before anything that could tell whether this NIK is registered
+    # Counting this sign-up and checking that NIK answers are left (before anything that could tell whether this
+    # NIK is registered): one statement.
+    ratelimit.enforce_then_check("signup", "nik_answer", message=SIGNUP_LIMITED)
     checked = _sign_up_check(data=data, today=today)
     try:
         # The waiting room (core.gate): at most SISNAKER_GATES["signup"] hashes and writes at once; past it a
@@ -123,7 +124,19 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
             # The hash before the transaction: no connection held in a transaction (nor a person's row locked)
             # for tens of milliseconds of CPU, and the same work whether or not the NIK is registered.
             password_hash = make_password(data.password)
-            result = _sign_up(data=data, checked=checked, password_hash=password_hash)
+            try:
+                result = _sign_up(data=data, checked=checked, password_hash=password_hash)
+            except _SignUpRaced as raced:
+                # Two sign-ups with the same NIK/phone/e-mail at once: the database decided (its transaction is
+                # rolled back, nothing half-saved); the user gets the same clear message as the sequential case.
+                if Person.objects.filter(nik_index=raced.nik_index).exists():
+                    raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik") from raced.__cause__
+                raise Conflict(
+                    Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.",
+                        "This mobile number or e-mail is used by another account."),
+                    code=Code.CONTACT_TAKEN,
+                    field="phone",
+                ) from raced.__cause__
     except Conflict as exc:
         if exc.code == Code.NIK_TAKEN:
             ratelimit.count("nik_answer")
@@ -132,6 +145,14 @@ def person_sign_up(*, data: SignUp, today: dt.date) -> Person | SignUpClaim:
         ratelimit.count("nik_answer")
         ratelimit.count("otp_send")
     return result
+
+
+class _SignUpRaced(Exception):
+    """A unique index refused a sign-up's rows (another sign-up took the NIK, phone or e-mail meanwhile)."""
+
+    def __init__(self, nik_index: str) -> None:
+        super().__init__("sign-up raced")
+        self.nik_index = nik_index
 
 
 @dataclass(frozen=True)
@@ -175,72 +196,84 @@ def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
     return _Checked(parsed=parsed, name=name, disability_kind=disability_kind, email=email, phone=phone)
 
 
-@transaction.atomic(durable=True)
 def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person | SignUpClaim:
+    """The sign-up's reads and writes: one look-up, then either one statement that writes the account, its role,
+    the person and the audit row (on PostgreSQL; a single statement is one transaction by itself, so no BEGIN and
+    COMMIT round trips — elsewhere ``insert_linked`` opens a transaction), or the claim of a provisional record in
+    a transaction of its own. A unique index refusing the rows (a sign-up with the same NIK, phone or e-mail
+    written meanwhile) raises ``_SignUpRaced``."""
     parsed, name, disability_kind, email, phone = (
         checked.parsed, checked.name, checked.disability_kind, checked.email, checked.phone)
     nik = parsed.nik
     index = _nik_index(nik)
-    existing = Person.objects.select_for_update().filter(nik_index=index).first()
-    if existing is not None and not existing.is_provisional:
+    # The NIK, the phone and the e-mail address in one round trip (three index probes).
+    taken = selectors.sign_up_taken(nik_index=index, phone=phone, email=email)
+    if taken.person_id is not None and not taken.provisional:
         raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
-    # The phone and the e-mail address in one query (two index probes): a round trip less on the sign-up path.
-    taken = (Q(phone=phone) if phone else Q(pk__in=[])) | (email_is(email) if email else Q(pk__in=[]))
-    used = list(User.objects.filter(taken).values_list("phone", "email")[:2]) if phone or email else []
-    if phone and any(p == phone for p, _e in used):
+    if taken.phone_taken:
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."),
             code=Code.PHONE_TAKEN,
             field="phone",
         )
-    if email and any(e.lower() == email for _p, e in used):
+    if taken.email_taken:
         raise Conflict(
             Msg("Alamat e-mail ini sudah dipakai akun lain.", "This e-mail address is used by another account."),
             code=Code.EMAIL_TAKEN,
             field="email",
         )
-    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash)
-    if existing is not None:
-        return _claim_start(person=existing, data=data, name=name, disability_kind=disability_kind, phone=phone, email=email,
-                            password_hash=user.password)
+    if taken.person_id is not None:
+        return _sign_up_claim(person_id=taken.person_id, data=data, name=name, disability_kind=disability_kind,
+                              phone=phone, email=email, password_hash=password_hash)
     warnings = [
         {"code": w.code, "id": w.message.id, "en": w.message.en}
         for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
     ]
+    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash)
+    role = RoleAssignment(user=user, role=Role.CITIZEN)
+    person = Person(
+        user=user,
+        nik_encrypted=crypto.encrypt(nik),
+        nik_index=index,
+        nik_regency_id=parsed.region.regency.code,
+        nik_district_id=parsed.region.district.code if parsed.region.district else None,
+        full_name=name,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        nik_warnings=warnings,
+        has_disability=data.has_disability,
+        disability_kind=disability_kind,
+        education=data.education,
+        phone=phone,
+        email=email,
+        domicile_district=data.domicile_district,
+        address=data.address.strip(),
+    )
+    event = audit.event(actor=user, action=Audit.PERSON_SIGNED_UP, obj=person,
+                        after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
     try:
-        with transaction.atomic():
-            user.save()
-            RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
-            person = Person.objects.create(
-                user=user,
-                nik_encrypted=crypto.encrypt(nik),
-                nik_index=index,
-                nik_regency_id=parsed.region.regency.code,
-                nik_district_id=parsed.region.district.code if parsed.region.district else None,
-                full_name=name,
-                birth_date=data.birth_date,
-                sex=data.sex,
-                nik_warnings=warnings,
-                has_disability=data.has_disability,
-                disability_kind=disability_kind,
-                education=data.education,
-                phone=phone,
-                email=email,
-                domicile_district=data.domicile_district,
-                address=data.address.strip(),
-            )
+        # The account, its citizen role, the person and the audit row: one statement on PostgreSQL.
+        inserts.insert_linked([
+            inserts.Row(user),
+            inserts.Row(role, links={"user_id": 0}),
+            inserts.Row(person, links={"user_id": 0}),
+            inserts.Row(event, links={"actor_id": 0, "object_id": 2}, as_text=frozenset({"object_id"})),
+        ])
     except IntegrityError as exc:
-        # Two sign-ups with the same NIK/phone/e-mail at once: the database decides, the user gets the
-        # same clear message as the sequential case.
-        if Person.objects.filter(nik_index=index).exists():
-            raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik") from exc
-        raise Conflict(
-            Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
-            code=Code.CONTACT_TAKEN,
-            field="phone",
-        ) from exc
-    audit.record(actor=user, action=Audit.PERSON_SIGNED_UP, obj=person, after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
+        raise _SignUpRaced(index) from exc
     return person
+
+
+@transaction.atomic(durable=True)
+def _sign_up_claim(*, person_id: int, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
+                   password_hash: str) -> SignUpClaim:
+    # Lock the provisional record (two claims of one record start one at a time) and look again: it may have been
+    # claimed since the look-up.
+    existing = Person.objects.select_for_update().get(pk=person_id)
+    if not existing.is_provisional:
+        raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
+    return _claim_start(person=existing, data=data, name=name, disability_kind=disability_kind, phone=phone, email=email,
+                        password_hash=password_hash)
 
 
 def person_update(

@@ -96,9 +96,30 @@ def record(
     """Append one audit row. Must run inside the transaction of the change it describes."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the transaction of the change")
+    row = event(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id, before=before,
+                after=after, reason=reason, at=at)
+    row.save(force_insert=True)
+    return row
+
+
+def event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """The audit row ``record`` would append, unsaved: for a caller that writes it together with the rows it
+    describes (``core.inserts.insert_linked``), inside the same transaction. ``object_id`` may be left for the
+    caller to link to a row not yet written."""
     ctx = context.current()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=at or timezone.now(),
         actor=actor_obj,
         actor_label=_actor_label(actor_obj, actor)[:200],

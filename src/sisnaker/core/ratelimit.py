@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from . import context
@@ -119,38 +119,65 @@ def hit_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None
     """Count one event under several keys (e.g. per address and per network) in one statement, which commits by
     itself outside a transaction (round trips to the database are most of a sign-up's wait); refused when any limit
     is exceeded, with the longest wait."""
-    now = now or timezone.now()
-    rows = _windows(keys_and_limits, now)
-    if not rows:
-        return Decision(allowed=True, count=0, retry_after=0)
-    ordered = sorted(rows)  # every request locks the counters in the same order
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
-    # One statement is atomic by itself: no BEGIN/COMMIT round trips around it (inside a caller's transaction it is
-    # part of that transaction, as before).
-    with connection.cursor() as cursor:
-        # Table name from the model; values are parameters.
-        cursor.execute(
-            f"INSERT INTO {table} (key, window_start, window_seconds, count) VALUES "  # noqa: S608
-            + ", ".join(["(%s, %s, %s, 1)"] * len(ordered))
-            + f" ON CONFLICT (key, window_start, window_seconds) DO UPDATE SET count = {table}.count + 1"
-            " RETURNING key, window_start, window_seconds, count",
-            [value for row in ordered for value in row],
-        )
-        counts = {(key, start, seconds): n for key, start, seconds, n in cursor.fetchall()}
-    return _worst([_decision(limit, counts[row], row[1], now, counted=True) for row, limit in rows.items()])
+    return hit_and_peek(keys_and_limits, [], now=now)[0]
 
 
 def peek_all(keys_and_limits: list[tuple[str, Limit]], *, now: dt.datetime | None = None) -> Decision:
     """Whether one more event would still be allowed under every key, without counting it (one query)."""
+    return hit_and_peek([], keys_and_limits, now=now)[1]
+
+
+def _upsert(table: str, rows: list[tuple[str, int, int]]) -> tuple[str, list]:
+    ordered = sorted(rows)  # every request locks the counters in the same order
+    return (
+        f"INSERT INTO {table} (key, window_start, window_seconds, count) VALUES "  # noqa: S608 (names from the model)
+        + ", ".join(["(%s, %s, %s, 1)"] * len(ordered))
+        + f" ON CONFLICT (key, window_start, window_seconds) DO UPDATE SET count = {table}.count + 1"
+        " RETURNING key, window_start, window_seconds, count",
+        [value for row in ordered for value in row],
+    )
+
+
+def _select(table: str, rows: list[tuple[str, int, int]]) -> tuple[str, list]:
+    return (
+        f"SELECT key, window_start, window_seconds, count FROM {table} WHERE "  # noqa: S608 (names from the model)
+        + " OR ".join(["(key = %s AND window_start = %s AND window_seconds = %s)"] * len(rows)),
+        [value for row in rows for value in row],
+    )
+
+
+def hit_and_peek(
+    hits: list[tuple[str, Limit]], peeks: list[tuple[str, Limit]], *, now: dt.datetime | None = None
+) -> tuple[Decision, Decision]:
+    """Count one event under the keys of ``hits`` (as ``hit_all``) and say whether one more event is left under
+    those of ``peeks`` (as ``peek_all``, without counting), in one statement on PostgreSQL: a sign-up does both
+    before anything else, and each round trip is part of every sign-up's wait at the peak. A key must not be in
+    both. Returns (decision for the hits, decision for the peeks)."""
     now = now or timezone.now()
-    rows = _windows(keys_and_limits, now)
-    if not rows:
-        return Decision(allowed=True, count=0, retry_after=0)
-    wanted = Q()
-    for key, start, seconds in rows:
-        wanted |= Q(key=key, window_start=start, window_seconds=seconds)
-    counts = {(k, w, s): n for k, w, s, n in RateCounter.objects.filter(wanted).values_list("key", "window_start", "window_seconds", "count")}
-    return _worst([_decision(limit, counts.get(row, 0), row[1], now, counted=False) for row, limit in rows.items()])
+    hit_rows, peek_rows = _windows(hits, now), _windows(peeks, now)
+    if hit_rows.keys() & peek_rows.keys():
+        raise ValueError("a rate-limit key cannot be counted and peeked at in the same call")
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    counts: dict[tuple[str, int, int], int] = {}
+    # One statement is atomic by itself: no BEGIN/COMMIT round trips around it (inside a caller's transaction it is
+    # part of that transaction, as before).
+    with connection.cursor() as cursor:
+        if hit_rows and peek_rows and connection.vendor == "postgresql":
+            # The peek reads the counters as they were before this statement: its keys are not the ones counted.
+            upsert, upsert_params = _upsert(table, list(hit_rows))
+            select, select_params = _select(table, list(peek_rows))
+            cursor.execute(f"WITH hit AS ({upsert}) SELECT * FROM hit UNION ALL {select}",  # noqa: S608 (built above)
+                           upsert_params + select_params)
+            counts.update({(k, w, s): n for k, w, s, n in cursor.fetchall()})
+        else:
+            for rows, build in ((hit_rows, _upsert), (peek_rows, _select)):
+                if rows:
+                    cursor.execute(*build(table, list(rows)))
+                    counts.update({(k, w, s): n for k, w, s, n in cursor.fetchall()})
+    return (
+        _worst([_decision(limit, counts[row], row[1], now, counted=True) for row, limit in hit_rows.items()]),
+        _worst([_decision(limit, counts.get(row, 0), row[1], now, counted=False) for row, limit in peek_rows.items()]),
+    )
 
 
 def policy(name: str) -> Limit:
@@ -196,6 +223,15 @@ def count(scope: str) -> None:
     keys = _client_keys(scope)
     if keys:
         hit_all(keys)
+
+
+def enforce_then_check(count_scope: str, check_scope: str, *, message=None) -> None:
+    """``enforce(count_scope)`` then ``check(check_scope)`` for the current client, in one statement on PostgreSQL
+    (the sign-up's first step). Refuses with the wait of the first scope that is over its limit."""
+    counted, peeked = hit_and_peek(_client_keys(count_scope), _client_keys(check_scope))
+    for decision in (counted, peeked):
+        if not decision.allowed:
+            raise TooManyRequests(message, retry_after=decision.retry_after)
 
 
 def check(scope: str, *, message=None) -> None:

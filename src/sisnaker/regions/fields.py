@@ -119,6 +119,14 @@ class RegionPickerField(forms.Field):
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
             return None
+        if district:
+            # The usual case in one remembered look-up (sign-up forms at the peak); anything that does not match
+            # goes through the checks below, which say what is wrong.
+            dist = selectors.district_get_cached(district)
+            if dist is not None and dist.regency_id == regency and dist.regency.province_id == province:
+                self.validate(dist)
+                self.run_validators(dist)
+                return dist
         if not province:
             raise ValidationError(self.error_messages["province"], code="province")
         if selectors.province_get(province) is None:

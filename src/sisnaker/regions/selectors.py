@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import District, Province, Regency, RetiredCode
@@ -24,6 +26,33 @@ def regency_get(code: str) -> Regency | None:
 
 def district_get(code: str) -> District | None:
     return District.objects.select_related("regency__province").filter(code=code).first()
+
+
+# District code → (District with its regency and province, when it was read). Positive answers only: a code loaded
+# a moment ago is found at once. Regions change only with ``loadregions`` (which clears this in its own process);
+# other processes see a renamed or moved district after SISNAKER_REGION_CACHE_SECONDS at most.
+_DISTRICTS: dict[str, tuple[District, float]] = {}
+_DISTRICTS_MAX = 20_000  # Indonesia has about 7,300 districts
+
+
+def district_get_cached(code: str, *, now: float | None = None) -> District | None:
+    """``district_get`` remembered per process for a few minutes, for the hot paths (sign-up at the Prakerja
+    peak: one query less per sign-up). The instance is shared: read it, do not change it."""
+    now = time.monotonic() if now is None else now
+    found = _DISTRICTS.get(code)
+    if found is not None and now - found[1] < getattr(settings, "SISNAKER_REGION_CACHE_SECONDS", 300):
+        return found[0]
+    district = district_get(code)
+    if district is not None:
+        if len(_DISTRICTS) >= _DISTRICTS_MAX:
+            _DISTRICTS.clear()
+        _DISTRICTS[code] = (district, now)
+    return district
+
+
+def district_cache_clear() -> None:
+    """Forget the remembered districts (after ``loadregions``)."""
+    _DISTRICTS.clear()
 
 
 def regencies_of_province(province_code: str | None) -> QuerySet[Regency]:

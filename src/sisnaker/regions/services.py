@@ -12,6 +12,7 @@ from django.db import transaction
 from sisnaker.core import audit
 from sisnaker.core.actors import Actor
 
+from . import selectors
 from .codes import Audit
 from .models import District, Province, Regency, RetiredCode
 from .registry import DATA_DIR
@@ -88,4 +89,5 @@ def regions_load(
         audit.record(
             actor=actor, action=Audit.LOADED, object_type="regions", object_id="all", after=counts
         )
+        transaction.on_commit(selectors.district_cache_clear)
     return counts
