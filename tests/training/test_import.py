@@ -239,6 +239,26 @@ def test_people_created_by_an_import_are_provisional_and_name_the_institution(se
     assert person.is_provisional and person.added_by_institution_id == institution.pk and person.registered_by_id == manager.pk
 
 
+def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup):
+    """New people among known ones in one file, after people the institution added before: every enrollment is the
+    person named on its row, and its audit row names that enrollment (ids are matched, not guessed by order)."""
+    manager, _, program = setup
+    known = [row(nik=nik(), full_name=f"Lama {i}") for i in range(3)]
+    do_import(manager, program, xlsx(known))
+    rows = [row(nik=nik(), full_name=f"Baru {i}") for i in range(7)]
+    rows[1:1], rows[5:5], rows[8:8] = [known[0]], [known[2]], [known[1]]
+    report = do_import(manager, program, xlsx(rows))
+    assert (report.created, report.unchanged) == (7, 3)
+    keys = [c.key for c in reading.COLUMNS]
+    by_name = {e.person.full_name: e for e in Enrollment.objects.filter(program=program).select_related("person")}
+    assert set(by_name) == {r[keys.index("full_name")] for r in rows}
+    for r in rows:
+        enrollment = by_name[r[keys.index("full_name")]]
+        assert enrollment.person.nik_index == crypto.blind_index(r[keys.index("nik")], label="nik")
+        event = AuditEvent.objects.get(object_type="training.enrollment", object_id=str(enrollment.pk))
+        assert event.after["person"] == enrollment.person_id and event.object_label == enrollment.person.full_name
+
+
 def test_warnings_for_birth_date_and_sex_mismatch_are_not_errors(setup):
     manager, _, program = setup
     value = nik(birth=dt.date(1995, 5, 17))

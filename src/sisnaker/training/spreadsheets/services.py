@@ -358,7 +358,7 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
     people: dict[str, _Known] = {}
     for index, *values in Person.objects.filter(nik_index__in=[r.data.nik_index for r in valid]).values_list(
         "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
-    ):
+    ).order_by():  # a dict: no sort by name needed
         people[index] = _Known(*values)
     # A row links to an existing person only when its name and birth date match that person's; otherwise it
     # is refused without a word about the registered data. The birth date must be written in the row (one
@@ -460,13 +460,15 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
             # Provisional until its owner claims it: added by the importing institution.
             "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
         }
-    _insert(Person, list(new_people.values()))
-    # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution, this
-    # instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
+    ids = _insert(Person, list(new_people.values()))
     new_ids = {}
-    if new_people:
-        new_ids = dict(Person.objects.filter(added_by_institution_id=program.institution_id, created_at=now, pk__gt=run.last_person)
-                       .values_list("nik_index", "pk"))
+    if ids is not None:
+        new_ids = dict(zip(new_people, ids, strict=True))
+    elif new_people:
+        # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution,
+        # this instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
+        new_ids = dict(Person.objects.filter(pk__gt=run.last_person, added_by_institution_id=program.institution_id, created_at=now)
+                       .order_by().values_list("nik_index", "pk"))
         run.last_person = max(new_ids.values(), default=run.last_person)
     enrollment_rows = []
     for r in to_save:
@@ -476,11 +478,14 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
             "program_id": program.pk, "person_id": person_id, "state": d.status, "source": Enrollment.Source.IMPORT,
             "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
         })
-    _insert(Enrollment, enrollment_rows)
+    ids = _insert(Enrollment, enrollment_rows)
     run.deltas.update(e["state"] for e in enrollment_rows)
-    enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT,
-                                                    pk__gt=run.last_enrollment).values_list("person_id", "pk"))
-    run.last_enrollment = max(enrollment_ids.values(), default=run.last_enrollment)
+    if ids is not None:
+        enrollment_ids = {e["person_id"]: i for e, i in zip(enrollment_rows, ids, strict=True)}
+    else:
+        enrollment_ids = dict(Enrollment.objects.filter(program=program, registered_at=now, source=Enrollment.Source.IMPORT,
+                                                        pk__gt=run.last_enrollment).order_by().values_list("person_id", "pk"))
+        run.last_enrollment = max(enrollment_ids.values(), default=run.last_enrollment)
     audit.record_many(
         actor=run.actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED,
         object_type="training.enrollment", reason=late_reason, at=now,
@@ -513,18 +518,29 @@ def _notify_enrolled(*, actor: User, program: Program, people: list[_Known]) -> 
     notify_many(messages=messages, topic=services.enrolled_by_other_topic(program))
 
 
-def _insert(model, rows: list[dict], batch: int = 2000) -> None:
+def _insert(model, rows: list[dict], batch: int = 2000) -> list[int] | None:
     """INSERT many rows with ``executemany`` (pipelined by psycopg 3), skipping the ORM's per-value
     SQL compilation, which costs more than the database itself at 100,000 rows. Every concrete
     column is written: values given in ``rows`` (by attname), else the field's default. Values are
-    adapted once per column kind (dates, datetimes, JSON) the way Django's backends expect."""
+    adapted once per column kind (dates, datetimes, JSON) the way Django's backends expect.
+
+    On PostgreSQL the rows go by COPY with ids taken from the table's sequence beforehand (one query), and their ids
+    are returned in the order of ``rows``; elsewhere None (the caller reads them back)."""
     if not rows:
-        return
+        return [] if connection.vendor == "postgresql" else None
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if connection.vendor == "postgresql":
-        _copy(model, fields, rows)
-        return
+        pk = model._meta.pk
+        with connection.cursor() as cursor:
+            # Identity columns are "generated by default": ids drawn from their sequence may be given explicitly.
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [ops.quote_name(model._meta.db_table), pk.column, len(rows)])
+            ids = [i for (i,) in cursor.fetchall()]
+        for row, i in zip(rows, ids, strict=True):
+            row[pk.attname] = i
+        _copy(model, [pk, *fields], rows)
+        return ids
     columns, defaults, adapters = [], [], []
     for f in fields:
         columns.append(connection.ops.quote_name(f.column))
