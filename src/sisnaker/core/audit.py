@@ -81,23 +81,12 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
-def record(
-    *,
-    actor,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str | None = None,
-    object_id: Any = "",
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str = "",
-    at: dt.datetime | None = None,
-) -> AuditEvent:
-    """Append one audit row. Must run inside the transaction of the change it describes."""
+def record(*, actor, action: str, **details: Any) -> AuditEvent:
+    """Append one audit row (``details`` as for ``event``: obj, object_type, object_id, before, after, reason, at).
+    Must run inside the transaction of the change it describes."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the transaction of the change")
-    row = event(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id, before=before,
-                after=after, reason=reason, at=at)
+    row = event(actor=actor, action=action, **details)
     row.save(force_insert=True)
     return row
 
