@@ -288,3 +288,13 @@ def test_rebuilding_chosen_years_leaves_the_other_changes_due(world):
     assert figure("applicants", region="32", basis="d") == 3
     services.figures_refresh(now=later + dt.timedelta(minutes=5))
     assert figure("applicants", region="32", basis="d") == 4
+
+
+def test_the_default_year_is_the_newest_not_after_this_year():
+    from sisnaker.reporting.domain import default_year
+
+    assert default_year([2027, 2026, 2025], this_year=2026) == 2026
+    assert default_year([2025, 2027], this_year=2026) == 2025  # this year has no figures yet: the newest before it
+    assert default_year([2028, 2027], this_year=2026) == 2027  # only future years: the nearest of them
+    assert default_year([2024], this_year=2026) == 2024
+    assert default_year([], this_year=2026) is None

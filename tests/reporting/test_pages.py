@@ -39,6 +39,27 @@ def test_a_regency_officer_opens_on_their_regency(client, figures):
     assert ">3<" in cards
 
 
+def test_the_pages_open_on_this_year_even_when_next_year_already_has_figures(client, figures):
+    """A training that starts next year already counts there; the pages still open on this year (or the newest
+    before it), and next year stays one click away."""
+    import datetime as dt
+
+    from sisnaker.placement.models import Placement
+    from sisnaker.reporting import selectors
+
+    this_year = timezone.localdate().year
+    Placement.objects.create(person=figures.people["ani"], employer_name="CV Depan", position="Teknisi",
+                             start_date=dt.date(this_year + 1, 1, 6), source="employer", created_at=timezone.now())
+    services.figures_refresh(now=timezone.now(), full=True)
+    years = selectors.years()
+    assert years[0] == this_year + 1
+    expected = str(max(y for y in years if y <= this_year))
+    assert client.get("/statistik/").context["year_choice"] == expected
+    curator = staff("curator")
+    assert _get(client, curator, "/laporan/").context["year_choice"] == expected
+    assert client.get(f"/statistik/?tahun={this_year + 1}").context["year_choice"] == str(this_year + 1)
+
+
 def test_ktp_basis_counts_the_mover_in_his_ktp_regency(client, figures):
     officer = staff("regional_officer", region_code="32.73")
     html = _get(client, officer, "/laporan/?tahun=2025&dasar=ktp").content.decode()

@@ -161,3 +161,10 @@ def _protected(counts: list[int], hidden: list[bool], threshold: int) -> bool:
 
 def total_hidden(total: int, *, threshold: int = DEFAULT_THRESHOLD) -> bool:
     return 0 < total < threshold
+
+
+def default_year(years: list[int], *, this_year: int) -> int | None:
+    """The year a dashboard opens on: the newest year with figures that is not after ``this_year`` (a program that
+    starts next year can already put next year among the figures, nearly empty: an officer opening the page on
+    1 December wants this year), else the nearest future one; None when there are no figures."""
+    return next((y for y in sorted(years, reverse=True) if y <= this_year), min(years, default=None))

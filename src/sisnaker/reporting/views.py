@@ -44,7 +44,7 @@ def _params(request: HttpRequest, *, scope: domain.Scope | None) -> dict:
     if raw == "semua" or (not raw and not years):
         year = None
     elif not raw:
-        year = years[0]
+        year = domain.default_year(years, this_year=timezone.localdate().year)
     elif raw.isdigit() and int(raw) in years:
         year = int(raw)
     else:
