@@ -3,8 +3,8 @@
 ``insert_linked`` takes unsaved model instances in order, each with the foreign keys that point at an earlier one
 of them. On PostgreSQL they become one statement of data-modifying CTEs::
 
-    WITH s0 AS (INSERT INTO accounts_user (…) VALUES (…) RETURNING id),
-         s1 AS (INSERT INTO accounts_person (user_id, …) SELECT (SELECT id FROM s0), … RETURNING id)
+    WITH s0 AS (INSERT INTO accounts_user (…) SELECT %s, … RETURNING id),
+         s1 AS (INSERT INTO accounts_person (user_id, …) SELECT (SELECT id FROM s0), %s, … RETURNING id)
     SELECT (SELECT id FROM s0), (SELECT id FROM s1)
 
 one round trip instead of one per row (a sign-up writes four rows: at the Prakerja peak the round trips, not
