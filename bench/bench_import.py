@@ -262,6 +262,27 @@ def baseline_resource(program, actor, today):
     return resource
 
 
+def backend_cpu_reader(connection):
+    """A function returning the CPU seconds (user + system) used so far by the PostgreSQL server process of
+    ``connection``, read from /proc (the server must run on this machine); a function returning None
+    elsewhere (SQLite, a remote server)."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return lambda: None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15 of proc(5))
+
+    return read
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
@@ -313,10 +334,13 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    backend = backend_cpu_reader(connection)
+    backend_cpu = backend()
     t, cpu = time.perf_counter(), time.process_time()
     report = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
                                             mode="valid_only", today=today)
     ours, cpu = time.perf_counter() - t, time.process_time() - cpu
+    backend_cpu = backend() - backend_cpu if backend_cpu is not None else None
     if profiler is not None:
         import pstats
 
@@ -331,7 +355,8 @@ def main() -> None:
               "the reader's Rust buffers are not traced; the time below is slowed by tracing)")
     print(f"ours:     {args.rows:>9,} rows in {ours:7.2f} s = {args.rows / ours:>9,.0f} rows/s "
           f"(created {report.created:,}, errors {report.errors:,}, warnings {report.warnings:,}); "
-          f"this process's CPU {cpu:.2f} s (the rest is the database, or waiting for a core on a loaded box)")
+          f"this process's CPU {cpu:.2f} s" + (f", the database server process's CPU {backend_cpu:.2f} s" if backend_cpu is not None else "")
+          + " (the rest is waiting: one for the other, or for a core on a loaded box)")
     print(f"ours, memory: RSS {before:.0f} MiB before, peak {peak:.0f} MiB during (+{peak - before:.0f} MiB, "
           f"{(peak - before) * 1048576 / args.rows:,.0f} bytes per row)")
     t = time.perf_counter()

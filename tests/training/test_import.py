@@ -209,7 +209,12 @@ def test_a_registered_nik_with_other_data_is_refused_without_showing_the_registe
     assert not any(name in shown or name in str(sheet) for name in registered)
     assert citizen.birth_date.isoformat() not in str(sheet) or values["birth_date"] == citizen.birth_date.isoformat()
     lookups = dict(AuditEvent.objects.filter(action="person.looked_up").values_list("after__row", "after__outcome"))
-    assert lookups == {2: "mismatch", 3: "not_found"}
+    if mode == "all_or_nothing":  # nothing kept: every look-up is on record
+        assert lookups == {2: "mismatch", 3: "not_found"}
+    else:  # row 3 created its person: its enrolment's row says so (and that nobody had the NIK) instead
+        assert lookups == {2: "mismatch"}
+        created = AuditEvent.objects.get(action="enrollment.imported", after__row=3)
+        assert created.after["person_created"] is True
     assert AuditEvent.objects.get(action="person.looked_up", after__row=2).object_id == str(citizen.pk)
     summary = AuditEvent.objects.get(action__in=["program.import", "program.import_refused"])
     assert summary.action == ("program.import_refused" if mode == "all_or_nothing" else "program.import")
@@ -239,9 +244,12 @@ def test_people_created_by_an_import_are_provisional_and_name_the_institution(se
     assert person.is_provisional and person.added_by_institution_id == institution.pk and person.registered_by_id == manager.pk
 
 
-def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup):
+@pytest.mark.parametrize("chunk", [spreadsheets.IMPORT_CHUNK, 2, 3])
+def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup, chunk, monkeypatch):
     """New people among known ones in one file, after people the institution added before: every enrollment is the
-    person named on its row, and its audit row names that enrollment (ids are matched, not guessed by order)."""
+    person named on its row, and its audit row names that enrollment (ids are matched, not guessed by order). In
+    chunks of 2 or 3 rows, each chunk is read before the one before it is written (``_import_rows``)."""
+    monkeypatch.setattr(spreadsheets, "IMPORT_CHUNK", chunk)
     manager, _, program = setup
     known = [row(nik=nik(), full_name=f"Lama {i}") for i in range(3)]
     do_import(manager, program, xlsx(known))
@@ -257,6 +265,28 @@ def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup
         assert enrollment.person.nik_index == crypto.blind_index(r[keys.index("nik")], label="nik")
         event = AuditEvent.objects.get(object_type="training.enrollment", object_id=str(enrollment.pk))
         assert event.after["person"] == enrollment.person_id and event.object_label == enrollment.person.full_name
+
+
+@pytest.mark.parametrize("chunk", [spreadsheets.IMPORT_CHUNK, 2])
+def test_a_kept_import_records_the_look_ups_that_did_not_create_their_person(setup, chunk, monkeypatch):
+    """Every NIK looked up stays on record, except the look-ups of rows that then created their person: the row's
+    ``enrollment.imported`` event tells it (``person_created``) and the person's id. A wrong row's look-up stays."""
+    monkeypatch.setattr(spreadsheets, "IMPORT_CHUNK", chunk)
+    manager, _, program = setup
+    known = row(full_name="Sudah Ada")
+    do_import(manager, program, xlsx([known]))
+    last = AuditEvent.objects.latest("pk").pk
+    rows = [row(full_name="Baru Satu"), row(full_name="Salah Wilayah", district="32.73.99"), known, row(full_name="Baru Dua")]
+    report = do_import(manager, program, xlsx(rows), mode="valid_only")
+    assert (report.created, report.unchanged, report.errors) == (2, 1, 1)
+    events = AuditEvent.objects.filter(pk__gt=last)
+    lookups = dict(events.filter(action="person.looked_up").values_list("after__row", "after__outcome"))
+    assert lookups == {3: "not_found", 4: "matched"}  # the unknown district's row, and the registered person
+    created = {e.after["row"]: e for e in events.filter(action="enrollment.imported", after__person_created=True)}
+    assert sorted(created) == [2, 5] and (created[2].object_label, created[5].object_label) == ("Baru Satu", "Baru Dua")
+    for event in (created[2], created[5]):
+        enrollment = Enrollment.objects.get(pk=event.object_id)
+        assert enrollment.person_id == event.after["person"] and enrollment.person.full_name == event.object_label
 
 
 def test_warnings_for_birth_date_and_sex_mismatch_are_not_errors(setup):

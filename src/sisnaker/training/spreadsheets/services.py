@@ -20,6 +20,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from queue import Full, Queue
 from typing import Any, NamedTuple
@@ -205,16 +206,28 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
                    seats_left=program.quota - selectors.seats_taken(program=program), lookups=spool)
         try:
             with transaction.atomic():  # the writes: undone as a whole when all-or-nothing meets a wrong row
+                _check_constraints_per_statement()
                 checked = (
                     [reading.validate_row(number, cells, table.columns, today=today, blind_index=_nik_index) for number, cells in chunk]
                     for chunk in _batched(table.rows(), IMPORT_CHUNK)
                 )
-                for results in _ahead(checked):
-                    _mark_duplicates(run, results)
-                    _decide_and_save(run, results)
-                    _tally(run, results)
-                    if progress is not None:
-                        progress(report.total, max(table.expected, report.total))
+                # Chunk k is checked (``_decide``, pure Python, in a second thread) while PostgreSQL writes chunk
+                # k-1, and the reader thread reads and checks the file further ahead (``_ahead``): the database
+                # and the Python work overlap instead of taking turns. Reads for chunk k come before the writes
+                # of k-1 on the one connection (sound: see ``_read``).
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as checker:
+                    pending: _Plan | None = None
+                    for results in _ahead(checked):
+                        _mark_duplicates(run, results)
+                        deciding = checker.submit(_decide, run, results, _read(run, results))
+                        if pending is not None and run.writing:
+                            _write(run, pending)
+                        pending = deciding.result()
+                        _tally(run, results)
+                        if progress is not None:
+                            progress(report.total, max(table.expected, report.total))
+                    if pending is not None and run.writing:
+                        _write(run, pending)
                 if report.errors and report.mode == "all_or_nothing":
                     raise _Refused
                 if report.created:
@@ -239,6 +252,18 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
     )
     if report.saved:
         _notify_enrolled(actor=actor, program=program, people=run.notify)
+
+
+def _check_constraints_per_statement() -> None:
+    """PostgreSQL: check the foreign keys of the rows written at the end of each statement instead of all of
+    them at COMMIT (Django declares them DEFERRABLE INITIALLY DEFERRED). The work is the same, but done per
+    chunk it overlaps with the next chunk being read and checked in the reader thread, where at COMMIT it
+    was seconds of the import with nothing else to do (100,000 persons, enrolments and their audit rows:
+    half a million checks); and a broken reference fails the chunk that made it. For this transaction only
+    (it ends with the import)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
@@ -337,29 +362,82 @@ def _tally(run: _Run, results: list[RowResult]) -> None:
 
 def _record_lookups(run: _Run) -> None:
     """Every NIK look-up of the import, on record in the import's transaction (outside the writes'
-    savepoint, so a refused file keeps them), one bulk insert per chunk."""
+    savepoint, so a refused file keeps them), one bulk insert per chunk. When the writes are kept, the
+    look-up of a NIK nobody had is left out for the rows that then created its person: the row's
+    ``enrollment.imported`` event (``person_created``, ``row``) already says that this import looked for the
+    NIK, found nobody and added the person (a third of the import's writes otherwise)."""
+    kept = run.report.created > 0
     run.lookups.seek(0)
     while True:
         try:
-            rows = pickle.load(run.lookups)  # noqa: S301 - our own temporary file, written just before
+            rows, created = pickle.load(run.lookups)  # noqa: S301 - our own temporary file, written just before
         except EOFError:
             break
+        if kept and created:
+            rows = [row for row in rows if row[3]["row"] not in created]
         audit.record_many(actor=run.actor, action=AccountsAudit.PERSON_LOOKED_UP, object_type="accounts.person", rows=rows,
                           reason=run.purpose, at=run.now)
 
 
-def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
-    """One chunk: the database's checks (existing people, enrollments, clashes, districts, quota) with a
-    fixed number of queries, then its writes (unless all-or-nothing has already met a wrong row)."""
-    program, report, now = run.program, run.report, run.now
-    valid = [r for r in results if r.data is not None]
+class _Facts(NamedTuple):
+    """What the database says about one chunk's rows, read before they are checked."""
 
-    # Existing people (by blind index) and their enrollments.
+    people: dict[str, _Known]  # registered people with a NIK of the chunk, by blind index
+    enrolled: set[int]  # those of them already in the program
+    clashes: dict[int, tuple]  # those of them in another program at the same time
+    person_ids: list[int]  # ids for the chunk's new people, from the table's sequence (PostgreSQL; [] elsewhere)
+    enrollment_ids: list[int]  # ids for its enrolments, likewise
+
+
+class _Plan(NamedTuple):
+    """One chunk's writes, decided: the new people's rows, and per row to save (row number, name, blind
+    index, state)."""
+
+    new_people: dict[str, dict]  # blind index → the person's row (with its id on PostgreSQL)
+    saves: list[tuple[int, str, str, str]]
+    people: dict[str, _Known]
+    enrollment_ids: list[int]
+
+
+def _read(run: _Run, results: list[RowResult]) -> _Facts:
+    """One chunk's database reads (a fixed number of queries): existing people by blind index, their enrolments
+    and clashes, region codes not yet seen, and on PostgreSQL ids for what it may write.
+
+    Read before the previous chunk is written (see ``_import_rows``), which is sound because nothing a chunk
+    writes is read by a later one: a NIK is in the file once (repeats are refused before this), so the people
+    and enrolments a chunk creates concern none of the later chunks' rows."""
+    program = run.program
+    valid = [r for r in results if r.data is not None]
     people: dict[str, _Known] = {}
     for index, *values in Person.objects.filter(nik_index__in=[r.data.nik_index for r in valid]).values_list(
         "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
     ).order_by():  # a dict: no sort by name needed
         people[index] = _Known(*values)
+    known_ids = [people[r.data.nik_index].pk for r in valid if r.data.nik_index in people]
+    enrolled = set(Enrollment.objects.filter(program=program, person_id__in=known_ids).values_list("person_id", flat=True))
+    clashes = selectors.schedule_clashes(person_ids=[pk for pk in known_ids if pk not in enrolled], program=program)
+    districts = {r.data.district for r in valid} | {
+        r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
+    }
+    # Region codes are looked up once per import (a few thousand at most), not once per chunk.
+    districts -= run.districts_checked
+    run.known_districts.update(District.objects.filter(code__in=sorted(districts)).values_list("code", flat=True))
+    run.districts_checked |= districts
+    regencies = {r.data.parsed.region.regency.code for r in valid} - run.regencies_checked
+    run.known_regencies.update(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
+    run.regencies_checked |= regencies
+    # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does).
+    person_ids = _draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people))
+    enrollment_ids = _draw_ids(Enrollment, len(valid))
+    return _Facts(people, enrolled, clashes, person_ids, enrollment_ids)
+
+
+def _decide(run: _Run, results: list[RowResult], facts: _Facts) -> _Plan | None:
+    """One chunk's checks against what the database said (``facts``), and its writes prepared; no database.
+    Returns None when nothing is to be written (all-or-nothing has met a wrong row, or no row is valid)."""
+    program, report, now = run.program, run.report, run.now
+    people, enrolled, clashes = facts.people, facts.enrolled, facts.clashes
+    valid = [r for r in results if r.data is not None]
     # A row links to an existing person only when its name and birth date match that person's; otherwise it
     # is refused without a word about the registered data. The birth date must be written in the row (one
     # taken from the NIK proves nothing), except for a person this institution itself added and nobody has
@@ -379,23 +457,8 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
         if outcome == "mismatch":
             r.add_error("nik", DATA_MISMATCH)
             r.data = None
-    pickle.dump(lookups, run.lookups, protocol=pickle.HIGHEST_PROTOCOL)
     valid = [r for r in valid if r.data is not None]
-    known_ids = [people[r.data.nik_index].pk for r in valid if r.data.nik_index in people]
-    enrolled = set(Enrollment.objects.filter(program=program, person_id__in=known_ids).values_list("person_id", flat=True))
-    clashes = selectors.schedule_clashes(person_ids=[pk for pk in known_ids if pk not in enrolled], program=program)
-    districts = {r.data.district for r in valid} | {
-        r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
-    }
-    # Region codes are looked up once per import (a few thousand at most), not once per chunk.
-    districts -= run.districts_checked
-    run.known_districts.update(District.objects.filter(code__in=sorted(districts)).values_list("code", flat=True))
-    run.districts_checked |= districts
-    known_districts = run.known_districts
-    regencies = {r.data.parsed.region.regency.code for r in valid} - run.regencies_checked
-    run.known_regencies.update(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
-    run.regencies_checked |= regencies
-    known_regencies = run.known_regencies
+    known_districts, known_regencies = run.known_districts, run.known_regencies
 
     for r in valid:
         d = r.data
@@ -441,11 +504,9 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
     if any(r.status == "error" for r in results) and report.mode == "all_or_nothing":
         run.writing = False  # nothing will be kept: no more writes (the savepoint undoes those done)
     to_save = [r for r in results if r.status == "valid"] if run.writing else []
-    if not to_save:
-        return
-    late_reason = run.late_reason
     registered_by = run.actor.pk if getattr(run.actor, "is_authenticated", False) else None
     new_people: dict[str, dict] = {}
+    person_ids = iter(facts.person_ids)
     for r in to_save:
         d = r.data
         if d.nik_index in people:
@@ -459,27 +520,46 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
             "email": d.email, "address": d.address, "domicile_district_id": d.district, "registered_by_id": registered_by,
             # Provisional until its owner claims it: added by the importing institution.
             "added_by_institution_id": program.institution_id, "created_at": now, "updated_at": now,
+            **({"id": next(person_ids)} if facts.person_ids else {}),
         }
-    ids = _insert(Person, list(new_people.values()))
-    new_ids = {}
-    if ids is not None:
-        new_ids = dict(zip(new_people, ids, strict=True))
-    elif new_people:
-        # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution,
-        # this instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
-        new_ids = dict(Person.objects.filter(pk__gt=run.last_person, added_by_institution_id=program.institution_id, created_at=now)
-                       .order_by().values_list("nik_index", "pk"))
-        run.last_person = max(new_ids.values(), default=run.last_person)
-    enrollment_rows = []
+    saves = [(r.row, r.data.full_name, r.data.nik_index, r.data.status) for r in to_save]
+    created = {r.row for r in to_save if r.data.nik_index in new_people}
+    pickle.dump((lookups, created), run.lookups, protocol=pickle.HIGHEST_PROTOCOL)
+    run.notify.extend(people[r.data.nik_index] for r in to_save if r.data.nik_index in people)
+    run.deltas.update(state for *_, state in saves)
     for r in to_save:
-        d = r.data
-        person_id = people[d.nik_index].pk if d.nik_index in people else new_ids[d.nik_index]
+        r.status = "created"
+        r.data = None
+    report.created += len(saves)
+    report.people_created += len(new_people)
+    return _Plan(new_people, saves, people, facts.enrollment_ids) if saves else None
+
+
+def _write(run: _Run, plan: _Plan) -> None:
+    """One chunk's writes: its new people, its enrolments and their audit rows (COPY on PostgreSQL, with the
+    ids drawn by ``_read``; elsewhere inserted, then their ids read back)."""
+    program, now, late_reason = run.program, run.now, run.late_reason
+    new_people, people = plan.new_people, plan.people
+    new_ids = {}
+    if new_people:
+        ids = _insert(Person, list(new_people.values()))
+        if ids is not None:
+            new_ids = dict(zip(new_people, ids, strict=True))
+        else:
+            # The people just inserted, without an IN list of 2,000 keys: this import's own rows (this institution,
+            # this instant) past the last one it saw. The program row is locked, so no other import of it runs meanwhile.
+            new_ids = dict(Person.objects.filter(pk__gt=run.last_person, added_by_institution_id=program.institution_id,
+                                                 created_at=now).order_by().values_list("nik_index", "pk"))
+            run.last_person = max(new_ids.values(), default=run.last_person)
+    enrollment_rows = []
+    drawn = iter(plan.enrollment_ids)
+    for _row, _name, index, state in plan.saves:
         enrollment_rows.append({
-            "program_id": program.pk, "person_id": person_id, "state": d.status, "source": Enrollment.Source.IMPORT,
-            "late": bool(late_reason), "late_reason": late_reason, "registered_at": now, "state_changed_at": now,
+            "program_id": program.pk, "person_id": people[index].pk if index in people else new_ids[index], "state": state,
+            "source": Enrollment.Source.IMPORT, "late": bool(late_reason), "late_reason": late_reason, "registered_at": now,
+            "state_changed_at": now, **({"id": next(drawn)} if plan.enrollment_ids else {}),
         })
     ids = _insert(Enrollment, enrollment_rows)
-    run.deltas.update(e["state"] for e in enrollment_rows)
     if ids is not None:
         enrollment_ids = {e["person_id"]: i for e, i in zip(enrollment_rows, ids, strict=True)}
     else:
@@ -489,17 +569,11 @@ def _decide_and_save(run: _Run, results: list[RowResult]) -> None:
     audit.record_many(
         actor=run.actor, action=Audit.ENROLLMENT_LATE_IMPORTED if late_reason else Audit.ENROLLMENT_IMPORTED,
         object_type="training.enrollment", reason=late_reason, at=now,
-        rows=[(enrollment_ids[e["person_id"]], r.data.full_name, None,
+        rows=[(enrollment_ids[e["person_id"]], name, None,
                {"program": program.pk, "person": e["person_id"], "state": e["state"], "source": "import", "late": bool(late_reason),
-                "row": r.row, "person_created": r.data.nik_index in new_people})
-              for e, r in zip(enrollment_rows, to_save, strict=True)],
+                "row": row, "person_created": index in new_people})
+              for e, (row, name, index, _state) in zip(enrollment_rows, plan.saves, strict=True)],
     )
-    run.notify.extend(people[r.data.nik_index] for r in to_save if r.data.nik_index in people)
-    for r in to_save:
-        r.status = "created"
-        r.data = None
-    report.created += len(enrollment_rows)
-    report.people_created += len(new_people)
 
 
 def _file_facts(report: ImportReport, table: reading.TableStream) -> dict:
@@ -532,15 +606,11 @@ def _insert(model, rows: list[dict], batch: int = 2000) -> list[int] | None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if connection.vendor == "postgresql":
         pk = model._meta.pk
-        with connection.cursor() as cursor:
-            # Identity columns are "generated by default": ids drawn from their sequence may be given explicitly.
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [ops.quote_name(model._meta.db_table), pk.column, len(rows)])
-            ids = [i for (i,) in cursor.fetchall()]
-        for row, i in zip(rows, ids, strict=True):
-            row[pk.attname] = i
+        if not all(pk.attname in row for row in rows):
+            for row, i in zip(rows, _draw_ids(model, len(rows)), strict=True):
+                row[pk.attname] = i
         _copy(model, [pk, *fields], rows)
-        return ids
+        return [row[pk.attname] for row in rows]
     columns, defaults, adapters = [], [], []
     for f in fields:
         columns.append(connection.ops.quote_name(f.column))
@@ -565,6 +635,18 @@ def _insert(model, rows: list[dict], batch: int = 2000) -> list[int] | None:
     with connection.cursor() as cursor:
         for chunk in chunks(values, batch):
             cursor.executemany(sql, chunk)
+
+
+def _draw_ids(model, count: int) -> list[int]:
+    """PostgreSQL: ``count`` ids from the table's sequence (its identity column is "generated by default", so
+    ids drawn from it may be given explicitly), in one query. Elsewhere: [] (the rows are read back)."""
+    if connection.vendor != "postgresql" or not count:
+        return []
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [connection.ops.quote_name(model._meta.db_table), pk.column, count])
+        return [i for (i,) in cursor.fetchall()]
 
 
 def _copy(model, fields, rows: list[dict]) -> None:
