@@ -426,9 +426,10 @@ def _read(run: _Run, results: list[RowResult]) -> _Facts:
     regencies = {r.data.parsed.region.regency.code for r in valid} - run.regencies_checked
     run.known_regencies.update(Regency.objects.filter(code__in=sorted(regencies)).values_list("code", flat=True))
     run.regencies_checked |= regencies
-    # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does).
-    person_ids = _draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people))
-    enrollment_ids = _draw_ids(Enrollment, len(valid))
+    # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does);
+    # none once all-or-nothing has met a wrong row (nothing more is written).
+    person_ids = _draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people)) if run.writing else []
+    enrollment_ids = _draw_ids(Enrollment, len(valid)) if run.writing else []
     return _Facts(people, enrolled, clashes, person_ids, enrollment_ids)
 
 
