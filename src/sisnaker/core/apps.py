@@ -23,7 +23,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="sisnaker_sqlite_functions")
         _make_local_folders()
-        from . import logfilters
+        from . import logfilters, lookups  # noqa: F401 - lookups registers ``__any_of`` on every field
 
         logfilters.install()  # personal-link tokens never reach the access logs
 

@@ -244,7 +244,7 @@ def schedule_clashes(*, person_ids: list[int], program: Program) -> dict[int, tu
     for start in range(0, len(person_ids), CHUNK):
         rows = (
             Enrollment.objects.filter(
-                person_id__in=person_ids[start : start + CHUNK], state__in=ACTIVE_STATES,
+                person_id__any_of=person_ids[start : start + CHUNK], state__in=ACTIVE_STATES,
                 program__start_date__lte=program.end_date, program__end_date__gte=program.start_date,
             ).exclude(program=program)
             .order_by("registered_at", "pk")

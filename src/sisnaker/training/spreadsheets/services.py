@@ -409,12 +409,12 @@ def _read(run: _Run, results: list[RowResult]) -> _Facts:
     program = run.program
     valid = [r for r in results if r.data is not None]
     people: dict[str, _Known] = {}
-    for index, *values in Person.objects.filter(nik_index__in=[r.data.nik_index for r in valid]).values_list(
+    for index, *values in Person.objects.filter(nik_index__any_of=[r.data.nik_index for r in valid]).values_list(
         "nik_index", "pk", "full_name", "birth_date", "education", "user_id", "user__preferred_language", "added_by_institution_id"
     ).order_by():  # a dict: no sort by name needed
         people[index] = _Known(*values)
     known_ids = [people[r.data.nik_index].pk for r in valid if r.data.nik_index in people]
-    enrolled = set(Enrollment.objects.filter(program=program, person_id__in=known_ids).values_list("person_id", flat=True))
+    enrolled = set(Enrollment.objects.filter(program=program, person_id__any_of=known_ids).values_list("person_id", flat=True))
     clashes = selectors.schedule_clashes(person_ids=[pk for pk in known_ids if pk not in enrolled], program=program)
     districts = {r.data.district for r in valid} | {
         r.data.parsed.region.district.code for r in valid if r.data.parsed.region.district
