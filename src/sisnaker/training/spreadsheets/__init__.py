@@ -2,7 +2,7 @@
 exporting the enrollment table.
 
 * ``sizing``: a file is sized from its structure before any cell is read (pure).
-* ``reading``: reading the first sheet and checking every row without the database (pure).
+* ``reading``: reading the data sheet (the first not hidden) and checking every row without the database (pure).
 * ``writing``: the spreadsheets Sisnaker writes: template, error file, export (pure).
 * ``services``: the import (one transaction, a fixed number of queries), error files kept for a week,
   the audited export.

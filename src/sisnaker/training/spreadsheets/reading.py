@@ -8,7 +8,8 @@ Decisions:
 
 * **Formats** are recognised by their first bytes, not the file name: ``PK`` → .xlsx (zip),
   ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. Both spreadsheet kinds are read with
-  python-calamine; only the first sheet is read (the template's example sheet comes second).
+  python-calamine; only the first sheet that is not hidden is read (the template's example sheet comes second;
+  a hidden first sheet usually holds a dropdown's values).
 * **Size before cells** (``sizing``): an .xlsx is sized from its zip directory and its first sheet's
   XML (rows, columns, cells) before the reader sees it; an .xls is read in a child process with a
   memory limit; a CSV is bounded by its delimiters.
@@ -48,6 +49,7 @@ import io
 import itertools
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -338,7 +340,7 @@ def detect_kind(file_name: str, data: bytes) -> str:
 
 
 def read_table(file_name: str, data: bytes) -> Table:
-    """Read the first sheet (or the CSV) into a Table; ImportRefused with a clear message otherwise.
+    """Read the data sheet (the first not hidden; or the CSV) into a Table; ImportRefused with a clear message otherwise.
     Holds every row: for small files and tests. The import streams (``open_table``)."""
     stream = open_table(file_name, data)
     rows = list(stream.rows())
@@ -388,25 +390,27 @@ def estimate_rows(file_name: str, data: bytes) -> int:
 
 
 def open_table(file_name: str, data: bytes) -> TableStream:
-    """Open the first sheet (or the CSV) for reading row by row: the file-level checks (size, format,
+    """Open the data sheet (the first not hidden; or the CSV) for reading row by row: the file-level checks (size, format,
     header row, required columns) are done here and refuse with ImportRefused; the data rows come from
     ``TableStream.rows()``, a generator that never holds more than one row as Python objects (the
     reader's own cell buffer is compact, native memory; a CSV's text is held)."""
     _check_upload(data)
     kind = detect_kind(file_name, data)
-    raw, width, height = _sheet_rows(data, kind) if kind in ("xlsx", "xls") else _csv_rows(data)
-    return _open_stream(raw, kind, width=width, height=height)
+    raw, width, height, *sheet = _sheet_rows(data, kind) if kind in ("xlsx", "xls") else _csv_rows(data)
+    return _open_stream(raw, kind, width=width, height=height, sheet=sheet[0] if sheet else "")
 
 
-def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int]:
-    """The first sheet's rows (as ``to_python(skip_empty_area=False)`` would give them, one at a time), its
-    width and its height. Nothing reaches the reader before ``sizing`` has sized the file from its
-    structure (an .xlsx), or the reading happens in a limited child process (an .xls)."""
+def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int, str]:
+    """The data sheet's rows (as ``to_python(skip_empty_area=False)`` would give them, one at a time), its
+    width, its height, and its name when the workbook has other sheets ("" otherwise). The data sheet is the
+    first worksheet that is not hidden (a hidden first sheet usually holds a dropdown's list; ``sizing``
+    picks the same one). Nothing reaches the reader before ``sizing`` has sized the file from its structure
+    (an .xlsx), or the reading happens in a limited child process (an .xls)."""
     limits = sizing.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sizing.MAX_COLUMNS, max_cells=sizing.MAX_CELLS)
     try:
         if kind == "xls":
-            rows = sizing.read_xls_sandboxed(data, limits=limits)
-            return iter(rows), max((len(r) for r in rows), default=0), len(rows)
+            rows, name = sizing.read_xls_sandboxed(data, limits=limits)
+            return iter(rows), max((len(r) for r in rows), default=0), len(rows), name
         sizing.check_xlsx(data, limits=limits)
     except sizing.SheetRefused as exc:
         raise ImportRefused(exc.message, code=exc.code) from exc
@@ -414,7 +418,11 @@ def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
             raise _refused("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet.", Code.IMPORT_NO_SHEET)
-        sheet = book.get_sheet_by_index(0)
+        metadata = book.sheets_metadata
+        index = next((i for i, m in enumerate(metadata) if m.visible == python_calamine.SheetVisibleEnum.Visible
+                      and m.typ == python_calamine.SheetTypeEnum.WorkSheet), 0)
+        sheet = book.get_sheet_by_index(index)
+        name = metadata[index].name if len(metadata) > 1 else ""
         if sheet.height > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
             raise _too_many(sheet.height)
         start, end = sheet.start, sheet.end
@@ -423,7 +431,7 @@ def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int]:
     except Exception as exc:  # calamine raises several types (zip, xml, password, panics)
         raise _unreadable(exc) from exc
     if start is None or end is None:
-        return iter(()), 0, 0
+        return iter(()), 0, 0, name
     # ``iter_rows`` starts at row 0 but at the first used column: the columns before it are put back, so
     # cells keep their letters (as ``to_python(skip_empty_area=False)`` gives them).
     pad = [""] * start[1]
@@ -435,7 +443,7 @@ def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int]:
         except Exception as exc:
             raise _unreadable(exc) from exc
 
-    return rows(), end[1] + 1, end[0] + 1
+    return rows(), end[1] + 1, end[0] + 1, name
 
 
 def _unreadable(exc: Exception) -> ImportRefused:
@@ -449,7 +457,7 @@ def _unreadable(exc: Exception) -> ImportRefused:
 
 
 def _read_sheet(data: bytes, kind: str) -> list[list[Any]]:
-    """The first sheet's cells, all of them (other apps' imports of small templates)."""
+    """The data sheet's cells, all of them (other apps' imports of small templates)."""
     return list(_sheet_rows(data, kind)[0])
 
 
@@ -478,6 +486,15 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _header_line(text: str) -> str:
+    """The line the delimiter is guessed from: the first of the first lines that names the NIK column (a title
+    line, "DAFTAR PESERTA, ANGKATAN I", or a blank line may come before the header), else the first line that
+    is not blank."""
+    lines = text.split("\n", HEADER_SEARCH_ROWS + 1)[:HEADER_SEARCH_ROWS]
+    return (next((line for line in lines if "nik" in line.lower()), None)
+            or next((line for line in lines if line.strip()), ""))
+
+
 def _csv_rows(data: bytes) -> tuple[Iterator[list[Any]], int, int]:
     """The CSV's rows (one at a time), its width and its number of lines. A first pass checks every line
     (columns, line count, quoting) without keeping any; the rows come from a second pass."""
@@ -486,8 +503,7 @@ def _csv_rows(data: bytes) -> tuple[Iterator[list[Any]], int, int]:
         raise _refused("Berkas ini bukan CSV atau Excel (berisi data biner). Unggah .xlsx, .xls, atau .csv.",
                        "This file is neither CSV nor Excel (it holds binary data). Upload .xlsx, .xls or .csv.",
                        Code.IMPORT_FILE_FORMAT)
-    first = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first)
+    delimiter = sniff_delimiter(_header_line(text))
     # Every field is a delimiter plus one: bounding the delimiters bounds the cells (and any one row).
     if text.count(delimiter) > sizing.MAX_CELLS:
         raise _refused("Berkas CSV terlalu besar: lebih dari {n} sel. Pecah menjadi beberapa berkas.",
@@ -520,7 +536,7 @@ def _is_blank(cell: Any) -> bool:
 
 
 _PLACEHOLDERS = frozenset({"0", "#n/a", "#na", "n/a", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!", "#spill!",
-                           "#calc!"})
+                           "#calc!", "tidak ada", "tdk ada", "nihil", "kosong", "belum ada"})
 
 
 def _is_filled(cell: Any) -> bool:
@@ -531,9 +547,25 @@ def _is_filled(cell: Any) -> bool:
     if isinstance(cell, (int, float)):
         return cell != 0 and not (isinstance(cell, float) and math.isnan(cell))
     if isinstance(cell, str):
-        text = cell.strip().lower()
+        text = " ".join(cell.lower().split())
         return bool(text) and text not in _PLACEHOLDERS and any(ch.isalnum() for ch in text)
     return True  # a date, time or duration
+
+
+_NOTHING_SIGNS = frozenset("-–—._/ ")
+
+
+def says_nothing(cell: Any) -> bool:
+    """An optional cell that says "nothing here": empty, 0, a dash or dot ("-", "—", "."), "N/A", "tidak ada",
+    "nihil", or a formula's error value (#N/A). Not "?", which says the writer did not know (an error)."""
+    if cell is None or _is_blank(cell):
+        return True
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return cell == 0
+    if isinstance(cell, str):
+        text = " ".join(cell.lower().split())
+        return text in _PLACEHOLDERS or set(text) <= _NOTHING_SIGNS
+    return False
 
 
 def row_has_content(cells: list[Any], columns: dict[str, int]) -> bool:
@@ -541,6 +573,25 @@ def row_has_content(cells: list[Any], columns: dict[str, int]) -> bool:
     with nothing but a running number or pre-filled defaults (education, status, "tidak", a province in
     an unknown column, a formula's 0 or "") is an empty row."""
     return any(_is_filled(cells[i]) for key in CONTENT_KEYS if (i := columns.get(key)) is not None and i < len(cells))
+
+
+_COLUMN_NUMBER = re.compile(r"\(?\s*([0-9]{1,3})\s*\)?\.?")
+
+
+def numbers_the_columns(cells: list[Any]) -> bool:
+    """A row that only numbers the columns: 1, 2, 3, … or (1), (2), (3), … (at least three, in order from 0 or 1,
+    nothing else in the row). No row about a person looks like this: its NIK has 16 digits."""
+    numbers = []
+    for cell in cells:
+        if _is_blank(cell):
+            continue
+        if isinstance(cell, (int, float)) and not isinstance(cell, bool) and math.isfinite(cell) and float(cell).is_integer():
+            numbers.append(int(cell))
+        elif isinstance(cell, str) and (m := _COLUMN_NUMBER.fullmatch(cell.strip())) is not None:
+            numbers.append(int(m.group(1)))
+        else:
+            return False
+    return len(numbers) >= 3 and numbers[0] in (0, 1) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 class TableStream:
@@ -575,7 +626,11 @@ class TableStream:
         ``MAX_ROWS`` such rows, or at the end when there was none."""
         columns = self.columns
         watched = [c.index for c in (*self._unknown, *self._not_stored)]
-        for offset, row in enumerate(self._raw, start=self._header_at + 2):
+        first = self._header_at + 2
+        for offset, row in enumerate(self._raw, start=first):
+            if offset == first and numbers_the_columns(row):
+                self.skipped += 1  # "(1) (2) (3) …" under the header, as official forms number their columns
+                continue
             if row_has_content(row, columns):
                 self.read += 1
                 if self.read > MAX_ROWS:
@@ -598,7 +653,7 @@ class TableStream:
                      not_stored_columns=self.not_stored_columns).notices()
 
 
-def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int) -> TableStream:
+def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int, sheet: str = "") -> TableStream:
     head = list(itertools.islice(raw, HEADER_SEARCH_ROWS))
     header_at = None
     for index, cells in enumerate(head):
@@ -606,10 +661,16 @@ def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int
             header_at = index
             break
     if header_at is None:
+        where_id = where_en = ""
+        if sheet:
+            where_id = (" Yang dibaca adalah lembar \"{s}\" (lembar pertama yang tidak tersembunyi): bila data ada di lembar lain, "
+                        "pindahkan lembar itu ke urutan pertama.")
+            where_en = (" The sheet read was \"{s}\" (the first one not hidden): if the data is on another sheet, move that sheet "
+                        "to the front.")
         raise _refused("Baris judul tidak ditemukan: salah satu dari {n} baris pertama harus berisi judul kolom, minimal \"NIK\". "
-                       "Gunakan templat yang disediakan.",
-                       "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template.",
-                       Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS)
+                       "Gunakan templat yang disediakan." + where_id,
+                       "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template."
+                       + where_en, Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS, s=sheet[:60])
     cells = head[header_at]
     columns = map_headers(cells)
     missing = [c for c in COLUMNS if c.required and c.key not in columns]
@@ -656,6 +717,7 @@ def nik_text(value: Any) -> str:
             raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
         return text
     if isinstance(value, str):
+        value = _visible(value)
         if _SCI.match(value):
             raise CellError(_NIK_LOST, code=Code.NIK_NUMBER_LOST, field="nik")
         m = _TRAILING_ZERO_DECIMAL.match(value)
@@ -689,8 +751,22 @@ for _number, _names in enumerate((
 EXCEL_SERIAL_MAX = 2958466  # 10000-01-01
 
 
+# Excel's serial number of 1 January 1920. A number below it in a date column is not a date anybody here
+# means (nobody to be trained was born before 1920): it is a year typed alone ("1995" would be read as
+# 17 June 1905) or an age ("28": 27 January 1900).
+EXCEL_SERIAL_1920 = 7306
+
+
+def _date_number_error(key: str, value: Any) -> CellError:
+    return _cell_error(key, "Tanggal berisi angka {v}, bukan tanggal lengkap (tahun atau umur saja?). Tulis tanggal lengkap: "
+                            "17/08/1995 atau 17 Agustus 1995.",
+                       "The date holds the number {v}, not a whole date (only a year or an age?). Write the whole date: "
+                       "17/08/1995 or 17 August 1995.",
+                       Code.DATE_INVALID, v=_text(value)[:40])
+
+
 def _date_error(key: str, value: Any) -> CellError:
-    shown = str(value)[:40]
+    shown = _text(value)[:40] if isinstance(value, float) else str(value)[:40]
     return _cell_error(key, "Tanggal \"{v}\" tidak dikenali. Tulis tanggal/bulan/tahun dengan tahun 4 digit: 17/08/1995, "
                             "17-08-1995, 17 Agustus 1995, 17 Agt 1995, atau 1995-08-17.",
                        "Date \"{v}\" is not recognised. Write day/month/year with a 4-digit year: 17/08/1995, 17-08-1995, "
@@ -756,10 +832,12 @@ def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
     if isinstance(value, (int, float)):
         if not math.isfinite(value) or not 1 <= value < EXCEL_SERIAL_MAX:
             raise _date_error(key, value)
+        if value < EXCEL_SERIAL_1920:
+            raise _date_number_error(key, value)
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if not isinstance(value, str):
         raise _date_error(key, value)
-    text = " ".join(value.strip().lstrip("'").lower().split())  # a leading ' is Excel's "keep as text" mark
+    text = " ".join(_visible(value).strip().lstrip("'").lower().split())  # a leading ' is Excel's "keep as text" mark
     if not text:
         return None
     candidates = [text]
@@ -775,8 +853,22 @@ def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
     raise _date_error(key, value)
 
 
+# Characters that show nothing but are copied along from web pages and chat apps: zero-width space, joiners,
+# word joiner, byte-order mark, soft hyphen. Left in, a name would be stored with them and a NIK or date refused
+# for a character the operator cannot see.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def _visible(text: str) -> str:
+    """``text`` without invisible characters, in Unicode's composed form (NFC: "é" typed as e + accent
+    becomes one character, so equal names compare equal)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
 def _text(value: Any) -> str:
-    """A cell as plain text: whole numbers without ".0", dates as ISO."""
+    """A cell as plain text: whole numbers without ".0", dates as ISO, invisible characters removed."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -787,7 +879,7 @@ def _text(value: Any) -> str:
         return repr(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return " ".join(str(value).split())
+    return " ".join(_visible(str(value)).split())
 
 
 _NOT_KEY = re.compile(r"[^0-9a-z]")
@@ -828,19 +920,20 @@ EDUCATION_VALUES = {
     "tidakpernahsekolah": "none", "tidaktamatsd": "none", "belumtamatsd": "none", "tidaklulussd": "none", "tidakadaijazah": "none",
     "noschooling": "none", "noformaleducation": "none",
     "sd": "sd", "mi": "sd", "sekolahdasar": "sd", "sdmi": "sd", "sdlb": "sd", "paketa": "sd", "kejarpaketa": "sd",
-    "primaryschool": "sd", "elementaryschool": "sd",
+    "primaryschool": "sd", "elementaryschool": "sd", "madrasahibtidaiyah": "sd",
     "min": "sd", "smp": "smp", "mts": "smp", "mtsn": "smp", "sltp": "smp", "smpmts": "smp", "smplb": "smp", "paketb": "smp", "kejarpaketb": "smp",
-    "juniorhighschool": "smp", "sekolahmenengahpertama": "smp",
+    "juniorhighschool": "smp", "sekolahmenengahpertama": "smp", "madrasahtsanawiyah": "smp",
     "sma": "sma", "ma": "sma", "man": "sma", "slta": "sma", "smu": "sma", "smama": "sma", "smalb": "sma", "paketc": "sma", "kejarpaketc": "sma",
     "smasmk": "sma", "smasmkma": "sma", "spg": "sma", "highschool": "sma", "seniorhighschool": "sma", "sekolahmenengahatas": "sma",
+    "madrasahaliyah": "sma",
     "smk": "smk", "stm": "smk", "smea": "smk", "mak": "smk", "smkk": "smk", "smkmak": "smk", "vocationalhighschool": "smk",
     "sekolahmenengahkejuruan": "smk",
     "d1": "d1", "diplomai": "d1", "diploma1": "d1", "di": "d1", "diplomasatu": "d1",
     "d2": "d2", "diplomaii": "d2", "diploma2": "d2", "dii": "d2", "diplomadua": "d2",
     "d3": "d3", "diplomaiii": "d3", "diploma3": "d3", "diii": "d3", "diplomatiga": "d3", "ahlimadya": "d3", "sarjanamuda": "d3",
-    "akademi": "d3",
+    "akademi": "d3", "smuda": "d3", "akademidiplomaiiismuda": "d3", "akademidiplomaiiisarjanamuda": "d3", "akademidiplomaiii": "d3",
     "d4": "d4", "diplomaiv": "d4", "diploma4": "d4", "div": "d4", "diplomaempat": "d4", "diplomaivsarjanaterapan": "d4",
-    "sarjanaterapan": "d4", "d4sarjanaterapan": "d4", "strs1terapan": "d4", "s1terapan": "d4",
+    "sarjanaterapan": "d4", "d4sarjanaterapan": "d4", "strs1terapan": "d4", "s1terapan": "d4", "diplomaivstratai": "d4",
     "s1": "s1", "si": "s1", "sarjana": "s1", "sarjanas1": "s1", "s1sarjana": "s1", "strata1": "s1", "stratai": "s1",
     "stratasatu": "s1", "bachelor": "s1", "bachelors": "s1", "s1d4": "s1",
     "s2": "s2", "sii": "s2", "magister": "s2", "magisters2": "s2", "s2magister": "s2", "strata2": "s2", "strataii": "s2",
@@ -855,9 +948,15 @@ _EDUCATION_PREFIXES = ("lulusan", "tamatan", "lulus", "tamat", "ijazah", "pendid
 _EDUCATION_SUFFIXES = ("sederajat", "setara", "atausederajat", "atausetara", "equivalent", "lulus", "tamat")
 _NOT_FINISHED = ("tidaktamat", "belumtamat", "tidaklulus", "belumlulus", "putus", "dropout")
 # A school's name or a major after the level ("SMKN 2 Bandung", "S1 Teknik Informatika"): the level it begins with.
-_EDUCATION_STARTS = ("paketa", "paketb", "paketc", "diplomaiv", "diplomaiii", "diplomaii", "diplomai", "diploma4", "diploma3",
+_EDUCATION_STARTS = ("madrasahibtidaiyah", "madrasahtsanawiyah", "madrasahaliyah", "paketa", "paketb", "paketc", "diplomaiv", "diplomaiii", "diplomaii", "diplomai", "diploma4", "diploma3",
                      "diploma2", "diploma1", "d4", "d3", "d2", "d1", "s3", "s2", "s1", "smk", "sma", "smu", "smp", "sltp",
                      "slta", "stm", "smea", "mts", "diii", "sd")
+
+
+# Two diploma levels with a slash: "Diploma I/II", "D-I/II", "D1/D2", "Diploma 1/2".
+_DIPLOMA_RANGE = re.compile(r"\b(?:diploma|d)\s*[-.]?\s*(iv|i{1,3}|[1-4])\s*/\s*(?:(?:diploma|d)\s*[-.]?\s*)?(iv|i{1,3}|[1-4])\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_NUMBERED_MADRASAH = re.compile(r"(min|mi|mtsn|mts|man|ma)[0-9]{1,3}")
 
 
 def _education_level(k: str) -> str | None:
@@ -869,6 +968,9 @@ def _education_level(k: str) -> str | None:
         k = next((k.removesuffix(p) for p in _EDUCATION_SUFFIXES if k.endswith(p) and len(k) > len(p)), k)
     if k in EDUCATION_VALUES:
         return EDUCATION_VALUES[k]
+    numbered = _NUMBERED_MADRASAH.fullmatch(k)
+    if numbered is not None:  # "MAN 1", "MTsN 3", "MIN 2": a state madrasah and its number
+        return EDUCATION_VALUES[numbered.group(1)]
     for start in _EDUCATION_STARTS:
         if k.startswith(start):
             return EDUCATION_VALUES.get(start) or EDUCATION_VALUES.get(start.removesuffix("n"))
@@ -880,6 +982,11 @@ def parse_education(value: Any) -> str:
     "Paket C", "D-III", "Diploma 3", "S-1", "Strata 1", "Sarjana", "SMKN 2 Bandung", "Tidak tamat SD"
     (→ none: the lowest level the record has), "tidak tamat SMA" (→ SMP, the level finished)..."""
     k = _key(value)
+    diplomas = _DIPLOMA_RANGE.search(_text(value).lower()) if k else None
+    if diplomas is not None:
+        # "Diploma I/II" (Dukcapil's category on the KK): letters and digits alone would read "diplomaiii", D3.
+        # Either level could be the person's: the lower one, so that no program's minimum is met by a guess.
+        return f"d{min(_ROMAN.get(n, n) for n in diplomas.groups())}"
     if not k:
         raise _cell_error("education", "Pendidikan wajib diisi (SD, SMP, SMA, SMK, D1-D4, S1-S3).",
                           "Education is required (SD, SMP, SMA, SMK, D1-D4, S1-S3).", Code.EDUCATION_REQUIRED)
@@ -1069,6 +1176,8 @@ def _remembered(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
+_OPTIONAL_KEYS = frozenset(c.key for c in COLUMNS if not c.required)
+
 # (column key, parser) of every column but the NIK, in the order their messages are listed.
 _ROW_PARSERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("full_name", parse_name), ("birth_date", _remembered(parse_date)), ("sex", _remembered(parse_sex)),
@@ -1091,10 +1200,19 @@ def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: 
     else:
         result.nik_masked = parsed.masked
     for key, parser in parsers:
+        value = _cell(cells, columns, key)
         try:
-            values[key] = parser(_cell(cells, columns, key))
+            values[key] = parser(value)
         except CellError as exc:
-            result.add_error(key, _at_cell(exc.message, columns, key, row))
+            # An optional cell that says "nothing here" ("-", "—", "N/A", "tidak ada", "nihil", #N/A) is empty,
+            # as offices fill every cell of a table; it is looked at only when the cell did not parse, so the
+            # common case costs nothing.
+            if key in _OPTIONAL_KEYS and says_nothing(value):
+                values[key] = parser(None)
+            else:
+                result.add_error(key, _at_cell(exc.message, columns, key, row))
+    if values.get("address") and len(values["address"]) <= 12 and says_nothing(values["address"]):
+        values["address"] = ""
     result.full_name = values.get("full_name") or _text(_cell(cells, columns, "full_name"))[:150]
     if "disability" in values and "disability_kind" in values:
         if values["disability"] and not values["disability_kind"]:

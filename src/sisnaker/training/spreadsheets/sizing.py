@@ -231,16 +231,18 @@ def _local(name: str) -> str:
 
 
 def _first_sheet(data: bytes, names: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo:
-    """The part the reader opens as the first sheet: the first ``<sheet>`` element of xl/workbook.xml,
-    its ``r:id`` through xl/_rels/workbook.xml.rels, the target under ``xl/``."""
+    """The part the reader opens as the data sheet: the first ``<sheet>`` element of xl/workbook.xml that is
+    not hidden (``state``) and is a worksheet (its target under ``worksheets/``), else the first one; its
+    ``r:id`` through xl/_rels/workbook.xml.rels, the target under ``xl/``. (``reading`` picks the same sheet from
+    the reader's list of sheets, which follows these elements.)"""
     workbook, rels = names.get("xl/workbook.xml"), names.get("xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         raise _corrupt()
-    first: list[str] = []
+    sheets: list[tuple[str, bool]] = []  # (r:id, visible), in order
 
     def sheet(name, attrs):
-        if _local(name) == "sheet" and not first:
-            first.append(attrs.get("r:id") or attrs.get("relationships:id") or "")
+        if _local(name) == "sheet" and len(sheets) < 10_000:
+            sheets.append((attrs.get("r:id") or attrs.get("relationships:id") or "", attrs.get("state", "visible") == "visible"))
 
     parser = _Elements(sheet)
     parser.feed(_read_small(data, workbook), final=True)
@@ -252,9 +254,11 @@ def _first_sheet(data: bytes, names: dict[str, zipfile.ZipInfo]) -> zipfile.ZipI
 
     parser = _Elements(relationship)
     parser.feed(_read_small(data, rels), final=True)
-    if not first or first[0] not in targets:
+    chosen = next((rid for rid, visible in sheets if visible and "worksheets/" in targets.get(rid, "")),
+                  sheets[0][0] if sheets else None)
+    if chosen is None or chosen not in targets:
         raise SheetRefused(Code.IMPORT_NO_SHEET, Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
-    target = targets[first[0]]
+    target = targets[chosen]
     path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
     info = names.get(path.replace("\\", "/").lower())
     if info is None:
@@ -471,12 +475,15 @@ try:
     if not book.sheet_names:
         out = ("no_sheet", 0, 0)
     else:
-        sheet = book.get_sheet_by_index(0)
+        metadata = book.sheets_metadata
+        index = next((i for i, m in enumerate(metadata) if m.visible == python_calamine.SheetVisibleEnum.Visible
+                      and m.typ == python_calamine.SheetTypeEnum.WorkSheet), 0)
+        sheet = book.get_sheet_by_index(index)
         rows, cols = sheet.height, sheet.width
         if rows > max_rows or cols > max_cols or rows * cols > max_cells:
             out = ("too_big", rows, cols)
         else:
-            out = ("ok", sheet.to_python(skip_empty_area=False), 0)
+            out = ("ok", sheet.to_python(skip_empty_area=False), metadata[index].name if len(metadata) > 1 else "")
 except MemoryError:
     out = ("too_big", -1, -1)
 except BaseException as exc:  # reader errors and panics alike
@@ -507,10 +514,25 @@ def _check_cfb_header(data: bytes) -> None:
     sector_shift, mini_shift = struct.unpack("<HH", data[30:34])
     if (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
         raise _corrupt()
+    if _ENCRYPTED_PACKAGE in data and _ENCRYPTION_INFO in data:
+        # An .xlsx saved with a password ("Encrypt with Password") is no zip but a compound file holding the
+        # encrypted workbook in these two streams (MS-OFFCRYPTO 2.3.4.4). Without this it would be called
+        # damaged, and saving it again from Excel keeps the password.
+        raise SheetRefused(Code.IMPORT_FILE_PROTECTED, Msg(
+            "Berkas Excel dilindungi kata sandi. Buka di Excel, pilih File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata "
+            "Sandi, kosongkan kata sandinya, simpan, lalu unggah lagi.",
+            "The Excel file is password-protected. Open it in Excel, choose File > Info > Protect Workbook > Encrypt with "
+            "Password, clear the password, save, and upload again."))
 
 
-def read_xls_sandboxed(data: bytes, *, limits: Limits) -> list[list]:
-    """The first sheet of an .xls as rows of cells, read in a limited child process."""
+# Directory entry names of an encrypted OOXML package (UTF-16LE, as the compound file stores names).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+def read_xls_sandboxed(data: bytes, *, limits: Limits) -> tuple[list[list], str]:
+    """The data sheet of an .xls (the first worksheet not hidden) as rows of cells, read in a limited child
+    process, and its name when the workbook has other sheets ("" otherwise)."""
     _check_cfb_header(data)
     command = [sys.executable, "-I", "-c", _CHILD, str(XLS_MEMORY), str(XLS_CPU_SECONDS), str(limits.max_rows),
                str(limits.max_columns), str(limits.max_cells)]
@@ -526,7 +548,7 @@ def read_xls_sandboxed(data: bytes, *, limits: Limits) -> list[list]:
     except Exception as exc:
         raise _corrupt() from exc
     if kind == "ok":
-        return value
+        return value, extra if isinstance(extra, str) else ""
     if kind == "too_big":
         if value < 0:
             raise _too_big("pembacaan melewati batas memori", "reading it went over the memory limit")

@@ -125,8 +125,8 @@ def instructions() -> list[tuple[str, str]]:
     content_en = ", ".join(COLUMN_BY_KEY[k].header_en for k in CONTENT_KEYS)
     return [
         ("Petunjuk impor pendaftar/peserta", "How to import applicants/participants"),
-        ("Isi satu baris per orang pada lembar \"Data\". Hanya lembar pertama yang diimpor; lembar \"Contoh\" dan lembar ini "
-         "tidak.", "Fill one row per person in the \"Data\" sheet. Only the first sheet is imported; \"Contoh\" and this sheet "
+        ("Isi satu baris per orang pada lembar \"Data\". Hanya lembar pertama yang tampak yang diimpor; lembar \"Contoh\" dan lembar ini "
+         "tidak.", "Fill one row per person in the \"Data\" sheet. Only the first visible sheet is imported; \"Contoh\" and this sheet "
          "are not."),
         ("Kolom wajib: NIK, Nama lengkap, Pendidikan. Format kolom NIK sebagai Teks agar digit tidak hilang.",
          "Required columns: NIK, Full name, Education. Format the NIK column as Text so no digit is lost."),
@@ -223,7 +223,7 @@ def template_bytes(fmt: str) -> tuple[bytes, str, str]:
                                           "maximum": dt.date(2100, 12, 31), "error_type": "warning",
                                           "input_title": "Tanggal lahir", "input_message": "YYYY-MM-DD atau DD/MM/YYYY."})
     sheet.freeze_panes(1, 0)
-    # The example sheet: never read by the import (only the first sheet is).
+    # The example sheet: never read by the import (only the first visible sheet is).
     example.write_string(0, 0, "Contoh pengisian (lembar ini tidak diimpor; isi data di lembar \"Data\"). "
                                "Example (this sheet is not imported; fill in the \"Data\" sheet).", note)
     for i, c in enumerate(COLUMNS):
