@@ -273,3 +273,33 @@ def test_a_due_payable_is_cancelled_from_the_payables_page(finance):
     assert sum(LedgerLine.objects.filter(account__kind="returned").values_list("amount", flat=True)) == -payable.amount
     assert client.post(reverse("payments:payable_cancel", args=[payable.pk]), {"reason": "x", "next": "https://evil.example/"}
                        )["Location"] == reverse("payments:payables")
+
+
+def test_the_figures_stop_counting_an_incentive_the_bank_returned_at_the_next_hourly_refresh(finance, finance2, sms):
+    """The hourly refresh finds changed payables by ``paid_at``; a return clears it, so the returned incentive
+    stayed in "Insentif dibayar" until the daily full rebuild."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sisnaker.reporting import services as figures
+    from sisnaker.reporting.models import Figure
+
+    def paid() -> tuple[int, int]:
+        rows = Figure.objects.filter(measure="incentives_paid", dim="all", level=0, basis="d")
+        return sum(rows.values_list("n", flat=True)), sum(rows.values_list("amount", flat=True))
+
+    graduates(1)
+    payables.payables_accrue(actor=finance)
+    batch = run_to_exported(finance, finance2)
+    batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch))
+    # The full rebuild an hour after the payment (past the refresh's margin for open transactions), the return
+    # after it, then the hourly refresh.
+    rebuilt = timezone.now() + dt.timedelta(hours=1)
+    figures.figures_refresh(now=rebuilt, full=True)
+    assert paid() == (1, 600_000)
+    later = rebuilt + dt.timedelta(minutes=5)
+    batches.batch_line_return(actor=finance, batch_id=batch.pk, reference=batch.lines.get().reference, reason="Rekening ditutup",
+                              now=later)
+    figures.figures_refresh(now=later + dt.timedelta(hours=1))  # incremental
+    assert paid() == (0, 0)

@@ -180,3 +180,20 @@ def test_odd_public_queries_get_a_page_or_a_clear_refusal_never_a_crash(client, 
         assert r.status_code in (200, 400, 404), (path, query, r.status_code)
         if r.status_code != 200:
             assert "wilayah" in r.content.decode().lower() or "tahun" in r.content.decode().lower() or "tabel" in r.content.decode().lower()
+
+
+def test_a_public_breakdown_whose_total_is_small_hides_the_total_instead_of_showing_zero(figures):
+    """Kota Bandung had 3 applicants in 2025: the card hides the number, and so must the totals under the
+    breakdown and the month table, which showed "0" (and then, told the total was 0, let cells through)."""
+    from sisnaker.reporting import domain, selectors
+
+    page = selectors.dashboard(region="32.73", basis=domain.DEFAULT_BASIS, year=2025, dim="sex", public=True)
+    assert page.totals["applicants"][0] is None
+    for table in (page.breakdown, page.trend):
+        i = [m.key for m in table.columns].index("applicants")
+        assert table.total[i] is None, table.key
+        assert all(r.cells[i] in (None, 0) for r in table.rows)
+        assert sum(r.cells[i] or 0 for r in table.rows) == 0  # nothing shown from which the 3 could be rebuilt
+    staff_page = selectors.dashboard(region="32.73", basis=domain.DEFAULT_BASIS, year=2025, dim="sex", public=False)
+    i = [m.key for m in staff_page.breakdown.columns].index("applicants")
+    assert staff_page.breakdown.total[i] == 3

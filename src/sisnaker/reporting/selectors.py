@@ -197,7 +197,9 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
         if dim in ("field", "institution"):
             order.sort(key=lambda v: (v == "", labels.get(v, v)))
         title = str(domain.DIMENSION_LABELS[dim])
-        dim_total = {m.key: totals[m.key][0] or 0 for m in dim_measures}
+        # The region's own counts, not ``totals`` (on the public page a total under the threshold is already None
+        # there): suppression must know the true total, and hides it itself.
+        dim_total = {m.key: own.get(m.key, 0) for m in dim_measures}
         breakdown = _table(dim, title, dim_measures, dim_counts, labels, order, total=dim_total, public=public,
                            threshold=threshold)
 
@@ -213,7 +215,7 @@ def dashboard(*, region: str, basis: str, year: int | None, dim: str, public: bo
         order = sorted(month_counts)
         # The months add up to the period's total, which is published: suppression must know it.
         trend = _table("bulan", str(Msg("Bulan", "Month")), measures, month_counts, {}, order,
-                       total={m.key: totals[m.key][0] or 0 for m in measures}, public=public, threshold=threshold)
+                       total={m.key: own.get(m.key, 0) for m in measures}, public=public, threshold=threshold)
 
     map_values: dict[str, int] = {}
     if level == domain.LEVEL_NATION and children is not None:

@@ -16,8 +16,8 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from sisnaker.certification.models import Certificate
-from sisnaker.payments.domain import PayableStatus
-from sisnaker.payments.models import Payable
+from sisnaker.payments.domain import EntryKind, PayableStatus
+from sisnaker.payments.models import LedgerLine, Payable
 from sisnaker.placement.domain import CardStatus as AK1Status
 from sisnaker.placement.models import JobSeekerCard, Placement
 from sisnaker.prakerja.domain import ApplicationStatus
@@ -118,6 +118,14 @@ def _ts(*fields: str) -> Callable[[dt.datetime], Q]:
     return changed
 
 
+def _paid_or_returned(since: dt.datetime) -> Q:
+    """Payables paid after ``since``, or returned by the bank since then: a return sets the payable back to due
+    and clears ``paid_at``, so only its ledger entry (a RETURN posted then) says it changed — without it the
+    return stayed counted as paid until the next full rebuild."""
+    returned = LedgerLine.objects.filter(entry__kind=EntryKind.RETURN, entry__posted_at__gt=since, payable__isnull=False)
+    return Q(paid_at__gt=since) | Q(pk__in=returned.values("payable_id"))
+
+
 SOURCES: tuple[Source, ...] = (
     # Every application to a training, when it was made. A program is edited while it takes applications (its
     # vocational field, funding: ``training.services.program_update``), so its edits move its applicants' facts.
@@ -148,7 +156,7 @@ SOURCES: tuple[Source, ...] = (
            _ts("issued_at"), applicant=True),
     # Incentives and Prakerja incentives actually paid to a person (amount in rupiah), when paid.
     Source("incentives_paid", lambda: Payable.objects.filter(status=PayableStatus.PAID, person__isnull=False), "paid_at",
-           "person", "program", _ts("paid_at"), amount="amount"),
+           "person", "program", _paid_or_returned, amount="amount"),
 )
 
 BY_MEASURE = {s.measure: s for s in SOURCES}
