@@ -28,7 +28,7 @@ def _envelope(response, status, code=None):
     if code is None:
         assert body["success"] is True and body["message"] == "OK"
     else:
-        assert body == {"success": False, "code": code, "message": body["message"], "data": None} and body["message"]
+        assert body == {"success": False, "code": code, "message": body["message"], "field": None, "data": None} and body["message"]
     return body
 
 

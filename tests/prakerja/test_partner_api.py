@@ -122,6 +122,44 @@ def test_refusals_are_distinct_and_bad_bodies_are_400(world):
     assert unsigned.status_code == 401 and unsigned.json()["code"] == "missing_signature_headers"
 
 
+@pytest.mark.parametrize(("path", "payload", "raw", "code", "field"), [
+    ("/payment/redeem-code/status", None, b"[" * 100_000 + b"]" * 100_000, "invalid_body", None),  # nested past Python's limit
+    ("/payment/redeem-code/status", None, b"[1, 2", "invalid_body", None),
+    ("/payment/redeem-code/status", {}, None, "value_required", "redeem_code"),
+    ("/payment/redeem-code/status", {"redeem_code": 12}, None, "invalid_value", "redeem_code"),
+    ("/payment/redeem-code/status", {"redeem_code": "R" * 101}, None, "value_out_of_range", "redeem_code"),
+    ("/payment/redeem-code/status", {"redeem_code": "R1\u0000"}, None, "invalid_character", "redeem_code"),
+    ("/payment/redeem-code/status", {"redeem_code": "R1", "sequence": "\u00b2"}, None, "redeem_wrong_sequence", "sequence"),
+    ("/payment/redeem-code/status", {"redeem_code": "R1", "sequence": "9" * 5000}, None, "redeem_wrong_sequence", "sequence"),
+    ("/payment/redeem-code/attendance", {"redeem_code": "R1", "attendance_status": "maybe"}, None, "invalid_value", "attendance_status"),
+])
+def test_a_body_the_endpoint_cannot_use_is_a_400_naming_its_field_never_a_500(world, path, payload, raw, code, field):
+    """Found by a client written from the docs alone: these gave 500s (deep nesting, NUL, "²") or the catalogue's
+    code without the field."""
+    body = raw if raw is not None else json.dumps(payload).encode()  # json.dumps keeps \u0000 and \u00b2 escaped
+    status, answer = call(world.lpk, path, None, raw=body)
+    assert (status, answer["success"], answer["code"], answer["field"]) == (400, False, code, field)
+
+
+def test_nul_in_a_platforms_idempotency_key_or_reason_is_refused_and_nothing_saved(world):
+    m = world
+    order = {"card_number": m.card.number, "course_code": m.entry.course_code, "idempotency_key": "k\u0000"}
+    status, answer = call(m.platform, "/purchase", None, raw=json.dumps(order).encode())
+    assert (status, answer["code"], answer["field"]) == (400, "invalid_character", "idempotency_key")
+    assert not Purchase.objects.exists()
+    status, answer = call(m.platform, "/purchase", {**order, "idempotency_key": "k-1"})
+    assert status == 200
+    body = json.dumps({"invoice_code": answer["data"]["invoice_code"], "reason": "a\u0000b"}).encode()
+    status, answer = call(m.platform, "/purchase/cancel", None, raw=body)
+    assert (status, answer["code"], answer["field"]) == (400, "invalid_character", "reason")
+    assert Purchase.objects.get().status == "consent"
+
+
+def test_a_body_over_the_limit_is_body_too_large_in_the_envelope_whoever_refuses_it(world):
+    status, answer = call(world.lpk, "/payment/redeem-code/status", None, raw=b" " * (3 * 1024 * 1024))
+    assert (status, answer["success"], answer["code"]) == (413, False, "body_too_large")
+
+
 def test_the_openapi_document_describes_the_prakerja_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ("payment/redeem-code/status", "payment/redeem-code/commit", "payment/redeem-code/completion", "purchase"):

@@ -129,3 +129,43 @@ def test_two_platforms_and_the_holder_racing_for_one_balance_debit_once(open_wav
     assert Purchase.objects.filter(status=PS.AUTHORISED).count() == 1
     assert JournalEntry.objects.filter(kind="purchase").count() == 1 and _balanced()
     assert Card.objects.get(pk=m.card.pk).spent == m.entry.price
+
+
+def test_a_cancel_while_a_session_is_being_redeemed_is_refused_not_a_crash(open_wave, applicant, pmo):
+    """A platform cancels while the institution redeems the first session: the cancel waits for the redeem to
+    commit and is refused (409: a session was redeemed) — it used to overwrite the code as cancelled, which the
+    database refused: a 500 for the platform."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from sisnaker.core.errors import Conflict
+    from sisnaker.prakerja.models import RedeemCode
+
+    m = market(open_wave, applicant, pmo)
+    user = m.card.person.user
+    purchase = Purchase.objects.get(pk=_request(m.card, m.program, "k", user).pk)  # authorised by the check run at commit
+    code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)[0]
+    locked, release = threading.Event(), threading.Event()
+
+    def redeeming():  # what redeem_commit does in its transaction: lock the code row, mark it used
+        try:
+            with transaction.atomic():
+                RedeemCode.objects.select_for_update().get(pk=code.pk)
+                RedeemCode.objects.filter(pk=code.pk).update(status="used", redeemed_at=NOW, redeemed_by="LPK")
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    redeem = threading.Thread(target=redeeming)
+    redeem.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()  # the redeem commits while the cancel is under way
+    with pytest.raises(Conflict) as refused:
+        purchases.purchase_cancel(actor=user, purchase=purchase, reason="", now=NOW)
+    redeem.join()
+    assert refused.value.code == "prakerja_purchase_state"
+    assert RedeemCode.objects.get(pk=code.pk).status == "used"
+    assert Purchase.objects.get(pk=purchase.pk).status == PS.AUTHORISED
+    assert Card.objects.get(pk=m.card.pk).spent == m.entry.price and _balanced()

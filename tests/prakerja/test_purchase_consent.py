@@ -201,3 +201,44 @@ def test_the_holder_sees_the_waiting_purchase_and_confirms_or_cancels_it_logged_
     with pytest.raises(Conflict) as exc:
         _confirm(other, consent_code(m.cards[1]), now=timezone.now())
     assert exc.value.code == "prakerja_consent_not_pending"
+
+
+# --- many consent requests for one card ---------------------------------------------------------------------------
+
+def test_consent_requests_per_card_are_limited_per_day():
+    at = [NOW - dt.timedelta(hours=h) for h in (23, 20, 10, 5, 1)]
+    assert domain.consent_request_wait(requested=at[1:], now=NOW) == 0  # four in the last day: a fifth may go
+    assert domain.consent_request_wait(requested=at, now=NOW) == 3600  # five: the oldest leaves the window in an hour
+    assert domain.consent_request_wait(requested=[NOW - dt.timedelta(hours=30)] * 9, now=NOW) == 0
+
+
+def test_a_platform_asking_again_as_each_code_lapses_stops_ringing_the_holder_after_five(open_wave, applicant, pmo):
+    """Card numbers can be worked out from the public draw results: a platform that asked again every 10 minutes sent
+    the holder an SMS and an e-mail each time and kept the card held, without end."""
+    from sisnaker.core.errors import TooManyRequests
+
+    m = market(open_wave, applicant, pmo)
+    now = NOW
+    for i in range(domain.MAX_CONSENT_REQUESTS_PER_DAY):
+        assert platform_buy(m, key=f"again-{i}", now=now).status == PS.CONSENT
+        now += dt.timedelta(minutes=domain.CONSENT_MINUTES + 1)  # the code lapses unanswered
+    sent = len(SmsBox.sent)
+    with pytest.raises(TooManyRequests) as refused:
+        platform_buy(m, key="again-5", now=now)
+    assert refused.value.code == "prakerja_consent_request_limit" and refused.value.retry_after > 0
+    assert len(SmsBox.sent) == sent and Purchase.objects.count() == domain.MAX_CONSENT_REQUESTS_PER_DAY
+    # The holder can still buy on Sisnaker itself.
+    assert buy(m.card, m.program, key="on-sisnaker", now=now).status == PS.AUTHORISED
+
+
+def test_a_lapsed_consent_reads_as_refused_before_anything_records_it(open_wave, applicant, pmo):
+    from sisnaker.prakerja.api_integration import _purchase_data
+
+    m = market(open_wave, applicant, pmo)
+    purchase = platform_buy(m, now=timezone.now())
+    assert _purchase_data(purchase)["status"] == PS.CONSENT
+    Purchase.objects.filter(pk=purchase.pk).update(consent_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    purchase.refresh_from_db()
+    data = _purchase_data(purchase)
+    assert (data["status"], data["refusal"], data["consent_attempts_left"], data["consent_sent_to"]) == (
+        PS.REFUSED, "consent_expired", None, [])

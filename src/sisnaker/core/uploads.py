@@ -108,8 +108,16 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     return _refusal(request, 413, "request_too_large", message)
 
 
+# The partner API answers in its published envelope, and calls a body over the limit ``body_too_large`` whoever
+# refuses it (docs/integration.md); it is checked here by path because this middleware answers before the view.
+PARTNER_API = "/api/v1/integration/"
+
+
 def _refusal(request: HttpRequest, status: int, code: str, message: Msg) -> HttpResponse:
-    if request.path_info.startswith("/api/"):
+    if request.path_info.startswith(PARTNER_API):
+        code = "body_too_large" if status == 413 else code
+        response = JsonResponse({"success": False, "code": code, "message": str(message), "field": None, "data": None}, status=status)
+    elif request.path_info.startswith("/api/"):
         response = JsonResponse({"code": code, "message": str(message), "field": None}, status=status)
     else:
         response = render(request, "core/error.html", {"title": str(message).split(":")[0], "text": str(message),

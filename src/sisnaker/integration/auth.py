@@ -101,9 +101,10 @@ def ok(data: Any, *, message: str = "OK", status: int = 200) -> JsonResponse:
     return JsonResponse({"success": True, "message": message, "data": data}, status=status)
 
 
-def refusal(code: str, message: Msg | str, *, status: int) -> JsonResponse:
-    """A refusal in the envelope: ``{"success": false, "code": ..., "message": ..., "data": null}``."""
-    return JsonResponse({"success": False, "code": str(code), "message": str(message), "data": None}, status=status)
+def refusal(code: str, message: Msg | str, *, status: int, field: str | None = None) -> JsonResponse:
+    """A refusal in the envelope: ``{"success": false, "code": ..., "message": ..., "field": ..., "data": null}``;
+    ``field`` names the body's field at fault (null when the refusal is about the request as a whole)."""
+    return JsonResponse({"success": False, "code": str(code), "message": str(message), "field": field, "data": None}, status=status)
 
 
 def _refuse(code: str, message: Msg | None = None, **params: Any) -> JsonResponse:
@@ -189,7 +190,7 @@ def partner_signed(kinds: frozenset[str] = ALL_KINDS) -> Callable:
             try:
                 return view(request, *args, **kwargs)
             except SisnakerError as exc:
-                response = refusal(exc.code, exc.message, status=exc.http_status)
+                response = refusal(exc.code, exc.message, status=exc.http_status, field=exc.field)
                 if isinstance(exc, TooManyRequests):  # a rate limit says when to ask again, as HTTP does
                     response["Retry-After"] = str(exc.retry_after)
                 return response

@@ -100,7 +100,8 @@ def parse_timestamp(text: str) -> int | None:
 
 
 def timestamp_in_window(*, timestamp: int, now: dt.datetime, skew_seconds: int) -> bool:
-    return abs(timestamp - now.timestamp()) <= skew_seconds
+    # Whole seconds on both sides, so that the window is as wide into the past as into the future.
+    return abs(timestamp - int(now.timestamp())) <= skew_seconds
 
 
 def key_fingerprint(secret: str) -> str:

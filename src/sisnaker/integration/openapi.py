@@ -38,7 +38,8 @@ Worked example: client_code `{EXAMPLE["client_code"]}`, sign_key `{EXAMPLE["sign
 `{EXAMPLE["hmac-sha1"]}` and its HMAC-SHA256 `{EXAMPLE["hmac-sha256"]}`.
 
 Answers use the published envelope `{{"success": true, "message": "OK", "data": {{...}}}}`; a refusal is
-`{{"success": false, "code": "<code>", "message": "...", "data": null}}` with a stable `code`."""
+`{{"success": false, "code": "<code>", "message": "...", "field": "<the body's field at fault, or null>", "data": null}}`
+with a stable `code`."""
 
 SECURITY_SCHEMES = {
     "partnerClientCode": {"type": "apiKey", "in": "header", "name": "client_code",
@@ -56,6 +57,8 @@ SCHEMAS = {
             "success": {"type": "boolean", "enum": [False]},
             "code": {"type": "string", "description": "Stable reason, e.g. `signature_invalid` (docs/codes.md)"},
             "message": {"type": "string", "description": "For people: Indonesian by default, English with `Accept-Language: en`"},
+            "field": {"type": ["string", "null"], "description": "The body's field at fault (`invalid_value`, `value_required`, ...); "
+                                                             "null when the refusal is about the request as a whole"},
             "data": {"type": "null"},
         },
     },

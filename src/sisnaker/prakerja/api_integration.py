@@ -15,7 +15,9 @@ end of this module, imported by ``apps.PrakerjaConfig.ready``)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import re
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -36,27 +38,44 @@ BAD_BODY = Msg("Badan permintaan harus objek JSON yang sah.", "The request body 
 def _body(request: HttpRequest) -> dict:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationFailed(BAD_BODY, code=Code.CATALOGUE_INPUT) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        raise ValidationFailed(BAD_BODY, code=CoreCode.INVALID_BODY) from None
     if not isinstance(data, dict):
-        raise ValidationFailed(BAD_BODY, code=Code.CATALOGUE_INPUT)
+        raise ValidationFailed(BAD_BODY, code=CoreCode.INVALID_BODY)
     return data
+
+
+TEXT_MAX = 100  # the longest text field of these endpoints (codes, keys, statuses)
+NUL = Msg("{name} berisi karakter NUL (\\u0000); kirim teks tanpa karakter itu.",
+          "{name} holds the NUL character (\\u0000); send the text without it.")
 
 
 def _text(data: dict, name: str, *, required: bool = True) -> str:
     value = data.get(name)
     if value is None and not required:
         return ""
-    if not isinstance(value, str) or not value.strip() or len(value) > 100:
-        raise ValidationFailed(Msg("Isi {name} (teks).", "Give {name} (text).").format(name=name), code=Code.CATALOGUE_INPUT, field=name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationFailed(Msg("{name} wajib diisi (teks).", "{name} is required (text).").format(name=name),
+                               code=CoreCode.VALUE_REQUIRED, field=name)
+    if not isinstance(value, str):
+        raise ValidationFailed(Msg("{name} harus berupa teks.", "{name} must be text.").format(name=name),
+                               code=CoreCode.INVALID_VALUE, field=name)
+    if len(value) > TEXT_MAX:
+        raise ValidationFailed(Msg("{name} paling panjang {n} karakter.", "{name} has at most {n} characters.").format(name=name, n=TEXT_MAX),
+                               code=CoreCode.VALUE_OUT_OF_RANGE, field=name)
+    if "\x00" in value:
+        raise ValidationFailed(NUL.format(name=name), code=CoreCode.INVALID_CHARACTER, field=name)
     return value.strip()
+
+
+_SEQUENCE = re.compile(r"[0-9]{1,5}")  # ASCII digits only: "²" or "①" pass str.isdigit() and fail int()
 
 
 def _sequence(data: dict):
     value = data.get("sequence")
-    if value is None:
+    if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, bool) or not isinstance(value, int | str) or (isinstance(value, str) and not _SEQUENCE.fullmatch(value.strip())):
         raise ValidationFailed(domain.REDEEM_REFUSALS["redeem_wrong_sequence"], code=Code.REDEEM_WRONG_SEQUENCE, field="sequence")
     return value
 
@@ -104,7 +123,7 @@ def attendance(request: HttpRequest) -> JsonResponse:
     status = _text(data, "attendance_status")
     if status not in (domain.AttendanceStatus.PRESENT, domain.AttendanceStatus.ABSENT):
         raise ValidationFailed(Msg("attendance_status: present atau absent.", "attendance_status: present or absent."),
-                               code=Code.CATALOGUE_INPUT, field="attendance_status")
+                               code=CoreCode.INVALID_VALUE, field="attendance_status")
     answer = purchases.attendance_report(actor=None, via=request.partner.client_code, institution=_institution(request),
                                          code=_text(data, "redeem_code"), sequence=_sequence(data),
                                          present=status == domain.AttendanceStatus.PRESENT, now=timezone.now())
@@ -131,12 +150,16 @@ def voucher(request: HttpRequest) -> JsonResponse:
     codes = purchases.voucher_exchange(actor=None, via=request.partner.client_code, institution=_institution(request),
                                        voucher_code=_text(data, "voucher_code"), now=timezone.now())
     return ok({"redeem_codes": [{"redeem_code": c.code, "sequence": c.sequence, "schedule_code": c.schedule_code,
-                                  "session_start": c.session_start.isoformat(), "status": c.status} for c in codes]})
+                                  "session_start": c.session_start.astimezone(dt.UTC).isoformat(), "status": c.status} for c in codes]})
 
 
 def _purchase_data(purchase: Purchase) -> dict:
     waiting = purchase.status == domain.PurchaseStatus.CONSENT
-    return {"invoice_code": purchase.invoice_code, "status": purchase.status, "refusal": purchase.refusal or None,
+    status, refusal = purchase.status, purchase.refusal or None
+    if waiting and purchase.consent_expires_at is not None and purchase.consent_expires_at <= timezone.now():
+        # Lapsed, though nothing has recorded it yet (the next request for the card does): say what it is.
+        waiting, status, refusal = False, domain.PurchaseStatus.REFUSED, "consent_expired"
+    return {"invoice_code": purchase.invoice_code, "status": status, "refusal": refusal,
             "price": purchase.price, "course_code": purchase.entry.course_code,
             "voucher_code": purchase.voucher_code if purchase.status in ("authorised", "completed") else None,
             "consent_expires_at": purchase.consent_expires_at.isoformat() if waiting else None,
@@ -207,9 +230,13 @@ def purchase_cancel(request: HttpRequest) -> JsonResponse:
     if found is None:
         raise NotFound(Msg("Pembelian tidak ditemukan.", "Purchase not found."), code=CoreCode.NOT_FOUND)
     reason = data.get("reason", "")
+    if reason is None:
+        reason = ""
     if not isinstance(reason, str) or len(reason) > 300:
         raise ValidationFailed(Msg("Alasan (reason) berupa teks, paling panjang 300 karakter.",
-                                   "The reason is text of at most 300 characters."), code=Code.CATALOGUE_INPUT, field="reason")
+                                   "The reason is text of at most 300 characters."), code=CoreCode.INVALID_VALUE, field="reason")
+    if "\x00" in reason:
+        raise ValidationFailed(NUL.format(name="reason"), code=CoreCode.INVALID_CHARACTER, field="reason")
     purchases.purchase_cancel(actor=None, via=request.partner.client_code, purchase=found, reason=reason, now=timezone.now())
     return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
 
@@ -229,8 +256,9 @@ def purchase_status(request: HttpRequest) -> JsonResponse:
 
 REDEEM_FIELDS = ["redeem_code", "course_code", "invoice_code", "schedule_code", "status", "attendance_status", "redeem_at",
                  "dp_platform", "sequence"]
+TEXT = {"type": "string", "maxLength": TEXT_MAX}
 REDEEM_REQUEST = {"type": "object", "required": ["redeem_code"], "properties": {
-    "redeem_code": {"type": "string"}, "sequence": {"type": "integer", "minimum": 1, "description": "The session number (optional)"}}}
+    "redeem_code": TEXT, "sequence": {"type": "integer", "minimum": 1, "description": "The session number (optional)"}}}
 REDEEM_REFUSALS = {
     400: "`redeem_wrong_course_type` (a self-paced LMS course), `redeem_wrong_sequence`, or a body that is not a JSON object",
     403: "`redeem_other_institution`, `partner_kind_not_allowed` (institutions only)",
@@ -281,7 +309,7 @@ def _register() -> None:
     openapi.register(f"{BASE}/payment/redeem-code/attendance", operation_id="prakerja_attendance", summary="Report attendance",
                      description="Institutions: whether the participant attended a redeemed session.", data_schema="PrakerjaRedeem",
                      request_schema={"type": "object", "required": ["redeem_code", "attendance_status"], "properties": {
-                         "redeem_code": {"type": "string"}, "sequence": {"type": "integer"},
+                         "redeem_code": TEXT, "sequence": {"type": "integer"},
                          "attendance_status": {"type": "string", "enum": ["present", "absent"]}}},
                      request_example={"redeem_code": "RABCDEFGHJK", "sequence": 1, "attendance_status": "present"},
                      extra_refusals={**REDEEM_REFUSALS, 409: REDEEM_REFUSALS[409] + ", `redeem_not_used`"})
@@ -303,7 +331,7 @@ def _register() -> None:
                                  "refused (`prakerja_idempotency_mismatch`).",
                      data_schema="PrakerjaPurchase",
                      request_schema={"type": "object", "required": ["card_number", "course_code", "idempotency_key"], "properties": {
-                         "card_number": {"type": "string"}, "course_code": {"type": "string"}, "idempotency_key": {"type": "string"}}},
+                         "card_number": TEXT, "course_code": TEXT, "idempotency_key": TEXT}},
                      request_example={"card_number": "0001000000000427", "course_code": "SNK00000012", "idempotency_key": "order-8812"},
                      extra_refusals={404: "card or course not found", 409: "`prakerja_unfinished_purchase`, "
                                      "`prakerja_not_curated`, `prakerja_idempotency_mismatch`, `signature_replayed`"})
@@ -316,7 +344,7 @@ def _register() -> None:
                                  "the same purchase (debited once).",
                      data_schema="PrakerjaPurchase",
                      request_schema={"type": "object", "required": ["invoice_code", "consent_code"], "properties": {
-                         "invoice_code": {"type": "string"}, "consent_code": {"type": "string", "description": "6 digits"}}},
+                         "invoice_code": TEXT, "consent_code": {**TEXT, "description": "6 digits"}}},
                      request_example={"invoice_code": "INVABCDEFGHJK", "consent_code": "482913"},
                      extra_refusals={400: "`prakerja_consent_code_wrong` (with the tries left)", 404: "not this platform's purchase",
                                      409: "`prakerja_consent_locked`, `prakerja_consent_expired`, `prakerja_consent_not_pending`, "
@@ -332,7 +360,7 @@ def _register() -> None:
                                  f"{domain.MAX_CONSENT_ATTEMPTS}th wrong code of the purchase locks it, whatever the number of "
                                  "codes sent. Expired, locked or confirmed purchases get no new code.",
                      data_schema="PrakerjaPurchase",
-                     request_schema={"type": "object", "required": ["invoice_code"], "properties": {"invoice_code": {"type": "string"}}},
+                     request_schema={"type": "object", "required": ["invoice_code"], "properties": {"invoice_code": TEXT}},
                      request_example={"invoice_code": "INVABCDEFGHJK"},
                      extra_refusals={404: "not this platform's purchase",
                                      409: "`prakerja_consent_resend_limit`, `prakerja_consent_locked`, `prakerja_consent_expired`, "
@@ -346,7 +374,7 @@ def _register() -> None:
                                  "withdrawn. The card may buy again at once. `reason` (optional, up to 300 characters) is kept.",
                      data_schema="PrakerjaPurchase",
                      request_schema={"type": "object", "required": ["invoice_code"], "properties": {
-                         "invoice_code": {"type": "string"}, "reason": {"type": "string", "maxLength": 300}}},
+                         "invoice_code": TEXT, "reason": {"type": "string", "maxLength": 300}}},
                      request_example={"invoice_code": "INVABCDEFGHJK", "reason": "Salah memilih pelatihan"},
                      extra_refusals={404: "not this platform's purchase",
                                      409: "`prakerja_purchase_state` (already finished, cancelled or refused; a session "

@@ -98,6 +98,8 @@ class Code(ErrorCode):
                                                                       "A new consent code was asked for too soon")
     CONSENT_RESEND_LIMIT = "prakerja_consent_resend_limit", Msg("Kode persetujuan sudah terlalu sering dikirim ulang",
                                                                 "The consent code was sent again too many times")
+    CONSENT_REQUEST_LIMIT = "prakerja_consent_request_limit", Msg("Kartu ini terlalu sering dimintai persetujuan pembelian",
+                                                                  "This card was asked for purchase consent too often")
     VOUCHER_NOT_FOUND = "prakerja_voucher_not_found", Msg("Kode voucher tidak ditemukan", "Voucher code not found")
     REDEEM_NOT_FOUND = "redeem_not_found", Msg("Kode redeem tidak ditemukan", "Redeem code not found")
     REDEEM_WRONG_COURSE_TYPE = "redeem_wrong_course_type", Msg("Kode redeem untuk jenis pelatihan lain", "Redeem code for another course type")

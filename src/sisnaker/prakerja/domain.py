@@ -753,6 +753,25 @@ MAX_CONSENT_RESENDS = 3
 CONSENT_RESEND_SECONDS = 60
 
 
+# Consent requests per card (``purchases.purchase_request`` from partner platforms): each sends the holder an SMS and
+# an e-mail, and card numbers can be worked out from the public draw results, so a platform must not be able to keep
+# a holder's phone ringing (or the card held) by asking again as each code lapses. At most
+# ``MAX_CONSENT_REQUESTS_PER_DAY`` requests waiting for consent per card in any ``CONSENT_REQUEST_WINDOW``, whichever
+# platforms asked; a holder buying on Sisnaker itself is not counted.
+MAX_CONSENT_REQUESTS_PER_DAY = 5
+CONSENT_REQUEST_WINDOW = dt.timedelta(hours=24)
+
+
+def consent_request_wait(*, requested: list[dt.datetime], now: dt.datetime) -> int:
+    """Seconds until the card may be sent another consent code (0: now), given when its earlier consent requests were
+    made (``requested``)."""
+    recent = sorted(t for t in requested if now - t < CONSENT_REQUEST_WINDOW)
+    if len(recent) < MAX_CONSENT_REQUESTS_PER_DAY:
+        return 0
+    frees = recent[len(recent) - MAX_CONSENT_REQUESTS_PER_DAY] + CONSENT_REQUEST_WINDOW
+    return max(1, int(-(-(frees - now).total_seconds() // 1)))
+
+
 def consent_resend_refusal(*, status: str, expires_at: dt.datetime | None, attempts: int, resends: int,
                            now: dt.datetime) -> tuple[str, int] | None:
     """Why no new consent code can be sent now, with the seconds to wait (0 when waiting does not help), or None. In

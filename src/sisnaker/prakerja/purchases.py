@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -228,6 +229,18 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
             if Purchase.objects.filter(card=card, status__in=PS.UNFINISHED).exists():
                 raise Conflict(domain.AUTHORISE_REFUSALS["unfinished_purchase"], code=Code.UNFINISHED_PURCHASE)
             consent = actor is None  # a partner platform: the beneficiary confirms with a code
+            if consent:
+                asked = Purchase.objects.filter(card=card, requested_at__gt=now - domain.CONSENT_REQUEST_WINDOW).exclude(
+                    platform_code="").values_list("requested_at", flat=True)
+                wait = domain.consent_request_wait(requested=list(asked), now=now)
+                if wait:  # the card is locked: requests at the same moment are counted one after the other
+                    raise TooManyRequests(
+                        Msg("Pemegang kartu ini sudah {n} kali dimintai persetujuan pembelian dalam 24 jam terakhir. Minta "
+                            "pemegang kartu membeli langsung di Sisnaker, atau coba lagi dalam {m} menit.",
+                            "This card's holder was asked for purchase consent {n} times in the last 24 hours. Ask the holder "
+                            "to buy on Sisnaker directly, or try again in {m} minutes.").format(
+                                n=domain.MAX_CONSENT_REQUESTS_PER_DAY, m=max(1, -(-wait // 60))),
+                        retry_after=wait, code=Code.CONSENT_REQUEST_LIMIT)
             token, code = (onetime.new_token(), onetime.new_code()) if consent else ("", "")
             with transaction.atomic():
                 purchase = Purchase.objects.create(
@@ -560,7 +573,11 @@ def purchase_cancel(*, actor, purchase: Purchase, reason: str, now: dt.datetime,
             raise Conflict(Msg("Pembelian ini tidak dapat dibatalkan lagi.", "This purchase can no longer be cancelled."), code=Code.PURCHASE_STATE)
         before = purchase.status
         if purchase.status == PS.AUTHORISED:
-            if purchase.redeem_codes.filter(status=RS.USED).exists():
+            # The codes are locked before they are looked at: a session being redeemed at this moment
+            # (``redeem_commit`` locks its code row) is then seen as used once it commits, instead of being
+            # overwritten as cancelled below (which the database refuses: a 500 for the platform).
+            statuses = RedeemCode.objects.select_for_update().filter(purchase_id=purchase.pk).values_list("status", flat=True)
+            if RS.USED in set(statuses):
                 raise Conflict(Msg("Sesi pelatihan sudah di-redeem: pembelian tidak dapat dibatalkan.",
                                    "A session was already redeemed: the purchase cannot be cancelled."), code=Code.PURCHASE_STATE)
             payable = Payable.objects.select_for_update().get(pk=purchase.payable_id)
@@ -681,7 +698,8 @@ def _code_row(code: str, *, lock: bool) -> RedeemCode | None:
 def _sequence(sequence) -> int | None:
     if sequence in (None, ""):
         return None
-    if type(sequence) is bool or not str(sequence).isdigit() or not 0 < int(sequence) <= 32767:
+    # ASCII digits only ("²" and "①" pass str.isdigit() but not int()), and few of them (int() of thousands fails too).
+    if type(sequence) is bool or not re.fullmatch(r"[0-9]{1,5}", str(sequence).strip()) or not 0 < int(sequence) <= 32767:
         raise ValidationFailed(domain.REDEEM_REFUSALS["redeem_wrong_sequence"], code=Code.REDEEM_WRONG_SEQUENCE, field="sequence")
     return int(sequence)
 
