@@ -197,3 +197,36 @@ def test_consent_refusals_reach_the_platform_with_their_codes(world):
     assert (status, answer["code"]) == (409, "prakerja_consent_expired")
     status, answer = call(m.platform, "/purchase/consent", {"invoice_code": "INVNOSUCH", "consent_code": "123456"})
     assert status == 404
+
+
+def test_a_platform_lists_the_courses_it_may_sell_a_page_at_a_time_and_buys_one(world):
+    """A platform had no way to learn course codes and prices but the PMO's pages."""
+    m = world
+    second = ProgramFactory(institution=m.inst, funding=Program.Funding.PRAKERJA, today=timezone.localdate(), title="Kursus Kedua")
+    second_entry = curate(second, manager=m.manager, curator=m.curator, pmo=m.pmo, sessions=())
+    status, answer = call(m.platform, "/catalogue", {})
+    assert status == 200
+    listed = {c["course_code"]: c for c in answer["data"]["courses"]}
+    assert {m.entry.course_code, second_entry.course_code} <= set(listed) and answer["data"]["next"] is None
+    course = listed[m.entry.course_code]
+    assert (course["price"], course["title"], course["institution"]["registry_number"]) == (
+        m.entry.price, m.program.title, m.inst.registry_number)
+    # A page of one, then the next from its cursor: each course once.
+    seen, after = [], 0
+    while after is not None:
+        status, page = call(m.platform, "/catalogue", {"after": after, "limit": 1})
+        assert status == 200 and len(page["data"]["courses"]) <= 1
+        seen += [c["course_code"] for c in page["data"]["courses"]]
+        after = page["data"]["next"]
+    assert sorted(seen) == sorted(listed)
+    status, bought = call(m.platform, "/purchase", {"card_number": m.card.number, "course_code": course["course_code"],
+                                                    "idempotency_key": "from-catalogue"})
+    assert status == 200 and bought["data"]["price"] == course["price"]
+
+
+def test_the_catalogue_is_for_platforms_and_refuses_a_bad_page(world):
+    status, answer = call(world.lpk, "/catalogue", {})
+    assert (status, answer["code"]) == (403, "partner_kind_not_allowed")
+    for body, field in (({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"after": -1}, "after"), ({"after": "x"}, "after")):
+        status, answer = call(world.platform, "/catalogue", body)
+        assert (status, answer["code"], answer["field"]) == (400, "invalid_value", field)

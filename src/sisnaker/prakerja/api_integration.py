@@ -28,7 +28,7 @@ from sisnaker.integration import openapi
 from sisnaker.integration.auth import ok, partner_signed
 from sisnaker.training.models import Program
 
-from . import domain, purchases
+from . import domain, purchases, selectors
 from .codes import Code
 from .models import Card, CatalogueEntry, Purchase
 
@@ -252,6 +252,32 @@ def purchase_status(request: HttpRequest) -> JsonResponse:
     return ok(_purchase_data(found))
 
 
+CATALOGUE_PAGE = 100  # courses per page, at most
+
+
+@partner_signed(kinds=PLATFORMS)
+def catalogue(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/catalogue`` — body ``{"after": <cursor>, "limit": N}`` (both optional): the curated
+    courses a platform may sell now (course code, price, sessions, the program and institution), a page at a time;
+    ``next`` is the cursor of the next page (null on the last)."""
+    data = _body(request)
+    after, limit = data.get("after", 0), data.get("limit", CATALOGUE_PAGE)
+    if after is None:
+        after = 0
+    for name, value, low, high in (("after", after, 0, 2**63 - 1), ("limit", limit, 1, CATALOGUE_PAGE)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(Msg("{name}: bilangan bulat {low}..{high}.", "{name}: a whole number {low}..{high}.").format(
+                name=name, low=low, high=high), code=CoreCode.INVALID_VALUE, field=name)
+    entries = selectors.catalogue_page(today=timezone.localdate(), after=after, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return ok({"courses": [{
+        "course_code": e.course_code, "title": e.program.title, "course_type": e.course_type, "price": e.price,
+        "sessions": list(e.sessions), "start_date": e.program.start_date.isoformat(), "end_date": e.program.end_date.isoformat(),
+        "regency": e.program.regency_id, "institution": {"name": e.institution.name, "registry_number": e.institution.registry_number},
+    } for e in entries], "next": entries[-1].pk if more else None})
+
+
 # --- the OpenAPI document --------------------------------------------------------------------------------------------
 
 REDEEM_FIELDS = ["redeem_code", "course_code", "invoice_code", "schedule_code", "status", "attendance_status", "redeem_at",
@@ -383,6 +409,31 @@ def _register() -> None:
                      description="Platforms: their own purchase by invoice code; `voucher_code` once authorised.",
                      data_schema="PrakerjaPurchase", request_example={"invoice_code": "INVABCDEFGHJK"},
                      extra_refusals={404: "not this platform's purchase"})
+
+    openapi.register(f"{BASE}/catalogue", operation_id="prakerja_catalogue", summary="The courses a platform may sell",
+                     description="Platforms: the Prakerja courses curated by the ministry and the PMO that can be bought now "
+                                 "(the program is open and has not ended), in the order they were curated, "
+                                 f"`limit` (1..{CATALOGUE_PAGE}, default {CATALOGUE_PAGE}) at a time after the cursor `after` "
+                                 "(0 or absent: from the first). `next` is the cursor of the next page, null on the last. "
+                                 "`course_code` is what `/purchase` takes; `price` is in rupiah; `sessions` are the sessions' "
+                                 "starts (a redeem code works from 1 hour before to 1 hour after its session's start).",
+                     data_schema="PrakerjaCatalogue",
+                     schemas={"PrakerjaCatalogue": {"type": "object", "title": "PrakerjaCatalogue", "required": ["courses", "next"],
+                                                    "properties": {"courses": {"type": "array", "items": {
+                                                        "type": "object", "properties": {
+                                                            "course_code": {"type": "string"}, "title": {"type": "string"},
+                                                            "course_type": {"type": "string"}, "price": {"type": "integer"},
+                                                            "sessions": {"type": "array", "items": {"type": "string", "format": "date-time"}},
+                                                            "start_date": {"type": "string", "format": "date"},
+                                                            "end_date": {"type": "string", "format": "date"},
+                                                            "regency": {"type": ["string", "null"]},
+                                                            "institution": {"type": "object", "properties": {
+                                                                "name": {"type": "string"}, "registry_number": {"type": "string"}}}}}},
+                                                        "next": {"type": ["integer", "null"]}}}},
+                     request_schema={"type": "object", "properties": {
+                         "after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1, "maximum": CATALOGUE_PAGE}}},
+                     request_example={"after": 0, "limit": 50},
+                     extra_refusals={400: "`invalid_value` (`after` or `limit`)"})
 
 
 _register()

@@ -273,6 +273,14 @@ def catalogue(today: dt.date) -> list[CatalogueEntry]:
                 .select_related("program__regency", "institution").order_by("program__start_date", "pk"))
 
 
+def catalogue_page(*, today: dt.date, after: int, limit: int) -> list[CatalogueEntry]:
+    """The courses a platform may sell (``catalogue``'s rule), in the order they were curated (by the entry's id),
+    ``limit`` of them after the entry ``after`` (0: from the first): pages that hold still while entries are added."""
+    return list(CatalogueEntry.objects.filter(status=domain.CurationStatus.CURATED, program__end_date__gte=today,
+                                              program__status__in=["published", "selection", "running"], pk__gt=after)
+                .select_related("program", "institution").order_by("pk")[:limit])
+
+
 def active_card(person) -> Card | None:
     if person is None:
         return None

@@ -42,6 +42,7 @@ partner_api = [
     path("payment/redeem-code/attendance", api_integration.attendance, name="attendance"),
     path("payment/redeem-code/completion", api_integration.completion, name="completion"),
     path("payment/voucher", api_integration.voucher, name="voucher"),
+    path("catalogue", api_integration.catalogue, name="catalogue"),
     path("purchase", api_integration.purchase, name="purchase"),
     path("purchase/status", api_integration.purchase_status, name="purchase_status"),
     path("purchase/consent", api_integration.purchase_consent, name="purchase_consent"),
