@@ -204,3 +204,21 @@ def test_a_password_protected_xlsx_is_said_to_be_protected_not_damaged(setup):
         do_import(manager, program, bytes(data), name="peserta.xlsx")
     assert refused.value.code == "import_file_protected"
     assert "kata sandi" in refused.value.message.id
+
+
+# --- a signature block under the table ---------------------------------------------------------------
+
+def test_a_signature_block_under_the_table_gets_one_clear_message_per_line(setup):
+    manager, _, program = setup
+    footer = [["", "Bandung, 1 Desember 2026"], ["", "Kepala UPTD BLK Kota Bandung"], ["", "Drs. H. Asep Sunandar, M.Si"]]
+    report = do_import(manager, program, xlsx([row(), *footer]), mode="valid_only")
+    assert (report.created, report.errors) == (1, 3)
+    errors = errors_of(report, 3)
+    assert list(errors) == ["nik"]  # one message, not "required" for the NIK, the name and the education
+    assert '"Bandung, 1 Desember 2026" (sel B3)' in errors["nik"] and "hapus barisnya" in errors["nik"]
+
+
+def test_a_person_row_without_its_nik_still_names_each_missing_cell(setup):
+    manager, _, program = setup
+    report = do_import(manager, program, xlsx([row(nik="")]), mode="valid_only")
+    assert "nik" in errors_of(report, 2) and "tanpa NIK" not in errors_of(report, 2)["nik"]

@@ -1193,6 +1193,17 @@ def validate_row(row: int, cells: list[Any], columns: dict[str, int], *, today: 
     values: dict[str, Any] = {}
     parsers = _ROW_PARSERS
     parsed = None
+    if _is_blank(_cell(cells, columns, "nik")):
+        lone = [(i, c) for i, c in enumerate(cells) if not _is_blank(c)]
+        if len(lone) == 1:
+            where, text = f"{_col_letter(lone[0][0])}{row}", _text(lone[0][1])[:60]
+            # One cell and no NIK: most often the signature block or a note under the table ("Bandung, 1 Desember
+            # 2026", "Kepala UPTD …"), not a person. One clear message instead of a "required" per column.
+            result.add_error("nik", Msg("Baris ini hanya berisi \"{t}\" (sel {c}) tanpa NIK. Bila ini catatan atau tanda tangan di "
+                                        "bawah tabel, hapus barisnya; bila ini seorang peserta, lengkapi NIK dan datanya.",
+                                        "This row holds only \"{t}\" (cell {c}) and no NIK. If it is a note or a signature under the "
+                                        "table, delete the row; if it is a participant, fill in the NIK and the rest.").format(t=text, c=where))
+            return result
     try:
         parsed = nik_rules.parse(nik_text(_cell(cells, columns, "nik")), today=today)
     except ValidationFailed as exc:  # NikError or CellError
