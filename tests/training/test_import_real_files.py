@@ -222,3 +222,43 @@ def test_a_person_row_without_its_nik_still_names_each_missing_cell(setup):
     manager, _, program = setup
     report = do_import(manager, program, xlsx([row(nik="")]), mode="valid_only")
     assert "nik" in errors_of(report, 2) and "tanpa NIK" not in errors_of(report, 2)["nik"]
+
+
+# --- a header split over two rows ---------------------------------------------------------------------
+
+def _two_level(rows: list[list], *, header: list, under: list) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, ["DAFTAR CALON PESERTA PELATIHAN"])
+    sheet.write_row(1, 0, header)
+    sheet.write_row(2, 0, under)
+    for r, values in enumerate(rows, start=3):
+        sheet.write_row(r, 0, values)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_tempat_tanggal_lahir_split_over_two_rows_reads_the_date_from_its_own_column(setup):
+    manager, _, program = setup
+    value = nik(birth=dt.date(1995, 8, 17))
+    data = _two_level([[1, value, "Budi Santoso", "Bandung", "17-08-1995", "SMA"]],
+                      header=["No", "NIK", "Nama", "Tempat/Tanggal Lahir", "", "Pendidikan"],
+                      under=["", "", "", "Tempat", "Tanggal", ""])
+    report = do_import(manager, program, data)
+    assert (report.created, report.errors) == (1, 0), report.rows[0].errors
+    assert _person(value).birth_date == dt.date(1995, 8, 17)
+    assert report.rows[0].row == 4  # the sheet's own row number
+
+
+def test_tick_box_columns_under_a_header_are_left_as_they_were():
+    header = ["NIK", "Nama", "Jenis Kelamin", "", "Pendidikan"]
+    assert reading._with_subheaders(header, ["", "", "L", "P", ""]) is not None  # each names the sex column…
+    with pytest.raises(reading.ImportRefused):
+        reading.map_headers(reading._with_subheaders(header, ["", "", "L", "P", ""]))  # …twice: the import keeps the header
+
+
+def test_a_first_data_row_is_not_taken_for_sub_headers():
+    header = ["NIK", "Nama", "Tempat/Tanggal Lahir", "", "Pendidikan"]
+    assert reading._with_subheaders(header, ["3273015705950001", "Budi", "Bandung", "17-08-1995", "SMA"]) is None
+    assert reading._with_subheaders(header, ["", "Budi Santoso", "Bandung", "", "SMA"]) is None

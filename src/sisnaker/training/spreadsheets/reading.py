@@ -653,6 +653,47 @@ class TableStream:
                      not_stored_columns=self.not_stored_columns).notices()
 
 
+_ALTERNATIVES = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+)")
+
+
+def _with_subheaders(header: list[Any], sub: list[Any]) -> list[Any] | None:
+    """The header row named anew when the row under it splits a merged header cell into columns, as official forms
+    do ("Tempat/Tanggal Lahir" over "Tempat" | "Tanggal"): each column of such a span named by what it holds
+    ("Tempat Lahir", "Tanggal Lahir"); None when the row under the header is no such row (a data row: a NIK, digits,
+    long text, or nothing that names a column). Only spans count: a header cell followed by blank header cells,
+    with text under them."""
+    texts = [c for c in sub if not _is_blank(c)]
+    if not texts or not all(isinstance(c, str) and len(c.strip()) <= 40 and not any(ch.isdigit() for ch in c) for c in texts):
+        return None
+    width = max(len(header), len(sub))
+    head = [header[i] if i < len(header) else None for i in range(width)]
+    under = [sub[i] if i < len(sub) else None for i in range(width)]
+    combined: list[Any] = list(head)
+    changed = False
+    i = 0
+    while i < width:
+        end = i + 1
+        while end < width and _is_blank(head[end]) and not _is_blank(under[end]):
+            end += 1
+        if _is_blank(head[i]) or end - i < 2:
+            i = end
+            continue
+        parent = " ".join(str(head[i]).split())
+        alternatives = _ALTERNATIVES.search(parent)
+        for j in range(i, end):
+            if _is_blank(under[j]):
+                continue
+            part = " ".join(str(under[j]).split())
+            candidates = [part, f"{parent} {part}"]
+            if alternatives and part.lower() in (alternatives.group(1).lower(), alternatives.group(2).lower()):
+                candidates.insert(0, parent[:alternatives.start()] + part + parent[alternatives.end():])
+            name = next((c for c in candidates if match_header(c) is not None), None)
+            if name is not None:
+                combined[j], changed = name, True
+        i = end
+    return combined if changed else None
+
+
 def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int, sheet: str = "") -> TableStream:
     head = list(itertools.islice(raw, HEADER_SEARCH_ROWS))
     header_at = None
@@ -672,6 +713,15 @@ def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int
                        "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template."
                        + where_en, Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS, s=sheet[:60])
     cells = head[header_at]
+    if header_at + 1 < len(head):
+        split = _with_subheaders(cells, head[header_at + 1])
+        if split is not None:
+            try:
+                map_headers(split)
+            except ImportRefused:  # "L" | "P" under "Jenis kelamin": tick boxes, not columns of their own
+                split = None
+        if split is not None:
+            cells, header_at = split, header_at + 1
     columns = map_headers(cells)
     missing = [c for c in COLUMNS if c.required and c.key not in columns]
     if missing:
