@@ -560,3 +560,24 @@ def test_console_script_exit_status():
     assert "nik_serial_zero" in bad.stdout
     assert "0000" in bad.stdout and "digits 13-16" in bad.stdout and "digit 13-16" in bad.stdout
     assert "1 dari 2" in bad.stderr
+
+
+def test_invisible_characters_pasted_with_a_nik_are_dropped():
+    """Copied from a chat or a web page: a zero-width space or a byte-order mark was refused as "character 1"."""
+    value = nik()
+    for pasted in ("\ufeff" + value, value + "\u200b", value[:6] + "\u200d" + value[6:]):
+        assert parse(pasted, today=TODAY).nik == value
+
+
+def test_an_old_kalimantan_utara_nik_reads_its_regency_without_a_false_warning():
+    """64.73 (Kota Tarakan while in Kalimantan Timur) is 65.71 today; the old district codes of Kalimantan Utara are
+    not in the data, so no district is read — and the NIK is not flagged (a Prakerja finding sent every such
+    applicant to manual review)."""
+    p = parse(nik(region="647302"), today=TODAY)
+    assert (p.region.regency.code, p.region.district, p.warnings) == ("65.71", None, ())
+
+
+def test_an_unknown_district_warning_says_old_codes_may_be_why():
+    p = parse(nik(region="320720"), today=TODAY)  # Pangandaran's districts before it left Ciamis
+    (warning,) = p.warnings
+    assert warning.code == "district_unknown" and "pemekaran" in warning.message.id and "split" in warning.message.en
