@@ -214,7 +214,8 @@ def test_bulk_save_is_set_based_with_bounded_queries(regions, django_assert_max_
     course = factories.course(participants=12, units=4)
     entries = [(e.pk, u.pk, K if i % 5 else BK, 70 + i % 30, None) for i, e in enumerate(course.enrollments) for u in course.units]
     actor = staff(Role.INSTRUCTOR, institution=course.inst)
-    with django_assert_max_num_queries(14):
+    # 15: one more than before, marking the assessed enrollments (Enrollment.result_from_units) in one UPDATE.
+    with django_assert_max_num_queries(15):
         result = services.assessments_record_many(actor=actor, program=course.program, entries=entries)
     assert (result.saved, result.cleared, result.unchanged) == (48, 0, 0)
     assert Assessment.objects.count() == 48
@@ -224,7 +225,7 @@ def test_bulk_save_is_set_based_with_bounded_queries(regions, django_assert_max_
 
     # Changing everything again: updates are bulk too.
     entries = [(e.pk, u.pk, K, 90, "ok") for e in course.enrollments for u in course.units]
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         result = services.assessments_record_many(actor=actor, program=course.program, entries=entries)
     assert result.saved == 48 and set(result.overall.values()) == {K}
     assert set(Enrollment.objects.filter(program=course.program).values_list("result", flat=True)) == {"passed"}
@@ -266,3 +267,32 @@ def test_grid_rows_and_overall(course, django_assert_max_num_queries):
     assert rows[e1.pk].overall == K and rows[e2.pk].overall == BK and rows[e3.pk].overall == "pending"
     assert rows[e3.pk].overall_label == "Belum lengkap" and all(r.editable for r in rows.values())
     assert grid.counts() == {K: 1, BK: 1, "pending": 1}
+
+
+def test_a_manual_result_cannot_override_the_unit_assessments_and_the_close_follows_the_units(course):
+    """Found playing the whole job: the manager's "Hasil: tidak lulus" on a participant assessed competent in every
+    unit made them "not passed" at the close (no certificate, and re-saving the same assessments changed nothing);
+    "Hasil: lulus" on one assessed not yet competent made an alumnus (and the Rp600.000 incentive)."""
+    units = list(course.program.competency_units.all())
+    good, weak, unassessed = course.enrollments[:3]
+    for unit in units:
+        record(course, good, unit, K)
+    record(course, weak, units[0], K)
+    record(course, weak, units[1], BK)
+    out = training.enrollments_set_result(actor=course.manager, program=course.program,
+                                          enrollment_ids=[good.pk, weak.pk, unassessed.pk], result="failed")
+    assert out.done == [unassessed.pk]
+    assert {r.code for r in out.refused} == {"result_from_units"} and len(out.refused) == 2
+    training.enrollments_set_result(actor=course.manager, program=course.program, enrollment_ids=[weak.pk], result="passed")
+    close(course)
+    assert (refreshed(good).state, refreshed(weak).state, refreshed(unassessed).state) == (E.GRADUATED, E.NOT_PASSED, E.NOT_PASSED)
+
+
+def test_clearing_every_unit_gives_the_result_back_to_the_manager(course):
+    unit = course.program.competency_units.first()
+    e = course.enrollments[0]
+    record(course, e, unit, K)
+    assert refreshed(e).result_from_units
+    record(course, e, unit, "")
+    assert not refreshed(e).result_from_units
+    assert training.enrollments_set_result(actor=course.manager, program=course.program, enrollment_ids=[e.pk], result="passed").done == [e.pk]

@@ -123,6 +123,7 @@ class Code(ErrorCode):
     QUOTA_FULL = "quota_full", Msg("Kuota penuh", "Quota full")
     LATE_REASON_REQUIRED = "late_reason_required", Msg("Alasan pendaftaran susulan wajib diisi", "A late registration needs a reason")
     RESULT_UNKNOWN = "result_unknown", Msg("Hasil tidak dikenal", "Unknown result")
+    RESULT_FROM_UNITS = "result_from_units", Msg("Hasil mengikuti penilaian unit kompetensi", "The result follows the unit assessments")
     STATE_UNKNOWN = "state_unknown", Msg("Status pendaftaran tidak dikenal", "Unknown enrollment state")
     NO_PERSON = "no_person", Msg("Akun tanpa profil warga", "Account without a citizen profile")
     # bulk refusals (one per enrollment a bulk action did not change)

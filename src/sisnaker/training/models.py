@@ -191,6 +191,10 @@ class Enrollment(models.Model):
     person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="enrollments", db_index=False)
     state = models.CharField(max_length=14, choices=EnrollmentState.choices, default=EnrollmentState.REGISTERED)
     result = models.CharField(max_length=8, choices=Result.choices, default=Result.PENDING)
+    # True while units of the program are assessed for this enrollment (certification's assessments store the units'
+    # overall result in ``result``): the manager's "Hasil" action (``services.enrollments_set_result``) then leaves it
+    # alone, so that closing the program follows the assessments.
+    result_from_units = models.BooleanField(default=False)
     # Why the enrollment ended where it did (not selected, not passed, withdrawn...), for people and reports.
     reason = models.TextField(blank=True)
     late = models.BooleanField(default=False, help_text="susulan: recorded after the registration window")

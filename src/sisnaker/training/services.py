@@ -734,11 +734,18 @@ def enrollments_set_result(*, actor: User, program: Program, enrollment_ids: lis
     if program.status != P.RUNNING:
         raise Conflict(Msg("Hasil pelatihan dicatat saat program berjalan.", "Results are recorded while the program runs."),
                        code=Code.PROGRAM_NOT_RUNNING)
-    rows = dict(Enrollment.objects.filter(program=program, pk__in=_db_ids(enrollment_ids), state=E.PARTICIPANT)
-                .values_list("pk", "result"))
+    found = {pk: (old, from_units) for pk, old, from_units in Enrollment.objects.filter(
+        program=program, pk__in=_db_ids(enrollment_ids), state=E.PARTICIPANT).values_list("pk", "result", "result_from_units")}
+    rows = {pk: old for pk, (old, from_units) in found.items() if not from_units}
     out = BulkResult(done=list(rows))
     out.refused = [Refusal(pk, Msg("Bukan peserta aktif program ini.", "Not an active participant of this program."), Code.NOT_PARTICIPANT)
-                   for pk in dict.fromkeys(enrollment_ids) if pk not in rows]
+                   for pk in dict.fromkeys(enrollment_ids) if pk not in found]
+    # Assessed unit by unit: the units decide (a manual result here outlived the assessments and decided the close:
+    # a competent participant "not passed", a not-yet-competent one an alumnus, paid the incentive).
+    out.refused += [Refusal(pk, Msg("Hasil peserta ini mengikuti penilaian unit kompetensinya; ubah penilaiannya di halaman penilaian.",
+                                    "This participant's result follows their unit assessments; change the assessments instead."),
+                            Code.RESULT_FROM_UNITS)
+                    for pk in dict.fromkeys(enrollment_ids) if pk in found and found[pk][1]]
     Enrollment.objects.filter(pk__in=list(rows)).update(result=result)
     audit.record_many(actor=actor, action=Audit.ENROLLMENT_RESULT_SET, object_type="training.enrollment",
                       rows=[(pk, "", {"result": old}, {"result": result}) for pk, old in rows.items()])

@@ -218,6 +218,11 @@ def _sync_results(*, actor: User, program: Program, enrollments: list[Enrollment
             if e.state != new_state:
                 e.state, e.state_changed_at = new_state, now
             e.result, e.reason = new_result, reason
+    # Whether the units now decide each enrollment's result: while any unit is assessed (see Enrollment.result_from_units).
+    assessed = [e.pk for e in enrollments if results_of.get(e.pk)]
+    unassessed = [e.pk for e in enrollments if not results_of.get(e.pk)]
+    Enrollment.objects.filter(pk__in=assessed, result_from_units=False).update(result_from_units=True)
+    Enrollment.objects.filter(pk__in=unassessed, result_from_units=True).update(result_from_units=False)
     # The program's per-state counters move with the corrected states (same transaction).
     training_services.program_counters_apply(program_id=program.pk, deltas=training_services.moves_deltas(
         (frm, to, n) for (frm, to), n in moves.items()))
