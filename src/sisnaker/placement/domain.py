@@ -258,10 +258,13 @@ def reminder_due(*, issued_on: dt.date, today: dt.date, reported: dict[int, dt.d
     return None
 
 
-def apply_blocker(*, statuses_and_issue_dates: list[tuple[str, dt.date | None]], today: dt.date) -> Msg | None:
+def apply_blocker(*, statuses_and_issue_dates: list[tuple], today: dt.date) -> Msg | None:
     """Why a person may not apply now (None: they may): an application still waits, or a card is still valid.
-    A refused application or an expired card does not stand in the way."""
-    for status, issued_on in statuses_and_issue_dates:
+    A refused application, an expired card or one that ended (its holder found work: (status, issued_on, ended_on))
+    does not stand in the way — someone who lost that job registers again."""
+    for status, issued_on, *ended in statuses_and_issue_dates:
+        if ended and ended[0] is not None:
+            continue
         if status == CardStatus.SUBMITTED:
             return Msg("Permohonan kartu AK/1 Anda masih menunggu diterbitkan oleh dinas kabupaten/kota.",
                        "Your AK/1 card application is still waiting for the regency office.")
@@ -648,8 +651,33 @@ OUTCOME_BULK_MAX = 500  # alumni in one bulk report
 COMPLETENESS_REMIND_BELOW = 50  # regions under this percentage of known outcomes are reminded
 
 
+# The earliest age at which anyone's work is recorded (UU 13/2003: light work from 13 with conditions; 15 is the
+# age the labour force counts from), and how far ahead a hire may start.
+MIN_WORK_AGE = 15
+HIRE_START_AHEAD_DAYS = 366
+
+
+def start_date_problem(*, start_date: dt.date, birth_date: dt.date | None, today: dt.date, ahead_days: int = 0) -> Msg | None:
+    """Why a start of work on ``start_date`` cannot be right (None: it can): after ``today`` + ``ahead_days`` (a hire
+    may start later; a report says what already happened), or before the person was ``MIN_WORK_AGE``."""
+    if start_date > today + dt.timedelta(days=ahead_days):
+        if ahead_days:
+            return Msg("Tanggal mulai bekerja paling lambat {d}.", "The start date is {d} at the latest.").format(
+                d=(today + dt.timedelta(days=ahead_days)).isoformat())
+        return Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+    if birth_date is not None:
+        try:
+            earliest = birth_date.replace(year=birth_date.year + MIN_WORK_AGE)
+        except ValueError:  # born on 29 February
+            earliest = dt.date(birth_date.year + MIN_WORK_AGE, 3, 1)
+        if start_date < earliest:
+            return Msg("Tanggal mulai bekerja {d} sebelum orang ini berumur {n} tahun: periksa tanggalnya.",
+                       "The start date {d} is before this person was {n}: check the date.").format(d=start_date.isoformat(), n=MIN_WORK_AGE)
+    return None
+
+
 def outcome_blocker(*, status: str, employer_name: str, position: str, start_date: dt.date | None,
-                    today: dt.date) -> Msg | None:
+                    today: dt.date, birth_date: dt.date | None = None) -> Msg | None:
     """Why an outcome report cannot be taken (None: it can). At work needs the employer (or the business, when
     self-employed), the position and a start date that is not in the future."""
     if status not in OutcomeStatus.ALL:
@@ -661,8 +689,7 @@ def outcome_blocker(*, status: str, employer_name: str, position: str, start_dat
             return Msg("Isi jabatan/pekerjaan.", "Give the position or work.")
         if start_date is None:
             return Msg("Isi tanggal mulai bekerja.", "Give the start date.")
-        if start_date > today:
-            return Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+        return start_date_problem(start_date=start_date, birth_date=birth_date, today=today)
     return None
 
 
@@ -699,7 +726,8 @@ PREVIOUS_VALUES = frozenset({PREVIOUS_CORRECT, PREVIOUS_ENDED})
 COMPANY_SOURCES = frozenset({PlacementSource.APPLICATION, PlacementSource.EMPLOYER})
 
 
-def employer_report_blocker(*, position: str, start_date: dt.date | None, sector: str, today: dt.date) -> tuple[str, Msg] | None:
+def employer_report_blocker(*, position: str, start_date: dt.date | None, sector: str, today: dt.date,
+                            birth_date: dt.date | None = None) -> tuple[str, Msg] | None:
     """Why an employer's report of a person working for them cannot be taken, as (field, message); None: it can."""
     position = " ".join((position or "").split())
     if not position:
@@ -708,8 +736,9 @@ def employer_report_blocker(*, position: str, start_date: dt.date | None, sector
         return "position", Msg("Jabatan paling panjang {n} karakter.", "The position is at most {n} characters.").format(n=TITLE_MAX)
     if start_date is None:
         return "start_date", Msg("Isi tanggal mulai bekerja.", "Give the start date.")
-    if start_date > today:
-        return "start_date", Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
+    problem = start_date_problem(start_date=start_date, birth_date=birth_date, today=today)
+    if problem is not None:
+        return "start_date", problem
     if sector and sector not in KBLI_LETTERS:
         return "sector", Msg("Sektor KBLI tidak dikenal (huruf A–U).", "Unknown KBLI sector (a letter A–U).")
     return None
@@ -736,13 +765,13 @@ def placement_end_blocker(*, start_date: dt.date, end_date: dt.date | None, ende
 
 
 def alumnus_report_blocker(*, status: str, employer_name: str, position: str, start_date: dt.date | None, sector: str,
-                           today: dt.date, previous_start: dt.date | None, previous: str, previous_end: dt.date | None
-                           ) -> tuple[str, Msg] | None:
+                           today: dt.date, previous_start: dt.date | None, previous: str, previous_end: dt.date | None,
+                           birth_date: dt.date | None = None) -> tuple[str, Msg] | None:
     """Why an alumnus's own report cannot be taken (field, message); None: it can. ``previous_start`` is the start of
     their previous own report's job when it is still open (None: there is none), and ``previous`` what became of
     it (``PREVIOUS_CORRECT`` or ``PREVIOUS_ENDED`` with ``previous_end``, the day they left)."""
     blocker = outcome_blocker(status=status, employer_name=employer_name or "", position=position or "",
-                              start_date=start_date, today=today)
+                              start_date=start_date, today=today, birth_date=birth_date)
     if blocker is not None:
         field = ("status" if status not in OutcomeStatus.ALL else "employer_name" if not (employer_name or "").strip()
                  else "position" if not (position or "").strip() else "start_date")

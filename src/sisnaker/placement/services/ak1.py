@@ -121,7 +121,7 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_uplo
     today = timezone.localtime(now).date()
     with _photo_files() as saved, transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=person.pk)  # one application at a time per person
-        existing = list(JobSeekerCard.objects.filter(person=person).values_list("status", "issued_on"))
+        existing = list(JobSeekerCard.objects.filter(person=person).values_list("status", "issued_on", "ended_on"))
         blocker = domain.apply_blocker(statuses_and_issue_dates=existing, today=today)
         if blocker is not None:
             raise Conflict(blocker, code=Code.AK1_BLOCKED)

@@ -20,8 +20,9 @@ from sisnaker.core.permissions import require
 
 from .. import domain
 from ..codes import JobsAudit, JobsCode
-from ..models import Application, JobSeekerCard, Placement, Vacancy
+from ..models import Application, Company, JobSeekerCard, Outcome, Placement, Vacancy
 from .ak1 import ak1_end_on_hire
+from .reports import latest_graduation
 
 NOTE_MAX = 1000
 NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
@@ -99,15 +100,36 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
         if start_date is None:
             raise ValidationFailed(Msg("Isi tanggal mulai bekerja.", "Give the start date."), code=JobsCode.APPLICATION_STAGE,
                                    field="start_date")
+        problem = domain.start_date_problem(start_date=start_date, birth_date=application.person.birth_date,
+                                            today=timezone.localtime(now).date(), ahead_days=domain.HIRE_START_AHEAD_DAYS)
+        if problem is not None:
+            raise ValidationFailed(problem, code=JobsCode.APPLICATION_STAGE, field="start_date")
+        # The company's row first, as its staff's reports lock it: one record of a person at work there at a time.
+        company = Company.objects.select_for_update().get(pk=application.vacancy.company_id)
         vacancy = Vacancy.objects.select_for_update().get(pk=application.vacancy_id)  # filled count: one hire at a time
         blocker = domain.hire_blocker(filled=vacancy.filled, openings=vacancy.openings)
         if blocker is not None:
             raise Conflict(blocker, code=JobsCode.VACANCY_FULL)
-        company = application.vacancy.company
+        current = (Placement.objects.filter(person=application.person, company=company, source__in=sorted(domain.COMPANY_SOURCES),
+                                            end_date__isnull=True, corrected_at__isnull=True).order_by("-start_date").first())
+        if current is not None:
+            raise Conflict(Msg("Orang ini sudah tercatat bekerja di perusahaan Anda sejak {d} ({p}). Akhiri penempatan itu dulu "
+                               "bila ia pernah berhenti.", "This person is already recorded as working for your company since {d} "
+                               "({p}). End that placement first if they left in between.").format(
+                                   d=current.start_date.isoformat(), p=current.position), code=JobsCode.PLACEMENT_EXISTS)
+        # The training the hire follows (the latest graduation), so that it counts as that training's outcome.
+        enrollment = latest_graduation(application.person_id)
         placement = Placement.objects.create(
             person=application.person, company=company, employer_name=company.name, position=vacancy.title, start_date=start_date,
             sector=company.sector, formal=True, domestic=True, source=domain.PlacementSource.APPLICATION, vacancy=vacancy,
-            application=application, regency=vacancy.regency, created_by=actor, created_at=now)
+            application=application, regency=vacancy.regency, enrollment=enrollment, created_by=actor, created_at=now)
+        if enrollment is not None:
+            outcome = Outcome.objects.create(enrollment=enrollment, person_id=application.person_id, status=domain.OutcomeStatus.EMPLOYED,
+                                             placement=placement, source=domain.PlacementSource.APPLICATION, reported_by=actor,
+                                             reported_at=now)
+            audit.record(actor=actor, action=JobsAudit.OUTCOME_REPORTED, obj=outcome, at=now,
+                         after={"enrollment": enrollment.pk, "status": outcome.status, "placement": placement.pk,
+                                "source": outcome.source})
         # The employer who hires returns the AK/1 card: it ends as "found work" and needs no more reports.
         ak1_end_on_hire(actor=actor, person_id=application.person_id, employer_name=company.name, position=vacancy.title,
                         today=timezone.localtime(now).date(), now=now)

@@ -70,6 +70,12 @@ def _report_in(*, actor: User, enrollment_ids: list[int], data: OutcomeData, now
         raise ValidationFailed(Msg("Sebagian yang dipilih bukan alumni (lulus pelatihan) atau tidak ada.",
                                    "Some of those chosen are not alumni (graduated) or do not exist."),
                                code=JobsCode.OUTCOME_FIELD, field="enrollments")
+    if data.status in domain.OutcomeStatus.AT_WORK and data.start_date is not None:
+        for enrollment in enrollments:
+            problem = domain.start_date_problem(start_date=data.start_date, birth_date=enrollment.person.birth_date,
+                                                today=timezone.localtime(now).date())
+            if problem is not None:
+                raise ValidationFailed(problem, code=JobsCode.OUTCOME_FIELD, field="start_date")
     for enrollment in enrollments:
         if not can(actor, "outcome.report", enrollment.person):
             raise PermissionDenied(Msg("Anda hanya dapat melaporkan alumni yang tinggal di wilayah Anda.",

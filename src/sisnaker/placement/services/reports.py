@@ -66,7 +66,7 @@ class EmployerReport:
         return f"EmployerReport(nik={nik_rules.mask(digits) if len(digits) == 16 else '?'!r})"
 
 
-def _latest_graduation(person_id: int) -> Enrollment | None:
+def latest_graduation(person_id: int) -> Enrollment | None:
     """The person's most recent graduated enrolment (the training a placement follows), or None."""
     return (Enrollment.objects.filter(person_id=person_id, state=EnrollmentState.GRADUATED)
             .order_by("-state_changed_at", "-id").first())
@@ -99,7 +99,8 @@ def placement_report(*, actor: User, company_id: int, data: EmployerReport, now:
         raise ValidationFailed(Msg("Isi tanggal lahir.", "Give the birth date."), code=JobsCode.PLACEMENT_FIELD, field="birth_date")
     today = timezone.localtime(now).date()
     sector = (data.sector or "").strip().upper()
-    blocker = domain.employer_report_blocker(position=data.position, start_date=data.start_date, sector=sector, today=today)
+    blocker = domain.employer_report_blocker(position=data.position, start_date=data.start_date, sector=sector, today=today,
+                                             birth_date=data.birth_date)
     if blocker is not None:
         raise ValidationFailed(blocker[1], code=JobsCode.PLACEMENT_FIELD, field=blocker[0])
     _limit_lookups(company.pk, digits)
@@ -119,7 +120,7 @@ def placement_report(*, actor: User, company_id: int, data: EmployerReport, now:
                                "bila ia pernah berhenti.", "This person is already recorded as working for your company since {d} "
                                "({p}). End that placement first if they left in between.").format(
                                    d=current.start_date.isoformat(), p=current.position), code=JobsCode.PLACEMENT_EXISTS)
-        enrollment = _latest_graduation(person.pk)
+        enrollment = latest_graduation(person.pk)
         placement = Placement.objects.create(
             person=person, company=company, employer_name=company.name, position=position, start_date=data.start_date,
             sector=sector or company.sector, formal=True, domestic=not data.overseas, source=domain.PlacementSource.EMPLOYER,
@@ -216,7 +217,8 @@ def outcome_report_own(*, actor: User | LinkHolder, enrollment_id: int, data: Al
         sector = (data.sector or "").strip().upper()
         blocker = domain.alumnus_report_blocker(
             status=data.status, employer_name=employer, position=position, start_date=data.start_date, sector=sector, today=today,
-            previous_start=previous.start_date if previous else None, previous=data.previous, previous_end=data.previous_end)
+            previous_start=previous.start_date if previous else None, previous=data.previous, previous_end=data.previous_end,
+            birth_date=enrollment.person.birth_date)
         if blocker is not None:
             raise ValidationFailed(blocker[1], code=JobsCode.OUTCOME_FIELD, field=blocker[0])
         user = actor if holder is None else None

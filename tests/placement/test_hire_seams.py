@@ -1,0 +1,90 @@
+"""The placement job played across its roles, where it broke at the seams: a hire of someone the company had already
+reported working there recorded them twice (and the figures counted them twice); a hire's start date was never
+checked (1900, 2099: stuck, since an end date cannot precede it); a hire of an alumnus was not credited to their
+training (the BBPLK Bekasi question: who of our trained people works?); an AK/1 card that ended because its holder
+found work blocked a new card for two years, after that job was lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sisnaker.core.errors import Conflict, ValidationFailed
+from sisnaker.placement import domain, services
+from sisnaker.placement.models import Outcome, Placement
+from sisnaker.training.domain import EnrollmentState as E
+from tests.factories import EnrollmentFactory, PersonFactory, staff
+from tests.placement.photos import PHOTO
+from tests.placement.test_jobs_services import NOW, TODAY, published
+
+pytestmark = pytest.mark.django_db
+
+
+def hire(boss, application, *, start=TODAY):
+    for action in ("shortlist", "interview", "offer"):
+        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW)
+    return services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=start, now=NOW)
+
+
+def test_a_hire_of_someone_the_company_already_reported_working_there_is_refused(regions):
+    boss, vacancy = published()
+    seeker = PersonFactory()
+    services.placement_report(actor=boss, company_id=vacancy.company_id, now=NOW, data=services.EmployerReport(
+        nik=seeker.nik, full_name=seeker.full_name, birth_date=seeker.birth_date, position="Operator", start_date=TODAY))
+    application = services.application_submit(actor=seeker.user, vacancy_id=vacancy.pk, now=NOW)
+    with pytest.raises(Conflict) as refused:
+        hire(boss, application)
+    assert refused.value.code == "placement_exists"
+    assert Placement.objects.filter(person=seeker).count() == 1
+
+
+@pytest.mark.parametrize("start", [dt.date(1900, 1, 1), dt.date(2099, 12, 31)])
+def test_a_hire_starting_before_the_person_could_work_or_years_ahead_is_refused(regions, start):
+    boss, vacancy = published()
+    seeker = PersonFactory(birth_date=dt.date(2000, 1, 2))
+    application = services.application_submit(actor=seeker.user, vacancy_id=vacancy.pk, now=NOW)
+    with pytest.raises(ValidationFailed) as refused:
+        hire(boss, application, start=start)
+    assert refused.value.field == "start_date"
+    assert not Placement.objects.exists()
+    hired = services.application_move(actor=boss, application_id=application.pk, action="hire",  # a start next month is fine
+                                      start_date=TODAY + dt.timedelta(days=30), now=NOW)
+    assert hired.stage == "hired"
+
+
+def test_an_employer_report_of_work_before_the_age_of_15_is_refused(regions):
+    boss, vacancy = published()
+    person = PersonFactory(birth_date=dt.date(1995, 5, 17))
+    with pytest.raises(ValidationFailed) as refused:
+        services.placement_report(actor=boss, company_id=vacancy.company_id, now=NOW, data=services.EmployerReport(
+            nik=person.nik, full_name=person.full_name, birth_date=person.birth_date, position="Operator", start_date=dt.date(1950, 1, 1)))
+    assert refused.value.field == "start_date"
+
+
+def test_a_hire_of_an_alumnus_counts_as_the_outcome_of_their_training(regions):
+    boss, vacancy = published()
+    alumnus = PersonFactory()
+    graduated = EnrollmentFactory(person=alumnus, state=E.GRADUATED)
+    application = services.application_submit(actor=alumnus.user, vacancy_id=vacancy.pk, now=NOW)
+    hire(boss, application)
+    placement = Placement.objects.get(person=alumnus)
+    assert placement.enrollment_id == graduated.pk
+    outcome = Outcome.objects.get(enrollment=graduated)
+    assert (outcome.status, outcome.placement_id, outcome.source) == (domain.OutcomeStatus.EMPLOYED, placement.pk, "application")
+
+
+def test_a_card_that_ended_when_its_holder_found_work_does_not_block_a_new_one(regions):
+    officer = staff("regional_officer", region_code="32.73")
+    boss, vacancy = published()
+    person = PersonFactory()
+    data = services.Ak1Application(birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1",
+                                   education="smk", other_training="", skills="Las")
+    card = services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW, data=data)
+    services.ak1_issue(actor=officer, card_id=card.pk, now=NOW)
+    hire(boss, services.application_submit(actor=person.user, vacancy_id=vacancy.pk, now=NOW))
+    card.refresh_from_db()
+    assert card.ended_on == TODAY
+    # The job is lost; they register as a job seeker again.
+    again = services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW + dt.timedelta(days=60), data=data)
+    assert again.pk != card.pk and again.status == "submitted"
