@@ -309,6 +309,23 @@ def test_revoke_by_manager_keeps_the_row_and_audits(world):
         services.certificate_revoke(actor=world.manager, certificate=cert, reason="lagi", now=later)
 
 
+def test_a_revoked_certificates_pdf_is_stamped_revoked_on_every_page(world):
+    """The holder, logged in, still downloaded a clean PDF "dinyatakan KOMPETEN" after the revocation."""
+    import io
+
+    from pypdf import PdfReader
+
+    from sisnaker.certification import pdf
+
+    cert = world.issue(0)
+    assert "DICABUT" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.certificate_pdf(cert))).pages)
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan", now=NOW)
+    cert.refresh_from_db()
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.certificate_pdf(cert))).pages]
+    assert all("DICABUT" in text for text in pages)
+    assert "Data peserta dipalsukan" in pages[0]
+
+
 def test_revoke_by_curator_allowed_others_refused(world):
     cert = world.issue(0)
     for actor in (world.instructor, ManagerFactory(),

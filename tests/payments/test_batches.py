@@ -303,3 +303,22 @@ def test_the_figures_stop_counting_an_incentive_the_bank_returned_at_the_next_ho
                               now=later)
     figures.figures_refresh(now=later + dt.timedelta(hours=1))  # incremental
     assert paid() == (0, 0)
+
+
+def test_no_incentive_for_a_training_whose_certificate_was_revoked(finance):
+    """A certificate revoked because the participant's data proved false still led to the Rp600.000 incentive."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sisnaker.certification.models import Certificate
+
+    _program, enrollments = graduates(2)
+    now = timezone.now() - dt.timedelta(days=3)
+    for n, (e, revoked) in enumerate(((enrollments[0], True), (enrollments[1], False)), start=1):
+        Certificate.objects.create(
+            enrollment=e, number=f"TEST/{n}", institution=e.program.institution, year=now.year, sequence=n, verification_id=f"v{n:08d}",
+            payload="{}", signature="x", key_id="k", issued_at=now, issued_by=finance,
+            revoked_at=now + dt.timedelta(days=1) if revoked else None, revoke_reason="Data peserta tidak sesuai" if revoked else "")
+    payables.payables_accrue(actor=finance)
+    assert list(Payable.objects.values_list("enrollment_id", flat=True)) == [enrollments[1].pk]

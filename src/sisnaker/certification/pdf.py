@@ -21,6 +21,7 @@ import json
 import logging
 
 import segno
+from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import TextStringObject
 from reportlab.lib import colors
@@ -156,11 +157,12 @@ def issuer_line(issuer: dict | None) -> tuple[str, bool]:
 
 
 def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: str | None = None,
-                           issuer: dict | None = None, embed: dict | None = None) -> bytes:
+                           issuer: dict | None = None, embed: dict | None = None, revoked: tuple[dt.date, str] | None = None) -> bytes:
     """The certificate described by its canonical ``payload`` (JSON text or dict) as PDF bytes.
 
     ``issuer``: the issuing institution's standing on the certificate's date (``issuer_line``), printed
-    under its name; ``embed``: the signed export to attach (``export.certificate_export``)."""
+    under its name; ``embed``: the signed export to attach (``export.certificate_export``); ``revoked``: (the day,
+    the reason) of its revocation, stamped across every page so that no printout of it passes for valid."""
     fields = json.loads(payload) if isinstance(payload, str) else payload
     person, program, institution = fields.get("person", {}), fields.get("program", {}), fields.get("institution", {})
     signatory, units = fields.get("signatory", {}), fields.get("units", [])
@@ -247,6 +249,7 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
     c.drawString(qx + qsize + 3 * mm, qy + 20 * mm, "Periksa keaslian sertifikat:")
     c.drawString(qx + qsize + 3 * mm, qy + 16 * mm, url)
     c.drawString(qx + qsize + 3 * mm, qy + 12 * mm, f"atau cari nomor {number} di {public_base_url_of(url)}/v/")
+    _revoked_stamp(c, revoked)
     c.showPage()
 
     if overflow:
@@ -264,11 +267,30 @@ def render_certificate_pdf(*, payload: str | dict, key_id: str = "", base_url: s
             _, fh = first.wrapOn(c, w - 2 * MARGIN, avail)
             first.drawOn(c, MARGIN, h - 30 * mm - fh)
             remaining = parts[1] if len(parts) > 1 else None
+            _revoked_stamp(c, revoked)
             c.showPage()
             page += 1
     c.save()
     body = buffer.getvalue()
     return attach_export(body, embed) if embed is not None else body
+
+
+def _revoked_stamp(c: Canvas, revoked: tuple[dt.date, str] | None) -> None:
+    if revoked is None:
+        return
+    w, h = PAGE
+    c.saveState()
+    c.setFillColor(colors.HexColor("#a61b1b"))
+    c.setFillAlpha(0.35)
+    c.translate(w / 2, h / 2)
+    c.rotate(25)
+    c.setFont("Helvetica-Bold", 110)
+    c.drawCentredString(0, -20 * mm, "DICABUT")
+    c.restoreState()
+    c.setFillColor(colors.HexColor("#a61b1b"))
+    c.setFont("Helvetica-Bold", 10)
+    day, reason = revoked
+    c.drawCentredString(w / 2, h - 12 * mm, f"SERTIFIKAT INI DICABUT pada {format_date_id(day)}: {reason}"[:150])
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
@@ -279,8 +301,11 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     issuer = {"approved_on_issue": standing.approved_on_issue, "approved_later": standing.approved_later,
               "status_on_issue": standing.status_on_issue,
               "status_label": label.id if label else ""}
+    revoked = None
+    if certificate.revoked_at is not None:
+        revoked = (timezone.localtime(certificate.revoked_at).date(), certificate.revoke_reason or "")
     return render_certificate_pdf(payload=certificate.payload, key_id=certificate.key_id, issuer=issuer,
-                                  embed=certificate_export(certificate))
+                                  embed=certificate_export(certificate), revoked=revoked)
 
 
 def attach_export(body: bytes, export: dict) -> bytes:

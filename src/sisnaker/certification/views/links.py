@@ -77,7 +77,8 @@ def steps(request: HttpRequest) -> HttpResponse:
         "name": domain.mask_name(person.full_name), "program": program, "enrollment": enrollment,
         "readiness": readiness, "result_only": result_only,
         "units": selectors.unit_results(enrollment=enrollment) if result_only else [], "review_blocker": str(review_blocker or ""), "survey_blocker": str(survey_blocker or ""),
-        "certificate": row.certificate_id is not None and selectors.certificate_downloadable(enrollment_id=enrollment.pk),
+        "certificate": (downloadable := row.certificate_id is not None and selectors.certificate_downloadable(enrollment_id=enrollment.pk)),
+        "revoked": row.certificate_id is not None and not downloadable,
         "expires_at": selectors.link_expiry(link_id=holder.link_id),
         "provisional": person.user_id is None, "employment": employment,
     })

@@ -114,6 +114,8 @@ def payables_accrue(*, actor: User, funding_source: str | None = None, now: dt.d
     responses = (Response.objects
                  .filter(questionnaire__code__in=set(questionnaire.values()) or {EMPLOYMENT_SURVEY}, enrollment__isnull=False,
                          enrollment__state=EnrollmentState.GRADUATED, enrollment__program__funding__in=sources)
+                 # A revoked certificate (the data proved false, say) stops the incentive of its training as well.
+                 .exclude(enrollment__certificate__revoked_at__isnull=False)
                  .order_by("submitted_at", "pk")
                  .values_list("pk", "person_id", "enrollment_id", "enrollment__program_id", "enrollment__program__funding",
                               "questionnaire__code"))
