@@ -59,6 +59,13 @@ def test_birth_date_and_sex_that_differ_from_the_nik_are_warnings_not_refusals(s
     assert person.birth_date == dt.date(1990, 2, 1)  # what the person declared is kept
 
 
+def test_a_birth_year_slip_of_more_than_120_years_is_refused(signup_data):
+    nik = make_nik(birth=dt.date(1986, 3, 12), female=False)
+    with pytest.raises(ValidationFailed) as refused:
+        services.person_sign_up(data=signup_data(nik=nik, birth_date=dt.date(1826, 3, 12)), today=TODAY)
+    assert (refused.value.code, refused.value.field) == ("birth_date_too_early", "birth_date")
+
+
 def test_an_email_or_phone_of_another_account_is_refused_with_its_own_code(signup_data):
     first = services.person_sign_up(data=signup_data(email="Siti.R@Contoh.id"), today=TODAY)
     with pytest.raises(Conflict) as info:  # the same address in other letters, another phone

@@ -88,3 +88,29 @@ def test_a_card_that_ended_when_its_holder_found_work_does_not_block_a_new_one(r
     # The job is lost; they register as a job seeker again.
     again = services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW + dt.timedelta(days=60), data=data)
     assert again.pk != card.pk and again.status == "submitted"
+
+
+def test_the_applicant_is_told_of_each_step_with_the_employers_note(regions):
+    from sisnaker.notifications.models import Notification
+
+    boss, vacancy = published()
+    seeker = PersonFactory()
+    application = services.application_submit(actor=seeker.user, vacancy_id=vacancy.pk, now=NOW)
+    services.application_move(actor=boss, application_id=application.pk, action="shortlist", now=NOW)
+    services.application_move(actor=boss, application_id=application.pk, action="interview", now=NOW,
+                              note="Rabu 11 Maret pukul 09.00 di kantor kami, Jl. Asia Afrika 1")
+    texts = list(Notification.objects.filter(person=seeker, channel="sms").order_by("pk").values_list("body", flat=True))
+    assert len(texts) == 2 and "diundang wawancara" in texts[1] and "Rabu 11 Maret pukul 09.00" in texts[1]
+    services.application_move(actor=boss, application_id=application.pk, action="offer", now=NOW)
+    services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
+    last = Notification.objects.filter(person=seeker, channel="sms").order_by("-pk").first()
+    assert "diterima bekerja" in last.body and f"{TODAY:%d/%m/%Y}" in last.body
+
+
+def test_a_child_gets_no_ak1_card(regions):
+    person = PersonFactory(birth_date=dt.date(2015, 3, 12))
+    data = services.Ak1Application(birth_place="Bandung", marital_status="single", religion="islam", address="Jl. Merdeka 1",
+                                   education="sd", other_training="", skills="-")
+    with pytest.raises(Conflict) as refused:
+        services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW, data=data)
+    assert refused.value.code == "ak1_too_young"

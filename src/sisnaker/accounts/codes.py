@@ -39,6 +39,7 @@ class Code(ErrorCode):
     DISABILITY_KIND = "disability_kind", Msg("Jenis disabilitas wajib dipilih", "Kind of disability required")
     SEX_REQUIRED = "sex_required", Msg("Jenis kelamin wajib dipilih", "Sex required")
     BIRTH_DATE_FUTURE = "birth_date_future", Msg("Tanggal lahir di masa depan", "Birth date in the future")
+    BIRTH_DATE_TOO_EARLY = "birth_date_too_early", Msg("Tanggal lahir lebih dari 120 tahun yang lalu", "Birth date more than 120 years ago")
     PHONE_REQUIRED = "phone_required", Msg("Nomor HP wajib diisi", "Mobile number required")
     PHONE_COUNTRY = "phone_country", Msg("Nomor HP bukan nomor Indonesia", "Mobile number not Indonesian")
     PHONE_DIGITS = "phone_digits", Msg("Nomor HP hanya berisi angka", "Mobile number holds digits only")

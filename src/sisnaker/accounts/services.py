@@ -181,6 +181,13 @@ def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
             code=Code.BIRTH_DATE_FUTURE,
             field="birth_date",
         )
+    if data.birth_date.year < today.year - 120:  # a slip of the year (1826 for 1986): nobody signs up at 120
+        raise ValidationFailed(
+            Msg("Tanggal lahir {d} lebih dari 120 tahun yang lalu: periksa tahunnya.",
+                "The birth date {d} is more than 120 years ago: check the year.").format(d=data.birth_date.isoformat()),
+            code=Code.BIRTH_DATE_TOO_EARLY,
+            field="birth_date",
+        )
     email = (data.email or "").strip().lower()
     if not (data.phone or "").strip() and not email:  # checked before the NIK is looked up: the same for every NIK
         raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")

@@ -23,6 +23,7 @@ class Audit(AuditAction):
 class Code(ErrorCode):
     AK1_NOT_FOUND = "ak1_not_found", Msg("Kartu AK/1 tidak ditemukan", "AK/1 card not found")
     AK1_NO_PERSON = "ak1_no_person", Msg("Akun tidak memiliki data penduduk", "The account has no citizen record")
+    AK1_TOO_YOUNG = "ak1_too_young", Msg("Belum cukup umur untuk kartu AK/1", "Too young for an AK/1 card")
     AK1_BLOCKED = "ak1_blocked", Msg("Masih ada permohonan atau kartu AK/1 yang berlaku", "An AK/1 application or valid card exists")
     AK1_REGION_UNKNOWN = "ak1_region_unknown", Msg("Kabupaten/kota KTP tidak dikenal", "The KTP's regency is unknown")
     AK1_DECIDED = "ak1_decided", Msg("Permohonan AK/1 sudah diputuskan", "The AK/1 application is already decided")

@@ -657,6 +657,11 @@ MIN_WORK_AGE = 15
 HIRE_START_AHEAD_DAYS = 366
 
 
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def start_date_problem(*, start_date: dt.date, birth_date: dt.date | None, today: dt.date, ahead_days: int = 0) -> Msg | None:
     """Why a start of work on ``start_date`` cannot be right (None: it can): after ``today`` + ``ahead_days`` (a hire
     may start later; a report says what already happened), or before the person was ``MIN_WORK_AGE``."""
@@ -691,6 +696,30 @@ def outcome_blocker(*, status: str, employer_name: str, position: str, start_dat
             return Msg("Isi tanggal mulai bekerja.", "Give the start date.")
         return start_date_problem(start_date=start_date, birth_date=birth_date, today=today)
     return None
+
+
+_STAGE_NEWS = {
+    Stage.SHORTLISTED: "lolos seleksi berkas",
+    Stage.INTERVIEW: "diundang wawancara",
+    Stage.OFFERED: "ditawari kerja",
+    Stage.HIRED: "diterima bekerja",
+    Stage.REJECTED: "belum berhasil (tidak lolos)",
+}
+
+
+def stage_news(*, stage: str, company: str, position: str, note: str, start_date: dt.date | None) -> tuple[str, str] | None:
+    """The message (subject, text) that tells an applicant their application moved to ``stage`` (None: nothing to
+    tell). The employer's note goes with it: an interview's time and place, a rejection's reason."""
+    news = _STAGE_NEWS.get(stage)
+    if news is None:
+        return None
+    text = f"Sisnaker: lamaran Anda untuk {position} di {company} {news}."
+    if stage == Stage.HIRED and start_date is not None:
+        text += f" Mulai bekerja {start_date:%d/%m/%Y}."
+    if note:
+        text += f" Pesan perusahaan: {' '.join(note.split())[:300]}"
+    text += " Lihat di Sisnaker: Lamaran saya."
+    return f"Sisnaker: lamaran Anda di {company}"[:150], text
 
 
 def percentage(part: int, whole: int) -> int | None:

@@ -356,6 +356,12 @@ def vacancy_for_manager(*, viewer: User, vacancy_id: int) -> Vacancy:
     return vacancy
 
 
+def vacancy_of_application(*, application_id: int) -> int | None:
+    """The vacancy an application was made to (None: no such application), for the page to go back to. Ids only:
+    what the viewer may see there is the applicants page's own check."""
+    return Application.objects.filter(pk=application_id).values_list("vacancy_id", flat=True).first()
+
+
 def applicants(*, viewer: User, vacancy_id: int) -> tuple[Vacancy, list[Application]]:
     """A vacancy's applications, for its approved company's staff (``application.view``): never another
     company's."""

@@ -121,6 +121,11 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_uplo
     today = timezone.localtime(now).date()
     with _photo_files() as saved, transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=person.pk)  # one application at a time per person
+        too_young = domain.age_on(person.birth_date, today) < domain.MIN_WORK_AGE
+        if too_young:  # a job seeker is of working age (the labour force is counted from 15)
+            raise Conflict(Msg("Kartu AK/1 untuk pencari kerja berumur {n} tahun ke atas.",
+                               "An AK/1 card is for job seekers aged {n} or over.").format(n=domain.MIN_WORK_AGE),
+                           code=Code.AK1_TOO_YOUNG)
         existing = list(JobSeekerCard.objects.filter(person=person).values_list("status", "issued_on", "ended_on"))
         blocker = domain.apply_blocker(statuses_and_issue_dates=existing, today=today)
         if blocker is not None:

@@ -17,6 +17,7 @@ from sisnaker.certification.selectors.certificates import certificates_of_person
 from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.notifications.services import notify
 
 from .. import domain
 from ..codes import JobsAudit, JobsCode
@@ -148,4 +149,9 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
         audit.record(actor=actor, action=JobsAudit.PLACEMENT_RECORDED, obj=placement,
                      after={"person": placement.person_id, "company": placement.company_id, "vacancy": placement.vacancy_id,
                             "start_date": start_date.isoformat(), "source": placement.source}, at=now)
+    # The applicant hears of every step (an interview invitation reached nobody who did not open "Lamaran saya").
+    news = domain.stage_news(stage=to, company=application.vacancy.company.name, position=application.vacancy.title, note=note,
+                             start_date=start_date)
+    if news is not None:
+        notify(person=application.person, topic=f"application.{application.pk}.{to}", subject=news[0], text=news[1], now=now)
     return application

@@ -296,9 +296,12 @@ def vacancy_applicants(request: HttpRequest, vacancy_id: int) -> HttpResponse:
 @require_POST
 def application_move(request: HttpRequest, application_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
+    # A refusal goes back to the applicants page it came from (it went to the citizen's "Lamaran saya", a 403 for staff).
+    vacancy_id = selectors.vacancy_of_application(application_id=application_id)
+    back = redirect("placement:vacancy_applicants", vacancy_id=vacancy_id) if vacancy_id else redirect("placement:company_mine")
     if not form.is_valid():
-        messages.error(request, _("Tindakan atau tanggal tidak sah."))
-        return redirect("placement:my_applications")
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors) or _("Tindakan atau tanggal tidak sah."))
+        return back
     d = form.cleaned_data
     try:
         app = services.application_move(actor=request.user, application_id=application_id, action=d["action"], note=d["note"],
@@ -307,7 +310,7 @@ def application_move(request: HttpRequest, application_id: int) -> HttpResponse:
         if exc.http_status in (403, 404):
             raise
         messages.error(request, str(exc.message))
-        return redirect("placement:company_mine")
+        return back
     messages.success(request, _("Tahap lamaran: %(stage)s.") % {"stage": app.get_stage_display()})
     return redirect("placement:vacancy_applicants", vacancy_id=app.vacancy_id)
 
