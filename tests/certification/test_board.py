@@ -331,6 +331,19 @@ def test_overview_lists_closing_soon_and_overdue_only(setup):
     assert {r.program.title for r in rows} == {setup.program.title, "Program Jauh"}
 
 
+def test_a_program_closed_early_is_listed_by_the_day_it_closed(setup):
+    """Closed today, weeks before its planned end: it ended today (it showed "in 90 days", and past 30 days not at all
+    while its alumni waited for their certificates)."""
+    inst, manager = setup.institution, setup.manager
+    early = running_program(inst, units=setup.units, title="Ditutup Lebih Awal", end_date=today() + dt.timedelta(days=90))
+    enroll(early, PersonFactory())
+    Program.objects.filter(pk=early.pk).update(status=P.CLOSED, closed_on=today())
+    Enrollment.objects.filter(program=early).update(state=E.GRADUATED)
+    rows = {r.program.title: r for r in cert_selectors.overview(user=User.objects.get(pk=manager.pk), today=today())}
+    assert "Ditutup Lebih Awal" in rows and rows["Ditutup Lebih Awal"].ended_on == today()
+    assert rows["Ditutup Lebih Awal"].closing_in == 0
+
+
 def test_overview_is_one_aggregate_query_whatever_the_number_of_programs(client, setup, django_assert_max_num_queries):
     client = login(client, setup.manager)
     client.get(reverse("certification:overview"))

@@ -25,13 +25,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
 from sisnaker.core.errors import Msg, PermissionDenied
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
+from sisnaker.training import domain as training_domain
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
@@ -204,8 +205,13 @@ class OverviewRow:
     issued: int
 
     @property
+    def ended_on(self) -> dt.date:
+        """The training's completion: the planned end, or the day it was closed when that came first."""
+        return training_domain.completion_date(end_date=self.program.end_date, closed_on=self.program.closed_on)
+
+    @property
     def closing_in(self) -> int:
-        return (self.program.end_date - timezone.localdate()).days
+        return (self.ended_on - timezone.localdate()).days
 
 
 def overview_institution_ids(user: User) -> list[int] | None:
@@ -230,9 +236,12 @@ def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     qs = Program.objects.filter(status__in=(P.RUNNING, P.CLOSED))
     if institution_ids is not None:
         qs = qs.filter(institution_id__in=institution_ids)
-    soon = Q(end_date__gte=today, end_date__lte=today + dt.timedelta(days=CLOSING_SOON_DAYS))
-    overdue = Q(end_date__lt=today) & Exists(pending)
-    return qs.filter(soon | overdue).select_related("institution").order_by("end_date", "pk")[:OVERVIEW_LIMIT]
+    # By the training's completion (``training.domain.completion_date``): a program closed early ended then, not at its
+    # planned end weeks later (it showed "in 20 days", or not at all while its alumni waited).
+    qs = qs.annotate(ended=Least("end_date", Coalesce("closed_on", "end_date")))
+    soon = Q(ended__gte=today, ended__lte=today + dt.timedelta(days=CLOSING_SOON_DAYS))
+    overdue = Q(ended__lt=today) & Exists(pending)
+    return qs.filter(soon | overdue).select_related("institution").order_by("ended", "pk")[:OVERVIEW_LIMIT]
 
 
 def _with_facts(enrollments):
