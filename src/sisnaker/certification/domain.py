@@ -579,3 +579,19 @@ def employment_survey_refusal(*, state: str, program_status: str, completed_on: 
 
 def _date_en(value: dt.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
+
+
+# Titles and honorifics written before a name on the KTP or by an office ("Drs. H. Asep", "KH. Ahmad", "dr. Rina",
+# "Hj. Siti", "Tgk. Ali"): a message greets the person by the first word that is none of them.
+_TITLES = frozenset({"h", "hj", "kh", "dr", "drs", "dra", "ir", "prof", "tgk", "ust", "ustadz", "ustazah", "ny", "nn", "tn",
+                     "sdr", "sdri", "bpk", "bapak", "ibu", "pak", "bu", "haji", "hajjah", "hajah", "st", "s", "r", "rr"})
+
+
+def greeting_name(full_name: str) -> str:
+    """The word to greet a person by: the first of their name that is not a title ("Drs. H. Asep Sunandar" →
+    "Asep"); "" when there is none."""
+    for word in full_name.split():
+        bare = word.strip(".,").lower()
+        if bare and not word.endswith(".") and bare not in _TITLES:
+            return word.strip(",")
+    return ""

@@ -64,9 +64,10 @@ def due(*, today: dt.date) -> list[Enrollment]:
 
 def message(*, name: str, title: str, url: str, last: dt.date) -> tuple[str, str]:
     """Subject (e-mail) and SMS text (one SMS: first name, a shortened title, the link, the last day)."""
-    first = _short((name.split() or [""])[0], 12)
+    first = _short(domain.greeting_name(name), 12)
+    hello = f"{first}, " if first else ""
     subject = f"Survei kebekerjaan: {title}"[:200]
-    text = f"Sisnaker: {first}, isi survei kebekerjaan alumni \"{_short(title, 22)}\": {url} (s.d. {last:%d/%m/%y})"
+    text = f"Sisnaker: {hello}isi survei kebekerjaan alumni \"{_short(title, 22)}\": {url} (s.d. {last:%d/%m/%y})"
     return subject, text
 
 

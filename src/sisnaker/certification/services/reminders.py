@@ -85,20 +85,21 @@ def link_message(*, purpose: str, name: str, program: Program, todo: list[str], 
     """Subject (e-mail) and text of a message carrying a personal link. The text fits one SMS (160 GSM
     characters) with a link of up to 60 characters: the first name, a shortened title, the steps, the link
     and its expiry; nothing else of the person."""
-    first = _short((name.split() or [""])[0], 12)
+    first = _short(domain.greeting_name(name), 12)
+    hello = f"{first}, " if first else ""
     title = _short(program.title, 22)
     until = timezone.localtime(expires_at).strftime("%d/%m/%y")
     if purpose == domain.LINK_CERTIFICATE_READY:
         subject = f"Sertifikat Anda sudah terbit: {program.title}"[:200]
-        text = f"Sisnaker: {first}, sertifikat \"{title}\" sudah terbit. Unduh: {url} (s.d. {until})"
+        text = f"Sisnaker: {hello}sertifikat \"{title}\" sudah terbit. Unduh: {url} (s.d. {until})"
     elif purpose == domain.LINK_RESULT:  # no certificate is promised: the result, and the steps still open
         subject = f"Hasil pelatihan: {program.title}"[:200]
         steps = " & isi " + "/".join(STEP_WORDS[s] for s in todo) if todo else ""
-        text = f"Sisnaker: {first}, lihat hasil \"{title}\"{steps}: {url} (s.d. {until})"
+        text = f"Sisnaker: {hello}lihat hasil \"{title}\"{steps}: {url} (s.d. {until})"
     else:
         steps = " & ".join(STEP_WORDS[s] for s in todo)
         subject = f"Pengingat sertifikat: {program.title}"[:200]
-        text = f"Sisnaker: {first}, isi {steps} utk sertifikat \"{title}\": {url} (s.d. {until})"
+        text = f"Sisnaker: {hello}isi {steps} utk sertifikat \"{title}\": {url} (s.d. {until})"
     return subject, text
 
 
