@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sisnaker.core.formfields import RupiahField
 from sisnaker.core.roles import FUNDING_SOURCES
 
 from . import channels
@@ -82,7 +83,7 @@ class ReviewForm(forms.Form):
 class RuleForm(forms.Form):
     funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=SOURCE_CHOICES)
     program_id = forms.IntegerField(label=_("ID program (kosong: seluruh sumber dana)"), required=False, min_value=1)
-    amount = forms.IntegerField(label=_("Insentif (rupiah)"), min_value=1, max_value=100_000_000)
+    amount = RupiahField(label=_("Insentif (rupiah)"), min_value=1, max_value=100_000_000)
 
 
 class PeriodForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person
+from sisnaker.core.formfields import RupiahField
 from sisnaker.regions.fields import RegencyChoiceMixin, RegionPickerField
 
 from . import domain
@@ -158,8 +159,8 @@ class VacancyForm(RegencyChoiceMixin):
                              widget=forms.Textarea(attrs={"rows": 3}))
     description = forms.CharField(label=_("Uraian pekerjaan"), max_length=domain.DESCRIPTION_MAX, required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    wage_min = forms.IntegerField(label=_("Upah minimal per bulan (Rp)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
-    wage_max = forms.IntegerField(label=_("Upah maksimal per bulan (Rp)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
+    wage_min = RupiahField(label=_("Upah minimal per bulan (Rp)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
+    wage_max = RupiahField(label=_("Upah maksimal per bulan (Rp)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
     wage_negotiable = forms.BooleanField(label=_("Upah dapat dinegosiasikan"), required=False)
     vocational_field = forms.ChoiceField(label=_("Kejuruan pelatihan yang sesuai"), required=False, widget=FastSelect)
     competency_units = forms.CharField(
@@ -203,7 +204,7 @@ class SearchForm(RegencyChoiceMixin):
     vocational_field = forms.ChoiceField(label=_("Kejuruan"), required=False, widget=FastSelect)
     occupation = forms.ChoiceField(label=_("Golongan jabatan (ISCO-08)"), required=False, widget=FastSelect)
     education = forms.ChoiceField(label=_("Pendidikan saya"), choices=EDUCATION_CHOICES, required=False, widget=FastSelect)
-    min_wage = forms.IntegerField(label=_("Upah minimal (Rp/bulan)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
+    min_wage = RupiahField(label=_("Upah minimal (Rp/bulan)"), required=False, min_value=0, max_value=domain.WAGE_MAX)
     work_type = forms.ChoiceField(label=_("Jenis pekerjaan"), choices=[("", _("Semua"))] + list(domain.WORK_TYPES), required=False)
 
     def __init__(self, *args, occupations=(), fields=(), **kwargs):

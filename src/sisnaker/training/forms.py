@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person, User
+from sisnaker.core.formfields import RupiahField
 from sisnaker.regions.fields import RegencyChoiceMixin
 
 from .domain import EnrollmentState
@@ -63,8 +64,7 @@ class ProgramForm(RegencyChoiceMixin):
     boarding = forms.BooleanField(label=_("Berasrama"), required=False)
     funding = forms.ChoiceField(label=_("Sumber dana"), choices=Program.Funding.choices)
     dipa_reference = forms.CharField(label=_("Nomor DIPA (wajib untuk APBN)"), required=False, max_length=80)
-    fee = forms.IntegerField(label=_("Biaya (rupiah, 0 bila gratis)"), min_value=0, initial=0,
-                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    fee = RupiahField(label=_("Biaya (rupiah, 0 bila gratis)"), min_value=0, initial=0)
     selection_method = forms.ChoiceField(label=_("Cara seleksi"), choices=Program.Selection.choices)
     min_age = forms.IntegerField(label=_("Usia minimal (boleh kosong)"), required=False, min_value=0, max_value=120)
     max_age = forms.IntegerField(label=_("Usia maksimal (boleh kosong)"), required=False, min_value=0, max_value=120)
