@@ -114,3 +114,13 @@ def test_a_child_gets_no_ak1_card(regions):
     with pytest.raises(Conflict) as refused:
         services.ak1_apply(photo_upload=PHOTO, actor=person.user, now=NOW, data=data)
     assert refused.value.code == "ak1_too_young"
+
+
+def test_a_search_link_naming_only_the_regency_filters_by_it(regions):
+    from django.http import QueryDict
+
+    from sisnaker.placement.forms import SearchForm
+
+    params = SearchForm(QueryDict("regency=32.73")).params()
+    assert (params["province"], params["regency"]) == ("32", "32.73")
+    assert SearchForm(QueryDict("regency=99.99")).params()["regency"] == ""  # unknown: dropped, as before

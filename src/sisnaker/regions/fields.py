@@ -168,6 +168,14 @@ class RegencyChoiceMixin(forms.Form):
         province = ""
         if self.is_bound:
             province = (self.data.get(self.add_prefix(self.province_field)) or "").strip()
+            regency = str(self.data.get(self.add_prefix(self.regency_field)) or "").strip()
+            if not province and not required and len(regency) == 5 and regency[2] == ".":
+                # A filter link naming only the regency ("?regency=32.73"): its province is its first two digits
+                # (the regency used to be dropped and every region listed).
+                province = regency[:2]
+                data = self.data.copy()
+                data[self.add_prefix(self.province_field)] = province
+                self.data = data
         elif initial_regency is not None:
             province = initial_regency.province_id
             self.initial.setdefault(self.province_field, province)
