@@ -124,3 +124,17 @@ def test_a_search_link_naming_only_the_regency_filters_by_it(regions):
     params = SearchForm(QueryDict("regency=32.73")).params()
     assert (params["province"], params["regency"]) == ("32", "32.73")
     assert SearchForm(QueryDict("regency=99.99")).params()["regency"] == ""  # unknown: dropped, as before
+
+
+def test_date_boxes_show_their_date_in_every_language(regions):
+    """A browser's date box takes only YYYY-MM-DD: the Indonesian format (02-12-2026) left the vacancy's dates blank on
+    every edit, and a sign-up form shown again after an error lost the birth date."""
+    from django.utils import translation
+
+    from sisnaker.accounts.forms import SignUpForm
+    from sisnaker.placement.forms import MoveForm
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert 'value="2026-12-02"' in str(MoveForm(initial={"start_date": dt.date(2026, 12, 2)})["start_date"])
+            assert 'value="1995-05-17"' in str(SignUpForm(initial={"birth_date": dt.date(1995, 5, 17)})["birth_date"])

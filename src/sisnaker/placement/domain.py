@@ -717,7 +717,8 @@ def stage_news(*, stage: str, company: str, position: str, note: str, start_date
     if stage == Stage.HIRED and start_date is not None:
         text += f" Mulai bekerja {start_date:%d/%m/%Y}."
     if note:
-        text += f" Pesan perusahaan: {' '.join(note.split())[:300]}"
+        said = " ".join(note.split())[:300]
+        text += f" Pesan perusahaan: {said}" + ("" if said.endswith((".", "!", "?")) else ".")
     text += " Lihat di Sisnaker: Lamaran saya."
     return f"Sisnaker: lamaran Anda di {company}"[:150], text
 

@@ -145,8 +145,8 @@ class VacancyForm(RegencyChoiceMixin):
     title = forms.CharField(label=_("Nama jabatan"), max_length=domain.TITLE_MAX)
     occupation = forms.ChoiceField(label=_("Jabatan menurut ISCO-08"), widget=FastSelect)
     openings = forms.IntegerField(label=_("Jumlah yang dibutuhkan"), min_value=1, max_value=domain.OPENINGS_MAX)
-    opens_on = forms.DateField(label=_("Tanggal buka"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Tanggal tutup"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Tanggal buka"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Tanggal tutup"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     work_type = forms.ChoiceField(label=_("Jenis pekerjaan"), choices=domain.WORK_TYPES)
     province = forms.ChoiceField(label=_("Provinsi lokasi kerja"), widget=FastSelect)
     regency = forms.ChoiceField(label=_("Kabupaten/kota lokasi kerja"), widget=FastSelect)
@@ -192,7 +192,7 @@ class ApplyForm(forms.Form):
 class MoveForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in domain.APPLICATION_ACTIONS])
     note = forms.CharField(label=_("Catatan"), max_length=1000, required=False)
-    start_date = forms.DateField(label=_("Tanggal mulai bekerja"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Tanggal mulai bekerja"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class SearchForm(RegencyChoiceMixin):
@@ -233,7 +233,7 @@ class OutcomeForm(forms.Form):
     status = forms.ChoiceField(label=_("Keadaan kerja sekarang"), choices=domain.OutcomeStatus.CHOICES)
     employer_name = forms.CharField(label=_("Pemberi kerja / nama usaha (jika bekerja)"), max_length=200, required=False)
     position = forms.CharField(label=_("Jabatan/pekerjaan (jika bekerja)"), max_length=domain.TITLE_MAX, required=False)
-    start_date = forms.DateField(label=_("Mulai bekerja"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Mulai bekerja"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False,
                                choices=[("", _("Tidak diketahui"))] + [(k, f"{k} · {t}") for k, t in domain.KBLI_SECTIONS])
     overseas = forms.BooleanField(label=_("Bekerja di luar negeri"), required=False)
@@ -255,16 +255,16 @@ class EmployerReportForm(forms.Form):
     nik = forms.CharField(label=_("NIK (16 angka, sesuai KTP)"), max_length=30,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     full_name = forms.CharField(label=_("Nama lengkap sesuai KTP"), max_length=150)
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     position = forms.CharField(label=_("Jabatan/pekerjaan"), max_length=domain.TITLE_MAX)
-    start_date = forms.DateField(label=_("Mulai bekerja"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Mulai bekerja"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False,
                                choices=[("", _("Sama dengan sektor perusahaan"))] + SECTOR_CHOICES)
     overseas = forms.BooleanField(label=_("Bekerja di luar negeri (penempatan luar negeri)"), required=False)
 
 
 class PlacementEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Tanggal terakhir bekerja"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Tanggal terakhir bekerja"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class AlumnusReportForm(forms.Form):
@@ -276,10 +276,10 @@ class AlumnusReportForm(forms.Form):
     employer_name = forms.CharField(label=_("Tempat bekerja / nama usaha Anda (jika bekerja atau berwirausaha)"),
                                     max_length=domain.EMPLOYER_MAX, required=False)
     position = forms.CharField(label=_("Jabatan / jenis pekerjaan"), max_length=domain.TITLE_MAX, required=False)
-    start_date = forms.DateField(label=_("Sejak tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Sejak tanggal"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     sector = forms.ChoiceField(label=_("Sektor (KBLI)"), required=False, choices=[("", _("Tidak tahu"))] + SECTOR_CHOICES)
     overseas = forms.BooleanField(label=_("Bekerja di luar negeri"), required=False)
     previous = forms.ChoiceField(label=_("Pekerjaan yang Anda laporkan sebelumnya"), choices=domain.PREVIOUS_CHOICES,
                                  required=False, initial=domain.PREVIOUS_CORRECT, widget=forms.RadioSelect)
     previous_end = forms.DateField(label=_("Tanggal terakhir bekerja di sana"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
