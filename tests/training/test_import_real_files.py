@@ -14,7 +14,6 @@ import pytest
 import xlsxwriter
 
 from sisnaker.accounts.models import Person
-from sisnaker.core import crypto
 from sisnaker.training.models import Enrollment
 from sisnaker.training.spreadsheets import reading
 from tests.training.spreadsheets import _dir_entry, xls_bytes
@@ -29,6 +28,7 @@ from tests.training.test_import import (
     row,
     xlsx,
 )
+from tests.training.test_import_office_files import _person
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,6 @@ pytestmark = pytest.mark.django_db
 def setup(regions):
     manager, institution = manager_and_institution()
     return manager, institution, program_for(institution)
-
-
-def _person(value: str) -> Person:
-    return Person.objects.get(nik_index=crypto.blind_index(value, label="nik"))
 
 
 COL = {c.key: i for i, c in enumerate(reading.COLUMNS)}

@@ -23,7 +23,7 @@ from .. import domain
 from ..codes import JobsAudit, JobsCode
 from ..models import Application, Company, JobSeekerCard, Outcome, Placement, Vacancy
 from .ak1 import ak1_end_on_hire
-from .reports import latest_graduation
+from .reports import latest_graduation, refuse_if_at_work
 
 NOTE_MAX = 1000
 NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
@@ -111,13 +111,7 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
         blocker = domain.hire_blocker(filled=vacancy.filled, openings=vacancy.openings)
         if blocker is not None:
             raise Conflict(blocker, code=JobsCode.VACANCY_FULL)
-        current = (Placement.objects.filter(person=application.person, company=company, source__in=sorted(domain.COMPANY_SOURCES),
-                                            end_date__isnull=True, corrected_at__isnull=True).order_by("-start_date").first())
-        if current is not None:
-            raise Conflict(Msg("Orang ini sudah tercatat bekerja di perusahaan Anda sejak {d} ({p}). Akhiri penempatan itu dulu "
-                               "bila ia pernah berhenti.", "This person is already recorded as working for your company since {d} "
-                               "({p}). End that placement first if they left in between.").format(
-                                   d=current.start_date.isoformat(), p=current.position), code=JobsCode.PLACEMENT_EXISTS)
+        refuse_if_at_work(person_id=application.person_id, company=company)
         # The training the hire follows (the latest graduation), so that it counts as that training's outcome.
         enrollment = latest_graduation(application.person_id)
         placement = Placement.objects.create(

@@ -72,6 +72,18 @@ def latest_graduation(person_id: int) -> Enrollment | None:
             .order_by("-state_changed_at", "-id").first())
 
 
+def refuse_if_at_work(*, person_id: int, company: Company) -> None:
+    """Conflict (``placement_exists``) when the company already records the person at work there: a hire or its own
+    report, not ended. Call with the company's row locked (one record of a person at a time per company)."""
+    current = (Placement.objects.filter(person_id=person_id, company=company, source__in=sorted(domain.COMPANY_SOURCES),
+                                        end_date__isnull=True, corrected_at__isnull=True).order_by("-start_date").first())
+    if current is not None:
+        raise Conflict(Msg("Orang ini sudah tercatat bekerja di perusahaan Anda sejak {d} ({p}). Akhiri penempatan itu dulu "
+                           "bila ia pernah berhenti.", "This person is already recorded as working for your company since {d} "
+                           "({p}). End that placement first if they left in between.").format(
+                               d=current.start_date.isoformat(), p=current.position), code=JobsCode.PLACEMENT_EXISTS)
+
+
 def _limit_lookups(company_id: int, nik: str) -> None:
     """Count one look-up of ``nik`` by the company (whatever its outcome) and refuse past ``placement_lookup.id``."""
     key = f"placement_lookup:id:{ratelimit.key_hash(f'{company_id}:{nik}')}"
@@ -113,13 +125,7 @@ def placement_report(*, actor: User, company_id: int, data: EmployerReport, now:
     with transaction.atomic(durable=True):
         # One report of a person at a time per company: the duplicate check below holds.
         company = Company.objects.select_for_update().select_related("regency").get(pk=company.pk)
-        current = (Placement.objects.filter(person=person, company=company, source__in=sorted(domain.COMPANY_SOURCES),
-                                            end_date__isnull=True).order_by("-start_date").first())
-        if current is not None:
-            raise Conflict(Msg("Orang ini sudah tercatat bekerja di perusahaan Anda sejak {d} ({p}). Akhiri penempatan itu dulu "
-                               "bila ia pernah berhenti.", "This person is already recorded as working for your company since {d} "
-                               "({p}). End that placement first if they left in between.").format(
-                                   d=current.start_date.isoformat(), p=current.position), code=JobsCode.PLACEMENT_EXISTS)
+        refuse_if_at_work(person_id=person.pk, company=company)
         enrollment = latest_graduation(person.pk)
         placement = Placement.objects.create(
             person=person, company=company, employer_name=company.name, position=position, start_date=data.start_date,
