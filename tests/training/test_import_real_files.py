@@ -122,7 +122,7 @@ def test_invisible_characters_are_dropped_and_names_composed(setup):
 
 # --- CSV with a title line --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("before", ["DAFTAR PESERTA PELATIHAN MENJAHIT, ANGKATAN I", ""])
+@pytest.mark.parametrize("before", ["DAFTAR PESERTA PELATIHAN MENJAHIT, ANGKATAN I", "", "PELATIHAN TEKNIK LAS, MEKANIK, ANGKATAN I"])
 def test_a_csv_with_a_title_or_blank_line_before_the_header_is_read_with_its_own_delimiter(setup, before):
     manager, _, program = setup
     r = row(full_name="Budi, S.Kom")

@@ -491,8 +491,12 @@ def _header_line(text: str) -> str:
     line, "DAFTAR PESERTA, ANGKATAN I", or a blank line may come before the header), else the first line that
     is not blank."""
     lines = text.split("\n", HEADER_SEARCH_ROWS + 1)[:HEADER_SEARCH_ROWS]
-    return (next((line for line in lines if "nik" in line.lower()), None)
+    # "NIK" as a word: a title such as "PELATIHAN TEKNIK LAS, MEKANIK" holds the letters too.
+    return (next((line for line in lines if _NIK_WORD.search(line)), None)
             or next((line for line in lines if line.strip()), ""))
+
+
+_NIK_WORD = re.compile(r"(?<![a-z])(?:nik|nomor induk|no\W{0,2}ktp)(?![a-z])", re.IGNORECASE)
 
 
 def _csv_rows(data: bytes) -> tuple[Iterator[list[Any]], int, int]:
