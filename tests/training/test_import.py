@@ -321,7 +321,7 @@ def test_empty_birth_date_sex_and_district_come_from_the_nik(setup):
         ({"birth_date": "17 Mai 1995"}, "birth_date", "tidak dikenali"),
         ({"birth_date": "17/05/95"}, "birth_date", "tahun 4 digit"),
         ({"birth_date": "5/17/1995"}, "birth_date", "bulan/hari/tahun"),
-        ({"birth_date": "31/02/1995"}, "birth_date", "tidak dikenali"),
+        ({"birth_date": "31/02/1995"}, "birth_date", "hanya sampai tanggal 28"),
         ({"birth_date": "2100-01-01"}, "birth_date", "masa depan"),
         ({"sex": "X"}, "sex", "L (laki-laki) atau P"),
         ({"education": "TK"}, "education", "tidak dikenali"),

@@ -153,7 +153,7 @@ def test_birth_dates_as_offices_write_them(setup, written):
 
 
 @pytest.mark.parametrize(("written", "code", "fragment"), [
-    ("31 Februari 1995", "date_invalid", "tidak dikenali"), ("8/17/1995", "date_ambiguous", "bulan/hari/tahun"),
+    ("31 Februari 1995", "date_invalid", "hanya sampai tanggal 28"), ("8/17/1995", "date_ambiguous", "bulan/hari/tahun"),
     ("17-08-95", "date_invalid", "tahun 4 digit"),
 ])
 def test_impossible_or_ambiguous_dates_name_the_cell(setup, written, fragment, code):

@@ -258,3 +258,13 @@ def test_a_first_data_row_is_not_taken_for_sub_headers():
     header = ["NIK", "Nama", "Tempat/Tanggal Lahir", "", "Pendidikan"]
     assert reading._with_subheaders(header, ["3273015705950001", "Budi", "Bandung", "17-08-1995", "SMA"]) is None
     assert reading._with_subheaders(header, ["", "Budi Santoso", "Bandung", "", "SMA"]) is None
+
+
+def test_a_day_that_is_not_in_its_month_says_so():
+    with pytest.raises(reading.CellError) as refused:
+        reading.parse_date("31/02/1999")
+    assert "tidak ada" in refused.value.message.id and "28" in refused.value.message.id
+    assert "does not exist" in refused.value.message.en
+    with pytest.raises(reading.CellError) as leap:
+        reading.parse_date("29-02-2001")
+    assert "28" in leap.value.message.id

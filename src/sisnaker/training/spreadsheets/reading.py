@@ -42,6 +42,7 @@ Decisions:
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import functools
@@ -840,6 +841,12 @@ def _make_date(key: str, value: Any, y: int, m: int, d: int) -> dt.date:
     try:
         day = dt.date(y, m, d)
     except ValueError:
+        if 1 <= m <= 12 and 1900 <= y <= 9999 and 1 <= d <= 31:
+            # The shape is right, the day is not in that month (31/02/1999): say so, not "not recognised".
+            last = calendar.monthrange(y, m)[1]
+            raise _cell_error(key, "Tanggal \"{v}\" tidak ada: bulan {m} tahun {y} hanya sampai tanggal {last}. Periksa tanggalnya.",
+                              "Date \"{v}\" does not exist: month {m} of {y} has {last} days. Check the date.",
+                              Code.DATE_INVALID, v=str(value)[:40], m=m, y=y, last=last) from None
         raise _date_error(key, value) from None
     if day.year < 1900:
         raise _date_error(key, value)
