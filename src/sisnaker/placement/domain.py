@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.core.errors import Msg
+from sisnaker.regions.nik import age_on
 
 VALID_YEARS = 2
 REPORT_INTERVAL_MONTHS = 6
@@ -657,11 +658,6 @@ MIN_WORK_AGE = 15
 HIRE_START_AHEAD_DAYS = 366
 
 
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years of age on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def start_date_problem(*, start_date: dt.date, birth_date: dt.date | None, today: dt.date, ahead_days: int = 0) -> Msg | None:
     """Why a start of work on ``start_date`` cannot be right (None: it can): after ``today`` + ``ahead_days`` (a hire
     may start later; a report says what already happened), or before the person was ``MIN_WORK_AGE``."""
@@ -670,14 +666,9 @@ def start_date_problem(*, start_date: dt.date, birth_date: dt.date | None, today
             return Msg("Tanggal mulai bekerja paling lambat {d}.", "The start date is {d} at the latest.").format(
                 d=(today + dt.timedelta(days=ahead_days)).isoformat())
         return Msg("Tanggal mulai bekerja tidak boleh di masa depan.", "The start date cannot be in the future.")
-    if birth_date is not None:
-        try:
-            earliest = birth_date.replace(year=birth_date.year + MIN_WORK_AGE)
-        except ValueError:  # born on 29 February
-            earliest = dt.date(birth_date.year + MIN_WORK_AGE, 3, 1)
-        if start_date < earliest:
-            return Msg("Tanggal mulai bekerja {d} sebelum orang ini berumur {n} tahun: periksa tanggalnya.",
-                       "The start date {d} is before this person was {n}: check the date.").format(d=start_date.isoformat(), n=MIN_WORK_AGE)
+    if birth_date is not None and age_on(birth_date, start_date) < MIN_WORK_AGE:
+        return Msg("Tanggal mulai bekerja {d} sebelum orang ini berumur {n} tahun: periksa tanggalnya.",
+                   "The start date {d} is before this person was {n}: check the date.").format(d=start_date.isoformat(), n=MIN_WORK_AGE)
     return None
 
 

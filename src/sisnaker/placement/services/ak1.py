@@ -40,6 +40,7 @@ from sisnaker.core import audit, crypto, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.regions.nik import age_on
 from sisnaker.regions.selectors import region_for_code
 
 from .. import domain, photo
@@ -121,7 +122,7 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_uplo
     today = timezone.localtime(now).date()
     with _photo_files() as saved, transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=person.pk)  # one application at a time per person
-        too_young = domain.age_on(person.birth_date, today) < domain.MIN_WORK_AGE
+        too_young = age_on(person.birth_date, today) < domain.MIN_WORK_AGE
         if too_young:  # a job seeker is of working age (the labour force is counted from 15)
             raise Conflict(Msg("Kartu AK/1 untuk pencari kerja berumur {n} tahun ke atas.",
                                "An AK/1 card is for job seekers aged {n} or over.").format(n=domain.MIN_WORK_AGE),
