@@ -22,6 +22,7 @@ import re
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from sisnaker.core import nul
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Msg, NotFound, ValidationFailed
 from sisnaker.integration import openapi
@@ -46,8 +47,6 @@ def _body(request: HttpRequest) -> dict:
 
 
 TEXT_MAX = 100  # the longest text field of these endpoints (codes, keys, statuses)
-NUL = Msg("{name} berisi karakter NUL (\\u0000); kirim teks tanpa karakter itu.",
-          "{name} holds the NUL character (\\u0000); send the text without it.")
 
 
 def _text(data: dict, name: str, *, required: bool = True) -> str:
@@ -63,8 +62,8 @@ def _text(data: dict, name: str, *, required: bool = True) -> str:
     if len(value) > TEXT_MAX:
         raise ValidationFailed(Msg("{name} paling panjang {n} karakter.", "{name} has at most {n} characters.").format(name=name, n=TEXT_MAX),
                                code=CoreCode.VALUE_OUT_OF_RANGE, field=name)
-    if "\x00" in value:
-        raise ValidationFailed(NUL.format(name=name), code=CoreCode.INVALID_CHARACTER, field=name)
+    if nul.NUL in value:
+        raise nul.NulCharacter(field=name)
     return value.strip()
 
 
@@ -235,8 +234,8 @@ def purchase_cancel(request: HttpRequest) -> JsonResponse:
     if not isinstance(reason, str) or len(reason) > 300:
         raise ValidationFailed(Msg("Alasan (reason) berupa teks, paling panjang 300 karakter.",
                                    "The reason is text of at most 300 characters."), code=CoreCode.INVALID_VALUE, field="reason")
-    if "\x00" in reason:
-        raise ValidationFailed(NUL.format(name="reason"), code=CoreCode.INVALID_CHARACTER, field="reason")
+    if nul.NUL in reason:
+        raise nul.NulCharacter(field="reason")
     purchases.purchase_cancel(actor=None, via=request.partner.client_code, purchase=found, reason=reason, now=timezone.now())
     return ok(_purchase_data(Purchase.objects.select_related("entry").get(pk=found.pk)))
 
