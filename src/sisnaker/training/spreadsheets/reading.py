@@ -914,10 +914,9 @@ def parse_date(value: Any, key: str = "birth_date") -> dt.date | None:
     raise _date_error(key, value)
 
 
-# Characters that show nothing but are copied along from web pages and chat apps: zero-width space, joiners,
-# word joiner, byte-order mark, soft hyphen. Left in, a name would be stored with them and a NIK or date refused
-# for a character the operator cannot see.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that show nothing (``regions.nik.INVISIBLE``, which the NIK drops too), removed from every text cell: left
+# in, a name would be stored with them and a date refused for a character the operator cannot see.
+_INVISIBLE = dict.fromkeys(map(ord, nik_rules.INVISIBLE))
 
 
 def _visible(text: str) -> str:
