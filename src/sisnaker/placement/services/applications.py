@@ -21,9 +21,9 @@ from sisnaker.notifications.services import notify
 
 from .. import domain
 from ..codes import JobsAudit, JobsCode
-from ..models import Application, Company, JobSeekerCard, Outcome, Placement, Vacancy
+from ..models import Application, Company, JobSeekerCard, Placement, Vacancy
 from .ak1 import ak1_end_on_hire
-from .reports import latest_graduation, refuse_if_at_work
+from .reports import employed_outcome, latest_graduation, refuse_if_at_work
 
 NOTE_MAX = 1000
 NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
@@ -118,13 +118,7 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
             person=application.person, company=company, employer_name=company.name, position=vacancy.title, start_date=start_date,
             sector=company.sector, formal=True, domestic=True, source=domain.PlacementSource.APPLICATION, vacancy=vacancy,
             application=application, regency=vacancy.regency, enrollment=enrollment, created_by=actor, created_at=now)
-        if enrollment is not None:
-            outcome = Outcome.objects.create(enrollment=enrollment, person_id=application.person_id, status=domain.OutcomeStatus.EMPLOYED,
-                                             placement=placement, source=domain.PlacementSource.APPLICATION, reported_by=actor,
-                                             reported_at=now)
-            audit.record(actor=actor, action=JobsAudit.OUTCOME_REPORTED, obj=outcome, at=now,
-                         after={"enrollment": enrollment.pk, "status": outcome.status, "placement": placement.pk,
-                                "source": outcome.source})
+        employed_outcome(actor=actor, placement=placement, now=now)
         # The employer who hires returns the AK/1 card: it ends as "found work" and needs no more reports.
         ak1_end_on_hire(actor=actor, person_id=application.person_id, employer_name=company.name, position=vacancy.title,
                         today=timezone.localtime(now).date(), now=now)

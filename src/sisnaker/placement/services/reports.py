@@ -72,6 +72,20 @@ def latest_graduation(person_id: int) -> Enrollment | None:
             .order_by("-state_changed_at", "-id").first())
 
 
+def employed_outcome(*, actor: User, placement: Placement, now: dt.datetime) -> Outcome | None:
+    """The outcome "employed" of the training a company's placement follows (its ``enrollment``: the latest graduation),
+    audited; None when it follows none. For hires and employers' reports, inside their transaction."""
+    if placement.enrollment_id is None:
+        return None
+    outcome = Outcome.objects.create(enrollment_id=placement.enrollment_id, person_id=placement.person_id,
+                                     status=domain.OutcomeStatus.EMPLOYED, placement=placement, source=placement.source,
+                                     reported_by=actor, reported_at=now)
+    audit.record(actor=actor, action=JobsAudit.OUTCOME_REPORTED, obj=outcome, at=now,
+                 after={"enrollment": placement.enrollment_id, "status": outcome.status, "placement": placement.pk,
+                        "source": outcome.source})
+    return outcome
+
+
 def refuse_if_at_work(*, person_id: int, company: Company) -> None:
     """Conflict (``placement_exists``) when the company already records the person at work there: a hire or its own
     report, not ended. Call with the company's row locked (one record of a person at a time per company)."""
@@ -135,13 +149,7 @@ def placement_report(*, actor: User, company_id: int, data: EmployerReport, now:
                      after={"person": person.pk, "company": company.pk, "position": position,
                             "start_date": data.start_date.isoformat(), "sector": placement.sector, "domestic": placement.domestic,
                             "enrollment": enrollment.pk if enrollment else None, "nik": nik_rules.mask(digits)})
-        if enrollment is not None:
-            outcome = Outcome.objects.create(enrollment=enrollment, person=person, status=domain.OutcomeStatus.EMPLOYED,
-                                             placement=placement, source=domain.PlacementSource.EMPLOYER, reported_by=actor,
-                                             reported_at=now)
-            audit.record(actor=actor, action=JobsAudit.OUTCOME_REPORTED, obj=outcome, at=now,
-                         after={"enrollment": enrollment.pk, "status": outcome.status, "placement": placement.pk,
-                                "source": outcome.source})
+        employed_outcome(actor=actor, placement=placement, now=now)
         if person.user_id is not None and person.user_id != actor.pk:
             notify(person=person, topic=f"placement_reported.{placement.pk}", now=now,
                    subject="Sisnaker: laporan tempat kerja Anda",
