@@ -155,7 +155,8 @@ def voucher(request: HttpRequest) -> JsonResponse:
 def _purchase_data(purchase: Purchase) -> dict:
     waiting = purchase.status == domain.PurchaseStatus.CONSENT
     status, refusal = purchase.status, purchase.refusal or None
-    if waiting and purchase.consent_expires_at is not None and purchase.consent_expires_at <= timezone.now():
+    if waiting and domain.consent_refusal(status=purchase.status, expires_at=purchase.consent_expires_at,
+                                          attempts=purchase.consent_attempts, now=timezone.now()) == "consent_expired":
         # Lapsed, though nothing has recorded it yet (the next request for the card does): say what it is.
         waiting, status, refusal = False, domain.PurchaseStatus.REFUSED, "consent_expired"
     return {"invoice_code": purchase.invoice_code, "status": status, "refusal": refusal,
