@@ -25,7 +25,7 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
 from sisnaker.notifications.models import Notification
 from sisnaker.regions.nik import mask
-from sisnaker.training import services
+from sisnaker.training import selectors, services
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
@@ -112,6 +112,15 @@ def read_xlsx(data: bytes) -> list[list]:
     return book.get_sheet_by_index(0).to_python()
 
 
+def imported_lines(program, *, after: int = 0) -> list[AuditEvent]:
+    """Each enrolment of ``program`` created by an import (with an audit id above ``after``), as its history shows the
+    import's line for it (``selectors.imported_row``), by row."""
+    lines = [selectors.imported_row(chunk, enrollment_id=eid)
+             for chunk in AuditEvent.objects.filter(action__in=selectors.IMPORT_ACTIONS, object_id=str(program.pk), pk__gt=after)
+             for eid in chunk.after["enrollments"]]
+    return sorted(lines, key=lambda line: line.after["row"])
+
+
 def do_import(manager, program, data: bytes, *, mode: str = "all_or_nothing", name: str = "peserta.xlsx", today=TODAY, **kw):
     return spreadsheets.enrollments_import(actor=manager, program=program, file_name=name, data=data, mode=mode, today=today, **kw)
 
@@ -149,7 +158,14 @@ def test_valid_file_imports_people_and_enrollments(setup):
     states = dict(Enrollment.objects.filter(program=program).values_list("person__full_name", "state"))
     assert states == {"Budi Santoso": E.REGISTERED, "Siti Aminah": E.PARTICIPANT, "Andi": E.REGISTERED}
     assert set(Enrollment.objects.filter(program=program).values_list("source", "late")) == {("import", False)}
-    assert AuditEvent.objects.filter(action="enrollment.imported", object_type="training.enrollment").count() == 3
+    # One event for the chunk, on the program; each enrolment's history shows its own line of it.
+    chunk = AuditEvent.objects.get(action="enrollment.imported", object_type="training.program", object_id=str(program.pk))
+    assert sorted(chunk.after["names"]) == ["Andi", "Budi Santoso", "Siti Aminah"] and chunk.actor_id == manager.pk
+    for enrollment in Enrollment.objects.filter(program=program).select_related("person"):
+        first, *_ = selectors.enrollment_history(enrollment=enrollment)
+        assert (first.action, first.actor_id, first.object_label) == ("enrollment.imported", manager.pk, enrollment.person.full_name)
+        assert first.after == {"program": program.pk, "person": enrollment.person_id, "state": enrollment.state, "source": "import",
+                               "late": False, "row": first.after["row"], "person_created": True}
     summary = AuditEvent.objects.get(action="program.import", object_id=str(program.pk))
     assert summary.after["created"] == 3 and summary.after["mode"] == "all_or_nothing"
 
@@ -213,8 +229,8 @@ def test_a_registered_nik_with_other_data_is_refused_without_showing_the_registe
         assert lookups == {2: "mismatch", 3: "not_found"}
     else:  # row 3 created its person: its enrolment's row says so (and that nobody had the NIK) instead
         assert lookups == {2: "mismatch"}
-        created = AuditEvent.objects.get(action="enrollment.imported", after__row=3)
-        assert created.after["person_created"] is True
+        created = imported_lines(program)
+        assert [(line.after["row"], line.after["person_created"]) for line in created] == [(3, True)]
     assert AuditEvent.objects.get(action="person.looked_up", after__row=2).object_id == str(citizen.pk)
     summary = AuditEvent.objects.get(action__in=["program.import", "program.import_refused"])
     assert summary.action == ("program.import_refused" if mode == "all_or_nothing" else "program.import")
@@ -247,7 +263,8 @@ def test_people_created_by_an_import_are_provisional_and_name_the_institution(se
 @pytest.mark.parametrize("chunk", [spreadsheets.IMPORT_CHUNK, 2, 3])
 def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup, chunk, monkeypatch):
     """New people among known ones in one file, after people the institution added before: every enrollment is the
-    person named on its row, and its audit row names that enrollment (ids are matched, not guessed by order). In
+    person named on its row, and its history's import line names that enrollment and row (ids are matched, not guessed
+    by order). In
     chunks of 2 or 3 rows, each chunk is read before the one before it is written (``_import_rows``)."""
     monkeypatch.setattr(spreadsheets, "IMPORT_CHUNK", chunk)
     manager, _, program = setup
@@ -263,8 +280,10 @@ def test_each_enrollment_and_its_audit_row_belong_to_the_person_of_its_row(setup
     for r in rows:
         enrollment = by_name[r[keys.index("full_name")]]
         assert enrollment.person.nik_index == crypto.blind_index(r[keys.index("nik")], label="nik")
-        event = AuditEvent.objects.get(object_type="training.enrollment", object_id=str(enrollment.pk))
+        event, *_ = selectors.enrollment_history(enrollment=enrollment)
+        assert event.action == "enrollment.imported" and event.object_id == str(enrollment.pk)
         assert event.after["person"] == enrollment.person_id and event.object_label == enrollment.person.full_name
+        assert event.after["row"] == (rows if r not in known else known).index(r) + 2  # its row in the file that enrolled it
 
 
 @pytest.mark.parametrize("chunk", [spreadsheets.IMPORT_CHUNK, 2])
@@ -282,7 +301,7 @@ def test_a_kept_import_records_the_look_ups_that_did_not_create_their_person(set
     events = AuditEvent.objects.filter(pk__gt=last)
     lookups = dict(events.filter(action="person.looked_up").values_list("after__row", "after__outcome"))
     assert lookups == {3: "not_found", 4: "matched"}  # the unknown district's row, and the registered person
-    created = {e.after["row"]: e for e in events.filter(action="enrollment.imported", after__person_created=True)}
+    created = {e.after["row"]: e for e in imported_lines(program, after=last) if e.after["person_created"]}
     assert sorted(created) == [2, 5] and (created[2].object_label, created[5].object_label) == ("Baru Satu", "Baru Dua")
     for event in (created[2], created[5]):
         enrollment = Enrollment.objects.get(pk=event.object_id)
@@ -428,7 +447,7 @@ def test_late_import_needs_a_reason_and_flags_every_enrollment(setup):
     report = do_import(manager, program, data, today=later, late_reason="Surat dinas no. 12/2026")
     assert report.created == 2 and report.late
     assert set(Enrollment.objects.filter(program=program).values_list("late", "late_reason")) == {(True, "Surat dinas no. 12/2026")}
-    assert AuditEvent.objects.filter(action="enrollment.late_imported").count() == 2
+    assert [(line.action, line.reason) for line in imported_lines(program)] == [("enrollment.late_imported", "Surat dinas no. 12/2026")] * 2
 
 
 def test_only_the_institution_manager_may_import(setup):

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -64,11 +65,21 @@ def generate_key() -> str:
 
 
 def encrypt(plaintext: str) -> str:
+    return sealer()(plaintext)
+
+
+def sealer() -> Callable[[str], str]:
+    """``encrypt`` with the current key looked up once: for bulk paths that seal many values in one go (an
+    import seals every new NIK), where reading the settings per value costs more than the cipher."""
     ring, _ = _ring()
     kid, aead = ring[0]
-    nonce = os.urandom(12)
-    sealed = aead.encrypt(nonce, plaintext.encode(), kid.encode())
-    return f"{_VERSION}:{kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+    prefix, aad, urandom, b64 = f"{_VERSION}:{kid}:", kid.encode(), os.urandom, base64.urlsafe_b64encode
+
+    def seal(plaintext: str) -> str:
+        nonce = urandom(12)
+        return prefix + b64(nonce + aead.encrypt(nonce, plaintext.encode(), aad)).decode()
+
+    return seal
 
 
 def decrypt(token: str) -> str:
@@ -90,3 +101,14 @@ def blind_index(value: str, *, label: str) -> str:
     """Deterministic keyed hash of ``value`` for look-up. ``label`` separates fields (nik, phone...)."""
     _, index_key = _ring()
     return hmac.new(index_key, f"{label}|{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def blind_indexer(*, label: str) -> Callable[[str], str]:
+    """``blind_index`` for one ``label`` with the key looked up once (bulk paths: an import indexes every NIK)."""
+    _, index_key = _ring()
+    digest, prefix = hmac.digest, f"{label}|"
+
+    def index(value: str) -> str:
+        return digest(index_key, (prefix + value).encode(), "sha256").hex()
+
+    return index

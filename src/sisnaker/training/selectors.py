@@ -259,8 +259,45 @@ def nik_visible(*, viewer: User, program: Program) -> bool:
     return can(viewer, "enrollment.view_nik", program)
 
 
-def enrollment_history(*, enrollment: Enrollment) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type="training.enrollment", object_id=str(enrollment.pk)).order_by("at", "id")
+IMPORT_ACTIONS = ("enrollment.imported", "enrollment.late_imported")
+
+
+def enrollment_history(*, enrollment: Enrollment) -> list[AuditEvent]:
+    """The enrolment's audit events, oldest first. An imported enrolment's first line comes from its import's
+    event for the chunk it was in (one event on the program lists every row the chunk enrolled: ``imported_row``);
+    older imports wrote one event per enrolment, which are read as they are. Three queries at most."""
+    events = list(AuditEvent.objects.filter(object_type="training.enrollment", object_id=str(enrollment.pk)).order_by("at", "id"))
+    if enrollment.source == Enrollment.Source.IMPORT and not any(e.action in IMPORT_ACTIONS for e in events):
+        # The import's chunks share its instant (the enrolment's ``registered_at``): found by the audit table's
+        # (object_type, object_id, at) index, then narrowed by each chunk's id range before its list is read.
+        chunks = AuditEvent.objects.filter(
+            object_type="training.program", object_id=str(enrollment.program_id), at=enrollment.registered_at,
+            action__in=IMPORT_ACTIONS, after__first__lte=enrollment.pk, after__last__gte=enrollment.pk,
+        ).order_by("id")
+        for chunk in chunks:
+            line = imported_row(chunk, enrollment_id=enrollment.pk)
+            if line is not None:
+                events.insert(0, line)
+                break
+    return events
+
+
+def imported_row(chunk: AuditEvent, *, enrollment_id: int) -> AuditEvent | None:
+    """One enrolment's line of an import chunk's event, as the event of that enrolment alone (unsaved): its
+    ``after`` holds the program, person, state, source, late flag, the file's row and whether the import created
+    the person. None when the chunk did not enrol it."""
+    after = chunk.after or {}
+    try:
+        at = after["enrollments"].index(enrollment_id)
+    except (KeyError, ValueError):
+        return None
+    return AuditEvent(
+        pk=chunk.pk, at=chunk.at, actor_id=chunk.actor_id, actor_label=chunk.actor_label, action=chunk.action,
+        object_type="training.enrollment", object_id=str(enrollment_id), object_label=after["names"][at], before=None,
+        after={"program": after["program"], "person": after["persons"][at], "state": after["states"][at], "source": after["source"],
+               "late": after["late"], "row": after["rows"][at], "person_created": after["person_created"][at]},
+        reason=chunk.reason, ip=chunk.ip, request_id=chunk.request_id,
+    )
 
 
 @dataclass(frozen=True)

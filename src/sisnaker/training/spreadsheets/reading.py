@@ -1339,15 +1339,19 @@ def reason_text(result: RowResult, language: str = "id", *, at_row: int | None =
     """The errors of a row as one sentence list, for the error file's "Alasan" column. ``at_row``: the
     row's number in the error file, so that "(sel C17)" names the cell where the operator now sees it."""
     parts = []
-    cell = re.compile(rf"\((sel|cell) ([A-Z]{{1,3}}){result.row}\)")
+    row = str(result.row)
     for key, msg in result.errors:
         col = COLUMN_BY_KEY.get(key)
         label = (col.header if language == "id" else col.header_en) if col else key
         text = msg.in_language(language)
-        if at_row is not None:
-            text = cell.sub(lambda m: f"({m.group(1)} {m.group(2)}{at_row})", text)
+        if at_row is not None and "(" in text:
+            # One pattern for every row (a pattern per row number filled re's cache: recompiled for each error row).
+            text = _CELL_NAMED.sub(lambda m: f"({m.group(1)} {m.group(2)}{at_row})" if m.group(3) == row else m.group(), text)
         parts.append(f"{label}: {text}")
     return " | ".join(parts)
+
+
+_CELL_NAMED = re.compile(r"\((sel|cell) ([A-Z]{1,3})([0-9]+)\)")
 
 
 # --- for other apps' imports --------------------------------------------------------------------
