@@ -168,6 +168,8 @@ def test_valid_file_imports_people_and_enrollments(setup):
                                "late": False, "row": first.after["row"], "person_created": True}
     summary = AuditEvent.objects.get(action="program.import", object_id=str(program.pk))
     assert summary.after["created"] == 3 and summary.after["mode"] == "all_or_nothing"
+    history = [e.action for e in selectors.program_history(program=program)]
+    assert "program.import" in history and "enrollment.imported" not in history  # the summary; the chunk's list is the enrolments'
 
 
 def test_reimporting_the_same_file_changes_nothing(setup):

@@ -409,8 +409,11 @@ def transition_preview(*, program: Program, action: str, today: dt.date) -> Tran
 
 
 def program_history(*, program: Program, limit: int = 50) -> list[AuditEvent]:
-    """The program's own audit rows (created, edited, copied, status changes with their reasons), newest first."""
-    return list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk)).order_by("-at", "-id")[:limit])
+    """The program's own audit rows (created, edited, copied, status changes with their reasons, each import's
+    summary), newest first. Not an import's per-chunk lists of enrolments (each enrolment's history shows its line):
+    a 100,000-row import would otherwise fill the page with fifty of them."""
+    return list(AuditEvent.objects.filter(object_type="training.program", object_id=str(program.pk)).exclude(action__in=IMPORT_ACTIONS)
+                .order_by("-at", "-id")[:limit])
 
 
 def person_data(*, person) -> dict:
