@@ -103,6 +103,7 @@ def test_closed_early_the_completion_is_the_close_date_and_numbers_keep_the_year
     cert = world.issue(0)
     fields = json.loads(cert.payload)
     assert fields["certificate_date"] == "2026-12-08"  # the close, not the planned end (2 January 2027) nor the click
+    assert fields["program"]["end_date"] == "2026-12-08"  # the period printed ("… s.d. 8 Desember 2026") ends with the training
     assert fields["issued_on"] == "2026-12-10"
     assert cert.number.endswith("/2026/000001") and cert.year == 2026  # numbering: the year of issue
     event = AuditEvent.objects.get(action="certificate.issued", object_id=str(cert.pk))

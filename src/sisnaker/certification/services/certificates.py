@@ -129,7 +129,8 @@ def build_fields(*, enrollment: Enrollment, number: str, verification_id: str, y
             "title": program.title,
             "hours": int(program.hours),
             "start_date": _iso_date(program.start_date),
-            "end_date": _iso_date(program.end_date),
+            # The training's real last day: a program closed early ended then, not on its planned end.
+            "end_date": _iso_date(program_completion(program)),
         },
         "units": [{"code": code, "title": title} for code, title in units],
         "institution": {
