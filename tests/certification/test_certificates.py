@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import json
 import re
 import zlib
@@ -324,6 +325,25 @@ def test_a_revoked_certificates_pdf_is_stamped_revoked_on_every_page(world):
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.certificate_pdf(cert))).pages]
     assert all("DICABUT" in text for text in pages)
     assert "Data peserta dipalsukan" in pages[0]
+
+
+def test_a_revoked_certificates_json_download_says_so_and_verifycert_shows_it(world, client, tmp_path):
+    """The JSON file downloaded after a revocation passed for a valid certificate (its PDF was already stamped)."""
+    from django.core.management import call_command
+
+    cert = world.issue(0)
+    url = reverse("certification:json", args=[cert.pk])
+    _login(client, world.manager)
+    assert "revoked" not in json.loads(client.get(url).content)
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan", now=NOW)
+    data = json.loads(client.get(url).content)
+    assert data["revoked"] == {"on": "2026-12-10", "reason": "Data peserta dipalsukan"}
+    assert data["payload"] == cert.payload  # the signed part is unchanged
+    path = tmp_path / "sertifikat.json"
+    path.write_text(json.dumps(data))
+    out = io.StringIO()
+    call_command("verifycert", str(path), "--json", stdout=out)  # the signature is still valid: exit 0
+    assert json.loads(out.getvalue())["revoked_on"] == "2026-12-10"
 
 
 def test_revoke_by_curator_allowed_others_refused(world):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from sisnaker.core.errors import Msg
 
 from . import domain, signing
@@ -18,10 +20,16 @@ PAYLOAD_VERSIONS = frozenset({1, 2, 3})
 
 
 def certificate_export(certificate: Certificate) -> dict:
-    """The JSON a holder can keep and anyone can verify offline with the published public key."""
-    return {"format": EXPORT_FORMAT, "algorithm": signing.ALGORITHM, "number": certificate.number,
+    """The JSON a holder can keep and anyone can verify offline with the published public key. A revoked
+    certificate's export says so (``revoked``: the day in WIB and the reason), as its PDF is stamped: outside the
+    signed payload, which does not change, so it proves nothing offline — the verification page is what counts —
+    but a file downloaded after the revocation does not pass for a valid one."""
+    data = {"format": EXPORT_FORMAT, "algorithm": signing.ALGORITHM, "number": certificate.number,
             "verification_id": certificate.verification_id, "key_id": certificate.key_id,
             "payload": certificate.payload, "signature": certificate.signature}
+    if certificate.revoked_at is not None:
+        data["revoked"] = {"on": timezone.localtime(certificate.revoked_at).date().isoformat(), "reason": certificate.revoke_reason or ""}
+    return data
 
 
 @dataclass

@@ -129,6 +129,8 @@ class Command(BaseCommand):
             "issued_on": fields.get("issued_on"),
             "certificate_date": fields.get("certificate_date") or fields.get("issued_on"),
             "key_id": str(data.get("key_id"))[:16] if isinstance(data, dict) and data.get("key_id") else None,
+            # Written into the file when it was downloaded after a revocation (not signed: the page online decides).
+            "revoked_on": str(_dict(data.get("revoked") if isinstance(data, dict) else None).get("on") or "")[:10] or None,
             "note": ("Compare these signed details with the printed page. Revocation and the institution's status today "
                      "are not visible offline: open the verification page /v/<verification id>/.") if result.valid else None,
         }
