@@ -346,6 +346,28 @@ def test_a_revoked_certificates_json_download_says_so_and_verifycert_shows_it(wo
     assert json.loads(out.getvalue())["revoked_on"] == "2026-12-10"
 
 
+def test_revoking_withdraws_the_queued_certificate_ready_message(world):
+    """A certificate revoked before the worker sent "Sertifikat Anda sudah terbit" must not be announced after all."""
+    from sisnaker.certification.services.reminders import ready_topic
+    from sisnaker.notifications.models import Notification
+
+    cert = world.issue(0)
+    person = world.enrollments[0].person
+
+    def queued(topic, who=person):
+        return Notification.objects.create(channel="sms", person=who, recipient="+6281234567890", topic=topic, body="…",
+                                           sealed="v1:x:y", status=Notification.Status.QUEUED)
+
+    ready, other_topic = queued(ready_topic(world.program)), queued("certificate.reminder.x")
+    someone_else = queued(ready_topic(world.program), who=world.enrollments[1].person)
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan", now=NOW)
+    ready.refresh_from_db()
+    assert ready.status == Notification.Status.FAILED and "dicabut" in ready.error and ready.sealed == ""
+    assert Notification.objects.get(pk=other_topic.pk).status == Notification.Status.QUEUED
+    assert Notification.objects.get(pk=someone_else.pk).status == Notification.Status.QUEUED
+    assert AuditEvent.objects.get(action="certificate.revoked").after["messages_withdrawn"] == 1
+
+
 def test_revoke_by_curator_allowed_others_refused(world):
     cert = world.issue(0)
     for actor in (world.instructor, ManagerFactory(),

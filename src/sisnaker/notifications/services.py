@@ -206,6 +206,16 @@ def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: I
                        channels=channels, now=now)
 
 
+def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str], reason: str) -> int:
+    """Messages on ``topics`` to these people that are still queued and no longer true (a certificate revoked after
+    "Sertifikat Anda sudah terbit" was queued) are not sent: marked failed with ``reason`` and their sealed secret
+    erased. One already handed to the provider cannot be called back. Returns how many were withdrawn. Runs in the
+    caller's transaction (the change that makes them untrue)."""
+    return Notification.objects.filter(
+        person_id__in=list(dict.fromkeys(person_ids)), topic__in=[t[:60] for t in dict.fromkeys(topics)], status=Notification.Status.QUEUED,
+    ).update(status=Notification.Status.FAILED, error=f"Ditarik sebelum dikirim: {reason}"[:2000], sealed="")
+
+
 def notified_today(*, person_ids: Iterable[int], topics: Iterable[str], now: dt.datetime | None = None) -> set[tuple[int, str]]:
     """(person id, topic) pairs among these that got (or are about to get) a message today: one query per
     ``BULK_CHUNK`` people. Failed messages don't count (as in ``already_notified``)."""

@@ -36,6 +36,7 @@ from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.institutions.models import Institution
+from sisnaker.notifications import services as notifications
 from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Enrollment, Program
@@ -325,6 +326,9 @@ def certificate_revoke(*, actor: User, certificate: Certificate | int, reason: s
                 d=domain.format_date_id(timezone.localtime(cert.revoked_at).date())), code=Code.CERTIFICATE_ALREADY_REVOKED)
         cert.revoked_at, cert.revoked_by, cert.revoke_reason = now, actor, reason
         cert.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        # "Sertifikat Anda sudah terbit" still waiting in the queue would tell the holder the opposite of the truth.
+        withdrawn = notifications.notifications_withdraw(
+            person_ids=[cert.enrollment.person_id], topics=[reminders.ready_topic(cert.enrollment.program)], reason="sertifikat dicabut")
         audit.record(actor=actor, action=Audit.CERTIFICATE_REVOKED, obj=cert, at=now, reason=reason,
-                     before={"revoked_at": None}, after={"revoked_at": now, "reason": reason})
+                     before={"revoked_at": None}, after={"revoked_at": now, "reason": reason, "messages_withdrawn": withdrawn})
     return cert
