@@ -305,6 +305,34 @@ def test_voucher_gives_one_redeem_code_per_session_and_each_refusal_is_distinct(
     assert refused(code=codes[1].code, now=SESSION_2) == "redeem_code_cancelled"
 
 
+def test_completion_is_refused_for_a_participant_reported_absent_from_every_session(open_wave, applicant, pmo):
+    """The platform reported the participant absent, then reported the training completed: the incentives (public
+    money) would have started for a training nobody attended."""
+    m = market(open_wave, applicant, pmo)
+    purchase = buy(m.card, m.program)
+    codes = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)
+    purchases.redeem_commit(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_1)
+    purchases.attendance_report(actor=m.manager, institution=m.inst, code=codes[0].code, present=False, now=SESSION_1)
+    with pytest.raises(Conflict) as e:
+        purchases.completion_report(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_2)
+    assert e.value.code == "prakerja_completion_absent" and "tidak hadir" in e.value.message.id
+    purchase.refresh_from_db()
+    assert purchase.status != PS.COMPLETED
+    # Corrected (they did attend): completion goes through.
+    purchases.attendance_report(actor=m.manager, institution=m.inst, code=codes[0].code, present=True, now=SESSION_1)
+    assert purchases.completion_report(actor=m.manager, institution=m.inst, code=codes[0].code, now=SESSION_2).status == PS.COMPLETED
+
+
+@pytest.mark.parametrize(("attendance", "refusal"), [
+    ([], "redeem_not_used"), (["absent"], "absent"), (["absent", "absent"], "absent"), (["absent", "present"], None),
+    (["pending"], None), (["absent", "pending"], None), (["present"], None),
+])
+def test_completion_refusal_rule(attendance, refusal):
+    from sisnaker.prakerja import domain as prakerja_domain
+
+    assert prakerja_domain.completion_refusal(attendance) == refusal
+
+
 def test_attendance_and_completion_then_the_post_training_incentive(open_wave, applicant, pmo):
     m = market(open_wave, applicant, pmo)
     m.wave.post_training_incentive_count, m.wave.incentive_interval_days = 2, 30

@@ -343,7 +343,7 @@ def _register() -> None:
                      description="Institutions: the participant completed the training (a redeem code of the purchase, or "
                                  "`invoice_code`). The post-training incentive is due once the certificate exists.",
                      data_schema="PrakerjaCompletion", request_example={"redeem_code": "RABCDEFGHJK"},
-                     extra_refusals={**REDEEM_REFUSALS, 409: REDEEM_REFUSALS[409] + ", `redeem_not_used`"})
+                     extra_refusals={**REDEEM_REFUSALS, 409: REDEEM_REFUSALS[409] + ", `redeem_not_used`, `prakerja_completion_absent`"})
     openapi.register(f"{BASE}/payment/voucher", operation_id="prakerja_voucher", summary="Exchange a voucher for redeem codes",
                      description="Institutions: one redeem code per session; again → the same codes.", data_schema="PrakerjaRedeemCodes",
                      request_example={"voucher_code": "VABCDEFGHJK"},

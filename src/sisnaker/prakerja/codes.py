@@ -111,5 +111,7 @@ class Code(ErrorCode):
     REDEEM_TOO_LATE = "redeem_too_late", Msg("Kode redeem sudah tidak berlaku", "Redeem code no longer valid")
     REDEEM_WRONG_SEQUENCE = "redeem_wrong_sequence", Msg("Nomor sesi tidak sesuai", "Wrong session number")
     REDEEM_NOT_USED = "redeem_not_used", Msg("Belum ada sesi yang di-redeem", "No session was redeemed yet")
+    COMPLETION_ABSENT = "prakerja_completion_absent", Msg("Peserta tercatat tidak hadir di semua sesi",
+                                                          "The participant is recorded absent from every session")
     EXCLUSION_FILE = "prakerja_exclusion_file", Msg("Berkas daftar pengecualian tidak dapat dibaca",
                                                     "The exclusion list file cannot be read")

@@ -617,6 +617,19 @@ class AttendanceStatus:
                (ABSENT, Msg("Tidak hadir", "Absent")))
 
 
+def completion_refusal(attendance: list[str]) -> str | None:
+    """Why a purchase cannot be reported completed, from the attendance of its redeemed sessions (``attendance``:
+    one ``AttendanceStatus`` per session whose code was used): ``"redeem_not_used"`` when none was redeemed,
+    ``"absent"`` when the institution itself reported the participant absent from every one of them (completing
+    would start the incentives, public money, for a training nobody attended); None otherwise. A session not yet
+    reported (pending) does not block: attendance is optional in the integration."""
+    if not attendance:
+        return "redeem_not_used"
+    if all(status == AttendanceStatus.ABSENT for status in attendance):
+        return "absent"
+    return None
+
+
 # The distinct reasons a redeem code is refused (``redeem_refusal``): code → message. Partners rely on the codes.
 REDEEM_REFUSALS = {
     "redeem_not_found": Msg("Kode redeem tidak ditemukan.", "Redeem code not found."),

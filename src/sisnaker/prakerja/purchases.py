@@ -756,7 +756,7 @@ def attendance_report(*, actor, institution, code: str, present: bool, now: dt.d
 
 def completion_report(*, actor, institution, code: str, now: dt.datetime, via: str = "") -> Purchase:
     """The institution reports that the participant completed the training (``code``: any of the purchase's redeem
-    codes, or its invoice code). Needs a redeemed session. The purchase is ``completed`` (the card may buy its
+    codes, or its invoice code). Needs a redeemed session, not every one reported absent (``domain.completion_refusal``). The purchase is ``completed`` (the card may buy its
     next training) and the incentives whose time has come are made (``incentives_accrue``'s rule)."""
     _institution_check(actor, institution, via)
     normal = domain.normalise_code(code)
@@ -774,9 +774,16 @@ def completion_report(*, actor, institution, code: str, now: dt.datetime, via: s
             return purchase
         if purchase.status != PS.AUTHORISED:
             raise redeem_error("redeem_transaction_cancelled")
-        if not purchase.redeem_codes.filter(status=RS.USED).exists():
+        refusal = domain.completion_refusal(list(purchase.redeem_codes.filter(status=RS.USED).values_list("attendance_status", flat=True)))
+        if refusal == "redeem_not_used":
             raise Conflict(Msg("Belum ada sesi yang di-redeem untuk pembelian ini.", "No session of this purchase was redeemed yet."),
                            code=Code.REDEEM_NOT_USED)
+        if refusal == "absent":
+            raise Conflict(Msg("Peserta tercatat tidak hadir di semua sesi yang di-redeem, jadi pelatihan tidak dapat dilaporkan selesai. "
+                               "Bila ia hadir, laporkan kehadirannya (hadir) untuk sesi itu lebih dulu.",
+                               "The participant is recorded absent from every redeemed session, so the training cannot be reported "
+                               "completed. If they attended, report that session's attendance (present) first."),
+                           code=Code.COMPLETION_ABSENT)
         purchase.status, purchase.completed_at, purchase.completion_reported_by = PS.COMPLETED, now, _who(actor, via)[:150]
         purchase.incentives_open = True
         purchase.save(update_fields=["status", "completed_at", "completion_reported_by", "incentives_open"])
