@@ -211,6 +211,9 @@ def test_a_platform_lists_the_courses_it_may_sell_a_page_at_a_time_and_buys_one(
     course = listed[m.entry.course_code]
     assert (course["price"], course["title"], course["institution"]["registry_number"]) == (
         m.entry.price, m.program.title, m.inst.registry_number)
+    # Sessions in UTC like the vouchers' session_start (entered in WIB: "+07:00" was passed on as typed).
+    assert course["sessions"] and all(start.endswith("+00:00") for start in course["sessions"])
+    assert [dt.datetime.fromisoformat(start) for start in course["sessions"]] == [dt.datetime.fromisoformat(start) for start in m.entry.sessions]
     # A page of one, then the next from its cursor: each course once.
     seen, after = [], 0
     while after is not None:

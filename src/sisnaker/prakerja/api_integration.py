@@ -273,7 +273,8 @@ def catalogue(request: HttpRequest) -> JsonResponse:
     entries = entries[:limit]
     return ok({"courses": [{
         "course_code": e.course_code, "title": e.program.title, "course_type": e.course_type, "price": e.price,
-        "sessions": list(e.sessions), "start_date": e.program.start_date.isoformat(), "end_date": e.program.end_date.isoformat(),
+        # In UTC like every instant of this API (the vouchers' session_start); stored as the institution entered them.
+        "sessions": [dt.datetime.fromisoformat(start).astimezone(dt.UTC).isoformat() for start in e.sessions], "start_date": e.program.start_date.isoformat(), "end_date": e.program.end_date.isoformat(),
         "regency": e.program.regency_id, "institution": {"name": e.institution.name, "registry_number": e.institution.registry_number},
     } for e in entries], "next": entries[-1].pk if more else None})
 
