@@ -311,9 +311,33 @@ def test_no_hire_beyond_the_openings(regions):
         for action in ("shortlist", "interview", "offer"):
             services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW)
     services.application_move(actor=boss, application_id=apps[0].pk, action="hire", start_date=TODAY, now=NOW)
+    # The last position hired: the other applicant's application is closed (and they are told), so no second hire.
     with pytest.raises(Conflict) as refused:
         services.application_move(actor=boss, application_id=apps[1].pk, action="hire", start_date=TODAY, now=NOW)
-    assert refused.value.code == "vacancy_full"
+    assert refused.value.code == "application_stage"
+    assert not Placement.objects.filter(application=apps[1]).exists()
+
+
+def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_applicants(regions):
+    """Applicants of a vacancy whose every position was filled waited for an answer that could not come."""
+    from sisnaker.notifications.models import Notification
+
+    boss, vacancy = published(openings=2)
+    people = [PersonFactory() for _ in range(4)]
+    apps = [services.application_submit(actor=p.user, vacancy_id=vacancy.pk, now=NOW) for p in people]
+    services.application_move(actor=boss, application_id=apps[1].pk, action="shortlist", now=NOW)
+    services.application_move(actor=boss, application_id=apps[2].pk, action="reject", note="Belum sesuai", now=NOW)
+    for action in ("shortlist", "interview", "offer", "hire"):
+        services.application_move(actor=boss, application_id=apps[3].pk, action=action, start_date=TODAY, now=NOW)
+    assert Application.objects.get(pk=apps[0].pk).stage == "applied"  # one position still open: nobody closed yet
+    services.vacancy_fill(actor=boss, vacancy_id=vacancy.pk, filled=2, now=NOW)  # the other filled outside Sisnaker
+    stages = {a.pk: (a.stage, a.stage_note) for a in Application.objects.filter(vacancy=vacancy)}
+    assert stages[apps[0].pk] == stages[apps[1].pk] == ("rejected", domain.FILLED_NOTE)
+    assert stages[apps[2].pk] == ("rejected", "Belum sesuai") and stages[apps[3].pk][0] == "hired"
+    told = set(Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").values_list("person_id", flat=True))
+    assert told == {people[0].pk, people[1].pk}
+    assert "sudah terisi" in Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").first().body
+    assert AuditEvent.objects.filter(action="application.moved", object_id=str(apps[0].pk), reason=domain.FILLED_NOTE).exists()
 
 
 def test_an_employer_cannot_see_or_move_another_companys_applicants(regions):

@@ -714,6 +714,18 @@ def stage_news(*, stage: str, company: str, position: str, note: str, start_date
     return f"Sisnaker: lamaran Anda di {company}"[:150], text
 
 
+FILLED_NOTE = "Semua posisi lowongan ini sudah terisi."  # the reason on the applications a filled vacancy closes
+
+
+def filled_news(*, company: str, position: str) -> tuple[str, str]:
+    """The message (subject, text) to an applicant still waiting when every position of the vacancy is filled (by
+    hires here or as the employer reported): their application is closed, so they should look elsewhere rather
+    than wait for an answer that will not come."""
+    return (f"Sisnaker: lowongan {position} di {company} sudah terisi"[:150],
+            f"Sisnaker: semua posisi {position} di {company} sudah terisi, jadi lamaran Anda tidak dilanjutkan. "
+            "Terima kasih sudah melamar. Cari lowongan lain di Sisnaker: Lowongan.")
+
+
 def percentage(part: int, whole: int) -> int | None:
     """``part`` of ``whole`` in whole percent, rounded half up (None when there is nothing to count)."""
     if whole <= 0:

@@ -17,7 +17,7 @@ from sisnaker.certification.selectors.certificates import certificates_of_person
 from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
-from sisnaker.notifications.services import notify
+from sisnaker.notifications.services import notify, notify_many
 
 from .. import domain
 from ..codes import JobsAudit, JobsCode
@@ -74,6 +74,24 @@ def application_submit(*, actor: User, vacancy_id: int, cover_note: str = "", no
     return application
 
 
+def applications_close_for_filled(*, actor: User, vacancy: Vacancy, company_name: str, now: dt.datetime, keep: int | None = None) -> int:
+    """Every application of ``vacancy`` still under way (not hired, not rejected; ``keep``: the one being hired) is
+    closed as "not selected" with ``domain.FILLED_NOTE``, and its applicant told (``domain.filled_news``): without
+    this they waited for an answer that could not come, the vacancy being full. Runs in the caller's transaction,
+    with the vacancy's row locked; one UPDATE, one audit row per application, one bulk message. Returns how many."""
+    waiting = list(Application.objects.filter(vacancy_id=vacancy.pk).exclude(stage__in=domain.Stage.FINAL).exclude(pk=keep)
+                   .values_list("pk", "person_id", "stage"))
+    if not waiting:
+        return 0
+    Application.objects.filter(pk__in=[pk for pk, *_ in waiting]).update(
+        stage=domain.Stage.REJECTED, stage_note=domain.FILLED_NOTE, stage_changed_at=now, stage_changed_by=actor)
+    audit.record_many(actor=actor, action=JobsAudit.APPLICATION_MOVED, object_type="placement.application", reason=domain.FILLED_NOTE,
+                      at=now, rows=[(pk, "", {"stage": stage}, {"stage": domain.Stage.REJECTED}) for pk, _, stage in waiting])
+    subject, text = domain.filled_news(company=company_name, position=vacancy.title)
+    notify_many(messages=[(person_id, subject, text) for _, person_id, _ in waiting], topic=f"vacancy.{vacancy.pk}.filled", now=now)
+    return len(waiting)
+
+
 @transaction.atomic(durable=True)
 def application_move(*, actor: User, application_id: int, action: str, note: str = "", start_date: dt.date | None = None,
                      now: dt.datetime) -> Application:
@@ -128,6 +146,7 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
             Vacancy.objects.filter(pk=vacancy.pk).update(status=domain.VacancyStatus.FILLED, ended_at=now)
             audit.record(actor=actor, action=JobsAudit.VACANCY_FILLED, obj=vacancy, before={"status": vacancy.status},
                          after={"status": domain.VacancyStatus.FILLED, "filled": vacancy.filled}, reason="every position hired", at=now)
+            applications_close_for_filled(actor=actor, vacancy=vacancy, company_name=company.name, now=now, keep=application.pk)
     application.stage, application.stage_note = to, note
     application.stage_changed_at, application.stage_changed_by = now, actor
     application.save(update_fields=["stage", "stage_note", "stage_changed_at", "stage_changed_by"])

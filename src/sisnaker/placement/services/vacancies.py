@@ -22,6 +22,7 @@ from sisnaker.training.models import CompetencyUnit, VocationalField
 from .. import domain
 from ..codes import VACANCY_AUDIT, JobsAudit, JobsCode
 from ..models import Company, Occupation, Vacancy
+from .applications import applications_close_for_filled
 
 FIELDS = ["title", "openings", "opens_on", "closes_on", "age_min", "age_max", "sex", "min_education", "skills",
           "experience_years", "wage_min", "wage_max", "wage_negotiable", "regency", "work_type", "occupation",
@@ -172,6 +173,8 @@ def _transition(*, actor: User, vacancy_id: int, action: str, now: dt.datetime, 
     vacancy.save(update_fields=["status", "filled", "published_at", "ended_at", "updated_at"])
     audit.record(actor=actor, action=VACANCY_AUDIT[action], obj=vacancy, before=before,
                  after={"status": to, "filled": vacancy.filled}, at=now)
+    if action == "fill":
+        applications_close_for_filled(actor=actor, vacancy=vacancy, company_name=vacancy.company.name, now=now)
     return vacancy
 
 
