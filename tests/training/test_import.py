@@ -611,6 +611,10 @@ def test_import_page_reports_rows_and_offers_the_error_file(client, live_setup):
     link = next(part.split('"')[0] for part in body.split('href="')[1:] if "/impor/galat/" in part)
     download = client.get(link)
     assert download.status_code == 200 and read_xlsx(download.content)[0][-1] == "Alasan"
+    # The imported enrolment's page shows its line of the import's event: who imported it, in words.
+    enrollment = Enrollment.objects.get(program=program)
+    page = client.get(reverse("training:enrollment", args=[program.pk, enrollment.pk])).content.decode()
+    assert "Pendaftar diimpor dari berkas" in page and manager.get_username() in page and "enrollment.imported" not in page
     # Another manager cannot fetch it, even with the link.
     other, _ = manager_and_institution()
     client.force_login(other)
