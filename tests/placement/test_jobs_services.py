@@ -304,13 +304,14 @@ def test_stages_through_hire_record_a_placement_and_fill_the_vacancy(regions):
     assert AuditEvent.objects.filter(action="placement.recorded", object_id=str(placement.pk)).exists()
 
 
-def test_no_hire_beyond_the_openings(regions):
+def test_no_hire_beyond_the_openings(regions, django_capture_on_commit_callbacks):
     boss, vacancy = published(openings=1)
     apps = [services.application_submit(actor=PersonFactory().user, vacancy_id=vacancy.pk, now=NOW) for _ in range(2)]
     for a in apps:
         for action in ("shortlist", "interview", "offer"):
             services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW)
-    services.application_move(actor=boss, application_id=apps[0].pk, action="hire", start_date=TODAY, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_move(actor=boss, application_id=apps[0].pk, action="hire", start_date=TODAY, now=NOW)
     # The last position hired: the other applicant's application is closed (and they are told), so no second hire.
     with pytest.raises(Conflict) as refused:
         services.application_move(actor=boss, application_id=apps[1].pk, action="hire", start_date=TODAY, now=NOW)
@@ -318,7 +319,7 @@ def test_no_hire_beyond_the_openings(regions):
     assert not Placement.objects.filter(application=apps[1]).exists()
 
 
-def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_applicants(regions):
+def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_applicants(regions, django_capture_on_commit_callbacks):
     """Applicants of a vacancy whose every position was filled waited for an answer that could not come."""
     from sisnaker.notifications.models import Notification
 
@@ -327,10 +328,12 @@ def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_
     apps = [services.application_submit(actor=p.user, vacancy_id=vacancy.pk, now=NOW) for p in people]
     services.application_move(actor=boss, application_id=apps[1].pk, action="shortlist", now=NOW)
     services.application_move(actor=boss, application_id=apps[2].pk, action="reject", note="Belum sesuai", now=NOW)
-    for action in ("shortlist", "interview", "offer", "hire"):
-        services.application_move(actor=boss, application_id=apps[3].pk, action=action, start_date=TODAY, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        for action in ("shortlist", "interview", "offer", "hire"):
+            services.application_move(actor=boss, application_id=apps[3].pk, action=action, start_date=TODAY, now=NOW)
     assert Application.objects.get(pk=apps[0].pk).stage == "applied"  # one position still open: nobody closed yet
-    services.vacancy_fill(actor=boss, vacancy_id=vacancy.pk, filled=2, now=NOW)  # the other filled outside Sisnaker
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vacancy_fill(actor=boss, vacancy_id=vacancy.pk, filled=2, now=NOW)  # the other filled outside Sisnaker
     stages = {a.pk: (a.stage, a.stage_note) for a in Application.objects.filter(vacancy=vacancy)}
     assert stages[apps[0].pk] == stages[apps[1].pk] == ("rejected", domain.FILLED_NOTE)
     assert stages[apps[2].pk] == ("rejected", "Belum sesuai") and stages[apps[3].pk][0] == "hired"

@@ -74,20 +74,33 @@ def application_submit(*, actor: User, vacancy_id: int, cover_note: str = "", no
     return application
 
 
-def applications_close_for_filled(*, actor: User, vacancy: Vacancy, company_name: str, now: dt.datetime, keep: int | None = None) -> int:
-    """Every application of ``vacancy`` still under way (not hired, not rejected; ``keep``: the one being hired) is
-    closed as "not selected" with ``domain.FILLED_NOTE``, and its applicant told (``domain.filled_news``): without
-    this they waited for an answer that could not come, the vacancy being full. Runs in the caller's transaction,
-    with the vacancy's row locked; one UPDATE, one audit row per application, one bulk message. Returns how many."""
-    waiting = list(Application.objects.filter(vacancy_id=vacancy.pk).exclude(stage__in=domain.Stage.FINAL).exclude(pk=keep)
-                   .values_list("pk", "person_id", "stage"))
+def close_applications_after_commit(*, actor: User, vacancy_id: int, now: dt.datetime) -> None:
+    """Once the transaction that filled the vacancy has committed, close its applications still under way
+    (``applications_close_for_filled``). Not in that transaction: the rows it would update may be held by hires racing
+    for the last position, which wait for the company and vacancy rows that transaction holds (a deadlock); after
+    commit it holds nothing they wait for, and they give up (``vacancy_full``) and let go. Robust: a failure is
+    logged and never undoes the hire or report."""
+    transaction.on_commit(lambda: applications_close_for_filled(actor=actor, vacancy_id=vacancy_id, now=now), robust=True)
+
+
+@transaction.atomic(durable=True)
+def applications_close_for_filled(*, actor: User, vacancy_id: int, now: dt.datetime) -> int:
+    """Every application of a filled vacancy still under way (not hired, not rejected) is closed as "not selected"
+    with ``domain.FILLED_NOTE``, and its applicant told (``domain.filled_news``): without this they waited for an
+    answer that could not come, the vacancy being full. Locks only those applications (in id order), nothing else;
+    one UPDATE, one audit row per application, one bulk message. Returns how many (0 unless the vacancy is filled)."""
+    vacancy = Vacancy.objects.select_related("company").filter(pk=vacancy_id).first()
+    if vacancy is None or vacancy.status != domain.VacancyStatus.FILLED:  # a filled vacancy stays filled: no lock needed
+        return 0
+    waiting = list(Application.objects.select_for_update().filter(vacancy_id=vacancy.pk).exclude(stage__in=domain.Stage.FINAL)
+                   .order_by("pk").values_list("pk", "person_id", "stage"))
     if not waiting:
         return 0
     Application.objects.filter(pk__in=[pk for pk, *_ in waiting]).update(
         stage=domain.Stage.REJECTED, stage_note=domain.FILLED_NOTE, stage_changed_at=now, stage_changed_by=actor)
     audit.record_many(actor=actor, action=JobsAudit.APPLICATION_MOVED, object_type="placement.application", reason=domain.FILLED_NOTE,
                       at=now, rows=[(pk, "", {"stage": stage}, {"stage": domain.Stage.REJECTED}) for pk, _, stage in waiting])
-    subject, text = domain.filled_news(company=company_name, position=vacancy.title)
+    subject, text = domain.filled_news(company=vacancy.company.name, position=vacancy.title)
     notify_many(messages=[(person_id, subject, text) for _, person_id, _ in waiting], topic=f"vacancy.{vacancy.pk}.filled", now=now)
     return len(waiting)
 
@@ -146,7 +159,7 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
             Vacancy.objects.filter(pk=vacancy.pk).update(status=domain.VacancyStatus.FILLED, ended_at=now)
             audit.record(actor=actor, action=JobsAudit.VACANCY_FILLED, obj=vacancy, before={"status": vacancy.status},
                          after={"status": domain.VacancyStatus.FILLED, "filled": vacancy.filled}, reason="every position hired", at=now)
-            applications_close_for_filled(actor=actor, vacancy=vacancy, company_name=company.name, now=now, keep=application.pk)
+            close_applications_after_commit(actor=actor, vacancy_id=vacancy.pk, now=now)
     application.stage, application.stage_note = to, note
     application.stage_changed_at, application.stage_changed_by = now, actor
     application.save(update_fields=["stage", "stage_note", "stage_changed_at", "stage_changed_by"])

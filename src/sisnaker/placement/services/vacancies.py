@@ -22,7 +22,7 @@ from sisnaker.training.models import CompetencyUnit, VocationalField
 from .. import domain
 from ..codes import VACANCY_AUDIT, JobsAudit, JobsCode
 from ..models import Company, Occupation, Vacancy
-from .applications import applications_close_for_filled
+from .applications import close_applications_after_commit
 
 FIELDS = ["title", "openings", "opens_on", "closes_on", "age_min", "age_max", "sex", "min_education", "skills",
           "experience_years", "wage_min", "wage_max", "wage_negotiable", "regency", "work_type", "occupation",
@@ -174,7 +174,7 @@ def _transition(*, actor: User, vacancy_id: int, action: str, now: dt.datetime, 
     audit.record(actor=actor, action=VACANCY_AUDIT[action], obj=vacancy, before=before,
                  after={"status": to, "filled": vacancy.filled}, at=now)
     if action == "fill":
-        applications_close_for_filled(actor=actor, vacancy=vacancy, company_name=vacancy.company.name, now=now)
+        close_applications_after_commit(actor=actor, vacancy_id=vacancy.pk, now=now)
     return vacancy
 
 
