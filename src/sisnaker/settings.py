@@ -422,6 +422,9 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.prakerja.tasks.incentives_due",
     # Not a deletion: refuses partner purchases whose beneficiary did not confirm them in time (prakerja/tasks.py).
     "sisnaker.prakerja.tasks.consents_lapse_due",
+    # Not a deletion: closes the waiting applications of vacancies filled when the closing after the filling commit
+    # did not run (the process died in between; placement/services/applications.py).
+    "sisnaker.placement.services.applications_close_for_filled_due",
     # Not a deletion: reminds AK/1 holders a week before each six-monthly report (placement/services.py).
     "sisnaker.placement.services.ak1_reminders_send",
     # The address and text of messages past SISNAKER_NOTIFICATION_KEEP_DAYS (notifications/services.py; privacy.md).

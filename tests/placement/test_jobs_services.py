@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -341,6 +342,30 @@ def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_
     assert told == {people[0].pk, people[1].pk}
     assert "sudah terisi" in Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").first().body
     assert AuditEvent.objects.filter(action="application.moved", object_id=str(apps[0].pk), reason=domain.FILLED_NOTE).exists()
+
+
+def test_the_housekeeping_pass_closes_what_a_dead_process_left_open_after_filling(regions):
+    """The closing runs after the filling commit; here it never ran (no on_commit callbacks executed: the process
+    died in between). The housekeeping pass answers those applicants, once, after leaving the normal path its time."""
+    from sisnaker.notifications.models import Notification
+
+    boss, vacancy = published(openings=1)
+    people = [PersonFactory() for _ in range(3)]
+    apps = [services.application_submit(actor=p.user, vacancy_id=vacancy.pk, now=NOW) for p in people]
+    services.application_move(actor=boss, application_id=apps[1].pk, action="reject", note="Belum sesuai", now=NOW)
+    services.vacancy_fill(actor=boss, vacancy_id=vacancy.pk, filled=1, now=NOW)
+    assert Application.objects.get(pk=apps[0].pk).stage == "applied"  # left open by the dead process
+    assert services.applications_close_for_filled_due(now=NOW + dt.timedelta(minutes=5)) == 0  # the normal path's time
+    assert services.applications_close_for_filled_due(now=NOW + dt.timedelta(minutes=20)) == 2
+    stages = {a.pk: (a.stage, a.stage_note) for a in Application.objects.filter(vacancy=vacancy)}
+    assert stages[apps[0].pk] == stages[apps[2].pk] == ("rejected", domain.FILLED_NOTE)
+    assert stages[apps[1].pk] == ("rejected", "Belum sesuai")
+    told = set(Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").values_list("person_id", flat=True))
+    assert told == {people[0].pk, people[2].pk}
+    moved = AuditEvent.objects.get(action="application.moved", object_id=str(apps[0].pk), reason=domain.FILLED_NOTE)
+    assert moved.actor_id is None
+    assert services.applications_close_for_filled_due(now=NOW + dt.timedelta(hours=2)) == 0  # nothing twice
+    assert "sisnaker.placement.services.applications_close_for_filled_due" in settings.SISNAKER_HOUSEKEEPING
 
 
 def test_an_employer_cannot_see_or_move_another_companys_applicants(regions):

@@ -21,7 +21,7 @@ from .ak1 import (
     office_regency_code,
     verification_url,
 )
-from .applications import application_move, application_submit
+from .applications import application_move, application_submit, applications_close_for_filled_due
 from .employers import (
     CompanyData,
     company_add_staff,
@@ -57,7 +57,7 @@ __all__ = [
     "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "company_leave", "application_move",
     "OutcomeData", "ak1_photo_read", "ak1_photo_request", "ak1_photo_set", "ak1_photos_delete_expired",
     "completeness_remind", "outcomes_import", "outcomes_report",
-    "application_submit", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
+    "application_submit", "applications_close_for_filled_due", "company_add_staff", "company_hand_over", "company_register", "company_remove_staff",
     "company_resubmit", "company_review", "company_update",
     "office_regency_code", "AlumnusReport", "EmployerReport", "open_own_placement", "outcome_report_own", "placement_end",
     "placement_report", "vacancy_close", "vacancy_create", "vacancy_fill", "vacancy_publish", "vacancy_units_recount", "vacancy_update",

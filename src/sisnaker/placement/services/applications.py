@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
@@ -84,7 +84,7 @@ def close_applications_after_commit(*, actor: User, vacancy_id: int, now: dt.dat
 
 
 @transaction.atomic(durable=True)
-def applications_close_for_filled(*, actor: User, vacancy_id: int, now: dt.datetime) -> int:
+def applications_close_for_filled(*, actor: User | None, vacancy_id: int, now: dt.datetime) -> int:
     """Every application of a filled vacancy still under way (not hired, not rejected) is closed as "not selected"
     with ``domain.FILLED_NOTE``, and its applicant told (``domain.filled_news``): without this they waited for an
     answer that could not come, the vacancy being full. Locks only those applications (in id order), nothing else;
@@ -103,6 +103,22 @@ def applications_close_for_filled(*, actor: User, vacancy_id: int, now: dt.datet
     subject, text = domain.filled_news(company=vacancy.company.name, position=vacancy.title)
     notify_many(messages=[(person_id, subject, text) for _, person_id, _ in waiting], topic=f"vacancy.{vacancy.pk}.filled", now=now)
     return len(waiting)
+
+
+# The closing after a filling commit has this long to run before the housekeeping pass takes it over.
+FILLED_SWEEP_AFTER = dt.timedelta(minutes=15)
+
+
+def applications_close_for_filled_due(*, now: dt.datetime) -> int:
+    """Housekeeping (``settings.SISNAKER_HOUSEKEEPING``): close the applications still under way of vacancies filled
+    more than ``FILLED_SWEEP_AFTER`` ago (``applications_close_for_filled``, the system as actor). The closing runs
+    after the filling commit (``close_applications_after_commit``); if the process died in between, nothing else
+    would ever answer those applicants. One query finds the vacancies; each is closed in its own transaction.
+    Returns how many applications were closed."""
+    waiting = Application.objects.filter(vacancy_id=OuterRef("pk")).exclude(stage__in=domain.Stage.FINAL)
+    vacancies = list(Vacancy.objects.filter(status=domain.VacancyStatus.FILLED, ended_at__lte=now - FILLED_SWEEP_AFTER)
+                     .filter(Exists(waiting)).order_by("pk").values_list("pk", flat=True))
+    return sum(applications_close_for_filled(actor=None, vacancy_id=pk, now=now) for pk in vacancies)
 
 
 @transaction.atomic(durable=True)
