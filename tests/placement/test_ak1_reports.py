@@ -122,6 +122,47 @@ def test_found_work_ends_the_card_and_needs_the_employer(issued):
     assert AuditEvent.objects.filter(action="ak1.ended", object_id=str(card.pk)).exists()
 
 
+def test_found_work_is_a_placement_that_counts_in_the_regions_figures(issued):
+    """The AK/1 is how regency offices count placements: work found through the card (outside a hire in Sisnaker)
+    must reach the placement records, linked to the holder's latest training with its outcome."""
+    from sisnaker.placement.models import Outcome
+    from sisnaker.placement.selectors import counted_placements
+    from sisnaker.training.domain import EnrollmentState
+    from tests.factories import EnrollmentFactory
+
+    card, person, _officer = issued
+    alumni = EnrollmentFactory(person=person, state=EnrollmentState.GRADUATED, state_changed_at=ISSUED - dt.timedelta(days=30))
+    with pytest.raises(ValidationFailed) as future:  # a report says what already happened
+        services.ak1_report(actor=person.user, card_id=card.pk, now=at(dt.date(2026, 3, 1)),
+                            report=services.Ak1Report(outcome="employed", employer_name="PT Baja Jaya", position="Juru las",
+                                                      start_date=dt.date(2026, 3, 2)))
+    assert future.value.field == "start_date"
+    card.refresh_from_db()
+    assert card.ended_on is None and not counted_placements().filter(person=person).exists()  # nothing half-saved
+    services.ak1_report(actor=person.user, card_id=card.pk, now=at(dt.date(2026, 3, 1)),
+                        report=services.Ak1Report(outcome="employed", employer_name="PT Baja Jaya", position="Juru las",
+                                                  start_date=dt.date(2026, 2, 16)))
+    placement = counted_placements().get(person=person)
+    assert (placement.employer_name, placement.position, placement.start_date, placement.source, placement.regency_id,
+            placement.enrollment_id) == ("PT Baja Jaya", "Juru las", dt.date(2026, 2, 16), "alumnus",
+                                         person.domicile_district.regency_id, alumni.pk)
+    outcome = Outcome.objects.get(placement=placement)
+    assert (outcome.enrollment_id, outcome.status) == (alumni.pk, "employed")
+    assert AuditEvent.objects.filter(action="placement.recorded", object_id=str(placement.pk)).exists()
+
+
+def test_found_work_recorded_at_the_office_is_the_officers_placement_from_the_report_day(issued):
+    from sisnaker.placement.models import Outcome, Placement
+
+    card, person, officer = issued
+    services.ak1_report(actor=officer, card_id=card.pk, now=at(dt.date(2026, 4, 6)),
+                        report=services.Ak1Report(outcome="employed", employer_name="CV Maju", position="Penjahit"))
+    placement = Placement.objects.get(person=person)
+    assert (placement.source, placement.start_date, placement.created_by_id, placement.enrollment_id) == (
+        "officer", dt.date(2026, 4, 6), officer.pk, None)
+    assert not Outcome.objects.filter(placement=placement).exists()  # no training to be the outcome of
+
+
 def test_the_office_records_a_report_for_the_holder_but_others_cannot(issued, regions):
     card, person, officer = issued
     services.ak1_report(actor=officer, card_id=card.pk, report=LOOKING, now=at(dt.date(2026, 7, 20)))
@@ -206,9 +247,16 @@ def test_the_card_page_offers_the_report_and_takes_it(issued, client):
     assert b"Cetak kartu (PDF)" in page.content
     refused = client.post(f"/penempatan/ak1/{card.pk}/lapor/", {"outcome": "employed", "employer_name": "", "position": ""})
     assert refused.status_code == 400 and not JobSeekerCard.objects.get(pk=card.pk).ended_on
+    later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    refused = client.post(f"/penempatan/ak1/{card.pk}/lapor/",
+                          {"outcome": "employed", "employer_name": "PT Baja", "position": "Juru las", "start_date": later})
+    assert refused.status_code == 400 and "tidak boleh di masa depan" in refused.content.decode()
+    assert not JobSeekerCard.objects.get(pk=card.pk).ended_on
+    started = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
     done = client.post(f"/penempatan/ak1/{card.pk}/lapor/",
-                       {"outcome": "employed", "employer_name": "PT Baja", "position": "Juru las"})
+                       {"outcome": "employed", "employer_name": "PT Baja", "position": "Juru las", "start_date": started})
     assert done.status_code == 302 and JobSeekerCard.objects.get(pk=card.pk).ended_on is not None
+    assert person.placements.get().start_date.isoformat() == started
 
 
 def test_the_holders_data_export_includes_the_card_and_its_reports(issued):

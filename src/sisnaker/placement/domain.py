@@ -628,7 +628,7 @@ class PlacementSource:
 
     APPLICATION, EMPLOYER, ALUMNUS, OFFICER = "application", "employer", "alumnus", "officer"
     CHOICES = ((APPLICATION, _("Lamaran di Sisnaker")), (EMPLOYER, _("Dilaporkan pemberi kerja")),
-               (ALUMNUS, _("Dilaporkan alumni")), (OFFICER, _("Dilaporkan petugas Disnaker")))
+               (ALUMNUS, _("Dilaporkan sendiri (alumni, pemegang AK/1)")), (OFFICER, _("Dilaporkan petugas Disnaker")))
     ALL = frozenset({APPLICATION, EMPLOYER, ALUMNUS, OFFICER})
 
 

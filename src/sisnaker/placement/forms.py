@@ -37,6 +37,8 @@ class ReportForm(forms.Form):
     employer_name = forms.CharField(label=_("Nama pemberi kerja (jika sudah bekerja)"), max_length=domain.EMPLOYER_MAX,
                                     required=False)
     position = forms.CharField(label=_("Jabatan/pekerjaan (jika sudah bekerja)"), max_length=domain.POSITION_MAX, required=False)
+    start_date = forms.DateField(label=_("Mulai bekerja (jika sudah bekerja; kosong: hari ini)"), required=False,
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class Ak1UpdateForm(forms.Form):

@@ -44,8 +44,8 @@ from sisnaker.regions.nik import age_on
 from sisnaker.regions.selectors import region_for_code
 
 from .. import domain, photo
-from ..codes import Audit, Code
-from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport
+from ..codes import Audit, Code, JobsAudit
+from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport, Placement
 
 
 @dataclass(frozen=True)
@@ -258,12 +258,14 @@ class Ak1Report:
     outcome: str
     employer_name: str = ""
     position: str = ""
+    start_date: dt.date | None = None  # found work: the first day (empty: the day of the report)
 
 
 def ak1_report(*, actor: User, card_id: int, report: Ak1Report, now: dt.datetime) -> JobSeekerCard:
     """The holder reports (``ak1.report_own``), or an officer of the card's regency office records the report
     for a holder who came to the office (``ak1.issue``): "still looking" fills the open report box; "found
-    work" fills the open box if there is one and ends the card (no more reports; it shows as finished)."""
+    work" fills the open box if there is one, ends the card (no more reports; it shows as finished) and records the
+    work as a placement (``_found_work_placement``), so that it counts in the region's figures."""
     if report.outcome not in domain.ReportOutcome.ALL:
         raise _field_error("outcome", Msg("Pilihan tidak sah.", "Invalid choice."))
     employer, position = (report.employer_name or "").strip(), (report.position or "").strip()
@@ -292,14 +294,42 @@ def ak1_report(*, actor: User, card_id: int, report: Ak1Report, now: dt.datetime
             JobSeekerReport.objects.create(card=card, box=box, outcome=report.outcome, reported_on=today, reported_at=now,
                                            reported_by=actor, by_office=by_office)
         if report.outcome == domain.ReportOutcome.EMPLOYED:
+            start = report.start_date or today
+            problem = domain.start_date_problem(start_date=start, birth_date=card.person.birth_date, today=today)
+            if problem is not None:
+                raise _field_error("start_date", problem)
             card.ended_on, card.employer_name, card.position = today, employer, position
             card.save(update_fields=["ended_on", "employer_name", "position"])
+            placement = _found_work_placement(actor=actor, card=card, start_date=start, by_office=by_office, now=now)
             audit.record(actor=actor, action=Audit.AK1_ENDED, obj=card, at=now,
-                         after={"box": box, "employer": employer, "position": position, "by_office": by_office})
+                         after={"box": box, "employer": employer, "position": position, "by_office": by_office,
+                                "placement": placement.pk})
         else:
             audit.record(actor=actor, action=Audit.AK1_REPORTED, obj=card, at=now,
                          after={"box": box, "outcome": report.outcome, "by_office": by_office})
     return card
+
+
+def _found_work_placement(*, actor: User, card: JobSeekerCard, start_date: dt.date, by_office: bool,
+                          now: dt.datetime) -> Placement:
+    """The work an AK/1 holder reported finding, as a placement record (source "alumnus": their own report, or
+    "officer" when the regency office recorded it for them), in the card's transaction. Without it the office's own
+    placement figures missed everyone placed through the card outside a hire in Sisnaker. Linked to the holder's
+    latest graduation when there is one, with an outcome "employed" for that training, as the other reports are;
+    the region is the holder's domicile regency."""
+    from .reports import employed_outcome, latest_graduation
+
+    person = Person.objects.select_related("domicile_district").get(pk=card.person_id)
+    source = domain.PlacementSource.OFFICER if by_office else domain.PlacementSource.ALUMNUS
+    placement = Placement.objects.create(
+        person=person, employer_name=card.employer_name, position=card.position[: domain.TITLE_MAX], start_date=start_date,
+        formal=True, domestic=True, source=source, regency_id=person.domicile_district.regency_id,
+        enrollment=latest_graduation(person.pk), created_by=actor, created_at=now)
+    audit.record(actor=actor, action=JobsAudit.PLACEMENT_RECORDED, obj=placement, at=now,
+                 after={"person": person.pk, "ak1": card.pk, "start_date": start_date.isoformat(), "source": source,
+                        "enrollment": placement.enrollment_id})
+    employed_outcome(actor=actor, placement=placement, now=now)
+    return placement
 
 
 def ak1_end_on_hire(*, actor: User, person_id: int, employer_name: str, position: str, today: dt.date,
