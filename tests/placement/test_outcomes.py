@@ -57,6 +57,41 @@ def test_the_home_office_reports_its_alumni_trained_elsewhere_at_once(world):
     assert AuditEvent.objects.filter(action="outcome.reported").count() == 2
 
 
+def test_the_offices_next_report_of_an_alumnus_replaces_its_earlier_one_instead_of_counting_them_twice(world):
+    _c, bandung, _ = world
+    officer = staff("regional_officer", region_code="32.73")
+    first, second, third = bandung
+    ids = [e.pk for e in bandung]
+    services.outcomes_report(actor=officer, enrollment_ids=ids, data=WORKING, now=NOW)
+    # The same job again (a slip, or the same list sent twice): the earlier record is corrected, one counts.
+    services.outcomes_report(actor=officer, enrollment_ids=[first.pk], data=WORKING, now=NOW)
+    # Another job from a later day: the earlier one ended the day before, both count (the person was placed in each).
+    moved = services.OutcomeData(status="employed", employer_name="PT Garmen Baru", position="Penjahit",
+                                 start_date=TODAY - dt.timedelta(days=2), sector="C")
+    services.outcomes_report(actor=officer, enrollment_ids=[second.pk], data=moved, now=NOW)
+    # No longer working: the job ended by the day of the report.
+    services.outcomes_report(actor=officer, enrollment_ids=[third.pk], data=services.OutcomeData(status="not_working"), now=NOW)
+    counted = selectors.counted_placements()
+    assert counted.filter(enrollment=first).count() == 1 and Placement.objects.filter(enrollment=first).count() == 2
+    assert counted.filter(enrollment=first, end_date__isnull=True).count() == 1
+    jobs = {p.employer_name: p.end_date for p in counted.filter(enrollment=second)}
+    assert jobs == {"PT Tekstil Jaya": TODAY - dt.timedelta(days=3), "PT Garmen Baru": None}
+    assert [p.end_date for p in counted.filter(enrollment=third)] == [TODAY]
+    assert AuditEvent.objects.filter(action="placement.corrected").count() == 1
+    assert AuditEvent.objects.filter(action="placement.ended").count() == 2
+
+
+def test_superseded_by_report_rules():
+    day = dt.date(2026, 5, 1)
+    assert domain.superseded_by_report(previous_start=day, status="employed", start_date=day, today=day) is None
+    assert domain.superseded_by_report(previous_start=day, status="employed", start_date=day - dt.timedelta(days=9),
+                                       today=day) is None
+    assert domain.superseded_by_report(previous_start=day, status="self_employed", start_date=dt.date(2026, 6, 1),
+                                       today=dt.date(2026, 7, 1)) == dt.date(2026, 5, 31)
+    assert domain.superseded_by_report(previous_start=day, status="studying", start_date=None,
+                                       today=dt.date(2026, 7, 1)) == dt.date(2026, 7, 1)
+
+
 def test_an_officer_cannot_report_alumni_of_another_area_and_nothing_is_half_saved(world):
     c, bandung, surabaya = world
     officer = staff("regional_officer", region_code="32.73")

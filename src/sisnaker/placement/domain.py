@@ -689,6 +689,21 @@ def outcome_blocker(*, status: str, employer_name: str, position: str, start_dat
     return None
 
 
+def superseded_by_report(*, previous_start: dt.date, status: str, start_date: dt.date | None,
+                         today: dt.date) -> dt.date | None:
+    """What a regional office's new report for a training makes of the job its earlier report of that training
+    recorded, still open (started ``previous_start``). Returns the last day worked there (the earlier job ended:
+    it stays counted, the person was placed), or None when the earlier report was wrong and is corrected (left out
+    of the figures): a job reported again from the same day or earlier is the same job, or the first was a mistake.
+    Another job from a later day: the earlier one ended the day before it began. Not at work now: it ended by the
+    day of this report (the latest day it can have ended)."""
+    if status in OutcomeStatus.AT_WORK and start_date is not None:
+        if start_date <= previous_start:
+            return None
+        return start_date - dt.timedelta(days=1)
+    return max(previous_start, today)
+
+
 _STAGE_NEWS = {
     Stage.SHORTLISTED: "lolos seleksi berkas",
     Stage.INTERVIEW: "diundang wawancara",

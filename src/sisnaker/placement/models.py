@@ -345,8 +345,8 @@ class Placement(models.Model):
     """A placement record: a person at work, from a hire through an application (``source`` "application", linked
     to it and its vacancy), an employer's report (``company`` set), the alumnus's own report, or a regional
     officer's. ``end_date``: the last day worked, once the company (or the alumnus, for their own report) said the
-    person left. ``corrected_at``: the alumnus's own report was wrong and a later report of theirs replaced it; a
-    corrected placement stays (history) but is not counted (``selectors.counted_placements``)."""
+    person left. ``corrected_at``: the alumnus's own report (or the regional office's) was wrong and a later report
+    of theirs replaced it; a corrected placement stays (history) but is not counted (``selectors.counted_placements``)."""
 
     person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="placements")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
@@ -365,7 +365,7 @@ class Placement(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     end_date = models.DateField(null=True, blank=True)  # the last day worked ("no longer works here")
-    corrected_at = models.DateTimeField(null=True, blank=True)  # replaced by a later report of the same alumnus
+    corrected_at = models.DateTimeField(null=True, blank=True)  # replaced by a later report from the same side
     # The last change after creation (ended, corrected): the figures' incremental refresh reads it (reporting.sources).
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -377,8 +377,10 @@ class Placement(models.Model):
                                    name="placement_application_linked"),
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                                    name="placement_end_after_start"),
-            # Only an alumnus's own report is ever corrected (by a later report of theirs).
-            models.CheckConstraint(condition=Q(corrected_at__isnull=True) | Q(source="alumnus"), name="placement_corrected_alumnus"),
+            # Only a report is ever corrected, by a later report from the same side: the alumnus's own, or the
+            # regional office's (``services.outcomes``); hires and employers' records are ended, never corrected.
+            models.CheckConstraint(condition=Q(corrected_at__isnull=True) | Q(source__in=["alumnus", "officer"]),
+                                   name="placement_corrected_report"),
         ]
         indexes = [models.Index(fields=["person", "start_date"], name="placement_person_idx"),
                    models.Index(fields=["company", "-start_date"], name="placement_company_idx")]

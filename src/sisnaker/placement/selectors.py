@@ -490,7 +490,7 @@ COMPANY_PLACEMENTS_MAX = 500
 
 
 def counted_placements() -> QuerySet:
-    """The placements that count (the figures' "placed"): all but an alumnus's own reports they corrected later.
+    """The placements that count (the figures' "placed"): all but reports corrected by a later one (alumnus, office).
     Ended ones count: the person was placed."""
     from .models import Placement
 

@@ -142,7 +142,8 @@ SOURCES: tuple[Source, ...] = (
            "enrollment__program", _ts("issued_at", "revoked_at")),
     # People at work (placement records, whoever reported them: a hire, the employer, the alumnus, an officer), from
     # the day they started; the training it follows, when known. An alumnus's own report they corrected later is not
-    # counted (an ended placement is: the person was placed); ``updated_at`` is when a placement was ended or corrected.
+    # counted, nor an office's report replaced by its next one (an ended placement is: the person was placed); ``updated_at``
+    # is when a placement was ended or corrected.
     Source("placed", lambda: Placement.objects.filter(corrected_at__isnull=True), "start_date", "person",
            "enrollment__program", _ts("created_at", "updated_at"), event_is_date=True),
     # AK/1 cards issued.

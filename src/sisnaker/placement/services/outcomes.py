@@ -64,8 +64,9 @@ def _report_in(*, actor: User, enrollment_ids: list[int], data: OutcomeData, now
         raise ValidationFailed(Msg("Sektor KBLI tidak dikenal.", "Unknown KBLI sector."), code=JobsCode.OUTCOME_FIELD, field="sector")
     if len(employer) > 200 or len(position) > domain.TITLE_MAX:
         raise ValidationFailed(Msg("Isian terlalu panjang.", "Too long."), code=JobsCode.OUTCOME_FIELD, field="employer_name")
-    enrollments = list(Enrollment.objects.filter(pk__in=ids, state=EnrollmentState.GRADUATED)
-                       .select_related("person__domicile_district"))
+    # Locked in id order: two reports of the same alumni are serialised (each sees the other's placement below).
+    enrollments = list(Enrollment.objects.select_for_update(of=("self",)).filter(pk__in=ids, state=EnrollmentState.GRADUATED)
+                       .select_related("person__domicile_district").order_by("pk"))
     if len(enrollments) != len(ids):
         raise ValidationFailed(Msg("Sebagian yang dipilih bukan alumni (lulus pelatihan) atau tidak ada.",
                                    "Some of those chosen are not alumni (graduated) or do not exist."),
@@ -80,6 +81,7 @@ def _report_in(*, actor: User, enrollment_ids: list[int], data: OutcomeData, now
         if not can(actor, "outcome.report", enrollment.person):
             raise PermissionDenied(Msg("Anda hanya dapat melaporkan alumni yang tinggal di wilayah Anda.",
                                        "You can only report alumni who live in your area."))
+    _supersede_officer_placements(actor=actor, enrollment_ids=ids, data=data, now=now)
     at_work = data.status in domain.OutcomeStatus.AT_WORK
     placements: dict[int, Placement] = {}
     if at_work:
@@ -100,6 +102,33 @@ def _report_in(*, actor: User, enrollment_ids: list[int], data: OutcomeData, now
                                                   "placement": o.placement_id, "source": o.source}) for o in outcomes],
                       at=now)
     return len(outcomes)
+
+
+def _supersede_officer_placements(*, actor: User, enrollment_ids: list[int], data: OutcomeData, now: dt.datetime) -> None:
+    """The office's new report of these trainings replaces its earlier reports of them: each earlier job still open
+    is ended or corrected as ``domain.superseded_by_report`` says (without this, a second report of the same alumnus
+    made a second placement and counted them twice). Set-based: one read, one UPDATE per end date, audit in bulk."""
+    today = timezone.localtime(now).date()
+    open_ = list(Placement.objects.select_for_update().filter(
+        enrollment_id__in=enrollment_ids, source=domain.PlacementSource.OFFICER, end_date__isnull=True,
+        corrected_at__isnull=True).order_by("pk").values_list("pk", "start_date"))
+    corrected: list[int] = []
+    ended: dict[dt.date, list[int]] = {}
+    for pk, start in open_:
+        last_day = domain.superseded_by_report(previous_start=start, status=data.status, start_date=data.start_date, today=today)
+        if last_day is None:
+            corrected.append(pk)
+        else:
+            ended.setdefault(last_day, []).append(pk)
+    if corrected:
+        Placement.objects.filter(pk__in=corrected).update(corrected_at=now, updated_at=now)
+        audit.record_many(actor=actor, action=JobsAudit.PLACEMENT_CORRECTED, object_type="placement.placement", at=now,
+                          rows=[(pk, "", {"corrected_at": None}, {"corrected_at": now.isoformat()}) for pk in corrected])
+    for last_day, pks in ended.items():
+        Placement.objects.filter(pk__in=pks).update(end_date=last_day, updated_at=now)
+        audit.record_many(actor=actor, action=JobsAudit.PLACEMENT_ENDED, object_type="placement.placement", at=now,
+                          rows=[(pk, "", {"end_date": None}, {"end_date": last_day.isoformat(), "source": "officer"})
+                                for pk in pks])
 
 
 def completeness_remind(*, actor: User, now: dt.datetime) -> int:
