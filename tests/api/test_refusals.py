@@ -233,6 +233,23 @@ def test_nul_in_api_query_path_and_body_is_a_400_naming_the_field(course):
     assert response.status_code == 200 and response.json()["description"] == "C:\\u0000"
 
 
+def test_a_lone_surrogate_in_a_json_body_is_a_400_naming_the_field_not_a_500(course):
+    """"\\ud800" without its pair decodes to a str no database driver can encode: it answered 500 (anonymous
+    sign-up included), before the permission check."""
+    body = refusal(client_for().post("/api/v1/accounts/signup", '{"nik": "3273\\ud800", "full_name": "a"}',
+                                     content_type="application/json"), 400)
+    assert (body["code"], body["field"]) == ("invalid_character", "nik") and "UTF-16" in body["message"]
+    before = Program.objects.filter(pk=course.program.pk).values().get()
+    body = refusal(client_for(course.manager).patch(f"{T}/programs/{course.program.pk}", '{"tags": ["ok", "\\udfff"]}',
+                                                    content_type="application/json"), 400)
+    assert (body["code"], body["field"]) == ("invalid_character", "tags.1")
+    assert Program.objects.filter(pk=course.program.pk).values().get() == before
+    # A pair is a real character (here an emoji) and is taken.
+    response = client_for(course.manager).patch(f"{T}/programs/{course.program.pk}", '{"description": "Las \\ud83d\\udd25"}',
+                                                content_type="application/json")
+    assert response.status_code == 200 and response.json()["description"] == "Las \U0001f525"
+
+
 def test_nul_in_api_form_fields_is_refused_after_authentication(course):
     url = f"{T}/programs/{course.program.pk}/import"
     upload = SimpleUploadedFile("peserta.csv", b"nik,nama\n", content_type="text/csv")

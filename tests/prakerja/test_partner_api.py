@@ -129,6 +129,7 @@ def test_refusals_are_distinct_and_bad_bodies_are_400(world):
     ("/payment/redeem-code/status", {"redeem_code": 12}, None, "invalid_value", "redeem_code"),
     ("/payment/redeem-code/status", {"redeem_code": "R" * 101}, None, "value_out_of_range", "redeem_code"),
     ("/payment/redeem-code/status", {"redeem_code": "R1\u0000"}, None, "invalid_character", "redeem_code"),
+    ("/payment/redeem-code/status", {"redeem_code": "R1\ud800"}, None, "invalid_character", "redeem_code"),  # a lone surrogate
     ("/payment/redeem-code/status", {"redeem_code": "R1", "sequence": "\u00b2"}, None, "redeem_wrong_sequence", "sequence"),
     ("/payment/redeem-code/status", {"redeem_code": "R1", "sequence": "9" * 5000}, None, "redeem_wrong_sequence", "sequence"),
     ("/payment/redeem-code/attendance", {"redeem_code": "R1", "attendance_status": "maybe"}, None, "invalid_value", "attendance_status"),

@@ -1,4 +1,4 @@
-"""The NUL character (U+0000) is refused wherever input enters.
+"""The NUL character (U+0000) is refused wherever input enters (and, in JSON bodies, lone UTF-16 surrogates).
 
 PostgreSQL cannot store it in text (psycopg raises "text fields cannot contain NUL" and the request
 would answer 500), SQLite silently stores it, and no person ever types one. So a request that
@@ -30,11 +30,30 @@ CODE = Code.INVALID_CHARACTER
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
+# A lone UTF-16 surrogate (U+D800–U+DFFF): JSON may write one as "\ud800" without its pair, Python's json.loads
+# keeps it, and no database driver can encode it (UnicodeEncodeError, a 500). Nothing a person types is one: a
+# paired escape ("\ud83d\ude00") decodes to the real character and never matches.
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+SURROGATE_MESSAGE = Msg(
+    "Isian memuat karakter yang tidak sah (separuh pasangan UTF-16 tanpa pasangannya, seperti \\ud800). "
+    "Kirim teks Unicode yang utuh lalu coba lagi.",
+    "The input contains an invalid character (half of a UTF-16 surrogate pair, such as \\ud800). "
+    "Send whole Unicode text and try again.",
+)
+
+
 class NulCharacter(ValidationFailed):
     """Input with a NUL character. ``field`` names the parameter (or the dotted path in a JSON body)."""
 
     def __init__(self, field: str | None = None) -> None:
         super().__init__(MESSAGE, code=CODE, field=field)
+
+
+class LoneSurrogate(ValidationFailed):
+    """A JSON body with a lone UTF-16 surrogate (``_FORBIDDEN``); same code as a NUL."""
+
+    def __init__(self, field: str | None = None) -> None:
+        super().__init__(SURROGATE_MESSAGE, code=CODE, field=field)
 
 
 class NulInForm(NulCharacter, SuspiciousOperation):
@@ -52,14 +71,16 @@ def first_in_pairs(pairs: Iterable[tuple[Any, Any]]) -> tuple[bool, str | None]:
     return False, None
 
 
-def find_in_data(data: Any, path: str = "") -> tuple[bool, str | None]:
-    """Look through parsed JSON (dicts, lists, strings); returns (found, dotted path of the value)."""
+def find_in_data(data: Any, path: str = "") -> tuple[str | None, str | None]:
+    """Look through parsed JSON (dicts, lists, strings) for a NUL or a lone surrogate; returns (the character found
+    or None, dotted path of the value)."""
     if isinstance(data, str):
-        return (True, path or None) if NUL in data else (False, None)
+        found = _FORBIDDEN.search(data)
+        return (found.group(), path or None) if found else (None, None)
     if isinstance(data, Mapping):
         for key, value in data.items():
-            if isinstance(key, str) and NUL in key:
-                return True, path or None
+            if isinstance(key, str) and (in_key := _FORBIDDEN.search(key)):
+                return in_key.group(), path or None
             found, where = find_in_data(value, f"{path}.{key}" if path else str(key))
             if found:
                 return found, where
@@ -68,13 +89,16 @@ def find_in_data(data: Any, path: str = "") -> tuple[bool, str | None]:
             found, where = find_in_data(value, f"{path}.{index}" if path else str(index))
             if found:
                 return found, where
-    return False, None
+    return None, None
 
 
 def refuse_in_data(data: Any) -> None:
+    """Refuse parsed JSON holding a NUL (``NulCharacter``) or a lone surrogate (``LoneSurrogate``) anywhere."""
     found, where = find_in_data(data)
-    if found:
+    if found == NUL:
         raise NulCharacter(where)
+    if found:
+        raise LoneSurrogate(where)
 
 
 def in_json_bytes(body: bytes) -> bool:

@@ -43,6 +43,7 @@ def _body(request: HttpRequest) -> dict:
         raise ValidationFailed(BAD_BODY, code=CoreCode.INVALID_BODY) from None
     if not isinstance(data, dict):
         raise ValidationFailed(BAD_BODY, code=CoreCode.INVALID_BODY)
+    nul.refuse_in_data(data)  # a NUL or a lone surrogate ("\ud800") cannot reach the database
     return data
 
 
