@@ -357,6 +357,35 @@ def test_print_sheet_has_one_qr_card_per_participant_and_replaces_earlier_links(
     assert Certificate.objects.count() == 0
 
 
+def test_one_lost_card_is_reprinted_without_voiding_the_rest_of_the_class(setup, django_capture_on_commit_callbacks, client):
+    """Reprinting the whole sheet for one lost card voided every card the class already held."""
+    login(client, setup.manager)
+    sheet = client.post(reverse("certification:board_links_print", kwargs={"program_id": setup.program.pk})).content.decode()
+    held = set(TOKEN_RE.findall(sheet))
+    board = client.get(reverse("certification:board", kwargs={"program_id": setup.program.pk})).content.decode()
+    fajar = setup.enrollments["Fajar"]
+    url = reverse("certification:link_print_one", kwargs={"enrollment_id": fajar.pk})
+    assert f'action="{url}"' in board and "Cetak kartu QR" in board
+    waiting = reverse("certification:link_print_one", kwargs={"enrollment_id": setup.enrollments["Dedi"].pk})
+    assert f'action="{waiting}"' not in board  # nothing he can do yet: the sheet gives him no card either
+    response = client.post(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert html.count('class="link-card"') == 1 and "Fajar Nugraha" in html
+    (new,) = set(TOKEN_RE.findall(html))
+    fajar_old = PersonalLink.objects.filter(enrollment=fajar, revoked_at__isnull=False)
+    assert fajar_old.count() == 1  # his lost card stops working ...
+    still = [t for t in held if open_link(Client(), t).status_code == 302]
+    assert len(still) == len(held) - 1  # ... everyone else's keeps working
+    assert open_link(Client(), new).status_code == 302
+    assert AuditEvent.objects.filter(action="personal_link.printed").latest("id").after["enrollments"] == [fajar.pk]
+    refused = client.post(waiting, follow=True)
+    assert "tidak memerlukan kartu tautan" in refused.content.decode()
+    with pytest.raises(PermissionDenied):
+        cert_services.personal_link_print_one(actor=make_staff(role=Role.INSTITUTION_MANAGER, institution=make_institution()),
+                                               enrollment_id=fajar.pk, base_url="http://testserver/")
+
+
 # --- not yet competent, not passed: their result, never a certificate ------------------------------------
 
 def test_someone_not_yet_competent_gets_a_link_to_their_result_that_promises_no_certificate(

@@ -131,7 +131,8 @@ def test_other_institutions_staff_cannot_send_print_or_revoke_links(c, other):
         client = _login(user)
         for url in (reverse("certification:board_remind", kwargs={"program_id": c.program.pk}),
                     reverse("certification:board_links_print", kwargs={"program_id": c.program.pk}),
-                    reverse("certification:link_revoke", kwargs={"enrollment_id": c.enrollments[0].pk})):
+                    reverse("certification:link_revoke", kwargs={"enrollment_id": c.enrollments[0].pk}),
+                    reverse("certification:link_print_one", kwargs={"enrollment_id": c.enrollments[0].pk})):
             answer = client.post(url)
             assert answer.status_code == 403, (user.username, url)
             assert TOKEN_RE.search(answer.content.decode()) is None

@@ -320,6 +320,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:assess_import_error_file": (Case(only(*ASSESSORS), params={"program_id": "program", "token": "assessment_error_token"}),),
     "certification:board_links_print": (post(only(*PROGRAM_MANAGERS)),),
     "certification:link_revoke": (post(only(*PROGRAM_MANAGERS)),),
+    "certification:link_print_one": (post(only(*PROGRAM_MANAGERS)),),
     # --- personal links (/l/): the token decides, never the role ------------------------------------
     # An unknown token is a 404 for everyone; without the capability a link puts in the session, its pages
     # do not exist (the capability itself is tested in tests/certification/test_personal_links.py).

@@ -79,6 +79,8 @@ class Code(ErrorCode):
     LINK_MISSING = "personal_link_missing", Msg("Buka dulu tautan pribadi dari SMS/e-mail", "Open the personal link from the SMS/e-mail first")
     LINK_NO_CERTIFICATE = "personal_link_no_certificate", Msg("Sertifikat belum terbit", "No certificate yet")
     LINK_NONE_ACTIVE = "personal_link_none_active", Msg("Tidak ada tautan pribadi yang aktif", "No active personal link")
+    LINK_NOT_NEEDED = "personal_link_not_needed", Msg("Peserta ini tidak memerlukan tautan pribadi sekarang",
+                                                      "This participant needs no personal link now")
     # public verification
     CERTIFICATE_NUMBER_INVALID = "certificate_number_invalid", Msg("Nomor sertifikat tidak valid", "Not a certificate number")
     CERTIFICATE_NUMBER_REQUIRED = "certificate_number_required", Msg("Nomor sertifikat wajib diisi", "Certificate number required")

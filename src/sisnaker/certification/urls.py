@@ -36,6 +36,7 @@ urlpatterns = [
     path("kesiapan/<int:program_id>/pengingat/", board.board_remind, name="board_remind"),
     path("kesiapan/<int:program_id>/tautan/cetak/", board.board_links_print, name="board_links_print"),
     path("tautan/<int:enrollment_id>/cabut/", board.link_revoke, name="link_revoke"),
+    path("tautan/<int:enrollment_id>/cetak/", board.link_print_one, name="link_print_one"),
     path("kesiapan/<int:program_id>/terbitkan-semua/", board.board_issue_all, name="board_issue_all"),
     path("kesiapan/<int:program_id>/terbitkan-semua/<str:result_id>/", board.board_issue_progress, name="board_issue_progress"),
     # pieces of lower apps' pages ({% fragment "certification:…" pk %})

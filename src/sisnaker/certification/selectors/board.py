@@ -62,6 +62,7 @@ class BoardRow:
     certificate_number: str = ""
     verification_id: str = ""
     certificate_id: int | None = None
+    link_purpose: str | None = None  # why the printed sheet would give them a card (``domain.link_purpose_for``), or None
 
     @property
     def enrollment_id(self) -> int:
@@ -160,7 +161,8 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
         BoardRow(enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
                  blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
                  certificate_number=r.certificate_number, verification_id=r.enrollment.certificate_vid or "",
-                 certificate_id=r.certificate_id)
+                 certificate_id=r.certificate_id,
+                 link_purpose=domain.link_purpose_for(r.readiness) if r.enrollment.state in domain.LINK_STATES else None)
         for r in readiness_of(list(current.object_list))
     ]
     current.object_list = rows

@@ -31,6 +31,7 @@ from .links import (
     link_url,
     personal_link_certificate,
     personal_link_open,
+    personal_link_print_one,
     personal_link_revoke,
     personal_links_print,
 )
@@ -64,6 +65,6 @@ __all__ = [
     "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
     "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
-    "personal_link_certificate", "personal_link_open", "personal_link_revoke", "personal_links_print", "ready_topic",
+    "personal_link_certificate", "personal_link_open", "personal_link_print_one", "personal_link_revoke", "personal_links_print", "ready_topic",
     "reminder_topic", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
 ]

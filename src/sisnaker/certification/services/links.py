@@ -128,6 +128,34 @@ def personal_links_print(*, actor: User, program: Program, base_url: str, now: d
 
 
 @transaction.atomic(durable=True)
+def personal_link_print_one(*, actor: User, enrollment_id: int, base_url: str, now: dt.datetime | None = None) -> IssuedLink:
+    """A new link for one participant, for a single printed QR card (they lost theirs, or joined the sheet late):
+    only their earlier link stops working; the rest of the class keeps the cards they hold. ``Conflict``
+    (``personal_link_not_needed``) when the board would give them none (``link_rows``: nothing they can do yet, or
+    not a participant any more)."""
+    from ..selectors.readiness import readiness_for_enrollments
+
+    now = now or timezone.now()
+    enrollment = Enrollment.objects.select_related("program", "person").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=TrainingCode.ENROLLMENT_NOT_FOUND)
+    require(actor, "personal_link.print", enrollment.program)
+    row = readiness_for_enrollments(enrollment_ids=[enrollment.pk]).get(enrollment.pk)
+    purpose = domain.link_purpose_for(row.readiness) if row is not None and enrollment.state in domain.LINK_STATES else None
+    if purpose is None:
+        raise Conflict(Msg("{name} tidak memerlukan kartu tautan sekarang: tidak ada langkah yang dapat ia isi sendiri dan "
+                           "belum ada sertifikat atau hasil untuknya.", "{name} needs no link card now: there is no step "
+                           "they can do themselves and no certificate or result for them yet.").format(
+                               name=enrollment.person.full_name), code=Code.LINK_NOT_NEEDED,
+                       details={"program": enrollment.program_id})
+    (issued,) = issue_many(actor=actor, wanted=[(enrollment, row.name, purpose)], reason="print", base_url=base_url, now=now)
+    audit_issued(actor=actor, issued=[issued], now=now)
+    audit.record(actor=actor, action=Audit.PERSONAL_LINKS_PRINTED, obj=enrollment.program, at=now,
+                 after={"enrollments": [enrollment.pk], "expires_at": issued.expires_at})
+    return issued
+
+
+@transaction.atomic(durable=True)
 def personal_link_revoke(*, actor: User, enrollment_id: int, now: dt.datetime | None = None) -> Enrollment:
     """Revoke the usable link(s) of one participant (a lost phone, a wrong number). ``Conflict`` when none."""
     now = now or timezone.now()

@@ -60,6 +60,7 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
     b = selectors.board(program=program, q=q, blocking_only=blocking_only, page=request.GET.get("page"), per_page=BOARD_PAGE_SIZE)
     can_issue = can(request.user, "certificate.issue", program)
     can_revoke = can(request.user, "personal_link.revoke", program)
+    can_print = can(request.user, "personal_link.print", program)
     # The issuing institution's staff open each certificate's page (details, PDF, revoke, verifications).
     can_open_certificates = can(request.user, "certificate.view", program)
     active = selectors.active_links(program=program, now=timezone.now())
@@ -84,13 +85,17 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
             "link": active.get(r.enrollment.pk),
             "revoke_link_url": reverse("certification:link_revoke", kwargs={"enrollment_id": r.enrollment.pk})
             if can_revoke and r.enrollment.pk in active else "",
+            # One card for one participant (a lost card), where the sheet would print them one.
+            "print_link_url": reverse("certification:link_print_one", kwargs={"enrollment_id": r.enrollment.pk})
+            if can_print and r.link_purpose else "",
         })
     return {
         "program": program, "board": b, "rows": rows, "page": page, "q": q, "blocking_only": blocking_only,
         # Words every row repeats, translated once per page rather than once per cell.
         "words": {"done": _("sudah"), "not_done": _("belum"), "certified": _("Sertifikat terbit"),
                   "ready": _("Siap diterbitkan"), "ready_cell": _("siap diterbitkan"), "waiting": _("Menunggu"),
-                  "issue": _("Terbitkan"), "complete": _("Lengkap"), "opened": _("sudah dibuka"), "revoke": _("Cabut")},
+                  "issue": _("Terbitkan"), "complete": _("Lengkap"), "opened": _("sudah dibuka"), "revoke": _("Cabut"),
+                  "print_one": _("Cetak kartu QR")},
         "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
         "can_send_links": can(request.user, "personal_link.send", program),
         "can_print_links": can(request.user, "personal_link.print", program),
@@ -141,6 +146,11 @@ def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
     if not can(request.user, "personal_link.print", program):
         raise PermissionDenied(PRINT_REFUSED)
     issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
+    return _print_cards(request, program, issued)
+
+
+def _print_cards(request: HttpRequest, program, issued: list) -> HttpResponse:
+    """The printable sheet of QR cards of ``issued`` links (the tokens exist only in this response: never cached)."""
     cards = [{"name": i.name, "url": i.url, "short_url": i.url.split("://", 1)[-1], "expires_at": i.expires_at,
               "ready": i.purpose == domain.LINK_CERTIFICATE_READY, "result": i.purpose == domain.LINK_RESULT,
               "qr_svg": segno.make(i.url, error="m").svg_inline(scale=3)}
@@ -150,6 +160,19 @@ def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
     })
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def link_print_one(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """One participant's QR card (a lost card): a new link for them only; the class's other cards keep working."""
+    try:
+        issued = services.personal_link_print_one(actor=request.user, enrollment_id=enrollment_id,
+                                                  base_url=links.public_url(request) + "/")
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect("certification:board", program_id=exc.details["program"])
+    return _print_cards(request, issued.enrollment.program, [issued])
 
 
 @login_required
