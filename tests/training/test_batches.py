@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from sisnaker.core.dates import long_en, long_id
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
@@ -162,7 +163,7 @@ def test_starting_early_needs_a_reason_recorded_in_the_audit_trail(manager, sour
     with pytest.raises(ValidationFailed) as exc:
         services.program_transition(actor=manager, program=source, action="start", today=early, reason="   ")
     assert (exc.value.code, exc.value.field) == ("reason_required", "reason")
-    assert source.start_date.isoformat() in exc.value.message.id
+    assert long_id(source.start_date) in exc.value.message.id
     # Nothing happened: the program, the applicants, the audit trail.
     assert Program.objects.get(pk=source.pk).status == P.PUBLISHED
     assert not Enrollment.objects.filter(program=source, state=E.NOT_SELECTED).exists()
@@ -180,7 +181,7 @@ def test_on_the_planned_dates_no_reason_is_needed_but_closing_early_needs_one(ma
     assert "early" not in AuditEvent.objects.get(action="program.start", object_id=str(source.pk)).after
     with pytest.raises(ValidationFailed) as exc:
         services.program_transition(actor=manager, program=source, action="close", today=source.end_date - dt.timedelta(days=1))
-    assert exc.value.code == "reason_required" and source.end_date.isoformat() in exc.value.message.en
+    assert exc.value.code == "reason_required" and long_en(source.end_date) in exc.value.message.en
     assert Program.objects.get(pk=source.pk).status == P.RUNNING
     services.program_transition(actor=manager, program=source, action="close", today=source.end_date)
     assert Program.objects.get(pk=source.pk).status == P.CLOSED

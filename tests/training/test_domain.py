@@ -197,9 +197,9 @@ def test_registration_window_edges(today, open_):
     blocker = domain.registration_open(status="published", window=WINDOW, today=today)
     assert (blocker is None) is open_
     if today < WINDOW.opens:
-        assert blocker.id == "Pendaftaran baru dibuka pada 2026-11-01." and blocker.en == "Registration opens on 2026-11-01."
+        assert blocker.id == "Pendaftaran baru dibuka pada 1 November 2026." and blocker.en == "Registration opens on 1 November 2026."
     elif today > WINDOW.closes:
-        assert "2026-11-30" in blocker.id and "susulan" in blocker.id and "manager" in blocker.en
+        assert "30 November 2026" in blocker.id and "susulan" in blocker.id and "manager" in blocker.en
 
 
 @pytest.mark.parametrize("status", ["draft", "selection", "running", "closed", "cancelled"])
@@ -211,7 +211,9 @@ def test_registration_only_while_published(status):
 @pytest.mark.parametrize(
     ("status", "today", "late"),
     [("published", D(2026, 11, 30), False), ("published", D(2026, 12, 1), True), ("selection", D(2026, 11, 15), True),
-     ("running", D(2026, 11, 15), True)],
+     ("running", D(2026, 11, 15), True), ("closed", D(2026, 11, 15), True),
+     # A draft's list prepared before its window opens is not late (it was shown "registration closed" and marked late).
+     ("draft", D(2026, 10, 20), False), ("draft", D(2026, 12, 1), True)],
 )
 def test_is_late(status, today, late):
     assert domain.is_late(window=WINDOW, status=status, today=today) is late
@@ -347,3 +349,14 @@ class ProgramMachine(RuleBasedStateMachine):
 
 TestProgramMachine = ProgramMachine.TestCase
 TestProgramMachine.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+
+
+def test_starting_early_says_when_assessment_opens_in_words_not_iso():
+    """Started early, the instructors found a locked grid (assessment opens on the planned start) with nothing said."""
+    start, end = dt.date(2026, 12, 7), dt.date(2026, 12, 18)
+    needed = domain.transition_reason_needed(action="start", start_date=start, end_date=end, today=dt.date(2026, 12, 2))
+    assert "7 Desember 2026" in needed.id and "Penilaian kompetensi" in needed.id and "2026-12-07" not in needed.id
+    assert "7 December 2026" in needed.en and "assess" in needed.en
+    closing = domain.transition_reason_needed(action="close", start_date=start, end_date=end, today=dt.date(2026, 12, 10))
+    assert "18 Desember 2026" in closing.id and "18 December 2026" in closing.en
+    assert domain.transition_reason_needed(action="start", start_date=start, end_date=end, today=start) is None

@@ -94,9 +94,9 @@ def test_reason_needed_before_the_planned_date(action, today, needed):
 
 def test_the_reason_message_names_the_planned_date_in_both_languages():
     why = domain.transition_reason_needed(action="start", start_date=START, end_date=END, today=START - dt.timedelta(days=14))
-    assert "2026-12-03" in why.id and "2026-12-03" in why.en and "early" in why.en
+    assert "3 Desember 2026" in why.id and "3 December 2026" in why.en and "early" in why.en
     why = domain.transition_reason_needed(action="close", start_date=START, end_date=END, today=START)
-    assert "2027-01-02" in why.id and "closing early" in why.en
+    assert "2 Januari 2027" in why.id and "closing early" in why.en
 
 
 # Start dates leave room for a program's length before date.max (Hypothesis found 9999-12-31 + 400 days).

@@ -143,6 +143,16 @@ def test_citizen_registers_from_the_program_page(client, program, citizen):
     assert "Anda sudah terdaftar" in page
 
 
+def test_a_suspended_institutions_program_does_not_invite_sign_ups(client, program, citizen, institution):
+    """The catalogue hid it, but its page still said "Pendaftaran dibuka … Daftar" and the click was refused."""
+    institution.status = "suspended"
+    institution.save(update_fields=["status"])
+    client.force_login(citizen.user)
+    html = client.get(reverse("training:program", args=[program.pk])).content.decode()
+    assert ">Daftar</button>" not in html and "sedang dibekukan" in html
+    assert client.get(f"/api/v1/training/programs/{program.pk}").json()["registration_open"] is False
+
+
 def test_registration_refusals_are_clear(client, manager, new_program):
     young = PersonFactory(birth_date=dt.date(2010, 1, 5))
     strict = new_program(title="Program Usia Dewasa", min_age=18, min_education="d3")
@@ -279,7 +289,9 @@ def test_start_confirmation_says_what_follows_and_needs_a_reason_before_the_star
     assert '3 pendaftaran berstatus "Pendaftar" menjadi "Tidak lolos seleksi".' in html
     assert '2 pendaftaran berstatus "Lolos seleksi" menjadi "Tidak lolos seleksi".' in html
     assert "Jumlah: 5 pendaftaran berubah status." in html
-    assert 'id="reason-needed"' in html and program.start_date.isoformat() in html
+    from sisnaker.core.dates import long_id
+    assert 'id="reason-needed"' in html and long_id(program.start_date) in html
+    assert "Penilaian kompetensi tetap baru dapat diisi instruktur mulai" in html  # the locked grid is announced
     # Confirming without a reason before the start date: refused on the reason field, nothing changes.
     response = client.post(confirm, {"reason": "  "})
     assert response.status_code == 400

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from sisnaker.accounts.models import User
+from sisnaker.core.dates import long_id
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.roles import Role
@@ -121,12 +122,12 @@ def test_self_registration_only_inside_the_window(program, citizen):
     with pytest.raises(Conflict) as before:
         register(citizen, program, today=program.registration_opens - dt.timedelta(days=1))
     assert before.value.code == "registration_closed"
-    assert program.registration_opens.isoformat() in before.value.message.id
+    assert long_id(program.registration_opens) in before.value.message.id
 
     with pytest.raises(Conflict) as after:
         register(citizen, program, today=program.registration_closes + dt.timedelta(days=1))
     assert after.value.code == "registration_closed"
-    assert "susulan" in after.value.message.id and program.registration_closes.isoformat() in after.value.message.id
+    assert "susulan" in after.value.message.id and long_id(program.registration_closes) in after.value.message.id
 
     # Both edges are inside the window.
     e = register(citizen, program, today=program.registration_closes)

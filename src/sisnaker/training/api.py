@@ -372,8 +372,7 @@ def _program_out(p: Program, *, today: dt.date, staff: bool = False, counts: dic
         "competency_units": list(p.competency_units.all()),
         "hours": p.hours, "start_date": p.start_date, "end_date": p.end_date,
         "registration_opens": p.registration_opens, "registration_closes": p.registration_closes,
-        "registration_open": domain.registration_open(
-            status=p.status, window=domain.Window(p.registration_opens, p.registration_closes), today=today) is None,
+        "registration_open": selectors.registration_blocker(program=p, today=today) is None,
         "quota": p.quota, "seats_left": selectors.seats_left(p),
         "regency": {"code": p.regency_id, "name": p.regency.name},
         "province": {"code": p.regency.province_id, "name": p.regency.province.name},

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sisnaker.core import dates
 from sisnaker.core.choices import Choices
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
@@ -275,11 +276,16 @@ def transition_reason_needed(*, action: str, start_date: dt.date, end_date: dt.d
     if action == "cancel":
         return Msg("Tuliskan alasan pembatalan.", "Write the reason for cancelling.")
     if action == "start" and today < start_date:
-        return Msg("Pelatihan dijadwalkan mulai {d}: tuliskan alasan memulai lebih awal.",
-                   "The training is scheduled to start on {d}: write the reason for starting early.").format(d=start_date.isoformat())
+        # Assessment still opens on the planned start date (certification.domain.assessment_opens_blocker): the
+        # manager must know before starting, or the instructors find a locked grid with nothing to say why.
+        return Msg("Pelatihan dijadwalkan mulai {d_id}: tuliskan alasan memulai lebih awal. Penilaian kompetensi tetap baru "
+                   "dapat diisi instruktur mulai {d_id}.",
+                   "The training is scheduled to start on {d_en}: write the reason for starting early. Instructors can still "
+                   "assess competencies only from {d_en}.").format(**dates.msg_params("d", start_date))
     if action == "close" and today < end_date:
-        return Msg("Pelatihan dijadwalkan selesai {d}: tuliskan alasan menutup lebih awal.",
-                   "The training is scheduled to end on {d}: write the reason for closing early.").format(d=end_date.isoformat())
+        return Msg("Pelatihan dijadwalkan selesai {d_id}: tuliskan alasan menutup lebih awal.",
+                   "The training is scheduled to end on {d_en}: write the reason for closing early.").format(
+                       **dates.msg_params("d", end_date))
     return None
 
 
@@ -404,25 +410,33 @@ class Window:
     closes: dt.date
 
 
-def registration_open(*, status: str, window: Window, today: dt.date) -> Msg | None:
-    """Why a citizen may not register themself now, or None when they may."""
+INSTITUTION_SUSPENDED = Msg("Lembaga penyelenggara program ini sedang dibekukan; pendaftaran tidak dapat diterima saat ini.",
+                            "The institution running this program is suspended; registrations cannot be accepted now.")
+
+
+def registration_open(*, status: str, window: Window, today: dt.date, institution_active: bool = True) -> Msg | None:
+    """Why a citizen may not register themself now, or None when they may. ``institution_active``: the institution
+    running it is approved (a suspended one's program stays visible to those who know it, but takes no one)."""
+    if not institution_active:
+        return INSTITUTION_SUSPENDED
     if status != P.PUBLISHED:
         return Msg(
             "Pendaftaran program ini tidak dibuka (status: {s_id}).", "Registration for this program is not open (status: {s_en})."
         ).format(s_id=status_label(status).id, s_en=status_label(status).en)
     if today < window.opens:
-        return Msg("Pendaftaran baru dibuka pada {d}.", "Registration opens on {d}.").format(d=window.opens.isoformat())
+        return Msg("Pendaftaran baru dibuka pada {d_id}.", "Registration opens on {d_en}.").format(**dates.msg_params("d", window.opens))
     if today > window.closes:
         return Msg(
-            "Pendaftaran sudah ditutup pada {d}. Pendaftaran susulan hanya dapat dicatat oleh pengelola lembaga.",
-            "Registration closed on {d}. A late registration can only be recorded by the institution's manager.",
-        ).format(d=window.closes.isoformat())
+            "Pendaftaran sudah ditutup pada {d_id}. Pendaftaran susulan hanya dapat dicatat oleh pengelola lembaga.",
+            "Registration closed on {d_en}. A late registration can only be recorded by the institution's manager.",
+        ).format(**dates.msg_params("d", window.closes))
     return None
 
 
 def is_late(*, window: Window, status: str, today: dt.date) -> bool:
-    """A registration recorded now is late ("susulan") when the window is over or the program moved on."""
-    return today > window.closes or status not in (P.PUBLISHED,)
+    """A registration recorded now is late ("susulan") when the window is over or the program moved on past it.
+    A draft's list prepared before publishing (an import of the people already chosen) is not late."""
+    return today > window.closes or status not in (P.DRAFT, P.PUBLISHED)
 
 
 def age_on(born: dt.date, day: dt.date) -> int:

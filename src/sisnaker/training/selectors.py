@@ -98,6 +98,13 @@ def public_program(*, program_id: int) -> Program | None:
     )
 
 
+def registration_blocker(*, program: Program, today: dt.date) -> Msg | None:
+    """Why a citizen cannot register for ``program`` today (``domain.registration_open``), its institution's
+    standing included; None when they can. ``program.institution`` should be loaded (``select_related``)."""
+    return domain.registration_open(status=program.status, window=domain.Window(program.registration_opens, program.registration_closes),
+                                    today=today, institution_active=program.institution.status == Institution.Status.APPROVED)
+
+
 def program_for_staff(*, program_id: int) -> Program:
     """A program of any status with its seats and late registrations counted (``late_count``), or
     NotFound. Whether the reader may see it is the caller's permission check."""

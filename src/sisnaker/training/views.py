@@ -142,9 +142,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("training:manage", pk=pk)
         raise NotFound(NOT_PUBLIC, code=Code.PROGRAM_NOT_FOUND)
     today = _today()
-    blocker = domain.registration_open(
-        status=program.status, window=domain.Window(program.registration_opens, program.registration_closes), today=today
-    )
+    blocker = selectors.registration_blocker(program=program, today=today)
     person = my_enrollment = None
     if request.user.is_authenticated:
         person = account_selectors.person_for_user(user=request.user)
