@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sisnaker.accounts.models import RoleAssignment, User
+from sisnaker.certification import services as cert_services
 from sisnaker.certification.models import Certificate
 from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -253,6 +254,16 @@ def test_applying_attaches_the_valid_ak1_card_and_certificates(regions, officer)
     application = services.application_submit(actor=person.user, vacancy_id=vacancy.pk, cover_note="Siap bekerja", now=NOW)
     assert application.ak1_card_id == card.pk and application.stage == "applied"
     assert list(application.certificates.all()) == [cert]
+    # Revoked after the person applied: the employer no longer sees it as a credential (page nor API).
+    _, (shown,) = selectors.applicants(viewer=boss, vacancy_id=vacancy.pk)
+    assert [c.number for c in shown.certificates.all()] == [cert.number]
+    cert_services.certificate_revoke(actor=c.manager, certificate=cert, reason="Data peserta salah", now=NOW)
+    _, (shown,) = selectors.applicants(viewer=fresh(boss), vacancy_id=vacancy.pk)
+    assert list(shown.certificates.all()) == []
+    from django.test import Client
+    page = Client()
+    page.force_login(boss)
+    assert cert.number not in page.get(f"/penempatan/lowongan/{vacancy.pk}/pelamar/").content.decode()
     with pytest.raises(Conflict):
         services.application_submit(actor=person.user, vacancy_id=vacancy.pk, now=NOW)
     with pytest.raises(IntegrityError), transaction.atomic():

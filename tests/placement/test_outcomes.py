@@ -142,6 +142,20 @@ def test_completeness_per_origin_region_recounts(world):
         selectors.completeness(viewer=bandung[1].person.user)
 
 
+def test_a_regency_officers_completeness_page_names_their_regency_not_the_province(world, client):
+    """Three officers saw three different figures under the same label "Jawa Barat": a regency office's own figures
+    were shown as its province's."""
+    c, bandung, _ = world
+    officer = staff("regional_officer", region_code="32.73")
+    services.outcomes_report(actor=officer, enrollment_ids=[bandung[0].pk], data=WORKING, now=NOW)
+    assert (selectors.completeness_level(officer), selectors.completeness_level(staff("regional_officer", region_code="32")),
+            selectors.completeness_level(staff("curator")), selectors.completeness_level(c.manager)) == (
+        "regency", "province", "province", "province")
+    client.force_login(officer)
+    html = client.get("/penempatan/kelengkapan/").content.decode()
+    assert "Kota Bandung" in html and "Jawa Barat" not in html
+
+
 def test_a_hire_counts_as_a_known_outcome(world):
     _c, bandung, _ = world
     Placement.objects.create(person=bandung[2].person, employer_name="CV Maju", position="Teknisi", start_date=TODAY,

@@ -160,7 +160,8 @@ class ApplicationOut(Schema):
     stage_note: str
     cover_note: str
     ak1_number: str | None = Field(description="The applicant's AK/1 card attached (valid when they applied)")
-    certificates: list[str] = Field(description="Numbers of the training certificates attached")
+    certificates: list[str] = Field(description="Numbers of the training certificates attached that still stand (a certificate "
+                                             "revoked since is not listed)")
     applied_at: dt.datetime
     stage_changed_at: dt.datetime
     actions: list[str] = Field(description="The moves possible from this stage")
@@ -439,7 +440,7 @@ def vacancy_applications(request, vacancy_id: int):
 def application_move(request, application_id: int, payload: MoveIn):
     application = services.application_move(actor=request_actor(request), application_id=application_id, action=payload.action,
                                              note=payload.note, start_date=payload.start_date, now=timezone.now())
-    application = (Application.objects.select_related("person", "ak1_card").prefetch_related("certificates")
+    application = (Application.objects.select_related("person", "ak1_card").prefetch_related(selectors.standing_certificates())
                    .get(pk=application.pk))
     return _application_out(application)
 

@@ -369,9 +369,17 @@ def applicants(*, viewer: User, vacancy_id: int) -> tuple[Vacancy, list[Applicat
     if vacancy is None:
         raise NotFound(VACANCY_NOT_FOUND, code=JobsCode.VACANCY_NOT_FOUND)
     require(viewer, "application.view", vacancy)
-    rows = list(vacancy.applications.select_related("person", "ak1_card").prefetch_related("certificates")
+    rows = list(vacancy.applications.select_related("person", "ak1_card").prefetch_related(standing_certificates())
                 .order_by("applied_at", "id")[:1000])
     return vacancy, rows
+
+
+def standing_certificates():
+    """The certificates attached to an application that still stand: one revoked after the person applied is no
+    longer shown to the employer as a credential (it was, with no mark, while /v/ said "DICABUT")."""
+    from django.db.models import Prefetch
+
+    return Prefetch("certificates", queryset=Certificate.objects.filter(revoked_at__isnull=True).order_by("number"))
 
 
 def my_applications(*, user: User) -> list[Application]:
@@ -451,6 +459,16 @@ class CompletenessRow:
     alumni: int
     known: int
     percent: int | None
+
+
+def completeness_level(viewer: User) -> str:
+    """The completeness table's default rows for ``viewer``: per regency for an officer of one or more regency
+    offices only (their area is regencies: a row per province labelled their province showed their regency's
+    figures under the province's name), per province otherwise."""
+    grants = list(getattr(viewer, "grants", ()))
+    regional = [g.region_code for g in grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
+    national = any(g.role in (Role.ADMIN, Role.CURATOR, Role.PMO_OFFICER) for g in grants)
+    return "regency" if regional and not national and all("." in code for code in regional) else "province"
 
 
 def completeness(*, viewer: User, by: str = "province", province: str = "") -> list[CompletenessRow]:

@@ -79,7 +79,7 @@ def outcome_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
     province = (request.GET.get("prov") or "").strip()[:2]
-    by = "regency" if province or request.GET.get("per") == "kab" else "province"
+    by = "regency" if province or request.GET.get("per") == "kab" else selectors.completeness_level(request.user)
     rows = selectors.completeness(viewer=request.user, by=by, province=province if province.isdigit() else "")
     total_alumni, total_known = sum(r.alumni for r in rows), sum(r.known for r in rows)
     return render(request, "placement/outcome_completeness.html", {
