@@ -214,7 +214,9 @@ def test_review_page_decides_and_the_manager_is_told(founder, regions):
     client.post(url, {"form": "review", "action": "approve", "licence_number": "503/78/DPMPTSP/2026", "reason": ""})
     inst.refresh_from_db()
     assert inst.status == "approved" and inst.licence_number == "503/78/DPMPTSP/2026"
-    assert Notification.objects.filter(topic="institution.approve", recipient="pendiri@contoh.id").exists()
+    approved = Notification.objects.get(topic="institution.approve", recipient="pendiri@contoh.id").body
+    # A private LPK without LA-LPK accreditation is told it cannot open programs yet, and who records it.
+    assert "DISETUJUI" in approved and "belum dapat dibuka" in approved and "kurator" in approved
     history = list(InstitutionStatusChange.objects.filter(institution=inst).values_list("status", flat=True))
     assert history == ["pending", "rejected", "pending", "approved"]
     actions = list(AuditEvent.objects.filter(object_type="institutions.institution", object_id=str(inst.pk))

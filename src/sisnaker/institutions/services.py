@@ -224,8 +224,22 @@ _DECISION_TEXT = {
 }
 
 
+# Approved (or reinstated) is not yet "you can open programs" for a private LPK without a valid LA-LPK accreditation:
+# the message said it could, then publishing was refused with nobody named to ask.
+_STILL_NEEDS = Msg("Namun program belum dapat dibuka: {blocker} Akreditasi dicatat oleh kurator Kementerian Ketenagakerjaan; "
+                   "kirimkan nomor, peringkat, dan masa berlaku sertifikat akreditasi LA-LPK Anda kepada kurator.",
+                   "Programs cannot be opened yet, though: {blocker_en} The accreditation is recorded by a Ministry of Manpower "
+                   "curator; send the number, grade and validity of your LA-LPK accreditation certificate to the curator.")
+
+
 def _notify_managers(*, institution: Institution, action: str, reason: str) -> None:
     text = _DECISION_TEXT[action].format(name=institution.name, number=institution.registry_number, reason=reason or "-")
+    if action in ("approve", "reinstate"):
+        blocker = domain.publish_blocker(kind=institution.kind, institution_status="approved", status=institution.accreditation_status,
+                                         valid_until=institution.accreditation_valid_until, today=timezone.localdate())
+        if blocker is not None:
+            still = _STILL_NEEDS.format(blocker=blocker.id, blocker_en=blocker.en)
+            text = Msg(f"{text.id} {still.id}", f"{text.en} {still.en}")
     for user in selectors.managers_of(institution=institution):
         notify_user(user=user, topic=f"institution.{action}", subject=f"Sisnaker: {institution.name}",
                     text=text.en if user.preferred_language == "en" else text.id)
