@@ -5,6 +5,7 @@ dates read one way; histories show words, not codes or Python dicts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -208,3 +209,14 @@ def test_approver_and_officer_home(client, world, signup_data):
 def test_citizen_home_offers_register_and_certificates(client, world):
     html = login(client, user_of(world.enrollments["Budi"].person)).get(reverse("web:home")).content.decode()
     assert "Daftarkan lembaga" in html and 'data-work=' not in html
+
+
+def test_instructor_home_says_when_assessment_opens_for_a_program_started_early(client, world):
+    """Started before its planned day, the grid stays locked until then: the home page gave a to-do it refused."""
+    from sisnaker.training.models import Program
+
+    later = timezone.localdate() + dt.timedelta(days=5)
+    Program.objects.filter(pk=world.program.pk).update(start_date=later, end_date=later + dt.timedelta(days=30))
+    html = login(client, world.instructor).get(reverse("web:home")).content.decode()
+    assert f'data-assessment-opens="{later.isoformat()}"' in html and "Penilaian dibuka" in html
+    assert "data-not-assessed" not in html

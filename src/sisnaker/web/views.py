@@ -33,11 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         context["dashboard"] = account_selectors.home_for(user=user)
         roles = {g.role for g in user.grants}
-        taught = training_selectors.programs_taught(user=user, today=timezone.localdate())
+        today = timezone.localdate()
+        taught = training_selectors.programs_taught(user=user, today=today)
         gaps = certification_selectors.assessment_gaps(program_ids=[p.pk for p in taught])
-        # An instructor's programs, each one click from its assessment grid.
+        # An instructor's programs, each one click from its assessment grid; one started early says when its
+        # assessment opens instead of a to-do the grid would refuse.
         context["teaching"] = [
-            {"program": p, "status": str(training_domain.status_label(p.status)), "not_assessed": gaps.get(p.pk, 0)}
+            {"program": p, "status": str(training_domain.status_label(p.status)), "not_assessed": gaps.get(p.pk, 0),
+             "opens": p.start_date if p.start_date > today else None}
             for p in taught
         ]
         context["work"] = {
