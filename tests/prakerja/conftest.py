@@ -15,6 +15,8 @@ from tests.factories import PersonFactory, staff
 from tests.sms import committed
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
+# The waves of ``wave_data`` close on 31 March, after NOW: closing them at NOW is closing early, which needs a reason.
+EARLY = "Kuota nasional sudah terpenuhi dua kali lipat; ditutup lebih awal atas keputusan rapat PMO."
 
 
 def wave_data(**over) -> services.WaveData:

@@ -20,7 +20,7 @@ from sisnaker.prakerja.domain import CardStatus
 from sisnaker.prakerja.models import Application, Card, Selection
 from tests.conftest import make_nik
 
-from .conftest import NOW, apply_confirmed, kk_of
+from .conftest import EARLY, NOW, apply_confirmed, kk_of
 
 pytestmark = pytest.mark.usefixtures("sms")
 BALANCE = 3_500_000
@@ -61,7 +61,7 @@ def drawn_wave(open_wave, applicant, pmo, *, applicants=4, seats=3, drawn_at=NOW
     people = [applicant() for _ in range(applicants)]
     for i, person in enumerate(people):
         apply_confirmed(wave, person, kk=kk_of(make_nik(), serial=100 + i))
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     services.wave_draw(actor=pmo, wave=wave, now=drawn_at)
     wave.refresh_from_db()
     return wave, people

@@ -21,7 +21,7 @@ from sisnaker.prakerja.domain import ApplicationStatus as S
 from sisnaker.prakerja.models import Application
 from tests.conftest import make_nik
 
-from .conftest import NOW, apply_confirmed, kk_of
+from .conftest import EARLY, NOW, apply_confirmed, kk_of
 
 
 def reference_draw(*, seed, candidates, quotas, max_per_household=2):
@@ -129,7 +129,7 @@ def test_the_database_streams_the_candidates_in_the_draws_order(open_wave, appli
         apply_confirmed(wave, applicant(), kk=kk_of(make_nik(), serial=300 + i // 2))
     for i in range(4):  # Jakarta has no quota: its stream is read from the start only when seats are left over
         apply_confirmed(wave, applicant(nik_district="31.74.01"), kk=kk_of(make_nik(district="31.74.01"), serial=400 + i))
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     wave.refresh_from_db()
     streams = selectors.draw_streams(wave)
     in_order = sorted(selectors.draw_candidates(wave), key=lambda c: (domain.draw_key(wave.seed, c.id), c.id))

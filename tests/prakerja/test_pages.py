@@ -64,8 +64,13 @@ def test_the_whole_wave_through_the_pages(applicant, regions):
     assert response["Location"] == reverse("prakerja:mine")
     assert "Terdaftar" in citizen.get(reverse("prakerja:mine")).content.decode()
 
+    # Closing before the announced closing day: a confirmation that says what will happen, and a written reason
+    # (test_close_early.py).
+    close_url = reverse("prakerja:wave_close", args=[wave.pk])
+    assert pmo.post(close_url)["Location"] == close_url
+    assert "dipotong 6 hari" in pmo.get(close_url).content.decode()
+    pmo.post(close_url, {"confirm": "1", "reason": "Target nasional sudah terpenuhi."})
     # Closing and the draw run in the background: the page says so until the task has run.
-    pmo.post(reverse("prakerja:wave_close", args=[wave.pk]))
     pending = pmo.get(reverse("prakerja:wave", args=[wave.pk])).content.decode()
     assert "sedang diproses di latar belakang" in pending and 'hx-trigger="every 10s"' in pending
     assert Wave.objects.get().status == "open"

@@ -17,7 +17,7 @@ from tests.conftest import make_nik
 from tests.factories import staff
 from tests.sms import committed
 
-from .conftest import NOW, apply_confirmed, kk_of
+from .conftest import EARLY, NOW, apply_confirmed, kk_of
 
 pytestmark = pytest.mark.usefixtures("sms")
 
@@ -35,7 +35,7 @@ def test_each_candidate_is_told_once_after_the_draw_commits(open_wave, applicant
     people = [applicant() for _ in range(4)]
     apps = [apply_confirmed(wave, p, kk=kk_of(make_nik(), serial=i), email=f"warga{i}@contoh.id")
             for i, p in enumerate(people, start=1)]
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     with pytest.raises(Conflict):  # not drawn yet: nothing to tell
         services.results_tell(actor=pmo, wave=wave, now=NOW)
     committed()
@@ -92,7 +92,7 @@ def test_a_candidate_passed_over_by_the_household_limit_is_told_so(open_wave, ap
     family = [apply_confirmed(wave, applicant(), kk=kk) for _ in range(3)]
     others = [apply_confirmed(wave, applicant(nik_district="31.74.01"), kk=kk_of(make_nik(district="31.74.01"), serial=80 + i))
               for i in range(2)]
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     services.wave_draw(actor=pmo, wave=wave, now=NOW)
     committed()
     committed()

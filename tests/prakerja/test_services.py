@@ -17,7 +17,7 @@ from sisnaker.prakerja.models import Application, Exclusion, Selection, Wave
 from tests.conftest import make_nik
 from tests.factories import staff
 
-from .conftest import NOW, apply_confirmed, codes_sent, data_for, kk_of, wave_data
+from .conftest import EARLY, NOW, apply_confirmed, codes_sent, data_for, kk_of, wave_data
 
 pytestmark = pytest.mark.usefixtures("sms")
 
@@ -131,7 +131,7 @@ def test_mismatches_go_to_review_and_a_pmo_officer_decides(open_wave, applicant,
     assert {f["code"] for f in app.findings} == {"birth_date_mismatch", "kk_region_unknown"}
     assert [a.pk for a in selectors.review_list()] == [app.pk]
     with pytest.raises(Conflict) as pending:
-        services.wave_close(actor=pmo, wave=wave, now=NOW)
+        services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     assert pending.value.code == "prakerja_reviews_pending"
     with pytest.raises(ValidationFailed):  # a rejection needs its reason
         services.application_review(actor=pmo, application=app, accept=False, note="", now=NOW)
@@ -204,7 +204,7 @@ def test_closing_decides_eligibility_with_reasons(open_wave, applicant, pmo):
     from sisnaker.core import crypto
     name, data = _csv(crypto.decrypt(civil_servant.nik_encrypted))
     services.exclusions_import(actor=pmo, category="civil_servant", file_name=name, data=data, now=NOW)
-    counts = services.wave_close(actor=pmo, wave=wave, now=NOW)
+    counts = services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     assert counts == {"lapsed": 1, "eligible": 1, "ineligible": 1}
     ok.refresh_from_db()
     excluded.refresh_from_db()
@@ -223,7 +223,7 @@ def test_the_draw_selects_per_province_reproducibly_and_later_waves_follow_the_r
     jakarta = applicant(nik_district="31.74.01")
     apps = [apply_confirmed(wave, p, kk=kk_of(make_nik(), serial=i)) for i, p in enumerate(people, start=1)]
     apps.append(apply_confirmed(wave, jakarta, kk=kk_of(make_nik(district="31.74.01"), serial=99)))
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     counts = services.wave_draw(actor=pmo, wave=wave, now=NOW)
     # West Java: 3 seats; Jakarta has 1 applicant for 2 seats: its unused seat goes to the pool.
     assert counts == {"candidates": 9, "selected": 5, "not_selected": 4}
@@ -261,7 +261,7 @@ def test_at_most_max_per_household(open_wave, applicant, pmo):
     wave = open_wave(quotas={"32": 10})
     kk = kk_of(make_nik(), serial=7)
     apps = [apply_confirmed(wave, applicant(), kk=kk) for _ in range(4)]
-    services.wave_close(actor=pmo, wave=wave, now=NOW)
+    services.wave_close(actor=pmo, wave=wave, reason=EARLY, now=NOW)
     services.wave_draw(actor=pmo, wave=wave, now=NOW)
     # What each of them reads on their page: the two not selected are told their KK's limit was reached.
     statuses = sorted((mine.outcome, mine.reason) for a in apps for mine in selectors.my_applications(a.person))

@@ -62,6 +62,8 @@ class Code(ErrorCode):
     QUOTA_SUM = "prakerja_quota_sum", Msg("Jumlah kuota provinsi tidak sama dengan target", "Province quotas do not sum to the target")
     QUOTA_MISSING = "prakerja_quota_missing", Msg("Kuota provinsi belum ditetapkan", "Province quotas not set")
     QUOTA_WEIGHTS = "prakerja_quota_weights", Msg("Bobot kuota tidak sah", "Invalid quota weights")
+    CLOSE_REASON_REQUIRED = "prakerja_close_reason_required", Msg("Menutup gelombang sebelum tanggal tutupnya memerlukan alasan",
+                                                                  "Closing a wave before its closing date needs a reason")
     REVIEWS_PENDING = "prakerja_reviews_pending", Msg("Masih ada pendaftar yang menunggu pemeriksaan",
                                                       "Applications still wait for a check")
     DUPLICATE = "prakerja_duplicate", Msg("NIK ini sudah mendaftar pada gelombang ini", "This NIK already applied in this wave")

@@ -20,7 +20,9 @@ may apply again in a later wave; ``selected`` (a beneficiary) never again (``ear
 Cards (``CardStatus``): a selected application gets a card at the draw (``card_number``: wave, application id,
 Luhn digit) and the wave's training balance; ``active`` ──purchase deadline over, balance returned──▶ ``expired``.
 
-Wave states (``WaveStatus``): draft → open → closed → drawn. Amounts (training balance, incentives) are
+Wave states (``WaveStatus``): draft → open → closed → drawn. Closing before the announced closing day
+(``closes_on``, the last day applications are taken) needs a written reason (``close_reason_needed``; the
+reason goes to the audit trail): it cuts the deadline citizens were told. Amounts (training balance, incentives) are
 per wave, because they changed over the years.
 
 Quotas (``largest_remainder``): a national target split over provinces by integer weights (workforce,
@@ -84,6 +86,84 @@ WAVE_TRANSITIONS = {
     "close": (WaveStatus.OPEN, WaveStatus.CLOSED),
     "draw": (WaveStatus.CLOSED, WaveStatus.DRAWN),
 }
+
+
+_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+
+
+def _date_params(name: str, day: dt.date) -> dict[str, str]:
+    """``{name}_id`` and ``{name}_en`` for ``Msg.format``: "7 Desember 2026" / "7 December 2026" (whatever the locale)."""
+    return {f"{name}_id": f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}",
+            f"{name}_en": f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"}
+
+
+def close_reason_needed(*, closes_on: dt.date, today: dt.date) -> Msg | None:
+    """Why closing a wave ``today`` needs a written reason, or None when it does not: closing before the announced
+    closing day ``closes_on`` (applications are taken up to and including that day) cuts the deadline citizens were
+    told, and the applications still waiting for their verification codes lapse without the time they were promised.
+    On or after the closing day a wave closes as announced."""
+    if today < closes_on:
+        return Msg("Pendaftaran gelombang ini diumumkan dibuka sampai {d_id}: tuliskan alasan menutupnya lebih awal.",
+                   "Applications to this wave were announced open until {d_en}: write the reason for closing it early.").format(
+                       **_date_params("d", closes_on))
+    return None
+
+
+def _applications_en(n: int) -> str:
+    return f"{n} application" if n == 1 else f"{n} applications"
+
+
+def close_effects(*, lapse: int, check: int, review: int, closes_on: dt.date, today: dt.date) -> list[Msg]:
+    """What closing a wave ``today`` will do, for its confirmation: ``lapse`` applications still waiting for their
+    verification codes lapse, ``check`` registered ones get their eligibility, the announced closing day is cut short
+    when it has not come yet; ``review`` waiting for an identity check block it."""
+    out = []
+    if review:
+        out.append(Msg("{n} pendaftaran masih menunggu pemeriksaan identitas: gelombang baru dapat ditutup setelah semuanya "
+                       "diputuskan.", "{en} still wait for an identity check: the wave can close only once all are decided.")
+                   .format(n=review, en=_applications_en(review)))
+    if today < closes_on:
+        days = (closes_on - today).days
+        out.append(Msg("Batas pendaftaran yang diumumkan, {d_id}, dipotong {days} hari: sejak penutupan tidak ada lagi yang "
+                       "dapat mendaftar di gelombang ini.",
+                       "The announced deadline, {d_en}, is cut short by {days_en}: from the closing on nobody can apply to "
+                       "this wave any more.").format(days=days, days_en=f"{days} day" if days == 1 else f"{days} days",
+                                                     **_date_params("d", closes_on)))
+    else:
+        out.append(Msg("Pendaftaran berhenti: tidak ada lagi yang dapat mendaftar di gelombang ini.",
+                       "Applications stop: nobody can apply to this wave any more."))
+    if lapse:
+        out.append(Msg("{n} pendaftaran yang masih menunggu kode verifikasi akan kedaluwarsa: tidak ikut pemeriksaan "
+                       "kelayakan dan pengundian.",
+                       "{en} still waiting for their verification codes will lapse: they are not checked and not drawn.")
+                   .format(n=lapse, en=_applications_en(lapse)))
+    out.append(Msg("{n} pendaftaran terdaftar akan diperiksa kelayakannya.",
+                   "{en} registered will be checked for eligibility.").format(n=check, en=_applications_en(check)))
+    out.append(Msg("Benih pengundian dibuat dan SHA-256-nya diumumkan bersama daftar pendaftar yang memenuhi syarat.",
+                   "The draw's seed is made and its SHA-256 published with the list of eligible applications."))
+    return out
+
+
+def close_outcome(*, lapsed: int, eligible: int, ineligible: int, closes_on: dt.date | None = None,
+                  closed_on: dt.date | None = None) -> Msg:
+    """What closing a wave did (``services.wave_close``'s counts, kept in ``Wave.counts["close"]``), for the PMO's
+    message and the wave's page; ``closes_on`` and ``closed_on`` when it closed before its announced closing day."""
+    checked = eligible + ineligible
+    msg = Msg("Gelombang ditutup: {checked} pendaftaran diperiksa kelayakannya ({eligible} memenuhi syarat, {ineligible} "
+              "tidak memenuhi syarat); {lapsed} pendaftaran kedaluwarsa karena kode verifikasinya tidak dimasukkan.",
+              "Wave closed: {checked_en} checked for eligibility ({eligible} eligible, {ineligible} not eligible); "
+              "{lapsed_en} lapsed because their verification codes were never entered.").format(
+                  checked=checked, eligible=eligible, ineligible=ineligible, lapsed=lapsed,
+                  checked_en=_applications_en(checked), lapsed_en=_applications_en(lapsed))
+    if closes_on is not None and closed_on is not None and closed_on < closes_on:
+        early = Msg(" Ditutup {c_id}, lebih awal dari tanggal tutup yang diumumkan ({d_id}); alasannya tercatat di jejak audit.",
+                    " Closed on {c_en}, before the announced closing date ({d_en}); the reason is in the audit trail.").format(
+                        **_date_params("c", closed_on), **_date_params("d", closes_on))
+        msg = Msg(msg.id + early.id, msg.en + early.en)
+    return msg
 
 
 class ApplicationStatus:

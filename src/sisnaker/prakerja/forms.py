@@ -79,6 +79,13 @@ class AssistedApplicationForm(ApplicationForm):
     consent = forms.BooleanField(label=_("Warga yang saya bantu setuju datanya saya isikan dan hadir di posko"), required=False)
 
 
+class WaveCloseForm(forms.Form):
+    """The confirmation of closing a wave: the written reason, which the service requires when the wave closes
+    before its announced closing day (``domain.close_reason_needed``)."""
+
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ConfirmForm(forms.Form):
     phone_code = forms.CharField(label=_("Kode dari SMS"), max_length=12,
                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))

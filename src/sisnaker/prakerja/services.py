@@ -54,6 +54,7 @@ from .rows import insert_selections, set_rows
 CODE_MINUTES = 10
 MAX_CODE_ATTEMPTS = 5
 CHUNK = 5000
+CLOSE_REASON_MAX = 1000
 PHONE_PURPOSE, EMAIL_PURPOSE = "prakerja_phone", "prakerja_email"
 CODE_TEXT = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 menit. Jangan berikan kepada siapa pun "
                 "selain petugas posko yang membantu Anda.",
@@ -224,13 +225,16 @@ def _reviews_pending(wave: Wave) -> None:
 STEP_STALE = dt.timedelta(hours=3)
 
 
-def wave_step_request(*, actor, wave: Wave, step: str, now: dt.datetime) -> Wave:
+def wave_step_request(*, actor, wave: Wave, step: str, reason: str = "", now: dt.datetime) -> Wave:
     """Ask for closing (``"close"``) or drawing (``"draw"``) a wave: checked now (permission, the wave's status,
-    identities waiting for review, another step still running), run by a background task after commit
-    (``tasks.wave_step``), because at national size each rewrites millions of rows (minutes, longer than a web
-    request may take). The wave's page shows the step pending, then its result or the reason it failed."""
+    identities waiting for review, another step still running, a written ``reason`` when closing before the
+    announced closing day), run by a background task after commit (``tasks.wave_step``, which hands the reason to
+    ``wave_close``), because at national size each rewrites millions of rows (minutes, longer than a web request
+    may take). The wave's page shows the step pending, then its result or the reason it failed."""
     if step not in ("close", "draw"):
         raise ValueError(f"not a background step: {step}")
+    if step != "close":
+        reason = ""
     with transaction.atomic(durable=True):
         require(actor, "prakerja.manage", wave)
         wave = Wave.objects.select_for_update().get(pk=wave.pk)
@@ -241,24 +245,28 @@ def wave_step_request(*, actor, wave: Wave, step: str, now: dt.datetime) -> Wave
                                    at=timezone.localtime(wave.step_requested_at).strftime("%d-%m-%Y %H:%M")),
                            code=Code.WAVE_BUSY)
         if step == "close":
+            reason = _close_reason(wave, reason, today=timezone.localdate(now))
             _reviews_pending(wave)
         wave.step_pending, wave.step_requested_at, wave.step_requested_by, wave.step_error = step, now, actor, {}
         wave.save(update_fields=["step_pending", "step_requested_at", "step_requested_by", "step_error"])
-        audit.record(actor=actor, action=Audit.STEP_REQUESTED, obj=wave, after={"step": step})
+        audit.record(actor=actor, action=Audit.STEP_REQUESTED, obj=wave, after={"step": step}, reason=reason)
         wave_id, actor_id = wave.pk, actor.pk
-        transaction.on_commit(lambda: tasks.wave_step.enqueue(wave_id=wave_id, step=step, actor_id=actor_id))
+        transaction.on_commit(lambda: tasks.wave_step.enqueue(wave_id=wave_id, step=step, actor_id=actor_id, reason=reason))
     return wave
 
 
-def wave_step_run(*, actor, wave_id: int, step: str, now: dt.datetime) -> dict:
-    """The background task's body: run the step asked for (``wave_close`` / ``wave_draw``, each one transaction
-    that also clears the pending step). A refusal (the wave changed meanwhile, identities to review) is kept on
-    the wave with its message and the step is no longer pending; so is an unexpected failure, which is re-raised
-    for the task's log."""
+def wave_step_run(*, actor, wave_id: int, step: str, reason: str = "", now: dt.datetime) -> dict:
+    """The background task's body: run the step asked for (``wave_close`` with the reason written when it was asked
+    for / ``wave_draw``, each one transaction that also clears the pending step). A refusal (the wave changed
+    meanwhile, identities to review) is kept on the wave with its message and the step is no longer pending; so is
+    an unexpected failure, which is re-raised for the task's log."""
+    if step not in ("close", "draw"):
+        raise ValueError(f"not a background step: {step}")
     wave = Wave.objects.get(pk=wave_id)
-    run = {"close": wave_close, "draw": wave_draw}[step]
     try:
-        return run(actor=actor, wave=wave, now=now)
+        if step == "close":
+            return wave_close(actor=actor, wave=wave, reason=reason, now=now)
+        return wave_draw(actor=actor, wave=wave, now=now)
     except SisnakerError as exc:
         _step_failed(actor=actor, wave=wave, step=step, message=exc.message)
         return {"failed": str(exc.message)}
@@ -280,13 +288,17 @@ def _step_failed(*, actor, wave: Wave, step: str, message: Msg) -> None:
         audit.record(actor=actor, action=Audit.STEP_FAILED, obj=wave, after={"step": step, "error": error["en"]})
 
 
-def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
+def wave_close(*, actor, wave: Wave, reason: str = "", now: dt.datetime) -> dict[str, int]:
     """Stop applications and decide eligibility, set-based: applications whose codes were never confirmed lapse;
     the rest are eligible or not, each with its reason; households get their number and earlier beneficiaries.
-    The seed of the draw is made now and its SHA-256 published. Refused while identities wait for review."""
+    The seed of the draw is made now and its SHA-256 published. Refused while identities wait for review, and
+    before the announced closing day without a written ``reason`` (``domain.close_reason_needed``; kept in the
+    audit row). The outcome's counts are kept on the wave (``Wave.counts["close"]``) for its page."""
     with transaction.atomic(durable=True):
         require(actor, "prakerja.manage", wave)
         wave = _transition(wave, "close")
+        today = timezone.localdate(now)
+        reason = _close_reason(wave, reason, today=today)
         _reviews_pending(wave)
         lapsed = Application.objects.filter(wave=wave, status=S.UNVERIFIED).update(status=S.LAPSED)
         rows = list(Application.objects.filter(wave=wave, status=S.SUBMITTED)
@@ -308,24 +320,40 @@ def wave_close(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
         household_of = {kk: i for i, kk in enumerate(kks, start=1)}
         outcomes = []  # (pk, status, reason, household, household_prior): one set-based write (prakerja.rows)
         for pk, index, kk, birth, schooling in rows:
-            reason = domain.eligibility_reason(birth_date=birth, wave_day=wave.opens_on, in_formal_education=schooling,
-                                               exclusions=excluded.get(index, ()), earlier_beneficiary=index in earlier)
-            if reason:
-                outcomes.append((pk, S.INELIGIBLE, reason, None, 0))
+            why = domain.eligibility_reason(birth_date=birth, wave_day=wave.opens_on, in_formal_education=schooling,
+                                            exclusions=excluded.get(index, ()), earlier_beneficiary=index in earlier)
+            if why:
+                outcomes.append((pk, S.INELIGIBLE, why, None, 0))
             else:
                 outcomes.append((pk, S.ELIGIBLE, "", household_of[kk], min(prior[kk], 32767)))
         set_rows(("status", "reason", "household", "household_prior"), outcomes)
         wave.seed = secrets.token_hex(32)
         wave.seed_commitment = domain.seed_commitment(wave.seed)
         wave.closed_at = now
-        # No application of a closed wave changes any more: its counts are frozen for the PMO's pages.
-        wave.counts = {"applications": selectors.applications_counted(wave)}
-        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at", "step_pending", "step_error", "counts"])
         eligible = sum(1 for o in outcomes if o[1] == S.ELIGIBLE)
         counts = {"lapsed": lapsed, "eligible": eligible, "ineligible": len(outcomes) - eligible}
+        # When it closed early: the announced closing day cut short (the reason is in the audit row).
+        early = {"closes_on": wave.closes_on.isoformat(), "closed_on": today.isoformat()} if today < wave.closes_on else {}
+        # No application of a closed wave changes any more: its counts are frozen for the PMO's pages, with what
+        # closing did (shown on the wave's page once the background step is done).
+        wave.counts = {"applications": selectors.applications_counted(wave), "close": {**counts, **early}}
+        wave.save(update_fields=["status", "seed", "seed_commitment", "closed_at", "step_pending", "step_error", "counts"])
         audit.record(actor=actor, action=Audit.WAVE_CLOSED, obj=wave, before={"status": W.OPEN},
-                     after={"status": W.CLOSED, "seed_commitment": wave.seed_commitment, **counts})
+                     after={"status": W.CLOSED, "seed_commitment": wave.seed_commitment, **counts, **early}, reason=reason)
     return counts
+
+
+def _close_reason(wave: Wave, reason: str, *, today: dt.date) -> str:
+    """The written reason for closing ``wave`` on ``today``, stripped. ValidationFailed (on ``reason``) when the wave
+    closes before its announced closing day and none was written, or when it is longer than ``CLOSE_REASON_MAX``."""
+    reason = (reason or "").strip()
+    needed = domain.close_reason_needed(closes_on=wave.closes_on, today=today)
+    if needed is not None and not reason:
+        raise ValidationFailed(needed, code=Code.CLOSE_REASON_REQUIRED, field="reason")
+    if len(reason) > CLOSE_REASON_MAX:
+        raise ValidationFailed(Msg("Alasan paling panjang {n} karakter.", "The reason may be at most {n} characters.").format(
+            n=CLOSE_REASON_MAX), code=Code.CLOSE_REASON_REQUIRED, field="reason")
+    return reason
 
 
 def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:

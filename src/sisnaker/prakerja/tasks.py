@@ -21,15 +21,16 @@ def tell_results(*, wave_id: int, actor_id: int) -> dict:
 
 
 @task
-def wave_step(*, wave_id: int, step: str, actor_id: int) -> dict:
-    """Close or draw a wave in the background, on behalf of the officer who asked (``services.wave_step_run``)."""
+def wave_step(*, wave_id: int, step: str, actor_id: int, reason: str = "") -> dict:
+    """Close or draw a wave in the background, on behalf of the officer who asked (``services.wave_step_run``), with
+    the reason they wrote for closing early. ``reason`` defaults to empty for tasks queued before it existed."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from . import services
 
     actor = get_user_model().objects.get(pk=actor_id)
-    return services.wave_step_run(actor=actor, wave_id=wave_id, step=step, now=timezone.now())
+    return services.wave_step_run(actor=actor, wave_id=wave_id, step=step, reason=reason, now=timezone.now())
 
 
 def balances_expire_due(*, now) -> str:

@@ -6,6 +6,7 @@ or go on the form (``core.pages.apply_error``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sisnaker.core import replica
-from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
+from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.pages import apply_error
 from sisnaker.core.permissions import can, require
 from sisnaker.institutions.models import Institution
@@ -36,6 +38,7 @@ from .forms import (
     ProposeForm,
     QuotaForm,
     ReviewForm,
+    WaveCloseForm,
     WaveForm,
 )
 from .models import Wave
@@ -203,7 +206,10 @@ def wave(request: HttpRequest, wave_id: int) -> HttpResponse:
     figures = selectors.wave_figures(obj)
     quota_form = QuotaForm(provinces=Province.objects.order_by("code"),
                            initial={"mode": "manual", **{f"p_{r['province'].code}": r["quota"] for r in figures["provinces"]}})
+    close_early = (domain.close_reason_needed(closes_on=obj.closes_on, today=timezone.localdate())
+                   if obj.status == domain.WaveStatus.OPEN else None)
     return render(request, "prakerja/wave.html", {"wave": obj, "form": form, "quota_form": quota_form, "figures": figures,
+                                                  "close_outcome": _close_outcome(obj), "close_early": close_early is not None,
                                                   "status_counts": [(label, figures["by_status"].get(value, 0))
                                                                     for value, label in domain.ApplicationStatus.CHOICES]})
 
@@ -229,46 +235,103 @@ def quotas(request: HttpRequest, wave_id: int) -> HttpResponse:
     return redirect("prakerja:wave", wave_id=obj.pk)
 
 
-def _wave_step(request: HttpRequest, wave_id: int, step) -> HttpResponse:
-    _pmo(request)
-    obj = _wave(wave_id)
-    try:
-        step(actor=request.user, wave=obj, now=timezone.now())
-    except SisnakerError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Selesai."))
-    return redirect("prakerja:wave", wave_id=obj.pk)
-
-
 @login_required
 @require_POST
 def wave_open(request: HttpRequest, wave_id: int) -> HttpResponse:
-    return _wave_step(request, wave_id, services.wave_open)
-
-
-def _background_step(request: HttpRequest, wave_id: int, step: str) -> HttpResponse:
     _pmo(request)
     obj = _wave(wave_id)
+    try:
+        obj = services.wave_open(actor=request.user, wave=obj, now=timezone.now())
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Pendaftaran gelombang dibuka sampai %(closes)s.") % {"closes": date_format(obj.closes_on)})
+    return redirect("prakerja:wave", wave_id=obj.pk)
+
+
+def _background_step(request: HttpRequest, obj: Wave, step: str) -> HttpResponse:
+    """Ask for the step; the message says what it did when it already ran (a worker that was quick, or the
+    immediate task backend), else that it runs in the background (the wave's page shows the result)."""
     try:
         services.wave_step_request(actor=request.user, wave=obj, step=step, now=timezone.now())
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Sedang diproses di latar belakang. Halaman ini menampilkan hasilnya setelah selesai."))
+        _step_asked(request, obj, step)
     return redirect("prakerja:wave", wave_id=obj.pk)
 
 
+def _step_asked(request: HttpRequest, obj: Wave, step: str) -> None:
+    obj.refresh_from_db()
+    outcome = _close_outcome(obj) if step == "close" else None
+    if outcome is not None:
+        messages.success(request, str(outcome))
+    else:
+        messages.success(request, _("Sedang diproses di latar belakang. Halaman ini menampilkan hasilnya setelah selesai."))
+
+
+def _close_outcome(wave: Wave) -> Msg | None:
+    """What closing the wave did (kept on the wave when it closed), or None when it has not closed."""
+    done = wave.counts.get("close") if wave.status in (domain.WaveStatus.CLOSED, domain.WaveStatus.DRAWN) else None
+    if not done:
+        return None
+    closes_on, closed_on = done.get("closes_on"), done.get("closed_on")
+    return domain.close_outcome(lapsed=done["lapsed"], eligible=done["eligible"], ineligible=done["ineligible"],
+                                closes_on=dt.date.fromisoformat(closes_on) if closes_on else None,
+                                closed_on=dt.date.fromisoformat(closed_on) if closed_on else None)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wave_close(request: HttpRequest, wave_id: int) -> HttpResponse:
-    return _background_step(request, wave_id, "close")
+    """Close the wave and check eligibility (in the background). On or after its announced closing day the wave
+    page's button closes it at once; before that day it leads to this confirmation (GET), which says what closing
+    will do (the applications still waiting for their codes lapse, the announced deadline is cut short) and asks
+    for the written reason the service requires (``domain.close_reason_needed``; kept in the audit trail). The
+    confirmation posts ``confirm``."""
+    _pmo(request)
+    obj = _wave(wave_id)
+    today = timezone.localdate()
+    reason_needed = domain.close_reason_needed(closes_on=obj.closes_on, today=today)
+    confirming = request.method == "POST" and request.POST.get("confirm") == "1"
+    if request.method == "POST" and not confirming:
+        if reason_needed is None or obj.status != domain.WaveStatus.OPEN:
+            return _background_step(request, obj, "close")  # as announced (or refused with the service's message)
+        return redirect("prakerja:wave_close", wave_id=obj.pk)
+    if obj.status != domain.WaveStatus.OPEN:
+        messages.error(request, str(Msg("Gelombang ini tidak sedang dibuka; tidak ada yang dapat ditutup.",
+                                        "This wave is not open; there is nothing to close.")))
+        return redirect("prakerja:wave", wave_id=obj.pk)
+    form = WaveCloseForm(request.POST if confirming else None)
+    status = 200
+    if confirming:
+        if form.is_valid():
+            try:
+                services.wave_step_request(actor=request.user, wave=obj, step="close", reason=form.cleaned_data["reason"],
+                                           now=timezone.now())
+            except ValidationFailed as exc:
+                apply_error(form, exc)
+            except SisnakerError as exc:
+                messages.error(request, str(exc.message))
+                return redirect("prakerja:wave", wave_id=obj.pk)
+            else:
+                _step_asked(request, obj, "close")
+                return redirect("prakerja:wave", wave_id=obj.pk)
+        status = 400
+    preview = selectors.close_preview(obj)
+    effects = domain.close_effects(lapse=preview["lapse"], check=preview["check"], review=preview["review"],
+                                   closes_on=obj.closes_on, today=today)
+    return render(request, "prakerja/wave_close.html", {
+        "wave": obj, "form": form, "effects": [str(e) for e in effects], "preview": preview,
+        "reason_needed": str(reason_needed) if reason_needed else "",
+    }, status=status)
 
 
 @login_required
 @require_POST
 def wave_draw(request: HttpRequest, wave_id: int) -> HttpResponse:
-    return _background_step(request, wave_id, "draw")
+    _pmo(request)
+    return _background_step(request, _wave(wave_id), "draw")
 
 
 @login_required
