@@ -123,6 +123,8 @@ def test_program_page_for_anonymous_shows_login_link(client, program):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Masuk untuk mendaftar" in html and f"?next=/pelatihan/{program.pk}/" in html
+    # Signing up from here comes back here, too (the link dropped it: new people landed on the home page).
+    assert f'/akun/daftar/?next=/pelatihan/{program.pk}/' in html
     assert "J.620100.004.02" in html and "UPTD BLK Kota Bandung" in html
     assert client.get(reverse("training:program", args=[99999])).status_code == 404
 

@@ -139,3 +139,14 @@ def names_match(a: str, b: str) -> bool:
     the name and degrees after it do not count; two empty names never match."""
     key_a = name_key(a)
     return bool(key_a) and key_a == name_key(b)
+
+
+def added_by(*, institution_name: str, by_staff: bool) -> Msg:
+    """Who added a record its owner did not make (a provisional record), as the owner and staff read it: the
+    institution by name (its import, or its own posko), else the Disnaker officer who recorded it at a
+    manpower office's posko (``by_staff``), else officers in general."""
+    if institution_name:
+        return Msg(institution_name, institution_name)
+    if by_staff:
+        return Msg("petugas posko Disnaker", "a manpower office (Disnaker) service point officer")
+    return Msg("petugas", "an officer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -285,6 +286,15 @@ class IdentityDispute(models.Model):
 
     def __str__(self) -> str:
         return f"dispute {self.pk} ({self.status})"
+
+    @property
+    def declared_birth_date(self) -> dt.date | None:
+        """The birth date the claimant declared (kept as ISO text in ``declared``), as a date to show like the
+        record's own."""
+        try:
+            return dt.date.fromisoformat(self.declared.get("birth_date") or "")
+        except (TypeError, ValueError):
+            return None
 
     # Permission scope: the region of the NIK (where the ID card was issued).
     def scope_region_codes(self) -> set[str]:

@@ -31,7 +31,7 @@ from sisnaker.regions.models import District, Regency
 from . import onetime, security, selectors, throttle
 from .backends import find_user
 from .codes import Audit, Code
-from .domain import classify_identifier, names_match, normalize_phone
+from .domain import added_by, classify_identifier, names_match, normalize_phone
 from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 NIK_TAKEN = Msg(
@@ -808,15 +808,20 @@ def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     return ClaimOutcome(user=user, person=None, dispute=dispute)
 
 
+def person_added_by(person: Person) -> Msg:
+    """Who added ``person``'s record (a provisional one: an institution, or a Disnaker posko's officer)."""
+    return added_by(institution_name=person.added_by_institution.name if person.added_by_institution_id else "",
+                    by_staff=person.registered_by_id is not None)
+
+
 def _tell_old_contact(*, person: Person, old: dict, claim: SignUpClaim) -> None:
-    """The record's earlier phone/e-mail (typed by the institution) hears that an account took it over,
+    """The record's earlier phone/e-mail (typed by whoever added it) hears that an account took it over,
     unless it is the very contact the claimant proved with the code."""
-    text = Msg("Data Anda di Sisnaker (ditambahkan oleh {inst}) kini terhubung dengan akun dengan kontak {contact}. "
+    who, contact = person_added_by(person), claim_destination(claim)
+    text = Msg(f"Data Anda di Sisnaker (ditambahkan oleh {who.id}) kini terhubung dengan akun dengan kontak {contact}. "
                "Bila ini bukan Anda, segera hubungi Disnaker setempat.",
-               "Your Sisnaker record (added by {inst}) is now joined to an account with the contact {contact}. "
-               "If this was not you, contact your local manpower office at once.").format(
-                   inst=person.added_by_institution.name if person.added_by_institution_id else "lembaga pelatihan",
-                   contact=claim_destination(claim))
+               f"Your Sisnaker record (added by {who.en}) is now joined to an account with the contact {contact}. "
+               "If this was not you, contact your local manpower office at once.")
     if old["phone"] and normalize_phone_or_blank(old["phone"]) != claim.phone:
         notify_address(channel="sms", to=old["phone"], topic="person.claimed", subject="", text=text.id)
     if old["email"] and old["email"].lower() != (claim.email or "").lower():

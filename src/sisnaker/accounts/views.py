@@ -67,9 +67,17 @@ def _next_url(request: HttpRequest, default: str = "web:home") -> str:
     return default
 
 
+def _with_next(url: str, nxt: str) -> str:
+    """``url`` carrying a (checked) ``next``, so the page after it still knows where the person was going."""
+    return f"{url}?{urlencode({'next': nxt})}" if nxt else url
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    # Where the person was going (a login-protected page opened from a message's link): kept through the
+    # sign-up and its code step, then opened. Same-site only (``_next_url``).
+    nxt = _next_url(request, "")
     if request.user.is_authenticated:
-        return redirect("web:home")
+        return redirect(nxt or "web:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -85,17 +93,17 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except TooManyRequests as exc:
             apply_error(form, exc)
-            return render(request, "accounts/signup.html", {"form": form}, status=exc.http_status)
+            return render(request, "accounts/signup.html", {"form": form, "next": nxt}, status=exc.http_status)
         except gate.Busy as exc:
             # The waiting room is full: the same form, filled in as it was sent (but the password, which a page
             # never echoes), saying when to send it again.
-            return _refused(request, "accounts/signup.html", {"form": form, "busy": exc}, exc)
+            return _refused(request, "accounts/signup.html", {"form": form, "busy": exc, "next": nxt}, exc)
         except SisnakerError as exc:
             apply_error(form, exc, fields=FORM_FIELDS)
         else:
             if isinstance(person, SignUpClaim):
                 # The NIK is held by a record someone else added: prove the phone first.
-                return redirect("accounts:signup_verify", token=person.token)
+                return redirect(_with_next(reverse("accounts:signup_verify", kwargs={"token": person.token}), nxt))
             login(request, person.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             messages.success(request, _("Pendaftaran berhasil. Selamat datang di Sisnaker!"))
             if person.nik_warnings:
@@ -103,15 +111,17 @@ def signup(request: HttpRequest) -> HttpResponse:
                     request,
                     _("Beberapa data Anda berbeda dengan yang tercantum di NIK; petugas akan memeriksanya. Pendaftaran tetap berlaku."),
                 )
-            return redirect("web:home")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+            return redirect(nxt or "web:home")
+    return render(request, "accounts/signup.html", {"form": form, "next": nxt}, status=400 if form.errors else 200)
 
 
 def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Second step of a sign-up whose NIK was added by an institution: the code sent by SMS to the phone
-    given, or by e-mail when only an address was given."""
+    """Second step of a sign-up whose NIK was added by an institution or at a posko: the code sent by SMS to
+    the phone given, or by e-mail when only an address was given. Then the page the person was going to
+    (``next``), once the record is theirs."""
+    nxt = _next_url(request, "")
     if request.user.is_authenticated:
-        return redirect("web:home")
+        return redirect(nxt or "web:home")
     claim = selectors.pending_claim(token=token)
     if claim is None:
         raise NotFound(services.CLAIM_NOT_FOUND, code=Code.CLAIM_NOT_FOUND)
@@ -126,7 +136,7 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
             status = exc.http_status
         else:
             messages.success(request, _("Kode baru sudah dikirim."))
-            return redirect("accounts:signup_verify", token=token)
+            return redirect(_with_next(reverse("accounts:signup_verify", kwargs={"token": token}), nxt))
     elif request.method == "POST" and form.is_valid():
         try:
             outcome = services.signup_claim_verify(token=token, code=form.cleaned_data["code"])
@@ -136,17 +146,20 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, outcome.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             if outcome.person is not None:
-                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh lembaga pelatihan kini "
-                                            "terhubung dengan akun Anda; periksa dan lengkapi di Akun saya."))
-            else:
-                messages.warning(request, _("Kode terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
-                                            "data yang terdaftar untuk NIK ini, jadi petugas Disnaker akan memeriksanya. "
-                                            "Anda akan diberi tahu hasilnya; siapkan KTP bila diminta datang."))
+                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh %(who)s kini terhubung "
+                                            "dengan akun Anda; periksa dan lengkapi di Akun saya.")
+                                 % {"who": services.person_added_by(outcome.person)})
+                return redirect(nxt or "web:home")
+            messages.warning(request, _("Kode terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
+                                        "data yang terdaftar untuk NIK ini, jadi petugas Disnaker akan memeriksanya. "
+                                        "Anda akan diberi tahu hasilnya; siapkan KTP bila diminta datang."))
+            # No record is theirs until an officer decides: the page they were going to would only refuse them.
             return redirect("web:home")
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/signup_verify.html", {
         "form": form, "channel": claim.channel, "destination": services.claim_destination(claim), "token": token,
+        "next": nxt,
     }, status=status)
 
 
@@ -181,7 +194,8 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
             return redirect("accounts:disputes")
     # Opening the registered record to compare is a view of a person's full data: logged.
     services.dispute_record_view(actor=request.user, dispute=dispute)
-    return render(request, "accounts/dispute_detail.html", {"dispute": dispute, "form": form},
+    return render(request, "accounts/dispute_detail.html", {"dispute": dispute, "form": form,
+                                                            "added_by": services.person_added_by(dispute.person)},
                   status=400 if form.errors else 200)
 
 
@@ -199,7 +213,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except throttle.LoginThrottled as exc:
             return locked_out(request, retry_after=exc.retry_after)
         except gate.Busy as exc:
-            return _refused(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""), "busy": exc}, exc)
+            return _refused(request, "accounts/login.html", {"form": form, "next": _next_url(request, ""), "busy": exc}, exc)
         if user is None:
             form.add_error(None, _login_error_message())
         elif security.has_authenticator(user):
@@ -215,7 +229,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = redirect(_after_password_login(request, user))
             throttle.remember_device(request, response, user)
             return response
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")},
                   status=400 if form.errors else 200)
 
 

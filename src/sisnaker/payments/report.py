@@ -25,7 +25,7 @@ def _sheet(workbook, name: str, rows, *, title: str):
     for col, header in enumerate(HEADERS):
         sheet.write(2, col, str(header), bold)
     for i, r in enumerate(rows, start=3):
-        values = [r.batch_id, r.funding_source.upper(), r.status, r.lines, r.amount, r.paid, r.paid_amount, r.failed,
+        values = [r.batch_id, r.funding_source.upper(), r.status_label, r.lines, r.amount, r.paid, r.paid_amount, r.failed,
                   r.failed_amount, r.pending, r.pending_amount, r.ledger_paid_amount, "✓" if r.balanced else "✗"]
         for col, value in enumerate(values):
             sheet.write(i, col, value, money if isinstance(value, int) and col in (4, 6, 8, 10, 11) else None)

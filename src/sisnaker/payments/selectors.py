@@ -23,6 +23,15 @@ from .services.payables import EMPLOYMENT_SURVEY
 P = domain.PayableStatus
 
 
+def label(choices, value: str) -> str:
+    """The human label of a stored code (``choices`` a ``Choices`` class), in the active language; a code the
+    enumeration no longer knows shows as itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def sources_of(actor) -> list[str]:
     """The funding sources whose money ``actor`` may see (``payment.list`` first): all of them for national
     finance officers and administrators, else their grants' sources."""
@@ -48,6 +57,10 @@ class DueRow:
     count: int
     amount: int
     with_account: int
+
+    @property
+    def kind_label(self) -> str:
+        return label(domain.PayableKind, self.kind)
 
 
 def due_summary(actor) -> list[DueRow]:
@@ -103,6 +116,8 @@ def payable_for(actor, payable_id: int) -> Payable:
 
 @dataclass(frozen=True, slots=True)
 class BatchTotals:
+    """(what is shown, count, amount) per program, per bank and per line status (its label)."""
+
     by_program: list[tuple[str, int, int]]
     by_bank: list[tuple[str, int, int]]
     by_status: list[tuple[str, int, int]]
@@ -118,7 +133,7 @@ def batch_totals(batch: Batch) -> BatchTotals:
                   for r in grouped("payable__program_id", "payable__program__title")]
     by_bank = [(f"{names[r['provider_code']].short_name} ({r['provider_code']})" if r["provider_code"] in names else r["provider_code"],
                 r["n"], r["total"]) for r in grouped("provider_code")]
-    by_status = [(r["status"], r["n"], r["total"]) for r in grouped("status")]
+    by_status = [(label(domain.LineStatus, r["status"]), r["n"], r["total"]) for r in grouped("status")]
     return BatchTotals(by_program, by_bank, by_status)
 
 
@@ -153,10 +168,10 @@ def rules(actor) -> list[IncentiveRule]:
 
 
 def balances(actor) -> list[tuple[str, str, int]]:
-    """(funding source, account kind, balance) of the ledger's accounts the actor may see."""
+    """(funding source, account kind's label, balance) of the ledger's accounts the actor may see."""
     rows = (LedgerAccount.objects.filter(funding_source__in=sources_of(actor), person__isnull=True)
             .annotate(balance=Sum("lines__amount")).order_by("funding_source", "kind"))
-    return [(a.funding_source, a.kind, a.balance or 0) for a in rows]
+    return [(a.funding_source, label(domain.AccountKind, a.kind), a.balance or 0) for a in rows]
 
 
 # --- the citizen's side ---------------------------------------------------------------------------------
@@ -257,6 +272,10 @@ class ReconciliationRow:
     @property
     def balanced(self) -> bool:
         return self.paid_amount == self.ledger_paid_amount
+
+    @property
+    def status_label(self) -> str:
+        return label(domain.BatchStatus, self.status)
 
 
 def reconciliation(actor, *, batch_id: int | None = None, start: dt.datetime | None = None,
