@@ -76,6 +76,10 @@ def test_citizen_applies_pmo_draws_citizen_is_told_lolos(page, sms):
     page.goto(page.base_url + "/prakerja/pmo/")
     page.get_by_role("link", name="Gelombang Uji Peramban").first.click()
     page.get_by_role("button", name="Tutup dan periksa kelayakan").click()
+    # Ten days before its announced closing day: the confirmation says so and asks why.
+    expect(page.locator("#reason-needed")).to_be_visible()
+    page.get_by_label("Alasan menutup lebih awal").fill("Kuota provinsi sudah terpenuhi; uji peramban")
+    page.get_by_role("button", name="Ya, tutup gelombang sekarang").click()
     expect(page.get_by_role("button", name="Undi dan umumkan")).to_be_visible()
     page.get_by_role("button", name="Undi dan umumkan").click()
     expect(page.get_by_role("link", name="Hasil yang diumumkan")).to_be_visible()
