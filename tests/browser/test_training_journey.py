@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sisnaker.core.dates import long_id
 from sisnaker.institutions.models import Institution
 from sisnaker.training.models import Enrollment, Program
 from tests.conftest import approve
@@ -108,7 +109,8 @@ def test_institution_program_and_alumni_journey(page, browser):
     # Starting two weeks before the start date: the confirmation says what follows and asks why.
     page.get_by_role("link", name="Memulai pelatihan…").click()
     expect(page.locator("#transition-effects")).to_contain_text("Tidak ada pendaftaran yang berubah status")
-    expect(page.locator("#reason-needed")).to_contain_text((today + dt.timedelta(days=10)).isoformat())
+    expect(page.locator("#reason-needed")).to_contain_text(long_id(today + dt.timedelta(days=10)))
+    expect(page.locator("#reason-needed")).to_contain_text("Penilaian kompetensi")  # when the grid opens
     _no_horizontal_scroll(page)
     page.get_by_role("button", name="Ya, memulai pelatihan").click()
     expect(page.locator("#id_reason-errors")).to_contain_text("tuliskan alasan memulai lebih awal")
