@@ -51,6 +51,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from sisnaker.core import dates
 from sisnaker.core.errors import Msg, SisnakerError, ValidationFailed
 from sisnaker.institutions import domain as institutions
 from sisnaker.training import domain as training
@@ -201,7 +202,7 @@ def assessment_opens_blocker(*, start_date: dt.date, today: dt.date) -> Msg | No
         return None
     return Msg("Penilaian kompetensi dibuka pada tanggal mulai program, {d_id}. Belum ada yang dapat dinilai sebelum itu.",
                "Competency assessment opens on the program's start date, {d_en}. Nothing can be assessed before then.").format(
-                   d_id=format_date_id(start_date), d_en=f"{start_date.day} {start_date:%B} {start_date.year}")
+                   **dates.msg_params("d", start_date))
 
 
 def fill_competent(*, enrollment_ids: list[int], unit_ids: list[int], assessed: set[tuple[int, int]]) -> list[Entry]:
@@ -319,13 +320,9 @@ def canonical_payload(fields: dict) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
-
-
 def format_date_id(value: dt.date) -> str:
-    """23 November 2026."""
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+    """23 November 2026 (``core.dates.long_id``)."""
+    return dates.long_id(value)
 
 
 def mask_name(name: str) -> str:
@@ -521,6 +518,11 @@ def link_purpose_for(readiness: Readiness) -> str | None:
     if readiness.program_allows and own_todo(steps(readiness)):
         return LINK_REMINDER
     return None
+
+
+def link_purpose_of(*, state: str, readiness: Readiness) -> str | None:
+    """``link_purpose_for`` of an enrollment in ``state``: None outside ``LINK_STATES`` (no longer a participant)."""
+    return link_purpose_for(readiness) if state in LINK_STATES else None
 
 
 # --- the employment survey (survei kebekerjaan) ------------------------------------------------------

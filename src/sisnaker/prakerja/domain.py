@@ -59,6 +59,7 @@ import hmac
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from sisnaker.core import dates
 from sisnaker.core.errors import Msg
 
 AGE_MIN, AGE_MAX = 18, 64
@@ -88,18 +89,6 @@ WAVE_TRANSITIONS = {
 }
 
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
-
-
-def _date_params(name: str, day: dt.date) -> dict[str, str]:
-    """``{name}_id`` and ``{name}_en`` for ``Msg.format``: "7 Desember 2026" / "7 December 2026" (whatever the locale)."""
-    return {f"{name}_id": f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}",
-            f"{name}_en": f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"}
-
-
 def close_reason_needed(*, closes_on: dt.date, today: dt.date) -> Msg | None:
     """Why closing a wave ``today`` needs a written reason, or None when it does not: closing before the announced
     closing day ``closes_on`` (applications are taken up to and including that day) cuts the deadline citizens were
@@ -108,7 +97,7 @@ def close_reason_needed(*, closes_on: dt.date, today: dt.date) -> Msg | None:
     if today < closes_on:
         return Msg("Pendaftaran gelombang ini diumumkan dibuka sampai {d_id}: tuliskan alasan menutupnya lebih awal.",
                    "Applications to this wave were announced open until {d_en}: write the reason for closing it early.").format(
-                       **_date_params("d", closes_on))
+                       **dates.msg_params("d", closes_on))
     return None
 
 
@@ -131,7 +120,7 @@ def close_effects(*, lapse: int, check: int, review: int, closes_on: dt.date, to
                        "dapat mendaftar di gelombang ini.",
                        "The announced deadline, {d_en}, is cut short by {days_en}: from the closing on nobody can apply to "
                        "this wave any more.").format(days=days, days_en=f"{days} day" if days == 1 else f"{days} days",
-                                                     **_date_params("d", closes_on)))
+                                                     **dates.msg_params("d", closes_on)))
     else:
         out.append(Msg("Pendaftaran berhenti: tidak ada lagi yang dapat mendaftar di gelombang ini.",
                        "Applications stop: nobody can apply to this wave any more."))
@@ -161,7 +150,7 @@ def close_outcome(*, lapsed: int, eligible: int, ineligible: int, closes_on: dt.
     if closes_on is not None and closed_on is not None and closed_on < closes_on:
         early = Msg(" Ditutup {c_id}, lebih awal dari tanggal tutup yang diumumkan ({d_id}); alasannya tercatat di jejak audit.",
                     " Closed on {c_en}, before the announced closing date ({d_en}); the reason is in the audit trail.").format(
-                        **_date_params("c", closed_on), **_date_params("d", closes_on))
+                        **dates.msg_params("c", closed_on), **dates.msg_params("d", closes_on))
         msg = Msg(msg.id + early.id, msg.en + early.en)
     return msg
 

@@ -47,6 +47,7 @@ import weakref
 from dataclasses import dataclass, fields
 from datetime import date
 
+from sisnaker.core import dates
 from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.regions.codes import Code
 from sisnaker.regions.registry import Registry, Resolution
@@ -145,11 +146,6 @@ _new_parsed = _fast_constructor()
 
 # --- messages ---------------------------------------------------------------------------------
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-              "Oktober", "November", "Desember")  # fmt: skip
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")  # fmt: skip
-
 _LOOKALIKES = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "S": "5", "B": "8"}
 
 _REQUIRED = Msg(
@@ -229,14 +225,6 @@ _SEX_MISMATCH = Msg(
 
 _SEX_NAMES = {"M": ("laki-laki", "male"), "F": ("perempuan", "female")}
 _SEX_RULE = {"M": ("01-31", "are 01-31"), "F": ("ditambah 40", "have 40 added")}
-
-
-def _date_id(d: date) -> str:
-    return f"{d.day} {_MONTHS_ID[d.month - 1]} {d.year}"
-
-
-def _date_en(d: date) -> str:
-    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
 
 
 def _error(code: Code, part: str, message: Msg, **details: object) -> NikError:
@@ -441,8 +429,8 @@ def parse(nik: str, *, today: date, registry: Registry | None = None) -> ParsedN
 
 def _date_error(nik: str, day: int, month: int, year: int, today: date) -> NikError:
     women = int(nik[6:8]) > 40
-    shown_id = f"{day} {_MONTHS_ID[month - 1]}"
-    shown_en = f"{day} {_MONTHS_EN[month - 1]}"
+    shown_id = f"{day} {dates.MONTHS_ID[month - 1]}"
+    shown_en = f"{day} {dates.MONTHS_EN[month - 1]}"
     if month == 2 and day == 29:
         yy = nik[10:12]
         reason_id = f"29 Februari hanya ada di tahun kabisat, dan tahun '{yy}' (19{yy} atau 20{yy}) bukan tahun kabisat"
@@ -452,8 +440,8 @@ def _date_error(nik: str, day: int, month: int, year: int, today: date) -> NikEr
             reason_en = f"29 February {year} does not exist ({year} is not a leap year)"
     else:
         limit = 29 if month == 2 else _DAYS_IN_MONTH[month]
-        reason_id = f"{shown_id} tidak ada, bulan {_MONTHS_ID[month - 1]} paling banyak {limit} hari"
-        reason_en = f"there is no {shown_en}, {_MONTHS_EN[month - 1]} has at most {limit} days"
+        reason_id = f"{shown_id} tidak ada, bulan {dates.MONTHS_ID[month - 1]} paling banyak {limit} hari"
+        reason_en = f"there is no {shown_en}, {dates.MONTHS_EN[month - 1]} has at most {limit} days"
     if women:
         reason_id += f" (untuk perempuan tanggal ditulis ditambah 40: {nik[6:8]} berarti tanggal {day})"
         reason_en += f" (women's day has 40 added: {nik[6:8]} means day {day})"
@@ -470,7 +458,7 @@ def _future_error(nik: str, born: date, today: date) -> NikError:
         Code.NIK_BIRTH_FUTURE,
         "date",
         _FUTURE.format(
-            date_id=_date_id(born), today_id=_date_id(today), date_en=_date_en(born), today_en=_date_en(today)
+            date_id=dates.long_id(born), today_id=dates.long_id(today), date_en=dates.long_en(born), today_en=dates.long_en(today)
         ),  # fmt: skip
         digits=nik[6:12],
     )
@@ -537,10 +525,10 @@ def compare_declared(
                 NikWarning(
                     "birth_date_mismatch",
                     _BIRTH_MISMATCH.format(
-                        declared_id=_date_id(birth_date),
-                        nik_id=_date_id(nb),
-                        declared_en=_date_en(birth_date),
-                        nik_en=_date_en(nb),
+                        declared_id=dates.long_id(birth_date),
+                        nik_id=dates.long_id(nb),
+                        declared_en=dates.long_en(birth_date),
+                        nik_en=dates.long_en(nb),
                     ),
                 )
             )

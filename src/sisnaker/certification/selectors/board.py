@@ -162,7 +162,7 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
                  blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
                  certificate_number=r.certificate_number, verification_id=r.enrollment.certificate_vid or "",
                  certificate_id=r.certificate_id,
-                 link_purpose=domain.link_purpose_for(r.readiness) if r.enrollment.state in domain.LINK_STATES else None)
+                 link_purpose=domain.link_purpose_of(state=r.enrollment.state, readiness=r.readiness))
         for r in readiness_of(list(current.object_list))
     ]
     current.object_list = rows

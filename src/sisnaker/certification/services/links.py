@@ -141,7 +141,7 @@ def personal_link_print_one(*, actor: User, enrollment_id: int, base_url: str, n
         raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=TrainingCode.ENROLLMENT_NOT_FOUND)
     require(actor, "personal_link.print", enrollment.program)
     row = readiness_for_enrollments(enrollment_ids=[enrollment.pk]).get(enrollment.pk)
-    purpose = domain.link_purpose_for(row.readiness) if row is not None and enrollment.state in domain.LINK_STATES else None
+    purpose = domain.link_purpose_of(state=enrollment.state, readiness=row.readiness) if row is not None else None
     if purpose is None:
         raise Conflict(Msg("{name} tidak memerlukan kartu tautan sekarang: tidak ada langkah yang dapat ia isi sendiri dan "
                            "belum ada sertifikat atau hasil untuknya.", "{name} needs no link card now: there is no step "

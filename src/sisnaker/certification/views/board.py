@@ -98,7 +98,7 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
                   "print_one": _("Cetak kartu QR")},
         "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
         "can_send_links": can(request.user, "personal_link.send", program),
-        "can_print_links": can(request.user, "personal_link.print", program),
+        "can_print_links": can_print,
         "link_days": services.link_days(),
         "counts": [{"step": c.step, "label": str(c.label), "done": c.done, "missing": c.missing} for c in b.counts],
         "board_url": board_url, "keep_query": urlencode(keep), "next_url": f"{board_url}?{urlencode(keep)}" if keep else board_url,
