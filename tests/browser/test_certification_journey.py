@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from sisnaker.accounts.models import Person
 from sisnaker.certification.models import Certificate
 from sisnaker.training.models import Enrollment
 from tests.certification import test_board as f
@@ -125,7 +126,7 @@ def test_assess_review_survey_board_issue_and_verify(page, browser):
     certificate = Certificate.objects.get(enrollment=enrollment)
     expect(row).to_contain_text(certificate.number)
     _no_horizontal_scroll(page)
-    assert Enrollment.objects.get(pk=enrollment.pk).certificate.pk == certificate.pk
+    assert Enrollment.objects.get(pk=enrollment.pk).certificates.get().pk == certificate.pk
 
     # --- 4. anyone, logged out, verifies it by its number and the holder's birth date (masked name),
     # and by the QR code's URL (full name and birth year, to compare with the ID card)
@@ -143,5 +144,23 @@ def test_assess_review_survey_board_issue_and_verify(page, browser):
     expect(public.locator("[data-field=name]")).to_have_text("Budi Santoso")
     expect(public.locator("[data-field=birth-year]")).to_have_text(str(trainee.birth_date.year))
     expect(public.get_by_text("Junior Web Developer Angkatan 2")).to_be_visible()
+    _no_horizontal_scroll(public)
+
+    # --- 5. the name on it was wrong: once the holder's record is corrected, the manager replaces the certificate
+    # (revoked with the reason, a new one with the corrected name); the old QR code now says so and leads to the new one
+    Person.objects.filter(pk=trainee.pk).update(full_name="Budi Santosa")
+    page.goto(f"{base}/sertifikasi/sertifikat/{certificate.pk}/")
+    expect(page.locator("[data-field=changes]")).to_contain_text("Nama")
+    page.fill("#id_replace_reason", "Nama salah ketik pada data peserta")
+    page.get_by_role("button", name="Cabut dan terbitkan pengganti").click()
+    replacement = Certificate.objects.get(replaces=certificate)
+    expect(page.get_by_text(f"diganti dengan {replacement.number}")).to_be_visible()
+    expect(page.locator("[data-field=replaces]")).to_contain_text(certificate.number)
+    _no_horizontal_scroll(page)
+    public.goto(f"{base}/v/{certificate.verification_id}/")
+    expect(public.locator("section[data-status=revoked]")).to_contain_text("Nama salah ketik pada data peserta")
+    public.locator("[data-field=replaced-by]").get_by_role("link", name=replacement.number).click()
+    expect(public.locator("section[data-status=valid]")).to_contain_text("SAH")
+    expect(public.locator("[data-field=name]")).to_have_text("Budi Santosa")
     _no_horizontal_scroll(public)
     public_ctx.close()

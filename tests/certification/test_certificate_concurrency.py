@@ -66,3 +66,21 @@ def test_issue_all_eligible_of_two_programs_of_one_institution_in_parallel(regio
     assert sum(o[1]["issued"] for o in outcomes) == 24
     sequences = sorted(Certificate.objects.filter(institution=a.inst).values_list("sequence", flat=True))
     assert sequences == list(range(1, 25))
+
+
+def test_the_same_certificate_replaced_concurrently_gets_one_replacement_and_no_gap(regions):
+    """Ten managers' clicks on "Cabut dan terbitkan pengganti" at once, while another participant's certificate is
+    issued: one replacement, the others refused (already revoked), one standing certificate, numbers gap-free."""
+    w = _world(2)
+    first = services.certificate_issue(actor=w.manager, enrollment=w.enrollments[0].pk, now=NOW)
+    calls = [lambda: services.certificate_replace(actor=w.manager, certificate=first.pk, reason="Nama salah ketik", now=NOW)] * 10
+    calls.append(lambda: services.certificate_issue(actor=w.manager, enrollment=w.enrollments[1].pk, now=NOW))
+    outcomes = race(calls)
+    ok = [v for kind, v in outcomes if kind == "ok"]
+    refused = [v for kind, v in outcomes if kind == "refused"]
+    assert len(ok) == 2, outcomes
+    assert all(getattr(r, "code", None) == "certificate_already_revoked" for r in refused), refused
+    assert Certificate.objects.filter(enrollment=w.enrollments[0], revoked_at__isnull=True).count() == 1
+    assert Certificate.objects.get(replaces=first).revoked_at is None
+    sequences = sorted(Certificate.objects.filter(institution=w.inst).values_list("sequence", flat=True))
+    assert sequences == [1, 2, 3]

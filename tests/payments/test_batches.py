@@ -322,3 +322,28 @@ def test_no_incentive_for_a_training_whose_certificate_was_revoked(finance):
             revoked_at=now + dt.timedelta(days=1) if revoked else None, revoke_reason="Data peserta tidak sesuai" if revoked else "")
     payables.payables_accrue(actor=finance)
     assert list(Payable.objects.values_list("enrollment_id", flat=True)) == [enrollments[1].pk]
+
+
+def test_a_replaced_certificate_keeps_the_incentive(finance):
+    """A certificate replaced because the name on it was wrong (revoked, a corrected one issued) is not a
+    revoked training: its incentive stands. Without its replacement the revoked one stops it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sisnaker.certification.models import Certificate
+
+    _program, enrollments = graduates(2)
+    now = timezone.now() - dt.timedelta(days=3)
+    for n, e in enumerate(enrollments, start=1):
+        old = Certificate.objects.create(
+            enrollment=e, number=f"TEST/{n}", institution=e.program.institution, year=now.year, sequence=n, verification_id=f"v{n:08d}",
+            payload="{}", signature="x", key_id="k", issued_at=now, issued_by=finance,
+            revoked_at=now + dt.timedelta(days=1), revoke_reason="Nama salah ketik")
+        if n == 1:
+            Certificate.objects.create(
+                enrollment=e, number=f"TEST/{n}b", institution=e.program.institution, year=now.year, sequence=10 + n,
+                verification_id=f"w{n:08d}", payload="{}", signature="x", key_id="k", issued_at=now + dt.timedelta(days=1),
+                issued_by=finance, replaces=old)
+    payables.payables_accrue(actor=finance)
+    assert list(Payable.objects.values_list("enrollment_id", flat=True)) == [enrollments[0].pk]

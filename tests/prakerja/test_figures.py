@@ -117,8 +117,8 @@ def _measures(app: Application) -> dict[str, bool]:
         "card_active": card == CardStatus.ACTIVE,
         "card_expired": card == CardStatus.EXPIRED,
         "trained": Purchase.objects.filter(card__application=app, status="completed").exists(),
-        "certified": Purchase.objects.filter(card__application=app, status="completed", enrollment__certificate__isnull=False,
-                                             enrollment__certificate__revoked_at__isnull=True).exists(),
+        "certified": Purchase.objects.filter(card__application=app, status="completed", enrollment__certificates__isnull=False,
+                                             enrollment__certificates__revoked_at__isnull=True).exists(),
         **_paid(app),
     }
 

@@ -302,6 +302,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     # Who may see the certificate but not revoke it is told so on the certificate's page.
     "certification:revoke": (post(only(*CERTIFICATE_REVOKERS, owner=MSG, instructor=MSG),
                                   data={"reason": "Salah cetak nama"}),),
+    # Replacing issues a new certificate: a curator may revoke but issues nothing.
+    "certification:replace": (post(only(*PROGRAM_MANAGERS, owner=MSG, instructor=MSG, curator=MSG),
+                                   data={"reason": "Nama sudah diperbaiki"}),),
     "certification:overview": (Case(only(*INSTITUTION_STAFF), **scoped(
         "program_title", to=("manager", "instructor", "curator", "admin"), not_to=("manager_other", "instructor_other"))),),
     "certification:board": (Case(only(*PROGRAM_VIEWERS)),),
@@ -655,6 +658,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "GET /api/v1/certification/certificates/{certificate_id}": (Case(only(*CERTIFICATE_VIEWERS)),),
     "POST /api/v1/certification/certificates/{certificate_id}/revoke": (
         Case(only(*CERTIFICATE_REVOKERS), data={"reason": "Salah cetak nama"}),
+    ),
+    "POST /api/v1/certification/certificates/{certificate_id}/replace": (
+        Case(only(*PROGRAM_MANAGERS), data={"reason": "Nama sudah diperbaiki"}),
     ),
     # --- API: surveys -------------------------------------------------------------------------------
     "GET /api/v1/surveys/{code}": (Case(PUBLIC),),

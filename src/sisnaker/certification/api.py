@@ -9,6 +9,8 @@
 * ``POST /enrollments/{id}/certificate``      staff: issue (409 ``certificate_not_ready`` lists ``missing``)
 * ``GET  /certificates/{id}``                 owner, issuing institution's staff, curators: the signed export
 * ``POST /certificates/{id}/revoke``          institution manager or curator, ``{"reason": "…"}``
+* ``POST /certificates/{id}/replace``         institution manager, ``{"reason": "…"}``: revoked, and a new one issued
+                                              with the data as it is now (201, the new certificate, ``replaces_id``)
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class VerifyOut(Schema):
                                                                 "(end date, or the last assessment when later)")
     revoked_on: dt.date | None = None
     revoke_reason: str | None = None
+    replaced_by: str | None = Field(None, description="A revoked certificate that was replaced (wrong data on it): the number "
+                                                      "of the certificate that replaces it")
+    replaced_by_verification_id: str | None = Field(None, description="Its QR code's id: only for a look-up by id")
     signature_valid: bool | None = None
     key_id: str | None = None
     verification_count: int = 0
@@ -97,6 +102,7 @@ class CertificateOut(Schema):
     issued_at: dt.datetime
     revoked_at: dt.datetime | None = None
     revoke_reason: str = ""
+    replaces_id: int | None = None  # the revoked certificate this one replaces
     key_id: str
     signature: str
     payload: str
@@ -145,7 +151,7 @@ def _out(cert) -> dict:
     return {"id": cert.pk, "number": cert.number, "verification_id": cert.verification_id,
             "enrollment_id": cert.enrollment_id, "institution_id": cert.institution_id, "year": cert.year,
             "sequence": cert.sequence, "issued_at": cert.issued_at, "revoked_at": cert.revoked_at,
-            "revoke_reason": cert.revoke_reason, "key_id": cert.key_id, "signature": cert.signature, "payload": cert.payload}
+            "revoke_reason": cert.revoke_reason, "replaces_id": cert.replaces_id, "key_id": cert.key_id, "signature": cert.signature, "payload": cert.payload}
 
 
 @router.post("/enrollments/{enrollment_id}/certificate", response={201: CertificateOut}, summary="Issue the certificate")
@@ -165,3 +171,11 @@ def revoke(request, certificate_id: int, data: RevokeIn):
     cert = services.certificate_revoke(actor=request_actor(request), certificate=certificate_id, reason=data.reason,
                                        now=timezone.now())
     return _out(cert)
+
+
+@router.post("/certificates/{certificate_id}/replace", response={201: CertificateOut},
+             summary="Replace a certificate whose data was wrong: revoked, and a new one issued with the current data")
+def replace(request, certificate_id: int, data: RevokeIn):
+    cert = services.certificate_replace(actor=request_actor(request), certificate=certificate_id, reason=data.reason,
+                                        now=timezone.now(), base_url=links.public_url(request) + "/")
+    return Status(201, _out(cert))

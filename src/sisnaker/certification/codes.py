@@ -18,6 +18,7 @@ class Audit(AuditAction):
     REVIEW_SUBMITTED = "review.submitted", Msg("Ulasan pelatihan dikirim", "Training review submitted")
     CERTIFICATE_ISSUED = "certificate.issued", Msg("Sertifikat diterbitkan", "Certificate issued")
     CERTIFICATE_REVOKED = "certificate.revoked", Msg("Sertifikat dicabut", "Certificate revoked")
+    CERTIFICATE_REPLACED = "certificate.replaced", Msg("Sertifikat pengganti diterbitkan", "Replacement certificate issued")
     ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
                                                                  "Issuing every eligible certificate started")
     REMINDERS_SENT = "certificate.reminders_sent", Msg("Pengingat sertifikat dikirim", "Certificate reminders sent")

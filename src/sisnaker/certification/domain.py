@@ -315,6 +315,36 @@ def certificate_date_of(fields: dict) -> dt.date | None:
     return None
 
 
+# What a replacement changes of necessity (its own number, id, dates, who signed): not "data that was wrong".
+_ISSUE_FIELDS = frozenset({"number", "verification_id", "year", "sequence", "issued_on", "issued_at", "signatory", "v"})
+# How the changed parts of a certificate are named to the manager (the payload's top-level keys and the person's).
+REPLACED_LABELS = {
+    "person.name": Msg("Nama", "Name"), "person.nik_masked": Msg("NIK", "NIK"), "person.birth_year": Msg("Tahun lahir", "Birth year"),
+    "title": Msg("Judul sertifikat", "Certificate title"), "program": Msg("Program", "Program"),
+    "units": Msg("Unit kompetensi", "Competency units"), "institution": Msg("Lembaga", "Institution"),
+    "certificate_date": Msg("Tanggal sertifikat", "Certificate date"),
+}
+
+
+def replaced_fields(old_payload: str, new_payload: str) -> set[str]:
+    """Which parts of a certificate differ between two payloads (``canonical_payload`` texts), leaving out
+    what every new issue changes (number, dates, signatory): "person.name", "program", "units"... An empty
+    set: the replacement would carry the same data."""
+    try:
+        old, new = json.loads(old_payload), json.loads(new_payload)
+    except ValueError:
+        return {"payload"}
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return {"payload"}
+    changed = set()
+    for key in (old.keys() | new.keys()) - _ISSUE_FIELDS:
+        if key == "person" and isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+            changed |= {f"person.{k}" for k in old[key].keys() | new[key].keys() if old[key].get(k) != new[key].get(k)}
+        elif old.get(key) != new.get(key):
+            changed.add(key)
+    return changed
+
+
 def canonical_payload(fields: dict) -> str:
     """The exact bytes that are signed: JSON with sorted keys, no spaces, UTF-8, no floats."""
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
@@ -75,9 +75,14 @@ class CertificateCounter(models.Model):
 
 
 class Certificate(models.Model):
-    """A competency certificate. Never deleted: a revoked certificate keeps its row."""
+    """A competency certificate. Never deleted: a revoked certificate keeps its row.
 
-    enrollment = models.OneToOneField("training.Enrollment", on_delete=models.PROTECT, related_name="certificate")
+    An enrollment has at most one standing (not revoked) certificate (``certificate_one_standing``); it may
+    hold revoked ones before it. A certificate whose data was wrong is replaced (``certificate_replace``):
+    revoked, and a new one issued with the current data, which ``replaces`` it; a plainly revoked one stays
+    the enrollment's last (nothing issues a new one for it)."""
+
+    enrollment = models.ForeignKey("training.Enrollment", on_delete=models.PROTECT, related_name="certificates")
     number = models.CharField(max_length=80, unique=True)
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="certificates")
     year = models.PositiveSmallIntegerField()
@@ -93,6 +98,8 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     revoke_reason = models.TextField(blank=True)
+    # The revoked certificate this one replaces (its verification page points here).
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     verification_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -100,6 +107,7 @@ class Certificate(models.Model):
             models.UniqueConstraint(fields=["institution", "year", "sequence"], name="certificate_sequence_unique"),
             models.CheckConstraint(name="certificate_revocation_complete",
                                    condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason="")),
+            models.UniqueConstraint(fields=["enrollment"], condition=Q(revoked_at__isnull=True), name="certificate_one_standing"),
         ]
         # Public look-ups by number ignore case (certificates.certificate_lookup).
         indexes = [models.Index(Upper("number"), name="certificate_number_upper_idx")]
@@ -117,6 +125,19 @@ class Certificate(models.Model):
     def scope_user_id(self):
         """The holder's account (``certificate.view``); load ``enrollment__person`` with the certificate."""
         return self.enrollment.person.user_id
+
+
+# An enrollment's certificates with the one that stands for it first: the standing (not revoked) one, else the
+# latest revoked. Every "the enrollment's certificate" reader takes the first in this order.
+CURRENT_FIRST = (F("revoked_at").desc(nulls_first=True), F("pk").desc())
+
+
+def current_of(certificates) -> Certificate | None:
+    """The certificate that stands for an enrollment among ``certificates`` (all of its certificates, e.g.
+    prefetched): the standing one, else the latest revoked; None when there are none."""
+    certificates = list(certificates)
+    standing = [cert for cert in certificates if cert.revoked_at is None]
+    return standing[0] if standing else max(certificates, key=lambda cert: cert.pk, default=None)
 
 
 class PersonalLink(models.Model):

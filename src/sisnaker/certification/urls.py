@@ -28,6 +28,7 @@ urlpatterns = [
     path("sertifikat/<int:enrollment_id>/terbitkan/", certificates.issue, name="issue"),
     path("sertifikat/<int:certificate_id>/", certificates.detail, name="certificate"),
     path("sertifikat/<int:certificate_id>/cabut/", certificates.revoke, name="revoke"),
+    path("sertifikat/<int:certificate_id>/ganti/", certificates.replace, name="replace"),
     path("sertifikat/<int:certificate_id>/pdf/", certificates.pdf_download, name="pdf"),
     path("sertifikat/<int:certificate_id>/json/", certificates.json_download, name="json"),
     # the readiness board and the manager's overview

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import OuterRef, Subquery
+
 from sisnaker.accounts.models import Person
+from sisnaker.certification.models import CURRENT_FIRST, Certificate
 from sisnaker.core.errors import Msg, NotFound, ValidationFailed
 from sisnaker.core.roles import Role
 from sisnaker.exports import registry
@@ -109,10 +112,13 @@ def _alumni(params: dict[str, str]):
 def _alumni_rows(ctx: registry.Context):
     sexes = {k: str(v) for k, v in Person.Sex.choices}
     educations = {k: str(v) for k, v in Person.Education.choices}
-    qs = _alumni(ctx.params).order_by("state_changed_at", "id").values_list(
+    # The certificate that stands for the enrollment (its replacement, when one was replaced).
+    qs = _alumni(ctx.params).annotate(certificate_number=Subquery(
+        Certificate.objects.filter(enrollment_id=OuterRef("pk")).order_by(*CURRENT_FIRST).values("number")[:1],
+    )).order_by("state_changed_at", "id").values_list(
         "person__full_name", "person__nik_encrypted", "person__sex", "person__birth_date", "person__education", "person__phone",
         "person__domicile_district__name", "person__domicile_district__regency__name", "program__title",
-        "program__institution__name", "state_changed_at", "certificate__number")
+        "program__institution__name", "state_changed_at", "certificate_number")
     for n, (name, sealed, sex, born, education, phone, district, regency, program, institution, graduated, number) in enumerate(
             qs.iterator(chunk_size=registry.CHUNK), start=1):
         yield (n, name, ctx.sealed_nik(sealed), sexes.get(sex, sex), born, educations.get(education, education), phone,

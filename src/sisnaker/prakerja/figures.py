@@ -72,8 +72,8 @@ COLUMNS: tuple[Column, ...] = (
     # Through the purchases (a card may have several: the counts are DISTINCT applications, ``_measures``).
     Column("trained", Msg("Selesai pelatihan", "Trained"), Q(card__purchases__status="completed")),
     Column("certified", Msg("Bersertifikat", "Certified"), Q(card__purchases__status="completed",
-                                                              card__purchases__enrollment__certificate__isnull=False,
-                                                              card__purchases__enrollment__certificate__revoked_at__isnull=True)),
+                                                              card__purchases__enrollment__certificates__isnull=False,
+                                                              card__purchases__enrollment__certificates__revoked_at__isnull=True)),
     # Money actually paid: how many incentive payments (post-training instalments and surveys) and how much.
     Column("incentives_paid", Msg("Insentif dibayar (kali)", "Incentives paid (payments)"), paid="count"),
     Column("incentives_paid_amount", Msg("Insentif dibayar (Rp)", "Incentives paid (Rp)"), paid="amount"),

@@ -806,17 +806,20 @@ def incentives_accrue(*, actor, now: dt.datetime) -> int:
         if actor is not None:
             require(actor, "prakerja.manage")
         # Only the purchases an incentive may still become due for (a partial index): not every purchase ever completed.
-        ids = list(Purchase.objects.filter(incentives_open=True, status=PS.COMPLETED, enrollment__certificate__isnull=False,
-                                           enrollment__certificate__revoked_at__isnull=True).values_list("pk", flat=True))
+        # A standing certificate (at most one per enrollment: a replaced one is revoked, its replacement stands).
+        # (Both conditions in one filter: the same certificate row; ``revoked_at__isnull`` alone would let an enrolment
+        # without any certificate through its outer join.)
+        ids = list(Purchase.objects.filter(incentives_open=True, status=PS.COMPLETED, enrollment__certificates__isnull=False,
+                                           enrollment__certificates__revoked_at__isnull=True).values_list("pk", flat=True))
         return _accrue(actor=actor, purchase_ids=ids, now=now)
 
 
 def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
     today = timezone.localdate(now)
     rows = list(Purchase.objects.filter(pk__in=purchase_ids, status=PS.COMPLETED)
-                .filter(Q(enrollment__certificate__isnull=False) & Q(enrollment__certificate__revoked_at__isnull=True))
+                .filter(enrollment__certificates__isnull=False, enrollment__certificates__revoked_at__isnull=True)
                 .values_list("pk", "card__number", "person_id", "program_id", "enrollment_id", "completed_at",
-                             "enrollment__certificate__issued_at", "card__wave__post_training_incentive",
+                             "enrollment__certificates__issued_at", "card__wave__post_training_incentive",
                              "card__wave__post_training_incentive_count", "card__wave__incentive_interval_days",
                              "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
     # The first completed purchase of a card is the one its incentives are for.

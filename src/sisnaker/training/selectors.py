@@ -366,7 +366,7 @@ def next_step(enrollment: Enrollment, *, certified: bool = False) -> Msg:
 def my_trainings(*, person: Person) -> list[MyTraining]:
     rows = (
         Enrollment.objects.filter(person=person)
-        .select_related("program__institution", "program__regency", "certificate")
+        .select_related("program__institution", "program__regency").prefetch_related("certificates")
         .order_by("-program__start_date", "-pk")
     )
     rows = list(rows)

@@ -38,7 +38,7 @@ from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
-from ..models import Assessment, Certificate
+from ..models import CURRENT_FIRST, Assessment, Certificate
 from .readiness import flags, readiness_for_program, readiness_of, readiness_query
 
 CLOSING_SOON_DAYS = 30
@@ -150,7 +150,7 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
         shown &= _blocking()
     stats = board_counts(program=program, shown=shown)
     matching = board_facts(program=program).filter(Q(state__in=domain.CERTIFIABLE_STATES) & shown).values("pk")
-    certificate = Certificate.objects.filter(enrollment_id=OuterRef("pk"))
+    certificate = Certificate.objects.filter(enrollment_id=OuterRef("pk")).order_by(*CURRENT_FIRST)
     enrollments = (readiness_query(Enrollment.objects.filter(pk__in=matching))
                    .annotate(certificate_vid=Subquery(certificate.values("verification_id")[:1]))
                    .order_by("person__full_name", "pk"))
@@ -234,7 +234,7 @@ def _certifiable(prefix: str = "") -> Q:
 def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     """Running or closed programs that end within CLOSING_SOON_DAYS, or whose end has passed while
     some participant/alumnus still has no certificate."""
-    pending = Enrollment.objects.filter(program=OuterRef("pk"), state__in=domain.CERTIFIABLE_STATES, certificate__isnull=True)
+    pending = Enrollment.objects.filter(program=OuterRef("pk"), state__in=domain.CERTIFIABLE_STATES, certificates__isnull=True)
     qs = Program.objects.filter(status__in=(P.RUNNING, P.CLOSED))
     if institution_ids is not None:
         qs = qs.filter(institution_id__in=institution_ids)

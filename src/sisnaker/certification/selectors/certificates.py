@@ -17,7 +17,7 @@ from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
 from ..codes import Code
-from ..models import Certificate
+from ..models import CURRENT_FIRST, Certificate
 
 VIEW_REFUSED = Msg("Sertifikat ini hanya dapat dibuka oleh pemiliknya, staf lembaga penerbit, dan kurator Kementerian.",
                    "This certificate can only be opened by its holder, staff of the issuing institution and Ministry curators.")
@@ -25,7 +25,7 @@ VIEW_REFUSED = Msg("Sertifikat ini hanya dapat dibuka oleh pemiliknya, staf lemb
 
 def get_certificate(*, certificate_id: int) -> Certificate:
     """A certificate with its holder, program, institution and signatories loaded, or NotFound."""
-    cert = (Certificate.objects.select_related("enrollment__person", "enrollment__program", "institution", "issued_by",
+    cert = (Certificate.objects.select_related("enrollment__person", "enrollment__program", "institution", "issued_by", "replaces", "replaced_by",
                                                "revoked_by").filter(pk=certificate_id).first())
     if cert is None:
         raise NotFound(Msg("Sertifikat tidak ditemukan.", "Certificate not found."), code=Code.CERTIFICATE_NOT_FOUND)
@@ -81,13 +81,13 @@ def certificates_of_enrollments(*, viewer: User, program: Program, enrollment_id
     if not ids:
         return {}
     may_open = can(viewer, "certificate.view", program)
-    rows = Certificate.objects.filter(enrollment_id__in=ids, enrollment__program_id=program.pk).values_list(
+    rows = Certificate.objects.filter(enrollment_id__in=ids, enrollment__program_id=program.pk).order_by(*CURRENT_FIRST).values_list(
         "enrollment_id", "pk", "number", "revoked_at")
-    return {
-        enrollment_id: {"number": number, "revoked": revoked_at is not None,
-                        "url": reverse("certification:certificate", args=[pk]) if may_open else ""}
-        for enrollment_id, pk, number, revoked_at in rows
-    }
+    found: dict[int, dict] = {}
+    for enrollment_id, pk, number, revoked_at in rows:  # the one that stands for the enrollment comes first
+        found.setdefault(enrollment_id, {"number": number, "revoked": revoked_at is not None,
+                                         "url": reverse("certification:certificate", args=[pk]) if may_open else ""})
+    return found
 
 
 STAFF_ONLY = Msg("Hanya untuk staf lembaga penyelenggara program.", "Only for staff of the programme's institution.")
@@ -108,7 +108,7 @@ def enrollment_certificate(*, viewer: User, enrollment_id: int) -> EnrollmentCer
         raise NotFound(Msg("Pendaftaran tidak ditemukan.", "Enrollment not found."), code=TrainingCode.ENROLLMENT_NOT_FOUND)
     if not can(viewer, "enrollment.view", enrollment.program):
         raise PermissionDenied(STAFF_ONLY)
-    cert = Certificate.objects.filter(enrollment_id=enrollment.pk).first()
+    cert = Certificate.objects.filter(enrollment_id=enrollment.pk).order_by(*CURRENT_FIRST).first()
     return EnrollmentCertificate(enrollment=enrollment, certificate=cert,
                                  can_open=cert is not None and can(viewer, "certificate.view", cert))
 

@@ -28,7 +28,7 @@ from sisnaker.surveys.domain import READINESS_CODE
 from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
-from ..models import Assessment, Certificate, Review
+from ..models import CURRENT_FIRST, Assessment, Certificate, Review
 
 # Who appears on a program's readiness list by default: those who can (eventually) get a certificate.
 DEFAULT_STATES = domain.CERTIFIABLE_STATES
@@ -51,7 +51,7 @@ class Row:
 def flags(enrollment: str = "pk") -> dict:
     """Annotations of an enrollment queryset (``enrollment`` names the enrollment's id in it): has a
     review, has the work-readiness survey, its certificate's id and number."""
-    certificate = Certificate.objects.filter(enrollment_id=OuterRef(enrollment))
+    certificate = Certificate.objects.filter(enrollment_id=OuterRef(enrollment)).order_by(*CURRENT_FIRST)
     return {
         "has_review": Exists(Review.objects.filter(enrollment_id=OuterRef(enrollment))),
         "has_survey": Exists(surveys.responses_to(code=READINESS_CODE).filter(enrollment_id=OuterRef(enrollment))),

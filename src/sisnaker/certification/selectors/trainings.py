@@ -22,7 +22,7 @@ from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program
 
 from .. import domain, survey_rules
-from ..models import Certificate, Review
+from ..models import Certificate, Review, current_of
 
 
 def survey_url(enrollment_id: int) -> str:
@@ -94,11 +94,9 @@ class MyTraining:
 
 
 def _certificate_of(enrollment: Enrollment) -> Certificate | None:
-    """The enrollment's certificate, loaded with it by training's ``my_trainings`` (no query)."""
-    try:
-        return enrollment.certificate
-    except Certificate.DoesNotExist:
-        return None
+    """The enrollment's certificate (the standing one, else its latest revoked), prefetched with it by
+    training's ``my_trainings`` (no query)."""
+    return current_of(enrollment.certificates.all())
 
 
 def _certificate_step(cert: Certificate) -> Msg:

@@ -16,10 +16,12 @@ from .certificates import (
     IssueAllStarted,
     build_fields,
     certificate_issue,
+    certificate_replace,
     certificate_revoke,
     certificates_issue_all_start,
     certificates_issue_eligible,
     new_verification_id,
+    replacement_changes,
 )
 from .employment import EmploymentReport, employment_reminders_send
 from .links import (
@@ -63,8 +65,8 @@ __all__ = [
     "INVALID", "REVOKED", "UNAPPROVED", "UNKNOWN", "VALID", "AssessmentImport", "IssueAllStarted", "IssuedLink", "LinkRefused", "LookupLimited", "ReminderReport", "SaveResult",
     "VerifyResult", "assessment_record", "assessments_fill_competent", "assessments_import",
     "assessments_record_many", "build_fields", "certificate_issue", "certificate_lookup",
-    "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
+    "certificate_replace", "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
     "personal_link_certificate", "personal_link_open", "personal_link_print_one", "personal_link_revoke", "personal_links_print", "ready_topic",
-    "reminder_topic", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
+    "reminder_topic", "replacement_changes", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
 ]

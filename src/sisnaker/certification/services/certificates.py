@@ -21,6 +21,7 @@ version 1 and 2 certificates keep verifying (``export.PAYLOAD_VERSIONS``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,27 +184,33 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
         if not row.readiness.eligible:
             raise _not_ready(row.missing)
         _require_completed(program, now)  # ready, but the training is not over: no certificate dated in the future
-        institution = program.institution
-        year = timezone.localtime(now).year
-        sequence = _next_sequence(institution_id=institution.pk, year=year)
-        number = domain.certificate_number(registry_number=institution.registry_number, year=year, sequence=sequence)
-        verification_id = new_verification_id()
-        dated = completion_date(locked)  # the training's completion, not this click
-        payload = domain.canonical_payload(build_fields(
-            enrollment=locked, number=number, verification_id=verification_id, year=year, sequence=sequence,
-            issued_at=now, issued_by=actor, certificate_date=dated))
-        signature, key_id = signing.sign(payload)
-        certificate = Certificate.objects.create(
-            enrollment=locked, number=number, institution=institution, year=year, sequence=sequence,
-            verification_id=verification_id, payload=payload, signature=signature, key_id=key_id,
-            issued_at=now, issued_by=actor,
-        )
+        certificate = _sign_and_create(actor=actor, enrollment=locked, now=now)
         audit.record(actor=actor, action=Audit.CERTIFICATE_ISSUED, obj=certificate, at=now,
-                     after={"number": number, "enrollment": locked.pk, "program": program.pk, "key_id": key_id,
-                            "certificate_date": dated.isoformat()})
+                     after={"number": certificate.number, "enrollment": locked.pk, "program": program.pk, "key_id": certificate.key_id,
+                            "certificate_date": completion_date(locked).isoformat()})
         if announce:
             reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[locked.pk], base_url=base_url)
     return certificate
+
+
+def _sign_and_create(*, actor: User, enrollment: Enrollment, now: dt.datetime, replaces: Certificate | None = None) -> Certificate:
+    """A new certificate for ``enrollment`` (loaded with its program, institution and person) with the data as
+    it is now: the institution's next number of the year, signed, dated at the training's completion (not
+    this click). Inside the caller's transaction, which holds the enrollment's row."""
+    institution = enrollment.program.institution
+    year = timezone.localtime(now).year
+    sequence = _next_sequence(institution_id=institution.pk, year=year)
+    number = domain.certificate_number(registry_number=institution.registry_number, year=year, sequence=sequence)
+    verification_id = new_verification_id()
+    payload = domain.canonical_payload(build_fields(
+        enrollment=enrollment, number=number, verification_id=verification_id, year=year, sequence=sequence,
+        issued_at=now, issued_by=actor, certificate_date=completion_date(enrollment)))
+    signature, key_id = signing.sign(payload)
+    return Certificate.objects.create(
+        enrollment=enrollment, number=number, institution=institution, year=year, sequence=sequence,
+        verification_id=verification_id, payload=payload, signature=signature, key_id=key_id,
+        issued_at=now, issued_by=actor, replaces=replaces,
+    )
 
 
 @dataclass
@@ -306,29 +313,126 @@ def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datet
 def certificate_revoke(*, actor: User, certificate: Certificate | int, reason: str, now: dt.datetime) -> Certificate:
     """Revoke with a reason (required). The row is kept: verifiers see "revoked", never "not found"."""
     pk = certificate if isinstance(certificate, int) else certificate.pk
-    reason = " ".join((reason or "").split())
+    reason = _reason(reason)
     with transaction.atomic(durable=True):
-        cert = Certificate.objects.select_for_update().filter(pk=pk).first()
-        if cert is None:
-            raise NotFound(Msg("Sertifikat tidak ditemukan.", "Certificate not found."), code=Code.CERTIFICATE_NOT_FOUND)
-        if not can(actor, "certificate.revoke", cert):
-            raise PermissionDenied(Msg("Hanya pengelola lembaga penerbit atau kurator Kementerian yang dapat mencabut sertifikat.",
-                                       "Only the issuing institution's manager or a ministry curator may revoke a certificate."))
-        if not reason:
-            raise ValidationFailed(Msg("Tuliskan alasan pencabutan sertifikat.", "Give the reason for revoking the certificate."),
-                                   code=CoreCode.REASON_REQUIRED, field="reason")
-        if len(reason) > REASON_MAX:
-            raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).",
-                                       "The reason is too long (at most {n} characters).").format(n=REASON_MAX),
-                                   code=Code.REASON_TOO_LONG, field="reason")
-        if cert.revoked_at is not None:
-            raise Conflict(Msg("Sertifikat ini sudah dicabut pada {d}.", "This certificate was already revoked on {d}.").format(
-                d=domain.format_date_id(timezone.localtime(cert.revoked_at).date())), code=Code.CERTIFICATE_ALREADY_REVOKED)
-        cert.revoked_at, cert.revoked_by, cert.revoke_reason = now, actor, reason
-        cert.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        # "Sertifikat Anda sudah terbit" still waiting in the queue would tell the holder the opposite of the truth.
-        withdrawn = notifications.notifications_withdraw(
-            person_ids=[cert.enrollment.person_id], topics=[reminders.ready_topic(cert.enrollment.program)], reason="sertifikat dicabut")
+        cert = _lock_standing(actor=actor, pk=pk, reason=reason)
+        withdrawn = _revoke(actor=actor, cert=cert, reason=reason, now=now)
         audit.record(actor=actor, action=Audit.CERTIFICATE_REVOKED, obj=cert, at=now, reason=reason,
                      before={"revoked_at": None}, after={"revoked_at": now, "reason": reason, "messages_withdrawn": withdrawn})
+        _tell_holder(cert=cert, replacement=None, reason=reason)
     return cert
+
+
+def certificate_replace(*, actor: User, certificate: Certificate | int, reason: str, now: dt.datetime,
+                        base_url: str = "") -> Certificate:
+    """Replace a certificate whose data was wrong (a name corrected since, a wrong program title): it is
+    revoked with ``reason`` and a new one is issued in the same transaction with the data as it is now (the
+    institution's next number, signed today, dated at the training's completion like the first). The old
+    number's verification points to the new one; the holder is told, and gets the new certificate's personal
+    link after commit. For the issuing institution's manager (``certificate.revoke`` and ``certificate.issue``:
+    a curator may revoke but issues nothing). Returns the new certificate."""
+    pk = certificate if isinstance(certificate, int) else certificate.pk
+    reason = _reason(reason)
+    with transaction.atomic(durable=True):
+        old = _lock_standing(actor=actor, pk=pk, reason=reason)
+        enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related(
+            "program", "program__institution__regency__province", "person").get(pk=old.enrollment_id)
+        program = enrollment.program
+        if not can(actor, "certificate.issue", program):
+            raise PermissionDenied(Msg("Hanya pengelola lembaga penerbit yang dapat menerbitkan sertifikat pengganti.",
+                                       "Only the issuing institution's manager may issue a replacement certificate."))
+        # Read in this transaction: an institution suspended a moment ago issues nothing more.
+        _require_approved(program.institution)
+        # The new certificate rests on the same facts as the first: still competent, the program still running or closed.
+        readiness = readiness_of_loaded(enrollment).readiness
+        if not (readiness.assessed and readiness.program_allows):
+            raise Conflict(Msg("Peserta ini tidak lagi memenuhi syarat sertifikat (hasil penilaian atau status programnya berubah): "
+                               "cabut sertifikat tanpa pengganti.",
+                               "This participant no longer meets the certificate's conditions (their assessment or the program's "
+                               "status changed): revoke the certificate without a replacement."), code=Code.CERTIFICATE_NOT_READY)
+        withdrawn = _revoke(actor=actor, cert=old, reason=reason, now=now)
+        new = _sign_and_create(actor=actor, enrollment=enrollment, now=now, replaces=old)
+        audit.record(actor=actor, action=Audit.CERTIFICATE_REVOKED, obj=old, at=now, reason=reason,
+                     before={"revoked_at": None},
+                     after={"revoked_at": now, "reason": reason, "messages_withdrawn": withdrawn, "replaced_by": new.number})
+        audit.record(actor=actor, action=Audit.CERTIFICATE_REPLACED, obj=new, at=now, reason=reason,
+                     after={"number": new.number, "replaces": old.number, "enrollment": enrollment.pk, "program": program.pk,
+                            "key_id": new.key_id, "changed": sorted(domain.replaced_fields(old.payload, new.payload))})
+        _tell_holder(cert=old, replacement=new, reason=reason)
+        reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[enrollment.pk], base_url=base_url)
+    return new
+
+
+def replacement_changes(*, certificate: Certificate) -> list[Msg]:
+    """What a replacement of ``certificate`` would carry differently, from the data as it is now (the person's
+    corrected name, the program's title...): the parts named for the manager's form, empty when the new one
+    would say the same. Reads only (its program's units)."""
+    enrollment = Enrollment.objects.select_related("program__institution__regency__province", "person").get(pk=certificate.enrollment_id)
+    try:
+        fields = json.loads(certificate.payload)
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict):  # a damaged payload (its verification says so): everything would differ
+        fields = {}
+    now_fields = build_fields(enrollment=enrollment, number=fields.get("number", ""), verification_id=fields.get("verification_id", ""),
+                              year=certificate.year, sequence=certificate.sequence, issued_at=certificate.issued_at,
+                              issued_by=None, certificate_date=completion_date(enrollment))
+    changed = domain.replaced_fields(certificate.payload, domain.canonical_payload(now_fields))
+    return [label for key, label in domain.REPLACED_LABELS.items() if key in changed]
+
+
+def _reason(reason: str) -> str:
+    """The revocation's reason as kept (spaces folded); ``_lock_standing`` refuses it empty or too long."""
+    return " ".join((reason or "").split())
+
+
+def _lock_standing(*, actor: User, pk: int, reason: str) -> Certificate:
+    """The certificate, locked, for revoking or replacing: refused unless ``actor`` may revoke it, ``reason``
+    is given and it still stands."""
+    cert = Certificate.objects.select_for_update(of=("self",)).select_related("enrollment__program", "enrollment__person").filter(pk=pk).first()
+    if cert is None:
+        raise NotFound(Msg("Sertifikat tidak ditemukan.", "Certificate not found."), code=Code.CERTIFICATE_NOT_FOUND)
+    if not can(actor, "certificate.revoke", cert):
+        raise PermissionDenied(Msg("Hanya pengelola lembaga penerbit atau kurator Kementerian yang dapat mencabut sertifikat.",
+                                   "Only the issuing institution's manager or a ministry curator may revoke a certificate."))
+    if not reason:
+        raise ValidationFailed(Msg("Tuliskan alasan pencabutan sertifikat.", "Give the reason for revoking the certificate."),
+                               code=CoreCode.REASON_REQUIRED, field="reason")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).",
+                                   "The reason is too long (at most {n} characters).").format(n=REASON_MAX),
+                               code=Code.REASON_TOO_LONG, field="reason")
+    if cert.revoked_at is not None:
+        raise Conflict(Msg("Sertifikat ini sudah dicabut pada {d}.", "This certificate was already revoked on {d}.").format(
+            d=domain.format_date_id(timezone.localtime(cert.revoked_at).date())), code=Code.CERTIFICATE_ALREADY_REVOKED)
+    return cert
+
+
+def _revoke(*, actor: User, cert: Certificate, reason: str, now: dt.datetime) -> int:
+    """Mark ``cert`` (locked) revoked; returns how many queued "ready" messages were withdrawn."""
+    cert.revoked_at, cert.revoked_by, cert.revoke_reason = now, actor, reason
+    cert.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    # "Sertifikat Anda sudah terbit" still waiting in the queue would tell the holder the opposite of the truth.
+    return notifications.notifications_withdraw(
+        person_ids=[cert.enrollment.person_id], topics=[reminders.ready_topic(cert.enrollment.program)], reason="sertifikat dicabut")
+
+
+def _tell_holder(*, cert: Certificate, replacement: Certificate | None, reason: str) -> None:
+    """The holder learns that their certificate was revoked (or replaced, with the new number) and why: it is
+    their document, shown to employers. Queued in the caller's transaction, sent after commit."""
+    person = cert.enrollment.person
+    program = cert.enrollment.program.title
+    if replacement is None:
+        text = Msg("Sertifikat {n} (pelatihan {p}) Anda telah dicabut oleh lembaga penerbit dan tidak berlaku lagi. Alasan: {r}. "
+                   "Hubungi lembaga pelatihan bila ada pertanyaan.",
+                   "Your certificate {n} (training {p}) was revoked by the issuing institution and is no longer valid. Reason: {r}. "
+                   "Contact the training institution with any questions.")
+    else:
+        text = Msg("Sertifikat {n} (pelatihan {p}) Anda diganti dengan sertifikat baru {new}. Alasan: {r}. "
+                   "Sertifikat lama tidak berlaku lagi; gunakan yang baru.",
+                   "Your certificate {n} (training {p}) was replaced by a new certificate {new}. Reason: {r}. "
+                   "The old one is no longer valid; use the new one.")
+    text = text.format(n=cert.number, p=program, r=reason, new=replacement.number if replacement else "")
+    language = getattr(person.user, "preferred_language", "id") if person.user_id else "id"
+    notifications.notify(person=person, topic=f"certificate.revoked.{cert.pk}", subject="Sertifikat Sisnaker",
+                         text=text.en if language == "en" else text.id)

@@ -77,6 +77,10 @@ class VerifyResult:
     certificate_date: dt.date | None = None
     revoked_on: dt.date | None = None
     revoke_reason: str = ""
+    # The certificate that replaced a revoked one (wrong data on it, corrected): its number, and for a look-up by
+    # the QR code's id (whoever holds it holds the certificate) its own verification id.
+    replaced_by_number: str = ""
+    replaced_by_id: str = ""
     signature_valid: bool | None = None
     key_id: str = ""
     verification_count: int = 0
@@ -105,7 +109,8 @@ class VerifyResult:
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
             "certificate_date": self.certificate_date.isoformat() if self.certificate_date else None,
             "revoked_on": self.revoked_on.isoformat() if self.revoked_on else None,
-            "revoke_reason": self.revoke_reason or None, "signature_valid": self.signature_valid,
+            "revoke_reason": self.revoke_reason or None, "replaced_by": self.replaced_by_number or None,
+            "replaced_by_verification_id": self.replaced_by_id or None, "signature_valid": self.signature_valid,
             "key_id": self.key_id or None, "verification_count": self.verification_count,
         }
 
@@ -114,7 +119,7 @@ _ROW_FIELDS = (
     "pk", "number", "payload", "signature", "key_id", "issued_at", "revoked_at", "revoke_reason", "verification_count",
     "institution_id", "institution__name", "institution__registry_number", "institution__status",
     "institution__status_changed_at", "institution__regency__name", "institution__regency__province__name",
-    "enrollment__person__birth_date",
+    "enrollment__person__birth_date", "replaced_by__number", "replaced_by__verification_id",
 )
 
 
@@ -177,6 +182,7 @@ def _result(row: dict, *, by: str, query: str) -> VerifyResult:
         institution_approved_later=standing.approved_later,
         institution_status_now=standing.status_now, institution_status_since=_local_date(standing.since),
         issued_on=issued_on, certificate_date=certificate_date, revoked_on=_local_date(row["revoked_at"]), revoke_reason=row["revoke_reason"],
+        replaced_by_number=row["replaced_by__number"] or "", replaced_by_id=(row["replaced_by__verification_id"] or "") if reveal else "",
         signature_valid=signature_valid, key_id=row["key_id"], verification_count=row["verification_count"] + 1,
         payload_version=fields.get("v") if isinstance(fields.get("v"), int) else None,
     )

@@ -1,5 +1,5 @@
 """Certificate pages: issue (POST, from the readiness board or the participant's page), a certificate's
-page with the revoke form, the PDF and JSON downloads, a citizen's own certificates. Who may not open a
+page with the revoke and replace forms, the PDF and JSON downloads, a citizen's own certificates. Who may not open a
 certificate gets the refusal page (``core.pages``); an issue or revocation that cannot be done now is a
 message on the page the user came from."""
 
@@ -57,8 +57,12 @@ def issue(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 def detail(request: HttpRequest, certificate_id: int) -> HttpResponse:
     cert = selectors.certificate_for(viewer=request.user, certificate_id=certificate_id)
     fields = json.loads(cert.payload)
+    can_replace = cert.revoked_at is None and can(request.user, "certificate.revoke", cert) and can(
+        request.user, "certificate.issue", cert.enrollment.program)
     return render(request, "certification/certificates/detail.html", {
         "cert": cert, "fields": fields, "can_revoke": can(request.user, "certificate.revoke", cert),
+        "can_replace": can_replace, "changes": services.replacement_changes(certificate=cert) if can_replace else [],
+        "replaces": cert.replaces, "replaced_by": getattr(cert, "replaced_by", None) if cert.revoked_at else None,
         "signature_valid": signing.verify(cert.payload, cert.signature, cert.key_id),
         "verify_url": pdf.verification_url(cert.verification_id),
         "issued_on": date_format(timezone.localtime(cert.issued_at).date()),
@@ -78,6 +82,21 @@ def revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Sertifikat %(number)s dicabut.") % {"number": cert.number})
     return redirect("certification:certificate", cert.pk)
+
+
+@login_required
+@require_POST
+def replace(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    cert = selectors.certificate_for(viewer=request.user, certificate_id=certificate_id)
+    try:
+        new = services.certificate_replace(actor=request.user, certificate=cert, reason=request.POST.get("reason", ""),
+                                           now=timezone.now(), base_url=links.public_url(request) + "/")
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("certification:certificate", cert.pk)
+    messages.success(request, _("Sertifikat %(old)s dicabut dan diganti dengan %(new)s. Pemegangnya diberi tahu.") % {
+        "old": cert.number, "new": new.number})
+    return redirect("certification:certificate", new.pk)
 
 
 def _attachment(cert: Certificate, body, content_type: str, ext: str) -> HttpResponse:

@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
+from sisnaker.certification.models import Certificate
 from sisnaker.core import audit
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -114,8 +115,10 @@ def payables_accrue(*, actor: User, funding_source: str | None = None, now: dt.d
     responses = (Response.objects
                  .filter(questionnaire__code__in=set(questionnaire.values()) or {EMPLOYMENT_SURVEY}, enrollment__isnull=False,
                          enrollment__state=EnrollmentState.GRADUATED, enrollment__program__funding__in=sources)
-                 # A revoked certificate (the data proved false, say) stops the incentive of its training as well.
-                 .exclude(enrollment__certificate__revoked_at__isnull=False)
+                 # A revoked certificate (the data proved false, say) stops the incentive of its training as well, unless
+                 # it was replaced (wrong data on it, corrected): then its replacement stands.
+                 .filter(~Exists(Certificate.objects.filter(enrollment_id=OuterRef("enrollment_id")))
+                         | Exists(Certificate.objects.filter(enrollment_id=OuterRef("enrollment_id"), revoked_at__isnull=True)))
                  .order_by("submitted_at", "pk")
                  .values_list("pk", "person_id", "enrollment_id", "enrollment__program_id", "enrollment__program__funding",
                               "questionnaire__code"))
