@@ -40,6 +40,12 @@ class Thing:
     def scope_region_codes(self):
         return set(self.regions)
 
+    def scope_nik_region_codes(self):
+        return set(self.regions)
+
+    def scope_provisional_institution_id(self):
+        return self.institution
+
     def scope_user_id(self):
         return self.owner
 
@@ -90,6 +96,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "person.view": ({"officer_province", "officer_regency", "curator", "pmo", "dpo", "admin"}, {"curator", "pmo", "dpo", "admin"}),
     "person.view_nik": ({"officer_province", "officer_regency", "pmo", "admin"}, {"pmo", "admin"}),
     "person.resolve_identity": ({"officer_province", "officer_regency", "admin"}, {"admin"}),
+    "person.correct_identity": ({"manager", "officer_province", "officer_regency", "admin"}, {"admin"}),
     "person.list": ({"officer_province", "officer_regency", "curator", "pmo", "admin"}, {"officer_province", "officer_regency", "curator", "pmo", "admin"}),
     "institution.view_own": ({"manager", "instructor", "instructor_unassigned", "manager_pending", "instructor_pending", "admin"},
                              {"admin"}),

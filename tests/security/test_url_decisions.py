@@ -320,6 +320,7 @@ class World:
             nik_district_id="32.73.01", full_name="SITI AMINAH", birth_date=dt.date(1998, 3, 4), sex="F", education="sma",
             phone="+6281300000001", email="", domicile_district_id="32.73.01", added_by_institution=self.inst,
         )
+        self.provisional = provisional
         claimant = User.objects.create(username="mtx.pengaju")
         self.dispute = IdentityDispute.objects.create(person=provisional, claimant=claimant, created_at=now,
                                                       declared={"full_name": "Orang Lain", "birth_date": "1990-01-01"})

@@ -205,6 +205,12 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "accounts:audit": (Case(only("admin")),),
     "accounts:people": (Case(only(*OFFICERS), **scoped("owner_name", to=(*IN_AREA, "pmo"), not_to=("officer_out",))),),
     "accounts:person": (Case(only(*IN_AREA, "dpo", "pmo"), note="the owner's full record, for staff (the DPO: to answer a request)"),),
+    # A provisional record's identity data: the institution that added it, an officer of the NIK's region.
+    "accounts:person_correct": (
+        Case(only("manager", "officer", "admin", others=HIDDEN), params={"person_id": "provisional"}),
+        post(only("manager", "officer", "admin", others=HIDDEN), params={"person_id": "provisional"},
+             data={"full_name": "SITI AMINAH", "birth_date": "1998-03-05", "sex": "F", "reason": "KTP diperiksa"}),
+    ),
     # --- privacy (UU PDP): a citizen's own page; the data-protection officer's queue and answers -------
     "privacy:mine": (Case(only(*CITIZENS)),),
     "privacy:queue": (Case(only("dpo", "admin")),),

@@ -20,6 +20,8 @@ class Audit(AuditAction):
                                                                  "Identity dispute: the claimant owns the NIK")
     PERSON_IDENTITY_REFUSED = "person.identity_refused", Msg("Sengketa data: pengaju bukan pemilik NIK",
                                                              "Identity dispute: the claimant does not own the NIK")
+    PERSON_IDENTITY_CORRECTED = "person.identity_corrected", Msg("Data identitas warga diperbaiki petugas",
+                                                                 "Person's identity data corrected by staff")
     PEOPLE_REKEYED = "people.rekeyed", Msg("Data pribadi disegel ulang dengan kunci baru", "Personal data resealed with new keys")
     ROLE_GRANTED = "role.granted", Msg("Peran diberikan", "Role granted")
     ROLE_REVOKED = "role.revoked", Msg("Peran dicabut", "Role revoked")
@@ -39,6 +41,7 @@ class Code(ErrorCode):
     DISABILITY_KIND = "disability_kind", Msg("Jenis disabilitas wajib dipilih", "Kind of disability required")
     SEX_REQUIRED = "sex_required", Msg("Jenis kelamin wajib dipilih", "Sex required")
     BIRTH_DATE_FUTURE = "birth_date_future", Msg("Tanggal lahir di masa depan", "Birth date in the future")
+    NOTHING_TO_CORRECT = "person_nothing_to_correct", Msg("Tidak ada data yang diubah", "Nothing was changed")
     BIRTH_DATE_TOO_EARLY = "birth_date_too_early", Msg("Tanggal lahir lebih dari 120 tahun yang lalu", "Birth date more than 120 years ago")
     PHONE_REQUIRED = "phone_required", Msg("Nomor HP wajib diisi", "Mobile number required")
     PHONE_COUNTRY = "phone_country", Msg("Nomor HP bukan nomor Indonesia", "Mobile number not Indonesian")

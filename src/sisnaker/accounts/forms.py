@@ -132,6 +132,16 @@ class DisputeDecisionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class IdentityCorrectionForm(forms.Form):
+    """Name, birth date and sex as on the ID card, and what the correction rests on (``person_correct_identity``)."""
+
+    full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("", "—")] + list(Person.Sex.choices))
+    reason = forms.CharField(label=_("Dasar perbaikan (mis. KTP yang diperiksa, salah ketik pada berkas impor)"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PasswordResetRequestForm(forms.Form):
     """Forgot the password: whatever the log-in accepts."""
 

@@ -160,6 +160,14 @@ class Person(models.Model):
     def scope_user_id(self):
         return self.user_id
 
+    def scope_provisional_institution_id(self) -> int | None:
+        """The institution that added this record while nobody has claimed it (``person.correct_identity``)."""
+        return self.added_by_institution_id if self.user_id is None else None
+
+    def scope_nik_region_codes(self) -> set[str]:
+        """Where the NIK was issued (its district, else its regency): ``person.correct_identity``."""
+        return {self.nik_district_id or self.nik_regency_id, self.nik_regency_id}
+
     @property
     def is_provisional(self) -> bool:
         """Added by others and not yet claimed by its owner (no account of its own)."""

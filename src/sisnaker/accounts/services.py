@@ -18,7 +18,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core import audit, crypto, gate, inserts, ratelimit
+from sisnaker.core import audit, crypto, dates, gate, inserts, ratelimit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -93,6 +93,20 @@ def _parse_nik(nik: str, *, today: dt.date):
     except nik_rules.NikError as exc:
         exc.field = "nik"
         raise
+
+
+def _validate_birth_date(birth_date: dt.date | None, *, today: dt.date) -> None:
+    """A birth date as on an ID card: given, not in the future, not a slip of the year (1826 for 1986)."""
+    if not isinstance(birth_date, dt.date):
+        raise ValidationFailed(Msg("Isi tanggal lahir sesuai KTP.", "Enter the birth date as on the ID card."),
+                               code=Code.BIRTH_DATE_FUTURE, field="birth_date")
+    if birth_date > today:
+        raise ValidationFailed(Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
+                               code=Code.BIRTH_DATE_FUTURE, field="birth_date")
+    if birth_date.year < today.year - 120:  # nobody signs up or is corrected to 120
+        raise ValidationFailed(Msg("Tanggal lahir {d} lebih dari 120 tahun yang lalu: periksa tahunnya.",
+                                   "The birth date {d} is more than 120 years ago: check the year.").format(d=birth_date.isoformat()),
+                               code=Code.BIRTH_DATE_TOO_EARLY, field="birth_date")
 
 
 CONTACT_REQUIRED = Msg("Isi nomor HP atau e-mail: kode verifikasi dan pemulihan kata sandi dikirim ke sana.",
@@ -175,19 +189,7 @@ def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
     )
     if data.sex not in Person.Sex.values:
         raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
-    if data.birth_date > today:
-        raise ValidationFailed(
-            Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
-            code=Code.BIRTH_DATE_FUTURE,
-            field="birth_date",
-        )
-    if data.birth_date.year < today.year - 120:  # a slip of the year (1826 for 1986): nobody signs up at 120
-        raise ValidationFailed(
-            Msg("Tanggal lahir {d} lebih dari 120 tahun yang lalu: periksa tahunnya.",
-                "The birth date {d} is more than 120 years ago: check the year.").format(d=data.birth_date.isoformat()),
-            code=Code.BIRTH_DATE_TOO_EARLY,
-            field="birth_date",
-        )
+    _validate_birth_date(data.birth_date, today=today)
     email = (data.email or "").strip().lower()
     if not (data.phone or "").strip() and not email:  # checked before the NIK is looked up: the same for every NIK
         raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")
@@ -351,6 +353,71 @@ def _person_update(
     b, a = audit.changes(before, after)
     if a:
         audit.record(actor=actor, action=Audit.PERSON_UPDATED, obj=person, before=b, after=a)
+    return person
+
+
+CORRECTION_REASON_MAX = 500
+
+
+@transaction.atomic(durable=True)
+def person_correct_identity(*, actor: User, person: Person, full_name: str, birth_date: dt.date | None, sex: str, reason: str,
+                            today: dt.date) -> Person:
+    """Correct the identity data of a record — name, birth date, sex, as on the ID card — with a reason
+    (``person.correct_identity``): the institution that typed or imported a provisional record while nobody has
+    claimed it (a wrong birth date in its file otherwise became the record, and its own re-import and the real
+    person's sign-up were refused as a mismatch), or an officer of the NIK's region after checking the ID card.
+    The NIK's own warnings are worked out again for the new birth date and sex. Audited with what changed; the
+    owner (a claimed record) is told. A certificate already issued keeps the old data until it is replaced."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    require(actor, "person.correct_identity", person)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(Msg("Tuliskan dasar perbaikan (mis. KTP yang diperiksa, salah ketik pada berkas impor).",
+                                   "Write what the correction rests on (e.g. the ID card checked, a typo in the imported file)."),
+                               code=CoreCode.REASON_REQUIRED, field="reason")
+    if len(reason) > CORRECTION_REASON_MAX:
+        raise ValidationFailed(Msg("Alasan terlalu panjang (paling banyak {n} karakter).", "The reason is too long (at most {n} characters).")
+                               .format(n=CORRECTION_REASON_MAX), code=CoreCode.REASON_REQUIRED, field="reason")
+    name = " ".join((full_name or "").split())
+    if len(name) < 2:
+        raise ValidationFailed(Msg("Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card."),
+                               code=Code.NAME_REQUIRED, field="full_name")
+    if sex not in Person.Sex.values:
+        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
+    _validate_birth_date(birth_date, today=today)
+    if (name, birth_date, sex) == (person.full_name, person.birth_date, person.sex):
+        raise ValidationFailed(Msg("Data ini sama dengan yang tercatat: tidak ada yang diperbaiki.",
+                                   "This is the data already on record: nothing was corrected."), code=Code.NOTHING_TO_CORRECT)
+    before = audit.snapshot(person, ["full_name", "birth_date", "sex"])
+    changed = [(Msg("nama", "name"), Msg(name, name)) if name != person.full_name else None,
+               (Msg("tanggal lahir", "birth date"), Msg(dates.long_id(birth_date), dates.long_en(birth_date)))
+               if birth_date != person.birth_date else None,
+               (Msg("jenis kelamin", "sex"), Msg(*(("laki-laki", "male") if sex == Person.Sex.MALE else ("perempuan", "female"))))
+               if sex != person.sex else None]
+    person.full_name, person.birth_date, person.sex = name, birth_date, sex
+    try:
+        parsed = nik_rules.parse(crypto.decrypt(person.nik_encrypted), today=today)
+    except nik_rules.NikError:  # a NIK accepted under older rules: its warnings stay as they were
+        pass
+    else:
+        person.nik_warnings = [
+            {"code": w.code, "id": w.message.id, "en": w.message.en}
+            for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=birth_date, sex=sex))
+        ]
+    person.save(update_fields=["full_name", "birth_date", "sex", "nik_warnings", "updated_at"])
+    if person.user_id:
+        User.objects.filter(pk=person.user_id).update(first_name=name[:150])
+    b, a = audit.changes(before, audit.snapshot(person, ["full_name", "birth_date", "sex"]))
+    audit.record(actor=actor, action=Audit.PERSON_IDENTITY_CORRECTED, obj=person, before=b, after=a, reason=reason)
+    if person.user_id:
+        user = User.objects.get(pk=person.user_id)
+        en = user.preferred_language == "en"
+        what = ", ".join(f"{(label.en if en else label.id)} {(value.en if en else value.id)}" for label, value in filter(None, changed))
+        text = Msg("Data identitas Anda di Sisnaker diperbaiki oleh petugas: {what}. Alasan: {reason}. Bila tidak sesuai KTP Anda, "
+                   "datanglah ke Disnaker dengan membawa KTP.",
+                   "Your identity data in Sisnaker was corrected by staff: {what}. Reason: {reason}. If it does not match your ID "
+                   "card, visit the manpower office with it.").format(what=what, reason=reason)
+        notify_user(user=user, topic=f"person.identity_corrected.{person.pk}", subject="Sisnaker", text=text.en if en else text.id)
     return person
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit"),
     path("orang/", views.people, name="people"),
     path("orang/<int:person_id>/", views.person_detail, name="person"),
+    path("orang/<int:person_id>/perbaiki/", views.person_correct, name="person_correct"),
 ]

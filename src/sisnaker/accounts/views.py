@@ -37,6 +37,7 @@ from .codes import Code
 from .forms import (
     ClaimCodeForm,
     DisputeDecisionForm,
+    IdentityCorrectionForm,
     LoginForm,
     OtpForm,
     OtpRemoveForm,
@@ -448,7 +449,37 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise NotFound(Msg("Data orang ini tidak ada.", "This person's record does not exist."))
     services.person_record_view(actor=request.user, person=person, purpose=request.GET.get("tujuan", "")[:200])
     view = selectors.person_public_view(viewer=request.user, person=person)
-    return render(request, "accounts/person_detail.html", view)
+    return render(request, "accounts/person_detail.html", {**view, "can_correct": can(request.user, "person.correct_identity", person)})
+
+
+@login_required
+def person_correct(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Correct a record's name, birth date and sex (``person.correct_identity``: the institution that added a provisional
+    record, an officer of the NIK's region). ``next``: where to go back (the enrollment's page of the institution)."""
+    person = selectors.person_get(person_id=person_id)
+    if person is None or not can(request.user, "person.correct_identity", person):
+        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
+                           "This person's record does not exist or is not yours to correct."))
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    if not back and can(request.user, "person.view", person):
+        back = reverse("accounts:person", args=[person.pk])
+    initial = {"full_name": person.full_name, "birth_date": person.birth_date, "sex": person.sex}
+    form = IdentityCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_correct_identity(actor=request.user, person=person, full_name=form.cleaned_data["full_name"],
+                                             birth_date=form.cleaned_data["birth_date"], sex=form.cleaned_data["sex"],
+                                             reason=form.cleaned_data["reason"], today=timezone.localdate())
+        except SisnakerError as exc:
+            apply_error(form, exc, fields=FORM_FIELDS)
+        else:
+            messages.success(request, _("Data identitas diperbaiki dan tercatat di jejak audit. Sertifikat yang sudah terbit "
+                                        "dengan data lama tetap seperti semula sampai diganti dari halaman sertifikatnya."))
+            return redirect(back or "web:home")
+    return render(request, "accounts/person_correct.html", {"person": person, "form": form, "back": back},
+                  status=400 if form.errors else 200)
 
 
 # --- forgotten passwords ------------------------------------------------------------------------

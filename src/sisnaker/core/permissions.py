@@ -122,6 +122,22 @@ def _office_of_area(grant: Grant, obj: Any, actor: Any) -> bool:
     return fn is not None and bool(grant.region_code) and grant.region_code in fn()
 
 
+def _nik_region(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A regional officer of the area that issued the person's NIK (the ID card's office), not of their domicile."""
+    fn = getattr(obj, "scope_nik_region_codes", None)
+    if fn is None or not grant.region_code:
+        return False
+    area = grant.region_code
+    return any(code and (code == area or code.startswith(area + ".")) for code in fn())
+
+
+def _own_provisional(grant: Grant, obj: Any, actor: Any) -> bool:
+    """A provisional record (no owner's account yet) that the manager's own, approved institution added."""
+    fn = getattr(obj, "scope_provisional_institution_id", None)
+    return (fn is not None and grant.institution_approved and grant.institution_id is not None
+            and fn() == grant.institution_id)
+
+
 def _regional_authority(grant: Grant, obj: Any, actor: Any) -> bool:
     """A regional officer of the object's area, for institutions licensed locally."""
     fn = getattr(obj, "scope_approval_authority", None)
@@ -165,6 +181,9 @@ RULES: dict[str, dict[Role, Any]] = {
     # A sign-up whose name/birth date differ from a provisional record of that NIK: decided by an officer
     # of the NIK's region after checking the ID card (obj: the IdentityDispute).
     "person.resolve_identity": {R.REGIONAL_OFFICER: _region},
+    # Correcting the identity data (name, birth date, sex) of a record: the institution that typed or imported a
+    # provisional one, while nobody has claimed it; an officer of the NIK's region, after checking the ID card.
+    "person.correct_identity": {R.INSTITUTION_MANAGER: _own_provisional, R.REGIONAL_OFFICER: _nik_region},
     "person.list": {R.REGIONAL_OFFICER: _any, R.CURATOR: _any, R.PMO_OFFICER: _any},
     # Institutions. Registering one makes the registrant its manager of a *pending* institution.
     "institution.register": {R.CITIZEN: _any, R.INSTITUTION_MANAGER: _any, R.CURATOR: _any},

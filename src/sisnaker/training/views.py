@@ -608,7 +608,7 @@ def enrollment_detail(request: HttpRequest, pk: int, enrollment_id: int) -> Http
     return render(request, "training/enrollment.html", {
         "program": program, "e": enrollment, "person": person, "state": labels[enrollment.state],
         "nik": nik if selectors.nik_visible(viewer=request.user, program=program) else nik_rules.mask(nik), "events": events,
-        "result": enrollment.get_result_display(),
+        "result": enrollment.get_result_display(), "can_correct": can(request.user, "person.correct_identity", person),
     })
 
 
