@@ -486,3 +486,34 @@ def test_the_hourly_accrual_reads_only_open_purchases_and_still_makes_each_incen
     assert read[:settling + 1] == [[purchase.pk]] * (settling + 1)
     assert read[settling + 1:] == [[]] * (len(runs) - settling - 1) and len(runs) - settling > 100
     assert not Purchase.objects.get(pk=purchase.pk).incentives_open
+
+
+def test_a_replaced_certificate_still_counts_once_and_keeps_the_incentives(open_wave, applicant, pmo):
+    """A certificate replaced because the name on it was wrong (revoked, a corrected one issued for the same
+    enrollment): the application is certified once in the figures and its incentives accrue once; a certificate
+    revoked without a replacement stops both."""
+    from sisnaker.certification.models import Certificate
+    from sisnaker.prakerja import figures
+
+    m = market(open_wave, applicant, pmo)
+    purchase = buy(m.card, m.program)
+    code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)[0]
+    purchases.redeem_commit(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_1)
+    purchases.completion_report(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_2)
+    enrollment = Enrollment.objects.get(pk=purchase.enrollment_id)
+    first = certify(enrollment, by=m.manager, at=SESSION_2)
+    Certificate.objects.filter(pk=first.pk).update(revoked_at=SESSION_2 + dt.timedelta(days=1), revoke_reason="Nama salah ketik")
+
+    def counted():
+        total = figures.figures(scope=figures.Scope(national=True), wave=None).total
+        return total["trained"], total["certified"]
+
+    assert counted() == (1, 0)
+    assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=200)) == 0
+    Certificate.objects.create(enrollment=enrollment, number="BLK/2026/REPL", institution=enrollment.program.institution, year=2026,
+                               sequence=999_999, verification_id="r" * 20, payload="{}", signature="s", key_id="k",
+                               issued_at=SESSION_2 + dt.timedelta(days=1), issued_by=m.manager, replaces=first)
+    assert counted() == (1, 1)
+    made = purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=200))
+    assert made == m.wave.post_training_incentive_count  # each instalment once, not once per certificate
+    assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=201)) == 0
