@@ -182,3 +182,18 @@ def test_no_replacement_once_the_participant_no_longer_meets_the_conditions(worl
     assert info.value.code == Code.CERTIFICATE_NOT_READY
     cert.refresh_from_db()
     assert cert.revoked_at is None and Certificate.objects.count() == 1
+
+
+def test_the_old_pdf_names_its_replacement(world):
+    import io
+
+    from pypdf import PdfReader
+
+    from sisnaker.certification import pdf
+
+    old = world.issue(0)
+    new = services.certificate_replace(actor=world.manager, certificate=old, reason="Nama salah ketik", now=LATER)
+    old.refresh_from_db()
+    first_page = PdfReader(io.BytesIO(pdf.certificate_pdf(old))).pages[0].extract_text()
+    assert "DICABUT" in first_page and new.number in first_page
+    assert "DICABUT" not in PdfReader(io.BytesIO(pdf.certificate_pdf(new))).pages[0].extract_text()

@@ -303,7 +303,12 @@ def certificate_pdf(certificate: Certificate) -> bytes:
               "status_label": label.id if label else ""}
     revoked = None
     if certificate.revoked_at is not None:
-        revoked = (timezone.localtime(certificate.revoked_at).date(), certificate.revoke_reason or "")
+        reason = certificate.revoke_reason or ""
+        # A replaced certificate names the one that stands instead (whoever still holds the old PDF learns where to look).
+        replacement = Certificate.objects.filter(replaces_id=certificate.pk).values_list("number", flat=True).first()
+        if replacement:
+            reason = f"diganti dengan {replacement}. {reason}"
+        revoked = (timezone.localtime(certificate.revoked_at).date(), reason)
     return render_certificate_pdf(payload=certificate.payload, key_id=certificate.key_id, issuer=issuer,
                                   embed=certificate_export(certificate), revoked=revoked)
 
