@@ -44,7 +44,8 @@ def test_the_institution_corrects_its_import_and_its_right_file_then_matches(imp
     # A later program of the same institution (not at the same time: no schedule clash).
     other = program_for(institution, start_date=TODAY + dt.timedelta(days=60), end_date=TODAY + dt.timedelta(days=90))
     refused = do_import(manager, other, right_file)
-    assert refused.errors == 1 and "tidak cocok" in refused.rows[0].errors[0][1].id
+    # Its own record: the refusal says where to correct it (a stranger's record would say nothing about it).
+    assert refused.errors == 1 and "Perbaiki nama, tanggal lahir" in refused.rows[0].errors[0][1].id
     assert person.nik_warnings  # the typed date disagrees with the NIK's
     services.person_correct_identity(actor=fresh(manager), person=person, full_name="Budi  Santoso", birth_date=RIGHT,
                                      sex=person.sex, reason="Salah ketik tanggal lahir pada berkas impor", today=TODAY)

@@ -55,6 +55,14 @@ MODES = ("all_or_nothing", "valid_only")
 # The one answer for a row whose NIK is registered with another name or birth date: nothing about the
 # registered person (issue 7 §2).
 DATA_MISMATCH = Msg("Data tidak cocok dengan data terdaftar untuk NIK ini.", "The data does not match the registered data for this NIK.")
+# The same for a record the importing institution itself added and nobody has claimed: its own earlier data, which it may
+# correct (``accounts.services.person_correct_identity``) — a birth date typed wrong once is not a dead end.
+OWN_RECORD_MISMATCH = Msg("Data tidak cocok dengan data NIK ini yang tercatat dari lembaga Anda sendiri (belum diklaim pemiliknya). "
+                          "Bila data yang tercatat itu salah, perbaiki di halaman peserta (\"Perbaiki nama, tanggal lahir, jenis "
+                          "kelamin\"), lalu impor lagi.",
+                          "The data does not match this NIK's record added by your own institution (not yet claimed by its owner). "
+                          "If that record is wrong, correct it on the participant's page (\"Correct name, birth date, sex\"), then "
+                          "import again.")
 CHUNK = selectors.CHUNK  # NIK look-ups per query (SQLite's variable limit, PostgreSQL's plan size)
 
 
@@ -461,7 +469,8 @@ def _decide(run: _Run, results: list[RowResult], facts: _Facts) -> _Plan | None:
         lookups.append((existing.pk if existing else "", r.nik_masked, None,
                         {"outcome": outcome, "purpose": run.purpose, "nik": r.nik_masked, "row": r.row}))
         if outcome == "mismatch":
-            r.add_error("nik", DATA_MISMATCH)
+            own = existing.user_id is None and existing.added_by == program.institution_id
+            r.add_error("nik", OWN_RECORD_MISMATCH if own else DATA_MISMATCH)
             r.data = None
     valid = [r for r in valid if r.data is not None]
     known_districts, known_regencies = run.known_districts, run.known_regencies
