@@ -117,3 +117,15 @@ def test_the_enrollment_page_leads_the_institution_to_the_correction_and_back(cl
     Person.objects.filter(pk=person.pk).update(user=staff())
     assert 'id="correct-identity"' not in client.get(page_url).content.decode()
     assert client.get(url).status_code == 404
+
+
+def test_opening_the_correction_is_on_the_owners_record_of_who_viewed_it(client, imported):
+    manager, _, person, _ = imported
+    client.force_login(manager)
+    assert client.get(reverse("accounts:person_correct", args=[person.pk])).status_code == 200
+    viewed = AuditEvent.objects.filter(action="person.viewed", object_id=str(person.pk))
+    assert viewed.count() == 1 and viewed.get().reason == "perbaikan data identitas"
+    # Someone who may not correct it learns nothing and leaves no trace of a view.
+    client.force_login(staff(Role.CURATOR))
+    assert client.get(reverse("accounts:person_correct", args=[person.pk])).status_code == 404
+    assert viewed.count() == 1

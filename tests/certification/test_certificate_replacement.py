@@ -197,3 +197,35 @@ def test_the_old_pdf_names_its_replacement(world):
     first_page = PdfReader(io.BytesIO(pdf.certificate_pdf(old))).pages[0].extract_text()
     assert "DICABUT" in first_page and new.number in first_page
     assert "DICABUT" not in PdfReader(io.BytesIO(pdf.certificate_pdf(new))).pages[0].extract_text()
+
+
+def test_the_readiness_board_shows_a_revoked_certificate_as_revoked_not_as_issued(world, client):
+    """The board said "Sertifikat terbit ✔" and counted a revoked certificate among those issued."""
+    kept, revoked = world.issue(0), world.issue(1)
+    services.certificate_revoke(actor=world.manager, certificate=revoked, reason="Data peserta dipalsukan", now=LATER)
+    b = selectors.board(program=world.program)
+    rows = {r.enrollment_id: r for r in b.rows}
+    assert (b.certified, b.revoked) == (1, 1)
+    assert rows[world.enrollments[1].pk].revoked and not rows[world.enrollments[1].pk].steps["certificate"]
+    assert not rows[world.enrollments[0].pk].revoked and rows[world.enrollments[0].pk].steps["certificate"]
+    assert {c.step: c.done for c in b.counts}["certificate"] == 1
+    _login(client, world.manager)
+    page = client.get(reverse("certification:board", args=[world.program.pk])).content.decode()
+    assert f'id="e{world.enrollments[1].pk}" class="row-blocking" data-status="revoked"' in page and 'data-count="revoked">1<' in page
+    # Replaced instead: it stands again (the replacement), nothing counted revoked.
+    services.certificate_replace(actor=world.manager, certificate=kept, reason="Nama salah ketik", now=LATER)
+    b = selectors.board(program=world.program)
+    assert (b.certified, b.revoked) == (1, 1)
+    # Issuing again after a plain revocation says why not.
+    with pytest.raises(Conflict, match="pencabutan bersifat final"):
+        services.certificate_issue(actor=world.manager, enrollment=world.enrollments[1], now=LATER)
+
+
+def test_a_second_replace_names_the_replacement_and_the_message_keeps_the_sms_short(world):
+    old = world.issue(0)
+    new = services.certificate_replace(actor=world.manager, certificate=old, reason="Nama salah ketik " + "x" * 600, now=LATER)
+    with pytest.raises(Conflict) as info:
+        services.certificate_replace(actor=world.manager, certificate=old, reason="Lagi", now=LATER)
+    assert new.number in str(info.value.message) and info.value.details["replaced_by"] == new.number
+    told = Notification.objects.filter(person=world.people[0], topic=f"certificate.revoked.{old.pk}")
+    assert told.exists() and all(len(n.body) < 400 for n in told)

@@ -104,8 +104,9 @@ def _validate_birth_date(birth_date: dt.date | None, *, today: dt.date) -> None:
         raise ValidationFailed(Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
                                code=Code.BIRTH_DATE_FUTURE, field="birth_date")
     if birth_date.year < today.year - 120:  # nobody signs up or is corrected to 120
-        raise ValidationFailed(Msg("Tanggal lahir {d} lebih dari 120 tahun yang lalu: periksa tahunnya.",
-                                   "The birth date {d} is more than 120 years ago: check the year.").format(d=birth_date.isoformat()),
+        raise ValidationFailed(Msg("Tanggal lahir {d_id} lebih dari 120 tahun yang lalu: periksa tahunnya.",
+                                   "The birth date {d_en} is more than 120 years ago: check the year.").format(
+                                       **dates.msg_params("d", birth_date)),
                                code=Code.BIRTH_DATE_TOO_EARLY, field="birth_date")
 
 
@@ -380,7 +381,8 @@ def person_correct_identity(*, actor: User, person: Person, full_name: str, birt
                                .format(n=CORRECTION_REASON_MAX), code=CoreCode.REASON_REQUIRED, field="reason")
     name = " ".join((full_name or "").split())
     if len(name) < 2:
-        raise ValidationFailed(Msg("Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card."),
+        raise ValidationFailed(Msg("Nama lengkap wajib diisi sesuai KTP (paling sedikit 2 huruf).",
+                                   "Full name is required, as on the ID card (at least 2 letters)."),
                                code=Code.NAME_REQUIRED, field="full_name")
     if sex not in Person.Sex.values:
         raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
@@ -430,6 +432,18 @@ def person_record_view(*, actor: User, person: Person, purpose: str = "") -> Per
     if not can(actor, "person.view", person):
         raise PermissionDenied(OUTSIDE_AREA)
     audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=person, reason=purpose)
+    return person
+
+
+@transaction.atomic(durable=True)
+def person_correction_open(*, actor: User, person: Person) -> Person:
+    """Staff open a record's identity correction (its name, birth date and sex on screen): allowed to those who may
+    correct it (``person.correct_identity``; NotFound to anyone else, who learns nothing about the record), and
+    logged like any opening of a person's record — what the owner sees under "Siapa membuka data saya"."""
+    if not can(actor, "person.correct_identity", person):
+        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
+                           "This person's record does not exist or is not yours to correct."))
+    audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=person, reason="perbaikan data identitas")
     return person
 
 

@@ -457,7 +457,12 @@ def person_correct(request: HttpRequest, person_id: int) -> HttpResponse:
     """Correct a record's name, birth date and sex (``person.correct_identity``: the institution that added a provisional
     record, an officer of the NIK's region). ``next``: where to go back (the enrollment's page of the institution)."""
     person = selectors.person_get(person_id=person_id)
-    if person is None or not can(request.user, "person.correct_identity", person):
+    if person is None:
+        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
+                           "This person's record does not exist or is not yours to correct."))
+    if request.method != "POST":
+        services.person_correction_open(actor=request.user, person=person)
+    elif not can(request.user, "person.correct_identity", person):  # the service refuses too; no form for them
         raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
                            "This person's record does not exist or is not yours to correct."))
     back = request.POST.get("next") or request.GET.get("next") or ""

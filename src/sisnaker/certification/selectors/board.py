@@ -62,6 +62,7 @@ class BoardRow:
     certificate_number: str = ""
     verification_id: str = ""
     certificate_id: int | None = None
+    revoked: bool = False  # its certificate was revoked without a replacement
     link_purpose: str | None = None  # why the printed sheet would give them a card (``domain.link_purpose_for``), or None
 
     @property
@@ -89,12 +90,13 @@ class Board:
     total: int  # before filters
     counts: list[StepCount]
     eligible: int
-    certified: int
+    certified: int  # holding a standing certificate
     blocking: int
     q: str = ""
     blocking_only: bool = False
     # Not yet competent or not passed (tidak lulus): no certificate; the board's links send them their result.
     not_competent: int = 0
+    revoked: int = 0  # certificates revoked without a replacement (final: not eligible again)
 
 
 def _ready() -> Q:
@@ -125,12 +127,13 @@ def board_counts(*, program: Program, shown: Q | None = None) -> dict[str, int]:
     the not-passed too), and ``shown``: the rows that match ``shown`` (the filters)."""
     on_way = Q(state__in=domain.CERTIFIABLE_STATES)
     done = {"assessed": Q(assessed=True), "reviewed": Q(has_review=True), "survey": Q(has_survey=True),
-            "certificate": Q(has_certificate=True)}
+            "certificate": Q(has_standing_certificate=True)}
     return board_facts(program=program).aggregate(
         total=Count("pk", filter=on_way),
         **{f"done_{step}": Count("pk", filter=on_way & done[step]) for step in domain.STEPS},
         eligible=Count("pk", filter=on_way & Q(has_certificate=False) & _ready() & _certifiable()),
-        certified=Count("pk", filter=on_way & Q(has_certificate=True)),
+        certified=Count("pk", filter=on_way & Q(has_standing_certificate=True)),
+        revoked=Count("pk", filter=on_way & Q(has_certificate=True, has_standing_certificate=False)),
         blocking=Count("pk", filter=on_way & _blocking()),
         not_competent=Count("pk", filter=_not_competent()),
         shown=Count("pk", filter=on_way & (shown or Q())),
@@ -158,10 +161,11 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
     paginator.count = stats["shown"]  # counted by the aggregate: no second COUNT
     current = paginator.get_page(page)
     rows = [
-        BoardRow(enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness), eligible=r.readiness.eligible,
+        BoardRow(enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness) | (
+                     {"certificate": False} if r.certificate_revoked else {}), eligible=r.readiness.eligible,
                  blocking=r.readiness.blocking, certified=r.readiness.certified, missing=list(r.missing),
                  certificate_number=r.certificate_number, verification_id=r.enrollment.certificate_vid or "",
-                 certificate_id=r.certificate_id,
+                 certificate_id=r.certificate_id, revoked=r.certificate_revoked,
                  link_purpose=domain.link_purpose_of(state=r.enrollment.state, readiness=r.readiness))
         for r in readiness_of(list(current.object_list))
     ]
@@ -171,7 +175,7 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
     return Board(
         program=program, rows=rows, page=current, total=stats["total"], counts=counts, eligible=stats["eligible"],
         certified=stats["certified"], blocking=stats["blocking"], q=q, blocking_only=blocking_only,
-        not_competent=stats["not_competent"],
+        not_competent=stats["not_competent"], revoked=stats["revoked"],
     )
 
 
@@ -262,6 +266,7 @@ def _with_facts(enrollments):
             has_review=facts["has_review"],
             has_survey=facts["has_survey"],
             has_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"))),
+            has_standing_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"), revoked_at__isnull=True)),
         )
         .annotate(assessed=Case(When(n_units__gt=0, n_competent__gte=F("n_units"), then=Value(True)), default=Value(False),
                                 output_field=BooleanField()))

@@ -43,7 +43,7 @@ def certificate_for(*, viewer: User, certificate_id: int) -> Certificate:
 def my_certificates(*, user: User) -> list[Certificate]:
     """The certificates of the signed-in citizen, newest first."""
     return list(Certificate.objects.filter(enrollment__person__user=user)
-                .select_related("enrollment__program", "institution").order_by("-issued_at"))
+                .select_related("enrollment__program", "institution", "replaced_by").order_by("-issued_at"))
 
 
 def certificates_of_person(*, person_id: int) -> list[Certificate]:

@@ -42,6 +42,8 @@ class Row:
     missing: list[Msg] = field(default_factory=list)
     certificate_id: int | None = None
     certificate_number: str = ""
+    # The enrollment's certificate was revoked without a replacement (``certified`` stays True: revocation is final).
+    certificate_revoked: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -57,6 +59,7 @@ def flags(enrollment: str = "pk") -> dict:
         "has_survey": Exists(surveys.responses_to(code=READINESS_CODE).filter(enrollment_id=OuterRef(enrollment))),
         "certificate_pk": Subquery(certificate.values("pk")[:1]),
         "certificate_no": Subquery(certificate.values("number")[:1]),
+        "certificate_revoked_at": Subquery(certificate.values("revoked_at")[:1]),
     }
 
 
@@ -92,7 +95,8 @@ def _rows(enrollments: list[Enrollment], *, program_ids: set[int]) -> list[Row]:
             program_status=e.program.status, enrollment_state=e.state, certified=e.certificate_pk is not None,
         )
         rows.append(Row(enrollment=e, name=e.person.full_name, readiness=readiness, missing=domain.missing_steps(readiness),
-                        certificate_id=e.certificate_pk, certificate_number=e.certificate_no or ""))
+                        certificate_id=e.certificate_pk, certificate_number=e.certificate_no or "",
+                        certificate_revoked=getattr(e, "certificate_revoked_at", None) is not None))
     return rows
 
 
@@ -135,7 +139,7 @@ def readiness_of_loaded(enrollment: Enrollment) -> Row:
     """Readiness of an enrollment whose row (state), person and program (status) were just read — the
     issue gate passes the row it has locked. Three small queries: it runs once per certificate issued."""
     facts = Enrollment.objects.filter(pk=enrollment.pk).annotate(**flags()).values(
-        "has_review", "has_survey", "certificate_pk", "certificate_no").get()
+        "has_review", "has_survey", "certificate_pk", "certificate_no", "certificate_revoked_at").get()
     for name, value in facts.items():
         setattr(enrollment, name, value)
     return _rows([enrollment], program_ids={enrollment.program_id})[0]

@@ -53,6 +53,7 @@ PAYLOAD_VERSION = 3
 TITLE_COMPETENCY = "SERTIFIKAT KOMPETENSI"
 TITLE_TRAINING = "SERTIFIKAT PELATIHAN"
 REASON_MAX = 1000
+SMS_REASON = 80  # characters of a revocation's reason in the message to the holder
 
 
 # --- issue ---------------------------------------------------------------------------------------
@@ -177,6 +178,12 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
         # Read in this transaction: an institution suspended a moment ago issues nothing more.
         _require_approved(program.institution)
         row = readiness_of_loaded(locked)
+        if row.readiness.certified and row.certificate_revoked:
+            raise Conflict(Msg("Sertifikat {n} peserta ini sudah dicabut tanpa pengganti: pencabutan bersifat final, sertifikat "
+                               "pelatihan ini tidak diterbitkan lagi.",
+                               "This participant's certificate {n} was revoked without a replacement: revocation is final, no "
+                               "certificate is issued again for this training.").format(n=row.certificate_number),
+                           code=Code.CERTIFICATE_ALREADY_ISSUED, details={"number": row.certificate_number})
         if row.readiness.certified:
             raise Conflict(Msg("Sertifikat {n} sudah diterbitkan untuk peserta ini.",
                                "Certificate {n} was already issued for this participant.").format(n=row.certificate_number),
@@ -403,8 +410,14 @@ def _lock_standing(*, actor: User, pk: int, reason: str) -> Certificate:
                                    "The reason is too long (at most {n} characters).").format(n=REASON_MAX),
                                code=Code.REASON_TOO_LONG, field="reason")
     if cert.revoked_at is not None:
-        raise Conflict(Msg("Sertifikat ini sudah dicabut pada {d}.", "This certificate was already revoked on {d}.").format(
-            d=domain.format_date_id(timezone.localtime(cert.revoked_at).date())), code=Code.CERTIFICATE_ALREADY_REVOKED)
+        day = domain.format_date_id(timezone.localtime(cert.revoked_at).date())
+        replacement = Certificate.objects.filter(replaces_id=cert.pk).values_list("number", flat=True).first()
+        if replacement:  # a second click on "replace": the first one did it
+            raise Conflict(Msg("Sertifikat ini sudah dicabut pada {d} dan diganti dengan {r}.",
+                               "This certificate was already revoked on {d} and replaced by {r}.").format(d=day, r=replacement),
+                           code=Code.CERTIFICATE_ALREADY_REVOKED, details={"replaced_by": replacement})
+        raise Conflict(Msg("Sertifikat ini sudah dicabut pada {d}.", "This certificate was already revoked on {d}.").format(d=day),
+                       code=Code.CERTIFICATE_ALREADY_REVOKED)
     return cert
 
 
@@ -432,7 +445,9 @@ def _tell_holder(*, cert: Certificate, replacement: Certificate | None, reason: 
                    "Sertifikat lama tidak berlaku lagi; gunakan yang baru.",
                    "Your certificate {n} (training {p}) was replaced by a new certificate {new}. Reason: {r}. "
                    "The old one is no longer valid; use the new one.")
-    text = text.format(n=cert.number, p=program, r=reason, new=replacement.number if replacement else "")
+    # An SMS, too: the reason is cut short (the certificate's page and its verification show it whole).
+    short = reason if len(reason) <= SMS_REASON else reason[:SMS_REASON - 1].rstrip() + "…"
+    text = text.format(n=cert.number, p=program, r=short, new=replacement.number if replacement else "")
     language = getattr(person.user, "preferred_language", "id") if person.user_id else "id"
     notifications.notify(person=person, topic=f"certificate.revoked.{cert.pk}", subject="Sertifikat Sisnaker",
                          text=text.en if language == "en" else text.id)

@@ -76,7 +76,7 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
         cells = [{"step": step, "done": r.steps[step], "label": step_labels[step]} for step in domain.STEPS]
         rows.append({
             "id": r.enrollment.pk, "name": r.name, "cells": cells, "eligible": r.eligible, "blocking": r.blocking,
-            "certified": r.certified, "missing": [] if r.certified else [str(m) for m in r.missing],
+            "certified": r.certified, "revoked": r.revoked, "missing": [] if r.certified else [str(m) for m in r.missing],
             "number": r.certificate_number,
             "verify_url": reverse("verify:by_id", kwargs={"verification_id": r.verification_id}) if r.verification_id else "",
             "certificate_url": reverse("certification:certificate", kwargs={"certificate_id": r.certificate_id})
@@ -95,7 +95,7 @@ def _board_context(request: HttpRequest, program: Program) -> dict:
         "words": {"done": _("sudah"), "not_done": _("belum"), "certified": _("Sertifikat terbit"),
                   "ready": _("Siap diterbitkan"), "ready_cell": _("siap diterbitkan"), "waiting": _("Menunggu"),
                   "issue": _("Terbitkan"), "complete": _("Lengkap"), "opened": _("sudah dibuka"), "revoke": _("Cabut"),
-                  "print_one": _("Cetak kartu QR")},
+                  "print_one": _("Cetak kartu QR"), "revoked": _("DICABUT"), "revoked_cell": _("dicabut, tanpa pengganti")},
         "can_manage": can(request.user, "program.manage", program), "can_issue": can_issue,
         "can_send_links": can(request.user, "personal_link.send", program),
         "can_print_links": can_print,
