@@ -358,6 +358,8 @@ def _person_update(
 
 
 CORRECTION_REASON_MAX = 500
+NOT_CORRECTABLE = Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
+                      "This person's record does not exist or is not yours to correct.")
 
 
 @transaction.atomic(durable=True)
@@ -441,8 +443,7 @@ def person_correction_open(*, actor: User, person: Person) -> Person:
     correct it (``person.correct_identity``; NotFound to anyone else, who learns nothing about the record), and
     logged like any opening of a person's record — what the owner sees under "Siapa membuka data saya"."""
     if not can(actor, "person.correct_identity", person):
-        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
-                           "This person's record does not exist or is not yours to correct."))
+        raise NotFound(NOT_CORRECTABLE)
     audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=person, reason="perbaikan data identitas")
     return person
 

@@ -458,13 +458,11 @@ def person_correct(request: HttpRequest, person_id: int) -> HttpResponse:
     record, an officer of the NIK's region). ``next``: where to go back (the enrollment's page of the institution)."""
     person = selectors.person_get(person_id=person_id)
     if person is None:
-        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
-                           "This person's record does not exist or is not yours to correct."))
+        raise NotFound(services.NOT_CORRECTABLE)
     if request.method != "POST":
         services.person_correction_open(actor=request.user, person=person)
     elif not can(request.user, "person.correct_identity", person):  # the service refuses too; no form for them
-        raise NotFound(Msg("Data orang ini tidak ada atau tidak dapat Anda perbaiki.",
-                           "This person's record does not exist or is not yours to correct."))
+        raise NotFound(services.NOT_CORRECTABLE)
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""

@@ -101,12 +101,16 @@ def _company_manager_any_status(grant: Grant, obj: Any, actor: Any) -> bool:
     return fn is not None and _company(grant, obj, actor) and fn() == actor.pk
 
 
-def _region(grant: Grant, obj: Any, actor: Any) -> bool:
-    fn = getattr(obj, "scope_region_codes", None)
-    if fn is None or not grant.region_code:
+def _in_area(grant: Grant, codes: Any) -> bool:
+    """Whether one of the region ``codes`` lies in the grant's area (see the module's docstring)."""
+    if codes is None or not grant.region_code:
         return False
     area = grant.region_code
-    return any(code and (code == area or code.startswith(area + ".")) for code in fn())
+    return any(code and (code == area or code.startswith(area + ".")) for code in codes())
+
+
+def _region(grant: Grant, obj: Any, actor: Any) -> bool:
+    return _in_area(grant, getattr(obj, "scope_region_codes", None))
 
 
 def _regency_office(grant: Grant, obj: Any, actor: Any) -> bool:
@@ -124,11 +128,7 @@ def _office_of_area(grant: Grant, obj: Any, actor: Any) -> bool:
 
 def _nik_region(grant: Grant, obj: Any, actor: Any) -> bool:
     """A regional officer of the area that issued the person's NIK (the ID card's office), not of their domicile."""
-    fn = getattr(obj, "scope_nik_region_codes", None)
-    if fn is None or not grant.region_code:
-        return False
-    area = grant.region_code
-    return any(code and (code == area or code.startswith(area + ".")) for code in fn())
+    return _in_area(grant, getattr(obj, "scope_nik_region_codes", None))
 
 
 def _own_provisional(grant: Grant, obj: Any, actor: Any) -> bool:

@@ -169,8 +169,7 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
     with transaction.atomic(durable=True):
         # Lock the enrollment row only (not program/institution): two issues of the same enrollment
         # serialise here; different enrollments meet only at the counter row.
-        locked = Enrollment.objects.select_for_update(of=("self",)).select_related(
-            "program", "program__institution__regency__province", "person").filter(pk=pk).first()
+        locked = _lock_enrollment(pk)
         if locked is None:
             raise NotFound(Msg("Pendaftaran pelatihan tidak ditemukan.", "Enrollment not found."), code=TrainingCode.ENROLLMENT_NOT_FOUND)
         program = locked.program
@@ -198,6 +197,13 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
         if announce:
             reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[locked.pk], base_url=base_url)
     return certificate
+
+
+def _lock_enrollment(pk: int) -> Enrollment | None:
+    """The enrollment's row locked (only it: not program/institution, so issues of different enrollments meet only at
+    the counter row), with what a certificate is built from: program, institution, region, person."""
+    return Enrollment.objects.select_for_update(of=("self",)).select_related(
+        "program", "program__institution__regency__province", "person").filter(pk=pk).first()
 
 
 def _sign_and_create(*, actor: User, enrollment: Enrollment, now: dt.datetime, replaces: Certificate | None = None) -> Certificate:
@@ -342,8 +348,7 @@ def certificate_replace(*, actor: User, certificate: Certificate | int, reason: 
     reason = _reason(reason)
     with transaction.atomic(durable=True):
         old = _lock_standing(actor=actor, pk=pk, reason=reason)
-        enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related(
-            "program", "program__institution__regency__province", "person").get(pk=old.enrollment_id)
+        enrollment = _lock_enrollment(old.enrollment_id)
         program = enrollment.program
         if not can(actor, "certificate.issue", program):
             raise PermissionDenied(Msg("Hanya pengelola lembaga penerbit yang dapat menerbitkan sertifikat pengganti.",
