@@ -1,3 +1,7 @@
+import base64
+import os
+import threading
+
 import pytest
 from django.db import DatabaseError, transaction
 
@@ -105,3 +109,50 @@ def test_key_rotation_with_rekey_keeps_people_findable(settings, citizen):
     call_command("rekey")
     settings.SISNAKER_DATA_KEYS = [crypto.generate_key(), new]
     assert find_user(nik) == citizen.user
+
+
+def test_bulk_indexer_and_sealer_agree_with_the_single_value_functions():
+    # The import indexes and seals through these; a record they write must be found and read by the rest.
+    index = crypto.blind_indexer(label="nik")
+    seal = crypto.sealer()
+    values = [f"32730157059{n:05d}" for n in range(50)]
+    assert [index(v) for v in values] == [crypto.blind_index(v, label="nik") for v in values]
+    tokens = [seal(v) for v in values]
+    assert [crypto.decrypt(t) for t in tokens] == values
+    nonces = {base64.urlsafe_b64decode(t.split(":", 2)[2])[:12] for t in tokens}
+    assert len(nonces) == len(values)  # never a nonce twice under one key
+
+
+def test_a_sealer_shared_by_threads_never_repeats_a_nonce():
+    seal = crypto.sealer()
+    out: list[str] = []
+
+    def work():
+        out.extend(seal("3273015705950001") for _ in range(500))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({base64.urlsafe_b64decode(t.split(":", 2)[2])[:12] for t in out}) == 2000
+
+
+def test_a_forked_child_does_not_reuse_its_parents_nonces():
+    seal = crypto.sealer()
+    seal("3273015705950001")  # the parent now holds a block of nonces
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: seal once, hand the token over, leave without running the test's teardown
+        os.write(write, seal("3273015705950001").encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 4096).decode()
+    os.close(read)
+    parent = seal("3273015705950001")
+
+    def nonce(token: str) -> bytes:
+        return base64.urlsafe_b64decode(token.split(":", 2)[2])[:12]
+
+    assert nonce(child) != nonce(parent)

@@ -442,7 +442,7 @@ def _read(run: _Run, results: list[RowResult]) -> _Facts:
     # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does);
     # none once all-or-nothing has met a wrong row (nothing more is written).
     person_ids = _draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people)) if run.writing else []
-    enrollment_ids = _draw_ids(Enrollment, len(valid)) if run.writing else []
+    enrollment_ids = _draw_ids(Enrollment, len(valid) - len(enrolled)) if run.writing else []  # the enrolled stay as they are
     return _Facts(people, enrolled, clashes, person_ids, enrollment_ids)
 
 
@@ -663,7 +663,10 @@ def _draw_ids(model, count: int) -> list[int]:
         return []
     pk = model._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        # The sequence is named once (a materialized CTE), not per id: ``nextval(pg_get_serial_sequence(…))``
+        # looked it up for each of the 2,000 ids, three times the cost of drawing them (9 ms instead of 3 ms).
+        cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+                       "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
                        [connection.ops.quote_name(model._meta.db_table), pk.column, count])
         return [i for (i,) in cursor.fetchall()]
 
