@@ -229,3 +229,19 @@ def test_a_second_replace_names_the_replacement_and_the_message_keeps_the_sms_sh
     assert new.number in str(info.value.message) and info.value.details["replaced_by"] == new.number
     told = Notification.objects.filter(person=world.people[0], topic=f"certificate.revoked.{old.pk}")
     assert told.exists() and all(len(n.body) < 400 for n in told)
+
+
+def test_a_replacement_keeps_the_date_of_certification_through_a_chain(world):
+    """What counts from the certification (the Prakerja instalments, the month in the figures) keeps the first
+    certificate's date, however many times its data is corrected; the database refuses a replacement without it."""
+    old = world.issue(0)
+    _correct_name(world, 0, "Siti Nurhaliza Putri Ayu")
+    second = services.certificate_replace(actor=world.manager, certificate=old, reason="Nama salah ketik", now=LATER)
+    _correct_name(world, 0, "Siti Nurhaliza Putri")
+    third = services.certificate_replace(actor=world.manager, certificate=second, reason="Nama salah ketik lagi",
+                                         now=LATER + dt.timedelta(days=3))
+    assert old.first_issued_at is None and old.certified_at == old.issued_at
+    assert second.first_issued_at == third.first_issued_at == old.issued_at == third.certified_at
+    assert third.issued_at == LATER + dt.timedelta(days=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.filter(pk=third.pk).update(first_issued_at=None)

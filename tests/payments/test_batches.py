@@ -344,6 +344,6 @@ def test_a_replaced_certificate_keeps_the_incentive(finance):
             Certificate.objects.create(
                 enrollment=e, number=f"TEST/{n}b", institution=e.program.institution, year=now.year, sequence=10 + n,
                 verification_id=f"w{n:08d}", payload="{}", signature="x", key_id="k", issued_at=now + dt.timedelta(days=1),
-                issued_by=finance, replaces=old)
+                issued_by=finance, replaces=old, first_issued_at=now)
     payables.payables_accrue(actor=finance)
     assert list(Payable.objects.values_list("enrollment_id", flat=True)) == [enrollments[0].pk]

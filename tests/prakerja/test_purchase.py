@@ -500,9 +500,12 @@ def test_a_replaced_certificate_still_counts_once_and_keeps_the_incentives(open_
     code = purchases.voucher_exchange(actor=m.manager, institution=m.inst, voucher_code=purchase.voucher_code, now=NOW)[0]
     purchases.redeem_commit(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_1)
     purchases.completion_report(actor=m.manager, institution=m.inst, code=code.code, now=SESSION_2)
+    m.wave.post_training_incentive_count, m.wave.incentive_interval_days = 3, 30
+    m.wave.save(update_fields=["post_training_incentive_count", "incentive_interval_days"])
     enrollment = Enrollment.objects.get(pk=purchase.enrollment_id)
     first = certify(enrollment, by=m.manager, at=SESSION_2)
-    Certificate.objects.filter(pk=first.pk).update(revoked_at=SESSION_2 + dt.timedelta(days=1), revoke_reason="Nama salah ketik")
+    corrected = SESSION_2 + dt.timedelta(days=20)
+    Certificate.objects.filter(pk=first.pk).update(revoked_at=corrected, revoke_reason="Nama salah ketik")
 
     def counted():
         total = figures.figures(scope=figures.Scope(national=True), wave=None).total
@@ -512,8 +515,10 @@ def test_a_replaced_certificate_still_counts_once_and_keeps_the_incentives(open_
     assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=200)) == 0
     Certificate.objects.create(enrollment=enrollment, number="BLK/2026/REPL", institution=enrollment.program.institution, year=2026,
                                sequence=999_999, verification_id="r" * 20, payload="{}", signature="s", key_id="k",
-                               issued_at=SESSION_2 + dt.timedelta(days=1), issued_by=m.manager, replaces=first)
+                               issued_at=corrected, first_issued_at=first.issued_at, issued_by=m.manager, replaces=first)
     assert counted() == (1, 1)
+    # The instalments count from the certification, not from the correction 20 days later: on day 31 two are due.
+    assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=31)) == 2
     made = purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=200))
-    assert made == m.wave.post_training_incentive_count  # each instalment once, not once per certificate
+    assert made == 1  # the third; each instalment once, not once per certificate
     assert purchases.incentives_accrue(actor=None, now=SESSION_2 + dt.timedelta(days=201)) == 0

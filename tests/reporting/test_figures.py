@@ -298,3 +298,21 @@ def test_the_default_year_is_the_newest_not_after_this_year():
     assert default_year([2028, 2027], this_year=2026) == 2027  # only future years: the nearest of them
     assert default_year([2024], this_year=2026) == 2024
     assert default_year([], this_year=2026) is None
+
+
+def test_a_replaced_certificate_keeps_counting_in_the_month_of_certification(world):
+    """Ani was certified in April 2025; her name was corrected and the certificate replaced in 2026. She stays
+    certified in April 2025 (a recount by the date of certification), not moved to the month of the correction."""
+    from .conftest import certificate
+
+    first = timezone.now() + dt.timedelta(minutes=20)
+    services.figures_refresh(now=first, full=True)
+    later = first + dt.timedelta(minutes=30)
+    old = Certificate.objects.get(enrollment=world.enrollments["ani"])
+    Certificate.objects.filter(pk=old.pk).update(revoked_at=later, revoke_reason="Nama salah ketik")
+    new = certificate(world.enrollments["ani"], at=later)
+    Certificate.objects.filter(pk=new.pk).update(replaces=old, first_issued_at=old.issued_at)
+    assert_incremental_equals_full(later + dt.timedelta(minutes=5))
+    assert figure("certified", year=2025) == 1 and figure("certified", year=later.year) == 0
+    april = MonthlyFigure.objects.get(measure="certified", region="", basis="d", year=2025, month=old.issued_at.month)
+    assert april.n == 1

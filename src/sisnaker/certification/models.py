@@ -100,6 +100,11 @@ class Certificate(models.Model):
     revoke_reason = models.TextField(blank=True)
     # The revoked certificate this one replaces (its verification page points here).
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    # A replacement only: when the first certificate of its chain was issued, i.e. when the person was certified. A
+    # replacement corrects the data of that certification, it does not certify anew, so what counts from the
+    # certification (the Prakerja instalments' schedule, the month the person counts as certified in the figures)
+    # keeps this date. ``certified_at`` gives it for any certificate.
+    first_issued_at = models.DateTimeField(null=True, blank=True)
     verification_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -108,12 +113,20 @@ class Certificate(models.Model):
             models.CheckConstraint(name="certificate_revocation_complete",
                                    condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason="")),
             models.UniqueConstraint(fields=["enrollment"], condition=Q(revoked_at__isnull=True), name="certificate_one_standing"),
+            models.CheckConstraint(name="certificate_first_issue_of_replacement",
+                                   condition=Q(replaces__isnull=True, first_issued_at__isnull=True)
+                                   | Q(replaces__isnull=False, first_issued_at__isnull=False)),
         ]
         # Public look-ups by number ignore case (certificates.certificate_lookup).
         indexes = [models.Index(Upper("number"), name="certificate_number_upper_idx")]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def certified_at(self):
+        """When the person was certified: this certificate's issue, or for a replacement its chain's first."""
+        return self.first_issued_at or self.issued_at
 
     @property
     def is_revoked(self) -> bool:

@@ -798,7 +798,8 @@ def completion_report(*, actor, institution, code: str, now: dt.datetime, via: s
 def incentives_accrue(*, actor, now: dt.datetime) -> int:
     """Make the Kartu Prakerja incentives whose time has come (Sisnaker itself, the housekeeping job, or a PMO
     officer): for each completed purchase whose enrollment has a certificate (not revoked), each post-training
-    instalment on or after its day (``domain.incentive_due_dates``, from the later of completion and certificate),
+    instalment on or after its day (``domain.incentive_due_dates``, from the later of completion and certification: a
+    replacement certificate keeps the first one's date),
     and a survey incentive for each of the wave's surveys (``domain.surveys_paid``: 1 the employment survey, 2 and 3
     the follow-ups) answered in its window (``domain.survey_in_window``). Once per card and number
     (``incentive_key``, ``survey_incentive_key``: unique payable keys); returns how many payables were made."""
@@ -819,7 +820,8 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
     rows = list(Purchase.objects.filter(pk__in=purchase_ids, status=PS.COMPLETED)
                 .filter(enrollment__certificates__isnull=False, enrollment__certificates__revoked_at__isnull=True)
                 .values_list("pk", "card__number", "person_id", "program_id", "enrollment_id", "completed_at",
-                             "enrollment__certificates__issued_at", "card__wave__post_training_incentive",
+                             "enrollment__certificates__issued_at", "enrollment__certificates__first_issued_at",
+                             "card__wave__post_training_incentive",
                              "card__wave__post_training_incentive_count", "card__wave__incentive_interval_days",
                              "card__wave__survey_incentive", "card__wave__survey_incentive_count"))
     # The first completed purchase of a card is the one its incentives are for.
@@ -830,9 +832,12 @@ def _accrue(*, actor, purchase_ids: list[int], now: dt.datetime) -> int:
                .values_list("enrollment_id", "questionnaire__code", "submitted_at")}
     payables: dict[str, Payable] = {}
     settled = []
-    for pk, number, person_id, program_id, enrollment_id, completed_at, certified_at, amount, count, interval, s_amount, s_count in rows:
+    for (pk, number, person_id, program_id, enrollment_id, completed_at, issued_at, first_issued_at, amount, count, interval, s_amount,
+         s_count) in rows:
         completed_on = timezone.localdate(completed_at)
-        base = max(completed_on, timezone.localdate(certified_at))
+        # From the certification: a replacement (corrected data) keeps its chain's first date, so correcting a
+        # name does not push the instalments not yet due further out.
+        base = max(completed_on, timezone.localdate(first_issued_at or issued_at))
         if domain.incentives_settled(today=today, base=base, completed_on=completed_on, amount=amount, count=count,
                                      interval_days=interval, survey_amount=s_amount, survey_count=s_count):
             settled.append(pk)  # everything is made by the end of this run: later runs need not read it

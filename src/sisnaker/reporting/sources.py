@@ -137,8 +137,10 @@ SOURCES: tuple[Source, ...] = (
     # Who graduated, when the institution closed them as alumni.
     Source("alumni", lambda: Enrollment.objects.filter(state=E.GRADUATED), "state_changed_at", "person", "program",
            _ts("state_changed_at")),
-    # Certificates issued and not revoked.
-    Source("certified", lambda: Certificate.objects.filter(revoked_at__isnull=True), "issued_at", "enrollment__person",
+    # Certificates standing (not revoked), in the month the person was certified: a replacement (the data corrected)
+    # counts in its chain's first month, not in the month of the correction.
+    Source("certified", lambda: Certificate.objects.filter(revoked_at__isnull=True).annotate(
+               _certified_at=Coalesce("first_issued_at", "issued_at")), "_certified_at", "enrollment__person",
            "enrollment__program", _ts("issued_at", "revoked_at")),
     # People at work (placement records, whoever reported them: a hire, the employer, the alumnus, an officer), from
     # the day they started; the training it follows, when known. An alumnus's own report they corrected later is not

@@ -222,7 +222,7 @@ def _sign_and_create(*, actor: User, enrollment: Enrollment, now: dt.datetime, r
     return Certificate.objects.create(
         enrollment=enrollment, number=number, institution=institution, year=year, sequence=sequence,
         verification_id=verification_id, payload=payload, signature=signature, key_id=key_id,
-        issued_at=now, issued_by=actor, replaces=replaces,
+        issued_at=now, issued_by=actor, replaces=replaces, first_issued_at=replaces.certified_at if replaces is not None else None,
     )
 
 
