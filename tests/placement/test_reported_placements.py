@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -123,6 +124,9 @@ def test_someone_already_at_work_there_is_not_reported_twice_until_they_left(wor
     services.placement_end(actor=boss, placement_id=first.pk, end_date=TODAY - dt.timedelta(days=5), now=NOW)
     again = services.placement_report(actor=boss, company_id=company.pk, data=report_of(alumna, start_date=TODAY), now=NOW)
     assert again.pk != first.pk and Placement.objects.filter(person=alumna).count() == 2
+    # The database holds the rule too (whatever path would write past the service's check): one open record per company.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Placement.objects.filter(pk=first.pk).update(end_date=None)
 
 
 @pytest.mark.parametrize(("over", "field"), [({"nik": "12345"}, "nik"), ({"full_name": "  "}, "full_name"),

@@ -381,6 +381,13 @@ class Placement(models.Model):
             # regional office's (``services.outcomes``); hires and employers' records are ended, never corrected.
             models.CheckConstraint(condition=Q(corrected_at__isnull=True) | Q(source__in=["alumnus", "officer"]),
                                    name="placement_corrected_report"),
+            # A company records a person at work once at a time (a hire or its own report, not ended): what
+            # ``services.reports.refuse_if_at_work`` checks under the company's row lock, held by the database too.
+            # (The sources as ORs, not IN: PostgreSQL's text of an IN over varchar does not read back as itself, and the
+            # demo seed rebuilds its indexes from that text.)
+            models.UniqueConstraint(fields=["person", "company"], name="placement_one_open_per_company",
+                                    condition=Q(company__isnull=False, end_date__isnull=True)
+                                    & (Q(source=domain.PlacementSource.APPLICATION) | Q(source=domain.PlacementSource.EMPLOYER))),
         ]
         indexes = [models.Index(fields=["person", "start_date"], name="placement_person_idx"),
                    models.Index(fields=["company", "-start_date"], name="placement_company_idx")]
