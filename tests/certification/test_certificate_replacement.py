@@ -245,3 +245,13 @@ def test_a_replacement_keeps_the_date_of_certification_through_a_chain(world):
     assert third.issued_at == LATER + dt.timedelta(days=3)
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.filter(pk=third.pk).update(first_issued_at=None)
+
+
+def test_a_replacement_is_not_progress_of_a_running_issue_all(world):
+    """"Issue all eligible" counts its progress as the program's certificates issued since it started; a replacement
+    made meanwhile is not one of them (it would show 'done' before the batch was)."""
+    old = world.issue(0)
+    _correct_name(world, 0, "Siti Nurhaliza Putri Ayu")
+    services.certificate_replace(actor=world.manager, certificate=old, reason="Nama salah ketik", now=LATER)
+    assert selectors.issued_since(program=world.program, since=LATER) == 0
+    assert selectors.issued_since(program=world.program, since=old.issued_at) == 1

@@ -193,8 +193,9 @@ def require_board_viewer(*, viewer: User, program: Program) -> None:
 
 def issued_since(*, program: Program, since: dt.datetime) -> int:
     """Certificates of the program issued at or after ``since``: the honest, cross-process progress of a
-    running batch (the worker commits each certificate; any process can count them)."""
-    return Certificate.objects.filter(enrollment__program=program, issued_at__gte=since).count()
+    running batch (the worker commits each certificate; any process can count them). First issues only: a
+    replacement made meanwhile (the batch issues none) is not its progress."""
+    return Certificate.objects.filter(enrollment__program=program, issued_at__gte=since, replaces__isnull=True).count()
 
 
 # --- the manager's overview ----------------------------------------------------------------------------
