@@ -111,8 +111,10 @@ def test_the_enrollment_page_leads_the_institution_to_the_correction_and_back(cl
     assert r.status_code == 400 and Person.objects.get(pk=person.pk).birth_date == TYPO
     r = client.post(url, {"full_name": "Budi Santoso", "birth_date": RIGHT.isoformat(), "sex": "M", "reason": "Salah ketik",
                           "next": "https://contoh.example/"})
-    assert r.status_code == 302 and r.url == "/"  # never to another site
+    assert r.status_code == 302 and r.url == url  # never to another site: back to the record as corrected
     assert Person.objects.get(pk=person.pk).birth_date == RIGHT
+    shown = client.get(r.url).content.decode()
+    assert "Data identitas diperbaiki" in shown and RIGHT.isoformat() in shown
     # Claimed since: no link, and the page refuses.
     Person.objects.filter(pk=person.pk).update(user=staff())
     assert 'id="correct-identity"' not in client.get(page_url).content.decode()

@@ -480,7 +480,7 @@ def person_correct(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Data identitas diperbaiki dan tercatat di jejak audit. Sertifikat yang sudah terbit "
                                         "dengan data lama tetap seperti semula sampai diganti dari halaman sertifikatnya."))
-            return redirect(back or "web:home")
+            return redirect(back or request.path)  # the record as corrected, for whom there is no page to go back to
     return render(request, "accounts/person_correct.html", {"person": person, "form": form, "back": back},
                   status=400 if form.errors else 200)
 
