@@ -72,6 +72,15 @@ def test_lpj_figures_on_hand_made_data(world):
     units = [(u.competent, u.not_yet_competent, u.not_assessed) for u in lpj.units]
     assert units == [(3, 1, 1), (2, 1, 2)]
     assert (lpj.certificates_issued, lpj.certificates_revoked, lpj.certificates_valid) == (2, 1, 1)
+    # A certificate replaced because its data was wrong: the same people certified, one replacement, none more revoked.
+    first = Certificate.objects.get(enrollment__program=world.program, revoked_at__isnull=True)
+    now = timezone.now()
+    Certificate.objects.filter(pk=first.pk).update(revoked_at=now, revoked_by=world.manager, revoke_reason="Nama salah ketik")
+    Certificate.objects.create(enrollment=first.enrollment, number=f"{first.number}-R", institution=first.institution, year=2026,
+                               sequence=99, verification_id="r" * 32, payload="{}", signature="s", key_id="k", issued_at=now,
+                               issued_by=world.manager, replaces=first, first_issued_at=first.issued_at)
+    lpj = selectors.lpj(actor=world.manager, program_id=world.program.pk, now=now)
+    assert (lpj.certificates_issued, lpj.certificates_revoked, lpj.certificates_replaced, lpj.certificates_valid) == (2, 1, 1, 1)
     budget = {b.kind: (b.paid_count, b.paid_amount, b.owed_count, b.owed_amount) for b in lpj.budget}
     assert budget == {"incentive": (1, 600_000, 1, 600_000), "training_fee": (1, 2_500_000, 1, 1_000_000)}
     assert lpj.paid_total == 3_100_000 and lpj.owed_total == 1_600_000

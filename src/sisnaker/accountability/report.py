@@ -65,7 +65,7 @@ def unit_rows(report: Lpj) -> list[list]:
 
 def certificate_rows(report: Lpj) -> list[list]:
     return [["Diterbitkan", report.certificates_issued], ["Dicabut", report.certificates_revoked],
-            ["Berlaku", report.certificates_valid]]
+            ["Diganti (data diperbaiki)", report.certificates_replaced], ["Berlaku", report.certificates_valid]]
 
 
 def budget_rows(report: Lpj) -> list[list]:

@@ -9,7 +9,8 @@ the assessments, the certificates and the payables), whatever the program's size
   the trainees (enrollments that started the training: participant, graduated, not passed, dropped out), and
   those not assessed yet. Units are the program's own plus any unit assessed before it was removed from the
   program.
-* **Certificates** (``certification.Certificate``) of the program's enrollments: issued, revoked, still valid.
+* **Certificates** (``certification.Certificate``) of the program's enrollments: issued, revoked, replaced (data
+  corrected), still valid.
 * **Budget used** (``payments.Payable``: what the program owes or paid, per kind — alumni incentives, training
   fees, Kartu Prakerja incentives): *paid* is the payables in status ``paid`` (a transfer the bank sent back is
   owed again, so it is not counted as paid); *owed* is ``due`` plus ``in_batch`` (in a disbursement batch not yet
@@ -90,8 +91,9 @@ class Lpj:
     late: int
     trainees: int
     units: list[UnitRow]
-    certificates_issued: int
-    certificates_revoked: int
+    certificates_issued: int  # first issues: the people certified
+    certificates_revoked: int  # revoked for good (a replaced certificate is not counted: its replacement stands)
+    certificates_replaced: int = 0  # replacements issued because the data on a certificate was corrected
     budget: list[BudgetRow] = field(default_factory=list)
 
     @property
@@ -129,8 +131,11 @@ def lpj(*, actor, program_id: int, now: dt.datetime) -> Lpj:
         competent, nyc = results.get(unit.pk, (0, 0))
         unit_rows.append(UnitRow(unit.code, unit.title, competent, nyc, max(trainees - competent - nyc, 0)))
 
+    # A replacement (the data corrected) is not a second certification: "issued" counts first issues, "revoked" the
+    # certificates revoked for good (not replaced), and the replacements are counted apart; issued − revoked stand.
     certs = Certificate.objects.filter(enrollment__program_id=program.pk).aggregate(
-        issued=Count("pk"), revoked=Count("pk", filter=Q(revoked_at__isnull=False)))
+        issued=Count("pk", filter=Q(replaces__isnull=True)), replaced=Count("pk", filter=Q(replaces__isnull=False)),
+        revoked=Count("pk", filter=Q(revoked_at__isnull=False, replaced_by__isnull=True)))
 
     sums = {(r["kind"], r["status"]): (r["n"], r["total"] or 0) for r in
             Payable.objects.filter(program_id=program.pk).exclude(status=PayableStatus.CANCELLED)
@@ -145,4 +150,4 @@ def lpj(*, actor, program_id: int, now: dt.datetime) -> Lpj:
                                     due[0] + in_batch[0], due[1] + in_batch[1]))
     return Lpj(program=program, generated_at=now, states=states, enrollments=sum(counts.values()), late=program.n_late,
                trainees=trainees, units=unit_rows, certificates_issued=certs["issued"] or 0,
-               certificates_revoked=certs["revoked"] or 0, budget=budget)
+               certificates_revoked=certs["revoked"] or 0, certificates_replaced=certs["replaced"] or 0, budget=budget)
