@@ -1,5 +1,4 @@
 import base64
-import os
 import threading
 
 import pytest
@@ -136,23 +135,3 @@ def test_a_sealer_shared_by_threads_never_repeats_a_nonce():
     for t in threads:
         t.join()
     assert len({base64.urlsafe_b64decode(t.split(":", 2)[2])[:12] for t in out}) == 2000
-
-
-def test_a_forked_child_does_not_reuse_its_parents_nonces():
-    seal = crypto.sealer()
-    seal("3273015705950001")  # the parent now holds a block of nonces
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: seal once, hand the token over, leave without running the test's teardown
-        os.write(write, seal("3273015705950001").encode())
-        os._exit(0)
-    os.close(write)
-    os.waitpid(pid, 0)
-    child = os.read(read, 4096).decode()
-    os.close(read)
-    parent = seal("3273015705950001")
-
-    def nonce(token: str) -> bytes:
-        return base64.urlsafe_b64decode(token.split(":", 2)[2])[:12]
-
-    assert nonce(child) != nonce(parent)
