@@ -213,7 +213,7 @@ def test_the_result_page_shows_the_warning_the_skipped_rows_and_links_back_to_th
     data = office_xlsx(["No", *HEADERS, "Keterangan"], [[1, *row(), "baru"], [2, *[""] * len(HEADERS), ""]])
     body = client.post(url, {"file": _upload(data), "mode": "all_or_nothing"}).content.decode()
     assert "Kolom yang tidak dikenali diabaikan" in body and "&quot;Keterangan&quot;" in body
-    assert "Baris kosong dilewati" in body and f'href="{manage}"' in body
+    assert "Baris tanpa data peserta dilewati" in body and f'href="{manage}"' in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.post(url, {"file": _upload(data), "mode": "all_or_nothing"}).content.decode()
     assert "Unrecognised columns were ignored" in body and "Import another file" in body
