@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from sisnaker.core import schema
 from tests.factories import PersonFactory
+from tests.migrating import migrate, migrate_latest
 
 BEFORE = [("accounts", "0011_person_bank_account_moved_to_payments"), ("training", "0007_spreadsheet_jobs")]
 
@@ -17,11 +17,6 @@ BEFORE = [("accounts", "0011_person_bank_account_moved_to_payments"), ("training
 def _indexes(table: str) -> dict[str, str]:
     with connection.schema_editor() as editor:
         return {name: indexdef.split(" USING ")[1] for name, indexdef, _ in schema.pg_indexes(editor, table)}
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.postgres
@@ -35,15 +30,14 @@ def test_the_lean_index_migrations_rename_and_drop_on_postgresql_and_go_back(reg
     assert not any("varchar_pattern_ops" in d and ("nik_" in d) for d in lean_persons.values())
     assert not any(d in ("btree (person_id)", "btree (program_id)") for d in lean_enrollments.values())
     assert any("domicile_district_id varchar_pattern_ops" in d for d in lean_persons.values())  # still served
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate(BEFORE)
     try:
         old = _indexes("accounts_person")
         assert "accounts_person_nik_index_key" in old
         assert sum("varchar_pattern_ops" in d for d in old.values()) == 4  # the NIK index, two NIK regions, domicile
         assert {"btree (person_id)", "btree (program_id)"} <= set(_indexes("training_enrollment").values())
     finally:
-        _latest()
+        migrate_latest()
     # Forward again: the same indexes as before (names and definitions), and the NIK still unique.
     assert _indexes("accounts_person") == lean_persons and _indexes("training_enrollment") == lean_enrollments
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from sisnaker.core import crypto
 from sisnaker.payments import domain
 from sisnaker.payments.models import PayoutAccount
 from sisnaker.payments.services.payout import thresholds
 from tests.factories import PersonFactory
+from tests.migrating import migrate, migrate_latest, models_at
 
 BEFORE = [("accounts", "0010_person_name_indexes"), ("payments", "0005_ledger_account_reference")]
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _set_bank(person, bank_name, number, holder):
@@ -42,25 +37,24 @@ def test_old_bank_accounts_become_payout_accounts_and_unknown_banks_are_reported
     eko = PersonFactory(full_name="Eko Prasetyo")
     dewi = PersonFactory(full_name="Dewi Lestari")
     nobody = PersonFactory(full_name="Tanpa Rekening")
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate(BEFORE)
     try:
         _set_bank(siti, "Bank BRI", "012345678901", "SITI RAHMAWATI")
         _set_bank(budi, "pt bank central asia tbk", "9988-7766 55", "Budi Santoso")
         _set_bank(eko, "Bank Antah Berantah", "5555666677", "Eko Prasetyo")
         _set_bank(dewi, "mandiri", "1112223334", "Dewi Lestari")
         sealed = _bank_fields(siti)[1]
-        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+        old = models_at(BEFORE)
         # Dewi already has a payout account: hers is kept, not replaced by the old profile's.
         old.get_model("payments", "PayoutAccount").objects.create(
             person_id=dewi.pk, channel="bank", provider_code="009", number_encrypted=crypto.encrypt("4444333322"),
             number_last4="3322", holder_name="Dewi Lestari", match_score=100, status="verified", is_current=True,
             created_at="2026-01-01T00:00:00Z")
         capsys.readouterr()
-        _latest()
+        migrate_latest()
         output = capsys.readouterr().out
     except BaseException:
-        _latest()
+        migrate_latest()
         raise
 
     accounts = {a.person_id: a for a in PayoutAccount.objects.filter(is_current=True)}
@@ -82,11 +76,11 @@ def test_old_bank_accounts_become_payout_accounts_and_unknown_banks_are_reported
 
     # Going back puts the moved accounts on the profiles again (nothing is lost either way).
     try:
-        MigrationExecutor(connection).migrate(BEFORE)
+        migrate(BEFORE)
         bank_name, sealed_again, holder = _bank_fields(siti)
         assert (bank_name, holder) == ("BRI", "SITI RAHMAWATI") and crypto.decrypt(sealed_again) == "012345678901"
     finally:
-        _latest()
+        migrate_latest()
 
 
 def test_bank_names_map_only_to_one_bank():

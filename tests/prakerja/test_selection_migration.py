@@ -8,20 +8,15 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from sisnaker.prakerja import selectors
 from sisnaker.prakerja.domain import ApplicationStatus as S
 from sisnaker.prakerja.models import Application, Selection
+from tests.migrating import migrate, migrate_latest
 
 from .test_figures import ApplicationFactory, _wave
 
 BEFORE = [("prakerja", "0009_wave_background_steps")]
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,13 +27,13 @@ def test_earlier_selections_move_to_the_selection_table_in_their_order(regions):
                                status=S.ELIGIBLE) for _ in range(5)]
     late = ApplicationFactory(wave=other, province_id="35", nik_regency_id="35.78", domicile_district_id="35.78.01",
                               status=S.ELIGIBLE)
-    MigrationExecutor(connection).migrate(BEFORE)
+    migrate(BEFORE)
     try:
         with connection.cursor() as cursor:  # as the old draw left them: status and rank on the application
             for pk, rank in ((apps[3].pk, 1), (apps[0].pk, 2), (apps[4].pk, 3), (late.pk, 1)):
                 cursor.execute("UPDATE prakerja_application SET status = 'selected', draw_rank = %s WHERE id = %s", [rank, pk])
     finally:
-        _latest()
+        migrate_latest()
     assert list(Selection.objects.filter(wave=wave).order_by("rank").values_list("application_id", "rank", "province_id")) == [
         (apps[3].pk, 1, "32"), (apps[0].pk, 2, "32"), (apps[4].pk, 3, "32")]
     assert list(Selection.objects.filter(wave=other).values_list("application_id", "rank", "province_id")) == [(late.pk, 1, "35")]
