@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,6 +143,12 @@ class Certificate(models.Model):
 # An enrollment's certificates with the one that stands for it first: the standing (not revoked) one, else the
 # latest revoked. Every "the enrollment's certificate" reader takes the first in this order.
 CURRENT_FIRST = (F("revoked_at").desc(nulls_first=True), F("pk").desc())
+
+
+def certified_at_expression(prefix: str = "") -> Coalesce:
+    """``Certificate.certified_at`` in a query, on the certificate reached by ``prefix`` ("" for a Certificate
+    queryset): the first issue of a replacement's chain, else its own issue."""
+    return Coalesce(f"{prefix}first_issued_at", f"{prefix}issued_at")
 
 
 def current_of(certificates) -> Certificate | None:

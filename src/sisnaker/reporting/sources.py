@@ -15,7 +15,7 @@ from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Valu
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
-from sisnaker.certification.models import Certificate
+from sisnaker.certification.models import Certificate, certified_at_expression
 from sisnaker.payments.domain import EntryKind, PayableStatus
 from sisnaker.payments.models import LedgerLine, Payable
 from sisnaker.placement.domain import CardStatus as AK1Status
@@ -140,7 +140,7 @@ SOURCES: tuple[Source, ...] = (
     # Certificates standing (not revoked), in the month the person was certified: a replacement (the data corrected)
     # counts in its chain's first month, not in the month of the correction.
     Source("certified", lambda: Certificate.objects.filter(revoked_at__isnull=True).annotate(
-               _certified_at=Coalesce("first_issued_at", "issued_at")), "_certified_at", "enrollment__person",
+               _certified_at=certified_at_expression()), "_certified_at", "enrollment__person",
            "enrollment__program", _ts("issued_at", "revoked_at")),
     # People at work (placement records, whoever reported them: a hire, the employer, the alumnus, an officer), from
     # the day they started; the training it follows, when known. An alumnus's own report they corrected later is not
