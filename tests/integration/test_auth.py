@@ -45,7 +45,7 @@ def test_ping_with_an_sha256_key_and_the_hyphen_header(client, pmo, platform):
     body = _envelope(signed(client, client_code=platform.client_code, key=key.secret, scheme="hmac-sha256", hyphen=True), 200)
     assert body["data"]["scheme"] == "hmac-sha256"
     # An SHA-1 signature made with the SHA-256 key matches no SHA-1 key.
-    _envelope(signed(client, client_code=platform.client_code, key=key.secret, scheme="hmac-sha1"), 401, "no_valid_key")
+    _envelope(signed(client, client_code=platform.client_code, key=key.secret, scheme="hmac-sha1"), 401, "signature_invalid")
 
 
 @pytest.mark.parametrize("missing", ["client_code", "timestamp", "signature"])
@@ -59,13 +59,27 @@ def test_malformed_timestamp(client, platform, sha1_key, timestamp):
 
 
 @pytest.mark.parametrize("code", ["SISN-NOBODY", "x" * 300, "a'; DROP TABLE x;--", "SISN-\x00"])
-def test_unknown_client_code(client, sha1_key, code):
-    _envelope(signed(client, client_code=code, key=sha1_key.secret), 401, "unknown_client_code")
+def test_unknown_client_code(client, sha1_key, code, caplog):
+    # Answered exactly like a known partner's wrong signature (below): the answer does not tell which codes exist.
+    unknown = _envelope(signed(client, client_code=code, key=sha1_key.secret), 401, "signature_invalid")
+    assert unknown == _envelope(signed(client, client_code=sha1_key.key.partner.client_code, key="wrong"), 401, "signature_invalid")
+    # The operator is told why.
+    assert any("unknown client_code" in r.getMessage() for r in caplog.records)
 
 
 def test_revoked_partner(client, pmo, platform, sha1_key):
     services.partner_revoke(actor=pmo, partner_id=platform.pk)
+    # Whoever holds its key learns it was revoked; anyone else gets the answer an unknown code gets.
     _envelope(signed(client, client_code=platform.client_code, key=sha1_key.secret), 403, "partner_revoked")
+    _envelope(signed(client, client_code=platform.client_code, key="guess"), 401, "signature_invalid")
+
+
+def test_a_stale_timestamp_is_refused_before_the_client_code_is_looked_up(client, platform, sha1_key):
+    stale = str(int(time.time()) - 86400)
+    known = _envelope(signed(client, client_code=platform.client_code, key="guess", timestamp=stale), 401,
+                      "timestamp_out_of_window")
+    unknown = _envelope(signed(client, client_code="SISN-NOBODY", key="guess", timestamp=stale), 401, "timestamp_out_of_window")
+    assert known["message"].split("(")[0] == unknown["message"].split("(")[0]
 
 
 # A minute beyond the window: the request is checked against the real clock a moment after it was signed (the exact
@@ -96,8 +110,9 @@ def test_bad_signature(client, platform, sha1_key):
         _envelope(signed(client, client_code=platform.client_code, key=sha1_key.secret, signature=junk), 401, "signature_invalid")
 
 
-def test_no_key_yet(client, platform):
-    _envelope(signed(client, client_code=platform.client_code, key="anything"), 401, "no_valid_key")
+def test_no_key_yet(client, platform, caplog):
+    _envelope(signed(client, client_code=platform.client_code, key="anything"), 401, "signature_invalid")
+    assert any("no valid key" in r.getMessage() for r in caplog.records)
 
 
 def test_rotation_overlap(client, pmo, platform, sha1_key, settings, monkeypatch):

@@ -53,10 +53,8 @@ _CLIENT_CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 REFUSAL_STATUS: dict[str, int] = {
     Code.MISSING_SIGNATURE_HEADERS: 401,
     Code.TIMESTAMP_MALFORMED: 400,
-    Code.UNKNOWN_CLIENT_CODE: 401,
     Code.PARTNER_REVOKED: 403,
     Code.TIMESTAMP_OUT_OF_WINDOW: 401,
-    Code.NO_VALID_KEY: 401,
     Code.KEY_EXPIRED: 401,
     Code.SIGNATURE_INVALID: 401,
     Code.SIGNATURE_REPLAYED: 409,
@@ -73,21 +71,22 @@ MESSAGES: dict[str, Msg] = {
         "headers with underscores: send it as client-code."),
     Code.TIMESTAMP_MALFORMED: Msg("Header timestamp harus detik Unix (angka saja), mis. 1698289216.",
                                   "The timestamp header must be Unix seconds (digits only), e.g. 1698289216."),
-    Code.UNKNOWN_CLIENT_CODE: Msg("client_code tidak dikenal.", "Unknown client_code."),
     Code.PARTNER_REVOKED: Msg("Mitra ini sudah dicabut oleh PMO.", "This partner was revoked by the PMO."),
     Code.TIMESTAMP_OUT_OF_WINDOW: Msg(
         "Timestamp berbeda lebih dari {n} detik dari jam server ({now}). Periksa jam komputer Anda (NTP).",
         "The timestamp differs from the server's clock ({now}) by more than {n} seconds. Check your computer's clock (NTP)."),
-    Code.NO_VALID_KEY: Msg("Mitra ini tidak punya kunci tanda tangan yang berlaku untuk skema tanda tangan ini "
-                           "(40 karakter hex: hmac-sha1, 64: hmac-sha256). Minta kunci ke PMO.",
-                           "This partner has no valid signing key for this signature's scheme (40 hex characters: "
-                           "hmac-sha1, 64: hmac-sha256). Ask the PMO for one."),
     Code.KEY_EXPIRED: Msg("Kunci yang dipakai sudah tidak berlaku (diganti atau dicabut). Pakai kunci yang baru.",
                           "The key used is no longer valid (rotated or revoked). Use the new key."),
+    # One answer for an unknown client_code, a partner without a valid key of the signature's scheme and a wrong
+    # signature: telling them apart would tell anyone which client codes exist and which partners have keys. The
+    # PMO sees the precise reason in the log (``sisnaker.integration``, with the client code).
     Code.SIGNATURE_INVALID: Msg(
-        "Tanda tangan tidak cocok. Tanda tangani client_code + timestamp + \"POST\" + path + isi permintaan persis seperti "
-        "dikirim.",
-        "The signature does not match. Sign client_code + timestamp + \"POST\" + path + the body exactly as sent."),
+        "Tanda tangan tidak cocok dengan kunci yang berlaku untuk client_code ini. Periksa client_code, kuncinya "
+        "(skema: 40 karakter hex = hmac-sha1, 64 = hmac-sha256) dan tanda tangani client_code + timestamp + \"POST\" + "
+        "path + isi permintaan persis seperti dikirim. Jika tetap ditolak, minta PMO memeriksa kunci Anda.",
+        "The signature does not match a valid key of this client_code. Check the client_code, the key (scheme: 40 hex "
+        "characters = hmac-sha1, 64 = hmac-sha256) and sign client_code + timestamp + \"POST\" + path + the body exactly "
+        "as sent. If it is still refused, ask the PMO to check your key."),
     Code.SIGNATURE_REPLAYED: Msg("Tanda tangan ini sudah pernah dipakai. Kirim ulang dengan timestamp baru.",
                                  "This signature was already used. Send again with a new timestamp."),
     Code.PARTNER_KIND_NOT_ALLOWED: Msg("Endpoint ini bukan untuk jenis mitra Anda.", "This endpoint is not for your kind of partner."),
@@ -105,6 +104,13 @@ def refusal(code: str, message: Msg | str, *, status: int, field: str | None = N
     """A refusal in the envelope: ``{"success": false, "code": ..., "message": ..., "field": ..., "data": null}``;
     ``field`` names the body's field at fault (null when the refusal is about the request as a whole)."""
     return JsonResponse({"success": False, "code": str(code), "message": str(message), "field": field, "data": None}, status=status)
+
+
+def _refuse_signature(client_code: str, reason: str) -> JsonResponse:
+    # Only the operator learns the reason (the answer is the same for all of them); the client code is cut and
+    # printable so that a crafted header cannot forge log lines.
+    logger.warning("partner request refused as signature_invalid: %s (client_code %r)", reason, client_code[:40])
+    return _refuse(Code.SIGNATURE_INVALID)
 
 
 def _refuse(code: str, message: Msg | None = None, **params: Any) -> JsonResponse:
@@ -138,28 +144,29 @@ def verify(request: HttpRequest, *, kinds: frozenset[str]) -> tuple[Partner, Par
         body = request.body
     except RequestDataTooBig:
         return _refuse(CoreCode.BODY_TOO_LARGE)
-    partner = Partner.objects.filter(client_code=client_code).first() if _CLIENT_CODE.fullmatch(client_code) else None
-    if partner is None:
-        return _refuse(Code.UNKNOWN_CLIENT_CODE)
-    if partner.state != State.ACTIVE:
-        return _refuse(Code.PARTNER_REVOKED)
+    # The clock is checked before the client code is looked up, and a revoked partner is told so only once its
+    # signature matched: an outsider learns nothing about which client codes exist or which partners are revoked.
     now = timezone.now()
     skew = services.skew_seconds()
     if not domain.timestamp_in_window(timestamp=timestamp, now=now, skew_seconds=skew):
         return _refuse(Code.TIMESTAMP_OUT_OF_WINDOW, n=skew, now=int(now.timestamp()))
+    partner = Partner.objects.filter(client_code=client_code).first() if _CLIENT_CODE.fullmatch(client_code) else None
+    if partner is None:
+        return _refuse_signature(client_code, "unknown client_code")
     message = domain.string_to_sign(client_code=client_code, timestamp=timestamp_text, path=request.path, body=body)
     schemes = domain.schemes_for(given)
     keys = _keys(partner)
-    usable = [(k, s) for k, s in keys if domain.key_usable(revoked_at=k.revoked_at, not_after=k.not_after, now=now)]
-    matched = next((k for k, s in usable if k.scheme in schemes
-                    and domain.signature_matches(scheme=k.scheme, key=s, message=message, given=given)), None)
+    matching = [k for k, s in keys if k.scheme in schemes
+                and domain.signature_matches(scheme=k.scheme, key=s, message=message, given=given)]
+    if not matching:
+        usable = [k for k, _s in keys if domain.key_usable(revoked_at=k.revoked_at, not_after=k.not_after, now=now)]
+        no_key = not any(k.scheme in schemes for k in usable)
+        return _refuse_signature(client_code, "no valid key of the signature's scheme" if no_key else "signature mismatch")
+    if partner.state != State.ACTIVE:
+        return _refuse(Code.PARTNER_REVOKED)
+    matched = next((k for k in matching if domain.key_usable(revoked_at=k.revoked_at, not_after=k.not_after, now=now)), None)
     if matched is None:
-        if any(k.scheme in schemes and domain.signature_matches(scheme=k.scheme, key=s, message=message, given=given)
-               for k, s in keys if (k, s) not in usable):
-            return _refuse(Code.KEY_EXPIRED)
-        # No valid key at all, or none of the scheme the signature's length names (an SHA-1 signature, SHA-256 keys only).
-        no_key = not usable or (schemes and not any(k.scheme in schemes for k, _s in usable))
-        return _refuse(Code.NO_VALID_KEY if no_key else Code.SIGNATURE_INVALID)
+        return _refuse(Code.KEY_EXPIRED)
     if partner.kind not in kinds:
         return _refuse(Code.PARTNER_KIND_NOT_ALLOWED)
     if not services.signature_record(partner=partner, signature=given, now=now):

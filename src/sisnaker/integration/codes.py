@@ -34,10 +34,8 @@ class Code(ErrorCode):
     MISSING_SIGNATURE_HEADERS = "missing_signature_headers", Msg("Header client_code, timestamp atau signature tidak ada",
                                                                  "Header client_code, timestamp or signature missing")
     TIMESTAMP_MALFORMED = "timestamp_malformed", Msg("Header timestamp bukan detik Unix", "The timestamp header is not Unix seconds")
-    UNKNOWN_CLIENT_CODE = "unknown_client_code", Msg("client_code tidak dikenal", "Unknown client_code")
     PARTNER_REVOKED = "partner_revoked", Msg("Mitra sudah dicabut", "The partner is revoked")
     TIMESTAMP_OUT_OF_WINDOW = "timestamp_out_of_window", Msg("Timestamp di luar batas waktu", "Timestamp outside the allowed window")
-    NO_VALID_KEY = "no_valid_key", Msg("Mitra tidak punya kunci yang berlaku", "The partner has no valid key")
     KEY_EXPIRED = "key_expired", Msg("Kunci sudah tidak berlaku (diganti atau dicabut)", "The key is no longer valid (rotated or revoked)")
     SIGNATURE_INVALID = "signature_invalid", Msg("Tanda tangan tidak cocok", "The signature does not match")
     SIGNATURE_REPLAYED = "signature_replayed", Msg("Tanda tangan sudah pernah dipakai", "The signature was already used")

@@ -78,9 +78,11 @@ SCHEMAS = {
 
 REFUSALS = {
     400: "`timestamp_malformed`: the timestamp header is not Unix seconds",
-    401: "Not authenticated: `missing_signature_headers`, `unknown_client_code`, `timestamp_out_of_window`, "
-         "`no_valid_key`, `key_expired` (a rotated-out or revoked key), `signature_invalid`",
-    403: "`partner_revoked`, or `partner_kind_not_allowed` (the endpoint is not for this kind of partner)",
+    401: "Not authenticated: `missing_signature_headers`, `timestamp_out_of_window`, `key_expired` (a rotated-out or "
+         "revoked key), `signature_invalid` (no valid key of this client code matches: an unknown client code, no key of "
+         "the signature's scheme, or a wrong signature all get this one answer)",
+    403: "`partner_revoked` (only to a request signed with the partner's key), or `partner_kind_not_allowed` (the "
+         "endpoint is not for this kind of partner)",
     405: "`method_not_allowed`: POST only",
     409: "`signature_replayed`: this signature was used before; sign again with a new timestamp",
     413: "`body_too_large`",
