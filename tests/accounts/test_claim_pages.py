@@ -135,3 +135,13 @@ _serial = iter(range(200, 300))
 
 def next_serial() -> int:
     return next(_serial)
+
+
+def test_a_citizen_whose_nik_is_disputed_is_told_so_on_my_trainings(regions, sms):
+    # The claimant has an account but no record until the officer decides: "Pelatihan saya" said their account was a
+    # staff account.
+    person = institution_record(regions)
+    client = Client()
+    claim_through_pages(client, person.nik, full_name="Orang Lain Sekali")
+    page = client.get(reverse("my_trainings")).content.decode()
+    assert "Data NIK Anda sedang diperiksa" in page and "akun staf" not in page
