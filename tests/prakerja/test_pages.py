@@ -47,7 +47,14 @@ def test_the_whole_wave_through_the_pages(applicant, regions):
     citizen = Client()
     assert citizen.login(username=person.user.username, password=PASSWORD)
     page = citizen.get(reverse("prakerja:home")).content.decode()
-    assert reverse("prakerja:apply", args=[wave.pk]) in page
+    assert reverse("prakerja:apply", args=[wave.pk]) in page and reverse("prakerja:mine") in page
+    # Staff are not shown the citizen's links (each answered 403 "for registered citizens"); a visitor is shown
+    # "Daftar", which asks them to log in first.
+    officer = _client(staff("regional_officer"))
+    staff_page = officer.get(reverse("prakerja:home")).content.decode()
+    assert reverse("prakerja:mine") not in staff_page and reverse("prakerja:apply", args=[wave.pk]) not in staff_page
+    assert officer.get(reverse("prakerja:mine")).status_code == 403
+    assert reverse("prakerja:apply", args=[wave.pk]) in Client().get(reverse("prakerja:home")).content.decode()
     form = {"nik": crypto.decrypt(person.nik_encrypted), "kk_number": "3273 0101 0126 0001", "full_name": person.full_name,
             "birth_date": person.birth_date.isoformat(), "sex": person.sex, "education": "smk", "phone": person.phone,
             "email": "warga@contoh.id", "domicile_0": "32", "domicile_1": "32.73", "domicile_2": "32.73.01", "statement": "on"}

@@ -65,6 +65,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_waves": selectors.open_waves(timezone.localdate()), "drawn_waves": selectors.drawn_waves(),
         "can_assist": can(request.user, "prakerja.assist"), "is_pmo": can(request.user, "prakerja.manage"),
         "can_figures": can(request.user, "prakerja.figures"),
+        # Applying and "Prakerja saya" are a registered citizen's (a staff account is refused there): their links
+        # are shown to citizens, and "Daftar" to visitors too (it asks them to log in or sign up first).
+        "is_citizen": getattr(request.user, "person", None) is not None,
     })
 
 
