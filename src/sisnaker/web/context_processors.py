@@ -32,6 +32,10 @@ def sisnaker(request):
             # vet companies.
             "employer": "employer" in roles,
             "company_queue": bool(roles & {"regional_officer", "admin"}),
+            # Alumni outcomes (placement): regional officers record where alumni work; the completeness of what is
+            # known is for them, training centres' managers and the ministry.
+            "outcomes": authenticated and can(user, "outcome.worklist"),
+            "outcome_completeness": authenticated and can(user, "outcome.completeness"),
             # Kartu Prakerja: citizens apply, regional officers help at a posko, PMO officers run the waves.
             "prakerja": bool(roles & {"citizen", "regional_officer", "pmo_officer", "admin"}),
             # Dashboards (reporting): regional officers for their area, the ministry and the PMO for the nation.
