@@ -99,3 +99,35 @@ def test_a_nul_in_the_query_is_a_bad_request_not_an_error(regions):
 @pytest.mark.django_db
 def test_a_vacancy_that_does_not_exist_is_404(regions):
     assert _client().get(reverse("jobs:detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_citizen_without_a_valid_ak1_card_is_told_before_and_after_applying(regions):
+    # A QA pass: an alumnus applied, was told "Kartu AK/1 dan sertifikat Anda terlampir", and the employer saw "no
+    # valid AK/1"; nothing had told them that employers' candidate lists hold only card holders.
+    from sisnaker.placement.models import JobSeekerCard
+    from tests.placement.test_jobs_services import published
+
+    today = timezone.localdate()
+    window = {"opens_on": today, "closes_on": today + dt.timedelta(days=10)}
+    _boss, vacancy = published(title="Penjahit", **window)
+    seeker = PersonFactory(full_name="Dewi Lestari")
+    citizen = _client(seeker.user)
+    page = citizen.get(reverse("jobs:detail", args=[vacancy.pk])).content.decode()
+    assert "no-ak1" in page and reverse("placement:ak1_mine") in page and "terlampir dengan sendirinya." in page
+    assert "no-ak1" in citizen.get(reverse("placement:match_mine")).content.decode()
+    done = citizen.post(reverse("jobs:apply", args=[vacancy.pk]), {"cover_note": ""}, follow=True).content.decode()
+    assert "tanpa kartu AK/1" in done and "Kartu AK/1 dan sertifikat Anda terlampir" not in done
+
+    # With a valid card: attached, and said so.
+    JobSeekerCard.objects.create(
+        person=seeker, regency_id="32.73", status="issued", nik_encrypted="x", full_name=seeker.full_name, birth_place="Bandung",
+        birth_date=seeker.birth_date, sex="F", marital_status="single", religion="islam", address="Jl. Uji", education="smk",
+        skills="jahit", submitted_at=timezone.now(), number="3273-2026-000009", year=2026, sequence=9, issued_on=today,
+        decided_by=staff("regional_officer", region_code="32.73"), decided_at=timezone.now())
+    other = published(vacancy.company, title="Penjahit 2", **window)[1]
+    assert "no-ak1" not in citizen.get(reverse("jobs:detail", args=[other.pk])).content.decode()
+    assert "no-ak1" not in citizen.get(reverse("placement:match_mine")).content.decode()
+    done = citizen.post(reverse("jobs:apply", args=[other.pk]), {"cover_note": ""}, follow=True).content.decode()
+    assert "Kartu AK/1 dan sertifikat Anda terlampir" in done
+    assert Application.objects.get(vacancy=other).ak1_card_id is not None

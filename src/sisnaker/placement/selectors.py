@@ -35,6 +35,14 @@ def _cards() -> QuerySet[JobSeekerCard]:
     return JobSeekerCard.objects.select_related("person", "regency__province", "decided_by")
 
 
+def valid_card(*, person_id: int, today: dt.date) -> JobSeekerCard | None:
+    """The person's AK/1 card valid ``today`` (the latest issued), the one an application carries; None without one."""
+    for card in JobSeekerCard.objects.filter(person_id=person_id, status=domain.CardStatus.ISSUED).order_by("-issued_on"):
+        if domain.validity(issued_on=card.issued_on, today=today) == domain.Validity.VALID:
+            return card
+    return None
+
+
 def my_cards(*, user: User) -> list[JobSeekerCard]:
     """The signed-in citizen's cards and applications, newest first."""
     return list(_cards().filter(person__user=user))
@@ -327,6 +335,9 @@ class VacancyPage:
     may_manage: bool
     may_apply: bool
     applied: Application | None
+    # Whether the applicant holds a valid AK/1 card (None: not a citizen who may apply): without one the application
+    # goes without it, and employers' candidate lists (holders of a valid card) do not show them.
+    has_valid_card: bool | None = None
 
 
 def vacancy_page(*, viewer: User, vacancy_id: int, today: dt.date) -> VacancyPage:
@@ -343,9 +354,10 @@ def vacancy_page(*, viewer: User, vacancy_id: int, today: dt.date) -> VacancyPag
     open_now = domain.is_open(status=vacancy.status, opens_on=vacancy.opens_on, closes_on=vacancy.closes_on, today=today)
     person = getattr(viewer, "person", None) if getattr(viewer, "is_authenticated", False) else None
     applied = Application.objects.filter(vacancy=vacancy, person=person).first() if person is not None else None
+    may_apply = open_now and public and person is not None and applied is None and can(viewer, "application.apply_own", person)
     return VacancyPage(vacancy=vacancy, units=list(vacancy.competency_units.order_by("code")), open_now=open_now and public,
-                       may_manage=may_manage, applied=applied,
-                       may_apply=open_now and public and person is not None and applied is None and can(viewer, "application.apply_own", person))
+                       may_manage=may_manage, applied=applied, may_apply=may_apply,
+                       has_valid_card=valid_card(person_id=person.pk, today=today) is not None if may_apply else None)
 
 
 def vacancy_for_manager(*, viewer: User, vacancy_id: int) -> Vacancy:

@@ -25,6 +25,7 @@ from sisnaker.training.models import CompetencyUnit, Enrollment, Program
 from . import domain, matching
 from .codes import JobsCode
 from .models import Application, Company, JobSeekerCard, Vacancy
+from .selectors import valid_card
 
 NOT_A_CITIZEN = Msg("Rekomendasi lowongan untuk akun warga yang terdaftar dengan NIK.",
                     "Job recommendations are for citizen accounts registered with a NIK.")
@@ -178,6 +179,8 @@ class MyRecommendations:
     items: list[Recommendation]
     home_regency: str
     certified_units: int
+    # Without a valid AK/1 card the citizen is in no employer's candidate list (``rank_candidates_sql``): told so.
+    has_valid_card: bool = True
 
 
 def my_recommendations(*, viewer: User, today: dt.date) -> MyRecommendations:
@@ -188,7 +191,8 @@ def my_recommendations(*, viewer: User, today: dt.date) -> MyRecommendations:
     require(viewer, "match.vacancies_own", person)
     seeker = seeker_of(person)
     return MyRecommendations(person=person, seeker=seeker, items=recommend_vacancies(seeker, today=today),
-                             home_regency=person.domicile_district.regency.name, certified_units=len(seeker.unit_ids))
+                             home_regency=person.domicile_district.regency.name, certified_units=len(seeker.unit_ids),
+                             has_valid_card=valid_card(person_id=person.pk, today=today) is not None)
 
 
 # --- candidates for a vacancy -------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from sisnaker.notifications.services import notify, notify_many
 
 from .. import domain
 from ..codes import JobsAudit, JobsCode
-from ..models import Application, Company, JobSeekerCard, Placement, Vacancy
+from ..models import Application, Company, Placement, Vacancy
+from ..selectors import valid_card
 from .ak1 import ak1_end_on_hire
 from .reports import employed_outcome, latest_graduation, refuse_if_at_work
 
@@ -29,13 +30,6 @@ NOTE_MAX = 1000
 NOT_A_CITIZEN = Msg("Lamaran dikirim dari akun warga yang terdaftar dengan NIK.",
                     "Applications are sent from a citizen account registered with a NIK.")
 VACANCY_NOT_FOUND = Msg("Lowongan tidak ditemukan.", "Vacancy not found.")
-
-
-def _valid_card(person_id: int, today: dt.date) -> JobSeekerCard | None:
-    for card in JobSeekerCard.objects.filter(person_id=person_id, status=domain.CardStatus.ISSUED).order_by("-issued_on"):
-        if domain.validity(issued_on=card.issued_on, today=today) == domain.Validity.VALID:
-            return card
-    return None
 
 
 @transaction.atomic(durable=True)
@@ -61,7 +55,7 @@ def application_submit(*, actor: User, vacancy_id: int, cover_note: str = "", no
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                vacancy=vacancy, person=person, ak1_card=_valid_card(person.pk, today), cover_note=note,
+                vacancy=vacancy, person=person, ak1_card=valid_card(person_id=person.pk, today=today), cover_note=note,
                 stage=domain.Stage.APPLIED, applied_at=now, stage_changed_at=now, stage_changed_by=actor)
     except IntegrityError as exc:  # a double click racing itself
         raise Conflict(Msg("Anda sudah melamar lowongan ini.", "You have already applied to this vacancy."),

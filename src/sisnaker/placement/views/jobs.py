@@ -336,13 +336,19 @@ def vacancy_apply(request: HttpRequest, vacancy_id: int) -> HttpResponse:
     form = ApplyForm(request.POST)
     note = form.cleaned_data["cover_note"] if form.is_valid() else ""
     try:
-        services.application_submit(actor=request.user, vacancy_id=vacancy_id, cover_note=note, now=timezone.now())
+        application = services.application_submit(actor=request.user, vacancy_id=vacancy_id, cover_note=note, now=timezone.now())
     except SisnakerError as exc:
         if exc.http_status in (403, 404):
             raise
         messages.error(request, str(exc.message))
         return redirect("jobs:detail", vacancy_id=vacancy_id)
-    messages.success(request, _("Lamaran terkirim. Kartu AK/1 dan sertifikat Anda terlampir dengan sendirinya."))
+    if application.ak1_card_id is not None:
+        messages.success(request, _("Lamaran terkirim. Kartu AK/1 dan sertifikat Anda terlampir dengan sendirinya."))
+    else:
+        messages.success(request, _("Lamaran terkirim dengan sertifikat Anda, tanpa kartu AK/1 karena Anda belum punya yang "
+                                    "berlaku."))
+        messages.warning(request, _("Ajukan kartu AK/1 (kartu pencari kerja) di menu Kartu AK/1: perusahaan mencari kandidat "
+                                    "di antara pemegang kartu yang berlaku."))
     return redirect("placement:my_applications")
 
 
