@@ -559,3 +559,33 @@ def validate_program_fields(
         fail("max_age", "Usia maksimal harus lebih besar dari usia minimal.", "The maximum age must be above the minimum age.")
     if min_education and min_education not in EDUCATION_RANK:
         fail("min_education", "Pendidikan minimal tidak dikenal.", "Unknown minimum education.")
+
+
+# --- telling applicants the manager's decision -----------------------------------------------------------------
+
+# The selection decisions an applicant is told of (by SMS and e-mail): accepted as a participant, or not selected.
+# "select" (through to the next round) and the others are the institution's working steps, not news to send.
+DECISIONS_TOLD = frozenset({"accept", "reject"})
+
+
+def decision_topic(*, action: str, program_id: int) -> str:
+    """The notification topic of a decision: one message per person, program and decision."""
+    return f"enrollment_{action}:{program_id}"
+
+
+def decision_message(*, action: str, program: str, institution: str, start_date: dt.date, reason: str,
+                     link: str) -> tuple[Msg, Msg]:
+    """(subject, text) telling an applicant the manager's decision ``action`` (one of ``DECISIONS_TOLD``); ``link``
+    opens the program's page (its dates and place) or, when not selected, the catalogue of other trainings."""
+    if action == "accept":
+        return (Msg("Anda diterima sebagai peserta pelatihan", "You were accepted as a training participant"),
+                Msg("Anda diterima sebagai peserta \"{p}\" di {i}, mulai {d_id}. Jadwal dan tempat: {link}",
+                    "You were accepted as a participant of \"{p}\" at {i}, starting {d_en}. Schedule and place: {link}")
+                .format(p=program, i=institution, link=link, **dates.msg_params("d", start_date)))
+    if action == "reject":
+        why = Msg(" Alasan: {r}.", " Reason: {r}.").format(r=reason.rstrip(".")) if reason else Msg("", "")
+        return (Msg("Hasil seleksi pelatihan", "Training selection result"),
+                Msg("Mohon maaf, Anda belum lolos seleksi \"{p}\" di {i}.{why_id} Pelatihan lain: {link}",
+                    "We are sorry: you were not selected for \"{p}\" at {i}.{why_en} Other trainings: {link}")
+                .format(p=program, i=institution, why_id=why.id, why_en=why.en, link=link))
+    raise ValueError(f"no message for the decision {action!r}")

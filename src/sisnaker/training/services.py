@@ -33,7 +33,7 @@ from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
-from sisnaker.notifications.services import notify
+from sisnaker.notifications.services import Outgoing, notify, notify_each
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors
@@ -686,7 +686,26 @@ def enrollments_transition(
         audit_rows += [(pk, str(found[pk].person), {"state": frm}, {"state": to}) for pk in pks]
     program_counters_apply(program_id=program.pk, deltas=moves_deltas(moved))
     audit.record_many(actor=actor, action=Audit.enrollment(action), object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
+    if action in domain.DECISIONS_TOLD and result.done:
+        _tell_decision(program=program, action=action, people=[found[pk].person for pk in result.done], reason=text)
     return result
+
+
+def _tell_decision(*, program: Program, action: str, people: list[Person], reason: str) -> None:
+    """SMS/e-mail each applicant the manager's decision (accepted, or not selected with the reason), in their
+    language; people without a phone or an address are skipped by ``notify_each``, and each is told once per
+    program and decision. Written in the transaction, sent after it commits."""
+    link = links.absolute(reverse("training:program", args=[program.pk]) if action == "accept" else reverse("training:catalogue"))
+    languages = dict(User.objects.filter(person__in=[p.pk for p in people if p.user_id]).values_list("person", "preferred_language"))
+    topic = domain.decision_topic(action=action, program_id=program.pk)
+    outgoing = []
+    for person in people:
+        subject, text = domain.decision_message(action=action, program=program.title, institution=program.institution.name,
+                                                start_date=program.start_date, reason=reason, link=link)
+        language = languages.get(person.pk) or "id"
+        outgoing.append(Outgoing(person_id=person.pk, topic=topic, subject=subject.in_language(language),
+                                 text=text.in_language(language)))
+    notify_each(messages=outgoing)
 
 
 @transaction.atomic(durable=True)
