@@ -145,7 +145,7 @@ def test_an_administrator_who_must_use_2fa_is_sent_to_enrol_before_the_admin_eve
 # Sensitive changes re-ask the password (and the code) in the service ------------------------------
 
 def _update(person, actor, **kw):
-    values = dict(full_name=person.full_name, education=person.education, phone=person.phone, email=person.email,
+    values = dict(education=person.education, phone=person.phone, email=person.email,
                   domicile_district=person.domicile_district)
     values.update(kw)
     return services.person_update(actor=actor, person=person, **values)

@@ -23,7 +23,7 @@ from sisnaker.core.errors import Conflict, PermissionDenied
 from sisnaker.core.models import AuditEvent
 from sisnaker.institutions.models import Institution
 from sisnaker.notifications.models import Notification
-from tests.factories import ManagerFactory
+from tests.factories import ManagerFactory, staff
 
 from .test_certificates import NOW, World, _login, make_curator, readiness_questionnaire
 
@@ -37,12 +37,13 @@ def world(regions):
 
 
 def _correct_name(world, i: int, name: str) -> Person:
-    """The holder corrects the name on their own record (what a replacement then carries)."""
+    """An officer of the NIK's region corrects the name after checking the holder's ID card (what a replacement then
+    carries); the holder cannot rename themself (accounts.services.person_update)."""
     person = world.people[i]
     person.refresh_from_db()
-    user = User.objects.get(pk=person.user_id)
-    return accounts.person_update(actor=user, person=person, full_name=name, education=person.education, phone=person.phone,
-                                  email=person.email, domicile_district=person.domicile_district, address=person.address)
+    officer = staff("regional_officer", region_code=person.nik_regency_id)
+    return accounts.person_correct_identity(actor=officer, person=person, full_name=name, birth_date=person.birth_date,
+                                            sex=person.sex, reason="KTP diperiksa", today=NOW.date())
 
 
 def test_a_replacement_carries_the_corrected_name_and_the_old_one_points_to_it(world):

@@ -110,6 +110,8 @@ class ProfileForm(PersonFieldsMixin):
 
     def __init__(self, *args, has_authenticator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The name is identity data, corrected by staff (accounts.services.person_update): shown on the page, not here.
+        del self.fields["full_name"]
         self.fields["current_password"].help_text = _("Wajib bila Anda mengubah nomor HP atau e-mail.")
         if has_authenticator:
             self.fields["otp_token"] = _current_code_field(required=False)

@@ -286,11 +286,16 @@ def _sign_up_claim(*, person_id: int, data: SignUp, name: str, disability_kind: 
                         password_hash=password_hash)
 
 
+CONTACT_ANSWERS_LIMITED = Msg(
+    "Terlalu banyak percobaan nomor HP atau e-mail yang sudah dipakai akun lain. Coba lagi dalam {m} menit.",
+    "Too many tries of mobile numbers or e-mail addresses used by other accounts. Try again in {m} minutes.",
+)
+
+
 def person_update(
     *,
     actor: User,
     person: Person,
-    full_name: str,
     education: str,
     phone: str,
     email: str,
@@ -301,35 +306,51 @@ def person_update(
     current_password: str | None = None,
     otp_token: str = "",
 ) -> Person:
-    """A person corrects their own data (UU PDP). The NIK, birth date and sex come from the NIK and
-    are corrected by staff only; everything else here is the person's to change.
+    """A person corrects their own data (UU PDP): education, contact, domicile, address, disability. The
+    identity data — NIK, name, birth date, sex, as on the ID card, and what a certificate is signed with — are
+    corrected by staff only (``person_correct_identity``, after checking the ID card; the person asks through a
+    correction request, ``privacy``): a holder renaming themself before their certificate is signed would get a
+    signed certificate in a name nobody checked.
 
-    Changing the mobile number or the e-mail (where log-ins and resets go) needs ``current_password`` of ``actor``, and a code from their authenticator when they have
-    one (``security.confirm_identity``). That check runs first, outside the change's transaction, so
-    a wrong guess stays counted against the account although the change is refused."""
+    Changing the mobile number or the e-mail (where log-ins and resets go) needs ``current_password`` of ``actor``,
+    and a code from their authenticator when they have one (``security.confirm_identity``). That check runs first,
+    outside the change's transaction, so a wrong guess stays counted against the account although the change is
+    refused. Answers that a number or address belongs to another account are rate limited per client
+    (``contact_answer``): they would otherwise tell anyone signed in whose contact is registered, as fast as
+    they can ask."""
+    ratelimit.check("contact_answer", message=CONTACT_ANSWERS_LIMITED)
     identity_confirmed = False
     if current_password:
         security.confirm_identity(user=actor, password=current_password, otp_token=otp_token)
         identity_confirmed = True
-    return _person_update(
-        actor=actor, person=person, full_name=full_name, education=education, phone=phone, email=email,
-        domicile_district=domicile_district, address=address, has_disability=has_disability,
-        disability_kind=disability_kind, identity_confirmed=identity_confirmed,
-    )
+    try:
+        return _person_update(
+            actor=actor, person=person, education=education, phone=phone, email=email,
+            domicile_district=domicile_district, address=address, has_disability=has_disability,
+            disability_kind=disability_kind, identity_confirmed=identity_confirmed,
+        )
+    except Conflict as exc:
+        if exc.code in (Code.PHONE_TAKEN, Code.EMAIL_TAKEN):
+            ratelimit.count("contact_answer")  # outside the rolled-back transaction: the count stays
+        raise
 
 
 @transaction.atomic(durable=True)
 def _person_update(
-    *, actor: User, person: Person, full_name: str, education: str, phone: str, email: str, domicile_district: District,
+    *, actor: User, person: Person, education: str, phone: str, email: str, domicile_district: District,
     address: str, has_disability: bool, disability_kind: str, identity_confirmed: bool,
 ) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(actor, "person.edit_own", person)
-    name, disability_kind = _validate_person_fields(
-        full_name=full_name, has_disability=has_disability, disability_kind=disability_kind, education=education
+    _name, disability_kind = _validate_person_fields(
+        full_name=person.full_name, has_disability=has_disability, disability_kind=disability_kind, education=education
     )
     phone = normalize_phone(phone)
     email = (email or "").strip().lower()
+    # The password first: whether a number or address is someone else's is told only to the account's owner.
+    takes_over_contact = phone != person.phone or email != (person.email or "").strip().lower()
+    if takes_over_contact and not identity_confirmed:
+        raise ValidationFailed(security.REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
     if User.objects.filter(phone=phone).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
@@ -340,16 +361,13 @@ def _person_update(
             code=Code.EMAIL_TAKEN,
             field="email",
         )
-    takes_over_contact = phone != person.phone or email != (person.email or "").strip().lower()
-    if takes_over_contact and not identity_confirmed:
-        raise ValidationFailed(security.REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
     before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
-    person.full_name, person.education, person.phone, person.email = name, education, phone, email
+    person.education, person.phone, person.email = education, phone, email
     person.domicile_district, person.address = domicile_district, address.strip()
     person.has_disability, person.disability_kind = has_disability, disability_kind
     person.save()
     if person.user_id:
-        User.objects.filter(pk=person.user_id).update(phone=phone, email=email, first_name=name[:150])
+        User.objects.filter(pk=person.user_id).update(phone=phone, email=email)
     after = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     b, a = audit.changes(before, after)
     if a:

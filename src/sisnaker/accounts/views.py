@@ -370,7 +370,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "grace_ends": security.grace_ends(request.user) if state == security.GRACE else None,
         })
     initial = {
-        "full_name": person.full_name, "education": person.education, "phone": person.phone, "email": person.email,
+        "education": person.education, "phone": person.phone, "email": person.email,
         "domicile": person.domicile_district, "address": person.address, "has_disability": person.has_disability,
         "disability_kind": person.disability_kind,
     }
@@ -379,11 +379,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.person_update(
-                actor=request.user, person=person, full_name=d["full_name"], education=d["education"], phone=d["phone"],
+                actor=request.user, person=person, education=d["education"], phone=d["phone"],
                 email=d["email"], domicile_district=d["domicile"], address=d["address"], has_disability=d["has_disability"],
                 disability_kind=d["disability_kind"], current_password=d["current_password"],
                 otp_token=d.get("otp_token", ""),
             )
+        except TooManyRequests as exc:
+            apply_error(form, exc)
+            return render(request, "accounts/profile.html", {"form": form, "person": person, "otp": has_otp}, status=exc.http_status)
         except SisnakerError as exc:
             apply_error(form, exc, fields=FORM_FIELDS)
         else:

@@ -35,6 +35,10 @@ DEFAULT_POLICIES: dict[str, tuple[int, int]] = {
     # Answers that reveal that a NIK is registered ("already registered", claim codes sent).
     "nik_answer.ip": (10, 3600),
     "nik_answer.net": (40, 3600),
+    # Answers that a mobile number or e-mail address belongs to another account, to someone signed in changing
+    # their own (accounts.services.person_update).
+    "contact_answer.ip": (10, 3600),
+    "contact_answer.net": (40, 3600),
     # One-time codes: sending and checking.
     "otp_send.ip": (10, 3600),
     "otp_check.ip": (30, 3600),
