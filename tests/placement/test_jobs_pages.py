@@ -131,3 +131,22 @@ def test_a_citizen_without_a_valid_ak1_card_is_told_before_and_after_applying(re
     done = citizen.post(reverse("jobs:apply", args=[other.pk]), {"cover_note": ""}, follow=True).content.decode()
     assert "Kartu AK/1 dan sertifikat Anda terlampir" in done
     assert Application.objects.get(vacancy=other).ak1_card_id is not None
+
+
+@pytest.mark.django_db
+def test_moving_someone_elses_application_tells_nothing_about_it(regions):
+    # A QA probe: any signed-in user posting to an application's move URL was sent to its vacancy's applicants page
+    # when it existed, to their company page when not.
+    from tests.placement.test_jobs_services import published
+
+    _boss, vacancy = published()
+    application = Application.objects.create(vacancy=vacancy, person=PersonFactory(), stage="applied",
+                                             applied_at=timezone.now(), stage_changed_at=timezone.now())
+    outsider = _client(PersonFactory().user)
+    existing = outsider.post(reverse("placement:application_move", args=[application.pk]), {})
+    missing = outsider.post(reverse("placement:application_move", args=[application.pk + 1000]), {})
+    assert existing.status_code == missing.status_code == 302 and existing["Location"] == missing["Location"]
+    assert str(vacancy.pk) not in existing["Location"]
+    # The company's staff still go back to the applicants page.
+    back = _client(_boss).post(reverse("placement:application_move", args=[application.pk]), {})
+    assert back["Location"] == reverse("placement:vacancy_applicants", args=[vacancy.pk])

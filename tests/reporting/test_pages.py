@@ -197,3 +197,9 @@ def test_a_public_breakdown_whose_total_is_small_hides_the_total_instead_of_show
     staff_page = selectors.dashboard(region="32.73", basis=domain.DEFAULT_BASIS, year=2025, dim="sex", public=False)
     i = [m.key for m in staff_page.breakdown.columns].index("applicants")
     assert staff_page.breakdown.total[i] == 3
+
+
+def test_the_public_page_may_be_kept_by_the_browser_but_never_by_a_shared_cache(client, figures):
+    # A QA probe: "public, max-age=300" beside Set-Cookie and the visitor's CSRF token and menu in the body.
+    r = client.get("/statistik/?tahun=2025")
+    assert r["Cache-Control"] == "private, max-age=300"

@@ -368,10 +368,11 @@ def vacancy_for_manager(*, viewer: User, vacancy_id: int) -> Vacancy:
     return vacancy
 
 
-def vacancy_of_application(*, application_id: int) -> int | None:
-    """The vacancy an application was made to (None: no such application), for the page to go back to. Ids only:
-    what the viewer may see there is the applicants page's own check."""
-    return Application.objects.filter(pk=application_id).values_list("vacancy_id", flat=True).first()
+def vacancy_of_application(*, application_id: int, viewer: User) -> int | None:
+    """The vacancy an application was made to, for the page to go back to; None when there is no such application or
+    ``viewer`` may not see that vacancy's applicants (the answer would tell them it exists)."""
+    vacancy = Vacancy.objects.select_related("company").filter(applications__pk=application_id).first()
+    return vacancy.pk if vacancy is not None and can(viewer, "application.view", vacancy) else None
 
 
 def applicants(*, viewer: User, vacancy_id: int) -> tuple[Vacancy, list[Application]]:

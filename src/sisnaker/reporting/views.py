@@ -91,7 +91,9 @@ def public(request: HttpRequest) -> HttpResponse:
     d = selectors.dashboard(**p, public=True)
     response = _page(request, d, p, template="reporting/public.html",
                      extra={"url_name": "reporting:public", "in_scope_path": d.path})
-    response["Cache-Control"] = "public, max-age=300"
+    # The browser may keep it 5 minutes (figures refresh hourly), a shared cache never: the page carries the visitor's
+    # CSRF token and menu, and the response may set their cookies (a proxy or CDN would hand those to everyone).
+    response["Cache-Control"] = "private, max-age=300"
     return response
 
 

@@ -296,8 +296,9 @@ def vacancy_applicants(request: HttpRequest, vacancy_id: int) -> HttpResponse:
 @require_POST
 def application_move(request: HttpRequest, application_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
-    # A refusal goes back to the applicants page it came from (it went to the citizen's "Lamaran saya", a 403 for staff).
-    vacancy_id = selectors.vacancy_of_application(application_id=application_id)
+    # A refusal goes back to the applicants page it came from (it went to the citizen's "Lamaran saya", a 403 for staff);
+    # only for whoever may see that page: anyone else learnt from the redirect which applications exist and where.
+    vacancy_id = selectors.vacancy_of_application(application_id=application_id, viewer=request.user)
     back = redirect("placement:vacancy_applicants", vacancy_id=vacancy_id) if vacancy_id else redirect("placement:company_mine")
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors) or _("Tindakan atau tanggal tidak sah."))
