@@ -156,7 +156,12 @@ def own_todo(steps: dict[str, bool]) -> list[str]:
 def missing_steps(readiness: Readiness) -> list[Msg]:
     """What stands between this participant and a certificate, in words."""
     missing = []
-    if not readiness.assessed:
+    if not readiness.assessed and readiness.not_competent:
+        # Assessed, and "belum kompeten" on a unit: saying "not yet assessed" sent the manager to the instructor
+        # for an assessment that was done.
+        missing.append(Msg("dinilai belum kompeten pada sedikitnya satu unit kompetensi",
+                           "assessed not yet competent on at least one competency unit"))
+    elif not readiness.assessed:
         missing.append(Msg("belum dinilai kompeten pada semua unit kompetensi oleh instruktur",
                            "not yet assessed competent on every competency unit by an instructor"))
     if not readiness.reviewed:
