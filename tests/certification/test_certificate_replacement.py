@@ -92,8 +92,10 @@ def test_the_holder_is_told_and_every_page_shows_the_new_certificate(world, djan
 
 def test_a_plain_revocation_is_final_and_the_holder_is_told(world):
     cert = world.issue(0)
-    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan", now=LATER)
-    assert Notification.objects.filter(person=world.people[0], topic=f"certificate.revoked.{cert.pk}").exists()
+    services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan (surat BLK).", now=LATER)
+    told = Notification.objects.get(person=world.people[0], topic=f"certificate.revoked.{cert.pk}", channel="sms")
+    # The reason's own full stop is not doubled by the sentence's ("… BLK).." before).
+    assert "Alasan: Data peserta dipalsukan (surat BLK). Hubungi" in told.body and ".." not in told.body
     with pytest.raises(Conflict) as info:
         services.certificate_issue(actor=world.manager, enrollment=world.enrollments[0], now=LATER)
     assert info.value.code == Code.CERTIFICATE_ALREADY_ISSUED

@@ -111,3 +111,13 @@ def test_telling_is_set_based(finance, finance2):
                                                  ("ACCOUNT CLOSED", True), ("Timeout host", False), ("gangguan sistem", False)])
 def test_account_problems_are_recognised(reason, account):
     assert domain.account_problem(reason) is account
+
+
+def test_long_titles_and_reasons_are_cut_at_a_word_and_never_end_in_two_full_stops():
+    # A QA pass read "(Kartu Prake)" in an SMS, and certificates' "… BLK).." (tests/certification).
+    title = "Insentif pasca-pelatihan ke-1 Operator Mesin Jahit Industri (Kartu Prakerja Gelombang 70)"
+    _subject, text = domain.incentive_notice(domain.Notice.DUE, amount=600_000, program=title, mine_url="u", account_url="a")
+    assert "(Insentif pasca-pelatihan ke-1 Operator Mesin Jahit…)" in text  # 60 characters at most, whole words
+    _subject, text = domain.incentive_notice(domain.Notice.FAILED, amount=600_000, program="Las", reason="Rekening ditutup.",
+                                             mine_url="u", account_url="a")
+    assert "Rekening ditutup. " in text and ".." not in text

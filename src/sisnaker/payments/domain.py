@@ -563,12 +563,21 @@ def _rp(amount: int) -> str:
     return f"Rp{amount:,}".replace(",", ".")
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word with "…" (an SMS read "(Kartu Prake)")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(") + "…"
+
+
 def incentive_notice(event: str, *, amount: int, program: str, reason: str = "", paid_on: dt.date | None = None,
                      account_ok: bool = True, mine_url: str, account_url: str) -> tuple[str, str]:
     """(e-mail subject, text) of a message to an alumnus about their incentive; short enough for an SMS in
     the usual case. When a transfer failed or came back because of the account, the text says how to fix it:
     the link to the account page."""
-    program = program[:60]
+    program = _clip(program, 60)
+    reason = _clip(reason, 80).rstrip(". ")  # the sentence puts its own full stop after it
     if event == Notice.DUE:
         subject = f"Insentif {_rp(amount)} siap dibayar"
         if account_ok:
@@ -583,8 +592,8 @@ def incentive_notice(event: str, *, amount: int, program: str, reason: str = "",
         what = "gagal" if event == Notice.FAILED else "dikembalikan bank"
         subject = f"Transfer insentif {_rp(amount)} {what}"
         if account_problem(reason):
-            return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Rekening ini tidak dipakai lagi "
+            return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason}. Rekening ini tidak dipakai lagi "
                              f"sampai diperbarui atau diperiksa petugas — perbarui rekening: {account_url}")
-        return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason[:80]}. Akan dikirim lagi pada pembayaran "
+        return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason}. Akan dikirim lagi pada pembayaran "
                          f"berikutnya. {mine_url}")
     raise ValueError(f"unknown notice {event!r}")

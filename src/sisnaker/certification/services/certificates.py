@@ -452,7 +452,8 @@ def _tell_holder(*, cert: Certificate, replacement: Certificate | None, reason: 
                    "The old one is no longer valid; use the new one.")
     # An SMS, too: the reason is cut short (the certificate's page and its verification show it whole).
     short = reason if len(reason) <= SMS_REASON else reason[:SMS_REASON - 1].rstrip() + "…"
-    text = text.format(n=cert.number, p=program, r=short, new=replacement.number if replacement else "")
+    # The sentence puts its own full stop after the reason ("… BLK).." otherwise).
+    text = text.format(n=cert.number, p=program, r=short.rstrip(". "), new=replacement.number if replacement else "")
     language = getattr(person.user, "preferred_language", "id") if person.user_id else "id"
     notifications.notify(person=person, topic=f"certificate.revoked.{cert.pk}", subject="Sertifikat Sisnaker",
                          text=text.en if language == "en" else text.id)
