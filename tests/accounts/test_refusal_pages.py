@@ -65,3 +65,18 @@ def test_top_level_services_refuse_to_run_inside_another_transaction(regions):
     """Durable services: a caller's transaction cannot hide their commit (Django raises instead)."""
     with pytest.raises(RuntimeError), transaction.atomic():
         services.staff_user_create(actor=None, username="bersarang", password=PASSWORD, full_name="Bersarang")
+
+
+def test_a_citizen_opening_someone_elses_record_is_not_told_about_a_work_area(client, regions):
+    # A QA pass: a citizen opening /akun/orang/<id>/ read "Orang ini di luar wilayah kerja Anda".
+    other = factories.PersonFactory()
+    client.force_login(factories.PersonFactory().user)
+    status, html = page(client, reverse("accounts:person", args=[other.pk]))
+    assert status == 403 and "wilayah kerja" not in html and "hanya untuk petugas" in html
+
+
+def test_a_refusal_does_not_show_the_permission_s_internal_name(client, regions):
+    # A QA pass: an employer opening the dashboards read "(reporting.dashboard)".
+    client.force_login(factories.PersonFactory().user)
+    status, html = page(client, reverse("reporting:dashboard"))
+    assert status == 403 and "reporting.dashboard" not in html

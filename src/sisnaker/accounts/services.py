@@ -444,13 +444,18 @@ def person_correct_identity(*, actor: User, person: Person, full_name: str, birt
 
 
 OUTSIDE_AREA = Msg("Orang ini di luar wilayah kerja Anda.", "This person is outside your area of responsibility.")
+NOT_YOURS = Msg("Halaman ini hanya untuk petugas yang menangani data orang ini.",
+                "This page is only for the staff in charge of this person's record.")
 
 
 @transaction.atomic(durable=True)
 def person_record_view(*, actor: User, person: Person, purpose: str = "") -> Person:
     """Staff open a person's full record: allowed by scope, and always logged (UU PDP)."""
     if not can(actor, "person.view", person):
-        raise PermissionDenied(OUTSIDE_AREA)
+        # "Outside your area" only to someone who has one (a regional officer); anyone else (a citizen, an employer)
+        # is told plainly that the page is not for them.
+        officer = any(g.role == Role.REGIONAL_OFFICER for g in getattr(actor, "grants", ()))
+        raise PermissionDenied(OUTSIDE_AREA if officer else NOT_YOURS)
     audit.record(actor=actor, action=Audit.PERSON_VIEWED, obj=person, reason=purpose)
     return person
 

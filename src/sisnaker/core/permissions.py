@@ -383,9 +383,6 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
 def require(actor: Any, action: str, obj: Any = None) -> None:
     """Raise ``PermissionDenied`` unless ``can(actor, action, obj)``."""
     if not can(actor, action, obj):
-        raise PermissionDenied(
-            Msg(
-                "Anda tidak berwenang untuk tindakan ini ({action}).",
-                "You are not allowed to do this ({action}).",
-            ).format(action=action)
-        )
+        # The action's name is for integrators and support (``details``), not for the person reading the page.
+        raise PermissionDenied(Msg("Anda tidak berwenang untuk tindakan ini.", "You are not allowed to do this."),
+                               details={"action": action})
