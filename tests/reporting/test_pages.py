@@ -203,3 +203,5 @@ def test_the_public_page_may_be_kept_by_the_browser_but_never_by_a_shared_cache(
     # A QA probe: "public, max-age=300" beside Set-Cookie and the visitor's CSRF token and menu in the body.
     r = client.get("/statistik/?tahun=2025")
     assert r["Cache-Control"] == "private, max-age=300"
+    # And the page says how fresh its figures are and when today's changes show (a QA pass waited for them).
+    assert "dihitung ulang setiap jam" in r.content.decode()
