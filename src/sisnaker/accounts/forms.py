@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from sisnaker.regions.fields import RegionPickerField
+from sisnaker.regions.fields import RegionPickerField, RegionRefreshMixin
 
 from .models import Person
 
@@ -64,7 +64,7 @@ class OtpRemoveForm(forms.Form):
         self.fields["device"].choices = [(d.pk, d.name) for d in devices]
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(RegionRefreshMixin, forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
     education = forms.ChoiceField(label=_("Pendidikan terakhir"), choices=[("", "—")] + list(Person.Education.choices))
     phone = forms.CharField(label=_("Nomor HP"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person
 from sisnaker.core.formfields import RupiahField
-from sisnaker.regions.fields import RegencyChoiceMixin, RegionPickerField
+from sisnaker.regions.fields import RegencyChoiceMixin, RegionPickerField, RegionRefreshMixin
 
 from . import domain
 
@@ -81,7 +81,7 @@ class PhotoRequestForm(forms.Form):
 
 # --- employers, vacancies, applications --------------------------------------------------------------
 
-class CompanyForm(forms.Form):
+class CompanyForm(RegionRefreshMixin, forms.Form):
     name = forms.CharField(label=_("Nama perusahaan"), max_length=200)
     nib = forms.CharField(label=_("NIB (Nomor Induk Berusaha, 13 angka dari OSS)"), max_length=20,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sisnaker.accounts.models import Person
 from sisnaker.institutions.models import Institution
 from sisnaker.prakerja.domain import STATEMENT
-from sisnaker.regions.fields import RegionPickerField
+from sisnaker.regions.fields import RegionPickerField, RegionRefreshMixin
 from sisnaker.regions.models import Regency
 
 from .domain import CONSENT_VERSION, Consent, ConsentMethod, PoskoKind
@@ -56,7 +56,7 @@ class ConsentMixin(forms.Form):
                        method=ConsentMethod.SIGNED_FORM)
 
 
-class RegisterPersonForm(ConsentMixin):
+class RegisterPersonForm(RegionRefreshMixin, ConsentMixin):
     nik = forms.CharField(label=_("NIK (16 angka di KTP)"), max_length=25,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
@@ -86,7 +86,7 @@ class ApplyTrainingForm(ConsentMixin):
             (p.pk, f"{p.title} — {p.institution.name} ({p.regency.name})") for p in programs]
 
 
-class PrakerjaForm(ConsentMixin):
+class PrakerjaForm(RegionRefreshMixin, ConsentMixin):
     nik = forms.CharField(label=_("NIK (16 angka di KTP)"), max_length=25,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kk_number = forms.CharField(label=_("Nomor Kartu Keluarga (16 angka)"), max_length=25,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sisnaker.accounts.models import Person
-from sisnaker.regions.fields import RegionPickerField
+from sisnaker.regions.fields import RegionPickerField, RegionRefreshMixin
 
 from . import domain
 from .domain import STATEMENT, CourseType, ExclusionCategory
@@ -53,7 +53,7 @@ class QuotaForm(forms.Form):
         return [(p, self[f"p_{p.code}"]) for p in self.provinces]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(RegionRefreshMixin, forms.Form):
     nik = forms.CharField(label=_("NIK (16 angka di KTP)"), max_length=25,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kk_number = forms.CharField(label=_("Nomor Kartu Keluarga (16 angka)"), max_length=25,

@@ -10,7 +10,9 @@ field refuses an incomplete or inconsistent choice with a message and the form i
 with the next select filled for the province/regency already chosen.
 
 Usage: ``domicile = RegionPickerField(label=_("Domisili"))``; ``cleaned_data["domicile"]`` is a
-:class:`~sisnaker.regions.models.District`.
+:class:`~sisnaker.regions.models.District`. A form holding one inherits ``RegionRefreshMixin`` first, so that the
+picker's "Perbarui pilihan wilayah" button (shown without JavaScript: Opera Mini, old phones) shows the form again
+with the next select filled, instead of refusing every field not yet filled in.
 """
 
 from __future__ import annotations
@@ -26,6 +28,27 @@ from . import selectors
 from .models import District
 
 LEVELS = ("province", "regency", "district")
+
+
+class RegionRefreshMixin:
+    """For forms with a region picker: a post that only asks to refill the picker's selects (its no-JavaScript
+    button, ``<field>_refresh``) is neither valid nor wrong — the view shows the form again, as typed, with no
+    error and nothing saved."""
+
+    def region_refresh_requested(self) -> bool:
+        return bool(self.is_bound) and any(
+            isinstance(field.widget, RegionPickerWidget) and self.data.get(self.add_prefix(name) + "_refresh")
+            for name, field in self.fields.items())
+
+    def full_clean(self) -> None:
+        if self.region_refresh_requested():
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return not self.region_refresh_requested() and super().is_valid()
 
 
 class RegionPickerWidget(forms.Widget):
