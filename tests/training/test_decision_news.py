@@ -70,3 +70,21 @@ def test_select_is_a_working_step_not_news(world):
     enrollment = register(PersonFactory(), program)
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[enrollment.pk], action="select")
     assert not Notification.objects.exists()
+
+
+def test_applicants_left_over_at_the_start_and_everyone_in_a_cancelled_program_are_told(world):
+    manager, program = world
+    accepted, left_over = PersonFactory(), PersonFactory()
+    a, b = register(accepted, program), register(left_over, program)
+    services.enrollments_transition(actor=manager, program=program, enrollment_ids=[a.pk], action="accept")
+    services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
+    text = _texts(left_over.phone)[0]
+    assert "belum lolos seleksi" in text and "Alasan: Seleksi berakhir sebelum pelatihan dimulai." in text
+    assert len(_texts(accepted.phone)) == 1  # only their acceptance
+
+    other = ProgramFactory(institution=program.institution, created_by=manager, title="Menjahit Dasar", quota=10)
+    applicant = PersonFactory()
+    register(applicant, other)
+    services.program_transition(actor=manager, program=other, action="cancel", today=TODAY, reason="Instruktur berhalangan.")
+    text = _texts(applicant.phone)[0]
+    assert "\"Menjahit Dasar\"" in text and "dibatalkan: Instruktur berhalangan. Pelatihan lain:" in text

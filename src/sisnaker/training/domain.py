@@ -563,8 +563,9 @@ def validate_program_fields(
 
 # --- telling applicants the manager's decision -----------------------------------------------------------------
 
-# The selection decisions an applicant is told of (by SMS and e-mail): accepted as a participant, or not selected.
-# "select" (through to the next round) and the others are the institution's working steps, not news to send.
+# The selection decisions an applicant is told of (by SMS and e-mail): accepted as a participant, or not selected
+# (by the manager, or left over when the training starts). "select" (through to the next round) and the others are
+# the institution's working steps, not news to send. A cancelled program is told to everyone it withdrew ("cancel").
 DECISIONS_TOLD = frozenset({"accept", "reject"})
 
 
@@ -588,4 +589,10 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
                 Msg("Mohon maaf, Anda belum lolos seleksi \"{p}\" di {i}.{why_id} Pelatihan lain: {link}",
                     "We are sorry: you were not selected for \"{p}\" at {i}.{why_en} Other trainings: {link}")
                 .format(p=program, i=institution, why_id=why.id, why_en=why.en, link=link))
+    if action == "cancel":
+        return (Msg("Pelatihan dibatalkan", "Training cancelled"),
+                Msg("Pelatihan \"{p}\" di {i} dibatalkan: {r_id}. Pelatihan lain: {link}",
+                    "The training \"{p}\" at {i} was cancelled: {r_en}. Other trainings: {link}")
+                .format(p=program, i=institution, r_id=reason.rstrip(". ") or "tanpa alasan tertulis",
+                        r_en=reason.rstrip(". ") or "no reason given", link=link))
     raise ValueError(f"no message for the decision {action!r}")

@@ -387,6 +387,7 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
         changed = _bulk_move(
             actor=actor, program=program, states=tuple(effects), to=E.NOT_SELECTED,
             reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_START,
+            tell=("reject", "Seleksi berakhir sebelum pelatihan dimulai."),
         )
     elif action == "close":
         changed = _close_enrollments(actor=actor, program=program, now=now)
@@ -399,6 +400,7 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
         changed = _bulk_move(
             actor=actor, program=program, states=tuple(effects), to=E.WITHDRAWN,
             reason=f"Program dibatalkan: {reason}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
+            tell=("cancel", reason),  # everyone still in it is told, with the manager's reason
         )
         program.cancel_reason = reason
     before = program.status
@@ -415,14 +417,19 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
     return program
 
 
-def _bulk_move(*, actor: User, program: Program, states: tuple, to: str, reason: str, now: dt.datetime, action: Audit) -> int:
-    rows = list(Enrollment.objects.filter(program=program, state__in=states).values_list("pk", "state"))
+def _bulk_move(*, actor: User, program: Program, states: tuple, to: str, reason: str, now: dt.datetime, action: Audit,
+               tell: tuple[str, str] | None = None) -> int:
+    """Move every enrollment of ``program`` in ``states`` to ``to`` with ``reason``; ``tell``: (decision, reason) their
+    people are sent (``_tell_decision``), nothing when None."""
+    rows = list(Enrollment.objects.filter(program=program, state__in=states).values_list("pk", "state", "person_id"))
     if not rows:
         return 0
-    Enrollment.objects.filter(pk__in=[pk for pk, _ in rows]).update(state=to, reason=reason, state_changed_at=now)
-    program_counters_apply(program_id=program.pk, deltas=moves_deltas((st, to, 1) for _, st in rows))
+    Enrollment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(state=to, reason=reason, state_changed_at=now)
+    program_counters_apply(program_id=program.pk, deltas=moves_deltas((st, to, 1) for _, st, _ in rows))
     audit.record_many(actor=actor, action=action, object_type="training.enrollment",
-                      rows=[(pk, "", {"state": st}, {"state": to}) for pk, st in rows], reason=reason, at=now)
+                      rows=[(pk, "", {"state": st}, {"state": to}) for pk, st, _ in rows], reason=reason, at=now)
+    if tell is not None:
+        _tell_decision(program=program, action=tell[0], person_ids=[p for _, _, p in rows], reason=tell[1])
     return len(rows)
 
 
@@ -687,25 +694,22 @@ def enrollments_transition(
     program_counters_apply(program_id=program.pk, deltas=moves_deltas(moved))
     audit.record_many(actor=actor, action=Audit.enrollment(action), object_type="training.enrollment", rows=audit_rows, reason=text, at=now)
     if action in domain.DECISIONS_TOLD and result.done:
-        _tell_decision(program=program, action=action, people=[found[pk].person for pk in result.done], reason=text)
+        _tell_decision(program=program, action=action, person_ids=[found[pk].person_id for pk in result.done], reason=text)
     return result
 
 
-def _tell_decision(*, program: Program, action: str, people: list[Person], reason: str) -> None:
-    """SMS/e-mail each applicant the manager's decision (accepted, or not selected with the reason), in their
-    language; people without a phone or an address are skipped by ``notify_each``, and each is told once per
+def _tell_decision(*, program: Program, action: str, person_ids: list[int], reason: str) -> None:
+    """SMS/e-mail each applicant the decision (accepted; not selected, with the reason; the program cancelled), in
+    their language; people without a phone or an address are skipped by ``notify_each``, and each is told once per
     program and decision. Written in the transaction, sent after it commits."""
     link = links.absolute(reverse("training:program", args=[program.pk]) if action == "accept" else reverse("training:catalogue"))
-    languages = dict(User.objects.filter(person__in=[p.pk for p in people if p.user_id]).values_list("person", "preferred_language"))
+    languages = dict(User.objects.filter(person__in=person_ids).values_list("person", "preferred_language"))
     topic = domain.decision_topic(action=action, program_id=program.pk)
-    outgoing = []
-    for person in people:
-        subject, text = domain.decision_message(action=action, program=program.title, institution=program.institution.name,
-                                                start_date=program.start_date, reason=reason, link=link)
-        language = languages.get(person.pk) or "id"
-        outgoing.append(Outgoing(person_id=person.pk, topic=topic, subject=subject.in_language(language),
-                                 text=text.in_language(language)))
-    notify_each(messages=outgoing)
+    subject, text = domain.decision_message(action=action, program=program.title, institution=program.institution.name,
+                                            start_date=program.start_date, reason=reason, link=link)
+    notify_each(messages=[
+        Outgoing(person_id=pk, topic=topic, subject=subject.in_language(languages.get(pk) or "id"),
+                 text=text.in_language(languages.get(pk) or "id")) for pk in person_ids])
 
 
 @transaction.atomic(durable=True)
