@@ -75,7 +75,8 @@ def test_select_is_a_working_step_not_news(world):
 def test_applicants_left_over_at_the_start_and_everyone_in_a_cancelled_program_are_told(world):
     manager, program = world
     accepted, left_over = PersonFactory(), PersonFactory()
-    a, b = register(accepted, program), register(left_over, program)
+    a = register(accepted, program)
+    register(left_over, program)
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[a.pk], action="accept")
     services.program_transition(actor=manager, program=program, action="start", today=program.start_date)
     text = _texts(left_over.phone)[0]
