@@ -117,7 +117,7 @@ def test_long_titles_and_reasons_are_cut_at_a_word_and_never_end_in_two_full_sto
     # A QA pass read "(Kartu Prake)" in an SMS, and certificates' "… BLK).." (tests/certification).
     title = "Insentif pasca-pelatihan ke-1 Operator Mesin Jahit Industri (Kartu Prakerja Gelombang 70)"
     _subject, text = domain.incentive_notice(domain.Notice.DUE, amount=600_000, program=title, mine_url="u", account_url="a")
-    assert "(Insentif pasca-pelatihan ke-1 Operator Mesin Jahit…)" in text  # 60 characters at most, whole words
+    assert "(Insentif pasca-pelatihan ke-1 Operator Mesin Jahit Industri…)" in text  # 60 characters at most, whole words
     _subject, text = domain.incentive_notice(domain.Notice.FAILED, amount=600_000, program="Las", reason="Rekening ditutup.",
                                              mine_url="u", account_url="a")
     assert "Rekening ditutup. " in text and ".." not in text

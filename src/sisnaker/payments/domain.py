@@ -74,6 +74,7 @@ from rapidfuzz import fuzz
 
 from sisnaker.core.choices import Choices
 from sisnaker.core.errors import Msg
+from sisnaker.notifications import text as sms_text
 
 
 class AccountKind(Choices):
@@ -563,21 +564,13 @@ def _rp(amount: int) -> str:
     return f"Rp{amount:,}".replace(",", ".")
 
 
-def _clip(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, cut at a word with "…" (an SMS read "(Kartu Prake)")."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(") + "…"
-
-
 def incentive_notice(event: str, *, amount: int, program: str, reason: str = "", paid_on: dt.date | None = None,
                      account_ok: bool = True, mine_url: str, account_url: str) -> tuple[str, str]:
     """(e-mail subject, text) of a message to an alumnus about their incentive; short enough for an SMS in
     the usual case. When a transfer failed or came back because of the account, the text says how to fix it:
     the link to the account page."""
-    program = _clip(program, 60)
-    reason = _clip(reason, 80).rstrip(". ")  # the sentence puts its own full stop after it
+    program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
+    reason = sms_text.reason(reason)  # the sentence puts its own full stop after it
     if event == Notice.DUE:
         subject = f"Insentif {_rp(amount)} siap dibayar"
         if account_ok:

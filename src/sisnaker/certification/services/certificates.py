@@ -38,6 +38,7 @@ from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, Sisn
 from sisnaker.core.permissions import can, require
 from sisnaker.institutions.models import Institution
 from sisnaker.notifications import services as notifications
+from sisnaker.notifications import text as sms_text
 from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Enrollment, Program
@@ -53,7 +54,6 @@ PAYLOAD_VERSION = 3
 TITLE_COMPETENCY = "SERTIFIKAT KOMPETENSI"
 TITLE_TRAINING = "SERTIFIKAT PELATIHAN"
 REASON_MAX = 1000
-SMS_REASON = 80  # characters of a revocation's reason in the message to the holder
 
 
 # --- issue ---------------------------------------------------------------------------------------
@@ -451,9 +451,9 @@ def _tell_holder(*, cert: Certificate, replacement: Certificate | None, reason: 
                    "Your certificate {n} (training {p}) was replaced by a new certificate {new}. Reason: {r}. "
                    "The old one is no longer valid; use the new one.")
     # An SMS, too: the reason is cut short (the certificate's page and its verification show it whole).
-    short = reason if len(reason) <= SMS_REASON else reason[:SMS_REASON - 1].rstrip() + "…"
     # The sentence puts its own full stop after the reason ("… BLK).." otherwise).
-    text = text.format(n=cert.number, p=program, r=short.rstrip(". "), new=replacement.number if replacement else "")
+    text = text.format(n=cert.number, p=sms_text.clip(program, sms_text.PROGRAM_TITLE), r=sms_text.reason(reason),
+                       new=replacement.number if replacement else "")
     language = getattr(person.user, "preferred_language", "id") if person.user_id else "id"
     notifications.notify(person=person, topic=f"certificate.revoked.{cert.pk}", subject="Sertifikat Sisnaker",
                          text=text.en if language == "en" else text.id)

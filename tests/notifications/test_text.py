@@ -1,0 +1,58 @@
+"""The words put into a message that may go by SMS: titles and reasons cut at a word, a reason without its own full
+stop (the sentence adds one), and the same rule in every module that tells people something."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sisnaker.notifications import text
+from sisnaker.payments import domain as payments_domain
+from sisnaker.training import domain as training_domain
+
+
+def test_short_text_is_kept_on_one_line():
+    assert text.clip("Operator  Komputer\nDasar", 60) == "Operator Komputer Dasar"
+
+
+def test_long_text_is_cut_at_a_word_with_an_ellipsis():
+    assert text.clip("Pelatihan Berbasis Kompetensi Kartu Prakerja Gelombang", 30) == "Pelatihan Berbasis Kompetensi…"
+
+
+def test_one_long_word_is_cut_where_it_stands():
+    assert text.clip("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_reason_loses_its_full_stops_so_the_sentence_ends_once():
+    assert text.reason("Kuota penuh (BLK).. ") == "Kuota penuh (BLK)"
+
+
+@given(st.text(), st.integers(min_value=2, max_value=200))
+def test_clip_never_exceeds_the_limit(value, limit):
+    assert len(text.clip(value, limit)) <= limit
+
+
+@given(st.text())
+def test_a_reason_never_ends_with_a_full_stop(value):
+    assert not text.reason(value).endswith((".", " "))
+
+
+LONG_REASON = "Peserta tidak memenuhi syarat usia minimal dan belum melengkapi berkas ijazah serta surat keterangan domisili."
+
+
+def test_a_long_rejection_reason_is_cut_in_the_applicants_message():
+    _, message = training_domain.decision_message(action="reject", program="Menjahit", institution="BLK Bandung",
+                                                  start_date=dt.date(2026, 12, 1), reason=LONG_REASON,
+                                                  link="https://sisnaker.example/p/1")
+    assert LONG_REASON not in message.id and "…" in message.id
+    assert "Peserta tidak memenuhi syarat usia minimal" in message.id
+
+
+def test_incentive_and_decision_messages_cut_a_reason_alike():
+    _, incentive = payments_domain.incentive_notice("failed", amount=600_000, program="Menjahit", reason=LONG_REASON,
+                                                    mine_url="u", account_url="a")
+    _, decision = training_domain.decision_message(action="cancel", program="Menjahit", institution="BLK",
+                                                   start_date=dt.date(2026, 12, 1), reason=LONG_REASON, link="l")
+    assert text.reason(LONG_REASON) in incentive and text.reason(LONG_REASON) in decision.id
