@@ -41,6 +41,7 @@ from sisnaker.core import dates
 from sisnaker.core.choices import Choices
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, ValidationFailed
+from sisnaker.notifications import text as sms_text
 
 from .codes import Code
 
@@ -583,8 +584,10 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
                 Msg("Anda diterima sebagai peserta \"{p}\" di {i}, mulai {d_id}. Jadwal dan tempat: {link}",
                     "You were accepted as a participant of \"{p}\" at {i}, starting {d_en}. Schedule and place: {link}")
                 .format(p=program, i=institution, link=link, **dates.msg_params("d", start_date)))
+    program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
+    reason = sms_text.reason(reason)  # the sentences put their own full stop after it
     if action == "reject":
-        why = Msg(" Alasan: {r}.", " Reason: {r}.").format(r=reason.rstrip(".")) if reason else Msg("", "")
+        why = Msg(" Alasan: {r}.", " Reason: {r}.").format(r=reason) if reason else Msg("", "")
         return (Msg("Hasil seleksi pelatihan", "Training selection result"),
                 Msg("Mohon maaf, Anda belum lolos seleksi \"{p}\" di {i}.{why_id} Pelatihan lain: {link}",
                     "We are sorry: you were not selected for \"{p}\" at {i}.{why_en} Other trainings: {link}")
@@ -593,6 +596,30 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
         return (Msg("Pelatihan dibatalkan", "Training cancelled"),
                 Msg("Pelatihan \"{p}\" di {i} dibatalkan: {r_id}. Pelatihan lain: {link}",
                     "The training \"{p}\" at {i} was cancelled: {r_en}. Other trainings: {link}")
-                .format(p=program, i=institution, r_id=reason.rstrip(". ") or "tanpa alasan tertulis",
-                        r_en=reason.rstrip(". ") or "no reason given", link=link))
+                .format(p=program, i=institution, r_id=reason or "tanpa alasan tertulis",
+                        r_en=reason or "no reason given", link=link))
     raise ValueError(f"no message for the decision {action!r}")
+
+
+def schedule_change_topic(*, program_id: int, start_date: dt.date, end_date: dt.date) -> str:
+    """The notification topic of a program's new dates: each change is told once (a second change on the same day
+    is news again, the same dates set twice are not)."""
+    return f"program_dates:{program_id}:{start_date:%Y%m%d}:{end_date:%Y%m%d}"
+
+
+def schedule_changed(*, status: str, before: tuple[dt.date, dt.date], after: tuple[dt.date, dt.date]) -> bool:
+    """Whether applicants must be told of new dates: the training's days moved after it was published (a draft has
+    nobody to tell)."""
+    return status != P.DRAFT and before != after
+
+
+def schedule_change_message(*, program: str, institution: str, start_date: dt.date, end_date: dt.date,
+                            link: str) -> tuple[Msg, Msg]:
+    """(subject, text) telling an applicant or participant that the training's dates changed, with the new ones and
+    the program's page (where they can withdraw when the new days do not suit them)."""
+    program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
+    return (Msg("Jadwal pelatihan berubah", "Training dates changed"),
+            Msg("Jadwal \"{p}\" di {i} berubah: {s_id} s.d. {e_id}. Rincian atau mengundurkan diri: {link}",
+                "The dates of \"{p}\" at {i} changed: {s_en} to {e_en}. Details or withdraw: {link}")
+            .format(p=program, i=institution, link=link, **dates.msg_params("s", start_date),
+                    **dates.msg_params("e", end_date)))

@@ -246,9 +246,12 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     units = _units(data)
     instructors = _instructors(program.institution_id, data.instructor_ids)
     before = audit.snapshot(program, PROGRAM_FIELDS) | {"instructors": sorted(program.scope_instructor_ids())}
+    days_before = (program.start_date, program.end_date)
     for name in PROGRAM_FIELDS:
         setattr(program, name, getattr(data, name))
     program.save()
+    if domain.schedule_changed(status=program.status, before=days_before, after=(program.start_date, program.end_date)):
+        _tell_schedule(program=program)
     program.competency_units.set(units)
     if instructors is not None:
         program.instructors.set(instructors)
@@ -703,13 +706,30 @@ def _tell_decision(*, program: Program, action: str, person_ids: list[int], reas
     their language; people without a phone or an address are skipped by ``notify_each``, and each is told once per
     program and decision. Written in the transaction, sent after it commits."""
     link = links.absolute(reverse("training:program", args=[program.pk]) if action == "accept" else reverse("training:catalogue"))
-    languages = dict(User.objects.filter(person__in=person_ids).values_list("person", "preferred_language"))
-    topic = domain.decision_topic(action=action, program_id=program.pk)
     subject, text = domain.decision_message(action=action, program=program.title, institution=program.institution.name,
                                             start_date=program.start_date, reason=reason, link=link)
+    _tell(person_ids=person_ids, topic=domain.decision_topic(action=action, program_id=program.pk), subject=subject, text=text)
+
+
+def _tell(*, person_ids: list[int], topic: str, subject: Msg, text: Msg) -> None:
+    """One message to each of ``person_ids`` in their language (Indonesian for people without an account)."""
+    if not person_ids:
+        return
+    languages = dict(User.objects.filter(person__in=person_ids).values_list("person", "preferred_language"))
     notify_each(messages=[
         Outgoing(person_id=pk, topic=topic, subject=subject.in_language(languages.get(pk) or "id"),
                  text=text.in_language(languages.get(pk) or "id")) for pk in person_ids])
+
+
+def _tell_schedule(*, program: Program) -> None:
+    """SMS/e-mail everyone still in the program (applicants, those through selection, participants) its new dates,
+    in their language, once per change. Written in the caller's transaction, sent after it commits."""
+    person_ids = list(program.enrollments.filter(state__in=domain.ACTIVE_STATES).values_list("person_id", flat=True))
+    subject, text = domain.schedule_change_message(
+        program=program.title, institution=program.institution.name, start_date=program.start_date,
+        end_date=program.end_date, link=links.absolute(reverse("training:program", args=[program.pk])))
+    _tell(person_ids=person_ids, subject=subject, text=text,
+          topic=domain.schedule_change_topic(program_id=program.pk, start_date=program.start_date, end_date=program.end_date))
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,88 @@
+"""When a published program's days move, everyone still in it (applicants, those through selection, participants) is
+told the new dates by SMS/e-mail, in their language, with the program's page where they can withdraw. A review found
+a date change silent: an applicant would have come on the old day."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sisnaker.core.dates import long_en, long_id
+from sisnaker.notifications.models import Notification
+from sisnaker.training import domain, services
+from tests.factories import InstitutionFactory, ManagerFactory, PersonFactory, ProgramFactory
+from tests.sms import committed
+from tests.training.test_services import register
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
+
+
+@pytest.fixture
+def world(regions):
+    inst = InstitutionFactory(name="UPTD BLK Kota Bandung")
+    manager = ManagerFactory(username="pengelola", institution=inst)
+    program = ProgramFactory(institution=inst, created_by=manager, title="Operator Las Dasar", quota=10)
+    return manager, program
+
+
+def _data(program, **changes) -> services.ProgramData:
+    data = services.ProgramData(**{n: getattr(program, n) for n in services.PROGRAM_FIELDS},
+                                competency_unit_ids=tuple(program.competency_units.values_list("pk", flat=True)))
+    return dataclasses.replace(data, **changes)
+
+
+def _texts(phone: str) -> list[str]:
+    return [text for to, text in committed() if to == phone]
+
+
+def test_applicants_and_participants_hear_the_new_dates_and_those_who_left_do_not(world):
+    manager, program = world
+    applicant, participant, withdrawn, english = PersonFactory(), PersonFactory(), PersonFactory(), PersonFactory()
+    english.user.preferred_language = "en"
+    english.user.save(update_fields=["preferred_language"])
+    e = {p.pk: register(p, program) for p in (applicant, participant, withdrawn, english)}
+    services.enrollments_transition(actor=manager, program=program, enrollment_ids=[e[participant.pk].pk], action="accept")
+    services.enrollment_withdraw_self(actor=withdrawn.user, enrollment=e[withdrawn.pk])
+    start, end = program.start_date + dt.timedelta(days=7), program.end_date + dt.timedelta(days=7)
+
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=start, end_date=end))
+
+    for person in (applicant, participant):
+        told = [t for t in _texts(person.phone) if "berubah" in t]
+        assert len(told) == 1 and f"{long_id(start)} s.d. {long_id(end)}" in told[0]
+        assert "\"Operator Las Dasar\"" in told[0] and reverse("training:program", args=[program.pk]) in told[0]
+    assert any(f"{long_en(start)} to {long_en(end)}" in t for t in _texts(english.phone))
+    assert not [t for t in _texts(withdrawn.phone) if "berubah" in t]
+
+
+def test_only_a_change_of_days_is_news_and_each_change_is_told_once(world):
+    manager, program = world
+    person = PersonFactory()
+    register(person, program)
+    services.program_update(actor=manager, program=program, data=_data(program, quota=12, title="Operator Las Dasar 2"))
+    assert not Notification.objects.filter(topic__startswith="program_dates:").exists()
+
+    later = _data(program, start_date=program.start_date + dt.timedelta(days=3))
+    services.program_update(actor=manager, program=program, data=later)
+    services.program_update(actor=manager, program=program, data=later)  # saved again unchanged: nothing new to say
+    assert Notification.objects.filter(topic__startswith="program_dates:", channel="sms").count() == 1
+    # Moved again the same day: news again.
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=program.start_date + dt.timedelta(days=1)))
+    assert Notification.objects.filter(topic__startswith="program_dates:", channel="sms").count() == 2
+
+
+def test_a_draft_has_nobody_to_tell():
+    assert not domain.schedule_changed(status="draft", before=(dt.date(2026, 12, 1), dt.date(2026, 12, 20)),
+                                       after=(dt.date(2026, 12, 8), dt.date(2026, 12, 27)))
+    assert domain.schedule_changed(status="published", before=(dt.date(2026, 12, 1), dt.date(2026, 12, 20)),
+                                   after=(dt.date(2026, 12, 1), dt.date(2026, 12, 21)))
+
+
+def test_the_edit_page_says_who_will_be_told(world, client):
+    manager, program = world
+    client.force_login(manager)
+    page = client.get(reverse("training:program_edit", args=[program.pk])).content.decode()
+    assert "diberi tahu jadwal barunya" in page
