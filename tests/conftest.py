@@ -150,3 +150,15 @@ def sms(settings):
     settings.SISNAKER_SMS_GATEWAY = "tests.sms.SmsBox"
     SmsBox.sent = []
     return SmsBox.sent
+
+
+@pytest.fixture
+def long_round_trip():
+    """For a test that goes back before an early migration of ``accounts`` and forward again: Django re-renders the
+    states of some 200 migrations on the way (the person model is related to nearly everything), 70–100 s on SQLite
+    and 40–80 s on PostgreSQL. A data migration's Python is the same on both databases, so such a test runs once, on
+    PostgreSQL, the database production runs on; the SQLite run (the demo's database) skips it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a long migration round trip: run once, on PostgreSQL (DATABASE_URL=postgres://…)")

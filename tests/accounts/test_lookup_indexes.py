@@ -73,6 +73,7 @@ def test_the_sign_up_and_log_in_look_ups_use_indexes_on_postgresql(regions):
     assert User.objects.filter(email_is("warga.300@CONTOH.ID")).count() == 1
 
 
+@pytest.mark.usefixtures("long_round_trip")
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_names_duplicate_addresses_instead_of_failing_on_the_index(regions):
     """Data from before may hold one address in two cases: the migration names the accounts and changes

@@ -30,6 +30,7 @@ def _bank_fields(person):
         return cursor.fetchone()
 
 
+@pytest.mark.usefixtures("long_round_trip")
 @pytest.mark.django_db(transaction=True)
 def test_old_bank_accounts_become_payout_accounts_and_unknown_banks_are_reported(regions, capsys):
     siti = PersonFactory(full_name="Siti Rahmawati")
