@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
@@ -393,6 +393,29 @@ def standing_certificates():
     from django.db.models import Prefetch
 
     return Prefetch("certificates", queryset=Certificate.objects.filter(revoked_at__isnull=True).order_by("number"))
+
+
+@dataclass(frozen=True)
+class WaitingApplications:
+    """A vacancy of the employer's companies with applications nobody there has looked at yet (stage "applied")."""
+
+    vacancy_id: int
+    title: str
+    company: str
+    waiting: int
+
+
+def applications_waiting(*, user: User, limit: int = 10) -> list[WaitingApplications]:
+    """The vacancies of the companies ``user`` is active staff of, with how many applications wait at "applied",
+    most waiting first (the employer's home page): one query, whatever the number of vacancies."""
+    rows = (Application.objects
+            .filter(stage=domain.Stage.APPLIED, vacancy__company__staff_roles__user=user,
+                    vacancy__company__staff_roles__is_active=True, vacancy__company__staff_roles__role=Role.EMPLOYER)
+            .values("vacancy_id", "vacancy__title", "vacancy__company__name")
+            .annotate(waiting=Count("id", distinct=True))
+            .order_by("-waiting", "vacancy_id")[:limit])
+    return [WaitingApplications(vacancy_id=r["vacancy_id"], title=r["vacancy__title"], company=r["vacancy__company__name"],
+                                waiting=r["waiting"]) for r in rows]
 
 
 def my_applications(*, user: User) -> list[Application]:

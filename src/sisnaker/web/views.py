@@ -18,6 +18,7 @@ from sisnaker.core.errors import SisnakerError
 from sisnaker.core.permissions import can
 from sisnaker.core.roles import Role
 from sisnaker.institutions import selectors as institution_selectors
+from sisnaker.placement import selectors as placement_selectors
 from sisnaker.privacy import selectors as privacy_selectors
 from sisnaker.training import domain as training_domain
 from sisnaker.training import selectors as training_selectors
@@ -27,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Everyone's start page; a signed-in user sees their own work with counts, each role's in a fixed
     number of queries (tests/web/test_home_work.py): the approver's queue of institutions, the regional
     officer's open identity disputes, the instructor's programs with participants not yet assessed, the
-    manager's certificates blocked or ready to issue."""
+    manager's certificates blocked or ready to issue, the citizen's reviews and surveys to fill in, the employer's
+    applications waiting for a first look (tests/web/test_home_todo.py)."""
     context = {}
     user = request.user
     if user.is_authenticated:
@@ -43,6 +45,14 @@ def home(request: HttpRequest) -> HttpResponse:
              "opens": p.start_date if p.start_date > today else None}
             for p in taught
         ]
+        # A citizen's to-dos from "Pelatihan saya" (the review and surveys a certificate or the alumni count waits
+        # for) and an employer's applications nobody has looked at yet: each one click from where it is done.
+        if context["dashboard"].person is not None:
+            _person, items = certification_selectors.my_trainings(user=user)
+            context["todo"] = certification_selectors.my_todo(items)
+            context["active_trainings"] = sum(1 for it in items if it.e.state in training_domain.ACTIVE_STATES)
+        if Role.EMPLOYER in roles:
+            context["waiting_applications"] = placement_selectors.applications_waiting(user=user)
         context["work"] = {
             "approvals": institution_selectors.queue_counts(viewer=user)["pending"]
             if institution_selectors.may_review_any(viewer=user) else None,

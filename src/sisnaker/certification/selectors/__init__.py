@@ -57,13 +57,13 @@ from .readiness import (
     readiness_for_program,
     readiness_of_loaded,
 )
-from .trainings import MySteps, MyTraining, my_steps, my_trainings, survey_url
+from .trainings import MySteps, MyTraining, Todo, my_steps, my_todo, my_trainings, survey_url
 
 __all__ = [
     "CLOSING_SOON_DAYS", "CertificateWork", "assessment_gaps", "certificate_work", "active_links", "certificate_downloadable", "link_expiry", "unit_results", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
-    "Row", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
+    "Row", "Todo", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
-    "my_steps", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
+    "my_steps", "my_todo", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",
     "readiness_of_loaded", "require_board_viewer", "review_of", "survey_url",
 ]

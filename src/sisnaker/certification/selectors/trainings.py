@@ -129,3 +129,32 @@ def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
             steps=steps[e.pk], certificate=cert,
         ))
     return person, items
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something the citizen should do for one of their trainings, for the home page: what, where, by when."""
+
+    text: Msg
+    url: str
+    program: str
+    last_day: dt.date | None = None
+
+
+def my_todo(items: list[MyTraining]) -> list[Todo]:
+    """What "Pelatihan saya" asks of the citizen, gathered for the home page (no query): the review and the
+    work-readiness survey a certificate waits for, and the employment survey while its window is open."""
+    out = []
+    for item in items:
+        steps = item.steps
+        if item.certificate is None and steps.applies:
+            if not steps.reviewed:
+                out.append(Todo(Msg("Beri ulasan pelatihan", "Review the training"),
+                                steps.review_url, item.program.title))
+            if not steps.survey_done:
+                out.append(Todo(Msg("Isi survei kesiapan kerja", "Fill in the work-readiness survey"),
+                                steps.survey_url, item.program.title))
+        if steps.employment_open and not steps.employment_done:
+            out.append(Todo(Msg("Isi survei kebekerjaan", "Fill in the employment survey"),
+                            steps.employment_url, item.program.title, steps.employment_last))
+    return out

@@ -1,0 +1,64 @@
+"""The home page shows the citizen and the employer their pending work, each one click from where it is done: a
+review found both home pages empty of it (a participant had to find "Pelatihan saya" to learn that the certificate
+waited for their review and survey; an employer had to open each vacancy to see new applications)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sisnaker.certification.selectors import survey_url
+from sisnaker.placement import services as placement
+from sisnaker.training.domain import EnrollmentState as E
+from sisnaker.training.domain import ProgramStatus as P
+from tests.factories import EnrollmentFactory, PersonFactory, ProgramFactory
+from tests.placement.test_jobs_services import NOW, published
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("web:home")).content.decode()
+
+
+def test_a_participant_sees_the_review_and_survey_the_certificate_waits_for(client, regions):
+    person = PersonFactory()
+    running = ProgramFactory(status=P.RUNNING, today=timezone.localdate() - dt.timedelta(days=12), title="Las Listrik Dasar")
+    enrollment = EnrollmentFactory(program=running, person=person, state=E.PARTICIPANT, source="self")
+    registered = ProgramFactory(title="Menjahit Dasar")
+    EnrollmentFactory(program=registered, person=person, state=E.REGISTERED, source="self")
+
+    page = _home(client, person.user)
+    assert 'id="my-todo"' in page
+    assert reverse("certification:review", args=[enrollment.pk]) in page and survey_url(enrollment.pk) in page
+    assert "Las Listrik Dasar" in page
+    assert 'data-active-trainings="2"' in page  # both trainings still under way, on the "Pelatihan saya" button
+
+
+def test_nothing_to_do_shows_no_list(client, regions):
+    person = PersonFactory()
+    EnrollmentFactory(program=ProgramFactory(), person=person, state=E.REGISTERED, source="self")
+    page = _home(client, person.user)
+    assert 'id="my-todo"' not in page and 'data-active-trainings="1"' in page
+
+
+def test_an_employer_sees_the_applications_nobody_looked_at_yet(client, regions):
+    boss, vacancy = published(title="Operator Las")
+    now = NOW  # the vacancy's opening days
+    applicants = [PersonFactory() for _ in range(3)]
+    applications = [placement.application_submit(actor=p.user, vacancy_id=vacancy.pk, now=now) for p in applicants]
+    placement.application_move(actor=boss, application_id=applications[0].pk, action="shortlist", now=now)
+
+    page = _home(client, boss)
+    assert 'id="waiting-applications"' in page
+    assert reverse("placement:vacancy_applicants", args=[vacancy.pk]) in page
+    start = page.index(f'data-vacancy="{vacancy.pk}"')
+    assert '<strong class="count">2</strong>' in page[start:start + 400]  # the shortlisted one is no longer waiting
+
+    # Another company's employer sees none of it.
+    other, _ = published(title="Juru Masak")
+    assert f'data-vacancy="{vacancy.pk}"' not in _home(client, other)
