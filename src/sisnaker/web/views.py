@@ -26,10 +26,10 @@ from sisnaker.training import selectors as training_selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     """Everyone's start page; a signed-in user sees their own work with counts, each role's in a fixed
-    number of queries (tests/web/test_home_work.py): the approver's queue of institutions, the regional
+    number of queries (tests/certification/test_finding.py, tests/web/test_home_todo.py): the approver's queue of institutions, the regional
     officer's open identity disputes, the instructor's programs with participants not yet assessed, the
     manager's certificates blocked or ready to issue, the citizen's reviews and surveys to fill in, the employer's
-    applications waiting for a first look (tests/web/test_home_todo.py)."""
+    applications waiting for a first look."""
     context = {}
     user = request.user
     if user.is_authenticated:
