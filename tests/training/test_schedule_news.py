@@ -11,9 +11,18 @@ import pytest
 from django.urls import reverse
 
 from sisnaker.core.dates import long_en, long_id
+from sisnaker.core.models import AuditEvent
 from sisnaker.notifications.models import Notification
 from sisnaker.training import domain, services
-from tests.factories import InstitutionFactory, ManagerFactory, PersonFactory, ProgramFactory
+from sisnaker.training.domain import EnrollmentState as E
+from tests.conftest import TODAY
+from tests.factories import (
+    EnrollmentFactory,
+    InstitutionFactory,
+    ManagerFactory,
+    PersonFactory,
+    ProgramFactory,
+)
 from tests.sms import committed
 from tests.training.test_services import register
 
@@ -86,3 +95,24 @@ def test_the_edit_page_says_who_will_be_told(world, client):
     client.force_login(manager)
     page = client.get(reverse("training:program_edit", args=[program.pk])).content.decode()
     assert "diberi tahu jadwal barunya" in page
+
+
+
+def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_history_counts_them(world):
+    manager, program = world
+    busy, free = PersonFactory(), PersonFactory()
+    register(busy, program)
+    register(free, program)
+    # Another training of the first applicant, after this one's current days.
+    elsewhere = ProgramFactory(title="Menjahit Busana", today=TODAY + dt.timedelta(days=40))
+    EnrollmentFactory(program=elsewhere, person=busy, state=E.REGISTERED, source="self")
+    assert elsewhere.start_date > program.end_date
+
+    services.program_update(actor=manager, program=program, data=_data(
+        program, start_date=elsewhere.start_date + dt.timedelta(days=2), end_date=elsewhere.start_date + dt.timedelta(days=20)))
+
+    told = [t for t in _texts(busy.phone) if "berubah" in t]
+    assert len(told) == 1 and "bentrok dengan pelatihan Anda \"Menjahit Busana\"" in told[0]
+    assert not [t for t in _texts(free.phone) if "bentrok" in t] and [t for t in _texts(free.phone) if "berubah" in t]
+    event = AuditEvent.objects.filter(action="program.updated", object_id=str(program.pk)).latest("id")
+    assert event.after["schedule_clashes"] == 1

@@ -614,12 +614,18 @@ def schedule_changed(*, status: str, before: tuple[dt.date, dt.date], after: tup
 
 
 def schedule_change_message(*, program: str, institution: str, start_date: dt.date, end_date: dt.date,
-                            link: str) -> tuple[Msg, Msg]:
+                            link: str, clash: str = "") -> tuple[Msg, Msg]:
     """(subject, text) telling an applicant or participant that the training's dates changed, with the new ones and
-    the program's page (where they can withdraw when the new days do not suit them)."""
+    the program's page (where they can withdraw when the new days do not suit them). ``clash``: the title of another
+    training of theirs the new days overlap (one active enrollment per day is the rule; the person chooses which
+    to leave, so they are told)."""
     program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
+    parts = [Msg("Jadwal \"{p}\" di {i} berubah: {s_id} s.d. {e_id}.", "The dates of \"{p}\" at {i} changed: {s_en} to {e_en}.")]
+    if clash:
+        parts.append(Msg(" Jadwal ini bentrok dengan pelatihan Anda \"{c}\": mundur dari salah satunya.",
+                         " They clash with your training \"{c}\": withdraw from one of them."))
+    parts.append(Msg(" Rincian atau mengundurkan diri: {link}", " Details or withdraw: {link}"))
+    text = Msg("".join(m.id for m in parts), "".join(m.en for m in parts))
     return (Msg("Jadwal pelatihan berubah", "Training dates changed"),
-            Msg("Jadwal \"{p}\" di {i} berubah: {s_id} s.d. {e_id}. Rincian atau mengundurkan diri: {link}",
-                "The dates of \"{p}\" at {i} changed: {s_en} to {e_en}. Details or withdraw: {link}")
-            .format(p=program, i=institution, link=link, **dates.msg_params("s", start_date),
-                    **dates.msg_params("e", end_date)))
+            text.format(p=program, i=institution, link=link, c=sms_text.clip(clash, 40),
+                        **dates.msg_params("s", start_date), **dates.msg_params("e", end_date)))

@@ -250,14 +250,17 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     for name in PROGRAM_FIELDS:
         setattr(program, name, getattr(data, name))
     program.save()
+    clashes = None
     if domain.schedule_changed(status=program.status, before=days_before, after=(program.start_date, program.end_date)):
-        _tell_schedule(program=program)
+        clashes = _tell_schedule(program=program)
     program.competency_units.set(units)
     if instructors is not None:
         program.instructors.set(instructors)
     after = audit.snapshot(program, PROGRAM_FIELDS) | {
         "instructors": sorted(u.pk for u in instructors) if instructors is not None else before["instructors"]}
     b, a = audit.changes(before, after)
+    if clashes:  # who now holds two overlapping trainings, for whoever reads the program's history
+        a["schedule_clashes"] = clashes
     audit.record(actor=actor, action=Audit.PROGRAM_UPDATED, obj=program, before=b, after=a)
     return program
 
@@ -713,23 +716,37 @@ def _tell_decision(*, program: Program, action: str, person_ids: list[int], reas
 
 def _tell(*, person_ids: list[int], topic: str, subject: Msg, text: Msg) -> None:
     """One message to each of ``person_ids`` in their language (Indonesian for people without an account)."""
-    if not person_ids:
+    _tell_each(topic=topic, messages=dict.fromkeys(person_ids, (subject, text)))
+
+
+def _tell_each(*, topic: str, messages: dict[int, tuple[Msg, Msg]]) -> None:
+    """Each person's own (subject, text) in their language, on one topic."""
+    if not messages:
         return
-    languages = dict(User.objects.filter(person__in=person_ids).values_list("person", "preferred_language"))
+    languages = dict(User.objects.filter(person__in=list(messages)).values_list("person", "preferred_language"))
     notify_each(messages=[
         Outgoing(person_id=pk, topic=topic, subject=subject.in_language(languages.get(pk) or "id"),
-                 text=text.in_language(languages.get(pk) or "id")) for pk in person_ids])
+                 text=text.in_language(languages.get(pk) or "id")) for pk, (subject, text) in messages.items()])
 
 
-def _tell_schedule(*, program: Program) -> None:
+def _tell_schedule(*, program: Program) -> int:
     """SMS/e-mail everyone still in the program (applicants, those through selection, participants) its new dates,
-    in their language, once per change. Written in the caller's transaction, sent after it commits."""
+    in their language, once per change; returns how many of them the new days put in a clash with another active
+    training. Written in the caller's transaction, sent after it commits."""
     person_ids = list(program.enrollments.filter(state__in=domain.ACTIVE_STATES).values_list("person_id", flat=True))
-    subject, text = domain.schedule_change_message(
-        program=program.title, institution=program.institution.name, start_date=program.start_date,
-        end_date=program.end_date, link=links.absolute(reverse("training:program", args=[program.pk])))
-    _tell(person_ids=person_ids, subject=subject, text=text,
-          topic=domain.schedule_change_topic(program_id=program.pk, start_date=program.start_date, end_date=program.end_date))
+    if not person_ids:
+        return 0
+    # The new days may overlap another active training of theirs (the rule holds at enrolment only): those people
+    # are told which, so they can choose.
+    clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
+    link = links.absolute(reverse("training:program", args=[program.pk]))
+    topic = domain.schedule_change_topic(program_id=program.pk, start_date=program.start_date, end_date=program.end_date)
+    by_clash = {title: domain.schedule_change_message(program=program.title, institution=program.institution.name,
+                                                      start_date=program.start_date, end_date=program.end_date, link=link,
+                                                      clash=title)
+                for title in {"", *(t for t, _, _ in clashes.values())}}
+    _tell_each(topic=topic, messages={pk: by_clash[clashes[pk][0] if pk in clashes else ""] for pk in person_ids})
+    return len(clashes)
 
 
 @transaction.atomic(durable=True)
