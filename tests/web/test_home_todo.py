@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sisnaker.certification.selectors import survey_url
 from sisnaker.placement import services as placement
+from sisnaker.placement.models import Company
 from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from tests.factories import EnrollmentFactory, PersonFactory, ProgramFactory
@@ -62,3 +63,11 @@ def test_an_employer_sees_the_applications_nobody_looked_at_yet(client, regions)
     # Another company's employer sees none of it.
     other, _ = published(title="Juru Masak")
     assert f'data-vacancy="{vacancy.pk}"' not in _home(client, other)
+
+
+def test_a_suspended_companys_applications_are_not_offered(client, regions):
+    boss, vacancy = published(title="Operator Las")
+    applicant = PersonFactory()
+    placement.application_submit(actor=applicant.user, vacancy_id=vacancy.pk, now=NOW)
+    Company.objects.filter(pk=vacancy.company_id).update(status="suspended", status_reason="Izin usaha dicabut")
+    assert 'id="waiting-applications"' not in _home(client, boss)

@@ -409,7 +409,9 @@ def applications_waiting(*, user: User, limit: int = 10) -> list[WaitingApplicat
     """The vacancies of the companies ``user`` is active staff of, with how many applications wait at "applied",
     most waiting first (the employer's home page): one query, whatever the number of vacancies."""
     rows = (Application.objects
-            .filter(stage=domain.Stage.APPLIED, vacancy__company__staff_roles__user=user,
+            # An approved company's only: its staff read applications while it is approved (``application.view``).
+            .filter(stage=domain.Stage.APPLIED, vacancy__company__status=domain.CompanyStatus.APPROVED,
+                    vacancy__company__staff_roles__user=user,
                     vacancy__company__staff_roles__is_active=True, vacancy__company__staff_roles__role=Role.EMPLOYER)
             .values("vacancy_id", "vacancy__title", "vacancy__company__name")
             .annotate(waiting=Count("id", distinct=True))
