@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "certificate.issue": ({"manager", "admin"}, {"admin"}),
     "certificate.revoke": ({"manager", "curator", "admin"}, {"curator", "admin"}),
     "certificate.view": ({"citizen", "manager", "instructor", "instructor_unassigned", "curator", "admin"}, {"curator", "admin"}),
+    "certificate.register": ({"curator", "admin"}, {"curator", "admin"}),
     "certificate.register_export": ({"curator", "admin"}, {"curator", "admin"}),
     "personal_link.send": ({"manager", "admin"}, {"admin"}),
     "personal_link.print": ({"manager", "admin"}, {"admin"}),

@@ -303,6 +303,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "certification:mine": (Case(SIGNED_IN_ONLY, **scoped("certificate_number", to=("owner",), not_to=("citizen",))),),
     "certification:issue": (post(only(*PROGRAM_MANAGERS, others=MSG), params={"enrollment_id": "enrollment_ready"}),),
     "certification:certificate": (Case(only(*CERTIFICATE_VIEWERS)),),
+    # The national certificate register: ministry curators (and administrators) only; it lists the owner's certificate.
+    "certification:register": (Case(only("curator", "admin"), **scoped("certificate_number", to=("curator", "admin"))),
+                               post(only("curator", "admin", anonymous=LOGIN), data={"q": "Siti"})),
     "certification:pdf": (Case(only(*CERTIFICATE_VIEWERS)),),
     "certification:json": (Case(only(*CERTIFICATE_VIEWERS)),),
     # Who may see the certificate but not revoke it is told so on the certificate's page.

@@ -18,6 +18,8 @@ class Audit(AuditAction):
     REVIEW_SUBMITTED = "review.submitted", Msg("Ulasan pelatihan dikirim", "Training review submitted")
     CERTIFICATE_ISSUED = "certificate.issued", Msg("Sertifikat diterbitkan", "Certificate issued")
     CERTIFICATE_REVOKED = "certificate.revoked", Msg("Sertifikat dicabut", "Certificate revoked")
+    REGISTER_SEARCHED_BY_NIK = "certificate.register_searched_by_nik", Msg("Register sertifikat dicari dengan NIK",
+                                                                         "Certificate register searched by NIK")
     CERTIFICATE_REPLACED = "certificate.replaced", Msg("Sertifikat pengganti diterbitkan", "Replacement certificate issued")
     ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
                                                                  "Issuing every eligible certificate started")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ulasan/<int:enrollment_id>/", assessment.review, name="review"),
     # certificates
     path("sertifikat/saya/", certificates.mine, name="mine"),
+    path("register/", certificates.register, name="register"),
     path("sertifikat/<int:enrollment_id>/terbitkan/", certificates.issue, name="issue"),
     path("sertifikat/<int:certificate_id>/", certificates.detail, name="certificate"),
     path("sertifikat/<int:certificate_id>/cabut/", certificates.revoke, name="revoke"),

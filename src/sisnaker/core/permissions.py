@@ -209,7 +209,9 @@ RULES: dict[str, dict[Role, Any]] = {
     "certificate.revoke": {R.INSTITUTION_MANAGER: _approved_institution, R.CURATOR: _national},
     "certificate.view": {R.CITIZEN: _own, R.INSTITUTION_MANAGER: _approved_institution, R.INSTRUCTOR: _approved_institution,
                          R.CURATOR: _national},
-    # The national certificate register as an export (exports app, certification/exports.py; obj: none).
+    # The national certificate register: searched on its page (certification.selectors.register_search) and as an
+    # export (exports app, certification/exports.py; obj: none).
+    "certificate.register": {R.CURATOR: _national},
     "certificate.register_export": {R.CURATOR: _national},
     # Personal links (certification.PersonalLink: a participant's review, survey and certificate of one
     # enrollment without a password; obj: the program, or the link for revoking): sent from the readiness

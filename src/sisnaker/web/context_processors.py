@@ -21,6 +21,8 @@ def sisnaker(request):
             "institution_staff": bool(roles & {"institution_manager", "instructor"}),
             "national": bool(roles & {"curator", "admin"}),
             "people": authenticated and can(user, "person.list"),
+            # The national certificate register (certification): ministry curators.
+            "certificate_register": authenticated and can(user, "certificate.register"),
             # Approvers of institutions: regional officers, curators, administrators.
             "approvals": bool(roles & {"regional_officer", "curator", "admin"}),
             # The data-protection officer's queue of people's requests (privacy).

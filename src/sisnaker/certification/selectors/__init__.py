@@ -39,6 +39,7 @@ from .certificates import (
     get_certificate,
     issuer_standing_of,
     my_certificates,
+    register_search,
 )
 from .links import active_links, certificate_downloadable, link_expiry, unit_results
 from .ratings import (
@@ -65,5 +66,5 @@ __all__ = [
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_todo", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",
-    "readiness_of_loaded", "require_board_viewer", "review_of", "survey_url",
+    "readiness_of_loaded", "register_search", "require_board_viewer", "review_of", "survey_url",
 ]

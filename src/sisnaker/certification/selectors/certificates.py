@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from sisnaker.accounts.models import User
+from sisnaker.core import search
 from sisnaker.core.errors import Msg, NotFound, PermissionDenied
-from sisnaker.core.permissions import can
+from sisnaker.core.permissions import can, require
 from sisnaker.institutions.models import InstitutionStatusChange
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Enrollment, Program
@@ -119,3 +122,39 @@ def issuer_standing_of(certificate: Certificate) -> domain.IssuerStanding:
     history = list(InstitutionStatusChange.objects.filter(institution_id=institution.pk).values_list("at", "status"))
     return domain.issuer_standing(history=history, issued_at=certificate.issued_at, status_now=institution.status,
                                   status_changed_at=institution.status_changed_at)
+
+
+# --- the national certificate register (ministry curators) ----------------------------------------------------
+
+REGISTER_STATUSES = ("valid", "revoked")
+
+
+def register_search(*, viewer: User, q: str = "", status: str = "", year: int | None = None) -> QuerySet[Certificate]:
+    """The national certificate register for ministry curators (``certificate.register``), newest first: every
+    certificate of every institution, revoked ones included. ``q`` is a certificate number (case ignored), a full
+    NIK or its search token (``core.search``: the holder's blind index), or part of the holder's name; ``status`` is
+    "valid" or "revoked" (anything else: both); ``year`` the year of issue. Ordered by id (issue order) so the pages
+    need no sort over the whole table; the caller pages with a capped count."""
+    require(viewer, "certificate.register")
+    qs = Certificate.objects.select_related("enrollment__person", "enrollment__program", "institution")
+    if status == "valid":
+        qs = qs.filter(revoked_at__isnull=True)
+    elif status == "revoked":
+        qs = qs.filter(revoked_at__isnull=False)
+    if year is not None:
+        qs = qs.filter(year=year)
+    q = " ".join((q or "").split())[:100]
+    index = search.nik_index_of(q)
+    if index:
+        qs = qs.filter(enrollment__person__nik_index=index)
+    elif looks_like_number(q):
+        qs = qs.annotate(number_key=Upper("number")).filter(number_key=domain.number_key(q))
+    elif q:
+        qs = qs.filter(enrollment__person__full_name__icontains=q)  # trigram index on PostgreSQL
+    return qs.order_by("-pk")
+
+
+def looks_like_number(q: str) -> bool:
+    """A query with a digit or a "/" is a certificate number ("BLK/2026/000123"); names hold neither. Each kind
+    of query then reads its own index (one OR of both would scan the register)."""
+    return any(ch.isdigit() or ch == "/" for ch in q)

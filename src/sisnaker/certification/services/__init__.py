@@ -21,6 +21,7 @@ from .certificates import (
     certificates_issue_all_start,
     certificates_issue_eligible,
     new_verification_id,
+    register_nik_search_record,
     replacement_changes,
 )
 from .employment import EmploymentReport, employment_reminders_send
@@ -68,5 +69,5 @@ __all__ = [
     "certificate_replace", "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
     "personal_link_certificate", "personal_link_open", "personal_link_print_one", "personal_link_revoke", "personal_links_print", "ready_topic",
-    "reminder_topic", "replacement_changes", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
+    "register_nik_search_record", "reminder_topic", "replacement_changes", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
 ]

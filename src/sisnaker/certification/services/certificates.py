@@ -457,3 +457,12 @@ def _tell_holder(*, cert: Certificate, replacement: Certificate | None, reason: 
     language = getattr(person.user, "preferred_language", "id") if person.user_id else "id"
     notifications.notify(person=person, topic=f"certificate.revoked.{cert.pk}", subject="Sertifikat Sisnaker",
                          text=text.en if language == "en" else text.id)
+
+
+@transaction.atomic(durable=True)
+def register_nik_search_record(*, actor: User, found: int) -> None:
+    """A curator searched the national certificate register by a full NIK: who, when and whether a certificate
+    matched (never the NIK itself), as for the residents list (UU PDP: a look-up of one person is recorded)."""
+    require(actor, "certificate.register")
+    audit.record(actor=actor, action=Audit.REGISTER_SEARCHED_BY_NIK, object_type="certification.certificate",
+                 object_id="register", after={"found": found})

@@ -6,6 +6,7 @@ message on the page the user came from."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sisnaker.core import links
-from sisnaker.core.errors import SisnakerError
+from sisnaker.core import links, search
+from sisnaker.core.errors import Msg, PermissionDenied, SisnakerError
+from sisnaker.core.paging import CappedPaginator
 from sisnaker.core.permissions import can
 
 from .. import domain, export, pdf, selectors, services, signing
@@ -50,6 +52,37 @@ def issue(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         return redirect(_safe_next(request, fallback))
     messages.success(request, _("Sertifikat %(number)s diterbitkan.") % {"number": cert.number})
     return redirect(_safe_next(request, reverse("certification:certificate", args=[cert.pk])))
+
+
+REGISTER_COUNT_CAP = 10_000
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Ministry curators: the national certificate register, searched by number, holder's NIK or name, status and
+    year; each certificate one click from its page (where a curator may revoke it)."""
+    if not can(request.user, "certificate.register"):
+        raise PermissionDenied(Msg("Register sertifikat nasional untuk kurator Kementerian.",
+                                   "The national certificate register is for Ministry curators."))
+    if request.method == "POST":
+        # The search form posts, so that a NIK typed in it never appears in a URL (core.search).
+        keep = {"q": search.protect_query(request.POST.get("q", "")[:100]), "status": request.POST.get("status", ""),
+                "year": request.POST.get("year", "")}
+        keep = {k: v for k, v in keep.items() if v}
+        return redirect(f"{request.path}?{urlencode(keep)}" if keep else request.path)
+    q, status, year = request.GET.get("q", "")[:100], request.GET.get("status", ""), request.GET.get("year", "")
+    year_value = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
+    qs = selectors.register_search(viewer=request.user, q=q, status=status, year=year_value)
+    # At most REGISTER_COUNT_CAP rows are counted: the national register says "more than 10,000" (a search narrows it).
+    page = CappedPaginator(qs, 50, cap=REGISTER_COUNT_CAP).get_page(request.GET.get("page"))
+    if search.nik_index_of(q):
+        services.register_nik_search_record(actor=request.user, found=page.paginator.count)
+    params = urlencode({k: v for k, v in (("q", q), ("status", status), ("year", year)) if v})
+    return render(request, "certification/certificates/register.html", {
+        "page": page, "q": "" if search.is_token(q) else q, "nik_search": search.is_token(q), "status": status,
+        "year": year if year_value else "", "params": params, "capped": page.paginator.count_capped,
+        "statuses": [("", _("Semua")), ("valid", _("Berlaku")), ("revoked", _("Dicabut"))],
+    })
 
 
 @login_required
