@@ -79,6 +79,10 @@ def test_vacancy_posted_alumnus_applies_is_hired_and_counted(page):
     vacancy = company.vacancies.get()
     for button in ("Lolos berkas", "Undang wawancara", "Tawarkan kerja", "Terima bekerja"):
         page.goto(page.base_url + f"/penempatan/lowongan/{vacancy.pk}/pelamar/")
+        if button == "Undang wawancara":  # the invitation says when and where, or it is refused
+            page.get_by_role("button", name=button).click()
+            expect(page.locator(".messages")).to_contain_text("hari, jam, dan tempat")
+            page.fill("input[name=note]", "Senin 7 Desember pukul 09.00 di kantor kami, Jl. Asia Afrika 1")
         page.get_by_role("button", name=button).click()
     placement = Placement.objects.get(person=alumna)
     assert placement.source == "application" and placement.company_id == company.pk

@@ -12,7 +12,7 @@ import pytest
 
 from sisnaker.core.errors import Conflict, ValidationFailed
 from sisnaker.placement import domain, services
-from sisnaker.placement.models import Outcome, Placement
+from sisnaker.placement.models import Application, Outcome, Placement
 from sisnaker.training.domain import EnrollmentState as E
 from tests.factories import EnrollmentFactory, PersonFactory, staff
 from tests.placement.photos import PHOTO
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 def hire(boss, application, *, start=TODAY):
     for action in ("shortlist", "interview", "offer"):
-        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW)
+        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW,
+                                  note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     return services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=start, now=NOW)
 
 
@@ -138,3 +139,18 @@ def test_date_boxes_show_their_date_in_every_language(regions):
         with translation.override(language):
             assert 'value="2026-12-02"' in str(MoveForm(initial={"start_date": dt.date(2026, 12, 2)})["start_date"])
             assert 'value="1995-05-17"' in str(SignUpForm(initial={"birth_date": dt.date(1995, 5, 17)})["birth_date"])
+
+
+def test_an_interview_invitation_without_day_time_and_place_is_refused_and_sends_nothing(regions):
+    from sisnaker.notifications.models import Notification
+
+    boss, vacancy = published()
+    seeker = PersonFactory()
+    application = services.application_submit(actor=seeker.user, vacancy_id=vacancy.pk, now=NOW)
+    services.application_move(actor=boss, application_id=application.pk, action="shortlist", now=NOW)
+    for note in ("", "besok"):
+        with pytest.raises(ValidationFailed) as refused:
+            services.application_move(actor=boss, application_id=application.pk, action="interview", now=NOW, note=note)
+        assert refused.value.field == "note" and "hari, jam, dan tempat" in refused.value.message.id
+    assert Application.objects.get(pk=application.pk).stage == "shortlisted"
+    assert Notification.objects.filter(person=seeker, channel="sms").count() == 1  # the shortlist's only

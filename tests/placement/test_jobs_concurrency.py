@@ -28,7 +28,8 @@ def test_concurrent_hires_never_exceed_the_openings(regions):
                     for p in PersonFactory.create_batch(THREADS)]
     for a in applications:
         for action in ("shortlist", "interview", "offer"):
-            services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW)
+            services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW,
+                                      note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     outcomes = race([lambda a=a: services.application_move(actor=boss, application_id=a.pk, action="hire", start_date=TODAY, now=NOW)
                      for a in applications])
     assert [kind for kind, _ in outcomes].count("ok") == 3

@@ -74,7 +74,7 @@ def test_the_whole_flow_through_the_pages(regions):
     applicants = boss.get(reverse("placement:vacancy_applicants", args=[vacancy.pk])).content.decode()
     assert "Dewi Lestari" in applicants
     for action in ("shortlist", "interview", "offer"):
-        assert boss.post(reverse("placement:application_move", args=[application.pk]), {"action": action}).status_code == 302
+        assert boss.post(reverse("placement:application_move", args=[application.pk]), {"action": action, "note": "Senin 7 Desember, 09.00, kantor pusat"}).status_code == 302
     assert boss.post(reverse("placement:application_move", args=[application.pk]),
                      {"action": "hire", "start_date": timezone.localdate().isoformat()}).status_code == 302
     assert Placement.objects.filter(application=application, source="application").exists()

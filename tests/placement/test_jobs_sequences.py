@@ -33,7 +33,8 @@ def test_any_sequence_of_moves_keeps_the_table_and_the_counts(regions, moves):
         before = Application.objects.get(pk=apps[index]).stage
         expected = domain.application_next_stage(action=action, stage=before)
         with contextlib.suppress(SisnakerError):
-            services.application_move(actor=boss, application_id=apps[index], action=action, start_date=TODAY, now=NOW)
+            services.application_move(actor=boss, application_id=apps[index], action=action, start_date=TODAY, now=NOW,
+                                          note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
         after = Application.objects.get(pk=apps[index]).stage
         assert after in (before, expected)
         if expected is None:

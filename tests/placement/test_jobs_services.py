@@ -271,7 +271,8 @@ def test_applying_attaches_the_valid_ak1_card_and_certificates(regions, officer)
     assert selectors.my_applications(user=person.user) == [application]
     # Hired: the employer returns the card, which ends as "found work" and asks for no more reports.
     for action in ("shortlist", "interview", "offer"):
-        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW)
+        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW,
+                                  note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
     card.refresh_from_db()
     assert card.ended_on == TODAY and card.employer_name == vacancy.company.name and card.position == vacancy.title
@@ -302,7 +303,8 @@ def test_stages_through_hire_record_a_placement_and_fill_the_vacancy(regions):
     with pytest.raises(Conflict):  # no skipping a stage
         services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
     for action in ("shortlist", "interview", "offer"):
-        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW)
+        services.application_move(actor=boss, application_id=application.pk, action=action, now=NOW,
+                                  note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     with pytest.raises(ValidationFailed):
         services.application_move(actor=boss, application_id=application.pk, action="hire", now=NOW)
     hired = services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
@@ -321,7 +323,8 @@ def test_no_hire_beyond_the_openings(regions, django_capture_on_commit_callbacks
     apps = [services.application_submit(actor=PersonFactory().user, vacancy_id=vacancy.pk, now=NOW) for _ in range(2)]
     for a in apps:
         for action in ("shortlist", "interview", "offer"):
-            services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW)
+            services.application_move(actor=boss, application_id=a.pk, action=action, now=NOW,
+                                      note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     with django_capture_on_commit_callbacks(execute=True):
         services.application_move(actor=boss, application_id=apps[0].pk, action="hire", start_date=TODAY, now=NOW)
     # The last position hired: the other applicant's application is closed (and they are told), so no second hire.
@@ -342,7 +345,8 @@ def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_
     services.application_move(actor=boss, application_id=apps[2].pk, action="reject", note="Belum sesuai", now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         for action in ("shortlist", "interview", "offer", "hire"):
-            services.application_move(actor=boss, application_id=apps[3].pk, action=action, start_date=TODAY, now=NOW)
+            services.application_move(actor=boss, application_id=apps[3].pk, action=action, start_date=TODAY, now=NOW,
+                                      note="Senin 7 Desember, 09.00, kantor pusat" if action == "interview" else "")
     assert Application.objects.get(pk=apps[0].pk).stage == "applied"  # one position still open: nobody closed yet
     with django_capture_on_commit_callbacks(execute=True):
         services.vacancy_fill(actor=boss, vacancy_id=vacancy.pk, filled=2, now=NOW)  # the other filled outside Sisnaker

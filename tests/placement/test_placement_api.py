@@ -158,7 +158,7 @@ def test_staff_move_applicants_through_the_stages_and_hiring_records_the_placeme
     assert refusal(post(api, f"/applications/{application.pk}/move", {"action": "hire"}), 409)["code"] == "application_stage"
     assert refusal(post(api, f"/applications/{application.pk}/move", {"action": "promote"}), 400)["field"] == "action"
     for action in ("shortlist", "interview", "offer"):
-        assert post(api, f"/applications/{application.pk}/move", {"action": action}).status_code == 200
+        assert post(api, f"/applications/{application.pk}/move", {"action": action, "note": "Senin 7 Desember, 09.00, kantor pusat"}).status_code == 200
     assert refusal(post(api, f"/applications/{application.pk}/move", {"action": "hire"}), 400)["field"] == "start_date"
     hired = post(api, f"/applications/{application.pk}/move", {"action": "hire", "start_date": TODAY.isoformat()})
     assert hired.status_code == 200 and hired.json()["stage"] == "hired"
@@ -318,7 +318,7 @@ def test_hiring_through_the_api_returns_the_ak1_card(world):
         decided_by=staff("regional_officer", region_code="32.73"), decided_at=timezone.now())
     application = services.application_submit(actor=person.user, vacancy_id=vacancy["id"], now=timezone.now())
     for action in ("shortlist", "interview", "offer"):
-        post(world["api_a"], f"/applications/{application.pk}/move", {"action": action})
+        post(world["api_a"], f"/applications/{application.pk}/move", {"action": action, "note": "Senin 7 Desember, 09.00"})
     out = post(world["api_a"], f"/applications/{application.pk}/move", {"action": "hire", "start_date": TODAY.isoformat()}).json()
     assert out["ak1_number"] == "3273-2026-000001"
     card.refresh_from_db()

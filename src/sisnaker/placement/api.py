@@ -169,7 +169,7 @@ class ApplicationOut(Schema):
 
 class MoveIn(Schema):
     action: str = Field(description="shortlist, interview, offer, hire or reject")
-    note: str = Field("", max_length=1000, description="The applicant reads it (a rejection's reason)")
+    note: str = Field("", max_length=1000, description="The applicant reads it: a rejection's reason; for `interview` (required, at least 10 characters) its day, time and place")
     start_date: dt.date | None = Field(None, description="Required to hire: the first day of work")
 
 
@@ -435,7 +435,8 @@ def vacancy_applications(request, vacancy_id: int):
 
 @router.post("/applications/{application_id}/move", response=ApplicationOut, summary="Move an application one stage",
              description="applied → shortlisted → interview → offered → hired, or → rejected from any stage before hired "
-                         "(`note`: the reason the applicant reads). `hire` needs `start_date`: it records the placement, "
+                         "(`note`: what the applicant reads, a rejection's reason; `interview` needs it with the day, time and place). "
+                         "`hire` needs `start_date`: it records the placement, "
                          "raises the vacancy's filled count and ends the person's AK/1 card as found work.")
 def application_move(request, application_id: int, payload: MoveIn):
     application = services.application_move(actor=request_actor(request), application_id=application_id, action=payload.action,

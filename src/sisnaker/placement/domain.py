@@ -608,6 +608,19 @@ APPLICATION_TRANSITIONS: dict[str, dict[str, str]] = {
 APPLICATION_ACTIONS = tuple(APPLICATION_TRANSITIONS)
 
 
+# An interview invitation carries its day, time and place in the employer's note: the applicant learns them only
+# from the message (the employer sees no applicant contact), so "Undang wawancara" without them invites to nothing.
+INTERVIEW_NOTE_MIN = 10
+
+
+def move_note_problem(*, action: str, note: str) -> Msg | None:
+    """Why ``note`` cannot go with ``action``, or None: an interview needs its day, time and place."""
+    if action == "interview" and len(note) < INTERVIEW_NOTE_MIN:
+        return Msg("Tulis hari, jam, dan tempat wawancara di catatan: pelamar hanya mengetahuinya dari pesan ini.",
+                   "Write the interview's day, time and place in the note: the applicant learns them only from this message.")
+    return None
+
+
 def application_next_stage(*, action: str, stage: str) -> str | None:
     return APPLICATION_TRANSITIONS.get(action, {}).get(stage)
 

@@ -136,6 +136,9 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
     if len(note) > NOTE_MAX:
         raise ValidationFailed(Msg("Catatan paling banyak {n} karakter.", "The note is at most {n} characters.").format(n=NOTE_MAX),
                                code=JobsCode.APPLICATION_STAGE, field="note")
+    problem = domain.move_note_problem(action=action, note=note)
+    if problem is not None:
+        raise ValidationFailed(problem, code=JobsCode.APPLICATION_STAGE, field="note")
     before = {"stage": application.stage}
     placement = None
     if action == "hire":
