@@ -231,6 +231,9 @@ GOOD = dict(
 def test_good_program_fields_pass():
     domain.validate_program_fields(**GOOD)
     domain.validate_program_fields(**GOOD | {"registration_closes": GOOD["end_date"], "min_age": None, "max_age": None})
+    # Long days are allowed: 16 JP in one day, 512 in 32.
+    domain.validate_program_fields(**GOOD | {"hours": 16, "end_date": GOOD["start_date"], "registration_closes": GOOD["start_date"]})
+    domain.validate_program_fields(**GOOD | {"hours": 512})
 
 
 @pytest.mark.parametrize(
@@ -240,6 +243,11 @@ def test_good_program_fields_pass():
         ({"hours": 0}, "hours", "Jumlah JP harus antara 1 dan 5000."),
         ({"hours": 5001}, "hours", "Jumlah JP harus antara 1 dan 5000."),
         ({"end_date": D(2027, 1, 9)}, "end_date", "Tanggal selesai tidak boleh sebelum tanggal mulai."),
+        # A month's training "done" in a day: a typo of the end date or the hours.
+        ({"hours": 120, "end_date": D(2027, 1, 10)}, "hours",
+         "120 JP dalam 1 hari berarti lebih dari 16 JP sehari: periksa jumlah JP atau tanggal selesai."),
+        ({"hours": 513, "end_date": D(2027, 2, 10)}, "hours",
+         "513 JP dalam 32 hari berarti lebih dari 16 JP sehari: periksa jumlah JP atau tanggal selesai."),
         ({"registration_closes": D(2026, 11, 30)}, "registration_closes", "Pendaftaran tidak boleh ditutup sebelum dibuka."),
         ({"registration_closes": D(2027, 2, 11)}, "registration_closes",
          "Pendaftaran harus ditutup paling lambat pada tanggal selesai pelatihan."),

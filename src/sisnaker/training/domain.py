@@ -491,6 +491,10 @@ def schedule_clash(*, title: str, start: dt.date, end: dt.date, advice: bool = F
 # Sanity bounds that also keep values inside their columns (BIGINT fee, SMALLINT ages): beyond them
 # the database refuses the row and the caller would get a 500 instead of a message.
 FEE_MAX = 1_000_000_000_000
+# At most this many JP (jam pelajaran, 45 minutes) a day on average over the training's calendar days: 16 JP is twelve
+# hours of lessons, beyond any training day (a boarding course's long days included). A program of "120 JP" from 1 to
+# 1 December is a typo of the end date or the hours, and would certify a month's training done in a day.
+JP_PER_DAY_MAX = 16
 AGE_MAX = 100
 
 
@@ -539,6 +543,11 @@ def validate_program_fields(
         fail("hours", "Jumlah JP harus antara 1 dan 5000.", "Training hours (JP) must be between 1 and 5000.")
     if end_date < start_date:
         fail("end_date", "Tanggal selesai tidak boleh sebelum tanggal mulai.", "The end date cannot be before the start date.")
+    days = (end_date - start_date).days + 1
+    if hours > days * JP_PER_DAY_MAX:
+        raise ValidationFailed(Msg("{h} JP dalam {d} hari berarti lebih dari {m} JP sehari: periksa jumlah JP atau tanggal selesai.",
+                                   "{h} training hours (JP) in {d} days is more than {m} a day: check the hours or the end date.")
+                               .format(h=hours, d=days, m=JP_PER_DAY_MAX), code=Code("program_hours"), field="hours")
     if registration_closes < registration_opens:
         fail("registration_closes", "Pendaftaran tidak boleh ditutup sebelum dibuka.", "Registration cannot close before it opens.")
     if registration_closes > end_date:
