@@ -234,3 +234,40 @@ def test_the_catalogue_is_for_platforms_and_refuses_a_bad_page(world):
     for body, field in (({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"after": -1}, "after"), ({"after": "x"}, "after")):
         status, answer = call(world.platform, "/catalogue", body)
         assert (status, answer["code"], answer["field"]) == (400, "invalid_value", field)
+
+
+def test_a_platform_lists_its_own_purchases_by_period_a_page_at_a_time_for_reconciliation(world, pmo):
+    """A platform could only ask one invoice at a time: reconciling a month of orders needed every invoice code kept."""
+    m = world
+    order = {"card_number": m.card.number, "course_code": m.entry.course_code}
+    first = call(m.platform, "/purchase", {**order, "idempotency_key": "order-a"})[1]["data"]["invoice_code"]
+    call(m.platform, "/purchase/cancel", {"invoice_code": first})
+    second = call(m.platform, "/purchase", {**order, "idempotency_key": "order-b"})[1]["data"]["invoice_code"]
+    # Another platform's purchase of the same card, made later: never listed to the first.
+    other = integration.partner_register(actor=pmo, name="Platform Lain", kind="platform")
+    other_key = (other.client_code, integration.key_issue(actor=pmo, partner_id=other.pk, scheme="hmac-sha256").secret, "hmac-sha256")
+    call(m.platform, "/purchase/cancel", {"invoice_code": second})
+    theirs = call(other_key, "/purchase", {**order, "idempotency_key": "order-a"})[1]["data"]["invoice_code"]
+
+    status, answer = call(m.platform, "/purchases", {})
+    assert status == 200 and answer["data"]["next"] is None
+    listed = answer["data"]["purchases"]
+    assert [p["invoice_code"] for p in listed] == [first, second] and theirs not in str(answer)
+    assert listed[0]["status"] == "cancelled" and listed[0]["idempotency_key"] == "order-a" and listed[0]["cancelled_at"].endswith("+00:00")
+    assert listed[0]["price"] == m.entry.price and listed[0]["course_code"] == m.entry.course_code
+    # A page of one, then the next from its cursor.
+    status, page = call(m.platform, "/purchases", {"limit": 1})
+    assert [p["invoice_code"] for p in page["data"]["purchases"]] == [first] and page["data"]["next"]
+    status, page = call(m.platform, "/purchases", {"limit": 1, "after": page["data"]["next"]})
+    assert [p["invoice_code"] for p in page["data"]["purchases"]] == [second] and page["data"]["next"] is None
+    # By period: from tomorrow nothing; the period given with an offset or as dates.
+    tomorrow = (timezone.now() + dt.timedelta(days=1)).date().isoformat()
+    assert call(m.platform, "/purchases", {"requested_from": tomorrow})[1]["data"]["purchases"] == []
+    since = (timezone.now() - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
+    assert len(call(m.platform, "/purchases", {"requested_from": since, "requested_to": tomorrow})[1]["data"]["purchases"]) == 2
+    # An institution is refused; bad bounds are a 400 naming the field.
+    assert call(m.lpk, "/purchases", {})[1]["code"] == "partner_kind_not_allowed"
+    for body, field in (({"requested_from": "2026-11-01T00:00:00"}, "requested_from"), ({"requested_to": "kemarin"}, "requested_to"),
+                        ({"requested_from": 20261101}, "requested_from"), ({"limit": 501}, "limit"), ({"after": -1}, "after")):
+        status, answer = call(m.platform, "/purchases", body)
+        assert (status, answer["code"], answer["field"]) == (400, "invalid_value", field)

@@ -501,6 +501,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "POST /api/v1/integration/purchase/consent/resend": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
     "POST /api/v1/integration/purchase/cancel": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
     "POST /api/v1/integration/catalogue": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
+    "POST /api/v1/integration/purchases": (Case(only(others=LOGIN, anonymous=LOGIN), note="needs a partner's signature"),),
     # Inclusion figures: PMO officers (nationally; the administrator here) and regional officers (their own area's
     # residents: the scope comes from the role). The residents list (names, masked NIK; logged) is for regional
     # officers only: a national role is refused it (no national list of applicants' names).

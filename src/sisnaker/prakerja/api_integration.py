@@ -262,13 +262,7 @@ def catalogue(request: HttpRequest) -> JsonResponse:
     courses a platform may sell now (course code, price, sessions, the program and institution), a page at a time;
     ``next`` is the cursor of the next page (null on the last)."""
     data = _body(request)
-    after, limit = data.get("after", 0), data.get("limit", CATALOGUE_PAGE)
-    if after is None:
-        after = 0
-    for name, value, low, high in (("after", after, 0, 2**63 - 1), ("limit", limit, 1, CATALOGUE_PAGE)):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationFailed(Msg("{name}: bilangan bulat {low}..{high}.", "{name}: a whole number {low}..{high}.").format(
-                name=name, low=low, high=high), code=CoreCode.INVALID_VALUE, field=name)
+    after, limit = _page_bounds(data, page_max=CATALOGUE_PAGE)
     entries = selectors.catalogue_page(today=timezone.localdate(), after=after, limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
@@ -278,6 +272,68 @@ def catalogue(request: HttpRequest) -> JsonResponse:
         "sessions": [dt.datetime.fromisoformat(start).astimezone(dt.UTC).isoformat() for start in e.sessions], "start_date": e.program.start_date.isoformat(), "end_date": e.program.end_date.isoformat(),
         "regency": e.program.regency_id, "institution": {"name": e.institution.name, "registry_number": e.institution.registry_number},
     } for e in entries], "next": entries[-1].pk if more else None})
+
+
+PURCHASES_PAGE = 500  # purchases per page, at most
+
+
+def _page_bounds(data: dict, *, page_max: int) -> tuple[int, int]:
+    """``after`` (a cursor: 0 or absent from the first) and ``limit`` (1..page_max, default page_max) of a paged list."""
+    after, limit = data.get("after", 0), data.get("limit", page_max)
+    if after is None:
+        after = 0
+    for name, value, low, high in (("after", after, 0, 2**63 - 1), ("limit", limit, 1, page_max)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(Msg("{name}: bilangan bulat {low}..{high}.", "{name}: a whole number {low}..{high}.").format(
+                name=name, low=low, high=high), code=CoreCode.INVALID_VALUE, field=name)
+    return after, limit
+
+
+def _instant(data: dict, name: str) -> dt.datetime | None:
+    """An optional ISO 8601 instant with its offset ("2026-11-01T00:00:00+07:00"), or a date (its midnight, UTC)."""
+    value = data.get(name)
+    if value is None:
+        return None
+    refusal = ValidationFailed(Msg("{name}: tanggal-waktu ISO 8601 dengan zona waktu (mis. 2026-11-01T00:00:00+07:00) "
+                                   "atau tanggal (2026-11-01).",
+                                   "{name}: an ISO 8601 date-time with its offset (e.g. 2026-11-01T00:00:00+07:00) or a date "
+                                   "(2026-11-01).").format(name=name), code=CoreCode.INVALID_VALUE, field=name)
+    if not isinstance(value, str) or not value.isascii() or len(value) > 40:
+        raise refusal
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise refusal from None
+    if instant.tzinfo is None:
+        raise refusal
+    return instant
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
+@partner_signed(kinds=PLATFORMS)
+def purchase_list(request: HttpRequest) -> JsonResponse:
+    """``POST /api/v1/integration/purchases`` — body ``{"requested_from", "requested_to", "after", "limit"}`` (all
+    optional): the platform's own purchases requested in ``[requested_from, requested_to)``, oldest first, a page at a
+    time (``next``: the cursor of the next page, null on the last), for reconciling its orders with the PMO."""
+    data = _body(request)
+    after, limit = _page_bounds(data, page_max=PURCHASES_PAGE)
+    since, until = _instant(data, "requested_from"), _instant(data, "requested_to")
+    found = selectors.platform_purchases(platform_code=request.partner.client_code, since=since, until=until, after=after,
+                                         limit=limit + 1)
+    more = len(found) > limit
+    found = found[:limit]
+    return ok({"purchases": [{
+        "invoice_code": p.invoice_code, "status": p.status, "refusal": p.refusal or None, "price": p.price,
+        "course_code": p.entry.course_code, "idempotency_key": p.idempotency_key,
+        "voucher_code": p.voucher_code if p.status in ("authorised", "completed") else None,
+        "requested_at": _iso(p.requested_at), "consented_at": _iso(p.consented_at), "decided_at": _iso(p.decided_at),
+        "completed_at": _iso(p.completed_at), "cancelled_at": _iso(p.cancelled_at),
+    } for p in found], "next": found[-1].pk if more else None})
 
 
 # --- the OpenAPI document --------------------------------------------------------------------------------------------
@@ -436,6 +492,34 @@ def _register() -> None:
                          "after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1, "maximum": CATALOGUE_PAGE}}},
                      request_example={"after": 0, "limit": 50},
                      extra_refusals={400: "`invalid_value` (`after` or `limit`)"})
+
+    instant = {"type": "string", "description": "ISO 8601 date-time with its offset, or a date (its midnight, UTC)"}
+    openapi.register(f"{BASE}/purchases", operation_id="prakerja_purchases", summary="The platform's own purchases",
+                     description="Platforms: their purchases requested from `requested_from` (included) to `requested_to` "
+                                 "(excluded), both optional, oldest first, `limit` (1.."
+                                 f"{PURCHASES_PAGE}, default {PURCHASES_PAGE}) at a time after the cursor `after` (0 or absent: "
+                                 "from the first); `next` is the cursor of the next page, null on the last. For reconciling a "
+                                 "platform's orders with the PMO: every status, `voucher_code` once authorised, every instant "
+                                 "in UTC. Never another platform's purchases.",
+                     data_schema="PrakerjaPurchases",
+                     schemas={"PrakerjaPurchases": {"type": "object", "title": "PrakerjaPurchases", "required": ["purchases", "next"],
+                                                    "properties": {"purchases": {"type": "array", "items": {
+                                                        "type": "object", "properties": {
+                                                            "invoice_code": {"type": "string"},
+                                                            "status": SCHEMAS["PrakerjaPurchase"]["properties"]["status"],
+                                                            "refusal": {"type": ["string", "null"]}, "price": {"type": "integer"},
+                                                            "course_code": {"type": "string"}, "idempotency_key": {"type": "string"},
+                                                            "voucher_code": {"type": ["string", "null"]},
+                                                            **{name: {"type": ["string", "null"], "format": "date-time"} for name in (
+                                                                "requested_at", "consented_at", "decided_at", "completed_at",
+                                                                "cancelled_at")}}}},
+                                                        "next": {"type": ["integer", "null"]}}}},
+                     request_schema={"type": "object", "properties": {
+                         "requested_from": instant, "requested_to": instant, "after": {"type": "integer", "minimum": 0},
+                         "limit": {"type": "integer", "minimum": 1, "maximum": PURCHASES_PAGE}}},
+                     request_example={"requested_from": "2026-11-01T00:00:00+07:00", "requested_to": "2026-12-01T00:00:00+07:00",
+                                      "after": 0, "limit": 100},
+                     extra_refusals={400: "`invalid_value` (`after`, `limit`, `requested_from` or `requested_to`)"})
 
 
 _register()

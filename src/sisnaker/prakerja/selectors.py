@@ -290,6 +290,20 @@ def catalogue_page(*, today: dt.date, after: int, limit: int) -> list[CatalogueE
                 .select_related("program", "institution").order_by("pk")[:limit])
 
 
+def platform_purchases(*, platform_code: str, since: dt.datetime | None, until: dt.datetime | None, after: int,
+                       limit: int) -> list[Purchase]:
+    """A platform's own purchases (``platform_code``: the partner's client code) requested in ``[since, until)``, in the
+    order they were made (by id), ``limit`` of them after the purchase ``after`` (0: from the first)."""
+    if not platform_code:  # purchases made on Sisnaker itself have none: never listed to a partner
+        return []
+    qs = Purchase.objects.filter(platform_code=platform_code, pk__gt=after)
+    if since is not None:
+        qs = qs.filter(requested_at__gte=since)
+    if until is not None:
+        qs = qs.filter(requested_at__lt=until)
+    return list(qs.select_related("entry").order_by("pk")[:limit])
+
+
 def active_card(person) -> Card | None:
     if person is None:
         return None

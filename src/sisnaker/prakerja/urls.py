@@ -48,4 +48,5 @@ partner_api = [
     path("purchase/consent", api_integration.purchase_consent, name="purchase_consent"),
     path("purchase/consent/resend", api_integration.purchase_consent_resend, name="purchase_consent_resend"),
     path("purchase/cancel", api_integration.purchase_cancel, name="purchase_cancel"),
+    path("purchases", api_integration.purchase_list, name="purchase_list"),
 ]
