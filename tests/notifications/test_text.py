@@ -21,6 +21,12 @@ def test_long_text_is_cut_at_a_word_with_an_ellipsis():
     assert text.clip("Pelatihan Berbasis Kompetensi Kartu Prakerja Gelombang", 30) == "Pelatihan Berbasis Kompetensi…"
 
 
+def test_a_cut_never_leaves_a_parenthesis_open():
+    title = "Keamanan dan Higiene Pangan untuk Usaha Kuliner (Kartu Prakerja)"
+    assert text.clip(title, 60) == "Keamanan dan Higiene Pangan untuk Usaha Kuliner…"
+    assert text.clip("Operator Mesin (Dasar) Jahit Industri Garmen", 30) == "Operator Mesin (Dasar) Jahit…"
+
+
 def test_one_long_word_is_cut_where_it_stands():
     assert text.clip("x" * 50, 10) == "x" * 9 + "…"
 

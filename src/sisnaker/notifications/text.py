@@ -19,6 +19,9 @@ def clip(text: str, limit: int) -> str:
     # Cut at the last space unless the cut already ends a word; a single long word is cut where it stands.
     if text[limit - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
+    # A parenthesis opened and not closed before the cut goes with its words: "Kuliner (Kartu…" read as a typo.
+    if cut.count("(") > cut.count(")") and cut.rfind("(") > 0:
+        cut = cut[:cut.rfind("(")]
     return cut.rstrip(" ,;:-(") + "…"
 
 
