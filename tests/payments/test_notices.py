@@ -49,8 +49,9 @@ def test_due_paid_and_failed_are_each_told_once_after_commit(finance, finance2, 
     paid = texts(phone_of(happy))[-1]
     assert "sudah ditransfer" in paid
     failed = texts(phone_of(unlucky))[-1]
-    assert "gagal: nama rekening tidak cocok. Rekening ini tidak dipakai lagi sampai diperbarui atau diperiksa petugas " \
-        "— perbarui rekening: " in failed and failed.endswith("/pembayaran/saya/rekening/")
+    assert "gagal: nama rekening tidak cocok. Rekening ini tidak dipakai lagi sampai diperbarui atau diperiksa petugas. " \
+        "Perbarui rekening: " in failed and failed.endswith("/pembayaran/saya/rekening/")
+    assert failed.isascii()  # GSM 7-bit: 160 characters a part (an em dash made it UCS-2, 70 a part)
     count = len(texts())
     # Importing the same result again tells nobody again.
     batches.batch_result_import(actor=finance, batch_id=batch.pk,
@@ -69,7 +70,7 @@ def test_a_failure_not_about_the_account_says_it_will_be_sent_again(finance, fin
     line = batch.lines.get()
     batches.batch_result_import(actor=finance, batch_id=batch.pk, data=result_file(batch, failed={line.payable_id: "gangguan sistem bank"}))
     text = texts(phone_of(enrollments[0].person))[-1]
-    assert "gangguan sistem bank" in text and "dikirim lagi" in text and "perbarui rekening" not in text
+    assert "gangguan sistem bank" in text and "dikirim lagi" in text and "Perbarui rekening" not in text
 
 
 def test_an_alumnus_without_an_account_is_told_to_record_one(finance):
@@ -117,7 +118,8 @@ def test_long_titles_and_reasons_are_cut_at_a_word_and_never_end_in_two_full_sto
     # A QA pass read "(Kartu Prake)" in an SMS, and certificates' "… BLK).." (tests/certification).
     title = "Insentif pasca-pelatihan ke-1 Operator Mesin Jahit Industri (Kartu Prakerja Gelombang 70)"
     _subject, text = domain.incentive_notice(domain.Notice.DUE, amount=600_000, program=title, mine_url="u", account_url="a")
-    assert "(Insentif pasca-pelatihan ke-1 Operator Mesin Jahit Industri…)" in text  # 60 characters at most, whole words
+    assert "(Insentif pasca-pelatihan ke-1 Operator Mesin Jahit...)" in text  # 60 characters at most, whole words
+    assert text.isascii()  # one character outside GSM 7-bit ("…", "—") makes every part of the SMS 70 characters
     _subject, text = domain.incentive_notice(domain.Notice.FAILED, amount=600_000, program="Las", reason="Rekening ditutup.",
                                              mine_url="u", account_url="a")
-    assert "Rekening ditutup. " in text and ".." not in text
+    assert "Rekening ditutup. " in text and ".." not in text and text.isascii()

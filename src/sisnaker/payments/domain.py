@@ -586,7 +586,7 @@ def incentive_notice(event: str, *, amount: int, program: str, reason: str = "",
         subject = f"Transfer insentif {_rp(amount)} {what}"
         if account_problem(reason):
             return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason}. Rekening ini tidak dipakai lagi "
-                             f"sampai diperbarui atau diperiksa petugas — perbarui rekening: {account_url}")
+                             f"sampai diperbarui atau diperiksa petugas. Perbarui rekening: {account_url}")
         return subject, (f"Sisnaker: transfer insentif {_rp(amount)} {what}: {reason}. Akan dikirim lagi pada pembayaran "
                          f"berikutnya. {mine_url}")
     raise ValueError(f"unknown notice {event!r}")

@@ -45,6 +45,7 @@ from sisnaker.core.links import absolute
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can, require
 from sisnaker.notifications import services as notifications
+from sisnaker.notifications import text as sms_text
 from sisnaker.notifications.services import notify_address
 from sisnaker.payments.domain import AccountKind, EntryKind, PayableKind, balance_postings
 from sisnaker.payments.models import Payable
@@ -879,11 +880,6 @@ def survey_reminder_topic(purchase_id: int, n: int, closes: dt.date) -> str:
     return f"prakerja_survey:{purchase_id}:{n}:{closes:%Y%m%d}"
 
 
-def _ascii_short(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 3].rstrip() + "..."  # "...": "…" would make the SMS UCS-2
-
-
 def survey_reminders_send(*, actor, now: dt.datetime) -> int:
     """Remind the beneficiaries whose Prakerja survey 2 or 3 closes within ``domain.SURVEY_REMINDER_DAYS`` days and is not
     filled, while its incentive can still be earned (the wave pays for it; not made yet), at the phone and e-mail
@@ -930,7 +926,7 @@ def survey_reminders_send(*, actor, now: dt.datetime) -> int:
             if (enrollment_id, domain.SURVEY_CODES[n]) in filled or survey_incentive_key(number, n) in made or topic in used:
                 continue
             url = absolute(reverse("surveys:fill", args=[domain.SURVEY_CODES[n], enrollment_id]))
-            text = SURVEY_REMINDER_TEXT.format(n=n, course=_ascii_short(title, 24), last=f"{closes:%d/%m/%Y}",
+            text = SURVEY_REMINDER_TEXT.format(n=n, course=sms_text.clip(title, 24), last=f"{closes:%d/%m/%Y}",
                                                amount=f"Rp{amount:,}".replace(",", "."), url=url).id
             subject = f"Pengingat Survei Prakerja ke-{n}: {title}"[:200]
             addresses = {"sms": phone, "whatsapp": phone, "email": email}

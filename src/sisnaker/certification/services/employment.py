@@ -19,6 +19,7 @@ from sisnaker.core import audit
 from sisnaker.core.links import public_url
 from sisnaker.core.models import AuditEvent
 from sisnaker.notifications import services as notifications
+from sisnaker.notifications import text as sms_text
 from sisnaker.surveys import selectors as surveys
 from sisnaker.surveys.domain import EMPLOYMENT_CODE
 from sisnaker.training.domain import EnrollmentState as E
@@ -30,7 +31,6 @@ from ..codes import Audit
 from ..models import PersonalLink
 from ..survey_rules import completed_on_expression, employment_days, employment_window
 from . import links
-from .reminders import _short
 
 TOPIC = "employment.survey"
 
@@ -64,10 +64,10 @@ def due(*, today: dt.date) -> list[Enrollment]:
 
 def message(*, name: str, title: str, url: str, last: dt.date) -> tuple[str, str]:
     """Subject (e-mail) and SMS text (one SMS: first name, a shortened title, the link, the last day)."""
-    first = _short(domain.greeting_name(name), 12)
+    first = sms_text.clip(domain.greeting_name(name), 12)
     hello = f"{first}, " if first else ""
     subject = f"Survei kebekerjaan: {title}"[:200]
-    text = f"Sisnaker: {hello}isi survei kebekerjaan alumni \"{_short(title, 22)}\": {url} (s.d. {last:%d/%m/%y})"
+    text = f"Sisnaker: {hello}isi survei kebekerjaan alumni \"{sms_text.clip(title, 22)}\": {url} (s.d. {last:%d/%m/%y})"
     return subject, text
 
 

@@ -19,6 +19,7 @@ from sisnaker.core.errors import Msg
 from sisnaker.core.links import public_url
 from sisnaker.core.permissions import require
 from sisnaker.notifications import services as notifications
+from sisnaker.notifications import text as sms_text
 from sisnaker.training.models import Program
 
 from .. import domain
@@ -74,20 +75,14 @@ class ReminderReport:
 STEP_WORDS = {"reviewed": "ulasan", "survey": "survei"}
 
 
-def _short(text: str, n: int) -> str:
-    """At most ``n`` characters; "..." (not "…", which would turn the SMS into UCS-2: 70 characters a part)."""
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
-
-
 def link_message(*, purpose: str, name: str, program: Program, todo: list[str], url: str,
                  expires_at: dt.datetime) -> tuple[str, str]:
     """Subject (e-mail) and text of a message carrying a personal link. The text fits one SMS (160 GSM
     characters) with a link of up to 60 characters: the first name, a shortened title, the steps, the link
     and its expiry; nothing else of the person."""
-    first = _short(domain.greeting_name(name), 12)
+    first = sms_text.clip(domain.greeting_name(name), 12)
     hello = f"{first}, " if first else ""
-    title = _short(program.title, 22)
+    title = sms_text.clip(program.title, 22)
     until = timezone.localtime(expires_at).strftime("%d/%m/%y")
     if purpose == domain.LINK_CERTIFICATE_READY:
         subject = f"Sertifikat Anda sudah terbit: {program.title}"[:200]
