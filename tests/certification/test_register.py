@@ -92,3 +92,13 @@ def test_bad_filters_answer_the_whole_register_not_an_error(client, register):
     client.force_login(CuratorFactory())
     response = client.get(reverse("certification:register"), {"year": "20x6", "status": "x' OR 1=1", "page": "-3"})
     assert response.status_code == 200 and "BLK-SBY/2026/000001" in response.content.decode()
+
+
+def test_a_mistyped_nik_never_reaches_the_url_and_an_impossible_year_is_ignored(client, register):
+    client.force_login(CuratorFactory())
+    url = reverse("certification:register")
+    response = client.post(url, {"q": "327301570595000", "status": "", "year": ""})  # 15 digits
+    assert response.status_code == 302 and response["Location"] == url
+    assert "NIK harus 16 digit" in client.get(url).content.decode()
+    page = client.get(url, {"year": "0000"}).content.decode()
+    assert "BLK-SBY/2026/000001" in page and 'value=""' in page.split('id="year"')[1][:80]

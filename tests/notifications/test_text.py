@@ -47,9 +47,15 @@ def test_clip_never_exceeds_the_limit(value, limit):
 
 
 @given(st.text())
-def test_a_reason_never_ends_with_its_own_full_stop(value):
-    reason = text.reason(value)
-    assert not reason.endswith(" ") and (not reason.endswith(".") or reason.endswith(text.ELLIPSIS))
+def test_a_reason_with_the_callers_full_stop_ends_once_or_with_the_ellipsis(value):
+    sentence = text.reason(value) + "."
+    assert not sentence.endswith(" .")
+    assert not sentence.endswith("..") or sentence.endswith("...") and not sentence.endswith("....")
+
+
+def test_a_cut_reason_with_the_callers_full_stop_reads_as_an_ellipsis():
+    assert text.reason("Peserta tidak memenuhi syarat usia minimal dan belum melengkapi berkas", 40) + "." == \
+        "Peserta tidak memenuhi syarat usia..."
 
 
 LONG_REASON = "Peserta tidak memenuhi syarat usia minimal dan belum melengkapi berkas ijazah serta surat keterangan domisili."

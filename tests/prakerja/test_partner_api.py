@@ -265,9 +265,18 @@ def test_a_platform_lists_its_own_purchases_by_period_a_page_at_a_time_for_recon
     assert call(m.platform, "/purchases", {"requested_from": tomorrow})[1]["data"]["purchases"] == []
     since = (timezone.now() - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
     assert len(call(m.platform, "/purchases", {"requested_from": since, "requested_to": tomorrow})[1]["data"]["purchases"]) == 2
+    # A consent that lapsed reads as /purchase/status says: refused, consent_expired.
+    call(other_key, "/purchase/cancel", {"invoice_code": theirs})
+    third = call(m.platform, "/purchase", {**order, "idempotency_key": "order-c"})[1]["data"]["invoice_code"]
+    Purchase.objects.filter(invoice_code=third).update(consent_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    listed = {p["invoice_code"]: p for p in call(m.platform, "/purchases", {})[1]["data"]["purchases"]}
+    assert (listed[third]["status"], listed[third]["refusal"]) == ("refused", "consent_expired")
+    assert call(m.platform, "/purchase/status", {"invoice_code": third})[1]["data"]["status"] == "refused"
     # An institution is refused; bad bounds are a 400 naming the field.
     assert call(m.lpk, "/purchases", {})[1]["code"] == "partner_kind_not_allowed"
     for body, field in (({"requested_from": "2026-11-01T00:00:00"}, "requested_from"), ({"requested_to": "kemarin"}, "requested_to"),
-                        ({"requested_from": 20261101}, "requested_from"), ({"limit": 501}, "limit"), ({"after": -1}, "after")):
+                        ({"requested_from": 20261101}, "requested_from"), ({"limit": 501}, "limit"), ({"after": -1}, "after"),
+                        ({"requested_from": "0001-01-01T00:00:00+05:00"}, "requested_from"),
+                        ({"requested_to": "9999-12-31T23:59:59-05:00"}, "requested_to")):
         status, answer = call(m.platform, "/purchases", body)
         assert (status, answer["code"], answer["field"]) == (400, "invalid_value", field)

@@ -78,9 +78,14 @@ def test_only_a_change_of_days_is_news_and_each_change_is_told_once(world):
     services.program_update(actor=manager, program=program, data=later)
     services.program_update(actor=manager, program=program, data=later)  # saved again unchanged: nothing new to say
     assert Notification.objects.filter(topic__startswith="program_dates:", channel="sms").count() == 1
-    # Moved again the same day: news again.
+    # Moved again the same day: news again; and back to the first dates: news again too (the last word counts).
+    first = program.start_date
     services.program_update(actor=manager, program=program, data=_data(program, start_date=program.start_date + dt.timedelta(days=1)))
     assert Notification.objects.filter(topic__startswith="program_dates:", channel="sms").count() == 2
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=first))
+    assert Notification.objects.filter(topic__startswith="program_dates:", channel="sms").count() == 3
+    last = Notification.objects.filter(topic__startswith="program_dates:", channel="sms").latest("pk")
+    assert long_id(first) in last.body
 
 
 def test_a_draft_has_nobody_to_tell():

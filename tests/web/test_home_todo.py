@@ -71,3 +71,35 @@ def test_a_suspended_companys_applications_are_not_offered(client, regions):
     placement.application_submit(actor=applicant.user, vacancy_id=vacancy.pk, now=NOW)
     Company.objects.filter(pk=vacancy.company_id).update(status="suspended", status_reason="Izin usaha dicabut")
     assert 'id="waiting-applications"' not in _home(client, boss)
+
+
+def test_no_certificate_waits_for_someone_who_did_not_pass_nor_after_half_a_year(client, regions):
+    today = timezone.localdate()
+    failed, old_alumnus, recent_alumnus = PersonFactory(), PersonFactory(), PersonFactory()
+    recent = ProgramFactory(status=P.CLOSED, today=today - dt.timedelta(days=10), title="Baru Selesai")
+    EnrollmentFactory(program=recent, person=failed, state=E.NOT_PASSED, source="self")
+    EnrollmentFactory(program=recent, person=recent_alumnus, state=E.GRADUATED, source="self")
+    long_ago = ProgramFactory(status=P.CLOSED, today=today - dt.timedelta(days=400), title="Lama Sekali")
+    EnrollmentFactory(program=long_ago, person=old_alumnus, state=E.GRADUATED, source="self")
+    assert 'id="my-todo"' not in _home(client, failed.user)
+    assert 'id="my-todo"' not in _home(client, old_alumnus.user)
+    assert "Baru Selesai" in _home(client, recent_alumnus.user).split('id="my-todo"')[1]
+
+
+def test_the_home_page_reads_the_same_number_of_queries_whatever_the_number_of_trainings(client, regions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(person) -> int:
+        client.force_login(person.user)
+        with CaptureQueriesContext(connection) as seen:
+            client.get(reverse("web:home"))
+        return len(seen)
+
+    one, many = PersonFactory(), PersonFactory()
+    running = dict(status=P.RUNNING, today=timezone.localdate() - dt.timedelta(days=12))
+    EnrollmentFactory(program=ProgramFactory(**running), person=one, state=E.PARTICIPANT, source="self")
+    for _ in range(4):
+        EnrollmentFactory(program=ProgramFactory(**running), person=many, state=E.PARTICIPANT, source="self")
+    queries(one)  # warm what is cached per process
+    assert queries(many) == queries(one)

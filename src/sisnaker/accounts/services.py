@@ -15,10 +15,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core import audit, crypto, dates, gate, inserts, ratelimit
+from sisnaker.core import audit, crypto, dates, gate, inserts, links, ratelimit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import can, require
@@ -941,10 +942,9 @@ def normalize_phone_or_blank(raw: str) -> str:
 
 
 def _tell_officers(*, dispute: IdentityDispute) -> None:
-    text = Msg("Ada pendaftaran warga dengan NIK yang datanya berbeda dari data terdaftar, menunggu pemeriksaan Anda "
-               "(Sisnaker → Data warga → Sengketa data).",
-               "A citizen signed up with a NIK whose data differ from the registered record; it awaits your check "
-               "(Sisnaker → Residents → Identity disputes).")
+    link = links.absolute(reverse("accounts:disputes"))
+    text = Msg(f"Ada pendaftaran warga dengan NIK yang datanya berbeda dari data terdaftar, menunggu pemeriksaan Anda: {link}",
+               f"A citizen signed up with a NIK whose data differ from the registered record; it awaits your check: {link}")
     for officer in selectors.officers_for_dispute(dispute=dispute):
         notify_user(user=officer, topic="person.identity_disputed", subject="Sisnaker: sengketa data NIK",
                     text=text.en if officer.preferred_language == "en" else text.id)

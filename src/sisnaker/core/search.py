@@ -36,3 +36,10 @@ def nik_index_of(q: str) -> str | None:
 
 def is_token(q: str) -> bool:
     return bool(_TOKEN.match((q or "").strip()))
+
+
+def looks_like_mistyped_nik(q: str) -> bool:
+    """Digits only (spaces, dots and dashes aside), 10 to 20 of them, but not 16: a NIK typed wrong, which a search
+    must not put in a URL as it is (``protect_query`` hashes only a whole NIK)."""
+    compact = "".join(ch for ch in (q or "") if not (ch.isspace() or ch in ".-"))
+    return compact.isascii() and compact.isdigit() and 10 <= len(compact) <= 20 and len(compact) != 16

@@ -938,7 +938,7 @@ class Generator:
             if i == 0:
                 title = f"Pelatihan Nasional {self.field_names[field_id]}"[:170] + f" — Angkatan {batch}"
             funding = rng.choice(["apbn", "apbn", "apbd", "prakerja", "self"])
-            hours = rng.choice([40, 80, 120, 160, 240, 320, 480])
+            hours = rng.choice([40, 80, 120, 160, 240, 320])  # 320 JP in 21 days at the shortest: within 16 JP a day
             if i == 0:
                 self.big_pk = pk
             elif i == 1:

@@ -9,12 +9,13 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts import selectors as account_selectors
 from sisnaker.accounts.codes import Code as AccountCode
 from sisnaker.accounts.models import RoleAssignment, User
-from sisnaker.core import audit
+from sisnaker.core import audit, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
@@ -106,12 +107,13 @@ def institution_register(
 
 
 def _notify_approvers(*, institution: Institution) -> None:
+    # A link, not a path through the menu ("Lembaga → Persetujuan": the arrow also made the SMS UCS-2, 70 a part).
     text = Msg("Pendaftaran lembaga baru menunggu persetujuan Anda: {name} ({kind}, {number}, {regency}). "
-               "Periksa izin/SK/VIN-nya di Sisnaker: Lembaga → Persetujuan.",
+               "Periksa izin/SK/VIN-nya: {link}",
                "A new institution registration awaits your approval: {name} ({kind}, {number}, {regency}). "
-               "Check its licence/decree/VIN in Sisnaker: Institutions → Approvals.").format(
+               "Check its licence/decree/VIN: {link}").format(
                    name=institution.name, kind=institution.get_kind_display(), number=institution.registry_number,
-                   regency=institution.regency.name)
+                   regency=institution.regency.name, link=links.absolute(reverse("institutions:review_queue")))
     for user in selectors.approvers_of(institution=institution):
         notify_user(user=user, topic="institution.pending", subject=f"Sisnaker: {institution.name}",
                     text=text.en if user.preferred_language == "en" else text.id)

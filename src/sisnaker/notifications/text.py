@@ -16,6 +16,8 @@ ELLIPSIS = "..."
 
 def clip(text: str, limit: int) -> str:
     """``text`` on one line within ``limit`` characters (at least 4), cut at a word with "..." when longer."""
+    if limit < len(ELLIPSIS) + 1:
+        raise ValueError(f"clip needs a limit of at least {len(ELLIPSIS) + 1} characters")
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -28,10 +30,11 @@ def clip(text: str, limit: int) -> str:
     # A parenthesis opened and not closed before the cut goes with its words: "Kuliner (Kartu..." read as a typo.
     if cut.count("(") > cut.count(")") and cut.rfind("(") >= room // 2:
         cut = cut[:cut.rfind("(")]
-    return cut.rstrip(" ,;:-(") + ELLIPSIS
+    return cut.rstrip(" ,;:-(.") + ELLIPSIS
 
 
 def reason(text: str, limit: int = REASON) -> str:
-    """A reason to put before the caller's own full stop: without its own trailing full stops, then clipped (a cut
-    one ends with "...")."""
-    return clip(" ".join(text.split()).rstrip(". "), limit)
+    """A reason to put before the caller's own full stop: without its own trailing full stops, then clipped. A cut
+    one ends with two of the ellipsis' dots: the caller's full stop makes the third ("syarat usia" + ".." + ".")."""
+    short = clip(" ".join(text.split()).rstrip(". "), limit)
+    return short[:-1] if short.endswith(ELLIPSIS) else short

@@ -153,13 +153,19 @@ def voucher(request: HttpRequest) -> JsonResponse:
                                   "session_start": c.session_start.astimezone(dt.UTC).isoformat(), "status": c.status} for c in codes]})
 
 
+def _status_of(purchase: Purchase, now: dt.datetime) -> tuple[str, str | None]:
+    """(status, refusal) as a platform reads them: a consent that lapsed, though nothing has recorded it yet (the next
+    request for the card does), is already refused for ``consent_expired``."""
+    if purchase.status == domain.PurchaseStatus.CONSENT and domain.consent_refusal(
+            status=purchase.status, expires_at=purchase.consent_expires_at, attempts=purchase.consent_attempts,
+            now=now) == "consent_expired":
+        return domain.PurchaseStatus.REFUSED, "consent_expired"
+    return purchase.status, purchase.refusal or None
+
+
 def _purchase_data(purchase: Purchase) -> dict:
-    waiting = purchase.status == domain.PurchaseStatus.CONSENT
-    status, refusal = purchase.status, purchase.refusal or None
-    if waiting and domain.consent_refusal(status=purchase.status, expires_at=purchase.consent_expires_at,
-                                          attempts=purchase.consent_attempts, now=timezone.now()) == "consent_expired":
-        # Lapsed, though nothing has recorded it yet (the next request for the card does): say what it is.
-        waiting, status, refusal = False, domain.PurchaseStatus.REFUSED, "consent_expired"
+    status, refusal = _status_of(purchase, timezone.now())
+    waiting = status == domain.PurchaseStatus.CONSENT
     return {"invoice_code": purchase.invoice_code, "status": status, "refusal": refusal,
             "price": purchase.price, "course_code": purchase.entry.course_code,
             "voucher_code": purchase.voucher_code if purchase.status in ("authorised", "completed") else None,
@@ -302,11 +308,14 @@ def _instant(data: dict, name: str) -> dt.datetime | None:
         raise refusal
     try:
         if len(value) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
-        instant = dt.datetime.fromisoformat(value)
-    except ValueError:
+            instant = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+        else:
+            instant = dt.datetime.fromisoformat(value)
+        # In UTC as the database compares it; the years a purchase can have (0001-01-01+05:00 overflowed into year 0).
+        instant = instant.astimezone(dt.UTC) if instant.tzinfo is not None else None
+    except (ValueError, OverflowError):
         raise refusal from None
-    if instant.tzinfo is None:
+    if instant is None or not 2000 <= instant.year <= 2999:
         raise refusal
     return instant
 
@@ -327,8 +336,9 @@ def purchase_list(request: HttpRequest) -> JsonResponse:
                                          limit=limit + 1)
     more = len(found) > limit
     found = found[:limit]
+    now = timezone.now()
     return ok({"purchases": [{
-        "invoice_code": p.invoice_code, "status": p.status, "refusal": p.refusal or None, "price": p.price,
+        "invoice_code": p.invoice_code, **dict(zip(("status", "refusal"), _status_of(p, now), strict=True)), "price": p.price,
         "course_code": p.entry.course_code, "idempotency_key": p.idempotency_key,
         "voucher_code": p.voucher_code if p.status in ("authorised", "completed") else None,
         "requested_at": _iso(p.requested_at), "consented_at": _iso(p.consented_at), "decided_at": _iso(p.decided_at),

@@ -454,7 +454,9 @@ class Purchase(models.Model):
             models.CheckConstraint(condition=Q(incentives_open=False) | Q(status="completed"), name="prakerja_purchase_incentives_open_completed"),
         ]
         indexes = [models.Index(fields=["institution", "status"], name="prakerja_purchase_inst_idx"),
-                   models.Index(fields=["id"], condition=Q(incentives_open=True), name="prakerja_purchase_incent_idx")]
+                   models.Index(fields=["id"], condition=Q(incentives_open=True), name="prakerja_purchase_incent_idx"),
+                   # A platform's own purchases in order, a page at a time (``selectors.platform_purchases``).
+                   models.Index(fields=["platform_code", "id"], name="prakerja_purchase_platform_idx")]
 
     def __str__(self) -> str:
         return self.invoice_code

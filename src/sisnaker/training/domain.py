@@ -531,9 +531,10 @@ def missing_program_field(values: dict) -> str | None:
 def validate_program_fields(
     *, title: str, hours: int, start_date: dt.date, end_date: dt.date, registration_opens: dt.date,
     registration_closes: dt.date, quota: int, funding: str, dipa_reference: str, fee: int,
-    min_age: int | None, max_age: int | None, min_education: str,
+    min_age: int | None, max_age: int | None, min_education: str, hours_per_day: bool = True,
 ) -> None:
-    """Raise ValidationFailed naming the first field that is wrong."""
+    """Raise ValidationFailed naming the first field that is wrong. ``hours_per_day=False`` skips the JP-per-day cap
+    (an edit that changes neither the hours nor the dates of a program saved before the cap existed)."""
     def fail(field: str, id_: str, en: str):
         raise ValidationFailed(Msg(id_, en), code=Code(f"program_{field}"), field=field)
 
@@ -544,7 +545,7 @@ def validate_program_fields(
     if end_date < start_date:
         fail("end_date", "Tanggal selesai tidak boleh sebelum tanggal mulai.", "The end date cannot be before the start date.")
     days = (end_date - start_date).days + 1
-    if hours > days * JP_PER_DAY_MAX:
+    if hours_per_day and hours > days * JP_PER_DAY_MAX:
         raise ValidationFailed(Msg("{h} JP dalam {d} hari berarti lebih dari {m} JP sehari: periksa jumlah JP atau tanggal selesai.",
                                    "{h} training hours (JP) in {d} days is more than {m} a day: check the hours or the end date.")
                                .format(h=hours, d=days, m=JP_PER_DAY_MAX), code=Code("program_hours"), field="hours")
@@ -588,12 +589,12 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
                      link: str) -> tuple[Msg, Msg]:
     """(subject, text) telling an applicant the manager's decision ``action`` (one of ``DECISIONS_TOLD``); ``link``
     opens the program's page (its dates and place) or, when not selected, the catalogue of other trainings."""
+    program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
     if action == "accept":
         return (Msg("Anda diterima sebagai peserta pelatihan", "You were accepted as a training participant"),
                 Msg("Anda diterima sebagai peserta \"{p}\" di {i}, mulai {d_id}. Jadwal dan tempat: {link}",
                     "You were accepted as a participant of \"{p}\" at {i}, starting {d_en}. Schedule and place: {link}")
                 .format(p=program, i=institution, link=link, **dates.msg_params("d", start_date)))
-    program = sms_text.clip(program, sms_text.PROGRAM_TITLE)
     reason = sms_text.reason(reason)  # the sentences put their own full stop after it
     if action == "reject":
         why = Msg(" Alasan: {r}.", " Reason: {r}.").format(r=reason) if reason else Msg("", "")
@@ -610,10 +611,10 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
     raise ValueError(f"no message for the decision {action!r}")
 
 
-def schedule_change_topic(*, program_id: int, start_date: dt.date, end_date: dt.date) -> str:
-    """The notification topic of a program's new dates: each change is told once (a second change on the same day
-    is news again, the same dates set twice are not)."""
-    return f"program_dates:{program_id}:{start_date:%Y%m%d}:{end_date:%Y%m%d}"
+def schedule_change_topic(*, program_id: int, changed_at: dt.datetime) -> str:
+    """The notification topic of one change of a program's dates: every change is news, even back to dates told
+    earlier the same day (a topic is sent once a day per person, so one keyed by the dates stayed silent then)."""
+    return f"program_dates:{program_id}:{changed_at:%Y%m%d%H%M%S%f}"
 
 
 def schedule_changed(*, status: str, before: tuple[dt.date, dt.date], after: tuple[dt.date, dt.date]) -> bool:

@@ -118,7 +118,7 @@ class ProgramData:
     instructor_ids: tuple[int, ...] | None = None
 
 
-def _validate_program(data: ProgramData) -> None:
+def _validate_program(data: ProgramData, *, hours_per_day: bool = True) -> None:
     missing = domain.missing_program_field({name: getattr(data, name) for name in domain.PROGRAM_REQUIRED_FIELDS})
     if missing is not None:  # e.g. an API PATCH with {"start_date": null}
         label = domain.PROGRAM_REQUIRED_FIELDS[missing]
@@ -128,7 +128,7 @@ def _validate_program(data: ProgramData) -> None:
         title=data.title, hours=data.hours, start_date=data.start_date, end_date=data.end_date,
         registration_opens=data.registration_opens, registration_closes=data.registration_closes, quota=data.quota,
         funding=data.funding, dipa_reference=data.dipa_reference, fee=data.fee, min_age=data.min_age,
-        max_age=data.max_age, min_education=data.min_education,
+        max_age=data.max_age, min_education=data.min_education, hours_per_day=hours_per_day,
     )
     for name, choices in (("mode", Program.Mode), ("funding", Program.Funding), ("selection_method", Program.Selection)):
         if getattr(data, name) not in choices.values:
@@ -237,7 +237,10 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     if program.status not in (P.DRAFT, P.PUBLISHED, P.SELECTION):
         raise Conflict(Msg("Program yang sudah berjalan atau selesai tidak dapat diubah.",
                            "A program that is running or finished cannot be edited."), code=Code.PROGRAM_LOCKED)
-    _validate_program(data)
+    # The JP-per-day cap holds for what the edit sets: a program saved before the cap, edited without touching its
+    # hours or dates (its quota, its description), is not refused for them.
+    _validate_program(data, hours_per_day=(data.hours, data.start_date, data.end_date)
+                      != (program.hours, program.start_date, program.end_date))
     taken = selectors.seats_taken(program=program)
     if data.quota < taken:
         raise ValidationFailed(Msg("Kuota tidak boleh kurang dari {n} peserta yang sudah diterima.",
@@ -740,7 +743,7 @@ def _tell_schedule(*, program: Program) -> int:
     # are told which, so they can choose.
     clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
     link = links.absolute(reverse("training:program", args=[program.pk]))
-    topic = domain.schedule_change_topic(program_id=program.pk, start_date=program.start_date, end_date=program.end_date)
+    topic = domain.schedule_change_topic(program_id=program.pk, changed_at=timezone.now())
     by_clash = {title: domain.schedule_change_message(program=program.title, institution=program.institution.name,
                                                       start_date=program.start_date, end_date=program.end_date, link=link,
                                                       clash=title)

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # for) and an employer's applications nobody has looked at yet: each one click from where it is done.
         if context["dashboard"].person is not None:
             _person, items = certification_selectors.my_trainings(user=user)
-            context["todo"] = certification_selectors.my_todo(items)
+            context["todo"] = certification_selectors.my_todo(items, today=today)
             context["active_trainings"] = sum(1 for it in items if it.e.state in training_domain.ACTIVE_STATES)
         if Role.EMPLOYER in roles:
             context["waiting_applications"] = placement_selectors.applications_waiting(user=user)

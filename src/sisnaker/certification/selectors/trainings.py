@@ -141,17 +141,26 @@ class Todo:
     last_day: dt.date | None = None
 
 
-def my_todo(items: list[MyTraining]) -> list[Todo]:
+# How long after a training closed its review and survey stay on the alumnus' home page while the certificate waits
+# for them ("Pelatihan saya" keeps offering them after that).
+TODO_DAYS_AFTER_CLOSE = 180
+
+
+def my_todo(items: list[MyTraining], *, today: dt.date) -> list[Todo]:
     """What "Pelatihan saya" asks of the citizen, gathered for the home page (no query): the review and the
-    work-readiness survey a certificate waits for, and the employment survey while its window is open."""
+    work-readiness survey a certificate waits for (a participant of a running training, an alumnus of one closed in
+    the last ``TODO_DAYS_AFTER_CLOSE`` days; never someone who did not pass: no certificate waits), and the
+    employment survey while its window is open."""
     out = []
     for item in items:
-        steps = item.steps
-        if item.certificate is None and steps.applies:
+        steps, e = item.steps, item.e
+        waits = (item.certificate is None and steps.applies and e.state in (E.PARTICIPANT, E.GRADUATED)
+                 and (e.program.closed_on is None or (today - e.program.closed_on).days <= TODO_DAYS_AFTER_CLOSE))
+        if waits:
             if not steps.reviewed:
                 out.append(Todo(Msg("Beri ulasan pelatihan", "Review the training"),
                                 steps.review_url, item.program.title))
-            if not steps.survey_done:
+            if not steps.survey_done and domain.readiness_survey_refusal(state=e.state, program_status=e.program.status) is None:
                 out.append(Todo(Msg("Isi survei kesiapan kerja", "Fill in the work-readiness survey"),
                                 steps.survey_url, item.program.title))
         if steps.employment_open and not steps.employment_done:

@@ -65,13 +65,16 @@ def register(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(Msg("Register sertifikat nasional untuk kurator Kementerian.",
                                    "The national certificate register is for Ministry curators."))
     if request.method == "POST":
-        # The search form posts, so that a NIK typed in it never appears in a URL (core.search).
-        keep = {"q": search.protect_query(request.POST.get("q", "")[:100]), "status": request.POST.get("status", ""),
-                "year": request.POST.get("year", "")}
+        # The search form posts, so that a NIK typed in it never appears in a URL (core.search); nor does a mistyped one.
+        q = request.POST.get("q", "")[:100]
+        if search.looks_like_mistyped_nik(q):
+            messages.error(request, _("NIK harus 16 digit (nomor sertifikat memuat garis miring): periksa lalu cari lagi."))
+            return redirect(request.path)
+        keep = {"q": search.protect_query(q), "status": request.POST.get("status", ""), "year": request.POST.get("year", "")}
         keep = {k: v for k, v in keep.items() if v}
         return redirect(f"{request.path}?{urlencode(keep)}" if keep else request.path)
     q, status, year = request.GET.get("q", "")[:100], request.GET.get("status", ""), request.GET.get("year", "")
-    year_value = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
+    year_value = int(year) if year.isascii() and year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2100 else None
     qs = selectors.register_search(viewer=request.user, q=q, status=status, year=year_value)
     # At most REGISTER_COUNT_CAP rows are counted: the national register says "more than 10,000" (a search narrows it).
     page = CappedPaginator(qs, 50, cap=REGISTER_COUNT_CAP).get_page(request.GET.get("page"))
