@@ -11,27 +11,19 @@ from sisnaker.core.dates import long_id
 from sisnaker.notifications.models import Notification
 from sisnaker.training import domain, services
 from tests.conftest import TODAY
-from tests.factories import InstitutionFactory, ManagerFactory, PersonFactory, ProgramFactory
+from tests.factories import PersonFactory, ProgramFactory
 from tests.sms import committed
 from tests.training.test_services import register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
 
 
-@pytest.fixture
-def world(regions):
-    inst = InstitutionFactory(name="UPTD BLK Kota Bandung")
-    manager = ManagerFactory(username="pengelola", institution=inst)
-    program = ProgramFactory(institution=inst, created_by=manager, title="Operator Las Dasar", quota=10)
-    return manager, program
-
-
 def _texts(phone: str) -> list[str]:
     return [text for to, text in committed() if to == phone]
 
 
-def test_accepted_and_rejected_applicants_are_told(world):
-    manager, program = world
+def test_accepted_and_rejected_applicants_are_told(told_program):
+    manager, program = told_program
     accepted, rejected, no_account = PersonFactory(), PersonFactory(), PersonFactory(provisional=True)
     english = PersonFactory()
     english.user.preferred_language = "en"
@@ -52,8 +44,8 @@ def test_accepted_and_rejected_applicants_are_told(world):
         assert reverse("training:catalogue") in text
 
 
-def test_each_decision_is_told_once_and_refused_rows_are_not_told(world):
-    manager, program = world
+def test_each_decision_is_told_once_and_refused_rows_are_not_told(told_program):
+    manager, program = told_program
     person = PersonFactory()
     enrollment = register(person, program)
     for _ in range(2):
@@ -65,15 +57,15 @@ def test_each_decision_is_told_once_and_refused_rows_are_not_told(world):
     assert not Notification.objects.filter(topic=domain.decision_topic(action="reject", program_id=program.pk)).exists()
 
 
-def test_select_is_a_working_step_not_news(world):
-    manager, program = world
+def test_select_is_a_working_step_not_news(told_program):
+    manager, program = told_program
     enrollment = register(PersonFactory(), program)
     services.enrollments_transition(actor=manager, program=program, enrollment_ids=[enrollment.pk], action="select")
     assert not Notification.objects.exists()
 
 
-def test_applicants_left_over_at_the_start_and_everyone_in_a_cancelled_program_are_told(world):
-    manager, program = world
+def test_applicants_left_over_at_the_start_and_everyone_in_a_cancelled_program_are_told(told_program):
+    manager, program = told_program
     accepted, left_over = PersonFactory(), PersonFactory()
     a = register(accepted, program)
     register(left_over, program)

@@ -18,23 +18,13 @@ from sisnaker.training.domain import EnrollmentState as E
 from tests.conftest import TODAY
 from tests.factories import (
     EnrollmentFactory,
-    InstitutionFactory,
-    ManagerFactory,
     PersonFactory,
     ProgramFactory,
 )
-from tests.sms import committed
+from tests.training.test_decision_news import _texts
 from tests.training.test_services import register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
-
-
-@pytest.fixture
-def world(regions):
-    inst = InstitutionFactory(name="UPTD BLK Kota Bandung")
-    manager = ManagerFactory(username="pengelola", institution=inst)
-    program = ProgramFactory(institution=inst, created_by=manager, title="Operator Las Dasar", quota=10)
-    return manager, program
 
 
 def _data(program, **changes) -> services.ProgramData:
@@ -43,12 +33,8 @@ def _data(program, **changes) -> services.ProgramData:
     return dataclasses.replace(data, **changes)
 
 
-def _texts(phone: str) -> list[str]:
-    return [text for to, text in committed() if to == phone]
-
-
-def test_applicants_and_participants_hear_the_new_dates_and_those_who_left_do_not(world):
-    manager, program = world
+def test_applicants_and_participants_hear_the_new_dates_and_those_who_left_do_not(told_program):
+    manager, program = told_program
     applicant, participant, withdrawn, english = PersonFactory(), PersonFactory(), PersonFactory(), PersonFactory()
     english.user.preferred_language = "en"
     english.user.save(update_fields=["preferred_language"])
@@ -67,8 +53,8 @@ def test_applicants_and_participants_hear_the_new_dates_and_those_who_left_do_no
     assert not [t for t in _texts(withdrawn.phone) if "berubah" in t]
 
 
-def test_only_a_change_of_days_is_news_and_each_change_is_told_once(world):
-    manager, program = world
+def test_only_a_change_of_days_is_news_and_each_change_is_told_once(told_program):
+    manager, program = told_program
     person = PersonFactory()
     register(person, program)
     services.program_update(actor=manager, program=program, data=_data(program, quota=12, title="Operator Las Dasar 2"))
@@ -95,16 +81,16 @@ def test_a_draft_has_nobody_to_tell():
                                    after=(dt.date(2026, 12, 1), dt.date(2026, 12, 21)))
 
 
-def test_the_edit_page_says_who_will_be_told(world, client):
-    manager, program = world
+def test_the_edit_page_says_who_will_be_told(told_program, client):
+    manager, program = told_program
     client.force_login(manager)
     page = client.get(reverse("training:program_edit", args=[program.pk])).content.decode()
     assert "diberi tahu jadwal barunya" in page
 
 
 
-def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_history_counts_them(world):
-    manager, program = world
+def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_history_counts_them(told_program):
+    manager, program = told_program
     busy, free = PersonFactory(), PersonFactory()
     register(busy, program)
     register(free, program)

@@ -390,6 +390,19 @@ SCHEMAS = {
 BASE = "/api/v1/integration"
 
 
+def _page_schema(title: str, key: str, item_properties: dict) -> dict:
+    """The schema of a paged list: ``key`` holds the items, ``next`` the cursor of the next page (null on the last)."""
+    return {title: {"type": "object", "title": title, "required": [key, "next"], "properties": {
+        key: {"type": "array", "items": {"type": "object", "properties": item_properties}},
+        "next": {"type": ["integer", "null"]}}}}
+
+
+def _page_request(page_max: int, **properties: dict) -> dict:
+    """The request body of a paged list: its own ``properties`` and the cursor ``after`` and ``limit`` (``_page_bounds``)."""
+    return {"type": "object", "properties": {**properties, "after": {"type": "integer", "minimum": 0},
+                                             "limit": {"type": "integer", "minimum": 1, "maximum": page_max}}}
+
+
 def _register() -> None:
     openapi.register(f"{BASE}/payment/redeem-code/status", operation_id="prakerja_redeem_status", summary="A redeem code's status",
                      description="Institutions. Wire-compatible with the published Kartu Prakerja API.", data_schema="PrakerjaRedeem",
@@ -486,20 +499,13 @@ def _register() -> None:
                                  "`course_code` is what `/purchase` takes; `price` is in rupiah; `sessions` are the sessions' "
                                  "starts (a redeem code works from 1 hour before to 1 hour after its session's start).",
                      data_schema="PrakerjaCatalogue",
-                     schemas={"PrakerjaCatalogue": {"type": "object", "title": "PrakerjaCatalogue", "required": ["courses", "next"],
-                                                    "properties": {"courses": {"type": "array", "items": {
-                                                        "type": "object", "properties": {
-                                                            "course_code": {"type": "string"}, "title": {"type": "string"},
-                                                            "course_type": {"type": "string"}, "price": {"type": "integer"},
-                                                            "sessions": {"type": "array", "items": {"type": "string", "format": "date-time"}},
-                                                            "start_date": {"type": "string", "format": "date"},
-                                                            "end_date": {"type": "string", "format": "date"},
-                                                            "regency": {"type": ["string", "null"]},
-                                                            "institution": {"type": "object", "properties": {
-                                                                "name": {"type": "string"}, "registry_number": {"type": "string"}}}}}},
-                                                        "next": {"type": ["integer", "null"]}}}},
-                     request_schema={"type": "object", "properties": {
-                         "after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1, "maximum": CATALOGUE_PAGE}}},
+                     schemas=_page_schema("PrakerjaCatalogue", "courses", {
+                         "course_code": {"type": "string"}, "title": {"type": "string"}, "course_type": {"type": "string"},
+                         "price": {"type": "integer"}, "sessions": {"type": "array", "items": {"type": "string", "format": "date-time"}},
+                         "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+                         "regency": {"type": ["string", "null"]},
+                         "institution": {"type": "object", "properties": {"name": {"type": "string"}, "registry_number": {"type": "string"}}}}),
+                     request_schema=_page_request(CATALOGUE_PAGE),
                      request_example={"after": 0, "limit": 50},
                      extra_refusals={400: "`invalid_value` (`after` or `limit`)"})
 
@@ -512,21 +518,13 @@ def _register() -> None:
                                  "platform's orders with the PMO: every status, `voucher_code` once authorised, every instant "
                                  "in UTC. Never another platform's purchases.",
                      data_schema="PrakerjaPurchases",
-                     schemas={"PrakerjaPurchases": {"type": "object", "title": "PrakerjaPurchases", "required": ["purchases", "next"],
-                                                    "properties": {"purchases": {"type": "array", "items": {
-                                                        "type": "object", "properties": {
-                                                            "invoice_code": {"type": "string"},
-                                                            "status": SCHEMAS["PrakerjaPurchase"]["properties"]["status"],
-                                                            "refusal": {"type": ["string", "null"]}, "price": {"type": "integer"},
-                                                            "course_code": {"type": "string"}, "idempotency_key": {"type": "string"},
-                                                            "voucher_code": {"type": ["string", "null"]},
-                                                            **{name: {"type": ["string", "null"], "format": "date-time"} for name in (
-                                                                "requested_at", "consented_at", "decided_at", "completed_at",
-                                                                "cancelled_at")}}}},
-                                                        "next": {"type": ["integer", "null"]}}}},
-                     request_schema={"type": "object", "properties": {
-                         "requested_from": instant, "requested_to": instant, "after": {"type": "integer", "minimum": 0},
-                         "limit": {"type": "integer", "minimum": 1, "maximum": PURCHASES_PAGE}}},
+                     schemas=_page_schema("PrakerjaPurchases", "purchases", {
+                         "invoice_code": {"type": "string"}, "status": SCHEMAS["PrakerjaPurchase"]["properties"]["status"],
+                         "refusal": {"type": ["string", "null"]}, "price": {"type": "integer"}, "course_code": {"type": "string"},
+                         "idempotency_key": {"type": "string"}, "voucher_code": {"type": ["string", "null"]},
+                         **{name: {"type": ["string", "null"], "format": "date-time"}
+                            for name in ("requested_at", "consented_at", "decided_at", "completed_at", "cancelled_at")}}),
+                     request_schema=_page_request(PURCHASES_PAGE, requested_from=instant, requested_to=instant),
                      request_example={"requested_from": "2026-11-01T00:00:00+07:00", "requested_to": "2026-12-01T00:00:00+07:00",
                                       "after": 0, "limit": 100},
                      extra_refusals={400: "`invalid_value` (`after`, `limit`, `requested_from` or `requested_to`)"})
