@@ -52,7 +52,7 @@ def test_two_purchases_of_one_card_at_once_never_spend_more_than_the_balance(ope
     programs = []
     for i in range(2):
         program = prakerja_program(m.inst, title=f"Pelatihan Mahal {i}", start_date=dt.date(2026, 4, 1 + 10 * i),
-                                   end_date=dt.date(2026, 4, 5 + 10 * i))
+                                   end_date=dt.date(2026, 4, 5 + 10 * i), hours=40)
         curate(program, manager=m.manager, curator=m.curator, pmo=pmo, price=2_500_000, sessions=())
         programs.append(program)
     user = m.card.person.user
