@@ -102,6 +102,7 @@ def test_the_applicant_is_told_of_each_step_with_the_employers_note(regions):
                               note="Rabu 11 Maret pukul 09.00 di kantor kami, Jl. Asia Afrika 1")
     texts = list(Notification.objects.filter(person=seeker, channel="sms").order_by("pk").values_list("body", flat=True))
     assert len(texts) == 2 and "diundang wawancara" in texts[1] and "Rabu 11 Maret pukul 09.00" in texts[1]
+    assert texts[1].endswith("/penempatan/lamaran/saya/")  # a link to open on the phone, not a menu to find
     services.application_move(actor=boss, application_id=application.pk, action="offer", now=NOW)
     services.application_move(actor=boss, application_id=application.pk, action="hire", start_date=TODAY, now=NOW)
     last = Notification.objects.filter(person=seeker, channel="sms").order_by("-pk").first()

@@ -355,7 +355,8 @@ def test_a_filled_vacancy_closes_the_applications_still_waiting_and_tells_their_
     assert stages[apps[2].pk] == ("rejected", "Belum sesuai") and stages[apps[3].pk][0] == "hired"
     told = set(Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").values_list("person_id", flat=True))
     assert told == {people[0].pk, people[1].pk}
-    assert "sudah terisi" in Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").first().body
+    body = Notification.objects.filter(topic=f"vacancy.{vacancy.pk}.filled").first().body
+    assert "sudah terisi" in body and body.endswith("/lowongan/")  # other vacancies, one tap away
     assert AuditEvent.objects.filter(action="application.moved", object_id=str(apps[0].pk), reason=domain.FILLED_NOTE).exists()
 
 

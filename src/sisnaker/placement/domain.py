@@ -726,7 +726,8 @@ _STAGE_NEWS = {
 }
 
 
-def stage_news(*, stage: str, company: str, position: str, note: str, start_date: dt.date | None) -> tuple[str, str] | None:
+def stage_news(*, stage: str, company: str, position: str, note: str, start_date: dt.date | None,
+               link: str) -> tuple[str, str] | None:
     """The message (subject, text) that tells an applicant their application moved to ``stage`` (None: nothing to
     tell). The employer's note goes with it: an interview's time and place, a rejection's reason."""
     news = _STAGE_NEWS.get(stage)
@@ -738,20 +739,20 @@ def stage_news(*, stage: str, company: str, position: str, note: str, start_date
     if note:
         said = " ".join(note.split())[:300]
         text += f" Pesan perusahaan: {said}" + ("" if said.endswith((".", "!", "?")) else ".")
-    text += " Lihat di Sisnaker: Lamaran saya."
+    text += f" Lamaran Anda: {link}"  # a link opens on a phone; "Sisnaker: Lamaran saya" had to be found
     return f"Sisnaker: lamaran Anda di {company}"[:150], text
 
 
 FILLED_NOTE = "Semua posisi lowongan ini sudah terisi."  # the reason on the applications a filled vacancy closes
 
 
-def filled_news(*, company: str, position: str) -> tuple[str, str]:
+def filled_news(*, company: str, position: str, link: str) -> tuple[str, str]:
     """The message (subject, text) to an applicant still waiting when every position of the vacancy is filled (by
     hires here or as the employer reported): their application is closed, so they should look elsewhere rather
     than wait for an answer that will not come."""
     return (f"Sisnaker: lowongan {position} di {company} sudah terisi"[:150],
             f"Sisnaker: semua posisi {position} di {company} sudah terisi, jadi lamaran Anda tidak dilanjutkan. "
-            "Terima kasih sudah melamar. Cari lowongan lain di Sisnaker: Lowongan.")
+            f"Terima kasih sudah melamar. Lowongan lain: {link}")
 
 
 def percentage(part: int, whole: int) -> int | None:

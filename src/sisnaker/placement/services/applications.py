@@ -10,11 +10,12 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
 from sisnaker.certification.selectors.certificates import certificates_of_person
-from sisnaker.core import audit
+from sisnaker.core import audit, links
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.notifications.services import notify, notify_many
@@ -94,7 +95,8 @@ def applications_close_for_filled(*, actor: User | None, vacancy_id: int, now: d
         stage=domain.Stage.REJECTED, stage_note=domain.FILLED_NOTE, stage_changed_at=now, stage_changed_by=actor)
     audit.record_many(actor=actor, action=JobsAudit.APPLICATION_MOVED, object_type="placement.application", reason=domain.FILLED_NOTE,
                       at=now, rows=[(pk, "", {"stage": stage}, {"stage": domain.Stage.REJECTED}) for pk, _, stage in waiting])
-    subject, text = domain.filled_news(company=vacancy.company.name, position=vacancy.title)
+    subject, text = domain.filled_news(company=vacancy.company.name, position=vacancy.title,
+                                       link=links.absolute(reverse("jobs:search")))
     notify_many(messages=[(person_id, subject, text) for _, person_id, _ in waiting], topic=f"vacancy.{vacancy.pk}.filled", now=now)
     return len(waiting)
 
@@ -184,7 +186,7 @@ def application_move(*, actor: User, application_id: int, action: str, note: str
                             "start_date": start_date.isoformat(), "source": placement.source}, at=now)
     # The applicant hears of every step (an interview invitation reached nobody who did not open "Lamaran saya").
     news = domain.stage_news(stage=to, company=application.vacancy.company.name, position=application.vacancy.title, note=note,
-                             start_date=start_date)
+                             start_date=start_date, link=links.absolute(reverse("placement:my_applications")))
     if news is not None:
         notify(person=application.person, topic=f"application.{application.pk}.{to}", subject=news[0], text=news[1], now=now)
     return application
