@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # A citizen's to-dos from "Pelatihan saya" (the review and surveys a certificate or the alumni count waits
         # for) and an employer's applications nobody has looked at yet: each one click from where it is done.
         if context["dashboard"].person is not None:
-            _person, items = certification_selectors.my_trainings(user=user)
+            _person, items = certification_selectors.my_trainings(user=user, person=context["dashboard"].person)
             context["todo"] = certification_selectors.my_todo(items, today=today)
             context["active_trainings"] = sum(1 for it in items if it.e.state in training_domain.ACTIVE_STATES)
         if Role.EMPLOYER in roles:

@@ -108,9 +108,10 @@ def _certificate_step(cert: Certificate) -> Msg:
                f"Your certificate has been issued ({cert.number}): download its PDF or show its QR code to employers.")
 
 
-def my_trainings(*, user: User) -> tuple[Person | None, list[MyTraining]]:
-    """The signed-in user's citizen profile (None for a staff account) and their trainings, newest first."""
-    person = person_for_user(user=user)
+def my_trainings(*, user: User, person: Person | None = None) -> tuple[Person | None, list[MyTraining]]:
+    """The signed-in user's citizen profile (None for a staff account) and their trainings, newest first. ``person``:
+    the user's profile when the caller has read it already (the home page)."""
+    person = person or person_for_user(user=user)
     if person is None:
         return None, []
     trainings = training_selectors.my_trainings(person=person)

@@ -80,10 +80,9 @@ def register(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(qs, 50, cap=REGISTER_COUNT_CAP).get_page(request.GET.get("page"))
     if search.nik_index_of(q):
         services.register_nik_search_record(actor=request.user, found=page.paginator.count)
-    params = urlencode({k: v for k, v in (("q", q), ("status", status), ("year", year)) if v})
     return render(request, "certification/certificates/register.html", {
         "page": page, "q": "" if search.is_token(q) else q, "nik_search": search.is_token(q), "status": status,
-        "year": year if year_value else "", "params": params, "capped": page.paginator.count_capped,
+        "year": year if year_value else "", "capped": page.paginator.count_capped,
         "statuses": [("", _("Semua")), ("valid", _("Berlaku")), ("revoked", _("Dicabut"))],
     })
 
