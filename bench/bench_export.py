@@ -53,10 +53,10 @@ def make_rows(program, actor, n: int, seed: int = 14) -> None:
 
     from sisnaker.accounts.models import Person
     from sisnaker.core import crypto
+    from sisnaker.core.bulk import insert_rows
     from sisnaker.regions.registry import registry
     from sisnaker.training import services as training
     from sisnaker.training.models import Enrollment
-    from sisnaker.training.spreadsheets.services import _insert
 
     rng = random.Random(seed)
     districts = [code for code in registry().districts if code.startswith("32.")][:200]
@@ -77,9 +77,9 @@ def make_rows(program, actor, n: int, seed: int = 14) -> None:
                     "phone": f"08{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "email": "",
                     "domicile_district_id": district, "created_at": now, "updated_at": now, "nik_warnings": [],
                 })
-            _insert(Person, people)
+            insert_rows(Person, people)
             ids = list(Person.objects.filter(nik_index__in=[p["nik_index"] for p in people]).values_list("pk", flat=True))
-            _insert(Enrollment, [{"program_id": program.pk, "person_id": pk, "state": "registered", "source": "import",
+            insert_rows(Enrollment, [{"program_id": program.pk, "person_id": pk, "state": "registered", "source": "import",
                                   "registered_at": now, "state_changed_at": now} for pk in ids])
             made += size
         training.program_counters_recount(programs=type(program).objects.filter(pk=program.pk))

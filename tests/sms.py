@@ -24,8 +24,10 @@ class SmsBox(gateways.Gateway):
 
 
 def committed() -> list:
-    """Run the on-commit callbacks queued so far; the SMS sent until now."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _, func, _ in callbacks:
-        func()
+    """Run the on-commit callbacks queued so far, and those they queue (a background task that writes messages in
+    its own transactions, as ``notifications.tell_people`` does); the SMS sent until now."""
+    while connection.run_on_commit:
+        callbacks, connection.run_on_commit = connection.run_on_commit, []
+        for _, func, _ in callbacks:
+            func()
     return SmsBox.sent

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sisnaker.core.dates import long_en, long_id
 from sisnaker.core.models import AuditEvent
+from sisnaker.notifications import services as notifications
 from sisnaker.notifications.models import Notification
 from sisnaker.training import domain, services
 from sisnaker.training.domain import EnrollmentState as E
@@ -21,6 +22,7 @@ from tests.factories import (
     PersonFactory,
     ProgramFactory,
 )
+from tests.sms import committed
 from tests.training.test_decision_news import _texts
 from tests.training.test_services import register
 
@@ -107,3 +109,41 @@ def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_hist
     assert not [t for t in _texts(free.phone) if "bentrok" in t] and [t for t in _texts(free.phone) if "berubah" in t]
     event = AuditEvent.objects.filter(action="program.updated", object_id=str(program.pk)).latest("id")
     assert event.after["schedule_clashes"] == 1
+
+
+@pytest.fixture
+def small_inline(monkeypatch):
+    """Three people are a "large audience" here (the real bound is thousands)."""
+    monkeypatch.setattr(notifications, "TELL_INLINE_MAX", 2)
+
+
+def test_a_large_audience_is_told_after_the_change_commits_not_in_its_transaction(told_program, small_inline):
+    manager, program = told_program
+    people = [PersonFactory() for _ in range(3)]
+    people[2].user.preferred_language = "en"
+    people[2].user.save(update_fields=["preferred_language"])
+    for person in people:
+        register(person, program)
+    start, end = program.start_date + dt.timedelta(days=7), program.end_date + dt.timedelta(days=7)
+
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=start, end_date=end))
+
+    # Nothing written by the edit itself: the messages wait for its commit.
+    assert not Notification.objects.filter(topic__startswith="program_dates").exists()
+    sent = committed()
+    for person in people[:2]:
+        told = [text for to, text in sent if to == person.phone and "berubah" in text]
+        assert len(told) == 1 and long_id(start) in told[0]
+    assert [text for to, text in sent if to == people[2].phone and "changed" in text]
+    assert Notification.objects.filter(topic__startswith="program_dates", channel="sms").count() == 3
+
+
+def test_a_small_audience_is_written_with_the_change(told_program):
+    manager, program = told_program
+    person = PersonFactory()
+    register(person, program)
+
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=program.start_date + dt.timedelta(days=3),
+                                                                      end_date=program.end_date + dt.timedelta(days=3)))
+
+    assert Notification.objects.filter(person=person, topic__startswith="program_dates").exists()

@@ -69,3 +69,15 @@ def send_notifications(*, notification_ids: list[int]) -> dict:
         status = deliver(notification).status
         statuses[status] = statuses.get(status, 0) + 1
     return statuses
+
+
+@task
+def tell_people_later(*, topic: str, groups: list[dict], at: str, channels: list[str]) -> dict:
+    """``services.tell_people`` for an audience too large to write in the request that caused the message: run
+    after that change committed. Safe to re-run (a worker killed half-way): whom it told on that day is skipped."""
+    import datetime as dt
+
+    from . import services  # it imports this module
+
+    written = services.tell_groups(topic=topic, groups=groups, at=dt.datetime.fromisoformat(at), channels=channels)
+    return {"notifications": written}

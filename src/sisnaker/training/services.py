@@ -33,7 +33,7 @@ from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
-from sisnaker.notifications.services import Outgoing, notify, notify_each
+from sisnaker.notifications.services import notify, tell_people
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors
@@ -710,7 +710,8 @@ def enrollments_transition(
 def _tell_decision(*, program: Program, action: str, person_ids: list[int], reason: str) -> None:
     """SMS/e-mail each applicant the decision (accepted; not selected, with the reason; the program cancelled), in
     their language; people without a phone or an address are skipped by ``notify_each``, and each is told once per
-    program and decision. Written in the transaction, sent after it commits."""
+    program and decision. Written in the transaction (a large audience: after it commits, by a background task), sent
+    after it commits."""
     link = links.absolute(reverse("training:program", args=[program.pk]) if action == "accept" else reverse("training:catalogue"))
     subject, text = domain.decision_message(action=action, program=program.title, institution=program.institution.name,
                                             start_date=program.start_date, reason=reason, link=link)
@@ -718,24 +719,16 @@ def _tell_decision(*, program: Program, action: str, person_ids: list[int], reas
 
 
 def _tell(*, person_ids: list[int], topic: str, subject: Msg, text: Msg) -> None:
-    """One message to each of ``person_ids`` in their language (Indonesian for people without an account)."""
-    _tell_each(topic=topic, messages=dict.fromkeys(person_ids, (subject, text)))
-
-
-def _tell_each(*, topic: str, messages: dict[int, tuple[Msg, Msg]]) -> None:
-    """Each person's own (subject, text) in their language, on one topic."""
-    if not messages:
-        return
-    languages = dict(User.objects.filter(person__in=list(messages)).values_list("person", "preferred_language"))
-    notify_each(messages=[
-        Outgoing(person_id=pk, topic=topic, subject=subject.in_language(languages.get(pk) or "id"),
-                 text=text.in_language(languages.get(pk) or "id")) for pk, (subject, text) in messages.items()])
+    """One message to each of ``person_ids`` in their language (Indonesian for people without an account); a large
+    audience is written after commit by a background task (``notifications.tell_people``)."""
+    tell_people(topic=topic, variants=[(subject, text, person_ids)])
 
 
 def _tell_schedule(*, program: Program) -> int:
     """SMS/e-mail everyone still in the program (applicants, those through selection, participants) its new dates,
     in their language, once per change; returns how many of them the new days put in a clash with another active
-    training. Written in the caller's transaction, sent after it commits."""
+    training. Written in the caller's transaction (a large audience: after it commits, by a background task), sent after
+    it commits."""
     person_ids = list(program.enrollments.filter(state__in=domain.ACTIVE_STATES).values_list("person_id", flat=True))
     if not person_ids:
         return 0
@@ -744,11 +737,14 @@ def _tell_schedule(*, program: Program) -> int:
     clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
     link = links.absolute(reverse("training:program", args=[program.pk]))
     topic = domain.schedule_change_topic(program_id=program.pk, changed_at=timezone.now())
-    by_clash = {title: domain.schedule_change_message(program=program.title, institution=program.institution.name,
-                                                      start_date=program.start_date, end_date=program.end_date, link=link,
-                                                      clash=title)
-                for title in {"", *(t for t, _, _ in clashes.values())}}
-    _tell_each(topic=topic, messages={pk: by_clash[clashes[pk][0] if pk in clashes else ""] for pk in person_ids})
+    # One message per other training clashed with (and one for everyone else), each to its people.
+    audiences: dict[str, list[int]] = {}
+    for pk in person_ids:
+        audiences.setdefault(clashes[pk][0] if pk in clashes else "", []).append(pk)
+    tell_people(topic=topic, variants=[
+        (*domain.schedule_change_message(program=program.title, institution=program.institution.name, start_date=program.start_date,
+                                         end_date=program.end_date, link=link, clash=title), people)
+        for title, people in audiences.items()])
     return len(clashes)
 
 

@@ -13,7 +13,6 @@ nothing: people already enrolled in the program are reported as ``unchanged``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import pickle
 import tempfile
 import threading
@@ -34,8 +33,7 @@ from django.utils import timezone
 from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person, User
-from sisnaker.core import audit, crypto, storedfiles
-from sisnaker.core.bulk import chunks
+from sisnaker.core import audit, bulk, crypto, storedfiles
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.notifications.services import notify_many
@@ -441,8 +439,8 @@ def _read(run: _Run, results: list[RowResult]) -> _Facts:
     run.regencies_checked |= regencies
     # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does);
     # none once all-or-nothing has met a wrong row (nothing more is written).
-    person_ids = _draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people)) if run.writing else []
-    enrollment_ids = _draw_ids(Enrollment, len(valid) - len(enrolled)) if run.writing else []  # the enrolled stay as they are
+    person_ids = bulk.draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people)) if run.writing else []
+    enrollment_ids = bulk.draw_ids(Enrollment, len(valid) - len(enrolled)) if run.writing else []  # the enrolled stay as they are
     return _Facts(people, enrolled, clashes, person_ids, enrollment_ids)
 
 
@@ -557,7 +555,7 @@ def _write(run: _Run, plan: _Plan) -> None:
     new_people, people = plan.new_people, plan.people
     new_ids = {}
     if new_people:
-        ids = _insert(Person, list(new_people.values()))
+        ids = bulk.insert_rows(Person, list(new_people.values()))
         if ids is not None:
             new_ids = dict(zip(new_people, ids, strict=True))
         else:
@@ -574,7 +572,7 @@ def _write(run: _Run, plan: _Plan) -> None:
             "source": Enrollment.Source.IMPORT, "late": bool(late_reason), "late_reason": late_reason, "registered_at": now,
             "state_changed_at": now, **({"id": next(drawn)} if plan.enrollment_ids else {}),
         })
-    ids = _insert(Enrollment, enrollment_rows)
+    ids = bulk.insert_rows(Enrollment, enrollment_rows)
     if ids is not None:
         enrollment_ids = {e["person_id"]: i for e, i in zip(enrollment_rows, ids, strict=True)}
     else:
@@ -609,85 +607,6 @@ def _notify_enrolled(*, actor: User, program: Program, people: list[_Known]) -> 
         subject, text = services.enrolled_by_other_message(actor=actor, program=program, language=known.language or "id")
         messages.append((known.pk, subject, text))
     notify_many(messages=messages, topic=services.enrolled_by_other_topic(program))
-
-
-def _insert(model, rows: list[dict], batch: int = 2000) -> list[int] | None:
-    """INSERT many rows with ``executemany`` (pipelined by psycopg 3), skipping the ORM's per-value
-    SQL compilation, which costs more than the database itself at 100,000 rows. Every concrete
-    column is written: values given in ``rows`` (by attname), else the field's default. Values are
-    adapted once per column kind (dates, datetimes, JSON) the way Django's backends expect.
-
-    On PostgreSQL the rows go by COPY with ids taken from the table's sequence beforehand (one query), and their ids
-    are returned in the order of ``rows``; elsewhere None (the caller reads them back)."""
-    if not rows:
-        return [] if connection.vendor == "postgresql" else None
-    ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if connection.vendor == "postgresql":
-        pk = model._meta.pk
-        if not all(pk.attname in row for row in rows):
-            for row, i in zip(rows, _draw_ids(model, len(rows)), strict=True):
-                row[pk.attname] = i
-        _copy(model, [pk, *fields], rows)
-        return [row[pk.attname] for row in rows]
-    columns, defaults, adapters = [], [], []
-    for f in fields:
-        columns.append(connection.ops.quote_name(f.column))
-        defaults.append(f.get_default())
-        kind = f.get_internal_type()
-        if kind == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif kind == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        elif kind == "JSONField":
-            adapters.append(lambda value, f=f: f.get_db_prep_save(value, connection))
-        else:
-            adapters.append(None)
-    plan = list(zip([f.attname for f in fields], defaults, adapters, strict=True))
-    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - identifiers from the model, quoted
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    values = [
-        tuple((adapt(row[name]) if adapt else row[name]) if name in row else (adapt(default) if adapt else default)
-              for name, default, adapt in plan)
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for chunk in chunks(values, batch):
-            cursor.executemany(sql, chunk)
-
-
-def _draw_ids(model, count: int) -> list[int]:
-    """PostgreSQL: ``count`` ids from the table's sequence (its identity column is "generated by default", so
-    ids drawn from it may be given explicitly), in one query. Elsewhere: [] (the rows are read back)."""
-    if connection.vendor != "postgresql" or not count:
-        return []
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        # The sequence is named once (a materialized CTE), not per id: ``nextval(pg_get_serial_sequence(…))``
-        # looked it up for each of the 2,000 ids, three times the cost of drawing them (9 ms instead of 3 ms).
-        cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
-                       "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
-                       [connection.ops.quote_name(model._meta.db_table), pk.column, count])
-        return [i for (i,) in cursor.fetchall()]
-
-
-def _copy(model, fields, rows: list[dict]) -> None:
-    """PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3 adapts dates, datetimes, booleans and NULLs;
-    JSON goes as its text)."""
-    names = [f.attname for f in fields]
-    defaults = [f.get_default() for f in fields]
-    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
-    plan = list(zip(names, defaults, strict=True))
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            values = [row.get(name, default) for name, default in plan]
-            for i in json_at:
-                if values[i] is not None:
-                    values[i] = encode(values[i])
-            copy.write_row(values)
 
 
 # --- error files kept for download ---------------------------------------------------------------
