@@ -228,8 +228,18 @@ def program_counters_recount(*, programs: QuerySet[Program] | None = None) -> in
     return qs.order_by().update(n_late=count(late=True), **{counter_of(state): count(state=state) for state in E.values})
 
 
+@dataclass(frozen=True)
+class ProgramChange:
+    """What ``program_update`` did: the program, and when its days moved, how many people still in it are told the
+    new dates and how many of them the new days put in a clash with another active training of theirs."""
+
+    program: Program
+    told: int = 0
+    clashes: int = 0
+
+
 @transaction.atomic(durable=True)
-def program_update(*, actor: User, program: Program, data: ProgramData) -> Program:
+def program_update(*, actor: User, program: Program, data: ProgramData) -> ProgramChange:
     """Edit a program while it is a draft or open for registration. The quota never drops below the
     participants already accepted."""
     program = lock_program(program)
@@ -253,9 +263,9 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     for name in PROGRAM_FIELDS:
         setattr(program, name, getattr(data, name))
     program.save()
-    clashes = None
+    told = clashes = 0
     if domain.schedule_changed(status=program.status, before=days_before, after=(program.start_date, program.end_date)):
-        clashes = _tell_schedule(program=program)
+        told, clashes = _tell_schedule(program=program)
     program.competency_units.set(units)
     if instructors is not None:
         program.instructors.set(instructors)
@@ -265,7 +275,7 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
     if clashes:  # who now holds two overlapping trainings, for whoever reads the program's history
         a["schedule_clashes"] = clashes
     audit.record(actor=actor, action=Audit.PROGRAM_UPDATED, obj=program, before=b, after=a)
-    return program
+    return ProgramChange(program, told, clashes)
 
 
 @transaction.atomic(durable=True)
@@ -724,14 +734,14 @@ def _tell(*, person_ids: list[int], topic: str, subject: Msg, text: Msg) -> None
     tell_people(topic=topic, variants=[(subject, text, person_ids)])
 
 
-def _tell_schedule(*, program: Program) -> int:
+def _tell_schedule(*, program: Program) -> tuple[int, int]:
     """SMS/e-mail everyone still in the program (applicants, those through selection, participants) its new dates,
-    in their language, once per change; returns how many of them the new days put in a clash with another active
-    training. Written in the caller's transaction (a large audience: after it commits, by a background task), sent after
+    in their language, once per change; returns how many people that is, and how many of them the new days put in a
+    clash with another active training. Written in the caller's transaction (a large audience: after it commits, by a background task), sent after
     it commits."""
     person_ids = list(program.enrollments.filter(state__in=domain.ACTIVE_STATES).values_list("person_id", flat=True))
     if not person_ids:
-        return 0
+        return 0, 0
     # The new days may overlap another active training of theirs (the rule holds at enrolment only): those people
     # are told which, so they can choose.
     clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
@@ -745,7 +755,7 @@ def _tell_schedule(*, program: Program) -> int:
         (*domain.schedule_change_message(program=program.title, institution=program.institution.name, start_date=program.start_date,
                                          end_date=program.end_date, link=link, clash=title), people)
         for title, people in audiences.items()])
-    return len(clashes)
+    return len(person_ids), len(clashes)
 
 
 @transaction.atomic(durable=True)

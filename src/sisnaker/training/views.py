@@ -258,11 +258,16 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
                        instructors=selectors.institution_instructors(institution_id=program.institution_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))
+            change = services.program_update(actor=request.user, program=program, data=_program_data(form.cleaned_data))
         except SisnakerError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, _("Perubahan program tersimpan."))
+            if change.told:
+                messages.info(request, _("Jadwal baru dikirim lewat SMS/e-mail ke %(n)s orang yang masih terdaftar (yang punya nomor HP atau e-mail).") % {"n": change.told})
+            if change.clashes:
+                messages.warning(request, _("%(n)s orang di antaranya kini punya pelatihan lain pada hari yang sama; pesan mereka "
+                                            "menyebut pelatihan itu agar mereka dapat memilih.") % {"n": change.clashes})
             return redirect("training:manage", pk=program.pk)
     return render(request, "training/program_form.html", {"form": form, "institution": program.institution, "program": program},
                   status=400 if form.errors else 200)
