@@ -1,6 +1,7 @@
 """Telling a program's applicants its new dates: the manager's request (``training.services.program_update``) with the
 messages written after commit by a background task (``notifications.tell_people``), against the same request writing
-every message itself (what it did before, ``TELL_INLINE_MAX`` raised past the audience), and the task's work against a
+every message itself (as it does for up to ``TELL_INLINE_MAX`` people; raised past the audience here), and the task's
+work against a
 raw COPY of the same notification rows, in the same run.
 
     .venv/bin/python bench/bench_tell.py [--rows 100000]
@@ -117,7 +118,7 @@ def main() -> None:
             raw_s = time.perf_counter() - t
 
     print(f"date change, the manager's request (messages after commit): {request_s * 1000:8.0f} ms")
-    print(f"date change, every message in the request (before):        {inline_s * 1000:8.0f} ms"
+    print(f"date change, every message written in the request:         {inline_s * 1000:8.0f} ms"
           f"  -> the request is {inline_s / request_s:.1f}x faster")
     print(f"the task's work: {written:,} notifications in {task_s:.2f} s; its rerun wrote {again} in {retry_s:.2f} s")
     if raw_s is not None:
