@@ -1,8 +1,7 @@
 """Telling a program's applicants its new dates: the manager's request (``training.services.program_update``) with the
 messages written after commit by a background task (``notifications.tell_people``), against the same request writing
 every message itself (as it does for up to ``TELL_INLINE_MAX`` people; raised past the audience here), and the task's
-work against a
-raw COPY of the same notification rows, in the same run.
+work against a raw COPY of the same notification rows, in the same run.
 
     .venv/bin/python bench/bench_tell.py [--rows 100000]
 
