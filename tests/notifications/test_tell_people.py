@@ -5,6 +5,8 @@ the server's 30-second limit, and a larger program could never have had its date
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +38,21 @@ def test_a_retried_task_tells_nobody_twice(small_inline):
 
     assert (first, again) == (3, 0)
     assert sorted(Notification.objects.filter(topic="bench.news").values_list("person_id", flat=True)) == sorted(p.pk for p in people)
+
+
+def test_a_task_cut_short_and_run_again_days_later_tells_nobody_twice():
+    # The worker took the task up only the day after the change (it was down), wrote two people, was killed; the
+    # task runs again. Messages are stamped when written, so "told on the change's day" would not see those two.
+    people = [PersonFactory() for _ in range(3)]
+    changed = timezone.now() - dt.timedelta(days=1)
+    part = [{"subject": [NEWS.id, NEWS.en], "text": [NEWS.id, NEWS.en], "people": [p.pk for p in people[:2]]}]
+    notifications.tell_groups(topic="late.news", groups=part, at=changed, channels=["sms"])
+
+    again = notifications.tell_groups(topic="late.news", at=changed, channels=["sms"],
+                                      groups=[dict(part[0], people=[p.pk for p in people])])
+
+    assert again == 1
+    assert Notification.objects.filter(topic="late.news").count() == 3
 
 
 def test_a_rolled_back_change_tells_nobody(small_inline):

@@ -66,7 +66,7 @@ def codes_sent(phone_suffix: str = "", email: str = "warga@contoh.id") -> tuple[
     """The last SMS code and e-mail code sent (after running the on-commit callbacks)."""
     sent = committed()
     # The last message with a code: other news (a wave's results) may have followed it.
-    code = re.compile(r"\b(\d{6})\b")
+    code = re.compile(r"\b[Kk]ode\b\D*(\d{6})\b")  # "Kode verifikasi …: 123456", not any number (an id in a link)
     phone_code = [m.group(1) for to, t in sent if to.endswith(phone_suffix) and (m := code.search(t))][-1]
     email_code = [m.group(1) for e in mail.outbox if e.to == [email] and (m := code.search(e.body))][-1]
     return phone_code, email_code

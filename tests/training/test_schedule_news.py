@@ -130,11 +130,11 @@ def test_the_manager_sees_how_many_are_told_and_how_many_now_clash(told_program,
 
     page = client.post(reverse("training:program_edit", args=[program.pk]), data, follow=True).content.decode()
 
-    assert "Jadwal baru dikirim lewat SMS/e-mail ke 2 orang" in page
-    assert "1 orang di antaranya kini punya pelatihan lain pada hari yang sama" in page
+    assert "kepada orang yang masih terdaftar (2 orang;" in page
+    assert "Di antara mereka, 1 orang kini punya pelatihan lain pada hari yang sama" in page
     quota_only = client.post(reverse("training:program_edit", args=[program.pk]), data | {"quota": program.quota + 1},
                              follow=True).content.decode()
-    assert "Perubahan program tersimpan" in quota_only and "Jadwal baru dikirim" not in quota_only
+    assert "Perubahan program tersimpan" in quota_only and "Jadwal baru dikabarkan" not in quota_only
 
 
 @pytest.fixture

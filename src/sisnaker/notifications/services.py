@@ -238,10 +238,12 @@ def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str], 
 _UNINDEXED_AT = ExpressionWrapper(F("created_at") + dt.timedelta(0), output_field=DateTimeField())  # ``created_at``, no index
 
 
-def notified_today(*, person_ids: Iterable[int], topics: Iterable[str], now: dt.datetime | None = None) -> set[tuple[int, str]]:
-    """(person id, topic) pairs among these that got (or are about to get) a message today: one query per
-    ``BULK_CHUNK`` people. Failed messages don't count (as in ``already_notified``)."""
-    start, end = _day_bounds(now or timezone.now())
+def notified_today(*, person_ids: Iterable[int], topics: Iterable[str], now: dt.datetime | None = None,
+                   since: dt.datetime | None = None) -> set[tuple[int, str]]:
+    """(person id, topic) pairs among these that got (or are about to get) a message today (``now``'s day), or at
+    any time from ``since`` on when given: one query per ``BULK_CHUNK`` people. Failed messages don't count (as in
+    ``already_notified``)."""
+    start, end = (since, None) if since is not None else _day_bounds(now or timezone.now())
     ids, topics = list(dict.fromkeys(person_ids)), [t[:60] for t in dict.fromkeys(topics)]
     wanted, lowered = set(topics), sorted({t.lower() for t in topics})
     told = (Notification.Status.QUEUED, Notification.Status.SENT)
@@ -254,10 +256,13 @@ def notified_today(*, person_ids: Iterable[int], topics: Iterable[str], now: dt.
             # applicants (by this very task, chunk after chunk), walks all of today's messages for each chunk of 2,000:
             # 20 s instead of one.
             found = Notification.objects.alias(topic_key=Lower("topic"), day_key=_UNINDEXED_AT).filter(
-                person_id__any_of=chunk, topic_key__in=lowered, day_key__gte=start, day_key__lt=end, status__in=told)
+                person_id__any_of=chunk, topic_key__in=lowered, day_key__gte=start, status__in=told)
+            if end is not None:
+                found = found.filter(day_key__lt=end)
         else:
-            found = Notification.objects.filter(person_id__in=chunk, topic__in=topics, created_at__gte=start, created_at__lt=end,
-                                                status__in=told)
+            found = Notification.objects.filter(person_id__in=chunk, topic__in=topics, created_at__gte=start, status__in=told)
+            if end is not None:
+                found = found.filter(created_at__lt=end)
         out |= {pair for pair in found.values_list("person_id", "topic") if pair[1] in wanted}
     return out
 
@@ -271,13 +276,14 @@ class Queued(NamedTuple):
 
 
 def notify_each(*, messages: list[Outgoing], channels: Iterable[str] = ("email", "sms"),
-                now: dt.datetime | None = None) -> list[Queued]:
+                now: dt.datetime | None = None, since: dt.datetime | None = None) -> list[Queued]:
     """Many messages, each to one person on its own topic, in a fixed number of queries per ``BULK_CHUNK``
     people (readiness boards, imports, daily reminders). A message whose person already got its topic today,
     or has no address for any channel, is skipped (one message per person and topic is kept). Sent after
     commit, by background tasks of ``BULK_TASK_SIZE`` notifications each. Unlike ``notify`` it does not lock
     each person: callers that must never send twice serialise themselves (e.g. on the program's row).
-    Returns what it wrote (``Queued``), not model instances."""
+    ``since``: skip whom got the topic at any time from then on, not only on ``now``'s day (a task run again on a
+    later day). Returns what it wrote (``Queued``), not model instances."""
     channels = tuple(dict.fromkeys(channels))
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
@@ -288,7 +294,7 @@ def notify_each(*, messages: list[Outgoing], channels: Iterable[str] = ("email",
     ids = list(dict.fromkeys(p for p, _ in by_key))
     stamp = timezone.now()  # when they were written (``created_at``), whatever day ``now`` counts them on
     with transaction.atomic():
-        done = notified_today(person_ids=ids, topics={t for _, t in by_key}, now=now)
+        done = notified_today(person_ids=ids, topics={t for _, t in by_key}, now=now, since=since)
         contacts = _contacts(ids)
         rows = []
         for key, m in by_key.items():
@@ -342,18 +348,21 @@ def tell_people(*, topic: str, variants: Iterable[tuple[Msg, Msg, Iterable[int]]
 
 
 def tell_groups(*, topic: str, groups: list[dict], at: dt.datetime, channels: Iterable[str]) -> int:
-    """``tell_people``'s work: each group's people in chunks, their language looked up, one ``notify_each`` per
-    chunk (in its own transaction when called outside one). Returns how many notifications were written."""
+    """``tell_people``'s work: everyone of every group in chunks of ``BULK_CHUNK`` people, their language looked up,
+    one ``notify_each`` per chunk (in its own transaction when called outside one). Whom got the topic from the day
+    of ``at`` on is skipped, so a run cut short and run again, even days later, tells nobody twice. Returns how
+    many notifications were written."""
+    texts = [(Msg(*g["subject"]), Msg(*g["text"])) for g in groups]
+    audience = [(pk, i) for i, g in enumerate(groups) for pk in g["people"]]
+    since = _day_bounds(at)[0]
     written = 0
-    for group in groups:
-        subject, text = Msg(*group["subject"]), Msg(*group["text"])
-        for chunk in chunks(group["people"], BULK_CHUNK):
-            with transaction.atomic():
-                languages = dict(_people().objects.filter(pk__any_of=chunk, user__isnull=False).order_by()
-                                 .values_list("pk", "user__preferred_language"))
-                written += len(notify_each(messages=[
-                    Outgoing(person_id=pk, topic=topic, subject=subject.in_language(languages.get(pk)),
-                             text=text.in_language(languages.get(pk))) for pk in chunk], channels=channels, now=at))
+    for chunk in chunks(audience, BULK_CHUNK):
+        with transaction.atomic():
+            languages = dict(_people().objects.filter(pk__any_of=[pk for pk, _ in chunk], user__isnull=False).order_by()
+                             .values_list("pk", "user__preferred_language"))
+            written += len(notify_each(messages=[
+                Outgoing(person_id=pk, topic=topic, subject=texts[i][0].in_language(languages.get(pk)),
+                         text=texts[i][1].in_language(languages.get(pk))) for pk, i in chunk], channels=channels, now=at, since=since))
     return written
 
 

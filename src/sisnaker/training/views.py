@@ -264,9 +264,10 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Perubahan program tersimpan."))
             if change.told:
-                messages.info(request, _("Jadwal baru dikirim lewat SMS/e-mail ke %(n)s orang yang masih terdaftar (yang punya nomor HP atau e-mail).") % {"n": change.told})
+                messages.info(request, _("Jadwal baru dikabarkan lewat SMS/e-mail kepada orang yang masih terdaftar (%(n)s orang; yang tanpa "
+                                         "nomor HP dan e-mail tidak dapat dihubungi).") % {"n": change.told})
             if change.clashes:
-                messages.warning(request, _("%(n)s orang di antaranya kini punya pelatihan lain pada hari yang sama; pesan mereka "
+                messages.warning(request, _("Di antara mereka, %(n)s orang kini punya pelatihan lain pada hari yang sama; pesan mereka "
                                             "menyebut pelatihan itu agar mereka dapat memilih.") % {"n": change.clashes})
             return redirect("training:manage", pk=program.pk)
     return render(request, "training/program_form.html", {"form": form, "institution": program.institution, "program": program},
