@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_import import FIRST, LAST, prepare_database, reset_peak_rss, rss_mb, setup_world  # noqa: E402
+from bench_import import FIRST, LAST, boot, reset_peak_rss, rss_mb  # noqa: E402
 
 GOAL_RATIO = 4.0
 GOAL_RSS_MB_AT_1M = 250
@@ -108,25 +108,13 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args()
 
-    tmp = prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sisnaker.settings")
-    os.environ["DEBUG"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    t = time.perf_counter()
+    tmp, actor, (program, _), _took = boot(dt.date.today())
     from django.db import connection
 
-    from sisnaker.regions.services import regions_load
     from sisnaker.training.spreadsheets import services as spreadsheets
     from sisnaker.training.spreadsheets import writing
 
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    regions_load()
-    today = dt.date.today()
-    actor, (program, _) = setup_world(today)
     make_rows(program, actor, args.rows)
     print(f"setup ({args.rows:,} enrollments): {time.perf_counter() - t:.1f} s")
     out = Path(tempfile.mkdtemp(prefix="sisnaker-export-"))

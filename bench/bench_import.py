@@ -181,6 +181,29 @@ def setup_world(today: dt.date):
     return user, programs
 
 
+def boot(today: dt.date):
+    """Prepare the bench database (``prepare_database``), set Django up, migrate, load the regions and make
+    ``setup_world``'s manager and programs. Returns (the temporary directory or None, the manager, the programs,
+    the seconds it took)."""
+    tmp = prepare_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sisnaker.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from sisnaker.regions.services import regions_load
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    regions_load()
+    actor, programs = setup_world(today)
+    return tmp, actor, programs, time.perf_counter() - t
+
+
 def baseline_resource(program, actor, today):
     from django.utils import timezone
     from import_export import fields, resources, widgets
@@ -295,26 +318,14 @@ def main() -> None:
                     help="trace Python allocations during our import (its peak; slows the import, so time it without)")
     args = ap.parse_args()
 
-    tmp = prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sisnaker.settings")
-    os.environ["DEBUG"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    today = dt.date.today()
+    tmp, actor, (ours_program, theirs_program), took = boot(today)
     from django.db import connection, transaction
 
-    from sisnaker.regions.services import regions_load
     from sisnaker.training.models import Enrollment
     from sisnaker.training.spreadsheets import services as spreadsheets
 
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    regions_load()
-    today = dt.date.today()
-    actor, (ours_program, theirs_program) = setup_world(today)
-    print(f"setup (migrate, regions, program): {time.perf_counter() - t:.1f} s")
+    print(f"setup (migrate, regions, program): {took:.1f} s")
 
     t = time.perf_counter()
     data, bad = generate_xlsx(args.rows, args.bad)

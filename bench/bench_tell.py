@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_export import make_rows  # noqa: E402
-from bench_import import prepare_database, setup_world  # noqa: E402
+from bench_import import boot  # noqa: E402
 
 
 def main() -> None:
@@ -38,26 +37,15 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     args = ap.parse_args()
 
-    prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sisnaker.settings")
-    os.environ["DEBUG"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    t = time.perf_counter()
+    _tmp, actor, (program, _), _took = boot(dt.date.today())
     from django.db import connection
     from django.utils import timezone
 
     from sisnaker.notifications import services as notifications
     from sisnaker.notifications.models import Notification
-    from sisnaker.regions.services import regions_load
     from sisnaker.training import services
 
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    regions_load()
-    actor, (program, _) = setup_world(dt.date.today())
     make_rows(program, actor, args.rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -82,11 +70,13 @@ def main() -> None:
         services.program_update(actor=actor, program=program, data=data)
         return time.perf_counter() - t
 
-    notifications.tell_people_later = Keep
+    inline_max = notifications.TELL_INLINE_MAX
+    # Every audience after commit here (a small --rows would otherwise stay under the bound and be written inline).
+    notifications.tell_people_later, notifications.TELL_INLINE_MAX = Keep, 0
     try:
         request_s = move(1)
     finally:
-        notifications.tell_people_later = real_tell_later
+        notifications.tell_people_later, notifications.TELL_INLINE_MAX = real_tell_later, inline_max
     (payload,) = payloads
     t = time.perf_counter()
     written = notifications.tell_groups(topic=payload["topic"], groups=payload["groups"],
@@ -96,7 +86,6 @@ def main() -> None:
     again = notifications.tell_groups(topic=payload["topic"], groups=payload["groups"],
                                       at=dt.datetime.fromisoformat(payload["at"]), channels=payload["channels"])
     retry_s = time.perf_counter() - t
-    inline_max = notifications.TELL_INLINE_MAX
     notifications.TELL_INLINE_MAX = args.rows + 1
     try:
         inline_s = move(1)

@@ -92,15 +92,20 @@ def test_the_edit_page_says_who_will_be_told(told_program, client):
 
 
 
-def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_history_counts_them(told_program):
-    manager, program = told_program
+def _busy_and_free(program):
+    """Two applicants of ``program``; the first also in "Menjahit Busana", after this program's current days."""
     busy, free = PersonFactory(), PersonFactory()
     register(busy, program)
     register(free, program)
-    # Another training of the first applicant, after this one's current days.
     elsewhere = ProgramFactory(title="Menjahit Busana", today=TODAY + dt.timedelta(days=40))
     EnrollmentFactory(program=elsewhere, person=busy, state=E.REGISTERED, source="self")
     assert elsewhere.start_date > program.end_date
+    return busy, free, elsewhere
+
+
+def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_history_counts_them(told_program):
+    manager, program = told_program
+    busy, free, elsewhere = _busy_and_free(program)
 
     services.program_update(actor=manager, program=program, data=_data(
         program, start_date=elsewhere.start_date + dt.timedelta(days=2), end_date=elsewhere.start_date + dt.timedelta(days=20)))
@@ -114,11 +119,7 @@ def test_someone_the_new_days_put_in_a_clash_is_told_which_training_and_the_hist
 
 def test_the_manager_sees_how_many_are_told_and_how_many_now_clash(told_program, client):
     manager, program = told_program
-    busy, free = PersonFactory(), PersonFactory()
-    register(busy, program)
-    register(free, program)
-    elsewhere = ProgramFactory(title="Menjahit Busana", today=TODAY + dt.timedelta(days=40))
-    EnrollmentFactory(program=elsewhere, person=busy, state=E.REGISTERED, source="self")
+    _busy, _free, elsewhere = _busy_and_free(program)
     start = elsewhere.start_date + dt.timedelta(days=2)
     data = {name: getattr(program, name) for name in ("title", "hours", "registration_opens", "registration_closes", "quota",
                                                       "mode", "funding", "selection_method", "fee", "description",

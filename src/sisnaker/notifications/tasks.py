@@ -74,7 +74,8 @@ def send_notifications(*, notification_ids: list[int]) -> dict:
 @task
 def tell_people_later(*, topic: str, groups: list[dict], at: str, channels: list[str]) -> dict:
     """``services.tell_people`` for an audience too large to write in the request that caused the message: run
-    after that change committed. Safe to re-run (a worker killed half-way): whom it told on that day is skipped."""
+    after that change committed. Safe to re-run (a worker killed half-way), even days later: whom it told from the
+    change's day on is skipped."""
     import datetime as dt
 
     from . import services  # it imports this module

@@ -737,8 +737,8 @@ def _tell(*, person_ids: list[int], topic: str, subject: Msg, text: Msg) -> None
 def _tell_schedule(*, program: Program) -> tuple[int, int]:
     """SMS/e-mail everyone still in the program (applicants, those through selection, participants) its new dates,
     in their language, once per change; returns how many people that is, and how many of them the new days put in a
-    clash with another active training. Written in the caller's transaction (a large audience: after it commits, by a background task), sent after
-    it commits."""
+    clash with another active training. Written in the caller's transaction (a large audience: after it commits, by a
+    background task), sent after it commits."""
     person_ids = list(program.enrollments.filter(state__in=domain.ACTIVE_STATES).values_list("person_id", flat=True))
     if not person_ids:
         return 0, 0
