@@ -330,8 +330,8 @@ def tell_people(*, topic: str, variants: Iterable[tuple[Msg, Msg, Iterable[int]]
     """Tell people something, each in their language: ``variants`` are (subject, text, person ids); everyone on
     ``topic`` once a day (``notify_each``). Up to ``TELL_INLINE_MAX`` people are written in the caller's
     transaction (sent after it commits); more are written after it commits by a background task, ``BULK_CHUNK``
-    people per transaction, so that a request costs the same whatever the audience (a retried task skips whom
-    it already told that day). Returns how many people are to be told (before those without an address)."""
+    people per transaction, so that a request costs the same whatever the audience (a task run again skips whom
+    it told from the change's day on). Returns how many people are to be told (before those without an address)."""
     now = now or timezone.now()
     groups = []
     for subject, text, people in variants:
