@@ -114,7 +114,7 @@ def test_bulk_indexer_and_sealer_agree_with_the_single_value_functions():
     # The import indexes and seals through these; a record they write must be found and read by the rest.
     index = crypto.blind_indexer(label="nik")
     seal = crypto.sealer()
-    values = [f"32730157059{n:05d}" for n in range(50)]
+    values = [f"32730157059{n:05d}" for n in range(2500)]  # past two of the sealer's draws of 1,024 nonces
     assert [index(v) for v in values] == [crypto.blind_index(v, label="nik") for v in values]
     tokens = [seal(v) for v in values]
     assert [crypto.decrypt(t) for t in tokens] == values
