@@ -219,8 +219,9 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
                 # Chunk k is checked (``_decide``, pure Python, in a second thread) while PostgreSQL writes chunk
                 # k-1, and the reader thread reads and checks the file further ahead (``_ahead``): the database
                 # and the Python work overlap instead of taking turns. Reads for chunk k come before the writes
-                # of k-1 on the one connection (sound: see ``_read``).
-                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as checker:
+                # of k-1 on the one connection (sound: see ``_read``). The writing thread is the critical path: it gets
+                # the GIL back sooner after each round trip (``quick_handoffs``).
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as checker, bulk.quick_handoffs():
                     pending: _Plan | None = None
                     for results in _ahead(checked):
                         _mark_duplicates(run, results)
@@ -439,8 +440,10 @@ def _read(run: _Run, results: list[RowResult]) -> _Facts:
     run.regencies_checked |= regencies
     # As many ids as the chunk could use (rows found wrong below leave gaps in the sequence, as a rollback does);
     # none once all-or-nothing has met a wrong row (nothing more is written).
-    person_ids = bulk.draw_ids(Person, sum(1 for r in valid if r.data.nik_index not in people)) if run.writing else []
-    enrollment_ids = bulk.draw_ids(Enrollment, len(valid) - len(enrolled)) if run.writing else []  # the enrolled stay as they are
+    person_ids, enrollment_ids = bulk.draw_ids(
+        (Person, sum(1 for r in valid if r.data.nik_index not in people)),
+        (Enrollment, len(valid) - len(enrolled)),  # the enrolled stay as they are
+    ) if run.writing else ([], [])
     return _Facts(people, enrolled, clashes, person_ids, enrollment_ids)
 
 
