@@ -14,7 +14,7 @@ education, impossible date, bad phone, NIK repeated from an earlier row).
 
 What is timed, for each side, is "bytes of the .xlsx in → rows saved, transaction committed":
 
-* ours: read with python-calamine, every check of the service (NIK, names, dates, sex, education,
+* ours: read as it inflates (``spreadsheets.streaming``; python-calamine for unusual files), every check of the service (NIK, names, dates, sex, education,
   phone, e-mail, district, duplicates in the file, already enrolled, eligibility, schedule clash,
   quota), people and enrollments by COPY, one audit event per chunk of 2,000 rows listing each enrollment (its row, person,
   state), the look-ups of registered NIKs one audit row each, ``valid_only``.
@@ -110,7 +110,8 @@ def generate_xlsx(rows: int, bad_share: float, seed: int = 2026) -> tuple[bytes,
     rng = random.Random(seed)
     districts = [code.replace(".", "") for code in registry().districts]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False})
+    # Text in the shared-strings table, as Excel saves it (XlsxWriter's constant_memory mode would write it inline).
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     sheet = book.add_worksheet("Data")
     sheet.write_row(0, 0, [c.header for c in COLUMNS])
     used: set[str] = set()
@@ -367,9 +368,13 @@ def main() -> None:
     data, bad = generate_xlsx(args.rows, args.bad)
     print(f"generated {args.rows:,} rows ({bad:,} bad) in {time.perf_counter() - t:.1f} s, {len(data) / 1048576:.1f} MB")
 
+    import contextlib
+    import ctypes
     import gc
 
     gc.collect()
+    with contextlib.suppress(OSError):  # what the generator freed goes back to the system: the import cannot hide its growth by reusing it
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     before, _ = rss_mb()
     reset_peak_rss()
     if args.tracemalloc:

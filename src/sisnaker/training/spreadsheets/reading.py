@@ -7,9 +7,10 @@ existing enrollments, schedule clashes, districts, quota.
 Decisions:
 
 * **Formats** are recognised by their first bytes, not the file name: ``PK`` → .xlsx (zip),
-  ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. Both spreadsheet kinds are read with
-  python-calamine; only the first sheet that is not hidden is read (the template's example sheet comes second;
-  a hidden first sheet usually holds a dropdown's values).
+  ``D0 CF 11 E0`` → .xls (OLE), anything else is read as CSV. An .xlsx as spreadsheet programs write it is
+  read as it inflates (``streaming``: the same values as python-calamine, in memory that does not grow with the
+  cells); any other .xlsx, and every .xls, by python-calamine. Only the first sheet that is not hidden is read
+  (the template's example sheet comes second; a hidden first sheet usually holds a dropdown's values).
 * **Size before cells** (``sizing``): an .xlsx is sized from its zip directory and its first sheet's
   XML (rows, columns, cells) before the reader sees it; an .xls is read in a child process with a
   memory limit; a CSV is bounded by its delimiters.
@@ -48,6 +49,7 @@ import datetime as dt
 import functools
 import io
 import itertools
+import logging
 import math
 import re
 import unicodedata
@@ -64,8 +66,9 @@ from sisnaker.core.errors import Msg, ValidationFailed
 from sisnaker.regions import nik as nik_rules
 
 from ..codes import Code
-from . import sizing
+from . import sizing, streaming
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 HEADER_SEARCH_ROWS = 10
@@ -393,8 +396,9 @@ def estimate_rows(file_name: str, data: bytes) -> int:
 def open_table(file_name: str, data: bytes) -> TableStream:
     """Open the data sheet (the first not hidden; or the CSV) for reading row by row: the file-level checks (size, format,
     header row, required columns) are done here and refuse with ImportRefused; the data rows come from
-    ``TableStream.rows()``, a generator that never holds more than one row as Python objects (the
-    reader's own cell buffer is compact, native memory; a CSV's text is held)."""
+    ``TableStream.rows()``, a generator that never holds more than one row as Python objects (an .xlsx is
+    read as it inflates, its shared strings held packed; calamine, for unusual workbooks and .xls, holds the
+    sheet's cells in compact native memory; a CSV's text is held)."""
     _check_upload(data)
     kind = detect_kind(file_name, data)
     raw, width, height, *sheet = _sheet_rows(data, kind) if kind in ("xlsx", "xls") else _csv_rows(data)
@@ -405,8 +409,9 @@ def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int, 
     """The data sheet's rows (as ``to_python(skip_empty_area=False)`` would give them, one at a time), its
     width, its height, and its name when the workbook has other sheets ("" otherwise). The data sheet is the
     first worksheet that is not hidden (a hidden first sheet usually holds a dropdown's list; ``sizing``
-    picks the same one). Nothing reaches the reader before ``sizing`` has sized the file from its structure
-    (an .xlsx), or the reading happens in a limited child process (an .xls)."""
+    picks the same one). Nothing reaches a reader before ``sizing`` has sized the file from its structure
+    (an .xlsx), or the reading happens in a limited child process (an .xls). An .xlsx of the usual kind is
+    read as it inflates (``streaming``: memory that does not grow with its cells); any other by calamine."""
     limits = sizing.Limits(max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1, max_columns=sizing.MAX_COLUMNS, max_cells=sizing.MAX_CELLS)
     try:
         if kind == "xls":
@@ -415,6 +420,30 @@ def _sheet_rows(data: bytes, kind: str) -> tuple[Iterator[list[Any]], int, int, 
         sizing.check_xlsx(data, limits=limits)
     except sizing.SheetRefused as exc:
         raise ImportRefused(exc.message, code=exc.code) from exc
+    sheet = streaming.open_sheet(data)
+    if sheet is not None:
+        return _streamed(sheet, data), sheet.width, sheet.height, sheet.name
+    return _calamine_rows(data)
+
+
+def _streamed(sheet: streaming.Sheet, data: bytes) -> Iterator[list[Any]]:
+    """The streaming reader's rows; where it meets what it leaves to calamine, calamine's from the same row on."""
+    given = 0
+    try:
+        for row in sheet.rows():
+            yield row
+            given += 1
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        if not isinstance(exc, streaming.Unusual):  # a case the reader mishandles: logged, and calamine reads on
+            logger.exception("the streaming .xlsx reader failed at row %s; calamine reads on", given + 1)
+        rows = _calamine_rows(data)[0]
+        for row in itertools.islice(rows, given, None):
+            yield row + [""] * (sheet.width - len(row)) if len(row) < sheet.width else row
+
+
+def _calamine_rows(data: bytes) -> tuple[Iterator[list[Any]], int, int, str]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
