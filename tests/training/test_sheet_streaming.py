@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -67,7 +68,8 @@ STRINGS = ('<si><t>Siti Aminah</t></si>'
            '<si><t>_x005F_x000D_ _x00e9_ _xZZZZ_</t></si>'
            '<si><t xml:space="preserve">  dijaga  </t></si>'
            '<si><t>\n  x\ty \n</t></si>'
-           '<si><r><t>  a  </t></r><r><t>b </t></r></si>')
+           '<si><r><t>  a  </t></r><r><t>b </t></r></si>'
+           '<si /><si><r><rPr><b /></rPr><t /></r></si>')
 
 USUAL = {
     "every shared string": "<row r=\"1\">" + "".join(
@@ -100,6 +102,9 @@ USUAL = {
                                   '<v>1</v></c></row>'),
     "as LibreOffice writes a row": ('<row r="1" customFormat="false" ht="12.8" hidden="false" customHeight="false" outlineLevel="0" '
                                     'collapsed="false"><c r="A1" s="0" t="s"><v>9</v></c><c r="B1" s="0" t="n"><v>17.5</v></c></row>'),
+    "as openpyxl writes (spaces before />)": ('<row r="1"><c r="A1" t="inlineStr"><is><t>ñandú</t></is></c><c r="C1"><f>X</f><v /></c>'
+                                              '<c r="D1" t="n"><v>5</v></c><c r="E1" t="s"><v>12</v></c>'
+                                              '<c r="F1" t="s"><v>13</v></c></row>'),
     "data not from column A": '<row r="5"><c r="D5" t="s"><v>0</v></c><c r="F5"><v>2</v></c></row>',
 }
 
@@ -236,6 +241,13 @@ def test_date_and_duration_serials_convert_as_calamine_converts_them(serial):
     assert not isinstance(streamed(data)[0][0][0], str)
 
 
+def test_numbers_beyond_the_calendar_stay_numbers():
+    # python-calamine 0.9.1 fails the whole file on a duration past timedelta's range; this reader keeps the number.
+    assert streaming.excel_duration(1e15) == 1e15
+    assert streaming.excel_date(2958466.0) == 2958466.0
+    assert streaming.excel_duration(1.5) == dt.timedelta(days=1, hours=12)
+
+
 # --- memory ---------------------------------------------------------------------------------------------
 
 CHILD = textwrap.dedent("""
@@ -316,3 +328,14 @@ def test_a_fault_of_the_streaming_reader_is_logged_and_calamine_reads_on(monkeyp
     with caplog.at_level("ERROR"):
         assert read(data) == calamine_rows(data)
     assert "calamine reads on" in caplog.text and "KeyError" in caplog.text
+
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FILES.glob("*.xlsx")))
+def test_files_saved_by_libreoffice_and_openpyxl_stream_as_calamine_reads_them(name):
+    data = (FILES / name).read_bytes()
+    rows, width = streamed(data)
+    assert (rows, width) == calamine_rows(data)
+    assert rows  # the files are not empty: the comparison compared something

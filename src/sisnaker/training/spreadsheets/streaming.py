@@ -12,7 +12,8 @@ calamine's values: floats for numbers, ``date``/``datetime``/``time``/``timedelt
 * which styles make a number a date, a time or a duration is asked of calamine itself, once per file, with a
   probe workbook made of the file's own ``styles.xml`` (one cell per cell format); the serial number is then
   converted as calamine converts it (milliseconds rounded half away from zero; serials below 60 counted from
-  1899-12-31, the others from 1899-12-30, Excel's phantom 29 February 1900; beyond 9999-12-31 the float);
+  1899-12-31, the others from 1899-12-30, Excel's phantom 29 February 1900; beyond 9999-12-31 the float; a
+  duration beyond ``timedelta``'s billion days also the float, where python-calamine fails the whole file);
 * text as calamine gives it: ``<t>`` trimmed unless ``xml:space="preserve"`` (a formula's cached text never),
   line breaks made ``\\n``, XML entities and Excel's ``_xHHHH_`` escapes undone, phonetic runs left out;
 * anything else (a 1904 date system, ``t="d"`` ISO dates, a number calamine would keep as text, a boolean other
@@ -244,10 +245,10 @@ def _text(raw: bytes, *, trim: bool) -> str:
 
 # ``<t>`` elements of a string item (plain or rich-text runs), phonetic runs (``<rPh>``) removed first.
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
-_T = re.compile(rb'<t( xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?/>')
+_T = re.compile(rb'<t( xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?\s*/>')
 _T_PLAIN = re.compile(rb"<t>([^<]*)</t>")
 # What a string item may hold besides its text: run properties and empty elements with plain attributes.
-_RUN_NOISE = re.compile(rb"</?r>|<rPr>.*?</rPr>|<rPr/>|<phoneticPr\b[^<>]*/>", re.S)
+_RUN_NOISE = re.compile(rb"</?r>|<rPr>.*?</rPr>|<rPr\s*/>|<phoneticPr\b[^<>]*/>", re.S)
 
 
 def _item_text(inner: bytes) -> str:
@@ -285,7 +286,7 @@ class _Strings:
 
 # A string item (1: the text of a plain one that needs nothing undone: no entity, escape, carriage return or
 # whitespace at its ends, the usual case; 2: any other, whole), the table's own tags (3), anything else (4).
-_SST_ITEMS = re.compile(rb'<si><t>([^<&\r\s_](?:[^<&\r_]*[^<&\r\s_])?)</t></si>|(<si>.*?</si>|<si/>)'
+_SST_ITEMS = re.compile(rb'<si><t>([^<&\r\s_](?:[^<&\r_]*[^<&\r\s_])?)</t></si>|(<si>.*?</si>|<si\s*/>)'
                         rb'|(<sst\b[^<>]*>|</sst>|<extLst>.*?</extLst>)|(\S)', re.S)
 
 
@@ -300,7 +301,7 @@ def _read_strings(data: bytes, part: zipfile.ZipInfo | None) -> _Strings:
             if plain:
                 texts.append(plain)  # its UTF-8 is checked when it is read (UnicodeDecodeError: left to calamine)
             elif other:
-                texts.append(b"" if other == b"<si/>" else _item_text(other[4:-5]).encode())
+                texts.append(b"" if other.endswith(b"/>") else _item_text(other[4:-5]).encode())
             elif junk:
                 raise Unusual("unexpected element among shared strings")
         starts.extend(itertools.islice(itertools.accumulate(map(len, texts), initial=len(packed)), 1, None))
@@ -419,7 +420,7 @@ _ITEMS = re.compile(
     rb'|(</row>)'
     rb'|(\S)', re.S)
 _FORMULA = re.compile(rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*")
-_VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
+_VALUE = re.compile(rb"<v>([^<]*)</v>|<v\s*/>")
 _INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
 _SHEET_DATA = re.compile(rb"<sheetData\s*>|<sheetData\s*/>")
 # Where rows and cells are: a row's number or a cell's row, in the order they come (the first pass's check).
