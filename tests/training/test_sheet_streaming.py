@@ -339,3 +339,33 @@ def test_files_saved_by_libreoffice_and_openpyxl_stream_as_calamine_reads_them(n
     rows, width = streamed(data)
     assert (rows, width) == calamine_rows(data)
     assert rows  # the files are not empty: the comparison compared something
+
+
+HOSTILE = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[2])
+    from sisnaker.training.spreadsheets import reading
+    try:
+        reading.read_table("hostile.xlsx", open(sys.argv[1], "rb").read())
+    except reading.ImportProblem:
+        pass
+    print("finished")
+""")
+
+
+@pytest.mark.parametrize("case", ["unclosed cells", "unclosed string items", "unclosed phonetic runs"])
+def test_unclosed_tags_cost_one_scan_not_one_per_tag(tmp_path, case):
+    # Each tag that never closes made a lazy ``.*?`` scan to the end of its piece: 200,000 of them in a 2 MB piece,
+    # hours. Now each stops at the next tag of its kind; the child must finish (the timeout only catches a hang).
+    row = '<row r="1"><c r="A1" t="s"><v>0</v></c>'
+    if case == "unclosed cells":
+        data = with_strings(row + '<c r="B1">' * 200_000 + "</row>", "<si><t>a</t></si>")
+    elif case == "unclosed string items":
+        data = with_strings(row + "</row>", "<si><t>a</t></si>" + "<si>" * 200_000)
+    else:
+        data = with_strings(row + "</row>", "<si><t>a</t>" + "<rPh>" * 200_000 + "</si>")
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(data)
+    src = str(__import__("sisnaker").__path__[0].rsplit("/", 1)[0])
+    done = subprocess.run([sys.executable, "-c", HOSTILE, str(path), src], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "finished", done.stderr[-2000:]

@@ -173,7 +173,7 @@ def _utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 PIECE = 32768  # what is parsed at once: the lists of matches a piece makes are what the reader holds
-MAX_CARRY = 16 * 1024 * 1024  # no row or string item is this long in a spreadsheet program's file
+MAX_CARRY = 2 * 1024 * 1024  # a row or string item longer than this (none in an applicant file) is left to calamine
 
 
 def _pieces(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -244,11 +244,11 @@ def _text(raw: bytes, *, trim: bool) -> str:
 
 
 # ``<t>`` elements of a string item (plain or rich-text runs), phonetic runs (``<rPh>``) removed first.
-_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_PHONETIC = re.compile(rb"<rPh\b(?:[^<]++|<(?!rPh\b|/rPh>))*+</rPh>")
 _T = re.compile(rb'<t( xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?\s*/>')
 _T_PLAIN = re.compile(rb"<t>([^<]*)</t>")
 # What a string item may hold besides its text: run properties and empty elements with plain attributes.
-_RUN_NOISE = re.compile(rb"</?r>|<rPr>.*?</rPr>|<rPr\s*/>|<phoneticPr\b[^<>]*/>", re.S)
+_RUN_NOISE = re.compile(rb"</?r>|<rPr>(?:[^<]++|<(?!rPr>|/rPr>))*+</rPr>|<rPr\s*/>|<phoneticPr\b[^<>]*/>")
 
 
 def _item_text(inner: bytes) -> str:
@@ -286,8 +286,9 @@ class _Strings:
 
 # A string item (1: the text of a plain one that needs nothing undone: no entity, escape, carriage return or
 # whitespace at its ends, the usual case; 2: any other, whole), the table's own tags (3), anything else (4).
-_SST_ITEMS = re.compile(rb'<si><t>([^<&\r\s_](?:[^<&\r_]*[^<&\r\s_])?)</t></si>|(<si>.*?</si>|<si\s*/>)'
-                        rb'|(<sst\b[^<>]*>|</sst>|<extLst>.*?</extLst>)|(\S)', re.S)
+_SST_ITEMS = re.compile(rb'<si><t>([^<&\r\s_](?:[^<&\r_]*[^<&\r\s_])?)</t></si>'
+                        rb'|(<si>(?:[^<]++|<(?!si[\s>/]|/si>))*+</si>|<si\s*/>)'
+                        rb'|(<sst\b[^<>]*>|</sst>|<extLst>(?:[^<]++|<(?!extLst>|/extLst>))*+</extLst>)|(\S)')
 
 
 def _read_strings(data: bytes, part: zipfile.ZipInfo | None) -> _Strings:
@@ -413,9 +414,10 @@ _ATTRIBUTE = re.compile(rb'\s+([A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)?)="
 # as ``sizing`` checked (1: letters, 2: digits, 3: its other attributes; 4: set when it holds nothing, 5: the text of
 # its ``<v>`` when that is all it holds, the usual case, 6: any other content), a row's start (7: its number, 8: "/"
 # when it closes at once), a row's end (9); and any other character that is not whitespace (10), so nothing the
-# pattern does not know passes unseen. Possessive quantifiers: nothing here needs to give back what it matched.
+# pattern does not know passes unseen. Possessive quantifiers, and no content that runs past the next cell or row:
+# a hostile piece of unclosed tags costs one scan, not one scan per tag.
 _ITEMS = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"([^>/]*+)(?:(/>|></c>)|>(?:<v>([^<]*+)</v>|(.+?))</c>)'
+    rb'<c r="([A-Z]{1,3})([0-9]+)"([^>/]*+)(?:(/>|></c>)|>(?:<v>([^<]*+)</v>|((?:[^<]++|<(?!/c>|c\s|/?row[\s>/]))++))</c>)'
     rb'|<row r="([0-9]+)"[^>/]*+(/?)>'
     rb'|(</row>)'
     rb'|(\S)', re.S)
