@@ -276,7 +276,7 @@ class _Strings:
 
     def __init__(self) -> None:
         self._bytes = bytearray()
-        self._starts = array("Q", [0])
+        self._starts = array("I", [0])  # 4 bytes: a part is under sizing.MAX_UNCOMPRESSED (300 MB)
 
     def get(self, index: int) -> str:
         if not 0 <= index < len(self._starts) - 1:
