@@ -353,7 +353,7 @@ HOSTILE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("case", ["unclosed cells", "unclosed string items", "unclosed phonetic runs"])
+@pytest.mark.parametrize("case", ["unclosed cells", "unclosed string items", "unclosed phonetic runs", "unclosed cell formats"])
 def test_unclosed_tags_cost_one_scan_not_one_per_tag(tmp_path, case):
     # Each tag that never closes made a lazy ``.*?`` scan to the end of its piece: 200,000 of them in a 2 MB piece,
     # hours. Now each stops at the next tag of its kind; the child must finish (the timeout only catches a hang).
@@ -362,10 +362,29 @@ def test_unclosed_tags_cost_one_scan_not_one_per_tag(tmp_path, case):
         data = with_strings(row + '<c r="B1">' * 200_000 + "</row>", "<si><t>a</t></si>")
     elif case == "unclosed string items":
         data = with_strings(row + "</row>", "<si><t>a</t></si>" + "<si>" * 200_000)
-    else:
+    elif case == "unclosed phonetic runs":
         data = with_strings(row + "</row>", "<si><t>a</t>" + "<rPh>" * 200_000 + "</si>")
+    else:
+        rels = RELS_WITH_STRINGS.replace("sharedStrings", "styles")
+        data = xlsx_package(sheet_xml(row + "</row>"), extra={"xl/_rels/workbook.xml.rels": rels,
+                                                              "xl/styles.xml": "<styleSheet>" + "<cellXfs>" * 200_000})
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(data)
     src = str(__import__("sisnaker").__path__[0].rsplit("/", 1)[0])
     done = subprocess.run([sys.executable, "-c", HOSTILE, str(path), src], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "finished", done.stderr[-2000:]
+
+
+def test_styles_are_counted_as_calamine_reads_them_or_left_to_it():
+    body = '<row r="1"><c r="A1" s="1"><v>45000</v></c><c r="B1"><v>2</v></c></row>'
+    rels = RELS_WITH_STRINGS.replace("sharedStrings", "styles")
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    plain = (f'<styleSheet {ns}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>')
+    prefixed = ('<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:cellXfs count="2">'
+                '<x:xf numFmtId="0"/><x:xf numFmtId="14"/></x:cellXfs></x:styleSheet>')
+    for styles, streams in ((plain, True), (prefixed, False)):
+        data = xlsx_package(sheet_xml(body), extra={"xl/_rels/workbook.xml.rels": rels, "xl/styles.xml": styles})
+        sizing.check_xlsx(data, limits=LIMITS)
+        assert (streaming.open_sheet(data) is not None) is streams
+        assert read(data) == calamine_rows(data)
+    assert read(data)[0][0][0] == dt.date(2023, 3, 15)
