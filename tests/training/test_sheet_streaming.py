@@ -17,9 +17,11 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sisnaker
 from sisnaker.training.spreadsheets import reading, sizing, streaming
 from tests.training.spreadsheets import WORKBOOK, sheet_xml, xlsx_package
 
+SRC = str(Path(sisnaker.__file__).parent.parent)  # what a child process puts on its path to import sisnaker
 LIMITS = sizing.Limits(max_rows=reading.MAX_ROWS + 11, max_columns=sizing.MAX_COLUMNS, max_cells=sizing.MAX_CELLS)
 RELS_WITH_STRINGS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -299,8 +301,7 @@ def grown_while_reading(tmp_path, rows: int) -> int:
     path.write_bytes(applicants_file(rows))
     small = applicants_file(20)
     script = f"SMALL = {small!r}\n" + CHILD
-    src = str(__import__("sisnaker").__path__[0].rsplit("/", 1)[0])
-    done = subprocess.run([sys.executable, "-c", script, str(path), src], capture_output=True, text=True, check=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script, str(path), SRC], capture_output=True, text=True, check=True, timeout=300)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["rows"] == rows
     return result["grown"]
@@ -370,8 +371,7 @@ def test_unclosed_tags_cost_one_scan_not_one_per_tag(tmp_path, case):
                                                               "xl/styles.xml": "<styleSheet>" + "<cellXfs>" * 200_000})
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(data)
-    src = str(__import__("sisnaker").__path__[0].rsplit("/", 1)[0])
-    done = subprocess.run([sys.executable, "-c", HOSTILE, str(path), src], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", HOSTILE, str(path), SRC], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "finished", done.stderr[-2000:]
 
 

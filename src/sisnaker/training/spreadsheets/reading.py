@@ -433,8 +433,6 @@ def _streamed(sheet: streaming.Sheet, data: bytes) -> Iterator[list[Any]]:
         for row in sheet.rows():
             yield row
             given += 1
-    except ImportRefused:
-        raise
     except Exception as exc:
         if not isinstance(exc, streaming.Unusual):  # a case the reader mishandles: logged, and calamine reads on
             logger.exception("the streaming .xlsx reader failed at row %s; calamine reads on", given + 1)

@@ -258,12 +258,16 @@ def _first_sheet(data: bytes, names: dict[str, zipfile.ZipInfo]) -> zipfile.ZipI
                   sheets[0][0] if sheets else None)
     if chosen is None or chosen not in targets:
         raise SheetRefused(Code.IMPORT_NO_SHEET, Msg("Berkas Excel tidak berisi lembar kerja.", "The Excel file has no worksheet."))
-    target = targets[chosen]
-    path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
-    info = names.get(path.replace("\\", "/").lower())
+    info = names.get(part_name(targets[chosen]))
     if info is None:
         raise _corrupt()
     return info
+
+
+def part_name(target: str) -> str:
+    """The zip entry (as ``names`` keys it: ``/`` separators, lower case) a workbook relationship's target points to."""
+    path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
+    return path.replace("\\", "/").lower()
 
 
 _REF = re.compile(r"^\$?([A-Za-z]{0,3})\$?([0-9]{1,10})$")
@@ -389,6 +393,21 @@ _OPENING = 4096
 _FAST_CARRY = 64 * 1024  # a tag longer than this is no spreadsheet program's: the element-by-element scan takes over
 
 
+def utf8_body(opening: bytes) -> bytes | None:
+    """A part's first bytes without its byte-order mark and XML declaration; None unless it is UTF-8 (an encoding
+    that is not ASCII-compatible, UTF-16 or UTF-32, would hide its tags from byte patterns)."""
+    text = opening.removeprefix(b"\xef\xbb\xbf")
+    if not text.startswith(b"<") or text[1:2] in (b"", b"\x00"):
+        return None
+    declaration = _DECLARATION.match(text)
+    if declaration is not None:
+        encoding = _DECLARED_ENCODING.search(declaration.group())
+        if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None
+        text = text[declaration.end():]
+    return text
+
+
 def _sheet_within_limits(chunks: Iterator[bytes], limits: Limits) -> bool:
     """True when the sheet is of the simple kind above and within ``limits`` as ``_scan_sheet`` counts them
     (the cells' range, each row's number, each declared dimension); False otherwise — an unusual sheet or one
@@ -414,15 +433,10 @@ def _sheet_within_limits(chunks: Iterator[bytes], limits: Limits) -> bool:
         text = carry + chunk
         if first:
             first = False
-            text = text.removeprefix(b"\xef\xbb\xbf")
-            if not text.startswith(b"<") or text[1:2] in (b"", b"\x00"):
-                return False  # not an ASCII-compatible encoding (UTF-16, UTF-32): tags would not be seen
-            declaration = _DECLARATION.match(text)
-            if declaration is not None:
-                encoding = _DECLARED_ENCODING.search(declaration.group())
-                if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
-                    return False
-                text = text[declaration.end():]
+            body = utf8_body(text)
+            if body is None:
+                return False
+            text = body
         cut = text.rfind(b"<")
         if cut < 0:
             cut = len(text)  # text only: nothing to carry

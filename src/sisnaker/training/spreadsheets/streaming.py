@@ -108,7 +108,7 @@ def _open(data: bytes) -> Sheet:
     flags: dict[str, str] = {}
 
     def on_workbook(name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        local = sizing._local(name)
         if local == "sheet":
             rid = attrs.get("r:id") or attrs.get("relationships:id") or ""
             sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible") == "visible"))
@@ -121,22 +121,20 @@ def _open(data: bytes) -> Sheet:
     targets: dict[str, tuple[str, str]] = {}
 
     def on_rels(name: str, attrs: dict[str, str]) -> None:
-        if _local(name) == "Relationship" and "Id" in attrs:
+        if sizing._local(name) == "Relationship" and "Id" in attrs:
             targets[attrs["Id"]] = (attrs.get("Target", ""), attrs.get("Type", ""))
 
     sizing._Elements(on_rels).feed(sizing._read_small(data, rels), final=True)
     # The same choice as ``reading`` makes from calamine's sheet list: the first visible worksheet, else the first.
     worksheets = [(name, rid, visible) for name, rid, visible in sheets if targets.get(rid, ("", ""))[1].endswith(_WORKSHEET)]
     chosen = next((s for s in worksheets if s[2]), None)
-    if chosen is None or chosen[1] != next((rid for _, rid, visible in sheets if visible and "worksheets/" in targets.get(rid, ("", ""))[0]), None):
+    part = names.get(sizing.part_name(targets[chosen[1]][0])) if chosen is not None else None
+    if part is None or part is not sizing._first_sheet(data, names):  # the sheet sizing checked, no other
         raise Unusual("no plain visible worksheet")
-    part = names.get(_path(targets[chosen[1]][0]))
-    if part is None:
-        raise Unusual("sheet part missing")
     # calamine reads these two parts at their usual names; elsewhere, leave the file to it.
     for kind, usual in (("/sharedStrings", "xl/sharedstrings.xml"), ("/styles", "xl/styles.xml")):
         for target, type_ in targets.values():
-            if type_.endswith(kind) and _path(target) != usual:
+            if type_.endswith(kind) and sizing.part_name(target) != usual:
                 raise Unusual(f"{kind} elsewhere")
     strings = _read_strings(data, names.get("xl/sharedstrings.xml"))
     kinds = _style_kinds(data, names.get("xl/styles.xml"))
@@ -145,30 +143,16 @@ def _open(data: bytes) -> Sheet:
                  _strings=strings, _kinds=kinds)
 
 
-def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1]
-
-
-def _path(target: str) -> str:
-    target = target.replace("\\", "/")
-    path = target[1:] if target.startswith("/") else target if target.startswith("xl/") else f"xl/{target}"
-    return path.lower()
-
-
 def _utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """A part's chunks, its byte-order mark and XML declaration dropped; Unusual unless it is UTF-8 with no DOCTYPE,
-    comment, CDATA or processing instruction (every ``<`` then begins a tag)."""
+    """A part's chunks, its byte-order mark and XML declaration dropped (``sizing.utf8_body``); Unusual unless UTF-8."""
     first = True
     for chunk in chunks:
         if first:
             first = False
-            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
-            declaration = sizing._DECLARATION.match(chunk)
-            if declaration is not None:
-                encoding = sizing._DECLARED_ENCODING.search(declaration.group())
-                if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
-                    raise Unusual("not UTF-8")
-                chunk = chunk[declaration.end():]
+            body = sizing.utf8_body(chunk)
+            if body is None:
+                raise Unusual("not UTF-8")
+            chunk = body
         yield chunk
 
 
@@ -443,13 +427,6 @@ _VALUED_AT = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"(?:[^>/]*+>' + _FORMULA_TAG 
                         rb'|(?=[^>/]*t="str")[^>/]*+>' + _FORMULA_TAG + rb'<v></v>)')
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number  # 1 for A
-
-
 def _attributes(raw: bytes, kinds: list[str]) -> tuple[str, str]:
     """A cell tag's type (``t``) and what its format (``s``) makes of numbers."""
     parsed = dict(_ATTRIBUTE.findall(raw))
@@ -557,7 +534,7 @@ def _used_range(data: bytes, part: zipfile.ZipInfo) -> tuple[int, int]:
             found.update(_EMPTY_TEXT.findall(piece))
         if not found:
             continue
-        width = max(width, *(columns.get(letters) or columns.setdefault(letters, _column_number(letters)) for letters in found))
+        width = max(width, *(columns.get(letters) or columns.setdefault(letters, sizing._column_number(letters.decode())) for letters in found))
         cut = len(piece)
         while (cut := piece.rfind(b'<c r="', 0, cut)) >= 0:
             last = _VALUED_AT.match(piece, cut)
@@ -584,7 +561,7 @@ def _rows(sheet: Sheet) -> Iterator[list[Any]]:
                     raise Unusual("cell outside its row")  # a later row: the first pass found none goes back
                 index = columns.get(letters)
                 if index is None:
-                    index = columns[letters] = _column_number(letters) - 1
+                    index = columns[letters] = sizing._column_number(letters.decode()) - 1
                 if index <= last_column:
                     raise Unusual("cells out of order")
                 last_column = index
