@@ -2,8 +2,8 @@
 
 * ``export_request`` checks the source, the format and the parameters, the requester's permission on the source's
   target (``core.permissions.RULES``), and records the request (``export.requested``) with the job in ONE
-  transaction; the task is queued once it has committed (``transaction.on_commit``), so a refused or rolled-back
-  request queues nothing.
+  transaction, and queues the task in it (``core.tasks.enqueue_with_transaction``): a refused or rolled-back request
+  queues nothing, a committed one cannot lose its task.
 * ``export_run`` (the task ``tasks.run_export``) checks the permission again (a role may have been withdrawn
   while the job waited), reads the source's rows as they come (server-side cursor, chunks of
   ``registry.CHUNK``), writes them straight into a temporary file (``writers``: CSV with the csv module, the .xlsx
@@ -35,6 +35,7 @@ from django.utils import timezone
 from sisnaker.core import audit, storedfiles
 from sisnaker.core.errors import Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
+from sisnaker.core.tasks import enqueue_with_transaction
 
 from . import registry, selectors, writers
 from .codes import Audit, Code
@@ -78,13 +79,9 @@ def export_request(*, actor: Any, source: str, params: dict[str, Any] | None, fm
         audit.record(actor=actor, action=Audit.EXPORT_REQUESTED, obj=job, at=now,
                      after={"source": src.name, "params": clean, "format": fmt, "rows": expected, "nik_visible": ctx.nik_visible})
 
-        def enqueue() -> None:
-            result = run_export.enqueue(job_id=job.pk)
-            ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
-
-        # robust: a queue that cannot be reached leaves the job queued (its page says so), never a 500 after the
-        # request was recorded.
-        transaction.on_commit(enqueue, robust=True)
+        # Queued with the job's own transaction: no crash can leave a job without its task.
+        enqueue_with_transaction(run_export, job_id=job.pk,
+                                 then=lambda result: ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id))
     return job
 
 

@@ -44,6 +44,7 @@ from sisnaker.core.errors import (
 from sisnaker.core.links import absolute
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import can, require
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications import text as sms_text
 from sisnaker.notifications.services import notify_address
@@ -260,8 +261,7 @@ def purchase_request(*, actor, card: Card, program: Program, platform_code: str,
                 audit.record(actor=actor, action=Audit.CONSENT_ASKED, obj=purchase, at=now,
                              after={"sent_to": sent_to, "expires_at": purchase.consent_expires_at.isoformat()})
                 return purchase
-            purchase_id, at = purchase.pk, now.isoformat()
-            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
+            enqueue_with_transaction(tasks.authorise_purchase, purchase_id=purchase.pk, at=now.isoformat())
             return purchase
     except IntegrityError:
         # The same request committed at the same moment by another process (the key), or another unfinished
@@ -387,8 +387,7 @@ def purchase_consent(*, actor, purchase: Purchase, code: str = "", now: dt.datet
             purchase.save(update_fields=["status", "consented_at", "consented_via"])
             audit.record(actor=actor, action=Audit.CONSENT_GIVEN, obj=purchase, at=now, before={"status": PS.CONSENT},
                          after={"status": PS.REQUESTED, "via": _who(actor, via), "by": purchase.consented_via})
-            purchase_id, at = purchase.pk, now.isoformat()
-            transaction.on_commit(lambda: tasks.authorise_purchase.enqueue(purchase_id=purchase_id, at=at))
+            enqueue_with_transaction(tasks.authorise_purchase, purchase_id=purchase.pk, at=now.isoformat())
     if refusal is not None:
         raise refusal
     return purchase

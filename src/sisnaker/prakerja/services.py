@@ -27,6 +27,7 @@ from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.links import absolute
 from sisnaker.core.permissions import require
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications.gateways import normalize_phone
 from sisnaker.payments.domain import AccountKind, EntryKind, balance_postings
@@ -250,8 +251,7 @@ def wave_step_request(*, actor, wave: Wave, step: str, reason: str = "", now: dt
         wave.step_pending, wave.step_requested_at, wave.step_requested_by, wave.step_error = step, now, actor, {}
         wave.save(update_fields=["step_pending", "step_requested_at", "step_requested_by", "step_error"])
         audit.record(actor=actor, action=Audit.STEP_REQUESTED, obj=wave, after={"step": step}, reason=reason)
-        wave_id, actor_id = wave.pk, actor.pk
-        transaction.on_commit(lambda: tasks.wave_step.enqueue(wave_id=wave_id, step=step, actor_id=actor_id, reason=reason))
+        enqueue_with_transaction(tasks.wave_step, wave_id=wave.pk, step=step, actor_id=actor.pk, reason=reason)
     return wave
 
 
@@ -368,9 +368,8 @@ def wave_draw(*, actor, wave: Wave, now: dt.datetime) -> dict[str, int]:
                      after={"status": W.DRAWN, "seed": wave.seed, **counts})
         # Every selected application gets its card and the wave's training balance, in the draw's transaction.
         _cards_issue(actor=actor, wave=wave, now=now)
-        wave_id, actor_id = wave.pk, actor.pk
-        # The results are published with the draw; the candidates are told once it has committed.
-        transaction.on_commit(lambda: tasks.tell_results.enqueue(wave_id=wave_id, actor_id=actor_id))
+        # The results are published with the draw; the candidates are told once it has committed (queued with it).
+        enqueue_with_transaction(tasks.tell_results, wave_id=wave.pk, actor_id=actor.pk)
     return counts
 
 

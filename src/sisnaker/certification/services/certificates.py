@@ -36,6 +36,7 @@ from sisnaker.core import audit
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import can, require
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.institutions.models import Institution
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications import text as sms_text
@@ -311,13 +312,11 @@ def certificates_issue_all_start(*, actor: User, program: Program, now: dt.datet
         audit.record(actor=actor, action=Audit.ISSUE_ALL_REQUESTED, obj=program, at=now,
                      after={"eligible": started.total, "since": started.since.isoformat()})
 
-        def enqueue() -> None:
-            started.result = tasks.issue_all_eligible.enqueue(program_id=program.pk, actor_id=actor.pk, total=started.total,
-                                                              since=started.since.isoformat(), base_url=base_url)
-
-        # robust: a queue that cannot be reached leaves ``result`` None (the page says so), never a 500
-        # after the request was recorded.
-        transaction.on_commit(enqueue, robust=True)
+        # Queued with the request's transaction (``enqueue_with_transaction``); with a backend that queues after the
+        # commit, a queue that cannot be reached leaves ``result`` None (the page says so), never a 500.
+        enqueue_with_transaction(tasks.issue_all_eligible, program_id=program.pk, actor_id=actor.pk, total=started.total,
+                                 since=started.since.isoformat(), base_url=base_url,
+                                 then=lambda result: setattr(started, "result", result))
     return started
 
 

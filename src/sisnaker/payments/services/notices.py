@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from sisnaker.core.links import absolute
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications.models import Notification
 
@@ -33,16 +33,14 @@ def channels() -> tuple[str, ...]:
 
 def tell_after_commit(event: str, ids: list[int]) -> None:
     """Queue the messages of ``event`` for ``ids`` (payables for due/paid, batch lines for failed, ledger lines
-    for returned) once the caller's transaction commits; a rolled-back change tells nobody."""
+    for returned) with the caller's transaction (``enqueue_with_transaction``): they go out once it commits, a
+    rolled-back change tells nobody, and a crash after the COMMIT loses none."""
     if not ids:
         return
     from ..tasks import tell
 
-    def enqueue():
-        for start in range(0, len(ids), CHUNK):
-            tell.enqueue(event=str(event), ids=list(ids[start:start + CHUNK]))
-
-    transaction.on_commit(enqueue)
+    for start in range(0, len(ids), CHUNK):
+        enqueue_with_transaction(tell, event=str(event), ids=list(ids[start:start + CHUNK]))
 
 
 @dataclass(frozen=True, slots=True)

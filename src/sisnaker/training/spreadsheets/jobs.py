@@ -44,6 +44,7 @@ from sisnaker.core import audit, storedfiles
 from sisnaker.core.errors import Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import require
+from sisnaker.core.tasks import enqueue_with_transaction
 
 from ..codes import Audit, Code
 from ..domain import EnrollmentState as E
@@ -81,14 +82,10 @@ def _new_job(*, actor: User, program: Program, kind: str, params: dict, expires:
     )
 
 
-def _enqueue_on_commit(job: SpreadsheetJob) -> None:
-    def enqueue() -> None:
-        result = run_spreadsheet_job.enqueue(job_id=job.pk)
-        SpreadsheetJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
-
-    # robust: a queue that cannot be reached leaves the job queued (its page says so), never a 500 after
-    # the request was recorded.
-    transaction.on_commit(enqueue, robust=True)
+def _queue_run(job: SpreadsheetJob) -> None:
+    # Queued with the job's own transaction (``enqueue_with_transaction``): no crash can leave a job without its task.
+    enqueue_with_transaction(run_spreadsheet_job, job_id=job.pk,
+                             then=lambda result: SpreadsheetJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id))
 
 
 def enrollments_import_start(*, actor: User, program: Program, file_name: str, data: bytes, mode: str, today: dt.date,
@@ -108,7 +105,7 @@ def enrollments_import_start(*, actor: User, program: Program, file_name: str, d
         job.save(update_fields=["expected", "path"])
         audit.record(actor=actor, action=Audit.IMPORT_QUEUED, obj=program, at=now,
                      after={"job": job.token, "file": file_name[:200], "mode": mode, "rows_estimated": job.expected})
-        _enqueue_on_commit(job)
+        _queue_run(job)
     return job
 
 
@@ -128,7 +125,7 @@ def enrollments_export_start(*, actor: User, program: Program, state: str = "", 
         job.save(update_fields=["expected"])
         audit.record(actor=actor, action=Audit.EXPORT_QUEUED, obj=program, at=now,
                      after={"job": job.token, "state": state, "format": job.params["format"], "rows": job.expected})
-        _enqueue_on_commit(job)
+        _queue_run(job)
     return job
 
 

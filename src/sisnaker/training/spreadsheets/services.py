@@ -36,6 +36,7 @@ from sisnaker.accounts.models import Person, User
 from sisnaker.core import audit, bulk, crypto, storedfiles
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.notifications.services import notify_many
 from sisnaker.regions.models import District, Regency
 from sisnaker.regions.nik import mask
@@ -643,14 +644,15 @@ def error_file_store(*, actor: User, program: Program, content: bytes, kind: str
             ImportErrorFile.objects.filter(pk=record.pk).update(path=saved)
         audit.record(actor=actor, action=Audit.ERROR_FILE_KEPT, obj=program,
                      after={"error_file": record.pk, "expires_at": record.expires_at})
-        transaction.on_commit(lambda: _schedule_deletion(record))
+        _schedule_deletion(record)
     return token
 
 
 def _schedule_deletion(record: ImportErrorFile) -> None:
+    """The file's deletion at its expiry, and a sweep of any other expired one, queued with the file's transaction."""
     if delete_import_error_file.get_backend().supports_defer:
-        delete_import_error_file.using(run_after=record.expires_at).enqueue(error_file_id=record.pk)
-    sweep_import_error_files.enqueue()
+        enqueue_with_transaction(delete_import_error_file.using(run_after=record.expires_at), error_file_id=record.pk)
+    enqueue_with_transaction(sweep_import_error_files)
 
 
 def _error_path(program_id: int, token: str) -> str:
