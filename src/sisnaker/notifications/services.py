@@ -13,15 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Model
+from django.db.models import DateTimeField, ExpressionWrapper, F, Model, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from sisnaker.core import audit, bulk, crypto
 from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Msg
+from sisnaker.core.tasks import enqueue_with_transaction
 
 from .codes import Audit
 from .gateways import normalize_phone
@@ -138,8 +140,7 @@ def notify(*, person: Recipient, topic: str, subject: str, text: str, channels: 
                                         subject=subject[:200] if channel == "email" else "", body=kept, sealed=sealed)
             for channel, address in wanted
         ]
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _enqueue(ids))
+        _enqueue([n.pk for n in created])
     return created
 
 
@@ -162,8 +163,7 @@ def notify_user(*, user: Account, topic: str, subject: str, text: str, channels:
         for channel, address in wanted
     ]
     if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _enqueue(ids))
+        _enqueue([n.pk for n in created])
     return created
 
 
@@ -182,7 +182,7 @@ def notify_address(*, channel: str, to: str, topic: str, subject: str, text: str
     if secret:
         transaction.on_commit(lambda: _deliver_text(notification.pk, text))
     else:
-        transaction.on_commit(lambda: _enqueue([notification.pk]))
+        _enqueue([notification.pk])
     return notification
 
 
@@ -195,8 +195,10 @@ def _deliver_text(pk: int, text: str) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
+    """Queue the sending of each of ``ids`` with the caller's transaction (``core.tasks.enqueue_with_transaction``):
+    a message written is a message queued, whatever happens to the process after the COMMIT."""
     for pk in ids:
-        send_notification.enqueue(notification_id=pk)
+        enqueue_with_transaction(send_notification, notification_id=pk)
 
 
 # --- many people at once (imports) --------------------------------------------------------------
@@ -225,14 +227,20 @@ def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: I
                        channels=channels, now=now)
 
 
-def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str], reason: str) -> int:
-    """Messages on ``topics`` to these people that are still queued and no longer true (a certificate revoked after
-    "Sertifikat Anda sudah terbit" was queued) are not sent: marked failed with ``reason`` and their sealed secret
-    erased. One already handed to the provider cannot be called back. Returns how many were withdrawn. Runs in the
-    caller's transaction (the change that makes them untrue)."""
-    return Notification.objects.filter(
-        person_id__in=list(dict.fromkeys(person_ids)), topic__in=[t[:60] for t in dict.fromkeys(topics)], status=Notification.Status.QUEUED,
-    ).update(status=Notification.Status.FAILED, error=f"Ditarik sebelum dikirim: {reason}"[:2000], sealed="")
+def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str] = (), topic_prefix: str = "", reason: str) -> int:
+    """Messages on ``topics`` (or on any topic beginning with ``topic_prefix``) to these people that are still queued
+    and no longer true (a certificate revoked after "Sertifikat Anda sudah terbit" was queued; a program's new dates
+    once it is cancelled) are not sent: marked failed with ``reason`` and their sealed secret erased. One already
+    handed to the provider cannot be called back. Returns how many were withdrawn. Runs in the caller's transaction
+    (the change that makes them untrue), ``BULK_CHUNK`` people per statement (found through the person's index)."""
+    wanted = Q(topic__in=[t[:60] for t in dict.fromkeys(topics)])
+    if topic_prefix:
+        wanted |= Q(topic__startswith=topic_prefix[:60])
+    withdrawn = 0
+    for chunk in chunks(list(dict.fromkeys(person_ids)), BULK_CHUNK):
+        withdrawn += Notification.objects.filter(wanted, person_id__in=chunk, status=Notification.Status.QUEUED).update(
+            status=Notification.Status.FAILED, error=f"Ditarik sebelum dikirim: {reason}"[:2000], sealed="")
+    return withdrawn
 
 
 _UNINDEXED_AT = ExpressionWrapper(F("created_at") + dt.timedelta(0), output_field=DateTimeField())  # ``created_at``, no index
@@ -315,8 +323,7 @@ def notify_each(*, messages: list[Outgoing], channels: Iterable[str] = ("email",
             new_ids = bulk.insert_rows(Notification, rows) or []  # COPY: a program's applicants in seconds, not a minute
         else:
             new_ids = [n.pk for n in Notification.objects.bulk_create([Notification(**row) for row in rows], batch_size=500)]
-        if new_ids:
-            transaction.on_commit(lambda: _enqueue_batches(new_ids))
+        _enqueue_batches(new_ids)
     return [Queued(pk, row["person_id"], row["channel"]) for pk, row in zip(new_ids, rows, strict=True)]
 
 
@@ -326,12 +333,16 @@ TELL_INLINE_MAX = 2000
 
 
 def tell_people(*, topic: str, variants: Iterable[tuple[Msg, Msg, Iterable[int]]], now: dt.datetime | None = None,
-                channels: Iterable[str] = ("email", "sms")) -> int:
+                channels: Iterable[str] = ("email", "sms"), while_true: dict | None = None) -> int:
     """Tell people something, each in their language: ``variants`` are (subject, text, person ids); everyone on
     ``topic`` once a day (``notify_each``). Up to ``TELL_INLINE_MAX`` people are written in the caller's
     transaction (sent after it commits); more are written after it commits by a background task, ``BULK_CHUNK``
     people per transaction, so that a request costs the same whatever the audience (a task run again skips whom
-    it told from the change's day on). Returns how many people are to be told (before those without an address)."""
+    it told from the change's day on). ``while_true`` (``{"model": "app.model", "pk": …, "values": {lookup:
+    value}}``): the task writes no further chunk once that row no longer matches (the news it carries was undone
+    meanwhile: new dates, then the program cancelled); each chunk locks the row, so a change that makes the news
+    untrue lands either before a chunk (nothing more is written) or after it (and may withdraw what it wrote with
+    ``notifications_withdraw``). Returns how many people are to be told (before those without an address)."""
     now = now or timezone.now()
     groups = []
     for subject, text, people in variants:
@@ -343,21 +354,25 @@ def tell_people(*, topic: str, variants: Iterable[tuple[Msg, Msg, Iterable[int]]
     if count <= TELL_INLINE_MAX:
         tell_groups(topic=topic, groups=groups, at=now, channels=channels)
     elif groups:
-        transaction.on_commit(lambda: tell_people_later.enqueue(topic=topic, groups=groups, at=now.isoformat(), channels=channels))
+        enqueue_with_transaction(tell_people_later, topic=topic, groups=groups, at=now.isoformat(), channels=channels,
+                                 while_true=while_true)
     return count
 
 
-def tell_groups(*, topic: str, groups: list[dict], at: dt.datetime, channels: Iterable[str]) -> int:
+def tell_groups(*, topic: str, groups: list[dict], at: dt.datetime, channels: Iterable[str], while_true: dict | None = None) -> int:
     """``tell_people``'s work: everyone of every group in chunks of ``BULK_CHUNK`` people, their language looked up,
     one ``notify_each`` per chunk (in its own transaction when called outside one). Whom got the topic from the day
-    of ``at`` on is skipped, so a run cut short and run again, even days later, tells nobody twice. Returns how
-    many notifications were written."""
+    of ``at`` on is skipped, so a run cut short and run again, even days later, tells nobody twice. With
+    ``while_true`` (see ``tell_people``) it stops before the first chunk whose moment finds the row changed. Returns
+    how many notifications were written."""
     texts = [(Msg(*g["subject"]), Msg(*g["text"])) for g in groups]
     audience = [(pk, i) for i, g in enumerate(groups) for pk in g["people"]]
     since = _day_bounds(at)[0]
     written = 0
     for chunk in chunks(audience, BULK_CHUNK):
         with transaction.atomic():
+            if while_true is not None and not still_true(while_true):
+                break
             languages = dict(_people().objects.filter(pk__any_of=[pk for pk, _ in chunk], user__isnull=False).order_by()
                              .values_list("pk", "user__preferred_language"))
             written += len(notify_each(messages=[
@@ -366,9 +381,19 @@ def tell_groups(*, topic: str, groups: list[dict], at: dt.datetime, channels: It
     return written
 
 
+def still_true(condition: dict) -> bool:
+    """Whether the row named by ``condition`` (``{"model": "app.model", "pk": …, "values": {lookup: value}}``) still
+    matches its values; the row is locked (FOR NO KEY UPDATE) until the caller's transaction ends, so the change that
+    would make it false waits for what is written meanwhile. A row gone is not true."""
+    model = apps.get_model(condition["model"])
+    return (model.objects.select_for_update(no_key=True).filter(pk=condition["pk"], **condition["values"]).order_by()
+            .values_list("pk", flat=True).first()) is not None
+
+
 def _enqueue_batches(ids: list[int]) -> None:
+    """Queue the sending of ``ids`` in batches of ``BULK_TASK_SIZE``, with the caller's transaction."""
     for i in range(0, len(ids), BULK_TASK_SIZE):
-        send_notifications.enqueue(notification_ids=ids[i : i + BULK_TASK_SIZE])
+        enqueue_with_transaction(send_notifications, notification_ids=ids[i : i + BULK_TASK_SIZE])
 
 
 @dataclass(frozen=True)
@@ -410,8 +435,7 @@ def notify_addresses(*, messages: list[Addressed]) -> list[Notification]:
         return []
     with transaction.atomic():
         Notification.objects.bulk_create(created, batch_size=500)
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _enqueue_batches(ids))
+        _enqueue_batches([n.pk for n in created])
     return created
 
 

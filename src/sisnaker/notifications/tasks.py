@@ -72,13 +72,14 @@ def send_notifications(*, notification_ids: list[int]) -> dict:
 
 
 @task
-def tell_people_later(*, topic: str, groups: list[dict], at: str, channels: list[str]) -> dict:
+def tell_people_later(*, topic: str, groups: list[dict], at: str, channels: list[str], while_true: dict | None = None) -> dict:
     """``services.tell_people`` for an audience too large to write in the request that caused the message: run
     after that change committed. Safe to re-run (a worker killed half-way), even days later: whom it told from the
-    change's day on is skipped."""
+    change's day on is skipped. ``while_true``: it stops once the news is no longer true (``services.tell_people``)."""
     import datetime as dt
 
     from . import services  # it imports this module
 
-    written = services.tell_groups(topic=topic, groups=groups, at=dt.datetime.fromisoformat(at), channels=channels)
+    written = services.tell_groups(topic=topic, groups=groups, at=dt.datetime.fromisoformat(at), channels=channels,
+                                   while_true=while_true)
     return {"notifications": written}

@@ -614,7 +614,12 @@ def decision_message(*, action: str, program: str, institution: str, start_date:
 def schedule_change_topic(*, program_id: int, changed_at: dt.datetime) -> str:
     """The notification topic of one change of a program's dates: every change is news, even back to dates told
     earlier the same day (a topic is sent once a day per person, so one keyed by the dates stayed silent then)."""
-    return f"program_dates:{program_id}:{changed_at:%Y%m%d%H%M%S%f}"
+    return f"{schedule_change_topic_prefix(program_id=program_id)}{changed_at:%Y%m%d%H%M%S%f}"
+
+
+def schedule_change_topic_prefix(*, program_id: int) -> str:
+    """What the topics of every change of a program's dates begin with (to withdraw those no longer true)."""
+    return f"program_dates:{program_id}:"
 
 
 def schedule_changed(*, status: str, before: tuple[dt.date, dt.date], after: tuple[dt.date, dt.date]) -> bool:

@@ -33,7 +33,7 @@ from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.institutions import domain as institution_rules
 from sisnaker.institutions.models import Institution
-from sisnaker.notifications.services import notify, tell_people
+from sisnaker.notifications.services import notifications_withdraw, notify, tell_people
 from sisnaker.regions.models import Regency
 
 from . import domain, selectors
@@ -416,6 +416,8 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
             reason="Program ditutup sebelum pendaftar diterima.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_CLOSE,
         )
     elif action == "cancel":
+        _withdraw_schedule_news(program=program, person_ids=Enrollment.objects.filter(program=program).values_list("person_id", flat=True),
+                                reason="program dibatalkan")
         changed = _bulk_move(
             actor=actor, program=program, states=tuple(effects), to=E.WITHDRAWN,
             reason=f"Program dibatalkan: {reason}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
@@ -747,15 +749,28 @@ def _tell_schedule(*, program: Program) -> tuple[int, int]:
     clashes = selectors.schedule_clashes(person_ids=person_ids, program=program)
     link = links.absolute(reverse("training:program", args=[program.pk]))
     topic = domain.schedule_change_topic(program_id=program.pk, changed_at=timezone.now())
+    _withdraw_schedule_news(program=program, person_ids=person_ids, reason="jadwal diubah lagi")
     # One message per other training clashed with (and one for everyone else), each to its people.
     audiences: dict[str, list[int]] = {}
     for pk in person_ids:
         audiences.setdefault(clashes[pk][0] if pk in clashes else "", []).append(pk)
-    tell_people(topic=topic, variants=[
+    # A large audience is written by a task after this commits: it stops if these dates stop being the program's (changed
+    # again, or the program cancelled) before it has told everyone.
+    still = {"model": "training.program", "pk": program.pk,
+             "values": {"start_date": program.start_date.isoformat(), "end_date": program.end_date.isoformat(),
+                        "status__in": [s for s in P.values if s != P.CANCELLED]}}
+    tell_people(topic=topic, while_true=still, variants=[
         (*domain.schedule_change_message(program=program.title, institution=program.institution.name, start_date=program.start_date,
                                          end_date=program.end_date, link=link, clash=title), people)
         for title, people in audiences.items()])
     return len(person_ids), len(clashes)
+
+
+def _withdraw_schedule_news(*, program: Program, person_ids, reason: str) -> int:
+    """Earlier messages of the program's new dates still waiting to be sent to these people are not sent: dates changed
+    again (the newer message follows) or the program cancelled (its message follows). Those already sent stay sent."""
+    return notifications_withdraw(person_ids=person_ids, topic_prefix=domain.schedule_change_topic_prefix(program_id=program.pk),
+                                  reason=reason)
 
 
 @transaction.atomic(durable=True)
