@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from sisnaker.core.dates import long_en, long_id
 from sisnaker.core.models import AuditEvent
@@ -249,3 +252,38 @@ def test_the_task_of_a_change_still_true_tells_everyone(told_program, small_inli
 
     told = _dates_texts(people)
     assert all(len(told[p.pk]) == 1 and long_id(start) in told[p.pk][0] for p in people)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_waits_for_a_cancellation_in_flight_and_then_writes_nothing(regions):
+    # Real threads on PostgreSQL: the cancellation holds the program's row (its transaction not yet committed) when the
+    # task's chunk begins; the chunk waits for it, then sees the program cancelled, and writes nothing. Read without
+    # the lock, the chunk would have seen the dates still standing and written them.
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (run with DATABASE_URL=postgres://…)")
+    program = ProgramFactory()
+    people = [PersonFactory() for _ in range(3)]
+    still = {"model": "training.program", "pk": program.pk,
+             "values": {"start_date": program.start_date.isoformat(), "end_date": program.end_date.isoformat(),
+                        "status__in": [s for s in domain.ProgramStatus.values if s != domain.ProgramStatus.CANCELLED]}}
+    groups = [{"subject": ["Jadwal", "Dates"], "text": ["Jadwal baru", "New dates"], "people": [p.pk for p in people]}]
+    written: list[int] = []
+
+    def task() -> None:
+        try:
+            written.append(notifications.tell_groups(topic="program_dates:race", groups=groups, at=timezone.now(),
+                                                     channels=["sms"], while_true=still))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=task)
+    with transaction.atomic():
+        type(program).objects.select_for_update().get(pk=program.pk)
+        type(program).objects.filter(pk=program.pk).update(status=domain.ProgramStatus.CANCELLED)
+        worker.start()
+        time.sleep(0.5)  # the chunk is waiting for the row meanwhile
+        assert worker.is_alive()
+    worker.join(timeout=30)
+
+    assert written == [0]
+    assert not Notification.objects.filter(topic="program_dates:race").exists()
