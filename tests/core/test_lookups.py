@@ -5,13 +5,18 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from sisnaker.accounts.models import User
+from sisnaker.core.lookups import _array_literal
 
 pytestmark = pytest.mark.django_db
 
 # Characters that mean something inside an array literal or SQL text, the empty string, and the word NULL.
-AWKWARD = ["a,b", "{x}", '"q"', "back\\slash", "NULL", "", "it's", "Ma’ruf Śiti", "sp ace"]
+AWKWARD = ["a,b", "{x}", '"q"', "back\\slash", "NULL", "", "it's", "Ma’ruf Śiti", "sp ace", "ends\\", '\\"', '"', "\\",
+           " lead", "tab\tnew\nline", "{}", "'); DROP TABLE x; --", "null", "{\"a\",\"b\"}"]
 
 
 @pytest.fixture
@@ -56,4 +61,16 @@ def test_on_postgresql_the_values_go_as_one_array(users):
         assert list(User.objects.filter(first_name__any_of=wanted).values_list("first_name", flat=True)) == ["a,b"]
     (query,) = queries
     assert "= ANY(" in query["sql"]
+    ids = [u.pk for u in users]
+    assert set(User.objects.filter(pk__any_of=ids).values_list("pk", flat=True)) == set(ids)
     assert query["sql"].count("name-1999") == 1  # inside one array literal, not 2,000 parameters
+
+
+@given(values=st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=12), min_size=1, max_size=8))
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_on_postgresql_the_array_literal_reads_back_as_the_same_strings(values):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's array literal")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [_array_literal(values)])
+        assert cursor.fetchone()[0] == values
