@@ -187,6 +187,22 @@ def test_the_edit_is_its_own_transaction(told_program):
         services.program_update(actor=manager, program=program, data=_data(program, quota=program.quota + 1))
 
 
+def _registered(program, n: int) -> list:
+    people = [PersonFactory() for _ in range(n)]
+    for person in people:
+        register(person, program)
+    return people
+
+
+def _move(manager, program, *, days: int) -> dt.date:
+    """The program's days moved ``days`` later by its manager; returns the new start date."""
+    program.refresh_from_db()
+    start = program.start_date + dt.timedelta(days=days)
+    services.program_update(actor=manager, program=program, data=_data(program, start_date=start,
+                                                                      end_date=program.end_date + dt.timedelta(days=days)))
+    return start
+
+
 def _dates_texts(people) -> dict[int, list[str]]:
     sent = committed()
     return {p.pk: [text for to, text in sent if to == p.phone and "berubah" in text] for p in people}
@@ -196,10 +212,8 @@ def test_new_dates_not_yet_sent_are_withdrawn_when_the_program_is_cancelled(told
     # The dates message of a small audience is written with the change and sent after it; cancelled before it went
     # out, nobody hears new dates for a training that will not happen: only the cancellation.
     manager, program = told_program
-    person = PersonFactory()
-    register(person, program)
-    services.program_update(actor=manager, program=program, data=_data(program, start_date=program.start_date + dt.timedelta(days=7),
-                                                                      end_date=program.end_date + dt.timedelta(days=7)))
+    [person] = _registered(program, 1)
+    _move(manager, program, days=7)
     services.program_transition(actor=manager, program=program, action="cancel", today=TODAY, reason="Instruktur berhalangan.")
 
     sent = [text for to, text in committed() if to == person.phone]
@@ -213,11 +227,8 @@ def test_a_large_audience_task_stops_once_the_program_is_cancelled(told_program,
     # The dates of a large audience are written by a task after the change; the program is cancelled before the task
     # runs (a busy queue): it writes nothing, and the people hear only the cancellation.
     manager, program = told_program
-    people = [PersonFactory() for _ in range(3)]
-    for person in people:
-        register(person, program)
-    services.program_update(actor=manager, program=program, data=_data(program, start_date=program.start_date + dt.timedelta(days=7),
-                                                                      end_date=program.end_date + dt.timedelta(days=7)))
+    people = _registered(program, 3)
+    _move(manager, program, days=7)
     services.program_transition(actor=manager, program=program, action="cancel", today=TODAY, reason="Instruktur berhalangan.")
 
     assert _dates_texts(people) == {p.pk: [] for p in people}
@@ -227,13 +238,9 @@ def test_a_large_audience_task_stops_once_the_program_is_cancelled(told_program,
 
 def test_dates_changed_twice_before_the_first_message_went_out_tell_only_the_last(told_program, small_inline):
     manager, program = told_program
-    people = [PersonFactory() for _ in range(3)]
-    for person in people:
-        register(person, program)
-    first = program.start_date + dt.timedelta(days=7)
-    services.program_update(actor=manager, program=program, data=_data(program, start_date=first, end_date=program.end_date + dt.timedelta(days=7)))
-    last = program.start_date + dt.timedelta(days=14)
-    services.program_update(actor=manager, program=program, data=_data(program, start_date=last, end_date=program.end_date + dt.timedelta(days=14)))
+    people = _registered(program, 3)
+    first = _move(manager, program, days=7)
+    last = _move(manager, program, days=7)
 
     told = _dates_texts(people)
     for person in people:
@@ -243,11 +250,8 @@ def test_dates_changed_twice_before_the_first_message_went_out_tell_only_the_las
 def test_the_task_of_a_change_still_true_tells_everyone(told_program, small_inline):
     # The guard stops only what is no longer true: selection closing meanwhile does not silence the new dates.
     manager, program = told_program
-    people = [PersonFactory() for _ in range(3)]
-    for person in people:
-        register(person, program)
-    start = program.start_date + dt.timedelta(days=7)
-    services.program_update(actor=manager, program=program, data=_data(program, start_date=start, end_date=program.end_date + dt.timedelta(days=7)))
+    people = _registered(program, 3)
+    start = _move(manager, program, days=7)
     services.program_transition(actor=manager, program=program, action="close_registration", today=TODAY)
 
     told = _dates_texts(people)
