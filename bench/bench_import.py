@@ -390,8 +390,13 @@ def main() -> None:
     backend = backend_cpu_reader(connection)
     backend_cpu = backend()
     t, cpu = time.perf_counter(), time.process_time()
+    samples: list[tuple[int, float]] = []  # (rows read, RSS) after each chunk: how memory grows with the rows
+
+    def progress(done: int, expected: int) -> None:
+        samples.append((done, rss_mb()[0]))
+
     report = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
-                                            mode="valid_only", today=today)
+                                            mode="valid_only", today=today, progress=progress)
     ours, cpu = time.perf_counter() - t, time.process_time() - cpu
     backend_cpu = backend() - backend_cpu if backend_cpu is not None else None
     if profiler is not None:
@@ -412,6 +417,13 @@ def main() -> None:
           + " (the rest is waiting: one for the other, or for a core on a loaded box)")
     print(f"ours, memory: RSS {before:.0f} MiB before, peak {peak:.0f} MiB during (+{peak - before:.0f} MiB, "
           f"{(peak - before) * 1048576 / args.rows:,.0f} bytes per row)")
+    settled = next(((done, rss) for done, rss in samples if done >= args.rows // 10), None)
+    if settled is not None and samples[-1][0] > settled[0]:
+        # The fixed part (the pipeline's chunks in flight, the parsers' caches, the allocator's arenas) is reached in the
+        # first chunks; what still grows after the first tenth of the rows is what grows with the file.
+        grown = samples[-1][1] - settled[1]
+        print(f"ours, memory after the first tenth: RSS {settled[1]:.0f} MiB at row {settled[0]:,}, {samples[-1][1]:.0f} MiB at "
+              f"row {samples[-1][0]:,} ({grown:+.1f} MiB, {grown * 1048576 / (samples[-1][0] - settled[0]):,.0f} bytes per further row)")
     t = time.perf_counter()
     again = spreadsheets.enrollments_import(actor=actor, program=ours_program, file_name="bench.xlsx", data=data,
                                            mode="valid_only", today=today)

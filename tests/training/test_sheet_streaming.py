@@ -296,9 +296,9 @@ def applicants_file(rows: int) -> bytes:
     return out.getvalue()
 
 
-def grown_while_reading(tmp_path, rows: int) -> int:
-    path = tmp_path / f"{rows}.xlsx"
-    path.write_bytes(applicants_file(rows))
+def grown_while_reading(tmp_path, rows: int, *, data: bytes | None = None) -> int:
+    path = tmp_path / f"{rows}-{len(data or b'')}.xlsx"
+    path.write_bytes(applicants_file(rows) if data is None else data)
     small = applicants_file(20)
     script = f"SMALL = {small!r}\n" + CHILD
     done = subprocess.run([sys.executable, "-c", script, str(path), SRC], capture_output=True, text=True, check=True, timeout=300)
@@ -310,9 +310,31 @@ def grown_while_reading(tmp_path, rows: int) -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak from /proc (Linux)")
 def test_memory_while_reading_grows_with_the_files_text_not_its_cells(tmp_path):
     # calamine held ~0.8 KB per row of such a file (34 MB more for 50,000 rows than for 10,000, measured); the
-    # streaming reader holds the shared strings' text (~100 bytes per row here: 4 MB) and a piece of the sheet.
+    # streaming reader holds a piece of the sheet (the shared strings wait on disk: the next test).
     small, large = grown_while_reading(tmp_path, 10_000), grown_while_reading(tmp_path, 50_000)
     assert large - small < 12 * 1024 * 1024, (small, large)
+
+
+def notes_file(rows: int, length: int) -> bytes:
+    """An applicant per row with a note of ``length`` characters, every note different (shared strings, as Excel keeps them)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["NIK", "Nama Lengkap", "Pendidikan", "Catatan"])
+    for r in range(1, rows + 1):
+        sheet.write_row(r, 0, [f"3273{r:012d}", f"Peserta {r}", "SMA", f"{r:08d}" + "x" * (length - 8)])
+    book.close()
+    return out.getvalue()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak from /proc (Linux)")
+def test_memory_while_reading_does_not_grow_with_the_shared_strings_text(tmp_path):
+    # The same 20,000 rows, once with 20 MB of shared strings and once with 0.2 MB: the strings wait in a temporary
+    # file (mapped, its pages handed back as the rows are read), so the first costs no more memory (held in memory,
+    # it cost the 20 MB more).
+    short = grown_while_reading(tmp_path, 20_000, data=notes_file(20_000, 10))
+    long = grown_while_reading(tmp_path, 20_000, data=notes_file(20_000, 1_000))
+    assert long - short < 4 * 1024 * 1024, (short, long)
 
 
 def test_a_fault_of_the_streaming_reader_is_logged_and_calamine_reads_on(monkeypatch, caplog):

@@ -397,7 +397,7 @@ def open_table(file_name: str, data: bytes) -> TableStream:
     """Open the data sheet (the first not hidden; or the CSV) for reading row by row: the file-level checks (size, format,
     header row, required columns) are done here and refuse with ImportRefused; the data rows come from
     ``TableStream.rows()``, a generator that never holds more than one row as Python objects (an .xlsx is
-    read as it inflates, its shared strings held packed; calamine, for unusual workbooks and .xls, holds the
+    read as it inflates, its shared strings waiting packed on disk; calamine, for unusual workbooks and .xls, holds the
     sheet's cells in compact native memory; a CSV's text is held)."""
     _check_upload(data)
     kind = detect_kind(file_name, data)

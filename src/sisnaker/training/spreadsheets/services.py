@@ -34,6 +34,7 @@ from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.domain import names_match
 from sisnaker.accounts.models import Person, User
 from sisnaker.core import audit, bulk, crypto, storedfiles
+from sisnaker.core.compact import FirstSeen
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import can, require
 from sisnaker.core.tasks import enqueue_with_transaction
@@ -175,8 +176,8 @@ IMPORT_CHUNK = 2000  # rows read, checked and written together
 
 @dataclass
 class _Run:
-    """What one import carries from chunk to chunk: all of it bounded, except ``first_row`` (one small entry
-    per NIK in the file, for duplicates)."""
+    """What one import carries from chunk to chunk: all of it bounded, except ``first_row`` (12 bytes a slot per NIK
+    in the file, for duplicates)."""
 
     actor: User
     program: Program
@@ -186,7 +187,7 @@ class _Run:
     now: dt.datetime
     purpose: str
     seats_left: int
-    first_row: dict[int, int] = field(default_factory=dict)  # NIK (as a number) → its first row
+    first_row: FirstSeen = field(default_factory=FirstSeen)  # NIK (as a number) → its first row
     deltas: Counter = field(default_factory=Counter)
     notify: list[_Known] = field(default_factory=list)
     lookups: Any = None  # a temporary file: the look-ups' audit rows, written after the savepoint
@@ -212,11 +213,7 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
         try:
             with transaction.atomic():  # the writes: undone as a whole when all-or-nothing meets a wrong row
                 _check_constraints_per_statement()
-                nik_index = crypto.blind_indexer(label="nik")  # the key read once, not per row
-                checked = (
-                    [reading.validate_row(number, cells, table.columns, today=today, blind_index=nik_index) for number, cells in chunk]
-                    for chunk in _batched(table.rows(), IMPORT_CHUNK)
-                )
+                checked = _checked(run, table, today=today)
                 # Chunk k is checked (``_decide``, pure Python, in a second thread) while PostgreSQL writes chunk
                 # k-1, and the reader thread reads and checks the file further ahead (``_ahead``): the database
                 # and the Python work overlap instead of taking turns. Reads for chunk k come before the writes
@@ -225,7 +222,6 @@ def _import_rows(*, actor: User, program: Program, table: reading.TableStream, r
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as checker, bulk.quick_handoffs():
                     pending: _Plan | None = None
                     for results in _ahead(checked):
-                        _mark_duplicates(run, results)
                         deciding = checker.submit(_decide, run, results, _read(run, results))
                         if pending is not None and run.writing:
                             _write(run, pending)
@@ -329,16 +325,24 @@ def _batched(items, size: int):
         yield chunk
 
 
+def _checked(run: _Run, table: reading.TableStream, *, today: dt.date) -> Iterator[list[RowResult]]:
+    """The file's rows, ``IMPORT_CHUNK`` at a time, each checked on its own and against the rows before it (a NIK
+    repeated): pure work, which ``_ahead`` runs in the reader thread, the only one to touch ``run.first_row``."""
+    nik_index = crypto.blind_indexer(label="nik")  # the key read once, not per row
+    for chunk in _batched(table.rows(), IMPORT_CHUNK):
+        results = [reading.validate_row(number, cells, table.columns, today=today, blind_index=nik_index) for number, cells in chunk]
+        _mark_duplicates(run, results)
+        yield results
+
+
 def _mark_duplicates(run: _Run, results: list[RowResult]) -> None:
     """The second and later rows with the same NIK are errors naming the first row (across chunks)."""
-    first = run.first_row
+    first = run.first_row.first
     for r in results:
         if r.data is None:
             continue
-        key = int(r.data.nik)
-        seen = first.get(key)
+        seen = first(int(r.data.nik), r.row)
         if seen is None:
-            first[key] = r.row
             continue
         r.add_error("nik", Msg("NIK sama dengan baris {n}; setiap orang cukup satu baris.",
                                "Same NIK as row {n}; one row per person.").format(n=seen))

@@ -2,8 +2,8 @@
 
 python-calamine (0.9.1, the newest) builds the whole sheet in memory before giving a single row: 0.7–0.8 KB per
 row of an applicant file, 70–80 MB per 100,000 rows. This reader gives the same rows, one at a
-time, from the zip part as it inflates; what it holds is the workbook's shared strings, packed (their UTF-8 bytes
-and one offset each: the text of the file, not Python objects per cell).
+time, from the zip part as it inflates; the workbook's shared strings wait in temporary files, packed (their UTF-8
+bytes and one offset each, mapped and read where a cell points), so what it holds does not grow with the file.
 
 It reads what spreadsheet programs write, and gives it **exactly as calamine would** (``reading`` relies on
 calamine's values: floats for numbers, ``date``/``datetime``/``time``/``timedelta`` for date-formatted numbers,
@@ -38,8 +38,10 @@ import io
 import itertools
 import logging
 import math
+import mmap
 import operator
 import re
+import tempfile
 import zipfile
 from array import array
 from collections.abc import Iterator
@@ -255,12 +257,47 @@ def _item_text(inner: bytes) -> str:
     return "".join(parts)
 
 
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)  # Linux, the BSDs, macOS
+
+
 class _Strings:
-    """The shared strings, packed: their UTF-8 bytes end to end and where each starts (and, last, where the last ends)."""
+    """The shared strings, packed: their UTF-8 bytes end to end and where each starts (and, last, where the last ends).
+
+    Both are written to temporary files as they are read, then mapped (``_map``): they take disk (or the page
+    cache), not this process's memory, however many strings the workbook has (an applicant file made in Excel
+    keeps every name, NIK typed as text, phone, e-mail and address there: 100 bytes and more a row). ``release``
+    hands back to the system the pages read since it was last called; they are read again, from the page cache, if
+    needed again."""
 
     def __init__(self) -> None:
-        self._bytes = bytearray()
-        self._starts = array("I", [0])  # 4 bytes: a part is under sizing.MAX_UNCOMPRESSED (300 MB)
+        self._text = tempfile.TemporaryFile()  # noqa: SIM115 - closed once mapped (``_map``)
+        self._offsets = tempfile.TemporaryFile()  # noqa: SIM115 - likewise
+        self._length = 0  # bytes of text written so far
+        self._offsets.write(array("I", [0]).tobytes())  # 4 bytes each: a part is under sizing.MAX_UNCOMPRESSED (300 MB)
+        self._maps: list[mmap.mmap] = []
+        self._bytes: bytes | mmap.mmap = b""
+        self._starts: memoryview | array = array("I", [0])
+
+    def _add(self, texts: list[bytes]) -> None:
+        self._offsets.write(array("I", itertools.islice(itertools.accumulate(map(len, texts), initial=self._length), 1, None)).tobytes())
+        text = b"".join(texts)
+        self._text.write(text)
+        self._length += len(text)
+
+    def _map(self) -> None:
+        with self._text, self._offsets:  # a mapping keeps its own handle on the (unnamed) file
+            self._offsets.flush()
+            self._maps.append(offsets := mmap.mmap(self._offsets.fileno(), 0, access=mmap.ACCESS_READ))
+            self._starts = memoryview(offsets).cast("I")
+            if self._length:
+                self._text.flush()
+                self._maps.append(text := mmap.mmap(self._text.fileno(), 0, access=mmap.ACCESS_READ))
+                self._bytes = text
+
+    def release(self) -> None:
+        if _DONTNEED is not None:
+            for mapped in self._maps:
+                mapped.madvise(_DONTNEED)
 
     def get(self, index: int) -> str:
         if not 0 <= index < len(self._starts) - 1:
@@ -277,9 +314,18 @@ _SST_ITEMS = re.compile(rb'<si><t>([^<&\r\s_](?:[^<&\r_]*[^<&\r\s_])?)</t></si>'
 
 def _read_strings(data: bytes, part: zipfile.ZipInfo | None) -> _Strings:
     strings = _Strings()
-    if part is None:
-        return strings
-    packed, starts = strings._bytes, strings._starts
+    try:
+        if part is not None:
+            _read_string_items(data, part, strings)
+        strings._map()
+    except BaseException:
+        strings._text.close()
+        strings._offsets.close()
+        raise
+    return strings
+
+
+def _read_string_items(data: bytes, part: zipfile.ZipInfo, strings: _Strings) -> None:
     for piece in _tagged(sizing._inflate(data, part), b"</si>"):
         texts = []
         for plain, other, _, junk in _SST_ITEMS.findall(piece):
@@ -289,9 +335,7 @@ def _read_strings(data: bytes, part: zipfile.ZipInfo | None) -> _Strings:
                 texts.append(b"" if other.endswith(b"/>") else _item_text(other[4:-5]).encode())
             elif junk:
                 raise Unusual("unexpected element among shared strings")
-        starts.extend(itertools.islice(itertools.accumulate(map(len, texts), initial=len(packed)), 1, None))
-        packed += b"".join(texts)
-    return strings
+        strings._add(texts)
 
 
 # --- styles: asked of calamine -----------------------------------------------------------------------
@@ -602,5 +646,6 @@ def _rows(sheet: Sheet) -> Iterator[list[Any]]:
                     next_row = current + 1
             else:
                 raise Unusual("unexpected element between cells")
+        strings.release()  # the strings this piece's rows read go back to the page cache: memory stays flat
     if in_row:
         raise Unusual("a row not closed")
