@@ -516,3 +516,47 @@ def test_api_issue_and_revoke(client, regions):
     assert client.get(f"/api/v1/certification/certificates/{body['id']}").status_code == 403
     client.logout()
     assert client.post(f"/api/v1/certification/enrollments/{w.enrollments[0].pk}/certificate").status_code == 401
+
+
+# --- "Sertifikat Anda sudah terbit": queued with the issue itself --------------------------------------------
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _queued_announcements():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path__endswith=".announce_certificates_ready"))
+
+
+def _ready_messages(world, i=0):
+    from sisnaker.certification.services.reminders import ready_topic
+    from sisnaker.notifications.models import Notification
+
+    return Notification.objects.filter(person=world.enrollments[i].person, topic=ready_topic(world.program))
+
+
+def test_certificate_ready_is_queued_in_the_issue_transaction_not_after_it(world, settings, django_capture_on_commit_callbacks):
+    """With the database task backend the announcement is a task row written in the issue's own transaction: a server
+    killed right after the COMMIT, before any after-commit hook ran (here: none runs), still has it to send."""
+    settings.TASKS = DB_TASKS
+    with django_capture_on_commit_callbacks(execute=False):
+        world.issue(0)
+    [queued] = _queued_announcements()
+    assert queued.args_kwargs["kwargs"]["enrollment_ids"] == [world.enrollments[0].pk]
+    assert not _ready_messages(world).exists()
+    queued.task.call(**queued.args_kwargs["kwargs"])  # what a worker runs
+    assert _ready_messages(world).count() == 1
+    assert AuditEvent.objects.get(action="certificate.ready_sent").actor_id == world.manager.pk
+
+
+def test_a_certificate_revoked_before_its_announcement_ran_is_not_announced(world, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = DB_TASKS
+    with django_capture_on_commit_callbacks(execute=False):
+        cert = world.issue(0)
+        world.issue(1)
+        services.certificate_revoke(actor=make_curator(), certificate=cert, reason="Data peserta dipalsukan", now=NOW)
+    for queued in _queued_announcements():
+        queued.task.call(**queued.args_kwargs["kwargs"])
+    assert not _ready_messages(world, 0).exists()
+    assert _ready_messages(world, 1).count() == 1

@@ -10,10 +10,12 @@ manager never issues them one by one. Progress is reported two ways:
   under ``progress_key(result_id)`` (useful when CACHES is shared, e.g. Redis; the default LocMem cache
   is per process, so pages never rely on it alone).
 
+``announce_certificates_ready`` tells the holders of certificates just issued, queued with the issue's transaction.
+
 ``send_employment_survey_reminders`` reminds the alumni whose employment survey is open, once per window; the
 housekeeping job ``employment_reminders_due`` queues it once a day.
 
-``services.certificates_issue_all_start`` queues it (after the request's transaction commits). The
+``services.certificates_issue_all_start`` queues it (with the request's transaction). The
 services import this module and this module runs a service: ``services`` is imported as a module and
 read when the task runs, so whichever of the two is imported first, the cycle resolves.
 """
@@ -54,6 +56,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+@task
+def announce_certificates_ready(*, program_id: int, enrollment_ids: list[int], actor_id: int, base_url: str = "") -> dict:
+    """"Sertifikat Anda sudah terbit" to the holders of certificates just issued (``services.send_certificate_ready``),
+    queued with the issuing transaction (``reminders.announce_with_transaction``); the issuer is on record as the sender."""
+    report = services.send_certificate_ready(actor=User.objects.get(pk=actor_id), program_id=program_id,
+                                             enrollment_ids=enrollment_ids, base_url=base_url)
+    return {"sent": report.sent, "already_today": len(report.already_today), "unreachable": len(report.unreachable)}
 
 
 @task(takes_context=True)

@@ -196,7 +196,7 @@ def certificate_issue(*, actor: User, enrollment: Enrollment | int, now: dt.date
                      after={"number": certificate.number, "enrollment": locked.pk, "program": program.pk, "key_id": certificate.key_id,
                             "certificate_date": completion_date(locked).isoformat()})
         if announce:
-            reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[locked.pk], base_url=base_url)
+            reminders.announce_with_transaction(actor=actor, program_id=program.pk, enrollment_ids=[locked.pk], base_url=base_url)
     return certificate
 
 
@@ -279,7 +279,7 @@ def certificates_issue_eligible(*, actor: User, program: Program, now: dt.dateti
             issued_ids.append(r.enrollment.pk)
         if progress:
             progress(done, summary.total)
-    reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=issued_ids, base_url=base_url)
+    reminders.announce_with_transaction(actor=actor, program_id=program.pk, enrollment_ids=issued_ids, base_url=base_url)
     return summary.as_dict()
 
 
@@ -370,7 +370,7 @@ def certificate_replace(*, actor: User, certificate: Certificate | int, reason: 
                      after={"number": new.number, "replaces": old.number, "enrollment": enrollment.pk, "program": program.pk,
                             "key_id": new.key_id, "changed": sorted(domain.replaced_fields(old.payload, new.payload))})
         _tell_holder(cert=old, replacement=new, reason=reason)
-        reminders.announce_after_commit(actor=actor, program_id=program.pk, enrollment_ids=[enrollment.pk], base_url=base_url)
+        reminders.announce_with_transaction(actor=actor, program_id=program.pk, enrollment_ids=[enrollment.pk], base_url=base_url)
     return new
 
 

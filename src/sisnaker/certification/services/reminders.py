@@ -18,11 +18,12 @@ from sisnaker.core import audit
 from sisnaker.core.errors import Msg
 from sisnaker.core.links import public_url
 from sisnaker.core.permissions import require
+from sisnaker.core.tasks import enqueue_with_transaction
 from sisnaker.notifications import services as notifications
 from sisnaker.notifications import text as sms_text
 from sisnaker.training.models import Program
 
-from .. import domain
+from .. import domain, tasks
 from ..codes import Audit
 from ..selectors.readiness import Row, readiness_for_enrollments, readiness_for_program
 from . import links
@@ -198,7 +199,8 @@ def send_certificate_ready(*, actor: User, program_id: int, enrollment_ids: list
             return report
         rows = readiness_for_enrollments(enrollment_ids=enrollment_ids).values()
         wanted = [(r, domain.LINK_CERTIFICATE_READY) for r in sorted(rows, key=lambda r: (r.name, r.enrollment.pk))
-                  if r.enrollment.program_id == program.pk and r.readiness.certified]
+                  # Revoked meanwhile (between the issue and this task): nothing to announce.
+                  if r.enrollment.program_id == program.pk and r.readiness.certified and not r.certificate_revoked]
         sent = _send(actor=actor, program=program, wanted=wanted, base_url=base_url, now=now, report=report)
         if wanted:
             audit.record(actor=actor, action=Audit.CERTIFICATE_READY_SENT, obj=program, at=now,
@@ -207,10 +209,11 @@ def send_certificate_ready(*, actor: User, program_id: int, enrollment_ids: list
     return report
 
 
-def announce_after_commit(*, actor: User, program_id: int, enrollment_ids: list[int], base_url: str = "") -> None:
-    """Queue ``send_certificate_ready`` to run once the issuing transaction has committed (at once outside
-    one). Robust: a message that cannot be prepared never undoes or fails an issue; it is logged, and the
-    board's "Kirim tautan pribadi" sends it later."""
+def announce_with_transaction(*, actor: User, program_id: int, enrollment_ids: list[int], base_url: str = "") -> None:
+    """Queue ``send_certificate_ready`` (the task ``tasks.announce_certificates_ready``) with the issuing transaction:
+    it runs once the certificates are committed, and a server killed right after that COMMIT does not lose it (with
+    the database backend the task's row commits with them). A message that cannot be prepared never undoes or fails
+    an issue: the task fails, logged, and the board's "Kirim tautan pribadi" sends it later."""
     if enrollment_ids:
-        transaction.on_commit(lambda: send_certificate_ready(actor=actor, program_id=program_id, enrollment_ids=list(enrollment_ids),
-                                                             base_url=base_url), robust=True)
+        enqueue_with_transaction(tasks.announce_certificates_ready, program_id=program_id, enrollment_ids=list(enrollment_ids),
+                                 actor_id=actor.pk, base_url=base_url)
