@@ -384,3 +384,20 @@ def test_the_printed_card_carries_the_photo(regions):
     # The province office may print the card, without the photo (an empty frame to glue one in).
     province = _client(staff("regional_officer", region_code="32")).get(pdf)
     assert province.status_code == 200 and _pdf_images(province.content) == []
+
+
+def test_the_replaced_photo_is_deleted_by_a_task_queued_with_the_change(regions, settings, django_capture_on_commit_callbacks):
+    """With the database task backend the deletion of the old file is a task row written in the replacing transaction:
+    a server killed right after its COMMIT (no after-commit hook runs here) does not keep the old photo for good."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    card = _apply()
+    old = card.photo_path
+    with django_capture_on_commit_callbacks(execute=False):
+        card = services.ak1_photo_set(actor=card.person.user, card_id=card.pk, photo_upload=photos.jpeg(600, 800), now=NOW)
+    assert default_storage.exists(old)  # not yet: the worker deletes it
+    [queued] = DBTaskResult.objects.filter(task_path__endswith=".delete_stored_files")
+    assert queued.args_kwargs["kwargs"] == {"paths": [old]}
+    queued.task.call(**queued.args_kwargs["kwargs"])
+    assert not default_storage.exists(old) and default_storage.exists(card.photo_path)

@@ -21,6 +21,18 @@ def housekeeping() -> dict:
     return {k: v if isinstance(v, (int, str, dict)) else str(v) for k, v in results.items()}
 
 
+@task
+def delete_stored_files(*, paths: list[str]) -> dict:
+    """Delete files of the default storage that a committed change stopped referring to (a replaced photo). Queued with
+    that change (``enqueue_with_transaction``): a process killed right after its COMMIT does not leave them behind for
+    good. A file already gone is no error (S3 and the file system both say nothing)."""
+    from django.core.files.storage import default_storage
+
+    for path in paths:
+        default_storage.delete(path)
+    return {"deleted": len(paths)}
+
+
 def enqueue_with_transaction(task: Task, /, *, then: Callable[[TaskResult], None] | None = None, **kwargs: Any) -> None:
     """Queue ``task(**kwargs)`` if, and only if, the caller's transaction commits; no worker starts it before.
 

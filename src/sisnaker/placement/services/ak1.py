@@ -40,6 +40,7 @@ from sisnaker.core import audit, crypto, links
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
+from sisnaker.core.tasks import delete_stored_files, enqueue_with_transaction
 from sisnaker.regions.nik import age_on
 from sisnaker.regions.selectors import region_for_code
 
@@ -459,9 +460,11 @@ def _photo_files() -> _PhotoFiles:
     return _PhotoFiles()
 
 
-def _delete_after_commit(path: str) -> None:
+def _delete_with_transaction(path: str) -> None:
+    """The replaced file goes once the change is committed, by a task queued with it (never lost to a crash after
+    the COMMIT, which would keep someone's old photo for good)."""
     if path:
-        transaction.on_commit(lambda: default_storage.delete(path))
+        enqueue_with_transaction(delete_stored_files, paths=[path])
 
 
 def _require_photo(card: JobSeekerCard) -> None:
@@ -494,7 +497,7 @@ def ak1_photo_set(*, actor: User, card_id: int, photo_upload: bytes, now: dt.dat
         card.save(update_fields=["photo_path", "photo_request"])
         audit.record(actor=actor, action=Audit.AK1_PHOTO_CHANGED, obj=card, at=now,
                      after={"replaced": bool(old), "requested": bool(requested), "status": card.status})
-        _delete_after_commit(old)
+        _delete_with_transaction(old)
     return card
 
 
