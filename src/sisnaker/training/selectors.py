@@ -24,9 +24,8 @@ from .codes import Code
 from .domain import ACTIVE_STATES, SEAT_STATES
 from .domain import EnrollmentState as E
 from .domain import ProgramStatus as P
-from .models import Enrollment, Program, counter_of
+from .models import PUBLIC_STATUSES, Enrollment, Program, catalogue_stage, counter_of
 
-PUBLIC_STATUSES = (P.PUBLISHED, P.SELECTION, P.RUNNING, P.CLOSED)
 PROGRAM_NOT_FOUND = Msg("Program tidak ditemukan.", "Program not found.")
 
 
@@ -72,13 +71,9 @@ def catalogue(*, filters: CatalogueFilters, today: dt.date) -> QuerySet[Program]
         qs = qs.filter(status=P.PUBLISHED, registration_opens__lte=today, registration_closes__gte=today)
     if f.status:
         qs = qs.filter(status=f.status)
-    # Open registrations first, then selection, running, closed; soonest start first within each.
-    stage = Case(
-        When(status=P.PUBLISHED, then=Value(0)), When(status=P.SELECTION, then=Value(1)),
-        When(status=P.RUNNING, then=Value(2)), default=Value(3), output_field=IntegerField(),
-    )
-    # Seats are the program's maintained counters: no enrollment is counted for the catalogue.
-    return qs.select_related("institution", "regency__province", "vocational_field").order_by(stage, "start_date", "pk")
+    # Open registrations first, then selection, running, closed; soonest start first within each: the order of the
+    # index ``program_catalogue_order_idx``. Seats are the program's maintained counters: no enrollment is counted.
+    return qs.select_related("institution", "regency__province", "vocational_field").order_by(catalogue_stage(), "start_date", "pk")
 
 
 def get_program(*, program_id: int) -> Program:
