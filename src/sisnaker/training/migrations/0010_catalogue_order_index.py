@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='program',
-            index=models.Index(models.Case(models.When(status='published', then=models.Value(0)), models.When(status='selection', then=models.Value(1)), models.When(status='running', then=models.Value(2)), default=models.Value(3), output_field=models.IntegerField()), models.F('start_date'), models.F('id'), condition=models.Q(('status__in', ('published', 'selection', 'running', 'closed'))), name='program_catalogue_order_idx'),
+            index=models.Index(models.Case(models.When(status='published', then=models.Value(0)), models.When(status='selection', then=models.Value(1)), models.When(status='running', then=models.Value(2)), default=models.Value(3), output_field=models.IntegerField()), models.F('start_date'), models.F('id'), condition=models.Q(('status', 'published'), ('status', 'selection'), ('status', 'running'), ('status', 'closed'), _connector='OR'), name='program_catalogue_order_idx'),
         ),
     ]
