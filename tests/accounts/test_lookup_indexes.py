@@ -4,8 +4,6 @@ by e-mail reads that index (``email_is``). bench/bench_signup.py shows the same 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -14,6 +12,7 @@ from sisnaker.accounts import selectors
 from sisnaker.accounts.backends import find_user
 from sisnaker.accounts.models import User, email_is
 from tests.factories import PersonFactory
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +32,6 @@ def test_email_look_ups_ignore_case(regions):
     assert list(User.objects.filter(email_is("BUDI.santoso@example.id"))) == [person.user]
     assert not User.objects.filter(email_is("")).exists()  # an empty address is nobody's
     assert selectors.active_users_by_contact(email="Budi.Santoso@example.ID") == [person.user]
-
-
-def _plan(qs) -> str:
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    return json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
 
 
 @pytest.mark.postgres
@@ -65,11 +56,11 @@ def test_the_sign_up_and_log_in_look_ups_use_indexes_on_postgresql(regions):
         "any contact": User.objects.filter(Q(username="w301") | email_is("Warga.300@contoh.id") | Q(phone="+628120000301")),
     }
     for name, qs in lookups.items():
-        plan = _plan(qs)
+        plan = plan_of(qs)
         assert '"Seq Scan"' not in plan, f"{name}: {plan}"
         assert "Index" in plan, f"{name}: {plan}"
     # The e-mail probe reads the functional unique index itself.
-    assert "user_unique_email_ci" in _plan(lookups["email"])
+    assert "user_unique_email_ci" in plan_of(lookups["email"])
     assert User.objects.filter(email_is("warga.300@CONTOH.ID")).count() == 1
 
 

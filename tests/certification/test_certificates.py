@@ -30,6 +30,7 @@ from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment
 from tests import factories
 from tests.factories import InstitutionFactory, ManagerFactory, staff
+from tests.tasks import DB_TASKS, queued, run_as_worker
 
 NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
 # When the World's institutions were approved: before every NOW the tests issue at.
@@ -520,15 +521,6 @@ def test_api_issue_and_revoke(client, regions):
 
 # --- "Sertifikat Anda sudah terbit": queued with the issue itself --------------------------------------------
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def _queued_announcements():
-    from django_tasks_db.models import DBTaskResult
-
-    return list(DBTaskResult.objects.filter(task_path__endswith=".announce_certificates_ready"))
-
-
 def _ready_messages(world, i=0):
     from sisnaker.certification.services.reminders import ready_topic
     from sisnaker.notifications.models import Notification
@@ -542,10 +534,10 @@ def test_certificate_ready_is_queued_in_the_issue_transaction_not_after_it(world
     settings.TASKS = DB_TASKS
     with django_capture_on_commit_callbacks(execute=False):
         world.issue(0)
-    [queued] = _queued_announcements()
-    assert queued.args_kwargs["kwargs"]["enrollment_ids"] == [world.enrollments[0].pk]
+    [announcement] = queued("announce_certificates_ready")
+    assert announcement.args_kwargs["kwargs"]["enrollment_ids"] == [world.enrollments[0].pk]
     assert not _ready_messages(world).exists()
-    queued.task.call(**queued.args_kwargs["kwargs"])  # what a worker runs
+    run_as_worker(announcement)
     assert _ready_messages(world).count() == 1
     assert AuditEvent.objects.get(action="certificate.ready_sent").actor_id == world.manager.pk
 
@@ -556,7 +548,7 @@ def test_a_certificate_revoked_before_its_announcement_ran_is_not_announced(worl
         cert = world.issue(0)
         world.issue(1)
         services.certificate_revoke(actor=make_curator(), certificate=cert, reason="Data peserta dipalsukan", now=NOW)
-    for queued in _queued_announcements():
-        queued.task.call(**queued.args_kwargs["kwargs"])
+    for row in queued("announce_certificates_ready"):
+        run_as_worker(row)
     assert not _ready_messages(world, 0).exists()
     assert _ready_messages(world, 1).count() == 1

@@ -25,11 +25,10 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.institutions.models import Institution
 from tests.certification import test_board as f
 from tests.factories import AdminFactory
+from tests.tasks import DB_TASKS
 
 pytestmark = pytest.mark.django_db
 committed = pytest.mark.django_db(transaction=True)
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture

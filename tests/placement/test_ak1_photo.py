@@ -25,6 +25,7 @@ from sisnaker.placement.models import JobSeekerCard
 from tests.factories import PersonFactory, employer, staff
 from tests.placement import photos
 from tests.placement.test_services import NOW, data
+from tests.tasks import DB_TASKS, queued, run_as_worker
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 
@@ -389,15 +390,13 @@ def test_the_printed_card_carries_the_photo(regions):
 def test_the_replaced_photo_is_deleted_by_a_task_queued_with_the_change(regions, settings, django_capture_on_commit_callbacks):
     """With the database task backend the deletion of the old file is a task row written in the replacing transaction:
     a server killed right after its COMMIT (no after-commit hook runs here) does not keep the old photo for good."""
-    from django_tasks_db.models import DBTaskResult
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = DB_TASKS
     card = _apply()
     old = card.photo_path
     with django_capture_on_commit_callbacks(execute=False):
         card = services.ak1_photo_set(actor=card.person.user, card_id=card.pk, photo_upload=photos.jpeg(600, 800), now=NOW)
     assert default_storage.exists(old)  # not yet: the worker deletes it
-    [queued] = DBTaskResult.objects.filter(task_path__endswith=".delete_stored_files")
-    assert queued.args_kwargs["kwargs"] == {"paths": [old]}
-    queued.task.call(**queued.args_kwargs["kwargs"])
+    [deletion] = queued("delete_stored_files")
+    assert deletion.args_kwargs["kwargs"] == {"paths": [old]}
+    run_as_worker(deletion)
     assert not default_storage.exists(old) and default_storage.exists(card.photo_path)

@@ -5,7 +5,6 @@ index). The index serves only if the page's ORDER BY is exactly its expression (
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.db import connection
 from sisnaker.training import selectors
 from sisnaker.training.models import Program
 from tests.factories import ProgramFactory
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,6 @@ def test_the_catalogues_first_page_comes_from_its_index_on_postgresql(regions):
                        f"SELECT {', '.join(values)} FROM training_program, generate_series(1, 8000) g WHERE id = %s", [template.pk])
         cursor.execute("ANALYZE training_program")
     page = selectors.catalogue(filters=selectors.CatalogueFilters(), today=dt.date(2026, 12, 1))[:20]
-    sql, params = page.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    plan = json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
+    plan = plan_of(page)
     assert "program_catalogue_order_idx" in plan and '"Sort"' not in plan, plan
     assert [p.status for p in page][:1] == ["published"]

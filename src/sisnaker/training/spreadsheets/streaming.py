@@ -275,8 +275,8 @@ class _Strings:
         self._length = 0  # bytes of text written so far
         self._offsets.write(array("I", [0]).tobytes())  # 4 bytes each: a part is under sizing.MAX_UNCOMPRESSED (300 MB)
         self._maps: list[mmap.mmap] = []
-        self._bytes: bytes | mmap.mmap = b""
-        self._starts: memoryview | array = array("I", [0])
+        self._bytes: bytes | mmap.mmap = b""  # both set by ``_map``
+        self._starts: memoryview = memoryview(b"")
 
     def _add(self, texts: list[bytes]) -> None:
         self._offsets.write(array("I", itertools.islice(itertools.accumulate(map(len, texts), initial=self._length), 1, None)).tobytes())
