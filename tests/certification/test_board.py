@@ -172,7 +172,7 @@ def test_board_shows_who_blocks_what_with_text_not_just_colour(client, setup):
 def test_board_reads_are_bounded(client, setup, django_assert_max_num_queries):
     client = login(client, setup.manager)
     client.get(board_url(setup.program))
-    with django_assert_max_num_queries(9) as few:  # session, user, grants, program, readiness (3), certificates, links
+    with django_assert_max_num_queries(9) as few:  # session, user, grants, program, counts, rows (3), links
         client.get(board_url(setup.program))
     for i in range(6):
         enroll(setup.program, PersonFactory(full_name=f"Tambahan {i}"), late=True)

@@ -1,8 +1,10 @@
-"""Absolute links to Sisnaker pages, for messages that leave the site (e-mail, SMS, QR codes)."""
+"""Links to Sisnaker pages: absolute ones for messages that leave the site (e-mail, SMS, QR codes), and many of one
+page at once (``reverser``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 DEVELOPMENT_URL = "http://127.0.0.1:8000"
 
@@ -21,3 +23,14 @@ def public_url(request=None) -> str:
 def absolute(path: str, request=None) -> str:
     """``path`` (from ``reverse``) as an absolute URL."""
     return public_url(request) + path
+
+
+_MARK = "987654321987654321"
+
+
+def reverser(viewname: str, kwarg: str, **kwargs):
+    """``reverse(viewname, kwargs={kwarg: value, **kwargs})`` for many values of one integer ``kwarg``: reversed once,
+    then each value put in by string (a page of fifty rows with three links each spent more on ``reverse`` than on
+    its rows' query)."""
+    head, tail = reverse(viewname, kwargs={kwarg: int(_MARK), **kwargs}).split(_MARK)
+    return lambda value: f"{head}{int(value)}{tail}"

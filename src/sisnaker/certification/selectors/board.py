@@ -1,9 +1,10 @@
 """The readiness board: reads for one program's matrix (participants × steps), the progress of "issue
 all eligible", and the manager's overview of programs closing soon.
 
-Every read here is bounded: the matrix's counts are one aggregate query (``board_counts``), its rows
-those of the shown page only (``readiness.readiness_query`` / ``readiness_of``), the overview from one aggregate query over all the manager's programs (the
-same facts as ``readiness.flags``, counted in SQL)."""
+Every read here is bounded: the matrix's counts are one query grouping the rows by their facts, judged in Python by
+the readiness rules (``board_counts``), its rows those of the shown page only (``readiness.readiness_query`` /
+``readiness_of``), the overview from one aggregate query over all the manager's programs (the same facts as
+``readiness.flags``, counted in SQL)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -39,7 +41,7 @@ from sisnaker.training.models import Enrollment, Program
 
 from .. import domain
 from ..models import CURRENT_FIRST, Assessment, Certificate
-from .readiness import flags, readiness_for_program, readiness_of, readiness_query
+from .readiness import own_steps_done, readiness_for_program, readiness_of, readiness_query
 
 CLOSING_SOON_DAYS = 30
 OVERVIEW_LIMIT = 200
@@ -108,64 +110,86 @@ def _blocking() -> Q:
     return Q(has_certificate=False) & ~_ready()
 
 
-def _not_competent() -> Q:
-    """``domain.Readiness.not_competent`` without a certificate, over ``_with_facts`` + ``not_yet``."""
-    return (Q(not_yet=True) | Q(state=E.NOT_PASSED)) & Q(has_certificate=False)
-
-
 def board_facts(*, program: Program):
     """The program's enrollments on the board's way (``domain.LINK_STATES``) with the readiness facts as SQL
     annotations: ``_with_facts`` and ``not_yet`` (assessed "not yet competent" on a unit of the program)."""
-    not_yet = Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.NOT_YET, unit__programs__id=OuterRef("program_id"))
-    return _with_facts(Enrollment.objects.filter(program=program, state__in=domain.LINK_STATES)).annotate(not_yet=Exists(not_yet))
+    # One program: its units are read once (an uncorrelated sub-query PostgreSQL runs once and hashes), not joined
+    # again through the unit and program-unit tables for every row.
+    units = Program.competency_units.through.objects.filter(program_id=program.pk).values("competencyunit_id")
+    not_yet = Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.NOT_YET, unit_id__in=units)
+    return _with_facts(Enrollment.objects.filter(program=program, state__in=domain.LINK_STATES), program=program).annotate(
+        not_yet=Exists(not_yet))
 
 
-_NO_FLATTEN = 10**9  # rows: more than any program has
+# The facts a board's counts are judged on, one group of rows per distinct combination (at most a few hundred
+# whatever the program's size).
+_GROUP = ("state", "program__status", "assessed", "has_review", "has_survey", "has_certificate", "has_standing_certificate",
+          "not_yet", "shown")
 
 
 def board_counts(*, program: Program, shown: Q | None = None) -> dict[str, int]:
-    """The counts above the matrix, in one aggregate query (the same rules as ``domain.readiness`` over
-    the rows, which tests/certification/test_board_counts.py checks on random data): ``total`` rows on the
-    way to a certificate, per step done, ``eligible``, ``certified``, ``blocking``, ``not_competent`` (among
-    the not-passed too), and ``shown``: the rows that match ``shown`` (the filters)."""
-    on_way = Q(state__in=domain.CERTIFIABLE_STATES)
-    done = {"assessed": Q(assessed=True), "reviewed": Q(has_review=True), "survey": Q(has_survey=True),
-            "certificate": Q(has_standing_certificate=True)}
-    # Over the facts as a derived table that PostgreSQL may not flatten (a LIMIT above any program's size fences it):
-    # flattened, every COUNT's filter repeated the rows' correlated sub-queries (21 sub-plans for 7 facts; the board of
-    # 500 alumni: 34 → 26 ms).
-    return board_facts(program=program)[:_NO_FLATTEN].aggregate(
-        total=Count("pk", filter=on_way),
-        **{f"done_{step}": Count("pk", filter=on_way & done[step]) for step in domain.STEPS},
-        eligible=Count("pk", filter=on_way & Q(has_certificate=False) & _ready() & _certifiable()),
-        certified=Count("pk", filter=on_way & Q(has_standing_certificate=True)),
-        revoked=Count("pk", filter=on_way & Q(has_certificate=True, has_standing_certificate=False)),
-        blocking=Count("pk", filter=on_way & _blocking()),
-        not_competent=Count("pk", filter=_not_competent()),
-        shown=Count("pk", filter=on_way & (shown or Q())),
-    )
+    """The counts above the matrix: ``total`` rows on the way to a certificate, per step done, ``eligible``,
+    ``certified``, ``blocking``, ``revoked``, ``not_competent`` (among the not-passed too), and ``shown``: the rows
+    that match ``shown`` (the filters).
+
+    One query groups the program's rows by their facts (``board_facts``); each group is judged in Python by
+    the readiness rules (``domain.Readiness``), so the counts follow the rules the rows are shown with
+    (tests/certification/test_board_counts.py checks them on random data)."""
+    # Grouped, not ten filtered COUNTs: building those filters over the facts' sub-queries cost more Python
+    # than the query itself (~25 ms for the board of 500 alumni).
+    matches = ExpressionWrapper(shown, output_field=BooleanField()) if shown else Value(True)
+    groups = board_facts(program=program).annotate(shown=matches).values(*_GROUP).annotate(n=Count("pk")).order_by()
+    counts = dict.fromkeys(("total", *(f"done_{s}" for s in domain.STEPS), "eligible", "certified", "revoked",
+                            "blocking", "not_competent", "shown"), 0)
+    for g in groups:
+        n, state = g["n"], g["state"]
+        readiness = domain.Readiness(
+            assessed=g["assessed"], reviewed=g["has_review"], survey=g["has_survey"],
+            program_allows=domain.program_allows(program_status=g["program__status"], enrollment_state=state),
+            certified=g["has_certificate"], not_competent=g["not_yet"] or state == E.NOT_PASSED)
+        if readiness.not_competent and not readiness.certified:
+            counts["not_competent"] += n
+        if state not in domain.CERTIFIABLE_STATES:
+            continue
+        counts["total"] += n
+        # The certificate step is done while the certificate stands (a revoked one shows undone, and final).
+        done = domain.steps(readiness) | {"certificate": g["has_standing_certificate"]}
+        for step in domain.STEPS:
+            counts[f"done_{step}"] += n * done[step]
+        counts["eligible"] += n * readiness.eligible
+        counts["certified"] += n * g["has_standing_certificate"]
+        counts["revoked"] += n * (g["has_certificate"] and not g["has_standing_certificate"])
+        counts["blocking"] += n * readiness.blocking
+        counts["shown"] += n * g["shown"]
+    return counts
 
 
 def board(*, program: Program, q: str = "", blocking_only: bool = False, page: int | str | None = 1,
           per_page: int = 50) -> Board:
-    """The matrix of one program: the counts over every row (one aggregate query), and the rows of the
+    """The matrix of one program: the counts over every row (one grouped query), and the rows of the
     shown ``page`` after the filters (a name search, "still blocking" only), read and judged by the
-    readiness rules for that page only (three queries)."""
+    readiness rules for that page only: four queries in all."""
     q = (q or "").strip()
     shown = Q()
     if q:
         shown &= Q(person__full_name__icontains=q)
     if blocking_only:
         shown &= _blocking()
-    stats = board_counts(program=program, shown=shown)
-    matching = board_facts(program=program).filter(Q(state__in=domain.CERTIFIABLE_STATES) & shown).values("pk")
-    certificate = Certificate.objects.filter(enrollment_id=OuterRef("pk")).order_by(*CURRENT_FIRST)
-    enrollments = (readiness_query(Enrollment.objects.filter(pk__in=matching))
-                   .annotate(certificate_vid=Subquery(certificate.values("verification_id")[:1]))
-                   .order_by("person__full_name", "pk"))
-    paginator = Paginator(enrollments, per_page)
-    paginator.count = stats["shown"]  # counted by the aggregate: no second COUNT
+    stats = board_counts(program=program, shown=shown or None)
+    # The page's ids (the enrollment and its person's name only), then the full rows of those ids: sorting the
+    # program's every row joined to its person, user, program and institution to keep fifty cost 3× more.
+    # The facts' sub-queries only when the filter needs them ("still blocking"): building them costs ~8 ms of Python.
+    rows_of = board_facts(program=program) if blocking_only else Enrollment.objects.filter(program=program)
+    ids = rows_of.filter(Q(state__in=domain.CERTIFIABLE_STATES) & shown).order_by("person__full_name", "pk").values_list(
+        "pk", flat=True)
+    paginator = Paginator(ids, per_page)
+    paginator.count = stats["shown"]  # counted by the grouped query: no second COUNT
     current = paginator.get_page(page)
+    certificate = Certificate.objects.filter(enrollment_id=OuterRef("pk")).order_by(*CURRENT_FIRST)
+    # One query: the page's ids as a sub-query (its LIMIT/OFFSET), the rows in the same order.
+    enrollments = list(readiness_query(Enrollment.objects.filter(pk__in=current.object_list), program=program)
+                       .annotate(certificate_vid=Subquery(certificate.values("verification_id")[:1]))
+                       .order_by("person__full_name", "pk"))
     rows = [
         BoardRow(enrollment=r.enrollment, name=r.name, steps=domain.steps(r.readiness) | (
                      {"certificate": False} if r.certificate_revoked else {}), eligible=r.readiness.eligible,
@@ -173,7 +197,7 @@ def board(*, program: Program, q: str = "", blocking_only: bool = False, page: i
                  certificate_number=r.certificate_number, verification_id=r.enrollment.certificate_vid or "",
                  certificate_id=r.certificate_id, revoked=r.certificate_revoked,
                  link_purpose=domain.link_purpose_of(state=r.enrollment.state, readiness=r.readiness))
-        for r in readiness_of(list(current.object_list))
+        for r in readiness_of(enrollments, program=program)
     ]
     current.object_list = rows
     counts = [StepCount(step=s, label=domain.STEP_LABELS[s], done=stats[f"done_{s}"], missing=stats["total"] - stats[f"done_{s}"])
@@ -257,21 +281,24 @@ def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     return qs.filter(soon | overdue).select_related("institution").order_by("ended", "pk")[:OVERVIEW_LIMIT]
 
 
-def _with_facts(enrollments):
+def _with_facts(enrollments, *, program: Program | None = None):
     """Enrollments annotated with the readiness facts counted in SQL (the same facts as ``readiness.flags``):
-    ``assessed`` (competent in every unit of the program), ``has_review``, ``has_survey``, ``has_certificate``."""
-    units = (Program.competency_units.through.objects.filter(program_id=OuterRef("program_id"))
-             .values("program_id").annotate(n=Count("pk")).values("n"))
-    competent = (Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.COMPETENT,
-                                           unit__programs__id=OuterRef("program_id"))
+    ``assessed`` (competent in every unit of the program), ``has_review``, ``has_survey``, ``has_certificate``.
+    ``program``: every enrollment is of this program (its units are then read once, not per row)."""
+    through = Program.competency_units.through.objects
+    if program is None:
+        units = through.filter(program_id=OuterRef("program_id")).values("program_id").annotate(n=Count("pk")).values("n")
+        of_program = Q(unit__programs__id=OuterRef("program_id"))
+    else:
+        units = through.filter(program_id=program.pk).values("program_id").annotate(n=Count("pk")).values("n")
+        of_program = Q(unit_id__in=through.filter(program_id=program.pk).values("competencyunit_id"))
+    competent = (Assessment.objects.filter(of_program, enrollment_id=OuterRef("pk"), result=domain.COMPETENT)
                  .values("enrollment_id").annotate(n=Count("pk")).values("n"))
-    facts = flags()
     return (
         enrollments.annotate(
             n_units=Coalesce(Subquery(units, output_field=IntegerField()), Value(0)),
             n_competent=Coalesce(Subquery(competent, output_field=IntegerField()), Value(0)),
-            has_review=facts["has_review"],
-            has_survey=facts["has_survey"],
+            **own_steps_done(),
             has_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"))),
             has_standing_certificate=Exists(Certificate.objects.filter(enrollment_id=OuterRef("pk"), revoked_at__isnull=True)),
         )

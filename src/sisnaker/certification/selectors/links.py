@@ -14,10 +14,13 @@ from ..models import Assessment, Certificate, PersonalLink
 UNIT_PENDING = Msg("Belum dinilai", "Not assessed")
 
 
-def active_links(*, program: Program, now: dt.datetime) -> dict[int, dict]:
-    """Enrollment id → its usable link (``expires_at``, ``first_used_at``, ``last_used_at``), for ``program``."""
-    rows = (PersonalLink.objects.filter(enrollment__program=program, revoked_at__isnull=True, expires_at__gt=now)
-            .values("enrollment_id", "expires_at", "first_used_at", "last_used_at"))
+def active_links(*, program: Program, now: dt.datetime, enrollment_ids: list[int] | None = None) -> dict[int, dict]:
+    """Enrollment id → its usable link (``expires_at``, ``first_used_at``, ``last_used_at``), for ``program``
+    (only of ``enrollment_ids`` when given: the board's shown page, not a big program's every link)."""
+    rows = PersonalLink.objects.filter(enrollment__program=program, revoked_at__isnull=True, expires_at__gt=now)
+    if enrollment_ids is not None:
+        rows = rows.filter(enrollment_id__in=enrollment_ids)
+    rows = rows.values("enrollment_id", "expires_at", "first_used_at", "last_used_at")
     return {r["enrollment_id"]: r for r in rows}
 
 

@@ -50,21 +50,30 @@ class Row:
         return self.readiness.eligible
 
 
-def flags(enrollment: str = "pk") -> dict:
-    """Annotations of an enrollment queryset (``enrollment`` names the enrollment's id in it): has a
-    review, has the work-readiness survey, its certificate's id and number."""
-    certificate = Certificate.objects.filter(enrollment_id=OuterRef(enrollment)).order_by(*CURRENT_FIRST)
+def own_steps_done(enrollment: str = "pk") -> dict:
+    """Annotations of an enrollment queryset (``enrollment`` names the enrollment's id in it): has a review,
+    has the work-readiness survey (the participant's own steps)."""
     return {
         "has_review": Exists(Review.objects.filter(enrollment_id=OuterRef(enrollment))),
         "has_survey": Exists(surveys.responses_to(code=READINESS_CODE).filter(enrollment_id=OuterRef(enrollment))),
+    }
+
+
+def flags(enrollment: str = "pk") -> dict:
+    """Annotations of an enrollment queryset (``enrollment`` names the enrollment's id in it): has a
+    review, has the work-readiness survey (``own_steps_done``), its certificate's id and number."""
+    certificate = Certificate.objects.filter(enrollment_id=OuterRef(enrollment)).order_by(*CURRENT_FIRST)
+    return {
+        **own_steps_done(enrollment),
         "certificate_pk": Subquery(certificate.values("pk")[:1]),
         "certificate_no": Subquery(certificate.values("number")[:1]),
         "certificate_revoked_at": Subquery(certificate.values("revoked_at")[:1]),
     }
 
 
-def _annotated(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("person__user", "program", "program__institution").annotate(**flags())
+def _annotated(queryset: QuerySet, *, with_program: bool = True) -> QuerySet:
+    related = ("person__user", "program", "program__institution") if with_program else ("person__user",)
+    return queryset.select_related(*related).annotate(**flags())
 
 
 def units_of(program_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -100,15 +109,21 @@ def _rows(enrollments: list[Enrollment], *, program_ids: set[int]) -> list[Row]:
     return rows
 
 
-def readiness_query(queryset: QuerySet) -> QuerySet:
+def readiness_query(queryset: QuerySet, *, program: Program | None = None) -> QuerySet:
     """``queryset`` of enrollments with what ``readiness_of`` needs (person, program, the ``flags``): the
-    caller may still filter, order and slice it (the readiness board reads one page of it)."""
-    return _annotated(queryset)
+    caller may still filter, order and slice it (the readiness board reads one page of it). ``program``: every
+    enrollment is of this program, which is not read again with each row (pass it to ``readiness_of`` too)."""
+    return _annotated(queryset, with_program=program is None)
 
 
-def readiness_of(enrollments: list[Enrollment]) -> list[Row]:
+def readiness_of(enrollments: list[Enrollment], *, program: Program | None = None) -> list[Row]:
     """Readiness of enrollments read through ``readiness_query``, in their order. Two queries (the
-    programs' units, the assessments)."""
+    programs' units, the assessments). ``program``: the one given to ``readiness_query``."""
+    if program is not None:
+        for e in enrollments:
+            if e.program_id != program.pk:
+                raise ValueError(f"enrollment {e.pk} is not of program {program.pk}")
+            e.program = program
     return _rows(enrollments, program_ids={e.program_id for e in enrollments})
 
 
