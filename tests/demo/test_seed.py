@@ -108,6 +108,18 @@ def test_the_command_reports_each_table_and_refuses_a_second_run(seeded):
 
 
 @pytest.mark.django_db
+def test_postgresql_tables_are_vacuumed_so_index_only_scans_skip_the_heap(seeded):
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    assert "vacuum and analyze" in seeded["output"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, relpages, relallvisible FROM pg_class WHERE relname IN "
+                       "('accounts_person', 'training_enrollment', 'certification_certificate')")
+        pages = {name: (total, visible) for name, total, visible in cursor.fetchall()}
+    assert len(pages) == 3 and all(total > 0 and visible == total for total, visible in pages.values()), pages
+
+
+@pytest.mark.django_db
 def test_sizes_and_the_benchmark_programs(seeded):
     info = seeded["info"]
     assert Person.objects.count() == PERSONS

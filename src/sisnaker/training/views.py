@@ -310,7 +310,7 @@ def _table_context(request: HttpRequest, program: Program, params: dict) -> dict
     # page fetches its keys first (the (program, registered_at, id) index), then its rows.
     known = selectors.program_enrollments_count(program=program, **filters)
     paginator = (KnownCountKeysFirstPaginator(qs, params["per"], count=known) if known is not None
-                 else CappedKeysFirstPaginator(qs, params["per"], cap=TABLE_COUNT_CAP))
+                 else CappedKeysFirstPaginator(qs, params["per"], cap=TABLE_COUNT_CAP, one_query=bool(filters["q"])))
     page = paginator.get_page(params["page"])
     show_nik = selectors.nik_visible(viewer=request.user, program=program)
     labels = {state: str(domain.state_label(state)) for state in domain.EnrollmentState.values}
