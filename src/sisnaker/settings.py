@@ -431,6 +431,8 @@ SISNAKER_HOUSEKEEPING = [
     "sisnaker.notifications.services.notifications_erase_old",
     # AK/1 card photos no longer kept: 30 days after a refusal, or after the card ended or expired (placement/photo.py).
     "sisnaker.placement.services.ak1_photos_delete_expired",
+    # Files written ahead of a transaction that never committed (an AK/1 photo whose process was killed; core/storedfiles.py).
+    "sisnaker.core.storedfiles.pending_files_delete",
     # Signatures of partner requests whose timestamps can no longer be accepted (the replay guard's table).
     "sisnaker.integration.services.seen_signatures_purge",
     # Not a deletion: brings the dashboards' figures up to date (the years whose rows changed; every year daily).

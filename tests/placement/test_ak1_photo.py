@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -17,8 +18,9 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from sisnaker.core import storedfiles
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
-from sisnaker.core.models import AuditEvent
+from sisnaker.core.models import AuditEvent, PendingFile
 from sisnaker.notifications.models import Notification
 from sisnaker.placement import photo, services
 from sisnaker.placement.models import JobSeekerCard
@@ -136,14 +138,16 @@ def _stored(card: JobSeekerCard) -> bytes:
 
 
 def _files(media) -> list[str]:
-    """The photo files in the (temporary) storage, as ``<card id>/<name>.jpg``."""
+    """The photo files in the (temporary) storage, as ``<folder>/<name>.jpg``."""
     root = media / services.ak1.PHOTO_DIR
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.jpg")) if root.exists() else []
 
 
 def test_the_photo_uploaded_with_the_application_is_kept_cleaned_and_privately(regions, settings):
     card = _apply(upload=photos.jpeg(gps=True))
-    assert card.photo_path.startswith(f"ak1/photos/{card.pk}/") and card.photo_path.endswith(".jpg")
+    # A random name in one of 256 folders: nothing in the path says whose face it is.
+    assert re.fullmatch(r"ak1/photos/([0-9a-f]{2})/\1[0-9a-f]{30}\.jpg", card.photo_path), card.photo_path
+    assert not PendingFile.objects.exists()  # committed with the card: no longer pending
     stored = _stored(card)
     assert _image(stored).size == (300, 400) and not photos.has_exif(stored)
     assert str(settings.MEDIA_ROOT) in default_storage.path(card.photo_path)  # the private storage, no public URL
@@ -400,3 +404,35 @@ def test_the_replaced_photo_is_deleted_by_a_task_queued_with_the_change(regions,
     assert deletion.args_kwargs["kwargs"] == {"paths": [old]}
     run_as_worker(deletion)
     assert not default_storage.exists(old) and default_storage.exists(card.photo_path)
+
+
+def test_a_photo_whose_transaction_never_commits_is_deleted_by_housekeeping(regions, media):
+    """The photo is written before the transaction that refers to it, its PendingFile row committed first. A process
+    killed between the file and the COMMIT runs no clean-up at all: that state is made here by writing ahead and
+    never reaching the transaction. Housekeeping deletes the file once the grace period has passed, and never a
+    photo that a committed card refers to."""
+    kept = _apply()
+    orphan = storedfiles.WrittenAhead(now=NOW)
+    path = orphan.save("ak1/photos/ab/ab" + "0" * 30 + ".jpg", io.BytesIO(photos.PHOTO))  # then the process dies
+    assert default_storage.exists(path) and PendingFile.objects.filter(path=path).exists()
+
+    assert storedfiles.pending_files_delete(now=NOW + storedfiles.PENDING_GRACE - dt.timedelta(minutes=1)) == 0
+    assert default_storage.exists(path)  # within the grace: its transaction may still be running
+    assert storedfiles.pending_files_delete(now=NOW + storedfiles.PENDING_GRACE) == 1
+    assert not default_storage.exists(path) and not PendingFile.objects.exists()
+    assert default_storage.exists(kept.photo_path) and _files(media) == [kept.photo_path.removeprefix("ak1/photos/")]
+    assert storedfiles.pending_files_delete(now=NOW + dt.timedelta(days=1)) == 0  # nothing twice
+
+
+def test_a_refused_photo_change_deletes_its_file_and_pending_row_at_once(regions, media):
+    card = _apply()
+    stranger = PersonFactory(nik_district="32.73.01")
+    with pytest.raises(PermissionDenied):
+        services.ak1_photo_set(actor=stranger.user, card_id=card.pk, photo_upload=photos.jpeg(600, 800), now=NOW)
+    assert _files(media) == [card.photo_path.removeprefix("ak1/photos/")] and not PendingFile.objects.exists()
+    replaced = services.ak1_photo_set(actor=card.person.user, card_id=card.pk, photo_upload=photos.jpeg(600, 800), now=NOW)
+    assert replaced.photo_path != card.photo_path and not PendingFile.objects.exists()
+
+
+def test_housekeeping_deletes_pending_leftovers(settings):
+    assert "sisnaker.core.storedfiles.pending_files_delete" in settings.SISNAKER_HOUSEKEEPING

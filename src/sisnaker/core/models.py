@@ -88,3 +88,16 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class PendingFile(models.Model):
+    """A file written to the storage ahead of the transaction that will refer to it (an AK/1 photo): this row is
+    committed before the file is written and deleted by that transaction (``storedfiles.WrittenAhead``). A row
+    older than ``storedfiles.PENDING_GRACE`` belongs to a transaction that never committed, its process killed
+    between the file and the COMMIT: housekeeping deletes the file (``storedfiles.pending_files_delete``)."""
+
+    path = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} (since {self.created_at:%Y-%m-%d %H:%M})"

@@ -16,9 +16,10 @@ Who may do what (``core.permissions.RULES``): ``ak1.apply_own`` — the citizen,
 
 The photo (``placement/photo.py``): uploaded with the application (or later while it waits), required for
 issuing; the officer may ask for a new one (issuing waits for it); the holder replaces it while the application
-waits or the card is valid. Files live in the default storage under ``ak1/photos/<card id>/<random>.jpg``
-(private: never a public URL), a replaced one is deleted after the commit, and housekeeping deletes the photos
-no longer kept (``photo.delete_on``).
+waits or the card is valid. Files live in the default storage under ``ak1/photos/<xx>/<random>.jpg`` (private:
+never a public URL), written ahead of the transaction that refers to them (``core.storedfiles.WrittenAhead``: a
+refusal deletes the file at once, a process killed before the COMMIT leaves it to housekeeping); a replaced one is
+deleted after the commit, and housekeeping deletes the photos no longer kept (``photo.delete_on``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from django.utils import timezone
 from sisnaker.accounts.models import Person, User
 from sisnaker.certification import domain as certification_domain
 from sisnaker.certification import signing
-from sisnaker.core import audit, crypto, links
+from sisnaker.core import audit, crypto, links, storedfiles
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
@@ -121,7 +122,15 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_uplo
     values = _clean(data)
     jpeg = photo.prepare(photo_upload) if photo_upload is not None else None
     today = timezone.localtime(now).date()
-    with _photo_files() as saved, transaction.atomic(durable=True):
+    with storedfiles.WrittenAhead(now=now) as files:
+        path = _save_photo(files, jpeg) if jpeg is not None else ""
+        return _apply(actor=actor, person=person, values=values, photo_path=path, files=files, today=today, now=now)
+
+
+def _apply(*, actor: User, person: Person, values: dict, photo_path: str, files: storedfiles.WrittenAhead, today: dt.date,
+           now: dt.datetime) -> JobSeekerCard:
+    """``ak1_apply``'s transaction, its photo (if any) already written ahead at ``photo_path``."""
+    with transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=person.pk)  # one application at a time per person
         too_young = age_on(person.birth_date, today) < domain.MIN_WORK_AGE
         if too_young:  # a job seeker is of working age (the labour force is counted from 15)
@@ -135,10 +144,9 @@ def ak1_apply(*, actor: User, data: Ak1Application, now: dt.datetime, photo_uplo
         card = JobSeekerCard.objects.create(
             person=person, regency_id=office_regency_code(person), status=domain.CardStatus.SUBMITTED,
             nik_encrypted=crypto.encrypt(person.nik), full_name=person.full_name, birth_date=person.birth_date,
-            sex=person.sex, submitted_at=now, **values)
-        if jpeg is not None:
-            card.photo_path = saved.save(card.pk, jpeg)
-            card.save(update_fields=["photo_path"])
+            sex=person.sex, submitted_at=now, photo_path=photo_path, **values)
+        if photo_path:
+            files.keep(photo_path)
         audit.record(actor=actor, action=Audit.AK1_APPLIED, obj=card, after=_snapshot(card) | {"photo": bool(card.photo_path)},
                      at=now)
     return card
@@ -435,29 +443,12 @@ PHOTO_DIR = "ak1/photos"
 PHOTO_NOT_FOUND = Msg("Kartu ini belum memiliki pas foto.", "This card has no photo.")
 
 
-class _PhotoFiles:
-    """Files written to the storage by a transaction that may still roll back: ``save`` writes one; if the block
-    fails they are deleted again, so a refused or failed write leaves no orphan file."""
-
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-
-    def save(self, card_id: int, jpeg: bytes) -> str:
-        path = default_storage.save(f"{PHOTO_DIR}/{int(card_id)}/{secrets.token_hex(16)}.jpg", ContentFile(jpeg))
-        self.paths.append(path)
-        return path
-
-    def __enter__(self) -> _PhotoFiles:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            for path in self.paths:
-                default_storage.delete(path)
-
-
-def _photo_files() -> _PhotoFiles:
-    return _PhotoFiles()
+def _save_photo(files: storedfiles.WrittenAhead, jpeg: bytes) -> str:
+    """Write the photo ahead of the transaction that refers to it (``storedfiles.WrittenAhead``: a refusal, a failure
+    or a killed process leaves no file behind). Its name is random, spread over 256 folders by its first two hex
+    digits; nothing in it says whose it is."""
+    name = secrets.token_hex(16)
+    return files.save(f"{PHOTO_DIR}/{name[:2]}/{name}.jpg", ContentFile(jpeg))
 
 
 def _delete_with_transaction(path: str) -> None:
@@ -486,18 +477,27 @@ def ak1_photo_set(*, actor: User, card_id: int, photo_upload: bytes, now: dt.dat
     first (``photo.prepare``); the replaced file is deleted once the change is committed."""
     jpeg = photo.prepare(photo_upload)
     today = timezone.localtime(now).date()
-    with _photo_files() as saved, transaction.atomic(durable=True):
-        card = _locked(card_id)
-        require(actor, "ak1.report_own", card)
-        blocker = photo.change_blocker(status=card.status, issued_on=card.issued_on, ended_on=card.ended_on, today=today)
-        if blocker is not None:
-            raise photo.change_conflict(blocker)
-        old, requested = card.photo_path, card.photo_request
-        card.photo_path, card.photo_request = saved.save(card.pk, jpeg), ""
-        card.save(update_fields=["photo_path", "photo_request"])
-        audit.record(actor=actor, action=Audit.AK1_PHOTO_CHANGED, obj=card, at=now,
-                     after={"replaced": bool(old), "requested": bool(requested), "status": card.status})
-        _delete_with_transaction(old)
+    with storedfiles.WrittenAhead(now=now) as files:
+        path = _save_photo(files, jpeg)
+        with transaction.atomic(durable=True):
+            return _photo_set(actor=actor, card_id=card_id, path=path, files=files, today=today, now=now)
+
+
+def _photo_set(*, actor: User, card_id: int, path: str, files: storedfiles.WrittenAhead, today: dt.date,
+               now: dt.datetime) -> JobSeekerCard:
+    """``ak1_photo_set`` inside its transaction, the new photo already written ahead at ``path``."""
+    card = _locked(card_id)
+    require(actor, "ak1.report_own", card)
+    blocker = photo.change_blocker(status=card.status, issued_on=card.issued_on, ended_on=card.ended_on, today=today)
+    if blocker is not None:
+        raise photo.change_conflict(blocker)
+    old, requested = card.photo_path, card.photo_request
+    card.photo_path, card.photo_request = path, ""
+    card.save(update_fields=["photo_path", "photo_request"])
+    files.keep(path)
+    audit.record(actor=actor, action=Audit.AK1_PHOTO_CHANGED, obj=card, at=now,
+                 after={"replaced": bool(old), "requested": bool(requested), "status": card.status})
+    _delete_with_transaction(old)
     return card
 
 
