@@ -61,7 +61,11 @@ class WrittenAhead:
 
     def save(self, name: str, content: File) -> str:
         pending = PendingFile.objects.create(path=default_storage.generate_filename(name)[:255], created_at=self.now)
-        path = default_storage.save(pending.path, content)
+        try:
+            path = default_storage.save(pending.path, content)
+        except BaseException:
+            pending.delete()  # nothing was written (a full disk, the bucket unreachable): nothing is pending
+            raise
         if path != pending.path:  # the storage chose another name (the first one was taken): follow it
             PendingFile.objects.filter(pk=pending.pk).update(path=path)
         self.paths.append(path)
