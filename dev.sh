@@ -190,9 +190,11 @@ case "$cmd" in
     ensure_chromium
     pg_url=$(ensure_postgres)
     say "browser journeys (SQLite)"
-    pytest_run env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider -m browser "$@"
+    pytest_run env -u DATABASE_URL "$VENV/bin/pytest" -q -p no:cacheprovider -m browser --durations=5 "$@"
+    # The tests that touch no database were run by the SQLite pass: tests/conftest.py leaves them out here.
     say "tests on PostgreSQL ($pg_url)"
-    pytest_run env DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" -m "not browser" "$@"
+    pytest_run env DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" -m "not browser" \
+      --durations=15 "$@"
     ;;
   *)
     ensure_venv run

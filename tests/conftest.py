@@ -32,6 +32,43 @@ def _flush_with_audit_maintenance(self, *args, **kwargs):
 flush.Command.handle = _flush_with_audit_maintenance
 
 
+_DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                          "live_server"})
+_VENDOR_WORDS = ("postgres", "vendor", "DATABASE_URL")
+_mentions_vendor: dict[str, bool] = {}
+
+
+def _database_free(item) -> bool:
+    """A test that touches no database and whose module never speaks of one: its outcome cannot depend on which
+    database the run uses."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres") or _DB_FIXTURES & set(item.fixturenames):
+        return False
+    path = str(getattr(item, "path", "") or "")
+    if path not in _mentions_vendor:
+        try:
+            text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read once per module
+        except OSError:
+            text = "postgres"
+        _mentions_vendor[path] = any(word in text for word in _VENDOR_WORDS)
+    return not _mentions_vendor[path]
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a PostgreSQL run (DATABASE_URL=postgres://…, the second half of ./dev.sh test) the tests that touch no
+    database are left out: the SQLite run of the same checkout has just run them, and they cannot answer
+    differently (pure rules, parsers, Hypothesis properties). SISNAKER_TEST_EVERYTHING=1 keeps them."""
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("SISNAKER_TEST_EVERYTHING"):
+        return
+    kept, left = [], []
+    for item in items:
+        (left if _database_free(item) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def pytest_configure(config):
     from django.conf import settings
 
