@@ -363,7 +363,7 @@ def test_revoking_withdraws_the_queued_certificate_ready_message(world):
     someone_else = queued(ready_topic(world.program), who=world.enrollments[1].person)
     services.certificate_revoke(actor=world.manager, certificate=cert, reason="Data peserta dipalsukan", now=NOW)
     ready.refresh_from_db()
-    assert ready.status == Notification.Status.FAILED and "dicabut" in ready.error and ready.sealed == ""
+    assert ready.status == Notification.Status.WITHDRAWN and "dicabut" in ready.error and ready.sealed == ""
     assert Notification.objects.get(pk=other_topic.pk).status == Notification.Status.QUEUED
     assert Notification.objects.get(pk=someone_else.pk).status == Notification.Status.QUEUED
     assert AuditEvent.objects.get(action="certificate.revoked").after["messages_withdrawn"] == 1

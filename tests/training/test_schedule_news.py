@@ -220,7 +220,7 @@ def test_new_dates_not_yet_sent_are_withdrawn_when_the_program_is_cancelled(told
     assert not [t for t in sent if "berubah" in t]
     assert [t for t in sent if "dibatalkan" in t and "Instruktur berhalangan." in t]
     dates = Notification.objects.get(person=person, channel="sms", topic__startswith="program_dates:")
-    assert dates.status == Notification.Status.FAILED and "program dibatalkan" in dates.error
+    assert dates.status == Notification.Status.WITHDRAWN and "program dibatalkan" in dates.error
 
 
 def test_a_large_audience_task_stops_once_the_program_is_cancelled(told_program, small_inline):

@@ -13,7 +13,10 @@ class Notification(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Antre")
         SENT = "sent", _("Terkirim")
-        FAILED = "failed", _("Gagal")
+        FAILED = "failed", _("Gagal")  # the provider refused it or could not be reached
+        # Called back before delivery because it was no longer true (``services.notifications_withdraw``): not a
+        # delivery failure, and not counted as one.
+        WITHDRAWN = "withdrawn", _("Ditarik")
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # Indexed with its topic and time (``notification_person_topic_idx``), not alone: "did this person get this topic

@@ -230,7 +230,7 @@ def notify_many(*, messages: list[tuple[int, str, str]], topic: str, channels: I
 def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str] = (), topic_prefix: str = "", reason: str) -> int:
     """Messages on ``topics`` (or on any topic beginning with ``topic_prefix``) to these people that are still queued
     and no longer true (a certificate revoked after "Sertifikat Anda sudah terbit" was queued; a program's new dates
-    once it is cancelled) are not sent: marked failed with ``reason`` and their sealed secret erased. One already
+    once it is cancelled) are not sent: marked withdrawn with ``reason`` and their sealed secret erased. One already
     handed to the provider cannot be called back. Returns how many were withdrawn. Runs in the caller's transaction
     (the change that makes them untrue), ``BULK_CHUNK`` people per statement (found through the person's index)."""
     wanted = Q(topic__in=[t[:60] for t in dict.fromkeys(topics)])
@@ -239,7 +239,7 @@ def notifications_withdraw(*, person_ids: Iterable[int], topics: Iterable[str] =
     withdrawn = 0
     for chunk in chunks(list(dict.fromkeys(person_ids)), BULK_CHUNK):
         withdrawn += Notification.objects.filter(wanted, person_id__in=chunk, status=Notification.Status.QUEUED).update(
-            status=Notification.Status.FAILED, error=f"Ditarik sebelum dikirim: {reason}"[:2000], sealed="")
+            status=Notification.Status.WITHDRAWN, error=f"Ditarik sebelum dikirim: {reason}"[:2000], sealed="")
     return withdrawn
 
 
