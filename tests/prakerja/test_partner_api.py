@@ -261,10 +261,19 @@ def test_a_platform_lists_its_own_purchases_by_period_a_page_at_a_time_for_recon
     status, page = call(m.platform, "/purchases", {"limit": 1, "after": page["data"]["next"]})
     assert [p["invoice_code"] for p in page["data"]["purchases"]] == [second] and page["data"]["next"] is None
     # By period: from tomorrow nothing; the period given with an offset or as dates.
-    tomorrow = (timezone.now() + dt.timedelta(days=1)).date().isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     assert call(m.platform, "/purchases", {"requested_from": tomorrow})[1]["data"]["purchases"] == []
     since = (timezone.now() - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
     assert len(call(m.platform, "/purchases", {"requested_from": since, "requested_to": tomorrow})[1]["data"]["purchases"]) == 2
+    # A bare date is that day in WIB, as the platform's books keep it: a purchase at 00:30 WIB on 1 November (17:30 UTC
+    # on 31 October) is one of 1 November's, one at 23:30 WIB on 1 November (16:30 UTC) too, not one of the 2nd's.
+    wib = dt.timezone(dt.timedelta(hours=7))
+    Purchase.objects.filter(invoice_code=first).update(requested_at=dt.datetime(2026, 11, 1, 0, 30, tzinfo=wib))
+    Purchase.objects.filter(invoice_code=second).update(requested_at=dt.datetime(2026, 11, 1, 23, 30, tzinfo=wib))
+    day = call(m.platform, "/purchases", {"requested_from": "2026-11-01", "requested_to": "2026-11-02"})[1]["data"]["purchases"]
+    assert [p["invoice_code"] for p in day] == [first, second]
+    assert call(m.platform, "/purchases", {"requested_from": "2026-11-02", "requested_to": "2026-11-03"})[1]["data"]["purchases"] == []
+    assert call(m.platform, "/purchases", {"requested_from": "2026-10-31", "requested_to": "2026-11-01"})[1]["data"]["purchases"] == []
     # A consent that lapsed reads as /purchase/status says: refused, consent_expired.
     call(other_key, "/purchase/cancel", {"invoice_code": theirs})
     third = call(m.platform, "/purchase", {**order, "idempotency_key": "order-c"})[1]["data"]["invoice_code"]

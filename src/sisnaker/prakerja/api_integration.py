@@ -296,19 +296,21 @@ def _page_bounds(data: dict, *, page_max: int) -> tuple[int, int]:
 
 
 def _instant(data: dict, name: str) -> dt.datetime | None:
-    """An optional ISO 8601 instant with its offset ("2026-11-01T00:00:00+07:00"), or a date (its midnight, UTC)."""
+    """An optional ISO 8601 instant with its offset ("2026-11-01T00:00:00+07:00"), or a date (its midnight in WIB)."""
     value = data.get(name)
     if value is None:
         return None
     refusal = ValidationFailed(Msg("{name}: tanggal-waktu ISO 8601 dengan zona waktu (mis. 2026-11-01T00:00:00+07:00) "
-                                   "atau tanggal (2026-11-01).",
+                                   "atau tanggal WIB (2026-11-01).",
                                    "{name}: an ISO 8601 date-time with its offset (e.g. 2026-11-01T00:00:00+07:00) or a date "
-                                   "(2026-11-01).").format(name=name), code=CoreCode.INVALID_VALUE, field=name)
+                                   "in WIB (2026-11-01).").format(name=name), code=CoreCode.INVALID_VALUE, field=name)
     if not isinstance(value, str) or not value.isascii() or len(value) > 40:
         raise refusal
     try:
         if len(value) == 10:
-            instant = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+            # A bare date is that day in Indonesia's time (WIB, the site's time zone), as the platform's own books
+            # keep it: its midnight in UTC left out the purchases of 00:00–07:00 and took in the next day's.
+            instant = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=timezone.get_default_timezone())
         else:
             instant = dt.datetime.fromisoformat(value)
         # In UTC as the database compares it; the years a purchase can have (0001-01-01+05:00 overflowed into year 0).
@@ -509,7 +511,7 @@ def _register() -> None:
                      request_example={"after": 0, "limit": 50},
                      extra_refusals={400: "`invalid_value` (`after` or `limit`)"})
 
-    instant = {"type": "string", "description": "ISO 8601 date-time with its offset, or a date (its midnight, UTC)"}
+    instant = {"type": "string", "description": "ISO 8601 date-time with its offset, or a date (its midnight in WIB, UTC+7)"}
     openapi.register(f"{BASE}/purchases", operation_id="prakerja_purchases", summary="The platform's own purchases",
                      description="Platforms: their purchases requested from `requested_from` (included) to `requested_to` "
                                  "(excluded), both optional, oldest first, `limit` (1.."
