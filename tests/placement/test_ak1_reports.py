@@ -195,7 +195,7 @@ def test_reminders_go_out_a_week_before_each_box_once(issued, sms):
     assert services.ak1_reminders_send(now=at(dt.date(2026, 7, 7)))["reminded"] == 0  # 8 days before
     assert services.ak1_reminders_send(now=at(dt.date(2026, 7, 8)))["reminded"] == 1  # 7 days before 15 July
     texts = list(Notification.objects.filter(person=person, topic="ak1_report_1").values_list("body", flat=True))
-    assert texts and card.number in texts[0] and "15-07-2026" in texts[0]
+    assert texts and card.number in texts[0] and "15-07-2026" in texts[0] and "jatuh tempo" in texts[0]
     assert services.ak1_reminders_send(now=at(dt.date(2026, 7, 9)))["reminded"] == 0  # once per box
     # Box 2 (due 15 January 2027): reported early, so no reminder.
     services.ak1_report(actor=person.user, card_id=card.pk, report=LOOKING, now=at(dt.date(2026, 12, 20)))
@@ -281,3 +281,12 @@ def test_the_data_export_also_lists_enrolments_and_certificates(regions):
     assert [e["program"] for e in exported["enrollments"]] == [c.program.title]
     assert [x["program"] for x in exported["certificates"]] == [c.program.title]
     assert account_selectors.person_data_export(person=second.person)["certificates"] == []
+
+
+def test_a_holder_who_chose_english_is_reminded_in_english(issued, sms):
+    card, person, _officer = issued
+    person.user.preferred_language = "en"
+    person.user.save(update_fields=["preferred_language"])
+    assert services.ak1_reminders_send(now=at(dt.date(2026, 7, 8)))["reminded"] == 1
+    [text, *_] = Notification.objects.filter(person=person, topic="ak1_report_1").values_list("body", flat=True)
+    assert f"report 1 of AK/1 card {card.number} is due on 15-07-2026" in text and "jatuh tempo" not in text

@@ -392,6 +392,13 @@ def ak1_update(*, actor: User, card_id: int, data: Ak1Application, now: dt.datet
 _REMINDER_MARGIN_DAYS = 3
 
 
+REMINDER_SUBJECT = Msg("Laporan kartu AK/1", "AK/1 card report")
+REMINDER_TEXT = Msg("Sisnaker: laporan ke-{box} kartu AK/1 {number} jatuh tempo {due}. Laporkan apakah Anda masih mencari "
+                    "kerja atau sudah bekerja: {url}",
+                    "Sisnaker: report {box} of AK/1 card {number} is due on {due}. Report whether you are still looking for "
+                    "work or have found a job: {url}")
+
+
 def ak1_reminders_send(*, now: dt.datetime) -> dict[str, int]:
     """Remind holders ``domain.REMINDER_DAYS`` before each report box is due (each box once per card, also when
     a run is missed: a box is reminded of until its window closes). Run by the housekeeping pass. Set-based:
@@ -423,13 +430,11 @@ def ak1_reminders_send(*, now: dt.datetime) -> dict[str, int]:
             if not due:
                 continue
             url = f"{links.public_url().rstrip('/')}/penempatan/ak1/saya/"
-            messages = [
-                (c.person_id, "Laporan kartu AK/1",
-                 f"Sisnaker: laporan ke-{box} kartu AK/1 {c.number} jatuh tempo {domain.report_due_on(c.issued_on, box):%d-%m-%Y}. "
-                 f"Laporkan apakah Anda masih mencari kerja atau sudah bekerja: {url}")
-                for c in due
-            ]
-            notifications.notify_many(messages=messages, topic=f"ak1_report_{box}", now=now)
+            # Each holder in their language (``tell_people`` looks it up); one variant per card: its number and date.
+            notifications.tell_people(topic=f"ak1_report_{box}", now=now, variants=[
+                (REMINDER_SUBJECT, REMINDER_TEXT.format(box=box, number=c.number, url=url,
+                                                        due=f"{domain.report_due_on(c.issued_on, box):%d-%m-%Y}"), [c.person_id])
+                for c in due])
             JobSeekerCard.objects.filter(pk__in=[c.pk for c in due]).update(reminded_box=box)
             audit.record(actor=None, action=Audit.AK1_REMINDED, object_type="placement.jobseekercard", at=now,
                          after={"box": box, "reminded": len(due)})
