@@ -29,7 +29,7 @@ def page_of(paginator, number):
 def test_one_query_gives_the_usual_pages(people):
     for q in ("permata", "zzz", "a"):  # ten matches, none, all twelve
         for cap in (5, 10_000):  # past the cap, within it
-            for number in (1, 2, 3, 4, 99, 0, -1, "2", "abc", None, "", "1.5"):
+            for number in (1, 2, 3, 4, 99, 0, -1, "2", "abc", None, "", "1.5", "99999999999999999999999", " 2", "١"):
                 def qs(q=q):
                     return Person.objects.filter(full_name__icontains=q).order_by("full_name", "pk")
                 usual = page_of(CappedKeysFirstPaginator(qs(), 3, cap=cap), number)

@@ -127,9 +127,9 @@ class CappedKeysFirstPaginator(KeysFirstMixin, CappedPaginator):
             number = int(number)
         except (TypeError, ValueError):
             return None
-        if number < 1:
-            return None
         bottom = (number - 1) * self.per_page
+        if number < 1 or bottom > self.cap:  # no such page within the cap (and no OFFSET past the database's integers)
+            return None
         matches = qs.order_by().values("pk")[: self.cap + 1]
         rows = list(qs.model._default_manager.filter(pk__in=matches).annotate(_matches=Window(Count("pk")))
                     .order_by(*ordering).values_list("pk", "_matches")[bottom : bottom + self.per_page])
