@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 from django.core.management.commands import flush
@@ -44,9 +46,9 @@ def _database_free(item) -> bool:
     if item.get_closest_marker("django_db") or item.get_closest_marker("postgres") or _DB_FIXTURES & set(item.fixturenames):
         return False
     path = str(getattr(item, "path", "") or "")
-    if path not in _mentions_vendor:
+    if path not in _mentions_vendor:  # each module read once
         try:
-            text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read once per module
+            text = Path(path).read_text(encoding="utf-8")
         except OSError:
             text = "postgres"
         _mentions_vendor[path] = any(word in text for word in _VENDOR_WORDS)
@@ -57,8 +59,6 @@ def pytest_collection_modifyitems(config, items):
     """On a PostgreSQL run (DATABASE_URL=postgres://…, the second half of ./dev.sh test) the tests that touch no
     database are left out: the SQLite run of the same checkout has just run them, and they cannot answer
     differently (pure rules, parsers, Hypothesis properties). SISNAKER_TEST_EVERYTHING=1 keeps them."""
-    import os
-
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("SISNAKER_TEST_EVERYTHING"):
         return
     kept, left = [], []

@@ -113,10 +113,7 @@ def _blocking() -> Q:
 def board_facts(*, program: Program):
     """The program's enrollments on the board's way (``domain.LINK_STATES``) with the readiness facts as SQL
     annotations: ``_with_facts`` and ``not_yet`` (assessed "not yet competent" on a unit of the program)."""
-    # One program: its units are read once (an uncorrelated sub-query PostgreSQL runs once and hashes), not joined
-    # again through the unit and program-unit tables for every row.
-    units = Program.competency_units.through.objects.filter(program_id=program.pk).values("competencyunit_id")
-    not_yet = Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.NOT_YET, unit_id__in=units)
+    not_yet = Assessment.objects.filter(enrollment_id=OuterRef("pk"), result=domain.NOT_YET, unit_id__in=_units_of(program))
     return _with_facts(Enrollment.objects.filter(program=program, state__in=domain.LINK_STATES), program=program).annotate(
         not_yet=Exists(not_yet))
 
@@ -281,6 +278,12 @@ def closing_programs(*, institution_ids: list[int] | None, today: dt.date):
     return qs.filter(soon | overdue).select_related("institution").order_by("ended", "pk")[:OVERVIEW_LIMIT]
 
 
+def _units_of(program: Program):
+    """The ids of ``program``'s competency units as an uncorrelated sub-query: PostgreSQL runs it once and hashes it,
+    instead of joining the unit and program-unit tables again for every row."""
+    return Program.competency_units.through.objects.filter(program_id=program.pk).values("competencyunit_id")
+
+
 def _with_facts(enrollments, *, program: Program | None = None):
     """Enrollments annotated with the readiness facts counted in SQL (the same facts as ``readiness.flags``):
     ``assessed`` (competent in every unit of the program), ``has_review``, ``has_survey``, ``has_certificate``.
@@ -291,7 +294,7 @@ def _with_facts(enrollments, *, program: Program | None = None):
         of_program = Q(unit__programs__id=OuterRef("program_id"))
     else:
         units = through.filter(program_id=program.pk).values("program_id").annotate(n=Count("pk")).values("n")
-        of_program = Q(unit_id__in=through.filter(program_id=program.pk).values("competencyunit_id"))
+        of_program = Q(unit_id__in=_units_of(program))
     competent = (Assessment.objects.filter(of_program, enrollment_id=OuterRef("pk"), result=domain.COMPETENT)
                  .values("enrollment_id").annotate(n=Count("pk")).values("n"))
     return (
