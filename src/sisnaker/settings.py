@@ -441,6 +441,8 @@ SISNAKER_HOUSEKEEPING = [
 # Imports of files with more rows than this, and exports of more enrollments, run as background jobs
 # (training/spreadsheets/jobs.py) with a progress page.
 SISNAKER_SPREADSHEET_BACKGROUND_ROWS = int(os.environ.get("SISNAKER_SPREADSHEET_BACKGROUND_ROWS", "20000"))
+# A program's start, close or cancel that moves more enrolments than this runs in the background (training.moves).
+SISNAKER_PROGRAM_MOVE_BACKGROUND_ENROLLMENTS = int(os.environ.get("SISNAKER_PROGRAM_MOVE_BACKGROUND_ENROLLMENTS", "5000"))
 SISNAKER_HOUSEKEEPING_INTERVAL = int(os.environ.get("SISNAKER_HOUSEKEEPING_INTERVAL", "3600"))
 # A worker silent this long is dead; its running task goes back in the queue (core/worker.py).
 SISNAKER_WORKER_DEAD_AFTER = float(os.environ.get("SISNAKER_WORKER_DEAD_AFTER", "60"))

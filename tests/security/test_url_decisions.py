@@ -347,6 +347,13 @@ class World:
         export_job = spreadsheet_jobs.enrollments_export_start(actor=manager, program=self.program)
         spreadsheet_jobs.spreadsheet_job_run(job_id=export_job.pk)
         self.export_job_token = export_job.token
+        # A big program's step the manager asked for, done in the background (training.moves).
+        from sisnaker.training.models import ProgramMove
+
+        self.move_token = ProgramMove.objects.create(
+            token="ab" * 16, program=self.program, institution_id=self.program.institution_id, created_by=manager, created_at=now,
+            action="close", reason="", day=now.date(), status="refused", finished_at=now,
+            outcome={"refused": {"code": "program_illegal_transition", "id": "Ditolak.", "en": "Refused."}}).token
         # The same through the exports app (a background ExportJob of the manager's, written at once).
         from sisnaker.exports import services as exports
 

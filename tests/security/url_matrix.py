@@ -253,6 +253,8 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "training:program_action": (post(only(*PROGRAM_MANAGERS), params={"pk": "published"},
                                      data={"action": "close_registration"}),),
     "training:program_confirm": (Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),),
+    # Only whoever asked for the step sees its page; for anyone else it does not exist.
+    "training:program_move": (Case(only("manager", others=HIDDEN), params={"token": "move_token"}),),
     "training:program_copy": (Case(only(*PROGRAM_MANAGERS)),),
     "training:program_instructors": (Case(only(*PROGRAM_MANAGERS)),),
     "training:bulk": (post(only(*ASSESSORS), params={"pk": "published"},
@@ -646,6 +648,9 @@ TABLE: dict[str, tuple[Case, ...]] = {
         Case(only(*PROGRAM_MANAGERS), params={"token": "error_token"}),
     ),
     "GET /api/v1/training/programs/{program_id}/export": (Case(only(*PROGRAM_VIEWERS)),),
+    "GET /api/v1/training/programs/{program_id}/moves/{token}": (
+        Case(only("manager", others=HIDDEN), params={"token": "move_token"}),
+    ),
     "GET /api/v1/training/programs/{program_id}/transitions/{action}": (
         Case(only(*PROGRAM_MANAGERS), params={"action": "close_action"}),
     ),

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
 from sisnaker.accounts.models import Person, User
@@ -23,7 +25,7 @@ from sisnaker.core.roles import Role
 from sisnaker.regions.codes import Code as RegionCode
 from sisnaker.regions.models import Regency
 
-from . import domain, selectors, services
+from . import domain, moves, selectors, services
 from .codes import Code
 from .models import CompetencyUnit, Enrollment, Program, VocationalField
 
@@ -229,6 +231,31 @@ class BatchIn(Schema):
 class TransitionOut(Schema):
     program: ProgramOut
     enrollments_changed: dict[str, int]
+
+
+class MoveOut(Schema):
+    token: str = Field(description="Names the step in `GET /programs/{program_id}/moves/{token}` (only its author sees it)")
+    action: str = Field(description="start, close or cancel")
+    reason: str
+    status: str = Field(description="queued, running, done, refused (nothing changed: `refused` says why) or failed "
+                                    "(nothing changed; ask again)")
+    done: int = Field(description="Enrollments moved so far (PostgreSQL reports it while running; the step commits all at once)")
+    expected: int = Field(description="Enrollments the step moves, counted when it was asked")
+    program_status: str | None = Field(description="The program's status once the step is done")
+    refused: str | None = Field(description="Why the step was refused, in the caller's language")
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    url: str
+
+
+def _move_out(request, move) -> dict:
+    outcome = move.outcome or {}
+    refused = outcome.get("refused")
+    return {"token": move.token, "action": move.action, "reason": move.reason, "status": move.status, "done": move.done,
+            "expected": max(move.expected, move.done), "program_status": outcome.get("status"),
+            "refused": Msg(refused["id"], refused["en"]).in_language(get_language()) if refused else None,
+            "created_at": move.created_at, "finished_at": move.finished_at,
+            "url": reverse("api:program_move", kwargs={"program_id": move.program_id, "token": move.token})}
 
 
 class PersonBrief(Schema):
@@ -591,23 +618,41 @@ def program_patch(request, program_id: int, payload: ProgramPatchIn):
     return _update(request, program_id, payload.dict(exclude_unset=True))
 
 
-@router.post("/programs/{program_id}/transitions", response=TransitionOut, summary="Move a program along its lifecycle",
+@router.post("/programs/{program_id}/transitions", response={200: TransitionOut, 202: MoveOut},
+             summary="Move a program along its lifecycle",
              description="`publish` (draft → published; the institution must be active and, for a private LPK, "
                          "accredited), `close_registration` (→ selection), `start` (→ running; applicants left become "
                          "not_selected), `close` (→ closed; passed participants become alumni, others not_passed with "
                          "the reason), `cancel` (needs `reason`; withdraws every active enrollment). Starting before the "
                          "start date or closing before the end date needs `reason` too (400 `reason_required`). "
                          "`GET .../transitions/{action}` previews what a transition would do. An illegal transition is "
-                         "refused with 409 and a message.")
+                         "refused with 409 and a message. A step that moves more enrollments than a request may "
+                         "(`SISNAKER_PROGRAM_MOVE_BACKGROUND_ENROLLMENTS`, 5,000 by default) is queued for the background "
+                         "worker after the same checks and answered with 202 and the step (`GET .../moves/{token}`).")
 def program_transition(request, program_id: int, payload: TransitionIn):
     actor = request_actor(request)
     program = selectors.program_for_staff(program_id=program_id)
     before = selectors.state_counts(program=program)
-    services.program_transition(actor=actor, program=program, action=payload.action, today=_today(), reason=payload.reason)
+    started = moves.program_transition_start(actor=actor, program=program, action=payload.action, today=_today(), reason=payload.reason)
+    if started.move is not None:
+        return Status(202, _move_out(request, started.move))
     fresh = selectors.program_for_staff(program_id=program_id)
     after = selectors.state_counts(program=fresh)
     changed = {state: after[state] - before[state] for state in after if after[state] != before[state]}
     return {"program": _program_out(fresh, today=_today(), staff=True, counts=after), "enrollments_changed": changed}
+
+
+@router.get("/programs/{program_id}/moves/{token}", response=MoveOut, url_name="program_move",
+            summary="A big program's step done in the background",
+            description="When `POST .../transitions` answers 202, the step moves more enrollments than a request may "
+                        "(`SISNAKER_PROGRAM_MOVE_BACKGROUND_ENROLLMENTS`, 5,000 by default) and runs in the background, in "
+                        "one transaction: poll this until `status` is done (`program_status` is then the new status), "
+                        "refused or failed. Meanwhile the program keeps its status and any other transition is refused "
+                        "with 409 `program_move_open`. Only whoever asked for the step may read it (404 for anyone else).")
+def program_move(request, program_id: int, token: str):
+    actor = request_actor(request)
+    program = selectors.program_for_staff(program_id=program_id)
+    return _move_out(request, moves.program_move_get(actor=actor, program=program, token=token))
 
 
 @router.get("/programs/{program_id}/transitions/{action}", response=TransitionPreviewOut,

@@ -60,6 +60,9 @@ class Audit(AuditAction):
     EXPORT_DOWNLOADED = "program.export_downloaded", Msg("Hasil ekspor diunduh", "Export downloaded")
     JOB_FILE_DELETED = "program.spreadsheet_job_file_deleted", Msg("Berkas tugas impor/ekspor dihapus",
                                                                    "Import/export job file deleted")
+    MOVE_QUEUED = "program.move_queued", Msg("Langkah program besar dijadwalkan di latar",
+                                             "Big program's step queued in the background")
+    MOVE_REFUSED = "program.move_refused", Msg("Langkah program di latar ditolak", "Background program step refused")
     # People's data opened or looked up from training's pages. Accounts writes the same actions: once
     # accounts has its codes module, these two become its members (values are unique across apps).
 
@@ -172,5 +175,9 @@ class Code(ErrorCode):
     EXPORT_STATE = "export_state", Msg("Status ekspor tidak dikenal", "Unknown export state")
     JOB_NOT_FOUND = "spreadsheet_job_not_found", Msg("Tugas impor/ekspor tidak ditemukan", "Import/export job not found")
     JOB_FILE_GONE = "spreadsheet_job_file_gone", Msg("Berkas hasil tugas tidak ada lagi", "The job's file is gone")
+    # lifecycle steps of big programs in the background (training.moves)
+    PROGRAM_MOVE_OPEN = "program_move_open", Msg("Langkah program sedang dikerjakan di latar",
+                                                 "A step of the program is being done in the background")
+    PROGRAM_MOVE_NOT_FOUND = "program_move_not_found", Msg("Langkah program tidak ditemukan", "Program step not found")
     # Codes that lower apps answer too (accounts, institutions, the API's request checks): once those
     # apps have their codes modules, these become their members (values are unique across apps).

@@ -347,3 +347,55 @@ class SpreadsheetJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+
+class ProgramMove(models.Model):
+    """A lifecycle step of a big program (start, close, cancel) run by the background worker: moving tens of
+    thousands of enrolments (each with its audit row and message) cannot finish inside a request. Who asked, the
+    step and its reason, the day it was asked on (the date rules are judged on it), how far the worker is, the
+    outcome. At most one is open per program (``finished_at`` empty): no other step of that program can be taken
+    meanwhile. ``token`` (128 random bits) names it in URLs; only whoever asked is shown it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu giliran pekerja latar")
+        RUNNING = "running", _("sedang berjalan")
+        DONE = "done", _("selesai")
+        REFUSED = "refused", _("ditolak")
+        FAILED = "failed", _("gagal")
+
+    token = models.CharField(max_length=32, unique=True)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    day = models.DateField()  # the day it was asked on: "early" and the reason rules are judged on it
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    done = models.PositiveIntegerField(default=0)  # enrolments moved so far
+    expected = models.PositiveIntegerField(default=0)  # enrolments to move, counted when asked
+    outcome = models.JSONField(null=True, blank=True)  # the new status and the moves, or a refusal's message
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="program_move_action_known", condition=Q(action="start") | Q(action="close") | Q(action="cancel")),
+            models.CheckConstraint(name="program_move_status_known", condition=Q(status="queued") | Q(status="running") | Q(status="done")
+                                   | Q(status="refused") | Q(status="failed")),
+            models.CheckConstraint(name="program_move_finished_has_end",
+                                   condition=Q(status="queued", finished_at__isnull=True) | Q(status="running", finished_at__isnull=True)
+                                   | (~Q(status="queued") & ~Q(status="running") & Q(finished_at__isnull=False))),
+            # One open step per program: two queued at once would be judged against a status that the first changes.
+            models.UniqueConstraint(fields=["program"], condition=Q(finished_at__isnull=True), name="program_move_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} of program {self.program_id} ({self.status})"
+
+    def scope_institution_id(self):
+        return self.institution_id
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

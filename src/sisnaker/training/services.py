@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -27,6 +27,7 @@ from sisnaker.accounts.codes import Code as AccountCode
 from sisnaker.accounts.models import Person, User
 from sisnaker.accounts.services import person_match_for_staff
 from sisnaker.core import audit, links
+from sisnaker.core.bulk import chunks
 from sisnaker.core.codes import Code as CoreCode
 from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
 from sisnaker.core.permissions import require
@@ -182,11 +183,15 @@ def program_create(*, actor: User, institution: Institution, data: ProgramData) 
     return program
 
 
-def lock_program(program: Program) -> Program:
+def lock_program(program: Program, *, moving: bool = False) -> Program:
     """The program read again with its row locked (``select_for_update``) until the transaction ends:
     whatever counts seats or adds people to it (services here, the spreadsheet import) locks it first.
     Only the program row: locking the joined institution too would queue every registration of the
-    whole institution behind one lock."""
+    whole institution behind one lock. Refused (Conflict ``program_move_open``) while a lifecycle step of the
+    program is queued or running in the background (``training.moves``): the worker holds this lock for the
+    whole step, so a request would otherwise wait for it, maybe past its timeout. ``moving``: the step itself."""
+    if not moving:
+        refuse_while_moving(program)
     return Program.objects.select_for_update(of=("self",)).select_related("institution").get(pk=program.pk)
 
 
@@ -370,14 +375,35 @@ def program_transition(*, actor: User, program: Program, action: str, today: dt.
         raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
     program = lock_program(program)
     require(actor, "program.manage", program)
+    refuse_while_moving(program)
     return _transition(actor=actor, program=program, action=action, today=today, reason=reason)
 
 
-def _transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str) -> Program:
-    """``program_transition`` inside the caller's transaction, the program row locked and permission checked."""
+MOVE_IN_PROGRESS = Msg("Langkah \"{step}\" program ini sedang dikerjakan di latar; tunggu sampai selesai (halaman "
+                       "program menunjukkan kemajuannya), lalu ulangi.",
+                       "This program's step \"{step}\" is being done in the background; wait until it has finished (the "
+                       "program's page shows its progress), then try again.")
+
+
+def refuse_while_moving(program: Program) -> None:
+    """Conflict while a lifecycle step of ``program`` is queued or running in the background (``training.moves``):
+    another step would be judged against the status that one is about to change, and any other change would wait
+    for the worker's lock on the program."""
+    # Imported here: ``moves`` runs this module's ``_transition``.
+    from .moves import open_move
+
+    move = open_move(program=program)
+    if move is not None:
+        step = domain.ACTION_LABELS[move.action]
+        raise Conflict(Msg(MOVE_IN_PROGRESS.id.format(step=step.id), MOVE_IN_PROGRESS.en.format(step=step.en)),
+                       code=Code.PROGRAM_MOVE_OPEN)
+
+
+def transition_check(*, program: Program, action: str, today: dt.date, reason: str) -> str:
+    """What ``_transition`` refuses before it changes anything, without changing anything: an illegal step, a
+    step that needs a reason, a program that cannot be published. Returns the status the step leads to."""
     new_status = domain.program_next_status(action=action, status=program.status)
     reason = (reason or "").strip()
-    now = timezone.now()
     if action == "publish":
         inst = program.institution
         blocker = institution_rules.publish_blocker(
@@ -400,28 +426,40 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
                            field="competency_units")
     domain.check_transition_reason(action=action, reason=reason, start_date=program.start_date, end_date=program.end_date,
                                    today=today)
+    return new_status
+
+
+def _transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str,
+                progress: Callable[[int], None] | None = None, move: str = "") -> Program:
+    """``program_transition`` inside the caller's transaction, the program row locked and permission checked.
+    ``progress(moved)`` is called as the enrolments are moved, ``MOVE_CHUNK`` at a time; ``move``: the background
+    step's token (``training.moves``), recorded with the program's audit row."""
+    new_status = transition_check(program=program, action=action, today=today, reason=reason)
+    reason = (reason or "").strip()
+    now = timezone.now()
     effects = domain.PROGRAM_ENROLLMENT_EFFECTS.get(action, {})
-    changed = 0
+    moved = _Moved(progress)
     if action == "start":
-        changed = _bulk_move(
+        _bulk_move(
             actor=actor, program=program, states=tuple(effects), to=E.NOT_SELECTED,
             reason="Seleksi berakhir sebelum pelatihan dimulai.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_START,
-            tell=("reject", "Seleksi berakhir sebelum pelatihan dimulai."),
+            tell=("reject", "Seleksi berakhir sebelum pelatihan dimulai."), moved=moved,
         )
     elif action == "close":
-        changed = _close_enrollments(actor=actor, program=program, now=now)
+        _close_enrollments(actor=actor, program=program, now=now, moved=moved)
         # Late applicants never accepted before the end: nothing stays "active" in a closed program.
-        changed += _bulk_move(
+        _bulk_move(
             actor=actor, program=program, states=tuple(s for s, to in effects.items() if to == E.NOT_SELECTED), to=E.NOT_SELECTED,
             reason="Program ditutup sebelum pendaftar diterima.", now=now, action=Audit.ENROLLMENT_NOT_SELECTED_AT_CLOSE,
+            moved=moved,
         )
     elif action == "cancel":
         _withdraw_schedule_news(program=program, person_ids=Enrollment.objects.filter(program=program).values_list("person_id", flat=True),
                                 reason="program dibatalkan")
-        changed = _bulk_move(
+        _bulk_move(
             actor=actor, program=program, states=tuple(effects), to=E.WITHDRAWN,
             reason=f"Program dibatalkan: {reason}", now=now, action=Audit.ENROLLMENT_WITHDRAWN_PROGRAM_CANCELLED,
-            tell=("cancel", reason),  # everyone still in it is told, with the manager's reason
+            tell=("cancel", reason), moved=moved,  # everyone still in it is told, with the manager's reason
         )
         program.cancel_reason = reason
     before = program.status
@@ -429,7 +467,9 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
     if action == "close":
         program.closed_on = today  # closed early: the training's completion (``domain.completion_date``)
     program.save(update_fields=["status", "cancel_reason", "closed_on", "updated_at"])
-    after = {"status": new_status, "enrollments_changed": changed}
+    after = {"status": new_status, "enrollments_changed": moved.count}
+    if move:
+        after["move"] = move
     if action == "start" and today < program.start_date:
         after["early"] = {"today": today.isoformat(), "planned": program.start_date.isoformat()}
     elif action == "close" and today < program.end_date:
@@ -438,36 +478,53 @@ def _transition(*, actor: User, program: Program, action: str, today: dt.date, r
     return program
 
 
+# Enrolments moved per statement by a lifecycle step: the progress of a background step is reported between two.
+MOVE_CHUNK = 5000
+
+
+class _Moved:
+    """How many enrolments a lifecycle step has moved so far, reported to ``progress`` after each chunk."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.count = 0
+        self._progress = progress
+
+    def add(self, n: int) -> None:
+        self.count += n
+        if self._progress is not None:
+            self._progress(self.count)
+
+
 def _bulk_move(*, actor: User, program: Program, states: tuple, to: str, reason: str, now: dt.datetime, action: Audit,
-               tell: tuple[str, str] | None = None) -> int:
-    """Move every enrollment of ``program`` in ``states`` to ``to`` with ``reason``; ``tell``: (decision, reason) their
-    people are sent (``_tell_decision``), nothing when None."""
-    rows = list(Enrollment.objects.filter(program=program, state__in=states).values_list("pk", "state", "person_id"))
-    if not rows:
-        return 0
-    Enrollment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(state=to, reason=reason, state_changed_at=now)
-    program_counters_apply(program_id=program.pk, deltas=moves_deltas((st, to, 1) for _, st, _ in rows))
-    audit.record_many(actor=actor, action=action, object_type="training.enrollment",
-                      rows=[(pk, "", {"state": st}, {"state": to}) for pk, st, _ in rows], reason=reason, at=now)
-    if tell is not None:
+               moved: _Moved, tell: tuple[str, str] | None = None) -> None:
+    """Move every enrollment of ``program`` in ``states`` to ``to`` with ``reason``, ``MOVE_CHUNK`` at a time;
+    ``tell``: (decision, reason) their people are sent (``_tell_decision``), nothing when None."""
+    rows = list(Enrollment.objects.filter(program=program, state__in=states).order_by("pk").values_list("pk", "state", "person_id"))
+    for chunk in chunks(rows, MOVE_CHUNK):
+        Enrollment.objects.filter(pk__in=[pk for pk, _, _ in chunk]).update(state=to, reason=reason, state_changed_at=now)
+        program_counters_apply(program_id=program.pk, deltas=moves_deltas((st, to, 1) for _, st, _ in chunk))
+        audit.record_many(actor=actor, action=action, object_type="training.enrollment",
+                          rows=[(pk, "", {"state": st}, {"state": to}) for pk, st, _ in chunk], reason=reason, at=now)
+        moved.add(len(chunk))
+    if tell is not None and rows:
         _tell_decision(program=program, action=tell[0], person_ids=[p for _, _, p in rows], reason=tell[1])
-    return len(rows)
 
 
-def _close_enrollments(*, actor: User, program: Program, now: dt.datetime) -> int:
-    """Participants who passed become alumni in one statement; the others get the reason why not."""
-    rows = list(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).values_list("pk", "result"))
-    by_outcome: dict[tuple[str, str], list[int]] = {}
-    for pk, result in rows:
-        by_outcome.setdefault(domain.close_outcome(result=result), []).append(pk)
-    audit_rows = []
-    for (state, reason), pks in by_outcome.items():
-        Enrollment.objects.filter(pk__in=pks).update(state=state, reason=reason, state_changed_at=now)
-        audit_rows += [(pk, "", {"state": E.PARTICIPANT}, {"state": state, "reason": reason}) for pk in pks]
-    program_counters_apply(program_id=program.pk, deltas=moves_deltas(
-        (E.PARTICIPANT, state, len(pks)) for (state, _), pks in by_outcome.items()))
-    audit.record_many(actor=actor, action=Audit.ENROLLMENT_CLOSED, object_type="training.enrollment", rows=audit_rows, at=now)
-    return len(rows)
+def _close_enrollments(*, actor: User, program: Program, now: dt.datetime, moved: _Moved) -> None:
+    """Participants who passed become alumni; the others get the reason why not. ``MOVE_CHUNK`` at a time."""
+    rows = list(Enrollment.objects.filter(program=program, state=E.PARTICIPANT).order_by("pk").values_list("pk", "result"))
+    for chunk in chunks(rows, MOVE_CHUNK):
+        by_outcome: dict[tuple[str, str], list[int]] = {}
+        for pk, result in chunk:
+            by_outcome.setdefault(domain.close_outcome(result=result), []).append(pk)
+        audit_rows = []
+        for (state, reason), pks in by_outcome.items():
+            Enrollment.objects.filter(pk__in=pks).update(state=state, reason=reason, state_changed_at=now)
+            audit_rows += [(pk, "", {"state": E.PARTICIPANT}, {"state": state, "reason": reason}) for pk in pks]
+        program_counters_apply(program_id=program.pk, deltas=moves_deltas(
+            (E.PARTICIPANT, state, len(pks)) for (state, _), pks in by_outcome.items()))
+        audit.record_many(actor=actor, action=Audit.ENROLLMENT_CLOSED, object_type="training.enrollment", rows=audit_rows, at=now)
+        moved.add(len(chunk))
 
 
 # --- enrollments ------------------------------------------------------------------------------

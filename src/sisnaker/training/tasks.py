@@ -1,5 +1,6 @@
 """Background work of training (django.tasks): large imports and exports (``run_spreadsheet_job``, see
-``spreadsheets/jobs.py``); import error files are deleted when they expire.
+``spreadsheets/jobs.py``), big programs' lifecycle steps (``run_program_move``, see ``moves.py``); import error
+files are deleted when they expire.
 
 Each stored error file enqueues its own deletion for its expiry time (``run_after``), and every store
 also enqueues a sweep of whatever else has expired (a deletion lost with a worker, a backend that
@@ -36,3 +37,12 @@ def run_spreadsheet_job(context: TaskContext, *, job_id: int) -> dict:
     from .spreadsheets.jobs import spreadsheet_job_run
 
     return spreadsheet_job_run(job_id=job_id, task_id=context.task_result.id)
+
+
+@task(takes_context=True)
+def run_program_move(context: TaskContext, *, move_id: int) -> dict:
+    """A big program's lifecycle step (``moves``), queued by ``moves.program_transition_start`` with its request."""
+    # Imported here to break a cycle inside training: moves enqueues this task.
+    from .moves import program_move_run
+
+    return program_move_run(move_id=move_id, task_id=context.task_result.id)

@@ -18,6 +18,7 @@ programs = [
     path("kelola/<int:pk>/ubah/", views.program_edit, name="program_edit"),
     path("kelola/<int:pk>/status/", views.program_action, name="program_action"),
     path("kelola/<int:pk>/status/<str:action>/", views.program_confirm, name="program_confirm"),
+    path("kelola/<int:pk>/langkah/<str:token>/", views.program_move, name="program_move"),
     path("kelola/<int:pk>/angkatan-baru/", views.program_copy, name="program_copy"),
     path("kelola/<int:pk>/instruktur/", views.program_instructors, name="program_instructors"),
     path("kelola/<int:pk>/tindakan/", views.bulk, name="bulk"),

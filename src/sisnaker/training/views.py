@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,7 +36,7 @@ from sisnaker.core.paging import CappedKeysFirstPaginator, KnownCountKeysFirstPa
 from sisnaker.core.permissions import can
 from sisnaker.regions import nik as nik_rules
 
-from . import domain, selectors, services
+from . import domain, moves, selectors, services
 from .codes import Code
 from .forms import (
     BULK_ACTIONS,
@@ -352,8 +353,12 @@ def _render_manage(request: HttpRequest, program: Program, *, record_form=None, 
     context = _table_context(request, program, params)
     late = domain.is_late(window=domain.Window(program.registration_opens, program.registration_closes),
                           status=program.status, today=today)
+    # A step of the program running in the background: no other step meanwhile (the service refuses it too).
+    moving = moves.open_move(program=program) if context["can_manage"] else None
     context.update({
-        "status": str(domain.status_label(program.status)), "actions": _legal_actions(program) if context["can_manage"] else [],
+        "status": str(domain.status_label(program.status)),
+        "actions": _legal_actions(program) if context["can_manage"] and moving is None else [],
+        "moving": moving, "moving_label": str(domain.ACTION_LABELS[moving.action]) if moving else "",
         # A NIK search arrives as its hash: the box shows empty rather than the hash.
         "filter_form": EnrollmentFilterForm({k: ("" if k == "q" and search.is_token(v) else v) for k, v in request.GET.items()} or None),
         "nik_search": search.is_token(request.GET.get("q", "")),
@@ -402,12 +407,20 @@ def program_action(request: HttpRequest, pk: int) -> HttpResponse:
     if action in CONFIRM_ACTIONS and not form.cleaned_data["confirm"]:
         return redirect("training:program_confirm", pk=pk, action=action)
     try:
-        program = services.program_transition(actor=request.user, program=program, action=action, today=_today(), reason=reason)
+        started = moves.program_transition_start(actor=request.user, program=program, action=action, today=_today(), reason=reason)
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
+        return _after_step(request, started)
     return redirect("training:manage", pk=pk)
+
+
+def _after_step(request: HttpRequest, started: moves.Started, next_url: str = "") -> HttpResponse:
+    """Where a lifecycle step leads: the background step's page when it was queued, else the program (or ``next_url``)."""
+    if started.move is not None:
+        return redirect("training:program_move", pk=started.program.pk, token=started.move.token)
+    messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(started.program.status)})
+    return redirect(next_url) if next_url else redirect("training:manage", pk=started.program.pk)
 
 
 @login_required
@@ -430,13 +443,12 @@ def program_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                program = services.program_transition(actor=request.user, program=program, action=action, today=_today(),
-                                                      reason=form.cleaned_data["reason"])
+                started = moves.program_transition_start(actor=request.user, program=program, action=action, today=_today(),
+                                                         reason=form.cleaned_data["reason"])
             except SisnakerError as exc:
                 apply_error(form, exc)
             else:
-                messages.success(request, _("Status program sekarang: %(status)s.") % {"status": domain.status_label(program.status)})
-                return redirect(next_url) if next_url else redirect("training:manage", pk=pk)
+                return _after_step(request, started, next_url)
         status = 400
     preview = selectors.transition_preview(program=program, action=action, today=_today())
     return render(request, "training/program_confirm.html", {
@@ -444,7 +456,33 @@ def program_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "status": str(domain.status_label(program.status)), "target": str(domain.status_label(preview.target)),
         "effects": [str(e.message) for e in preview.effects], "moved": sum(e.count for e in preview.effects),
         "reason_needed": str(preview.reason_needed) if preview.reason_needed else "", "next": next_url,
+        "background": action in moves.BACKGROUND_ACTIONS and moves.enrollments_to_move(program=program, action=action)
+        > moves.background_enrollments(),
     }, status=status)
+
+
+@login_required
+@require_GET
+def program_move(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """A big program's lifecycle step done in the background: enrolments moved so far (polled every 2 seconds),
+    then the program's new status, or why it was refused."""
+    program = selectors.program_for_staff(program_id=pk)
+    move = moves.program_move_get(actor=request.user, program=program, token=token)
+    outcome = move.outcome or {}
+    refused = outcome.get("refused")
+    expected = max(move.expected, move.done)
+    language = get_language() or "id"
+    context = {
+        "program": program, "move": move, "done": move.done, "expected": expected,
+        "percent": 100 if move.finished else (int(move.done * 100 / expected) if expected else 0),
+        "label": str(domain.ACTION_LABELS[move.action]), "status_label": move.get_status_display(),
+        "new_status": str(domain.status_label(outcome["status"])) if outcome.get("status") else "",
+        "refused": (refused.get("en") if language.startswith("en") else refused.get("id")) if refused else "",
+        "poll_url": request.get_full_path(),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "training/_program_move.html", context)
+    return render(request, "training/program_move.html", context)
 
 
 @login_required

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sisnaker.accounts.models import User
@@ -44,6 +44,7 @@ from sisnaker.core import audit, storedfiles
 from sisnaker.core.errors import Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.core.permissions import require
+from sisnaker.core.progress import side_updater
 from sisnaker.core.tasks import enqueue_with_transaction
 
 from ..codes import Audit, Code
@@ -159,27 +160,9 @@ def spreadsheet_job_run(*, job_id: int, task_id: str = "") -> dict:
 
 def _progress_writer(job: SpreadsheetJob) -> tuple[Callable[[int, int], None], Callable[[], None]]:
     """``progress(done, expected)`` written on the job row at once, visible to every process while the
-    import's own transaction is still open: through a second connection in autocommit (PostgreSQL). SQLite
-    has one writer at a time, so there only the job's start and end are written."""
-    if connection.vendor != "postgresql":
-        return (lambda done, expected: None), (lambda: None)
-    side = connections.create_connection(DEFAULT_DB_ALIAS)
-    table = connection.ops.quote_name(SpreadsheetJob._meta.db_table)
-    sql = f"UPDATE {table} SET done = %s, expected = %s WHERE id = %s"  # noqa: S608 - the model's own table, quoted
-
-    broken = []
-
-    def progress(done: int, expected: int) -> None:
-        if broken:
-            return
-        try:
-            with side.cursor() as cursor:
-                cursor.execute(sql, [done, expected, job.pk])
-        except DatabaseError:  # progress is a courtesy: its failure never stops the job
-            logger.warning("spreadsheet job %s: progress not written", job.pk, exc_info=True)
-            broken.append(True)
-
-    return progress, side.close
+    import's own transaction is still open (``core.progress.side_updater``: PostgreSQL only)."""
+    update, close = side_updater(SpreadsheetJob, job.pk)
+    return (lambda done, expected: update(done=done, expected=expected)), close
 
 
 def _run_import(job: SpreadsheetJob, progress: Callable[[int, int], None]) -> tuple[str, dict]:
