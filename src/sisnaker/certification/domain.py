@@ -178,6 +178,11 @@ def missing_steps(readiness: Readiness) -> list[Msg]:
 
 # --- who may do each step --------------------------------------------------------------------------
 
+# Who can be assessed, by the program's status: participants while it runs, alumni and not-passed participants of a
+# closed program (a correction), until their certificate exists (``assess_blocker``).
+ASSESSABLE_STATES = {P.RUNNING: (E.PARTICIPANT,), P.CLOSED: (E.GRADUATED, E.NOT_PASSED)}
+
+
 def assess_blocker(*, program_status: str, state: str, certified: bool) -> Msg | None:
     """Why this enrollment's units cannot be assessed (or corrected) now; None when they can: while the
     enrollment is a participant of a running program, and — as a correction — for an alumnus or a
@@ -185,9 +190,7 @@ def assess_blocker(*, program_status: str, state: str, certified: bool) -> Msg |
     if certified:
         return Msg("Sertifikat peserta ini sudah diterbitkan: penilaian tidak dapat diubah lagi.",
                    "This participant's certificate was already issued: the assessment can no longer change.")
-    if program_status == P.RUNNING and state == E.PARTICIPANT:
-        return None
-    if program_status == P.CLOSED and state in (E.GRADUATED, E.NOT_PASSED):
+    if state in ASSESSABLE_STATES.get(program_status, ()):
         return None
     if program_status != P.RUNNING and state == E.PARTICIPANT:
         return Msg("Penilaian dilakukan saat program berjalan (status program: {s_id}).",

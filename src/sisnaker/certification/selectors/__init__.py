@@ -5,9 +5,13 @@ computed), ``assessment`` (the grid, reviews), ``board`` (the readiness board an
 from .assessment import (
     Grid,
     GridCell,
+    GridPage,
     GridRow,
+    GridTotals,
     assessment_grid,
+    assessment_grid_page,
     assessment_sheet_rows,
+    assessment_totals,
     cell_of,
     get_program,
     own_enrollment,
@@ -62,7 +66,7 @@ from .trainings import MySteps, MyTraining, Todo, my_steps, my_todo, my_training
 
 __all__ = [
     "CLOSING_SOON_DAYS", "CertificateWork", "assessment_gaps", "certificate_work", "active_links", "certificate_downloadable", "link_expiry", "unit_results", "Board", "BoardRow", "Grid", "GridCell", "GridRow", "MySteps", "MyTraining", "OverviewRow", "Rating",
-    "Row", "Todo", "assessment_grid", "assessment_sheet_rows", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
+    "Row", "Todo", "GridPage", "GridTotals", "assessment_grid", "assessment_grid_page", "assessment_sheet_rows", "assessment_totals", "board", "cell_of", "certificate_for", "STAFF_ONLY", "EnrollmentCertificate", "enrollment_certificate", "certificates_of_enrollments", "closing_programs", "eligible_count", "get_certificate",
     "get_program", "institution_rating", "instructor_rating", "issued_since", "issuer_standing_of", "my_certificates",
     "my_steps", "my_todo", "my_trainings", "overview", "overview_institution_ids", "own_enrollment", "program_instructors",
     "program_rating", "rating_of_institution_page", "rating_of_program_page", "ratings_for_programs", "readiness_for", "readiness_for_enrollments", "readiness_for_program",

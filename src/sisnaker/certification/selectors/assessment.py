@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef
 
 from sisnaker.accounts.models import User
 from sisnaker.core.errors import Msg, NotFound
@@ -162,6 +164,96 @@ def assessment_grid(*, program: Program, enrollment_ids: list[int] | None = None
             cells=cells, overall=domain.overall_result(unit_ids=unit_ids, results={uid: a.result for uid, a in mine.items()}),
         ))
     return Grid(program=program, units=units, rows=rows, not_open=not_open)
+
+
+@dataclass
+class GridTotals:
+    """The totals above and below the grid, over every participant of the program (not only the page shown)."""
+
+    rows: int
+    counts: dict[str, int]  # overall result → participants
+    columns: list[ColumnCount]  # per unit, in column order
+
+
+def assessment_totals(*, program: Program, units: list[CompetencyUnit]) -> GridTotals:
+    """``GridTotals`` of the program: two grouped queries whatever its size (a row's overall result from how many of
+    its units are competent and not yet competent, ``domain.overall_result``'s rule on counts; an assessment is
+    unique per enrolment and unit)."""
+    unit_ids = [u.pk for u in units]
+    enrollment, assessment = Enrollment._meta, Assessment._meta
+    quote = connection.ops.quote_name
+    in_units = ", ".join(["%s"] * len(unit_ids)) or "NULL"
+    in_states = ", ".join(["%s"] * len(domain.GRID_STATES))
+    # Per row: its competent and not-yet-competent units; then the rows grouped by those two counts (a few groups).
+    sql = (f"SELECT k, bk, COUNT(*) FROM (SELECT e.{quote('id')} AS row_id, "  # noqa: S608 - the models' own tables and columns
+           f"SUM(CASE WHEN a.{quote('result')} = %s THEN 1 ELSE 0 END) AS k, "
+           f"SUM(CASE WHEN a.{quote('result')} = %s THEN 1 ELSE 0 END) AS bk "
+           f"FROM {quote(enrollment.db_table)} e LEFT JOIN {quote(assessment.db_table)} a "
+           f"ON a.{quote('enrollment_id')} = e.{quote('id')} AND a.{quote('unit_id')} IN ({in_units}) "
+           f"WHERE e.{quote('program_id')} = %s AND e.{quote('state')} IN ({in_states}) GROUP BY e.{quote('id')}) per_row "
+           f"GROUP BY k, bk")
+    counts = dict.fromkeys(domain.OVERALL_LABELS, 0)
+    rows = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [domain.COMPETENT, domain.NOT_YET, *unit_ids, program.pk, *domain.GRID_STATES])
+        for k, bk, n in cursor.fetchall():
+            rows += n
+            if not unit_ids:
+                counts[domain.PENDING] += n
+            elif bk:
+                counts[domain.NOT_YET] += n
+            elif k == len(unit_ids):
+                counts[domain.COMPETENT] += n
+            else:
+                counts[domain.PENDING] += n
+    by_unit = {(g["unit_id"], g["result"]): g["n"] for g in Assessment.objects.filter(
+        enrollment__program=program, enrollment__state__in=domain.GRID_STATES, unit_id__in=unit_ids)
+        .values("unit_id", "result").annotate(n=Count("pk")).order_by()}
+    columns = []
+    for unit in units:
+        competent, not_yet = by_unit.get((unit.pk, domain.COMPETENT), 0), by_unit.get((unit.pk, domain.NOT_YET), 0)
+        columns.append(ColumnCount(unit=unit, competent=competent, not_yet_competent=not_yet, empty=rows - competent - not_yet))
+    return GridTotals(rows=rows, counts=counts, columns=columns)
+
+
+GRID_PAGE_SIZE = 50
+
+
+@dataclass
+class GridPage:
+    """One page of the grid (``grid.rows``: the page's participants, by name), the totals over every participant,
+    the paginator's page, and whether anyone of the program can be assessed now (the "all competent" buttons)."""
+
+    grid: Grid
+    totals: GridTotals
+    page: Page
+    q: str
+    editable_any: bool
+
+
+def assessment_grid_page(*, program: Program, today: dt.date, q: str = "", page: int | str | None = 1,
+                         per_page: int | None = None) -> GridPage:
+    """The grid's page ``page`` of the participants whose name contains ``q``, by name: a program of 100,000
+    participants answers as fast as one of fifty (its rows were 137 MB of HTML and 33 s). Seven queries."""
+    q = (q or "").strip()[:100]
+    units = list(program.competency_units.order_by("code"))
+    totals = assessment_totals(program=program, units=units)
+    matching = Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES)
+    if q:
+        matching = matching.filter(person__full_name__icontains=q)
+    paginator = Paginator(matching.order_by("person__full_name", "pk").values_list("pk", flat=True), per_page or GRID_PAGE_SIZE)
+    if not q:
+        paginator.count = totals.rows  # counted by the totals: no second COUNT
+    current = paginator.get_page(page)
+    grid = assessment_grid(program=program, enrollment_ids=list(current.object_list), today=today)
+    grid.units = units
+    # Whether any participant of the program can be assessed now: the rules of ``domain.assess_blocker`` over the
+    # program's rows, not only the page's.
+    not_open = domain.assessment_opens_blocker(start_date=program.start_date, today=today)
+    states = domain.ASSESSABLE_STATES.get(program.status, ())
+    editable_any = not not_open and bool(states) and Enrollment.objects.filter(program=program, state__in=states).exclude(
+        Exists(Certificate.objects.filter(enrollment=OuterRef("pk")))).exists()
+    return GridPage(grid=grid, totals=totals, page=current, q=q, editable_any=editable_any)
 
 
 def assessment_sheet_rows(*, program: Program) -> tuple[list[tuple[str, str]], list[assessment_sheet.TemplateRow]]:

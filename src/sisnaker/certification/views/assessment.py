@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,8 +65,12 @@ def _row_view(row: selectors.GridRow, units, *, errors=None, posted=None, saved=
 
 @login_required
 def assess(request: HttpRequest, program_id: int) -> HttpResponse:
-    """One row per participant, one column per competency unit."""
+    """One row per participant, one column per competency unit: ``GRID_PAGE_SIZE`` participants a page (by name,
+    ``q`` searches names), the totals over all of them."""
     program = _assess_program(request, program_id)
+    q, page_number = (request.GET.get("q") or "").strip()[:100], request.GET.get("page")
+    keep = {k: v for k, v in (("q", q), ("page", page_number)) if v}
+    here = reverse("certification:assess", kwargs={"program_id": program.pk}) + (f"?{urlencode(keep)}" if keep else "")
     errors: dict = {}
     posted: dict = {}
     form_error = ""
@@ -87,18 +93,20 @@ def assess(request: HttpRequest, program_id: int) -> HttpResponse:
                     messages.success(request, _("Penilaian tersimpan: %(n)s nilai diubah.") % {"n": result.saved + result.cleared})
                 else:
                     messages.info(request, _("Tidak ada perubahan penilaian."))
-                return redirect("certification:assess", program_id=program.pk)
+                return redirect(here)
         else:
             form_error = _("Periksa isian yang ditandai; belum ada yang disimpan.")
         posted = {(c.enrollment_id, c.unit_id): (CODE_OF[c.result] if not c.error else c.raw_result, c.raw_score) for c in cells}
         status = 400
-    grid = selectors.assessment_grid(program=program, today=timezone.localdate())
+    shown = selectors.assessment_grid_page(program=program, today=timezone.localdate(), q=q, page=page_number)
+    grid = shown.grid
     rows = [_row_view(r, grid.units, errors=errors, posted=posted) for r in grid.rows]
     return render(request, "certification/assessment/assess.html", {
         "program": program, "units": grid.units, "rows": rows, "form_error": form_error,
         "not_open": str(grid.not_open) if grid.not_open else "",
         "status_label": str(training_domain.status_label(program.status)),
-        "counts": grid.counts(), "columns": grid.column_counts(), "editable_any": any(r.editable for r in grid.rows),
+        "counts": shown.totals.counts, "columns": shown.totals.columns, "editable_any": shown.editable_any,
+        "participants": shown.totals.rows, "page": shown.page, "q": q, "here": here,
         "can_manage": can(request.user, "program.manage", program),
     }, status=status)
 
@@ -131,8 +139,8 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Penilaian tersimpan: %(n)s nilai diubah.") % {"n": 1})
         return redirect("certification:assess", program_id=program.pk)
-    # The whole grid (three queries): the row, and the totals the page shows, which this cell changed.
-    grid = selectors.assessment_grid(program=program, today=timezone.localdate())
+    # The row (three queries), and the totals the page shows, which this cell changed (two, whatever the size).
+    grid = selectors.assessment_grid(program=program, enrollment_ids=[enrollment_id], today=timezone.localdate())
     mine = next((r for r in grid.rows if r.enrollment_id == enrollment_id), None)
     if mine is None:
         raise NotFound(Msg("Peserta ini tidak dinilai di program ini.", "This participant is not assessed in this programme."),
@@ -141,8 +149,9 @@ def assess_cell(request: HttpRequest, program_id: int) -> HttpResponse:
     row = _row_view(mine, grid.units, errors={key: error} if error else None,
                     posted={key: (CODE_OF[cell.result] if not cell.error else cell.raw_result, cell.raw_score)} if error else None,
                     saved=None if error else key)
+    totals = selectors.assessment_totals(program=program, units=grid.units)
     return render(request, "certification/assessment/_cell.html", {
-        "r": row, "program": program, "counts": grid.counts(), "columns": grid.column_counts(),
+        "r": row, "program": program, "counts": totals.counts, "columns": totals.columns,
     })
 
 
