@@ -648,6 +648,14 @@ TABLE: dict[str, tuple[Case, ...]] = {
         Case(only(*PROGRAM_MANAGERS), params={"token": "error_token"}),
     ),
     "GET /api/v1/training/programs/{program_id}/export": (Case(only(*PROGRAM_VIEWERS)),),
+    "POST /api/v1/training/programs/{program_id}/export-jobs": (Case(only(*PROGRAM_VIEWERS)),),
+    # A background import or export is shown only to whoever started it; for anyone else it does not exist.
+    "GET /api/v1/training/programs/{program_id}/jobs/{token}": (
+        Case(only("manager", others=HIDDEN), params={"token": "export_job_token"}),
+    ),
+    "GET /api/v1/training/programs/{program_id}/jobs/{token}/file": (
+        Case(only("manager", others=HIDDEN), params={"token": "export_job_token"}),
+    ),
     "GET /api/v1/training/programs/{program_id}/moves/{token}": (
         Case(only("manager", others=HIDDEN), params={"token": "move_token"}),
     ),

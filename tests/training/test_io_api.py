@@ -95,3 +95,64 @@ def test_export_over_the_api_masks_for_instructor(client, setup):
     xlsx_response = client.get(f"/api/v1/training/programs/{program.pk}/export?format=xlsx")
     assert read_xlsx(b"".join(xlsx_response.streaming_content))[1][2] == mask(value[0])
     assert client.get(f"/api/v1/training/programs/{program.pk}/export?format=pdf").status_code in (400, 422)
+
+
+# --- big files over the API: background jobs --------------------------------------------------------
+
+def test_a_large_file_over_the_api_is_imported_in_the_background_and_followed(client, setup, settings,
+                                                                               django_capture_on_commit_callbacks):
+    manager, institution, program = setup
+    settings.SISNAKER_SPREADSHEET_BACKGROUND_ROWS = 5
+    client.force_login(manager)
+    rows = [row() for _ in range(7)] + [row(education="TK")]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx(rows)), "mode": "valid_only"})
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["kind"] == "import" and job["status"] == "queued" and job["report"] is None and job["expected"] >= 8
+    assert not Enrollment.objects.filter(program=program).exists()
+    assert client.get(job["url"]).json()["status"] == "queued"
+    for callback in queued:  # the worker
+        callback()
+    done = client.get(job["url"]).json()
+    assert done["status"] == "done" and done["report"]["created"] == 7 and done["report"]["errors"] == 1
+    assert Enrollment.objects.filter(program=program).count() == 7
+    errors = client.get(done["error_file_url"])
+    assert errors.status_code == 200 and read_xlsx(errors.content)[0][-1] == "Alasan"
+    # Only whoever started it sees it.
+    client.force_login(staff(Role.INSTITUTION_MANAGER, institution=institution))
+    assert client.get(job["url"]).status_code == 404
+
+
+def test_a_large_file_refused_as_a_whole_says_why_over_the_api(client, setup, settings, django_capture_on_commit_callbacks):
+    manager, _, program = setup
+    settings.SISNAKER_SPREADSHEET_BACKGROUND_ROWS = 5
+    client.force_login(manager)
+    text = "NIK;Nama lengkap\n" + "\n".join(f"{i};Nama {i}" for i in range(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.post(f"/api/v1/training/programs/{program.pk}/import",
+                          {"file": _upload(text.encode(), "x.csv"), "mode": "valid_only"}).json()
+    client.cookies["sisnaker_lang"] = "en"
+    refused = client.get(job["url"]).json()
+    assert refused["status"] == "refused" and "Pendidikan" not in refused["refused"] and "column" in refused["refused"].lower()
+
+
+def test_an_export_of_any_size_can_be_queued_over_the_api(client, setup, django_capture_on_commit_callbacks):
+    manager, institution, program = setup
+    client.force_login(manager)
+    client.post(f"/api/v1/training/programs/{program.pk}/import", {"file": _upload(xlsx([row() for _ in range(3)])), "mode": "valid_only"})
+    instructor = staff(Role.INSTRUCTOR, institution=institution)
+    program.instructors.add(instructor)
+    client.force_login(instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/training/programs/{program.pk}/export-jobs?format=csv&sep=;")
+    assert response.status_code == 202, response.content
+    job = client.get(response.json()["url"]).json()
+    assert job["status"] == "done" and job["report"]["rows"] == 3 and job["report"]["nik_visible"] is False
+    text = b"".join(client.get(job["file_url"]).streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    niks = {e.person.nik for e in Enrollment.objects.filter(program=program).select_related("person")}
+    assert len(lines) == 4 and {line[2] for line in lines[1:]} == {mask(n) for n in niks}
+    assert client.post(f"/api/v1/training/programs/{program.pk}/export-jobs?state=nonsense").status_code == 400
+    client.force_login(manager)
+    assert client.get(job["url"]).status_code == 404 and client.get(job["file_url"]).status_code == 404
