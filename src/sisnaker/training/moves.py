@@ -83,7 +83,7 @@ def program_transition_start(*, actor: User, program: Program, action: str, toda
     services.refuse_while_moving(program)
     expected = enrollments_to_move(program=program, action=action)
     if action not in BACKGROUND_ACTIONS or expected <= background_enrollments():
-        return Started(program=services._transition(actor=actor, program=program, action=action, today=today, reason=reason))
+        return Started(program=services.transition_locked(actor=actor, program=program, action=action, today=today, reason=reason))
     services.transition_check(program=program, action=action, today=today, reason=reason)
     now = timezone.now()
     move = ProgramMove.objects.create(
@@ -120,7 +120,7 @@ def program_move_run(*, move_id: int, task_id: str = "") -> dict:
             program = services.lock_program(move.program, moving=True)
             # Its author may have lost the institution's management since they asked.
             require(move.created_by, "program.manage", program)
-            program = services._transition(actor=move.created_by, program=program, action=move.action, today=move.day,
+            program = services.transition_locked(actor=move.created_by, program=program, action=move.action, today=move.day,
                                            reason=move.reason, progress=progress, move=move.token)
             # Written in the step's own transaction: committed with it, or not at all.
             ProgramMove.objects.filter(pk=move.pk).update(

@@ -361,7 +361,7 @@ def program_copy_as_batch(*, actor: User, program: Program, dates: BatchDates, t
                                                                 "instructors": [u.pk for u in instructors],
                                                                 "copied_from": source.pk, "copied_from_title": source.title})
     if publish:
-        copy = _transition(actor=actor, program=lock_program(copy), action="publish", today=today, reason="")
+        copy = transition_locked(actor=actor, program=lock_program(copy), action="publish", today=today, reason="")
     return copy
 
 
@@ -375,8 +375,8 @@ def program_transition(*, actor: User, program: Program, action: str, today: dt.
         raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.PROGRAM_ACTION)
     program = lock_program(program)
     require(actor, "program.manage", program)
-    refuse_while_moving(program)
-    return _transition(actor=actor, program=program, action=action, today=today, reason=reason)
+    refuse_while_moving(program)  # again under the lock: a step may have been queued while this waited for it
+    return transition_locked(actor=actor, program=program, action=action, today=today, reason=reason)
 
 
 MOVE_IN_PROGRESS = Msg("Langkah \"{step}\" program ini sedang dikerjakan di latar; tunggu sampai selesai (halaman "
@@ -389,7 +389,7 @@ def refuse_while_moving(program: Program) -> None:
     """Conflict while a lifecycle step of ``program`` is queued or running in the background (``training.moves``):
     another step would be judged against the status that one is about to change, and any other change would wait
     for the worker's lock on the program."""
-    # Imported here: ``moves`` runs this module's ``_transition``.
+    # Imported here: ``moves`` runs this module's ``transition_locked``.
     from .moves import open_move
 
     move = open_move(program=program)
@@ -400,7 +400,7 @@ def refuse_while_moving(program: Program) -> None:
 
 
 def transition_check(*, program: Program, action: str, today: dt.date, reason: str) -> str:
-    """What ``_transition`` refuses before it changes anything, without changing anything: an illegal step, a
+    """What ``transition_locked`` refuses before it changes anything, without changing anything: an illegal step, a
     step that needs a reason, a program that cannot be published. Returns the status the step leads to."""
     new_status = domain.program_next_status(action=action, status=program.status)
     reason = (reason or "").strip()
@@ -429,7 +429,7 @@ def transition_check(*, program: Program, action: str, today: dt.date, reason: s
     return new_status
 
 
-def _transition(*, actor: User, program: Program, action: str, today: dt.date, reason: str,
+def transition_locked(*, actor: User, program: Program, action: str, today: dt.date, reason: str,
                 progress: Callable[[int], None] | None = None, move: str = "") -> Program:
     """``program_transition`` inside the caller's transaction, the program row locked and permission checked.
     ``progress(moved)`` is called as the enrolments are moved, ``MOVE_CHUNK`` at a time; ``move``: the background
