@@ -52,6 +52,32 @@ def _wait_for(condition, *, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _kill_once(condition, *, timeout: float, what: str):
+    """A worker started and killed with -9 as soon as ``condition()`` holds; returns what it returned."""
+    worker = _worker()
+    try:
+        value = _wait_for(condition, timeout=timeout, what=what)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        return value
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+def _run_until(condition, *, timeout: float, what: str):
+    """A worker started and stopped (SIGTERM) once ``condition()`` holds; returns what it returned."""
+    worker = _worker()
+    try:
+        return _wait_for(condition, timeout=timeout, what=what)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 def test_a_worker_killed_mid_issue_leaves_whole_certificates_and_another_finishes(settings):
     if connection.vendor != "postgresql":
         pytest.skip("worker processes share the database: PostgreSQL (run with DATABASE_URL=postgres://…)")
@@ -64,15 +90,8 @@ def test_a_worker_killed_mid_issue_leaves_whole_certificates_and_another_finishe
     started = services.certificates_issue_all_start(actor=world.manager, program=world.program, now=timezone.now())
     assert started.total == PARTICIPANTS
 
-    first = _worker()
-    try:
-        issued = _wait_for(lambda: (n := Certificate.objects.filter(enrollment__program=world.program).count()) >= 5 and n,
-                           timeout=120, what="the first certificates")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    issued = _kill_once(lambda: (n := Certificate.objects.filter(enrollment__program=world.program).count()) >= 5 and n,
+                        timeout=120, what="the first certificates")
     killed_at = Certificate.objects.filter(enrollment__program=world.program).count()
     assert issued <= killed_at < PARTICIPANTS, "the worker finished before it could be killed: raise PARTICIPANTS"
     task = DBTaskResult.objects.get(task_path__endswith="issue_all_eligible")
@@ -85,16 +104,8 @@ def test_a_worker_killed_mid_issue_leaves_whole_certificates_and_another_finishe
     assert AuditEvent.objects.filter(action="certificate.issued").count() == len(certificates)
 
     # A worker already running (or started later) notices the silence within SISNAKER_WORKER_DEAD_AFTER.
-    second = _worker()
-    try:
-        _wait_for(lambda: DBTaskResult.objects.get(pk=task.pk).status in ("SUCCESSFUL", "FAILED"), timeout=180,
-                  what="the second worker to finish the abandoned task")
-    finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            second.kill()
+    _run_until(lambda: DBTaskResult.objects.get(pk=task.pk).status in ("SUCCESSFUL", "FAILED"), timeout=180,
+               what="the second worker to finish the abandoned task")
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2
     certificates = list(Certificate.objects.filter(enrollment__program=world.program))

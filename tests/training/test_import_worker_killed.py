@@ -7,8 +7,6 @@ stored upload."""
 from __future__ import annotations
 
 import datetime as dt
-import signal
-import subprocess
 
 import pytest
 from django.db import connection
@@ -19,7 +17,7 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.training.models import Enrollment, SpreadsheetJob
 from sisnaker.training.spreadsheets import jobs
 from tests.conftest import TODAY
-from tests.core.test_worker_killed import _wait_for, _worker
+from tests.core.test_worker_killed import _kill_once, _run_until
 from tests.training.test_import import manager_and_institution, program_for, row, xlsx
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions")]
@@ -46,17 +44,10 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_another_imports_the_whole
                                         mode="all_or_nothing", today=TODAY)
     mine = Person.objects.filter(added_by_institution=institution)
 
-    first = _worker()
-    try:
-        # Mid-import: the job's progress (written through its own connection) says chunks were read, and the
-        # import's transaction holds inserted people nobody else can see yet.
-        _wait_for(lambda: SpreadsheetJob.objects.get(pk=job.pk).done >= 2000 and _someone_else_writes_people(), timeout=300,
-                  what="the import to be half-way")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    # Mid-import: the job's progress (written through its own connection) says chunks were read, and the import's
+    # transaction holds inserted people nobody else can see yet.
+    _kill_once(lambda: SpreadsheetJob.objects.get(pk=job.pk).done >= 2000 and _someone_else_writes_people(), timeout=300,
+               what="the import to be half-way")
     job.refresh_from_db()
     assert job.status == "running" and 2000 <= job.done < ROWS, "the worker finished before it could be killed: raise ROWS"
 
@@ -66,15 +57,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_another_imports_the_whole
     program.refresh_from_db()
     assert program.enrollment_count == 0
 
-    second = _worker()
-    try:
-        _wait_for(lambda: SpreadsheetJob.objects.get(pk=job.pk).finished, timeout=600, what="the second worker to finish the import")
-    finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            second.kill()
+    _run_until(lambda: SpreadsheetJob.objects.get(pk=job.pk).finished, timeout=600, what="the second worker to finish the import")
     job.refresh_from_db()
     task = DBTaskResult.objects.get(task_path__endswith="run_spreadsheet_job")
     assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2

@@ -6,9 +6,6 @@ meanwhile; a second worker takes the abandoned task over and cancels the program
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
@@ -21,7 +18,7 @@ from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program, ProgramMove
 from tests.conftest import TODAY
-from tests.core.test_worker_killed import _wait_for, _worker
+from tests.core.test_worker_killed import _kill_once, _run_until
 from tests.factories import ManagerFactory, ProgramFactory, enrollments_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions")]
@@ -72,15 +69,8 @@ def test_a_worker_killed_mid_cancel_leaves_the_program_whole_and_another_cancels
     move = started.move
     assert move is not None and move.expected == total
 
-    first = _worker()
-    try:
-        _wait_for(lambda: ProgramMove.objects.get(pk=move.pk).done >= 10_000 and _someone_else_writes_enrollments(), timeout=300,
-                  what="the step to be half-way")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    _kill_once(lambda: ProgramMove.objects.get(pk=move.pk).done >= 10_000 and _someone_else_writes_enrollments(), timeout=300,
+               what="the step to be half-way")
     move.refresh_from_db()
     assert move.status == "running" and 10_000 <= move.done < total, "the worker finished before it could be killed: raise APPLICANTS"
 
@@ -92,15 +82,7 @@ def test_a_worker_killed_mid_cancel_leaves_the_program_whole_and_another_cancels
     with pytest.raises(Conflict):
         services.program_transition(actor=manager, program=program, action="close_registration", today=TODAY)
 
-    second = _worker()
-    try:
-        _wait_for(lambda: ProgramMove.objects.get(pk=move.pk).finished, timeout=600, what="the second worker to take the step")
-    finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            second.kill()
+    _run_until(lambda: ProgramMove.objects.get(pk=move.pk).finished, timeout=600, what="the second worker to take the step")
     move.refresh_from_db()
     task = DBTaskResult.objects.get(task_path__endswith="run_program_move")
     assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2

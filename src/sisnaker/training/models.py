@@ -292,6 +292,16 @@ class ImportErrorFile(models.Model):
         return self.institution_id
 
 
+class JobStatus(models.TextChoices):
+    """Where a background job of training stands (``SpreadsheetJob``, ``ProgramMove``)."""
+
+    QUEUED = "queued", _("menunggu giliran pekerja latar")
+    RUNNING = "running", _("sedang berjalan")
+    DONE = "done", _("selesai")
+    REFUSED = "refused", _("ditolak")
+    FAILED = "failed", _("gagal")
+
+
 class SpreadsheetJob(models.Model):
     """A large import or export run by the background worker (issue 14 §4): who asked, for which program,
     the stored file (the upload to import, or the export made), how far the worker is, and the outcome.
@@ -306,12 +316,7 @@ class SpreadsheetJob(models.Model):
         IMPORT = "import", _("impor")
         EXPORT = "export", _("ekspor")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("menunggu giliran pekerja latar")
-        RUNNING = "running", _("sedang berjalan")
-        DONE = "done", _("selesai")
-        REFUSED = "refused", _("ditolak")
-        FAILED = "failed", _("gagal")
+    Status = JobStatus
 
     token = models.CharField(max_length=32, unique=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -356,12 +361,7 @@ class ProgramMove(models.Model):
     outcome. At most one is open per program (``finished_at`` empty): no other step of that program can be taken
     meanwhile. ``token`` (128 random bits) names it in URLs; only whoever asked is shown it."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("menunggu giliran pekerja latar")
-        RUNNING = "running", _("sedang berjalan")
-        DONE = "done", _("selesai")
-        REFUSED = "refused", _("ditolak")
-        FAILED = "failed", _("gagal")
+    Status = JobStatus
 
     token = models.CharField(max_length=32, unique=True)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
