@@ -376,3 +376,34 @@ def test_per_row_issue_returns_to_the_board(client, setup):
     certificate = Certificate.objects.get(enrollment=ani)
     # The manager opens the certificate's page from the row (details, PDF, revoke, verification count).
     assert certificate.number in row and reverse("certification:certificate", args=[certificate.pk]) in row
+
+
+# --- a big class: links sent by the worker, no printed sheet of thousands ----------------------------
+
+def test_a_big_class_is_sent_its_links_by_the_worker(client, setup, monkeypatch, django_capture_on_commit_callbacks):
+    """96,000 participants' links took 70 s inside the request: past a threshold the worker sends them, same rules."""
+    from sisnaker.certification.services import reminders
+
+    monkeypatch.setattr(reminders, "LINKS_INLINE_MAX", 2)
+    client = login(client, setup.manager)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        text = client.post(reverse("certification:board_remind", kwargs={"program_id": setup.program.pk}), follow=True).content.decode()
+    assert "sedang dikirim di latar" in text and not Notification.objects.exists()
+    assert AuditEvent.objects.filter(action="certificate.reminders_queued", object_id=str(setup.program.pk)).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:  # the worker
+            callback()
+    assert {m.to[0] for m in mail.outbox} == {"budi@contoh.id", "citra@contoh.id"}  # as when sent at once
+    sent = AuditEvent.objects.get(action="certificate.reminders_sent", object_id=str(setup.program.pk))
+    assert sent.actor_id == setup.manager.pk and len(sent.after["reminded"]) + len(sent.after["results"]) == 3
+
+
+def test_a_printed_sheet_is_for_a_class_not_thousands(client, setup, monkeypatch):
+    from sisnaker.certification.models import PersonalLink
+    from sisnaker.certification.services import links
+
+    monkeypatch.setattr(links, "PRINT_MAX", 2)
+    client = login(client, setup.manager)
+    response = client.post(reverse("certification:board_links_print", kwargs={"program_id": setup.program.pk}), follow=True)
+    assert response.status_code == 200 and "terlalu banyak untuk satu lembar cetak" in response.content.decode()
+    assert not PersonalLink.objects.exists()

@@ -24,6 +24,8 @@ class Audit(AuditAction):
     ISSUE_ALL_REQUESTED = "certificate.issue_all_requested", Msg("Penerbitan semua sertifikat yang memenuhi syarat dimulai",
                                                                  "Issuing every eligible certificate started")
     REMINDERS_SENT = "certificate.reminders_sent", Msg("Pengingat sertifikat dikirim", "Certificate reminders sent")
+    REMINDERS_QUEUED = "certificate.reminders_queued", Msg("Pengiriman tautan pribadi dijadwalkan di latar",
+                                                           "Sending of personal links queued in the background")
     EMPLOYMENT_REMINDERS_SENT = "employment_survey.reminders_sent", Msg("Pengingat survei kebekerjaan dikirim",
                                                                           "Employment-survey reminders sent")
     CERTIFICATE_READY_SENT = "certificate.ready_sent", Msg("Kabar sertifikat terbit dikirim", "Certificate-issued messages sent")
@@ -36,6 +38,8 @@ class Audit(AuditAction):
 
 
 class Code(ErrorCode):
+    LINKS_PRINT_TOO_MANY = "links_print_too_many", Msg("Terlalu banyak kartu QR untuk satu lembar cetak",
+                                                       "Too many QR cards for one printed sheet")
     # competency assessment
     ASSESSMENT_RESULT = "assessment_result", Msg("Hasil penilaian harus K atau BK", "The result must be K or BK")
     ASSESSMENT_SCORE = "assessment_score", Msg("Nilai angka 0–100", "The score is 0–100")

@@ -67,6 +67,16 @@ def announce_certificates_ready(*, program_id: int, enrollment_ids: list[int], a
     return {"sent": report.sent, "already_today": len(report.already_today), "unreachable": len(report.unreachable)}
 
 
+@task
+def send_personal_links(*, program_id: int, actor_id: int, base_url: str = "") -> dict:
+    """The board's "Kirim tautan pribadi" for a big class (``services.send_reminders_start``). Run again (a worker
+    killed half-way: its transaction left nothing), it sends what was not sent that day."""
+    report = services.send_reminders(actor=User.objects.get(pk=actor_id), program=Program.objects.get(pk=program_id),
+                                     base_url=base_url)
+    return {"sent": report.sent, "already_today": len(report.already_today), "unreachable": len(report.unreachable),
+            "waiting_for_instructor": len(report.waiting_for_instructor)}
+
+
 @task(takes_context=True)
 def issue_all_eligible(context: TaskContext, *, program_id: int, actor_id: int, total: int = 0, since: str = "",
                        base_url: str = "") -> dict:

@@ -46,6 +46,7 @@ from .reminders import (
     result_topic,
     send_certificate_ready,
     send_reminders,
+    send_reminders_start,
 )
 from .reviews import review_submit
 from .verification import (
@@ -69,5 +70,5 @@ __all__ = [
     "certificate_replace", "certificate_revoke", "certificate_status", "certificate_verify", "certificates_issue_all_start",
     "certificates_issue_eligible", "holder_enrollment", "link_days", "link_holder", "link_message", "link_url", "new_verification_id",
     "personal_link_certificate", "personal_link_open", "personal_link_print_one", "personal_link_revoke", "personal_links_print", "ready_topic",
-    "register_nik_search_record", "reminder_topic", "replacement_changes", "result_topic", "review_submit", "send_certificate_ready", "send_reminders",
+    "register_nik_search_record", "reminder_topic", "replacement_changes", "result_topic", "review_submit", "send_certificate_ready", "send_reminders", "send_reminders_start",
 ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from sisnaker.accounts.models import User
 from sisnaker.core import audit, ratelimit
 from sisnaker.core.actors import LinkHolder
-from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError
+from sisnaker.core.errors import Conflict, Msg, NotFound, SisnakerError, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.training.codes import Code as TrainingCode
 from sisnaker.training.models import Enrollment, Program
@@ -112,6 +112,11 @@ def link_rows(*, program: Program) -> list[tuple[Row, str]]:
     return out
 
 
+# QR cards on one printed sheet at most: a sheet is for a class at hand, not a program of thousands (whose cards, made
+# in one request, would pass its timeout).
+PRINT_MAX = 500
+
+
 @transaction.atomic(durable=True)
 def personal_links_print(*, actor: User, program: Program, base_url: str, now: dt.datetime | None = None) -> list[IssuedLink]:
     """New links for every participant of ``program`` who still blocks a certificate with their own steps,
@@ -119,7 +124,14 @@ def personal_links_print(*, actor: User, program: Program, base_url: str, now: d
     (sent by SMS, printed before) stop working."""
     now = now or timezone.now()
     require(actor, "personal_link.print", program)
-    issued = issue_many(actor=actor, wanted=[(r.enrollment, r.name, purpose) for r, purpose in link_rows(program=program)],
+    wanted = link_rows(program=program)
+    if len(wanted) > PRINT_MAX:
+        raise ValidationFailed(Msg("{n} peserta terlalu banyak untuk satu lembar cetak (paling banyak {max}). Kirim tautan "
+                                   "lewat SMS/e-mail, atau cetak kartu per peserta dari barisnya di papan.",
+                                   "{n} participants are too many for one printed sheet (at most {max}). Send the links "
+                                   "by SMS/e-mail, or print a participant's card from their row on the board.").format(
+                                       n=len(wanted), max=PRINT_MAX), code=Code.LINKS_PRINT_TOO_MANY)
+    issued = issue_many(actor=actor, wanted=[(r.enrollment, r.name, purpose) for r, purpose in wanted],
                         reason="print", base_url=base_url, now=now)
     audit_issued(actor=actor, issued=issued, now=now)
     audit.record(actor=actor, action=Audit.PERSONAL_LINKS_PRINTED, obj=program, at=now,

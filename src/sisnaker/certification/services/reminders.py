@@ -183,6 +183,46 @@ def send_reminders(*, actor: User, program: Program, base_url: str = "", now: dt
     return report
 
 
+# A class of more participants than this is sent its links by the worker: the links, their sealed messages and audit
+# rows of 96,000 participants took 70 s, past a request's timeout.
+LINKS_INLINE_MAX = 2000
+
+
+def link_audience(*, program: Program) -> int:
+    """How many participants the board's links could go to (from the program's maintained counters)."""
+    counts = program.state_counts
+    return sum(counts.get(state, 0) for state in domain.LINK_STATES)
+
+
+@dataclass(frozen=True)
+class RemindersQueued:
+    """``send_reminders_start`` queued the send: ``audience`` participants at most."""
+
+    audience: int
+
+    @property
+    def message(self) -> Msg:
+        return Msg("Tautan pribadi sedang dikirim di latar ke paling banyak {n} peserta; jumlah yang terkirim tercatat di "
+                   "riwayat program.",
+                   "Personal links are being sent in the background to at most {n} participants; how many were sent is "
+                   "recorded in the program's history.").format(n=self.audience)
+
+
+def send_reminders_start(*, actor: User, program: Program, base_url: str = "") -> ReminderReport | RemindersQueued:
+    """The board's "Kirim tautan pribadi": ``send_reminders`` at once for a class of up to ``LINKS_INLINE_MAX``
+    participants, else queued for the worker (``tasks.send_personal_links``) with the same rules, after the same
+    permission check."""
+    audience = link_audience(program=program)
+    if audience <= LINKS_INLINE_MAX:
+        return send_reminders(actor=actor, program=program, base_url=base_url)
+    with transaction.atomic(durable=True):
+        require(actor, "personal_link.send", program)
+        audit.record(actor=actor, action=Audit.REMINDERS_QUEUED, obj=program, after={"participants": audience})
+        enqueue_with_transaction(tasks.send_personal_links, program_id=program.pk, actor_id=actor.pk,
+                                 base_url=base_url or public_url() + "/")
+    return RemindersQueued(audience=audience)
+
+
 def send_certificate_ready(*, actor: User, program_id: int, enrollment_ids: list[int], base_url: str = "",
                            now: dt.datetime | None = None) -> ReminderReport:
     """"Sertifikat Anda sudah terbit", each message with a personal link (purpose certificate_ready), to the

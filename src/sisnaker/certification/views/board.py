@@ -187,11 +187,11 @@ def board_remind(request: HttpRequest, program_id: int) -> HttpResponse:
     if not can(request.user, "personal_link.send", program):
         raise PermissionDenied(REMIND_REFUSED)
     try:
-        report = services.send_reminders(actor=request.user, program=program, base_url=links.public_url(request) + "/")
+        report = services.send_reminders_start(actor=request.user, program=program, base_url=links.public_url(request) + "/")
     except SisnakerError as exc:
         messages.error(request, str(exc.message))
     else:
-        (messages.success if report.sent else messages.info)(request, str(report.message))
+        (messages.success if getattr(report, "sent", True) else messages.info)(request, str(report.message))
     return redirect("certification:board", program_id=program.pk)
 
 
@@ -204,7 +204,11 @@ def board_links_print(request: HttpRequest, program_id: int) -> HttpResponse:
     program = selectors.get_program(program_id=program_id)
     if not can(request.user, "personal_link.print", program):
         raise PermissionDenied(PRINT_REFUSED)
-    issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
+    try:
+        issued = services.personal_links_print(actor=request.user, program=program, base_url=links.public_url(request) + "/")
+    except SisnakerError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("certification:board", program_id=program.pk)
     return _print_cards(request, program, issued)
 
 
