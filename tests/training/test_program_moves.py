@@ -286,3 +286,16 @@ def test_while_a_step_is_open_other_changes_to_the_program_are_refused_at_once(c
     with pytest.raises(Conflict) as closed:  # afterwards, the usual answer of a cancelled program
         services.enrollment_register(actor=citizen, program=program, person=citizen.person, today=program.registration_opens)
     assert closed.value.code != "program_move_open"
+
+
+def test_a_step_never_handed_to_a_worker_stops_blocking_after_a_while(big, django_capture_on_commit_callbacks):
+    """With a task backend that queues after the commit (Redis), a crash between the two loses the task."""
+    manager, program = big
+    with django_capture_on_commit_callbacks(execute=False):  # the queueing hook never runs
+        started = moves.program_transition_start(actor=manager, program=program, action="cancel", today=TODAY, reason="Dana ditarik")
+    move = ProgramMove.objects.get(pk=started.move.pk)
+    assert move.task_id == "" and moves.open_move(program=program) == move
+    ProgramMove.objects.filter(pk=move.pk).update(created_at=timezone.now() - moves.NEVER_QUEUED_AFTER - timezone.timedelta(seconds=1))
+    assert moves.open_move(program=program) is None
+    move.refresh_from_db()
+    assert move.status == "failed" and move.finished_at

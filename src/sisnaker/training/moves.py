@@ -16,8 +16,9 @@ to alumni, everyone withdrawn), each with its audit row and, for most, a message
   day it was asked, and writes its outcome on the ``ProgramMove`` in that transaction: a worker killed mid-step
   leaves nothing (the worker's takeover runs it again), and one killed just after the COMMIT finds it done. Progress
   (enrolments moved so far) is written through a second connection (``core.progress``; PostgreSQL).
-* A step whose task failed for good (the worker died on it ``core.worker.MAX_ATTEMPTS`` times) is closed as failed
-  the next time anyone looks at the program's open step, so the program is never blocked for ever.
+* A step whose task failed for good (the worker died on it ``core.worker.MAX_ATTEMPTS`` times), or that was never
+  handed to a worker ``NEVER_QUEUED_AFTER`` after it was asked, is closed as failed the next time anyone looks at the
+  program's open step, so the program is never blocked for ever.
 """
 
 from __future__ import annotations
@@ -151,13 +152,23 @@ def program_move_run(*, move_id: int, task_id: str = "") -> dict:
 # --- reads ------------------------------------------------------------------------------------------
 
 _TERMINAL = (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL)
+NEVER_QUEUED_AFTER = dt.timedelta(minutes=10)
 
 
 def open_move(*, program: Program) -> ProgramMove | None:
     """The program's step queued or running in the background, if any (one query; two more when it has one). One
     whose task has ended without finishing it (its worker died on it too often) is closed as failed here."""
     move = ProgramMove.objects.filter(program_id=program.pk, finished_at__isnull=True).first()
-    if move is None or not move.task_id:
+    if move is None:
+        return None
+    if not move.task_id:
+        # Queued after its transaction committed (a task backend other than the database's) and lost on the way: a
+        # step never handed to a worker must not block the program for ever.
+        if move.created_at < timezone.now() - NEVER_QUEUED_AFTER:
+            ProgramMove.objects.filter(pk=move.pk, finished_at__isnull=True, task_id="").update(
+                status=ProgramMove.Status.FAILED, finished_at=timezone.now())
+            logger.warning("program step %s closed: never handed to a worker", move.pk)
+            return None
         return move
     try:
         status = run_program_move.get_result(move.task_id).status
