@@ -52,6 +52,14 @@ def _wait_for(condition, *, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _someone_else_writes(table: str) -> bool:
+    """Another session holds rows of ``table`` it has written and not committed (a worker's transaction, mid-way)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()", [table])
+        return cursor.fetchone()[0] > 0
+
+
 def _kill_once(condition, *, timeout: float, what: str):
     """A worker started and killed with -9 as soon as ``condition()`` holds; returns what it returned."""
     worker = _worker()

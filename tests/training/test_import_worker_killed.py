@@ -17,20 +17,12 @@ from sisnaker.core.models import AuditEvent
 from sisnaker.training.models import Enrollment, SpreadsheetJob
 from sisnaker.training.spreadsheets import jobs
 from tests.conftest import TODAY
-from tests.core.test_worker_killed import _kill_once, _run_until
+from tests.core.test_worker_killed import _kill_once, _run_until, _someone_else_writes
 from tests.training.test_import import manager_and_institution, program_for, row, xlsx
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions")]
 
 ROWS = 8000  # four chunks of 2,000
-
-
-def _someone_else_writes_people() -> bool:
-    """Another session holds rows of accounts_person it has inserted and not committed (the import, mid-way)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                       "WHERE c.relname = 'accounts_person' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")
-        return cursor.fetchone()[0] > 0
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_and_another_imports_the_whole_file(settings):
@@ -46,7 +38,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_another_imports_the_whole
 
     # Mid-import: the job's progress (written through its own connection) says chunks were read, and the import's
     # transaction holds inserted people nobody else can see yet.
-    _kill_once(lambda: SpreadsheetJob.objects.get(pk=job.pk).done >= 2000 and _someone_else_writes_people(), timeout=300,
+    _kill_once(lambda: SpreadsheetJob.objects.get(pk=job.pk).done >= 2000 and _someone_else_writes("accounts_person"), timeout=300,
                what="the import to be half-way")
     job.refresh_from_db()
     assert job.status == "running" and 2000 <= job.done < ROWS, "the worker finished before it could be killed: raise ROWS"

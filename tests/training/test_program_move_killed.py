@@ -18,7 +18,7 @@ from sisnaker.training.domain import EnrollmentState as E
 from sisnaker.training.domain import ProgramStatus as P
 from sisnaker.training.models import Enrollment, Program, ProgramMove
 from tests.conftest import TODAY
-from tests.core.test_worker_killed import _kill_once, _run_until
+from tests.core.test_worker_killed import _kill_once, _run_until, _someone_else_writes
 from tests.factories import ManagerFactory, ProgramFactory, enrollments_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions")]
@@ -46,13 +46,6 @@ def _clone_applicants(enrollment: Enrollment, n: int) -> None:
     services.program_counters_recount(programs=Program.objects.filter(pk=enrollment.program_id))
 
 
-def _someone_else_writes_enrollments() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                       "WHERE c.relname = 'training_enrollment' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")
-        return cursor.fetchone()[0] > 0
-
-
 def test_a_worker_killed_mid_cancel_leaves_the_program_whole_and_another_cancels_it_once(settings):
     if connection.vendor != "postgresql":
         pytest.skip("worker processes share the database: PostgreSQL (run with DATABASE_URL=postgres://…)")
@@ -69,7 +62,7 @@ def test_a_worker_killed_mid_cancel_leaves_the_program_whole_and_another_cancels
     move = started.move
     assert move is not None and move.expected == total
 
-    _kill_once(lambda: ProgramMove.objects.get(pk=move.pk).done >= 10_000 and _someone_else_writes_enrollments(), timeout=300,
+    _kill_once(lambda: ProgramMove.objects.get(pk=move.pk).done >= 10_000 and _someone_else_writes("training_enrollment"), timeout=300,
                what="the step to be half-way")
     move.refresh_from_db()
     assert move.status == "running" and 10_000 <= move.done < total, "the worker finished before it could be killed: raise APPLICANTS"
