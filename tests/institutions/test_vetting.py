@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sisnaker.accounts.models import User
+from sisnaker.accounts.models import RoleAssignment, User
 from sisnaker.certification.services import certificate_issue
 from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
@@ -291,3 +291,125 @@ def test_citizens_cannot_join_a_program_of_a_suspended_institution(founder, regi
         training.enrollment_register(actor=user_of(citizen), program=program, person=citizen, today=timezone.localdate())
     assert exc.value.code == "institution_not_active"
     assert Client().get("/api/v1/training/catalogue").json()["count"] == 0
+
+
+# --- what the authority checked stays checked ------------------------------------------------------
+
+def _edit(actor, inst, **changes):
+    values = {"name": inst.name, "kind": inst.kind, "regency": inst.regency, "address": inst.address,
+              "phone": inst.phone, "email": inst.email} | changes
+    return services.institution_update(actor=fresh(actor), institution=inst, **values)
+
+
+def test_the_identity_the_authority_approved_cannot_change_behind_its_back(founder, regions, django_capture_on_commit_callbacks):
+    """Found by trying it as an outsider: an approved LPK that called itself a BLK Komunitas published programs
+    without LA-LPK accreditation, and a suspended one that moved to another province was reinstated there."""
+    inst = register(founder, kind="lpk")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="VIN-1")
+    # Contacts change at once, the institution stays approved.
+    assert _edit(founder, inst, phone="022-123456").status == "approved"
+    with pytest.raises(Conflict) as refused:
+        _edit(founder, inst, kind="blk_komunitas")
+    assert refused.value.code == "institution_review_needed" and refused.value.field == "confirm_review"
+    assert Institution.objects.get(pk=inst.pk).kind == "lpk"
+    Notification.objects.all().delete()
+    jateng = officer("33")
+    User.objects.filter(pk=jateng.pk).update(email="jateng@disnaker.go.id")
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = _edit(founder, inst, kind="blk_komunitas", regency=Regency.objects.get(code="33.74"), confirm_review=True)
+    assert (changed.status, changed.kind, changed.regency_id) == ("pending", "blk_komunitas", "33.74")
+    assert InstitutionStatusChange.objects.filter(institution=inst).latest("at").status == "pending"
+    assert AuditEvent.objects.filter(action="institution.identity_changed", object_id=str(inst.pk)).exists()
+    # The office that decides now hears of it; the programs wait for it.
+    assert Notification.objects.filter(recipient="jateng@disnaker.go.id", topic="institution.pending").exists()
+    program = ProgramFactory(institution=inst, today=timezone.localdate(), status="draft")
+    with pytest.raises((Conflict, PermissionDenied)):
+        training.program_transition(actor=fresh(founder), program=program, action="publish", today=timezone.localdate())
+
+
+def test_a_suspended_institution_cannot_move_away_from_its_suspension(founder, regions):
+    inst = register(founder, kind="blk_komunitas")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="SK-1")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="suspend", reason="Izin dibekukan")
+    for change in ({"regency": Regency.objects.get(code="33.74")}, {"kind": "blk_uptp"}, {"name": "BLK Komunitas Baru Sekali"}):
+        with pytest.raises(Conflict) as refused:
+            _edit(founder, inst, confirm_review=True, **change)
+        assert refused.value.code == "institution_identity_locked"
+    assert Institution.objects.get(pk=inst.pk).regency_id == "32.73"
+    assert _edit(founder, inst, address="Jl. Baru 1").status == "suspended"  # the address still changes
+
+
+def test_a_pending_registration_is_corrected_freely_and_the_new_authority_is_told(founder, regions, django_capture_on_commit_callbacks):
+    inst = register(founder, kind="lpk")
+    curator = CuratorFactory()
+    User.objects.filter(pk=curator.pk).update(email="kurator@kemnaker.go.id")
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = _edit(founder, inst, kind="blk_uptp")
+    assert changed.status == "pending"
+    assert Notification.objects.filter(recipient="kurator@kemnaker.go.id", topic="institution.pending").exists()
+
+
+def test_the_edit_page_asks_for_the_confirmation_and_keeps_the_data_until_given(founder, regions):
+    inst = register(founder, kind="lpk")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="VIN-1")
+    page = Client()
+    page.force_login(fresh(founder))
+    url = reverse("institutions:detail", args=[inst.pk])
+    data = {"form": "edit", "name": inst.name, "kind": "blk_komunitas", "province": "32", "regency": "32.73",
+            "address": "", "phone": "", "email": ""}
+    response = page.post(url, data)
+    assert response.status_code in (200, 400, 409)
+    assert "kembali menunggu persetujuan" in response.content.decode()
+    assert Institution.objects.get(pk=inst.pk).status == "approved"
+    response = page.post(url, data | {"confirm_review": "on"})
+    assert response.status_code in (200, 302)
+    assert Institution.objects.get(pk=inst.pk).status == "pending"
+
+
+def test_the_api_edit_needs_the_confirmation_too(founder, regions):
+    inst = register(founder, kind="lpk")
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="VIN-1")
+    api = Client()
+    api.force_login(fresh(founder))
+    url = f"/api/v1/institutions/{inst.pk}"
+    refused = api.patch(url, {"kind": "blk_komunitas"}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "institution_review_needed"
+    done = api.patch(url, {"kind": "blk_komunitas", "confirm_review": True}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "pending"
+
+
+def test_nobody_decides_on_an_institution_they_registered_or_work_at(regions):
+    """Found by trying it: a curator registered a BLK UPTP (a ministry kind) and approved it themself."""
+    curator = CuratorFactory()
+    own = services.institution_register(actor=curator, registry_number="UPTP-KUR-01", name="BLK UPTP Kurator Sendiri",
+                                        kind="blk_uptp", regency=Regency.objects.get(code="32.73"), licence_number="SK-1/2026")
+    with pytest.raises(PermissionDenied) as refused:
+        services.institution_review(actor=fresh(curator), institution=own, action="approve", licence_number="SK-1/2026")
+    assert refused.value.code == "institution_own"
+    assert Institution.objects.get(pk=own.pk).status == "pending"
+    services.institution_review(actor=CuratorFactory(), institution=own, action="approve", licence_number="SK-1/2026")
+    # Nor does an officer who works at an institution in their own area.
+    local = officer("32.73")
+    founder = PersonFactory(email="pendiri2@contoh.id").user
+    lpk = register(founder, number="LPK/3273/2026/0099", kind="lpk")
+    RoleAssignment.objects.create(user=local, role=Role.INSTRUCTOR, institution=lpk, granted_by=founder)
+    with pytest.raises(PermissionDenied):
+        services.institution_review(actor=fresh(local), institution=lpk, action="approve", licence_number="VIN-9")
+    services.institution_review(actor=officer("32"), institution=lpk, action="approve", licence_number="VIN-9")
+
+
+def test_a_pending_institutions_manager_is_told_why_its_programs_wait(founder, regions):
+    """Found by trying it: "Lembaga saya" offered a "Program" button that answered "only for the institution's staff"
+    to the institution's own manager."""
+    inst = register(founder, kind="lpk")
+    page = Client()
+    page.force_login(fresh(founder))
+    mine = page.get(reverse("institutions:mine")).content.decode()
+    assert reverse("training:institution_programs", args=[inst.pk]) not in mine
+    assert "setelah lembaga disetujui" in mine
+    refused = page.get(reverse("training:institution_programs", args=[inst.pk]))
+    assert refused.status_code == 403 and "menunggu persetujuan Disnaker" in refused.content.decode()
+    services.institution_review(actor=officer("32.73"), institution=inst, action="approve", licence_number="VIN-1")
+    assert reverse("training:institution_programs", args=[inst.pk]) in page.get(reverse("institutions:mine")).content.decode()
+    assert page.get(reverse("training:institution_programs", args=[inst.pk])).status_code == 200

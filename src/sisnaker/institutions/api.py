@@ -72,6 +72,9 @@ class InstitutionPatchIn(Schema):
     address: str | None = None
     phone: str | None = None
     email: str | None = None
+    confirm_review: bool = Field(False, description="Required to change the name, kind or regency of an approved "
+                                                    "institution: it goes back to pending for the authority to approve "
+                                                    "again (409 institution_review_needed without it)")
 
 
 class AccreditationIn(Schema):
@@ -230,11 +233,13 @@ def institution_resubmit(request, institution_id: int):
 def institution_patch(request, institution_id: int, payload: InstitutionPatchIn):
     inst = _get(institution_id)
     values = payload.dict(exclude_unset=True)
+    confirm_review = bool(values.pop("confirm_review", False))
     merged = {
         "name": inst.name, "kind": inst.kind, "address": inst.address, "phone": inst.phone, "email": inst.email,
     } | {k: (v or "") for k, v in values.items() if k != "regency"}
     regency = _regency(values["regency"]) if "regency" in values else inst.regency
-    inst = services.institution_update(actor=request_actor(request), institution=inst, regency=regency, **merged)
+    inst = services.institution_update(actor=request_actor(request), institution=inst, regency=regency,
+                                       confirm_review=confirm_review, **merged)
     return _out(inst)
 
 

@@ -14,6 +14,8 @@ class Audit(AuditAction):
     REINSTATED = "institution.reinstate", Msg("Lembaga diaktifkan kembali", "Institution reinstated")
     RESUBMITTED = "institution.resubmit", Msg("Pendaftaran lembaga diajukan ulang", "Institution's registration resubmitted")
     STAFF_ADDED = "institution.staff_added", Msg("Staf lembaga ditambahkan", "Institution staff added")
+    IDENTITY_CHANGED = "institution.identity_changed", Msg("Nama, jenis, atau wilayah lembaga diubah; menunggu persetujuan lagi",
+                                                           "Institution's name, kind or region changed; awaiting approval again")
 
 
 # The audit action of each vetting decision (``services.institution_review``).
@@ -40,4 +42,9 @@ class Code(ErrorCode):
     NOT_AN_APPROVER = "not_an_approver", Msg("Bukan pihak yang menyetujui lembaga", "Not an approver of institutions")
     STATUS_UNKNOWN = "status_unknown", Msg("Status tidak dikenal", "Unknown status")
     STAFF_ROLE = "staff_role", Msg("Peran staf harus instruktur atau pengelola", "Staff role must be instructor or manager")
+    REVIEW_NEEDED = "institution_review_needed", Msg("Perubahan ini memerlukan persetujuan ulang",
+                                                     "This change needs approval again")
+    IDENTITY_LOCKED = "institution_identity_locked", Msg("Nama, jenis, dan wilayah lembaga yang dibekukan tidak dapat diubah",
+                                                         "A suspended institution's name, kind and region cannot be changed")
+    OWN_INSTITUTION = "institution_own", Msg("Tidak dapat memutuskan lembaga sendiri", "Cannot decide on one's own institution")
     STAFF_IDENTIFIER = "staff_identifier", Msg("Akun staf belum disebutkan", "Staff account not given")

@@ -81,6 +81,8 @@ INSTITUTION_TRANSITIONS: dict[str, dict[str, str]] = {
     "suspend": {APPROVED: SUSPENDED},
     "reinstate": {SUSPENDED: APPROVED},
     "resubmit": {REJECTED: PENDING},
+    # The manager changed what the authority checked (``IDENTITY_FIELDS``) on an approved institution: vetted again.
+    "change_identity": {APPROVED: PENDING},
 }
 # Decisions that must say why (the manager and the audit trail read it).
 REASON_REQUIRED = frozenset({"reject", "suspend", "reinstate"})
@@ -92,6 +94,25 @@ STATUS_LABELS = {
     REJECTED: Msg("Ditolak", "Rejected"),
     SUSPENDED: Msg("Dibekukan", "Suspended"),
 }
+
+
+# What the authority checked when it approved: the name (printed on every certificate), the kind (which rules apply:
+# LA-LPK accreditation for private LPKs; and who vets it) and the regency (whose office vets it).
+IDENTITY_FIELDS = ("name", "kind", "regency")
+
+SAVE, REVIEW, REFUSE = "save", "review", "refuse"
+
+
+def edit_outcome(*, status: str, identity_changed: bool) -> str:
+    """What an edit by the institution's own manager does. Contacts and address always just change (``SAVE``), and so
+    does everything while pending or rejected (nothing was approved yet; a rejected one is resubmitted after). A
+    change of ``IDENTITY_FIELDS`` on an approved institution sends it back to pending for the (new) authority to
+    approve again (``REVIEW``): an LPK turning itself into a BLK Komunitas would otherwise skip LA-LPK
+    accreditation. On a suspended one it is refused (``REFUSE``): moving to another region would hand the
+    suspension to an office that never imposed it."""
+    if not identity_changed or status in (PENDING, REJECTED):
+        return SAVE
+    return REVIEW if status == APPROVED else REFUSE
 
 
 def approval_authority(kind: str) -> str:

@@ -24,6 +24,9 @@ class InstitutionForm(RegencyChoiceMixin):
     phone = forms.CharField(label=_("Telepon (boleh kosong)"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     email = forms.EmailField(label=_("E-mail (boleh kosong)"), required=False)
+    confirm_review = forms.BooleanField(
+        label=_("Saya mengerti: bila nama, jenis, atau kabupaten/kota lembaga yang sudah disetujui diubah, lembaga "
+                "kembali menunggu persetujuan."), required=False)
 
     def __init__(self, *args, regency=None, edit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +34,8 @@ class InstitutionForm(RegencyChoiceMixin):
         if edit:  # the registry number identifies the institution and is not edited here
             del self.fields["registry_number"]
             del self.fields["licence_number"]
+        else:
+            del self.fields["confirm_review"]
 
     def clean(self):
         data = super().clean()

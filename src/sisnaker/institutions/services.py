@@ -17,7 +17,7 @@ from sisnaker.accounts.codes import Code as AccountCode
 from sisnaker.accounts.models import RoleAssignment, User
 from sisnaker.core import audit, links
 from sisnaker.core.codes import Code as CoreCode
-from sisnaker.core.errors import Conflict, Msg, NotFound, ValidationFailed
+from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.permissions import require
 from sisnaker.core.roles import Role
 from sisnaker.notifications.services import notify_user
@@ -119,19 +119,64 @@ def _notify_approvers(*, institution: Institution) -> None:
                     text=text.en if user.preferred_language == "en" else text.id)
 
 
+IDENTITY_REVIEW_NEEDED = Msg(
+    "Nama, jenis, atau kabupaten/kota lembaga adalah data yang diperiksa saat lembaga disetujui. Bila diubah, lembaga "
+    "kembali menunggu persetujuan {who}, dan selama itu program serta peserta tidak dapat dikelola. Centang "
+    "konfirmasinya bila memang ingin mengubahnya.",
+    "The institution's name, kind and regency are what was checked when it was approved. If they change, the "
+    "institution awaits approval by {who_en} again, and meanwhile its programs and participants cannot be managed. "
+    "Tick the confirmation if you do want to change them.")
+IDENTITY_LOCKED = Msg(
+    "Lembaga ini sedang dibekukan: nama, jenis, dan kabupaten/kota lembaga tidak dapat diubah. Hubungi pihak yang "
+    "membekukannya; alamat dan kontak tetap dapat diubah.",
+    "This institution is suspended: its name, kind and regency cannot be changed. Contact whoever suspended it; the "
+    "address and contacts can still be changed.")
+
+
+def _authority_words(kind: str) -> tuple[str, str]:
+    ministry = domain.approval_authority(kind) == "ministry"
+    return ("Kementerian Ketenagakerjaan", "the Ministry of Manpower") if ministry else (
+        "Disnaker wilayahnya", "its regional manpower office")
+
+
 @transaction.atomic(durable=True)
 def institution_update(
-    *, actor: User, institution: Institution, name: str, kind: str, regency: Regency, address: str = "", phone: str = "", email: str = ""
+    *, actor: User, institution: Institution, name: str, kind: str, regency: Regency, address: str = "", phone: str = "",
+    email: str = "", confirm_review: bool = False,
 ) -> Institution:
+    """Its manager changes the institution's data. Address and contacts change at once; the name, kind and regency
+    (``domain.IDENTITY_FIELDS``, what the authority checked) change freely while pending or rejected, on an approved
+    institution only with ``confirm_review`` — it goes back to pending for the (new) authority, who is told — and on
+    a suspended one never (``domain.edit_outcome``)."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require(actor, "institution.edit", institution)
     _, name = _clean(registry_number=institution.registry_number, name=name, kind=kind, regency=regency)
+    changed = [f for f, new in (("name", name), ("kind", kind), ("regency", regency.code))
+               if (institution.regency_id if f == "regency" else getattr(institution, f)) != new]
+    outcome = domain.edit_outcome(status=institution.status, identity_changed=bool(changed))
+    if outcome == domain.REFUSE:
+        raise Conflict(IDENTITY_LOCKED, code=Code.IDENTITY_LOCKED, field=changed[0])
+    if outcome == domain.REVIEW and not confirm_review:
+        who, who_en = _authority_words(kind)
+        raise Conflict(IDENTITY_REVIEW_NEEDED.format(who=who, who_en=who_en), code=Code.REVIEW_NEEDED, field="confirm_review")
     before = audit.snapshot(institution, FIELDS)
+    now = timezone.now()
     institution.name, institution.kind, institution.regency = name, kind, regency
     institution.address, institution.phone, institution.email = address.strip(), phone.strip(), email.strip().lower()
+    if outcome == domain.REVIEW:
+        institution.status = domain.institution_next_status(action="change_identity", status=institution.status)
+        institution.status_reason, institution.status_changed_at = "", now
     institution.save()
+    if outcome == domain.REVIEW:
+        _record_status(institution=institution, actor=actor, status=institution.status, at=now)
     b, a = audit.changes(before, audit.snapshot(institution, FIELDS))
-    audit.record(actor=actor, action=Audit.UPDATED, obj=institution, before=b, after=a)
+    if not a:
+        return institution
+    audit.record(actor=actor, action=Audit.IDENTITY_CHANGED if outcome == domain.REVIEW else Audit.UPDATED,
+                 obj=institution, before=b, after=a, at=now)
+    if changed and institution.status == Institution.Status.PENDING:
+        # Pending (again), with data the authority has not seen, or now another authority's to decide: tell them.
+        transaction.on_commit(lambda: _notify_approvers(institution=institution))
     return institution
 
 
@@ -173,6 +218,14 @@ def institution_review(
         raise ValidationFailed(Msg("Tindakan tidak dikenal.", "Unknown action."), code=Code.REVIEW_ACTION, field="action")
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require(actor, "institution.review", institution)
+    if institution.registered_by_id == actor.pk or RoleAssignment.objects.filter(
+            user=actor, institution=institution, is_active=True).exists():
+        # Vetting is someone else's check: an officer or curator who registered (or works at) the institution
+        # would otherwise approve it themself, or lift its suspension.
+        raise PermissionDenied(Msg("Anda terdaftar sebagai pendaftar atau staf lembaga ini, sehingga tidak dapat "
+                                   "memutuskannya. Keputusan diambil oleh petugas lain yang berwenang.",
+                                   "You registered or work at this institution, so you cannot decide on it. Another "
+                                   "authorised officer decides."), code=Code.OWN_INSTITUTION)
     to = domain.institution_next_status(action=action, status=institution.status)
     if to is None:
         raise Conflict(domain.transition_refusal(action=action, status=institution.status), code=Code.STATUS)

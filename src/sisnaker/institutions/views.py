@@ -174,7 +174,8 @@ def _post(request: HttpRequest, inst: Institution, which: str, forms: dict) -> s
     try:
         if which == "edit":
             services.institution_update(actor=user, institution=inst, name=d["name"], kind=d["kind"], regency=d["regency_obj"],
-                                        address=d["address"], phone=d["phone"], email=d["email"])
+                                        address=d["address"], phone=d["phone"], email=d["email"],
+                                        confirm_review=d["confirm_review"])
             return _("Data lembaga tersimpan.")
         if which == "staff":
             member = find_user(d["identifier"])
