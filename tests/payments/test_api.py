@@ -33,6 +33,9 @@ def test_a_script_runs_a_batch_through_the_api(finance, finance2):
     assert due.status_code == 200 and due.json()["count"] == 2
     assert {i["amount"] for i in due.json()["items"]} == {600_000}
     assert api.get(f"{P}/payables", {"status": "nope"}).status_code == 422
+    for name in ("program_id", "batch_id"):  # past any key: a named refusal, not a server error
+        refused = api.get(f"{P}/payables", {name: str(2**63)})
+        assert refused.status_code == 422 and refused.json()["field"] == name
     batch = batches.batch_build(actor=finance2, funding_source="apbd")
     batches.batch_approve(actor=finance, batch_id=batch.pk)
     listed = api.get(f"{P}/batches", {"status": "approved"}).json()

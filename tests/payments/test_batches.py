@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sisnaker.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sisnaker.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sisnaker.core.models import AuditEvent
 from sisnaker.payments import domain, selectors
 from sisnaker.payments.models import Batch, BatchLine, JournalEntry, LedgerLine, Payable, PayoutAccount
@@ -173,8 +173,17 @@ def test_an_officer_of_one_funding_source_touches_only_its_money(finance2, payme
     with pytest.raises(PermissionDenied):
         batches.batch_build(actor=apbn_officer, funding_source="apbd")
     batch = batches.batch_build(actor=finance2, funding_source="apbd")
-    with pytest.raises(PermissionDenied):
-        batches.batch_approve(actor=apbn_officer, batch_id=batch.pk)
+    # Every step on another source's batch answers as for a batch that does not exist: a refusal would tell the
+    # officer which ids are that source's batches.
+    for step in (lambda: batches.batch_approve(actor=apbn_officer, batch_id=batch.pk),
+                 lambda: batches.batch_cancel(actor=apbn_officer, batch_id=batch.pk, reason="Salah sumber dana"),
+                 lambda: batches.batch_export(actor=apbn_officer, batch_id=batch.pk, provider_code="002"),
+                 lambda: batches.batch_result_import(actor=apbn_officer, batch_id=batch.pk, data=result_file(batch))):
+        with pytest.raises(NotFound):
+            step()
+    with pytest.raises(NotFound):
+        selectors.batch_for(apbn_officer, batch.pk)
+    assert Batch.objects.get(pk=batch.pk).status == "draft"
     assert selectors.batches(apbn_officer) == []
     assert selectors.sources_of(apbn_officer) == ["apbn"]
 

@@ -66,8 +66,9 @@ class PayableQuery(Schema):
     status: PayableStatus | None = None
     funding_source: Source | None = None
     kind: Kind | None = None
-    program_id: int | None = Field(None, ge=1)
-    batch_id: int | None = Field(None, ge=1)
+    # Bounded by the largest key: a longer number is no row, and the database would refuse to compare it (a 500).
+    program_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    batch_id: int | None = Field(None, ge=1, le=2**63 - 1)
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10_000_000)
 

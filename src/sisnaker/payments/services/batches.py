@@ -15,7 +15,7 @@ from sisnaker.accounts.models import User
 from sisnaker.core import audit, crypto
 from sisnaker.core.bulk import chunks
 from sisnaker.core.errors import Conflict, Msg, NotFound, PermissionDenied, ValidationFailed
-from sisnaker.core.permissions import require
+from sisnaker.core.permissions import can, require
 from sisnaker.core.roles import FUNDING_SOURCES
 
 from .. import channels, domain
@@ -30,7 +30,9 @@ CHUNK = ledger.CHUNK
 
 def _locked(batch_id: int, actor, action: str) -> Batch:
     batch = Batch.objects.select_for_update().filter(pk=batch_id).first()
-    if batch is None:
+    # Outside the officer's funding source a batch does not exist for them (as ``selectors.batch_for``): a 403 here
+    # would tell them which ids are another source's batches.
+    if batch is None or not can(actor, "payment.view", batch):
         raise NotFound(Msg("Batch tidak ditemukan.", "Batch not found."))
     require(actor, action, batch)
     return batch
