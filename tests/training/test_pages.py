@@ -334,6 +334,9 @@ def test_bulk_actions_change_states_and_report_refusals(client, manager, new_pro
     assert "Pilih minimal satu pendaftar" in body
     body = client.post(url, {"ids": ids[:1]}, HTTP_HX_REQUEST="true").content.decode()
     assert "Pilih tindakan" in body
+    # A tampered id past any database key: refused as not in the program, never a server error.
+    response = client.post(url, {"action": "reject", "ids": ["99999999999999999999999"]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "0 diproses, 1 ditolak" in response.content.decode()
     # Results while not running: refused with the reason.
     body = client.post(url, {"action": "passed", "ids": ids}, follow=True).content.decode()
     assert "Hasil pelatihan dicatat saat program berjalan" in body

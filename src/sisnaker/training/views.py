@@ -34,6 +34,8 @@ from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError
 from sisnaker.core.pages import apply_error
 from sisnaker.core.paging import CappedKeysFirstPaginator, KnownCountKeysFirstPaginator
 from sisnaker.core.permissions import can
+from sisnaker.institutions import domain as institution_domain
+from sisnaker.institutions import selectors as institution_selectors
 from sisnaker.regions import nik as nik_rules
 
 from . import domain, moves, selectors, services
@@ -217,6 +219,12 @@ def institution_programs(request: HttpRequest, institution_id: int) -> HttpRespo
     """The manager's program list (at /lembaga/<id>/program/): live counts per enrollment state and seats left."""
     inst = selectors.get_institution(institution_id=institution_id)
     if not (can(request.user, "enrollment.view", inst) or can(request.user, "program.manage", inst)):
+        waiting = institution_domain.publish_blocker(kind=inst.kind, institution_status=inst.status, status="",
+                                                     valid_until=None, today=timezone.localdate())
+        if inst.status != "approved" and waiting is not None and inst.pk in {
+                a.institution_id for a in institution_selectors.staff_roles_of(user=request.user)}:
+            # Its own staff, told why (awaiting approval, rejected, suspended) rather than "only for its staff".
+            raise PermissionDenied(waiting)
         raise PermissionDenied(INSTITUTION_STAFF_ONLY)
     page = Paginator(selectors.manager_programs(institution_ids=[inst.pk]), 50).get_page(request.GET.get("page"))
     rows = [{
@@ -543,7 +551,9 @@ def program_instructors(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _summary(result: services.BulkResult) -> dict:
     """Counts and the refusals grouped by reason, with the names of the people refused."""
-    names = dict(Enrollment.objects.filter(pk__in=[r.id for r in result.refused]).values_list("pk", "person__full_name"))
+    # A refused id may be any number typed into the form (refused as not in the program): only a key's range is looked up.
+    keys = [r.id for r in result.refused if 0 < r.id <= services.MAX_DB_ID]
+    names = dict(Enrollment.objects.filter(pk__in=keys).values_list("pk", "person__full_name"))
     groups: dict[str, list[str]] = {}
     for pk, message, _code in result.refused:
         groups.setdefault(str(message), []).append(names.get(pk, f"#{pk}"))
