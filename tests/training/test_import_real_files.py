@@ -247,6 +247,30 @@ def test_tempat_tanggal_lahir_split_over_two_rows_reads_the_date_from_its_own_co
     assert report.rows[0].row == 4  # the sheet's own row number
 
 
+def test_titles_merged_down_a_two_row_header_are_read_from_its_top_row(setup):
+    """Found by trying an official form: "No" and "Pendidikan" merged over two rows beside "Identitas Peserta" over
+    "NIK | Nama | Tanggal Lahir" was refused with "Kolom wajib tidak ada: Pendidikan" though the column was there."""
+    manager, _, program = setup
+    value = nik(birth=dt.date(1995, 8, 17))
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Data")
+    sheet.merge_range(0, 0, 1, 0, "No")
+    sheet.merge_range(0, 1, 0, 3, "Identitas Peserta")
+    sheet.merge_range(0, 4, 1, 4, "Pendidikan")
+    sheet.merge_range(0, 5, 1, 5, "No HP")
+    sheet.write_row(1, 1, ["NIK", "Nama", "Tanggal Lahir"])
+    sheet.write_row(2, 0, [1, value, "Budi Santoso", "17-08-1995", "SMK", "081234567890"])
+    book.close()
+    report = do_import(manager, program, buffer.getvalue())
+    assert (report.created, report.errors) == (1, 0), report.rows[0].errors
+    person = _person(value)
+    assert (person.education, person.birth_date) == ("smk", dt.date(1995, 8, 17))
+    assert person.phone == "+6281234567890"
+    # Text above a header cell that names no column (a group title) is not taken for one.
+    assert reading._with_headers_above(["NIK", "Nama", ""], ["Identitas Peserta", "", "Catatan petugas"]) is None
+
+
 def test_tick_box_columns_under_a_header_are_left_as_they_were():
     header = ["NIK", "Nama", "Jenis Kelamin", "", "Pendidikan"]
     assert reading._with_subheaders(header, ["", "", "L", "P", ""]) is not None  # each names the sex column…

@@ -726,6 +726,20 @@ def _with_subheaders(header: list[Any], sub: list[Any]) -> list[Any] | None:
     return combined if changed else None
 
 
+def _with_headers_above(header: list[Any], above: list[Any]) -> list[Any] | None:
+    """The header row completed from the row above it, when a two-row header merges some titles down both rows (as
+    official forms do: "No" and "Pendidikan" merged over two rows beside "Identitas Peserta" over "NIK | Nama |
+    Tanggal Lahir"): a merged cell's text is in its top row only, so the row with the NIK is blank there. Only a
+    blank header cell takes the text above it, and only when that text names a column; None when nothing does."""
+    width = max(len(header), len(above))
+    combined = [header[i] if i < len(header) else None for i in range(width)]
+    changed = False
+    for i in range(width):
+        if _is_blank(combined[i]) and i < len(above) and not _is_blank(above[i]) and match_header(str(above[i])) is not None:
+            combined[i], changed = above[i], True
+    return combined if changed else None
+
+
 def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int, sheet: str = "") -> TableStream:
     head = list(itertools.islice(raw, HEADER_SEARCH_ROWS))
     header_at = None
@@ -745,6 +759,14 @@ def _open_stream(raw: Iterator[list[Any]], kind: str, *, width: int, height: int
                        "No header row found: one of the first {n} rows must name the columns, at least \"NIK\". Use the template."
                        + where_en, Code.IMPORT_HEADER_MISSING, n=HEADER_SEARCH_ROWS, s=sheet[:60])
     cells = head[header_at]
+    if header_at > 0:
+        completed = _with_headers_above(cells, head[header_at - 1])
+        if completed is not None:
+            try:
+                map_headers(completed)
+                cells = completed
+            except ImportRefused:  # the text above names a column the header row names too: the header row alone
+                pass
     if header_at + 1 < len(head):
         split = _with_subheaders(cells, head[header_at + 1])
         if split is not None:
