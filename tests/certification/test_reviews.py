@@ -90,6 +90,20 @@ def test_instructor_must_belong_to_the_institution(course):
     assert not Review.objects.exists()
 
 
+def test_only_the_instructors_who_teach_the_program_are_rated(course):
+    """Found by trying it: the review offered (and saved a rating of) every instructor of the institution, also one
+    who never taught this program."""
+    colleague = staff(Role.INSTRUCTOR, institution=course.program.institution)
+    # None assigned: every instructor of the institution may be rated (programs from before assignment).
+    assert {u.pk for u in selectors.program_instructors(program=course.program)} >= {course.instructor.pk, colleague.pk}
+    course.program.instructors.set([course.instructor])
+    assert [u.pk for u in selectors.program_instructors(program=course.program)] == [course.instructor.pk]
+    with pytest.raises(ValidationFailed) as exc:
+        submit(course, instructor=colleague, instructor_rating=1)
+    assert (exc.value.code, exc.value.field) == ("review_instructor", "instructor")
+    assert submit(course, instructor=course.instructor, instructor_rating=5).instructor_id == course.instructor.pk
+
+
 def test_wrong_states_are_refused_with_a_reason(course):
     published = factories.course(participants=1, status=P.PUBLISHED)
     with pytest.raises(Conflict) as exc:

@@ -110,6 +110,8 @@ class Readiness:
     # Assessed "not yet competent" on some unit, or "tidak lulus" when the program closed: no certificate is
     # on its way, yet the person still has their result to see and may write the review and the survey.
     not_competent: bool = False
+    # Of those: assessed "not yet competent" on some unit (the rest were closed "tidak lulus" unassessed).
+    assessed_not_yet: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -139,6 +141,7 @@ def readiness(*, unit_ids: list[int] | set[int], results: dict[int, str], review
         program_allows=program_allows(program_status=program_status, enrollment_state=enrollment_state),
         certified=certified,
         not_competent=overall == NOT_YET or enrollment_state == E.NOT_PASSED,
+        assessed_not_yet=overall == NOT_YET,
     )
 
 
@@ -156,11 +159,15 @@ def own_todo(steps: dict[str, bool]) -> list[str]:
 def missing_steps(readiness: Readiness) -> list[Msg]:
     """What stands between this participant and a certificate, in words."""
     missing = []
-    if not readiness.assessed and readiness.not_competent:
+    if not readiness.assessed and readiness.assessed_not_yet:
         # Assessed, and "belum kompeten" on a unit: saying "not yet assessed" sent the manager to the instructor
         # for an assessment that was done.
         missing.append(Msg("dinilai belum kompeten pada sedikitnya satu unit kompetensi",
                            "assessed not yet competent on at least one competency unit"))
+    elif not readiness.assessed and readiness.not_competent:
+        # Closed "tidak lulus" without an assessment: "assessed not yet competent" named an assessment never made.
+        missing.append(Msg("dinyatakan tidak lulus saat program ditutup, sebelum dinilai kompeten pada semua unit kompetensi",
+                           "declared not passed when the program closed, before being assessed competent on every competency unit"))
     elif not readiness.assessed:
         missing.append(Msg("belum dinilai kompeten pada semua unit kompetensi oleh instruktur",
                            "not yet assessed competent on every competency unit by an instructor"))

@@ -59,16 +59,23 @@ def review_of(*, enrollment: Enrollment) -> Review | None:
     return Review.objects.select_related("instructor").filter(enrollment=enrollment).first()
 
 
+def _teaching(program: Program):
+    """The instructors who teach ``program``: those assigned to it, or, when none is assigned (programs from before
+    assignment, as ``core.permissions`` reads them), every active instructor of its institution."""
+    found = User.objects.filter(role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=program.institution_id,
+                                role_assignments__is_active=True, is_active=True)
+    assigned = program.scope_instructor_ids()
+    return found.filter(pk__in=assigned) if assigned else found
+
+
 def program_instructors(*, program: Program) -> list[User]:
-    """Instructors of the program's institution (for the review's instructor choice)."""
-    return list(User.objects.filter(role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=program.institution_id,
-                                    role_assignments__is_active=True, is_active=True).distinct().order_by("first_name", "username"))
+    """The instructors a participant may rate in their review (``_teaching``)."""
+    return list(_teaching(program).distinct().order_by("first_name", "username"))
 
 
-def is_instructor(*, user: User, institution_id: int) -> bool:
-    """Whether ``user`` is an active instructor of the institution (the review's instructor choice)."""
-    return User.objects.filter(pk=user.pk, role_assignments__role=Role.INSTRUCTOR, role_assignments__institution_id=institution_id,
-                               role_assignments__is_active=True).exists()
+def teaches(*, user: User, program: Program) -> bool:
+    """Whether ``user`` is one of the instructors a participant of ``program`` may rate (``_teaching``)."""
+    return _teaching(program).filter(pk=user.pk).exists()
 
 
 # --- the grid ---------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def board_counts(*, program: Program, shown: Q | None = None) -> dict[str, int]:
         readiness = domain.Readiness(
             assessed=g["assessed"], reviewed=g["has_review"], survey=g["has_survey"],
             program_allows=domain.program_allows(program_status=g["program__status"], enrollment_state=state),
-            certified=g["has_certificate"], not_competent=g["not_yet"] or state == E.NOT_PASSED)
+            certified=g["has_certificate"], not_competent=g["not_yet"] or state == E.NOT_PASSED, assessed_not_yet=g["not_yet"])
         if readiness.not_competent and not readiness.certified:
             counts["not_competent"] += n
         if state not in domain.CERTIFIABLE_STATES:

@@ -18,7 +18,7 @@ from sisnaker.training.models import Enrollment
 from .. import domain
 from ..codes import Audit, Code
 from ..models import Review
-from ..selectors.assessment import is_instructor
+from ..selectors.assessment import teaches
 
 
 @transaction.atomic(durable=True)
@@ -50,9 +50,9 @@ def review_submit(*, actor: User | LinkHolder, enrollment: Enrollment, rating: i
         raise ValidationFailed(Msg("Ulasan paling banyak {n} karakter.", "The review can have at most {n} characters.").format(n=domain.REVIEW_MAX_CHARS),
                                code=Code.REVIEW_TEXT_LONG, field="text")
     if instructor is not None:
-        if not is_instructor(user=instructor, institution_id=enrollment.program.institution_id):
-            raise ValidationFailed(Msg("Instruktur yang dipilih bukan instruktur lembaga penyelenggara pelatihan ini.",
-                                       "The chosen instructor is not an instructor of this training's institution."),
+        if not teaches(user=instructor, program=enrollment.program):
+            raise ValidationFailed(Msg("Instruktur yang dipilih tidak mengajar pelatihan ini. Pilih salah satu instruktur dalam daftar.",
+                                       "The chosen instructor does not teach this training. Choose one of the instructors listed."),
                                    code=Code.REVIEW_INSTRUCTOR, field="instructor")
         if isinstance(instructor_rating, bool) or not isinstance(instructor_rating, int) or not 1 <= instructor_rating <= 5:
             raise ValidationFailed(Msg("Beri nilai instruktur 1 sampai 5, atau kosongkan pilihan instruktur.",
