@@ -175,9 +175,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The folder of the SQLite file is created at start-up (core.apps), not when settings are read.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the web process read while the task worker writes.
+    # WAL lets the web process read while the task worker writes. IMMEDIATE: a transaction takes the write lock when
+    # it begins, so a second one waits for it (up to the timeout). Deferred, a transaction that read first and writes
+    # after another committed fails at once with "database is locked" (SQLite cannot wait there): a double tap on
+    # "Daftar" gave the second tap a 503.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SISNAKER_TEST_SQLITE", "")} if os.environ.get(
         "SISNAKER_TEST_SQLITE"

@@ -5,6 +5,8 @@ stored on SQLite); a PATCH that sets a required program field to null names the 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -134,6 +136,13 @@ def test_authentication_csrf_and_unknown_urls_answer_in_the_shape(course):
     body = refusal(strict.post(f"{T}/programs/{course.program.pk}/transitions", {"action": "publish"},
                                content_type="application/json"), 403)
     assert body["code"] == "csrf_failed"
+    # Nobody signed in: a write says what is missing (a log-in or a token), not "CSRF" (found by trying it: an
+    # anonymous upload of a bank's result file was told to send an X-CSRFToken).
+    anonymous = Client(enforce_csrf_checks=True)
+    for response in (anonymous.post(f"{T}/programs/{course.program.pk}/transitions", {"action": "publish"},
+                                    content_type="application/json"),
+                     anonymous.post("/api/v1/payments/batches/1/result", {"file": io.BytesIO(b"x")})):
+        assert refusal(response, 401)["code"] == "not_authenticated"
     assert refusal(client_for().get("/api/v1/no-such-thing"), 404)["code"] == "not_found"
     assert refusal(client_for().get(f"{T}/programs/abc"), 422)["field"] == "program_id"
     refused = client_for(course.manager).delete(f"{T}/programs/{course.program.pk}")

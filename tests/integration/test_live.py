@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -43,10 +44,12 @@ class _Thread(LiveServerThread):
                                  connections_override=connections_override)
 
 
-def _serve(handler_class, settings):
+def _serve(handler_class, settings, server_class=None):
     overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     thread = _Thread("127.0.0.1", StaticFilesHandler, connections_override=overrides)
     thread.handler_class = handler_class
+    if server_class is not None:
+        thread.server_class = server_class
     thread.daemon = True
     for conn in overrides.values():
         conn.inc_thread_sharing()
@@ -112,8 +115,40 @@ def test_without_the_fix_the_development_server_drops_client_code(partner, setti
         stop()
 
 
+def _post_too_large(base_url: str, path: str) -> tuple[int, str]:
+    body = b'{"x": "' + b"a" * (3 * 1024 * 1024) + b'"}'
+    request = urllib.request.Request(base_url + path, data=body, method="POST",  # noqa: S310 - our own server
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_server_answers_a_body_over_the_limit_with_413(settings):
+    """Found by trying it: the demo's server turned the refusal of a 3 MB body into a bare 500 ("Hop-by-hop header,
+    'Connection: close', not allowed")."""
+    from django.test.testcases import ThreadedWSGIServer
+
+    patched = type("Patched", (server.HopByHopMixin, ThreadedWSGIServer), {})
+    for server_class, expected in ((patched, 413), (None, 500)):  # the control: the server as Django ships it
+        base_url, stop = _serve(server.RequestHandler, settings, server_class=server_class)
+        try:
+            status, text = _post_too_large(base_url, PING)
+            assert status == expected
+            if expected == 413:
+                assert '"body_too_large"' in text
+                status, text = _post_too_large(base_url, "/api/v1/accounts/signup")
+                assert status == 413 and '"request_too_large"' in text
+        finally:
+            stop()
+
+
 def test_the_demo_serves_with_the_patched_server():
     assert server.RunserverCommand.server_cls is server.Server
+    assert issubclass(server.Server, server.HopByHopMixin)
     srv = server.Server(("127.0.0.1", 0), WSGIRequestHandler)
     try:
         assert srv.RequestHandlerClass is server.RequestHandler

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from . import audit
 from .actors import Actor
@@ -93,9 +93,21 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """The browser session, CSRF-checked by ninja, for a request that is signed in. A request with no signed-in
+    session is simply not this method: the caller hears 401 "not authenticated" (what it lacks), not 403 "CSRF check
+    failed" (a token of a session it never had)."""
+
+    def _get_key(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 token_auth = ApiTokenAuth()
 # Token first (scripts, no CSRF), then the browser session (CSRF-checked by ninja).
-SESSION_OR_TOKEN = [token_auth, django_auth]
+SESSION_OR_TOKEN = [token_auth, SignedInSession()]
 
 
 def request_actor(request: HttpRequest):
