@@ -9,7 +9,7 @@ checks (permissions, rules) is checked there only, never again here.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -113,7 +113,7 @@ class CatalogueQuery(Schema):
     q: str = Field("", description="Words in the title, institution or vocational field")
     province: str = Field("", description="Province code, e.g. 32")
     regency: str = Field("", description="Regency code, e.g. 32.73")
-    vocational_field: int | None = Field(None, description="Vocational field id")
+    vocational_field: int | None = Field(None, ge=1, le=services.MAX_DB_ID, description="Vocational field id")
     mode: str = Field("", description="in_person, online or hybrid")
     starts_after: dt.date | None = Field(None, description="Programs starting on or after this date")
     starts_before: dt.date | None = Field(None, description="Programs starting on or before this date")
@@ -537,7 +537,8 @@ def vocational_fields(request, include_inactive: bool = False):
 
 @router.get("/competency-units", response=list[CompetencyUnitOut], auth=None, summary="SKKNI competency units",
             description="Filter by `vocational_field` (id).")
-def competency_units(request, vocational_field: int | None = None, include_inactive: bool = False):
+def competency_units(request, vocational_field: Annotated[int | None, Field(ge=1, le=services.MAX_DB_ID)] = None,
+                     include_inactive: bool = False):
     qs = CompetencyUnit.objects.all()
     if vocational_field is not None:
         qs = qs.filter(vocational_field_id=vocational_field)
