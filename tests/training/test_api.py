@@ -326,8 +326,15 @@ def test_anonymous_and_no_profile_refusals(setup):
 def test_institution_edit_accreditation_and_staff(setup, curator):
     mc, inst = setup["mc"], setup["institution"]
     iid = inst["id"]
-    edited = ok(mc.patch(f"{API}/institutions/{iid}", {"address": "Jl. Kopo No. 1", "kind": "lpk"}, content_type="application/json"))
-    assert edited["address"] == "Jl. Kopo No. 1" and edited["name"] == "BLK Kota Bandung"
+    edited = ok(mc.patch(f"{API}/institutions/{iid}", {"address": "Jl. Kopo No. 1"}, content_type="application/json"))
+    assert edited["address"] == "Jl. Kopo No. 1" and edited["name"] == "BLK Kota Bandung" and edited["status"] == "approved"
+    # Its kind is what the authority approved: changed only with the confirmation, and approved again.
+    refused = mc.patch(f"{API}/institutions/{iid}", {"kind": "lpk"}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "institution_review_needed"
+    edited = ok(mc.patch(f"{API}/institutions/{iid}", {"kind": "lpk", "confirm_review": True}, content_type="application/json"))
+    assert edited["status"] == "pending" and edited["can_publish"] is False
+    approve(Institution.objects.get(pk=iid))
+    edited = ok(mc.get(f"{API}/institutions/{iid}"))
     assert edited["can_publish"] is False and "LA-LPK" in edited["publish_blocker"]
 
     cc = client_for(curator)
