@@ -101,7 +101,7 @@ def signup(request, payload: SignUpIn):
             nik=payload.nik, full_name=payload.full_name, birth_date=payload.birth_date, sex=payload.sex,
             education=payload.education, phone=payload.phone, email=payload.email, domicile_district=district,
             password=payload.password, has_disability=payload.has_disability, disability_kind=payload.disability_kind,
-            address=payload.address,
+            address=payload.address, language=getattr(request, "LANGUAGE_CODE", "id"),
         ),
         today=timezone.localdate(),
     )

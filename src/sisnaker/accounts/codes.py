@@ -20,6 +20,8 @@ class Audit(AuditAction):
                                                                  "Identity dispute: the claimant owns the NIK")
     PERSON_IDENTITY_REFUSED = "person.identity_refused", Msg("Sengketa data: pengaju bukan pemilik NIK",
                                                              "Identity dispute: the claimant does not own the NIK")
+    PERSON_NIK_REGISTERED = "person.nik_registered", Msg("Warga mendaftarkan NIK pada akunnya",
+                                                         "Citizen registered their NIK on their account")
     PERSON_IDENTITY_CORRECTED = "person.identity_corrected", Msg("Data identitas warga diperbaiki petugas",
                                                                  "Person's identity data corrected by staff")
     PEOPLE_REKEYED = "people.rekeyed", Msg("Data pribadi disegel ulang dengan kunci baru", "Personal data resealed with new keys")
@@ -32,6 +34,7 @@ class Audit(AuditAction):
                                                                          "Password reset requested")
     USER_PASSWORD_RESET = "user.password_reset", Msg("Kata sandi diatur ulang", "Password reset")
     USER_OTP_RESET = "user.otp_reset", Msg("Verifikasi dua langkah disetel ulang", "Two-factor log-in reset")
+    USER_LANGUAGE_SET = "user.language_set", Msg("Bahasa akun diganti", "Account language changed")
 
 
 class Code(ErrorCode):
@@ -47,6 +50,9 @@ class Code(ErrorCode):
     PHONE_COUNTRY = "phone_country", Msg("Nomor HP bukan nomor Indonesia", "Mobile number not Indonesian")
     PHONE_DIGITS = "phone_digits", Msg("Nomor HP hanya berisi angka", "Mobile number holds digits only")
     PHONE_FORMAT = "phone_format", Msg("Nomor HP tidak dikenali", "Unrecognised mobile number")
+    NAME_TOO_LONG = "full_name_too_long", Msg("Nama lengkap terlalu panjang", "Full name too long")
+    ADDRESS_TOO_LONG = "person_address_too_long", Msg("Alamat terlalu panjang", "Address too long")
+    EMAIL_INVALID = "person_email_invalid", Msg("Alamat e-mail tidak sah", "Invalid e-mail address")
     # Sign-up and its claim of a provisional record.
     NIK_TAKEN = "nik_taken", Msg("NIK sudah terdaftar", "NIK already registered")
     PHONE_TAKEN = "phone_taken", Msg("Nomor HP dipakai akun lain", "Mobile number used by another account")
@@ -63,6 +69,8 @@ class Code(ErrorCode):
     DISPUTE_CLOSED = "dispute_closed", Msg("Sengketa sudah diputuskan", "Dispute already decided")
     PERSON_ALREADY_CLAIMED = "person_already_claimed", Msg("Data sudah terhubung dengan akun lain",
                                                            "Record already joined to another account")
+    ACCOUNT_HAS_PERSON = "account_has_person", Msg("Akun sudah terhubung dengan data NIK", "Account already joined to a NIK record")
+    DISPUTE_PENDING = "dispute_pending", Msg("Sengketa data NIK akun masih diperiksa", "The account's identity dispute is still open")
     CLAIMANT_HAS_PERSON = "claimant_has_person", Msg("Akun pengaju sudah memiliki data warga", "Claimant already holds a record")
     # Roles and staff log-ins.
     ROLE_SCOPE = "role_scope", Msg("Cakupan peran tidak sesuai", "Wrong scope for the role")
@@ -75,6 +83,8 @@ class Code(ErrorCode):
     REAUTH_FAILED = "reauth_failed", Msg("Kata sandi saat ini salah", "Current password wrong")
     OTP_REQUIRED = "otp_required", Msg("Kode autentikator diperlukan", "Authenticator code required")
     OTP_INVALID = "otp_invalid", Msg("Kode autentikator salah", "Wrong authenticator code")
+    OTP_THROTTLED = "otp_throttled", Msg("Terlalu banyak kode autentikator salah: tunggu sebentar",
+                                         "Too many wrong authenticator codes: wait a moment")
     OTP_ENROLMENT_REQUIRED = "otp_enrolment_required", Msg("Verifikasi dua langkah wajib diaktifkan",
                                                            "Two-factor log-in must be turned on")
     OTP_DEVICE = "otp_device", Msg("Autentikator bukan milik akun ini", "Authenticator not this account's")

@@ -141,12 +141,14 @@ def names_match(a: str, b: str) -> bool:
     return bool(key_a) and key_a == name_key(b)
 
 
-def added_by(*, institution_name: str, by_staff: bool) -> Msg:
+def added_by(*, institution_name: str, by_staff: bool, named: bool = True) -> Msg:
     """Who added a record its owner did not make (a provisional record), as the owner and staff read it: the
     institution by name (its import, or its own posko), else the Disnaker officer who recorded it at a
-    manpower office's posko (``by_staff``), else officers in general."""
+    manpower office's posko (``by_staff``), else officers in general. ``named=False`` says only the kind of
+    institution, for someone not known to own the record (a claimant whose data differ from it): where a NIK's
+    holder trained is about that person."""
     if institution_name:
-        return Msg(institution_name, institution_name)
+        return Msg(institution_name, institution_name) if named else Msg("lembaga pelatihan", "a training institution")
     if by_staff:
         return Msg("petugas posko Disnaker", "a manpower office (Disnaker) service point officer")
     return Msg("petugas", "an officer")

@@ -104,6 +104,25 @@ class SignUpForm(PersonFieldsMixin):
         return data
 
 
+class NikRegistrationForm(PersonFieldsMixin):
+    """A signed-in citizen account without a record registers its NIK (``services.person_register_nik``): the
+    sign-up's identity and profile fields; the contact is the account's, and there is no password to choose."""
+
+    nik = forms.CharField(
+        label=_("NIK (16 angka di KTP)"), max_length=25,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("", "—")] + list(Person.Sex.choices))
+
+    field_order = ["nik", "full_name", "birth_date", "sex", "domicile", "address", "education", "has_disability",
+                   "disability_kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["phone"], self.fields["email"]
+
+
 class ProfileForm(PersonFieldsMixin):
     # Asked by the service when the phone or e-mail changes (the payout account has its own page, in payments).
     current_password = _current_password_field(required=False)
@@ -112,6 +131,11 @@ class ProfileForm(PersonFieldsMixin):
         super().__init__(*args, **kwargs)
         # The name is identity data, corrected by staff (accounts.services.person_update): shown on the page, not here.
         del self.fields["full_name"]
+        # A mobile number or an e-mail address (the service keeps at least one): people who signed up by e-mail
+        # have no phone.
+        self.fields["phone"].required = False
+        self.fields["phone"].label = _("Nomor HP (boleh kosong bila ada e-mail)")
+        self.fields["email"].label = _("E-mail (boleh kosong bila ada nomor HP)")
         self.fields["current_password"].help_text = _("Wajib bila Anda mengubah nomor HP atau e-mail.")
         if has_authenticator:
             self.fields["otp_token"] = _current_code_field(required=False)

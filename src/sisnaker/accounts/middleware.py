@@ -64,7 +64,8 @@ class TwoFactorMiddleware:
         path = request.path
         if path.startswith(ALWAYS_OPEN_PREFIXES):
             return True
-        open_names = ["accounts:logout", "accounts:login"]
+        # The language switcher too (it saves nothing on the account of a session that has not passed this step).
+        open_names = ["accounts:logout", "accounts:login", "accounts:language"]
         open_names.append("accounts:otp_verify" if state == security.CODE else "accounts:otp_setup")
         return path in {reverse(name) for name in open_names}
 

@@ -17,13 +17,14 @@ for one script, revocable, and not subject to these session rules (docs/operatio
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sisnaker.core.errors import Msg, ValidationFailed
+from sisnaker.core.errors import Msg, TooManyRequests, ValidationFailed
 
 from . import throttle
 from .codes import Code
@@ -137,34 +138,72 @@ def admin_missing_step(request) -> str | None:
     return None
 
 
-def verify_code(user, token: str):
+CODE_THROTTLED = Msg(
+    "Terlalu banyak kode salah: demi keamanan, kode baru dapat diperiksa lagi dalam {s} detik. Tunggu, lalu masukkan "
+    "kode terbaru dari aplikasi.",
+    "Too many wrong codes: for your security, a code can be checked again in {s} seconds. Wait, then enter the latest "
+    "code from the app.",
+)
+
+
+def _throttled(locked_until: dt.datetime, *, field: str) -> TooManyRequests:
+    """The refusal of a code that was not checked because the authenticator is still waiting after wrong codes
+    (django-otp's growing wait), saying how many seconds are left."""
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return TooManyRequests(CODE_THROTTLED.format(s=seconds), retry_after=seconds, code=Code.OTP_THROTTLED, field=field)
+
+
+def _wait_of(device) -> dt.datetime | None:
+    """When ``device`` checks codes again, while django-otp's throttle holds it after wrong codes; else None."""
+    allowed, data = device.verify_is_allowed()
+    return None if allowed else (data or {}).get("locked_until") or timezone.now()
+
+
+def verify_code(user, token: str, *, field: str = "otp_token"):
     """The confirmed authenticator of ``user`` that accepts ``token``, or None. Each device is locked
     while checked, so one code cannot be used twice by concurrent requests; django-otp counts failures
-    on the device (growing wait), committed even when the caller then refuses the request."""
+    on the device (growing wait), committed even when the caller then refuses the request.
+
+    A code that could not be checked because every authenticator that might take it is still in its wait after
+    wrong codes raises ``TooManyRequests`` (code ``otp_throttled``, on ``field``) saying how many seconds are left,
+    rather than passing for a wrong code: the wait itself is django-otp's, unchanged."""
     token = (token or "").strip()
     if not (token.isascii() and token.isdigit() and len(token) == 6):
         return None
+    waits = []
     with transaction.atomic():
         for device in TOTPDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).order_by("pk"):
-            if device.verify_token(token):
+            wait = _wait_of(device)
+            if wait is not None:
+                waits.append(wait)
+            elif device.verify_token(token):
                 return device
+    if waits:
+        raise _throttled(min(waits), field=field)
     return None
 
 
 def verify_new_device(device, token: str) -> bool:
-    """Check the first code of an authenticator being added (locked, counted like ``verify_code``)."""
+    """Check the first code of an authenticator being added (locked, counted like ``verify_code``; a code that
+    arrives during the wait after wrong codes is refused with the seconds left, field ``token``)."""
     token = (token or "").strip()
     if not (token.isascii() and token.isdigit() and len(token) == 6):
         return False
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, confirmed=False).first()
-        return bool(locked is not None and locked.verify_token(token))
+        if locked is None:
+            return False
+        wait = _wait_of(locked)
+        if wait is None:
+            return bool(locked.verify_token(token))
+    raise _throttled(wait, field="token")
 
 
 def confirm_identity(*, user, password: str | None, otp_token: str | None = "") -> None:
     """Re-ask who is at the keyboard before a change that could take the account over: the current
     password, and a code from the authenticator when the account has one. Raises ``ValidationFailed``
-    (field ``current_password`` or ``otp_token``) or ``throttle.LoginThrottled``.
+    (field ``current_password`` or ``otp_token``), ``TooManyRequests`` (``otp_throttled``: the authenticator's
+    wait after wrong codes, with the seconds left) or ``throttle.LoginThrottled``.
 
     Must be called *outside* the caller's transaction: a wrong guess is counted against the account
     (``accounts.throttle``) and stays counted although the change is refused."""

@@ -15,7 +15,7 @@ from sisnaker.core.permissions import can
 from sisnaker.core.roles import STAFF_ROLES, Role
 from sisnaker.regions.models import District, Regency
 
-from .domain import normalize_phone
+from .domain import added_by, normalize_phone
 from .models import IdentityDispute, PasswordResetCode, Person, RoleAssignment, SignUpClaim, User, email_is
 
 # Extension point (provided by payments): the person's current payout account, masked, as a dict (``provider``,
@@ -34,6 +34,8 @@ class Home:
     roles: list[dict] = field(default_factory=list)
     security_hint: bool = False
     dispute: IdentityDispute | None = None  # the latest identity dispute of an account without a record
+    # A citizen account without a record and no open dispute: it may register its NIK (accounts:nik_register).
+    nik_register: bool = False
 
 
 def roles_of(*, user: User) -> list[dict]:
@@ -56,13 +58,24 @@ def home_for(*, user: User) -> Home:
     has_otp = False
     if is_staff_role:
         has_otp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    dispute = None if person else open_dispute_of(user=user)
     return Home(
         display_name=(person.full_name if person else user.get_full_name() or user.username),
         person=person,
         roles=roles,
         security_hint=is_staff_role and not has_otp,
-        dispute=None if person else open_dispute_of(user=user),
+        dispute=dispute,
+        nik_register=person is None and user.has_role(Role.CITIZEN)
+        and (dispute is None or dispute.status != IdentityDispute.Status.OPEN),
     )
+
+
+def nik_registration_open(*, user: User) -> bool:
+    """Whether ``user`` may register a NIK on their account (``services.person_register_nik``): an active citizen
+    account that holds no record and no open identity dispute."""
+    return (user.is_authenticated and user.is_active and user.has_role(Role.CITIZEN)
+            and not Person.objects.filter(user=user).exists()
+            and not IdentityDispute.objects.filter(claimant=user, status=IdentityDispute.Status.OPEN).exists())
 
 
 @dataclass(frozen=True)
@@ -142,9 +155,14 @@ def authenticators_of(*, user: User) -> list[TOTPDevice]:
     return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
 
 
-def pending_claim(*, token: str) -> SignUpClaim | None:
-    """The sign-up claim waiting for its SMS code, or None (unknown or completed)."""
-    return SignUpClaim.objects.filter(token=(token or "")[:64], completed_at__isnull=True).first()
+def pending_claim(*, token: str, account: User | None = None) -> SignUpClaim | None:
+    """The claim waiting for its code, or None (unknown or completed): a sign-up's (``account`` None), or the one
+    ``account`` started registering its NIK (``services.person_register_nik``) — never another's."""
+    claim = SignUpClaim.objects.filter(token=(token or "")[:64], completed_at__isnull=True).first()
+    if claim is None:
+        return None
+    started_by = (claim.declared or {}).get("account")
+    return claim if started_by == (account.pk if account is not None else None) else None
 
 
 def password_reset_pending(*, token: str) -> PasswordResetCode | None:
@@ -283,7 +301,7 @@ def officers_for_dispute(*, dispute) -> QuerySet[User]:
 def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet[IdentityDispute]:
     """Identity disputes a regional officer may decide (NIK region inside their area); all for national
     administrators. Oldest first."""
-    qs = IdentityDispute.objects.select_related("person__nik_regency", "claimant").filter(status=status)
+    qs = IdentityDispute.objects.select_related("person__nik_regency", "person__added_by_institution", "claimant").filter(status=status)
     if any(g.role == Role.ADMIN for g in viewer.grants):
         return qs.order_by("created_at", "pk")
     areas = [g.region_code for g in viewer.grants if g.role == Role.REGIONAL_OFFICER and g.region_code]
@@ -296,4 +314,11 @@ def disputes_in_scope(*, viewer: User, status: str = "open") -> QuerySet[Identit
 
 
 def open_dispute_of(*, user: User) -> IdentityDispute | None:
-    return IdentityDispute.objects.filter(claimant=user).order_by("-created_at").first()
+    """The account's latest identity dispute (open or decided), or None; ``added_by`` says who recorded the disputed
+    record by kind only (never the institution's name: the claimant may not be its owner)."""
+    dispute = (IdentityDispute.objects.select_related("person").filter(claimant=user)
+               .order_by("-created_at", "-pk").first())
+    if dispute is not None:
+        dispute.added_by = added_by(institution_name="lembaga" if dispute.person.added_by_institution_id else "",
+                                    by_staff=dispute.person.registered_by_id is not None, named=False)
+    return dispute

@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.urls import reverse
@@ -61,10 +63,63 @@ class SignUp:
     has_disability: bool = False
     disability_kind: str = ""
     address: str = ""
+    # The language the person signs up in (the page's, or the API request's): their account's preference, in which
+    # their SMS and e-mail are written (codes, password resets, decisions).
+    language: str = "id"
 
 
 def _nik_index(nik: str) -> str:
     return crypto.blind_index(nik, label="nik")
+
+
+NAME_MAX = Person._meta.get_field("full_name").max_length  # 150
+ADDRESS_MAX = Person._meta.get_field("address").max_length  # 300
+EMAIL_MAX = Person._meta.get_field("email").max_length  # 254
+
+
+def _clean_address(address: str) -> str:
+    """An address as stored: trimmed, at most ``ADDRESS_MAX`` characters (refused past it, never cut or a
+    database error)."""
+    address = (address or "").strip()
+    if len(address) > ADDRESS_MAX:
+        raise ValidationFailed(
+            Msg("Alamat terlalu panjang ({n} karakter): paling banyak {max} karakter. Singkat, mis. jalan, nomor, RT/RW, "
+                "desa/kelurahan.",
+                "The address is too long ({n} characters): at most {max}. Shorten it, e.g. street, number, RT/RW, village.")
+            .format(n=len(address), max=ADDRESS_MAX),
+            code=Code.ADDRESS_TOO_LONG,
+            field="address",
+        )
+    return address
+
+
+def _clean_email(email: str) -> str:
+    """An e-mail address as stored: trimmed, lower case, empty or a valid address of at most ``EMAIL_MAX``
+    characters."""
+    email = (email or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+        valid = len(email) <= EMAIL_MAX
+    except DjangoValidationError:
+        valid = False
+    if not valid:
+        raise ValidationFailed(
+            Msg("Alamat e-mail tidak sah: tulis lengkap seperti nama@contoh.id (paling banyak {max} karakter), atau "
+                "kosongkan.",
+                "The e-mail address is not valid: write it in full like name@example.com (at most {max} characters), "
+                "or leave it empty.").format(max=EMAIL_MAX),
+            code=Code.EMAIL_INVALID,
+            field="email",
+        )
+    return email
+
+
+def _language(language: str | None) -> str:
+    """A supported language code (``settings.LANGUAGES``), else the default."""
+    supported = {code for code, _label in settings.LANGUAGES}
+    return language if language in supported else settings.LANGUAGE_CODE
 
 
 def _validate_person_fields(*, full_name: str, has_disability: bool, disability_kind: str, education: str) -> tuple[str, str]:
@@ -73,6 +128,15 @@ def _validate_person_fields(*, full_name: str, has_disability: bool, disability_
         raise ValidationFailed(
             Msg("Nama lengkap wajib diisi sesuai KTP.", "Full name is required, as on the ID card."),
             code=Code.NAME_REQUIRED,
+            field="full_name",
+        )
+    if len(name) > NAME_MAX:
+        raise ValidationFailed(
+            Msg("Nama lengkap terlalu panjang ({n} karakter): paling banyak {max} karakter. Tulis nama sesuai KTP, tanpa "
+                "keterangan lain.",
+                "The full name is too long ({n} characters): at most {max}. Write the name as on the ID card, nothing else.")
+            .format(n=len(name), max=NAME_MAX),
+            code=Code.NAME_TOO_LONG,
             field="full_name",
         )
     if education not in Person.Education.values:
@@ -180,22 +244,36 @@ class _Checked:
     disability_kind: str
     email: str
     phone: str
+    address: str = ""
+    language: str = "id"
+
+
+def _identity_check(*, nik: str, full_name: str, birth_date: dt.date, sex: str, education: str, has_disability: bool,
+                    disability_kind: str, address: str, today: dt.date) -> tuple[object, str, str, str]:
+    """What a citizen types about themself, checked as every way of registering a NIK checks it (the sign-up, the
+    API's, an account registering its NIK): the NIK, name (length too), sex, birth date, education, disability and
+    address (length). Returns the parsed NIK, the name, the disability kind and the address as stored."""
+    parsed = _parse_nik(nik, today=today)
+    name, disability_kind = _validate_person_fields(
+        full_name=full_name, has_disability=has_disability, disability_kind=disability_kind, education=education
+    )
+    if sex not in Person.Sex.values:
+        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
+    _validate_birth_date(birth_date, today=today)
+    return parsed, name, disability_kind, _clean_address(address)
 
 
 def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
-    """Everything a sign-up can refuse without the database (NIK, fields, contact, password strength), so that
-    no refused input costs a password hash or a transaction."""
-    parsed = _parse_nik(data.nik, today=today)
-    name, disability_kind = _validate_person_fields(
-        full_name=data.full_name, has_disability=data.has_disability, disability_kind=data.disability_kind, education=data.education
-    )
-    if data.sex not in Person.Sex.values:
-        raise ValidationFailed(Msg("Pilih jenis kelamin.", "Choose a sex."), code=Code.SEX_REQUIRED, field="sex")
-    _validate_birth_date(data.birth_date, today=today)
-    email = (data.email or "").strip().lower()
-    if not (data.phone or "").strip() and not email:  # checked before the NIK is looked up: the same for every NIK
+    """Everything a sign-up can refuse without the database (NIK, fields and their lengths, contact, password
+    strength), so that no refused input costs a password hash or a transaction — and no entry point (page, API,
+    demo) gets past a check another one makes."""
+    parsed, name, disability_kind, address = _identity_check(
+        nik=data.nik, full_name=data.full_name, birth_date=data.birth_date, sex=data.sex, education=data.education,
+        has_disability=data.has_disability, disability_kind=data.disability_kind, address=data.address, today=today)
+    if not (data.phone or "").strip() and not (data.email or "").strip():  # before the NIK is looked up: the same for every NIK
         raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")
     phone = normalize_phone(data.phone) if (data.phone or "").strip() else ""
+    email = _clean_email(data.email)
     try:
         password_validation.validate_password(data.password, User(email=email, phone=phone, first_name=name[:150]))
     except DjangoValidationError as exc:
@@ -204,7 +282,8 @@ def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
             code=Code.PASSWORD_WEAK,
             field="password",
         ) from exc
-    return _Checked(parsed=parsed, name=name, disability_kind=disability_kind, email=email, phone=phone)
+    return _Checked(parsed=parsed, name=name, disability_kind=disability_kind, email=email, phone=phone, address=address,
+                    language=_language(data.language))
 
 
 def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person | SignUpClaim:
@@ -234,13 +313,13 @@ def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person |
             field="email",
         )
     if taken.person_id is not None:
-        return _sign_up_claim(person_id=taken.person_id, data=data, name=name, disability_kind=disability_kind,
-                              phone=phone, email=email, password_hash=password_hash)
+        return _sign_up_claim(person_id=taken.person_id, data=data, checked=checked, password_hash=password_hash)
     warnings = [
         {"code": w.code, "id": w.message.id, "en": w.message.en}
         for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
     ]
-    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash)
+    user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash,
+                preferred_language=checked.language)
     role = RoleAssignment(user=user, role=Role.CITIZEN)
     person = Person(
         user=user,
@@ -258,7 +337,7 @@ def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person |
         phone=phone,
         email=email,
         domicile_district=data.domicile_district,
-        address=data.address.strip(),
+        address=checked.address,
     )
     event = audit.event(actor=user, action=Audit.PERSON_SIGNED_UP, obj=person,
                         after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
@@ -276,15 +355,144 @@ def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person |
 
 
 @transaction.atomic(durable=True)
-def _sign_up_claim(*, person_id: int, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
-                   password_hash: str) -> SignUpClaim:
+def _sign_up_claim(*, person_id: int, data: SignUp, checked: _Checked, password_hash: str) -> SignUpClaim:
     # Lock the provisional record (two claims of one record start one at a time) and look again: it may have been
     # claimed since the look-up.
     existing = Person.objects.select_for_update().get(pk=person_id)
     if not existing.is_provisional:
         raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")
-    return _claim_start(person=existing, data=data, name=name, disability_kind=disability_kind, phone=phone, email=email,
-                        password_hash=password_hash)
+    return _claim_start(person=existing, declared=_declared(data=data, checked=checked), phone=checked.phone,
+                        email=checked.email, password_hash=password_hash)
+
+
+def _declared(*, data: SignUp | NikRegistration, checked: _Checked) -> dict:
+    """What a claimant declared (no NIK, no password), kept on the claim and applied when it completes."""
+    return {
+        "full_name": checked.name, "birth_date": data.birth_date.isoformat(), "sex": data.sex, "education": data.education,
+        "domicile_district": data.domicile_district.code, "address": checked.address,
+        "has_disability": data.has_disability, "disability_kind": checked.disability_kind, "language": checked.language,
+    }
+
+
+# --- an account without a record registers its NIK ---------------------------------------------
+#
+# A citizen account can hold no record: its sign-up's NIK went to an identity dispute that a regional officer
+# decided "not the owner" (the account stays, with the contact its code proved). Its holder then registers their
+# own NIK here, signed in, with the sign-up's checks: a NIK nobody holds becomes their record at once; one held by
+# a provisional record goes through the same claim (a one-time code to the account's phone, else its e-mail) or
+# dispute; one held by another account is refused with the sign-up's answer and rate limit. Never while a dispute
+# of the account is open (its outcome could join a record to it).
+
+@dataclass(frozen=True)
+class NikRegistration:
+    """What a signed-in citizen account without a record types to register its NIK: the sign-up's identity and
+    profile fields (the contact is the account's; there is no password to choose)."""
+
+    nik: str = field(repr=False)  # never in logs or tracebacks (UU PDP)
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    education: str
+    domicile_district: District
+    has_disability: bool = False
+    disability_kind: str = ""
+    address: str = ""
+
+
+NIK_REGISTRATION_NOT_FOR_YOU = Msg(
+    "Pendaftaran NIK di sini untuk akun warga yang belum terhubung dengan data NIK.",
+    "Registering a NIK here is for citizen accounts that are not joined to a NIK record yet.",
+)
+NIK_TAKEN_FOR_ACCOUNT = Msg(
+    "NIK ini sudah terdaftar pada akun lain. Periksa lagi NIK Anda sesuai KTP; bila benar dan Anda tidak pernah mendaftar "
+    "dengannya, datanglah ke Disnaker setempat dengan membawa KTP.",
+    "This NIK is registered to another account. Check your NIK against your ID card; if it is right and you never "
+    "registered with it, visit your local manpower office with your ID card.",
+)
+ACCOUNT_NO_CONTACT = Msg(
+    "Akun Anda tidak punya nomor HP atau e-mail untuk menerima kode verifikasi. Datanglah ke Disnaker atau posko terdekat "
+    "dengan membawa KTP.",
+    "Your account has no mobile number or e-mail address to receive a verification code. Visit the manpower office or "
+    "the nearest post with your ID card.",
+)
+
+
+def _refuse_unless_nik_registrable(user: User) -> None:
+    """Refuse a NIK registration by ``user`` unless it is an active citizen account holding no record and no open
+    identity dispute (``selectors.nik_registration_open`` says the same for pages)."""
+    if not user.is_active or not user.has_role(Role.CITIZEN):
+        raise PermissionDenied(NIK_REGISTRATION_NOT_FOR_YOU)
+    if Person.objects.filter(user=user).exists():
+        raise Conflict(Msg("Akun Anda sudah terhubung dengan data NIK: lihat dan perbaiki di Akun saya.",
+                           "Your account is already joined to a NIK record: see and correct it under My account."),
+                       code=Code.ACCOUNT_HAS_PERSON, field="nik")
+    if IdentityDispute.objects.filter(claimant=user, status=IdentityDispute.Status.OPEN).exists():
+        raise Conflict(Msg("Data NIK yang Anda daftarkan masih diperiksa petugas Disnaker. Tunggu keputusannya: Anda diberi "
+                           "tahu lewat SMS/e-mail.",
+                           "The NIK data you registered is still being checked by the manpower office. Wait for the "
+                           "decision: you will be told by SMS/e-mail."),
+                       code=Code.DISPUTE_PENDING, field="nik")
+
+
+def person_register_nik(*, actor: User, data: NikRegistration, today: dt.date) -> Person | SignUpClaim:
+    """A signed-in citizen account that holds no record (see above) registers its owner's NIK. Returns the new
+    ``Person``, or a ``SignUpClaim`` when the NIK belongs to a provisional record: a one-time code went to the
+    account's phone (its e-mail when it has none), and ``signup_claim_verify(..., actor=actor)`` completes it —
+    the record joins this account (name and birth date matched) or a dispute opens. Rate limited and counted as a
+    sign-up is (``signup``, ``nik_answer``), the counts kept when refused."""
+    ratelimit.enforce_then_check("signup", "nik_answer", message=SIGNUP_LIMITED)
+    _refuse_unless_nik_registrable(actor)
+    parsed, name, disability_kind, address = _identity_check(
+        nik=data.nik, full_name=data.full_name, birth_date=data.birth_date, sex=data.sex, education=data.education,
+        has_disability=data.has_disability, disability_kind=data.disability_kind, address=data.address, today=today)
+    phone, email = normalize_phone_or_blank(actor.phone), (actor.email or "").strip().lower()
+    if not phone and not email:  # before the NIK is looked up: the same for every NIK
+        raise ValidationFailed(ACCOUNT_NO_CONTACT, code=Code.CONTACT_REQUIRED, field="nik")
+    checked = _Checked(parsed=parsed, name=name, disability_kind=disability_kind, email=email, phone=phone, address=address,
+                       language=_language(actor.preferred_language))
+    try:
+        result = _register_nik(actor=actor, data=data, checked=checked)
+    except Conflict as exc:
+        if exc.code == Code.NIK_TAKEN:
+            ratelimit.count("nik_answer")  # outside the rolled-back transaction: the count stays
+        raise
+    if isinstance(result, SignUpClaim):
+        ratelimit.count("nik_answer")
+        ratelimit.count("otp_send")
+    return result
+
+
+@transaction.atomic(durable=True)
+def _register_nik(*, actor: User, data: NikRegistration, checked: _Checked) -> Person | SignUpClaim:
+    user = User.objects.select_for_update().get(pk=actor.pk)  # one registration of an account at a time
+    _refuse_unless_nik_registrable(user)
+    parsed = checked.parsed
+    index = _nik_index(parsed.nik)
+    holder = Person.objects.select_for_update().filter(nik_index=index).first()
+    if holder is not None:
+        if not holder.is_provisional:
+            raise Conflict(NIK_TAKEN_FOR_ACCOUNT, code=Code.NIK_TAKEN, field="nik")
+        return _claim_start(person=holder, declared=_declared(data=data, checked=checked), phone=checked.phone,
+                            email=checked.email, password_hash="", account=user)
+    warnings = [
+        {"code": w.code, "id": w.message.id, "en": w.message.en}
+        for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
+    ]
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                user=user, nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index,
+                nik_regency_id=parsed.region.regency.code,
+                nik_district_id=parsed.region.district.code if parsed.region.district else None,
+                full_name=checked.name, birth_date=data.birth_date, sex=data.sex, nik_warnings=warnings,
+                has_disability=data.has_disability, disability_kind=checked.disability_kind, education=data.education,
+                phone=checked.phone, email=checked.email, domicile_district=data.domicile_district, address=checked.address,
+            )
+    except IntegrityError as exc:  # the same NIK registered at the same moment by another request
+        raise Conflict(NIK_TAKEN_FOR_ACCOUNT, code=Code.NIK_TAKEN, field="nik") from exc
+    audit.record(actor=user, action=Audit.PERSON_NIK_REGISTERED, obj=person,
+                 after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
+    return person
 
 
 CONTACT_ANSWERS_LIMITED = Msg(
@@ -346,13 +554,17 @@ def _person_update(
     _name, disability_kind = _validate_person_fields(
         full_name=person.full_name, has_disability=has_disability, disability_kind=disability_kind, education=education
     )
-    phone = normalize_phone(phone)
-    email = (email or "").strip().lower()
+    # A mobile number or an e-mail address, not both: people who signed up by e-mail have no phone.
+    phone = normalize_phone(phone) if (phone or "").strip() else ""
+    email = _clean_email(email)
+    if not phone and not email:
+        raise ValidationFailed(CONTACT_REQUIRED, code=Code.CONTACT_REQUIRED, field="phone")
+    address = _clean_address(address)
     # The password first: whether a number or address is someone else's is told only to the account's owner.
     takes_over_contact = phone != person.phone or email != (person.email or "").strip().lower()
     if takes_over_contact and not identity_confirmed:
         raise ValidationFailed(security.REAUTH_REQUIRED, code=Code.REAUTH_REQUIRED, field="current_password")
-    if User.objects.filter(phone=phone).exclude(pk=person.user_id).exists():
+    if phone and User.objects.filter(phone=phone).exclude(pk=person.user_id).exists():
         raise Conflict(
             Msg("Nomor HP ini sudah dipakai akun lain.", "This mobile number is used by another account."), code=Code.PHONE_TAKEN, field="phone"
         )
@@ -364,7 +576,7 @@ def _person_update(
         )
     before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     person.education, person.phone, person.email = education, phone, email
-    person.domicile_district, person.address = domicile_district, address.strip()
+    person.domicile_district, person.address = domicile_district, address
     person.has_disability, person.disability_kind = has_disability, disability_kind
     person.save()
     if person.user_id:
@@ -769,9 +981,13 @@ CLAIM_PURPOSE = "signup-claim"  # what a claim's code hash is bound to (accounts
 
 
 def _send_claim_code(*, claim: SignUpClaim, code: str) -> None:
-    """The code to the contact the claimant gave: their phone by SMS, else their e-mail address."""
-    onetime.send(channel=claim.channel, to=claim.phone or claim.email, topic="otp.signup_claim", code=code,
-                 subject="Kode verifikasi Sisnaker" if claim.channel == "email" else "", text=Msg(
+    """The code to the contact the claimant gave: their phone by SMS, else their e-mail address, in the language
+    they registered in."""
+    language = (claim.declared or {}).get("language") or "id"
+    onetime.send(channel=claim.channel, to=claim.phone or claim.email, topic="otp.signup_claim", code=code, language=language,
+                 subject=(Msg("Kode verifikasi Sisnaker", "Your Sisnaker verification code").in_language(language)
+                          if claim.channel == "email" else ""),
+                 text=Msg(
                      "Kode verifikasi Sisnaker Anda: {code}. Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun.",
                      "Your Sisnaker verification code: {code}. Valid for 15 minutes. Never share this code."))
 
@@ -781,25 +997,29 @@ def claim_destination(claim: SignUpClaim) -> str:
     return onetime.mask_phone(claim.phone) if claim.phone else _mask_email(claim.email)
 
 
-def _claim_start(*, person: Person, data: SignUp, name: str, disability_kind: str, phone: str, email: str,
-                 password_hash: str) -> SignUpClaim:
+def _claim_account_id(claim: SignUpClaim) -> int | None:
+    """The signed-in account that registers its NIK through this claim (``person_register_nik``), or None for a
+    sign-up's claim, which creates its account when it completes."""
+    account = (claim.declared or {}).get("account")
+    return account if isinstance(account, int) else None
+
+
+def _claim_start(*, person: Person, declared: dict, phone: str, email: str, password_hash: str,
+                 account: User | None = None) -> SignUpClaim:
     now = timezone.now()
-    matches = names_match(name, person.full_name) and data.birth_date == person.birth_date
+    matches = names_match(declared["full_name"], person.full_name) and declared["birth_date"] == person.birth_date.isoformat()
     token, code = onetime.new_token(), onetime.new_code()
     claim = SignUpClaim.objects.create(
         token=token, kind=SignUpClaim.Kind.CLAIM if matches else SignUpClaim.Kind.DISPUTE, person=person,
-        declared={
-            "full_name": name, "birth_date": data.birth_date.isoformat(), "sex": data.sex, "education": data.education,
-            "domicile_district": data.domicile_district.code, "address": data.address.strip(),
-            "has_disability": data.has_disability, "disability_kind": disability_kind,
-        },
+        declared=declared | ({"account": account.pk} if account is not None else {}),
         password_hash=password_hash, phone=phone, email=email,
         code_hash=onetime.code_hash(purpose=CLAIM_PURPOSE, token=token, code=code),
         expires_at=now + CLAIM_CODE_TTL, created_at=now,
     )
     # Who tried to claim what is recorded even if the code never comes back (the NIK never in clear).
-    audit.record(actor="warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
-                 after={"claim": claim.pk, "matches": matches, "channel": claim.channel, "to": claim_destination(claim)})
+    audit.record(actor=account or "warga (pendaftaran)", action=Audit.PERSON_CLAIM_STARTED, obj=person, at=now,
+                 after={"claim": claim.pk, "matches": matches, "channel": claim.channel, "to": claim_destination(claim)}
+                 | ({"account": account.pk} if account is not None else {}))
     _send_claim_code(claim=claim, code=code)
     return claim
 
@@ -808,9 +1028,11 @@ CLAIM_NOT_FOUND = Msg("Permintaan verifikasi tidak ditemukan atau sudah selesai.
                       "Verification request not found or already completed. Sign up again.")
 
 
-def _open_claim(token: str, now: dt.datetime) -> SignUpClaim:
+def _open_claim(token: str, now: dt.datetime, *, account: User | None = None) -> SignUpClaim:
+    """The pending claim of ``token``, locked. A claim an account started (``person_register_nik``) is found only for
+    that account, signed in; a sign-up's claim only without one."""
     claim = SignUpClaim.objects.select_for_update().select_related("person").filter(token=(token or "")[:64]).first()
-    if claim is None or claim.completed_at is not None:
+    if claim is None or claim.completed_at is not None or _claim_account_id(claim) != (account.pk if account else None):
         raise NotFound(CLAIM_NOT_FOUND, code=Code.CLAIM_NOT_FOUND)
     if claim.attempts >= CLAIM_MAX_ATTEMPTS:
         raise Conflict(Msg("Kode salah terlalu sering. Ulangi pendaftaran untuk mendapat kode baru.",
@@ -836,12 +1058,13 @@ class ClaimOutcome:
     dispute: IdentityDispute | None
 
 
-def signup_claim_resend(*, token: str) -> SignUpClaim:
-    """Send a fresh code for a pending claim (at most ``CLAIM_MAX_SENDS`` in all; rate limited)."""
+def signup_claim_resend(*, token: str, actor: User | None = None) -> SignUpClaim:
+    """Send a fresh code for a pending claim (at most ``CLAIM_MAX_SENDS`` in all; rate limited). ``actor``: the
+    signed-in account whose NIK registration started the claim (``person_register_nik``); None for a sign-up's."""
     ratelimit.enforce("otp_send")
     with transaction.atomic(durable=True):
         now = timezone.now()
-        claim = _open_claim(token, now)
+        claim = _open_claim(token, now, account=actor)
         if claim.sends >= CLAIM_MAX_SENDS:
             raise Conflict(Msg("Kode sudah dikirim {n} kali. Ulangi pendaftaran bila belum juga diterima.",
                                "The code was sent {n} times already. Sign up again if it still does not arrive.").format(
@@ -854,15 +1077,17 @@ def signup_claim_resend(*, token: str) -> SignUpClaim:
     return claim
 
 
-def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
+def signup_claim_verify(*, token: str, code: str, actor: User | None = None) -> ClaimOutcome:
     """Check the one-time code of a pending claim and complete it: the account takes the provisional
     record over (name and birth date matched), or a dispute opens for a regional officer of the NIK's
-    region (they did not). Wrong codes count against the claim and the client's address."""
+    region (they did not). Wrong codes count against the claim and the client's address. The account is the
+    one the claim creates (a sign-up's claim, ``actor`` None) or ``actor``, the signed-in account that started it
+    (``person_register_nik``)."""
     ratelimit.enforce("otp_check")
     now = timezone.now()
     wrong = False
     with transaction.atomic(durable=True):
-        claim = _open_claim(token, now)
+        claim = _open_claim(token, now, account=actor)
         if not onetime.matches(purpose=CLAIM_PURPOSE, token=claim.token, stored_hash=claim.code_hash, typed=code,
                                expires_at=claim.expires_at, now=now):
             SignUpClaim.objects.filter(pk=claim.pk).update(attempts=claim.attempts + 1)
@@ -878,17 +1103,26 @@ def signup_claim_verify(*, token: str, code: str) -> ClaimOutcome:
 
 def _claim_complete(*, claim: SignUpClaim, now: dt.datetime) -> ClaimOutcome:
     person = Person.objects.select_for_update().get(pk=claim.person_id)
-    if (claim.phone and User.objects.filter(phone=claim.phone).exists()
-            or claim.email and User.objects.filter(email_is(claim.email)).exists()):
-        raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
-                       code=Code.CONTACT_TAKEN, field="phone")
     declared = claim.declared
-    user = User(username=f"w{secrets.token_hex(6)}", email=claim.email, phone=claim.phone,
-                first_name=declared.get("full_name", "")[:150], password=claim.password_hash)
-    if claim.kind == SignUpClaim.Kind.CLAIM and not person.is_provisional:
-        raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")  # claimed by its owner meanwhile
-    user.save()
-    RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
+    account_id = _claim_account_id(claim)
+    if account_id is not None:
+        # An account registering its NIK: it must still hold no record and no open dispute (locked, looked at again).
+        user = User.objects.select_for_update().get(pk=account_id)
+        _refuse_unless_nik_registrable(user)
+        if claim.kind == SignUpClaim.Kind.CLAIM and not person.is_provisional:
+            raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")  # claimed by its owner meanwhile
+    else:
+        if (claim.phone and User.objects.filter(phone=claim.phone).exists()
+                or claim.email and User.objects.filter(email_is(claim.email)).exists()):
+            raise Conflict(Msg("Nomor HP atau e-mail ini sudah dipakai akun lain.", "This mobile number or e-mail is used by another account."),
+                           code=Code.CONTACT_TAKEN, field="phone")
+        user = User(username=f"w{secrets.token_hex(6)}", email=claim.email, phone=claim.phone,
+                    first_name=declared.get("full_name", "")[:150], password=claim.password_hash,
+                    preferred_language=_language(declared.get("language")))
+        if claim.kind == SignUpClaim.Kind.CLAIM and not person.is_provisional:
+            raise Conflict(NIK_TAKEN, code=Code.NIK_TAKEN, field="nik")  # claimed by its owner meanwhile
+        user.save()
+        RoleAssignment.objects.create(user=user, role=Role.CITIZEN)
     claim.completed_at = now
     claim.save(update_fields=["completed_at"])
     if claim.kind == SignUpClaim.Kind.CLAIM:
@@ -1005,16 +1239,42 @@ def identity_dispute_resolve(*, actor: User, dispute: IdentityDispute, outcome: 
 
 
 def _tell_claimant(*, dispute: IdentityDispute) -> None:
+    """The claimant hears the decision, in their language, with what to do next."""
     if dispute.status == IdentityDispute.Status.OWNER:
         text = Msg("Petugas Disnaker telah memeriksa data Anda: data NIK Anda kini terhubung dengan akun Sisnaker Anda.",
                    "The manpower office checked your data: your NIK record is now joined to your Sisnaker account.")
     else:
+        link = links.absolute(reverse("accounts:nik_register"))
         text = Msg("Petugas Disnaker tidak dapat menghubungkan data NIK tersebut dengan akun Anda. Catatan: {note}. "
-                   "Datanglah ke Disnaker atau posko terdekat dengan membawa KTP.",
+                   "Akun Anda tetap aktif: masuk lalu daftarkan NIK Anda sendiri sesuai KTP di {link} . "
+                   "Bila NIK itu memang milik Anda, datanglah ke Disnaker atau posko terdekat dengan membawa KTP.",
                    "The manpower office could not join that NIK record to your account. Note: {note}. "
-                   "Visit the manpower office or the nearest post with your ID card.").format(note=dispute.resolution_note)
+                   "Your account stays open: log in and register your own NIK, as on your ID card, at {link} . "
+                   "If that NIK is yours, visit the manpower office or the nearest post with your ID card.").format(
+                       note=dispute.resolution_note, link=link)
     notify_user(user=dispute.claimant, topic=f"person.dispute_{dispute.status}", subject="Sisnaker",
-                text=text.en if dispute.claimant.preferred_language == "en" else text.id)
+                text=text.in_language(dispute.claimant.preferred_language))
+
+
+@transaction.atomic(durable=True)
+def user_language_set(*, actor: User, language: str) -> bool:
+    """``actor`` chose the language of their pages (the switcher): it becomes their account's preference, in which
+    their SMS and e-mail are written (one-time codes, password resets, decisions). Returns whether it changed."""
+    if language not in {code for code, _label in settings.LANGUAGES}:
+        raise ValidationFailed(Msg("Bahasa tidak dikenal: pilih Bahasa Indonesia atau English.",
+                                   "Unknown language: choose Bahasa Indonesia or English."),
+                               code=CoreCode.INVALID_VALUE, field="language")
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.preferred_language == language:
+        return False
+    before = user.preferred_language
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    actor.preferred_language = language
+    audit.record(actor=user, action=Audit.USER_LANGUAGE_SET, obj=user, before={"preferred_language": before},
+                 after={"preferred_language": language})
+    return True
+
 
 def person_match_for_staff(
     *, actor: User, nik: str, full_name: str, birth_date: dt.date | None, purpose: str, on: Any, action: str = "program.manage"
@@ -1094,7 +1354,8 @@ def person_add_provisional(*, actor: User, data: ProvisionalPerson, today: dt.da
     if data.birth_date > today:
         raise ValidationFailed(Msg("Tanggal lahir tidak boleh di masa depan.", "The birth date cannot be in the future."),
                                code=Code.BIRTH_DATE_FUTURE, field="birth_date")
-    email = (data.email or "").strip().lower()
+    email = _clean_email(data.email)
+    address = _clean_address(data.address)
     if not (data.phone or "").strip() and not email:
         raise ValidationFailed(Msg("Isi nomor HP atau e-mail warga: ke sana Sisnaker memberi tahu warga tentang datanya.",
                                    "Give the citizen's mobile number or e-mail address: Sisnaker tells them about their record there."),
@@ -1115,7 +1376,7 @@ def person_add_provisional(*, actor: User, data: ProvisionalPerson, today: dt.da
                 nik_district_id=parsed.region.district.code if parsed.region.district else None,
                 full_name=name, birth_date=data.birth_date, sex=data.sex, nik_warnings=warnings,
                 has_disability=data.has_disability, disability_kind=disability_kind, education=data.education,
-                phone=phone, email=email, domicile_district=data.domicile_district, address=(data.address or "").strip()[:300],
+                phone=phone, email=email, domicile_district=data.domicile_district, address=address,
                 registered_by=actor if getattr(actor, "is_authenticated", False) else None,
                 added_by_institution_id=added_by_institution_id,
             )

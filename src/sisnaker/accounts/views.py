@@ -12,6 +12,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -24,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 
 from sisnaker.core import gate, links, search
@@ -31,6 +33,7 @@ from sisnaker.core.errors import Msg, NotFound, PermissionDenied, SisnakerError,
 from sisnaker.core.pages import apply_error
 from sisnaker.core.paging import CappedPaginator
 from sisnaker.core.permissions import can
+from sisnaker.core.roles import Role
 
 from . import security, selectors, services, throttle
 from .codes import Code
@@ -39,6 +42,7 @@ from .forms import (
     DisputeDecisionForm,
     IdentityCorrectionForm,
     LoginForm,
+    NikRegistrationForm,
     OtpForm,
     OtpRemoveForm,
     OtpSetupForm,
@@ -88,7 +92,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     nik=d["nik"], full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"],
                     education=d["education"], phone=d["phone"], email=d["email"], domicile_district=d["domicile"],
                     password=d["password"], has_disability=d["has_disability"], disability_kind=d["disability_kind"],
-                    address=d["address"],
+                    address=d["address"], language=request.LANGUAGE_CODE,
                 ),
                 today=timezone.localdate(),
             )
@@ -165,6 +169,93 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+def nik_register(request: HttpRequest) -> HttpResponse:
+    """A signed-in citizen account without a record (its sign-up's NIK went to a dispute decided "not the owner")
+    registers its owner's NIK, with the sign-up's checks (``services.person_register_nik``): a NIK held by a record
+    someone else added goes on to the code step, as at sign-up."""
+    if not selectors.nik_registration_open(user=request.user):
+        if selectors.person_for_user(user=request.user) is not None:
+            return redirect("accounts:profile")  # already joined to a record
+        if request.user.has_role(Role.CITIZEN):
+            return redirect("web:home")  # a dispute still open: the home page says so
+        raise PermissionDenied(services.NIK_REGISTRATION_NOT_FOR_YOU)
+    form = NikRegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.person_register_nik(
+                actor=request.user,
+                data=services.NikRegistration(
+                    nik=d["nik"], full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"],
+                    education=d["education"], domicile_district=d["domicile"], has_disability=d["has_disability"],
+                    disability_kind=d["disability_kind"], address=d["address"],
+                ),
+                today=timezone.localdate(),
+            )
+        except TooManyRequests as exc:
+            apply_error(form, exc)
+            return _refused(request, "accounts/nik_register.html", {"form": form}, exc)
+        except SisnakerError as exc:
+            apply_error(form, exc, fields=FORM_FIELDS)
+        else:
+            if isinstance(result, SignUpClaim):
+                return redirect("accounts:nik_verify", token=result.token)
+            messages.success(request, _("NIK Anda sudah terdaftar dan terhubung dengan akun Anda."))
+            if result.nik_warnings:
+                messages.warning(
+                    request,
+                    _("Beberapa data Anda berbeda dengan yang tercantum di NIK; petugas akan memeriksanya. Pendaftaran tetap berlaku."),
+                )
+            return redirect("web:home")
+    if form.errors:
+        status = 400
+    return render(request, "accounts/nik_register.html", {"form": form}, status=status)
+
+
+@login_required
+def nik_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The code step of an account's NIK registration whose NIK is held by a record someone else added: the code went
+    to the account's phone (its e-mail when it has none). Only the account that started it reaches it."""
+    claim = selectors.pending_claim(token=token, account=request.user)
+    if claim is None:
+        raise NotFound(services.CLAIM_NOT_FOUND, code=Code.CLAIM_NOT_FOUND)
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and request.POST.get("resend"):
+        try:
+            services.signup_claim_resend(token=token, actor=request.user)
+        except SisnakerError as exc:
+            form = ClaimCodeForm()
+            apply_error(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, _("Kode baru sudah dikirim."))
+            return redirect("accounts:nik_verify", token=token)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.signup_claim_verify(token=token, code=form.cleaned_data["code"], actor=request.user)
+        except SisnakerError as exc:
+            apply_error(form, exc, fields=CLAIM_FIELDS)
+            status = exc.http_status if isinstance(exc, TooManyRequests) else 400
+        else:
+            if outcome.person is not None:
+                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh %(who)s kini terhubung "
+                                            "dengan akun Anda; periksa dan lengkapi di Akun saya.")
+                                 % {"who": services.person_added_by(outcome.person)})
+            else:
+                messages.warning(request, _("Kode terverifikasi. Data yang Anda isi berbeda dengan data yang terdaftar "
+                                            "untuk NIK ini, jadi petugas Disnaker akan memeriksanya. Anda akan diberi tahu "
+                                            "hasilnya; siapkan KTP bila diminta datang."))
+            return redirect("web:home")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/signup_verify.html", {
+        "form": form, "channel": claim.channel, "destination": services.claim_destination(claim), "token": token,
+    }, status=status)
+
+
+@login_required
 def disputes(request: HttpRequest) -> HttpResponse:
     """Regional officers: sign-ups whose data differ from a provisional record of the same NIK."""
     status = request.GET.get("status", "open")
@@ -173,6 +264,8 @@ def disputes(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "person.list"):
         raise PermissionDenied(Msg("Halaman ini untuk petugas Disnaker.", "This page is for manpower office (Disnaker) officers."))
     rows = list(selectors.disputes_in_scope(viewer=request.user, status=status)[:200])
+    for row in rows:
+        row.added_by = services.person_added_by(row.person)  # officers of the NIK's region: the institution by name
     return render(request, "accounts/disputes.html", {"rows": rows, "status": status,
                                                       "statuses": IdentityDispute.Status.choices})
 
@@ -229,6 +322,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user)
             response = redirect(_after_password_login(request, user))
             throttle.remember_device(request, response, user)
+            _account_language(request, response, user)
             return response
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")},
                   status=400 if form.errors else 200)
@@ -247,6 +341,35 @@ def _after_password_login(request: HttpRequest, user) -> str:
             "setelah tanggal itu akun hanya dapat membuka halaman aktivasi."
         ) % {"date": date_format(timezone.localtime(ends), "j F Y H:i")})
     return nxt
+
+
+def _account_language(request: HttpRequest, response: HttpResponse, user) -> None:
+    """After a log-in: a browser that has not chosen a language (no language cookie) gets the account's preference,
+    as the switcher would set it (``core.middleware.LanguageMiddleware`` reads the cookie). A browser's own choice
+    stays: the account's preference changes only when its holder switches while signed in (``language``)."""
+    supported = {code for code, _label in settings.LANGUAGES}
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in supported:
+        return
+    language = getattr(user, "preferred_language", "")
+    if language in supported and language != settings.LANGUAGE_CODE:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switcher (every page's header): Django's ``set_language`` sets the cookie and goes back; for a
+    signed-in account (past its two-factor step) the choice also becomes the account's preference, in which its
+    SMS and e-mail are written (``services.user_language_set``)."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    if (response.cookies.get(settings.LANGUAGE_COOKIE_NAME) is not None and request.user.is_authenticated
+            and security.session_state(request) in (security.OK, security.GRACE)):
+        services.user_language_set(actor=request.user, language=chosen)
+    return response
 
 
 def otp_verify(request: HttpRequest) -> HttpResponse:
@@ -269,7 +392,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         pending = True
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = security.verify_code(user, form.cleaned_data["token"])
+        try:
+            device = security.verify_code(user, form.cleaned_data["token"], field="token")
+        except TooManyRequests as exc:
+            # django-otp's wait after wrong codes: this code was not checked; say how long to wait, not "wrong".
+            apply_error(form, exc)
+            return _refused(request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}, exc)
         if device is None:
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
         else:
@@ -285,6 +413,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             response = redirect(nxt)
             throttle.remember_device(request, response, user)
+            if pending:
+                _account_language(request, response, user)
             return response
     return render(request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")},
                   status=400 if form.errors else 200)
@@ -366,6 +496,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         state = security.session_state(request)
         return render(request, "accounts/profile_staff.html", {
             "roles": selectors.roles_of(user=request.user), "otp": has_otp,
+            "nik_register": selectors.nik_registration_open(user=request.user),
             "required": security.must_use_2fa(request.user),
             "grace_ends": security.grace_ends(request.user) if state == security.GRACE else None,
         })

@@ -36,9 +36,13 @@ class RequestContextMiddleware:
 
 
 class LanguageMiddleware:
-    """Bahasa Indonesia by default; English only when chosen (language cookie from the switcher, or
-    the account's preference). Browser Accept-Language is ignored for pages, since many Indonesian
-    phones run an English browser; the API honours it, for partner platforms."""
+    """Bahasa Indonesia by default; English only when chosen, which this reads from the language cookie
+    (``LANGUAGE_COOKIE_NAME``) alone. The cookie is set by the switcher in every page's header, which also
+    saves the choice as a signed-in account's preference (``accounts.views.language``), and by a log-in from
+    the account's preference when the browser has not chosen (``accounts.views``): so a signed-in user's pages
+    follow the account's preference on a new device, and their SMS and e-mail follow it too. Browser
+    Accept-Language is ignored for pages, since many Indonesian phones run an English browser; the API
+    honours it, for partner platforms."""
 
     def __init__(self, get_response):
         self.get_response = get_response
