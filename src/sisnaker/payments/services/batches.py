@@ -30,9 +30,9 @@ CHUNK = ledger.CHUNK
 
 def _locked(batch_id: int, actor, action: str) -> Batch:
     batch = Batch.objects.select_for_update().filter(pk=batch_id).first()
-    # Outside the officer's funding source a batch does not exist for them (as ``selectors.batch_for``): a 403 here
-    # would tell them which ids are another source's batches.
-    if batch is None or not can(actor, "payment.view", batch):
+    # Outside a finance officer's funding source a batch does not exist for them (as ``selectors.batch_for``): a 403
+    # here would tell them which ids are another source's batches. Anyone else is refused by ``require`` (403).
+    if batch is None or (can(actor, "payment.list") and not can(actor, "payment.view", batch)):
         raise NotFound(Msg("Batch tidak ditemukan.", "Batch not found."))
     require(actor, action, batch)
     return batch
