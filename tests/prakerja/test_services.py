@@ -252,7 +252,7 @@ def test_the_draw_selects_per_province_reproducibly_and_later_waves_follow_the_r
     assert apply_confirmed(wave2, loser, kk=kk_of(make_nik(), serial=50)).status == S.SUBMITTED
     with pytest.raises(ValidationFailed) as beneficiary:
         services.application_start(actor=winner.user, wave=wave2, data=data_for(winner), now=NOW)
-    assert beneficiary.value.message == domain.REASONS["earlier_beneficiary"]
+    assert beneficiary.value.message == domain.REFUSALS["earlier_beneficiary"]
     mine = selectors.my_applications(winner)
     assert mine[0].outcome == S.SELECTED and str(mine[0].status_label()) == "Lolos"
 

@@ -92,17 +92,84 @@ def test_a_request_goes_to_the_officers_queue_is_answered_and_the_person_is_told
         services.privacy_request_answer(actor=dpo, request_id=request.pk, outcome="refused", answer="Tidak dapat dipenuhi sekarang.")
 
 
-def test_requests_are_checked_and_limited():
+def test_requests_are_checked_and_limited(monkeypatch):
     person = PersonFactory()
     with pytest.raises(ValidationFailed):
         services.privacy_request_submit(actor=person.user, person=person, kind="deletion", details="hapus")
-    for _ in range(domain.OPEN_LIMIT):
-        services.privacy_request_submit(actor=person.user, person=person, kind="access", details="")
-    with pytest.raises(Conflict):
-        services.privacy_request_submit(actor=person.user, person=person, kind="access", details="")
-    assert PrivacyRequest.objects.filter(person=person).count() == domain.OPEN_LIMIT
-    page = _client(person.user).post(reverse("privacy:mine"), {"kind": "access", "details": ""})
+    monkeypatch.setattr(domain, "OPEN_LIMIT", 2)
+    services.privacy_request_submit(actor=person.user, person=person, kind="access", details="")
+    services.privacy_request_submit(actor=person.user, person=person, kind="correction", details="Nama ibu kandung saya salah eja.")
+    with pytest.raises(Conflict) as limited:
+        services.privacy_request_submit(actor=person.user, person=person, kind="objection", details="Hentikan pengiriman SMS promosi.")
+    assert limited.value.code == "privacy_request_open_limit"
+    assert PrivacyRequest.objects.filter(person=person).count() == 2
+    page = _client(person.user).post(reverse("privacy:mine"), {"kind": "deletion", "details": "Hapus nomor HP lama saya."})
     assert page.status_code == 200 and "belum dijawab" in page.content.decode()
+
+
+# --- one open request of each kind (a double tap) ------------------------------------------------------------
+
+def test_a_second_open_request_of_the_same_kind_is_refused_and_names_the_open_one():
+    person = PersonFactory()
+    first = services.privacy_request_submit(actor=person.user, person=person, kind="access", details="", now=NOW)
+    with pytest.raises(Conflict) as again:
+        services.privacy_request_submit(actor=person.user, person=person, kind="access", details="", now=NOW)
+    assert again.value.code == "privacy_request_already_open" and again.value.field == "kind"
+    assert again.value.details == {"request": first.pk}
+    assert f"#{first.pk}" in again.value.message.id and "tidak perlu mengirimnya lagi" in again.value.message.id
+    assert f"#{first.pk}" in again.value.message.en and "Salinan data pribadi saya" in again.value.message.id
+    assert "no need to send it again" in again.value.message.en
+    # Another kind is another request; once the first is answered, a new one of its kind is welcome.
+    services.privacy_request_submit(actor=person.user, person=person, kind="correction", details="Alamat saya salah, Jl. Merdeka 5.")
+    services.privacy_request_answer(actor=staff(Role.DATA_PROTECTION_OFFICER), request_id=first.pk, outcome="done",
+                                    answer="Salinan data sudah dikirim ke e-mail Anda.")
+    services.privacy_request_submit(actor=person.user, person=person, kind="access", details="")
+    assert sorted(PrivacyRequest.objects.filter(person=person).values_list("kind", "status")) == [
+        ("access", "done"), ("access", "open"), ("correction", "open")]
+    assert AuditEvent.objects.filter(action="privacy_request.submitted", object_type="privacy.privacyrequest").count() == 3
+
+
+def test_a_double_tap_on_the_page_makes_one_request_and_says_which():
+    person = PersonFactory()
+    client = _client(person.user)
+    assert client.post(reverse("privacy:mine"), {"kind": "access", "details": ""}).status_code == 302
+    second = client.post(reverse("privacy:mine"), {"kind": "access", "details": ""})
+    request = PrivacyRequest.objects.get(person=person)
+    page = second.content.decode()
+    assert second.status_code == 200 and f"#{request.pk}" in page and "tidak perlu mengirimnya lagi" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.post(reverse("privacy:mine"), {"kind": "access", "details": ""}).content.decode()
+    assert f"Your request #{request.pk}" in page and "no need to send it again" in page
+    assert PrivacyRequest.objects.filter(person=person).count() == 1
+
+
+def test_the_database_holds_one_open_request_per_kind():
+    person = PersonFactory()
+    first = services.privacy_request_submit(actor=person.user, person=person, kind="access", details="", now=NOW)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PrivacyRequest.objects.create(person=person, kind="access", submitted_at=NOW, due_at=domain.due_at(NOW))
+    PrivacyRequest.objects.filter(pk=first.pk).update(status="done", answer="Sudah dikirim salinannya.", answered_at=NOW,
+                                                      answered_by=staff(Role.DATA_PROTECTION_OFFICER))
+    PrivacyRequest.objects.create(person=person, kind="access", submitted_at=NOW, due_at=domain.due_at(NOW))  # answered: fine
+
+
+def test_a_request_that_loses_the_race_at_the_database_is_refused_like_any_second_one(monkeypatch):
+    """Another transaction commits the same kind between the check and the insert: the unique index refuses the insert,
+    and the person reads the same message (never a 500)."""
+    person = PersonFactory()
+    first = services.privacy_request_submit(actor=person.user, person=person, kind="access", details="", now=NOW)
+    real, calls = services._open_of_kind, []
+
+    def late(p, k):  # the check under the lock sees nothing yet; the look-up after the refusal sees the winner
+        calls.append(k)
+        return None if len(calls) == 1 else real(p, k)
+
+    monkeypatch.setattr(services, "_open_of_kind", late)
+    with pytest.raises(Conflict) as lost:
+        services.privacy_request_submit(actor=person.user, person=person, kind="access", details="", now=NOW)
+    assert lost.value.code == "privacy_request_already_open" and lost.value.details == {"request": first.pk}
+    assert calls == ["access", "access"]  # refused by the index, then named
+    assert PrivacyRequest.objects.filter(person=person).count() == 1
 
 
 def test_only_the_person_asks_and_only_the_officer_answers():

@@ -199,6 +199,13 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "accounts:otp_verify": (Case(SIGNED_IN_ONLY),),
     "accounts:logout": (post(PUBLIC),),
     "accounts:profile": (Case(SIGNED_IN_ONLY),),
+    # For a citizen account without a record (its sign-up's NIK went to a dispute decided "not the owner"): a citizen
+    # with a record is sent to their profile; a staff account is refused.
+    "accounts:nik_register": (Case(only(*CITIZENS)),),
+    # The code step of such an account's claim: only the account that started it; the sign-up's claim (the world's) is
+    # not one, so every account answers "not found".
+    "accounts:nik_verify": (Case(only(others=HIDDEN), params={"token": "claim_token"}),),
+    "accounts:language": (post(PUBLIC, data={"language": "en", "next": "/"}),),
     "accounts:data_download": (Case(SIGNED_IN_ONLY, note="staff accounts have no data of their own: sent to the profile"),),
     "accounts:otp_setup": (Case(SIGNED_IN_ONLY),),
     "accounts:otp_remove": (Case(SIGNED_IN_ONLY),),
@@ -348,6 +355,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "verify:public_key": (Case(PUBLIC),),
     "verify:by_id": (Case(PUBLIC),),
     # --- placement: the AK/1 job-seeker card (the owner's application waits at Kota Bandung's office) ----------
+    "placement:ak1_index": (Case(only(*CITIZENS, *AK1_QUEUE), note="a redirect: citizens to their cards, officers to the queue"),),
     "placement:ak1_mine": (Case(only(*CITIZENS)),),
     "placement:ak1_apply": (Case(only(*CITIZENS)),
                             post(only(*CITIZENS), data=lambda w: {"birth_place": "Bandung", "marital_status": "single",

@@ -4,6 +4,7 @@ from .views import ak1, jobs, matching, outcomes, reports
 
 app_name = "placement"
 urlpatterns = [
+    path("ak1/", ak1.ak1_index, name="ak1_index"),
     path("ak1/saya/", ak1.ak1_mine, name="ak1_mine"),
     path("ak1/daftar/", ak1.ak1_apply, name="ak1_apply"),
     path("ak1/antrean/", ak1.ak1_queue, name="ak1_queue"),

@@ -212,8 +212,63 @@ for _category, _label in ExclusionCategory.CHOICES:
                                            "On an exclusion list: {label}.").format(label=_label)
 
 
+# What the applicant reads about each reason: why it keeps them out of Kartu Prakerja, and what they can do (fix
+# the data they typed, apply in a later wave, report a mistake, train elsewhere). The refusal when they apply
+# (``services._not_eligible``) and the "Prakerja saya" page; ``REASONS`` stays the short label of lists.
+_TRAINING_ELSEWHERE = Msg("Pelatihan di BLK dan LPK (masing-masing dengan syaratnya sendiri) dapat Anda cari di menu Pelatihan.",
+                          "Trainings at BLKs and LPKs (each with its own conditions) are under Training in the menu.")
+_ADVICE: dict[str, Msg] = {
+    "age": Msg("Kartu Prakerja hanya untuk warga berusia {min}–{max} tahun pada tanggal gelombang dibuka; menurut tanggal "
+               "lahir yang diisi, usia Anda di luar batas itu. Periksa tanggal lahir sesuai KTP dan daftar lagi bila keliru. "
+               "Bila benar dan Anda belum {min} tahun, daftarlah pada gelombang yang dibuka sesudah ulang tahun ke-{min}.",
+               "Kartu Prakerja is only for people aged {min}–{max} on the day the wave opens; by the birth date entered you are "
+               "outside that range. Check the birth date against your KTP and apply again if it was wrong. If it is right and "
+               "you are under {min}, apply in a wave that opens after your {min}th birthday.").format(min=AGE_MIN, max=AGE_MAX),
+    "formal_education": Msg("Orang yang sedang menempuh pendidikan formal (sekolah atau kuliah) tidak dapat ikut Kartu Prakerja, "
+                            "dan Anda mencentang \"sedang sekolah atau kuliah\". Bila Anda sudah tidak sekolah atau kuliah, "
+                            "daftar lagi tanpa mencentangnya. Bila masih, daftarlah pada gelombang yang dibuka sesudah Anda "
+                            "lulus atau berhenti.",
+                            "People in formal education (at school or university) cannot join Kartu Prakerja, and you ticked "
+                            "\"at school or university\". If you no longer are, apply again without ticking it. If you still "
+                            "are, apply in a wave that opens after you graduate or leave."),
+    "earlier_beneficiary": Msg("Kartu Prakerja diberikan satu kali per orang, dan NIK ini tercatat sudah pernah menerimanya. Bila "
+                               "Anda tidak pernah menerima Kartu Prakerja, NIK Anda mungkin dipakai orang lain: laporkan ke "
+                               "dinas ketenagakerjaan (Disnaker) kabupaten/kota Anda dengan membawa KTP.",
+                               "Kartu Prakerja is given once per person, and this NIK is recorded as having received it. If "
+                               "you never received Kartu Prakerja, someone else may have used your NIK: report it to the "
+                               "manpower office (Disnaker) of your regency or city, with your KTP."),
+    "identity_rejected": Msg("Petugas PMO memeriksa data identitas pendaftaran ini dan menyatakannya tidak cocok dengan data "
+                             "kependudukan. Pada gelombang berikutnya, isi nama, tanggal lahir, jenis kelamin, NIK dan nomor KK "
+                             "persis seperti di KTP dan Kartu Keluarga; bila data kependudukan Anda sendiri yang keliru, "
+                             "perbaiki dulu di Dukcapil.",
+                             "A PMO officer checked this application's identity data and found it does not match the population "
+                             "records. In a later wave, enter the name, birth date, sex, NIK and KK number exactly as on your "
+                             "KTP and family card; if your population record itself is wrong, have Dukcapil correct it first."),
+    "household_full": Msg("Satu Kartu Keluarga hanya boleh mendapat sejumlah penerima Kartu Prakerja, dan KK Anda sudah mencapai "
+                          "batas itu. Bila nomor KK yang diisi bukan KK Anda, daftar pada gelombang berikutnya dengan nomor KK "
+                          "yang benar.",
+                          "A family card (KK) may only have so many Kartu Prakerja beneficiaries, and yours has reached that "
+                          "limit. If the KK number entered is not yours, apply in a later wave with the right one."),
+}
+for _category, _label in ExclusionCategory.CHOICES:
+    _ADVICE[f"excluded:{_category}"] = Msg(
+        "NIK Anda tercatat dalam daftar pengecualian \"{label}\": golongan ini tidak dapat menerima Kartu Prakerja. Bila Anda "
+        "tidak (lagi) termasuk golongan ini, minta instansi Anda memperbaiki datanya, atau laporkan ke Disnaker kabupaten/kota "
+        "Anda dengan membawa buktinya, lalu daftar pada gelombang berikutnya.",
+        "Your NIK is on the exclusion list \"{label}\": people in this group cannot receive Kartu Prakerja. If you are not (or "
+        "no longer) in it, ask your agency to correct its records, or report it to the Disnaker of your regency or city with "
+        "proof, then apply in a later wave.").format(label=_label)
+REFUSALS: dict[str, Msg] = {code: Msg(f"{advice.id} {_TRAINING_ELSEWHERE.id}", f"{advice.en} {_TRAINING_ELSEWHERE.en}")
+                            for code, advice in _ADVICE.items()}
+
+
 def reason_text(code: str) -> Msg | None:
     return REASONS.get(code)
+
+
+def refusal_text(code: str) -> Msg | None:
+    """Why ``code`` (a key of ``REASONS``) keeps the applicant out, and what they can do."""
+    return REFUSALS.get(code)
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:

@@ -26,6 +26,7 @@ from .domain import (
     RedeemStatus,
     WaveStatus,
     reason_text,
+    refusal_text,
 )
 
 FUNDING_SOURCE = "prakerja"
@@ -198,6 +199,10 @@ class Application(models.Model):
 
     def reason_label(self):
         return reason_text(self.reason) if self.reason else None
+
+    def reason_advice(self):
+        """Why the reason keeps the applicant out, and what they can do (``domain.REFUSALS``)."""
+        return refusal_text(self.reason) if self.reason else None
 
     @property
     def nik_masked(self) -> str:

@@ -57,10 +57,18 @@ MAX_CODE_ATTEMPTS = 5
 CHUNK = 5000
 CLOSE_REASON_MAX = 1000
 PHONE_PURPOSE, EMAIL_PURPOSE = "prakerja_phone", "prakerja_email"
-CODE_TEXT = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 menit. Jangan berikan kepada siapa pun "
-                "selain petugas posko yang membantu Anda.",
-                "Kartu Prakerja registration code: {code}. Valid 10 minutes. Give it to nobody but the posko officer "
-                "helping you.")
+# The code goes to the applicant's own phone and e-mail. Applying themself, nobody else ever needs it: no officer, no
+# call centre, no "helper" may ask for it. Helped at a posko, the citizen reads it out to the officer in front of them
+# and to nobody else (and nobody at all when they are not at a posko right now).
+CODE_TEXT_OWN = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 menit. RAHASIA: jangan berikan kode ini "
+                    "kepada siapa pun, termasuk yang mengaku petugas Prakerja, Kemnaker, atau Disnaker.",
+                    "Kartu Prakerja registration code: {code}. Valid 10 minutes. SECRET: never give this code to anyone, "
+                    "including someone claiming to be a Prakerja, Kemnaker or Disnaker officer.")
+CODE_TEXT_ASSISTED = Msg("Kode verifikasi pendaftaran Kartu Prakerja: {code}. Berlaku 10 menit. Berikan hanya kepada petugas "
+                         "posko yang sedang membantu Anda secara langsung. Tidak sedang di posko? Jangan berikan kepada siapa "
+                         "pun.",
+                         "Kartu Prakerja registration code: {code}. Valid 10 minutes. Give it only to the posko officer "
+                         "helping you in person right now. Not at a posko? Give it to nobody.")
 
 
 def nik_index(nik: str) -> str:
@@ -544,7 +552,7 @@ class ApplicationData:
 
 def _not_eligible(reason: str) -> ValidationFailed:
     field = {"age": "birth_date", "formal_education": "in_formal_education"}.get(reason, "nik")
-    return ValidationFailed(domain.REASONS[reason], code=Code.NOT_ELIGIBLE, field=field)
+    return ValidationFailed(domain.REFUSALS[reason], code=Code.NOT_ELIGIBLE, field=field)
 
 
 def _earlier_beneficiary(index: str) -> bool:
@@ -637,8 +645,9 @@ def application_start(*, actor, wave: Wave, data: ApplicationData, now: dt.datet
                                      text=(f"Sisnaker: posko mendaftarkan Anda pada Kartu Prakerja gelombang {wave.number}. "
                                            f"Bukan Anda? Jangan berikan kode verifikasi kepada siapa pun dan laporkan "
                                            f"ke Disnaker setempat."))
-            onetime.send(channel="sms", to=phone, topic="prakerja_code", text=CODE_TEXT, code=phone_code)
-            onetime.send(channel="email", to=app.email, topic="prakerja_code", text=CODE_TEXT, code=email_code,
+            code_text = CODE_TEXT_ASSISTED if assisted else CODE_TEXT_OWN
+            onetime.send(channel="sms", to=phone, topic="prakerja_code", text=code_text, code=phone_code)
+            onetime.send(channel="email", to=app.email, topic="prakerja_code", text=code_text, code=email_code,
                          subject="Kode verifikasi Kartu Prakerja")
     except IntegrityError as exc:  # the same NIK registered at the same moment by another request
         raise Conflict(Msg("NIK ini sudah terdaftar pada gelombang ini.", "This NIK already applied in this wave."),

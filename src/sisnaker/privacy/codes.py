@@ -16,3 +16,5 @@ class Code(ErrorCode):
     PRIVACY_REQUEST_CLOSED = "privacy_request_closed", Msg("Permintaan ini sudah dijawab", "This request was already answered")
     PRIVACY_REQUEST_OPEN_LIMIT = "privacy_request_open_limit", Msg("Terlalu banyak permintaan terbuka",
                                                                    "Too many open requests")
+    PRIVACY_REQUEST_ALREADY_OPEN = "privacy_request_already_open", Msg("Permintaan jenis ini masih menunggu jawaban",
+                                                                       "A request of this kind is still waiting for its answer")

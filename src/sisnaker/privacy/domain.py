@@ -18,7 +18,8 @@ from sisnaker.core.errors import Msg
 
 ANSWER_WITHIN = dt.timedelta(hours=72)
 DETAILS_MAX = 2000
-# At most this many open requests per person: enough for real needs, not a way to flood the officers' queue.
+# At most this many open requests per person: enough for real needs, not a way to flood the officers' queue. With one
+# open request of each kind (``privacy_request_one_open_per_kind``) it is a backstop, for when kinds are added.
 OPEN_LIMIT = 5
 
 

@@ -30,6 +30,10 @@ class PrivacyRequest(models.Model):
                 Q(status=Status.OPEN, answered_at__isnull=True, answered_by__isnull=True)
                 | (~Q(status=Status.OPEN) & Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(answer="")))),
             models.CheckConstraint(name="privacy_request_due_after_submitted", condition=Q(due_at__gt=models.F("submitted_at"))),
+            # One open request of each kind per person: a second one (a double tap, two tabs) would only queue the same
+            # work twice for the officer. The service refuses it and names the open one; this holds under any race.
+            models.UniqueConstraint(fields=["person", "kind"], condition=Q(status=Status.OPEN),
+                                    name="privacy_request_one_open_per_kind"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from .ak1 import (
     Ak1Application,
     Ak1Report,
     ak1_apply,
+    ak1_card_open,
     ak1_issue,
     ak1_photo_read,
     ak1_photo_request,
@@ -53,7 +54,7 @@ from .vacancies import (
 )
 
 __all__ = [
-    "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_issue", "ak1_refuse",
+    "UPDATABLE", "Ak1Application", "Ak1Report", "CompanyData", "VacancyData", "ak1_apply", "ak1_card_open", "ak1_issue", "ak1_refuse",
     "ak1_reminders_send", "ak1_report", "ak1_update", "verification_url", "company_leave", "application_move",
     "OutcomeData", "ak1_photo_read", "ak1_photo_request", "ak1_photo_set", "ak1_photos_delete_expired",
     "completeness_remind", "outcomes_import", "outcomes_report",

@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sisnaker.accounts.codes import Audit as AccountsAudit
 from sisnaker.accounts.models import Person, User
 from sisnaker.certification import domain as certification_domain
 from sisnaker.certification import signing
@@ -48,6 +49,7 @@ from sisnaker.regions.selectors import region_for_code
 from .. import domain, photo
 from ..codes import Audit, Code, JobsAudit
 from ..models import JobSeekerCard, JobSeekerCounter, JobSeekerReport, Placement
+from ..selectors import CardPage, card_page
 
 
 @dataclass(frozen=True)
@@ -540,6 +542,24 @@ def ak1_photo_read(*, actor: User, card_id: int) -> bytes:
         raise NotFound(PHOTO_NOT_FOUND, code=Code.AK1_NOT_FOUND)
     with default_storage.open(card.photo_path, "rb") as fh:
         return fh.read()
+
+
+def ak1_card_open(*, actor: User, card_id: int, today: dt.date, printed: bool = False) -> CardPage:
+    """Someone who may see the card (``ak1.view``) opens it: its page, or its PDF to print (``printed``). The holder
+    opens their own freely; anyone else (an officer of its region, an administrator) opens a person's full record
+    (NIK, address, religion, marital status, skills, certificates, reports), so it is logged as ``person.viewed`` on
+    the holder (UU PDP) — what they see under "Siapa yang membuka data lengkap saya" (``/privasi/saya/``)."""
+    with transaction.atomic(durable=True):
+        page = card_page(viewer=actor, card_id=card_id, today=today)
+        card = page.card
+        if printed and card.status != domain.CardStatus.ISSUED:
+            raise NotFound(Msg("Kartu AK/1 ini belum diterbitkan: belum ada kartu untuk dicetak.",
+                               "This AK/1 card has not been issued: there is no card to print yet."), code=Code.AK1_NOT_FOUND)
+        if card.person.user_id is None or card.person.user_id != actor.pk:
+            what = f"kartu AK/1 {card.number}" if card.number else f"permohonan kartu AK/1 #{card.pk}"
+            audit.record(actor=actor, action=AccountsAudit.PERSON_VIEWED, obj=card.person,
+                         reason=f"cetak {what}" if printed else what)
+    return page
 
 
 def ak1_photos_delete_expired(*, now: dt.datetime) -> int:

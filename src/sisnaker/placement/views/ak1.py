@@ -36,6 +36,23 @@ def _own_person(request: HttpRequest):
     return person
 
 
+NO_AK1_PAGE = Msg("Kartu AK/1 diajukan warga dari akunnya sendiri dan diterbitkan petugas dinas ketenagakerjaan kabupaten/kota; "
+                  "akun ini tidak punya halaman AK/1. Masuk dengan akun warga untuk mengajukan kartu.",
+                  "An AK/1 card is applied for by citizens from their own account and issued by the regency or city manpower "
+                  "office; this account has no AK/1 page. Sign in with a citizen account to apply for a card.")
+
+
+@login_required
+def ak1_index(request: HttpRequest) -> HttpResponse:
+    """``/penempatan/ak1/``: where each role's AK/1 work is — the officers' queue (``ak1.queue``: regional officers,
+    administrators), a citizen's own cards; 403 with a message to anyone else."""
+    if can(request.user, "ak1.queue"):
+        return redirect("placement:ak1_queue")
+    if getattr(request.user, "person", None) is not None:
+        return redirect("placement:ak1_mine")
+    raise PermissionDenied(NO_AK1_PAGE)
+
+
 @login_required
 def ak1_mine(request: HttpRequest) -> HttpResponse:
     """The signed-in citizen's AK/1 cards and applications."""
@@ -76,10 +93,14 @@ def ak1_apply(request: HttpRequest) -> HttpResponse:
     return render(request, "placement/ak1_apply.html", {"form": form, "person": person})
 
 
+def _open(request: HttpRequest, card_id: int, *, printed: bool = False) -> selectors.CardPage:
+    """The card for the page (or its PDF), its opening logged when the viewer is not its holder (``ak1_card_open``)."""
+    return services.ak1_card_open(actor=request.user, card_id=card_id, today=timezone.localdate(), printed=printed)
+
+
 @login_required
 def ak1_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    page = selectors.card_page(viewer=request.user, card_id=card_id, today=timezone.localdate())
-    return render(request, "placement/ak1_card.html", _card_context(request, page))
+    return render(request, "placement/ak1_card.html", _card_context(request, _open(request, card_id)))
 
 
 @login_required
@@ -111,8 +132,7 @@ def ak1_refuse(request: HttpRequest, card_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Permohonan kartu AK/1 ditolak."))
             return redirect("placement:ak1_card", card_id=card_id)
-    page = selectors.card_page(viewer=request.user, card_id=card_id, today=timezone.localdate())
-    return render(request, "placement/ak1_card.html", _card_context(request, page, refuse_form=form), status=400)
+    return render(request, "placement/ak1_card.html", _card_context(request, _open(request, card_id), refuse_form=form), status=400)
 
 
 @login_required
@@ -129,8 +149,7 @@ def ak1_report(request: HttpRequest, card_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Laporan tercatat. Selamat bekerja!") if card.ended_on else _("Laporan tercatat."))
             return redirect("placement:ak1_card", card_id=card_id)
-    page = selectors.card_page(viewer=request.user, card_id=card_id, today=timezone.localdate())
-    return render(request, "placement/ak1_card.html", _card_context(request, page, report_form=form), status=400)
+    return render(request, "placement/ak1_card.html", _card_context(request, _open(request, card_id), report_form=form), status=400)
 
 
 @login_required
@@ -157,12 +176,9 @@ def ak1_update(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def ak1_pdf(request: HttpRequest, card_id: int) -> HttpResponse:
-    """The printable card (holder and the regional office), with its QR code."""
-    page = selectors.card_page(viewer=request.user, card_id=card_id, today=timezone.localdate())
+    """The printable card (holder and the regional office), with its QR code; an officer's print is logged."""
+    page = _open(request, card_id, printed=True)
     card = page.card
-    if card.status != "issued":
-        raise NotFound(Msg("Kartu AK/1 ini belum diterbitkan: belum ada kartu untuk dicetak.",
-                           "This AK/1 card has not been issued: there is no card to print yet."))
     picture = None
     if card.photo_path and can(request.user, "ak1.photo", card):  # a province officer's print has no photo
         try:
@@ -243,5 +259,4 @@ def ak1_photo_request(request: HttpRequest, card_id: int) -> HttpResponse:
             messages.success(request, _("Permintaan pas foto baru dikirim ke pemohon. Kartu dapat diterbitkan setelah "
                                         "foto barunya diunggah."))
             return redirect("placement:ak1_card", card_id=card_id)
-    page = selectors.card_page(viewer=request.user, card_id=card_id, today=timezone.localdate())
-    return render(request, "placement/ak1_card.html", _card_context(request, page, photo_request_form=form), status=400)
+    return render(request, "placement/ak1_card.html", _card_context(request, _open(request, card_id), photo_request_form=form), status=400)
