@@ -88,7 +88,18 @@ class RefusalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            # ``require_POST`` and friends answer an empty 405: a link opened in the browser (a log-out link, a
+            # form's address bookmarked) showed a blank page. The page says what to do instead.
+            allowed = {m.strip() for m in response.get("Allow", "").split(",")}
+            text = (_("Alamat ini hanya menerima kiriman formulir. Kembali ke halaman sebelumnya dan gunakan tombolnya.")
+                    if "GET" not in allowed else
+                    _("Alamat ini hanya dibuka, tidak menerima kiriman. Buka kembali halamannya dari menu atau tautannya."))
+            page = error_page(request, 405, text, title=_("Alamat ini tidak dapat dipakai dengan cara itu"))
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, SisnakerError):
