@@ -85,11 +85,16 @@ def test_manager_edits_and_adds_an_instructor(client, inst, citizen):
     teacher = _staff("guru")
     client.force_login(manager)
     url = reverse("institutions:detail", args=[inst.pk])
+    old_name = inst.name
+    # The approved name is what the authority checked: renaming asks for the confirmation first.
     response = client.post(url, {"form": "edit", "name": "LPK Cahaya Bandung Baru", "kind": "lpk", "province": "32",
+                                 "regency": "32.73", "address": "Jl. Baru 2"})
+    assert response.status_code == 400 and "kembali menunggu persetujuan" in response.content.decode()
+    response = client.post(url, {"form": "edit", "name": old_name, "kind": "lpk", "province": "32",
                                  "regency": "32.73", "address": "Jl. Baru 2"}, follow=True)
     assert "Data lembaga tersimpan" in response.content.decode()
     inst.refresh_from_db()
-    assert inst.name == "LPK Cahaya Bandung Baru" and inst.address == "Jl. Baru 2"
+    assert inst.name == old_name and inst.address == "Jl. Baru 2" and inst.status == "approved"
     response = client.post(url, {"form": "edit", "name": "abc", "kind": "lpk", "province": "32", "regency": "32.73"})
     assert response.status_code == 400 and "minimal 5 karakter" in response.content.decode()
     response = client.post(url, {"form": "staff", "identifier": "tidak-ada", "role": "instructor"})
