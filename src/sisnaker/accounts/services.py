@@ -286,6 +286,28 @@ def _sign_up_check(*, data: SignUp, today: dt.date) -> _Checked:
                     language=_language(data.language))
 
 
+def _nik_warnings(parsed, *, birth_date: dt.date, sex: str) -> list[dict]:
+    """What the NIK's digits say against themselves and against the declared birth date and sex, as a person keeps it."""
+    return [{"code": w.code, "id": w.message.id, "en": w.message.en}
+            for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=birth_date, sex=sex))]
+
+
+def _new_person(*, parsed, index: str, data, full_name: str, disability_kind: str, phone: str, email: str, address: str,
+                **links) -> Person:
+    """An unsaved person for a parsed NIK (sealed, its blind index ``index``, its regions and warnings) with the
+    birth date, sex, education, disability and domicile ``data`` declared, the checked name, contact and address,
+    and ``links`` (``user``, ``registered_by``, ``added_by_institution_id``): every way a NIK becomes a record
+    (sign-up, an account registering its NIK, a provisional record) builds it here."""
+    return Person(
+        nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index, nik_regency_id=parsed.region.regency.code,
+        nik_district_id=parsed.region.district.code if parsed.region.district else None,
+        full_name=full_name, birth_date=data.birth_date, sex=data.sex,
+        nik_warnings=_nik_warnings(parsed, birth_date=data.birth_date, sex=data.sex),
+        has_disability=data.has_disability, disability_kind=disability_kind, education=data.education,
+        phone=phone, email=email, domicile_district=data.domicile_district, address=address, **links,
+    )
+
+
 def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person | SignUpClaim:
     """The sign-up's reads and writes: one look-up, then either one statement that writes the account, its role,
     the person and the audit row (on PostgreSQL; a single statement is one transaction by itself, so no BEGIN and
@@ -314,31 +336,12 @@ def _sign_up(*, data: SignUp, checked: _Checked, password_hash: str) -> Person |
         )
     if taken.person_id is not None:
         return _sign_up_claim(person_id=taken.person_id, data=data, checked=checked, password_hash=password_hash)
-    warnings = [
-        {"code": w.code, "id": w.message.id, "en": w.message.en}
-        for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
-    ]
     user = User(username=f"w{secrets.token_hex(6)}", email=email, phone=phone, first_name=name[:150], password=password_hash,
                 preferred_language=checked.language)
     role = RoleAssignment(user=user, role=Role.CITIZEN)
-    person = Person(
-        user=user,
-        nik_encrypted=crypto.encrypt(nik),
-        nik_index=index,
-        nik_regency_id=parsed.region.regency.code,
-        nik_district_id=parsed.region.district.code if parsed.region.district else None,
-        full_name=name,
-        birth_date=data.birth_date,
-        sex=data.sex,
-        nik_warnings=warnings,
-        has_disability=data.has_disability,
-        disability_kind=disability_kind,
-        education=data.education,
-        phone=phone,
-        email=email,
-        domicile_district=data.domicile_district,
-        address=checked.address,
-    )
+    person = _new_person(parsed=parsed, index=index, data=data, full_name=name, disability_kind=disability_kind, phone=phone,
+                         email=email, address=checked.address, user=user)
+    warnings = person.nik_warnings
     event = audit.event(actor=user, action=Audit.PERSON_SIGNED_UP, obj=person,
                         after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
     try:
@@ -474,24 +477,15 @@ def _register_nik(*, actor: User, data: NikRegistration, checked: _Checked) -> P
             raise Conflict(NIK_TAKEN_FOR_ACCOUNT, code=Code.NIK_TAKEN, field="nik")
         return _claim_start(person=holder, declared=_declared(data=data, checked=checked), phone=checked.phone,
                             email=checked.email, password_hash="", account=user)
-    warnings = [
-        {"code": w.code, "id": w.message.id, "en": w.message.en}
-        for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
-    ]
+    person = _new_person(parsed=parsed, index=index, data=data, full_name=checked.name, disability_kind=checked.disability_kind,
+                         phone=checked.phone, email=checked.email, address=checked.address, user=user)
     try:
         with transaction.atomic():
-            person = Person.objects.create(
-                user=user, nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index,
-                nik_regency_id=parsed.region.regency.code,
-                nik_district_id=parsed.region.district.code if parsed.region.district else None,
-                full_name=checked.name, birth_date=data.birth_date, sex=data.sex, nik_warnings=warnings,
-                has_disability=data.has_disability, disability_kind=checked.disability_kind, education=data.education,
-                phone=checked.phone, email=checked.email, domicile_district=data.domicile_district, address=checked.address,
-            )
+            person.save(force_insert=True)
     except IntegrityError as exc:  # the same NIK registered at the same moment by another request
         raise Conflict(NIK_TAKEN_FOR_ACCOUNT, code=Code.NIK_TAKEN, field="nik") from exc
     audit.record(actor=user, action=Audit.PERSON_NIK_REGISTERED, obj=person,
-                 after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": warnings})
+                 after=audit.snapshot(person, PERSON_AUDIT_FIELDS) | {"nik_warnings": person.nik_warnings})
     return person
 
 
@@ -635,10 +629,7 @@ def person_correct_identity(*, actor: User, person: Person, full_name: str, birt
     except nik_rules.NikError:  # a NIK accepted under older rules: its warnings stay as they were
         pass
     else:
-        person.nik_warnings = [
-            {"code": w.code, "id": w.message.id, "en": w.message.en}
-            for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=birth_date, sex=sex))
-        ]
+        person.nik_warnings = _nik_warnings(parsed, birth_date=birth_date, sex=sex)
     person.save(update_fields=["full_name", "birth_date", "sex", "nik_warnings", "updated_at"])
     if person.user_id:
         User.objects.filter(pk=person.user_id).update(first_name=name[:150])
@@ -1364,22 +1355,13 @@ def person_add_provisional(*, actor: User, data: ProvisionalPerson, today: dt.da
     index = _nik_index(parsed.nik)
     if Person.objects.filter(nik_index=index).exists():
         raise Conflict(NOT_ADDABLE, code=Code.NIK_TAKEN, field="nik")
-    warnings = [
-        {"code": w.code, "id": w.message.id, "en": w.message.en}
-        for w in (*parsed.warnings, *nik_rules.compare_declared(parsed, birth_date=data.birth_date, sex=data.sex))
-    ]
+    person = _new_person(parsed=parsed, index=index, data=data, full_name=name, disability_kind=disability_kind, phone=phone,
+                         email=email, address=address, user=None,
+                         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+                         added_by_institution_id=added_by_institution_id)
     try:
         with transaction.atomic():
-            person = Person.objects.create(
-                user=None, nik_encrypted=crypto.encrypt(parsed.nik), nik_index=index,
-                nik_regency_id=parsed.region.regency.code,
-                nik_district_id=parsed.region.district.code if parsed.region.district else None,
-                full_name=name, birth_date=data.birth_date, sex=data.sex, nik_warnings=warnings,
-                has_disability=data.has_disability, disability_kind=disability_kind, education=data.education,
-                phone=phone, email=email, domicile_district=data.domicile_district, address=address,
-                registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-                added_by_institution_id=added_by_institution_id,
-            )
+            person.save(force_insert=True)
     except IntegrityError as exc:  # the same NIK added at the same moment by another request
         raise Conflict(NOT_ADDABLE, code=Code.NIK_TAKEN, field="nik") from exc
     audit.record(actor=actor, action=Audit.PERSON_ADDED_PROVISIONAL, obj=person,

@@ -120,6 +120,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": nxt}, status=400 if form.errors else 200)
 
 
+def _say_record_joined(request: HttpRequest, person) -> None:
+    """A claim's code verified and the record joined to the account: say so, naming who had added the record."""
+    messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh %(who)s kini terhubung "
+                                "dengan akun Anda; periksa dan lengkapi di Akun saya.")
+                     % {"who": services.person_added_by(person)})
+
+
 def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Second step of a sign-up whose NIK was added by an institution or at a posko: the code sent by SMS to
     the phone given, or by e-mail when only an address was given. Then the page the person was going to
@@ -151,9 +158,7 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, outcome.user, backend="sisnaker.accounts.backends.IdentifierBackend")
             if outcome.person is not None:
-                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh %(who)s kini terhubung "
-                                            "dengan akun Anda; periksa dan lengkapi di Akun saya.")
-                                 % {"who": services.person_added_by(outcome.person)})
+                _say_record_joined(request, outcome.person)
                 return redirect(nxt or "web:home")
             messages.warning(request, _("Kode terverifikasi dan akun Anda dibuat. Data yang Anda isi berbeda dengan "
                                         "data yang terdaftar untuk NIK ini, jadi petugas Disnaker akan memeriksanya. "
@@ -240,9 +245,7 @@ def nik_verify(request: HttpRequest, token: str) -> HttpResponse:
             status = exc.http_status if isinstance(exc, TooManyRequests) else 400
         else:
             if outcome.person is not None:
-                messages.success(request, _("Kode terverifikasi. Data Anda yang didaftarkan oleh %(who)s kini terhubung "
-                                            "dengan akun Anda; periksa dan lengkapi di Akun saya.")
-                                 % {"who": services.person_added_by(outcome.person)})
+                _say_record_joined(request, outcome.person)
             else:
                 messages.warning(request, _("Kode terverifikasi. Data yang Anda isi berbeda dengan data yang terdaftar "
                                             "untuk NIK ini, jadi petugas Disnaker akan memeriksanya. Anda akan diberi tahu "
