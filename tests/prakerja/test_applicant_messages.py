@@ -103,3 +103,18 @@ def test_my_prakerja_page_says_what_an_excluded_applicant_can_do(open_wave, appl
     client.force_login(person.user)
     page = client.get(reverse("prakerja:mine")).content.decode()
     assert "ASN (PNS/PPPK)" in page and "minta instansi Anda memperbaiki datanya" in page
+
+
+def test_a_wave_takes_applications_from_midnight_of_its_first_day_in_indonesia(open_wave, applicant):
+    """Found when CI ran past midnight WIB: the wave's days were compared with the UTC date, so a wave opening on
+    11 March refused every application from 00:00 to 07:00 WIB that day ("Gelombang ini tidak sedang menerima
+    pendaftaran")."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    first_day = dt.date(2026, 3, 11)
+    wave, person = open_wave(opens_on=first_day, closes_on=first_day), applicant()
+    half_past_midnight = dt.datetime(2026, 3, 11, 0, 30, tzinfo=ZoneInfo("Asia/Jakarta")).astimezone(dt.UTC)
+    assert half_past_midnight.date() == dt.date(2026, 3, 10)  # still the day before in UTC
+    application, _token = services.application_start(actor=person.user, wave=wave, data=data_for(person), now=half_past_midnight)
+    assert application.pk is not None

@@ -142,7 +142,7 @@ def assistance_register_person(*, actor: User, posko: Posko, data: accounts.Prov
     _serving(actor=actor, posko=posko, consent=consent)
     digits = "".join(ch for ch in (data.nik or "") if ch.isdigit())
     try:
-        parsed = nik_rules.parse(digits, today=now.date())
+        parsed = nik_rules.parse(digits, today=_day(posko, now))
     except nik_rules.NikError as exc:
         exc.field = "nik"
         raise
@@ -160,7 +160,7 @@ def assistance_register_person(*, actor: User, posko: Posko, data: accounts.Prov
         else:
             # A NIK held by someone else's data is refused by accounts with a message that names nobody.
             person = accounts.person_add_provisional(
-                actor=actor, data=data, today=now.date(),
+                actor=actor, data=data, today=_day(posko, now),
                 added_by_institution_id=posko.institution_id if posko.kind == PoskoKind.TRAINING_CENTRE else None)
             outcome = RecordOutcome.CREATED
         assistance = _log(actor=actor, posko=posko, kind=K.ACCOUNT, consent=consent, now=now, person=person,

@@ -565,7 +565,7 @@ def application_start(*, actor, wave: Wave, data: ApplicationData, now: dt.datet
     """Register (or re-start an unconfirmed registration) and send one code to the phone and one to the e-mail
     address. ``assisted``: a posko officer types it with the citizen, who must have consented. Returns the
     application and the token of its code page."""
-    today = now.date()
+    today = timezone.localdate(now)
     try:
         with transaction.atomic(durable=True):
             person = None
@@ -690,7 +690,7 @@ def application_confirm(*, actor, token: str, phone_code: str, email_code: str, 
         else:
             claim = identity.IdentityClaim(nik=crypto.decrypt(app.nik_encrypted), kk_number=crypto.decrypt(app.kk_encrypted),
                                            full_name=app.full_name, birth_date=app.birth_date, sex=app.sex)
-            findings = identity.verify(claim, today=now.date())
+            findings = identity.verify(claim, today=timezone.localdate(now))
             app.findings = [f.as_dict() for f in findings]
             app.status = S.REVIEW if findings else S.SUBMITTED
             app.contacts_verified_at = now
@@ -748,7 +748,7 @@ def exclusions_import(*, actor, category: str, file_name: str, data: bytes, now:
                                        "The file needs a column headed \"NIK\" (in one of its first 10 rows)."),
                                    code=Code.EXCLUSION_FILE, field="file")
         column = next(i for i, c in enumerate(rows[header_at]) if _header_key(c) in NIK_HEADERS)
-        today = now.date()
+        today = timezone.localdate(now)
         report: list[dict] = []
         first_row: dict[str, int] = {}
         for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
