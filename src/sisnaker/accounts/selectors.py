@@ -65,17 +65,21 @@ def home_for(*, user: User) -> Home:
         roles=roles,
         security_hint=is_staff_role and not has_otp,
         dispute=dispute,
-        nik_register=person is None and user.has_role(Role.CITIZEN)
-        and (dispute is None or dispute.status != IdentityDispute.Status.OPEN),
+        nik_register=_may_register_nik(user=user, has_person=person is not None,
+                                       dispute_open=dispute is not None and dispute.status == IdentityDispute.Status.OPEN),
     )
+
+
+def _may_register_nik(*, user: User, has_person: bool, dispute_open: bool) -> bool:
+    return user.is_authenticated and user.is_active and user.has_role(Role.CITIZEN) and not has_person and not dispute_open
 
 
 def nik_registration_open(*, user: User) -> bool:
     """Whether ``user`` may register a NIK on their account (``services.person_register_nik``): an active citizen
     account that holds no record and no open identity dispute."""
-    return (user.is_authenticated and user.is_active and user.has_role(Role.CITIZEN)
-            and not Person.objects.filter(user=user).exists()
-            and not IdentityDispute.objects.filter(claimant=user, status=IdentityDispute.Status.OPEN).exists())
+    return user.is_authenticated and _may_register_nik(
+        user=user, has_person=Person.objects.filter(user=user).exists(),
+        dispute_open=IdentityDispute.objects.filter(claimant=user, status=IdentityDispute.Status.OPEN).exists())
 
 
 @dataclass(frozen=True)

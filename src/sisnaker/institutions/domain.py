@@ -28,8 +28,7 @@ def publish_blocker(*, kind: str, institution_status: str, status: str, valid_un
         return Msg(
             "Lembaga ini masih menunggu persetujuan {who}; program dapat dibuka setelah disetujui.",
             "This institution is awaiting approval by {who_en}; programs can be opened once it is approved.",
-        ).format(who="Disnaker" if approval_authority(kind) == "regional" else "Kementerian",
-                 who_en="the regional manpower office" if approval_authority(kind) == "regional" else "the ministry")
+        ).format(who=approver_name(kind).id, who_en=approver_name(kind).en)
     if institution_status == "rejected":
         return Msg(
             "Pendaftaran lembaga ini ditolak. Perbaiki datanya lalu ajukan ulang.",
@@ -118,6 +117,13 @@ def edit_outcome(*, status: str, identity_changed: bool) -> str:
 def approval_authority(kind: str) -> str:
     """"ministry" for central (UPTP) and overseas BLKs, "regional" for everything licensed locally."""
     return "ministry" if kind in MINISTRY_KINDS else "regional"
+
+
+def approver_name(kind: str) -> Msg:
+    """Who approves an institution of ``kind``, as a message names them."""
+    if approval_authority(kind) == "regional":
+        return Msg("Disnaker", "the regional manpower office")
+    return Msg("Kementerian", "the ministry")
 
 
 def institution_next_status(*, action: str, status: str) -> str | None:

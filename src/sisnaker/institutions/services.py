@@ -133,12 +133,6 @@ IDENTITY_LOCKED = Msg(
     "address and contacts can still be changed.")
 
 
-def _authority_words(kind: str) -> tuple[str, str]:
-    ministry = domain.approval_authority(kind) == "ministry"
-    return ("Kementerian Ketenagakerjaan", "the Ministry of Manpower") if ministry else (
-        "Disnaker wilayahnya", "its regional manpower office")
-
-
 @transaction.atomic(durable=True)
 def institution_update(
     *, actor: User, institution: Institution, name: str, kind: str, regency: Regency, address: str = "", phone: str = "",
@@ -157,8 +151,8 @@ def institution_update(
     if outcome == domain.REFUSE:
         raise Conflict(IDENTITY_LOCKED, code=Code.IDENTITY_LOCKED, field=changed[0])
     if outcome == domain.REVIEW and not confirm_review:
-        who, who_en = _authority_words(kind)
-        raise Conflict(IDENTITY_REVIEW_NEEDED.format(who=who, who_en=who_en), code=Code.REVIEW_NEEDED, field="confirm_review")
+        who = domain.approver_name(kind)
+        raise Conflict(IDENTITY_REVIEW_NEEDED.format(who=who.id, who_en=who.en), code=Code.REVIEW_NEEDED, field="confirm_review")
     before = audit.snapshot(institution, FIELDS)
     now = timezone.now()
     institution.name, institution.kind, institution.regency = name, kind, regency
